@@ -1,0 +1,9 @@
+//! Alibaba Cloud API reference pages → intermediate model → Rust crates.
+//!
+//! The data flows one way; each stage is a module that takes plain data and gives plain data:
+//! `pages` (file → sections, tables, rows, cells with spans) → `read` (one page → one operation) →
+//! `merge` (pages of one operation → one operation, with warnings) → `model` → `emit` (tokens) → `write` (files).
+
+pub mod diag;
+pub mod model;
+pub mod pages;

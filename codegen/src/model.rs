@@ -1,0 +1,214 @@
+//! The intermediate model: plain data between the pages and the generated code.
+//!
+//! Nothing here knows about markdown or Rust tokens. The reader fills it, `merge` joins the pages of one
+//! operation, and `emit` turns it into code. Everything is serde data so regen can dump it as YAML beside the
+//! generated crate: a change in the documentation shows up as a readable model diff.
+//!
+//! Invariant: every `Field` and `ErrorCode` carries the `Span` of the row it came from, so a later stage can
+//! point back at the page. Spans are not serialized: line numbers move with every edit above them and would
+//! drown the model diff.
+
+use serde::{Deserialize, Serialize};
+
+/// One service (`specs/<service>/`): its settings from `service.yaml` and its operations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    /// Directory name under `specs/`, e.g. `config`.
+    pub name: String,
+    /// Product code as Alibaba Cloud writes it, e.g. `Config`.
+    pub product: String,
+    /// API version, e.g. `2020-09-07`.
+    pub version: String,
+    pub style: ApiStyle,
+    /// Endpoint pattern; `{region}` stands for the region id, e.g. `config.{region}.aliyuncs.com`.
+    pub endpoint: String,
+    /// Operations in name order.
+    pub operations: Vec<Operation>,
+    /// Every error code documented by any operation, once, in code order.
+    pub errors: Vec<ErrorCode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApiStyle {
+    #[serde(rename = "RPC")]
+    Rpc,
+    #[serde(rename = "ROA")]
+    Roa,
+}
+
+/// One API operation, e.g. `GetAggregateCompliancePackReport`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// The action name (wire name), e.g. `GetAggregateCompliancePackReport`.
+    pub name: String,
+    /// HTTP method the service expects. RPC operations accept both; POST is the default.
+    pub method: HttpMethod,
+    pub docs: Docs,
+    /// Request parameters without `Action` and the common parameters, in page order.
+    pub request: Vec<Field>,
+    /// Fields of the JSON response body, as a tree, in page order.
+    pub response: Vec<Field>,
+    /// Codes of the errors this operation documents (see `Service::errors` for their details), in page order.
+    pub errors: Vec<String>,
+    pub examples: Examples,
+    /// Pages this operation was read from, relative to the repository root, sorted.
+    pub sources: Vec<String>,
+}
+
+impl Operation {
+    /// Whether the operation takes an idempotency token the runtime may fill in.
+    pub fn client_token(&self) -> Option<&Field> {
+        self.request.iter().find(|f| f.name == "ClientToken")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HttpMethod {
+    #[serde(rename = "GET")]
+    Get,
+    #[serde(rename = "POST")]
+    Post,
+}
+
+/// Text in the languages the pages were written in. Markdown is already reduced to plain text with lists
+/// kept as `- ` lines; links keep their text only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Docs {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zh: Option<String>,
+}
+
+impl Docs {
+    pub fn is_empty(&self) -> bool {
+        self.en.is_none() && self.zh.is_none()
+    }
+}
+
+/// A request parameter or a response field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Wire name, e.g. `CompliancePackId`, `Tag` (for `Tag.N.Key`).
+    pub name: String,
+    pub shape: Shape,
+    /// Request parameters only: whether the page marks it required. Always false in responses.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Docs::is_empty")]
+    pub docs: Docs,
+    /// Example value as written on the page (masked values such as `100931896542****` included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    /// Request parameters only: how a structured value travels (see `Encoding`).
+    #[serde(default, skip_serializing_if = "Encoding::is_flat")]
+    pub encoding: Encoding,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// How a request parameter holding a list or an object is put on the wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Encoding {
+    /// `Name.1`, `Name.2`, `Tag.1.Key` (the RPC convention), or the plain value for scalars.
+    #[default]
+    #[serde(rename = "flat")]
+    Flat,
+    /// One parameter whose value is the JSON text of the list or object.
+    #[serde(rename = "json")]
+    Json,
+}
+
+impl Encoding {
+    pub fn is_flat(&self) -> bool {
+        *self == Encoding::Flat
+    }
+}
+
+/// The type of a field, recovered from the type column, the nesting and the examples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    Scalar(Scalar),
+    /// A string or integer with a documented set of valid values.
+    Enum(Enum),
+    Object(Vec<Field>),
+    Array(Box<Shape>),
+    /// An object whose keys are not documented.
+    Map,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scalar {
+    String,
+    /// `Integer`: 32 bits.
+    Integer,
+    /// `Long`: 64 bits.
+    Long,
+    Float,
+    Double,
+    Boolean,
+    /// A string holding JSON text (`Json`, `JSONString` in the docs).
+    Json,
+}
+
+/// Valid values of a field, from the description (`取值：`, `Valid values:`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enum {
+    /// `String` or `Integer`/`Long`: what the values are on the wire.
+    pub base: Scalar,
+    pub values: Vec<EnumValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnumValue {
+    /// The value on the wire, e.g. `COMPLETE` or `1`.
+    pub value: String,
+    /// What it means, per language.
+    #[serde(default, skip_serializing_if = "Docs::is_empty")]
+    pub docs: Docs,
+}
+
+/// One documented error of the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorCode {
+    /// e.g. `Invalid.AggregatorId.Value`.
+    pub code: String,
+    /// HTTP status, e.g. 400.
+    pub status: u16,
+    /// The message the service returns (English on every page).
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Docs::is_empty")]
+    pub docs: Docs,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Examples from the page, kept verbatim for generated tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Examples {
+    /// Parameters of the sample request, as decoded `name=value` pairs (without `Action`), in page order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request: Vec<(String, String)>,
+    /// Body of the JSON success response, without the HTTP preamble.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_json: Option<String>,
+    /// Body of the XML success response, without the HTTP preamble.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_xml: Option<String>,
+}
+
+/// Where something came from: a file relative to the repository (or the given root), 1-based line and column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl std::fmt::Display for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}

@@ -1,0 +1,84 @@
+//! Lenient decoding for generated response types: the wire does not always match the docs.
+//!
+//! Used as `#[serde(default, deserialize_with = "aliyun_runtime::de::…")]` on `Option` fields.
+//! - numbers may arrive as strings (`"12"`), booleans as strings (`"true"`), strings as numbers;
+//! - an empty string or `null` stands for an absent value.
+//! A string that is not a number in a numeric field is an error: decoding never invents a value.
+
+use serde::{de::Error as _, Deserialize, Deserializer};
+use serde_json::Value;
+
+fn absent(v: &Value) -> bool {
+    matches!(v, Value::Null) || matches!(v, Value::String(s) if s.is_empty())
+}
+
+/// `Long`/`Integer` fields: a number or a numeric string.
+pub fn int<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64> + std::str::FromStr,
+{
+    let v = Value::deserialize(d)?;
+    if absent(&v) {
+        return Ok(None);
+    }
+    let n = match &v {
+        Value::Number(n) => n.as_i64().and_then(|n| T::try_from(n).ok()),
+        Value::String(s) => s.trim().parse::<T>().ok(),
+        _ => None,
+    };
+    n.map(Some).ok_or_else(|| D::Error::custom(format!("expected an integer, found {v}")))
+}
+
+/// `Float`/`Double` fields: a number or a numeric string.
+pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let v = Value::deserialize(d)?;
+    if absent(&v) {
+        return Ok(None);
+    }
+    let n = match &v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    n.map(Some).ok_or_else(|| D::Error::custom(format!("expected a number, found {v}")))
+}
+
+/// `Boolean` fields: `true`/`false`, or the same as a string.
+pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    let v = Value::deserialize(d)?;
+    if absent(&v) {
+        return Ok(None);
+    }
+    match &v {
+        Value::Bool(b) => Ok(Some(*b)),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        _ => Err(D::Error::custom(format!("expected a boolean, found {v}"))),
+    }
+}
+
+/// `String` fields: a string, or a number or boolean written out (`12` → `"12"`).
+pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = Value::deserialize(d)?;
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        other => Err(D::Error::custom(format!("expected a string, found {other}"))),
+    }
+}
+
+/// Objects, lists and enums: `null` or `""` is absent, anything else decodes as `T`.
+pub fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let v = Value::deserialize(d)?;
+    if absent(&v) {
+        return Ok(None);
+    }
+    T::deserialize(v).map(Some).map_err(D::Error::custom)
+}
