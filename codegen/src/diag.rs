@@ -73,6 +73,8 @@ impl std::fmt::Display for Diagnostic {
 #[derive(Debug, Clone, Default)]
 pub struct Failure {
     pub diagnostics: Vec<Diagnostic>,
+    /// The texts the diagnostics point into.
+    pub sources: Sources,
 }
 
 impl std::fmt::Display for Failure {

@@ -5,5 +5,13 @@
 //! `merge` (pages of one operation → one operation, with warnings) → `model` → `emit` (tokens) → `write` (files).
 
 pub mod diag;
+pub mod enums;
+pub mod examples;
+pub mod merge;
 pub mod model;
+pub mod nest;
 pub mod pages;
+pub mod read;
+pub mod service;
+pub mod shapes;
+pub mod text;

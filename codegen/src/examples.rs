@@ -1,0 +1,228 @@
+//! The examples on a page: the sample request's parameters and the JSON/XML success responses, kept verbatim,
+//! and the shape the response examples show, which `nest` uses to recover the tree of a flat response table.
+//!
+//! Copied-text pages have no code fences, so examples are found by their form (a `{` that starts a JSON
+//! value, an `<XResponse>` element, a URL with `Action=`), not by markup.
+
+use std::collections::BTreeMap;
+
+/// What an example shows about one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Object(BTreeMap<String, Node>),
+    Array(Box<Node>),
+    /// A string, number or boolean (or an empty array's unknown items).
+    Scalar,
+}
+
+impl Node {
+    /// Children of an object, or of the objects in an array.
+    pub fn children(&self) -> Option<&BTreeMap<String, Node>> {
+        match self {
+            Node::Object(m) => Some(m),
+            Node::Array(item) => item.children(),
+            Node::Scalar => None,
+        }
+    }
+
+    /// Both examples together: what either shows.
+    pub fn union(self, other: Node) -> Node {
+        match (self, other) {
+            (Node::Object(mut a), Node::Object(b)) => {
+                for (k, v) in b {
+                    let merged = match a.remove(&k) {
+                        Some(old) => old.union(v),
+                        None => v,
+                    };
+                    a.insert(k, merged);
+                }
+                Node::Object(a)
+            }
+            (Node::Array(a), Node::Array(b)) => Node::Array(Box::new(a.union(*b))),
+            // JSON says array, XML (one element) says object: the array is right.
+            (Node::Array(a), o @ Node::Object(_)) | (o @ Node::Object(_), Node::Array(a)) => {
+                Node::Array(Box::new(a.union(o)))
+            }
+            (Node::Scalar, n) | (n, Node::Scalar) => n,
+        }
+    }
+
+    fn from_json(v: &serde_json::Value) -> Node {
+        match v {
+            serde_json::Value::Object(m) => {
+                Node::Object(m.iter().map(|(k, v)| (k.clone(), Node::from_json(v))).collect())
+            }
+            serde_json::Value::Array(items) => Node::Array(Box::new(
+                items.iter().map(Node::from_json).fold(Node::Scalar, Node::union),
+            )),
+            _ => Node::Scalar,
+        }
+    }
+
+    fn from_xml(e: roxmltree::Node) -> Node {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let elements: Vec<_> = e.children().filter(|c| c.is_element()).collect();
+        if elements.is_empty() {
+            return Node::Scalar;
+        }
+        for c in &elements {
+            *counts.entry(c.tag_name().name()).or_default() += 1;
+        }
+        let mut m: BTreeMap<String, Node> = BTreeMap::new();
+        for c in elements {
+            let name = c.tag_name().name();
+            let mut node = Node::from_xml(c);
+            if counts[name] > 1 {
+                node = Node::Array(Box::new(node));
+            }
+            let merged = match m.remove(name) {
+                Some(old) => old.union(node),
+                None => node,
+            };
+            m.insert(name.to_string(), merged);
+        }
+        Node::Object(m)
+    }
+}
+
+/// What a JSON value shows (used for JSON written in a request example's parameter value).
+pub fn node_of_json(v: &serde_json::Value) -> Option<Node> {
+    Some(Node::from_json(v))
+}
+
+/// The examples of one page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageExamples {
+    pub request: Vec<(String, String)>,
+    /// `Action=` of the sample request, with its line.
+    pub action: Option<(String, u32)>,
+    pub json: Option<String>,
+    pub xml: Option<String>,
+    /// The response shape the examples show (JSON and XML together).
+    pub shape: Option<Node>,
+}
+
+/// Finds the examples in the given lines (1-based numbers).
+pub fn find(lines: &[(u32, &str)]) -> PageExamples {
+    let mut ex = PageExamples::default();
+    let body: Vec<(u32, &str)> =
+        lines.iter().copied().filter(|(_, l)| !l.trim_start().starts_with("```")).collect();
+    find_request(&body, &mut ex);
+    let text: String = body.iter().map(|(_, l)| format!("{l}\n")).collect();
+    let starts: Vec<usize> = line_starts(&text);
+    let mut json_node = None;
+    for &s in &starts {
+        if ex.json.is_some() {
+            break;
+        }
+        if !text[s..].trim_start_matches([' ', '\t']).starts_with('{') {
+            continue;
+        }
+        let mut stream = serde_json::Deserializer::from_str(&text[s..]).into_iter::<serde_json::Value>();
+        if let Some(Ok(v @ serde_json::Value::Object(_))) = stream.next() {
+            let end = s + stream.byte_offset();
+            ex.json = Some(dedent(&text[s..end]));
+            json_node = Some(Node::from_json(&v));
+        }
+    }
+    let mut xml_node = None;
+    for &s in &starts {
+        let line = text[s..].lines().next().unwrap_or("").trim();
+        let Some(tag) = opening_tag(line) else { continue };
+        let close = format!("</{tag}>");
+        let Some(end) = text[s..].find(&close).map(|e| s + e + close.len()) else { continue };
+        let raw = &text[s..end];
+        if let Ok(doc) = roxmltree::Document::parse(raw.trim()) {
+            ex.xml = Some(dedent(raw));
+            xml_node = Some(Node::from_xml(doc.root_element()));
+            break;
+        }
+    }
+    ex.shape = match (json_node, xml_node) {
+        (Some(j), Some(x)) => Some(j.union(x)),
+        (j, x) => j.or(x),
+    };
+    ex
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).filter(|&i| i < text.len()).collect()
+}
+
+/// `<GetXResponse>` → `GetXResponse`; declarations, closing tags and self-closing tags are not openings.
+fn opening_tag(line: &str) -> Option<&str> {
+    let inner = line.strip_prefix('<')?.strip_suffix('>')?;
+    let name = inner.split_whitespace().next()?;
+    let ok = !name.is_empty()
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'));
+    ok.then_some(name)
+}
+
+/// The sample request: a URL with `Action=`, then `&Name=value` lines.
+fn find_request(lines: &[(u32, &str)], ex: &mut PageExamples) {
+    let Some(at) = lines.iter().position(|(_, l)| l.contains("Action=")) else { return };
+    let mut parts: Vec<&str> = Vec::new();
+    let first = lines[at].1;
+    if let Some(q) = first.find('?') {
+        parts.extend(first[q + 1..].split('&'));
+    } else {
+        parts.extend(first.split('&'));
+    }
+    for (_, l) in &lines[at + 1..] {
+        let t = l.trim();
+        if !t.starts_with('&') {
+            break;
+        }
+        parts.extend(t.split('&'));
+    }
+    for p in parts {
+        let p = p.trim();
+        let Some((k, v)) = p.split_once('=') else { continue };
+        let k = k.trim();
+        if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+            continue;
+        }
+        if k == "Action" {
+            ex.action = Some((v.trim().to_string(), lines[at].0));
+            continue;
+        }
+        ex.request.push((k.to_string(), v.trim().to_string()));
+    }
+}
+
+/// Removes the common indentation, so examples read the same whatever the page did.
+fn dedent(s: &str) -> String {
+    let lines: Vec<&str> = s.trim_matches('\n').lines().collect();
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines.iter().map(|l| l.get(indent..).unwrap_or(l.trim_start()).trim_end()).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbered(text: &str) -> Vec<(u32, String)> {
+        text.lines().enumerate().map(|(i, l)| (i as u32 + 1, l.to_string())).collect()
+    }
+
+    #[test]
+    fn json_and_xml_examples_show_nesting() {
+        let text = "请求示例\n\n```\nhttp(s)://[Endpoint]/?Action=GetX\n&Id=1\n&<公共请求参数>\n```\n\n```\n<GetXResponse>\n  <A><B>1</B><B>2</B></A>\n</GetXResponse>\n```\n\nHTTP/1.1 200 OK\n{\n  \"A\": {\"B\": [{\"C\": 1}]},\n  \"RequestId\": \"r\"\n}\n";
+        let lines = numbered(text);
+        let view: Vec<(u32, &str)> = lines.iter().map(|(n, l)| (*n, l.as_str())).collect();
+        let ex = find(&view);
+        assert_eq!(ex.action, Some(("GetX".to_string(), 4)));
+        assert_eq!(ex.request, vec![("Id".to_string(), "1".to_string())]);
+        let shape = ex.shape.expect("shape");
+        let a = &shape.children().expect("root")["A"];
+        assert!(matches!(&a.children().expect("A")["B"], Node::Array(item) if item.children().is_some()));
+        assert!(ex.json.expect("json").starts_with("{\n  \"A\""));
+        assert!(ex.xml.is_some());
+    }
+}

@@ -1,0 +1,205 @@
+//! Stage 3: the pages of one operation (Chinese, English, several files) → one `Operation`, and the error
+//! codes of all operations → the service's error list.
+//!
+//! Rule where pages disagree: the Chinese page wins (the English pages are translations of it), then the
+//! first file by name; every disagreement is a warning naming both places. Descriptions are kept per language.
+
+use crate::diag::Diagnostic;
+use crate::model::{Docs, ErrorCode, HttpMethod, Operation, Shape};
+use crate::read::{Lang, PageOperation};
+use std::collections::BTreeMap;
+
+/// Joins pages by operation name; returns operations in name order and the service's error codes.
+pub fn operations(mut pages: Vec<PageOperation>, diags: &mut Vec<Diagnostic>) -> (Vec<Operation>, Vec<ErrorCode>) {
+    pages.sort_by(|a, b| (&a.name, a.lang, &a.file).cmp(&(&b.name, b.lang, &b.file)));
+    let mut groups: BTreeMap<String, Vec<PageOperation>> = BTreeMap::new();
+    for p in pages {
+        groups.entry(p.name.clone()).or_default().push(p);
+    }
+    let mut errors: BTreeMap<String, ErrorCode> = BTreeMap::new();
+    let mut ops = Vec::new();
+    for (name, group) in groups {
+        let mut iter = group.into_iter();
+        let Some(first) = iter.next() else { continue };
+        let mut sources = vec![first.file.clone()];
+        let mut docs = lang_docs(first.lang, first.docs.clone());
+        let mut request = first.request.clone();
+        let mut response = first.response.clone();
+        let mut op_errors = first.errors.clone();
+        let mut examples = first.examples.clone();
+        for other in iter {
+            sources.push(other.file.clone());
+            fill(&mut docs, lang_docs(other.lang, other.docs.clone()));
+            let ctx = Pair { base: &first.file, other: &other.file, op: &name };
+            fields(&mut request, &other.request, &ctx, "request", diags);
+            fields(&mut response, &other.response, &ctx, "response", diags);
+            for e in other.errors {
+                match op_errors.iter_mut().find(|x| x.code == e.code) {
+                    Some(x) => fill(&mut x.docs, e.docs),
+                    None => op_errors.push(e),
+                }
+            }
+            if examples.request.is_empty() {
+                examples.request = other.examples.request;
+            }
+            examples.response_json = examples.response_json.or(other.examples.response_json);
+            examples.response_xml = examples.response_xml.or(other.examples.response_xml);
+        }
+        sources.sort();
+        sources.dedup();
+        for e in &op_errors {
+            match errors.get_mut(&e.code) {
+                Some(known) => {
+                    if known.status != e.status || known.message != e.message {
+                        diags.push(
+                            Diagnostic::warning(
+                                e.span.clone(),
+                                format!(
+                                    "error `{}` is documented as {} `{}` here and as {} `{}` elsewhere",
+                                    e.code, e.status, e.message, known.status, known.message
+                                ),
+                                "this error",
+                            )
+                            .also(known.span.clone(), "first documented here (kept)"),
+                        );
+                    }
+                    fill(&mut known.docs, e.docs.clone());
+                }
+                None => {
+                    errors.insert(e.code.clone(), e.clone());
+                }
+            }
+        }
+        ops.push(Operation {
+            name: name.clone(),
+            method: HttpMethod::Post,
+            docs,
+            request,
+            response,
+            errors: op_errors.into_iter().map(|e| e.code).collect(),
+            examples,
+            sources,
+        });
+    }
+    (ops, errors.into_values().collect())
+}
+
+struct Pair<'a> {
+    base: &'a str,
+    other: &'a str,
+    op: &'a str,
+}
+
+fn lang_docs(lang: Lang, text: Option<String>) -> Docs {
+    match lang {
+        Lang::Zh => Docs { zh: text, en: None },
+        Lang::En => Docs { en: text, zh: None },
+    }
+}
+
+fn fill(docs: &mut Docs, other: Docs) {
+    if docs.zh.is_none() {
+        docs.zh = other.zh;
+    }
+    if docs.en.is_none() {
+        docs.en = other.en;
+    }
+}
+
+/// A short name for what a shape is, for comparing pages and for messages.
+fn kind(shape: &Shape) -> String {
+    match shape {
+        Shape::Scalar(s) => format!("{s:?}"),
+        Shape::Enum(e) => format!("{:?}", e.base),
+        Shape::Object(_) => "Object".into(),
+        Shape::Array(item) => format!("Array of {}", kind(item)),
+        Shape::Map => "Map".into(),
+    }
+}
+
+fn fields(
+    base: &mut Vec<crate::model::Field>,
+    other: &[crate::model::Field],
+    ctx: &Pair,
+    side: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for o in other {
+        let Some(b) = base.iter_mut().find(|b| b.name == o.name) else {
+            diags.push(
+                Diagnostic::warning(
+                    o.span.clone(),
+                    format!("{} {side} field `{}` is documented in {} but not in {}", ctx.op, o.name, ctx.other, ctx.base),
+                    "only here",
+                )
+                .hint("the field is kept"),
+            );
+            base.push(o.clone());
+            continue;
+        };
+        fill(&mut b.docs, o.docs.clone());
+        if b.example.is_none() {
+            b.example = o.example.clone();
+        }
+        if b.required != o.required {
+            diags.push(
+                Diagnostic::warning(
+                    o.span.clone(),
+                    format!("{} {side} field `{}` is {} here but {} in {}", ctx.op, o.name, req(o.required), req(b.required), ctx.base),
+                    "this row",
+                )
+                .also(b.span.clone(), format!("{} here (kept)", req(b.required))),
+            );
+        }
+        let (kb, ko) = (kind(&b.shape), kind(&o.shape));
+        if kb != ko {
+            diags.push(
+                Diagnostic::warning(
+                    o.span.clone(),
+                    format!("{} {side} field `{}` is `{ko}` here but `{kb}` in {}", ctx.op, o.name, ctx.base),
+                    "this row",
+                )
+                .also(b.span.clone(), format!("`{kb}` here (kept)")),
+            );
+            continue;
+        }
+        shapes(&mut b.shape, &o.shape, ctx, side, diags);
+    }
+    for b in base.iter() {
+        if !other.iter().any(|o| o.name == b.name) {
+            diags.push(
+                Diagnostic::warning(
+                    b.span.clone(),
+                    format!("{} {side} field `{}` is documented in {} but not in {}", ctx.op, b.name, ctx.base, ctx.other),
+                    "only here",
+                )
+                .hint("the field is kept"),
+            );
+        }
+    }
+}
+
+fn req(r: bool) -> &'static str {
+    if r {
+        "required"
+    } else {
+        "optional"
+    }
+}
+
+fn shapes(b: &mut Shape, o: &Shape, ctx: &Pair, side: &str, diags: &mut Vec<Diagnostic>) {
+    match (b, o) {
+        (Shape::Object(bf), Shape::Object(of)) => fields(bf, of, ctx, side, diags),
+        (Shape::Array(bi), Shape::Array(oi)) => shapes(bi, oi, ctx, side, diags),
+        (Shape::Enum(be), Shape::Enum(oe)) => {
+            for ov in &oe.values {
+                match be.values.iter_mut().find(|v| v.value == ov.value) {
+                    Some(v) => fill(&mut v.docs, ov.docs.clone()),
+                    None => be.values.push(ov.clone()),
+                }
+            }
+        }
+        (b @ Shape::Scalar(_), o @ Shape::Enum(_)) => *b = o.clone(),
+        _ => {}
+    }
+}

@@ -1,0 +1,295 @@
+//! Recovering the tree of a flat parameter table.
+//!
+//! The docs list an `Object` or `Array of X` row and then its children with no indentation. Where rows carry
+//! `└` marks (older pages) the marks give the depth. Otherwise the examples decide: a row belongs to the
+//! deepest open object whose example shows a field of that name, which also keeps apart a name used at
+//! several depths. Rows no example shows stay in the innermost open object, except the names that by
+//! Alibaba Cloud's conventions only stand at the top (`RequestId`, `TotalCount`, `ClientToken`, …).
+//! Dotted request names (`Tag.N.Key`, `InstanceId.N`) say their own path.
+
+use crate::diag::Diagnostic;
+use crate::examples::Node;
+use crate::model::{Field, Scalar, Shape};
+use std::collections::BTreeMap;
+
+/// What the type column says a row is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowKind {
+    Leaf(Scalar),
+    /// `Array of String`.
+    ArrayOfScalar(Scalar),
+    /// `Array of KeyPair`: a list of objects, or, followed by a bare `KeyPair` row, an object holding one.
+    ArrayOf(String),
+    Object,
+    /// `Array`, `List`, `RepeatList`: items are objects if rows follow, else strings.
+    Array,
+    Map,
+    /// No type: a list wrapper's item row, or a container the page did not type.
+    Untyped,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlatRow {
+    /// Number of `└` marks.
+    pub depth: usize,
+    pub kind: RowKind,
+    /// The field as read from the row; its shape is final for leaves only.
+    pub field: Field,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Request,
+    Response,
+}
+
+/// Names that, unless an example shows them deeper, stand at the top of every response or request.
+fn top_level(side: Side, name: &str) -> bool {
+    match side {
+        Side::Response => matches!(
+            name,
+            "RequestId"
+                | "TotalCount"
+                | "PageNumber"
+                | "PageSize"
+                | "NextToken"
+                | "MaxResults"
+                | "Code"
+                | "Message"
+                | "Success"
+                | "HttpStatusCode"
+                | "ErrorCode"
+                | "ErrorMessage"
+                | "DynamicCode"
+                | "DynamicMessage"
+        ),
+        Side::Request => matches!(
+            name,
+            "ClientToken"
+                | "RegionId"
+                | "PageNumber"
+                | "PageSize"
+                | "NextToken"
+                | "MaxResults"
+                | "ResourceGroupId"
+                | "DryRun"
+                | "OwnerId"
+                | "OwnerAccount"
+                | "ResourceOwnerAccount"
+                | "ResourceOwnerId"
+        ),
+    }
+}
+
+/// One field of the tree being built.
+struct Item {
+    row: FlatRow,
+    children: Vec<usize>,
+    /// `Array of X` followed by a bare `X` row: the object holding the list `X`.
+    wrapper: Option<FlatRow>,
+    /// The example's view of this field's value.
+    node: Option<Node>,
+}
+
+/// An open object: the root (`None`) or an item, with the depth its children have.
+struct Frame {
+    item: Option<usize>,
+    child_depth: usize,
+}
+
+/// Builds the tree of fields from the rows of one table side, in page order.
+pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut Vec<Diagnostic>) -> Vec<Field> {
+    let _ = diags;
+    let marked = rows.iter().any(|r| r.depth > 0);
+    let mut items: Vec<Item> = Vec::new();
+    let mut roots: Vec<usize> = Vec::new();
+    let mut stack: Vec<Frame> = vec![Frame { item: None, child_depth: 0 }];
+    let known = |items: &[Item], frame: &Frame| -> Option<BTreeMap<String, Node>> {
+        match frame.item {
+            None => example.and_then(Node::children).cloned(),
+            Some(i) => {
+                let it = &items[i];
+                let node = match (&it.wrapper, &it.node) {
+                    (Some(w), Some(n)) => n.children().and_then(|c| c.get(&w.field.name)).cloned(),
+                    (_, n) => n.clone(),
+                };
+                node.as_ref().and_then(Node::children).cloned()
+            }
+        }
+    };
+    for row in rows {
+        // A bare row right after `Array of X` naming X is the list inside a wrapper object.
+        if let Some(Frame { item: Some(top), .. }) = stack.last() {
+            let it = &items[*top];
+            if row.kind == RowKind::Untyped
+                && it.children.is_empty()
+                && it.wrapper.is_none()
+                && matches!(&it.row.kind, RowKind::ArrayOf(x) if *x == row.field.name)
+            {
+                items[*top].wrapper = Some(row);
+                continue;
+            }
+        }
+        if row.field.name.contains('.') {
+            stack.truncate(1);
+            insert_path(&mut items, &mut roots, row);
+            continue;
+        }
+        if marked {
+            while stack.len() > 1 && stack.last().is_some_and(|f| f.child_depth > row.depth) {
+                stack.pop();
+            }
+        } else {
+            let name = &row.field.name;
+            let holder = (0..stack.len())
+                .rev()
+                .find(|&k| known(&items, &stack[k]).is_some_and(|c| c.contains_key(name)));
+            match holder {
+                Some(k) => stack.truncate(k + 1),
+                None if top_level(side, name) => stack.truncate(1),
+                None => {}
+            }
+        }
+        let parent = stack.last().and_then(|f| f.item);
+        let node = known(&items, stack.last().unwrap_or(&Frame { item: None, child_depth: 0 }))
+            .and_then(|c| c.get(&row.field.name).cloned());
+        let opens = match &row.kind {
+            RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) => true,
+            RowKind::Untyped => node.as_ref().is_none_or(|n| n.children().is_some()),
+            RowKind::Map => false,
+            RowKind::Leaf(_) | RowKind::ArrayOfScalar(_) => {
+                // The example shows an object where the table says scalar: trust the example.
+                !marked && node.as_ref().is_some_and(|n| n.children().is_some())
+            }
+        };
+        let depth = row.depth;
+        let id = items.len();
+        items.push(Item { row, children: Vec::new(), wrapper: None, node });
+        match parent {
+            Some(p) => items[p].children.push(id),
+            None => roots.push(id),
+        }
+        if opens {
+            stack.push(Frame { item: Some(id), child_depth: depth + 1 });
+        }
+    }
+    roots.iter().map(|&i| build(&items, i)).collect()
+}
+
+/// `Tag.N.Key` → root field `Tag`, a list of objects holding `Key`; `Id.N` → a list of strings.
+fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
+    let segments: Vec<&str> = row.field.name.split('.').collect();
+    let mut path: Vec<(String, bool)> = Vec::new();
+    for s in segments {
+        let is_index = s == "N" || s == "n" || (!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()));
+        match (is_index, path.last_mut()) {
+            (true, Some(last)) => last.1 = true,
+            (true, None) => {}
+            (false, _) if !s.is_empty() => path.push((s.to_string(), false)),
+            _ => {}
+        }
+    }
+    let Some(((leaf, leaf_list), parents)) = path.split_last() else { return };
+    let mut level: Option<usize> = None;
+    for (name, list) in parents {
+        let siblings = match level {
+            None => roots.clone(),
+            Some(p) => items[p].children.clone(),
+        };
+        let found = siblings.into_iter().find(|&c| items[c].row.field.name == *name);
+        let id = match found {
+            Some(id) => id,
+            None => {
+                let mut field = row.field.clone();
+                field.name = name.clone();
+                field.docs = Default::default();
+                field.example = None;
+                field.encoding = Default::default();
+                let kind = if *list { RowKind::ArrayOf(name.clone()) } else { RowKind::Object };
+                let id = items.len();
+                items.push(Item { row: FlatRow { depth: 0, kind, field }, children: Vec::new(), wrapper: None, node: None });
+                match level {
+                    Some(p) => items[p].children.push(id),
+                    None => roots.push(id),
+                }
+                id
+            }
+        };
+        level = Some(id);
+    }
+    let mut field = row.field;
+    field.name = leaf.clone();
+    let kind = match (&row.kind, leaf_list) {
+        (RowKind::Leaf(s), true) => RowKind::ArrayOfScalar(*s),
+        (RowKind::Untyped, true) => RowKind::ArrayOfScalar(Scalar::String),
+        (k, _) => k.clone(),
+    };
+    // A `Tag.N.Key` leaf keeps its enum, if any: the list wraps it below in `build`.
+    let id = items.len();
+    items.push(Item { row: FlatRow { depth: 0, kind, field }, children: Vec::new(), wrapper: None, node: None });
+    match level {
+        Some(p) => items[p].children.push(id),
+        None => roots.push(id),
+    }
+}
+
+fn build(items: &[Item], id: usize) -> Field {
+    let it = &items[id];
+    let children: Vec<Field> = it.children.iter().map(|&c| build(items, c)).collect();
+    let mut field = it.row.field.clone();
+    let example_is_array = matches!(it.node, Some(Node::Array(_)));
+    let example_is_object = matches!(it.node, Some(Node::Object(_)));
+    let objects = |children: Vec<Field>| Shape::Object(children);
+    field.shape = match &it.row.kind {
+        RowKind::Leaf(_) if children.is_empty() => it.row.field.shape.clone(),
+        RowKind::ArrayOfScalar(s) if children.is_empty() => match &it.row.field.shape {
+            Shape::Enum(e) => Shape::Array(Box::new(Shape::Enum(e.clone()))),
+            _ => Shape::Array(Box::new(Shape::Scalar(*s))),
+        },
+        RowKind::Map => Shape::Map,
+        _ if it.wrapper.is_some() => {
+            let inner = it.wrapper.as_ref().map(|w| w.field.name.clone()).unwrap_or_default();
+            let item = if children.is_empty() { Shape::Scalar(Scalar::String) } else { objects(children) };
+            let mut list = field.clone();
+            list.name = inner;
+            list.docs = Default::default();
+            list.example = None;
+            list.required = false;
+            list.shape = Shape::Array(Box::new(item));
+            Shape::Object(vec![list])
+        }
+        RowKind::ArrayOf(x) => {
+            // `Array of X` where the example shows `{"X": [...]}`: an object holding the list.
+            let wrapped = it
+                .node
+                .as_ref()
+                .filter(|_| example_is_object)
+                .and_then(Node::children)
+                .is_some_and(|c| c.len() == 1 && c.contains_key(x) && !children.iter().any(|f| f.name == *x));
+            let item = if children.is_empty() { Shape::Object(Vec::new()) } else { objects(children) };
+            if wrapped {
+                let mut list = field.clone();
+                list.name = x.clone();
+                list.docs = Default::default();
+                list.example = None;
+                list.shape = Shape::Array(Box::new(item));
+                Shape::Object(vec![list])
+            } else {
+                Shape::Array(Box::new(item))
+            }
+        }
+        RowKind::Array => {
+            if children.is_empty() {
+                Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+            } else {
+                Shape::Array(Box::new(objects(children)))
+            }
+        }
+        RowKind::Object | RowKind::Untyped if children.is_empty() && it.row.kind == RowKind::Untyped && !example_is_object && !example_is_array => {
+            Shape::Scalar(Scalar::String)
+        }
+        _ if example_is_array => Shape::Array(Box::new(objects(children))),
+        _ => objects(children),
+    };
+    field
+}
