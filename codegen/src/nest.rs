@@ -113,10 +113,12 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
                     (Some(w), Some(n)) => n.children().and_then(|c| c.get(&w.field.name)).cloned(),
                     (_, n) => n.clone(),
                 };
-                node.as_ref().and_then(Node::children).cloned()
+                node.as_ref().and_then(Node::children).map(through_wrapper)
             }
         }
     };
+    // An `Object` or `Array of X` row always has children, so the row after it is its first child.
+    let mut just_opened = false;
     for row in rows {
         // A bare row right after `Array of X` naming X is the list inside a wrapper object.
         if let Some(Frame { item: Some(top), .. }) = stack.last() {
@@ -139,7 +141,7 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
             while stack.len() > 1 && stack.last().is_some_and(|f| f.child_depth > row.depth) {
                 stack.pop();
             }
-        } else {
+        } else if !just_opened {
             let name = &row.field.name;
             let holder = (0..stack.len())
                 .rev()
@@ -169,11 +171,35 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
             Some(p) => items[p].children.push(id),
             None => roots.push(id),
         }
+        just_opened = false;
         if opens {
             stack.push(Frame { item: Some(id), child_depth: depth + 1 });
+            just_opened = matches!(items[id].row.kind, RowKind::Object | RowKind::ArrayOf(_));
         }
     }
     roots.iter().map(|&i| build(&items, i)).collect()
+}
+
+/// The children an example shows, plus, where it shows an object holding just one list (`{"X": [...]}`),
+/// the fields of that list's items: the table may list them straight under the object.
+fn through_wrapper(children: &BTreeMap<String, Node>) -> BTreeMap<String, Node> {
+    let mut out = children.clone();
+    if let (1, Some((_, Node::Array(item)))) = (children.len(), children.iter().next()) {
+        if let Some(inner) = item.children() {
+            for (k, v) in inner {
+                out.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The list the example shows inside an object (`{"X": [...]}`), when the table lists the items' fields
+/// straight under the object.
+fn shown_wrapper(node: Option<&Node>, children: &[Field]) -> Option<String> {
+    let Some(Node::Object(m)) = node else { return None };
+    let (1, Some((k, Node::Array(_)))) = (m.len(), m.iter().next()) else { return None };
+    (!children.is_empty() && !children.iter().any(|f| f.name == *k)).then(|| k.clone())
 }
 
 /// `Tag.N.Key` → root field `Tag`, a list of objects holding `Key`; `Id.N` → a list of strings.
@@ -258,25 +284,19 @@ fn build(items: &[Item], id: usize) -> Field {
             list.shape = Shape::Array(Box::new(item));
             Shape::Object(vec![list])
         }
-        RowKind::ArrayOf(x) => {
-            // `Array of X` where the example shows `{"X": [...]}`: an object holding the list.
-            let wrapped = it
-                .node
-                .as_ref()
-                .filter(|_| example_is_object)
-                .and_then(Node::children)
-                .is_some_and(|c| c.len() == 1 && c.contains_key(x) && !children.iter().any(|f| f.name == *x));
+        _ if shown_wrapper(it.node.as_ref(), &children).is_some() => {
+            // The example shows `{"X": [...]}` where the table lists X's fields under this row.
+            let mut list = field.clone();
+            list.name = shown_wrapper(it.node.as_ref(), &children).unwrap_or_default();
+            list.docs = Default::default();
+            list.example = None;
+            list.required = false;
+            list.shape = Shape::Array(Box::new(objects(children)));
+            Shape::Object(vec![list])
+        }
+        RowKind::ArrayOf(_) => {
             let item = if children.is_empty() { Shape::Object(Vec::new()) } else { objects(children) };
-            if wrapped {
-                let mut list = field.clone();
-                list.name = x.clone();
-                list.docs = Default::default();
-                list.example = None;
-                list.shape = Shape::Array(Box::new(item));
-                Shape::Object(vec![list])
-            } else {
-                Shape::Array(Box::new(item))
-            }
+            Shape::Array(Box::new(item))
         }
         RowKind::Array => {
             if children.is_empty() {
