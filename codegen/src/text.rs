@@ -21,7 +21,7 @@ pub fn markdown_to_text(raw: &str) -> String {
             }
             Event::End(TagEnd::Item) => in_item = false,
             Event::Start(Tag::Paragraph) if !in_item => paragraph(&mut out),
-            Event::Start(Tag::List(_)) => newline(&mut out),
+            Event::Start(Tag::List(_)) => paragraph(&mut out),
             Event::Html(h) | Event::InlineHtml(h) => {
                 if h.trim_start().starts_with("<br") {
                     out.push('\n');
