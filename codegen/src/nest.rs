@@ -177,7 +177,7 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
             just_opened = matches!(items[id].row.kind, RowKind::Object | RowKind::ArrayOf(_));
         }
     }
-    roots.iter().map(|&i| build(&items, i)).collect()
+    roots.iter().map(|&i| build(&items, i, side)).collect()
 }
 
 /// The children an example shows, plus, where it shows an object holding just one list (`{"X": [...]}`),
@@ -199,7 +199,7 @@ fn through_wrapper(children: &BTreeMap<String, Node>) -> BTreeMap<String, Node> 
 fn shown_wrapper(node: Option<&Node>, children: &[Field]) -> Option<String> {
     let Some(Node::Object(m)) = node else { return None };
     let (1, Some((k, Node::Array(_)))) = (m.len(), m.iter().next()) else { return None };
-    (!children.is_empty() && !children.iter().any(|f| f.name == *k)).then(|| k.clone())
+    (!children.iter().any(|f| f.name == *k)).then(|| k.clone())
 }
 
 /// `Tag.N.Key` → root field `Tag`, a list of objects holding `Key`; `Id.N` → a list of strings.
@@ -259,14 +259,18 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
     }
 }
 
-fn build(items: &[Item], id: usize) -> Field {
+fn build(items: &[Item], id: usize, side: Side) -> Field {
     let it = &items[id];
-    let children: Vec<Field> = it.children.iter().map(|&c| build(items, c)).collect();
+    let children: Vec<Field> = it.children.iter().map(|&c| build(items, c, side)).collect();
     let mut field = it.row.field.clone();
     let example_is_array = matches!(it.node, Some(Node::Array(_)));
     let example_is_object = matches!(it.node, Some(Node::Object(_)));
     let objects = |children: Vec<Field>| Shape::Object(children);
     field.shape = match &it.row.kind {
+        // The example shows a list where the table says one value (`VSwitchId | String` in a wrapper).
+        RowKind::Leaf(_) if children.is_empty() && example_is_array && side == Side::Response => {
+            Shape::Array(Box::new(it.row.field.shape.clone()))
+        }
         RowKind::Leaf(_) if children.is_empty() => it.row.field.shape.clone(),
         RowKind::ArrayOfScalar(s) if children.is_empty() => match &it.row.field.shape {
             Shape::Enum(e) => Shape::Array(Box::new(Shape::Enum(e.clone()))),
@@ -291,7 +295,11 @@ fn build(items: &[Item], id: usize) -> Field {
             list.docs = Default::default();
             list.example = None;
             list.required = false;
-            list.shape = Shape::Array(Box::new(objects(children)));
+            list.shape = Shape::Array(Box::new(match (children.is_empty(), &it.row.kind) {
+                (false, _) => objects(children),
+                (true, RowKind::ArrayOfScalar(s)) => Shape::Scalar(*s),
+                (true, _) => Shape::Scalar(Scalar::String),
+            }));
             Shape::Object(vec![list])
         }
         RowKind::ArrayOf(_) => {
