@@ -4,6 +4,7 @@
 //! Copied-text pages have no code fences, so examples are found by their form (a `{` that starts a JSON
 //! value, an `<XResponse>` element, a URL with `Action=`), not by markup.
 
+use crate::model::Scalar;
 use std::collections::BTreeMap;
 
 /// What an example shows about one value.
@@ -11,8 +12,10 @@ use std::collections::BTreeMap;
 pub enum Node {
     Object(BTreeMap<String, Node>),
     Array(Box<Node>),
-    /// A string, number or boolean (or an empty array's unknown items).
+    /// A string, number or boolean whose type the example does not tell (XML text, `null`, an empty list's items).
     Scalar,
+    /// A JSON string, number or boolean.
+    Value(Scalar),
 }
 
 impl Node {
@@ -21,7 +24,7 @@ impl Node {
         match self {
             Node::Object(m) => Some(m),
             Node::Array(item) => item.children(),
-            Node::Scalar => None,
+            Node::Scalar | Node::Value(_) => None,
         }
     }
 
@@ -44,6 +47,8 @@ impl Node {
                 Node::Array(Box::new(a.union(o)))
             }
             (Node::Scalar, n) | (n, Node::Scalar) => n,
+            (v @ Node::Value(_), Node::Value(_)) => v,
+            (Node::Value(_), n) | (n, Node::Value(_)) => n,
         }
     }
 
@@ -55,7 +60,34 @@ impl Node {
             serde_json::Value::Array(items) => Node::Array(Box::new(
                 items.iter().map(Node::from_json).fold(Node::Scalar, Node::union),
             )),
-            _ => Node::Scalar,
+            serde_json::Value::String(_) => Node::Value(Scalar::String),
+            serde_json::Value::Bool(_) => Node::Value(Scalar::Boolean),
+            serde_json::Value::Number(n) if n.is_f64() => Node::Value(Scalar::Double),
+            serde_json::Value::Number(_) => Node::Value(Scalar::Long),
+            serde_json::Value::Null => Node::Scalar,
+        }
+    }
+
+    /// The field shape this example value suggests, for fields the table does not list.
+    pub fn shape(&self) -> crate::model::Shape {
+        use crate::model::{Field, Shape};
+        match self {
+            Node::Object(m) => Shape::Object(
+                m.iter()
+                    .map(|(k, v)| Field {
+                        name: k.clone(),
+                        shape: v.shape(),
+                        required: false,
+                        docs: Default::default(),
+                        example: None,
+                        encoding: Default::default(),
+                        span: Default::default(),
+                    })
+                    .collect(),
+            ),
+            Node::Array(item) => Shape::Array(Box::new(item.shape())),
+            Node::Value(s) => Shape::Scalar(*s),
+            Node::Scalar => Shape::Scalar(Scalar::String),
         }
     }
 
@@ -110,21 +142,28 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
     find_request(&body, &mut ex);
     let text: String = body.iter().map(|(_, l)| format!("{l}\n")).collect();
     let starts: Vec<usize> = line_starts(&text);
-    let mut json_node = None;
+    // Every JSON object that starts a line and is not inside an earlier one; the response is the first with
+    // `RequestId` at its top (a page may also show JSON parameter values or error bodies), else the first.
+    let mut candidates: Vec<(usize, usize, serde_json::Value)> = Vec::new();
     for &s in &starts {
-        if ex.json.is_some() {
-            break;
-        }
-        if !text[s..].trim_start_matches([' ', '\t']).starts_with('{') {
+        if candidates.last().is_some_and(|(_, end, _)| s < *end)
+            || !text[s..].trim_start_matches([' ', '\t']).starts_with('{')
+        {
             continue;
         }
         let mut stream = serde_json::Deserializer::from_str(&text[s..]).into_iter::<serde_json::Value>();
         if let Some(Ok(v @ serde_json::Value::Object(_))) = stream.next() {
-            let end = s + stream.byte_offset();
-            ex.json = Some(dedent(&text[s..end]));
-            json_node = Some(Node::from_json(&v));
+            candidates.push((s, s + stream.byte_offset(), v));
         }
     }
+    let chosen = candidates
+        .iter()
+        .find(|(_, _, v)| v.get("RequestId").is_some())
+        .or_else(|| candidates.first());
+    let json_node = chosen.map(|(s, e, v)| {
+        ex.json = Some(dedent(&text[*s..*e]));
+        Node::from_json(v)
+    });
     let mut xml_node = None;
     for &s in &starts {
         let line = text[s..].lines().next().unwrap_or("").trim();
@@ -135,8 +174,9 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
         if let Ok(doc) = roxmltree::Document::parse(raw.trim()) {
             ex.xml = Some(dedent(raw));
             xml_node = Some(Node::from_xml(doc.root_element()));
-            break;
         }
+        // Only the first element is the response; an element inside a broken one is not.
+        break;
     }
     ex.shape = match (json_node, xml_node) {
         (Some(j), Some(x)) => Some(j.union(x)),

@@ -177,7 +177,7 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
             just_opened = matches!(items[id].row.kind, RowKind::Object | RowKind::ArrayOf(_));
         }
     }
-    roots.iter().map(|&i| build(&items, i, side)).collect()
+    roots_with_shown(roots.iter().map(|&i| build(&items, i, side)).collect(), example, side)
 }
 
 /// The children an example shows, plus, where it shows an object holding just one list (`{"X": [...]}`),
@@ -259,9 +259,43 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
     }
 }
 
+/// Fields the example shows that the table does not list, appended in the example's (name) order, with the
+/// type the example value has. Responses only: a request example shows values, not the parameters' shape.
+fn add_shown(fields: &mut Vec<Field>, shown: Option<&BTreeMap<String, Node>>, span: &crate::model::Span, side: Side) {
+    let Some(shown) = shown.filter(|_| side == Side::Response) else { return };
+    for (name, node) in shown {
+        if fields.iter().any(|f| f.name.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        fields.push(Field {
+            name: name.clone(),
+            shape: node.shape(),
+            required: false,
+            docs: Default::default(),
+            example: None,
+            encoding: Default::default(),
+            span: span.clone(),
+        });
+    }
+}
+
+/// The root fields, with those only the example shows.
+fn roots_with_shown(mut fields: Vec<Field>, example: Option<&Node>, side: Side) -> Vec<Field> {
+    let span = fields.first().map(|f| f.span.clone()).unwrap_or_default();
+    add_shown(&mut fields, example.and_then(Node::children), &span, side);
+    fields
+}
+
 fn build(items: &[Item], id: usize, side: Side) -> Field {
     let it = &items[id];
-    let children: Vec<Field> = it.children.iter().map(|&c| build(items, c, side)).collect();
+    let mut children: Vec<Field> = it.children.iter().map(|&c| build(items, c, side)).collect();
+    if !children.is_empty() {
+        let shown = it.node.as_ref().and_then(Node::children);
+        let inner = shown_wrapper(it.node.as_ref(), &children)
+            .and_then(|k| shown.and_then(|m| m.get(&k)))
+            .and_then(Node::children);
+        add_shown(&mut children, inner.or(shown), &it.row.field.span, side);
+    }
     let mut field = it.row.field.clone();
     let example_is_array = matches!(it.node, Some(Node::Array(_)));
     let example_is_object = matches!(it.node, Some(Node::Object(_)));
