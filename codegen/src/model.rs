@@ -127,7 +127,7 @@ impl Encoding {
 
 /// The type of a field, recovered from the type column, the nesting and the examples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "type", content = "of", rename_all = "snake_case")]
 pub enum Shape {
     Scalar(Scalar),
     /// A string or integer with a documented set of valid values.

@@ -99,7 +99,6 @@ struct Frame {
 
 /// Builds the tree of fields from the rows of one table side, in page order.
 pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut Vec<Diagnostic>) -> Vec<Field> {
-    let _ = diags;
     let marked = rows.iter().any(|r| r.depth > 0);
     let mut items: Vec<Item> = Vec::new();
     let mut roots: Vec<usize> = Vec::new();
@@ -119,6 +118,7 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
     };
     // An `Object` or `Array of X` row always has children, so the row after it is its first child.
     let mut just_opened = false;
+    let mut guessed: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for row in rows {
         // A bare row right after `Array of X` naming X is the list inside a wrapper object.
         if let Some(Frame { item: Some(top), .. }) = stack.last() {
@@ -149,7 +149,14 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
             match holder {
                 Some(k) => stack.truncate(k + 1),
                 None if top_level(side, name) => stack.truncate(1),
-                None => {}
+                None => {
+                    // Nothing on the page says where the open object ends: say so once per object.
+                    if let Some(Frame { item: Some(top), .. }) = stack.last() {
+                        if !items[*top].children.is_empty() && known(&items, &stack[stack.len() - 1]).is_none() {
+                            guessed.entry(*top).or_insert_with(Vec::new).push(row.field.name.clone());
+                        }
+                    }
+                }
             }
         }
         let parent = stack.last().and_then(|f| f.item);
@@ -176,6 +183,21 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
             stack.push(Frame { item: Some(id), child_depth: depth + 1 });
             just_opened = matches!(items[id].row.kind, RowKind::Object | RowKind::ArrayOf(_));
         }
+    }
+    for (id, names) in guessed {
+        let it = &items[id];
+        diags.push(
+            Diagnostic::warning(
+                it.row.field.span.clone(),
+                format!(
+                    "nothing on the page shows where `{}` ends; {} read as its field(s)",
+                    it.row.field.name,
+                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
+                "this object",
+            )
+            .hint("a JSON response example or `└` depth marks would tell"),
+        );
     }
     roots_with_shown(roots.iter().map(|&i| build(&items, i, side)).collect(), example, side)
 }

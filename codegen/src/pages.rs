@@ -353,10 +353,10 @@ fn read_table(
         i += 1;
     }
     if !buf.is_empty() {
+        // The file ends inside a row: the page was cut short, and what the cell held is lost.
+        diags.push(unclosed(page, buf_start, &buf, ncols));
         if pipes(&buf).len() + 1 >= need {
             flush(&mut buf, buf_start, &mut table, &mut diags);
-        } else {
-            diags.push(unclosed(page, buf_start, &buf, ncols));
         }
     }
     (table, i, diags)
@@ -366,7 +366,7 @@ fn unclosed(page: &Page, line: u32, buf: &str, ncols: usize) -> Diagnostic {
     let cells = split_cells(buf, 0).len();
     Diagnostic::error(
         page.span(line, 1),
-        format!("table row is not complete: {cells} of {ncols} cells before the table ends"),
+        format!("table row is not closed: {cells} of {ncols} cells, and no `|` after the last, before the table ends"),
         "this row",
     )
     .hint("a row ends with `|` after its last cell; the file may be cut short")
@@ -467,7 +467,7 @@ mod tests {
         let text = "|名称|类型|示例值|描述|\n|--|--|---|--|\n|Code|String|20";
         let (_, diags) = scan("p.md", text);
         assert_eq!(diags.len(), 1);
-        assert!(diags[0].message.contains("not complete"), "{}", diags[0].message);
+        assert!(diags[0].message.contains("not closed"), "{}", diags[0].message);
     }
 
     #[test]

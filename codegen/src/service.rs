@@ -49,10 +49,18 @@ pub fn read_pages(dir: &Path, root: &Path) -> PagesRead {
     };
     files.retain(|p| p.is_file() && p.extension().is_some_and(|x| x == "md" || x == "txt"));
     files.sort();
+    let mut read = read_files(&files, root);
+    read.diagnostics.splice(0..0, out.diagnostics);
+    read
+}
+
+/// Reads the given pages as one set: pages of the same operation are merged.
+pub fn read_files(files: &[std::path::PathBuf], root: &Path) -> PagesRead {
+    let mut out = PagesRead::default();
     let mut found = Vec::new();
     for path in files {
-        let file = relative(&path, root);
-        let text = match std::fs::read(&path) {
+        let file = relative(path, root);
+        let text = match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(e) => {
