@@ -12,6 +12,9 @@ use crate::examples::Node;
 use crate::model::{Field, Scalar, Shape};
 use std::collections::BTreeMap;
 
+/// Deeper than any real response; bounds recursion in later stages on hostile input.
+const MAX_DEPTH: usize = 32;
+
 /// What the type column says a row is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowKind {
@@ -118,6 +121,7 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
     };
     // An `Object` or `Array of X` row always has children, so the row after it is its first child.
     let mut just_opened = false;
+    let mut too_deep = false;
     let mut guessed: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for row in rows {
         // A bare row right after `Array of X` naming X is the list inside a wrapper object.
@@ -179,7 +183,19 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
             None => roots.push(id),
         }
         just_opened = false;
-        if opens {
+        if opens && stack.len() > MAX_DEPTH {
+            if !too_deep {
+                too_deep = true;
+                diags.push(
+                    Diagnostic::warning(
+                        items[id].row.field.span.clone(),
+                        format!("fields nest more than {MAX_DEPTH} deep here; the rows after this one are read as its siblings"),
+                        "this row",
+                    )
+                    .hint("no Alibaba Cloud response nests this deep: the type column is probably wrong"),
+                );
+            }
+        } else if opens {
             stack.push(Frame { item: Some(id), child_depth: depth + 1 });
             just_opened = matches!(items[id].row.kind, RowKind::Object | RowKind::ArrayOf(_));
         }
@@ -237,6 +253,7 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
             _ => {}
         }
     }
+    path.truncate(MAX_DEPTH);
     let Some(((leaf, leaf_list), parents)) = path.split_last() else { return };
     let mut level: Option<usize> = None;
     for (name, list) in parents {
