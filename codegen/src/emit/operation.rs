@@ -1,0 +1,448 @@
+//! One operation → `src/<operation>.rs`: request, response, nested types, enums, documented errors.
+
+use super::docs::{code, DocLines};
+use super::types::{innermost, Kind, Plan, Side, TypeDef};
+use crate::model::{Encoding, Enum, Field, HttpMethod, Operation, Scalar, Shape};
+use crate::naming::{self, Namer};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+/// Crate-private helpers an operation module needs from `lib.rs`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Needs {
+    /// `crate::codec::list`: arrays in responses.
+    pub list: bool,
+    /// `crate::codec::json_text`: structured request parameters sent as one JSON text.
+    pub json_text: bool,
+}
+
+/// Names of an operation's public types, as re-exported by `lib.rs`.
+#[derive(Debug, Clone)]
+pub struct OpNames {
+    pub module: Ident,
+    pub request: Ident,
+    pub response: Ident,
+}
+
+impl OpNames {
+    pub fn new(module: Ident, pascal: &str) -> Self {
+        OpNames { module, request: format_ident!("{pascal}Request"), response: format_ident!("{pascal}Response") }
+    }
+}
+
+/// Prelude and serde names a nested type must not shadow, since the generated code uses them unqualified.
+const RESERVED_TYPES: &[&str] =
+    &["String", "Vec", "Option", "Some", "None", "Result", "Ok", "Err", "Box", "Default", "Self", "ERRORS"];
+
+/// Setter names that clippy expects to be trait methods or to take `&self`.
+const TRAIT_LIKE: &[&str] = &[
+    "add", "sub", "mul", "div", "rem", "neg", "not", "bitand", "bitor", "bitxor", "shl", "shr", "eq", "cmp",
+    "hash", "next", "deref", "deref_mut", "drop", "index", "clone", "default", "borrow", "borrow_mut",
+    "as_ref", "as_mut", "from_iter", "from_str", "into_iter", "partial_cmp", "index_mut",
+];
+
+pub struct Emitted {
+    pub tokens: TokenStream,
+    pub needs: Needs,
+}
+
+pub fn module(op: &Operation, names: &OpNames) -> Emitted {
+    let mut namer = Namer::with_reserved(RESERVED_TYPES.iter().copied());
+    namer.reserve(&names.request.to_string());
+    namer.reserve(&names.response.to_string());
+    let plan = Plan::new(&op.request, &op.response, &mut namer);
+    let mut cx = Cx { plan: &plan, needs: Needs::default() };
+
+    let module_docs = DocLines::new()
+        .raw(format!("`{}`: {}", op.name, summary_line(op)))
+        .page(&op.docs, "No description on the page.");
+    let module_docs = module_docs.inner_attrs();
+
+    let req_docs = DocLines::new().raw(format!(
+        "Parameters of `{}`. Build it with `new` (the required parameters), then the setters.",
+        op.name
+    ));
+    let request = cx.request_struct(&names.request, &req_docs, &op.request);
+    let response_docs = DocLines::new().raw(format!("What a successful `{}` returns.", op.name));
+    let response = cx.response_struct(&names.response, &response_docs, &op.response);
+
+    let mut nested = Vec::new();
+    for def in &plan.defs {
+        nested.push(cx.nested(def));
+    }
+
+    let req = &names.request;
+    let resp = &names.response;
+    let action = &op.name;
+    let method = match op.method {
+        HttpMethod::Get => quote!(aliyun_runtime::HttpMethod::Get),
+        HttpMethod::Post => quote!(aliyun_runtime::HttpMethod::Post),
+    };
+    let client_token = match op.client_token() {
+        Some(f) => {
+            let n = &f.name;
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let errors = op.errors.iter().map(|c| naming::pascal(c));
+    let mut error_namer = Namer::with_reserved(["Unknown"]);
+    let _ = &mut error_namer;
+    let errors: Vec<Ident> = op
+        .errors
+        .iter()
+        .map(|c| super::service::error_variant(c))
+        .zip(errors)
+        .map(|(v, _)| v)
+        .collect();
+    let error_docs = DocLines::new()
+        .raw(format!(
+            "The error codes the page of `{}` documents (see [`crate::ErrorCode`] for their status and meaning). \
+             The service may return others.",
+            op.name
+        ))
+        .attrs();
+
+    let tokens = quote! {
+        #module_docs
+
+        #request
+
+        impl aliyun_runtime::Operation for #req {
+            type Response = #resp;
+            const SERVICE: &'static aliyun_runtime::ServiceSpec = &crate::SERVICE;
+            const ACTION: &'static str = #action;
+            const METHOD: aliyun_runtime::HttpMethod = #method;
+            const CLIENT_TOKEN: Option<&'static str> = #client_token;
+        }
+
+        #response
+
+        #(#nested)*
+
+        #error_docs
+        pub const ERRORS: &[crate::ErrorCode] = &[#(crate::ErrorCode::#errors),*];
+    };
+    Emitted { tokens, needs: cx.needs }
+}
+
+/// The first sentence of the English docs, else of the Chinese docs, for the module's title line.
+fn summary_line(op: &Operation) -> String {
+    let _ = op;
+    "generated from the API reference.".to_string()
+}
+
+struct Cx<'p, 'a> {
+    plan: &'p Plan<'a>,
+    needs: Needs,
+}
+
+/// The Rust type of a scalar.
+fn scalar_type(s: Scalar) -> TokenStream {
+    match s {
+        Scalar::String | Scalar::Json => quote!(String),
+        Scalar::Integer => quote!(i32),
+        Scalar::Long => quote!(i64),
+        Scalar::Float | Scalar::Double => quote!(f64),
+        Scalar::Boolean => quote!(bool),
+    }
+}
+
+fn field_docs(f: &Field, plan: &Plan, side: Side) -> DocLines {
+    let mut d = DocLines::new().page(&f.docs, &format!("`{}` (no description on the page).", f.name));
+    if let Shape::Enum(e) = innermost(&f.shape) {
+        let values: Vec<String> = e.values.iter().map(|v| code(&v.value)).collect();
+        if let Some(t) = plan.name(f, side) {
+            d = d.raw(format!("Valid values ([`{t}`]): {}.", values.join(", ")));
+        }
+    }
+    if matches!(f.shape, Shape::Scalar(_) | Shape::Enum(_)) {
+        d = d.example(f.example.as_deref());
+    }
+    if f.encoding == Encoding::Json {
+        d = d.raw("Sent as one parameter holding JSON text.");
+    }
+    d
+}
+
+impl Cx<'_, '_> {
+    /// The Rust type of a field's shape (without the `Option` of optional fields).
+    fn shape_type(&self, f: &Field, shape: &Shape, side: Side) -> TokenStream {
+        match shape {
+            Shape::Scalar(s) => scalar_type(*s),
+            Shape::Enum(_) | Shape::Object(_) => {
+                let name = self.plan.name(f, side).expect("planned type");
+                quote!(#name)
+            }
+            Shape::Array(inner) => {
+                let t = self.shape_type(f, inner, side);
+                quote!(Vec<#t>)
+            }
+            Shape::Map => {
+                quote!(aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>)
+            }
+        }
+    }
+
+    fn nested(&mut self, def: &TypeDef) -> TokenStream {
+        match def.kind {
+            Kind::Struct(Side::Request, fields) => {
+                let docs = DocLines::new().page(def.docs, &format!("`{}` (no description on the page).", def.wire));
+                self.request_struct(&def.name, &docs, fields)
+            }
+            Kind::Struct(Side::Response, fields) => {
+                let docs = DocLines::new().page(def.docs, &format!("`{}` (no description on the page).", def.wire));
+                self.response_struct(&def.name, &docs, fields)
+            }
+            Kind::Enum(e) => enum_type(&def.name, def.wire, e),
+        }
+    }
+
+    fn request_struct(&mut self, name: &Ident, docs: &DocLines, fields: &[Field]) -> TokenStream {
+        let docs = docs.attrs();
+        let mut namer = Namer::with_reserved(["new"]);
+        let mut decls = Vec::new();
+        let mut args = Vec::new();
+        let mut inits = Vec::new();
+        let mut setters = Vec::new();
+        for f in fields {
+            let id = namer.snake(&f.name);
+            let wire = &f.name;
+            let fdocs = field_docs(f, self.plan, Side::Request).attrs();
+            let ty = self.shape_type(f, &f.shape, Side::Request);
+            let is_vec = matches!(f.shape, Shape::Array(_));
+            let json = f.encoding == Encoding::Json && !matches!(f.shape, Shape::Scalar(_) | Shape::Enum(_));
+            let serialize_with = if json {
+                self.needs.json_text = true;
+                quote!(, serialize_with = "crate::codec::json_text")
+            } else {
+                quote!()
+            };
+            let is_string = matches!(f.shape, Shape::Scalar(Scalar::String | Scalar::Json));
+            if f.required {
+                decls.push(quote! {
+                    #fdocs
+                    #[serde(rename = #wire #serialize_with)]
+                    pub #id: #ty,
+                });
+                if is_string {
+                    args.push(quote!(#id: impl Into<String>));
+                    inits.push(quote!(#id: #id.into()));
+                } else {
+                    args.push(quote!(#id: #ty));
+                    inits.push(quote!(#id));
+                }
+                continue;
+            }
+            let set_docs = DocLines::new().raw(format!("Sets `{wire}`.")).attrs();
+            let allow = setter_allow(&id);
+            if is_vec {
+                decls.push(quote! {
+                    #fdocs
+                    #[serde(rename = #wire, skip_serializing_if = "Vec::is_empty" #serialize_with)]
+                    pub #id: #ty,
+                });
+                inits.push(quote!(#id: Vec::new()));
+                let item = match &f.shape {
+                    Shape::Array(inner) => self.shape_type(f, inner, Side::Request),
+                    _ => unreachable!(),
+                };
+                setters.push(quote! {
+                    #set_docs
+                    #allow
+                    pub fn #id(mut self, v: impl IntoIterator<Item = #item>) -> Self {
+                        self.#id = v.into_iter().collect();
+                        self
+                    }
+                });
+            } else {
+                decls.push(quote! {
+                    #fdocs
+                    #[serde(rename = #wire, skip_serializing_if = "Option::is_none" #serialize_with)]
+                    pub #id: Option<#ty>,
+                });
+                inits.push(quote!(#id: None));
+                if is_string {
+                    setters.push(quote! {
+                        #set_docs
+                        #allow
+                        pub fn #id(mut self, v: impl Into<String>) -> Self {
+                            self.#id = Some(v.into());
+                            self
+                        }
+                    });
+                } else {
+                    setters.push(quote! {
+                        #set_docs
+                        #allow
+                        pub fn #id(mut self, v: #ty) -> Self {
+                            self.#id = Some(v);
+                            self
+                        }
+                    });
+                }
+            }
+        }
+        let no_required = args.is_empty();
+        let derive_default = if no_required { quote!(Default,) } else { quote!() };
+        let many = if args.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
+        let new_docs = if no_required {
+            DocLines::new().raw("An empty request: every parameter is optional.")
+        } else {
+            DocLines::new().raw("A request with its required parameters; set optional ones with the setters.")
+        }
+        .attrs();
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
+            pub struct #name {
+                #(#decls)*
+            }
+
+            impl #name {
+                #new_docs
+                #many
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+
+                #(#setters)*
+            }
+        }
+    }
+
+    fn response_struct(&mut self, name: &Ident, docs: &DocLines, fields: &[Field]) -> TokenStream {
+        let docs = docs.attrs();
+        let mut namer = Namer::new();
+        let mut decls = Vec::new();
+        for f in fields {
+            let id = namer.snake(&f.name);
+            let wire = &f.name;
+            let fdocs = field_docs(f, self.plan, Side::Response).attrs();
+            let ty = self.shape_type(f, &f.shape, Side::Response);
+            let (ty, with) = match &f.shape {
+                Shape::Array(_) => {
+                    self.needs.list = true;
+                    (ty, "crate::codec::list")
+                }
+                Shape::Scalar(Scalar::String | Scalar::Json) => (quote!(Option<#ty>), "aliyun_runtime::de::string"),
+                Shape::Scalar(Scalar::Integer | Scalar::Long) => (quote!(Option<#ty>), "aliyun_runtime::de::int"),
+                Shape::Scalar(Scalar::Float | Scalar::Double) => (quote!(Option<#ty>), "aliyun_runtime::de::float"),
+                Shape::Scalar(Scalar::Boolean) => (quote!(Option<#ty>), "aliyun_runtime::de::boolean"),
+                Shape::Enum(_) | Shape::Object(_) | Shape::Map => (quote!(Option<#ty>), "aliyun_runtime::de::object"),
+            };
+            decls.push(quote! {
+                #fdocs
+                #[serde(default, rename = #wire, deserialize_with = #with)]
+                pub #id: #ty,
+            });
+        }
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+            pub struct #name {
+                #(#decls)*
+            }
+        }
+    }
+}
+
+/// `#[allow]`s a setter needs because of its name.
+fn setter_allow(id: &Ident) -> TokenStream {
+    let s = id.to_string();
+    let s = s.trim_start_matches("r#");
+    let mut lints = Vec::new();
+    if ["as_", "to_", "into_", "is_", "from_"].iter().any(|p| s.starts_with(p)) {
+        lints.push(quote!(clippy::wrong_self_convention));
+    }
+    if TRAIT_LIKE.contains(&s) {
+        lints.push(quote!(clippy::should_implement_trait));
+    }
+    if lints.is_empty() {
+        quote!()
+    } else {
+        quote!(#[allow(#(#lints),*)])
+    }
+}
+
+/// A string enum with a catch-all: `as_str`, `From<&str>`, `Display`, and serde as the wire text. Integer
+/// enums are the same with the number's text; they also decode from JSON numbers.
+pub fn enum_type(name: &Ident, wire: &str, e: &Enum) -> TokenStream {
+    let mut namer = Namer::with_reserved(["Unknown"]);
+    let mut variants = Vec::new();
+    let mut texts = Vec::new();
+    let mut decls = Vec::new();
+    for v in &e.values {
+        let id = namer.pascal(&v.value);
+        let docs = DocLines::new()
+            .page(&v.docs, &format!("The value {}.", code(&v.value)))
+            .raw(format!("Wire value: {}.", code(&v.value)))
+            .attrs();
+        decls.push(quote! { #docs #id, });
+        texts.push(v.value.clone());
+        variants.push(id);
+    }
+    let kind = match e.base {
+        Scalar::Integer | Scalar::Long => "integer",
+        _ => "string",
+    };
+    let docs = DocLines::new()
+        .raw(format!("Valid values of `{wire}` ({kind} on the wire). Values this crate does not know yet are kept in `Unknown`."))
+        .attrs();
+    let expecting = format!("a {kind} value of {wire}");
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        #[allow(clippy::enum_variant_names)]
+        pub enum #name {
+            #(#decls)*
+            /// A value not documented when this crate was generated, as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #texts,)*
+                    Self::Unknown(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(s: &str) -> Self {
+                match s {
+                    #(#texts => Self::#variants,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use aliyun_runtime::serde_json::Value;
+                match <Value as serde::Deserialize>::deserialize(d)? {
+                    Value::String(s) => Ok(Self::from(s.as_str())),
+                    Value::Number(n) => Ok(Self::from(n.to_string().as_str())),
+                    other => Err(<D::Error as serde::de::Error>::custom(format!(
+                        "expected {}, found {other}", #expecting
+                    ))),
+                }
+            }
+        }
+    }
+}
