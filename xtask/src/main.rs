@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod corpus;
 mod shapes;
 
 #[derive(Parser)]
@@ -21,10 +22,17 @@ enum Command {
         /// Folder to write `<Operation>.json` into.
         out: PathBuf,
     },
+    /// Score the reader on a corpus of pages with the shapes Alibaba's own SDK gives them.
+    Corpus {
+        /// The corpus folder: sets with `pages/` and `expected/`, and `score.py`.
+        #[arg(default_value = "../shared/corpus")]
+        dir: PathBuf,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
+        Command::Corpus { dir } => corpus::run(&dir),
     }
 }

@@ -3,7 +3,8 @@
 use super::docs::{code, DocLines};
 use super::types::{innermost, Kind, Plan, Side, TypeDef};
 use crate::model::{Encoding, Enum, Field, HttpMethod, Operation, Scalar, Shape};
-use crate::naming::{self, Namer};
+use crate::naming::Namer;
+use std::collections::BTreeMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -46,7 +47,7 @@ pub struct Emitted {
     pub needs: Needs,
 }
 
-pub fn module(op: &Operation, names: &OpNames) -> Emitted {
+pub fn module(op: &Operation, names: &OpNames, error_variants: &BTreeMap<String, Ident>) -> Emitted {
     let mut namer = Namer::with_reserved(RESERVED_TYPES.iter().copied());
     namer.reserve(&names.request.to_string());
     namer.reserve(&names.response.to_string());
@@ -54,7 +55,7 @@ pub fn module(op: &Operation, names: &OpNames) -> Emitted {
     let mut cx = Cx { plan: &plan, needs: Needs::default() };
 
     let module_docs = DocLines::new()
-        .raw(format!("`{}`: {}", op.name, summary_line(op)))
+        .raw(format!("The `{}` operation.", op.name))
         .page(&op.docs, "No description on the page.");
     let module_docs = module_docs.inner_attrs();
 
@@ -85,16 +86,7 @@ pub fn module(op: &Operation, names: &OpNames) -> Emitted {
         }
         None => quote!(None),
     };
-    let errors = op.errors.iter().map(|c| naming::pascal(c));
-    let mut error_namer = Namer::with_reserved(["Unknown"]);
-    let _ = &mut error_namer;
-    let errors: Vec<Ident> = op
-        .errors
-        .iter()
-        .map(|c| super::service::error_variant(c))
-        .zip(errors)
-        .map(|(v, _)| v)
-        .collect();
+    let errors: Vec<&Ident> = op.errors.iter().filter_map(|c| error_variants.get(c)).collect();
     let error_docs = DocLines::new()
         .raw(format!(
             "The error codes the page of `{}` documents (see [`crate::ErrorCode`] for their status and meaning). \
@@ -124,12 +116,6 @@ pub fn module(op: &Operation, names: &OpNames) -> Emitted {
         pub const ERRORS: &[crate::ErrorCode] = &[#(crate::ErrorCode::#errors),*];
     };
     Emitted { tokens, needs: cx.needs }
-}
-
-/// The first sentence of the English docs, else of the Chinese docs, for the module's title line.
-fn summary_line(op: &Operation) -> String {
-    let _ = op;
-    "generated from the API reference.".to_string()
 }
 
 struct Cx<'p, 'a> {
