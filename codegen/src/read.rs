@@ -296,6 +296,17 @@ fn field_rows(
 fn row_kind(raw: &str) -> Option<RowKind> {
     let t = raw.trim().trim_matches(|c: char| c == '[' || c == ']');
     let lower = t.to_lowercase();
+    // Newer pages write `array<object>`, `array<string>`, `list<Tag>`.
+    let generic = ["array<", "list<"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p).and_then(|r| r.strip_suffix('>')));
+    if let Some(item) = generic {
+        return Some(match scalar(item) {
+            Some(s) => RowKind::ArrayOfScalar(s),
+            None if item == "object" => RowKind::Array,
+            None => RowKind::ArrayOf(t[t.len() - item.len() - 1..t.len() - 1].trim().to_string()),
+        });
+    }
     if let Some(item) = lower.strip_prefix("array of ").or_else(|| lower.strip_prefix("list of ")) {
         let item_raw = t[t.len() - item.len()..].trim().to_string();
         return Some(match scalar(item) {
@@ -317,6 +328,25 @@ fn row_kind(raw: &str) -> Option<RowKind> {
         },
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_column_spellings() {
+        assert_eq!(row_kind("Long"), Some(RowKind::Leaf(Scalar::Long)));
+        assert_eq!(row_kind("int64"), Some(RowKind::Leaf(Scalar::Long)));
+        assert_eq!(row_kind("Array of KeyPair"), Some(RowKind::ArrayOf("KeyPair".into())));
+        assert_eq!(row_kind("Array of String"), Some(RowKind::ArrayOfScalar(Scalar::String)));
+        assert_eq!(row_kind("array<object>"), Some(RowKind::Array));
+        assert_eq!(row_kind("array<string>"), Some(RowKind::ArrayOfScalar(Scalar::String)));
+        assert_eq!(row_kind("List<Tag>"), Some(RowKind::ArrayOf("Tag".into())));
+        assert_eq!(row_kind("RepeatList"), Some(RowKind::Array));
+        assert_eq!(row_kind(""), Some(RowKind::Untyped));
+        assert_eq!(row_kind("Strnig"), None);
+    }
 }
 
 fn scalar(t: &str) -> Option<Scalar> {
