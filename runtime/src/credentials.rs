@@ -41,7 +41,11 @@ pub struct Credentials {
 impl Credentials {
     /// A long-term access key pair.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
-        Credentials { access_key_id: access_key_id.into(), access_key_secret: access_key_secret.into(), security_token: None }
+        Credentials {
+            access_key_id: access_key_id.into(),
+            access_key_secret: access_key_secret.into(),
+            security_token: None,
+        }
     }
 
     /// STS credentials: a temporary key pair and its security token.
@@ -76,13 +80,17 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &masked_id(&self.access_key_id))
             .field("access_key_secret", &"<redacted>")
-            .field("security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
 
 /// The future a [`ProvideCredentials`] returns.
-pub type CredentialsFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials, Error>> + Send + 'a>>;
+pub type CredentialsFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credentials, Error>> + Send + 'a>>;
 
 /// A source of credentials, asked before every attempt of every call (providers cache as they see fit).
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
@@ -155,7 +163,9 @@ impl EnvironmentProvider {
 
     /// Reads variables through `lookup` instead of the process environment.
     pub fn with_lookup(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
-        EnvironmentProvider { env: Arc::new(lookup) }
+        EnvironmentProvider {
+            env: Arc::new(lookup),
+        }
     }
 
     fn load(&self) -> Result<Credentials, Error> {
@@ -169,10 +179,12 @@ impl EnvironmentProvider {
                     None => c,
                 })
             }
-            (Some(_), None) => {
-                Err(Error::Credentials(format!("{ENV_ACCESS_KEY_ID} is set but {ENV_ACCESS_KEY_SECRET} is not")))
-            }
-            _ => Err(Error::Credentials(format!("{ENV_ACCESS_KEY_ID} is not set"))),
+            (Some(_), None) => Err(Error::Credentials(format!(
+                "{ENV_ACCESS_KEY_ID} is set but {ENV_ACCESS_KEY_SECRET} is not"
+            ))),
+            _ => Err(Error::Credentials(format!(
+                "{ENV_ACCESS_KEY_ID} is not set"
+            ))),
         }
     }
 }
@@ -213,7 +225,10 @@ struct EcsDelegate {
 
 impl EcsDelegate {
     fn new() -> Self {
-        EcsDelegate { metadata_base_url: DEFAULT_METADATA_BASE_URL.to_string(), provider: OnceLock::new() }
+        EcsDelegate {
+            metadata_base_url: DEFAULT_METADATA_BASE_URL.to_string(),
+            provider: OnceLock::new(),
+        }
     }
 
     async fn resolve(&self, entry: ProfileEntry) -> Result<Credentials, Error> {
@@ -221,8 +236,7 @@ impl EcsDelegate {
             ProfileEntry::Static(c) => Ok(c),
             ProfileEntry::EcsRamRole(role) => {
                 let p = self.provider.get_or_init(|| {
-                    let p = EcsRamRoleProvider::new(role).metadata_base_url(self.metadata_base_url.clone());
-                    p
+                    EcsRamRoleProvider::new(role).metadata_base_url(self.metadata_base_url.clone())
                 });
                 p.provide_credentials().await
             }
@@ -266,7 +280,11 @@ pub struct CliProfileProvider {
 impl CliProfileProvider {
     /// Reads `path`, profile `profile` (the file's `current` profile when `None`).
     pub fn new(path: impl Into<PathBuf>, profile: Option<String>) -> Self {
-        CliProfileProvider { path: path.into(), profile, ecs: EcsDelegate::new() }
+        CliProfileProvider {
+            path: path.into(),
+            profile,
+            ecs: EcsDelegate::new(),
+        }
     }
 
     /// Base URL of the metadata service for profiles of mode `EcsRamRole` (tests point it at a local server).
@@ -278,16 +296,27 @@ impl CliProfileProvider {
     fn load(&self) -> Result<ProfileEntry, Error> {
         let path = self.path.display();
         let text = read_file(&self.path)?;
-        let config: CliConfig = serde_json::from_str(&text)
-            .map_err(|e| Error::Credentials(format!("{path} is not a valid aliyun CLI config (line {})", e.line())))?;
-        let name = self.profile.clone().or(config.current).unwrap_or_else(|| "default".to_string());
+        let config: CliConfig = serde_json::from_str(&text).map_err(|e| {
+            Error::Credentials(format!(
+                "{path} is not a valid aliyun CLI config (line {})",
+                e.line()
+            ))
+        })?;
+        let name = self
+            .profile
+            .clone()
+            .or(config.current)
+            .unwrap_or_else(|| "default".to_string());
         let p = config
             .profiles
             .into_iter()
             .find(|p| p.name == name)
             .ok_or_else(|| Error::Credentials(format!("{path} has no profile named {name:?}")))?;
         let mode = p.mode.as_deref().unwrap_or("AK");
-        let pair = |p: &CliProfile| match (non_empty(p.access_key_id.clone()), non_empty(p.access_key_secret.clone())) {
+        let pair = |p: &CliProfile| match (
+            non_empty(p.access_key_id.clone()),
+            non_empty(p.access_key_secret.clone()),
+        ) {
             (Some(id), Some(secret)) => Ok(Credentials::new(id, secret)),
             _ => Err(Error::Credentials(format!(
                 "profile {name:?} of {path} lacks access_key_id or access_key_secret"
@@ -338,7 +367,11 @@ pub struct IniProfileProvider {
 impl IniProfileProvider {
     /// Reads section `profile` of `path`.
     pub fn new(path: impl Into<PathBuf>, profile: impl Into<String>) -> Self {
-        IniProfileProvider { path: path.into(), profile: profile.into(), ecs: EcsDelegate::new() }
+        IniProfileProvider {
+            path: path.into(),
+            profile: profile.into(),
+            ecs: EcsDelegate::new(),
+        }
     }
 
     /// Base URL of the metadata service for `ecs_ram_role` profiles (tests point it at a local server).
@@ -355,15 +388,20 @@ impl IniProfileProvider {
         defaults.enable_inline_comments = false;
         let mut ini = configparser::ini::Ini::new_from_defaults(defaults);
         // The parser's message may quote a line of the file, which may hold a secret: keep it out.
-        ini.read(text).map_err(|_| Error::Credentials(format!("{path} is not a valid INI file")))?;
+        ini.read(text)
+            .map_err(|_| Error::Credentials(format!("{path} is not a valid INI file")))?;
         let name = &self.profile;
         if !ini.sections().iter().any(|s| s == name) {
-            return Err(Error::Credentials(format!("{path} has no section [{name}]")));
+            return Err(Error::Credentials(format!(
+                "{path} has no section [{name}]"
+            )));
         }
         let get = |key: &str| non_empty(ini.get(name, key));
         let pair = || match (get("access_key_id"), get("access_key_secret")) {
             (Some(id), Some(secret)) => Ok(Credentials::new(id, secret)),
-            _ => Err(Error::Credentials(format!("[{name}] of {path} lacks access_key_id or access_key_secret"))),
+            _ => Err(Error::Credentials(format!(
+                "[{name}] of {path} lacks access_key_id or access_key_secret"
+            ))),
         };
         let kind = get("type").unwrap_or_else(|| "access_key".to_string());
         match kind.as_str() {
@@ -392,7 +430,8 @@ impl ProvideCredentials for IniProfileProvider {
 }
 
 fn read_file(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|e| Error::Credentials(format!("cannot read {}: {e}", path.display())))
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::Credentials(format!("cannot read {}: {e}", path.display())))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -406,9 +445,10 @@ const CREDENTIALS_PATH: &str = "/latest/meta-data/ram/security-credentials/";
 /// Temporary credentials of the RAM role attached to the ECS instance, from the instance metadata service.
 ///
 /// Uses a session token (IMDSv2: `PUT /latest/api/token`) and falls back to plain requests (IMDSv1) when the
-/// token cannot be had, unless `ALIBABA_CLOUD_IMDSV1_DISABLED=true` or [`imdsv1_fallback(false)`]
-/// (EcsRamRoleProvider::imdsv1_fallback). Credentials are cached and fetched again a few minutes before their
-/// `Expiration`.
+/// token cannot be had, unless `ALIBABA_CLOUD_IMDSV1_DISABLED=true` or
+/// [`imdsv1_fallback(false)`](EcsRamRoleProvider::imdsv1_fallback). When the metadata service does not answer at
+/// all (not on ECS), it fails at once. Credentials are cached and fetched again a few minutes before their
+/// `Expiration` (and the cached ones are kept while still valid if fetching fails).
 pub struct EcsRamRoleProvider {
     role_name: Option<String>,
     base_url: String,
@@ -503,13 +543,23 @@ impl EcsRamRoleProvider {
                 Err(e) => e.without_url().to_string(),
             },
             Ok(r) => format!("HTTP {}", r.status().as_u16()),
+            // Nothing answers: not on ECS (or no metadata service); IMDSv1 would not answer either.
+            Err(e) if e.is_connect() || e.is_timeout() => {
+                return Err(Error::Credentials(format!(
+                    "the ECS metadata service at {} does not answer ({})",
+                    self.base_url,
+                    e.without_url()
+                )))
+            }
             Err(e) => e.without_url().to_string(),
         };
         if self.imdsv1_fallback {
             tracing::debug!(reason = %failure, "no ECS metadata session token, falling back to IMDSv1");
             Ok(None)
         } else {
-            Err(Error::Credentials(format!("could not get an ECS metadata session token: {failure}")))
+            Err(Error::Credentials(format!(
+                "could not get an ECS metadata session token: {failure}"
+            )))
         }
     }
 
@@ -519,13 +569,19 @@ impl EcsRamRoleProvider {
             req = req.header("X-aliyun-ecs-metadata-token", t);
         }
         let what = "the ECS metadata service";
-        let resp =
-            req.send().await.map_err(|e| Error::Credentials(format!("{what}: {}", e.without_url())))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| Error::Credentials(format!("{what}: {}", e.without_url())))?;
         let status = resp.status().as_u16();
         if !(200..300).contains(&status) {
-            return Err(Error::Credentials(format!("{what} answered HTTP {status} for {path}")));
+            return Err(Error::Credentials(format!(
+                "{what} answered HTTP {status} for {path}"
+            )));
         }
-        resp.text().await.map_err(|e| Error::Credentials(format!("{what}: {}", e.without_url())))
+        resp.text()
+            .await
+            .map_err(|e| Error::Credentials(format!("{what}: {}", e.without_url())))
     }
 
     async fn fetch(&self) -> Result<(Credentials, Option<OffsetDateTime>), Error> {
@@ -539,29 +595,46 @@ impl EcsRamRoleProvider {
                     .map(str::trim)
                     .find(|l| !l.is_empty())
                     .map(str::to_string)
-                    .ok_or_else(|| Error::Credentials("the ECS instance has no RAM role attached".into()))?
+                    .ok_or_else(|| {
+                        Error::Credentials("the ECS instance has no RAM role attached".into())
+                    })?
             }
         };
-        let body = self.get(&format!("{CREDENTIALS_PATH}{role}"), token.as_deref()).await?;
+        let body = self
+            .get(&format!("{CREDENTIALS_PATH}{role}"), token.as_deref())
+            .await?;
         // Never quote the body: it holds the secret.
         let m: MetadataCredentials = serde_json::from_str(&body).map_err(|_| {
-            Error::Credentials(format!("the ECS metadata service gave unreadable credentials for role {role:?}"))
+            Error::Credentials(format!(
+                "the ECS metadata service gave unreadable credentials for role {role:?}"
+            ))
         })?;
         if let Some(code) = m.code.as_deref().filter(|c| *c != "Success") {
-            return Err(Error::Credentials(format!("the ECS metadata service answered Code {code:?} for role {role:?}")));
+            return Err(Error::Credentials(format!(
+                "the ECS metadata service answered Code {code:?} for role {role:?}"
+            )));
         }
-        let (Some(id), Some(secret), Some(token)) =
-            (non_empty(m.access_key_id), non_empty(m.access_key_secret), non_empty(m.security_token))
-        else {
-            return Err(Error::Credentials(format!("incomplete ECS RAM role credentials for role {role:?}")));
+        let (Some(id), Some(secret), Some(token)) = (
+            non_empty(m.access_key_id),
+            non_empty(m.access_key_secret),
+            non_empty(m.security_token),
+        ) else {
+            return Err(Error::Credentials(format!(
+                "incomplete ECS RAM role credentials for role {role:?}"
+            )));
         };
         let expiration = match m.expiration.as_deref() {
             Some(e) => Some(OffsetDateTime::parse(e, &Rfc3339).map_err(|_| {
-                Error::Credentials(format!("unreadable Expiration {e:?} in ECS RAM role credentials"))
+                Error::Credentials(format!(
+                    "unreadable Expiration {e:?} in ECS RAM role credentials"
+                ))
             })?),
             None => None,
         };
-        Ok((Credentials::new(id, secret).with_security_token(token), expiration))
+        Ok((
+            Credentials::new(id, secret).with_security_token(token),
+            expiration,
+        ))
     }
 }
 
@@ -607,8 +680,14 @@ pub struct DefaultCredentialsChain {
 impl fmt::Debug for DefaultCredentialsChain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DefaultCredentialsChain")
-            .field("sources", &self.providers.iter().map(|(n, _)| *n).collect::<Vec<_>>())
-            .field("chosen", &*self.chosen.lock().unwrap_or_else(|e| e.into_inner()))
+            .field(
+                "sources",
+                &self.providers.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            )
+            .field(
+                "chosen",
+                &*self.chosen.lock().unwrap_or_else(|e| e.into_inner()),
+            )
             .finish()
     }
 }
@@ -641,22 +720,31 @@ impl DefaultCredentialsChain {
 
     fn build(env: EnvLookup, home: Option<PathBuf>, metadata: &str) -> Self {
         let mut providers: Vec<(&'static str, Box<dyn ProvideCredentials>)> = Vec::new();
-        providers.push(("environment", Box::new(EnvironmentProvider { env: env.clone() })));
+        providers.push((
+            "environment",
+            Box::new(EnvironmentProvider { env: env.clone() }),
+        ));
         let profile = non_empty(env(ENV_PROFILE));
         if !is_true(env(ENV_CLI_PROFILE_DISABLED)) {
             if let Some(home) = &home {
                 providers.push((
                     "aliyun CLI config",
                     Box::new(
-                        CliProfileProvider::new(home.join(".aliyun").join("config.json"), profile.clone())
-                            .metadata_base_url(metadata),
+                        CliProfileProvider::new(
+                            home.join(".aliyun").join("config.json"),
+                            profile.clone(),
+                        )
+                        .metadata_base_url(metadata),
                     ),
                 ));
             }
         }
         let ini_path = non_empty(env(ENV_CREDENTIALS_FILE))
             .map(PathBuf::from)
-            .or_else(|| home.as_ref().map(|h| h.join(".alibabacloud").join("credentials.ini")));
+            .or_else(|| {
+                home.as_ref()
+                    .map(|h| h.join(".alibabacloud").join("credentials.ini"))
+            });
         if let Some(path) = ini_path {
             providers.push((
                 "credentials file",
@@ -676,7 +764,10 @@ impl DefaultCredentialsChain {
                 ),
             ));
         }
-        DefaultCredentialsChain { providers, chosen: Mutex::new(None) }
+        DefaultCredentialsChain {
+            providers,
+            chosen: Mutex::new(None),
+        }
     }
 }
 
@@ -687,7 +778,9 @@ impl Default for DefaultCredentialsChain {
 }
 
 fn home_dir(env: &(dyn Fn(&str) -> Option<String> + Send + Sync)) -> Option<PathBuf> {
-    non_empty(env("HOME")).or_else(|| non_empty(env("USERPROFILE"))).map(PathBuf::from)
+    non_empty(env("HOME"))
+        .or_else(|| non_empty(env("USERPROFILE")))
+        .map(PathBuf::from)
 }
 
 impl ProvideCredentials for DefaultCredentialsChain {
@@ -708,7 +801,10 @@ impl ProvideCredentials for DefaultCredentialsChain {
                     Err(e) => reasons.push(format!("{name}: {}", strip_prefix(&e))),
                 }
             }
-            Err(Error::Credentials(format!("no credentials found ({})", reasons.join("; "))))
+            Err(Error::Credentials(format!(
+                "no credentials found ({})",
+                reasons.join("; ")
+            )))
         })
     }
 }
@@ -726,7 +822,8 @@ mod tests {
 
     #[test]
     fn debug_is_redacted() {
-        let c = Credentials::new("LTAI5tExampleId", "VerySecretValue").with_security_token("TokenValue123");
+        let c = Credentials::new("LTAI5tExampleId", "VerySecretValue")
+            .with_security_token("TokenValue123");
         let s = format!("{c:?} {c:#?}");
         assert!(!s.contains("VerySecretValue"), "{s}");
         assert!(!s.contains("TokenValue123"), "{s}");
@@ -743,7 +840,10 @@ mod tests {
             _ => None,
         });
         let c = p.load().unwrap();
-        assert_eq!((c.access_key_id(), c.access_key_secret(), c.security_token()), ("id", "secret", None));
+        assert_eq!(
+            (c.access_key_id(), c.access_key_secret(), c.security_token()),
+            ("id", "secret", None)
+        );
         let p = EnvironmentProvider::with_lookup(|k| (k == ENV_ACCESS_KEY_ID).then(|| "id".into()));
         assert!(matches!(p.load(), Err(Error::Credentials(_))));
     }

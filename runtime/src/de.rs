@@ -3,6 +3,7 @@
 //! Used as `#[serde(default, deserialize_with = "aliyun_runtime::de::…")]` on `Option` fields.
 //! - numbers may arrive as strings (`"12"`), booleans as strings (`"true"`), strings as numbers;
 //! - an empty string or `null` stands for an absent value.
+//!
 //! A string that is not a number in a numeric field is an error: decoding never invents a value.
 
 use serde::{de::Error as _, Deserialize, Deserializer};
@@ -27,7 +28,8 @@ where
         Value::String(s) => s.trim().parse::<T>().ok(),
         _ => None,
     };
-    n.map(Some).ok_or_else(|| D::Error::custom(format!("expected an integer, found {v}")))
+    n.map(Some)
+        .ok_or_else(|| D::Error::custom(format!("expected an integer, found {v}")))
 }
 
 /// `Float`/`Double` fields: a number or a numeric string.
@@ -41,7 +43,8 @@ pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     };
-    n.map(Some).ok_or_else(|| D::Error::custom(format!("expected a number, found {v}")))
+    n.map(Some)
+        .ok_or_else(|| D::Error::custom(format!("expected a number, found {v}")))
 }
 
 /// `Boolean` fields: `true`/`false`, or the same as a string.
@@ -66,7 +69,9 @@ pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
         Value::String(s) => Ok(Some(s)),
         Value::Number(n) => Ok(Some(n.to_string())),
         Value::Bool(b) => Ok(Some(b.to_string())),
-        other => Err(D::Error::custom(format!("expected a string, found {other}"))),
+        other => Err(D::Error::custom(format!(
+            "expected a string, found {other}"
+        ))),
     }
 }
 
@@ -81,4 +86,83 @@ where
         return Ok(None);
     }
     T::deserialize(v).map(Some).map_err(D::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug, Default, PartialEq)]
+    struct R {
+        #[serde(default, deserialize_with = "super::int")]
+        i: Option<i64>,
+        #[serde(default, deserialize_with = "super::int")]
+        small: Option<i32>,
+        #[serde(default, deserialize_with = "super::float")]
+        f: Option<f64>,
+        #[serde(default, deserialize_with = "super::boolean")]
+        b: Option<bool>,
+        #[serde(default, deserialize_with = "super::string")]
+        s: Option<String>,
+        #[serde(default, deserialize_with = "super::object")]
+        o: Option<Vec<u8>>,
+    }
+
+    fn de(json: &str) -> Result<R, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn numbers_from_numbers_and_strings() {
+        let r = de(r#"{"i": 12, "small": " 7 ", "f": "1.5"}"#).unwrap();
+        assert_eq!((r.i, r.small, r.f), (Some(12), Some(7), Some(1.5)));
+        let r = de(r#"{"i": "-3", "f": 2}"#).unwrap();
+        assert_eq!((r.i, r.f), (Some(-3), Some(2.0)));
+    }
+
+    #[test]
+    fn null_empty_and_missing_are_absent() {
+        assert_eq!(
+            de(r#"{"i": null, "small": "", "f": "", "b": "", "o": ""}"#).unwrap(),
+            R::default()
+        );
+        assert_eq!(de("{}").unwrap(), R::default());
+        assert_eq!(de(r#"{"s": null}"#).unwrap().s, None);
+    }
+
+    #[test]
+    fn bad_numbers_are_errors() {
+        assert!(de(r#"{"i": "twelve"}"#).is_err());
+        assert!(de(r#"{"i": 1.5}"#).is_err());
+        assert!(
+            de(r#"{"small": 3000000000}"#).is_err(),
+            "out of range for i32"
+        );
+        assert!(de(r#"{"f": "x"}"#).is_err());
+        assert!(de(r#"{"f": true}"#).is_err());
+    }
+
+    #[test]
+    fn booleans() {
+        assert_eq!(de(r#"{"b": true}"#).unwrap().b, Some(true));
+        assert_eq!(de(r#"{"b": "TRUE"}"#).unwrap().b, Some(true));
+        assert_eq!(de(r#"{"b": "false"}"#).unwrap().b, Some(false));
+        assert!(de(r#"{"b": "yes"}"#).is_err());
+        assert!(de(r#"{"b": 1}"#).is_err());
+    }
+
+    #[test]
+    fn strings_from_scalars() {
+        assert_eq!(de(r#"{"s": "x"}"#).unwrap().s.as_deref(), Some("x"));
+        assert_eq!(de(r#"{"s": ""}"#).unwrap().s.as_deref(), Some(""));
+        assert_eq!(de(r#"{"s": 12}"#).unwrap().s.as_deref(), Some("12"));
+        assert_eq!(de(r#"{"s": false}"#).unwrap().s.as_deref(), Some("false"));
+        assert!(de(r#"{"s": [1]}"#).is_err());
+    }
+
+    #[test]
+    fn objects() {
+        assert_eq!(de(r#"{"o": [1, 2]}"#).unwrap().o, Some(vec![1, 2]));
+        assert!(de(r#"{"o": "abc"}"#).is_err());
+    }
 }

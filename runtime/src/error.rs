@@ -21,7 +21,7 @@ pub enum Error {
         message: String,
     },
     /// The connection could not be made, or broke before an answer arrived.
-    #[error("connection failed: {message}")]
+    #[error("{message}")]
     Connect {
         /// What went wrong (the URL is left out).
         message: String,
@@ -57,7 +57,11 @@ pub struct ServiceError {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "service error (HTTP {}) {}: {}", self.status, self.code, self.message)?;
+        write!(
+            f,
+            "service error (HTTP {}) {}: {}",
+            self.status, self.code, self.message
+        )?;
         if let Some(id) = &self.request_id {
             write!(f, " (RequestId: {id})")?;
         }
@@ -80,7 +84,11 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "could not decode the answer (HTTP {}): {}", self.status, self.message)?;
+        write!(
+            f,
+            "could not decode the answer (HTTP {}): {}",
+            self.status, self.message
+        )?;
         if let Some(id) = &self.request_id {
             write!(f, " (RequestId: {id})")?;
         }
@@ -167,7 +175,10 @@ mod tests {
         assert!(service(429, "TooMany").is_retryable());
         assert!(!service(400, "InvalidParameter").is_retryable());
         assert!(!service(404, "NotFound").is_retryable());
-        assert!(Error::Timeout { message: "x".into() }.is_retryable());
+        assert!(Error::Timeout {
+            message: "x".into()
+        }
+        .is_retryable());
         assert!(!Error::Config("x".into()).is_retryable());
     }
 
@@ -177,6 +188,9 @@ mod tests {
         assert_eq!(e.code(), Some("InvalidParameter"));
         assert_eq!(e.request_id(), Some("R"));
         assert_eq!(e.status(), Some(400));
-        assert_eq!(e.to_string(), "service error (HTTP 400) InvalidParameter: m (RequestId: R)");
+        assert_eq!(
+            e.to_string(),
+            "service error (HTTP 400) InvalidParameter: m (RequestId: R)"
+        );
     }
 }

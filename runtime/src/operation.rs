@@ -9,6 +9,7 @@ pub struct ServiceSpec {
     pub product: &'static str,
     /// API version, e.g. `2020-09-07`.
     pub version: &'static str,
+    /// RPC or ROA.
     pub style: ApiStyle,
     /// Endpoint pattern; `{region}` stands for the region id, e.g. `config.{region}.aliyuncs.com`.
     pub endpoint: &'static str,
@@ -21,19 +22,26 @@ impl ServiceSpec {
     }
 }
 
+/// How a service's API is shaped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiStyle {
+    /// Action-based: one path `/`, the action named by `Action` (or the `x-acs-action` header).
     Rpc,
+    /// Resource-based: REST paths and JSON bodies (not called by this runtime yet).
     Roa,
 }
 
+/// HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HttpMethod {
+    /// `GET`: parameters in the query string.
     Get,
+    /// `POST`: parameters in a form body.
     Post,
 }
 
 impl HttpMethod {
+    /// The method name, upper case.
     pub fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",
@@ -54,8 +62,18 @@ pub trait Operation: Serialize {
     const SERVICE: &'static ServiceSpec;
     /// Action name, e.g. `GetAggregateCompliancePackReport`.
     const ACTION: &'static str;
+    /// HTTP method the operation is called with.
     const METHOD: HttpMethod;
     /// Wire name of the idempotency parameter (`ClientToken`) when the operation takes one: the runtime fills it
     /// in when the caller left it empty and keeps the same value across retries of one call.
     const CLIENT_TOKEN: Option<&'static str>;
+}
+
+/// A reference to a request is a request: `client.call(&request)` leaves `request` usable (for polling, say).
+impl<T: Operation + ?Sized> Operation for &T {
+    type Response = T::Response;
+    const SERVICE: &'static ServiceSpec = T::SERVICE;
+    const ACTION: &'static str = T::ACTION;
+    const METHOD: HttpMethod = T::METHOD;
+    const CLIENT_TOKEN: Option<&'static str> = T::CLIENT_TOKEN;
 }

@@ -89,20 +89,36 @@ mod tests {
     }
 
     fn p(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        items
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
     fn scalars() {
         assert_eq!(
-            pairs(json!({"S": "a b", "N": 12, "F": 1.5, "T": true, "B": false, "E": "", "Neg": -3})),
-            p(&[("B", "false"), ("E", ""), ("F", "1.5"), ("N", "12"), ("Neg", "-3"), ("S", "a b"), ("T", "true")])
+            pairs(
+                json!({"S": "a b", "N": 12, "F": 1.5, "T": true, "B": false, "E": "", "Neg": -3})
+            ),
+            p(&[
+                ("B", "false"),
+                ("E", ""),
+                ("F", "1.5"),
+                ("N", "12"),
+                ("Neg", "-3"),
+                ("S", "a b"),
+                ("T", "true")
+            ])
         );
     }
 
     #[test]
     fn nulls_and_empty_containers_are_left_out() {
-        assert_eq!(pairs(json!({"A": null, "L": [], "O": {}, "X": [null]})), p(&[]));
+        assert_eq!(
+            pairs(json!({"A": null, "L": [], "O": {}, "X": [null]})),
+            p(&[])
+        );
         assert_eq!(pairs(Value::Null), p(&[]));
     }
 
@@ -162,8 +178,12 @@ mod tests {
             max_results: Option<i32>,
             ids: Vec<String>,
         }
-        let got = to_params(&Req { region_id: "cn-shanghai".into(), max_results: None, ids: vec!["x".into()] })
-            .unwrap();
+        let got = to_params(&Req {
+            region_id: "cn-shanghai".into(),
+            max_results: None,
+            ids: vec!["x".into()],
+        })
+        .unwrap();
         assert_eq!(got, p(&[("Ids.1", "x"), ("RegionId", "cn-shanghai")]));
     }
 }

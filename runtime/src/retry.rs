@@ -29,7 +29,10 @@ impl RetryConfig {
 
     /// Retries off: one attempt.
     pub fn disabled() -> Self {
-        RetryConfig { max_attempts: 1, ..Self::STANDARD }
+        RetryConfig {
+            max_attempts: 1,
+            ..Self::STANDARD
+        }
     }
 
     /// Whether more than one attempt is allowed.
@@ -40,7 +43,9 @@ impl RetryConfig {
     /// The upper bound of the wait before retry `retry` (1 for the first retry).
     pub fn backoff_cap(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.saturating_sub(1).min(31));
-        self.initial_backoff.saturating_mul(factor).min(self.max_backoff)
+        self.initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff)
     }
 
     /// The wait before retry `retry` (1 for the first retry) for a jitter draw `jitter` in `[0, 1]` (clamped):
@@ -64,7 +69,11 @@ mod tests {
 
     #[test]
     fn exponential_and_capped() {
-        let r = RetryConfig { max_attempts: 10, initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_secs(1) };
+        let r = RetryConfig {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+        };
         assert_eq!(r.backoff_cap(1), Duration::from_millis(100));
         assert_eq!(r.backoff_cap(2), Duration::from_millis(200));
         assert_eq!(r.backoff_cap(4), Duration::from_millis(800));
@@ -85,7 +94,11 @@ mod tests {
             let mut rng = fastrand::Rng::with_seed(retry as u64);
             for _ in 0..100 {
                 let d = r.backoff(retry, rng.f64());
-                assert!(d >= cap / 2 && d <= cap, "{d:?} outside [{:?}, {cap:?}]", cap / 2);
+                assert!(
+                    d >= cap / 2 && d <= cap,
+                    "{d:?} outside [{:?}, {cap:?}]",
+                    cap / 2
+                );
             }
         }
     }

@@ -12,7 +12,11 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
 /// Every byte but the unreserved ones of RFC 3986 (`A-Z a-z 0-9 - _ . ~`).
-const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Name of the ACS3 scheme, first word of the `Authorization` header.
 pub const ACS3_HMAC_SHA256: &str = "ACS3-HMAC-SHA256";
@@ -88,24 +92,44 @@ pub struct Acs3Signature {
 }
 
 /// Computes the `ACS3-HMAC-SHA256` signature of a request.
-pub fn sign_acs3(input: &Acs3Input<'_>, access_key_id: &str, access_key_secret: &str) -> Acs3Signature {
+pub fn sign_acs3(
+    input: &Acs3Input<'_>,
+    access_key_id: &str,
+    access_key_secret: &str,
+) -> Acs3Signature {
     let hashed_payload = hex_sha256(input.body);
     let canonical_query_string = sorted(input.query)
         .iter()
         .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let mut headers: Vec<(String, &str)> =
-        input.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.trim())).collect();
+    let mut headers: Vec<(String, &str)> = input
+        .headers
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim()))
+        .collect();
     headers.sort_by(|a, b| a.0.cmp(&b.0));
     let canonical_headers: String = headers.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
-    let signed_headers = headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(";");
+    let signed_headers = headers
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
     let canonical_request = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
-        input.method, input.pathname, canonical_query_string, canonical_headers, signed_headers, hashed_payload
+        input.method,
+        input.pathname,
+        canonical_query_string,
+        canonical_headers,
+        signed_headers,
+        hashed_payload
     );
-    let string_to_sign = format!("{ACS3_HMAC_SHA256}\n{}", hex_sha256(canonical_request.as_bytes()));
-    let mut mac = Hmac::<Sha256>::new_from_slice(access_key_secret.as_bytes()).expect("HMAC takes any key length");
+    let string_to_sign = format!(
+        "{ACS3_HMAC_SHA256}\n{}",
+        hex_sha256(canonical_request.as_bytes())
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(access_key_secret.as_bytes())
+        .expect("HMAC takes any key length");
     mac.update(string_to_sign.as_bytes());
     let signature = hex::encode(mac.finalize().into_bytes());
     let authorization =
@@ -135,18 +159,29 @@ pub struct RpcSignature {
 
 /// Computes the RPC `HMAC-SHA1` signature (`SignatureVersion=1.0`) over every parameter of a request, query and
 /// form body together, `Signature` itself excluded.
-pub fn sign_rpc(method: &str, params: &[(String, String)], access_key_secret: &str) -> RpcSignature {
+pub fn sign_rpc(
+    method: &str,
+    params: &[(String, String)],
+    access_key_secret: &str,
+) -> RpcSignature {
     let canonicalized_query_string = sorted(params)
         .iter()
         .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let string_to_sign = format!("{method}&%2F&{}", percent_encode(&canonicalized_query_string));
+    let string_to_sign = format!(
+        "{method}&%2F&{}",
+        percent_encode(&canonicalized_query_string)
+    );
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(format!("{access_key_secret}&").as_bytes())
         .expect("HMAC takes any key length");
     mac.update(string_to_sign.as_bytes());
     let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    RpcSignature { canonicalized_query_string, string_to_sign, signature }
+    RpcSignature {
+        canonicalized_query_string,
+        string_to_sign,
+        signature,
+    }
 }
 
 #[cfg(test)]
@@ -163,6 +198,9 @@ mod tests {
 
     #[test]
     fn empty_sha256() {
-        assert_eq!(hex_sha256(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            hex_sha256(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 }

@@ -1,0 +1,966 @@
+//! The client: endpoints, signing, transport, retries and decoding.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Url;
+use serde::Deserialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use tracing::Instrument as _;
+
+use crate::credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
+use crate::error::{DecodeError, ServiceError};
+use crate::sign::{form_urlencode, sign_acs3, sign_rpc, Acs3Input};
+use crate::{ApiStyle, Error, HttpMethod, Operation, RetryConfig, ServiceSpec};
+
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time allowed between reads of an answer (waiting for its head included).
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+const BODY_EXCERPT_CHARS: usize = 300;
+
+/// How requests are signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SigningAlgorithm {
+    /// `ACS3-HMAC-SHA256` in the `Authorization` header, action and version in `x-acs-*` headers (default).
+    #[default]
+    Acs3HmacSha256,
+    /// The RPC query signature: `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`, `Signature` parameter.
+    RpcHmacSha1,
+}
+
+/// Per-call settings; every `None` falls back to the client's setting.
+///
+/// ```
+/// # use std::time::Duration;
+/// let options = aliyun_runtime::CallOptions { read_timeout: Some(Duration::from_secs(60)), ..Default::default() };
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// Time allowed to open a connection.
+    pub connect_timeout: Option<Duration>,
+    /// Time allowed between reads of the answer (waiting for its head included).
+    pub read_timeout: Option<Duration>,
+    /// Retry policy for this call.
+    pub retry: Option<RetryConfig>,
+    /// Region for this call.
+    pub region: Option<String>,
+    /// Endpoint for this call (host name, or URL such as `http://127.0.0.1:8080`).
+    pub endpoint: Option<String>,
+}
+
+/// Builds a [`Client`]; start with [`Client::builder`].
+pub struct ClientBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    retry: RetryConfig,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    signing: SigningAlgorithm,
+    user_agent: Option<String>,
+    jitter_seed: Option<u64>,
+    no_proxy: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("signing", &self.signing)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Region id, e.g. `cn-shanghai`: picks the endpoint `ServiceSpec::host(region)`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sends every call to this endpoint instead of the region's: a host name (`https` is used) or a URL such as
+    /// `http://127.0.0.1:8080`.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Where credentials come from: a [`Credentials`] pair, a provider such as
+    /// [`DefaultCredentialsChain`] (the default), or your own [`ProvideCredentials`].
+    pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Retry policy (default [`RetryConfig::STANDARD`]; [`RetryConfig::disabled`] turns retries off).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Time allowed to open a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed between reads of an answer, waiting for its head included (default 10 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// Signing algorithm (default [`SigningAlgorithm::Acs3HmacSha256`]).
+    pub fn signing(mut self, algorithm: SigningAlgorithm) -> Self {
+        self.signing = algorithm;
+        self
+    }
+
+    /// Appended to the `user-agent` header.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent = Some(suffix.into());
+        self
+    }
+
+    /// Seeds the random draw of retry jitter, for reproducible backoff.
+    pub fn jitter_seed(mut self, seed: u64) -> Self {
+        self.jitter_seed = Some(seed);
+        self
+    }
+
+    /// Ignores proxy settings from the environment (`HTTPS_PROXY`, …), which are honoured by default.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
+    /// Builds the client. Fails with [`Error::Config`] when neither a region nor an endpoint is set, or when the
+    /// endpoint is not a valid host or URL.
+    pub fn build(self) -> Result<Client, Error> {
+        if self.region.is_none() && self.endpoint.is_none() {
+            return Err(Error::Config(
+                "set a region (or an endpoint) on the client builder".into(),
+            ));
+        }
+        if let Some(e) = &self.endpoint {
+            parse_endpoint(e)?;
+        }
+        if self.retry.max_attempts == 0 {
+            return Err(Error::Config(
+                "RetryConfig::max_attempts must be at least 1".into(),
+            ));
+        }
+        let http = build_http(self.connect_timeout, self.read_timeout, self.no_proxy)?;
+        let credentials = self
+            .credentials
+            .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new()));
+        let mut user_agent = format!(
+            "aliyun-rust-sdk/{} ({})",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS
+        );
+        if let Some(s) = self.user_agent {
+            user_agent.push(' ');
+            user_agent.push_str(&s);
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                region: self.region,
+                endpoint: self.endpoint,
+                credentials,
+                retry: self.retry,
+                connect_timeout: self.connect_timeout,
+                read_timeout: self.read_timeout,
+                signing: self.signing,
+                user_agent,
+                no_proxy: self.no_proxy,
+                http,
+                other_http: Mutex::new(HashMap::new()),
+                rng: Mutex::new(match self.jitter_seed {
+                    Some(seed) => fastrand::Rng::with_seed(seed),
+                    None => fastrand::Rng::new(),
+                }),
+            }),
+        })
+    }
+}
+
+fn build_http(connect: Duration, read: Duration, no_proxy: bool) -> Result<reqwest::Client, Error> {
+    let mut b = reqwest::Client::builder()
+        .connect_timeout(connect)
+        .read_timeout(read);
+    if no_proxy {
+        b = b.no_proxy();
+    }
+    b.build()
+        .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))
+}
+
+/// A client for Alibaba Cloud APIs: cheap to clone, one connection pool shared by all clones and all services.
+///
+/// ```no_run
+/// # async fn demo<Req: aliyun_runtime::Operation>(request: Req) {
+/// use aliyun_runtime::{Client, DefaultCredentialsChain};
+///
+/// let client = Client::builder()
+///     .region("cn-shanghai")
+///     .credentials(DefaultCredentialsChain::new())
+///     .build()
+///     .expect("client");
+/// match client.call(request).await {
+///     Ok(_response) => {}
+///     Err(e) => eprintln!("{e} (code {:?}, RequestId {:?})", e.code(), e.request_id()),
+/// }
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    region: Option<String>,
+    endpoint: Option<String>,
+    credentials: Arc<dyn ProvideCredentials>,
+    retry: RetryConfig,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    signing: SigningAlgorithm,
+    user_agent: String,
+    no_proxy: bool,
+    /// The pool for the client's own timeouts.
+    http: reqwest::Client,
+    /// Pools for per-call timeouts that differ from the client's (one per distinct pair, shared by such calls).
+    other_http: Mutex<HashMap<(Duration, Duration), reqwest::Client>>,
+    rng: Mutex<fastrand::Rng>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("region", &i.region)
+            .field("endpoint", &i.endpoint)
+            .field("credentials", &i.credentials)
+            .field("retry", &i.retry)
+            .field("connect_timeout", &i.connect_timeout)
+            .field("read_timeout", &i.read_timeout)
+            .field("signing", &i.signing)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request ready to send: what the signer produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Prepared {
+    pub method: HttpMethod,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// Everything that goes into one signed request besides the parameters.
+pub(crate) struct SignContext<'a> {
+    pub spec: &'a ServiceSpec,
+    pub action: &'a str,
+    pub method: HttpMethod,
+    pub url: &'a Url,
+    pub credentials: &'a Credentials,
+    pub nonce: &'a str,
+    pub timestamp: &'a str,
+    pub user_agent: &'a str,
+}
+
+pub(crate) fn prepare(
+    algorithm: SigningAlgorithm,
+    cx: &SignContext<'_>,
+    params: &[(String, String)],
+) -> Prepared {
+    let host = host_header(cx.url);
+    let mut base = cx.url.clone();
+    base.set_query(None);
+    let base = base.to_string();
+    let with_query = |q: &[(String, String)]| {
+        if q.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}?{}", form_urlencode(q))
+        }
+    };
+    let creds = cx.credentials;
+    let (query, body_params) = match cx.method {
+        HttpMethod::Get => (params.to_vec(), Vec::new()),
+        HttpMethod::Post => (Vec::<(String, String)>::new(), params.to_vec()),
+    };
+    let body = form_urlencode(&body_params).into_bytes();
+    let mut headers: Vec<(String, String)> = vec![
+        ("host".into(), host),
+        ("accept".into(), "application/json".into()),
+        ("user-agent".into(), cx.user_agent.into()),
+    ];
+    if !body.is_empty() {
+        headers.push((
+            "content-type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
+    }
+    match algorithm {
+        SigningAlgorithm::Acs3HmacSha256 => {
+            headers.extend([
+                ("x-acs-action".to_string(), cx.action.to_string()),
+                ("x-acs-version".into(), cx.spec.version.into()),
+                ("x-acs-date".into(), cx.timestamp.into()),
+                ("x-acs-signature-nonce".into(), cx.nonce.into()),
+                (
+                    "x-acs-content-sha256".into(),
+                    crate::sign::hex_sha256(&body),
+                ),
+            ]);
+            if let Some(token) = creds.security_token() {
+                headers.push(("x-acs-accesskey-id".into(), creds.access_key_id().into()));
+                headers.push(("x-acs-security-token".into(), token.into()));
+            }
+            let sig = sign_acs3(
+                &Acs3Input {
+                    method: cx.method.as_str(),
+                    pathname: cx.url.path(),
+                    query: &query,
+                    headers: &headers,
+                    body: &body,
+                },
+                creds.access_key_id(),
+                creds.access_key_secret(),
+            );
+            headers.push(("authorization".into(), sig.authorization));
+            Prepared {
+                method: cx.method,
+                url: with_query(&query),
+                headers,
+                body,
+            }
+        }
+        SigningAlgorithm::RpcHmacSha1 => {
+            let mut query: Vec<(String, String)> = vec![
+                ("Action".into(), cx.action.into()),
+                ("Format".into(), "JSON".into()),
+                ("Version".into(), cx.spec.version.into()),
+                ("Timestamp".into(), cx.timestamp.into()),
+                ("SignatureNonce".into(), cx.nonce.into()),
+                ("SignatureMethod".into(), "HMAC-SHA1".into()),
+                ("SignatureVersion".into(), "1.0".into()),
+                ("AccessKeyId".into(), creds.access_key_id().into()),
+            ];
+            if let Some(token) = creds.security_token() {
+                query.push(("SecurityToken".into(), token.into()));
+            }
+            if cx.method == HttpMethod::Get {
+                query.extend(params.iter().cloned());
+            }
+            let all: Vec<(String, String)> =
+                query.iter().chain(body_params.iter()).cloned().collect();
+            let sig = sign_rpc(cx.method.as_str(), &all, creds.access_key_secret());
+            query.push(("Signature".into(), sig.signature));
+            Prepared {
+                method: cx.method,
+                url: with_query(&query),
+                headers,
+                body,
+            }
+        }
+    }
+}
+
+fn host_header(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
+fn parse_endpoint(endpoint: &str) -> Result<Url, Error> {
+    let text = if endpoint.contains("://") {
+        endpoint.to_string()
+    } else {
+        format!("https://{endpoint}")
+    };
+    let mut url = Url::parse(&text)
+        .map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Config(format!(
+            "invalid endpoint {endpoint:?}: expected a host or an http(s) URL"
+        )));
+    }
+    if url.path().is_empty() {
+        url.set_path("/");
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
+/// The URL calls of `spec` go to: the endpoint override if any, else `https://` + `spec.host(region)`.
+pub(crate) fn resolve_endpoint(
+    spec: &ServiceSpec,
+    region: Option<&str>,
+    endpoint: Option<&str>,
+) -> Result<Url, Error> {
+    if let Some(e) = endpoint {
+        return parse_endpoint(e);
+    }
+    if spec.endpoint.contains("{region}") {
+        let region = region.filter(|r| !r.is_empty()).ok_or_else(|| {
+            Error::Config(format!(
+                "{} needs a region to find its endpoint",
+                spec.product
+            ))
+        })?;
+        parse_endpoint(&spec.host(region))
+    } else {
+        parse_endpoint(spec.endpoint)
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(alias = "code", default)]
+    #[serde(rename = "Code")]
+    code: Option<serde_json::Value>,
+    #[serde(rename = "Message", alias = "message", default)]
+    message: Option<String>,
+    #[serde(
+        rename = "RequestId",
+        alias = "requestId",
+        alias = "request_id",
+        default
+    )]
+    request_id: Option<String>,
+    #[serde(rename = "HostId", alias = "hostId", default)]
+    host_id: Option<String>,
+    #[serde(rename = "Recommend", alias = "recommend", default)]
+    recommend: Option<String>,
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut s: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
+    if text.chars().count() > BODY_EXCERPT_CHARS {
+        s.push('…');
+    }
+    s
+}
+
+/// Finds `"RequestId":"…"` in a body that is not valid JSON (a truncated one, say).
+fn scan_request_id(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let at = text.find("\"RequestId\"")?;
+    let rest = text[at + "\"RequestId\"".len()..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find('"')?;
+    Some(rest[..end].to_string()).filter(|s| !s.is_empty())
+}
+
+/// Turns an answer into the response type or the right error.
+pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(
+    status: u16,
+    header_request_id: Option<String>,
+    body: &[u8],
+) -> Result<T, Error> {
+    if (200..300).contains(&status) {
+        return serde_json::from_slice::<T>(body).map_err(|e| {
+            Error::Decode(Box::new(DecodeError {
+                status,
+                message: format!("the body is not the expected JSON: {e}"),
+                body_excerpt: excerpt(body),
+                request_id: header_request_id.or_else(|| scan_request_id(body)),
+            }))
+        });
+    }
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(ErrorBody {
+            code: Some(code),
+            message,
+            request_id,
+            host_id,
+            recommend,
+        }) => {
+            let code = match code {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            Err(Error::Service(Box::new(ServiceError {
+                status,
+                code,
+                message: message.unwrap_or_default(),
+                request_id: request_id.filter(|s| !s.is_empty()).or(header_request_id),
+                host_id,
+                recommend,
+            })))
+        }
+        _ => Err(Error::Decode(Box::new(DecodeError {
+            status,
+            message: "the error answer has no JSON error body".into(),
+            body_excerpt: excerpt(body),
+            request_id: header_request_id.or_else(|| scan_request_id(body)),
+        }))),
+    }
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        let t = inner.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        src = inner.source();
+    }
+    s
+}
+
+fn transport_error(e: reqwest::Error, connect_timeout: Duration, read_timeout: Duration) -> Error {
+    let e = e.without_url();
+    let detail = error_chain(&e);
+    if e.is_timeout() {
+        if e.is_connect() {
+            Error::Timeout {
+                message: format!("could not connect within {connect_timeout:?} ({detail})"),
+            }
+        } else {
+            Error::Timeout {
+                message: format!(
+                    "no answer within the read timeout of {read_timeout:?} ({detail})"
+                ),
+            }
+        }
+    } else if e.is_connect() {
+        Error::Connect {
+            message: format!("could not connect: {detail}"),
+        }
+    } else {
+        Error::Connect {
+            message: format!("the connection broke before an answer arrived: {detail}"),
+        }
+    }
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            region: None,
+            endpoint: None,
+            credentials: None,
+            retry: RetryConfig::STANDARD,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            signing: SigningAlgorithm::default(),
+            user_agent: None,
+            jitter_seed: None,
+            no_proxy: false,
+        }
+    }
+
+    /// The client's region, if set.
+    pub fn region(&self) -> Option<&str> {
+        self.inner.region.as_deref()
+    }
+
+    /// Calls an operation with the client's settings.
+    pub async fn call<O: Operation>(&self, request: O) -> Result<O::Response, Error> {
+        self.call_with(request, CallOptions::default()).await
+    }
+
+    /// Calls an operation with per-call settings.
+    ///
+    /// Fills in the operation's `ClientToken` when it has one and the request left it empty: one fresh token
+    /// per call, the same on every retry of that call.
+    pub async fn call_with<O: Operation>(
+        &self,
+        request: O,
+        options: CallOptions,
+    ) -> Result<O::Response, Error> {
+        let region = options
+            .region
+            .as_deref()
+            .or(self.inner.region.as_deref())
+            .unwrap_or_default()
+            .to_string();
+        let span = tracing::info_span!(
+            "aliyun.call",
+            operation = O::ACTION,
+            product = O::SERVICE.product,
+            region = %region,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.call_inner::<O>(request, options, region, span.clone())
+            .instrument(span)
+            .await
+    }
+
+    async fn call_inner<O: Operation>(
+        &self,
+        request: O,
+        options: CallOptions,
+        region: String,
+        span: tracing::Span,
+    ) -> Result<O::Response, Error> {
+        let inner = &*self.inner;
+        if O::SERVICE.style == ApiStyle::Roa {
+            return Err(Error::Config(format!(
+                "{} is a ROA-style operation, which this runtime does not call yet",
+                O::ACTION
+            )));
+        }
+        let mut params = crate::params::to_params(&request)?;
+        if let Some(name) = O::CLIENT_TOKEN {
+            match params.iter_mut().find(|(k, _)| k == name) {
+                Some((_, v)) if !v.is_empty() => {}
+                Some((_, v)) => *v = uuid::Uuid::new_v4().to_string(),
+                None => {
+                    params.push((name.to_string(), uuid::Uuid::new_v4().to_string()));
+                    params.sort_by(|a, b| a.0.cmp(&b.0));
+                }
+            }
+        }
+        let endpoint = options.endpoint.as_deref().or(inner.endpoint.as_deref());
+        let url = resolve_endpoint(O::SERVICE, Some(&region), endpoint)?;
+        let retry = options.retry.unwrap_or(inner.retry);
+        let connect_timeout = options.connect_timeout.unwrap_or(inner.connect_timeout);
+        let read_timeout = options.read_timeout.unwrap_or(inner.read_timeout);
+        let http = self.http_for(connect_timeout, read_timeout)?;
+        let started = Instant::now();
+        let mut attempt = 1u32;
+        loop {
+            span.record("attempt", attempt);
+            let result = self
+                .attempt::<O>(&http, &url, &params, connect_timeout, read_timeout, &span)
+                .await;
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            match result {
+                Ok(r) => return Ok(r),
+                Err(e) => {
+                    if let Some(s) = e.status() {
+                        span.record("status", s);
+                    }
+                    if let Some(id) = e.request_id() {
+                        span.record("request_id", id);
+                    }
+                    if attempt >= retry.max_attempts.max(1) || !e.is_retryable() {
+                        tracing::debug!(error = %e, attempt, "call failed");
+                        return Err(e);
+                    }
+                    let jitter = inner.rng.lock().unwrap_or_else(|p| p.into_inner()).f64();
+                    let delay = retry.backoff(attempt, jitter);
+                    tracing::debug!(error = %e, attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    fn http_for(&self, connect: Duration, read: Duration) -> Result<reqwest::Client, Error> {
+        let inner = &*self.inner;
+        if connect == inner.connect_timeout && read == inner.read_timeout {
+            return Ok(inner.http.clone());
+        }
+        let mut pools = inner.other_http.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = pools.get(&(connect, read)) {
+            return Ok(c.clone());
+        }
+        let c = build_http(connect, read, inner.no_proxy)?;
+        pools.insert((connect, read), c.clone());
+        Ok(c)
+    }
+
+    async fn attempt<O: Operation>(
+        &self,
+        http: &reqwest::Client,
+        url: &Url,
+        params: &[(String, String)],
+        connect_timeout: Duration,
+        read_timeout: Duration,
+        span: &tracing::Span,
+    ) -> Result<O::Response, Error> {
+        let inner = &*self.inner;
+        let credentials = inner.credentials.provide_credentials().await?;
+        let timestamp = OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .ok()
+            .and_then(|t| t.format(&Rfc3339).ok())
+            .ok_or_else(|| Error::Config("cannot format the current time".into()))?;
+        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let prepared = prepare(
+            inner.signing,
+            &SignContext {
+                spec: O::SERVICE,
+                action: O::ACTION,
+                method: O::METHOD,
+                url,
+                credentials: &credentials,
+                nonce: &nonce,
+                timestamp: &timestamp,
+                user_agent: &inner.user_agent,
+            },
+            params,
+        );
+        let mut headers = HeaderMap::new();
+        for (k, v) in &prepared.headers {
+            let name = HeaderName::from_bytes(k.as_bytes())
+                .map_err(|_| Error::Config(format!("invalid header name {k:?}")))?;
+            // Values may be secret (security token): never quote them.
+            let value = HeaderValue::from_str(v)
+                .map_err(|_| Error::Config(format!("invalid value for header {k}")))?;
+            headers.insert(name, value);
+        }
+        let method = match prepared.method {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+        };
+        let mut response = http
+            .request(method, prepared.url.as_str())
+            .headers(headers)
+            .body(prepared.body)
+            .send()
+            .await
+            .map_err(|e| transport_error(e, connect_timeout, read_timeout))?;
+        let status = response.status().as_u16();
+        let header_request_id = response
+            .headers()
+            .get("x-acs-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        span.record("status", status);
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(e) => {
+                    let e = e.without_url();
+                    if e.is_timeout() {
+                        return Err(Error::Timeout {
+                            message: format!("the answer stalled for longer than the read timeout of {read_timeout:?}"),
+                        });
+                    }
+                    return Err(Error::Decode(Box::new(DecodeError {
+                        status,
+                        message: format!("the body was cut short: {}", error_chain(&e)),
+                        body_excerpt: excerpt(&body),
+                        request_id: header_request_id.or_else(|| scan_request_id(&body)),
+                    })));
+                }
+            }
+        }
+        let result = decode_answer::<O::Response>(status, header_request_id.clone(), &body);
+        let request_id = match &result {
+            Err(e) => e.request_id().map(str::to_string),
+            Ok(_) => header_request_id.or_else(|| scan_request_id(&body)),
+        };
+        if let Some(id) = &request_id {
+            span.record("request_id", id.as_str());
+        }
+        tracing::debug!(
+            status,
+            request_id = request_id.as_deref().unwrap_or(""),
+            "answer received"
+        );
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: ServiceSpec = ServiceSpec {
+        product: "Config",
+        version: "2020-09-07",
+        style: ApiStyle::Rpc,
+        endpoint: "config.{region}.aliyuncs.com",
+    };
+
+    #[test]
+    fn endpoints() {
+        let u = resolve_endpoint(&SPEC, Some("cn-shanghai"), None).unwrap();
+        assert_eq!(u.as_str(), "https://config.cn-shanghai.aliyuncs.com/");
+        let u =
+            resolve_endpoint(&SPEC, Some("cn-shanghai"), Some("http://127.0.0.1:8080")).unwrap();
+        assert_eq!(u.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(host_header(&u), "127.0.0.1:8080");
+        let u = resolve_endpoint(&SPEC, None, Some("config.example.com")).unwrap();
+        assert_eq!(u.as_str(), "https://config.example.com/");
+        assert_eq!(host_header(&u), "config.example.com");
+        assert!(matches!(
+            resolve_endpoint(&SPEC, None, None),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            resolve_endpoint(&SPEC, None, Some("ftp://x")),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            resolve_endpoint(&SPEC, None, Some("http://")),
+            Err(Error::Config(_))
+        ));
+    }
+
+    #[test]
+    fn builder_needs_region_or_endpoint() {
+        assert!(matches!(
+            Client::builder()
+                .credentials(Credentials::new("a", "b"))
+                .build(),
+            Err(Error::Config(_))
+        ));
+        assert!(Client::builder()
+            .region("cn-shanghai")
+            .credentials(Credentials::new("a", "b"))
+            .build()
+            .is_ok());
+    }
+
+    fn cx<'a>(url: &'a Url, creds: &'a Credentials, method: HttpMethod) -> SignContext<'a> {
+        SignContext {
+            spec: &SPEC,
+            action: "GetCompliancePackReport",
+            method,
+            url,
+            credentials: creds,
+            nonce: "3f4a1c2e9b8d7f6a5e4d3c2b1a098765",
+            timestamp: "2020-09-07T08:00:00Z",
+            user_agent: "ua",
+        }
+    }
+
+    #[test]
+    fn acs3_get_puts_parameters_in_the_query() {
+        let url = resolve_endpoint(&SPEC, Some("cn-shanghai"), None).unwrap();
+        let creds = Credentials::new("testid", "testsecret");
+        let params = vec![("CompliancePackId".to_string(), "cp-1 *".to_string())];
+        let p = prepare(
+            SigningAlgorithm::Acs3HmacSha256,
+            &cx(&url, &creds, HttpMethod::Get),
+            &params,
+        );
+        assert_eq!(
+            p.url,
+            "https://config.cn-shanghai.aliyuncs.com/?CompliancePackId=cp-1+%2A"
+        );
+        assert!(p.body.is_empty());
+        let h: HashMap<_, _> = p.headers.iter().cloned().collect();
+        assert_eq!(h["x-acs-action"], "GetCompliancePackReport");
+        assert_eq!(h["x-acs-version"], "2020-09-07");
+        assert_eq!(h["host"], "config.cn-shanghai.aliyuncs.com");
+        assert!(!h.contains_key("content-type"));
+        assert!(h["authorization"]
+            .starts_with("ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=accept;host;"));
+    }
+
+    #[test]
+    fn acs3_post_with_sts() {
+        let url = resolve_endpoint(&SPEC, Some("cn-shanghai"), None).unwrap();
+        let creds = Credentials::new("testid", "testsecret").with_security_token("tok");
+        let params = vec![
+            ("A".to_string(), "1".to_string()),
+            ("B".to_string(), "x y".to_string()),
+        ];
+        let p = prepare(
+            SigningAlgorithm::Acs3HmacSha256,
+            &cx(&url, &creds, HttpMethod::Post),
+            &params,
+        );
+        assert_eq!(p.url, "https://config.cn-shanghai.aliyuncs.com/");
+        assert_eq!(p.body, b"A=1&B=x+y");
+        let h: HashMap<_, _> = p.headers.iter().cloned().collect();
+        assert_eq!(h["content-type"], "application/x-www-form-urlencoded");
+        assert_eq!(h["x-acs-security-token"], "tok");
+        assert_eq!(h["x-acs-accesskey-id"], "testid");
+        assert_eq!(
+            h["x-acs-content-sha256"],
+            crate::sign::hex_sha256(b"A=1&B=x+y")
+        );
+    }
+
+    #[test]
+    fn rpc_signature_in_query() {
+        let url = resolve_endpoint(&SPEC, Some("cn-shanghai"), None).unwrap();
+        let creds = Credentials::new("testid", "testsecret").with_security_token("tok");
+        let params = vec![("CompliancePackId".to_string(), "cp".to_string())];
+        let p = prepare(
+            SigningAlgorithm::RpcHmacSha1,
+            &cx(&url, &creds, HttpMethod::Post),
+            &params,
+        );
+        assert!(p.url.contains("Action=GetCompliancePackReport"));
+        assert!(p.url.contains("SecurityToken=tok"));
+        assert!(p.url.contains("&Signature="));
+        assert_eq!(p.body, b"CompliancePackId=cp");
+    }
+
+    #[test]
+    fn decoding() {
+        #[derive(Deserialize, Debug)]
+        struct R {
+            #[serde(rename = "RequestId")]
+            _id: String,
+        }
+        let e = decode_answer::<R>(
+            400,
+            None,
+            br#"{"RequestId":"R1","HostId":"h","Code":"InvalidParameter","Message":"bad","Recommend":"url"}"#,
+        )
+        .unwrap_err();
+        match &e {
+            Error::Service(s) => {
+                assert_eq!(
+                    (s.status, s.code.as_str(), s.message.as_str()),
+                    (400, "InvalidParameter", "bad")
+                );
+                assert_eq!(s.host_id.as_deref(), Some("h"));
+                assert_eq!(s.recommend.as_deref(), Some("url"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(e.request_id(), Some("R1"));
+        let e = decode_answer::<R>(
+            502,
+            Some("H1".into()),
+            b"<html><body>Bad Gateway</body></html>",
+        )
+        .unwrap_err();
+        assert!(matches!(&e, Error::Decode(d) if d.body_excerpt.contains("Bad Gateway")));
+        assert_eq!((e.status(), e.request_id()), (Some(502), Some("H1")));
+        let e = decode_answer::<R>(200, None, br#"{"RequestId":"R2","Data":{"#).unwrap_err();
+        assert!(matches!(&e, Error::Decode(_)));
+        assert_eq!(e.request_id(), Some("R2"));
+        let e = decode_answer::<R>(404, None, b"").unwrap_err();
+        assert!(matches!(&e, Error::Decode(d) if d.status == 404));
+        assert!(decode_answer::<R>(200, None, br#"{"RequestId":"R3"}"#).is_ok());
+        let long = vec![b'x'; 10_000];
+        let e = decode_answer::<R>(500, None, &long).unwrap_err();
+        assert!(
+            matches!(&e, Error::Decode(d) if d.body_excerpt.chars().count() <= BODY_EXCERPT_CHARS + 1)
+        );
+    }
+}

@@ -1,0 +1,492 @@
+//! The credential chain, over a fake environment, a temporary home and a fake ECS metadata service.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use aliyun_runtime::credentials::{
+    CliProfileProvider, EcsRamRoleProvider, EnvironmentProvider, IniProfileProvider,
+    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_CREDENTIALS_FILE, ENV_ECS_METADATA,
+    ENV_ECS_METADATA_DISABLED, ENV_PROFILE, ENV_SECURITY_TOKEN,
+};
+use aliyun_runtime::{Credentials, DefaultCredentialsChain, Error, ProvideCredentials};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response};
+use hyper_util::rt::TokioIo;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |k: &str| map.get(k).cloned()
+}
+
+/// A fresh directory under the system temp dir (removed on drop).
+struct TempHome(PathBuf);
+
+impl TempHome {
+    fn new() -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "aliyun-runtime-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempHome(dir)
+    }
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+    fn path(&self) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+impl Drop for TempHome {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const CLI_CONFIG: &str = r#"{
+  "current": "main",
+  "profiles": [
+    {"name": "main", "mode": "AK", "access_key_id": "cli-id", "access_key_secret": "cli-secret", "region_id": "cn-shanghai"},
+    {"name": "sts", "mode": "StsToken", "access_key_id": "sts-id", "access_key_secret": "sts-secret", "sts_token": "sts-token"},
+    {"name": "broken", "mode": "AK", "access_key_id": "x", "access_key_secret": ""},
+    {"name": "role", "mode": "RamRoleArn", "access_key_id": "x", "access_key_secret": "hidden-secret"}
+  ],
+  "meta_path": ""
+}"#;
+
+const INI: &str = "; comment\n[default]\ntype = access_key\naccess_key_id = ini-id\naccess_key_secret = ini#se;cret\n\n[other]\ntype = sts\naccess_key_id = other-id\naccess_key_secret = other-secret\nsecurity_token = other-token\n";
+
+const NO_ECS: (&str, &str) = (ENV_ECS_METADATA_DISABLED, "true");
+
+async fn resolve(chain: &DefaultCredentialsChain) -> Credentials {
+    chain.provide_credentials().await.unwrap()
+}
+
+#[tokio::test]
+async fn environment_comes_first() {
+    let home = TempHome::new();
+    home.write(".aliyun/config.json", CLI_CONFIG);
+    home.write(".alibabacloud/credentials.ini", INI);
+    let chain = DefaultCredentialsChain::with_env(
+        env(&[
+            (ENV_ACCESS_KEY_ID, "env-id"),
+            (ENV_ACCESS_KEY_SECRET, "env-secret"),
+            (ENV_SECURITY_TOKEN, "env-token"),
+            NO_ECS,
+        ]),
+        home.path(),
+    );
+    let c = resolve(&chain).await;
+    assert_eq!(
+        (c.access_key_id(), c.access_key_secret(), c.security_token()),
+        ("env-id", "env-secret", Some("env-token"))
+    );
+}
+
+#[tokio::test]
+async fn cli_config_comes_before_the_ini_file() {
+    let home = TempHome::new();
+    home.write(".aliyun/config.json", CLI_CONFIG);
+    home.write(".alibabacloud/credentials.ini", INI);
+    let c = resolve(&DefaultCredentialsChain::with_env(
+        env(&[NO_ECS]),
+        home.path(),
+    ))
+    .await;
+    assert_eq!(
+        (c.access_key_id(), c.access_key_secret(), c.security_token()),
+        ("cli-id", "cli-secret", None)
+    );
+    // ALIBABA_CLOUD_PROFILE picks another profile
+    let c = resolve(&DefaultCredentialsChain::with_env(
+        env(&[NO_ECS, (ENV_PROFILE, "sts")]),
+        home.path(),
+    ))
+    .await;
+    assert_eq!(
+        (c.access_key_id(), c.security_token()),
+        ("sts-id", Some("sts-token"))
+    );
+}
+
+#[tokio::test]
+async fn ini_file_in_home_or_named_by_the_environment() {
+    let home = TempHome::new();
+    home.write(".alibabacloud/credentials.ini", INI);
+    let c = resolve(&DefaultCredentialsChain::with_env(
+        env(&[NO_ECS]),
+        home.path(),
+    ))
+    .await;
+    // `#` and `;` inside a value are not comments
+    assert_eq!(
+        (c.access_key_id(), c.access_key_secret()),
+        ("ini-id", "ini#se;cret")
+    );
+
+    let elsewhere = TempHome::new();
+    let file = elsewhere.write("creds.ini", INI);
+    let c = resolve(&DefaultCredentialsChain::with_env(
+        env(&[
+            NO_ECS,
+            (ENV_CREDENTIALS_FILE, file.to_str().unwrap()),
+            (ENV_PROFILE, "other"),
+        ]),
+        None,
+    ))
+    .await;
+    assert_eq!(
+        (c.access_key_id(), c.access_key_secret(), c.security_token()),
+        ("other-id", "other-secret", Some("other-token"))
+    );
+}
+
+#[tokio::test]
+async fn nothing_found_lists_every_source_and_leaks_nothing() {
+    let home = TempHome::new();
+    home.write(".aliyun/config.json", CLI_CONFIG);
+    let chain =
+        DefaultCredentialsChain::with_env(env(&[NO_ECS, (ENV_PROFILE, "role")]), home.path());
+    let e = chain.provide_credentials().await.unwrap_err();
+    let Error::Credentials(m) = &e else {
+        panic!("{e:?}")
+    };
+    assert!(
+        m.contains("environment")
+            && m.contains("aliyun CLI config")
+            && m.contains("credentials file"),
+        "{m}"
+    );
+    assert!(m.contains("RamRoleArn"), "{m}");
+    assert!(!m.contains("hidden-secret"), "{m}");
+    assert!(!format!("{chain:?}").contains("secret"));
+}
+
+#[tokio::test]
+async fn profile_errors_do_not_quote_secrets() {
+    let home = TempHome::new();
+    let p = home.write(
+        "config.json",
+        "{\"profiles\": [{\"name\": \"x\", \"access_key_secret\": \"s3cr3t\" ",
+    );
+    let e = CliProfileProvider::new(&p, None)
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(!e.to_string().contains("s3cr3t"), "{e}");
+    let p = home.write("c.ini", "[default]\naccess_key_secret = s3cr3t\n");
+    let e = IniProfileProvider::new(&p, "default")
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::Credentials(_)) && !e.to_string().contains("s3cr3t"),
+        "{e}"
+    );
+    let e = CliProfileProvider::new(home.0.join("missing.json"), None)
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Credentials(_)));
+    let c = CliProfileProvider::new(home.write("ok.json", CLI_CONFIG), Some("broken".into()))
+        .provide_credentials()
+        .await;
+    assert!(c.is_err());
+}
+
+#[tokio::test]
+async fn env_provider_and_static_pair() {
+    let c = EnvironmentProvider::with_lookup(env(&[
+        (ENV_ACCESS_KEY_ID, "a"),
+        (ENV_ACCESS_KEY_SECRET, "b"),
+    ]))
+    .provide_credentials()
+    .await
+    .unwrap();
+    assert_eq!(c, Credentials::new("a", "b"));
+    let s = Credentials::new("id", "secret").with_security_token("token");
+    assert_eq!(s.provide_credentials().await.unwrap(), s);
+}
+
+#[test]
+fn debug_output_is_redacted() {
+    let c =
+        Credentials::new("LTAI5tAbcdef", "the-secret-value").with_security_token("the-token-value");
+    for text in [
+        format!("{c:?}"),
+        format!("{c:#?}"),
+        format!("{:?}", Some(&c)),
+    ] {
+        assert!(
+            !text.contains("the-secret-value") && !text.contains("the-token-value"),
+            "{text}"
+        );
+        assert!(!text.contains("LTAI5tAbcdef"), "{text}");
+    }
+    let client = aliyun_runtime::Client::builder()
+        .region("cn-shanghai")
+        .credentials(c)
+        .build()
+        .unwrap();
+    let text = format!("{client:?}");
+    assert!(
+        !text.contains("the-secret-value") && !text.contains("the-token-value"),
+        "{text}"
+    );
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// A fake ECS metadata service
+
+#[derive(Default)]
+struct Meta {
+    token_puts: AtomicUsize,
+    listings: AtomicUsize,
+    fetches: AtomicUsize,
+    /// Whether `PUT /latest/api/token` works (IMDSv2).
+    token_ok: bool,
+    /// Expiration handed out.
+    expiration: Mutex<String>,
+    /// Token headers seen on credential fetches.
+    seen_tokens: Mutex<Vec<Option<String>>>,
+}
+
+async fn start_metadata(meta: Arc<Meta>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let meta = meta.clone();
+            tokio::spawn(async move {
+                let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
+                    let meta = meta.clone();
+                    async move { Ok::<_, Infallible>(metadata_answer(&meta, req)) }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn metadata_answer(meta: &Meta, req: Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
+    let text = |status: u16, body: String| {
+        Response::builder()
+            .status(status)
+            .body(Full::new(Bytes::from(body)))
+            .unwrap()
+    };
+    let token = req
+        .headers()
+        .get("x-aliyun-ecs-metadata-token")
+        .map(|v| v.to_str().unwrap().to_string());
+    match (req.method(), req.uri().path()) {
+        (&Method::PUT, "/latest/api/token") => {
+            meta.token_puts.fetch_add(1, Ordering::SeqCst);
+            let ttl = req
+                .headers()
+                .get("x-aliyun-ecs-metadata-token-ttl-seconds")
+                .is_some();
+            if meta.token_ok && ttl {
+                text(200, "session-token-1".into())
+            } else {
+                text(403, "forbidden".into())
+            }
+        }
+        (&Method::GET, "/latest/meta-data/ram/security-credentials/") => {
+            meta.listings.fetch_add(1, Ordering::SeqCst);
+            text(200, "EcsRole\n".into())
+        }
+        (&Method::GET, "/latest/meta-data/ram/security-credentials/EcsRole") => {
+            let n = meta.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+            if meta.token_ok && token.as_deref() != Some("session-token-1") {
+                return text(401, "no token".into());
+            }
+            meta.seen_tokens.lock().unwrap().push(token);
+            let body = serde_json::json!({
+                "AccessKeyId": format!("STS.id{n}"),
+                "AccessKeySecret": format!("role-secret-{n}"),
+                "SecurityToken": format!("role-token-{n}"),
+                "Expiration": *meta.expiration.lock().unwrap(),
+                "LastUpdated": "2024-01-01T00:00:00Z",
+                "Code": "Success"
+            });
+            text(200, body.to_string())
+        }
+        _ => text(404, "not found".into()),
+    }
+}
+
+fn in_hours(h: i64) -> String {
+    (OffsetDateTime::now_utc() + time::Duration::hours(h))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn ecs_role_with_session_token_is_cached_until_near_expiration() {
+    let meta = Arc::new(Meta {
+        token_ok: true,
+        ..Default::default()
+    });
+    *meta.expiration.lock().unwrap() = in_hours(6);
+    let base = start_metadata(meta.clone()).await;
+    let p = EcsRamRoleProvider::new(None).metadata_base_url(&base);
+    let c1 = p.provide_credentials().await.unwrap();
+    let c2 = p.provide_credentials().await.unwrap();
+    assert_eq!(c1, c2);
+    assert_eq!(
+        (
+            c1.access_key_id(),
+            c1.access_key_secret(),
+            c1.security_token()
+        ),
+        ("STS.id1", "role-secret-1", Some("role-token-1"))
+    );
+    assert_eq!(meta.fetches.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        meta.listings.load(Ordering::SeqCst),
+        1,
+        "the role name is looked up"
+    );
+    assert_eq!(
+        meta.seen_tokens.lock().unwrap().as_slice(),
+        &[Some("session-token-1".to_string())]
+    );
+    assert!(!format!("{p:?}").contains("role-secret"));
+
+    // Credentials already expired (or about to) are fetched again.
+    let meta = Arc::new(Meta {
+        token_ok: true,
+        ..Default::default()
+    });
+    *meta.expiration.lock().unwrap() = in_hours(-1);
+    let base = start_metadata(meta.clone()).await;
+    let p = EcsRamRoleProvider::new(Some("EcsRole".into())).metadata_base_url(&base);
+    let c1 = p.provide_credentials().await.unwrap();
+    let c2 = p.provide_credentials().await.unwrap();
+    assert_ne!(c1, c2);
+    assert_eq!(meta.fetches.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        meta.listings.load(Ordering::SeqCst),
+        0,
+        "a given role name is not looked up"
+    );
+}
+
+#[tokio::test]
+async fn ecs_role_falls_back_to_imdsv1_unless_forbidden() {
+    let meta = Arc::new(Meta {
+        token_ok: false,
+        ..Default::default()
+    });
+    *meta.expiration.lock().unwrap() = in_hours(6);
+    let base = start_metadata(meta.clone()).await;
+    let c = EcsRamRoleProvider::new(Some("EcsRole".into()))
+        .metadata_base_url(&base)
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "STS.id1");
+    assert_eq!(meta.seen_tokens.lock().unwrap().as_slice(), &[None]);
+
+    let e = EcsRamRoleProvider::new(Some("EcsRole".into()))
+        .metadata_base_url(&base)
+        .imdsv1_fallback(false)
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Credentials(_)), "{e:?}");
+    assert_eq!(meta.fetches.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn the_chain_ends_with_the_ecs_role_and_keeps_it() {
+    let meta = Arc::new(Meta {
+        token_ok: true,
+        ..Default::default()
+    });
+    *meta.expiration.lock().unwrap() = in_hours(6);
+    let base = start_metadata(meta.clone()).await;
+    let home = TempHome::new();
+    let chain = DefaultCredentialsChain::with_env_and_metadata(
+        env(&[(ENV_ECS_METADATA, "EcsRole")]),
+        home.path(),
+        base,
+    );
+    let c = resolve(&chain).await;
+    assert_eq!(c.access_key_id(), "STS.id1");
+    // Files written afterwards are not looked at: the chain keeps the source that worked.
+    home.write(".alibabacloud/credentials.ini", INI);
+    let c = resolve(&chain).await;
+    assert_eq!(c.access_key_id(), "STS.id1");
+    assert_eq!(meta.fetches.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn an_ecs_ram_role_profile_uses_the_metadata_service() {
+    let meta = Arc::new(Meta {
+        token_ok: true,
+        ..Default::default()
+    });
+    *meta.expiration.lock().unwrap() = in_hours(6);
+    let base = start_metadata(meta.clone()).await;
+    let home = TempHome::new();
+    let p = home.write(
+        "c.ini",
+        "[default]\ntype = ecs_ram_role\nrole_name = EcsRole\n",
+    );
+    let c = IniProfileProvider::new(&p, "default")
+        .metadata_base_url(&base)
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(c.security_token(), Some("role-token-1"));
+    let p = home.write("c.json", r#"{"current":"e","profiles":[{"name":"e","mode":"EcsRamRole","ram_role_name":"EcsRole"}]}"#);
+    let c = CliProfileProvider::new(&p, None)
+        .metadata_base_url(&base)
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "STS.id2");
+}
+
+#[tokio::test]
+async fn no_metadata_service_fails_at_once() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let e = EcsRamRoleProvider::new(None)
+        .metadata_base_url(&base)
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Credentials(m) if m.contains("does not answer")),
+        "{e:?}"
+    );
+    let chain = DefaultCredentialsChain::with_env_and_metadata(env(&[]), None, base);
+    let e = chain.provide_credentials().await.unwrap_err();
+    assert!(e.to_string().contains("ECS RAM role"), "{e}");
+}
