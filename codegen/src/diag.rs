@@ -41,7 +41,10 @@ impl Diagnostic {
     }
 
     pub fn warning(span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(span, message, label) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message, label)
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -65,7 +68,11 @@ impl std::fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{kind}: {} ({}: {})", self.message, self.span, self.label)
+        write!(
+            f,
+            "{kind}: {} ({}: {})",
+            self.message, self.span, self.label
+        )
     }
 }
 
@@ -137,8 +144,10 @@ impl Sources {
             if let Some(h) = &d.hint {
                 notes.push(format!("hint: {h}"));
             }
-            let report =
-                Report::new(severity).with_message(&d.message).with_labels(labels).with_notes(notes);
+            let report = Report::new(severity)
+                .with_message(&d.message)
+                .with_labels(labels)
+                .with_notes(notes);
             if term::emit(&mut out, &config, &files, &report).is_err() {
                 // The spans are ours, so this only happens on a bug; fall back to the plain form.
                 out.get_mut().extend_from_slice(format!("{d}\n").as_bytes());

@@ -28,7 +28,11 @@ const MARKERS: &[&str] = &[
 /// The enum values a description lists, in its order; empty when it lists none.
 pub fn valid_values(description: &str, lang: Lang) -> Vec<EnumValue> {
     let lower = description.to_lowercase();
-    let Some((at, marker)) = MARKERS.iter().filter_map(|m| lower.find(m).map(|i| (i, *m))).min() else {
+    let Some((at, marker)) = MARKERS
+        .iter()
+        .filter_map(|m| lower.find(m).map(|i| (i, *m)))
+        .min()
+    else {
         return Vec::new();
     };
     // `lower` keeps byte offsets for the characters the markers use (ASCII and CJK have no case).
@@ -67,7 +71,9 @@ pub fn valid_values(description: &str, lang: Lang) -> Vec<EnumValue> {
 fn item(line: &str) -> Option<EnumValue> {
     let bulleted = line.starts_with("- ") || line.starts_with("* ");
     let t = line.trim_start_matches(['-', '*', ' ']).trim();
-    let cut = t.find(['：', ':', '（', '(', ' ', '，', ',']).unwrap_or(t.len());
+    let cut = t
+        .find(['：', ':', '（', '(', ' ', '，', ','])
+        .unwrap_or(t.len());
     let (value, tail) = t.split_at(cut);
     let value = value.trim_matches(['"', '\'', '“', '”']);
     if !is_token(value) {
@@ -77,7 +83,12 @@ fn item(line: &str) -> Option<EnumValue> {
     let meaning = match sep {
         None => None,
         Some('：' | ':') => Some(tail[sep.map_or(0, char::len_utf8)..].trim().to_string()),
-        Some('（' | '(') => Some(tail.trim_start_matches(['（', '(']).trim_end_matches(['）', ')', '。', '.']).trim().to_string()),
+        Some('（' | '(') => Some(
+            tail.trim_start_matches(['（', '('])
+                .trim_end_matches(['）', ')', '。', '.'])
+                .trim()
+                .to_string(),
+        ),
         // `VALUE meaning` only in a bulleted list; in prose it is a sentence.
         Some(_) if bulleted => Some(tail.trim_start_matches([' ', '，', ',']).trim().to_string()),
         Some(_) => return None,
@@ -85,13 +96,20 @@ fn item(line: &str) -> Option<EnumValue> {
     if !bulleted && sep.is_none() {
         return None;
     }
-    Some(EnumValue { value: value.to_string(), docs: Docs { zh: meaning.filter(|m| !m.is_empty()), en: None } })
+    Some(EnumValue {
+        value: value.to_string(),
+        docs: Docs {
+            zh: meaning.filter(|m| !m.is_empty()),
+            en: None,
+        },
+    })
 }
 
 fn is_token(v: &str) -> bool {
     !v.is_empty()
         && v.len() <= 64
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '+'))
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '+'))
 }
 
 #[cfg(test)]
@@ -106,7 +124,10 @@ mod tests {
     fn chinese_bullet_list_becomes_enum_with_meanings() {
         let d = "合规包评估报告的状态。取值：\n\n- NONE：未创建。\n- CREATING：创建中。\n- COMPLETE：完成。";
         let v = valid_values(d, Lang::Zh);
-        assert_eq!(v.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["NONE", "CREATING", "COMPLETE"]);
+        assert_eq!(
+            v.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(),
+            ["NONE", "CREATING", "COMPLETE"]
+        );
         assert_eq!(v[1].docs.zh.as_deref(), Some("创建中。"));
     }
 
@@ -114,7 +135,10 @@ mod tests {
     fn english_lines_become_enum() {
         let d = "The risk level. Valid values:\n1: high risk\n2: medium risk\n3: low risk";
         let v = valid_values(d, Lang::En);
-        assert_eq!(v.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["1", "2", "3"]);
+        assert_eq!(
+            v.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(),
+            ["1", "2", "3"]
+        );
         assert_eq!(v[0].docs.en.as_deref(), Some("high risk"));
     }
 

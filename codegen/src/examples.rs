@@ -54,11 +54,16 @@ impl Node {
 
     fn from_json(v: &serde_json::Value) -> Node {
         match v {
-            serde_json::Value::Object(m) => {
-                Node::Object(m.iter().map(|(k, v)| (k.clone(), Node::from_json(v))).collect())
-            }
+            serde_json::Value::Object(m) => Node::Object(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Node::from_json(v)))
+                    .collect(),
+            ),
             serde_json::Value::Array(items) => Node::Array(Box::new(
-                items.iter().map(Node::from_json).fold(Node::Scalar, Node::union),
+                items
+                    .iter()
+                    .map(Node::from_json)
+                    .fold(Node::Scalar, Node::union),
             )),
             serde_json::Value::String(_) => Node::Value(Scalar::String),
             serde_json::Value::Bool(_) => Node::Value(Scalar::Boolean),
@@ -137,8 +142,11 @@ pub struct PageExamples {
 /// Finds the examples in the given lines (1-based numbers).
 pub fn find(lines: &[(u32, &str)]) -> PageExamples {
     let mut ex = PageExamples::default();
-    let body: Vec<(u32, &str)> =
-        lines.iter().copied().filter(|(_, l)| !l.trim_start().starts_with("```")).collect();
+    let body: Vec<(u32, &str)> = lines
+        .iter()
+        .copied()
+        .filter(|(_, l)| !l.trim_start().starts_with("```"))
+        .collect();
     find_request(&body, &mut ex);
     let text: String = body.iter().map(|(_, l)| format!("{l}\n")).collect();
     let starts: Vec<usize> = line_starts(&text);
@@ -151,7 +159,8 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
         {
             continue;
         }
-        let mut stream = serde_json::Deserializer::from_str(&text[s..]).into_iter::<serde_json::Value>();
+        let mut stream =
+            serde_json::Deserializer::from_str(&text[s..]).into_iter::<serde_json::Value>();
         if let Some(Ok(v @ serde_json::Value::Object(_))) = stream.next() {
             candidates.push((s, s + stream.byte_offset(), v));
         }
@@ -167,9 +176,13 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
     let mut xml_node = None;
     for &s in &starts {
         let line = text[s..].lines().next().unwrap_or("").trim();
-        let Some(tag) = opening_tag(line) else { continue };
+        let Some(tag) = opening_tag(line) else {
+            continue;
+        };
         let close = format!("</{tag}>");
-        let Some(end) = text[s..].find(&close).map(|e| s + e + close.len()) else { continue };
+        let Some(end) = text[s..].find(&close).map(|e| s + e + close.len()) else {
+            continue;
+        };
         let raw = &text[s..end];
         if let Ok(doc) = roxmltree::Document::parse(raw.trim()) {
             ex.xml = Some(dedent(raw));
@@ -186,7 +199,10 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).filter(|&i| i < text.len()).collect()
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect()
 }
 
 /// `<GetXResponse>` → `GetXResponse`; declarations, closing tags and self-closing tags are not openings.
@@ -195,13 +211,17 @@ fn opening_tag(line: &str) -> Option<&str> {
     let name = inner.split_whitespace().next()?;
     let ok = !name.is_empty()
         && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'));
     ok.then_some(name)
 }
 
 /// The sample request: a URL with `Action=`, then `&Name=value` lines.
 fn find_request(lines: &[(u32, &str)], ex: &mut PageExamples) {
-    let Some(at) = lines.iter().position(|(_, l)| l.contains("Action=")) else { return };
+    let Some(at) = lines.iter().position(|(_, l)| l.contains("Action=")) else {
+        return;
+    };
     let mut parts: Vec<&str> = Vec::new();
     let first = lines[at].1;
     if let Some(q) = first.find('?') {
@@ -218,9 +238,15 @@ fn find_request(lines: &[(u32, &str)], ex: &mut PageExamples) {
     }
     for p in parts {
         let p = p.trim();
-        let Some((k, v)) = p.split_once('=') else { continue };
+        let Some((k, v)) = p.split_once('=') else {
+            continue;
+        };
         let k = k.trim();
-        if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        if k.is_empty()
+            || !k
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
             continue;
         }
         if k == "Action" {
@@ -240,7 +266,11 @@ fn dedent(s: &str) -> String {
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
-    lines.iter().map(|l| l.get(indent..).unwrap_or(l.trim_start()).trim_end()).collect::<Vec<_>>().join("\n")
+    lines
+        .iter()
+        .map(|l| l.get(indent..).unwrap_or(l.trim_start()).trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -248,7 +278,10 @@ mod tests {
     use super::*;
 
     fn numbered(text: &str) -> Vec<(u32, String)> {
-        text.lines().enumerate().map(|(i, l)| (i as u32 + 1, l.to_string())).collect()
+        text.lines()
+            .enumerate()
+            .map(|(i, l)| (i as u32 + 1, l.to_string()))
+            .collect()
     }
 
     #[test]
@@ -261,7 +294,9 @@ mod tests {
         assert_eq!(ex.request, vec![("Id".to_string(), "1".to_string())]);
         let shape = ex.shape.expect("shape");
         let a = &shape.children().expect("root")["A"];
-        assert!(matches!(&a.children().expect("A")["B"], Node::Array(item) if item.children().is_some()));
+        assert!(
+            matches!(&a.children().expect("A")["B"], Node::Array(item) if item.children().is_some())
+        );
         assert!(ex.json.expect("json").starts_with("{\n  \"A\""));
         assert!(ex.xml.is_some());
     }

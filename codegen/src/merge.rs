@@ -10,7 +10,10 @@ use crate::read::{Lang, PageOperation};
 use std::collections::BTreeMap;
 
 /// Joins pages by operation name; returns operations in name order and the service's error codes.
-pub fn operations(mut pages: Vec<PageOperation>, diags: &mut Vec<Diagnostic>) -> (Vec<Operation>, Vec<ErrorCode>) {
+pub fn operations(
+    mut pages: Vec<PageOperation>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Operation>, Vec<ErrorCode>) {
     pages.sort_by(|a, b| (&a.name, a.lang, &a.file).cmp(&(&b.name, b.lang, &b.file)));
     let mut groups: BTreeMap<String, Vec<PageOperation>> = BTreeMap::new();
     for p in pages {
@@ -30,7 +33,11 @@ pub fn operations(mut pages: Vec<PageOperation>, diags: &mut Vec<Diagnostic>) ->
         for other in iter {
             sources.push(other.file.clone());
             fill(&mut docs, lang_docs(other.lang, other.docs.clone()));
-            let ctx = Pair { base: &first.file, other: &other.file, op: &name };
+            let ctx = Pair {
+                base: &first.file,
+                other: &other.file,
+                op: &name,
+            };
             fields(&mut request, &other.request, &ctx, "request", diags);
             fields(&mut response, &other.response, &ctx, "response", diags);
             for e in other.errors {
@@ -129,7 +136,10 @@ fn fields(
             diags.push(
                 Diagnostic::warning(
                     o.span.clone(),
-                    format!("{} {side} field `{}` is documented in {} but not in {}", ctx.op, o.name, ctx.other, ctx.base),
+                    format!(
+                        "{} {side} field `{}` is documented in {} but not in {}",
+                        ctx.op, o.name, ctx.other, ctx.base
+                    ),
                     "only here",
                 )
                 .hint("the field is kept"),
@@ -145,7 +155,14 @@ fn fields(
             diags.push(
                 Diagnostic::warning(
                     o.span.clone(),
-                    format!("{} {side} field `{}` is {} here but {} in {}", ctx.op, o.name, req(o.required), req(b.required), ctx.base),
+                    format!(
+                        "{} {side} field `{}` is {} here but {} in {}",
+                        ctx.op,
+                        o.name,
+                        req(o.required),
+                        req(b.required),
+                        ctx.base
+                    ),
                     "this row",
                 )
                 .also(b.span.clone(), format!("{} here (kept)", req(b.required))),
@@ -156,7 +173,10 @@ fn fields(
             diags.push(
                 Diagnostic::warning(
                     o.span.clone(),
-                    format!("{} {side} field `{}` is `{ko}` here but `{kb}` in {}", ctx.op, o.name, ctx.base),
+                    format!(
+                        "{} {side} field `{}` is `{ko}` here but `{kb}` in {}",
+                        ctx.op, o.name, ctx.base
+                    ),
                     "this row",
                 )
                 .also(b.span.clone(), format!("`{kb}` here (kept)")),
@@ -170,7 +190,10 @@ fn fields(
             diags.push(
                 Diagnostic::warning(
                     b.span.clone(),
-                    format!("{} {side} field `{}` is documented in {} but not in {}", ctx.op, b.name, ctx.base, ctx.other),
+                    format!(
+                        "{} {side} field `{}` is documented in {} but not in {}",
+                        ctx.op, b.name, ctx.base, ctx.other
+                    ),
                     "only here",
                 )
                 .hint("the field is kept"),

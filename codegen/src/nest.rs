@@ -101,11 +101,19 @@ struct Frame {
 }
 
 /// Builds the tree of fields from the rows of one table side, in page order.
-pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut Vec<Diagnostic>) -> Vec<Field> {
+pub fn tree(
+    rows: Vec<FlatRow>,
+    example: Option<&Node>,
+    side: Side,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Field> {
     let marked = rows.iter().any(|r| r.depth > 0);
     let mut items: Vec<Item> = Vec::new();
     let mut roots: Vec<usize> = Vec::new();
-    let mut stack: Vec<Frame> = vec![Frame { item: None, child_depth: 0 }];
+    let mut stack: Vec<Frame> = vec![Frame {
+        item: None,
+        child_depth: 0,
+    }];
     let known = |items: &[Item], frame: &Frame| -> Option<BTreeMap<String, Node>> {
         match frame.item {
             None => example.and_then(Node::children).cloned(),
@@ -125,7 +133,10 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
     let mut guessed: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for row in rows {
         // A bare row right after `Array of X` naming X is the list inside a wrapper object.
-        if let Some(Frame { item: Some(top), .. }) = stack.last() {
+        if let Some(Frame {
+            item: Some(top), ..
+        }) = stack.last()
+        {
             let it = &items[*top];
             if row.kind == RowKind::Untyped
                 && it.children.is_empty()
@@ -155,17 +166,31 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
                 None if top_level(side, name) => stack.truncate(1),
                 None => {
                     // Nothing on the page says where the open object ends: say so once per object.
-                    if let Some(Frame { item: Some(top), .. }) = stack.last() {
-                        if !items[*top].children.is_empty() && known(&items, &stack[stack.len() - 1]).is_none() {
-                            guessed.entry(*top).or_insert_with(Vec::new).push(row.field.name.clone());
+                    if let Some(Frame {
+                        item: Some(top), ..
+                    }) = stack.last()
+                    {
+                        if !items[*top].children.is_empty()
+                            && known(&items, &stack[stack.len() - 1]).is_none()
+                        {
+                            guessed
+                                .entry(*top)
+                                .or_default()
+                                .push(row.field.name.clone());
                         }
                     }
                 }
             }
         }
         let parent = stack.last().and_then(|f| f.item);
-        let node = known(&items, stack.last().unwrap_or(&Frame { item: None, child_depth: 0 }))
-            .and_then(|c| c.get(&row.field.name).cloned());
+        let node = known(
+            &items,
+            stack.last().unwrap_or(&Frame {
+                item: None,
+                child_depth: 0,
+            }),
+        )
+        .and_then(|c| c.get(&row.field.name).cloned());
         let opens = match &row.kind {
             RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) => true,
             RowKind::Untyped => node.as_ref().is_none_or(|n| n.children().is_some()),
@@ -177,7 +202,12 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
         };
         let depth = row.depth;
         let id = items.len();
-        items.push(Item { row, children: Vec::new(), wrapper: None, node });
+        items.push(Item {
+            row,
+            children: Vec::new(),
+            wrapper: None,
+            node,
+        });
         match parent {
             Some(p) => items[p].children.push(id),
             None => roots.push(id),
@@ -196,7 +226,10 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
                 );
             }
         } else if opens {
-            stack.push(Frame { item: Some(id), child_depth: depth + 1 });
+            stack.push(Frame {
+                item: Some(id),
+                child_depth: depth + 1,
+            });
             just_opened = matches!(items[id].row.kind, RowKind::Object | RowKind::ArrayOf(_));
         }
     }
@@ -208,14 +241,22 @@ pub fn tree(rows: Vec<FlatRow>, example: Option<&Node>, side: Side, diags: &mut 
                 format!(
                     "nothing on the page shows where `{}` ends; {} read as its field(s)",
                     it.row.field.name,
-                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 "this object",
             )
             .hint("a JSON response example or `└` depth marks would tell"),
         );
     }
-    roots_with_shown(roots.iter().map(|&i| build(&items, i, side)).collect(), example, side)
+    roots_with_shown(
+        roots.iter().map(|&i| build(&items, i, side)).collect(),
+        example,
+        side,
+    )
 }
 
 /// The children an example shows, plus, where it shows an object holding just one list (`{"X": [...]}`),
@@ -235,8 +276,12 @@ fn through_wrapper(children: &BTreeMap<String, Node>) -> BTreeMap<String, Node> 
 /// The list the example shows inside an object (`{"X": [...]}`), when the table lists the items' fields
 /// straight under the object.
 fn shown_wrapper(node: Option<&Node>, children: &[Field]) -> Option<String> {
-    let Some(Node::Object(m)) = node else { return None };
-    let (1, Some((k, Node::Array(_)))) = (m.len(), m.iter().next()) else { return None };
+    let Some(Node::Object(m)) = node else {
+        return None;
+    };
+    let (1, Some((k, Node::Array(_)))) = (m.len(), m.iter().next()) else {
+        return None;
+    };
     (!children.iter().any(|f| f.name == *k)).then(|| k.clone())
 }
 
@@ -245,7 +290,8 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
     let segments: Vec<&str> = row.field.name.split('.').collect();
     let mut path: Vec<(String, bool)> = Vec::new();
     for s in segments {
-        let is_index = s == "N" || s == "n" || (!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()));
+        let is_index =
+            s == "N" || s == "n" || (!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()));
         match (is_index, path.last_mut()) {
             (true, Some(last)) => last.1 = true,
             (true, None) => {}
@@ -254,14 +300,18 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
         }
     }
     path.truncate(MAX_DEPTH);
-    let Some(((leaf, leaf_list), parents)) = path.split_last() else { return };
+    let Some(((leaf, leaf_list), parents)) = path.split_last() else {
+        return;
+    };
     let mut level: Option<usize> = None;
     for (name, list) in parents {
         let siblings = match level {
             None => roots.clone(),
             Some(p) => items[p].children.clone(),
         };
-        let found = siblings.into_iter().find(|&c| items[c].row.field.name == *name);
+        let found = siblings
+            .into_iter()
+            .find(|&c| items[c].row.field.name == *name);
         let id = match found {
             Some(id) => id,
             None => {
@@ -270,9 +320,22 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
                 field.docs = Default::default();
                 field.example = None;
                 field.encoding = Default::default();
-                let kind = if *list { RowKind::ArrayOf(name.clone()) } else { RowKind::Object };
+                let kind = if *list {
+                    RowKind::ArrayOf(name.clone())
+                } else {
+                    RowKind::Object
+                };
                 let id = items.len();
-                items.push(Item { row: FlatRow { depth: 0, kind, field }, children: Vec::new(), wrapper: None, node: None });
+                items.push(Item {
+                    row: FlatRow {
+                        depth: 0,
+                        kind,
+                        field,
+                    },
+                    children: Vec::new(),
+                    wrapper: None,
+                    node: None,
+                });
                 match level {
                     Some(p) => items[p].children.push(id),
                     None => roots.push(id),
@@ -291,7 +354,16 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
     };
     // A `Tag.N.Key` leaf keeps its enum, if any: the list wraps it below in `build`.
     let id = items.len();
-    items.push(Item { row: FlatRow { depth: 0, kind, field }, children: Vec::new(), wrapper: None, node: None });
+    items.push(Item {
+        row: FlatRow {
+            depth: 0,
+            kind,
+            field,
+        },
+        children: Vec::new(),
+        wrapper: None,
+        node: None,
+    });
     match level {
         Some(p) => items[p].children.push(id),
         None => roots.push(id),
@@ -300,8 +372,15 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
 
 /// Fields the example shows that the table does not list, appended in the example's (name) order, with the
 /// type the example value has. Responses only: a request example shows values, not the parameters' shape.
-fn add_shown(fields: &mut Vec<Field>, shown: Option<&BTreeMap<String, Node>>, span: &crate::model::Span, side: Side) {
-    let Some(shown) = shown.filter(|_| side == Side::Response) else { return };
+fn add_shown(
+    fields: &mut Vec<Field>,
+    shown: Option<&BTreeMap<String, Node>>,
+    span: &crate::model::Span,
+    side: Side,
+) {
+    let Some(shown) = shown.filter(|_| side == Side::Response) else {
+        return;
+    };
     for (name, node) in shown {
         if fields.iter().any(|f| f.name.eq_ignore_ascii_case(name)) {
             continue;
@@ -351,8 +430,16 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
         },
         RowKind::Map => Shape::Map,
         _ if it.wrapper.is_some() => {
-            let inner = it.wrapper.as_ref().map(|w| w.field.name.clone()).unwrap_or_default();
-            let item = if children.is_empty() { Shape::Scalar(Scalar::String) } else { objects(children) };
+            let inner = it
+                .wrapper
+                .as_ref()
+                .map(|w| w.field.name.clone())
+                .unwrap_or_default();
+            let item = if children.is_empty() {
+                Shape::Scalar(Scalar::String)
+            } else {
+                objects(children)
+            };
             let mut list = field.clone();
             list.name = inner;
             list.docs = Default::default();
@@ -376,7 +463,11 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
             Shape::Object(vec![list])
         }
         RowKind::ArrayOf(_) => {
-            let item = if children.is_empty() { Shape::Object(Vec::new()) } else { objects(children) };
+            let item = if children.is_empty() {
+                Shape::Object(Vec::new())
+            } else {
+                objects(children)
+            };
             Shape::Array(Box::new(item))
         }
         RowKind::Array => {
@@ -386,7 +477,12 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
                 Shape::Array(Box::new(objects(children)))
             }
         }
-        RowKind::Object | RowKind::Untyped if children.is_empty() && it.row.kind == RowKind::Untyped && !example_is_object && !example_is_array => {
+        RowKind::Object | RowKind::Untyped
+            if children.is_empty()
+                && it.row.kind == RowKind::Untyped
+                && !example_is_object
+                && !example_is_array =>
+        {
             Shape::Scalar(Scalar::String)
         }
         _ if example_is_array => Shape::Array(Box::new(objects(children))),

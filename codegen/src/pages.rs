@@ -101,21 +101,36 @@ impl Page {
     }
 
     pub fn span(&self, line: u32, column: u32) -> Span {
-        Span { file: self.file.clone(), line, column }
+        Span {
+            file: self.file.clone(),
+            line,
+            column,
+        }
     }
 }
 
 /// Reads one page. Errors are rows that cannot be read; the page still comes back with what could be read,
 /// so one run reports every problem.
 pub fn scan(file: &str, text: &str) -> (Page, Vec<Diagnostic>) {
-    let lines: Vec<String> = text.lines().map(|l| l.trim_end_matches('\r').to_string()).collect();
-    let layout = if lines.iter().any(|l| is_markdown_heading(l).is_some() || l.trim_start().starts_with("|--"))
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.trim_end_matches('\r').to_string())
+        .collect();
+    let layout = if lines
+        .iter()
+        .any(|l| is_markdown_heading(l).is_some() || l.trim_start().starts_with("|--"))
     {
         Layout::Markdown
     } else {
         Layout::Text
     };
-    let mut page = Page { file: file.to_string(), layout, headings: Vec::new(), tables: Vec::new(), lines };
+    let mut page = Page {
+        file: file.to_string(),
+        layout,
+        headings: Vec::new(),
+        tables: Vec::new(),
+        lines,
+    };
     let mut diags = Vec::new();
     let mut section = SectionKind::Other;
     let mut fence = false;
@@ -176,14 +191,23 @@ fn heading(line: &str, layout: Layout, number: u32) -> Option<Heading> {
     match layout {
         Layout::Markdown => {
             let (level, text) = is_markdown_heading(line)?;
-            Some(Heading { kind: section_kind(&text), level, text, line: number })
+            Some(Heading {
+                kind: section_kind(&text),
+                level,
+                text,
+                line: number,
+            })
         }
         // Copied text has bare-line headings; only the known words count, anything else is prose.
         Layout::Text => {
             let text = line.trim();
             let kind = section_kind(text);
-            (kind != SectionKind::Other || is_known_other_heading(text))
-                .then(|| Heading { kind, level: 2, text: text.to_string(), line: number })
+            (kind != SectionKind::Other || is_known_other_heading(text)).then(|| Heading {
+                kind,
+                level: 2,
+                text: text.to_string(),
+                line: number,
+            })
         }
     }
 }
@@ -191,7 +215,12 @@ fn heading(line: &str, layout: Layout, number: u32) -> Option<Heading> {
 /// Classifies a heading by its words, Chinese or English.
 pub fn section_kind(text: &str) -> SectionKind {
     let t = text.trim().trim_end_matches([':', '：']).to_lowercase();
-    const REQUEST: &[&str] = &["请求参数", "request parameters", "request parameter", "请求参数说明"];
+    const REQUEST: &[&str] = &[
+        "请求参数",
+        "request parameters",
+        "request parameter",
+        "请求参数说明",
+    ];
     const RESPONSE: &[&str] = &[
         "返回数据",
         "返回参数",
@@ -219,13 +248,18 @@ pub fn section_kind(text: &str) -> SectionKind {
 }
 
 fn is_known_other_heading(text: &str) -> bool {
-    matches!(text.to_lowercase().as_str(), "debugging" | "description" | "authorization information")
+    matches!(
+        text.to_lowercase().as_str(),
+        "debugging" | "description" | "authorization information"
+    )
 }
 
 /// `|--|--|` or `---|---|---|`: only dashes, colons, pipes and spaces, with at least one dash and pipe.
 fn is_separator(line: &str) -> bool {
     let t = line.trim();
-    t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '-' | ':' | '|' | ' ' | '\t'))
+    t.contains('-')
+        && t.contains('|')
+        && t.chars().all(|c| matches!(c, '-' | ':' | '|' | ' ' | '\t'))
 }
 
 /// A table starts at a header line followed by a separator line; returns its column count.
@@ -263,7 +297,11 @@ fn split_cells(text: &str, _base: usize) -> Vec<(usize, String)> {
     let cuts = pipes(text);
     let mut bounds = Vec::new();
     let lead = text.trim_start().starts_with('|');
-    let mut start = if lead { cuts.first().map(|&p| p + 1).unwrap_or(0) } else { 0 };
+    let mut start = if lead {
+        cuts.first().map(|&p| p + 1).unwrap_or(0)
+    } else {
+        0
+    };
     for &p in cuts.iter().skip(usize::from(lead)) {
         bounds.push((start, p));
         start = p + 1;
@@ -271,7 +309,10 @@ fn split_cells(text: &str, _base: usize) -> Vec<(usize, String)> {
     if !text[start.min(text.len())..].trim().is_empty() {
         bounds.push((start, text.len()));
     }
-    bounds.into_iter().map(|(s, e)| (s, text[s..e].trim().to_string())).collect()
+    bounds
+        .into_iter()
+        .map(|(s, e)| (s, text[s..e].trim().to_string()))
+        .collect()
 }
 
 /// Reads a table whose header is at line index `start`; returns it, the index of the first line after it,
@@ -286,8 +327,12 @@ fn read_table(
     let header_line = &lines[start];
     let lead = header_line.trim_start().starts_with('|');
     let header = cells_of(page, header_line, start as u32 + 1);
-    let mut table =
-        Table { section, header, rows: Vec::new(), span: page.span(start as u32 + 1, 1) };
+    let mut table = Table {
+        section,
+        header,
+        rows: Vec::new(),
+        span: page.span(start as u32 + 1, 1),
+    };
     let mut diags = Vec::new();
     // Separators a complete row has: one per column, plus the opening one in markdown.
     let need = ncols + usize::from(lead);
@@ -304,7 +349,10 @@ fn read_table(
             diags.push(
                 Diagnostic::error(
                     row.span.clone(),
-                    format!("table row has {} cells where the header has {ncols}", row.cells.len()),
+                    format!(
+                        "table row has {} cells where the header has {ncols}",
+                        row.cells.len()
+                    ),
                     "this row",
                 )
                 .also(table.span.clone(), "header of the table")
@@ -319,7 +367,11 @@ fn read_table(
         let number = i as u32 + 1;
         if buf.is_empty() {
             // Between rows: a row must begin here, or the table is over.
-            let begins = if lead { line.trim_start().starts_with('|') } else { line.contains('|') };
+            let begins = if lead {
+                line.trim_start().starts_with('|')
+            } else {
+                line.contains('|')
+            };
             if !begins || is_markdown_heading(line).is_some() || line.trim() == "|" {
                 break;
             }
@@ -383,14 +435,20 @@ fn row_of(page: &Page, text: &str, first_line: u32, ncols: usize) -> Row {
         .into_iter()
         .map(|(offset, raw)| {
             // Point at the cell's first visible character, which may be on a later line.
-            let ws: usize =
-                text[offset..].chars().take_while(|c| c.is_whitespace()).map(char::len_utf8).sum();
+            let ws: usize = text[offset..]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .map(char::len_utf8)
+                .sum();
             let at = if raw.is_empty() { offset } else { offset + ws };
             let before = &text[..at];
             let line = first_line + before.matches('\n').count() as u32;
             let line_start = before.rfind('\n').map(|p| p + 1).unwrap_or(0);
             let column = text[line_start..at].chars().count() as u32 + 1;
-            Cell { raw, span: page.span(line, column) }
+            Cell {
+                raw,
+                span: page.span(line, column),
+            }
         })
         .collect();
     if cells.len() > ncols && ncols > 0 {
@@ -402,7 +460,10 @@ fn row_of(page: &Page, text: &str, first_line: u32, ncols: usize) -> Row {
             }
         }
     }
-    Row { cells, span: page.span(first_line, 1) }
+    Row {
+        cells,
+        span: page.span(first_line, 1),
+    }
 }
 
 #[cfg(test)]
@@ -418,7 +479,10 @@ mod tests {
         assert_eq!(t.section, SectionKind::Request);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1].cells[0].raw, "B");
-        assert_eq!(t.rows[0].cells[4].raw, "第一行。\n\n -   X：一。\n-   Y：二。");
+        assert_eq!(
+            t.rows[0].cells[4].raw,
+            "第一行。\n\n -   X：一。\n-   Y：二。"
+        );
         assert_eq!(t.rows[1].cells[1].span.line, 9);
         assert_eq!(t.rows[1].cells[1].span.column, 4);
     }
@@ -438,7 +502,10 @@ mod tests {
 
     #[test]
     fn heading_attributes_are_dropped() {
-        let (page, _) = scan("p.md", "# Op {#doc_api_X .reference}\n\n## 请求参数 {#parameters .section}\n");
+        let (page, _) = scan(
+            "p.md",
+            "# Op {#doc_api_X .reference}\n\n## 请求参数 {#parameters .section}\n",
+        );
         assert_eq!(page.title().map(|h| h.text.as_str()), Some("Op"));
         assert_eq!(page.headings[1].kind, SectionKind::Request);
     }
@@ -467,7 +534,11 @@ mod tests {
         let text = "|名称|类型|示例值|描述|\n|--|--|---|--|\n|Code|String|20";
         let (_, diags) = scan("p.md", text);
         assert_eq!(diags.len(), 1);
-        assert!(diags[0].message.contains("not closed"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("not closed"),
+            "{}",
+            diags[0].message
+        );
     }
 
     #[test]

@@ -50,12 +50,15 @@ enum Column {
 fn column(header: &str) -> Column {
     let h = text::bare(header).0.to_lowercase();
     match h.as_str() {
-        "名称" | "参数" | "参数名" | "参数名称" | "字段" | "name" | "parameter" | "field" | "parameter name" => {
-            Column::Name
-        }
+        "名称" | "参数" | "参数名" | "参数名称" | "字段" | "name" | "parameter" | "field"
+        | "parameter name" => Column::Name,
         "类型" | "参数类型" | "type" | "data type" => Column::Type,
-        "是否必选" | "是否必须" | "必选" | "必填" | "是否必填" | "required" => Column::Required,
-        "示例值" | "示例" | "example" | "examples" | "example value" | "sample value" => Column::Example,
+        "是否必选" | "是否必须" | "必选" | "必填" | "是否必填" | "required" => {
+            Column::Required
+        }
+        "示例值" | "示例" | "example" | "examples" | "example value" | "sample value" => {
+            Column::Example
+        }
         "描述" | "说明" | "description" | "错误描述" => Column::Description,
         "httpcode" | "http code" | "http status code" | "http状态码" | "状态码" | "http 状态码" => {
             Column::Status
@@ -73,7 +76,11 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     let example_lines = {
         let l = page.section_lines(SectionKind::Examples);
         if l.is_empty() {
-            page.lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, l.as_str())).collect()
+            page.lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l.as_str()))
+                .collect()
         } else {
             l
         }
@@ -108,8 +115,18 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     }
     let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
     let request_shape = request_example_shape(&ex.request);
-    let request = nest::tree(request_rows, request_shape.as_ref(), nest::Side::Request, diags);
-    let response = nest::tree(response_rows, ex.shape.as_ref(), nest::Side::Response, diags);
+    let request = nest::tree(
+        request_rows,
+        request_shape.as_ref(),
+        nest::Side::Request,
+        diags,
+    );
+    let response = nest::tree(
+        response_rows,
+        ex.shape.as_ref(),
+        nest::Side::Response,
+        diags,
+    );
     Some(PageOperation {
         name,
         lang,
@@ -119,15 +136,27 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         request,
         response,
         errors,
-        examples: Examples { request: ex.request, response_json: ex.json, response_xml: ex.xml },
+        examples: Examples {
+            request: ex.request,
+            response_json: ex.json,
+            response_xml: ex.xml,
+        },
     })
 }
 
 /// Chinese when the headings or descriptions are written in Chinese.
 fn language(page: &Page) -> Lang {
     let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    let headed = page.headings.iter().filter(|h| h.kind != SectionKind::Other).any(|h| cjk(&h.text));
-    let headers = page.tables.iter().flat_map(|t| &t.header).any(|c| cjk(&c.raw));
+    let headed = page
+        .headings
+        .iter()
+        .filter(|h| h.kind != SectionKind::Other)
+        .any(|h| cjk(&h.text));
+    let headers = page
+        .tables
+        .iter()
+        .flat_map(|t| &t.header)
+        .any(|c| cjk(&c.raw));
     if headed || headers {
         Lang::Zh
     } else {
@@ -160,9 +189,16 @@ fn operation_name(
     }
     for (i, l) in page.lines.iter().enumerate() {
         if let Some(p) = l.find("&api=").or_else(|| l.find("?api=")) {
-            let n: String = l[p + 5..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let n: String = l[p + 5..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
             if is_identifier(&n) {
-                found.push((n, page.span(i as u32 + 1, p as u32 + 1), "the OpenAPI Explorer link"));
+                found.push((
+                    n,
+                    page.span(i as u32 + 1, p as u32 + 1),
+                    "the OpenAPI Explorer link",
+                ));
                 break;
             }
         }
@@ -207,7 +243,10 @@ fn summary(page: &Page) -> Option<String> {
             }
             break;
         }
-        if t.starts_with('#') || t.starts_with('|') || crate::pages::section_kind(t) != SectionKind::Other {
+        if t.starts_with('#')
+            || t.starts_with('|')
+            || crate::pages::section_kind(t) != SectionKind::Other
+        {
             break;
         }
         if matches!(t.to_lowercase().as_str(), "debugging" | "调试") {
@@ -243,23 +282,34 @@ fn field_rows(
     let mut out = Vec::new();
     for row in &table.rows {
         let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i));
-        let Some(name_cell) = cell(name_i) else { continue };
+        let Some(name_cell) = cell(name_i) else {
+            continue;
+        };
         let (name, depth) = text::bare(&name_cell.raw);
         if name.is_empty() {
             continue;
         }
-        let type_raw = cell(type_i).map(|c| text::bare(&c.raw).0).unwrap_or_default();
-        let description = cell(at(Column::Description)).map(|c| cell_text(page, &c.raw)).unwrap_or_default();
+        let type_raw = cell(type_i)
+            .map(|c| text::bare(&c.raw).0)
+            .unwrap_or_default();
+        let description = cell(at(Column::Description))
+            .map(|c| cell_text(page, &c.raw))
+            .unwrap_or_default();
         let example = cell(at(Column::Example))
             .map(|c| text::bare_example(&c.raw, page.layout == Layout::Markdown))
             .filter(|e| !e.is_empty());
         let required = cell(at(Column::Required)).is_some_and(|c| {
-            matches!(text::bare(&c.raw).0.to_lowercase().as_str(), "是" | "yes" | "true" | "必选" | "required")
+            matches!(
+                text::bare(&c.raw).0.to_lowercase().as_str(),
+                "是" | "yes" | "true" | "必选" | "required"
+            )
         });
         let kind = match row_kind(&type_raw) {
             Some(k) => k,
             None => {
-                let span = cell(type_i).map(|c| c.span.clone()).unwrap_or_else(|| row.span.clone());
+                let span = cell(type_i)
+                    .map(|c| c.span.clone())
+                    .unwrap_or_else(|| row.span.clone());
                 diags.push(
                     Diagnostic::warning(span, format!("unknown type `{type_raw}` of `{name}`"), "this type")
                         .hint("known types: String, Integer, Long, Float, Double, Boolean, Object, Array, Array of X, Map, Json; the field is read as String"),
@@ -272,13 +322,21 @@ fn field_rows(
             _ => Shape::Scalar(Scalar::String),
         };
         let docs = match lang {
-            Lang::Zh => Docs { zh: Some(description).filter(|d| !d.is_empty()), en: None },
-            Lang::En => Docs { en: Some(description).filter(|d| !d.is_empty()), zh: None },
+            Lang::Zh => Docs {
+                zh: Some(description).filter(|d| !d.is_empty()),
+                en: None,
+            },
+            Lang::En => Docs {
+                en: Some(description).filter(|d| !d.is_empty()),
+                zh: None,
+            },
         };
         let encoding = if is_request
             && !name.contains('.')
-            && matches!(kind, RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) | RowKind::Map)
-        {
+            && matches!(
+                kind,
+                RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) | RowKind::Map
+            ) {
             Encoding::Json
         } else {
             Encoding::Flat
@@ -286,7 +344,15 @@ fn field_rows(
         out.push(FlatRow {
             depth,
             kind,
-            field: Field { name, shape, required, docs, example, encoding, span: name_cell.span.clone() },
+            field: Field {
+                name,
+                shape,
+                required,
+                docs,
+                example,
+                encoding,
+                span: name_cell.span.clone(),
+            },
         });
     }
     out
@@ -307,7 +373,10 @@ fn row_kind(raw: &str) -> Option<RowKind> {
             None => RowKind::ArrayOf(t[t.len() - item.len() - 1..t.len() - 1].trim().to_string()),
         });
     }
-    if let Some(item) = lower.strip_prefix("array of ").or_else(|| lower.strip_prefix("list of ")) {
+    if let Some(item) = lower
+        .strip_prefix("array of ")
+        .or_else(|| lower.strip_prefix("list of "))
+    {
         let item_raw = t[t.len() - item.len()..].trim().to_string();
         return Some(match scalar(item) {
             Some(s) => RowKind::ArrayOfScalar(s),
@@ -328,25 +397,6 @@ fn row_kind(raw: &str) -> Option<RowKind> {
         },
         _ => return None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn type_column_spellings() {
-        assert_eq!(row_kind("Long"), Some(RowKind::Leaf(Scalar::Long)));
-        assert_eq!(row_kind("int64"), Some(RowKind::Leaf(Scalar::Long)));
-        assert_eq!(row_kind("Array of KeyPair"), Some(RowKind::ArrayOf("KeyPair".into())));
-        assert_eq!(row_kind("Array of String"), Some(RowKind::ArrayOfScalar(Scalar::String)));
-        assert_eq!(row_kind("array<object>"), Some(RowKind::Array));
-        assert_eq!(row_kind("array<string>"), Some(RowKind::ArrayOfScalar(Scalar::String)));
-        assert_eq!(row_kind("List<Tag>"), Some(RowKind::ArrayOf("Tag".into())));
-        assert_eq!(row_kind("RepeatList"), Some(RowKind::Array));
-        assert_eq!(row_kind(""), Some(RowKind::Untyped));
-        assert_eq!(row_kind("Strnig"), None);
-    }
 }
 
 fn scalar(t: &str) -> Option<Scalar> {
@@ -386,16 +436,22 @@ fn error_rows(
     let mut out = Vec::new();
     for row in &table.rows {
         let cell = |c: Column| at(c).and_then(|i| row.cells.get(i));
-        let Some(code_cell) = cell(Column::Code) else { continue };
+        let Some(code_cell) = cell(Column::Code) else {
+            continue;
+        };
         let code = text::bare(&code_cell.raw).0;
         if code.is_empty() {
             continue;
         }
-        let status_text = cell(Column::Status).map(|c| text::bare(&c.raw).0).unwrap_or_default();
+        let status_text = cell(Column::Status)
+            .map(|c| text::bare(&c.raw).0)
+            .unwrap_or_default();
         let status = match status_text.parse::<u16>() {
             Ok(s) if (100..600).contains(&s) => s,
             _ => {
-                let span = cell(Column::Status).map(|c| c.span.clone()).unwrap_or_else(|| row.span.clone());
+                let span = cell(Column::Status)
+                    .map(|c| c.span.clone())
+                    .unwrap_or_else(|| row.span.clone());
                 diags.push(
                     Diagnostic::warning(span, format!("error `{code}` has no HTTP status (`{status_text}`)"), "this cell")
                         .hint("write the status as a number such as 400; the error is kept with status 400"),
@@ -403,13 +459,29 @@ fn error_rows(
                 400
             }
         };
-        let message = cell(Column::Message).map(|c| cell_text(page, &c.raw)).unwrap_or_default();
-        let description = cell(Column::Description).map(|c| cell_text(page, &c.raw)).filter(|d| !d.is_empty());
+        let message = cell(Column::Message)
+            .map(|c| cell_text(page, &c.raw))
+            .unwrap_or_default();
+        let description = cell(Column::Description)
+            .map(|c| cell_text(page, &c.raw))
+            .filter(|d| !d.is_empty());
         let docs = match lang {
-            Lang::Zh => Docs { zh: description, en: None },
-            Lang::En => Docs { en: description, zh: None },
+            Lang::Zh => Docs {
+                zh: description,
+                en: None,
+            },
+            Lang::En => Docs {
+                en: description,
+                zh: None,
+            },
         };
-        out.push(ErrorCode { code, status, message, docs, span: code_cell.span.clone() });
+        out.push(ErrorCode {
+            code,
+            status,
+            message,
+            docs,
+            span: code_cell.span.clone(),
+        });
     }
     out
 }
@@ -430,4 +502,32 @@ fn request_example_shape(pairs: &[(String, String)]) -> Option<Node> {
         }
     }
     (!root.is_empty()).then_some(Node::Object(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_column_spellings() {
+        assert_eq!(row_kind("Long"), Some(RowKind::Leaf(Scalar::Long)));
+        assert_eq!(row_kind("int64"), Some(RowKind::Leaf(Scalar::Long)));
+        assert_eq!(
+            row_kind("Array of KeyPair"),
+            Some(RowKind::ArrayOf("KeyPair".into()))
+        );
+        assert_eq!(
+            row_kind("Array of String"),
+            Some(RowKind::ArrayOfScalar(Scalar::String))
+        );
+        assert_eq!(row_kind("array<object>"), Some(RowKind::Array));
+        assert_eq!(
+            row_kind("array<string>"),
+            Some(RowKind::ArrayOfScalar(Scalar::String))
+        );
+        assert_eq!(row_kind("List<Tag>"), Some(RowKind::ArrayOf("Tag".into())));
+        assert_eq!(row_kind("RepeatList"), Some(RowKind::Array));
+        assert_eq!(row_kind(""), Some(RowKind::Untyped));
+        assert_eq!(row_kind("Strnig"), None);
+    }
 }

@@ -43,7 +43,11 @@ pub fn read_pages(dir: &Path, root: &Path) -> PagesRead {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
             let file = relative(dir, root);
-            out.diagnostics.push(Diagnostic::error(span(&file), format!("cannot read folder: {e}"), "here"));
+            out.diagnostics.push(Diagnostic::error(
+                span(&file),
+                format!("cannot read folder: {e}"),
+                "here",
+            ));
             return out;
         }
     };
@@ -72,7 +76,11 @@ pub fn read_files(files: &[std::path::PathBuf], root: &Path) -> PagesRead {
                 }
             },
             Err(e) => {
-                out.diagnostics.push(Diagnostic::error(span(&file), format!("cannot read page: {e}"), "this file"));
+                out.diagnostics.push(Diagnostic::error(
+                    span(&file),
+                    format!("cannot read page: {e}"),
+                    "this file",
+                ));
                 continue;
             }
         };
@@ -91,7 +99,10 @@ pub fn read_files(files: &[std::path::PathBuf], root: &Path) -> PagesRead {
 
 /// Reads `specs/<service>/`: `service.yaml` and the pages. Any error fails the whole service.
 pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let config_path = dir.join("service.yaml");
     let config_file = relative(&config_path, root);
     let config_text = std::fs::read_to_string(&config_path);
@@ -115,7 +126,11 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
                     let line = e.location().map(|l| l.line() as u32).unwrap_or(1);
                     let column = e.location().map(|l| l.column() as u32).unwrap_or(1);
                     diagnostics.push(Diagnostic::error(
-                        Span { file: config_file.clone(), line, column },
+                        Span {
+                            file: config_file.clone(),
+                            line,
+                            column,
+                        },
                         format!("invalid service settings: {e}"),
                         "here",
                     ));
@@ -125,7 +140,11 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
         }
     };
     if read.operations.is_empty() && config.is_some() {
-        diagnostics.push(Diagnostic::error(span(&relative(dir, root)), "no operation found in this service's pages", "this folder"));
+        diagnostics.push(Diagnostic::error(
+            span(&relative(dir, root)),
+            "no operation found in this service's pages",
+            "this folder",
+        ));
     }
     match config {
         Some(c) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(ServiceRead {
@@ -141,16 +160,26 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
             warnings: diagnostics,
             sources,
         }),
-        _ => Err(Failure { diagnostics, sources }),
+        _ => Err(Failure {
+            diagnostics,
+            sources,
+        }),
     }
 }
 
 fn span(file: &str) -> Span {
-    Span { file: file.to_string(), line: 1, column: 1 }
+    Span {
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+    }
 }
 
 /// `path` relative to `root` with `/` separators, so output does not depend on the machine.
 pub fn relative(path: &Path, root: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }

@@ -82,9 +82,14 @@ pub fn bare(raw: &str) -> (String, usize) {
         .chars()
         .filter(|c| !matches!(c, '└' | '\\' | '`' | '*' | '─' | '├' | '│'))
         .collect();
-    (text.trim().trim_start_matches(['-', ' ']).trim().to_string(), depth)
+    (
+        text.trim()
+            .trim_start_matches(['-', ' '])
+            .trim()
+            .to_string(),
+        depth,
+    )
 }
-
 
 /// An example cell: escapes and code marks removed, masks (`****`) kept as written.
 pub fn bare_example(raw: &str, markdown: bool) -> String {
@@ -121,7 +126,10 @@ mod tests {
     #[test]
     fn links_escapes_and_emphasis_are_reduced() {
         let raw = "请参见[ListAggregators](~~255797~~)，值为**X**，`Code`，cp-1\\*\\*\\*\\*";
-        assert_eq!(markdown_to_text(raw), "请参见ListAggregators，值为X，Code，cp-1****");
+        assert_eq!(
+            markdown_to_text(raw),
+            "请参见ListAggregators，值为X，Code，cp-1****"
+        );
     }
 
     #[test]

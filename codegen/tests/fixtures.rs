@@ -17,7 +17,10 @@ fn read(names: &[&str]) -> PagesRead {
 /// The operations as YAML, then every diagnostic as rendered for the user.
 fn report(read: &PagesRead) -> String {
     let yaml = serde_yaml::to_string(&read.operations).unwrap_or_else(|e| format!("yaml: {e}"));
-    format!("{yaml}\n--- diagnostics\n{}", read.sources.render(&read.diagnostics))
+    format!(
+        "{yaml}\n--- diagnostics\n{}",
+        read.sources.render(&read.diagnostics)
+    )
 }
 
 fn only(read: &PagesRead) -> &Operation {
@@ -26,7 +29,10 @@ fn only(read: &PagesRead) -> &Operation {
 }
 
 fn field<'a>(fields: &'a [Field], name: &str) -> &'a Field {
-    fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name} in {fields:#?}"))
+    fields
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no field {name} in {fields:#?}"))
 }
 
 fn children(f: &Field) -> &[Field] {
@@ -53,15 +59,30 @@ fn every_fixture_snapshot() {
         let stem = name.replace('.', "_");
         insta::assert_snapshot!(format!("fixture_{stem}"), report(&read(&[name])));
     }
-    insta::assert_snapshot!("fixture_merge_a", report(&read(&["merge_a.zh.md", "merge_a.en.txt"])));
+    insta::assert_snapshot!(
+        "fixture_merge_a",
+        report(&read(&["merge_a.zh.md", "merge_a.en.txt"]))
+    );
 }
 
 #[test]
 fn multi_line_cell_keeps_following_rows() {
     let r = read(&["multi_line_cell_keeps_following_rows.md"]);
     let op = only(&r);
-    let names: Vec<(&str, bool)> = op.request.iter().map(|f| (f.name.as_str(), f.required)).collect();
-    assert_eq!(names, [("RegionId", true), ("RouteEntryName", false), ("NextHopId", false), ("RouteEntryId", true)]);
+    let names: Vec<(&str, bool)> = op
+        .request
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("RegionId", true),
+            ("RouteEntryName", false),
+            ("NextHopId", false),
+            ("RouteEntryId", true)
+        ]
+    );
 }
 
 #[test]
@@ -69,8 +90,15 @@ fn copied_text_takes_the_operation_from_the_page() {
     let r = read(&["copied_text_layout.txt"]);
     let op = only(&r);
     assert_eq!(op.name, "AllocateEipAddress");
-    assert_eq!(field(&op.response, "EipAddress").example.as_deref(), Some("47.96.**.**"));
-    assert!(field(&op.request, "Bandwidth").docs.en.as_deref().is_some_and(|d| d.lines().count() >= 2));
+    assert_eq!(
+        field(&op.response, "EipAddress").example.as_deref(),
+        Some("47.96.**.**")
+    );
+    assert!(field(&op.request, "Bandwidth")
+        .docs
+        .en
+        .as_deref()
+        .is_some_and(|d| d.lines().count() >= 2));
 }
 
 #[test]
@@ -94,7 +122,10 @@ fn same_name_at_two_depths_follows_the_example() {
     let op = only(&r);
     let top: Vec<&str> = op.response.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(top, ["Name", "Resource", "Status", "RequestId"]);
-    let inner: Vec<&str> = children(field(&op.response, "Resource")).iter().map(|f| f.name.as_str()).collect();
+    let inner: Vec<&str> = children(field(&op.response, "Resource"))
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
     assert_eq!(inner, ["ResourceId", "Name", "ResourceType"]);
 }
 
@@ -105,7 +136,10 @@ fn depth_marks_give_the_tree() {
     assert_eq!(op.name, "DescribeRouteTableAttribute");
     let table = field(&op.response, "RouteTable");
     let owner = field(children(table), "Owner");
-    assert_eq!(field(children(owner), "AccountId").shape, Shape::Scalar(Scalar::Long));
+    assert_eq!(
+        field(children(owner), "AccountId").shape,
+        Shape::Scalar(Scalar::Long)
+    );
     assert!(op.response.iter().any(|f| f.name == "RequestId"));
 }
 
@@ -113,12 +147,18 @@ fn depth_marks_give_the_tree() {
 fn tag_n_rows_are_lists_of_objects() {
     let r = read(&["tag_n_request.md"]);
     let op = only(&r);
-    assert_eq!(field(&op.request, "InstanceId").shape, Shape::Array(Box::new(Shape::Scalar(Scalar::String))));
+    assert_eq!(
+        field(&op.request, "InstanceId").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
     let tag = field(&op.request, "Tag");
     let keys: Vec<&str> = children(tag).iter().map(|f| f.name.as_str()).collect();
     assert_eq!(keys, ["Key", "Value"]);
     let filter = field(&op.request, "Filter");
-    assert_eq!(field(children(filter), "Value").shape, Shape::Array(Box::new(Shape::Scalar(Scalar::String))));
+    assert_eq!(
+        field(children(filter), "Value").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
     assert_eq!(tag.encoding, Encoding::Flat);
 }
 
@@ -126,13 +166,20 @@ fn tag_n_rows_are_lists_of_objects() {
 fn valid_values_become_enums_in_both_languages() {
     let r = read(&["valid_values_enum.zh.md", "valid_values_enum.en.md"]);
     let op = only(&r);
-    let Shape::Enum(traffic) = &field(&op.request, "TrafficType").shape else { panic!("not an enum") };
+    let Shape::Enum(traffic) = &field(&op.request, "TrafficType").shape else {
+        panic!("not an enum")
+    };
     let values: Vec<&str> = traffic.values.iter().map(|v| v.value.as_str()).collect();
     assert_eq!(values, ["All", "Allow", "Drop"]);
     assert!(traffic.values[0].docs.zh.is_some() && traffic.values[0].docs.en.is_some());
-    let Shape::Enum(interval) = &field(&op.request, "AggregationInterval").shape else { panic!("not an enum") };
+    let Shape::Enum(interval) = &field(&op.request, "AggregationInterval").shape else {
+        panic!("not an enum")
+    };
     assert_eq!(interval.base, Scalar::Integer);
-    assert_eq!(field(&op.request, "SampleRate").shape, Shape::Scalar(Scalar::Integer));
+    assert_eq!(
+        field(&op.request, "SampleRate").shape,
+        Shape::Scalar(Scalar::Integer)
+    );
     assert!(r.diagnostics.is_empty(), "{}", report(&r));
 }
 
@@ -142,12 +189,25 @@ fn disagreeing_pages_merge_with_warnings_naming_both_places() {
     let op = only(&r);
     assert_eq!(op.sources.len(), 2);
     assert!(op.response.iter().any(|f| f.name == "MatchDscp"));
-    let priority = r.diagnostics.iter().find(|d| d.message.contains("`Priority`")).expect("type warning");
+    let priority = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`Priority`"))
+        .expect("type warning");
     assert!(!priority.is_error());
     assert_eq!(priority.also.len(), 1);
-    let files = [priority.span.file.as_str(), priority.also[0].0.file.as_str()];
-    assert!(files.contains(&"pages/merge_a.zh.md") && files.contains(&"pages/merge_a.en.txt"), "{files:?}");
-    assert!(r.diagnostics.iter().any(|d| d.message.contains("`MatchDscp`")));
+    let files = [
+        priority.span.file.as_str(),
+        priority.also[0].0.file.as_str(),
+    ];
+    assert!(
+        files.contains(&"pages/merge_a.zh.md") && files.contains(&"pages/merge_a.en.txt"),
+        "{files:?}"
+    );
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("`MatchDscp`")));
 }
 
 #[test]
@@ -158,7 +218,11 @@ fn title_that_is_not_the_operation() {
 
 #[test]
 fn bad_pages_are_errors_at_their_line() {
-    for (file, line) in [("bad_row_missing_cells.md", 11), ("bad_unclosed_table.md", 12), ("bad_no_operation.md", 1)] {
+    for (file, line) in [
+        ("bad_row_missing_cells.md", 11),
+        ("bad_unclosed_table.md", 12),
+        ("bad_no_operation.md", 1),
+    ] {
         let r = read(&[file]);
         let errors: Vec<_> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
         assert!(!errors.is_empty(), "{file}: no error\n{}", report(&r));
@@ -170,6 +234,10 @@ fn bad_pages_are_errors_at_their_line() {
 #[test]
 fn unknown_type_is_reported_at_its_cell() {
     let r = read(&["bad_unknown_type.md"]);
-    let d = r.diagnostics.iter().find(|d| d.message.contains("Strnig")).expect("diagnostic");
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("Strnig"))
+        .expect("diagnostic");
     assert_eq!(d.span.line, 11);
 }

@@ -68,7 +68,8 @@ fn random_bytes_never_panic() {
 
 #[test]
 fn huge_page_reads() {
-    let mut page = String::from("# BigOp\n\n## 返回数据\n\n|名称|类型|示例值|描述|\n|--|--|---|--|\n");
+    let mut page =
+        String::from("# BigOp\n\n## 返回数据\n\n|名称|类型|示例值|描述|\n|--|--|---|--|\n");
     for i in 0..20_000 {
         page.push_str(&format!("|F{i}|Object| |对象。 |\n"));
     }

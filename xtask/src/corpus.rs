@@ -9,7 +9,11 @@ use std::process::Command;
 pub fn run(corpus: &Path) -> Result<()> {
     let score = corpus.join("score.py");
     if !score.is_file() {
-        bail!("{} not found: is the corpus at {}?", score.display(), corpus.display());
+        bail!(
+            "{} not found: is the corpus at {}?",
+            score.display(),
+            corpus.display()
+        );
     }
     let mut sets: Vec<_> = std::fs::read_dir(corpus)
         .with_context(|| format!("reading {}", corpus.display()))?
@@ -19,7 +23,10 @@ pub fn run(corpus: &Path) -> Result<()> {
     sets.sort();
     let out_root = std::env::temp_dir().join(format!("xtask-corpus-{}", std::process::id()));
     for set in &sets {
-        let name = set.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = set
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let out = out_root.join(&name);
         let root = std::env::current_dir()?;
         let read = codegen::service::read_pages(&set.join("pages"), &root);

@@ -14,7 +14,8 @@ pub fn run(pages: &Path, out: &Path) -> Result<()> {
     for op in &read.operations {
         let json = serde_json::to_string_pretty(&codegen::shapes::operation(op))?;
         let path = out.join(format!("{}.json", op.name));
-        std::fs::write(&path, json + "\n").with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, json + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     let errors = read.diagnostics.iter().filter(|d| d.is_error()).count();
     eprintln!(
