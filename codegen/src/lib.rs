@@ -5,13 +5,16 @@
 //! `merge` (pages of one operation → one operation, with warnings) → `model` → `emit` (tokens) → `write` (files).
 
 pub mod diag;
+pub mod emit;
 pub mod enums;
 pub mod examples;
 pub mod merge;
 pub mod model;
+pub mod naming;
 pub mod nest;
 pub mod pages;
 pub mod read;
 pub mod service;
 pub mod shapes;
 pub mod text;
+pub mod write;

@@ -16,11 +16,11 @@ use std::collections::BTreeSet;
 
 /// Strict and reserved keywords of every edition up to 2024.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual",
-    "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -99,7 +99,9 @@ impl Namer {
 
     /// A namer where `reserved` are already taken.
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
-        Namer { used: reserved.into_iter().map(str::to_string).collect() }
+        Namer {
+            used: reserved.into_iter().map(str::to_string).collect(),
+        }
     }
 
     /// Marks `name` as taken; returns false if it already was.
@@ -138,6 +140,12 @@ impl Namer {
         ident(&text)
     }
 
+    /// Unique text (not yet an identifier) from text already in the wanted case, for names that get a suffix
+    /// (`Self` → `SelfRequest`).
+    pub fn exact_text(&mut self, text: &str) -> String {
+        self.unique(text.to_string(), "")
+    }
+
     /// A unique identifier from text already in the wanted case (e.g. `ConfigRuleTag`).
     pub fn exact(&mut self, text: &str) -> Ident {
         let text = self.unique(text.to_string(), "");
@@ -158,7 +166,10 @@ mod tests {
         assert_eq!(snake("1st").to_string(), "n1st");
         assert_eq!(snake("a.b").to_string(), "a_b");
         assert_eq!(snake("with space").to_string(), "with_space");
-        assert_eq!(pascal("Invalid.AggregatorId.Value").to_string(), "InvalidAggregatorIdValue");
+        assert_eq!(
+            pascal("Invalid.AggregatorId.Value").to_string(),
+            "InvalidAggregatorIdValue"
+        );
         assert_eq!(snake("名称").to_string(), "u540d_u79f0");
         assert_eq!(snake("\"]; fn x() {}").to_string(), "fn_x");
         assert_eq!(snake("").to_string(), "value");

@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 mod corpus;
+mod regen;
 mod shapes;
 
 #[derive(Parser)]
@@ -15,6 +16,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Read every `specs/<service>/` and write `generated/<service>/` (nothing is written on any error).
+    Regen {
+        /// Write nothing; fail with a diff if `generated/` is not up to date.
+        #[arg(long)]
+        check: bool,
+        /// Write into this folder instead of `generated/` (to try the output in a scratch workspace).
+        #[arg(long, hide = true)]
+        out: Option<PathBuf>,
+    },
     /// Write one shape JSON per operation read from a folder of pages.
     Shapes {
         /// Folder of pages (`*.md`, `*.txt`).
@@ -32,7 +42,14 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::Regen { check, out } => regen::run(&repo_root(), out, check),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
     }
+}
+
+/// The repository root: the parent of `xtask/`.
+fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }

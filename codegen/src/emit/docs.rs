@@ -15,14 +15,23 @@ pub fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
     while !rest.is_empty() {
-        let url_start = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min();
+        let url_start = ["https://", "http://"]
+            .iter()
+            .filter_map(|p| rest.find(p))
+            .min();
         let (plain, url) = match url_start {
             Some(i) => {
                 let tail = &rest[i..];
                 let mut end = tail
-                    .find(|c: char| c.is_whitespace() || !c.is_ascii() || matches!(c, '<' | '>' | '"' | '`'))
+                    .find(|c: char| {
+                        c.is_whitespace() || !c.is_ascii() || matches!(c, '<' | '>' | '"' | '`')
+                    })
                     .unwrap_or(tail.len());
-                while end > 0 && matches!(tail.as_bytes()[end - 1], b'.' | b',' | b';' | b':' | b')' | b']' | b'\'')
+                while end > 0
+                    && matches!(
+                        tail.as_bytes()[end - 1],
+                        b'.' | b',' | b';' | b':' | b')' | b']' | b'\''
+                    )
                 {
                     end -= 1;
                 }
@@ -132,19 +141,27 @@ impl DocLines {
         self
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-
     /// `#[doc = " line"]` per line.
     pub fn attrs(&self) -> TokenStream {
-        let lines = self.lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+        let lines = self.lines.iter().map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        });
         quote! { #( #[doc = #lines] )* }
     }
 
     /// `#![doc = " line"]` per line, for module and crate docs.
     pub fn inner_attrs(&self) -> TokenStream {
-        let lines = self.lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+        let lines = self.lines.iter().map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        });
         quote! { #( #![doc = #lines] )* }
     }
 
@@ -166,7 +183,10 @@ mod tests {
             escape_line("见https://help.aliyun.com/a_b.html。"),
             "见<https://help.aliyun.com/a_b.html>。"
         );
-        assert_eq!(escape_line("url: https://x.com/a."), "url: <https://x.com/a>.");
+        assert_eq!(
+            escape_line("url: https://x.com/a."),
+            "url: <https://x.com/a>."
+        );
         assert_eq!(escape_line("    indented code"), "indented code");
         assert_eq!(escape_line("http:// nothing"), "http:// nothing");
     }

@@ -4,9 +4,9 @@ use super::docs::{code, DocLines};
 use super::types::{innermost, Kind, Plan, Side, TypeDef};
 use crate::model::{Encoding, Enum, Field, HttpMethod, Operation, Scalar, Shape};
 use crate::naming::Namer;
-use std::collections::BTreeMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
+use std::collections::BTreeMap;
 
 /// Crate-private helpers an operation module needs from `lib.rs`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -27,32 +27,84 @@ pub struct OpNames {
 
 impl OpNames {
     pub fn new(module: Ident, pascal: &str) -> Self {
-        OpNames { module, request: format_ident!("{pascal}Request"), response: format_ident!("{pascal}Response") }
+        OpNames {
+            module,
+            request: format_ident!("{pascal}Request"),
+            response: format_ident!("{pascal}Response"),
+        }
     }
 }
 
 /// Prelude and serde names a nested type must not shadow, since the generated code uses them unqualified.
-const RESERVED_TYPES: &[&str] =
-    &["String", "Vec", "Option", "Some", "None", "Result", "Ok", "Err", "Box", "Default", "Self", "ERRORS"];
+const RESERVED_TYPES: &[&str] = &[
+    "String", "Vec", "Option", "Some", "None", "Result", "Ok", "Err", "Box", "Default", "Self",
+    "ERRORS",
+];
 
 /// Setter names that clippy expects to be trait methods or to take `&self`.
 const TRAIT_LIKE: &[&str] = &[
-    "add", "sub", "mul", "div", "rem", "neg", "not", "bitand", "bitor", "bitxor", "shl", "shr", "eq", "cmp",
-    "hash", "next", "deref", "deref_mut", "drop", "index", "clone", "default", "borrow", "borrow_mut",
-    "as_ref", "as_mut", "from_iter", "from_str", "into_iter", "partial_cmp", "index_mut",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "neg",
+    "not",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "shl",
+    "shr",
+    "eq",
+    "cmp",
+    "hash",
+    "next",
+    "deref",
+    "deref_mut",
+    "drop",
+    "index",
+    "clone",
+    "default",
+    "borrow",
+    "borrow_mut",
+    "as_ref",
+    "as_mut",
+    "from_iter",
+    "from_str",
+    "into_iter",
+    "partial_cmp",
+    "index_mut",
 ];
+
+/// The nested types of an operation module and their names.
+pub fn plan<'a>(op: &'a Operation, names: &OpNames) -> Plan<'a> {
+    let mut namer = Namer::with_reserved(RESERVED_TYPES.iter().copied());
+    namer.reserve(&names.request.to_string());
+    namer.reserve(&names.response.to_string());
+    Plan::new(&op.request, &op.response, &mut namer)
+}
+
+/// Field (and setter) names of a request struct, in field order.
+pub fn request_field_idents(fields: &[Field]) -> Vec<Ident> {
+    let mut namer = Namer::with_reserved(["new"]);
+    fields.iter().map(|f| namer.snake(&f.name)).collect()
+}
 
 pub struct Emitted {
     pub tokens: TokenStream,
     pub needs: Needs,
 }
 
-pub fn module(op: &Operation, names: &OpNames, error_variants: &BTreeMap<String, Ident>) -> Emitted {
-    let mut namer = Namer::with_reserved(RESERVED_TYPES.iter().copied());
-    namer.reserve(&names.request.to_string());
-    namer.reserve(&names.response.to_string());
-    let plan = Plan::new(&op.request, &op.response, &mut namer);
-    let mut cx = Cx { plan: &plan, needs: Needs::default() };
+pub fn module(
+    op: &Operation,
+    names: &OpNames,
+    error_variants: &BTreeMap<String, Ident>,
+) -> Emitted {
+    let plan = plan(op, names);
+    let mut cx = Cx {
+        plan: &plan,
+        needs: Needs::default(),
+    };
 
     let module_docs = DocLines::new()
         .raw(format!("The `{}` operation.", op.name))
@@ -86,7 +138,11 @@ pub fn module(op: &Operation, names: &OpNames, error_variants: &BTreeMap<String,
         }
         None => quote!(None),
     };
-    let errors: Vec<&Ident> = op.errors.iter().filter_map(|c| error_variants.get(c)).collect();
+    let errors: Vec<&Ident> = op
+        .errors
+        .iter()
+        .filter_map(|c| error_variants.get(c))
+        .collect();
     let error_docs = DocLines::new()
         .raw(format!(
             "The error codes the page of `{}` documents (see [`crate::ErrorCode`] for their status and meaning). \
@@ -115,7 +171,10 @@ pub fn module(op: &Operation, names: &OpNames, error_variants: &BTreeMap<String,
         #error_docs
         pub const ERRORS: &[crate::ErrorCode] = &[#(crate::ErrorCode::#errors),*];
     };
-    Emitted { tokens, needs: cx.needs }
+    Emitted {
+        tokens,
+        needs: cx.needs,
+    }
 }
 
 struct Cx<'p, 'a> {
@@ -135,7 +194,10 @@ fn scalar_type(s: Scalar) -> TokenStream {
 }
 
 fn field_docs(f: &Field, plan: &Plan, side: Side) -> DocLines {
-    let mut d = DocLines::new().page(&f.docs, &format!("`{}` (no description on the page).", f.name));
+    let mut d = DocLines::new().page(
+        &f.docs,
+        &format!("`{}` (no description on the page).", f.name),
+    );
     if let Shape::Enum(e) = innermost(&f.shape) {
         let values: Vec<String> = e.values.iter().map(|v| code(&v.value)).collect();
         if let Some(t) = plan.name(f, side) {
@@ -173,11 +235,17 @@ impl Cx<'_, '_> {
     fn nested(&mut self, def: &TypeDef) -> TokenStream {
         match def.kind {
             Kind::Struct(Side::Request, fields) => {
-                let docs = DocLines::new().page(def.docs, &format!("`{}` (no description on the page).", def.wire));
+                let docs = DocLines::new().page(
+                    def.docs,
+                    &format!("`{}` (no description on the page).", def.wire),
+                );
                 self.request_struct(&def.name, &docs, fields)
             }
             Kind::Struct(Side::Response, fields) => {
-                let docs = DocLines::new().page(def.docs, &format!("`{}` (no description on the page).", def.wire));
+                let docs = DocLines::new().page(
+                    def.docs,
+                    &format!("`{}` (no description on the page).", def.wire),
+                );
                 self.response_struct(&def.name, &docs, fields)
             }
             Kind::Enum(e) => enum_type(&def.name, def.wire, e),
@@ -186,18 +254,17 @@ impl Cx<'_, '_> {
 
     fn request_struct(&mut self, name: &Ident, docs: &DocLines, fields: &[Field]) -> TokenStream {
         let docs = docs.attrs();
-        let mut namer = Namer::with_reserved(["new"]);
         let mut decls = Vec::new();
         let mut args = Vec::new();
         let mut inits = Vec::new();
         let mut setters = Vec::new();
-        for f in fields {
-            let id = namer.snake(&f.name);
+        for (f, id) in fields.iter().zip(request_field_idents(fields)) {
             let wire = &f.name;
             let fdocs = field_docs(f, self.plan, Side::Request).attrs();
             let ty = self.shape_type(f, &f.shape, Side::Request);
             let is_vec = matches!(f.shape, Shape::Array(_));
-            let json = f.encoding == Encoding::Json && !matches!(f.shape, Shape::Scalar(_) | Shape::Enum(_));
+            let json = f.encoding == Encoding::Json
+                && !matches!(f.shape, Shape::Scalar(_) | Shape::Enum(_));
             let serialize_with = if json {
                 self.needs.json_text = true;
                 quote!(, serialize_with = "crate::codec::json_text")
@@ -214,6 +281,10 @@ impl Cx<'_, '_> {
                 if is_string {
                     args.push(quote!(#id: impl Into<String>));
                     inits.push(quote!(#id: #id.into()));
+                } else if let Shape::Array(inner) = &f.shape {
+                    let item = self.shape_type(f, inner, Side::Request);
+                    args.push(quote!(#id: impl IntoIterator<Item = impl Into<#item>>));
+                    inits.push(quote!(#id: #id.into_iter().map(Into::into).collect()));
                 } else {
                     args.push(quote!(#id: #ty));
                     inits.push(quote!(#id));
@@ -236,8 +307,8 @@ impl Cx<'_, '_> {
                 setters.push(quote! {
                     #set_docs
                     #allow
-                    pub fn #id(mut self, v: impl IntoIterator<Item = #item>) -> Self {
-                        self.#id = v.into_iter().collect();
+                    pub fn #id(mut self, v: impl IntoIterator<Item = impl Into<#item>>) -> Self {
+                        self.#id = v.into_iter().map(Into::into).collect();
                         self
                     }
                 });
@@ -270,12 +341,20 @@ impl Cx<'_, '_> {
             }
         }
         let no_required = args.is_empty();
-        let derive_default = if no_required { quote!(Default,) } else { quote!() };
-        let many = if args.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
-        let new_docs = if no_required {
-            DocLines::new().raw("An empty request: every parameter is optional.")
+        let derive_default = if no_required {
+            quote!(Default,)
         } else {
-            DocLines::new().raw("A request with its required parameters; set optional ones with the setters.")
+            quote!()
+        };
+        let many = if args.len() > 7 {
+            quote!(#[allow(clippy::too_many_arguments)])
+        } else {
+            quote!()
+        };
+        let new_docs = if no_required {
+            DocLines::new().raw("Nothing set yet: every field is optional.")
+        } else {
+            DocLines::new().raw("The required fields; set optional ones with the setters.")
         }
         .attrs();
         quote! {
@@ -311,11 +390,21 @@ impl Cx<'_, '_> {
                     self.needs.list = true;
                     (ty, "crate::codec::list")
                 }
-                Shape::Scalar(Scalar::String | Scalar::Json) => (quote!(Option<#ty>), "aliyun_runtime::de::string"),
-                Shape::Scalar(Scalar::Integer | Scalar::Long) => (quote!(Option<#ty>), "aliyun_runtime::de::int"),
-                Shape::Scalar(Scalar::Float | Scalar::Double) => (quote!(Option<#ty>), "aliyun_runtime::de::float"),
-                Shape::Scalar(Scalar::Boolean) => (quote!(Option<#ty>), "aliyun_runtime::de::boolean"),
-                Shape::Enum(_) | Shape::Object(_) | Shape::Map => (quote!(Option<#ty>), "aliyun_runtime::de::object"),
+                Shape::Scalar(Scalar::String | Scalar::Json) => {
+                    (quote!(Option<#ty>), "aliyun_runtime::de::string")
+                }
+                Shape::Scalar(Scalar::Integer | Scalar::Long) => {
+                    (quote!(Option<#ty>), "aliyun_runtime::de::int")
+                }
+                Shape::Scalar(Scalar::Float | Scalar::Double) => {
+                    (quote!(Option<#ty>), "aliyun_runtime::de::float")
+                }
+                Shape::Scalar(Scalar::Boolean) => {
+                    (quote!(Option<#ty>), "aliyun_runtime::de::boolean")
+                }
+                Shape::Enum(_) | Shape::Object(_) | Shape::Map => {
+                    (quote!(Option<#ty>), "aliyun_runtime::de::object")
+                }
             };
             decls.push(quote! {
                 #fdocs
@@ -338,7 +427,10 @@ fn setter_allow(id: &Ident) -> TokenStream {
     let s = id.to_string();
     let s = s.trim_start_matches("r#");
     let mut lints = Vec::new();
-    if ["as_", "to_", "into_", "is_", "from_"].iter().any(|p| s.starts_with(p)) {
+    if ["as_", "to_", "into_", "is_", "from_"]
+        .iter()
+        .any(|p| s.starts_with(p))
+    {
         lints.push(quote!(clippy::wrong_self_convention));
     }
     if TRAIT_LIKE.contains(&s) {

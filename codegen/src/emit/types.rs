@@ -88,7 +88,12 @@ impl<'a> Plan<'a> {
                 };
                 let name = namer.exact(&text);
                 self.names.insert(key.clone(), name.clone());
-                self.defs.push(TypeDef { name, wire: &f.name, docs: &f.docs, kind });
+                self.defs.push(TypeDef {
+                    name,
+                    wire: &f.name,
+                    docs: &f.docs,
+                    kind,
+                });
             }
             if let Shape::Object(children) = inner {
                 ancestors.push(&f.name);
@@ -130,7 +135,15 @@ fn signature(shape: &Shape) -> String {
         Shape::Object(fields) => {
             let inner: Vec<String> = fields
                 .iter()
-                .map(|f| format!("{:?}{}{:?}:{}", f.name, if f.required { "!" } else { "" }, f.encoding, signature(&f.shape)))
+                .map(|f| {
+                    format!(
+                        "{:?}{}{:?}:{}",
+                        f.name,
+                        if f.required { "!" } else { "" },
+                        f.encoding,
+                        signature(&f.shape)
+                    )
+                })
                 .collect();
             format!("{{{}}}", inner.join(","))
         }
