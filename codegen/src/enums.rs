@@ -76,7 +76,7 @@ fn item(line: &str) -> Option<EnumValue> {
         .unwrap_or(t.len());
     let (value, tail) = t.split_at(cut);
     let value = value.trim_matches(['"', '\'', '“', '”']);
-    if !is_token(value) {
+    if !is_token(value) || is_label(value) {
         return None;
     }
     let sep = tail.chars().next();
@@ -103,6 +103,14 @@ fn item(line: &str) -> Option<EnumValue> {
             en: None,
         },
     })
+}
+
+/// Words that open a remark after a list (`Note: …`, `Default: …`), not a value.
+fn is_label(v: &str) -> bool {
+    matches!(
+        v.to_ascii_lowercase().as_str(),
+        "note" | "notes" | "default" | "example" | "examples" | "warning" | "important" | "tip" | "unit" | "description"
+    )
 }
 
 fn is_token(v: &str) -> bool {
@@ -147,6 +155,12 @@ mod tests {
         assert!(values("Valid values: 1 to 100.", Lang::En).is_empty());
         assert!(values("要执行的操作，取值：GenerateX。", Lang::Zh).is_empty());
         assert!(values("N的取值范围：1~20\n\n默认值：1", Lang::Zh).is_empty());
+    }
+
+    #[test]
+    fn a_note_after_the_list_is_not_a_value() {
+        let d = "The type. Valid values:\n\n- BGP: BGP.\n- ChinaMobile: China Mobile.\n\nNote: takes effect only with IPv6.";
+        assert_eq!(values(d, Lang::En), ["BGP", "ChinaMobile"]);
     }
 
     #[test]

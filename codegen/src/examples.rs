@@ -253,7 +253,12 @@ fn find_request(lines: &[(u32, &str)], ex: &mut PageExamples) {
             ex.action = Some((v.trim().to_string(), lines[at].0));
             continue;
         }
-        ex.request.push((k.to_string(), v.trim().to_string()));
+        // Sample requests are URLs: `%7B%22…` stands for `{"…`.
+        let value = percent_encoding::percent_decode_str(v.trim())
+            .decode_utf8()
+            .map(|d| d.into_owned())
+            .unwrap_or_else(|_| v.trim().to_string());
+        ex.request.push((k.to_string(), value));
     }
 }
 

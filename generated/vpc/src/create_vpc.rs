@@ -45,7 +45,7 @@ pub struct CreateVpcRequest {
     ///
     /// Note: This parameter takes effect only when EnableIpv6 is set to true.
     ///
-    /// Valid values ([`Ipv6Isp`]): `BGP`, `ChinaMobile`, `ChinaUnicom`, `ChinaTelecom`, `Note`.
+    /// Valid values ([`Ipv6Isp`]): `BGP`, `ChinaMobile`, `ChinaUnicom`, `ChinaTelecom`.
     ///
     /// Example: `BGP`
     #[serde(rename = "Ipv6Isp", skip_serializing_if = "Option::is_none")]
@@ -235,10 +235,6 @@ pub enum Ipv6Isp {
     ///
     /// Wire value: `ChinaTelecom`.
     ChinaTelecom,
-    /// This parameter takes effect only when EnableIpv6 is set to true.
-    ///
-    /// Wire value: `Note`.
-    Note,
     /// A value not documented when this crate was generated, as received.
     Unknown(String),
 }
@@ -250,7 +246,6 @@ impl Ipv6Isp {
             Self::ChinaMobile => "ChinaMobile",
             Self::ChinaUnicom => "ChinaUnicom",
             Self::ChinaTelecom => "ChinaTelecom",
-            Self::Note => "Note",
             Self::Unknown(s) => s,
         }
     }
@@ -262,7 +257,6 @@ impl From<&str> for Ipv6Isp {
             "ChinaMobile" => Self::ChinaMobile,
             "ChinaUnicom" => Self::ChinaUnicom,
             "ChinaTelecom" => Self::ChinaTelecom,
-            "Note" => Self::Note,
             other => Self::Unknown(other.to_string()),
         }
     }

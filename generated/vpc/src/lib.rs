@@ -9,7 +9,7 @@
 //!     let request = aliyun_vpc::CreateVpcRequest::new("cn-hangzhou", "192.168.0.0/16")
 //!         .vpc_name("vpc-prod")
 //!         .isolation_level(aliyun_vpc::create_vpc::IsolationLevel::from("1"))
-//!         .options("%7B%22Ipv6CidrMask%22%3A56%2C%22AutoRouteTable%22%3Atrue%7D")
+//!         .options("{\"Ipv6CidrMask\":56,\"AutoRouteTable\":true}")
 //!         .tag([aliyun_vpc::create_vpc::Tag::new().key("env").value("prod")])
 //!         .client_token("0c593ea1-3bea-11e9-b96b-88e9fe63****");
 //!     let response = client.call(request).await?;

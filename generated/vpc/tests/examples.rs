@@ -25,7 +25,7 @@ fn create_vpc_request_example_flattens() {
     let request = aliyun_vpc::CreateVpcRequest::new("cn-hangzhou", "192.168.0.0/16")
         .vpc_name("vpc-prod")
         .isolation_level(aliyun_vpc::create_vpc::IsolationLevel::from("1"))
-        .options("%7B%22Ipv6CidrMask%22%3A56%2C%22AutoRouteTable%22%3Atrue%7D")
+        .options("{\"Ipv6CidrMask\":56,\"AutoRouteTable\":true}")
         .tag([aliyun_vpc::create_vpc::Tag::new().key("env").value("prod")])
         .client_token("0c593ea1-3bea-11e9-b96b-88e9fe63****");
     let params = aliyun_runtime::params::to_params(&request)
@@ -34,7 +34,7 @@ fn create_vpc_request_example_flattens() {
         ("CidrBlock", "192.168.0.0/16"),
         ("ClientToken", "0c593ea1-3bea-11e9-b96b-88e9fe63****"),
         ("IsolationLevel", "1"),
-        ("Options", "%7B%22Ipv6CidrMask%22%3A56%2C%22AutoRouteTable%22%3Atrue%7D"),
+        ("Options", "{\"Ipv6CidrMask\":56,\"AutoRouteTable\":true}"),
         ("RegionId", "cn-hangzhou"),
         ("Tag.1.Key", "env"),
         ("Tag.1.Value", "prod"),
