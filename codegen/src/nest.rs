@@ -325,22 +325,16 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
                 } else {
                     RowKind::Object
                 };
-                let id = items.len();
-                items.push(Item {
-                    row: FlatRow {
+                attach(
+                    items,
+                    roots,
+                    level,
+                    FlatRow {
                         depth: 0,
                         kind,
                         field,
                     },
-                    children: Vec::new(),
-                    wrapper: None,
-                    node: None,
-                });
-                match level {
-                    Some(p) => items[p].children.push(id),
-                    None => roots.push(id),
-                }
-                id
+                )
             }
         };
         level = Some(id);
@@ -353,21 +347,37 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
         (k, _) => k.clone(),
     };
     // A `Tag.N.Key` leaf keeps its enum, if any: the list wraps it below in `build`.
-    let id = items.len();
-    items.push(Item {
-        row: FlatRow {
+    attach(
+        items,
+        roots,
+        level,
+        FlatRow {
             depth: 0,
             kind,
             field,
         },
+    );
+}
+
+/// Adds a field under `parent` (the root when `None`) and returns its index.
+fn attach(
+    items: &mut Vec<Item>,
+    roots: &mut Vec<usize>,
+    parent: Option<usize>,
+    row: FlatRow,
+) -> usize {
+    let id = items.len();
+    items.push(Item {
+        row,
         children: Vec::new(),
         wrapper: None,
         node: None,
     });
-    match level {
+    match parent {
         Some(p) => items[p].children.push(id),
         None => roots.push(id),
     }
+    id
 }
 
 /// Fields the example shows that the table does not list, appended in the example's (name) order, with the
