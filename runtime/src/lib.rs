@@ -52,3 +52,9 @@ pub use retry::RetryConfig;
 /// Re-exported so generated crates need no dependency of their own for `Map` and JSON-string fields.
 pub use serde_json;
 pub use wait::wait_until;
+
+/// The README's examples compile: they are run as doctests of this crate (with the generated Config crate as a
+/// dev-dependency), so the README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
