@@ -109,7 +109,16 @@ fn item(line: &str) -> Option<EnumValue> {
 fn is_label(v: &str) -> bool {
     matches!(
         v.to_ascii_lowercase().as_str(),
-        "note" | "notes" | "default" | "example" | "examples" | "warning" | "important" | "tip" | "unit" | "description"
+        "note"
+            | "notes"
+            | "default"
+            | "example"
+            | "examples"
+            | "warning"
+            | "important"
+            | "tip"
+            | "unit"
+            | "description"
     )
 }
 

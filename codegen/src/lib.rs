@@ -16,5 +16,6 @@ pub mod pages;
 pub mod read;
 pub mod service;
 pub mod shapes;
+pub mod synth;
 pub mod text;
 pub mod write;

@@ -20,5 +20,9 @@ fn generated_matches_specs() {
         files.push(codegen::emit::service(&read.service).map_err(|e| e.to_string()));
     }
     let outcome = write::apply(&root.join("generated"), files, Mode::Check).expect("check");
-    assert!(outcome.is_up_to_date(), "generated/ is stale; run `cargo xtask regen`\n{}", outcome.diff);
+    assert!(
+        outcome.is_up_to_date(),
+        "generated/ is stale; run `cargo xtask regen`\n{}",
+        outcome.diff
+    );
 }

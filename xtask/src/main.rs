@@ -3,9 +3,11 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod bench;
 mod corpus;
 mod regen;
 mod shapes;
+mod synth;
 
 #[derive(Parser)]
 #[command(about = "Project chores for the Alibaba Cloud SDK generator")]
@@ -38,6 +40,26 @@ enum Command {
         #[arg(default_value = "../shared/corpus")]
         dir: PathBuf,
     },
+    /// Write a deterministic synthetic service (pages in three formats + service.yaml) into a folder.
+    Synth {
+        /// How many pages (about half as many operations).
+        #[arg(long, default_value_t = 100)]
+        pages: usize,
+        /// Folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Time the stages of regen on synthetic services and print a markdown table.
+    BenchRegen {
+        /// Comma-separated page counts.
+        #[arg(long, value_delimiter = ',', default_value = "100,1000,10000")]
+        pages: Vec<usize>,
+        /// `1`, or `all` to also read the pages on every core.
+        #[arg(long, default_value = "1")]
+        threads: bench::Threads,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -45,6 +67,8 @@ fn main() -> anyhow::Result<()> {
         Command::Regen { check, out } => regen::run(&repo_root(), out, check),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
+        Command::Synth { pages, out, seed } => synth::run(&out, pages, seed),
+        Command::BenchRegen { pages, threads } => bench::run(&pages, threads),
     }
 }
 
