@@ -52,7 +52,8 @@ impl Node {
         }
     }
 
-    fn from_json(v: &serde_json::Value) -> Node {
+    /// What a JSON value shows.
+    pub fn from_json(v: &serde_json::Value) -> Node {
         match v {
             serde_json::Value::Object(m) => Node::Object(
                 m.iter()
@@ -120,11 +121,6 @@ impl Node {
         }
         Node::Object(m)
     }
-}
-
-/// What a JSON value shows (used for JSON written in a request example's parameter value).
-pub fn node_of_json(v: &serde_json::Value) -> Option<Node> {
-    Some(Node::from_json(v))
 }
 
 /// The examples of one page.

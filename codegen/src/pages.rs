@@ -269,7 +269,7 @@ fn table_start(lines: &[String], i: usize) -> Option<usize> {
     if !header.contains('|') || !is_separator(sep) || is_separator(header) {
         return None;
     }
-    let cells = split_cells(header, 0);
+    let cells = split_cells(header);
     (!cells.is_empty()).then_some(cells.len())
 }
 
@@ -293,7 +293,7 @@ fn pipes(text: &str) -> Vec<usize> {
 
 /// Splits a complete row into raw cells with their byte offsets in `text`; a leading `|` opens the row and
 /// a trailing one closes it.
-fn split_cells(text: &str, _base: usize) -> Vec<(usize, String)> {
+fn split_cells(text: &str) -> Vec<(usize, String)> {
     let cuts = pipes(text);
     let mut bounds = Vec::new();
     let lead = text.trim_start().starts_with('|');
@@ -415,7 +415,7 @@ fn read_table(
 }
 
 fn unclosed(page: &Page, line: u32, buf: &str, ncols: usize) -> Diagnostic {
-    let cells = split_cells(buf, 0).len();
+    let cells = split_cells(buf).len();
     Diagnostic::error(
         page.span(line, 1),
         format!("table row is not closed: {cells} of {ncols} cells, and no `|` after the last, before the table ends"),
@@ -431,7 +431,7 @@ fn cells_of(page: &Page, line: &str, number: u32) -> Vec<Cell> {
 /// Splits the text of a complete row (possibly several lines) into cells with their places. Extra
 /// separators (a `|` in a description) are folded back into the last cell.
 fn row_of(page: &Page, text: &str, first_line: u32, ncols: usize) -> Row {
-    let mut cells: Vec<Cell> = split_cells(text, 0)
+    let mut cells: Vec<Cell> = split_cells(text)
         .into_iter()
         .map(|(offset, raw)| {
             // Point at the cell's first visible character, which may be on a later line.

@@ -496,7 +496,7 @@ fn request_example_shape(pairs: &[(String, String)]) -> Option<Node> {
         }
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(v) {
             let json = serde_json::json!({ k.clone(): value });
-            if let Some(Node::Object(m)) = examples::node_of_json(&json) {
+            if let Node::Object(m) = Node::from_json(&json) {
                 root.extend(m);
             }
         }
