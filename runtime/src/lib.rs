@@ -39,6 +39,8 @@ pub mod params;
 mod retry;
 pub mod sign;
 mod wait;
+#[doc(hidden)]
+pub mod wire_enum;
 
 pub use client::{
     CallOptions, Client, ClientBuilder, SigningAlgorithm, DEFAULT_CONNECT_TIMEOUT,

@@ -443,8 +443,8 @@ fn setter_allow(id: &Ident) -> TokenStream {
     }
 }
 
-/// A string enum with a catch-all: `as_str`, `From<&str>`, `Display`, and serde as the wire text. Integer
-/// enums are the same with the number's text; they also decode from JSON numbers.
+/// A string enum with a catch-all: its documented `VALUES` and `as_str` here, `From<&str>`, `Display` and serde
+/// as the wire text from `aliyun_runtime::wire_enum!`. Integer enums are the same with the number's text.
 pub fn enum_type(name: &Ident, wire: &str, e: &Enum) -> TokenStream {
     let mut namer = Namer::with_reserved(["Unknown"]);
     let mut variants = Vec::new();
@@ -467,7 +467,7 @@ pub fn enum_type(name: &Ident, wire: &str, e: &Enum) -> TokenStream {
     let docs = DocLines::new()
         .raw(format!("Valid values of `{wire}` ({kind} on the wire). Values this crate does not know yet are kept in `Unknown`."))
         .attrs();
-    let expecting = format!("a {kind} value of {wire}");
+    let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -480,6 +480,9 @@ pub fn enum_type(name: &Ident, wire: &str, e: &Enum) -> TokenStream {
         }
 
         impl #name {
+            /// Every value the documentation lists, in its order.
+            pub const VALUES: [Self; #count] = [#(Self::#variants),*];
+
             /// The value as it travels on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
@@ -489,38 +492,6 @@ pub fn enum_type(name: &Ident, wire: &str, e: &Enum) -> TokenStream {
             }
         }
 
-        impl From<&str> for #name {
-            fn from(s: &str) -> Self {
-                match s {
-                    #(#texts => Self::#variants,)*
-                    other => Self::Unknown(other.to_string()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use aliyun_runtime::serde_json::Value;
-                match <Value as serde::Deserialize>::deserialize(d)? {
-                    Value::String(s) => Ok(Self::from(s.as_str())),
-                    Value::Number(n) => Ok(Self::from(n.to_string().as_str())),
-                    other => Err(<D::Error as serde::de::Error>::custom(format!(
-                        "expected {}, found {other}", #expecting
-                    ))),
-                }
-            }
-        }
+        aliyun_runtime::wire_enum!(#name);
     }
 }

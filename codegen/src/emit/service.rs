@@ -317,6 +317,7 @@ fn error(svc: &Service, variants: &BTreeMap<String, Ident>) -> TokenStream {
              with `ErrorCode::of(&error)`; each operation module lists its own codes in `ERRORS`.",
         )
         .attrs();
+    let count = proc_macro2::Literal::usize_unsuffixed(ids.len());
     quote! {
         #docs
 
@@ -330,6 +331,9 @@ fn error(svc: &Service, variants: &BTreeMap<String, Ident>) -> TokenStream {
         }
 
         impl ErrorCode {
+            /// Every code the pages document, in code order.
+            pub const VALUES: [Self; #count] = [#(Self::#ids),*];
+
             /// The code of a service error (`None` for errors that are not the service's answer).
             pub fn of(error: &aliyun_runtime::Error) -> Option<Self> {
                 error.code().map(Self::from)
@@ -360,19 +364,6 @@ fn error(svc: &Service, variants: &BTreeMap<String, Ident>) -> TokenStream {
             }
         }
 
-        impl From<&str> for ErrorCode {
-            fn from(s: &str) -> Self {
-                match s {
-                    #(#codes => Self::#ids,)*
-                    other => Self::Unknown(other.to_string()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for ErrorCode {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        aliyun_runtime::wire_enum!(ErrorCode);
     }
 }

@@ -40,6 +40,15 @@ pub enum ErrorCode {
     Unknown(String),
 }
 impl ErrorCode {
+    /// Every code the pages document, in code order.
+    pub const VALUES: [Self; 6] = [
+        Self::AccountNotExisted,
+        Self::CompliancePackReportCreating,
+        Self::ConfigRuleReportCreating,
+        Self::InvalidAggregatorIdValue,
+        Self::InvalidCompliancePackIdValue,
+        Self::ServiceUnavailable,
+    ];
     /// The code of a service error (`None` for errors that are not the service's answer).
     pub fn of(error: &aliyun_runtime::Error) -> Option<Self> {
         error.code().map(Self::from)
@@ -91,21 +100,4 @@ impl ErrorCode {
         }
     }
 }
-impl From<&str> for ErrorCode {
-    fn from(s: &str) -> Self {
-        match s {
-            "AccountNotExisted" => Self::AccountNotExisted,
-            "CompliancePackReportCreating" => Self::CompliancePackReportCreating,
-            "ConfigRuleReportCreating" => Self::ConfigRuleReportCreating,
-            "Invalid.AggregatorId.Value" => Self::InvalidAggregatorIdValue,
-            "Invalid.CompliancePackId.Value" => Self::InvalidCompliancePackIdValue,
-            "ServiceUnavailable" => Self::ServiceUnavailable,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+aliyun_runtime::wire_enum!(ErrorCode);

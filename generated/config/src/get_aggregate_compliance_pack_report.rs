@@ -131,6 +131,8 @@ pub enum ReportStatus {
     Unknown(String),
 }
 impl ReportStatus {
+    /// Every value the documentation lists, in its order.
+    pub const VALUES: [Self; 3] = [Self::None, Self::Creating, Self::Complete];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -141,45 +143,7 @@ impl ReportStatus {
         }
     }
 }
-impl From<&str> for ReportStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "CREATING" => Self::Creating,
-            "COMPLETE" => Self::Complete,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::fmt::Display for ReportStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ReportStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use aliyun_runtime::serde_json::Value;
-        match <Value as serde::Deserialize>::deserialize(d)? {
-            Value::String(s) => Ok(Self::from(s.as_str())),
-            Value::Number(n) => Ok(Self::from(n.to_string().as_str())),
-            other => {
-                Err(
-                    <D::Error as serde::de::Error>::custom(
-                        format!(
-                            "expected {}, found {other}",
-                            "a string value of ReportStatus"
-                        ),
-                    ),
-                )
-            }
-        }
-    }
-}
+aliyun_runtime::wire_enum!(ReportStatus);
 /// The error codes the page of `GetAggregateCompliancePackReport` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
 pub const ERRORS: &[crate::ErrorCode] = &[
     crate::ErrorCode::InvalidAggregatorIdValue,

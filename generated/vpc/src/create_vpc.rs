@@ -239,6 +239,13 @@ pub enum Ipv6Isp {
     Unknown(String),
 }
 impl Ipv6Isp {
+    /// Every value the documentation lists, in its order.
+    pub const VALUES: [Self; 4] = [
+        Self::Bgp,
+        Self::ChinaMobile,
+        Self::ChinaUnicom,
+        Self::ChinaTelecom,
+    ];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -250,45 +257,7 @@ impl Ipv6Isp {
         }
     }
 }
-impl From<&str> for Ipv6Isp {
-    fn from(s: &str) -> Self {
-        match s {
-            "BGP" => Self::Bgp,
-            "ChinaMobile" => Self::ChinaMobile,
-            "ChinaUnicom" => Self::ChinaUnicom,
-            "ChinaTelecom" => Self::ChinaTelecom,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::fmt::Display for Ipv6Isp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for Ipv6Isp {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Ipv6Isp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use aliyun_runtime::serde_json::Value;
-        match <Value as serde::Deserialize>::deserialize(d)? {
-            Value::String(s) => Ok(Self::from(s.as_str())),
-            Value::Number(n) => Ok(Self::from(n.to_string().as_str())),
-            other => {
-                Err(
-                    <D::Error as serde::de::Error>::custom(
-                        format!(
-                            "expected {}, found {other}", "a string value of Ipv6Isp"
-                        ),
-                    ),
-                )
-            }
-        }
-    }
-}
+aliyun_runtime::wire_enum!(Ipv6Isp);
 /// Valid values of `IsolationLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -310,6 +279,8 @@ pub enum IsolationLevel {
     Unknown(String),
 }
 impl IsolationLevel {
+    /// Every value the documentation lists, in its order.
+    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -320,45 +291,7 @@ impl IsolationLevel {
         }
     }
 }
-impl From<&str> for IsolationLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "1" => Self::N1,
-            "2" => Self::N2,
-            "3" => Self::N3,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::fmt::Display for IsolationLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for IsolationLevel {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for IsolationLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use aliyun_runtime::serde_json::Value;
-        match <Value as serde::Deserialize>::deserialize(d)? {
-            Value::String(s) => Ok(Self::from(s.as_str())),
-            Value::Number(n) => Ok(Self::from(n.to_string().as_str())),
-            other => {
-                Err(
-                    <D::Error as serde::de::Error>::custom(
-                        format!(
-                            "expected {}, found {other}",
-                            "a integer value of IsolationLevel"
-                        ),
-                    ),
-                )
-            }
-        }
-    }
-}
+aliyun_runtime::wire_enum!(IsolationLevel);
 /// `Tag` (no description on the page).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Tag {

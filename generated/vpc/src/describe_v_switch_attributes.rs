@@ -164,6 +164,8 @@ pub enum Status {
     Unknown(String),
 }
 impl Status {
+    /// Every value the documentation lists, in its order.
+    pub const VALUES: [Self; 2] = [Self::Pending, Self::Available];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -173,41 +175,7 @@ impl Status {
         }
     }
 }
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Pending" => Self::Pending,
-            "Available" => Self::Available,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use aliyun_runtime::serde_json::Value;
-        match <Value as serde::Deserialize>::deserialize(d)? {
-            Value::String(s) => Ok(Self::from(s.as_str())),
-            Value::Number(n) => Ok(Self::from(n.to_string().as_str())),
-            other => {
-                Err(
-                    <D::Error as serde::de::Error>::custom(
-                        format!("expected {}, found {other}", "a string value of Status"),
-                    ),
-                )
-            }
-        }
-    }
-}
+aliyun_runtime::wire_enum!(Status);
 /// 交换机关联的路由表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct RouteTable {
@@ -252,6 +220,8 @@ pub enum RouteTableType {
     Unknown(String),
 }
 impl RouteTableType {
+    /// Every value the documentation lists, in its order.
+    pub const VALUES: [Self; 2] = [Self::System, Self::Custom];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -261,44 +231,7 @@ impl RouteTableType {
         }
     }
 }
-impl From<&str> for RouteTableType {
-    fn from(s: &str) -> Self {
-        match s {
-            "System" => Self::System,
-            "Custom" => Self::Custom,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::fmt::Display for RouteTableType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for RouteTableType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RouteTableType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use aliyun_runtime::serde_json::Value;
-        match <Value as serde::Deserialize>::deserialize(d)? {
-            Value::String(s) => Ok(Self::from(s.as_str())),
-            Value::Number(n) => Ok(Self::from(n.to_string().as_str())),
-            other => {
-                Err(
-                    <D::Error as serde::de::Error>::custom(
-                        format!(
-                            "expected {}, found {other}",
-                            "a string value of RouteTableType"
-                        ),
-                    ),
-                )
-            }
-        }
-    }
-}
+aliyun_runtime::wire_enum!(RouteTableType);
 /// 交换机中的云资源统计。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct CloudResources {

@@ -359,6 +359,8 @@ pub enum Status {
     Unknown(String),
 }
 impl Status {
+    /// Every value the documentation lists, in its order.
+    pub const VALUES: [Self; 2] = [Self::Pending, Self::Available];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -368,41 +370,7 @@ impl Status {
         }
     }
 }
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Pending" => Self::Pending,
-            "Available" => Self::Available,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use aliyun_runtime::serde_json::Value;
-        match <Value as serde::Deserialize>::deserialize(d)? {
-            Value::String(s) => Ok(Self::from(s.as_str())),
-            Value::Number(n) => Ok(Self::from(n.to_string().as_str())),
-            other => {
-                Err(
-                    <D::Error as serde::de::Error>::custom(
-                        format!("expected {}, found {other}", "a string value of Status"),
-                    ),
-                )
-            }
-        }
-    }
-}
+aliyun_runtime::wire_enum!(Status);
 /// The DHCP options set that is associated with the VPC.
 ///
 /// VPC关联的DHCP选项集。
@@ -463,6 +431,8 @@ pub enum DhcpOptionsSetStatus {
     Unknown(String),
 }
 impl DhcpOptionsSetStatus {
+    /// Every value the documentation lists, in its order.
+    pub const VALUES: [Self; 3] = [Self::Available, Self::InUse, Self::Pending];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -473,42 +443,7 @@ impl DhcpOptionsSetStatus {
         }
     }
 }
-impl From<&str> for DhcpOptionsSetStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Available" => Self::Available,
-            "InUse" => Self::InUse,
-            "Pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::fmt::Display for DhcpOptionsSetStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for DhcpOptionsSetStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DhcpOptionsSetStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use aliyun_runtime::serde_json::Value;
-        match <Value as serde::Deserialize>::deserialize(d)? {
-            Value::String(s) => Ok(Self::from(s.as_str())),
-            Value::Number(n) => Ok(Self::from(n.to_string().as_str())),
-            other => {
-                Err(
-                    <D::Error as serde::de::Error>::custom(
-                        format!("expected {}, found {other}", "a string value of Status"),
-                    ),
-                )
-            }
-        }
-    }
-}
+aliyun_runtime::wire_enum!(DhcpOptionsSetStatus);
 /// The vSwitches in the VPC.
 ///
 /// VPC中交换机的列表。

@@ -66,6 +66,21 @@ pub enum ErrorCode {
     Unknown(String),
 }
 impl ErrorCode {
+    /// Every code the pages document, in code order.
+    pub const VALUES: [Self; 12] = [
+        Self::DependencyViolationVSwitch,
+        Self::IncorrectVpcStatus,
+        Self::InvalidCidrBlockMalformed,
+        Self::InvalidOptionsMalformed,
+        Self::InvalidPageSizeMalformed,
+        Self::InvalidRegionIdNotFound,
+        Self::InvalidTagKeyMalformed,
+        Self::InvalidVSwitchIdNotFound,
+        Self::InvalidVpcIdNotFound,
+        Self::OperationConflict,
+        Self::QuotaExceededVpc,
+        Self::ServiceUnavailable,
+    ];
     /// The code of a service error (`None` for errors that are not the service's answer).
     pub fn of(error: &aliyun_runtime::Error) -> Option<Self> {
         error.code().map(Self::from)
@@ -145,27 +160,4 @@ impl ErrorCode {
         }
     }
 }
-impl From<&str> for ErrorCode {
-    fn from(s: &str) -> Self {
-        match s {
-            "DependencyViolation.VSwitch" => Self::DependencyViolationVSwitch,
-            "IncorrectVpcStatus" => Self::IncorrectVpcStatus,
-            "InvalidCidrBlock.Malformed" => Self::InvalidCidrBlockMalformed,
-            "InvalidOptions.Malformed" => Self::InvalidOptionsMalformed,
-            "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound,
-            "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound,
-            "OperationConflict" => Self::OperationConflict,
-            "QuotaExceeded.Vpc" => Self::QuotaExceededVpc,
-            "ServiceUnavailable" => Self::ServiceUnavailable,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+aliyun_runtime::wire_enum!(ErrorCode);
