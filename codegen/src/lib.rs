@@ -14,6 +14,7 @@ pub mod naming;
 pub mod nest;
 pub mod pages;
 pub mod read;
+pub mod regen;
 pub mod service;
 pub mod shapes;
 pub mod synth;

@@ -83,15 +83,7 @@ pub fn apply<E>(
 pub fn sync(target: &Path, files: &[GeneratedFile], mode: Mode) -> Result<Outcome, WriteError> {
     let mut wanted: BTreeMap<&str, &str> = BTreeMap::new();
     for f in files {
-        let ok = !f.path.is_empty()
-            && !f.path.starts_with('/')
-            && f.path
-                .split('/')
-                .all(|c| !c.is_empty() && c != "." && c != "..")
-            && f.path.contains('/');
-        if !ok {
-            return Err(WriteError::BadPath(f.path.clone()));
-        }
+        check_path(&f.path)?;
         wanted.insert(&f.path, &f.contents);
     }
 
@@ -100,17 +92,7 @@ pub fn sync(target: &Path, files: &[GeneratedFile], mode: Mode) -> Result<Outcom
         .filter_map(|p| p.split('/').next())
         .map(str::to_string)
         .collect();
-    if let Ok(entries) = std::fs::read_dir(target) {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let cargo = e.path().join("Cargo.toml");
-            if std::fs::read_to_string(&cargo)
-                .is_ok_and(|t| t.lines().next().is_some_and(|l| l.contains(MARKER)))
-            {
-                owned.insert(name);
-            }
-        }
-    }
+    owned.extend(owned_dirs(target));
     let mut stale = Vec::new();
     for dir in &owned {
         let mut found = Vec::new();
@@ -126,47 +108,83 @@ pub fn sync(target: &Path, files: &[GeneratedFile], mode: Mode) -> Result<Outcom
     let mut out = Outcome::default();
     for (path, contents) in &wanted {
         let full = target.join(path);
-        let old = match std::fs::read(&full) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io_err(&full)(e)),
-        };
-        if old.as_deref() == Some(contents.as_bytes()) {
+        let Some(old) = differs(&full, contents)? else {
             out.unchanged += 1;
             continue;
-        }
+        };
         out.written.push(path.to_string());
         match mode {
-            Mode::Check => {
-                let old = old
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .unwrap_or_default();
-                out.diff.push_str(&diff(path, &old, contents));
-            }
+            Mode::Check => out.diff.push_str(&diff(path, &old, contents)),
             Mode::Write => write_atomic(&full, contents.as_bytes())?,
         }
     }
     for path in stale {
-        let full = target.join(&path);
         match mode {
             Mode::Check => {
-                let old = std::fs::read(&full)
+                let old = std::fs::read(target.join(&path))
                     .map(|b| String::from_utf8_lossy(&b).into_owned())
                     .unwrap_or_default();
                 out.diff.push_str(&diff(&path, &old, ""));
             }
-            Mode::Write => {
-                std::fs::remove_file(&full).map_err(io_err(&full))?;
-                remove_empty_parents(target, &full);
-            }
+            Mode::Write => remove(target, &path)?,
         }
         out.removed.push(path);
     }
     Ok(out)
 }
 
+/// A generated path must be relative, inside a service folder, with no `.`/`..` components.
+pub fn check_path(path: &str) -> Result<(), WriteError> {
+    let ok = !path.is_empty()
+        && !path.starts_with('/')
+        && path
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+        && path.contains('/');
+    if ok {
+        Ok(())
+    } else {
+        Err(WriteError::BadPath(path.to_string()))
+    }
+}
+
+/// The folders of `target` whose `Cargo.toml` carries the [`MARKER`].
+pub fn owned_dirs(target: &Path) -> Vec<String> {
+    let mut owned = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(target) {
+        for e in entries.flatten() {
+            let cargo = e.path().join("Cargo.toml");
+            if std::fs::read_to_string(&cargo)
+                .is_ok_and(|t| t.lines().next().is_some_and(|l| l.contains(MARKER)))
+            {
+                owned.push(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    owned.sort();
+    owned
+}
+
+/// `None` when the file at `full` holds exactly `contents`; otherwise its old text (empty when missing).
+pub fn differs(full: &Path, contents: &str) -> Result<Option<String>, WriteError> {
+    match std::fs::read(full) {
+        Ok(bytes) if bytes == contents.as_bytes() => Ok(None),
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some(String::new())),
+        Err(e) => Err(io_err(full)(e)),
+    }
+}
+
+/// Removes the generated file `path` and the folders it leaves empty.
+pub fn remove(target: &Path, path: &str) -> Result<(), WriteError> {
+    let full = target.join(path);
+    std::fs::remove_file(&full).map_err(io_err(&full))?;
+    remove_empty_parents(target, &full);
+    Ok(())
+}
+
 /// Files under `dir` (paths `prefix/...`), skipping `target/` and hidden entries.
-fn list_files(dir: &Path, prefix: &str, out: &mut Vec<String>) -> io::Result<()> {
+pub fn list_files(dir: &Path, prefix: &str, out: &mut Vec<String>) -> io::Result<()> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -198,7 +216,8 @@ fn remove_empty_parents(target: &Path, file: &Path) {
     }
 }
 
-fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+/// Writes `path` through a temporary file and a rename, so a crash never leaves half a file.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
     let parent = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io_err(parent))?;
     let name = path

@@ -34,9 +34,22 @@ pub struct EmitError {
 
 /// Every file of the crate of `service`, including `model.yaml`, in path order.
 pub fn service(svc: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
-    let mut files = service::files(svc)?;
+    let mut files = Vec::new();
+    service::files(svc, |f| {
+        files.push(f);
+        Ok::<_, EmitError>(())
+    })?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Every file of the crate of `service`, handed to `sink` one at a time as it is rendered (not in path order),
+/// so that a large service never sits in memory whole.
+pub fn service_each<E: From<EmitError>>(
+    svc: &Service,
+    sink: impl FnMut(GeneratedFile) -> Result<(), E>,
+) -> Result<(), E> {
+    service::files(svc, sink)
 }
 
 /// The code of one operation module (`src/<operation>.rs`), for tests and snapshots.

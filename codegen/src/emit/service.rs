@@ -44,65 +44,60 @@ pub fn error_variants(svc: &Service) -> BTreeMap<String, Ident> {
         .collect()
 }
 
-/// The pages of the whole service, for headers of crate-wide files.
+/// What the crate-wide files come from: the service's folder, not a list of its pages, so that adding a page
+/// does not rewrite files it does not change.
 fn service_sources(svc: &Service) -> Vec<String> {
-    let mut all: Vec<String> = svc
-        .operations
-        .iter()
-        .flat_map(|o| o.sources.iter().cloned())
-        .collect();
-    all.push(format!("specs/{}/service.yaml", svc.name));
-    all.sort();
-    all.dedup();
-    all
+    vec![format!("specs/{}/", svc.name)]
 }
 
-pub fn files(svc: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
+/// Hands every file of the crate to `sink` as soon as it is rendered, so a caller can write it and let it go.
+pub fn files<E: From<EmitError>>(
+    svc: &Service,
+    mut sink: impl FnMut(GeneratedFile) -> Result<(), E>,
+) -> Result<(), E> {
     let dir = &svc.name;
     let sources = service_sources(svc);
     let names = op_names(svc);
     let variants = error_variants(svc);
-    let mut out = Vec::new();
     let mut needs = Needs::default();
     for (op, (_, n)) in svc.operations.iter().zip(&names) {
         let emitted = operation::module(op, n, &variants);
         needs.list |= emitted.needs.list;
         needs.json_text |= emitted.needs.json_text;
-        out.push(render(
+        sink(render(
             &format!(
                 "{dir}/src/{}.rs",
                 n.module.to_string().trim_start_matches("r#")
             ),
             &op.sources,
             emitted.tokens,
-        )?);
+        )?)?;
     }
-    out.push(render(
+    sink(render(
         &format!("{dir}/src/lib.rs"),
         &sources,
         lib(svc, &names, needs),
-    )?);
-    out.push(render(
+    )?)?;
+    sink(render(
         &format!("{dir}/src/error.rs"),
         &sources,
         error(svc, &variants),
-    )?);
+    )?)?;
     if let Some(tests) = examples::tests(svc, &names) {
-        out.push(render(
+        sink(render(
             &format!("{dir}/tests/examples.rs"),
             &sources,
             tests,
-        )?);
+        )?)?;
     }
-    out.push(GeneratedFile {
+    sink(GeneratedFile {
         path: format!("{dir}/Cargo.toml"),
         contents: cargo_toml(svc, &sources),
-    });
-    out.push(GeneratedFile {
+    })?;
+    sink(GeneratedFile {
         path: format!("{dir}/model.yaml"),
         contents: model_yaml(svc, &sources),
-    });
-    Ok(out)
+    })
 }
 
 /// Crate name and library name.
