@@ -6,6 +6,11 @@
 //! several depths. Rows no example shows stay in the innermost open object, except the names that by
 //! Alibaba Cloud's conventions only stand at the top (`RequestId`, `TotalCount`, `ClientToken`, …).
 //! Dotted request names (`Tag.N.Key`, `InstanceId.N`) say their own path.
+//!
+//! A response example that lacks a top-level object the table documents is of another version of the
+//! response: it does not take rows out of that object. On older pages that leave the type of value lists
+//! blank, a list row the example leaves out takes the form the example gives the others
+//! (`{"X": {"X": [...]}}`).
 
 use crate::diag::Diagnostic;
 use crate::examples::Node;
@@ -161,6 +166,18 @@ pub fn tree(
             let holder = (0..stack.len())
                 .rev()
                 .find(|&k| known(&items, &stack[k]).is_some_and(|c| c.contains_key(name)));
+            // A response example that lacks a top-level object the table documents shows another version
+            // of the response: it cannot say that a row stands outside that object. (A sample request shows
+            // only the parameters it sets, so its gaps say nothing.)
+            let other_version = side == Side::Response
+                && stack.get(1).and_then(|f| f.item).is_some_and(|i| {
+                    items[i].node.is_none()
+                        && matches!(
+                            items[i].row.kind,
+                            RowKind::Object | RowKind::Array | RowKind::ArrayOf(_)
+                        )
+                });
+            let holder = holder.filter(|&k| k > 0 || !other_version);
             match holder {
                 Some(k) => stack.truncate(k + 1),
                 None if top_level(side, name) => stack.truncate(1),
@@ -252,11 +269,69 @@ pub fn tree(
             .hint("a JSON response example or `└` depth marks would tell"),
         );
     }
-    roots_with_shown(
-        roots.iter().map(|&i| build(&items, i, side)).collect(),
-        example,
-        side,
-    )
+    if side == Side::Response {
+        untyped_lists_as_shown(&mut items);
+    }
+    // What an example of another version shows at the top but the table documents inside an object the
+    // example lacks is that object's, not a second field.
+    let mut moved = std::collections::BTreeSet::new();
+    if side == Side::Response && example.is_some() {
+        let mut open: Vec<usize> = roots
+            .iter()
+            .copied()
+            .filter(|&r| {
+                items[r].node.is_none()
+                    && matches!(
+                        items[r].row.kind,
+                        RowKind::Object | RowKind::Array | RowKind::ArrayOf(_)
+                    )
+            })
+            .collect();
+        while let Some(i) = open.pop() {
+            for &c in &items[i].children {
+                moved.insert(items[c].row.field.name.clone());
+                open.push(c);
+            }
+        }
+    }
+    let shown = example.and_then(Node::children).map(|m| {
+        m.iter()
+            .filter(|(k, _)| !moved.contains(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<BTreeMap<_, _>>()
+    });
+    let mut fields: Vec<Field> = roots.iter().map(|&i| build(&items, i, side)).collect();
+    let span = fields.first().map(|f| f.span.clone()).unwrap_or_default();
+    add_shown(&mut fields, shown.as_ref(), &span, side);
+    fields
+}
+
+/// Older pages leave the type of a list of values blank. Where the example shows each such row (untyped, with
+/// no rows under it) that it shows at all as an object holding a list of the same name
+/// (`{"LevelList": {"LevelList": ["WARN"]}}`), the rows of that kind it leaves out are read the same way.
+fn untyped_lists_as_shown(items: &mut [Item]) {
+    let bare = |it: &Item| {
+        it.row.kind == RowKind::Untyped && it.children.is_empty() && it.wrapper.is_none()
+    };
+    let same_name_list = |it: &Item| match &it.node {
+        Some(Node::Object(m)) => {
+            m.len() == 1
+                && matches!(m.get(&it.row.field.name), Some(Node::Array(v)) if v.children().is_none())
+        }
+        _ => false,
+    };
+    let mut shown = items.iter().filter(|it| bare(it) && it.node.is_some());
+    let first = shown.next();
+    if first.is_none_or(|f| !same_name_list(f)) || !shown.all(same_name_list) {
+        return;
+    }
+    for it in items.iter_mut().filter(|it| bare(it) && it.node.is_none()) {
+        let list = Node::Array(Box::new(Node::Scalar));
+        it.node = Some(Node::Object(BTreeMap::from([(
+            it.row.field.name.clone(),
+            list,
+        )])));
+    }
 }
 
 /// The children an example shows, plus, where it shows an object holding just one list (`{"X": [...]}`),
@@ -405,13 +480,6 @@ fn add_shown(
             span: span.clone(),
         });
     }
-}
-
-/// The root fields, with those only the example shows.
-fn roots_with_shown(mut fields: Vec<Field>, example: Option<&Node>, side: Side) -> Vec<Field> {
-    let span = fields.first().map(|f| f.span.clone()).unwrap_or_default();
-    add_shown(&mut fields, example.and_then(Node::children), &span, side);
-    fields
 }
 
 fn build(items: &[Item], id: usize, side: Side) -> Field {

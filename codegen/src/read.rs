@@ -113,6 +113,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             }
         }
     }
+    type_open_lists(&mut request_rows, &response_rows);
     let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
     let request_shape = request_example_shape(&ex.request);
     let request = nest::tree(
@@ -358,6 +359,39 @@ fn field_rows(
     out
 }
 
+/// `Id.N | RepeatList` says that a parameter is a list, not what its items are; where the page's response
+/// table gives a field of the same name one scalar type (`Id | Long`), the items have that type.
+fn type_open_lists(request: &mut [FlatRow], response: &[FlatRow]) {
+    for row in request.iter_mut() {
+        if !matches!(row.kind, RowKind::Array | RowKind::Untyped) {
+            continue;
+        }
+        let Some(base) = row
+            .field
+            .name
+            .strip_suffix(".N")
+            .or_else(|| row.field.name.strip_suffix(".n"))
+        else {
+            continue;
+        };
+        let name = base.rsplit('.').next().unwrap_or(base);
+        let mut types = response
+            .iter()
+            .filter(|r| r.field.name == name)
+            .map(|r| match r.kind {
+                RowKind::Leaf(s) => Some(s),
+                _ => None,
+            });
+        let Some(Some(s)) = types.next() else {
+            continue;
+        };
+        if types.all(|t| t == Some(s)) {
+            row.kind = RowKind::Leaf(s);
+            row.field.shape = Shape::Scalar(s);
+        }
+    }
+}
+
 /// The type column, as the docs write it.
 fn row_kind(raw: &str) -> Option<RowKind> {
     let t = raw.trim().trim_matches(|c: char| c == '[' || c == ']');
@@ -507,6 +541,42 @@ fn request_example_shape(pairs: &[(String, String)]) -> Option<Node> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn flat(name: &str, kind: RowKind) -> FlatRow {
+        FlatRow {
+            depth: 0,
+            kind,
+            field: Field {
+                name: name.into(),
+                shape: Shape::Scalar(Scalar::String),
+                required: false,
+                docs: Docs::default(),
+                example: None,
+                encoding: Encoding::Flat,
+                span: Span::default(),
+            },
+        }
+    }
+
+    #[test]
+    fn repeat_list_items_take_the_type_the_response_gives_the_name() {
+        let mut request = vec![
+            flat("Id.N", RowKind::Array),
+            flat("Zone.N", RowKind::Array),
+            flat("Name.N", RowKind::Leaf(Scalar::String)),
+        ];
+        let response = vec![
+            flat("Id", RowKind::Leaf(Scalar::Long)),
+            flat("Name", RowKind::Leaf(Scalar::Long)),
+        ];
+        type_open_lists(&mut request, &response);
+        assert_eq!(request[0].kind, RowKind::Leaf(Scalar::Long));
+        assert_eq!(request[0].field.shape, Shape::Scalar(Scalar::Long));
+        // No response field of that name: the items stay open (strings).
+        assert_eq!(request[1].kind, RowKind::Array);
+        // A type the request table gives is kept.
+        assert_eq!(request[2].kind, RowKind::Leaf(Scalar::String));
+    }
 
     #[test]
     fn type_column_spellings() {

@@ -130,6 +130,47 @@ fn same_name_at_two_depths_follows_the_example() {
 }
 
 #[test]
+fn untyped_value_lists_follow_the_shown_ones() {
+    let r = read(&["untyped_value_lists.md"]);
+    let op = only(&r);
+    let top: Vec<&str> = op.response.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(top, ["Filter", "RequestId"]);
+    let filter = children(field(&op.response, "Filter"));
+    // RegionList and ZoneList are shown as `{"X": {"X": [...]}}`; TagList, left out, is read the same way.
+    for name in ["RegionList", "ZoneList", "TagList"] {
+        let inner = children(field(filter, name));
+        assert_eq!(inner.len(), 1, "{name}: {inner:?}");
+        assert_eq!(inner[0].name, name);
+        assert_eq!(
+            inner[0].shape,
+            Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+        );
+    }
+    assert_eq!(
+        field(filter, "Product").shape,
+        Shape::Scalar(Scalar::String)
+    );
+}
+
+#[test]
+fn example_lacking_a_top_level_object_does_not_empty_it() {
+    let r = read(&["example_lacks_top_level_object.en.md"]);
+    let op = only(&r);
+    let top: Vec<&str> = op.response.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(top, ["SummaryResult", "RequestId"]);
+    let result = children(field(&op.response, "SummaryResult"));
+    let names: Vec<&str> = result.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["TotalSize", "Summaries"]);
+    let summaries = field(result, "Summaries");
+    assert!(matches!(summaries.shape, Shape::Array(_)), "{summaries:?}");
+    let inner: Vec<&str> = children(summaries)
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(inner, ["BackupType", "Count"]);
+}
+
+#[test]
 fn depth_marks_give_the_tree() {
     let r = read(&["heading_attributes_and_depth_marks.md"]);
     let op = only(&r);
