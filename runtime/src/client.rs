@@ -1,5 +1,6 @@
 //! The client: endpoints, signing, transport, retries and decoding.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -153,9 +154,7 @@ impl ClientBuilder {
                 "set a region (or an endpoint) on the client builder".into(),
             ));
         }
-        if let Some(e) = &self.endpoint {
-            parse_endpoint(e)?;
-        }
+        let endpoint_url = self.endpoint.as_deref().map(parse_endpoint).transpose()?;
         if self.retry.max_attempts == 0 {
             return Err(Error::Config(
                 "RetryConfig::max_attempts must be at least 1".into(),
@@ -178,6 +177,8 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 region: self.region,
                 endpoint: self.endpoint,
+                endpoint_url,
+                region_urls: Mutex::new(HashMap::new()),
                 credentials,
                 retry: self.retry,
                 connect_timeout: self.connect_timeout,
@@ -232,6 +233,10 @@ pub struct Client {
 struct Inner {
     region: Option<String>,
     endpoint: Option<String>,
+    /// `endpoint`, parsed once.
+    endpoint_url: Option<Url>,
+    /// URLs of `(endpoint pattern, region)` pairs already resolved, so calls do not parse a URL each time.
+    region_urls: Mutex<HashMap<&'static str, HashMap<String, Url>>>,
     credentials: Arc<dyn ProvideCredentials>,
     retry: RetryConfig,
     connect_timeout: Duration,
@@ -265,7 +270,8 @@ impl fmt::Debug for Client {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Prepared {
     pub method: HttpMethod,
-    pub url: String,
+    /// The final URL, query included: handed to the HTTP client as it is, never formatted and parsed again.
+    pub url: Url,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -288,22 +294,23 @@ pub(crate) fn prepare(
     params: &[(String, String)],
 ) -> Prepared {
     let host = host_header(cx.url);
-    let mut base = cx.url.clone();
-    base.set_query(None);
-    let base = base.to_string();
     let with_query = |q: &[(String, String)]| {
+        let mut url = cx.url.clone();
         if q.is_empty() {
-            base.clone()
+            url.set_query(None);
         } else {
-            format!("{base}?{}", form_urlencode(q))
+            // Already form-encoded: `set_query` leaves it as it is.
+            url.set_query(Some(&form_urlencode(q)));
         }
+        url
     };
     let creds = cx.credentials;
+    let none: &[(String, String)] = &[];
     let (query, body_params) = match cx.method {
-        HttpMethod::Get => (params.to_vec(), Vec::new()),
-        HttpMethod::Post => (Vec::<(String, String)>::new(), params.to_vec()),
+        HttpMethod::Get => (params, none),
+        HttpMethod::Post => (none, params),
     };
-    let body = form_urlencode(&body_params).into_bytes();
+    let body = form_urlencode(body_params).into_bytes();
     let mut headers: Vec<(String, String)> = vec![
         ("host".into(), host),
         ("accept".into(), "application/json".into()),
@@ -335,7 +342,7 @@ pub(crate) fn prepare(
                 &Acs3Input {
                     method: cx.method.as_str(),
                     pathname: cx.url.path(),
-                    query: &query,
+                    query,
                     headers: &headers,
                     body: &body,
                 },
@@ -345,7 +352,7 @@ pub(crate) fn prepare(
             headers.push(("authorization".into(), sig.authorization));
             Prepared {
                 method: cx.method,
-                url: with_query(&query),
+                url: with_query(query),
                 headers,
                 body,
             }
@@ -477,16 +484,17 @@ fn scan_request_id(body: &[u8]) -> Option<String> {
 /// Turns an answer into the response type or the right error.
 pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(
     status: u16,
-    header_request_id: Option<String>,
+    header_request_id: Option<&str>,
     body: &[u8],
 ) -> Result<T, Error> {
+    let header_request_id = || header_request_id.map(str::to_string);
     if (200..300).contains(&status) {
         return serde_json::from_slice::<T>(body).map_err(|e| {
             Error::Decode(Box::new(DecodeError {
                 status,
                 message: format!("the body is not the expected JSON: {e}"),
                 body_excerpt: excerpt(body),
-                request_id: header_request_id.or_else(|| scan_request_id(body)),
+                request_id: header_request_id().or_else(|| scan_request_id(body)),
             }))
         });
     }
@@ -506,7 +514,9 @@ pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(
                 status,
                 code,
                 message: message.unwrap_or_default(),
-                request_id: request_id.filter(|s| !s.is_empty()).or(header_request_id),
+                request_id: request_id
+                    .filter(|s| !s.is_empty())
+                    .or_else(header_request_id),
                 host_id,
                 recommend,
             })))
@@ -515,7 +525,7 @@ pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(
             status,
             message: "the error answer has no JSON error body".into(),
             body_excerpt: excerpt(body),
-            request_id: header_request_id.or_else(|| scan_request_id(body)),
+            request_id: header_request_id().or_else(|| scan_request_id(body)),
         }))),
     }
 }
@@ -600,8 +610,7 @@ impl Client {
             .region
             .as_deref()
             .or(self.inner.region.as_deref())
-            .unwrap_or_default()
-            .to_string();
+            .unwrap_or_default();
         let span = tracing::info_span!(
             "aliyun.call",
             operation = O::ACTION,
@@ -612,7 +621,7 @@ impl Client {
             request_id = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.call_inner::<O>(request, options, region, span.clone())
+        self.call_inner::<O>(request, &options, region, span.clone())
             .instrument(span)
             .await
     }
@@ -620,8 +629,8 @@ impl Client {
     async fn call_inner<O: Operation>(
         &self,
         request: O,
-        options: CallOptions,
-        region: String,
+        options: &CallOptions,
+        region: &str,
         span: tracing::Span,
     ) -> Result<O::Response, Error> {
         let inner = &*self.inner;
@@ -642,8 +651,7 @@ impl Client {
                 }
             }
         }
-        let endpoint = options.endpoint.as_deref().or(inner.endpoint.as_deref());
-        let url = resolve_endpoint(O::SERVICE, Some(&region), endpoint)?;
+        let url = self.url_for(O::SERVICE, region, options.endpoint.as_deref())?;
         let retry = options.retry.unwrap_or(inner.retry);
         let connect_timeout = options.connect_timeout.unwrap_or(inner.connect_timeout);
         let read_timeout = options.read_timeout.unwrap_or(inner.read_timeout);
@@ -677,6 +685,37 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// The endpoint URL of a call: parsed once per client (or per service and region), not on every call.
+    fn url_for(
+        &self,
+        spec: &'static ServiceSpec,
+        region: &str,
+        call_endpoint: Option<&str>,
+    ) -> Result<Cow<'_, Url>, Error> {
+        const MAX_CACHED: usize = 256;
+        let inner = &*self.inner;
+        if let Some(e) = call_endpoint {
+            return parse_endpoint(e).map(Cow::Owned);
+        }
+        if let Some(url) = &inner.endpoint_url {
+            return Ok(Cow::Borrowed(url));
+        }
+        let cached = |urls: &HashMap<&'static str, HashMap<String, Url>>| {
+            urls.get(spec.endpoint).and_then(|m| m.get(region)).cloned()
+        };
+        if let Some(url) = cached(&inner.region_urls.lock().unwrap_or_else(|p| p.into_inner())) {
+            return Ok(Cow::Owned(url));
+        }
+        let url = resolve_endpoint(spec, Some(region), None)?;
+        let mut urls = inner.region_urls.lock().unwrap_or_else(|p| p.into_inner());
+        if urls.values().map(HashMap::len).sum::<usize>() < MAX_CACHED {
+            urls.entry(spec.endpoint)
+                .or_default()
+                .insert(region.to_string(), url.clone());
+        }
+        Ok(Cow::Owned(url))
     }
 
     fn http_for(&self, connect: Duration, read: Duration) -> Result<reqwest::Client, Error> {
@@ -724,7 +763,7 @@ impl Client {
             },
             params,
         );
-        let mut headers = HeaderMap::new();
+        let mut headers = HeaderMap::with_capacity(prepared.headers.len());
         for (k, v) in &prepared.headers {
             let name = HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| Error::Config(format!("invalid header name {k:?}")))?;
@@ -738,7 +777,7 @@ impl Client {
             HttpMethod::Post => reqwest::Method::POST,
         };
         let mut response = http
-            .request(method, prepared.url.as_str())
+            .request(method, prepared.url)
             .headers(headers)
             .body(prepared.body)
             .send()
@@ -751,7 +790,8 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         span.record("status", status);
-        let mut body = Vec::new();
+        let mut body =
+            Vec::with_capacity(response.content_length().unwrap_or(0).min(1 << 20) as usize);
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => body.extend_from_slice(&chunk),
@@ -772,7 +812,7 @@ impl Client {
                 }
             }
         }
-        let result = decode_answer::<O::Response>(status, header_request_id.clone(), &body);
+        let result = decode_answer::<O::Response>(status, header_request_id.as_deref(), &body);
         let request_id = match &result {
             Err(e) => e.request_id().map(str::to_string),
             Ok(_) => header_request_id.or_else(|| scan_request_id(&body)),
@@ -826,6 +866,33 @@ mod tests {
     }
 
     #[test]
+    fn endpoint_urls_are_parsed_once_and_overridden_per_call() {
+        let client = Client::builder()
+            .region("cn-shanghai")
+            .credentials(Credentials::new("a", "b"))
+            .build()
+            .unwrap();
+        for _ in 0..2 {
+            let u = client.url_for(&SPEC, "cn-shanghai", None).unwrap();
+            assert_eq!(u.as_str(), "https://config.cn-shanghai.aliyuncs.com/");
+        }
+        let u = client.url_for(&SPEC, "cn-beijing", None).unwrap();
+        assert_eq!(u.as_str(), "https://config.cn-beijing.aliyuncs.com/");
+        let u = client
+            .url_for(&SPEC, "cn-shanghai", Some("http://127.0.0.1:9"))
+            .unwrap();
+        assert_eq!(u.as_str(), "http://127.0.0.1:9/");
+        assert!(client.url_for(&SPEC, "", None).is_err());
+        let client = Client::builder()
+            .endpoint("http://127.0.0.1:8080")
+            .credentials(Credentials::new("a", "b"))
+            .build()
+            .unwrap();
+        let u = client.url_for(&SPEC, "cn-shanghai", None).unwrap();
+        assert_eq!(u.as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
     fn builder_needs_region_or_endpoint() {
         assert!(matches!(
             Client::builder()
@@ -864,7 +931,7 @@ mod tests {
             &params,
         );
         assert_eq!(
-            p.url,
+            p.url.as_str(),
             "https://config.cn-shanghai.aliyuncs.com/?CompliancePackId=cp-1+%2A"
         );
         assert!(p.body.is_empty());
@@ -890,7 +957,7 @@ mod tests {
             &cx(&url, &creds, HttpMethod::Post),
             &params,
         );
-        assert_eq!(p.url, "https://config.cn-shanghai.aliyuncs.com/");
+        assert_eq!(p.url.as_str(), "https://config.cn-shanghai.aliyuncs.com/");
         assert_eq!(p.body, b"A=1&B=x+y");
         let h: HashMap<_, _> = p.headers.iter().cloned().collect();
         assert_eq!(h["content-type"], "application/x-www-form-urlencoded");
@@ -912,9 +979,9 @@ mod tests {
             &cx(&url, &creds, HttpMethod::Post),
             &params,
         );
-        assert!(p.url.contains("Action=GetCompliancePackReport"));
-        assert!(p.url.contains("SecurityToken=tok"));
-        assert!(p.url.contains("&Signature="));
+        assert!(p.url.as_str().contains("Action=GetCompliancePackReport"));
+        assert!(p.url.as_str().contains("SecurityToken=tok"));
+        assert!(p.url.as_str().contains("&Signature="));
         assert_eq!(p.body, b"CompliancePackId=cp");
     }
 
@@ -943,12 +1010,8 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(e.request_id(), Some("R1"));
-        let e = decode_answer::<R>(
-            502,
-            Some("H1".into()),
-            b"<html><body>Bad Gateway</body></html>",
-        )
-        .unwrap_err();
+        let e = decode_answer::<R>(502, Some("H1"), b"<html><body>Bad Gateway</body></html>")
+            .unwrap_err();
         assert!(matches!(&e, Error::Decode(d) if d.body_excerpt.contains("Bad Gateway")));
         assert_eq!((e.status(), e.request_id()), (Some(502), Some("H1")));
         let e = decode_answer::<R>(200, None, br#"{"RequestId":"R2","Data":{"#).unwrap_err();

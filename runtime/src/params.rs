@@ -25,23 +25,28 @@ use crate::Error;
 pub fn to_params<T: Serialize + ?Sized>(request: &T) -> Result<Vec<(String, String)>, Error> {
     let value = serde_json::to_value(request)
         .map_err(|e| Error::Config(format!("the request could not be serialized: {e}")))?;
-    flatten(&value)
+    flatten_owned(value)
 }
 
 /// Flattens a JSON object into `(name, value)` pairs sorted by name (code-point order); see the module docs.
 pub fn flatten(value: &Value) -> Result<Vec<(String, String)>, Error> {
+    flatten_owned(value.clone())
+}
+
+/// [`flatten`], moving names and strings out of the value instead of copying them.
+fn flatten_owned(value: Value) -> Result<Vec<(String, String)>, Error> {
     let mut out = Vec::new();
     match value {
         Value::Null => {}
         Value::Object(map) => {
             for (k, v) in map {
-                flatten_into(k.clone(), v, &mut out);
+                flatten_into(k, v, &mut out);
             }
         }
         other => {
             return Err(Error::Config(format!(
                 "a request must serialize to a JSON object, not {}",
-                kind(other)
+                kind(&other)
             )))
         }
     }
@@ -60,14 +65,14 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn flatten_into(prefix: String, value: &Value, out: &mut Vec<(String, String)>) {
+fn flatten_into(prefix: String, value: Value, out: &mut Vec<(String, String)>) {
     match value {
         Value::Null => {}
         Value::Bool(b) => out.push((prefix, b.to_string())),
         Value::Number(n) => out.push((prefix, n.to_string())),
-        Value::String(s) => out.push((prefix, s.clone())),
+        Value::String(s) => out.push((prefix, s)),
         Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.into_iter().enumerate() {
                 flatten_into(format!("{prefix}.{}", i + 1), item, out);
             }
         }
