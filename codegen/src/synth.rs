@@ -49,6 +49,30 @@ pub fn pages(n: usize, seed: u64) -> Vec<(String, String)> {
     out
 }
 
+/// `n` pages spread over services the size of real Alibaba Cloud products (40 to 300 pages, so about 20 to 150
+/// operations each), as `(service folder name, pages)`. A tree of 100 pages is one service. Each service has
+/// its own seed, so its pages do not depend on how many services follow.
+pub fn tree(n: usize, seed: u64) -> Vec<(String, Vec<(String, String)>)> {
+    let mut rng = Rng::with_seed(seed);
+    let mut out = Vec::new();
+    let mut left = n;
+    while left > 0 {
+        let size = rng.usize(40..=300).min(left);
+        // Never leave a remainder too small to be a service of its own.
+        let size = if left - size < 40 { left } else { size };
+        let name = format!("synth{:03}", out.len());
+        out.push((
+            name,
+            pages(
+                size,
+                seed.wrapping_mul(1_000_003).wrapping_add(out.len() as u64),
+            ),
+        ));
+        left -= size;
+    }
+    out
+}
+
 /// How many distinct operations the pages document (file names start with the operation's name).
 pub fn operation_count(pages: &[(String, String)]) -> usize {
     pages
@@ -1387,6 +1411,24 @@ mod tests {
     fn same_seed_same_bytes() {
         assert_eq!(pages(40, 7), pages(40, 7));
         assert_ne!(pages(40, 7), pages(40, 8));
+    }
+
+    #[test]
+    fn tree_splits_pages_into_product_sized_services() {
+        for n in [1, 100, 1_000, 3_333] {
+            let t = tree(n, 3);
+            let sizes: Vec<usize> = t.iter().map(|(_, p)| p.len()).collect();
+            assert_eq!(sizes.iter().sum::<usize>(), n, "{sizes:?}");
+            assert!(
+                sizes.iter().all(|&s| s <= 340 && (s >= 40 || n < 40)),
+                "{sizes:?}"
+            );
+            let names: BTreeSet<&str> = t.iter().map(|(s, _)| s.as_str()).collect();
+            assert_eq!(names.len(), t.len());
+        }
+        assert_eq!(tree(100, 3).len(), 1);
+        assert!(tree(10_000, 3).len() >= 30);
+        assert_eq!(tree(500, 3), tree(500, 3));
     }
 
     #[test]

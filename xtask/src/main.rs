@@ -4,6 +4,8 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 mod bench;
+mod bench_call;
+mod bench_compile;
 mod corpus;
 mod regen;
 mod shapes;
@@ -23,9 +25,18 @@ enum Command {
         /// Write nothing; fail with a diff if `generated/` is not up to date.
         #[arg(long)]
         check: bool,
+        /// Read service folders from this folder instead of `specs/`.
+        #[arg(long, hide = true)]
+        specs: Option<PathBuf>,
         /// Write into this folder instead of `generated/` (to try the output in a scratch workspace).
         #[arg(long, hide = true)]
         out: Option<PathBuf>,
+        /// Services regenerated at once (default: every core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Regenerate every service even when its pages and files are as the last regen left them.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Write one shape JSON per operation read from a folder of pages.
     Shapes {
@@ -60,15 +71,76 @@ enum Command {
         #[arg(long, default_value = "1")]
         threads: bench::Threads,
     },
+    /// Time `cargo build` of a generated ~N-operation crate next to `aws-sdk-config`, and count lines per operation.
+    BenchCompile {
+        /// About how many operations the synthetic service has.
+        #[arg(long, default_value_t = 200)]
+        operations: usize,
+        /// Which builds to time (`cargo check`, the frontend alone, is always timed too).
+        #[arg(long, value_enum, default_value = "both")]
+        profile: bench_compile::Profiles,
+        /// Measured builds per crate and profile (the median is shown).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Write the scratch workspace here and keep it (default: a temp dir, removed afterwards).
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
+    /// Time one signed call through the runtime against a bare reqwest call on 127.0.0.1; print a markdown table.
+    BenchCall {
+        /// Calls per round.
+        #[arg(long, default_value_t = 1000)]
+        calls: usize,
+        /// Comma-separated numbers of calls in flight (1 is sequential).
+        #[arg(long, value_delimiter = ',', default_value = "1,32")]
+        concurrency: Vec<usize>,
+        /// Rounds per mode (the median is reported).
+        #[arg(long, default_value_t = 15)]
+        rounds: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Regen { check, out } => regen::run(&repo_root(), out, check),
+        Command::Regen {
+            check,
+            specs,
+            out,
+            jobs,
+            no_cache,
+        } => regen::run(
+            &repo_root(),
+            regen::Args {
+                check,
+                specs,
+                out,
+                jobs,
+                no_cache,
+            },
+        ),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
         Command::Synth { pages, out, seed } => synth::run(&out, pages, seed),
         Command::BenchRegen { pages, threads } => bench::run(&pages, threads),
+        Command::BenchCompile {
+            operations,
+            profile,
+            runs,
+            keep,
+        } => bench_compile::run(
+            &repo_root(),
+            bench_compile::Options {
+                operations,
+                profile,
+                runs,
+                keep,
+            },
+        ),
+        Command::BenchCall {
+            calls,
+            concurrency,
+            rounds,
+        } => bench_call::run(calls, &concurrency, rounds),
     }
 }
 

@@ -1,107 +1,91 @@
-//! `cargo xtask regen [--check]`: every `specs/<service>/` → `generated/<service>/`.
+//! `cargo xtask regen [--check]`: every `specs/<service>/` → `generated/<service>/` (see `codegen::regen`).
 //!
-//! Everything is computed in memory first; any error in any service writes nothing. `--check` writes nothing
-//! either and fails with a diff when `generated/` is not what regen would write.
+//! Any error in any service writes nothing. `--check` writes nothing either and fails with a diff when
+//! `generated/` is not what regen would write.
 
 use anyhow::{bail, Result};
-use codegen::emit::GeneratedFile;
+use codegen::regen::{self, Options, RegenError};
 use codegen::write::{self, Mode};
 use std::path::{Path, PathBuf};
 
-/// One service read and emitted, or why not (already rendered for the terminal).
-struct ServiceOutput {
-    name: String,
-    operations: usize,
-    warnings: usize,
-    files: Result<Vec<GeneratedFile>, String>,
+/// Where regen keeps its skip-unchanged cache: the cargo target folder, like any build cache.
+fn cache_path(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("regen-cache.json")
 }
 
-fn service(spec_dir: &Path, root: &Path) -> ServiceOutput {
-    let name = spec_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match codegen::service::read_service(spec_dir, root) {
-        Err(failure) => {
-            let warnings = failure.diagnostics.iter().filter(|d| !d.is_error()).count();
-            ServiceOutput {
-                name,
-                operations: 0,
-                warnings,
-                files: Err(failure.sources.render(&failure.diagnostics)),
-            }
-        }
-        Ok(read) => {
-            if !read.warnings.is_empty() {
-                eprint!("{}", read.sources.render(&read.warnings));
-            }
-            let files = codegen::emit::service(&read.service).map_err(|e| format!("error: {e}\n"));
-            ServiceOutput {
-                name,
-                operations: read.service.operations.len(),
-                warnings: read.warnings.len(),
-                files,
-            }
-        }
-    }
+pub struct Args {
+    pub check: bool,
+    pub specs: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub jobs: Option<usize>,
+    pub no_cache: bool,
 }
 
-pub fn run(root: &Path, out: Option<PathBuf>, check: bool) -> Result<()> {
-    let specs = root.join("specs");
-    let mut dirs: Vec<_> = std::fs::read_dir(&specs)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    let outputs: Vec<ServiceOutput> = dirs.iter().map(|d| service(d, root)).collect();
-
-    let warnings: usize = outputs.iter().map(|o| o.warnings).sum();
-    let operations: usize = outputs.iter().map(|o| o.operations).sum();
-    let mut failed = Vec::new();
-    for o in &outputs {
-        if let Err(rendered) = &o.files {
+pub fn run(root: &Path, args: Args) -> Result<()> {
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let opts = Options {
+        root: root.to_path_buf(),
+        specs: args.specs.unwrap_or_else(|| root.join("specs")),
+        target: args.out.unwrap_or_else(|| root.join("generated")),
+        mode: if args.check { Mode::Check } else { Mode::Write },
+        jobs,
+        cache: (!args.no_cache).then(|| cache_path(root)),
+    };
+    let report = match regen::run(&opts) {
+        Ok(r) => r,
+        Err(RegenError::Failed {
+            failed,
+            rendered,
+            warnings,
+        }) => {
             eprint!("{rendered}");
-            failed.push(o.name.as_str());
+            bail!(
+                "regen failed for {}; nothing was written ({warnings} warnings)",
+                failed.join(", ")
+            );
         }
+        Err(e) => return Err(e.into()),
+    };
+    for s in &report.services {
+        eprint!("{}", s.rendered_warnings);
     }
-    if !failed.is_empty() {
-        bail!(
-            "regen failed for {}; nothing was written ({warnings} warnings)",
-            failed.join(", ")
-        );
-    }
-    let services = outputs.len();
-    let files: Vec<Result<Vec<GeneratedFile>, String>> =
-        outputs.into_iter().map(|o| o.files).collect();
-    let mode = if check { Mode::Check } else { Mode::Write };
-    let outcome = write::apply(&out.unwrap_or_else(|| root.join("generated")), files, mode)?;
-    if check {
-        if !outcome.is_up_to_date() {
-            print!("{}", outcome.diff);
+    let services = report.services.len();
+    let operations = report.operations();
+    let warnings = report.warnings();
+    if args.check {
+        if !report.is_up_to_date() {
+            print!("{}", report.diff);
             bail!(
                 "generated/ is out of date ({} files differ, {} stale): run `{}`",
-                outcome.written.len(),
-                outcome.removed.len(),
+                report.written.len(),
+                report.removed.len(),
                 write::REGEN_COMMAND
             );
         }
         eprintln!(
             "regen --check: {services} services, {operations} operations, {} files up to date, {warnings} warnings",
-            outcome.unchanged
+            report.unchanged()
         );
     } else {
-        for p in &outcome.written {
+        for p in &report.written {
             eprintln!("  wrote generated/{p}");
         }
-        for p in &outcome.removed {
+        for p in &report.removed {
             eprintln!("  removed generated/{p}");
         }
+        crate::bench::RegenStats::save_if_asked(report.written.len(), report.cached());
         eprintln!(
-            "regen: {services} services, {operations} operations, {} files written, {} unchanged, {} removed, \
-             {warnings} warnings",
-            outcome.written.len(),
-            outcome.unchanged,
-            outcome.removed.len()
+            "regen: {services} services ({} unchanged since the last regen), {operations} operations, {} files \
+             written, {} unchanged, {} removed, {warnings} warnings",
+            report.cached(),
+            report.written.len(),
+            report.unchanged(),
+            report.removed.len()
         );
     }
     Ok(())
