@@ -91,7 +91,13 @@ fn hostile_service() -> Service {
         version: "v1".to_string(),
         style: ApiStyle::Rpc,
         endpoint: "x.{region}.example.com".to_string(),
-        operations: vec![op("type"), op("Self"), op("\"]; fn op() {}")],
+        operations: vec![
+            op("type"),
+            op("Self"),
+            op("\"]; fn op() {}"),
+            op("Full"),
+            op("Default"),
+        ],
         errors: HOSTILE
             .iter()
             .map(|c| ErrorCode {
@@ -165,6 +171,31 @@ fn collect_fns(items: &[syn::Item], out: &mut Vec<String>) {
             }
             _ => {}
         }
+    }
+}
+
+#[test]
+fn operation_features_are_distinct_and_leave_full_and_default_alone() {
+    let files = codegen::emit::service(&hostile_service()).expect("emits");
+    let cargo = files
+        .iter()
+        .find(|f| f.path == "hostile/Cargo.toml")
+        .expect("Cargo.toml");
+    let features: Vec<&str> = cargo
+        .contents
+        .lines()
+        .filter_map(|l| l.strip_suffix(" = []"))
+        .collect();
+    assert_eq!(features.len(), 5, "{}", cargo.contents);
+    let mut distinct = features.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), features.len(), "{features:?}");
+    assert!(!features.contains(&"full") && !features.contains(&"default"), "{features:?}");
+    assert!(cargo.contents.contains("default = [\"full\"]"));
+    let lib = files.iter().find(|f| f.path == "hostile/src/lib.rs").expect("lib.rs");
+    for f in &features {
+        assert!(lib.contents.contains(&format!("#[cfg(feature = \"{f}\")]")), "{f}");
     }
 }
 

@@ -200,9 +200,11 @@ pub fn tests(svc: &Service, names: &[(String, OpNames)]) -> Option<TokenStream> 
         let base = n.module.to_string();
         let base = base.trim_start_matches("r#").trim_end_matches('_');
         let resp = &n.response;
+        let feature = super::service::feature_name(n);
         if let Some(json) = &op.examples.response_json {
             let name = format_ident!("{base}_response_example_decodes");
             tests.push(quote! {
+                #[cfg(feature = #feature)]
                 #[test]
                 fn #name() {
                     let body = unmask(#json);
@@ -226,6 +228,7 @@ pub fn tests(svc: &Service, names: &[(String, OpNames)]) -> Option<TokenStream> 
                 }
             };
             tests.push(quote! {
+                #[cfg(feature = #feature)]
                 #[test]
                 fn #name() {
                     let request = #expr;

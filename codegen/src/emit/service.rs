@@ -23,7 +23,8 @@ pub fn module_names(svc: &Service) -> Vec<(String, String)> {
 }
 
 fn op_names(svc: &Service) -> Vec<(String, OpNames)> {
-    let mut modules = Namer::with_reserved(["error", "codec", "tests"]);
+    // `full` and `default` are cargo features of the crate besides the modules' own.
+    let mut modules = Namer::with_reserved(["error", "codec", "tests", "full", "default"]);
     let mut types = Namer::with_reserved(["ErrorCode", "SERVICE"]);
     svc.operations
         .iter()
@@ -92,12 +93,17 @@ pub fn files<E: From<EmitError>>(
     }
     sink(GeneratedFile {
         path: format!("{dir}/Cargo.toml"),
-        contents: cargo_toml(svc, &sources),
+        contents: cargo_toml(svc, &names, &sources),
     })?;
     sink(GeneratedFile {
         path: format!("{dir}/model.yaml"),
         contents: model_yaml(svc, &sources),
     })
+}
+
+/// The cargo feature that compiles an operation's module: the module's name.
+pub fn feature_name(n: &OpNames) -> String {
+    n.module.to_string().trim_start_matches("r#").to_string()
 }
 
 /// Crate name and library name.
@@ -114,8 +120,18 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).expect("a string serializes")
 }
 
-fn cargo_toml(svc: &Service, sources: &[String]) -> String {
+fn cargo_toml(svc: &Service, names: &[(String, OpNames)], sources: &[String]) -> String {
     let (name, _) = crate_names(svc);
+    let features: Vec<String> = names.iter().map(|(_, n)| feature_name(n)).collect();
+    let full = features
+        .iter()
+        .map(|f| format!("    {},\n", toml_string(f)))
+        .collect::<String>();
+    let each = features
+        .iter()
+        // Module names are Rust identifiers, so they are valid bare TOML keys.
+        .map(|f| format!("{f} = []\n"))
+        .collect::<String>();
     let description = format!(
         "Alibaba Cloud {} API (version {}), generated from its API reference",
         svc.product, svc.version
@@ -132,7 +148,14 @@ fn cargo_toml(svc: &Service, sources: &[String]) -> String {
          \n\
          [dependencies]\n\
          aliyun-runtime = {{ path = \"../../runtime\" }}\n\
-         serde.workspace = true\n",
+         serde.workspace = true\n\
+         \n\
+         # One feature per operation: with `default-features = false`, name the operations you call and only\n\
+         # those are compiled.\n\
+         [features]\n\
+         default = [\"full\"]\n\
+         full = [\n{full}]\n\
+         {each}",
         sources.join(", "),
         toml_string(&name),
         toml_string(&description),
@@ -174,8 +197,11 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
     };
     let modules = names.iter().map(|(_, n)| {
         let (m, req, resp) = (&n.module, &n.request, &n.response);
+        let feature = feature_name(n);
         quote! {
+            #[cfg(feature = #feature)]
             pub mod #m;
+            #[cfg(feature = #feature)]
             pub use #m::{#req, #resp};
         }
     });
@@ -205,7 +231,8 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
         quote!()
     } else {
         quote! {
-            /// Field codecs the generated types share.
+            /// Field codecs the generated types share (some unused when only some operations are compiled).
+            #[cfg_attr(not(feature = "full"), allow(dead_code))]
             mod codec {
                 #(#helpers)*
             }

@@ -25,20 +25,28 @@ pub const SERVICE: aliyun_runtime::ServiceSpec = aliyun_runtime::ServiceSpec {
 };
 pub mod error;
 pub use error::ErrorCode;
+#[cfg(feature = "generate_aggregate_compliance_pack_report")]
 pub mod generate_aggregate_compliance_pack_report;
+#[cfg(feature = "generate_aggregate_compliance_pack_report")]
 pub use generate_aggregate_compliance_pack_report::{
     GenerateAggregateCompliancePackReportRequest,
     GenerateAggregateCompliancePackReportResponse,
 };
+#[cfg(feature = "generate_aggregate_config_rules_report")]
 pub mod generate_aggregate_config_rules_report;
+#[cfg(feature = "generate_aggregate_config_rules_report")]
 pub use generate_aggregate_config_rules_report::{
     GenerateAggregateConfigRulesReportRequest, GenerateAggregateConfigRulesReportResponse,
 };
+#[cfg(feature = "generate_compliance_pack_report")]
 pub mod generate_compliance_pack_report;
+#[cfg(feature = "generate_compliance_pack_report")]
 pub use generate_compliance_pack_report::{
     GenerateCompliancePackReportRequest, GenerateCompliancePackReportResponse,
 };
+#[cfg(feature = "get_aggregate_compliance_pack_report")]
 pub mod get_aggregate_compliance_pack_report;
+#[cfg(feature = "get_aggregate_compliance_pack_report")]
 pub use get_aggregate_compliance_pack_report::{
     GetAggregateCompliancePackReportRequest, GetAggregateCompliancePackReportResponse,
 };

@@ -8,6 +8,7 @@ use aliyun_runtime::serde_json;
 fn unmask(json: &str) -> String {
     json.replace('*', "0")
 }
+#[cfg(feature = "generate_aggregate_compliance_pack_report")]
 #[test]
 fn generate_aggregate_compliance_pack_report_response_example_decodes() {
     let body = unmask(
@@ -22,6 +23,7 @@ fn generate_aggregate_compliance_pack_report_response_example_decodes() {
         "the example fills no field: are the wire names right?"
     );
 }
+#[cfg(feature = "generate_aggregate_compliance_pack_report")]
 #[test]
 fn generate_aggregate_compliance_pack_report_request_example_flattens() {
     let request = aliyun_config::GenerateAggregateCompliancePackReportRequest::new(
@@ -39,6 +41,7 @@ fn generate_aggregate_compliance_pack_report_request_example_flattens() {
         .collect();
     assert_eq!(params, expected);
 }
+#[cfg(feature = "generate_aggregate_config_rules_report")]
 #[test]
 fn generate_aggregate_config_rules_report_response_example_decodes() {
     let body = unmask(
@@ -53,6 +56,7 @@ fn generate_aggregate_config_rules_report_response_example_decodes() {
         "the example fills no field: are the wire names right?"
     );
 }
+#[cfg(feature = "generate_aggregate_config_rules_report")]
 #[test]
 fn generate_aggregate_config_rules_report_request_example_flattens() {
     let request = aliyun_config::GenerateAggregateConfigRulesReportRequest::new(
@@ -66,6 +70,7 @@ fn generate_aggregate_config_rules_report_request_example_flattens() {
         .collect();
     assert_eq!(params, expected);
 }
+#[cfg(feature = "generate_compliance_pack_report")]
 #[test]
 fn generate_compliance_pack_report_response_example_decodes() {
     let body = unmask(
@@ -80,6 +85,7 @@ fn generate_compliance_pack_report_response_example_decodes() {
         "the example fills no field: are the wire names right?"
     );
 }
+#[cfg(feature = "generate_compliance_pack_report")]
 #[test]
 fn generate_compliance_pack_report_request_example_flattens() {
     let request = aliyun_config::GenerateCompliancePackReportRequest::new(
@@ -95,6 +101,7 @@ fn generate_compliance_pack_report_request_example_flattens() {
         .collect();
     assert_eq!(params, expected);
 }
+#[cfg(feature = "get_aggregate_compliance_pack_report")]
 #[test]
 fn get_aggregate_compliance_pack_report_response_example_decodes() {
     let body = unmask(
@@ -109,6 +116,7 @@ fn get_aggregate_compliance_pack_report_response_example_decodes() {
         "the example fills no field: are the wire names right?"
     );
 }
+#[cfg(feature = "get_aggregate_compliance_pack_report")]
 #[test]
 fn get_aggregate_compliance_pack_report_request_example_flattens() {
     let request = aliyun_config::GetAggregateCompliancePackReportRequest::new(

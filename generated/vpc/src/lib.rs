@@ -27,17 +27,26 @@ pub const SERVICE: aliyun_runtime::ServiceSpec = aliyun_runtime::ServiceSpec {
 };
 pub mod error;
 pub use error::ErrorCode;
+#[cfg(feature = "create_vpc")]
 pub mod create_vpc;
+#[cfg(feature = "create_vpc")]
 pub use create_vpc::{CreateVpcRequest, CreateVpcResponse};
+#[cfg(feature = "delete_vpc")]
 pub mod delete_vpc;
+#[cfg(feature = "delete_vpc")]
 pub use delete_vpc::{DeleteVpcRequest, DeleteVpcResponse};
+#[cfg(feature = "describe_v_switch_attributes")]
 pub mod describe_v_switch_attributes;
+#[cfg(feature = "describe_v_switch_attributes")]
 pub use describe_v_switch_attributes::{
     DescribeVSwitchAttributesRequest, DescribeVSwitchAttributesResponse,
 };
+#[cfg(feature = "describe_vpcs")]
 pub mod describe_vpcs;
+#[cfg(feature = "describe_vpcs")]
 pub use describe_vpcs::{DescribeVpcsRequest, DescribeVpcsResponse};
-/// Field codecs the generated types share.
+/// Field codecs the generated types share (some unused when only some operations are compiled).
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
 mod codec {
     /// Lists in responses: `null` or `""` is an empty list.
     pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>

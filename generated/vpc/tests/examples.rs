@@ -8,6 +8,7 @@ use aliyun_runtime::serde_json;
 fn unmask(json: &str) -> String {
     json.replace('*', "0")
 }
+#[cfg(feature = "create_vpc")]
 #[test]
 fn create_vpc_response_example_decodes() {
     let body = unmask(
@@ -20,6 +21,7 @@ fn create_vpc_response_example_decodes() {
         "the example fills no field: are the wire names right?"
     );
 }
+#[cfg(feature = "create_vpc")]
 #[test]
 fn create_vpc_request_example_flattens() {
     let request = aliyun_vpc::CreateVpcRequest::new("cn-hangzhou", "192.168.0.0/16")
@@ -45,6 +47,7 @@ fn create_vpc_request_example_flattens() {
         .collect();
     assert_eq!(params, expected);
 }
+#[cfg(feature = "delete_vpc")]
 #[test]
 fn delete_vpc_request_example_flattens() {
     let request = aliyun_vpc::DeleteVpcRequest::new(
@@ -62,6 +65,7 @@ fn delete_vpc_request_example_flattens() {
         .collect();
     assert_eq!(params, expected);
 }
+#[cfg(feature = "describe_v_switch_attributes")]
 #[test]
 fn describe_v_switch_attributes_response_example_decodes() {
     let body = unmask(
@@ -76,6 +80,7 @@ fn describe_v_switch_attributes_response_example_decodes() {
         "the example fills no field: are the wire names right?"
     );
 }
+#[cfg(feature = "describe_v_switch_attributes")]
 #[test]
 fn describe_v_switch_attributes_request_example_flattens() {
     let request = aliyun_vpc::DescribeVSwitchAttributesRequest::new(
@@ -93,6 +98,7 @@ fn describe_v_switch_attributes_request_example_flattens() {
         .collect();
     assert_eq!(params, expected);
 }
+#[cfg(feature = "describe_vpcs")]
 #[test]
 fn describe_vpcs_response_example_decodes() {
     let body = unmask(
@@ -105,6 +111,7 @@ fn describe_vpcs_response_example_decodes() {
         "the example fills no field: are the wire names right?"
     );
 }
+#[cfg(feature = "describe_vpcs")]
 #[test]
 fn describe_vpcs_request_example_flattens() {
     let request = aliyun_vpc::DescribeVpcsRequest::new("cn-hangzhou")
