@@ -96,7 +96,7 @@ pub enum RegenError {
 
 /// Regenerates every service folder under `opts.specs`.
 pub fn run(opts: &Options) -> Result<Report, RegenError> {
-    let dirs = service_dirs(&opts.specs).map_err(io_error(&opts.specs))?;
+    let dirs = service_dirs(&opts.specs).map_err(write::io_err(&opts.specs))?;
     let fingerprint = fingerprint();
     let cache = match (&opts.cache, opts.mode) {
         (Some(path), Mode::Write) => Cache::load(path, &fingerprint),
@@ -146,7 +146,7 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
     for dir in write::owned_dirs(&opts.target) {
         if !names.contains(&dir) {
             write::list_files(&opts.target.join(&dir), &dir, &mut removed)
-                .map_err(io_error(&opts.target.join(&dir)))?;
+                .map_err(write::io_err(&opts.target.join(&dir)))?;
         }
     }
 
@@ -172,9 +172,9 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
             for path in &report.written {
                 let to = opts.target.join(path);
                 if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+                    std::fs::create_dir_all(parent).map_err(write::io_err(parent))?;
                 }
-                std::fs::rename(staging.join(path), &to).map_err(io_error(&to))?;
+                std::fs::rename(staging.join(path), &to).map_err(write::io_err(&to))?;
             }
             let _ = std::fs::remove_dir_all(&staging);
             for path in &removed {
@@ -256,10 +256,7 @@ fn service(
     fingerprint: &str,
 ) -> Result<ServiceDone, ServiceFailure> {
     let name = name_of(dir);
-    let inputs = inputs_hash(dir, fingerprint).map_err(|e| WriteError::Io {
-        path: dir.display().to_string(),
-        source: e,
-    })?;
+    let inputs = inputs_hash(dir, fingerprint).map_err(write::io_err(dir))?;
     if let Some(done) = cache.hit(&name, &inputs, &opts.target) {
         return Ok(done);
     }
@@ -301,12 +298,8 @@ fn service(
     })?;
     let wanted: BTreeSet<&str> = produced.iter().map(String::as_str).collect();
     let mut existing = Vec::new();
-    write::list_files(&opts.target.join(&name), &name, &mut existing).map_err(|e| {
-        WriteError::Io {
-            path: opts.target.join(&name).display().to_string(),
-            source: e,
-        }
-    })?;
+    let folder = opts.target.join(&name);
+    write::list_files(&folder, &name, &mut existing).map_err(write::io_err(&folder))?;
     let stale = existing
         .into_iter()
         .filter(|p| !wanted.contains(p.as_str()))
@@ -364,13 +357,6 @@ fn name_of(dir: &Path) -> String {
     dir.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |source| WriteError::Io {
-        path: path.display().to_string(),
-        source,
-    }
 }
 
 /// What identifies the generator: its version and its executable (size and time), so a rebuilt generator

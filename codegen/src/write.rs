@@ -55,7 +55,8 @@ pub enum WriteError {
     BadPath(String),
 }
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+/// Wraps an I/O error with the path it happened at.
+pub fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {
         path: path.display().to_string(),
         source,

@@ -33,6 +33,8 @@ mod client;
 pub mod credentials;
 pub mod de;
 mod error;
+#[doc(hidden)]
+pub mod examples;
 mod operation;
 mod paginate;
 pub mod params;

@@ -221,8 +221,8 @@ fn size(base: &Path, n: usize, threads: Threads) -> Result<Row> {
     };
 
     let (files, format) = format_floor(&generated, k)?;
-    if stats.written != files.total {
-        bail!("regen wrote {} files, {} found", stats.written, files.total);
+    if stats.written != files {
+        bail!("regen wrote {} files, {files} found", stats.written);
     }
 
     // Prime the cache (nothing to write), then time regens with nothing changed.
@@ -235,7 +235,7 @@ fn size(base: &Path, n: usize, threads: Threads) -> Result<Row> {
         pages: n,
         services: noop_stats.cached_services,
         operations,
-        files: files.total,
+        files,
         parse,
         read,
         format,
@@ -249,13 +249,9 @@ fn size(base: &Path, n: usize, threads: Threads) -> Result<Row> {
     })
 }
 
-struct Files {
-    total: usize,
-}
-
 /// The format floor over every generated Rust file under `generated` (parsed outside the timed part), one
 /// service at a time so the floor does not need more memory than regen.
-fn format_floor(generated: &Path, k: usize) -> Result<(Files, Duration)> {
+fn format_floor(generated: &Path, k: usize) -> Result<(usize, Duration)> {
     let mut total = 0;
     let mut time = Duration::ZERO;
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(generated)?
@@ -287,7 +283,7 @@ fn format_floor(generated: &Path, k: usize) -> Result<(Files, Duration)> {
         let parsed = codegen::synth::parse_generated(&files);
         time += median(k, || codegen::synth::format_floor(&parsed));
     }
-    Ok((Files { total }, time))
+    Ok((total, time))
 }
 
 /// One word more in one page of the first service, then a regen with the cache.
