@@ -1,5 +1,7 @@
-//! The official SDKs' signature vectors (`shared/vectors/`, beside the repository), byte for byte.
+//! The official SDKs' signature vectors, byte for byte.
 //!
+//! `tests/vectors/` holds them as test data: facts computed by Alibaba Cloud's official Python SDK packages
+//! (`alibabacloud-tea-openapi` 0.4.6 and the others its README names), copied from the project's shared vectors.
 //! The files are read at test time; a missing file fails the tests.
 
 use aliyun_runtime::params::flatten;
@@ -7,7 +9,7 @@ use aliyun_runtime::sign::{form_urlencode, sign_acs3, sign_rpc, Acs3Input};
 use serde_json::Value;
 
 fn load(file: &str) -> Value {
-    let path = format!("{}/../../shared/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
