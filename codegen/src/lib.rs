@@ -6,17 +6,9 @@
 
 pub mod diag;
 pub mod emit;
-pub mod enums;
-pub mod examples;
 pub mod merge;
 pub mod model;
-pub mod naming;
-pub mod nest;
 pub mod pages;
 pub mod read;
 pub mod regen;
-pub mod service;
-pub mod shapes;
-pub mod synth;
-pub mod text;
 pub mod write;

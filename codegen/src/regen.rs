@@ -260,7 +260,7 @@ fn service(
     if let Some(done) = cache.hit(&name, &inputs, &opts.target) {
         return Ok(done);
     }
-    let read = crate::service::read_service(dir, &opts.root).map_err(ServiceFailure::Read)?;
+    let read = crate::merge::service::read_service(dir, &opts.root).map_err(ServiceFailure::Read)?;
     let mut report = ServiceReport {
         name: name.clone(),
         operations: read.service.operations.len(),

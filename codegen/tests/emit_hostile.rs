@@ -201,7 +201,7 @@ fn operation_features_are_distinct_and_leave_full_and_default_alone() {
 
 #[test]
 fn hostile_names_are_distinct_identifiers() {
-    let mut namer = codegen::naming::Namer::new();
+    let mut namer = codegen::emit::naming::Namer::new();
     let names: Vec<String> = HOSTILE.iter().map(|n| namer.snake(n).to_string()).collect();
     let mut sorted = names.clone();
     sorted.sort();

@@ -2,7 +2,7 @@
 //! of each is snapshotted as YAML together with the diagnostics, and the key facts are asserted.
 
 use codegen::model::{Encoding, Field, Operation, Scalar, Shape};
-use codegen::service::{read_files, PagesRead};
+use codegen::merge::service::{read_files, PagesRead};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {

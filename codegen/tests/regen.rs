@@ -4,17 +4,37 @@ use codegen::regen::{self, Options, RegenError, Report};
 use codegen::write::Mode;
 use std::path::{Path, PathBuf};
 
-/// A scratch repository with two synthetic services, `alpha` and `beta`.
+/// An invented operation page in English markdown: a request table, a response table and an example.
+fn page(operation: &str, seed: u64) -> String {
+    format!(
+        "# {operation}\n\nDescribes the widgets of one shelf (variant {seed}).\n\n## Request parameters\n\n\
+         |Parameter|Type|Required|Example|Description|\n|---|---|---|---|---|\n\
+         |Action|String|Yes|{operation}|The operation that you want to perform. Set the value to {operation}.|\n\
+         |ShelfId|String|Yes|shelf-{seed}|The ID of the shelf.|\n\
+         |PageSize|Integer|No|10|The number of entries per page.|\n\n## Response parameters\n\n\
+         |Parameter|Type|Example|Description|\n|---|---|---|---|\n\
+         |RequestId|String|REQ-{seed}|The ID of the request.|\n\
+         |WidgetCount|Integer|{seed}|The number of widgets on the shelf.|\n\n## Examples\n\n\
+         Sample success responses\n\n```\n{{\n  \"RequestId\": \"REQ-{seed}\",\n  \"WidgetCount\": {seed}\n}}\n```\n"
+    )
+}
+
+/// A scratch repository with two invented services, `alpha` and `beta`, of six operations each.
 fn tree(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("codegen-regen-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     for (service, seed) in [("alpha", 1), ("beta", 2)] {
         let dir = root.join("specs").join(service);
         std::fs::create_dir_all(&dir).unwrap();
-        for (file, text) in codegen::synth::pages(6, seed) {
-            std::fs::write(dir.join(file), text).unwrap();
+        for i in 0..6u64 {
+            let operation = format!("DescribeWidgets{}", (b'A' + i as u8) as char);
+            std::fs::write(dir.join(format!("{operation}.md")), page(&operation, seed * 10 + i)).unwrap();
         }
-        std::fs::write(dir.join("service.yaml"), codegen::synth::service_yaml(service)).unwrap();
+        std::fs::write(
+            dir.join("service.yaml"),
+            format!("product: Widgets\nversion: \"2024-01-01\"\nstyle: RPC\nendpoint: \"{service}.{{region}}.aliyuncs.com\"\n"),
+        )
+        .unwrap();
     }
     root
 }

@@ -3,9 +3,9 @@
 use codegen::model::{Scalar, Service, Shape};
 use std::path::Path;
 
-fn config() -> codegen::service::ServiceRead {
+fn config() -> codegen::merge::service::ServiceRead {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    match codegen::service::read_service(&root.join("specs/config"), &root) {
+    match codegen::merge::service::read_service(&root.join("specs/config"), &root) {
         Ok(read) => read,
         Err(f) => panic!(
             "specs/config does not read:\n{}",

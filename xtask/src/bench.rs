@@ -1,10 +1,10 @@
 //! `cargo xtask bench-regen [--pages 100,1000,10000] [--threads 1|all]`: times regen on synthetic trees of
-//! services (`codegen::synth::tree`: product-sized services of 20 to 150 operations) next to its floors, and
+//! services (`crate::synth::tree`: product-sized services of 20 to 150 operations) next to its floors, and
 //! prints a markdown table.
 //!
 //! Each figure is the median of a few runs:
 //! - parse floor: every `pulldown_cmark` event of every page (the least any markdown reader must do);
-//! - read: scan + read + merge → operations (`codegen::synth::read`), one thread, pages in memory;
+//! - read: scan + read + merge → operations (`crate::synth::read`), one thread, pages in memory;
 //! - format floor: `prettyplease::unparse` of every generated Rust file, parsed beforehand;
 //! - regen: `xtask regen --no-cache` into an empty folder, in a child process: pages from disk, files to
 //!   disk, what a user waits for; its peak RSS is the child's own (VmHWM);
@@ -173,7 +173,7 @@ fn regen(root: &Path, jobs: usize, cache: bool) -> Result<(Duration, RegenStats)
 
 fn size(base: &Path, n: usize, threads: Threads) -> Result<Row> {
     let root = base.join(format!("pages-{n}"));
-    let tree = codegen::synth::tree(n, SEED);
+    let tree = crate::synth::tree(n, SEED);
     for (service, pages) in &tree {
         let dir = root.join("specs").join(service);
         std::fs::create_dir_all(&dir)?;
@@ -182,24 +182,24 @@ fn size(base: &Path, n: usize, threads: Threads) -> Result<Row> {
         }
         std::fs::write(
             dir.join("service.yaml"),
-            codegen::synth::service_yaml(service),
+            crate::synth::service_yaml(service),
         )?;
     }
     let k = runs(n);
 
     let parse = median(k, || {
         tree.iter()
-            .map(|(_, p)| codegen::synth::parse_floor(p))
+            .map(|(_, p)| crate::synth::parse_floor(p))
             .sum::<usize>()
     });
     let read = median(k, || {
         tree.iter()
-            .map(|(_, p)| codegen::synth::read(p, 1).operations.len())
+            .map(|(_, p)| crate::synth::read(p, 1).operations.len())
             .sum::<usize>()
     });
     let operations: usize = tree
         .iter()
-        .map(|(_, p)| codegen::synth::operation_count(p))
+        .map(|(_, p)| crate::synth::operation_count(p))
         .sum();
     drop(tree);
 
@@ -280,8 +280,8 @@ fn format_floor(generated: &Path, k: usize) -> Result<(usize, Duration)> {
                 })
             })
             .collect::<Result<_>>()?;
-        let parsed = codegen::synth::parse_generated(&files);
-        time += median(k, || codegen::synth::format_floor(&parsed));
+        let parsed = crate::synth::parse_generated(&files);
+        time += median(k, || crate::synth::format_floor(&parsed));
     }
     Ok((total, time))
 }

@@ -247,13 +247,13 @@ fn bench(
 /// Returns the synthetic crate's package name and operation count.
 fn generate(root: &Path, scratch: &Path, operations: usize) -> Result<(String, usize)> {
     let n = pages_for(operations);
-    let pages = codegen::synth::pages(n, SEED);
-    let read = codegen::synth::read(&pages, 1);
+    let pages = crate::synth::pages(n, SEED);
+    let read = crate::synth::read(&pages, 1);
     let errors = read.diagnostics.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         bail!("the synthetic pages did not read: {errors} errors");
     }
-    let svc = codegen::synth::service("synth", read);
+    let svc = crate::synth::service("synth", read);
     let operations = svc.operations.len();
     eprintln!("bench-compile: {n} synthetic pages, {operations} operations");
     let runtime = root.join("runtime");
@@ -304,7 +304,7 @@ fn generate(root: &Path, scratch: &Path, operations: usize) -> Result<(String, u
 
 /// The smallest page count whose pages document at least `operations` operations.
 fn pages_for(operations: usize) -> usize {
-    let count = |n: usize| codegen::synth::operation_count(&codegen::synth::pages(n, SEED));
+    let count = |n: usize| crate::synth::operation_count(&crate::synth::pages(n, SEED));
     let (mut lo, mut hi) = (operations, 2 * operations);
     while count(hi) < operations {
         hi *= 2;

@@ -120,7 +120,7 @@ fn main() -> anyhow::Result<()> {
         ),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
-        Command::Synth { pages, out, seed } => synth::run(&out, pages, seed),
+        Command::Synth { pages, out, seed } => synth::cli::run(&out, pages, seed),
         Command::BenchRegen { pages, threads } => bench::run(&pages, threads),
         Command::BenchCompile {
             operations,

@@ -1,9 +1,11 @@
 //! The model of a service → the files of its crate (`generated/<service>/`), in memory.
 //!
-//! All Rust code is built as tokens (`quote!`, identifiers from [`crate::naming`]), parsed back with
+//! All Rust code is built as tokens (`quote!`, identifiers from [`crate::emit::naming`]), parsed back with
 //! `syn::parse2::<syn::File>` (so a bug shows as an error here rather than as a broken crate) and printed with
 //! `prettyplease`. Wire names only ever appear as string literals. Nothing depends on the machine or the time:
 //! iteration follows the model's order or sorted maps, and headers name pages relative to the repository.
+
+pub mod naming;
 
 mod docs;
 mod examples;

@@ -3,7 +3,7 @@
 use super::docs::{code, DocLines};
 use super::types::{innermost, Kind, Plan, Side, TypeDef};
 use crate::model::{Encoding, Enum, Field, HttpMethod, Operation, Scalar, Shape};
-use crate::naming::Namer;
+use crate::emit::naming::Namer;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@ use super::docs::{code, DocLines};
 use super::operation::{self, Needs, OpNames};
 use super::{examples, render, EmitError, GeneratedFile};
 use crate::model::{ApiStyle, Service};
-use crate::naming::{self, Namer};
+use crate::emit::naming::{self, Namer};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;

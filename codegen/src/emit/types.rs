@@ -8,7 +8,7 @@
 //! not a wrapper of it (`VpcTag` for `Vpcs.Vpc[].Tags.Tag[]`), then numbered if still taken.
 
 use crate::model::{Docs, Enum, Field, Shape};
-use crate::naming::{self, Namer};
+use crate::emit::naming::{self, Namer};
 use proc_macro2::Ident;
 use std::collections::BTreeMap;
 

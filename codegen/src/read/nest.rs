@@ -13,7 +13,7 @@
 //! (`{"X": {"X": [...]}}`).
 
 use crate::diag::Diagnostic;
-use crate::examples::Node;
+use crate::read::examples::Node;
 use crate::model::{Field, Scalar, Shape};
 use std::collections::BTreeMap;
 

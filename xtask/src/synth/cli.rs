@@ -7,7 +7,7 @@ use std::path::Path;
 /// operations the pages document.
 pub fn write(out: &Path, n: usize, seed: u64) -> Result<usize> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let pages = codegen::synth::pages(n, seed);
+    let pages = crate::synth::pages(n, seed);
     for (name, text) in &pages {
         let path = out.join(name);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
@@ -18,9 +18,9 @@ pub fn write(out: &Path, n: usize, seed: u64) -> Result<usize> {
         .unwrap_or_else(|| "synth".into());
     std::fs::write(
         out.join("service.yaml"),
-        codegen::synth::service_yaml(&name),
+        crate::synth::service_yaml(&name),
     )?;
-    Ok(codegen::synth::operation_count(&pages))
+    Ok(crate::synth::operation_count(&pages))
 }
 
 pub fn run(out: &Path, n: usize, seed: u64) -> Result<()> {

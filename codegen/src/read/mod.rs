@@ -3,14 +3,18 @@
 //! Tables are told apart by their header columns (a `Required` column makes a request table, an error-code
 //! column an error table), not by their headings alone, since headings differ from page to page.
 
-use crate::diag::Diagnostic;
-use crate::examples::{self, Node};
-use crate::model::{Docs, Encoding, Enum, ErrorCode, Examples, Field, Scalar, Shape, Span};
-use crate::nest::{self, FlatRow, RowKind};
-use crate::pages::{Layout, Page, SectionKind, Table};
-use crate::text;
+pub mod enums;
+pub mod examples;
+pub mod nest;
+pub mod text;
 
-pub use crate::service::{read_service, ServiceRead};
+use crate::diag::Diagnostic;
+use self::examples::Node;
+use crate::model::{Docs, Encoding, Enum, ErrorCode, Examples, Field, Scalar, Shape, Span};
+use self::nest::{FlatRow, RowKind};
+use crate::pages::{Layout, Page, SectionKind, Table};
+
+pub use crate::merge::service::{read_service, ServiceRead};
 
 /// The language a page is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -451,7 +455,7 @@ fn leaf_shape(s: Scalar, description: &str, lang: Lang) -> Shape {
     if !matches!(s, Scalar::String | Scalar::Integer | Scalar::Long) {
         return Shape::Scalar(s);
     }
-    let values = crate::enums::valid_values(description, lang);
+    let values = crate::read::enums::valid_values(description, lang);
     let numeric = values.iter().all(|v| v.value.parse::<i64>().is_ok());
     if values.len() < 2 || (s != Scalar::String && !numeric) {
         return Shape::Scalar(s);

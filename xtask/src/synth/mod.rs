@@ -11,6 +11,8 @@
 //!
 //! Every page reads without errors; the two pages of one operation agree, so merging them gives no warning.
 
+pub mod cli;
+
 use fastrand::Rng;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -1282,7 +1284,7 @@ pub fn parse_floor(pages: &[(String, String)]) -> usize {
 }
 
 /// The Rust files among `files`, parsed (outside the timed part of the format floor).
-pub fn parse_generated(files: &[crate::emit::GeneratedFile]) -> Vec<syn::File> {
+pub fn parse_generated(files: &[codegen::emit::GeneratedFile]) -> Vec<syn::File> {
     files
         .iter()
         .filter(|f| f.path.ends_with(".rs"))
@@ -1297,19 +1299,19 @@ pub fn format_floor(files: &[syn::File]) -> usize {
 
 /// Pages in memory → merged operations (scan + read + merge), reading the pages on `threads` threads
 /// (merging is sequential, in page order either way).
-pub fn read(pages: &[(String, String)], threads: usize) -> crate::service::PagesRead {
+pub fn read(pages: &[(String, String)], threads: usize) -> codegen::merge::service::PagesRead {
     fn one(
         chunk: &[(String, String)],
     ) -> (
-        Vec<crate::read::PageOperation>,
-        Vec<crate::diag::Diagnostic>,
+        Vec<codegen::read::PageOperation>,
+        Vec<codegen::diag::Diagnostic>,
     ) {
         let mut ops = Vec::with_capacity(chunk.len());
         let mut diags = Vec::new();
         for (file, text) in chunk {
-            let (page, mut d) = crate::pages::scan(file, text);
+            let (page, mut d) = codegen::pages::scan(file, text);
             diags.append(&mut d);
-            if let Some(op) = crate::read::page(&page, &mut diags) {
+            if let Some(op) = codegen::read::page(&page, &mut diags) {
                 ops.push(op);
             }
         }
@@ -1331,23 +1333,23 @@ pub fn read(pages: &[(String, String)], threads: usize) -> crate::service::Pages
                 .collect()
         })
     };
-    let mut out = crate::service::PagesRead::default();
+    let mut out = codegen::merge::service::PagesRead::default();
     let mut found = Vec::with_capacity(pages.len());
     for (mut ops, mut diags) in parts {
         found.append(&mut ops);
         out.diagnostics.append(&mut diags);
     }
-    let (ops, errors) = crate::merge::operations(found, &mut out.diagnostics);
+    let (ops, errors) = codegen::merge::operations(found, &mut out.diagnostics);
     out.operations = ops;
     out.errors = errors;
     out
 }
 
 /// The synthetic service named `name` holding what [`read`] gave.
-pub fn service(name: &str, read: crate::service::PagesRead) -> crate::model::Service {
-    let config: crate::service::ServiceConfig = serde_yaml::from_str(&service_yaml(name))
+pub fn service(name: &str, read: codegen::merge::service::PagesRead) -> codegen::model::Service {
+    let config: codegen::merge::service::ServiceConfig = serde_yaml::from_str(&service_yaml(name))
         .unwrap_or_else(|e| unreachable!("service_yaml always parses: {e}"));
-    crate::model::Service {
+    codegen::model::Service {
         name: name.to_string(),
         product: config.product,
         version: config.version,
@@ -1362,7 +1364,7 @@ pub fn service(name: &str, read: crate::service::PagesRead) -> crate::model::Ser
 mod tests {
     use super::*;
 
-    fn read_back(n: usize, seed: u64) -> (usize, crate::service::PagesRead) {
+    fn read_back(n: usize, seed: u64) -> (usize, codegen::merge::service::PagesRead) {
         let pages = pages(n, seed);
         assert_eq!(pages.len(), n);
         let dir =
@@ -1375,7 +1377,7 @@ mod tests {
             std::fs::write(&p, text).unwrap();
             files.push(p);
         }
-        let read = crate::service::read_files(&files, &dir);
+        let read = codegen::merge::service::read_files(&files, &dir);
         let _ = std::fs::remove_dir_all(&dir);
         (operation_count(&pages), read)
     }
@@ -1400,7 +1402,7 @@ mod tests {
         assert!(serial.diagnostics.is_empty());
         assert_eq!(serial.operations, parallel.operations);
         assert_eq!(serial.operations.len(), operation_count(&pages));
-        let files = crate::emit::service(&service("synth", serial)).unwrap();
+        let files = codegen::emit::service(&service("synth", serial)).unwrap();
         let parsed = parse_generated(&files);
         assert!(!parsed.is_empty());
         assert!(format_floor(&parsed) > 0);
@@ -1433,7 +1435,7 @@ mod tests {
 
     #[test]
     fn service_yaml_parses() {
-        let c: crate::service::ServiceConfig =
+        let c: codegen::merge::service::ServiceConfig =
             serde_yaml::from_str(&service_yaml("synth")).unwrap();
         assert_eq!(c.product, PRODUCT);
     }

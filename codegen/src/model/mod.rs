@@ -8,6 +8,8 @@
 //! point back at the page. Spans are not serialized: line numbers move with every edit above them and would
 //! drown the model diff.
 
+pub mod shapes;
+
 use serde::{Deserialize, Serialize};
 
 /// One service (`specs/<service>/`): its settings from `service.yaml` and its operations.
