@@ -73,7 +73,10 @@ enum Command {
     },
     /// Time `cargo build` of a generated ~N-operation crate next to `aws-sdk-config`, and count lines per operation.
     BenchCompile {
-        /// About how many operations the synthetic service has.
+        /// A real product: a folder of pages with its service.yaml (repeatable; default specs/config).
+        #[arg(long = "service")]
+        services: Vec<PathBuf>,
+        /// About how many operations the synthetic service has (0: no synthetic crate).
         #[arg(long, default_value_t = 200)]
         operations: usize,
         /// Which builds to time (`cargo check`, the frontend alone, is always timed too).
@@ -123,6 +126,7 @@ fn main() -> anyhow::Result<()> {
         Command::Synth { pages, out, seed } => synth::cli::run(&out, pages, seed),
         Command::BenchRegen { pages, threads } => bench::run(&pages, threads),
         Command::BenchCompile {
+            services,
             operations,
             profile,
             runs,
@@ -130,6 +134,11 @@ fn main() -> anyhow::Result<()> {
         } => bench_compile::run(
             &repo_root(),
             bench_compile::Options {
+                services: if services.is_empty() {
+                    vec![repo_root().join("specs/config")]
+                } else {
+                    services
+                },
                 operations,
                 profile,
                 runs,
