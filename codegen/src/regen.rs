@@ -1,23 +1,25 @@
 //! `specs/` → `generated/`, one service at a time: what `cargo xtask regen` runs.
 //!
 //! Each service is read, emitted and compared with the disk on its own, on up to `jobs` threads, and dropped
-//! before the next is taken, so memory follows the largest service, not the whole tree. Changed files go to
-//! a staging folder inside the target (`.regen-staging/`, hidden from the generated crates) and are renamed
-//! into place only when every service succeeded: an error anywhere leaves `generated/` as it was.
+//! before the next is taken, so memory follows the largest service, not the whole tree. Changed files are
+//! staged outside the target and put in place all together or not at all, under a lock that keeps a second
+//! regen waiting (see [`write::commit`]): an error anywhere, a failed write or Ctrl-C leaves `generated/` as
+//! it was, and a run that was killed is undone by the next.
 //!
 //! A regen that finds a service's inputs (its files under `specs/`, and the generator binary) and its outputs
 //! exactly as the last run left them skips that service: see [`Cache`]. `--check` never trusts the cache.
 
 use crate::diag::Failure;
 use crate::emit::{self, EmitError, GeneratedFile};
+use crate::write::commit::{CommitFault, Staging, Wait, WorkDir};
 use crate::write::{self, Mode, WriteError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 /// Where and how to regenerate.
@@ -34,6 +36,36 @@ pub struct Options {
     pub jobs: usize,
     /// The skip-unchanged cache file, if any (ignored in check mode).
     pub cache: Option<PathBuf>,
+    /// Whether to wait for another regen of the same target, or fail with [`WriteError::Busy`].
+    pub wait: Wait,
+    /// Set (by a Ctrl-C handler) to stop: regen stops between services and between file moves, and leaves
+    /// the target as it was.
+    pub stop: Option<Arc<AtomicBool>>,
+    #[doc(hidden)]
+    pub commit_fault: Option<CommitFault>,
+}
+
+impl Options {
+    /// Write mode, `specs/` → `generated/` under `root`, one thread, no cache, waiting for the lock.
+    pub fn new(root: &Path) -> Options {
+        Options {
+            root: root.to_path_buf(),
+            specs: root.join("specs"),
+            target: root.join("generated"),
+            mode: Mode::Write,
+            jobs: 1,
+            cache: None,
+            wait: Wait::Yes,
+            stop: None,
+            commit_fault: None,
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+    }
 }
 
 /// What a regen found and did, services in folder order.
@@ -46,6 +78,8 @@ pub struct Report {
     pub removed: Vec<String>,
     /// Check mode: a unified diff of every difference.
     pub diff: String,
+    /// Files put back from a regen that was cut short while committing (found at the start of this run).
+    pub recovered: usize,
 }
 
 impl Report {
@@ -96,19 +130,32 @@ pub enum RegenError {
 
 /// Regenerates every service folder under `opts.specs`.
 pub fn run(opts: &Options) -> Result<Report, RegenError> {
+    let stop = || opts.stopped();
+    let work = WorkDir::lock(&opts.target, opts.wait, &stop)?;
+    let mut recovered = 0;
+    match opts.mode {
+        Mode::Check if work.interrupted_commit() => {
+            return Err(WriteError::InterruptedCommit.into())
+        }
+        Mode::Check => {}
+        Mode::Write => recovered = work.recover()?,
+    }
     let dirs = service_dirs(&opts.specs).map_err(write::io_err(&opts.specs))?;
     let fingerprint = fingerprint();
     let cache = match (&opts.cache, opts.mode) {
         (Some(path), Mode::Write) => Cache::load(path, &fingerprint),
         _ => Cache::default(),
     };
-    let staging = opts.target.join(STAGING);
-    if opts.mode == Mode::Write {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
+    let staging = match opts.mode {
+        Mode::Write => Some(work.stage()?),
+        Mode::Check => None,
+    };
 
     let results = parallel(&dirs, opts.jobs, |dir| {
-        service(dir, opts, &staging, &cache, &fingerprint)
+        if opts.stopped() {
+            return Err(ServiceFailure::Write(WriteError::Interrupted));
+        }
+        service(dir, opts, staging.as_ref(), &cache, &fingerprint)
     });
     let mut failed = Vec::new();
     let mut rendered = String::new();
@@ -125,13 +172,17 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
                 failed.push(name_of(dir));
             }
             Err(ServiceFailure::Write(e)) => {
-                let _ = std::fs::remove_dir_all(&staging);
+                if let Some(staging) = staging {
+                    staging.discard();
+                }
                 return Err(e.into());
             }
         }
     }
     if !failed.is_empty() {
-        let _ = std::fs::remove_dir_all(&staging);
+        if let Some(staging) = staging {
+            staging.discard();
+        }
         let warnings = done.iter().map(|s| s.report.warnings).sum();
         return Err(RegenError::Failed {
             failed,
@@ -150,7 +201,10 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
         }
     }
 
-    let mut report = Report::default();
+    let mut report = Report {
+        recovered,
+        ..Report::default()
+    };
     for s in &done {
         removed.extend(s.stale.iter().cloned());
         report.written.extend(s.changed.iter().cloned());
@@ -158,8 +212,8 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
     }
     removed.sort();
     report.written.sort();
-    match opts.mode {
-        Mode::Check => {
+    match staging {
+        None => {
             for path in &removed {
                 let full = opts.target.join(path);
                 let old = std::fs::read(&full)
@@ -168,18 +222,8 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
                 report.diff.push_str(&write::diff(path, &old, ""));
             }
         }
-        Mode::Write => {
-            for path in &report.written {
-                let to = opts.target.join(path);
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent).map_err(write::io_err(parent))?;
-                }
-                std::fs::rename(staging.join(path), &to).map_err(write::io_err(&to))?;
-            }
-            let _ = std::fs::remove_dir_all(&staging);
-            for path in &removed {
-                write::remove(&opts.target, path)?;
-            }
+        Some(staging) => {
+            staging.commit(&report.written, &removed, &stop, opts.commit_fault)?;
             if let Some(path) = &opts.cache {
                 let mut next = Cache {
                     fingerprint: fingerprint.clone(),
@@ -197,11 +241,9 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
     }
     report.removed = removed;
     report.services = done.into_iter().map(|s| s.report).collect();
+    drop(work);
     Ok(report)
 }
-
-/// Hidden, so neither [`write::list_files`] nor a generated crate ever sees it.
-const STAGING: &str = ".regen-staging";
 
 enum ServiceFailure {
     Read(Failure),
@@ -251,7 +293,7 @@ impl ServiceDone {
 fn service(
     dir: &Path,
     opts: &Options,
-    staging: &Path,
+    staging: Option<&Staging>,
     cache: &Cache,
     fingerprint: &str,
 ) -> Result<ServiceDone, ServiceFailure> {
@@ -260,7 +302,8 @@ fn service(
     if let Some(done) = cache.hit(&name, &inputs, &opts.target) {
         return Ok(done);
     }
-    let read = crate::merge::service::read_service(dir, &opts.root).map_err(ServiceFailure::Read)?;
+    let read =
+        crate::merge::service::read_service(dir, &opts.root).map_err(ServiceFailure::Read)?;
     let mut report = ServiceReport {
         name: name.clone(),
         operations: read.service.operations.len(),
@@ -284,10 +327,10 @@ fn service(
         match write::differs(&opts.target.join(&file.path), &file.contents)? {
             None => report.unchanged += 1,
             Some(old) => {
-                match opts.mode {
-                    Mode::Check => diff.push_str(&write::diff(&file.path, &old, &file.contents)),
-                    Mode::Write => {
-                        write::write_atomic(&staging.join(&file.path), file.contents.as_bytes())?
+                match staging {
+                    None => diff.push_str(&write::diff(&file.path, &old, &file.contents)),
+                    Some(staging) => {
+                        write::write_atomic(&staging.path(&file.path), file.contents.as_bytes())?
                     }
                 }
                 changed.push(file.path.clone());
