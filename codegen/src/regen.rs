@@ -9,8 +9,9 @@
 //! A regen that finds a service's inputs (its files under `specs/`, and the generator binary) and its outputs
 //! exactly as the last run left them skips that service: see [`Cache`]. `--check` never trusts the cache.
 
-use crate::diag::Failure;
+use crate::diag::{Diagnostic, Failure, Sources};
 use crate::emit::{self, EmitError, GeneratedFile};
+use crate::merge::input::{self, name_of};
 use crate::write::commit::{CommitFault, Staging, Wait, WorkDir};
 use crate::write::{self, Mode, WriteError};
 use serde::{Deserialize, Serialize};
@@ -78,6 +79,8 @@ pub struct Report {
     pub removed: Vec<String>,
     /// Check mode: a unified diff of every difference.
     pub diff: String,
+    /// Warnings about the folders under `specs/` (not about one service), rendered for a terminal.
+    pub rendered_warnings: String,
     /// Files put back from a regen that was cut short while committing (found at the start of this run).
     pub recovered: usize,
 }
@@ -140,7 +143,24 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
         Mode::Check => {}
         Mode::Write => recovered = work.recover()?,
     }
-    let dirs = service_dirs(&opts.specs).map_err(write::io_err(&opts.specs))?;
+    let (dirs, found) =
+        input::service_folders(&opts.specs, &opts.root).map_err(write::io_err(&opts.specs))?;
+    let rendered_warnings = Sources::default().render(&found);
+    if found.iter().any(Diagnostic::is_error) {
+        let mut failed: Vec<String> = found
+            .iter()
+            .filter(|d| d.is_error())
+            .flat_map(|d| std::iter::once(&d.span).chain(d.also.iter().map(|(s, _)| s)))
+            .map(|span| span.file.rsplit('/').next().unwrap_or_default().to_string())
+            .collect();
+        failed.sort();
+        failed.dedup();
+        return Err(RegenError::Failed {
+            failed,
+            rendered: rendered_warnings,
+            warnings: found.iter().filter(|d| !d.is_error()).count(),
+        });
+    }
     let fingerprint = fingerprint();
     let cache = match (&opts.cache, opts.mode) {
         (Some(path), Mode::Write) => Cache::load(path, &fingerprint),
@@ -203,6 +223,7 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
 
     let mut report = Report {
         recovered,
+        rendered_warnings,
         ..Report::default()
     };
     for s in &done {
@@ -384,22 +405,6 @@ fn parallel<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sy
         .into_iter()
         .flatten()
         .collect()
-}
-
-/// The service folders under `specs`, sorted.
-fn service_dirs(specs: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(specs)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    Ok(dirs)
-}
-
-fn name_of(dir: &Path) -> String {
-    dir.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// What identifies the generator: its version and its executable (size and time), so a rebuilt generator

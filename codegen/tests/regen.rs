@@ -408,3 +408,264 @@ fn a_second_regen_waits_for_the_first_or_says_one_is_running() {
     assert_no_leftovers(&root);
     assert!(run(&root, Mode::Check).unwrap().is_up_to_date());
 }
+
+/// A service folder `specs/<name>` with one page and a valid `service.yaml`.
+fn add_service(root: &Path, name: &str) {
+    let dir = root.join("specs").join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("DescribeShelves.md"), page("DescribeShelves", 7)).unwrap();
+    std::fs::write(
+        dir.join("service.yaml"),
+        "product: Shelves\nversion: \"2024-01-01\"\nstyle: RPC\nendpoint: \"shelves.{region}.aliyuncs.com\"\n",
+    )
+    .unwrap();
+}
+
+fn failure(result: Result<Report, RegenError>) -> (Vec<String>, String) {
+    match result {
+        Err(RegenError::Failed {
+            failed, rendered, ..
+        }) => (failed, rendered),
+        Err(e) => panic!("not a diagnostic: {e}"),
+        Ok(r) => panic!("regen succeeded: {:?}", r.services),
+    }
+}
+
+#[test]
+fn folder_names_that_would_break_the_workspace_are_errors_before_anything_is_written() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["runtime"],
+            "would make crate `aliyun-runtime`, which the workspace already has",
+        ),
+        (
+            &["Config", "config"],
+            "service folders `Config`, `config` would all make crate `aliyun-config`",
+        ),
+        (
+            &["my-svc", "my_svc"],
+            "service folders `my-svc`, `my_svc` would all make crate `aliyun-my-svc`",
+        ),
+        (&["a.b"], "`a.b` is not a valid service folder name"),
+        (&["a\"b"], "`a\"b` is not a valid service folder name"),
+    ];
+    for (i, (folders, message)) in cases.iter().enumerate() {
+        let root = tree(&format!("names-{i}"));
+        run(&root, Mode::Write).unwrap();
+        let before = snapshot(&root.join("generated"));
+        for f in *folders {
+            add_service(&root, f);
+        }
+        let (failed, rendered) = failure(run(&root, Mode::Write));
+        assert!(rendered.contains(message), "{folders:?}:\n{rendered}");
+        for f in *folders {
+            assert!(
+                rendered.contains(&format!("specs/{f}")),
+                "{f} not named:\n{rendered}"
+            );
+            assert!(failed.contains(&f.to_string()), "{failed:?}");
+        }
+        assert_eq!(snapshot(&root.join("generated")), before, "{folders:?}");
+        assert_no_leftovers(&root);
+    }
+}
+
+#[test]
+fn dot_folders_and_empty_folders_are_not_services() {
+    let root = tree("dot-empty");
+    std::fs::create_dir_all(root.join("specs/.hidden")).unwrap();
+    std::fs::write(root.join("specs/.hidden/notes.md"), "not a page").unwrap();
+    std::fs::create_dir_all(root.join("specs/leftover")).unwrap();
+    std::fs::write(root.join("specs/README.md"), "about the specs").unwrap();
+    let report = run(&root, Mode::Write).unwrap();
+    let names: Vec<&str> = report.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["alpha", "beta"]);
+    assert!(
+        report
+            .rendered_warnings
+            .contains("empty folder is not a service"),
+        "{}",
+        report.rendered_warnings
+    );
+    assert!(
+        report.rendered_warnings.contains("specs/leftover"),
+        "{}",
+        report.rendered_warnings
+    );
+    assert_no_leftovers(&root);
+}
+
+#[test]
+fn symlinks_under_specs_are_refused() {
+    let root = tree("symlinks");
+    let outside = root.join("elsewhere");
+    add_service(&root, "elsewhere-src");
+    std::fs::rename(root.join("specs/elsewhere-src"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("specs/linked")).unwrap();
+    let (failed, rendered) = failure(run(&root, Mode::Write));
+    assert_eq!(failed, ["linked"]);
+    assert!(
+        rendered.contains("service folder is a symlink"),
+        "{rendered}"
+    );
+    std::fs::remove_file(root.join("specs/linked")).unwrap();
+
+    std::os::unix::fs::symlink(
+        outside.join("DescribeShelves.md"),
+        root.join("specs/alpha/Shelves.md"),
+    )
+    .unwrap();
+    let (failed, rendered) = failure(run(&root, Mode::Write));
+    assert_eq!(failed, ["alpha"]);
+    assert!(rendered.contains("page is a symlink"), "{rendered}");
+    assert!(rendered.contains("specs/alpha/Shelves.md"), "{rendered}");
+}
+
+/// Reads `specs/<service>` of `root` as regen does.
+fn read(
+    root: &Path,
+    service: &str,
+) -> Result<codegen::merge::service::ServiceRead, codegen::diag::Failure> {
+    codegen::merge::service::read_service(&root.join("specs").join(service), root)
+}
+
+fn messages(diagnostics: &[codegen::diag::Diagnostic]) -> Vec<String> {
+    diagnostics.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn utf16_and_gbk_pages_are_decoded_with_a_warning_saying_so() {
+    let root = tree("encodings");
+    let dir = root.join("specs/alpha");
+    let text = page("DescribeShelves", 5).replace("The ID of the shelf.", "货架的 ID。");
+    let utf8 = read(&root, "alpha").unwrap().service.operations.len();
+
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(dir.join("DescribeShelves.md"), utf16).unwrap();
+    let list = text.replace("DescribeShelves", "ListShelves");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&list);
+    assert!(!unmappable);
+    std::fs::write(dir.join("ListShelves.md"), &gbk[..]).unwrap();
+
+    let read = read(&root, "alpha").unwrap();
+    let warnings = messages(&read.warnings);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("page is UTF-16LE, not UTF-8") && w.contains("DescribeShelves.md")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("decoded as GB18030") && w.contains("ListShelves.md")),
+        "{warnings:?}"
+    );
+    assert_eq!(read.service.operations.len(), utf8 + 2);
+    for name in ["DescribeShelves", "ListShelves"] {
+        let op = read
+            .service
+            .operations
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap();
+        let shelf = op.request.iter().find(|f| f.name == "ShelfId").unwrap();
+        assert!(
+            format!("{shelf:?}").contains("货架的 ID"),
+            "{name}: {shelf:?}"
+        );
+    }
+}
+
+#[test]
+fn a_page_that_is_not_text_is_an_error_not_an_empty_operation() {
+    let root = tree("not-text");
+    let utf16_without_bom: Vec<u8> = page("DescribeShelves", 5)
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(
+        root.join("specs/alpha/DescribeShelves.md"),
+        utf16_without_bom,
+    )
+    .unwrap();
+    let failure = read(&root, "alpha").unwrap_err();
+    let errors = messages(&failure.diagnostics);
+    assert!(
+        errors.iter().any(
+            |e| e.starts_with("error: page is not text: it has NUL bytes")
+                && e.contains("DescribeShelves.md")
+        ),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn service_yaml_keys_are_checked_and_a_bom_is_fine() {
+    let root = tree("yaml");
+    let yaml = root.join("specs/alpha/service.yaml");
+    std::fs::write(
+        &yaml,
+        "\u{feff}product: Widgets\nversion: \"2024-01-01\"\nstyle: RPC\nendpoint: \"alpha.{region}.aliyuncs.com\"\n",
+    )
+    .unwrap();
+    assert!(read(&root, "alpha").is_ok());
+
+    let cases = [
+        (
+            "product: \"\"\nversion: \"1\"\nstyle: RPC\nendpoint: a.{region}.com\n",
+            "`product` is empty",
+            1,
+        ),
+        (
+            "product: P\nversion: \" \"\nstyle: RPC\nendpoint: a.{region}.com\n",
+            "`version` is empty",
+            2,
+        ),
+        (
+            "product: P\nversion: \"1\"\nstyle: RPC\nendpoint: \"\"\n",
+            "`endpoint` is empty",
+            4,
+        ),
+        (
+            "product: P\nversion: \"1\"\nstyle: RPC\nendpoint: https://a.{region}.com\n",
+            "`endpoint` is not a host pattern: `https://a.{region}.com`",
+            4,
+        ),
+        (
+            "product: P\nversion: \"1\"\nstyle: RPC\nendpoint: a.{region}.com/x\n",
+            "is not a host pattern",
+            4,
+        ),
+    ];
+    for (text, message, line) in cases {
+        std::fs::write(&yaml, text).unwrap();
+        let failure = read(&root, "alpha").unwrap_err();
+        let d = failure
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains(message));
+        let d = d.unwrap_or_else(|| panic!("{message}: {:?}", messages(&failure.diagnostics)));
+        assert_eq!(
+            (d.span.file.as_str(), d.span.line),
+            ("specs/alpha/service.yaml", line),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn operation_names_that_differ_only_in_case_are_an_error() {
+    let root = tree("case");
+    let text = page("DescribeWidgetsA", 3).replace("DescribeWidgetsA", "DescribewidgetsA");
+    std::fs::write(root.join("specs/alpha/other.md"), text).unwrap();
+    let failure = read(&root, "alpha").unwrap_err();
+    let errors = messages(&failure.diagnostics);
+    assert!(
+        errors.iter().any(|e| e
+            .contains("operations `DescribeWidgetsA`, `DescribewidgetsA` differ only in case")
+            || e.contains("operations `DescribewidgetsA`, `DescribeWidgetsA` differ only in case")),
+        "{errors:?}"
+    );
+}

@@ -88,6 +88,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             report.recovered
         );
     }
+    eprint!("{}", report.rendered_warnings);
     for s in &report.services {
         eprint!("{}", s.rendered_warnings);
     }
