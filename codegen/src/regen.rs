@@ -251,9 +251,7 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
                     services: BTreeMap::new(),
                 };
                 for s in &done {
-                    if let Some(entry) = s.entry(&opts.target) {
-                        next.services.insert(s.report.name.clone(), entry);
-                    }
+                    next.services.insert(s.report.name.clone(), s.entry());
                 }
                 // The cache only saves time: failing to write it is no reason to fail the regen.
                 let _ = next.save(path);
@@ -288,8 +286,8 @@ impl From<WriteError> for ServiceFailure {
 struct ServiceDone {
     report: ServiceReport,
     inputs: String,
-    /// Every file the service produces now.
-    produced: Vec<String>,
+    /// Every file the service produces now, with the SHA-256 of its contents.
+    produced: BTreeMap<String, String>,
     changed: Vec<String>,
     stale: Vec<String>,
     diff: String,
@@ -297,17 +295,12 @@ struct ServiceDone {
 
 impl ServiceDone {
     /// The cache entry for this service once its files are in place.
-    fn entry(&self, target: &Path) -> Option<CacheEntry> {
-        let outputs = self
-            .produced
-            .iter()
-            .map(|p| Some((p.clone(), Stamp::of(&target.join(p))?)))
-            .collect::<Option<BTreeMap<_, _>>>()?;
-        Some(CacheEntry {
+    fn entry(&self) -> CacheEntry {
+        CacheEntry {
             inputs: self.inputs.clone(),
-            outputs,
+            outputs: self.produced.clone(),
             report: self.report.clone(),
-        })
+        }
     }
 }
 
@@ -337,7 +330,7 @@ fn service(
         ..ServiceReport::default()
     };
     drop(read.sources);
-    let mut produced = Vec::new();
+    let mut produced = BTreeMap::new();
     let mut changed = Vec::new();
     let mut diff = String::new();
     emit::service_each(&read.service, |file: GeneratedFile| {
@@ -357,10 +350,10 @@ fn service(
                 changed.push(file.path.clone());
             }
         }
-        produced.push(file.path);
+        produced.insert(file.path, content_hash(file.contents.as_bytes()));
         Ok::<_, ServiceFailure>(())
     })?;
-    let wanted: BTreeSet<&str> = produced.iter().map(String::as_str).collect();
+    let wanted: BTreeSet<&str> = produced.keys().map(String::as_str).collect();
     let mut existing = Vec::new();
     let folder = opts.target.join(&name);
     write::list_files(&folder, &name, &mut existing).map_err(write::io_err(&folder))?;
@@ -368,7 +361,6 @@ fn service(
         .into_iter()
         .filter(|p| !wanted.contains(p.as_str()))
         .collect();
-    produced.sort();
     Ok(ServiceDone {
         report,
         inputs,
@@ -443,8 +435,9 @@ fn inputs_hash(dir: &Path, fingerprint: &str) -> io::Result<String> {
     Ok(format!("{:x}", hash.finalize()))
 }
 
-/// Size and modification time of a file: enough to notice that anything but regen touched it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Size and modification time of a file: identifies the generator's own executable, which cargo rewrites
+/// on every build (hashing tens of megabytes on every run would cost more than the cache saves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     len: u64,
     modified_ns: u128,
@@ -464,7 +457,12 @@ impl Stamp {
     }
 }
 
-/// The skip-unchanged cache: per service, the hash of its inputs and the stamps of the files regen left.
+/// SHA-256 of a generated file's contents: a hand edit is noticed whatever its size and time.
+fn content_hash(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// The skip-unchanged cache: per service, the hash of its inputs and of each file regen left.
 /// It lives outside `generated/` (under `target/`), since it describes one machine's files, not the code.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Cache {
@@ -475,7 +473,8 @@ pub struct Cache {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CacheEntry {
     inputs: String,
-    outputs: BTreeMap<String, Stamp>,
+    /// Path → SHA-256 of the contents.
+    outputs: BTreeMap<String, String>,
     report: ServiceReport,
 }
 
@@ -511,7 +510,8 @@ impl Cache {
             return None;
         }
         for path in &existing {
-            if entry.outputs.get(path) != Stamp::of(&target.join(path)).as_ref() {
+            let bytes = std::fs::read(target.join(path)).ok()?;
+            if entry.outputs.get(path) != Some(&content_hash(&bytes)) {
                 return None;
             }
         }
@@ -521,7 +521,7 @@ impl Cache {
         Some(ServiceDone {
             report,
             inputs: inputs.to_string(),
-            produced: existing,
+            produced: entry.outputs.clone(),
             changed: Vec::new(),
             stale: Vec::new(),
             diff: String::new(),

@@ -669,3 +669,32 @@ fn operation_names_that_differ_only_in_case_are_an_error() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_same_length_hand_edit_with_its_time_restored_is_still_undone() {
+    let root = tree("same-length-edit");
+    run(&root, Mode::Write).unwrap();
+    let lib = root.join("generated/alpha/src/lib.rs");
+    let original = std::fs::read(&lib).unwrap();
+    let modified = std::fs::metadata(&lib).unwrap().modified().unwrap();
+    let mut edited = original.clone();
+    let at = edited.iter().position(|b| b.is_ascii_lowercase()).unwrap();
+    edited[at] = edited[at].to_ascii_uppercase();
+    std::fs::write(&lib, &edited).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&lib)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+
+    let report = run(&root, Mode::Write).unwrap();
+    assert_eq!(
+        report.cached(),
+        1,
+        "beta is untouched: {:?}",
+        report.services
+    );
+    assert_eq!(report.written, ["alpha/src/lib.rs"]);
+    assert_eq!(std::fs::read(&lib).unwrap(), original);
+}
