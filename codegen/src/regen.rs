@@ -1,23 +1,26 @@
 //! `specs/` → `generated/`, one service at a time: what `cargo xtask regen` runs.
 //!
 //! Each service is read, emitted and compared with the disk on its own, on up to `jobs` threads, and dropped
-//! before the next is taken, so memory follows the largest service, not the whole tree. Changed files go to
-//! a staging folder inside the target (`.regen-staging/`, hidden from the generated crates) and are renamed
-//! into place only when every service succeeded: an error anywhere leaves `generated/` as it was.
+//! before the next is taken, so memory follows the largest service, not the whole tree. Changed files are
+//! staged outside the target and put in place all together or not at all, under a lock that keeps a second
+//! regen waiting (see [`write::commit`]): an error anywhere, a failed write or Ctrl-C leaves `generated/` as
+//! it was, and a run that was killed is undone by the next.
 //!
 //! A regen that finds a service's inputs (its files under `specs/`, and the generator binary) and its outputs
 //! exactly as the last run left them skips that service: see [`Cache`]. `--check` never trusts the cache.
 
-use crate::diag::Failure;
+use crate::diag::{Diagnostic, Failure, Sources};
 use crate::emit::{self, EmitError, GeneratedFile};
+use crate::merge::input::{self, name_of};
+use crate::write::commit::{CommitFault, Staging, Wait, WorkDir};
 use crate::write::{self, Mode, WriteError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 /// Where and how to regenerate.
@@ -34,6 +37,36 @@ pub struct Options {
     pub jobs: usize,
     /// The skip-unchanged cache file, if any (ignored in check mode).
     pub cache: Option<PathBuf>,
+    /// Whether to wait for another regen of the same target, or fail with [`WriteError::Busy`].
+    pub wait: Wait,
+    /// Set (by a Ctrl-C handler) to stop: regen stops between services and between file moves, and leaves
+    /// the target as it was.
+    pub stop: Option<Arc<AtomicBool>>,
+    #[doc(hidden)]
+    pub commit_fault: Option<CommitFault>,
+}
+
+impl Options {
+    /// Write mode, `specs/` → `generated/` under `root`, one thread, no cache, waiting for the lock.
+    pub fn new(root: &Path) -> Options {
+        Options {
+            root: root.to_path_buf(),
+            specs: root.join("specs"),
+            target: root.join("generated"),
+            mode: Mode::Write,
+            jobs: 1,
+            cache: None,
+            wait: Wait::Yes,
+            stop: None,
+            commit_fault: None,
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+    }
 }
 
 /// What a regen found and did, services in folder order.
@@ -46,6 +79,10 @@ pub struct Report {
     pub removed: Vec<String>,
     /// Check mode: a unified diff of every difference.
     pub diff: String,
+    /// Warnings about the folders under `specs/` (not about one service), rendered for a terminal.
+    pub rendered_warnings: String,
+    /// Files put back from a regen that was cut short while committing (found at the start of this run).
+    pub recovered: usize,
 }
 
 impl Report {
@@ -96,19 +133,49 @@ pub enum RegenError {
 
 /// Regenerates every service folder under `opts.specs`.
 pub fn run(opts: &Options) -> Result<Report, RegenError> {
-    let dirs = service_dirs(&opts.specs).map_err(write::io_err(&opts.specs))?;
+    let stop = || opts.stopped();
+    let work = WorkDir::lock(&opts.target, opts.wait, &stop)?;
+    let mut recovered = 0;
+    match opts.mode {
+        Mode::Check if work.interrupted_commit() => {
+            return Err(WriteError::InterruptedCommit.into())
+        }
+        Mode::Check => {}
+        Mode::Write => recovered = work.recover()?,
+    }
+    let (dirs, found) =
+        input::service_folders(&opts.specs, &opts.root).map_err(write::io_err(&opts.specs))?;
+    let rendered_warnings = Sources::default().render(&found);
+    if found.iter().any(Diagnostic::is_error) {
+        let mut failed: Vec<String> = found
+            .iter()
+            .filter(|d| d.is_error())
+            .flat_map(|d| std::iter::once(&d.span).chain(d.also.iter().map(|(s, _)| s)))
+            .map(|span| span.file.rsplit('/').next().unwrap_or_default().to_string())
+            .collect();
+        failed.sort();
+        failed.dedup();
+        return Err(RegenError::Failed {
+            failed,
+            rendered: rendered_warnings,
+            warnings: found.iter().filter(|d| !d.is_error()).count(),
+        });
+    }
     let fingerprint = fingerprint();
     let cache = match (&opts.cache, opts.mode) {
         (Some(path), Mode::Write) => Cache::load(path, &fingerprint),
         _ => Cache::default(),
     };
-    let staging = opts.target.join(STAGING);
-    if opts.mode == Mode::Write {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
+    let staging = match opts.mode {
+        Mode::Write => Some(work.stage()?),
+        Mode::Check => None,
+    };
 
     let results = parallel(&dirs, opts.jobs, |dir| {
-        service(dir, opts, &staging, &cache, &fingerprint)
+        if opts.stopped() {
+            return Err(ServiceFailure::Write(WriteError::Interrupted));
+        }
+        service(dir, opts, staging.as_ref(), &cache, &fingerprint)
     });
     let mut failed = Vec::new();
     let mut rendered = String::new();
@@ -125,13 +192,17 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
                 failed.push(name_of(dir));
             }
             Err(ServiceFailure::Write(e)) => {
-                let _ = std::fs::remove_dir_all(&staging);
+                if let Some(staging) = staging {
+                    staging.discard();
+                }
                 return Err(e.into());
             }
         }
     }
     if !failed.is_empty() {
-        let _ = std::fs::remove_dir_all(&staging);
+        if let Some(staging) = staging {
+            staging.discard();
+        }
         let warnings = done.iter().map(|s| s.report.warnings).sum();
         return Err(RegenError::Failed {
             failed,
@@ -150,7 +221,11 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
         }
     }
 
-    let mut report = Report::default();
+    let mut report = Report {
+        recovered,
+        rendered_warnings,
+        ..Report::default()
+    };
     for s in &done {
         removed.extend(s.stale.iter().cloned());
         report.written.extend(s.changed.iter().cloned());
@@ -158,8 +233,8 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
     }
     removed.sort();
     report.written.sort();
-    match opts.mode {
-        Mode::Check => {
+    match staging {
+        None => {
             for path in &removed {
                 let full = opts.target.join(path);
                 let old = std::fs::read(&full)
@@ -168,27 +243,15 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
                 report.diff.push_str(&write::diff(path, &old, ""));
             }
         }
-        Mode::Write => {
-            for path in &report.written {
-                let to = opts.target.join(path);
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent).map_err(write::io_err(parent))?;
-                }
-                std::fs::rename(staging.join(path), &to).map_err(write::io_err(&to))?;
-            }
-            let _ = std::fs::remove_dir_all(&staging);
-            for path in &removed {
-                write::remove(&opts.target, path)?;
-            }
+        Some(staging) => {
+            staging.commit(&report.written, &removed, &stop, opts.commit_fault)?;
             if let Some(path) = &opts.cache {
                 let mut next = Cache {
                     fingerprint: fingerprint.clone(),
                     services: BTreeMap::new(),
                 };
                 for s in &done {
-                    if let Some(entry) = s.entry(&opts.target) {
-                        next.services.insert(s.report.name.clone(), entry);
-                    }
+                    next.services.insert(s.report.name.clone(), s.entry());
                 }
                 // The cache only saves time: failing to write it is no reason to fail the regen.
                 let _ = next.save(path);
@@ -197,11 +260,9 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
     }
     report.removed = removed;
     report.services = done.into_iter().map(|s| s.report).collect();
+    drop(work);
     Ok(report)
 }
-
-/// Hidden, so neither [`write::list_files`] nor a generated crate ever sees it.
-const STAGING: &str = ".regen-staging";
 
 enum ServiceFailure {
     Read(Failure),
@@ -225,8 +286,8 @@ impl From<WriteError> for ServiceFailure {
 struct ServiceDone {
     report: ServiceReport,
     inputs: String,
-    /// Every file the service produces now.
-    produced: Vec<String>,
+    /// Every file the service produces now, with the SHA-256 of its contents.
+    produced: BTreeMap<String, String>,
     changed: Vec<String>,
     stale: Vec<String>,
     diff: String,
@@ -234,24 +295,19 @@ struct ServiceDone {
 
 impl ServiceDone {
     /// The cache entry for this service once its files are in place.
-    fn entry(&self, target: &Path) -> Option<CacheEntry> {
-        let outputs = self
-            .produced
-            .iter()
-            .map(|p| Some((p.clone(), Stamp::of(&target.join(p))?)))
-            .collect::<Option<BTreeMap<_, _>>>()?;
-        Some(CacheEntry {
+    fn entry(&self) -> CacheEntry {
+        CacheEntry {
             inputs: self.inputs.clone(),
-            outputs,
+            outputs: self.produced.clone(),
             report: self.report.clone(),
-        })
+        }
     }
 }
 
 fn service(
     dir: &Path,
     opts: &Options,
-    staging: &Path,
+    staging: Option<&Staging>,
     cache: &Cache,
     fingerprint: &str,
 ) -> Result<ServiceDone, ServiceFailure> {
@@ -260,7 +316,8 @@ fn service(
     if let Some(done) = cache.hit(&name, &inputs, &opts.target) {
         return Ok(done);
     }
-    let read = crate::merge::service::read_service(dir, &opts.root).map_err(ServiceFailure::Read)?;
+    let read =
+        crate::merge::service::read_service(dir, &opts.root).map_err(ServiceFailure::Read)?;
     let mut report = ServiceReport {
         name: name.clone(),
         operations: read.service.operations.len(),
@@ -273,7 +330,7 @@ fn service(
         ..ServiceReport::default()
     };
     drop(read.sources);
-    let mut produced = Vec::new();
+    let mut produced = BTreeMap::new();
     let mut changed = Vec::new();
     let mut diff = String::new();
     emit::service_each(&read.service, |file: GeneratedFile| {
@@ -284,19 +341,19 @@ fn service(
         match write::differs(&opts.target.join(&file.path), &file.contents)? {
             None => report.unchanged += 1,
             Some(old) => {
-                match opts.mode {
-                    Mode::Check => diff.push_str(&write::diff(&file.path, &old, &file.contents)),
-                    Mode::Write => {
-                        write::write_atomic(&staging.join(&file.path), file.contents.as_bytes())?
+                match staging {
+                    None => diff.push_str(&write::diff(&file.path, &old, &file.contents)),
+                    Some(staging) => {
+                        write::write_atomic(&staging.path(&file.path), file.contents.as_bytes())?
                     }
                 }
                 changed.push(file.path.clone());
             }
         }
-        produced.push(file.path);
+        produced.insert(file.path, content_hash(file.contents.as_bytes()));
         Ok::<_, ServiceFailure>(())
     })?;
-    let wanted: BTreeSet<&str> = produced.iter().map(String::as_str).collect();
+    let wanted: BTreeSet<&str> = produced.keys().map(String::as_str).collect();
     let mut existing = Vec::new();
     let folder = opts.target.join(&name);
     write::list_files(&folder, &name, &mut existing).map_err(write::io_err(&folder))?;
@@ -304,7 +361,6 @@ fn service(
         .into_iter()
         .filter(|p| !wanted.contains(p.as_str()))
         .collect();
-    produced.sort();
     Ok(ServiceDone {
         report,
         inputs,
@@ -343,22 +399,6 @@ fn parallel<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sy
         .collect()
 }
 
-/// The service folders under `specs`, sorted.
-fn service_dirs(specs: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(specs)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    Ok(dirs)
-}
-
-fn name_of(dir: &Path) -> String {
-    dir.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 /// What identifies the generator: its version and its executable (size and time), so a rebuilt generator
 /// never trusts a cache written by another build.
 pub fn fingerprint() -> String {
@@ -395,8 +435,9 @@ fn inputs_hash(dir: &Path, fingerprint: &str) -> io::Result<String> {
     Ok(format!("{:x}", hash.finalize()))
 }
 
-/// Size and modification time of a file: enough to notice that anything but regen touched it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Size and modification time of a file: identifies the generator's own executable, which cargo rewrites
+/// on every build (hashing tens of megabytes on every run would cost more than the cache saves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     len: u64,
     modified_ns: u128,
@@ -416,7 +457,12 @@ impl Stamp {
     }
 }
 
-/// The skip-unchanged cache: per service, the hash of its inputs and the stamps of the files regen left.
+/// SHA-256 of a generated file's contents: a hand edit is noticed whatever its size and time.
+fn content_hash(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// The skip-unchanged cache: per service, the hash of its inputs and of each file regen left.
 /// It lives outside `generated/` (under `target/`), since it describes one machine's files, not the code.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Cache {
@@ -427,7 +473,8 @@ pub struct Cache {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CacheEntry {
     inputs: String,
-    outputs: BTreeMap<String, Stamp>,
+    /// Path → SHA-256 of the contents.
+    outputs: BTreeMap<String, String>,
     report: ServiceReport,
 }
 
@@ -463,7 +510,8 @@ impl Cache {
             return None;
         }
         for path in &existing {
-            if entry.outputs.get(path) != Stamp::of(&target.join(path)).as_ref() {
+            let bytes = std::fs::read(target.join(path)).ok()?;
+            if entry.outputs.get(path) != Some(&content_hash(&bytes)) {
                 return None;
             }
         }
@@ -473,7 +521,7 @@ impl Cache {
         Some(ServiceDone {
             report,
             inputs: inputs.to_string(),
-            produced: existing,
+            produced: entry.outputs.clone(),
             changed: Vec::new(),
             stale: Vec::new(),
             diff: String::new(),

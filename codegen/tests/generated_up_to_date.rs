@@ -14,6 +14,7 @@ fn generated_matches_specs() {
         mode: Mode::Check,
         jobs: 2,
         cache: None,
+        ..Options::new(&root)
     })
     .unwrap_or_else(|e| match e {
         regen::RegenError::Failed { rendered, .. } => panic!("{rendered}"),

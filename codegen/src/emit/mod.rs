@@ -17,6 +17,7 @@ use crate::model::Service;
 use proc_macro2::TokenStream;
 
 pub use docs::escape_line;
+pub use service::crate_name;
 
 /// One file of a generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -109,10 +109,12 @@ pub fn feature_name(n: &OpNames) -> String {
 /// Crate name and library name.
 pub fn crate_names(svc: &Service) -> (String, String) {
     let snake = naming::snake_text(&svc.name);
-    (
-        format!("aliyun-{}", snake.replace('_', "-")),
-        format!("aliyun_{snake}"),
-    )
+    (crate_name(&svc.name), format!("aliyun_{snake}"))
+}
+
+/// The package name of the crate generated from the service folder `folder` (regen checks it is unique).
+pub fn crate_name(folder: &str) -> String {
+    format!("aliyun-{}", naming::snake_text(folder).replace('_', "-"))
 }
 
 fn toml_string(s: &str) -> String {

@@ -4,6 +4,7 @@
 //! Rule where pages disagree: the Chinese page wins (the English pages are translations of it), then the
 //! first file by name; every disagreement is a warning naming both places. Descriptions are kept per language.
 
+pub mod input;
 pub mod service;
 
 use crate::diag::Diagnostic;

@@ -1,6 +1,7 @@
 //! A whole `specs/<service>/` folder (or any folder of pages) → the model of the service.
 
 use crate::diag::{Diagnostic, Failure, Sources};
+use crate::merge::input;
 use crate::model::{ApiStyle, ErrorCode, Operation, Service, Span};
 use crate::{merge, pages, read};
 use serde::Deserialize;
@@ -51,8 +52,21 @@ pub fn read_pages(dir: &Path, root: &Path) -> PagesRead {
             return out;
         }
     };
-    files.retain(|p| p.is_file() && p.extension().is_some_and(|x| x == "md" || x == "txt"));
+    files.retain(|p| p.extension().is_some_and(|x| x == "md" || x == "txt"));
     files.sort();
+    // A symlinked page could bring in anything from outside the repository.
+    files.retain(|p| {
+        let link = p
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
+        if link {
+            out.diagnostics.push(
+                Diagnostic::error(span(&relative(p, root)), "page is a symlink", "this file")
+                    .hint("regen reads only what is in the repository: copy the page here"),
+            );
+        }
+        !link && p.is_file()
+    });
     let mut read = read_files(&files, root);
     read.diagnostics.splice(0..0, out.diagnostics);
     read
@@ -65,15 +79,9 @@ pub fn read_files(files: &[std::path::PathBuf], root: &Path) -> PagesRead {
     for path in files {
         let file = relative(path, root);
         let text = match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    out.diagnostics.push(
-                        Diagnostic::warning(span(&file), "page is not valid UTF-8", "this file")
-                            .hint("bytes that are not UTF-8 were replaced with U+FFFD"),
-                    );
-                    String::from_utf8_lossy(e.as_bytes()).into_owned()
-                }
+            Ok(bytes) => match input::decode_page(&file, &bytes, &mut out.diagnostics) {
+                Some(text) => text,
+                None => continue,
             },
             Err(e) => {
                 out.diagnostics.push(Diagnostic::error(
@@ -105,7 +113,7 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
         .unwrap_or_default();
     let config_path = dir.join("service.yaml");
     let config_file = relative(&config_path, root);
-    let config_text = std::fs::read_to_string(&config_path);
+    let config_text = read_config(&config_path);
     let read = read_pages(dir, root);
     let mut diagnostics = read.diagnostics;
     let mut sources = read.sources;
@@ -119,9 +127,17 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
         }
         Ok(text) => {
             let parsed = serde_yaml::from_str::<ServiceConfig>(&text);
+            let problems = parsed
+                .as_ref()
+                .map(|c| check_config(c, &text, &config_file))
+                .unwrap_or_default();
             sources.add(config_file.clone(), text);
             match parsed {
-                Ok(c) => Some(c),
+                Ok(c) => {
+                    let ok = problems.is_empty();
+                    diagnostics.extend(problems);
+                    ok.then_some(c)
+                }
                 Err(e) => {
                     let line = e.location().map(|l| l.line() as u32).unwrap_or(1);
                     let column = e.location().map(|l| l.column() as u32).unwrap_or(1);
@@ -139,6 +155,7 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
             }
         }
     };
+    diagnostics.extend(case_only_duplicates(&read.operations));
     if read.operations.is_empty() && config.is_some() {
         diagnostics.push(Diagnostic::error(
             span(&relative(dir, root)),
@@ -167,6 +184,107 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
     }
 }
 
+/// `service.yaml` as text: a symlink is refused, a UTF-8 byte order mark dropped.
+fn read_config(path: &Path) -> std::io::Result<String> {
+    if path.symlink_metadata()?.file_type().is_symlink() {
+        return Err(std::io::Error::other(
+            "it is a symlink; regen reads only what is in the repository",
+        ));
+    }
+    let text = std::fs::read_to_string(path)?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
+}
+
+/// What `serde` cannot say about `service.yaml`: empty values, and an endpoint that is not a host pattern.
+fn check_config(c: &ServiceConfig, text: &str, file: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at_key = |key: &str| Span {
+        file: file.to_string(),
+        line: text
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map_or(1, |i| i as u32 + 1),
+        column: 1,
+    };
+    for (key, value) in [
+        ("product", &c.product),
+        ("version", &c.version),
+        ("endpoint", &c.endpoint),
+    ] {
+        if value.trim().is_empty() {
+            out.push(
+                Diagnostic::error(at_key(key), format!("`{key}` is empty"), "this key")
+                    .hint(config_hint(key)),
+            );
+        }
+    }
+    let endpoint = c.endpoint.trim();
+    if !endpoint.is_empty() && !is_host_pattern(endpoint) {
+        out.push(
+            Diagnostic::error(
+                at_key("endpoint"),
+                format!("`endpoint` is not a host pattern: `{endpoint}`"),
+                "this key",
+            )
+            .hint(config_hint("endpoint")),
+        );
+    }
+    out
+}
+
+fn config_hint(key: &str) -> &'static str {
+    match key {
+        "product" => "the product code of the OpenAPI Explorer link, e.g. `product: Config`",
+        "version" => "the API version the pages document, e.g. `version: \"2020-09-07\"`",
+        _ => "a host name with `{region}` where the region goes, no scheme and no path, e.g. `config.{region}.aliyuncs.com`",
+    }
+}
+
+/// `config.{region}.aliyuncs.com`: labels of letters, digits and `-`, `{region}` allowed; no scheme, port or path.
+fn is_host_pattern(endpoint: &str) -> bool {
+    let host = endpoint.replace("{region}", "region");
+    !host.starts_with('.')
+        && !host.ends_with('.')
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+                && !label.starts_with('-')
+        })
+}
+
+/// Two operations whose names differ only in case (`DescribeVpcs`, `DescribeVPCs`) are one operation read
+/// twice, and would make clashing module names.
+fn case_only_duplicates(operations: &[Operation]) -> Vec<Diagnostic> {
+    let mut by_lower: std::collections::BTreeMap<String, Vec<&Operation>> = Default::default();
+    for op in operations {
+        by_lower
+            .entry(op.name.to_ascii_lowercase())
+            .or_default()
+            .push(op);
+    }
+    let mut out = Vec::new();
+    for ops in by_lower.values().filter(|ops| ops.len() > 1) {
+        let page = |op: &Operation| span(op.sources.first().map_or("", String::as_str));
+        let names: Vec<&str> = ops.iter().map(|op| op.name.as_str()).collect();
+        let mut d = Diagnostic::error(
+            page(ops[0]),
+            format!("operations `{}` differ only in case", names.join("`, `")),
+            format!("`{}` is read here", ops[0].name),
+        )
+        .hint("one operation has one name: fix the name on the page that has it wrong");
+        for op in &ops[1..] {
+            d = d.also(page(op), format!("`{}` is read here", op.name));
+        }
+        out.push(d);
+    }
+    out
+}
+
 fn span(file: &str) -> Span {
     Span {
         file: file.to_string(),
@@ -177,7 +295,10 @@ fn span(file: &str) -> Span {
 
 /// `path` relative to `root` with `/` separators, so output does not depend on the machine.
 pub fn relative(path: &Path, root: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    let Ok(rel) = path.strip_prefix(root) else {
+        // Outside the repository (`--specs /tmp/…`): the path as it is.
+        return path.display().to_string();
+    };
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

@@ -9,6 +9,8 @@
 //! The generator owns a folder `generated/<name>/` when its `Cargo.toml` carries the `@generated` header, or
 //! when it produces that folder now. Inside an owned folder every file is the generator's (`target/` aside).
 
+pub mod commit;
+
 use crate::emit::GeneratedFile;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -53,6 +55,20 @@ pub enum WriteError {
     Io { path: String, source: io::Error },
     #[error("refusing to write outside the target folder: {0}")]
     BadPath(String),
+    #[error("another regen is running (it holds the lock {lock})")]
+    Busy { lock: String },
+    #[error("interrupted; generated files are as they were before this run")]
+    Interrupted,
+    /// Only from the [`commit::CommitFault::DieAfter`] test hook: the commit stopped as a killed process would.
+    #[error("stopped in the middle of a commit (test hook)")]
+    Died,
+    #[error("{cause}; putting the files back failed too: {undo} (the next regen will try again)")]
+    UndoFailed {
+        cause: Box<WriteError>,
+        undo: Box<WriteError>,
+    },
+    #[error("a regen was cut short while putting files in place: run `{REGEN_COMMAND}` to put them back")]
+    InterruptedCommit,
 }
 
 /// Wraps an I/O error with the path it happened at.
@@ -207,7 +223,7 @@ pub fn list_files(dir: &Path, prefix: &str, out: &mut Vec<String>) -> io::Result
     Ok(())
 }
 
-fn remove_empty_parents(target: &Path, file: &Path) {
+pub(crate) fn remove_empty_parents(target: &Path, file: &Path) {
     let mut dir = file.parent().map(Path::to_path_buf);
     while let Some(d) = dir {
         if d == target || !d.starts_with(target) || std::fs::remove_dir(&d).is_err() {
