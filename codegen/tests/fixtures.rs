@@ -1,8 +1,8 @@
 //! The reader on small hand-written pages, one behaviour each (`tests/fixtures/pages/README.md`): the model
 //! of each is snapshotted as YAML together with the diagnostics, and the key facts are asserted.
 
-use codegen::model::{Encoding, Field, Operation, Scalar, Shape};
 use codegen::merge::service::{read_files, PagesRead};
+use codegen::model::{Encoding, Field, Operation, Scalar, Shape};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -281,4 +281,83 @@ fn unknown_type_is_reported_at_its_cell() {
         .find(|d| d.message.contains("Strnig"))
         .expect("diagnostic");
     assert_eq!(d.span.line, 11);
+}
+
+/// Paths of a field tree as `Name`, `Name[]` (list items) and `Parent.Child`, for compact asserts.
+fn paths(fields: &[Field]) -> Vec<String> {
+    fn walk(prefix: &str, shape: &Shape, out: &mut Vec<String>) {
+        match shape {
+            Shape::Object(c) => {
+                for f in c {
+                    let p = if prefix.is_empty() {
+                        f.name.clone()
+                    } else {
+                        format!("{prefix}.{}", f.name)
+                    };
+                    out.push(p.clone());
+                    walk(&p, &f.shape, out);
+                }
+            }
+            Shape::Array(item) => walk(&format!("{prefix}[]"), item, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", &Shape::Object(fields.to_vec()), &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn not_given_type_cells_are_untyped() {
+    let r = read(&["not_given_type_cells.en.md"]);
+    let op = only(&r);
+    // `<Common request parameters>` is a pointer, not a field; `N/A` rows are wrapper items and objects.
+    assert_eq!(paths(&op.request), ["WarehouseId"]);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "RequestId",
+            "Shelves",
+            "Shelves.Shelf",
+            "Shelves.Shelf[].Capacity",
+            "Shelves.Shelf[].Owner",
+            "Shelves.Shelf[].Owner.Nick",
+            "Shelves.Shelf[].ShelfId",
+        ]
+    );
+    // `N/A` in an example cell is no example.
+    assert_eq!(
+        field(&op.request, "WarehouseId").example.as_deref(),
+        Some("wh-1a2b")
+    );
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("unknown type")),
+        "{}",
+        report(&r)
+    );
+}
+
+#[test]
+fn copied_text_second_table_starts_at_its_header() {
+    let r = read(&["second_table_in_copied_text.txt"]);
+    let op = only(&r);
+    assert_eq!(op.name, "ListCrates");
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Crates",
+            "Crates.CrateInfo",
+            "Crates.CrateInfo[].CrateId",
+            "Crates.CrateInfo[].Weight",
+            "RequestId",
+        ]
+    );
+    // `Interger` is a misspelt Integer, not an unknown type; the header row `Field | Type` is no field.
+    let crates = children(field(&op.response, "Crates"));
+    let weight = field(children(field(crates, "CrateInfo")), "Weight");
+    assert_eq!(weight.shape, Shape::Scalar(Scalar::Integer));
+    assert!(r.diagnostics.is_empty(), "{}", report(&r));
 }

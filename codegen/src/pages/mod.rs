@@ -220,6 +220,7 @@ pub fn section_kind(text: &str) -> SectionKind {
         "request parameters",
         "request parameter",
         "请求参数说明",
+        "输入参数",
     ];
     const RESPONSE: &[&str] = &[
         "返回数据",
@@ -231,8 +232,22 @@ pub fn section_kind(text: &str) -> SectionKind {
         "response parameter",
         "response elements",
         "response",
+        "输出参数",
     ];
-    const EXAMPLES: &[&str] = &["示例", "examples", "example", "请求示例", "sample requests"];
+    const EXAMPLES: &[&str] = &[
+        "示例",
+        "examples",
+        "example",
+        "请求示例",
+        "返回示例",
+        "正常返回示例",
+        "sample requests",
+        "sample request",
+        "sample responses",
+        "sample response",
+        "response examples",
+        "response example",
+    ];
     const ERRORS: &[&str] = &["错误码", "error codes", "errors", "error code"];
     if REQUEST.contains(&t.as_str()) {
         SectionKind::Request
@@ -366,6 +381,15 @@ fn read_table(
         let line = &lines[i];
         let number = i as u32 + 1;
         if buf.is_empty() {
+            // A separator under the row just read makes that row the header of the next table (copied text
+            // has no blank line between two tables).
+            if is_separator(line) {
+                if table.rows.last().is_some_and(|r| r.span.line == number - 1) {
+                    table.rows.pop();
+                    i -= 1;
+                }
+                break;
+            }
             // Between rows: a row must begin here, or the table is over.
             let begins = if lead {
                 line.trim_start().starts_with('|')

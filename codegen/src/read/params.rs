@@ -24,7 +24,8 @@ pub(super) fn field_rows(
             continue;
         };
         let (name, depth) = text::bare(&name_cell.raw);
-        if name.is_empty() {
+        // `<Common request parameters>` points at the common parameters; it is not a field.
+        if name.is_empty() || (name.starts_with('<') && name.ends_with('>')) {
             continue;
         }
         let type_raw = cell(type_i)
@@ -131,6 +132,9 @@ pub(super) fn type_open_lists(request: &mut [FlatRow], response: &[FlatRow]) {
 
 /// The type column, as the docs write it.
 fn row_kind(raw: &str) -> Option<RowKind> {
+    if text::is_none_given(raw) {
+        return Some(RowKind::Untyped);
+    }
     let t = raw.trim().trim_matches(|c: char| c == '[' || c == ']');
     let lower = t.to_lowercase();
     // Newer pages write `array<object>`, `array<string>`, `list<Tag>`.
@@ -173,7 +177,7 @@ fn row_kind(raw: &str) -> Option<RowKind> {
 fn scalar(t: &str) -> Option<Scalar> {
     Some(match t.trim() {
         "string" | "str" | "text" | "date" | "datetime" | "timestamp" => Scalar::String,
-        "integer" | "int" | "int32" | "short" => Scalar::Integer,
+        "integer" | "int" | "int32" | "short" | "interger" | "intger" => Scalar::Integer,
         "long" | "int64" | "bigint" => Scalar::Long,
         "float" => Scalar::Float,
         "double" | "number" | "bigdecimal" => Scalar::Double,
