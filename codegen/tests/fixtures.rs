@@ -361,3 +361,57 @@ fn copied_text_second_table_starts_at_its_header() {
     assert_eq!(weight.shape, Shape::Scalar(Scalar::Integer));
     assert!(r.diagnostics.is_empty(), "{}", report(&r));
 }
+
+#[test]
+fn scalar_rows_are_leaves_and_shown_values_close() {
+    let r = read(&["scalar_rows_are_leaves.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Aliases",
+            "Doors",
+            "Filter",
+            "Owner",
+            "Page",
+            "Page.Items",
+            "Page.Items.Parcel",
+            "Page.Items.Parcel[].ParcelId",
+            "Page.MaxResults",
+            "Page.NextToken",
+            "Page.Slots",
+            "Page.Slots[].SlotNo",
+            "RequestId",
+        ]
+    );
+    // A String row holding JSON text stays a string, whatever the example shows.
+    assert_eq!(
+        field(&op.response, "Filter").shape,
+        Shape::Scalar(Scalar::String)
+    );
+    assert_eq!(
+        field(&op.response, "Aliases").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+}
+
+#[test]
+fn unseen_sibling_objects_keep_their_repeated_names() {
+    let r = read(&["unseen_sibling_objects.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "AssetList",
+            "AssetList[].AssetId",
+            "AssetList[].Photo",
+            "AssetList[].Photo.PhotoId",
+            "AssetList[].Photo.Title",
+            "AssetList[].Sticker",
+            "AssetList[].Sticker.StickerId",
+            "AssetList[].Sticker.Title",
+            "AssetList[].Title",
+            "RequestId",
+        ]
+    );
+}
