@@ -381,6 +381,8 @@ fn scalar_rows_are_leaves_and_shown_values_close() {
             "Page.NextToken",
             "Page.Slots",
             "Page.Slots[].SlotNo",
+            "PortNos",
+            "PortNos.PortNo",
             "RequestId",
         ]
     );
@@ -414,4 +416,42 @@ fn unseen_sibling_objects_keep_their_repeated_names() {
             "RequestId",
         ]
     );
+}
+
+#[test]
+fn tables_without_a_separator_row_are_read() {
+    let r = read(&["table_without_separator.md"]);
+    let op = only(&r);
+    assert_eq!(op.name, "CreateBucketNote");
+    let required: Vec<(&str, bool)> = op
+        .request
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
+    assert_eq!(required, [("BucketName", true), ("Note", false)]);
+    assert_eq!(paths(&op.response), ["NoteId", "RequestId"]);
+    // The row with no name is not lost silently: a warning at its line.
+    let unnamed = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("no name"))
+        .expect("warning for the unnamed row");
+    assert_eq!(unnamed.span.line, 17);
+
+    let r = read(&["table_without_separator.en.txt"]);
+    let op = only(&r);
+    assert_eq!(op.name, "DeleteBucketNote");
+    assert_eq!(paths(&op.request), ["NoteId"]);
+    assert_eq!(
+        field(&op.request, "NoteId").shape,
+        Shape::Scalar(Scalar::Long)
+    );
+    // A response table without a type column is read, with a warning at its header.
+    assert_eq!(paths(&op.response), ["RequestId"]);
+    let untyped = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("no type column"))
+        .expect("warning for the table without types");
+    assert_eq!(untyped.span.line, 10);
 }

@@ -100,7 +100,21 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         let has = |c: Column| cols.contains(&c);
         if has(Column::Code) && (has(Column::Status) || has(Column::Message)) {
             errors.extend(errors::error_rows(page, table, &cols, lang, diags));
-        } else if has(Column::Name) && has(Column::Type) {
+        } else if has(Column::Name)
+            && (has(Column::Type)
+                || (matches!(table.section, SectionKind::Request | SectionKind::Response)
+                    && (has(Column::Required) || has(Column::Description))))
+        {
+            if !has(Column::Type) {
+                diags.push(
+                    Diagnostic::warning(
+                        table.span.clone(),
+                        "this parameter table has no type column; its fields are read as String",
+                        "header of the table",
+                    )
+                    .hint("add a `Type` / `类型` column"),
+                );
+            }
             let is_request = has(Column::Required) || table.section == SectionKind::Request;
             let rows = params::field_rows(page, table, &cols, lang, is_request, diags);
             if is_request {

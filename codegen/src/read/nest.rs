@@ -298,7 +298,14 @@ pub fn tree(
             RowKind::Untyped => node.as_ref().is_none_or(|n| n.children().is_some()),
             RowKind::Map => false,
             // A scalar-typed row is a leaf, even where the example shows JSON text as an object.
-            RowKind::Leaf(_) | RowKind::ArrayOfScalar(_) => false,
+            RowKind::Leaf(_) => false,
+            // A value list the example shows as `{"PortNos": {"PortNo": [80]}}` is an object holding the
+            // list; otherwise it is a leaf too.
+            RowKind::ArrayOfScalar(_) => {
+                !marked
+                    && matches!(&node, Some(Node::Object(m))
+                        if m.len() == 1 && m.values().all(|v| matches!(v, Node::Array(_))))
+            }
         };
         let depth = row.depth;
         let id = items.len();

@@ -24,8 +24,22 @@ pub(super) fn field_rows(
             continue;
         };
         let (name, depth) = text::bare(&name_cell.raw);
+        if name.is_empty() {
+            // A row that says something but names nothing cannot be placed: say so rather than lose it.
+            if row.cells.iter().any(|c| !text::bare(&c.raw).0.is_empty()) {
+                diags.push(
+                    Diagnostic::warning(
+                        row.span.clone(),
+                        "this row has no name; it is left out",
+                        "this row",
+                    )
+                    .hint("write the parameter's name in the first column"),
+                );
+            }
+            continue;
+        }
         // `<Common request parameters>` points at the common parameters; it is not a field.
-        if name.is_empty() || (name.starts_with('<') && name.ends_with('>')) {
+        if name.starts_with('<') && name.ends_with('>') {
             continue;
         }
         let type_raw = cell(type_i)
@@ -43,7 +57,8 @@ pub(super) fn field_rows(
                 "是" | "yes" | "true" | "必选" | "required"
             )
         });
-        let kind = match row_kind(&type_raw) {
+        let kind = match type_i.map_or(Some(RowKind::Leaf(Scalar::String)), |_| row_kind(&type_raw))
+        {
             Some(k) => k,
             None => {
                 let span = cell(type_i)
