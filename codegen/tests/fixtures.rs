@@ -455,3 +455,43 @@ fn tables_without_a_separator_row_are_read() {
         .expect("warning for the table without types");
     assert_eq!(untyped.span.line, 10);
 }
+
+#[test]
+fn bare_array_wrappers_hold_their_item_lists() {
+    let r = read(&["bare_array_wrappers.en.md"]);
+    let op = only(&r);
+    // `Boxes | Array` then `Box | |`: an object holding the list Box; Crates is its sibling.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Boxes",
+            "Boxes.Box",
+            "Boxes.Box[].Width",
+            "Crates",
+            "Crates.Crate",
+            "Crates.Crate[].Size",
+            "RequestId",
+        ]
+    );
+    let sibling = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`Crates`"))
+        .expect("the sibling guess is a warning");
+    assert_eq!(sibling.span.line, 19);
+
+    // A bare `Array` the example shows holding objects keeps its first field, though the example leaves
+    // that field out and its name (`Code`) usually stands at the top.
+    let r = read(&["bare_array_shown_items.en.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "RequestId",
+            "Risks",
+            "Risks[].Code",
+            "Risks[].PalletId",
+            "Risks[].Reason",
+        ]
+    );
+}

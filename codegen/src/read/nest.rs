@@ -169,7 +169,11 @@ pub fn tree(
     for r in &rows {
         *later.entry(r.field.name.clone()).or_default() += 1;
     }
-    for row in rows {
+    // Whether the row after each one has no type (the item row of a list wrapper).
+    let untyped_next: Vec<bool> = (0..rows.len())
+        .map(|i| rows.get(i + 1).is_some_and(|r| r.kind == RowKind::Untyped))
+        .collect();
+    for (index, row) in rows.into_iter().enumerate() {
         if let Some(n) = later.get_mut(&row.field.name) {
             *n -= 1;
         }
@@ -179,10 +183,19 @@ pub fn tree(
         }) = stack.last()
         {
             let it = &items[*top];
+            // A bare `Array` is a wrapper when an untyped row follows it, unless the example shows the
+            // list's items right under it.
+            let bare_wrapper = it.row.kind == RowKind::Array
+                && match &it.node {
+                    Some(Node::Object(m)) => m.contains_key(&row.field.name),
+                    Some(_) => false,
+                    None => true,
+                };
             if row.kind == RowKind::Untyped
                 && it.children.is_empty()
                 && it.wrapper.is_none()
-                && matches!(&it.row.kind, RowKind::ArrayOf(x) if *x == row.field.name)
+                && (bare_wrapper
+                    || matches!(&it.row.kind, RowKind::ArrayOf(x) if *x == row.field.name))
             {
                 items[*top].wrapper = Some(row);
                 continue;
@@ -245,15 +258,48 @@ pub fn tree(
                 }
                 j
             });
+            // Two list wrappers in a row (`Boxes | Array`, `Box | |`, …, `Crates | Array`, `Crate | |`):
+            // where no example tells, the second is a sibling of the first, not inside its items.
+            let wrapper_after_wrapper = holder.is_none()
+                && row.kind == RowKind::Array
+                && untyped_next[index]
+                && stack.len() > 1
+                && stack.last().and_then(|f| f.item).is_some_and(|i| {
+                    items[i].row.kind == RowKind::Array && items[i].wrapper.is_some()
+                });
+            if wrapper_after_wrapper {
+                if let Some(i) = stack.pop().and_then(|f| f.item) {
+                    diags.push(
+                        Diagnostic::warning(
+                            row.field.span.clone(),
+                            format!(
+                                "nothing on the page shows whether `{name}` is inside `{}`; read as its sibling",
+                                items[i].row.field.name
+                            ),
+                            "this list",
+                        )
+                        .also(items[i].row.field.span.clone(), "the list before it")
+                        .hint("a JSON response example or `└` depth marks would tell"),
+                    );
+                }
+            }
             match holder {
+                _ if wrapper_after_wrapper => {}
                 Some(k) => stack.truncate(k + 1),
                 // Paging fields listed together inside an object (`NextToken`, `MaxResults`) stay there.
+                // So do the first fields of a list the example shows holding objects (`Code` first in
+                // `RiskResources | Array`), where the example shows them nowhere.
                 None if top_level(side, name)
                     && !stack.last().and_then(|f| f.item).is_some_and(|i| {
-                        items[i]
-                            .children
-                            .last()
-                            .is_some_and(|&c| top_level(side, &items[c].row.field.name))
+                        let it = &items[i];
+                        let fresh_list = it.row.kind == RowKind::Array
+                            && it.children.is_empty()
+                            && it.node.as_ref().is_some_and(|n| n.children().is_some());
+                        fresh_list
+                            || it
+                                .children
+                                .last()
+                                .is_some_and(|&c| top_level(side, &items[c].row.field.name))
                     }) =>
                 {
                     stack.truncate(1)
