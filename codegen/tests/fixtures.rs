@@ -1,8 +1,8 @@
 //! The reader on small hand-written pages, one behaviour each (`tests/fixtures/pages/README.md`): the model
 //! of each is snapshotted as YAML together with the diagnostics, and the key facts are asserted.
 
-use codegen::model::{Encoding, Field, Operation, Scalar, Shape};
 use codegen::merge::service::{read_files, PagesRead};
+use codegen::model::{Encoding, Field, Operation, Scalar, Shape};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -281,4 +281,217 @@ fn unknown_type_is_reported_at_its_cell() {
         .find(|d| d.message.contains("Strnig"))
         .expect("diagnostic");
     assert_eq!(d.span.line, 11);
+}
+
+/// Paths of a field tree as `Name`, `Name[]` (list items) and `Parent.Child`, for compact asserts.
+fn paths(fields: &[Field]) -> Vec<String> {
+    fn walk(prefix: &str, shape: &Shape, out: &mut Vec<String>) {
+        match shape {
+            Shape::Object(c) => {
+                for f in c {
+                    let p = if prefix.is_empty() {
+                        f.name.clone()
+                    } else {
+                        format!("{prefix}.{}", f.name)
+                    };
+                    out.push(p.clone());
+                    walk(&p, &f.shape, out);
+                }
+            }
+            Shape::Array(item) => walk(&format!("{prefix}[]"), item, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", &Shape::Object(fields.to_vec()), &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn not_given_type_cells_are_untyped() {
+    let r = read(&["not_given_type_cells.en.md"]);
+    let op = only(&r);
+    // `<Common request parameters>` is a pointer, not a field; `N/A` rows are wrapper items and objects.
+    assert_eq!(paths(&op.request), ["WarehouseId"]);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "RequestId",
+            "Shelves",
+            "Shelves.Shelf",
+            "Shelves.Shelf[].Capacity",
+            "Shelves.Shelf[].Owner",
+            "Shelves.Shelf[].Owner.Nick",
+            "Shelves.Shelf[].ShelfId",
+        ]
+    );
+    // `N/A` in an example cell is no example.
+    assert_eq!(
+        field(&op.request, "WarehouseId").example.as_deref(),
+        Some("wh-1a2b")
+    );
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("unknown type")),
+        "{}",
+        report(&r)
+    );
+}
+
+#[test]
+fn copied_text_second_table_starts_at_its_header() {
+    let r = read(&["second_table_in_copied_text.txt"]);
+    let op = only(&r);
+    assert_eq!(op.name, "ListCrates");
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Crates",
+            "Crates.CrateInfo",
+            "Crates.CrateInfo[].CrateId",
+            "Crates.CrateInfo[].Weight",
+            "RequestId",
+        ]
+    );
+    // `Interger` is a misspelt Integer, not an unknown type; the header row `Field | Type` is no field.
+    let crates = children(field(&op.response, "Crates"));
+    let weight = field(children(field(crates, "CrateInfo")), "Weight");
+    assert_eq!(weight.shape, Shape::Scalar(Scalar::Integer));
+    assert!(r.diagnostics.is_empty(), "{}", report(&r));
+}
+
+#[test]
+fn scalar_rows_are_leaves_and_shown_values_close() {
+    let r = read(&["scalar_rows_are_leaves.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Aliases",
+            "Doors",
+            "Filter",
+            "Owner",
+            "Page",
+            "Page.Items",
+            "Page.Items.Parcel",
+            "Page.Items.Parcel[].ParcelId",
+            "Page.MaxResults",
+            "Page.NextToken",
+            "Page.Slots",
+            "Page.Slots[].SlotNo",
+            "PortNos",
+            "PortNos.PortNo",
+            "RequestId",
+        ]
+    );
+    // A String row holding JSON text stays a string, whatever the example shows.
+    assert_eq!(
+        field(&op.response, "Filter").shape,
+        Shape::Scalar(Scalar::String)
+    );
+    assert_eq!(
+        field(&op.response, "Aliases").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+}
+
+#[test]
+fn unseen_sibling_objects_keep_their_repeated_names() {
+    let r = read(&["unseen_sibling_objects.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "AssetList",
+            "AssetList[].AssetId",
+            "AssetList[].Photo",
+            "AssetList[].Photo.PhotoId",
+            "AssetList[].Photo.Title",
+            "AssetList[].Sticker",
+            "AssetList[].Sticker.StickerId",
+            "AssetList[].Sticker.Title",
+            "AssetList[].Title",
+            "RequestId",
+        ]
+    );
+}
+
+#[test]
+fn tables_without_a_separator_row_are_read() {
+    let r = read(&["table_without_separator.md"]);
+    let op = only(&r);
+    assert_eq!(op.name, "CreateBucketNote");
+    let required: Vec<(&str, bool)> = op
+        .request
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
+    assert_eq!(required, [("BucketName", true), ("Note", false)]);
+    assert_eq!(paths(&op.response), ["NoteId", "RequestId"]);
+    // The row with no name is not lost silently: a warning at its line.
+    let unnamed = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("no name"))
+        .expect("warning for the unnamed row");
+    assert_eq!(unnamed.span.line, 17);
+
+    let r = read(&["table_without_separator.en.txt"]);
+    let op = only(&r);
+    assert_eq!(op.name, "DeleteBucketNote");
+    assert_eq!(paths(&op.request), ["NoteId"]);
+    assert_eq!(
+        field(&op.request, "NoteId").shape,
+        Shape::Scalar(Scalar::Long)
+    );
+    // A response table without a type column is read, with a warning at its header.
+    assert_eq!(paths(&op.response), ["RequestId"]);
+    let untyped = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("no type column"))
+        .expect("warning for the table without types");
+    assert_eq!(untyped.span.line, 10);
+}
+
+#[test]
+fn bare_array_wrappers_hold_their_item_lists() {
+    let r = read(&["bare_array_wrappers.en.md"]);
+    let op = only(&r);
+    // `Boxes | Array` then `Box | |`: an object holding the list Box; Crates is its sibling.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Boxes",
+            "Boxes.Box",
+            "Boxes.Box[].Width",
+            "Crates",
+            "Crates.Crate",
+            "Crates.Crate[].Size",
+            "RequestId",
+        ]
+    );
+    let sibling = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`Crates`"))
+        .expect("the sibling guess is a warning");
+    assert_eq!(sibling.span.line, 19);
+
+    // A bare `Array` the example shows holding objects keeps its first field, though the example leaves
+    // that field out and its name (`Code`) usually stands at the top.
+    let r = read(&["bare_array_shown_items.en.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "RequestId",
+            "Risks",
+            "Risks[].Code",
+            "Risks[].PalletId",
+            "Risks[].Reason",
+        ]
+    );
 }

@@ -155,8 +155,8 @@ pub fn scan(file: &str, text: &str) -> (Page, Vec<Diagnostic>) {
             i += 1;
             continue;
         }
-        if let Some(ncols) = table_start(&page.lines, i) {
-            let (table, next, mut found) = read_table(&page, i, ncols, section);
+        if let Some(start) = table_start(&page.lines, i) {
+            let (table, next, mut found) = read_table(&page, i, start, section);
             diags.append(&mut found);
             page.tables.push(table);
             i = next;
@@ -220,6 +220,7 @@ pub fn section_kind(text: &str) -> SectionKind {
         "request parameters",
         "request parameter",
         "请求参数说明",
+        "输入参数",
     ];
     const RESPONSE: &[&str] = &[
         "返回数据",
@@ -231,8 +232,22 @@ pub fn section_kind(text: &str) -> SectionKind {
         "response parameter",
         "response elements",
         "response",
+        "输出参数",
     ];
-    const EXAMPLES: &[&str] = &["示例", "examples", "example", "请求示例", "sample requests"];
+    const EXAMPLES: &[&str] = &[
+        "示例",
+        "examples",
+        "example",
+        "请求示例",
+        "返回示例",
+        "正常返回示例",
+        "sample requests",
+        "sample request",
+        "sample responses",
+        "sample response",
+        "response examples",
+        "response example",
+    ];
     const ERRORS: &[&str] = &["错误码", "error codes", "errors", "error code"];
     if REQUEST.contains(&t.as_str()) {
         SectionKind::Request
@@ -262,15 +277,53 @@ fn is_separator(line: &str) -> bool {
         && t.chars().all(|c| matches!(c, '-' | ':' | '|' | ' ' | '\t'))
 }
 
-/// A table starts at a header line followed by a separator line; returns its column count.
-fn table_start(lines: &[String], i: usize) -> Option<usize> {
+/// Where a table starts: its column count, and whether a separator line follows the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TableStart {
+    ncols: usize,
+    separated: bool,
+}
+
+/// A table starts at a header line followed by a separator line, or, where the page leaves the separator
+/// out, at a line of short header words (`Name | Type | Description |`) after a line that is not a row and
+/// before one that starts a row.
+fn table_start(lines: &[String], i: usize) -> Option<TableStart> {
     let header = lines.get(i)?;
-    let sep = lines.get(i + 1)?;
-    if !header.contains('|') || !is_separator(sep) || is_separator(header) {
+    let next = lines.get(i + 1)?;
+    if !header.contains('|') || is_separator(header) {
         return None;
     }
     let cells = split_cells(header);
-    (!cells.is_empty()).then_some(cells.len())
+    if cells.is_empty() {
+        return None;
+    }
+    if is_separator(next) {
+        return Some(TableStart {
+            ncols: cells.len(),
+            separated: true,
+        });
+    }
+    let lead = header.trim_start().starts_with('|');
+    let previous_is_row = i > 0 && lines[i - 1].contains('|');
+    let next_is_row = if lead {
+        next.trim_start().starts_with('|')
+    } else {
+        next.contains('|')
+    };
+    let header_words = cells.len() >= 2
+        && header.trim_end().ends_with('|')
+        && cells.iter().all(|(_, c)| {
+            let c = c.trim();
+            !c.is_empty()
+                && c.chars().count() <= 24
+                && !c
+                    .chars()
+                    .any(|ch| matches!(ch, '.' | '。' | ',' | '，' | ':' | '：' | '`' | '[' | '{'))
+        });
+    (header_words && next_is_row && !previous_is_row).then_some(TableStart {
+        ncols: cells.len(),
+        separated: false,
+    })
 }
 
 /// Offsets of the `|` that separate cells: not escaped with `\`, not inside a code span.
@@ -320,9 +373,10 @@ fn split_cells(text: &str) -> Vec<(usize, String)> {
 fn read_table(
     page: &Page,
     start: usize,
-    ncols: usize,
+    table_start: TableStart,
     section: SectionKind,
 ) -> (Table, usize, Vec<Diagnostic>) {
+    let ncols = table_start.ncols;
     let lines = &page.lines;
     let header_line = &lines[start];
     let lead = header_line.trim_start().starts_with('|');
@@ -338,7 +392,7 @@ fn read_table(
     let need = ncols + usize::from(lead);
     let mut buf = String::new();
     let mut buf_start = 0u32;
-    let mut i = start + 2;
+    let mut i = start + if table_start.separated { 2 } else { 1 };
     let flush = |buf: &mut String, at: u32, table: &mut Table, diags: &mut Vec<Diagnostic>| {
         if buf.trim().is_empty() {
             buf.clear();
@@ -366,6 +420,15 @@ fn read_table(
         let line = &lines[i];
         let number = i as u32 + 1;
         if buf.is_empty() {
+            // A separator under the row just read makes that row the header of the next table (copied text
+            // has no blank line between two tables).
+            if is_separator(line) {
+                if table.rows.last().is_some_and(|r| r.span.line == number - 1) {
+                    table.rows.pop();
+                    i -= 1;
+                }
+                break;
+            }
             // Between rows: a row must begin here, or the table is over.
             let begins = if lead {
                 line.trim_start().starts_with('|')

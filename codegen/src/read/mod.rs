@@ -4,15 +4,16 @@
 //! column an error table), not by their headings alone, since headings differ from page to page.
 
 pub mod enums;
+mod errors;
 pub mod examples;
 pub mod nest;
+mod params;
 pub mod text;
 
-use crate::diag::Diagnostic;
 use self::examples::Node;
-use crate::model::{Docs, Encoding, Enum, ErrorCode, Examples, Field, Scalar, Shape, Span};
-use self::nest::{FlatRow, RowKind};
-use crate::pages::{Layout, Page, SectionKind, Table};
+use crate::diag::Diagnostic;
+use crate::model::{ErrorCode, Examples, Field, Span};
+use crate::pages::{Layout, Page, SectionKind};
 
 pub use crate::merge::service::{read_service, ServiceRead};
 
@@ -39,7 +40,7 @@ pub struct PageOperation {
 
 /// What a header column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
+pub(crate) enum Column {
     Name,
     Type,
     Required,
@@ -51,7 +52,7 @@ enum Column {
     Other,
 }
 
-fn column(header: &str) -> Column {
+pub(crate) fn column(header: &str) -> Column {
     let h = text::bare(header).0.to_lowercase();
     match h.as_str() {
         "名称" | "参数" | "参数名" | "参数名称" | "字段" | "name" | "parameter" | "field"
@@ -98,10 +99,24 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         let cols: Vec<Column> = table.header.iter().map(|c| column(&c.raw)).collect();
         let has = |c: Column| cols.contains(&c);
         if has(Column::Code) && (has(Column::Status) || has(Column::Message)) {
-            errors.extend(error_rows(page, table, &cols, lang, diags));
-        } else if has(Column::Name) && has(Column::Type) {
+            errors.extend(errors::error_rows(page, table, &cols, lang, diags));
+        } else if has(Column::Name)
+            && (has(Column::Type)
+                || (matches!(table.section, SectionKind::Request | SectionKind::Response)
+                    && (has(Column::Required) || has(Column::Description))))
+        {
+            if !has(Column::Type) {
+                diags.push(
+                    Diagnostic::warning(
+                        table.span.clone(),
+                        "this parameter table has no type column; its fields are read as String",
+                        "header of the table",
+                    )
+                    .hint("add a `Type` / `类型` column"),
+                );
+            }
             let is_request = has(Column::Required) || table.section == SectionKind::Request;
-            let rows = field_rows(page, table, &cols, lang, is_request, diags);
+            let rows = params::field_rows(page, table, &cols, lang, is_request, diags);
             if is_request {
                 for r in rows {
                     if r.field.name == "Action" {
@@ -117,7 +132,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             }
         }
     }
-    type_open_lists(&mut request_rows, &response_rows);
+    params::type_open_lists(&mut request_rows, &response_rows);
     let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
     let request_shape = request_example_shape(&ex.request);
     let request = nest::tree(
@@ -267,261 +282,11 @@ fn summary(page: &Page) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn cell_text(page: &Page, raw: &str) -> String {
+pub(crate) fn cell_text(page: &Page, raw: &str) -> String {
     match page.layout {
         Layout::Markdown => text::markdown_to_text(raw),
         Layout::Text => text::plain_text(raw),
     }
-}
-
-fn field_rows(
-    page: &Page,
-    table: &Table,
-    cols: &[Column],
-    lang: Lang,
-    is_request: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<FlatRow> {
-    let at = |c: Column| cols.iter().position(|&x| x == c);
-    let (name_i, type_i) = (at(Column::Name), at(Column::Type));
-    let mut out = Vec::new();
-    for row in &table.rows {
-        let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i));
-        let Some(name_cell) = cell(name_i) else {
-            continue;
-        };
-        let (name, depth) = text::bare(&name_cell.raw);
-        if name.is_empty() {
-            continue;
-        }
-        let type_raw = cell(type_i)
-            .map(|c| text::bare(&c.raw).0)
-            .unwrap_or_default();
-        let description = cell(at(Column::Description))
-            .map(|c| cell_text(page, &c.raw))
-            .unwrap_or_default();
-        let example = cell(at(Column::Example))
-            .map(|c| text::bare_example(&c.raw, page.layout == Layout::Markdown))
-            .filter(|e| !e.is_empty());
-        let required = cell(at(Column::Required)).is_some_and(|c| {
-            matches!(
-                text::bare(&c.raw).0.to_lowercase().as_str(),
-                "是" | "yes" | "true" | "必选" | "required"
-            )
-        });
-        let kind = match row_kind(&type_raw) {
-            Some(k) => k,
-            None => {
-                let span = cell(type_i)
-                    .map(|c| c.span.clone())
-                    .unwrap_or_else(|| row.span.clone());
-                diags.push(
-                    Diagnostic::warning(span, format!("unknown type `{type_raw}` of `{name}`"), "this type")
-                        .hint("known types: String, Integer, Long, Float, Double, Boolean, Object, Array, Array of X, Map, Json; the field is read as String"),
-                );
-                RowKind::Leaf(Scalar::String)
-            }
-        };
-        let shape = match kind {
-            RowKind::Leaf(s) => leaf_shape(s, &description, lang),
-            _ => Shape::Scalar(Scalar::String),
-        };
-        let docs = match lang {
-            Lang::Zh => Docs {
-                zh: Some(description).filter(|d| !d.is_empty()),
-                en: None,
-            },
-            Lang::En => Docs {
-                en: Some(description).filter(|d| !d.is_empty()),
-                zh: None,
-            },
-        };
-        let encoding = if is_request
-            && !name.contains('.')
-            && matches!(
-                kind,
-                RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) | RowKind::Map
-            ) {
-            Encoding::Json
-        } else {
-            Encoding::Flat
-        };
-        out.push(FlatRow {
-            depth,
-            kind,
-            field: Field {
-                name,
-                shape,
-                required,
-                docs,
-                example,
-                encoding,
-                span: name_cell.span.clone(),
-            },
-        });
-    }
-    out
-}
-
-/// `Id.N | RepeatList` says that a parameter is a list, not what its items are; where the page's response
-/// table gives a field of the same name one scalar type (`Id | Long`), the items have that type.
-fn type_open_lists(request: &mut [FlatRow], response: &[FlatRow]) {
-    for row in request.iter_mut() {
-        if !matches!(row.kind, RowKind::Array | RowKind::Untyped) {
-            continue;
-        }
-        let Some(base) = row
-            .field
-            .name
-            .strip_suffix(".N")
-            .or_else(|| row.field.name.strip_suffix(".n"))
-        else {
-            continue;
-        };
-        let name = base.rsplit('.').next().unwrap_or(base);
-        let mut types = response
-            .iter()
-            .filter(|r| r.field.name == name)
-            .map(|r| match r.kind {
-                RowKind::Leaf(s) => Some(s),
-                _ => None,
-            });
-        let Some(Some(s)) = types.next() else {
-            continue;
-        };
-        if types.all(|t| t == Some(s)) {
-            row.kind = RowKind::Leaf(s);
-            row.field.shape = Shape::Scalar(s);
-        }
-    }
-}
-
-/// The type column, as the docs write it.
-fn row_kind(raw: &str) -> Option<RowKind> {
-    let t = raw.trim().trim_matches(|c: char| c == '[' || c == ']');
-    let lower = t.to_lowercase();
-    // Newer pages write `array<object>`, `array<string>`, `list<Tag>`.
-    let generic = ["array<", "list<"]
-        .iter()
-        .find_map(|p| lower.strip_prefix(p).and_then(|r| r.strip_suffix('>')));
-    if let Some(item) = generic {
-        return Some(match scalar(item) {
-            Some(s) => RowKind::ArrayOfScalar(s),
-            None if item == "object" => RowKind::Array,
-            None => RowKind::ArrayOf(t[t.len() - item.len() - 1..t.len() - 1].trim().to_string()),
-        });
-    }
-    if let Some(item) = lower
-        .strip_prefix("array of ")
-        .or_else(|| lower.strip_prefix("list of "))
-    {
-        let item_raw = t[t.len() - item.len()..].trim().to_string();
-        return Some(match scalar(item) {
-            Some(s) => RowKind::ArrayOfScalar(s),
-            None => RowKind::ArrayOf(item_raw),
-        });
-    }
-    if let Some(s) = scalar(&lower) {
-        return Some(RowKind::Leaf(s));
-    }
-    Some(match lower.as_str() {
-        "" => RowKind::Untyped,
-        "object" | "struct" | "structure" => RowKind::Object,
-        "array" | "list" | "repeatlist" | "[]" => RowKind::Array,
-        "map" | "hash" | "dict" => RowKind::Map,
-        _ if lower.ends_with("[]") => match scalar(lower.trim_end_matches("[]")) {
-            Some(s) => RowKind::ArrayOfScalar(s),
-            None => RowKind::Array,
-        },
-        _ => return None,
-    })
-}
-
-fn scalar(t: &str) -> Option<Scalar> {
-    Some(match t.trim() {
-        "string" | "str" | "text" | "date" | "datetime" | "timestamp" => Scalar::String,
-        "integer" | "int" | "int32" | "short" => Scalar::Integer,
-        "long" | "int64" | "bigint" => Scalar::Long,
-        "float" => Scalar::Float,
-        "double" | "number" | "bigdecimal" => Scalar::Double,
-        "boolean" | "bool" => Scalar::Boolean,
-        "json" | "jsonstring" | "json string" => Scalar::Json,
-        _ => return None,
-    })
-}
-
-/// A scalar, or an enum when the description lists valid values.
-fn leaf_shape(s: Scalar, description: &str, lang: Lang) -> Shape {
-    if !matches!(s, Scalar::String | Scalar::Integer | Scalar::Long) {
-        return Shape::Scalar(s);
-    }
-    let values = crate::read::enums::valid_values(description, lang);
-    let numeric = values.iter().all(|v| v.value.parse::<i64>().is_ok());
-    if values.len() < 2 || (s != Scalar::String && !numeric) {
-        return Shape::Scalar(s);
-    }
-    Shape::Enum(Enum { base: s, values })
-}
-
-fn error_rows(
-    page: &Page,
-    table: &Table,
-    cols: &[Column],
-    lang: Lang,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<ErrorCode> {
-    let at = |c: Column| cols.iter().position(|&x| x == c);
-    let mut out = Vec::new();
-    for row in &table.rows {
-        let cell = |c: Column| at(c).and_then(|i| row.cells.get(i));
-        let Some(code_cell) = cell(Column::Code) else {
-            continue;
-        };
-        let code = text::bare(&code_cell.raw).0;
-        if code.is_empty() {
-            continue;
-        }
-        let status_text = cell(Column::Status)
-            .map(|c| text::bare(&c.raw).0)
-            .unwrap_or_default();
-        let status = match status_text.parse::<u16>() {
-            Ok(s) if (100..600).contains(&s) => s,
-            _ => {
-                let span = cell(Column::Status)
-                    .map(|c| c.span.clone())
-                    .unwrap_or_else(|| row.span.clone());
-                diags.push(
-                    Diagnostic::warning(span, format!("error `{code}` has no HTTP status (`{status_text}`)"), "this cell")
-                        .hint("write the status as a number such as 400; the error is kept with status 400"),
-                );
-                400
-            }
-        };
-        let message = cell(Column::Message)
-            .map(|c| cell_text(page, &c.raw))
-            .unwrap_or_default();
-        let description = cell(Column::Description)
-            .map(|c| cell_text(page, &c.raw))
-            .filter(|d| !d.is_empty());
-        let docs = match lang {
-            Lang::Zh => Docs {
-                zh: description,
-                en: None,
-            },
-            Lang::En => Docs {
-                en: description,
-                zh: None,
-            },
-        };
-        out.push(ErrorCode {
-            code,
-            status,
-            message,
-            docs,
-            span: code_cell.span.clone(),
-        });
-    }
-    out
 }
 
 /// Request sample values that are JSON (`ConfigRules=[{...}]`) show the nesting of request parameters.
@@ -540,68 +305,4 @@ fn request_example_shape(pairs: &[(String, String)]) -> Option<Node> {
         }
     }
     (!root.is_empty()).then_some(Node::Object(root))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn flat(name: &str, kind: RowKind) -> FlatRow {
-        FlatRow {
-            depth: 0,
-            kind,
-            field: Field {
-                name: name.into(),
-                shape: Shape::Scalar(Scalar::String),
-                required: false,
-                docs: Docs::default(),
-                example: None,
-                encoding: Encoding::Flat,
-                span: Span::default(),
-            },
-        }
-    }
-
-    #[test]
-    fn repeat_list_items_take_the_type_the_response_gives_the_name() {
-        let mut request = vec![
-            flat("Id.N", RowKind::Array),
-            flat("Zone.N", RowKind::Array),
-            flat("Name.N", RowKind::Leaf(Scalar::String)),
-        ];
-        let response = vec![
-            flat("Id", RowKind::Leaf(Scalar::Long)),
-            flat("Name", RowKind::Leaf(Scalar::Long)),
-        ];
-        type_open_lists(&mut request, &response);
-        assert_eq!(request[0].kind, RowKind::Leaf(Scalar::Long));
-        assert_eq!(request[0].field.shape, Shape::Scalar(Scalar::Long));
-        // No response field of that name: the items stay open (strings).
-        assert_eq!(request[1].kind, RowKind::Array);
-        // A type the request table gives is kept.
-        assert_eq!(request[2].kind, RowKind::Leaf(Scalar::String));
-    }
-
-    #[test]
-    fn type_column_spellings() {
-        assert_eq!(row_kind("Long"), Some(RowKind::Leaf(Scalar::Long)));
-        assert_eq!(row_kind("int64"), Some(RowKind::Leaf(Scalar::Long)));
-        assert_eq!(
-            row_kind("Array of KeyPair"),
-            Some(RowKind::ArrayOf("KeyPair".into()))
-        );
-        assert_eq!(
-            row_kind("Array of String"),
-            Some(RowKind::ArrayOfScalar(Scalar::String))
-        );
-        assert_eq!(row_kind("array<object>"), Some(RowKind::Array));
-        assert_eq!(
-            row_kind("array<string>"),
-            Some(RowKind::ArrayOfScalar(Scalar::String))
-        );
-        assert_eq!(row_kind("List<Tag>"), Some(RowKind::ArrayOf("Tag".into())));
-        assert_eq!(row_kind("RepeatList"), Some(RowKind::Array));
-        assert_eq!(row_kind(""), Some(RowKind::Untyped));
-        assert_eq!(row_kind("Strnig"), None);
-    }
 }

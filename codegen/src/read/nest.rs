@@ -13,8 +13,8 @@
 //! (`{"X": {"X": [...]}}`).
 
 use crate::diag::Diagnostic;
-use crate::read::examples::Node;
 use crate::model::{Field, Scalar, Shape};
+use crate::read::examples::Node;
 use std::collections::BTreeMap;
 
 /// Deeper than any real response; bounds recursion in later stages on hostile input.
@@ -97,6 +97,34 @@ struct Item {
     wrapper: Option<FlatRow>,
     /// The example's view of this field's value.
     node: Option<Node>,
+    /// `node` comes from the row's own example cell, not from the page's example.
+    self_shown: bool,
+}
+
+fn row_is_container(kind: &RowKind) -> bool {
+    matches!(
+        kind,
+        RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) | RowKind::Untyped
+    )
+}
+
+/// An object or list row the example does not show.
+fn unseen_container(it: &Item) -> bool {
+    it.node.is_none()
+        && matches!(
+            it.row.kind,
+            RowKind::Object | RowKind::Array | RowKind::ArrayOf(_)
+        )
+}
+
+/// An example cell holding a JSON object or list of objects.
+fn json_cell(example: &str) -> Option<Node> {
+    let t = example.trim();
+    if !(t.starts_with('{') || t.starts_with('[')) {
+        return None;
+    }
+    let node = Node::from_json(&serde_json::from_str::<serde_json::Value>(t).ok()?);
+    node.children().is_some().then_some(node)
 }
 
 /// An open object: the root (`None`) or an item, with the depth its children have.
@@ -136,17 +164,38 @@ pub fn tree(
     let mut just_opened = false;
     let mut too_deep = false;
     let mut guessed: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for row in rows {
+    // How often each name is still to come: a name listed again further down is used at several depths.
+    let mut later: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &rows {
+        *later.entry(r.field.name.clone()).or_default() += 1;
+    }
+    // Whether the row after each one has no type (the item row of a list wrapper).
+    let untyped_next: Vec<bool> = (0..rows.len())
+        .map(|i| rows.get(i + 1).is_some_and(|r| r.kind == RowKind::Untyped))
+        .collect();
+    for (index, row) in rows.into_iter().enumerate() {
+        if let Some(n) = later.get_mut(&row.field.name) {
+            *n -= 1;
+        }
         // A bare row right after `Array of X` naming X is the list inside a wrapper object.
         if let Some(Frame {
             item: Some(top), ..
         }) = stack.last()
         {
             let it = &items[*top];
+            // A bare `Array` is a wrapper when an untyped row follows it, unless the example shows the
+            // list's items right under it.
+            let bare_wrapper = it.row.kind == RowKind::Array
+                && match &it.node {
+                    Some(Node::Object(m)) => m.contains_key(&row.field.name),
+                    Some(_) => false,
+                    None => true,
+                };
             if row.kind == RowKind::Untyped
                 && it.children.is_empty()
                 && it.wrapper.is_none()
-                && matches!(&it.row.kind, RowKind::ArrayOf(x) if *x == row.field.name)
+                && (bare_wrapper
+                    || matches!(&it.row.kind, RowKind::ArrayOf(x) if *x == row.field.name))
             {
                 items[*top].wrapper = Some(row);
                 continue;
@@ -163,6 +212,16 @@ pub fn tree(
             }
         } else if !just_opened {
             let name = &row.field.name;
+            // A container whose example cell shows its value holds only the names that value shows.
+            while stack.len() > 1
+                && stack.last().and_then(|f| f.item).is_some_and(|i| {
+                    items[i].self_shown
+                        && !known(&items, &stack[stack.len() - 1])
+                            .is_some_and(|c| c.contains_key(name))
+                })
+            {
+                stack.pop();
+            }
             let holder = (0..stack.len())
                 .rev()
                 .find(|&k| known(&items, &stack[k]).is_some_and(|c| c.contains_key(name)));
@@ -177,10 +236,74 @@ pub fn tree(
                             RowKind::Object | RowKind::Array | RowKind::ArrayOf(_)
                         )
                 });
-            let holder = holder.filter(|&k| k > 0 || !other_version);
+            // Deeper down, an object the example leaves out is often one of several optional siblings the
+            // example fills differently: a value it shows further up, whose name the table lists again
+            // later, is this object's (the later row is the one further up).
+            let again = later.get(name).is_some_and(|&n| n > 0);
+            let unseen_below = |k: usize| {
+                (side == Side::Response && again && !row_is_container(&row.kind))
+                    .then(|| {
+                        (k + 1..stack.len())
+                            .find(|&j| stack[j].item.is_some_and(|i| unseen_container(&items[i])))
+                    })
+                    .flatten()
+            };
+            let holder = holder.filter(|&k| k > 0 || !other_version).map(|k| {
+                let Some(j) = unseen_below(k) else {
+                    return k;
+                };
+                // A guess: the example says nothing about the unseen object.
+                if let Some(i) = stack[j].item {
+                    guessed.entry(i).or_default().push(name.clone());
+                }
+                j
+            });
+            // Two list wrappers in a row (`Boxes | Array`, `Box | |`, …, `Crates | Array`, `Crate | |`):
+            // where no example tells, the second is a sibling of the first, not inside its items.
+            let wrapper_after_wrapper = holder.is_none()
+                && row.kind == RowKind::Array
+                && untyped_next[index]
+                && stack.len() > 1
+                && stack.last().and_then(|f| f.item).is_some_and(|i| {
+                    items[i].row.kind == RowKind::Array && items[i].wrapper.is_some()
+                });
+            if wrapper_after_wrapper {
+                if let Some(i) = stack.pop().and_then(|f| f.item) {
+                    diags.push(
+                        Diagnostic::warning(
+                            row.field.span.clone(),
+                            format!(
+                                "nothing on the page shows whether `{name}` is inside `{}`; read as its sibling",
+                                items[i].row.field.name
+                            ),
+                            "this list",
+                        )
+                        .also(items[i].row.field.span.clone(), "the list before it")
+                        .hint("a JSON response example or `└` depth marks would tell"),
+                    );
+                }
+            }
             match holder {
+                _ if wrapper_after_wrapper => {}
                 Some(k) => stack.truncate(k + 1),
-                None if top_level(side, name) => stack.truncate(1),
+                // Paging fields listed together inside an object (`NextToken`, `MaxResults`) stay there.
+                // So do the first fields of a list the example shows holding objects (`Code` first in
+                // `RiskResources | Array`), where the example shows them nowhere.
+                None if top_level(side, name)
+                    && !stack.last().and_then(|f| f.item).is_some_and(|i| {
+                        let it = &items[i];
+                        let fresh_list = it.row.kind == RowKind::Array
+                            && it.children.is_empty()
+                            && it.node.as_ref().is_some_and(|n| n.children().is_some());
+                        fresh_list
+                            || it
+                                .children
+                                .last()
+                                .is_some_and(|&c| top_level(side, &items[c].row.field.name))
+                    }) =>
+                {
+                    stack.truncate(1)
+                }
                 None => {
                     // Nothing on the page says where the open object ends: say so once per object.
                     if let Some(Frame {
@@ -208,13 +331,26 @@ pub fn tree(
             }),
         )
         .and_then(|c| c.get(&row.field.name).cloned());
+        // `Outputs | Array of Object | [{"Key": "a"}]`: the example cell shows the value.
+        let cell_node = if row_is_container(&row.kind) {
+            row.field.example.as_deref().and_then(json_cell)
+        } else {
+            None
+        };
+        let self_shown = node.is_none() && cell_node.is_some();
+        let node = node.or(cell_node);
         let opens = match &row.kind {
             RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) => true,
             RowKind::Untyped => node.as_ref().is_none_or(|n| n.children().is_some()),
             RowKind::Map => false,
-            RowKind::Leaf(_) | RowKind::ArrayOfScalar(_) => {
-                // The example shows an object where the table says scalar: trust the example.
-                !marked && node.as_ref().is_some_and(|n| n.children().is_some())
+            // A scalar-typed row is a leaf, even where the example shows JSON text as an object.
+            RowKind::Leaf(_) => false,
+            // A value list the example shows as `{"PortNos": {"PortNo": [80]}}` is an object holding the
+            // list; otherwise it is a leaf too.
+            RowKind::ArrayOfScalar(_) => {
+                !marked
+                    && matches!(&node, Some(Node::Object(m))
+                        if m.len() == 1 && m.values().all(|v| matches!(v, Node::Array(_))))
             }
         };
         let depth = row.depth;
@@ -224,6 +360,7 @@ pub fn tree(
             children: Vec::new(),
             wrapper: None,
             node,
+            self_shown,
         });
         match parent {
             Some(p) => items[p].children.push(id),
@@ -247,7 +384,8 @@ pub fn tree(
                 item: Some(id),
                 child_depth: depth + 1,
             });
-            just_opened = matches!(items[id].row.kind, RowKind::Object | RowKind::ArrayOf(_));
+            just_opened =
+                matches!(items[id].row.kind, RowKind::Object | RowKind::ArrayOf(_)) && !self_shown;
         }
     }
     for (id, names) in guessed {
@@ -447,6 +585,7 @@ fn attach(
         children: Vec::new(),
         wrapper: None,
         node: None,
+        self_shown: false,
     });
     match parent {
         Some(p) => items[p].children.push(id),
@@ -487,10 +626,12 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
     let mut children: Vec<Field> = it.children.iter().map(|&c| build(items, c, side)).collect();
     if !children.is_empty() {
         let shown = it.node.as_ref().and_then(Node::children);
-        let inner = shown_wrapper(it.node.as_ref(), &children)
-            .and_then(|k| shown.and_then(|m| m.get(&k)))
-            .and_then(Node::children);
-        add_shown(&mut children, inner.or(shown), &it.row.field.span, side);
+        // Where the example wraps the items in `{"X": [...]}`, what it shows belongs to the items.
+        let shown = match shown_wrapper(it.node.as_ref(), &children) {
+            Some(k) => shown.and_then(|m| m.get(&k)).and_then(Node::children),
+            None => shown,
+        };
+        add_shown(&mut children, shown, &it.row.field.span, side);
     }
     let mut field = it.row.field.clone();
     let example_is_array = matches!(it.node, Some(Node::Array(_)));

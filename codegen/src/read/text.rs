@@ -91,9 +91,20 @@ pub fn bare(raw: &str) -> (String, usize) {
     )
 }
 
-/// An example cell: escapes and code marks removed, masks (`****`) kept as written.
+/// `N/A`, `-`, `—`: what English pages write in a type or example cell that gives none.
+pub fn is_none_given(cell: &str) -> bool {
+    matches!(
+        cell.trim().to_lowercase().as_str(),
+        "n/a" | "-" | "--" | "—" | "–" | "无"
+    )
+}
+
+/// An example cell: escapes and code marks removed, masks (`****`) kept as written; `N/A` is no example.
 pub fn bare_example(raw: &str, markdown: bool) -> String {
     let t = raw.trim();
+    if is_none_given(t) {
+        return String::new();
+    }
     if !markdown {
         return t.to_string();
     }
