@@ -1,8 +1,13 @@
 //! Lenient decoding for generated response types: the wire does not always match the docs.
 //!
-//! Used as `#[serde(default, deserialize_with = "aliyun_runtime::de::…")]` on `Option` fields.
+//! Used as `#[serde(default, deserialize_with = "aliyun_runtime::de::…")]` on `Option` fields (and `Vec`
+//! fields for [`list`]). The rules, each seen on the wire or in the pages' own examples:
 //! - numbers may arrive as strings (`"12"`), booleans as strings (`"true"`), strings as numbers;
-//! - an empty string or `null` stands for an absent value.
+//! - an integral number in float notation (`1.0e15`, `3.0`) is that integer in an integer field;
+//! - a JSON object or array where the docs say String is kept as its JSON text;
+//! - an empty string or `null` stands for an absent value, object or list;
+//! - a single item where the docs say list is a list of one (services that convert XML to JSON drop the
+//!   array of a one-item list).
 //!
 //! A string that is not a number in a numeric field is an error: decoding never invents a value.
 
@@ -24,12 +29,28 @@ where
         return Ok(None);
     }
     let n = match &v {
-        Value::Number(n) => n.as_i64().and_then(|n| T::try_from(n).ok()),
-        Value::String(s) => s.trim().parse::<T>().ok(),
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().and_then(integral))
+            .and_then(|n| T::try_from(n).ok()),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse::<T>().ok().or_else(|| {
+                let n = s.parse::<f64>().ok().and_then(integral)?;
+                T::try_from(n).ok()
+            })
+        }
         _ => None,
     };
     n.map(Some)
         .ok_or_else(|| D::Error::custom(format!("expected an integer, found {v}")))
+}
+
+/// `1.0e15` → `1000000000000000`; `1.5`, infinities and values beyond `i64` are not integers.
+fn integral(f: f64) -> Option<i64> {
+    // 2^63 is exact as an f64; anything at or above it does not fit.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    (f.is_finite() && f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
 }
 
 /// `Float`/`Double` fields: a number or a numeric string.
@@ -61,18 +82,17 @@ pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error
     }
 }
 
-/// `String` fields: a string, or a number or boolean written out (`12` → `"12"`).
+/// `String` fields: a string, a number or boolean written out (`12` → `"12"`), or an object or array as its
+/// JSON text (`{"a":1}` → `"{\"a\":1}"`): the docs call many structured values String.
 pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let v = Value::deserialize(d)?;
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(s)),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        Value::Bool(b) => Ok(Some(b.to_string())),
-        other => Err(D::Error::custom(format!(
-            "expected a string, found {other}"
-        ))),
-    }
+    Ok(match v {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        structured @ (Value::Object(_) | Value::Array(_)) => Some(structured.to_string()),
+    })
 }
 
 /// Objects, lists and enums: `null` or `""` is absent, anything else decodes as `T`.
@@ -86,6 +106,23 @@ where
         return Ok(None);
     }
     T::deserialize(v).map(Some).map_err(D::Error::custom)
+}
+
+/// Lists: `null` or `""` is empty, an array decodes item by item, and a single item is a list of one.
+pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let v = Value::deserialize(d)?;
+    if absent(&v) {
+        return Ok(Vec::new());
+    }
+    match v {
+        Value::Array(_) => Vec::<T>::deserialize(v),
+        item => T::deserialize(item).map(|one| vec![one]),
+    }
+    .map_err(D::Error::custom)
 }
 
 #[cfg(test)]
@@ -106,6 +143,16 @@ mod tests {
         s: Option<String>,
         #[serde(default, deserialize_with = "super::object")]
         o: Option<Vec<u8>>,
+        #[serde(default, deserialize_with = "super::object")]
+        obj: Option<Inner>,
+        #[serde(default, deserialize_with = "super::list")]
+        l: Vec<Inner>,
+    }
+
+    #[derive(Deserialize, Debug, Default, PartialEq)]
+    struct Inner {
+        #[serde(rename = "Id", default, deserialize_with = "super::int")]
+        id: Option<i64>,
     }
 
     fn de(json: &str) -> Result<R, serde_json::Error> {
@@ -157,7 +204,52 @@ mod tests {
         assert_eq!(de(r#"{"s": ""}"#).unwrap().s.as_deref(), Some(""));
         assert_eq!(de(r#"{"s": 12}"#).unwrap().s.as_deref(), Some("12"));
         assert_eq!(de(r#"{"s": false}"#).unwrap().s.as_deref(), Some("false"));
-        assert!(de(r#"{"s": [1]}"#).is_err());
+    }
+
+    #[test]
+    fn objects_and_arrays_in_string_fields_keep_their_json_text() {
+        assert_eq!(
+            de(r#"{"s": [1, "a"]}"#).unwrap().s.as_deref(),
+            Some(r#"[1,"a"]"#)
+        );
+        assert_eq!(
+            de(r#"{"s": {"k": {"n": null}}}"#).unwrap().s.as_deref(),
+            Some(r#"{"k":{"n":null}}"#)
+        );
+    }
+
+    #[test]
+    fn integral_floats_are_integers() {
+        assert_eq!(
+            de(r#"{"i": 1.0e15}"#).unwrap().i,
+            Some(1_000_000_000_000_000)
+        );
+        assert_eq!(de(r#"{"i": -3.0, "small": 7E2}"#).unwrap().i, Some(-3));
+        assert_eq!(de(r#"{"small": 7E2}"#).unwrap().small, Some(700));
+        assert_eq!(de(r#"{"i": "2.5e3"}"#).unwrap().i, Some(2500));
+        assert!(de(r#"{"i": 1.5e0}"#).is_err(), "not integral");
+        assert!(de(r#"{"i": 1e19}"#).is_err(), "beyond i64");
+        assert!(de(r#"{"small": 1e10}"#).is_err(), "beyond i32");
+    }
+
+    #[test]
+    fn empty_strings_are_absent_objects_and_lists() {
+        let r = de(r#"{"obj": "", "l": ""}"#).unwrap();
+        assert_eq!((r.obj, r.l), (None, vec![]));
+        assert_eq!(de(r#"{"l": null}"#).unwrap().l, vec![]);
+    }
+
+    #[test]
+    fn a_single_item_is_a_list_of_one() {
+        assert_eq!(
+            de(r#"{"l": {"Id": 4}}"#).unwrap().l,
+            vec![Inner { id: Some(4) }]
+        );
+        assert_eq!(
+            de(r#"{"l": [{"Id": "4"}, {}]}"#).unwrap().l,
+            vec![Inner { id: Some(4) }, Inner::default()]
+        );
+        assert!(de(r#"{"l": 3}"#).is_err(), "a number is no item of objects");
     }
 
     #[test]

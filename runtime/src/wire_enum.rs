@@ -55,7 +55,8 @@ macro_rules! wire_enum {
             fn deserialize<D: $crate::wire_enum::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                $crate::wire_enum::text(d, ::core::stringify!($name)).map(|s| Self::from(s.as_str()))
+                $crate::wire_enum::text(d, ::core::stringify!($name))
+                    .map(|s| Self::from(s.as_str()))
             }
         }
     };
@@ -70,13 +71,15 @@ pub fn known<T: Clone>(values: &[T], s: &str, as_str: fn(&T) -> &str) -> Option<
     values.iter().find(|v| as_str(v) == s).cloned()
 }
 
-/// The wire text of an enum value: a JSON string, or a number as written.
+/// The wire text of an enum value: a JSON string, or a number or boolean as written (pages document
+/// `true`/`false` as valid values of fields the service sends as JSON booleans).
 #[doc(hidden)]
 pub fn text<'de, D: serde::Deserializer<'de>>(d: D, name: &str) -> Result<String, D::Error> {
     use serde_json::Value;
     match <Value as serde::Deserialize>::deserialize(d)? {
         Value::String(s) => Ok(s),
         Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
         other => Err(<D::Error as serde::de::Error>::custom(format!(
             "expected a value of {name}, found {other}"
         ))),
@@ -121,8 +124,17 @@ mod tests {
 
     #[test]
     fn rejects_other_json() {
-        let err = serde_json::from_str::<Level>("true").unwrap_err();
-        assert!(err.to_string().contains("expected a value of Level"), "{err}");
+        let err = serde_json::from_str::<Level>("[2]").unwrap_err();
+        assert!(
+            err.to_string().contains("expected a value of Level"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn decodes_booleans_as_their_text() {
+        let got: Vec<Level> = serde_json::from_str("[true]").unwrap();
+        assert_eq!(got, [Level::Unknown("true".into())]);
     }
 
     #[test]

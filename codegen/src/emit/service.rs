@@ -210,13 +210,13 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
     let mut helpers = Vec::new();
     if needs.list {
         helpers.push(quote! {
-            /// Lists in responses: `null` or `""` is an empty list.
+            /// Lists in responses: `null` or `""` is an empty list, a single item a list of one.
             pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
             where
                 D: serde::Deserializer<'de>,
                 T: serde::de::DeserializeOwned,
             {
-                aliyun_runtime::de::object(d).map(Option::unwrap_or_default)
+                aliyun_runtime::de::list(d)
             }
         });
     }

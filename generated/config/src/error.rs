@@ -10,16 +10,64 @@ pub enum ErrorCode {
     ///
     /// 您的账号不存在。
     AccountNotExisted,
+    /// `AggregatorMemberNoPermission`: HTTP 403, `The aggregator member is not authorized to perform the operation.`
+    ///
+    /// 账号组内的成员账号无权限执行此操作。
+    AggregatorMemberNoPermission,
+    /// `CloudConfigServiceRoleNotExisted`: HTTP 404, `The CloudConfigServiceRole does not exist.`
+    ///
+    /// 配置审计的服务角色不存在。
+    CloudConfigServiceRoleNotExisted,
+    /// `CompliancePackAlreadyPending`: HTTP 400, `The compliance pack has a pending operation and cannot be updated.`
+    ///
+    /// 如果合规包状态非“正常”，不能被更新。
+    CompliancePackAlreadyPending,
+    /// `CompliancePackExceedMaxCount`: HTTP 400, `The maximum number of compliance pack is exceeded.`
+    ///
+    /// 合规包不能超过5个。
+    CompliancePackExceedMaxCount,
+    /// `CompliancePackExists`: HTTP 400, `The compliance pack already exists.`
+    ///
+    /// 合规包名称重复。
+    CompliancePackExists,
     /// `CompliancePackReportCreating`: HTTP 400, `The compliance pack report is being created.`
     ///
     /// The error message returned because the compliance evaluation report is being generated.
     ///
     /// 合规包报告正在创建中。
     CompliancePackReportCreating,
+    /// `ConfigRuleCanNotDelete`: HTTP 400, `The config rule cannot be deleted.`
+    ///
+    /// 当前规则不能被删除。
+    ConfigRuleCanNotDelete,
+    /// `ConfigRuleExceedMaxRuleCount`: HTTP 400, `The maximum number of config rules is exceeded.`
+    ///
+    /// 超过最大的规则创建条数。
+    ConfigRuleExceedMaxRuleCount,
+    /// `ConfigRuleExists`: HTTP 400, `The ConfigRule already exists.`
+    ///
+    /// 规则名称重复。
+    ConfigRuleExists,
+    /// `ConfigRuleNotExists`: HTTP 400, `The ConfigRule does not exist.`
+    ///
+    /// 此规则不存在。
+    ConfigRuleNotExists,
     /// `ConfigRuleReportCreating`: HTTP 400, `The config rule report is being created.`
     ///
     /// 规则的合规报告正在创建中。
     ConfigRuleReportCreating,
+    /// `ConfigRuleStatusNotActive`: HTTP 400, `The status of the config rule is not active.`
+    ///
+    /// 当前规则不是启用状态。
+    ConfigRuleStatusNotActive,
+    /// `ConfigRuleStatusNotInActive`: HTTP 400, `The status of the config rule is not inactive.`
+    ///
+    /// 当前规则不是停用状态。
+    ConfigRuleStatusNotInActive,
+    /// `ExceedMaxRuleCount`: HTTP 400, `The maximum number of rules is exceeded.`
+    ///
+    /// 超过规则上限。
+    ExceedMaxRuleCount,
     /// `Invalid.AggregatorId.Value`: HTTP 400, `The specified AggregatorId is invalid.`
     ///
     /// 账号组ID不存在或无权限使用该账号组。
@@ -30,6 +78,42 @@ pub enum ErrorCode {
     ///
     /// 合规包ID不存在。
     InvalidCompliancePackIdValue,
+    /// `Invalid.CompliancePackIds.SizeExceed`: HTTP 400, `The maximum number of CompliancePackIds is 5.`
+    ///
+    /// 合规包ID不能超过5个。
+    InvalidCompliancePackIdsSizeExceed,
+    /// `Invalid.CompliancePackName.Value`: HTTP 400, `The specified CompliancePackName is invalid.`
+    ///
+    /// 合规包名称格式不符合要求。
+    InvalidCompliancePackNameValue,
+    /// `Invalid.CompliancePackTemplateId.Value`: HTTP 400, `The specified CompliancePackTemplateId does not exist.`
+    ///
+    /// 合规包模板ID不存在。
+    InvalidCompliancePackTemplateIdValue,
+    /// `Invalid.ConfigRuleIds.SizeExceed`: HTTP 400, `The maximum number of ConfigRuleIds cannot exceed 20.`
+    ///
+    /// 输入的规则ID不能超过20个。
+    InvalidConfigRuleIdsSizeExceed,
+    /// `Invalid.ConfigRules.Empty`: HTTP 400, `You must specify ConfigRules.`
+    ///
+    /// 合规包中规则不能为空。
+    InvalidConfigRulesEmpty,
+    /// `Invalid.ConfigRules.Value`: HTTP 400, `The specified ConfigRules is invalid.`
+    ///
+    /// 合规包规则中参数输入错误。
+    InvalidConfigRulesValue,
+    /// `Invalid.ResourceOwnerId.Value`: HTTP 400, `The specified ResourceOwnerId is invalid.`
+    ///
+    /// 该账号不存在或不在目标账号组内。
+    InvalidResourceOwnerIdValue,
+    /// `MemberNotBelongToMaster`: HTTP 400, `The specified member does not belong to your organization.`
+    ///
+    /// 该成员账号不属于您所在的资源目录。
+    MemberNotBelongToMaster,
+    /// `NoPermission`: HTTP 400, `You are not authorized to perform this operation.`
+    ///
+    /// 您无权执行此操作。
+    NoPermission,
     /// `ServiceUnavailable`: HTTP 503, `The request has failed due to a temporary failure of the server.`
     ///
     /// The error message returned because the service is unavailable.
@@ -41,12 +125,33 @@ pub enum ErrorCode {
 }
 impl ErrorCode {
     /// Every code the pages document, in code order.
-    pub const VALUES: [Self; 6] = [
+    pub const VALUES: [Self; 27] = [
         Self::AccountNotExisted,
+        Self::AggregatorMemberNoPermission,
+        Self::CloudConfigServiceRoleNotExisted,
+        Self::CompliancePackAlreadyPending,
+        Self::CompliancePackExceedMaxCount,
+        Self::CompliancePackExists,
         Self::CompliancePackReportCreating,
+        Self::ConfigRuleCanNotDelete,
+        Self::ConfigRuleExceedMaxRuleCount,
+        Self::ConfigRuleExists,
+        Self::ConfigRuleNotExists,
         Self::ConfigRuleReportCreating,
+        Self::ConfigRuleStatusNotActive,
+        Self::ConfigRuleStatusNotInActive,
+        Self::ExceedMaxRuleCount,
         Self::InvalidAggregatorIdValue,
         Self::InvalidCompliancePackIdValue,
+        Self::InvalidCompliancePackIdsSizeExceed,
+        Self::InvalidCompliancePackNameValue,
+        Self::InvalidCompliancePackTemplateIdValue,
+        Self::InvalidConfigRuleIdsSizeExceed,
+        Self::InvalidConfigRulesEmpty,
+        Self::InvalidConfigRulesValue,
+        Self::InvalidResourceOwnerIdValue,
+        Self::MemberNotBelongToMaster,
+        Self::NoPermission,
         Self::ServiceUnavailable,
     ];
     /// The code of a service error (`None` for errors that are not the service's answer).
@@ -57,10 +162,35 @@ impl ErrorCode {
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccountNotExisted => "AccountNotExisted",
+            Self::AggregatorMemberNoPermission => "AggregatorMemberNoPermission",
+            Self::CloudConfigServiceRoleNotExisted => "CloudConfigServiceRoleNotExisted",
+            Self::CompliancePackAlreadyPending => "CompliancePackAlreadyPending",
+            Self::CompliancePackExceedMaxCount => "CompliancePackExceedMaxCount",
+            Self::CompliancePackExists => "CompliancePackExists",
             Self::CompliancePackReportCreating => "CompliancePackReportCreating",
+            Self::ConfigRuleCanNotDelete => "ConfigRuleCanNotDelete",
+            Self::ConfigRuleExceedMaxRuleCount => "ConfigRuleExceedMaxRuleCount",
+            Self::ConfigRuleExists => "ConfigRuleExists",
+            Self::ConfigRuleNotExists => "ConfigRuleNotExists",
             Self::ConfigRuleReportCreating => "ConfigRuleReportCreating",
+            Self::ConfigRuleStatusNotActive => "ConfigRuleStatusNotActive",
+            Self::ConfigRuleStatusNotInActive => "ConfigRuleStatusNotInActive",
+            Self::ExceedMaxRuleCount => "ExceedMaxRuleCount",
             Self::InvalidAggregatorIdValue => "Invalid.AggregatorId.Value",
             Self::InvalidCompliancePackIdValue => "Invalid.CompliancePackId.Value",
+            Self::InvalidCompliancePackIdsSizeExceed => {
+                "Invalid.CompliancePackIds.SizeExceed"
+            }
+            Self::InvalidCompliancePackNameValue => "Invalid.CompliancePackName.Value",
+            Self::InvalidCompliancePackTemplateIdValue => {
+                "Invalid.CompliancePackTemplateId.Value"
+            }
+            Self::InvalidConfigRuleIdsSizeExceed => "Invalid.ConfigRuleIds.SizeExceed",
+            Self::InvalidConfigRulesEmpty => "Invalid.ConfigRules.Empty",
+            Self::InvalidConfigRulesValue => "Invalid.ConfigRules.Value",
+            Self::InvalidResourceOwnerIdValue => "Invalid.ResourceOwnerId.Value",
+            Self::MemberNotBelongToMaster => "MemberNotBelongToMaster",
+            Self::NoPermission => "NoPermission",
             Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unknown(s) => s,
         }
@@ -69,10 +199,31 @@ impl ErrorCode {
     pub fn http_status(&self) -> Option<u16> {
         match self {
             Self::AccountNotExisted => Some(404u16),
+            Self::AggregatorMemberNoPermission => Some(403u16),
+            Self::CloudConfigServiceRoleNotExisted => Some(404u16),
+            Self::CompliancePackAlreadyPending => Some(400u16),
+            Self::CompliancePackExceedMaxCount => Some(400u16),
+            Self::CompliancePackExists => Some(400u16),
             Self::CompliancePackReportCreating => Some(400u16),
+            Self::ConfigRuleCanNotDelete => Some(400u16),
+            Self::ConfigRuleExceedMaxRuleCount => Some(400u16),
+            Self::ConfigRuleExists => Some(400u16),
+            Self::ConfigRuleNotExists => Some(400u16),
             Self::ConfigRuleReportCreating => Some(400u16),
+            Self::ConfigRuleStatusNotActive => Some(400u16),
+            Self::ConfigRuleStatusNotInActive => Some(400u16),
+            Self::ExceedMaxRuleCount => Some(400u16),
             Self::InvalidAggregatorIdValue => Some(400u16),
             Self::InvalidCompliancePackIdValue => Some(400u16),
+            Self::InvalidCompliancePackIdsSizeExceed => Some(400u16),
+            Self::InvalidCompliancePackNameValue => Some(400u16),
+            Self::InvalidCompliancePackTemplateIdValue => Some(400u16),
+            Self::InvalidConfigRuleIdsSizeExceed => Some(400u16),
+            Self::InvalidConfigRulesEmpty => Some(400u16),
+            Self::InvalidConfigRulesValue => Some(400u16),
+            Self::InvalidResourceOwnerIdValue => Some(400u16),
+            Self::MemberNotBelongToMaster => Some(400u16),
+            Self::NoPermission => Some(400u16),
             Self::ServiceUnavailable => Some(503u16),
             Self::Unknown(_) => None,
         }
@@ -81,17 +232,70 @@ impl ErrorCode {
     pub fn message(&self) -> Option<&'static str> {
         match self {
             Self::AccountNotExisted => Some("Your account does not exist."),
+            Self::AggregatorMemberNoPermission => {
+                Some("The aggregator member is not authorized to perform the operation.")
+            }
+            Self::CloudConfigServiceRoleNotExisted => {
+                Some("The CloudConfigServiceRole does not exist.")
+            }
+            Self::CompliancePackAlreadyPending => {
+                Some(
+                    "The compliance pack has a pending operation and cannot be updated.",
+                )
+            }
+            Self::CompliancePackExceedMaxCount => {
+                Some("The maximum number of compliance pack is exceeded.")
+            }
+            Self::CompliancePackExists => Some("The compliance pack already exists."),
             Self::CompliancePackReportCreating => {
                 Some("The compliance pack report is being created.")
             }
+            Self::ConfigRuleCanNotDelete => Some("The config rule cannot be deleted."),
+            Self::ConfigRuleExceedMaxRuleCount => {
+                Some("The maximum number of config rules is exceeded.")
+            }
+            Self::ConfigRuleExists => Some("The ConfigRule already exists."),
+            Self::ConfigRuleNotExists => Some("The ConfigRule does not exist."),
             Self::ConfigRuleReportCreating => {
                 Some("The config rule report is being created.")
             }
+            Self::ConfigRuleStatusNotActive => {
+                Some("The status of the config rule is not active.")
+            }
+            Self::ConfigRuleStatusNotInActive => {
+                Some("The status of the config rule is not inactive.")
+            }
+            Self::ExceedMaxRuleCount => Some("The maximum number of rules is exceeded."),
             Self::InvalidAggregatorIdValue => {
                 Some("The specified AggregatorId is invalid.")
             }
             Self::InvalidCompliancePackIdValue => {
                 Some("The specified CompliancePackId does not exist.")
+            }
+            Self::InvalidCompliancePackIdsSizeExceed => {
+                Some("The maximum number of CompliancePackIds is 5.")
+            }
+            Self::InvalidCompliancePackNameValue => {
+                Some("The specified CompliancePackName is invalid.")
+            }
+            Self::InvalidCompliancePackTemplateIdValue => {
+                Some("The specified CompliancePackTemplateId does not exist.")
+            }
+            Self::InvalidConfigRuleIdsSizeExceed => {
+                Some("The maximum number of ConfigRuleIds cannot exceed 20.")
+            }
+            Self::InvalidConfigRulesEmpty => Some("You must specify ConfigRules."),
+            Self::InvalidConfigRulesValue => {
+                Some("The specified ConfigRules is invalid.")
+            }
+            Self::InvalidResourceOwnerIdValue => {
+                Some("The specified ResourceOwnerId is invalid.")
+            }
+            Self::MemberNotBelongToMaster => {
+                Some("The specified member does not belong to your organization.")
+            }
+            Self::NoPermission => {
+                Some("You are not authorized to perform this operation.")
             }
             Self::ServiceUnavailable => {
                 Some("The request has failed due to a temporary failure of the server.")

@@ -6,9 +6,9 @@
 //! ```no_run
 //! async fn example() -> Result<(), aliyun_runtime::Error> {
 //!     let client = aliyun_runtime::Client::builder().region("cn-hangzhou").build()?;
-//!     let request = aliyun_config::GenerateAggregateCompliancePackReportRequest::new(
-//!         "cp-fdc8626622af00f9****",
-//!         "ca-f632626622af0079****",
+//!     let request = aliyun_config::ActiveAggregateConfigRulesRequest::new(
+//!         "cr-5772ba41209e007b****",
+//!         "ca-a4e5626622af0079****",
 //!     );
 //!     let response = client.call(request).await?;
 //!     println!("{response:?}");
@@ -25,6 +25,56 @@ pub const SERVICE: aliyun_runtime::ServiceSpec = aliyun_runtime::ServiceSpec {
 };
 pub mod error;
 pub use error::ErrorCode;
+#[cfg(feature = "active_aggregate_config_rules")]
+pub mod active_aggregate_config_rules;
+#[cfg(feature = "active_aggregate_config_rules")]
+pub use active_aggregate_config_rules::{
+    ActiveAggregateConfigRulesRequest, ActiveAggregateConfigRulesResponse,
+};
+#[cfg(feature = "create_aggregate_compliance_pack")]
+pub mod create_aggregate_compliance_pack;
+#[cfg(feature = "create_aggregate_compliance_pack")]
+pub use create_aggregate_compliance_pack::{
+    CreateAggregateCompliancePackRequest, CreateAggregateCompliancePackResponse,
+};
+#[cfg(feature = "create_aggregate_config_rule")]
+pub mod create_aggregate_config_rule;
+#[cfg(feature = "create_aggregate_config_rule")]
+pub use create_aggregate_config_rule::{
+    CreateAggregateConfigRuleRequest, CreateAggregateConfigRuleResponse,
+};
+#[cfg(feature = "create_config_rule")]
+pub mod create_config_rule;
+#[cfg(feature = "create_config_rule")]
+pub use create_config_rule::{CreateConfigRuleRequest, CreateConfigRuleResponse};
+#[cfg(feature = "deactive_aggregate_config_rules")]
+pub mod deactive_aggregate_config_rules;
+#[cfg(feature = "deactive_aggregate_config_rules")]
+pub use deactive_aggregate_config_rules::{
+    DeactiveAggregateConfigRulesRequest, DeactiveAggregateConfigRulesResponse,
+};
+#[cfg(feature = "deactive_config_rules")]
+pub mod deactive_config_rules;
+#[cfg(feature = "deactive_config_rules")]
+pub use deactive_config_rules::{DeactiveConfigRulesRequest, DeactiveConfigRulesResponse};
+#[cfg(feature = "delete_aggregate_compliance_packs")]
+pub mod delete_aggregate_compliance_packs;
+#[cfg(feature = "delete_aggregate_compliance_packs")]
+pub use delete_aggregate_compliance_packs::{
+    DeleteAggregateCompliancePacksRequest, DeleteAggregateCompliancePacksResponse,
+};
+#[cfg(feature = "delete_aggregate_config_rules")]
+pub mod delete_aggregate_config_rules;
+#[cfg(feature = "delete_aggregate_config_rules")]
+pub use delete_aggregate_config_rules::{
+    DeleteAggregateConfigRulesRequest, DeleteAggregateConfigRulesResponse,
+};
+#[cfg(feature = "delete_compliance_packs")]
+pub mod delete_compliance_packs;
+#[cfg(feature = "delete_compliance_packs")]
+pub use delete_compliance_packs::{
+    DeleteCompliancePacksRequest, DeleteCompliancePacksResponse,
+};
 #[cfg(feature = "generate_aggregate_compliance_pack_report")]
 pub mod generate_aggregate_compliance_pack_report;
 #[cfg(feature = "generate_aggregate_compliance_pack_report")]
@@ -44,9 +94,261 @@ pub mod generate_compliance_pack_report;
 pub use generate_compliance_pack_report::{
     GenerateCompliancePackReportRequest, GenerateCompliancePackReportResponse,
 };
+#[cfg(feature = "get_aggregate_account_compliance_by_pack")]
+pub mod get_aggregate_account_compliance_by_pack;
+#[cfg(feature = "get_aggregate_account_compliance_by_pack")]
+pub use get_aggregate_account_compliance_by_pack::{
+    GetAggregateAccountComplianceByPackRequest,
+    GetAggregateAccountComplianceByPackResponse,
+};
+#[cfg(feature = "get_aggregate_compliance_pack")]
+pub mod get_aggregate_compliance_pack;
+#[cfg(feature = "get_aggregate_compliance_pack")]
+pub use get_aggregate_compliance_pack::{
+    GetAggregateCompliancePackRequest, GetAggregateCompliancePackResponse,
+};
 #[cfg(feature = "get_aggregate_compliance_pack_report")]
 pub mod get_aggregate_compliance_pack_report;
 #[cfg(feature = "get_aggregate_compliance_pack_report")]
 pub use get_aggregate_compliance_pack_report::{
     GetAggregateCompliancePackReportRequest, GetAggregateCompliancePackReportResponse,
 };
+#[cfg(feature = "get_aggregate_config_rule")]
+pub mod get_aggregate_config_rule;
+#[cfg(feature = "get_aggregate_config_rule")]
+pub use get_aggregate_config_rule::{
+    GetAggregateConfigRuleRequest, GetAggregateConfigRuleResponse,
+};
+#[cfg(feature = "get_aggregate_config_rule_compliance_by_pack")]
+pub mod get_aggregate_config_rule_compliance_by_pack;
+#[cfg(feature = "get_aggregate_config_rule_compliance_by_pack")]
+pub use get_aggregate_config_rule_compliance_by_pack::{
+    GetAggregateConfigRuleComplianceByPackRequest,
+    GetAggregateConfigRuleComplianceByPackResponse,
+};
+#[cfg(feature = "get_aggregate_config_rule_summary_by_risk_level")]
+pub mod get_aggregate_config_rule_summary_by_risk_level;
+#[cfg(feature = "get_aggregate_config_rule_summary_by_risk_level")]
+pub use get_aggregate_config_rule_summary_by_risk_level::{
+    GetAggregateConfigRuleSummaryByRiskLevelRequest,
+    GetAggregateConfigRuleSummaryByRiskLevelResponse,
+};
+#[cfg(feature = "get_aggregate_config_rules_report")]
+pub mod get_aggregate_config_rules_report;
+#[cfg(feature = "get_aggregate_config_rules_report")]
+pub use get_aggregate_config_rules_report::{
+    GetAggregateConfigRulesReportRequest, GetAggregateConfigRulesReportResponse,
+};
+#[cfg(feature = "get_aggregate_resource_compliance_by_config_rule")]
+pub mod get_aggregate_resource_compliance_by_config_rule;
+#[cfg(feature = "get_aggregate_resource_compliance_by_config_rule")]
+pub use get_aggregate_resource_compliance_by_config_rule::{
+    GetAggregateResourceComplianceByConfigRuleRequest,
+    GetAggregateResourceComplianceByConfigRuleResponse,
+};
+#[cfg(feature = "get_aggregate_resource_compliance_by_pack")]
+pub mod get_aggregate_resource_compliance_by_pack;
+#[cfg(feature = "get_aggregate_resource_compliance_by_pack")]
+pub use get_aggregate_resource_compliance_by_pack::{
+    GetAggregateResourceComplianceByPackRequest,
+    GetAggregateResourceComplianceByPackResponse,
+};
+#[cfg(feature = "get_aggregate_resource_compliance_timeline")]
+pub mod get_aggregate_resource_compliance_timeline;
+#[cfg(feature = "get_aggregate_resource_compliance_timeline")]
+pub use get_aggregate_resource_compliance_timeline::{
+    GetAggregateResourceComplianceTimelineRequest,
+    GetAggregateResourceComplianceTimelineResponse,
+};
+#[cfg(feature = "get_aggregate_resource_configuration_timeline")]
+pub mod get_aggregate_resource_configuration_timeline;
+#[cfg(feature = "get_aggregate_resource_configuration_timeline")]
+pub use get_aggregate_resource_configuration_timeline::{
+    GetAggregateResourceConfigurationTimelineRequest,
+    GetAggregateResourceConfigurationTimelineResponse,
+};
+#[cfg(feature = "get_aggregate_resource_counts_group_by_region")]
+pub mod get_aggregate_resource_counts_group_by_region;
+#[cfg(feature = "get_aggregate_resource_counts_group_by_region")]
+pub use get_aggregate_resource_counts_group_by_region::{
+    GetAggregateResourceCountsGroupByRegionRequest,
+    GetAggregateResourceCountsGroupByRegionResponse,
+};
+#[cfg(feature = "get_aggregate_resource_counts_group_by_resource_type")]
+pub mod get_aggregate_resource_counts_group_by_resource_type;
+#[cfg(feature = "get_aggregate_resource_counts_group_by_resource_type")]
+pub use get_aggregate_resource_counts_group_by_resource_type::{
+    GetAggregateResourceCountsGroupByResourceTypeRequest,
+    GetAggregateResourceCountsGroupByResourceTypeResponse,
+};
+#[cfg(feature = "get_compliance_pack")]
+pub mod get_compliance_pack;
+#[cfg(feature = "get_compliance_pack")]
+pub use get_compliance_pack::{GetCompliancePackRequest, GetCompliancePackResponse};
+#[cfg(feature = "get_compliance_pack_report")]
+pub mod get_compliance_pack_report;
+#[cfg(feature = "get_compliance_pack_report")]
+pub use get_compliance_pack_report::{
+    GetCompliancePackReportRequest, GetCompliancePackReportResponse,
+};
+#[cfg(feature = "get_config_rule")]
+pub mod get_config_rule;
+#[cfg(feature = "get_config_rule")]
+pub use get_config_rule::{GetConfigRuleRequest, GetConfigRuleResponse};
+#[cfg(feature = "get_config_rule_compliance_by_pack")]
+pub mod get_config_rule_compliance_by_pack;
+#[cfg(feature = "get_config_rule_compliance_by_pack")]
+pub use get_config_rule_compliance_by_pack::{
+    GetConfigRuleComplianceByPackRequest, GetConfigRuleComplianceByPackResponse,
+};
+#[cfg(feature = "get_config_rule_summary_by_risk_level")]
+pub mod get_config_rule_summary_by_risk_level;
+#[cfg(feature = "get_config_rule_summary_by_risk_level")]
+pub use get_config_rule_summary_by_risk_level::{
+    GetConfigRuleSummaryByRiskLevelRequest, GetConfigRuleSummaryByRiskLevelResponse,
+};
+#[cfg(feature = "get_config_rules_report")]
+pub mod get_config_rules_report;
+#[cfg(feature = "get_config_rules_report")]
+pub use get_config_rules_report::{
+    GetConfigRulesReportRequest, GetConfigRulesReportResponse,
+};
+#[cfg(feature = "get_discovered_resource_counts_group_by_region")]
+pub mod get_discovered_resource_counts_group_by_region;
+#[cfg(feature = "get_discovered_resource_counts_group_by_region")]
+pub use get_discovered_resource_counts_group_by_region::{
+    GetDiscoveredResourceCountsGroupByRegionRequest,
+    GetDiscoveredResourceCountsGroupByRegionResponse,
+};
+#[cfg(feature = "get_discovered_resource_counts_group_by_resource_type")]
+pub mod get_discovered_resource_counts_group_by_resource_type;
+#[cfg(feature = "get_discovered_resource_counts_group_by_resource_type")]
+pub use get_discovered_resource_counts_group_by_resource_type::{
+    GetDiscoveredResourceCountsGroupByResourceTypeRequest,
+    GetDiscoveredResourceCountsGroupByResourceTypeResponse,
+};
+#[cfg(feature = "get_resource_compliance_by_config_rule")]
+pub mod get_resource_compliance_by_config_rule;
+#[cfg(feature = "get_resource_compliance_by_config_rule")]
+pub use get_resource_compliance_by_config_rule::{
+    GetResourceComplianceByConfigRuleRequest, GetResourceComplianceByConfigRuleResponse,
+};
+#[cfg(feature = "get_resource_compliance_by_pack")]
+pub mod get_resource_compliance_by_pack;
+#[cfg(feature = "get_resource_compliance_by_pack")]
+pub use get_resource_compliance_by_pack::{
+    GetResourceComplianceByPackRequest, GetResourceComplianceByPackResponse,
+};
+#[cfg(feature = "get_resource_compliance_timeline")]
+pub mod get_resource_compliance_timeline;
+#[cfg(feature = "get_resource_compliance_timeline")]
+pub use get_resource_compliance_timeline::{
+    GetResourceComplianceTimelineRequest, GetResourceComplianceTimelineResponse,
+};
+#[cfg(feature = "get_resource_configuration_timeline")]
+pub mod get_resource_configuration_timeline;
+#[cfg(feature = "get_resource_configuration_timeline")]
+pub use get_resource_configuration_timeline::{
+    GetResourceConfigurationTimelineRequest, GetResourceConfigurationTimelineResponse,
+};
+#[cfg(feature = "list_aggregate_compliance_packs")]
+pub mod list_aggregate_compliance_packs;
+#[cfg(feature = "list_aggregate_compliance_packs")]
+pub use list_aggregate_compliance_packs::{
+    ListAggregateCompliancePacksRequest, ListAggregateCompliancePacksResponse,
+};
+#[cfg(feature = "list_aggregate_config_rule_evaluation_results")]
+pub mod list_aggregate_config_rule_evaluation_results;
+#[cfg(feature = "list_aggregate_config_rule_evaluation_results")]
+pub use list_aggregate_config_rule_evaluation_results::{
+    ListAggregateConfigRuleEvaluationResultsRequest,
+    ListAggregateConfigRuleEvaluationResultsResponse,
+};
+#[cfg(feature = "list_aggregate_config_rules")]
+pub mod list_aggregate_config_rules;
+#[cfg(feature = "list_aggregate_config_rules")]
+pub use list_aggregate_config_rules::{
+    ListAggregateConfigRulesRequest, ListAggregateConfigRulesResponse,
+};
+#[cfg(feature = "list_aggregate_resource_evaluation_results")]
+pub mod list_aggregate_resource_evaluation_results;
+#[cfg(feature = "list_aggregate_resource_evaluation_results")]
+pub use list_aggregate_resource_evaluation_results::{
+    ListAggregateResourceEvaluationResultsRequest,
+    ListAggregateResourceEvaluationResultsResponse,
+};
+#[cfg(feature = "list_aggregators")]
+pub mod list_aggregators;
+#[cfg(feature = "list_aggregators")]
+pub use list_aggregators::{ListAggregatorsRequest, ListAggregatorsResponse};
+#[cfg(feature = "list_compliance_pack_templates")]
+pub mod list_compliance_pack_templates;
+#[cfg(feature = "list_compliance_pack_templates")]
+pub use list_compliance_pack_templates::{
+    ListCompliancePackTemplatesRequest, ListCompliancePackTemplatesResponse,
+};
+#[cfg(feature = "list_compliance_packs")]
+pub mod list_compliance_packs;
+#[cfg(feature = "list_compliance_packs")]
+pub use list_compliance_packs::{ListCompliancePacksRequest, ListCompliancePacksResponse};
+#[cfg(feature = "list_config_rule_evaluation_results")]
+pub mod list_config_rule_evaluation_results;
+#[cfg(feature = "list_config_rule_evaluation_results")]
+pub use list_config_rule_evaluation_results::{
+    ListConfigRuleEvaluationResultsRequest, ListConfigRuleEvaluationResultsResponse,
+};
+#[cfg(feature = "list_resource_evaluation_results")]
+pub mod list_resource_evaluation_results;
+#[cfg(feature = "list_resource_evaluation_results")]
+pub use list_resource_evaluation_results::{
+    ListResourceEvaluationResultsRequest, ListResourceEvaluationResultsResponse,
+};
+#[cfg(feature = "start_aggregate_config_rule_evaluation")]
+pub mod start_aggregate_config_rule_evaluation;
+#[cfg(feature = "start_aggregate_config_rule_evaluation")]
+pub use start_aggregate_config_rule_evaluation::{
+    StartAggregateConfigRuleEvaluationRequest, StartAggregateConfigRuleEvaluationResponse,
+};
+#[cfg(feature = "update_aggregate_compliance_pack")]
+pub mod update_aggregate_compliance_pack;
+#[cfg(feature = "update_aggregate_compliance_pack")]
+pub use update_aggregate_compliance_pack::{
+    UpdateAggregateCompliancePackRequest, UpdateAggregateCompliancePackResponse,
+};
+#[cfg(feature = "update_aggregate_config_rule")]
+pub mod update_aggregate_config_rule;
+#[cfg(feature = "update_aggregate_config_rule")]
+pub use update_aggregate_config_rule::{
+    UpdateAggregateConfigRuleRequest, UpdateAggregateConfigRuleResponse,
+};
+#[cfg(feature = "update_compliance_pack")]
+pub mod update_compliance_pack;
+#[cfg(feature = "update_compliance_pack")]
+pub use update_compliance_pack::{
+    UpdateCompliancePackRequest, UpdateCompliancePackResponse,
+};
+#[cfg(feature = "update_config_rule")]
+pub mod update_config_rule;
+#[cfg(feature = "update_config_rule")]
+pub use update_config_rule::{UpdateConfigRuleRequest, UpdateConfigRuleResponse};
+/// Field codecs the generated types share (some unused when only some operations are compiled).
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
+mod codec {
+    /// Lists in responses: `null` or `""` is an empty list, a single item a list of one.
+    pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: serde::de::DeserializeOwned,
+    {
+        aliyun_runtime::de::list(d)
+    }
+    /// Structured parameters the service takes as one parameter holding JSON text.
+    pub(crate) fn json_text<S: serde::Serializer, T: serde::Serialize>(
+        v: &T,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let text = aliyun_runtime::serde_json::to_string(v)
+            .map_err(<S::Error as serde::ser::Error>::custom)?;
+        s.serialize_str(&text)
+    }
+}

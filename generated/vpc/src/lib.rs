@@ -48,12 +48,12 @@ pub use describe_vpcs::{DescribeVpcsRequest, DescribeVpcsResponse};
 /// Field codecs the generated types share (some unused when only some operations are compiled).
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 mod codec {
-    /// Lists in responses: `null` or `""` is an empty list.
+    /// Lists in responses: `null` or `""` is an empty list, a single item a list of one.
     pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
     where
         D: serde::Deserializer<'de>,
         T: serde::de::DeserializeOwned,
     {
-        aliyun_runtime::de::object(d).map(Option::unwrap_or_default)
+        aliyun_runtime::de::list(d)
     }
 }
