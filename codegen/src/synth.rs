@@ -1353,6 +1353,8 @@ pub fn service(name: &str, read: crate::service::PagesRead) -> crate::model::Ser
         version: config.version,
         style: config.style,
         endpoint: config.endpoint,
+        endpoint_rule: crate::model::EndpointRule::Regional,
+        regional_endpoints: config.regional_endpoints,
         operations: read.operations,
         errors: read.errors,
     }
