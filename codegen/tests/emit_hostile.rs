@@ -91,6 +91,8 @@ fn hostile_service() -> Service {
         version: "v1".to_string(),
         style: ApiStyle::Rpc,
         endpoint: "x.{region}.example.com".to_string(),
+        endpoint_rule: codegen::model::EndpointRule::Regional,
+        regional_endpoints: [("cn-\"x".to_string(), "\"]; fn h() {}".to_string())].into(),
         operations: vec![
             op("type"),
             op("Self"),
@@ -191,11 +193,20 @@ fn operation_features_are_distinct_and_leave_full_and_default_alone() {
     distinct.sort();
     distinct.dedup();
     assert_eq!(distinct.len(), features.len(), "{features:?}");
-    assert!(!features.contains(&"full") && !features.contains(&"default"), "{features:?}");
+    assert!(
+        !features.contains(&"full") && !features.contains(&"default"),
+        "{features:?}"
+    );
     assert!(cargo.contents.contains("default = [\"full\"]"));
-    let lib = files.iter().find(|f| f.path == "hostile/src/lib.rs").expect("lib.rs");
+    let lib = files
+        .iter()
+        .find(|f| f.path == "hostile/src/lib.rs")
+        .expect("lib.rs");
     for f in &features {
-        assert!(lib.contents.contains(&format!("#[cfg(feature = \"{f}\")]")), "{f}");
+        assert!(
+            lib.contents.contains(&format!("#[cfg(feature = \"{f}\")]")),
+            "{f}"
+        );
     }
 }
 

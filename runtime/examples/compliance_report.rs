@@ -121,6 +121,7 @@ async fn run(args: Args) -> Result<String, Error> {
                 message: "the report is COMPLETE but has no ReportUrl".into(),
                 body_excerpt: String::new(),
                 request_id,
+                incomplete: false,
             }))
         })
 }

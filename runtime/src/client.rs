@@ -4,11 +4,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
-use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tracing::Instrument as _;
@@ -22,6 +21,9 @@ use crate::{ApiStyle, Error, HttpMethod, Operation, RetryConfig, ServiceSpec};
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default time allowed between reads of an answer (waiting for its head included).
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default largest answer accepted, in bytes (64 MiB): far above any documented answer, far below memory.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 << 20;
 
 const BODY_EXCERPT_CHARS: usize = 300;
 
@@ -53,6 +55,8 @@ pub struct CallOptions {
     pub region: Option<String>,
     /// Endpoint for this call (host name, or URL such as `http://127.0.0.1:8080`).
     pub endpoint: Option<String>,
+    /// Time allowed for the whole call, every attempt and every wait between them included.
+    pub deadline: Option<Duration>,
 }
 
 /// Builds a [`Client`]; start with [`Client::builder`].
@@ -67,6 +71,8 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     jitter_seed: Option<u64>,
     no_proxy: bool,
+    deadline: Option<Duration>,
+    max_body_bytes: u64,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -78,13 +84,15 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("deadline", &self.deadline)
             .field("signing", &self.signing)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
-    /// Region id, e.g. `cn-shanghai`: picks the endpoint `ServiceSpec::host(region)`.
+    /// Region id, e.g. `cn-shanghai`: picks the endpoint `ServiceSpec::host(region)`. Only `a-z`, `0-9` and
+    /// `-` are accepted ([`is_valid_region`](crate::is_valid_region)); anything else fails [`build`](Self::build).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -122,6 +130,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Time allowed for a whole call, all attempts and the waits between them included (default: none, so a
+    /// call takes at most `max_attempts` times the read timeout plus the backoffs). When it passes, the call
+    /// ends with [`Error::Timeout`]; no retry starts that could not finish in time.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Largest answer accepted, in bytes (default [`DEFAULT_MAX_BODY_BYTES`], 64 MiB). A larger answer is not read
+    /// further and the call fails with [`Error::TooLarge`].
+    pub fn max_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
     /// Signing algorithm (default [`SigningAlgorithm::Acs3HmacSha256`]).
     pub fn signing(mut self, algorithm: SigningAlgorithm) -> Self {
         self.signing = algorithm;
@@ -146,13 +169,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client. Fails with [`Error::Config`] when neither a region nor an endpoint is set, or when the
-    /// endpoint is not a valid host or URL.
+    /// Builds the client. Fails with [`Error::Config`] when neither a region nor an endpoint is set, when the
+    /// region is not a region id, or when the endpoint is not a valid host or URL.
     pub fn build(self) -> Result<Client, Error> {
         if self.region.is_none() && self.endpoint.is_none() {
             return Err(Error::Config(
                 "set a region (or an endpoint) on the client builder".into(),
             ));
+        }
+        if let Some(region) = &self.region {
+            check_region(region)?;
         }
         let endpoint_url = self.endpoint.as_deref().map(parse_endpoint).transpose()?;
         if self.retry.max_attempts == 0 {
@@ -186,6 +212,8 @@ impl ClientBuilder {
                 signing: self.signing,
                 user_agent,
                 no_proxy: self.no_proxy,
+                deadline: self.deadline,
+                max_body_bytes: self.max_body_bytes,
                 http,
                 other_http: Mutex::new(HashMap::new()),
                 rng: Mutex::new(match self.jitter_seed {
@@ -235,8 +263,8 @@ struct Inner {
     endpoint: Option<String>,
     /// `endpoint`, parsed once.
     endpoint_url: Option<Url>,
-    /// URLs of `(endpoint pattern, region)` pairs already resolved, so calls do not parse a URL each time.
-    region_urls: Mutex<HashMap<&'static str, HashMap<String, Url>>>,
+    /// URLs of `((product, version), region)` pairs already resolved, so calls do not parse a URL each time.
+    region_urls: Mutex<HashMap<ServiceKey, HashMap<String, Url>>>,
     credentials: Arc<dyn ProvideCredentials>,
     retry: RetryConfig,
     connect_timeout: Duration,
@@ -244,6 +272,8 @@ struct Inner {
     signing: SigningAlgorithm,
     user_agent: String,
     no_proxy: bool,
+    deadline: Option<Duration>,
+    max_body_bytes: u64,
     /// The pool for the client's own timeouts.
     http: reqwest::Client,
     /// Pools for per-call timeouts that differ from the client's (one per distinct pair, shared by such calls).
@@ -261,6 +291,8 @@ impl fmt::Debug for Client {
             .field("retry", &i.retry)
             .field("connect_timeout", &i.connect_timeout)
             .field("read_timeout", &i.read_timeout)
+            .field("deadline", &i.deadline)
+            .field("max_body_bytes", &i.max_body_bytes)
             .field("signing", &i.signing)
             .finish_non_exhaustive()
     }
@@ -396,28 +428,47 @@ fn host_header(url: &Url) -> String {
     }
 }
 
+/// Which service a cached URL belongs to: `(product, version)`.
+type ServiceKey = (&'static str, &'static str);
+
+/// A region id, or a configuration error naming it: the region goes into a host name, so `x@evil.example#`
+/// would send signed requests elsewhere.
+fn check_region(region: &str) -> Result<(), Error> {
+    if crate::is_valid_region(region) {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "invalid region {region:?}: a region id is lowercase letters, digits and `-`, e.g. cn-shanghai"
+        )))
+    }
+}
+
 fn parse_endpoint(endpoint: &str) -> Result<Url, Error> {
+    let invalid = |why: &str| Error::Config(format!("invalid endpoint {endpoint:?}: {why}"));
     let text = if endpoint.contains("://") {
         endpoint.to_string()
     } else {
         format!("https://{endpoint}")
     };
-    let mut url = Url::parse(&text)
-        .map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
+    let mut url = Url::parse(&text).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::Config(format!(
-            "invalid endpoint {endpoint:?}: expected a host or an http(s) URL"
-        )));
+        return Err(invalid("expected a host or an http(s) URL"));
     }
-    if url.path().is_empty() {
-        url.set_path("/");
+    // reqwest would turn `user:pw@` into a Basic `Authorization` header next to the signature.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("an endpoint cannot carry a user name or password"));
     }
-    url.set_query(None);
-    url.set_fragment(None);
+    if url.query().is_some() || url.fragment().is_some() || !matches!(url.path(), "" | "/") {
+        return Err(invalid(
+            "an endpoint is a scheme, a host and a port, without path, query or fragment",
+        ));
+    }
+    url.set_path("/");
     Ok(url)
 }
 
-/// The URL calls of `spec` go to: the endpoint override if any, else `https://` + `spec.host(region)`.
+/// The URL calls of `spec` go to, as the official SDKs resolve it: the endpoint override if any, else the
+/// region's entry in the service's endpoint map, else its endpoint rule; always `https`.
 pub(crate) fn resolve_endpoint(
     spec: &ServiceSpec,
     region: Option<&str>,
@@ -426,37 +477,17 @@ pub(crate) fn resolve_endpoint(
     if let Some(e) = endpoint {
         return parse_endpoint(e);
     }
-    if spec.endpoint.contains("{region}") {
-        let region = region.filter(|r| !r.is_empty()).ok_or_else(|| {
-            Error::Config(format!(
-                "{} needs a region to find its endpoint",
-                spec.product
-            ))
-        })?;
-        parse_endpoint(&spec.host(region))
-    } else {
-        parse_endpoint(spec.endpoint)
+    match region.filter(|r| !r.is_empty()) {
+        Some(region) => {
+            check_region(region)?;
+            parse_endpoint(&spec.host(region))
+        }
+        None if spec.needs_region() => Err(Error::Config(format!(
+            "{} needs a region to find its endpoint",
+            spec.product
+        ))),
+        None => parse_endpoint(spec.endpoint),
     }
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(alias = "code", default)]
-    #[serde(rename = "Code")]
-    code: Option<serde_json::Value>,
-    #[serde(rename = "Message", alias = "message", default)]
-    message: Option<String>,
-    #[serde(
-        rename = "RequestId",
-        alias = "requestId",
-        alias = "request_id",
-        default
-    )]
-    request_id: Option<String>,
-    #[serde(rename = "HostId", alias = "hostId", default)]
-    host_id: Option<String>,
-    #[serde(rename = "Recommend", alias = "recommend", default)]
-    recommend: Option<String>,
 }
 
 fn excerpt(body: &[u8]) -> String {
@@ -485,6 +516,7 @@ fn scan_request_id(body: &[u8]) -> Option<String> {
 pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(
     status: u16,
     header_request_id: Option<&str>,
+    retry_after: Option<Duration>,
     body: &[u8],
 ) -> Result<T, Error> {
     let header_request_id = || header_request_id.map(str::to_string);
@@ -495,38 +527,50 @@ pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(
                 message: format!("the body is not the expected JSON: {e}"),
                 body_excerpt: excerpt(body),
                 request_id: header_request_id().or_else(|| scan_request_id(body)),
+                incomplete: false,
             }))
         });
     }
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody {
-            code: Some(code),
-            message,
-            request_id,
-            host_id,
-            recommend,
-        }) => {
-            let code = match code {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            Err(Error::Service(Box::new(ServiceError {
-                status,
-                code,
-                message: message.unwrap_or_default(),
-                request_id: request_id
-                    .filter(|s| !s.is_empty())
-                    .or_else(header_request_id),
-                host_id,
-                recommend,
-            })))
-        }
-        _ => Err(Error::Decode(Box::new(DecodeError {
+    match crate::error_body::parse(body) {
+        Some(fields) => Err(Error::Service(Box::new(ServiceError {
             status,
-            message: "the error answer has no JSON error body".into(),
+            code: fields.code.unwrap_or_default(),
+            message: fields.message.unwrap_or_default(),
+            request_id: fields.request_id.or_else(header_request_id),
+            host_id: fields.host_id,
+            recommend: fields.recommend,
+            retry_after,
+        }))),
+        None => Err(Error::Decode(Box::new(DecodeError {
+            status,
+            message: "the error answer has no error code (neither a JSON nor an XML error body)"
+                .into(),
             body_excerpt: excerpt(body),
             request_id: header_request_id().or_else(|| scan_request_id(body)),
+            incomplete: false,
         }))),
+    }
+}
+
+/// How long the answer asks to wait: `x-acs-retry-after` (milliseconds, as the official SDKs read it), else
+/// `Retry-After` (seconds, or an HTTP date).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(ms) = header("x-acs-retry-after").and_then(|v| v.parse::<u64>().ok()) {
+        return Some(Duration::from_millis(ms));
+    }
+    let v = header("retry-after")?;
+    match v.parse::<u64>() {
+        Ok(secs) => Some(Duration::from_secs(secs)),
+        Err(_) => httpdate::parse_http_date(v).ok().map(|at| {
+            at.duration_since(std::time::SystemTime::now())
+                .unwrap_or_default()
+        }),
     }
 }
 
@@ -544,30 +588,82 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
-fn transport_error(e: reqwest::Error, connect_timeout: Duration, read_timeout: Duration) -> Error {
+/// A failed send, classified: whether the request had gone out decides whether it may be retried.
+fn transport_error(
+    e: reqwest::Error,
+    url: &Url,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+) -> Error {
     let e = e.without_url();
     let detail = error_chain(&e);
     if e.is_timeout() {
         if e.is_connect() {
             Error::Timeout {
                 message: format!("could not connect within {connect_timeout:?} ({detail})"),
+                request_sent: false,
             }
         } else {
             Error::Timeout {
                 message: format!(
-                    "no answer within the read timeout of {read_timeout:?} ({detail})"
+                    "no answer within the read timeout of {read_timeout:?}; the service may have executed the request ({detail})"
                 ),
+                request_sent: true,
             }
         }
     } else if e.is_connect() {
+        let hint = if url.scheme() == "https" && looks_like_tls_failure(&detail) {
+            "; the endpoint is https (the default when it has no scheme): if the server speaks plain HTTP, \
+             write the endpoint as http://host:port"
+        } else {
+            ""
+        };
         Error::Connect {
-            message: format!("could not connect: {detail}"),
+            message: format!("could not connect: {detail}{hint}"),
+            request_sent: false,
+        }
+    } else if let Some(parse) = hyper_parse_error(&e) {
+        Error::Connect {
+            message: format!(
+                "the answer's head could not be read ({parse}); the service may have executed the request"
+            ),
+            request_sent: true,
         }
     } else {
         Error::Connect {
-            message: format!("the connection broke before an answer arrived: {detail}"),
+            message: format!(
+                "the connection broke after the request was sent, before an answer arrived; the service may have executed it: {detail}"
+            ),
+            request_sent: true,
         }
     }
+}
+
+fn looks_like_tls_failure(detail: &str) -> bool {
+    let d = detail.to_ascii_lowercase();
+    [
+        "tls",
+        "handshake",
+        "corrupt message",
+        "invalidcontenttype",
+        "certificate",
+    ]
+    .iter()
+    .any(|w| d.contains(w))
+}
+
+/// The answer came but its head was malformed or too large (too many headers, say): hyper says so.
+fn hyper_parse_error(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut src = Some(e);
+    while let Some(err) = src {
+        if let Some(h) = err.downcast_ref::<hyper::Error>() {
+            if h.is_parse() || h.is_parse_too_large() {
+                return Some(h.to_string());
+            }
+        }
+        src = err.source();
+    }
+    None
 }
 
 impl Client {
@@ -584,6 +680,8 @@ impl Client {
             user_agent: None,
             jitter_seed: None,
             no_proxy: false,
+            deadline: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 
@@ -601,6 +699,13 @@ impl Client {
     ///
     /// Fills in the operation's `ClientToken` when it has one and the request left it empty: one fresh token
     /// per call, the same on every retry of that call.
+    ///
+    /// Retries (when the [`RetryConfig`] allows more than one attempt): what certainly was not executed (no
+    /// connection, throttling) for every operation; what may have been executed (HTTP 5xx, a read timeout, a
+    /// connection broken after sending, an answer cut short) only for operations safe to repeat (with a
+    /// `ClientToken`, or [`Operation::IDEMPOTENT`]). A wait the service asks for (`x-acs-retry-after`,
+    /// `Retry-After`) replaces the backoff; when it is longer than `max_backoff` or than the time left before the
+    /// deadline, the call ends with the service's error instead.
     pub async fn call_with<O: Operation>(
         &self,
         request: O,
@@ -640,6 +745,9 @@ impl Client {
                 O::ACTION
             )));
         }
+        if let Some(r) = &options.region {
+            check_region(r)?;
+        }
         let mut params = crate::params::to_params(&request)?;
         if let Some(name) = O::CLIENT_TOKEN {
             match params.iter_mut().find(|(k, _)| k == name) {
@@ -656,34 +764,63 @@ impl Client {
         let connect_timeout = options.connect_timeout.unwrap_or(inner.connect_timeout);
         let read_timeout = options.read_timeout.unwrap_or(inner.read_timeout);
         let http = self.http_for(connect_timeout, read_timeout)?;
-        let started = Instant::now();
+        let repeatable = crate::operation::repeatable::<O>();
+        let started = tokio::time::Instant::now();
+        let deadline = options.deadline.or(inner.deadline);
+        let deadline_at = deadline.map(|d| started + d);
         let mut attempt = 1u32;
         loop {
             span.record("attempt", attempt);
-            let result = self
-                .attempt::<O>(&http, &url, &params, connect_timeout, read_timeout, &span)
-                .await;
+            let sending =
+                self.attempt::<O>(&http, &url, &params, connect_timeout, read_timeout, &span);
+            let result = match deadline_at {
+                None => sending.await,
+                Some(at) => tokio::time::timeout_at(at, sending)
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::Timeout {
+                            message: format!(
+                                "the call's deadline of {:?} passed during attempt {attempt}",
+                                deadline.unwrap_or_default()
+                            ),
+                            request_sent: true,
+                        })
+                    }),
+            };
             span.record("latency_ms", started.elapsed().as_millis() as u64);
-            match result {
+            let e = match result {
                 Ok(r) => return Ok(r),
-                Err(e) => {
-                    if let Some(s) = e.status() {
-                        span.record("status", s);
-                    }
-                    if let Some(id) = e.request_id() {
-                        span.record("request_id", id);
-                    }
-                    if attempt >= retry.max_attempts.max(1) || !e.is_retryable() {
-                        tracing::debug!(error = %e, attempt, "call failed");
-                        return Err(e);
-                    }
-                    let jitter = inner.rng.lock().unwrap_or_else(|p| p.into_inner()).f64();
-                    let delay = retry.backoff(attempt, jitter);
-                    tracing::debug!(error = %e, attempt, delay_ms = delay.as_millis() as u64, "retrying");
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
+                Err(e) => e,
+            };
+            if let Some(s) = e.status() {
+                span.record("status", s);
             }
+            if let Some(id) = e.request_id() {
+                span.record("request_id", id);
+            }
+            let may_retry = e.certainly_not_executed() || (repeatable && e.is_retryable());
+            if attempt >= retry.max_attempts.max(1) || !may_retry {
+                tracing::debug!(error = %e, attempt, "call failed");
+                return Err(e);
+            }
+            let delay = match e.retry_after() {
+                Some(asked) if asked > retry.max_backoff => {
+                    tracing::debug!(error = %e, attempt, retry_after_ms = asked.as_millis() as u64, "the service asks for a longer wait than max_backoff");
+                    return Err(e);
+                }
+                Some(asked) => asked,
+                None => {
+                    let jitter = inner.rng.lock().unwrap_or_else(|p| p.into_inner()).f64();
+                    retry.backoff(attempt, jitter)
+                }
+            };
+            if deadline_at.is_some_and(|at| tokio::time::Instant::now() + delay >= at) {
+                tracing::debug!(error = %e, attempt, "no time left before the deadline for another attempt");
+                return Err(e);
+            }
+            tracing::debug!(error = %e, attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
         }
     }
 
@@ -702,8 +839,9 @@ impl Client {
         if let Some(url) = &inner.endpoint_url {
             return Ok(Cow::Borrowed(url));
         }
-        let cached = |urls: &HashMap<&'static str, HashMap<String, Url>>| {
-            urls.get(spec.endpoint).and_then(|m| m.get(region)).cloned()
+        let key: ServiceKey = (spec.product, spec.version);
+        let cached = |urls: &HashMap<ServiceKey, HashMap<String, Url>>| {
+            urls.get(&key).and_then(|m| m.get(region)).cloned()
         };
         if let Some(url) = cached(&inner.region_urls.lock().unwrap_or_else(|p| p.into_inner())) {
             return Ok(Cow::Owned(url));
@@ -711,7 +849,7 @@ impl Client {
         let url = resolve_endpoint(spec, Some(region), None)?;
         let mut urls = inner.region_urls.lock().unwrap_or_else(|p| p.into_inner());
         if urls.values().map(HashMap::len).sum::<usize>() < MAX_CACHED {
-            urls.entry(spec.endpoint)
+            urls.entry(key)
                 .or_default()
                 .insert(region.to_string(), url.clone());
         }
@@ -782,7 +920,7 @@ impl Client {
             .body(prepared.body)
             .send()
             .await
-            .map_err(|e| transport_error(e, connect_timeout, read_timeout))?;
+            .map_err(|e| transport_error(e, url, connect_timeout, read_timeout))?;
         let status = response.status().as_u16();
         let header_request_id = response
             .headers()
@@ -790,17 +928,33 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         span.record("status", status);
+        let limit = inner.max_body_bytes;
+        let too_large = |request_id: Option<String>| Error::TooLarge {
+            status,
+            limit,
+            request_id,
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large(header_request_id));
+        }
+        let retry_after = retry_after(response.headers());
         let mut body =
             Vec::with_capacity(response.content_length().unwrap_or(0).min(1 << 20) as usize);
         loop {
             match response.chunk().await {
-                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(Some(chunk)) => {
+                    if (body.len() + chunk.len()) as u64 > limit {
+                        return Err(too_large(header_request_id));
+                    }
+                    body.extend_from_slice(&chunk)
+                }
                 Ok(None) => break,
                 Err(e) => {
                     let e = e.without_url();
                     if e.is_timeout() {
                         return Err(Error::Timeout {
                             message: format!("the answer stalled for longer than the read timeout of {read_timeout:?}"),
+                            request_sent: true,
                         });
                     }
                     return Err(Error::Decode(Box::new(DecodeError {
@@ -808,11 +962,13 @@ impl Client {
                         message: format!("the body was cut short: {}", error_chain(&e)),
                         body_excerpt: excerpt(&body),
                         request_id: header_request_id.or_else(|| scan_request_id(&body)),
+                        incomplete: true,
                     })));
                 }
             }
         }
-        let result = decode_answer::<O::Response>(status, header_request_id.as_deref(), &body);
+        let result =
+            decode_answer::<O::Response>(status, header_request_id.as_deref(), retry_after, &body);
         let request_id = match &result {
             Err(e) => e.request_id().map(str::to_string),
             Ok(_) => header_request_id.or_else(|| scan_request_id(&body)),
@@ -832,12 +988,15 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     const SPEC: ServiceSpec = ServiceSpec {
         product: "Config",
         version: "2020-09-07",
         style: ApiStyle::Rpc,
         endpoint: "config.{region}.aliyuncs.com",
+        endpoint_rule: crate::EndpointRule::Regional,
+        regional_endpoints: &[],
     };
 
     #[test]
@@ -995,6 +1154,7 @@ mod tests {
         let e = decode_answer::<R>(
             400,
             None,
+            None,
             br#"{"RequestId":"R1","HostId":"h","Code":"InvalidParameter","Message":"bad","Recommend":"url"}"#,
         )
         .unwrap_err();
@@ -1010,18 +1170,23 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(e.request_id(), Some("R1"));
-        let e = decode_answer::<R>(502, Some("H1"), b"<html><body>Bad Gateway</body></html>")
-            .unwrap_err();
+        let e = decode_answer::<R>(
+            502,
+            Some("H1"),
+            None,
+            b"<html><body>Bad Gateway</body></html>",
+        )
+        .unwrap_err();
         assert!(matches!(&e, Error::Decode(d) if d.body_excerpt.contains("Bad Gateway")));
         assert_eq!((e.status(), e.request_id()), (Some(502), Some("H1")));
-        let e = decode_answer::<R>(200, None, br#"{"RequestId":"R2","Data":{"#).unwrap_err();
+        let e = decode_answer::<R>(200, None, None, br#"{"RequestId":"R2","Data":{"#).unwrap_err();
         assert!(matches!(&e, Error::Decode(_)));
         assert_eq!(e.request_id(), Some("R2"));
-        let e = decode_answer::<R>(404, None, b"").unwrap_err();
+        let e = decode_answer::<R>(404, None, None, b"").unwrap_err();
         assert!(matches!(&e, Error::Decode(d) if d.status == 404));
-        assert!(decode_answer::<R>(200, None, br#"{"RequestId":"R3"}"#).is_ok());
+        assert!(decode_answer::<R>(200, None, None, br#"{"RequestId":"R3"}"#).is_ok());
         let long = vec![b'x'; 10_000];
-        let e = decode_answer::<R>(500, None, &long).unwrap_err();
+        let e = decode_answer::<R>(500, None, None, &long).unwrap_err();
         assert!(
             matches!(&e, Error::Decode(d) if d.body_excerpt.chars().count() <= BODY_EXCERPT_CHARS + 1)
         );

@@ -13,18 +13,35 @@ pub enum Error {
     /// The service answered with an error body (`{"Code": …, "Message": …, "RequestId": …}`).
     #[error("{0}")]
     Service(Box<ServiceError>),
-    /// Connecting, or waiting for the answer, took longer than allowed; also what a waiter returns when it gives
-    /// up.
+    /// Connecting, or waiting for the answer, took longer than allowed, or the call's deadline passed; also what
+    /// a waiter returns when it gives up.
     #[error("timed out: {message}")]
     Timeout {
         /// What timed out.
         message: String,
+        /// Whether the request had gone out, so the service may have executed it (a read timeout, a deadline
+        /// passed while waiting for the answer); `false` for a connect timeout.
+        request_sent: bool,
     },
-    /// The connection could not be made, or broke before an answer arrived.
+    /// The connection could not be made, or broke before a whole answer arrived.
     #[error("{message}")]
     Connect {
         /// What went wrong (the URL is left out).
         message: String,
+        /// Whether the request had gone out, so the service may have executed it; `false` when no connection
+        /// was made.
+        request_sent: bool,
+    },
+    /// The answer is larger than the client accepts ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes));
+    /// it was not read further.
+    #[error("the answer (HTTP {status}) is larger than the limit of {limit} bytes{}", request_id.as_deref().map(|id| format!(" (RequestId: {id})")).unwrap_or_default())]
+    TooLarge {
+        /// HTTP status of the answer.
+        status: u16,
+        /// The limit in bytes.
+        limit: u64,
+        /// Request id, from the `x-acs-request-id` header.
+        request_id: Option<String>,
     },
     /// An answer came but could not be understood: an HTML error page, a truncated or malformed body, a body that
     /// does not match the response type.
@@ -53,6 +70,9 @@ pub struct ServiceError {
     pub host_id: Option<String>,
     /// Link to the diagnosis page, when the service gives it.
     pub recommend: Option<String>,
+    /// How long the service asked to wait before trying again (`x-acs-retry-after` in milliseconds, or
+    /// `Retry-After` in seconds or as an HTTP date).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl fmt::Display for ServiceError {
@@ -80,6 +100,9 @@ pub struct DecodeError {
     pub body_excerpt: String,
     /// Request id, when the header or the body had one.
     pub request_id: Option<String>,
+    /// Whether the answer was incomplete (the body was cut short): the service may have executed the request,
+    /// and trying again may give a whole answer. `false` when a whole answer did not decode.
+    pub incomplete: bool,
 }
 
 impl fmt::Display for DecodeError {
@@ -121,6 +144,7 @@ impl Error {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
+            Error::TooLarge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -130,6 +154,7 @@ impl Error {
         match self {
             Error::Service(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::TooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -139,16 +164,39 @@ impl Error {
         self.code().is_some_and(|c| c.starts_with("Throttling")) || self.status() == Some(429)
     }
 
-    /// Whether the client retries this error (when retries are on): throttling, HTTP 5xx, connection errors and
-    /// timeouts. Other 4xx answers, decoding failures of non-5xx answers, configuration and credential errors are
-    /// final.
+    /// Whether the request certainly was not executed, so trying again can never do anything twice: no
+    /// connection could be made, or the service refused it as throttling.
+    pub fn certainly_not_executed(&self) -> bool {
+        match self {
+            Error::Timeout { request_sent, .. } | Error::Connect { request_sent, .. } => {
+                !request_sent
+            }
+            Error::Service(_) => self.is_throttling(),
+            _ => false,
+        }
+    }
+
+    /// Whether trying again may succeed: what [`certainly_not_executed`](Error::certainly_not_executed), plus
+    /// what may have been executed but may go through next time (HTTP 5xx, a read timeout, a connection that
+    /// broke after the request went out, an answer cut short).
+    ///
+    /// The client retries the first kind for every operation and the second only for operations that are safe
+    /// to repeat (they take a `ClientToken`, or only read: [`Operation::IDEMPOTENT`](crate::Operation::IDEMPOTENT)).
+    /// Other 4xx answers, whole answers that do not decode, configuration and credential errors are final.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Connect { .. } => true,
-            Error::Service(_) | Error::Decode(_) => {
-                self.is_throttling() || self.status().is_some_and(|s| s >= 500)
-            }
-            Error::Config(_) | Error::Credentials(_) => false,
+            Error::Service(_) => self.is_throttling() || self.status().is_some_and(|s| s >= 500),
+            Error::Decode(d) => d.incomplete || d.status >= 500,
+            Error::TooLarge { .. } | Error::Config(_) | Error::Credentials(_) => false,
+        }
+    }
+
+    /// How long the service asked to wait before trying again, when it said.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Service(e) => e.retry_after,
+            _ => None,
         }
     }
 }
@@ -165,6 +213,7 @@ mod tests {
             request_id: Some("R".into()),
             host_id: None,
             recommend: None,
+            retry_after: None,
         }))
     }
 
@@ -176,10 +225,30 @@ mod tests {
         assert!(!service(400, "InvalidParameter").is_retryable());
         assert!(!service(404, "NotFound").is_retryable());
         assert!(Error::Timeout {
-            message: "x".into()
+            message: "x".into(),
+            request_sent: true,
         }
         .is_retryable());
         assert!(!Error::Config("x".into()).is_retryable());
+    }
+
+    #[test]
+    fn only_refusals_are_certainly_not_executed() {
+        assert!(service(400, "Throttling.User").certainly_not_executed());
+        assert!(service(429, "TooMany").certainly_not_executed());
+        assert!(!service(503, "ServiceUnavailable").certainly_not_executed());
+        let connect = |request_sent| Error::Connect {
+            message: "x".into(),
+            request_sent,
+        };
+        assert!(connect(false).certainly_not_executed());
+        assert!(!connect(true).certainly_not_executed());
+        assert!(connect(true).is_retryable());
+        let read_timeout = Error::Timeout {
+            message: "x".into(),
+            request_sent: true,
+        };
+        assert!(!read_timeout.certainly_not_executed());
     }
 
     #[test]

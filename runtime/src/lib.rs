@@ -33,6 +33,7 @@ mod client;
 pub mod credentials;
 pub mod de;
 mod error;
+mod error_body;
 #[doc(hidden)]
 pub mod examples;
 mod operation;
@@ -46,11 +47,11 @@ pub mod wire_enum;
 
 pub use client::{
     CallOptions, Client, ClientBuilder, SigningAlgorithm, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_READ_TIMEOUT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_READ_TIMEOUT,
 };
 pub use credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
 pub use error::{DecodeError, Error, ServiceError};
-pub use operation::{ApiStyle, HttpMethod, Operation, ServiceSpec};
+pub use operation::{is_valid_region, ApiStyle, EndpointRule, HttpMethod, Operation, ServiceSpec};
 pub use paginate::{paginate, paginate_by_page_number, paginate_by_token};
 pub use retry::RetryConfig;
 /// Re-exported so generated crates need no dependency of their own for `Map` and JSON-string fields.

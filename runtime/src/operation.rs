@@ -11,15 +11,58 @@ pub struct ServiceSpec {
     pub version: &'static str,
     /// RPC or ROA.
     pub style: ApiStyle,
-    /// Endpoint pattern; `{region}` stands for the region id, e.g. `config.{region}.aliyuncs.com`.
+    /// The host the endpoint rule gives: for [`EndpointRule::Regional`] a pattern where `{region}` stands for
+    /// the region id (`ecs.{region}.aliyuncs.com`), for [`EndpointRule::Central`] one host
+    /// (`config.aliyuncs.com`).
     pub endpoint: &'static str,
+    /// How a region without an entry in `regional_endpoints` finds its host.
+    pub endpoint_rule: EndpointRule,
+    /// Region id → host, sorted by region id: the regions the official SDK's endpoint map names.
+    pub regional_endpoints: &'static [(&'static str, &'static str)],
+}
+
+/// How the official SDKs find a product's host for a region that their endpoint map does not name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointRule {
+    /// Every such region goes to one host (`ServiceSpec::endpoint` as it is).
+    Central,
+    /// Each region has its own host: `{region}` in `ServiceSpec::endpoint` is replaced by the region id.
+    Regional,
 }
 
 impl ServiceSpec {
-    /// The host name for a region, e.g. `config.cn-shanghai.aliyuncs.com`.
+    /// The host name for a region, resolved as the official SDKs do: the region's entry in
+    /// `regional_endpoints`, else the endpoint rule. `config.aliyuncs.com` for Config in `cn-hangzhou`,
+    /// `config.cn-shanghai.aliyuncs.com` in `cn-shanghai`.
+    ///
+    /// The region is not checked here; [`Client`](crate::Client) accepts only [`is_valid_region`] ids.
     pub fn host(&self, region: &str) -> String {
-        self.endpoint.replace("{region}", region)
+        if let Ok(i) = self
+            .regional_endpoints
+            .binary_search_by(|(r, _)| (*r).cmp(region))
+        {
+            return self.regional_endpoints[i].1.to_string();
+        }
+        match self.endpoint_rule {
+            EndpointRule::Regional => self.endpoint.replace("{region}", region),
+            EndpointRule::Central => self.endpoint.to_string(),
+        }
     }
+
+    /// Whether a call needs a region to find its host (the regional rule); the central rule's host serves a
+    /// call without one, as in the official SDKs.
+    pub fn needs_region(&self) -> bool {
+        self.endpoint_rule == EndpointRule::Regional
+    }
+}
+
+/// Whether `region` looks like a region id: one or more of `a-z`, `0-9` and `-` (`cn-shanghai`,
+/// `ap-southeast-1`). Anything else could change the host a signed request goes to.
+pub fn is_valid_region(region: &str) -> bool {
+    !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// How a service's API is shaped.
@@ -67,6 +110,12 @@ pub trait Operation: Serialize {
     /// Wire name of the idempotency parameter (`ClientToken`) when the operation takes one: the runtime fills it
     /// in when the caller left it empty and keeps the same value across retries of one call.
     const CLIENT_TOKEN: Option<&'static str>;
+    /// Whether a call may be repeated when it is not known whether the service executed it (a read timeout, a
+    /// 5xx, a connection that broke after the request went out): the generated code says `true` for operations
+    /// that only read (their name starts with `Describe`, `List`, `Get`, `Query`, `Check`, `Search` or
+    /// `Preview`). An operation with a [`CLIENT_TOKEN`](Operation::CLIENT_TOKEN) is repeatable too, whatever
+    /// this says. `false` (the default) retries only what certainly was not executed.
+    const IDEMPOTENT: bool = false;
 }
 
 /// A reference to a request is a request: `client.call(&request)` leaves `request` usable (for polling, say).
@@ -76,4 +125,10 @@ impl<T: Operation + ?Sized> Operation for &T {
     const ACTION: &'static str = T::ACTION;
     const METHOD: HttpMethod = T::METHOD;
     const CLIENT_TOKEN: Option<&'static str> = T::CLIENT_TOKEN;
+    const IDEMPOTENT: bool = T::IDEMPOTENT;
+}
+
+/// Whether the runtime may repeat a call of `O` that may already have been executed.
+pub(crate) fn repeatable<O: Operation>() -> bool {
+    O::IDEMPOTENT || O::CLIENT_TOKEN.is_some()
 }

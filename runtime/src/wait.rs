@@ -47,6 +47,7 @@ where
         if elapsed >= timeout || timeout - elapsed < interval {
             return Err(Error::Timeout {
                 message: format!("still not done after {polls} polls (limit {timeout:?})"),
+                request_sent: true,
             });
         }
         tokio::time::sleep(interval).await;

@@ -115,6 +115,7 @@ async fn a_paginator_stops_after_an_error() {
             async {
                 Err::<TokenPage, _>(Error::Timeout {
                     message: "x".into(),
+                    request_sent: true,
                 })
             }
         },

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aliyun_runtime::{
-    ApiStyle, Client, Credentials, HttpMethod, Operation, RetryConfig, ServiceSpec,
+    ApiStyle, Client, Credentials, EndpointRule, HttpMethod, Operation, RetryConfig, ServiceSpec,
 };
 use serde::{Deserialize, Serialize};
 use support::{Fake, Fault};
@@ -61,6 +61,8 @@ static SPEC: ServiceSpec = ServiceSpec {
     version: "2020-09-07",
     style: ApiStyle::Rpc,
     endpoint: "config.{region}.aliyuncs.com",
+    endpoint_rule: EndpointRule::Regional,
+    regional_endpoints: &[],
 };
 
 #[derive(Serialize)]
@@ -78,6 +80,8 @@ impl Operation for Ping {
     const ACTION: &'static str = "Ping";
     const METHOD: HttpMethod = HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    // So that the 503 below is retried.
+    const IDEMPOTENT: bool = true;
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -138,6 +138,7 @@ pub fn module(
         }
         None => quote!(None),
     };
+    let idempotent = op.only_reads();
     let errors: Vec<&Ident> = op
         .errors
         .iter()
@@ -162,6 +163,7 @@ pub fn module(
             const ACTION: &'static str = #action;
             const METHOD: aliyun_runtime::HttpMethod = #method;
             const CLIENT_TOKEN: Option<&'static str> = #client_token;
+            const IDEMPOTENT: bool = #idempotent;
         }
 
         #response

@@ -3,8 +3,8 @@
 use super::docs::{code, DocLines};
 use super::operation::{self, Needs, OpNames};
 use super::{examples, render, EmitError, GeneratedFile};
-use crate::model::{ApiStyle, Service};
 use crate::emit::naming::{self, Namer};
+use crate::model::{ApiStyle, EndpointRule, Service};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
@@ -197,6 +197,15 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
         ApiStyle::Rpc => quote!(aliyun_runtime::ApiStyle::Rpc),
         ApiStyle::Roa => quote!(aliyun_runtime::ApiStyle::Roa),
     };
+    let endpoint_rule = match svc.endpoint_rule {
+        EndpointRule::Central => quote!(aliyun_runtime::EndpointRule::Central),
+        EndpointRule::Regional => quote!(aliyun_runtime::EndpointRule::Regional),
+    };
+    // A BTreeMap: sorted by region id, as `ServiceSpec::host` searches it.
+    let regional_endpoints = svc
+        .regional_endpoints
+        .iter()
+        .map(|(region, host)| quote!((#region, #host)));
     let modules = names.iter().map(|(_, n)| {
         let (m, req, resp) = (&n.module, &n.request, &n.response);
         let feature = feature_name(n);
@@ -242,11 +251,27 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
     };
     let service_docs = DocLines::new()
         .raw(format!(
-            "The {} service: product {}, API version {}, endpoint {}.",
+            "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
             super::docs::escape_line(&svc.name),
             code(product),
             code(version),
-            code(endpoint)
+            code(endpoint),
+            match svc.endpoint_rule {
+                EndpointRule::Central => "central",
+                EndpointRule::Regional => "regional",
+            },
+            if svc.regional_endpoints.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; own hosts in {}",
+                    svc.regional_endpoints
+                        .keys()
+                        .map(|r| code(r))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
         ))
         .attrs();
     quote! {
@@ -259,6 +284,8 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
             version: #version,
             style: #style,
             endpoint: #endpoint,
+            endpoint_rule: #endpoint_rule,
+            regional_endpoints: &[#(#regional_endpoints),*],
         };
 
         pub mod error;

@@ -2,7 +2,7 @@
 
 use crate::diag::{Diagnostic, Failure, Sources};
 use crate::merge::input;
-use crate::model::{ApiStyle, ErrorCode, Operation, Service, Span};
+use crate::model::{ApiStyle, EndpointRule, ErrorCode, Operation, Service, Span};
 use crate::{merge, pages, read};
 use serde::Deserialize;
 use std::path::Path;
@@ -15,8 +15,99 @@ pub struct ServiceConfig {
     pub version: String,
     pub style: ApiStyle,
     pub endpoint: String,
+    /// `central` or `regional`; when absent, `regional` if `endpoint` has `{region}`, else `central`.
+    #[serde(default)]
+    pub endpoint_rule: Option<EndpointRule>,
+    /// Region id → host, for the regions the official SDK's endpoint map names.
+    #[serde(default)]
+    pub regional_endpoints: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub languages: Vec<String>,
+}
+
+impl ServiceConfig {
+    /// The endpoint rule, checked against the endpoint and the map: a region id or a host that could send
+    /// signed requests somewhere unexpected is an error pointing at its line of `service.yaml`.
+    pub fn endpoint_rule(&self, file: &str, text: &str) -> Result<EndpointRule, Vec<Diagnostic>> {
+        let at = |needle: &str| {
+            let line = text
+                .lines()
+                .position(|l| l.contains(needle))
+                .map_or(1, |i| i as u32 + 1);
+            Span {
+                file: file.to_string(),
+                line,
+                column: 1,
+            }
+        };
+        let has_region = self.endpoint.contains("{region}");
+        let rule = self.endpoint_rule.unwrap_or(if has_region {
+            EndpointRule::Regional
+        } else {
+            EndpointRule::Central
+        });
+        let mut problems = Vec::new();
+        match (rule, has_region) {
+            (EndpointRule::Regional, false) => problems.push(
+                Diagnostic::error(at("endpoint:"), "the regional endpoint rule needs `{region}` in `endpoint`", "this endpoint")
+                    .hint("write the pattern, e.g. `ecs.{region}.aliyuncs.com`, or use `endpoint_rule: central`"),
+            ),
+            (EndpointRule::Central, true) => problems.push(
+                Diagnostic::error(at("endpoint:"), "the central endpoint rule takes one host, without `{region}`", "this endpoint")
+                    .hint("write the central host, e.g. `config.aliyuncs.com`, or use `endpoint_rule: regional`"),
+            ),
+            _ => {}
+        }
+        if !is_host(&self.endpoint.replace("{region}", "cn-hangzhou")) {
+            problems.push(
+                Diagnostic::error(
+                    at("endpoint:"),
+                    format!("`{}` is not a host name", self.endpoint),
+                    "this endpoint",
+                )
+                .hint("lowercase letters, digits, `-` and `.`, e.g. `config.aliyuncs.com`"),
+            );
+        }
+        for (region, host) in &self.regional_endpoints {
+            let region_ok = !region.is_empty()
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !region_ok {
+                problems.push(
+                    Diagnostic::error(
+                        at(region),
+                        format!("`{region}` is not a region id"),
+                        "this region",
+                    )
+                    .hint("a region id is lowercase letters, digits and `-`, e.g. `cn-shanghai`"),
+                );
+            }
+            if !is_host(host) {
+                problems.push(
+                    Diagnostic::error(at(region), format!("`{host}` is not a host name"), "this host")
+                        .hint("lowercase letters, digits, `-` and `.`, e.g. `config.cn-shanghai.aliyuncs.com`"),
+                );
+            }
+        }
+        if problems.is_empty() {
+            Ok(rule)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// A DNS host name as endpoints are written: dot-separated labels of `a-z`, `0-9` and `-`.
+fn is_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 /// A service read without errors, with its warnings and the page texts to render them against.
@@ -131,12 +222,23 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
                 .as_ref()
                 .map(|c| check_config(c, &text, &config_file))
                 .unwrap_or_default();
+            let rule = parsed
+                .as_ref()
+                .ok()
+                .map(|c| c.endpoint_rule(&config_file, &text));
             sources.add(config_file.clone(), text);
             match parsed {
                 Ok(c) => {
                     let ok = problems.is_empty();
                     diagnostics.extend(problems);
-                    ok.then_some(c)
+                    match rule {
+                        Some(Err(mut problems)) => {
+                            diagnostics.append(&mut problems);
+                            None
+                        }
+                        Some(Ok(rule)) if ok => Some((c, rule)),
+                        _ => None,
+                    }
                 }
                 Err(e) => {
                     let line = e.location().map(|l| l.line() as u32).unwrap_or(1);
@@ -164,19 +266,23 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
         ));
     }
     match config {
-        Some(c) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(ServiceRead {
-            service: Service {
-                name,
-                product: c.product,
-                version: c.version,
-                style: c.style,
-                endpoint: c.endpoint,
-                operations: read.operations,
-                errors: read.errors,
-            },
-            warnings: diagnostics,
-            sources,
-        }),
+        Some((c, endpoint_rule)) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok(ServiceRead {
+                service: Service {
+                    name,
+                    product: c.product,
+                    version: c.version,
+                    style: c.style,
+                    endpoint: c.endpoint,
+                    endpoint_rule,
+                    regional_endpoints: c.regional_endpoints,
+                    operations: read.operations,
+                    errors: read.errors,
+                },
+                warnings: diagnostics,
+                sources,
+            })
+        }
         _ => Err(Failure {
             diagnostics,
             sources,
@@ -303,4 +409,62 @@ pub fn relative(path: &Path, root: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(yaml: &str) -> Result<EndpointRule, Vec<(u32, String)>> {
+        let config: ServiceConfig = serde_yaml::from_str(yaml).unwrap();
+        config
+            .endpoint_rule("specs/x/service.yaml", yaml)
+            .map_err(|d| d.into_iter().map(|d| (d.span.line, d.message)).collect())
+    }
+
+    const HEAD: &str = "product: X\nversion: \"1\"\nstyle: RPC\n";
+
+    #[test]
+    fn the_rule_follows_the_endpoint_unless_given() {
+        assert_eq!(
+            rule(&format!("{HEAD}endpoint: x.{{region}}.aliyuncs.com\n")),
+            Ok(EndpointRule::Regional)
+        );
+        assert_eq!(
+            rule(&format!("{HEAD}endpoint: x.aliyuncs.com\n")),
+            Ok(EndpointRule::Central)
+        );
+        let yaml = format!(
+            "{HEAD}endpoint: x.aliyuncs.com\nendpoint_rule: central\nregional_endpoints:\n  cn-shanghai: x.cn-shanghai.aliyuncs.com\n"
+        );
+        assert_eq!(rule(&yaml), Ok(EndpointRule::Central));
+    }
+
+    #[test]
+    fn bad_endpoint_settings_point_at_their_line() {
+        let e = rule(&format!(
+            "{HEAD}endpoint: x.aliyuncs.com\nendpoint_rule: regional\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e[0].0, 4, "{e:?}");
+        assert!(e[0].1.contains("needs `{region}`"), "{e:?}");
+        let e = rule(&format!(
+            "{HEAD}endpoint: x.{{region}}.aliyuncs.com\nendpoint_rule: central\n"
+        ))
+        .unwrap_err();
+        assert!(e[0].1.contains("without `{region}`"), "{e:?}");
+        let yaml = format!(
+            "{HEAD}endpoint: x.aliyuncs.com\nregional_endpoints:\n  \"x@evil#\": x.aliyuncs.com\n  cn-shanghai: \"evil.example/x\"\n"
+        );
+        let e = rule(&yaml).unwrap_err();
+        assert_eq!(
+            e,
+            vec![
+                (7, "`evil.example/x` is not a host name".to_string()),
+                (6, "`x@evil#` is not a region id".to_string()),
+            ]
+        );
+        let e = rule(&format!("{HEAD}endpoint: \"evil.example:8443/x\"\n")).unwrap_err();
+        assert!(e[0].1.contains("is not a host name"), "{e:?}");
+    }
 }

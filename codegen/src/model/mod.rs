@@ -22,12 +22,29 @@ pub struct Service {
     /// API version, e.g. `2020-09-07`.
     pub version: String,
     pub style: ApiStyle,
-    /// Endpoint pattern; `{region}` stands for the region id, e.g. `config.{region}.aliyuncs.com`.
+    /// The host the endpoint rule gives: with `{region}` for the regional rule (`ecs.{region}.aliyuncs.com`), one
+    /// host for the central rule (`config.aliyuncs.com`).
     pub endpoint: String,
+    /// How a region that `regional_endpoints` does not name finds its host.
+    #[serde(default)]
+    pub endpoint_rule: EndpointRule,
+    /// Region id → host, as the official SDK's endpoint map has them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub regional_endpoints: std::collections::BTreeMap<String, String>,
     /// Operations in name order.
     pub operations: Vec<Operation>,
     /// Every error code documented by any operation, once, in code order.
     pub errors: Vec<ErrorCode>,
+}
+
+/// The official SDKs' endpoint rule: one host for every region, or one host per region (the default, which
+/// models written before the rule existed meant).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointRule {
+    Central,
+    #[default]
+    Regional,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +75,20 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// Whether the operation only reads, so repeating it is harmless: its name starts with one of the verbs
+    /// Alibaba Cloud gives reading operations (`Describe`, `List`, `Get`, `Query`, `Check`, `Search`,
+    /// `Preview`) followed by a capital letter (`GetReport`, not `Getaway`).
+    pub fn only_reads(&self) -> bool {
+        const READ_VERBS: [&str; 7] = [
+            "Describe", "List", "Get", "Query", "Check", "Search", "Preview",
+        ];
+        READ_VERBS.iter().any(|verb| {
+            self.name
+                .strip_prefix(verb)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        })
+    }
+
     /// Whether the operation takes an idempotency token the runtime may fill in.
     pub fn client_token(&self) -> Option<&Field> {
         self.request.iter().find(|f| f.name == "ClientToken")
@@ -212,5 +243,41 @@ pub struct Span {
 impl std::fmt::Display for Span {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_reading_verbs_followed_by_a_word_are_reads() {
+        let reads = |name: &str| {
+            let yaml = format!(
+                "name: {name}\nmethod: POST\ndocs: {{}}\nrequest: []\nresponse: []\nerrors: []\nexamples: {{}}\nsources: []\n"
+            );
+            serde_yaml::from_str::<super::Operation>(&yaml)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .only_reads()
+        };
+        for name in [
+            "DescribeVpcs",
+            "ListConfigRules",
+            "GetAggregateCompliancePackReport",
+            "QueryX",
+            "CheckX",
+            "SearchX",
+            "PreviewX",
+        ] {
+            assert!(reads(name), "{name}");
+        }
+        for name in [
+            "CreateVpc",
+            "DeleteVpc",
+            "Getaway",
+            "Listen",
+            "GenerateCompliancePackReport",
+            "Get",
+        ] {
+            assert!(!reads(name), "{name}");
+        }
     }
 }

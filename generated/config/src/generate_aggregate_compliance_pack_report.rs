@@ -49,6 +49,7 @@ impl aliyun_runtime::Operation for GenerateAggregateCompliancePackReportRequest 
     const ACTION: &'static str = "GenerateAggregateCompliancePackReport";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `GenerateAggregateCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

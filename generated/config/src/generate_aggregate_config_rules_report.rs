@@ -38,6 +38,7 @@ impl aliyun_runtime::Operation for GenerateAggregateConfigRulesReportRequest {
     const ACTION: &'static str = "GenerateAggregateConfigRulesReport";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `GenerateAggregateConfigRulesReport` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

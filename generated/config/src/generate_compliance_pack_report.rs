@@ -46,6 +46,7 @@ impl aliyun_runtime::Operation for GenerateCompliancePackReportRequest {
     const ACTION: &'static str = "GenerateCompliancePackReport";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `GenerateCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -16,12 +16,17 @@
 //! }
 //! ```
 #![deny(missing_docs)]
-/// The config service: product `Config`, API version `2020-09-07`, endpoint `config.{region}.aliyuncs.com`.
+/// The config service: product `Config`, API version `2020-09-07`, endpoint `config.aliyuncs.com` (central rule; own hosts in `ap-southeast-1`, `cn-shanghai`).
 pub const SERVICE: aliyun_runtime::ServiceSpec = aliyun_runtime::ServiceSpec {
     product: "Config",
     version: "2020-09-07",
     style: aliyun_runtime::ApiStyle::Rpc,
-    endpoint: "config.{region}.aliyuncs.com",
+    endpoint: "config.aliyuncs.com",
+    endpoint_rule: aliyun_runtime::EndpointRule::Central,
+    regional_endpoints: &[
+        ("ap-southeast-1", "config.ap-southeast-1.aliyuncs.com"),
+        ("cn-shanghai", "config.cn-shanghai.aliyuncs.com"),
+    ],
 };
 pub mod error;
 pub use error::ErrorCode;

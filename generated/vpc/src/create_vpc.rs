@@ -168,6 +168,7 @@ impl aliyun_runtime::Operation for CreateVpcRequest {
     const ACTION: &'static str = "CreateVpc";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `CreateVpc` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -53,6 +53,7 @@ impl aliyun_runtime::Operation for DeleteVpcRequest {
     const ACTION: &'static str = "DeleteVpc";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `DeleteVpc` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

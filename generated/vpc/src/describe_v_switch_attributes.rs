@@ -45,6 +45,7 @@ impl aliyun_runtime::Operation for DescribeVSwitchAttributesRequest {
     const ACTION: &'static str = "DescribeVSwitchAttributes";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `DescribeVSwitchAttributes` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

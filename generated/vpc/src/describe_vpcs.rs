@@ -136,6 +136,7 @@ impl aliyun_runtime::Operation for DescribeVpcsRequest {
     const ACTION: &'static str = "DescribeVpcs";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `DescribeVpcs` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -18,12 +18,14 @@
 //! }
 //! ```
 #![deny(missing_docs)]
-/// The vpc service: product `Vpc`, API version `2016-04-28`, endpoint `vpc.{region}.aliyuncs.com`.
+/// The vpc service: product `Vpc`, API version `2016-04-28`, endpoint `vpc.{region}.aliyuncs.com` (regional rule).
 pub const SERVICE: aliyun_runtime::ServiceSpec = aliyun_runtime::ServiceSpec {
     product: "Vpc",
     version: "2016-04-28",
     style: aliyun_runtime::ApiStyle::Rpc,
     endpoint: "vpc.{region}.aliyuncs.com",
+    endpoint_rule: aliyun_runtime::EndpointRule::Regional,
+    regional_endpoints: &[],
 };
 pub mod error;
 pub use error::ErrorCode;

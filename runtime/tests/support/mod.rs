@@ -41,6 +41,13 @@ pub enum Fault {
     Drop,
     /// A 200 whose body stops short of its Content-Length.
     Truncated,
+    /// Any answer: status, extra headers, body.
+    Reply(u16, Vec<(&'static str, String)>, String),
+    /// A 200 success whose head has this many extra headers.
+    ManyHeaders(usize),
+    /// A 200 streaming 1 GiB of zeros, with or without a Content-Length; bytes handed to the connection are
+    /// counted in [`Fake::streamed`].
+    Endless { content_length: bool },
 }
 
 /// One request as the fake received it.
@@ -55,6 +62,8 @@ pub struct Recorded {
     pub signed_headers: Vec<String>,
     pub signature_ok: bool,
     pub signature_problem: Option<String>,
+    /// When the fake had read the request.
+    pub received: std::time::Instant,
 }
 
 impl Recorded {
@@ -82,6 +91,7 @@ struct State {
     secret: String,
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<Vec<Recorded>>,
+    streamed: std::sync::atomic::AtomicU64,
 }
 
 pub struct Fake {
@@ -98,6 +108,7 @@ impl Fake {
             secret: secret.to_string(),
             faults: Mutex::new(VecDeque::new()),
             requests: Mutex::new(Vec::new()),
+            streamed: std::sync::atomic::AtomicU64::new(0),
         });
         let st = state.clone();
         tokio::spawn(async move {
@@ -129,6 +140,13 @@ impl Fake {
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.requests.lock().unwrap().clone()
+    }
+
+    /// Bytes of [`Fault::Endless`] bodies handed to connections so far.
+    pub fn streamed(&self) -> u64 {
+        self.state
+            .streamed
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Requests received so far.
@@ -215,6 +233,7 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
         signed_headers: Vec::new(),
         signature_ok: false,
         signature_problem: None,
+        received: std::time::Instant::now(),
     };
     match verify(&rec, &st.secret) {
         Ok(signed) => {
@@ -262,6 +281,49 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
             success(&id)
         }
         Some(Fault::Drop) => return Err(std::io::Error::other("dropping the connection")),
+        Some(Fault::Reply(status, headers, body)) => {
+            let mut b = Response::builder()
+                .status(status)
+                .header("x-acs-request-id", id.as_str());
+            for (k, v) in headers {
+                b = b.header(k, v);
+            }
+            b.body(full(Bytes::from(body))).unwrap()
+        }
+        Some(Fault::ManyHeaders(n)) => {
+            let mut r = success(&id);
+            for i in 0..n {
+                r.headers_mut().append(
+                    hyper::header::HeaderName::from_bytes(format!("x-extra-{i}").as_bytes()).unwrap(),
+                    hyper::header::HeaderValue::from_static("v"),
+                );
+            }
+            r
+        }
+        Some(Fault::Endless { content_length }) => {
+            const TOTAL: u64 = 1 << 30;
+            const CHUNK: usize = 64 << 10;
+            let st = st.clone();
+            let frames = futures_util::stream::unfold(0u64, move |sent| {
+                let st = st.clone();
+                async move {
+                    if sent >= TOTAL {
+                        return None;
+                    }
+                    st.streamed
+                        .fetch_add(CHUNK as u64, std::sync::atomic::Ordering::Relaxed);
+                    let chunk = Bytes::from(vec![b'0'; CHUNK]);
+                    Some((Ok::<_, std::io::Error>(Frame::data(chunk)), sent + CHUNK as u64))
+                }
+            });
+            let mut b = Response::builder()
+                .status(200)
+                .header("content-type", "application/json");
+            if content_length {
+                b = b.header("content-length", TOTAL.to_string());
+            }
+            b.body(BodyExt::boxed(StreamBody::new(frames))).unwrap()
+        }
         Some(Fault::Truncated) => {
             // 400 bytes announced, 26 sent; a pause lets them go out, then the connection is closed.
             let frames = futures_util::stream::unfold(0u8, |step| async move {

@@ -1355,6 +1355,8 @@ pub fn service(name: &str, read: codegen::merge::service::PagesRead) -> codegen:
         version: config.version,
         style: config.style,
         endpoint: config.endpoint,
+        endpoint_rule: codegen::model::EndpointRule::Regional,
+        regional_endpoints: config.regional_endpoints,
         operations: read.operations,
         errors: read.errors,
     }
