@@ -39,6 +39,7 @@ mod operation;
 mod paginate;
 pub mod params;
 mod retry;
+mod roa;
 pub mod sign;
 mod wait;
 #[doc(hidden)]
@@ -50,7 +51,7 @@ pub use client::{
 };
 pub use credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
 pub use error::{DecodeError, Error, ServiceError};
-pub use operation::{ApiStyle, HttpMethod, Operation, ServiceSpec};
+pub use operation::{ApiStyle, HttpMethod, Location, Operation, ServiceSpec};
 pub use paginate::{paginate, paginate_by_page_number, paginate_by_token};
 pub use retry::RetryConfig;
 /// Re-exported so generated crates need no dependency of their own for `Map` and JSON-string fields.
