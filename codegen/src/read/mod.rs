@@ -6,6 +6,7 @@
 pub mod enums;
 pub mod examples;
 pub mod nest;
+pub mod roa;
 pub mod text;
 
 use crate::diag::Diagnostic;
@@ -35,6 +36,8 @@ pub struct PageOperation {
     pub response: Vec<Field>,
     pub errors: Vec<ErrorCode>,
     pub examples: Examples,
+    /// ROA pages only: the request line.
+    pub route: Option<roa::Route>,
 }
 
 /// What a header column holds.
@@ -100,8 +103,18 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         if has(Column::Code) && (has(Column::Status) || has(Column::Message)) {
             errors.extend(error_rows(page, table, &cols, lang, diags));
         } else if has(Column::Name) && has(Column::Type) {
-            let is_request = has(Column::Required) || table.section == SectionKind::Request;
-            let rows = field_rows(page, table, &cols, lang, is_request, diags);
+            let locations = roa::TableLocations::of(page, table);
+            let is_request = has(Column::Required)
+                || table.section == SectionKind::Request
+                || locations.is_request();
+            let rows = field_rows(
+                page,
+                table,
+                &cols,
+                lang,
+                is_request.then_some(locations),
+                diags,
+            );
             if is_request {
                 for r in rows {
                     if r.field.name == "Action" {
@@ -120,12 +133,26 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     type_open_lists(&mut request_rows, &response_rows);
     let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
     let request_shape = request_example_shape(&ex.request);
-    let request = nest::tree(
+    let mut request = nest::tree(
         request_rows,
         request_shape.as_ref(),
         nest::Side::Request,
         diags,
     );
+    // ROA: the request line, and where each parameter travels.
+    let mut route = roa::route(page);
+    match &mut route {
+        Some(r) => roa::settle(r, &mut request, diags),
+        None => roa::clear(&mut request),
+    }
+    if route.is_none() {
+        if let Some(span) = roa::explorer_says_roa(page) {
+            diags.push(
+                Diagnostic::error(span, "the page documents a ROA operation but gives no request line", "`type=ROA` here")
+                    .hint("add a 请求语法 / Request syntax section with a line such as `GET /path/{Id} HTTP/1.1`"),
+            );
+        }
+    }
     let response = nest::tree(
         response_rows,
         ex.shape.as_ref(),
@@ -146,6 +173,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             response_json: ex.json,
             response_xml: ex.xml,
         },
+        route,
     })
 }
 
@@ -279,9 +307,10 @@ fn field_rows(
     table: &Table,
     cols: &[Column],
     lang: Lang,
-    is_request: bool,
+    request_locations: Option<roa::TableLocations>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<FlatRow> {
+    let is_request = request_locations.is_some();
     let at = |c: Column| cols.iter().position(|&x| x == c);
     let (name_i, type_i) = (at(Column::Name), at(Column::Type));
     let mut out = Vec::new();
@@ -356,6 +385,7 @@ fn field_rows(
                 docs,
                 example,
                 encoding,
+                location: request_locations.and_then(|l| l.row(row, diags)),
                 span: name_cell.span.clone(),
             },
         });
@@ -557,6 +587,7 @@ mod tests {
                 docs: Docs::default(),
                 example: None,
                 encoding: Encoding::Flat,
+                location: None,
                 span: Span::default(),
             },
         }
