@@ -276,6 +276,15 @@ pub(crate) struct Prepared {
     pub body: Vec<u8>,
 }
 
+/// What a call sends, built once per call and signed anew on each attempt.
+#[derive(Clone, Copy)]
+enum Payload<'a> {
+    /// RPC parameters, sorted.
+    Rpc(&'a [(String, String)]),
+    /// A ROA request: path, query, headers and body.
+    Roa(&'a crate::roa::RoaRequest),
+}
+
 /// Everything that goes into one signed request besides the parameters.
 pub(crate) struct SignContext<'a> {
     pub spec: &'a ServiceSpec,
@@ -670,6 +679,10 @@ impl Client {
                 }
             }
         }
+        let payload = match &roa {
+            Some(roa) => Payload::Roa(roa),
+            None => Payload::Rpc(&params),
+        };
         let url = self.url_for(O::SERVICE, region, options.endpoint.as_deref())?;
         let retry = options.retry.unwrap_or(inner.retry);
         let connect_timeout = options.connect_timeout.unwrap_or(inner.connect_timeout);
@@ -680,15 +693,7 @@ impl Client {
         loop {
             span.record("attempt", attempt);
             let result = self
-                .attempt::<O>(
-                    &http,
-                    &url,
-                    &params,
-                    roa.as_ref(),
-                    connect_timeout,
-                    read_timeout,
-                    &span,
-                )
+                .attempt::<O>(&http, &url, payload, connect_timeout, read_timeout, &span)
                 .await;
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             match result {
@@ -763,8 +768,7 @@ impl Client {
         &self,
         http: &reqwest::Client,
         url: &Url,
-        params: &[(String, String)],
-        roa: Option<&crate::roa::RoaRequest>,
+        payload: Payload<'_>,
         connect_timeout: Duration,
         read_timeout: Duration,
         span: &tracing::Span,
@@ -787,9 +791,9 @@ impl Client {
             timestamp: &timestamp,
             user_agent: &inner.user_agent,
         };
-        let prepared = match roa {
-            Some(roa) => roa.prepare(&cx),
-            None => prepare(inner.signing, &cx, params),
+        let prepared = match payload {
+            Payload::Roa(roa) => roa.prepare(&cx),
+            Payload::Rpc(params) => prepare(inner.signing, &cx, params),
         };
         let mut headers = HeaderMap::with_capacity(prepared.headers.len());
         for (k, v) in &prepared.headers {

@@ -239,6 +239,15 @@ fn field_docs(f: &Field, plan: &Plan, side: Side) -> DocLines {
     if f.encoding == Encoding::Json {
         d = d.raw("Sent as one parameter holding JSON text.");
     }
+    if let Some(l) = f.location {
+        d = d.raw(match l {
+            Location::Path => "Sent in the path (percent-encoded).",
+            Location::Query => "Sent in the query string.",
+            Location::Body => "Sent in the JSON body.",
+            Location::Form => "Sent in the form body.",
+            Location::Header => "Sent as a request header.",
+        });
+    }
     d
 }
 

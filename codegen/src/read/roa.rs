@@ -7,7 +7,7 @@
 //! this file only adds the route and the locations to what `read` finds.
 
 use crate::diag::Diagnostic;
-use crate::model::{Encoding, Field, HttpMethod, Location, Span};
+use crate::model::{Encoding, Field, HttpMethod, Location, Shape, Span};
 use crate::pages::{Page, SectionKind, Table};
 
 /// The request line of a ROA operation.
@@ -267,16 +267,15 @@ pub fn settle(route: &mut Route, request: &mut Vec<Field>, diags: &mut Vec<Diagn
             f.location = Some(Location::Query);
         }
         let location = *f.location.get_or_insert(Location::Query);
-        if location == Location::Body {
-            f.encoding = Encoding::Flat;
-        }
-        if let crate::model::Shape::Object(children) = &mut f.shape {
-            clear(children);
-        }
-        if let crate::model::Shape::Array(item) = &mut f.shape {
-            if let crate::model::Shape::Object(children) = item.as_mut() {
-                clear(children);
+        let in_json_body = location == Location::Body;
+        for_each_nested(f, &mut |nested| {
+            nested.location = None;
+            if in_json_body {
+                nested.encoding = Encoding::Flat;
             }
+        });
+        if in_json_body {
+            f.encoding = Encoding::Flat;
         }
     }
 }
@@ -285,14 +284,20 @@ pub fn settle(route: &mut Route, request: &mut Vec<Field>, diags: &mut Vec<Diagn
 pub fn clear(fields: &mut [Field]) {
     for f in fields {
         f.location = None;
-        match &mut f.shape {
-            crate::model::Shape::Object(children) => clear(children),
-            crate::model::Shape::Array(item) => {
-                if let crate::model::Shape::Object(children) = item.as_mut() {
-                    clear(children);
-                }
-            }
-            _ => {}
+        for_each_nested(f, &mut |nested| nested.location = None);
+    }
+}
+
+/// Calls `each` on every field nested in `f`'s objects, at any depth.
+fn for_each_nested(f: &mut Field, each: &mut dyn FnMut(&mut Field)) {
+    let mut shape = &mut f.shape;
+    while let Shape::Array(item) = shape {
+        shape = item.as_mut();
+    }
+    if let Shape::Object(children) = shape {
+        for c in children {
+            each(c);
+            for_each_nested(c, each);
         }
     }
 }
