@@ -92,6 +92,12 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             l
         }
     };
+    // ROA: the request line, and where each parameter travels (settled below, once the rows are a tree).
+    let mut route = roa::route(page);
+    let example_lines = match route {
+        Some(_) => roa::without_sample_request(example_lines),
+        None => example_lines,
+    };
     let ex = examples::find(&example_lines);
     let mut request_rows = Vec::new();
     let mut response_rows = Vec::new();
@@ -139,8 +145,6 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         nest::Side::Request,
         diags,
     );
-    // ROA: the request line, and where each parameter travels.
-    let mut route = roa::route(page);
     match &mut route {
         Some(r) => roa::settle(r, &mut request, diags),
         None => roa::clear(&mut request),

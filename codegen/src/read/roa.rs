@@ -192,6 +192,31 @@ pub fn route(page: &Page) -> Option<Route> {
         .or_else(|| found(0, true))
 }
 
+/// The example lines without the sample request of a ROA page: from its request line to the answer's status
+/// line (`HTTP/1.1 200 OK`) or the next caption, since a JSON request body shown there is no response.
+pub fn without_sample_request(lines: Vec<(u32, &str)>) -> Vec<(u32, &str)> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut in_request = false;
+    for (n, l) in lines {
+        let t = l.trim();
+        if request_line(t).is_some() {
+            in_request = true;
+            continue;
+        }
+        let lower = t.to_lowercase();
+        let answer_starts = t.starts_with("HTTP/") && !lower.contains("host")
+            || lower.contains("返回示例")
+            || lower.contains("response");
+        if in_request && answer_starts {
+            in_request = false;
+        }
+        if !in_request {
+            out.push((n, l));
+        }
+    }
+    out
+}
+
 /// Where the page says it is ROA without giving a request line: its OpenAPI Explorer link says `type=ROA`.
 pub fn explorer_says_roa(page: &Page) -> Option<Span> {
     page.lines.iter().enumerate().find_map(|(i, l)| {
@@ -356,6 +381,20 @@ mod tests {
             request_line("GET /a HTTPS|HTTP"),
             Some((HttpMethod::Get, "/a".into()))
         );
+    }
+
+    #[test]
+    fn a_sample_request_body_is_no_response_example() {
+        let lines = [
+            "请求示例",
+            "POST /things HTTP/1.1",
+            "{\"Name\": \"x\"}",
+            "正常返回示例",
+            "{\"Id\": 1}",
+        ];
+        let numbered: Vec<(u32, &str)> = (1..).zip(lines).collect();
+        let kept: Vec<u32> = without_sample_request(numbered).iter().map(|(n, _)| *n).collect();
+        assert_eq!(kept, [1, 4, 5]);
     }
 
     #[test]
