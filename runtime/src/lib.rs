@@ -58,8 +58,8 @@ pub use retry::RetryConfig;
 pub use serde_json;
 pub use wait::wait_until;
 
-/// The README's examples compile: they are run as doctests of this crate (with the generated Config crate as a
-/// dev-dependency), so the README cannot drift from the API.
+/// The README's examples compile: they are run as doctests of this crate (with the generated Config and Widget
+/// Store crates as dev-dependencies), so the README cannot drift from the API.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
