@@ -258,6 +258,20 @@ pub fn settle(route: &mut Route, request: &mut Vec<Field>, diags: &mut Vec<Diagn
         f.location != Some(Location::Header)
             || !COMMON_HEADERS.contains(&f.name.to_ascii_lowercase().as_str())
     });
+    // A placeholder spelled differently from its parameter (`{cluster_id}` for `ClusterId`) takes the
+    // parameter's name, so the runtime finds the value by its wire name.
+    let loose = |s: &str| s.replace(['_', '-'], "").to_ascii_lowercase();
+    for name in placeholders(&route.path) {
+        if request.iter().any(|f| f.name == name) {
+            continue;
+        }
+        let mut same = request.iter().filter(|f| loose(&f.name) == loose(&name));
+        if let (Some(f), None) = (same.next(), same.next()) {
+            route.path = route
+                .path
+                .replace(&format!("{{{name}}}"), &format!("{{{}}}", f.name));
+        }
+    }
     let placeholders = placeholders(&route.path);
     for name in &placeholders {
         match request.iter_mut().find(|f| f.name == *name) {
@@ -393,8 +407,55 @@ mod tests {
             "{\"Id\": 1}",
         ];
         let numbered: Vec<(u32, &str)> = (1..).zip(lines).collect();
-        let kept: Vec<u32> = without_sample_request(numbered).iter().map(|(n, _)| *n).collect();
+        let kept: Vec<u32> = without_sample_request(numbered)
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
         assert_eq!(kept, [1, 4, 5]);
+    }
+
+    fn param(name: &str, location: Option<Location>) -> Field {
+        Field {
+            name: name.into(),
+            shape: Shape::Scalar(crate::model::Scalar::String),
+            required: false,
+            docs: Default::default(),
+            example: None,
+            encoding: Encoding::Flat,
+            location,
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn path_names_become_required_path_fields_and_the_rest_query() {
+        let mut route = Route {
+            method: HttpMethod::Get,
+            path: "/clusters/{cluster_id}/nodes/[NodeName]".into(),
+            span: Span::default(),
+        };
+        let mut request = vec![
+            param("ClusterId", None),
+            param("NodeName", Some(Location::Path)),
+            param("PageSize", None),
+            param("Authorization", Some(Location::Header)),
+        ];
+        let mut diags = Vec::new();
+        settle(&mut route, &mut request, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(route.path, "/clusters/{ClusterId}/nodes/{NodeName}");
+        let got: Vec<(&str, Option<Location>, bool)> = request
+            .iter()
+            .map(|f| (f.name.as_str(), f.location, f.required))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ClusterId", Some(Location::Path), true),
+                ("NodeName", Some(Location::Path), true),
+                ("PageSize", Some(Location::Query), false),
+            ]
+        );
     }
 
     #[test]
