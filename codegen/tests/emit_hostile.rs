@@ -32,6 +32,7 @@ fn field(name: &str, shape: Shape, required: bool) -> Field {
         },
         example: Some("x".to_string()),
         encoding: Encoding::Flat,
+        location: None,
         span: Span::default(),
     }
 }
@@ -68,6 +69,7 @@ fn hostile_service() -> Service {
     let op = |name: &str| Operation {
         name: name.to_string(),
         method: HttpMethod::Post,
+        path: None,
         docs: Docs {
             en: Some("\"]; fn z() {} */ /* `".to_string()),
             zh: None,

@@ -495,3 +495,56 @@ fn bare_array_wrappers_hold_their_item_lists() {
         ]
     );
 }
+
+#[test]
+fn roa_pages_give_method_path_template_and_locations() {
+    use codegen::model::{ApiStyle, HttpMethod, Location};
+    let r = read(&["roa_request_body_section.zh.md"]);
+    let op = only(&r);
+    assert_eq!(op.style(), ApiStyle::Roa);
+    assert_eq!(op.method, HttpMethod::Post);
+    // `[ClusterId]` is written `{ClusterId}`; the path parameter is required.
+    assert_eq!(op.path.as_deref(), Some("/clusters/{ClusterId}/nodepools"));
+    let cluster = field(&op.request, "ClusterId");
+    assert_eq!(cluster.location, Some(Location::Path));
+    assert!(cluster.required);
+    // The RequestBody section's rows are body fields; their children carry no location of their own.
+    let info = field(&op.request, "nodepool_info");
+    assert_eq!(info.location, Some(Location::Body));
+    assert!(children(info).iter().all(|f| f.location.is_none()));
+    let scaling = children(field(&op.request, "scaling_group"));
+    assert_eq!(field(scaling, "vswitch_ids").encoding, Encoding::Flat);
+    // Common headers are the signer's; the operation's own header is a parameter.
+    assert_eq!(field(&op.request, "x-gadget-tenant").location, Some(Location::Header));
+    assert!(op.request.iter().all(|f| f.name != "Authorization" && f.name != "x-acs-date"));
+    // The JSON body of the sample request is not the response example.
+    let names: Vec<&str> = op.response.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["nodepool_id", "task_id"]);
+
+    let r = read(&["roa_position_column.en.md"]);
+    let op = only(&r);
+    assert_eq!(op.method, HttpMethod::Patch);
+    let at = |n: &str| field(&op.request, n).location;
+    assert_eq!(at("x-gadget-trace"), Some(Location::Header));
+    assert_eq!(at("Description"), Some(Location::Form));
+    assert_eq!(at("Mode"), Some(Location::Body));
+    assert_eq!(at("Volts"), Some(Location::Query));
+
+    let r = read(&["roa_copied_text.en.txt"]);
+    let op = only(&r);
+    assert_eq!(op.method, HttpMethod::Put);
+    assert_eq!(
+        op.path.as_deref(),
+        Some("/instances/{InstanceId}/actions/restart")
+    );
+    assert_eq!(field(&op.request, "InstanceId").location, Some(Location::Path));
+    assert_eq!(field(&op.request, "Force").location, Some(Location::Query));
+}
+
+#[test]
+fn rpc_pages_have_no_route_and_no_locations() {
+    let r = read(&["english_markdown.md"]);
+    let op = only(&r);
+    assert_eq!(op.path, None);
+    assert!(op.request.iter().all(|f| f.location.is_none()));
+}

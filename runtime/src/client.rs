@@ -308,6 +308,15 @@ pub(crate) struct Prepared {
     pub body: Vec<u8>,
 }
 
+/// What a call sends, built once per call and signed anew on each attempt.
+#[derive(Clone, Copy)]
+enum Payload<'a> {
+    /// RPC parameters, sorted.
+    Rpc(&'a [(String, String)]),
+    /// A ROA request: path, query, headers and body.
+    Roa(&'a crate::roa::RoaRequest),
+}
+
 /// Everything that goes into one signed request besides the parameters.
 pub(crate) struct SignContext<'a> {
     pub spec: &'a ServiceSpec,
@@ -340,7 +349,7 @@ pub(crate) fn prepare(
     let none: &[(String, String)] = &[];
     let (query, body_params) = match cx.method {
         HttpMethod::Get => (params, none),
-        HttpMethod::Post => (none, params),
+        _ => (none, params),
     };
     let body = form_urlencode(body_params).into_bytes();
     let mut headers: Vec<(String, String)> = vec![
@@ -355,40 +364,7 @@ pub(crate) fn prepare(
         ));
     }
     match algorithm {
-        SigningAlgorithm::Acs3HmacSha256 => {
-            headers.extend([
-                ("x-acs-action".to_string(), cx.action.to_string()),
-                ("x-acs-version".into(), cx.spec.version.into()),
-                ("x-acs-date".into(), cx.timestamp.into()),
-                ("x-acs-signature-nonce".into(), cx.nonce.into()),
-                (
-                    "x-acs-content-sha256".into(),
-                    crate::sign::hex_sha256(&body),
-                ),
-            ]);
-            if let Some(token) = creds.security_token() {
-                headers.push(("x-acs-accesskey-id".into(), creds.access_key_id().into()));
-                headers.push(("x-acs-security-token".into(), token.into()));
-            }
-            let sig = sign_acs3(
-                &Acs3Input {
-                    method: cx.method.as_str(),
-                    pathname: cx.url.path(),
-                    query,
-                    headers: &headers,
-                    body: &body,
-                },
-                creds.access_key_id(),
-                creds.access_key_secret(),
-            );
-            headers.push(("authorization".into(), sig.authorization));
-            Prepared {
-                method: cx.method,
-                url: with_query(query),
-                headers,
-                body,
-            }
-        }
+        SigningAlgorithm::Acs3HmacSha256 => acs3_signed(cx, cx.url.clone(), query, headers, body),
         SigningAlgorithm::RpcHmacSha1 => {
             let mut query: Vec<(String, String)> = vec![
                 ("Action".into(), cx.action.into()),
@@ -420,7 +396,57 @@ pub(crate) fn prepare(
     }
 }
 
-fn host_header(url: &Url) -> String {
+/// Adds the `x-acs-*` headers to a request and signs it with `ACS3-HMAC-SHA256`: the request of an RPC call,
+/// or of a ROA call with its own path (`url`'s path, already percent-encoded), query, headers and body.
+pub(crate) fn acs3_signed(
+    cx: &SignContext<'_>,
+    mut url: Url,
+    query: &[(String, String)],
+    mut headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> Prepared {
+    let creds = cx.credentials;
+    headers.extend([
+        ("x-acs-action".to_string(), cx.action.to_string()),
+        ("x-acs-version".into(), cx.spec.version.into()),
+        ("x-acs-date".into(), cx.timestamp.into()),
+        ("x-acs-signature-nonce".into(), cx.nonce.into()),
+        (
+            "x-acs-content-sha256".into(),
+            crate::sign::hex_sha256(&body),
+        ),
+    ]);
+    if let Some(token) = creds.security_token() {
+        headers.push(("x-acs-accesskey-id".into(), creds.access_key_id().into()));
+        headers.push(("x-acs-security-token".into(), token.into()));
+    }
+    let sig = sign_acs3(
+        &Acs3Input {
+            method: cx.method.as_str(),
+            pathname: url.path(),
+            query,
+            headers: &headers,
+            body: &body,
+        },
+        creds.access_key_id(),
+        creds.access_key_secret(),
+    );
+    headers.push(("authorization".into(), sig.authorization));
+    if query.is_empty() {
+        url.set_query(None);
+    } else {
+        // Already form-encoded: `set_query` leaves it as it is.
+        url.set_query(Some(&form_urlencode(query)));
+    }
+    Prepared {
+        method: cx.method,
+        url,
+        headers,
+        body,
+    }
+}
+
+pub(crate) fn host_header(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default();
     match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -739,17 +765,19 @@ impl Client {
         span: tracing::Span,
     ) -> Result<O::Response, Error> {
         let inner = &*self.inner;
-        if O::SERVICE.style == ApiStyle::Roa {
-            return Err(Error::Config(format!(
-                "{} is a ROA-style operation, which this runtime does not call yet",
-                O::ACTION
-            )));
-        }
         if let Some(r) = &options.region {
             check_region(r)?;
         }
-        let mut params = crate::params::to_params(&request)?;
-        if let Some(name) = O::CLIENT_TOKEN {
+        // ROA: path, query, headers and body, built once per call (a filled-in ClientToken included).
+        let roa = match O::SERVICE.style {
+            ApiStyle::Roa => Some(crate::roa::RoaRequest::new(&request)?),
+            ApiStyle::Rpc => None,
+        };
+        let mut params = match roa {
+            Some(_) => Vec::new(),
+            None => crate::params::to_params(&request)?,
+        };
+        if let Some(name) = O::CLIENT_TOKEN.filter(|_| roa.is_none()) {
             match params.iter_mut().find(|(k, _)| k == name) {
                 Some((_, v)) if !v.is_empty() => {}
                 Some((_, v)) => *v = uuid::Uuid::new_v4().to_string(),
@@ -759,6 +787,10 @@ impl Client {
                 }
             }
         }
+        let payload = match &roa {
+            Some(roa) => Payload::Roa(roa),
+            None => Payload::Rpc(&params),
+        };
         let url = self.url_for(O::SERVICE, region, options.endpoint.as_deref())?;
         let retry = options.retry.unwrap_or(inner.retry);
         let connect_timeout = options.connect_timeout.unwrap_or(inner.connect_timeout);
@@ -772,7 +804,7 @@ impl Client {
         loop {
             span.record("attempt", attempt);
             let sending =
-                self.attempt::<O>(&http, &url, &params, connect_timeout, read_timeout, &span);
+                self.attempt::<O>(&http, &url, payload, connect_timeout, read_timeout, &span);
             let result = match deadline_at {
                 None => sending.await,
                 Some(at) => tokio::time::timeout_at(at, sending)
@@ -874,7 +906,7 @@ impl Client {
         &self,
         http: &reqwest::Client,
         url: &Url,
-        params: &[(String, String)],
+        payload: Payload<'_>,
         connect_timeout: Duration,
         read_timeout: Duration,
         span: &tracing::Span,
@@ -887,20 +919,20 @@ impl Client {
             .and_then(|t| t.format(&Rfc3339).ok())
             .ok_or_else(|| Error::Config("cannot format the current time".into()))?;
         let nonce = uuid::Uuid::new_v4().simple().to_string();
-        let prepared = prepare(
-            inner.signing,
-            &SignContext {
-                spec: O::SERVICE,
-                action: O::ACTION,
-                method: O::METHOD,
-                url,
-                credentials: &credentials,
-                nonce: &nonce,
-                timestamp: &timestamp,
-                user_agent: &inner.user_agent,
-            },
-            params,
-        );
+        let cx = SignContext {
+            spec: O::SERVICE,
+            action: O::ACTION,
+            method: O::METHOD,
+            url,
+            credentials: &credentials,
+            nonce: &nonce,
+            timestamp: &timestamp,
+            user_agent: &inner.user_agent,
+        };
+        let prepared = match payload {
+            Payload::Roa(roa) => roa.prepare(&cx),
+            Payload::Rpc(params) => prepare(inner.signing, &cx, params),
+        };
         let mut headers = HeaderMap::with_capacity(prepared.headers.len());
         for (k, v) in &prepared.headers {
             let name = HeaderName::from_bytes(k.as_bytes())
@@ -913,6 +945,10 @@ impl Client {
         let method = match prepared.method {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
+            HttpMethod::Put => reqwest::Method::PUT,
+            HttpMethod::Delete => reqwest::Method::DELETE,
+            HttpMethod::Patch => reqwest::Method::PATCH,
+            HttpMethod::Head => reqwest::Method::HEAD,
         };
         let mut response = http
             .request(method, prepared.url)

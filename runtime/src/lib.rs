@@ -40,6 +40,7 @@ mod operation;
 mod paginate;
 pub mod params;
 mod retry;
+mod roa;
 pub mod sign;
 mod wait;
 #[doc(hidden)]
@@ -51,15 +52,17 @@ pub use client::{
 };
 pub use credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
 pub use error::{DecodeError, Error, ServiceError};
-pub use operation::{is_valid_region, ApiStyle, EndpointRule, HttpMethod, Operation, ServiceSpec};
+pub use operation::{
+    is_valid_region, ApiStyle, EndpointRule, HttpMethod, Location, Operation, ServiceSpec,
+};
 pub use paginate::{paginate, paginate_by_page_number, paginate_by_token};
 pub use retry::RetryConfig;
 /// Re-exported so generated crates need no dependency of their own for `Map` and JSON-string fields.
 pub use serde_json;
 pub use wait::wait_until;
 
-/// The README's examples compile: they are run as doctests of this crate (with the generated Config crate as a
-/// dev-dependency), so the README cannot drift from the API.
+/// The README's examples compile: they are run as doctests of this crate (with the generated Config and Widget
+/// Store crates as dev-dependencies), so the README cannot drift from the API.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;

@@ -70,7 +70,8 @@ pub fn is_valid_region(region: &str) -> bool {
 pub enum ApiStyle {
     /// Action-based: one path `/`, the action named by `Action` (or the `x-acs-action` header).
     Rpc,
-    /// Resource-based: REST paths and JSON bodies (not called by this runtime yet).
+    /// Resource-based: a REST path per operation, parameters in the path, query, headers or a JSON (or form)
+    /// body as the operation's [`Operation::LOCATIONS`] say.
     Roa,
 }
 
@@ -79,8 +80,16 @@ pub enum ApiStyle {
 pub enum HttpMethod {
     /// `GET`: parameters in the query string.
     Get,
-    /// `POST`: parameters in a form body.
+    /// `POST`: parameters in a form body (RPC), or the body of a ROA operation.
     Post,
+    /// `PUT` (ROA).
+    Put,
+    /// `DELETE` (ROA).
+    Delete,
+    /// `PATCH` (ROA).
+    Patch,
+    /// `HEAD` (ROA).
+    Head,
 }
 
 impl HttpMethod {
@@ -89,8 +98,27 @@ impl HttpMethod {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Head => "HEAD",
         }
     }
+}
+
+/// Where a parameter of a ROA operation travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A `{Name}` segment of [`Operation::PATH`], percent-encoded as the official SDKs do.
+    Path,
+    /// The query string.
+    Query,
+    /// A member of the JSON body (`application/json; charset=utf-8`).
+    Body,
+    /// A field of an `application/x-www-form-urlencoded` body.
+    Form,
+    /// A request header named after the parameter.
+    Header,
 }
 
 /// Implemented by every generated request type.
@@ -116,6 +144,12 @@ pub trait Operation: Serialize {
     /// `Preview`). An operation with a [`CLIENT_TOKEN`](Operation::CLIENT_TOKEN) is repeatable too, whatever
     /// this says. `false` (the default) retries only what certainly was not executed.
     const IDEMPOTENT: bool = false;
+    /// ROA operations: the path template, each path parameter written `{Name}` with its wire name, e.g.
+    /// `/clusters/{ClusterId}`. RPC operations are all called on `/`.
+    const PATH: &'static str = "/";
+    /// ROA operations: where each top-level request parameter travels, by wire name; a parameter not listed
+    /// goes to the query. Empty for RPC operations.
+    const LOCATIONS: &'static [(&'static str, Location)] = &[];
 }
 
 /// A reference to a request is a request: `client.call(&request)` leaves `request` usable (for polling, say).
@@ -126,6 +160,8 @@ impl<T: Operation + ?Sized> Operation for &T {
     const METHOD: HttpMethod = T::METHOD;
     const CLIENT_TOKEN: Option<&'static str> = T::CLIENT_TOKEN;
     const IDEMPOTENT: bool = T::IDEMPOTENT;
+    const PATH: &'static str = T::PATH;
+    const LOCATIONS: &'static [(&'static str, Location)] = T::LOCATIONS;
 }
 
 /// Whether the runtime may repeat a call of `O` that may already have been executed.

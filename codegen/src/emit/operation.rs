@@ -2,7 +2,7 @@
 
 use super::docs::{code, DocLines};
 use super::types::{innermost, Kind, Plan, Side, TypeDef};
-use crate::model::{Encoding, Enum, Field, HttpMethod, Operation, Scalar, Shape};
+use crate::model::{Encoding, Enum, Field, HttpMethod, Location, Operation, Scalar, Shape};
 use crate::emit::naming::Namer;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -130,7 +130,12 @@ pub fn module(
     let method = match op.method {
         HttpMethod::Get => quote!(aliyun_runtime::HttpMethod::Get),
         HttpMethod::Post => quote!(aliyun_runtime::HttpMethod::Post),
+        HttpMethod::Put => quote!(aliyun_runtime::HttpMethod::Put),
+        HttpMethod::Delete => quote!(aliyun_runtime::HttpMethod::Delete),
+        HttpMethod::Patch => quote!(aliyun_runtime::HttpMethod::Patch),
+        HttpMethod::Head => quote!(aliyun_runtime::HttpMethod::Head),
     };
+    let route = roa_route(op);
     let client_token = match op.client_token() {
         Some(f) => {
             let n = &f.name;
@@ -164,6 +169,7 @@ pub fn module(
             const METHOD: aliyun_runtime::HttpMethod = #method;
             const CLIENT_TOKEN: Option<&'static str> = #client_token;
             const IDEMPOTENT: bool = #idempotent;
+            #route
         }
 
         #response
@@ -176,6 +182,29 @@ pub fn module(
     Emitted {
         tokens,
         needs: cx.needs,
+    }
+}
+
+/// ROA operations: the path template and where each request parameter travels (RPC operations keep the
+/// trait's defaults).
+fn roa_route(op: &Operation) -> TokenStream {
+    let Some(path) = &op.path else {
+        return quote!();
+    };
+    let locations = op.request.iter().filter_map(|f| {
+        let name = &f.name;
+        let l = match f.location? {
+            Location::Path => quote!(Path),
+            Location::Query => quote!(Query),
+            Location::Body => quote!(Body),
+            Location::Form => quote!(Form),
+            Location::Header => quote!(Header),
+        };
+        Some(quote!((#name, aliyun_runtime::Location::#l)))
+    });
+    quote! {
+        const PATH: &'static str = #path;
+        const LOCATIONS: &'static [(&'static str, aliyun_runtime::Location)] = &[#(#locations),*];
     }
 }
 
@@ -211,6 +240,15 @@ fn field_docs(f: &Field, plan: &Plan, side: Side) -> DocLines {
     }
     if f.encoding == Encoding::Json {
         d = d.raw("Sent as one parameter holding JSON text.");
+    }
+    if let Some(l) = f.location {
+        d = d.raw(match l {
+            Location::Path => "Sent in the path (percent-encoded).",
+            Location::Query => "Sent in the query string.",
+            Location::Body => "Sent in the JSON body.",
+            Location::Form => "Sent in the form body.",
+            Location::Header => "Sent as a request header.",
+        });
     }
     d
 }

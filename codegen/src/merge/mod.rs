@@ -33,7 +33,9 @@ pub fn operations(
         let mut response = first.response.clone();
         let mut op_errors = first.errors.clone();
         let mut examples = first.examples.clone();
+        let mut route = None;
         for other in iter {
+            route = route.or(other.route.clone());
             sources.push(other.file.clone());
             fill(&mut docs, lang_docs(other.lang, other.docs.clone()));
             let ctx = Pair {
@@ -80,9 +82,12 @@ pub fn operations(
                 }
             }
         }
+        // ROA: the Chinese page's request line, else the first page's that has one.
+        let route = first.route.clone().or(route);
         ops.push(Operation {
             name: name.clone(),
-            method: HttpMethod::Post,
+            method: route.as_ref().map_or(HttpMethod::Post, |r| r.method),
+            path: route.map(|r| r.path),
             docs,
             request,
             response,

@@ -265,6 +265,9 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
             "this folder",
         ));
     }
+    if let Some(c) = &config {
+        style_agrees(c.0.style, &read.operations, &config_file, &mut diagnostics);
+    }
     match config {
         Some((c, endpoint_rule)) if !diagnostics.iter().any(Diagnostic::is_error) => {
             Ok(ServiceRead {
@@ -389,6 +392,29 @@ fn case_only_duplicates(operations: &[Operation]) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+/// A ROA service's operations all have a request line, and an RPC service's none: the runtime calls every
+/// operation of a service the same way.
+fn style_agrees(style: ApiStyle, operations: &[Operation], config_file: &str, diags: &mut Vec<Diagnostic>) {
+    for op in operations {
+        if op.style() == style {
+            continue;
+        }
+        let page = op.sources.first().cloned().unwrap_or_default();
+        let (said, found) = match style {
+            ApiStyle::Rpc => ("RPC", format!("its page `{page}` gives a request line (ROA)")),
+            ApiStyle::Roa => ("ROA", format!("its page `{page}` gives no request line")),
+        };
+        diags.push(
+            Diagnostic::error(
+                span(config_file),
+                format!("the service is `style: {said}`, but operation `{}` is not: {found}", op.name),
+                "this service",
+            )
+            .hint("a ROA page has a 请求语法 / Request syntax line `METHOD /path HTTP/1.1`; set `style` to what the pages are"),
+        );
+    }
 }
 
 fn span(file: &str) -> Span {

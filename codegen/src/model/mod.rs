@@ -60,8 +60,13 @@ pub enum ApiStyle {
 pub struct Operation {
     /// The action name (wire name), e.g. `GetAggregateCompliancePackReport`.
     pub name: String,
-    /// HTTP method the service expects. RPC operations accept both; POST is the default.
+    /// HTTP method the service expects. RPC operations accept both; POST is the default. ROA operations take
+    /// the method of their request line.
     pub method: HttpMethod,
+    /// ROA operations only: the path template of the request line, each path parameter written `{Name}` with
+    /// `Name` the wire name of its request field, e.g. `/clusters/{ClusterId}/nodes`. `None` for RPC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     pub docs: Docs,
     /// Request parameters without `Action` and the common parameters, in page order.
     pub request: Vec<Field>,
@@ -89,6 +94,15 @@ impl Operation {
         })
     }
 
+    /// ROA when the page gives a request line (`POST /path HTTP/1.1`), RPC otherwise.
+    pub fn style(&self) -> ApiStyle {
+        if self.path.is_some() {
+            ApiStyle::Roa
+        } else {
+            ApiStyle::Rpc
+        }
+    }
+
     /// Whether the operation takes an idempotency token the runtime may fill in.
     pub fn client_token(&self) -> Option<&Field> {
         self.request.iter().find(|f| f.name == "ClientToken")
@@ -101,6 +115,40 @@ pub enum HttpMethod {
     Get,
     #[serde(rename = "POST")]
     Post,
+    #[serde(rename = "PUT")]
+    Put,
+    #[serde(rename = "DELETE")]
+    Delete,
+    #[serde(rename = "PATCH")]
+    Patch,
+    #[serde(rename = "HEAD")]
+    Head,
+}
+
+impl HttpMethod {
+    /// The method as a request line writes it (`GET`), or `None` for a word that is no method.
+    pub fn parse(word: &str) -> Option<HttpMethod> {
+        Some(match word {
+            "GET" => HttpMethod::Get,
+            "POST" => HttpMethod::Post,
+            "PUT" => HttpMethod::Put,
+            "DELETE" => HttpMethod::Delete,
+            "PATCH" => HttpMethod::Patch,
+            "HEAD" => HttpMethod::Head,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Head => "HEAD",
+        }
+    }
 }
 
 /// Text in the languages the pages were written in. Markdown is already reduced to plain text with lists
@@ -136,8 +184,29 @@ pub struct Field {
     /// Request parameters only: how a structured value travels (see `Encoding`).
     #[serde(default, skip_serializing_if = "Encoding::is_flat")]
     pub encoding: Encoding,
+    /// Top-level request parameters of ROA operations only: where the parameter travels (the page's
+    /// 位置 / Position column, or the section it is documented in). `None` for RPC parameters, response fields
+    /// and fields nested in a body object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// Where a ROA request parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// A `{Name}` segment of the path template, percent-encoded.
+    Path,
+    /// The query string.
+    Query,
+    /// A member of the JSON request body.
+    Body,
+    /// A field of an `application/x-www-form-urlencoded` body (the page's `FormData`).
+    Form,
+    /// A request header named after the parameter.
+    Header,
 }
 
 /// How a request parameter holding a list or an object is put on the wire.

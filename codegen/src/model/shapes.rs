@@ -1,16 +1,23 @@
 //! The operation shapes format of `shared/corpus/README.md`: how the reader is measured against the shapes
 //! Alibaba Cloud's own SDK gives each operation.
 
-use crate::model::{Field, Operation, Scalar, Shape};
+use crate::model::{ApiStyle, Field, Location, Operation, Scalar, Shape};
 use serde_json::{json, Value};
 
-/// One operation as `{"operation", "request", "response"}`.
+/// One operation as `{"operation", "request", "response"}`; ROA operations add `style`, `method`, `path` and
+/// a `location` on each top-level request field.
 pub fn operation(op: &Operation) -> Value {
-    json!({
+    let mut v = json!({
         "operation": op.name,
         "request": object(&op.request),
         "response": object(&op.response),
-    })
+    });
+    if let (ApiStyle::Roa, Some(path), Value::Object(m)) = (op.style(), &op.path, &mut v) {
+        m.insert("style".into(), json!("ROA"));
+        m.insert("method".into(), json!(op.method.as_str()));
+        m.insert("path".into(), json!(path));
+    }
+    v
 }
 
 fn object(fields: &[Field]) -> Value {
@@ -20,6 +27,9 @@ fn object(fields: &[Field]) -> Value {
             let mut v = shape(&f.shape);
             if let Value::Object(m) = &mut v {
                 m.insert("name".into(), Value::String(f.name.clone()));
+                if let Some(l) = f.location {
+                    m.insert("location".into(), json!(location(l)));
+                }
             }
             v
         })
@@ -43,5 +53,15 @@ fn scalar(s: Scalar) -> &'static str {
         Scalar::Integer | Scalar::Long => "integer",
         Scalar::Float | Scalar::Double => "number",
         Scalar::Boolean => "boolean",
+    }
+}
+
+/// The corpus puts `Body` and `FormData` parameters both in the body.
+fn location(l: Location) -> &'static str {
+    match l {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Body | Location::Form => "body",
+        Location::Header => "header",
     }
 }

@@ -87,6 +87,7 @@ impl Node {
                         docs: Default::default(),
                         example: None,
                         encoding: Default::default(),
+                        location: None,
                         span: Default::default(),
                     })
                     .collect(),

@@ -8,6 +8,7 @@ mod errors;
 pub mod examples;
 pub mod nest;
 mod params;
+pub mod roa;
 pub mod text;
 
 use self::examples::Node;
@@ -36,6 +37,8 @@ pub struct PageOperation {
     pub response: Vec<Field>,
     pub errors: Vec<ErrorCode>,
     pub examples: Examples,
+    /// ROA pages only: the request line.
+    pub route: Option<roa::Route>,
 }
 
 /// What a header column holds.
@@ -90,6 +93,12 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             l
         }
     };
+    // ROA: the request line, and where each parameter travels (settled below, once the rows are a tree).
+    let mut route = roa::route(page);
+    let example_lines = match route {
+        Some(_) => roa::without_sample_request(example_lines),
+        None => example_lines,
+    };
     let ex = examples::find(&example_lines);
     let mut request_rows = Vec::new();
     let mut response_rows = Vec::new();
@@ -115,8 +124,18 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
                     .hint("add a `Type` / `类型` column"),
                 );
             }
-            let is_request = has(Column::Required) || table.section == SectionKind::Request;
-            let rows = params::field_rows(page, table, &cols, lang, is_request, diags);
+            let locations = roa::TableLocations::of(page, table);
+            let is_request = has(Column::Required)
+                || table.section == SectionKind::Request
+                || locations.is_request();
+            let rows = params::field_rows(
+                page,
+                table,
+                &cols,
+                lang,
+                is_request.then_some(locations),
+                diags,
+            );
             if is_request {
                 for r in rows {
                     if r.field.name == "Action" {
@@ -135,12 +154,24 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     params::type_open_lists(&mut request_rows, &response_rows);
     let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
     let request_shape = request_example_shape(&ex.request);
-    let request = nest::tree(
+    let mut request = nest::tree(
         request_rows,
         request_shape.as_ref(),
         nest::Side::Request,
         diags,
     );
+    match &mut route {
+        Some(r) => roa::settle(r, &mut request, diags),
+        None => roa::clear(&mut request),
+    }
+    if route.is_none() {
+        if let Some(span) = roa::explorer_says_roa(page) {
+            diags.push(
+                Diagnostic::error(span, "the page documents a ROA operation but gives no request line", "`type=ROA` here")
+                    .hint("add a 请求语法 / Request syntax section with a line such as `GET /path/{Id} HTTP/1.1`"),
+            );
+        }
+    }
     let response = nest::tree(
         response_rows,
         ex.shape.as_ref(),
@@ -161,6 +192,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             response_json: ex.json,
             response_xml: ex.xml,
         },
+        route,
     })
 }
 

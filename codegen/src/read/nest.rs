@@ -616,6 +616,7 @@ fn add_shown(
             docs: Default::default(),
             example: None,
             encoding: Default::default(),
+            location: None,
             span: span.clone(),
         });
     }

@@ -12,9 +12,10 @@ pub(super) fn field_rows(
     table: &Table,
     cols: &[Column],
     lang: Lang,
-    is_request: bool,
+    request_locations: Option<super::roa::TableLocations>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<FlatRow> {
+    let is_request = request_locations.is_some();
     let at = |c: Column| cols.iter().position(|&x| x == c);
     let (name_i, type_i) = (at(Column::Name), at(Column::Type));
     let mut out = Vec::new();
@@ -105,6 +106,7 @@ pub(super) fn field_rows(
                 docs,
                 example,
                 encoding,
+                location: request_locations.and_then(|l| l.row(row, diags)),
                 span: name_cell.span.clone(),
             },
         });
@@ -231,6 +233,7 @@ mod tests {
                 docs: Docs::default(),
                 example: None,
                 encoding: Encoding::Flat,
+                location: None,
                 span: Span::default(),
             },
         }

@@ -38,6 +38,7 @@ impl aliyun_runtime::Operation for ActiveAggregateConfigRulesRequest {
     const ACTION: &'static str = "ActiveAggregateConfigRules";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `ActiveAggregateConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -83,6 +83,7 @@ impl aliyun_runtime::Operation for CreateAggregateCompliancePackRequest {
     const ACTION: &'static str = "CreateAggregateCompliancePack";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `CreateAggregateCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

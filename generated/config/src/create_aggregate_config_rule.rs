@@ -224,6 +224,7 @@ impl aliyun_runtime::Operation for CreateAggregateConfigRuleRequest {
     const ACTION: &'static str = "CreateAggregateConfigRule";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `CreateAggregateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

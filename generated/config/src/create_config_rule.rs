@@ -215,6 +215,7 @@ impl aliyun_runtime::Operation for CreateConfigRuleRequest {
     const ACTION: &'static str = "CreateConfigRule";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `CreateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -38,6 +38,7 @@ impl aliyun_runtime::Operation for DeactiveAggregateConfigRulesRequest {
     const ACTION: &'static str = "DeactiveAggregateConfigRules";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `DeactiveAggregateConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

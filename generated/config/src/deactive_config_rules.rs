@@ -27,6 +27,7 @@ impl aliyun_runtime::Operation for DeactiveConfigRulesRequest {
     const ACTION: &'static str = "DeactiveConfigRules";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `DeactiveConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

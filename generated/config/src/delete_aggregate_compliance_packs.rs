@@ -49,6 +49,7 @@ impl aliyun_runtime::Operation for DeleteAggregateCompliancePacksRequest {
     const ACTION: &'static str = "DeleteAggregateCompliancePacks";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `DeleteAggregateCompliancePacks` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

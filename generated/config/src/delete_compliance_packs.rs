@@ -38,6 +38,7 @@ impl aliyun_runtime::Operation for DeleteCompliancePacksRequest {
     const ACTION: &'static str = "DeleteCompliancePacks";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `DeleteCompliancePacks` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

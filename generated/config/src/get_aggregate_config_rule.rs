@@ -38,6 +38,7 @@ impl aliyun_runtime::Operation for GetAggregateConfigRuleRequest {
     const ACTION: &'static str = "GetAggregateConfigRule";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

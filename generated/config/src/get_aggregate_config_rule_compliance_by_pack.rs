@@ -38,6 +38,7 @@ impl aliyun_runtime::Operation for GetAggregateConfigRuleComplianceByPackRequest
     const ACTION: &'static str = "GetAggregateConfigRuleComplianceByPack";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateConfigRuleComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

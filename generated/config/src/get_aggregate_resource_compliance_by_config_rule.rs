@@ -56,6 +56,7 @@ impl aliyun_runtime::Operation for GetAggregateResourceComplianceByConfigRuleReq
     const ACTION: &'static str = "GetAggregateResourceComplianceByConfigRule";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateResourceComplianceByConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

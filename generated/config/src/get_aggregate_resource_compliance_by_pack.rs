@@ -38,6 +38,7 @@ impl aliyun_runtime::Operation for GetAggregateResourceComplianceByPackRequest {
     const ACTION: &'static str = "GetAggregateResourceComplianceByPack";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateResourceComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

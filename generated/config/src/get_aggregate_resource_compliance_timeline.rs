@@ -111,6 +111,7 @@ impl aliyun_runtime::Operation for GetAggregateResourceComplianceTimelineRequest
     const ACTION: &'static str = "GetAggregateResourceComplianceTimeline";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateResourceComplianceTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

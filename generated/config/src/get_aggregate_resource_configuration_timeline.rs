@@ -111,6 +111,7 @@ impl aliyun_runtime::Operation for GetAggregateResourceConfigurationTimelineRequ
     const ACTION: &'static str = "GetAggregateResourceConfigurationTimeline";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateResourceConfigurationTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

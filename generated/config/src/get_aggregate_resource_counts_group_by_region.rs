@@ -40,6 +40,7 @@ impl aliyun_runtime::Operation for GetAggregateResourceCountsGroupByRegionReques
     const ACTION: &'static str = "GetAggregateResourceCountsGroupByRegion";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateResourceCountsGroupByRegion` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

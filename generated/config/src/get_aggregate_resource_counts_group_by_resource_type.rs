@@ -38,6 +38,7 @@ impl aliyun_runtime::Operation for GetAggregateResourceCountsGroupByResourceType
     const ACTION: &'static str = "GetAggregateResourceCountsGroupByResourceType";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateResourceCountsGroupByResourceType` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -27,6 +27,7 @@ impl aliyun_runtime::Operation for GetCompliancePackReportRequest {
     const ACTION: &'static str = "GetCompliancePackReport";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

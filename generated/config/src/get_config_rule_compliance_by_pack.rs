@@ -27,6 +27,7 @@ impl aliyun_runtime::Operation for GetConfigRuleComplianceByPackRequest {
     const ACTION: &'static str = "GetConfigRuleComplianceByPack";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetConfigRuleComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -17,6 +17,7 @@ impl aliyun_runtime::Operation for GetConfigRulesReportRequest {
     const ACTION: &'static str = "GetConfigRulesReport";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetConfigRulesReport` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -30,6 +30,7 @@ impl aliyun_runtime::Operation for GetDiscoveredResourceCountsGroupByRegionReque
     const ACTION: &'static str = "GetDiscoveredResourceCountsGroupByRegion";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetDiscoveredResourceCountsGroupByRegion` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

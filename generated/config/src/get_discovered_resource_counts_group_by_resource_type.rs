@@ -29,6 +29,7 @@ for GetDiscoveredResourceCountsGroupByResourceTypeRequest {
     const ACTION: &'static str = "GetDiscoveredResourceCountsGroupByResourceType";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetDiscoveredResourceCountsGroupByResourceType` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

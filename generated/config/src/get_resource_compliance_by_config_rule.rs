@@ -45,6 +45,7 @@ impl aliyun_runtime::Operation for GetResourceComplianceByConfigRuleRequest {
     const ACTION: &'static str = "GetResourceComplianceByConfigRule";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetResourceComplianceByConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

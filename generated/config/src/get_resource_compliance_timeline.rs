@@ -89,6 +89,7 @@ impl aliyun_runtime::Operation for GetResourceComplianceTimelineRequest {
     const ACTION: &'static str = "GetResourceComplianceTimeline";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetResourceComplianceTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

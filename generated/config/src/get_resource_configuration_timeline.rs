@@ -89,6 +89,7 @@ impl aliyun_runtime::Operation for GetResourceConfigurationTimelineRequest {
     const ACTION: &'static str = "GetResourceConfigurationTimeline";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetResourceConfigurationTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

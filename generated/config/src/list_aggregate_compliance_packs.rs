@@ -69,6 +69,7 @@ impl aliyun_runtime::Operation for ListAggregateCompliancePacksRequest {
     const ACTION: &'static str = "ListAggregateCompliancePacks";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListAggregateCompliancePacks` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

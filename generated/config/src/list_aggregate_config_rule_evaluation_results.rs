@@ -104,6 +104,7 @@ impl aliyun_runtime::Operation for ListAggregateConfigRuleEvaluationResultsReque
     const ACTION: &'static str = "ListAggregateConfigRuleEvaluationResults";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListAggregateConfigRuleEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

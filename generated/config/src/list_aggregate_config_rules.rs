@@ -117,6 +117,7 @@ impl aliyun_runtime::Operation for ListAggregateConfigRulesRequest {
     const ACTION: &'static str = "ListAggregateConfigRules";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListAggregateConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

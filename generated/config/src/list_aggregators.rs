@@ -36,6 +36,7 @@ impl aliyun_runtime::Operation for ListAggregatorsRequest {
     const ACTION: &'static str = "ListAggregators";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListAggregators` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

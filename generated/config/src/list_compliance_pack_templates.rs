@@ -61,6 +61,7 @@ impl aliyun_runtime::Operation for ListCompliancePackTemplatesRequest {
     const ACTION: &'static str = "ListCompliancePackTemplates";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListCompliancePackTemplates` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

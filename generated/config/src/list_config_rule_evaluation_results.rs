@@ -85,6 +85,7 @@ impl aliyun_runtime::Operation for ListConfigRuleEvaluationResultsRequest {
     const ACTION: &'static str = "ListConfigRuleEvaluationResults";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListConfigRuleEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -96,6 +96,7 @@ impl aliyun_runtime::Operation for ListResourceEvaluationResultsRequest {
     const ACTION: &'static str = "ListResourceEvaluationResults";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListResourceEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
@@ -116,22 +117,6 @@ pub struct ListResourceEvaluationResultsResponse {
         deserialize_with = "aliyun_runtime::de::object"
     )]
     pub evaluation_results: Option<EvaluationResults>,
-    /// 单次请求返回结果的最大条数。
-    ///
-    /// Example: `10`
-    #[serde(
-        default,
-        rename = "MaxResults",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
-    pub max_results: Option<i32>,
-    /// 资源评估结果列表。
-    #[serde(
-        default,
-        rename = "EvaluationResultList",
-        deserialize_with = "crate::codec::list"
-    )]
-    pub evaluation_result_list: Vec<EvaluationResultList>,
     /// `code` (no description on the page).
     #[serde(default, rename = "code", deserialize_with = "aliyun_runtime::de::string")]
     pub code: Option<String>,
@@ -202,6 +187,22 @@ pub struct EvaluationResults {
         deserialize_with = "aliyun_runtime::de::string"
     )]
     pub next_token: Option<String>,
+    /// 单次请求返回结果的最大条数。
+    ///
+    /// Example: `10`
+    #[serde(
+        default,
+        rename = "MaxResults",
+        deserialize_with = "aliyun_runtime::de::int"
+    )]
+    pub max_results: Option<i32>,
+    /// 资源评估结果列表。
+    #[serde(
+        default,
+        rename = "EvaluationResultList",
+        deserialize_with = "crate::codec::list"
+    )]
+    pub evaluation_result_list: Vec<EvaluationResultList>,
 }
 /// 资源评估结果列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -97,6 +97,7 @@ impl aliyun_runtime::Operation for UpdateAggregateCompliancePackRequest {
     const ACTION: &'static str = "UpdateAggregateCompliancePack";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `UpdateAggregateCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

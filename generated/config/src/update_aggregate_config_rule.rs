@@ -216,6 +216,7 @@ impl aliyun_runtime::Operation for UpdateAggregateConfigRuleRequest {
     const ACTION: &'static str = "UpdateAggregateConfigRule";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `UpdateAggregateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -86,6 +86,7 @@ impl aliyun_runtime::Operation for UpdateCompliancePackRequest {
     const ACTION: &'static str = "UpdateCompliancePack";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `UpdateCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

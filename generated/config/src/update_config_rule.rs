@@ -205,6 +205,7 @@ impl aliyun_runtime::Operation for UpdateConfigRuleRequest {
     const ACTION: &'static str = "UpdateConfigRule";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
+    const IDEMPOTENT: bool = false;
 }
 /// What a successful `UpdateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

@@ -1,7 +1,9 @@
-//! A fake Alibaba Cloud RPC service on 127.0.0.1 (hyper 1 server).
+//! A fake Alibaba Cloud service on 127.0.0.1 (hyper 1 server), RPC or ROA.
 //!
 //! It checks every request's signature with the rules recomputed here from what it received (not with the
 //! runtime's signer), records the request, and answers as told by a queue of [`Fault`]s (then plain success).
+//! Started with ROA routes ([`Fake::start_roa`]), it also checks each request's method and path against them,
+//! answers with the matched route's example, and a request no route matches with a 404.
 
 #![allow(dead_code)]
 
@@ -23,6 +25,43 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use sha2::{Digest, Sha256};
+
+/// Retries with backoffs short enough for tests.
+pub fn fast_retries(max_attempts: u32) -> aliyun_runtime::RetryConfig {
+    aliyun_runtime::RetryConfig {
+        max_attempts,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+    }
+}
+
+/// A client of the fake with static credentials, a fixed jitter seed and no proxy.
+pub fn client(
+    fake: &Fake,
+    id: &str,
+    secret: &str,
+    retry: aliyun_runtime::RetryConfig,
+) -> aliyun_runtime::Client {
+    aliyun_runtime::Client::builder()
+        .region("cn-shanghai")
+        .endpoint(fake.url())
+        .credentials(aliyun_runtime::Credentials::new(id, secret))
+        .retry(retry)
+        .jitter_seed(7)
+        .no_proxy()
+        .build()
+        .unwrap()
+}
+
+/// A credentials provider that always fails.
+#[derive(Debug)]
+pub struct NoCredentials;
+
+impl aliyun_runtime::ProvideCredentials for NoCredentials {
+    fn provide_credentials(&self) -> aliyun_runtime::credentials::CredentialsFuture<'_> {
+        Box::pin(async { Err(aliyun_runtime::Error::Credentials("none here".into())) })
+    }
+}
 
 /// How the fake answers one request.
 #[derive(Debug, Clone)]
@@ -48,6 +87,16 @@ pub enum Fault {
     /// A 200 streaming 1 GiB of zeros, with or without a Content-Length; bytes handed to the connection are
     /// counted in [`Fake::streamed`].
     Endless { content_length: bool },
+    /// A JSON error body spelled as some ROA services spell it: `code`, `message`, `requestId`.
+    LowerCaseCode(u16, &'static str),
+}
+
+/// A ROA operation the fake serves: method, path template (`/things/{Id}`) and the example it answers with.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub answer: &'static str,
 }
 
 /// One request as the fake received it.
@@ -64,6 +113,9 @@ pub struct Recorded {
     pub signature_problem: Option<String>,
     /// When the fake had read the request.
     pub received: std::time::Instant,
+    /// ROA: the template of the route that method and path matched, and the path parameters, decoded.
+    pub route: Option<&'static str>,
+    pub path_params: Vec<(String, String)>,
 }
 
 impl Recorded {
@@ -89,6 +141,7 @@ impl Recorded {
 
 struct State {
     secret: String,
+    routes: Vec<Route>,
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<Vec<Recorded>>,
     streamed: std::sync::atomic::AtomicU64,
@@ -102,10 +155,16 @@ pub struct Fake {
 impl Fake {
     /// Starts the fake on an ephemeral port; it lives as long as the test's runtime.
     pub async fn start(secret: &str) -> Fake {
+        Fake::start_roa(secret, Vec::new()).await
+    }
+
+    /// Starts a fake ROA service serving these routes.
+    pub async fn start_roa(secret: &str, routes: Vec<Route>) -> Fake {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(State {
             secret: secret.to_string(),
+            routes,
             faults: Mutex::new(VecDeque::new()),
             requests: Mutex::new(Vec::new()),
             streamed: std::sync::atomic::AtomicU64::new(0),
@@ -181,6 +240,42 @@ fn raw(status: u16, request_id: &str, content_type: &str, body: &'static str) ->
         .unwrap()
 }
 
+/// Matches a received (encoded) path against a template; gives the decoded path parameters.
+fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let want: Vec<&str> = template.split('/').collect();
+    let got: Vec<&str> = path.split('/').collect();
+    if want.len() != got.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (w, g) in want.iter().zip(&got) {
+        match w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+            Some(name) if !g.is_empty() => params.push((
+                name.to_string(),
+                percent_encoding::percent_decode_str(g)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            )),
+            Some(_) => return None,
+            None if w == g => {}
+            None => return None,
+        }
+    }
+    Some(params)
+}
+
+fn lower_case_error_body(status: u16, request_id: &str, code: &str) -> Response<Body> {
+    json(
+        status,
+        request_id,
+        serde_json::json!({
+            "requestId": request_id,
+            "code": code,
+            "message": format!("fault {code}"),
+        }),
+    )
+}
+
 fn error_body(status: u16, request_id: &str, code: &str) -> Response<Body> {
     json(
         status,
@@ -234,7 +329,20 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
         signature_ok: false,
         signature_problem: None,
         received: std::time::Instant::now(),
+        route: None,
+        path_params: Vec::new(),
     };
+    let route = st.routes.iter().find_map(|r| {
+        (r.method == rec.method)
+            .then(|| match_path(r.path, &rec.path))
+            .flatten()
+            .map(|params| (r, params))
+    });
+    if let Some((r, params)) = &route {
+        rec.route = Some(r.path);
+        rec.path_params = params.clone();
+    }
+    let answer = route.map(|(r, _)| r.answer);
     match verify(&rec, &st.secret) {
         Ok(signed) => {
             rec.signature_ok = true;
@@ -257,17 +365,22 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
     if !ok {
         return Ok(error_body(400, &id, "SignatureDoesNotMatch"));
     }
+    if !st.routes.is_empty() && answer.is_none() {
+        return Ok(lower_case_error_body(404, &id, "InvalidApi.NotFound"));
+    }
     let fault = st.faults.lock().unwrap().pop_front();
-    let success = |id: &str| {
-        json(
+    let success = |id: &str| match answer {
+        Some(example) => raw(200, id, "application/json", example),
+        None => json(
             200,
             id,
             serde_json::json!({"RequestId": id, "Action": action}),
-        )
+        ),
     };
     Ok(match fault {
         None => success(&id),
         Some(Fault::Code(status, code)) => error_body(status, &id, code),
+        Some(Fault::LowerCaseCode(status, code)) => lower_case_error_body(status, &id, code),
         Some(Fault::EmptyStatus(status)) => raw(status, &id, "text/plain", ""),
         Some(Fault::Body(status, body)) => raw(status, &id, "application/json", body),
         Some(Fault::Html502) => raw(

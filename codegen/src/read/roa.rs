@@ -1,0 +1,475 @@
+//! The ROA dialect of a page: a REST path per operation.
+//!
+//! A ROA page gives its method and path template in a request line (`PUT /pop/v1/sam/app/{AppId} HTTP/1.1`,
+//! under 请求语法 / Request syntax), says where each parameter travels in a 位置 / Position column, and may put
+//! body parameters in a section of their own (`RequestBody`, "Request body") and operation-specific headers in
+//! a 请求头 / Request headers section. RPC pages have none of these; the rest of the page reads the same, so
+//! this file only adds the route and the locations to what `read` finds.
+
+use crate::diag::Diagnostic;
+use crate::model::{Encoding, Field, HttpMethod, Location, Shape, Span};
+use crate::pages::{Page, SectionKind, Table};
+
+/// The request line of a ROA operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub method: HttpMethod,
+    /// The path template with `{Name}` placeholders, without host, query string or trailing `/`.
+    pub path: String,
+    pub span: Span,
+}
+
+/// What a table's place on the page says about the locations of its rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableLocations {
+    /// The 位置 / Position column.
+    column: Option<usize>,
+    /// The location of rows that give none: `Body` under a request body heading, `Header` under a request
+    /// headers heading.
+    section: Option<Location>,
+}
+
+impl TableLocations {
+    pub fn of(page: &Page, table: &Table) -> TableLocations {
+        let column = table.header.iter().position(|c| {
+            matches!(
+                super::text::bare(&c.raw).0.to_lowercase().as_str(),
+                "位置" | "参数位置" | "position" | "location" | "in"
+            )
+        });
+        TableLocations {
+            column,
+            section: section_location(page, table),
+        }
+    }
+
+    /// Whether the table documents request parameters whatever its columns say (a request body or headers
+    /// section).
+    pub fn is_request(&self) -> bool {
+        self.section.is_some()
+    }
+
+    /// The location a row gives (its position cell) or its section gives; unknown words are a warning.
+    pub fn row(&self, row: &crate::pages::Row, diags: &mut Vec<Diagnostic>) -> Option<Location> {
+        let Some(cell) = self.column.and_then(|i| row.cells.get(i)) else {
+            return self.section;
+        };
+        let word = super::text::bare(&cell.raw).0;
+        if word.is_empty() {
+            return self.section;
+        }
+        let location = location_word(&word);
+        if location.is_none() {
+            diags.push(
+                Diagnostic::warning(cell.span.clone(), format!("unknown parameter position `{word}`"), "this position")
+                    .hint("known positions: Path, Query, Body, FormData, Header; the parameter is sent in the query"),
+            );
+        }
+        location.or(self.section)
+    }
+}
+
+fn location_word(word: &str) -> Option<Location> {
+    Some(match word.to_lowercase().as_str() {
+        "path" => Location::Path,
+        "query" => Location::Query,
+        "body" => Location::Body,
+        "formdata" | "form" | "form data" => Location::Form,
+        "header" | "headers" => Location::Header,
+        _ => return None,
+    })
+}
+
+/// The words of a heading line, without `#` marks, `{#id .class}` attributes and a closing colon.
+fn heading_words(line: &str) -> String {
+    let mut t = line.trim().trim_start_matches('#').trim();
+    if t.ends_with('}') {
+        if let Some(open) = t.rfind('{') {
+            t = t[..open].trim_end();
+        }
+    }
+    t.trim_end_matches([':', '：']).trim().to_lowercase()
+}
+
+fn body_heading(words: &str) -> bool {
+    matches!(
+        words,
+        "requestbody"
+            | "request body"
+            | "请求体"
+            | "请求body"
+            | "请求 body"
+            | "body参数"
+            | "body 参数"
+    )
+}
+
+fn header_heading(words: &str) -> bool {
+    matches!(
+        words,
+        "请求头" | "request headers" | "request header" | "请求头参数" | "请求头部"
+    )
+}
+
+/// The section a table stands in, when it is a request body or request headers section. Copied text keeps
+/// such headings as bare lines, so the lines above the table are read, back to the previous table or heading.
+fn section_location(page: &Page, table: &Table) -> Option<Location> {
+    let start = table.span.line as usize;
+    for line in page.lines[..start.saturating_sub(1).min(page.lines.len())]
+        .iter()
+        .rev()
+    {
+        let words = heading_words(line);
+        if body_heading(&words) {
+            return Some(Location::Body);
+        }
+        if header_heading(&words) {
+            return Some(Location::Header);
+        }
+        let t = line.trim();
+        if t.starts_with('#')
+            || t.contains('|')
+            || crate::pages::section_kind(t) != SectionKind::Other
+        {
+            return None;
+        }
+    }
+    None
+}
+
+/// `PUT /pop/v1/sam/app/restartInstances HTTP/1.1` → method and path template.
+fn request_line(line: &str) -> Option<(HttpMethod, String)> {
+    let mut words = line.split_whitespace();
+    let method = HttpMethod::parse(words.next()?)?;
+    let target = words.next()?;
+    let version = words.next()?;
+    // Some pages write the protocols instead of a version: `GET /path HTTPS|HTTP`.
+    if !target.starts_with('/')
+        || !version.to_ascii_uppercase().starts_with("HTTP")
+        || words.next().is_some()
+    {
+        return None;
+    }
+    let path = target.split('?').next().unwrap_or(target);
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    Some((method, path.to_string()))
+}
+
+/// The page's request line: the first one after a 请求语法 / Request syntax heading, or else the first one
+/// outside the examples (whose sample requests carry a query string and made-up values).
+pub fn route(page: &Page) -> Option<Route> {
+    let syntax = page.lines.iter().position(|l| {
+        matches!(
+            heading_words(l).as_str(),
+            "请求语法" | "request syntax" | "请求结构" | "syntax"
+        )
+    });
+    let examples: Vec<u32> = page
+        .section_lines(SectionKind::Examples)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let found = |from: usize, skip_examples: bool| {
+        page.lines.iter().enumerate().skip(from).find_map(|(i, l)| {
+            let number = i as u32 + 1;
+            if skip_examples && examples.contains(&number) {
+                return None;
+            }
+            let (method, path) = request_line(l)?;
+            let column = l.chars().take_while(|c| c.is_whitespace()).count() + 1;
+            Some(Route {
+                method,
+                path,
+                span: page.span(number, column as u32),
+            })
+        })
+    };
+    syntax
+        .and_then(|i| found(i + 1, false))
+        .or_else(|| found(0, true))
+}
+
+/// The example lines without the sample request of a ROA page: from its request line to the answer's status
+/// line (`HTTP/1.1 200 OK`) or the next caption, since a JSON request body shown there is no response.
+pub fn without_sample_request(lines: Vec<(u32, &str)>) -> Vec<(u32, &str)> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut in_request = false;
+    for (n, l) in lines {
+        let t = l.trim();
+        if request_line(t).is_some() {
+            in_request = true;
+            continue;
+        }
+        let lower = t.to_lowercase();
+        let answer_starts = t.starts_with("HTTP/") && !lower.contains("host")
+            || lower.contains("返回示例")
+            || lower.contains("response");
+        if in_request && answer_starts {
+            in_request = false;
+        }
+        if !in_request {
+            out.push((n, l));
+        }
+    }
+    out
+}
+
+/// Where the page says it is ROA without giving a request line: its OpenAPI Explorer link says `type=ROA`.
+pub fn explorer_says_roa(page: &Page) -> Option<Span> {
+    page.lines.iter().enumerate().find_map(|(i, l)| {
+        let p = l.find("type=ROA")?;
+        let column = l[..p].chars().count() as u32 + 1;
+        l.contains("api=").then(|| page.span(i as u32 + 1, column))
+    })
+}
+
+/// Headers every call carries, which the signer writes: a page listing them documents no parameter.
+const COMMON_HEADERS: &[&str] = &[
+    "accept",
+    "authorization",
+    "content-type",
+    "content-md5",
+    "content-length",
+    "date",
+    "host",
+    "user-agent",
+    "x-acs-action",
+    "x-acs-version",
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "x-acs-signature-method",
+    "x-acs-signature-version",
+    "x-acs-content-sha256",
+    "x-acs-security-token",
+    "x-acs-accesskey-id",
+    "x-acs-region-id",
+];
+
+/// Settles the locations of a ROA page's request fields once they are a tree: the path template's names are
+/// path fields, fields that say nothing go to the query, fields nested in a body object carry no location of
+/// their own, and body fields travel as JSON as they are (not as JSON text). Every `{Name}` of the path must
+/// be a request field: an error at the request line otherwise.
+pub fn settle(route: &mut Route, request: &mut Vec<Field>, diags: &mut Vec<Diagnostic>) {
+    brace_placeholders(route, request);
+    request.retain(|f| {
+        f.location != Some(Location::Header)
+            || !COMMON_HEADERS.contains(&f.name.to_ascii_lowercase().as_str())
+    });
+    // A placeholder spelled differently from its parameter (`{cluster_id}` for `ClusterId`) takes the
+    // parameter's name, so the runtime finds the value by its wire name.
+    let loose = |s: &str| s.replace(['_', '-'], "").to_ascii_lowercase();
+    for name in placeholders(&route.path) {
+        if request.iter().any(|f| f.name == name) {
+            continue;
+        }
+        let mut same = request.iter().filter(|f| loose(&f.name) == loose(&name));
+        if let (Some(f), None) = (same.next(), same.next()) {
+            route.path = route
+                .path
+                .replace(&format!("{{{name}}}"), &format!("{{{}}}", f.name));
+        }
+    }
+    let placeholders = placeholders(&route.path);
+    for name in &placeholders {
+        match request.iter_mut().find(|f| f.name == *name) {
+            Some(f) => {
+                f.location = Some(Location::Path);
+                f.required = true;
+            }
+            None => diags.push(
+                Diagnostic::error(
+                    route.span.clone(),
+                    format!("the path names `{{{name}}}`, which is no request parameter of this page"),
+                    "this request line",
+                )
+                .hint(format!("document `{name}` in the request table with position `Path`, or correct the path")),
+            ),
+        }
+    }
+    for f in request.iter_mut() {
+        if f.location == Some(Location::Path) && !placeholders.contains(&f.name) {
+            diags.push(
+                Diagnostic::warning(
+                    f.span.clone(),
+                    format!(
+                        "`{}` is a path parameter, but the path `{}` has no `{{{}}}`",
+                        f.name, route.path, f.name
+                    ),
+                    "this parameter",
+                )
+                .also(route.span.clone(), "the request line")
+                .hint("the parameter is sent in the query"),
+            );
+            f.location = Some(Location::Query);
+        }
+        let location = *f.location.get_or_insert(Location::Query);
+        let in_json_body = location == Location::Body;
+        for_each_nested(f, &mut |nested| {
+            nested.location = None;
+            if in_json_body {
+                nested.encoding = Encoding::Flat;
+            }
+        });
+        if in_json_body {
+            f.encoding = Encoding::Flat;
+        }
+    }
+}
+
+/// Drops locations where they mean nothing: RPC parameters, and fields nested in an object.
+pub fn clear(fields: &mut [Field]) {
+    for f in fields {
+        f.location = None;
+        for_each_nested(f, &mut |nested| nested.location = None);
+    }
+}
+
+/// Calls `each` on every field nested in `f`'s objects, at any depth.
+fn for_each_nested(f: &mut Field, each: &mut dyn FnMut(&mut Field)) {
+    let mut shape = &mut f.shape;
+    while let Shape::Array(item) = shape {
+        shape = item.as_mut();
+    }
+    if let Shape::Object(children) = shape {
+        for c in children {
+            each(c);
+            for_each_nested(c, each);
+        }
+    }
+}
+
+/// The names of `{Name}` placeholders, in path order. Older pages write `[Name]`; `settle` turns those into
+/// `{Name}` first.
+pub fn placeholders(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push(rest[open + 1..open + close].to_string());
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+
+/// `/clusters/[ClusterId]` → `/clusters/{ClusterId}` where `ClusterId` is a request parameter.
+fn brace_placeholders(route: &mut Route, request: &[Field]) {
+    for f in request {
+        let bracketed = format!("[{}]", f.name);
+        if route.path.contains(&bracketed) {
+            route.path = route.path.replace(&bracketed, &format!("{{{}}}", f.name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_lines() {
+        assert_eq!(
+            request_line("PUT /pop/v1/sam/app/restartInstances HTTP/1.1"),
+            Some((HttpMethod::Put, "/pop/v1/sam/app/restartInstances".into()))
+        );
+        assert_eq!(
+            request_line("GET /clusters/{ClusterId}/nodes?pageSize=1 HTTP/1.1"),
+            Some((HttpMethod::Get, "/clusters/{ClusterId}/nodes".into()))
+        );
+        assert_eq!(
+            request_line("POST / HTTP/1.1"),
+            Some((HttpMethod::Post, "/".into()))
+        );
+        assert_eq!(
+            request_line("POST /x/ HTTP/1.1"),
+            Some((HttpMethod::Post, "/x".into()))
+        );
+        assert_eq!(request_line("POST x HTTP/1.1"), None);
+        assert_eq!(request_line("Fetch /x HTTP/1.1"), None);
+        assert_eq!(request_line("POST /x"), None);
+        assert_eq!(
+            request_line("GET /a HTTPS|HTTP"),
+            Some((HttpMethod::Get, "/a".into()))
+        );
+    }
+
+    #[test]
+    fn a_sample_request_body_is_no_response_example() {
+        let lines = [
+            "请求示例",
+            "POST /things HTTP/1.1",
+            "{\"Name\": \"x\"}",
+            "正常返回示例",
+            "{\"Id\": 1}",
+        ];
+        let numbered: Vec<(u32, &str)> = (1..).zip(lines).collect();
+        let kept: Vec<u32> = without_sample_request(numbered)
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(kept, [1, 4, 5]);
+    }
+
+    fn param(name: &str, location: Option<Location>) -> Field {
+        Field {
+            name: name.into(),
+            shape: Shape::Scalar(crate::model::Scalar::String),
+            required: false,
+            docs: Default::default(),
+            example: None,
+            encoding: Encoding::Flat,
+            location,
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn path_names_become_required_path_fields_and_the_rest_query() {
+        let mut route = Route {
+            method: HttpMethod::Get,
+            path: "/clusters/{cluster_id}/nodes/[NodeName]".into(),
+            span: Span::default(),
+        };
+        let mut request = vec![
+            param("ClusterId", None),
+            param("NodeName", Some(Location::Path)),
+            param("PageSize", None),
+            param("Authorization", Some(Location::Header)),
+        ];
+        let mut diags = Vec::new();
+        settle(&mut route, &mut request, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(route.path, "/clusters/{ClusterId}/nodes/{NodeName}");
+        let got: Vec<(&str, Option<Location>, bool)> = request
+            .iter()
+            .map(|f| (f.name.as_str(), f.location, f.required))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ClusterId", Some(Location::Path), true),
+                ("NodeName", Some(Location::Path), true),
+                ("PageSize", Some(Location::Query), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn placeholder_names() {
+        assert_eq!(placeholders("/a/{A}/b/{B_c}"), vec!["A", "B_c"]);
+        assert!(placeholders("/a/b").is_empty());
+        assert_eq!(placeholders("/a/{A"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn position_words() {
+        assert_eq!(location_word("FormData"), Some(Location::Form));
+        assert_eq!(location_word("Body"), Some(Location::Body));
+        assert_eq!(location_word("path"), Some(Location::Path));
+        assert_eq!(location_word("Cookie"), None);
+    }
+}
