@@ -74,7 +74,7 @@ fn hostile_service() -> Service {
         },
         request: request.clone(),
         response: response.clone(),
-        errors: HOSTILE.iter().map(|s| s.to_string()).collect(),
+        errors: hostile_errors(),
         examples: Examples {
             request: HOSTILE
                 .iter()
@@ -98,16 +98,7 @@ fn hostile_service() -> Service {
             op("Full"),
             op("Default"),
         ],
-        errors: HOSTILE
-            .iter()
-            .map(|c| ErrorCode {
-                code: c.to_string(),
-                status: 400,
-                message: c.to_string(),
-                docs: Docs::default(),
-                span: Span::default(),
-            })
-            .collect(),
+        errors: hostile_errors(),
     }
 }
 
@@ -191,18 +182,30 @@ fn operation_features_are_distinct_and_leave_full_and_default_alone() {
     distinct.sort();
     distinct.dedup();
     assert_eq!(distinct.len(), features.len(), "{features:?}");
-    assert!(!features.contains(&"full") && !features.contains(&"default"), "{features:?}");
+    assert!(
+        !features.contains(&"full") && !features.contains(&"default"),
+        "{features:?}"
+    );
     assert!(cargo.contents.contains("default = [\"full\"]"));
-    let lib = files.iter().find(|f| f.path == "hostile/src/lib.rs").expect("lib.rs");
+    let lib = files
+        .iter()
+        .find(|f| f.path == "hostile/src/lib.rs")
+        .expect("lib.rs");
     for f in &features {
-        assert!(lib.contents.contains(&format!("#[cfg(feature = \"{f}\")]")), "{f}");
+        assert!(
+            lib.contents.contains(&format!("#[cfg(feature = \"{f}\")]")),
+            "{f}"
+        );
     }
 }
 
 #[test]
 fn hostile_names_are_distinct_identifiers() {
-    let mut namer = codegen::emit::naming::Namer::new();
-    let names: Vec<String> = HOSTILE.iter().map(|n| namer.snake(n).to_string()).collect();
+    use codegen::emit::naming::{scope, Case};
+    let names: Vec<String> = scope(HOSTILE, Case::Snake, &["new"])
+        .iter()
+        .map(|n| n.ident().to_string())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort();
     sorted.dedup();
@@ -210,4 +213,17 @@ fn hostile_names_are_distinct_identifiers() {
     for n in &names {
         syn::parse_str::<syn::Ident>(n).unwrap_or_else(|e| panic!("{n}: {e}"));
     }
+}
+
+fn hostile_errors() -> Vec<ErrorCode> {
+    HOSTILE
+        .iter()
+        .map(|c| ErrorCode {
+            code: c.to_string(),
+            status: 400,
+            message: c.to_string(),
+            docs: Docs::default(),
+            span: Span::default(),
+        })
+        .collect()
 }

@@ -4,6 +4,7 @@
 //! Rule where pages disagree: the Chinese page wins (the English pages are translations of it), then the
 //! first file by name; every disagreement is a warning naming both places. Descriptions are kept per language.
 
+pub mod same_name;
 pub mod service;
 
 use crate::diag::Diagnostic;
@@ -16,6 +17,10 @@ pub fn operations(
     mut pages: Vec<PageOperation>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Operation>, Vec<ErrorCode>) {
+    for p in &mut pages {
+        same_name::join_repeated(&mut p.request, &p.name, "request", diags);
+        same_name::join_repeated(&mut p.response, &p.name, "response", diags);
+    }
     pages.sort_by(|a, b| (&a.name, a.lang, &a.file).cmp(&(&b.name, b.lang, &b.file)));
     let mut groups: BTreeMap<String, Vec<PageOperation>> = BTreeMap::new();
     for p in pages {
@@ -56,24 +61,11 @@ pub fn operations(
         }
         sources.sort();
         sources.dedup();
+        // The same code legitimately has another status or message on another operation's page: each
+        // operation keeps its own, and the service-wide list keeps the first for matching.
         for e in &op_errors {
             match errors.get_mut(&e.code) {
-                Some(known) => {
-                    if known.status != e.status || known.message != e.message {
-                        diags.push(
-                            Diagnostic::warning(
-                                e.span.clone(),
-                                format!(
-                                    "error `{}` is documented as {} `{}` here and as {} `{}` elsewhere",
-                                    e.code, e.status, e.message, known.status, known.message
-                                ),
-                                "this error",
-                            )
-                            .also(known.span.clone(), "first documented here (kept)"),
-                        );
-                    }
-                    fill(&mut known.docs, e.docs.clone());
-                }
+                Some(known) => fill(&mut known.docs, e.docs.clone()),
                 None => {
                     errors.insert(e.code.clone(), e.clone());
                 }
@@ -85,7 +77,7 @@ pub fn operations(
             docs,
             request,
             response,
-            errors: op_errors.into_iter().map(|e| e.code).collect(),
+            errors: op_errors,
             examples,
             sources,
         });

@@ -482,10 +482,30 @@ pub struct VpcTag {
     #[serde(default, rename = "Value", deserialize_with = "aliyun_runtime::de::string")]
     pub value: Option<String>,
 }
-/// The error codes the page of `DescribeVpcs` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::InvalidPageSizeMalformed,
-    crate::ErrorCode::InvalidTagKeyMalformed,
-    crate::ErrorCode::InvalidRegionIdNotFound,
-    crate::ErrorCode::ServiceUnavailable,
+/// The errors the page of `DescribeVpcs` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidPageSizeMalformed,
+        status: 400,
+        message: "The specified PageSize is out of range.",
+        description: "The error message returned because the value of PageSize is out of range.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidTagKeyMalformed,
+        status: 400,
+        message: "The specified Tag.N.Key is not valid.",
+        description: "The error message returned because the format of the tag key is invalid.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidRegionIdNotFound,
+        status: 404,
+        message: "The specified RegionId does not exist in our records.",
+        description: "The error message returned because the specified region does not exist.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ServiceUnavailable,
+        status: 503,
+        message: "The request has failed due to a temporary failure of the server.",
+        description: "The error message returned because the service is unavailable.",
+    },
 ];
