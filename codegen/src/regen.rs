@@ -8,8 +8,9 @@
 //! A regen that finds a service's inputs (its files under `specs/`, and the generator binary) and its outputs
 //! exactly as the last run left them skips that service: see [`Cache`]. `--check` never trusts the cache.
 
-use crate::diag::Failure;
+use crate::diag::{Failure, Summary};
 use crate::emit::{self, EmitError, GeneratedFile};
+use crate::merge::service::RefusedPage;
 use crate::write::{self, Mode, WriteError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -34,6 +35,9 @@ pub struct Options {
     pub jobs: usize,
     /// The skip-unchanged cache file, if any (ignored in check mode).
     pub cache: Option<PathBuf>,
+    /// Write what could be read: a service's pages with errors are left out (with their operations) and
+    /// listed in the report, instead of failing the whole regen.
+    pub keep_going: bool,
 }
 
 /// What a regen found and did, services in folder order.
@@ -64,6 +68,26 @@ impl Report {
     pub fn cached(&self) -> usize {
         self.services.iter().filter(|s| s.cached).count()
     }
+    /// Warnings and errors of every service, by kind.
+    pub fn summary(&self) -> Summary {
+        let mut all = Summary::default();
+        for s in &self.services {
+            all.add(&s.summary);
+        }
+        all
+    }
+    /// Keeping going: the services that could not be read at all.
+    pub fn failed(&self) -> impl Iterator<Item = &str> {
+        self.services
+            .iter()
+            .flat_map(|s| s.failed.iter().map(String::as_str))
+    }
+    /// Keeping going: the pages left out, by service.
+    pub fn refused(&self) -> impl Iterator<Item = (&str, &RefusedPage)> {
+        self.services
+            .iter()
+            .flat_map(|s| s.refused.iter().map(move |r| (s.name.as_str(), r)))
+    }
 }
 
 /// One service's part of a [`Report`].
@@ -74,6 +98,18 @@ pub struct ServiceReport {
     pub warnings: usize,
     /// The warnings as rendered for a terminal (kept by the cache, so a skipped service still shows them).
     pub rendered_warnings: String,
+    /// Warnings (and, keeping going, errors) by kind.
+    #[serde(default)]
+    pub summary: Summary,
+    /// Keeping going: pages left out because of their errors, and those errors rendered. Such a service is
+    /// never cached, so the next regen says so again.
+    #[serde(default)]
+    pub refused: Vec<RefusedPage>,
+    #[serde(default)]
+    pub rendered_errors: String,
+    /// Keeping going: services that could not be read at all (their generated files are left as they were).
+    #[serde(default)]
+    pub failed: Vec<String>,
     pub unchanged: usize,
     /// Skipped: inputs and outputs as the last regen left them.
     #[serde(skip)]
@@ -86,9 +122,12 @@ pub enum RegenError {
     #[error("regen failed for {}; nothing was written", failed.join(", "))]
     Failed {
         failed: Vec<String>,
-        /// Every diagnostic of every service, rendered for a terminal.
+        /// The warnings of every service, rendered for a terminal.
         rendered: String,
-        warnings: usize,
+        /// The errors, rendered apart so they can be printed last.
+        rendered_errors: String,
+        /// Warnings and errors of every service, by kind.
+        summary: Summary,
     },
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -112,16 +151,25 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
     });
     let mut failed = Vec::new();
     let mut rendered = String::new();
+    let mut rendered_errors = String::new();
+    let mut summary = Summary::default();
     let mut done = Vec::new();
     for (dir, result) in dirs.iter().zip(results) {
         match result {
             Ok(s) => done.push(s),
             Err(ServiceFailure::Read(f)) => {
-                rendered.push_str(&f.sources.render(&f.diagnostics));
+                let (warnings, errors) = f.sources.render_split(&f.diagnostics);
+                rendered.push_str(&warnings);
+                rendered_errors.push_str(&errors);
+                summary.add(&Summary::of(&f.diagnostics));
                 failed.push(name_of(dir));
             }
             Err(ServiceFailure::Emit(e)) => {
-                rendered.push_str(&format!("error: {e}\n"));
+                rendered_errors.push_str(&format!("error: {e}\n"));
+                *summary
+                    .errors
+                    .entry("generated code does not parse (a bug of the generator)".into())
+                    .or_default() += 1;
                 failed.push(name_of(dir));
             }
             Err(ServiceFailure::Write(e)) => {
@@ -130,13 +178,21 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
             }
         }
     }
-    if !failed.is_empty() {
+    if !failed.is_empty() && !opts.keep_going {
         let _ = std::fs::remove_dir_all(&staging);
-        let warnings = done.iter().map(|s| s.report.warnings).sum();
+        let mut all = String::new();
+        for s in &done {
+            all.push_str(&s.report.rendered_warnings);
+            rendered_errors.push_str(&s.report.rendered_errors);
+            summary.add(&s.report.summary);
+        }
+        all.push_str(&rendered);
+        let rendered = all;
         return Err(RegenError::Failed {
             failed,
             rendered,
-            warnings,
+            rendered_errors,
+            summary,
         });
     }
 
@@ -197,6 +253,17 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
     }
     report.removed = removed;
     report.services = done.into_iter().map(|s| s.report).collect();
+    if !failed.is_empty() {
+        // Keeping going: the services that could not be read at all are left as they were on disk.
+        report.services.push(ServiceReport {
+            name: failed.join(", "),
+            rendered_warnings: rendered,
+            rendered_errors,
+            summary,
+            failed,
+            ..ServiceReport::default()
+        });
+    }
     Ok(report)
 }
 
@@ -235,6 +302,9 @@ struct ServiceDone {
 impl ServiceDone {
     /// The cache entry for this service once its files are in place.
     fn entry(&self, target: &Path) -> Option<CacheEntry> {
+        if !self.report.refused.is_empty() {
+            return None;
+        }
         let outputs = self
             .produced
             .iter()
@@ -260,7 +330,10 @@ fn service(
     if let Some(done) = cache.hit(&name, &inputs, &opts.target) {
         return Ok(done);
     }
-    let read = crate::merge::service::read_service(dir, &opts.root).map_err(ServiceFailure::Read)?;
+    let read = crate::merge::service::read_service_with(dir, &opts.root, opts.keep_going)
+        .map_err(ServiceFailure::Read)?;
+    let mut summary = Summary::of(&read.warnings);
+    summary.add(&Summary::of(&read.errors));
     let mut report = ServiceReport {
         name: name.clone(),
         operations: read.service.operations.len(),
@@ -270,6 +343,9 @@ fn service(
         } else {
             read.sources.render(&read.warnings)
         },
+        summary,
+        refused: read.refused.clone(),
+        rendered_errors: read.sources.render(&read.errors),
         ..ServiceReport::default()
     };
     drop(read.sources);

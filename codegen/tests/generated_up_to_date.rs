@@ -14,9 +14,14 @@ fn generated_matches_specs() {
         mode: Mode::Check,
         jobs: 2,
         cache: None,
+        keep_going: false,
     })
     .unwrap_or_else(|e| match e {
-        regen::RegenError::Failed { rendered, .. } => panic!("{rendered}"),
+        regen::RegenError::Failed {
+            rendered,
+            rendered_errors,
+            ..
+        } => panic!("{rendered}{rendered_errors}"),
         e => panic!("{e}"),
     });
     assert!(report.services.len() >= 2, "{:?}", report.services);

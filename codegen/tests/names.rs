@@ -66,7 +66,7 @@ fn repeated_rows_are_one_field_and_indexed_rows_one_list() {
     let warnings: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(
         warnings,
-        ["warning: DescribeShelves response field `ShelfCount` is documented twice, as `Integer` and here as \
+        ["warning: `DescribeShelves` response field `ShelfCount` is documented twice, as `Integer` and here as \
           `Object` (repeated_rows.md:27:2: `Object` here)"],
     );
     let module = emit::operation_module(&service(&["repeated_rows.md"]), "DescribeShelves")

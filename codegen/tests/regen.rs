@@ -47,6 +47,7 @@ fn run(root: &Path, mode: Mode) -> Result<Report, RegenError> {
         mode,
         jobs: 2,
         cache: Some(root.join("target/regen-cache.json")),
+        keep_going: false,
     })
 }
 
@@ -145,9 +146,9 @@ fn an_error_in_one_service_writes_nothing_anywhere() {
 
     let err = run(&root, Mode::Write).unwrap_err();
     match err {
-        RegenError::Failed { failed, rendered, .. } => {
+        RegenError::Failed { failed, rendered_errors, .. } => {
             assert_eq!(failed, ["beta"]);
-            assert!(rendered.contains("specs/beta/service.yaml"), "{rendered}");
+            assert!(rendered_errors.contains("specs/beta/service.yaml"), "{rendered_errors}");
         }
         e => panic!("{e}"),
     }
@@ -180,6 +181,7 @@ fn one_thread_and_many_give_the_same_files() {
             mode: Mode::Write,
             jobs,
             cache: None,
+            keep_going: false,
         })
         .unwrap();
     }

@@ -4,6 +4,7 @@
 //! Rule where pages disagree: the Chinese page wins (the English pages are translations of it), then the
 //! first file by name; every disagreement is a warning naming both places. Descriptions are kept per language.
 
+pub mod limits;
 pub mod same_name;
 pub mod service;
 
@@ -131,12 +132,12 @@ fn fields(
                 Diagnostic::warning(
                     o.span.clone(),
                     format!(
-                        "{} {side} field `{}` is documented in {} but not in {}",
+                        "`{}` {side} field `{}` is documented in {} but not in {}",
                         ctx.op, o.name, ctx.other, ctx.base
                     ),
                     "only here",
                 )
-                .hint("the field is kept"),
+                .hint("the field is kept; add its row to the other page if it belongs there too"),
             );
             base.push(o.clone());
             continue;
@@ -150,7 +151,7 @@ fn fields(
                 Diagnostic::warning(
                     o.span.clone(),
                     format!(
-                        "{} {side} field `{}` is {} here but {} in {}",
+                        "`{}` {side} field `{}` is {} here but {} in {}",
                         ctx.op,
                         o.name,
                         req(o.required),
@@ -159,7 +160,8 @@ fn fields(
                     ),
                     "this row",
                 )
-                .also(b.span.clone(), format!("{} here (kept)", req(b.required))),
+                .also(b.span.clone(), format!("{} here (kept)", req(b.required)))
+                .hint("the first page's reading is kept (Chinese before English); correct the page that is wrong"),
             );
         }
         let (kb, ko) = (kind(&b.shape), kind(&o.shape));
@@ -168,12 +170,13 @@ fn fields(
                 Diagnostic::warning(
                     o.span.clone(),
                     format!(
-                        "{} {side} field `{}` is `{ko}` here but `{kb}` in {}",
+                        "`{}` {side} field `{}` is `{ko}` here but `{kb}` in {}",
                         ctx.op, o.name, ctx.base
                     ),
                     "this row",
                 )
-                .also(b.span.clone(), format!("`{kb}` here (kept)")),
+                .also(b.span.clone(), format!("`{kb}` here (kept)"))
+                .hint("the first page's reading is kept (Chinese before English); correct the page that is wrong"),
             );
             continue;
         }
@@ -185,12 +188,12 @@ fn fields(
                 Diagnostic::warning(
                     b.span.clone(),
                     format!(
-                        "{} {side} field `{}` is documented in {} but not in {}",
+                        "`{}` {side} field `{}` is documented in {} but not in {}",
                         ctx.op, b.name, ctx.base, ctx.other
                     ),
                     "only here",
                 )
-                .hint("the field is kept"),
+                .hint("the field is kept; add its row to the other page if it belongs there too"),
             );
         }
     }

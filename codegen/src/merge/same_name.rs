@@ -57,7 +57,7 @@ fn join(first: &mut Field, later: Field, op: &str, side: &str, diags: &mut Vec<D
             Diagnostic::warning(
                 later.span.clone(),
                 format!(
-                    "{op} {side} field `{}` is documented twice, as `{kept}` and here as `{other}`",
+                    "`{op}` {side} field `{}` is documented twice, as `{kept}` and here as `{other}`",
                     later.name
                 ),
                 format!("`{other}` here"),
