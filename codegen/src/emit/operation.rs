@@ -271,19 +271,12 @@ impl Cx<'_, '_> {
 
     fn nested(&mut self, def: &TypeDef) -> TokenStream {
         match def.kind {
-            Kind::Struct(Side::Request, fields) => {
-                let docs = DocLines::new().page(
-                    def.docs,
-                    &format!("`{}` (no description on the page).", def.wire),
-                );
-                self.request_struct(&def.name, &docs, fields)
-            }
-            Kind::Struct(Side::Response, fields) => {
-                let docs = DocLines::new().page(
-                    def.docs,
-                    &format!("`{}` (no description on the page).", def.wire),
-                );
-                self.response_struct(&def.name, &docs, fields)
+            Kind::Struct(side, fields) => {
+                let docs = DocLines::new().page(def.docs, &what_it_is(def, side));
+                match side {
+                    Side::Request => self.request_struct(&def.name, &docs, fields),
+                    Side::Response => self.response_struct(&def.name, &docs, fields),
+                }
             }
             Kind::Enum(e) => enum_type(&def.name, def.wire, e),
         }
@@ -456,6 +449,21 @@ impl Cx<'_, '_> {
                 #(#decls)*
             }
         }
+    }
+}
+
+/// What a struct the page does not describe is: the field it is the type of.
+fn what_it_is(def: &TypeDef, side: Side) -> String {
+    let holder = match (def.parent, side) {
+        (Some(p), _) => format!("`{}`", p.replace('`', "'")),
+        (None, Side::Request) => "the request".to_string(),
+        (None, Side::Response) => "the response".to_string(),
+    };
+    let wire = def.wire.replace('`', "'");
+    if def.list {
+        format!("One item of the list `{wire}` in {holder} (the page describes it no further).")
+    } else {
+        format!("The value of `{wire}` in {holder} (the page describes it no further).")
     }
 }
 

@@ -2,7 +2,9 @@
 //! The `GenerateCompliancePackReport` operation.
 //!
 //! Generates a compliance evaluation report based on a compliance package.
+//!
 //! In this topic, the cp-a8a8626622af0082\*\*\*\*
+//!
 //! compliance package is used as an example.
 //!
 //! 调用GenerateCompliancePackReport接口生成合规包的评估报告。

@@ -292,7 +292,7 @@ impl IsolationLevel {
     }
 }
 aliyun_runtime::wire_enum!(IsolationLevel);
-/// `Tag` (no description on the page).
+/// One item of the list `Tag` in the request (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Tag {
     /// The key of tag N to add to the VPC. Valid values of N: 1 to 20. The tag key cannot be an empty string.
