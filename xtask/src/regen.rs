@@ -82,7 +82,10 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     }
     let services = report.services.len();
     let operations = report.operations();
-    let warnings = summary.warning_count();
+    let warnings = match summary.warning_count() {
+        0 => "no warnings".to_string(),
+        n => format!("{n} warnings ({:.1} per 10 operations)", n as f64 * 10.0 / operations.max(1) as f64),
+    };
     if args.check {
         if !report.is_up_to_date() {
             print!("{}", report.diff);
@@ -94,14 +97,14 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             );
         }
         eprintln!(
-            "regen --check: {services} services, {operations} operations, {} files up to date, {warnings} warnings",
+            "regen --check: {services} services, {operations} operations, {} files up to date, {warnings}",
             report.unchanged()
         );
     } else {
         crate::bench::RegenStats::save_if_asked(report.written.len(), report.cached());
         eprintln!(
             "regen: {services} services ({} unchanged since the last regen), {operations} operations, {} files \
-             written, {} unchanged, {} removed, {warnings} warnings",
+             written, {} unchanged, {} removed, {warnings}",
             report.cached(),
             report.written.len(),
             report.unchanged(),

@@ -132,7 +132,7 @@ fn fields(
                 Diagnostic::warning(
                     o.span.clone(),
                     format!(
-                        "`{}` {side} field `{}` is documented in {} but not in {}",
+                        "`{}` {side} field `{}` is documented in `{}` but not in `{}`",
                         ctx.op, o.name, ctx.other, ctx.base
                     ),
                     "only here",
@@ -151,7 +151,7 @@ fn fields(
                 Diagnostic::warning(
                     o.span.clone(),
                     format!(
-                        "`{}` {side} field `{}` is {} here but {} in {}",
+                        "`{}` {side} field `{}` is {} here but {} in `{}`",
                         ctx.op,
                         o.name,
                         req(o.required),
@@ -170,7 +170,7 @@ fn fields(
                 Diagnostic::warning(
                     o.span.clone(),
                     format!(
-                        "`{}` {side} field `{}` is `{ko}` here but `{kb}` in {}",
+                        "`{}` {side} field `{}` is `{ko}` here but `{kb}` in `{}`",
                         ctx.op, o.name, ctx.base
                     ),
                     "this row",
@@ -188,7 +188,7 @@ fn fields(
                 Diagnostic::warning(
                     b.span.clone(),
                     format!(
-                        "`{}` {side} field `{}` is documented in {} but not in {}",
+                        "`{}` {side} field `{}` is documented in `{}` but not in `{}`",
                         ctx.op, b.name, ctx.base, ctx.other
                     ),
                     "only here",
