@@ -112,6 +112,21 @@ fn fields_nested_deeper_than_the_limit_are_an_error() {
 }
 
 #[test]
+fn lists_nested_deeper_than_the_limit_are_an_error() {
+    let example = format!(
+        "{{\"RequestId\": \"REQ-1\", \"Data\": {{\"Name\": \"x\", \"Grid\": {}1{}}}}}",
+        "[".repeat(MAX_DEPTH + 1),
+        "]".repeat(MAX_DEPTH + 1)
+    );
+    let response = "|Data|Object||The data.|\n|Name|String|x|The name.|\n";
+    let r = read_one("deep-lists", &page("CountWidgets", "", response, &example));
+    assert_eq!(
+        error_messages(&r),
+        [format!("`CountWidgets` response field `Grid` nests more than {MAX_DEPTH} levels deep")]
+    );
+}
+
+#[test]
 fn bidi_controls_leave_descriptions_with_a_warning_and_stop_names() {
     let rows = "|Mode|String|No|fast|Read \u{202E}txet\u{202C} carefully.|\n";
     let r = read_one("bidi-docs", &page("CountWidgets", rows, "", "{}"));

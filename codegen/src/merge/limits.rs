@@ -98,27 +98,28 @@ impl Cx<'_> {
             }
             self.docs(&mut f.docs, &f.span);
             self.shape(&mut f.shape, &f.span);
-            if depth == MAX_DEPTH && has_children(&f.shape) {
+            // Lists count as levels too: `Vec<Vec<…>>` is a type per level for rustc as well.
+            let levels = depth + array_levels(&f.shape);
+            if levels > MAX_DEPTH || (levels == MAX_DEPTH && has_children(&f.shape)) {
                 self.diags.push(
                     Diagnostic::error(
                         f.span.clone(),
-                        format!("`{}` {side} field `{}` nests more than {MAX_DEPTH} levels deep", self.op, f.name),
+                        format!(
+                            "`{}` {side} field `{}` nests more than {MAX_DEPTH} levels deep",
+                            self.op, f.name
+                        ),
                         "this field",
                     )
-                    .hint("each level is a Rust type; no API nests this deep: check the example or the depth marks"),
+                    .hint(
+                        "each level is a Rust type; no API nests this deep: check the example or the depth marks",
+                    ),
                 );
                 // Its children are not looked at, so one error is enough for the whole branch.
                 f.shape = Shape::Object(Vec::new());
                 continue;
             }
-            match &mut f.shape {
-                Shape::Object(children) => self.fields(children, side, depth + 1),
-                Shape::Array(item) => {
-                    if let Some(children) = items_mut(item) {
-                        self.fields(children, side, depth + 1);
-                    }
-                }
-                _ => {}
+            if let Some(children) = items_mut(&mut f.shape) {
+                self.fields(children, side, levels + 1);
             }
         }
     }
@@ -170,6 +171,13 @@ impl Cx<'_> {
         if text.contains('<') {
             *text = html_breaks(text);
         }
+    }
+}
+
+fn array_levels(shape: &Shape) -> usize {
+    match shape {
+        Shape::Array(item) => 1 + array_levels(item),
+        _ => 0,
     }
 }
 
