@@ -122,7 +122,9 @@ fn lists_nested_deeper_than_the_limit_are_an_error() {
     let r = read_one("deep-lists", &page("CountWidgets", "", response, &example));
     assert_eq!(
         error_messages(&r),
-        [format!("`CountWidgets` response field `Grid` nests more than {MAX_DEPTH} levels deep")]
+        [format!(
+            "`CountWidgets` response field `Grid` nests more than {MAX_DEPTH} levels deep"
+        )]
     );
 }
 
@@ -248,4 +250,28 @@ fn keep_going_writes_the_rest_and_lists_what_it_left_out() {
     let src = root.join("generated/shelves/src");
     assert!(src.join("count_widgets.rs").exists() && src.join("list_widgets.rs").exists());
     assert!(!src.join("move_widgets.rs").exists());
+}
+
+#[test]
+fn keep_going_leaves_a_service_it_cannot_read_as_it_was() {
+    let root = tree("keep-going-service");
+    let other = root.join("specs/racks");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("service.yaml"), "product: [unclosed\n").unwrap();
+    std::fs::write(
+        other.join("CountRacks.md"),
+        page("CountRacks", "", "", "{}"),
+    )
+    .unwrap();
+    let kept = root.join("generated/racks/src/lib.rs");
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    std::fs::write(&kept, "// from an earlier regen\n").unwrap();
+    let report = run(&root, true).unwrap();
+    assert_eq!(report.failed().collect::<Vec<_>>(), ["racks"]);
+    assert_eq!(report.refused().count(), 1);
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        "// from an earlier regen\n"
+    );
+    assert!(root.join("generated/shelves/src/count_widgets.rs").exists());
 }
