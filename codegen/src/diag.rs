@@ -60,6 +60,100 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// What kind of finding this is, for the summary: the message with the names it quotes left out
+    /// (`unknown type `…` of `…``), so findings about different rows count as one kind.
+    pub fn kind(&self) -> String {
+        let mut out = String::with_capacity(self.message.len());
+        let mut quoted = false;
+        for c in self.message.chars() {
+            match (c, quoted) {
+                ('`', false) => {
+                    quoted = true;
+                    out.push_str("`…`");
+                }
+                ('`', true) => quoted = false,
+                (_, true) => {}
+                (c, false) if c.is_ascii_digit() => {
+                    if !out.ends_with('N') {
+                        out.push('N');
+                    }
+                }
+                (c, false) => out.push(c),
+            }
+        }
+        // A list of quoted names is one quoted name to the summary.
+        while out.contains("`…`, `…`") {
+            out = out.replace("`…`, `…`", "`…`");
+        }
+        out
+    }
+}
+
+/// Counts of findings by severity and kind: what regen prints at the end.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    /// Warnings by [`Diagnostic::kind`].
+    pub warnings: BTreeMap<String, usize>,
+    /// Errors by [`Diagnostic::kind`].
+    pub errors: BTreeMap<String, usize>,
+}
+
+impl Summary {
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut s = Summary::default();
+        for d in diagnostics {
+            let counts = if d.is_error() {
+                &mut s.errors
+            } else {
+                &mut s.warnings
+            };
+            *counts.entry(d.kind()).or_default() += 1;
+        }
+        s
+    }
+
+    pub fn add(&mut self, other: &Summary) {
+        for (mine, theirs) in [
+            (&mut self.warnings, &other.warnings),
+            (&mut self.errors, &other.errors),
+        ] {
+            for (k, n) in theirs {
+                *mine.entry(k.clone()).or_default() += n;
+            }
+        }
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.warnings.values().sum()
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.errors.values().sum()
+    }
+
+    /// One line per kind, most frequent first, warnings then errors; empty when there is nothing.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for (title, counts) in [("warning", &self.warnings), ("error", &self.errors)] {
+            if counts.is_empty() {
+                continue;
+            }
+            let total: usize = counts.values().sum();
+            let title = if total == 1 {
+                title.to_string()
+            } else {
+                format!("{title}s")
+            };
+            out.push_str(&format!("{total} {title}, by kind:\n"));
+            let mut rows: Vec<(&String, &usize)> = counts.iter().collect();
+            rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (kind, n) in rows {
+                out.push_str(&format!("{n:>6}  {kind}\n"));
+            }
+        }
+        out
+    }
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -106,6 +200,13 @@ pub struct Sources {
 impl Sources {
     pub fn add(&mut self, file: impl Into<String>, text: impl Into<String>) {
         self.texts.insert(file.into(), text.into());
+    }
+
+    /// Renders the warnings and the errors apart, so that errors can be printed last.
+    pub fn render_split(&self, diagnostics: &[Diagnostic]) -> (String, String) {
+        let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            diagnostics.iter().cloned().partition(Diagnostic::is_error);
+        (self.render(&warnings), self.render(&errors))
     }
 
     /// Renders diagnostics like rustc does, without colour.
@@ -176,5 +277,48 @@ impl Sources {
             start += line.len();
         }
         Some(text.len()..text.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warning(message: &str) -> Diagnostic {
+        Diagnostic::warning(Span::default(), message, "here")
+    }
+
+    #[test]
+    fn kinds_leave_out_the_names_and_numbers() {
+        let a = warning(
+            "nothing on the page shows where `Vpc` ends; `A`, `B`, `C` read as its field(s)",
+        );
+        let b = warning("nothing on the page shows where `Tag` ends; `D` read as its field(s)");
+        assert_eq!(a.kind(), b.kind());
+        assert_eq!(
+            a.kind(),
+            "nothing on the page shows where `…` ends; `…` read as its field(s)"
+        );
+        assert_eq!(
+            warning("page has 20000 rows, at most 5000").kind(),
+            "page has N rows, at most N"
+        );
+    }
+
+    #[test]
+    fn the_summary_counts_by_kind_most_frequent_first() {
+        let mut diags = vec![
+            warning("unknown type `X` of `a`"),
+            warning("unknown type `Y` of `b`"),
+        ];
+        diags.push(warning("a lone `thing`"));
+        diags.push(Diagnostic::error(Span::default(), "broken row", "here"));
+        let summary = Summary::of(&diags);
+        assert_eq!(summary.warning_count(), 3);
+        assert_eq!(summary.error_count(), 1);
+        assert_eq!(
+            summary.render(),
+            "3 warnings, by kind:\n     2  unknown type `…` of `…`\n     1  a lone `…`\n1 error, by kind:\n     1  broken row\n"
+        );
     }
 }

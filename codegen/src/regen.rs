@@ -9,9 +9,10 @@
 //! A regen that finds a service's inputs (its files under `specs/`, and the generator binary) and its outputs
 //! exactly as the last run left them skips that service: see [`Cache`]. `--check` never trusts the cache.
 
-use crate::diag::{Diagnostic, Failure, Sources};
+use crate::diag::{Diagnostic, Failure, Sources, Summary};
 use crate::emit::{self, EmitError, GeneratedFile};
 use crate::merge::input::{self, name_of};
+use crate::merge::service::RefusedPage;
 use crate::write::commit::{CommitFault, Staging, Wait, WorkDir};
 use crate::write::{self, Mode, WriteError};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,9 @@ pub struct Options {
     pub jobs: usize,
     /// The skip-unchanged cache file, if any (ignored in check mode).
     pub cache: Option<PathBuf>,
+    /// Write what could be read: a service's pages with errors are left out (with their operations) and
+    /// listed in the report, instead of failing the whole regen.
+    pub keep_going: bool,
     /// Whether to wait for another regen of the same target, or fail with [`WriteError::Busy`].
     pub wait: Wait,
     /// Set (by a Ctrl-C handler) to stop: regen stops between services and between file moves, and leaves
@@ -59,6 +63,7 @@ impl Options {
             wait: Wait::Yes,
             stop: None,
             commit_fault: None,
+            keep_going: false,
         }
     }
 
@@ -101,6 +106,26 @@ impl Report {
     pub fn cached(&self) -> usize {
         self.services.iter().filter(|s| s.cached).count()
     }
+    /// Warnings and errors of every service, by kind.
+    pub fn summary(&self) -> Summary {
+        let mut all = Summary::default();
+        for s in &self.services {
+            all.add(&s.summary);
+        }
+        all
+    }
+    /// Keeping going: the services that could not be read at all.
+    pub fn failed(&self) -> impl Iterator<Item = &str> {
+        self.services
+            .iter()
+            .flat_map(|s| s.failed.iter().map(String::as_str))
+    }
+    /// Keeping going: the pages left out, by service.
+    pub fn refused(&self) -> impl Iterator<Item = (&str, &RefusedPage)> {
+        self.services
+            .iter()
+            .flat_map(|s| s.refused.iter().map(move |r| (s.name.as_str(), r)))
+    }
 }
 
 /// One service's part of a [`Report`].
@@ -111,6 +136,18 @@ pub struct ServiceReport {
     pub warnings: usize,
     /// The warnings as rendered for a terminal (kept by the cache, so a skipped service still shows them).
     pub rendered_warnings: String,
+    /// Warnings (and, keeping going, errors) by kind.
+    #[serde(default)]
+    pub summary: Summary,
+    /// Keeping going: pages left out because of their errors, and those errors rendered. Such a service is
+    /// never cached, so the next regen says so again.
+    #[serde(default)]
+    pub refused: Vec<RefusedPage>,
+    #[serde(default)]
+    pub rendered_errors: String,
+    /// Keeping going: services that could not be read at all (their generated files are left as they were).
+    #[serde(default)]
+    pub failed: Vec<String>,
     pub unchanged: usize,
     /// Skipped: inputs and outputs as the last regen left them.
     #[serde(skip)]
@@ -123,9 +160,12 @@ pub enum RegenError {
     #[error("regen failed for {}; nothing was written", failed.join(", "))]
     Failed {
         failed: Vec<String>,
-        /// Every diagnostic of every service, rendered for a terminal.
+        /// The warnings of every service, rendered for a terminal.
         rendered: String,
-        warnings: usize,
+        /// The errors, rendered apart so they can be printed last.
+        rendered_errors: String,
+        /// Warnings and errors of every service, by kind.
+        summary: Summary,
     },
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -155,10 +195,12 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
             .collect();
         failed.sort();
         failed.dedup();
+        let (rendered, rendered_errors) = Sources::default().render_split(&found);
         return Err(RegenError::Failed {
             failed,
-            rendered: rendered_warnings,
-            warnings: found.iter().filter(|d| !d.is_error()).count(),
+            rendered,
+            rendered_errors,
+            summary: Summary::of(&found),
         });
     }
     let fingerprint = fingerprint();
@@ -179,16 +221,25 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
     });
     let mut failed = Vec::new();
     let mut rendered = String::new();
+    let mut rendered_errors = String::new();
+    let mut summary = Summary::default();
     let mut done = Vec::new();
     for (dir, result) in dirs.iter().zip(results) {
         match result {
             Ok(s) => done.push(s),
             Err(ServiceFailure::Read(f)) => {
-                rendered.push_str(&f.sources.render(&f.diagnostics));
+                let (warnings, errors) = f.sources.render_split(&f.diagnostics);
+                rendered.push_str(&warnings);
+                rendered_errors.push_str(&errors);
+                summary.add(&Summary::of(&f.diagnostics));
                 failed.push(name_of(dir));
             }
             Err(ServiceFailure::Emit(e)) => {
-                rendered.push_str(&format!("error: {e}\n"));
+                rendered_errors.push_str(&format!("error: {e}\n"));
+                *summary
+                    .errors
+                    .entry("generated code does not parse (a bug of the generator)".into())
+                    .or_default() += 1;
                 failed.push(name_of(dir));
             }
             Err(ServiceFailure::Write(e)) => {
@@ -199,15 +250,23 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
             }
         }
     }
-    if !failed.is_empty() {
+    if !failed.is_empty() && !opts.keep_going {
         if let Some(staging) = staging {
             staging.discard();
         }
-        let warnings = done.iter().map(|s| s.report.warnings).sum();
+        let mut all = String::new();
+        for s in &done {
+            all.push_str(&s.report.rendered_warnings);
+            rendered_errors.push_str(&s.report.rendered_errors);
+            summary.add(&s.report.summary);
+        }
+        all.push_str(&rendered);
+        let rendered = all;
         return Err(RegenError::Failed {
             failed,
             rendered,
-            warnings,
+            rendered_errors,
+            summary,
         });
     }
 
@@ -251,7 +310,9 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
                     services: BTreeMap::new(),
                 };
                 for s in &done {
-                    next.services.insert(s.report.name.clone(), s.entry());
+                    if let Some(entry) = s.entry() {
+                        next.services.insert(s.report.name.clone(), entry);
+                    }
                 }
                 // The cache only saves time: failing to write it is no reason to fail the regen.
                 let _ = next.save(path);
@@ -260,6 +321,17 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
     }
     report.removed = removed;
     report.services = done.into_iter().map(|s| s.report).collect();
+    if !failed.is_empty() {
+        // Keeping going: the services that could not be read at all are left as they were on disk.
+        report.services.push(ServiceReport {
+            name: failed.join(", "),
+            rendered_warnings: rendered,
+            rendered_errors,
+            summary,
+            failed,
+            ..ServiceReport::default()
+        });
+    }
     drop(work);
     Ok(report)
 }
@@ -295,12 +367,17 @@ struct ServiceDone {
 
 impl ServiceDone {
     /// The cache entry for this service once its files are in place.
-    fn entry(&self) -> CacheEntry {
-        CacheEntry {
+    /// What the cache keeps of this service; nothing when keeping going left pages out (the next run must
+    /// read them again).
+    fn entry(&self) -> Option<CacheEntry> {
+        if !self.report.refused.is_empty() {
+            return None;
+        }
+        Some(CacheEntry {
             inputs: self.inputs.clone(),
             outputs: self.produced.clone(),
             report: self.report.clone(),
-        }
+        })
     }
 }
 
@@ -316,8 +393,10 @@ fn service(
     if let Some(done) = cache.hit(&name, &inputs, &opts.target) {
         return Ok(done);
     }
-    let read =
-        crate::merge::service::read_service(dir, &opts.root).map_err(ServiceFailure::Read)?;
+    let read = crate::merge::service::read_service_with(dir, &opts.root, opts.keep_going)
+        .map_err(ServiceFailure::Read)?;
+    let mut summary = Summary::of(&read.warnings);
+    summary.add(&Summary::of(&read.errors));
     let mut report = ServiceReport {
         name: name.clone(),
         operations: read.service.operations.len(),
@@ -327,6 +406,9 @@ fn service(
         } else {
             read.sources.render(&read.warnings)
         },
+        summary,
+        refused: read.refused.clone(),
+        rendered_errors: read.sources.render(&read.errors),
         ..ServiceReport::default()
     };
     drop(read.sources);

@@ -76,7 +76,7 @@ fn hostile_service() -> Service {
         },
         request: request.clone(),
         response: response.clone(),
-        errors: HOSTILE.iter().map(|s| s.to_string()).collect(),
+        errors: hostile_errors(),
         examples: Examples {
             request: HOSTILE
                 .iter()
@@ -102,16 +102,7 @@ fn hostile_service() -> Service {
             op("Full"),
             op("Default"),
         ],
-        errors: HOSTILE
-            .iter()
-            .map(|c| ErrorCode {
-                code: c.to_string(),
-                status: 400,
-                message: c.to_string(),
-                docs: Docs::default(),
-                span: Span::default(),
-            })
-            .collect(),
+        errors: hostile_errors(),
     }
 }
 
@@ -214,8 +205,11 @@ fn operation_features_are_distinct_and_leave_full_and_default_alone() {
 
 #[test]
 fn hostile_names_are_distinct_identifiers() {
-    let mut namer = codegen::emit::naming::Namer::new();
-    let names: Vec<String> = HOSTILE.iter().map(|n| namer.snake(n).to_string()).collect();
+    use codegen::emit::naming::{scope, Case};
+    let names: Vec<String> = scope(HOSTILE, Case::Snake, &["new"])
+        .iter()
+        .map(|n| n.ident().to_string())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort();
     sorted.dedup();
@@ -223,4 +217,17 @@ fn hostile_names_are_distinct_identifiers() {
     for n in &names {
         syn::parse_str::<syn::Ident>(n).unwrap_or_else(|e| panic!("{n}: {e}"));
     }
+}
+
+fn hostile_errors() -> Vec<ErrorCode> {
+    HOSTILE
+        .iter()
+        .map(|c| ErrorCode {
+            code: c.to_string(),
+            status: 400,
+            message: c.to_string(),
+            docs: Docs::default(),
+            span: Span::default(),
+        })
+        .collect()
 }

@@ -17,7 +17,11 @@ fn generated_matches_specs() {
         ..Options::new(&root)
     })
     .unwrap_or_else(|e| match e {
-        regen::RegenError::Failed { rendered, .. } => panic!("{rendered}"),
+        regen::RegenError::Failed {
+            rendered,
+            rendered_errors,
+            ..
+        } => panic!("{rendered}{rendered_errors}"),
         e => panic!("{e}"),
     });
     assert!(report.services.len() >= 2, "{:?}", report.services);

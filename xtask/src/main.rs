@@ -37,6 +37,10 @@ enum Command {
         /// Regenerate every service even when its pages and files are as the last regen left them.
         #[arg(long)]
         no_cache: bool,
+        /// Write what could be read: leave out the operations of pages with errors, list them at the end,
+        /// and exit non-zero.
+        #[arg(long)]
+        keep_going: bool,
     },
     /// Write one shape JSON per operation read from a folder of pages.
     Shapes {
@@ -111,6 +115,7 @@ fn main() -> anyhow::Result<()> {
             out,
             jobs,
             no_cache,
+            keep_going,
         } => regen::run(
             &repo_root(),
             regen::Args {
@@ -119,6 +124,7 @@ fn main() -> anyhow::Result<()> {
                 out,
                 jobs,
                 no_cache,
+                keep_going,
             },
         ),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),

@@ -1,8 +1,14 @@
 //! `cargo xtask regen [--check]`: every `specs/<service>/` → `generated/<service>/` (see `codegen::regen`).
 //!
-//! Any error in any service writes nothing. `--check` writes nothing either and fails with a diff when
-//! `generated/` is not what regen would write. Ctrl-C stops regen between steps with `generated/` as it was
-//! (a second Ctrl-C kills it; the next regen then undoes what the killed one left); a second regen waits.
+//! Any error in any service writes nothing; with `--keep-going`, everything that could be read is written,
+//! the pages with errors are left out (with their operations) and listed at the end, and the exit is non-zero.
+//! `--check` writes nothing either and fails with a diff when `generated/` is not what regen would write.
+//!
+//! Output order: files written, every warning, the summary by kind, then the errors, so they are the last
+//! thing on the screen.
+//!
+//! Ctrl-C stops regen between steps with `generated/` as it was (a second Ctrl-C kills it; the next regen
+//! then undoes what the killed one left); a second regen waits.
 
 use anyhow::{bail, Context, Result};
 use codegen::regen::{self, Options, RegenError};
@@ -27,6 +33,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
     pub jobs: Option<usize>,
     pub no_cache: bool,
+    pub keep_going: bool,
 }
 
 pub fn run(root: &Path, args: Args) -> Result<()> {
@@ -47,6 +54,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         mode: if args.check { Mode::Check } else { Mode::Write },
         jobs,
         cache: (!args.no_cache).then(|| cache_path(root)),
+        keep_going: args.keep_going,
         wait: Wait::No,
         stop: Some(stop),
         ..Options::new(root)
@@ -68,12 +76,19 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         Err(RegenError::Failed {
             failed,
             rendered,
-            warnings,
+            rendered_errors,
+            summary,
+            ..
         }) => {
             eprint!("{rendered}");
+            eprint!("{}", summary.render());
+            eprint!("{rendered_errors}");
             bail!(
-                "regen failed for {}; nothing was written ({warnings} warnings)",
-                failed.join(", ")
+                "regen failed for {} with {} error(s); nothing was written ({} warnings; `--keep-going` writes \
+                 what could be read)",
+                failed.join(", "),
+                summary.error_count(),
+                summary.warning_count()
             );
         }
         Err(RegenError::Write(WriteError::Interrupted)) => {
@@ -88,13 +103,29 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             report.recovered
         );
     }
+    if !args.check {
+        for p in &report.written {
+            eprintln!("  wrote {shown}/{p}");
+        }
+        for p in &report.removed {
+            eprintln!("  removed {shown}/{p}");
+        }
+    }
     eprint!("{}", report.rendered_warnings);
     for s in &report.services {
         eprint!("{}", s.rendered_warnings);
     }
+    let summary = report.summary();
+    eprint!("{}", summary.render());
+    for s in &report.services {
+        eprint!("{}", s.rendered_errors);
+    }
     let services = report.services.len();
     let operations = report.operations();
-    let warnings = report.warnings();
+    let warnings = match summary.warning_count() {
+        0 => "no warnings".to_string(),
+        n => format!("{n} warnings ({:.1} per 10 operations)", n as f64 * 10.0 / operations.max(1) as f64),
+    };
     if args.check {
         if !report.is_up_to_date() {
             print!("{}", report.diff);
@@ -106,25 +137,48 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             );
         }
         eprintln!(
-            "regen --check: {services} services, {operations} operations, {} files up to date, {warnings} warnings",
+            "regen --check: {services} services, {operations} operations, {} files up to date, {warnings}",
             report.unchanged()
         );
     } else {
-        for p in &report.written {
-            eprintln!("  wrote {shown}/{p}");
-        }
-        for p in &report.removed {
-            eprintln!("  removed {shown}/{p}");
-        }
         crate::bench::RegenStats::save_if_asked(report.written.len(), report.cached());
         eprintln!(
             "regen: {services} services ({} unchanged since the last regen), {operations} operations, {} files \
-             written, {} unchanged, {} removed, {warnings} warnings",
+             written, {} unchanged, {} removed, {warnings}",
             report.cached(),
             report.written.len(),
             report.unchanged(),
             report.removed.len()
         );
     }
-    Ok(())
+    left_out(&report)
+}
+
+/// Keeping going: lists what was left out and fails, so a script notices.
+fn left_out(report: &regen::Report) -> Result<()> {
+    let refused: Vec<_> = report.refused().collect();
+    let failed: Vec<&str> = report.failed().collect();
+    if refused.is_empty() && failed.is_empty() {
+        return Ok(());
+    }
+    eprintln!("left out (--keep-going):");
+    for (service, page) in &refused {
+        let ops = if page.operations.is_empty() {
+            "no operation read".to_string()
+        } else {
+            page.operations.join(", ")
+        };
+        eprintln!("  {service}: {} ({ops})", page.file);
+    }
+    for service in &failed {
+        eprintln!("  {service}: the whole service (its generated files are as they were)");
+    }
+    let operations: usize = refused.iter().map(|(_, p)| p.operations.len()).sum();
+    bail!(
+        "{} error(s): {} page(s) and {} operation(s) left out, {} service(s) not regenerated",
+        report.summary().error_count(),
+        refused.len(),
+        operations,
+        failed.len()
+    )
 }

@@ -72,13 +72,42 @@ pub fn escape_line(line: &str) -> String {
     out
 }
 
-/// Escapes multi-line page text; blank lines are kept (they separate paragraphs).
+/// Escapes multi-line page text for rustdoc, keeping the page's line structure, which markdown would run
+/// together: a line break on the page starts a new paragraph, and after a line ending in a colon, lines of
+/// the form `value: meaning` are a list (copied-text pages lose their list marks: `Valid values:` then
+/// `classic: …` and `vpc: …` on lines of their own). Blank lines are kept.
 pub fn escape(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = text.lines().map(escape_line).collect();
+    let mut lines: Vec<String> = Vec::new();
+    // After a line that introduces a list (`Valid values:`) or inside one.
+    let mut listing = false;
+    for raw in text.lines() {
+        let line = escape_line(raw);
+        let after_text = lines.last().is_some_and(|l| !l.is_empty());
+        if line.is_empty() {
+            listing = false;
+        } else if line.starts_with("- ") {
+            listing = true;
+        } else if listing && looks_like_item(&line) {
+            lines.push(format!("- {line}"));
+            continue;
+        } else {
+            if after_text {
+                lines.push(String::new());
+            }
+            listing = line.ends_with(':') || line.ends_with('：');
+        }
+        lines.push(line);
+    }
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
     lines
+}
+
+/// `classic: the classic network`, `false（默认值）：查询所有VPC`: a short term, then a colon and its meaning.
+fn looks_like_item(line: &str) -> bool {
+    let colon = line.find([':', '：']);
+    colon.is_some_and(|i| i > 0 && line[..i].chars().count() <= 40 && line[i..].chars().count() > 1)
 }
 
 /// A value shown in code font when it can be, escaped text otherwise.
@@ -189,5 +218,25 @@ mod tests {
         );
         assert_eq!(escape_line("    indented code"), "indented code");
         assert_eq!(escape_line("http:// nothing"), "http:// nothing");
+    }
+
+    #[test]
+    fn copied_text_lists_stay_lists() {
+        let text = "The network type. Valid values:\nclassic: the classic network.\nvpc: a VPC.\n\
+                    Note You cannot change it later.\nDefault value: vpc.";
+        assert_eq!(
+            escape(text),
+            [
+                "The network type. Valid values:",
+                "- classic: the classic network.",
+                "- vpc: a VPC.",
+                "",
+                "Note You cannot change it later.",
+                "",
+                "Default value: vpc.",
+            ]
+        );
+        // Markdown pages already have their list marks: they are kept as they are.
+        assert_eq!(escape("取值：\n\n- true：是。\n- false：否。"), ["取值：", "", "- true：是。", "- false：否。"]);
     }
 }

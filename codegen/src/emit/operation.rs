@@ -2,8 +2,8 @@
 
 use super::docs::{code, DocLines};
 use super::types::{innermost, Kind, Plan, Side, TypeDef};
+use crate::emit::naming::{self, Case, Namer, ScopeName};
 use crate::model::{Encoding, Enum, Field, HttpMethod, Location, Operation, Scalar, Shape};
-use crate::emit::naming::Namer;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -86,8 +86,20 @@ pub fn plan<'a>(op: &'a Operation, names: &OpNames) -> Plan<'a> {
 
 /// Field (and setter) names of a request struct, in field order.
 pub fn request_field_idents(fields: &[Field]) -> Vec<Ident> {
-    let mut namer = Namer::with_reserved(["new"]);
-    fields.iter().map(|f| namer.snake(&f.name)).collect()
+    field_names(fields, Side::Request)
+        .iter()
+        .map(ScopeName::ident)
+        .collect()
+}
+
+/// Field names of a struct, in field order (`new` is the request's constructor).
+fn field_names(fields: &[Field], side: Side) -> Vec<ScopeName> {
+    let wires: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    let reserved: &[&str] = match side {
+        Side::Request => &["new"],
+        Side::Response => &[],
+    };
+    naming::scope(&wires, Case::Snake, reserved)
 }
 
 pub struct Emitted {
@@ -144,15 +156,28 @@ pub fn module(
         None => quote!(None),
     };
     let idempotent = op.only_reads();
-    let errors: Vec<&Ident> = op
-        .errors
-        .iter()
-        .filter_map(|c| error_variants.get(c))
-        .collect();
+    let errors = op.errors.iter().filter_map(|e| {
+        let variant = error_variants.get(&e.code)?;
+        let (status, message) = (proc_macro2::Literal::u16_unsuffixed(e.status), &e.message);
+        let description = e
+            .docs
+            .en
+            .as_deref()
+            .or(e.docs.zh.as_deref())
+            .unwrap_or_default();
+        Some(quote! {
+            crate::error::DocumentedError {
+                code: crate::ErrorCode::#variant,
+                status: #status,
+                message: #message,
+                description: #description,
+            }
+        })
+    });
     let error_docs = DocLines::new()
         .raw(format!(
-            "The error codes the page of `{}` documents (see [`crate::ErrorCode`] for their status and meaning). \
-             The service may return others.",
+            "The errors the page of `{}` documents, with the HTTP status, message and description it gives them \
+             (another operation may document the same code differently). The service may return others.",
             op.name
         ))
         .attrs();
@@ -177,7 +202,7 @@ pub fn module(
         #(#nested)*
 
         #error_docs
-        pub const ERRORS: &[crate::ErrorCode] = &[#(crate::ErrorCode::#errors),*];
+        pub const ERRORS: &[crate::error::DocumentedError] = &[#(#errors),*];
     };
     Emitted {
         tokens,
@@ -224,11 +249,23 @@ fn scalar_type(s: Scalar) -> TokenStream {
     }
 }
 
-fn field_docs(f: &Field, plan: &Plan, side: Side) -> DocLines {
+fn field_docs(f: &Field, name: &ScopeName, plan: &Plan, side: Side) -> DocLines {
     let mut d = DocLines::new().page(
         &f.docs,
         &format!("`{}` (no description on the page).", f.name),
     );
+    if !name.twins.is_empty() {
+        let others: Vec<String> = name
+            .twins
+            .iter()
+            .map(|(wire, rust)| format!("{} (field `{rust}`)", code(wire)))
+            .collect();
+        d = d.raw(format!(
+            "On the wire: {}, not to be confused with {}, which the page also documents.",
+            code(&f.name),
+            others.join(", ")
+        ));
+    }
     if let Shape::Enum(e) = innermost(&f.shape) {
         let values: Vec<String> = e.values.iter().map(|v| code(&v.value)).collect();
         if let Some(t) = plan.name(f, side) {
@@ -274,19 +311,12 @@ impl Cx<'_, '_> {
 
     fn nested(&mut self, def: &TypeDef) -> TokenStream {
         match def.kind {
-            Kind::Struct(Side::Request, fields) => {
-                let docs = DocLines::new().page(
-                    def.docs,
-                    &format!("`{}` (no description on the page).", def.wire),
-                );
-                self.request_struct(&def.name, &docs, fields)
-            }
-            Kind::Struct(Side::Response, fields) => {
-                let docs = DocLines::new().page(
-                    def.docs,
-                    &format!("`{}` (no description on the page).", def.wire),
-                );
-                self.response_struct(&def.name, &docs, fields)
+            Kind::Struct(side, fields) => {
+                let docs = DocLines::new().page(def.docs, &what_it_is(def, side));
+                match side {
+                    Side::Request => self.request_struct(&def.name, &docs, fields),
+                    Side::Response => self.response_struct(&def.name, &docs, fields),
+                }
             }
             Kind::Enum(e) => enum_type(&def.name, def.wire, e),
         }
@@ -298,9 +328,10 @@ impl Cx<'_, '_> {
         let mut args = Vec::new();
         let mut inits = Vec::new();
         let mut setters = Vec::new();
-        for (f, id) in fields.iter().zip(request_field_idents(fields)) {
+        for (f, name) in fields.iter().zip(field_names(fields, Side::Request)) {
+            let id = name.ident();
             let wire = &f.name;
-            let fdocs = field_docs(f, self.plan, Side::Request).attrs();
+            let fdocs = field_docs(f, &name, self.plan, Side::Request).attrs();
             let ty = self.shape_type(f, &f.shape, Side::Request);
             let is_vec = matches!(f.shape, Shape::Array(_));
             let json = f.encoding == Encoding::Json
@@ -418,12 +449,11 @@ impl Cx<'_, '_> {
 
     fn response_struct(&mut self, name: &Ident, docs: &DocLines, fields: &[Field]) -> TokenStream {
         let docs = docs.attrs();
-        let mut namer = Namer::new();
         let mut decls = Vec::new();
-        for f in fields {
-            let id = namer.snake(&f.name);
+        for (f, name) in fields.iter().zip(field_names(fields, Side::Response)) {
+            let id = name.ident();
             let wire = &f.name;
-            let fdocs = field_docs(f, self.plan, Side::Response).attrs();
+            let fdocs = field_docs(f, &name, self.plan, Side::Response).attrs();
             let ty = self.shape_type(f, &f.shape, Side::Response);
             let (ty, with) = match &f.shape {
                 Shape::Array(_) => {
@@ -462,6 +492,21 @@ impl Cx<'_, '_> {
     }
 }
 
+/// What a struct the page does not describe is: the field it is the type of.
+fn what_it_is(def: &TypeDef, side: Side) -> String {
+    let holder = match (def.parent, side) {
+        (Some(p), _) => format!("`{}`", p.replace('`', "'")),
+        (None, Side::Request) => "the request".to_string(),
+        (None, Side::Response) => "the response".to_string(),
+    };
+    let wire = def.wire.replace('`', "'");
+    if def.list {
+        format!("One item of the list `{wire}` in {holder} (the page describes it no further).")
+    } else {
+        format!("The value of `{wire}` in {holder} (the page describes it no further).")
+    }
+}
+
 /// `#[allow]`s a setter needs because of its name.
 fn setter_allow(id: &Ident) -> TokenStream {
     let s = id.to_string();
@@ -486,12 +531,13 @@ fn setter_allow(id: &Ident) -> TokenStream {
 /// A string enum with a catch-all: its documented `VALUES` and `as_str` here, `From<&str>`, `Display` and serde
 /// as the wire text from `aliyun_runtime::wire_enum!`. Integer enums are the same with the number's text.
 pub fn enum_type(name: &Ident, wire: &str, e: &Enum) -> TokenStream {
-    let mut namer = Namer::with_reserved(["Unknown"]);
+    let wires: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
+    let names = naming::scope(&wires, Case::Pascal, &["Unknown"]);
     let mut variants = Vec::new();
     let mut texts = Vec::new();
     let mut decls = Vec::new();
-    for v in &e.values {
-        let id = namer.pascal(&v.value);
+    for (v, name) in e.values.iter().zip(&names) {
+        let id = name.ident();
         let docs = DocLines::new()
             .page(&v.docs, &format!("The value {}.", code(&v.value)))
             .raw(format!("Wire value: {}.", code(&v.value)))

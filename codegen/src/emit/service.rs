@@ -3,7 +3,7 @@
 use super::docs::{code, DocLines};
 use super::operation::{self, Needs, OpNames};
 use super::{examples, render, EmitError, GeneratedFile};
-use crate::emit::naming::{self, Namer};
+use crate::emit::naming::{self, Case};
 use crate::model::{ApiStyle, EndpointRule, Service};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -23,25 +23,32 @@ pub fn module_names(svc: &Service) -> Vec<(String, String)> {
 }
 
 fn op_names(svc: &Service) -> Vec<(String, OpNames)> {
+    let wires: Vec<&str> = svc.operations.iter().map(|op| op.name.as_str()).collect();
     // `full` and `default` are cargo features of the crate besides the modules' own.
-    let mut modules = Namer::with_reserved(["error", "codec", "tests", "full", "default"]);
-    let mut types = Namer::with_reserved(["ErrorCode", "SERVICE"]);
+    let modules = naming::scope(
+        &wires,
+        Case::Snake,
+        &["error", "codec", "tests", "full", "default"],
+    );
+    let types = naming::scope(
+        &wires,
+        Case::Pascal,
+        &["ErrorCode", "SERVICE", "DocumentedError"],
+    );
     svc.operations
         .iter()
-        .map(|op| {
-            let module = modules.snake(&op.name);
-            let pascal = types.exact_text(&naming::pascal_text(&op.name));
-            (op.name.clone(), OpNames::new(module, &pascal))
-        })
+        .zip(modules.iter().zip(&types))
+        .map(|(op, (module, pascal))| (op.name.clone(), OpNames::new(module.ident(), &pascal.text)))
         .collect()
 }
 
 /// `ErrorCode` variant of every documented code.
 pub fn error_variants(svc: &Service) -> BTreeMap<String, Ident> {
-    let mut namer = Namer::with_reserved(["Unknown"]);
-    svc.errors
+    let codes: Vec<&str> = svc.errors.iter().map(|e| e.code.as_str()).collect();
+    codes
         .iter()
-        .map(|e| (e.code.clone(), namer.pascal(&e.code)))
+        .zip(naming::scope(&codes, Case::Pascal, &["Unknown"]))
+        .map(|(code, name)| (code.to_string(), name.ident()))
         .collect()
 }
 
@@ -398,7 +405,8 @@ fn error(svc: &Service, variants: &BTreeMap<String, Ident>) -> TokenStream {
                 }
             }
 
-            /// The HTTP status the pages give for this code.
+            /// The HTTP status the pages give for this code (the first operation's that documents it; each
+            /// operation's `ERRORS` has its own).
             pub fn http_status(&self) -> Option<u16> {
                 match self {
                     #(Self::#ids => Some(#statuses),)*
@@ -406,7 +414,8 @@ fn error(svc: &Service, variants: &BTreeMap<String, Ident>) -> TokenStream {
                 }
             }
 
-            /// The message the pages give for this code.
+            /// The message the pages give for this code (the first operation's that documents it; each
+            /// operation's `ERRORS` has its own).
             pub fn message(&self) -> Option<&'static str> {
                 match self {
                     #(Self::#ids => Some(#messages),)*
@@ -416,5 +425,18 @@ fn error(svc: &Service, variants: &BTreeMap<String, Ident>) -> TokenStream {
         }
 
         aliyun_runtime::wire_enum!(ErrorCode);
+
+        /// An error as one operation's page documents it: each operation module lists its own in `ERRORS`.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct DocumentedError {
+            /// The code, for matching with `ErrorCode::of(&error)`.
+            pub code: ErrorCode,
+            /// The HTTP status this operation's page gives.
+            pub status: u16,
+            /// The message this operation's page gives.
+            pub message: &'static str,
+            /// What it means, as the page says it (English where the page has it), or empty.
+            pub description: &'static str,
+        }
     }
 }

@@ -23,6 +23,10 @@ pub enum Side {
 pub struct TypeDef<'a> {
     pub name: Ident,
     pub wire: &'a str,
+    /// The wire name of the object holding the field (`None`: the request or response itself), and whether
+    /// the field is a list of this type: what the type is, for docs when the page gives none.
+    pub parent: Option<&'a str>,
+    pub list: bool,
     pub docs: &'a Docs,
     pub kind: Kind<'a>,
 }
@@ -91,6 +95,8 @@ impl<'a> Plan<'a> {
                 self.defs.push(TypeDef {
                     name,
                     wire: &f.name,
+                    parent: ancestors.last().copied(),
+                    list: matches!(f.shape, Shape::Array(_)),
                     docs: &f.docs,
                     kind,
                 });

@@ -5,6 +5,8 @@
 //! first file by name; every disagreement is a warning naming both places. Descriptions are kept per language.
 
 pub mod input;
+pub mod limits;
+pub mod same_name;
 pub mod service;
 
 use crate::diag::Diagnostic;
@@ -17,6 +19,10 @@ pub fn operations(
     mut pages: Vec<PageOperation>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Operation>, Vec<ErrorCode>) {
+    for p in &mut pages {
+        same_name::join_repeated(&mut p.request, &p.name, "request", diags);
+        same_name::join_repeated(&mut p.response, &p.name, "response", diags);
+    }
     pages.sort_by(|a, b| (&a.name, a.lang, &a.file).cmp(&(&b.name, b.lang, &b.file)));
     let mut groups: BTreeMap<String, Vec<PageOperation>> = BTreeMap::new();
     for p in pages {
@@ -59,24 +65,11 @@ pub fn operations(
         }
         sources.sort();
         sources.dedup();
+        // The same code legitimately has another status or message on another operation's page: each
+        // operation keeps its own, and the service-wide list keeps the first for matching.
         for e in &op_errors {
             match errors.get_mut(&e.code) {
-                Some(known) => {
-                    if known.status != e.status || known.message != e.message {
-                        diags.push(
-                            Diagnostic::warning(
-                                e.span.clone(),
-                                format!(
-                                    "error `{}` is documented as {} `{}` here and as {} `{}` elsewhere",
-                                    e.code, e.status, e.message, known.status, known.message
-                                ),
-                                "this error",
-                            )
-                            .also(known.span.clone(), "first documented here (kept)"),
-                        );
-                    }
-                    fill(&mut known.docs, e.docs.clone());
-                }
+                Some(known) => fill(&mut known.docs, e.docs.clone()),
                 None => {
                     errors.insert(e.code.clone(), e.clone());
                 }
@@ -91,7 +84,7 @@ pub fn operations(
             docs,
             request,
             response,
-            errors: op_errors.into_iter().map(|e| e.code).collect(),
+            errors: op_errors,
             examples,
             sources,
         });
@@ -145,12 +138,12 @@ fn fields(
                 Diagnostic::warning(
                     o.span.clone(),
                     format!(
-                        "{} {side} field `{}` is documented in {} but not in {}",
+                        "`{}` {side} field `{}` is documented in `{}` but not in `{}`",
                         ctx.op, o.name, ctx.other, ctx.base
                     ),
                     "only here",
                 )
-                .hint("the field is kept"),
+                .hint("the field is kept; add its row to the other page if it belongs there too"),
             );
             base.push(o.clone());
             continue;
@@ -164,7 +157,7 @@ fn fields(
                 Diagnostic::warning(
                     o.span.clone(),
                     format!(
-                        "{} {side} field `{}` is {} here but {} in {}",
+                        "`{}` {side} field `{}` is {} here but {} in `{}`",
                         ctx.op,
                         o.name,
                         req(o.required),
@@ -173,7 +166,8 @@ fn fields(
                     ),
                     "this row",
                 )
-                .also(b.span.clone(), format!("{} here (kept)", req(b.required))),
+                .also(b.span.clone(), format!("{} here (kept)", req(b.required)))
+                .hint("the first page's reading is kept (Chinese before English); correct the page that is wrong"),
             );
         }
         let (kb, ko) = (kind(&b.shape), kind(&o.shape));
@@ -182,12 +176,13 @@ fn fields(
                 Diagnostic::warning(
                     o.span.clone(),
                     format!(
-                        "{} {side} field `{}` is `{ko}` here but `{kb}` in {}",
+                        "`{}` {side} field `{}` is `{ko}` here but `{kb}` in `{}`",
                         ctx.op, o.name, ctx.base
                     ),
                     "this row",
                 )
-                .also(b.span.clone(), format!("`{kb}` here (kept)")),
+                .also(b.span.clone(), format!("`{kb}` here (kept)"))
+                .hint("the first page's reading is kept (Chinese before English); correct the page that is wrong"),
             );
             continue;
         }
@@ -199,12 +194,12 @@ fn fields(
                 Diagnostic::warning(
                     b.span.clone(),
                     format!(
-                        "{} {side} field `{}` is documented in {} but not in {}",
+                        "`{}` {side} field `{}` is documented in `{}` but not in `{}`",
                         ctx.op, b.name, ctx.base, ctx.other
                     ),
                     "only here",
                 )
-                .hint("the field is kept"),
+                .hint("the field is kept; add its row to the other page if it belongs there too"),
             );
         }
     }

@@ -5,6 +5,7 @@ use crate::merge::input;
 use crate::model::{ApiStyle, EndpointRule, ErrorCode, Operation, Service, Span};
 use crate::{merge, pages, read};
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// `specs/<service>/service.yaml`.
@@ -110,12 +111,25 @@ fn is_host(host: &str) -> bool {
         })
 }
 
-/// A service read without errors, with its warnings and the page texts to render them against.
+/// A service read without errors (or, when keeping going, without the pages that had errors), with its
+/// warnings and the page texts to render them against.
 #[derive(Debug)]
 pub struct ServiceRead {
     pub service: Service,
     pub warnings: Vec<Diagnostic>,
+    /// Keeping going only: the pages left out, and the errors that refused them.
+    pub refused: Vec<RefusedPage>,
+    pub errors: Vec<Diagnostic>,
     pub sources: Sources,
+}
+
+/// A page regen could not read, with the operations left out because of it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RefusedPage {
+    /// The page, relative to the repository.
+    pub file: String,
+    /// Operations it documents (with any other page of the same operation), none when it named none.
+    pub operations: Vec<String>,
 }
 
 /// What a folder of pages gives, errors included: used by `shapes`, which measures whatever can be read.
@@ -183,9 +197,20 @@ pub fn read_files(files: &[std::path::PathBuf], root: &Path) -> PagesRead {
                 continue;
             }
         };
+        if let Some(too_large) = merge::limits::page_size(&file, text.len()) {
+            out.diagnostics.push(too_large);
+            continue;
+        }
         let (page, mut d) = pages::scan(&file, &text);
         out.diagnostics.append(&mut d);
-        if let Some(op) = read::page(&page, &mut out.diagnostics) {
+        let over = merge::limits::table_rows(&page);
+        let within_limits = over.is_empty();
+        out.diagnostics.extend(over);
+        if let Some(mut op) = within_limits
+            .then(|| read::page(&page, &mut out.diagnostics))
+            .flatten()
+        {
+            merge::limits::operation(&mut op, &mut out.diagnostics);
             found.push(op);
         }
         out.sources.add(file, text);
@@ -198,6 +223,16 @@ pub fn read_files(files: &[std::path::PathBuf], root: &Path) -> PagesRead {
 
 /// Reads `specs/<service>/`: `service.yaml` and the pages. Any error fails the whole service.
 pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
+    read_service_with(dir, root, false)
+}
+
+/// [`read_service`], or with `keep_going`, the service without the operations of the pages that have errors
+/// (it still fails when the errors are not on pages: `service.yaml`, the folder, or every page refused).
+pub fn read_service_with(
+    dir: &Path,
+    root: &Path,
+    keep_going: bool,
+) -> Result<ServiceRead, Failure> {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -265,27 +300,72 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
             "this folder",
         ));
     }
+    let mut operations = read.operations;
+    let mut errors = read.errors;
+    let mut refused = Vec::new();
+    let mut refusing = Vec::new();
+    if keep_going && config.is_some() {
+        let bad: BTreeSet<String> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.span.file.clone())
+            .collect();
+        let on_pages = bad
+            .iter()
+            .all(|f| f.ends_with(".md") || f.ends_with(".txt"));
+        if !bad.is_empty() && on_pages {
+            for file in &bad {
+                refused.push(RefusedPage {
+                    file: file.clone(),
+                    operations: operations
+                        .iter()
+                        .filter(|op| op.sources.contains(file))
+                        .map(|op| op.name.clone())
+                        .collect(),
+                });
+            }
+            operations.retain(|op| !op.sources.iter().any(|f| bad.contains(f)));
+            let documented: BTreeSet<&str> = operations
+                .iter()
+                .flat_map(|op| op.errors.iter().map(|e| e.code.as_str()))
+                .collect();
+            errors.retain(|e| documented.contains(e.code.as_str()));
+            let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                diagnostics.into_iter().partition(Diagnostic::is_error);
+            refusing = e;
+            diagnostics = w;
+            if operations.is_empty() {
+                diagnostics.append(&mut refusing);
+                diagnostics.push(Diagnostic::error(
+                    span(&relative(dir, root)),
+                    "every page of this service was refused",
+                    "this folder",
+                ));
+                refused.clear();
+            }
+        }
+    }
     if let Some(c) = &config {
-        style_agrees(c.0.style, &read.operations, &config_file, &mut diagnostics);
+        style_agrees(c.0.style, &operations, &config_file, &mut diagnostics);
     }
     match config {
-        Some((c, endpoint_rule)) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            Ok(ServiceRead {
-                service: Service {
-                    name,
-                    product: c.product,
-                    version: c.version,
-                    style: c.style,
-                    endpoint: c.endpoint,
-                    endpoint_rule,
-                    regional_endpoints: c.regional_endpoints,
-                    operations: read.operations,
-                    errors: read.errors,
-                },
-                warnings: diagnostics,
-                sources,
-            })
-        }
+        Some((c, endpoint_rule)) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(ServiceRead {
+            service: Service {
+                name,
+                product: c.product,
+                version: c.version,
+                style: c.style,
+                endpoint: c.endpoint,
+                endpoint_rule,
+                regional_endpoints: c.regional_endpoints,
+                operations,
+                errors,
+            },
+            warnings: diagnostics,
+            refused,
+            errors: refusing,
+            sources,
+        }),
         _ => Err(Failure {
             diagnostics,
             sources,

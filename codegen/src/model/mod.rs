@@ -33,7 +33,8 @@ pub struct Service {
     pub regional_endpoints: std::collections::BTreeMap<String, String>,
     /// Operations in name order.
     pub operations: Vec<Operation>,
-    /// Every error code documented by any operation, once, in code order.
+    /// Every error code documented by any operation, once, in code order, as the first operation (in name
+    /// order) documents it: what `ErrorCode` matches on.
     pub errors: Vec<ErrorCode>,
 }
 
@@ -72,8 +73,9 @@ pub struct Operation {
     pub request: Vec<Field>,
     /// Fields of the JSON response body, as a tree, in page order.
     pub response: Vec<Field>,
-    /// Codes of the errors this operation documents (see `Service::errors` for their details), in page order.
-    pub errors: Vec<String>,
+    /// The errors this operation documents, as its page has them (the same code may have another status or
+    /// message on another operation's page), in page order.
+    pub errors: Vec<ErrorCode>,
     pub examples: Examples,
     /// Pages this operation was read from, relative to the repository root, sorted.
     pub sources: Vec<String>,

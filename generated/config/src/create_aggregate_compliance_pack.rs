@@ -226,17 +226,72 @@ impl ConfigRuleParameters {
         self
     }
 }
-/// The error codes the page of `CreateAggregateCompliancePack` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::CompliancePackExists,
-    crate::ErrorCode::InvalidAggregatorIdValue,
-    crate::ErrorCode::CompliancePackExceedMaxCount,
-    crate::ErrorCode::InvalidCompliancePackNameValue,
-    crate::ErrorCode::InvalidCompliancePackTemplateIdValue,
-    crate::ErrorCode::InvalidConfigRulesEmpty,
-    crate::ErrorCode::InvalidConfigRulesValue,
-    crate::ErrorCode::ConfigRuleExceedMaxRuleCount,
-    crate::ErrorCode::AggregatorMemberNoPermission,
-    crate::ErrorCode::AccountNotExisted,
-    crate::ErrorCode::ServiceUnavailable,
+/// The errors the page of `CreateAggregateCompliancePack` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::CompliancePackExists,
+        status: 400,
+        message: "The compliance pack already exists.",
+        description: "合规包名称重复。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidAggregatorIdValue,
+        status: 400,
+        message: "The specified AggregatorId is invalid.",
+        description: "账号组ID不存在或无权限使用该账号组。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::CompliancePackExceedMaxCount,
+        status: 400,
+        message: "The maximum number of compliance pack is exceeded.",
+        description: "合规包不能超过5个。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidCompliancePackNameValue,
+        status: 400,
+        message: "The specified CompliancePackName is invalid.",
+        description: "合规包名称格式不符合要求。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidCompliancePackTemplateIdValue,
+        status: 400,
+        message: "The specified CompliancePackTemplateId does not exist.",
+        description: "合规包模板ID不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidConfigRulesEmpty,
+        status: 400,
+        message: "You must specify ConfigRules.",
+        description: "合规包中规则不能为空。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidConfigRulesValue,
+        status: 400,
+        message: "The specified ConfigRules is invalid.",
+        description: "合规包规则中参数输入错误。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ConfigRuleExceedMaxRuleCount,
+        status: 400,
+        message: "The maximum number of config rules is exceeded.",
+        description: "超过最大的规则创建条数。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::AggregatorMemberNoPermission,
+        status: 403,
+        message: "The aggregator member is not authorized to perform the operation.",
+        description: "账号组内的成员账号无权限执行此操作。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::AccountNotExisted,
+        status: 404,
+        message: "Your account does not exist.",
+        description: "您的账号不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ServiceUnavailable,
+        status: 503,
+        message: "The request has failed due to a temporary failure of the server.",
+        description: "服务不可用。",
+    },
 ];

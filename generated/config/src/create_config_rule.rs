@@ -386,11 +386,36 @@ impl SourceOwner {
     }
 }
 aliyun_runtime::wire_enum!(SourceOwner);
-/// The error codes the page of `CreateConfigRule` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::ExceedMaxRuleCount,
-    crate::ErrorCode::ConfigRuleNotExists,
-    crate::ErrorCode::ConfigRuleExists,
-    crate::ErrorCode::AccountNotExisted,
-    crate::ErrorCode::ServiceUnavailable,
+/// The errors the page of `CreateConfigRule` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ExceedMaxRuleCount,
+        status: 400,
+        message: "The maximum number of rules is exceeded.",
+        description: "超过规则上限。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ConfigRuleNotExists,
+        status: 400,
+        message: "The ConfigRule does not exist.",
+        description: "此规则不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ConfigRuleExists,
+        status: 400,
+        message: "The ConfigRule already exists.",
+        description: "规则名称重复。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::AccountNotExisted,
+        status: 404,
+        message: "Your account does not exist.",
+        description: "您的账号不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ServiceUnavailable,
+        status: 503,
+        message: "The request has failed due to a temporary failure of the server.",
+        description: "服务不可用。",
+    },
 ];

@@ -97,11 +97,36 @@ pub struct OperateRuleItemList {
     )]
     pub config_rule_id: Option<String>,
 }
-/// The error codes the page of `DeactiveConfigRules` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::NoPermission,
-    crate::ErrorCode::InvalidConfigRuleIdsSizeExceed,
-    crate::ErrorCode::ConfigRuleStatusNotActive,
-    crate::ErrorCode::AccountNotExisted,
-    crate::ErrorCode::ServiceUnavailable,
+/// The errors the page of `DeactiveConfigRules` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::NoPermission,
+        status: 400,
+        message: "You are not authorized to perform this operation.",
+        description: "您无权执行此操作。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidConfigRuleIdsSizeExceed,
+        status: 400,
+        message: "The maximum number of ConfigRuleIds cannot exceed 20.",
+        description: "输入的规则ID不能超过20个。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ConfigRuleStatusNotActive,
+        status: 400,
+        message: "The status of the config rule is not active.",
+        description: "当前规则不是启用状态。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::AccountNotExisted,
+        status: 404,
+        message: "Your account does not exist.",
+        description: "您的账号不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ServiceUnavailable,
+        status: 503,
+        message: "The request has failed due to a temporary failure of the server.",
+        description: "服务不可用。",
+    },
 ];

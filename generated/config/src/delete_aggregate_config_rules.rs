@@ -108,13 +108,48 @@ pub struct OperateRuleItemList {
     )]
     pub config_rule_id: Option<String>,
 }
-/// The error codes the page of `DeleteAggregateConfigRules` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::NoPermission,
-    crate::ErrorCode::ConfigRuleCanNotDelete,
-    crate::ErrorCode::InvalidConfigRuleIdsSizeExceed,
-    crate::ErrorCode::InvalidAggregatorIdValue,
-    crate::ErrorCode::AggregatorMemberNoPermission,
-    crate::ErrorCode::AccountNotExisted,
-    crate::ErrorCode::ServiceUnavailable,
+/// The errors the page of `DeleteAggregateConfigRules` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::NoPermission,
+        status: 400,
+        message: "You are not authorized to perform this operation.",
+        description: "您无权执行此操作。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ConfigRuleCanNotDelete,
+        status: 400,
+        message: "The config rule cannot be deleted.",
+        description: "当前规则不能被删除。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidConfigRuleIdsSizeExceed,
+        status: 400,
+        message: "The maximum number of ConfigRuleIds cannot exceed 20.",
+        description: "输入的规则ID不能超过20个。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidAggregatorIdValue,
+        status: 400,
+        message: "The specified AggregatorId is invalid.",
+        description: "账号组ID不存在或无权限使用该账号组。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::AggregatorMemberNoPermission,
+        status: 403,
+        message: "The aggregator member is not authorized to perform the operation.",
+        description: "账号组内的成员账号无权限执行此操作。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::AccountNotExisted,
+        status: 404,
+        message: "Your account does not exist.",
+        description: "您的账号不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ServiceUnavailable,
+        status: 503,
+        message: "The request has failed due to a temporary failure of the server.",
+        description: "服务不可用。",
+    },
 ];

@@ -195,7 +195,8 @@ impl ErrorCode {
             Self::Unknown(s) => s,
         }
     }
-    /// The HTTP status the pages give for this code.
+    /// The HTTP status the pages give for this code (the first operation's that documents it; each
+    /// operation's `ERRORS` has its own).
     pub fn http_status(&self) -> Option<u16> {
         match self {
             Self::AccountNotExisted => Some(404u16),
@@ -228,7 +229,8 @@ impl ErrorCode {
             Self::Unknown(_) => None,
         }
     }
-    /// The message the pages give for this code.
+    /// The message the pages give for this code (the first operation's that documents it; each
+    /// operation's `ERRORS` has its own).
     pub fn message(&self) -> Option<&'static str> {
         match self {
             Self::AccountNotExisted => Some("Your account does not exist."),
@@ -305,3 +307,15 @@ impl ErrorCode {
     }
 }
 aliyun_runtime::wire_enum!(ErrorCode);
+/// An error as one operation's page documents it: each operation module lists its own in `ERRORS`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentedError {
+    /// The code, for matching with `ErrorCode::of(&error)`.
+    pub code: ErrorCode,
+    /// The HTTP status this operation's page gives.
+    pub status: u16,
+    /// The message this operation's page gives.
+    pub message: &'static str,
+    /// What it means, as the page says it (English where the page has it), or empty.
+    pub description: &'static str,
+}

@@ -2,7 +2,9 @@
 //! The `GenerateCompliancePackReport` operation.
 //!
 //! Generates a compliance evaluation report based on a compliance package.
+//!
 //! In this topic, the cp-a8a8626622af0082\*\*\*\*
+//!
 //! compliance package is used as an example.
 //!
 //! 调用GenerateCompliancePackReport接口生成合规包的评估报告。
@@ -74,10 +76,30 @@ pub struct GenerateCompliancePackReportResponse {
     )]
     pub request_id: Option<String>,
 }
-/// The error codes the page of `GenerateCompliancePackReport` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::CompliancePackReportCreating,
-    crate::ErrorCode::InvalidCompliancePackIdValue,
-    crate::ErrorCode::AccountNotExisted,
-    crate::ErrorCode::ServiceUnavailable,
+/// The errors the page of `GenerateCompliancePackReport` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::CompliancePackReportCreating,
+        status: 400,
+        message: "The compliance pack report is being created.",
+        description: "The error message returned because the compliance evaluation report is being generated.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidCompliancePackIdValue,
+        status: 400,
+        message: "The specified CompliancePackId does not exist.",
+        description: "The error message returned because the specified compliance package ID does not exist.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::AccountNotExisted,
+        status: 404,
+        message: "Your account does not exist.",
+        description: "The error message returned because your account does not exist.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ServiceUnavailable,
+        status: 503,
+        message: "The request has failed due to a temporary failure of the server.",
+        description: "The error message returned because the service is unavailable.",
+    },
 ];

@@ -180,10 +180,30 @@ impl ComplianceType {
     }
 }
 aliyun_runtime::wire_enum!(ComplianceType);
-/// The error codes the page of `GetAggregateConfigRuleComplianceByPack` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::InvalidCompliancePackIdValue,
-    crate::ErrorCode::InvalidAggregatorIdValue,
-    crate::ErrorCode::AccountNotExisted,
-    crate::ErrorCode::ServiceUnavailable,
+/// The errors the page of `GetAggregateConfigRuleComplianceByPack` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidCompliancePackIdValue,
+        status: 400,
+        message: "The specified CompliancePackId does not exist.",
+        description: "合规包ID不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidAggregatorIdValue,
+        status: 400,
+        message: "The specified AggregatorId is invalid.",
+        description: "账号组ID不存在或无权限使用该账号组。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::AccountNotExisted,
+        status: 404,
+        message: "Your account does not exist.",
+        description: "您的账号不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ServiceUnavailable,
+        status: 503,
+        message: "The request has failed due to a temporary failure of the server.",
+        description: "服务不可用。",
+    },
 ];

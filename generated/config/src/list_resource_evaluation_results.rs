@@ -460,7 +460,7 @@ pub struct EvaluationResultQualifier {
     )]
     pub remediation_enabled: Option<bool>,
 }
-/// `data` (no description on the page).
+/// The value of `data` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct Data {
     /// `EvaluationResults` (no description on the page).
@@ -478,7 +478,7 @@ pub struct Data {
     )]
     pub request_id: Option<String>,
 }
-/// `EvaluationResults` (no description on the page).
+/// The value of `EvaluationResults` in `data` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct DataEvaluationResults {
     /// `EvaluationResultList` (no description on the page).
@@ -496,7 +496,7 @@ pub struct DataEvaluationResults {
     )]
     pub max_results: Option<i64>,
 }
-/// `EvaluationResultList` (no description on the page).
+/// One item of the list `EvaluationResultList` in `EvaluationResults` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct EvaluationResultsEvaluationResultList {
     /// `Annotation` (no description on the page).
@@ -554,7 +554,7 @@ pub struct EvaluationResultsEvaluationResultList {
     #[serde(default, rename = "RiskLevel", deserialize_with = "aliyun_runtime::de::int")]
     pub risk_level: Option<i64>,
 }
-/// `EvaluationResultIdentifier` (no description on the page).
+/// The value of `EvaluationResultIdentifier` in `EvaluationResultList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct EvaluationResultListEvaluationResultIdentifier {
     /// `EvaluationResultQualifier` (no description on the page).
@@ -574,7 +574,7 @@ pub struct EvaluationResultListEvaluationResultIdentifier {
     )]
     pub ordering_timestamp: Option<i64>,
 }
-/// `EvaluationResultQualifier` (no description on the page).
+/// The value of `EvaluationResultQualifier` in `EvaluationResultIdentifier` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct EvaluationResultIdentifierEvaluationResultQualifier {
     /// `ConfigRuleArn` (no description on the page).
@@ -627,10 +627,30 @@ pub struct EvaluationResultIdentifierEvaluationResultQualifier {
     )]
     pub resource_type: Option<String>,
 }
-/// The error codes the page of `ListResourceEvaluationResults` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::NoPermission,
-    crate::ErrorCode::CloudConfigServiceRoleNotExisted,
-    crate::ErrorCode::AccountNotExisted,
-    crate::ErrorCode::ServiceUnavailable,
+/// The errors the page of `ListResourceEvaluationResults` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::NoPermission,
+        status: 400,
+        message: "You are not authorized to perform this operation.",
+        description: "您无权执行此操作。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::CloudConfigServiceRoleNotExisted,
+        status: 404,
+        message: "The CloudConfigServiceRole does not exist.",
+        description: "配置审计的服务角色不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::AccountNotExisted,
+        status: 404,
+        message: "Your account does not exist.",
+        description: "您的账号不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ServiceUnavailable,
+        status: 503,
+        message: "The request has failed due to a temporary failure of the server.",
+        description: "服务不可用。",
+    },
 ];

@@ -293,7 +293,7 @@ impl IsolationLevel {
     }
 }
 aliyun_runtime::wire_enum!(IsolationLevel);
-/// `Tag` (no description on the page).
+/// One item of the list `Tag` in the request (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Tag {
     /// The key of tag N to add to the VPC. Valid values of N: 1 to 20. The tag key cannot be an empty string.
@@ -323,12 +323,42 @@ impl Tag {
         self
     }
 }
-/// The error codes the page of `CreateVpc` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::InvalidCidrBlockMalformed,
-    crate::ErrorCode::QuotaExceededVpc,
-    crate::ErrorCode::InvalidTagKeyMalformed,
-    crate::ErrorCode::InvalidOptionsMalformed,
-    crate::ErrorCode::InvalidRegionIdNotFound,
-    crate::ErrorCode::OperationConflict,
+/// The errors the page of `CreateVpc` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidCidrBlockMalformed,
+        status: 400,
+        message: "Specified CIDR block is not valid.",
+        description: "The error message returned because the specified CIDR block is invalid.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::QuotaExceededVpc,
+        status: 400,
+        message: "The number of VPCs in the region exceeds the quota.",
+        description: "The error message returned because the maximum number of VPCs in the region has been reached.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidTagKeyMalformed,
+        status: 400,
+        message: "The specified Tag.N.Key is not valid.",
+        description: "The error message returned because the format of the tag key is invalid.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidOptionsMalformed,
+        status: 400,
+        message: "The specified Options is not a valid JSON string.",
+        description: "The error message returned because the value of Options is not valid JSON.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidRegionIdNotFound,
+        status: 404,
+        message: "The specified RegionId does not exist in our records.",
+        description: "The error message returned because the specified region does not exist.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::OperationConflict,
+        status: 409,
+        message: "The operation conflicts with another operation on the same resource.",
+        description: "The error message returned because another operation is being performed on the resource. Try again later.",
+    },
 ];

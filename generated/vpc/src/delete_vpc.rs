@@ -68,11 +68,36 @@ pub struct DeleteVpcResponse {
     )]
     pub request_id: Option<String>,
 }
-/// The error codes the page of `DeleteVpc` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::DependencyViolationVSwitch,
-    crate::ErrorCode::IncorrectVpcStatus,
-    crate::ErrorCode::InvalidRegionIdNotFound,
-    crate::ErrorCode::InvalidVpcIdNotFound,
-    crate::ErrorCode::OperationConflict,
+/// The errors the page of `DeleteVpc` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::DependencyViolationVSwitch,
+        status: 400,
+        message: "Specified VPC still has vSwitches.",
+        description: "VPC中存在交换机，请先删除交换机。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::IncorrectVpcStatus,
+        status: 400,
+        message: "The current status of the VPC does not support this operation.",
+        description: "当前VPC的状态不支持此操作。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidRegionIdNotFound,
+        status: 404,
+        message: "The specified RegionId does not exist in our records.",
+        description: "指定的地域不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidVpcIdNotFound,
+        status: 404,
+        message: "Specified VPC does not exist.",
+        description: "指定的VPC不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::OperationConflict,
+        status: 409,
+        message: "The operation conflicts with another operation on the same resource.",
+        description: "资源上有其他操作正在进行，请稍后重试。",
+    },
 ];

@@ -266,8 +266,18 @@ pub struct CloudResourceSetType {
     )]
     pub resource_count: Option<i32>,
 }
-/// The error codes the page of `DescribeVSwitchAttributes` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::InvalidRegionIdNotFound,
-    crate::ErrorCode::InvalidVSwitchIdNotFound,
+/// The errors the page of `DescribeVSwitchAttributes` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidRegionIdNotFound,
+        status: 404,
+        message: "The specified RegionId does not exist in our records.",
+        description: "指定的地域不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidVSwitchIdNotFound,
+        status: 404,
+        message: "Specified virtual switch does not exist.",
+        description: "指定的交换机不存在。",
+    },
 ];

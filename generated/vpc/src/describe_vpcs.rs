@@ -2,7 +2,9 @@
 //! The `DescribeVpcs` operation.
 //!
 //! Queries the virtual private clouds (VPCs) that are created in a region.
+//!
 //! VPCs are returned in descending order of creation time. To query the vSwitch configuration of a single VPC, call DescribeVSwitchAttributes.
+//!
 //! In this example, the VPC named vpc-prod in the China (Hangzhou) region is queried.
 //!
 //! 调用DescribeVpcs接口查询指定地域下已创建的专有网络（VPC）。
@@ -10,6 +12,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVpcsRequest {
     /// The ID of the region where the VPC is deployed.
+    ///
     /// You can call the DescribeRegions operation to query the most recent region list.
     ///
     /// VPC所在的地域ID。
@@ -20,6 +23,7 @@ pub struct DescribeVpcsRequest {
     #[serde(rename = "RegionId")]
     pub region_id: String,
     /// The ID of the VPC.
+    ///
     /// You can specify at most 20 VPC IDs. Separate multiple IDs with commas (,).
     ///
     /// VPC的ID。
@@ -30,6 +34,7 @@ pub struct DescribeVpcsRequest {
     #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The name of the VPC.
+    ///
     /// The name must be 1 to 128 characters in length and cannot start with http:// or https://.
     ///
     /// VPC的名称。
@@ -40,8 +45,8 @@ pub struct DescribeVpcsRequest {
     #[serde(rename = "VpcName", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Specifies whether to query only the default VPC. Valid values:
-    /// true: queries only the default VPC.
-    /// false (default): queries all VPCs.
+    /// - true: queries only the default VPC.
+    /// - false (default): queries all VPCs.
     ///
     /// 是否只查询默认VPC。取值：
     ///
@@ -69,6 +74,7 @@ pub struct DescribeVpcsRequest {
     #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// The number of entries to return on each page. Valid values: 1 to 50.
+    ///
     /// Default value: 10.
     ///
     /// 分页查询时每页的行数。取值范围：1~50。
@@ -187,10 +193,11 @@ pub struct DescribeVpcsResponse {
     )]
     pub request_id: Option<String>,
 }
-/// `Tag` (no description on the page).
+/// One item of the list `Tag` in the request (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Tag {
     /// The key of tag N of the VPC. Valid values of N: 1 to 20.
+    ///
     /// The tag key cannot start with aliyun or acs: and cannot contain http:// or https://.
     ///
     /// VPC的标签键。N的取值范围：1~20。
@@ -255,8 +262,9 @@ pub struct Vpc {
     )]
     pub region_id: Option<String>,
     /// The status of the VPC. Valid values:
-    /// Pending: The VPC is being configured.
-    /// Available: The VPC is available.
+    /// - Pending: The VPC is being configured.
+    /// - Available: The VPC is available.
+    ///
     /// Note You cannot create vSwitches in a VPC that is in the Pending state.
     ///
     /// VPC的状态。取值：
@@ -389,9 +397,9 @@ pub struct DhcpOptionsSet {
     )]
     pub dhcp_options_set_id: Option<String>,
     /// The status of the DHCP options set. Valid values:
-    /// Available: The DHCP options set is available and not associated with a VPC.
-    /// InUse: The DHCP options set is associated with a VPC.
-    /// Pending: The DHCP options set is being configured.
+    /// - Available: The DHCP options set is available and not associated with a VPC.
+    /// - InUse: The DHCP options set is associated with a VPC.
+    /// - Pending: The DHCP options set is being configured.
     ///
     /// DHCP选项集的状态。取值：
     ///
@@ -483,10 +491,30 @@ pub struct VpcTag {
     #[serde(default, rename = "Value", deserialize_with = "aliyun_runtime::de::string")]
     pub value: Option<String>,
 }
-/// The error codes the page of `DescribeVpcs` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::InvalidPageSizeMalformed,
-    crate::ErrorCode::InvalidTagKeyMalformed,
-    crate::ErrorCode::InvalidRegionIdNotFound,
-    crate::ErrorCode::ServiceUnavailable,
+/// The errors the page of `DescribeVpcs` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidPageSizeMalformed,
+        status: 400,
+        message: "The specified PageSize is out of range.",
+        description: "The error message returned because the value of PageSize is out of range.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidTagKeyMalformed,
+        status: 400,
+        message: "The specified Tag.N.Key is not valid.",
+        description: "The error message returned because the format of the tag key is invalid.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::InvalidRegionIdNotFound,
+        status: 404,
+        message: "The specified RegionId does not exist in our records.",
+        description: "The error message returned because the specified region does not exist.",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ServiceUnavailable,
+        status: 503,
+        message: "The request has failed due to a temporary failure of the server.",
+        description: "The error message returned because the service is unavailable.",
+    },
 ];

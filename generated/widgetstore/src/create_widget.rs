@@ -241,8 +241,18 @@ impl Parts {
         self
     }
 }
-/// The error codes the page of `CreateWidget` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[
-    crate::ErrorCode::ShelfNotFound,
-    crate::ErrorCode::WidgetAlreadyExists,
+/// The errors the page of `CreateWidget` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ShelfNotFound,
+        status: 404,
+        message: "The specified shelf does not exist.",
+        description: "货架不存在。",
+    },
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::WidgetAlreadyExists,
+        status: 409,
+        message: "A widget with this name already exists on the shelf.",
+        description: "同名小部件已存在。",
+    },
 ];

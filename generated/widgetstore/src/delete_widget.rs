@@ -60,5 +60,12 @@ pub struct DeleteWidgetResponse {
     )]
     pub request_id: Option<String>,
 }
-/// The error codes the page of `DeleteWidget` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[crate::ErrorCode::WidgetNotFound];
+/// The errors the page of `DeleteWidget` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::WidgetNotFound,
+        status: 404,
+        message: "The specified widget does not exist.",
+        description: "The widget does not exist.",
+    },
+];

@@ -83,5 +83,12 @@ pub struct Spec {
     #[serde(default, rename = "size", deserialize_with = "aliyun_runtime::de::int")]
     pub size: Option<i32>,
 }
-/// The error codes the page of `GetWidget` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[crate::ErrorCode::WidgetNotFound];
+/// The errors the page of `GetWidget` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::WidgetNotFound,
+        status: 404,
+        message: "The specified widget does not exist.",
+        description: "The widget does not exist.",
+    },
+];

@@ -104,5 +104,12 @@ pub struct Widgets {
     #[serde(default, rename = "Name", deserialize_with = "aliyun_runtime::de::string")]
     pub name: Option<String>,
 }
-/// The error codes the page of `ListWidgets` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[crate::ErrorCode::ShelfNotFound];
+/// The errors the page of `ListWidgets` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[
+    crate::error::DocumentedError {
+        code: crate::ErrorCode::ShelfNotFound,
+        status: 404,
+        message: "The specified shelf does not exist.",
+        description: "货架不存在。",
+    },
+];
