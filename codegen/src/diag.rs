@@ -108,6 +108,11 @@ impl Sources {
         self.texts.insert(file.into(), text.into());
     }
 
+    /// The text of a file, by the name spans use.
+    pub fn text(&self, file: &str) -> Option<&str> {
+        self.texts.get(file).map(String::as_str)
+    }
+
     /// Renders diagnostics like rustc does, without colour.
     pub fn render(&self, diagnostics: &[Diagnostic]) -> String {
         let mut files = SimpleFiles::new();

@@ -219,12 +219,13 @@ impl Product {
                     }
                 }
             }
-            for sample in text.split("https://").skip(1) {
+            // `https://vod.aliyuncs.com/?Action=…`, also written `http(s)://ros.aliyuncs.com/? Action=…`.
+            for sample in text.split("://").skip(1) {
                 let host: String = sample
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
                     .collect();
-                let rest = &sample[host.len()..];
+                let rest = sample[host.len()..].replace(' ', "");
                 if host.ends_with(".aliyuncs.com") && rest.starts_with("/?Action=") {
                     *hosts.entry(host).or_default() += 1;
                 }
@@ -242,9 +243,10 @@ impl Product {
                     .and_then(|h| h.split('.').next())
                     .map(str::to_string)
             })
+            .or_else(|| product_in(&folder))
             .with_context(|| {
                 format!(
-                    "{}: no OpenAPI Explorer link or sample request names the product",
+                    "{}: no OpenAPI Explorer link, sample request or folder name (`<product>-YYYY-MM-DD`) names the product",
                     dir.display()
                 )
             })?;
@@ -319,6 +321,14 @@ fn version_in(folder: &str) -> Option<String> {
         .filter_map(|i| folder.get(i..i + 10))
         .find(|v| is_version(v))
         .map(str::to_string)
+}
+
+/// `ros-2019-09-10-en` → `ros`.
+fn product_in(folder: &str) -> Option<String> {
+    let version = version_in(folder)?;
+    let before = &folder[..folder.find(&version)?];
+    let product = before.trim_end_matches(['-', '_', ' ']);
+    (!product.is_empty()).then(|| product.to_string())
 }
 
 /// The value seen most often (the first in order on a tie).
@@ -590,6 +600,8 @@ mod tests {
         );
         assert_eq!(version_in("2016-05-03").as_deref(), Some("2016-05-03"));
         assert_eq!(version_in("vod-en"), None);
+        assert_eq!(product_in("ros-2019-09-10-en").as_deref(), Some("ros"));
+        assert_eq!(product_in("2019-09-10-en"), None);
     }
 
     #[test]

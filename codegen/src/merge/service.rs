@@ -147,8 +147,8 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
         ));
     }
     match config {
-        Some(c) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(ServiceRead {
-            service: Service {
+        Some(c) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            let mut service = Service {
                 name,
                 product: c.product,
                 version: c.version,
@@ -156,10 +156,15 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
                 endpoint: c.endpoint,
                 operations: read.operations,
                 errors: read.errors,
-            },
-            warnings: diagnostics,
-            sources,
-        }),
+            };
+            // The examples against the model just built, before anything is emitted from it.
+            diagnostics.extend(crate::check::examples(&mut service, &sources));
+            Ok(ServiceRead {
+                service,
+                warnings: diagnostics,
+                sources,
+            })
+        }
         _ => Err(Failure {
             diagnostics,
             sources,
