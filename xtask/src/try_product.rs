@@ -6,7 +6,9 @@
 //! Explorer links, else their sample requests and the folder's name), a copy of `runtime/` sits beside them,
 //! and regen writes `generated/<name>/`. Then the generated crates go through what a user (and `.ci/run`)
 //! would run: `cargo build`, `cargo clippy --all-targets -- -D warnings`, `RUSTDOCFLAGS=-D warnings cargo doc`
-//! and `cargo test`. Builds share `target/try-product/target/`, so dependencies are built once.
+//! and `cargo test` (its integration tests: generated crates have no unit tests, and building the library
+//! a second time with `cfg(test)` would double the time). Builds share `target/try-product/target/`, so
+//! dependencies are built once.
 //!
 //! It prints, per service and in total: operations, regen warnings by kind, rustc warnings, clippy and
 //! rustdoc findings, and example tests passed and failed (with the names of the failing ones). It exits
@@ -35,6 +37,9 @@ struct Product {
     version: String,
     endpoint: String,
 }
+
+/// Which figure a step's findings go to.
+type Slot = fn(&mut Figures) -> &mut usize;
 
 /// What the run found for one service.
 #[derive(Default)]
@@ -150,12 +155,21 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         scratch: scratch.clone(),
         target,
     };
+    // Each step once for every crate (cargo spreads them over the cores); findings are counted per crate.
+    // `cargo test --no-run` builds each library exactly as `cargo build` does, plus its example tests.
+    let steps: [(&[&str], Slot); 3] = [
+        (&["clippy", "--all-targets"], |f| &mut f.clippy),
+        (&["test", "--no-run", "--test", "*"], |f| &mut f.rustc_warnings),
+        (&["doc", "--no-deps"], |f| &mut f.rustdoc),
+    ];
+    for (args, slot) in steps {
+        let counts = cargo.diagnostics(args, &packages)?;
+        for (p, n) in products.iter().zip(counts) {
+            *slot(figures.entry(p.name.clone()).or_default()) = n;
+        }
+    }
     for (p, package) in products.iter().zip(&packages) {
-        let f = figures.entry(p.name.clone()).or_default();
-        f.rustc_warnings = cargo.diagnostics(&["build"], package, "warning")?;
-        f.clippy = cargo.diagnostics(&["clippy", "--all-targets"], package, "warning")?;
-        f.rustdoc = cargo.diagnostics(&["doc", "--no-deps"], package, "warning")?;
-        cargo.test(package, f)?;
+        cargo.test(package, figures.entry(p.name.clone()).or_default())?;
     }
     print_figures(&figures);
     if args.keep {
@@ -437,24 +451,29 @@ fn package_name(crate_dir: &Path) -> Result<String> {
 }
 
 impl Cargo {
-    /// Runs `cargo <args> -p <package> --message-format=json` (`-D warnings` for rustdoc) and counts the
-    /// diagnostics of `level` or worse that point into the package; their rendered text goes to stderr.
-    fn diagnostics(&self, args: &[&str], package: &str, level: &str) -> Result<usize> {
+    /// Runs `cargo <args> -p <package>… --message-format=json` (rustdoc with `-D warnings`) and counts, per
+    /// package, the warnings and errors that point into it; their rendered text goes to stderr.
+    fn diagnostics(&self, args: &[&str], packages: &[String]) -> Result<Vec<usize>> {
         let mut c = self.command();
-        c.args(args)
-            .args(["--package", package, "--message-format=json"])
+        c.args(args);
+        for p in packages {
+            c.args(["--package", p]);
+        }
+        c.arg("--message-format=json")
             .env("RUSTDOCFLAGS", "-D warnings")
             .stderr(Stdio::inherit());
         let out = c
             .output()
             .with_context(|| format!("running cargo {}", args.join(" ")))?;
         // `path+file:///…/generated/x#aliyun-x@0.1.0`, or the older `aliyun-x 0.1.0 (path+file://…)`.
-        let ours = |id: &str| {
-            id.contains(&format!("#{package}@"))
-                || id.contains(&format!("/{package}#"))
-                || id.starts_with(&format!("{package} "))
+        let owner = |id: &str| {
+            packages.iter().position(|p| {
+                id.contains(&format!("#{p}@"))
+                    || id.contains(&format!("/{p}#"))
+                    || id.starts_with(&format!("{p} "))
+            })
         };
-        let mut count = 0;
+        let mut counts = vec![0; packages.len()];
         for line in String::from_utf8_lossy(&out.stdout).lines() {
             let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
                 continue;
@@ -462,32 +481,29 @@ impl Cargo {
             if v["reason"] != "compiler-message" {
                 continue;
             }
-            let id = v["package_id"].as_str().unwrap_or_default();
             let msg = &v["message"];
-            let lvl = msg["level"].as_str().unwrap_or_default();
+            let level = msg["level"].as_str().unwrap_or_default();
             // Summaries ("2 warnings emitted", "aborting due to …") point nowhere.
             let placed = msg["spans"].as_array().is_some_and(|s| !s.is_empty());
-            let counted = lvl == level || lvl == "error";
-            if placed && counted && ours(id) {
-                count += 1;
+            if !placed || !matches!(level, "warning" | "error") {
+                continue;
+            }
+            if let Some(i) = owner(v["package_id"].as_str().unwrap_or_default()) {
+                counts[i] += 1;
                 eprint!("{}", msg["rendered"].as_str().unwrap_or_default());
             }
         }
-        if !out.status.success() && count == 0 {
-            bail!(
-                "cargo {} -p {package} failed: {}",
-                args.join(" "),
-                out.status
-            );
+        if !out.status.success() && counts.iter().all(|n| *n == 0) {
+            bail!("cargo {} failed: {}", args.join(" "), out.status);
         }
-        Ok(count)
+        Ok(counts)
     }
 
-    /// `cargo test -p <package> --no-fail-fast`: tallies the example tests and lists every failing test.
+    /// `cargo test -p <package> --no-fail-fast --test '*'` (built by then): tallies the example tests and lists every failing test.
     fn test(&self, package: &str, f: &mut Figures) -> Result<()> {
         let out = self
             .command()
-            .args(["test", "--package", package, "--no-fail-fast"])
+            .args(["test", "--package", package, "--no-fail-fast", "--test", "*"])
             .stderr(Stdio::inherit())
             .output()
             .context("running cargo test")?;
