@@ -15,9 +15,9 @@
 //! hold is a warning; its pair is left out of the request test as before (parameters the table does not
 //! document are common parameters, left out without a word).
 //!
-//! The rules mirror the runtime's (see `runtime/src/de.rs`): scalars and objects in response fields are
-//! lenient (numbers as strings, `""` as absent, objects and lists kept as JSON text in String fields, a single
-//! item as a list of one), while the items of a list of scalars decode strictly (`Vec<String>`, `Vec<i64>`).
+//! The rules mirror the runtime's (see `runtime/src/de.rs`): scalars, lists of scalars and objects in response
+//! fields are lenient (numbers as strings, `""` as absent, objects and lists kept as JSON text in String
+//! fields, a single item as a list of one), while scalars in lists of lists decode strictly (`Vec<Vec<i64>>`).
 
 use crate::diag::{Diagnostic, Sources};
 use crate::model::{Field, Operation, Scalar, Service, Shape, Span};
@@ -70,7 +70,12 @@ impl Place<'_> {
 fn locate<'a>(files: &'a [String], sources: &'a Sources, example: &str) -> Option<Place<'a>> {
     files.iter().find_map(|file| {
         let page = sources.text(file)?;
-        let start = page.find(example)?;
+        // The example as kept, or (where the reader joined or unescaped it) its first member's line.
+        let start = page.find(example).or_else(|| {
+            let first = example.lines().map(str::trim).find(|l| l.starts_with('"'))?;
+            let at = page.find(first)?;
+            Some(page[..at].rfind('\n').map_or(0, |n| n + 1))
+        })?;
         Some(Place {
             file,
             text: &page[start..],
@@ -201,6 +206,16 @@ fn decodes(
             }
             _ => false,
         },
+        // A field's list of scalars: each item as the scalar field would be (`aliyun_runtime::de::strings`, …).
+        Shape::Array(item) if !in_list && matches!(**item, Shape::Scalar(_)) => {
+            let Shape::Scalar(s) = **item else {
+                return false;
+            };
+            match v {
+                Value::Array(items) => items.iter().all(|i| absent(i) || lenient_scalar(s, i)),
+                one => lenient_scalar(s, one),
+            }
+        }
         Shape::Array(item) => {
             let items: Vec<&Value> = match v {
                 Value::Array(items) => items.iter().collect(),
@@ -233,7 +248,7 @@ fn retype(
         (Shape::Scalar(Scalar::Integer | Scalar::Long), Value::Number(_)) => {
             (Shape::Scalar(Scalar::Double), "a Double")
         }
-        (Shape::Scalar(s), Value::Array(items)) if items.iter().all(|i| strict_scalar(*s, i)) => {
+        (Shape::Scalar(s), Value::Array(items)) if items.iter().all(|i| lenient_scalar(*s, i)) => {
             (Shape::Array(Box::new(Shape::Scalar(*s))), "a list of that type")
         }
         (Shape::Scalar(_), Value::Array(_)) => (
