@@ -209,6 +209,11 @@ impl Sources {
         (self.render(&warnings), self.render(&errors))
     }
 
+    /// The text of a file, by the name spans use.
+    pub fn text(&self, file: &str) -> Option<&str> {
+        self.texts.get(file).map(String::as_str)
+    }
+
     /// Renders diagnostics like rustc does, without colour.
     pub fn render(&self, diagnostics: &[Diagnostic]) -> String {
         let mut files = SimpleFiles::new();

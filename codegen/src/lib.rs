@@ -4,6 +4,7 @@
 //! `pages` (file → sections, tables, rows, cells with spans) → `read` (one page → one operation) →
 //! `merge` (pages of one operation → one operation, with warnings) → `model` → `emit` (tokens) → `write` (files).
 
+pub mod check;
 pub mod diag;
 pub mod emit;
 pub mod merge;

@@ -18,17 +18,46 @@ fn absent(v: &Value) -> bool {
     matches!(v, Value::Null) || matches!(v, Value::String(s) if s.is_empty())
 }
 
-/// `Long`/`Integer` fields: a number or a numeric string.
-pub fn int<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: TryFrom<i64> + std::str::FromStr,
-{
+/// One field through one rule: absent values are `None`, the rest must pass the rule.
+fn field<'de, D: Deserializer<'de>, T>(
+    d: D,
+    rule: fn(&Value) -> Option<T>,
+    expected: &str,
+) -> Result<Option<T>, D::Error> {
     let v = Value::deserialize(d)?;
     if absent(&v) {
         return Ok(None);
     }
-    let n = match &v {
+    rule(&v)
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("expected {expected}, found {v}")))
+}
+
+/// A list of scalars through one rule: absent is empty, `null` items are left out (and `""` items, but in
+/// lists of strings), a single value is a list of one.
+fn items<'de, D: Deserializer<'de>, T>(
+    d: D,
+    rule: fn(&Value) -> Option<T>,
+    expected: &str,
+) -> Result<Vec<T>, D::Error> {
+    let strings = expected == STRING;
+    let v = Value::deserialize(d)?;
+    let values = match v {
+        v if absent(&v) => Vec::new(),
+        Value::Array(values) => values,
+        one => vec![one],
+    };
+    values
+        .iter()
+        .filter(|v| !(v.is_null() || (!strings && absent(v))))
+        .map(|v| rule(v).ok_or_else(|| D::Error::custom(format!("expected {expected}, found {v}"))))
+        .collect()
+}
+
+const STRING: &str = "a string";
+
+fn int_rule<T: TryFrom<i64> + std::str::FromStr>(v: &Value) -> Option<T> {
+    match v {
         Value::Number(n) => n
             .as_i64()
             .or_else(|| n.as_f64().and_then(integral))
@@ -41,9 +70,7 @@ where
             })
         }
         _ => None,
-    };
-    n.map(Some)
-        .ok_or_else(|| D::Error::custom(format!("expected an integer, found {v}")))
+    }
 }
 
 /// `1.0e15` → `1000000000000000`; `1.5`, infinities and values beyond `i64` are not integers.
@@ -53,46 +80,85 @@ fn integral(f: f64) -> Option<i64> {
     (f.is_finite() && f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
 }
 
-/// `Float`/`Double` fields: a number or a numeric string.
-pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    let v = Value::deserialize(d)?;
-    if absent(&v) {
-        return Ok(None);
-    }
-    let n = match &v {
+fn float_rule(v: &Value) -> Option<f64> {
+    match v {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
-    };
-    n.map(Some)
-        .ok_or_else(|| D::Error::custom(format!("expected a number, found {v}")))
+    }
+}
+
+fn boolean_rule(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+fn string_rule(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        structured @ (Value::Object(_) | Value::Array(_)) => structured.to_string(),
+    })
+}
+
+/// `Long`/`Integer` fields: a number (integral float notation included) or a numeric string.
+pub fn int<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64> + std::str::FromStr,
+{
+    field(d, int_rule::<T>, "an integer")
+}
+
+/// `Float`/`Double` fields: a number or a numeric string.
+pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    field(d, float_rule, "a number")
 }
 
 /// `Boolean` fields: `true`/`false`, or the same as a string.
 pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    let v = Value::deserialize(d)?;
-    if absent(&v) {
-        return Ok(None);
-    }
-    match &v {
-        Value::Bool(b) => Ok(Some(*b)),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        _ => Err(D::Error::custom(format!("expected a boolean, found {v}"))),
-    }
+    field(d, boolean_rule, "a boolean")
 }
 
 /// `String` fields: a string, a number or boolean written out (`12` → `"12"`), or an object or array as its
-/// JSON text (`{"a":1}` → `"{\"a\":1}"`): the docs call many structured values String.
+/// JSON text (`{"a":1}` → `"{\"a\":1}"`): the docs call many structured values String. `null` is absent; an
+/// empty string is kept.
 pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let v = Value::deserialize(d)?;
     Ok(match v {
         Value::Null => None,
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        structured @ (Value::Object(_) | Value::Array(_)) => Some(structured.to_string()),
+        v => string_rule(&v),
     })
+}
+
+/// Lists of `Long`/`Integer`: each item as [`int`] decodes it.
+pub fn ints<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64> + std::str::FromStr,
+{
+    items(d, int_rule::<T>, "an integer")
+}
+
+/// Lists of `Float`/`Double`: each item as [`float`] decodes it.
+pub fn floats<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    items(d, float_rule, "a number")
+}
+
+/// Lists of `Boolean`: each item as [`boolean`] decodes it.
+pub fn booleans<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<bool>, D::Error> {
+    items(d, boolean_rule, "a boolean")
+}
+
+/// Lists of `String`: each item as [`string`] decodes it (objects as their JSON text).
+pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    items(d, string_rule, STRING)
 }
 
 /// Objects, lists and enums: `null` or `""` is absent, anything else decodes as `T`.
@@ -147,6 +213,18 @@ mod tests {
         obj: Option<Inner>,
         #[serde(default, deserialize_with = "super::list")]
         l: Vec<Inner>,
+    }
+
+    #[derive(Deserialize, Debug, Default, PartialEq)]
+    struct Lists {
+        #[serde(default, deserialize_with = "super::strings")]
+        s: Vec<String>,
+        #[serde(default, deserialize_with = "super::ints")]
+        i: Vec<i32>,
+        #[serde(default, deserialize_with = "super::floats")]
+        f: Vec<f64>,
+        #[serde(default, deserialize_with = "super::booleans")]
+        b: Vec<bool>,
     }
 
     #[derive(Deserialize, Debug, Default, PartialEq)]
@@ -237,6 +315,24 @@ mod tests {
         let r = de(r#"{"obj": "", "l": ""}"#).unwrap();
         assert_eq!((r.obj, r.l), (None, vec![]));
         assert_eq!(de(r#"{"l": null}"#).unwrap().l, vec![]);
+    }
+
+    #[test]
+    fn list_items_of_scalars_decode_as_the_scalars_do() {
+        let l: Lists = serde_json::from_str(
+            r#"{"s": [1, "a", {"k": true}, ""], "i": ["7", 8, 9.0e1, null, ""], "f": ["1.5", 2], "b": ["TRUE", false]}"#,
+        )
+        .unwrap();
+        assert_eq!(l.s, ["1", "a", r#"{"k":true}"#, ""]);
+        assert_eq!(l.i, [7, 8, 90]);
+        assert_eq!(l.f, [1.5, 2.0]);
+        assert_eq!(l.b, [true, false]);
+        let one: Lists = serde_json::from_str(r#"{"s": "x", "i": "", "b": true}"#).unwrap();
+        assert_eq!(
+            (one.s, one.i, one.b),
+            (vec!["x".to_string()], vec![], vec![true])
+        );
+        assert!(serde_json::from_str::<Lists>(r#"{"i": ["x"]}"#).is_err());
     }
 
     #[test]

@@ -403,11 +403,16 @@ fn generate(root: &Path, scratch: &Path, opts: &Options) -> Result<Vec<Generated
         ),
     )?;
     write_if_changed(&aws.join("src/lib.rs"), "pub use aws_sdk_config;\n")?;
-    let members: Vec<String> = crates
+    let mut members: Vec<String> = crates
         .iter()
         .map(|c| format!("generated/{}", c.folder))
         .collect();
-    write_if_changed(&scratch.join("Cargo.toml"), &manifest(root, &members)?)?;
+    members.push("aws".into());
+    let members: Vec<&str> = members.iter().map(String::as_str).collect();
+    write_if_changed(
+        &scratch.join("Cargo.toml"),
+        &manifest(root, "bench-compile", &members)?,
+    )?;
     let lock = scratch.join("Cargo.lock");
     if !lock.exists() {
         std::fs::copy(root.join("Cargo.lock"), &lock).context("copying Cargo.lock")?;
@@ -433,14 +438,13 @@ fn pages_for(operations: usize) -> usize {
     lo
 }
 
-/// The scratch workspace manifest: this repository's, with its own members (profiles and workspace
-/// dependencies kept, so the generated crate builds as it does here).
-fn manifest(root: &Path, members: &[String]) -> Result<String> {
+/// A scratch workspace manifest written by `cargo xtask <by>`: this repository's, with its own members
+/// (profiles, lints and workspace dependencies kept, so generated crates build as they do here).
+pub fn manifest(root: &Path, by: &str, members: &[&str]) -> Result<String> {
     let text = std::fs::read_to_string(root.join("Cargo.toml"))?;
-    let list: String = members.iter().map(|m| format!("{}, ", toml_str(Path::new(m)))).collect();
     let mut out = format!(
-        "# Written by cargo xtask bench-compile.\n[workspace]\nresolver = \"2\"\n\
-         members = [{list}\"aws\"]\n",
+        "# Written by cargo xtask {by}.\n[workspace]\nresolver = \"2\"\nmembers = {}\n",
+        serde_json::to_string(members)?
     );
     let mut keep = false;
     for line in text.lines() {
@@ -470,13 +474,14 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
     Ok(())
 }
 
-struct Cargo {
-    scratch: PathBuf,
-    target: PathBuf,
+/// Cargo run in a scratch workspace with its own target folder (also used by `try-product`).
+pub struct Cargo {
+    pub scratch: PathBuf,
+    pub target: PathBuf,
 }
 
 impl Cargo {
-    fn command(&self) -> Command {
+    pub fn command(&self) -> Command {
         let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         c.current_dir(&self.scratch)
             .env("CARGO_TARGET_DIR", &self.target)

@@ -10,6 +10,7 @@ mod corpus;
 mod regen;
 mod shapes;
 mod synth;
+mod try_product;
 
 #[derive(Parser)]
 #[command(about = "Project chores for the Alibaba Cloud SDK generator")]
@@ -93,6 +94,16 @@ enum Command {
         #[arg(long)]
         keep: Option<PathBuf>,
     },
+    /// Generate crates from whole folders of pages in a scratch workspace, build, lint, document and test them,
+    /// and print the figures (operations, regen warnings by kind, rustc warnings, example tests).
+    TryProduct {
+        /// Folders of pages, each one service (`<set>/pages/` is named after `<set>`).
+        #[arg(required = true)]
+        pages: Vec<PathBuf>,
+        /// Keep the scratch workspace (`target/try-product/workspace/`) for a look afterwards.
+        #[arg(long)]
+        keep: bool,
+    },
     /// Time one signed call through the runtime against a bare reqwest call on 127.0.0.1; print a markdown table.
     BenchCall {
         /// Calls per round.
@@ -151,6 +162,9 @@ fn main() -> anyhow::Result<()> {
                 keep,
             },
         ),
+        Command::TryProduct { pages, keep } => {
+            try_product::run(&repo_root(), try_product::Args { pages, keep })
+        }
         Command::BenchCall {
             calls,
             concurrency,

@@ -456,6 +456,16 @@ impl Cx<'_, '_> {
             let fdocs = field_docs(f, &name, self.plan, Side::Response).attrs();
             let ty = self.shape_type(f, &f.shape, Side::Response);
             let (ty, with) = match &f.shape {
+                // Lists of scalars decode each item as the scalar fields do.
+                Shape::Array(item) if matches!(**item, Shape::Scalar(_)) => {
+                    let with = match **item {
+                        Shape::Scalar(Scalar::Integer | Scalar::Long) => "aliyun_runtime::de::ints",
+                        Shape::Scalar(Scalar::Float | Scalar::Double) => "aliyun_runtime::de::floats",
+                        Shape::Scalar(Scalar::Boolean) => "aliyun_runtime::de::booleans",
+                        _ => "aliyun_runtime::de::strings",
+                    };
+                    (ty, with)
+                }
                 Shape::Array(_) => {
                     self.needs.list = true;
                     (ty, "crate::codec::list")

@@ -349,8 +349,8 @@ pub fn read_service_with(
         style_agrees(c.0.style, &operations, &config_file, &mut diagnostics);
     }
     match config {
-        Some((c, endpoint_rule)) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(ServiceRead {
-            service: Service {
+        Some((c, endpoint_rule)) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            let mut service = Service {
                 name,
                 product: c.product,
                 version: c.version,
@@ -360,12 +360,17 @@ pub fn read_service_with(
                 regional_endpoints: c.regional_endpoints,
                 operations,
                 errors,
-            },
-            warnings: diagnostics,
-            refused,
-            errors: refusing,
-            sources,
-        }),
+            };
+            // The examples against the model just built, before anything is emitted from it.
+            diagnostics.extend(crate::check::examples(&mut service, &sources));
+            Ok(ServiceRead {
+                service,
+                warnings: diagnostics,
+                refused,
+                errors: refusing,
+                sources,
+            })
+        }
         _ => Err(Failure {
             diagnostics,
             sources,

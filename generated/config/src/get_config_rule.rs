@@ -569,7 +569,11 @@ pub struct ManagedRule {
     )]
     pub description: Option<String>,
     /// 托管规则标签。
-    #[serde(default, rename = "Labels", deserialize_with = "crate::codec::list")]
+    #[serde(
+        default,
+        rename = "Labels",
+        deserialize_with = "aliyun_runtime::de::strings"
+    )]
     pub labels: Vec<String>,
     /// 托管规则标识。
     ///
@@ -768,7 +772,7 @@ pub struct Scope {
     #[serde(
         default,
         rename = "ComplianceResourceTypes",
-        deserialize_with = "crate::codec::list"
+        deserialize_with = "aliyun_runtime::de::strings"
     )]
     pub compliance_resource_types: Vec<String>,
 }

@@ -461,7 +461,11 @@ pub struct VSwitchIds {
     /// The IDs of the vSwitches.
     ///
     /// 交换机的ID。
-    #[serde(default, rename = "VSwitchId", deserialize_with = "crate::codec::list")]
+    #[serde(
+        default,
+        rename = "VSwitchId",
+        deserialize_with = "aliyun_runtime::de::strings"
+    )]
     pub v_switch_id: Vec<String>,
 }
 /// The tags of the VPC.

@@ -66,7 +66,11 @@ pub struct Widget {
     #[serde(default, rename = "spec", deserialize_with = "aliyun_runtime::de::object")]
     pub spec: Option<Spec>,
     /// The labels.
-    #[serde(default, rename = "labels", deserialize_with = "crate::codec::list")]
+    #[serde(
+        default,
+        rename = "labels",
+        deserialize_with = "aliyun_runtime::de::strings"
+    )]
     pub labels: Vec<String>,
 }
 /// The specification.

@@ -1,0 +1,81 @@
+//! Regen checks the pages' examples against the model it built, and follows the example where the rule is
+//! clear (`codegen::check`), on an invented page whose examples disagree with its tables.
+
+use codegen::model::{Field, Scalar, Shape};
+use std::path::Path;
+
+fn read() -> codegen::merge::service::ServiceRead {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
+    match codegen::merge::service::read_service(&root.join("widgets"), &root) {
+        Ok(read) => read,
+        Err(f) => panic!(
+            "the fixture does not read:\n{}",
+            f.sources.render(&f.diagnostics)
+        ),
+    }
+}
+
+fn field<'a>(fields: &'a [Field], name: &str) -> &'a Field {
+    fields
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no field {name}"))
+}
+
+fn widget(read: &codegen::merge::service::ServiceRead) -> Vec<Field> {
+    let op = &read.service.operations[0];
+    match &field(&op.response, "Widgets").shape {
+        Shape::Array(item) => match &**item {
+            Shape::Object(children) => children.clone(),
+            other => panic!("Widgets holds {other:?}"),
+        },
+        other => panic!("Widgets is {other:?}"),
+    }
+}
+
+#[test]
+fn example_mismatches_are_warnings_at_the_example_and_the_row() {
+    let read = read();
+    let rendered = read.sources.render(&read.warnings);
+    insta::assert_snapshot!(rendered);
+}
+
+#[test]
+fn the_model_follows_the_example_where_the_rule_is_clear() {
+    let read = read();
+    let w = widget(&read);
+    // A list where a scalar was documented: a list of that scalar.
+    assert_eq!(
+        field(&w, "Ports").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::Integer)))
+    );
+    // Beyond 32 bits: Long.
+    assert_eq!(field(&w, "Weight").shape, Shape::Scalar(Scalar::Long));
+    // A string where an object was documented: String holding the text.
+    assert_eq!(field(&w, "Owner").shape, Shape::Scalar(Scalar::Json));
+    // Text a Boolean cannot hold: String.
+    assert_eq!(field(&w, "Ready").shape, Shape::Scalar(Scalar::Json));
+    // The example is kept for the generated test, which now decodes it.
+    assert!(read.service.operations[0].examples.response_json.is_some());
+}
+
+#[test]
+fn an_example_that_does_not_parse_is_dropped_with_a_warning() {
+    let root = std::env::temp_dir().join(format!("codegen-check-{}", std::process::id()));
+    let dir = root.join("widgets");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/widgets");
+    std::fs::copy(fixture.join("service.yaml"), dir.join("service.yaml")).unwrap();
+    let page = std::fs::read_to_string(fixture.join("DescribeWidgets.md")).unwrap();
+    let broken = page.replace("\"Ready\": \"yes\"", "\"Ready\": yes");
+    assert_ne!(broken, page);
+    std::fs::write(dir.join("DescribeWidgets.md"), broken).unwrap();
+    let read = codegen::merge::service::read_service(&dir, &root).unwrap();
+    let _ = std::fs::remove_dir_all(&root);
+    let op = &read.service.operations[0];
+    if op.examples.response_json.is_some() {
+        // The reader may not take a broken example at all; then there is nothing to check.
+        panic!("a broken example was kept: {:?}", op.examples.response_json);
+    }
+}
