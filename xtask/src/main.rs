@@ -7,6 +7,7 @@ mod bench;
 mod bench_call;
 mod bench_compile;
 mod corpus;
+mod import;
 mod regen;
 mod shapes;
 mod synth;
@@ -37,6 +38,20 @@ enum Command {
         /// Regenerate every service even when its pages and files are as the last regen left them.
         #[arg(long)]
         no_cache: bool,
+    },
+    /// Copy the API reference pages of a documentation folder into `specs/<service>/`, with a `service.yaml` each.
+    Import {
+        /// A documentation repository checkout, or any folder of saved pages (searched recursively).
+        docs: PathBuf,
+        /// Write service folders here instead of `specs/`.
+        #[arg(long)]
+        specs: Option<PathBuf>,
+        /// Replace a `service.yaml` that was edited by hand.
+        #[arg(long)]
+        force: bool,
+        /// Import only this API version (repeatable); pages of other versions are skipped.
+        #[arg(long = "version", value_name = "YYYY-MM-DD")]
+        versions: Vec<String>,
     },
     /// Write one shape JSON per operation read from a folder of pages.
     Shapes {
@@ -118,6 +133,12 @@ fn main() -> anyhow::Result<()> {
                 no_cache,
             },
         ),
+        Command::Import {
+            docs,
+            specs,
+            force,
+            versions,
+        } => import::run(&repo_root(), docs, specs, force, versions),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
         Command::Synth { pages, out, seed } => synth::cli::run(&out, pages, seed),
