@@ -297,3 +297,16 @@ fn only_the_versions_asked_for_are_imported() {
     assert_eq!(other.len(), 2, "{:?}", report.skipped);
     assert!(!root.join("specs/widgets-2019-01-01").exists());
 }
+
+#[test]
+fn a_gbk_page_is_written_as_utf8() {
+    let root = scratch("gbk");
+    let page = root.join("docs/cn.zh-CN/API参考/部件/ListShelves.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    std::fs::write(&page, &gbk[..]).unwrap();
+    import(&root, false);
+    let written = std::fs::read_to_string(root.join("specs/widgets/ListShelves.zh.md")).unwrap();
+    assert_eq!(written, text);
+}

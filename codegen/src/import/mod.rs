@@ -568,7 +568,10 @@ fn write_service(
         };
         let name = format!("{}.{}.{ext}", f.operation, lang_code(f.lang));
         let to = dir.join(&name);
-        let bytes = std::fs::read(&f.path).map_err(io_err(&f.path))?;
+        // Written as UTF-8: a GBK or UTF-16 page is decoded once, here, instead of warned about at each regen.
+        let raw = std::fs::read(&f.path).map_err(io_err(&f.path))?;
+        let text = input::decode_page(&f.page, &raw, &mut Vec::new()).unwrap_or_default();
+        let bytes = text.into_bytes();
         if std::fs::read(&to).ok().as_deref() != Some(&bytes[..]) {
             crate::write::write_atomic(&to, &bytes).map_err(|e| ImportError::Io {
                 path: to.display().to_string(),
