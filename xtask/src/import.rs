@@ -36,7 +36,7 @@ pub fn run(
             ConfigOutcome::KeptEdited => "service.yaml edited by hand, kept (--force replaces it)",
         };
         println!(
-            "{shown}/{} ({} {}): {} pages taken, {} skipped; {config}",
+            "{shown}/{} ({} {}): pages taken {}, skipped {}; {config}",
             s.folder,
             s.product,
             s.version,
@@ -46,7 +46,8 @@ pub fn run(
         print_skipped(&s.skipped);
     }
     if !report.skipped.is_empty() {
-        println!("in no service: {} pages", report.skipped.len());
+        let n = report.skipped.len();
+        println!("in no service: {n} page{}", if n == 1 { "" } else { "s" });
         print_skipped(&report.skipped);
     }
     if !report.services.is_empty() {
