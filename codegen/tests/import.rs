@@ -227,12 +227,21 @@ fn a_docs_repository_becomes_one_service_per_api_version() {
         ]
     );
 
-    // What import wrote is what regen reads.
-    for folder in ["widgets", "widgets-2019-01-01"] {
-        let read = codegen::merge::service::read_service(&root.join("specs").join(folder), &root);
-        let read = read.unwrap_or_else(|f| panic!("{folder}: {f}"));
-        assert!(!read.service.operations.is_empty());
-    }
+    // What import wrote, regen turns into two crates.
+    let regen =
+        codegen::regen::run(&codegen::regen::Options::new(&root)).unwrap_or_else(|e| match e {
+            codegen::regen::RegenError::Failed { rendered, .. } => panic!("{rendered}"),
+            e => panic!("{e}"),
+        });
+    let operations: Vec<(&str, usize)> = regen
+        .services
+        .iter()
+        .map(|s| (s.name.as_str(), s.operations))
+        .collect();
+    assert_eq!(operations, [("widgets", 3), ("widgets-2019-01-01", 1)]);
+    assert!(root
+        .join("generated/widgets-2019-01-01/Cargo.toml")
+        .exists());
 }
 
 #[test]
