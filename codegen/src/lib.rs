@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diag;
 pub mod emit;
+pub mod import;
 pub mod merge;
 pub mod model;
 pub mod pages;

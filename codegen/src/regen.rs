@@ -302,6 +302,10 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
                 report.diff.push_str(&write::diff(path, &old, ""));
             }
         }
+        Some(staging) if opts.stopped() => {
+            staging.discard();
+            return Err(WriteError::Interrupted.into());
+        }
         Some(staging) => {
             staging.commit(&report.written, &removed, &stop, opts.commit_fault)?;
             if let Some(path) = &opts.cache {

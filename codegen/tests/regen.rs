@@ -696,3 +696,28 @@ fn a_same_length_hand_edit_with_its_time_restored_is_still_undone() {
     assert_eq!(report.written, ["alpha/src/lib.rs"]);
     assert_eq!(std::fs::read(&lib).unwrap(), original);
 }
+
+/// The names regen keeps generated crates off are the workspace's other crates: a new member shows up here.
+#[test]
+fn reserved_crate_names_are_the_workspace_members_that_are_not_generated() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let members = manifest.lines().find(|l| l.starts_with("members")).unwrap();
+    let mut names: Vec<String> = members
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|m| !m.contains('*'))
+        .map(|m| {
+            let own = std::fs::read_to_string(root.join(m).join("Cargo.toml")).unwrap();
+            let line = own.lines().find(|l| l.starts_with("name = ")).unwrap();
+            line.trim_start_matches("name = ")
+                .trim_matches('"')
+                .to_string()
+        })
+        .collect();
+    names.sort();
+    let mut reserved = codegen::merge::input::RESERVED_CRATES.to_vec();
+    reserved.sort();
+    assert_eq!(names, reserved);
+}

@@ -7,6 +7,7 @@ mod bench;
 mod bench_call;
 mod bench_compile;
 mod corpus;
+mod import;
 mod regen;
 mod shapes;
 mod synth;
@@ -42,6 +43,20 @@ enum Command {
         /// and exit non-zero.
         #[arg(long)]
         keep_going: bool,
+    },
+    /// Copy the API reference pages of a documentation folder into `specs/<service>/`, with a `service.yaml` each.
+    Import {
+        /// A documentation repository checkout, or any folder of saved pages (searched recursively).
+        docs: PathBuf,
+        /// Write service folders here instead of `specs/`.
+        #[arg(long)]
+        specs: Option<PathBuf>,
+        /// Replace a `service.yaml` that was edited by hand.
+        #[arg(long)]
+        force: bool,
+        /// Import only this API version (repeatable); pages of other versions are skipped.
+        #[arg(long = "version", value_name = "YYYY-MM-DD")]
+        versions: Vec<String>,
     },
     /// Write one shape JSON per operation read from a folder of pages.
     Shapes {
@@ -138,6 +153,12 @@ fn main() -> anyhow::Result<()> {
                 keep_going,
             },
         ),
+        Command::Import {
+            docs,
+            specs,
+            force,
+            versions,
+        } => import::run(&repo_root(), docs, specs, force, versions),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
         Command::Synth { pages, out, seed } => synth::cli::run(&out, pages, seed),
