@@ -104,10 +104,12 @@ pub fn escape(text: &str) -> Vec<String> {
     lines
 }
 
-/// `classic: the classic network`, `false（默认值）：查询所有VPC`: a short term, then a colon and its meaning.
+/// `classic: the classic network`, `false（默认值）：查询所有VPC`: a short term, then a colon and its meaning;
+/// or a bare value (`Text`).
 fn looks_like_item(line: &str) -> bool {
     let colon = line.find([':', '：']);
-    colon.is_some_and(|i| i > 0 && line[..i].chars().count() <= 40 && line[i..].chars().count() > 1)
+    let term = colon.is_some_and(|i| i > 0 && line[..i].chars().count() <= 40 && line[i..].chars().count() > 1);
+    term || (line.chars().count() <= 40 && !line.contains(char::is_whitespace))
 }
 
 /// A value shown in code font when it can be, escaped text otherwise.
@@ -222,7 +224,7 @@ mod tests {
 
     #[test]
     fn copied_text_lists_stay_lists() {
-        let text = "The network type. Valid values:\nclassic: the classic network.\nvpc: a VPC.\n\
+        let text = "The network type. Valid values:\nclassic: the classic network.\nvpc: a VPC.\nhybrid\n\
                     Note You cannot change it later.\nDefault value: vpc.";
         assert_eq!(
             escape(text),
@@ -230,6 +232,7 @@ mod tests {
                 "The network type. Valid values:",
                 "- classic: the classic network.",
                 "- vpc: a VPC.",
+                "- hybrid",
                 "",
                 "Note You cannot change it later.",
                 "",
