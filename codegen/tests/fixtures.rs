@@ -406,6 +406,9 @@ fn unseen_sibling_objects_keep_their_repeated_names() {
         [
             "AssetList",
             "AssetList[].AssetId",
+            "AssetList[].Badge",
+            "AssetList[].Badge.Level",
+            "AssetList[].Badge.Title",
             "AssetList[].Photo",
             "AssetList[].Photo.PhotoId",
             "AssetList[].Photo.Title",
@@ -494,4 +497,33 @@ fn bare_array_wrappers_hold_their_item_lists() {
             "Risks[].Reason",
         ]
     );
+}
+
+#[test]
+fn xml_example_wraps_value_lists_the_json_shows_flat() {
+    let r = read(&["xml_wraps_value_lists.en.md"]);
+    let op = only(&r);
+    // ZoneIds: the JSON shows a flat list, the XML `<ZoneIds><ZoneId>`: the XML form, with a warning.
+    // Photos: both show one `Photo` inside: an object holding the list Photo.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Photos",
+            "Photos.Photo",
+            "RequestId",
+            "ZoneIds",
+            "ZoneIds.ZoneId"
+        ]
+    );
+    let zones = children(field(&op.response, "ZoneIds"));
+    assert_eq!(
+        field(zones, "ZoneId").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+    let warned = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`ZoneIds`"))
+        .expect("warning for the flat JSON list");
+    assert_eq!(warned.span.line, 27);
 }

@@ -133,6 +133,11 @@ pub struct PageExamples {
     pub xml: Option<String>,
     /// The response shape the examples show (JSON and XML together).
     pub shape: Option<Node>,
+    /// The line the XML example starts on.
+    pub xml_line: Option<u32>,
+    /// Lists the JSON example shows flat (`"Boxes": [...]`) and the XML example wraps
+    /// (`<Boxes><Box>`), as dotted paths: the shape takes the XML form.
+    pub xml_wrapped: Vec<String>,
 }
 
 /// Finds the examples in the given lines (1-based numbers).
@@ -182,16 +187,72 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
         let raw = &text[s..end];
         if let Ok(doc) = roxmltree::Document::parse(raw.trim()) {
             ex.xml = Some(dedent(raw));
+            ex.xml_line = body.get(text[..s].matches('\n').count()).map(|(n, _)| *n);
             xml_node = Some(Node::from_xml(doc.root_element()));
         }
         // Only the first element is the response; an element inside a broken one is not.
         break;
     }
     ex.shape = match (json_node, xml_node) {
-        (Some(j), Some(x)) => Some(j.union(x)),
+        (Some(j), Some(x)) => {
+            let j = xml_wrappers(j, &x, "", &mut ex.xml_wrapped);
+            Some(j.union(x))
+        }
         (j, x) => j.or(x),
     };
     ex
+}
+
+/// The XML example is the wire form Alibaba's SDKs follow: where it wraps a list in an element of its own
+/// (`<Boxes><Box>…</Box></Boxes>`) and the JSON example shows the list flat (`"Boxes": [...]`), the JSON
+/// takes the XML form. The paths changed are recorded.
+fn xml_wrappers(json: Node, xml: &Node, path: &str, changed: &mut Vec<String>) -> Node {
+    let at = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match (json, xml) {
+        (Node::Object(jm), Node::Object(xm)) => Node::Object(
+            jm.into_iter()
+                .map(|(k, v)| {
+                    let v = match xm.get(&k) {
+                        Some(x) => xml_wrappers(v, x, &at(&k), changed),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        (Node::Array(item), Node::Array(x)) => {
+            Node::Array(Box::new(xml_wrappers(*item, x, path, changed)))
+        }
+        (Node::Array(item), Node::Object(xm)) => {
+            let wrapped = match (xm.len(), xm.iter().next()) {
+                (1, Some((k, inner @ (Node::Array(_) | Node::Object(_)))))
+                    if item.children().is_none() =>
+                {
+                    Some((k.clone(), inner))
+                }
+                _ => None,
+            };
+            match wrapped {
+                Some((k, inner)) => {
+                    changed.push(path.to_string());
+                    let inner_item = match inner {
+                        Node::Array(i) => i.as_ref(),
+                        other => other,
+                    };
+                    let item = xml_wrappers(*item, inner_item, &at(&k), changed);
+                    Node::Object(BTreeMap::from([(k, Node::Array(Box::new(item)))]))
+                }
+                None => Node::Array(item),
+            }
+        }
+        (j, _) => j,
+    }
 }
 
 fn line_starts(text: &str) -> Vec<usize> {

@@ -91,6 +91,16 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         }
     };
     let ex = examples::find(&example_lines);
+    for path in &ex.xml_wrapped {
+        diags.push(
+            Diagnostic::warning(
+                page.span(ex.xml_line.unwrap_or(1), 1),
+                format!("the JSON example shows `{path}` as a plain list, the XML example wraps its items in an element of their own; the XML form is taken"),
+                "this XML example",
+            )
+            .hint("the XML form is the wire form of Alibaba Cloud's SDKs; make the JSON example agree"),
+        );
+    }
     let mut request_rows = Vec::new();
     let mut response_rows = Vec::new();
     let mut errors = Vec::new();

@@ -169,9 +169,12 @@ pub fn tree(
     for r in &rows {
         *later.entry(r.field.name.clone()).or_default() += 1;
     }
-    // Whether the row after each one has no type (the item row of a list wrapper).
+    // Whether the row after each one has no type (the item row of a list wrapper), and its name.
     let untyped_next: Vec<bool> = (0..rows.len())
         .map(|i| rows.get(i + 1).is_some_and(|r| r.kind == RowKind::Untyped))
+        .collect();
+    let next_name: Vec<Option<String>> = (0..rows.len())
+        .map(|i| rows.get(i + 1).map(|r| r.field.name.clone()))
         .collect();
     for (index, row) in rows.into_iter().enumerate() {
         if let Some(n) = later.get_mut(&row.field.name) {
@@ -267,6 +270,40 @@ pub fn tree(
                 && stack.last().and_then(|f| f.item).is_some_and(|i| {
                     items[i].row.kind == RowKind::Array && items[i].wrapper.is_some()
                 });
+            // An object the example does not show, opened inside another it does not show, whose first
+            // field has a name the open one already holds, is the open one's sibling (`AttachedMedia`,
+            // `Audio`, `Image`, each with `AppId`, `CreationTime`, …).
+            let sibling_object = holder.is_none()
+                && !wrapper_after_wrapper
+                && side == Side::Response
+                && matches!(
+                    row.kind,
+                    RowKind::Object | RowKind::ArrayOf(_) | RowKind::Array
+                )
+                && stack.len() > 2
+                && stack.last().and_then(|f| f.item).is_some_and(|i| {
+                    let open = &items[i];
+                    unseen_container(open)
+                        && next_name[index].as_ref().is_some_and(|n| {
+                            open.children.iter().any(|&c| items[c].row.field.name == *n)
+                        })
+                });
+            if sibling_object {
+                if let Some(i) = stack.pop().and_then(|f| f.item) {
+                    diags.push(
+                        Diagnostic::warning(
+                            row.field.span.clone(),
+                            format!(
+                                "nothing on the page shows whether `{name}` is inside `{}`; its fields have the same names, so it is read as its sibling",
+                                items[i].row.field.name
+                            ),
+                            "this object",
+                        )
+                        .also(items[i].row.field.span.clone(), "the object before it")
+                        .hint("a JSON response example or `└` depth marks would tell"),
+                    );
+                }
+            }
             if wrapper_after_wrapper {
                 if let Some(i) = stack.pop().and_then(|f| f.item) {
                     diags.push(
@@ -284,7 +321,7 @@ pub fn tree(
                 }
             }
             match holder {
-                _ if wrapper_after_wrapper => {}
+                _ if wrapper_after_wrapper || sibling_object => {}
                 Some(k) => stack.truncate(k + 1),
                 // Paging fields listed together inside an object (`NextToken`, `MaxResults`) stay there.
                 // So do the first fields of a list the example shows holding objects (`Code` first in
@@ -498,6 +535,17 @@ fn shown_wrapper(node: Option<&Node>, children: &[Field]) -> Option<String> {
     (!children.iter().any(|f| f.name == *k)).then(|| k.clone())
 }
 
+/// The one name under which the example shows a value list's values, if it shows them in an object.
+fn value_list_wrapper(it: &Item) -> Option<String> {
+    let Some(Node::Object(m)) = &it.node else {
+        return None;
+    };
+    let (1, Some((k, v))) = (m.len(), m.iter().next()) else {
+        return None;
+    };
+    v.children().is_none().then(|| k.clone())
+}
+
 /// `Tag.N.Key` → root field `Tag`, a list of objects holding `Key`; `Id.N` → a list of strings.
 fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
     let segments: Vec<&str> = row.field.name.split('.').collect();
@@ -643,6 +691,24 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
             Shape::Array(Box::new(it.row.field.shape.clone()))
         }
         RowKind::Leaf(_) if children.is_empty() => it.row.field.shape.clone(),
+        // A value list the example shows as an object holding one name (`{"Snapshot": [...]}`, or the
+        // XML `<Snapshots><Snapshot>`): an object holding the list of that name.
+        RowKind::Array | RowKind::ArrayOfScalar(_)
+            if children.is_empty() && it.wrapper.is_none() && value_list_wrapper(it).is_some() =>
+        {
+            let mut list = field.clone();
+            list.name = value_list_wrapper(it).unwrap_or_default();
+            list.docs = Default::default();
+            list.example = None;
+            list.required = false;
+            let item = match (&it.row.kind, &it.row.field.shape) {
+                (RowKind::ArrayOfScalar(_), Shape::Enum(e)) => Shape::Enum(e.clone()),
+                (RowKind::ArrayOfScalar(s), _) => Shape::Scalar(*s),
+                _ => Shape::Scalar(Scalar::String),
+            };
+            list.shape = Shape::Array(Box::new(item));
+            Shape::Object(vec![list])
+        }
         RowKind::ArrayOfScalar(s) if children.is_empty() => match &it.row.field.shape {
             Shape::Enum(e) => Shape::Array(Box::new(Shape::Enum(e.clone()))),
             _ => Shape::Array(Box::new(Shape::Scalar(*s))),
