@@ -288,34 +288,25 @@ pub fn tree(
                             open.children.iter().any(|&c| items[c].row.field.name == *n)
                         })
                 });
-            if sibling_object {
+            if sibling_object || wrapper_after_wrapper {
+                // A guess either way: the open one closes, and the warning says why.
                 if let Some(i) = stack.pop().and_then(|f| f.item) {
+                    let why = if sibling_object {
+                        "its fields have the same names, so it is read as its sibling"
+                    } else {
+                        "a list wrapper right after another is read as its sibling"
+                    };
+                    let open = &items[i].row.field;
                     diags.push(
                         Diagnostic::warning(
                             row.field.span.clone(),
                             format!(
-                                "nothing on the page shows whether `{name}` is inside `{}`; its fields have the same names, so it is read as its sibling",
-                                items[i].row.field.name
+                                "nothing on the page shows whether `{name}` is inside `{}`; {why}",
+                                open.name
                             ),
-                            "this object",
+                            "this row",
                         )
-                        .also(items[i].row.field.span.clone(), "the object before it")
-                        .hint("a JSON response example or `└` depth marks would tell"),
-                    );
-                }
-            }
-            if wrapper_after_wrapper {
-                if let Some(i) = stack.pop().and_then(|f| f.item) {
-                    diags.push(
-                        Diagnostic::warning(
-                            row.field.span.clone(),
-                            format!(
-                                "nothing on the page shows whether `{name}` is inside `{}`; read as its sibling",
-                                items[i].row.field.name
-                            ),
-                            "this list",
-                        )
-                        .also(items[i].row.field.span.clone(), "the list before it")
+                        .also(open.span.clone(), "the one before it")
                         .hint("a JSON response example or `└` depth marks would tell"),
                     );
                 }
