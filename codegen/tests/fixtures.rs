@@ -527,3 +527,26 @@ fn xml_example_wraps_value_lists_the_json_shows_flat() {
         .expect("warning for the flat JSON list");
     assert_eq!(warned.span.line, 27);
 }
+
+#[test]
+fn example_envelope_is_not_a_response_field() {
+    let r = read(&["example_envelope.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Events",
+            "Events.EventList",
+            "Events.EventList[].EventId",
+            "Events.EventList[].Kind",
+            "Events.NextToken",
+            "RequestId",
+        ]
+    );
+    let warned = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`data`"))
+        .expect("warning for the envelope");
+    assert_eq!(warned.span.line, 30);
+}

@@ -133,7 +133,8 @@ pub struct PageExamples {
     pub xml: Option<String>,
     /// The response shape the examples show (JSON and XML together).
     pub shape: Option<Node>,
-    /// The line the XML example starts on.
+    /// The lines the JSON and XML examples start on.
+    pub json_line: Option<u32>,
     pub xml_line: Option<u32>,
     /// Lists the JSON example shows flat (`"Boxes": [...]`) and the XML example wraps
     /// (`<Boxes><Box>`), as dotted paths: the shape takes the XML form.
@@ -172,6 +173,7 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
         .or_else(|| candidates.first());
     let json_node = chosen.map(|(s, e, v)| {
         ex.json = Some(dedent(&text[*s..*e]));
+        ex.json_line = body.get(text[..*s].matches('\n').count()).map(|(n, _)| *n);
         Node::from_json(v)
     });
     let mut xml_node = None;
@@ -201,6 +203,35 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
         (j, x) => j.or(x),
     };
     ex
+}
+
+/// A response example wrapped in an envelope (`{"code": "200", "data": {...}}`, `{"XResponse": {...}}`)
+/// still shows the response inside: where the table documents none of the envelope's names but does
+/// document names inside its one object, that object is the response. Returns the envelope's name.
+pub fn unwrap_envelope(
+    shape: &mut Option<Node>,
+    documented: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let Some(Node::Object(root)) = shape.as_ref() else {
+        return None;
+    };
+    if root.keys().any(|k| documented(k)) {
+        return None;
+    }
+    let mut objects = root.iter().filter(|(_, v)| matches!(v, Node::Object(_)));
+    let (name, inner) = objects.next()?;
+    if objects.next().is_some() {
+        return None;
+    }
+    let shows_documented = inner
+        .children()
+        .is_some_and(|c| c.keys().any(|k| documented(k)));
+    if !shows_documented {
+        return None;
+    }
+    let name = name.clone();
+    *shape = Some(inner.clone());
+    Some(name)
 }
 
 /// The XML example is the wire form Alibaba's SDKs follow: where it wraps a list in an element of its own
@@ -361,5 +392,24 @@ mod tests {
         );
         assert!(ex.json.expect("json").starts_with("{\n  \"A\""));
         assert!(ex.xml.is_some());
+    }
+
+    #[test]
+    fn envelope_names_the_table_does_not_document_are_unwrapped() {
+        let json = serde_json::json!({"GetXResponse": {"RequestId": "r", "A": {"B": 1}}});
+        let mut shape = Some(Node::from_json(&json));
+        let documented = |n: &str| matches!(n, "RequestId" | "A" | "B");
+        assert_eq!(
+            unwrap_envelope(&mut shape, &documented).as_deref(),
+            Some("GetXResponse")
+        );
+        assert!(shape
+            .as_ref()
+            .and_then(Node::children)
+            .is_some_and(|c| c.contains_key("A")));
+        // A documented name at the top: no envelope.
+        let json = serde_json::json!({"RequestId": "r", "A": {"B": 1}});
+        let mut shape = Some(Node::from_json(&json));
+        assert_eq!(unwrap_envelope(&mut shape, &documented), None);
     }
 }

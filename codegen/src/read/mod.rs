@@ -143,6 +143,18 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         }
     }
     params::type_open_lists(&mut request_rows, &response_rows);
+    let mut response_shape = ex.shape.clone();
+    let documented = |n: &str| response_rows.iter().any(|r| r.field.name == n);
+    if let Some(envelope) = examples::unwrap_envelope(&mut response_shape, &documented) {
+        diags.push(
+            Diagnostic::warning(
+                page.span(ex.json_line.or(ex.xml_line).unwrap_or(1), 1),
+                format!("the response example is wrapped in `{envelope}`, which the table does not document; the fields inside it are the response's"),
+                "this example",
+            )
+            .hint("show the response body itself in the example"),
+        );
+    }
     let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
     let request_shape = request_example_shape(&ex.request);
     let request = nest::tree(
@@ -153,7 +165,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     );
     let response = nest::tree(
         response_rows,
-        ex.shape.as_ref(),
+        response_shape.as_ref(),
         nest::Side::Response,
         diags,
     );
