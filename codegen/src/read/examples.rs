@@ -190,11 +190,25 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
         if let Ok(doc) = roxmltree::Document::parse(raw.trim()) {
             ex.xml = Some(dedent(raw));
             ex.xml_line = body.get(text[..s].matches('\n').count()).map(|(n, _)| *n);
-            xml_node = Some(Node::from_xml(doc.root_element()));
+            let root = doc.root_element();
+            xml_node = Some((root.tag_name().name().to_string(), Node::from_xml(root)));
         }
         // Only the first element is the response; an element inside a broken one is not.
         break;
     }
+    // The root element is the body (`<XResponse>`), except where the page shows a fragment that starts
+    // at a field the JSON example has at its top (`<Items>…</Items><RequestId>…`).
+    let xml_node = xml_node.map(|(root, node)| {
+        let field = json_node
+            .as_ref()
+            .and_then(Node::children)
+            .is_some_and(|c| c.contains_key(&root));
+        if field {
+            Node::Object(BTreeMap::from([(root, node)]))
+        } else {
+            node
+        }
+    });
     ex.shape = match (json_node, xml_node) {
         (Some(j), Some(x)) => {
             let j = xml_wrappers(j, &x, "", &mut ex.xml_wrapped);
@@ -411,5 +425,16 @@ mod tests {
         let json = serde_json::json!({"RequestId": "r", "A": {"B": 1}});
         let mut shape = Some(Node::from_json(&json));
         assert_eq!(unwrap_envelope(&mut shape, &documented), None);
+    }
+
+    #[test]
+    fn xml_fragment_starting_at_a_field_is_that_field() {
+        let text = "```\n<Items>\n  <Box><W>1</W></Box>\n</Items>\n<RequestId>r</RequestId>\n```\n\n{\"Items\": {\"Box\": [{\"W\": 1}]}, \"RequestId\": \"r\"}\n";
+        let lines = numbered(text);
+        let view: Vec<(u32, &str)> = lines.iter().map(|(n, l)| (*n, l.as_str())).collect();
+        let shape = find(&view).shape.expect("shape");
+        let root = shape.children().expect("root");
+        // `Box` is not a top-level field: the XML root `Items` is the JSON's `Items`.
+        assert_eq!(root.keys().collect::<Vec<_>>(), ["Items", "RequestId"]);
     }
 }
