@@ -550,3 +550,20 @@ fn example_envelope_is_not_a_response_field() {
         .expect("warning for the envelope");
     assert_eq!(warned.span.line, 30);
 }
+
+#[test]
+fn operation_name_is_the_majority_of_the_page() {
+    let r = read(&["operation_name_majority.md"]);
+    // Title and Action row say CreateWidget, the sample request CreatWidget: the majority wins.
+    assert_eq!(only(&r).name, "CreateWidget");
+    let warned = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`CreatWidget`"))
+        .expect("warning at the sample request");
+    assert_eq!(warned.span.line, 24);
+
+    // Copied text with no title, Action row or sample request: the XML example's root element names it.
+    let r = read(&["operation_name_from_xml_root.en.txt"]);
+    assert_eq!(only(&r).name, "RemoveWidget");
+}

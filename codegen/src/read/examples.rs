@@ -133,6 +133,8 @@ pub struct PageExamples {
     pub xml: Option<String>,
     /// The response shape the examples show (JSON and XML together).
     pub shape: Option<Node>,
+    /// The XML example's root element (`GetXResponse`).
+    pub xml_root: Option<String>,
     /// The lines the JSON and XML examples start on.
     pub json_line: Option<u32>,
     pub xml_line: Option<u32>,
@@ -191,6 +193,7 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
             ex.xml = Some(dedent(raw));
             ex.xml_line = body.get(text[..s].matches('\n').count()).map(|(n, _)| *n);
             let root = doc.root_element();
+            ex.xml_root = Some(root.tag_name().name().to_string());
             xml_node = Some((root.tag_name().name().to_string(), Node::from_xml(root)));
         }
         // Only the first element is the response; an element inside a broken one is not.

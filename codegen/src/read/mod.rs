@@ -212,8 +212,11 @@ pub fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The operation comes from the page: the `Action` row, the sample request, the OpenAPI Explorer link or a
-/// title that is an operation name, in that order. Users name their files as they like.
+/// The operation comes from the page: the `Action` row, the sample request, the OpenAPI Explorer link, a
+/// title that is an operation name and, last, the XML example's root element (`<CreateWidgetResponse>`).
+/// Users name their files as they like. Where these disagree (`Action=CreatWidget` under
+/// `# CreateWidget`), the name most of them give wins, ties going to the earlier in that order, with a
+/// warning at each that disagrees.
 fn operation_name(
     page: &Page,
     action_row: Option<(String, Span)>,
@@ -247,19 +250,44 @@ fn operation_name(
     }
     if let Some(t) = page.title() {
         let word = t.text.split_whitespace().next().unwrap_or("");
-        if is_identifier(word) && word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+        // `# CreateWidget`, not `# Common parameters`: one word, or a word with a camel hump.
+        let api_like = t.text.split_whitespace().count() == 1
+            || word
+                .chars()
+                .zip(word.chars().skip(1))
+                .any(|(a, b)| a.is_ascii_lowercase() && b.is_ascii_uppercase());
+        if is_identifier(word)
+            && api_like
+            && word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        {
             found.push((word.to_string(), page.span(t.line, 1), "the title"));
         }
     }
-    let Some((name, span, from)) = found.first().cloned() else {
+    if let Some(n) = ex
+        .xml_root
+        .as_deref()
+        .and_then(|r| r.strip_suffix("Response"))
+    {
+        if is_identifier(n) {
+            found.push((
+                n.to_string(),
+                page.span(ex.xml_line.unwrap_or(1), 1),
+                "the XML example's root element",
+            ));
+        }
+    }
+    let votes = |name: &str| found.iter().filter(|(n, _, _)| n == name).count();
+    // `max_by_key` keeps the last of equals: walk in reverse so that ties go to the earlier source.
+    let Some((name, span, from)) = found.iter().rev().max_by_key(|(n, _, _)| votes(n)).cloned()
+    else {
         diags.push(
             Diagnostic::error(page.span(1, 1), "cannot tell which operation this page documents", "this page")
                 .hint("give the page an `Action` row in its request table, a sample request with `Action=`, or the operation name as its title"),
         );
         return None;
     };
-    for (other, s, where_) in &found[1..] {
-        if *other != name && !(from == "the title" || *where_ == "the title") {
+    for (other, s, where_) in &found {
+        if *other != name {
             diags.push(
                 Diagnostic::warning(
                     s.clone(),
