@@ -567,3 +567,44 @@ fn operation_name_is_the_majority_of_the_page() {
     let r = read(&["operation_name_from_xml_root.en.txt"]);
     assert_eq!(only(&r).name, "RemoveWidget");
 }
+
+#[test]
+fn type_words_of_the_docs() {
+    let r = read(&["type_words.en.md"]);
+    let op = only(&r);
+    // A request `Json` takes the form of its example: an object is a map, an array a list.
+    assert_eq!(field(&op.request, "Settings").shape, Shape::Map);
+    assert_eq!(field(&op.request, "Settings").encoding, Encoding::Json);
+    assert_eq!(
+        field(&op.request, "Cylinders").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::Long)))
+    );
+    assert_eq!(field(&op.request, "Labels").shape, Shape::Map);
+    assert_eq!(
+        field(&op.request, "Ratio").shape,
+        Shape::Scalar(Scalar::Integer)
+    );
+    assert_eq!(
+        field(&op.request, "Modes").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+    // A response `Json` is an object shaped by the example.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Parts",
+            "Parts[].PartNo",
+            "Report",
+            "Report.Passed",
+            "Report.Score",
+            "RequestId"
+        ]
+    );
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("unknown type")),
+        "{}",
+        report(&r)
+    );
+}

@@ -677,6 +677,12 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
     let example_is_object = matches!(it.node, Some(Node::Object(_)));
     let objects = |children: Vec<Field>| Shape::Object(children);
     field.shape = match &it.row.kind {
+        // A response `Json` field is an object of the form the example shows.
+        RowKind::Leaf(Scalar::Json)
+            if children.is_empty() && example_is_object && side == Side::Response =>
+        {
+            it.node.as_ref().map(Node::shape).unwrap_or(Shape::Map)
+        }
         // The example shows a list where the table says one value (`VSwitchId | String` in a wrapper).
         RowKind::Leaf(_) if children.is_empty() && example_is_array && side == Side::Response => {
             Shape::Array(Box::new(it.row.field.shape.clone()))
