@@ -275,12 +275,7 @@ fn bad_pages_are_errors_at_their_line() {
 #[test]
 fn unknown_type_is_reported_at_its_cell() {
     let r = read(&["bad_unknown_type.md"]);
-    let d = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("Strnig"))
-        .expect("diagnostic");
-    assert_eq!(d.span.line, 11);
+    assert_eq!(diagnostic_line(&r, "Strnig"), 11);
 }
 
 /// Paths of a field tree as `Name`, `Name[]` (list items) and `Parent.Child`, for compact asserts.
@@ -308,6 +303,26 @@ fn paths(fields: &[Field]) -> Vec<String> {
     out
 }
 
+/// The line of the first diagnostic whose message contains `needle`.
+fn diagnostic_line(r: &PagesRead, needle: &str) -> u32 {
+    r.diagnostics
+        .iter()
+        .find(|d| d.message.contains(needle))
+        .unwrap_or_else(|| panic!("no diagnostic with {needle:?}\n{}", report(r)))
+        .span
+        .line
+}
+
+fn assert_no_unknown_types(r: &PagesRead) {
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("unknown type")),
+        "{}",
+        report(r)
+    );
+}
+
 #[test]
 fn not_given_type_cells_are_untyped() {
     let r = read(&["not_given_type_cells.en.md"]);
@@ -331,13 +346,7 @@ fn not_given_type_cells_are_untyped() {
         field(&op.request, "WarehouseId").example.as_deref(),
         Some("wh-1a2b")
     );
-    assert!(
-        !r.diagnostics
-            .iter()
-            .any(|d| d.message.contains("unknown type")),
-        "{}",
-        report(&r)
-    );
+    assert_no_unknown_types(&r);
 }
 
 #[test]
@@ -434,12 +443,7 @@ fn tables_without_a_separator_row_are_read() {
     assert_eq!(required, [("BucketName", true), ("Note", false)]);
     assert_eq!(paths(&op.response), ["NoteId", "RequestId"]);
     // The row with no name is not lost silently: a warning at its line.
-    let unnamed = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("no name"))
-        .expect("warning for the unnamed row");
-    assert_eq!(unnamed.span.line, 17);
+    assert_eq!(diagnostic_line(&r, "no name"), 17);
 
     let r = read(&["table_without_separator.en.txt"]);
     let op = only(&r);
@@ -451,12 +455,7 @@ fn tables_without_a_separator_row_are_read() {
     );
     // A response table without a type column is read, with a warning at its header.
     assert_eq!(paths(&op.response), ["RequestId"]);
-    let untyped = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("no type column"))
-        .expect("warning for the table without types");
-    assert_eq!(untyped.span.line, 10);
+    assert_eq!(diagnostic_line(&r, "no type column"), 10);
 }
 
 #[test]
@@ -476,12 +475,7 @@ fn bare_array_wrappers_hold_their_item_lists() {
             "RequestId",
         ]
     );
-    let sibling = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("`Crates`"))
-        .expect("the sibling guess is a warning");
-    assert_eq!(sibling.span.line, 19);
+    assert_eq!(diagnostic_line(&r, "`Crates`"), 19);
 
     // A bare `Array` the example shows holding objects keeps its first field, though the example leaves
     // that field out and its name (`Code`) usually stands at the top.
@@ -520,12 +514,7 @@ fn xml_example_wraps_value_lists_the_json_shows_flat() {
         field(zones, "ZoneId").shape,
         Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
     );
-    let warned = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("`ZoneIds`"))
-        .expect("warning for the flat JSON list");
-    assert_eq!(warned.span.line, 27);
+    assert_eq!(diagnostic_line(&r, "`ZoneIds`"), 27);
 }
 
 #[test]
@@ -543,12 +532,7 @@ fn example_envelope_is_not_a_response_field() {
             "RequestId",
         ]
     );
-    let warned = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("`data`"))
-        .expect("warning for the envelope");
-    assert_eq!(warned.span.line, 30);
+    assert_eq!(diagnostic_line(&r, "`data`"), 30);
 }
 
 #[test]
@@ -556,12 +540,7 @@ fn operation_name_is_the_majority_of_the_page() {
     let r = read(&["operation_name_majority.md"]);
     // Title and Action row say CreateWidget, the sample request CreatWidget: the majority wins.
     assert_eq!(only(&r).name, "CreateWidget");
-    let warned = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("`CreatWidget`"))
-        .expect("warning at the sample request");
-    assert_eq!(warned.span.line, 24);
+    assert_eq!(diagnostic_line(&r, "`CreatWidget`"), 24);
 
     // Copied text with no title, Action row or sample request: the XML example's root element names it.
     let r = read(&["operation_name_from_xml_root.en.txt"]);
@@ -600,11 +579,5 @@ fn type_words_of_the_docs() {
             "RequestId"
         ]
     );
-    assert!(
-        !r.diagnostics
-            .iter()
-            .any(|d| d.message.contains("unknown type")),
-        "{}",
-        report(&r)
-    );
+    assert_no_unknown_types(&r);
 }
