@@ -581,3 +581,39 @@ fn type_words_of_the_docs() {
     );
     assert_no_unknown_types(&r);
 }
+
+#[test]
+fn one_mark_for_every_depth_follows_the_example() {
+    let r = read(&["one_mark_every_depth.md"]);
+    let op = only(&r);
+    // Every nested row has one `└`; the example shows Weight in Shipment, not in Carrier.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "RequestId",
+            "Shipment",
+            "Shipment.Carrier",
+            "Shipment.Carrier.Name",
+            "Shipment.Carrier.Phone",
+            "Shipment.Weight",
+        ]
+    );
+}
+
+#[test]
+fn dotted_response_names_stay_in_their_item() {
+    let r = read(&["dotted_response_names.en.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Disks",
+            "Disks[].Disk",
+            "Disks[].Disk.Kind",
+            "Disks[].Disk.Size",
+            "Disks[].DiskId",
+            "Disks[].Mount",
+            "RequestId",
+        ]
+    );
+}

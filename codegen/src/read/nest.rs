@@ -141,6 +141,14 @@ pub fn tree(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Field> {
     let marked = rows.iter().any(|r| r.depth > 0);
+    // One `└` for every depth: a marked container row followed by a row with the same single mark.
+    let single_marks = marked
+        && rows.iter().all(|r| r.depth <= 1)
+        && rows.windows(2).any(|w| {
+            w[0].depth == 1
+                && w[1].depth == 1
+                && matches!(w[0].kind, RowKind::Object | RowKind::ArrayOf(_))
+        });
     let mut items: Vec<Item> = Vec::new();
     let mut roots: Vec<usize> = Vec::new();
     let mut stack: Vec<Frame> = vec![Frame {
@@ -205,11 +213,33 @@ pub fn tree(
             }
         }
         if row.field.name.contains('.') {
-            stack.truncate(1);
-            insert_path(&mut items, &mut roots, row);
+            // Request names say their whole path. A dotted response name (`Disk.Size`) says its path
+            // from where it stands: inside the open item, or beside the open object it names.
+            let start = match side {
+                Side::Request => None,
+                Side::Response => {
+                    let first = row.field.name.split('.').next().unwrap_or("");
+                    match (1..stack.len()).rev().find(|&k| {
+                        stack[k]
+                            .item
+                            .is_some_and(|i| items[i].row.field.name == first)
+                    }) {
+                        Some(k) => stack[k - 1].item,
+                        None => stack.last().and_then(|f| f.item),
+                    }
+                }
+            };
+            if start.is_none() {
+                stack.truncate(1);
+            }
+            insert_path(&mut items, &mut roots, start, row);
             continue;
         }
-        if marked {
+        // Some tables mark every nested row with one `└` whatever its depth: the marks then say only
+        // "not at the top", and the examples (or the order of rows) give the rest.
+        if single_marks && row.depth == 0 {
+            stack.truncate(1);
+        } else if marked && !single_marks {
             while stack.len() > 1 && stack.last().is_some_and(|f| f.child_depth > row.depth) {
                 stack.pop();
             }
@@ -251,16 +281,18 @@ pub fn tree(
                     })
                     .flatten()
             };
-            let holder = holder.filter(|&k| k > 0 || !other_version).map(|k| {
-                let Some(j) = unseen_below(k) else {
-                    return k;
-                };
-                // A guess: the example says nothing about the unseen object.
-                if let Some(i) = stack[j].item {
-                    guessed.entry(i).or_default().push(name.clone());
-                }
-                j
-            });
+            let holder = holder
+                .filter(|&k| k > 0 || !(other_version || single_marks))
+                .map(|k| {
+                    let Some(j) = unseen_below(k) else {
+                        return k;
+                    };
+                    // A guess: the example says nothing about the unseen object.
+                    if let Some(i) = stack[j].item {
+                        guessed.entry(i).or_default().push(name.clone());
+                    }
+                    j
+                });
             // Two list wrappers in a row (`Boxes | Array`, `Box | |`, …, `Crates | Array`, `Crate | |`):
             // where no example tells, the second is a sibling of the first, not inside its items.
             let wrapper_after_wrapper = holder.is_none()
@@ -318,6 +350,7 @@ pub fn tree(
                 // So do the first fields of a list the example shows holding objects (`Code` first in
                 // `RiskResources | Array`), where the example shows them nowhere.
                 None if top_level(side, name)
+                    && !single_marks
                     && !stack.last().and_then(|f| f.item).is_some_and(|i| {
                         let it = &items[i];
                         let fresh_list = it.row.kind == RowKind::Array
@@ -537,8 +570,9 @@ fn value_list_wrapper(it: &Item) -> Option<String> {
     v.children().is_none().then(|| k.clone())
 }
 
-/// `Tag.N.Key` → root field `Tag`, a list of objects holding `Key`; `Id.N` → a list of strings.
-fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
+/// `Tag.N.Key` → field `Tag` (at the root, or under `start`), a list of objects holding `Key`; `Id.N` → a list
+/// of strings.
+fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, start: Option<usize>, row: FlatRow) {
     let segments: Vec<&str> = row.field.name.split('.').collect();
     let mut path: Vec<(String, bool)> = Vec::new();
     for s in segments {
@@ -555,7 +589,7 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
     let Some(((leaf, leaf_list), parents)) = path.split_last() else {
         return;
     };
-    let mut level: Option<usize> = None;
+    let mut level: Option<usize> = start;
     for (name, list) in parents {
         let siblings = match level {
             None => roots.clone(),
