@@ -617,3 +617,19 @@ fn dotted_response_names_stay_in_their_item() {
         ]
     );
 }
+
+#[test]
+fn row_after_a_list_that_the_example_shows_at_the_top_goes_back_out() {
+    let r = read(&["row_after_list_goes_back_out.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "FleetName",
+            "RequestId",
+            "Trucks",
+            "Trucks[].Load",
+            "Trucks[].Plate",
+        ]
+    );
+}
