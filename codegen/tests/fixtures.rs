@@ -633,3 +633,34 @@ fn row_after_a_list_that_the_example_shows_at_the_top_goes_back_out() {
         ]
     );
 }
+
+#[test]
+fn copied_text_quirks_keep_every_row() {
+    let r = read(&["copied_text_quirks.txt"]);
+    let op = only(&r);
+    assert_eq!(op.name, "RenameShelf");
+    // `Examples:` inside ShelfId's open description is text, not a heading that would end the table.
+    let names: Vec<&str> = op.request.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["ShelfId", "Pattern", "Separator", "NewName"]);
+    assert!(field(&op.request, "ShelfId")
+        .docs
+        .en
+        .as_deref()
+        .is_some_and(|d| d.contains("Examples:")));
+    // An unescaped `|` in the example cell stays in that cell; `\|` is a `|`.
+    assert_eq!(
+        field(&op.request, "Pattern").example.as_deref(),
+        Some("a|b")
+    );
+    assert_eq!(
+        field(&op.request, "Pattern").docs.en.as_deref(),
+        Some("The pattern the new name must match.")
+    );
+    assert_eq!(
+        field(&op.request, "Separator").example.as_deref(),
+        Some("|")
+    );
+    assert!(field(&op.request, "NewName").required);
+    assert_eq!(paths(&op.response), ["RequestId"]);
+    assert!(r.diagnostics.is_empty(), "{}", report(&r));
+}
