@@ -664,3 +664,25 @@ fn copied_text_quirks_keep_every_row() {
     assert_eq!(paths(&op.response), ["RequestId"]);
     assert!(r.diagnostics.is_empty(), "{}", report(&r));
 }
+
+#[test]
+fn custom_types_documented_by_a_table_of_their_own() {
+    let r = read(&["custom_type_tables.en.md"]);
+    let op = only(&r);
+    // `Spec.N | Spec`, then a table under a line `Spec`: a list of objects with that table's fields.
+    assert_eq!(
+        paths(&op.request),
+        ["RackName", "Spec", "Spec[].Height", "Spec[].Material"]
+    );
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Location",
+            "Location.Hall",
+            "Location.Row",
+            "RackId",
+            "RequestId"
+        ]
+    );
+    assert_no_unknown_types(&r);
+}

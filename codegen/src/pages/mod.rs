@@ -59,6 +59,9 @@ pub struct Table {
     pub header: Vec<Cell>,
     pub rows: Vec<Row>,
     pub span: Span,
+    /// The text just above the header (a heading or a line of its own), which may name what the table
+    /// documents (`Spec`, `**DBInstanceAccount**`).
+    pub caption: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,11 +384,20 @@ fn read_table(
     let header_line = &lines[start];
     let lead = header_line.trim_start().starts_with('|');
     let header = cells_of(page, header_line, start as u32 + 1);
+    let caption = lines[..start]
+        .iter()
+        .rev()
+        .take(3)
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .filter(|l| !l.contains('|'))
+        .map(|l| l.trim_start_matches('#').trim().to_string());
     let mut table = Table {
         section,
         header,
         rows: Vec::new(),
         span: page.span(start as u32 + 1, 1),
+        caption,
     };
     let mut diags = Vec::new();
     // Separators a complete row has: one per column, plus the opening one in markdown.

@@ -11,9 +11,11 @@ mod params;
 pub mod text;
 
 use self::examples::Node;
+use self::nest::{FlatRow, RowKind};
 use crate::diag::Diagnostic;
-use crate::model::{ErrorCode, Examples, Field, Span};
+use crate::model::{ErrorCode, Examples, Field, Shape, Span};
 use crate::pages::{Layout, Page, SectionKind};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::merge::service::{read_service, ServiceRead};
 
@@ -105,9 +107,18 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     let mut response_rows = Vec::new();
     let mut errors = Vec::new();
     let mut action_example: Option<(String, Span)> = None;
-    for table in &page.tables {
+    let types = type_tables(page);
+    let custom: BTreeSet<String> = types.keys().cloned().collect();
+    let mut type_fields: BTreeMap<String, (Vec<FlatRow>, bool)> = BTreeMap::new();
+    for (index, table) in page.tables.iter().enumerate() {
         let cols: Vec<Column> = table.header.iter().map(|c| column(&c.raw)).collect();
         let has = |c: Column| cols.contains(&c);
+        if let Some((name, _)) = types.iter().find(|(_, &t)| t == index) {
+            let is_request = has(Column::Required) || table.section == SectionKind::Request;
+            let rows = params::field_rows(page, table, &cols, lang, is_request, &custom, diags);
+            type_fields.insert(name.clone(), (rows, is_request));
+            continue;
+        }
         if has(Column::Code) && (has(Column::Status) || has(Column::Message)) {
             errors.extend(errors::error_rows(page, table, &cols, lang, diags));
         } else if has(Column::Name)
@@ -126,7 +137,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
                 );
             }
             let is_request = has(Column::Required) || table.section == SectionKind::Request;
-            let rows = params::field_rows(page, table, &cols, lang, is_request, diags);
+            let rows = params::field_rows(page, table, &cols, lang, is_request, &custom, diags);
             if is_request {
                 for r in rows {
                     if r.field.name == "Action" {
@@ -156,19 +167,42 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         );
     }
     let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
+    // Rows whose type a table of its own documents, by place: filled in once the trees are built.
+    let mut typed_rows: BTreeMap<Span, String> = BTreeMap::new();
+    for r in request_rows.iter().chain(&response_rows) {
+        if let RowKind::Custom(t) | RowKind::ArrayOf(t) = &r.kind {
+            if type_fields.contains_key(t) {
+                typed_rows.insert(r.field.span.clone(), t.clone());
+            }
+        }
+    }
+    let documented_types: BTreeMap<String, Vec<Field>> = type_fields
+        .into_iter()
+        .map(|(t, (rows, is_request))| {
+            let side = if is_request {
+                nest::Side::Request
+            } else {
+                nest::Side::Response
+            };
+            (t, nest::tree(rows, None, side, diags))
+        })
+        .collect();
     let request_shape = request_example_shape(&ex.request);
-    let request = nest::tree(
+    let mut request = nest::tree(
         request_rows,
         request_shape.as_ref(),
         nest::Side::Request,
         diags,
     );
-    let response = nest::tree(
+    let mut response = nest::tree(
         response_rows,
         response_shape.as_ref(),
         nest::Side::Response,
         diags,
     );
+    for fields in [&mut request, &mut response] {
+        fill_documented_types(fields, &typed_rows, &documented_types, 0);
+    }
     Some(PageOperation {
         name,
         lang,
@@ -184,6 +218,80 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             response_xml: ex.xml,
         },
     })
+}
+
+/// Tables that document a type another table's rows name (`Spec.N | Spec`, then a table under a line
+/// `Spec`): the type's name → the table's index.
+fn type_tables(page: &Page) -> BTreeMap<String, usize> {
+    let mut named: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, table) in page.tables.iter().enumerate() {
+        let Some(type_i) = table
+            .header
+            .iter()
+            .position(|c| column(&c.raw) == Column::Type)
+        else {
+            continue;
+        };
+        for row in &table.rows {
+            if let Some(t) = row
+                .cells
+                .get(type_i)
+                .and_then(|c| params::named_type(&c.raw))
+            {
+                named.entry(t).or_insert(index);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (index, table) in page.tables.iter().enumerate() {
+        let Some(caption) = &table.caption else {
+            continue;
+        };
+        let word = text::bare(caption).0;
+        let word = word
+            .split(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '（' | '('))
+            .next()
+            .unwrap_or("");
+        if named.get(word).is_some_and(|&user| user != index) {
+            out.entry(word.to_string()).or_insert(index);
+        }
+    }
+    out
+}
+
+/// Gives each row whose type a table of its own documents the fields of that table (nested types too,
+/// a few levels deep).
+fn fill_documented_types(
+    fields: &mut [Field],
+    typed_rows: &BTreeMap<Span, String>,
+    types: &BTreeMap<String, Vec<Field>>,
+    depth: usize,
+) {
+    if depth > 8 {
+        return;
+    }
+    for f in fields.iter_mut() {
+        if let Some(children) = typed_rows.get(&f.span).and_then(|t| types.get(t)) {
+            let mut children = children.clone();
+            fill_documented_types(&mut children, typed_rows, types, depth + 1);
+            match &mut f.shape {
+                Shape::Array(item) if matches!(item.as_ref(), Shape::Object(c) if c.is_empty()) => {
+                    **item = Shape::Object(children);
+                }
+                Shape::Object(c) if c.is_empty() => *c = children,
+                _ => {}
+            }
+        }
+        match &mut f.shape {
+            Shape::Object(c) => fill_documented_types(c, typed_rows, types, depth),
+            Shape::Array(item) => {
+                if let Shape::Object(c) = item.as_mut() {
+                    fill_documented_types(c, typed_rows, types, depth);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Chinese when the headings or descriptions are written in Chinese.

@@ -34,6 +34,8 @@ pub enum RowKind {
     Map,
     /// No type: a list wrapper's item row, or a container the page did not type.
     Untyped,
+    /// `Spec`: an object whose fields a table of its own documents (filled in after the tree is built).
+    Custom(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -403,7 +405,7 @@ pub fn tree(
         let opens = match &row.kind {
             RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) => true,
             RowKind::Untyped => node.as_ref().is_none_or(|n| n.children().is_some()),
-            RowKind::Map => false,
+            RowKind::Map | RowKind::Custom(_) => false,
             // A scalar-typed row is a leaf, even where the example shows JSON text as an object.
             RowKind::Leaf(_) => false,
             // A value list the example shows as `{"PortNos": {"PortNo": [80]}}` is an object holding the
@@ -630,6 +632,7 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, start: Option<usiz
     let kind = match (&row.kind, leaf_list) {
         (RowKind::Leaf(s), true) => RowKind::ArrayOfScalar(*s),
         (RowKind::Untyped, true) => RowKind::ArrayOfScalar(Scalar::String),
+        (RowKind::Custom(t), true) => RowKind::ArrayOf(t.clone()),
         (k, _) => k.clone(),
     };
     // A `Tag.N.Key` leaf keeps its enum, if any: the list wraps it below in `build`.
@@ -745,6 +748,7 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
             _ => Shape::Array(Box::new(Shape::Scalar(*s))),
         },
         RowKind::Map => Shape::Map,
+        RowKind::Custom(_) => Shape::Object(Vec::new()),
         _ if it.wrapper.is_some() => {
             let inner = it
                 .wrapper

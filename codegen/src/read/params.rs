@@ -13,6 +13,7 @@ pub(super) fn field_rows(
     cols: &[Column],
     lang: Lang,
     is_request: bool,
+    custom: &std::collections::BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<FlatRow> {
     let at = |c: Column| cols.iter().position(|&x| x == c);
@@ -59,6 +60,7 @@ pub(super) fn field_rows(
         });
         let kind = match type_i.map_or(Some(RowKind::Leaf(Scalar::String)), |_| row_kind(&type_raw))
         {
+            None if custom.contains(&type_raw) => RowKind::Custom(type_raw.clone()),
             Some(k) => k,
             None => {
                 let span = cell(type_i)
@@ -181,6 +183,17 @@ fn json_parameter_kind(example: Option<&str>) -> Option<RowKind> {
         },
         _ => return None,
     })
+}
+
+/// The type a row names that is no type word of the docs (`Spec`, `Array of DBInstanceAccount`): a type
+/// another table may document.
+pub(super) fn named_type(raw: &str) -> Option<String> {
+    let t = text::bare(raw).0;
+    match row_kind(&t) {
+        None if super::is_identifier(&t) => Some(t),
+        Some(RowKind::ArrayOf(x)) if super::is_identifier(&x) => Some(x),
+        _ => None,
+    }
 }
 
 /// The type column, as the docs write it.
