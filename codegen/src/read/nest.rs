@@ -11,6 +11,9 @@
 //! response: it does not take rows out of that object. On older pages that leave the type of value lists
 //! blank, a list row the example leaves out takes the form the example gives the others
 //! (`{"X": {"X": [...]}}`).
+//!
+//! ARCHITECTURE.md lists every rule in the order `tree` applies them; where a rule is a guess (no example,
+//! no marks), a warning says so at the row.
 
 use crate::diag::Diagnostic;
 use crate::model::{Field, Scalar, Shape};
