@@ -686,3 +686,24 @@ fn custom_types_documented_by_a_table_of_their_own() {
     );
     assert_no_unknown_types(&r);
 }
+
+#[test]
+fn an_object_between_the_fields_of_another_is_inside_it() {
+    let r = read(&["example_moves_an_object_out.md"]);
+    let op = only(&r);
+    // The example shows Audit at the top, but Status after Audit's fields is Warehouse's: the table's
+    // order wins, with a warning.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "RequestId",
+            "Warehouse",
+            "Warehouse.Audit",
+            "Warehouse.Audit.AuditTime",
+            "Warehouse.Audit.Missing",
+            "Warehouse.Name",
+            "Warehouse.Status",
+        ]
+    );
+    assert_eq!(diagnostic_line(&r, "`Audit` outside `Warehouse`"), 19);
+}

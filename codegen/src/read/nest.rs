@@ -122,6 +122,16 @@ fn unseen_container(it: &Item) -> bool {
         )
 }
 
+/// Every field name an example value shows, at any depth.
+fn descendant_names(node: &Node, out: &mut std::collections::BTreeSet<String>) {
+    if let Some(children) = node.children() {
+        for (k, v) in children {
+            out.insert(k.clone());
+            descendant_names(v, out);
+        }
+    }
+}
+
 /// An example cell holding a JSON object or list of objects.
 fn json_cell(example: &str) -> Option<Node> {
     let t = example.trim();
@@ -189,6 +199,9 @@ pub fn tree(
     let next_name: Vec<Option<String>> = (0..rows.len())
         .map(|i| rows.get(i + 1).map(|r| r.field.name.clone()))
         .collect();
+    let names: Vec<String> = rows.iter().map(|r| r.field.name.clone()).collect();
+    // Top-level names of the example that the table's order put inside an object.
+    let mut moved_out: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (index, row) in rows.into_iter().enumerate() {
         if let Some(n) = later.get_mut(&row.field.name) {
             *n -= 1;
@@ -298,6 +311,54 @@ pub fn tree(
                     }
                     j
                 });
+            // An object the example shows further up, whose rows are followed by rows the example shows
+            // in the open object it would leave, stands inside that object in the table's order: the
+            // example is of another version (`StackGroup | Struct`, …, `Detail | Struct`, its fields,
+            // then more `StackGroup` fields).
+            let holder = holder.map(|k| {
+                if k + 1 >= stack.len() || !row_is_container(&row.kind) {
+                    return k;
+                }
+                let mut own = std::collections::BTreeSet::new();
+                if let Some(node) = known(&items, &stack[k]).and_then(|c| c.get(name).cloned()) {
+                    descendant_names(&node, &mut own);
+                }
+                // Where the example shows nothing inside the object, it cannot say where its rows end.
+                if own.is_empty() {
+                    return k;
+                }
+                let after = names[index + 1..].iter().find(|n| !own.contains(*n));
+                let inner = after.and_then(|n| {
+                    (k + 1..stack.len())
+                        .rev()
+                        .find(|&j| known(&items, &stack[j]).is_some_and(|c| c.contains_key(n)))
+                });
+                let at_k = after.is_some_and(|n| {
+                    known(&items, &stack[k]).is_some_and(|c| c.contains_key(n))
+                });
+                match inner {
+                    Some(j) if !at_k => {
+                        if k == 0 {
+                            moved_out.insert(name.clone());
+                        }
+                        if let Some(i) = stack[j].item {
+                            diags.push(
+                                Diagnostic::warning(
+                                    row.field.span.clone(),
+                                    format!(
+                                        "the example shows `{name}` outside `{}`, but the rows around it are inside: read as its field",
+                                        items[i].row.field.name
+                                    ),
+                                    "this row",
+                                )
+                                .hint("the example is probably of another version of the response"),
+                            );
+                        }
+                        j
+                    }
+                    _ => k,
+                }
+            });
             // Two list wrappers in a row (`Boxes | Array`, `Box | |`, …, `Crates | Array`, `Crate | |`):
             // where no example tells, the second is a sibling of the first, not inside its items.
             let wrapper_after_wrapper = holder.is_none()
@@ -478,7 +539,7 @@ pub fn tree(
     }
     // What an example of another version shows at the top but the table documents inside an object the
     // example lacks is that object's, not a second field.
-    let mut moved = std::collections::BTreeSet::new();
+    let mut moved = moved_out;
     if side == Side::Response && example.is_some() {
         let mut open: Vec<usize> = roots
             .iter()
