@@ -122,6 +122,24 @@ fn unseen_container(it: &Item) -> bool {
         )
 }
 
+/// An example cell of a value list: one value, or a JSON list of values.
+fn is_value_list_example(example: &str) -> bool {
+    let t = example.trim();
+    if t.is_empty() {
+        return false;
+    }
+    if !(t.starts_with('[') || t.starts_with('{')) {
+        return true;
+    }
+    // `{"a.jpg"}`: braces around values, not an object (an object has `"key":`).
+    if t.starts_with('{') {
+        return serde_json::from_str::<serde_json::Value>(t).is_err() && !t.contains("\":");
+    }
+    // Examples are often cut short (`["a", ...]`): a list whose first item is a value is enough.
+    let first = t.trim_start_matches('[').trim_start();
+    !first.starts_with('{') && !first.starts_with('[')
+}
+
 /// Every field name an example value shows, at any depth.
 fn descendant_names(node: &Node, out: &mut std::collections::BTreeSet<String>) {
     if let Some(children) = node.children() {
@@ -467,7 +485,17 @@ pub fn tree(
         let self_shown = node.is_none() && cell_node.is_some();
         let node = node.or(cell_node);
         let opens = match &row.kind {
-            RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) => true,
+            RowKind::Object | RowKind::ArrayOf(_) => true,
+            // `Aliases | List | foo` or `["a", "b"]`: a list of values, which holds no rows; unless the
+            // example shows it holding objects.
+            RowKind::Array => {
+                node.as_ref().is_some_and(|n| n.children().is_some())
+                    || !row
+                        .field
+                        .example
+                        .as_deref()
+                        .is_some_and(is_value_list_example)
+            }
             RowKind::Untyped => node.as_ref().is_none_or(|n| n.children().is_some()),
             RowKind::Map | RowKind::Custom(_) => false,
             // A scalar-typed row is a leaf, even where the example shows JSON text as an object.
