@@ -631,6 +631,7 @@ fn row_after_a_list_that_the_example_shows_at_the_top_goes_back_out() {
             "FleetName",
             "RequestId",
             "Trucks",
+            "Trucks[].ErrorCode",
             "Trucks[].Load",
             "Trucks[].Plate",
         ]

@@ -377,6 +377,26 @@ pub fn tree(
                     _ => k,
                 }
             });
+            // `ErrorCode` between `Duration` and `Filesize` of a list's items is theirs: a name that usually
+            // stands at the top stays in the open object when the next row of another kind is the open
+            // object's too (or nothing shows it elsewhere). `RequestId` always goes to the top.
+            let between_fields = {
+                side == Side::Response
+                    && name != "RequestId"
+                    && stack
+                        .last()
+                        .and_then(|f| f.item)
+                        .is_some_and(|i| !items[i].children.is_empty())
+                    && names[index + 1..]
+                        .iter()
+                        .find(|n| !top_level(side, n))
+                        .is_some_and(|n| {
+                            let shown_at = (0..stack.len()).rev().find(|&k| {
+                                known(&items, &stack[k]).is_some_and(|c| c.contains_key(n))
+                            });
+                            shown_at.is_none_or(|k| k + 1 == stack.len())
+                        })
+            };
             // Two list wrappers in a row (`Boxes | Array`, `Box | |`, …, `Crates | Array`, `Crate | |`):
             // where no example tells, the second is a sibling of the first, not inside its items.
             let wrapper_after_wrapper = holder.is_none()
@@ -435,6 +455,7 @@ pub fn tree(
                 // `RiskResources | Array`), where the example shows them nowhere.
                 None if top_level(side, name)
                     && !single_marks
+                    && !between_fields
                     && !stack.last().and_then(|f| f.item).is_some_and(|i| {
                         let it = &items[i];
                         let fresh_list = it.row.kind == RowKind::Array
