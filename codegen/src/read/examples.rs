@@ -154,6 +154,9 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
     find_request(&body, &mut ex);
     let text: String = body.iter().map(|(_, l)| format!("{l}\n")).collect();
     let starts: Vec<usize> = line_starts(&text);
+    // Some pages annotate their JSON (`"RequestId": "…", /* Return result data */`): blanked out, offsets
+    // kept.
+    let json_text = without_line_comments(&text);
     // Every JSON object that starts a line and is not inside an earlier one; the response is the first with
     // `RequestId` at its top (a page may also show JSON parameter values or error bodies), else the first.
     let mut candidates: Vec<(usize, usize, serde_json::Value)> = Vec::new();
@@ -164,7 +167,7 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
             continue;
         }
         let mut stream =
-            serde_json::Deserializer::from_str(&text[s..]).into_iter::<serde_json::Value>();
+            serde_json::Deserializer::from_str(&json_text[s..]).into_iter::<serde_json::Value>();
         if let Some(Ok(v @ serde_json::Value::Object(_))) = stream.next() {
             candidates.push((s, s + stream.byte_offset(), v));
         }
@@ -174,7 +177,7 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
         .find(|(_, _, v)| v.get("RequestId").is_some())
         .or_else(|| candidates.first());
     let json_node = chosen.map(|(s, e, v)| {
-        ex.json = Some(dedent(&text[*s..*e]));
+        ex.json = Some(dedent(&json_text[*s..*e]));
         ex.json_line = body.get(text[..*s].matches('\n').count()).map(|(n, _)| *n);
         Node::from_json(v)
     });
@@ -301,6 +304,22 @@ fn xml_wrappers(json: Node, xml: &Node, path: &str, changed: &mut Vec<String>) -
         }
         (j, _) => j,
     }
+}
+
+/// `/* … */` comments that open and close on one line, replaced by spaces of the same length.
+fn without_line_comments(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let mut out = line.to_string();
+            while let Some(open) = out.find("/*") {
+                let Some(close) = out[open..].find("*/").map(|c| open + c + 2) else {
+                    break;
+                };
+                out.replace_range(open..close, &" ".repeat(close - open));
+            }
+            out
+        })
+        .collect()
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -439,5 +458,15 @@ mod tests {
         let root = shape.children().expect("root");
         // `Box` is not a top-level field: the XML root `Items` is the JSON's `Items`.
         assert_eq!(root.keys().collect::<Vec<_>>(), ["Items", "RequestId"]);
+    }
+
+    #[test]
+    fn comments_on_a_json_line_are_blanked_out() {
+        let text = "{\n  \"RequestId\": \"r\", /* the request */\n  \"Url\": \"http://a/*b\"\n}\n";
+        assert_eq!(without_line_comments(text).len(), text.len());
+        let lines = numbered(text);
+        let view: Vec<(u32, &str)> = lines.iter().map(|(n, l)| (*n, l.as_str())).collect();
+        let shape = find(&view).shape.expect("shape");
+        assert!(shape.children().is_some_and(|c| c.contains_key("Url")));
     }
 }
