@@ -275,12 +275,7 @@ fn bad_pages_are_errors_at_their_line() {
 #[test]
 fn unknown_type_is_reported_at_its_cell() {
     let r = read(&["bad_unknown_type.md"]);
-    let d = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("Strnig"))
-        .expect("diagnostic");
-    assert_eq!(d.span.line, 11);
+    assert_eq!(diagnostic_line(&r, "Strnig"), 11);
 }
 
 /// Paths of a field tree as `Name`, `Name[]` (list items) and `Parent.Child`, for compact asserts.
@@ -308,6 +303,26 @@ fn paths(fields: &[Field]) -> Vec<String> {
     out
 }
 
+/// The line of the first diagnostic whose message contains `needle`.
+fn diagnostic_line(r: &PagesRead, needle: &str) -> u32 {
+    r.diagnostics
+        .iter()
+        .find(|d| d.message.contains(needle))
+        .unwrap_or_else(|| panic!("no diagnostic with {needle:?}\n{}", report(r)))
+        .span
+        .line
+}
+
+fn assert_no_unknown_types(r: &PagesRead) {
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("unknown type")),
+        "{}",
+        report(r)
+    );
+}
+
 #[test]
 fn not_given_type_cells_are_untyped() {
     let r = read(&["not_given_type_cells.en.md"]);
@@ -331,13 +346,7 @@ fn not_given_type_cells_are_untyped() {
         field(&op.request, "WarehouseId").example.as_deref(),
         Some("wh-1a2b")
     );
-    assert!(
-        !r.diagnostics
-            .iter()
-            .any(|d| d.message.contains("unknown type")),
-        "{}",
-        report(&r)
-    );
+    assert_no_unknown_types(&r);
 }
 
 #[test]
@@ -370,6 +379,7 @@ fn scalar_rows_are_leaves_and_shown_values_close() {
         paths(&op.response),
         [
             "Aliases",
+            "Codes",
             "Doors",
             "Filter",
             "Owner",
@@ -391,10 +401,12 @@ fn scalar_rows_are_leaves_and_shown_values_close() {
         field(&op.response, "Filter").shape,
         Shape::Scalar(Scalar::String)
     );
-    assert_eq!(
-        field(&op.response, "Aliases").shape,
-        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
-    );
+    for list in ["Aliases", "Codes"] {
+        assert_eq!(
+            field(&op.response, list).shape,
+            Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+        );
+    }
 }
 
 #[test]
@@ -406,6 +418,9 @@ fn unseen_sibling_objects_keep_their_repeated_names() {
         [
             "AssetList",
             "AssetList[].AssetId",
+            "AssetList[].Badge",
+            "AssetList[].Badge.Level",
+            "AssetList[].Badge.Title",
             "AssetList[].Photo",
             "AssetList[].Photo.PhotoId",
             "AssetList[].Photo.Title",
@@ -431,12 +446,7 @@ fn tables_without_a_separator_row_are_read() {
     assert_eq!(required, [("BucketName", true), ("Note", false)]);
     assert_eq!(paths(&op.response), ["NoteId", "RequestId"]);
     // The row with no name is not lost silently: a warning at its line.
-    let unnamed = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("no name"))
-        .expect("warning for the unnamed row");
-    assert_eq!(unnamed.span.line, 17);
+    assert_eq!(diagnostic_line(&r, "no name"), 17);
 
     let r = read(&["table_without_separator.en.txt"]);
     let op = only(&r);
@@ -448,12 +458,7 @@ fn tables_without_a_separator_row_are_read() {
     );
     // A response table without a type column is read, with a warning at its header.
     assert_eq!(paths(&op.response), ["RequestId"]);
-    let untyped = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("no type column"))
-        .expect("warning for the table without types");
-    assert_eq!(untyped.span.line, 10);
+    assert_eq!(diagnostic_line(&r, "no type column"), 10);
 }
 
 #[test]
@@ -473,12 +478,7 @@ fn bare_array_wrappers_hold_their_item_lists() {
             "RequestId",
         ]
     );
-    let sibling = r
-        .diagnostics
-        .iter()
-        .find(|d| d.message.contains("`Crates`"))
-        .expect("the sibling guess is a warning");
-    assert_eq!(sibling.span.line, 19);
+    assert_eq!(diagnostic_line(&r, "`Crates`"), 19);
 
     // A bare `Array` the example shows holding objects keeps its first field, though the example leaves
     // that field out and its name (`Code`) usually stands at the top.
@@ -547,4 +547,220 @@ fn rpc_pages_have_no_route_and_no_locations() {
     let op = only(&r);
     assert_eq!(op.path, None);
     assert!(op.request.iter().all(|f| f.location.is_none()));
+}
+
+#[test]
+fn xml_example_wraps_value_lists_the_json_shows_flat() {
+    let r = read(&["xml_wraps_value_lists.en.md"]);
+    let op = only(&r);
+    // ZoneIds: the JSON shows a flat list, the XML `<ZoneIds><ZoneId>`: the XML form, with a warning.
+    // Photos: both show one `Photo` inside: an object holding the list Photo.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Photos",
+            "Photos.Photo",
+            "RequestId",
+            "ZoneIds",
+            "ZoneIds.ZoneId"
+        ]
+    );
+    let zones = children(field(&op.response, "ZoneIds"));
+    assert_eq!(
+        field(zones, "ZoneId").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+    assert_eq!(diagnostic_line(&r, "`ZoneIds`"), 27);
+}
+
+#[test]
+fn example_envelope_is_not_a_response_field() {
+    let r = read(&["example_envelope.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Events",
+            "Events.EventList",
+            "Events.EventList[].EventId",
+            "Events.EventList[].Kind",
+            "Events.NextToken",
+            "RequestId",
+        ]
+    );
+    assert_eq!(diagnostic_line(&r, "`data`"), 30);
+}
+
+#[test]
+fn operation_name_is_the_majority_of_the_page() {
+    let r = read(&["operation_name_majority.md"]);
+    // Title and Action row say CreateWidget, the sample request CreatWidget: the majority wins.
+    assert_eq!(only(&r).name, "CreateWidget");
+    assert_eq!(diagnostic_line(&r, "`CreatWidget`"), 24);
+
+    // Copied text with no title, Action row or sample request: the XML example's root element names it.
+    let r = read(&["operation_name_from_xml_root.en.txt"]);
+    assert_eq!(only(&r).name, "RemoveWidget");
+}
+
+#[test]
+fn type_words_of_the_docs() {
+    let r = read(&["type_words.en.md"]);
+    let op = only(&r);
+    // A request `Json` takes the form of its example: an object is a map, an array a list.
+    assert_eq!(field(&op.request, "Settings").shape, Shape::Map);
+    assert_eq!(field(&op.request, "Settings").encoding, Encoding::Json);
+    assert_eq!(
+        field(&op.request, "Cylinders").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::Long)))
+    );
+    assert_eq!(field(&op.request, "Labels").shape, Shape::Map);
+    assert_eq!(
+        field(&op.request, "Ratio").shape,
+        Shape::Scalar(Scalar::Integer)
+    );
+    assert_eq!(
+        field(&op.request, "Modes").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+    // A response `Json` is an object shaped by the example.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Parts",
+            "Parts[].PartNo",
+            "Report",
+            "Report.Passed",
+            "Report.Score",
+            "RequestId"
+        ]
+    );
+    assert_no_unknown_types(&r);
+}
+
+#[test]
+fn one_mark_for_every_depth_follows_the_example() {
+    let r = read(&["one_mark_every_depth.md"]);
+    let op = only(&r);
+    // Every nested row has one `└`; the example shows Weight in Shipment, not in Carrier.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "RequestId",
+            "Shipment",
+            "Shipment.Carrier",
+            "Shipment.Carrier.Name",
+            "Shipment.Carrier.Phone",
+            "Shipment.Weight",
+        ]
+    );
+}
+
+#[test]
+fn dotted_response_names_stay_in_their_item() {
+    let r = read(&["dotted_response_names.en.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Disks",
+            "Disks[].Disk",
+            "Disks[].Disk.Kind",
+            "Disks[].Disk.Size",
+            "Disks[].DiskId",
+            "Disks[].Mount",
+            "RequestId",
+        ]
+    );
+}
+
+#[test]
+fn row_after_a_list_that_the_example_shows_at_the_top_goes_back_out() {
+    let r = read(&["row_after_list_goes_back_out.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "FleetName",
+            "RequestId",
+            "Trucks",
+            "Trucks[].ErrorCode",
+            "Trucks[].Load",
+            "Trucks[].Plate",
+        ]
+    );
+}
+
+#[test]
+fn copied_text_quirks_keep_every_row() {
+    let r = read(&["copied_text_quirks.txt"]);
+    let op = only(&r);
+    assert_eq!(op.name, "RenameShelf");
+    // `Examples:` inside ShelfId's open description is text, not a heading that would end the table.
+    let names: Vec<&str> = op.request.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["ShelfId", "Pattern", "Separator", "NewName"]);
+    assert!(field(&op.request, "ShelfId")
+        .docs
+        .en
+        .as_deref()
+        .is_some_and(|d| d.contains("Examples:")));
+    // An unescaped `|` in the example cell stays in that cell; `\|` is a `|`.
+    assert_eq!(
+        field(&op.request, "Pattern").example.as_deref(),
+        Some("a|b")
+    );
+    assert_eq!(
+        field(&op.request, "Pattern").docs.en.as_deref(),
+        Some("The pattern the new name must match.")
+    );
+    assert_eq!(
+        field(&op.request, "Separator").example.as_deref(),
+        Some("|")
+    );
+    assert!(field(&op.request, "NewName").required);
+    assert_eq!(paths(&op.response), ["RequestId"]);
+    assert!(r.diagnostics.is_empty(), "{}", report(&r));
+}
+
+#[test]
+fn custom_types_documented_by_a_table_of_their_own() {
+    let r = read(&["custom_type_tables.en.md"]);
+    let op = only(&r);
+    // `Spec.N | Spec`, then a table under a line `Spec`: a list of objects with that table's fields.
+    assert_eq!(
+        paths(&op.request),
+        ["RackName", "Spec", "Spec[].Height", "Spec[].Material"]
+    );
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Location",
+            "Location.Hall",
+            "Location.Row",
+            "RackId",
+            "RequestId"
+        ]
+    );
+    assert_no_unknown_types(&r);
+}
+
+#[test]
+fn an_object_between_the_fields_of_another_is_inside_it() {
+    let r = read(&["example_moves_an_object_out.md"]);
+    let op = only(&r);
+    // The example shows Audit at the top, but Status after Audit's fields is Warehouse's: the table's
+    // order wins, with a warning.
+    assert_eq!(
+        paths(&op.response),
+        [
+            "RequestId",
+            "Warehouse",
+            "Warehouse.Audit",
+            "Warehouse.Audit.AuditTime",
+            "Warehouse.Audit.Missing",
+            "Warehouse.Name",
+            "Warehouse.Status",
+        ]
+    );
+    assert_eq!(diagnostic_line(&r, "`Audit` outside `Warehouse`"), 19);
 }

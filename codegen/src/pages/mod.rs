@@ -59,6 +59,9 @@ pub struct Table {
     pub header: Vec<Cell>,
     pub rows: Vec<Row>,
     pub span: Span,
+    /// The text just above the header (a heading or a line of its own), which may name what the table
+    /// documents (`Spec`, `**DBInstanceAccount**`).
+    pub caption: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,11 +384,20 @@ fn read_table(
     let header_line = &lines[start];
     let lead = header_line.trim_start().starts_with('|');
     let header = cells_of(page, header_line, start as u32 + 1);
+    let caption = lines[..start]
+        .iter()
+        .rev()
+        .take(3)
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .filter(|l| !l.contains('|'))
+        .map(|l| l.trim_start_matches('#').trim().to_string());
     let mut table = Table {
         section,
         header,
         rows: Vec::new(),
         span: page.span(start as u32 + 1, 1),
+        caption,
     };
     let mut diags = Vec::new();
     // Separators a complete row has: one per column, plus the opening one in markdown.
@@ -442,8 +454,12 @@ fn read_table(
             buf.push_str(line);
         } else {
             let new_row = line.starts_with('|') && line.trim() != "|";
+            // In copied text a cell may hold a line such as `Examples:`; it is a heading only where the
+            // open row does not go on to close below it.
             let heading_here = is_markdown_heading(line).is_some()
-                || (page.layout == Layout::Text && section_kind(line) != SectionKind::Other);
+                || (page.layout == Layout::Text
+                    && section_kind(line) != SectionKind::Other
+                    && !row_closes_below(lines, i));
             if (lead && new_row) || heading_here || is_separator(line) {
                 // The open row was never closed: take it if every cell was opened, else it is broken.
                 let opened = pipes(&buf).len();
@@ -462,7 +478,13 @@ fn read_table(
             }
             buf.push_str(line);
         }
-        if pipes(&buf).len() >= need && buf.trim_end().ends_with('|') {
+        // Copied text puts the last cell on the lines after the row's first: a first line that already
+        // looks complete, followed by a cell's tail (`text |`), held a `|` inside a cell.
+        let pipe_in_cell = page.layout == Layout::Text
+            && !buf.contains('\n')
+            && ncols >= 2
+            && lines.get(i + 1).is_some_and(|l| is_cell_tail(l));
+        if pipes(&buf).len() >= need && buf.trim_end().ends_with('|') && !pipe_in_cell {
             flush(&mut buf, buf_start, &mut table, &mut diags);
         }
         i += 1;
@@ -475,6 +497,29 @@ fn read_table(
         }
     }
     (table, i, diags)
+}
+
+/// `the last words of a cell. |`: one `|`, at the end, on a line that is no heading.
+fn is_cell_tail(line: &str) -> bool {
+    let t = line.trim_end();
+    pipes(t).len() == 1
+        && t.ends_with('|')
+        && t.trim() != "|"
+        && section_kind(t) == SectionKind::Other
+}
+
+/// Whether a row open at line index `i` closes further down (a cell's tail comes before any new row,
+/// table or heading).
+fn row_closes_below(lines: &[String], i: usize) -> bool {
+    for l in lines.iter().skip(i + 1).take(40) {
+        if is_cell_tail(l) {
+            return true;
+        }
+        if l.contains('|') || section_kind(l) != SectionKind::Other {
+            return false;
+        }
+    }
+    false
 }
 
 fn unclosed(page: &Page, line: u32, buf: &str, ncols: usize) -> Diagnostic {
@@ -514,6 +559,23 @@ fn row_of(page: &Page, text: &str, first_line: u32, ncols: usize) -> Row {
             }
         })
         .collect();
+    // Copied text: the first line holds every cell but the last; a `|` inside one of them made one
+    // cell too many there, and it belongs to the cell before the last.
+    let first_line_cells = split_cells(text.lines().next().unwrap_or("")).len();
+    if page.layout == Layout::Text
+        && ncols >= 2
+        && text.contains('\n')
+        && cells.len() > ncols
+        && first_line_cells >= ncols
+    {
+        let surplus = cells.len() - ncols;
+        let at = ncols - 2;
+        let merged: Vec<Cell> = cells.drain(at + 1..=at + surplus).collect();
+        for m in merged {
+            cells[at].raw.push('|');
+            cells[at].raw.push_str(&m.raw);
+        }
+    }
     if cells.len() > ncols && ncols > 0 {
         let extra: Vec<Cell> = cells.split_off(ncols);
         if let Some(last) = cells.last_mut() {

@@ -134,6 +134,14 @@ pub struct PageExamples {
     pub xml: Option<String>,
     /// The response shape the examples show (JSON and XML together).
     pub shape: Option<Node>,
+    /// The XML example's root element (`GetXResponse`).
+    pub xml_root: Option<String>,
+    /// The lines the JSON and XML examples start on.
+    pub json_line: Option<u32>,
+    pub xml_line: Option<u32>,
+    /// Lists the JSON example shows flat (`"Boxes": [...]`) and the XML example wraps
+    /// (`<Boxes><Box>`), as dotted paths: the shape takes the XML form.
+    pub xml_wrapped: Vec<String>,
 }
 
 /// Finds the examples in the given lines (1-based numbers).
@@ -147,6 +155,9 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
     find_request(&body, &mut ex);
     let text: String = body.iter().map(|(_, l)| format!("{l}\n")).collect();
     let starts: Vec<usize> = line_starts(&text);
+    // Some pages annotate their JSON (`"RequestId": "…", /* Return result data */`): blanked out, offsets
+    // kept.
+    let json_text = without_line_comments(&text);
     // Every JSON object that starts a line and is not inside an earlier one; the response is the first with
     // `RequestId` at its top (a page may also show JSON parameter values or error bodies), else the first.
     let mut candidates: Vec<(usize, usize, serde_json::Value)> = Vec::new();
@@ -157,7 +168,7 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
             continue;
         }
         let mut stream =
-            serde_json::Deserializer::from_str(&text[s..]).into_iter::<serde_json::Value>();
+            serde_json::Deserializer::from_str(&json_text[s..]).into_iter::<serde_json::Value>();
         if let Some(Ok(v @ serde_json::Value::Object(_))) = stream.next() {
             candidates.push((s, s + stream.byte_offset(), v));
         }
@@ -167,7 +178,8 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
         .find(|(_, _, v)| v.get("RequestId").is_some())
         .or_else(|| candidates.first());
     let json_node = chosen.map(|(s, e, v)| {
-        ex.json = Some(dedent(&text[*s..*e]));
+        ex.json = Some(dedent(&json_text[*s..*e]));
+        ex.json_line = body.get(text[..*s].matches('\n').count()).map(|(n, _)| *n);
         Node::from_json(v)
     });
     let mut xml_node = None;
@@ -183,16 +195,132 @@ pub fn find(lines: &[(u32, &str)]) -> PageExamples {
         let raw = &text[s..end];
         if let Ok(doc) = roxmltree::Document::parse(raw.trim()) {
             ex.xml = Some(dedent(raw));
-            xml_node = Some(Node::from_xml(doc.root_element()));
+            ex.xml_line = body.get(text[..s].matches('\n').count()).map(|(n, _)| *n);
+            let root = doc.root_element();
+            ex.xml_root = Some(root.tag_name().name().to_string());
+            xml_node = Some((root.tag_name().name().to_string(), Node::from_xml(root)));
         }
         // Only the first element is the response; an element inside a broken one is not.
         break;
     }
+    // The root element is the body (`<XResponse>`), except where the page shows a fragment that starts
+    // at a field the JSON example has at its top (`<Items>…</Items><RequestId>…`).
+    let xml_node = xml_node.map(|(root, node)| {
+        let field = json_node
+            .as_ref()
+            .and_then(Node::children)
+            .is_some_and(|c| c.contains_key(&root));
+        if field {
+            Node::Object(BTreeMap::from([(root, node)]))
+        } else {
+            node
+        }
+    });
     ex.shape = match (json_node, xml_node) {
-        (Some(j), Some(x)) => Some(j.union(x)),
+        (Some(j), Some(x)) => {
+            let j = xml_wrappers(j, &x, "", &mut ex.xml_wrapped);
+            Some(j.union(x))
+        }
         (j, x) => j.or(x),
     };
     ex
+}
+
+/// A response example wrapped in an envelope (`{"code": "200", "data": {...}}`, `{"XResponse": {...}}`)
+/// still shows the response inside: where the table documents none of the envelope's names but does
+/// document names inside its one object, that object is the response. Returns the envelope's name.
+pub fn unwrap_envelope(
+    shape: &mut Option<Node>,
+    documented: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let Some(Node::Object(root)) = shape.as_ref() else {
+        return None;
+    };
+    if root.keys().any(|k| documented(k)) {
+        return None;
+    }
+    let mut objects = root.iter().filter(|(_, v)| matches!(v, Node::Object(_)));
+    let (name, inner) = objects.next()?;
+    if objects.next().is_some() {
+        return None;
+    }
+    let shows_documented = inner
+        .children()
+        .is_some_and(|c| c.keys().any(|k| documented(k)));
+    if !shows_documented {
+        return None;
+    }
+    let name = name.clone();
+    *shape = Some(inner.clone());
+    Some(name)
+}
+
+/// The XML example is the wire form Alibaba's SDKs follow: where it wraps a list in an element of its own
+/// (`<Boxes><Box>…</Box></Boxes>`) and the JSON example shows the list flat (`"Boxes": [...]`), the JSON
+/// takes the XML form. The paths changed are recorded.
+fn xml_wrappers(json: Node, xml: &Node, path: &str, changed: &mut Vec<String>) -> Node {
+    let at = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match (json, xml) {
+        (Node::Object(jm), Node::Object(xm)) => Node::Object(
+            jm.into_iter()
+                .map(|(k, v)| {
+                    let v = match xm.get(&k) {
+                        Some(x) => xml_wrappers(v, x, &at(&k), changed),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        (Node::Array(item), Node::Array(x)) => {
+            Node::Array(Box::new(xml_wrappers(*item, x, path, changed)))
+        }
+        (Node::Array(item), Node::Object(xm)) => {
+            let wrapped = match (xm.len(), xm.iter().next()) {
+                (1, Some((k, inner @ (Node::Array(_) | Node::Object(_)))))
+                    if item.children().is_none() =>
+                {
+                    Some((k.clone(), inner))
+                }
+                _ => None,
+            };
+            match wrapped {
+                Some((k, inner)) => {
+                    changed.push(path.to_string());
+                    let inner_item = match inner {
+                        Node::Array(i) => i.as_ref(),
+                        other => other,
+                    };
+                    let item = xml_wrappers(*item, inner_item, &at(&k), changed);
+                    Node::Object(BTreeMap::from([(k, Node::Array(Box::new(item)))]))
+                }
+                None => Node::Array(item),
+            }
+        }
+        (j, _) => j,
+    }
+}
+
+/// `/* … */` comments that open and close on one line, replaced by spaces of the same length.
+fn without_line_comments(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let mut out = line.to_string();
+            while let Some(open) = out.find("/*") {
+                let Some(close) = out[open..].find("*/").map(|c| open + c + 2) else {
+                    break;
+                };
+                out.replace_range(open..close, &" ".repeat(close - open));
+            }
+            out
+        })
+        .collect()
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -301,5 +429,45 @@ mod tests {
         );
         assert!(ex.json.expect("json").starts_with("{\n  \"A\""));
         assert!(ex.xml.is_some());
+    }
+
+    #[test]
+    fn envelope_names_the_table_does_not_document_are_unwrapped() {
+        let json = serde_json::json!({"GetXResponse": {"RequestId": "r", "A": {"B": 1}}});
+        let mut shape = Some(Node::from_json(&json));
+        let documented = |n: &str| matches!(n, "RequestId" | "A" | "B");
+        assert_eq!(
+            unwrap_envelope(&mut shape, &documented).as_deref(),
+            Some("GetXResponse")
+        );
+        assert!(shape
+            .as_ref()
+            .and_then(Node::children)
+            .is_some_and(|c| c.contains_key("A")));
+        // A documented name at the top: no envelope.
+        let json = serde_json::json!({"RequestId": "r", "A": {"B": 1}});
+        let mut shape = Some(Node::from_json(&json));
+        assert_eq!(unwrap_envelope(&mut shape, &documented), None);
+    }
+
+    #[test]
+    fn xml_fragment_starting_at_a_field_is_that_field() {
+        let text = "```\n<Items>\n  <Box><W>1</W></Box>\n</Items>\n<RequestId>r</RequestId>\n```\n\n{\"Items\": {\"Box\": [{\"W\": 1}]}, \"RequestId\": \"r\"}\n";
+        let lines = numbered(text);
+        let view: Vec<(u32, &str)> = lines.iter().map(|(n, l)| (*n, l.as_str())).collect();
+        let shape = find(&view).shape.expect("shape");
+        let root = shape.children().expect("root");
+        // `Box` is not a top-level field: the XML root `Items` is the JSON's `Items`.
+        assert_eq!(root.keys().collect::<Vec<_>>(), ["Items", "RequestId"]);
+    }
+
+    #[test]
+    fn comments_on_a_json_line_are_blanked_out() {
+        let text = "{\n  \"RequestId\": \"r\", /* the request */\n  \"Url\": \"http://a/*b\"\n}\n";
+        assert_eq!(without_line_comments(text).len(), text.len());
+        let lines = numbered(text);
+        let view: Vec<(u32, &str)> = lines.iter().map(|(n, l)| (*n, l.as_str())).collect();
+        let shape = find(&view).shape.expect("shape");
+        assert!(shape.children().is_some_and(|c| c.contains_key("Url")));
     }
 }

@@ -12,9 +12,11 @@ pub mod roa;
 pub mod text;
 
 use self::examples::Node;
+use self::nest::{FlatRow, RowKind};
 use crate::diag::Diagnostic;
-use crate::model::{ErrorCode, Examples, Field, Span};
+use crate::model::{ErrorCode, Examples, Field, Shape, Span};
 use crate::pages::{Layout, Page, SectionKind};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::merge::service::{read_service, ServiceRead};
 
@@ -100,13 +102,34 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         None => example_lines,
     };
     let ex = examples::find(&example_lines);
+    for path in &ex.xml_wrapped {
+        diags.push(
+            Diagnostic::warning(
+                page.span(ex.xml_line.unwrap_or(1), 1),
+                format!("the JSON example shows `{path}` as a plain list, the XML example wraps its items in an element of their own; the XML form is taken"),
+                "this XML example",
+            )
+            .hint("the XML form is the wire form of Alibaba Cloud's SDKs; make the JSON example agree"),
+        );
+    }
     let mut request_rows = Vec::new();
     let mut response_rows = Vec::new();
     let mut errors = Vec::new();
     let mut action_example: Option<(String, Span)> = None;
-    for table in &page.tables {
+    let types = type_tables(page);
+    let custom: BTreeSet<String> = types.keys().cloned().collect();
+    let mut type_fields: BTreeMap<String, (Vec<FlatRow>, bool)> = BTreeMap::new();
+    for (index, table) in page.tables.iter().enumerate() {
         let cols: Vec<Column> = table.header.iter().map(|c| column(&c.raw)).collect();
         let has = |c: Column| cols.contains(&c);
+        if let Some((name, _)) = types.iter().find(|(_, &t)| t == index) {
+            let is_request = has(Column::Required) || table.section == SectionKind::Request;
+            // A type table's rows are fields of an object: they travel with it, wherever it goes.
+            let locations = is_request.then(|| roa::TableLocations::of(page, table));
+            let rows = params::field_rows(page, table, &cols, lang, locations, &custom, diags);
+            type_fields.insert(name.clone(), (rows, is_request));
+            continue;
+        }
         if has(Column::Code) && (has(Column::Status) || has(Column::Message)) {
             errors.extend(errors::error_rows(page, table, &cols, lang, diags));
         } else if has(Column::Name)
@@ -134,6 +157,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
                 &cols,
                 lang,
                 is_request.then_some(locations),
+                &custom,
                 diags,
             );
             if is_request {
@@ -152,7 +176,39 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         }
     }
     params::type_open_lists(&mut request_rows, &response_rows);
+    let mut response_shape = ex.shape.clone();
+    let documented = |n: &str| response_rows.iter().any(|r| r.field.name == n);
+    if let Some(envelope) = examples::unwrap_envelope(&mut response_shape, &documented) {
+        diags.push(
+            Diagnostic::warning(
+                page.span(ex.json_line.or(ex.xml_line).unwrap_or(1), 1),
+                format!("the response example is wrapped in `{envelope}`, which the table does not document; the fields inside it are the response's"),
+                "this example",
+            )
+            .hint("show the response body itself in the example"),
+        );
+    }
     let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
+    // Rows whose type a table of its own documents, by place: filled in once the trees are built.
+    let mut typed_rows: BTreeMap<Span, String> = BTreeMap::new();
+    for r in request_rows.iter().chain(&response_rows) {
+        if let RowKind::Custom(t) | RowKind::ArrayOf(t) = &r.kind {
+            if type_fields.contains_key(t) {
+                typed_rows.insert(r.field.span.clone(), t.clone());
+            }
+        }
+    }
+    let documented_types: BTreeMap<String, Vec<Field>> = type_fields
+        .into_iter()
+        .map(|(t, (rows, is_request))| {
+            let side = if is_request {
+                nest::Side::Request
+            } else {
+                nest::Side::Response
+            };
+            (t, nest::tree(rows, None, side, diags))
+        })
+        .collect();
     let request_shape = request_example_shape(&ex.request);
     let mut request = nest::tree(
         request_rows,
@@ -172,12 +228,15 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             );
         }
     }
-    let response = nest::tree(
+    let mut response = nest::tree(
         response_rows,
-        ex.shape.as_ref(),
+        response_shape.as_ref(),
         nest::Side::Response,
         diags,
     );
+    for fields in [&mut request, &mut response] {
+        fill_documented_types(fields, &typed_rows, &documented_types, 0);
+    }
     Some(PageOperation {
         name,
         lang,
@@ -194,6 +253,80 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         },
         route,
     })
+}
+
+/// Tables that document a type another table's rows name (`Spec.N | Spec`, then a table under a line
+/// `Spec`): the type's name → the table's index.
+fn type_tables(page: &Page) -> BTreeMap<String, usize> {
+    let mut named: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, table) in page.tables.iter().enumerate() {
+        let Some(type_i) = table
+            .header
+            .iter()
+            .position(|c| column(&c.raw) == Column::Type)
+        else {
+            continue;
+        };
+        for row in &table.rows {
+            if let Some(t) = row
+                .cells
+                .get(type_i)
+                .and_then(|c| params::named_type(&c.raw))
+            {
+                named.entry(t).or_insert(index);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (index, table) in page.tables.iter().enumerate() {
+        let Some(caption) = &table.caption else {
+            continue;
+        };
+        let word = text::bare(caption).0;
+        let word = word
+            .split(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '（' | '('))
+            .next()
+            .unwrap_or("");
+        if named.get(word).is_some_and(|&user| user != index) {
+            out.entry(word.to_string()).or_insert(index);
+        }
+    }
+    out
+}
+
+/// Gives each row whose type a table of its own documents the fields of that table (nested types too,
+/// a few levels deep).
+fn fill_documented_types(
+    fields: &mut [Field],
+    typed_rows: &BTreeMap<Span, String>,
+    types: &BTreeMap<String, Vec<Field>>,
+    depth: usize,
+) {
+    if depth > 8 {
+        return;
+    }
+    for f in fields.iter_mut() {
+        if let Some(children) = typed_rows.get(&f.span).and_then(|t| types.get(t)) {
+            let mut children = children.clone();
+            fill_documented_types(&mut children, typed_rows, types, depth + 1);
+            match &mut f.shape {
+                Shape::Array(item) if matches!(item.as_ref(), Shape::Object(c) if c.is_empty()) => {
+                    **item = Shape::Object(children);
+                }
+                Shape::Object(c) if c.is_empty() => *c = children,
+                _ => {}
+            }
+        }
+        match &mut f.shape {
+            Shape::Object(c) => fill_documented_types(c, typed_rows, types, depth),
+            Shape::Array(item) => {
+                if let Shape::Object(c) = item.as_mut() {
+                    fill_documented_types(c, typed_rows, types, depth);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Chinese when the headings or descriptions are written in Chinese.
@@ -222,8 +355,11 @@ pub fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The operation comes from the page: the `Action` row, the sample request, the OpenAPI Explorer link or a
-/// title that is an operation name, in that order. Users name their files as they like.
+/// The operation comes from the page: the `Action` row, the sample request, the OpenAPI Explorer link, a
+/// title that is an operation name and, last, the XML example's root element (`<CreateWidgetResponse>`).
+/// Users name their files as they like. Where these disagree (`Action=CreatWidget` under
+/// `# CreateWidget`), the name most of them give wins, ties going to the earlier in that order, with a
+/// warning at each that disagrees.
 fn operation_name(
     page: &Page,
     action_row: Option<(String, Span)>,
@@ -257,19 +393,44 @@ fn operation_name(
     }
     if let Some(t) = page.title() {
         let word = t.text.split_whitespace().next().unwrap_or("");
-        if is_identifier(word) && word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+        // `# CreateWidget`, not `# Common parameters`: one word, or a word with a camel hump.
+        let api_like = t.text.split_whitespace().count() == 1
+            || word
+                .chars()
+                .zip(word.chars().skip(1))
+                .any(|(a, b)| a.is_ascii_lowercase() && b.is_ascii_uppercase());
+        if is_identifier(word)
+            && api_like
+            && word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        {
             found.push((word.to_string(), page.span(t.line, 1), "the title"));
         }
     }
-    let Some((name, span, from)) = found.first().cloned() else {
+    if let Some(n) = ex
+        .xml_root
+        .as_deref()
+        .and_then(|r| r.strip_suffix("Response"))
+    {
+        if is_identifier(n) {
+            found.push((
+                n.to_string(),
+                page.span(ex.xml_line.unwrap_or(1), 1),
+                "the XML example's root element",
+            ));
+        }
+    }
+    let votes = |name: &str| found.iter().filter(|(n, _, _)| n == name).count();
+    // `max_by_key` keeps the last of equals: walk in reverse so that ties go to the earlier source.
+    let Some((name, span, from)) = found.iter().rev().max_by_key(|(n, _, _)| votes(n)).cloned()
+    else {
         diags.push(
             Diagnostic::error(page.span(1, 1), "cannot tell which operation this page documents", "this page")
                 .hint("give the page an `Action` row in its request table, a sample request with `Action=`, or the operation name as its title"),
         );
         return None;
     };
-    for (other, s, where_) in &found[1..] {
-        if *other != name && !(from == "the title" || *where_ == "the title") {
+    for (other, s, where_) in &found {
+        if *other != name {
             diags.push(
                 Diagnostic::warning(
                     s.clone(),

@@ -11,6 +11,9 @@
 //! response: it does not take rows out of that object. On older pages that leave the type of value lists
 //! blank, a list row the example leaves out takes the form the example gives the others
 //! (`{"X": {"X": [...]}}`).
+//!
+//! ARCHITECTURE.md lists every rule in the order `tree` applies them; where a rule is a guess (no example,
+//! no marks), a warning says so at the row.
 
 use crate::diag::Diagnostic;
 use crate::model::{Field, Scalar, Shape};
@@ -34,6 +37,8 @@ pub enum RowKind {
     Map,
     /// No type: a list wrapper's item row, or a container the page did not type.
     Untyped,
+    /// `Spec`: an object whose fields a table of its own documents (filled in after the tree is built).
+    Custom(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +122,34 @@ fn unseen_container(it: &Item) -> bool {
         )
 }
 
+/// An example cell of a value list: one value, or a JSON list of values.
+fn is_value_list_example(example: &str) -> bool {
+    let t = example.trim();
+    if t.is_empty() {
+        return false;
+    }
+    if !(t.starts_with('[') || t.starts_with('{')) {
+        return true;
+    }
+    // `{"a.jpg"}`: braces around values, not an object (an object has `"key":`).
+    if t.starts_with('{') {
+        return serde_json::from_str::<serde_json::Value>(t).is_err() && !t.contains("\":");
+    }
+    // Examples are often cut short (`["a", ...]`): a list whose first item is a value is enough.
+    let first = t.trim_start_matches('[').trim_start();
+    !first.starts_with('{') && !first.starts_with('[')
+}
+
+/// Every field name an example value shows, at any depth.
+fn descendant_names(node: &Node, out: &mut std::collections::BTreeSet<String>) {
+    if let Some(children) = node.children() {
+        for (k, v) in children {
+            out.insert(k.clone());
+            descendant_names(v, out);
+        }
+    }
+}
+
 /// An example cell holding a JSON object or list of objects.
 fn json_cell(example: &str) -> Option<Node> {
     let t = example.trim();
@@ -141,6 +174,14 @@ pub fn tree(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Field> {
     let marked = rows.iter().any(|r| r.depth > 0);
+    // One `└` for every depth: a marked container row followed by a row with the same single mark.
+    let single_marks = marked
+        && rows.iter().all(|r| r.depth <= 1)
+        && rows.windows(2).any(|w| {
+            w[0].depth == 1
+                && w[1].depth == 1
+                && matches!(w[0].kind, RowKind::Object | RowKind::ArrayOf(_))
+        });
     let mut items: Vec<Item> = Vec::new();
     let mut roots: Vec<usize> = Vec::new();
     let mut stack: Vec<Frame> = vec![Frame {
@@ -169,10 +210,16 @@ pub fn tree(
     for r in &rows {
         *later.entry(r.field.name.clone()).or_default() += 1;
     }
-    // Whether the row after each one has no type (the item row of a list wrapper).
+    // Whether the row after each one has no type (the item row of a list wrapper), and its name.
     let untyped_next: Vec<bool> = (0..rows.len())
         .map(|i| rows.get(i + 1).is_some_and(|r| r.kind == RowKind::Untyped))
         .collect();
+    let next_name: Vec<Option<String>> = (0..rows.len())
+        .map(|i| rows.get(i + 1).map(|r| r.field.name.clone()))
+        .collect();
+    let names: Vec<String> = rows.iter().map(|r| r.field.name.clone()).collect();
+    // Top-level names of the example that the table's order put inside an object.
+    let mut moved_out: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (index, row) in rows.into_iter().enumerate() {
         if let Some(n) = later.get_mut(&row.field.name) {
             *n -= 1;
@@ -202,11 +249,33 @@ pub fn tree(
             }
         }
         if row.field.name.contains('.') {
-            stack.truncate(1);
-            insert_path(&mut items, &mut roots, row);
+            // Request names say their whole path. A dotted response name (`Disk.Size`) says its path
+            // from where it stands: inside the open item, or beside the open object it names.
+            let start = match side {
+                Side::Request => None,
+                Side::Response => {
+                    let first = row.field.name.split('.').next().unwrap_or("");
+                    match (1..stack.len()).rev().find(|&k| {
+                        stack[k]
+                            .item
+                            .is_some_and(|i| items[i].row.field.name == first)
+                    }) {
+                        Some(k) => stack[k - 1].item,
+                        None => stack.last().and_then(|f| f.item),
+                    }
+                }
+            };
+            if start.is_none() {
+                stack.truncate(1);
+            }
+            insert_path(&mut items, &mut roots, start, row);
             continue;
         }
-        if marked {
+        // Some tables mark every nested row with one `└` whatever its depth: the marks then say only
+        // "not at the top", and the examples (or the order of rows) give the rest.
+        if single_marks && row.depth == 0 {
+            stack.truncate(1);
+        } else if marked && !single_marks {
             while stack.len() > 1 && stack.last().is_some_and(|f| f.child_depth > row.depth) {
                 stack.pop();
             }
@@ -248,16 +317,86 @@ pub fn tree(
                     })
                     .flatten()
             };
-            let holder = holder.filter(|&k| k > 0 || !other_version).map(|k| {
-                let Some(j) = unseen_below(k) else {
+            let holder = holder
+                .filter(|&k| k > 0 || !(other_version || single_marks))
+                .map(|k| {
+                    let Some(j) = unseen_below(k) else {
+                        return k;
+                    };
+                    // A guess: the example says nothing about the unseen object.
+                    if let Some(i) = stack[j].item {
+                        guessed.entry(i).or_default().push(name.clone());
+                    }
+                    j
+                });
+            // An object the example shows further up, whose rows are followed by rows the example shows
+            // in the open object it would leave, stands inside that object in the table's order: the
+            // example is of another version (`StackGroup | Struct`, …, `Detail | Struct`, its fields,
+            // then more `StackGroup` fields).
+            let holder = holder.map(|k| {
+                if k + 1 >= stack.len() || !row_is_container(&row.kind) {
                     return k;
-                };
-                // A guess: the example says nothing about the unseen object.
-                if let Some(i) = stack[j].item {
-                    guessed.entry(i).or_default().push(name.clone());
                 }
-                j
+                let mut own = std::collections::BTreeSet::new();
+                if let Some(node) = known(&items, &stack[k]).and_then(|c| c.get(name).cloned()) {
+                    descendant_names(&node, &mut own);
+                }
+                // Where the example shows nothing inside the object, it cannot say where its rows end.
+                if own.is_empty() {
+                    return k;
+                }
+                let after = names[index + 1..].iter().find(|n| !own.contains(*n));
+                let inner = after.and_then(|n| {
+                    (k + 1..stack.len())
+                        .rev()
+                        .find(|&j| known(&items, &stack[j]).is_some_and(|c| c.contains_key(n)))
+                });
+                let at_k = after.is_some_and(|n| {
+                    known(&items, &stack[k]).is_some_and(|c| c.contains_key(n))
+                });
+                match inner {
+                    Some(j) if !at_k => {
+                        if k == 0 {
+                            moved_out.insert(name.clone());
+                        }
+                        if let Some(i) = stack[j].item {
+                            diags.push(
+                                Diagnostic::warning(
+                                    row.field.span.clone(),
+                                    format!(
+                                        "the example shows `{name}` outside `{}`, but the rows around it are inside: read as its field",
+                                        items[i].row.field.name
+                                    ),
+                                    "this row",
+                                )
+                                .hint("the example is probably of another version of the response"),
+                            );
+                        }
+                        j
+                    }
+                    _ => k,
+                }
             });
+            // `ErrorCode` between `Duration` and `Filesize` of a list's items is theirs: a name that usually
+            // stands at the top stays in the open object when the next row of another kind is the open
+            // object's too (or nothing shows it elsewhere). `RequestId` always goes to the top.
+            let between_fields = {
+                side == Side::Response
+                    && name != "RequestId"
+                    && stack
+                        .last()
+                        .and_then(|f| f.item)
+                        .is_some_and(|i| !items[i].children.is_empty())
+                    && names[index + 1..]
+                        .iter()
+                        .find(|n| !top_level(side, n))
+                        .is_some_and(|n| {
+                            let shown_at = (0..stack.len()).rev().find(|&k| {
+                                known(&items, &stack[k]).is_some_and(|c| c.contains_key(n))
+                            });
+                            shown_at.is_none_or(|k| k + 1 == stack.len())
+                        })
+            };
             // Two list wrappers in a row (`Boxes | Array`, `Box | |`, …, `Crates | Array`, `Crate | |`):
             // where no example tells, the second is a sibling of the first, not inside its items.
             let wrapper_after_wrapper = holder.is_none()
@@ -267,29 +406,56 @@ pub fn tree(
                 && stack.last().and_then(|f| f.item).is_some_and(|i| {
                     items[i].row.kind == RowKind::Array && items[i].wrapper.is_some()
                 });
-            if wrapper_after_wrapper {
+            // An object the example does not show, opened inside another it does not show, whose first
+            // field has a name the open one already holds, is the open one's sibling (`AttachedMedia`,
+            // `Audio`, `Image`, each with `AppId`, `CreationTime`, …).
+            let sibling_object = holder.is_none()
+                && !wrapper_after_wrapper
+                && side == Side::Response
+                && matches!(
+                    row.kind,
+                    RowKind::Object | RowKind::ArrayOf(_) | RowKind::Array
+                )
+                && stack.len() > 2
+                && stack.last().and_then(|f| f.item).is_some_and(|i| {
+                    let open = &items[i];
+                    unseen_container(open)
+                        && next_name[index].as_ref().is_some_and(|n| {
+                            open.children.iter().any(|&c| items[c].row.field.name == *n)
+                        })
+                });
+            if sibling_object || wrapper_after_wrapper {
+                // A guess either way: the open one closes, and the warning says why.
                 if let Some(i) = stack.pop().and_then(|f| f.item) {
+                    let why = if sibling_object {
+                        "its fields have the same names, so it is read as its sibling"
+                    } else {
+                        "a list wrapper right after another is read as its sibling"
+                    };
+                    let open = &items[i].row.field;
                     diags.push(
                         Diagnostic::warning(
                             row.field.span.clone(),
                             format!(
-                                "nothing on the page shows whether `{name}` is inside `{}`; read as its sibling",
-                                items[i].row.field.name
+                                "nothing on the page shows whether `{name}` is inside `{}`; {why}",
+                                open.name
                             ),
-                            "this list",
+                            "this row",
                         )
-                        .also(items[i].row.field.span.clone(), "the list before it")
+                        .also(open.span.clone(), "the one before it")
                         .hint("a JSON response example or `└` depth marks would tell"),
                     );
                 }
             }
             match holder {
-                _ if wrapper_after_wrapper => {}
+                _ if wrapper_after_wrapper || sibling_object => {}
                 Some(k) => stack.truncate(k + 1),
                 // Paging fields listed together inside an object (`NextToken`, `MaxResults`) stay there.
                 // So do the first fields of a list the example shows holding objects (`Code` first in
                 // `RiskResources | Array`), where the example shows them nowhere.
                 None if top_level(side, name)
+                    && !single_marks
+                    && !between_fields
                     && !stack.last().and_then(|f| f.item).is_some_and(|i| {
                         let it = &items[i];
                         let fresh_list = it.row.kind == RowKind::Array
@@ -340,9 +506,19 @@ pub fn tree(
         let self_shown = node.is_none() && cell_node.is_some();
         let node = node.or(cell_node);
         let opens = match &row.kind {
-            RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) => true,
+            RowKind::Object | RowKind::ArrayOf(_) => true,
+            // `Aliases | List | foo` or `["a", "b"]`: a list of values, which holds no rows; unless the
+            // example shows it holding objects.
+            RowKind::Array => {
+                node.as_ref().is_some_and(|n| n.children().is_some())
+                    || !row
+                        .field
+                        .example
+                        .as_deref()
+                        .is_some_and(is_value_list_example)
+            }
             RowKind::Untyped => node.as_ref().is_none_or(|n| n.children().is_some()),
-            RowKind::Map => false,
+            RowKind::Map | RowKind::Custom(_) => false,
             // A scalar-typed row is a leaf, even where the example shows JSON text as an object.
             RowKind::Leaf(_) => false,
             // A value list the example shows as `{"PortNos": {"PortNo": [80]}}` is an object holding the
@@ -412,7 +588,7 @@ pub fn tree(
     }
     // What an example of another version shows at the top but the table documents inside an object the
     // example lacks is that object's, not a second field.
-    let mut moved = std::collections::BTreeSet::new();
+    let mut moved = moved_out;
     if side == Side::Response && example.is_some() {
         let mut open: Vec<usize> = roots
             .iter()
@@ -498,8 +674,20 @@ fn shown_wrapper(node: Option<&Node>, children: &[Field]) -> Option<String> {
     (!children.iter().any(|f| f.name == *k)).then(|| k.clone())
 }
 
-/// `Tag.N.Key` → root field `Tag`, a list of objects holding `Key`; `Id.N` → a list of strings.
-fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
+/// The one name under which the example shows a value list's values, if it shows them in an object.
+fn value_list_wrapper(it: &Item) -> Option<String> {
+    let Some(Node::Object(m)) = &it.node else {
+        return None;
+    };
+    let (1, Some((k, v))) = (m.len(), m.iter().next()) else {
+        return None;
+    };
+    v.children().is_none().then(|| k.clone())
+}
+
+/// `Tag.N.Key` → field `Tag` (at the root, or under `start`), a list of objects holding `Key`; `Id.N` → a list
+/// of strings.
+fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, start: Option<usize>, row: FlatRow) {
     let segments: Vec<&str> = row.field.name.split('.').collect();
     let mut path: Vec<(String, bool)> = Vec::new();
     for s in segments {
@@ -516,7 +704,7 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
     let Some(((leaf, leaf_list), parents)) = path.split_last() else {
         return;
     };
-    let mut level: Option<usize> = None;
+    let mut level: Option<usize> = start;
     for (name, list) in parents {
         let siblings = match level {
             None => roots.clone(),
@@ -557,6 +745,7 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, row: FlatRow) {
     let kind = match (&row.kind, leaf_list) {
         (RowKind::Leaf(s), true) => RowKind::ArrayOfScalar(*s),
         (RowKind::Untyped, true) => RowKind::ArrayOfScalar(Scalar::String),
+        (RowKind::Custom(t), true) => RowKind::ArrayOf(t.clone()),
         (k, _) => k.clone(),
     };
     // A `Tag.N.Key` leaf keeps its enum, if any: the list wraps it below in `build`.
@@ -639,16 +828,41 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
     let example_is_object = matches!(it.node, Some(Node::Object(_)));
     let objects = |children: Vec<Field>| Shape::Object(children);
     field.shape = match &it.row.kind {
+        // A response `Json` field is an object of the form the example shows.
+        RowKind::Leaf(Scalar::Json)
+            if children.is_empty() && example_is_object && side == Side::Response =>
+        {
+            it.node.as_ref().map(Node::shape).unwrap_or(Shape::Map)
+        }
         // The example shows a list where the table says one value (`VSwitchId | String` in a wrapper).
         RowKind::Leaf(_) if children.is_empty() && example_is_array && side == Side::Response => {
             Shape::Array(Box::new(it.row.field.shape.clone()))
         }
         RowKind::Leaf(_) if children.is_empty() => it.row.field.shape.clone(),
+        // A value list the example shows as an object holding one name (`{"Snapshot": [...]}`, or the
+        // XML `<Snapshots><Snapshot>`): an object holding the list of that name.
+        RowKind::Array | RowKind::ArrayOfScalar(_)
+            if children.is_empty() && it.wrapper.is_none() && value_list_wrapper(it).is_some() =>
+        {
+            let mut list = field.clone();
+            list.name = value_list_wrapper(it).unwrap_or_default();
+            list.docs = Default::default();
+            list.example = None;
+            list.required = false;
+            let item = match (&it.row.kind, &it.row.field.shape) {
+                (RowKind::ArrayOfScalar(_), Shape::Enum(e)) => Shape::Enum(e.clone()),
+                (RowKind::ArrayOfScalar(s), _) => Shape::Scalar(*s),
+                _ => Shape::Scalar(Scalar::String),
+            };
+            list.shape = Shape::Array(Box::new(item));
+            Shape::Object(vec![list])
+        }
         RowKind::ArrayOfScalar(s) if children.is_empty() => match &it.row.field.shape {
             Shape::Enum(e) => Shape::Array(Box::new(Shape::Enum(e.clone()))),
             _ => Shape::Array(Box::new(Shape::Scalar(*s))),
         },
         RowKind::Map => Shape::Map,
+        RowKind::Custom(_) => Shape::Object(Vec::new()),
         _ if it.wrapper.is_some() => {
             let inner = it
                 .wrapper

@@ -13,6 +13,7 @@ pub(super) fn field_rows(
     cols: &[Column],
     lang: Lang,
     request_locations: Option<super::roa::TableLocations>,
+    custom: &std::collections::BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<FlatRow> {
     let is_request = request_locations.is_some();
@@ -60,6 +61,7 @@ pub(super) fn field_rows(
         });
         let kind = match type_i.map_or(Some(RowKind::Leaf(Scalar::String)), |_| row_kind(&type_raw))
         {
+            None if custom.contains(&type_raw) => RowKind::Custom(type_raw.clone()),
             Some(k) => k,
             None => {
                 let span = cell(type_i)
@@ -71,6 +73,13 @@ pub(super) fn field_rows(
                 );
                 RowKind::Leaf(Scalar::String)
             }
+        };
+        // A request `Json` parameter is JSON text of the form its example shows: a list or a map.
+        let kind = match (&kind, is_request) {
+            (RowKind::Leaf(Scalar::Json), true) => {
+                json_parameter_kind(example.as_deref()).unwrap_or(kind)
+            }
+            _ => kind,
         };
         let shape = match kind {
             RowKind::Leaf(s) => leaf_shape(s, &description, lang),
@@ -90,8 +99,14 @@ pub(super) fn field_rows(
             && !name.contains('.')
             && matches!(
                 kind,
-                RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) | RowKind::Map
-            ) {
+                RowKind::Object
+                    | RowKind::Array
+                    | RowKind::ArrayOf(_)
+                    | RowKind::Map
+                    | RowKind::ArrayOfScalar(_)
+            )
+            && (kind_is_container(&kind) || type_raw.eq_ignore_ascii_case("json"))
+        {
             Encoding::Json
         } else {
             Encoding::Flat
@@ -147,10 +162,57 @@ pub(super) fn type_open_lists(request: &mut [FlatRow], response: &[FlatRow]) {
     }
 }
 
+fn kind_is_container(kind: &RowKind) -> bool {
+    matches!(
+        kind,
+        RowKind::Object | RowKind::Array | RowKind::ArrayOf(_) | RowKind::Map
+    )
+}
+
+/// `["a", "b"]` → a list of strings, `[{"k": 1}]` → a list of objects, `{"k": 1}` → a map.
+fn json_parameter_kind(example: Option<&str>) -> Option<RowKind> {
+    let value = serde_json::from_str::<serde_json::Value>(example?.trim()).ok()?;
+    Some(match value {
+        serde_json::Value::Object(_) => RowKind::Map,
+        serde_json::Value::Array(items) => match items.first() {
+            Some(serde_json::Value::Object(_)) => RowKind::Array,
+            Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                RowKind::ArrayOfScalar(Scalar::Long)
+            }
+            Some(serde_json::Value::Number(_)) => RowKind::ArrayOfScalar(Scalar::Double),
+            Some(serde_json::Value::Bool(_)) => RowKind::ArrayOfScalar(Scalar::Boolean),
+            _ => RowKind::ArrayOfScalar(Scalar::String),
+        },
+        _ => return None,
+    })
+}
+
+/// The type a row names that is no type word of the docs (`Spec`, `Array of DBInstanceAccount`): a type
+/// another table may document.
+pub(super) fn named_type(raw: &str) -> Option<String> {
+    let t = text::bare(raw).0;
+    match row_kind(&t) {
+        None if super::is_identifier(&t) => Some(t),
+        Some(RowKind::ArrayOf(x)) if super::is_identifier(&x) => Some(x),
+        _ => None,
+    }
+}
+
 /// The type column, as the docs write it.
 fn row_kind(raw: &str) -> Option<RowKind> {
     if text::is_none_given(raw) {
         return Some(RowKind::Untyped);
+    }
+    // `String[]` is a list of strings; other brackets (`[String]`) are decoration.
+    if let Some(item) = raw
+        .trim()
+        .strip_suffix("[]")
+        .filter(|i| !i.trim().is_empty())
+    {
+        return Some(match scalar(&item.trim().to_lowercase()) {
+            Some(s) => RowKind::ArrayOfScalar(s),
+            None => RowKind::Array,
+        });
     }
     let t = raw.trim().trim_matches(|c: char| c == '[' || c == ']');
     let lower = t.to_lowercase();
@@ -182,7 +244,14 @@ fn row_kind(raw: &str) -> Option<RowKind> {
         "" => RowKind::Untyped,
         "object" | "struct" | "structure" => RowKind::Object,
         "array" | "list" | "repeatlist" | "[]" => RowKind::Array,
-        "map" | "hash" | "dict" => RowKind::Map,
+        "map" | "hash" | "dict" | "hashmap" => RowKind::Map,
+        // `String to string map`, `Map<String, String>`, `map of string`.
+        _ if lower.ends_with(" map")
+            || lower.starts_with("map<")
+            || lower.starts_with("map of ") =>
+        {
+            RowKind::Map
+        }
         _ if lower.ends_with("[]") => match scalar(lower.trim_end_matches("[]")) {
             Some(s) => RowKind::ArrayOfScalar(s),
             None => RowKind::Array,

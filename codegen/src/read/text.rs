@@ -35,9 +35,10 @@ pub fn markdown_to_text(raw: &str) -> String {
     tidy(&out)
 }
 
-/// Plain text of a copied-text cell: lines trimmed, nothing else touched (`****` is a masked value there).
+/// Plain text of a copied-text cell: lines trimmed and `\|` read as `|`, nothing else touched (`****` is
+/// a masked value there).
 pub fn plain_text(raw: &str) -> String {
-    tidy(raw)
+    tidy(&raw.replace("\\|", "|"))
 }
 
 fn newline(out: &mut String) {
@@ -106,7 +107,7 @@ pub fn bare_example(raw: &str, markdown: bool) -> String {
         return String::new();
     }
     if !markdown {
-        return t.to_string();
+        return t.replace("\\|", "|");
     }
     let mut out = String::with_capacity(t.len());
     let mut chars = t.chars().peekable();
