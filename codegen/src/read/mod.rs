@@ -94,11 +94,18 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     };
     // ROA: the request line, and where each parameter travels (settled below, once the rows are a tree).
     let mut route = roa::route(page);
+    let sample_request = match &route {
+        Some(r) => roa::sample_request(&example_lines, r),
+        None => Vec::new(),
+    };
     let example_lines = match route {
         Some(_) => roa::without_sample_request(example_lines),
         None => example_lines,
     };
-    let ex = examples::find(&example_lines);
+    let mut ex = examples::find(&example_lines);
+    if ex.request.is_empty() {
+        ex.request = sample_request;
+    }
     let mut request_rows = Vec::new();
     let mut response_rows = Vec::new();
     let mut errors = Vec::new();

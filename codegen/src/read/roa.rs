@@ -217,6 +217,58 @@ pub fn without_sample_request(lines: Vec<(u32, &str)>) -> Vec<(u32, &str)> {
     out
 }
 
+/// The sample request of a ROA page (`GET /widgets/w-1?Fields=name HTTP/1.1` among the examples) as
+/// `name=value` pairs: the path parameters its path gives where it fits the template, then its query.
+pub fn sample_request(example_lines: &[(u32, &str)], route: &Route) -> Vec<(String, String)> {
+    let Some(target) = example_lines.iter().find_map(|(n, l)| {
+        // The request line itself is the template, not a sample (pages without an examples section).
+        if *n == route.span.line {
+            return None;
+        }
+        let mut words = l.split_whitespace();
+        let method = HttpMethod::parse(words.next()?)?;
+        let target = words.next()?;
+        (method == route.method && target.starts_with('/')).then_some(target)
+    }) else {
+        return Vec::new();
+    };
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8()
+            .map(|d| d.into_owned())
+            .unwrap_or_else(|_| s.to_string())
+    };
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let mut pairs = Vec::new();
+    let want: Vec<&str> = route.path.split('/').collect();
+    let got: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    if want.len() == got.len() {
+        let mut params = Vec::new();
+        let fits = want.iter().zip(&got).all(|(w, g)| {
+            let placeholder = w
+                .strip_prefix('{')
+                .and_then(|w| w.strip_suffix('}'))
+                .or_else(|| w.strip_prefix('[').and_then(|w| w.strip_suffix(']')));
+            match placeholder {
+                Some(name) => {
+                    params.push((name.to_string(), decode(g)));
+                    !g.is_empty()
+                }
+                None => w == g,
+            }
+        });
+        if fits {
+            pairs.extend(params);
+        }
+    }
+    for part in query.split('&').filter(|p| !p.is_empty()) {
+        if let Some((k, v)) = part.split_once('=') {
+            pairs.push((decode(k), decode(v)));
+        }
+    }
+    pairs
+}
+
 /// Where the page says it is ROA without giving a request line: its OpenAPI Explorer link says `type=ROA`.
 pub fn explorer_says_roa(page: &Page) -> Option<Span> {
     page.lines.iter().enumerate().find_map(|(i, l)| {
@@ -456,6 +508,35 @@ mod tests {
                 ("PageSize", Some(Location::Query), false),
             ]
         );
+    }
+
+    #[test]
+    fn the_sample_request_gives_path_and_query_values() {
+        let route = Route {
+            method: HttpMethod::Get,
+            path: "/widgets/{WidgetId}".into(),
+            span: Span::default(),
+        };
+        let lines = [
+            (1, "请求示例"),
+            (2, "GET /widgets/w%2F1?Fields=name,spec&Deep=a+b HTTP/1.1"),
+        ];
+        let pairs = sample_request(&lines, &route);
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("WidgetId", "w/1"),
+                ("Fields", "name,spec"),
+                ("Deep", "a b")
+            ]
+        );
+        // A sample path that does not fit the template gives only its query.
+        let lines = [(1, "GET /other/path?Fields=x HTTP/1.1")];
+        assert_eq!(sample_request(&lines, &route).len(), 1);
     }
 
     #[test]

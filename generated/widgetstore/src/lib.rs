@@ -7,9 +7,10 @@
 //! async fn example() -> Result<(), aliyun_runtime::Error> {
 //!     let client = aliyun_runtime::Client::builder().region("cn-hangzhou").build()?;
 //!     let request = aliyun_widgetstore::CreateWidgetRequest::new(
-//!         "sh-7f3k2****",
-//!         "blue gear",
-//!     );
+//!             "sh-7f3k2****",
+//!             "blue gear",
+//!         )
+//!         .dry_run(false);
 //!     let response = client.call(request).await?;
 //!     println!("{response:?}");
 //!     Ok(())
