@@ -33,8 +33,10 @@ pub fn operations(
         let mut op_errors = first.errors.clone();
         let mut examples = first.examples.clone();
         let mut route = None;
+        let mut response_is_list = first.response_is_list;
         for other in iter {
             route = route.or(other.route.clone());
+            response_is_list |= other.response_is_list;
             sources.push(other.file.clone());
             fill(&mut docs, lang_docs(other.lang, other.docs.clone()));
             let ctx = Pair {
@@ -90,6 +92,7 @@ pub fn operations(
             docs,
             request,
             response,
+            response_is_list,
             errors: op_errors.into_iter().map(|e| e.code).collect(),
             examples,
             sources,

@@ -55,6 +55,9 @@ pub struct Operation {
     pub request: Vec<Field>,
     /// Fields of the JSON response body, as a tree, in page order.
     pub response: Vec<Field>,
+    /// ROA operations only: the answer is an array whose items have the fields of `response`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub response_is_list: bool,
     /// Codes of the errors this operation documents (see `Service::errors` for their details), in page order.
     pub errors: Vec<String>,
     pub examples: Examples,

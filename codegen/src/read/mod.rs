@@ -38,6 +38,8 @@ pub struct PageOperation {
     pub examples: Examples,
     /// ROA pages only: the request line.
     pub route: Option<roa::Route>,
+    /// ROA pages only: the answer is an array of what `response` describes.
+    pub response_is_list: bool,
 }
 
 /// What a header column holds.
@@ -103,8 +105,15 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         None => example_lines,
     };
     let mut ex = examples::find(&example_lines);
-    if ex.request.is_empty() {
-        ex.request = sample_request;
+    // ROA answers may be arrays: the response table then documents the items.
+    let array_answer = route
+        .is_some()
+        .then(|| roa::array_example(&example_lines))
+        .flatten();
+    let response_is_list = array_answer.is_some();
+    if let Some((json, item)) = array_answer {
+        ex.json = Some(json);
+        ex.shape = Some(item);
     }
     let mut request_rows = Vec::new();
     let mut response_rows = Vec::new();
@@ -180,11 +189,18 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         response,
         errors,
         examples: Examples {
-            request: ex.request,
+            // A ROA sample request's values are kept as examples only: unlike RPC ones, its JSON values
+            // need not show the parameters' nesting (`Internet=[{...}]` for a String parameter).
+            request: if ex.request.is_empty() {
+                sample_request
+            } else {
+                ex.request
+            },
             response_json: ex.json,
             response_xml: ex.xml,
         },
         route,
+        response_is_list,
     })
 }
 

@@ -269,6 +269,41 @@ pub fn sample_request(example_lines: &[(u32, &str)], route: &Route) -> Vec<(Stri
     pairs
 }
 
+/// A ROA answer whose top level is an array (`[{"Id": …}, …]`): the first JSON value of the examples (the
+/// sample request left out), when it is an array of objects, as its text and the shape of its items.
+pub fn array_example(example_lines: &[(u32, &str)]) -> Option<(String, super::examples::Node)> {
+    let text: String = example_lines
+        .iter()
+        .map(|(_, l)| *l)
+        .filter(|l| !l.trim_start().starts_with("```"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with('{') {
+            return None;
+        }
+        if t.starts_with('[') {
+            let start = offset + (line.len() - t.len());
+            let mut values =
+                serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
+            let value = values.next()?.ok()?;
+            let end = start + values.byte_offset();
+            let items = value.as_array()?;
+            if items.is_empty() || !items.iter().all(serde_json::Value::is_object) {
+                return None;
+            }
+            return match super::examples::Node::from_json(&value) {
+                super::examples::Node::Array(item) => Some((text[start..end].trim().to_string(), *item)),
+                _ => None,
+            };
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Where the page says it is ROA without giving a request line: its OpenAPI Explorer link says `type=ROA`.
 pub fn explorer_says_roa(page: &Page) -> Option<Span> {
     page.lines.iter().enumerate().find_map(|(i, l)| {
@@ -537,6 +572,16 @@ mod tests {
         // A sample path that does not fit the template gives only its query.
         let lines = [(1, "GET /other/path?Fields=x HTTP/1.1")];
         assert_eq!(sample_request(&lines, &route).len(), 1);
+    }
+
+    #[test]
+    fn an_array_answer_is_found_and_an_object_answer_is_not() {
+        let lines = [(1, "正常返回示例"), (2, "["), (3, "  {\"Id\": 1},"), (4, "  {\"Id\": 2}"), (5, "]")];
+        let (json, item) = array_example(&lines).expect("an array answer");
+        assert!(json.starts_with('[') && json.ends_with(']'), "{json}");
+        assert!(item.children().is_some_and(|c| c.contains_key("Id")));
+        assert!(array_example(&[(1, "{\"Ids\": [1]}")]).is_none());
+        assert!(array_example(&[(1, "[1, 2]")]).is_none());
     }
 
     #[test]

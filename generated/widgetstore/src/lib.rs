@@ -38,6 +38,10 @@ pub use delete_widget::{DeleteWidgetRequest, DeleteWidgetResponse};
 pub mod get_widget;
 #[cfg(feature = "get_widget")]
 pub use get_widget::{GetWidgetRequest, GetWidgetResponse};
+#[cfg(feature = "list_shelves")]
+pub mod list_shelves;
+#[cfg(feature = "list_shelves")]
+pub use list_shelves::{ListShelvesRequest, ListShelvesResponse};
 #[cfg(feature = "list_widgets")]
 pub mod list_widgets;
 #[cfg(feature = "list_widgets")]
