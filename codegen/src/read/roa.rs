@@ -295,7 +295,9 @@ pub fn array_example(example_lines: &[(u32, &str)]) -> Option<(String, super::ex
                 return None;
             }
             return match super::examples::Node::from_json(&value) {
-                super::examples::Node::Array(item) => Some((text[start..end].trim().to_string(), *item)),
+                super::examples::Node::Array(item) => {
+                    Some((text[start..end].trim().to_string(), *item))
+                }
                 _ => None,
             };
         }
@@ -345,6 +347,25 @@ pub fn settle(route: &mut Route, request: &mut Vec<Field>, diags: &mut Vec<Diagn
         f.location != Some(Location::Header)
             || !COMMON_HEADERS.contains(&f.name.to_ascii_lowercase().as_str())
     });
+    // Newer pages document the JSON body as one `body | Object` row holding the parameters; the SDKs make
+    // those parameters the request's own, each sent in the body.
+    if let Some(i) = request.iter().position(|f| {
+        f.name.eq_ignore_ascii_case("body")
+            && matches!(f.location, None | Some(Location::Body))
+            && matches!(&f.shape, Shape::Object(children) if !children.is_empty())
+    }) {
+        if let Shape::Object(children) = request.remove(i).shape {
+            let taken: Vec<Field> = children
+                .into_iter()
+                .filter(|c| !request.iter().any(|f| f.name == c.name))
+                .map(|mut c| {
+                    c.location = Some(Location::Body);
+                    c
+                })
+                .collect();
+            request.splice(i..i, taken);
+        }
+    }
     // A placeholder spelled differently from its parameter (`{cluster_id}` for `ClusterId`) takes the
     // parameter's name, so the runtime finds the value by its wire name.
     let loose = |s: &str| s.replace(['_', '-'], "").to_ascii_lowercase();
@@ -576,12 +597,44 @@ mod tests {
 
     #[test]
     fn an_array_answer_is_found_and_an_object_answer_is_not() {
-        let lines = [(1, "正常返回示例"), (2, "["), (3, "  {\"Id\": 1},"), (4, "  {\"Id\": 2}"), (5, "]")];
+        let lines = [
+            (1, "正常返回示例"),
+            (2, "["),
+            (3, "  {\"Id\": 1},"),
+            (4, "  {\"Id\": 2}"),
+            (5, "]"),
+        ];
         let (json, item) = array_example(&lines).expect("an array answer");
         assert!(json.starts_with('[') && json.ends_with(']'), "{json}");
         assert!(item.children().is_some_and(|c| c.contains_key("Id")));
         assert!(array_example(&[(1, "{\"Ids\": [1]}")]).is_none());
         assert!(array_example(&[(1, "[1, 2]")]).is_none());
+    }
+
+    #[test]
+    fn a_body_object_row_gives_its_fields_to_the_request() {
+        let mut route = Route {
+            method: HttpMethod::Post,
+            path: "/clusters/{ClusterId}/nodepools".into(),
+            span: Span::default(),
+        };
+        let mut body = param("body", None);
+        body.shape = Shape::Object(vec![param("name", None), param("count", None)]);
+        let mut request = vec![param("ClusterId", None), body];
+        let mut diags = Vec::new();
+        settle(&mut route, &mut request, &mut diags);
+        let got: Vec<(&str, Option<Location>)> = request
+            .iter()
+            .map(|f| (f.name.as_str(), f.location))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ClusterId", Some(Location::Path)),
+                ("name", Some(Location::Body)),
+                ("count", Some(Location::Body)),
+            ]
+        );
     }
 
     #[test]
