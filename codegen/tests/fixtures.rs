@@ -335,3 +335,20 @@ fn rpc_pages_have_no_route_and_no_locations() {
     assert_eq!(op.path, None);
     assert!(op.request.iter().all(|f| f.location.is_none()));
 }
+
+#[test]
+fn zh_and_en_request_lines_that_disagree_keep_the_chinese_one_with_a_warning() {
+    use codegen::model::HttpMethod;
+    let r = read(&["roa_route_disagrees.zh.md", "roa_copied_text.en.txt"]);
+    let op = only(&r);
+    assert_eq!(op.method, HttpMethod::Post);
+    assert_eq!(op.path.as_deref(), Some("/instances/{InstanceId}/restart"));
+    let warnings: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("PUT /instances/{InstanceId}/actions/restart"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", report(&r));
+    assert!(!warnings[0].is_error());
+    assert_eq!(warnings[0].span.line, 5);
+}
