@@ -497,3 +497,22 @@ async fn a_credentials_failure_sends_nothing() {
     assert!(matches!(e, Error::Credentials(_)), "{e:?}");
     assert_eq!(fake.count(), 0);
 }
+
+#[tokio::test]
+async fn a_roa_call_is_signed_with_acs3_even_when_the_client_asks_for_the_rpc_signature() {
+    let fake = Fake::start_roa(SECRET, routes()).await;
+    let c = Client::builder()
+        .endpoint(fake.url())
+        .credentials(Credentials::new(ID, SECRET))
+        .signing(aliyun_runtime::SigningAlgorithm::RpcHmacSha1)
+        .no_proxy()
+        .build()
+        .unwrap();
+    c.call(GetWidgetRequest::new("w-1")).await.unwrap();
+    let q = &fake.requests()[0];
+    assert!(q.signature_ok, "{:?}", q.signature_problem);
+    assert!(q
+        .header("authorization")
+        .is_some_and(|a| a.starts_with("ACS3-HMAC-SHA256 ")));
+    assert_eq!(q.query_param("Signature"), None);
+}
