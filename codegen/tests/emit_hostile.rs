@@ -76,6 +76,7 @@ fn hostile_service() -> Service {
         },
         request: request.clone(),
         response: response.clone(),
+        response_is_list: false,
         errors: hostile_errors(),
         examples: Examples {
             request: HOSTILE

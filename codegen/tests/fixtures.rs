@@ -764,3 +764,20 @@ fn an_object_between_the_fields_of_another_is_inside_it() {
     );
     assert_eq!(diagnostic_line(&r, "`Audit` outside `Warehouse`"), 19);
 }
+
+#[test]
+fn zh_and_en_request_lines_that_disagree_keep_the_chinese_one_with_a_warning() {
+    use codegen::model::HttpMethod;
+    let r = read(&["roa_route_disagrees.zh.md", "roa_copied_text.en.txt"]);
+    let op = only(&r);
+    assert_eq!(op.method, HttpMethod::Post);
+    assert_eq!(op.path.as_deref(), Some("/instances/{InstanceId}/restart"));
+    let warnings: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("PUT /instances/{InstanceId}/actions/restart"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", report(&r));
+    assert!(!warnings[0].is_error());
+    assert_eq!(warnings[0].span.line, 5);
+}

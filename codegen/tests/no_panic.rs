@@ -6,6 +6,9 @@ use proptest::prelude::*;
 const SEED_ZH: &str = include_str!("fixtures/pages/list_wrapper_rows.md");
 const SEED_EN: &str = include_str!("fixtures/pages/copied_text_layout.txt");
 const SEED_OLD: &str = include_str!("fixtures/pages/heading_attributes_and_depth_marks.md");
+const SEED_ROA_ZH: &str = include_str!("fixtures/pages/roa_request_body_section.zh.md");
+const SEED_ROA_EN: &str = include_str!("fixtures/pages/roa_position_column.en.md");
+const SEED_ROA_TEXT: &str = include_str!("fixtures/pages/roa_copied_text.en.txt");
 
 fn read(text: &str) {
     let (page, mut diags) = codegen::pages::scan("p.md", text);
@@ -16,7 +19,14 @@ fn read(text: &str) {
 }
 
 fn seed() -> impl Strategy<Value = &'static str> {
-    prop_oneof![Just(SEED_ZH), Just(SEED_EN), Just(SEED_OLD)]
+    prop_oneof![
+        Just(SEED_ZH),
+        Just(SEED_EN),
+        Just(SEED_OLD),
+        Just(SEED_ROA_ZH),
+        Just(SEED_ROA_EN),
+        Just(SEED_ROA_TEXT)
+    ]
 }
 
 proptest! {

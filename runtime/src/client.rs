@@ -34,6 +34,7 @@ pub enum SigningAlgorithm {
     #[default]
     Acs3HmacSha256,
     /// The RPC query signature: `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`, `Signature` parameter.
+    /// It has no ROA form: ROA operations are signed with `ACS3-HMAC-SHA256` whatever this says.
     RpcHmacSha1,
 }
 

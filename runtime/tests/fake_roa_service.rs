@@ -12,7 +12,8 @@ use aliyun_runtime::{
 };
 use aliyun_widgetstore::create_widget::{Color, Parts, Spec};
 use aliyun_widgetstore::{
-    CreateWidgetRequest, DeleteWidgetRequest, ErrorCode, GetWidgetRequest, ListWidgetsRequest,
+    CreateWidgetRequest, DeleteWidgetRequest, ErrorCode, GetWidgetRequest, ListShelvesRequest,
+    ListWidgetsRequest,
 };
 use serde::{Deserialize, Serialize};
 use support::{fast_retries, Fake, Fault, NoCredentials, Route};
@@ -43,7 +44,12 @@ fn routes() -> Vec<Route> {
             path: "/widgets/{WidgetId}",
             answer: r#"{"RequestId": "5A2C1F0E-0004"}"#,
         },
-        // The top level of the answer is an array.
+        // The top level of these answers is an array.
+        Route {
+            method: "GET",
+            path: "/shelves",
+            answer: r#"[{"ShelfId": "sh-1", "Aisle": "a-3", "Capacity": 40}, {"ShelfId": "sh-2", "Capacity": "12"}]"#,
+        },
         Route {
             method: "GET",
             path: "/colors",
@@ -155,6 +161,24 @@ async fn get_list_and_delete_go_to_their_paths_with_their_methods() {
     assert_eq!(reqs[0].query_param("Fields"), Some("name,spec"));
     assert_eq!(reqs[1].query_param("MaxResults"), Some("20"));
     assert_eq!(reqs[2].query_param("Force"), Some("true"));
+}
+
+#[tokio::test]
+async fn a_generated_operation_whose_answer_is_an_array_decodes_it() {
+    let fake = Fake::start_roa(SECRET, routes()).await;
+    let c = client(&fake, RetryConfig::disabled());
+    let shelves = c
+        .call(ListShelvesRequest::new().aisle("a-3"))
+        .await
+        .unwrap();
+    let ids: Vec<_> = shelves.iter().map(|s| s.shelf_id.as_deref()).collect();
+    assert_eq!(ids, [Some("sh-1"), Some("sh-2")]);
+    // Leniently, as every response: `"12"` for a number.
+    assert_eq!(shelves[1].capacity, Some(12));
+    let q = &fake.requests()[0];
+    assert!(q.signature_ok, "{:?}", q.signature_problem);
+    assert_eq!((q.method.as_str(), q.route), ("GET", Some("/shelves")));
+    assert_eq!(q.query_param("Aisle"), Some("a-3"));
 }
 
 static WIDGETS: ServiceSpec = aliyun_widgetstore::SERVICE;
@@ -472,4 +496,23 @@ async fn a_credentials_failure_sends_nothing() {
     let e = c.call(create()).await.unwrap_err();
     assert!(matches!(e, Error::Credentials(_)), "{e:?}");
     assert_eq!(fake.count(), 0);
+}
+
+#[tokio::test]
+async fn a_roa_call_is_signed_with_acs3_even_when_the_client_asks_for_the_rpc_signature() {
+    let fake = Fake::start_roa(SECRET, routes()).await;
+    let c = Client::builder()
+        .endpoint(fake.url())
+        .credentials(Credentials::new(ID, SECRET))
+        .signing(aliyun_runtime::SigningAlgorithm::RpcHmacSha1)
+        .no_proxy()
+        .build()
+        .unwrap();
+    c.call(GetWidgetRequest::new("w-1")).await.unwrap();
+    let q = &fake.requests()[0];
+    assert!(q.signature_ok, "{:?}", q.signature_problem);
+    assert!(q
+        .header("authorization")
+        .is_some_and(|a| a.starts_with("ACS3-HMAC-SHA256 ")));
+    assert_eq!(q.query_param("Signature"), None);
 }

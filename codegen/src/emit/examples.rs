@@ -202,12 +202,17 @@ pub fn tests(svc: &Service, names: &[(String, OpNames)]) -> Option<TokenStream> 
         let resp = &n.response;
         let feature = super::service::feature_name(n);
         if let Some(json) = &op.examples.response_json {
+            let answer = if op.response_is_list {
+                quote!(Vec<#krate::#resp>)
+            } else {
+                quote!(#krate::#resp)
+            };
             let name = format_ident!("{base}_response_example_decodes");
             tests.push(quote! {
                 #[cfg(feature = #feature)]
                 #[test]
                 fn #name() {
-                    let _: #krate::#resp = aliyun_runtime::examples::assert_response_decodes(#json);
+                    let _: #answer = aliyun_runtime::examples::assert_response_decodes(#json);
                 }
             });
         }

@@ -128,7 +128,11 @@ pub fn module(
         op.name
     ));
     let request = cx.request_struct(&names.request, &req_docs, &op.request);
-    let response_docs = DocLines::new().raw(format!("What a successful `{}` returns.", op.name));
+    let response_docs = DocLines::new().raw(if op.response_is_list {
+        format!("One item of the array a successful `{}` returns.", op.name)
+    } else {
+        format!("What a successful `{}` returns.", op.name)
+    });
     let response = cx.response_struct(&names.response, &response_docs, &op.response);
 
     let mut nested = Vec::new();
@@ -148,6 +152,11 @@ pub fn module(
         HttpMethod::Head => quote!(aliyun_runtime::HttpMethod::Head),
     };
     let route = roa_route(op);
+    let answer = if op.response_is_list {
+        quote!(Vec<#resp>)
+    } else {
+        quote!(#resp)
+    };
     let client_token = match op.client_token() {
         Some(f) => {
             let n = &f.name;
@@ -188,7 +197,7 @@ pub fn module(
         #request
 
         impl aliyun_runtime::Operation for #req {
-            type Response = #resp;
+            type Response = #answer;
             const SERVICE: &'static aliyun_runtime::ServiceSpec = &crate::SERVICE;
             const ACTION: &'static str = #action;
             const METHOD: aliyun_runtime::HttpMethod = #method;

@@ -40,8 +40,29 @@ pub fn operations(
         let mut op_errors = first.errors.clone();
         let mut examples = first.examples.clone();
         let mut route = None;
+        let mut response_is_list = first.response_is_list;
         for other in iter {
+            if let (Some(kept), Some(theirs)) = (&first.route, &other.route) {
+                if (kept.method, &kept.path) != (theirs.method, &theirs.path) {
+                    diags.push(
+                        Diagnostic::warning(
+                            theirs.span.clone(),
+                            format!(
+                                "{name} is `{} {}` here but `{} {}` in {}",
+                                theirs.method.as_str(),
+                                theirs.path,
+                                kept.method.as_str(),
+                                kept.path,
+                                first.file
+                            ),
+                            "this request line",
+                        )
+                        .also(kept.span.clone(), "this one is kept"),
+                    );
+                }
+            }
             route = route.or(other.route.clone());
+            response_is_list |= other.response_is_list;
             sources.push(other.file.clone());
             fill(&mut docs, lang_docs(other.lang, other.docs.clone()));
             let ctx = Pair {
@@ -84,6 +105,7 @@ pub fn operations(
             docs,
             request,
             response,
+            response_is_list,
             errors: op_errors,
             examples,
             sources,

@@ -481,14 +481,22 @@ fn case_only_duplicates(operations: &[Operation]) -> Vec<Diagnostic> {
 
 /// A ROA service's operations all have a request line, and an RPC service's none: the runtime calls every
 /// operation of a service the same way.
-fn style_agrees(style: ApiStyle, operations: &[Operation], config_file: &str, diags: &mut Vec<Diagnostic>) {
+fn style_agrees(
+    style: ApiStyle,
+    operations: &[Operation],
+    config_file: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     for op in operations {
         if op.style() == style {
             continue;
         }
         let page = op.sources.first().cloned().unwrap_or_default();
         let (said, found) = match style {
-            ApiStyle::Rpc => ("RPC", format!("its page `{page}` gives a request line (ROA)")),
+            ApiStyle::Rpc => (
+                "RPC",
+                format!("its page `{page}` gives a request line (ROA)"),
+            ),
             ApiStyle::Roa => ("ROA", format!("its page `{page}` gives no request line")),
         };
         diags.push(

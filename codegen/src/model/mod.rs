@@ -73,6 +73,9 @@ pub struct Operation {
     pub request: Vec<Field>,
     /// Fields of the JSON response body, as a tree, in page order.
     pub response: Vec<Field>,
+    /// ROA operations only: the answer is an array whose items have the fields of `response`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub response_is_list: bool,
     /// The errors this operation documents, as its page has them (the same code may have another status or
     /// message on another operation's page), in page order.
     pub errors: Vec<ErrorCode>,

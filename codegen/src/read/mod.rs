@@ -41,6 +41,8 @@ pub struct PageOperation {
     pub examples: Examples,
     /// ROA pages only: the request line.
     pub route: Option<roa::Route>,
+    /// ROA pages only: the answer is an array of what `response` describes.
+    pub response_is_list: bool,
 }
 
 /// What a header column holds.
@@ -97,11 +99,15 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     };
     // ROA: the request line, and where each parameter travels (settled below, once the rows are a tree).
     let mut route = roa::route(page);
+    let sample_request = match &route {
+        Some(r) => roa::sample_request(&example_lines, r),
+        None => Vec::new(),
+    };
     let example_lines = match route {
         Some(_) => roa::without_sample_request(example_lines),
         None => example_lines,
     };
-    let ex = examples::find(&example_lines);
+    let mut ex = examples::find(&example_lines);
     for path in &ex.xml_wrapped {
         diags.push(
             Diagnostic::warning(
@@ -111,6 +117,16 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             )
             .hint("the XML form is the wire form of Alibaba Cloud's SDKs; make the JSON example agree"),
         );
+    }
+    // ROA answers may be arrays: the response table then documents the items.
+    let array_answer = route
+        .is_some()
+        .then(|| roa::array_example(&example_lines))
+        .flatten();
+    let response_is_list = array_answer.is_some();
+    if let Some((json, item)) = array_answer {
+        ex.json = Some(json);
+        ex.shape = Some(item);
     }
     let mut request_rows = Vec::new();
     let mut response_rows = Vec::new();
@@ -247,11 +263,18 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         response,
         errors,
         examples: Examples {
-            request: ex.request,
+            // A ROA sample request's values are kept as examples only: unlike RPC ones, its JSON values
+            // need not show the parameters' nesting (`Internet=[{...}]` for a String parameter).
+            request: if ex.request.is_empty() {
+                sample_request
+            } else {
+                ex.request
+            },
             response_json: ex.json,
             response_xml: ex.xml,
         },
         route,
+        response_is_list,
     })
 }
 

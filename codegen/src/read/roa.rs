@@ -217,6 +217,95 @@ pub fn without_sample_request(lines: Vec<(u32, &str)>) -> Vec<(u32, &str)> {
     out
 }
 
+/// The sample request of a ROA page (`GET /widgets/w-1?Fields=name HTTP/1.1` among the examples) as
+/// `name=value` pairs: the path parameters its path gives where it fits the template, then its query.
+pub fn sample_request(example_lines: &[(u32, &str)], route: &Route) -> Vec<(String, String)> {
+    let Some(target) = example_lines.iter().find_map(|(n, l)| {
+        // The request line itself is the template, not a sample (pages without an examples section).
+        if *n == route.span.line {
+            return None;
+        }
+        let mut words = l.split_whitespace();
+        let method = HttpMethod::parse(words.next()?)?;
+        let target = words.next()?;
+        (method == route.method && target.starts_with('/')).then_some(target)
+    }) else {
+        return Vec::new();
+    };
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8()
+            .map(|d| d.into_owned())
+            .unwrap_or_else(|_| s.to_string())
+    };
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let mut pairs = Vec::new();
+    let want: Vec<&str> = route.path.split('/').collect();
+    let got: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    if want.len() == got.len() {
+        let mut params = Vec::new();
+        let fits = want.iter().zip(&got).all(|(w, g)| {
+            let placeholder = w
+                .strip_prefix('{')
+                .and_then(|w| w.strip_suffix('}'))
+                .or_else(|| w.strip_prefix('[').and_then(|w| w.strip_suffix(']')));
+            match placeholder {
+                Some(name) => {
+                    params.push((name.to_string(), decode(g)));
+                    !g.is_empty()
+                }
+                None => w == g,
+            }
+        });
+        if fits {
+            pairs.extend(params);
+        }
+    }
+    for part in query.split('&').filter(|p| !p.is_empty()) {
+        if let Some((k, v)) = part.split_once('=') {
+            pairs.push((decode(k), decode(v)));
+        }
+    }
+    pairs
+}
+
+/// A ROA answer whose top level is an array (`[{"Id": …}, …]`): the first JSON value of the examples (the
+/// sample request left out), when it is an array of objects, as its text and the shape of its items.
+pub fn array_example(example_lines: &[(u32, &str)]) -> Option<(String, super::examples::Node)> {
+    let text: String = example_lines
+        .iter()
+        .map(|(_, l)| *l)
+        .filter(|l| !l.trim_start().starts_with("```"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with('{') {
+            return None;
+        }
+        if t.starts_with('[') {
+            let start = offset + (line.len() - t.len());
+            let mut values =
+                serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
+            let value = values.next()?.ok()?;
+            let end = start + values.byte_offset();
+            let items = value.as_array()?;
+            if items.is_empty() || !items.iter().all(serde_json::Value::is_object) {
+                return None;
+            }
+            return match super::examples::Node::from_json(&value) {
+                super::examples::Node::Array(item) => {
+                    Some((text[start..end].trim().to_string(), *item))
+                }
+                _ => None,
+            };
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Where the page says it is ROA without giving a request line: its OpenAPI Explorer link says `type=ROA`.
 pub fn explorer_says_roa(page: &Page) -> Option<Span> {
     page.lines.iter().enumerate().find_map(|(i, l)| {
@@ -258,6 +347,25 @@ pub fn settle(route: &mut Route, request: &mut Vec<Field>, diags: &mut Vec<Diagn
         f.location != Some(Location::Header)
             || !COMMON_HEADERS.contains(&f.name.to_ascii_lowercase().as_str())
     });
+    // Newer pages document the JSON body as one `body | Object` row holding the parameters; the SDKs make
+    // those parameters the request's own, each sent in the body.
+    if let Some(i) = request.iter().position(|f| {
+        f.name.eq_ignore_ascii_case("body")
+            && matches!(f.location, None | Some(Location::Body))
+            && matches!(&f.shape, Shape::Object(children) if !children.is_empty())
+    }) {
+        if let Shape::Object(children) = request.remove(i).shape {
+            let taken: Vec<Field> = children
+                .into_iter()
+                .filter(|c| !request.iter().any(|f| f.name == c.name))
+                .map(|mut c| {
+                    c.location = Some(Location::Body);
+                    c
+                })
+                .collect();
+            request.splice(i..i, taken);
+        }
+    }
     // A placeholder spelled differently from its parameter (`{cluster_id}` for `ClusterId`) takes the
     // parameter's name, so the runtime finds the value by its wire name.
     let loose = |s: &str| s.replace(['_', '-'], "").to_ascii_lowercase();
@@ -454,6 +562,77 @@ mod tests {
                 ("ClusterId", Some(Location::Path), true),
                 ("NodeName", Some(Location::Path), true),
                 ("PageSize", Some(Location::Query), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_sample_request_gives_path_and_query_values() {
+        let route = Route {
+            method: HttpMethod::Get,
+            path: "/widgets/{WidgetId}".into(),
+            span: Span::default(),
+        };
+        let lines = [
+            (1, "请求示例"),
+            (2, "GET /widgets/w%2F1?Fields=name,spec&Deep=a+b HTTP/1.1"),
+        ];
+        let pairs = sample_request(&lines, &route);
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("WidgetId", "w/1"),
+                ("Fields", "name,spec"),
+                ("Deep", "a b")
+            ]
+        );
+        // A sample path that does not fit the template gives only its query.
+        let lines = [(1, "GET /other/path?Fields=x HTTP/1.1")];
+        assert_eq!(sample_request(&lines, &route).len(), 1);
+    }
+
+    #[test]
+    fn an_array_answer_is_found_and_an_object_answer_is_not() {
+        let lines = [
+            (1, "正常返回示例"),
+            (2, "["),
+            (3, "  {\"Id\": 1},"),
+            (4, "  {\"Id\": 2}"),
+            (5, "]"),
+        ];
+        let (json, item) = array_example(&lines).expect("an array answer");
+        assert!(json.starts_with('[') && json.ends_with(']'), "{json}");
+        assert!(item.children().is_some_and(|c| c.contains_key("Id")));
+        assert!(array_example(&[(1, "{\"Ids\": [1]}")]).is_none());
+        assert!(array_example(&[(1, "[1, 2]")]).is_none());
+    }
+
+    #[test]
+    fn a_body_object_row_gives_its_fields_to_the_request() {
+        let mut route = Route {
+            method: HttpMethod::Post,
+            path: "/clusters/{ClusterId}/nodepools".into(),
+            span: Span::default(),
+        };
+        let mut body = param("body", None);
+        body.shape = Shape::Object(vec![param("name", None), param("count", None)]);
+        let mut request = vec![param("ClusterId", None), body];
+        let mut diags = Vec::new();
+        settle(&mut route, &mut request, &mut diags);
+        let got: Vec<(&str, Option<Location>)> = request
+            .iter()
+            .map(|f| (f.name.as_str(), f.location))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ClusterId", Some(Location::Path)),
+                ("name", Some(Location::Body)),
+                ("count", Some(Location::Body)),
             ]
         );
     }

@@ -7,9 +7,10 @@
 //! async fn example() -> Result<(), aliyun_runtime::Error> {
 //!     let client = aliyun_runtime::Client::builder().region("cn-hangzhou").build()?;
 //!     let request = aliyun_widgetstore::CreateWidgetRequest::new(
-//!         "sh-7f3k2****",
-//!         "blue gear",
-//!     );
+//!             "sh-7f3k2****",
+//!             "blue gear",
+//!         )
+//!         .dry_run(false);
 //!     let response = client.call(request).await?;
 //!     println!("{response:?}");
 //!     Ok(())
@@ -39,6 +40,10 @@ pub use delete_widget::{DeleteWidgetRequest, DeleteWidgetResponse};
 pub mod get_widget;
 #[cfg(feature = "get_widget")]
 pub use get_widget::{GetWidgetRequest, GetWidgetResponse};
+#[cfg(feature = "list_shelves")]
+pub mod list_shelves;
+#[cfg(feature = "list_shelves")]
+pub use list_shelves::{ListShelvesRequest, ListShelvesResponse};
 #[cfg(feature = "list_widgets")]
 pub mod list_widgets;
 #[cfg(feature = "list_widgets")]

@@ -8,11 +8,34 @@ fn create_widget_response_example_decodes() {
         "{\n    \"RequestId\": \"5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****\",\n    \"WidgetId\": \"w-9d8c7****\",\n    \"CreatedAt\": 1716192000000\n}",
     );
 }
+#[cfg(feature = "create_widget")]
+#[test]
+fn create_widget_request_example_flattens() {
+    let request = aliyun_widgetstore::CreateWidgetRequest::new(
+            "sh-7f3k2****",
+            "blue gear",
+        )
+        .dry_run(false);
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("DryRun", "false"), ("Name", "blue gear"), ("ShelfId", "sh-7f3k2****")],
+    );
+}
 #[cfg(feature = "delete_widget")]
 #[test]
 fn delete_widget_response_example_decodes() {
     let _: aliyun_widgetstore::DeleteWidgetResponse = aliyun_runtime::examples::assert_response_decodes(
         "{\n  \"RequestId\": \"5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****\"\n}",
+    );
+}
+#[cfg(feature = "delete_widget")]
+#[test]
+fn delete_widget_request_example_flattens() {
+    let request = aliyun_widgetstore::DeleteWidgetRequest::new("w-9d8c7****")
+        .force(true);
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("Force", "true"), ("WidgetId", "w-9d8c7****")],
     );
 }
 #[cfg(feature = "get_widget")]
@@ -22,10 +45,43 @@ fn get_widget_response_example_decodes() {
         "{\n    \"widget\": {\n        \"name\": \"blue gear\",\n        \"spec\": {\n            \"color\": \"blue\",\n            \"size\": 3\n        },\n        \"labels\": [\"sale\"]\n    }\n}",
     );
 }
+#[cfg(feature = "get_widget")]
+#[test]
+fn get_widget_request_example_flattens() {
+    let request = aliyun_widgetstore::GetWidgetRequest::new("w-9d8c7****")
+        .fields("name,spec");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("Fields", "name,spec"), ("WidgetId", "w-9d8c7****")],
+    );
+}
+#[cfg(feature = "list_shelves")]
+#[test]
+fn list_shelves_response_example_decodes() {
+    let _: Vec<aliyun_widgetstore::ListShelvesResponse> = aliyun_runtime::examples::assert_response_decodes(
+        "[\n    {\n        \"ShelfId\": \"sh-7f3k2****\",\n        \"Aisle\": \"a-3\",\n        \"Capacity\": 40\n    }\n]",
+    );
+}
+#[cfg(feature = "list_shelves")]
+#[test]
+fn list_shelves_request_example_flattens() {
+    let request = aliyun_widgetstore::ListShelvesRequest::new().aisle("a-3");
+    aliyun_runtime::examples::assert_request_flattens(&request, &[("Aisle", "a-3")]);
+}
 #[cfg(feature = "list_widgets")]
 #[test]
 fn list_widgets_response_example_decodes() {
     let _: aliyun_widgetstore::ListWidgetsResponse = aliyun_runtime::examples::assert_response_decodes(
         "{\n    \"Widgets\": [\n        {\n            \"WidgetId\": \"w-9d8c7****\",\n            \"Name\": \"blue gear\"\n        }\n    ],\n    \"NextToken\": \"AAAAAV3MpHK1AP0pfERHZN5pu6l5V9uONHqPtDLM2U8s****\",\n    \"RequestId\": \"5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****\"\n}",
+    );
+}
+#[cfg(feature = "list_widgets")]
+#[test]
+fn list_widgets_request_example_flattens() {
+    let request = aliyun_widgetstore::ListWidgetsRequest::new("sh-7f3k2****")
+        .max_results(20);
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("MaxResults", "20"), ("ShelfId", "sh-7f3k2****")],
     );
 }
