@@ -443,7 +443,7 @@ fn check_region(region: &str) -> Result<(), Error> {
     }
 }
 
-fn parse_endpoint(endpoint: &str) -> Result<Url, Error> {
+pub(crate) fn parse_endpoint(endpoint: &str) -> Result<Url, Error> {
     let invalid = |why: &str| Error::Config(format!("invalid endpoint {endpoint:?}: {why}"));
     let text = if endpoint.contains("://") {
         endpoint.to_string()
@@ -588,6 +588,15 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
+/// The current time as requests carry it: RFC 3339 in UTC, whole seconds.
+pub(crate) fn timestamp_now() -> Result<String, Error> {
+    OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .ok_or_else(|| Error::Config("cannot format the current time".into()))
+}
+
 /// A failed send, classified: whether the request had gone out decides whether it may be retried.
 fn transport_error(
     e: reqwest::Error,
@@ -657,7 +666,7 @@ fn hyper_parse_error(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut src = Some(e);
     while let Some(err) = src {
         if let Some(h) = err.downcast_ref::<hyper::Error>() {
-            if h.is_parse() || h.is_parse_too_large() {
+            if h.is_parse() {
                 return Some(h.to_string());
             }
         }
@@ -881,11 +890,7 @@ impl Client {
     ) -> Result<O::Response, Error> {
         let inner = &*self.inner;
         let credentials = inner.credentials.provide_credentials().await?;
-        let timestamp = OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .ok()
-            .and_then(|t| t.format(&Rfc3339).ok())
-            .ok_or_else(|| Error::Config("cannot format the current time".into()))?;
+        let timestamp = timestamp_now()?;
         let nonce = uuid::Uuid::new_v4().simple().to_string();
         let prepared = prepare(
             inner.signing,

@@ -45,6 +45,9 @@ pub enum Fault {
     Reply(u16, Vec<(&'static str, String)>, String),
     /// A 200 success whose head has this many extra headers.
     ManyHeaders(usize),
+    /// Any answer, given whether or not the request is signed (an anonymous call such as
+    /// `AssumeRoleWithOIDC`, or a credentials URI).
+    Anonymous(u16, String),
     /// A 200 streaming 1 GiB of zeros, with or without a Content-Length; bytes handed to the connection are
     /// counted in [`Fake::streamed`].
     Endless { content_length: bool },
@@ -89,6 +92,8 @@ impl Recorded {
 
 struct State {
     secret: String,
+    /// Secrets of other access key ids (STS credentials, say); any other id is checked against `secret`.
+    keys: Mutex<std::collections::HashMap<String, String>>,
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<Vec<Recorded>>,
     streamed: std::sync::atomic::AtomicU64,
@@ -106,6 +111,7 @@ impl Fake {
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(State {
             secret: secret.to_string(),
+            keys: Mutex::new(std::collections::HashMap::new()),
             faults: Mutex::new(VecDeque::new()),
             requests: Mutex::new(Vec::new()),
             streamed: std::sync::atomic::AtomicU64::new(0),
@@ -131,6 +137,15 @@ impl Fake {
 
     pub fn authority(&self) -> String {
         self.addr.to_string()
+    }
+
+    /// Checks requests signed by `access_key_id` against `secret`.
+    pub fn add_key(&self, access_key_id: &str, secret: &str) {
+        self.state
+            .keys
+            .lock()
+            .unwrap()
+            .insert(access_key_id.to_string(), secret.to_string());
     }
 
     /// Queues how the next request not yet answered is answered.
@@ -179,6 +194,26 @@ fn raw(status: u16, request_id: &str, content_type: &str, body: &'static str) ->
         .header("x-acs-request-id", request_id)
         .body(full(Bytes::from_static(body.as_bytes())))
         .unwrap()
+}
+
+fn raw_owned(status: u16, request_id: &str, body: String) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("x-acs-request-id", request_id)
+        .body(full(Bytes::from(body)))
+        .unwrap()
+}
+
+/// The access key id a request is signed with: ACS3 `Credential=`, or the RPC `AccessKeyId` parameter.
+fn access_key_id(r: &Recorded) -> Option<String> {
+    if let Some(auth) = r.header("authorization") {
+        return auth
+            .split([' ', ','])
+            .find_map(|p| p.strip_prefix("Credential="))
+            .map(str::to_string);
+    }
+    r.query_param("AccessKeyId").map(str::to_string)
 }
 
 fn error_body(status: u16, request_id: &str, code: &str) -> Response<Body> {
@@ -235,7 +270,10 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
         signature_problem: None,
         received: std::time::Instant::now(),
     };
-    match verify(&rec, &st.secret) {
+    let secret = access_key_id(&rec)
+        .and_then(|id| st.keys.lock().unwrap().get(&id).cloned())
+        .unwrap_or_else(|| st.secret.clone());
+    match verify(&rec, &secret) {
         Ok(signed) => {
             rec.signature_ok = true;
             rec.signed_headers = signed;
@@ -254,10 +292,13 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
         reqs.len()
     };
     let id = format!("req-{n}");
+    let fault = st.faults.lock().unwrap().pop_front();
+    if let Some(Fault::Anonymous(status, body)) = fault {
+        return Ok(raw_owned(status, &id, body));
+    }
     if !ok {
         return Ok(error_body(400, &id, "SignatureDoesNotMatch"));
     }
-    let fault = st.faults.lock().unwrap().pop_front();
     let success = |id: &str| {
         json(
             200,
@@ -266,7 +307,7 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
         )
     };
     Ok(match fault {
-        None => success(&id),
+        None | Some(Fault::Anonymous(..)) => success(&id),
         Some(Fault::Code(status, code)) => error_body(status, &id, code),
         Some(Fault::EmptyStatus(status)) => raw(status, &id, "text/plain", ""),
         Some(Fault::Body(status, body)) => raw(status, &id, "application/json", body),
