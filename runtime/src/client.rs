@@ -169,6 +169,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Builds a [`blocking::Client`](crate::blocking::Client) with these settings (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
+        crate::blocking::Client::new(self.build()?)
+    }
+
     /// Builds the client. Fails with [`Error::Config`] when neither a region nor an endpoint is set, when the
     /// region is not a region id, or when the endpoint is not a valid host or URL.
     pub fn build(self) -> Result<Client, Error> {

@@ -29,6 +29,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod credentials;
 pub mod de;
