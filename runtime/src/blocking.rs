@@ -72,6 +72,46 @@ impl Client {
         crate::wait::wait_until_blocking(&mut poll, is_done, timeout, interval)
     }
 
+    /// The pages of a listing, one blocking call each; see [`crate::Client::pages`].
+    pub fn pages<O>(&self, request: O) -> impl Iterator<Item = Result<O::Response, Error>> + '_
+    where
+        O: crate::Paginated,
+        O::Response: Send,
+    {
+        let mut next = Some(request);
+        std::iter::from_fn(move || {
+            let request = next.take()?;
+            let page = self.call(request.clone());
+            if let Ok(p) = &page {
+                next = request.next_page(p);
+            }
+            Some(page)
+        })
+    }
+
+    /// Every item of a listing, page after page; see [`crate::Client::items`].
+    pub fn items<O>(&self, request: O) -> Result<Vec<O::Item>, Error>
+    where
+        O: crate::Paginated,
+        O::Response: Send,
+    {
+        let mut all = Vec::new();
+        for page in self.pages(request) {
+            all.extend(O::into_items(page?));
+        }
+        Ok(all)
+    }
+
+    /// Polls `request` until its job has finished; see [`crate::Client::wait_for`].
+    pub fn wait_for<O: crate::JobStatus>(
+        &self,
+        request: &O,
+        timeout: Duration,
+        interval: Duration,
+    ) -> Result<O::Response, Error> {
+        self.block_on(self.inner.wait_for(request, timeout, interval))
+    }
+
     fn block_on<T>(&self, call: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::Config(

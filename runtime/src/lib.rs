@@ -39,7 +39,7 @@ mod error_body;
 #[doc(hidden)]
 pub mod examples;
 mod operation;
-mod paginate;
+pub mod paginate;
 pub mod params;
 mod retry;
 pub mod sign;
@@ -54,7 +54,9 @@ pub use client::{
 pub use credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
 pub use error::{DecodeError, Error, ServiceError};
 pub use operation::{is_valid_region, ApiStyle, EndpointRule, HttpMethod, Operation, ServiceSpec};
-pub use paginate::{paginate, paginate_by_page_number, paginate_by_token};
+pub use paginate::{
+    paginate, paginate_by_page_number, paginate_by_token, JobStatus, Pages, Paginated,
+};
 pub use retry::RetryConfig;
 /// Re-exported so generated crates need no dependency of their own for `Map` and JSON-string fields.
 pub use serde_json;

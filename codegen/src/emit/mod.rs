@@ -8,6 +8,7 @@
 mod docs;
 mod examples;
 mod operation;
+mod paging;
 mod service;
 mod types;
 

@@ -152,6 +152,11 @@ pub fn module(
         ))
         .attrs();
 
+    let paginator = super::paging::paginator(op, req, resp, |f, inner| {
+        cx.shape_type(f, inner, Side::Response)
+    });
+    let waiter = super::paging::waiter(op, req, resp);
+
     let tokens = quote! {
         #module_docs
 
@@ -165,6 +170,10 @@ pub fn module(
             const CLIENT_TOKEN: Option<&'static str> = #client_token;
             const IDEMPOTENT: bool = #idempotent;
         }
+
+        #paginator
+
+        #waiter
 
         #response
 
