@@ -948,7 +948,12 @@ impl Client {
         if response.content_length().is_some_and(|n| n > limit) {
             return Err(too_large(header_request_id));
         }
-        let retry_after = retry_after(response.headers());
+        // Only error answers ask for a wait; a success skips the header lookups.
+        let retry_after = if (200..300).contains(&status) {
+            None
+        } else {
+            retry_after(response.headers())
+        };
         let mut body =
             Vec::with_capacity(response.content_length().unwrap_or(0).min(1 << 20) as usize);
         loop {
