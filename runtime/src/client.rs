@@ -170,6 +170,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Builds a [`blocking::Client`](crate::blocking::Client) with these settings (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
+        crate::blocking::Client::new(self.build()?)
+    }
+
     /// Builds the client. Fails with [`Error::Config`] when neither a region nor an endpoint is set, when the
     /// region is not a region id, or when the endpoint is not a valid host or URL.
     pub fn build(self) -> Result<Client, Error> {
@@ -470,7 +476,7 @@ fn check_region(region: &str) -> Result<(), Error> {
     }
 }
 
-fn parse_endpoint(endpoint: &str) -> Result<Url, Error> {
+pub(crate) fn parse_endpoint(endpoint: &str) -> Result<Url, Error> {
     let invalid = |why: &str| Error::Config(format!("invalid endpoint {endpoint:?}: {why}"));
     let text = if endpoint.contains("://") {
         endpoint.to_string()
@@ -615,6 +621,15 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
+/// The current time as requests carry it: RFC 3339 in UTC, whole seconds.
+pub(crate) fn timestamp_now() -> Result<String, Error> {
+    OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .ok_or_else(|| Error::Config("cannot format the current time".into()))
+}
+
 /// A failed send, classified: whether the request had gone out decides whether it may be retried.
 fn transport_error(
     e: reqwest::Error,
@@ -684,7 +699,7 @@ fn hyper_parse_error(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut src = Some(e);
     while let Some(err) = src {
         if let Some(h) = err.downcast_ref::<hyper::Error>() {
-            if h.is_parse() || h.is_parse_too_large() {
+            if h.is_parse() {
                 return Some(h.to_string());
             }
         }
@@ -914,11 +929,7 @@ impl Client {
     ) -> Result<O::Response, Error> {
         let inner = &*self.inner;
         let credentials = inner.credentials.provide_credentials().await?;
-        let timestamp = OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .ok()
-            .and_then(|t| t.format(&Rfc3339).ok())
-            .ok_or_else(|| Error::Config("cannot format the current time".into()))?;
+        let timestamp = timestamp_now()?;
         let nonce = uuid::Uuid::new_v4().simple().to_string();
         let cx = SignContext {
             spec: O::SERVICE,
@@ -974,7 +985,12 @@ impl Client {
         if response.content_length().is_some_and(|n| n > limit) {
             return Err(too_large(header_request_id));
         }
-        let retry_after = retry_after(response.headers());
+        // Only error answers ask for a wait; a success skips the header lookups.
+        let retry_after = if (200..300).contains(&status) {
+            None
+        } else {
+            retry_after(response.headers())
+        };
         let mut body =
             Vec::with_capacity(response.content_length().unwrap_or(0).min(1 << 20) as usize);
         loop {

@@ -3,12 +3,22 @@
 //! [`DefaultCredentialsChain`] looks where the official SDKs look, in the same order:
 //! 1. environment: `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, optional
 //!    `ALIBABA_CLOUD_SECURITY_TOKEN`;
-//! 2. the aliyun CLI profile file `~/.aliyun/config.json` (profile `ALIBABA_CLOUD_PROFILE`, else the file's
-//!    `current`), modes `AK`, `StsToken` and `EcsRamRole`; skipped when `ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true`;
-//! 3. the credentials file `ALIBABA_CLOUD_CREDENTIALS_FILE`, else `~/.alibabacloud/credentials.ini` (section
-//!    `ALIBABA_CLOUD_PROFILE`, else `default`), types `access_key`, `sts` and `ecs_ram_role`;
-//! 4. the ECS instance RAM role from the metadata service (role `ALIBABA_CLOUD_ECS_METADATA`, else the one the
-//!    instance has); skipped when `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`.
+//! 2. the OIDC role (RRSA, as pods get it): when `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and
+//!    `ALIBABA_CLOUD_OIDC_TOKEN_FILE` are all set, STS `AssumeRoleWithOIDC` with the token in that file
+//!    (session name `ALIBABA_CLOUD_ROLE_SESSION_NAME`);
+//! 3. the aliyun CLI profile file `~/.aliyun/config.json` (profile `ALIBABA_CLOUD_PROFILE`, else the file's
+//!    `current`), modes `AK`, `StsToken`, `RamRoleArn`, `ChainableRamRoleArn` (`source_profile`), `EcsRamRole`
+//!    and `OIDC`; skipped when `ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true`;
+//! 4. the credentials file `ALIBABA_CLOUD_CREDENTIALS_FILE`, else `~/.alibabacloud/credentials.ini` (section
+//!    `ALIBABA_CLOUD_PROFILE`, else `default`), types `access_key`, `sts`, `ram_role_arn`, `oidc_role_arn` and
+//!    `ecs_ram_role`;
+//! 5. the ECS instance RAM role from the metadata service (role `ALIBABA_CLOUD_ECS_METADATA`, else the one the
+//!    instance has); skipped when `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`;
+//! 6. a credentials URI, `ALIBABA_CLOUD_CREDENTIALS_URI`, answering the same JSON as the metadata service.
+//!
+//! STS is `sts.aliyuncs.com`, or `sts.<ALIBABA_CLOUD_STS_REGION>.aliyuncs.com` (`sts-vpc.…` when
+//! `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true`). Temporary credentials (STS, ECS, URI) are cached and fetched again
+//! a few minutes before they expire.
 //!
 //! The first source that gives credentials is kept for later calls. A static pair is a [`Credentials`] value,
 //! which is a provider itself.
@@ -27,6 +37,12 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::Error;
+
+mod role;
+mod uri;
+
+pub use role::{OidcRoleArnProvider, RamRoleArnProvider, DEFAULT_STS_ENDPOINT};
+pub use uri::UriProvider;
 
 /// An access key pair, with a security token for STS credentials.
 ///
@@ -144,6 +160,20 @@ pub const ENV_ECS_METADATA_DISABLED: &str = "ALIBABA_CLOUD_ECS_METADATA_DISABLED
 pub const ENV_IMDSV1_DISABLED: &str = "ALIBABA_CLOUD_IMDSV1_DISABLED";
 /// Environment variable that turns the aliyun CLI profile source off (`true`).
 pub const ENV_CLI_PROFILE_DISABLED: &str = "ALIBABA_CLOUD_CLI_PROFILE_DISABLED";
+/// Environment variable holding the ARN of the RAM role to assume with OIDC.
+pub const ENV_ROLE_ARN: &str = "ALIBABA_CLOUD_ROLE_ARN";
+/// Environment variable holding the ARN of the OIDC identity provider.
+pub const ENV_OIDC_PROVIDER_ARN: &str = "ALIBABA_CLOUD_OIDC_PROVIDER_ARN";
+/// Environment variable giving the path of the file holding the OIDC token.
+pub const ENV_OIDC_TOKEN_FILE: &str = "ALIBABA_CLOUD_OIDC_TOKEN_FILE";
+/// Environment variable holding the role session name for STS.
+pub const ENV_ROLE_SESSION_NAME: &str = "ALIBABA_CLOUD_ROLE_SESSION_NAME";
+/// Environment variable giving the URI that serves credentials.
+pub const ENV_CREDENTIALS_URI: &str = "ALIBABA_CLOUD_CREDENTIALS_URI";
+/// Environment variable naming the region whose STS endpoint is used.
+pub const ENV_STS_REGION: &str = "ALIBABA_CLOUD_STS_REGION";
+/// Environment variable that picks the VPC STS endpoint (`true`, with `ALIBABA_CLOUD_STS_REGION`).
+pub const ENV_VPC_ENDPOINT_ENABLED: &str = "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Environment
@@ -210,37 +240,112 @@ impl ProvideCredentials for EnvironmentProvider {
 // ---------------------------------------------------------------------------------------------------------------
 // Profile files
 
+/// Where the sources that fetch temporary credentials send their requests (tests point them at 127.0.0.1).
+#[derive(Debug, Clone)]
+struct Endpoints {
+    metadata_base_url: String,
+    sts: String,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            metadata_base_url: DEFAULT_METADATA_BASE_URL.to_string(),
+            sts: DEFAULT_STS_ENDPOINT.to_string(),
+        }
+    }
+}
+
+/// The STS endpoint the environment asks for: `ALIBABA_CLOUD_STS_REGION` (and `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`),
+/// else the central one. A region that is not a region id is ignored, as it could change the host.
+fn sts_endpoint_from(env: &(dyn Fn(&str) -> Option<String> + Send + Sync)) -> String {
+    match non_empty(env(ENV_STS_REGION)).filter(|r| crate::is_valid_region(r)) {
+        Some(region) if is_true(env(ENV_VPC_ENDPOINT_ENABLED)) => {
+            format!("sts-vpc.{region}.aliyuncs.com")
+        }
+        Some(region) => format!("sts.{region}.aliyuncs.com"),
+        None => DEFAULT_STS_ENDPOINT.to_string(),
+    }
+}
+
+/// What to assume a role with, besides its source credentials.
+#[derive(Debug, Clone, Default)]
+struct RoleSettings {
+    role_arn: String,
+    session_name: Option<String>,
+    duration_seconds: Option<u64>,
+    policy: Option<String>,
+    external_id: Option<String>,
+}
+
 /// What a profile resolves to.
 enum ProfileEntry {
     Static(Credentials),
     EcsRamRole(Option<String>),
+    RamRoleArn {
+        source: Box<ProfileEntry>,
+        role: RoleSettings,
+    },
+    Oidc {
+        role: RoleSettings,
+        provider_arn: String,
+        token_file: PathBuf,
+    },
 }
 
-/// A profile source that may hand over to the ECS metadata source (profiles of mode `EcsRamRole`).
-#[derive(Debug)]
-struct EcsDelegate {
-    metadata_base_url: String,
-    provider: OnceLock<EcsRamRoleProvider>,
-}
-
-impl EcsDelegate {
-    fn new() -> Self {
-        EcsDelegate {
-            metadata_base_url: DEFAULT_METADATA_BASE_URL.to_string(),
-            provider: OnceLock::new(),
+impl ProfileEntry {
+    /// The provider that serves this entry (built once per profile source, so its cache lives on).
+    fn into_provider(self, endpoints: &Endpoints) -> Arc<dyn ProvideCredentials> {
+        match self {
+            ProfileEntry::Static(c) => Arc::new(c),
+            ProfileEntry::EcsRamRole(role) => Arc::new(
+                EcsRamRoleProvider::new(role)
+                    .metadata_base_url(endpoints.metadata_base_url.clone()),
+            ),
+            ProfileEntry::RamRoleArn { source, role } => Arc::new(
+                RamRoleArnProvider::new(source.into_provider(endpoints), role.role_arn.clone())
+                    .settings(role)
+                    .sts_endpoint(endpoints.sts.clone()),
+            ),
+            ProfileEntry::Oidc {
+                role,
+                provider_arn,
+                token_file,
+            } => Arc::new(
+                OidcRoleArnProvider::new(role.role_arn.clone(), provider_arn, token_file)
+                    .settings(role)
+                    .sts_endpoint(endpoints.sts.clone()),
+            ),
         }
     }
+}
 
-    async fn resolve(&self, entry: ProfileEntry) -> Result<Credentials, Error> {
-        match entry {
-            ProfileEntry::Static(c) => Ok(c),
-            ProfileEntry::EcsRamRole(role) => {
-                let p = self.provider.get_or_init(|| {
-                    EcsRamRoleProvider::new(role).metadata_base_url(self.metadata_base_url.clone())
-                });
-                p.provide_credentials().await
-            }
-        }
+/// A profile source's provider: what its profile resolves to, resolved once (a failed load is tried again).
+#[derive(Default)]
+struct Resolved {
+    endpoints: Endpoints,
+    provider: tokio::sync::OnceCell<Arc<dyn ProvideCredentials>>,
+}
+
+impl fmt::Debug for Resolved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resolved")
+            .field("endpoints", &self.endpoints)
+            .field("provider", &self.provider.get())
+            .finish()
+    }
+}
+
+impl Resolved {
+    async fn provide(
+        &self,
+        load: impl FnOnce() -> Result<ProfileEntry, Error>,
+    ) -> Result<Credentials, Error> {
+        let provider = self
+            .provider
+            .get_or_try_init(|| async { load().map(|e| e.into_provider(&self.endpoints)) })
+            .await?;
+        provider.provide_credentials().await
     }
 }
 
@@ -265,16 +370,38 @@ struct CliProfile {
     sts_token: Option<String>,
     #[serde(default)]
     ram_role_name: Option<String>,
+    #[serde(default)]
+    ram_role_arn: Option<String>,
+    #[serde(default)]
+    ram_session_name: Option<String>,
+    #[serde(default)]
+    expired_seconds: Option<u64>,
+    #[serde(default)]
+    source_profile: Option<String>,
+    #[serde(default)]
+    oidc_provider_arn: Option<String>,
+    #[serde(default)]
+    oidc_token_file: Option<String>,
+    #[serde(default)]
+    policy: Option<String>,
+    #[serde(default)]
+    external_id: Option<String>,
 }
+
+/// Longest `source_profile` chain followed; a longer one is a cycle or a mistake.
+const MAX_PROFILE_CHAIN: usize = 8;
 
 /// Credentials from an aliyun CLI configuration file (`~/.aliyun/config.json`).
 ///
-/// Supported modes: `AK`, `StsToken`, `EcsRamRole` (handed to [`EcsRamRoleProvider`]).
+/// Supported modes: `AK`, `StsToken`, `RamRoleArn` (STS `AssumeRole` with the profile's key pair),
+/// `ChainableRamRoleArn` (`AssumeRole` with the credentials of `source_profile`, which may chain further),
+/// `EcsRamRole` (handed to [`EcsRamRoleProvider`]) and `OIDC`. The profile is read once; temporary credentials
+/// are cached and refreshed by the provider it resolves to.
 #[derive(Debug)]
 pub struct CliProfileProvider {
     path: PathBuf,
     profile: Option<String>,
-    ecs: EcsDelegate,
+    resolved: Resolved,
 }
 
 impl CliProfileProvider {
@@ -283,13 +410,19 @@ impl CliProfileProvider {
         CliProfileProvider {
             path: path.into(),
             profile,
-            ecs: EcsDelegate::new(),
+            resolved: Resolved::default(),
         }
     }
 
     /// Base URL of the metadata service for profiles of mode `EcsRamRole` (tests point it at a local server).
     pub fn metadata_base_url(mut self, url: impl Into<String>) -> Self {
-        self.ecs.metadata_base_url = url.into();
+        self.resolved.endpoints.metadata_base_url = url.into();
+        self
+    }
+
+    /// STS endpoint for profiles that assume a role (default [`DEFAULT_STS_ENDPOINT`]).
+    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.resolved.endpoints.sts = endpoint.into();
         self
     }
 
@@ -305,45 +438,89 @@ impl CliProfileProvider {
         let name = self
             .profile
             .clone()
-            .or(config.current)
+            .or(config.current.clone())
             .unwrap_or_else(|| "default".to_string());
-        let p = config
-            .profiles
-            .into_iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| Error::Credentials(format!("{path} has no profile named {name:?}")))?;
-        let mode = p.mode.as_deref().unwrap_or("AK");
-        let pair = |p: &CliProfile| match (
-            non_empty(p.access_key_id.clone()),
-            non_empty(p.access_key_secret.clone()),
-        ) {
-            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret)),
-            _ => Err(Error::Credentials(format!(
-                "profile {name:?} of {path} lacks access_key_id or access_key_secret"
-            ))),
-        };
-        match mode {
-            "AK" => Ok(ProfileEntry::Static(pair(&p)?)),
-            "StsToken" => {
-                let token = non_empty(p.sts_token.clone()).ok_or_else(|| {
-                    Error::Credentials(format!("profile {name:?} of {path} has mode StsToken but no sts_token"))
-                })?;
-                Ok(ProfileEntry::Static(pair(&p)?.with_security_token(token)))
-            }
-            "EcsRamRole" => Ok(ProfileEntry::EcsRamRole(non_empty(p.ram_role_name))),
-            other => Err(Error::Credentials(format!(
-                "profile {name:?} of {path} has mode {other:?}, which this SDK does not support (AK, StsToken, EcsRamRole)"
-            ))),
+        cli_entry(&config, &name, &path.to_string(), &mut Vec::new())
+    }
+}
+
+/// Profile `name` of `config`; `chain` holds the profiles that led here through `source_profile`.
+fn cli_entry(
+    config: &CliConfig,
+    name: &str,
+    path: &str,
+    chain: &mut Vec<String>,
+) -> Result<ProfileEntry, Error> {
+    let fail = |why: String| Error::Credentials(format!("profile {name:?} of {path} {why}"));
+    if chain.iter().any(|n| n == name) || chain.len() >= MAX_PROFILE_CHAIN {
+        chain.push(name.to_string());
+        return Err(Error::Credentials(format!(
+            "the source_profile chain of {path} does not end: {}",
+            chain.join(" -> ")
+        )));
+    }
+    chain.push(name.to_string());
+    let p = config
+        .profiles
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| Error::Credentials(format!("{path} has no profile named {name:?}")))?;
+    let mode = p.mode.as_deref().unwrap_or("AK");
+    let pair = || match (
+        non_empty(p.access_key_id.clone()),
+        non_empty(p.access_key_secret.clone()),
+    ) {
+        (Some(id), Some(secret)) => Ok(Credentials::new(id, secret)),
+        _ => Err(fail("lacks access_key_id or access_key_secret".into())),
+    };
+    let role = || -> Result<RoleSettings, Error> {
+        Ok(RoleSettings {
+            role_arn: non_empty(p.ram_role_arn.clone())
+                .ok_or_else(|| fail(format!("has mode {mode} but no ram_role_arn")))?,
+            session_name: non_empty(p.ram_session_name.clone()),
+            duration_seconds: p.expired_seconds.filter(|s| *s > 0),
+            policy: non_empty(p.policy.clone()),
+            external_id: non_empty(p.external_id.clone()),
+        })
+    };
+    match mode {
+        "AK" => Ok(ProfileEntry::Static(pair()?)),
+        "StsToken" => {
+            let token = non_empty(p.sts_token.clone())
+                .ok_or_else(|| fail("has mode StsToken but no sts_token".into()))?;
+            Ok(ProfileEntry::Static(pair()?.with_security_token(token)))
         }
+        "RamRoleArn" => Ok(ProfileEntry::RamRoleArn {
+            source: Box::new(ProfileEntry::Static(pair()?)),
+            role: role()?,
+        }),
+        "ChainableRamRoleArn" => {
+            let source = non_empty(p.source_profile.clone())
+                .ok_or_else(|| fail("has mode ChainableRamRoleArn but no source_profile".into()))?;
+            let role = role()?;
+            Ok(ProfileEntry::RamRoleArn {
+                source: Box::new(cli_entry(config, &source, path, chain)?),
+                role,
+            })
+        }
+        "EcsRamRole" => Ok(ProfileEntry::EcsRamRole(non_empty(p.ram_role_name.clone()))),
+        "OIDC" => Ok(ProfileEntry::Oidc {
+            role: role()?,
+            provider_arn: non_empty(p.oidc_provider_arn.clone())
+                .ok_or_else(|| fail("has mode OIDC but no oidc_provider_arn".into()))?,
+            token_file: non_empty(p.oidc_token_file.clone())
+                .map(PathBuf::from)
+                .ok_or_else(|| fail("has mode OIDC but no oidc_token_file".into()))?,
+        }),
+        other => Err(fail(format!(
+            "has mode {other:?}, which this SDK does not support (AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC)"
+        ))),
     }
 }
 
 impl ProvideCredentials for CliProfileProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(async move {
-            let entry = self.load()?;
-            self.ecs.resolve(entry).await
-        })
+        Box::pin(self.resolved.provide(|| self.load()))
     }
 }
 
@@ -356,12 +533,14 @@ impl ProvideCredentials for CliProfileProvider {
 /// access_key_secret = ...
 /// ```
 ///
-/// Supported types: `access_key`, `sts` (with `security_token`), `ecs_ram_role` (with `role_name`).
+/// Supported types: `access_key`, `sts` (with `security_token`), `ram_role_arn` (the key pair with `role_arn`,
+/// optional `role_session_name`, `policy`), `oidc_role_arn` (`role_arn`, `oidc_provider_arn`,
+/// `oidc_token_file_path`) and `ecs_ram_role` (with `role_name`).
 #[derive(Debug)]
 pub struct IniProfileProvider {
     path: PathBuf,
     profile: String,
-    ecs: EcsDelegate,
+    resolved: Resolved,
 }
 
 impl IniProfileProvider {
@@ -370,13 +549,19 @@ impl IniProfileProvider {
         IniProfileProvider {
             path: path.into(),
             profile: profile.into(),
-            ecs: EcsDelegate::new(),
+            resolved: Resolved::default(),
         }
     }
 
     /// Base URL of the metadata service for `ecs_ram_role` profiles (tests point it at a local server).
     pub fn metadata_base_url(mut self, url: impl Into<String>) -> Self {
-        self.ecs.metadata_base_url = url.into();
+        self.resolved.endpoints.metadata_base_url = url.into();
+        self
+    }
+
+    /// STS endpoint for profiles that assume a role (default [`DEFAULT_STS_ENDPOINT`]).
+    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.resolved.endpoints.sts = endpoint.into();
         self
     }
 
@@ -404,17 +589,38 @@ impl IniProfileProvider {
             ))),
         };
         let kind = get("type").unwrap_or_else(|| "access_key".to_string());
+        let required = |key: &str| {
+            get(key).ok_or_else(|| {
+                Error::Credentials(format!("[{name}] of {path} has type {kind} but no {key}"))
+            })
+        };
+        let role = || -> Result<RoleSettings, Error> {
+            Ok(RoleSettings {
+                role_arn: required("role_arn")?,
+                session_name: get("role_session_name"),
+                duration_seconds: get("duration_seconds").and_then(|s| s.parse().ok()),
+                policy: get("policy"),
+                external_id: get("external_id"),
+            })
+        };
         match kind.as_str() {
             "access_key" => Ok(ProfileEntry::Static(pair()?)),
             "sts" => {
-                let token = get("security_token").ok_or_else(|| {
-                    Error::Credentials(format!("[{name}] of {path} has type sts but no security_token"))
-                })?;
+                let token = required("security_token")?;
                 Ok(ProfileEntry::Static(pair()?.with_security_token(token)))
             }
+            "ram_role_arn" => Ok(ProfileEntry::RamRoleArn {
+                source: Box::new(ProfileEntry::Static(pair()?)),
+                role: role()?,
+            }),
+            "oidc_role_arn" => Ok(ProfileEntry::Oidc {
+                role: role()?,
+                provider_arn: required("oidc_provider_arn")?,
+                token_file: PathBuf::from(required("oidc_token_file_path")?),
+            }),
             "ecs_ram_role" => Ok(ProfileEntry::EcsRamRole(get("role_name"))),
             other => Err(Error::Credentials(format!(
-                "[{name}] of {path} has type {other:?}, which this SDK does not support (access_key, sts, ecs_ram_role)"
+                "[{name}] of {path} has type {other:?}, which this SDK does not support (access_key, sts, ram_role_arn, oidc_role_arn, ecs_ram_role)"
             ))),
         }
     }
@@ -422,10 +628,7 @@ impl IniProfileProvider {
 
 impl ProvideCredentials for IniProfileProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(async move {
-            let entry = self.load()?;
-            self.ecs.resolve(entry).await
-        })
+        Box::pin(self.resolved.provide(|| self.load()))
     }
 }
 
@@ -453,9 +656,8 @@ pub struct EcsRamRoleProvider {
     role_name: Option<String>,
     base_url: String,
     imdsv1_fallback: bool,
-    refresh_before: Duration,
     http: OnceLock<reqwest::Client>,
-    cache: tokio::sync::Mutex<Option<(Credentials, Option<OffsetDateTime>)>>,
+    cache: CachedCredentials,
 }
 
 impl fmt::Debug for EcsRamRoleProvider {
@@ -468,15 +670,101 @@ impl fmt::Debug for EcsRamRoleProvider {
     }
 }
 
+/// Temporary credentials as the ECS metadata service and a credentials URI give them.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct MetadataCredentials {
+struct TemporaryCredentials {
     #[serde(default)]
     code: Option<String>,
     access_key_id: Option<String>,
     access_key_secret: Option<String>,
     security_token: Option<String>,
     expiration: Option<String>,
+}
+
+impl TemporaryCredentials {
+    /// Reads `body`, which came from `source` (named in errors; the body is never quoted: it holds the secret).
+    fn read(body: &str, source: &str) -> Result<(Credentials, Option<OffsetDateTime>), Error> {
+        let m: TemporaryCredentials = serde_json::from_str(body)
+            .map_err(|_| Error::Credentials(format!("{source} gave unreadable credentials")))?;
+        if let Some(code) = m.code.as_deref().filter(|c| *c != "Success") {
+            return Err(Error::Credentials(format!(
+                "{source} answered Code {code:?}"
+            )));
+        }
+        let (Some(id), Some(secret), Some(token)) = (
+            non_empty(m.access_key_id),
+            non_empty(m.access_key_secret),
+            non_empty(m.security_token),
+        ) else {
+            return Err(Error::Credentials(format!(
+                "{source} gave incomplete credentials"
+            )));
+        };
+        let expiration = m
+            .expiration
+            .as_deref()
+            .map(|e| parse_expiration(e, source))
+            .transpose()?;
+        Ok((
+            Credentials::new(id, secret).with_security_token(token),
+            expiration,
+        ))
+    }
+}
+
+fn parse_expiration(text: &str, source: &str) -> Result<OffsetDateTime, Error> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|_| Error::Credentials(format!("unreadable Expiration {text:?} from {source}")))
+}
+
+/// Temporary credentials kept until shortly before they expire, then fetched again; while fetching fails, the
+/// old ones are used as long as they are still valid.
+pub(crate) struct CachedCredentials {
+    refresh_before: Duration,
+    cache: tokio::sync::Mutex<Option<(Credentials, Option<OffsetDateTime>)>>,
+}
+
+impl CachedCredentials {
+    /// Refreshes `refresh_before` ahead of expiry (the official SDKs use a few minutes).
+    pub(crate) fn new(refresh_before: Duration) -> Self {
+        CachedCredentials {
+            refresh_before,
+            cache: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    fn set_refresh_before(&mut self, d: Duration) {
+        self.refresh_before = d;
+    }
+
+    /// The cached credentials while fresh, else what `fetch` gives (one fetch at a time).
+    pub(crate) async fn get<F>(&self, what: &str, fetch: F) -> Result<Credentials, Error>
+    where
+        F: Future<Output = Result<(Credentials, Option<OffsetDateTime>), Error>>,
+    {
+        let mut cache = self.cache.lock().await;
+        let now = OffsetDateTime::now_utc();
+        if let Some((c, exp)) = cache.as_ref() {
+            if exp.is_none_or(|exp| now + self.refresh_before < exp) {
+                return Ok(c.clone());
+            }
+        }
+        match fetch.await {
+            Ok((c, exp)) => {
+                *cache = Some((c.clone(), exp));
+                Ok(c)
+            }
+            Err(e) => match cache.as_ref() {
+                // Refreshing early failed but the old credentials still hold: keep using them.
+                Some((c, Some(exp))) if now < *exp => {
+                    tracing::warn!(error = %e, source = what, "refreshing credentials failed, using cached ones");
+                    Ok(c.clone())
+                }
+                _ => Err(e),
+            },
+        }
+    }
 }
 
 impl EcsRamRoleProvider {
@@ -486,9 +774,8 @@ impl EcsRamRoleProvider {
             role_name,
             base_url: DEFAULT_METADATA_BASE_URL.to_string(),
             imdsv1_fallback: true,
-            refresh_before: Duration::from_secs(180),
             http: OnceLock::new(),
-            cache: tokio::sync::Mutex::new(None),
+            cache: CachedCredentials::new(Duration::from_secs(180)),
         }
     }
 
@@ -506,7 +793,7 @@ impl EcsRamRoleProvider {
 
     /// How long before `Expiration` cached credentials are fetched again (default 3 minutes).
     pub fn refresh_before(mut self, d: Duration) -> Self {
-        self.refresh_before = d;
+        self.cache.set_refresh_before(d);
         self
     }
 
@@ -519,13 +806,6 @@ impl EcsRamRoleProvider {
                 .build()
                 .unwrap_or_default()
         })
-    }
-
-    fn fresh(&self, expiration: Option<OffsetDateTime>) -> bool {
-        match expiration {
-            None => true,
-            Some(exp) => OffsetDateTime::now_utc() + self.refresh_before < exp,
-        }
     }
 
     async fn session_token(&self) -> Result<Option<String>, Error> {
@@ -603,65 +883,13 @@ impl EcsRamRoleProvider {
         let body = self
             .get(&format!("{CREDENTIALS_PATH}{role}"), token.as_deref())
             .await?;
-        // Never quote the body: it holds the secret.
-        let m: MetadataCredentials = serde_json::from_str(&body).map_err(|_| {
-            Error::Credentials(format!(
-                "the ECS metadata service gave unreadable credentials for role {role:?}"
-            ))
-        })?;
-        if let Some(code) = m.code.as_deref().filter(|c| *c != "Success") {
-            return Err(Error::Credentials(format!(
-                "the ECS metadata service answered Code {code:?} for role {role:?}"
-            )));
-        }
-        let (Some(id), Some(secret), Some(token)) = (
-            non_empty(m.access_key_id),
-            non_empty(m.access_key_secret),
-            non_empty(m.security_token),
-        ) else {
-            return Err(Error::Credentials(format!(
-                "incomplete ECS RAM role credentials for role {role:?}"
-            )));
-        };
-        let expiration = match m.expiration.as_deref() {
-            Some(e) => Some(OffsetDateTime::parse(e, &Rfc3339).map_err(|_| {
-                Error::Credentials(format!(
-                    "unreadable Expiration {e:?} in ECS RAM role credentials"
-                ))
-            })?),
-            None => None,
-        };
-        Ok((
-            Credentials::new(id, secret).with_security_token(token),
-            expiration,
-        ))
+        TemporaryCredentials::read(&body, &format!("the ECS metadata service (role {role:?})"))
     }
 }
 
 impl ProvideCredentials for EcsRamRoleProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(async move {
-            let mut cache = self.cache.lock().await;
-            if let Some((c, exp)) = cache.as_ref() {
-                if self.fresh(*exp) {
-                    return Ok(c.clone());
-                }
-            }
-            match self.fetch().await {
-                Ok((c, exp)) => {
-                    *cache = Some((c.clone(), exp));
-                    Ok(c)
-                }
-                Err(e) => match cache.as_ref() {
-                    // Refreshing early failed but the old credentials still hold: keep using them.
-                    Some((c, Some(exp))) if OffsetDateTime::now_utc() < *exp => {
-                        tracing::warn!(error = %e, "refreshing ECS RAM role credentials failed, using cached ones");
-                        Ok(c.clone())
-                    }
-                    _ => Err(e),
-                },
-            }
-        })
+        Box::pin(self.cache.get("ECS RAM role", self.fetch()))
     }
 }
 
@@ -697,7 +925,8 @@ impl DefaultCredentialsChain {
     pub fn new() -> Self {
         let env = process_env();
         let home = home_dir(&*env);
-        Self::build(env, home, DEFAULT_METADATA_BASE_URL)
+        let sts = sts_endpoint_from(&*env);
+        Self::build(env, home, DEFAULT_METADATA_BASE_URL, sts)
     }
 
     /// The chain over an environment given as a lookup function and an explicit home directory (`None`: no
@@ -706,7 +935,9 @@ impl DefaultCredentialsChain {
         lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
         home: Option<PathBuf>,
     ) -> Self {
-        Self::build(Arc::new(lookup), home, DEFAULT_METADATA_BASE_URL)
+        let env: EnvLookup = Arc::new(lookup);
+        let sts = sts_endpoint_from(&*env);
+        Self::build(env, home, DEFAULT_METADATA_BASE_URL, sts)
     }
 
     /// Like [`with_env`](Self::with_env), with the ECS metadata service at `metadata_base_url`.
@@ -715,15 +946,45 @@ impl DefaultCredentialsChain {
         home: Option<PathBuf>,
         metadata_base_url: impl Into<String>,
     ) -> Self {
-        Self::build(Arc::new(lookup), home, &metadata_base_url.into())
+        let env: EnvLookup = Arc::new(lookup);
+        let sts = sts_endpoint_from(&*env);
+        Self::build(env, home, &metadata_base_url.into(), sts)
     }
 
-    fn build(env: EnvLookup, home: Option<PathBuf>, metadata: &str) -> Self {
+    /// Like [`with_env_and_metadata`](Self::with_env_and_metadata), with STS at `sts_endpoint` (a host, or a URL
+    /// such as `http://127.0.0.1:8080`) for every source that assumes a role.
+    pub fn with_env_and_endpoints(
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+        home: Option<PathBuf>,
+        metadata_base_url: impl Into<String>,
+        sts_endpoint: impl Into<String>,
+    ) -> Self {
+        Self::build(
+            Arc::new(lookup),
+            home,
+            &metadata_base_url.into(),
+            sts_endpoint.into(),
+        )
+    }
+
+    fn build(env: EnvLookup, home: Option<PathBuf>, metadata: &str, sts: String) -> Self {
         let mut providers: Vec<(&'static str, Box<dyn ProvideCredentials>)> = Vec::new();
         providers.push((
             "environment",
             Box::new(EnvironmentProvider { env: env.clone() }),
         ));
+        if let (Some(role_arn), Some(provider_arn), Some(token_file)) = (
+            non_empty(env(ENV_ROLE_ARN)),
+            non_empty(env(ENV_OIDC_PROVIDER_ARN)),
+            non_empty(env(ENV_OIDC_TOKEN_FILE)),
+        ) {
+            let mut p = OidcRoleArnProvider::new(role_arn, provider_arn, token_file)
+                .sts_endpoint(sts.clone());
+            if let Some(name) = non_empty(env(ENV_ROLE_SESSION_NAME)) {
+                p = p.session_name(name);
+            }
+            providers.push(("OIDC role", Box::new(p)));
+        }
         let profile = non_empty(env(ENV_PROFILE));
         if !is_true(env(ENV_CLI_PROFILE_DISABLED)) {
             if let Some(home) = &home {
@@ -734,7 +995,8 @@ impl DefaultCredentialsChain {
                             home.join(".aliyun").join("config.json"),
                             profile.clone(),
                         )
-                        .metadata_base_url(metadata),
+                        .metadata_base_url(metadata)
+                        .sts_endpoint(sts.clone()),
                     ),
                 ));
             }
@@ -750,7 +1012,8 @@ impl DefaultCredentialsChain {
                 "credentials file",
                 Box::new(
                     IniProfileProvider::new(path, profile.unwrap_or_else(|| "default".into()))
-                        .metadata_base_url(metadata),
+                        .metadata_base_url(metadata)
+                        .sts_endpoint(sts),
                 ),
             ));
         }
@@ -763,6 +1026,9 @@ impl DefaultCredentialsChain {
                         .imdsv1_fallback(!is_true(env(ENV_IMDSV1_DISABLED))),
                 ),
             ));
+        }
+        if let Some(uri) = non_empty(env(ENV_CREDENTIALS_URI)) {
+            providers.push(("credentials URI", Box::new(UriProvider::new(uri))));
         }
         DefaultCredentialsChain {
             providers,

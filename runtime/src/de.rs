@@ -171,7 +171,14 @@ where
     if absent(&v) {
         return Ok(None);
     }
-    T::deserialize(v).map(Some).map_err(D::Error::custom)
+    // A list that does not decode as `T`: for a struct serde fills the fields from the items in order and reports
+    // the first item's type ("expected a string"), which hides what happened. (Generated code sends lists through
+    // its own codec, so here a list that fails is one where an object, enum or map belongs.)
+    let list_len = v.as_array().map(Vec::len);
+    T::deserialize(v).map(Some).map_err(|e| match list_len {
+        Some(n) => D::Error::custom(format!("expected an object, found a list of {n} items")),
+        None => D::Error::custom(e),
+    })
 }
 
 /// Lists: `null` or `""` is empty, an array decodes item by item, and a single item is a list of one.
@@ -352,5 +359,23 @@ mod tests {
     fn objects() {
         assert_eq!(de(r#"{"o": [1, 2]}"#).unwrap().o, Some(vec![1, 2]));
         assert!(de(r#"{"o": "abc"}"#).is_err());
+    }
+
+    #[test]
+    fn a_list_where_an_object_belongs_says_so() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            #[serde(default, deserialize_with = "super::string")]
+            name: Option<String>,
+        }
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            #[serde(default, deserialize_with = "super::object")]
+            inner: Option<Inner>,
+        }
+        let e = serde_json::from_str::<Outer>(r#"{"inner": [{"name": "x"}]}"#).unwrap_err();
+        assert!(e.to_string().contains("expected an object, found a list of 1 items"), "{e}");
     }
 }

@@ -47,6 +47,14 @@ pub enum Error {
     /// does not match the response type.
     #[error("{0}")]
     Decode(Box<DecodeError>),
+    /// A waited-for job ended without success ([`Client::wait_for`](crate::Client::wait_for)).
+    #[error("{operation} reports the job as {status}")]
+    JobFailed {
+        /// The operation that reported it.
+        operation: &'static str,
+        /// The status it reported, as on the wire.
+        status: String,
+    },
     /// The client or the request is misconfigured (bad endpoint, no region, unserializable request, …).
     #[error("configuration error: {0}")]
     Config(String),
@@ -188,7 +196,10 @@ impl Error {
             Error::Timeout { .. } | Error::Connect { .. } => true,
             Error::Service(_) => self.is_throttling() || self.status().is_some_and(|s| s >= 500),
             Error::Decode(d) => d.incomplete || d.status >= 500,
-            Error::TooLarge { .. } | Error::Config(_) | Error::Credentials(_) => false,
+            Error::TooLarge { .. }
+            | Error::JobFailed { .. }
+            | Error::Config(_)
+            | Error::Credentials(_) => false,
         }
     }
 

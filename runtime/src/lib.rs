@@ -29,6 +29,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod credentials;
 pub mod de;
@@ -37,7 +39,7 @@ mod error_body;
 #[doc(hidden)]
 pub mod examples;
 mod operation;
-mod paginate;
+pub mod paginate;
 pub mod params;
 mod retry;
 mod roa;
@@ -55,7 +57,9 @@ pub use error::{DecodeError, Error, ServiceError};
 pub use operation::{
     is_valid_region, ApiStyle, EndpointRule, HttpMethod, Location, Operation, ServiceSpec,
 };
-pub use paginate::{paginate, paginate_by_page_number, paginate_by_token};
+pub use paginate::{
+    paginate, paginate_by_page_number, paginate_by_token, JobStatus, Pages, Paginated,
+};
 pub use retry::RetryConfig;
 /// Re-exported so generated crates need no dependency of their own for `Map` and JSON-string fields.
 pub use serde_json;

@@ -1,13 +1,13 @@
-//! Paginators: a [`Stream`](futures_util::Stream) of pages, driven by closures.
+//! Paginators: a [`Stream`] of pages, driven by closures, and the traits generated listings and job reads implement.
 //!
 //! Generated code needs nothing special: the caller says how to fetch a page and how to find the next one.
 
 use std::future::Future;
 
-use futures_util::stream;
-use futures_util::Stream;
+use futures_util::stream::{self, BoxStream};
+use futures_util::{Stream, StreamExt};
 
-use crate::Error;
+use crate::{Client, Error, Operation};
 
 /// Pages of a `NextToken` / `MaxResults` listing.
 ///
@@ -98,4 +98,231 @@ where
             }
         },
     )
+}
+
+/// A listing operation whose model shows how to page it (`NextToken`/`MaxResults`, or
+/// `PageNumber`/`PageSize`/`TotalCount`, and one list of items): generated for such operations, so a caller
+/// writes `client.pages(request)` or `client.items(request)`.
+pub trait Paginated: Operation + Clone + Send + Sync + 'static
+where
+    Self::Response: Send,
+{
+    /// What the listing lists, e.g. `Vpc`.
+    type Item: Send + 'static;
+
+    /// The request for the page after `response`, or `None` when `response` was the last page.
+    fn next_page(&self, response: &Self::Response) -> Option<Self>;
+
+    /// The items of one page.
+    fn into_items(response: Self::Response) -> Vec<Self::Item>;
+}
+
+/// The page number after `current` (1 when the request left it out), or `None` when this page was the last: it
+/// was empty, shorter than the page size, or the pages so far hold `total` items. For generated
+/// [`Paginated::next_page`]s.
+pub fn next_page_number(
+    current: Option<i64>,
+    page_size: Option<i64>,
+    items: usize,
+    total: Option<i64>,
+) -> Option<i64> {
+    let current = current.unwrap_or(1).max(1);
+    let items = i64::try_from(items).ok()?;
+    if items == 0 || page_size.is_some_and(|size| items < size) {
+        return None;
+    }
+    let size = page_size.unwrap_or(items);
+    if total.is_some_and(|total| current.saturating_mul(size) >= total) {
+        return None;
+    }
+    current.checked_add(1)
+}
+
+/// The token for the next page: the answer's `NextToken` when it is neither empty nor the one just sent (a
+/// service that repeats it would otherwise be listed forever). For generated [`Paginated::next_page`]s.
+pub fn next_token(sent: Option<&str>, received: Option<&str>) -> Option<String> {
+    received
+        .filter(|t| !t.is_empty() && Some(*t) != sent)
+        .map(str::to_string)
+}
+
+/// The pages of a listing, one call each; ends after the last page or the first error.
+///
+/// `next().await` needs no `pin!` and no `StreamExt`; it is a [`Stream`] too.
+pub struct Pages<T> {
+    stream: BoxStream<'static, Result<T, Error>>,
+}
+
+impl<T> Pages<T> {
+    /// The next page, `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        self.stream.next().await
+    }
+}
+
+impl<T> Stream for Pages<T> {
+    type Item = Result<T, Error>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.stream.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages").finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static> Pages<T> {
+    /// Every item of every page, in order; the first error ends it.
+    pub async fn collect_all<I>(
+        mut self,
+        mut into_items: impl FnMut(T) -> Vec<I>,
+    ) -> Result<Vec<I>, Error> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next().await {
+            all.extend(into_items(page?));
+        }
+        Ok(all)
+    }
+}
+
+impl Client {
+    /// The pages of a listing: the first with `request` as it is, each next one with the request
+    /// [`Paginated::next_page`] gives.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: aliyun_runtime::Client) -> Result<(), aliyun_runtime::Error> {
+    /// use aliyun_vpc::DescribeVpcsRequest;
+    /// let mut pages = client.pages(DescribeVpcsRequest::new("cn-shanghai").page_size(50));
+    /// while let Some(page) = pages.next().await {
+    ///     println!("{:?} VPCs in all", page?.total_count);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn pages<O>(&self, request: O) -> Pages<O::Response>
+    where
+        O: Paginated,
+        O::Response: Send,
+    {
+        let client = self.clone();
+        let stream = paginate(
+            request,
+            move |request: O| {
+                let client = client.clone();
+                async move { client.call(request).await }
+            },
+            |page: &O::Response, request: &O| request.next_page(page),
+        );
+        Pages {
+            stream: stream.boxed(),
+        }
+    }
+
+    /// Every item of a listing, page after page (see [`pages`](Self::pages)).
+    pub async fn items<O>(&self, request: O) -> Result<Vec<O::Item>, Error>
+    where
+        O: Paginated,
+        O::Response: Send,
+    {
+        self.pages(request).collect_all(O::into_items).await
+    }
+
+    /// Calls `request` every `interval` until the job it reports on has finished, for at most `timeout`: the
+    /// answer once its status is one of [`JobStatus::DONE`], [`Error::JobFailed`] once it is one of
+    /// [`JobStatus::FAILED`], [`Error::Timeout`] when neither came in time.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: aliyun_runtime::Client) -> Result<(), aliyun_runtime::Error> {
+    /// use aliyun_config::GetAggregateCompliancePackReportRequest;
+    /// use std::time::Duration;
+    /// let poll = GetAggregateCompliancePackReportRequest::new("cp-…", "ca-…");
+    /// let done = client.wait_for(&poll, Duration::from_secs(300), Duration::from_secs(5)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for<O: JobStatus>(
+        &self,
+        request: &O,
+        timeout: std::time::Duration,
+        interval: std::time::Duration,
+    ) -> Result<O::Response, Error> {
+        let answer = crate::wait_until(
+            || self.call(request),
+            |r: &O::Response| {
+                O::job_status(r).is_some_and(|s| O::DONE.contains(&s) || O::FAILED.contains(&s))
+            },
+            timeout,
+            interval,
+        )
+        .await?;
+        match O::job_status(&answer) {
+            Some(s) if O::FAILED.contains(&s) => Err(Error::JobFailed {
+                operation: O::ACTION,
+                status: s.to_string(),
+            }),
+            _ => Ok(answer),
+        }
+    }
+}
+
+/// An operation that reports the status of an asynchronous job (its answer has a status enum with a value that
+/// means done): generated for such operations, so that [`Client::wait_for`] polls it.
+pub trait JobStatus: Operation {
+    /// Status values (wire text) that mean the job finished successfully, e.g. `COMPLETE`.
+    const DONE: &'static [&'static str];
+    /// Status values that mean it finished without success, e.g. `FAILED`.
+    const FAILED: &'static [&'static str];
+    /// The status in an answer, as on the wire.
+    fn job_status(response: &Self::Response) -> Option<&str>;
+}
+
+impl<T: JobStatus + ?Sized> JobStatus for &T {
+    const DONE: &'static [&'static str] = T::DONE;
+    const FAILED: &'static [&'static str] = T::FAILED;
+    fn job_status(response: &Self::Response) -> Option<&str> {
+        T::job_status(response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        assert_eq!(next_page_number(None, Some(10), 10, Some(35)), Some(2));
+        assert_eq!(next_page_number(Some(3), Some(10), 10, Some(35)), Some(4));
+        assert_eq!(
+            next_page_number(Some(4), Some(10), 5, Some(35)),
+            None,
+            "short page"
+        );
+        assert_eq!(
+            next_page_number(Some(2), Some(10), 10, Some(20)),
+            None,
+            "total reached"
+        );
+        assert_eq!(
+            next_page_number(Some(1), None, 10, Some(20)),
+            Some(2),
+            "size from the page"
+        );
+        assert_eq!(next_page_number(Some(1), None, 0, None), None, "empty page");
+        assert_eq!(next_page_number(Some(i64::MAX), Some(1), 1, None), None);
+    }
+
+    #[test]
+    fn tokens() {
+        assert_eq!(next_token(None, Some("t1")).as_deref(), Some("t1"));
+        assert_eq!(
+            next_token(Some("t1"), Some("t1")),
+            None,
+            "a repeated token ends the listing"
+        );
+        assert_eq!(next_token(Some("t1"), Some("")), None);
+        assert_eq!(next_token(Some("t1"), None), None);
+    }
 }

@@ -43,13 +43,41 @@ where
         if is_done(&answer) {
             return Ok(answer);
         }
-        let elapsed = start.elapsed();
-        if elapsed >= timeout || timeout - elapsed < interval {
-            return Err(Error::Timeout {
-                message: format!("still not done after {polls} polls (limit {timeout:?})"),
-                request_sent: true,
-            });
+        if let Some(e) = gave_up(start, polls, timeout, interval) {
+            return Err(e);
         }
         tokio::time::sleep(interval).await;
     }
+}
+
+/// [`wait_until`] for a `poll` that blocks (the blocking client's): sleeps the thread between polls.
+#[cfg(feature = "blocking")]
+pub(crate) fn wait_until_blocking<T>(
+    poll: &mut dyn FnMut() -> Result<T, Error>,
+    mut is_done: impl FnMut(&T) -> bool,
+    timeout: Duration,
+    interval: Duration,
+) -> Result<T, Error> {
+    let start = Instant::now();
+    let mut polls = 0u32;
+    loop {
+        let answer = poll()?;
+        polls += 1;
+        if is_done(&answer) {
+            return Ok(answer);
+        }
+        if let Some(e) = gave_up(start, polls, timeout, interval) {
+            return Err(e);
+        }
+        std::thread::sleep(interval);
+    }
+}
+
+/// The timeout error once another poll could not start before `timeout`.
+fn gave_up(start: Instant, polls: u32, timeout: Duration, interval: Duration) -> Option<Error> {
+    let elapsed = start.elapsed();
+    (elapsed >= timeout || timeout - elapsed < interval).then(|| Error::Timeout {
+        message: format!("still not done after {polls} polls (limit {timeout:?})"),
+        request_sent: true,
+    })
 }

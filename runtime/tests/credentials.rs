@@ -1,4 +1,7 @@
-//! The credential chain, over a fake environment, a temporary home and a fake ECS metadata service.
+//! The credential chain, over a fake environment, a temporary home, a fake ECS metadata service and a local STS
+//! (the fake service of `support`, which checks every signature).
+
+mod support;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -8,8 +11,10 @@ use std::sync::{Arc, Mutex};
 
 use aliyun_runtime::credentials::{
     CliProfileProvider, EcsRamRoleProvider, EnvironmentProvider, IniProfileProvider,
-    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_CREDENTIALS_FILE, ENV_ECS_METADATA,
-    ENV_ECS_METADATA_DISABLED, ENV_PROFILE, ENV_SECURITY_TOKEN,
+    OidcRoleArnProvider, RamRoleArnProvider, UriProvider, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET,
+    ENV_CREDENTIALS_FILE, ENV_CREDENTIALS_URI, ENV_ECS_METADATA, ENV_ECS_METADATA_DISABLED,
+    ENV_OIDC_PROVIDER_ARN, ENV_OIDC_TOKEN_FILE, ENV_PROFILE, ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME,
+    ENV_SECURITY_TOKEN,
 };
 use aliyun_runtime::{Credentials, DefaultCredentialsChain, Error, ProvideCredentials};
 use bytes::Bytes;
@@ -337,11 +342,7 @@ fn metadata_answer(meta: &Meta, req: Request<hyper::body::Incoming>) -> Response
 }
 
 fn in_hours(h: i64) -> String {
-    (OffsetDateTime::now_utc() + time::Duration::hours(h))
-        .replace_nanosecond(0)
-        .unwrap()
-        .format(&Rfc3339)
-        .unwrap()
+    in_minutes(h * 60)
 }
 
 #[tokio::test]
@@ -489,4 +490,342 @@ async fn no_metadata_service_fails_at_once() {
     let chain = DefaultCredentialsChain::with_env_and_metadata(env(&[]), None, base);
     let e = chain.provide_credentials().await.unwrap_err();
     assert!(e.to_string().contains("ECS RAM role"), "{e}");
+}
+
+// --- Assumed roles, OIDC and the credentials URI, against a local STS ------------------------------------
+
+fn in_minutes(m: i64) -> String {
+    (OffsetDateTime::now_utc() + time::Duration::minutes(m))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap()
+}
+
+/// An STS answer handing out `id` / `secret` / `token`, valid for `minutes`.
+fn sts_answer(id: &str, secret: &str, token: &str, minutes: i64) -> String {
+    serde_json::json!({
+        "RequestId": "sts-req",
+        "AssumedRoleUser": {"Arn": "acs:ram::1:role/r/s", "AssumedRoleId": "1:s"},
+        "Credentials": {
+            "AccessKeyId": id,
+            "AccessKeySecret": secret,
+            "SecurityToken": token,
+            "Expiration": in_minutes(minutes),
+        }
+    })
+    .to_string()
+}
+
+fn sts_reply(id: &str, secret: &str, token: &str, minutes: i64) -> support::Fault {
+    support::Fault::Reply(200, vec![], sts_answer(id, secret, token, minutes))
+}
+
+/// The chain over `env` and `home`, with STS at the fake and no metadata service.
+fn chain_with_sts(
+    env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    home: &TempHome,
+    sts: &support::Fake,
+) -> DefaultCredentialsChain {
+    DefaultCredentialsChain::with_env_and_endpoints(
+        env,
+        home.path(),
+        "http://127.0.0.1:9",
+        sts.url(),
+    )
+}
+
+#[derive(serde::Serialize)]
+struct Ping {}
+
+impl aliyun_runtime::Operation for Ping {
+    type Response = serde_json::Value;
+    const SERVICE: &'static aliyun_runtime::ServiceSpec = &aliyun_config::SERVICE;
+    const ACTION: &'static str = "Ping";
+    const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
+    const CLIENT_TOKEN: Option<&'static str> = None;
+}
+
+#[tokio::test]
+async fn ram_role_arn_assumes_the_role_with_signed_sts_calls_and_the_client_signs_with_the_result()
+{
+    let sts = support::Fake::start("source-secret").await;
+    sts.push(sts_reply(
+        "STS.assumed",
+        "assumed-secret",
+        "assumed-token",
+        60,
+    ));
+    sts.add_key("STS.assumed", "assumed-secret");
+    let provider = RamRoleArnProvider::new(
+        Credentials::new("LTAIsource", "source-secret"),
+        "acs:ram::123:role/reader",
+    )
+    .session_name("nightly")
+    .duration_seconds(900)
+    .sts_endpoint(sts.url());
+    let client = aliyun_runtime::Client::builder()
+        .endpoint(sts.url())
+        .credentials(provider)
+        .no_proxy()
+        .build()
+        .unwrap();
+    client.call(Ping {}).await.unwrap();
+    client.call(Ping {}).await.unwrap();
+    let reqs = sts.requests();
+    assert_eq!(reqs.len(), 3, "one AssumeRole, cached for both calls");
+    let assume = &reqs[0];
+    assert!(assume.signature_ok, "{:?}", assume.signature_problem);
+    assert_eq!(assume.query_param("Action"), Some("AssumeRole"));
+    assert_eq!(assume.query_param("Version"), Some("2015-04-01"));
+    assert_eq!(assume.query_param("AccessKeyId"), Some("LTAIsource"));
+    assert_eq!(
+        assume.form_param("RoleArn"),
+        Some("acs:ram::123:role/reader")
+    );
+    assert_eq!(assume.form_param("RoleSessionName"), Some("nightly"));
+    assert_eq!(assume.form_param("DurationSeconds"), Some("900"));
+    for call in &reqs[1..] {
+        assert!(call.signature_ok, "{:?}", call.signature_problem);
+        assert_eq!(call.header("x-acs-security-token"), Some("assumed-token"));
+        assert_eq!(call.header("x-acs-accesskey-id"), Some("STS.assumed"));
+    }
+}
+
+#[tokio::test]
+async fn assumed_credentials_are_refreshed_before_they_expire_and_sts_errors_say_why() {
+    let sts = support::Fake::start("source-secret").await;
+    sts.push(sts_reply("STS.1", "s1", "t1", 2));
+    sts.push(sts_reply("STS.2", "s2", "t2", 60));
+    let provider = RamRoleArnProvider::new(
+        Credentials::new("LTAIsource", "source-secret"),
+        "acs:ram::1:role/r",
+    )
+    .sts_endpoint(sts.url());
+    let first = provider.provide_credentials().await.unwrap();
+    assert_eq!(first.access_key_id(), "STS.1");
+    // Two minutes left is inside the three-minute refresh window.
+    let second = provider.provide_credentials().await.unwrap();
+    assert_eq!(second.access_key_id(), "STS.2");
+    assert_eq!(
+        provider
+            .provide_credentials()
+            .await
+            .unwrap()
+            .access_key_id(),
+        "STS.2"
+    );
+    assert_eq!(sts.count(), 2);
+    assert!(sts.requests()[0]
+        .form_param("RoleSessionName")
+        .is_some_and(|n| n.starts_with("aliyun-rust-sdk-")));
+
+    let sts = support::Fake::start("source-secret").await;
+    sts.push(support::Fault::Code(403, "NoPermission"));
+    let e = RamRoleArnProvider::new(
+        Credentials::new("LTAIsource", "source-secret"),
+        "acs:ram::1:role/r",
+    )
+    .sts_endpoint(sts.url())
+    .provide_credentials()
+    .await
+    .unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, Error::Credentials(_)), "{e:?}");
+    assert!(
+        text.contains("NoPermission")
+            && text.contains("req-1")
+            && text.contains("acs:ram::1:role/r"),
+        "{text}"
+    );
+    assert!(!text.contains("source-secret"), "{text}");
+}
+
+const CHAINED: &str = r#"{
+  "current": "deploy",
+  "profiles": [
+    {"name": "base", "mode": "AK", "access_key_id": "LTAIbase", "access_key_secret": "base-secret"},
+    {"name": "ops", "mode": "ChainableRamRoleArn", "source_profile": "base", "ram_role_arn": "acs:ram::1:role/ops", "ram_session_name": "ops-session"},
+    {"name": "deploy", "mode": "ChainableRamRoleArn", "source_profile": "ops", "ram_role_arn": "acs:ram::2:role/deploy", "expired_seconds": 1200},
+    {"name": "direct", "mode": "RamRoleArn", "access_key_id": "LTAIbase", "access_key_secret": "base-secret", "ram_role_arn": "acs:ram::1:role/direct"},
+    {"name": "loop-a", "mode": "ChainableRamRoleArn", "source_profile": "loop-b", "ram_role_arn": "acs:ram::1:role/a"},
+    {"name": "loop-b", "mode": "ChainableRamRoleArn", "source_profile": "loop-a", "ram_role_arn": "acs:ram::1:role/b"}
+  ]
+}"#;
+
+#[tokio::test]
+async fn cli_profiles_chain_assumed_roles_through_source_profile() {
+    let home = TempHome::new();
+    home.write(".aliyun/config.json", CHAINED);
+    let sts = support::Fake::start("base-secret").await;
+    sts.push(sts_reply("STS.ops", "ops-secret", "ops-token", 60));
+    sts.add_key("STS.ops", "ops-secret");
+    sts.push(sts_reply("STS.deploy", "deploy-secret", "deploy-token", 60));
+    let chain = chain_with_sts(env(&[NO_ECS]), &home, &sts);
+    let c = resolve(&chain).await;
+    assert_eq!(
+        (c.access_key_id(), c.security_token()),
+        ("STS.deploy", Some("deploy-token"))
+    );
+    let reqs = sts.requests();
+    assert_eq!(reqs.len(), 2);
+    assert!(
+        reqs.iter().all(|q| q.signature_ok),
+        "{:?}",
+        reqs.iter()
+            .map(|q| &q.signature_problem)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(reqs[0].form_param("RoleArn"), Some("acs:ram::1:role/ops"));
+    assert_eq!(reqs[0].form_param("RoleSessionName"), Some("ops-session"));
+    assert_eq!(reqs[0].query_param("AccessKeyId"), Some("LTAIbase"));
+    assert_eq!(
+        reqs[1].form_param("RoleArn"),
+        Some("acs:ram::2:role/deploy")
+    );
+    assert_eq!(reqs[1].form_param("DurationSeconds"), Some("1200"));
+    assert_eq!(reqs[1].query_param("AccessKeyId"), Some("STS.ops"));
+    assert_eq!(reqs[1].query_param("SecurityToken"), Some("ops-token"));
+
+    sts.push(sts_reply("STS.direct", "d", "t", 60));
+    let c = CliProfileProvider::new(home.0.join(".aliyun/config.json"), Some("direct".into()))
+        .sts_endpoint(sts.url())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "STS.direct");
+
+    let e = CliProfileProvider::new(home.0.join(".aliyun/config.json"), Some("loop-a".into()))
+        .sts_endpoint(sts.url())
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("loop-a -> loop-b -> loop-a"), "{e}");
+    assert_eq!(sts.count(), 3, "a cycle sends nothing");
+}
+
+#[tokio::test]
+async fn an_ini_ram_role_arn_section_assumes_the_role() {
+    let home = TempHome::new();
+    let path = home.write(
+        "credentials.ini",
+        "[default]\ntype = ram_role_arn\naccess_key_id = LTAIini\naccess_key_secret = ini-secret\nrole_arn = acs:ram::1:role/ini\nrole_session_name = ini-session\n",
+    );
+    let sts = support::Fake::start("ini-secret").await;
+    sts.push(sts_reply("STS.ini", "s", "t", 60));
+    let c = IniProfileProvider::new(path, "default")
+        .sts_endpoint(sts.url())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "STS.ini");
+    let q = &sts.requests()[0];
+    assert!(q.signature_ok);
+    assert_eq!(
+        (q.form_param("RoleArn"), q.form_param("RoleSessionName")),
+        (Some("acs:ram::1:role/ini"), Some("ini-session"))
+    );
+}
+
+#[tokio::test]
+async fn oidc_role_from_the_environment_comes_after_env_keys_and_before_profiles() {
+    let home = TempHome::new();
+    home.write(".aliyun/config.json", CLI_CONFIG);
+    let token_file = home.write("token", "eyJhbGciOiJSUzI1NiJ9.oidc-token\n");
+    let token_path = token_file.to_string_lossy().into_owned();
+    let sts = support::Fake::start("unused").await;
+    sts.push(support::Fault::Anonymous(
+        200,
+        sts_answer("STS.oidc", "oidc-secret", "oidc-token", 60),
+    ));
+    let vars = [
+        NO_ECS,
+        (ENV_ROLE_ARN, "acs:ram::1:role/pod"),
+        (ENV_OIDC_PROVIDER_ARN, "acs:ram::1:oidc-provider/ack-rrsa"),
+        (ENV_OIDC_TOKEN_FILE, token_path.as_str()),
+        (ENV_ROLE_SESSION_NAME, "pod-session"),
+    ];
+    let chain = chain_with_sts(env(&vars), &home, &sts);
+    let c = resolve(&chain).await;
+    assert_eq!(
+        (c.access_key_id(), c.security_token()),
+        ("STS.oidc", Some("oidc-token"))
+    );
+    let q = &sts.requests()[0];
+    assert_eq!(q.query_param("Action"), Some("AssumeRoleWithOIDC"));
+    assert_eq!(
+        q.form_param("OIDCToken"),
+        Some("eyJhbGciOiJSUzI1NiJ9.oidc-token")
+    );
+    assert_eq!(
+        q.form_param("OIDCProviderArn"),
+        Some("acs:ram::1:oidc-provider/ack-rrsa")
+    );
+    assert_eq!(q.form_param("RoleArn"), Some("acs:ram::1:role/pod"));
+    assert_eq!(q.form_param("RoleSessionName"), Some("pod-session"));
+    assert!(
+        q.header("authorization").is_none() && q.query_param("Signature").is_none(),
+        "the token is the proof"
+    );
+    // Keys in the environment still come first.
+    let mut with_keys = vars.to_vec();
+    with_keys.extend([
+        (ENV_ACCESS_KEY_ID, "env-id"),
+        (ENV_ACCESS_KEY_SECRET, "env-secret"),
+    ]);
+    let chain = chain_with_sts(env(&with_keys), &home, &sts);
+    assert_eq!(resolve(&chain).await.access_key_id(), "env-id");
+    assert_eq!(sts.count(), 1);
+    // An STS refusal is a credentials error with the code.
+    sts.push(support::Fault::Anonymous(
+        400,
+        r#"{"Code":"AuthenticationFail.OIDCToken.Expired","Message":"m"}"#.into(),
+    ));
+    let e = OidcRoleArnProvider::new("acs:ram::1:role/pod", "p", &token_file)
+        .sts_endpoint(sts.url())
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("AuthenticationFail.OIDCToken.Expired"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn the_credentials_uri_comes_last() {
+    let server = support::Fake::start("unused").await;
+    let body = serde_json::json!({
+        "Code": "Success",
+        "AccessKeyId": "STS.uri",
+        "AccessKeySecret": "uri-secret",
+        "SecurityToken": "uri-token",
+        "Expiration": in_hours(1),
+    })
+    .to_string();
+    server.push(support::Fault::Anonymous(200, body));
+    let uri = format!("{}/credentials?token=xyz", server.url());
+    let chain = DefaultCredentialsChain::with_env(
+        env(&[NO_ECS, (ENV_CREDENTIALS_URI, uri.as_str())]),
+        None,
+    );
+    let c = resolve(&chain).await;
+    assert_eq!(
+        (c.access_key_id(), c.security_token()),
+        ("STS.uri", Some("uri-token"))
+    );
+    assert_eq!(resolve(&chain).await.access_key_id(), "STS.uri");
+    assert_eq!(server.count(), 1, "cached until near expiry");
+    assert_eq!(server.requests()[0].path, "/credentials");
+    assert!(!format!("{chain:?} {:?}", UriProvider::new(&uri)).contains("xyz"));
+    server.push(support::Fault::Anonymous(
+        200,
+        r#"{"Code":"Failed"}"#.into(),
+    ));
+    let e = UriProvider::new(&uri)
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("\"Failed\""), "{e}");
 }

@@ -408,3 +408,20 @@ async fn https_against_a_plain_http_port_says_to_write_http() {
     assert!(matches!(e, Error::Connect { .. }), "{e:?}");
     assert!(e.to_string().contains("plain HTTP"), "{e}");
 }
+
+#[tokio::test]
+async fn a_list_where_the_answer_should_hold_an_object_says_so() {
+    let fake = Fake::start(SECRET).await;
+    fake.push(Fault::Reply(
+        200,
+        vec![],
+        r#"{"RequestId":"R","CompliancePackReport":[{"ReportStatus":"COMPLETE"}]}"#.into(),
+    ));
+    let e = client(&fake)
+        .call(aliyun_config::GetAggregateCompliancePackReportRequest::new("cp", "ca"))
+        .await
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("expected an object, found a list"), "{text}");
+    assert!(!text.contains("expected a string"), "{text}");
+}

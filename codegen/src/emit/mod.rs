@@ -10,6 +10,7 @@ pub mod naming;
 mod docs;
 mod examples;
 mod operation;
+mod paging;
 mod service;
 mod types;
 

@@ -92,6 +92,14 @@ pub fn request_field_idents(fields: &[Field]) -> Vec<Ident> {
         .collect()
 }
 
+/// Field names of a response struct, in field order.
+pub fn response_field_idents(fields: &[Field]) -> Vec<Ident> {
+    field_names(fields, Side::Response)
+        .iter()
+        .map(ScopeName::ident)
+        .collect()
+}
+
 /// Field names of a struct, in field order (`new` is the request's constructor).
 fn field_names(fields: &[Field], side: Side) -> Vec<ScopeName> {
     let wires: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
@@ -191,6 +199,11 @@ pub fn module(
         ))
         .attrs();
 
+    let paginator = super::paging::paginator(op, req, resp, |f, inner| {
+        cx.shape_type(f, inner, Side::Response)
+    });
+    let waiter = super::paging::waiter(op, req, resp);
+
     let tokens = quote! {
         #module_docs
 
@@ -205,6 +218,10 @@ pub fn module(
             const IDEMPOTENT: bool = #idempotent;
             #route
         }
+
+        #paginator
+
+        #waiter
 
         #response
 

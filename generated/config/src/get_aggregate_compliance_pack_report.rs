@@ -40,6 +40,17 @@ impl aliyun_runtime::Operation for GetAggregateCompliancePackReportRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::JobStatus for GetAggregateCompliancePackReportRequest {
+    const DONE: &'static [&'static str] = &["COMPLETE"];
+    const FAILED: &'static [&'static str] = &[];
+    fn job_status(response: &GetAggregateCompliancePackReportResponse) -> Option<&str> {
+        response
+            .compliance_pack_report
+            .as_ref()
+            .and_then(|v| v.report_status.as_ref())
+            .map(|s| s.as_str())
+    }
+}
 /// What a successful `GetAggregateCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct GetAggregateCompliancePackReportResponse {

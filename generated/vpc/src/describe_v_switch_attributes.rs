@@ -47,6 +47,13 @@ impl aliyun_runtime::Operation for DescribeVSwitchAttributesRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::JobStatus for DescribeVSwitchAttributesRequest {
+    const DONE: &'static [&'static str] = &["Available"];
+    const FAILED: &'static [&'static str] = &[];
+    fn job_status(response: &DescribeVSwitchAttributesResponse) -> Option<&str> {
+        response.status.as_ref().map(|s| s.as_str())
+    }
+}
 /// What a successful `DescribeVSwitchAttributes` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct DescribeVSwitchAttributesResponse {

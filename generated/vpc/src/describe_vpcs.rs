@@ -144,6 +144,25 @@ impl aliyun_runtime::Operation for DescribeVpcsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeVpcsRequest {
+    type Item = Vpc;
+    fn next_page(&self, response: &DescribeVpcsResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_page_number(
+                self.page_number.map(i64::from),
+                self.page_size.map(i64::from),
+                response.vpcs.as_ref().map_or(0, |l| l.vpc.len()),
+                response.total_count.map(i64::from),
+            )
+            .and_then(|n| n.try_into().ok())
+            .map(|n| Self {
+                page_number: Some(n),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: DescribeVpcsResponse) -> Vec<Vpc> {
+        response.vpcs.map(|l| l.vpc).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeVpcs` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct DescribeVpcsResponse {

@@ -84,6 +84,9 @@ pub enum Fault {
     Reply(u16, Vec<(&'static str, String)>, String),
     /// A 200 success whose head has this many extra headers.
     ManyHeaders(usize),
+    /// Any answer, given whether or not the request is signed (an anonymous call such as
+    /// `AssumeRoleWithOIDC`, or a credentials URI).
+    Anonymous(u16, String),
     /// A 200 streaming 1 GiB of zeros, with or without a Content-Length; bytes handed to the connection are
     /// counted in [`Fake::streamed`].
     Endless { content_length: bool },
@@ -142,6 +145,8 @@ impl Recorded {
 struct State {
     secret: String,
     routes: Vec<Route>,
+    /// Secrets of other access key ids (STS credentials, say); any other id is checked against `secret`.
+    keys: Mutex<std::collections::HashMap<String, String>>,
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<Vec<Recorded>>,
     streamed: std::sync::atomic::AtomicU64,
@@ -165,6 +170,7 @@ impl Fake {
         let state = Arc::new(State {
             secret: secret.to_string(),
             routes,
+            keys: Mutex::new(std::collections::HashMap::new()),
             faults: Mutex::new(VecDeque::new()),
             requests: Mutex::new(Vec::new()),
             streamed: std::sync::atomic::AtomicU64::new(0),
@@ -190,6 +196,15 @@ impl Fake {
 
     pub fn authority(&self) -> String {
         self.addr.to_string()
+    }
+
+    /// Checks requests signed by `access_key_id` against `secret`.
+    pub fn add_key(&self, access_key_id: &str, secret: &str) {
+        self.state
+            .keys
+            .lock()
+            .unwrap()
+            .insert(access_key_id.to_string(), secret.to_string());
     }
 
     /// Queues how the next request not yet answered is answered.
@@ -276,6 +291,26 @@ fn lower_case_error_body(status: u16, request_id: &str, code: &str) -> Response<
     )
 }
 
+fn raw_owned(status: u16, request_id: &str, body: String) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("x-acs-request-id", request_id)
+        .body(full(Bytes::from(body)))
+        .unwrap()
+}
+
+/// The access key id a request is signed with: ACS3 `Credential=`, or the RPC `AccessKeyId` parameter.
+fn access_key_id(r: &Recorded) -> Option<String> {
+    if let Some(auth) = r.header("authorization") {
+        return auth
+            .split([' ', ','])
+            .find_map(|p| p.strip_prefix("Credential="))
+            .map(str::to_string);
+    }
+    r.query_param("AccessKeyId").map(str::to_string)
+}
+
 fn error_body(status: u16, request_id: &str, code: &str) -> Response<Body> {
     json(
         status,
@@ -343,7 +378,11 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
         rec.path_params = params.clone();
     }
     let answer = route.map(|(r, _)| r.answer);
-    match verify(&rec, &st.secret) {
+
+    let secret = access_key_id(&rec)
+        .and_then(|id| st.keys.lock().unwrap().get(&id).cloned())
+        .unwrap_or_else(|| st.secret.clone());
+    match verify(&rec, &secret) {
         Ok(signed) => {
             rec.signature_ok = true;
             rec.signed_headers = signed;
@@ -362,13 +401,16 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
         reqs.len()
     };
     let id = format!("req-{n}");
+    let fault = st.faults.lock().unwrap().pop_front();
+    if let Some(Fault::Anonymous(status, body)) = fault {
+        return Ok(raw_owned(status, &id, body));
+    }
     if !ok {
         return Ok(error_body(400, &id, "SignatureDoesNotMatch"));
     }
     if !st.routes.is_empty() && answer.is_none() {
         return Ok(lower_case_error_body(404, &id, "InvalidApi.NotFound"));
     }
-    let fault = st.faults.lock().unwrap().pop_front();
     let success = |id: &str| match answer {
         Some(example) => raw(200, id, "application/json", example),
         None => json(
@@ -378,7 +420,7 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
         ),
     };
     Ok(match fault {
-        None => success(&id),
+        None | Some(Fault::Anonymous(..)) => success(&id),
         Some(Fault::Code(status, code)) => error_body(status, &id, code),
         Some(Fault::LowerCaseCode(status, code)) => lower_case_error_body(status, &id, code),
         Some(Fault::EmptyStatus(status)) => raw(status, &id, "text/plain", ""),
