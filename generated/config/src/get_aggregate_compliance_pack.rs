@@ -40,6 +40,17 @@ impl aliyun_runtime::Operation for GetAggregateCompliancePackRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::JobStatus for GetAggregateCompliancePackRequest {
+    const DONE: &'static [&'static str] = &["ACTIVE"];
+    const FAILED: &'static [&'static str] = &[];
+    fn job_status(response: &GetAggregateCompliancePackResponse) -> Option<&str> {
+        response
+            .compliance_pack
+            .as_ref()
+            .and_then(|v| v.status.as_ref())
+            .map(|s| s.as_str())
+    }
+}
 /// What a successful `GetAggregateCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct GetAggregateCompliancePackResponse {

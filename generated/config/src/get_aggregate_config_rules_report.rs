@@ -29,6 +29,17 @@ impl aliyun_runtime::Operation for GetAggregateConfigRulesReportRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::JobStatus for GetAggregateConfigRulesReportRequest {
+    const DONE: &'static [&'static str] = &["COMPLETE"];
+    const FAILED: &'static [&'static str] = &[];
+    fn job_status(response: &GetAggregateConfigRulesReportResponse) -> Option<&str> {
+        response
+            .config_rules_report
+            .as_ref()
+            .and_then(|v| v.report_status.as_ref())
+            .map(|s| s.as_str())
+    }
+}
 /// What a successful `GetAggregateConfigRulesReport` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct GetAggregateConfigRulesReportResponse {

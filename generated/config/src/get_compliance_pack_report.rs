@@ -29,6 +29,17 @@ impl aliyun_runtime::Operation for GetCompliancePackReportRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::JobStatus for GetCompliancePackReportRequest {
+    const DONE: &'static [&'static str] = &["COMPLETE"];
+    const FAILED: &'static [&'static str] = &[];
+    fn job_status(response: &GetCompliancePackReportResponse) -> Option<&str> {
+        response
+            .compliance_pack_report
+            .as_ref()
+            .and_then(|v| v.report_status.as_ref())
+            .map(|s| s.as_str())
+    }
+}
 /// What a successful `GetCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct GetCompliancePackReportResponse {

@@ -125,19 +125,6 @@ pub struct ListAggregateResourceEvaluationResultsResponse {
         deserialize_with = "aliyun_runtime::de::object"
     )]
     pub evaluation_results: Option<EvaluationResults>,
-    /// `code` (no description on the page).
-    #[serde(default, rename = "code", deserialize_with = "aliyun_runtime::de::string")]
-    pub code: Option<String>,
-    /// `data` (no description on the page).
-    #[serde(default, rename = "data", deserialize_with = "aliyun_runtime::de::object")]
-    pub data: Option<Data>,
-    /// `httpStatusCode` (no description on the page).
-    #[serde(
-        default,
-        rename = "httpStatusCode",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub http_status_code: Option<String>,
 }
 /// Valid values of `ComplianceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -294,6 +281,18 @@ pub struct EvaluationResultList {
         deserialize_with = "aliyun_runtime::de::object"
     )]
     pub evaluation_result_identifier: Option<EvaluationResultIdentifier>,
+    /// 是否启用修正设置。取值：
+    ///
+    /// - true
+    /// - false
+    ///
+    /// Example: `false`
+    #[serde(
+        default,
+        rename = "RemediationEnabled",
+        deserialize_with = "aliyun_runtime::de::boolean"
+    )]
+    pub remediation_enabled: Option<bool>,
 }
 /// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -449,185 +448,6 @@ pub struct EvaluationResultQualifier {
         deserialize_with = "aliyun_runtime::de::string"
     )]
     pub region_id: Option<String>,
-    /// 是否启用修正设置。取值：
-    ///
-    /// - true
-    /// - false
-    ///
-    /// Example: `false`
-    #[serde(
-        default,
-        rename = "RemediationEnabled",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
-    pub remediation_enabled: Option<bool>,
-}
-/// The value of `data` in the response (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-pub struct Data {
-    /// `EvaluationResults` (no description on the page).
-    #[serde(
-        default,
-        rename = "EvaluationResults",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
-    pub evaluation_results: Option<DataEvaluationResults>,
-    /// `RequestId` (no description on the page).
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub request_id: Option<String>,
-}
-/// The value of `EvaluationResults` in `data` (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-pub struct DataEvaluationResults {
-    /// `EvaluationResultList` (no description on the page).
-    #[serde(
-        default,
-        rename = "EvaluationResultList",
-        deserialize_with = "crate::codec::list"
-    )]
-    pub evaluation_result_list: Vec<EvaluationResultsEvaluationResultList>,
-    /// `MaxResults` (no description on the page).
-    #[serde(
-        default,
-        rename = "MaxResults",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
-    pub max_results: Option<i64>,
-}
-/// One item of the list `EvaluationResultList` in `EvaluationResults` (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-pub struct EvaluationResultsEvaluationResultList {
-    /// `Annotation` (no description on the page).
-    #[serde(
-        default,
-        rename = "Annotation",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub annotation: Option<String>,
-    /// `ComplianceType` (no description on the page).
-    #[serde(
-        default,
-        rename = "ComplianceType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub compliance_type: Option<String>,
-    /// `ConfigRuleInvokedTimestamp` (no description on the page).
-    #[serde(
-        default,
-        rename = "ConfigRuleInvokedTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
-    pub config_rule_invoked_timestamp: Option<i64>,
-    /// `EvaluationResultIdentifier` (no description on the page).
-    #[serde(
-        default,
-        rename = "EvaluationResultIdentifier",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
-    pub evaluation_result_identifier: Option<
-        EvaluationResultListEvaluationResultIdentifier,
-    >,
-    /// `InvokingEventMessageType` (no description on the page).
-    #[serde(
-        default,
-        rename = "InvokingEventMessageType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub invoking_event_message_type: Option<String>,
-    /// `RemediationEnabled` (no description on the page).
-    #[serde(
-        default,
-        rename = "RemediationEnabled",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
-    pub remediation_enabled: Option<bool>,
-    /// `ResultRecordedTimestamp` (no description on the page).
-    #[serde(
-        default,
-        rename = "ResultRecordedTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
-    pub result_recorded_timestamp: Option<i64>,
-    /// `RiskLevel` (no description on the page).
-    #[serde(default, rename = "RiskLevel", deserialize_with = "aliyun_runtime::de::int")]
-    pub risk_level: Option<i64>,
-}
-/// The value of `EvaluationResultIdentifier` in `EvaluationResultList` (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-pub struct EvaluationResultListEvaluationResultIdentifier {
-    /// `EvaluationResultQualifier` (no description on the page).
-    #[serde(
-        default,
-        rename = "EvaluationResultQualifier",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
-    pub evaluation_result_qualifier: Option<
-        EvaluationResultIdentifierEvaluationResultQualifier,
-    >,
-    /// `OrderingTimestamp` (no description on the page).
-    #[serde(
-        default,
-        rename = "OrderingTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
-    pub ordering_timestamp: Option<i64>,
-}
-/// The value of `EvaluationResultQualifier` in `EvaluationResultIdentifier` (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-pub struct EvaluationResultIdentifierEvaluationResultQualifier {
-    /// `ConfigRuleArn` (no description on the page).
-    #[serde(
-        default,
-        rename = "ConfigRuleArn",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub config_rule_arn: Option<String>,
-    /// `ConfigRuleId` (no description on the page).
-    #[serde(
-        default,
-        rename = "ConfigRuleId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub config_rule_id: Option<String>,
-    /// `ConfigRuleName` (no description on the page).
-    #[serde(
-        default,
-        rename = "ConfigRuleName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub config_rule_name: Option<String>,
-    /// `RegionId` (no description on the page).
-    #[serde(
-        default,
-        rename = "RegionId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub region_id: Option<String>,
-    /// `ResourceId` (no description on the page).
-    #[serde(
-        default,
-        rename = "ResourceId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub resource_id: Option<String>,
-    /// `ResourceName` (no description on the page).
-    #[serde(
-        default,
-        rename = "ResourceName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub resource_name: Option<String>,
-    /// `ResourceType` (no description on the page).
-    #[serde(
-        default,
-        rename = "ResourceType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
-    pub resource_type: Option<String>,
 }
 /// The errors the page of `ListAggregateResourceEvaluationResults` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

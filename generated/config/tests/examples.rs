@@ -735,13 +735,6 @@ fn list_aggregate_config_rules_request_example_flattens() {
 }
 #[cfg(feature = "list_aggregate_resource_evaluation_results")]
 #[test]
-fn list_aggregate_resource_evaluation_results_response_example_decodes() {
-    let _: aliyun_config::ListAggregateResourceEvaluationResultsResponse = aliyun_runtime::examples::assert_response_decodes(
-        "{\n  \"code\" : \"200\",\n  \"data\" : {\n    \"RequestId\" : \"25C89DDB-BB79-487D-88C3-4A561F21EFC4\",\n    \"EvaluationResults\" : {\n      \"EvaluationResultList\" : [ {\n        \"ConfigRuleInvokedTimestamp\" : 1624932227157,\n        \"ComplianceType\" : \"NON_COMPLIANT\",\n        \"ResultRecordedTimestamp\" : 1624932227595,\n        \"InvokingEventMessageType\" : \"ScheduledNotification\",\n        \"EvaluationResultIdentifier\" : {\n          \"EvaluationResultQualifier\" : {\n            \"ConfigRuleId\" : \"cr-7f7d626622af0041****\",\n            \"ConfigRuleArn\" : \"acs:config::100931896542****:rule/cr-7f7d626622af0041****\",\n            \"ResourceId\" : \"23642660635396****\",\n            \"ResourceName\" : \"rd_member\",\n            \"ConfigRuleName\" : \"RAM用户开启MFA\",\n            \"ResourceType\" : \"ACS::RAM::User\",\n            \"RegionId\" : \"global\"\n          },\n          \"OrderingTimestamp\" : 1624932227157\n        },\n        \"RiskLevel\" : 1,\n        \"RemediationEnabled\" : false,\n        \"Annotation\" : \"{\\\"configuration\\\":\\\"false\\\",\\\"desiredValue\\\":\\\"True\\\",\\\"operator\\\":\\\"StringEquals\\\",\\\"property\\\":\\\"$.LoginProfile.MFABindRequired\\\"}\"\n      } ],\n      \"MaxResults\" : 10\n    }\n  },\n  \"httpStatusCode\" : \"200\",\n  \"requestId\" : \"25C89DDB-BB79-487D-88C3-4A561F21EFC4\"\n}",
-    );
-}
-#[cfg(feature = "list_aggregate_resource_evaluation_results")]
-#[test]
 fn list_aggregate_resource_evaluation_results_request_example_flattens() {
     let request = aliyun_config::ListAggregateResourceEvaluationResultsRequest::new(
             "ca-7f00626622af0041****",
@@ -814,13 +807,6 @@ fn list_config_rule_evaluation_results_request_example_flattens() {
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("ConfigRuleId", "cr-cac56457e0d900d3****")],
-    );
-}
-#[cfg(feature = "list_resource_evaluation_results")]
-#[test]
-fn list_resource_evaluation_results_response_example_decodes() {
-    let _: aliyun_config::ListResourceEvaluationResultsResponse = aliyun_runtime::examples::assert_response_decodes(
-        "{\n  \"code\" : \"200\",\n  \"data\" : {\n    \"RequestId\" : \"25C89DDB-BB79-487D-88C3-4A561F21EFC4\",\n    \"EvaluationResults\" : {\n      \"EvaluationResultList\" : [ {\n        \"ConfigRuleInvokedTimestamp\" : 1624932227157,\n        \"ComplianceType\" : \"NON_COMPLIANT\",\n        \"ResultRecordedTimestamp\" : 1624932227595,\n        \"InvokingEventMessageType\" : \"ScheduledNotification\",\n        \"EvaluationResultIdentifier\" : {\n          \"EvaluationResultQualifier\" : {\n            \"ConfigRuleId\" : \"cr-7f7d626622af0041****\",\n            \"ConfigRuleArn\" : \"acs:config::100931896542****:rule/cr-7f7d626622af0041****\",\n            \"ResourceId\" : \"23642660635396****\",\n            \"ResourceName\" : \"rd_member\",\n            \"ConfigRuleName\" : \"RAM用户开启MFA\",\n            \"ResourceType\" : \"ACS::RAM::User\",\n            \"RegionId\" : \"global\"\n          },\n          \"OrderingTimestamp\" : 1624932227157\n        },\n        \"RiskLevel\" : 1,\n        \"RemediationEnabled\" : false,\n        \"Annotation\" : \"{\\\"configuration\\\":\\\"false\\\",\\\"desiredValue\\\":\\\"True\\\",\\\"operator\\\":\\\"StringEquals\\\",\\\"property\\\":\\\"$.LoginProfile.MFABindRequired\\\"}\"\n      } ],\n      \"MaxResults\" : 10\n    }\n  },\n  \"httpStatusCode\" : \"200\",\n  \"requestId\" : \"25C89DDB-BB79-487D-88C3-4A561F21EFC4\"\n}",
     );
 }
 #[cfg(feature = "list_resource_evaluation_results")]

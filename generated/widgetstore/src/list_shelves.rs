@@ -30,6 +30,7 @@ impl aliyun_runtime::Operation for ListShelvesRequest {
     const ACTION: &'static str = "ListShelves";
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Get;
     const CLIENT_TOKEN: Option<&'static str> = None;
+    const IDEMPOTENT: bool = true;
     const PATH: &'static str = "/shelves";
     const LOCATIONS: &'static [(&'static str, aliyun_runtime::Location)] = &[
         ("Aisle", aliyun_runtime::Location::Query),
@@ -58,5 +59,5 @@ pub struct ListShelvesResponse {
     #[serde(default, rename = "Capacity", deserialize_with = "aliyun_runtime::de::int")]
     pub capacity: Option<i32>,
 }
-/// The error codes the page of `ListShelves` documents (see [`crate::ErrorCode`] for their status and meaning). The service may return others.
-pub const ERRORS: &[crate::ErrorCode] = &[];
+/// The errors the page of `ListShelves` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
+pub const ERRORS: &[crate::error::DocumentedError] = &[];

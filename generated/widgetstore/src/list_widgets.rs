@@ -61,6 +61,22 @@ impl aliyun_runtime::Operation for ListWidgetsRequest {
         ("NextToken", aliyun_runtime::Location::Query),
     ];
 }
+impl aliyun_runtime::Paginated for ListWidgetsRequest {
+    type Item = Widgets;
+    fn next_page(&self, response: &ListWidgetsResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response.next_token.as_deref(),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: ListWidgetsResponse) -> Vec<Widgets> {
+        response.widgets
+    }
+}
 /// What a successful `ListWidgets` returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct ListWidgetsResponse {
