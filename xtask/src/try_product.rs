@@ -5,10 +5,10 @@
 //! `specs/<name>/` with a `service.yaml` whose product and version come from the pages (their OpenAPI
 //! Explorer links, else their sample requests and the folder's name), a copy of `runtime/` sits beside them,
 //! and regen writes `generated/<name>/`. Then the generated crates go through what a user (and `.ci/run`)
-//! would run: `cargo build`, `cargo clippy --all-targets -- -D warnings`, `RUSTDOCFLAGS=-D warnings cargo doc`
-//! and `cargo test` (its integration tests: generated crates have no unit tests, and building the library
-//! a second time with `cfg(test)` would double the time). Builds share `target/try-product/target/`, so
-//! dependencies are built once.
+//! would run: `cargo build`, `cargo clippy -- -D warnings`, `RUSTDOCFLAGS=-D warnings cargo doc` and
+//! `cargo test`, each on the library and its integration tests (`tests/examples.rs`) only: generated crates
+//! have no unit tests, and checking or building a library a second time with `cfg(test)` would double the
+//! time. Builds share `target/try-product/target/`, so dependencies are built once.
 //!
 //! It prints, per service and in total: operations, regen warnings by kind, rustc warnings, clippy and
 //! rustdoc findings, and example tests passed and failed (with the names of the failing ones). It exits
@@ -158,7 +158,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     // Each step once for every crate (cargo spreads them over the cores); findings are counted per crate.
     // `cargo test --no-run` builds each library exactly as `cargo build` does, plus its example tests.
     let steps: [(&[&str], Slot); 3] = [
-        (&["clippy", "--all-targets"], |f| &mut f.clippy),
+        (&["clippy", "--lib", "--test", "*"], |f| &mut f.clippy),
         (&["test", "--no-run", "--test", "*"], |f| &mut f.rustc_warnings),
         (&["doc", "--no-deps"], |f| &mut f.rustdoc),
     ];
