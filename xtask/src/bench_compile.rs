@@ -467,7 +467,7 @@ fn toml_str(p: &Path) -> String {
     serde_json::to_string(&p.to_string_lossy()).unwrap_or_default()
 }
 
-fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
+pub fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
         std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))?;
     }

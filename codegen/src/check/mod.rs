@@ -72,7 +72,10 @@ fn locate<'a>(files: &'a [String], sources: &'a Sources, example: &str) -> Optio
         let page = sources.text(file)?;
         // The example as kept, or (where the reader joined or unescaped it) its first member's line.
         let start = page.find(example).or_else(|| {
-            let first = example.lines().map(str::trim).find(|l| l.starts_with('"'))?;
+            let first = example
+                .lines()
+                .map(str::trim)
+                .find(|l| l.starts_with('"'))?;
             let at = page.find(first)?;
             Some(page[..at].rfind('\n').map_or(0, |n| n + 1))
         })?;
@@ -175,13 +178,20 @@ fn field(
     place: &Place,
     warnings: &mut Vec<Diagnostic>,
 ) -> bool {
-    if absent(v) {
+    let string = matches!(f.shape, Shape::Scalar(Scalar::String | Scalar::Json));
+    if v.is_null() || (!string && absent(v)) {
         return false;
     }
     if !decodes(&mut f.shape, v, false, path, place, warnings) {
         retype(f, v, path, place, warnings);
+        // What is inside the new shape may disagree too: then JSON text, which takes anything.
+        let mut quiet = Vec::new();
+        if !decodes(&mut f.shape, v, false, path, place, &mut quiet) {
+            f.shape = Shape::Scalar(Scalar::Json);
+        }
     }
-    true
+    // An empty list decodes to the empty `Vec`, which is what an absent one gives too.
+    !(matches!(f.shape, Shape::Array(_)) && matches!(v, Value::Array(items) if items.is_empty()))
 }
 
 /// Whether `v` decodes as `shape` (fixing what lies inside it). A field's own scalar is lenient and takes a
@@ -255,6 +265,23 @@ fn retype(
             Shape::Array(Box::new(Shape::Scalar(Scalar::Json))),
             "a list of JSON texts",
         ),
+        // `Items: {DBInstance: [...]}` in the table, `Items: [...]` on the wire: the list without its wrapper.
+        (Shape::Object(children), Value::Array(_))
+            if children.len() == 1 && matches!(children[0].shape, Shape::Array(_)) =>
+        {
+            (
+                children[0].shape.clone(),
+                "the list the table wraps in it (the example shows no wrapper object)",
+            )
+        }
+        // Items the table gives fields, shown as plain values (`["10760"]`): a list of those values.
+        (Shape::Array(_), Value::Array(items))
+            if items.iter().all(|i| !matches!(i, Value::Object(_) | Value::Array(_))) =>
+        {
+            let integers = !items.is_empty() && items.iter().all(|i| i.as_i64().is_some());
+            let item = if integers { Scalar::Long } else { Scalar::String };
+            (Shape::Array(Box::new(Shape::Scalar(item))), "a list of the values it shows")
+        }
         _ => (
             Shape::Scalar(Scalar::Json),
             "a String (objects and lists as their JSON text), which holds whatever the example shows",
@@ -487,6 +514,79 @@ mod tests {
         assert!(strict_scalar(Scalar::String, &json!("a")));
         assert!(!strict_scalar(Scalar::String, &json!(1)));
         assert!(!strict_scalar(Scalar::Long, &json!("1")));
+    }
+
+    fn row(name: &str, shape: Shape) -> Field {
+        Field {
+            name: name.to_string(),
+            shape,
+            required: false,
+            docs: Default::default(),
+            example: None,
+            encoding: Default::default(),
+            location: None,
+            span: Span::default(),
+        }
+    }
+
+    /// The shape `field` leaves after decoding `v`, and how many warnings it gave.
+    fn follow(shape: Shape, v: Value) -> (Shape, usize) {
+        let mut f = row("X", shape);
+        let place = Place {
+            file: "p.md",
+            text: "",
+            line: 1,
+        };
+        let mut warnings = Vec::new();
+        field(&mut f, &v, &mut vec!["X".into()], &place, &mut warnings);
+        (f.shape, warnings.len())
+    }
+
+    #[test]
+    fn the_model_follows_the_example() {
+        let list = |s: Shape| Shape::Array(Box::new(s));
+        let object = |fields: Vec<Field>| Shape::Object(fields);
+        let long = Shape::Scalar(Scalar::Long);
+        let string = Shape::Scalar(Scalar::String);
+        let wrapped = object(vec![row(
+            "Item",
+            list(object(vec![row("Id", long.clone())])),
+        )]);
+        for (documented, example, followed) in [
+            (
+                Shape::Scalar(Scalar::Integer),
+                json!(5_000_000_000_i64),
+                long.clone(),
+            ),
+            (long.clone(), json!(1.5), Shape::Scalar(Scalar::Double)),
+            (long.clone(), json!([1, "2"]), list(long.clone())),
+            (
+                wrapped.clone(),
+                json!([{"Id": 1}]),
+                list(object(vec![row("Id", long.clone())])),
+            ),
+            (
+                list(object(vec![row("Id", long.clone())])),
+                json!(["10760"]),
+                list(string.clone()),
+            ),
+            (object(vec![]), json!("text"), Shape::Scalar(Scalar::Json)),
+        ] {
+            assert_eq!(
+                follow(documented.clone(), example.clone()),
+                (followed, 1),
+                "{documented:?} {example}"
+            );
+        }
+        // What the runtime reads leniently needs no change and no word.
+        for (documented, example) in [
+            (string.clone(), json!({"a": 1})),
+            (list(string.clone()), json!([{"a": 1}, 2])),
+            (list(object(vec![])), json!({})),
+            (long.clone(), json!("")),
+        ] {
+            assert_eq!(follow(documented.clone(), example), (documented, 0));
+        }
     }
 
     #[test]

@@ -486,7 +486,9 @@ impl Cx<'_, '_> {
                 Shape::Array(item) if matches!(**item, Shape::Scalar(_)) => {
                     let with = match **item {
                         Shape::Scalar(Scalar::Integer | Scalar::Long) => "aliyun_runtime::de::ints",
-                        Shape::Scalar(Scalar::Float | Scalar::Double) => "aliyun_runtime::de::floats",
+                        Shape::Scalar(Scalar::Float | Scalar::Double) => {
+                            "aliyun_runtime::de::floats"
+                        }
                         Shape::Scalar(Scalar::Boolean) => "aliyun_runtime::de::booleans",
                         _ => "aliyun_runtime::de::strings",
                     };
