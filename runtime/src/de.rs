@@ -161,7 +161,7 @@ pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     items(d, string_rule, STRING)
 }
 
-/// Objects, lists and enums: `null` or `""` is absent, anything else decodes as `T`.
+/// Objects, enums and maps: `null` or `""` is absent, a list is an error, anything else decodes as `T`.
 pub fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
@@ -171,14 +171,16 @@ where
     if absent(&v) {
         return Ok(None);
     }
-    // A list that does not decode as `T`: for a struct serde fills the fields from the items in order and reports
-    // the first item's type ("expected a string"), which hides what happened. (Generated code sends lists through
-    // its own codec, so here a list that fails is one where an object, enum or map belongs.)
-    let list_len = v.as_array().map(Vec::len);
-    T::deserialize(v).map(Some).map_err(|e| match list_len {
-        Some(n) => D::Error::custom(format!("expected an object, found a list of {n} items")),
-        None => D::Error::custom(e),
-    })
+    // A list where an object, enum or map belongs (generated code sends lists through their own codec): serde
+    // would fill a struct's fields from the items in order, silently or with the first item's type in the
+    // error ("expected a string"), which hides what happened.
+    if let Value::Array(items) = &v {
+        return Err(D::Error::custom(format!(
+            "expected an object, found a list of {} items",
+            items.len()
+        )));
+    }
+    T::deserialize(v).map(Some).map_err(D::Error::custom)
 }
 
 /// Lists: `null` or `""` is empty, an array decodes item by item, and a single item is a list of one.
@@ -357,7 +359,9 @@ mod tests {
 
     #[test]
     fn objects() {
-        assert_eq!(de(r#"{"o": [1, 2]}"#).unwrap().o, Some(vec![1, 2]));
+        // `object` is for objects, enums and maps: lists have their own codec, so a list here is an error.
+        let e = de(r#"{"o": [1, 2]}"#).unwrap_err();
+        assert!(e.to_string().contains("found a list of 2 items"), "{e}");
         assert!(de(r#"{"o": "abc"}"#).is_err());
     }
 
