@@ -411,12 +411,25 @@ async fn a_dropped_connection_is_a_connect_error_and_retried() {
 async fn a_truncated_body_is_a_decode_error() {
     let fake = Fake::start_roa(SECRET, routes()).await;
     fake.push(Fault::Truncated);
-    let e = client(&fake, fast_retries(3))
+    let e = client(&fake, RetryConfig::disabled())
         .call(create())
         .await
         .unwrap_err();
     assert!(matches!(&e, Error::Decode(d) if d.status == 200), "{e:?}");
     assert_eq!(fake.count(), 1);
+}
+
+#[tokio::test]
+async fn a_truncated_answer_to_a_call_with_a_client_token_is_retried_with_the_same_token() {
+    // CreateWidget takes a ClientToken: the service may have done it, and doing it again is safe.
+    let fake = Fake::start_roa(SECRET, routes()).await;
+    fake.push(Fault::Truncated);
+    client(&fake, fast_retries(3)).call(create()).await.unwrap();
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2);
+    let token = |r: &support::Recorded| r.query_param("ClientToken").map(str::to_string);
+    assert!(token(&requests[0]).is_some_and(|t| !t.is_empty()), "{:?}", requests[0].query);
+    assert_eq!(token(&requests[0]), token(&requests[1]));
 }
 
 #[tokio::test]
