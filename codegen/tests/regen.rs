@@ -419,11 +419,15 @@ fn add_service(root: &Path, name: &str) {
     .unwrap();
 }
 
+/// The failed services and everything rendered (warnings, then errors).
 fn failure(result: Result<Report, RegenError>) -> (Vec<String>, String) {
     match result {
         Err(RegenError::Failed {
-            failed, rendered, ..
-        }) => (failed, rendered),
+            failed,
+            rendered,
+            rendered_errors,
+            ..
+        }) => (failed, rendered + &rendered_errors),
         Err(e) => panic!("not a diagnostic: {e}"),
         Ok(r) => panic!("regen succeeded: {:?}", r.services),
     }

@@ -35,6 +35,8 @@ struct Product {
     name: String,
     product: String,
     version: String,
+    /// `RPC` or `ROA`, as most Explorer links say (RPC when none does).
+    style: String,
     endpoint: String,
 }
 
@@ -213,6 +215,8 @@ impl Product {
         let mut products: BTreeMap<String, usize> = BTreeMap::new();
         let mut versions: BTreeMap<String, usize> = BTreeMap::new();
         let mut hosts: BTreeMap<String, usize> = BTreeMap::new();
+        // `type=ROA` or `type=RPC` in the Explorer links: the service's style.
+        let mut styles: BTreeMap<String, usize> = BTreeMap::new();
         for page in &pages {
             let text = std::fs::read(page)
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -232,6 +236,9 @@ impl Product {
                         }
                         Some(("version", v)) if is_version(v) => {
                             *versions.entry(v.into()).or_default() += 1
+                        }
+                        Some(("type", t)) if t.eq_ignore_ascii_case("roa") || t.eq_ignore_ascii_case("rpc") => {
+                            *styles.entry(t.to_ascii_uppercase()).or_default() += 1
                         }
                         _ => {}
                     }
@@ -277,11 +284,13 @@ impl Product {
                 )
             })?;
         let endpoint = format!("{}.{{region}}.aliyuncs.com", product.to_ascii_lowercase());
+        let style = most(&styles).unwrap_or_else(|| "RPC".into());
         Ok(Product {
             pages: dir.to_path_buf(),
             name,
             product,
             version,
+            style,
             endpoint,
         })
     }
@@ -295,10 +304,11 @@ impl Product {
             }
         }
         let yaml = format!(
-            "# Written by cargo xtask try-product from {}.\nproduct: {}\nversion: {}\nstyle: RPC\nendpoint: {}\n",
+            "# Written by cargo xtask try-product from {}.\nproduct: {}\nversion: {}\nstyle: {}\nendpoint: {}\n",
             self.pages.display(),
             json(&self.product),
             json(&self.version),
+            self.style,
             json(&self.endpoint),
         );
         std::fs::write(to.join("service.yaml"), yaml)?;
