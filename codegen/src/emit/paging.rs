@@ -58,18 +58,23 @@ pub fn paginator(
     }
     let req_ids = request_field_idents(&op.request);
     let resp_ids = response_idents(&op.response);
-    let req = |name: &str, kind: fn(&Field) -> bool| {
+    let req_field = |name: &str, kind: fn(&Field) -> bool| {
         op.request
             .iter()
             .position(|f| f.name == name && !f.required && kind(f))
-            .map(|i| &req_ids[i])
+            .map(|i| (&req_ids[i], &op.request[i]))
     };
-    let resp = |name: &str, kind: fn(&Field) -> bool| {
+    let resp_field = |name: &str, kind: fn(&Field) -> bool| {
         op.response
             .iter()
             .position(|f| f.name == name && kind(f))
-            .map(|i| &resp_ids[i])
+            .map(|i| (&resp_ids[i], &op.response[i]))
     };
+    let req = |name: &str, kind: fn(&Field) -> bool| req_field(name, kind).map(|(id, _)| id);
+    let resp = |name: &str, kind: fn(&Field) -> bool| resp_field(name, kind).map(|(id, _)| id);
+    // Page numbers are counted in i64: an Integer field is widened, a Long one is already there.
+    let is_long = |f: &Field| matches!(f.shape, Shape::Scalar(Scalar::Long));
+    let widen = |f: &Field| if is_long(f) { quote!() } else { quote!(.map(i64::from)) };
     let (item, count, into_items) = items(op, &resp_ids, &item_type)?;
     let next_page = if let (Some(sent), Some(_), Some(received)) = (
         req("NextToken", is_string),
@@ -80,19 +85,25 @@ pub fn paginator(
             aliyun_runtime::paginate::next_token(self.#sent.as_deref(), response.#received.as_deref())
                 .map(|token| Self { #sent: Some(token), ..self.clone() })
         }
-    } else if let (Some(number), Some(size), Some(total)) = (
-        req("PageNumber", is_integer),
-        req("PageSize", is_integer),
-        resp("TotalCount", is_integer),
+    } else if let (Some((number, number_f)), Some((size, size_f)), Some((total, total_f))) = (
+        req_field("PageNumber", is_integer),
+        req_field("PageSize", is_integer),
+        resp_field("TotalCount", is_integer),
     ) {
+        let (number_w, size_w, total_w) = (widen(number_f), widen(size_f), widen(total_f));
+        let narrow = if is_long(number_f) {
+            quote!()
+        } else {
+            quote!(.and_then(|n| n.try_into().ok()))
+        };
         quote! {
             aliyun_runtime::paginate::next_page_number(
-                self.#number.map(i64::from),
-                self.#size.map(i64::from),
+                self.#number #number_w,
+                self.#size #size_w,
                 #count,
-                response.#total.map(i64::from),
+                response.#total #total_w,
             )
-            .and_then(|n| n.try_into().ok())
+            #narrow
             .map(|n| Self { #number: Some(n), ..self.clone() })
         }
     } else {
@@ -270,6 +281,22 @@ mod tests {
             code.contains("response . vpcs . map (| l | l . vpc)"),
             "{code}"
         );
+    }
+
+    #[test]
+    fn page_numbers_of_type_long_are_not_converted() {
+        // Long fields are already i64: a conversion would be `clippy::useless_conversion` in the crate.
+        const LONG: &str = "{type: scalar, of: long}";
+        let op = operation(
+            "ListStacks",
+            &[field("PageNumber", LONG), field("PageSize", INT)],
+            &[field("TotalCount", LONG), field("Stacks", LIST)],
+        );
+        let code = emitted(&op).expect("a paginator");
+        assert!(code.contains("self . page_number ,"), "{code}");
+        assert!(code.contains("self . page_size . map (i64 :: from)"), "{code}");
+        assert!(code.contains("response . total_count ,"), "{code}");
+        assert!(!code.contains("try_into"), "{code}");
     }
 
     #[test]
