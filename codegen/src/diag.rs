@@ -86,7 +86,11 @@ impl Diagnostic {
         while out.contains("`…`, `…`") {
             out = out.replace("`…`, `…`", "`…`");
         }
-        out
+        // Paths of other pages ("… in specs/x/y.md") vary too.
+        match out.find(" in specs/") {
+            Some(i) => format!("{} in …", &out[..i]),
+            None => out,
+        }
     }
 }
 

@@ -16,7 +16,6 @@
 
 use crate::bench_compile::{manifest, write_if_changed, Cargo};
 use anyhow::{bail, Context, Result};
-use codegen::diag::Diagnostic;
 use codegen::regen::{self, Options, RegenError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -109,24 +108,6 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     }
 
     let mut figures: BTreeMap<String, Figures> = BTreeMap::new();
-    for p in &products {
-        let dir = scratch.join("specs").join(&p.name);
-        let f = figures.entry(p.name.clone()).or_default();
-        // The same read regen does, for the warnings as data (regen's report has them rendered only).
-        match codegen::merge::service::read_service(&dir, &scratch) {
-            Ok(read) => {
-                f.operations = read.service.operations.len();
-                for d in &read.warnings {
-                    *f.regen_warnings.entry(kind(d)).or_default() += 1;
-                }
-            }
-            Err(failure) => {
-                for d in failure.diagnostics.iter().filter(|d| !d.is_error()) {
-                    *f.regen_warnings.entry(kind(d)).or_default() += 1;
-                }
-            }
-        }
-    }
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let opts = Options {
         jobs,
@@ -136,16 +117,18 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         Ok(report) => {
             for s in &report.services {
                 eprint!("{}", s.rendered_warnings);
+                let f = figures.entry(s.name.clone()).or_default();
+                f.operations = s.operations;
+                f.regen_warnings = s.summary.warnings.clone();
             }
         }
         Err(RegenError::Failed {
             failed,
             rendered,
             rendered_errors,
-            ..
+            summary,
         }) => {
-            eprint!("{rendered}{rendered_errors}");
-            print_figures(&figures);
+            eprint!("{rendered}{}{rendered_errors}", summary.render());
             bail!("regen failed for {}", failed.join(", "));
         }
         Err(e) => return Err(e.into()),
@@ -386,39 +369,6 @@ fn service_name(folder: &str) -> String {
     }
 }
 
-/// A warning's kind: its message with the names in backticks and the numbers left out, so "`A` is `Long` here"
-/// and "`B` is `String` here" count as one kind.
-fn kind(d: &Diagnostic) -> String {
-    let mut out = String::new();
-    let mut quoted = false;
-    for c in d.message.chars() {
-        match c {
-            '`' => {
-                if !quoted {
-                    out.push('…');
-                }
-                quoted = !quoted;
-            }
-            _ if quoted => {}
-            c if c.is_ascii_digit() => {
-                if !out.ends_with('#') {
-                    out.push('#');
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    // Lists of names ("`A`, `B`, `C` read as …") are one placeholder.
-    while out.contains("…, …") {
-        out = out.replace("…, …", "…");
-    }
-    // Paths of other pages ("… in specs/x/y.md") vary too.
-    match out.find(" in specs/") {
-        Some(i) => format!("{} in …", &out[..i]),
-        None => out,
-    }
-}
-
 /// The runtime as a member of the scratch workspace: its manifest (without the dev-dependencies, which name
 /// this repository's generated crates) and its sources.
 fn copy_runtime(root: &Path, to: &Path) -> Result<()> {
@@ -642,6 +592,7 @@ fn print_figures(figures: &BTreeMap<String, Figures>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use codegen::diag::Diagnostic;
 
     #[test]
     fn versions_come_from_folder_names() {
@@ -674,7 +625,7 @@ mod tests {
             "field `Bb` is `String` here but `Json` in specs/y/b.md",
             "",
         );
-        assert_eq!(kind(&a), kind(&b));
-        assert_eq!(kind(&a), "field … is … here but … in …");
+        assert_eq!(a.kind(), b.kind());
+        assert_eq!(a.kind(), "field `…` is `…` here but `…` in …");
     }
 }
