@@ -75,7 +75,10 @@ fn repeated_rows_are_one_field_and_indexed_rows_one_list() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        module.matches("rename = \"ShelfCount\"").count(),
+        response_fields(&module)
+            .iter()
+            .filter(|(wire, _)| *wire == "ShelfCount")
+            .count(),
         1,
         "{module}"
     );
@@ -92,15 +95,22 @@ fn key_and_key_are_two_fields_that_say_which_is_which() {
         ("ShelfId", "shelf_id"),
         ("shelfId", "shelf_id_camel"),
     ] {
+        // The request's field (serde's `rename`), or else the response's (its `Decode` impl).
         let decl = format!("rename = \"{wire}\"");
-        let at = module
-            .find(&decl)
-            .unwrap_or_else(|| panic!("no {decl} in {module}"));
-        let after = &module[at..];
-        let field = after[after.find("pub ").unwrap() + 4..]
-            .split(':')
-            .next()
-            .unwrap();
+        let field = match module.find(&decl) {
+            Some(at) => {
+                let after = &module[at..];
+                after[after.find("pub ").unwrap() + 4..]
+                    .split(':')
+                    .next()
+                    .unwrap()
+            }
+            None => response_fields(&module)
+                .into_iter()
+                .find(|(w, _)| *w == wire)
+                .unwrap_or_else(|| panic!("no field {wire} in {module}"))
+                .1,
+        };
         assert_eq!(field, rust, "{wire}");
     }
     assert!(
@@ -111,6 +121,23 @@ fn key_and_key_are_two_fields_that_say_which_is_which() {
         module.contains("On the wire: `Key`, not to be confused with `key` (field `key_lower`)"),
         "{module}"
     );
+}
+
+/// `(wire name, field)` of every response field, from the `Decode` impls (`shelf_id: f.opt("ShelfId")?`).
+fn response_fields(text: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    for call in [": f.opt(\"", ": f.list(\""] {
+        for (at, _) in text.match_indices(call) {
+            let wire = text[at + call.len()..].split('"').next().unwrap();
+            let field = text[..at]
+                .rsplit(|c: char| c.is_whitespace() || c == '{' || c == ',')
+                .next()
+                .unwrap();
+            out.push((at, wire, field));
+        }
+    }
+    out.sort();
+    out.into_iter().map(|(_, wire, field)| (wire, field)).collect()
 }
 
 /// Every Rust name of the crate with the wire name it stands for: error variants, modules, request types,
@@ -163,6 +190,9 @@ fn names(files: &[GeneratedFile]) -> BTreeMap<String, String> {
                 .split(':')
                 .next()
                 .unwrap();
+            out.insert(format!("{module}::{wire}"), field.to_string());
+        }
+        for (wire, field) in response_fields(text) {
             out.insert(format!("{module}::{wire}"), field.to_string());
         }
     }

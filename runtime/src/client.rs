@@ -546,7 +546,7 @@ fn scan_request_id(body: &[u8]) -> Option<String> {
 }
 
 /// Turns an answer into the response type or the right error.
-pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(
+pub(crate) fn decode_answer<T: crate::de::Decode>(
     status: u16,
     header_request_id: Option<&str>,
     retry_after: Option<Duration>,
@@ -554,7 +554,7 @@ pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Error> {
     let header_request_id = || header_request_id.map(str::to_string);
     if (200..300).contains(&status) {
-        return serde_json::from_slice::<T>(body).map_err(|e| {
+        return crate::de::from_slice::<T>(body).map_err(|e| {
             Error::Decode(Box::new(DecodeError {
                 status,
                 message: format!("the body is not the expected JSON: {e}"),
@@ -1204,6 +1204,7 @@ mod tests {
             #[serde(rename = "RequestId")]
             _id: String,
         }
+        crate::decode_with_serde!(R);
         let e = decode_answer::<R>(
             400,
             None,

@@ -1,63 +1,245 @@
-//! Lenient decoding for generated response types: the wire does not always match the docs.
+//! Lenient decoding of responses: the wire does not always match the docs.
 //!
-//! Used as `#[serde(default, deserialize_with = "aliyun_runtime::de::…")]` on `Option` fields (and `Vec`
-//! fields for [`list`]). The rules, each seen on the wire or in the pages' own examples:
+//! Generated response types implement [`Decode`] by hand-shaped code, one straight-line call per field (no
+//! serde derives, which cost most of a generated crate's build time):
+//!
+//! ```
+//! use aliyun_runtime::de::{At, Decode, Error, Fields, Value};
+//!
+//! #[derive(Debug, Default, PartialEq)]
+//! struct Answer { request_id: Option<String>, ids: Vec<i64> }
+//!
+//! impl Decode for Answer {
+//!     fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+//!         let mut f = Fields::new(v, at)?;
+//!         Ok(Self { request_id: f.opt("RequestId")?, ids: f.list("Ids")? })
+//!     }
+//! }
+//!
+//! let a: Answer = aliyun_runtime::de::from_slice(br#"{"RequestId": "R", "Ids": ["7", 8.0e0]}"#).unwrap();
+//! assert_eq!(a, Answer { request_id: Some("R".into()), ids: vec![7, 8] });
+//! let e = aliyun_runtime::de::from_slice::<Answer>(br#"{"Ids": [1, "x"]}"#).unwrap_err();
+//! assert_eq!(e.to_string(), r#"at `Ids[1]`: expected an integer, found "x""#);
+//! ```
+//!
+//! The rules, each seen on the wire or in the pages' own examples:
 //! - numbers may arrive as strings (`"12"`), booleans as strings (`"true"`), strings as numbers;
 //! - an integral number in float notation (`1.0e15`, `3.0`) is that integer in an integer field;
 //! - a JSON object or array where the docs say String is kept as its JSON text;
-//! - an empty string or `null` stands for an absent value, object or list;
+//! - an empty string or `null` stands for an absent value, object or list (an empty string is kept in a
+//!   String field, and as an item of a list of strings);
+//! - `null` items of a list are left out (and `""` items, but in lists of strings);
 //! - a single item where the docs say list is a list of one (services that convert XML to JSON drop the
-//!   array of a one-item list).
+//!   array of a one-item list);
+//! - a list where an object, enum or map belongs is an error that says so.
 //!
-//! A string that is not a number in a numeric field is an error: decoding never invents a value.
+//! A string that is not a number in a numeric field is an error: decoding never invents a value. Every error
+//! names the path of the value that failed (`Items.Item[2].Count`).
+//!
+//! Hand-written types that already implement `serde::Deserialize` get [`Decode`] from
+//! [`decode_with_serde!`](crate::decode_with_serde) (without the lenient rules inside them).
 
-use serde::{de::Error as _, Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::Map;
+pub use serde_json::Value;
+use std::fmt;
 
-fn absent(v: &Value) -> bool {
-    matches!(v, Value::Null) || matches!(v, Value::String(s) if s.is_empty())
+/// Where a value is in the answer, for error messages: built on the stack, only formatted on error.
+#[derive(Clone, Copy)]
+pub struct At<'a> {
+    parent: Option<&'a At<'a>>,
+    segment: Segment<'a>,
 }
 
-/// One field through one rule: absent values are `None`, the rest must pass the rule.
-fn field<'de, D: Deserializer<'de>, T>(
-    d: D,
-    rule: fn(&Value) -> Option<T>,
-    expected: &str,
-) -> Result<Option<T>, D::Error> {
-    let v = Value::deserialize(d)?;
-    if absent(&v) {
-        return Ok(None);
+#[derive(Clone, Copy)]
+enum Segment<'a> {
+    Root,
+    Field(&'a str),
+    Index(usize),
+}
+
+impl<'a> At<'a> {
+    /// The answer itself.
+    pub fn root() -> At<'static> {
+        At {
+            parent: None,
+            segment: Segment::Root,
+        }
     }
-    rule(&v)
-        .map(Some)
-        .ok_or_else(|| D::Error::custom(format!("expected {expected}, found {v}")))
+
+    /// The field `name` of the object here.
+    pub fn field(&'a self, name: &'a str) -> At<'a> {
+        At {
+            parent: Some(self),
+            segment: Segment::Field(name),
+        }
+    }
+
+    /// The item `i` (counted from 0) of the list here.
+    pub fn index(&'a self, i: usize) -> At<'a> {
+        At {
+            parent: Some(self),
+            segment: Segment::Index(i),
+        }
+    }
+
+    /// An error about the value here.
+    pub fn error(&self, message: impl Into<String>) -> Error {
+        Error {
+            path: self.to_string(),
+            message: message.into(),
+        }
+    }
 }
 
-/// A list of scalars through one rule: absent is empty, `null` items are left out (and `""` items, but in
-/// lists of strings), a single value is a list of one.
-fn items<'de, D: Deserializer<'de>, T>(
-    d: D,
-    rule: fn(&Value) -> Option<T>,
-    expected: &str,
-) -> Result<Vec<T>, D::Error> {
-    let strings = expected == STRING;
-    let v = Value::deserialize(d)?;
-    let values = match v {
-        v if absent(&v) => Vec::new(),
-        Value::Array(values) => values,
-        one => vec![one],
-    };
-    values
-        .iter()
-        .filter(|v| !(v.is_null() || (!strings && absent(v))))
-        .map(|v| rule(v).ok_or_else(|| D::Error::custom(format!("expected {expected}, found {v}"))))
-        .collect()
+impl fmt::Display for At<'_> {
+    /// `Items.Item[2].Count`; empty at the root.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            parent.fmt(f)?;
+        }
+        match self.segment {
+            Segment::Root => Ok(()),
+            Segment::Field(name) if matches!(self.parent, Some(p) if !p.is_root()) => {
+                write!(f, ".{name}")
+            }
+            Segment::Field(name) => f.write_str(name),
+            Segment::Index(i) => write!(f, "[{i}]"),
+        }
+    }
 }
 
-const STRING: &str = "a string";
+impl fmt::Debug for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "At({:?})", self.to_string())
+    }
+}
 
-fn int_rule<T: TryFrom<i64> + std::str::FromStr>(v: &Value) -> Option<T> {
+impl At<'_> {
+    fn is_root(&self) -> bool {
+        self.parent.is_none() && matches!(self.segment, Segment::Root)
+    }
+}
+
+/// A decode error: the path (`Items.Item[2].Count`, empty at the root) and what was wrong (`expected an
+/// integer, found "x"`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    /// Where the value that failed is: `Items.Item[2].Count`; empty for the answer itself.
+    pub path: String,
+    /// What was wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "at `{}`: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A type a response value decodes into, by the lenient rules of this module.
+pub trait Decode: Sized {
+    /// Whether `""` is a value of this type (only `String`): elsewhere an empty string stands for an absent value.
+    const EMPTY_STRING_IS_VALUE: bool = false;
+    /// Decodes a present value (never `null`; `""` only when EMPTY_STRING_IS_VALUE).
+    fn decode(v: Value, at: At<'_>) -> Result<Self, Error>;
+}
+
+/// Whether `v` stands for an absent value of `T`.
+fn absent<T: Decode>(v: &Value) -> bool {
     match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty() && !T::EMPTY_STRING_IS_VALUE,
+        _ => false,
+    }
+}
+
+/// `expected {what}, found {v}` at `at`.
+fn expected(what: &str, v: &Value, at: At<'_>) -> Error {
+    at.error(format!("expected {what}, found {v}"))
+}
+
+/// The fields of one JSON object being decoded into a struct.
+pub struct Fields<'a> {
+    map: Map<String, Value>,
+    at: At<'a>,
+}
+
+impl<'a> Fields<'a> {
+    /// `v` must be an object: a list is "expected an object, found a list of N items", anything else "expected
+    /// an object, found `<json>`".
+    pub fn new(v: Value, at: At<'a>) -> Result<Self, Error> {
+        Ok(Fields {
+            map: Map::decode(v, at)?,
+            at,
+        })
+    }
+
+    /// An optional field: missing or null is None, "" is None unless T::EMPTY_STRING_IS_VALUE.
+    pub fn opt<T: Decode>(&mut self, name: &str) -> Result<Option<T>, Error> {
+        match self.map.remove(name) {
+            Some(v) if !absent::<T>(&v) => T::decode(v, self.at.field(name)).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// A list field: missing, null or "" is empty; an array decodes item by item (null items left out, ""
+    /// items left out unless T::EMPTY_STRING_IS_VALUE); a single value is a list of one.
+    pub fn list<T: Decode>(&mut self, name: &str) -> Result<Vec<T>, Error> {
+        match self.map.remove(name) {
+            Some(v) => list(v, self.at.field(name)),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The list rules: null or "" is empty, an array decodes item by item (absent items left out), a single value
+/// is a list of one.
+fn list<T: Decode>(v: Value, at: At<'_>) -> Result<Vec<T>, Error> {
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::String(s) if s.is_empty() => Ok(Vec::new()),
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .filter(|(_, v)| !absent::<T>(v))
+            .map(|(i, v)| T::decode(v, at.index(i)))
+            .collect(),
+        one => T::decode(one, at).map(|one| vec![one]),
+    }
+}
+
+/// The whole body: JSON syntax errors and decode errors both become Error.
+///
+/// The answer itself is decoded as it is, `null` included (a struct says "expected an object, found null").
+pub fn from_slice<T: Decode>(body: &[u8]) -> Result<T, Error> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| At::root().error(e.to_string()))?;
+    T::decode(v, At::root())
+}
+
+/// `String` fields: a string (`""` kept), a number or boolean written out (`12` → `"12"`), or an object or
+/// array as its JSON text (`{"a":1}` → `"{\"a\":1}"`): the docs call many structured values String.
+impl Decode for String {
+    const EMPTY_STRING_IS_VALUE: bool = true;
+    fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+        Ok(match v {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => return Err(expected("a string", &v, at)),
+            structured @ (Value::Object(_) | Value::Array(_)) => structured.to_string(),
+        })
+    }
+}
+
+/// An integer: a number (integral float notation included) or a numeric string.
+fn int<T: TryFrom<i64> + std::str::FromStr>(v: Value, at: At<'_>) -> Result<T, Error> {
+    let n = match &v {
         Value::Number(n) => n
             .as_i64()
             .or_else(|| n.as_f64().and_then(integral))
@@ -70,7 +252,8 @@ fn int_rule<T: TryFrom<i64> + std::str::FromStr>(v: &Value) -> Option<T> {
             })
         }
         _ => None,
-    }
+    };
+    n.ok_or_else(|| expected("an integer", &v, at))
 }
 
 /// `1.0e15` → `1000000000000000`; `1.5`, infinities and values beyond `i64` are not integers.
@@ -80,170 +263,184 @@ fn integral(f: f64) -> Option<i64> {
     (f.is_finite() && f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
 }
 
-fn float_rule(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+/// `Integer` fields: see [`i64`]'s rule; a value beyond 32 bits is an error.
+impl Decode for i32 {
+    fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+        int(v, at)
     }
 }
 
-fn boolean_rule(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
+/// `Long` fields: a number (integral float notation included) or a numeric string.
+impl Decode for i64 {
+    fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+        int(v, at)
     }
-}
-
-fn string_rule(v: &Value) -> Option<String> {
-    Some(match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => String::new(),
-        structured @ (Value::Object(_) | Value::Array(_)) => structured.to_string(),
-    })
-}
-
-/// `Long`/`Integer` fields: a number (integral float notation included) or a numeric string.
-pub fn int<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: TryFrom<i64> + std::str::FromStr,
-{
-    field(d, int_rule::<T>, "an integer")
 }
 
 /// `Float`/`Double` fields: a number or a numeric string.
-pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    field(d, float_rule, "a number")
-}
-
-/// `Boolean` fields: `true`/`false`, or the same as a string.
-pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    field(d, boolean_rule, "a boolean")
-}
-
-/// `String` fields: a string, a number or boolean written out (`12` → `"12"`), or an object or array as its
-/// JSON text (`{"a":1}` → `"{\"a\":1}"`): the docs call many structured values String. `null` is absent; an
-/// empty string is kept.
-pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(match v {
-        Value::Null => None,
-        v => string_rule(&v),
-    })
-}
-
-/// Lists of `Long`/`Integer`: each item as [`int`] decodes it.
-pub fn ints<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: TryFrom<i64> + std::str::FromStr,
-{
-    items(d, int_rule::<T>, "an integer")
-}
-
-/// Lists of `Float`/`Double`: each item as [`float`] decodes it.
-pub fn floats<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
-    items(d, float_rule, "a number")
-}
-
-/// Lists of `Boolean`: each item as [`boolean`] decodes it.
-pub fn booleans<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<bool>, D::Error> {
-    items(d, boolean_rule, "a boolean")
-}
-
-/// Lists of `String`: each item as [`string`] decodes it (objects as their JSON text).
-pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    items(d, string_rule, STRING)
-}
-
-/// Objects, enums and maps: `null` or `""` is absent, a list is an error, anything else decodes as `T`.
-pub fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    let v = Value::deserialize(d)?;
-    if absent(&v) {
-        return Ok(None);
+impl Decode for f64 {
+    fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+        let f = match &v {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+        f.ok_or_else(|| expected("a number", &v, at))
     }
-    // A list where an object, enum or map belongs (generated code sends lists through their own codec): serde
-    // would fill a struct's fields from the items in order, silently or with the first item's type in the
-    // error ("expected a string"), which hides what happened.
-    if let Value::Array(items) = &v {
-        return Err(D::Error::custom(format!(
-            "expected an object, found a list of {} items",
-            items.len()
-        )));
-    }
-    T::deserialize(v).map(Some).map_err(D::Error::custom)
 }
 
-/// Lists: `null` or `""` is empty, an array decodes item by item, and a single item is a list of one.
-pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    let v = Value::deserialize(d)?;
-    if absent(&v) {
-        return Ok(Vec::new());
+/// `Boolean` fields: `true`/`false`, or the same as a string (any case).
+impl Decode for bool {
+    fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+        match &v {
+            Value::Bool(b) => Ok(*b),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+            _ => Err(expected("a boolean", &v, at)),
+        }
     }
-    match v {
-        Value::Array(_) => Vec::<T>::deserialize(v),
-        item => T::deserialize(item).map(|one| vec![one]),
+}
+
+/// Maps (`String to string map`, `Json` objects): an object, as it is.
+impl Decode for Map<String, Value> {
+    fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+        match v {
+            Value::Object(map) => Ok(map),
+            // Said apart from other values: a list where an object belongs is a known shape of wrong docs
+            // (or of a wrapper the docs leave out), and its items' type would hide that.
+            Value::Array(items) => Err(at.error(format!(
+                "expected an object, found a list of {} items",
+                items.len()
+            ))),
+            other => Err(expected("an object", &other, at)),
+        }
     }
-    .map_err(D::Error::custom)
+}
+
+/// Anything, as it is (hand-written operations).
+impl Decode for Value {
+    fn decode(v: Value, _at: At<'_>) -> Result<Self, Error> {
+        Ok(v)
+    }
+}
+
+/// Lists by the list rules: an array decodes item by item (absent items left out), a single value is a list
+/// of one. Used for lists of lists and for operations whose answer is a list.
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+        list(v, at)
+    }
+}
+
+/// Implements [`Decode`] through `serde_json::from_value` for a hand-written type that implements
+/// `serde::Deserialize` (the lenient rules of this module do not apply inside it).
+///
+/// ```
+/// #[derive(serde::Deserialize, Debug, PartialEq)]
+/// struct Pong { #[serde(rename = "Value")] value: String }
+/// aliyun_runtime::decode_with_serde!(Pong);
+///
+/// let p: Pong = aliyun_runtime::de::from_slice(br#"{"Value": "x"}"#).unwrap();
+/// assert_eq!(p, Pong { value: "x".into() });
+/// ```
+#[macro_export]
+macro_rules! decode_with_serde {
+    ($t:ty) => {
+        impl $crate::de::Decode for $t {
+            fn decode(
+                v: $crate::de::Value,
+                at: $crate::de::At<'_>,
+            ) -> ::core::result::Result<Self, $crate::de::Error> {
+                $crate::de::with_serde(v, at)
+            }
+        }
+    };
+}
+
+/// What [`decode_with_serde!`](crate::decode_with_serde) expands to.
+#[doc(hidden)]
+pub fn with_serde<T: serde::de::DeserializeOwned>(v: Value, at: At<'_>) -> Result<T, Error> {
+    serde_json::from_value(v).map_err(|e| at.error(e.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
-    use serde::Deserialize;
+    use super::{from_slice, At, Decode, Error, Fields, Map, Value};
 
-    #[derive(Deserialize, Debug, Default, PartialEq)]
+    // Written the way generated code is: `opt` for every field but lists, `list` for lists.
+    #[derive(Debug, Default, PartialEq)]
     struct R {
-        #[serde(default, deserialize_with = "super::int")]
         i: Option<i64>,
-        #[serde(default, deserialize_with = "super::int")]
         small: Option<i32>,
-        #[serde(default, deserialize_with = "super::float")]
         f: Option<f64>,
-        #[serde(default, deserialize_with = "super::boolean")]
         b: Option<bool>,
-        #[serde(default, deserialize_with = "super::string")]
         s: Option<String>,
-        #[serde(default, deserialize_with = "super::object")]
-        o: Option<Vec<u8>>,
-        #[serde(default, deserialize_with = "super::object")]
+        o: Option<Map<String, Value>>,
         obj: Option<Inner>,
-        #[serde(default, deserialize_with = "super::list")]
         l: Vec<Inner>,
     }
 
-    #[derive(Deserialize, Debug, Default, PartialEq)]
+    impl Decode for R {
+        fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+            let mut f = Fields::new(v, at)?;
+            Ok(Self {
+                i: f.opt("i")?,
+                small: f.opt("small")?,
+                f: f.opt("f")?,
+                b: f.opt("b")?,
+                s: f.opt("s")?,
+                o: f.opt("o")?,
+                obj: f.opt("obj")?,
+                l: f.list("l")?,
+            })
+        }
+    }
+
+    #[derive(Debug, Default, PartialEq)]
     struct Lists {
-        #[serde(default, deserialize_with = "super::strings")]
         s: Vec<String>,
-        #[serde(default, deserialize_with = "super::ints")]
         i: Vec<i32>,
-        #[serde(default, deserialize_with = "super::floats")]
         f: Vec<f64>,
-        #[serde(default, deserialize_with = "super::booleans")]
         b: Vec<bool>,
     }
 
-    #[derive(Deserialize, Debug, Default, PartialEq)]
+    impl Decode for Lists {
+        fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+            let mut f = Fields::new(v, at)?;
+            Ok(Self {
+                s: f.list("s")?,
+                i: f.list("i")?,
+                f: f.list("f")?,
+                b: f.list("b")?,
+            })
+        }
+    }
+
+    #[derive(Debug, Default, PartialEq)]
     struct Inner {
-        #[serde(rename = "Id", default, deserialize_with = "super::int")]
         id: Option<i64>,
     }
 
-    fn de(json: &str) -> Result<R, serde_json::Error> {
-        serde_json::from_str(json)
+    impl Decode for Inner {
+        fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+            let mut f = Fields::new(v, at)?;
+            Ok(Self { id: f.opt("Id")? })
+        }
+    }
+
+    /// A struct with no fields, as generated.
+    #[derive(Debug, Default, PartialEq)]
+    struct Empty {}
+
+    impl Decode for Empty {
+        fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+            Fields::new(v, at)?;
+            Ok(Self {})
+        }
+    }
+
+    fn de(json: &str) -> Result<R, Error> {
+        from_slice(json.as_bytes())
     }
 
     #[test]
@@ -328,20 +525,20 @@ mod tests {
 
     #[test]
     fn list_items_of_scalars_decode_as_the_scalars_do() {
-        let l: Lists = serde_json::from_str(
-            r#"{"s": [1, "a", {"k": true}, ""], "i": ["7", 8, 9.0e1, null, ""], "f": ["1.5", 2], "b": ["TRUE", false]}"#,
+        let l: Lists = from_slice(
+            br#"{"s": [1, "a", {"k": true}, ""], "i": ["7", 8, 9.0e1, null, ""], "f": ["1.5", 2], "b": ["TRUE", false]}"#,
         )
         .unwrap();
         assert_eq!(l.s, ["1", "a", r#"{"k":true}"#, ""]);
         assert_eq!(l.i, [7, 8, 90]);
         assert_eq!(l.f, [1.5, 2.0]);
         assert_eq!(l.b, [true, false]);
-        let one: Lists = serde_json::from_str(r#"{"s": "x", "i": "", "b": true}"#).unwrap();
+        let one: Lists = from_slice(br#"{"s": "x", "i": "", "b": true}"#).unwrap();
         assert_eq!(
             (one.s, one.i, one.b),
             (vec!["x".to_string()], vec![], vec![true])
         );
-        assert!(serde_json::from_str::<Lists>(r#"{"i": ["x"]}"#).is_err());
+        assert!(from_slice::<Lists>(br#"{"i": ["x"]}"#).is_err());
     }
 
     #[test]
@@ -359,7 +556,7 @@ mod tests {
 
     #[test]
     fn objects() {
-        // `object` is for objects, enums and maps: lists have their own codec, so a list here is an error.
+        // Objects, enums and maps go through `opt`: a list there is an error that says so.
         let e = de(r#"{"o": [1, 2]}"#).unwrap_err();
         assert!(e.to_string().contains("found a list of 2 items"), "{e}");
         assert!(de(r#"{"o": "abc"}"#).is_err());
@@ -367,19 +564,130 @@ mod tests {
 
     #[test]
     fn a_list_where_an_object_belongs_says_so() {
-        #[derive(Deserialize, Debug)]
+        #[derive(Debug)]
         #[allow(dead_code)]
         struct Inner {
-            #[serde(default, deserialize_with = "super::string")]
             name: Option<String>,
         }
-        #[derive(Deserialize, Debug)]
+        impl Decode for Inner {
+            fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+                let mut f = Fields::new(v, at)?;
+                Ok(Self { name: f.opt("name")? })
+            }
+        }
+        #[derive(Debug)]
         #[allow(dead_code)]
         struct Outer {
-            #[serde(default, deserialize_with = "super::object")]
             inner: Option<Inner>,
         }
-        let e = serde_json::from_str::<Outer>(r#"{"inner": [{"name": "x"}]}"#).unwrap_err();
-        assert!(e.to_string().contains("expected an object, found a list of 1 items"), "{e}");
+        impl Decode for Outer {
+            fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+                let mut f = Fields::new(v, at)?;
+                Ok(Self { inner: f.opt("inner")? })
+            }
+        }
+        let e = from_slice::<Outer>(br#"{"inner": [{"name": "x"}]}"#).unwrap_err();
+        assert_eq!(
+            e,
+            Error {
+                path: "inner".into(),
+                message: "expected an object, found a list of 1 items".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "at `inner`: expected an object, found a list of 1 items"
+        );
+    }
+
+    #[test]
+    fn errors_name_their_path() {
+        let e = de(r#"{"l": [{"Id": 1}, {"Id": "x"}]}"#).unwrap_err();
+        assert_eq!(e.path, "l[1].Id");
+        assert_eq!(e.message, r#"expected an integer, found "x""#);
+        assert_eq!(
+            e.to_string(),
+            r#"at `l[1].Id`: expected an integer, found "x""#
+        );
+        // A single item stands where the list does: no index.
+        assert_eq!(de(r#"{"l": {"Id": true}}"#).unwrap_err().path, "l.Id");
+        assert_eq!(de(r#"{"obj": {"Id": []}}"#).unwrap_err().path, "obj.Id");
+        assert_eq!(de(r#"{"l": [{}, 3]}"#).unwrap_err().path, "l[1]");
+        assert_eq!(
+            from_slice::<Lists>(br#"{"f": [1, null, "x"]}"#)
+                .unwrap_err()
+                .to_string(),
+            r#"at `f[2]`: expected a number, found "x""#,
+            "the index is the item's place on the wire, left-out items counted"
+        );
+        // Lists of lists and answers that are lists.
+        let e = from_slice::<Vec<Vec<i64>>>(b"[[1], [2, {}]]").unwrap_err();
+        assert_eq!(e.to_string(), "at `[1][1]`: expected an integer, found {}");
+        let e = from_slice::<Vec<Inner>>(br#"[{"Id": 1}, {"Id": false}]"#).unwrap_err();
+        assert_eq!(e.path, "[1].Id");
+    }
+
+    #[test]
+    fn errors_at_the_root_have_no_path() {
+        let e = de("[1]").unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.to_string().as_str()),
+            ("", "expected an object, found a list of 1 items")
+        );
+        assert_eq!(
+            de("null").unwrap_err().to_string(),
+            "expected an object, found null"
+        );
+        let e = de(r#"{"i": "#).unwrap_err();
+        assert!(e.path.is_empty() && e.message.contains("EOF"), "{e}");
+        assert_eq!(
+            from_slice::<Empty>(b"3").unwrap_err().to_string(),
+            "expected an object, found 3"
+        );
+        assert_eq!(from_slice::<Empty>(br#"{"x": 1}"#).unwrap(), Empty {});
+    }
+
+    #[test]
+    fn null_items_are_left_out() {
+        assert_eq!(
+            de(r#"{"l": [null, {"Id": 2}, null]}"#).unwrap().l,
+            vec![Inner { id: Some(2) }]
+        );
+        assert_eq!(
+            de(r#"{"l": ["", {"Id": 2}]}"#).unwrap().l,
+            vec![Inner { id: Some(2) }],
+            "\"\" items too, but in lists of strings"
+        );
+        let l: Lists = from_slice(br#"{"s": [null, "", "a"], "b": [null]}"#).unwrap();
+        assert_eq!((l.s, l.b), (vec![String::new(), "a".into()], vec![]));
+        let nested: Vec<Vec<i64>> = from_slice(br#"[[1, null, "2"], null, "", 3]"#).unwrap();
+        assert_eq!(nested, [vec![1, 2], vec![3]]);
+        let maps: Vec<Map<String, Value>> = from_slice(br#"[null, {"a": 1}]"#).unwrap();
+        assert_eq!(maps.len(), 1);
+    }
+
+    #[test]
+    fn values_and_maps_are_kept_as_they_are() {
+        let v: Value = from_slice(br#"{"a": [1, null]}"#).unwrap();
+        assert_eq!(v, serde_json::json!({"a": [1, null]}));
+        let m: Map<String, Value> = from_slice(br#"{"a": ""}"#).unwrap();
+        assert_eq!(m["a"], "");
+    }
+
+    #[test]
+    fn serde_types_decode_through_serde() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Pong {
+            #[serde(rename = "Value")]
+            value: String,
+        }
+        crate::decode_with_serde!(Pong);
+        assert_eq!(
+            from_slice::<Pong>(br#"{"Value": "x"}"#).unwrap(),
+            Pong { value: "x".into() }
+        );
+        let e = from_slice::<Vec<Pong>>(br#"[{"Value": "x"}, {"Value": 1}]"#).unwrap_err();
+        assert_eq!(e.path, "[1]");
+        assert!(e.message.contains("invalid type: integer `1`"), "{e}");
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Each generated crate has one test per documented example; the checks themselves live here, once.
 
-use serde::de::DeserializeOwned;
+use crate::de::Decode;
 use serde::Serialize;
 
 /// The pages mask values (`"AccountId": "100931896542****"`), numbers included. Masking is a documentation
@@ -15,10 +15,11 @@ pub fn unmask(json: &str) -> String {
 /// Decodes a documented JSON response example (unmasked) into `T`, and panics unless it decodes and fills at
 /// least one field.
 #[track_caller]
-pub fn assert_response_decodes<T: DeserializeOwned + Default + PartialEq + std::fmt::Debug>(
-    json: &str,
-) -> T {
-    let response: T = serde_json::from_str(&unmask(json)).expect("the example decodes");
+pub fn assert_response_decodes<T: Decode + Default + PartialEq + std::fmt::Debug>(json: &str) -> T {
+    let response: T = match crate::de::from_slice(unmask(json).as_bytes()) {
+        Ok(response) => response,
+        Err(e) => panic!("the example decodes: {e}"),
+    };
     assert_ne!(
         response,
         T::default(),
@@ -47,6 +48,7 @@ mod tests {
         #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
         count: Option<i64>,
     }
+    crate::decode_with_serde!(Thing);
 
     #[test]
     fn masked_numbers_decode_as_zeros() {

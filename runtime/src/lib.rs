@@ -20,7 +20,8 @@
 //!
 //! - [`Client`] signs ([`sign`]), sends, retries ([`RetryConfig`]) and decodes; errors are one [`Error`] type.
 //! - [`credentials`] holds the credential sources, [`DefaultCredentialsChain`] among them.
-//! - [`params`] flattens requests into RPC parameters; [`de`] decodes lenient response fields.
+//! - [`params`] flattens requests into RPC parameters; [`de`] decodes responses by lenient rules (the
+//!   [`de::Decode`] trait the generated response types implement).
 //! - [`wait_until`] polls until a job is done; [`paginate_by_token`] and [`paginate_by_page_number`] stream
 //!   pages.
 //!

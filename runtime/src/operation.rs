@@ -1,6 +1,6 @@
 //! The contract between generated code and the runtime.
 
-use serde::{de::DeserializeOwned, Serialize};
+use serde::Serialize;
 
 /// A service as its `specs/<service>/service.yaml` describes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,8 +127,8 @@ pub enum Location {
 /// parameters the RPC way: lists as `Name.1`, `Name.2`, objects inside lists as `Tag.1.Key`, `null` left out.
 /// Fields the docs want as one JSON-text parameter are serialized by the generated code as a string already.
 pub trait Operation: Serialize {
-    /// What a successful call returns (the JSON body).
-    type Response: DeserializeOwned;
+    /// What a successful call returns (the JSON body), decoded by the lenient rules of [`crate::de`].
+    type Response: crate::de::Decode;
     /// The service this operation belongs to.
     const SERVICE: &'static ServiceSpec;
     /// Action name, e.g. `GetAggregateCompliancePackReport`.

@@ -194,6 +194,7 @@ struct ListColors {
 struct ColorItem {
     name: String,
 }
+aliyun_runtime::decode_with_serde!(ColorItem);
 
 impl Operation for ListColors {
     type Response = Vec<ColorItem>;

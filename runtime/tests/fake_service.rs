@@ -71,6 +71,7 @@ struct Answer {
     request_id: String,
     action: String,
 }
+aliyun_runtime::decode_with_serde!(Answer);
 
 const ID: &str = "LTAItestid";
 const SECRET: &str = "testsecret-value";

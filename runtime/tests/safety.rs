@@ -27,6 +27,7 @@ static SPEC: ServiceSpec = ServiceSpec {
 struct Answer {
     request_id: String,
 }
+aliyun_runtime::decode_with_serde!(Answer);
 
 /// A write without `ClientToken`: repeating it may create twice.
 #[derive(Serialize)]

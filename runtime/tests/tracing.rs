@@ -73,6 +73,7 @@ struct Ping {
 
 #[derive(Deserialize, Debug)]
 struct Pong {}
+aliyun_runtime::decode_with_serde!(Pong);
 
 impl Operation for Ping {
     type Response = Pong;

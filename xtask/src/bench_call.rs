@@ -6,7 +6,8 @@
 //! - **runtime**: `aliyun_runtime::Client::call` with static credentials and `.endpoint("http://127.0.0.1:PORT")`;
 //! - **bare**: a `reqwest::Client` request written by hand that signs inline with the runtime's public signing
 //!   functions (`aliyun_runtime::sign`, `ACS3-HMAC-SHA256` as the client does by default) and decodes the body
-//!   with `serde_json` into the same response type: the least any client must do for the same call.
+//!   with `aliyun_runtime::de::from_slice` into the same response type: the least any client must do for the
+//!   same call.
 //!
 //! Both use the same timeouts and no proxy. Each mode (sequential, or N calls in flight) warms up, then runs
 //! several rounds alternating which side goes first; the table gives the median wall time per call of each side,
@@ -365,7 +366,7 @@ impl Bare {
             "{status}: {}",
             String::from_utf8_lossy(&body)
         );
-        Ok(serde_json::from_slice(&body)?)
+        Ok(aliyun_runtime::de::from_slice(&body)?)
     }
 }
 

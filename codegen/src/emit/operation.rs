@@ -11,8 +11,6 @@ use std::collections::BTreeMap;
 /// Crate-private helpers an operation module needs from `lib.rs`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Needs {
-    /// `crate::codec::list`: arrays in responses.
-    pub list: bool,
     /// `crate::codec::json_text`: structured request parameters sent as one JSON text.
     pub json_text: bool,
 }
@@ -476,55 +474,48 @@ impl Cx<'_, '_> {
     fn response_struct(&mut self, name: &Ident, docs: &DocLines, fields: &[Field]) -> TokenStream {
         let docs = docs.attrs();
         let mut decls = Vec::new();
+        let mut inits = Vec::new();
         for (f, name) in fields.iter().zip(field_names(fields, Side::Response)) {
             let id = name.ident();
             let wire = &f.name;
             let fdocs = field_docs(f, &name, self.plan, Side::Response).attrs();
             let ty = self.shape_type(f, &f.shape, Side::Response);
-            let (ty, with) = match &f.shape {
-                // Lists of scalars decode each item as the scalar fields do.
-                Shape::Array(item) if matches!(**item, Shape::Scalar(_)) => {
-                    let with = match **item {
-                        Shape::Scalar(Scalar::Integer | Scalar::Long) => "aliyun_runtime::de::ints",
-                        Shape::Scalar(Scalar::Float | Scalar::Double) => {
-                            "aliyun_runtime::de::floats"
-                        }
-                        Shape::Scalar(Scalar::Boolean) => "aliyun_runtime::de::booleans",
-                        _ => "aliyun_runtime::de::strings",
-                    };
-                    (ty, with)
-                }
-                Shape::Array(_) => {
-                    self.needs.list = true;
-                    (ty, "crate::codec::list")
-                }
-                Shape::Scalar(Scalar::String | Scalar::Json) => {
-                    (quote!(Option<#ty>), "aliyun_runtime::de::string")
-                }
-                Shape::Scalar(Scalar::Integer | Scalar::Long) => {
-                    (quote!(Option<#ty>), "aliyun_runtime::de::int")
-                }
-                Shape::Scalar(Scalar::Float | Scalar::Double) => {
-                    (quote!(Option<#ty>), "aliyun_runtime::de::float")
-                }
-                Shape::Scalar(Scalar::Boolean) => {
-                    (quote!(Option<#ty>), "aliyun_runtime::de::boolean")
-                }
-                Shape::Enum(_) | Shape::Object(_) | Shape::Map => {
-                    (quote!(Option<#ty>), "aliyun_runtime::de::object")
-                }
+            // Lists by the list rules (absent is empty, a single item a list of one), the rest optional.
+            let (ty, init) = match &f.shape {
+                Shape::Array(_) => (ty, quote!(#id: f.list(#wire)?)),
+                _ => (quote!(Option<#ty>), quote!(#id: f.opt(#wire)?)),
             };
             decls.push(quote! {
                 #fdocs
-                #[serde(default, rename = #wire, deserialize_with = #with)]
                 pub #id: #ty,
             });
+            inits.push(init);
         }
+        let body = if inits.is_empty() {
+            quote! {
+                aliyun_runtime::de::Fields::new(v, at)?;
+                Ok(Self {})
+            }
+        } else {
+            quote! {
+                let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+                Ok(Self { #(#inits),* })
+            }
+        };
         quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Default)]
             pub struct #name {
                 #(#decls)*
+            }
+
+            impl aliyun_runtime::de::Decode for #name {
+                fn decode(
+                    v: aliyun_runtime::de::Value,
+                    at: aliyun_runtime::de::At<'_>,
+                ) -> Result<Self, aliyun_runtime::de::Error> {
+                    #body
+                }
             }
         }
     }

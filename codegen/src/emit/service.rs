@@ -70,7 +70,6 @@ pub fn files<E: From<EmitError>>(
     let mut needs = Needs::default();
     for (op, (_, n)) in svc.operations.iter().zip(&names) {
         let emitted = operation::module(op, n, &variants);
-        needs.list |= emitted.needs.list;
         needs.json_text |= emitted.needs.json_text;
         sink(render(
             &format!(
@@ -224,18 +223,6 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
         }
     });
     let mut helpers = Vec::new();
-    if needs.list {
-        helpers.push(quote! {
-            /// Lists in responses: `null` or `""` is an empty list, a single item a list of one.
-            pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-                T: serde::de::DeserializeOwned,
-            {
-                aliyun_runtime::de::list(d)
-            }
-        });
-    }
     if needs.json_text {
         helpers.push(quote! {
             /// Structured parameters the service takes as one parameter holding JSON text.

@@ -86,26 +86,28 @@ impl aliyun_runtime::Operation for CreateAggregateCompliancePackRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `CreateAggregateCompliancePack` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAggregateCompliancePackResponse {
     /// 合规包ID。
     ///
     /// Example: `cp-fc56626622af00f9****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `CC0CE5EB-E51E-48EB-B4AB-9A9E131ECC0F`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for CreateAggregateCompliancePackResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
 }
 /// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

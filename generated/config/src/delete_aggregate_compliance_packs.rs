@@ -52,47 +52,50 @@ impl aliyun_runtime::Operation for DeleteAggregateCompliancePacksRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `DeleteAggregateCompliancePacks` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAggregateCompliancePacksResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 删除合规包的操作结果。
-    #[serde(
-        default,
-        rename = "OperateCompliancePacksResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub operate_compliance_packs_result: Option<OperateCompliancePacksResult>,
 }
+impl aliyun_runtime::de::Decode for DeleteAggregateCompliancePacksResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            operate_compliance_packs_result: f.opt("OperateCompliancePacksResult")?,
+        })
+    }
+}
 /// 删除合规包的操作结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperateCompliancePacksResult {
     /// 删除合规包的列表。
-    #[serde(
-        default,
-        rename = "OperateCompliancePacks",
-        deserialize_with = "crate::codec::list"
-    )]
     pub operate_compliance_packs: Vec<OperateCompliancePacks>,
 }
+impl aliyun_runtime::de::Decode for OperateCompliancePacksResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            operate_compliance_packs: f.list("OperateCompliancePacks")?,
+        })
+    }
+}
 /// 删除合规包的列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperateCompliancePacks {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af0087****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 错误码。
     ///
@@ -100,11 +103,6 @@ pub struct OperateCompliancePacks {
     /// - 当您删除合规包失败时，该参数显示错误码。错误码详情，请参见错误中心。
     ///
     /// Example: `CompliancePackAlreadyPending`
-    #[serde(
-        default,
-        rename = "ErrorCode",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub error_code: Option<String>,
     /// 操作是否成功。取值：
     ///
@@ -112,12 +110,20 @@ pub struct OperateCompliancePacks {
     /// - false：失败。
     ///
     /// Example: `false`
-    #[serde(
-        default,
-        rename = "Success",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub success: Option<bool>,
+}
+impl aliyun_runtime::de::Decode for OperateCompliancePacks {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            error_code: f.opt("ErrorCode")?,
+            success: f.opt("Success")?,
+        })
+    }
 }
 /// The errors the page of `DeleteAggregateCompliancePacks` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

@@ -41,38 +41,46 @@ impl aliyun_runtime::Operation for DeleteAggregateConfigRulesRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `DeleteAggregateConfigRules` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAggregateConfigRulesResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 删除规则的操作结果。
-    #[serde(
-        default,
-        rename = "OperateRuleResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub operate_rule_result: Option<OperateRuleResult>,
 }
+impl aliyun_runtime::de::Decode for DeleteAggregateConfigRulesResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            operate_rule_result: f.opt("OperateRuleResult")?,
+        })
+    }
+}
 /// 删除规则的操作结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperateRuleResult {
     /// 删除规则的操作列表。
-    #[serde(
-        default,
-        rename = "OperateRuleItemList",
-        deserialize_with = "crate::codec::list"
-    )]
     pub operate_rule_item_list: Vec<OperateRuleItemList>,
 }
+impl aliyun_runtime::de::Decode for OperateRuleResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            operate_rule_item_list: f.list("OperateRuleItemList")?,
+        })
+    }
+}
 /// 删除规则的操作列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperateRuleItemList {
     /// 错误码。
     ///
@@ -80,11 +88,6 @@ pub struct OperateRuleItemList {
     /// - 当您删除规则失败时，该参数显示错误码。错误码详情，请参见错误中心。
     ///
     /// Example: `ConfigRuleCanNotDelete`
-    #[serde(
-        default,
-        rename = "ErrorCode",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub error_code: Option<String>,
     /// 操作是否成功。取值：
     ///
@@ -92,21 +95,24 @@ pub struct OperateRuleItemList {
     /// - false：失败。
     ///
     /// Example: `false`
-    #[serde(
-        default,
-        rename = "Success",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub success: Option<bool>,
     /// 规则ID。
     ///
     /// Example: `cr-4e3d626622af0080****`
-    #[serde(
-        default,
-        rename = "ConfigRuleId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for OperateRuleItemList {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            error_code: f.opt("ErrorCode")?,
+            success: f.opt("Success")?,
+            config_rule_id: f.opt("ConfigRuleId")?,
+        })
+    }
 }
 /// The errors the page of `DeleteAggregateConfigRules` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

@@ -41,26 +41,28 @@ impl aliyun_runtime::Operation for GenerateAggregateConfigRulesReportRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `GenerateAggregateConfigRulesReport` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateAggregateConfigRulesReportResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 账号组ID。
     ///
     /// Example: `ca-f632626622af0079****`
-    #[serde(
-        default,
-        rename = "AggregatorId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for GenerateAggregateConfigRulesReportResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            aggregator_id: f.opt("AggregatorId")?,
+        })
+    }
 }
 /// The errors the page of `GenerateAggregateConfigRulesReport` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

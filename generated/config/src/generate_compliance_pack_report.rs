@@ -51,30 +51,32 @@ impl aliyun_runtime::Operation for GenerateCompliancePackReportRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `GenerateCompliancePackReport` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateCompliancePackReportResponse {
     /// The ID of the compliance package.
     ///
     /// 合规包ID。
     ///
     /// Example: `cp-a8a8626622af0082****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for GenerateCompliancePackReportResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
 }
 /// The errors the page of `GenerateCompliancePackReport` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

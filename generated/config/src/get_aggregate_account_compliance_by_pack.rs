@@ -41,65 +41,61 @@ impl aliyun_runtime::Operation for GetAggregateAccountComplianceByPackRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateAccountComplianceByPack` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateAccountComplianceByPackResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 合规包中成员账号的合规结果。
-    #[serde(
-        default,
-        rename = "AccountComplianceResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub account_compliance_result: Option<AccountComplianceResult>,
 }
+impl aliyun_runtime::de::Decode for GetAggregateAccountComplianceByPackResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            account_compliance_result: f.opt("AccountComplianceResult")?,
+        })
+    }
+}
 /// 合规包中成员账号的合规结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountComplianceResult {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af0087****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 不合规成员账号数。
     ///
     /// Example: `0`
-    #[serde(
-        default,
-        rename = "NonCompliantCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub non_compliant_count: Option<i32>,
     /// 成员账号总数。
     ///
     /// Example: `2`
-    #[serde(
-        default,
-        rename = "TotalCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub total_count: Option<i32>,
     /// 成员账号的合规结果列表。
-    #[serde(
-        default,
-        rename = "AccountCompliances",
-        deserialize_with = "crate::codec::list"
-    )]
     pub account_compliances: Vec<AccountCompliances>,
 }
+impl aliyun_runtime::de::Decode for AccountComplianceResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            non_compliant_count: f.opt("NonCompliantCount")?,
+            total_count: f.opt("TotalCount")?,
+            account_compliances: f.list("AccountCompliances")?,
+        })
+    }
+}
 /// 成员账号的合规结果列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountCompliances {
     /// 合规类型。取值：
     ///
@@ -111,26 +107,28 @@ pub struct AccountCompliances {
     /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `COMPLIANT`
-    #[serde(
-        default,
-        rename = "ComplianceType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_type: Option<ComplianceType>,
     /// 账号组中的成员账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 账号组中的成员账号名称。
     ///
     /// Example: `Alice`
-    #[serde(
-        default,
-        rename = "AccountName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub account_name: Option<String>,
+}
+impl aliyun_runtime::de::Decode for AccountCompliances {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_type: f.opt("ComplianceType")?,
+            account_id: f.opt("AccountId")?,
+            account_name: f.opt("AccountName")?,
+        })
+    }
 }
 /// Valid values of `ComplianceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

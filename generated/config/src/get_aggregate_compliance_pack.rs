@@ -52,27 +52,29 @@ impl aliyun_runtime::JobStatus for GetAggregateCompliancePackRequest {
     }
 }
 /// What a successful `GetAggregateCompliancePack` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateCompliancePackResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 合规包详情。
-    #[serde(
-        default,
-        rename = "CompliancePack",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_pack: Option<CompliancePack>,
 }
+impl aliyun_runtime::de::Decode for GetAggregateCompliancePackResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            compliance_pack: f.opt("CompliancePack")?,
+        })
+    }
+}
 /// 合规包详情。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePack {
     /// 合规包状态。取值：
     ///
@@ -82,7 +84,6 @@ pub struct CompliancePack {
     /// Valid values ([`Status`]): `ACTIVE`, `CREATING`.
     ///
     /// Example: `ACTIVE`
-    #[serde(default, rename = "Status", deserialize_with = "aliyun_runtime::de::object")]
     pub status: Option<Status>,
     /// 合规包中规则的风险等级。取值：
     ///
@@ -93,74 +94,57 @@ pub struct CompliancePack {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "RiskLevel",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub risk_level: Option<RiskLevel>,
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 合规包描述。
     ///
     /// Example: `基于等保2.0三级标准，提供持续检测合规性的建议模板，帮助您提前自检并修复问题，以便快速通过正式检测。`
-    #[serde(
-        default,
-        rename = "Description",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub description: Option<String>,
     /// 合规包中启用的规则详情。
-    #[serde(default, rename = "ConfigRules", deserialize_with = "crate::codec::list")]
     pub config_rules: Vec<ConfigRules>,
     /// 合规包名称。
     ///
     /// Example: `等保三级预检合规包`
-    #[serde(
-        default,
-        rename = "CompliancePackName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_name: Option<String>,
     /// 合规包归属的企业管理账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 账号组ID。
     ///
     /// Example: `ca-f632626622af0079****`
-    #[serde(
-        default,
-        rename = "AggregatorId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_id: Option<String>,
     /// 合规包模板ID。
     ///
     /// Example: `ct-5f26ff4e06a300c4****`
-    #[serde(
-        default,
-        rename = "CompliancePackTemplateId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_template_id: Option<String>,
     /// 创建合规包的时间戳。单位：毫秒。
     ///
     /// Example: `1624243657000`
-    #[serde(
-        default,
-        rename = "CreateTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub create_timestamp: Option<i64>,
+}
+impl aliyun_runtime::de::Decode for CompliancePack {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            status: f.opt("Status")?,
+            risk_level: f.opt("RiskLevel")?,
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            description: f.opt("Description")?,
+            config_rules: f.list("ConfigRules")?,
+            compliance_pack_name: f.opt("CompliancePackName")?,
+            account_id: f.opt("AccountId")?,
+            aggregator_id: f.opt("AggregatorId")?,
+            compliance_pack_template_id: f.opt("CompliancePackTemplateId")?,
+            create_timestamp: f.opt("CreateTimestamp")?,
+        })
+    }
 }
 /// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -226,45 +210,39 @@ impl RiskLevel {
 }
 aliyun_runtime::wire_enum!(RiskLevel);
 /// 合规包中启用的规则详情。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRules {
     /// 托管规则标识。
     ///
     /// Example: `eip-bandwidth-limit`
-    #[serde(
-        default,
-        rename = "ManagedRuleIdentifier",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub managed_rule_identifier: Option<String>,
     /// 托管规则名称。
     ///
     /// Example: `弹性IP实例带宽满足最低要求`
-    #[serde(
-        default,
-        rename = "ConfigRuleName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_name: Option<String>,
     /// 规则ID。
     ///
     /// Example: `cr-a260626622af0005****`
-    #[serde(
-        default,
-        rename = "ConfigRuleId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_id: Option<String>,
     /// 规则参数信息。
-    #[serde(
-        default,
-        rename = "ConfigRuleParameters",
-        deserialize_with = "crate::codec::list"
-    )]
     pub config_rule_parameters: Vec<ConfigRuleParameters>,
 }
+impl aliyun_runtime::de::Decode for ConfigRules {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            managed_rule_identifier: f.opt("ManagedRuleIdentifier")?,
+            config_rule_name: f.opt("ConfigRuleName")?,
+            config_rule_id: f.opt("ConfigRuleId")?,
+            config_rule_parameters: f.list("ConfigRuleParameters")?,
+        })
+    }
+}
 /// 规则参数信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRuleParameters {
     /// 规则中参数是否必填。取值：
     ///
@@ -272,30 +250,28 @@ pub struct ConfigRuleParameters {
     /// - false
     ///
     /// Example: `true`
-    #[serde(
-        default,
-        rename = "Required",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub required: Option<bool>,
     /// 规则参数名称。
     ///
     /// Example: `bandwidth`
-    #[serde(
-        default,
-        rename = "ParameterName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub parameter_name: Option<String>,
     /// 规则参数值。
     ///
     /// Example: `10`
-    #[serde(
-        default,
-        rename = "ParameterValue",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub parameter_value: Option<String>,
+}
+impl aliyun_runtime::de::Decode for ConfigRuleParameters {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            required: f.opt("Required")?,
+            parameter_name: f.opt("ParameterName")?,
+            parameter_value: f.opt("ParameterValue")?,
+        })
+    }
 }
 /// The errors the page of `GetAggregateCompliancePack` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

@@ -52,36 +52,33 @@ impl aliyun_runtime::JobStatus for GetAggregateCompliancePackReportRequest {
     }
 }
 /// What a successful `GetAggregateCompliancePackReport` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateCompliancePackReportResponse {
     /// 请求ID。
     ///
     /// Example: `0D234DAC-1ABD-42E8-9475-BE317857E29B`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 合规包评估报告。
-    #[serde(
-        default,
-        rename = "CompliancePackReport",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_pack_report: Option<CompliancePackReport>,
 }
+impl aliyun_runtime::de::Decode for GetAggregateCompliancePackReportResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            compliance_pack_report: f.opt("CompliancePackReport")?,
+        })
+    }
+}
 /// 合规包评估报告。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePackReport {
     /// 合规包评估报告的下载地址。
     ///
     /// Example: `https://cloud-config-compliance-report.oss-cn-shanghai.aliyuncs.com/CompliancePackReports/100931896542****/cp-fdc8626622af00f9****/100931896542****-cp-fdc8626622af00f9****-report-202106221050.zip?Expires=162433****&OSSAccessKeyId=LTAIs86R8H59****&Signature=RqvJZtaxQ2HfqRcl0Ic2HG8oo****`
-    #[serde(
-        default,
-        rename = "ReportUrl",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub report_url: Option<String>,
     /// 合规包评估报告的状态。取值：
     ///
@@ -92,35 +89,34 @@ pub struct CompliancePackReport {
     /// Valid values ([`ReportStatus`]): `NONE`, `CREATING`, `COMPLETE`.
     ///
     /// Example: `COMPLETE`
-    #[serde(
-        default,
-        rename = "ReportStatus",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub report_status: Option<ReportStatus>,
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 合规包归属的企业管理账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 创建合规包评估报告的时间戳。单位：毫秒。
     ///
     /// Example: `1624330246640`
-    #[serde(
-        default,
-        rename = "ReportCreateTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub report_create_timestamp: Option<i64>,
+}
+impl aliyun_runtime::de::Decode for CompliancePackReport {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            report_url: f.opt("ReportUrl")?,
+            report_status: f.opt("ReportStatus")?,
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            account_id: f.opt("AccountId")?,
+            report_create_timestamp: f.opt("ReportCreateTimestamp")?,
+        })
+    }
 }
 /// Valid values of `ReportStatus` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

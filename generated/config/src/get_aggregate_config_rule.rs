@@ -41,27 +41,29 @@ impl aliyun_runtime::Operation for GetAggregateConfigRuleRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateConfigRule` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateConfigRuleResponse {
     /// 请求ID。
     ///
     /// Example: `811234F4-C3AB-4D15-B90B-F55016D1B5AA`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 规则列表。
-    #[serde(
-        default,
-        rename = "ConfigRule",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub config_rule: Option<ConfigRule>,
 }
+impl aliyun_runtime::de::Decode for GetAggregateConfigRuleResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            config_rule: f.opt("ConfigRule")?,
+        })
+    }
+}
 /// 规则列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRule {
     /// 规则风险等级。取值：
     ///
@@ -72,23 +74,12 @@ pub struct ConfigRule {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "RiskLevel",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub risk_level: Option<RiskLevel>,
     /// 规则参数信息。
-    #[serde(
-        default,
-        rename = "InputParameters",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub input_parameters: Option<
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
     >,
     /// 规则来源信息。
-    #[serde(default, rename = "Source", deserialize_with = "aliyun_runtime::de::object")]
     pub source: Option<Source>,
     /// 规则运行状态。取值：
     ///
@@ -100,11 +91,6 @@ pub struct ConfigRule {
     /// Valid values ([`ConfigRuleState`]): `ACTIVE`, `DELETING`, `EVALUATING`, `INACTIVE`.
     ///
     /// Example: `ACTIVE`
-    #[serde(
-        default,
-        rename = "ConfigRuleState",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub config_rule_state: Option<ConfigRuleState>,
     /// 规则执行周期。
     ///
@@ -115,140 +101,60 @@ pub struct ConfigRule {
     /// - TwentyFour\_Hours：24小时。
     ///
     /// Example: `One_Hour`
-    #[serde(
-        default,
-        rename = "MaximumExecutionFrequency",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub maximum_execution_frequency: Option<String>,
     /// 托管规则详情。
-    #[serde(
-        default,
-        rename = "ManagedRule",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub managed_rule: Option<ManagedRule>,
     /// 托管规则ARN。
     ///
     /// Example: `acs:config::100931896542****:rule/cr-7f7d626622af0041****`
-    #[serde(
-        default,
-        rename = "ConfigRuleArn",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_arn: Option<String>,
     /// 托管规则描述。
     ///
     /// Example: `RAM用户开启MFA，视为“合规”。`
-    #[serde(
-        default,
-        rename = "Description",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub description: Option<String>,
     /// 规则创建者信息。
-    #[serde(
-        default,
-        rename = "CreateBy",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub create_by: Option<CreateBy>,
     /// 规则名称。
     ///
     /// Example: `RAM用户开启MFA`
-    #[serde(
-        default,
-        rename = "ConfigRuleName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_name: Option<String>,
     /// 规则执行状态。
-    #[serde(
-        default,
-        rename = "ConfigRuleEvaluationStatus",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub config_rule_evaluation_status: Option<ConfigRuleEvaluationStatus>,
     /// 规则ID。
     ///
     /// Example: `cr-7f7d626622af0041****`
-    #[serde(
-        default,
-        rename = "ConfigRuleId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_id: Option<String>,
     /// 规则最近一次更新的时间戳。单位：毫秒。
     ///
     /// Example: `1614687022000`
-    #[serde(
-        default,
-        rename = "ModifiedTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub modified_timestamp: Option<i64>,
     /// 创建规则的时间戳。单位：毫秒。
     ///
     /// Example: `1604684022000`
-    #[serde(
-        default,
-        rename = "CreateTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub create_timestamp: Option<i64>,
     /// 规则评估的资源类型。
     ///
     /// Example: `ACS::RAM::User`
-    #[serde(
-        default,
-        rename = "ResourceTypesScope",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_types_scope: Option<String>,
     /// 规则只评估所属地域ID的资源。
     ///
     /// Example: `global`
-    #[serde(
-        default,
-        rename = "RegionIdsScope",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub region_ids_scope: Option<String>,
     /// 规则评估排除的资源ID。
     ///
     /// Example: `23642660635687****`
-    #[serde(
-        default,
-        rename = "ExcludeResourceIdsScope",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub exclude_resource_ids_scope: Option<String>,
     /// 规则只评估所属资源组ID的资源。
     ///
     /// Example: `rg-aekzdibsjjc****`
-    #[serde(
-        default,
-        rename = "ResourceGroupIdsScope",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_group_ids_scope: Option<String>,
     /// 规则只评估所属标签键的资源。
     ///
     /// Example: `RAM`
-    #[serde(
-        default,
-        rename = "TagKeyScope",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub tag_key_scope: Option<String>,
     /// 规则只评估所属标签值的资源。
     ///
     /// Example: `MFA`
-    #[serde(
-        default,
-        rename = "TagValueScope",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub tag_value_scope: Option<String>,
     /// 规则触发机制。取值：
     ///
@@ -258,15 +164,41 @@ pub struct ConfigRule {
     /// Valid values ([`ConfigRuleTriggerTypes`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
     ///
     /// Example: `ConfigurationItemChangeNotification`
-    #[serde(
-        default,
-        rename = "ConfigRuleTriggerTypes",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub config_rule_trigger_types: Option<ConfigRuleTriggerTypes>,
     /// `Scope` (no description on the page).
-    #[serde(default, rename = "Scope", deserialize_with = "aliyun_runtime::de::object")]
     pub scope: Option<Scope>,
+}
+impl aliyun_runtime::de::Decode for ConfigRule {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            risk_level: f.opt("RiskLevel")?,
+            input_parameters: f.opt("InputParameters")?,
+            source: f.opt("Source")?,
+            config_rule_state: f.opt("ConfigRuleState")?,
+            maximum_execution_frequency: f.opt("MaximumExecutionFrequency")?,
+            managed_rule: f.opt("ManagedRule")?,
+            config_rule_arn: f.opt("ConfigRuleArn")?,
+            description: f.opt("Description")?,
+            create_by: f.opt("CreateBy")?,
+            config_rule_name: f.opt("ConfigRuleName")?,
+            config_rule_evaluation_status: f.opt("ConfigRuleEvaluationStatus")?,
+            config_rule_id: f.opt("ConfigRuleId")?,
+            modified_timestamp: f.opt("ModifiedTimestamp")?,
+            create_timestamp: f.opt("CreateTimestamp")?,
+            resource_types_scope: f.opt("ResourceTypesScope")?,
+            region_ids_scope: f.opt("RegionIdsScope")?,
+            exclude_resource_ids_scope: f.opt("ExcludeResourceIdsScope")?,
+            resource_group_ids_scope: f.opt("ResourceGroupIdsScope")?,
+            tag_key_scope: f.opt("TagKeyScope")?,
+            tag_value_scope: f.opt("TagValueScope")?,
+            config_rule_trigger_types: f.opt("ConfigRuleTriggerTypes")?,
+            scope: f.opt("Scope")?,
+        })
+    }
 }
 /// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -303,10 +235,9 @@ impl RiskLevel {
 }
 aliyun_runtime::wire_enum!(RiskLevel);
 /// 规则来源信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Source {
     /// 规则来源详情。
-    #[serde(default, rename = "SourceDetails", deserialize_with = "crate::codec::list")]
     pub source_details: Vec<SourceDetails>,
     /// 规则来源的归属。取值：
     ///
@@ -316,14 +247,8 @@ pub struct Source {
     /// Valid values ([`Owner`]): `CUSTOM_FC`, `ALIYUN`.
     ///
     /// Example: `ALIYUN`
-    #[serde(default, rename = "Owner", deserialize_with = "aliyun_runtime::de::object")]
     pub owner: Option<Owner>,
     /// 规则执行条件。
-    #[serde(
-        default,
-        rename = "SourceConditions",
-        deserialize_with = "crate::codec::list"
-    )]
     pub source_conditions: Vec<SourceConditions>,
     /// 规则标识。
     ///
@@ -331,15 +256,24 @@ pub struct Source {
     /// - 如果是自定义规则，该参数为函数ARN。
     ///
     /// Example: `acs:fc:cn-hangzhou:100931896542****:services/ConfigService.LATEST/functions/specific-config`
-    #[serde(
-        default,
-        rename = "Identifier",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub identifier: Option<String>,
 }
+impl aliyun_runtime::de::Decode for Source {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            source_details: f.list("SourceDetails")?,
+            owner: f.opt("Owner")?,
+            source_conditions: f.list("SourceConditions")?,
+            identifier: f.opt("Identifier")?,
+        })
+    }
+}
 /// 规则来源详情。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceDetails {
     /// 规则触发机制。取值：
     ///
@@ -349,22 +283,12 @@ pub struct SourceDetails {
     /// Valid values ([`MessageType`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
     ///
     /// Example: `ConfigurationItemChangeNotification`
-    #[serde(
-        default,
-        rename = "MessageType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub message_type: Option<MessageType>,
     /// 事件来源。
     ///
     /// 说明： 目前仅支持配置审计事件：aliyun.config。
     ///
     /// Example: `aliyun.config`
-    #[serde(
-        default,
-        rename = "EventSource",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub event_source: Option<String>,
     /// 规则执行周期。取值：
     ///
@@ -377,12 +301,20 @@ pub struct SourceDetails {
     /// Valid values ([`MaximumExecutionFrequency`]): `One_Hour`, `Three_Hours`, `Six_Hours`, `Twelve_Hours`, `TwentyFour_Hours`.
     ///
     /// Example: `One_Hour`
-    #[serde(
-        default,
-        rename = "MaximumExecutionFrequency",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub maximum_execution_frequency: Option<MaximumExecutionFrequency>,
+}
+impl aliyun_runtime::de::Decode for SourceDetails {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            message_type: f.opt("MessageType")?,
+            event_source: f.opt("EventSource")?,
+            maximum_execution_frequency: f.opt("MaximumExecutionFrequency")?,
+        })
+    }
 }
 /// Valid values of `MessageType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -498,21 +430,15 @@ impl Owner {
 }
 aliyun_runtime::wire_enum!(Owner);
 /// 规则执行条件。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceConditions {
     /// 规则参数值。
     ///
     /// Example: `True`
-    #[serde(
-        default,
-        rename = "DesiredValue",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub desired_value: Option<String>,
     /// 规则参数提示信息。
     ///
     /// Example: `ECS的实例规格`
-    #[serde(default, rename = "Tips", deserialize_with = "aliyun_runtime::de::string")]
     pub tips: Option<String>,
     /// 规则参数操作符。不同数据类型对应不同的操作符。取值：
     ///
@@ -545,24 +471,28 @@ pub struct SourceConditions {
     /// - IsEmpty：为空。
     ///
     /// Example: `StringEqualsIn`
-    #[serde(
-        default,
-        rename = "Operator",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub operator: Option<String>,
     /// 规则参数名称。
     ///
     /// Example: `instanceTypes`
-    #[serde(default, rename = "Name", deserialize_with = "aliyun_runtime::de::string")]
     pub name: Option<String>,
     /// `Required` (no description on the page).
-    #[serde(
-        default,
-        rename = "Required",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub required: Option<bool>,
+}
+impl aliyun_runtime::de::Decode for SourceConditions {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            desired_value: f.opt("DesiredValue")?,
+            tips: f.opt("Tips")?,
+            operator: f.opt("Operator")?,
+            name: f.opt("Name")?,
+            required: f.opt("Required")?,
+        })
+    }
 }
 /// Valid values of `ConfigRuleState` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -609,66 +539,52 @@ impl ConfigRuleState {
 }
 aliyun_runtime::wire_enum!(ConfigRuleState);
 /// 托管规则详情。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedRule {
     /// 托管规则来源详情。
-    #[serde(default, rename = "SourceDetails", deserialize_with = "crate::codec::list")]
     pub source_details: Vec<ManagedRuleSourceDetails>,
     /// 托管规则描述。
     ///
     /// Example: `ECS磁盘未因欠费或安全等原因而被锁定，视为“合规”。`
-    #[serde(
-        default,
-        rename = "Description",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub description: Option<String>,
     /// 托管规则标签。
-    #[serde(
-        default,
-        rename = "Labels",
-        deserialize_with = "aliyun_runtime::de::strings"
-    )]
     pub labels: Vec<String>,
     /// 托管规则标识。
     ///
     /// Example: `ram-user-mfa-check`
-    #[serde(
-        default,
-        rename = "Identifier",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub identifier: Option<String>,
     /// 托管规则可选参数详情。
-    #[serde(
-        default,
-        rename = "OptionalInputParameterDetails",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub optional_input_parameter_details: Option<
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
     >,
     /// 托管规则名称。
     ///
     /// Example: `RAM用户开启MFA`
-    #[serde(
-        default,
-        rename = "ManagedRuleName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub managed_rule_name: Option<String>,
     /// 托管规则必选参数详情。
-    #[serde(
-        default,
-        rename = "CompulsoryInputParameterDetails",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compulsory_input_parameter_details: Option<
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
     >,
 }
+impl aliyun_runtime::de::Decode for ManagedRule {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            source_details: f.list("SourceDetails")?,
+            description: f.opt("Description")?,
+            labels: f.list("Labels")?,
+            identifier: f.opt("Identifier")?,
+            optional_input_parameter_details: f.opt("OptionalInputParameterDetails")?,
+            managed_rule_name: f.opt("ManagedRuleName")?,
+            compulsory_input_parameter_details: f.opt("CompulsoryInputParameterDetails")?,
+        })
+    }
+}
 /// 托管规则来源详情。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedRuleSourceDetails {
     /// 规则触发机制。取值：
     ///
@@ -678,22 +594,12 @@ pub struct ManagedRuleSourceDetails {
     /// Valid values ([`MessageType`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
     ///
     /// Example: `ConfigurationItemChangeNotification`
-    #[serde(
-        default,
-        rename = "MessageType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub message_type: Option<MessageType>,
     /// 事件来源。
     ///
     /// 说明： 目前仅支持配置审计事件：aliyun.config。
     ///
     /// Example: `aliyun.config`
-    #[serde(
-        default,
-        rename = "EventSource",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub event_source: Option<String>,
     /// 规则执行周期。
     ///
@@ -704,109 +610,84 @@ pub struct ManagedRuleSourceDetails {
     /// - TwentyFour\_Hours：24小时。
     ///
     /// Example: `One_Hour`
-    #[serde(
-        default,
-        rename = "MaximumExecutionFrequency",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub maximum_execution_frequency: Option<String>,
 }
+impl aliyun_runtime::de::Decode for ManagedRuleSourceDetails {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            message_type: f.opt("MessageType")?,
+            event_source: f.opt("EventSource")?,
+            maximum_execution_frequency: f.opt("MaximumExecutionFrequency")?,
+        })
+    }
+}
 /// 规则创建者信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateBy {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af008****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 账号组名称。
     ///
     /// Example: `Test_Group`
-    #[serde(
-        default,
-        rename = "AggregatorName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_name: Option<String>,
     /// 合规包名称。
     ///
     /// Example: `OSS合规基线`
-    #[serde(
-        default,
-        rename = "CompliancePackName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_name: Option<String>,
     /// 规则创建者名称。
     ///
     /// Example: `Alice`
-    #[serde(
-        default,
-        rename = "CreatorName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub creator_name: Option<String>,
     /// 规则创建者类型。仅支持AGGREGATOR（账号组）。
     ///
     /// Example: `AGGREGATOR`
-    #[serde(
-        default,
-        rename = "CreatorType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub creator_type: Option<String>,
     /// 规则创建者的账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(
-        default,
-        rename = "CreatorId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub creator_id: Option<String>,
     /// 账号组ID。
     ///
     /// Example: `ca-04b3fd170e340007****`
-    #[serde(
-        default,
-        rename = "AggregatorId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_id: Option<String>,
 }
+impl aliyun_runtime::de::Decode for CreateBy {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            aggregator_name: f.opt("AggregatorName")?,
+            compliance_pack_name: f.opt("CompliancePackName")?,
+            creator_name: f.opt("CreatorName")?,
+            creator_type: f.opt("CreatorType")?,
+            creator_id: f.opt("CreatorId")?,
+            aggregator_id: f.opt("AggregatorId")?,
+        })
+    }
+}
 /// 规则执行状态。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRuleEvaluationStatus {
     /// 规则最近一次执行的错误码。
     ///
     /// Example: `TimeOut`
-    #[serde(
-        default,
-        rename = "LastErrorCode",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub last_error_code: Option<String>,
     /// 规则最近一次调用成功的结束时间戳。单位：毫秒。
     ///
     /// Example: `1624932227486`
-    #[serde(
-        default,
-        rename = "LastSuccessfulEvaluationTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub last_successful_evaluation_timestamp: Option<i64>,
     /// 规则首次激活时间戳。
     ///
     /// Example: `1624932221993`
-    #[serde(
-        default,
-        rename = "FirstActivatedTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub first_activated_timestamp: Option<i64>,
     /// 规则是否已执行过评估。取值：
     ///
@@ -814,48 +695,43 @@ pub struct ConfigRuleEvaluationStatus {
     /// - false
     ///
     /// Example: `true`
-    #[serde(
-        default,
-        rename = "FirstEvaluationStarted",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub first_evaluation_started: Option<bool>,
     /// 规则最近一次调用成功的开始时间戳。单位：毫秒。
     ///
     /// Example: `1624932227476`
-    #[serde(
-        default,
-        rename = "LastSuccessfulInvocationTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub last_successful_invocation_timestamp: Option<i64>,
     /// 规则最近一次执行的错误信息。
     ///
     /// Example: `time out`
-    #[serde(
-        default,
-        rename = "LastErrorMessage",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub last_error_message: Option<String>,
     /// 规则最近一次调用失败的结束时间戳。单位：毫秒。
     ///
     /// Example: `1614687022000`
-    #[serde(
-        default,
-        rename = "LastFailedEvaluationTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub last_failed_evaluation_timestamp: Option<i64>,
     /// 规则最近一次调用失败的开始时间戳。单位：毫秒。
     ///
     /// Example: `1614687022000`
-    #[serde(
-        default,
-        rename = "LastFailedInvocationTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub last_failed_invocation_timestamp: Option<i64>,
+}
+impl aliyun_runtime::de::Decode for ConfigRuleEvaluationStatus {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            last_error_code: f.opt("LastErrorCode")?,
+            last_successful_evaluation_timestamp: f
+                .opt("LastSuccessfulEvaluationTimestamp")?,
+            first_activated_timestamp: f.opt("FirstActivatedTimestamp")?,
+            first_evaluation_started: f.opt("FirstEvaluationStarted")?,
+            last_successful_invocation_timestamp: f
+                .opt("LastSuccessfulInvocationTimestamp")?,
+            last_error_message: f.opt("LastErrorMessage")?,
+            last_failed_evaluation_timestamp: f.opt("LastFailedEvaluationTimestamp")?,
+            last_failed_invocation_timestamp: f.opt("LastFailedInvocationTimestamp")?,
+        })
+    }
 }
 /// Valid values of `ConfigRuleTriggerTypes` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -892,15 +768,21 @@ impl ConfigRuleTriggerTypes {
 }
 aliyun_runtime::wire_enum!(ConfigRuleTriggerTypes);
 /// The value of `Scope` in `ConfigRule` (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scope {
     /// `ComplianceResourceTypes` (no description on the page).
-    #[serde(
-        default,
-        rename = "ComplianceResourceTypes",
-        deserialize_with = "aliyun_runtime::de::strings"
-    )]
     pub compliance_resource_types: Vec<String>,
+}
+impl aliyun_runtime::de::Decode for Scope {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_resource_types: f.list("ComplianceResourceTypes")?,
+        })
+    }
 }
 /// The errors the page of `GetAggregateConfigRule` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

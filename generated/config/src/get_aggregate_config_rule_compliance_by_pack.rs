@@ -41,65 +41,61 @@ impl aliyun_runtime::Operation for GetAggregateConfigRuleComplianceByPackRequest
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateConfigRuleComplianceByPack` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateConfigRuleComplianceByPackResponse {
     /// 请求ID。
     ///
     /// Example: `C6B0C0A8-3245-48F1-AEAB-BC1A446E99D0`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 合规包中规则的合规结果。
-    #[serde(
-        default,
-        rename = "ConfigRuleComplianceResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub config_rule_compliance_result: Option<ConfigRuleComplianceResult>,
 }
+impl aliyun_runtime::de::Decode for GetAggregateConfigRuleComplianceByPackResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            config_rule_compliance_result: f.opt("ConfigRuleComplianceResult")?,
+        })
+    }
+}
 /// 合规包中规则的合规结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRuleComplianceResult {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af0087****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 不合规规则数。
     ///
     /// Example: `0`
-    #[serde(
-        default,
-        rename = "NonCompliantCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub non_compliant_count: Option<i32>,
     /// 规则合规包列表。
-    #[serde(
-        default,
-        rename = "ConfigRuleCompliances",
-        deserialize_with = "crate::codec::list"
-    )]
     pub config_rule_compliances: Vec<ConfigRuleCompliances>,
     /// 规则总数。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "TotalCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub total_count: Option<i32>,
 }
+impl aliyun_runtime::de::Decode for ConfigRuleComplianceResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            non_compliant_count: f.opt("NonCompliantCount")?,
+            config_rule_compliances: f.list("ConfigRuleCompliances")?,
+            total_count: f.opt("TotalCount")?,
+        })
+    }
+}
 /// 规则合规包列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRuleCompliances {
     /// 合规类型。取值：
     ///
@@ -111,30 +107,28 @@ pub struct ConfigRuleCompliances {
     /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `COMPLIANT`
-    #[serde(
-        default,
-        rename = "ComplianceType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_type: Option<ComplianceType>,
     /// 合规包中的规则名称。
     ///
     /// Example: `弹性IP实例带宽满足最低要求`
-    #[serde(
-        default,
-        rename = "ConfigRuleName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_name: Option<String>,
     /// 合规包中的规则ID。
     ///
     /// Example: `cr-fdc8626622af00f9****`
-    #[serde(
-        default,
-        rename = "ConfigRuleId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for ConfigRuleCompliances {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_type: f.opt("ComplianceType")?,
+            config_rule_name: f.opt("ConfigRuleName")?,
+            config_rule_id: f.opt("ConfigRuleId")?,
+        })
+    }
 }
 /// Valid values of `ComplianceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

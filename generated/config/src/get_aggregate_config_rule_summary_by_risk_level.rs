@@ -30,27 +30,29 @@ impl aliyun_runtime::Operation for GetAggregateConfigRuleSummaryByRiskLevelReque
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateConfigRuleSummaryByRiskLevel` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateConfigRuleSummaryByRiskLevelResponse {
     /// 请求ID。
     ///
     /// Example: `A3CDD98C-DE65-46AC-B2D2-04A4A9AB5B73`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 不同风险等级规则的合规概要。
-    #[serde(
-        default,
-        rename = "ConfigRuleSummaries",
-        deserialize_with = "crate::codec::list"
-    )]
     pub config_rule_summaries: Vec<ConfigRuleSummaries>,
 }
+impl aliyun_runtime::de::Decode for GetAggregateConfigRuleSummaryByRiskLevelResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            config_rule_summaries: f.list("ConfigRuleSummaries")?,
+        })
+    }
+}
 /// 不同风险等级规则的合规概要。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRuleSummaries {
     /// 规则风险等级。取值：
     ///
@@ -61,30 +63,28 @@ pub struct ConfigRuleSummaries {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "RiskLevel",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub risk_level: Option<RiskLevel>,
     /// 合规规则数。
     ///
     /// Example: `3`
-    #[serde(
-        default,
-        rename = "CompliantCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub compliant_count: Option<i32>,
     /// 不合规规则数。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "NonCompliantCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub non_compliant_count: Option<i32>,
+}
+impl aliyun_runtime::de::Decode for ConfigRuleSummaries {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            risk_level: f.opt("RiskLevel")?,
+            compliant_count: f.opt("CompliantCount")?,
+            non_compliant_count: f.opt("NonCompliantCount")?,
+        })
+    }
 }
 /// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -41,36 +41,33 @@ impl aliyun_runtime::JobStatus for GetAggregateConfigRulesReportRequest {
     }
 }
 /// What a successful `GetAggregateConfigRulesReport` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateConfigRulesReportResponse {
     /// 请求ID。
     ///
     /// Example: `F0BCC7B2-D0E4-49B0-95D2-6689CFB08D31`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 规则列表中所有规则的评估报告。
-    #[serde(
-        default,
-        rename = "ConfigRulesReport",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub config_rules_report: Option<ConfigRulesReport>,
 }
+impl aliyun_runtime::de::Decode for GetAggregateConfigRulesReportResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            config_rules_report: f.opt("ConfigRulesReport")?,
+        })
+    }
+}
 /// 规则列表中所有规则的评估报告。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRulesReport {
     /// 规则列表中所有规则的评估报告下载地址。
     ///
     /// Example: `https://cloud-config-compliance-report.oss-cn-shanghai.aliyuncs.com/ConfigRuleReports/100931896542****/rules/100931896542****-rules-report-202106221125.zip?Expires=162433****&OSSAccessKeyId=LTAIs86R8H59****&Signature=yT8jn6ZQSX3dyCwVKL5EOJhGJ****`
-    #[serde(
-        default,
-        rename = "ReportUrl",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub report_url: Option<String>,
     /// 规则列表中所有规则的评估报告状态。取值：
     ///
@@ -81,35 +78,34 @@ pub struct ConfigRulesReport {
     /// Valid values ([`ReportStatus`]): `NONE`, `CREATING`, `COMPLETE`.
     ///
     /// Example: `CREATING`
-    #[serde(
-        default,
-        rename = "ReportStatus",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub report_status: Option<ReportStatus>,
     /// 规则归属的企业管理账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 账号组ID。
     ///
     /// Example: `ca-f632626622af0079****`
-    #[serde(
-        default,
-        rename = "AggregatorId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_id: Option<String>,
     /// 创建评估报告的时间戳。单位：毫秒。
     ///
     /// Example: `1624332329593`
-    #[serde(
-        default,
-        rename = "ReportCreateTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub report_create_timestamp: Option<i64>,
+}
+impl aliyun_runtime::de::Decode for ConfigRulesReport {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            report_url: f.opt("ReportUrl")?,
+            report_status: f.opt("ReportStatus")?,
+            account_id: f.opt("AccountId")?,
+            aggregator_id: f.opt("AggregatorId")?,
+            report_create_timestamp: f.opt("ReportCreateTimestamp")?,
+        })
+    }
 }
 /// Valid values of `ReportStatus` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

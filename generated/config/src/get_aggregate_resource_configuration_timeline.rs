@@ -114,66 +114,64 @@ impl aliyun_runtime::Operation for GetAggregateResourceConfigurationTimelineRequ
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateResourceConfigurationTimeline` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateResourceConfigurationTimelineResponse {
     /// 请求ID。
     ///
     /// Example: `ED9CD1B3-286C-4E05-A765-5E1E0B9BC2AB`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 资源配置时间线。
-    #[serde(
-        default,
-        rename = "ResourceConfigurationTimeline",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub resource_configuration_timeline: Option<ResourceConfigurationTimeline>,
 }
+impl aliyun_runtime::de::Decode for GetAggregateResourceConfigurationTimelineResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            resource_configuration_timeline: f.opt("ResourceConfigurationTimeline")?,
+        })
+    }
+}
 /// 资源配置时间线。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceConfigurationTimeline {
     /// 查询下一页使用的Token。
     ///
     /// Example: `IWBjqMYSy0is7zSMGu16****`
-    #[serde(
-        default,
-        rename = "NextToken",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub next_token: Option<String>,
     /// 单次请求返回结果的最大条数。
     ///
     /// Example: `10`
-    #[serde(
-        default,
-        rename = "MaxResults",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub max_results: Option<i32>,
     /// 资源配置时间线列表。
-    #[serde(
-        default,
-        rename = "ConfigurationList",
-        deserialize_with = "crate::codec::list"
-    )]
     pub configuration_list: Vec<ConfigurationList>,
 }
+impl aliyun_runtime::de::Decode for ResourceConfigurationTimeline {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            next_token: f.opt("NextToken")?,
+            max_results: f.opt("MaxResults")?,
+            configuration_list: f.list("ConfigurationList")?,
+        })
+    }
+}
 /// 资源配置时间线列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationList {
     /// 资源标签。
     ///
     /// Example: `{\"\"hc\"\":[\"\"value2\"\"]}`
-    #[serde(default, rename = "Tags", deserialize_with = "aliyun_runtime::de::string")]
     pub tags: Option<String>,
     /// 资源归属的阿里云账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 资源变更事件的类型。取值：
     ///
@@ -191,80 +189,60 @@ pub struct ConfigurationList {
     /// Valid values ([`ResourceEventType`]): `DISCOVERED`, `DISCOVERED_REVISED`, `MODIFY`, `MODIFY_REVISED`, `REMOVE`.
     ///
     /// Example: `DISCOVERED`
-    #[serde(
-        default,
-        rename = "ResourceEventType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub resource_event_type: Option<ResourceEventType>,
     /// 可用区。
     ///
     /// Example: `cn-hangzhou-h`
-    #[serde(
-        default,
-        rename = "AvailabilityZone",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub availability_zone: Option<String>,
     /// 资源类型。
     ///
     /// Example: `ACS::OSS::Bucket`
-    #[serde(
-        default,
-        rename = "ResourceType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_type: Option<String>,
     /// 创建资源的时间戳。单位：毫秒。
     ///
     /// Example: `1624961112000`
-    #[serde(
-        default,
-        rename = "ResourceCreateTime",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_create_time: Option<String>,
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
-    #[serde(default, rename = "Region", deserialize_with = "aliyun_runtime::de::string")]
     pub region: Option<String>,
     /// 记录资源变更快照的时间戳。单位：毫秒。
     ///
     /// Example: `1624961156000`
-    #[serde(
-        default,
-        rename = "CaptureTime",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub capture_time: Option<String>,
     /// 触发本次评估的资源变更细节。
     ///
     /// Example: `{\"AccessControlList\":[null,{\"Grant\":\"private\"}],\"ServerSideEncryptionRule\":[null,{\"SSEAlgorithm\":\"None\"}],\"CreationDate\":[null,\"2021-06-29T10:05:12.000Z\"],\"Owner\":[null,{\"DisplayName\":\"100931896542****\",\"ID\":\"100931896542****\"}],\"BucketPolicy\":[null,{\"LogPrefix\":\"\",\"LogBucket\":\"\"}],\"StorageClass\":[null,\"Standard\"],\"ExtranetEndpoint\":[null,\"oss-cn-hangzhou.aliyuncs.com\"],\"DataRedundancyType\":[null,\"LRS\"],\"AllowEmptyReferer\":[null,\"true\"],\"IntranetEndpoint\":[null,\"oss-cn-hangzhou-internal.aliyuncs.com\"],\"Name\":[null,\"new-bucket\"],\"Location\":[null,\"oss-cn-hangzhou\"]}`
-    #[serde(
-        default,
-        rename = "ConfigurationDiff",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub configuration_diff: Option<String>,
     /// 资源ID。
     ///
     /// Example: `new-bucket`
-    #[serde(
-        default,
-        rename = "ResourceId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_id: Option<String>,
     /// 资源名称。
     ///
     /// Example: `new-bucket`
-    #[serde(
-        default,
-        rename = "ResourceName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_name: Option<String>,
+}
+impl aliyun_runtime::de::Decode for ConfigurationList {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            tags: f.opt("Tags")?,
+            account_id: f.opt("AccountId")?,
+            resource_event_type: f.opt("ResourceEventType")?,
+            availability_zone: f.opt("AvailabilityZone")?,
+            resource_type: f.opt("ResourceType")?,
+            resource_create_time: f.opt("ResourceCreateTime")?,
+            region: f.opt("Region")?,
+            capture_time: f.opt("CaptureTime")?,
+            configuration_diff: f.opt("ConfigurationDiff")?,
+            resource_id: f.opt("ResourceId")?,
+            resource_name: f.opt("ResourceName")?,
+        })
+    }
 }
 /// Valid values of `ResourceEventType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -43,42 +43,51 @@ impl aliyun_runtime::Operation for GetAggregateResourceCountsGroupByRegionReques
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateResourceCountsGroupByRegion` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateResourceCountsGroupByRegionResponse {
     /// 请求ID。
     ///
     /// Example: `399BD94C-D20C-4D27-88D4-89E8D75C0595`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 资源统计结果。
-    #[serde(
-        default,
-        rename = "DiscoveredResourceCountsSummary",
-        deserialize_with = "crate::codec::list"
-    )]
     pub discovered_resource_counts_summary: Vec<DiscoveredResourceCountsSummary>,
 }
+impl aliyun_runtime::de::Decode for GetAggregateResourceCountsGroupByRegionResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            discovered_resource_counts_summary: f
+                .list("DiscoveredResourceCountsSummary")?,
+        })
+    }
+}
 /// 资源统计结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiscoveredResourceCountsSummary {
     /// 资源总数量。
     ///
     /// Example: `10`
-    #[serde(
-        default,
-        rename = "ResourceCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub resource_count: Option<i64>,
     /// 用于分组统计的地域。
     ///
     /// Example: `cn-hangzhou`
-    #[serde(default, rename = "Region", deserialize_with = "aliyun_runtime::de::string")]
     pub region: Option<String>,
+}
+impl aliyun_runtime::de::Decode for DiscoveredResourceCountsSummary {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            resource_count: f.opt("ResourceCount")?,
+            region: f.opt("Region")?,
+        })
+    }
 }
 /// The errors the page of `GetAggregateResourceCountsGroupByRegion` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

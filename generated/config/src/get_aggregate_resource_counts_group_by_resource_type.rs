@@ -41,46 +41,52 @@ impl aliyun_runtime::Operation for GetAggregateResourceCountsGroupByResourceType
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetAggregateResourceCountsGroupByResourceType` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAggregateResourceCountsGroupByResourceTypeResponse {
     /// 请求ID。
     ///
     /// Example: `99114B22-1EFF-47DF-B906-1CCE82FF9D60`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 资源统计结果。
-    #[serde(
-        default,
-        rename = "DiscoveredResourceCountsSummary",
-        deserialize_with = "crate::codec::list"
-    )]
     pub discovered_resource_counts_summary: Vec<DiscoveredResourceCountsSummary>,
 }
+impl aliyun_runtime::de::Decode
+for GetAggregateResourceCountsGroupByResourceTypeResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            discovered_resource_counts_summary: f
+                .list("DiscoveredResourceCountsSummary")?,
+        })
+    }
+}
 /// 资源统计结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiscoveredResourceCountsSummary {
     /// 资源总数量。
     ///
     /// Example: `7`
-    #[serde(
-        default,
-        rename = "ResourceCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub resource_count: Option<i64>,
     /// 用于分组统计的资源类型。
     ///
     /// Example: `ACS::RAM::Role`
-    #[serde(
-        default,
-        rename = "ResourceType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_type: Option<String>,
+}
+impl aliyun_runtime::de::Decode for DiscoveredResourceCountsSummary {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            resource_count: f.opt("ResourceCount")?,
+            resource_type: f.opt("ResourceType")?,
+        })
+    }
 }
 /// The errors the page of `GetAggregateResourceCountsGroupByResourceType` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

@@ -41,36 +41,33 @@ impl aliyun_runtime::JobStatus for GetCompliancePackReportRequest {
     }
 }
 /// What a successful `GetCompliancePackReport` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCompliancePackReportResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 合规包报告。
-    #[serde(
-        default,
-        rename = "CompliancePackReport",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_pack_report: Option<CompliancePackReport>,
 }
+impl aliyun_runtime::de::Decode for GetCompliancePackReportResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            compliance_pack_report: f.opt("CompliancePackReport")?,
+        })
+    }
+}
 /// 合规包报告。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePackReport {
     /// 合规包评估报告的下载地址。
     ///
     /// Example: `https://cloud-config-compliance-report.oss-cn-shanghai.aliyuncs.com/CompliancePackReports/120886317861****/cp-fdc8626622af00f9****/120886317861****-cp-fdc8626622af00f9****-report-202106221046.xls?Expires=162442****&OSSAccessKeyId=LTAIs86R8H59****&Signature=sWmz4fq7eJEyDoho%2FoDOReZ3s****`
-    #[serde(
-        default,
-        rename = "ReportUrl",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub report_url: Option<String>,
     /// 合规包评估报告的状态。取值：
     ///
@@ -81,35 +78,34 @@ pub struct CompliancePackReport {
     /// Valid values ([`ReportStatus`]): `NONE`, `CREATING`, `COMPLETE`.
     ///
     /// Example: `COMPLETE`
-    #[serde(
-        default,
-        rename = "ReportStatus",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub report_status: Option<ReportStatus>,
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 合规包归属的阿里云账号ID。
     ///
     /// Example: `120886317861****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 创建合规包评估报告的时间戳。单位：毫秒。
     ///
     /// Example: `1624329965857`
-    #[serde(
-        default,
-        rename = "ReportCreateTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub report_create_timestamp: Option<i64>,
+}
+impl aliyun_runtime::de::Decode for CompliancePackReport {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            report_url: f.opt("ReportUrl")?,
+            report_status: f.opt("ReportStatus")?,
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            account_id: f.opt("AccountId")?,
+            report_create_timestamp: f.opt("ReportCreateTimestamp")?,
+        })
+    }
 }
 /// Valid values of `ReportStatus` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -31,27 +31,29 @@ impl aliyun_runtime::JobStatus for GetConfigRulesReportRequest {
     }
 }
 /// What a successful `GetConfigRulesReport` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetConfigRulesReportResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 规则列表中所有规则的评估报告。
-    #[serde(
-        default,
-        rename = "ConfigRulesReport",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub config_rules_report: Option<ConfigRulesReport>,
 }
+impl aliyun_runtime::de::Decode for GetConfigRulesReportResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            config_rules_report: f.opt("ConfigRulesReport")?,
+        })
+    }
+}
 /// 规则列表中所有规则的评估报告。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRulesReport {
     /// 规则列表中所有规则的评估报告状态。取值：
     ///
@@ -62,35 +64,33 @@ pub struct ConfigRulesReport {
     /// Valid values ([`ReportStatus`]): `NONE`, `CREATING`, `COMPLETE`.
     ///
     /// Example: `CREATING`
-    #[serde(
-        default,
-        rename = "ReportStatus",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub report_status: Option<ReportStatus>,
     /// 规则列表中所有规则的评估报告下载地址。
     ///
     /// Example: `https://cloud-config-compliance-report.oss-cn-shanghai.aliyuncs.com/ConfigRuleReports/100931896542****/rules/100931896542****-rules-report-202106221125.zip?Expires=162433****&OSSAccessKeyId=LTAIs86R8H59****&Signature=yT8jn6ZQSX3dyCwVKL5EOJhGJ****`
-    #[serde(
-        default,
-        rename = "ReportUrl",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub report_url: Option<String>,
     /// 规则归属的阿里云账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 创建评估报告的时间戳。单位：毫秒。
     ///
     /// Example: `1614687022000`
-    #[serde(
-        default,
-        rename = "ReportCreateTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub report_create_timestamp: Option<i64>,
+}
+impl aliyun_runtime::de::Decode for ConfigRulesReport {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            report_status: f.opt("ReportStatus")?,
+            report_url: f.opt("ReportUrl")?,
+            account_id: f.opt("AccountId")?,
+            report_create_timestamp: f.opt("ReportCreateTimestamp")?,
+        })
+    }
 }
 /// Valid values of `ReportStatus` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

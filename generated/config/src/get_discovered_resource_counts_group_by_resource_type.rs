@@ -32,46 +32,52 @@ for GetDiscoveredResourceCountsGroupByResourceTypeRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetDiscoveredResourceCountsGroupByResourceType` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDiscoveredResourceCountsGroupByResourceTypeResponse {
     /// 请求ID。
     ///
     /// Example: `AC9BD94C-D20C-4D27-88D4-89E8D75C051B`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 资源统计结果。
-    #[serde(
-        default,
-        rename = "DiscoveredResourceCountsSummary",
-        deserialize_with = "crate::codec::list"
-    )]
     pub discovered_resource_counts_summary: Vec<DiscoveredResourceCountsSummary>,
 }
+impl aliyun_runtime::de::Decode
+for GetDiscoveredResourceCountsGroupByResourceTypeResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            discovered_resource_counts_summary: f
+                .list("DiscoveredResourceCountsSummary")?,
+        })
+    }
+}
 /// 资源统计结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiscoveredResourceCountsSummary {
     /// 资源总数量。
     ///
     /// Example: `10`
-    #[serde(
-        default,
-        rename = "ResourceCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub resource_count: Option<i64>,
     /// 用于分组统计的资源类型。
     ///
     /// Example: `ACS::ECS::Instance`
-    #[serde(
-        default,
-        rename = "ResourceType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_type: Option<String>,
+}
+impl aliyun_runtime::de::Decode for DiscoveredResourceCountsSummary {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            resource_count: f.opt("ResourceCount")?,
+            resource_type: f.opt("ResourceType")?,
+        })
+    }
 }
 /// The errors the page of `GetDiscoveredResourceCountsGroupByResourceType` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

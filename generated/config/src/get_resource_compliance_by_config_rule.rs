@@ -48,24 +48,26 @@ impl aliyun_runtime::Operation for GetResourceComplianceByConfigRuleRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetResourceComplianceByConfigRule` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetResourceComplianceByConfigRuleResponse {
     /// 资源的评估结果。
-    #[serde(
-        default,
-        rename = "ComplianceResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_result: Option<ComplianceResult>,
     /// 请求ID。
     ///
     /// Example: `23306AB1-34E0-468F-BD7B-68D8AEAB753d`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for GetResourceComplianceByConfigRuleResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_result: f.opt("ComplianceResult")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
 }
 /// Valid values of `ComplianceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -112,23 +114,29 @@ impl ComplianceType {
 }
 aliyun_runtime::wire_enum!(ComplianceType);
 /// 资源的评估结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceResult {
     /// 评估资源总数。
     ///
     /// Example: `10`
-    #[serde(
-        default,
-        rename = "TotalCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub total_count: Option<i64>,
     /// 资源的评估结果。
-    #[serde(default, rename = "Compliances", deserialize_with = "crate::codec::list")]
     pub compliances: Vec<Compliances>,
 }
+impl aliyun_runtime::de::Decode for ComplianceResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            total_count: f.opt("TotalCount")?,
+            compliances: f.list("Compliances")?,
+        })
+    }
+}
 /// 资源的评估结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Compliances {
     /// 合规评估结果。取值：
     ///
@@ -140,17 +148,23 @@ pub struct Compliances {
     /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `COMPLIANT`
-    #[serde(
-        default,
-        rename = "ComplianceType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_type: Option<ComplianceType>,
     /// 符合评估结果的资源数。例如：ComplianceType为COMPLIANT，表示合规的资源数。
     ///
     /// Example: `5`
-    #[serde(default, rename = "Count", deserialize_with = "aliyun_runtime::de::int")]
     pub count: Option<i32>,
+}
+impl aliyun_runtime::de::Decode for Compliances {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_type: f.opt("ComplianceType")?,
+            count: f.opt("Count")?,
+        })
+    }
 }
 /// The errors the page of `GetResourceComplianceByConfigRule` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

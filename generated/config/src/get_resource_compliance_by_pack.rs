@@ -30,55 +30,55 @@ impl aliyun_runtime::Operation for GetResourceComplianceByPackRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `GetResourceComplianceByPack` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetResourceComplianceByPackResponse {
     /// 合规包中资源的合规结果。
-    #[serde(
-        default,
-        rename = "ResourceComplianceResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub resource_compliance_result: Option<ResourceComplianceResult>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
 }
+impl aliyun_runtime::de::Decode for GetResourceComplianceByPackResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            resource_compliance_result: f.opt("ResourceComplianceResult")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
+}
 /// 合规包中资源的合规结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceComplianceResult {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af0087****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 不合规资源数。
     ///
     /// Example: `7`
-    #[serde(
-        default,
-        rename = "NonCompliantCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub non_compliant_count: Option<i32>,
     /// 资源总数。
     ///
     /// Example: `10`
-    #[serde(
-        default,
-        rename = "TotalCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub total_count: Option<i32>,
+}
+impl aliyun_runtime::de::Decode for ResourceComplianceResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            non_compliant_count: f.opt("NonCompliantCount")?,
+            total_count: f.opt("TotalCount")?,
+        })
+    }
 }
 /// The errors the page of `GetResourceComplianceByPack` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

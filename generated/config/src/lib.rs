@@ -339,14 +339,6 @@ pub use update_config_rule::{UpdateConfigRuleRequest, UpdateConfigRuleResponse};
 /// Field codecs the generated types share (some unused when only some operations are compiled).
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 mod codec {
-    /// Lists in responses: `null` or `""` is an empty list, a single item a list of one.
-    pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-        T: serde::de::DeserializeOwned,
-    {
-        aliyun_runtime::de::list(d)
-    }
     /// Structured parameters the service takes as one parameter holding JSON text.
     pub(crate) fn json_text<S: serde::Serializer, T: serde::Serialize>(
         v: &T,

@@ -72,24 +72,26 @@ impl aliyun_runtime::Operation for ListAggregateCompliancePacksRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListAggregateCompliancePacks` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAggregateCompliancePacksResponse {
     /// 请求ID。
     ///
     /// Example: `B5806142-3090-4F86-A84E-12B3FE52C1C4`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 合规包列表查询结果。
-    #[serde(
-        default,
-        rename = "CompliancePacksResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_packs_result: Option<CompliancePacksResult>,
+}
+impl aliyun_runtime::de::Decode for ListAggregateCompliancePacksResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            compliance_packs_result: f.opt("CompliancePacksResult")?,
+        })
+    }
 }
 /// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -121,41 +123,39 @@ impl Status {
 }
 aliyun_runtime::wire_enum!(Status);
 /// 合规包列表查询结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePacksResult {
     /// 合规包列表。
-    #[serde(
-        default,
-        rename = "CompliancePacks",
-        deserialize_with = "crate::codec::list"
-    )]
     pub compliance_packs: Vec<CompliancePacks>,
     /// 分页时每页显示的数据行数。
     ///
     /// Example: `10`
-    #[serde(default, rename = "PageSize", deserialize_with = "aliyun_runtime::de::int")]
     pub page_size: Option<i32>,
     /// 页码。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "PageNumber",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub page_number: Option<i32>,
     /// 合规包总数。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "TotalCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub total_count: Option<i64>,
 }
+impl aliyun_runtime::de::Decode for CompliancePacksResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_packs: f.list("CompliancePacks")?,
+            page_size: f.opt("PageSize")?,
+            page_number: f.opt("PageNumber")?,
+            total_count: f.opt("TotalCount")?,
+        })
+    }
+}
 /// 合规包列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePacks {
     /// 合规包状态。取值：
     ///
@@ -165,7 +165,6 @@ pub struct CompliancePacks {
     /// Valid values ([`Status`]): `ACTIVE`, `CREATING`.
     ///
     /// Example: `ACTIVE`
-    #[serde(default, rename = "Status", deserialize_with = "aliyun_runtime::de::object")]
     pub status: Option<Status>,
     /// 合规包中托管规则的风险等级。取值：
     ///
@@ -176,71 +175,54 @@ pub struct CompliancePacks {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "RiskLevel",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub risk_level: Option<RiskLevel>,
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 合规包描述。
     ///
     /// Example: `基于等保2.0三级标准，提供持续检测合规性的建议模板，帮助您提前自检并修复问题，以便快速通过正式检测。`
-    #[serde(
-        default,
-        rename = "Description",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub description: Option<String>,
     /// 合规包名称。
     ///
     /// Example: `等保三级预检合规包`
-    #[serde(
-        default,
-        rename = "CompliancePackName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_name: Option<String>,
     /// 合规包归属的企业管理账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 账号组ID。
     ///
     /// Example: `ca-f632626622af0079****`
-    #[serde(
-        default,
-        rename = "AggregatorId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_id: Option<String>,
     /// 合规包模板ID。
     ///
     /// Example: `ct-5f26ff4e06a300c4****`
-    #[serde(
-        default,
-        rename = "CompliancePackTemplateId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_template_id: Option<String>,
     /// 创建合规包的时间戳。单位：毫秒。
     ///
     /// Example: `1624243657000`
-    #[serde(
-        default,
-        rename = "CreateTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub create_timestamp: Option<i64>,
+}
+impl aliyun_runtime::de::Decode for CompliancePacks {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            status: f.opt("Status")?,
+            risk_level: f.opt("RiskLevel")?,
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            description: f.opt("Description")?,
+            compliance_pack_name: f.opt("CompliancePackName")?,
+            account_id: f.opt("AccountId")?,
+            aggregator_id: f.opt("AggregatorId")?,
+            compliance_pack_template_id: f.opt("CompliancePackTemplateId")?,
+            create_timestamp: f.opt("CreateTimestamp")?,
+        })
+    }
 }
 /// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

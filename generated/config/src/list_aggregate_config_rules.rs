@@ -120,24 +120,26 @@ impl aliyun_runtime::Operation for ListAggregateConfigRulesRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListAggregateConfigRules` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAggregateConfigRulesResponse {
     /// 请求ID。
     ///
     /// Example: `22EF8287-2C9A-4F1F-80A6-CEFA7612689D`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 规则列表。
-    #[serde(
-        default,
-        rename = "ConfigRules",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub config_rules: Option<ConfigRules>,
+}
+impl aliyun_runtime::de::Decode for ListAggregateConfigRulesResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            config_rules: f.opt("ConfigRules")?,
+        })
+    }
 }
 /// Valid values of `ConfigRuleState` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -262,37 +264,39 @@ impl RiskLevel {
 }
 aliyun_runtime::wire_enum!(RiskLevel);
 /// 规则列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRules {
     /// 规则列表详细信息。
-    #[serde(default, rename = "ConfigRuleList", deserialize_with = "crate::codec::list")]
     pub config_rule_list: Vec<ConfigRuleList>,
     /// 分页时每页显示的数据行数。
     ///
     /// Example: `10`
-    #[serde(default, rename = "PageSize", deserialize_with = "aliyun_runtime::de::int")]
     pub page_size: Option<i32>,
     /// 页码。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "PageNumber",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub page_number: Option<i32>,
     /// 规则总数。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "TotalCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub total_count: Option<i64>,
 }
+impl aliyun_runtime::de::Decode for ConfigRules {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            config_rule_list: f.list("ConfigRuleList")?,
+            page_size: f.opt("PageSize")?,
+            page_number: f.opt("PageNumber")?,
+            total_count: f.opt("TotalCount")?,
+        })
+    }
+}
 /// 规则列表详细信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRuleList {
     /// 规则风险等级。取值：
     ///
@@ -303,11 +307,6 @@ pub struct ConfigRuleList {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "RiskLevel",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub risk_level: Option<RiskLevel>,
     /// 规则来源的归属。取值：
     ///
@@ -317,16 +316,10 @@ pub struct ConfigRuleList {
     /// Valid values ([`SourceOwner`]): `CUSTOM_FC`, `ALIYUN`.
     ///
     /// Example: `ALIYUN`
-    #[serde(
-        default,
-        rename = "SourceOwner",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub source_owner: Option<SourceOwner>,
     /// 规则归属的企业管理账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 规则运行状态。取值：
     ///
@@ -338,18 +331,8 @@ pub struct ConfigRuleList {
     /// Valid values ([`ConfigRuleState`]): `ACTIVE`, `DELETING`, `EVALUATING`, `INACTIVE`.
     ///
     /// Example: `ACTIVE`
-    #[serde(
-        default,
-        rename = "ConfigRuleState",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub config_rule_state: Option<ConfigRuleState>,
     /// 合规包。
-    #[serde(
-        default,
-        rename = "Compliance",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance: Option<Compliance>,
     /// 规则标识符。
     ///
@@ -357,55 +340,46 @@ pub struct ConfigRuleList {
     /// - 如果是自定义规则，该参数为函数ARN。
     ///
     /// Example: `eip-bandwidth-limit`
-    #[serde(
-        default,
-        rename = "SourceIdentifier",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub source_identifier: Option<String>,
     /// 规则ARN。
     ///
     /// Example: `acs:config::100931896542****:rule/cr-fdc8626622af00f9****`
-    #[serde(
-        default,
-        rename = "ConfigRuleArn",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_arn: Option<String>,
     /// 规则描述。
     ///
     /// Example: `弹性IP实例可用带宽大于等于指定参数值，视为“合规”。默认值：10 MB。`
-    #[serde(
-        default,
-        rename = "Description",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub description: Option<String>,
     /// 创建规则的信息。
-    #[serde(
-        default,
-        rename = "CreateBy",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub create_by: Option<CreateBy>,
     /// 规则名称。
     ///
     /// Example: `弹性IP实例带宽满足最低要求`
-    #[serde(
-        default,
-        rename = "ConfigRuleName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_name: Option<String>,
     /// 规则ID。
     ///
     /// Example: `cr-fdc8626622af00f9****`
-    #[serde(
-        default,
-        rename = "ConfigRuleId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for ConfigRuleList {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            risk_level: f.opt("RiskLevel")?,
+            source_owner: f.opt("SourceOwner")?,
+            account_id: f.opt("AccountId")?,
+            config_rule_state: f.opt("ConfigRuleState")?,
+            compliance: f.opt("Compliance")?,
+            source_identifier: f.opt("SourceIdentifier")?,
+            config_rule_arn: f.opt("ConfigRuleArn")?,
+            description: f.opt("Description")?,
+            create_by: f.opt("CreateBy")?,
+            config_rule_name: f.opt("ConfigRuleName")?,
+            config_rule_id: f.opt("ConfigRuleId")?,
+        })
+    }
 }
 /// Valid values of `SourceOwner` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -437,7 +411,7 @@ impl SourceOwner {
 }
 aliyun_runtime::wire_enum!(SourceOwner);
 /// 合规包。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Compliance {
     /// 规则合规评估结果。取值：
     ///
@@ -449,93 +423,77 @@ pub struct Compliance {
     /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `COMPLIANT`
-    #[serde(
-        default,
-        rename = "ComplianceType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_type: Option<ComplianceType>,
     /// 规则评估的资源数。
     ///
     /// Example: `2`
-    #[serde(default, rename = "Count", deserialize_with = "aliyun_runtime::de::int")]
     pub count: Option<i32>,
 }
+impl aliyun_runtime::de::Decode for Compliance {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_type: f.opt("ComplianceType")?,
+            count: f.opt("Count")?,
+        })
+    }
+}
 /// 创建规则的信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateBy {
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 账号组名称。
     ///
     /// Example: `Test_Group`
-    #[serde(
-        default,
-        rename = "AggregatorName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_name: Option<String>,
     /// 合规包名称。
     ///
     /// Example: `等保三级预检合规包`
-    #[serde(
-        default,
-        rename = "CompliancePackName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_name: Option<String>,
     /// 创建规则的企业管理账号名称。
     ///
     /// Example: `Alice`
-    #[serde(
-        default,
-        rename = "CreatorName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub creator_name: Option<String>,
     /// 创建规则的类型。仅支持AGGREGATOR（账号组）。
     ///
     /// Example: `AGGREGATOR`
-    #[serde(
-        default,
-        rename = "CreatorType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub creator_type: Option<String>,
     /// 创建规则的企业管理账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(
-        default,
-        rename = "CreatorId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub creator_id: Option<String>,
     /// 账号组D。
     ///
     /// Example: `ca-f632626622af0079****`
-    #[serde(
-        default,
-        rename = "AggregatorId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_id: Option<String>,
     /// 修正类型。仅支持OOS（运维编排）。
     ///
     /// Example: `OOS`
-    #[serde(
-        default,
-        rename = "AutomationType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub automation_type: Option<String>,
+}
+impl aliyun_runtime::de::Decode for CreateBy {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            aggregator_name: f.opt("AggregatorName")?,
+            compliance_pack_name: f.opt("CompliancePackName")?,
+            creator_name: f.opt("CreatorName")?,
+            creator_type: f.opt("CreatorType")?,
+            creator_id: f.opt("CreatorId")?,
+            aggregator_id: f.opt("AggregatorId")?,
+            automation_type: f.opt("AutomationType")?,
+        })
+    }
 }
 /// The errors the page of `ListAggregateConfigRules` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

@@ -107,24 +107,26 @@ impl aliyun_runtime::Operation for ListAggregateResourceEvaluationResultsRequest
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListAggregateResourceEvaluationResults` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAggregateResourceEvaluationResultsResponse {
     /// 请求ID。
     ///
     /// Example: `25C89DDB-BB79-487D-88C3-4A561F21EFC4`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 资源评估结果。
-    #[serde(
-        default,
-        rename = "EvaluationResults",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub evaluation_results: Option<EvaluationResults>,
+}
+impl aliyun_runtime::de::Decode for ListAggregateResourceEvaluationResultsResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            evaluation_results: f.opt("EvaluationResults")?,
+        })
+    }
 }
 /// Valid values of `ComplianceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -171,36 +173,34 @@ impl ComplianceType {
 }
 aliyun_runtime::wire_enum!(ComplianceType);
 /// 资源评估结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluationResults {
     /// 查询下一页使用的Token。
     ///
     /// Example: `IWBjqMYSy0is7zSMGu16****`
-    #[serde(
-        default,
-        rename = "NextToken",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub next_token: Option<String>,
     /// 每页最大记录数。
     ///
     /// Example: `10`
-    #[serde(
-        default,
-        rename = "MaxResults",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub max_results: Option<i32>,
     /// 资源评估结果列表。
-    #[serde(
-        default,
-        rename = "EvaluationResultList",
-        deserialize_with = "crate::codec::list"
-    )]
     pub evaluation_result_list: Vec<EvaluationResultList>,
 }
+impl aliyun_runtime::de::Decode for EvaluationResults {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            next_token: f.opt("NextToken")?,
+            max_results: f.opt("MaxResults")?,
+            evaluation_result_list: f.list("EvaluationResultList")?,
+        })
+    }
+}
 /// 资源评估结果列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluationResultList {
     /// 规则风险等级。取值：
     ///
@@ -211,11 +211,6 @@ pub struct EvaluationResultList {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "RiskLevel",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub risk_level: Option<RiskLevel>,
     /// 合规评估结果。取值：
     ///
@@ -227,38 +222,18 @@ pub struct EvaluationResultList {
     /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `NON_COMPLIANT`
-    #[serde(
-        default,
-        rename = "ComplianceType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_type: Option<ComplianceType>,
     /// 产生资源评估结果的时间戳。单位：毫秒。
     ///
     /// Example: `1624932227595`
-    #[serde(
-        default,
-        rename = "ResultRecordedTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub result_recorded_timestamp: Option<i64>,
     /// 不合规资源的补充信息。
     ///
     /// Example: `{\"configuration\":\"false\",\"desiredValue\":\"True\",\"operator\":\"StringEquals\",\"property\":\"$.LoginProfile.MFABindRequired\"}`
-    #[serde(
-        default,
-        rename = "Annotation",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub annotation: Option<String>,
     /// 调用规则评估资源的时间戳。单位：毫秒。
     ///
     /// Example: `1624932227157`
-    #[serde(
-        default,
-        rename = "ConfigRuleInvokedTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub config_rule_invoked_timestamp: Option<i64>,
     /// 规则触发机制。取值：
     ///
@@ -268,18 +243,8 @@ pub struct EvaluationResultList {
     /// Valid values ([`InvokingEventMessageType`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
     ///
     /// Example: `ScheduledNotification`
-    #[serde(
-        default,
-        rename = "InvokingEventMessageType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub invoking_event_message_type: Option<InvokingEventMessageType>,
     /// 资源评估结果标识符。
-    #[serde(
-        default,
-        rename = "EvaluationResultIdentifier",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub evaluation_result_identifier: Option<EvaluationResultIdentifier>,
     /// 是否启用修正设置。取值：
     ///
@@ -287,12 +252,25 @@ pub struct EvaluationResultList {
     /// - false
     ///
     /// Example: `false`
-    #[serde(
-        default,
-        rename = "RemediationEnabled",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub remediation_enabled: Option<bool>,
+}
+impl aliyun_runtime::de::Decode for EvaluationResultList {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            risk_level: f.opt("RiskLevel")?,
+            compliance_type: f.opt("ComplianceType")?,
+            result_recorded_timestamp: f.opt("ResultRecordedTimestamp")?,
+            annotation: f.opt("Annotation")?,
+            config_rule_invoked_timestamp: f.opt("ConfigRuleInvokedTimestamp")?,
+            invoking_event_message_type: f.opt("InvokingEventMessageType")?,
+            evaluation_result_identifier: f.opt("EvaluationResultIdentifier")?,
+            remediation_enabled: f.opt("RemediationEnabled")?,
+        })
+    }
 }
 /// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -363,91 +341,75 @@ impl InvokingEventMessageType {
 }
 aliyun_runtime::wire_enum!(InvokingEventMessageType);
 /// 资源评估结果标识符。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluationResultIdentifier {
     /// 时间轴展示的时间戳。单位：毫秒。
     ///
     /// Example: `1624932227157`
-    #[serde(
-        default,
-        rename = "OrderingTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub ordering_timestamp: Option<i64>,
     /// 资源评估结果中的资源信息。
-    #[serde(
-        default,
-        rename = "EvaluationResultQualifier",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub evaluation_result_qualifier: Option<EvaluationResultQualifier>,
 }
+impl aliyun_runtime::de::Decode for EvaluationResultIdentifier {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            ordering_timestamp: f.opt("OrderingTimestamp")?,
+            evaluation_result_qualifier: f.opt("EvaluationResultQualifier")?,
+        })
+    }
+}
 /// 资源评估结果中的资源信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluationResultQualifier {
     /// 规则ARN。
     ///
     /// Example: `acs:config::100931896542****:rule/cr-7f7d626622af0041****`
-    #[serde(
-        default,
-        rename = "ConfigRuleArn",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_arn: Option<String>,
     /// 资源类型。
     ///
     /// Example: `ACS::RAM::User`
-    #[serde(
-        default,
-        rename = "ResourceType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_type: Option<String>,
     /// 规则名称。
     ///
     /// Example: `RAM用户开启MFA`
-    #[serde(
-        default,
-        rename = "ConfigRuleName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_name: Option<String>,
     /// 资源ID。
     ///
     /// Example: `23642660635396****`
-    #[serde(
-        default,
-        rename = "ResourceId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_id: Option<String>,
     /// 规则ID。
     ///
     /// Example: `cr-7f7d626622af0041****`
-    #[serde(
-        default,
-        rename = "ConfigRuleId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_id: Option<String>,
     /// 资源名称。
     ///
     /// Example: `rd_member`
-    #[serde(
-        default,
-        rename = "ResourceName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_name: Option<String>,
     /// 资源归属的地域ID。
     ///
     /// Example: `global`
-    #[serde(
-        default,
-        rename = "RegionId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub region_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for EvaluationResultQualifier {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            config_rule_arn: f.opt("ConfigRuleArn")?,
+            resource_type: f.opt("ResourceType")?,
+            config_rule_name: f.opt("ConfigRuleName")?,
+            resource_id: f.opt("ResourceId")?,
+            config_rule_id: f.opt("ConfigRuleId")?,
+            resource_name: f.opt("ResourceName")?,
+            region_id: f.opt("RegionId")?,
+        })
+    }
 }
 /// The errors the page of `ListAggregateResourceEvaluationResults` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

@@ -39,79 +39,67 @@ impl aliyun_runtime::Operation for ListAggregatorsRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListAggregators` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAggregatorsResponse {
     /// 请求ID。
     ///
     /// Example: `20C8526D-12C5-4336-BC72-EBD5D1BA732F`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 账号组结果列表。
-    #[serde(
-        default,
-        rename = "AggregatorsResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub aggregators_result: Option<AggregatorsResult>,
 }
+impl aliyun_runtime::de::Decode for ListAggregatorsResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            aggregators_result: f.opt("AggregatorsResult")?,
+        })
+    }
+}
 /// 账号组结果列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AggregatorsResult {
     /// 当请求的返回结果被截断时，您可以使用NextToken再次发起请求，获取从当前截断位置之后的内容。
     ///
     /// Example: `TGlzdFJlc291cmNlU2hhcmVzJjE1MTI2NjY4NzY5MTAzOTEmMiZORnI4NDhVeEtrUT0`
-    #[serde(
-        default,
-        rename = "NextToken",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub next_token: Option<String>,
     /// 账号组列表。
-    #[serde(default, rename = "Aggregators", deserialize_with = "crate::codec::list")]
     pub aggregators: Vec<Aggregators>,
 }
+impl aliyun_runtime::de::Decode for AggregatorsResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            next_token: f.opt("NextToken")?,
+            aggregators: f.list("Aggregators")?,
+        })
+    }
+}
 /// 账号组列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Aggregators {
     /// 创建账号组的时间戳。
     ///
     /// Example: `1623036305000`
-    #[serde(
-        default,
-        rename = "AggregatorCreateTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub aggregator_create_timestamp: Option<i64>,
     /// 账号组内的成员账号数量。
     ///
     /// Example: `2`
-    #[serde(
-        default,
-        rename = "AggregatorAccountCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub aggregator_account_count: Option<i64>,
     /// 账号组描述。
     ///
     /// Example: `测试组`
-    #[serde(
-        default,
-        rename = "Description",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub description: Option<String>,
     /// 账号组名称。
     ///
     /// Example: `Test_Group`
-    #[serde(
-        default,
-        rename = "AggregatorName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_name: Option<String>,
     /// 账号组状态。取值：
     ///
@@ -121,11 +109,6 @@ pub struct Aggregators {
     /// Valid values ([`AggregatorStatus`]): `0`, `1`.
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "AggregatorStatus",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub aggregator_status: Option<AggregatorStatus>,
     /// 账号组类型。取值：
     ///
@@ -135,26 +118,33 @@ pub struct Aggregators {
     /// Valid values ([`AggregatorType`]): `RD`, `CUSTOM`.
     ///
     /// Example: `CUSTOM`
-    #[serde(
-        default,
-        rename = "AggregatorType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub aggregator_type: Option<AggregatorType>,
     /// 创建账号组的企业管理账号ID。
     ///
     /// Example: `100931896542****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 账号组ID。
     ///
     /// Example: `ca-88ea626622af0055****`
-    #[serde(
-        default,
-        rename = "AggregatorId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub aggregator_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for Aggregators {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            aggregator_create_timestamp: f.opt("AggregatorCreateTimestamp")?,
+            aggregator_account_count: f.opt("AggregatorAccountCount")?,
+            description: f.opt("Description")?,
+            aggregator_name: f.opt("AggregatorName")?,
+            aggregator_status: f.opt("AggregatorStatus")?,
+            aggregator_type: f.opt("AggregatorType")?,
+            account_id: f.opt("AccountId")?,
+            aggregator_id: f.opt("AggregatorId")?,
+        })
+    }
 }
 /// Valid values of `AggregatorStatus` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -64,61 +64,61 @@ impl aliyun_runtime::Operation for ListCompliancePackTemplatesRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListCompliancePackTemplates` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCompliancePackTemplatesResponse {
     /// 合规包模板详情。
-    #[serde(
-        default,
-        rename = "CompliancePackTemplatesResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_pack_templates_result: Option<CompliancePackTemplatesResult>,
     /// 请求ID。
     ///
     /// Example: `D67FC82F-25AE-4268-A94C-3348340748F9`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
 }
+impl aliyun_runtime::de::Decode for ListCompliancePackTemplatesResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_templates_result: f.opt("CompliancePackTemplatesResult")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
+}
 /// 合规包模板详情。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePackTemplatesResult {
     /// 分页时每页显示的数据行数。
     ///
     /// Example: `10`
-    #[serde(default, rename = "PageSize", deserialize_with = "aliyun_runtime::de::int")]
     pub page_size: Option<i32>,
     /// 页码。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "PageNumber",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub page_number: Option<i32>,
     /// 合规包模板总数。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "TotalCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub total_count: Option<i64>,
     /// 合规包模板列表。
-    #[serde(
-        default,
-        rename = "CompliancePackTemplates",
-        deserialize_with = "crate::codec::list"
-    )]
     pub compliance_pack_templates: Vec<CompliancePackTemplates>,
 }
+impl aliyun_runtime::de::Decode for CompliancePackTemplatesResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            page_size: f.opt("PageSize")?,
+            page_number: f.opt("PageNumber")?,
+            total_count: f.opt("TotalCount")?,
+            compliance_pack_templates: f.list("CompliancePackTemplates")?,
+        })
+    }
+}
 /// 合规包模板列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePackTemplates {
     /// 合规包中托管规则的风险等级。取值：
     ///
@@ -129,42 +129,36 @@ pub struct CompliancePackTemplates {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "RiskLevel",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub risk_level: Option<RiskLevel>,
     /// 合规包描述。
     ///
     /// Example: `持续检测网络架构、负载额度、网络安全设置的合规性，避免网络安全风险。`
-    #[serde(
-        default,
-        rename = "Description",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub description: Option<String>,
     /// 合规包中托管规则列表。
-    #[serde(default, rename = "ConfigRules", deserialize_with = "crate::codec::list")]
     pub config_rules: Vec<ConfigRules>,
     /// 合规包模板名称。
     ///
     /// Example: `网络合规管理最佳实践`
-    #[serde(
-        default,
-        rename = "CompliancePackTemplateName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_template_name: Option<String>,
     /// 合规包模板ID。
     ///
     /// Example: `ct-d254ff4e06a300cf****`
-    #[serde(
-        default,
-        rename = "CompliancePackTemplateId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_template_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for CompliancePackTemplates {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            risk_level: f.opt("RiskLevel")?,
+            description: f.opt("Description")?,
+            config_rules: f.list("ConfigRules")?,
+            compliance_pack_template_name: f.opt("CompliancePackTemplateName")?,
+            compliance_pack_template_id: f.opt("CompliancePackTemplateId")?,
+        })
+    }
 }
 /// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -201,45 +195,39 @@ impl RiskLevel {
 }
 aliyun_runtime::wire_enum!(RiskLevel);
 /// 合规包中托管规则列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRules {
     /// 托管规则描述。
     ///
     /// Example: `SLB证书的到期时间距离当前时间大于参数设定的时间范围，视为“合规”。默认值：90天。`
-    #[serde(
-        default,
-        rename = "Description",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub description: Option<String>,
     /// 托管规则标识。
     ///
     /// Example: `slb-servercertificate-expired-check`
-    #[serde(
-        default,
-        rename = "ManagedRuleIdentifier",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub managed_rule_identifier: Option<String>,
     /// 托管规则名称。
     ///
     /// Example: `SLB证书到期检查`
-    #[serde(
-        default,
-        rename = "ManagedRuleName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub managed_rule_name: Option<String>,
     /// 托管规则参数信息。
-    #[serde(
-        default,
-        rename = "ConfigRuleParameters",
-        deserialize_with = "crate::codec::list"
-    )]
     pub config_rule_parameters: Vec<ConfigRuleParameters>,
 }
+impl aliyun_runtime::de::Decode for ConfigRules {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            description: f.opt("Description")?,
+            managed_rule_identifier: f.opt("ManagedRuleIdentifier")?,
+            managed_rule_name: f.opt("ManagedRuleName")?,
+            config_rule_parameters: f.list("ConfigRuleParameters")?,
+        })
+    }
+}
 /// 托管规则参数信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigRuleParameters {
     /// 托管规则中参数是否必填。取值：
     ///
@@ -247,30 +235,28 @@ pub struct ConfigRuleParameters {
     /// - false
     ///
     /// Example: `true`
-    #[serde(
-        default,
-        rename = "Required",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub required: Option<bool>,
     /// 托管规则参数名称。
     ///
     /// Example: `days`
-    #[serde(
-        default,
-        rename = "ParameterName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub parameter_name: Option<String>,
     /// 托管规则参数值。
     ///
     /// Example: `90`
-    #[serde(
-        default,
-        rename = "ParameterValue",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub parameter_value: Option<String>,
+}
+impl aliyun_runtime::de::Decode for ConfigRuleParameters {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            required: f.opt("Required")?,
+            parameter_name: f.opt("ParameterName")?,
+            parameter_value: f.opt("ParameterValue")?,
+        })
+    }
 }
 /// The errors the page of `ListCompliancePackTemplates` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

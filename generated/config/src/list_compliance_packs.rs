@@ -64,24 +64,26 @@ impl aliyun_runtime::Operation for ListCompliancePacksRequest {
     const IDEMPOTENT: bool = true;
 }
 /// What a successful `ListCompliancePacks` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCompliancePacksResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 合规包列表查询结果。
-    #[serde(
-        default,
-        rename = "CompliancePacksResult",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub compliance_packs_result: Option<CompliancePacksResult>,
+}
+impl aliyun_runtime::de::Decode for ListCompliancePacksResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            compliance_packs_result: f.opt("CompliancePacksResult")?,
+        })
+    }
 }
 /// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -113,41 +115,39 @@ impl Status {
 }
 aliyun_runtime::wire_enum!(Status);
 /// 合规包列表查询结果。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePacksResult {
     /// 合规包列表。
-    #[serde(
-        default,
-        rename = "CompliancePacks",
-        deserialize_with = "crate::codec::list"
-    )]
     pub compliance_packs: Vec<CompliancePacks>,
     /// 分页时每页显示的数据行数。
     ///
     /// Example: `10`
-    #[serde(default, rename = "PageSize", deserialize_with = "aliyun_runtime::de::int")]
     pub page_size: Option<i32>,
     /// 页码。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "PageNumber",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub page_number: Option<i32>,
     /// 合规包总数。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "TotalCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub total_count: Option<i64>,
 }
+impl aliyun_runtime::de::Decode for CompliancePacksResult {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_packs: f.list("CompliancePacks")?,
+            page_size: f.opt("PageSize")?,
+            page_number: f.opt("PageNumber")?,
+            total_count: f.opt("TotalCount")?,
+        })
+    }
+}
 /// 合规包列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePacks {
     /// 合规包状态。取值：
     ///
@@ -157,16 +157,10 @@ pub struct CompliancePacks {
     /// Valid values ([`Status`]): `ACTIVE`, `CREATING`.
     ///
     /// Example: `ACTIVE`
-    #[serde(default, rename = "Status", deserialize_with = "aliyun_runtime::de::object")]
     pub status: Option<Status>,
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 合规包中托管规则的风险等级。取值：
     ///
@@ -177,53 +171,45 @@ pub struct CompliancePacks {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "RiskLevel",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub risk_level: Option<RiskLevel>,
     /// 合规包描述。
     ///
     /// Example: `基于等保2.0三级标准，提供持续检测合规性的建议模板，帮助您提前自检并修复问题，以便快速通过正式检测。`
-    #[serde(
-        default,
-        rename = "Description",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub description: Option<String>,
     /// 合规包名称。
     ///
     /// Example: `等保三级预检合规包`
-    #[serde(
-        default,
-        rename = "CompliancePackName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_name: Option<String>,
     /// 合规包归属的阿里云账号ID。
     ///
     /// Example: `120886317861****`
-    #[serde(default, rename = "AccountId", deserialize_with = "aliyun_runtime::de::int")]
     pub account_id: Option<i64>,
     /// 合规包模板ID。
     ///
     /// Example: `ct-5f26ff4e06a300c4****`
-    #[serde(
-        default,
-        rename = "CompliancePackTemplateId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_template_id: Option<String>,
     /// 创建合规包的时间戳。单位：毫秒。
     ///
     /// Example: `1621325046000`
-    #[serde(
-        default,
-        rename = "CreateTimestamp",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub create_timestamp: Option<i64>,
+}
+impl aliyun_runtime::de::Decode for CompliancePacks {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            status: f.opt("Status")?,
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            risk_level: f.opt("RiskLevel")?,
+            description: f.opt("Description")?,
+            compliance_pack_name: f.opt("CompliancePackName")?,
+            account_id: f.opt("AccountId")?,
+            compliance_pack_template_id: f.opt("CompliancePackTemplateId")?,
+            create_timestamp: f.opt("CreateTimestamp")?,
+        })
+    }
 }
 /// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

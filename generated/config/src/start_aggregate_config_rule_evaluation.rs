@@ -41,16 +41,11 @@ impl aliyun_runtime::Operation for StartAggregateConfigRuleEvaluationRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `StartAggregateConfigRuleEvaluation` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartAggregateConfigRuleEvaluationResponse {
     /// 请求ID。
     ///
     /// Example: `ABC0FFF8-0B44-40C6-8BBF-3A185EFDD212`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 规则执行结果。取值：
     ///
@@ -58,12 +53,19 @@ pub struct StartAggregateConfigRuleEvaluationResponse {
     /// - false：失败。
     ///
     /// Example: `true`
-    #[serde(
-        default,
-        rename = "Result",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub result: Option<bool>,
+}
+impl aliyun_runtime::de::Decode for StartAggregateConfigRuleEvaluationResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            result: f.opt("Result")?,
+        })
+    }
 }
 /// The errors the page of `StartAggregateConfigRuleEvaluation` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

@@ -100,26 +100,28 @@ impl aliyun_runtime::Operation for UpdateAggregateCompliancePackRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `UpdateAggregateCompliancePack` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAggregateCompliancePackResponse {
     /// 合规包ID。
     ///
     /// Example: `ca-f632626622af0079****`
-    #[serde(
-        default,
-        rename = "CompliancePackId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub compliance_pack_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for UpdateAggregateCompliancePackResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            compliance_pack_id: f.opt("CompliancePackId")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
 }
 /// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

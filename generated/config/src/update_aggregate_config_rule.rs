@@ -219,26 +219,28 @@ impl aliyun_runtime::Operation for UpdateAggregateConfigRuleRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `UpdateAggregateConfigRule` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAggregateConfigRuleResponse {
     /// 规则ID。
     ///
     /// Example: `cr-4e3d626622af0080****`
-    #[serde(
-        default,
-        rename = "ConfigRuleId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub config_rule_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for UpdateAggregateConfigRuleResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            config_rule_id: f.opt("ConfigRuleId")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
 }
 /// Valid values of `MaximumExecutionFrequency` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

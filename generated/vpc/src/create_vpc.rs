@@ -171,49 +171,43 @@ impl aliyun_runtime::Operation for CreateVpcRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `CreateVpc` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVpcResponse {
     /// The ID of the VPC.
     ///
     /// Example: `vpc-bp1k2t0mq8rxd5ahz****`
-    #[serde(default, rename = "VpcId", deserialize_with = "aliyun_runtime::de::string")]
     pub vpc_id: Option<String>,
     /// The ID of the vRouter that is automatically created with the VPC.
     ///
     /// Example: `vrt-bp1lhl0taikrteen8****`
-    #[serde(
-        default,
-        rename = "VRouterId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub v_router_id: Option<String>,
     /// The ID of the system route table of the VPC.
     ///
     /// Example: `vtb-bp1q2h6klsnbd0tc****`
-    #[serde(
-        default,
-        rename = "RouteTableId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub route_table_id: Option<String>,
     /// The ID of the resource group to which the VPC belongs.
     ///
     /// Example: `rg-acfm3xk2wq7p****`
-    #[serde(
-        default,
-        rename = "ResourceGroupId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_group_id: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28D****`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for CreateVpcResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            vpc_id: f.opt("VpcId")?,
+            v_router_id: f.opt("VRouterId")?,
+            route_table_id: f.opt("RouteTableId")?,
+            resource_group_id: f.opt("ResourceGroupId")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
 }
 /// Valid values of `Ipv6Isp` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

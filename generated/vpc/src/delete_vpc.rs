@@ -56,17 +56,23 @@ impl aliyun_runtime::Operation for DeleteVpcRequest {
     const IDEMPOTENT: bool = false;
 }
 /// What a successful `DeleteVpc` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVpcResponse {
     /// 请求ID。
     ///
     /// Example: `1C6F2B8E-49A3-4D7E-B512-6E0D93A7C481`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for DeleteVpcResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+        })
+    }
 }
 /// The errors the page of `DeleteVpc` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

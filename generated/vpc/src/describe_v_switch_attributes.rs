@@ -55,30 +55,19 @@ impl aliyun_runtime::JobStatus for DescribeVSwitchAttributesRequest {
     }
 }
 /// What a successful `DescribeVSwitchAttributes` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeVSwitchAttributesResponse {
     /// 请求ID。
     ///
     /// Example: `8C1F3A47-6D2E-4B95-A0C8-3E7F19D2B654`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 交换机的ID。
     ///
     /// Example: `vsw-bp1x9c6mz4wqf0ng****`
-    #[serde(
-        default,
-        rename = "VSwitchId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub v_switch_id: Option<String>,
     /// 交换机所属VPC的ID。
     ///
     /// Example: `vpc-bp1k2t0mq8rxd5ahz****`
-    #[serde(default, rename = "VpcId", deserialize_with = "aliyun_runtime::de::string")]
     pub vpc_id: Option<String>,
     /// 交换机的状态。取值：
     ///
@@ -88,72 +77,57 @@ pub struct DescribeVSwitchAttributesResponse {
     /// Valid values ([`Status`]): `Pending`, `Available`.
     ///
     /// Example: `Available`
-    #[serde(default, rename = "Status", deserialize_with = "aliyun_runtime::de::object")]
     pub status: Option<Status>,
     /// 交换机的IPv4网段。
     ///
     /// Example: `192.168.1.0/24`
-    #[serde(
-        default,
-        rename = "CidrBlock",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub cidr_block: Option<String>,
     /// 交换机所属的可用区ID。
     ///
     /// Example: `cn-hangzhou-h`
-    #[serde(default, rename = "ZoneId", deserialize_with = "aliyun_runtime::de::string")]
     pub zone_id: Option<String>,
     /// 交换机中可用的IP地址数量。
     ///
     /// Example: `250`
-    #[serde(
-        default,
-        rename = "AvailableIpAddressCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub available_ip_address_count: Option<i64>,
     /// 交换机的名称。
     ///
     /// Example: `vsw-web`
-    #[serde(
-        default,
-        rename = "VSwitchName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub v_switch_name: Option<String>,
     /// 交换机的创建时间。
     ///
     /// Example: `2021-03-18T09:02:17Z`
-    #[serde(
-        default,
-        rename = "CreationTime",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub creation_time: Option<String>,
     /// 是否为默认交换机。
     ///
     /// Example: `false`
-    #[serde(
-        default,
-        rename = "IsDefault",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub is_default: Option<bool>,
     /// 交换机关联的路由表。
-    #[serde(
-        default,
-        rename = "RouteTable",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub route_table: Option<RouteTable>,
     /// 交换机中的云资源统计。
-    #[serde(
-        default,
-        rename = "CloudResources",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub cloud_resources: Option<CloudResources>,
+}
+impl aliyun_runtime::de::Decode for DescribeVSwitchAttributesResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            v_switch_id: f.opt("VSwitchId")?,
+            vpc_id: f.opt("VpcId")?,
+            status: f.opt("Status")?,
+            cidr_block: f.opt("CidrBlock")?,
+            zone_id: f.opt("ZoneId")?,
+            available_ip_address_count: f.opt("AvailableIpAddressCount")?,
+            v_switch_name: f.opt("VSwitchName")?,
+            creation_time: f.opt("CreationTime")?,
+            is_default: f.opt("IsDefault")?,
+            route_table: f.opt("RouteTable")?,
+            cloud_resources: f.opt("CloudResources")?,
+        })
+    }
 }
 /// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -185,16 +159,11 @@ impl Status {
 }
 aliyun_runtime::wire_enum!(Status);
 /// 交换机关联的路由表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RouteTable {
     /// 路由表的ID。
     ///
     /// Example: `vtb-bp1q2h6klsnbd0tc****`
-    #[serde(
-        default,
-        rename = "RouteTableId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub route_table_id: Option<String>,
     /// 路由表的类型。取值：
     ///
@@ -204,12 +173,19 @@ pub struct RouteTable {
     /// Valid values ([`RouteTableType`]): `System`, `Custom`.
     ///
     /// Example: `System`
-    #[serde(
-        default,
-        rename = "RouteTableType",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub route_table_type: Option<RouteTableType>,
+}
+impl aliyun_runtime::de::Decode for RouteTable {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            route_table_id: f.opt("RouteTableId")?,
+            route_table_type: f.opt("RouteTableType")?,
+        })
+    }
 }
 /// Valid values of `RouteTableType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -241,37 +217,45 @@ impl RouteTableType {
 }
 aliyun_runtime::wire_enum!(RouteTableType);
 /// 交换机中的云资源统计。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudResources {
     /// 一类云资源的统计信息。
-    #[serde(
-        default,
-        rename = "CloudResourceSetType",
-        deserialize_with = "crate::codec::list"
-    )]
     pub cloud_resource_set_type: Vec<CloudResourceSetType>,
 }
+impl aliyun_runtime::de::Decode for CloudResources {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            cloud_resource_set_type: f.list("CloudResourceSetType")?,
+        })
+    }
+}
 /// 一类云资源的统计信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudResourceSetType {
     /// 云资源的类型。
     ///
     /// Example: `ECS`
-    #[serde(
-        default,
-        rename = "ResourceType",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub resource_type: Option<String>,
     /// 该类云资源的数量。
     ///
     /// Example: `3`
-    #[serde(
-        default,
-        rename = "ResourceCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub resource_count: Option<i32>,
+}
+impl aliyun_runtime::de::Decode for CloudResourceSetType {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            resource_type: f.opt("ResourceType")?,
+            resource_count: f.opt("ResourceCount")?,
+        })
+    }
 }
 /// The errors the page of `DescribeVSwitchAttributes` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

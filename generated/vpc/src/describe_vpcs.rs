@@ -164,53 +164,51 @@ impl aliyun_runtime::Paginated for DescribeVpcsRequest {
     }
 }
 /// What a successful `DescribeVpcs` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeVpcsResponse {
     /// The information about the VPCs.
     ///
     /// VPC的详细信息。
-    #[serde(default, rename = "Vpcs", deserialize_with = "aliyun_runtime::de::object")]
     pub vpcs: Option<Vpcs>,
     /// The total number of VPCs.
     ///
     /// VPC的总数。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "TotalCount",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub total_count: Option<i32>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
-    #[serde(
-        default,
-        rename = "PageNumber",
-        deserialize_with = "aliyun_runtime::de::int"
-    )]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页行数。
     ///
     /// Example: `10`
-    #[serde(default, rename = "PageSize", deserialize_with = "aliyun_runtime::de::int")]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5A3E9B72-0C4D-4E8F-9A1B-7D2C6F3E8B10`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for DescribeVpcsResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            vpcs: f.opt("Vpcs")?,
+            total_count: f.opt("TotalCount")?,
+            page_number: f.opt("PageNumber")?,
+            page_size: f.opt("PageSize")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
 }
 /// One item of the list `Tag` in the request (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -253,32 +251,34 @@ impl Tag {
 /// The information about the VPCs.
 ///
 /// VPC的详细信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vpcs {
     /// The details of each VPC.
-    #[serde(default, rename = "Vpc", deserialize_with = "crate::codec::list")]
     pub vpc: Vec<Vpc>,
 }
+impl aliyun_runtime::de::Decode for Vpcs {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self { vpc: f.list("Vpc")? })
+    }
+}
 /// The details of each VPC.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vpc {
     /// The ID of the VPC.
     ///
     /// VPC的ID。
     ///
     /// Example: `vpc-bp1k2t0mq8rxd5ahz****`
-    #[serde(default, rename = "VpcId", deserialize_with = "aliyun_runtime::de::string")]
     pub vpc_id: Option<String>,
     /// The ID of the region where the VPC is deployed.
     ///
     /// VPC所在的地域ID。
     ///
     /// Example: `cn-hangzhou`
-    #[serde(
-        default,
-        rename = "RegionId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub region_id: Option<String>,
     /// The status of the VPC. Valid values:
     /// - Pending: The VPC is being configured.
@@ -296,75 +296,63 @@ pub struct Vpc {
     /// Valid values ([`Status`]): `Pending`, `Available`.
     ///
     /// Example: `Available`
-    #[serde(default, rename = "Status", deserialize_with = "aliyun_runtime::de::object")]
     pub status: Option<Status>,
     /// The name of the VPC.
     ///
     /// VPC的名称。
     ///
     /// Example: `vpc-prod`
-    #[serde(
-        default,
-        rename = "VpcName",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub vpc_name: Option<String>,
     /// The IPv4 CIDR block of the VPC.
     ///
     /// VPC的IPv4网段。
     ///
     /// Example: `192.168.0.0/16`
-    #[serde(
-        default,
-        rename = "CidrBlock",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub cidr_block: Option<String>,
     /// The time when the VPC was created.
     ///
     /// VPC的创建时间。
     ///
     /// Example: `2021-03-18T08:41:52Z`
-    #[serde(
-        default,
-        rename = "CreationTime",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub creation_time: Option<String>,
     /// Indicates whether the VPC is the default VPC.
     ///
     /// 是否为默认VPC。
     ///
     /// Example: `false`
-    #[serde(
-        default,
-        rename = "IsDefault",
-        deserialize_with = "aliyun_runtime::de::boolean"
-    )]
     pub is_default: Option<bool>,
     /// The DHCP options set that is associated with the VPC.
     ///
     /// VPC关联的DHCP选项集。
-    #[serde(
-        default,
-        rename = "DhcpOptionsSet",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub dhcp_options_set: Option<DhcpOptionsSet>,
     /// The vSwitches in the VPC.
     ///
     /// VPC中交换机的列表。
-    #[serde(
-        default,
-        rename = "VSwitchIds",
-        deserialize_with = "aliyun_runtime::de::object"
-    )]
     pub v_switch_ids: Option<VSwitchIds>,
     /// The tags of the VPC.
     ///
     /// VPC的标签。
-    #[serde(default, rename = "Tags", deserialize_with = "aliyun_runtime::de::object")]
     pub tags: Option<Tags>,
+}
+impl aliyun_runtime::de::Decode for Vpc {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            vpc_id: f.opt("VpcId")?,
+            region_id: f.opt("RegionId")?,
+            status: f.opt("Status")?,
+            vpc_name: f.opt("VpcName")?,
+            cidr_block: f.opt("CidrBlock")?,
+            creation_time: f.opt("CreationTime")?,
+            is_default: f.opt("IsDefault")?,
+            dhcp_options_set: f.opt("DhcpOptionsSet")?,
+            v_switch_ids: f.opt("VSwitchIds")?,
+            tags: f.opt("Tags")?,
+        })
+    }
 }
 /// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -402,18 +390,13 @@ aliyun_runtime::wire_enum!(Status);
 /// The DHCP options set that is associated with the VPC.
 ///
 /// VPC关联的DHCP选项集。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DhcpOptionsSet {
     /// The ID of the DHCP options set.
     ///
     /// DHCP选项集的ID。
     ///
     /// Example: `dopt-o6w7nb5kq3d1****`
-    #[serde(
-        default,
-        rename = "DhcpOptionsSetId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub dhcp_options_set_id: Option<String>,
     /// The status of the DHCP options set. Valid values:
     /// - Available: The DHCP options set is available and not associated with a VPC.
@@ -429,8 +412,19 @@ pub struct DhcpOptionsSet {
     /// Valid values ([`DhcpOptionsSetStatus`]): `Available`, `InUse`, `Pending`.
     ///
     /// Example: `InUse`
-    #[serde(default, rename = "Status", deserialize_with = "aliyun_runtime::de::object")]
     pub status: Option<DhcpOptionsSetStatus>,
+}
+impl aliyun_runtime::de::Decode for DhcpOptionsSet {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            dhcp_options_set_id: f.opt("DhcpOptionsSetId")?,
+            status: f.opt("Status")?,
+        })
+    }
 }
 /// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -475,44 +469,68 @@ aliyun_runtime::wire_enum!(DhcpOptionsSetStatus);
 /// The vSwitches in the VPC.
 ///
 /// VPC中交换机的列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VSwitchIds {
     /// The IDs of the vSwitches.
     ///
     /// 交换机的ID。
-    #[serde(
-        default,
-        rename = "VSwitchId",
-        deserialize_with = "aliyun_runtime::de::strings"
-    )]
     pub v_switch_id: Vec<String>,
+}
+impl aliyun_runtime::de::Decode for VSwitchIds {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            v_switch_id: f.list("VSwitchId")?,
+        })
+    }
 }
 /// The tags of the VPC.
 ///
 /// VPC的标签。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tags {
     /// The tags.
-    #[serde(default, rename = "Tag", deserialize_with = "crate::codec::list")]
     pub tag: Vec<VpcTag>,
 }
+impl aliyun_runtime::de::Decode for Tags {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self { tag: f.list("Tag")? })
+    }
+}
 /// The tags.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcTag {
     /// The tag key.
     ///
     /// 标签键。
     ///
     /// Example: `env`
-    #[serde(default, rename = "Key", deserialize_with = "aliyun_runtime::de::string")]
     pub key: Option<String>,
     /// The tag value.
     ///
     /// 标签值。
     ///
     /// Example: `prod`
-    #[serde(default, rename = "Value", deserialize_with = "aliyun_runtime::de::string")]
     pub value: Option<String>,
+}
+impl aliyun_runtime::de::Decode for VpcTag {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            key: f.opt("Key")?,
+            value: f.opt("Value")?,
+        })
+    }
 }
 /// The errors the page of `DescribeVpcs` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

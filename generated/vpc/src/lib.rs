@@ -47,15 +47,3 @@ pub use describe_v_switch_attributes::{
 pub mod describe_vpcs;
 #[cfg(feature = "describe_vpcs")]
 pub use describe_vpcs::{DescribeVpcsRequest, DescribeVpcsResponse};
-/// Field codecs the generated types share (some unused when only some operations are compiled).
-#[cfg_attr(not(feature = "full"), allow(dead_code))]
-mod codec {
-    /// Lists in responses: `null` or `""` is an empty list, a single item a list of one.
-    pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-        T: serde::de::DeserializeOwned,
-    {
-        aliyun_runtime::de::list(d)
-    }
-}

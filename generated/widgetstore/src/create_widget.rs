@@ -109,31 +109,33 @@ impl aliyun_runtime::Operation for CreateWidgetRequest {
     ];
 }
 /// What a successful `CreateWidget` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWidgetResponse {
     /// 请求ID。
     ///
     /// Example: `5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
     /// 小部件ID。
     ///
     /// Example: `w-9d8c7****`
-    #[serde(
-        default,
-        rename = "WidgetId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub widget_id: Option<String>,
     /// 创建时间（毫秒时间戳）。
     ///
     /// Example: `1716192000000`
-    #[serde(default, rename = "CreatedAt", deserialize_with = "aliyun_runtime::de::int")]
     pub created_at: Option<i64>,
+}
+impl aliyun_runtime::de::Decode for CreateWidgetResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+            widget_id: f.opt("WidgetId")?,
+            created_at: f.opt("CreatedAt")?,
+        })
+    }
 }
 /// 小部件规格。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]

@@ -48,17 +48,23 @@ impl aliyun_runtime::Operation for DeleteWidgetRequest {
     ];
 }
 /// What a successful `DeleteWidget` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWidgetResponse {
     /// The ID of the request.
     ///
     /// Example: `5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for DeleteWidgetResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            request_id: f.opt("RequestId")?,
+        })
+    }
 }
 /// The errors the page of `DeleteWidget` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

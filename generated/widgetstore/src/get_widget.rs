@@ -48,44 +48,68 @@ impl aliyun_runtime::Operation for GetWidgetRequest {
     ];
 }
 /// What a successful `GetWidget` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWidgetResponse {
     /// The widget.
-    #[serde(default, rename = "widget", deserialize_with = "aliyun_runtime::de::object")]
     pub widget: Option<Widget>,
 }
+impl aliyun_runtime::de::Decode for GetWidgetResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self { widget: f.opt("widget")? })
+    }
+}
 /// The widget.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Widget {
     /// The name of the widget.
     ///
     /// Example: `blue gear`
-    #[serde(default, rename = "name", deserialize_with = "aliyun_runtime::de::string")]
     pub name: Option<String>,
     /// The specification.
-    #[serde(default, rename = "spec", deserialize_with = "aliyun_runtime::de::object")]
     pub spec: Option<Spec>,
     /// The labels.
-    #[serde(
-        default,
-        rename = "labels",
-        deserialize_with = "aliyun_runtime::de::strings"
-    )]
     pub labels: Vec<String>,
 }
+impl aliyun_runtime::de::Decode for Widget {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            name: f.opt("name")?,
+            spec: f.opt("spec")?,
+            labels: f.list("labels")?,
+        })
+    }
+}
 /// The specification.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Spec {
     /// The color.
     ///
     /// Example: `blue`
-    #[serde(default, rename = "color", deserialize_with = "aliyun_runtime::de::string")]
     pub color: Option<String>,
     /// The size, in centimeters.
     ///
     /// Example: `3`
-    #[serde(default, rename = "size", deserialize_with = "aliyun_runtime::de::int")]
     pub size: Option<i32>,
+}
+impl aliyun_runtime::de::Decode for Spec {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            color: f.opt("color")?,
+            size: f.opt("size")?,
+        })
+    }
 }
 /// The errors the page of `GetWidget` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

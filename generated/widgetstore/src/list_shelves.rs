@@ -37,27 +37,33 @@ impl aliyun_runtime::Operation for ListShelvesRequest {
     ];
 }
 /// One item of the array a successful `ListShelves` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListShelvesResponse {
     /// 货架ID。
     ///
     /// Example: `sh-7f3k2****`
-    #[serde(
-        default,
-        rename = "ShelfId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub shelf_id: Option<String>,
     /// 通道。
     ///
     /// Example: `a-3`
-    #[serde(default, rename = "Aisle", deserialize_with = "aliyun_runtime::de::string")]
     pub aisle: Option<String>,
     /// 容量。
     ///
     /// Example: `40`
-    #[serde(default, rename = "Capacity", deserialize_with = "aliyun_runtime::de::int")]
     pub capacity: Option<i32>,
+}
+impl aliyun_runtime::de::Decode for ListShelvesResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            shelf_id: f.opt("ShelfId")?,
+            aisle: f.opt("Aisle")?,
+            capacity: f.opt("Capacity")?,
+        })
+    }
 }
 /// The errors the page of `ListShelves` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[];

@@ -78,47 +78,55 @@ impl aliyun_runtime::Paginated for ListWidgetsRequest {
     }
 }
 /// What a successful `ListWidgets` returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWidgetsResponse {
     /// 小部件列表。
-    #[serde(default, rename = "Widgets", deserialize_with = "crate::codec::list")]
     pub widgets: Vec<Widgets>,
     /// 下一页的令牌。
     ///
     /// Example: `AAAAAV3MpHK1AP0pfERHZN5pu6l5V9uONHqPtDLM2U8s****`
-    #[serde(
-        default,
-        rename = "NextToken",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub next_token: Option<String>,
     /// 请求ID。
     ///
     /// Example: `5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****`
-    #[serde(
-        default,
-        rename = "RequestId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub request_id: Option<String>,
 }
+impl aliyun_runtime::de::Decode for ListWidgetsResponse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            widgets: f.list("Widgets")?,
+            next_token: f.opt("NextToken")?,
+            request_id: f.opt("RequestId")?,
+        })
+    }
+}
 /// 小部件列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Widgets {
     /// 小部件ID。
     ///
     /// Example: `w-9d8c7****`
-    #[serde(
-        default,
-        rename = "WidgetId",
-        deserialize_with = "aliyun_runtime::de::string"
-    )]
     pub widget_id: Option<String>,
     /// 小部件名称。
     ///
     /// Example: `blue gear`
-    #[serde(default, rename = "Name", deserialize_with = "aliyun_runtime::de::string")]
     pub name: Option<String>,
+}
+impl aliyun_runtime::de::Decode for Widgets {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            widget_id: f.opt("WidgetId")?,
+            name: f.opt("Name")?,
+        })
+    }
 }
 /// The errors the page of `ListWidgets` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[

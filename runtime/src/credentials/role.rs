@@ -62,6 +62,7 @@ struct StsAnswer {
     #[serde(rename = "Credentials")]
     credentials: Option<StsCredentials>,
 }
+crate::decode_with_serde!(StsAnswer);
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
