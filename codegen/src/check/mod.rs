@@ -15,9 +15,10 @@
 //! hold is a warning; its pair is left out of the request test as before (parameters the table does not
 //! document are common parameters, left out without a word).
 //!
-//! The rules mirror the runtime's (see `runtime/src/de.rs`): scalars, lists of scalars and objects in response
-//! fields are lenient (numbers as strings, `""` as absent, objects and lists kept as JSON text in String
-//! fields, a single item as a list of one), while scalars in lists of lists decode strictly (`Vec<Vec<i64>>`).
+//! The rules mirror the runtime's (see `runtime/src/de.rs`): scalars are lenient wherever they are (numbers as
+//! strings, `""` as absent, objects and lists kept as JSON text in String fields), and every list, lists of
+//! lists included, takes a single item as a list of one and leaves out `null` items (and `""` items, but in
+//! lists of strings).
 
 use crate::diag::{Diagnostic, Sources};
 use crate::model::{Field, Operation, Scalar, Service, Shape, Span};
@@ -182,11 +183,11 @@ fn field(
     if v.is_null() || (!string && absent(v)) {
         return false;
     }
-    if !decodes(&mut f.shape, v, false, path, place, warnings) {
+    if !decodes(&mut f.shape, v, path, place, warnings) {
         retype(f, v, path, place, warnings);
         // What is inside the new shape may disagree too: then JSON text, which takes anything.
         let mut quiet = Vec::new();
-        if !decodes(&mut f.shape, v, false, path, place, &mut quiet) {
+        if !decodes(&mut f.shape, v, path, place, &mut quiet) {
             f.shape = Shape::Scalar(Scalar::Json);
         }
     }
@@ -194,18 +195,17 @@ fn field(
     !(matches!(f.shape, Shape::Array(_)) && matches!(v, Value::Array(items) if items.is_empty()))
 }
 
-/// Whether `v` decodes as `shape` (fixing what lies inside it). A field's own scalar is lenient and takes a
-/// single item as a list of one; the items of a list of scalars are strict (`Vec<String>` takes strings only).
+/// Whether `v` decodes as `shape` (fixing what lies inside it), as `aliyun_runtime::de` decodes it: scalars
+/// leniently wherever they are, and a list (of lists too) item by item, absent items left out, or a single
+/// item as a list of one.
 fn decodes(
     shape: &mut Shape,
     v: &Value,
-    in_list: bool,
     path: &mut Vec<String>,
     place: &Place,
     warnings: &mut Vec<Diagnostic>,
 ) -> bool {
     match shape {
-        Shape::Scalar(s) if in_list => strict_scalar(*s, v),
         Shape::Scalar(s) => lenient_scalar(*s, v),
         Shape::Enum(_) => enum_text(v),
         Shape::Map => matches!(v, Value::Object(_)),
@@ -216,26 +216,18 @@ fn decodes(
             }
             _ => false,
         },
-        // A field's list of scalars: each item as the scalar field would be (`aliyun_runtime::de::strings`, …).
-        Shape::Array(item) if !in_list && matches!(**item, Shape::Scalar(_)) => {
-            let Shape::Scalar(s) = **item else {
-                return false;
-            };
-            match v {
-                Value::Array(items) => items.iter().all(|i| absent(i) || lenient_scalar(s, i)),
-                one => lenient_scalar(s, one),
-            }
-        }
         Shape::Array(item) => {
             let items: Vec<&Value> = match v {
                 Value::Array(items) => items.iter().collect(),
-                one if !in_list => vec![one],
-                _ => return false,
+                one => vec![one],
             };
+            // `null` items are left out, and `""` items but in lists of strings (`Decode::EMPTY_STRING_IS_VALUE`).
+            let strings = matches!(**item, Shape::Scalar(Scalar::String | Scalar::Json));
             path.push(format!("{}[]", path.last().cloned().unwrap_or_default()));
             let ok = items
-                .iter()
-                .all(|i| decodes(item, i, true, path, place, warnings));
+                .into_iter()
+                .filter(|i| !(i.is_null() || (!strings && absent(i))))
+                .all(|i| decodes(item, i, path, place, warnings));
             path.pop();
             ok
         }
@@ -351,7 +343,7 @@ fn absent(v: &Value) -> bool {
     matches!(v, Value::Null) || matches!(v, Value::String(s) if s.is_empty())
 }
 
-/// What `aliyun_runtime::de::{string, int, float, boolean}` accept (absent values aside).
+/// What the runtime's `Decode` of `String`, `i32`, `i64`, `f64` and `bool` accepts (absent values aside).
 fn lenient_scalar(s: Scalar, v: &Value) -> bool {
     match s {
         Scalar::String | Scalar::Json => true,
@@ -367,18 +359,6 @@ fn lenient_scalar(s: Scalar, v: &Value) -> bool {
             Value::String(t) => t.eq_ignore_ascii_case("true") || t.eq_ignore_ascii_case("false"),
             _ => false,
         },
-    }
-}
-
-/// What serde's own `String`, `i32`, `i64`, `f64` and `bool` accept.
-fn strict_scalar(s: Scalar, v: &Value) -> bool {
-    match (s, v) {
-        (Scalar::String | Scalar::Json, Value::String(_)) => true,
-        (Scalar::Integer, Value::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
-        (Scalar::Long, Value::Number(n)) => n.as_i64().is_some(),
-        (Scalar::Float | Scalar::Double, Value::Number(_)) => true,
-        (Scalar::Boolean, Value::Bool(_)) => true,
-        _ => false,
     }
 }
 
@@ -509,13 +489,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn list_items_of_scalars_are_strict() {
-        assert!(strict_scalar(Scalar::String, &json!("a")));
-        assert!(!strict_scalar(Scalar::String, &json!(1)));
-        assert!(!strict_scalar(Scalar::Long, &json!("1")));
-    }
-
     fn row(name: &str, shape: Shape) -> Field {
         Field {
             name: name.to_string(),
@@ -584,6 +557,10 @@ mod tests {
             (list(string.clone()), json!([{"a": 1}, 2])),
             (list(object(vec![])), json!({})),
             (long.clone(), json!("")),
+            // Lists of lists take their items as lists do, and absent items are left out.
+            (list(list(long.clone())), json!([["1", 2.0], 3, null, ""])),
+            (list(list(string.clone())), json!([[1, ""], [true]])),
+            (list(object(vec![row("Id", long.clone())])), json!([null, {"Id": "1"}, ""])),
         ] {
             assert_eq!(follow(documented.clone(), example), (documented, 0));
         }
