@@ -77,10 +77,11 @@ fn nested_names_are_unique_and_shared() {
         .find(|f| f.path == "sink/src/create_thing.rs")
         .unwrap()
         .contents;
-    // Request `Tag` (array of objects) keeps the name; the response's other `Tag` object is prefixed; the
+    // Request `Tag` (array of objects) keeps the name; the response's other `Tag` object is prefixed with the
+    // operation (it is a top-level field: no enclosing field to tell it by); the
     // identical `Tags.Tag` lists at two depths are one type.
     assert!(op.contains("pub struct Tag {"));
-    assert!(op.contains("pub struct ResponseTag {"));
+    assert!(op.contains("pub struct CreateThingTag {"));
     assert_eq!(op.matches("pub struct ThingTag {").count(), 1);
     assert!(op.contains("pub tag: Vec<ThingTag>"));
     // One enum for `Mode` in request, JSON-encoded object and response.

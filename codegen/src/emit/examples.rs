@@ -5,7 +5,7 @@
 //!   (`aliyun_runtime::params::to_params`) to exactly those pairs. Pairs the generator cannot turn into a
 //!   typed value (objects, maps, JSON text) are left out of both sides.
 
-use super::operation::{plan, request_field_idents, OpNames};
+use super::operation::{request_field_idents, OpNames};
 use super::types::{Plan, Side};
 use crate::model::{Encoding, Field, Operation, Scalar, Service, Shape};
 use crate::emit::naming;
@@ -171,8 +171,12 @@ fn build(
 }
 
 /// The request of `op` built from its sample request, if every required parameter has a value.
-pub fn construct(op: &Operation, names: &OpNames, krate: &TokenStream) -> Option<Construct> {
-    let plan = plan(op, names);
+pub fn construct(
+    op: &Operation,
+    names: &OpNames,
+    plan: &Plan,
+    krate: &TokenStream,
+) -> Option<Construct> {
     let module_id = &names.module;
     let module = quote!(#krate::#module_id);
     let req = &names.request;
@@ -183,7 +187,7 @@ pub fn construct(op: &Operation, names: &OpNames, krate: &TokenStream) -> Option
         &op.request,
         &pairs,
         "",
-        &plan,
+        plan,
         &module,
         &mut expected,
     )?;
@@ -191,7 +195,7 @@ pub fn construct(op: &Operation, names: &OpNames, krate: &TokenStream) -> Option
     Some(Construct { expr, expected })
 }
 
-pub fn tests(svc: &Service, names: &[(String, OpNames)]) -> Option<TokenStream> {
+pub fn tests(svc: &Service, names: &[(String, OpNames)], plan: &Plan) -> Option<TokenStream> {
     let (_, lib_name) = super::service::crate_names(svc);
     let krate = naming::ident(&lib_name);
     let krate = quote!(#krate);
@@ -219,7 +223,7 @@ pub fn tests(svc: &Service, names: &[(String, OpNames)]) -> Option<TokenStream> 
         if op.examples.request.is_empty() {
             continue;
         }
-        if let Some(c) = construct(op, n, &krate) {
+        if let Some(c) = construct(op, n, plan, &krate) {
             let name = format_ident!("{base}_request_example_flattens");
             let expr = c.expr;
             let (keys, values): (Vec<_>, Vec<_>) = c.expected.into_iter().unzip();

@@ -288,7 +288,7 @@ fn join_words(base: &str, words: &[String], case: Case) -> String {
 }
 
 /// 32-bit FNV-1a: a short, stable fingerprint of a wire name (not for security).
-fn fnv1a(text: &str) -> u32 {
+pub fn fnv1a(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     })

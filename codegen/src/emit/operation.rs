@@ -1,8 +1,8 @@
 //! One operation → `src/<operation>.rs`: request, response, nested types, enums, documented errors.
 
 use super::docs::{code, DocLines};
-use super::types::{innermost, Kind, Plan, Side, TypeDef};
-use crate::emit::naming::{self, Case, Namer, ScopeName};
+use super::types::{enum_kind, innermost, Kind, Plan, Side, TypeDef};
+use crate::emit::naming::{self, Case, ScopeName};
 use crate::model::{Encoding, Enum, Field, HttpMethod, Location, Operation, Scalar, Shape};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -34,7 +34,7 @@ impl OpNames {
 }
 
 /// Prelude and serde names a nested type must not shadow, since the generated code uses them unqualified.
-const RESERVED_TYPES: &[&str] = &[
+pub const RESERVED_TYPES: &[&str] = &[
     "String", "Vec", "Option", "Some", "None", "Result", "Ok", "Err", "Box", "Default", "Self",
     "ERRORS",
 ];
@@ -74,14 +74,6 @@ const TRAIT_LIKE: &[&str] = &[
     "index_mut",
 ];
 
-/// The nested types of an operation module and their names.
-pub fn plan<'a>(op: &'a Operation, names: &OpNames) -> Plan<'a> {
-    let mut namer = Namer::with_reserved(RESERVED_TYPES.iter().copied());
-    namer.reserve(&names.request.to_string());
-    namer.reserve(&names.response.to_string());
-    Plan::new(&op.request, &op.response, &mut namer)
-}
-
 /// Field (and setter) names of a request struct, in field order.
 pub fn request_field_idents(fields: &[Field]) -> Vec<Ident> {
     field_names(fields, Side::Request)
@@ -113,14 +105,17 @@ pub struct Emitted {
     pub needs: Needs,
 }
 
+/// The module of operation `index` of the service: its request, response, the nested types only it uses,
+/// and re-exports of the shared ones it uses (which live in `types.rs`).
 pub fn module(
     op: &Operation,
+    index: usize,
     names: &OpNames,
+    plan: &Plan,
     error_variants: &BTreeMap<String, Ident>,
 ) -> Emitted {
-    let plan = plan(op, names);
     let mut cx = Cx {
-        plan: &plan,
+        plan,
         needs: Needs::default(),
     };
 
@@ -142,9 +137,19 @@ pub fn module(
     let response = cx.response_struct(&names.response, &response_docs, &op.response);
 
     let mut nested = Vec::new();
-    for def in &plan.defs {
+    for def in plan.local(index) {
         nested.push(cx.nested(def));
     }
+    let shared: Vec<&Ident> = plan
+        .used_by(index)
+        .filter(|d| d.shared())
+        .map(|d| &d.name)
+        .collect();
+    let shared = if shared.is_empty() {
+        quote!()
+    } else {
+        quote!(pub use crate::types::{#(#shared),*};)
+    };
 
     let req = &names.request;
     let resp = &names.response;
@@ -204,6 +209,8 @@ pub fn module(
 
     let tokens = quote! {
         #module_docs
+
+        #shared
 
         #request
 
@@ -335,11 +342,21 @@ impl Cx<'_, '_> {
 
     fn nested(&mut self, def: &TypeDef) -> TokenStream {
         match def.kind {
-            Kind::Struct(side, fields) => {
+            Kind::Struct {
+                fields,
+                request,
+                response,
+            } => {
+                let side = if request { Side::Request } else { Side::Response };
                 let docs = DocLines::new().page(def.docs, &what_it_is(def, side));
-                match side {
-                    Side::Request => self.request_struct(&def.name, &docs, fields),
-                    Side::Response => self.response_struct(&def.name, &docs, fields),
+                if request {
+                    let mut tokens = self.request_struct(&def.name, &docs, fields);
+                    if response {
+                        tokens.extend(decode_impl(&def.name, fields));
+                    }
+                    tokens
+                } else {
+                    self.response_struct(&def.name, &docs, fields)
                 }
             }
             Kind::Enum(e) => enum_type(&def.name, def.wire, e),
@@ -474,34 +491,20 @@ impl Cx<'_, '_> {
     fn response_struct(&mut self, name: &Ident, docs: &DocLines, fields: &[Field]) -> TokenStream {
         let docs = docs.attrs();
         let mut decls = Vec::new();
-        let mut inits = Vec::new();
         for (f, name) in fields.iter().zip(field_names(fields, Side::Response)) {
             let id = name.ident();
-            let wire = &f.name;
             let fdocs = field_docs(f, &name, self.plan, Side::Response).attrs();
             let ty = self.shape_type(f, &f.shape, Side::Response);
-            // Lists by the list rules (absent is empty, a single item a list of one), the rest optional.
-            let (ty, init) = match &f.shape {
-                Shape::Array(_) => (ty, quote!(#id: f.list(#wire)?)),
-                _ => (quote!(Option<#ty>), quote!(#id: f.opt(#wire)?)),
+            let ty = match &f.shape {
+                Shape::Array(_) => ty,
+                _ => quote!(Option<#ty>),
             };
             decls.push(quote! {
                 #fdocs
                 pub #id: #ty,
             });
-            inits.push(init);
         }
-        let body = if inits.is_empty() {
-            quote! {
-                aliyun_runtime::de::Fields::new(v, at)?;
-                Ok(Self {})
-            }
-        } else {
-            quote! {
-                let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-                Ok(Self { #(#inits),* })
-            }
-        };
+        let decode = decode_impl(name, fields);
         quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Default)]
@@ -509,15 +512,67 @@ impl Cx<'_, '_> {
                 #(#decls)*
             }
 
-            impl aliyun_runtime::de::Decode for #name {
-                fn decode(
-                    v: aliyun_runtime::de::Value,
-                    at: aliyun_runtime::de::At<'_>,
-                ) -> Result<Self, aliyun_runtime::de::Error> {
-                    #body
-                }
+            #decode
+        }
+    }
+}
+
+/// `Decode` for a struct: one straight-line call per field (`list` for arrays, `opt` for the rest), the
+/// lenient rules and error paths being the runtime's.
+fn decode_impl(name: &Ident, fields: &[Field]) -> TokenStream {
+    let inits = fields
+        .iter()
+        .zip(field_names(fields, Side::Response))
+        .map(|(f, n)| {
+            let (id, wire) = (n.ident(), &f.name);
+            match f.shape {
+                Shape::Array(_) => quote!(#id: f.list(#wire)?),
+                _ => quote!(#id: f.opt(#wire)?),
+            }
+        });
+    let body = if fields.is_empty() {
+        quote! {
+            aliyun_runtime::de::Fields::new(v, at)?;
+            Ok(Self {})
+        }
+    } else {
+        quote! {
+            let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+            Ok(Self { #(#inits),* })
+        }
+    };
+    quote! {
+        impl aliyun_runtime::de::Decode for #name {
+            fn decode(
+                v: aliyun_runtime::de::Value,
+                at: aliyun_runtime::de::At<'_>,
+            ) -> Result<Self, aliyun_runtime::de::Error> {
+                #body
             }
         }
+    }
+}
+
+/// A type of `types.rs`: what an operation module would hold.
+pub fn shared_type(plan: &Plan, def: &TypeDef) -> (TokenStream, Needs) {
+    let mut cx = Cx {
+        plan,
+        needs: Needs::default(),
+    };
+    let tokens = cx.nested(def);
+    (tokens, cx.needs)
+}
+
+/// The nested types the fields of a struct name.
+pub fn references<'p>(plan: &'p Plan, def: &TypeDef) -> Vec<&'p Ident> {
+    match def.kind {
+        Kind::Struct {
+            fields, request, ..
+        } => {
+            let side = if request { Side::Request } else { Side::Response };
+            fields.iter().filter_map(|f| plan.name(f, side)).collect()
+        }
+        Kind::Enum(_) => Vec::new(),
     }
 }
 
@@ -575,10 +630,7 @@ pub fn enum_type(name: &Ident, wire: &str, e: &Enum) -> TokenStream {
         texts.push(v.value.clone());
         variants.push(id);
     }
-    let kind = match e.base {
-        Scalar::Integer | Scalar::Long => "integer",
-        _ => "string",
-    };
+    let kind = enum_kind(e.base);
     let docs = DocLines::new()
         .raw(format!("Valid values of `{wire}` ({kind} on the wire). Values this crate does not know yet are kept in `Unknown`."))
         .attrs();

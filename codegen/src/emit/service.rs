@@ -2,12 +2,13 @@
 
 use super::docs::{code, DocLines};
 use super::operation::{self, Needs, OpNames};
+use super::types::{Plan, TypeDef};
 use super::{examples, render, EmitError, GeneratedFile};
 use crate::emit::naming::{self, Case};
 use crate::model::{ApiStyle, EndpointRule, Service};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `(operation name, module name)` in operation order; module names are unique within the crate.
 pub fn module_names(svc: &Service) -> Vec<(String, String)> {
@@ -28,7 +29,7 @@ fn op_names(svc: &Service) -> Vec<(String, OpNames)> {
     let modules = naming::scope(
         &wires,
         Case::Snake,
-        &["error", "codec", "tests", "full", "default"],
+        &["error", "codec", "types", "tests", "full", "default"],
     );
     let types = naming::scope(
         &wires,
@@ -67,9 +68,10 @@ pub fn files<E: From<EmitError>>(
     let sources = service_sources(svc);
     let names = op_names(svc);
     let variants = error_variants(svc);
+    let plan = type_plan(svc, &names);
     let mut needs = Needs::default();
-    for (op, (_, n)) in svc.operations.iter().zip(&names) {
-        let emitted = operation::module(op, n, &variants);
+    for (i, (op, (_, n))) in svc.operations.iter().zip(&names).enumerate() {
+        let emitted = operation::module(op, i, n, &plan, &variants);
         needs.json_text |= emitted.needs.json_text;
         sink(render(
             &format!(
@@ -80,17 +82,23 @@ pub fn files<E: From<EmitError>>(
             emitted.tokens,
         )?)?;
     }
+    let shared = plan.shared().next().is_some();
+    if shared {
+        let (tokens, types_needs) = types_module(&plan, &names);
+        needs.json_text |= types_needs.json_text;
+        sink(render(&format!("{dir}/src/types.rs"), &sources, tokens)?)?;
+    }
     sink(render(
         &format!("{dir}/src/lib.rs"),
         &sources,
-        lib(svc, &names, needs),
+        lib(svc, &names, &plan, needs, shared),
     )?)?;
     sink(render(
         &format!("{dir}/src/error.rs"),
         &sources,
         error(svc, &variants),
     )?)?;
-    if let Some(tests) = examples::tests(svc, &names) {
+    if let Some(tests) = examples::tests(svc, &names, &plan) {
         sink(render(
             &format!("{dir}/tests/examples.rs"),
             &sources,
@@ -105,6 +113,93 @@ pub fn files<E: From<EmitError>>(
         path: format!("{dir}/model.yaml"),
         contents: model_yaml(svc, &sources),
     })
+}
+
+/// The nested types of every operation, named crate-wide: no name of the crate's other types is given out.
+pub fn type_plan<'a>(svc: &'a Service, names: &[(String, OpNames)]) -> Plan<'a> {
+    let reserved: BTreeSet<String> = operation::RESERVED_TYPES
+        .iter()
+        .chain(TOP_TYPES)
+        .map(|s| s.to_string())
+        .chain(
+            names
+                .iter()
+                .flat_map(|(_, n)| [n.request.to_string(), n.response.to_string()]),
+        )
+        .collect();
+    Plan::new(&svc.operations, &reserved)
+}
+
+/// Type names `lib.rs` and `error.rs` define.
+const TOP_TYPES: &[&str] = &["ErrorCode", "SERVICE", "DocumentedError"];
+
+/// `src/types.rs`: the types several operations use, each compiled when any of them is. Types with the same
+/// users share one private module under one `cfg` (re-exported whole), so the feature lists are not repeated
+/// on every item.
+fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs) {
+    let mut needs = Needs::default();
+    let mut groups: Vec<(&BTreeSet<usize>, Vec<&TypeDef>)> = Vec::new();
+    for def in plan.shared() {
+        match groups.iter_mut().find(|(users, _)| **users == def.users) {
+            Some((_, defs)) => defs.push(def),
+            None => groups.push((&def.users, vec![def])),
+        }
+    }
+    let mut modules = BTreeSet::new();
+    let mut items = Vec::new();
+    for (users, defs) in groups {
+        let features: Vec<String> = users.iter().map(|&i| feature_name(&names[i].1)).collect();
+        let cfg = if features.len() == 1 {
+            let f = &features[0];
+            quote!(#[cfg(feature = #f)])
+        } else {
+            quote!(#[cfg(any(#(feature = #features),*))])
+        };
+        // Named after its first type, which no other group holds; numbered where two names fold to one.
+        let base = naming::snake_text(&defs[0].name.to_string());
+        let mut module = base.clone();
+        let mut n = 2;
+        while !modules.insert(module.clone()) {
+            module = format!("{base}_{n}");
+            n += 1;
+        }
+        let module = naming::ident(&module);
+        let inside: BTreeSet<String> = defs.iter().map(|d| d.name.to_string()).collect();
+        let mut imports: Vec<&Ident> = defs
+            .iter()
+            .flat_map(|d| operation::references(plan, d))
+            .filter(|n| !inside.contains(&n.to_string()))
+            .collect();
+        imports.sort();
+        imports.dedup();
+        let imports = if imports.is_empty() {
+            quote!()
+        } else {
+            quote!(use super::{#(#imports),*};)
+        };
+        let mut types = Vec::new();
+        for def in defs {
+            let (tokens, n) = operation::shared_type(plan, def);
+            needs.json_text |= n.json_text;
+            types.push(tokens);
+        }
+        items.push(quote! {
+            #cfg
+            mod #module {
+                #imports
+                #(#types)*
+            }
+            #cfg
+            pub use #module::*;
+        });
+    }
+    let docs = DocLines::new()
+        .raw(
+            "The types more than one operation uses, each defined once: compiled when any operation that uses \
+             it is, and re-exported by each of their modules.",
+        )
+        .inner_attrs();
+    (quote! { #docs #(#items)* }, needs)
 }
 
 /// The cargo feature that compiles an operation's module: the module's name.
@@ -178,9 +273,15 @@ fn model_yaml(svc: &Service, sources: &[String]) -> String {
     )
 }
 
-fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream {
+fn lib(
+    svc: &Service,
+    names: &[(String, OpNames)],
+    plan: &Plan,
+    needs: Needs,
+    shared: bool,
+) -> TokenStream {
     let (_, lib_name) = crate_names(svc);
-    let example = usage_example(svc, names, &lib_name);
+    let example = usage_example(svc, names, plan, &lib_name);
     let docs = DocLines::new()
         .raw(format!(
             "Alibaba Cloud {} API, version {}: one module per operation, generated from the API reference \
@@ -243,6 +344,11 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
             }
         }
     };
+    let types = if shared {
+        quote!(pub mod types;)
+    } else {
+        quote!()
+    };
     let service_docs = DocLines::new()
         .raw(format!(
             "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
@@ -285,6 +391,8 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
         pub mod error;
         pub use error::ErrorCode;
 
+        #types
+
         #(#modules)*
 
         #codec
@@ -292,13 +400,18 @@ fn lib(svc: &Service, names: &[(String, OpNames)], needs: Needs) -> TokenStream 
 }
 
 /// A doc example: build the first operation's request with its page's example values and call it.
-fn usage_example(svc: &Service, names: &[(String, OpNames)], lib_name: &str) -> Vec<String> {
+fn usage_example(
+    svc: &Service,
+    names: &[(String, OpNames)],
+    plan: &Plan,
+    lib_name: &str,
+) -> Vec<String> {
     let krate = naming::ident(lib_name);
     let build = svc
         .operations
         .iter()
         .zip(names)
-        .find_map(|(op, (_, n))| examples::construct(op, n, &quote!(#krate)).map(|c| (n, c)));
+        .find_map(|(op, (_, n))| examples::construct(op, n, plan, &quote!(#krate)).map(|c| (n, c)));
     let body = match build {
         Some((n, c)) => {
             let _ = n;

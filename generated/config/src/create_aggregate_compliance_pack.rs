@@ -2,6 +2,7 @@
 //! The `CreateAggregateCompliancePack` operation.
 //!
 //! 调用CreateAggregateCompliancePack接口为指定账号组创建合规包。
+pub use crate::types::{RiskLevel, ConfigRuleParameters};
 /// Parameters of `CreateAggregateCompliancePack`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAggregateCompliancePackRequest {
@@ -44,7 +45,7 @@ pub struct CreateAggregateCompliancePackRequest {
     ///
     /// Sent as one parameter holding JSON text.
     #[serde(rename = "ConfigRules", serialize_with = "crate::codec::json_text")]
-    pub config_rules: Vec<ConfigRules>,
+    pub config_rules: Vec<CreateAggregateCompliancePackConfigRules>,
     /// 保证请求幂等性。从您的客户端生成一个参数值，确保不同请求间该参数值唯一。ClientToken只支持ASCII字符，且不能超过64个字符。
     ///
     /// Example: `1594295238-f9361358-5843-4294-8d30-b5183fac****`
@@ -59,7 +60,9 @@ impl CreateAggregateCompliancePackRequest {
         description: impl Into<String>,
         risk_level: RiskLevel,
         aggregator_id: impl Into<String>,
-        config_rules: impl IntoIterator<Item = impl Into<ConfigRules>>,
+        config_rules: impl IntoIterator<
+            Item = impl Into<CreateAggregateCompliancePackConfigRules>,
+        >,
     ) -> Self {
         Self {
             compliance_pack_template_id: compliance_pack_template_id.into(),
@@ -109,43 +112,9 @@ impl aliyun_runtime::de::Decode for CreateAggregateCompliancePackResponse {
         })
     }
 }
-/// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum RiskLevel {
-    /// 高风险。
-    ///
-    /// Wire value: `1`.
-    N1,
-    /// 中风险。
-    ///
-    /// Wire value: `2`.
-    N2,
-    /// 低风险。
-    ///
-    /// Wire value: `3`.
-    N3,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl RiskLevel {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N2 => "2",
-            Self::N3 => "3",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(RiskLevel);
 /// 合规包中启用的托管规则详情。
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ConfigRules {
+pub struct CreateAggregateCompliancePackConfigRules {
     /// 托管规则标识。
     ///
     /// 关于如何获取托管规则标识，请参见ListCompliancePackTemplates。
@@ -168,7 +137,7 @@ pub struct ConfigRules {
     )]
     pub config_rule_parameters: Vec<ConfigRuleParameters>,
 }
-impl ConfigRules {
+impl CreateAggregateCompliancePackConfigRules {
     /// The required fields; set optional ones with the setters.
     pub fn new(managed_rule_identifier: impl Into<String>) -> Self {
         Self {
@@ -188,43 +157,6 @@ impl ConfigRules {
         v: impl IntoIterator<Item = impl Into<ConfigRuleParameters>>,
     ) -> Self {
         self.config_rule_parameters = v.into_iter().map(Into::into).collect();
-        self
-    }
-}
-/// 托管规则参数信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConfigRuleParameters {
-    /// 托管规则参数名称。
-    ///
-    /// 关于如何获取托管规则参数名称，请参见ListCompliancePackTemplates。
-    ///
-    /// Example: `bandwidth`
-    #[serde(rename = "ParameterName", skip_serializing_if = "Option::is_none")]
-    pub parameter_name: Option<String>,
-    /// 托管规则参数值。
-    ///
-    /// 关于如何获取托管规则参数值，请参见ListCompliancePackTemplates。
-    ///
-    /// Example: `10`
-    #[serde(rename = "ParameterValue", skip_serializing_if = "Option::is_none")]
-    pub parameter_value: Option<String>,
-}
-impl ConfigRuleParameters {
-    /// Nothing set yet: every field is optional.
-    pub fn new() -> Self {
-        Self {
-            parameter_name: None,
-            parameter_value: None,
-        }
-    }
-    /// Sets `ParameterName`.
-    pub fn parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `ParameterValue`.
-    pub fn parameter_value(mut self, v: impl Into<String>) -> Self {
-        self.parameter_value = Some(v.into());
         self
     }
 }

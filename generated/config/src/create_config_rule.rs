@@ -2,6 +2,9 @@
 //! The `CreateConfigRule` operation.
 //!
 //! 调用CreateConfigRule接口创建规则。
+pub use crate::types::{
+    ConfigRuleTriggerTypes, MaximumExecutionFrequency, RiskLevel, SourceOwner,
+};
 /// Parameters of `CreateConfigRule`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateConfigRuleRequest {
@@ -241,153 +244,6 @@ impl aliyun_runtime::de::Decode for CreateConfigRuleResponse {
         })
     }
 }
-/// Valid values of `ConfigRuleTriggerTypes` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ConfigRuleTriggerTypes {
-    /// 配置变更。
-    ///
-    /// Wire value: `ConfigurationItemChangeNotification`.
-    ConfigurationItemChangeNotification,
-    /// 周期执行。
-    ///
-    /// Wire value: `ScheduledNotification`.
-    ScheduledNotification,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ConfigRuleTriggerTypes {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [
-        Self::ConfigurationItemChangeNotification,
-        Self::ScheduledNotification,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConfigurationItemChangeNotification => {
-                "ConfigurationItemChangeNotification"
-            }
-            Self::ScheduledNotification => "ScheduledNotification",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ConfigRuleTriggerTypes);
-/// Valid values of `MaximumExecutionFrequency` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum MaximumExecutionFrequency {
-    /// 1小时。
-    ///
-    /// Wire value: `One_Hour`.
-    OneHour,
-    /// 3小时。
-    ///
-    /// Wire value: `Three_Hours`.
-    ThreeHours,
-    /// 6小时。
-    ///
-    /// Wire value: `Six_Hours`.
-    SixHours,
-    /// 12小时。
-    ///
-    /// Wire value: `Twelve_Hours`.
-    TwelveHours,
-    /// 默认值）：24小时
-    ///
-    /// Wire value: `TwentyFour_Hours`.
-    TwentyFourHours,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl MaximumExecutionFrequency {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 5] = [
-        Self::OneHour,
-        Self::ThreeHours,
-        Self::SixHours,
-        Self::TwelveHours,
-        Self::TwentyFourHours,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneHour => "One_Hour",
-            Self::ThreeHours => "Three_Hours",
-            Self::SixHours => "Six_Hours",
-            Self::TwelveHours => "Twelve_Hours",
-            Self::TwentyFourHours => "TwentyFour_Hours",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(MaximumExecutionFrequency);
-/// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum RiskLevel {
-    /// 高风险。
-    ///
-    /// Wire value: `1`.
-    N1,
-    /// 中风险。
-    ///
-    /// Wire value: `2`.
-    N2,
-    /// 低风险。
-    ///
-    /// Wire value: `3`.
-    N3,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl RiskLevel {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N2 => "2",
-            Self::N3 => "3",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(RiskLevel);
-/// Valid values of `SourceOwner` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum SourceOwner {
-    /// 托管规则。
-    ///
-    /// Wire value: `ALIYUN`.
-    Aliyun,
-    /// 自定义规则。
-    ///
-    /// Wire value: `CUSTOM_FC`.
-    CustomFc,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl SourceOwner {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::Aliyun, Self::CustomFc];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aliyun => "ALIYUN",
-            Self::CustomFc => "CUSTOM_FC",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(SourceOwner);
 /// The errors the page of `CreateConfigRule` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

@@ -2,6 +2,7 @@
 //! The `DeleteAggregateConfigRules` operation.
 //!
 //! 调用DeleteAggregateConfigRules接口删除指定账号组内的规则。
+pub use crate::types::{OperateRuleResult, OperateRuleItemList};
 /// Parameters of `DeleteAggregateConfigRules`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteAggregateConfigRulesRequest {
@@ -59,58 +60,6 @@ impl aliyun_runtime::de::Decode for DeleteAggregateConfigRulesResponse {
         Ok(Self {
             request_id: f.opt("RequestId")?,
             operate_rule_result: f.opt("OperateRuleResult")?,
-        })
-    }
-}
-/// 删除规则的操作结果。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperateRuleResult {
-    /// 删除规则的操作列表。
-    pub operate_rule_item_list: Vec<OperateRuleItemList>,
-}
-impl aliyun_runtime::de::Decode for OperateRuleResult {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            operate_rule_item_list: f.list("OperateRuleItemList")?,
-        })
-    }
-}
-/// 删除规则的操作列表。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperateRuleItemList {
-    /// 错误码。
-    ///
-    /// - 当您删除规则成功时，该参数为空。
-    /// - 当您删除规则失败时，该参数显示错误码。错误码详情，请参见错误中心。
-    ///
-    /// Example: `ConfigRuleCanNotDelete`
-    pub error_code: Option<String>,
-    /// 操作是否成功。取值：
-    ///
-    /// - true：成功。
-    /// - false：失败。
-    ///
-    /// Example: `false`
-    pub success: Option<bool>,
-    /// 规则ID。
-    ///
-    /// Example: `cr-4e3d626622af0080****`
-    pub config_rule_id: Option<String>,
-}
-impl aliyun_runtime::de::Decode for OperateRuleItemList {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            error_code: f.opt("ErrorCode")?,
-            success: f.opt("Success")?,
-            config_rule_id: f.opt("ConfigRuleId")?,
         })
     }
 }

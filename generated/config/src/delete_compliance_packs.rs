@@ -2,6 +2,7 @@
 //! The `DeleteCompliancePacks` operation.
 //!
 //! 调用DeleteCompliancePacks接口删除合规包。
+pub use crate::types::{OperateCompliancePacksResult, OperateCompliancePacks};
 /// Parameters of `DeleteCompliancePacks`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCompliancePacksRequest {
@@ -59,58 +60,6 @@ impl aliyun_runtime::de::Decode for DeleteCompliancePacksResponse {
         Ok(Self {
             request_id: f.opt("RequestId")?,
             operate_compliance_packs_result: f.opt("OperateCompliancePacksResult")?,
-        })
-    }
-}
-/// 删除合规包的操作结果。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperateCompliancePacksResult {
-    /// 删除合规包的列表。
-    pub operate_compliance_packs: Vec<OperateCompliancePacks>,
-}
-impl aliyun_runtime::de::Decode for OperateCompliancePacksResult {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            operate_compliance_packs: f.list("OperateCompliancePacks")?,
-        })
-    }
-}
-/// 删除合规包的列表。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperateCompliancePacks {
-    /// 合规包ID。
-    ///
-    /// Example: `cp-541e626622af0087****`
-    pub compliance_pack_id: Option<String>,
-    /// 错误码。
-    ///
-    /// - 当您删除合规包成功时，该参数为空。
-    /// - 当您删除合规包失败时，该参数显示错误码。错误码详情，请参见错误中心。
-    ///
-    /// Example: `CompliancePackAlreadyPending`
-    pub error_code: Option<String>,
-    /// 操作是否成功。取值：
-    ///
-    /// - true：成功。
-    /// - false：失败。
-    ///
-    /// Example: `true`
-    pub success: Option<bool>,
-}
-impl aliyun_runtime::de::Decode for OperateCompliancePacks {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            compliance_pack_id: f.opt("CompliancePackId")?,
-            error_code: f.opt("ErrorCode")?,
-            success: f.opt("Success")?,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! The `GetAggregateAccountComplianceByPack` operation.
 //!
 //! 调用GetAggregateAccountComplianceByPack接口查询指定账号组内指定合规包中成员账号的合规结果。
+pub use crate::types::ComplianceType;
 /// Parameters of `GetAggregateAccountComplianceByPack`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateAccountComplianceByPackRequest {
@@ -130,50 +131,6 @@ impl aliyun_runtime::de::Decode for AccountCompliances {
         })
     }
 }
-/// Valid values of `ComplianceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ComplianceType {
-    /// 合规。
-    ///
-    /// Wire value: `COMPLIANT`.
-    Compliant,
-    /// 不合规。
-    ///
-    /// Wire value: `NON_COMPLIANT`.
-    NonCompliant,
-    /// 不适用。
-    ///
-    /// Wire value: `NOT_APPLICABLE`.
-    NotApplicable,
-    /// 无数据。
-    ///
-    /// Wire value: `INSUFFICIENT_DATA`.
-    InsufficientData,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ComplianceType {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 4] = [
-        Self::Compliant,
-        Self::NonCompliant,
-        Self::NotApplicable,
-        Self::InsufficientData,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Compliant => "COMPLIANT",
-            Self::NonCompliant => "NON_COMPLIANT",
-            Self::NotApplicable => "NOT_APPLICABLE",
-            Self::InsufficientData => "INSUFFICIENT_DATA",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ComplianceType);
 /// The errors the page of `GetAggregateAccountComplianceByPack` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

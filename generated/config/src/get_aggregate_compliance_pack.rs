@@ -2,6 +2,7 @@
 //! The `GetAggregateCompliancePack` operation.
 //!
 //! 调用GetAggregateCompliancePack接口查询指定账号组内合规包详情。
+pub use crate::types::{Status, RiskLevel, ConfigRules, ConfigRulesConfigRuleParameters};
 /// Parameters of `GetAggregateCompliancePack`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateCompliancePackRequest {
@@ -143,133 +144,6 @@ impl aliyun_runtime::de::Decode for CompliancePack {
             aggregator_id: f.opt("AggregatorId")?,
             compliance_pack_template_id: f.opt("CompliancePackTemplateId")?,
             create_timestamp: f.opt("CreateTimestamp")?,
-        })
-    }
-}
-/// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum Status {
-    /// 正常。
-    ///
-    /// Wire value: `ACTIVE`.
-    Active,
-    /// 创建中。
-    ///
-    /// Wire value: `CREATING`.
-    Creating,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl Status {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::Active, Self::Creating];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Creating => "CREATING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(Status);
-/// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum RiskLevel {
-    /// 高风险。
-    ///
-    /// Wire value: `1`.
-    N1,
-    /// 中风险。
-    ///
-    /// Wire value: `2`.
-    N2,
-    /// 低风险。
-    ///
-    /// Wire value: `3`.
-    N3,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl RiskLevel {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N2 => "2",
-            Self::N3 => "3",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(RiskLevel);
-/// 合规包中启用的规则详情。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRules {
-    /// 托管规则标识。
-    ///
-    /// Example: `eip-bandwidth-limit`
-    pub managed_rule_identifier: Option<String>,
-    /// 托管规则名称。
-    ///
-    /// Example: `弹性IP实例带宽满足最低要求`
-    pub config_rule_name: Option<String>,
-    /// 规则ID。
-    ///
-    /// Example: `cr-a260626622af0005****`
-    pub config_rule_id: Option<String>,
-    /// 规则参数信息。
-    pub config_rule_parameters: Vec<ConfigRuleParameters>,
-}
-impl aliyun_runtime::de::Decode for ConfigRules {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            managed_rule_identifier: f.opt("ManagedRuleIdentifier")?,
-            config_rule_name: f.opt("ConfigRuleName")?,
-            config_rule_id: f.opt("ConfigRuleId")?,
-            config_rule_parameters: f.list("ConfigRuleParameters")?,
-        })
-    }
-}
-/// 规则参数信息。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRuleParameters {
-    /// 规则中参数是否必填。取值：
-    ///
-    /// - true
-    /// - false
-    ///
-    /// Example: `true`
-    pub required: Option<bool>,
-    /// 规则参数名称。
-    ///
-    /// Example: `bandwidth`
-    pub parameter_name: Option<String>,
-    /// 规则参数值。
-    ///
-    /// Example: `10`
-    pub parameter_value: Option<String>,
-}
-impl aliyun_runtime::de::Decode for ConfigRuleParameters {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            required: f.opt("Required")?,
-            parameter_name: f.opt("ParameterName")?,
-            parameter_value: f.opt("ParameterValue")?,
         })
     }
 }

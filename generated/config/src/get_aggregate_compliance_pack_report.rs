@@ -2,6 +2,7 @@
 //! The `GetAggregateCompliancePackReport` operation.
 //!
 //! 调用GetAggregateCompliancePackReport接口下载指定账号组内指定合规包的评估报告。
+pub use crate::types::{CompliancePackReport, ReportStatus};
 /// Parameters of `GetAggregateCompliancePackReport`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateCompliancePackReportRequest {
@@ -73,85 +74,6 @@ impl aliyun_runtime::de::Decode for GetAggregateCompliancePackReportResponse {
         })
     }
 }
-/// 合规包评估报告。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CompliancePackReport {
-    /// 合规包评估报告的下载地址。
-    ///
-    /// Example: `https://cloud-config-compliance-report.oss-cn-shanghai.aliyuncs.com/CompliancePackReports/100931896542****/cp-fdc8626622af00f9****/100931896542****-cp-fdc8626622af00f9****-report-202106221050.zip?Expires=162433****&OSSAccessKeyId=LTAIs86R8H59****&Signature=RqvJZtaxQ2HfqRcl0Ic2HG8oo****`
-    pub report_url: Option<String>,
-    /// 合规包评估报告的状态。取值：
-    ///
-    /// - NONE：未创建。
-    /// - CREATING：创建中。
-    /// - COMPLETE：完成。
-    ///
-    /// Valid values ([`ReportStatus`]): `NONE`, `CREATING`, `COMPLETE`.
-    ///
-    /// Example: `COMPLETE`
-    pub report_status: Option<ReportStatus>,
-    /// 合规包ID。
-    ///
-    /// Example: `cp-fdc8626622af00f9****`
-    pub compliance_pack_id: Option<String>,
-    /// 合规包归属的企业管理账号ID。
-    ///
-    /// Example: `100931896542****`
-    pub account_id: Option<i64>,
-    /// 创建合规包评估报告的时间戳。单位：毫秒。
-    ///
-    /// Example: `1624330246640`
-    pub report_create_timestamp: Option<i64>,
-}
-impl aliyun_runtime::de::Decode for CompliancePackReport {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            report_url: f.opt("ReportUrl")?,
-            report_status: f.opt("ReportStatus")?,
-            compliance_pack_id: f.opt("CompliancePackId")?,
-            account_id: f.opt("AccountId")?,
-            report_create_timestamp: f.opt("ReportCreateTimestamp")?,
-        })
-    }
-}
-/// Valid values of `ReportStatus` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ReportStatus {
-    /// 未创建。
-    ///
-    /// Wire value: `NONE`.
-    None,
-    /// 创建中。
-    ///
-    /// Wire value: `CREATING`.
-    Creating,
-    /// 完成。
-    ///
-    /// Wire value: `COMPLETE`.
-    Complete,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ReportStatus {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::None, Self::Creating, Self::Complete];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Creating => "CREATING",
-            Self::Complete => "COMPLETE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ReportStatus);
 /// The errors the page of `GetAggregateCompliancePackReport` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

@@ -2,6 +2,7 @@
 //! The `GetAggregateConfigRuleSummaryByRiskLevel` operation.
 //!
 //! 调用GetAggregateConfigRuleSummaryByRiskLevel接口查询指定账号组内不同风险等级规则的合规概要。
+pub use crate::types::{ConfigRuleSummaries, RiskLevel};
 /// Parameters of `GetAggregateConfigRuleSummaryByRiskLevel`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateConfigRuleSummaryByRiskLevelRequest {
@@ -51,75 +52,6 @@ impl aliyun_runtime::de::Decode for GetAggregateConfigRuleSummaryByRiskLevelResp
         })
     }
 }
-/// 不同风险等级规则的合规概要。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRuleSummaries {
-    /// 规则风险等级。取值：
-    ///
-    /// - 1：高风险。
-    /// - 2：中风险。
-    /// - 3：低风险。
-    ///
-    /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
-    ///
-    /// Example: `1`
-    pub risk_level: Option<RiskLevel>,
-    /// 合规规则数。
-    ///
-    /// Example: `3`
-    pub compliant_count: Option<i32>,
-    /// 不合规规则数。
-    ///
-    /// Example: `1`
-    pub non_compliant_count: Option<i32>,
-}
-impl aliyun_runtime::de::Decode for ConfigRuleSummaries {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            risk_level: f.opt("RiskLevel")?,
-            compliant_count: f.opt("CompliantCount")?,
-            non_compliant_count: f.opt("NonCompliantCount")?,
-        })
-    }
-}
-/// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum RiskLevel {
-    /// 高风险。
-    ///
-    /// Wire value: `1`.
-    N1,
-    /// 中风险。
-    ///
-    /// Wire value: `2`.
-    N2,
-    /// 低风险。
-    ///
-    /// Wire value: `3`.
-    N3,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl RiskLevel {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N2 => "2",
-            Self::N3 => "3",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(RiskLevel);
 /// The errors the page of `GetAggregateConfigRuleSummaryByRiskLevel` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

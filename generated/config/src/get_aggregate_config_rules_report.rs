@@ -2,6 +2,7 @@
 //! The `GetAggregateConfigRulesReport` operation.
 //!
 //! 调用GetAggregateConfigRulesReport接口下载指定账号组内规则列表中所有规则的评估报告。
+pub use crate::types::ReportStatus;
 /// Parameters of `GetAggregateConfigRulesReport`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateConfigRulesReportRequest {
@@ -107,40 +108,6 @@ impl aliyun_runtime::de::Decode for ConfigRulesReport {
         })
     }
 }
-/// Valid values of `ReportStatus` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ReportStatus {
-    /// 未创建。
-    ///
-    /// Wire value: `NONE`.
-    None,
-    /// 创建中。
-    ///
-    /// Wire value: `CREATING`.
-    Creating,
-    /// 完成。
-    ///
-    /// Wire value: `COMPLETE`.
-    Complete,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ReportStatus {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::None, Self::Creating, Self::Complete];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Creating => "CREATING",
-            Self::Complete => "COMPLETE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ReportStatus);
 /// The errors the page of `GetAggregateConfigRulesReport` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

@@ -2,6 +2,7 @@
 //! The `GetAggregateResourceComplianceTimeline` operation.
 //!
 //! 调用GetAggregateResourceComplianceTimeline接口查询指定账号组内指定资源的合规时间线。
+pub use crate::types::{ResourceComplianceTimeline, ComplianceList};
 /// Parameters of `GetAggregateResourceComplianceTimeline`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateResourceComplianceTimelineRequest {
@@ -132,110 +133,6 @@ impl aliyun_runtime::de::Decode for GetAggregateResourceComplianceTimelineRespon
         Ok(Self {
             request_id: f.opt("RequestId")?,
             resource_compliance_timeline: f.opt("ResourceComplianceTimeline")?,
-        })
-    }
-}
-/// 资源合规时间线。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResourceComplianceTimeline {
-    /// 查询下一页使用的Token。
-    ///
-    /// Example: `5OVS5J4I1/UKTkHV5oNs****`
-    pub next_token: Option<String>,
-    /// 单次请求返回结果的最大条数。
-    ///
-    /// Example: `10`
-    pub max_results: Option<i32>,
-    /// 资源合规时间线列表。
-    pub compliance_list: Vec<ComplianceList>,
-}
-impl aliyun_runtime::de::Decode for ResourceComplianceTimeline {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            next_token: f.opt("NextToken")?,
-            max_results: f.opt("MaxResults")?,
-            compliance_list: f.list("ComplianceList")?,
-        })
-    }
-}
-/// 资源合规时间线列表。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ComplianceList {
-    /// 资源标签。
-    ///
-    /// Example: `{\"\"hc\"\":[\"\"value2\"\"]}`
-    pub tags: Option<String>,
-    /// 资源归属的阿里云账号ID。
-    ///
-    /// Example: `100931896542****`
-    pub account_id: Option<String>,
-    /// 资源可用区。
-    ///
-    /// Example: `cn-hangzhou-f`
-    pub availability_zone: Option<String>,
-    /// 资源类型。
-    ///
-    /// Example: `ACS::OSS::Bucket`
-    pub resource_type: Option<String>,
-    /// 创建资源的时间戳。单位：毫秒。
-    ///
-    /// Example: `1624961112000`
-    pub resource_create_time: Option<i64>,
-    /// 资源归属的地域ID。
-    ///
-    /// Example: `cn-hangzhou`
-    pub region: Option<String>,
-    /// 资源关联的规则列表和规则合规详情。
-    ///
-    /// Example: `{\"Compliance\":{\"complianceType\":\"COMPLIANT\",\"count\":1},\"ConfigRuleList\":[{\"accountId\":100931896542****,\"configRuleId\":\"cr-9524626622af003d****\",\"configRuleArn\":\"acs:config::100931896542****:rule/cr-9524626622af003d****\",\"configRuleName\":\"OSS存储空间ACL禁止公共读写\",\"complianceType\":\"COMPLIANT\",\"riskLevel\":1,\"annotation\":\"\",\"invokingEventMessageType\":\"ScheduledNotification\"}]}`
-    pub configuration: Option<String>,
-    /// 记录资源合规评估的时间戳。单位：毫秒。
-    ///
-    /// Example: `1625200295276`
-    pub capture_time: Option<i64>,
-    /// 触发本次评估的资源变更细节。
-    ///
-    /// Example: `{\"OSS存储空间ACL禁止公共读写\":[{\"accountId\":100931896542****,\"configRuleId\":\"cr-965f626622af003d****\",\"configRuleArn\":\"acs:config::100931896542****:rule/cr-965f626622af003d****\",\"configRuleName\":\"OSS存储空间ACL禁止公共读写\",\"complianceType\":\"COMPLIANT\",\"riskLevel\":1,\"annotation\":\"\",\"invokingEventMessageType\":\"ScheduledNotification\"},{}]}`
-    pub configuration_diff: Option<String>,
-    /// 资源ID。
-    ///
-    /// Example: `new-bucket`
-    pub resource_id: Option<String>,
-    /// 资源名称。
-    ///
-    /// Example: `new-bucket`
-    pub resource_name: Option<String>,
-    /// 资源状态。资源状态取决于各云服务对其的定义，该参数可能为空。例如：
-    ///
-    /// - 当资源类型为ACS::ECS::Instance时，由于ECS实例有状态，因此该参数为Running或Stopped。
-    /// - 当资源类型为ACS::OSS::Bucket时，由于OSS Bucket无状态，因此该参数为空。
-    ///
-    /// Example: `Running`
-    pub resource_status: Option<String>,
-}
-impl aliyun_runtime::de::Decode for ComplianceList {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            tags: f.opt("Tags")?,
-            account_id: f.opt("AccountId")?,
-            availability_zone: f.opt("AvailabilityZone")?,
-            resource_type: f.opt("ResourceType")?,
-            resource_create_time: f.opt("ResourceCreateTime")?,
-            region: f.opt("Region")?,
-            configuration: f.opt("Configuration")?,
-            capture_time: f.opt("CaptureTime")?,
-            configuration_diff: f.opt("ConfigurationDiff")?,
-            resource_id: f.opt("ResourceId")?,
-            resource_name: f.opt("ResourceName")?,
-            resource_status: f.opt("ResourceStatus")?,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! The `GetAggregateResourceCountsGroupByResourceType` operation.
 //!
 //! 调用GetAggregateResourceCountsGroupByResourceType接口从资源类型维度查询指定账号组内资源的统计结果。
+pub use crate::types::GetAggregateResourceCountsGroupByResourceTypeDiscoveredResourceCountsSummary;
 /// Parameters of `GetAggregateResourceCountsGroupByResourceType`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateResourceCountsGroupByResourceTypeRequest {
@@ -48,7 +49,9 @@ pub struct GetAggregateResourceCountsGroupByResourceTypeResponse {
     /// Example: `99114B22-1EFF-47DF-B906-1CCE82FF9D60`
     pub request_id: Option<String>,
     /// 资源统计结果。
-    pub discovered_resource_counts_summary: Vec<DiscoveredResourceCountsSummary>,
+    pub discovered_resource_counts_summary: Vec<
+        GetAggregateResourceCountsGroupByResourceTypeDiscoveredResourceCountsSummary,
+    >,
 }
 impl aliyun_runtime::de::Decode
 for GetAggregateResourceCountsGroupByResourceTypeResponse {
@@ -61,30 +64,6 @@ for GetAggregateResourceCountsGroupByResourceTypeResponse {
             request_id: f.opt("RequestId")?,
             discovered_resource_counts_summary: f
                 .list("DiscoveredResourceCountsSummary")?,
-        })
-    }
-}
-/// 资源统计结果。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiscoveredResourceCountsSummary {
-    /// 资源总数量。
-    ///
-    /// Example: `7`
-    pub resource_count: Option<i64>,
-    /// 用于分组统计的资源类型。
-    ///
-    /// Example: `ACS::RAM::Role`
-    pub resource_type: Option<String>,
-}
-impl aliyun_runtime::de::Decode for DiscoveredResourceCountsSummary {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            resource_count: f.opt("ResourceCount")?,
-            resource_type: f.opt("ResourceType")?,
         })
     }
 }

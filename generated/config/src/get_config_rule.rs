@@ -2,6 +2,10 @@
 //! The `GetConfigRule` operation.
 //!
 //! 调用GetConfigRule接口查询指定规则详情。
+pub use crate::types::{
+    RiskLevel, SourceDetails, MessageType, Owner, SourceConditions, ConfigRuleState,
+    ManagedRule, ConfigRuleEvaluationStatus, ConfigRuleTriggerTypes, Scope,
+};
 /// Parameters of `GetConfigRule`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetConfigRuleRequest {
@@ -37,7 +41,7 @@ pub struct GetConfigRuleResponse {
     /// Example: `811234F4-C3AB-4D15-B90B-F55016D1B5AA`
     pub request_id: Option<String>,
     /// 规则详情。
-    pub config_rule: Option<ConfigRule>,
+    pub config_rule: Option<GetConfigRuleConfigRule>,
 }
 impl aliyun_runtime::de::Decode for GetConfigRuleResponse {
     fn decode(
@@ -53,7 +57,7 @@ impl aliyun_runtime::de::Decode for GetConfigRuleResponse {
 }
 /// 规则详情。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRule {
+pub struct GetConfigRuleConfigRule {
     /// 规则风险等级。取值：
     ///
     /// - 1：高风险。
@@ -69,7 +73,7 @@ pub struct ConfigRule {
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
     >,
     /// 规则来源信息。
-    pub source: Option<Source>,
+    pub source: Option<ConfigRuleSource>,
     /// 规则运行状态。取值：
     ///
     /// - ACTIVE：应用中。
@@ -104,7 +108,7 @@ pub struct ConfigRule {
     /// Example: `RAM用户开启MFA，视为“合规”。`
     pub description: Option<String>,
     /// 创建信息。
-    pub create_by: Option<CreateBy>,
+    pub create_by: Option<ConfigRuleCreateBy>,
     /// 规则名称。
     ///
     /// Example: `RAM用户开启MFA`
@@ -163,7 +167,7 @@ pub struct ConfigRule {
     /// `Scope` (no description on the page).
     pub scope: Option<Scope>,
 }
-impl aliyun_runtime::de::Decode for ConfigRule {
+impl aliyun_runtime::de::Decode for GetConfigRuleConfigRule {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -195,43 +199,9 @@ impl aliyun_runtime::de::Decode for ConfigRule {
         })
     }
 }
-/// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum RiskLevel {
-    /// 高风险。
-    ///
-    /// Wire value: `1`.
-    N1,
-    /// 中风险。
-    ///
-    /// Wire value: `2`.
-    N2,
-    /// 低风险。
-    ///
-    /// Wire value: `3`.
-    N3,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl RiskLevel {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N2 => "2",
-            Self::N3 => "3",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(RiskLevel);
 /// 规则来源信息。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Source {
+pub struct ConfigRuleSource {
     /// 规则来源详情。
     pub source_details: Vec<SourceDetails>,
     /// 规则来源的归属。取值：
@@ -253,7 +223,7 @@ pub struct Source {
     /// Example: `acs:fc:cn-hangzhou:100931896542****:services/ConfigService.LATEST/functions/specific-config`
     pub identifier: Option<String>,
 }
-impl aliyun_runtime::de::Decode for Source {
+impl aliyun_runtime::de::Decode for ConfigRuleSource {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -267,270 +237,9 @@ impl aliyun_runtime::de::Decode for Source {
         })
     }
 }
-/// 规则来源详情。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SourceDetails {
-    /// 规则触发机制。取值：
-    ///
-    /// - ConfigurationItemChangeNotification：配置变更。
-    /// - ScheduledNotification：周期执行。
-    ///
-    /// Valid values ([`MessageType`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
-    ///
-    /// Example: `ConfigurationItemChangeNotification`
-    pub message_type: Option<MessageType>,
-    /// 事件来源。
-    ///
-    /// 说明： 目前仅支持配置审计事件：aliyun.config。
-    ///
-    /// Example: `aliyun.config`
-    pub event_source: Option<String>,
-    /// 规则执行周期。
-    ///
-    /// - One\_Hour：1小时。
-    /// - Three\_Hours：3小时。
-    /// - Six\_Hours：6小时。
-    /// - Twelve\_Hours：12小时。
-    /// - TwentyFour\_Hours：24小时。
-    ///
-    /// 说明： 当规则触发机制为周期执行时，返回该参数。
-    ///
-    /// Example: `One_Hour`
-    pub maximum_execution_frequency: Option<String>,
-}
-impl aliyun_runtime::de::Decode for SourceDetails {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            message_type: f.opt("MessageType")?,
-            event_source: f.opt("EventSource")?,
-            maximum_execution_frequency: f.opt("MaximumExecutionFrequency")?,
-        })
-    }
-}
-/// Valid values of `MessageType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum MessageType {
-    /// 配置变更。
-    ///
-    /// Wire value: `ConfigurationItemChangeNotification`.
-    ConfigurationItemChangeNotification,
-    /// 周期执行。
-    ///
-    /// Wire value: `ScheduledNotification`.
-    ScheduledNotification,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl MessageType {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [
-        Self::ConfigurationItemChangeNotification,
-        Self::ScheduledNotification,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConfigurationItemChangeNotification => {
-                "ConfigurationItemChangeNotification"
-            }
-            Self::ScheduledNotification => "ScheduledNotification",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(MessageType);
-/// Valid values of `Owner` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum Owner {
-    /// 自定义规则。
-    ///
-    /// Wire value: `CUSTOM_FC`.
-    CustomFc,
-    /// 托管规则。
-    ///
-    /// Wire value: `ALIYUN`.
-    Aliyun,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl Owner {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::CustomFc, Self::Aliyun];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomFc => "CUSTOM_FC",
-            Self::Aliyun => "ALIYUN",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(Owner);
-/// 规则执行条件。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SourceConditions {
-    /// 规则参数值。
-    ///
-    /// Example: `True`
-    pub desired_value: Option<String>,
-    /// 规则参数提示信息。
-    ///
-    /// Example: `ECS实例规格`
-    pub tips: Option<String>,
-    /// 规则参数操作符。不同数据类型对应不同的操作符。取值：
-    ///
-    /// - 当数据类型为String时，取值：
-    /// - StringEquals：等于。
-    /// - NotStringEquals：不等于。
-    /// - StringIn：存在。
-    /// - NotStringIn：不存在。
-    /// - StringContains：包含。
-    /// - NotStringContains：不包含。
-    /// - 当数据类型为Number时，取值：
-    /// - Equals：等于。
-    /// - NotEquals：不等于。
-    /// - Less：小于。
-    /// - LessOrEquals：小于等于。
-    /// - Greater：大于。
-    /// - GreaterOrEquals：大于等于。
-    /// - 当数据类型为基于Base64进制编码的Base64 String时，取值：
-    /// - Base64Contains：包含。
-    /// - NotBase64Contains：不包含。
-    /// - Base64ContainsAll：包含全部。
-    /// - Base64ExcludeAll：排除全部。
-    /// - 当数据类型为Array时，取值：
-    /// - Contains：包含。
-    /// - NotContains：不包含。
-    /// - In：存在。
-    /// - NotIn：不存在。
-    /// - ContainsAll：包含全部。
-    /// - ExcludeAll：排除全部。
-    /// - IsEmpty：为空。
-    ///
-    /// Example: `StringEqualsIn`
-    pub operator: Option<String>,
-    /// 规则参数名称。
-    ///
-    /// Example: `instanceTypes`
-    pub name: Option<String>,
-    /// `Required` (no description on the page).
-    pub required: Option<bool>,
-}
-impl aliyun_runtime::de::Decode for SourceConditions {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            desired_value: f.opt("DesiredValue")?,
-            tips: f.opt("Tips")?,
-            operator: f.opt("Operator")?,
-            name: f.opt("Name")?,
-            required: f.opt("Required")?,
-        })
-    }
-}
-/// Valid values of `ConfigRuleState` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ConfigRuleState {
-    /// 应用中。
-    ///
-    /// Wire value: `ACTIVE`.
-    Active,
-    /// 删除中。
-    ///
-    /// Wire value: `DELETING`.
-    Deleting,
-    /// 评估中。
-    ///
-    /// Wire value: `EVALUATING`.
-    Evaluating,
-    /// 已停用。
-    ///
-    /// Wire value: `INACTIVE`.
-    Inactive,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ConfigRuleState {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 4] = [
-        Self::Active,
-        Self::Deleting,
-        Self::Evaluating,
-        Self::Inactive,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Deleting => "DELETING",
-            Self::Evaluating => "EVALUATING",
-            Self::Inactive => "INACTIVE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ConfigRuleState);
-/// 托管规则详情。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedRule {
-    /// 托管规则来源详情。
-    pub source_details: Vec<SourceDetails>,
-    /// 托管规则描述。
-    ///
-    /// Example: `ECS磁盘未因欠费或安全等原因而被锁定，视为“合规”。`
-    pub description: Option<String>,
-    /// 托管规则标签。
-    pub labels: Vec<String>,
-    /// 托管规则标识。
-    ///
-    /// Example: `ram-user-mfa-check`
-    pub identifier: Option<String>,
-    /// 托管规则可选参数详情。
-    pub optional_input_parameter_details: Option<
-        aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
-    >,
-    /// 托管规则名称。
-    ///
-    /// Example: `RAM用户开启MFA`
-    pub managed_rule_name: Option<String>,
-    /// 托管规则必选参数详情。
-    pub compulsory_input_parameter_details: Option<
-        aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
-    >,
-}
-impl aliyun_runtime::de::Decode for ManagedRule {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            source_details: f.list("SourceDetails")?,
-            description: f.opt("Description")?,
-            labels: f.list("Labels")?,
-            identifier: f.opt("Identifier")?,
-            optional_input_parameter_details: f.opt("OptionalInputParameterDetails")?,
-            managed_rule_name: f.opt("ManagedRuleName")?,
-            compulsory_input_parameter_details: f.opt("CompulsoryInputParameterDetails")?,
-        })
-    }
-}
 /// 创建信息。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateBy {
+pub struct ConfigRuleCreateBy {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af008****`
@@ -548,7 +257,7 @@ pub struct CreateBy {
     /// Example: `100931896542****`
     pub creator_id: Option<String>,
 }
-impl aliyun_runtime::de::Decode for CreateBy {
+impl aliyun_runtime::de::Decode for ConfigRuleCreateBy {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -559,116 +268,6 @@ impl aliyun_runtime::de::Decode for CreateBy {
             compliance_pack_name: f.opt("CompliancePackName")?,
             creator_name: f.opt("CreatorName")?,
             creator_id: f.opt("CreatorId")?,
-        })
-    }
-}
-/// 规则执行状态。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRuleEvaluationStatus {
-    /// 规则最近一次执行的错误码。
-    ///
-    /// Example: `TimeOut`
-    pub last_error_code: Option<String>,
-    /// 规则最近一次调用成功的结束时间戳。单位：毫秒。
-    ///
-    /// Example: `1624932227486`
-    pub last_successful_evaluation_timestamp: Option<i64>,
-    /// 规则首次激活时间戳。单位：毫秒。
-    ///
-    /// Example: `1624932221993`
-    pub first_activated_timestamp: Option<i64>,
-    /// 规则是否已执行过评估。取值：
-    ///
-    /// - true
-    /// - false
-    ///
-    /// Example: `true`
-    pub first_evaluation_started: Option<bool>,
-    /// 规则最近一次调用成功的开始时间戳。单位：毫秒。
-    ///
-    /// Example: `1624932227476`
-    pub last_successful_invocation_timestamp: Option<i64>,
-    /// 规则最近一次执行的错误信息。
-    ///
-    /// Example: `Time out`
-    pub last_error_message: Option<String>,
-    /// 规则最近一次调用失败的结束时间戳。单位：毫秒。
-    ///
-    /// Example: `1614687022000`
-    pub last_failed_evaluation_timestamp: Option<i64>,
-    /// 规则最近一次调用失败的开始时间戳。单位：毫秒。
-    ///
-    /// Example: `1614687022000`
-    pub last_failed_invocation_timestamp: Option<i64>,
-}
-impl aliyun_runtime::de::Decode for ConfigRuleEvaluationStatus {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            last_error_code: f.opt("LastErrorCode")?,
-            last_successful_evaluation_timestamp: f
-                .opt("LastSuccessfulEvaluationTimestamp")?,
-            first_activated_timestamp: f.opt("FirstActivatedTimestamp")?,
-            first_evaluation_started: f.opt("FirstEvaluationStarted")?,
-            last_successful_invocation_timestamp: f
-                .opt("LastSuccessfulInvocationTimestamp")?,
-            last_error_message: f.opt("LastErrorMessage")?,
-            last_failed_evaluation_timestamp: f.opt("LastFailedEvaluationTimestamp")?,
-            last_failed_invocation_timestamp: f.opt("LastFailedInvocationTimestamp")?,
-        })
-    }
-}
-/// Valid values of `ConfigRuleTriggerTypes` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ConfigRuleTriggerTypes {
-    /// 配置变更。
-    ///
-    /// Wire value: `ConfigurationItemChangeNotification`.
-    ConfigurationItemChangeNotification,
-    /// 周期执行。
-    ///
-    /// Wire value: `ScheduledNotification`.
-    ScheduledNotification,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ConfigRuleTriggerTypes {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [
-        Self::ConfigurationItemChangeNotification,
-        Self::ScheduledNotification,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConfigurationItemChangeNotification => {
-                "ConfigurationItemChangeNotification"
-            }
-            Self::ScheduledNotification => "ScheduledNotification",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ConfigRuleTriggerTypes);
-/// The value of `Scope` in `ConfigRule` (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Scope {
-    /// `ComplianceResourceTypes` (no description on the page).
-    pub compliance_resource_types: Vec<String>,
-}
-impl aliyun_runtime::de::Decode for Scope {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            compliance_resource_types: f.list("ComplianceResourceTypes")?,
         })
     }
 }

@@ -2,6 +2,9 @@
 //! The `GetConfigRuleComplianceByPack` operation.
 //!
 //! 调用GetConfigRuleComplianceByPack接口查询合规包中规则的合规结果。
+pub use crate::types::{
+    ConfigRuleComplianceResult, ConfigRuleCompliances, ComplianceType,
+};
 /// Parameters of `GetConfigRuleComplianceByPack`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetConfigRuleComplianceByPackRequest {
@@ -51,118 +54,6 @@ impl aliyun_runtime::de::Decode for GetConfigRuleComplianceByPackResponse {
         })
     }
 }
-/// 合规包中规则的合规结果。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRuleComplianceResult {
-    /// 合规包ID。
-    ///
-    /// Example: `cp-541e626622af0087****`
-    pub compliance_pack_id: Option<String>,
-    /// 不合规规则数。
-    ///
-    /// Example: `0`
-    pub non_compliant_count: Option<i32>,
-    /// 合规包中的规则及合规结果列表。
-    pub config_rule_compliances: Vec<ConfigRuleCompliances>,
-    /// 合规包中的规则总数。
-    ///
-    /// Example: `1`
-    pub total_count: Option<i32>,
-}
-impl aliyun_runtime::de::Decode for ConfigRuleComplianceResult {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            compliance_pack_id: f.opt("CompliancePackId")?,
-            non_compliant_count: f.opt("NonCompliantCount")?,
-            config_rule_compliances: f.list("ConfigRuleCompliances")?,
-            total_count: f.opt("TotalCount")?,
-        })
-    }
-}
-/// 合规包中的规则及合规结果列表。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRuleCompliances {
-    /// 规则合规评估结果。取值：
-    ///
-    /// - COMPLIANT：合规。
-    /// - NON\_COMPLIANT：不合规。
-    /// - NOT\_APPLICABLE：不适用。
-    /// - INSUFFICIENT\_DATA：无数据。
-    ///
-    /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
-    ///
-    /// Example: `COMPLIANT`
-    pub compliance_type: Option<ComplianceType>,
-    /// 合规包中的规则名称。
-    ///
-    /// Example: `弹性IP实例带宽满足最低要求`
-    pub config_rule_name: Option<String>,
-    /// 合规包中的规则ID。
-    ///
-    /// Example: `cr-fdc8626622af00f9****`
-    pub config_rule_id: Option<String>,
-}
-impl aliyun_runtime::de::Decode for ConfigRuleCompliances {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            compliance_type: f.opt("ComplianceType")?,
-            config_rule_name: f.opt("ConfigRuleName")?,
-            config_rule_id: f.opt("ConfigRuleId")?,
-        })
-    }
-}
-/// Valid values of `ComplianceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ComplianceType {
-    /// 合规。
-    ///
-    /// Wire value: `COMPLIANT`.
-    Compliant,
-    /// 不合规。
-    ///
-    /// Wire value: `NON_COMPLIANT`.
-    NonCompliant,
-    /// 不适用。
-    ///
-    /// Wire value: `NOT_APPLICABLE`.
-    NotApplicable,
-    /// 无数据。
-    ///
-    /// Wire value: `INSUFFICIENT_DATA`.
-    InsufficientData,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ComplianceType {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 4] = [
-        Self::Compliant,
-        Self::NonCompliant,
-        Self::NotApplicable,
-        Self::InsufficientData,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Compliant => "COMPLIANT",
-            Self::NonCompliant => "NON_COMPLIANT",
-            Self::NotApplicable => "NOT_APPLICABLE",
-            Self::InsufficientData => "INSUFFICIENT_DATA",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ComplianceType);
 /// The errors the page of `GetConfigRuleComplianceByPack` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

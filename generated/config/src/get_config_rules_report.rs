@@ -2,6 +2,7 @@
 //! The `GetConfigRulesReport` operation.
 //!
 //! 调用GetConfigRulesReport接口下载规则列表中所有规则的评估报告。
+pub use crate::types::ReportStatus;
 /// Parameters of `GetConfigRulesReport`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetConfigRulesReportRequest {}
@@ -38,7 +39,7 @@ pub struct GetConfigRulesReportResponse {
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
     pub request_id: Option<String>,
     /// 规则列表中所有规则的评估报告。
-    pub config_rules_report: Option<ConfigRulesReport>,
+    pub config_rules_report: Option<GetConfigRulesReportConfigRulesReport>,
 }
 impl aliyun_runtime::de::Decode for GetConfigRulesReportResponse {
     fn decode(
@@ -54,7 +55,7 @@ impl aliyun_runtime::de::Decode for GetConfigRulesReportResponse {
 }
 /// 规则列表中所有规则的评估报告。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRulesReport {
+pub struct GetConfigRulesReportConfigRulesReport {
     /// 规则列表中所有规则的评估报告状态。取值：
     ///
     /// - NONE：未创建。
@@ -78,7 +79,7 @@ pub struct ConfigRulesReport {
     /// Example: `1614687022000`
     pub report_create_timestamp: Option<i64>,
 }
-impl aliyun_runtime::de::Decode for ConfigRulesReport {
+impl aliyun_runtime::de::Decode for GetConfigRulesReportConfigRulesReport {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -92,40 +93,6 @@ impl aliyun_runtime::de::Decode for ConfigRulesReport {
         })
     }
 }
-/// Valid values of `ReportStatus` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ReportStatus {
-    /// 未创建。
-    ///
-    /// Wire value: `NONE`.
-    None,
-    /// 创建中。
-    ///
-    /// Wire value: `CREATING`.
-    Creating,
-    /// 完成。
-    ///
-    /// Wire value: `COMPLETE`.
-    Complete,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ReportStatus {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::None, Self::Creating, Self::Complete];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Creating => "CREATING",
-            Self::Complete => "COMPLETE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ReportStatus);
 /// The errors the page of `GetConfigRulesReport` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

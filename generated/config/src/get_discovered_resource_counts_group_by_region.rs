@@ -2,6 +2,7 @@
 //! The `GetDiscoveredResourceCountsGroupByRegion` operation.
 //!
 //! 调用GetDiscoveredResourceCountsGroupByRegion接口从地域维度查询资源的统计结果。
+pub use crate::types::DiscoveredResourceCountsSummary;
 /// Parameters of `GetDiscoveredResourceCountsGroupByRegion`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDiscoveredResourceCountsGroupByRegionRequest {
@@ -52,30 +53,6 @@ impl aliyun_runtime::de::Decode for GetDiscoveredResourceCountsGroupByRegionResp
             request_id: f.opt("RequestId")?,
             discovered_resource_counts_summary: f
                 .list("DiscoveredResourceCountsSummary")?,
-        })
-    }
-}
-/// 资源统计结果。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiscoveredResourceCountsSummary {
-    /// 资源总数量。
-    ///
-    /// Example: `10`
-    pub resource_count: Option<i64>,
-    /// 用于分组统计的地域。
-    ///
-    /// Example: `cn-hangzhou`
-    pub region: Option<String>,
-}
-impl aliyun_runtime::de::Decode for DiscoveredResourceCountsSummary {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            resource_count: f.opt("ResourceCount")?,
-            region: f.opt("Region")?,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! The `GetDiscoveredResourceCountsGroupByResourceType` operation.
 //!
 //! 调用GetDiscoveredResourceCountsGroupByResourceType接口从资源类型维度查询资源的统计结果。
+pub use crate::types::GetAggregateResourceCountsGroupByResourceTypeDiscoveredResourceCountsSummary;
 /// Parameters of `GetDiscoveredResourceCountsGroupByResourceType`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDiscoveredResourceCountsGroupByResourceTypeRequest {
@@ -39,7 +40,9 @@ pub struct GetDiscoveredResourceCountsGroupByResourceTypeResponse {
     /// Example: `AC9BD94C-D20C-4D27-88D4-89E8D75C051B`
     pub request_id: Option<String>,
     /// 资源统计结果。
-    pub discovered_resource_counts_summary: Vec<DiscoveredResourceCountsSummary>,
+    pub discovered_resource_counts_summary: Vec<
+        GetAggregateResourceCountsGroupByResourceTypeDiscoveredResourceCountsSummary,
+    >,
 }
 impl aliyun_runtime::de::Decode
 for GetDiscoveredResourceCountsGroupByResourceTypeResponse {
@@ -52,30 +55,6 @@ for GetDiscoveredResourceCountsGroupByResourceTypeResponse {
             request_id: f.opt("RequestId")?,
             discovered_resource_counts_summary: f
                 .list("DiscoveredResourceCountsSummary")?,
-        })
-    }
-}
-/// 资源统计结果。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiscoveredResourceCountsSummary {
-    /// 资源总数量。
-    ///
-    /// Example: `10`
-    pub resource_count: Option<i64>,
-    /// 用于分组统计的资源类型。
-    ///
-    /// Example: `ACS::ECS::Instance`
-    pub resource_type: Option<String>,
-}
-impl aliyun_runtime::de::Decode for DiscoveredResourceCountsSummary {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            resource_count: f.opt("ResourceCount")?,
-            resource_type: f.opt("ResourceType")?,
         })
     }
 }

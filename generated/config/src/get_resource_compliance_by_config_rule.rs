@@ -2,6 +2,7 @@
 //! The `GetResourceComplianceByConfigRule` operation.
 //!
 //! 调用GetResourceComplianceByConfigRule接口查询指定规则对资源的评估结果。
+pub use crate::types::{ComplianceType, ComplianceResult, Compliances};
 /// Parameters of `GetResourceComplianceByConfigRule`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetResourceComplianceByConfigRuleRequest {
@@ -66,103 +67,6 @@ impl aliyun_runtime::de::Decode for GetResourceComplianceByConfigRuleResponse {
         Ok(Self {
             compliance_result: f.opt("ComplianceResult")?,
             request_id: f.opt("RequestId")?,
-        })
-    }
-}
-/// Valid values of `ComplianceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ComplianceType {
-    /// 合规。
-    ///
-    /// Wire value: `COMPLIANT`.
-    Compliant,
-    /// 不合规。
-    ///
-    /// Wire value: `NON_COMPLIANT`.
-    NonCompliant,
-    /// 不适用。
-    ///
-    /// Wire value: `NOT_APPLICABLE`.
-    NotApplicable,
-    /// 无数据。
-    ///
-    /// Wire value: `INSUFFICIENT_DATA`.
-    InsufficientData,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ComplianceType {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 4] = [
-        Self::Compliant,
-        Self::NonCompliant,
-        Self::NotApplicable,
-        Self::InsufficientData,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Compliant => "COMPLIANT",
-            Self::NonCompliant => "NON_COMPLIANT",
-            Self::NotApplicable => "NOT_APPLICABLE",
-            Self::InsufficientData => "INSUFFICIENT_DATA",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ComplianceType);
-/// 资源的评估结果。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ComplianceResult {
-    /// 评估资源总数。
-    ///
-    /// Example: `10`
-    pub total_count: Option<i64>,
-    /// 资源的评估结果。
-    pub compliances: Vec<Compliances>,
-}
-impl aliyun_runtime::de::Decode for ComplianceResult {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            total_count: f.opt("TotalCount")?,
-            compliances: f.list("Compliances")?,
-        })
-    }
-}
-/// 资源的评估结果。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Compliances {
-    /// 合规评估结果。取值：
-    ///
-    /// - COMPLIANT：合规。
-    /// - NON\_COMPLIANT：不合规。
-    /// - NOT\_APPLICABLE：不适用。
-    /// - INSUFFICIENT\_DATA：无数据。
-    ///
-    /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
-    ///
-    /// Example: `COMPLIANT`
-    pub compliance_type: Option<ComplianceType>,
-    /// 符合评估结果的资源数。例如：ComplianceType为COMPLIANT，表示合规的资源数。
-    ///
-    /// Example: `5`
-    pub count: Option<i32>,
-}
-impl aliyun_runtime::de::Decode for Compliances {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            compliance_type: f.opt("ComplianceType")?,
-            count: f.opt("Count")?,
         })
     }
 }

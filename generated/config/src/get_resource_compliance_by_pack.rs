@@ -2,6 +2,7 @@
 //! The `GetResourceComplianceByPack` operation.
 //!
 //! 调用GetResourceComplianceByPack接口查询合规包中资源的合规结果。
+pub use crate::types::ResourceComplianceResult;
 /// Parameters of `GetResourceComplianceByPack`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetResourceComplianceByPackRequest {
@@ -48,35 +49,6 @@ impl aliyun_runtime::de::Decode for GetResourceComplianceByPackResponse {
         Ok(Self {
             resource_compliance_result: f.opt("ResourceComplianceResult")?,
             request_id: f.opt("RequestId")?,
-        })
-    }
-}
-/// 合规包中资源的合规结果。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResourceComplianceResult {
-    /// 合规包ID。
-    ///
-    /// Example: `cp-541e626622af0087****`
-    pub compliance_pack_id: Option<String>,
-    /// 不合规资源数。
-    ///
-    /// Example: `7`
-    pub non_compliant_count: Option<i32>,
-    /// 资源总数。
-    ///
-    /// Example: `10`
-    pub total_count: Option<i32>,
-}
-impl aliyun_runtime::de::Decode for ResourceComplianceResult {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            compliance_pack_id: f.opt("CompliancePackId")?,
-            non_compliant_count: f.opt("NonCompliantCount")?,
-            total_count: f.opt("TotalCount")?,
         })
     }
 }

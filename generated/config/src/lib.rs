@@ -30,6 +30,7 @@ pub const SERVICE: aliyun_runtime::ServiceSpec = aliyun_runtime::ServiceSpec {
 };
 pub mod error;
 pub use error::ErrorCode;
+pub mod types;
 #[cfg(feature = "active_aggregate_config_rules")]
 pub mod active_aggregate_config_rules;
 #[cfg(feature = "active_aggregate_config_rules")]

@@ -2,6 +2,7 @@
 //! The `ListAggregateCompliancePacks` operation.
 //!
 //! 调用ListAggregateCompliancePacks接口查询指定账号组内的合规包列表。
+pub use crate::types::{Status, RiskLevel};
 /// Parameters of `ListAggregateCompliancePacks`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAggregateCompliancePacksRequest {
@@ -93,35 +94,6 @@ impl aliyun_runtime::de::Decode for ListAggregateCompliancePacksResponse {
         })
     }
 }
-/// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum Status {
-    /// 正常。
-    ///
-    /// Wire value: `ACTIVE`.
-    Active,
-    /// 创建中。
-    ///
-    /// Wire value: `CREATING`.
-    Creating,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl Status {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::Active, Self::Creating];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Creating => "CREATING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(Status);
 /// 合规包列表查询结果。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePacksResult {
@@ -224,40 +196,6 @@ impl aliyun_runtime::de::Decode for CompliancePacks {
         })
     }
 }
-/// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum RiskLevel {
-    /// 高风险。
-    ///
-    /// Wire value: `1`.
-    N1,
-    /// 中风险。
-    ///
-    /// Wire value: `2`.
-    N2,
-    /// 低风险。
-    ///
-    /// Wire value: `3`.
-    N3,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl RiskLevel {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N2 => "2",
-            Self::N3 => "3",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(RiskLevel);
 /// The errors the page of `ListAggregateCompliancePacks` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

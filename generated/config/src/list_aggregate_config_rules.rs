@@ -2,6 +2,7 @@
 //! The `ListAggregateConfigRules` operation.
 //!
 //! 调用ListAggregateConfigRules接口查询指定账号组内的规则列表。
+pub use crate::types::{ConfigRuleState, ComplianceType, RiskLevel, SourceOwner};
 /// Parameters of `ListAggregateConfigRules`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAggregateConfigRulesRequest {
@@ -127,7 +128,7 @@ pub struct ListAggregateConfigRulesResponse {
     /// Example: `22EF8287-2C9A-4F1F-80A6-CEFA7612689D`
     pub request_id: Option<String>,
     /// 规则列表。
-    pub config_rules: Option<ConfigRules>,
+    pub config_rules: Option<ListAggregateConfigRulesConfigRules>,
 }
 impl aliyun_runtime::de::Decode for ListAggregateConfigRulesResponse {
     fn decode(
@@ -141,131 +142,9 @@ impl aliyun_runtime::de::Decode for ListAggregateConfigRulesResponse {
         })
     }
 }
-/// Valid values of `ConfigRuleState` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ConfigRuleState {
-    /// 应用中。
-    ///
-    /// Wire value: `ACTIVE`.
-    Active,
-    /// 删除中。
-    ///
-    /// Wire value: `DELETING`.
-    Deleting,
-    /// 评估中。
-    ///
-    /// Wire value: `EVALUATING`.
-    Evaluating,
-    /// 已停用。
-    ///
-    /// Wire value: `INACTIVE`.
-    Inactive,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ConfigRuleState {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 4] = [
-        Self::Active,
-        Self::Deleting,
-        Self::Evaluating,
-        Self::Inactive,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Deleting => "DELETING",
-            Self::Evaluating => "EVALUATING",
-            Self::Inactive => "INACTIVE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ConfigRuleState);
-/// Valid values of `ComplianceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum ComplianceType {
-    /// 合规。
-    ///
-    /// Wire value: `COMPLIANT`.
-    Compliant,
-    /// 不合规。
-    ///
-    /// Wire value: `NON_COMPLIANT`.
-    NonCompliant,
-    /// 不适用。
-    ///
-    /// Wire value: `NOT_APPLICABLE`.
-    NotApplicable,
-    /// 无数据。
-    ///
-    /// Wire value: `INSUFFICIENT_DATA`.
-    InsufficientData,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl ComplianceType {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 4] = [
-        Self::Compliant,
-        Self::NonCompliant,
-        Self::NotApplicable,
-        Self::InsufficientData,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Compliant => "COMPLIANT",
-            Self::NonCompliant => "NON_COMPLIANT",
-            Self::NotApplicable => "NOT_APPLICABLE",
-            Self::InsufficientData => "INSUFFICIENT_DATA",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(ComplianceType);
-/// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum RiskLevel {
-    /// 高风险。
-    ///
-    /// Wire value: `1`.
-    N1,
-    /// 中风险。
-    ///
-    /// Wire value: `2`.
-    N2,
-    /// 低风险。
-    ///
-    /// Wire value: `3`.
-    N3,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl RiskLevel {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N2 => "2",
-            Self::N3 => "3",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(RiskLevel);
 /// 规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRules {
+pub struct ListAggregateConfigRulesConfigRules {
     /// 规则列表详细信息。
     pub config_rule_list: Vec<ConfigRuleList>,
     /// 分页时每页显示的数据行数。
@@ -281,7 +160,7 @@ pub struct ConfigRules {
     /// Example: `1`
     pub total_count: Option<i64>,
 }
-impl aliyun_runtime::de::Decode for ConfigRules {
+impl aliyun_runtime::de::Decode for ListAggregateConfigRulesConfigRules {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -350,7 +229,7 @@ pub struct ConfigRuleList {
     /// Example: `弹性IP实例可用带宽大于等于指定参数值，视为“合规”。默认值：10 MB。`
     pub description: Option<String>,
     /// 创建规则的信息。
-    pub create_by: Option<CreateBy>,
+    pub create_by: Option<ConfigRuleListCreateBy>,
     /// 规则名称。
     ///
     /// Example: `弹性IP实例带宽满足最低要求`
@@ -381,35 +260,6 @@ impl aliyun_runtime::de::Decode for ConfigRuleList {
         })
     }
 }
-/// Valid values of `SourceOwner` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum SourceOwner {
-    /// 自定义规则。
-    ///
-    /// Wire value: `CUSTOM_FC`.
-    CustomFc,
-    /// 托管规则。
-    ///
-    /// Wire value: `ALIYUN`.
-    Aliyun,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl SourceOwner {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::CustomFc, Self::Aliyun];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomFc => "CUSTOM_FC",
-            Self::Aliyun => "ALIYUN",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(SourceOwner);
 /// 合规包。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Compliance {
@@ -443,7 +293,7 @@ impl aliyun_runtime::de::Decode for Compliance {
 }
 /// 创建规则的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateBy {
+pub struct ConfigRuleListCreateBy {
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
@@ -477,7 +327,7 @@ pub struct CreateBy {
     /// Example: `OOS`
     pub automation_type: Option<String>,
 }
-impl aliyun_runtime::de::Decode for CreateBy {
+impl aliyun_runtime::de::Decode for ConfigRuleListCreateBy {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,

@@ -2,6 +2,7 @@
 //! The `ListCompliancePackTemplates` operation.
 //!
 //! 调用ListCompliancePackTemplates接口查询合规包模板列表。
+pub use crate::types::{RiskLevel, ConfigRulesConfigRuleParameters};
 /// Parameters of `ListCompliancePackTemplates`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCompliancePackTemplatesRequest {
@@ -135,7 +136,7 @@ pub struct CompliancePackTemplates {
     /// Example: `持续检测网络架构、负载额度、网络安全设置的合规性，避免网络安全风险。`
     pub description: Option<String>,
     /// 合规包中托管规则列表。
-    pub config_rules: Vec<ConfigRules>,
+    pub config_rules: Vec<CompliancePackTemplatesConfigRules>,
     /// 合规包模板名称。
     ///
     /// Example: `网络合规管理最佳实践`
@@ -160,43 +161,9 @@ impl aliyun_runtime::de::Decode for CompliancePackTemplates {
         })
     }
 }
-/// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum RiskLevel {
-    /// 高风险。
-    ///
-    /// Wire value: `1`.
-    N1,
-    /// 中风险。
-    ///
-    /// Wire value: `2`.
-    N2,
-    /// 低风险。
-    ///
-    /// Wire value: `3`.
-    N3,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl RiskLevel {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N2 => "2",
-            Self::N3 => "3",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(RiskLevel);
 /// 合规包中托管规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRules {
+pub struct CompliancePackTemplatesConfigRules {
     /// 托管规则描述。
     ///
     /// Example: `SLB证书的到期时间距离当前时间大于参数设定的时间范围，视为“合规”。默认值：90天。`
@@ -210,9 +177,9 @@ pub struct ConfigRules {
     /// Example: `SLB证书到期检查`
     pub managed_rule_name: Option<String>,
     /// 托管规则参数信息。
-    pub config_rule_parameters: Vec<ConfigRuleParameters>,
+    pub config_rule_parameters: Vec<ConfigRulesConfigRuleParameters>,
 }
-impl aliyun_runtime::de::Decode for ConfigRules {
+impl aliyun_runtime::de::Decode for CompliancePackTemplatesConfigRules {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -223,38 +190,6 @@ impl aliyun_runtime::de::Decode for ConfigRules {
             managed_rule_identifier: f.opt("ManagedRuleIdentifier")?,
             managed_rule_name: f.opt("ManagedRuleName")?,
             config_rule_parameters: f.list("ConfigRuleParameters")?,
-        })
-    }
-}
-/// 托管规则参数信息。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigRuleParameters {
-    /// 托管规则中参数是否必填。取值：
-    ///
-    /// - true
-    /// - false
-    ///
-    /// Example: `true`
-    pub required: Option<bool>,
-    /// 托管规则参数名称。
-    ///
-    /// Example: `days`
-    pub parameter_name: Option<String>,
-    /// 托管规则参数值。
-    ///
-    /// Example: `90`
-    pub parameter_value: Option<String>,
-}
-impl aliyun_runtime::de::Decode for ConfigRuleParameters {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            required: f.opt("Required")?,
-            parameter_name: f.opt("ParameterName")?,
-            parameter_value: f.opt("ParameterValue")?,
         })
     }
 }

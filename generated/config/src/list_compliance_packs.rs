@@ -2,6 +2,7 @@
 //! The `ListCompliancePacks` operation.
 //!
 //! 调用ListCompliancePacks接口查询合规包列表。
+pub use crate::types::{Status, RiskLevel};
 /// Parameters of `ListCompliancePacks`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCompliancePacksRequest {
@@ -71,7 +72,7 @@ pub struct ListCompliancePacksResponse {
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
     pub request_id: Option<String>,
     /// 合规包列表查询结果。
-    pub compliance_packs_result: Option<CompliancePacksResult>,
+    pub compliance_packs_result: Option<ListCompliancePacksCompliancePacksResult>,
 }
 impl aliyun_runtime::de::Decode for ListCompliancePacksResponse {
     fn decode(
@@ -85,40 +86,11 @@ impl aliyun_runtime::de::Decode for ListCompliancePacksResponse {
         })
     }
 }
-/// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum Status {
-    /// 正常。
-    ///
-    /// Wire value: `ACTIVE`.
-    Active,
-    /// 创建中。
-    ///
-    /// Wire value: `CREATING`.
-    Creating,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl Status {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::Active, Self::Creating];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Creating => "CREATING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(Status);
 /// 合规包列表查询结果。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CompliancePacksResult {
+pub struct ListCompliancePacksCompliancePacksResult {
     /// 合规包列表。
-    pub compliance_packs: Vec<CompliancePacks>,
+    pub compliance_packs: Vec<CompliancePacksResultCompliancePacks>,
     /// 分页时每页显示的数据行数。
     ///
     /// Example: `10`
@@ -132,7 +104,7 @@ pub struct CompliancePacksResult {
     /// Example: `1`
     pub total_count: Option<i64>,
 }
-impl aliyun_runtime::de::Decode for CompliancePacksResult {
+impl aliyun_runtime::de::Decode for ListCompliancePacksCompliancePacksResult {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -148,7 +120,7 @@ impl aliyun_runtime::de::Decode for CompliancePacksResult {
 }
 /// 合规包列表。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CompliancePacks {
+pub struct CompliancePacksResultCompliancePacks {
     /// 合规包状态。取值：
     ///
     /// - ACTIVE：正常。
@@ -193,7 +165,7 @@ pub struct CompliancePacks {
     /// Example: `1621325046000`
     pub create_timestamp: Option<i64>,
 }
-impl aliyun_runtime::de::Decode for CompliancePacks {
+impl aliyun_runtime::de::Decode for CompliancePacksResultCompliancePacks {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -211,40 +183,6 @@ impl aliyun_runtime::de::Decode for CompliancePacks {
         })
     }
 }
-/// Valid values of `RiskLevel` (integer on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum RiskLevel {
-    /// 高风险。
-    ///
-    /// Wire value: `1`.
-    N1,
-    /// 中风险。
-    ///
-    /// Wire value: `2`.
-    N2,
-    /// 低风险。
-    ///
-    /// Wire value: `3`.
-    N3,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl RiskLevel {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::N1, Self::N2, Self::N3];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N2 => "2",
-            Self::N3 => "3",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(RiskLevel);
 /// The errors the page of `ListCompliancePacks` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

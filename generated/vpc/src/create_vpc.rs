@@ -2,6 +2,7 @@
 //! The `CreateVpc` operation.
 //!
 //! Creates a virtual private cloud (VPC).
+pub use crate::types::Tag;
 /// Parameters of `CreateVpc`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateVpcRequest {
@@ -287,36 +288,6 @@ impl IsolationLevel {
     }
 }
 aliyun_runtime::wire_enum!(IsolationLevel);
-/// One item of the list `Tag` in the request (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct Tag {
-    /// The key of tag N to add to the VPC. Valid values of N: 1 to 20. The tag key cannot be an empty string.
-    ///
-    /// Example: `env`
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The value of tag N to add to the VPC. Valid values of N: 1 to 20.
-    ///
-    /// Example: `prod`
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-impl Tag {
-    /// Nothing set yet: every field is optional.
-    pub fn new() -> Self {
-        Self { key: None, value: None }
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
 /// The errors the page of `CreateVpc` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

@@ -2,6 +2,7 @@
 //! The `DescribeVSwitchAttributes` operation.
 //!
 //! 查询指定交换机的配置信息。
+pub use crate::types::Status;
 /// Parameters of `DescribeVSwitchAttributes`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVSwitchAttributesRequest {
@@ -129,35 +130,6 @@ impl aliyun_runtime::de::Decode for DescribeVSwitchAttributesResponse {
         })
     }
 }
-/// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum Status {
-    /// 配置中。
-    ///
-    /// Wire value: `Pending`.
-    Pending,
-    /// 可用。
-    ///
-    /// Wire value: `Available`.
-    Available,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl Status {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::Pending, Self::Available];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Available => "Available",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(Status);
 /// 交换机关联的路由表。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RouteTable {

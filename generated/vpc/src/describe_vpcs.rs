@@ -8,6 +8,7 @@
 //! In this example, the VPC named vpc-prod in the China (Hangzhou) region is queried.
 //!
 //! 调用DescribeVpcs接口查询指定地域下已创建的专有网络（VPC）。
+pub use crate::types::{Tag, Status};
 /// Parameters of `DescribeVpcs`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVpcsRequest {
@@ -210,44 +211,6 @@ impl aliyun_runtime::de::Decode for DescribeVpcsResponse {
         })
     }
 }
-/// One item of the list `Tag` in the request (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct Tag {
-    /// The key of tag N of the VPC. Valid values of N: 1 to 20.
-    ///
-    /// The tag key cannot start with aliyun or acs: and cannot contain http:// or https://.
-    ///
-    /// VPC的标签键。N的取值范围：1~20。
-    ///
-    /// 标签键不能以aliyun或acs:开头，不能包含http://或https://。
-    ///
-    /// Example: `env`
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The value of tag N of the VPC. Valid values of N: 1 to 20.
-    ///
-    /// VPC的标签值。N的取值范围：1~20。
-    ///
-    /// Example: `prod`
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-impl Tag {
-    /// Nothing set yet: every field is optional.
-    pub fn new() -> Self {
-        Self { key: None, value: None }
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
 /// The information about the VPCs.
 ///
 /// VPC的详细信息。
@@ -354,39 +317,6 @@ impl aliyun_runtime::de::Decode for Vpc {
         })
     }
 }
-/// Valid values of `Status` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum Status {
-    /// The VPC is being configured.
-    ///
-    /// 配置中。
-    ///
-    /// Wire value: `Pending`.
-    Pending,
-    /// The VPC is available.
-    ///
-    /// 可用。
-    ///
-    /// Wire value: `Available`.
-    Available,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl Status {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::Pending, Self::Available];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Available => "Available",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(Status);
 /// The DHCP options set that is associated with the VPC.
 ///
 /// VPC关联的DHCP选项集。
@@ -493,7 +423,7 @@ impl aliyun_runtime::de::Decode for VSwitchIds {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tags {
     /// The tags.
-    pub tag: Vec<VpcTag>,
+    pub tag: Vec<Tag>,
 }
 impl aliyun_runtime::de::Decode for Tags {
     fn decode(
@@ -502,34 +432,6 @@ impl aliyun_runtime::de::Decode for Tags {
     ) -> Result<Self, aliyun_runtime::de::Error> {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self { tag: f.list("Tag")? })
-    }
-}
-/// The tags.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VpcTag {
-    /// The tag key.
-    ///
-    /// 标签键。
-    ///
-    /// Example: `env`
-    pub key: Option<String>,
-    /// The tag value.
-    ///
-    /// 标签值。
-    ///
-    /// Example: `prod`
-    pub value: Option<String>,
-}
-impl aliyun_runtime::de::Decode for VpcTag {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            key: f.opt("Key")?,
-            value: f.opt("Value")?,
-        })
     }
 }
 /// The errors the page of `DescribeVpcs` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.

@@ -29,6 +29,7 @@ pub const SERVICE: aliyun_runtime::ServiceSpec = aliyun_runtime::ServiceSpec {
 };
 pub mod error;
 pub use error::ErrorCode;
+pub mod types;
 #[cfg(feature = "create_vpc")]
 pub mod create_vpc;
 #[cfg(feature = "create_vpc")]

@@ -70,7 +70,7 @@ pub struct Widget {
     /// Example: `blue gear`
     pub name: Option<String>,
     /// The specification.
-    pub spec: Option<Spec>,
+    pub spec: Option<WidgetSpec>,
     /// The labels.
     pub labels: Vec<String>,
 }
@@ -89,7 +89,7 @@ impl aliyun_runtime::de::Decode for Widget {
 }
 /// The specification.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Spec {
+pub struct WidgetSpec {
     /// The color.
     ///
     /// Example: `blue`
@@ -99,7 +99,7 @@ pub struct Spec {
     /// Example: `3`
     pub size: Option<i32>,
 }
-impl aliyun_runtime::de::Decode for Spec {
+impl aliyun_runtime::de::Decode for WidgetSpec {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
