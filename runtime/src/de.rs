@@ -200,18 +200,23 @@ impl<'a> Fields<'a> {
 
 /// The list rules: null or "" is empty, an array decodes item by item (absent items left out), a single value
 /// is a list of one.
+///
+/// A plain loop over `Value`s: only the `decode` call and the push depend on `T`, so each item type a crate
+/// has costs little code (iterator adaptors would be instantiated per type).
 fn list<T: Decode>(v: Value, at: At<'_>) -> Result<Vec<T>, Error> {
-    match v {
-        Value::Null => Ok(Vec::new()),
-        Value::String(s) if s.is_empty() => Ok(Vec::new()),
-        Value::Array(items) => items
-            .into_iter()
-            .enumerate()
-            .filter(|(_, v)| !absent::<T>(v))
-            .map(|(i, v)| T::decode(v, at.index(i)))
-            .collect(),
-        one => T::decode(one, at).map(|one| vec![one]),
+    let items = match v {
+        Value::Null => return Ok(Vec::new()),
+        Value::String(s) if s.is_empty() => return Ok(Vec::new()),
+        Value::Array(items) => items,
+        one => return T::decode(one, at).map(|one| vec![one]),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.into_iter().enumerate() {
+        if !absent::<T>(&v) {
+            out.push(T::decode(v, at.index(i))?);
+        }
     }
+    Ok(out)
 }
 
 /// The whole body: JSON syntax errors and decode errors both become Error.
