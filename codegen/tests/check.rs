@@ -1,6 +1,9 @@
 //! Regen checks the pages' examples against the model it built, and follows the example where the rule is
 //! clear (`codegen::check`), on an invented page whose examples disagree with its tables.
 
+mod support;
+use support::Scratch;
+
 use codegen::model::{Field, Scalar, Shape};
 use std::path::Path;
 
@@ -61,9 +64,8 @@ fn the_model_follows_the_example_where_the_rule_is_clear() {
 
 #[test]
 fn an_example_that_does_not_parse_is_dropped_with_a_warning() {
-    let root = std::env::temp_dir().join(format!("codegen-check-{}", std::process::id()));
+    let root = Scratch::new("check");
     let dir = root.join("widgets");
-    let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&dir).unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/widgets");
     std::fs::copy(fixture.join("service.yaml"), dir.join("service.yaml")).unwrap();

@@ -1,5 +1,8 @@
 //! `codegen::write`: no-op regen, check mode, stale files, nothing written on failure.
 
+mod support;
+use support::Scratch;
+
 use codegen::emit::GeneratedFile;
 use codegen::write::{apply, sync, Mode};
 use std::path::{Path, PathBuf};
@@ -11,11 +14,8 @@ fn file(path: &str, contents: &str) -> GeneratedFile {
     }
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("codegen-write-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tmp(name: &str) -> Scratch {
+    Scratch::new(&format!("write-{name}"))
 }
 
 fn cargo(marker: bool) -> GeneratedFile {

@@ -2,6 +2,9 @@
 //! same page under two sites, pages that are not API references, and English copied text that names no
 //! version. Every page here is invented.
 
+mod support;
+use support::Scratch;
+
 use codegen::import::{self, ConfigOutcome, Options, Report, SkipReason};
 use std::path::{Path, PathBuf};
 
@@ -122,9 +125,8 @@ fn import(root: &Path, force: bool) -> Report {
     .unwrap()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("codegen-import-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+fn scratch(name: &str) -> Scratch {
+    let root = Scratch::new(&format!("import-{name}"));
     docs(&root);
     root
 }

@@ -1,10 +1,13 @@
 //! Limits that keep rustc safe, and `--keep-going`: pages made up by the tests, in a scratch folder.
 
+mod support;
+use support::Scratch;
+
 use codegen::diag::Diagnostic;
 use codegen::merge::limits::{MAX_DEPTH, MAX_PAGE_BYTES, MAX_TABLE_ROWS};
 use codegen::merge::service::{read_files, PagesRead};
 use codegen::regen::{self, Options, RegenError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// An invented page: `rows` extra request rows, `response` extra response rows, `example` as the JSON example.
 fn page(operation: &str, rows: &str, response: &str, example: &str) -> String {
@@ -19,11 +22,8 @@ fn page(operation: &str, rows: &str, response: &str, example: &str) -> String {
     )
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("codegen-limits-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).unwrap();
-    root
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(&format!("limits-{name}"))
 }
 
 fn read_one(name: &str, text: &str) -> PagesRead {
@@ -162,7 +162,7 @@ fn html_breaks_in_descriptions_become_lines() {
 }
 
 /// A repository with one service `shelves`: two good pages and one with a broken row.
-fn tree(name: &str) -> PathBuf {
+fn tree(name: &str) -> Scratch {
     let root = scratch(name);
     let dir = root.join("specs/shelves");
     std::fs::create_dir_all(&dir).unwrap();

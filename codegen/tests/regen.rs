@@ -1,5 +1,8 @@
 //! The regen pipeline on a scratch tree: what it writes, what it skips, and that a failure writes nothing.
 
+mod support;
+use support::Scratch;
+
 use codegen::regen::{self, Options, RegenError, Report};
 use codegen::write::commit::{CommitFault, Wait, WorkDir};
 use codegen::write::{Mode, WriteError};
@@ -23,9 +26,8 @@ fn page(operation: &str, seed: u64) -> String {
 }
 
 /// A scratch repository with two invented services, `alpha` and `beta`, of six operations each.
-fn tree(name: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("codegen-regen-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+fn tree(name: &str) -> Scratch {
+    let root = Scratch::new(&format!("regen-{name}"));
     for (service, seed) in [("alpha", 1), ("beta", 2)] {
         let dir = root.join("specs").join(service);
         std::fs::create_dir_all(&dir).unwrap();
@@ -198,7 +200,7 @@ fn one_thread_and_many_give_the_same_files() {
     let many = tree("jobs-many");
     for (root, jobs) in [(&one, 1), (&many, 4)] {
         regen::run(&Options {
-            root: root.clone(),
+            root: root.to_path_buf(),
             specs: root.join("specs"),
             target: root.join("generated"),
             mode: Mode::Write,
@@ -240,7 +242,7 @@ fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// A tree regenerated once, then changed so that the next regen rewrites files in both services.
-fn tree_with_changes(name: &str) -> PathBuf {
+fn tree_with_changes(name: &str) -> Scratch {
     let root = tree(name);
     run(&root, Mode::Write).unwrap();
     edit_a_page(&root, "alpha");
