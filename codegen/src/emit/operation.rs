@@ -347,8 +347,7 @@ impl Cx<'_, '_> {
                 request,
                 response,
             } => {
-                let side = if request { Side::Request } else { Side::Response };
-                let docs = DocLines::new().page(def.docs, &what_it_is(def, side));
+                let docs = DocLines::new().page(def.docs, &what_it_is(def, def.side()));
                 if request {
                     let mut tokens = self.request_struct(&def.name, &docs, fields);
                     if response {
@@ -566,12 +565,10 @@ pub fn shared_type(plan: &Plan, def: &TypeDef) -> (TokenStream, Needs) {
 /// The nested types the fields of a struct name.
 pub fn references<'p>(plan: &'p Plan, def: &TypeDef) -> Vec<&'p Ident> {
     match def.kind {
-        Kind::Struct {
-            fields, request, ..
-        } => {
-            let side = if request { Side::Request } else { Side::Response };
-            fields.iter().filter_map(|f| plan.name(f, side)).collect()
-        }
+        Kind::Struct { fields, .. } => fields
+            .iter()
+            .filter_map(|f| plan.name(f, def.side()))
+            .collect(),
         Kind::Enum(_) => Vec::new(),
     }
 }

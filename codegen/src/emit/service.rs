@@ -138,12 +138,15 @@ const TOP_TYPES: &[&str] = &["ErrorCode", "SERVICE", "DocumentedError"];
 /// on every item.
 fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs) {
     let mut needs = Needs::default();
+    // In order of first use: a group where its first type would be.
     let mut groups: Vec<(&BTreeSet<usize>, Vec<&TypeDef>)> = Vec::new();
+    let mut group_of: BTreeMap<&BTreeSet<usize>, usize> = BTreeMap::new();
     for def in plan.shared() {
-        match groups.iter_mut().find(|(users, _)| **users == def.users) {
-            Some((_, defs)) => defs.push(def),
-            None => groups.push((&def.users, vec![def])),
-        }
+        let at = *group_of.entry(&def.users).or_insert_with(|| {
+            groups.push((&def.users, Vec::new()));
+            groups.len() - 1
+        });
+        groups[at].1.push(def);
     }
     let mut modules = BTreeSet::new();
     let mut items = Vec::new();

@@ -21,9 +21,9 @@
 //! enclosing field, a first operation that sorts before its own).
 
 use crate::emit::naming;
-use crate::model::{Docs, Enum, Field, Operation, Scalar, Shape};
+use crate::model::{Docs, Encoding, Enum, Field, Operation, Scalar, Shape};
 use proc_macro2::Ident;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Side {
@@ -51,6 +51,15 @@ impl TypeDef<'_> {
     pub fn shared(&self) -> bool {
         self.users.len() > 1
     }
+
+    /// The side whose rules the struct's fields follow: a struct any request uses is a request struct (that
+    /// also decodes when a response uses it too).
+    pub fn side(&self) -> Side {
+        match self.kind {
+            Kind::Struct { request: true, .. } => Side::Request,
+            _ => Side::Response,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -69,16 +78,20 @@ pub enum Kind<'a> {
 pub struct Plan<'a> {
     /// Type key → index in `defs`.
     index: BTreeMap<String, usize>,
+    /// Every field of a struct or enum type (by address: the model is borrowed for `'a`) → index in `defs`, so
+    /// that a lookup does not build the key's signature again.
+    by_field: HashMap<*const Field, usize>,
     /// In order of first use: operations in order, each request then response, depth first.
     pub defs: Vec<TypeDef<'a>>,
     /// Per operation, the types it uses, in order of first use.
     uses: Vec<Vec<usize>>,
 }
 
-/// Where a type was first met, for its name.
+/// Where a type was first met, and its key, for its name.
 struct FirstUse<'a> {
     op: usize,
     ancestors: Vec<&'a str>,
+    key: String,
 }
 
 impl<'a> Plan<'a> {
@@ -119,8 +132,11 @@ impl<'a> Plan<'a> {
             let key = key(f, side);
             let at = match self.index.get(&key) {
                 Some(&at) => {
-                    if let (Kind::Struct { fields, request, response }, side) =
-                        (&mut self.defs[at].kind, side)
+                    if let Kind::Struct {
+                        fields,
+                        request,
+                        response,
+                    } = &mut self.defs[at].kind
                     {
                         match side {
                             // The request's fields carry the encodings a request needs.
@@ -128,15 +144,15 @@ impl<'a> Plan<'a> {
                                 *fields = children_of(inner);
                                 *request = true;
                             }
+                            Side::Request => {}
                             Side::Response => *response = true,
-                            _ => {}
                         }
                     }
                     at
                 }
                 None => {
                     let at = self.defs.len();
-                    self.index.insert(key, at);
+                    self.index.insert(key.clone(), at);
                     self.defs.push(TypeDef {
                         // Named once every type is known.
                         name: naming::ident("Unnamed"),
@@ -150,10 +166,12 @@ impl<'a> Plan<'a> {
                     first.push(FirstUse {
                         op,
                         ancestors: ancestors.clone(),
+                        key,
                     });
                     at
                 }
             };
+            self.by_field.insert(f, at);
             if self.defs[at].users.insert(op) {
                 self.uses[op].push(at);
             }
@@ -166,11 +184,6 @@ impl<'a> Plan<'a> {
     }
 
     fn name_all(&mut self, ops: &[Operation], first: &[FirstUse], reserved: &BTreeSet<String>) {
-        let keys: Vec<&String> = {
-            let mut k: Vec<(&String, usize)> = self.index.iter().map(|(k, &i)| (k, i)).collect();
-            k.sort_by_key(|&(_, i)| i);
-            k.into_iter().map(|(k, _)| k).collect()
-        };
         let bases: Vec<String> = self.defs.iter().map(|d| naming::pascal_text(d.wire)).collect();
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, b) in bases.iter().enumerate() {
@@ -219,7 +232,7 @@ impl<'a> Plan<'a> {
                     .find(|c| !taken.contains(c))
                     .unwrap_or_else(|| {
                         // Contrived pages only: numbered after the hash, so the crate stays valid Rust.
-                        let hashed = format!("{base}H{:08x}", naming::fnv1a(keys[i]));
+                        let hashed = format!("{base}H{:08x}", naming::fnv1a(&first[i].key));
                         let mut text = hashed.clone();
                         let mut n = 2;
                         while taken.contains(&text) {
@@ -238,8 +251,15 @@ impl<'a> Plan<'a> {
     }
 
     /// The planned name of the struct or enum type of `field` (its innermost shape), if it has one.
+    ///
+    /// `field` must be a field of the planned operations (all of them are planned), on `side`.
     pub fn name(&self, field: &Field, side: Side) -> Option<&Ident> {
-        self.index.get(&key(field, side)).map(|&i| &self.defs[i].name)
+        let at = match self.by_field.get(&(field as *const Field)) {
+            Some(&at) => Some(at),
+            // A field from elsewhere (never the case in emit): by its structure.
+            None => self.index.get(&key(field, side)).copied(),
+        };
+        at.map(|i| &self.defs[i].name)
     }
 
     /// The types only operation `op` uses, in order of first use.
@@ -286,14 +306,18 @@ pub fn innermost(shape: &Shape) -> &Shape {
 
 fn key(f: &Field, side: Side) -> String {
     match innermost(&f.shape) {
-        Shape::Enum(e) => {
-            let mut values: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
-            values.sort_unstable();
-            values.dedup();
-            format!("enum {} {} {values:?}", f.name, enum_kind(e.base))
-        }
+        // Enums are shared by both sides.
+        Shape::Enum(e) => format!("enum {} {} {:?}", f.name, enum_kind(e.base), values(e)),
         s => format!("struct {} {}", f.name, signature(s, side)),
     }
+}
+
+/// An enum's values as a set: the order a page lists them in does not make another type.
+fn values(e: &Enum) -> Vec<&str> {
+    let mut values: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
+    values.sort_unstable();
+    values.dedup();
+    values
 }
 
 /// What an enum is on the wire, as its docs say: the Rust type is the same for every base.
@@ -308,29 +332,23 @@ pub fn enum_kind(base: Scalar) -> &'static str {
 fn signature(shape: &Shape, side: Side) -> String {
     match shape {
         Shape::Scalar(s) => format!("{s:?}"),
-        Shape::Enum(e) => {
-            let mut values: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
-            values.sort_unstable();
-            values.dedup();
-            format!("enum<{}>{values:?}", enum_kind(e.base))
-        }
+        Shape::Enum(e) => format!("enum<{}>{:?}", enum_kind(e.base), values(e)),
         Shape::Object(fields) => {
             let inner: Vec<String> = fields
                 .iter()
-                .map(|f| match side {
-                    Side::Request => format!(
-                        "{:?}{}{:?}:{}",
+                .map(|f| {
+                    // A response's fields read as a request's with nothing required and flat encodings, so
+                    // that one struct serves both where they agree.
+                    let (required, encoding) = match side {
+                        Side::Request => (f.required, f.encoding),
+                        Side::Response => (false, Encoding::Flat),
+                    };
+                    format!(
+                        "{:?}{}{encoding:?}:{}",
                         f.name,
-                        if f.required { "!" } else { "" },
-                        f.encoding,
+                        if required { "!" } else { "" },
                         signature(&f.shape, side)
-                    ),
-                    Side::Response => format!(
-                        "{:?}{:?}:{}",
-                        f.name,
-                        crate::model::Encoding::default(),
-                        signature(&f.shape, side)
-                    ),
+                    )
                 })
                 .collect();
             format!("{{{}}}", inner.join(","))
