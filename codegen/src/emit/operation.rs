@@ -1,4 +1,5 @@
-//! One operation → `src/<operation>.rs`: request, response, nested types, enums, documented errors.
+//! One operation → `src/<operation>.rs`: request, response, the nested types and enums only it uses (and
+//! re-exports of the shared ones in `types.rs`), documented errors; also the items of a shared type.
 
 use super::docs::{code, DocLines};
 use super::types::{enum_kind, innermost, Kind, Plan, Side, TypeDef};
