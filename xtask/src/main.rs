@@ -22,7 +22,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read every `specs/<service>/` and write `generated/<service>/` (nothing is written on any error).
+    /// Read every `specs/<service>/` and write `generated/<service>/` (a page with errors is left out and listed).
     Regen {
         /// Write nothing; fail with a diff if `generated/` is not up to date.
         #[arg(long)]
@@ -39,9 +39,12 @@ enum Command {
         /// Regenerate every service even when its pages and files are as the last regen left them.
         #[arg(long)]
         no_cache: bool,
-        /// Write what could be read: leave out the operations of pages with errors, list them at the end,
-        /// and exit non-zero.
+        /// Any error anywhere writes nothing and fails (by default a page with errors is left out with its
+        /// operations and listed at the end, and the rest is written).
         #[arg(long)]
+        strict: bool,
+        /// What regen does by default now; kept so that scripts that pass it still run.
+        #[arg(long, hide = true)]
         keep_going: bool,
     },
     /// Copy the API reference pages of a documentation folder into `specs/<service>/`, with a `service.yaml` each.
@@ -141,7 +144,8 @@ fn main() -> anyhow::Result<()> {
             out,
             jobs,
             no_cache,
-            keep_going,
+            strict,
+            keep_going: _,
         } => regen::run(
             &repo_root(),
             regen::Args {
@@ -150,7 +154,7 @@ fn main() -> anyhow::Result<()> {
                 out,
                 jobs,
                 no_cache,
-                keep_going,
+                keep_going: !strict,
             },
         ),
         Command::Import {
