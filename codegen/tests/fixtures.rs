@@ -281,13 +281,12 @@ fn malformed_rows_are_read_with_a_warning_at_their_line() {
 
 #[test]
 fn bad_pages_are_errors_at_their_line() {
-    for (file, line) in [("bad_no_operation.md", 1)] {
-        let r = read(&[file]);
-        let errors: Vec<_> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
-        assert!(!errors.is_empty(), "{file}: no error\n{}", report(&r));
-        assert_eq!(errors[0].span.line, line, "{file}: {}", report(&r));
-        assert_eq!(errors[0].span.file, format!("pages/{file}"));
-    }
+    let (file, line) = ("bad_no_operation.md", 1);
+    let r = read(&[file]);
+    let errors: Vec<_> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(!errors.is_empty(), "{file}: no error\n{}", report(&r));
+    assert_eq!(errors[0].span.line, line, "{file}: {}", report(&r));
+    assert_eq!(errors[0].span.file, format!("pages/{file}"));
 }
 
 #[test]

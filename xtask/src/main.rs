@@ -57,6 +57,10 @@ enum Command {
         /// Replace a `service.yaml` that was edited by hand.
         #[arg(long)]
         force: bool,
+        /// Write into services already under `specs/` (without it, import lists what it would add and change
+        /// there and writes nothing in them).
+        #[arg(long)]
+        update: bool,
         /// Import only this API version (repeatable); pages of other versions are skipped.
         #[arg(long = "version", value_name = "YYYY-MM-DD")]
         versions: Vec<String>,
@@ -161,8 +165,18 @@ fn main() -> anyhow::Result<()> {
             docs,
             specs,
             force,
+            update,
             versions,
-        } => import::run(&repo_root(), docs, specs, force, versions),
+        } => import::run(
+            &repo_root(),
+            import::Args {
+                docs,
+                specs,
+                force,
+                update,
+                versions,
+            },
+        ),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
         Command::Synth { pages, out, seed } => synth::cli::run(&out, pages, seed),
