@@ -2,7 +2,7 @@
 //! API reference carries beside its operations (common parameters, signatures, endpoints, error codes,
 //! overviews, the calling method). Told by what the page holds first, by its title second: a page of the
 //! common parameters documents `AccessKeyId`, `Signature`, `SignatureNonce`…, whatever its sample request
-//! names; an error-code page is an error table and nothing else.
+//! names; an error-code page is titled so and documents no parameter (an FAQ may hold an error table too).
 
 use crate::pages::{Page, SectionKind};
 use crate::read::{self, PageOperation};
@@ -101,6 +101,7 @@ pub fn kind(page: &Page, text: &str, op: Option<&PageOperation>) -> Option<PageK
         "calling method",
         "call api",
         "responses",
+        "response result",
     ]) {
         Some(PageKind::CallingMethod)
     } else if has(&["api概览", "api 概览", "api overview", "list of operations", "api列表"]) {
@@ -108,13 +109,13 @@ pub fn kind(page: &Page, text: &str, op: Option<&PageOperation>) -> Option<PageK
     } else {
         None
     };
-    if by_title.is_some() {
-        return by_title;
+    // An error-code page is titled so: an FAQ or a response-format page may hold an error table too.
+    let errors_only = by_title == Some(PageKind::ErrorCodes)
+        && op.is_none_or(|op| op.request.is_empty() && op.response.is_empty());
+    match by_title {
+        Some(PageKind::ErrorCodes) if !errors_only => None,
+        kind => kind,
     }
-    // An error table and no parameter table: the error codes of the product.
-    let only_errors = op.is_none_or(|op| op.request.is_empty() && op.response.is_empty())
-        && !error_table_rows(page).is_empty();
-    only_errors.then_some(PageKind::ErrorCodes)
 }
 
 /// The page's title: its `#` heading, else its first line (copied text), without heading attributes.
