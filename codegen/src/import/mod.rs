@@ -214,8 +214,8 @@ pub fn run(opts: &Options) -> Result<Report, ImportError> {
     let mut found = Vec::new();
     let mut error_pages = Vec::new();
     let mut listed: BTreeMap<String, endpoints::Listed> = BTreeMap::new();
-    // Host label → the versions its common-parameters pages give.
-    let mut common: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    // Host label → the versions its common-parameters pages give, with how many pages give each.
+    let mut common: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for path in files {
         let page = crate::merge::service::relative(&path, &opts.docs);
         match examine(&path, &page, &mut listed, &mut common) {
@@ -256,27 +256,39 @@ pub fn run(opts: &Options) -> Result<Report, ImportError> {
             _ => loose.push(f),
         }
     }
-    // A page of a product no other page names a version of: the version its common-parameters page gives.
+    // A page of a product no other page names a version of: the version its common-parameters pages give
+    // (the one most of them give: a page copied from another product's keeps that product's sample).
     let by_common = |f: &Found| {
         let label = f.host.as_ref()?.split('.').next()?.to_string();
         let versions = common.get(&label)?;
-        let version = versions.iter().next().filter(|_| versions.len() == 1)?;
+        let most = versions.values().max()?;
+        let mut top = versions.iter().filter(|(_, n)| *n == most);
+        let (Some((version, _)), None) = (top.next(), top.next()) else {
+            return None;
+        };
         let product = f.product.clone().unwrap_or(label).to_ascii_lowercase();
         Some((product, version.clone()))
     };
-    for mut f in loose {
-        match home_of(&f, &groups).or_else(|| by_common(&f)) {
-            Some(key) => {
-                f.version.get_or_insert_with(|| key.1.clone());
-                groups.entry(key).or_default().push(f)
+    // Twice: a page placed by its product's common parameters may give the pages of its folder a home.
+    let mut left = loose;
+    for pass in 0..2 {
+        let mut unplaced = Vec::new();
+        for mut f in left {
+            match home_of(&f, &groups).or_else(|| by_common(&f)) {
+                Some(key) => {
+                    f.version.get_or_insert_with(|| key.1.clone());
+                    groups.entry(key).or_default().push(f)
+                }
+                None if pass == 0 => unplaced.push(f),
+                None => report.skipped.push(Skipped {
+                    page: f.page.clone(),
+                    reason: SkipReason::NoVersion {
+                        operation: f.operation.clone(),
+                    },
+                }),
             }
-            None => report.skipped.push(Skipped {
-                page: f.page.clone(),
-                reason: SkipReason::NoVersion {
-                    operation: f.operation.clone(),
-                },
-            }),
         }
+        left = unplaced;
     }
     if !opts.versions.is_empty() {
         groups.retain(|(_, version), pages| {
@@ -425,7 +437,7 @@ fn examine(
     path: &Path,
     page: &str,
     listed: &mut BTreeMap<String, endpoints::Listed>,
-    common: &mut BTreeMap<String, std::collections::BTreeSet<String>>,
+    common: &mut BTreeMap<String, BTreeMap<String, usize>>,
 ) -> Result<Examined, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -445,7 +457,7 @@ fn examine(
             .and_then(|s| s.host)
             .and_then(|h| h.split('.').next().map(str::to_string));
         if let (Some(label), Some(version)) = (label, classify::version_row(&scanned)) {
-            common.entry(label).or_default().insert(version);
+            *common.entry(label).or_default().entry(version).or_default() += 1;
         }
     }
     let fields = op.as_ref().map_or(0, |op| op.request.len() + op.response.len());
