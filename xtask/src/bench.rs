@@ -4,7 +4,8 @@
 //!
 //! Each figure is the median of a few runs:
 //! - parse floor: every `pulldown_cmark` event of every page (the least any markdown reader must do);
-//! - read: scan + read + merge → operations (`crate::synth::read`), one thread, pages in memory;
+//! - read: the loading stage regen runs (`codegen::load`: scan, read, limits, merge, `service.yaml`, the
+//!   examples checked) → the service, one thread, pages in memory (`crate::synth::load`);
 //! - format floor: `prettyplease::unparse` of every generated Rust file, parsed beforehand;
 //! - regen: `xtask regen --no-cache` into an empty folder, in a child process: pages from disk, files to
 //!   disk, what a user waits for; its peak RSS is the child's own (VmHWM);
@@ -194,7 +195,7 @@ fn size(base: &Path, n: usize, threads: Threads) -> Result<Row> {
     });
     let read = median(k, || {
         tree.iter()
-            .map(|(_, p)| crate::synth::read(p, 1).operations.len())
+            .map(|(name, p)| crate::synth::load(name, p).map_or(0, |l| l.service.operations.len()))
             .sum::<usize>()
     });
     let operations: usize = tree

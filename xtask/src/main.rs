@@ -110,7 +110,7 @@ enum Command {
         keep: Option<PathBuf>,
     },
     /// Generate crates from whole folders of pages in a scratch workspace, build, lint, document and test them,
-    /// and print the figures (operations, regen warnings by kind, rustc warnings, example tests).
+    /// and print the figures (operations, regen warnings by code, rustc warnings, example tests).
     TryProduct {
         /// Folders of pages, each one service (`<set>/pages/` is named after `<set>`).
         #[arg(required = true)]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 pub fn run(pages: &Path, out: &Path) -> Result<()> {
     let root = std::env::current_dir()?;
-    let read = codegen::merge::service::read_pages(pages, &root);
+    let read = codegen::load::read_pages(pages, &root);
     if !read.diagnostics.is_empty() {
         eprint!("{}", read.sources.render(&read.diagnostics));
     }

@@ -17,9 +17,9 @@
 //! import` only parses arguments and prints the report.
 
 use crate::diag::Diagnostic;
-use crate::merge::input;
+use crate::load::{self, input};
 use crate::model::ApiStyle;
-use crate::{pages, read};
+use crate::read;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -145,7 +145,7 @@ pub fn run(opts: &Options) -> Result<Report, ImportError> {
     let mut report = Report::default();
     let mut found = Vec::new();
     for path in files {
-        let page = crate::merge::service::relative(&path, &opts.docs);
+        let page = load::relative(&path, &opts.docs);
         match examine(&path, &page) {
             Ok(Some(f)) => found.push(f),
             Ok(None) => report.skipped.push(Skipped {
@@ -279,8 +279,7 @@ fn examine(path: &Path, page: &str) -> Result<Option<Found>, String> {
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    let (scanned, _) = pages::scan(page, &text);
-    let Some(op) = read::page(&scanned, &mut diagnostics) else {
+    let Some(op) = load::page(page, &text, &mut diagnostics) else {
         return Ok(None);
     };
     let fields = op.request.len() + op.response.len();

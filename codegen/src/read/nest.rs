@@ -15,7 +15,7 @@
 //! ARCHITECTURE.md lists every rule in the order `tree` applies them; where a rule is a guess (no example,
 //! no marks), a warning says so at the row.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Field, Scalar, Shape};
 use crate::read::examples::Node;
 use std::collections::BTreeMap;
@@ -361,7 +361,7 @@ pub fn tree(
                         }
                         if let Some(i) = stack[j].item {
                             diags.push(
-                                Diagnostic::warning(
+                                Diagnostic::new(Code::ExampleOutsideParent,
                                     row.field.span.clone(),
                                     format!(
                                         "the example shows `{name}` outside `{}`, but the rows around it are inside: read as its field",
@@ -434,7 +434,8 @@ pub fn tree(
                     };
                     let open = &items[i].row.field;
                     diags.push(
-                        Diagnostic::warning(
+                        Diagnostic::new(
+                            Code::NestingUnknown,
                             row.field.span.clone(),
                             format!(
                                 "nothing on the page shows whether `{name}` is inside `{}`; {why}",
@@ -547,7 +548,7 @@ pub fn tree(
             if !too_deep {
                 too_deep = true;
                 diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(Code::NestTooDeep,
                         items[id].row.field.span.clone(),
                         format!("fields nest more than {MAX_DEPTH} deep here; the rows after this one are read as its siblings"),
                         "this row",
@@ -567,7 +568,8 @@ pub fn tree(
     for (id, names) in guessed {
         let it = &items[id];
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(
+                Code::NestEndUnknown,
                 it.row.field.span.clone(),
                 format!(
                     "nothing on the page shows where `{}` ends; {} read as its field(s)",
