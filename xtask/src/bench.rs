@@ -91,6 +91,23 @@ pub fn run(sizes: &[usize], threads: Threads) -> Result<()> {
     Ok(())
 }
 
+/// Runs the release build of the workspace package `package` with `args`: the tools that link a generated
+/// crate live in packages of their own, so that `xtask` builds from `codegen` alone.
+pub fn forward(package: &str, args: &[String]) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(cargo)
+        .current_dir(root.parent().unwrap_or(&root))
+        .args(["run", "--release", "--quiet", "--package", package, "--"])
+        .args(args)
+        .status()
+        .context("running cargo")?;
+    if !status.success() {
+        bail!("{package} failed: {status}");
+    }
+    Ok(())
+}
+
 /// `cargo xtask` builds in debug mode: timings of a debug build mean little, so run `what` again in release.
 pub fn rerun_release(what: &str) -> Result<()> {
     eprintln!(
