@@ -3,7 +3,7 @@
 //! Rendered the way rustc does it, through codespan-reporting. Warnings never stop regen; errors do.
 
 use crate::model::Span;
-use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::diagnostic::{self as codespan, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::NoColor};
 use std::collections::BTreeMap;
@@ -336,8 +336,8 @@ impl Sources {
                 }
             }
             let severity = match d.severity {
-                Severity::Warning => ReportSeverity::Warning,
-                Severity::Error => ReportSeverity::Error,
+                Severity::Warning => codespan::Severity::Warning,
+                Severity::Error => codespan::Severity::Error,
             };
             let mut notes = Vec::new();
             if labels.is_empty() {
@@ -351,7 +351,7 @@ impl Sources {
             if let Some(h) = &d.hint {
                 notes.push(format!("hint: {h}"));
             }
-            let report = Report::new(severity)
+            let report = codespan::Diagnostic::new(severity)
                 .with_code(d.code.as_str())
                 .with_message(&d.message)
                 .with_labels(labels)

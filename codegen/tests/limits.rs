@@ -188,7 +188,7 @@ fn tree(name: &str) -> Scratch {
     root
 }
 
-fn run(root: &Path, keep_going: bool) -> Result<regen::Report, RegenError> {
+fn run(root: &Path, keep_going: bool) -> Result<regen::Regenerated, RegenError> {
     regen::run(&Options {
         cache: Some(root.join("target/regen-cache.json")),
         keep_going,

@@ -3,7 +3,7 @@
 mod support;
 use support::Scratch;
 
-use codegen::regen::{self, Options, RegenError, Report};
+use codegen::regen::{self, Options, RegenError, Regenerated};
 use codegen::write::commit::{CommitFault, Wait, WorkDir};
 use codegen::write::{Mode, WriteError};
 use std::path::{Path, PathBuf};
@@ -48,7 +48,7 @@ fn tree(name: &str) -> Scratch {
     root
 }
 
-fn run(root: &Path, mode: Mode) -> Result<Report, RegenError> {
+fn run(root: &Path, mode: Mode) -> Result<Regenerated, RegenError> {
     regen::run(&Options {
         root: root.to_path_buf(),
         specs: root.join("specs"),
@@ -429,7 +429,7 @@ fn add_service(root: &Path, name: &str) {
 }
 
 /// The failed services and everything rendered (warnings, then errors).
-fn failure(result: Result<Report, RegenError>) -> (Vec<String>, String) {
+fn failure(result: Result<Regenerated, RegenError>) -> (Vec<String>, String) {
     match result {
         Err(RegenError::Failed {
             failed,

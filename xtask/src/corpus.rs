@@ -32,7 +32,7 @@ pub fn run(corpus: &Path) -> Result<()> {
         let read = codegen::load::read_pages(&set.join("pages"), &root);
         std::fs::create_dir_all(&out)?;
         for op in &read.operations {
-            let json = serde_json::to_string_pretty(&codegen::model::shapes::operation(op))?;
+            let json = serde_json::to_string_pretty(&codegen::model::corpus::operation(op))?;
             std::fs::write(out.join(format!("{}.json", op.name)), json)?;
         }
         let result = Command::new("python3")

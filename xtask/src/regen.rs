@@ -158,7 +158,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
 }
 
 /// Keeping going: lists what was left out and fails, so a script notices.
-fn left_out(report: &regen::Report) -> Result<()> {
+fn left_out(report: &regen::Regenerated) -> Result<()> {
     let refused: Vec<_> = report.refused().collect();
     let failed: Vec<&str> = report.failed().collect();
     if refused.is_empty() && failed.is_empty() {

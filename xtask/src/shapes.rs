@@ -12,7 +12,7 @@ pub fn run(pages: &Path, out: &Path) -> Result<()> {
     }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     for op in &read.operations {
-        let json = serde_json::to_string_pretty(&codegen::model::shapes::operation(op))?;
+        let json = serde_json::to_string_pretty(&codegen::model::corpus::operation(op))?;
         let path = out.join(format!("{}.json", op.name));
         std::fs::write(&path, json + "\n")
             .with_context(|| format!("writing {}", path.display()))?;

@@ -39,7 +39,7 @@ pub struct Options {
 
 /// What import did, per service (folder order), and the pages it took for none.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Report {
+pub struct Imported {
     pub services: Vec<ServiceImport>,
     /// Pages that belong to no service, with the reason.
     pub skipped: Vec<Skipped>,
@@ -138,11 +138,11 @@ struct Found {
 }
 
 /// Imports every API page under `opts.docs` into `opts.specs`.
-pub fn run(opts: &Options) -> Result<Report, ImportError> {
+pub fn run(opts: &Options) -> Result<Imported, ImportError> {
     let mut files = Vec::new();
     walk(&opts.docs, &mut files).map_err(io_err(&opts.docs))?;
     files.sort();
-    let mut report = Report::default();
+    let mut report = Imported::default();
     let mut found = Vec::new();
     for path in files {
         let page = load::relative(&path, &opts.docs);

@@ -13,13 +13,13 @@
 //!   as text by `emit::docs`, never rendered.
 
 use crate::diag::{Code, Diagnostic};
+pub use crate::model::MAX_DEPTH;
 use crate::model::{Docs, ErrorCode, Field, Shape, Span};
 use crate::pages::Page;
 use crate::read::PageOperation;
 
 pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_TABLE_ROWS: usize = 5_000;
-pub const MAX_DEPTH: usize = 32;
 
 /// A page too large to read, as an error; `None` when it is fine.
 pub fn page_size(file: &str, bytes: usize) -> Option<Diagnostic> {
@@ -57,7 +57,7 @@ pub fn table_rows(page: &Page) -> Vec<Diagnostic> {
 
 /// Checks and cleans one page's operation: depth, bidirectional controls, HTML breaks.
 pub fn operation(op: &mut PageOperation, diags: &mut Vec<Diagnostic>) {
-    let mut cx = Cx {
+    let mut cx = Within {
         op: &op.name,
         diags,
         stripped: None,
@@ -83,14 +83,15 @@ pub fn operation(op: &mut PageOperation, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-struct Cx<'a> {
+/// Walks one operation, stopping and cleaning what would reach rustc as something else.
+struct Within<'a> {
     op: &'a str,
     diags: &'a mut Vec<Diagnostic>,
     /// Where descriptions first lost a bidirectional control (one warning per page).
     stripped: Option<Span>,
 }
 
-impl Cx<'_> {
+impl Within<'_> {
     fn fields(&mut self, fields: &mut [Field], side: &str, depth: usize) {
         for f in fields.iter_mut() {
             self.name(&f.name, &f.span, "field name");

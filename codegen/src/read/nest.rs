@@ -16,12 +16,9 @@
 //! no marks), a warning says so at the row.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Field, Scalar, Shape};
+use crate::model::{Field, Scalar, Shape, MAX_DEPTH};
 use crate::read::examples::Node;
 use std::collections::BTreeMap;
-
-/// Deeper than any real response; bounds recursion in later stages on hostile input.
-const MAX_DEPTH: usize = 32;
 
 /// What the type column says a row is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +47,7 @@ pub struct FlatRow {
     pub field: Field,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Request,
-    Response,
-}
+pub use crate::model::Side;
 
 /// Names that, unless an example shows them deeper, stand at the top of every response or request.
 fn top_level(side: Side, name: &str) -> bool {

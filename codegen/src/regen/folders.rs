@@ -11,7 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Package names of the workspace's other crates: a generated crate may not take one of them.
-pub const RESERVED_CRATES: [&str; 3] = ["aliyun-runtime", "codegen", "xtask"];
+pub const RESERVED_CRATES: [&str; 4] = ["aliyun-runtime", "codegen", "xtask", "xtask-bench-call"];
 
 /// The service folders under `specs` (sorted), and what is wrong with the others.
 ///

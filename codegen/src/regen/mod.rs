@@ -78,7 +78,7 @@ impl Options {
 
 /// What a regen found and did, services in folder order.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct Regenerated {
     pub services: Vec<ServiceReport>,
     /// Files created or changed (check mode: that would be), relative to the target.
     pub written: Vec<String>,
@@ -92,7 +92,7 @@ pub struct Report {
     pub recovered: usize,
 }
 
-impl Report {
+impl Regenerated {
     pub fn is_up_to_date(&self) -> bool {
         self.written.is_empty() && self.removed.is_empty()
     }
@@ -130,7 +130,7 @@ impl Report {
     }
 }
 
-/// One service's part of a [`Report`].
+/// One service's part of a [`Regenerated`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceReport {
     pub name: String,
@@ -174,7 +174,7 @@ pub enum RegenError {
 }
 
 /// Regenerates every service folder under `opts.specs`.
-pub fn run(opts: &Options) -> Result<Report, RegenError> {
+pub fn run(opts: &Options) -> Result<Regenerated, RegenError> {
     let stop = || opts.stopped();
     let work = WorkDir::lock(&opts.target, opts.wait, &stop)?;
     let mut recovered = 0;
@@ -282,10 +282,10 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
         }
     }
 
-    let mut report = Report {
+    let mut report = Regenerated {
         recovered,
         rendered_warnings,
-        ..Report::default()
+        ..Regenerated::default()
     };
     for s in &done {
         removed.extend(s.stale.iter().cloned());
