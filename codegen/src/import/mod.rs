@@ -31,7 +31,7 @@ pub mod endpoints;
 use classify::PageKind;
 
 use crate::diag::Diagnostic;
-use crate::merge::input;
+use crate::load::{self, input};
 use crate::model::ApiStyle;
 use crate::{pages, read};
 use sha2::{Digest, Sha256};
@@ -56,7 +56,7 @@ pub struct Options {
 
 /// What import did, per service (folder order), and the pages it took for none.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Report {
+pub struct Imported {
     pub services: Vec<ServiceImport>,
     /// Pages that belong to no service, with the reason.
     pub skipped: Vec<Skipped>,
@@ -206,18 +206,18 @@ enum Examined {
 }
 
 /// Imports every API page under `opts.docs` into `opts.specs`.
-pub fn run(opts: &Options) -> Result<Report, ImportError> {
+pub fn run(opts: &Options) -> Result<Imported, ImportError> {
     let mut files = Vec::new();
     walk(&opts.docs, &mut files).map_err(io_err(&opts.docs))?;
     files.sort();
-    let mut report = Report::default();
+    let mut report = Imported::default();
     let mut found = Vec::new();
     let mut error_pages = Vec::new();
     let mut listed: BTreeMap<String, endpoints::Listed> = BTreeMap::new();
     // Host label → the versions its common-parameters pages give, with how many pages give each.
     let mut common: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for path in files {
-        let page = crate::merge::service::relative(&path, &opts.docs);
+        let page = load::relative(&path, &opts.docs);
         match examine(&path, &page, &mut listed, &mut common) {
             Ok(Examined::Api(f)) => found.push(f),
             Ok(Examined::Errors(e)) => {

@@ -8,7 +8,7 @@
 //!
 //! Nothing here knows what a parameter is; `read` gives the tables their meaning.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::Span;
 
 /// How the page was written.
@@ -436,7 +436,8 @@ fn read_table(
             diags.push(how.warning(page, at, have.min(ncols), ncols, &table.span));
         } else if have < ncols {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::RowCellCount,
                     row.span.clone(),
                     format!(
                         "table row has {have} cells where the header has {ncols}; the last {} read as empty",
@@ -561,7 +562,8 @@ fn read_table(
     if let Some(&first) = went_on.first() {
         let rows = went_on.len();
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(
+                Code::RowsGoOn,
                 page.span(first, 1),
                 if rows == 1 {
                     "table row goes on after a blank line; read as one row".to_string()
@@ -601,25 +603,29 @@ impl Joined {
     ) -> Diagnostic {
         let at = page.span(line, 1);
         let d = match self {
-            Joined::AfterBlankLine => Diagnostic::warning(
+            Joined::AfterBlankLine => Diagnostic::new(
+                Code::RowsGoOn,
                 at,
                 "table row goes on after a blank line; read as one row",
                 "this row",
             )
             .hint("the line after the blank one holds the row's remaining cells"),
-            Joined::AfterLineBreak => Diagnostic::warning(
+            Joined::AfterLineBreak => Diagnostic::new(
+                Code::RowsGoOn,
                 at,
                 "table row goes on at a line that starts with `|`; read as one row",
                 "this row",
             )
             .hint("the next line holds no more than the row's remaining cells"),
-            Joined::LastCellsOnNextLine => Diagnostic::warning(
+            Joined::LastCellsOnNextLine => Diagnostic::new(
+                Code::LastCellOnNextLine,
                 at,
                 format!("table row is one cell short and the next line holds its last cell; read as one row of {ncols} cells"),
                 "this row",
             )
             .hint("check the row: if the next line was meant as a row of its own, give each row one cell per column"),
-            Joined::NotClosed => Diagnostic::warning(
+            Joined::NotClosed => Diagnostic::new(
+                Code::UnclosedRow,
                 at,
                 if cells < ncols {
                     format!("table row is not closed: {cells} of {ncols} cells before the next row or the end of the table; read with the rest empty")
