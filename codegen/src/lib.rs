@@ -14,4 +14,5 @@ pub mod model;
 pub mod pages;
 pub mod read;
 pub mod regen;
+pub mod review;
 pub mod write;
