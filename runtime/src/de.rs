@@ -577,7 +577,9 @@ mod tests {
         impl Decode for Inner {
             fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
                 let mut f = Fields::new(v, at)?;
-                Ok(Self { name: f.opt("name")? })
+                Ok(Self {
+                    name: f.opt("name")?,
+                })
             }
         }
         #[derive(Debug)]
@@ -588,7 +590,9 @@ mod tests {
         impl Decode for Outer {
             fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
                 let mut f = Fields::new(v, at)?;
-                Ok(Self { inner: f.opt("inner")? })
+                Ok(Self {
+                    inner: f.opt("inner")?,
+                })
             }
         }
         let e = from_slice::<Outer>(br#"{"inner": [{"name": "x"}]}"#).unwrap_err();

@@ -17,8 +17,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::client::{acs3_signed, Prepared, SignContext};
+use crate::endpoint::host_header;
+use crate::request::{acs3_signed, SignContext};
 use crate::sign::{form_urlencode, percent_encode};
+use crate::transport::HttpRequest;
 use crate::{Error, Location, Operation};
 
 /// A ROA request taken apart, ready to be signed on each attempt.
@@ -116,14 +118,14 @@ impl RoaRequest {
     }
 
     /// The signed request of one attempt.
-    pub(crate) fn prepare(&self, cx: &SignContext<'_>) -> Prepared {
+    pub(crate) fn prepare(&self, cx: &SignContext<'_>) -> HttpRequest {
         let mut url = cx.url.clone();
         // The endpoint may carry a path of its own (a gateway in front of the service): the operation's
         // path goes under it.
         let base = url.path().trim_end_matches('/').to_string();
         url.set_path(&format!("{base}{}", self.path));
         let mut headers: Vec<(String, String)> = vec![
-            ("host".into(), crate::client::host_header(cx.url)),
+            ("host".into(), host_header(cx.url)),
             ("accept".into(), "application/json".into()),
             ("user-agent".into(), cx.user_agent.into()),
         ];
@@ -131,6 +133,7 @@ impl RoaRequest {
             headers.push(("content-type".into(), t.into()));
         }
         headers.extend(self.headers.iter().cloned());
+        headers.extend(cx.extra_headers.iter().cloned());
         acs3_signed(cx, url, &self.query, headers, self.body.clone())
     }
 }
@@ -229,26 +232,19 @@ mod tests {
             body: s(&inputs["body"]).into_bytes(),
             content_type: Some("application/json; charset=utf-8"),
         };
-        let spec = crate::ServiceSpec {
-            product: "Config",
-            version: "2020-09-07",
-            style: crate::ApiStyle::Roa,
-            endpoint: "config.{region}.aliyuncs.com",
-            endpoint_rule: crate::EndpointRule::Regional,
-            regional_endpoints: &[],
-        };
         let url = reqwest::Url::parse("https://config.cn-shanghai.aliyuncs.com/").unwrap();
         let credentials =
             crate::Credentials::new(s(&inputs["access_key_id"]), s(&inputs["access_key_secret"]));
         let prepared = request.prepare(&SignContext {
-            spec: &spec,
+            version: "2020-09-07",
             action: &s(&headers["x-acs-action"]),
             method: crate::HttpMethod::Post,
             url: &url,
-            credentials: &credentials,
+            credentials: Some(&credentials),
             nonce: &s(&inputs["signature_nonce"]),
             timestamp: &s(&inputs["timestamp"]),
             user_agent: &s(&headers["user-agent"]),
+            extra_headers: &[],
         });
         assert_eq!(prepared.url.as_str(), outputs["url"].as_str().unwrap());
         let header = |name: &str| {
