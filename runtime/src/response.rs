@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::error::{DecodeError, ServiceError};
+use crate::error::{sanitized, DecodeError, ServiceError, MAX_ID_CHARS, MAX_TEXT_CHARS};
 use crate::transport::{HeaderMap, HttpResponse};
 use crate::Error;
 
@@ -11,6 +11,16 @@ const BODY_EXCERPT_CHARS: usize = 300;
 /// The response type of a successful answer, or the error the answer is.
 pub(crate) fn decode<T: crate::de::Decode>(answer: &HttpResponse) -> Result<T, Error> {
     let header_request_id = request_id_header(&answer.headers);
+    if (300..400).contains(&answer.status) {
+        return Err(Error::Redirect {
+            status: answer.status,
+            location: answer
+                .headers
+                .get("location")
+                .map(|v| sanitized(&String::from_utf8_lossy(v.as_bytes()), MAX_TEXT_CHARS)),
+            request_id: header_request_id,
+        });
+    }
     // Only error answers ask for a wait; a success skips the header lookups.
     let retry_after = if (200..300).contains(&answer.status) {
         None
@@ -25,12 +35,12 @@ pub(crate) fn decode<T: crate::de::Decode>(answer: &HttpResponse) -> Result<T, E
     )
 }
 
-/// The `x-acs-request-id` header.
+/// The `x-acs-request-id` header (capped, control characters escaped).
 pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<String> {
     headers
         .get("x-acs-request-id")
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+        .map(|id| sanitized(id, MAX_ID_CHARS))
 }
 
 pub(crate) fn excerpt(body: &[u8]) -> String {
@@ -52,7 +62,7 @@ pub(crate) fn scan_request_id(body: &[u8]) -> Option<String> {
         .trim_start();
     let rest = rest.strip_prefix('"')?;
     let end = rest.find('"')?;
-    Some(rest[..end].to_string()).filter(|s| !s.is_empty())
+    Some(sanitized(&rest[..end], MAX_ID_CHARS)).filter(|s| !s.is_empty())
 }
 
 /// Turns an answer into the response type or the right error.
@@ -75,15 +85,21 @@ pub(crate) fn decode_answer<T: crate::de::Decode>(
         });
     }
     match crate::error_body::parse(body) {
-        Some(fields) => Err(Error::Service(Box::new(ServiceError {
-            status,
-            code: fields.code.unwrap_or_default(),
-            message: fields.message.unwrap_or_default(),
-            request_id: fields.request_id.or_else(header_request_id),
-            host_id: fields.host_id,
-            recommend: fields.recommend,
-            retry_after,
-        }))),
+        Some(fields) => {
+            let id = |s: String| sanitized(&s, MAX_ID_CHARS);
+            let text = |s: String| sanitized(&s, MAX_TEXT_CHARS);
+            // The message is cut already, saying how long it was (`error_body`).
+            let message = |s: String| sanitized(&s, usize::MAX);
+            Err(Error::Service(Box::new(ServiceError {
+                status,
+                code: fields.code.map(id).unwrap_or_default(),
+                message: fields.message.map(message).unwrap_or_default(),
+                request_id: fields.request_id.map(id).or_else(header_request_id),
+                host_id: fields.host_id.map(id),
+                recommend: fields.recommend.map(text),
+                retry_after,
+            })))
+        }
         None => Err(Error::Decode(Box::new(DecodeError {
             status,
             message: "the error answer has no error code (neither a JSON nor an XML error body)"

@@ -8,7 +8,8 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::*;
-use crate::Error;
+use crate::transport::{HttpRequest, HttpResponse, HttpTransport, Limits, Transport};
+use crate::{Error, HttpMethod};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -107,4 +108,50 @@ impl CachedCredentials {
             },
         }
     }
+}
+
+/// Largest answer a credential source reads (the metadata service, a credentials URI): credentials are a few
+/// hundred bytes.
+pub(crate) const MAX_CREDENTIALS_BODY_BYTES: u64 = 64 << 10;
+
+/// One bounded exchange of a credential source: at most `total` in all, a body of at most
+/// [`MAX_CREDENTIALS_BODY_BYTES`], through the runtime's transport (redirects are not followed).
+pub(crate) async fn fetch(
+    transport: &HttpTransport,
+    request: HttpRequest,
+    connect_timeout: Duration,
+    total: Duration,
+) -> Result<HttpResponse, Error> {
+    let limits = Limits {
+        connect_timeout,
+        read_timeout: total,
+        max_body_bytes: MAX_CREDENTIALS_BODY_BYTES,
+    };
+    match tokio::time::timeout(total, transport.send(request, &limits)).await {
+        Ok(r) => r,
+        Err(_) => Err(Error::Timeout {
+            message: format!("no whole answer within {total:?}"),
+            request_sent: true,
+        }),
+    }
+}
+
+/// A request without body to a URL given by the user or the environment (named in errors without its query,
+/// which may hold a token).
+pub(crate) fn plain_request(
+    method: HttpMethod,
+    url: &str,
+    headers: Vec<(String, String)>,
+    what: &str,
+) -> Result<HttpRequest, Error> {
+    let url = reqwest::Url::parse(url).map_err(|_| {
+        let shown = url.split(['?', '#']).next().unwrap_or_default();
+        Error::Credentials(format!("{what}: {shown:?} is not a URL"))
+    })?;
+    Ok(HttpRequest {
+        method,
+        url,
+        headers,
+        body: Vec::new(),
+    })
 }

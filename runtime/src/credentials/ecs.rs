@@ -1,13 +1,14 @@
 //! Credentials of the ECS instance's RAM role, from the instance metadata service.
 
 use std::fmt;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use super::cache::{fetch, plain_request};
 use super::*;
-use crate::Error;
+use crate::transport::{HttpResponse, HttpTransport};
+use crate::{Error, HttpMethod};
 
 // ---------------------------------------------------------------------------------------------------------------
 // ECS instance RAM role
@@ -28,7 +29,7 @@ pub struct EcsRamRoleProvider {
     role_name: Option<String>,
     base_url: String,
     imdsv1_fallback: bool,
-    http: OnceLock<reqwest::Client>,
+    http: HttpTransport,
     cache: CachedCredentials,
 }
 
@@ -49,7 +50,7 @@ impl EcsRamRoleProvider {
             role_name,
             base_url: DEFAULT_METADATA_BASE_URL.to_string(),
             imdsv1_fallback: true,
-            http: OnceLock::new(),
+            http: HttpTransport::new().no_proxy(),
             cache: CachedCredentials::new(Duration::from_secs(180)),
         }
     }
@@ -72,41 +73,55 @@ impl EcsRamRoleProvider {
         self
     }
 
-    fn http(&self) -> &reqwest::Client {
-        self.http.get_or_init(|| {
-            reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(1))
-                .timeout(Duration::from_secs(5))
-                .no_proxy()
-                .build()
-                .unwrap_or_default()
-        })
+    /// One bounded exchange with the metadata service (1 s to connect, 5 s in all, 64 KiB of answer).
+    async fn exchange(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        header: Option<(&str, &str)>,
+    ) -> Result<HttpResponse, Error> {
+        let headers = header
+            .map(|(k, v)| vec![(k.to_string(), v.to_string())])
+            .unwrap_or_default();
+        let url = format!("{}{path}", self.base_url);
+        let request = plain_request(method, &url, headers, "the ECS metadata service")?;
+        fetch(
+            &self.http,
+            request,
+            Duration::from_secs(1),
+            Duration::from_secs(5),
+        )
+        .await
     }
 
     async fn session_token(&self) -> Result<Option<String>, Error> {
-        let url = format!("{}/latest/api/token", self.base_url);
-        let result = self
-            .http()
-            .put(&url)
-            .header("X-aliyun-ecs-metadata-token-ttl-seconds", "21600")
-            .send()
-            .await;
-        let failure = match result {
-            Ok(r) if r.status().is_success() => match r.text().await {
-                Ok(t) if !t.trim().is_empty() => return Ok(Some(t.trim().to_string())),
-                Ok(_) => "empty token".to_string(),
-                Err(e) => e.without_url().to_string(),
-            },
-            Ok(r) => format!("HTTP {}", r.status().as_u16()),
+        let ttl = ("x-aliyun-ecs-metadata-token-ttl-seconds", "21600");
+        let failure = match self
+            .exchange(HttpMethod::Put, "/latest/api/token", Some(ttl))
+            .await
+        {
+            Ok(r) if (200..300).contains(&r.status) => {
+                let token = String::from_utf8_lossy(&r.body).trim().to_string();
+                if !token.is_empty() {
+                    return Ok(Some(token));
+                }
+                "empty token".to_string()
+            }
+            Ok(r) => format!("HTTP {}", r.status),
             // Nothing answers: not on ECS (or no metadata service); IMDSv1 would not answer either.
-            Err(e) if e.is_connect() || e.is_timeout() => {
+            Err(
+                e @ (Error::Connect {
+                    request_sent: false,
+                    ..
+                }
+                | Error::Timeout { .. }),
+            ) => {
                 return Err(Error::Credentials(format!(
-                    "the ECS metadata service at {} does not answer ({})",
+                    "the ECS metadata service at {} does not answer ({e})",
                     self.base_url,
-                    e.without_url()
                 )))
             }
-            Err(e) => e.without_url().to_string(),
+            Err(e) => e.to_string(),
         };
         if self.imdsv1_fallback {
             tracing::debug!(reason = %failure, "no ECS metadata session token, falling back to IMDSv1");
@@ -119,24 +134,19 @@ impl EcsRamRoleProvider {
     }
 
     async fn get(&self, path: &str, token: Option<&str>) -> Result<String, Error> {
-        let mut req = self.http().get(format!("{}{path}", self.base_url));
-        if let Some(t) = token {
-            req = req.header("X-aliyun-ecs-metadata-token", t);
-        }
         let what = "the ECS metadata service";
-        let resp = req
-            .send()
+        let header = token.map(|t| ("x-aliyun-ecs-metadata-token", t));
+        let resp = self
+            .exchange(HttpMethod::Get, path, header)
             .await
-            .map_err(|e| Error::Credentials(format!("{what}: {}", e.without_url())))?;
-        let status = resp.status().as_u16();
-        if !(200..300).contains(&status) {
+            .map_err(|e| Error::Credentials(format!("{what}: {e}")))?;
+        if !(200..300).contains(&resp.status) {
             return Err(Error::Credentials(format!(
-                "{what} answered HTTP {status} for {path}"
+                "{what} answered HTTP {} for {path}",
+                resp.status
             )));
         }
-        resp.text()
-            .await
-            .map_err(|e| Error::Credentials(format!("{what}: {}", e.without_url())))
+        Ok(String::from_utf8_lossy(&resp.body).into_owned())
     }
 
     async fn fetch(&self) -> Result<(Credentials, Option<OffsetDateTime>), Error> {
