@@ -8,6 +8,35 @@ use reqwest::Url;
 
 use crate::{Error, ServiceSpec};
 
+/// Which network a client reaches services over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Network {
+    /// The public endpoints (default).
+    #[default]
+    Public,
+    /// The VPC endpoints, reachable from inside an Alibaba Cloud VPC only: the public host with `-vpc` after its
+    /// first label (`ecs-vpc.cn-hangzhou.aliyuncs.com`), as the official SDKs' endpoint rule builds them for
+    /// `network: vpc`. Only hosts under `aliyuncs.com` have one.
+    Vpc,
+}
+
+/// The host of `host` on `network`.
+fn on_network(host: String, network: Network, product: &str) -> Result<String, Error> {
+    match network {
+        Network::Public => Ok(host),
+        Network::Vpc => match host.split_once('.') {
+            Some((label, rest)) if rest.ends_with("aliyuncs.com") && !label.ends_with("-vpc") => {
+                Ok(format!("{label}-vpc.{rest}"))
+            }
+            Some((label, _)) if label.ends_with("-vpc") => Ok(host),
+            _ => Err(Error::Config(format!(
+                "{product} has no VPC endpoint for its host {host} (set an endpoint instead)"
+            ))),
+        },
+    }
+}
+
 /// A region id, or a configuration error naming it: the region goes into a host name, so `x@evil.example#`
 /// would send signed requests elsewhere.
 pub(crate) fn check_region(region: &str) -> Result<(), Error> {
@@ -60,21 +89,25 @@ pub(crate) fn resolve_endpoint(
     spec: &ServiceSpec,
     region: Option<&str>,
     endpoint: Option<&str>,
+    network: Network,
 ) -> Result<Url, Error> {
     if let Some(e) = endpoint {
         return parse_endpoint(e);
     }
-    match region.filter(|r| !r.is_empty()) {
+    let host = match region.filter(|r| !r.is_empty()) {
         Some(region) => {
             check_region(region)?;
-            parse_endpoint(&spec.host(region))
+            spec.host(region)
         }
-        None if spec.needs_region() => Err(Error::Config(format!(
-            "{} needs a region to find its endpoint",
-            spec.product
-        ))),
-        None => parse_endpoint(spec.endpoint),
-    }
+        None if spec.needs_region() => {
+            return Err(Error::Config(format!(
+                "{} needs a region to find its endpoint",
+                spec.product
+            )))
+        }
+        None => spec.endpoint.to_string(),
+    };
+    parse_endpoint(&on_network(host, network, spec.product)?)
 }
 
 /// Which service a cached URL belongs to: `(product, version)`.
@@ -86,13 +119,15 @@ type ServiceKey = (&'static str, &'static str);
 pub(crate) struct Endpoints {
     /// The client's endpoint override, parsed.
     fixed: Option<Url>,
+    network: Network,
     resolved: Mutex<HashMap<ServiceKey, HashMap<String, Url>>>,
 }
 
 impl Endpoints {
-    pub(crate) fn new(fixed: Option<Url>) -> Self {
+    pub(crate) fn new(fixed: Option<Url>, network: Network) -> Self {
         Endpoints {
             fixed,
+            network,
             resolved: Mutex::new(HashMap::new()),
         }
     }
@@ -118,7 +153,7 @@ impl Endpoints {
         if let Some(url) = cached(&self.resolved.lock().unwrap_or_else(|p| p.into_inner())) {
             return Ok(Cow::Owned(url));
         }
-        let url = resolve_endpoint(spec, Some(region), None)?;
+        let url = resolve_endpoint(spec, Some(region), None, self.network)?;
         let mut urls = self.resolved.lock().unwrap_or_else(|p| p.into_inner());
         if urls.values().map(HashMap::len).sum::<usize>() < MAX_CACHED {
             urls.entry(key)
@@ -145,32 +180,81 @@ mod tests {
 
     #[test]
     fn endpoints() {
-        let u = resolve_endpoint(&SPEC, Some("cn-shanghai"), None).unwrap();
+        let u = resolve_endpoint(&SPEC, Some("cn-shanghai"), None, Network::Public).unwrap();
         assert_eq!(u.as_str(), "https://config.cn-shanghai.aliyuncs.com/");
-        let u =
-            resolve_endpoint(&SPEC, Some("cn-shanghai"), Some("http://127.0.0.1:8080")).unwrap();
+        let u = resolve_endpoint(
+            &SPEC,
+            Some("cn-shanghai"),
+            Some("http://127.0.0.1:8080"),
+            Network::Public,
+        )
+        .unwrap();
         assert_eq!(u.as_str(), "http://127.0.0.1:8080/");
         assert_eq!(host_header(&u), "127.0.0.1:8080");
-        let u = resolve_endpoint(&SPEC, None, Some("config.example.com")).unwrap();
+        let u = resolve_endpoint(&SPEC, None, Some("config.example.com"), Network::Public).unwrap();
         assert_eq!(u.as_str(), "https://config.example.com/");
         assert_eq!(host_header(&u), "config.example.com");
         assert!(matches!(
-            resolve_endpoint(&SPEC, None, None),
+            resolve_endpoint(&SPEC, None, None, Network::Public),
             Err(Error::Config(_))
         ));
         assert!(matches!(
-            resolve_endpoint(&SPEC, None, Some("ftp://x")),
+            resolve_endpoint(&SPEC, None, Some("ftp://x"), Network::Public),
             Err(Error::Config(_))
         ));
         assert!(matches!(
-            resolve_endpoint(&SPEC, None, Some("http://")),
+            resolve_endpoint(&SPEC, None, Some("http://"), Network::Public),
             Err(Error::Config(_))
         ));
     }
 
     #[test]
+    fn vpc_endpoints_follow_the_official_rule_and_the_map() {
+        static MAPPED: ServiceSpec = ServiceSpec {
+            product: "Config",
+            version: "2020-09-07",
+            style: ApiStyle::Rpc,
+            endpoint: "config.aliyuncs.com",
+            endpoint_rule: crate::EndpointRule::Central,
+            regional_endpoints: &[("cn-shanghai", "config.cn-shanghai.aliyuncs.com")],
+        };
+        let vpc = |spec, region| {
+            resolve_endpoint(spec, region, None, Network::Vpc).map(|u| u.to_string())
+        };
+        assert_eq!(
+            vpc(&SPEC, Some("cn-beijing")).unwrap(),
+            "https://config-vpc.cn-beijing.aliyuncs.com/"
+        );
+        assert_eq!(
+            vpc(&MAPPED, Some("cn-shanghai")).unwrap(),
+            "https://config-vpc.cn-shanghai.aliyuncs.com/"
+        );
+        assert_eq!(
+            vpc(&MAPPED, Some("eu-central-1")).unwrap(),
+            "https://config-vpc.aliyuncs.com/"
+        );
+        let e = Endpoints::new(None, Network::Vpc);
+        assert_eq!(
+            e.url_for(&SPEC, "cn-hangzhou", None).unwrap().as_str(),
+            "https://config-vpc.cn-hangzhou.aliyuncs.com/"
+        );
+        // An endpoint set by the user is used as it is.
+        assert_eq!(
+            e.url_for(&SPEC, "cn-hangzhou", Some("http://127.0.0.1:9"))
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:9/"
+        );
+        static ELSEWHERE: ServiceSpec = ServiceSpec {
+            endpoint: "config.example.com",
+            ..MAPPED
+        };
+        assert!(matches!(vpc(&ELSEWHERE, None), Err(Error::Config(_))));
+    }
+
+    #[test]
     fn endpoint_urls_are_parsed_once_and_overridden_per_call() {
-        let e = Endpoints::new(None);
+        let e = Endpoints::new(None, Network::Public);
         for _ in 0..2 {
             let u = e.url_for(&SPEC, "cn-shanghai", None).unwrap();
             assert_eq!(u.as_str(), "https://config.cn-shanghai.aliyuncs.com/");
@@ -182,7 +266,10 @@ mod tests {
             .unwrap();
         assert_eq!(u.as_str(), "http://127.0.0.1:9/");
         assert!(e.url_for(&SPEC, "", None).is_err());
-        let e = Endpoints::new(Some(parse_endpoint("http://127.0.0.1:8080").unwrap()));
+        let e = Endpoints::new(
+            Some(parse_endpoint("http://127.0.0.1:8080").unwrap()),
+            Network::Public,
+        );
         let u = e.url_for(&SPEC, "cn-shanghai", None).unwrap();
         assert_eq!(u.as_str(), "http://127.0.0.1:8080/");
     }

@@ -59,6 +59,7 @@ pub mod wire_enum;
 
 pub use client::{CallOptions, Client, ClientBuilder};
 pub use credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
+pub use endpoint::Network;
 pub use error::{DecodeError, Error, ServiceError};
 pub use interceptor::Interceptor;
 pub use operation::{

@@ -1,12 +1,15 @@
 //! [`ClientBuilder`]: the client's settings, checked once by [`build`](ClientBuilder::build).
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::call::{user_agent, Engine};
-use crate::credentials::{DefaultCredentialsChain, ProvideCredentials};
-use crate::endpoint::{check_region, parse_endpoint, Endpoints};
+use crate::credentials::{
+    home_dir, process_env, region_from_env, DefaultCredentialsChain, EnvLookup, ProvideCredentials,
+};
+use crate::endpoint::{check_region, parse_endpoint, Endpoints, Network};
 use crate::interceptor::Interceptor;
 use crate::transport::{
     HttpTransport, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_READ_TIMEOUT,
@@ -54,6 +57,9 @@ pub struct ClientBuilder {
     pub(super) max_body_bytes: u64,
     pub(super) transport: Option<Arc<dyn Transport>>,
     pub(super) interceptors: Vec<Arc<dyn Interceptor>>,
+    pub(super) network: Network,
+    /// Where the region and the default credentials come from; `None`: the process's environment and home.
+    pub(super) environment: Option<(EnvLookup, Option<PathBuf>)>,
 }
 
 impl Default for ClientBuilder {
@@ -74,6 +80,8 @@ impl Default for ClientBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             transport: None,
             interceptors: Vec::new(),
+            network: Network::Public,
+            environment: None,
         }
     }
 }
@@ -92,6 +100,7 @@ impl fmt::Debug for ClientBuilder {
             .field("signing", &self.signing)
             .field("transport", &self.transport)
             .field("interceptors", &self.interceptors)
+            .field("network", &self.network)
             .finish_non_exhaustive()
     }
 }
@@ -99,6 +108,10 @@ impl fmt::Debug for ClientBuilder {
 impl ClientBuilder {
     /// Region id, e.g. `cn-shanghai`: picks the endpoint `ServiceSpec::host(region)`. Only `a-z`, `0-9` and
     /// `-` are accepted ([`is_valid_region`](crate::is_valid_region)); anything else fails [`build`](Self::build).
+    ///
+    /// Without it, the region is the environment's, as the aliyun CLI reads it: `ALIBABA_CLOUD_REGION_ID`,
+    /// else the `region_id` of the CLI profile (`ALIBABA_CLOUD_PROFILE`, else the current one, in
+    /// `~/.aliyun/config.json`).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -200,6 +213,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Which network to reach services over (default [`Network::Public`]); [`Network::Vpc`] picks each service's
+    /// VPC endpoint. An [`endpoint`](Self::endpoint) set here or per call is used as it is.
+    pub fn network(mut self, network: Network) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// Reads the region and the default credentials chain's variables through `lookup`, and profile files under
+    /// `home`, instead of the process's environment and home directory (for tests, or settings of your own).
+    pub fn environment(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+        home: Option<PathBuf>,
+    ) -> Self {
+        self.environment = Some((Arc::new(lookup), home));
+        self
+    }
+
     /// Builds a [`blocking::Client`](crate::blocking::Client) with these settings (cargo feature `blocking`).
     #[cfg(feature = "blocking")]
     pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
@@ -209,13 +240,33 @@ impl ClientBuilder {
     /// Builds the client. Fails with [`Error::Config`] when neither a region nor an endpoint is set, when the
     /// region is not a region id, or when the endpoint is not a valid host or URL.
     pub fn build(self) -> Result<Client, Error> {
-        if self.region.is_none() && self.endpoint.is_none() {
+        let (env, home) = match self.environment.clone() {
+            Some(e) => e,
+            None => {
+                let env = process_env();
+                let home = home_dir(&*env);
+                (env, home)
+            }
+        };
+        let region = match self.region.clone() {
+            Some(region) => {
+                check_region(&region)?;
+                Some(region)
+            }
+            None => match region_from_env(&env, home.as_deref()) {
+                Some((region, from)) => {
+                    check_region(&region)
+                        .map_err(|e| Error::Config(format!("{e} (from {from})")))?;
+                    Some(region)
+                }
+                None => None,
+            },
+        };
+        if region.is_none() && self.endpoint.is_none() {
             return Err(Error::Config(
-                "set a region (or an endpoint) on the client builder".into(),
+                "set a region (or an endpoint) on the client builder, or ALIBABA_CLOUD_REGION_ID"
+                    .into(),
             ));
-        }
-        if let Some(region) = &self.region {
-            check_region(region)?;
         }
         let endpoint_url = self.endpoint.as_deref().map(parse_endpoint).transpose()?;
         if self.retry.max_attempts == 0 {
@@ -223,27 +274,15 @@ impl ClientBuilder {
                 "RetryConfig::max_attempts must be at least 1".into(),
             ));
         }
-        let transport: Arc<dyn Transport> = match self.transport {
-            Some(t) => t,
-            None => {
-                let t = if self.no_proxy {
-                    HttpTransport::new().no_proxy()
-                } else {
-                    HttpTransport::new()
-                };
-                // Set up the pool of the client's own timeouts now, so a bad TLS setup fails here.
-                t.pool(self.connect_timeout, self.read_timeout)?;
-                Arc::new(t)
-            }
-        };
+        let transport = self.transport_or_network()?;
         let credentials = self
             .credentials
-            .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new()));
+            .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::from_env(env, home)));
         Ok(Client {
             inner: Arc::new(Inner {
-                region: self.region,
+                region,
                 endpoint: self.endpoint,
-                endpoints: Endpoints::new(endpoint_url),
+                endpoints: Endpoints::new(endpoint_url, self.network),
                 retry: self.retry,
                 connect_timeout: self.connect_timeout,
                 read_timeout: self.read_timeout,
@@ -263,5 +302,20 @@ impl ClientBuilder {
                 },
             }),
         })
+    }
+
+    /// The transport set, else the network ([`HttpTransport`]), its pool for the client's timeouts set up now
+    /// so that a bad TLS setup fails here.
+    fn transport_or_network(&self) -> Result<Arc<dyn Transport>, Error> {
+        if let Some(t) = &self.transport {
+            return Ok(t.clone());
+        }
+        let t = if self.no_proxy {
+            HttpTransport::new().no_proxy()
+        } else {
+            HttpTransport::new()
+        };
+        t.pool(self.connect_timeout, self.read_timeout)?;
+        Ok(Arc::new(t))
     }
 }

@@ -208,6 +208,7 @@ mod tests {
         assert!(matches!(
             Client::builder()
                 .credentials(Credentials::new("a", "b"))
+                .environment(|_| None, None)
                 .build(),
             Err(Error::Config(_))
         ));

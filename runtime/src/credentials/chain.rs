@@ -1,7 +1,7 @@
 //! The default chain of credential sources.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::role::sts_endpoint_from;
@@ -82,6 +82,12 @@ impl DefaultCredentialsChain {
         )
     }
 
+    /// The chain over `env` and `home`, with the default metadata service.
+    pub(crate) fn from_env(env: EnvLookup, home: Option<PathBuf>) -> Self {
+        let sts = sts_endpoint_from(&*env);
+        Self::build(env, home, DEFAULT_METADATA_BASE_URL, sts)
+    }
+
     fn build(env: EnvLookup, home: Option<PathBuf>, metadata: &str, sts: String) -> Self {
         let mut providers: Vec<(&'static str, Box<dyn ProvideCredentials>)> = Vec::new();
         providers.push((
@@ -158,10 +164,25 @@ impl Default for DefaultCredentialsChain {
     }
 }
 
-fn home_dir(env: &(dyn Fn(&str) -> Option<String> + Send + Sync)) -> Option<PathBuf> {
+pub(crate) fn home_dir(env: &(dyn Fn(&str) -> Option<String> + Send + Sync)) -> Option<PathBuf> {
     non_empty(env("HOME"))
         .or_else(|| non_empty(env("USERPROFILE")))
         .map(PathBuf::from)
+}
+
+/// The region the environment names, as the official tools read it: `ALIBABA_CLOUD_REGION_ID`, else the
+/// `region_id` of the aliyun CLI profile (`ALIBABA_CLOUD_PROFILE`, else the file's current one) unless
+/// `ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true`. Returns the region and where it came from.
+pub(crate) fn region_from_env(env: &EnvLookup, home: Option<&Path>) -> Option<(String, String)> {
+    if let Some(r) = non_empty(env(ENV_REGION_ID)) {
+        return Some((r.trim().to_string(), ENV_REGION_ID.to_string()));
+    }
+    if is_true(env(ENV_CLI_PROFILE_DISABLED)) {
+        return None;
+    }
+    let path = home?.join(".aliyun").join("config.json");
+    let region = super::profile::cli_region(&path, non_empty(env(ENV_PROFILE)).as_deref())?;
+    Some((region, format!("region_id in {}", path.display())))
 }
 
 impl ProvideCredentials for DefaultCredentialsChain {

@@ -42,6 +42,7 @@ mod uri;
 
 pub(crate) use cache::{parse_expiration, CachedCredentials, TemporaryCredentials};
 pub use chain::DefaultCredentialsChain;
+pub(crate) use chain::{home_dir, region_from_env};
 pub use ecs::{EcsRamRoleProvider, DEFAULT_METADATA_BASE_URL};
 pub use env::EnvironmentProvider;
 pub(crate) use profile::RoleSettings;
@@ -135,7 +136,7 @@ impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
 /// Looks up an environment variable; lets tests run the chain without touching the process environment.
 pub type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
-fn process_env() -> EnvLookup {
+pub(crate) fn process_env() -> EnvLookup {
     Arc::new(|name: &str| std::env::var(name).ok())
 }
 
@@ -147,6 +148,8 @@ fn is_true(v: Option<String>) -> bool {
     v.is_some_and(|s| s.trim().eq_ignore_ascii_case("true"))
 }
 
+/// Environment variable naming the default region (`cn-hangzhou`), as the aliyun CLI reads it.
+pub const ENV_REGION_ID: &str = "ALIBABA_CLOUD_REGION_ID";
 /// Environment variable holding the access key id.
 pub const ENV_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 /// Environment variable holding the access key secret.

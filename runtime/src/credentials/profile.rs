@@ -121,6 +121,8 @@ struct CliConfig {
 struct CliProfile {
     name: String,
     #[serde(default)]
+    region_id: Option<String>,
+    #[serde(default)]
     mode: Option<String>,
     #[serde(default)]
     access_key_id: Option<String>,
@@ -202,6 +204,19 @@ impl CliProfileProvider {
             .unwrap_or_else(|| "default".to_string());
         cli_entry(&config, &name, &path.to_string(), &mut Vec::new())
     }
+}
+
+/// The `region_id` of a profile of the aliyun CLI's config file at `path`: profile `profile`, else the file's
+/// `current` one. `None` when the file, the profile or its region is missing (regions are optional there).
+pub(crate) fn cli_region(path: &Path, profile: Option<&str>) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let config: CliConfig = serde_json::from_str(&text).ok()?;
+    let name = profile
+        .map(str::to_string)
+        .or(config.current.clone())
+        .unwrap_or_else(|| "default".to_string());
+    let p = config.profiles.into_iter().find(|p| p.name == name)?;
+    non_empty(p.region_id)
 }
 
 /// Profile `name` of `config`; `chain` holds the profiles that led here through `source_profile`.
