@@ -162,6 +162,32 @@ impl Endpoints {
         }
         Ok(Cow::Owned(url))
     }
+
+    /// The URL of a product known only by its code (a call by name): the client's endpoint, else
+    /// `<product>.<region>.aliyuncs.com` in lower case, the official SDKs' regional rule, on the client's network.
+    pub(crate) fn url_for_product(&self, product: &str, region: &str) -> Result<Url, Error> {
+        if let Some(url) = &self.fixed {
+            return Ok(url.clone());
+        }
+        let label = product.to_ascii_lowercase();
+        if label.is_empty() || !crate::is_valid_region(&label) {
+            return Err(Error::Config(format!(
+                "cannot make a host of the product code {product:?}: give the request a host"
+            )));
+        }
+        if region.is_empty() {
+            return Err(Error::Config(format!(
+                "{product} needs a region to find its endpoint"
+            )));
+        }
+        check_region(region)?;
+        let host = on_network(
+            format!("{label}.{region}.aliyuncs.com"),
+            self.network,
+            product,
+        )?;
+        parse_endpoint(&host)
+    }
 }
 
 #[cfg(test)]

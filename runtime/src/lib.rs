@@ -57,7 +57,7 @@ mod wait;
 #[doc(hidden)]
 pub mod wire_enum;
 
-pub use client::{CallOptions, Client, ClientBuilder};
+pub use client::{CallOptions, Client, ClientBuilder, GenericRequest};
 pub use credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
 pub use endpoint::Network;
 pub use error::{DecodeError, Error, ServiceError};

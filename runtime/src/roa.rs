@@ -39,7 +39,7 @@ impl RoaRequest {
     /// a path parameter is missing or empty, or the request is not a JSON object. Fills in the operation's
     /// `ClientToken` when it is left empty, once: every attempt of the call sends the same one.
     pub(crate) fn new<O: Operation>(request: &O) -> Result<RoaRequest, Error> {
-        let mut members = match serde_json::to_value(request)
+        let members = match serde_json::to_value(request)
             .map_err(|e| Error::Config(format!("the request could not be serialized: {e}")))?
         {
             Value::Object(m) => m,
@@ -51,7 +51,25 @@ impl RoaRequest {
                 )))
             }
         };
-        if let Some(name) = O::CLIENT_TOKEN {
+        let location = |name: &str| {
+            O::LOCATIONS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(Location::Query, |(_, l)| *l)
+        };
+        Self::from_members(O::ACTION, O::PATH, O::CLIENT_TOKEN, members, location)
+    }
+
+    /// The request of `action` on the path `template` from its top-level members, each sent where `location`
+    /// says; fills in the `client_token` member when it is left empty.
+    pub(crate) fn from_members(
+        action: &str,
+        template: &str,
+        client_token: Option<&str>,
+        mut members: Map<String, Value>,
+        location: impl Fn(&str) -> Location,
+    ) -> Result<RoaRequest, Error> {
+        if let Some(name) = client_token {
             let empty = match members.get(name) {
                 None | Some(Value::Null) => true,
                 Some(Value::String(s)) => s.is_empty(),
@@ -61,12 +79,6 @@ impl RoaRequest {
                 members.insert(name.into(), Value::String(uuid::Uuid::new_v4().to_string()));
             }
         }
-        let location = |name: &str| {
-            O::LOCATIONS
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map_or(Location::Query, |(_, l)| *l)
-        };
         let mut path_values: Vec<(String, String)> = Vec::new();
         let mut query = Map::new();
         let mut form = Map::new();
@@ -90,7 +102,7 @@ impl RoaRequest {
                 Location::Header => headers.push((name.to_ascii_lowercase(), text(value))),
             }
         }
-        let path = fill_path(O::ACTION, O::PATH, &path_values)?;
+        let path = fill_path(action, template, &path_values)?;
         let query = crate::params::flatten(&Value::Object(query))?;
         let (body, content_type) = if !json.is_empty() {
             // Form fields of an operation that also has JSON ones travel in the JSON body.

@@ -16,8 +16,10 @@ use crate::transport::Limits;
 use crate::{ApiStyle, Error, Operation, RetryConfig};
 
 mod builder;
+mod generic;
 
 pub use builder::{CallOptions, ClientBuilder};
+pub use generic::GenericRequest;
 
 /// A client for Alibaba Cloud APIs: cheap to clone, one connection pool shared by all clones and all services.
 ///
