@@ -51,17 +51,21 @@ pub fn split(warnings: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
         .partition(|d| d.is_error() || audience(d.code) == Audience::Decision)
 }
 
-/// The warnings that need a decision, one per finding: the same message at several places (the Chinese and
-/// the English page of one operation) is one warning. Returns the first of each, and the terminal text, one
-/// line each: `warning[W0210] specs/x/Op.zh.md:12:1: message (also at specs/x/Op.en.md:14:1)`.
+/// The warnings that need a decision, one per finding: the same message on pages named alike (`Op.zh.md`,
+/// `Op.en.md`: the Chinese and the English page of one operation) is one warning. Returns the first of each,
+/// and the terminal text, one line each: `warning[W0210] specs/x/Op.zh.md:12:1: message (also at
+/// specs/x/Op.en.md:14:1)`.
 pub fn decisions(list: &[Diagnostic]) -> (Vec<Diagnostic>, String) {
     let mut groups: Vec<(Diagnostic, Vec<String>)> = Vec::new();
-    let mut at: BTreeMap<(Code, String), usize> = BTreeMap::new();
+    let mut at: BTreeMap<(Code, String, String), usize> = BTreeMap::new();
     for d in list {
-        match at.get(&(d.code, d.message.clone())) {
+        let name = d.span.file.rsplit('/').next().unwrap_or_default();
+        let stem = name.split('.').next().unwrap_or_default().to_string();
+        let key = (d.code, d.message.clone(), stem);
+        match at.get(&key) {
             Some(&i) => groups[i].1.push(d.span.to_string()),
             None => {
-                at.insert((d.code, d.message.clone()), groups.len());
+                at.insert(key, groups.len());
                 groups.push((d.clone(), Vec::new()));
             }
         }
@@ -116,4 +120,46 @@ pub fn report(service: &str, decisions: &[Diagnostic], findings: &[Diagnostic], 
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Span;
+
+    fn at(file: &str, line: u32) -> Span {
+        Span {
+            file: file.to_string(),
+            line,
+            column: 1,
+        }
+    }
+
+    #[test]
+    fn the_same_finding_on_the_zh_and_en_page_is_one_line() {
+        let w = |file: &str, line: u32, message: &str| {
+            Diagnostic::new(Code::NestEndUnknown, at(file, line), message, "here")
+        };
+        let list = [
+            w("specs/x/Op.zh.md", 12, "nothing shows where `Tags` ends"),
+            w("specs/x/Op.en.md", 14, "nothing shows where `Tags` ends"),
+            w("specs/x/Other.en.md", 3, "nothing shows where `Tags` ends"),
+        ];
+        let (one_each, lines) = decisions(&list);
+        assert_eq!(one_each.len(), 2);
+        assert_eq!(
+            lines,
+            "warning[W0210] specs/x/Op.zh.md:12:1: nothing shows where `Tags` ends (also at specs/x/Op.en.md:14:1)\n\
+             warning[W0210] specs/x/Other.en.md:3:1: nothing shows where `Tags` ends\n"
+        );
+    }
+
+    #[test]
+    fn zh_and_en_differences_go_to_review_and_guesses_are_printed() {
+        assert_eq!(audience(Code::FieldInOnePage), Audience::Review);
+        assert_eq!(audience(Code::RowsGoOn), Audience::Review);
+        assert_eq!(audience(Code::NestEndUnknown), Audience::Decision);
+        assert_eq!(audience(Code::RowCellCount), Audience::Decision);
+        assert_eq!(audience(Code::ErrorCentreOnly), Audience::Decision);
+    }
 }
