@@ -364,3 +364,24 @@ fn the_error_centre_is_said_once_and_the_products_table_comes_from_service_yaml_
     assert_eq!(read.service.operations.len(), 2);
     assert!(read.warnings.iter().all(|d| !d.is_error()), "{:?}", read.warnings);
 }
+
+/// A page of the other style (a ROA page in an RPC service) refuses itself, not its service.
+#[test]
+fn a_page_of_the_other_style_is_left_out_and_the_service_written() {
+    let root = tree("other-style");
+    let dir = root.join("specs/shelves");
+    std::fs::remove_file(dir.join("MoveWidgets.md")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad/style_disagrees/DeleteGizmo.md"),
+        dir.join("DeleteGizmo.md"),
+    )
+    .unwrap();
+    let report = run(&root, true).unwrap();
+    let refused: Vec<(&str, Vec<String>)> = report
+        .refused()
+        .map(|(_, p)| (p.file.as_str(), p.operations.clone()))
+        .collect();
+    assert_eq!(refused, [("specs/shelves/DeleteGizmo.md", vec!["DeleteGizmo".to_string()])]);
+    assert_eq!(report.operations(), 2);
+    assert!(report.failed().next().is_none());
+}

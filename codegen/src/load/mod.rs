@@ -236,9 +236,7 @@ fn service(
         refused: Vec::new(),
         refusing: Vec::new(),
     };
-    if keep_going && config.is_some() {
-        kept.refuse_bad_pages(&folder.file, &mut diagnostics);
-    }
+    // Before refusing pages: an operation of the other style refuses its page, not the service.
     if let Some(c) = &config {
         style_agrees(
             c.0.style,
@@ -246,6 +244,9 @@ fn service(
             &folder.config_file,
             &mut diagnostics,
         );
+    }
+    if keep_going && config.is_some() {
+        kept.refuse_bad_pages(&folder.file, &mut diagnostics);
     }
     match config {
         Some((c, endpoint_rule)) if !diagnostics.iter().any(Diagnostic::is_error) => {
@@ -462,10 +463,11 @@ fn style_agrees(
         };
         diags.push(
             Diagnostic::new(Code::StyleDisagrees,
-                span(config_file),
+                span(&page),
                 format!("the service is `style: {said}`, but operation `{}` is not: {found}", op.name),
-                "this service",
+                "this page",
             )
+            .also(span(config_file), "the service's style")
             .hint("a ROA page has a 请求语法 / Request syntax line `METHOD /path HTTP/1.1`; set `style` to what the pages are"),
         );
     }
