@@ -273,8 +273,8 @@ fn lengths_count_from_fn_to_the_closing_brace() {
     assert_eq!(
         found,
         [
-            ("short".to_string(), MAX_LINES + 1),
-            ("long".to_string(), MAX_LINES + 2)
+            ("free".to_string(), MAX_LINES + 1),
+            ("method".to_string(), MAX_LINES + 2)
         ]
     );
 }
