@@ -258,11 +258,64 @@ fn title_that_is_not_the_operation() {
 }
 
 #[test]
+fn operation_name_from_the_first_sentence_as_a_last_resort() {
+    for (file, name, line, column) in [
+        (
+            "operation_name_from_first_sentence.en.txt",
+            "RenameGadget",
+            1,
+            10,
+        ),
+        (
+            "operation_name_from_first_sentence.en.md",
+            "ListGadgets",
+            3,
+            18,
+        ),
+        (
+            "operation_name_from_first_sentence.zh.md",
+            "RenameGadget",
+            3,
+            3,
+        ),
+    ] {
+        let r = read(&[file]);
+        assert_eq!(only(&r).name, name, "{file}");
+        let warning = r
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("first sentence"))
+            .unwrap_or_else(|| panic!("{file}: no warning\n{}", report(&r)));
+        assert!(!warning.is_error());
+        assert_eq!(
+            (warning.span.line, warning.span.column),
+            (line, column),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn sample_request_of_copied_text_with_heading_attributes_names_the_operation() {
+    // `Examples { .section}` is the examples heading, so `Request example` and its `?Action=` line are
+    // read: no first-sentence guess is needed.
+    let r = read(&["sample_request_under_section_attributes.en.txt"]);
+    let op = only(&r);
+    assert_eq!(op.name, "CancelGadgetRemoval");
+    assert!(r.diagnostics.is_empty(), "{}", report(&r));
+    assert_eq!(
+        op.examples.request,
+        [("GadgetId".to_string(), "<gadget-id>".to_string())]
+    );
+}
+
+#[test]
 fn bad_pages_are_errors_at_their_line() {
     for (file, line) in [
         ("bad_row_missing_cells.md", 11),
         ("bad_unclosed_table.md", 12),
         ("bad_no_operation.md", 1),
+        ("bad_first_sentence_names_nothing.en.txt", 1),
     ] {
         let r = read(&[file]);
         let errors: Vec<_> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
@@ -515,8 +568,14 @@ fn roa_pages_give_method_path_template_and_locations() {
     let scaling = children(field(&op.request, "scaling_group"));
     assert_eq!(field(scaling, "vswitch_ids").encoding, Encoding::Flat);
     // Common headers are the signer's; the operation's own header is a parameter.
-    assert_eq!(field(&op.request, "x-gadget-tenant").location, Some(Location::Header));
-    assert!(op.request.iter().all(|f| f.name != "Authorization" && f.name != "x-acs-date"));
+    assert_eq!(
+        field(&op.request, "x-gadget-tenant").location,
+        Some(Location::Header)
+    );
+    assert!(op
+        .request
+        .iter()
+        .all(|f| f.name != "Authorization" && f.name != "x-acs-date"));
     // The JSON body of the sample request is not the response example.
     let names: Vec<&str> = op.response.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["nodepool_id", "task_id"]);
@@ -537,7 +596,10 @@ fn roa_pages_give_method_path_template_and_locations() {
         op.path.as_deref(),
         Some("/instances/{InstanceId}/actions/restart")
     );
-    assert_eq!(field(&op.request, "InstanceId").location, Some(Location::Path));
+    assert_eq!(
+        field(&op.request, "InstanceId").location,
+        Some(Location::Path)
+    );
     assert_eq!(field(&op.request, "Force").location, Some(Location::Query));
 }
 
@@ -775,7 +837,10 @@ fn zh_and_en_request_lines_that_disagree_keep_the_chinese_one_with_a_warning() {
     let warnings: Vec<_> = r
         .diagnostics
         .iter()
-        .filter(|d| d.message.contains("PUT /instances/{InstanceId}/actions/restart"))
+        .filter(|d| {
+            d.message
+                .contains("PUT /instances/{InstanceId}/actions/restart")
+        })
         .collect();
     assert_eq!(warnings.len(), 1, "{}", report(&r));
     assert!(!warnings[0].is_error());

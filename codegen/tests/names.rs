@@ -105,11 +105,13 @@ fn key_and_key_are_two_fields_that_say_which_is_which() {
                     .next()
                     .unwrap()
             }
-            None => response_fields(&module)
-                .into_iter()
-                .find(|(w, _)| *w == wire)
-                .unwrap_or_else(|| panic!("no field {wire} in {module}"))
-                .1,
+            None => {
+                response_fields(&module)
+                    .into_iter()
+                    .find(|(w, _)| *w == wire)
+                    .unwrap_or_else(|| panic!("no field {wire} in {module}"))
+                    .1
+            }
         };
         assert_eq!(field, rust, "{wire}");
     }
@@ -137,7 +139,9 @@ fn response_fields(text: &str) -> Vec<(&str, &str)> {
         }
     }
     out.sort();
-    out.into_iter().map(|(_, wire, field)| (wire, field)).collect()
+    out.into_iter()
+        .map(|(_, wire, field)| (wire, field))
+        .collect()
 }
 
 /// Every Rust name of the crate with the wire name it stands for: error variants, modules, request types,

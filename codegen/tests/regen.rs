@@ -171,9 +171,16 @@ fn an_error_in_one_service_writes_nothing_anywhere() {
 
     let err = run(&root, Mode::Write).unwrap_err();
     match err {
-        RegenError::Failed { failed, rendered_errors, .. } => {
+        RegenError::Failed {
+            failed,
+            rendered_errors,
+            ..
+        } => {
             assert_eq!(failed, ["beta"]);
-            assert!(rendered_errors.contains("specs/beta/service.yaml"), "{rendered_errors}");
+            assert!(
+                rendered_errors.contains("specs/beta/service.yaml"),
+                "{rendered_errors}"
+            );
         }
         e => panic!("{e}"),
     }

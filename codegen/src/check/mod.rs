@@ -560,7 +560,10 @@ mod tests {
             // Lists of lists take their items as lists do, and absent items are left out.
             (list(list(long.clone())), json!([["1", 2.0], 3, null, ""])),
             (list(list(string.clone())), json!([[1, ""], [true]])),
-            (list(object(vec![row("Id", long.clone())])), json!([null, {"Id": "1"}, ""])),
+            (
+                list(object(vec![row("Id", long.clone())])),
+                json!([null, {"Id": "1"}, ""]),
+            ),
         ] {
             assert_eq!(follow(documented.clone(), example), (documented, 0));
         }

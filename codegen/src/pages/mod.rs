@@ -180,14 +180,16 @@ fn is_markdown_heading(line: &str) -> Option<(usize, String)> {
     if !rest.starts_with(' ') && !rest.is_empty() {
         return None;
     }
-    let mut text = rest.trim();
-    // Attributes of older pages: `{#doc_api_Cms_X .reference}`, `{ .section}`.
-    if text.ends_with('}') {
-        if let Some(open) = text.rfind('{') {
-            text = text[..open].trim_end();
-        }
+    Some((level, without_attributes(rest.trim()).to_string()))
+}
+
+/// A heading's text without the attributes of older pages (`{#doc_api_Cms_X .reference}`, `{ .section}`),
+/// which text copied from such pages keeps too.
+fn without_attributes(text: &str) -> &str {
+    match text.rfind('{') {
+        Some(open) if text.ends_with('}') => text[..open].trim_end(),
+        _ => text,
     }
-    Some((level, text.to_string()))
 }
 
 fn heading(line: &str, layout: Layout, number: u32) -> Option<Heading> {
@@ -203,7 +205,7 @@ fn heading(line: &str, layout: Layout, number: u32) -> Option<Heading> {
         }
         // Copied text has bare-line headings; only the known words count, anything else is prose.
         Layout::Text => {
-            let text = line.trim();
+            let text = without_attributes(line.trim());
             let kind = section_kind(text);
             (kind != SectionKind::Other || is_known_other_heading(text)).then(|| Heading {
                 kind,
@@ -246,6 +248,8 @@ pub fn section_kind(text: &str) -> SectionKind {
         "正常返回示例",
         "sample requests",
         "sample request",
+        "request example",
+        "request examples",
         "sample responses",
         "sample response",
         "response examples",

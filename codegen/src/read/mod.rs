@@ -6,6 +6,7 @@
 pub mod enums;
 mod errors;
 pub mod examples;
+mod name;
 pub mod nest;
 mod params;
 pub mod roa;
@@ -204,7 +205,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             .hint("show the response body itself in the example"),
         );
     }
-    let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
+    let (name, name_span) = name::operation_name(page, action_example, &ex, diags)?;
     // Rows whose type a table of its own documents, by place: filled in once the trees are built.
     let mut typed_rows: BTreeMap<Span, String> = BTreeMap::new();
     for r in request_rows.iter().chain(&response_rows) {
@@ -376,95 +377,6 @@ pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// The operation comes from the page: the `Action` row, the sample request, the OpenAPI Explorer link, a
-/// title that is an operation name and, last, the XML example's root element (`<CreateWidgetResponse>`).
-/// Users name their files as they like. Where these disagree (`Action=CreatWidget` under
-/// `# CreateWidget`), the name most of them give wins, ties going to the earlier in that order, with a
-/// warning at each that disagrees.
-fn operation_name(
-    page: &Page,
-    action_row: Option<(String, Span)>,
-    ex: &examples::PageExamples,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(String, Span)> {
-    let mut found: Vec<(String, Span, &str)> = Vec::new();
-    if let Some((n, s)) = action_row {
-        found.push((n, s, "the Action row"));
-    }
-    if let Some((n, line)) = &ex.action {
-        if is_identifier(n) {
-            found.push((n.clone(), page.span(*line, 1), "the sample request"));
-        }
-    }
-    for (i, l) in page.lines.iter().enumerate() {
-        if let Some(p) = l.find("&api=").or_else(|| l.find("?api=")) {
-            let n: String = l[p + 5..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if is_identifier(&n) {
-                found.push((
-                    n,
-                    page.span(i as u32 + 1, p as u32 + 1),
-                    "the OpenAPI Explorer link",
-                ));
-                break;
-            }
-        }
-    }
-    if let Some(t) = page.title() {
-        let word = t.text.split_whitespace().next().unwrap_or("");
-        // `# CreateWidget`, not `# Common parameters`: one word, or a word with a camel hump.
-        let api_like = t.text.split_whitespace().count() == 1
-            || word
-                .chars()
-                .zip(word.chars().skip(1))
-                .any(|(a, b)| a.is_ascii_lowercase() && b.is_ascii_uppercase());
-        if is_identifier(word)
-            && api_like
-            && word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        {
-            found.push((word.to_string(), page.span(t.line, 1), "the title"));
-        }
-    }
-    if let Some(n) = ex
-        .xml_root
-        .as_deref()
-        .and_then(|r| r.strip_suffix("Response"))
-    {
-        if is_identifier(n) {
-            found.push((
-                n.to_string(),
-                page.span(ex.xml_line.unwrap_or(1), 1),
-                "the XML example's root element",
-            ));
-        }
-    }
-    let votes = |name: &str| found.iter().filter(|(n, _, _)| n == name).count();
-    // `max_by_key` keeps the last of equals: walk in reverse so that ties go to the earlier source.
-    let Some((name, span, from)) = found.iter().rev().max_by_key(|(n, _, _)| votes(n)).cloned()
-    else {
-        diags.push(
-            Diagnostic::error(page.span(1, 1), "cannot tell which operation this page documents", "this page")
-                .hint("give the page an `Action` row in its request table, a sample request with `Action=`, or the operation name as its title"),
-        );
-        return None;
-    };
-    for (other, s, where_) in &found {
-        if *other != name {
-            diags.push(
-                Diagnostic::warning(
-                    s.clone(),
-                    format!("{where_} names operation `{other}`, {from} names `{name}`"),
-                    format!("`{other}` here"),
-                )
-                .also(span.clone(), format!("`{name}` taken from here")),
-            );
-        }
-    }
-    Some((name, span))
 }
 
 /// The first paragraph after the title (or, on copied text, the first lines before any heading).
