@@ -62,6 +62,8 @@ pub struct Table {
     /// The text just above the header (a heading or a line of its own), which may name what the table
     /// documents (`Spec`, `**DBInstanceAccount**`).
     pub caption: Option<String>,
+    /// Each cell on a line of its own (`|名称` / blank / `|类型` / … / `|描述 |`).
+    pub split: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,12 +291,19 @@ fn is_separator(line: &str) -> bool {
 struct TableStart {
     ncols: usize,
     separated: bool,
+    /// The lines the header takes: one, or more in a split table.
+    header_lines: usize,
+    /// A split table: each cell stands on its own line (`|name` / blank / `|String` / … / `|text |`).
+    split: bool,
 }
 
 /// A table starts at a header line followed by a separator line, or, where the page leaves the separator
 /// out, at a line of short header words (`Name | Type | Description |`) after a line that is not a row and
 /// before one that starts a row.
 fn table_start(lines: &[String], i: usize) -> Option<TableStart> {
+    if let Some(split) = split_header(lines, i) {
+        return Some(split);
+    }
     let header = lines.get(i)?;
     let next = lines.get(i + 1)?;
     if !header.contains('|') || is_separator(header) {
@@ -308,6 +317,8 @@ fn table_start(lines: &[String], i: usize) -> Option<TableStart> {
         return Some(TableStart {
             ncols: cells.len(),
             separated: true,
+            header_lines: 1,
+            split: false,
         });
     }
     let lead = header.trim_start().starts_with('|');
@@ -330,7 +341,40 @@ fn table_start(lines: &[String], i: usize) -> Option<TableStart> {
     (header_words && next_is_row && !previous_is_row).then_some(TableStart {
         ncols: cells.len(),
         separated: false,
+        header_lines: 1,
+        split: false,
     })
+}
+
+/// A split table's header: each cell on a line of its own that opens with `|`, blank lines between, the
+/// last closed with `|` (`|名称` / `` / `|类型` / … / `|描述 |`), then a separator line with as many columns.
+fn split_header(lines: &[String], i: usize) -> Option<TableStart> {
+    let first = lines.get(i)?.trim();
+    if !first.starts_with('|') || pipes(first).len() != 1 {
+        return None;
+    }
+    for (j, line) in lines.iter().enumerate().skip(i + 1).take(60) {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if is_separator(t) {
+            let header = lines[i..j].join("\n");
+            let ncols = split_cells(&header).len();
+            let closed = header.trim_end().ends_with('|');
+            let fits = split_cells(t).len() == ncols;
+            return (closed && fits && ncols >= 2).then_some(TableStart {
+                ncols,
+                separated: true,
+                header_lines: j - i,
+                split: true,
+            });
+        }
+        if !t.starts_with('|') || pipes(t).len() > 2 {
+            return None;
+        }
+    }
+    None
 }
 
 /// Offsets of the `|` that separate cells: not escaped with `\`, not inside a code span.
@@ -385,52 +429,25 @@ fn read_table(
 ) -> (Table, usize, Vec<Diagnostic>) {
     let ncols = table_start.ncols;
     let lines = &page.lines;
-    let header_line = &lines[start];
-    let lead = header_line.trim_start().starts_with('|');
-    let header = cells_of(page, header_line, start as u32 + 1);
-    let caption = lines[..start]
-        .iter()
-        .rev()
-        .take(3)
-        .map(|l| l.trim())
-        .find(|l| !l.is_empty())
-        .filter(|l| !l.contains('|'))
-        .map(|l| l.trim_start_matches('#').trim().to_string());
+    let header_text = lines[start..start + table_start.header_lines].join("\n");
+    let lead = header_text.trim_start().starts_with('|');
+    let header = cells_of(page, &header_text, start as u32 + 1);
     let mut table = Table {
         section,
         header,
         rows: Vec::new(),
         span: page.span(start as u32 + 1, 1),
-        caption,
+        caption: caption_above(lines, start),
+        split: table_start.split,
     };
     let mut diags = Vec::new();
     // Separators a complete row has: one per column, plus the opening one in markdown.
     let need = ncols + usize::from(lead);
     let mut buf = String::new();
     let mut buf_start = 0u32;
-    let mut i = start + if table_start.separated { 2 } else { 1 };
+    let mut i = start + table_start.header_lines + usize::from(table_start.separated);
     let flush = |buf: &mut String, at: u32, table: &mut Table, diags: &mut Vec<Diagnostic>| {
-        if buf.trim().is_empty() {
-            buf.clear();
-            return;
-        }
-        let row = row_of(page, buf, at, ncols);
-        if row.cells.len() < ncols {
-            diags.push(
-                Diagnostic::error(
-                    row.span.clone(),
-                    format!(
-                        "table row has {} cells where the header has {ncols}",
-                        row.cells.len()
-                    ),
-                    "this row",
-                )
-                .also(table.span.clone(), "header of the table")
-                .hint("give the row one cell per header column, empty cells as `| |`"),
-            );
-        }
-        table.rows.push(row);
-        buf.clear();
+        push_row(page, buf, at, ncols, table, diags);
     };
     while i < lines.len() {
         let line = &lines[i];
@@ -457,7 +474,11 @@ fn read_table(
             buf_start = number;
             buf.push_str(line);
         } else {
-            let new_row = line.starts_with('|') && line.trim() != "|";
+            // In a split table every cell opens a line with `|`: a new row starts once every cell of the
+            // open one is opened.
+            let new_row = line.starts_with('|')
+                && line.trim() != "|"
+                && (!table_start.split || pipes(&buf).len() >= need);
             // In copied text a cell may hold a line such as `Examples:`; it is a heading only where the
             // open row does not go on to close below it.
             let heading_here = is_markdown_heading(line).is_some()
@@ -501,6 +522,52 @@ fn read_table(
         }
     }
     (table, i, diags)
+}
+
+/// The text just above a table's header (within three lines), where it is no row: a heading or a line of
+/// its own that may name what the table documents.
+fn caption_above(lines: &[String], start: usize) -> Option<String> {
+    lines[..start]
+        .iter()
+        .rev()
+        .take(3)
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .filter(|l| !l.contains('|'))
+        .map(|l| l.trim_start_matches('#').trim().to_string())
+}
+
+/// Ends the row held in `buf` (begun on line `at`): a row of the table, with an error where it has too few
+/// cells; nothing where it is blank.
+fn push_row(
+    page: &Page,
+    buf: &mut String,
+    at: u32,
+    ncols: usize,
+    table: &mut Table,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if buf.trim().is_empty() {
+        buf.clear();
+        return;
+    }
+    let row = row_of(page, buf, at, ncols);
+    if row.cells.len() < ncols {
+        diags.push(
+            Diagnostic::error(
+                row.span.clone(),
+                format!(
+                    "table row has {} cells where the header has {ncols}",
+                    row.cells.len()
+                ),
+                "this row",
+            )
+            .also(table.span.clone(), "header of the table")
+            .hint("give the row one cell per header column, empty cells as `| |`"),
+        );
+    }
+    table.rows.push(row);
+    buf.clear();
 }
 
 /// `the last words of a cell. |`: one `|`, at the end, on a line that is no heading.
@@ -637,6 +704,31 @@ mod tests {
         );
         assert_eq!(page.title().map(|h| h.text.as_str()), Some("Op"));
         assert_eq!(page.headings[1].kind, SectionKind::Request);
+    }
+
+    #[test]
+    fn split_table_cells_each_on_their_own_line() {
+        let text = "请在RequestBody里另外提供下列参数。\n\n|名称\n\n|类型\n\n|是否必选\n\n|描述 |\n|--|--|--|--|\n|model\n\n|String\n\n|否\n\n|型号。 |\n|power\n\n|Object\n\n|否\n\n| |\n|└mode\n\n|String\n\n|是\n\n|模式：\n\n- eco\n- max |\n\n后文。\n";
+        let (page, diags) = scan("p.md", text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let t = &page.tables[0];
+        let header: Vec<&str> = t.header.iter().map(|c| c.raw.as_str()).collect();
+        assert_eq!(header, ["名称", "类型", "是否必选", "描述"]);
+        let rows: Vec<Vec<&str>> = t
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.raw.as_str()).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["model", "String", "否", "型号。"],
+                vec!["power", "Object", "否", ""],
+                vec!["└mode", "String", "是", "模式：\n\n- eco\n- max"],
+            ]
+        );
+        // Each cell keeps its own line: `String` of the last row.
+        assert_eq!(t.rows[2].cells[1].span.line, 27);
     }
 
     #[test]
