@@ -1,7 +1,7 @@
 //! The reader on small hand-written pages, one behaviour each (`tests/fixtures/pages/README.md`): the model
 //! of each is snapshotted as YAML together with the diagnostics, and the key facts are asserted.
 
-use codegen::merge::service::{read_files, PagesRead};
+use codegen::load::{read_files, PagesRead};
 use codegen::model::{Encoding, Field, Operation, Scalar, Shape};
 use std::path::{Path, PathBuf};
 

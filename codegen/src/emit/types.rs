@@ -25,11 +25,7 @@ use crate::model::{Docs, Encoding, Enum, Field, Operation, Scalar, Shape};
 use proc_macro2::Ident;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Side {
-    Request,
-    Response,
-}
+pub use crate::model::Side;
 
 /// A nested type to emit.
 #[derive(Debug)]

@@ -14,12 +14,10 @@ pub mod text;
 
 use self::examples::Node;
 use self::nest::{FlatRow, RowKind};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{ErrorCode, Examples, Field, Shape, Span};
 use crate::pages::{Layout, Page, SectionKind};
 use std::collections::{BTreeMap, BTreeSet};
-
-pub use crate::merge::service::{read_service, ServiceRead};
 
 /// The language a page is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,7 +93,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     let documented = |n: &str| tables.response_rows.iter().any(|r| r.field.name == n);
     if let Some(envelope) = examples::unwrap_envelope(&mut response_shape, &documented) {
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(Code::ExampleEnvelope,
                 page.span(ex.json_line.or(ex.xml_line).unwrap_or(1), 1),
                 format!("the response example is wrapped in `{envelope}`, which the table does not document; the fields inside it are the response's"),
                 "this example",
@@ -106,7 +104,8 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     if route.is_some() {
         if let Some(object) = roa::wrap_bare_contents(&mut response_shape, &tables.response_rows) {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::ExampleWithoutWrapper,
                     page.span(ex.json_line.or(ex.xml_line).unwrap_or(1), 1),
                     format!("the response example shows the fields of `{object}` without `{object}` itself; they are read as its fields, as the table says"),
                     "this example",
@@ -133,7 +132,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             roa::clear(&mut request);
             if let Some(span) = roa::explorer_says_roa(page) {
                 diags.push(
-                    Diagnostic::error(span, "the page documents a ROA operation but gives no request line", "`type=ROA` here")
+                    Diagnostic::new(Code::RoaWithoutRequestLine, span, "the page documents a ROA operation but gives no request line", "`type=ROA` here")
                         .hint("add a 请求语法 / Request syntax section with a line such as `GET /path/{Id} HTTP/1.1`"),
                 );
             }
@@ -198,7 +197,8 @@ fn page_examples(
     let mut ex = examples::find(&example_lines);
     for path in &ex.xml_wrapped {
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(
+                Code::XmlListWrapped,
                 page.span(ex.xml_line.unwrap_or(1), 1),
                 format!("the JSON example shows `{path}` as a plain list, the XML example wraps its items in an element of their own; the XML form is taken"),
                 "this XML example",
@@ -313,7 +313,8 @@ fn classify_tables(page: &Page, lang: Lang, roa: bool, diags: &mut Vec<Diagnosti
         }
         if !has(Column::Type) {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::NoTypeColumn,
                     table.span.clone(),
                     "this parameter table has no type column; its fields are read as String",
                     "header of the table",

@@ -2,7 +2,7 @@
 
 use super::examples::PageExamples;
 use super::is_identifier;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::Span;
 use crate::pages::{Page, SectionKind};
 
@@ -28,7 +28,8 @@ pub(super) fn operation_name(
     for (other, s, where_) in &found {
         if *other != name {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::OperationNameDisagrees,
                     s.clone(),
                     format!("{where_} names operation `{other}`, {from} names `{name}`"),
                     format!("`{other}` here"),
@@ -109,14 +110,15 @@ fn has_hump(word: &str) -> bool {
 fn from_first_sentence(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<(String, Span)> {
     let Some((name, line, column)) = first_sentence_name(page) else {
         diags.push(
-            Diagnostic::error(page.span(1, 1), "cannot tell which operation this page documents", "this page")
+            Diagnostic::new(Code::OperationUnknown, page.span(1, 1), "cannot tell which operation this page documents", "this page")
                 .hint("give the page an `Action` row in its request table, a sample request with `Action=`, or the operation name as its title"),
         );
         return None;
     };
     let span = page.span(line, column);
     diags.push(
-        Diagnostic::warning(
+        Diagnostic::new(
+            Code::OperationFromFirstSentence,
             span.clone(),
             format!("the operation's name `{name}` is taken from the page's first sentence: nothing else on the page names it"),
             format!("`{name}` here"),
