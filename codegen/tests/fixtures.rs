@@ -1078,3 +1078,13 @@ fn roa_response_object_documented_on_another_page_comes_from_the_example() {
         );
     });
 }
+
+#[test]
+fn split_table_right_under_the_response_heading_is_the_response_table() {
+    let r = read(&["roa_split_response_table.zh.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        ["RequestId", "slots", "slots[].slotNo", "slots[].state"]
+    );
+}
