@@ -781,3 +781,80 @@ fn zh_and_en_request_lines_that_disagree_keep_the_chinese_one_with_a_warning() {
     assert!(!warnings[0].is_error());
     assert_eq!(warnings[0].span.line, 5);
 }
+
+#[test]
+fn each_request_parameter_gets_the_encoding_its_page_shows() {
+    let zh = read(&["request_encodings.zh.md"]);
+    let op = only(&zh);
+    let encodings: Vec<(&str, Encoding)> = op
+        .request
+        .iter()
+        .map(|f| (f.name.as_str(), f.encoding))
+        .collect();
+    assert_eq!(
+        encodings,
+        [
+            // an `Array` row with `└` children, sent as `Rules=[{…}]`
+            ("Rules", Encoding::Json),
+            // "多个…用半角逗号（,）分隔" wins over the sample's `["BIN::Small"]`
+            ("BinTypesScope", Encoding::Simple),
+            // the sample sends `Lanes=lane-1,lane-2`
+            ("Lanes", Encoding::Simple),
+            // the example cell holds JSON text
+            ("Docks", Encoding::Json),
+            // "JSON 格式"
+            ("Gates", Encoding::Json),
+            // a map, no cue: JSON
+            ("Options", Encoding::Json),
+            // the sample sends `Belts.1=b-1`
+            ("Belts", Encoding::Flat),
+            // dotted rows are the flat form
+            ("Tag", Encoding::Flat),
+        ]
+    );
+    let en = read(&["request_encodings.en.md"]);
+    let op = only(&en);
+    assert_eq!(
+        field(&op.request, "BinTypesScope").encoding,
+        Encoding::Simple
+    );
+    assert_eq!(field(&op.request, "Gates").encoding, Encoding::Json);
+    let shifts = field(&op.request, "Shifts");
+    assert_eq!(shifts.encoding, Encoding::Simple);
+    assert_eq!(
+        shifts.shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::Integer)))
+    );
+    assert_eq!(field(&op.request, "RuleId").encoding, Encoding::Flat);
+}
+
+#[test]
+fn shapes_write_the_encoding_of_each_top_level_request_field() {
+    let r = read(&["request_encodings.zh.md"]);
+    let shapes = codegen::model::shapes::operation(only(&r));
+    let encodings: Vec<(String, Option<String>)> = shapes["request"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap_or_default().to_string(),
+                f.get("encoding").and_then(|e| e.as_str()).map(String::from),
+            )
+        })
+        .collect();
+    let want = |n: &str, e: Option<&str>| (n.to_string(), e.map(String::from));
+    assert_eq!(
+        encodings,
+        [
+            want("Rules", Some("json")),
+            want("BinTypesScope", Some("simple")),
+            want("Lanes", Some("simple")),
+            want("Docks", Some("json")),
+            want("Gates", Some("json")),
+            want("Options", Some("json")),
+            want("Belts", None),
+            want("Tag", None),
+        ]
+    );
+}

@@ -1,7 +1,7 @@
 //! The crate-wide files: `Cargo.toml`, `src/lib.rs`, `src/error.rs`, `model.yaml`, and the assembly of all.
 
 use super::docs::{code, DocLines};
-use super::operation::{self, Needs, OpNames};
+use super::operation::{self, OpNames};
 use super::types::{Plan, TypeDef};
 use super::{examples, render, EmitError, GeneratedFile};
 use crate::emit::naming::{self, Case};
@@ -69,10 +69,8 @@ pub fn files<E: From<EmitError>>(
     let names = op_names(svc);
     let variants = error_variants(svc);
     let plan = type_plan(svc, &names);
-    let mut needs = Needs::default();
     for (i, (op, (_, n))) in svc.operations.iter().zip(&names).enumerate() {
         let emitted = operation::module(op, i, n, &plan, &variants);
-        needs.json_text |= emitted.needs.json_text;
         sink(render(
             &format!(
                 "{dir}/src/{}.rs",
@@ -84,14 +82,13 @@ pub fn files<E: From<EmitError>>(
     }
     let shared = plan.shared().next().is_some();
     if shared {
-        let (tokens, types_needs) = types_module(&plan, &names);
-        needs.json_text |= types_needs.json_text;
+        let tokens = types_module(&plan, &names);
         sink(render(&format!("{dir}/src/types.rs"), &sources, tokens)?)?;
     }
     sink(render(
         &format!("{dir}/src/lib.rs"),
         &sources,
-        lib(svc, &names, &plan, needs, shared),
+        lib(svc, &names, &plan, shared),
     )?)?;
     sink(render(
         &format!("{dir}/src/error.rs"),
@@ -136,8 +133,7 @@ const TOP_TYPES: &[&str] = &["ErrorCode", "SERVICE", "DocumentedError"];
 /// `src/types.rs`: the types several operations use, each compiled when any of them is. Types with the same
 /// users share one private module under one `cfg` (re-exported whole), so the feature lists are not repeated
 /// on every item.
-fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs) {
-    let mut needs = Needs::default();
+fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> TokenStream {
     // In order of first use: a group where its first type would be.
     let mut groups: Vec<(&BTreeSet<usize>, Vec<&TypeDef>)> = Vec::new();
     let mut group_of: BTreeMap<&BTreeSet<usize>, usize> = BTreeMap::new();
@@ -182,9 +178,7 @@ fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs
         };
         let mut types = Vec::new();
         for def in defs {
-            let (tokens, n) = operation::shared_type(plan, def);
-            needs.json_text |= n.json_text;
-            types.push(tokens);
+            types.push(operation::shared_type(plan, def));
         }
         items.push(quote! {
             #cfg
@@ -202,7 +196,7 @@ fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs
              it is, and re-exported by each of their modules.",
         )
         .inner_attrs();
-    (quote! { #docs #(#items)* }, needs)
+    quote! { #docs #(#items)* }
 }
 
 /// The cargo feature that compiles an operation's module: the module's name.
@@ -280,7 +274,6 @@ fn lib(
     svc: &Service,
     names: &[(String, OpNames)],
     plan: &Plan,
-    needs: Needs,
     shared: bool,
 ) -> TokenStream {
     let (_, lib_name) = crate_names(svc);
@@ -326,27 +319,6 @@ fn lib(
             pub use #m::{#req, #resp};
         }
     });
-    let mut helpers = Vec::new();
-    if needs.json_text {
-        helpers.push(quote! {
-            /// Structured parameters the service takes as one parameter holding JSON text.
-            pub(crate) fn json_text<S: serde::Serializer, T: serde::Serialize>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-                let text = aliyun_runtime::serde_json::to_string(v).map_err(<S::Error as serde::ser::Error>::custom)?;
-                s.serialize_str(&text)
-            }
-        });
-    }
-    let codec = if helpers.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            /// Field codecs the generated types share (some unused when only some operations are compiled).
-            #[cfg_attr(not(feature = "full"), allow(dead_code))]
-            mod codec {
-                #(#helpers)*
-            }
-        }
-    };
     let types = if shared {
         quote!(pub mod types;)
     } else {
@@ -398,7 +370,6 @@ fn lib(
 
         #(#modules)*
 
-        #codec
     }
 }
 

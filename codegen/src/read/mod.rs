@@ -234,7 +234,10 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     );
     match &mut route {
         Some(r) => roa::settle(r, &mut request, diags),
-        None => roa::clear(&mut request),
+        None => {
+            roa::clear(&mut request);
+            params::settle_encodings(&mut request, &ex.request);
+        }
     }
     if route.is_none() {
         if let Some(span) = roa::explorer_says_roa(page) {

@@ -85,6 +85,11 @@ pub(super) fn field_rows(
             RowKind::Leaf(s) => leaf_shape(s, &description, lang),
             _ => Shape::Scalar(Scalar::String),
         };
+        let encoding = if is_request && !name.contains('.') {
+            row_encoding(&kind, &type_raw, &description, example.as_deref())
+        } else {
+            Encoding::Flat
+        };
         let docs = match lang {
             Lang::Zh => Docs {
                 zh: Some(description).filter(|d| !d.is_empty()),
@@ -94,22 +99,6 @@ pub(super) fn field_rows(
                 en: Some(description).filter(|d| !d.is_empty()),
                 zh: None,
             },
-        };
-        let encoding = if is_request
-            && !name.contains('.')
-            && matches!(
-                kind,
-                RowKind::Object
-                    | RowKind::Array
-                    | RowKind::ArrayOf(_)
-                    | RowKind::Map
-                    | RowKind::ArrayOfScalar(_)
-            )
-            && (kind_is_container(&kind) || type_raw.eq_ignore_ascii_case("json"))
-        {
-            Encoding::Json
-        } else {
-            Encoding::Flat
         };
         out.push(FlatRow {
             depth,
@@ -158,6 +147,84 @@ pub(super) fn type_open_lists(request: &mut [FlatRow], response: &[FlatRow]) {
         if types.all(|t| t == Some(s)) {
             row.kind = RowKind::Leaf(s);
             row.field.shape = Shape::Scalar(s);
+        }
+    }
+}
+
+/// How a top-level request parameter holding a list, an object or a map goes on the wire, by what its row
+/// says (the sample request, where it shows the parameter, has the last word: `settle_encodings`):
+/// - a list of values whose description says the items are separated by commas (`多个…用半角逗号（,）分隔`,
+///   `separated by commas`) is `simple`;
+/// - one whose description says JSON (`JSON 格式`, `in the JSON format`), whose example cell holds JSON text,
+///   or whose type is `Json`, is `json`;
+/// - otherwise a list of objects, an object or a map is `json` (the flat form is documented by dotted rows,
+///   `Name.N.Key`), a list of values flat.
+fn row_encoding(
+    kind: &RowKind,
+    type_raw: &str,
+    description: &str,
+    example: Option<&str>,
+) -> Encoding {
+    let value_list = matches!(kind, RowKind::ArrayOfScalar(_));
+    if !value_list && !kind_is_container(kind) {
+        return Encoding::Flat;
+    }
+    let json_example = example.is_some_and(|e| {
+        let e = e.trim();
+        (e.starts_with('[') || e.starts_with('{'))
+            && serde_json::from_str::<serde_json::Value>(e).is_ok()
+    });
+    if value_list && says_comma_separated(description) {
+        Encoding::Simple
+    } else if says_json(description) || json_example || type_raw.eq_ignore_ascii_case("json") {
+        Encoding::Json
+    } else if value_list {
+        Encoding::Flat
+    } else {
+        Encoding::Json
+    }
+}
+
+/// `多个资源类型之间用半角逗号（,）分隔`, `Separate multiple values with commas (,)`, `comma-separated`.
+pub(super) fn says_comma_separated(description: &str) -> bool {
+    let d = description.to_lowercase();
+    (d.contains("逗号") && (d.contains("分隔") || d.contains("隔开") || d.contains("间隔")))
+        || (d.contains("comma") && (d.contains("separat") || d.contains("delimit")))
+}
+
+/// `JSON 格式`, `JSON字符串`, `in the JSON format`, `a JSON array`: the parameter is JSON text.
+fn says_json(description: &str) -> bool {
+    description
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("json"))
+}
+
+/// The sample request has the last word on how a top-level parameter of an RPC operation holding a list, an
+/// object or a map travels: `Name.1=…` or `Name.Key=…` is flat; `Name=[…]` or `Name={…}` is JSON text, unless
+/// its description names the comma form (pages show such lists as JSON where the service takes `a,b`);
+/// `Name=a,b` for a list of values is the comma form.
+pub(super) fn settle_encodings(request: &mut [Field], sample: &[(String, String)]) {
+    for f in request.iter_mut() {
+        let value_list = match &f.shape {
+            Shape::Array(item) => matches!(**item, Shape::Scalar(_) | Shape::Enum(_)),
+            Shape::Object(_) | Shape::Map => false,
+            _ => continue,
+        };
+        let dotted = format!("{}.", f.name);
+        if sample.iter().any(|(k, _)| k.starts_with(&dotted)) {
+            f.encoding = Encoding::Flat;
+            continue;
+        }
+        let Some((_, value)) = sample.iter().find(|(k, _)| *k == f.name) else {
+            continue;
+        };
+        let value = value.trim();
+        let json = (value.starts_with('[') || value.starts_with('{'))
+            && serde_json::from_str::<serde_json::Value>(value).is_ok();
+        if json && f.encoding != Encoding::Simple {
+            f.encoding = Encoding::Json;
+        } else if !json && value_list && !value.is_empty() {
+            f.encoding = Encoding::Simple;
         }
     }
 }
