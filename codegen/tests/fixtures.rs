@@ -858,3 +858,30 @@ fn shapes_write_the_encoding_of_each_top_level_request_field() {
         ]
     );
 }
+
+#[test]
+fn required_inside_items_stays_inside_items() {
+    let r = read(&["required_inside_items.md"]);
+    let op = only(&r);
+    let required: Vec<(&str, bool)> = op
+        .request
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
+    // `CrateId.N | 是` is the list itself; `Tag.N.Key | 是` and `Label.Text | 是` are required within their
+    // containers, which no row of their own documents; `Rule | 否` keeps its own row's reading.
+    assert_eq!(
+        required,
+        [
+            ("CrateId", true),
+            ("Tag", false),
+            ("Label", false),
+            ("Rule", false)
+        ]
+    );
+    let key = field(children(field(&op.request, "Tag")), "Key");
+    assert!(key.required);
+    assert!(!field(children(field(&op.request, "Tag")), "Value").required);
+    assert!(field(children(field(&op.request, "Label")), "Text").required);
+    assert!(field(children(field(&op.request, "Rule")), "Name").required);
+}
