@@ -885,3 +885,54 @@ fn required_inside_items_stays_inside_items() {
     assert!(field(children(field(&op.request, "Label")), "Text").required);
     assert!(field(children(field(&op.request, "Rule")), "Name").required);
 }
+
+/// Every field's path, `[]` marking a list.
+fn tree_paths(fields: &[Field]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in fields {
+        let mut shape = &f.shape;
+        let mut name = f.name.clone();
+        while let Shape::Array(item) = shape {
+            name.push_str("[]");
+            shape = item;
+        }
+        out.push(name.clone());
+        if let Shape::Object(children) = shape {
+            out.extend(
+                tree_paths(children)
+                    .into_iter()
+                    .map(|p| format!("{name}.{p}")),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn a_field_one_language_misplaces_is_left_out_of_the_merge() {
+    let r = read(&["stray_field_merge.zh.md", "stray_field_merge.en.md"]);
+    insta::assert_snapshot!("fixture_stray_field_merge", report(&r));
+    let op = only(&r);
+    // The English page's depth marks put `Permits` inside the lanes; the Chinese page and its example have it
+    // in the gates. `Width`, which only the English page documents and nothing contradicts, stays.
+    assert_eq!(
+        tree_paths(&op.response),
+        [
+            "Gates[]",
+            "Gates[].GateId",
+            "Gates[].Lanes[]",
+            "Gates[].Lanes[].LaneNo",
+            "Gates[].Permits[]",
+            "Gates[].Width",
+            "RequestId",
+        ]
+    );
+    let left_out: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("left out"))
+        .collect();
+    assert_eq!(left_out.len(), 1, "{}", report(&r));
+    assert!(left_out[0].span.file.ends_with("stray_field_merge.en.md"));
+    assert_eq!(left_out[0].span.line, 20);
+}

@@ -7,6 +7,7 @@
 pub mod input;
 pub mod limits;
 pub mod same_name;
+pub mod strays;
 pub mod service;
 
 use crate::diag::Diagnostic;
@@ -70,8 +71,23 @@ pub fn operations(
                 other: &other.file,
                 op: &name,
             };
+            let mut theirs = other.response.clone();
+            strays::drop_strays(
+                &mut response,
+                &mut theirs,
+                &[
+                    examples.response_json.as_deref(),
+                    other.examples.response_json.as_deref(),
+                ],
+                &strays::Pages {
+                    a: &first.file,
+                    b: &other.file,
+                    op: &name,
+                },
+                diags,
+            );
             fields(&mut request, &other.request, &ctx, "request", diags);
-            fields(&mut response, &other.response, &ctx, "response", diags);
+            fields(&mut response, &theirs, &ctx, "response", diags);
             for e in other.errors {
                 match op_errors.iter_mut().find(|x| x.code == e.code) {
                     Some(x) => fill(&mut x.docs, e.docs),
