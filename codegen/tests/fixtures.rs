@@ -936,3 +936,32 @@ fn a_field_one_language_misplaces_is_left_out_of_the_merge() {
     assert!(left_out[0].span.file.ends_with("stray_field_merge.en.md"));
     assert_eq!(left_out[0].span.line, 20);
 }
+
+#[test]
+fn pages_whose_names_differ_in_case_are_one_operation_named_as_on_the_wire() {
+    let r = read(&["name_case_differs.zh.md", "name_case_differs.en.md"]);
+    insta::assert_snapshot!("fixture_name_case_differs", report(&r));
+    let op = only(&r);
+    // The Chinese page's Action row and sample request say `Realtime`; the English title `RealTime`.
+    assert_eq!(op.name, "CreateRealtimeDockLog");
+    assert_eq!(op.sources.len(), 2);
+    assert!(field(&op.request, "DockId").docs.en.is_some());
+    assert!(r.diagnostics.iter().all(|d| !d.is_error()), "{}", report(&r));
+    let renamed: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("read as `CreateRealtimeDockLog`"))
+        .collect();
+    assert_eq!(renamed.len(), 1, "{}", report(&r));
+    assert!(renamed[0].span.file.ends_with("name_case_differs.en.md"));
+    assert_eq!(renamed[0].span.line, 1);
+}
+
+#[test]
+fn pages_whose_names_differ_in_case_and_neither_gives_the_wire_name_stay_apart() {
+    // Two titles, no Action row, no sample request: nothing says which spelling is right (the service then
+    // refuses names that differ only in case).
+    let r = read(&["name_case_differs.en.md", "name_case_title_only.en.md"]);
+    let names: Vec<&str> = r.operations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["CreateRealTimeDockLog", "CreateRealtimeDockLog"]);
+}

@@ -31,6 +31,8 @@ pub enum Lang {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageOperation {
     pub name: String,
+    /// The name the page's `Action` row or sample request gives, which is what goes on the wire.
+    pub wire_name: Option<String>,
     pub lang: Lang,
     pub file: String,
     pub name_span: Span,
@@ -204,6 +206,11 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             .hint("show the response body itself in the example"),
         );
     }
+    let wire_name = action_example
+        .as_ref()
+        .map(|(n, _)| n.clone())
+        .or_else(|| ex.action.as_ref().map(|(n, _)| n.clone()))
+        .filter(|n| is_identifier(n));
     let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
     // Rows whose type a table of its own documents, by place: filled in once the trees are built.
     let mut typed_rows: BTreeMap<Span, String> = BTreeMap::new();
@@ -258,6 +265,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     }
     Some(PageOperation {
         name,
+        wire_name,
         lang,
         file: page.file.clone(),
         name_span,
