@@ -946,7 +946,11 @@ fn pages_whose_names_differ_in_case_are_one_operation_named_as_on_the_wire() {
     assert_eq!(op.name, "CreateRealtimeDockLog");
     assert_eq!(op.sources.len(), 2);
     assert!(field(&op.request, "DockId").docs.en.is_some());
-    assert!(r.diagnostics.iter().all(|d| !d.is_error()), "{}", report(&r));
+    assert!(
+        r.diagnostics.iter().all(|d| !d.is_error()),
+        "{}",
+        report(&r)
+    );
     let renamed: Vec<_> = r
         .diagnostics
         .iter()
@@ -964,4 +968,56 @@ fn pages_whose_names_differ_in_case_and_neither_gives_the_wire_name_stay_apart()
     let r = read(&["name_case_differs.en.md", "name_case_title_only.en.md"]);
     let names: Vec<&str> = r.operations.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, ["CreateRealTimeDockLog", "CreateRealtimeDockLog"]);
+}
+
+#[test]
+fn a_pipe_inside_a_copied_description_stays_where_it_was() {
+    let r = read(&["request_forms_copied.txt"]);
+    let op = only(&r);
+    assert_eq!(
+        field(&op.request, "Match").docs.en.as_deref(),
+        Some("How the labels are combined. Valid values: &: all of the labels. |: any of the labels.")
+    );
+    assert_eq!(
+        field(&op.request, "Mode").docs.en.as_deref(),
+        Some("The mode. Valid values:\n&: all of the labels.\n|: any of the labels.\nDefault value: &.")
+    );
+    // The rows after it are read as they are.
+    assert_eq!(
+        field(&op.request, "Limit").shape,
+        Shape::Scalar(Scalar::Integer)
+    );
+}
+
+#[test]
+fn a_parameter_only_the_sample_request_shows_is_read_in_the_form_it_shows() {
+    let r = read(&["request_forms_copied.txt"]);
+    let op = only(&r);
+    let names: Vec<&str> = op.request.iter().map(|f| f.name.as_str()).collect();
+    // `Capacty` misspells the documented `Capacity`; `Version` is a common parameter.
+    assert_eq!(
+        names,
+        ["Match", "Mode", "Label", "Limit", "Capacity", "Ip", "Owner", "Size"]
+    );
+    let ip = field(&op.request, "Ip");
+    assert_eq!(
+        ip.shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+    assert_eq!(ip.encoding, Encoding::Flat);
+    assert!(!ip.required);
+    assert_eq!(ip.span.line, 31);
+    let owner = field(&op.request, "Owner");
+    assert_eq!(
+        field(children(owner), "Name").shape,
+        Shape::Scalar(Scalar::String)
+    );
+    assert_eq!(field(&op.request, "Size").example.as_deref(), Some("3"));
+    let warned: Vec<u32> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("the sample request sets"))
+        .map(|d| d.span.line)
+        .collect();
+    assert_eq!(warned, [35, 31, 33, 34], "{}", report(&r));
 }

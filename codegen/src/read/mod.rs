@@ -243,6 +243,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         Some(r) => roa::settle(r, &mut request, diags),
         None => {
             roa::clear(&mut request);
+            params::sample_only(page, &mut request, &ex.request, diags);
             params::settle_encodings(&mut request, &ex.request);
         }
     }

@@ -6,6 +6,7 @@ use super::{cell_text, text, Column, Lang};
 use crate::diag::Diagnostic;
 use crate::model::{Docs, Encoding, Enum, Field, Scalar, Shape};
 use crate::pages::{Layout, Page, Table};
+use std::collections::BTreeMap;
 
 pub(super) fn field_rows(
     page: &Page,
@@ -227,6 +228,154 @@ pub(super) fn settle_encodings(request: &mut [Field], sample: &[(String, String)
             f.encoding = Encoding::Simple;
         }
     }
+}
+
+/// The parameters every RPC call carries, which a full sample URL may show: not the operation's own.
+const COMMON_PARAMETERS: &[&str] = &[
+    "Action",
+    "Version",
+    "Format",
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "SignatureType",
+    "Timestamp",
+    "SecurityToken",
+    "ResourceOwnerAccount",
+    "OwnerAccount",
+];
+
+/// Parameters the sample request sets that no row of the request table documents (`Ip.1=…`, `Owner.Name=…`)
+/// are parameters too: each is added with the form its names show (`Ip.1`, `Ip.2` → a list of strings `Ip`;
+/// `Owner.Name` → an object `Owner` holding `Name`; `Tag.1.Key` → a list of objects), its values as strings,
+/// sent flat, with a warning at the sample request. The common parameters (`Version`, `Timestamp`, …) are
+/// not the operation's.
+pub(super) fn sample_only(
+    page: &Page,
+    request: &mut Vec<Field>,
+    sample: &[(String, String)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut added: BTreeMap<&str, (Vec<Vec<&str>>, Option<&str>)> = BTreeMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for (key, value) in sample {
+        let mut segments: Vec<&str> = key.split('.').collect();
+        let head = segments.remove(0);
+        if !super::is_identifier(head)
+            || COMMON_PARAMETERS.contains(&head)
+            || request.iter().any(|f| f.name == head)
+            || segments.iter().any(|s| s.is_empty())
+            || segments.len() > 8
+        {
+            continue;
+        }
+        // `AcccountAlias` or `Newcomments` beside a documented `AccountAlias`, `NewComments`: a misspelling.
+        if let Some(f) = request.iter().find(|f| misspelt(head, &f.name)) {
+            if !added.contains_key(head) {
+                diags.push(
+                    Diagnostic::warning(
+                        sample_span(page, head),
+                        format!("the sample request sets `{head}`, which looks like a misspelling of the parameter `{}`; it is not read as a parameter", f.name),
+                        "in this sample request",
+                    )
+                    .also(f.span.clone(), format!("`{}` here", f.name))
+                    .hint(format!("spell it `{}`", f.name)),
+                );
+                added.insert(head, (Vec::new(), None));
+            }
+            continue;
+        }
+        let entry = added.entry(head).or_insert_with(|| {
+            order.push(head);
+            (Vec::new(), None)
+        });
+        entry.0.push(segments);
+        entry.1.get_or_insert(value.as_str());
+    }
+    for head in order {
+        let Some((rests, example)) = added.remove(head) else {
+            continue;
+        };
+        let span = sample_span(page, head);
+        let shape = sample_shape(&rests, &span);
+        let scalar = matches!(shape, Shape::Scalar(_));
+        diags.push(
+            Diagnostic::warning(
+                span.clone(),
+                format!("the sample request sets `{head}`, which the request table does not document; it is read as a parameter of the form the sample shows"),
+                "in this sample request",
+            )
+            .hint(format!("add a row for `{head}` to the request table")),
+        );
+        request.push(Field {
+            name: head.to_string(),
+            shape,
+            required: false,
+            docs: Docs::default(),
+            example: example.filter(|_| scalar).map(str::to_string),
+            encoding: Encoding::Flat,
+            location: None,
+            span,
+        });
+    }
+}
+
+/// The line of the sample request that sets `name`.
+fn sample_span(page: &Page, name: &str) -> crate::model::Span {
+    let line = page
+        .lines
+        .iter()
+        .position(|l| l.contains(&format!("&{name}")) || l.contains(&format!("?{name}")))
+        .map_or(1, |i| i as u32 + 1);
+    page.span(line, 1)
+}
+
+/// Another spelling of a documented name: the same but for case, or (names of 6 letters or more) one or two
+/// letters added, dropped or changed.
+fn misspelt(name: &str, documented: &str) -> bool {
+    let (a, b) = (name.to_ascii_lowercase(), documented.to_ascii_lowercase());
+    a == b || (a.len().min(b.len()) >= 6 && strsim::levenshtein(&a, &b) <= 2)
+}
+
+/// The shape the names after a parameter's own show: numbers are list items, names fields.
+fn sample_shape(rests: &[Vec<&str>], span: &crate::model::Span) -> Shape {
+    let rests: Vec<&Vec<&str>> = rests.iter().filter(|r| !r.is_empty()).collect();
+    let Some(first) = rests.first() else {
+        return Shape::Scalar(Scalar::String);
+    };
+    let index = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if index(first[0]) {
+        let items: Vec<Vec<&str>> = rests
+            .iter()
+            .filter(|r| index(r[0]))
+            .map(|r| r[1..].to_vec())
+            .collect();
+        return Shape::Array(Box::new(sample_shape(&items, span)));
+    }
+    let mut fields: Vec<(&str, Vec<Vec<&str>>)> = Vec::new();
+    for r in rests.iter().filter(|r| super::is_identifier(r[0])) {
+        match fields.iter_mut().find(|(n, _)| *n == r[0]) {
+            Some((_, sub)) => sub.push(r[1..].to_vec()),
+            None => fields.push((r[0], vec![r[1..].to_vec()])),
+        }
+    }
+    Shape::Object(
+        fields
+            .into_iter()
+            .map(|(name, sub)| Field {
+                name: name.to_string(),
+                shape: sample_shape(&sub, span),
+                required: false,
+                docs: Docs::default(),
+                example: None,
+                encoding: Encoding::Flat,
+                location: None,
+                span: span.clone(),
+            })
+            .collect(),
+    )
 }
 
 fn kind_is_container(kind: &RowKind) -> bool {
