@@ -107,7 +107,7 @@ pub fn module(
     plan: &Plan,
     error_variants: &BTreeMap<String, Ident>,
 ) -> Emitted {
-    let mut cx = Cx { plan };
+    let mut cx = FieldTypes { plan };
 
     let module_docs = DocLines::new()
         .raw(format!("The `{}` operation.", op.name))
@@ -251,7 +251,7 @@ fn roa_route(op: &Operation) -> TokenStream {
     }
 }
 
-struct Cx<'p, 'a> {
+struct FieldTypes<'p, 'a> {
     plan: &'p Plan<'a>,
 }
 
@@ -309,7 +309,7 @@ fn field_docs(f: &Field, name: &ScopeName, plan: &Plan, side: Side) -> DocLines 
     d
 }
 
-impl Cx<'_, '_> {
+impl FieldTypes<'_, '_> {
     /// The Rust type of a field's shape (without the `Option` of optional fields).
     fn shape_type(&self, f: &Field, shape: &Shape, side: Side) -> TokenStream {
         match shape {
@@ -547,7 +547,7 @@ fn decode_impl(name: &Ident, fields: &[Field]) -> TokenStream {
 
 /// A type of `types.rs`: what an operation module would hold.
 pub fn shared_type(plan: &Plan, def: &TypeDef) -> TokenStream {
-    let mut cx = Cx { plan };
+    let mut cx = FieldTypes { plan };
     cx.nested(def)
 }
 

@@ -4,13 +4,10 @@
 //! Rule where pages disagree: the Chinese page wins (the English pages are translations of it), then the
 //! first file by name; every disagreement is a warning naming both places. Descriptions are kept per language.
 
-pub mod input;
-pub mod limits;
 pub mod same_name;
-pub mod service;
 pub mod strays;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Docs, ErrorCode, HttpMethod, Operation, Shape};
 use crate::read::{Lang, PageOperation};
 use std::collections::BTreeMap;
@@ -47,7 +44,8 @@ pub fn operations(
             if let (Some(kept), Some(theirs)) = (&first.route, &other.route) {
                 if (kept.method, &kept.path) != (theirs.method, &theirs.path) {
                     diags.push(
-                        Diagnostic::warning(
+                        Diagnostic::new(
+                            Code::RouteDisagrees,
                             theirs.span.clone(),
                             format!(
                                 "{name} is `{} {}` here but `{} {}` in {}",
@@ -171,7 +169,8 @@ fn same_operation_other_case(pages: &mut [PageOperation], diags: &mut Vec<Diagno
                 continue;
             }
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::OperationNameCase,
                     p.name_span.clone(),
                     format!(
                         "this page names the operation `{}`, `{}` spells it `{wire}` in its Action row or sample request; read as `{wire}`",
@@ -230,7 +229,8 @@ fn fields(
     for o in other {
         let Some(b) = base.iter_mut().find(|b| b.name == o.name) else {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::FieldInOnePage,
                     o.span.clone(),
                     format!(
                         "`{}` {side} field `{}` is documented in `{}` but not in `{}`",
@@ -249,7 +249,7 @@ fn fields(
         }
         if b.required != o.required {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::RequiredDisagrees,
                     o.span.clone(),
                     format!(
                         "`{}` {side} field `{}` is {} here but {} in `{}`",
@@ -268,7 +268,7 @@ fn fields(
         let (kb, ko) = (kind(&b.shape), kind(&o.shape));
         if kb != ko {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::TypeDisagrees,
                     o.span.clone(),
                     format!(
                         "`{}` {side} field `{}` is `{ko}` here but `{kb}` in `{}`",
@@ -286,7 +286,8 @@ fn fields(
     for b in base.iter() {
         if !other.iter().any(|o| o.name == b.name) {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::FieldInOnePage,
                     b.span.clone(),
                     format!(
                         "`{}` {side} field `{}` is documented in `{}` but not in `{}`",

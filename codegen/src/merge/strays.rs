@@ -6,7 +6,7 @@
 //! A field only one page documents is otherwise kept (a newer page may add fields, and examples are often
 //! partial): the example must decide between the two places.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Field, Shape};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -53,7 +53,8 @@ pub fn drop_strays(
                 .collect::<Vec<_>>()
                 .join("`, `");
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::MisplacedFieldLeftOut,
                     span,
                     format!(
                         "`{}` response field `{path}` is documented only in `{here}`; `{there}` documents `{name}` at `{shown_at}`, where the JSON example shows it, and the example shows `{}` without it: left out",

@@ -3,7 +3,7 @@
 
 use super::nest::{FlatRow, RowKind};
 use super::{cell_text, text, Column, Lang};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Docs, Encoding, Enum, Field, Scalar, Shape};
 use crate::pages::{Layout, Page, Table};
 use std::collections::BTreeMap;
@@ -31,7 +31,8 @@ pub(super) fn field_rows(
             // A row that says something but names nothing cannot be placed: say so rather than lose it.
             if row.cells.iter().any(|c| !text::bare(&c.raw).0.is_empty()) {
                 diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
+                        Code::RowWithoutName,
                         row.span.clone(),
                         "this row has no name; it is left out",
                         "this row",
@@ -69,7 +70,7 @@ pub(super) fn field_rows(
                     .map(|c| c.span.clone())
                     .unwrap_or_else(|| row.span.clone());
                 diags.push(
-                    Diagnostic::warning(span, format!("unknown type `{type_raw}` of `{name}`"), "this type")
+                    Diagnostic::new(Code::UnknownType, span, format!("unknown type `{type_raw}` of `{name}`"), "this type")
                         .hint("known types: String, Integer, Long, Float, Double, Boolean, Object, Array, Array of X, Map, Json; the field is read as String"),
                 );
                 RowKind::Leaf(Scalar::String)
@@ -275,7 +276,8 @@ pub(super) fn sample_only(
         if let Some(f) = request.iter().find(|f| misspelt(head, &f.name)) {
             if !added.contains_key(head) {
                 diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
+                        Code::SampleMisspelling,
                         sample_span(page, head),
                         format!("the sample request sets `{head}`, which looks like a misspelling of the parameter `{}`; it is not read as a parameter", f.name),
                         "in this sample request",
@@ -302,7 +304,8 @@ pub(super) fn sample_only(
         let shape = sample_shape(&rests, &span);
         let scalar = matches!(shape, Shape::Scalar(_));
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(
+                Code::SampleOnlyParameter,
                 span.clone(),
                 format!("the sample request sets `{head}`, which the request table does not document; it is read as a parameter of the form the sample shows"),
                 "in this sample request",
