@@ -75,7 +75,7 @@ async fn each_encoding_reaches_the_service_as_the_sdk_sends_it() {
         rule_id: id.into(),
         weight,
     };
-    client
+    let answer = client
         .call(CreateSorterRule {
             rules: vec![rule("r-1", 3), rule("r,2", 1)],
             bin_types_scope: vec!["BIN::Small".into(), "BIN::Large".into()],
@@ -83,6 +83,7 @@ async fn each_encoding_reaches_the_service_as_the_sdk_sends_it() {
         })
         .await
         .unwrap();
+    assert_eq!(answer.request_id, "req-1");
     let requests = fake.requests();
     let q = &requests[0];
     assert!(q.signature_ok, "{:?}", q.signature_problem);
