@@ -4,7 +4,8 @@
 //! object above) and is left out, with a warning.
 //!
 //! A field only one page documents is otherwise kept (a newer page may add fields, and examples are often
-//! partial): the example must decide between the two places.
+//! partial): the example must decide between the two places, and a place any example shows holding the name
+//! is kept.
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Field, Shape};
@@ -90,6 +91,10 @@ fn strays(
             keys_at(ex, &segments(parent(at)))
                 .is_some_and(|keys| keys.iter().any(|k| k.eq_ignore_ascii_case(name)) == yes)
         };
+        // A place an example shows holding the name is no misreading, whatever another example shows.
+        if examples.iter().any(|ex| shows(ex, path, true)) {
+            continue;
+        }
         // An example shows the other page's place holding the name, and this place without it.
         let decided = theirs
             .keys()
