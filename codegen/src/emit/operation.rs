@@ -542,8 +542,8 @@ fn what_it_is(def: &TypeDef, side: Side) -> String {
 
 /// `#[allow]`s a setter needs because of its name.
 fn setter_allow(id: &Ident) -> TokenStream {
-    let s = id.to_string();
-    let s = s.trim_start_matches("r#");
+    let s = naming::unraw(id);
+    let s = s.as_str();
     let mut lints = Vec::new();
     if ["as_", "to_", "into_", "is_", "from_"]
         .iter()

@@ -33,10 +33,7 @@ pub fn files<E: From<EmitError>>(
         let emitted = operation::module(op, i, n, plan, variants);
         needs.json_text |= emitted.needs.json_text;
         sink(render(
-            &format!(
-                "{dir}/src/{}.rs",
-                n.module.to_string().trim_start_matches("r#")
-            ),
+            &format!("{dir}/src/{}.rs", naming::unraw(&n.module)),
             &op.sources,
             emitted.tokens,
         )?)?;

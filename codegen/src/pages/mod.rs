@@ -430,7 +430,11 @@ fn read_table(
         }
         let mut row = row_of(page, buf, at, ncols);
         let have = row.cells.len();
-        if matches!(joined, Some(Joined::AfterBlankLine | Joined::AfterLineBreak)) && have == ncols {
+        if matches!(
+            joined,
+            Some(Joined::AfterBlankLine | Joined::AfterLineBreak)
+        ) && have == ncols
+        {
             went_on.push(at);
         } else if let Some(how) = joined {
             diags.push(how.warning(page, at, have.min(ncols), ncols, &table.span));
@@ -495,7 +499,13 @@ fn read_table(
             let opened = pipes(&buf).len();
             let closed = buf.trim_end().ends_with('|');
             let more = pipes(line).len();
-            if lead && new_row && !heading_here && !closed && opened + 1 < need && opened + more <= need {
+            if lead
+                && new_row
+                && !heading_here
+                && !closed
+                && opened + 1 < need
+                && opened + more <= need
+            {
                 // The open row lacks cells and this line holds no more than the missing ones: the row goes
                 // on here (Alibaba's pages break a row at a blank line inside a cell).
                 joined.get_or_insert(
