@@ -41,10 +41,9 @@ const LONG_ALLOWED: &[(&str, &str, &str)] = &[
     ("codegen/src/import/mod.rs", "write_service", "import"),
     // encode (#20 part B): request parameter rows and their encodings.
     ("codegen/src/read/params.rs", "field_rows", "encode"),
-    // arch (#19): the emitters, until they are functions of the crate plan.
-    ("codegen/src/emit/operation.rs", "module", "arch"),
-    ("codegen/src/emit/operation.rs", "request_struct", "arch"),
-    ("codegen/src/emit/service.rs", "lib", "arch"),
+    // rt-api (#24, named required parameters): the request struct, its `new` and its setters; left whole
+    // so their change to it merges (arch #19 split the other emitters).
+    ("codegen/src/emit/operation.rs", "request_struct", "rt-api"),
 ];
 
 fn workspace() -> PathBuf {

@@ -257,27 +257,7 @@ fn lib(
             pub use #m::{#req, #resp};
         }
     });
-    let mut helpers = Vec::new();
-    if needs.json_text {
-        helpers.push(quote! {
-            /// Structured parameters the service takes as one parameter holding JSON text.
-            pub(crate) fn json_text<S: serde::Serializer, T: serde::Serialize>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-                let text = aliyun_runtime::serde_json::to_string(v).map_err(<S::Error as serde::ser::Error>::custom)?;
-                s.serialize_str(&text)
-            }
-        });
-    }
-    let codec = if helpers.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            /// Field codecs the generated types share (some unused when only some operations are compiled).
-            #[cfg_attr(not(feature = "full"), allow(dead_code))]
-            mod codec {
-                #(#helpers)*
-            }
-        }
-    };
+    let codec = codec_module(needs);
     let types = if shared {
         quote!(
             pub mod types;
@@ -285,31 +265,7 @@ fn lib(
     } else {
         quote!()
     };
-    let service_docs = DocLines::new()
-        .raw(format!(
-            "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
-            super::docs::escape_line(&svc.name),
-            code(product),
-            code(version),
-            code(endpoint),
-            match svc.endpoint_rule {
-                EndpointRule::Central => "central",
-                EndpointRule::Regional => "regional",
-            },
-            if svc.regional_endpoints.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; own hosts in {}",
-                    svc.regional_endpoints
-                        .keys()
-                        .map(|r| code(r))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
-        ))
-        .attrs();
+    let service_docs = service_docs(svc);
     quote! {
         #docs
         #![deny(missing_docs)]
@@ -333,6 +289,60 @@ fn lib(
 
         #codec
     }
+}
+
+/// `mod codec`: the field codecs the generated types share, when any needs one.
+fn codec_module(needs: Needs) -> TokenStream {
+    let mut helpers = Vec::new();
+    if needs.json_text {
+        helpers.push(quote! {
+            /// Structured parameters the service takes as one parameter holding JSON text.
+            pub(crate) fn json_text<S: serde::Serializer, T: serde::Serialize>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+                let text = aliyun_runtime::serde_json::to_string(v).map_err(<S::Error as serde::ser::Error>::custom)?;
+                s.serialize_str(&text)
+            }
+        });
+    }
+    if helpers.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// Field codecs the generated types share (some unused when only some operations are compiled).
+            #[cfg_attr(not(feature = "full"), allow(dead_code))]
+            mod codec {
+                #(#helpers)*
+            }
+        }
+    }
+}
+
+/// The docs of `SERVICE`: product, version, endpoint and its rule.
+fn service_docs(svc: &Service) -> TokenStream {
+    DocLines::new()
+        .raw(format!(
+            "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
+            super::docs::escape_line(&svc.name),
+            code(&svc.product),
+            code(&svc.version),
+            code(&svc.endpoint),
+            match svc.endpoint_rule {
+                EndpointRule::Central => "central",
+                EndpointRule::Regional => "regional",
+            },
+            if svc.regional_endpoints.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; own hosts in {}",
+                    svc.regional_endpoints
+                        .keys()
+                        .map(|r| code(r))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ))
+        .attrs()
 }
 
 /// A doc example: build the first operation's request with its page's example values and call it.
