@@ -1108,3 +1108,21 @@ fn split_table_right_under_the_response_heading_is_the_response_table() {
         ["RequestId", "slots", "slots[].slotNo", "slots[].state"]
     );
 }
+
+#[test]
+fn object_holds_a_field_of_its_own_name() {
+    // `Data | Object`, its fields, then `Data | Map`: the map is Data's, not a second Data beside it.
+    let r = read(&["object_holds_a_field_of_its_own_name.zh.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Code",
+            "Data",
+            "Data.Data",
+            "Data.Name",
+            "Data.UpdateTime",
+            "RequestId"
+        ]
+    );
+}

@@ -10,7 +10,7 @@ use syn::visit::Visit;
 /// The stages in the order data flows through them; a stage may use the stages before it. `model` (the data
 /// every stage passes on) and `diag` (findings about the pages) come first because every stage speaks them.
 /// `check` comes before `load` because loading ends by checking the model against the examples. `regen` and
-/// `import` drive the stages and share a rank: neither may use the other.
+/// `import` drive the stages and share a rank: neither may use the other (nor may `write` and `review`).
 const STAGES: &[(&str, u32)] = &[
     ("model", 0),
     ("diag", 1),
@@ -22,6 +22,8 @@ const STAGES: &[(&str, u32)] = &[
     ("plan", 7),
     ("emit", 8),
     ("write", 9),
+    // Which findings regen prints and which it writes to REVIEW.md: after the stages, before the driver.
+    ("review", 9),
     ("regen", 10),
     ("import", 10),
 ];

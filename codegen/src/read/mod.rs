@@ -4,7 +4,7 @@
 //! column an error table), not by their headings alone, since headings differ from page to page.
 
 pub mod enums;
-mod errors;
+pub(crate) mod errors;
 pub mod examples;
 mod name;
 pub mod nest;
