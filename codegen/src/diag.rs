@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Not a problem, but worth a reviewer's look: goes to the service's review report, not to the terminal.
+    Report,
     Warning,
     Error,
 }
@@ -26,6 +28,8 @@ pub struct Diagnostic {
     pub also: Vec<(Span, String)>,
     /// What to do about it.
     pub hint: Option<String>,
+    /// A stable name for the kind of finding (`example-only-field`), for reports to group by.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -37,7 +41,26 @@ impl Diagnostic {
             label: label.into(),
             also: Vec::new(),
             hint: None,
+            code: None,
         }
+    }
+
+    /// A finding for the review report (see [`Severity::Report`]), with its code.
+    pub fn report(
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Report,
+            code: Some(code),
+            ..Diagnostic::error(span, message, label)
+        }
+    }
+
+    pub fn is_report(&self) -> bool {
+        self.severity == Severity::Report
     }
 
     pub fn warning(span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
@@ -106,7 +129,8 @@ pub struct Summary {
 impl Summary {
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
         let mut s = Summary::default();
-        for d in diagnostics {
+        // Findings for the review report are not the terminal's business.
+        for d in diagnostics.iter().filter(|d| !d.is_report()) {
             let counts = if d.is_error() {
                 &mut s.errors
             } else {
@@ -163,6 +187,7 @@ impl Summary {
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self.severity {
+            Severity::Report => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
@@ -239,6 +264,7 @@ impl Sources {
                 }
             }
             let severity = match d.severity {
+                Severity::Report => ReportSeverity::Note,
                 Severity::Warning => ReportSeverity::Warning,
                 Severity::Error => ReportSeverity::Error,
             };

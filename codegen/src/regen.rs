@@ -148,6 +148,13 @@ pub struct ServiceReport {
     /// Keeping going: services that could not be read at all (their generated files are left as they were).
     #[serde(default)]
     pub failed: Vec<String>,
+    /// Findings for the review report (`diag::Severity::Report`, e.g. fields seen only in a response
+    /// example), rendered; never printed with the warnings.
+    #[serde(default)]
+    pub rendered_review: String,
+    /// How many findings `rendered_review` holds.
+    #[serde(default)]
+    pub review: usize,
     pub unchanged: usize,
     /// Skipped: inputs and outputs as the last regen left them.
     #[serde(skip)]
@@ -401,15 +408,19 @@ fn service(
         .map_err(ServiceFailure::Read)?;
     let mut summary = Summary::of(&read.warnings);
     summary.add(&Summary::of(&read.errors));
+    let (review, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        read.warnings.iter().cloned().partition(Diagnostic::is_report);
     let mut report = ServiceReport {
         name: name.clone(),
         operations: read.service.operations.len(),
-        warnings: read.warnings.len(),
-        rendered_warnings: if read.warnings.is_empty() {
+        warnings: warnings.len(),
+        rendered_warnings: if warnings.is_empty() {
             String::new()
         } else {
-            read.sources.render(&read.warnings)
+            read.sources.render(&warnings)
         },
+        review: review.len(),
+        rendered_review: read.sources.render(&review),
         summary,
         refused: read.refused.clone(),
         rendered_errors: read.sources.render(&read.errors),

@@ -88,6 +88,7 @@ impl Node {
                         example: None,
                         encoding: Default::default(),
                         location: None,
+                        origin: crate::model::Origin::Example,
                         span: Default::default(),
                     })
                     .collect(),

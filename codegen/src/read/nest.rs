@@ -16,7 +16,7 @@
 //! no marks), a warning says so at the row.
 
 use crate::diag::Diagnostic;
-use crate::model::{Field, Scalar, Shape};
+use crate::model::{Field, Origin, Scalar, Shape};
 use crate::read::examples::Node;
 use std::collections::BTreeMap;
 
@@ -806,6 +806,7 @@ fn add_shown(
             example: None,
             encoding: Default::default(),
             location: None,
+            origin: Origin::Example,
             span: span.clone(),
         });
     }

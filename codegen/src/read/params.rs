@@ -122,6 +122,7 @@ pub(super) fn field_rows(
                 example,
                 encoding,
                 location: request_locations.and_then(|l| l.row(row, diags)),
+                origin: Default::default(),
                 span: name_cell.span.clone(),
             },
         });
@@ -303,6 +304,7 @@ mod tests {
                 example: None,
                 encoding: Encoding::Flat,
                 location: None,
+                origin: Default::default(),
                 span: Span::default(),
             },
         }

@@ -531,6 +531,7 @@ mod tests {
             example: None,
             encoding: Encoding::Flat,
             location,
+            origin: Default::default(),
             span: Span::default(),
         }
     }
