@@ -181,11 +181,11 @@ fn object(
     let mut filled = false;
     for (key, v) in members {
         // Wire names match exactly, as when decoding.
-        let i = match fields.iter().position(|f| &f.name == key) {
-            Some(i) => i,
+        let (i, added) = match fields.iter().position(|f| &f.name == key) {
+            Some(i) => (i, false),
             None => {
                 fields.push(example_field(key, v, place, path));
-                fields.len() - 1
+                (fields.len() - 1, true)
             }
         };
         let f = &mut fields[i];
@@ -196,29 +196,33 @@ fn object(
                 f.docs.en = Some(SEEN_ONLY_IN_EXAMPLE.to_string());
             }
         }
-        let documented = f.origin == Origin::Table;
+        let documented = f.origin == Origin::Table && !added;
         filled |= field(f, v, path, place, warnings) && documented;
         path.pop();
     }
     filled
 }
 
-/// A field for a member of the example that no row documents: the type its value shows.
+/// A field for a member of the example that no row documents: the type its value shows. At the top it is a
+/// field of the response (older tables leave out `RequestId` and the like); inside a documented object it is
+/// one the example adds.
 fn example_field(key: &str, v: &Value, place: &Place, path: &[String]) -> Field {
     let mut at = path.to_vec();
     at.push(key.to_string());
+    let origin = if path.is_empty() {
+        Origin::Table
+    } else {
+        Origin::Example
+    };
     Field {
         name: key.to_string(),
-        shape: Node::from_json(v).shape(),
+        shape: Node::from_json(v).shape(origin),
         required: false,
-        docs: Docs {
-            en: Some(SEEN_ONLY_IN_EXAMPLE.to_string()),
-            zh: None,
-        },
+        docs: Docs::default(),
         example: None,
         encoding: Default::default(),
         location: None,
-        origin: Origin::Example,
+        origin,
         span: place.span(&at),
     }
 }
