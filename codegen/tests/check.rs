@@ -7,9 +7,9 @@ use support::Scratch;
 use codegen::model::{Field, Origin, Scalar, Shape};
 use std::path::Path;
 
-fn read() -> codegen::merge::service::ServiceRead {
+fn read() -> codegen::load::ServiceRead {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
-    match codegen::merge::service::read_service(&root.join("widgets"), &root) {
+    match codegen::load::read_service(&root.join("widgets"), &root) {
         Ok(read) => read,
         Err(f) => panic!(
             "the fixture does not read:\n{}",
@@ -25,7 +25,7 @@ fn field<'a>(fields: &'a [Field], name: &str) -> &'a Field {
         .unwrap_or_else(|| panic!("no field {name}"))
 }
 
-fn widget(read: &codegen::merge::service::ServiceRead) -> Vec<Field> {
+fn widget(read: &codegen::load::ServiceRead) -> Vec<Field> {
     let op = &read.service.operations[0];
     match &field(&op.response, "Widgets").shape {
         Shape::Array(item) => match &**item {
@@ -91,11 +91,11 @@ fn keys_only_the_example_shows_are_fields_of_origin_example_in_the_review_report
     );
     assert!(reports
         .iter()
-        .all(|d| d.code == Some(codegen::check::EXAMPLE_ONLY_FIELD) && d.span.line > 40));
+        .all(|d| d.code == codegen::diag::Code::ExampleOnlyField && d.span.line > 40));
     let summary = codegen::diag::Summary::of(&read.warnings);
-    assert!(!summary.warnings.keys().any(|k| k.contains("seen only")), "{summary:?}");
+    assert!(!summary.warnings.contains_key(&codegen::diag::Code::ExampleOnlyField), "{summary:?}");
     // The documented contract leaves them out.
-    let shapes = codegen::model::shapes::operation(op).to_string();
+    let shapes = codegen::model::corpus::operation(op).to_string();
     assert!(shapes.contains("\"WidgetId\"") && shapes.contains("\"Shelf\""));
     assert!(!shapes.contains("\"Color\"") && !shapes.contains("\"Size\""), "{shapes}");
 }
@@ -111,7 +111,7 @@ fn an_example_that_does_not_parse_is_dropped_with_a_warning() {
     let broken = page.replace("\"Ready\": \"yes\"", "\"Ready\": yes");
     assert_ne!(broken, page);
     std::fs::write(dir.join("DescribeWidgets.md"), broken).unwrap();
-    let read = codegen::merge::service::read_service(&dir, &root).unwrap();
+    let read = codegen::load::read_service(&dir, &root).unwrap();
     let _ = std::fs::remove_dir_all(&root);
     let op = &read.service.operations[0];
     if op.examples.response_json.is_some() {

@@ -20,14 +20,11 @@
 //! lists included, takes a single item as a list of one and leaves out `null` items (and `""` items, but in
 //! lists of strings).
 
-use crate::diag::{Diagnostic, Sources};
+use crate::diag::{Code, Diagnostic, Sources};
 use crate::model::{Docs, Field, Operation, Origin, Scalar, Service, Shape, Span};
 use crate::read::examples::Node;
 use serde_json::Value;
 use std::cell::RefCell;
-
-/// The code of the review-report finding for a field seen only in a response example.
-pub const EXAMPLE_ONLY_FIELD: &str = "example-only-field";
 
 /// Checks every operation's examples, fixing the model where the example shows the wire; returns warnings.
 pub fn examples(service: &mut Service, sources: &Sources) -> Vec<Diagnostic> {
@@ -113,7 +110,7 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
         Ok(Value::Object(map)) => Value::Object(map),
         Ok(_) => {
             warnings.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::ExampleNotObject,
                     place.span(&[]),
                     format!("the JSON example of `{}` is not an object", op.name),
                     "this example",
@@ -127,7 +124,7 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
             let mut span = place.span(&[]);
             span.line += e.line().saturating_sub(1) as u32;
             warnings.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::ExampleDoesNotParse,
                     span,
                     format!("the JSON example of `{}` does not parse: {e}", op.name),
                     "this example",
@@ -149,7 +146,8 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
         warnings.extend(example_only(op, &place));
     } else {
         warnings.push(
-            Diagnostic::warning(
+            Diagnostic::new(
+                Code::ExampleFillsNothing,
                 place.span(&[]),
                 format!(
                     "the JSON example of `{}` fills no field the response table documents",
@@ -243,8 +241,8 @@ fn example_only(op: &Operation, place: &Place) -> Vec<Diagnostic> {
     outermost
         .into_iter()
         .map(|p| {
-            Diagnostic::report(
-                EXAMPLE_ONLY_FIELD,
+            Diagnostic::new(
+                Code::ExampleOnlyField,
                 place.span(p),
                 format!(
                     "`{}` of `{}` is seen only in the response example; the table does not document it",
@@ -373,7 +371,8 @@ fn retype(
         _ => describe_value(v),
     };
     warnings.push(
-        Diagnostic::warning(
+        Diagnostic::new(
+            Code::ExampleTypeDisagrees,
             place.span(path),
             format!(
                 "the example has {shown} at `{}`, the table row at line {} says `{documented}`",
@@ -485,7 +484,7 @@ fn request(op: &Operation, sources: &Sources, warnings: &mut Vec<Diagnostic>) {
             let span = request_span(op, sources, name).unwrap_or_else(|| f.span.clone());
             let documented = describe(shape);
             warnings.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::SampleRequestDisagrees,
                     span,
                     format!(
                         "the sample request sets `{name}={value}`, the table row at line {} says `{documented}`",
@@ -649,7 +648,10 @@ mod tests {
             // Lists of lists take their items as lists do, and absent items are left out.
             (list(list(long.clone())), json!([["1", 2.0], 3, null, ""])),
             (list(list(string.clone())), json!([[1, ""], [true]])),
-            (list(object(vec![row("Id", long.clone())])), json!([null, {"Id": "1"}, ""])),
+            (
+                list(object(vec![row("Id", long.clone())])),
+                json!([null, {"Id": "1"}, ""]),
+            ),
         ] {
             assert_eq!(follow(documented.clone(), example), (documented, 0));
         }

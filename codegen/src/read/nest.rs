@@ -15,13 +15,10 @@
 //! ARCHITECTURE.md lists every rule in the order `tree` applies them; where a rule is a guess (no example,
 //! no marks), a warning says so at the row.
 
-use crate::diag::Diagnostic;
-use crate::model::{Field, Origin, Scalar, Shape};
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Field, Origin, Scalar, Shape, MAX_DEPTH};
 use crate::read::examples::Node;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Deeper than any real response; bounds recursion in later stages on hostile input.
-const MAX_DEPTH: usize = 32;
 
 /// What the type column says a row is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +47,7 @@ pub struct FlatRow {
     pub field: Field,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Request,
-    Response,
-}
+pub use crate::model::Side;
 
 /// Names that, unless an example shows them deeper, stand at the top of every response or request.
 fn top_level(side: Side, name: &str) -> bool {
@@ -478,7 +471,8 @@ impl Builder<'_> {
                 }
                 if let Some(i) = self.stack[j].item {
                     diags.push(
-                        Diagnostic::warning(
+                        Diagnostic::new(
+                            Code::ExampleOutsideParent,
                             row.field.span.clone(),
                             format!(
                                 "the example shows `{name}` outside `{}`, but the rows around it are inside: read as its field",
@@ -557,7 +551,8 @@ impl Builder<'_> {
         };
         let open = &self.items[i].row.field;
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(
+                Code::NestingUnknown,
                 row.field.span.clone(),
                 format!(
                     "nothing on the page shows whether `{}` is inside `{}`; {why}",
@@ -638,7 +633,8 @@ impl Builder<'_> {
             if !self.too_deep {
                 self.too_deep = true;
                 diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
+                        Code::NestTooDeep,
                         self.items[id].row.field.span.clone(),
                         format!("fields nest more than {MAX_DEPTH} deep here; the rows after this one are read as its siblings"),
                         "this row",
@@ -661,7 +657,8 @@ impl Builder<'_> {
         for (id, names) in &self.guessed {
             let it = &self.items[*id];
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::NestEndUnknown,
                     it.row.field.span.clone(),
                     format!(
                         "nothing on the page shows where `{}` ends; {} read as its field(s)",
