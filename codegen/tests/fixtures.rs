@@ -793,3 +793,61 @@ fn zh_and_en_request_lines_that_disagree_keep_the_chinese_one_with_a_warning() {
     assert!(!warnings[0].is_error());
     assert_eq!(warnings[0].span.line, 5);
 }
+
+#[test]
+fn parents_with_no_type_and_one_mark_each_hold_the_rows_the_example_shows_in_them() {
+    let r = read(&["empty_type_parents_single_marks.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Buckets",
+            "Buckets.Bucket",
+            "Buckets.Bucket[].Moment",
+            "Buckets.Bucket[].Split",
+            "Buckets.Bucket[].Split.SplitEntry",
+            "Buckets.Bucket[].Split.SplitEntry[].Code",
+            "Buckets.Bucket[].Split.SplitEntry[].Share",
+            "RequestId",
+            "TotalCount",
+        ]
+    );
+}
+
+#[test]
+fn a_parent_with_no_type_holds_the_item_only_the_example_names() {
+    let r = read(&["empty_type_parents_unmarked.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Gates",
+            "Gates.Gate",
+            "Gates.Gate[].GateId",
+            "Gates.Gate[].Label",
+            "Gates.Gate[].Width",
+            "PageNumber",
+            "RequestId",
+            "TotalCount",
+        ]
+    );
+}
+
+#[test]
+fn an_example_keyed_in_another_case_still_closes_the_containers() {
+    let r = read(&["container_nothing_closes.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "AheadMark",
+            "AheadMark.Serial",
+            "AheadMark.Stamp",
+            "HereMark",
+            "HereMark.Serial",
+            "HereMark.Stamp",
+            "RequestId",
+            "Size",
+        ]
+    );
+}

@@ -178,9 +178,7 @@ impl Layout {
         let single_marks = marked
             && rows.iter().all(|r| r.depth <= 1)
             && rows.windows(2).any(|w| {
-                w[0].depth == 1
-                    && w[1].depth == 1
-                    && matches!(w[0].kind, RowKind::Object | RowKind::ArrayOf(_))
+                w[0].depth == 1 && w[1].depth == 1 && is_parent_row(&w[0])
             });
         Layout {
             marked,
@@ -227,8 +225,10 @@ pub fn tree(
     for r in &rows {
         *later.entry(r.field.name.clone()).or_default() += 1;
     }
+    let names: BTreeSet<&str> = rows.iter().map(|r| r.field.name.as_str()).collect();
+    let cased = example.map(|e| table_case(e, &names));
     let mut b = Builder {
-        example,
+        example: cased.as_ref(),
         side,
         layout: Layout::of(&rows),
         items: Vec::new(),
@@ -717,6 +717,39 @@ impl Builder<'_> {
     }
 }
 
+/// A row that, marked with one `└`, holds the marked rows after it: an `Object` or `Array of X`, or a row
+/// with no type and no example value (older pages leave the type of parent rows blank; their leaves have one).
+fn is_parent_row(row: &FlatRow) -> bool {
+    match row.kind {
+        RowKind::Object | RowKind::ArrayOf(_) => true,
+        RowKind::Untyped => row.field.example.as_deref().is_none_or(|e| e.trim().is_empty()),
+        _ => false,
+    }
+}
+
+/// The example's keys spelled as the table spells them where they differ only in case (`hereMark` for the
+/// row `HereMark`): such an example still shows the structure.
+fn table_case(node: &Node, names: &BTreeSet<&str>) -> Node {
+    match node {
+        Node::Object(m) => Node::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let table = names
+                        .iter()
+                        .find(|n| n.eq_ignore_ascii_case(k) && !m.contains_key(**n));
+                    let key = match table {
+                        Some(n) if !names.contains(k.as_str()) => n.to_string(),
+                        _ => k.clone(),
+                    };
+                    (key, table_case(v, names))
+                })
+                .collect(),
+        ),
+        Node::Array(item) => Node::Array(Box::new(table_case(item, names))),
+        other => other.clone(),
+    }
+}
+
 /// Whether a row holds the rows after it.
 fn opens(row: &FlatRow, node: Option<&Node>, marked: bool) -> bool {
     match &row.kind {
@@ -777,26 +810,55 @@ fn untyped_lists_as_shown(items: &mut [Item]) {
 /// the fields of that list's items: the table may list them straight under the object.
 fn through_wrapper(children: &BTreeMap<String, Node>) -> BTreeMap<String, Node> {
     let mut out = children.clone();
-    if let (1, Some((_, Node::Array(item)))) = (children.len(), children.iter().next()) {
-        if let Some(inner) = item.children() {
-            for (k, v) in inner {
-                out.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-        }
+    // `{"X": [...]}`, or `{"X": {...}}` where XML made one item an object (`<Gates><Gate>…</Gate></Gates>`).
+    let inner = match (children.len(), children.iter().next()) {
+        (1, Some((_, Node::Array(item)))) => item.children(),
+        (1, Some((_, Node::Object(item)))) => Some(item),
+        _ => None,
+    };
+    for (k, v) in inner.into_iter().flatten() {
+        out.entry(k.clone()).or_insert_with(|| v.clone());
     }
     out
 }
 
 /// The list the example shows inside an object (`{"X": [...]}`), when the table lists the items' fields
-/// straight under the object.
-fn shown_wrapper(node: Option<&Node>, children: &[Field]) -> Option<String> {
-    let Some(Node::Object(m)) = node else {
+/// straight under the object. Under a row with no type, one item shown as an object (`{"X": {...}}`, what
+/// XML gives a list of one) is such a list too.
+fn shown_wrapper(it: &Item, children: &[Field]) -> Option<String> {
+    let Some(Node::Object(m)) = &it.node else {
         return None;
     };
-    let (1, Some((k, Node::Array(_)))) = (m.len(), m.iter().next()) else {
+    let (1, Some((k, v))) = (m.len(), m.iter().next()) else {
         return None;
     };
-    (!children.iter().any(|f| f.name == *k)).then(|| k.clone())
+    let list = match v {
+        Node::Array(_) => true,
+        Node::Object(_) => it.row.kind == RowKind::Untyped && !children.is_empty(),
+        _ => false,
+    };
+    (list && !children.iter().any(|f| f.name == *k)).then(|| k.clone())
+}
+
+/// Older pages give a list wrapper and its item a row each, both with no type (`Buckets`, `└Bucket`): where
+/// the example shows the wrapper holding only the item, the item is a list.
+fn item_of_untyped_wrapper(items: &[Item], it: &Item, children: &mut [Field]) {
+    let ([only], [child]) = (it.children.as_slice(), children) else {
+        return;
+    };
+    let inner = &items[*only];
+    let shown_alone =
+        matches!(&it.node, Some(Node::Object(m)) if m.len() == 1 && m.contains_key(&child.name));
+    if it.row.kind == RowKind::Untyped
+        && inner.row.kind == RowKind::Untyped
+        && !inner.children.is_empty()
+        && shown_alone
+    {
+        if let Shape::Object(_) = child.shape {
+            let object = std::mem::replace(&mut child.shape, Shape::Map);
+            child.shape = Shape::Array(Box::new(object));
+        }
+    }
 }
 
 /// The one name under which the example shows a value list's values, if it shows them in an object.
@@ -941,10 +1003,11 @@ fn add_shown(
 fn build(items: &[Item], id: usize, side: Side) -> Field {
     let it = &items[id];
     let mut children: Vec<Field> = it.children.iter().map(|&c| build(items, c, side)).collect();
+    item_of_untyped_wrapper(items, it, &mut children);
     if !children.is_empty() {
         let shown = it.node.as_ref().and_then(Node::children);
         // Where the example wraps the items in `{"X": [...]}`, what it shows belongs to the items.
-        let shown = match shown_wrapper(it.node.as_ref(), &children) {
+        let shown = match shown_wrapper(it, &children) {
             Some(k) => shown.and_then(|m| m.get(&k)).and_then(Node::children),
             None => shown,
         };
@@ -1012,10 +1075,10 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
             list.shape = Shape::Array(Box::new(item));
             Shape::Object(vec![list])
         }
-        _ if shown_wrapper(it.node.as_ref(), &children).is_some() => {
+        _ if shown_wrapper(it, &children).is_some() => {
             // The example shows `{"X": [...]}` where the table lists X's fields under this row.
             let mut list = field.clone();
-            list.name = shown_wrapper(it.node.as_ref(), &children).unwrap_or_default();
+            list.name = shown_wrapper(it, &children).unwrap_or_default();
             list.docs = Default::default();
             list.example = None;
             list.required = false;
