@@ -75,8 +75,14 @@ fn keys_only_the_example_shows_are_fields_of_origin_example_in_the_review_report
         (Origin::Example, Origin::Example, Origin::Table)
     );
     assert_eq!(color.shape, Shape::Scalar(Scalar::String));
-    assert!(matches!(&size.shape, Shape::Object(c) if c.len() == 2), "{size:?}");
-    assert!(matches!(&shelf.shape, Shape::Object(c) if c.len() == 2), "{shelf:?}");
+    assert!(
+        matches!(&size.shape, Shape::Object(c) if c.len() == 2),
+        "{size:?}"
+    );
+    assert!(
+        matches!(&shelf.shape, Shape::Object(c) if c.len() == 2),
+        "{shelf:?}"
+    );
     // One finding per outermost key beyond a documented object, for the review report, not the terminal.
     let reports: Vec<&codegen::diag::Diagnostic> =
         read.warnings.iter().filter(|d| d.is_report()).collect();
@@ -93,11 +99,19 @@ fn keys_only_the_example_shows_are_fields_of_origin_example_in_the_review_report
         .iter()
         .all(|d| d.code == codegen::diag::Code::ExampleOnlyField && d.span.line > 40));
     let summary = codegen::diag::Summary::of(&read.warnings);
-    assert!(!summary.warnings.contains_key(&codegen::diag::Code::ExampleOnlyField), "{summary:?}");
+    assert!(
+        !summary
+            .warnings
+            .contains_key(&codegen::diag::Code::ExampleOnlyField),
+        "{summary:?}"
+    );
     // The documented contract leaves them out.
     let shapes = codegen::model::corpus::operation(op).to_string();
     assert!(shapes.contains("\"WidgetId\"") && shapes.contains("\"Shelf\""));
-    assert!(!shapes.contains("\"Color\"") && !shapes.contains("\"Size\""), "{shapes}");
+    assert!(
+        !shapes.contains("\"Color\"") && !shapes.contains("\"Size\""),
+        "{shapes}"
+    );
 }
 
 #[test]

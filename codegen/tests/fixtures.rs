@@ -851,3 +851,66 @@ fn an_example_keyed_in_another_case_still_closes_the_containers() {
         ]
     );
 }
+
+#[test]
+fn a_bare_array_whose_first_field_the_open_one_holds_is_its_sibling() {
+    let r = read(&["bare_array_sibling_lists.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Passed",
+            "Passed[].Mail",
+            "Passed[].Reason",
+            "Refused",
+            "Refused[].Mail",
+            "Refused[].Reason",
+            "RequestId",
+        ]
+    );
+}
+
+#[test]
+fn a_list_word_the_example_shows_as_an_object_of_lists_is_an_object() {
+    let r = read(&["list_word_shown_as_object.md"]);
+    let op = only(&r);
+    let street = field(&op.response, "Street");
+    assert!(matches!(street.shape, Shape::Object(_)), "{street:?}");
+    assert_eq!(
+        field(children(street), "Name").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+}
+
+#[test]
+fn an_empty_example_list_does_not_decide_what_its_items_are() {
+    let r = read(&["empty_example_list.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Count",
+            "Labels",
+            "Labels[].Text",
+            "RequestId",
+            "Tags",
+            "Tags[].Key",
+            "Tags[].Value",
+        ]
+    );
+}
+
+#[test]
+fn a_type_cell_linking_to_a_later_table_takes_its_rows() {
+    let r = read(&["type_cell_links_sub_table.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.request),
+        ["Batch", "Batch[].HostName", "Batch[].Years", "Names"]
+    );
+    assert_eq!(
+        field(&op.request, "Names").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+    assert!(field(&op.request, "Batch").required);
+}

@@ -128,9 +128,10 @@ fn is_value_list_example(example: &str) -> bool {
     if t.starts_with('{') {
         return serde_json::from_str::<serde_json::Value>(t).is_err() && !t.contains("\":");
     }
-    // Examples are often cut short (`["a", ...]`): a list whose first item is a value is enough.
+    // Examples are often cut short (`["a", ...]`): a list whose first item is a value is enough. An empty
+    // list (`[]`) shows no item, so it says nothing.
     let first = t.trim_start_matches('[').trim_start();
-    !first.starts_with('{') && !first.starts_with('[')
+    !first.starts_with('{') && !first.starts_with('[') && !first.starts_with(']')
 }
 
 /// Every field name an example value shows, at any depth.
@@ -177,9 +178,9 @@ impl Layout {
         // One `└` for every depth: a marked container row followed by a row with the same single mark.
         let single_marks = marked
             && rows.iter().all(|r| r.depth <= 1)
-            && rows.windows(2).any(|w| {
-                w[0].depth == 1 && w[1].depth == 1 && is_parent_row(&w[0])
-            });
+            && rows
+                .windows(2)
+                .any(|w| w[0].depth == 1 && w[1].depth == 1 && is_parent_row(&w[0]));
         Layout {
             marked,
             single_marks,
@@ -314,8 +315,7 @@ impl Builder<'_> {
         if row.kind == RowKind::Untyped
             && it.children.is_empty()
             && it.wrapper.is_none()
-            && (bare_wrapper
-                || matches!(&it.row.kind, RowKind::ArrayOf(x) if *x == row.field.name))
+            && (bare_wrapper || matches!(&it.row.kind, RowKind::ArrayOf(x) if *x == row.field.name))
         {
             self.items[top].wrapper = Some(row);
             return None;
@@ -520,14 +520,15 @@ impl Builder<'_> {
 
     /// Rule 6, last part: an object the example does not show, opened inside another it does not show, whose
     /// first field has a name the open one already holds, is the open one's sibling (`AttachedMedia`,
-    /// `Audio`, `Image`, each with `AppId`, `CreationTime`, …).
+    /// `Audio`, `Image`, each with `AppId`, `CreationTime`, …; `Passed | Array`, `Mail`, `Reason`,
+    /// `Refused | Array`, `Mail`, …), at the top as deeper down.
     fn sibling_object(&self, index: usize, row: &FlatRow) -> bool {
         self.side == Side::Response
             && matches!(
                 row.kind,
                 RowKind::Object | RowKind::ArrayOf(_) | RowKind::Array
             )
-            && self.stack.len() > 2
+            && self.stack.len() > 1
             && self.open_item().is_some_and(|i| {
                 let open = &self.items[i];
                 unseen_container(open)
@@ -540,7 +541,12 @@ impl Builder<'_> {
     }
 
     /// A guess either way: the open object closes, and a warning says why.
-    fn close_as_sibling(&mut self, row: &FlatRow, sibling_object: bool, diags: &mut Vec<Diagnostic>) {
+    fn close_as_sibling(
+        &mut self,
+        row: &FlatRow,
+        sibling_object: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let Some(i) = self.stack.pop().and_then(|f| f.item) else {
             return;
         };
@@ -647,8 +653,10 @@ impl Builder<'_> {
                 item: Some(id),
                 child_depth: depth + 1,
             });
-            self.just_opened = matches!(self.items[id].row.kind, RowKind::Object | RowKind::ArrayOf(_))
-                && !self_shown;
+            self.just_opened = matches!(
+                self.items[id].row.kind,
+                RowKind::Object | RowKind::ArrayOf(_)
+            ) && !self_shown;
         }
     }
 
@@ -722,7 +730,11 @@ impl Builder<'_> {
 fn is_parent_row(row: &FlatRow) -> bool {
     match row.kind {
         RowKind::Object | RowKind::ArrayOf(_) => true,
-        RowKind::Untyped => row.field.example.as_deref().is_none_or(|e| e.trim().is_empty()),
+        RowKind::Untyped => row
+            .field
+            .example
+            .as_deref()
+            .is_none_or(|e| e.trim().is_empty()),
         _ => false,
     }
 }
@@ -750,6 +762,11 @@ fn table_case(node: &Node, names: &BTreeSet<&str>) -> Node {
     }
 }
 
+/// An empty list (`[]`, or only `null`s): it shows no item, so it cannot say what the items are.
+fn shows_no_item(node: &Node) -> bool {
+    matches!(node, Node::Array(item) if **item == Node::Scalar)
+}
+
 /// Whether a row holds the rows after it.
 fn opens(row: &FlatRow, node: Option<&Node>, marked: bool) -> bool {
     match &row.kind {
@@ -764,7 +781,7 @@ fn opens(row: &FlatRow, node: Option<&Node>, marked: bool) -> bool {
                     .as_deref()
                     .is_some_and(is_value_list_example)
         }
-        RowKind::Untyped => node.is_none_or(|n| n.children().is_some()),
+        RowKind::Untyped => node.is_none_or(|n| n.children().is_some() || shows_no_item(n)),
         RowKind::Map | RowKind::Custom(_) => false,
         // A scalar-typed row is a leaf, even where the example shows JSON text as an object.
         RowKind::Leaf(_) => false,
@@ -1000,6 +1017,17 @@ fn add_shown(
     }
 }
 
+/// The shape of an object holding one list `name` of `item`s (the field's other settings kept).
+fn wrapped_list(field: &Field, name: String, item: Shape) -> Shape {
+    let mut list = field.clone();
+    list.name = name;
+    list.docs = Default::default();
+    list.example = None;
+    list.required = false;
+    list.shape = Shape::Array(Box::new(item));
+    Shape::Object(vec![list])
+}
+
 fn build(items: &[Item], id: usize, side: Side) -> Field {
     let it = &items[id];
     let mut children: Vec<Field> = it.children.iter().map(|&c| build(items, c, side)).collect();
@@ -1011,7 +1039,13 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
             Some(k) => shown.and_then(|m| m.get(&k)).and_then(Node::children),
             None => shown,
         };
-        add_shown(&mut children, shown, &it.row.field.span, side, Origin::Example);
+        add_shown(
+            &mut children,
+            shown,
+            &it.row.field.span,
+            side,
+            Origin::Example,
+        );
     }
     let mut field = it.row.field.clone();
     let example_is_array = matches!(it.node, Some(Node::Array(_)));
@@ -1037,18 +1071,12 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
         RowKind::Array | RowKind::ArrayOfScalar(_)
             if children.is_empty() && it.wrapper.is_none() && value_list_wrapper(it).is_some() =>
         {
-            let mut list = field.clone();
-            list.name = value_list_wrapper(it).unwrap_or_default();
-            list.docs = Default::default();
-            list.example = None;
-            list.required = false;
             let item = match (&it.row.kind, &it.row.field.shape) {
                 (RowKind::ArrayOfScalar(_), Shape::Enum(e)) => Shape::Enum(e.clone()),
                 (RowKind::ArrayOfScalar(s), _) => Shape::Scalar(*s),
                 _ => Shape::Scalar(Scalar::String),
             };
-            list.shape = Shape::Array(Box::new(item));
-            Shape::Object(vec![list])
+            wrapped_list(&field, value_list_wrapper(it).unwrap_or_default(), item)
         }
         RowKind::ArrayOfScalar(s) if children.is_empty() => match &it.row.field.shape {
             Shape::Enum(e) => Shape::Array(Box::new(Shape::Enum(e.clone()))),
@@ -1067,27 +1095,17 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
             } else {
                 objects(children)
             };
-            let mut list = field.clone();
-            list.name = inner;
-            list.docs = Default::default();
-            list.example = None;
-            list.required = false;
-            list.shape = Shape::Array(Box::new(item));
-            Shape::Object(vec![list])
+            wrapped_list(&field, inner, item)
         }
         _ if shown_wrapper(it, &children).is_some() => {
             // The example shows `{"X": [...]}` where the table lists X's fields under this row.
-            let mut list = field.clone();
-            list.name = shown_wrapper(it, &children).unwrap_or_default();
-            list.docs = Default::default();
-            list.example = None;
-            list.required = false;
-            list.shape = Shape::Array(Box::new(match (children.is_empty(), &it.row.kind) {
+            let name = shown_wrapper(it, &children).unwrap_or_default();
+            let item = match (children.is_empty(), &it.row.kind) {
                 (false, _) => objects(children),
                 (true, RowKind::ArrayOfScalar(s)) => Shape::Scalar(*s),
                 (true, _) => Shape::Scalar(Scalar::String),
-            }));
-            Shape::Object(vec![list])
+            };
+            wrapped_list(&field, name, item)
         }
         RowKind::ArrayOf(_) => {
             let item = if children.is_empty() {
@@ -1096,6 +1114,15 @@ fn build(items: &[Item], id: usize, side: Side) -> Field {
                 objects(children)
             };
             Shape::Array(Box::new(item))
+        }
+        // `Street | List` that the example shows as an object wrapping lists (`{"Name": ["Main"]}`): an
+        // object, not a list.
+        RowKind::Array
+            if !children.is_empty()
+                && matches!(&it.node, Some(Node::Object(m))
+                    if m.values().all(|v| matches!(v, Node::Array(_)))) =>
+        {
+            objects(children)
         }
         RowKind::Array => {
             if children.is_empty() {

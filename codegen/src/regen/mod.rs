@@ -410,8 +410,11 @@ fn service(
         .map_err(ServiceFailure::Read)?;
     let mut summary = Summary::of(&read.warnings);
     summary.add(&Summary::of(&read.errors));
-    let (review, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        read.warnings.iter().cloned().partition(Diagnostic::is_report);
+    let (review, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = read
+        .warnings
+        .iter()
+        .cloned()
+        .partition(Diagnostic::is_report);
     let mut report = ServiceReport {
         name: name.clone(),
         operations: read.service.operations.len(),
