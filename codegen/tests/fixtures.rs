@@ -914,3 +914,20 @@ fn a_type_cell_linking_to_a_later_table_takes_its_rows() {
     );
     assert!(field(&op.request, "Batch").required);
 }
+
+#[test]
+fn a_name_the_example_shows_only_further_up_stays_inside_where_that_level_has_it() {
+    let r = read(&["name_again_inside_itself.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Code",
+            "Data",
+            "Data.Data",
+            "Data.Owner",
+            "Data.UpdateTime",
+            "RequestId"
+        ]
+    );
+}

@@ -407,8 +407,19 @@ impl Builder<'_> {
                 .is_some_and(|i| unseen_container(&self.items[i]));
         let holder = holder
             .filter(|&k| k > 0 || !(other_version || self.layout.single_marks))
+            .filter(|&k| !self.holds_already(k, name))
             .map(|k| self.kept_by_unseen_object(k, row));
         holder.map(|k| self.kept_by_order(k, index, row, diags))
+    }
+
+    /// Rule 5, an exception: a row that repeats the name of an open object inside it is not taken up beside
+    /// that object; the example shows the outer one (`Data | Object`, `UpdateTime`, `Data | Map`: the
+    /// example shows only the outer `Data`).
+    fn holds_already(&self, k: usize, name: &str) -> bool {
+        self.stack[k + 1..]
+            .iter()
+            .filter_map(|f| f.item)
+            .any(|i| self.items[i].row.field.name == name)
     }
 
     /// Rule 6: deeper down, an object the example leaves out is often one of several optional siblings the
