@@ -434,10 +434,10 @@ mod tests {
             assert!(seen.insert(text), "{text} twice");
             assert_eq!(text.len(), 5, "{text}");
             assert!(text[1..].bytes().all(|b| b.is_ascii_digit()), "{text}");
-            let letter = if code.severity() == Severity::Error {
-                'E'
-            } else {
-                'W'
+            let letter = match code.severity() {
+                Severity::Error => 'E',
+                Severity::Warning => 'W',
+                Severity::Report => 'R',
             };
             assert!(text.starts_with(letter), "{text}");
             assert!(!code.meaning().is_empty());
