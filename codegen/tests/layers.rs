@@ -33,10 +33,6 @@ const MAX_LINES: usize = 120;
 const LONG_ALLOWED: &[(&str, &str, &str)] = &[
     // nest (#20): the nesting rules, to be split one method per rule with their documentation.
     ("codegen/src/read/nest.rs", "tree", "nest"),
-    // roa (#21): the ROA pass of `read::page`, to be split into table classification, examples and ROA.
-    ("codegen/src/read/mod.rs", "page", "roa"),
-    // import (#22) / roa (#21): row forms and split tables of `pages`.
-    ("codegen/src/pages/mod.rs", "read_table", "import, roa"),
     // encode (#20 part B): request parameter rows and their encodings.
     ("codegen/src/read/params.rs", "field_rows", "encode"),
     // arch (#19): the emitters, until they are functions of the crate plan.

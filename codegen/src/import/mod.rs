@@ -452,7 +452,8 @@ fn examine(
             .join("; ")
     })?;
     let (scanned, _) = pages::scan(page, &text);
-    let op = read::page(&scanned, &mut diagnostics);
+    // The operation as regen will read it (limits included); the scanned page tells what else it holds.
+    let op = load::page(page, &text, &mut diagnostics);
     let kind = classify::kind(&scanned, &text, op.as_ref());
     if kind == Some(PageKind::CommonParameters) {
         // The product's version, for its pages that name none.
