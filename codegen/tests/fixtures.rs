@@ -1504,3 +1504,32 @@ fn a_parameter_only_the_sample_request_shows_is_read_in_the_form_it_shows() {
         .collect();
     assert_eq!(warned, [35, 31, 33, 34], "{}", report(&r));
 }
+
+#[test]
+fn a_key_the_example_places_elsewhere_is_the_documented_field() {
+    // The flat table leaves `ByLabel` at the root; the example shows it inside `Summary`. The name is a row of
+    // the table, so the field the example places is the documented one (origin table); `Remark` is a name no
+    // row has (origin example).
+    let r = read(&["example_places_a_documented_field.zh.md"]);
+    let op = only(&r);
+    let mut origins = Vec::new();
+    fn walk(prefix: &str, fields: &[Field], out: &mut Vec<String>) {
+        for f in fields {
+            let p = format!("{prefix}{}", f.name);
+            out.push(format!("{p}:{:?}", f.origin));
+            let mut shape = &f.shape;
+            let mut p = p;
+            while let Shape::Array(inner) = shape {
+                shape = inner;
+                p.push_str("[]");
+            }
+            if let Shape::Object(inner) = shape {
+                walk(&format!("{p}."), inner, out);
+            }
+        }
+    }
+    walk("", &op.response, &mut origins);
+    assert!(origins.contains(&"Summary.ByLabel:Table".to_string()), "{origins:#?}");
+    assert!(origins.contains(&"Summary.ByLabel.FullCount:Table".to_string()), "{origins:#?}");
+    assert!(origins.contains(&"Summary.ByLabel.Remark:Example".to_string()), "{origins:#?}");
+}

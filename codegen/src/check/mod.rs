@@ -21,10 +21,11 @@
 //! lists of strings).
 
 use crate::diag::{Code, Diagnostic, Sources};
-use crate::model::{Docs, Field, Operation, Origin, Scalar, Service, Shape, Span};
+use crate::model::{documented_elsewhere, documented_names, Docs, Field, Operation, Origin, Scalar, Service, Shape, Span};
 use crate::read::examples::Node;
 use serde_json::Value;
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 /// Checks every operation's examples, fixing the model where the example shows the wire; returns warnings.
 pub fn examples(service: &mut Service, sources: &Sources) -> Vec<Diagnostic> {
@@ -45,6 +46,9 @@ struct Place<'a> {
     line: u32,
     /// Paths of the example's keys that only the example shows (fields of origin `Example`).
     example_only: RefCell<Vec<Vec<String>>>,
+    /// Names the response table documents anywhere, lower-cased: a key the example shows at another place
+    /// than the table's row is the documented field misplaced by the table, not one the example adds.
+    documented: BTreeSet<String>,
 }
 
 impl Place<'_> {
@@ -89,6 +93,7 @@ fn locate<'a>(files: &'a [String], sources: &'a Sources, example: &str) -> Optio
             text: &page[start..],
             line: page[..start].matches('\n').count() as u32 + 1,
             example_only: RefCell::default(),
+            documented: BTreeSet::new(),
         })
     })
 }
@@ -103,8 +108,10 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
         text: "",
         line: 1,
         example_only: RefCell::default(),
+        documented: BTreeSet::new(),
     };
-    let place = locate(&files, sources, &json).unwrap_or(fallback);
+    let mut place = locate(&files, sources, &json).unwrap_or(fallback);
+    place.documented = documented_names(&op.response);
     // The generated test reads masked values (`12****`) with `*` as `0`, and so does this check.
     let value: Value = match serde_json::from_str(&json.replace('*', "0")) {
         Ok(Value::Object(map)) => Value::Object(map),
@@ -138,6 +145,7 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
     let mut path = Vec::new();
     // Fixed on a copy: an example that fills nothing documented changes nothing.
     let mut fixed = op.response.clone();
+    documented_elsewhere(&mut fixed, &place.documented);
     let mut found = Vec::new();
     let filled = object(&mut fixed, &value, &mut path, &place, &mut found);
     if filled {
@@ -203,11 +211,11 @@ fn object(
 
 /// A field for a member of the example that no row documents: the type its value shows. At the top it is a
 /// field of the response (older tables leave out `RequestId` and the like); inside a documented object it is
-/// one the example adds.
+/// one the example adds, unless the table documents its name at another place (the table misplaced it).
 fn example_field(key: &str, v: &Value, place: &Place, path: &[String]) -> Field {
     let mut at = path.to_vec();
     at.push(key.to_string());
-    let origin = if path.is_empty() {
+    let origin = if path.is_empty() || place.documented.contains(&key.to_lowercase()) {
         Origin::Table
     } else {
         Origin::Example
@@ -597,6 +605,7 @@ mod tests {
             text: "",
             line: 1,
             example_only: RefCell::default(),
+            documented: BTreeSet::new(),
         };
         let mut warnings = Vec::new();
         field(&mut f, &v, &mut vec!["X".into()], &place, &mut warnings);

@@ -11,6 +11,7 @@
 pub mod corpus;
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// One service (`specs/<service>/`): its settings from `service.yaml` and its operations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -406,5 +407,115 @@ mod tests {
         ] {
             assert!(!reads(name), "{name}");
         }
+    }
+}
+
+/// The lower-cased names of every field a table row documents, at any depth.
+pub fn documented_names(fields: &[Field]) -> BTreeSet<String> {
+    fn walk(fields: &[Field], names: &mut BTreeSet<String>) {
+        for f in fields.iter().filter(|f| f.origin == Origin::Table) {
+            names.insert(f.name.to_lowercase());
+            if let Some(inner) = object_fields(&f.shape) {
+                walk(inner, names);
+            }
+        }
+    }
+    let mut names = BTreeSet::new();
+    walk(fields, &mut names);
+    names
+}
+
+/// Fields the reader took from the example (origin `Example`) whose name a row documents at another place:
+/// the table misplaced a documented field and the example shows where the wire has it, so it is the
+/// documented field (origin `Table`), not one the example adds. A field named as one of its enclosing fields
+/// is not: the example repeats a wrapper there (`EipAddress[]` holding an `EipAddress`), and what it holds stays
+/// the example's.
+pub fn documented_elsewhere(fields: &mut [Field], documented: &BTreeSet<String>) {
+    fn walk(fields: &mut [Field], documented: &BTreeSet<String>, enclosing: &mut Vec<String>) {
+        for f in fields {
+            let name = f.name.to_lowercase();
+            if f.origin == Origin::Example {
+                if enclosing.contains(&name) || !documented.contains(&name) {
+                    continue;
+                }
+                f.origin = Origin::Table;
+            }
+            if let Some(inner) = object_fields_mut(&mut f.shape) {
+                enclosing.push(name);
+                walk(inner, documented, enclosing);
+                enclosing.pop();
+            }
+        }
+    }
+    walk(fields, documented, &mut Vec::new());
+}
+
+/// The fields of an object shape, through any lists.
+pub fn object_fields(mut shape: &Shape) -> Option<&[Field]> {
+    while let Shape::Array(inner) = shape {
+        shape = inner;
+    }
+    match shape {
+        Shape::Object(fields) => Some(fields),
+        _ => None,
+    }
+}
+
+/// [`object_fields`], to change them.
+pub fn object_fields_mut(mut shape: &mut Shape) -> Option<&mut Vec<Field>> {
+    while let Shape::Array(inner) = shape {
+        shape = inner;
+    }
+    match shape {
+        Shape::Object(fields) => Some(fields),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod documented_elsewhere_tests {
+    use super::*;
+
+    fn field(name: &str, origin: Origin, shape: Shape) -> Field {
+        Field {
+            name: name.into(),
+            shape,
+            required: false,
+            docs: Docs::default(),
+            example: None,
+            encoding: Encoding::default(),
+            location: None,
+            origin,
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn a_documented_name_is_promoted_but_not_a_repeated_wrapper() {
+        let text = || Shape::Scalar(Scalar::String);
+        // Items[] { Item(example) { Id(example) }, Id(example) }, and a root `Id` row.
+        let mut fields = vec![
+            field(
+                "Items",
+                Origin::Table,
+                Shape::Array(Box::new(Shape::Object(vec![
+                    field("Id", Origin::Example, text()),
+                    field(
+                        "Items",
+                        Origin::Example,
+                        Shape::Object(vec![field("Id", Origin::Example, text())]),
+                    ),
+                ]))),
+            ),
+            field("Id", Origin::Table, text()),
+        ];
+        let documented = documented_names(&fields);
+        documented_elsewhere(&mut fields, &documented);
+        let Shape::Array(item) = &fields[0].shape else { panic!() };
+        let Shape::Object(inner) = &**item else { panic!() };
+        assert_eq!(inner[0].origin, Origin::Table, "a name a row documents");
+        assert_eq!(inner[1].origin, Origin::Example, "the wrapper repeated inside itself");
+        let Shape::Object(repeated) = &inner[1].shape else { panic!() };
+        assert_eq!(repeated[0].origin, Origin::Example, "inside the repeated wrapper");
     }
 }

@@ -410,6 +410,8 @@ fn trees(
         nest::Side::Response,
         diags,
     );
+    let documented = crate::model::documented_names(&response);
+    crate::model::documented_elsewhere(&mut response, &documented);
     for fields in [&mut request, &mut response] {
         fill_documented_types(fields, &typed_rows, &documented_types, 0);
         documented_lists(fields, &typed_rows, sample_request);
