@@ -22,6 +22,7 @@ const STAGES: &[(&str, u32)] = &[
     ("plan", 7),
     ("emit", 8),
     ("write", 9),
+    ("review", 9),
     ("regen", 10),
     ("import", 10),
 ];
