@@ -83,11 +83,15 @@ codes! {
     OperationNameDisagrees = "W0216", "two places on a page name different operations";
     OperationFromFirstSentence = "W0217", "only the page's first sentence names the operation";
     ExampleWithoutWrapper = "W0218", "the response example shows an object's fields without the object the table documents";
+    SampleOnlyParameter = "W0225", "the sample request sets a parameter no row documents; it is read in the form the sample shows";
+    SampleMisspelling = "W0226", "the sample request sets a name that misspells a documented parameter; it is left out";
     RouteDisagrees = "W0301", "the pages of one operation give different request lines";
     FieldInOnePage = "W0302", "a field is documented on one page of an operation but not the other";
     RequiredDisagrees = "W0303", "the pages of one operation disagree whether a field is required";
     TypeDisagrees = "W0304", "the pages of one operation disagree on a field's type";
     FieldTwice = "W0305", "a field is documented twice in one table";
+    MisplacedFieldLeftOut = "W0306", "a field one page puts where the other page and the example do not is left out of the merge";
+    OperationNameCase = "W0307", "pages spell an operation with a different case; the wire name of the Action row or sample request is taken";
     ExampleNotObject = "W0401", "a JSON response example is not an object";
     ExampleDoesNotParse = "W0402", "a JSON response example does not parse";
     ExampleFillsNothing = "W0403", "a JSON response example fills no documented field";

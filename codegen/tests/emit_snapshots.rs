@@ -86,5 +86,6 @@ fn nested_names_are_unique_and_shared() {
     assert!(op.contains("pub tag: Vec<ThingTag>"));
     // One enum for `Mode` in request, JSON-encoded object and response.
     assert_eq!(op.matches("pub enum Mode {").count(), 1);
-    assert!(op.contains("serialize_with = \"crate::codec::json_text\""));
+    assert!(op.contains("serialize_with = \"aliyun_runtime::params::json_text\""));
+    assert!(op.contains("serialize_with = \"aliyun_runtime::params::comma_joined\""));
 }

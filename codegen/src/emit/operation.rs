@@ -10,13 +10,6 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
 
-/// Crate-private helpers an operation module needs from `lib.rs`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Needs {
-    /// `crate::codec::json_text`: structured request parameters sent as one JSON text.
-    pub json_text: bool,
-}
-
 /// Setter names that clippy expects to be trait methods or to take `&self`.
 const TRAIT_LIKE: &[&str] = &[
     "add",
@@ -54,7 +47,6 @@ const TRAIT_LIKE: &[&str] = &[
 
 pub struct Emitted {
     pub tokens: TokenStream,
-    pub needs: Needs,
 }
 
 /// The module of operation `index` of the service: its request, response, the nested types only it uses,
@@ -66,10 +58,7 @@ pub fn module(
     plan: &Plan,
     error_variants: &BTreeMap<String, Ident>,
 ) -> Emitted {
-    let mut cx = FieldTypes {
-        plan,
-        needs: Needs::default(),
-    };
+    let mut cx = FieldTypes { plan };
 
     let module_docs = DocLines::new()
         .raw(format!("The `{}` operation.", op.name))
@@ -187,10 +176,7 @@ pub fn module(
         #error_docs
         pub const ERRORS: &[crate::error::DocumentedError] = &[#(#errors),*];
     };
-    Emitted {
-        tokens,
-        needs: cx.needs,
-    }
+    Emitted { tokens }
 }
 
 /// ROA operations: the path template and where each request parameter travels (RPC operations keep the
@@ -218,7 +204,6 @@ fn roa_route(op: &Operation) -> TokenStream {
 
 struct FieldTypes<'p, 'a> {
     plan: &'p Plan<'a>,
-    needs: Needs,
 }
 
 /// The Rust type of a scalar.
@@ -258,8 +243,10 @@ fn field_docs(f: &Field, name: &ScopeName, plan: &Plan, side: Side) -> DocLines 
     if matches!(f.shape, Shape::Scalar(_) | Shape::Enum(_)) {
         d = d.example(f.example.as_deref());
     }
-    if f.encoding == Encoding::Json {
-        d = d.raw("Sent as one parameter holding JSON text.");
+    match f.encoding {
+        Encoding::Json => d = d.raw("Sent as one parameter holding JSON text."),
+        Encoding::Simple => d = d.raw("Sent as one parameter holding the items joined by commas."),
+        Encoding::Flat => {}
     }
     if let Some(l) = f.location {
         d = d.raw(match l {
@@ -326,13 +313,18 @@ impl FieldTypes<'_, '_> {
             let fdocs = field_docs(f, &name, self.plan, Side::Request).attrs();
             let ty = self.shape_type(f, &f.shape, Side::Request);
             let is_vec = matches!(f.shape, Shape::Array(_));
-            let json = f.encoding == Encoding::Json
-                && !matches!(f.shape, Shape::Scalar(_) | Shape::Enum(_));
-            let serialize_with = if json {
-                self.needs.json_text = true;
-                quote!(, serialize_with = "crate::codec::json_text")
-            } else {
-                quote!()
+            let serialize_with = match (f.encoding, &f.shape) {
+                (_, Shape::Scalar(_) | Shape::Enum(_)) | (Encoding::Flat, _) => quote!(),
+                (Encoding::Json, _) => {
+                    quote!(, serialize_with = "aliyun_runtime::params::json_text")
+                }
+                (Encoding::Simple, Shape::Array(_)) => {
+                    quote!(, serialize_with = "aliyun_runtime::params::comma_joined")
+                }
+                // Only a list joins its items; anything else the service takes as JSON text.
+                (Encoding::Simple, _) => {
+                    quote!(, serialize_with = "aliyun_runtime::params::json_text")
+                }
             };
             let is_string = matches!(f.shape, Shape::Scalar(Scalar::String | Scalar::Json));
             if f.required {
@@ -505,13 +497,9 @@ fn decode_impl(name: &Ident, fields: &[Field]) -> TokenStream {
 }
 
 /// A type of `types.rs`: what an operation module would hold.
-pub fn shared_type(plan: &Plan, def: &TypeDef) -> (TokenStream, Needs) {
-    let mut cx = FieldTypes {
-        plan,
-        needs: Needs::default(),
-    };
-    let tokens = cx.nested(def);
-    (tokens, cx.needs)
+pub fn shared_type(plan: &Plan, def: &TypeDef) -> TokenStream {
+    let mut cx = FieldTypes { plan };
+    cx.nested(def)
 }
 
 /// The nested types the fields of a struct name.

@@ -724,6 +724,9 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, start: Option<usiz
                 field.docs = Default::default();
                 field.example = None;
                 field.encoding = Default::default();
+                // `Tag.N.Key | 是` is required within each tag, not the tags: a container no row of its own
+                // documents is optional.
+                field.required = false;
                 let kind = if *list {
                     RowKind::ArrayOf(name.clone())
                 } else {
