@@ -34,12 +34,9 @@ const MAX_LINES: usize = 120;
 const LONG_ALLOWED: &[(&str, &str, &str)] = &[
     // nest (#20): the nesting rules, to be split one method per rule with their documentation.
     ("codegen/src/read/nest.rs", "tree", "nest"),
-    // encode (#20 part B): request parameter rows and their encodings.
-    ("codegen/src/read/params.rs", "field_rows", "encode"),
     // arch (#19): the emitters, until they are functions of the crate plan.
     ("codegen/src/emit/operation.rs", "module", "arch"),
     ("codegen/src/emit/operation.rs", "request_struct", "arch"),
-    ("codegen/src/emit/service.rs", "lib", "arch"),
 ];
 
 fn workspace() -> PathBuf {
