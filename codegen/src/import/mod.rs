@@ -799,8 +799,8 @@ fn write(to: &Path, bytes: &[u8]) -> Result<(), ImportError> {
     })
 }
 
-/// The pages a service takes: one per operation and language (most recently changed first, then richer, then
-/// path order), of the style most of them have; the others are skipped with the reason.
+/// The pages a service takes: one per operation (in any case) and language (most recently changed first, then
+/// richer, then path order), of the style most of them have; the others are skipped with the reason.
 fn choose(mut pages: Vec<Found>, service: &mut ServiceImport) -> (Vec<Found>, &'static str) {
     pages.sort_by(|a, b| {
         b.modified
@@ -832,15 +832,17 @@ fn choose(mut pages: Vec<Found>, service: &mut ServiceImport) -> (Vec<Found>, &'
             });
             continue;
         }
+        // One operation whatever the case its pages spell it in (`DescribeUserData`, `DescribeUserdata`).
         let lang = lang_code(f.lang);
-        if let Some(of) = seen.get(&(f.operation.clone(), lang)) {
+        let key = (f.operation.to_ascii_lowercase(), lang);
+        if let Some(of) = seen.get(&key) {
             service.skipped.push(Skipped {
                 page: f.page.clone(),
                 reason: SkipReason::Duplicate { of: of.clone() },
             });
             continue;
         }
-        seen.insert((f.operation.clone(), lang), f.page.clone());
+        seen.insert(key, f.page.clone());
         chosen.push(f);
     }
     chosen.sort_by(|a, b| a.page.cmp(&b.page));
