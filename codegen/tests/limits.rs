@@ -308,7 +308,10 @@ fn real_docs_row_forms_are_read_with_warnings_and_written() {
             && review.contains("specs/shelves/MoveWidgets.md:11:1"),
         "{review}"
     );
-    assert_eq!(report.summary().review.get(&codegen::diag::Code::RowsGoOn), Some(&1));
+    assert_eq!(
+        report.summary().review.get(&codegen::diag::Code::RowsGoOn),
+        Some(&1)
+    );
     assert_eq!(report.summary().error_count(), 0);
     let model = std::fs::read_to_string(root.join("generated/shelves/model.yaml")).unwrap();
     for name in ["Mode", "Count", "Label", "Name"] {
@@ -334,9 +337,17 @@ fn the_error_centre_is_said_once_and_the_products_table_comes_from_service_yaml_
         std::fs::write(dir.join(format!("{op}.md")), text).unwrap();
     }
     let read = codegen::load::read_service(&dir, &root).unwrap();
-    let said: Vec<_> = read.warnings.iter().filter(|d| d.code == Code::ErrorCentreOnly).collect();
+    let said: Vec<_> = read
+        .warnings
+        .iter()
+        .filter(|d| d.code == Code::ErrorCentreOnly)
+        .collect();
     assert_eq!(said.len(), 1, "{:?}", read.warnings);
-    assert!(said[0].message.starts_with("2 operation(s)"), "{}", said[0].message);
+    assert!(
+        said[0].message.starts_with("2 operation(s)"),
+        "{}",
+        said[0].message
+    );
     assert!(read.service.errors.is_empty());
 
     // The table in service.yaml.
@@ -345,10 +356,24 @@ fn the_error_centre_is_said_once_and_the_products_table_comes_from_service_yaml_
     );
     std::fs::write(dir.join("service.yaml"), &with_errors).unwrap();
     let read = codegen::load::read_service(&dir, &root).unwrap();
-    let codes: Vec<(&str, u16)> = read.service.errors.iter().map(|e| (e.code.as_str(), e.status)).collect();
+    let codes: Vec<(&str, u16)> = read
+        .service
+        .errors
+        .iter()
+        .map(|e| (e.code.as_str(), e.status))
+        .collect();
     assert_eq!(codes, [("Shelf.NotFound", 404)]);
-    assert!(read.warnings.iter().all(|d| d.code != Code::ErrorCentreOnly));
-    assert_eq!(read.warnings.iter().filter(|d| d.code == Code::ErrorCentreTable).count(), 1);
+    assert!(read
+        .warnings
+        .iter()
+        .all(|d| d.code != Code::ErrorCentreOnly));
+    assert_eq!(
+        read.warnings
+            .iter()
+            .filter(|d| d.code == Code::ErrorCentreTable)
+            .count(),
+        1
+    );
 
     // A page of the product's error codes instead: read as the table, not refused as a page with no operation.
     std::fs::write(dir.join("service.yaml"), yaml).unwrap();
@@ -359,10 +384,19 @@ fn the_error_centre_is_said_once_and_the_products_table_comes_from_service_yaml_
     )
     .unwrap();
     let read = codegen::load::read_service(&dir, &root).unwrap();
-    let codes: Vec<(&str, u16)> = read.service.errors.iter().map(|e| (e.code.as_str(), e.status)).collect();
+    let codes: Vec<(&str, u16)> = read
+        .service
+        .errors
+        .iter()
+        .map(|e| (e.code.as_str(), e.status))
+        .collect();
     assert_eq!(codes, [("Shelf.Full", 400), ("Shelf.NotFound", 404)]);
     assert_eq!(read.service.operations.len(), 2);
-    assert!(read.warnings.iter().all(|d| !d.is_error()), "{:?}", read.warnings);
+    assert!(
+        read.warnings.iter().all(|d| !d.is_error()),
+        "{:?}",
+        read.warnings
+    );
 }
 
 /// A page of the other style (a ROA page in an RPC service) refuses itself, not its service.
@@ -372,7 +406,8 @@ fn a_page_of_the_other_style_is_left_out_and_the_service_written() {
     let dir = root.join("specs/shelves");
     std::fs::remove_file(dir.join("MoveWidgets.md")).unwrap();
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad/style_disagrees/DeleteGizmo.md"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/bad/style_disagrees/DeleteGizmo.md"),
         dir.join("DeleteGizmo.md"),
     )
     .unwrap();
@@ -381,7 +416,13 @@ fn a_page_of_the_other_style_is_left_out_and_the_service_written() {
         .refused()
         .map(|(_, p)| (p.file.as_str(), p.operations.clone()))
         .collect();
-    assert_eq!(refused, [("specs/shelves/DeleteGizmo.md", vec!["DeleteGizmo".to_string()])]);
+    assert_eq!(
+        refused,
+        [(
+            "specs/shelves/DeleteGizmo.md",
+            vec!["DeleteGizmo".to_string()]
+        )]
+    );
     assert_eq!(report.operations(), 2);
     assert!(report.failed().next().is_none());
 }

@@ -259,8 +259,8 @@ pub fn tests(svc: &Service, names: &[(String, OpNames)], plan: &Plan) -> Option<
     let krate = quote!(#krate);
     let mut tests = Vec::new();
     for (op, (_, n)) in svc.operations.iter().zip(names) {
-        let base = n.module.to_string();
-        let base = base.trim_start_matches("r#").trim_end_matches('_');
+        let base = naming::unraw(&n.module);
+        let base = base.trim_end_matches('_');
         let resp = &n.response;
         let feature = feature_name(n);
         if let Some(json) = &op.examples.response_json {

@@ -94,6 +94,41 @@ pub fn module(
 
     let req = &names.request;
     let resp = &names.response;
+    let operation = operation_impl(op, names);
+    let errors = errors_table(op, error_variants);
+
+    let paginator = super::paging::paginator(op, req, resp, |f, inner| {
+        cx.shape_type(f, inner, Side::Response)
+    });
+    let waiter = super::paging::waiter(op, req, resp);
+
+    let tokens = quote! {
+        #module_docs
+
+        #shared
+
+        #request
+
+        #operation
+
+        #paginator
+
+        #waiter
+
+        #response
+
+        #(#nested)*
+
+        #errors
+    };
+    Emitted { tokens }
+}
+
+/// `impl aliyun_runtime::Operation` for the request: action, method, answer type, client token, whether it
+/// may be retried, and a ROA operation's route.
+fn operation_impl(op: &Operation, names: &OpNames) -> TokenStream {
+    let req = &names.request;
+    let resp = &names.response;
     let action = &op.name;
     let method = match op.method {
         HttpMethod::Get => quote!(aliyun_runtime::HttpMethod::Get),
@@ -117,6 +152,21 @@ pub fn module(
         None => quote!(None),
     };
     let idempotent = op.only_reads();
+    quote! {
+        impl aliyun_runtime::Operation for #req {
+            type Response = #answer;
+            const SERVICE: &'static aliyun_runtime::ServiceSpec = &crate::SERVICE;
+            const ACTION: &'static str = #action;
+            const METHOD: aliyun_runtime::HttpMethod = #method;
+            const CLIENT_TOKEN: Option<&'static str> = #client_token;
+            const IDEMPOTENT: bool = #idempotent;
+            #route
+        }
+    }
+}
+
+/// `ERRORS`: the errors the operation's page documents, with their status, message and description.
+fn errors_table(op: &Operation, error_variants: &BTreeMap<String, Ident>) -> TokenStream {
     let errors = op.errors.iter().filter_map(|e| {
         let variant = error_variants.get(&e.code)?;
         let (status, message) = (proc_macro2::Literal::u16_unsuffixed(e.status), &e.message);
@@ -143,40 +193,10 @@ pub fn module(
         ))
         .attrs();
 
-    let paginator = super::paging::paginator(op, req, resp, |f, inner| {
-        cx.shape_type(f, inner, Side::Response)
-    });
-    let waiter = super::paging::waiter(op, req, resp);
-
-    let tokens = quote! {
-        #module_docs
-
-        #shared
-
-        #request
-
-        impl aliyun_runtime::Operation for #req {
-            type Response = #answer;
-            const SERVICE: &'static aliyun_runtime::ServiceSpec = &crate::SERVICE;
-            const ACTION: &'static str = #action;
-            const METHOD: aliyun_runtime::HttpMethod = #method;
-            const CLIENT_TOKEN: Option<&'static str> = #client_token;
-            const IDEMPOTENT: bool = #idempotent;
-            #route
-        }
-
-        #paginator
-
-        #waiter
-
-        #response
-
-        #(#nested)*
-
+    quote! {
         #error_docs
         pub const ERRORS: &[crate::error::DocumentedError] = &[#(#errors),*];
-    };
-    Emitted { tokens }
+    }
 }
 
 /// ROA operations: the path template and where each request parameter travels (RPC operations keep the
@@ -530,8 +550,8 @@ fn what_it_is(def: &TypeDef, side: Side) -> String {
 
 /// `#[allow]`s a setter needs because of its name.
 fn setter_allow(id: &Ident) -> TokenStream {
-    let s = id.to_string();
-    let s = s.trim_start_matches("r#");
+    let s = naming::unraw(id);
+    let s = s.as_str();
     let mut lints = Vec::new();
     if ["as_", "to_", "into_", "is_", "from_"]
         .iter()

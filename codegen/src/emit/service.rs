@@ -31,10 +31,7 @@ pub fn files<E: From<EmitError>>(
     for (i, (op, (_, n))) in svc.operations.iter().zip(names).enumerate() {
         let emitted = operation::module(op, i, n, plan, variants);
         sink(render(
-            &format!(
-                "{dir}/src/{}.rs",
-                n.module.to_string().trim_start_matches("r#")
-            ),
+            &format!("{dir}/src/{}.rs", naming::unraw(&n.module)),
             &op.sources,
             emitted.tokens,
         )?)?;
@@ -255,31 +252,7 @@ fn lib(svc: &Service, names: &[(String, OpNames)], plan: &Plan, shared: bool) ->
     } else {
         quote!()
     };
-    let service_docs = DocLines::new()
-        .raw(format!(
-            "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
-            super::docs::escape_line(&svc.name),
-            code(product),
-            code(version),
-            code(endpoint),
-            match svc.endpoint_rule {
-                EndpointRule::Central => "central",
-                EndpointRule::Regional => "regional",
-            },
-            if svc.regional_endpoints.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; own hosts in {}",
-                    svc.regional_endpoints
-                        .keys()
-                        .map(|r| code(r))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
-        ))
-        .attrs();
+    let service_docs = service_docs(svc);
     quote! {
         #docs
         #![deny(missing_docs)]
@@ -302,6 +275,35 @@ fn lib(svc: &Service, names: &[(String, OpNames)], plan: &Plan, shared: bool) ->
         #(#modules)*
 
     }
+}
+
+/// The docs of `SERVICE`: product, version, endpoint and its rule.
+fn service_docs(svc: &Service) -> TokenStream {
+    DocLines::new()
+        .raw(format!(
+            "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
+            super::docs::escape_line(&svc.name),
+            code(&svc.product),
+            code(&svc.version),
+            code(&svc.endpoint),
+            match svc.endpoint_rule {
+                EndpointRule::Central => "central",
+                EndpointRule::Regional => "regional",
+            },
+            if svc.regional_endpoints.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; own hosts in {}",
+                    svc.regional_endpoints
+                        .keys()
+                        .map(|r| code(r))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ))
+        .attrs()
 }
 
 /// A doc example: build the first operation's request with its page's example values and call it.

@@ -34,7 +34,9 @@ pub fn page(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option
     for table in &page.tables {
         let cols: Vec<read::Column> = table.header.iter().map(|c| read::column(&c.raw)).collect();
         let has = |c: read::Column| cols.contains(&c);
-        if has(read::Column::Name) && (has(read::Column::Type) || table.section == SectionKind::Request) {
+        if has(read::Column::Name)
+            && (has(read::Column::Type) || table.section == SectionKind::Request)
+        {
             return None;
         }
         if has(read::Column::Code) && (has(read::Column::Status) || has(read::Column::Message)) {
