@@ -26,6 +26,11 @@ pub fn audience(code: Code) -> Audience {
         Code::FieldInOnePage
         | Code::RequiredDisagrees
         | Code::TypeDisagrees
+        | Code::MisplacedFieldLeftOut
+        | Code::OperationNameCase
+        // Keys seen only in an example (the sample request), kept as it shows them or left out misspelt.
+        | Code::SampleOnlyParameter
+        | Code::SampleMisspelling
         // Examples reformatted or unused; the model follows the table.
         | Code::XmlListWrapped
         | Code::ExampleEnvelope

@@ -724,28 +724,96 @@ fn lang_code(lang: read::Lang) -> &'static str {
     }
 }
 
+/// Files to write into a service folder: name → (page it comes from, UTF-8 text).
+type Files = BTreeMap<String, (String, Vec<u8>)>;
+
 fn write_service(
     opts: &Options,
     folder: &str,
     key: &(String, String),
-    mut pages: Vec<Found>,
-    mut error_pages: Vec<ErrorPage>,
+    pages: Vec<Found>,
+    error_pages: Vec<ErrorPage>,
     listed: &BTreeMap<String, endpoints::Listed>,
     existed: bool,
 ) -> Result<ServiceImport, ImportError> {
-    // Most recently changed first, then richer, then path order: the first of each operation and language wins.
+    let mut service = ServiceImport {
+        folder: folder.to_string(),
+        version: key.1.clone(),
+        ..ServiceImport::default()
+    };
+    let (chosen, style) = choose(pages, &mut service);
+    let (mut files, languages) = page_files(&chosen, &mut service)?;
+    error_files(error_pages, &mut files, &mut service)?;
+    service.taken.sort();
+    service.skipped.sort_by(|a, b| a.page.cmp(&b.page));
+    notes(&chosen, &mut service);
+
+    // What the pages say, the most common answer first.
+    // Without an Explorer link, the host's label with a capital (`sts` → `Sts`), as product codes are written.
+    let product =
+        most_common(chosen.iter().filter_map(|f| f.product.clone())).unwrap_or_else(|| {
+            let mut c = key.0.chars();
+            c.next()
+                .map(|first| first.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        });
+    let endpoint = endpoints::rule(&product, &sample_hosts(&chosen), listed);
+    service.product = product.clone();
+    service.endpoint = endpoint.pattern.clone();
+    service.endpoint_from = endpoint.from.clone();
+    service.regions = endpoint.regions.len();
+    let text = config_text(&product, &key.1, style, &endpoint, &languages);
+    let dir = opts.specs.join(folder);
+    let path = dir.join("service.yaml");
+    let config = match std::fs::read_to_string(&path).ok() {
+        Some(old) if old == text => ConfigOutcome::Unchanged,
+        Some(old) if !opts.force && !written_by_import(&old) => ConfigOutcome::KeptEdited,
+        _ => ConfigOutcome::Written,
+    };
+
+    // A service that was there before: say what would change, and change it only when asked to.
+    if existed && !opts.update {
+        let pending = pending(&dir, &files, config);
+        if !pending.added.is_empty() || !pending.changed.is_empty() {
+            service.config = if config == ConfigOutcome::Written {
+                ConfigOutcome::Unchanged
+            } else {
+                config
+            };
+            service.pending = Some(pending);
+            return Ok(service);
+        }
+    }
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    for (name, (_, bytes)) in &files {
+        let to = dir.join(name);
+        if std::fs::read(&to).ok().as_deref() != Some(&bytes[..]) {
+            write(&to, bytes)?;
+        }
+    }
+    if config == ConfigOutcome::Written {
+        write(&path, text.as_bytes())?;
+    }
+    service.config = config;
+    Ok(service)
+}
+
+fn write(to: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+    crate::write::write_atomic(to, bytes).map_err(|e| ImportError::Io {
+        path: to.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    })
+}
+
+/// The pages a service takes: one per operation (in any case) and language (most recently changed first, then
+/// richer, then path order), of the style most of them have; the others are skipped with the reason.
+fn choose(mut pages: Vec<Found>, service: &mut ServiceImport) -> (Vec<Found>, &'static str) {
     pages.sort_by(|a, b| {
         b.modified
             .cmp(&a.modified)
             .then(b.fields.cmp(&a.fields))
             .then(a.page.cmp(&b.page))
     });
-    let mut service = ServiceImport {
-        folder: folder.to_string(),
-        version: key.1.clone(),
-        ..ServiceImport::default()
-    };
-    let dir = opts.specs.join(folder);
     // A service is called one way: pages of the other style are left out.
     let style = most_common(
         pages
@@ -770,22 +838,31 @@ fn write_service(
             });
             continue;
         }
+        // One operation whatever the case its pages spell it in (`DescribeUserData`, `DescribeUserdata`).
         let lang = lang_code(f.lang);
-        if let Some(of) = seen.get(&(f.operation.clone(), lang)) {
+        let key = (f.operation.to_ascii_lowercase(), lang);
+        if let Some(of) = seen.get(&key) {
             service.skipped.push(Skipped {
                 page: f.page.clone(),
                 reason: SkipReason::Duplicate { of: of.clone() },
             });
             continue;
         }
-        seen.insert((f.operation.clone(), lang), f.page.clone());
+        seen.insert(key, f.page.clone());
         chosen.push(f);
     }
     chosen.sort_by(|a, b| a.page.cmp(&b.page));
-    // The files to write: name → (page it comes from, UTF-8 text).
-    let mut files: BTreeMap<String, (String, Vec<u8>)> = BTreeMap::new();
-    let mut languages: Vec<&str> = Vec::new();
-    for f in &chosen {
+    (chosen, style)
+}
+
+/// `<Operation>.<lang>.<md|txt>` for each page taken, in UTF-8, and the languages (zh first).
+fn page_files(
+    chosen: &[Found],
+    service: &mut ServiceImport,
+) -> Result<(Files, Vec<&'static str>), ImportError> {
+    let mut files = Files::new();
+    let mut languages: Vec<&'static str> = Vec::new();
+    for f in chosen {
         let ext = if f.page.ends_with(".txt") {
             "txt"
         } else {
@@ -801,7 +878,16 @@ fn write_service(
             languages.push(lang_code(f.lang));
         }
     }
-    // The product's error codes: one page per language, the one with the most rows.
+    languages.sort_by_key(|l| if *l == "zh" { 0 } else { 1 });
+    Ok((files, languages))
+}
+
+/// The product's error codes: one page per language, the one with the most rows, as `ErrorCodes.<lang>.md`.
+fn error_files(
+    mut error_pages: Vec<ErrorPage>,
+    files: &mut Files,
+    service: &mut ServiceImport,
+) -> Result<(), ImportError> {
     error_pages.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.page.cmp(&b.page)));
     let mut error_langs = Vec::new();
     for e in error_pages {
@@ -816,13 +902,14 @@ fn write_service(
         files.insert(name.clone(), (e.page.clone(), text.into_bytes()));
         service.taken.push((e.page.clone(), name));
     }
-    languages.sort_by_key(|l| if *l == "zh" { 0 } else { 1 });
-    service.taken.sort();
-    service.skipped.sort_by(|a, b| a.page.cmp(&b.page));
+    Ok(())
+}
 
-    // Operations whose pages document no error code but link to the error centre.
+/// What the report says of the operations: those whose pages only link to the error centre, and those taken
+/// with no parameter table read.
+fn notes(chosen: &[Found], service: &mut ServiceImport) {
     let mut by_op: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
-    for f in &chosen {
+    for f in chosen {
         let e = by_op.entry(f.operation.as_str()).or_default();
         e.0 += f.errors;
         e.1 |= f.links_error_centre;
@@ -839,16 +926,10 @@ fn write_service(
         .collect();
     empty.dedup();
     service.without_fields = empty;
+}
 
-    // What the pages say, the most common answer first.
-    // Without an Explorer link, the host's label with a capital (`sts` → `Sts`), as product codes are written.
-    let product =
-        most_common(chosen.iter().filter_map(|f| f.product.clone())).unwrap_or_else(|| {
-            let mut c = key.0.chars();
-            c.next()
-                .map(|first| first.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        });
+/// The hosts of the pages' sample requests, the most common first.
+fn sample_hosts(chosen: &[Found]) -> Vec<String> {
     let mut hosts: Vec<(String, usize)> = Vec::new();
     for h in chosen.iter().filter_map(|f| f.host.clone()) {
         match hosts.iter_mut().find(|(x, _)| *x == h) {
@@ -857,15 +938,19 @@ fn write_service(
         }
     }
     hosts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let hosts: Vec<String> = hosts.into_iter().map(|(h, _)| h).collect();
-    let endpoint = endpoints::rule(&product, &hosts, listed);
-    service.product = product.clone();
-    service.endpoint = endpoint.pattern.clone();
-    service.endpoint_from = endpoint.from.clone();
-    service.regions = endpoint.regions.len();
+    hosts.into_iter().map(|(h, _)| h).collect()
+}
+
+/// `service.yaml` as import writes it, its first line the hash of the rest.
+fn config_text(
+    product: &str,
+    version: &str,
+    style: &str,
+    endpoint: &endpoints::Endpoint,
+    languages: &[&str],
+) -> String {
     let mut body = format!(
-        "product: {product}\nversion: \"{}\"\nstyle: {style}\n# From {}; check it against the product's endpoint list.\nendpoint: \"{}\"\nendpoint_rule: {}\n",
-        key.1,
+        "product: {product}\nversion: \"{version}\"\nstyle: {style}\n# From {}; check it against the product's endpoint list.\nendpoint: \"{}\"\nendpoint_rule: {}\n",
         endpoint.from,
         endpoint.pattern,
         if endpoint.central { "central" } else { "regional" },
@@ -877,56 +962,23 @@ fn write_service(
         }
     }
     body.push_str(&format!("languages: [{}]\n", languages.join(", ")));
-    let text = format!("{}{body}", config_header(&body));
-    let path = dir.join("service.yaml");
-    let old_config = std::fs::read_to_string(&path).ok();
-    let config = match &old_config {
-        Some(old) if *old == text => ConfigOutcome::Unchanged,
-        Some(old) if !opts.force && !written_by_import(old) => ConfigOutcome::KeptEdited,
-        _ => ConfigOutcome::Written,
-    };
+    format!("{}{body}", config_header(&body))
+}
 
-    // A service that was there before: say what would change, and change it only when asked to.
-    if existed && !opts.update {
-        let mut pending = Pending::default();
-        for (name, (_, bytes)) in &files {
-            match std::fs::read(dir.join(name)) {
-                Err(_) => pending.added.push(name.clone()),
-                Ok(old) if old != *bytes => pending.changed.push(name.clone()),
-                Ok(_) => {}
-            }
-        }
-        if config == ConfigOutcome::Written {
-            pending.changed.push("service.yaml".to_string());
-        }
-        if !pending.added.is_empty() || !pending.changed.is_empty() {
-            service.config = if config == ConfigOutcome::Written {
-                ConfigOutcome::Unchanged
-            } else {
-                config
-            };
-            service.pending = Some(pending);
-            return Ok(service);
-        }
-    }
-    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-    for (name, (_, bytes)) in &files {
-        let to = dir.join(name);
-        if std::fs::read(&to).ok().as_deref() != Some(&bytes[..]) {
-            crate::write::write_atomic(&to, bytes).map_err(|e| ImportError::Io {
-                path: to.display().to_string(),
-                source: std::io::Error::other(e.to_string()),
-            })?;
+/// What writing `files` (and a changed `service.yaml`) into `dir` would add and change.
+fn pending(dir: &Path, files: &Files, config: ConfigOutcome) -> Pending {
+    let mut pending = Pending::default();
+    for (name, (_, bytes)) in files {
+        match std::fs::read(dir.join(name)) {
+            Err(_) => pending.added.push(name.clone()),
+            Ok(old) if old != *bytes => pending.changed.push(name.clone()),
+            Ok(_) => {}
         }
     }
     if config == ConfigOutcome::Written {
-        crate::write::write_atomic(&path, text.as_bytes()).map_err(|e| ImportError::Io {
-            path: path.display().to_string(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        pending.changed.push("service.yaml".to_string());
     }
-    service.config = config;
-    Ok(service)
+    pending
 }
 
 const CONFIG_MARK: &str = "# Written by `cargo xtask import`";
