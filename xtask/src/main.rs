@@ -7,7 +7,9 @@ mod bench;
 mod bench_call;
 mod bench_compile;
 mod corpus;
+mod feature_sets;
 mod import;
+mod products;
 mod regen;
 mod shapes;
 mod synth;
@@ -58,6 +60,29 @@ enum Command {
         #[arg(long = "version", value_name = "YYYY-MM-DD")]
         versions: Vec<String>,
     },
+    /// Import every shipped product again from the documentation checkouts (`ecs/`, `ram/`, … under DOCS),
+    /// replace their `specs/` folders, regen, and rewrite the README's products table (see xtask/src/products.rs).
+    ImportProducts {
+        /// The folder holding one checkout per documentation repository, e.g. `../shared/docs`.
+        docs: PathBuf,
+        /// Regen writes what could be read and leaves out the pages with errors (see `regen --keep-going`).
+        #[arg(long)]
+        keep_going: bool,
+    },
+    /// Clippy every generated crate once per distinct set of shared types an operation compiles (warnings
+    /// denied), after checking that each module uses only shared types its own feature compiles.
+    ClippyFeatures {
+        /// Print the runs instead of running them.
+        #[arg(long)]
+        list: bool,
+    },
+    /// `cargo package` (a dry run) of the runtime and every generated crate; arguments go to cargo.
+    Package {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Rewrite the README's table of shipped products from `generated/` (import-products does it too).
+    ProductsTable,
     /// Write one shape JSON per operation read from a folder of pages.
     Shapes {
         /// Folder of pages (`*.md`, `*.txt`).
@@ -159,6 +184,12 @@ fn main() -> anyhow::Result<()> {
             force,
             versions,
         } => import::run(&repo_root(), docs, specs, force, versions),
+        Command::ImportProducts { docs, keep_going } => {
+            products::run(&repo_root(), products::Args { docs, keep_going })
+        }
+        Command::ClippyFeatures { list } => feature_sets::run(&repo_root(), list),
+        Command::Package { args } => feature_sets::package(&repo_root(), &args),
+        Command::ProductsTable => products::write_readme_table(&repo_root()),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
         Command::Synth { pages, out, seed } => synth::cli::run(&out, pages, seed),

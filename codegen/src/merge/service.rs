@@ -24,6 +24,12 @@ pub struct ServiceConfig {
     pub regional_endpoints: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub languages: Vec<String>,
+    /// Where the pages come from: `source`, `updated` (a date) and an optional `note`.
+    #[serde(default)]
+    pub docs: Option<crate::model::DocsSnapshot>,
+    /// `false` for an invented service (a test fixture): its crate says `publish = false`.
+    #[serde(default)]
+    pub publish: Option<bool>,
 }
 
 impl ServiceConfig {
@@ -226,6 +232,11 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
     read_service_with(dir, root, false)
 }
 
+/// The pages' licence, `LICENSE` beside them, if there is one (the documentation repositories are MIT).
+fn read_license(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join("LICENSE")).ok()
+}
+
 /// [`read_service`], or with `keep_going`, the service without the operations of the pages that have errors
 /// (it still fails when the errors are not on pages: `service.yaml`, the folder, or every page refused).
 pub fn read_service_with(
@@ -358,6 +369,9 @@ pub fn read_service_with(
                 endpoint: c.endpoint,
                 endpoint_rule,
                 regional_endpoints: c.regional_endpoints,
+                docs: c.docs,
+                docs_license: read_license(dir),
+                publish: c.publish.unwrap_or(true),
                 operations,
                 errors,
             };

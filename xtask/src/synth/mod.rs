@@ -1357,6 +1357,9 @@ pub fn service(name: &str, read: codegen::merge::service::PagesRead) -> codegen:
         endpoint: config.endpoint,
         endpoint_rule: codegen::model::EndpointRule::Regional,
         regional_endpoints: config.regional_endpoints,
+        docs: config.docs,
+        docs_license: None,
+        publish: true,
         operations: read.operations,
         errors: read.errors,
     }
