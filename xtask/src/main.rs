@@ -68,6 +68,9 @@ enum Command {
         /// Regen writes what could be read and leaves out the pages with errors (see `regen --keep-going`).
         #[arg(long)]
         keep_going: bool,
+        /// Only these products (their folders, comma-separated), e.g. `--only ram,vpc`.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Clippy every generated crate once per distinct set of shared types an operation compiles (warnings
     /// denied), after checking that each module uses only shared types its own feature compiles.
@@ -184,9 +187,18 @@ fn main() -> anyhow::Result<()> {
             force,
             versions,
         } => import::run(&repo_root(), docs, specs, force, versions),
-        Command::ImportProducts { docs, keep_going } => {
-            products::run(&repo_root(), products::Args { docs, keep_going })
-        }
+        Command::ImportProducts {
+            docs,
+            keep_going,
+            only,
+        } => products::run(
+            &repo_root(),
+            products::Args {
+                docs,
+                keep_going,
+                only,
+            },
+        ),
         Command::ClippyFeatures { list } => feature_sets::run(&repo_root(), list),
         Command::Package { args } => feature_sets::package(&repo_root(), &args),
         Command::ProductsTable => products::write_readme_table(&repo_root()),

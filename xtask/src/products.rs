@@ -55,7 +55,7 @@ pub const PRODUCTS: &[Product] = &[
         updated: "2021-03 to 2021-07",
         note: Some(
             "These repositories document the NAT gateway, Elastic IP and VPN gateway operations of the VPC API; \
-             the core VPC, vSwitch and route table operations (`CreateVpc`, `DescribeVpcs`, `CreateVSwitch`, …) \
+             the core VPC, vSwitch and route table operations (CreateVpc, DescribeVpcs, CreateVSwitch, …) \
              are documented in none of them, so they are missing: save their pages to add them.",
         ),
         central_endpoint: None,
@@ -122,6 +122,8 @@ pub const PRODUCTS: &[Product] = &[
 pub struct Args {
     pub docs: PathBuf,
     pub keep_going: bool,
+    /// Only these products (folders); all when empty.
+    pub only: Vec<String>,
 }
 
 pub fn run(root: &Path, args: Args) -> Result<()> {
@@ -132,9 +134,16 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     let scratch_specs = scratch.join("specs");
     std::fs::create_dir_all(&scratch_specs)?;
 
+    if let Some(unknown) = args.only.iter().find(|o| !PRODUCTS.iter().any(|p| p.folder == o.as_str())) {
+        bail!("--only {unknown}: not a product of xtask/src/products.rs");
+    }
+    let products: Vec<&Product> = PRODUCTS
+        .iter()
+        .filter(|p| args.only.is_empty() || args.only.iter().any(|o| o == p.folder))
+        .collect();
     // Repository → the versions of it we ship, in the table's order.
     let mut repos: Vec<(&str, Vec<String>)> = Vec::new();
-    for p in PRODUCTS {
+    for p in &products {
         for repo in p.repos {
             match repos.iter_mut().find(|(r, _)| r == repo) {
                 Some((_, versions)) => versions.push(p.version.to_string()),
@@ -160,7 +169,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         .with_context(|| format!("importing {}", docs.display()))?;
         let mut log = String::new();
         for s in &report.services {
-            let shipped = PRODUCTS
+            let shipped = products
                 .iter()
                 .any(|p| p.product.eq_ignore_ascii_case(&s.product) && p.version == s.version);
             println!(
@@ -194,7 +203,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
 
     let specs = root.join("specs");
     let mut missing = Vec::new();
-    for p in PRODUCTS {
+    for p in products {
         let Some(folder) = found.get(&(p.product.to_ascii_lowercase(), p.version.to_string())) else {
             missing.push(p);
             continue;
