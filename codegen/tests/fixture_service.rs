@@ -2,7 +2,7 @@
 //! `tests/fixtures/pages/README.md`): the invented VPC pages read as one service, zh and en pages merged, and
 //! the generated crate's paging. They are not Alibaba's pages, so they live here and not in `specs/`.
 
-use codegen::merge::service::read_service;
+use codegen::load::read_service;
 use std::path::Path;
 
 fn fixtures() -> std::path::PathBuf {

@@ -4,7 +4,6 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 mod bench;
-mod bench_call;
 mod bench_compile;
 mod corpus;
 mod feature_sets;
@@ -24,7 +23,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read every `specs/<service>/` and write `generated/<service>/` (nothing is written on any error).
+    /// Read every `specs/<service>/` and write `generated/<service>/` (a page with errors is left out and listed).
     Regen {
         /// Write nothing; fail with a diff if `generated/` is not up to date.
         #[arg(long)]
@@ -41,9 +40,12 @@ enum Command {
         /// Regenerate every service even when its pages and files are as the last regen left them.
         #[arg(long)]
         no_cache: bool,
-        /// Write what could be read: leave out the operations of pages with errors, list them at the end,
-        /// and exit non-zero.
+        /// Any error anywhere writes nothing and fails (by default a page with errors is left out with its
+        /// operations and listed at the end, and the rest is written).
         #[arg(long)]
+        strict: bool,
+        /// What regen does by default now; kept so that scripts that pass it still run.
+        #[arg(long, hide = true)]
         keep_going: bool,
     },
     /// Copy the API reference pages of a documentation folder into `specs/<service>/`, with a `service.yaml` each.
@@ -56,6 +58,10 @@ enum Command {
         /// Replace a `service.yaml` that was edited by hand.
         #[arg(long)]
         force: bool,
+        /// Write into services already under `specs/` (without it, import lists what it would add and change
+        /// there and writes nothing in them).
+        #[arg(long)]
+        update: bool,
         /// Import only this API version (repeatable); pages of other versions are skipped.
         #[arg(long = "version", value_name = "YYYY-MM-DD")]
         versions: Vec<String>,
@@ -65,9 +71,9 @@ enum Command {
     ImportProducts {
         /// The folder holding one checkout per documentation repository, e.g. `../shared/docs`.
         docs: PathBuf,
-        /// Regen writes what could be read and leaves out the pages with errors (see `regen --keep-going`).
+        /// Regen's `--strict`: any error anywhere writes nothing and fails.
         #[arg(long)]
-        keep_going: bool,
+        strict: bool,
         /// Only these products (their folders, comma-separated), e.g. `--only ram,vpc`.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
@@ -138,7 +144,7 @@ enum Command {
         keep: Option<PathBuf>,
     },
     /// Generate crates from whole folders of pages in a scratch workspace, build, lint, document and test them,
-    /// and print the figures (operations, regen warnings by kind, rustc warnings, example tests).
+    /// and print the figures (operations, regen warnings by code, rustc warnings, example tests).
     TryProduct {
         /// Folders of pages, each one service (`<set>/pages/` is named after `<set>`).
         #[arg(required = true)]
@@ -147,7 +153,8 @@ enum Command {
         #[arg(long)]
         keep: bool,
     },
-    /// Time one signed call through the runtime against a bare reqwest call on 127.0.0.1; print a markdown table.
+    /// Time one signed call through the runtime against a bare reqwest call on 127.0.0.1; print a markdown table
+    /// (runs the release build of the `xtask-bench-call` package, which links a generated crate).
     BenchCall {
         /// Calls per round.
         #[arg(long, default_value_t = 1000)]
@@ -169,7 +176,8 @@ fn main() -> anyhow::Result<()> {
             out,
             jobs,
             no_cache,
-            keep_going,
+            strict,
+            keep_going: _,
         } => regen::run(
             &repo_root(),
             regen::Args {
@@ -178,26 +186,28 @@ fn main() -> anyhow::Result<()> {
                 out,
                 jobs,
                 no_cache,
-                keep_going,
+                keep_going: !strict,
             },
         ),
         Command::Import {
             docs,
             specs,
             force,
+            update,
             versions,
-        } => import::run(&repo_root(), docs, specs, force, versions),
-        Command::ImportProducts {
-            docs,
-            keep_going,
-            only,
-        } => products::run(
+        } => import::run(
             &repo_root(),
-            products::Args {
+            import::Args {
                 docs,
-                keep_going,
-                only,
+                specs,
+                force,
+                update,
+                versions,
             },
+        ),
+        Command::ImportProducts { docs, strict, only } => products::run(
+            &repo_root(),
+            products::Args { docs, strict, only },
         ),
         Command::ClippyFeatures { list } => feature_sets::run(&repo_root(), list),
         Command::Package { args } => feature_sets::package(&repo_root(), &args),
@@ -233,7 +243,21 @@ fn main() -> anyhow::Result<()> {
             calls,
             concurrency,
             rounds,
-        } => bench_call::run(calls, &concurrency, rounds),
+        } => bench::forward(
+            "xtask-bench-call",
+            &[
+                "--calls".into(),
+                calls.to_string(),
+                "--concurrency".into(),
+                concurrency
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                "--rounds".into(),
+                rounds.to_string(),
+            ],
+        ),
     }
 }
 

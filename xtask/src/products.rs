@@ -31,9 +31,6 @@ pub struct Product {
     pub updated: &'static str,
     /// What the crate's README must say about what none of the pages document.
     pub note: Option<&'static str>,
-    /// The endpoint where the pages' sample requests show one host for every region and import's pattern
-    /// (`<product>.{region}.aliyuncs.com`) names hosts the pages never show: the central host.
-    pub central_endpoint: Option<&'static str>,
 }
 
 /// The product line. Config (`specs/config/`) is not here: its pages are not in these repositories.
@@ -45,7 +42,6 @@ pub const PRODUCTS: &[Product] = &[
         repos: &["ecs"],
         updated: "2021-07-19",
         note: None,
-        central_endpoint: None,
     },
     Product {
         folder: "vpc",
@@ -58,7 +54,6 @@ pub const PRODUCTS: &[Product] = &[
              the core VPC, vSwitch and route table operations (CreateVpc, DescribeVpcs, CreateVSwitch, …) \
              are documented in none of them, so they are missing: save their pages to add them.",
         ),
-        central_endpoint: None,
     },
     Product {
         folder: "ram",
@@ -67,8 +62,6 @@ pub const PRODUCTS: &[Product] = &[
         repos: &["ram"],
         updated: "2021-07-16",
         note: None,
-        // Every sample request of the RAM pages goes to `ram.aliyuncs.com`: RAM is global.
-        central_endpoint: Some("ram.aliyuncs.com"),
     },
     Product {
         folder: "sts",
@@ -77,8 +70,6 @@ pub const PRODUCTS: &[Product] = &[
         repos: &["ram"],
         updated: "2021-07-16",
         note: None,
-        // The STS endpoint page lists `sts.aliyuncs.com` for every region of the Chinese mainland.
-        central_endpoint: Some("sts.aliyuncs.com"),
     },
     Product {
         folder: "ims",
@@ -87,8 +78,6 @@ pub const PRODUCTS: &[Product] = &[
         repos: &["ram"],
         updated: "2021-07-16",
         note: None,
-        // IMS is the identity half of RAM, global like it; its pages show no host.
-        central_endpoint: Some("ims.aliyuncs.com"),
     },
     Product {
         folder: "kms",
@@ -97,7 +86,6 @@ pub const PRODUCTS: &[Product] = &[
         repos: &["kms"],
         updated: "2021-07-12",
         note: None,
-        central_endpoint: None,
     },
     Product {
         folder: "slb",
@@ -106,7 +94,6 @@ pub const PRODUCTS: &[Product] = &[
         repos: &["slb"],
         updated: "2021-03-16",
         note: None,
-        central_endpoint: None,
     },
     Product {
         folder: "cms",
@@ -115,13 +102,13 @@ pub const PRODUCTS: &[Product] = &[
         repos: &["cms"],
         updated: "2021-03-12",
         note: None,
-        central_endpoint: None,
     },
 ];
 
 pub struct Args {
     pub docs: PathBuf,
-    pub keep_going: bool,
+    /// Regen's `--strict`: any error anywhere writes nothing.
+    pub strict: bool,
     /// Only these products (folders); all when empty.
     pub only: Vec<String>,
 }
@@ -165,6 +152,8 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             specs: scratch_specs.clone(),
             force: true,
             versions: versions.clone(),
+            // The products of one repository set (vpc: nat, eip, vpn) meet in one scratch folder.
+            update: true,
         })
         .with_context(|| format!("importing {}", docs.display()))?;
         let mut log = String::new();
@@ -173,12 +162,14 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
                 .iter()
                 .any(|p| p.product.eq_ignore_ascii_case(&s.product) && p.version == s.version);
             println!(
-                "{repo}: {} {} → {}: {} pages taken, {} skipped{}",
+                "{repo}: {} {} → {}: {} pages taken, {} skipped; endpoint {} ({}){}",
                 s.product,
                 s.version,
                 s.folder,
                 s.taken.len(),
                 s.skipped.len(),
+                s.endpoint,
+                s.endpoint_from,
                 if shipped { "" } else { " (not a product of the line: left out)" }
             );
             if shipped {
@@ -245,7 +236,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             out: None,
             jobs: None,
             no_cache: false,
-            keep_going: args.keep_going,
+            keep_going: !args.strict,
         },
     );
     write_readme_table(root)?;
@@ -300,25 +291,11 @@ fn license(docs: &Path, p: &Product) -> Result<String> {
         .join("\n"))
 }
 
-/// Import's `service.yaml` with the central endpoint where the product has one, and the `docs:` block.
+/// Import's `service.yaml` with the `docs:` block appended.
 fn service_yaml(yaml: &str, p: &Product) -> String {
-    let mut out = String::new();
-    for line in yaml.lines() {
-        match (line.starts_with("endpoint:"), p.central_endpoint) {
-            // Import's note on its `{region}` pattern, which the central host replaces.
-            (false, Some(_)) if line.starts_with("# {region}") => {}
-            (true, Some(host)) => {
-                let _ = writeln!(
-                    out,
-                    "# Set by `cargo xtask import-products` (xtask/src/products.rs): one host for every region.\n\
-                     endpoint: \"{host}\"\nendpoint_rule: central"
-                );
-            }
-            _ => {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
+    let mut out = yaml.to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
     }
     let sources = p
         .repos
@@ -374,7 +351,7 @@ pub fn products_table(root: &Path) -> Result<String> {
         let folder = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
         let yaml = std::fs::read_to_string(root.join("specs").join(&folder).join("service.yaml")).unwrap_or_default();
-        let config: codegen::merge::service::ServiceConfig = match serde_yaml::from_str(&yaml) {
+        let config: codegen::load::config::ServiceConfig = match serde_yaml::from_str(&yaml) {
             Ok(c) => c,
             Err(_) => continue,
         };
@@ -421,13 +398,14 @@ mod tests {
     }
 
     #[test]
-    fn a_central_endpoint_replaces_the_pattern_and_its_note() {
-        let yaml = "product: Ram\nversion: \"2015-05-01\"\nstyle: RPC\n# {region} is replaced by the region id at run time.\nendpoint: \"ram.{region}.aliyuncs.com\"\nlanguages: [zh, en]\n";
-        let out = service_yaml(yaml, PRODUCTS.iter().find(|p| p.folder == "ram").unwrap());
-        assert!(out.contains("endpoint: \"ram.aliyuncs.com\"\nendpoint_rule: central\n"), "{out}");
-        assert!(!out.contains("{region}"), "{out}");
-        assert!(out.contains("docs:\n  source: \"AlibabaCloudDocs/ram on GitHub (MIT licence)\"\n"), "{out}");
-        let parsed: codegen::merge::service::ServiceConfig = serde_yaml::from_str(&out).unwrap();
-        assert_eq!(parsed.docs.unwrap().updated, "2021-07-16");
+    fn the_docs_block_is_appended_and_parses() {
+        let yaml = "product: Vpc\nversion: \"2016-04-28\"\nstyle: RPC\nendpoint: \"vpc.aliyuncs.com\"\n";
+        let out = service_yaml(yaml, PRODUCTS.iter().find(|p| p.folder == "vpc").unwrap());
+        assert!(out.starts_with(yaml), "{out}");
+        let parsed: codegen::load::config::ServiceConfig = serde_yaml::from_str(&out).unwrap();
+        let docs = parsed.docs.unwrap();
+        assert_eq!(docs.updated, "2021-03 to 2021-07");
+        assert!(docs.source.contains("AlibabaCloudDocs/eip"), "{}", docs.source);
+        assert!(docs.note.unwrap().contains("CreateVSwitch"));
     }
 }

@@ -7,8 +7,8 @@
 
 use super::operation::{request_field_idents, OpNames};
 use super::types::{Plan, Side};
-use crate::model::{Encoding, Field, Operation, Scalar, Service, Shape};
 use crate::emit::naming;
+use crate::model::{Encoding, Field, Operation, Scalar, Service, Shape};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;

@@ -74,7 +74,13 @@ pub fn paginator(
     let resp = |name: &str, kind: fn(&Field) -> bool| resp_field(name, kind).map(|(id, _)| id);
     // Page numbers are counted in i64: an Integer field is widened, a Long one is already there.
     let is_long = |f: &Field| matches!(f.shape, Shape::Scalar(Scalar::Long));
-    let widen = |f: &Field| if is_long(f) { quote!() } else { quote!(.map(i64::from)) };
+    let widen = |f: &Field| {
+        if is_long(f) {
+            quote!()
+        } else {
+            quote!(.map(i64::from))
+        }
+    };
     let (item, count, into_items) = items(op, &resp_ids, &item_type)?;
     let next_page = if let (Some(sent), Some(_), Some(received)) = (
         req("NextToken", is_string),
@@ -294,7 +300,10 @@ mod tests {
         );
         let code = emitted(&op).expect("a paginator");
         assert!(code.contains("self . page_number ,"), "{code}");
-        assert!(code.contains("self . page_size . map (i64 :: from)"), "{code}");
+        assert!(
+            code.contains("self . page_size . map (i64 :: from)"),
+            "{code}"
+        );
         assert!(code.contains("response . total_count ,"), "{code}");
         assert!(!code.contains("try_into"), "{code}");
     }

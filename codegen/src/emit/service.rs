@@ -32,11 +32,7 @@ fn op_names(svc: &Service) -> Vec<(String, OpNames)> {
         Case::Snake,
         &["error", "codec", "types", "tests", "full", "default"],
     );
-    let types = naming::scope(
-        &wires,
-        Case::Pascal,
-        &["ErrorCode", "SERVICE", "DocumentedError"],
-    );
+    let types = naming::scope(&wires, Case::Pascal, TOP_TYPES);
     svc.operations
         .iter()
         .zip(modules.iter().zip(&types))
@@ -533,7 +529,9 @@ fn lib(
         }
     };
     let types = if shared {
-        quote!(pub mod types;)
+        quote!(
+            pub mod types;
+        )
     } else {
         quote!()
     };
@@ -595,11 +593,10 @@ fn usage_example(
     lib_name: &str,
 ) -> Vec<String> {
     let krate = naming::ident(lib_name);
-    let build = svc
-        .operations
-        .iter()
-        .zip(names)
-        .find_map(|(op, (_, n))| examples::construct(op, n, plan, &quote!(#krate)).map(|c| (n, c)));
+    let build =
+        svc.operations.iter().zip(names).find_map(|(op, (_, n))| {
+            examples::construct(op, n, plan, &quote!(#krate)).map(|c| (n, c))
+        });
     let body = match build {
         Some((n, c)) => {
             let _ = n;

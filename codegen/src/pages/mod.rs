@@ -8,7 +8,7 @@
 //!
 //! Nothing here knows what a parameter is; `read` gives the tables their meaning.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::Span;
 
 /// How the page was written.
@@ -329,16 +329,26 @@ fn table_start(lines: &[String], i: usize) -> Option<TableStart> {
     })
 }
 
-/// Offsets of the `|` that separate cells: not escaped with `\`, not inside a code span.
+/// Offsets of the `|` that separate cells: not escaped with `\`, not inside a code span. A run of three or
+/// more backticks is a code fence (a cell holding a block of code), not a code span: it hides no `|`;
+/// two are an empty code span.
 fn pipes(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut escaped = false;
     let mut code = false;
+    let mut run = 0;
     for (i, c) in text.char_indices() {
+        if c != '`' && run > 0 {
+            // One backtick opens or closes a code span; two are an empty one.
+            if run == 1 {
+                code = !code;
+            }
+            run = 0;
+        }
         match c {
             _ if escaped => escaped = false,
             '\\' => escaped = true,
-            '`' => code = !code,
+            '`' => run += 1,
             '|' if !code => out.push(i),
             '\n' => code = false,
             _ => {}
@@ -404,26 +414,48 @@ fn read_table(
     let need = ncols + usize::from(lead);
     let mut buf = String::new();
     let mut buf_start = 0u32;
+    // How the open row was put together, when it took a guess: said once the row is read.
+    let mut joined: Option<Joined> = None;
     let mut i = start + if table_start.separated { 2 } else { 1 };
-    let flush = |buf: &mut String, at: u32, table: &mut Table, diags: &mut Vec<Diagnostic>| {
+    // Rows that went on after a blank line or at a line opening with `|`: said once for the table.
+    let mut went_on: Vec<u32> = Vec::new();
+    let mut flush = |buf: &mut String,
+                     at: u32,
+                     joined: Option<Joined>,
+                     table: &mut Table,
+                     diags: &mut Vec<Diagnostic>| {
         if buf.trim().is_empty() {
             buf.clear();
             return;
         }
-        let row = row_of(page, buf, at, ncols);
-        if row.cells.len() < ncols {
+        let mut row = row_of(page, buf, at, ncols);
+        let have = row.cells.len();
+        if matches!(joined, Some(Joined::AfterBlankLine | Joined::AfterLineBreak)) && have == ncols {
+            went_on.push(at);
+        } else if let Some(how) = joined {
+            diags.push(how.warning(page, at, have.min(ncols), ncols, &table.span));
+        } else if have < ncols {
             diags.push(
-                Diagnostic::error(
+                Diagnostic::new(
+                    Code::RowCellCount,
                     row.span.clone(),
                     format!(
-                        "table row has {} cells where the header has {ncols}",
-                        row.cells.len()
+                        "table row has {have} cells where the header has {ncols}; the last {} read as empty",
+                        ncols - have
                     ),
                     "this row",
                 )
                 .also(table.span.clone(), "header of the table")
-                .hint("give the row one cell per header column, empty cells as `| |`"),
+                .hint("check that each cell is under its column: a cell left out in the middle shifts the ones after it"),
             );
+        }
+        // A short row is read with the cells it has, the missing ones empty.
+        let end = row.span.clone();
+        while row.cells.len() < ncols {
+            row.cells.push(Cell {
+                raw: String::new(),
+                span: end.clone(),
+            });
         }
         table.rows.push(row);
         buf.clear();
@@ -460,15 +492,48 @@ fn read_table(
                 || (page.layout == Layout::Text
                     && section_kind(line) != SectionKind::Other
                     && !row_closes_below(lines, i));
-            if (lead && new_row) || heading_here || is_separator(line) {
-                // The open row was never closed: take it if every cell was opened, else it is broken.
-                let opened = pipes(&buf).len();
-                if opened + 1 >= need || buf.trim_end().ends_with('|') {
-                    flush(&mut buf, buf_start, &mut table, &mut diags);
-                } else {
-                    diags.push(unclosed(page, buf_start, &buf, ncols));
-                    buf.clear();
-                }
+            let opened = pipes(&buf).len();
+            let closed = buf.trim_end().ends_with('|');
+            let more = pipes(line).len();
+            if lead && new_row && !heading_here && !closed && opened + 1 < need && opened + more <= need {
+                // The open row lacks cells and this line holds no more than the missing ones: the row goes
+                // on here (Alibaba's pages break a row at a blank line inside a cell).
+                joined.get_or_insert(
+                    if buf.ends_with('\n')
+                        || buf.lines().last().is_some_and(|l| l.trim().is_empty())
+                    {
+                        Joined::AfterBlankLine
+                    } else {
+                        Joined::AfterLineBreak
+                    },
+                );
+                buf.push('\n');
+            } else if lead
+                && new_row
+                && !heading_here
+                && closed
+                && opened < need
+                && more == need - opened + 1
+                && line.trim_end().ends_with('|')
+                && !buf.contains('\n')
+            {
+                // A complete-looking row short of cells, followed by a line of exactly the missing cells:
+                // they are its last cells.
+                let kept = buf.trim_end().len() - 1;
+                buf.truncate(kept);
+                buf.push('\n');
+                joined = Some(Joined::LastCellsOnNextLine);
+            } else if (lead && new_row) || heading_here || is_separator(line) {
+                // The open row ends here: read it with the cells it opened.
+                let why = (opened + 1 < need && !closed).then_some(Joined::NotClosed);
+                flush(
+                    &mut buf,
+                    buf_start,
+                    why.or(joined.take()),
+                    &mut table,
+                    &mut diags,
+                );
+                joined = None;
                 if heading_here || is_separator(line) {
                     break;
                 }
@@ -485,18 +550,94 @@ fn read_table(
             && ncols >= 2
             && lines.get(i + 1).is_some_and(|l| is_cell_tail(l));
         if pipes(&buf).len() >= need && buf.trim_end().ends_with('|') && !pipe_in_cell {
-            flush(&mut buf, buf_start, &mut table, &mut diags);
+            flush(&mut buf, buf_start, joined.take(), &mut table, &mut diags);
         }
         i += 1;
     }
     if !buf.is_empty() {
-        // The file ends inside a row: the page was cut short, and what the cell held is lost.
-        diags.push(unclosed(page, buf_start, &buf, ncols));
-        if pipes(&buf).len() + 1 >= need {
-            flush(&mut buf, buf_start, &mut table, &mut diags);
-        }
+        // The file ends inside a row: read what it has.
+        let why = (!buf.trim_end().ends_with('|')).then_some(Joined::NotClosed);
+        flush(&mut buf, buf_start, why.or(joined), &mut table, &mut diags);
+    }
+    if let Some(&first) = went_on.first() {
+        let rows = went_on.len();
+        diags.push(
+            Diagnostic::new(
+                Code::RowsGoOn,
+                page.span(first, 1),
+                if rows == 1 {
+                    "table row goes on after a blank line; read as one row".to_string()
+                } else {
+                    format!("{rows} rows of this table go on after a blank line; each read as one row")
+                },
+                "this row",
+            )
+            .also(table.span.clone(), "header of the table")
+            .hint("each row's remaining cells open with `|` on the lines that follow it; nothing is guessed"),
+        );
     }
     (table, i, diags)
+}
+
+/// How a row that did not come as one line with every cell was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Joined {
+    /// `|Name|First part.` , a blank line, `|rest|`: one row.
+    AfterBlankLine,
+    /// `|Name|First part.` then `|rest|`: one row.
+    AfterLineBreak,
+    /// `|Name|Type|` then `|Description|`: the last cells on the next line.
+    LastCellsOnNextLine,
+    /// A row that ends (a new row, a heading, the end of the file) before its last `|`.
+    NotClosed,
+}
+
+impl Joined {
+    fn warning(
+        self,
+        page: &Page,
+        line: u32,
+        cells: usize,
+        ncols: usize,
+        header: &Span,
+    ) -> Diagnostic {
+        let at = page.span(line, 1);
+        let d = match self {
+            Joined::AfterBlankLine => Diagnostic::new(
+                Code::RowsGoOn,
+                at,
+                "table row goes on after a blank line; read as one row",
+                "this row",
+            )
+            .hint("the line after the blank one holds the row's remaining cells"),
+            Joined::AfterLineBreak => Diagnostic::new(
+                Code::RowsGoOn,
+                at,
+                "table row goes on at a line that starts with `|`; read as one row",
+                "this row",
+            )
+            .hint("the next line holds no more than the row's remaining cells"),
+            Joined::LastCellsOnNextLine => Diagnostic::new(
+                Code::LastCellOnNextLine,
+                at,
+                format!("table row is one cell short and the next line holds its last cell; read as one row of {ncols} cells"),
+                "this row",
+            )
+            .hint("check the row: if the next line was meant as a row of its own, give each row one cell per column"),
+            Joined::NotClosed => Diagnostic::new(
+                Code::UnclosedRow,
+                at,
+                if cells < ncols {
+                    format!("table row is not closed: {cells} of {ncols} cells before the next row or the end of the table; read with the rest empty")
+                } else {
+                    "table row is not closed: no `|` after its last cell before the next row or the end of the table; read as it is".to_string()
+                },
+                "this row",
+            )
+            .hint("a row ends with `|` after its last cell; this one ends where a new row, a heading or the table's end begins"),
+        };
+        d.also(header.clone(), "header of the table")
+    }
 }
 
 /// `the last words of a cell. |`: one `|`, at the end, on a line that is no heading.
@@ -520,16 +661,6 @@ fn row_closes_below(lines: &[String], i: usize) -> bool {
         }
     }
     false
-}
-
-fn unclosed(page: &Page, line: u32, buf: &str, ncols: usize) -> Diagnostic {
-    let cells = split_cells(buf).len();
-    Diagnostic::error(
-        page.span(line, 1),
-        format!("table row is not closed: {cells} of {ncols} cells, and no `|` after the last, before the table ends"),
-        "this row",
-    )
-    .hint("a row ends with `|` after its last cell; the file may be cut short")
 }
 
 fn cells_of(page: &Page, line: &str, number: u32) -> Vec<Cell> {
@@ -645,25 +776,90 @@ mod tests {
     }
 
     #[test]
-    fn short_row_is_an_error_with_its_place() {
-        let text = "|名称|类型|示例值|描述|\n|--|--|---|--|\n|Code|String|\n|Id|Long|1|编号。|\n";
+    fn short_row_is_read_with_empty_cells_and_a_warning_at_its_place() {
+        let text = "|名称|类型|示例值|描述|\n|--|--|---|--|\n|Code|String|\n\n|Id|Long|1|编号。|\n";
         let (page, diags) = scan("p.md", text);
         assert_eq!(diags.len(), 1, "{diags:?}");
-        assert!(diags[0].is_error());
+        assert!(!diags[0].is_error());
         assert_eq!(diags[0].span.line, 3);
-        assert_eq!(page.tables[0].rows.len(), 2);
+        assert!(
+            diags[0].message.contains("2 cells where the header has 4"),
+            "{}",
+            diags[0].message
+        );
+        let rows = &page.tables[0].rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].cells.len(), 4);
+        assert_eq!(rows[0].cells[1].raw, "String");
+        assert_eq!(rows[0].cells[3].raw, "");
+        assert_eq!(rows[1].cells[0].raw, "Id");
     }
 
     #[test]
-    fn truncated_row_is_an_error() {
+    fn truncated_row_is_read_with_a_warning_that_does_not_blame_the_file() {
         let text = "|名称|类型|示例值|描述|\n|--|--|---|--|\n|Code|String|20";
-        let (_, diags) = scan("p.md", text);
+        let (page, diags) = scan("p.md", text);
         assert_eq!(diags.len(), 1);
+        assert!(!diags[0].is_error());
         assert!(
             diags[0].message.contains("not closed"),
             "{}",
             diags[0].message
         );
+        assert!(!diags[0].hint.as_deref().unwrap_or("").contains("cut short"));
+        assert_eq!(page.tables[0].rows[0].cells[2].raw, "20");
+    }
+
+    #[test]
+    fn row_split_by_a_blank_line_goes_on_after_it() {
+        let text = "|参数|说明|示例|\n|--|--|--|\n|InstanceType|规格族：-   g7t\n-   c7t\n\n|ecs.c7t.large|\n|ImageId|镜像ID。|m-1|\n";
+        let (page, diags) = scan("p.md", text);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(!diags[0].is_error());
+        assert!(
+            diags[0].message.contains("after a blank line"),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(diags[0].span.line, 3);
+        let rows = &page.tables[0].rows;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].cells[0].raw, "InstanceType");
+        assert_eq!(rows[0].cells[1].raw, "规格族：-   g7t\n-   c7t");
+        assert_eq!(rows[0].cells[2].raw, "ecs.c7t.large");
+        assert_eq!(rows[0].cells[2].span.line, 6);
+        assert_eq!(rows[1].cells[2].raw, "m-1");
+    }
+
+    #[test]
+    fn row_split_by_a_blank_line_before_a_fenced_cell() {
+        let text = "|参数|说明|示例|\n|--|--|--|\n|UserData|脚本。\n\n|```\nIyEvYmlu\n``` |\n|Mode|模式。\n\n|vTPM|\n\n后文。\n";
+        let (page, diags) = scan("p.md", text);
+        assert_eq!(diags.len(), 1, "one warning for the table: {diags:?}");
+        assert!(diags.iter().all(|d| !d.is_error()));
+        let rows = &page.tables[0].rows;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].cells[2].raw, "```\nIyEvYmlu\n```");
+        assert_eq!(rows[1].cells[0].raw, "Mode");
+        assert_eq!(rows[1].cells[2].raw, "vTPM");
+    }
+
+    #[test]
+    fn row_one_cell_short_takes_its_last_cell_from_the_next_line() {
+        let text = "|名称|类型|描述|\n|--|--|--|\n|Code|String|\n|状态码。|\n|Id|Long|编号。|\n";
+        let (page, diags) = scan("p.md", text);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(!diags[0].is_error());
+        assert!(
+            diags[0].message.contains("one cell short"),
+            "{}",
+            diags[0].message
+        );
+        let rows = &page.tables[0].rows;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].cells[2].raw, "状态码。");
+        assert_eq!(rows[0].cells[2].span.line, 4);
+        assert_eq!(rows[1].cells[0].raw, "Id");
     }
 
     #[test]

@@ -3,38 +3,18 @@
 //!
 //! Creates a customer master key (CMK).
 //!
-//! 公共参数分为公共请求参数和公共返回参数。
+//! 调用CreateKey接口创建一个主密钥。
+pub use crate::types::KeyMetadataAutomaticRotation;
 /// Parameters of `CreateKey`. Build it with `new` (the required parameters), then the setters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateKeyRequest {
-    /// 返回消息的格式。取值：-   JSON（默认值）
-    ///
-    /// - XML
-    ///
-    /// Valid values ([`Format`]): `JSON`, `XML`.
-    #[serde(rename = "Format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<Format>,
-    /// API版本号，使用YYYY-MM-DD日期格式。取值：2016-01-20。
-    #[serde(rename = "Version")]
-    pub version: String,
-    /// 访问密钥ID。
-    #[serde(rename = "AccessKeyId")]
-    pub access_key_id: String,
-    /// 消息签名。
-    #[serde(rename = "Signature")]
-    pub signature: String,
-    /// 签名方式。取值：HMAC-SHA1。
-    #[serde(rename = "SignatureMethod")]
-    pub signature_method: String,
-    /// 求的时间戳，为日期格式。使用UTC时间并按照ISO8601标准，格式为：YYYY-MM-DDThh:mm:ssZ。 例如：北京时间2013年01月10日20点00分00秒，表示为2013-01-10T12:00:00Z。
-    #[serde(rename = "Timestamp")]
-    pub timestamp: String,
-    /// 签名算法版本。取值：1.0。
-    #[serde(rename = "SignatureVersion")]
-    pub signature_version: String,
     /// The description of the CMK.
     ///
     /// The description can be 0 to 8,192 characters in length.
+    ///
+    /// 密钥的描述。
+    ///
+    /// 长度为0~8192个字符。
     ///
     /// Example: `key description example`
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
@@ -51,6 +31,18 @@ pub struct CreateKeyRequest {
     ///
     /// Note: If the CMK is created in a managed HSM in mainland China, the default value is Aliyun\_SM4. In other cases, the default value is Aliyun\_AES\_256.
     ///
+    /// 密钥的类型，取值：
+    ///
+    /// - Aliyun\_AES\_256
+    /// - Aliyun\_SM4
+    /// - RSA\_2048
+    /// - RSA\_3072
+    /// - EC\_P256
+    /// - EC\_P256K
+    /// - EC\_SM2
+    ///
+    /// 说明： 在中国内地使用托管密码机创建的密钥，默认为Aliyun\_SM4类型，其余情况下默认为Aliyun\_AES\_256。
+    ///
     /// Valid values ([`CreateKeyKeySpec`]): `Aliyun_AES_256`, `Aliyun_SM4`, `RSA_2048`, `RSA_3072`, `EC_P256`, `EC_P256K`, `EC_SM2`.
     ///
     /// Example: `Aliyun_AES_256`
@@ -60,6 +52,11 @@ pub struct CreateKeyRequest {
     ///
     /// - ENCRYPT/DECRYPT: The CMK is used to encrypt or decrypt data.
     /// - SIGN/VERIFY: The CMK is used to generate or verify a digital signature.
+    ///
+    /// 密钥的用途，取值：
+    ///
+    /// - ENCRYPT/DECRYPT：数据加密和解密。
+    /// - SIGN/VERIFY：产生和验证数字签名。
     ///
     /// Valid values ([`KeyUsage`]): `ENCRYPT/DECRYPT`, `SIGN/VERIFY`.
     ///
@@ -77,7 +74,18 @@ pub struct CreateKeyRequest {
     /// - If you set the KeySpec parameter to an asymmetric CMK type, do not set the Origin parameter to EXTERNAL.
     /// - If you set the Origin parameter to EXTERNAL, you must import key material.
     ///
-    /// Valid values ([`Origin`]): `Aliyun_KMS.`, `EXTERNAL`.
+    /// 密钥材料来源，取值：
+    ///
+    /// - Aliyun\_KMS（默认值）
+    /// - EXTERNAL
+    ///
+    /// 说明：
+    ///
+    /// - 请注意区分大小写。
+    /// - 当KeySpec为非对称密钥类型时禁止选择EXTERNAL。
+    /// - 如果选择EXTERNAL，您需要导入密钥材料。
+    ///
+    /// Valid values ([`Origin`]): `Aliyun_KMS`, `EXTERNAL`, `Aliyun_KMS.`.
     ///
     /// Example: `Aliyun_KMS`
     #[serde(rename = "Origin", skip_serializing_if = "Option::is_none")]
@@ -92,7 +100,17 @@ pub struct CreateKeyRequest {
     /// - The value of this parameter is case-sensitive.
     /// - Assume that you set this parameter to HSM. If you set the Origin parameter to Aliyun\_KMS, the CMK is created in a managed HSM. If you set the Origin parameter to EXTERNA, you can import an external key to the managed HSM.
     ///
-    /// Valid values ([`ProtectionLevel`]): `SOFTWARE.`, `HSM`.
+    /// 密钥的保护级别，取值：
+    ///
+    /// - SOFTWARE（默认值）
+    /// - HSM
+    ///
+    /// 说明：
+    ///
+    /// - 请注意区分大小写。
+    /// - 当取值为HSM时，如果Origin参数为Aliyun\_KMS，则会在托管密码机中生成密钥，用于执行密码运算；如果Origin参数为EXTERNAL，您可以将外部密钥导入到托管密码机中，用于执行密码运算。
+    ///
+    /// Valid values ([`ProtectionLevel`]): `SOFTWARE`, `HSM`, `SOFTWARE.`.
     ///
     /// Example: `SOFTWARE`
     #[serde(rename = "ProtectionLevel", skip_serializing_if = "Option::is_none")]
@@ -104,6 +122,13 @@ pub struct CreateKeyRequest {
     ///
     /// Note: If the Origin parameter is set to EXTERNAL or the KeySpec parameter is set to an asymmetric CMK type, automatic rotation is unavailable.
     ///
+    /// 是否开启自动密钥轮转，取值：
+    ///
+    /// - true
+    /// - false（默认值）
+    ///
+    /// 说明： 若Origin为EXTERNAL或KeySpec为非对称密钥类型则无法支持自动轮转。
+    ///
     /// Example: `false`
     #[serde(rename = "EnableAutomaticRotation", skip_serializing_if = "Option::is_none")]
     pub enable_automatic_rotation: Option<bool>,
@@ -111,28 +136,18 @@ pub struct CreateKeyRequest {
     ///
     /// Note: You must specify this parameter if the EnableAutomaticRotation parameter is set to true. If the EnableAutomaticRotation parameter is set to false, this parameter is ignored.
     ///
+    /// 自动轮转的时间周期。格式为integer\[unit\]，其中integer表示时间长度，unit表示时间单位。合法的unit单位为：d（天）、h（小时）、m（分钟）、s（秒）。7d或者604800s均表示7天的周期。取值：7~730天。
+    ///
+    /// 说明： 当EnableAutomaticRotation参数为true时，必须设置此参数；否则，将忽略此参数。
+    ///
     /// Example: `365d`
     #[serde(rename = "RotationInterval", skip_serializing_if = "Option::is_none")]
     pub rotation_interval: Option<String>,
 }
 impl CreateKeyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        version: impl Into<String>,
-        access_key_id: impl Into<String>,
-        signature: impl Into<String>,
-        signature_method: impl Into<String>,
-        timestamp: impl Into<String>,
-        signature_version: impl Into<String>,
-    ) -> Self {
+    /// Nothing set yet: every field is optional.
+    pub fn new() -> Self {
         Self {
-            format: None,
-            version: version.into(),
-            access_key_id: access_key_id.into(),
-            signature: signature.into(),
-            signature_method: signature_method.into(),
-            timestamp: timestamp.into(),
-            signature_version: signature_version.into(),
             description: None,
             key_spec: None,
             key_usage: None,
@@ -141,11 +156,6 @@ impl CreateKeyRequest {
             enable_automatic_rotation: None,
             rotation_interval: None,
         }
-    }
-    /// Sets `Format`.
-    pub fn format(mut self, v: Format) -> Self {
-        self.format = Some(v);
-        self
     }
     /// Sets `Description`.
     pub fn description(mut self, v: impl Into<String>) -> Self {
@@ -194,12 +204,16 @@ impl aliyun_runtime::Operation for CreateKeyRequest {
 /// What a successful `CreateKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateKeyResponse {
+    /// The metadata of the CMK.
+    ///
+    /// 主密钥（CMK）的metadata。
+    pub key_metadata: Option<KeyMetadata>,
     /// The ID of the request.
+    ///
+    /// 请求ID。
     ///
     /// Example: `36c7e41a-3f2c-45f7-9bdd-d1dc1e7e7e06`
     pub request_id: Option<String>,
-    /// The metadata of the CMK.
-    pub key_metadata: Option<KeyMetadata>,
 }
 impl aliyun_runtime::de::Decode for CreateKeyResponse {
     fn decode(
@@ -208,40 +222,11 @@ impl aliyun_runtime::de::Decode for CreateKeyResponse {
     ) -> Result<Self, aliyun_runtime::de::Error> {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
-            request_id: f.opt("RequestId")?,
             key_metadata: f.opt("KeyMetadata")?,
+            request_id: f.opt("RequestId")?,
         })
     }
 }
-/// Valid values of `Format` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum Format {
-    /// 默认值
-    ///
-    /// Wire value: `JSON`.
-    Json,
-    /// The value `XML`.
-    ///
-    /// Wire value: `XML`.
-    Xml,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl Format {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::Json, Self::Xml];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Xml => "XML",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(Format);
 /// Valid values of `KeySpec` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -311,9 +296,13 @@ aliyun_runtime::wire_enum!(CreateKeyKeySpec);
 pub enum KeyUsage {
     /// The CMK is used to encrypt or decrypt data.
     ///
+    /// 数据加密和解密。
+    ///
     /// Wire value: `ENCRYPT/DECRYPT`.
     EncryptDecrypt,
     /// The CMK is used to generate or verify a digital signature.
+    ///
+    /// 产生和验证数字签名。
     ///
     /// Wire value: `SIGN/VERIFY`.
     SignVerify,
@@ -338,25 +327,34 @@ aliyun_runtime::wire_enum!(KeyUsage);
 #[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum Origin {
-    /// This is the default value.
+    /// 默认值
     ///
-    /// Wire value: `Aliyun_KMS.`.
+    /// Wire value: `Aliyun_KMS`.
     AliyunKms,
     /// The value `EXTERNAL`.
     ///
     /// Wire value: `EXTERNAL`.
     External,
+    /// This is the default value.
+    ///
+    /// Wire value: `Aliyun_KMS.`.
+    AliyunKmsUnderscoreDot,
     /// A value not documented when this crate was generated, as received.
     Unknown(String),
 }
 impl Origin {
     /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::AliyunKms, Self::External];
+    pub const VALUES: [Self; 3] = [
+        Self::AliyunKms,
+        Self::External,
+        Self::AliyunKmsUnderscoreDot,
+    ];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AliyunKms => "Aliyun_KMS.",
+            Self::AliyunKms => "Aliyun_KMS",
             Self::External => "EXTERNAL",
+            Self::AliyunKmsUnderscoreDot => "Aliyun_KMS.",
             Self::Unknown(s) => s,
         }
     }
@@ -367,34 +365,43 @@ aliyun_runtime::wire_enum!(Origin);
 #[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ProtectionLevel {
-    /// This is the default value.
+    /// 默认值
     ///
-    /// Wire value: `SOFTWARE.`.
+    /// Wire value: `SOFTWARE`.
     Software,
     /// The value `HSM`.
     ///
     /// Wire value: `HSM`.
     Hsm,
+    /// This is the default value.
+    ///
+    /// Wire value: `SOFTWARE.`.
+    SoftwareUpperDot,
     /// A value not documented when this crate was generated, as received.
     Unknown(String),
 }
 impl ProtectionLevel {
     /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::Software, Self::Hsm];
+    pub const VALUES: [Self; 3] = [Self::Software, Self::Hsm, Self::SoftwareUpperDot];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Software => "SOFTWARE.",
+            Self::Software => "SOFTWARE",
             Self::Hsm => "HSM",
+            Self::SoftwareUpperDot => "SOFTWARE.",
             Self::Unknown(s) => s,
         }
     }
 }
 aliyun_runtime::wire_enum!(ProtectionLevel);
 /// The metadata of the CMK.
+///
+/// 主密钥（CMK）的metadata。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyMetadata {
     /// The Alibaba Cloud Resource Name (ARN) of the CMK.
+    ///
+    /// 主密钥ARN。
     ///
     /// Example: `acs:kms:cn-qingdao:154035569884****:key/d6bee1cb-2e14-4277-ba6b-73786b21****`
     pub arn: Option<String>,
@@ -406,13 +413,27 @@ pub struct KeyMetadata {
     ///
     /// Note: Automatic key rotation is available only for symmetric CMKs.
     ///
+    /// 是否开启自动密钥轮转，取值：
+    ///
+    /// - Enabled：自动轮转处于开启状态。
+    /// - Disabled：自动轮转处于未开启状态。
+    /// - Suspended：自动轮转被暂停执行，详情请参见自动轮转密钥。
+    ///
+    /// 说明： 仅适用于对称类型的CMK，非对称类型的CMK不支持自动轮转。
+    ///
+    /// Valid values ([`KeyMetadataAutomaticRotation`]): `Enabled`, `Disabled`, `Suspended`.
+    ///
     /// Example: `Disabled`
-    pub automatic_rotation: Option<String>,
+    pub automatic_rotation: Option<KeyMetadataAutomaticRotation>,
     /// The date and time when the CMK was created. The time is displayed in UTC.
+    ///
+    /// 创建主密钥的日期和时间（UTC）。
     ///
     /// Example: `2016-03-25T10:42:40Z`
     pub creation_date: Option<String>,
     /// The creator of the CMK.
+    ///
+    /// 主密钥创建者。
     ///
     /// Example: `154035569884****`
     pub creator: Option<String>,
@@ -422,17 +443,29 @@ pub struct KeyMetadata {
     ///
     /// Note: This value is returned only when the value of the KeyState parameter is PendingDeletion.
     ///
+    /// 主密钥的预计删除时间。
+    ///
+    /// 更多信息，请参见ScheduleKeyDeletion。
+    ///
+    /// 说明： 只有当KeyState值为PendingDeletion时，返回该值。
+    ///
     /// Example: `2020-07-06T18:22:03Z`
     pub delete_date: Option<String>,
     /// The description of the CMK.
+    ///
+    /// 主密钥的描述。
     ///
     /// Example: `key description example`
     pub description: Option<String>,
     /// The globally unique ID of the CMK.
     ///
+    /// 主密钥的全局唯一标识符。
+    ///
     /// Example: `d6bee1cb-2e14-4277-ba6b-73786b21****`
     pub key_id: Option<String>,
     /// The type of the CMK.
+    ///
+    /// 主密钥的类型。
     ///
     /// Example: `Aliyun_AES_256`
     pub key_spec: Option<String>,
@@ -440,9 +473,15 @@ pub struct KeyMetadata {
     ///
     /// For more information, see Effects of CMK statuses on calling API operations.
     ///
+    /// 主密钥的状态。
+    ///
+    /// 详情请参见用户主密钥的状态对API调用的影响。
+    ///
     /// Example: `Enabled`
     pub key_state: Option<String>,
     /// The usage of the CMK.
+    ///
+    /// 主密钥的用途。
     ///
     /// Example: `ENCRYPT/DECRYPT`
     pub key_usage: Option<String>,
@@ -450,11 +489,19 @@ pub struct KeyMetadata {
     ///
     /// For a new CMK, the value of this parameter is the date and time when the initial version of the CMK was generated.
     ///
+    /// 最近一次轮转的时间（UTC）。
+    ///
+    /// 如果是新创建密钥，则为初始密钥版本生成时间。
+    ///
     /// Example: `2019-06-06T18:22:03Z`
     pub last_rotation_date: Option<String>,
     /// The date and time when the key material for the CMK expires. The time is displayed in UTC.
     ///
     /// If the value is empty, the key material for the CMK does not expire.
+    ///
+    /// 密钥材料的过期时间（UTC）。
+    ///
+    /// 当该值为空时，表示密钥材料不会过期。
     ///
     /// Example: `2020-07-06T18:22:03Z`
     pub material_expire_time: Option<String>,
@@ -462,9 +509,15 @@ pub struct KeyMetadata {
     ///
     /// Note: This value is returned only when the value of the AutomaticRotation parameter is Enabled or Suspended.
     ///
+    /// 下一次轮转的时间。
+    ///
+    /// 说明： 只有当AutomaticRotation参数值为Enabled或Suspended时，返回该值。
+    ///
     /// Example: `2020-07-06T18:22:03Z`
     pub next_rotation_date: Option<String>,
     /// The source of the key material for the CMK.
+    ///
+    /// 主密钥的密钥材料来源。
     ///
     /// Example: `Aliyun_KMS`
     pub origin: Option<String>,
@@ -475,13 +528,24 @@ pub struct KeyMetadata {
     /// - The primary key version of a symmetric CMK is an active encryption key. KMS uses the primary key version of a specified CMK to encrypt data.
     /// - This parameter is unavailable for asymmetric CMKs.
     ///
+    /// 对称类型主密钥的当前主版本标志符。
+    ///
+    /// 说明：
+    ///
+    /// - 主版本是对称类型主密钥的活跃加密密钥，密钥管理使用主版本处理加密请求。
+    /// - 不适用于非对称类型的主密钥。
+    ///
     /// Example: `7ce1d081-06cb-42e6-aab6-5c5de030****`
     pub primary_key_version: Option<String>,
     /// The protection level of the CMK.
     ///
+    /// 密钥的保护级别。
+    ///
     /// Example: `SOFTWARE`
     pub protection_level: Option<String>,
     /// The interval of automatic key rotation. Unit: seconds. The format is an integer followed by the letter s. For example, a seven-day rotation interval is expressed as 604800s. This value is returned only when the value of the AutomaticRotation parameter is Enabled or Suspended.
+    ///
+    /// 密钥自动轮转的周期（秒数）。格式为整数值后加上字符s。例如，7天的轮转周期为604800s。只有当AutomaticRotation参数值为Enabled或Suspended时，返回该值。
     ///
     /// Example: `31536000s`
     pub rotation_interval: Option<String>,

@@ -4,6 +4,7 @@
 //! Queries the information about a customer master key (CMK).
 //!
 //! 调用DescribeKey接口查询用户主密钥（CMK）详情。
+pub use crate::types::KeyMetadataAutomaticRotation;
 /// Parameters of `DescribeKey`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeKeyRequest {
@@ -262,40 +263,6 @@ impl aliyun_runtime::de::Decode for DescribeKeyKeyMetadata {
         })
     }
 }
-/// Valid values of `AutomaticRotation` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum KeyMetadataAutomaticRotation {
-    /// 开启自动轮转。
-    ///
-    /// Wire value: `Enabled`.
-    Enabled,
-    /// 关闭自动轮转。
-    ///
-    /// Wire value: `Disabled`.
-    Disabled,
-    /// 暂停执行自动轮转。
-    ///
-    /// Wire value: `Suspended`.
-    Suspended,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl KeyMetadataAutomaticRotation {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 3] = [Self::Enabled, Self::Disabled, Self::Suspended];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Suspended => "Suspended",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(KeyMetadataAutomaticRotation);
 /// Valid values of `DeletionProtection` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

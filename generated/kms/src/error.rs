@@ -4,10 +4,6 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /// `AliasAlreadyExists`: HTTP 400, `AliasName Already Exists.`
-    ///
-    /// No description on the page.
-    AliasAlreadyExists,
     /// `Certificate.NotFound`: HTTP 404, `The specified certificate is not found.`
     ///
     /// The error message returned because the specified certificate does not exist.
@@ -20,40 +16,12 @@ pub enum ErrorCode {
     ///
     /// 创建订单失败。
     CreateLxOrderFailed,
-    /// `ExpiredImportToken`: HTTP 400, `import token is expired.`
-    ///
-    /// No description on the page.
-    ExpiredImportToken,
-    /// `Forbidden.AccessKey`: HTTP 403, `This AccessKey is not enabled.`
-    ///
-    /// No description on the page.
-    ForbiddenAccessKey,
-    /// `Forbidden.AliasNotFound`: HTTP 404, `The specified Alias is not found.`
-    ///
-    /// No description on the page.
-    ForbiddenAliasNotFound,
-    /// `Forbidden.InDebt`: HTTP 403, `Current user is indebted.`
-    ///
-    /// No description on the page.
-    ForbiddenInDebt,
-    /// `Forbidden.InDebtOverdue`: HTTP 403, `Current user is indebted Overdue.`
-    ///
-    /// No description on the page.
-    ForbiddenInDebtOverdue,
     /// `Forbidden.KeyNotFound`: HTTP 404, `The specified Key is not found.`
     ///
     /// The error message returned because the specified CMK is not found.
     ///
     /// 指定的密钥不存在。
     ForbiddenKeyNotFound,
-    /// `Forbidden.KeyVersionNotFound`: HTTP 404, `The specified Key version is not found.`
-    ///
-    /// No description on the page.
-    ForbiddenKeyVersionNotFound,
-    /// `Forbidden.KmsServiceNotEnabled`: HTTP 403, `Kms service is not Enabled for current user. Please get access permission first.`
-    ///
-    /// No description on the page.
-    ForbiddenKmsServiceNotEnabled,
     /// `Forbidden.NoPermission`: HTTP 403, `You are not authorized to perform the operation.`
     ///
     /// The error message returned because you are not authorized to perform the operation.
@@ -72,32 +40,12 @@ pub enum ErrorCode {
     ///
     /// 您已开通密钥管理服务。
     ForbiddenOpened,
-    /// `Forbidden.ProhibitedByRiskControl`: HTTP 403, `Current user is Prohibited By Risk Control.`
-    ///
-    /// No description on the page.
-    ForbiddenProhibitedByRiskControl,
     /// `Forbidden.ResourceNotFound`: HTTP 404, `The resource is not found.`
     ///
     /// The error message returned because the specified resource does not exist.
     ///
     /// 资源不存在。
     ForbiddenResourceNotFound,
-    /// `Forbidden.UbsmsInvalidBid`: HTTP 403, `Your account partner does not have KMS Service.`
-    ///
-    /// No description on the page.
-    ForbiddenUbsmsInvalidBid,
-    /// `Forbidden.UbsmsInvalidUserid`: HTTP 403, `Userid Invalid For Ubsms.`
-    ///
-    /// No description on the page.
-    ForbiddenUbsmsInvalidUserid,
-    /// `IllegalTimestamp`: HTTP 400, `The input parameter "Timestamp" that is required for processing this request is not supplied.`
-    ///
-    /// No description on the page.
-    IllegalTimestamp,
-    /// `IncompleteSignature`: HTTP 400, `The request signature does not conform to Alibaba Cloud standards.`
-    ///
-    /// No description on the page.
-    IncompleteSignature,
     /// `InternalFailure`: HTTP 500, `An internal error occurred.`
     ///
     /// The error message returned because an internal error occurred.
@@ -110,46 +58,18 @@ pub enum ErrorCode {
     ///
     /// AccessKey ID找不到。请检查调用时是否使用了正确的AccessKey。
     InvalidAccessKeyIdNotFound,
-    /// `InvalidImportToken`: HTTP 400, `import token is invalid.`
-    ///
-    /// No description on the page.
-    InvalidImportToken,
-    /// `InvalidKeyMaterial`: HTTP 400, `key material is invalid.`
-    ///
-    /// No description on the page.
-    InvalidKeyMaterial,
     /// `InvalidParameter`: HTTP 400, `The specified parameter is invalid.`
     ///
     /// The error message returned because one or more parameters are invalid.
     ///
     /// 参数错误。
     InvalidParameter,
-    /// `MissingParameter`: HTTP 400, `The parameter "< parameter name >" is needed but not provided.`
-    ///
-    /// No description on the page.
-    MissingParameter,
-    /// `ParseRequestParameterException`: HTTP 400, `Server parse parameters exception. Please check your input params.`
-    ///
-    /// No description on the page.
-    ParseRequestParameterException,
-    /// `Rejected.Disabled`: HTTP 409, `The request was rejected because the key state is Disabled.`
-    ///
-    /// No description on the page.
-    RejectedDisabled,
     /// `Rejected.LimitExceeded`: HTTP 400, `The secret quota is exceeded.`
     ///
     /// The error message returned because the secret quota is full.
     ///
     /// 凭据超出配额。
     RejectedLimitExceeded,
-    /// `Rejected.PendingDeletion`: HTTP 409, `The request was rejected because the key state is PendingDeletion.`
-    ///
-    /// No description on the page.
-    RejectedPendingDeletion,
-    /// `Rejected.PendingImport`: HTTP 409, `The request was rejected because the key state is PendingImport.`
-    ///
-    /// No description on the page.
-    RejectedPendingImport,
     /// `Rejected.ResourceExist`: HTTP 409, `The resource already exists.`
     ///
     /// The error message returned because the specified resource already exists.
@@ -162,89 +82,39 @@ pub enum ErrorCode {
     ///
     /// 此凭据在计划删除中。
     RejectedResourceInDeleteWindow,
-    /// `Rejected.StateModifiedFailed`: HTTP 409, `Keystate modified failed.`
-    ///
-    /// No description on the page.
-    RejectedStateModifiedFailed,
     /// `Rejected.Throttling`: HTTP 429, `The QPS upper limit is exceeded.`
     ///
     /// The error message returned because the queries per second (QPS) has reached the upper limit.
     ///
     /// 限流达到上限。
     RejectedThrottling,
-    /// `ServiceUnavailableTemporary`: HTTP 503, `Service Unavailable Temporary.`
-    ///
-    /// No description on the page.
-    ServiceUnavailableTemporary,
     /// `Throttling`: HTTP 400, `Request was denied due to request throttling.`
     ///
     /// The error message returned because your traffic in this period has exceeded the limit. If your business requirements are not met, submit a ticket.
     ///
     /// 您这个时段的流量已经超限。如果不能满足现有业务要求可以提工单进行申请。
     Throttling,
-    /// `Unsupported.Alias`: HTTP 400, `Alias is not valid for this api.`
-    ///
-    /// No description on the page.
-    UnsupportedAlias,
-    /// `Unsupported.Origin`: HTTP 400, `This key origin is not valid for this api.`
-    ///
-    /// No description on the page.
-    UnsupportedOrigin,
-    /// `Unsupported.ProtectionLevel`: HTTP 400, `This protection level is not valid for this region`
-    ///
-    /// No description on the page.
-    UnsupportedProtectionLevel,
-    /// `UnsupportedHTTPMethod`: HTTP 403, `This http method is not supported.`
-    ///
-    /// No description on the page.
-    UnsupportedHttpMethod,
     /// A code the pages do not document, as received.
     Unknown(String),
 }
 impl ErrorCode {
     /// Every code the pages document, in code order.
-    pub const VALUES: [Self; 41] = [
-        Self::AliasAlreadyExists,
+    pub const VALUES: [Self; 15] = [
         Self::CertificateNotFound,
         Self::CreateLxOrderFailed,
-        Self::ExpiredImportToken,
-        Self::ForbiddenAccessKey,
-        Self::ForbiddenAliasNotFound,
-        Self::ForbiddenInDebt,
-        Self::ForbiddenInDebtOverdue,
         Self::ForbiddenKeyNotFound,
-        Self::ForbiddenKeyVersionNotFound,
-        Self::ForbiddenKmsServiceNotEnabled,
         Self::ForbiddenNoPermission,
         Self::ForbiddenNoRealNameAuthentication,
         Self::ForbiddenOpened,
-        Self::ForbiddenProhibitedByRiskControl,
         Self::ForbiddenResourceNotFound,
-        Self::ForbiddenUbsmsInvalidBid,
-        Self::ForbiddenUbsmsInvalidUserid,
-        Self::IllegalTimestamp,
-        Self::IncompleteSignature,
         Self::InternalFailure,
         Self::InvalidAccessKeyIdNotFound,
-        Self::InvalidImportToken,
-        Self::InvalidKeyMaterial,
         Self::InvalidParameter,
-        Self::MissingParameter,
-        Self::ParseRequestParameterException,
-        Self::RejectedDisabled,
         Self::RejectedLimitExceeded,
-        Self::RejectedPendingDeletion,
-        Self::RejectedPendingImport,
         Self::RejectedResourceExist,
         Self::RejectedResourceInDeleteWindow,
-        Self::RejectedStateModifiedFailed,
         Self::RejectedThrottling,
-        Self::ServiceUnavailableTemporary,
         Self::Throttling,
-        Self::UnsupportedAlias,
-        Self::UnsupportedOrigin,
-        Self::UnsupportedProtectionLevel,
-        Self::UnsupportedHttpMethod,
     ];
     /// The code of a service error (`None` for errors that are not the service's answer).
     pub fn of(error: &aliyun_runtime::Error) -> Option<Self> {
@@ -253,49 +123,23 @@ impl ErrorCode {
     /// The code as the service sends it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AliasAlreadyExists => "AliasAlreadyExists",
             Self::CertificateNotFound => "Certificate.NotFound",
             Self::CreateLxOrderFailed => "CreateLXOrderFailed",
-            Self::ExpiredImportToken => "ExpiredImportToken",
-            Self::ForbiddenAccessKey => "Forbidden.AccessKey",
-            Self::ForbiddenAliasNotFound => "Forbidden.AliasNotFound",
-            Self::ForbiddenInDebt => "Forbidden.InDebt",
-            Self::ForbiddenInDebtOverdue => "Forbidden.InDebtOverdue",
             Self::ForbiddenKeyNotFound => "Forbidden.KeyNotFound",
-            Self::ForbiddenKeyVersionNotFound => "Forbidden.KeyVersionNotFound",
-            Self::ForbiddenKmsServiceNotEnabled => "Forbidden.KmsServiceNotEnabled",
             Self::ForbiddenNoPermission => "Forbidden.NoPermission",
             Self::ForbiddenNoRealNameAuthentication => {
                 "Forbidden.NoRealNameAuthentication"
             }
             Self::ForbiddenOpened => "Forbidden.Opened",
-            Self::ForbiddenProhibitedByRiskControl => "Forbidden.ProhibitedByRiskControl",
             Self::ForbiddenResourceNotFound => "Forbidden.ResourceNotFound",
-            Self::ForbiddenUbsmsInvalidBid => "Forbidden.UbsmsInvalidBid",
-            Self::ForbiddenUbsmsInvalidUserid => "Forbidden.UbsmsInvalidUserid",
-            Self::IllegalTimestamp => "IllegalTimestamp",
-            Self::IncompleteSignature => "IncompleteSignature",
             Self::InternalFailure => "InternalFailure",
             Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
-            Self::InvalidImportToken => "InvalidImportToken",
-            Self::InvalidKeyMaterial => "InvalidKeyMaterial",
             Self::InvalidParameter => "InvalidParameter",
-            Self::MissingParameter => "MissingParameter",
-            Self::ParseRequestParameterException => "ParseRequestParameterException",
-            Self::RejectedDisabled => "Rejected.Disabled",
             Self::RejectedLimitExceeded => "Rejected.LimitExceeded",
-            Self::RejectedPendingDeletion => "Rejected.PendingDeletion",
-            Self::RejectedPendingImport => "Rejected.PendingImport",
             Self::RejectedResourceExist => "Rejected.ResourceExist",
             Self::RejectedResourceInDeleteWindow => "Rejected.ResourceInDeleteWindow",
-            Self::RejectedStateModifiedFailed => "Rejected.StateModifiedFailed",
             Self::RejectedThrottling => "Rejected.Throttling",
-            Self::ServiceUnavailableTemporary => "ServiceUnavailableTemporary",
             Self::Throttling => "Throttling",
-            Self::UnsupportedAlias => "Unsupported.Alias",
-            Self::UnsupportedOrigin => "Unsupported.Origin",
-            Self::UnsupportedProtectionLevel => "Unsupported.ProtectionLevel",
-            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::Unknown(s) => s,
         }
     }
@@ -303,47 +147,21 @@ impl ErrorCode {
     /// operation's `ERRORS` has its own).
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Self::AliasAlreadyExists => Some(400u16),
             Self::CertificateNotFound => Some(404u16),
             Self::CreateLxOrderFailed => Some(400u16),
-            Self::ExpiredImportToken => Some(400u16),
-            Self::ForbiddenAccessKey => Some(403u16),
-            Self::ForbiddenAliasNotFound => Some(404u16),
-            Self::ForbiddenInDebt => Some(403u16),
-            Self::ForbiddenInDebtOverdue => Some(403u16),
             Self::ForbiddenKeyNotFound => Some(404u16),
-            Self::ForbiddenKeyVersionNotFound => Some(404u16),
-            Self::ForbiddenKmsServiceNotEnabled => Some(403u16),
             Self::ForbiddenNoPermission => Some(403u16),
             Self::ForbiddenNoRealNameAuthentication => Some(400u16),
             Self::ForbiddenOpened => Some(400u16),
-            Self::ForbiddenProhibitedByRiskControl => Some(403u16),
             Self::ForbiddenResourceNotFound => Some(404u16),
-            Self::ForbiddenUbsmsInvalidBid => Some(403u16),
-            Self::ForbiddenUbsmsInvalidUserid => Some(403u16),
-            Self::IllegalTimestamp => Some(400u16),
-            Self::IncompleteSignature => Some(400u16),
             Self::InternalFailure => Some(500u16),
             Self::InvalidAccessKeyIdNotFound => Some(404u16),
-            Self::InvalidImportToken => Some(400u16),
-            Self::InvalidKeyMaterial => Some(400u16),
             Self::InvalidParameter => Some(400u16),
-            Self::MissingParameter => Some(400u16),
-            Self::ParseRequestParameterException => Some(400u16),
-            Self::RejectedDisabled => Some(409u16),
             Self::RejectedLimitExceeded => Some(400u16),
-            Self::RejectedPendingDeletion => Some(409u16),
-            Self::RejectedPendingImport => Some(409u16),
             Self::RejectedResourceExist => Some(409u16),
             Self::RejectedResourceInDeleteWindow => Some(409u16),
-            Self::RejectedStateModifiedFailed => Some(409u16),
             Self::RejectedThrottling => Some(429u16),
-            Self::ServiceUnavailableTemporary => Some(503u16),
             Self::Throttling => Some(400u16),
-            Self::UnsupportedAlias => Some(400u16),
-            Self::UnsupportedOrigin => Some(400u16),
-            Self::UnsupportedProtectionLevel => Some(400u16),
-            Self::UnsupportedHttpMethod => Some(403u16),
             Self::Unknown(_) => None,
         }
     }
@@ -351,23 +169,9 @@ impl ErrorCode {
     /// operation's `ERRORS` has its own).
     pub fn message(&self) -> Option<&'static str> {
         match self {
-            Self::AliasAlreadyExists => Some("AliasName Already Exists."),
             Self::CertificateNotFound => Some("The specified certificate is not found."),
             Self::CreateLxOrderFailed => Some("Create order failed."),
-            Self::ExpiredImportToken => Some("import token is expired."),
-            Self::ForbiddenAccessKey => Some("This AccessKey is not enabled."),
-            Self::ForbiddenAliasNotFound => Some("The specified Alias is not found."),
-            Self::ForbiddenInDebt => Some("Current user is indebted."),
-            Self::ForbiddenInDebtOverdue => Some("Current user is indebted Overdue."),
             Self::ForbiddenKeyNotFound => Some("The specified Key is not found."),
-            Self::ForbiddenKeyVersionNotFound => {
-                Some("The specified Key version is not found.")
-            }
-            Self::ForbiddenKmsServiceNotEnabled => {
-                Some(
-                    "Kms service is not Enabled for current user. Please get access permission first.",
-                )
-            }
             Self::ForbiddenNoPermission => {
                 Some("You are not authorized to perform the operation.")
             }
@@ -375,65 +179,19 @@ impl ErrorCode {
                 Some("Real name authentication is needed.")
             }
             Self::ForbiddenOpened => Some("Your kms service has been opened."),
-            Self::ForbiddenProhibitedByRiskControl => {
-                Some("Current user is Prohibited By Risk Control.")
-            }
             Self::ForbiddenResourceNotFound => Some("The resource is not found."),
-            Self::ForbiddenUbsmsInvalidBid => {
-                Some("Your account partner does not have KMS Service.")
-            }
-            Self::ForbiddenUbsmsInvalidUserid => Some("Userid Invalid For Ubsms."),
-            Self::IllegalTimestamp => {
-                Some(
-                    "The input parameter \"Timestamp\" that is required for processing this request is not supplied.",
-                )
-            }
-            Self::IncompleteSignature => {
-                Some(
-                    "The request signature does not conform to Alibaba Cloud standards.",
-                )
-            }
             Self::InternalFailure => Some("An internal error occurred."),
             Self::InvalidAccessKeyIdNotFound => {
                 Some("The specified AccessKey ID does not exist.")
             }
-            Self::InvalidImportToken => Some("import token is invalid."),
-            Self::InvalidKeyMaterial => Some("key material is invalid."),
             Self::InvalidParameter => Some("The specified parameter is invalid."),
-            Self::MissingParameter => {
-                Some("The parameter \"< parameter name >\" is needed but not provided.")
-            }
-            Self::ParseRequestParameterException => {
-                Some(
-                    "Server parse parameters exception. Please check your input params.",
-                )
-            }
-            Self::RejectedDisabled => {
-                Some("The request was rejected because the key state is Disabled.")
-            }
             Self::RejectedLimitExceeded => Some("The secret quota is exceeded."),
-            Self::RejectedPendingDeletion => {
-                Some(
-                    "The request was rejected because the key state is PendingDeletion.",
-                )
-            }
-            Self::RejectedPendingImport => {
-                Some("The request was rejected because the key state is PendingImport.")
-            }
             Self::RejectedResourceExist => Some("The resource already exists."),
             Self::RejectedResourceInDeleteWindow => {
                 Some("The secret is planned to be deleted.")
             }
-            Self::RejectedStateModifiedFailed => Some("Keystate modified failed."),
             Self::RejectedThrottling => Some("The QPS upper limit is exceeded."),
-            Self::ServiceUnavailableTemporary => Some("Service Unavailable Temporary."),
             Self::Throttling => Some("Request was denied due to request throttling."),
-            Self::UnsupportedAlias => Some("Alias is not valid for this api."),
-            Self::UnsupportedOrigin => Some("This key origin is not valid for this api."),
-            Self::UnsupportedProtectionLevel => {
-                Some("This protection level is not valid for this region")
-            }
-            Self::UnsupportedHttpMethod => Some("This http method is not supported."),
             Self::Unknown(_) => None,
         }
     }

@@ -145,6 +145,45 @@ mod certificate_private_key_sign_algorithm {
     )
 )]
 pub use certificate_private_key_sign_algorithm::*;
+#[cfg(any(feature = "create_key", feature = "describe_key"))]
+mod key_metadata_automatic_rotation {
+    /// Valid values of `AutomaticRotation` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    #[allow(clippy::enum_variant_names)]
+    pub enum KeyMetadataAutomaticRotation {
+        /// 自动轮转处于开启状态。
+        ///
+        /// Wire value: `Enabled`.
+        Enabled,
+        /// 自动轮转处于未开启状态。
+        ///
+        /// Wire value: `Disabled`.
+        Disabled,
+        /// 自动轮转被暂停执行，详情请参见自动轮转密钥。
+        ///
+        /// Wire value: `Suspended`.
+        Suspended,
+        /// A value not documented when this crate was generated, as received.
+        Unknown(String),
+    }
+    impl KeyMetadataAutomaticRotation {
+        /// Every value the documentation lists, in its order.
+        pub const VALUES: [Self; 3] = [Self::Enabled, Self::Disabled, Self::Suspended];
+        /// The value as it travels on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Enabled => "Enabled",
+                Self::Disabled => "Disabled",
+                Self::Suspended => "Suspended",
+                Self::Unknown(s) => s,
+            }
+        }
+    }
+    aliyun_runtime::wire_enum!(KeyMetadataAutomaticRotation);
+}
+#[cfg(any(feature = "create_key", feature = "describe_key"))]
+pub use key_metadata_automatic_rotation::*;
 #[cfg(
     any(
         feature = "create_secret",

@@ -290,7 +290,7 @@ fn create_certificate_request_example_flattens() {
 #[test]
 fn create_key_response_example_decodes() {
     let _: aliyun_kms::CreateKeyResponse = aliyun_runtime::examples::assert_response_decodes(
-        "{\n    \"RequestId\":\"4C467B38-3910-447D-87BC-AC049166F216\"\n\n}",
+        "{\n  \"KeyMetadata\": {\n    \"CreationDate\": \"2021-04-12T06:00:54Z\",\n    \"Description\": \"\",\n    \"KeyId\": \"d6bee1cb-2e14-4277-ba6b-73786b21****\",\n    \"KeySpec\": \"Aliyun_AES_256\",\n    \"KeyState\": \"Enabled\",\n    \"KeyUsage\": \"ENCRYPT/DECRYPT\",\n    \"PrimaryKeyVersion\": \"7ce1d081-06cb-42e6-aab6-5c5de030****\",\n    \"DeleteDate\": \"\",\n    \"Creator\": \"154035569884****\",\n    \"Arn\": \"acs:kms:cn-qingdao:154035569884****:key/d6bee1cb-2e14-4277-ba6b-73786b21****\",\n    \"Origin\": \"Aliyun_KMS\",\n    \"MaterialExpireTime\": \"\",\n    \"ProtectionLevel\": \"SOFTWARE\",\n    \"LastRotationDate\": \"2021-04-12T06:00:54Z\",\n    \"AutomaticRotation\": \"Disabled\"\n  },\n  \"RequestId\": \"36c7e41a-3f2c-45f7-9bdd-d1dc1e7e7e06\"\n}",
     );
 }
 #[cfg(feature = "create_key_version")]
@@ -791,13 +791,6 @@ fn put_secret_value_request_example_flattens() {
             ("SecretName", "secret001"),
             ("VersionId", "00000000000000000000000000000000203"),
         ],
-    );
-}
-#[cfg(feature = "responses")]
-#[test]
-fn responses_response_example_decodes() {
-    let _: aliyun_kms::ResponsesResponse = aliyun_runtime::examples::assert_response_decodes(
-        "{\n     \"HttpStatus\": 400,\n     \"Code\": \"IllegalTimestamp\",\n     \"Message\": \"The input parameter \\\"Timestamp\\\" that is mandatory for processing this request is not supplied.\",\n     \"RequestId\": \"e85db688-a2d3-44ca-9790-4259f59e90d8\"\n}",
     );
 }
 #[cfg(feature = "restore_secret")]

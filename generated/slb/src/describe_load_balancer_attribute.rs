@@ -4,7 +4,7 @@
 //! Queries the details of a Server Load Balancer (SLB) instance.
 //!
 //! 调用DescribeLoadBalancerAttribute查询指定负载均衡实例的详细信息。如果后端设置在虚拟服务器组下面，请调用DescribeVServerGroupAttribute查询。
-pub use crate::types::LoadBalancerStatus;
+pub use crate::types::{LoadBalancerStatus, InternetChargeType};
 /// Parameters of `DescribeLoadBalancerAttribute`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeLoadBalancerAttributeRequest {
@@ -496,39 +496,6 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancerAttributeBackendServer {
         })
     }
 }
-/// Valid values of `InternetChargeType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[allow(clippy::enum_variant_names)]
-pub enum InternetChargeType {
-    /// billed based on bandwidth
-    ///
-    /// 按带宽计费。
-    ///
-    /// Wire value: `paybybandwidth`.
-    Paybybandwidth,
-    /// (default): billed based on the actually used traffic
-    ///
-    /// 按流量计费（默认值）。
-    ///
-    /// Wire value: `paybytraffic`.
-    Paybytraffic,
-    /// A value not documented when this crate was generated, as received.
-    Unknown(String),
-}
-impl InternetChargeType {
-    /// Every value the documentation lists, in its order.
-    pub const VALUES: [Self; 2] = [Self::Paybybandwidth, Self::Paybytraffic];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Paybybandwidth => "paybybandwidth",
-            Self::Paybytraffic => "paybytraffic",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-aliyun_runtime::wire_enum!(InternetChargeType);
 /// The frontend ports and protocols used by the listeners of the SLB instance.
 ///
 /// 监听端口或协议。

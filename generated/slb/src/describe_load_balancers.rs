@@ -3,48 +3,27 @@
 //!
 //! Queries Server Load Balancer (SLB) instances in a region.
 //!
-//! 公共参数是指所有接口调用都需要用到的参数，包含公共请求参数和公共返回参数。
-pub use crate::types::{LoadBalancerStatus, AddressType, NetworkType};
+//! 调用DescribeLoadBalancers查询已创建的负载均衡实例。
+pub use crate::types::{LoadBalancerStatus, AddressType, InternetChargeType, NetworkType};
 /// Parameters of `DescribeLoadBalancers`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeLoadBalancersRequest {
-    /// 返回消息的格式。 取值：JSON（默认值）\|XML。
-    #[serde(rename = "Format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// API版本号，使用YYYY-MM-DD日期格式。 取值：2014-05-15。
-    #[serde(rename = "Version")]
-    pub version: String,
-    /// 访问服务使用的密钥ID。
-    #[serde(rename = "AccessKeyId")]
-    pub access_key_id: String,
-    /// 签名结果串。
-    #[serde(rename = "Signature")]
-    pub signature: String,
-    /// 签名方式。 取值：HMAC-SHA1。
-    #[serde(rename = "SignatureMethod")]
-    pub signature_method: String,
-    /// 请求的时间戳，为日期格式。使用UTC时间按照 ISO8601标准，格式为YYYY-MM-DDThh:mm:ssZ。 例如，北京时间2013年1月10日20点0分0秒，表示为2013-01-10T12:00:00Z。
-    #[serde(rename = "Timestamp")]
-    pub timestamp: String,
-    /// 签名算法版本。 取值：1.0。
-    #[serde(rename = "SignatureVersion")]
-    pub signature_version: String,
-    /// 唯一随机数，用于防止网络重放攻击。 在不同请求间要使用不同的随机数值。
-    #[serde(rename = "SignatureNonce")]
-    pub signature_nonce: String,
-    /// 本次API请求访问到的资源拥有者账户，即登录用户名。
-    #[serde(rename = "ResourceOwnerAccount", skip_serializing_if = "Option::is_none")]
-    pub resource_owner_account: Option<String>,
     /// The ID of the region to which the SLB instance belongs.
     ///
     /// To query the region ID, refer to the list of regions and zones or call DescribeRegions.
     ///
+    /// 负载均衡实例的地域ID。
+    ///
+    /// 您可以从地域和可用区列表或通过调用DescribeRegions接口查询地域ID。
+    ///
     /// Example: `cn-hangzhou`
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
-    pub region_id: Option<String>,
+    #[serde(rename = "RegionId")]
+    pub region_id: String,
     /// The ID of the added backend server (ECS instance).
     ///
-    /// Example: `vm-23**`
+    /// 添加的后端服务器（ECS实例）的ID。
+    ///
+    /// Example: `vm-server-23*****group`
     #[serde(rename = "ServerId", skip_serializing_if = "Option::is_none")]
     pub server_id: Option<String>,
     /// The IP version of the SLB instance, which can be set to ipv4 or ipv6.
@@ -52,6 +31,10 @@ pub struct DescribeLoadBalancersRequest {
     /// Note: You can create IPv6 instances in the following zones, but the instance type must be guaranteed-performance instances:
     ///
     /// Zone E and Zone F in the China (Hangzhou) region, Zone F and Zone G in the China (Beijing) region, Zone D and Zone E in the China (Shanghai) region, Zone A and Zone B in the China (Zhangjiakou) region, and Zone D and Zone E in the China (Shenzhen) region.
+    ///
+    /// IP版本，可以设置为ipv4或者ipv6。
+    ///
+    /// 说明： 目前支持创建IPv6实例且实例类型必须为性能保障型实例的可用区包括：华东1地域的E、F两个可用区、华北2地域的F、G两个可用区、华东2地域的D、E两个可用区、华北3地域的A、B两个可用区和华南1地域的D、E两个可用区。
     ///
     /// Example: `ipv4`
     #[serde(rename = "AddressIPVersion", skip_serializing_if = "Option::is_none")]
@@ -62,6 +45,12 @@ pub struct DescribeLoadBalancersRequest {
     /// - active: After an SLB instance is created, it is in the active state by default.
     /// - locked: The SLB instance is locked.
     ///
+    /// 负载均衡实例状态：
+    ///
+    /// - inactive: 此状态的实例监听不会再转发流量。
+    /// - active: 实例创建后，默认状态为active。
+    /// - locked: 实例已经被锁定。
+    ///
     /// Valid values ([`LoadBalancerStatus`]): `inactive`, `active`, `locked`.
     ///
     /// Example: `active`
@@ -71,6 +60,10 @@ pub struct DescribeLoadBalancersRequest {
     ///
     /// Up to 10 IDs can be queried each time. Separate multiple IDs with commas (,).
     ///
+    /// 负载均衡实例ID。
+    ///
+    /// 支持多值查询，最多可输入10个ID，以半角逗号（,）分隔。
+    ///
     /// Example: `lb-bp1b6c719dfa*******`
     #[serde(rename = "LoadBalancerId", skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
@@ -78,14 +71,24 @@ pub struct DescribeLoadBalancersRequest {
     ///
     /// Up to 10 names can be queried each time. Separate multiple names with commas (,).
     ///
-    /// Example: `abc1`
+    /// 负载均衡实例名称。
+    ///
+    /// 长度为1~80个英文或中文字符，必须以大小字母或中文开头，可包含数字、半角句号（.）、下划线（\_）和短划线（-）。
+    ///
+    /// 支持多值查询，最多可输入10个名称，以半角逗号（,）分隔。
+    ///
+    /// Example: `lb-bp1o94dp5i6ea*******`
     #[serde(rename = "LoadBalancerName", skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// The internal IP address of the added backend server (ECS instance).
     ///
     /// Multiple IP addresses can be queried each time. Separate multiple IP addresses with commas (,).
     ///
-    /// Example: `10.80.102.**`
+    /// 添加的后端服务器（ECS实例）的内网地址。
+    ///
+    /// 支持多值查询，以半角逗号（,）分隔。
+    ///
+    /// Example: `10.**.**.102`
     #[serde(rename = "ServerIntranetAddress", skip_serializing_if = "Option::is_none")]
     pub server_intranet_address: Option<String>,
     /// The network type of the SLB instance.
@@ -94,6 +97,13 @@ pub struct DescribeLoadBalancersRequest {
     ///
     /// - internet: Indicates a public-facing SLB instance. After a public-facing SLB instance is created, the system allocates a public IP address to it so that the instance can forward requests from the Internet.
     /// - intranet: Indicates an internal SLB instance. After an internal SLB instance is created, the system allocates a private IP address to it. The internal SLB instance can only forward requests from the internal network.
+    ///
+    /// 负载均衡实例的网络类型。
+    ///
+    /// 取值：intranet或internet。
+    ///
+    /// - internet：创建公网负载均衡实例后，系统会分配一个公网IP地址，可以转发公网请求。
+    /// - intranet：创建内网负载均衡实例后，系统会分配一个内网IP地址，仅可转发内网请求。
     ///
     /// Valid values ([`AddressType`]): `internet`, `intranet`.
     ///
@@ -109,15 +119,28 @@ pub struct DescribeLoadBalancersRequest {
     ///
     /// Note: If this parameter is not specified, the original billing method is used.
     ///
+    /// 公网类型实例付费方式。取值：paybybandwidth或paybytraffic。
+    ///
+    /// - paybybandwidth：按带宽计费。
+    /// - paybytraffic：按流量计费 。
+    ///
+    /// 说明： 如果不指定该参数，则表示保持原有的计费方式。
+    ///
+    /// Valid values ([`InternetChargeType`]): `paybybandwidth`, `paybytraffic`.
+    ///
     /// Example: `paybybandwidth`
     #[serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")]
-    pub internet_charge_type: Option<String>,
+    pub internet_charge_type: Option<InternetChargeType>,
     /// The ID of the VPC to which the SLB instance belongs.
+    ///
+    /// 负载均衡实例所属的VPC ID。
     ///
     /// Example: `vpc-bp1aevy8sof********`
     #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The ID of the VSwitch to which the SLB instance belongs.
+    ///
+    /// 负载均衡实例所属的交换机ID。
     ///
     /// Example: `vsw-bp12mw1f8k3*******`
     #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
@@ -127,6 +150,11 @@ pub struct DescribeLoadBalancersRequest {
     /// - vpc: Virtual Private Cloud
     /// - classic: classic network
     ///
+    /// 私网负载均衡实例的网络类型，取值：vpc或classic。
+    ///
+    /// - vpc：专有网络实例
+    /// - classic：经典网络实例
+    ///
     /// Valid values ([`NetworkType`]): `vpc`, `classic`.
     ///
     /// Example: `vpc`
@@ -134,10 +162,14 @@ pub struct DescribeLoadBalancersRequest {
     pub network_type: Option<NetworkType>,
     /// The IP address of the SLB instance.
     ///
+    /// 负载均衡实例的服务地址。
+    ///
     /// Example: `192.168.0.**`
     #[serde(rename = "Address", skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The ID of the primary zone to which the SLB instance belongs.
+    ///
+    /// 负载均衡实例的主可用区ID。
     ///
     /// Example: `cn-hangzhou-b`
     #[serde(rename = "MasterZoneId", skip_serializing_if = "Option::is_none")]
@@ -146,12 +178,20 @@ pub struct DescribeLoadBalancersRequest {
     ///
     /// The multi-zone function is unavailable for users of Alibaba Cloud financial cloud solutions.
     ///
+    /// 负载均衡实例的备可用区ID。
+    ///
+    /// 目前对金融云用户暂时不支持多可用区功能。
+    ///
     /// Example: `cn-hangzhou-d`
     #[serde(rename = "SlaveZoneId", skip_serializing_if = "Option::is_none")]
     pub slave_zone_id: Option<String>,
     /// The list of tags associated with the SLB instance. It is a JSON dictionary that contains TagKey and TagValue pairs.
     ///
     /// For each request, the list can contain up to 10 tags.
+    ///
+    /// 负载均衡实例绑定的标签列表，其结构是一个json dictionary，包含标签键和标签值。
+    ///
+    /// 一次请求中，绑定的标签列表中最多支持10个标签。
     ///
     /// Example: `{"tagKey":"Key1","tagValue":"Value1"}`
     #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
@@ -163,6 +203,11 @@ pub struct DescribeLoadBalancersRequest {
     /// - PayOnDemand: pay-as-you-go
     /// - PrePay: subscription
     ///
+    /// 负载均衡实例付费类型。取值：PayOnDemand或PrePay。
+    ///
+    /// - PayOnDemand：按量付费。
+    /// - PrePay：包年包月。
+    ///
     /// Valid values ([`PayType`]): `PayOnDemand`, `PrePay`.
     ///
     /// Example: `PayOnDemand`
@@ -170,10 +215,14 @@ pub struct DescribeLoadBalancersRequest {
     pub pay_type: Option<PayType>,
     /// The ID of the enterprise resource group.
     ///
+    /// 企业资源组ID。
+    ///
     /// Example: `rg-acfmxazb4p******`
     #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// The page number in a paged query.
+    ///
+    /// 分页查询时的页码。
     ///
     /// Example: `1`
     #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
@@ -182,32 +231,21 @@ pub struct DescribeLoadBalancersRequest {
     ///
     /// Value range: 1 to 100
     ///
+    /// 分页查询时设置的每页行数。
+    ///
+    /// 取值范围：1~100。
+    ///
+    /// 说明： 如果设置了PageSize，则需要同时设置PageNumber。
+    ///
     /// Example: `50`
     #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 }
 impl DescribeLoadBalancersRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        version: impl Into<String>,
-        access_key_id: impl Into<String>,
-        signature: impl Into<String>,
-        signature_method: impl Into<String>,
-        timestamp: impl Into<String>,
-        signature_version: impl Into<String>,
-        signature_nonce: impl Into<String>,
-    ) -> Self {
+    pub fn new(region_id: impl Into<String>) -> Self {
         Self {
-            format: None,
-            version: version.into(),
-            access_key_id: access_key_id.into(),
-            signature: signature.into(),
-            signature_method: signature_method.into(),
-            timestamp: timestamp.into(),
-            signature_version: signature_version.into(),
-            signature_nonce: signature_nonce.into(),
-            resource_owner_account: None,
-            region_id: None,
+            region_id: region_id.into(),
             server_id: None,
             address_ip_version: None,
             load_balancer_status: None,
@@ -228,21 +266,6 @@ impl DescribeLoadBalancersRequest {
             page_number: None,
             page_size: None,
         }
-    }
-    /// Sets `Format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    /// Sets `ResourceOwnerAccount`.
-    pub fn resource_owner_account(mut self, v: impl Into<String>) -> Self {
-        self.resource_owner_account = Some(v.into());
-        self
-    }
-    /// Sets `RegionId`.
-    pub fn region_id(mut self, v: impl Into<String>) -> Self {
-        self.region_id = Some(v.into());
-        self
     }
     /// Sets `ServerId`.
     pub fn server_id(mut self, v: impl Into<String>) -> Self {
@@ -280,8 +303,8 @@ impl DescribeLoadBalancersRequest {
         self
     }
     /// Sets `InternetChargeType`.
-    pub fn internet_charge_type(mut self, v: impl Into<String>) -> Self {
-        self.internet_charge_type = Some(v.into());
+    pub fn internet_charge_type(mut self, v: InternetChargeType) -> Self {
+        self.internet_charge_type = Some(v);
         self
     }
     /// Sets `VpcId`.
@@ -370,24 +393,34 @@ impl aliyun_runtime::Paginated for DescribeLoadBalancersRequest {
 /// What a successful `DescribeLoadBalancers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeLoadBalancersResponse {
-    /// The ID of the request.
+    /// The list of SLB instances in array format.
     ///
-    /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
-    pub request_id: Option<String>,
+    /// 数组格式，返回负载均衡实例列表。
+    pub load_balancers: Option<LoadBalancers>,
     /// The page number of the queried SLB instance list.
+    ///
+    /// 实例列表页码。
     ///
     /// Example: `1`
     pub page_number: Option<i32>,
     /// The number of rows on the current page.
     ///
+    /// 当前分页的行数。
+    ///
     /// Example: `50`
     pub page_size: Option<i32>,
+    /// The ID of the request.
+    ///
+    /// 请求ID。
+    ///
+    /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    pub request_id: Option<String>,
     /// The total number of SLB instances that meet the filter conditions.
+    ///
+    /// 根据过滤条件得到的实例总个数。
     ///
     /// Example: `1`
     pub total_count: Option<i32>,
-    /// The list of SLB instances in array format.
-    pub load_balancers: Option<LoadBalancers>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancersResponse {
     fn decode(
@@ -396,11 +429,11 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancersResponse {
     ) -> Result<Self, aliyun_runtime::de::Error> {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
-            request_id: f.opt("RequestId")?,
+            load_balancers: f.opt("LoadBalancers")?,
             page_number: f.opt("PageNumber")?,
             page_size: f.opt("PageSize")?,
+            request_id: f.opt("RequestId")?,
             total_count: f.opt("TotalCount")?,
-            load_balancers: f.opt("LoadBalancers")?,
         })
     }
 }
@@ -411,9 +444,13 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancersResponse {
 pub enum PayType {
     /// pay-as-you-go
     ///
+    /// 按量付费。
+    ///
     /// Wire value: `PayOnDemand`.
     PayOnDemand,
     /// subscription
+    ///
+    /// 包年包月。
     ///
     /// Wire value: `PrePay`.
     PrePay,
@@ -434,6 +471,8 @@ impl PayType {
 }
 aliyun_runtime::wire_enum!(PayType);
 /// The list of SLB instances in array format.
+///
+/// 数组格式，返回负载均衡实例列表。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancers {
     /// `LoadBalancer` (no description on the page).
@@ -455,11 +494,15 @@ impl aliyun_runtime::de::Decode for LoadBalancers {
 pub struct LoadBalancer {
     /// The ID of the SLB instance.
     ///
-    /// Example: `lb-hjfng***************`
+    /// 负载均衡实例ID。
+    ///
+    /// Example: `lb-bp1b6c719dfa*******`
     pub load_balancer_id: Option<String>,
     /// The name of the SLB instance.
     ///
-    /// Example: `def`
+    /// 负载均衡实例的名称。
+    ///
+    /// Example: `lb-bp1o94dp5i6ea*******`
     pub load_balancer_name: Option<String>,
     /// The status of the SLB instance. Valid values:
     ///
@@ -467,31 +510,49 @@ pub struct LoadBalancer {
     /// - active: After an SLB instance is created, it is in the active state by default.
     /// - locked: The SLB instance is locked.
     ///
+    /// 负载均衡实例状态：
+    ///
+    /// - inactive: 此状态的实例监听不会再转发流量。
+    /// - active: 实例创建后，默认状态为active。
+    /// - locked: 实例已经被锁定。
+    ///
     /// Valid values ([`LoadBalancerStatus`]): `inactive`, `active`, `locked`.
     ///
     /// Example: `active`
     pub load_balancer_status: Option<LoadBalancerStatus>,
     /// The IP address of the SLB instance.
     ///
-    /// Example: `100.98.28.**`
-    pub address: Option<String>,
-    /// The network type of the SLB instance.
+    /// 负载均衡实例服务地址。
     ///
-    /// Example: `intranet`
-    pub address_type: Option<String>,
+    /// Example: `100.**.**.28`
+    pub address: Option<String>,
     /// The ID of the region to which the SLB instance belongs.
+    ///
+    /// 负载均衡实例的地域ID。
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
     /// The name of the region to which the SLB instance belongs.
     ///
-    /// Example: `cn-hangzhou`
+    /// 负载均衡实例的地域名称。
+    ///
+    /// Example: `hangzhou`
     pub region_id_alias: Option<String>,
+    /// The network type of the SLB instance.
+    ///
+    /// 负载均衡实例的网络类型。
+    ///
+    /// Example: `intranet`
+    pub address_type: Option<String>,
     /// The ID of the VSwitch to which the internal SLB instance belongs.
+    ///
+    /// 私网负载均衡实例的交换机ID。
     ///
     /// Example: `vsw-255ecr******`
     pub v_switch_id: Option<String>,
     /// The ID of the VPC to which the internal SLB instance belongs.
+    ///
+    /// 私网负载均衡实例的专有网络ID。
     ///
     /// Example: `vpc-25dvzy9f8******`
     pub vpc_id: Option<String>,
@@ -500,46 +561,89 @@ pub struct LoadBalancer {
     /// - vpc: Virtual Private Cloud
     /// - classic: classic network
     ///
+    /// 私网负载均衡实例的网络类型，取值：
+    ///
+    /// - vpc：专有网络实例。
+    /// - classic：经典网络实例。
+    ///
     /// Valid values ([`NetworkType`]): `vpc`, `classic`.
     ///
     /// Example: `vpc`
     pub network_type: Option<NetworkType>,
+    /// The time when the SLB instance is created.
+    ///
+    /// 负载均衡实例创建时间。
+    ///
+    /// Example: `2017-08-31T02:49:05Z`
+    pub create_time: Option<String>,
     /// The ID of the primary zone to which the SLB instance belongs.
+    ///
+    /// 实例的主可用区ID。
     ///
     /// Example: `cn-hangzhou-b`
     pub master_zone_id: Option<String>,
     /// The ID of the secondary zone to which the SLB instance belongs.
     ///
+    /// 实例的备可用区ID。
+    ///
     /// Example: `cn-hangzhou-d`
     pub slave_zone_id: Option<String>,
+    /// The IP version of the SLB instance, which can be set to ipv4 or ipv6.
+    ///
+    /// IP版本，可以设置为ipv4或者ipv6。
+    ///
+    /// Example: `ipv4`
+    pub address_ip_version: Option<String>,
+    /// The timestamp generated when the SLB instance is created.
+    ///
+    /// 负载均衡实例创建时间戳。
+    ///
+    /// Example: `1504147745000`
+    pub create_time_stamp: Option<i64>,
     /// The billing method of the public-facing SLB instance. Valid values:
     ///
     /// - paybytraffic (default): billed based on the actually used traffic
     ///
     /// Note: If the value of PayType is set to PrePay, only bandwidth-based billing is supported.
     ///
+    /// 公网类型实例付费方式。
+    ///
+    /// 取值：paybybandwidth或paybytraffic。
+    ///
+    /// - paybybandwidth：按带宽计费。
+    /// - paybytraffic：按流量计费（默认值）。
+    ///
+    /// 说明： 当PayType参数的值为PrePay时，只支持按带宽计费。
+    ///
+    /// Valid values ([`InternetChargeType`]): `paybybandwidth`, `paybytraffic`.
+    ///
     /// Example: `paybybandwidth`
-    pub internet_charge_type: Option<String>,
-    /// The time when the SLB instance is created.
+    pub internet_charge_type: Option<InternetChargeType>,
+    /// 设置修改保护状态的原因，长度为1~80个字符，必须以字母或中文开头，支持数字、英文句点（.）、下划线（\_）和短划线（-）。
     ///
-    /// Example: `2017-08-31T02:49:05Z`
-    pub create_time: Option<String>,
-    /// The timestamp generated when the SLB instance is created.
+    /// 说明： 仅在ModificationProtectionStatus为ConsoleProtection时有效。
     ///
-    /// Example: `1504147745000`
-    pub create_time_stamp: Option<i64>,
+    /// Example: `托管实例`
+    pub modification_protection_reason: Option<String>,
+    /// 负载均衡修改保护状态：
+    ///
+    /// - NonProtection：不限制修改保护，设置后会清空之前设置的ModificationProtectionReason。
+    /// - ConsoleProtection：实例控制台修改保护状态。
+    ///
+    /// Example: `ConsoleProtection`
+    pub modification_protection_status: Option<String>,
     /// The billing method of the SLB instance. Valid values: PayOnDemand \| PrePay
+    ///
+    /// 负载均衡实例付费类型，取值PayOnDemand或者PrePay。
     ///
     /// Example: `PrePay`
     pub pay_type: Option<String>,
     /// The ID of the enterprise resource group.
     ///
+    /// 企业资源组ID。
+    ///
     /// Example: `rg-atstuj3r******`
     pub resource_group_id: Option<String>,
-    /// The IP version of the SLB instance, which can be set to ipv4 or ipv6.
-    ///
-    /// Example: `ipv4`
-    pub address_ip_version: Option<String>,
 }
 impl aliyun_runtime::de::Decode for LoadBalancer {
     fn decode(
@@ -552,20 +656,22 @@ impl aliyun_runtime::de::Decode for LoadBalancer {
             load_balancer_name: f.opt("LoadBalancerName")?,
             load_balancer_status: f.opt("LoadBalancerStatus")?,
             address: f.opt("Address")?,
-            address_type: f.opt("AddressType")?,
             region_id: f.opt("RegionId")?,
             region_id_alias: f.opt("RegionIdAlias")?,
+            address_type: f.opt("AddressType")?,
             v_switch_id: f.opt("VSwitchId")?,
             vpc_id: f.opt("VpcId")?,
             network_type: f.opt("NetworkType")?,
+            create_time: f.opt("CreateTime")?,
             master_zone_id: f.opt("MasterZoneId")?,
             slave_zone_id: f.opt("SlaveZoneId")?,
-            internet_charge_type: f.opt("InternetChargeType")?,
-            create_time: f.opt("CreateTime")?,
+            address_ip_version: f.opt("AddressIPVersion")?,
             create_time_stamp: f.opt("CreateTimeStamp")?,
+            internet_charge_type: f.opt("InternetChargeType")?,
+            modification_protection_reason: f.opt("ModificationProtectionReason")?,
+            modification_protection_status: f.opt("ModificationProtectionStatus")?,
             pay_type: f.opt("PayType")?,
             resource_group_id: f.opt("ResourceGroupId")?,
-            address_ip_version: f.opt("AddressIPVersion")?,
         })
     }
 }

@@ -590,6 +590,39 @@ mod load_balancer_status {
         }
     }
     aliyun_runtime::wire_enum!(LoadBalancerStatus);
+    /// Valid values of `InternetChargeType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    #[allow(clippy::enum_variant_names)]
+    pub enum InternetChargeType {
+        /// billed based on bandwidth
+        ///
+        /// 按带宽计费。
+        ///
+        /// Wire value: `paybybandwidth`.
+        Paybybandwidth,
+        /// (default): billed based on the actually used traffic
+        ///
+        /// 按流量计费（默认值）。
+        ///
+        /// Wire value: `paybytraffic`.
+        Paybytraffic,
+        /// A value not documented when this crate was generated, as received.
+        Unknown(String),
+    }
+    impl InternetChargeType {
+        /// Every value the documentation lists, in its order.
+        pub const VALUES: [Self; 2] = [Self::Paybybandwidth, Self::Paybytraffic];
+        /// The value as it travels on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Paybybandwidth => "paybybandwidth",
+                Self::Paybytraffic => "paybytraffic",
+                Self::Unknown(s) => s,
+            }
+        }
+    }
+    aliyun_runtime::wire_enum!(InternetChargeType);
 }
 #[cfg(
     any(

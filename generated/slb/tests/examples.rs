@@ -818,7 +818,16 @@ fn describe_load_balancer_udp_listener_attribute_request_example_flattens() {
 #[test]
 fn describe_load_balancers_response_example_decodes() {
     let _: aliyun_slb::DescribeLoadBalancersResponse = aliyun_runtime::examples::assert_response_decodes(
-        "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 1,\n    \"PageSize\": 50,\n    \"LoadBalancers\": {\n        \"LoadBalancer\": [\n            {\n                \"CreateTimeStamp\": 1541679713000,\n                \"LoadBalancerName\": \"abc1\",\n                \"RegionIdAlias\": \"cn-hangzhou\",\n                \"ResourceGroupId\": \"rg-acfmxazb4p****\",\n                \"AddressIPVersion\": \"ipv4\",\n                \"LoadBalancerId\": \"lb-bp1b6c719d******exfuca5\",\n                \"VSwitchId\": \"vsw-bp12mw1f8k******bmlj\",\n                \"InternetChargeType\": \"4\",\n                \"VpcId\": \"vpc-bp1aevy8sof*******5cm\",\n                \"SlaveZoneId\": \"cn-hangzhou-d\",\n                \"NetworkType\": \"vpc\",\n                \"MasterZoneId\": \"cn-hangzhou-b\",\n                \"CreateTime\": \"2018-11-08T20:21Z\",\n                \"Address\": \"192.168.0.6\",\n                \"RegionId\": \"cn-hangzhou\",\n                \"AddressType\": \"intranet\",\n                \"PayType\": \"PayOnDemand\",\n                \"LoadBalancerStatus\": \"active\"\n            }\n        ]\n    },\n    \"RequestId\": \"1C7445CB-C21C-4C19-9A3C-65C3190D1944\"\n}",
+        "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 1,\n    \"PageSize\": 50,\n    \"LoadBalancers\": {\n        \"LoadBalancer\": [\n            {\n                \"CreateTimeStamp\": 1541679713000,\n                \"LoadBalancerName\": \"lb-bp1o94dp5i6ea*******\",\n                \"RegionIdAlias\": \"hangzhou\",\n                \"ResourceGroupId\": \"rg-acfmxazb4p****\",\n                \"AddressIPVersion\": \"ipv4\",\n                \"LoadBalancerId\": \"lb-bp1b6c719d******exfuca5\",\n                \"VSwitchId\": \"vsw-bp12mw1f8k******bmlj\",\n                \"InternetChargeType\": \"4\",\n                \"VpcId\": \"vpc-bp1aevy8sof*******5cm\",\n                \"SlaveZoneId\": \"cn-hangzhou-d\",\n                \"NetworkType\": \"vpc\",\n                \"MasterZoneId\": \"cn-hangzhou-b\",\n                \"CreateTime\": \"2018-11-08T20:21Z\",\n                \"Address\": \"192.168.0.6\",\n                \"RegionId\": \"cn-hangzhou\",\n                \"AddressType\": \"intranet\",\n                \"PayType\": \"PayOnDemand\",\n                \"LoadBalancerStatus\": \"active\"\n            }\n        ]\n    },\n    \"RequestId\": \"1C7445CB-C21C-4C19-9A3C-65C3190D1944\"\n}",
+    );
+}
+#[cfg(feature = "describe_load_balancers")]
+#[test]
+fn describe_load_balancers_request_example_flattens() {
+    let request = aliyun_slb::DescribeLoadBalancersRequest::new("cn-hangzhou");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("RegionId", "cn-hangzhou")],
     );
 }
 #[cfg(feature = "describe_logs_download_attribute")]
