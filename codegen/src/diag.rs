@@ -81,6 +81,8 @@ codes! {
     RoaWithoutRequestLine = "E0214", "a ROA page gives no request line";
     OperationUnknown = "E0215", "the page does not say which operation it documents";
     OperationNameDisagrees = "W0216", "two places on a page name different operations";
+    OperationFromFirstSentence = "W0217", "only the page's first sentence names the operation";
+    ExampleWithoutWrapper = "W0218", "the response example shows an object's fields without the object the table documents";
     RouteDisagrees = "W0301", "the pages of one operation give different request lines";
     FieldInOnePage = "W0302", "a field is documented on one page of an operation but not the other";
     RequiredDisagrees = "W0303", "the pages of one operation disagree whether a field is required";

@@ -4,8 +4,8 @@
 //! Only what the model shows for sure gets one: optional integer paging parameters, one list of items in the
 //! answer, a status enum reached through objects (not lists) with a value that means done.
 
-use super::operation::request_field_idents;
 use crate::model::{Field, Operation, Scalar, Shape};
+use crate::plan::{request_field_idents, response_field_idents};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -34,7 +34,7 @@ const FAILED: &[&str] = &[
 
 /// Field names of a response struct, as `response_struct` names them.
 fn response_idents(fields: &[Field]) -> Vec<Ident> {
-    super::operation::response_field_idents(fields)
+    response_field_idents(fields)
 }
 
 fn is_integer(f: &Field) -> bool {
