@@ -14,11 +14,19 @@ fn the_vpc_fixture_reads_as_one_service() {
     let read = read_service(&fixtures().join("services/vpc"), &fixtures())
         .unwrap_or_else(|f| panic!("{}", f.sources.render(&f.diagnostics)));
     let svc = &read.service;
-    assert_eq!((svc.product.as_str(), svc.version.as_str()), ("Vpc", "2016-04-28"));
+    assert_eq!(
+        (svc.product.as_str(), svc.version.as_str()),
+        ("Vpc", "2016-04-28")
+    );
     let names: Vec<&str> = svc.operations.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(
         names,
-        ["CreateVpc", "DeleteVpc", "DescribeVSwitchAttributes", "DescribeVpcs"]
+        [
+            "CreateVpc",
+            "DeleteVpc",
+            "DescribeVSwitchAttributes",
+            "DescribeVpcs"
+        ]
     );
     // The zh and en pages of DescribeVpcs are one operation; their deliberate disagreement on PageSize is said.
     let rendered = read.sources.render(&read.warnings);
@@ -27,20 +35,35 @@ fn the_vpc_fixture_reads_as_one_service() {
         "{rendered}"
     );
     // Errors shared by the four operations are one code of the service.
-    assert!(svc.errors.iter().any(|e| e.code == "InvalidRegionId.NotFound"));
+    assert!(svc
+        .errors
+        .iter()
+        .any(|e| e.code == "InvalidRegionId.NotFound"));
 
     let files = codegen::emit::service(svc).unwrap();
     let describe = files
         .iter()
-        .find(|f| f.path == "services/vpc/src/describe_vpcs.rs" || f.path.ends_with("/src/describe_vpcs.rs"))
+        .find(|f| {
+            f.path == "services/vpc/src/describe_vpcs.rs"
+                || f.path.ends_with("/src/describe_vpcs.rs")
+        })
         .expect("describe_vpcs.rs");
     assert!(
-        describe.contents.contains("impl aliyun_runtime::Paginated for DescribeVpcsRequest"),
+        describe
+            .contents
+            .contains("impl aliyun_runtime::Paginated for DescribeVpcsRequest"),
         "{}",
         describe.contents
     );
     // No `docs:` block in its service.yaml and no LICENSE: the README says the pages are the repository's own.
-    let readme = files.iter().find(|f| f.path.ends_with("/README.md")).unwrap();
-    assert!(readme.contents.contains("4 operations"), "{}", readme.contents);
+    let readme = files
+        .iter()
+        .find(|f| f.path.ends_with("/README.md"))
+        .unwrap();
+    assert!(
+        readme.contents.contains("4 operations"),
+        "{}",
+        readme.contents
+    );
     assert!(!files.iter().any(|f| f.path.ends_with("/LICENSE-DOCS")));
 }

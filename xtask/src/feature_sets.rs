@@ -160,8 +160,10 @@ pub fn uses_outside_cfg(c: &Crate) -> Result<Vec<(String, String)>> {
     let mut bad = Vec::new();
     for f in &c.features {
         let path = c.dir.join("src").join(format!("{f}.rs"));
-        let source = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let file = syn::parse_file(&source).with_context(|| format!("parsing {}", path.display()))?;
+        let source = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let file =
+            syn::parse_file(&source).with_context(|| format!("parsing {}", path.display()))?;
         let mut used = Vec::new();
         for item in &file.items {
             if let syn::Item::Use(u) = item {
@@ -191,8 +193,12 @@ fn types_names(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<Stri
                 types_names(t, prefix, out);
             }
         }
-        syn::UseTree::Name(n) if prefix.as_slice() == ["crate", "types"] => out.push(n.ident.to_string()),
-        syn::UseTree::Rename(r) if prefix.as_slice() == ["crate", "types"] => out.push(r.ident.to_string()),
+        syn::UseTree::Name(n) if prefix.as_slice() == ["crate", "types"] => {
+            out.push(n.ident.to_string())
+        }
+        syn::UseTree::Rename(r) if prefix.as_slice() == ["crate", "types"] => {
+            out.push(r.ident.to_string())
+        }
         _ => {}
     }
 }
@@ -232,7 +238,14 @@ pub fn run(root: &Path, list: bool) -> Result<()> {
         }
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(root)
-            .args(["clippy", "--quiet", "-p", package, "--no-default-features", "--features"])
+            .args([
+                "clippy",
+                "--quiet",
+                "-p",
+                package,
+                "--no-default-features",
+                "--features",
+            ])
             .arg(&set.features[0])
             .args(["--all-targets", "--", "-D", "warnings"])
             .status()
@@ -253,7 +266,8 @@ pub fn run(root: &Path, list: bool) -> Result<()> {
 /// crates.io would resolve it. ARGS go to cargo (`--no-verify`, `--allow-dirty`, `--offline`).
 pub fn package(root: &Path, args: &[String]) -> Result<()> {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(root).args(["package", "-p", "aliyun-runtime"]);
+    cmd.current_dir(root)
+        .args(["package", "-p", "aliyun-runtime"]);
     let crates = generated_crates(root)?;
     let mut n = 0;
     for c in crates.iter().filter(|c| c.publish) {
@@ -284,7 +298,12 @@ mod tests {
         let crates = generated_crates(&root()).unwrap();
         assert!(crates.len() >= 2);
         for c in &crates {
-            assert_eq!(uses_outside_cfg(c).unwrap(), Vec::<(String, String)>::new(), "{}", c.package);
+            assert_eq!(
+                uses_outside_cfg(c).unwrap(),
+                Vec::<(String, String)>::new(),
+                "{}",
+                c.package
+            );
         }
     }
 
@@ -305,11 +324,22 @@ mod tests {
              #[cfg(any(feature = \"a\", feature = \"b\"))]\npub use tag::*;\n",
         )
         .unwrap();
-        std::fs::write(dir.path().join("src/a.rs"), "pub use crate::types::{Tag};\n").unwrap();
+        std::fs::write(
+            dir.path().join("src/a.rs"),
+            "pub use crate::types::{Tag};\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("src/b.rs"), "pub use crate::types::Tag;\n").unwrap();
-        std::fs::write(dir.path().join("src/c.rs"), "pub use crate::types::{Tag};\n").unwrap();
+        std::fs::write(
+            dir.path().join("src/c.rs"),
+            "pub use crate::types::{Tag};\n",
+        )
+        .unwrap();
         let c = read_crate(dir.path()).unwrap();
-        assert_eq!(uses_outside_cfg(&c).unwrap(), [("c".to_string(), "Tag".to_string())]);
+        assert_eq!(
+            uses_outside_cfg(&c).unwrap(),
+            [("c".to_string(), "Tag".to_string())]
+        );
         let sets = feature_sets(&c);
         assert_eq!(sets.len(), 2);
         assert_eq!(sets[0].features, ["a", "b"]);

@@ -116,12 +116,17 @@ pub struct Args {
 pub fn run(root: &Path, args: Args) -> Result<()> {
     let scratch = root.join("target/import-products");
     if scratch.exists() {
-        std::fs::remove_dir_all(&scratch).with_context(|| format!("clearing {}", scratch.display()))?;
+        std::fs::remove_dir_all(&scratch)
+            .with_context(|| format!("clearing {}", scratch.display()))?;
     }
     let scratch_specs = scratch.join("specs");
     std::fs::create_dir_all(&scratch_specs)?;
 
-    if let Some(unknown) = args.only.iter().find(|o| !PRODUCTS.iter().any(|p| p.folder == o.as_str())) {
+    if let Some(unknown) = args
+        .only
+        .iter()
+        .find(|o| !PRODUCTS.iter().any(|p| p.folder == o.as_str()))
+    {
         bail!("--only {unknown}: not a product of xtask/src/products.rs");
     }
     let products: Vec<&Product> = PRODUCTS
@@ -170,10 +175,17 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
                 s.skipped.len(),
                 s.endpoint,
                 s.endpoint_from,
-                if shipped { "" } else { " (not a product of the line: left out)" }
+                if shipped {
+                    ""
+                } else {
+                    " (not a product of the line: left out)"
+                }
             );
             if shipped {
-                found.insert((s.product.to_ascii_lowercase(), s.version.clone()), s.folder.clone());
+                found.insert(
+                    (s.product.to_ascii_lowercase(), s.version.clone()),
+                    s.folder.clone(),
+                );
             } else {
                 left_out.push(s.folder.clone());
             }
@@ -184,7 +196,9 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         for k in &report.skipped {
             let _ = writeln!(log, "in no service: skipped {}: {}", k.page, k.reason);
-            *reasons.entry(reason_kind(&k.reason.to_string())).or_default() += 1;
+            *reasons
+                .entry(reason_kind(&k.reason.to_string()))
+                .or_default() += 1;
         }
         for (reason, n) in &reasons {
             println!("{repo}:   {n} page(s) in no service: {reason}");
@@ -195,13 +209,15 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     let specs = root.join("specs");
     let mut missing = Vec::new();
     for p in products {
-        let Some(folder) = found.get(&(p.product.to_ascii_lowercase(), p.version.to_string())) else {
+        let Some(folder) = found.get(&(p.product.to_ascii_lowercase(), p.version.to_string()))
+        else {
             missing.push(p);
             continue;
         };
         let dest = specs.join(p.folder);
         if dest.exists() {
-            std::fs::remove_dir_all(&dest).with_context(|| format!("clearing {}", dest.display()))?;
+            std::fs::remove_dir_all(&dest)
+                .with_context(|| format!("clearing {}", dest.display()))?;
         }
         std::fs::create_dir_all(&dest)?;
         let from = scratch_specs.join(folder);
@@ -245,7 +261,11 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         bail!(
             "{} product(s) not found: {}",
             missing.len(),
-            missing.iter().map(|p| p.folder).collect::<Vec<_>>().join(", ")
+            missing
+                .iter()
+                .map(|p| p.folder)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     Ok(())
@@ -271,7 +291,8 @@ fn license(docs: &Path, p: &Product) -> Result<String> {
     let mut texts: Vec<(Vec<&str>, String)> = Vec::new();
     for repo in p.repos {
         let path = docs.join(repo).join("LICENSE");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         match texts.iter_mut().find(|(_, t)| *t == text) {
             Some((repos, _)) => repos.push(repo),
             None => texts.push((vec![repo], text)),
@@ -282,11 +303,17 @@ fn license(docs: &Path, p: &Product) -> Result<String> {
     }
     Ok(texts
         .iter()
-        .map(|(repos, text)| format!(
+        .map(|(repos, text)| {
+            format!(
                 "The pages from the `{}` {}:\n\n{text}",
                 repos.join("`, `"),
-                if repos.len() == 1 { "repository" } else { "repositories" }
-            ))
+                if repos.len() == 1 {
+                    "repository"
+                } else {
+                    "repositories"
+                }
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n"))
 }
@@ -310,7 +337,11 @@ fn service_yaml(yaml: &str, p: &Product) -> String {
         p.updated
     );
     if let Some(note) = p.note {
-        let _ = writeln!(out, "  note: \"{}\"", note.replace('\\', "\\\\").replace('"', "\\\""));
+        let _ = writeln!(
+            out,
+            "  note: \"{}\"",
+            note.replace('\\', "\\\\").replace('"', "\\\"")
+        );
     }
     out
 }
@@ -348,16 +379,23 @@ pub fn products_table(root: &Path) -> Result<String> {
         .collect();
     entries.sort();
     for dir in entries {
-        let folder = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let folder = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
-        let yaml = std::fs::read_to_string(root.join("specs").join(&folder).join("service.yaml")).unwrap_or_default();
+        let yaml = std::fs::read_to_string(root.join("specs").join(&folder).join("service.yaml"))
+            .unwrap_or_default();
         let config: codegen::load::config::ServiceConfig = match serde_yaml::from_str(&yaml) {
             Ok(c) => c,
             Err(_) => continue,
         };
         let snapshot = match &config.docs {
             Some(d) => format!("{}, last updated {}", d.source, d.updated),
-            None if folder == "config" => "pages saved from the API reference (`specs/config/`)".to_string(),
+            None if folder == "config" => {
+                "pages saved from the API reference (`specs/config/`)".to_string()
+            }
             None => continue,
         };
         let name = manifest
@@ -399,13 +437,18 @@ mod tests {
 
     #[test]
     fn the_docs_block_is_appended_and_parses() {
-        let yaml = "product: Vpc\nversion: \"2016-04-28\"\nstyle: RPC\nendpoint: \"vpc.aliyuncs.com\"\n";
+        let yaml =
+            "product: Vpc\nversion: \"2016-04-28\"\nstyle: RPC\nendpoint: \"vpc.aliyuncs.com\"\n";
         let out = service_yaml(yaml, PRODUCTS.iter().find(|p| p.folder == "vpc").unwrap());
         assert!(out.starts_with(yaml), "{out}");
         let parsed: codegen::load::config::ServiceConfig = serde_yaml::from_str(&out).unwrap();
         let docs = parsed.docs.unwrap();
         assert_eq!(docs.updated, "2021-03 to 2021-07");
-        assert!(docs.source.contains("AlibabaCloudDocs/eip"), "{}", docs.source);
+        assert!(
+            docs.source.contains("AlibabaCloudDocs/eip"),
+            "{}",
+            docs.source
+        );
         assert!(docs.note.unwrap().contains("CreateVSwitch"));
     }
 }

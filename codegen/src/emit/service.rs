@@ -2,7 +2,7 @@
 //! the assembly of all.
 
 use super::docs::{code, DocLines};
-use super::operation::{self, Needs};
+use super::operation;
 use super::{examples, render, EmitError, GeneratedFile};
 use crate::model::{ApiStyle, EndpointRule, Service};
 use crate::plan::naming;
@@ -29,29 +29,23 @@ pub fn files<E: From<EmitError>>(
     let names = &crate_plan.operations;
     let variants = &crate_plan.errors;
     let plan = &crate_plan.types;
-    let mut needs = Needs::default();
     for (i, (op, (_, n))) in svc.operations.iter().zip(names).enumerate() {
         let emitted = operation::module(op, i, n, plan, variants);
-        needs.json_text |= emitted.needs.json_text;
         sink(render(
-            &format!(
-                "{dir}/src/{}.rs",
-                n.module.to_string().trim_start_matches("r#")
-            ),
+            &format!("{dir}/src/{}.rs", naming::unraw(&n.module)),
             &op.sources,
             emitted.tokens,
         )?)?;
     }
     let shared = plan.shared().next().is_some();
     if shared {
-        let (tokens, types_needs) = types_module(plan, names);
-        needs.json_text |= types_needs.json_text;
+        let tokens = types_module(plan, names);
         sink(render(&format!("{dir}/src/types.rs"), &sources, tokens)?)?;
     }
     sink(render(
         &format!("{dir}/src/lib.rs"),
         &sources,
-        lib(svc, names, needs, shared),
+        lib(svc, names, shared),
     )?)?;
     sink(render(
         &format!("{dir}/src/error.rs"),
@@ -97,8 +91,7 @@ pub fn files<E: From<EmitError>>(
 /// `src/types.rs`: the types several operations use, each compiled when any of them is. Types with the same
 /// users share one private module under one `cfg` (re-exported whole), so the feature lists are not repeated
 /// on every item.
-fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs) {
-    let mut needs = Needs::default();
+fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> TokenStream {
     // In order of first use: a group where its first type would be.
     let mut groups: Vec<(&BTreeSet<usize>, Vec<&TypeDef>)> = Vec::new();
     let mut group_of: BTreeMap<&BTreeSet<usize>, usize> = BTreeMap::new();
@@ -143,9 +136,7 @@ fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs
         };
         let mut types = Vec::new();
         for def in defs {
-            let (tokens, n) = operation::shared_type(plan, def);
-            needs.json_text |= n.json_text;
-            types.push(tokens);
+            types.push(operation::shared_type(plan, def));
         }
         items.push(quote! {
             #cfg
@@ -163,7 +154,7 @@ fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs
              it is, and re-exported by each of their modules.",
         )
         .inner_attrs();
-    (quote! { #docs #(#items)* }, needs)
+    quote! { #docs #(#items)* }
 }
 
 fn toml_string(s: &str) -> String {
@@ -181,11 +172,17 @@ pub const RUNTIME_VERSION: &str = "0.1.0";
 /// At most five crates.io keywords: the product code (when it is a valid keyword), then the common ones.
 fn keywords(svc: &Service) -> Vec<String> {
     let product = svc.product.to_ascii_lowercase();
-    let mut out = vec!["alibaba-cloud".to_string(), "aliyun".to_string(), "sdk".to_string()];
+    let mut out = vec![
+        "alibaba-cloud".to_string(),
+        "aliyun".to_string(),
+        "sdk".to_string(),
+    ];
     let valid = !product.is_empty()
         && product.len() <= 20
         && product.starts_with(|c: char| c.is_ascii_alphabetic())
-        && product.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && product
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if valid && !out.contains(&product) {
         out.insert(0, product);
     }
@@ -346,7 +343,11 @@ fn readme(svc: &Service, names: &[(String, OpNames)], plan: &Plan, sources: &[St
     ));
     let example = usage_example(svc, names, plan, &lib_name);
     for line in example {
-        let line = if line == "```no_run" { "```rust,no_run".to_string() } else { line };
+        let line = if line == "```no_run" {
+            "```rust,no_run".to_string()
+        } else {
+            line
+        };
         out.push_str(&line);
         out.push('\n');
     }
@@ -411,12 +412,7 @@ fn model_yaml(svc: &Service, sources: &[String]) -> String {
     )
 }
 
-fn lib(
-    svc: &Service,
-    names: &[(String, OpNames)],
-    needs: Needs,
-    shared: bool,
-) -> TokenStream {
+fn lib(svc: &Service, names: &[(String, OpNames)], shared: bool) -> TokenStream {
     // The README is the crate's docs: one text on crates.io and docs.rs, and its first call is a doctest.
     let docs = quote!(#![doc = include_str!("../README.md")]);
     let product = &svc.product;
@@ -445,27 +441,6 @@ fn lib(
             pub use #m::{#req, #resp};
         }
     });
-    let mut helpers = Vec::new();
-    if needs.json_text {
-        helpers.push(quote! {
-            /// Structured parameters the service takes as one parameter holding JSON text.
-            pub(crate) fn json_text<S: serde::Serializer, T: serde::Serialize>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-                let text = aliyun_runtime::serde_json::to_string(v).map_err(<S::Error as serde::ser::Error>::custom)?;
-                s.serialize_str(&text)
-            }
-        });
-    }
-    let codec = if helpers.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            /// Field codecs the generated types share (some unused when only some operations are compiled).
-            #[cfg_attr(not(feature = "full"), allow(dead_code))]
-            mod codec {
-                #(#helpers)*
-            }
-        }
-    };
     let types = if shared {
         quote!(
             pub mod types;
@@ -473,31 +448,7 @@ fn lib(
     } else {
         quote!()
     };
-    let service_docs = DocLines::new()
-        .raw(format!(
-            "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
-            super::docs::escape_line(&svc.name),
-            code(product),
-            code(version),
-            code(endpoint),
-            match svc.endpoint_rule {
-                EndpointRule::Central => "central",
-                EndpointRule::Regional => "regional",
-            },
-            if svc.regional_endpoints.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; own hosts in {}",
-                    svc.regional_endpoints
-                        .keys()
-                        .map(|r| code(r))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
-        ))
-        .attrs();
+    let service_docs = service_docs(svc);
     quote! {
         #docs
         #![deny(missing_docs)]
@@ -519,8 +470,36 @@ fn lib(
 
         #(#modules)*
 
-        #codec
     }
+}
+
+/// The docs of `SERVICE`: product, version, endpoint and its rule.
+fn service_docs(svc: &Service) -> TokenStream {
+    DocLines::new()
+        .raw(format!(
+            "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
+            super::docs::escape_line(&svc.name),
+            code(&svc.product),
+            code(&svc.version),
+            code(&svc.endpoint),
+            match svc.endpoint_rule {
+                EndpointRule::Central => "central",
+                EndpointRule::Regional => "regional",
+            },
+            if svc.regional_endpoints.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; own hosts in {}",
+                    svc.regional_endpoints
+                        .keys()
+                        .map(|r| code(r))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ))
+        .attrs()
 }
 
 /// A doc example: build the first operation's request with its page's example values and call it.

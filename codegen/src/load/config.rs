@@ -28,6 +28,10 @@ pub struct ServiceConfig {
     /// `false` for an invented service (a test fixture): its crate says `publish = false`.
     #[serde(default)]
     pub publish: Option<bool>,
+    /// The product's error codes, where the pages only link to the error centre (`code`, `status`,
+    /// `message`, `description`).
+    #[serde(default)]
+    pub errors: Vec<super::error_centre::ConfigError>,
 }
 
 impl ServiceConfig {

@@ -224,26 +224,6 @@ pub struct Resource {
     ///
     /// Example: `123456`
     pub group_id: Option<i64>,
-    /// The status code.
-    ///
-    /// Example: `200`
-    pub code: Option<String>,
-    /// The error message.
-    ///
-    /// Example: `success`
-    pub message: Option<String>,
-    /// The ID of the alert rule.
-    ///
-    /// Example: `applyTemplate44491519-xxxx-xxx`
-    pub rule_id: Option<String>,
-    /// The name of the alert rule.
-    ///
-    /// Example: `ruleNamex`
-    pub rule_name: Option<String>,
-    /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
-    ///
-    /// Example: `true`
-    pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for Resource {
     fn decode(
@@ -254,11 +234,6 @@ impl aliyun_runtime::de::Decode for Resource {
         Ok(Self {
             alert_results: f.list("AlertResults")?,
             group_id: f.opt("GroupId")?,
-            code: f.opt("Code")?,
-            message: f.opt("Message")?,
-            rule_id: f.opt("RuleId")?,
-            rule_name: f.opt("RuleName")?,
-            success: f.opt("Success")?,
         })
     }
 }

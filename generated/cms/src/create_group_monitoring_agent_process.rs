@@ -9,7 +9,7 @@ pub use crate::types::ComparisonOperator;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateGroupMonitoringAgentProcessRequest {
     /// `AlertConfig` (no description on the page).
-    #[serde(rename = "AlertConfig")]
+    #[serde(rename = "AlertConfig", skip_serializing_if = "Vec::is_empty")]
     pub alert_config: Vec<AlertConfig>,
     /// The ID of the application group.
     ///
@@ -51,18 +51,22 @@ pub struct CreateGroupMonitoringAgentProcessRequest {
 }
 impl CreateGroupMonitoringAgentProcessRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        alert_config: impl IntoIterator<Item = impl Into<AlertConfig>>,
-        group_id: impl Into<String>,
-        process_name: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, process_name: impl Into<String>) -> Self {
         Self {
-            alert_config: alert_config.into_iter().map(Into::into).collect(),
+            alert_config: Vec::new(),
             group_id: group_id.into(),
             process_name: process_name.into(),
             match_express_filter_relation: None,
             match_express: Vec::new(),
         }
+    }
+    /// Sets `AlertConfig`.
+    pub fn alert_config(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<AlertConfig>>,
+    ) -> Self {
+        self.alert_config = v.into_iter().map(Into::into).collect();
+        self
     }
     /// Sets `MatchExpressFilterRelation`.
     pub fn match_express_filter_relation(

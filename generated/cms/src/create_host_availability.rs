@@ -12,10 +12,10 @@ pub use crate::types::{
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateHostAvailabilityRequest {
     /// `AlertConfig` (no description on the page).
-    #[serde(rename = "AlertConfig")]
-    pub alert_config: CreateHostAvailabilityAlertConfig,
+    #[serde(rename = "AlertConfig", skip_serializing_if = "Option::is_none")]
+    pub alert_config: Option<CreateHostAvailabilityAlertConfig>,
     /// `AlertConfigEscalationList` (no description on the page).
-    #[serde(rename = "AlertConfigEscalationList")]
+    #[serde(rename = "AlertConfigEscalationList", skip_serializing_if = "Vec::is_empty")]
     pub alert_config_escalation_list: Vec<AlertConfigEscalationList>,
     /// The ID of the application group.
     ///
@@ -79,20 +79,13 @@ pub struct CreateHostAvailabilityRequest {
 impl CreateHostAvailabilityRequest {
     /// The required fields; set optional ones with the setters.
     pub fn new(
-        alert_config: CreateHostAvailabilityAlertConfig,
-        alert_config_escalation_list: impl IntoIterator<
-            Item = impl Into<AlertConfigEscalationList>,
-        >,
         group_id: i64,
         task_name: impl Into<String>,
         task_type: TaskType,
     ) -> Self {
         Self {
-            alert_config,
-            alert_config_escalation_list: alert_config_escalation_list
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            alert_config: None,
+            alert_config_escalation_list: Vec::new(),
             group_id,
             task_name: task_name.into(),
             task_type,
@@ -100,6 +93,19 @@ impl CreateHostAvailabilityRequest {
             task_option: None,
             instance_list: Vec::new(),
         }
+    }
+    /// Sets `AlertConfig`.
+    pub fn alert_config(mut self, v: CreateHostAvailabilityAlertConfig) -> Self {
+        self.alert_config = Some(v);
+        self
+    }
+    /// Sets `AlertConfigEscalationList`.
+    pub fn alert_config_escalation_list(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<AlertConfigEscalationList>>,
+    ) -> Self {
+        self.alert_config_escalation_list = v.into_iter().map(Into::into).collect();
+        self
     }
     /// Sets `TaskScope`.
     pub fn task_scope(mut self, v: TaskScope) -> Self {

@@ -16,19 +16,24 @@ pub struct CreateMonitorGroupInstancesRequest {
     #[serde(rename = "GroupId")]
     pub group_id: i64,
     /// `Instances` (no description on the page).
-    #[serde(rename = "Instances")]
+    #[serde(rename = "Instances", skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<Instances>,
 }
 impl CreateMonitorGroupInstancesRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        group_id: i64,
-        instances: impl IntoIterator<Item = impl Into<Instances>>,
-    ) -> Self {
+    pub fn new(group_id: i64) -> Self {
         Self {
             group_id,
-            instances: instances.into_iter().map(Into::into).collect(),
+            instances: Vec::new(),
         }
+    }
+    /// Sets `Instances`.
+    pub fn instances(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<Instances>>,
+    ) -> Self {
+        self.instances = v.into_iter().map(Into::into).collect();
+        self
     }
 }
 impl aliyun_runtime::Operation for CreateMonitorGroupInstancesRequest {

@@ -118,18 +118,6 @@ pub struct DescribeEventRuleAttributeResult {
     ///
     /// Example: `ENABLED`
     pub state: Option<String>,
-    /// The severity of the alert rule. Valid values: CRITICAL, WARN, and INFO.
-    ///
-    /// Example: `["CRITICAL","WARN","INFO"]`
-    pub level_list: Option<String>,
-    /// The name of the event.
-    ///
-    /// Example: `*`
-    pub name_list: Option<String>,
-    /// The name of the service.
-    ///
-    /// Example: `CloudMonitor`
-    pub product: Option<String>,
     /// The status of the event.
     ///
     /// Example: `XX`
@@ -148,9 +136,6 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleAttributeResult {
             group_id: f.opt("GroupId")?,
             name: f.opt("Name")?,
             state: f.opt("State")?,
-            level_list: f.opt("LevelList")?,
-            name_list: f.opt("NameList")?,
-            product: f.opt("Product")?,
             status_list: f.opt("StatusList")?,
         })
     }

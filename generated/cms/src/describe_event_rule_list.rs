@@ -145,12 +145,6 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleListResponse {
 pub struct EventRules {
     /// `EventRule` (no description on the page).
     pub event_rule: Vec<EventRule>,
-    /// The description of the rule.
-    ///
-    /// Example: `event`
-    pub description: Option<String>,
-    /// The event rule.
-    pub event_pattern: Option<String>,
     /// The type of the event.
     ///
     /// Example: `Exception`
@@ -173,22 +167,6 @@ pub struct EventRules {
     ///
     /// Example: `CloudMonitor`
     pub product: Option<String>,
-    /// The type of the event. Valid values: SYSTEM and CUSTOM.
-    ///
-    /// Example: `SYSTEM`
-    pub event_type: Option<String>,
-    /// The ID of the application group.
-    ///
-    /// Example: `12345`
-    pub group_id: Option<String>,
-    /// The name of the rule.
-    ///
-    /// Example: `evnetName`
-    pub name: Option<String>,
-    /// The status of the rule. A value of ENABLED indicates that the rule is enabled. A value of DISABLED indicates that the rule is disabled.
-    ///
-    /// Example: `ENABLED`
-    pub state: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EventRules {
     fn decode(
@@ -198,16 +176,10 @@ impl aliyun_runtime::de::Decode for EventRules {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             event_rule: f.list("EventRule")?,
-            description: f.opt("Description")?,
-            event_pattern: f.opt("EventPattern")?,
             event_type_list: f.opt("EventTypeList")?,
             level_list: f.opt("LevelList")?,
             name_list: f.opt("NameList")?,
             product: f.opt("Product")?,
-            event_type: f.opt("EventType")?,
-            group_id: f.opt("GroupId")?,
-            name: f.opt("Name")?,
-            state: f.opt("State")?,
         })
     }
 }

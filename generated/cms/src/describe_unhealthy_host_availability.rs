@@ -89,14 +89,6 @@ impl aliyun_runtime::de::Decode for DescribeUnhealthyHostAvailabilityResponse {
 /// 探测异常的服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnhealthyList {
-    /// 任务ID。
-    ///
-    /// Example: `123`
-    pub id: Option<i64>,
-    /// 异常服务器列表。
-    ///
-    /// Example: `i-a34b581****`
-    pub instance_list: Option<String>,
     /// `NodeTaskInstance` (no description on the page).
     pub node_task_instance: Vec<NodeTaskInstance>,
 }
@@ -107,8 +99,6 @@ impl aliyun_runtime::de::Decode for UnhealthyList {
     ) -> Result<Self, aliyun_runtime::de::Error> {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
-            id: f.opt("Id")?,
-            instance_list: f.opt("InstanceList")?,
             node_task_instance: f.list("NodeTaskInstance")?,
         })
     }

@@ -11,10 +11,10 @@ pub use crate::types::{
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyHostAvailabilityRequest {
     /// `AlertConfig` (no description on the page).
-    #[serde(rename = "AlertConfig")]
-    pub alert_config: ModifyHostAvailabilityAlertConfig,
+    #[serde(rename = "AlertConfig", skip_serializing_if = "Option::is_none")]
+    pub alert_config: Option<ModifyHostAvailabilityAlertConfig>,
     /// `AlertConfigEscalationList` (no description on the page).
-    #[serde(rename = "AlertConfigEscalationList")]
+    #[serde(rename = "AlertConfigEscalationList", skip_serializing_if = "Vec::is_empty")]
     pub alert_config_escalation_list: Vec<AlertConfigEscalationList>,
     /// The ID of the application group.
     ///
@@ -67,21 +67,10 @@ pub struct ModifyHostAvailabilityRequest {
 }
 impl ModifyHostAvailabilityRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        alert_config: ModifyHostAvailabilityAlertConfig,
-        alert_config_escalation_list: impl IntoIterator<
-            Item = impl Into<AlertConfigEscalationList>,
-        >,
-        group_id: i64,
-        id: i64,
-        task_name: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: i64, id: i64, task_name: impl Into<String>) -> Self {
         Self {
-            alert_config,
-            alert_config_escalation_list: alert_config_escalation_list
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            alert_config: None,
+            alert_config_escalation_list: Vec::new(),
             group_id,
             id,
             task_name: task_name.into(),
@@ -89,6 +78,19 @@ impl ModifyHostAvailabilityRequest {
             task_option: None,
             instance_list: Vec::new(),
         }
+    }
+    /// Sets `AlertConfig`.
+    pub fn alert_config(mut self, v: ModifyHostAvailabilityAlertConfig) -> Self {
+        self.alert_config = Some(v);
+        self
+    }
+    /// Sets `AlertConfigEscalationList`.
+    pub fn alert_config_escalation_list(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<AlertConfigEscalationList>>,
+    ) -> Self {
+        self.alert_config_escalation_list = v.into_iter().map(Into::into).collect();
+        self
     }
     /// Sets `TaskScope`.
     pub fn task_scope(mut self, v: TaskScope) -> Self {

@@ -5,18 +5,24 @@
 //!
 //! 调用PutCustomMetric接口上报自定义监控数据。
 /// Parameters of `PutCustomMetric`. Build it with `new` (the required parameters), then the setters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PutCustomMetricRequest {
     /// `MetricList` (no description on the page).
-    #[serde(rename = "MetricList")]
+    #[serde(rename = "MetricList", skip_serializing_if = "Vec::is_empty")]
     pub metric_list: Vec<MetricList>,
 }
 impl PutCustomMetricRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(metric_list: impl IntoIterator<Item = impl Into<MetricList>>) -> Self {
-        Self {
-            metric_list: metric_list.into_iter().map(Into::into).collect(),
-        }
+    /// Nothing set yet: every field is optional.
+    pub fn new() -> Self {
+        Self { metric_list: Vec::new() }
+    }
+    /// Sets `MetricList`.
+    pub fn metric_list(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<MetricList>>,
+    ) -> Self {
+        self.metric_list = v.into_iter().map(Into::into).collect();
+        self
     }
 }
 impl aliyun_runtime::Operation for PutCustomMetricRequest {

@@ -9,7 +9,7 @@ pub use crate::types::{EventType, State};
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutEventRuleRequest {
     /// `EventPattern` (no description on the page).
-    #[serde(rename = "EventPattern")]
+    #[serde(rename = "EventPattern", skip_serializing_if = "Vec::is_empty")]
     pub event_pattern: Vec<PutEventRuleEventPattern>,
     /// The name of the alarm rule.
     ///
@@ -65,18 +65,23 @@ pub struct PutEventRuleRequest {
 }
 impl PutEventRuleRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        event_pattern: impl IntoIterator<Item = impl Into<PutEventRuleEventPattern>>,
-        rule_name: impl Into<String>,
-    ) -> Self {
+    pub fn new(rule_name: impl Into<String>) -> Self {
         Self {
-            event_pattern: event_pattern.into_iter().map(Into::into).collect(),
+            event_pattern: Vec::new(),
             rule_name: rule_name.into(),
             group_id: None,
             event_type: None,
             description: None,
             state: None,
         }
+    }
+    /// Sets `EventPattern`.
+    pub fn event_pattern(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<PutEventRuleEventPattern>>,
+    ) -> Self {
+        self.event_pattern = v.into_iter().map(Into::into).collect();
+        self
     }
     /// Sets `GroupId`.
     pub fn group_id(mut self, v: impl Into<String>) -> Self {

@@ -7,7 +7,7 @@ pub use crate::types::{ValueFilterRelation, ValueFilter, Operator};
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutLogMonitorRequest {
     /// `Aggregates` (no description on the page).
-    #[serde(rename = "Aggregates")]
+    #[serde(rename = "Aggregates", skip_serializing_if = "Vec::is_empty")]
     pub aggregates: Vec<Aggregates>,
     /// The name of the Log Service Logstore.
     ///
@@ -82,13 +82,12 @@ pub struct PutLogMonitorRequest {
 impl PutLogMonitorRequest {
     /// The required fields; set optional ones with the setters.
     pub fn new(
-        aggregates: impl IntoIterator<Item = impl Into<Aggregates>>,
         sls_logstore: impl Into<String>,
         sls_project: impl Into<String>,
         sls_region_id: impl Into<String>,
     ) -> Self {
         Self {
-            aggregates: aggregates.into_iter().map(Into::into).collect(),
+            aggregates: Vec::new(),
             sls_logstore: sls_logstore.into(),
             sls_project: sls_project.into(),
             sls_region_id: sls_region_id.into(),
@@ -102,6 +101,14 @@ impl PutLogMonitorRequest {
             tumblingwindows: None,
             unit: None,
         }
+    }
+    /// Sets `Aggregates`.
+    pub fn aggregates(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<Aggregates>>,
+    ) -> Self {
+        self.aggregates = v.into_iter().map(Into::into).collect();
+        self
     }
     /// Sets `LogId`.
     pub fn log_id(mut self, v: impl Into<String>) -> Self {

@@ -16,19 +16,24 @@ pub struct PutMonitorGroupDynamicRuleRequest {
     #[serde(rename = "GroupId")]
     pub group_id: i64,
     /// `GroupRules` (no description on the page).
-    #[serde(rename = "GroupRules")]
+    #[serde(rename = "GroupRules", skip_serializing_if = "Vec::is_empty")]
     pub group_rules: Vec<GroupRules>,
 }
 impl PutMonitorGroupDynamicRuleRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        group_id: i64,
-        group_rules: impl IntoIterator<Item = impl Into<GroupRules>>,
-    ) -> Self {
+    pub fn new(group_id: i64) -> Self {
         Self {
             group_id,
-            group_rules: group_rules.into_iter().map(Into::into).collect(),
+            group_rules: Vec::new(),
         }
+    }
+    /// Sets `GroupRules`.
+    pub fn group_rules(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<GroupRules>>,
+    ) -> Self {
+        self.group_rules = v.into_iter().map(Into::into).collect();
+        self
     }
 }
 impl aliyun_runtime::Operation for PutMonitorGroupDynamicRuleRequest {
@@ -127,21 +132,25 @@ pub struct GroupRules {
     #[serde(rename = "FilterRelation")]
     pub filter_relation: FilterRelation,
     /// `Filters` (no description on the page).
-    #[serde(rename = "Filters")]
+    #[serde(rename = "Filters", skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<GroupRulesFilters>,
 }
 impl GroupRules {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        category: ResourceCategory,
-        filter_relation: FilterRelation,
-        filters: impl IntoIterator<Item = impl Into<GroupRulesFilters>>,
-    ) -> Self {
+    pub fn new(category: ResourceCategory, filter_relation: FilterRelation) -> Self {
         Self {
             category,
             filter_relation,
-            filters: filters.into_iter().map(Into::into).collect(),
+            filters: Vec::new(),
         }
+    }
+    /// Sets `Filters`.
+    pub fn filters(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<GroupRulesFilters>>,
+    ) -> Self {
+        self.filters = v.into_iter().map(Into::into).collect();
+        self
     }
 }
 /// One item of the list `Filters` in `GroupRules` (the page describes it no further).

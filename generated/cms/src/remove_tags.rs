@@ -14,19 +14,21 @@ pub struct RemoveTagsRequest {
     #[serde(rename = "GroupIds")]
     pub group_ids: Vec<String>,
     /// `Tag` (no description on the page).
-    #[serde(rename = "Tag")]
+    #[serde(rename = "Tag", skip_serializing_if = "Vec::is_empty")]
     pub tag: Vec<Tag>,
 }
 impl RemoveTagsRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        group_ids: impl IntoIterator<Item = impl Into<String>>,
-        tag: impl IntoIterator<Item = impl Into<Tag>>,
-    ) -> Self {
+    pub fn new(group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
             group_ids: group_ids.into_iter().map(Into::into).collect(),
-            tag: tag.into_iter().map(Into::into).collect(),
+            tag: Vec::new(),
         }
+    }
+    /// Sets `Tag`.
+    pub fn tag(mut self, v: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+        self.tag = v.into_iter().map(Into::into).collect();
+        self
     }
 }
 impl aliyun_runtime::Operation for RemoveTagsRequest {

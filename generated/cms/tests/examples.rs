@@ -11,10 +11,8 @@ fn add_tags_response_example_decodes() {
 #[cfg(feature = "add_tags")]
 #[test]
 fn add_tags_request_example_flattens() {
-    let request = aliyun_cms::AddTagsRequest::new(
-        ["12345"],
-        [aliyun_cms::add_tags::Tag::new("key1", "value1")],
-    );
+    let request = aliyun_cms::AddTagsRequest::new(["12345"])
+        .tag([aliyun_cms::add_tags::Tag::new("key1", "value1")]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("GroupIds.1", "12345"), ("Tag.1.Key", "key1"), ("Tag.1.Value", "value1")],
@@ -70,7 +68,10 @@ fn create_group_monitoring_agent_process_response_example_decodes() {
 #[test]
 fn create_group_monitoring_agent_process_request_example_flattens() {
     let request = aliyun_cms::CreateGroupMonitoringAgentProcessRequest::new(
-        [
+            "123456",
+            "test1",
+        )
+        .alert_config([
             aliyun_cms::create_group_monitoring_agent_process::AlertConfig::new(
                 aliyun_cms::create_group_monitoring_agent_process::ComparisonOperator::from(
                     "GreaterThanOrEqualToThreshold",
@@ -82,10 +83,7 @@ fn create_group_monitoring_agent_process_request_example_flattens() {
                 "5",
                 "3",
             ),
-        ],
-        "123456",
-        "test1",
-    );
+        ]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -104,6 +102,29 @@ fn create_group_monitoring_agent_process_request_example_flattens() {
 fn create_host_availability_response_example_decodes() {
     let _: aliyun_cms::CreateHostAvailabilityResponse = aliyun_runtime::examples::assert_response_decodes(
         "{\n\t\"TaskId\": \"12345\",\n\t\"RequestId\": \"CDA78493-F10F-485F-98AD-B4C0B40AB225\",\n\t\"Code\": 200,\n\t\"Success\": true\n}",
+    );
+}
+#[cfg(feature = "create_host_availability")]
+#[test]
+fn create_host_availability_request_example_flattens() {
+    let request = aliyun_cms::CreateHostAvailabilityRequest::new(
+            123456,
+            "task1",
+            aliyun_cms::create_host_availability::TaskType::from("HTTP"),
+        )
+        .alert_config_escalation_list([
+            aliyun_cms::create_host_availability::AlertConfigEscalationList::new(
+                aliyun_cms::create_host_availability::MetricName::from("HttpStatus"),
+            ),
+        ]);
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[
+            ("AlertConfigEscalationList.1.MetricName", "HttpStatus"),
+            ("GroupId", "123456"),
+            ("TaskName", "task1"),
+            ("TaskType", "HTTP"),
+        ],
     );
 }
 #[cfg(feature = "create_metric_rule_resources")]
@@ -217,17 +238,15 @@ fn create_monitor_group_instances_response_example_decodes() {
 #[cfg(feature = "create_monitor_group_instances")]
 #[test]
 fn create_monitor_group_instances_request_example_flattens() {
-    let request = aliyun_cms::CreateMonitorGroupInstancesRequest::new(
-        12345,
-        [
+    let request = aliyun_cms::CreateMonitorGroupInstancesRequest::new(12345)
+        .instances([
             aliyun_cms::create_monitor_group_instances::Instances::new(
                 aliyun_cms::create_monitor_group_instances::Category::from("ECS"),
                 "i-2ze26xj5wwy12****",
                 "test-instance-ecs",
                 "cn-hangzhou",
             ),
-        ],
-    );
+        ]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1604,6 +1623,25 @@ fn modify_host_availability_response_example_decodes() {
         "{\n\t\"RequestId\": \"16E815A3-47E1-4290-87F9-D5C99471FF45\",\n\t\"Code\": 200,\n\t\"Success\": true\n}",
     );
 }
+#[cfg(feature = "modify_host_availability")]
+#[test]
+fn modify_host_availability_request_example_flattens() {
+    let request = aliyun_cms::ModifyHostAvailabilityRequest::new(123456, 12345, "task2")
+        .alert_config_escalation_list([
+            aliyun_cms::modify_host_availability::AlertConfigEscalationList::new(
+                aliyun_cms::modify_host_availability::MetricName::from("HttpStatus"),
+            ),
+        ]);
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[
+            ("AlertConfigEscalationList.1.MetricName", "HttpStatus"),
+            ("GroupId", "123456"),
+            ("Id", "12345"),
+            ("TaskName", "task2"),
+        ],
+    );
+}
 #[cfg(feature = "modify_metric_rule_template")]
 #[test]
 fn modify_metric_rule_template_response_example_decodes() {
@@ -1826,15 +1864,16 @@ fn put_custom_metric_response_example_decodes() {
 #[cfg(feature = "put_custom_metric")]
 #[test]
 fn put_custom_metric_request_example_flattens() {
-    let request = aliyun_cms::PutCustomMetricRequest::new([
-        aliyun_cms::put_custom_metric::MetricList::new(
-            "{\"sampleName1\":\"value1\",\"sampleName2\":\"value2\"}",
-            "12345",
-            "cpu_total",
-            aliyun_cms::put_custom_metric::MetricListType::from("0"),
-            "{\"value\":10.5}",
-        ),
-    ]);
+    let request = aliyun_cms::PutCustomMetricRequest::new()
+        .metric_list([
+            aliyun_cms::put_custom_metric::MetricList::new(
+                "{\"sampleName1\":\"value1\",\"sampleName2\":\"value2\"}",
+                "12345",
+                "cpu_total",
+                aliyun_cms::put_custom_metric::MetricListType::from("0"),
+                "{\"value\":10.5}",
+            ),
+        ]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1898,10 +1937,10 @@ fn put_event_rule_response_example_decodes() {
 #[cfg(feature = "put_event_rule")]
 #[test]
 fn put_event_rule_request_example_flattens() {
-    let request = aliyun_cms::PutEventRuleRequest::new(
-        [aliyun_cms::put_event_rule::PutEventRuleEventPattern::new("ecs")],
-        "myRuleName",
-    );
+    let request = aliyun_cms::PutEventRuleRequest::new("myRuleName")
+        .event_pattern([
+            aliyun_cms::put_event_rule::PutEventRuleEventPattern::new("ecs"),
+        ]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("EventPattern.1.Product", "ecs"), ("RuleName", "myRuleName")],
@@ -2019,17 +2058,17 @@ fn put_log_monitor_response_example_decodes() {
 #[test]
 fn put_log_monitor_request_example_flattens() {
     let request = aliyun_cms::PutLogMonitorRequest::new(
-        [
+            "test-logstore",
+            "test-project",
+            "cn-hangzhou",
+        )
+        .aggregates([
             aliyun_cms::put_log_monitor::Aggregates::new(
                 "Count",
                 "sourceCount",
                 aliyun_cms::put_log_monitor::AggregatesFunction::from("count"),
             ),
-        ],
-        "test-logstore",
-        "test-project",
-        "cn-hangzhou",
-    );
+        ]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -2068,15 +2107,17 @@ fn put_monitor_group_dynamic_rule_response_example_decodes() {
 #[cfg(feature = "put_monitor_group_dynamic_rule")]
 #[test]
 fn put_monitor_group_dynamic_rule_request_example_flattens() {
-    let request = aliyun_cms::PutMonitorGroupDynamicRuleRequest::new(
-        123456,
-        [
+    let request = aliyun_cms::PutMonitorGroupDynamicRuleRequest::new(123456)
+        .group_rules([
             aliyun_cms::put_monitor_group_dynamic_rule::GroupRules::new(
-                aliyun_cms::put_monitor_group_dynamic_rule::ResourceCategory::from(
-                    "ecs",
-                ),
-                aliyun_cms::put_monitor_group_dynamic_rule::FilterRelation::from("and"),
-                [
+                    aliyun_cms::put_monitor_group_dynamic_rule::ResourceCategory::from(
+                        "ecs",
+                    ),
+                    aliyun_cms::put_monitor_group_dynamic_rule::FilterRelation::from(
+                        "and",
+                    ),
+                )
+                .filters([
                     aliyun_cms::put_monitor_group_dynamic_rule::GroupRulesFilters::new(
                         aliyun_cms::put_monitor_group_dynamic_rule::Function::from(
                             "contains",
@@ -2084,10 +2125,8 @@ fn put_monitor_group_dynamic_rule_request_example_flattens() {
                         "hostName",
                         "nginx",
                     ),
-                ],
-            ),
-        ],
-    );
+                ]),
+        ]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -2208,10 +2247,8 @@ fn remove_tags_response_example_decodes() {
 #[cfg(feature = "remove_tags")]
 #[test]
 fn remove_tags_request_example_flattens() {
-    let request = aliyun_cms::RemoveTagsRequest::new(
-        ["12345"],
-        [aliyun_cms::remove_tags::Tag::new("Key1", "Value1")],
-    );
+    let request = aliyun_cms::RemoveTagsRequest::new(["12345"])
+        .tag([aliyun_cms::remove_tags::Tag::new("Key1", "Value1")]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("GroupIds.1", "12345"), ("Tag.1.Key", "Key1"), ("Tag.1.Value", "Value1")],

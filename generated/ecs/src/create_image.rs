@@ -132,6 +132,11 @@ pub struct CreateImageRequest {
     /// Example: `hangzhou-daily-update`
     #[serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
+    /// `ImageVersion` (no description on the page).
+    ///
+    /// Example: `2017011017`
+    #[serde(rename = "ImageVersion", skip_serializing_if = "Option::is_none")]
+    pub image_version: Option<String>,
 }
 impl CreateImageRequest {
     /// The required fields; set optional ones with the setters.
@@ -149,6 +154,7 @@ impl CreateImageRequest {
             tag: Vec::new(),
             resource_group_id: None,
             image_family: None,
+            image_version: None,
         }
     }
     /// Sets `DiskDeviceMapping`.
@@ -210,6 +216,11 @@ impl CreateImageRequest {
     /// Sets `ImageFamily`.
     pub fn image_family(mut self, v: impl Into<String>) -> Self {
         self.image_family = Some(v.into());
+        self
+    }
+    /// Sets `ImageVersion`.
+    pub fn image_version(mut self, v: impl Into<String>) -> Self {
+        self.image_version = Some(v.into());
         self
     }
 }

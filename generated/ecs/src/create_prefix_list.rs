@@ -24,7 +24,7 @@ pub struct CreatePrefixListRequest {
     #[serde(rename = "MaxEntries")]
     pub max_entries: i32,
     /// `Entry` (no description on the page).
-    #[serde(rename = "Entry")]
+    #[serde(rename = "Entry", skip_serializing_if = "Vec::is_empty")]
     pub entry: Vec<Entry>,
     /// 前缀列表的名称。长度为2~128个字符，必须以大小字母或中文开头，不能以http://、https://、com.aliyun和com.alibabacloud开头。可以包含中文、英文、数字、半角冒号（:）、下划线（\_）、点号（.）或者短划线（-）。
     ///
@@ -48,18 +48,22 @@ impl CreatePrefixListRequest {
         region_id: impl Into<String>,
         address_family: impl Into<String>,
         max_entries: i32,
-        entry: impl IntoIterator<Item = impl Into<Entry>>,
         prefix_list_name: impl Into<String>,
     ) -> Self {
         Self {
             region_id: region_id.into(),
             address_family: address_family.into(),
             max_entries,
-            entry: entry.into_iter().map(Into::into).collect(),
+            entry: Vec::new(),
             prefix_list_name: prefix_list_name.into(),
             client_token: None,
             description: None,
         }
+    }
+    /// Sets `Entry`.
+    pub fn entry(mut self, v: impl IntoIterator<Item = impl Into<Entry>>) -> Self {
+        self.entry = v.into_iter().map(Into::into).collect();
+        self
     }
     /// Sets `ClientToken`.
     pub fn client_token(mut self, v: impl Into<String>) -> Self {

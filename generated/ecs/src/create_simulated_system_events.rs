@@ -29,11 +29,11 @@ pub struct CreateSimulatedSystemEventsRequest {
     /// - SystemFailure.Stop：因系统错误实例重新停止
     /// - InstanceFailure.Reboot：因实例错误实例重启
     ///
-    /// Valid values ([`EventType`]): `SystemMaintenance.Reboot`, `SystemFailure.Reboot`, `InstanceFailure.Reboot`, `SystemMaintenance.Stop`, `SystemMaintenance.Redeploy`, `SystemFailure.Redeploy`, `SystemFailure.Stop`.
+    /// Valid values ([`CreateSimulatedSystemEventsEventType`]): `SystemMaintenance.Reboot`, `SystemFailure.Reboot`, `InstanceFailure.Reboot`, `SystemMaintenance.Stop`, `SystemMaintenance.Redeploy`, `SystemFailure.Redeploy`, `SystemFailure.Stop`.
     ///
     /// Example: `SystemMaintenance.Reboot`
     #[serde(rename = "EventType")]
-    pub event_type: EventType,
+    pub event_type: CreateSimulatedSystemEventsEventType,
     /// The ID of instance N. Valid values of N: 1 to 100. Specify multiple values in the repeated list format.
     ///
     /// 一个或者多个ECS实例ID。N的取值范围：1~100，多个取值使用重复列表的形式。
@@ -61,7 +61,7 @@ pub struct CreateSimulatedSystemEventsRequest {
 impl CreateSimulatedSystemEventsRequest {
     /// The required fields; set optional ones with the setters.
     pub fn new(
-        event_type: EventType,
+        event_type: CreateSimulatedSystemEventsEventType,
         instance_id: impl IntoIterator<Item = impl Into<String>>,
         not_before: impl Into<String>,
         region_id: impl Into<String>,
@@ -112,7 +112,7 @@ impl aliyun_runtime::de::Decode for CreateSimulatedSystemEventsResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
-pub enum EventType {
+pub enum CreateSimulatedSystemEventsEventType {
     /// The instance is restarted due to system maintenance.
     ///
     /// Wire value: `SystemMaintenance.Reboot`.
@@ -144,7 +144,7 @@ pub enum EventType {
     /// A value not documented when this crate was generated, as received.
     Unknown(String),
 }
-impl EventType {
+impl CreateSimulatedSystemEventsEventType {
     /// Every value the documentation lists, in its order.
     pub const VALUES: [Self; 7] = [
         Self::SystemMaintenanceReboot,
@@ -169,7 +169,7 @@ impl EventType {
         }
     }
 }
-aliyun_runtime::wire_enum!(EventType);
+aliyun_runtime::wire_enum!(CreateSimulatedSystemEventsEventType);
 /// The list of simulated event IDs.
 ///
 /// 模拟事件ID（EventId）列表。

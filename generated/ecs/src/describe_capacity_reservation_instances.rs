@@ -9,8 +9,8 @@ pub use crate::types::{PrivatePoolOptions, InstanceIdSet};
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeCapacityReservationInstancesRequest {
     /// `PrivatePoolOptions` (no description on the page).
-    #[serde(rename = "PrivatePoolOptions")]
-    pub private_pool_options: PrivatePoolOptions,
+    #[serde(rename = "PrivatePoolOptions", skip_serializing_if = "Option::is_none")]
+    pub private_pool_options: Option<PrivatePoolOptions>,
     /// The region ID of the capacity reservation. You can call the DescribeRegions operation to query the most recent region list.
     ///
     /// 容量预定服务所属地域ID。您可以调用DescribeRegions查看最新的阿里云地域列表。
@@ -43,16 +43,18 @@ pub struct DescribeCapacityReservationInstancesRequest {
 }
 impl DescribeCapacityReservationInstancesRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        private_pool_options: PrivatePoolOptions,
-        region_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(region_id: impl Into<String>) -> Self {
         Self {
-            private_pool_options,
+            private_pool_options: None,
             region_id: region_id.into(),
             max_results: None,
             next_token: None,
         }
+    }
+    /// Sets `PrivatePoolOptions`.
+    pub fn private_pool_options(mut self, v: PrivatePoolOptions) -> Self {
+        self.private_pool_options = Some(v);
+        self
     }
     /// Sets `MaxResults`.
     pub fn max_results(mut self, v: i32) -> Self {

@@ -4,10 +4,7 @@
 //! You can call this operation to query the system events of a specific instance. By default, system events that are in the Executed, Avoided, Canceled, or Failed state are queried. You can specify the InstanceEventCycleStatus parameter to query system events in the corresponding state.
 //!
 //! 调用DescribeInstanceHistoryEvents查询实例的系统事件信息，默认查询已完结（系统事件状态为Executed、Avoided、Canceled、Failed）的历史系统事件。通过指定InstanceEventCycleStatus参数，可以查询任意状态的系统事件。
-pub use crate::types::{
-    Tag, NotBefore, EventPublishTime, EventCycleStatus, ExtendedAttribute, InactiveDisks,
-    InactiveDisk, DeviceCategory, DeviceType,
-};
+pub use crate::types::{Tag, NotBefore, EventPublishTime, EventCycleStatus, EventType};
 /// Parameters of `DescribeInstanceHistoryEvents`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeInstanceHistoryEventsRequest {
@@ -579,9 +576,9 @@ pub struct InstanceSystemEventType {
     /// The type of the system event.
     ///
     /// 系统事件类型。
-    pub event_type: Option<InstanceSystemEventTypeEventType>,
+    pub event_type: Option<EventType>,
     /// 事件扩展属性。
-    pub extended_attribute: Option<InstanceSystemEventTypeExtendedAttribute>,
+    pub extended_attribute: Option<ExtendedAttribute>,
     /// The ID of the instance.
     ///
     /// 实例ID。
@@ -629,42 +626,9 @@ impl aliyun_runtime::de::Decode for InstanceSystemEventType {
         })
     }
 }
-/// The type of the system event.
-///
-/// 系统事件类型。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InstanceSystemEventTypeEventType {
-    /// The code of the system event type.
-    ///
-    /// 系统事件类型代码。
-    ///
-    /// Example: `34`
-    pub code: Option<i32>,
-    /// The name of the system event type.
-    ///
-    /// 系统事件类型名称。
-    ///
-    /// Example: `InstanceExpiration.Stop`
-    pub name: Option<String>,
-    /// The extended attribute of the system event.
-    pub extended_attribute: Option<ExtendedAttribute>,
-}
-impl aliyun_runtime::de::Decode for InstanceSystemEventTypeEventType {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            code: f.opt("Code")?,
-            name: f.opt("Name")?,
-            extended_attribute: f.opt("ExtendedAttribute")?,
-        })
-    }
-}
 /// 事件扩展属性。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct InstanceSystemEventTypeExtendedAttribute {
+pub struct ExtendedAttribute {
     /// 本地盘设备名。
     ///
     /// Example: `/dev/vda`
@@ -685,9 +649,9 @@ pub struct InstanceSystemEventTypeExtendedAttribute {
     /// Example: `ddh`
     pub host_type: Option<String>,
     /// 已释放但需要清理的非活跃云盘或本地盘信息。
-    pub inactive_disks: Option<ExtendedAttributeInactiveDisks>,
+    pub inactive_disks: Option<InactiveDisks>,
 }
-impl aliyun_runtime::de::Decode for InstanceSystemEventTypeExtendedAttribute {
+impl aliyun_runtime::de::Decode for ExtendedAttribute {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -704,11 +668,11 @@ impl aliyun_runtime::de::Decode for InstanceSystemEventTypeExtendedAttribute {
 }
 /// 已释放但需要清理的非活跃云盘或本地盘信息。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExtendedAttributeInactiveDisks {
+pub struct InactiveDisks {
     /// `InactiveDisk` (no description on the page).
-    pub inactive_disk: Vec<ExtendedAttributeInactiveDisk>,
+    pub inactive_disk: Vec<InactiveDisk>,
 }
-impl aliyun_runtime::de::Decode for ExtendedAttributeInactiveDisks {
+impl aliyun_runtime::de::Decode for InactiveDisks {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -721,7 +685,7 @@ impl aliyun_runtime::de::Decode for ExtendedAttributeInactiveDisks {
 }
 /// One item of the list `InactiveDisk` in `InactiveDisks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExtendedAttributeInactiveDisk {
+pub struct InactiveDisk {
     /// 云盘或本地盘创建时间。按照ISO8601标准表示，并需要使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2018-11-30T06:32:31Z`
@@ -759,7 +723,7 @@ pub struct ExtendedAttributeInactiveDisk {
     /// Example: `100`
     pub impact_level: Option<String>,
 }
-impl aliyun_runtime::de::Decode for ExtendedAttributeInactiveDisk {
+impl aliyun_runtime::de::Decode for InactiveDisk {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,

@@ -5,8 +5,8 @@
 //!
 //! 调用DescribeInstancesFullStatus查询一台或多台ECS实例的全状态信息。全状态信息包括实例状态和实例系统事件状态，其中，实例状态为实例的生命周期状态，实例系统事件为维护事件的健康状态。
 pub use crate::types::{
-    NotBefore, EventPublishTime, HealthStatus, EventCycleStatus, ExtendedAttribute,
-    InactiveDisks, InactiveDisk, DeviceCategory, DeviceType, DiskFullStatusTypeStatus,
+    NotBefore, EventPublishTime, HealthStatus, EventCycleStatus, EventType,
+    DiskFullStatusTypeStatus,
 };
 /// Parameters of `DescribeInstancesFullStatus`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -493,11 +493,11 @@ pub struct ScheduledSystemEventType {
     /// The type of the system event. Valid values:
     ///
     /// 事件类型。
-    pub event_type: Option<ScheduledSystemEventTypeEventType>,
+    pub event_type: Option<EventType>,
     /// The extended attribute of system events for instances that have local disks attached.
     ///
     /// 本地盘实例系统事件拓展属性。
-    pub extended_attribute: Option<ExtendedAttribute>,
+    pub extended_attribute: Option<ScheduledSystemEventTypeExtendedAttribute>,
     /// The scheduled execution time of the system event. The time is displayed in UTC.
     ///
     /// 事件的计划执行时间，使用UTC+0时间。
@@ -528,36 +528,241 @@ impl aliyun_runtime::de::Decode for ScheduledSystemEventType {
         })
     }
 }
-/// The type of the system event. Valid values:
+/// The extended attribute of system events for instances that have local disks attached.
 ///
-/// 事件类型。
+/// 本地盘实例系统事件拓展属性。
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScheduledSystemEventTypeEventType {
-    /// The code of the system event type.
+pub struct ScheduledSystemEventTypeExtendedAttribute {
+    /// The device name of the local disk.
     ///
-    /// 事件类型代码。
+    /// 本地盘设备名。
     ///
-    /// Example: `1`
-    pub code: Option<i32>,
-    /// The name of the system event type.
+    /// Example: `/dev/vdb`
+    pub device: Option<String>,
+    /// The ID of the local disk.
     ///
-    /// 事件类型名称。
+    /// 本地盘磁盘ID。
     ///
-    /// Example: `SystemMaintenance.Reboot`
-    pub name: Option<String>,
+    /// Example: `d-bp67acfmxazb4p****`
+    pub disk_id: Option<String>,
+    /// Details about the inactive cloud disks or local disks that have been released but must be removed.
+    ///
+    /// 已释放但需要清理的非活跃云盘或本地盘信息。
+    pub inactive_disks: Option<ExtendedAttributeInactiveDisks>,
 }
-impl aliyun_runtime::de::Decode for ScheduledSystemEventTypeEventType {
+impl aliyun_runtime::de::Decode for ScheduledSystemEventTypeExtendedAttribute {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
     ) -> Result<Self, aliyun_runtime::de::Error> {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
-            code: f.opt("Code")?,
-            name: f.opt("Name")?,
+            device: f.opt("Device")?,
+            disk_id: f.opt("DiskId")?,
+            inactive_disks: f.opt("InactiveDisks")?,
         })
     }
 }
+/// Details about the inactive cloud disks or local disks that have been released but must be removed.
+///
+/// 已释放但需要清理的非活跃云盘或本地盘信息。
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExtendedAttributeInactiveDisks {
+    /// `InactiveDisk` (no description on the page).
+    pub inactive_disk: Vec<ExtendedAttributeInactiveDisk>,
+}
+impl aliyun_runtime::de::Decode for ExtendedAttributeInactiveDisks {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            inactive_disk: f.list("InactiveDisk")?,
+        })
+    }
+}
+/// One item of the list `InactiveDisk` in `InactiveDisks` (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExtendedAttributeInactiveDisk {
+    /// The time when the disk was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
+    ///
+    /// 云盘或本地盘的创建时间。按照ISO8601标准表示，使用UTC时间，格式为yyyy-MM-ddTHH:mm:ssZ。
+    ///
+    /// Example: `2018-07-27T13:53:25Z`
+    pub creation_time: Option<String>,
+    /// The category of the disk. Valid values:
+    ///
+    /// - cloud: basic disk.
+    /// - cloud\_efficiency: ultra disk
+    /// - cloud\_ssd: standard SSD
+    /// - cloud\_essd: enhanced SSD (ESSD)
+    /// - local\_ssd\_pro: I/O intensive local disk
+    /// - local\_hdd\_pro: throughput intensive local disk
+    /// - ephemeral: retired local disk
+    /// - ephemeral\_ssd: retired local SSD
+    ///
+    /// 云盘或本地盘种类。可能值：
+    ///
+    /// - cloud：普通云盘
+    /// - cloud\_efficiency：高效云盘
+    /// - cloud\_ssd：SSD盘
+    /// - cloud\_essd：ESSD云盘
+    /// - local\_ssd\_pro：I/O密集型本地盘
+    /// - local\_hdd\_pro：吞吐密集型本地盘
+    /// - ephemeral：（已停售）本地盘
+    /// - ephemeral\_ssd：（已停售）本地SSD盘
+    ///
+    /// Valid values ([`DeviceCategory`]): `cloud`, `cloud_efficiency`, `cloud_ssd`, `cloud_essd`, `local_ssd_pro`, `local_hdd_pro`, `ephemeral`, `ephemeral_ssd`.
+    ///
+    /// Example: `cloud_ssd`
+    pub device_category: Option<DeviceCategory>,
+    /// The size of the disk. Unit: GiB.
+    ///
+    /// 云盘或本地盘大小，单位GiB。
+    ///
+    /// Example: `80`
+    pub device_size: Option<String>,
+    /// The type of the disk. Valid values:
+    ///
+    /// - system: system disk
+    /// - data: data disk
+    ///
+    /// 云盘或本地盘类型。可能值：
+    ///
+    /// - system：系统盘
+    /// - data：数据盘
+    ///
+    /// Valid values ([`DeviceType`]): `system`, `data`.
+    ///
+    /// Example: `system`
+    pub device_type: Option<DeviceType>,
+    /// The time when the disk was released. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
+    ///
+    /// 云盘或本地盘的释放时间。按照ISO8601标准表示，使用UTC时间，格式为yyyy-MM-ddTHH:mm:ssZ。
+    ///
+    /// Example: `2019-07-27T13:53:25Z`
+    pub release_time: Option<String>,
+    /// The level of the system event impact.
+    ///
+    /// 影响级别。
+    ///
+    /// Example: `100`
+    pub impact_level: Option<String>,
+}
+impl aliyun_runtime::de::Decode for ExtendedAttributeInactiveDisk {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            creation_time: f.opt("CreationTime")?,
+            device_category: f.opt("DeviceCategory")?,
+            device_size: f.opt("DeviceSize")?,
+            device_type: f.opt("DeviceType")?,
+            release_time: f.opt("ReleaseTime")?,
+            impact_level: f.opt("ImpactLevel")?,
+        })
+    }
+}
+/// Valid values of `DeviceCategory` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum DeviceCategory {
+    /// basic disk.
+    ///
+    /// Wire value: `cloud`.
+    Cloud,
+    /// ultra disk
+    ///
+    /// Wire value: `cloud_efficiency`.
+    CloudEfficiency,
+    /// standard SSD
+    ///
+    /// Wire value: `cloud_ssd`.
+    CloudSsd,
+    /// enhanced SSD (ESSD)
+    ///
+    /// Wire value: `cloud_essd`.
+    CloudEssd,
+    /// I/O intensive local disk
+    ///
+    /// Wire value: `local_ssd_pro`.
+    LocalSsdPro,
+    /// throughput intensive local disk
+    ///
+    /// Wire value: `local_hdd_pro`.
+    LocalHddPro,
+    /// retired local disk
+    ///
+    /// Wire value: `ephemeral`.
+    Ephemeral,
+    /// retired local SSD
+    ///
+    /// Wire value: `ephemeral_ssd`.
+    EphemeralSsd,
+    /// A value not documented when this crate was generated, as received.
+    Unknown(String),
+}
+impl DeviceCategory {
+    /// Every value the documentation lists, in its order.
+    pub const VALUES: [Self; 8] = [
+        Self::Cloud,
+        Self::CloudEfficiency,
+        Self::CloudSsd,
+        Self::CloudEssd,
+        Self::LocalSsdPro,
+        Self::LocalHddPro,
+        Self::Ephemeral,
+        Self::EphemeralSsd,
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cloud => "cloud",
+            Self::CloudEfficiency => "cloud_efficiency",
+            Self::CloudSsd => "cloud_ssd",
+            Self::CloudEssd => "cloud_essd",
+            Self::LocalSsdPro => "local_ssd_pro",
+            Self::LocalHddPro => "local_hdd_pro",
+            Self::Ephemeral => "ephemeral",
+            Self::EphemeralSsd => "ephemeral_ssd",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+aliyun_runtime::wire_enum!(DeviceCategory);
+/// Valid values of `DeviceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum DeviceType {
+    /// system disk
+    ///
+    /// Wire value: `system`.
+    System,
+    /// data disk
+    ///
+    /// Wire value: `data`.
+    Data,
+    /// A value not documented when this crate was generated, as received.
+    Unknown(String),
+}
+impl DeviceType {
+    /// Every value the documentation lists, in its order.
+    pub const VALUES: [Self; 2] = [Self::System, Self::Data];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Data => "data",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+aliyun_runtime::wire_enum!(DeviceType);
 /// The errors the page of `DescribeInstancesFullStatus` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

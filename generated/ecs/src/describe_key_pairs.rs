@@ -184,14 +184,6 @@ impl aliyun_runtime::de::Decode for DescribeKeyPairsResponse {
 pub struct KeyPairs {
     /// `KeyPair` (no description on the page).
     pub key_pair: Vec<KeyPair>,
-    /// The fingerprint of the key pair.
-    ///
-    /// Example: `xxxxxxxxxx`
-    pub key_pair_finger_print: Option<String>,
-    /// The name of the key pair.
-    ///
-    /// Example: `FinanceJoshuaV27`
-    pub key_pair_name: Option<String>,
     /// The ID of the resource group.
     ///
     /// Example: `rg-resourcegroupid1`
@@ -215,8 +207,6 @@ impl aliyun_runtime::de::Decode for KeyPairs {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             key_pair: f.list("KeyPair")?,
-            key_pair_finger_print: f.opt("KeyPairFingerPrint")?,
-            key_pair_name: f.opt("KeyPairName")?,
             resource_group_id: f.opt("ResourceGroupId")?,
             tags: f.opt("Tags")?,
             tag_key: f.opt("TagKey")?,

@@ -242,18 +242,6 @@ pub struct Data {
     pub instance_charge_type: Option<String>,
     /// 实例规格名称。
     pub instance_type: Option<DataInstanceType>,
-    /// 实例规格族。
-    ///
-    /// Example: `ecs.s1`
-    pub instance_type_family: Option<String>,
-    /// 实例规格的内存大小，单位为MiB。
-    ///
-    /// Example: `8192`
-    pub memory: Option<i32>,
-    /// 实例规格是否支持I/O优化。
-    ///
-    /// Example: `none`
-    pub support_io_optimized: Option<String>,
     /// 排序优先级。
     ///
     /// Example: `2`
@@ -281,9 +269,6 @@ impl aliyun_runtime::de::Decode for Data {
             recommend_instance_type: f.opt("RecommendInstanceType")?,
             instance_charge_type: f.opt("InstanceChargeType")?,
             instance_type: f.opt("InstanceType")?,
-            instance_type_family: f.opt("InstanceTypeFamily")?,
-            memory: f.opt("Memory")?,
-            support_io_optimized: f.opt("SupportIoOptimized")?,
             priority: f.opt("Priority")?,
             region_id: f.list("RegionId")?,
             scene: f.opt("Scene")?,
@@ -322,14 +307,24 @@ pub struct DataInstanceType {
     ///
     /// Example: `ecs-1`
     pub generation: Option<String>,
+    /// 实例规格名称。
+    ///
+    /// Example: `ecs.s1.large`
+    pub instance_type: Option<String>,
+    /// 实例规格族。
+    ///
+    /// Example: `ecs.s1`
+    pub instance_type_family: Option<String>,
+    /// 实例规格的内存大小，单位为MiB。
+    ///
+    /// Example: `8192`
+    pub memory: Option<i32>,
+    /// 实例规格是否支持I/O优化。
+    ///
+    /// Example: `none`
+    pub support_io_optimized: Option<String>,
     /// `InsanceType` (no description on the page).
     pub insance_type: Option<String>,
-    /// `InstanceTypeFamily` (no description on the page).
-    pub instance_type_family: Option<String>,
-    /// `Memory` (no description on the page).
-    pub memory: Option<i64>,
-    /// `SupportIoOptimized` (no description on the page).
-    pub support_io_optimized: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DataInstanceType {
     fn decode(
@@ -340,10 +335,11 @@ impl aliyun_runtime::de::Decode for DataInstanceType {
         Ok(Self {
             cores: f.opt("Cores")?,
             generation: f.opt("Generation")?,
-            insance_type: f.opt("InsanceType")?,
+            instance_type: f.opt("InstanceType")?,
             instance_type_family: f.opt("InstanceTypeFamily")?,
             memory: f.opt("Memory")?,
             support_io_optimized: f.opt("SupportIoOptimized")?,
+            insance_type: f.opt("InsanceType")?,
         })
     }
 }

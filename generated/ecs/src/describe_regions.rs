@@ -62,6 +62,11 @@ pub struct DescribeRegionsRequest {
     /// Example: `Instance`
     #[serde(rename = "ResourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<DescribeRegionsResourceType>,
+    /// `RegionId` (no description on the page).
+    ///
+    /// Example: `cn-qingdao`
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
+    pub region_id: Option<String>,
 }
 impl DescribeRegionsRequest {
     /// Nothing set yet: every field is optional.
@@ -70,6 +75,7 @@ impl DescribeRegionsRequest {
             accept_language: None,
             instance_charge_type: None,
             resource_type: None,
+            region_id: None,
         }
     }
     /// Sets `AcceptLanguage`.
@@ -85,6 +91,11 @@ impl DescribeRegionsRequest {
     /// Sets `ResourceType`.
     pub fn resource_type(mut self, v: DescribeRegionsResourceType) -> Self {
         self.resource_type = Some(v);
+        self
+    }
+    /// Sets `RegionId`.
+    pub fn region_id(mut self, v: impl Into<String>) -> Self {
+        self.region_id = Some(v.into());
         self
     }
 }

@@ -4388,6 +4388,10 @@ pub enum ErrorCode {
     ///
     /// 我们检测到您的默认信用卡或借记卡存在安全风险。请通过电子邮件中的链接进行验证。
     SecurityRisk3dVerification,
+    /// `ServiceUnavailable`: HTTP 503, ""
+    ///
+    /// The request has failed due to a temporary failure of the server.
+    ServiceUnavailable,
     /// `SharedImageDeleted`: HTTP 403, `The specified image by others shared is deleted.`
     ///
     /// 指定的共享镜像已删除。
@@ -4505,7 +4509,7 @@ pub enum ErrorCode {
 }
 impl ErrorCode {
     /// Every code the pages document, in code order.
-    pub const VALUES: [Self; 766] = [
+    pub const VALUES: [Self; 767] = [
         Self::AbsAbsInvalidSpotInstanceUid,
         Self::AbsInvalidAccountNotFound,
         Self::AbsInvalidInstanceIdMalFormed,
@@ -5253,6 +5257,7 @@ impl ErrorCode {
         Self::SecurityGroupInstanceLimitExceeded,
         Self::SecurityGroupRuleNotFound,
         Self::SecurityRisk3dVerification,
+        Self::ServiceUnavailable,
         Self::SharedImageDeleted,
         Self::SimulatedEventLimitExceeded,
         Self::SizeExceedImage,
@@ -6341,6 +6346,7 @@ impl ErrorCode {
             }
             Self::SecurityGroupRuleNotFound => "SecurityGroupRule.NotFound",
             Self::SecurityRisk3dVerification => "SecurityRisk.3DVerification",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::SharedImageDeleted => "SharedImageDeleted",
             Self::SimulatedEventLimitExceeded => "SimulatedEventLimitExceeded",
             Self::SizeExceedImage => "SizeExceed.Image",
@@ -7116,6 +7122,7 @@ impl ErrorCode {
             Self::SecurityGroupInstanceLimitExceeded => Some(403u16),
             Self::SecurityGroupRuleNotFound => Some(404u16),
             Self::SecurityRisk3dVerification => Some(403u16),
+            Self::ServiceUnavailable => Some(503u16),
             Self::SharedImageDeleted => Some(403u16),
             Self::SimulatedEventLimitExceeded => Some(403u16),
             Self::SizeExceedImage => Some(403u16),
@@ -9157,6 +9164,7 @@ impl ErrorCode {
                     "We have detected a security risk with your default credit or debit card. Please proceed with verification via the link in your email.",
                 )
             }
+            Self::ServiceUnavailable => Some(""),
             Self::SharedImageDeleted => {
                 Some("The specified image by others shared is deleted.")
             }

@@ -18,8 +18,8 @@ pub struct ModifyCapacityReservationRequest {
     #[serde(rename = "RegionId")]
     pub region_id: String,
     /// `PrivatePoolOptions` (no description on the page).
-    #[serde(rename = "PrivatePoolOptions")]
-    pub private_pool_options: ModifyCapacityReservationPrivatePoolOptions,
+    #[serde(rename = "PrivatePoolOptions", skip_serializing_if = "Option::is_none")]
+    pub private_pool_options: Option<ModifyCapacityReservationPrivatePoolOptions>,
     /// The description of the capacity reservation. The description must be 2 to 256 characters in length and cannot start with http:// or https://.
     ///
     /// 容量预定服务的描述信息。长度为2~256个英文或中文字符，不能以http://和https://开头。
@@ -93,13 +93,10 @@ pub struct ModifyCapacityReservationRequest {
 }
 impl ModifyCapacityReservationRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        private_pool_options: ModifyCapacityReservationPrivatePoolOptions,
-    ) -> Self {
+    pub fn new(region_id: impl Into<String>) -> Self {
         Self {
             region_id: region_id.into(),
-            private_pool_options,
+            private_pool_options: None,
             description: None,
             start_time: None,
             end_time_type: None,
@@ -107,6 +104,14 @@ impl ModifyCapacityReservationRequest {
             platform: None,
             instance_amount: None,
         }
+    }
+    /// Sets `PrivatePoolOptions`.
+    pub fn private_pool_options(
+        mut self,
+        v: ModifyCapacityReservationPrivatePoolOptions,
+    ) -> Self {
+        self.private_pool_options = Some(v);
+        self
     }
     /// Sets `Description`.
     pub fn description(mut self, v: impl Into<String>) -> Self {

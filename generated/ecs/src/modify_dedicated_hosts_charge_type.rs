@@ -84,6 +84,16 @@ pub struct ModifyDedicatedHostsChargeTypeRequest {
     /// Example: `false`
     #[serde(rename = "DetailFee", skip_serializing_if = "Option::is_none")]
     pub detail_fee: Option<bool>,
+    /// `InstanceIds` (no description on the page).
+    ///
+    /// Example: `["dh-bp181e5064b5sotr****","dh-bpe5064b5sotrr9c****"]`
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
+    pub instance_ids: Option<String>,
+    /// `IncludeAllDisks` (no description on the page).
+    ///
+    /// Example: `true`
+    #[serde(rename = "IncludeAllDisks", skip_serializing_if = "Option::is_none")]
+    pub include_all_disks: Option<String>,
 }
 impl ModifyDedicatedHostsChargeTypeRequest {
     /// The required fields; set optional ones with the setters.
@@ -101,6 +111,8 @@ impl ModifyDedicatedHostsChargeTypeRequest {
             dedicated_host_charge_type: None,
             client_token: None,
             detail_fee: None,
+            instance_ids: None,
+            include_all_disks: None,
         }
     }
     /// Sets `Period`.
@@ -136,6 +148,16 @@ impl ModifyDedicatedHostsChargeTypeRequest {
     /// Sets `DetailFee`.
     pub fn detail_fee(mut self, v: bool) -> Self {
         self.detail_fee = Some(v);
+        self
+    }
+    /// Sets `InstanceIds`.
+    pub fn instance_ids(mut self, v: impl Into<String>) -> Self {
+        self.instance_ids = Some(v.into());
+        self
+    }
+    /// Sets `IncludeAllDisks`.
+    pub fn include_all_disks(mut self, v: impl Into<String>) -> Self {
+        self.include_all_disks = Some(v.into());
         self
     }
 }

@@ -35,6 +35,11 @@ pub struct ModifyDeploymentSetAttributeRequest {
     /// Example: `FinanceDept`
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `Strategy` (no description on the page).
+    ///
+    /// Example: `Availability`
+    #[serde(rename = "Strategy", skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
 }
 impl ModifyDeploymentSetAttributeRequest {
     /// The required fields; set optional ones with the setters.
@@ -47,6 +52,7 @@ impl ModifyDeploymentSetAttributeRequest {
             region_id: region_id.into(),
             deployment_set_name: None,
             description: None,
+            strategy: None,
         }
     }
     /// Sets `DeploymentSetName`.
@@ -57,6 +63,11 @@ impl ModifyDeploymentSetAttributeRequest {
     /// Sets `Description`.
     pub fn description(mut self, v: impl Into<String>) -> Self {
         self.description = Some(v.into());
+        self
+    }
+    /// Sets `Strategy`.
+    pub fn strategy(mut self, v: impl Into<String>) -> Self {
+        self.strategy = Some(v.into());
         self
     }
 }

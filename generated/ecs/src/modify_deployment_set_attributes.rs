@@ -40,6 +40,11 @@ pub struct ModifyDeploymentSetAttributesRequest {
     /// Example: `ECSforCloud@Alibaba.com`
     #[serde(rename = "OwnerAccount", skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<String>,
+    /// `Strategy` (no description on the page).
+    ///
+    /// Example: `Availability`
+    #[serde(rename = "Strategy", skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
 }
 impl ModifyDeploymentSetAttributesRequest {
     /// The required fields; set optional ones with the setters.
@@ -53,6 +58,7 @@ impl ModifyDeploymentSetAttributesRequest {
             deployment_set_name: None,
             description: None,
             owner_account: None,
+            strategy: None,
         }
     }
     /// Sets `DeploymentSetName`.
@@ -68,6 +74,11 @@ impl ModifyDeploymentSetAttributesRequest {
     /// Sets `OwnerAccount`.
     pub fn owner_account(mut self, v: impl Into<String>) -> Self {
         self.owner_account = Some(v.into());
+        self
+    }
+    /// Sets `Strategy`.
+    pub fn strategy(mut self, v: impl Into<String>) -> Self {
+        self.strategy = Some(v.into());
         self
     }
 }

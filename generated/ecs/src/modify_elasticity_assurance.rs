@@ -9,8 +9,8 @@ pub use crate::types::ModifyCapacityReservationPrivatePoolOptions;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyElasticityAssuranceRequest {
     /// `PrivatePoolOptions` (no description on the page).
-    #[serde(rename = "PrivatePoolOptions")]
-    pub private_pool_options: ModifyCapacityReservationPrivatePoolOptions,
+    #[serde(rename = "PrivatePoolOptions", skip_serializing_if = "Option::is_none")]
+    pub private_pool_options: Option<ModifyCapacityReservationPrivatePoolOptions>,
     /// The region ID of the elasticity assurance. You can call the DescribeRegions operation to query the most recent region list.
     ///
     /// 弹性保障服务所属地域ID。您可以调用DescribeRegions查看最新的阿里云地域列表。
@@ -28,15 +28,20 @@ pub struct ModifyElasticityAssuranceRequest {
 }
 impl ModifyElasticityAssuranceRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        private_pool_options: ModifyCapacityReservationPrivatePoolOptions,
-        region_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(region_id: impl Into<String>) -> Self {
         Self {
-            private_pool_options,
+            private_pool_options: None,
             region_id: region_id.into(),
             description: None,
         }
+    }
+    /// Sets `PrivatePoolOptions`.
+    pub fn private_pool_options(
+        mut self,
+        v: ModifyCapacityReservationPrivatePoolOptions,
+    ) -> Self {
+        self.private_pool_options = Some(v);
+        self
     }
     /// Sets `Description`.
     pub fn description(mut self, v: impl Into<String>) -> Self {

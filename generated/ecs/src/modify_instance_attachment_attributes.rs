@@ -16,8 +16,10 @@ pub struct ModifyInstanceAttachmentAttributesRequest {
     #[serde(rename = "RegionId")]
     pub region_id: String,
     /// `PrivatePoolOptions` (no description on the page).
-    #[serde(rename = "PrivatePoolOptions")]
-    pub private_pool_options: ModifyInstanceAttachmentAttributesPrivatePoolOptions,
+    #[serde(rename = "PrivatePoolOptions", skip_serializing_if = "Option::is_none")]
+    pub private_pool_options: Option<
+        ModifyInstanceAttachmentAttributesPrivatePoolOptions,
+    >,
     /// The ID of the instance for which you want to modify the properties of the private pool.
     ///
     /// 需要修改私有池匹配属性的实例ID。
@@ -28,16 +30,20 @@ pub struct ModifyInstanceAttachmentAttributesRequest {
 }
 impl ModifyInstanceAttachmentAttributesRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        private_pool_options: ModifyInstanceAttachmentAttributesPrivatePoolOptions,
-        instance_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(region_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
         Self {
             region_id: region_id.into(),
-            private_pool_options,
+            private_pool_options: None,
             instance_id: instance_id.into(),
         }
+    }
+    /// Sets `PrivatePoolOptions`.
+    pub fn private_pool_options(
+        mut self,
+        v: ModifyInstanceAttachmentAttributesPrivatePoolOptions,
+    ) -> Self {
+        self.private_pool_options = Some(v);
+        self
     }
 }
 impl aliyun_runtime::Operation for ModifyInstanceAttachmentAttributesRequest {

@@ -16,10 +16,10 @@ pub struct ModifyPrefixListRequest {
     #[serde(rename = "PrefixListId")]
     pub prefix_list_id: String,
     /// `RemoveEntry` (no description on the page).
-    #[serde(rename = "RemoveEntry")]
+    #[serde(rename = "RemoveEntry", skip_serializing_if = "Vec::is_empty")]
     pub remove_entry: Vec<RemoveEntry>,
     /// `AddEntry` (no description on the page).
-    #[serde(rename = "AddEntry")]
+    #[serde(rename = "AddEntry", skip_serializing_if = "Vec::is_empty")]
     pub add_entry: Vec<AddEntry>,
     /// 前缀列表的名称。长度为2~128个字符，必须以大小字母或中文开头，不能以http://、https://、com.aliyun和com.alibabacloud开头。可以包含中文、英文、数字、半角冒号（:）、下划线（\_）、点号（.）或者短划线（-）。
     ///
@@ -34,20 +34,31 @@ pub struct ModifyPrefixListRequest {
 }
 impl ModifyPrefixListRequest {
     /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        prefix_list_id: impl Into<String>,
-        remove_entry: impl IntoIterator<Item = impl Into<RemoveEntry>>,
-        add_entry: impl IntoIterator<Item = impl Into<AddEntry>>,
-    ) -> Self {
+    pub fn new(region_id: impl Into<String>, prefix_list_id: impl Into<String>) -> Self {
         Self {
             region_id: region_id.into(),
             prefix_list_id: prefix_list_id.into(),
-            remove_entry: remove_entry.into_iter().map(Into::into).collect(),
-            add_entry: add_entry.into_iter().map(Into::into).collect(),
+            remove_entry: Vec::new(),
+            add_entry: Vec::new(),
             prefix_list_name: None,
             description: None,
         }
+    }
+    /// Sets `RemoveEntry`.
+    pub fn remove_entry(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<RemoveEntry>>,
+    ) -> Self {
+        self.remove_entry = v.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `AddEntry`.
+    pub fn add_entry(
+        mut self,
+        v: impl IntoIterator<Item = impl Into<AddEntry>>,
+    ) -> Self {
+        self.add_entry = v.into_iter().map(Into::into).collect();
+        self
     }
     /// Sets `PrefixListName`.
     pub fn prefix_list_name(mut self, v: impl Into<String>) -> Self {

@@ -218,6 +218,16 @@ pub struct ModifySecurityGroupEgressRuleRequest {
     /// Example: `intranet`
     #[serde(rename = "NicType", skip_serializing_if = "Option::is_none")]
     pub nic_type: Option<NicType>,
+    /// `SourceGroupId` (no description on the page).
+    ///
+    /// Example: `sg-1651FBB64`
+    #[serde(rename = "SourceGroupId", skip_serializing_if = "Option::is_none")]
+    pub source_group_id: Option<String>,
+    /// `SourceGroupOwnerAccount` (no description on the page).
+    ///
+    /// Example: `test@aliyun.com`
+    #[serde(rename = "SourceGroupOwnerAccount", skip_serializing_if = "Option::is_none")]
+    pub source_group_owner_account: Option<String>,
 }
 impl ModifySecurityGroupEgressRuleRequest {
     /// The required fields; set optional ones with the setters.
@@ -246,6 +256,8 @@ impl ModifySecurityGroupEgressRuleRequest {
             client_token: None,
             description: None,
             nic_type: None,
+            source_group_id: None,
+            source_group_owner_account: None,
         }
     }
     /// Sets `DestGroupId`.
@@ -316,6 +328,16 @@ impl ModifySecurityGroupEgressRuleRequest {
     /// Sets `NicType`.
     pub fn nic_type(mut self, v: NicType) -> Self {
         self.nic_type = Some(v);
+        self
+    }
+    /// Sets `SourceGroupId`.
+    pub fn source_group_id(mut self, v: impl Into<String>) -> Self {
+        self.source_group_id = Some(v.into());
+        self
+    }
+    /// Sets `SourceGroupOwnerAccount`.
+    pub fn source_group_owner_account(mut self, v: impl Into<String>) -> Self {
+        self.source_group_owner_account = Some(v.into());
         self
     }
 }

@@ -214,7 +214,7 @@ pub struct RunCommandRequest {
     #[serde(
         rename = "Parameters",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::codec::json_text"
+        serialize_with = "aliyun_runtime::params::json_text"
     )]
     pub parameters: Option<
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,

@@ -6,11 +6,99 @@
 //! 创建安全增强型实例时需要选择特定的操作系统。如果您使用阿里云可信系统，还需要开通一些权限以便安全增强型实例在启动时向阿里云云安全中心上报可信信息。本文介绍如何创建一台安全增强型实例。
 /// Parameters of `RunInstances`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct RunInstancesRequest {}
+pub struct RunInstancesRequest {
+    /// `RegionId` (no description on the page).
+    ///
+    /// Example: `cn-hangzhou`
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
+    pub region_id: Option<String>,
+    /// `InstanceType` (no description on the page).
+    ///
+    /// Example: `ecs.c6t.large`
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// `ImageId` (no description on the page).
+    ///
+    /// Example: `aliyun_2_1903_x64_20G_secured_alibase_20210120.vhd`
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// `SystemDisk` (no description on the page).
+    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
+    pub system_disk: Option<RunInstancesSystemDisk>,
+    /// `VSwitchId` (no description on the page).
+    ///
+    /// Example: `vsw-bp134jzf285qg9u6w****`
+    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
+    pub v_switch_id: Option<String>,
+    /// `SecurityGroupId` (no description on the page).
+    ///
+    /// Example: `sg-bp1c3o8hzd14dovh****`
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// `RamRoleName` (no description on the page).
+    ///
+    /// Example: `AliyunECSInstanceForYundunSysTrustRole`
+    #[serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")]
+    pub ram_role_name: Option<String>,
+    /// `UserData` (no description on the page).
+    ///
+    /// Example: `IyEvYmluL3NoCkNVUlBBVEg9YHB3ZGAKU0NSSVBUX1BBVEg9Ii9kb3dubG9hZC9saW51eC9zY3JpcHQvVHJ1c3RBZ2VudEluc3RhbGwuc2giClJFR0lPTl9JRD1gY3VybCAtcyAtLXJldHJ5IDEgLS1tYXgtdGltZSAzIGh0dHA6Ly8xMDAuMTAwLjEwMC4yMDAvbGF0ZXN0L21ldGEtZGF0YS9yZWdpb24taWRgClVQREFURV9TSVRFMT1odHRwOi8vdHJ1c3RjbGllbnQtJHtSRUdJT05fSUR9Lm9zcy0ke1JFR0lPTl9JRH0taW50ZXJuYWwuYWxpeXVuY3MuY29tClVQREFURV9TSVRFMj1odHRwOi8vdHJ1c3RjbGllbnQtJHtSRUdJT05fSUR9Lm9zcy0ke1JFR0lPTl9JRH0uYWxpeXVuY3MuY29tClVQREFURV9TSVRFMz1odHRwOi8vdC10cnVzdGNsaWVudC0ke1JFR0lPTl9JRH0ub3NzLXskUkVHSU9OX0lEfS1pbnRlcm5hbC5hbGl5dW5jcy5jb20KTVNHX0lORk89ImRvd25sb2FkaW5nIGluc3RhbGwgc2NyaXB0IGZyb20gc2l0ZSIKTVNHX0VSUj0iZG93bmxvYWQgZmlsZSBlcnJvci4iCk1TR19PSz0idHJ1c3QgY2xpZW50IGluaXQgZG9uZS4iCgppbnN0YWxsKCkKewogIGVjaG8gIiR7TVNHX0lORk99IiIgMS4uLiIKICBjdXJsIC1mc1NMICIke1VQREFURV9TSVRFMX0iIiR7U0NSSVBUX1BBVEh9InxzaAogIGlmIFsgJD8gPT0gMCBdOyB0aGVuCiAgICByZXR1cm4gMQogIGZpCiAgZWNobyAiJHtNU0dfSU5GT30iIiAyLi4uIgogIGN1cmwgLWZzU0wgIiR7VVBEQVRFX1NJVEUyfSIiJHtTQ1JJUFRfUEFUSH0ifHNoCiAgaWYgWyAkPyA9PSAwIF07IHRoZW4KICAgIHJldHVybiAyCiAgZmkKICBlY2hvICIke01TR19JTkZPfSIiIDMuLi4iCiAgY3VybCAtZnNTTCAiJHtVUERBVEVfU0lURTN9IiIke1NDUklQVF9QQVRIfSJ8c2gKICBpZiBbICQ/ID09IDAgXTsgdGhlbgogICAgcmV0dXJuIDMKICBmaQogIGVjaG8gIiIgMT4mMgogIGV4aXQgMQp9CgppbnN0YWxsCmVjaG8gIiR7TVNHX09LfSIKCmV4aXQgMAo=`
+    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+}
 impl RunInstancesRequest {
     /// Nothing set yet: every field is optional.
     pub fn new() -> Self {
-        Self {}
+        Self {
+            region_id: None,
+            instance_type: None,
+            image_id: None,
+            system_disk: None,
+            v_switch_id: None,
+            security_group_id: None,
+            ram_role_name: None,
+            user_data: None,
+        }
+    }
+    /// Sets `RegionId`.
+    pub fn region_id(mut self, v: impl Into<String>) -> Self {
+        self.region_id = Some(v.into());
+        self
+    }
+    /// Sets `InstanceType`.
+    pub fn instance_type(mut self, v: impl Into<String>) -> Self {
+        self.instance_type = Some(v.into());
+        self
+    }
+    /// Sets `ImageId`.
+    pub fn image_id(mut self, v: impl Into<String>) -> Self {
+        self.image_id = Some(v.into());
+        self
+    }
+    /// Sets `SystemDisk`.
+    pub fn system_disk(mut self, v: RunInstancesSystemDisk) -> Self {
+        self.system_disk = Some(v);
+        self
+    }
+    /// Sets `VSwitchId`.
+    pub fn v_switch_id(mut self, v: impl Into<String>) -> Self {
+        self.v_switch_id = Some(v.into());
+        self
+    }
+    /// Sets `SecurityGroupId`.
+    pub fn security_group_id(mut self, v: impl Into<String>) -> Self {
+        self.security_group_id = Some(v.into());
+        self
+    }
+    /// Sets `RamRoleName`.
+    pub fn ram_role_name(mut self, v: impl Into<String>) -> Self {
+        self.ram_role_name = Some(v.into());
+        self
+    }
+    /// Sets `UserData`.
+    pub fn user_data(mut self, v: impl Into<String>) -> Self {
+        self.user_data = Some(v.into());
+        self
     }
 }
 impl aliyun_runtime::Operation for RunInstancesRequest {
@@ -39,6 +127,24 @@ impl aliyun_runtime::de::Decode for RunInstancesResponse {
             instance_id_sets: f.opt("InstanceIdSets")?,
             request_id: f.opt("RequestId")?,
         })
+    }
+}
+/// The value of `SystemDisk` in the request (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RunInstancesSystemDisk {
+    /// `Category` (no description on the page).
+    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+}
+impl RunInstancesSystemDisk {
+    /// Nothing set yet: every field is optional.
+    pub fn new() -> Self {
+        Self { category: None }
+    }
+    /// Sets `Category`.
+    pub fn category(mut self, v: impl Into<String>) -> Self {
+        self.category = Some(v.into());
+        self
     }
 }
 /// The value of `InstanceIdSets` in the response (the page describes it no further).

@@ -3875,207 +3875,36 @@ mod not_before {
             })
         }
     }
-    /// The extended attribute of the system event.
+    /// The type of the system event.
+    ///
+    /// 系统事件类型。
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ExtendedAttribute {
-        /// The device name of the local disk.
+    pub struct EventType {
+        /// The code of the system event type.
         ///
-        /// Example: `/dev/vda`
-        pub device: Option<String>,
-        /// The ID of the local disk.
+        /// 系统事件类型代码。
         ///
-        /// Example: `d-diskid1`
-        pub disk_id: Option<String>,
-        /// Details about inactive cloud disks or local disks that have been released but must be removed.
-        pub inactive_disks: Option<InactiveDisks>,
+        /// Example: `34`
+        pub code: Option<i32>,
+        /// The name of the system event type.
+        ///
+        /// 系统事件类型名称。
+        ///
+        /// Example: `InstanceExpiration.Stop`
+        pub name: Option<String>,
     }
-    impl aliyun_runtime::de::Decode for ExtendedAttribute {
+    impl aliyun_runtime::de::Decode for EventType {
         fn decode(
             v: aliyun_runtime::de::Value,
             at: aliyun_runtime::de::At<'_>,
         ) -> Result<Self, aliyun_runtime::de::Error> {
             let mut f = aliyun_runtime::de::Fields::new(v, at)?;
             Ok(Self {
-                device: f.opt("Device")?,
-                disk_id: f.opt("DiskId")?,
-                inactive_disks: f.opt("InactiveDisks")?,
+                code: f.opt("Code")?,
+                name: f.opt("Name")?,
             })
         }
     }
-    /// Details about inactive cloud disks or local disks that have been released but must be removed.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InactiveDisks {
-        /// `InactiveDisk` (no description on the page).
-        pub inactive_disk: Vec<InactiveDisk>,
-    }
-    impl aliyun_runtime::de::Decode for InactiveDisks {
-        fn decode(
-            v: aliyun_runtime::de::Value,
-            at: aliyun_runtime::de::At<'_>,
-        ) -> Result<Self, aliyun_runtime::de::Error> {
-            let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-            Ok(Self {
-                inactive_disk: f.list("InactiveDisk")?,
-            })
-        }
-    }
-    /// One item of the list `InactiveDisk` in `InactiveDisks` (the page describes it no further).
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InactiveDisk {
-        /// The time when the disk was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-        ///
-        /// Example: `2018-11-30T06:32:31Z`
-        pub creation_time: Option<String>,
-        /// The category of the disk. Valid values:
-        ///
-        /// - cloud: basic disk
-        /// - cloud\_efficiency: ultra disk
-        /// - cloud\_ssd: standard SSD
-        /// - cloud\_essd: enhanced SSD (ESSD)
-        /// - local\_ssd\_pro: I/O intensive local disk
-        /// - local\_hdd\_pro: throughput intensive local disk
-        /// - ephemeral: retired local disk
-        /// - ephemeral\_ssd: retired local SSD
-        ///
-        /// Valid values ([`DeviceCategory`]): `cloud`, `cloud_efficiency`, `cloud_ssd`, `cloud_essd`, `local_ssd_pro`, `local_hdd_pro`, `ephemeral`, `ephemeral_ssd`.
-        ///
-        /// Example: `cloud_efficiency`
-        pub device_category: Option<DeviceCategory>,
-        /// The size of the disk. Unit: GiB.
-        ///
-        /// Example: `80`
-        pub device_size: Option<String>,
-        /// The type of the disk. Valid values:
-        ///
-        /// - system: system disk
-        /// - data: data disk
-        ///
-        /// Valid values ([`DeviceType`]): `system`, `data`.
-        ///
-        /// Example: `data`
-        pub device_type: Option<DeviceType>,
-        /// The time when the disk was released. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-        ///
-        /// Example: `2019-11-30T06:32:31Z`
-        pub release_time: Option<String>,
-        /// The impact level of the system event.
-        ///
-        /// Example: `100`
-        pub impact_level: Option<String>,
-    }
-    impl aliyun_runtime::de::Decode for InactiveDisk {
-        fn decode(
-            v: aliyun_runtime::de::Value,
-            at: aliyun_runtime::de::At<'_>,
-        ) -> Result<Self, aliyun_runtime::de::Error> {
-            let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-            Ok(Self {
-                creation_time: f.opt("CreationTime")?,
-                device_category: f.opt("DeviceCategory")?,
-                device_size: f.opt("DeviceSize")?,
-                device_type: f.opt("DeviceType")?,
-                release_time: f.opt("ReleaseTime")?,
-                impact_level: f.opt("ImpactLevel")?,
-            })
-        }
-    }
-    /// Valid values of `DeviceCategory` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
-    #[allow(clippy::enum_variant_names)]
-    pub enum DeviceCategory {
-        /// basic disk
-        ///
-        /// Wire value: `cloud`.
-        Cloud,
-        /// ultra disk
-        ///
-        /// Wire value: `cloud_efficiency`.
-        CloudEfficiency,
-        /// standard SSD
-        ///
-        /// Wire value: `cloud_ssd`.
-        CloudSsd,
-        /// enhanced SSD (ESSD)
-        ///
-        /// Wire value: `cloud_essd`.
-        CloudEssd,
-        /// I/O intensive local disk
-        ///
-        /// Wire value: `local_ssd_pro`.
-        LocalSsdPro,
-        /// throughput intensive local disk
-        ///
-        /// Wire value: `local_hdd_pro`.
-        LocalHddPro,
-        /// retired local disk
-        ///
-        /// Wire value: `ephemeral`.
-        Ephemeral,
-        /// retired local SSD
-        ///
-        /// Wire value: `ephemeral_ssd`.
-        EphemeralSsd,
-        /// A value not documented when this crate was generated, as received.
-        Unknown(String),
-    }
-    impl DeviceCategory {
-        /// Every value the documentation lists, in its order.
-        pub const VALUES: [Self; 8] = [
-            Self::Cloud,
-            Self::CloudEfficiency,
-            Self::CloudSsd,
-            Self::CloudEssd,
-            Self::LocalSsdPro,
-            Self::LocalHddPro,
-            Self::Ephemeral,
-            Self::EphemeralSsd,
-        ];
-        /// The value as it travels on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cloud => "cloud",
-                Self::CloudEfficiency => "cloud_efficiency",
-                Self::CloudSsd => "cloud_ssd",
-                Self::CloudEssd => "cloud_essd",
-                Self::LocalSsdPro => "local_ssd_pro",
-                Self::LocalHddPro => "local_hdd_pro",
-                Self::Ephemeral => "ephemeral",
-                Self::EphemeralSsd => "ephemeral_ssd",
-                Self::Unknown(s) => s,
-            }
-        }
-    }
-    aliyun_runtime::wire_enum!(DeviceCategory);
-    /// Valid values of `DeviceType` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
-    #[allow(clippy::enum_variant_names)]
-    pub enum DeviceType {
-        /// system disk
-        ///
-        /// Wire value: `system`.
-        System,
-        /// data disk
-        ///
-        /// Wire value: `data`.
-        Data,
-        /// A value not documented when this crate was generated, as received.
-        Unknown(String),
-    }
-    impl DeviceType {
-        /// Every value the documentation lists, in its order.
-        pub const VALUES: [Self; 2] = [Self::System, Self::Data];
-        /// The value as it travels on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::System => "system",
-                Self::Data => "data",
-                Self::Unknown(s) => s,
-            }
-        }
-    }
-    aliyun_runtime::wire_enum!(DeviceType);
 }
 #[cfg(
     any(

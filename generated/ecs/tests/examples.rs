@@ -899,7 +899,8 @@ fn create_image_request_example_flattens() {
             aliyun_ecs::create_image::CreateImageTag::new()
                 .key("KeyTest")
                 .value("ValueTest"),
-        ]);
+        ])
+        .image_version("2017011017");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -910,6 +911,7 @@ fn create_image_request_example_flattens() {
             ("DiskDeviceMapping.1.Size", "2000"),
             ("DiskDeviceMapping.1.SnapshotId", "s-bp17441ohwkdca0****"),
             ("ImageName", "TestCentOS"),
+            ("ImageVersion", "2017011017"),
             ("InstanceId", "i-bp1g6zv0ce8oghu7****"),
             ("Platform", "CentOS"),
             ("RegionId", "cn-hangzhou"),
@@ -1325,12 +1327,12 @@ fn create_prefix_list_request_example_flattens() {
             "cn-chengdu",
             "IPv4",
             20,
-            [
-                aliyun_ecs::create_prefix_list::Entry::new("192.168.1.0/24")
-                    .description("Description Sample 01"),
-            ],
             "PrefixListNameSample",
         )
+        .entry([
+            aliyun_ecs::create_prefix_list::Entry::new("192.168.1.0/24")
+                .description("Description Sample 01"),
+        ])
         .description("This is description.");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1373,7 +1375,7 @@ fn create_simulated_system_events_response_example_decodes() {
 #[test]
 fn create_simulated_system_events_request_example_flattens() {
     let request = aliyun_ecs::CreateSimulatedSystemEventsRequest::new(
-        aliyun_ecs::create_simulated_system_events::EventType::from(
+        aliyun_ecs::create_simulated_system_events::CreateSimulatedSystemEventsEventType::from(
             "SystemMaintenance.Reboot",
         ),
         ["i-bp1gtjxuuvwj17zr****"],
@@ -2050,6 +2052,17 @@ fn describe_capacity_reservation_instances_response_example_decodes() {
         "{\n    \"TotalCount\":2,\n    \"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\n    \"MaxResults\":10,\n    \"CapacityReservationItem\":\n        {\"InstanceIdSet\":\n            [{\"InstanceId\":\"i-bp67acfmxazb4****\"},\n            {\"InstanceId\":\"i-bp67acfmxazb5****\"}]\n        }\n}",
     );
 }
+#[cfg(feature = "describe_capacity_reservation_instances")]
+#[test]
+fn describe_capacity_reservation_instances_request_example_flattens() {
+    let request = aliyun_ecs::DescribeCapacityReservationInstancesRequest::new(
+        "cn-hangzhou",
+    );
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("RegionId", "cn-hangzhou")],
+    );
+}
 #[cfg(feature = "describe_capacity_reservations")]
 #[test]
 fn describe_capacity_reservations_response_example_decodes() {
@@ -2359,6 +2372,18 @@ fn describe_disks_full_status_request_example_flattens() {
 fn describe_elasticity_assurance_instances_response_example_decodes() {
     let _: aliyun_ecs::DescribeElasticityAssuranceInstancesResponse = aliyun_runtime::examples::assert_response_decodes(
         "{\"TotalCount\":2,\n \"RequestId\":\"CAF995AD-487E-4A2F-A064-A209CBA9B4EC\",\n \"NextToken\":\"fdf5da380c6d6b48\",\n \"MaxResults\":10,\n \"ElasticityAssuranceItem\":\n    {\"InstanceIdSet\":\n        [{\"InstanceId\":\"i-bp67acfmxazb4****\"},\n         {\"InstanceId\":\"i-bp67acfmxazb5****\"}]\n     }\n}",
+    );
+}
+#[cfg(feature = "describe_elasticity_assurance_instances")]
+#[test]
+fn describe_elasticity_assurance_instances_request_example_flattens() {
+    let request = aliyun_ecs::DescribeElasticityAssuranceInstancesRequest::new(
+            "cn-hangzhou",
+        )
+        .max_results(10);
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("MaxResults", "10"), ("RegionId", "cn-hangzhou")],
     );
 }
 #[cfg(feature = "describe_elasticity_assurances")]
@@ -4138,6 +4163,16 @@ fn modify_capacity_reservation_response_example_decodes() {
         "{\n\t\"RequestId\": \"8455DD10-84F8-43C9-8365-5F448EB169B6\"\n}",
     );
 }
+#[cfg(feature = "modify_capacity_reservation")]
+#[test]
+fn modify_capacity_reservation_request_example_flattens() {
+    let request = aliyun_ecs::ModifyCapacityReservationRequest::new("cn-hangzhou")
+        .description("This is description.");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("Description", "This is description."), ("RegionId", "cn-hangzhou")],
+    );
+}
 #[cfg(feature = "modify_command")]
 #[test]
 fn modify_command_response_example_decodes() {
@@ -4272,7 +4307,9 @@ fn modify_dedicated_hosts_charge_type_request_example_flattens() {
             ),
         )
         .auto_pay(false)
-        .client_token("e4567-e89b-12d3-a456-426655440000");
+        .client_token("e4567-e89b-12d3-a456-426655440000")
+        .instance_ids("[\"dh-bp181e5064b5sotr****\",\"dh-bpe5064b5sotrr9c****\"]")
+        .include_all_disks("true");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -4282,6 +4319,8 @@ fn modify_dedicated_hosts_charge_type_request_example_flattens() {
                 "DedicatedHostIds",
                 "[\"dh-bp181e5064b5sotr****\",\"dh-bp18064b5sotrr9c****\"]",
             ),
+            ("IncludeAllDisks", "true"),
+            ("InstanceIds", "[\"dh-bp181e5064b5sotr****\",\"dh-bpe5064b5sotrr9c****\"]"),
             ("Period", "1"),
             ("PeriodUnit", "Month"),
             ("RegionId", "cn-hangzhou"),
@@ -4302,13 +4341,15 @@ fn modify_deployment_set_attribute_request_example_flattens() {
             "ds-bp1frxuzdg87zh4pz***",
             "cn-hangzhou",
         )
-        .deployment_set_name("AvailMySet");
+        .deployment_set_name("AvailMySet")
+        .strategy("Availability");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
             ("DeploymentSetId", "ds-bp1frxuzdg87zh4pz***"),
             ("DeploymentSetName", "AvailMySet"),
             ("RegionId", "cn-hangzhou"),
+            ("Strategy", "Availability"),
         ],
     );
 }
@@ -4326,13 +4367,15 @@ fn modify_deployment_set_attributes_request_example_flattens() {
             "ds-bp1frxuzdg87zh4pzqkc",
             "cn-hangzhou",
         )
-        .deployment_set_name("AvailMySet");
+        .deployment_set_name("AvailMySet")
+        .strategy("Availability");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
             ("DeploymentSetId", "ds-bp1frxuzdg87zh4pzqkc"),
             ("DeploymentSetName", "AvailMySet"),
             ("RegionId", "cn-hangzhou"),
+            ("Strategy", "Availability"),
         ],
     );
 }
@@ -4417,6 +4460,16 @@ fn modify_elasticity_assurance_response_example_decodes() {
         "{\n\t\"RequestId\": \"8455DD10-84F8-43C9-8365-5F448EB169B6\"\n}",
     );
 }
+#[cfg(feature = "modify_elasticity_assurance")]
+#[test]
+fn modify_elasticity_assurance_request_example_flattens() {
+    let request = aliyun_ecs::ModifyElasticityAssuranceRequest::new("cn-hangzhou")
+        .description("This is description.");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("Description", "This is description."), ("RegionId", "cn-hangzhou")],
+    );
+}
 #[cfg(feature = "modify_hpc_cluster_attribute")]
 #[test]
 fn modify_hpc_cluster_attribute_response_example_decodes() {
@@ -4493,6 +4546,18 @@ fn modify_image_share_permission_request_example_flattens() {
 fn modify_instance_attachment_attributes_response_example_decodes() {
     let _: aliyun_ecs::ModifyInstanceAttachmentAttributesResponse = aliyun_runtime::examples::assert_response_decodes(
         "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
+    );
+}
+#[cfg(feature = "modify_instance_attachment_attributes")]
+#[test]
+fn modify_instance_attachment_attributes_request_example_flattens() {
+    let request = aliyun_ecs::ModifyInstanceAttachmentAttributesRequest::new(
+        "cn-hangzhou",
+        "i-bp67acfmxazb4****",
+    );
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("InstanceId", "i-bp67acfmxazb4****"), ("RegionId", "cn-hangzhou")],
     );
 }
 #[cfg(feature = "modify_instance_attribute")]
@@ -4854,14 +4919,16 @@ fn modify_prefix_list_response_example_decodes() {
 #[test]
 fn modify_prefix_list_request_example_flattens() {
     let request = aliyun_ecs::ModifyPrefixListRequest::new(
-        "cn-chengdu",
-        "pl-x1j1k5ykzqlixdcy****",
-        [aliyun_ecs::modify_prefix_list::RemoveEntry::new("192.168.1.0/24")],
-        [
+            "cn-chengdu",
+            "pl-x1j1k5ykzqlixdcy****",
+        )
+        .remove_entry([
+            aliyun_ecs::modify_prefix_list::RemoveEntry::new("192.168.1.0/24"),
+        ])
+        .add_entry([
             aliyun_ecs::modify_prefix_list::AddEntry::new("192.168.2.0/24")
                 .description("Description Sample 01"),
-        ],
-    );
+        ]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -5273,6 +5340,16 @@ fn release_capacity_reservation_response_example_decodes() {
         "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
     );
 }
+#[cfg(feature = "release_capacity_reservation")]
+#[test]
+fn release_capacity_reservation_request_example_flattens() {
+    let request = aliyun_ecs::ReleaseCapacityReservationRequest::new("cn-hangzhou")
+        .dry_run(false);
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("DryRun", "false"), ("RegionId", "cn-hangzhou")],
+    );
+}
 #[cfg(feature = "release_dedicated_host")]
 #[test]
 fn release_dedicated_host_response_example_decodes() {
@@ -5604,8 +5681,31 @@ fn run_instances_response_example_decodes() {
 #[cfg(feature = "run_instances")]
 #[test]
 fn run_instances_request_example_flattens() {
-    let request = aliyun_ecs::RunInstancesRequest::new();
-    aliyun_runtime::examples::assert_request_flattens(&request, &[]);
+    let request = aliyun_ecs::RunInstancesRequest::new()
+        .region_id("cn-hangzhou")
+        .instance_type("ecs.c6t.large")
+        .image_id("aliyun_2_1903_x64_20G_secured_alibase_20210120.vhd")
+        .v_switch_id("vsw-bp134jzf285qg9u6w****")
+        .security_group_id("sg-bp1c3o8hzd14dovh****")
+        .ram_role_name("AliyunECSInstanceForYundunSysTrustRole")
+        .user_data(
+            "IyEvYmluL3NoCkNVUlBBVEg9YHB3ZGAKU0NSSVBUX1BBVEg9Ii9kb3dubG9hZC9saW51eC9zY3JpcHQvVHJ1c3RBZ2VudEluc3RhbGwuc2giClJFR0lPTl9JRD1gY3VybCAtcyAtLXJldHJ5IDEgLS1tYXgtdGltZSAzIGh0dHA6Ly8xMDAuMTAwLjEwMC4yMDAvbGF0ZXN0L21ldGEtZGF0YS9yZWdpb24taWRgClVQREFURV9TSVRFMT1odHRwOi8vdHJ1c3RjbGllbnQtJHtSRUdJT05fSUR9Lm9zcy0ke1JFR0lPTl9JRH0taW50ZXJuYWwuYWxpeXVuY3MuY29tClVQREFURV9TSVRFMj1odHRwOi8vdHJ1c3RjbGllbnQtJHtSRUdJT05fSUR9Lm9zcy0ke1JFR0lPTl9JRH0uYWxpeXVuY3MuY29tClVQREFURV9TSVRFMz1odHRwOi8vdC10cnVzdGNsaWVudC0ke1JFR0lPTl9JRH0ub3NzLXskUkVHSU9OX0lEfS1pbnRlcm5hbC5hbGl5dW5jcy5jb20KTVNHX0lORk89ImRvd25sb2FkaW5nIGluc3RhbGwgc2NyaXB0IGZyb20gc2l0ZSIKTVNHX0VSUj0iZG93bmxvYWQgZmlsZSBlcnJvci4iCk1TR19PSz0idHJ1c3QgY2xpZW50IGluaXQgZG9uZS4iCgppbnN0YWxsKCkKewogIGVjaG8gIiR7TVNHX0lORk99IiIgMS4uLiIKICBjdXJsIC1mc1NMICIke1VQREFURV9TSVRFMX0iIiR7U0NSSVBUX1BBVEh9InxzaAogIGlmIFsgJD8gPT0gMCBdOyB0aGVuCiAgICByZXR1cm4gMQogIGZpCiAgZWNobyAiJHtNU0dfSU5GT30iIiAyLi4uIgogIGN1cmwgLWZzU0wgIiR7VVBEQVRFX1NJVEUyfSIiJHtTQ1JJUFRfUEFUSH0ifHNoCiAgaWYgWyAkPyA9PSAwIF07IHRoZW4KICAgIHJldHVybiAyCiAgZmkKICBlY2hvICIke01TR19JTkZPfSIiIDMuLi4iCiAgY3VybCAtZnNTTCAiJHtVUERBVEVfU0lURTN9IiIke1NDUklQVF9QQVRIfSJ8c2gKICBpZiBbICQ/ID09IDAgXTsgdGhlbgogICAgcmV0dXJuIDMKICBmaQogIGVjaG8gIiIgMT4mMgogIGV4aXQgMQp9CgppbnN0YWxsCmVjaG8gIiR7TVNHX09LfSIKCmV4aXQgMAo=",
+        );
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[
+            ("ImageId", "aliyun_2_1903_x64_20G_secured_alibase_20210120.vhd"),
+            ("InstanceType", "ecs.c6t.large"),
+            ("RamRoleName", "AliyunECSInstanceForYundunSysTrustRole"),
+            ("RegionId", "cn-hangzhou"),
+            ("SecurityGroupId", "sg-bp1c3o8hzd14dovh****"),
+            (
+                "UserData",
+                "IyEvYmluL3NoCkNVUlBBVEg9YHB3ZGAKU0NSSVBUX1BBVEg9Ii9kb3dubG9hZC9saW51eC9zY3JpcHQvVHJ1c3RBZ2VudEluc3RhbGwuc2giClJFR0lPTl9JRD1gY3VybCAtcyAtLXJldHJ5IDEgLS1tYXgtdGltZSAzIGh0dHA6Ly8xMDAuMTAwLjEwMC4yMDAvbGF0ZXN0L21ldGEtZGF0YS9yZWdpb24taWRgClVQREFURV9TSVRFMT1odHRwOi8vdHJ1c3RjbGllbnQtJHtSRUdJT05fSUR9Lm9zcy0ke1JFR0lPTl9JRH0taW50ZXJuYWwuYWxpeXVuY3MuY29tClVQREFURV9TSVRFMj1odHRwOi8vdHJ1c3RjbGllbnQtJHtSRUdJT05fSUR9Lm9zcy0ke1JFR0lPTl9JRH0uYWxpeXVuY3MuY29tClVQREFURV9TSVRFMz1odHRwOi8vdC10cnVzdGNsaWVudC0ke1JFR0lPTl9JRH0ub3NzLXskUkVHSU9OX0lEfS1pbnRlcm5hbC5hbGl5dW5jcy5jb20KTVNHX0lORk89ImRvd25sb2FkaW5nIGluc3RhbGwgc2NyaXB0IGZyb20gc2l0ZSIKTVNHX0VSUj0iZG93bmxvYWQgZmlsZSBlcnJvci4iCk1TR19PSz0idHJ1c3QgY2xpZW50IGluaXQgZG9uZS4iCgppbnN0YWxsKCkKewogIGVjaG8gIiR7TVNHX0lORk99IiIgMS4uLiIKICBjdXJsIC1mc1NMICIke1VQREFURV9TSVRFMX0iIiR7U0NSSVBUX1BBVEh9InxzaAogIGlmIFsgJD8gPT0gMCBdOyB0aGVuCiAgICByZXR1cm4gMQogIGZpCiAgZWNobyAiJHtNU0dfSU5GT30iIiAyLi4uIgogIGN1cmwgLWZzU0wgIiR7VVBEQVRFX1NJVEUyfSIiJHtTQ1JJUFRfUEFUSH0ifHNoCiAgaWYgWyAkPyA9PSAwIF07IHRoZW4KICAgIHJldHVybiAyCiAgZmkKICBlY2hvICIke01TR19JTkZPfSIiIDMuLi4iCiAgY3VybCAtZnNTTCAiJHtVUERBVEVfU0lURTN9IiIke1NDUklQVF9QQVRIfSJ8c2gKICBpZiBbICQ/ID09IDAgXTsgdGhlbgogICAgcmV0dXJuIDMKICBmaQogIGVjaG8gIiIgMT4mMgogIGV4aXQgMQp9CgppbnN0YWxsCmVjaG8gIiR7TVNHX09LfSIKCmV4aXQgMAo=",
+            ),
+            ("VSwitchId", "vsw-bp134jzf285qg9u6w****"),
+        ],
+    );
 }
 #[cfg(feature = "send_file")]
 #[test]

@@ -69,7 +69,7 @@ pub struct CreateCertificateRequest {
     #[serde(
         rename = "SubjectAlternativeNames",
         skip_serializing_if = "Vec::is_empty",
-        serialize_with = "crate::codec::json_text"
+        serialize_with = "aliyun_runtime::params::json_text"
     )]
     pub subject_alternative_names: Vec<String>,
     /// Specifies whether the private key of the certificate can be exported for use. Valid values:

@@ -122,7 +122,7 @@ pub struct CreateSecretRequest {
     #[serde(
         rename = "ExtendedConfig",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::codec::json_text"
+        serialize_with = "aliyun_runtime::params::json_text"
     )]
     pub extended_config: Option<
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,

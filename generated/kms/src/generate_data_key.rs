@@ -60,7 +60,7 @@ pub struct GenerateDataKeyRequest {
     #[serde(
         rename = "EncryptionContext",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::codec::json_text"
+        serialize_with = "aliyun_runtime::params::json_text"
     )]
     pub encryption_context: Option<
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,

@@ -31,7 +31,7 @@ pub struct TagResourceRequest {
     /// 关于标签键和标签值，详情请参考：Tag 对象说明。
     ///
     /// Sent as one parameter holding JSON text.
-    #[serde(rename = "Tags", serialize_with = "crate::codec::json_text")]
+    #[serde(rename = "Tags", serialize_with = "aliyun_runtime::params::json_text")]
     pub tags: Vec<TagResourceTags>,
     /// The name of the secret.
     ///

@@ -5,11 +5,6 @@
 /// Parameters of `CreatePolicy`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreatePolicyRequest {
-    /// The policy text. It can be up to 2048 bytes.
-    ///
-    /// Example: `{"Statement":[{"Action":["oss:*"],"Effect":"Allow","Resource":["acs:oss:*:*:*"]}],"Version":"1"}`
-    #[serde(rename = "PolicyDocument", skip_serializing_if = "Option::is_none")]
-    pub policy_document: Option<String>,
     /// The policy name. It must be 1 to 128 characters in length.
     ///
     /// Pattern: ^\[a-zA-Z0-9\\-\]+$
@@ -17,9 +12,14 @@ pub struct CreatePolicyRequest {
     /// Example: `OSS-Administrator`
     #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
+    /// The policy text. It can be up to 2048 bytes.
+    ///
+    /// Example: `{ "Statement": [{ "Action": ["oss:*"], "Effect": "Allow", "Resource": ["acs:oss:*:*:*"]}], "Version": "1"}`
+    #[serde(rename = "PolicyDocument", skip_serializing_if = "Option::is_none")]
+    pub policy_document: Option<String>,
     /// The policy description. It must be 1 to 1,024 characters in length.
     ///
-    /// Example: `OSS administrator`
+    /// Example: `OSS管理员权限`
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -27,19 +27,19 @@ impl CreatePolicyRequest {
     /// Nothing set yet: every field is optional.
     pub fn new() -> Self {
         Self {
-            policy_document: None,
             policy_name: None,
+            policy_document: None,
             description: None,
         }
-    }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
-        self.policy_document = Some(v.into());
-        self
     }
     /// Sets `PolicyName`.
     pub fn policy_name(mut self, v: impl Into<String>) -> Self {
         self.policy_name = Some(v.into());
+        self
+    }
+    /// Sets `PolicyDocument`.
+    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
+        self.policy_document = Some(v.into());
         self
     }
     /// Sets `Description`.

@@ -4,11 +4,22 @@
 //! No description on the page.
 /// Parameters of `DeleteRole`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct DeleteRoleRequest {}
+pub struct DeleteRoleRequest {
+    /// `RoleName` (no description on the page).
+    ///
+    /// Example: `ECSAdmin`
+    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<String>,
+}
 impl DeleteRoleRequest {
     /// Nothing set yet: every field is optional.
     pub fn new() -> Self {
-        Self {}
+        Self { role_name: None }
+    }
+    /// Sets `RoleName`.
+    pub fn role_name(mut self, v: impl Into<String>) -> Self {
+        self.role_name = Some(v.into());
+        self
     }
 }
 impl aliyun_runtime::Operation for DeleteRoleRequest {

@@ -4,11 +4,46 @@
 //! No description on the page.
 /// Parameters of `DetachPolicyFromUser`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct DetachPolicyFromUserRequest {}
+pub struct DetachPolicyFromUserRequest {
+    /// `PolicyType` (no description on the page).
+    ///
+    /// Example: `Custom`
+    #[serde(rename = "PolicyType", skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<String>,
+    /// `PolicyName` (no description on the page).
+    ///
+    /// Example: `OSS-Administrator`
+    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// `UserName` (no description on the page).
+    ///
+    /// Example: `zhangqiang`
+    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
 impl DetachPolicyFromUserRequest {
     /// Nothing set yet: every field is optional.
     pub fn new() -> Self {
-        Self {}
+        Self {
+            policy_type: None,
+            policy_name: None,
+            user_name: None,
+        }
+    }
+    /// Sets `PolicyType`.
+    pub fn policy_type(mut self, v: impl Into<String>) -> Self {
+        self.policy_type = Some(v.into());
+        self
+    }
+    /// Sets `PolicyName`.
+    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
+        self.policy_name = Some(v.into());
+        self
+    }
+    /// Sets `UserName`.
+    pub fn user_name(mut self, v: impl Into<String>) -> Self {
+        self.user_name = Some(v.into());
+        self
     }
 }
 impl aliyun_runtime::Operation for DetachPolicyFromUserRequest {

@@ -5,11 +5,22 @@
 pub use crate::types::Group;
 /// Parameters of `GetGroup`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct GetGroupRequest {}
+pub struct GetGroupRequest {
+    /// `GroupName` (no description on the page).
+    ///
+    /// Example: `Dev-Team`
+    #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+}
 impl GetGroupRequest {
     /// Nothing set yet: every field is optional.
     pub fn new() -> Self {
-        Self {}
+        Self { group_name: None }
+    }
+    /// Sets `GroupName`.
+    pub fn group_name(mut self, v: impl Into<String>) -> Self {
+        self.group_name = Some(v.into());
+        self
     }
 }
 impl aliyun_runtime::Operation for GetGroupRequest {

@@ -8,7 +8,7 @@ pub use crate::types::LoginProfile;
 pub struct GetLoginProfileRequest {
     /// The username.
     ///
-    /// Example: `Alice`
+    /// Example: `zhangqiang`
     #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
 }

@@ -7,11 +7,22 @@
 pub use crate::types::PasswordPolicy;
 /// Parameters of `GetPasswordPolicy`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct GetPasswordPolicyRequest {}
+pub struct GetPasswordPolicyRequest {
+    /// `AcccountAlias` (no description on the page).
+    ///
+    /// Example: `myalias`
+    #[serde(rename = "AcccountAlias", skip_serializing_if = "Option::is_none")]
+    pub acccount_alias: Option<String>,
+}
 impl GetPasswordPolicyRequest {
     /// Nothing set yet: every field is optional.
     pub fn new() -> Self {
-        Self {}
+        Self { acccount_alias: None }
+    }
+    /// Sets `AcccountAlias`.
+    pub fn acccount_alias(mut self, v: impl Into<String>) -> Self {
+        self.acccount_alias = Some(v.into());
+        self
     }
 }
 impl aliyun_runtime::Operation for GetPasswordPolicyRequest {

@@ -3,7 +3,8 @@
 //!
 //! Queries the security preferences.
 pub use crate::types::{
-    AccessKeyPreference, LoginProfilePreference, MfaPreference, PublicKeyPreference,
+    SecurityPreference, AccessKeyPreference, LoginProfilePreference, MfaPreference,
+    PublicKeyPreference,
 };
 /// Parameters of `GetSecurityPreference`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -41,34 +42,6 @@ impl aliyun_runtime::de::Decode for GetSecurityPreferenceResponse {
         Ok(Self {
             request_id: f.opt("RequestId")?,
             security_preference: f.opt("SecurityPreference")?,
-        })
-    }
-}
-/// The security preferences.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SecurityPreference {
-    /// The AccessKey pair preference.
-    pub access_key_preference: Option<AccessKeyPreference>,
-    /// The logon preferences.
-    pub login_profile_preference: Option<LoginProfilePreference>,
-    /// The MFA preference.
-    pub mfa_preference: Option<MfaPreference>,
-    /// The public key preference.
-    ///
-    /// Note: The public key preference is valid only for the Japan site.
-    pub public_key_preference: Option<PublicKeyPreference>,
-}
-impl aliyun_runtime::de::Decode for SecurityPreference {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            access_key_preference: f.opt("AccessKeyPreference")?,
-            login_profile_preference: f.opt("LoginProfilePreference")?,
-            mfa_preference: f.opt("MFAPreference")?,
-            public_key_preference: f.opt("PublicKeyPreference")?,
         })
     }
 }

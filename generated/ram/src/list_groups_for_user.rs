@@ -4,11 +4,22 @@
 //! No description on the page.
 /// Parameters of `ListGroupsForUser`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ListGroupsForUserRequest {}
+pub struct ListGroupsForUserRequest {
+    /// `UserName` (no description on the page).
+    ///
+    /// Example: `zhangqiang`
+    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
 impl ListGroupsForUserRequest {
     /// Nothing set yet: every field is optional.
     pub fn new() -> Self {
-        Self {}
+        Self { user_name: None }
+    }
+    /// Sets `UserName`.
+    pub fn user_name(mut self, v: impl Into<String>) -> Self {
+        self.user_name = Some(v.into());
+        self
     }
 }
 impl aliyun_runtime::Operation for ListGroupsForUserRequest {

@@ -5,7 +5,8 @@
 //!
 //! 设置全局安全首选项。
 pub use crate::types::{
-    AccessKeyPreference, LoginProfilePreference, MfaPreference, PublicKeyPreference,
+    SecurityPreference, AccessKeyPreference, LoginProfilePreference, MfaPreference,
+    PublicKeyPreference,
 };
 /// Parameters of `SetSecurityPreference`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -167,7 +168,7 @@ pub struct SetSecurityPreferenceResponse {
     /// The security preferences.
     ///
     /// 安全首选项。
-    pub security_preference: Option<SetSecurityPreferenceSecurityPreference>,
+    pub security_preference: Option<SecurityPreference>,
 }
 impl aliyun_runtime::de::Decode for SetSecurityPreferenceResponse {
     fn decode(
@@ -178,79 +179,6 @@ impl aliyun_runtime::de::Decode for SetSecurityPreferenceResponse {
         Ok(Self {
             request_id: f.opt("RequestId")?,
             security_preference: f.opt("SecurityPreference")?,
-        })
-    }
-}
-/// The security preferences.
-///
-/// 安全首选项。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetSecurityPreferenceSecurityPreference {
-    /// The AccessKey pair preference.
-    ///
-    /// 访问密钥首选项。
-    pub access_key_preference: Option<AccessKeyPreference>,
-    /// 是否允许用户管理自己的访问密钥。
-    ///
-    /// Example: `false`
-    pub allow_user_to_manage_access_keys: Option<bool>,
-    /// The logon preference.
-    ///
-    /// 登录首选项。
-    pub login_profile_preference: Option<LoginProfilePreference>,
-    /// 是否允许用户修改自己的密码。
-    ///
-    /// Example: `true`
-    pub allow_user_to_change_password: Option<bool>,
-    /// 是否允许在用户在登录时保存MFA验证票据。
-    ///
-    /// Example: `true`
-    pub enable_save_mfa_ticket: Option<bool>,
-    /// 登录掩码，默认空字符串，不限制登录IP。
-    ///
-    /// Example: `10.0.0.0/8`
-    pub login_network_masks: Option<String>,
-    /// 用户登录有效期，单位：小时。
-    ///
-    /// Example: `6`
-    pub login_session_duration: Option<i32>,
-    /// The MFA preference.
-    ///
-    /// 多因素认证首选项。
-    pub mfa_preference: Option<MfaPreference>,
-    /// 是否允许用户管理自己绑定或解绑多因素认证设备。
-    ///
-    /// Example: `true`
-    pub allow_user_to_manage_mfa_devices: Option<bool>,
-    /// The public key preference.
-    ///
-    /// Note: This parameter is valid only for the Japan site.
-    ///
-    /// 公钥首选项。
-    pub public_key_preference: Option<PublicKeyPreference>,
-    /// 是否允许用户管理自己的公钥。
-    ///
-    /// Example: `false`
-    pub allow_user_to_manage_public_keys: Option<bool>,
-}
-impl aliyun_runtime::de::Decode for SetSecurityPreferenceSecurityPreference {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            access_key_preference: f.opt("AccessKeyPreference")?,
-            allow_user_to_manage_access_keys: f.opt("AllowUserToManageAccessKeys")?,
-            login_profile_preference: f.opt("LoginProfilePreference")?,
-            allow_user_to_change_password: f.opt("AllowUserToChangePassword")?,
-            enable_save_mfa_ticket: f.opt("EnableSaveMFATicket")?,
-            login_network_masks: f.opt("LoginNetworkMasks")?,
-            login_session_duration: f.opt("LoginSessionDuration")?,
-            mfa_preference: f.opt("MFAPreference")?,
-            allow_user_to_manage_mfa_devices: f.opt("AllowUserToManageMFADevices")?,
-            public_key_preference: f.opt("PublicKeyPreference")?,
-            allow_user_to_manage_public_keys: f.opt("AllowUserToManagePublicKeys")?,
         })
     }
 }

@@ -240,7 +240,35 @@ mod password_policy {
 #[cfg(any(feature = "get_password_policy", feature = "set_password_policy"))]
 pub use password_policy::*;
 #[cfg(any(feature = "get_security_preference", feature = "set_security_preference"))]
-mod access_key_preference {
+mod security_preference {
+    /// The security preferences.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SecurityPreference {
+        /// The AccessKey pair preference.
+        pub access_key_preference: Option<AccessKeyPreference>,
+        /// The logon preferences.
+        pub login_profile_preference: Option<LoginProfilePreference>,
+        /// The MFA preference.
+        pub mfa_preference: Option<MfaPreference>,
+        /// The public key preference.
+        ///
+        /// Note: The public key preference is valid only for the Japan site.
+        pub public_key_preference: Option<PublicKeyPreference>,
+    }
+    impl aliyun_runtime::de::Decode for SecurityPreference {
+        fn decode(
+            v: aliyun_runtime::de::Value,
+            at: aliyun_runtime::de::At<'_>,
+        ) -> Result<Self, aliyun_runtime::de::Error> {
+            let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+            Ok(Self {
+                access_key_preference: f.opt("AccessKeyPreference")?,
+                login_profile_preference: f.opt("LoginProfilePreference")?,
+                mfa_preference: f.opt("MFAPreference")?,
+                public_key_preference: f.opt("PublicKeyPreference")?,
+            })
+        }
+    }
     /// The AccessKey pair preference.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessKeyPreference {
@@ -356,7 +384,7 @@ mod access_key_preference {
     }
 }
 #[cfg(any(feature = "get_security_preference", feature = "set_security_preference"))]
-pub use access_key_preference::*;
+pub use security_preference::*;
 #[cfg(
     any(
         feature = "list_policies_for_group",

@@ -4,11 +4,46 @@
 //! No description on the page.
 /// Parameters of `UpdateAccessKey`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct UpdateAccessKeyRequest {}
+pub struct UpdateAccessKeyRequest {
+    /// `UserName` (no description on the page).
+    ///
+    /// Example: `zhangqiang`
+    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// `UserAccessKeyId` (no description on the page).
+    ///
+    /// Example: `0wNEpMMlzy7szvai`
+    #[serde(rename = "UserAccessKeyId", skip_serializing_if = "Option::is_none")]
+    pub user_access_key_id: Option<String>,
+    /// `Status` (no description on the page).
+    ///
+    /// Example: `Inactive`
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
 impl UpdateAccessKeyRequest {
     /// Nothing set yet: every field is optional.
     pub fn new() -> Self {
-        Self {}
+        Self {
+            user_name: None,
+            user_access_key_id: None,
+            status: None,
+        }
+    }
+    /// Sets `UserName`.
+    pub fn user_name(mut self, v: impl Into<String>) -> Self {
+        self.user_name = Some(v.into());
+        self
+    }
+    /// Sets `UserAccessKeyId`.
+    pub fn user_access_key_id(mut self, v: impl Into<String>) -> Self {
+        self.user_access_key_id = Some(v.into());
+        self
+    }
+    /// Sets `Status`.
+    pub fn status(mut self, v: impl Into<String>) -> Self {
+        self.status = Some(v.into());
+        self
     }
 }
 impl aliyun_runtime::Operation for UpdateAccessKeyRequest {

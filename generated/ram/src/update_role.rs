@@ -44,6 +44,11 @@ pub struct UpdateRoleRequest {
     /// Example: `ECS administrator`
     #[serde(rename = "NewDescription", skip_serializing_if = "Option::is_none")]
     pub new_description: Option<String>,
+    /// `Description` (no description on the page).
+    ///
+    /// Example: `ECS administrator`
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 impl UpdateRoleRequest {
     /// The required fields; set optional ones with the setters.
@@ -53,6 +58,7 @@ impl UpdateRoleRequest {
             new_assume_role_policy_document: None,
             new_max_session_duration: None,
             new_description: None,
+            description: None,
         }
     }
     /// Sets `NewAssumeRolePolicyDocument`.
@@ -68,6 +74,11 @@ impl UpdateRoleRequest {
     /// Sets `NewDescription`.
     pub fn new_description(mut self, v: impl Into<String>) -> Self {
         self.new_description = Some(v.into());
+        self
+    }
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<String>) -> Self {
+        self.description = Some(v.into());
         self
     }
 }

@@ -204,10 +204,10 @@ fn create_policy_response_example_decodes() {
 #[test]
 fn create_policy_request_example_flattens() {
     let request = aliyun_ram::CreatePolicyRequest::new()
+        .policy_name("OSS-Administrator")
         .policy_document(
             "{ \"Statement\": [{ \"Action\": [\"oss:*\"], \"Effect\": \"Allow\", \"Resource\": [\"acs:oss:*:*:*\"]}], \"Version\": \"1\"}",
         )
-        .policy_name("OSS-Administrator")
         .description("OSS管理员权限");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -406,8 +406,11 @@ fn delete_role_response_example_decodes() {
 #[cfg(feature = "delete_role")]
 #[test]
 fn delete_role_request_example_flattens() {
-    let request = aliyun_ram::DeleteRoleRequest::new();
-    aliyun_runtime::examples::assert_request_flattens(&request, &[]);
+    let request = aliyun_ram::DeleteRoleRequest::new().role_name("ECSAdmin");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("RoleName", "ECSAdmin")],
+    );
 }
 #[cfg(feature = "delete_user")]
 #[test]
@@ -419,8 +422,11 @@ fn delete_user_response_example_decodes() {
 #[cfg(feature = "delete_user")]
 #[test]
 fn delete_user_request_example_flattens() {
-    let request = aliyun_ram::DeleteUserRequest::new();
-    aliyun_runtime::examples::assert_request_flattens(&request, &[]);
+    let request = aliyun_ram::DeleteUserRequest::new().user_name("zhangqiang");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("UserName", "zhangqiang")],
+    );
 }
 #[cfg(feature = "delete_virtual_mfa_device")]
 #[test]
@@ -498,8 +504,18 @@ fn detach_policy_from_user_response_example_decodes() {
 #[cfg(feature = "detach_policy_from_user")]
 #[test]
 fn detach_policy_from_user_request_example_flattens() {
-    let request = aliyun_ram::DetachPolicyFromUserRequest::new();
-    aliyun_runtime::examples::assert_request_flattens(&request, &[]);
+    let request = aliyun_ram::DetachPolicyFromUserRequest::new()
+        .policy_type("Custom")
+        .policy_name("OSS-Administrator")
+        .user_name("zhangqiang");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[
+            ("PolicyName", "OSS-Administrator"),
+            ("PolicyType", "Custom"),
+            ("UserName", "zhangqiang"),
+        ],
+    );
 }
 #[cfg(feature = "get_account_alias")]
 #[test]
@@ -518,8 +534,11 @@ fn get_group_response_example_decodes() {
 #[cfg(feature = "get_group")]
 #[test]
 fn get_group_request_example_flattens() {
-    let request = aliyun_ram::GetGroupRequest::new();
-    aliyun_runtime::examples::assert_request_flattens(&request, &[]);
+    let request = aliyun_ram::GetGroupRequest::new().group_name("Dev-Team");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("GroupName", "Dev-Team")],
+    );
 }
 #[cfg(feature = "get_login_profile")]
 #[test]
@@ -547,8 +566,11 @@ fn get_password_policy_response_example_decodes() {
 #[cfg(feature = "get_password_policy")]
 #[test]
 fn get_password_policy_request_example_flattens() {
-    let request = aliyun_ram::GetPasswordPolicyRequest::new();
-    aliyun_runtime::examples::assert_request_flattens(&request, &[]);
+    let request = aliyun_ram::GetPasswordPolicyRequest::new().acccount_alias("myalias");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("AcccountAlias", "myalias")],
+    );
 }
 #[cfg(feature = "get_policy")]
 #[test]
@@ -685,8 +707,11 @@ fn list_groups_for_user_response_example_decodes() {
 #[cfg(feature = "list_groups_for_user")]
 #[test]
 fn list_groups_for_user_request_example_flattens() {
-    let request = aliyun_ram::ListGroupsForUserRequest::new();
-    aliyun_runtime::examples::assert_request_flattens(&request, &[]);
+    let request = aliyun_ram::ListGroupsForUserRequest::new().user_name("zhangqiang");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("UserName", "zhangqiang")],
+    );
 }
 #[cfg(feature = "list_policies")]
 #[test]
@@ -904,8 +929,18 @@ fn update_access_key_response_example_decodes() {
 #[cfg(feature = "update_access_key")]
 #[test]
 fn update_access_key_request_example_flattens() {
-    let request = aliyun_ram::UpdateAccessKeyRequest::new();
-    aliyun_runtime::examples::assert_request_flattens(&request, &[]);
+    let request = aliyun_ram::UpdateAccessKeyRequest::new()
+        .user_name("zhangqiang")
+        .user_access_key_id("0wNEpMMlzy7szvai")
+        .status("Inactive");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[
+            ("Status", "Inactive"),
+            ("UserAccessKeyId", "0wNEpMMlzy7szvai"),
+            ("UserName", "zhangqiang"),
+        ],
+    );
 }
 #[cfg(feature = "update_group")]
 #[test]

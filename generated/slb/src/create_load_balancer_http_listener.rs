@@ -258,7 +258,7 @@ pub struct CreateLoadBalancerHttpListenerRequest {
     /// Example: `rsp-cige6j*****`
     #[serde(rename = "VServerGroupId", skip_serializing_if = "Option::is_none")]
     pub v_server_group_id: Option<String>,
-    /// Whether to use the XForwardedFor\_SLBIP header to obtain the real IP address of the client. Valid value:on \| off (default)
+    /// Whether to use the XForwardedFor\_SLBIP header to obtain the real IP address of the client. Valid value:on  \| off (default)
     ///
     /// 是否通过SLB-IP头字段获取客户端请求的真实IP。
     ///

@@ -176,11 +176,11 @@ pub struct CreateLoadBalancerHttpsListenerRequest {
     /// Example: `创建监听`
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Whether to enable the HTTP/2 feature.Valid value: on (default) \| off
+    /// Whether to enable the HTTP/2 feature.Valid value: on (default)\| off
     ///
     /// 是否开启HTTP/2特性。
     ///
-    /// 取值：on（默认值）\*\* \| off\*\*。
+    /// 取值：on（默认值）\|off。
     ///
     /// Example: `off`
     #[serde(rename = "EnableHttp2", skip_serializing_if = "Option::is_none")]
@@ -189,7 +189,7 @@ pub struct CreateLoadBalancerHttpsListenerRequest {
     ///
     /// 是否开启Gzip压缩，对特定文件类型进行压缩。
     ///
-    /// 取值：on（默认值）\*\* \| off\*\*。
+    /// 取值：on（默认值）\| off。
     ///
     /// Example: `on`
     #[serde(rename = "Gzip", skip_serializing_if = "Option::is_none")]
@@ -379,7 +379,7 @@ pub struct CreateLoadBalancerHttpsListenerRequest {
     pub v_server_group_id: Option<String>,
     /// 是否通过X-Forwarded-For获取客户端请求的真实IP。
     ///
-    /// 取值：on （默认值） \*\* \| off\*\*。
+    /// 取值：on （默认值） \| off。
     ///
     /// Example: `on`
     #[serde(rename = "XForwardedFor", skip_serializing_if = "Option::is_none")]
@@ -393,7 +393,7 @@ pub struct CreateLoadBalancerHttpsListenerRequest {
     pub x_forwarded_for_slbid: Option<String>,
     /// 是否通过SLB-IP头字段获取来访者真实IP。
     ///
-    /// 取值：on \| off（默认值）。
+    /// 取值：on \|off（默认值）。
     ///
     /// Example: `on`
     #[serde(rename = "XForwardedFor_SLBIP", skip_serializing_if = "Option::is_none")]

@@ -261,7 +261,7 @@ pub struct MasterSlaveBackendServersH7b17f9f5 {
     pub weight: Option<i32>,
     /// The backend server type.
     ///
-    /// Value: Master\*\* \| Slave\*\*. Default value: Master
+    /// Value: Master\*\*\| Slave\*\*. Default value: Master
     ///
     /// Example: `Slave`
     pub server_type: Option<String>,

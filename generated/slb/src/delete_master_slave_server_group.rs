@@ -26,6 +26,27 @@ pub struct DeleteMasterSlaveServerGroupRequest {
     /// The ID of the request.
     #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// `LoadBalancerId` (no description on the page).
+    ///
+    /// Example: `lb-t4nj5vuz8ish9emfk1f20`
+    #[serde(rename = "LoadBalancerId", skip_serializing_if = "Option::is_none")]
+    pub load_balancer_id: Option<String>,
+    /// `MasterSlaveServerGroupName` (no description on the page).
+    ///
+    /// Example: `Group1`
+    #[serde(
+        rename = "MasterSlaveServerGroupName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub master_slave_server_group_name: Option<String>,
+    /// `MasterSlaveBackendServers` (no description on the page).
+    ///
+    /// Example: `[`
+    #[serde(
+        rename = "MasterSlaveBackendServers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub master_slave_backend_servers: Option<String>,
 }
 impl DeleteMasterSlaveServerGroupRequest {
     /// The required fields; set optional ones with the setters.
@@ -37,11 +58,29 @@ impl DeleteMasterSlaveServerGroupRequest {
             master_slave_server_group_id: master_slave_server_group_id.into(),
             region_id: region_id.into(),
             request_id: None,
+            load_balancer_id: None,
+            master_slave_server_group_name: None,
+            master_slave_backend_servers: None,
         }
     }
     /// Sets `RequestId`.
     pub fn request_id(mut self, v: impl Into<String>) -> Self {
         self.request_id = Some(v.into());
+        self
+    }
+    /// Sets `LoadBalancerId`.
+    pub fn load_balancer_id(mut self, v: impl Into<String>) -> Self {
+        self.load_balancer_id = Some(v.into());
+        self
+    }
+    /// Sets `MasterSlaveServerGroupName`.
+    pub fn master_slave_server_group_name(mut self, v: impl Into<String>) -> Self {
+        self.master_slave_server_group_name = Some(v.into());
+        self
+    }
+    /// Sets `MasterSlaveBackendServers`.
+    pub fn master_slave_backend_servers(mut self, v: impl Into<String>) -> Self {
+        self.master_slave_backend_servers = Some(v.into());
         self
     }
 }

@@ -101,16 +101,6 @@ pub struct DescribeAccessControlListAttributeResponse {
     pub acl_entry_ip: Option<String>,
     /// The comment of the entry in the access control list.
     pub acl_entry_comment: Option<String>,
-    /// The ID of the Server Load Balancer instance.
-    pub load_balancer_id: Option<String>,
-    /// The frontend port of the listener.
-    pub listener_port: Option<i32>,
-    /// The protocol used by the listener.
-    pub protocol: Option<i32>,
-    /// The access control type:-   black: blacklist
-    ///
-    /// - white: whitelist
-    pub acl_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAccessControlListAttributeResponse {
     fn decode(
@@ -128,10 +118,6 @@ impl aliyun_runtime::de::Decode for DescribeAccessControlListAttributeResponse {
             resource_group_id: f.opt("ResourceGroupId")?,
             acl_entry_ip: f.opt("AclEntryIP")?,
             acl_entry_comment: f.opt("AclEntryComment")?,
-            load_balancer_id: f.opt("LoadBalancerId")?,
-            listener_port: f.opt("ListenerPort")?,
-            protocol: f.opt("Protocol")?,
-            acl_type: f.opt("AclType")?,
         })
     }
 }

@@ -20,7 +20,7 @@ pub struct DescribeAvailableResourceRequest {
     ///
     /// IP地址类型。
     ///
-    /// 取值：ipv4 \| ipv6。
+    /// 取值：ipv4\|ipv6。
     ///
     /// Example: `ipv4`
     #[serde(rename = "AddressIPVersion", skip_serializing_if = "Option::is_none")]
@@ -37,7 +37,7 @@ pub struct DescribeAvailableResourceRequest {
     ///
     /// 网络类型。
     ///
-    /// 取值：vpc \| classic-internet \| classic-intranet。
+    /// 取值：vpc\|classic-internet\|classic-intranet。
     ///
     /// Valid values ([`DescribeAvailableResourceAddressType`]): `vpc`, `classic_internet`, `classic_intranet`.
     ///
@@ -217,7 +217,7 @@ pub struct SupportResource {
     ///
     /// IP地址类型。
     ///
-    /// 取值：ipv4 \| ipv6
+    /// 取值：ipv4\|ipv6
     ///
     /// Example: `ipv4`
     pub address_ip_version: Option<String>,
@@ -227,7 +227,7 @@ pub struct SupportResource {
     ///
     /// 网络类型。
     ///
-    /// 取值：vpc \| classic-internet \| classic-intranet
+    /// 取值：vpc\|classic-internet\|classic-intranet
     ///
     /// Example: `classic_internet`
     pub address_type: Option<String>,

@@ -119,8 +119,6 @@ pub struct MasterSlaveServerGroup {
     ///
     /// 关联信息。
     pub associated_objects: Option<AssociatedObjects>,
-    /// 监听列表。
-    pub listeners: Option<String>,
     /// 监听端口。
     ///
     /// Example: `80`
@@ -140,7 +138,6 @@ impl aliyun_runtime::de::Decode for MasterSlaveServerGroup {
             master_slave_server_group_id: f.opt("MasterSlaveServerGroupId")?,
             master_slave_server_group_name: f.opt("MasterSlaveServerGroupName")?,
             associated_objects: f.opt("AssociatedObjects")?,
-            listeners: f.opt("Listeners")?,
             port: f.opt("Port")?,
             protocol: f.opt("Protocol")?,
         })

@@ -4,10 +4,26 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// `ARREARAGE`: HTTP 400, `The Account has some ARREARAGE.`
+    ///
+    /// The account has overdue bills.
+    Arrearage,
+    /// `AUTH.RAM_AUTH_FAILED`: HTTP 400, `The ram authentication of sub-user is failed.`
+    ///
+    /// The access control authentication of the RAM user failed.
+    AuthRamAuthFailed,
     /// `Abs.VServerGroupIdAndMasterSlaveServerGroupId.MissMatch`: HTTP 400, `The parameters VServerGroupId or MasterSlaveServerGroupId miss match.`
     ///
     /// 参数VServerGroupId或MasterSlaveServerGroupId不匹配。
     AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch,
+    /// `AccountHasArrearage`: HTTP 400, `Account has some arrearage.`
+    ///
+    /// The account has overdue bills.
+    AccountHasArrearage,
+    /// `ActionNotAllowed`: HTTP 400, `The action is not allowed.`
+    ///
+    /// The operation is not allowed.
+    ActionNotAllowed,
     /// `BACKEND_SERVERS_CAN_ONLY_CONTAIN_ONE_MASTER_AND_ONE_SLAVE`: HTTP 400, `Backend servers can only contain one master and one slave.`
     ///
     /// The active/standby server group can contain only one active server and one standby server.
@@ -38,26 +54,122 @@ pub enum ErrorCode {
     ///
     /// 后端服务器端口不允许为空。
     BackendServerPortCanNotEmpty,
+    /// `BackendServer.configuring`: HTTP 409, `A previous configuration of the load balancer is pending; please try again later.`
+    ///
+    /// A previous configuration of the SLB instance has not been completed. Please try again later.
+    BackendServerConfiguring,
+    /// `BackendServersMalformed`: HTTP 400, `the specified parameter BackendServers is unavailable.`
+    ///
+    /// The specified BackendServers is invalid.
+    BackendServersMalformed,
+    /// `COMMODITY.INVALID_COMPONENT`: HTTP 400, `The instance component is invalid.`
+    ///
+    /// The instance component is invalid.
+    CommodityInvalidComponent,
     /// `CertificateAndPrivateKeyIsRefered`: HTTP 400, `The specified certificate is bound to listeners. You cannot delete it.`
     ///
     /// The error message returned because the server certificate cannot be deleted when the certificate is associated with a listener.
     CertificateAndPrivateKeyIsRefered,
+    /// `CertificateNotMatchPrivateKey`: HTTP 400, `Certificate and key does not match.`
+    ///
+    /// The certificate and key do not match. Please check if the certificate and key are correct.
+    CertificateNotMatchPrivateKey,
     /// `ChangeLbSpecNotAllowed`: HTTP 400, `You cannot change the specification for the specified load balancer.`
     ///
     /// 指定的实例不支持修改规格。
     ChangeLbSpecNotAllowed,
+    /// `CheckedListenerNotFound`: HTTP 404, `No health-checked Listener to the specified port of the Load Balancer.`
+    ///
+    /// You must configure health checks for the specified SLB instance first.
+    CheckedListenerNotFound,
+    /// `CommodityCodeNotExists`: HTTP 400, `The Account can't get CommodityCode.`
+    ///
+    /// Failed to obtain the CommodityCode. Please try again later.
+    CommodityCodeNotExists,
+    /// `CreateOrderFailed`: HTTP 400, `The Account failed to create order.`
+    ///
+    /// Failed to create the order.
+    CreateOrderFailed,
+    /// `DomainAlreadyExists`: HTTP 400, `Protected DomainName already exists.`
+    ///
+    /// The specified domain name already exists.
+    DomainAlreadyExists,
     /// `DomainExist`: HTTP 400, `rule with same domain and url already exists in specified vip`
     ///
     /// The error message returned because a forwarding rule with the same domain name and URL is already created for the listener.
     ///
     /// 监听中已经存在了相同的域名和URL的规则。
     DomainExist,
+    /// `DomainMalformed`: HTTP 400, `the specified domain in RuleList parameter is unavailable.`
+    ///
+    /// The format of the specified domain is invalid.
+    DomainMalformed,
+    /// `DomainNotExisted`: HTTP 400, `Don't delete or update not existed protected DomainName.`
+    ///
+    /// The specified domain name does not exist.
+    DomainNotExisted,
+    /// `Forbbiden.SubUser`: HTTP 403, `illegal bid`
+    ///
+    /// A problem exists with the account.
+    ForbbidenSubUser,
+    /// `Forbidden`: HTTP 403, `User not authorized to operate on the specified resource.`
+    ///
+    /// You are not authorized to operate on this resource. Please apply for RAM permissions and try again.
+    Forbidden,
+    /// `INSUFFICIENT_BALANCE`: HTTP 400, `The Acount Balance is insufficient.`
+    ///
+    /// The balance of the account is insufficient.
+    InsufficientBalance,
+    /// `INVALID_COMPONENT`: HTTP 400, `This Account can't buy such type loadbalancer.`
+    ///
+    /// The account is not allowed to buy the specified type of instance. Please choose a different instance type.
+    InvalidComponent,
     /// `INVALID_SERVER_TYPE`: HTTP 400, `Invalid server type.`
     ///
     /// The server type is invalid.
     ///
     /// 非法的服务器类型。
     InvalidServerType,
+    /// `IncorrectListenerAccessControlStatusStatus`: HTTP 500, `Current listener access control status does not support this operation.`
+    ///
+    /// The access control status of the listener does not permit this operation.
+    IncorrectListenerAccessControlStatusStatus,
+    /// `InsufficientCapacity`: HTTP 400, `There is insufficient capacity available for the requested`
+    ///
+    /// The number of SLB instances has reached the quota. To increase the quota, open a ticket.
+    InsufficientCapacity,
+    /// `InternalError`: HTTP 500, `Illegal sign.`
+    ///
+    /// The system is busy. Please try again later.
+    InternalError,
+    /// `InternalInvokeError`: HTTP 500, `The internal invoking has failed due to unknow error.`
+    ///
+    /// The request failed to be processed due to unknown errors.
+    InternalInvokeError,
+    /// `InvalidAuthorization`: HTTP 400, `The Request is not authorization.`
+    ///
+    /// The request is not authorized.
+    InvalidAuthorization,
+    /// `InvalidAuthorizationStatus`: HTTP 400, `The authorization status is not valid.`
+    ///
+    /// The authorization status is invalid.
+    InvalidAuthorizationStatus,
+    /// `InvalidBackendServers.Inconsistent`: HTTP 400, `All BackendServers on one Specified LoadBalancer have to be in the same vpc or all classic`
+    ///
+    /// All backend servers of an SLB instance must belong to the same VPC or classic network.
+    InvalidBackendServersInconsistent,
+    /// `InvalidIdentity`: HTTP 400, `The request identity was not allowed operated.`
+    ///
+    /// The request authentication failed.
+    InvalidIdentity,
+    /// `InvalidOwnerAccount`: HTTP 400, `The input parameter OwnerAccount is invalid.`
+    ///
+    /// The specified OwnerAccount is invalid.
+    InvalidOwnerAccount,
+    /// `InvalidOwnerId`: HTTP 400, `The specified OwnerId or OwnerAccount is invalid.`
+    ///
+    /// The specified OwnerId or OwnerAccount is invalid.
+    InvalidOwnerId,
     /// `InvalidParamLength.HealthCheckExp`: HTTP 400, `The length of the parameter HealthCheckExp is invalid.`
     ///
     /// HealthCheckReq参数长度非法
@@ -72,6 +184,46 @@ pub enum ErrorCode {
     ///
     /// 负载均衡实例不支持此种网络类型的ECS实例，请您换一种网络类型的ECS后再重试。
     InvalidParameter,
+    /// `InvalidParameterLength`: HTTP 400, `The specified parameter length is not valid.`
+    ///
+    /// The length of the parameter value is invalid.
+    InvalidParameterLength,
+    /// `InvalidRegionId.NotFound`: HTTP 404, `The specified RegionId does not exist.`
+    ///
+    /// The specified RegionId does not exist. Please check if the product is available in the specified region.
+    InvalidRegionIdNotFound,
+    /// `InvalidResourceOwnerAccount`: HTTP 400, `The input parameter ResourceOwnerAccount is invalid.`
+    ///
+    /// The specified ResourceOwnerAccount is invalid.
+    InvalidResourceOwnerAccount,
+    /// `InvalidRuleId.NotFound`: HTTP 404, `Rule does not exist.`
+    ///
+    /// The specified rule does not exist.
+    InvalidRuleIdNotFound,
+    /// `InvalidServerId.NotFound`: HTTP 404, `The specified ServerId does not exist.`
+    ///
+    /// The specified ServerId does not exist. Please check if the value is correct.
+    InvalidServerIdNotFound,
+    /// `InvalidWeight.Malformed`: HTTP 400, `A specified weight is not valid.`
+    ///
+    /// The specified weight is invalid.
+    InvalidWeightMalformed,
+    /// `IpListItemFormatError`: HTTP 400, `please check the ip list item format error.`
+    ///
+    /// The format of the IP address list is incorrect.
+    IpListItemFormatError,
+    /// `IpNotAvailable`: HTTP 400, `The specified network type load balancer load balancer .`
+    ///
+    /// The specified network type of the SLB instance is invalid. Please check if the value is correct.
+    IpNotAvailable,
+    /// `KeyFormatError`: HTTP 400, `The specified ServerCertificate is incorrectly formatted.`
+    ///
+    /// The format of the ServerCertificate parameter is incorrect.
+    KeyFormatError,
+    /// `LX_REQUEST_TOKEN_CONFLICT`: HTTP 400, `The ClientToken is conflict.`
+    ///
+    /// The client token conflicts with another token.
+    LxRequestTokenConflict,
     /// `LbNotSupportTcpssl`: HTTP 400, `You cannot create a TCP SSL type listener for the specified load balancer.`
     ///
     /// 指定的实例不支持创建tcpssl类型的监听。
@@ -80,63 +232,551 @@ pub enum ErrorCode {
     ///
     /// 指定的实例只支持创建tcpssl类型的监听。
     LbSupportTcpsslOnly,
+    /// `ListenerAlreadyExists`: HTTP 400, `A listener with the specified port already exists`
+    ///
+    /// The specified port number is already associated with another listener.
+    ListenerAlreadyExists,
+    /// `ListenerNotFound`: HTTP 404, `You have not created a listener for the specified port of the load balancer.`
+    ///
+    /// You must create a listener for the specified port of the SLB instance first.
+    ListenerNotFound,
     /// `ListenerNotSupportRule`: HTTP 400, `You cannot create a rule for the specified listener.`
     ///
     /// 指定的监听不支持创建转发规则。
     ListenerNotSupportRule,
+    /// `ListenerNumberOverLimit`: HTTP 400, `The maximum number of listeners is exceeded.`
+    ///
+    /// The number of listeners has reached the limit. The number of listeners must be no more than 30.
+    ListenerNumberOverLimit,
+    /// `MissingParameter`: HTTP 400, `The combination of some parameters violates the spec.`
+    ///
+    /// The request parameters are in conflict.
+    MissingParameter,
     /// `ModifySpecNotAllowed`: HTTP 400, `LoadBalancerSpec not allowed for this instance`
     ///
     /// This specification is not supported by this instance.
     ///
     /// 该负责均衡不支持这种实例规格。
     ModifySpecNotAllowed,
+    /// `NOCARD`: HTTP 400, `User Profile doesn't have card.`
+    ///
+    /// You must link the account to a bank card first.
+    Nocard,
+    /// `NO_REAL_NAME_AUTHENTICATION`: HTTP 400, `The Account should be Real Name Authenticated.`
+    ///
+    /// The account must pass the real-name verification.
+    NoRealNameAuthentication,
+    /// `NetworkConflict`: HTTP 400, `there are network conflicts in specified parameter.`
+    ///
+    /// Networks specified in the parameters conflict with each other. Please check if the values are correct.
+    NetworkConflict,
+    /// `NoNameAuthentication`: HTTP 400, `Account should be Name Authenticated.`
+    ///
+    /// The account must pass the real-name verification.
+    NoNameAuthentication,
+    /// `ORDER.ACCOUNT_STATUS_ILLEGAL`: HTTP 400, `The order account status is illegal.`
+    ///
+    /// The status of the account does not permit the order.
+    OrderAccountStatusIllegal,
+    /// `ORDER.ARREARAGE`: HTTP 400, `The account is arrearage.`
+    ///
+    /// The balance of your account is insufficient. Please update the status of your account and try again.
+    OrderArrearage,
+    /// `ORDER.BID_USER_ ORDER_FORBIDDEN`: HTTP 400, `The order of bid user is forbidden.`
+    ///
+    /// Bid users are not allowed to place orders.
+    OrderBidUserOrderForbidden,
+    /// `ORDER.INSTANCE_HAS_INACTIVE_CHANGE`: HTTP 400, `The instance has inactive change.`
+    ///
+    /// An invalid order of instance specification change exists.
+    OrderInstanceHasInactiveChange,
+    /// `ORDER.INST_HAS_UNPAID_ORDER`: HTTP 400, `The instance has unpaid order.`
+    ///
+    /// The instance has unpaid bills.
+    OrderInstHasUnpaidOrder,
+    /// `ORDER.INST_HAS_UNSETTLED_BILLS`: HTTP 400, `The instance has unsettled bills.`
+    ///
+    /// The instance has unsettled bills.
+    OrderInstHasUnsettledBills,
+    /// `ORDER.NOT_ENOUGH_ACTIVITY_STOCK`: HTTP 400, `The order activity stock is not enough.`
+    ///
+    /// The request failed due to the shortage of stocks.
+    OrderNotEnoughActivityStock,
+    /// `ORDER.NO_REAL_NAME_AUTHENTICATION`: HTTP 400, `The account is not real name authentication.`
+    ///
+    /// The account must pass the real-name verification.
+    OrderNoRealNameAuthentication,
+    /// `ORDER.OPEND`: HTTP 400, `The account order is open to buy loadbalancer.`
+    ///
+    /// You must activate the SLB service for the account.
+    OrderOpend,
+    /// `ORDER.ORDER_AMOUNT_ILLEGAL`: HTTP 400, `The order amount is illegal.`
+    ///
+    /// The number of orders is invalid.
+    OrderOrderAmountIllegal,
+    /// `ORDER.PERIOD_INVALID`: HTTP 400, `The order period is invalid.`
+    ///
+    /// The payment cycle is invalid.
+    OrderPeriodInvalid,
+    /// `ORDER.QUANTITY_INVALID`: HTTP 400, `The maximum number of SLB instances is exceeded.`
+    ///
+    /// The number of SLB instances has reached the limit.
+    OrderQuantityInvalid,
+    /// `ORDER.QUOTA_EXCEEDED`: HTTP 400, `The order quota exceeded.`
+    ///
+    /// The total number of instances has reached the quota. To increase the quota, open a ticket.
+    OrderQuotaExceeded,
+    /// `ORDER.SYS_CONSTRAINT_INVALID`: HTTP 400, `The order system constraint is invalid.`
+    ///
+    /// The attributes of the product in the order failed to pass the constraint verification.
+    OrderSysConstraintInvalid,
+    /// `ObtainIpFail`: HTTP 400, `The specified BackendServers is invalid; some of the specified backend servers do not exist or are not running.`
+    ///
+    /// The specified BackendServers is invalid. Some of the specified backend servers do not exist or are not running. Please check if the value is correct.
+    ObtainIpFail,
     /// `Operation.NotAllowed`: HTTP 400, `Operation Denied. Unfinished purchase exists.`
     ///
     /// The operation is not allowed. An unfinished purchase order exists.
     ///
     /// 不允许该操作，存在未完成的购买订单。
     OperationNotAllowed,
+    /// `OperationBusy`: HTTP 400, `A previous operation is pending.`
+    ///
+    /// A previous operation is waiting to be completed. Please try again later.
+    OperationBusy,
     /// `OperationFailed.ListenerStatusNotSupport`: HTTP 400, `The status of the listener does not support this operation. Please try again later.`
     ///
     /// 监听当前的状态不支持此操作，请稍后重试。
     OperationFailedListenerStatusNotSupport,
+    /// `OrderFailed`: HTTP 400, `The Account failed to create order.`
+    ///
+    /// Failed to create the order. Please try again later.
+    OrderFailed,
+    /// `OssInstanceDataNotFound`: HTTP 400, `The oss instance of the demand is not exist`
+    ///
+    /// The specified OSS instance does not exist.
+    OssInstanceDataNotFound,
+    /// `OverQuota`: HTTP 400, `Instance num exceeded Quota.`
+    ///
+    /// The number of instances has reached the quota.
+    OverQuota,
+    /// `PARAMETER_FIELD_ERROR`: HTTP 400, `The specified param is invalid.`
+    ///
+    /// The specified parameter is invalid.
+    ParameterFieldError,
+    /// `PAY.ACCOUNT_BOOK_NOT_EXIST`: HTTP 400, `The Acount Book doesn't exist.`
+    ///
+    /// The specified reservation of the account does not exist.
+    PayAccountBookNotExist,
+    /// `PAY.AMOUNT_LIMIT_EXCEEDED`: HTTP 400, `The Acount amount limit exceeded.`
+    ///
+    /// The number of accounts has reached the limit.
+    PayAmountLimitExceeded,
+    /// `PAY.COUPON_NOT_EXIST`: HTTP 400, `The Acount coupon doesn't exist.`
+    ///
+    /// The specified coupon does not exist.
+    PayCouponNotExist,
+    /// `PAY.COUPON_NOT_MEET_CONSUMPTION_RULE`: HTTP 400, `The Acount coupon doesn't meet consumption rule.`
+    ///
+    /// The coupon cannot be used, because it does not meet the rules.
+    PayCouponNotMeetConsumptionRule,
+    /// `PAY.CURRENCY_INCONSISTENCY`: HTTP 400, `The Acount Currency is inconsistency.`
+    ///
+    /// You must use the required currency.
+    PayCurrencyInconsistency,
+    /// `PAY.CURRENCY_NOT_SUPPORTED`: HTTP 400, `The Acount Currency doesn't support.`
+    ///
+    /// The specified currency is not supported.
+    PayCurrencyNotSupported,
+    /// `PAY.GET_PAY_URL_ERROR`: HTTP 400, `The Acount failed to get Pay Url.`
+    ///
+    /// Failed to obtain the URL used for payment.
+    PayGetPayUrlError,
+    /// `PAY.INVALID_AMOUNT`: HTTP 400, `The Acount amount is invalid.`
+    ///
+    /// The payment amount is invalid.
+    PayInvalidAmount,
+    /// `PAY.INVALID_CREDIT_CARD`: HTTP 400, `The Acount Credit card is invalid.`
+    ///
+    /// The credit card is invalid.
+    PayInvalidCreditCard,
+    /// `PAY.NO_CREDIT_CARD`: HTTP 400, `The Acount doesn't have Credit Card.`
+    ///
+    /// You must link a credit card to the account.
+    PayNoCreditCard,
+    /// `PAY.PAYMENT_PARAMETER_INVALID`: HTTP 400, `The Acount payment parameters are invalid.`
+    ///
+    /// The payment parameters of the account are invalid.
+    PayPaymentParameterInvalid,
+    /// `PAY.PAY_ORDER_FAILED`: HTTP 400, `The Acount failed to pay order.`
+    ///
+    /// The account failed to pay the order.
+    PayPayOrderFailed,
+    /// `PAY.QUERY_QUOTA_BOOK_FAILED`: HTTP 400, `The Acount failed to query quota book.`
+    ///
+    /// Failed to query the quota of the account.
+    PayQueryQuotaBookFailed,
+    /// `PAY.REFUND_FAILED`: HTTP 400, `The Acount failed to Refund.`
+    ///
+    /// Failed to refund the money to the account.
+    PayRefundFailed,
+    /// `PAY.STORED_CARD_NOT_EXIST`: HTTP 400, `The Acount stored card doesn't exist.`
+    ///
+    /// The specified stored-value card of the account does not exist.
+    PayStoredCardNotExist,
+    /// `PAY.TAX_CALC_FAILED`: HTTP 400, `The Acount Tax failed to calculate.`
+    ///
+    /// Failed to calculate the tax of the account.
+    PayTaxCalcFailed,
+    /// `PAY.USER_DECLINED`: HTTP 400, `The Acount declined to pay.`
+    ///
+    /// The payment is declined by the account.
+    PayUserDeclined,
+    /// `PAY.WITHHOLDING_AGREEMENT_ILLEGAL`: HTTP 400, `The Acount withholding agreement is illegal.`
+    ///
+    /// The withholding agreement of the account is invalid.
+    PayWithholdingAgreementIllegal,
+    /// `PRICE.INQUIRY_FAILED`: HTTP 400, `The instance pricing inquiry is failed.`
+    ///
+    /// Failed to query the pricing of the specified instance.
+    PriceInquiryFailed,
+    /// `PRICE.INVALID_INQUIRY_PARAMETER`: HTTP 400, `The instance pricing inquiry parameter is invalid.`
+    ///
+    /// The instance pricing query parameter is invalid.
+    PriceInvalidInquiryParameter,
+    /// `PRICE.PRICING_PLAN_NOT_FOUND`: HTTP 400, `The instance pricing plan is not found.`
+    ///
+    /// Failed to find the pricing plan of the specified instance.
+    PricePricingPlanNotFound,
+    /// `PRICE.PRICING_PLAN_RESULT_NOT_FOUND`: HTTP 400, `The instance pricing plan result is not found.`
+    ///
+    /// Failed to find the pricing plan of the specified instance. Please open a ticket.
+    PricePricingPlanResultNotFound,
+    /// `PRICE.TAXING_ERROR`: HTTP 400, `The instance pricing tax is error.`
+    ///
+    /// The price tax of the instance is invalid.
+    PriceTaxingError,
+    /// `PRODUCT.INSTANCE_RELEASED`: HTTP 400, `The Instance is released.`
+    ///
+    /// The specified instance is already released.
+    ProductInstanceReleased,
+    /// `PRODUCT.INSTANCE_TYPE_NOT_EXIST`: HTTP 400, `The Instance type doesn't exist.`
+    ///
+    /// The specified instance type does not exist.
+    ProductInstanceTypeNotExist,
+    /// `PRODUCT.INSTANCE_TYPE_NOT_SUPPORTED`: HTTP 400, `The Instance type doesn't support.`
+    ///
+    /// The specified instance type is not supported.
+    ProductInstanceTypeNotSupported,
+    /// `PRODUCT.INSUFFICIENT_STOCK`: HTTP 400, `The product stock is insufficient.`
+    ///
+    /// The request failed due to the shortage of stocks.
+    ProductInsufficientStock,
+    /// `PRODUCT.NOT_AVAILABLE_IZ`: HTTP 400, `The Instance zone id doesn't support.`
+    ///
+    /// The specified zone ID is not supported.
+    ProductNotAvailableIz,
+    /// `PURCHASE.NO_VAILD_PURCHASE`: HTTP 400, `The purchase is invalid.`
+    ///
+    /// The purchase failed.
+    PurchaseNoVaildPurchase,
+    /// `PURCHASE.PURCHASE_QUERY_FAILED`: HTTP 400, `The purchase failed to query.`
+    ///
+    /// Failed to query the purchase.
+    PurchasePurchaseQueryFailed,
+    /// `PrivateKeyEncryption`: HTTP 400, `Key has Encrypted .`
+    ///
+    /// Private keys do not need to be encrypted.
+    PrivateKeyEncryption,
+    /// `ProcessingSameRequest`: HTTP 400, `The same request is being processed. Please try later.`
+    ///
+    /// A same request is being processed. Please try later.
+    ProcessingSameRequest,
+    /// `RISK.RISK_CONTROL_REJECTION`: HTTP 400, `The Account is rejected by risk control system.`
+    ///
+    /// The account is rejected by the risk control system.
+    RiskRiskControlRejection,
     /// `RealServerPortNotSupport`: HTTP 400, `Real server port not support.`
     ///
     /// The backend server port is not supported.
     ///
     /// 后端服务器端口不支持。
     RealServerPortNotSupport,
+    /// `RegionNotSupport`: HTTP 400, `The specified region not supported.`
+    ///
+    /// The specified region is not supported.
+    RegionNotSupport,
+    /// `RspoolRuleExist`: HTTP 400, `there are rules associating with this vServer group.`
+    ///
+    /// The specified VServer group is associated with a forwarding rule. Please disassociate the VServer group from the forwarding rule.
+    RspoolRuleExist,
+    /// `RspoolVipExist`: HTTP 400, `there are vips associating with this vServer group.`
+    ///
+    /// The specified VServer group is already associated with another listener. Please disassociate the VServer group first.
+    RspoolVipExist,
+    /// `RuleListMalformed`: HTTP 400, `the specified parameter RuleList is unavailable.`
+    ///
+    /// The specified RuleList is invalid.
+    RuleListMalformed,
+    /// `RuleNotSupport`: HTTP 400, `Rule is not support in the tcp type listener.`
+    ///
+    /// TCP listeners do not support forwarding rules.
+    RuleNotSupport,
+    /// `SecurityNotSupport`: HTTP 400, `security function not support on this listener.`
+    ///
+    /// The specified listener does not support the security function.
+    SecurityNotSupport,
+    /// `ServiceIsConfiguring`: HTTP 400, `A previous configuration is pending; please try again later.`
+    ///
+    /// A previous configuration has not been completed. Please try again later.
+    ServiceIsConfiguring,
+    /// `ServiceIsStopping`: HTTP 409, `The specified Listener is stopping, please retry later.`
+    ///
+    /// The specified listener is being stopped. Please try again later.
+    ServiceIsStopping,
+    /// `ServiceUnavailable`: HTTP 400, `The vpc subnet is not exist.`
+    ///
+    /// The VPC subnet does not exist or no IP address is available in the CIDR block of the VSwitch. Please check if the value is correct.
+    ServiceUnavailable,
+    /// `SourceItemsQuotaOverLimit`: HTTP 400, `The maximum number of SourceItems is exceeded.`
+    ///
+    /// The number of IP addresses has reached the limit of the SourceItems parameter. The number of IP addresses cannot exceed 300.
+    SourceItemsQuotaOverLimit,
+    /// `SystemBusy`: HTTP 449, `The system is busy.`
+    ///
+    /// The system is busy. Please try again later.
+    SystemBusy,
+    /// `TagCountLimit`: HTTP 400, `Tags count limit exceeded.`
+    ///
+    /// The number of tags has exceeded the quota.
+    TagCountLimit,
+    /// `TagCreateCountLimit`: HTTP 400, `tags create count limit exceeded.`
+    ///
+    /// The number of tags has exceeded the quota.
+    TagCreateCountLimit,
+    /// `TcpNotSupportForHybridLb`: HTTP 400, `Hybrid type loadbalancer doesn't support TCP type listener`
+    ///
+    /// Hybrid SLB instances do not support TCP listeners.
+    TcpNotSupportForHybridLb,
+    /// `TooManyBackendServers`: HTTP 400, `The total number of input real servers exceeds max supported number: 20`
+    ///
+    /// Up to 20 backend servers can be specified in one request. The number of specified backend servers has exceeded the limit.
+    TooManyBackendServers,
+    /// `TooManyRules`: HTTP 400, `the number of rules under specified vip is beyond maximum limit.`
+    ///
+    /// The number of rules added for the listener has exceeded the limit.
+    TooManyRules,
+    /// `URLNotSupport`: HTTP 400, `the URL in the rule is invalid.`
+    ///
+    /// The specified URL in the rule is invalid. Please check if the URL is correct.
+    UrlNotSupport,
+    /// `UnsupportedOperation`: HTTP 400, `The Loadbalancer doesn't support this function.`
+    ///
+    /// SLB does not support this function.
+    UnsupportedOperation,
+    /// `UnsupportedOperationonfixedprotocalport`: HTTP 400, `The operation is not supported by the protocol of the specified port.`
+    ///
+    /// The protocol of the specified port does not support the operation. Please check if the protocol of the port is correct.
+    UnsupportedOperationonfixedprotocalport,
+    /// `UnsupportedParameter`: HTTP 400, `The specified parameter is not unsupported.`
+    ///
+    /// One or more parameters are not supported.
+    UnsupportedParameter,
+    /// `UrlMalformed`: HTTP 400, `the specified url in RuleList parameter is unavailable.`
+    ///
+    /// The specified URL in the RuleList parameter is invalid.
+    UrlMalformed,
+    /// `UserNotAllowed`: HTTP 400, `The user is not allowed, please submit the application.`
+    ///
+    /// You are not authorized to perform this operation. Please open a ticket.
+    UserNotAllowed,
+    /// `UserProfileNotComplete`: HTTP 400, `User profile is not completed.`
+    ///
+    /// You must provide required user information first.
+    UserProfileNotComplete,
+    /// `VServerGroupEmpty`: HTTP 400, `The specified VServerGroupId is invalid; it does not contain vServers.`
+    ///
+    /// The specified VServerGroupId is invalid. Make sure that it contains VServers and try again.
+    VServerGroupEmpty,
+    /// `VServerGroupProcessing`: HTTP 400, `A previous configuration of the VServer group is pending; please try again later.`
+    ///
+    /// A previous configuration of the VServer group has not been completed. Please try again later.
+    VServerGroupProcessing,
+    /// `VipNotMatchRspool`: HTTP 400, `The vip protocol is not match with Rspool.`
+    ///
+    /// The backend server group does not match the listener. Please check the configurations of the backend server group and listener.
+    VipNotMatchRspool,
     /// `VipNotSupportQuicVersion`: HTTP 400, `The listener does not support the parameter of QuicVersion.`
     ///
     /// 当前监听不支持QuicVersion参数。
     VipNotSupportQuicVersion,
+    /// `VipTooManyListeners`: HTTP 400, `The total number of input listeners exceeds max supported number: 10`
+    ///
+    /// Up to 10 listeners can be created for an instance. The number of listeners has exceeded the limit.
+    VipTooManyListeners,
+    /// `VpcStatusError`: HTTP 400, `the specified vpc status is creating.`
+    ///
+    /// The specified VPC is being created.
+    VpcStatusError,
+    /// `VpcZoneNotSupportCreate`: HTTP 400, `The specified zone dont not supported .`
+    ///
+    /// The specified zone does not support VPC.
+    VpcZoneNotSupportCreate,
     /// A code the pages do not document, as received.
     Unknown(String),
 }
 impl ErrorCode {
     /// Every code the pages document, in code order.
-    pub const VALUES: [Self; 21] = [
+    pub const VALUES: [Self; 149] = [
+        Self::Arrearage,
+        Self::AuthRamAuthFailed,
         Self::AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch,
+        Self::AccountHasArrearage,
+        Self::ActionNotAllowed,
         Self::BackendServersCanOnlyContainOneMasterAndOneSlave,
         Self::BackendServersHaveSamePortAndServerid,
         Self::BackendServersNumMustBeTwo,
         Self::BackendServerIdCanNotEmpty,
         Self::BackendServerPortCanNotEmpty,
+        Self::BackendServerConfiguring,
+        Self::BackendServersMalformed,
+        Self::CommodityInvalidComponent,
         Self::CertificateAndPrivateKeyIsRefered,
+        Self::CertificateNotMatchPrivateKey,
         Self::ChangeLbSpecNotAllowed,
+        Self::CheckedListenerNotFound,
+        Self::CommodityCodeNotExists,
+        Self::CreateOrderFailed,
+        Self::DomainAlreadyExists,
         Self::DomainExist,
+        Self::DomainMalformed,
+        Self::DomainNotExisted,
+        Self::ForbbidenSubUser,
+        Self::Forbidden,
+        Self::InsufficientBalance,
+        Self::InvalidComponent,
         Self::InvalidServerType,
+        Self::IncorrectListenerAccessControlStatusStatus,
+        Self::InsufficientCapacity,
+        Self::InternalError,
+        Self::InternalInvokeError,
+        Self::InvalidAuthorization,
+        Self::InvalidAuthorizationStatus,
+        Self::InvalidBackendServersInconsistent,
+        Self::InvalidIdentity,
+        Self::InvalidOwnerAccount,
+        Self::InvalidOwnerId,
         Self::InvalidParamLengthHealthCheckExp,
         Self::InvalidParamLengthHealthCheckReq,
         Self::InvalidParameter,
+        Self::InvalidParameterLength,
+        Self::InvalidRegionIdNotFound,
+        Self::InvalidResourceOwnerAccount,
+        Self::InvalidRuleIdNotFound,
+        Self::InvalidServerIdNotFound,
+        Self::InvalidWeightMalformed,
+        Self::IpListItemFormatError,
+        Self::IpNotAvailable,
+        Self::KeyFormatError,
+        Self::LxRequestTokenConflict,
         Self::LbNotSupportTcpssl,
         Self::LbSupportTcpsslOnly,
+        Self::ListenerAlreadyExists,
+        Self::ListenerNotFound,
         Self::ListenerNotSupportRule,
+        Self::ListenerNumberOverLimit,
+        Self::MissingParameter,
         Self::ModifySpecNotAllowed,
+        Self::Nocard,
+        Self::NoRealNameAuthentication,
+        Self::NetworkConflict,
+        Self::NoNameAuthentication,
+        Self::OrderAccountStatusIllegal,
+        Self::OrderArrearage,
+        Self::OrderBidUserOrderForbidden,
+        Self::OrderInstanceHasInactiveChange,
+        Self::OrderInstHasUnpaidOrder,
+        Self::OrderInstHasUnsettledBills,
+        Self::OrderNotEnoughActivityStock,
+        Self::OrderNoRealNameAuthentication,
+        Self::OrderOpend,
+        Self::OrderOrderAmountIllegal,
+        Self::OrderPeriodInvalid,
+        Self::OrderQuantityInvalid,
+        Self::OrderQuotaExceeded,
+        Self::OrderSysConstraintInvalid,
+        Self::ObtainIpFail,
         Self::OperationNotAllowed,
+        Self::OperationBusy,
         Self::OperationFailedListenerStatusNotSupport,
+        Self::OrderFailed,
+        Self::OssInstanceDataNotFound,
+        Self::OverQuota,
+        Self::ParameterFieldError,
+        Self::PayAccountBookNotExist,
+        Self::PayAmountLimitExceeded,
+        Self::PayCouponNotExist,
+        Self::PayCouponNotMeetConsumptionRule,
+        Self::PayCurrencyInconsistency,
+        Self::PayCurrencyNotSupported,
+        Self::PayGetPayUrlError,
+        Self::PayInvalidAmount,
+        Self::PayInvalidCreditCard,
+        Self::PayNoCreditCard,
+        Self::PayPaymentParameterInvalid,
+        Self::PayPayOrderFailed,
+        Self::PayQueryQuotaBookFailed,
+        Self::PayRefundFailed,
+        Self::PayStoredCardNotExist,
+        Self::PayTaxCalcFailed,
+        Self::PayUserDeclined,
+        Self::PayWithholdingAgreementIllegal,
+        Self::PriceInquiryFailed,
+        Self::PriceInvalidInquiryParameter,
+        Self::PricePricingPlanNotFound,
+        Self::PricePricingPlanResultNotFound,
+        Self::PriceTaxingError,
+        Self::ProductInstanceReleased,
+        Self::ProductInstanceTypeNotExist,
+        Self::ProductInstanceTypeNotSupported,
+        Self::ProductInsufficientStock,
+        Self::ProductNotAvailableIz,
+        Self::PurchaseNoVaildPurchase,
+        Self::PurchasePurchaseQueryFailed,
+        Self::PrivateKeyEncryption,
+        Self::ProcessingSameRequest,
+        Self::RiskRiskControlRejection,
         Self::RealServerPortNotSupport,
+        Self::RegionNotSupport,
+        Self::RspoolRuleExist,
+        Self::RspoolVipExist,
+        Self::RuleListMalformed,
+        Self::RuleNotSupport,
+        Self::SecurityNotSupport,
+        Self::ServiceIsConfiguring,
+        Self::ServiceIsStopping,
+        Self::ServiceUnavailable,
+        Self::SourceItemsQuotaOverLimit,
+        Self::SystemBusy,
+        Self::TagCountLimit,
+        Self::TagCreateCountLimit,
+        Self::TcpNotSupportForHybridLb,
+        Self::TooManyBackendServers,
+        Self::TooManyRules,
+        Self::UrlNotSupport,
+        Self::UnsupportedOperation,
+        Self::UnsupportedOperationonfixedprotocalport,
+        Self::UnsupportedParameter,
+        Self::UrlMalformed,
+        Self::UserNotAllowed,
+        Self::UserProfileNotComplete,
+        Self::VServerGroupEmpty,
+        Self::VServerGroupProcessing,
+        Self::VipNotMatchRspool,
         Self::VipNotSupportQuicVersion,
+        Self::VipTooManyListeners,
+        Self::VpcStatusError,
+        Self::VpcZoneNotSupportCreate,
     ];
     /// The code of a service error (`None` for errors that are not the service's answer).
     pub fn of(error: &aliyun_runtime::Error) -> Option<Self> {
@@ -145,9 +785,13 @@ impl ErrorCode {
     /// The code as the service sends it.
     pub fn as_str(&self) -> &str {
         match self {
+            Self::Arrearage => "ARREARAGE",
+            Self::AuthRamAuthFailed => "AUTH.RAM_AUTH_FAILED",
             Self::AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch => {
                 "Abs.VServerGroupIdAndMasterSlaveServerGroupId.MissMatch"
             }
+            Self::AccountHasArrearage => "AccountHasArrearage",
+            Self::ActionNotAllowed => "ActionNotAllowed",
             Self::BackendServersCanOnlyContainOneMasterAndOneSlave => {
                 "BACKEND_SERVERS_CAN_ONLY_CONTAIN_ONE_MASTER_AND_ONE_SLAVE"
             }
@@ -157,25 +801,159 @@ impl ErrorCode {
             Self::BackendServersNumMustBeTwo => "BACKEND_SERVERS_NUM_MUST_BE_TWO",
             Self::BackendServerIdCanNotEmpty => "BACKEND_SERVER_ID_CAN_NOT_EMPTY",
             Self::BackendServerPortCanNotEmpty => "BACKEND_SERVER_PORT_CAN_NOT_EMPTY",
+            Self::BackendServerConfiguring => "BackendServer.configuring",
+            Self::BackendServersMalformed => "BackendServersMalformed",
+            Self::CommodityInvalidComponent => "COMMODITY.INVALID_COMPONENT",
             Self::CertificateAndPrivateKeyIsRefered => {
                 "CertificateAndPrivateKeyIsRefered"
             }
+            Self::CertificateNotMatchPrivateKey => "CertificateNotMatchPrivateKey",
             Self::ChangeLbSpecNotAllowed => "ChangeLbSpecNotAllowed",
+            Self::CheckedListenerNotFound => "CheckedListenerNotFound",
+            Self::CommodityCodeNotExists => "CommodityCodeNotExists",
+            Self::CreateOrderFailed => "CreateOrderFailed",
+            Self::DomainAlreadyExists => "DomainAlreadyExists",
             Self::DomainExist => "DomainExist",
+            Self::DomainMalformed => "DomainMalformed",
+            Self::DomainNotExisted => "DomainNotExisted",
+            Self::ForbbidenSubUser => "Forbbiden.SubUser",
+            Self::Forbidden => "Forbidden",
+            Self::InsufficientBalance => "INSUFFICIENT_BALANCE",
+            Self::InvalidComponent => "INVALID_COMPONENT",
             Self::InvalidServerType => "INVALID_SERVER_TYPE",
+            Self::IncorrectListenerAccessControlStatusStatus => {
+                "IncorrectListenerAccessControlStatusStatus"
+            }
+            Self::InsufficientCapacity => "InsufficientCapacity",
+            Self::InternalError => "InternalError",
+            Self::InternalInvokeError => "InternalInvokeError",
+            Self::InvalidAuthorization => "InvalidAuthorization",
+            Self::InvalidAuthorizationStatus => "InvalidAuthorizationStatus",
+            Self::InvalidBackendServersInconsistent => {
+                "InvalidBackendServers.Inconsistent"
+            }
+            Self::InvalidIdentity => "InvalidIdentity",
+            Self::InvalidOwnerAccount => "InvalidOwnerAccount",
+            Self::InvalidOwnerId => "InvalidOwnerId",
             Self::InvalidParamLengthHealthCheckExp => "InvalidParamLength.HealthCheckExp",
             Self::InvalidParamLengthHealthCheckReq => "InvalidParamLength.HealthCheckReq",
             Self::InvalidParameter => "InvalidParameter",
+            Self::InvalidParameterLength => "InvalidParameterLength",
+            Self::InvalidRegionIdNotFound => "InvalidRegionId.NotFound",
+            Self::InvalidResourceOwnerAccount => "InvalidResourceOwnerAccount",
+            Self::InvalidRuleIdNotFound => "InvalidRuleId.NotFound",
+            Self::InvalidServerIdNotFound => "InvalidServerId.NotFound",
+            Self::InvalidWeightMalformed => "InvalidWeight.Malformed",
+            Self::IpListItemFormatError => "IpListItemFormatError",
+            Self::IpNotAvailable => "IpNotAvailable",
+            Self::KeyFormatError => "KeyFormatError",
+            Self::LxRequestTokenConflict => "LX_REQUEST_TOKEN_CONFLICT",
             Self::LbNotSupportTcpssl => "LbNotSupportTcpssl",
             Self::LbSupportTcpsslOnly => "LbSupportTcpsslOnly",
+            Self::ListenerAlreadyExists => "ListenerAlreadyExists",
+            Self::ListenerNotFound => "ListenerNotFound",
             Self::ListenerNotSupportRule => "ListenerNotSupportRule",
+            Self::ListenerNumberOverLimit => "ListenerNumberOverLimit",
+            Self::MissingParameter => "MissingParameter",
             Self::ModifySpecNotAllowed => "ModifySpecNotAllowed",
+            Self::Nocard => "NOCARD",
+            Self::NoRealNameAuthentication => "NO_REAL_NAME_AUTHENTICATION",
+            Self::NetworkConflict => "NetworkConflict",
+            Self::NoNameAuthentication => "NoNameAuthentication",
+            Self::OrderAccountStatusIllegal => "ORDER.ACCOUNT_STATUS_ILLEGAL",
+            Self::OrderArrearage => "ORDER.ARREARAGE",
+            Self::OrderBidUserOrderForbidden => "ORDER.BID_USER_ ORDER_FORBIDDEN",
+            Self::OrderInstanceHasInactiveChange => "ORDER.INSTANCE_HAS_INACTIVE_CHANGE",
+            Self::OrderInstHasUnpaidOrder => "ORDER.INST_HAS_UNPAID_ORDER",
+            Self::OrderInstHasUnsettledBills => "ORDER.INST_HAS_UNSETTLED_BILLS",
+            Self::OrderNotEnoughActivityStock => "ORDER.NOT_ENOUGH_ACTIVITY_STOCK",
+            Self::OrderNoRealNameAuthentication => "ORDER.NO_REAL_NAME_AUTHENTICATION",
+            Self::OrderOpend => "ORDER.OPEND",
+            Self::OrderOrderAmountIllegal => "ORDER.ORDER_AMOUNT_ILLEGAL",
+            Self::OrderPeriodInvalid => "ORDER.PERIOD_INVALID",
+            Self::OrderQuantityInvalid => "ORDER.QUANTITY_INVALID",
+            Self::OrderQuotaExceeded => "ORDER.QUOTA_EXCEEDED",
+            Self::OrderSysConstraintInvalid => "ORDER.SYS_CONSTRAINT_INVALID",
+            Self::ObtainIpFail => "ObtainIpFail",
             Self::OperationNotAllowed => "Operation.NotAllowed",
+            Self::OperationBusy => "OperationBusy",
             Self::OperationFailedListenerStatusNotSupport => {
                 "OperationFailed.ListenerStatusNotSupport"
             }
+            Self::OrderFailed => "OrderFailed",
+            Self::OssInstanceDataNotFound => "OssInstanceDataNotFound",
+            Self::OverQuota => "OverQuota",
+            Self::ParameterFieldError => "PARAMETER_FIELD_ERROR",
+            Self::PayAccountBookNotExist => "PAY.ACCOUNT_BOOK_NOT_EXIST",
+            Self::PayAmountLimitExceeded => "PAY.AMOUNT_LIMIT_EXCEEDED",
+            Self::PayCouponNotExist => "PAY.COUPON_NOT_EXIST",
+            Self::PayCouponNotMeetConsumptionRule => {
+                "PAY.COUPON_NOT_MEET_CONSUMPTION_RULE"
+            }
+            Self::PayCurrencyInconsistency => "PAY.CURRENCY_INCONSISTENCY",
+            Self::PayCurrencyNotSupported => "PAY.CURRENCY_NOT_SUPPORTED",
+            Self::PayGetPayUrlError => "PAY.GET_PAY_URL_ERROR",
+            Self::PayInvalidAmount => "PAY.INVALID_AMOUNT",
+            Self::PayInvalidCreditCard => "PAY.INVALID_CREDIT_CARD",
+            Self::PayNoCreditCard => "PAY.NO_CREDIT_CARD",
+            Self::PayPaymentParameterInvalid => "PAY.PAYMENT_PARAMETER_INVALID",
+            Self::PayPayOrderFailed => "PAY.PAY_ORDER_FAILED",
+            Self::PayQueryQuotaBookFailed => "PAY.QUERY_QUOTA_BOOK_FAILED",
+            Self::PayRefundFailed => "PAY.REFUND_FAILED",
+            Self::PayStoredCardNotExist => "PAY.STORED_CARD_NOT_EXIST",
+            Self::PayTaxCalcFailed => "PAY.TAX_CALC_FAILED",
+            Self::PayUserDeclined => "PAY.USER_DECLINED",
+            Self::PayWithholdingAgreementIllegal => "PAY.WITHHOLDING_AGREEMENT_ILLEGAL",
+            Self::PriceInquiryFailed => "PRICE.INQUIRY_FAILED",
+            Self::PriceInvalidInquiryParameter => "PRICE.INVALID_INQUIRY_PARAMETER",
+            Self::PricePricingPlanNotFound => "PRICE.PRICING_PLAN_NOT_FOUND",
+            Self::PricePricingPlanResultNotFound => "PRICE.PRICING_PLAN_RESULT_NOT_FOUND",
+            Self::PriceTaxingError => "PRICE.TAXING_ERROR",
+            Self::ProductInstanceReleased => "PRODUCT.INSTANCE_RELEASED",
+            Self::ProductInstanceTypeNotExist => "PRODUCT.INSTANCE_TYPE_NOT_EXIST",
+            Self::ProductInstanceTypeNotSupported => {
+                "PRODUCT.INSTANCE_TYPE_NOT_SUPPORTED"
+            }
+            Self::ProductInsufficientStock => "PRODUCT.INSUFFICIENT_STOCK",
+            Self::ProductNotAvailableIz => "PRODUCT.NOT_AVAILABLE_IZ",
+            Self::PurchaseNoVaildPurchase => "PURCHASE.NO_VAILD_PURCHASE",
+            Self::PurchasePurchaseQueryFailed => "PURCHASE.PURCHASE_QUERY_FAILED",
+            Self::PrivateKeyEncryption => "PrivateKeyEncryption",
+            Self::ProcessingSameRequest => "ProcessingSameRequest",
+            Self::RiskRiskControlRejection => "RISK.RISK_CONTROL_REJECTION",
             Self::RealServerPortNotSupport => "RealServerPortNotSupport",
+            Self::RegionNotSupport => "RegionNotSupport",
+            Self::RspoolRuleExist => "RspoolRuleExist",
+            Self::RspoolVipExist => "RspoolVipExist",
+            Self::RuleListMalformed => "RuleListMalformed",
+            Self::RuleNotSupport => "RuleNotSupport",
+            Self::SecurityNotSupport => "SecurityNotSupport",
+            Self::ServiceIsConfiguring => "ServiceIsConfiguring",
+            Self::ServiceIsStopping => "ServiceIsStopping",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::SourceItemsQuotaOverLimit => "SourceItemsQuotaOverLimit",
+            Self::SystemBusy => "SystemBusy",
+            Self::TagCountLimit => "TagCountLimit",
+            Self::TagCreateCountLimit => "TagCreateCountLimit",
+            Self::TcpNotSupportForHybridLb => "TcpNotSupportForHybridLb",
+            Self::TooManyBackendServers => "TooManyBackendServers",
+            Self::TooManyRules => "TooManyRules",
+            Self::UrlNotSupport => "URLNotSupport",
+            Self::UnsupportedOperation => "UnsupportedOperation",
+            Self::UnsupportedOperationonfixedprotocalport => {
+                "UnsupportedOperationonfixedprotocalport"
+            }
+            Self::UnsupportedParameter => "UnsupportedParameter",
+            Self::UrlMalformed => "UrlMalformed",
+            Self::UserNotAllowed => "UserNotAllowed",
+            Self::UserProfileNotComplete => "UserProfileNotComplete",
+            Self::VServerGroupEmpty => "VServerGroupEmpty",
+            Self::VServerGroupProcessing => "VServerGroupProcessing",
+            Self::VipNotMatchRspool => "VipNotMatchRspool",
             Self::VipNotSupportQuicVersion => "VipNotSupportQuicVersion",
+            Self::VipTooManyListeners => "VipTooManyListeners",
+            Self::VpcStatusError => "VpcStatusError",
+            Self::VpcZoneNotSupportCreate => "VpcZoneNotSupportCreate",
             Self::Unknown(s) => s,
         }
     }
@@ -183,27 +961,155 @@ impl ErrorCode {
     /// operation's `ERRORS` has its own).
     pub fn http_status(&self) -> Option<u16> {
         match self {
+            Self::Arrearage => Some(400u16),
+            Self::AuthRamAuthFailed => Some(400u16),
             Self::AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch => Some(400u16),
+            Self::AccountHasArrearage => Some(400u16),
+            Self::ActionNotAllowed => Some(400u16),
             Self::BackendServersCanOnlyContainOneMasterAndOneSlave => Some(400u16),
             Self::BackendServersHaveSamePortAndServerid => Some(400u16),
             Self::BackendServersNumMustBeTwo => Some(400u16),
             Self::BackendServerIdCanNotEmpty => Some(400u16),
             Self::BackendServerPortCanNotEmpty => Some(400u16),
+            Self::BackendServerConfiguring => Some(409u16),
+            Self::BackendServersMalformed => Some(400u16),
+            Self::CommodityInvalidComponent => Some(400u16),
             Self::CertificateAndPrivateKeyIsRefered => Some(400u16),
+            Self::CertificateNotMatchPrivateKey => Some(400u16),
             Self::ChangeLbSpecNotAllowed => Some(400u16),
+            Self::CheckedListenerNotFound => Some(404u16),
+            Self::CommodityCodeNotExists => Some(400u16),
+            Self::CreateOrderFailed => Some(400u16),
+            Self::DomainAlreadyExists => Some(400u16),
             Self::DomainExist => Some(400u16),
+            Self::DomainMalformed => Some(400u16),
+            Self::DomainNotExisted => Some(400u16),
+            Self::ForbbidenSubUser => Some(403u16),
+            Self::Forbidden => Some(403u16),
+            Self::InsufficientBalance => Some(400u16),
+            Self::InvalidComponent => Some(400u16),
             Self::InvalidServerType => Some(400u16),
+            Self::IncorrectListenerAccessControlStatusStatus => Some(500u16),
+            Self::InsufficientCapacity => Some(400u16),
+            Self::InternalError => Some(500u16),
+            Self::InternalInvokeError => Some(500u16),
+            Self::InvalidAuthorization => Some(400u16),
+            Self::InvalidAuthorizationStatus => Some(400u16),
+            Self::InvalidBackendServersInconsistent => Some(400u16),
+            Self::InvalidIdentity => Some(400u16),
+            Self::InvalidOwnerAccount => Some(400u16),
+            Self::InvalidOwnerId => Some(400u16),
             Self::InvalidParamLengthHealthCheckExp => Some(400u16),
             Self::InvalidParamLengthHealthCheckReq => Some(400u16),
             Self::InvalidParameter => Some(400u16),
+            Self::InvalidParameterLength => Some(400u16),
+            Self::InvalidRegionIdNotFound => Some(404u16),
+            Self::InvalidResourceOwnerAccount => Some(400u16),
+            Self::InvalidRuleIdNotFound => Some(404u16),
+            Self::InvalidServerIdNotFound => Some(404u16),
+            Self::InvalidWeightMalformed => Some(400u16),
+            Self::IpListItemFormatError => Some(400u16),
+            Self::IpNotAvailable => Some(400u16),
+            Self::KeyFormatError => Some(400u16),
+            Self::LxRequestTokenConflict => Some(400u16),
             Self::LbNotSupportTcpssl => Some(400u16),
             Self::LbSupportTcpsslOnly => Some(400u16),
+            Self::ListenerAlreadyExists => Some(400u16),
+            Self::ListenerNotFound => Some(404u16),
             Self::ListenerNotSupportRule => Some(400u16),
+            Self::ListenerNumberOverLimit => Some(400u16),
+            Self::MissingParameter => Some(400u16),
             Self::ModifySpecNotAllowed => Some(400u16),
+            Self::Nocard => Some(400u16),
+            Self::NoRealNameAuthentication => Some(400u16),
+            Self::NetworkConflict => Some(400u16),
+            Self::NoNameAuthentication => Some(400u16),
+            Self::OrderAccountStatusIllegal => Some(400u16),
+            Self::OrderArrearage => Some(400u16),
+            Self::OrderBidUserOrderForbidden => Some(400u16),
+            Self::OrderInstanceHasInactiveChange => Some(400u16),
+            Self::OrderInstHasUnpaidOrder => Some(400u16),
+            Self::OrderInstHasUnsettledBills => Some(400u16),
+            Self::OrderNotEnoughActivityStock => Some(400u16),
+            Self::OrderNoRealNameAuthentication => Some(400u16),
+            Self::OrderOpend => Some(400u16),
+            Self::OrderOrderAmountIllegal => Some(400u16),
+            Self::OrderPeriodInvalid => Some(400u16),
+            Self::OrderQuantityInvalid => Some(400u16),
+            Self::OrderQuotaExceeded => Some(400u16),
+            Self::OrderSysConstraintInvalid => Some(400u16),
+            Self::ObtainIpFail => Some(400u16),
             Self::OperationNotAllowed => Some(400u16),
+            Self::OperationBusy => Some(400u16),
             Self::OperationFailedListenerStatusNotSupport => Some(400u16),
+            Self::OrderFailed => Some(400u16),
+            Self::OssInstanceDataNotFound => Some(400u16),
+            Self::OverQuota => Some(400u16),
+            Self::ParameterFieldError => Some(400u16),
+            Self::PayAccountBookNotExist => Some(400u16),
+            Self::PayAmountLimitExceeded => Some(400u16),
+            Self::PayCouponNotExist => Some(400u16),
+            Self::PayCouponNotMeetConsumptionRule => Some(400u16),
+            Self::PayCurrencyInconsistency => Some(400u16),
+            Self::PayCurrencyNotSupported => Some(400u16),
+            Self::PayGetPayUrlError => Some(400u16),
+            Self::PayInvalidAmount => Some(400u16),
+            Self::PayInvalidCreditCard => Some(400u16),
+            Self::PayNoCreditCard => Some(400u16),
+            Self::PayPaymentParameterInvalid => Some(400u16),
+            Self::PayPayOrderFailed => Some(400u16),
+            Self::PayQueryQuotaBookFailed => Some(400u16),
+            Self::PayRefundFailed => Some(400u16),
+            Self::PayStoredCardNotExist => Some(400u16),
+            Self::PayTaxCalcFailed => Some(400u16),
+            Self::PayUserDeclined => Some(400u16),
+            Self::PayWithholdingAgreementIllegal => Some(400u16),
+            Self::PriceInquiryFailed => Some(400u16),
+            Self::PriceInvalidInquiryParameter => Some(400u16),
+            Self::PricePricingPlanNotFound => Some(400u16),
+            Self::PricePricingPlanResultNotFound => Some(400u16),
+            Self::PriceTaxingError => Some(400u16),
+            Self::ProductInstanceReleased => Some(400u16),
+            Self::ProductInstanceTypeNotExist => Some(400u16),
+            Self::ProductInstanceTypeNotSupported => Some(400u16),
+            Self::ProductInsufficientStock => Some(400u16),
+            Self::ProductNotAvailableIz => Some(400u16),
+            Self::PurchaseNoVaildPurchase => Some(400u16),
+            Self::PurchasePurchaseQueryFailed => Some(400u16),
+            Self::PrivateKeyEncryption => Some(400u16),
+            Self::ProcessingSameRequest => Some(400u16),
+            Self::RiskRiskControlRejection => Some(400u16),
             Self::RealServerPortNotSupport => Some(400u16),
+            Self::RegionNotSupport => Some(400u16),
+            Self::RspoolRuleExist => Some(400u16),
+            Self::RspoolVipExist => Some(400u16),
+            Self::RuleListMalformed => Some(400u16),
+            Self::RuleNotSupport => Some(400u16),
+            Self::SecurityNotSupport => Some(400u16),
+            Self::ServiceIsConfiguring => Some(400u16),
+            Self::ServiceIsStopping => Some(409u16),
+            Self::ServiceUnavailable => Some(400u16),
+            Self::SourceItemsQuotaOverLimit => Some(400u16),
+            Self::SystemBusy => Some(449u16),
+            Self::TagCountLimit => Some(400u16),
+            Self::TagCreateCountLimit => Some(400u16),
+            Self::TcpNotSupportForHybridLb => Some(400u16),
+            Self::TooManyBackendServers => Some(400u16),
+            Self::TooManyRules => Some(400u16),
+            Self::UrlNotSupport => Some(400u16),
+            Self::UnsupportedOperation => Some(400u16),
+            Self::UnsupportedOperationonfixedprotocalport => Some(400u16),
+            Self::UnsupportedParameter => Some(400u16),
+            Self::UrlMalformed => Some(400u16),
+            Self::UserNotAllowed => Some(400u16),
+            Self::UserProfileNotComplete => Some(400u16),
+            Self::VServerGroupEmpty => Some(400u16),
+            Self::VServerGroupProcessing => Some(400u16),
+            Self::VipNotMatchRspool => Some(400u16),
             Self::VipNotSupportQuicVersion => Some(400u16),
+            Self::VipTooManyListeners => Some(400u16),
+            Self::VpcStatusError => Some(400u16),
+            Self::VpcZoneNotSupportCreate => Some(400u16),
             Self::Unknown(_) => None,
         }
     }
@@ -211,11 +1117,17 @@ impl ErrorCode {
     /// operation's `ERRORS` has its own).
     pub fn message(&self) -> Option<&'static str> {
         match self {
+            Self::Arrearage => Some("The Account has some ARREARAGE."),
+            Self::AuthRamAuthFailed => {
+                Some("The ram authentication of sub-user is failed.")
+            }
             Self::AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch => {
                 Some(
                     "The parameters VServerGroupId or MasterSlaveServerGroupId miss match.",
                 )
             }
+            Self::AccountHasArrearage => Some("Account has some arrearage."),
+            Self::ActionNotAllowed => Some("The action is not allowed."),
             Self::BackendServersCanOnlyContainOneMasterAndOneSlave => {
                 Some("Backend servers can only contain one master and one slave.")
             }
@@ -227,20 +1139,84 @@ impl ErrorCode {
             Self::BackendServerPortCanNotEmpty => {
                 Some("Backend server port can not empty.")
             }
+            Self::BackendServerConfiguring => {
+                Some(
+                    "A previous configuration of the load balancer is pending; please try again later.",
+                )
+            }
+            Self::BackendServersMalformed => {
+                Some("the specified parameter BackendServers is unavailable.")
+            }
+            Self::CommodityInvalidComponent => Some("The instance component is invalid."),
             Self::CertificateAndPrivateKeyIsRefered => {
                 Some(
                     "The specified certificate is bound to listeners. You cannot delete it.",
                 )
+            }
+            Self::CertificateNotMatchPrivateKey => {
+                Some("Certificate and key does not match.")
             }
             Self::ChangeLbSpecNotAllowed => {
                 Some(
                     "You cannot change the specification for the specified load balancer.",
                 )
             }
+            Self::CheckedListenerNotFound => {
+                Some(
+                    "No health-checked Listener to the specified port of the Load Balancer.",
+                )
+            }
+            Self::CommodityCodeNotExists => Some("The Account can't get CommodityCode."),
+            Self::CreateOrderFailed => Some("The Account failed to create order."),
+            Self::DomainAlreadyExists => Some("Protected DomainName already exists."),
             Self::DomainExist => {
                 Some("rule with same domain and url already exists in specified vip")
             }
+            Self::DomainMalformed => {
+                Some("the specified domain in RuleList parameter is unavailable.")
+            }
+            Self::DomainNotExisted => {
+                Some("Don't delete or update not existed protected DomainName.")
+            }
+            Self::ForbbidenSubUser => Some("illegal bid"),
+            Self::Forbidden => {
+                Some("User not authorized to operate on the specified resource.")
+            }
+            Self::InsufficientBalance => Some("The Acount Balance is insufficient."),
+            Self::InvalidComponent => {
+                Some("This Account can't buy such type loadbalancer.")
+            }
             Self::InvalidServerType => Some("Invalid server type."),
+            Self::IncorrectListenerAccessControlStatusStatus => {
+                Some(
+                    "Current listener access control status does not support this operation.",
+                )
+            }
+            Self::InsufficientCapacity => {
+                Some("There is insufficient capacity available for the requested")
+            }
+            Self::InternalError => Some("Illegal sign."),
+            Self::InternalInvokeError => {
+                Some("The internal invoking has failed due to unknow error.")
+            }
+            Self::InvalidAuthorization => Some("The Request is not authorization."),
+            Self::InvalidAuthorizationStatus => {
+                Some("The authorization status is not valid.")
+            }
+            Self::InvalidBackendServersInconsistent => {
+                Some(
+                    "All BackendServers on one Specified LoadBalancer have to be in the same vpc or all classic",
+                )
+            }
+            Self::InvalidIdentity => {
+                Some("The request identity was not allowed operated.")
+            }
+            Self::InvalidOwnerAccount => {
+                Some("The input parameter OwnerAccount is invalid.")
+            }
+            Self::InvalidOwnerId => {
+                Some("The specified OwnerId or OwnerAccount is invalid.")
+            }
             Self::InvalidParamLengthHealthCheckExp => {
                 Some("The length of the parameter HealthCheckExp is invalid.")
             }
@@ -252,6 +1228,30 @@ impl ErrorCode {
                     "The specified load balancer does not support the network type of the ECS instance.",
                 )
             }
+            Self::InvalidParameterLength => {
+                Some("The specified parameter length is not valid.")
+            }
+            Self::InvalidRegionIdNotFound => {
+                Some("The specified RegionId does not exist.")
+            }
+            Self::InvalidResourceOwnerAccount => {
+                Some("The input parameter ResourceOwnerAccount is invalid.")
+            }
+            Self::InvalidRuleIdNotFound => Some("Rule does not exist."),
+            Self::InvalidServerIdNotFound => {
+                Some("The specified ServerId does not exist.")
+            }
+            Self::InvalidWeightMalformed => Some("A specified weight is not valid."),
+            Self::IpListItemFormatError => {
+                Some("please check the ip list item format error.")
+            }
+            Self::IpNotAvailable => {
+                Some("The specified network type load balancer load balancer .")
+            }
+            Self::KeyFormatError => {
+                Some("The specified ServerCertificate is incorrectly formatted.")
+            }
+            Self::LxRequestTokenConflict => Some("The ClientToken is conflict."),
             Self::LbNotSupportTcpssl => {
                 Some(
                     "You cannot create a TCP SSL type listener for the specified load balancer.",
@@ -260,23 +1260,217 @@ impl ErrorCode {
             Self::LbSupportTcpsslOnly => {
                 Some("The specified load balancer supports TCP SSL type listener only.")
             }
+            Self::ListenerAlreadyExists => {
+                Some("A listener with the specified port already exists")
+            }
+            Self::ListenerNotFound => {
+                Some(
+                    "You have not created a listener for the specified port of the load balancer.",
+                )
+            }
             Self::ListenerNotSupportRule => {
                 Some("You cannot create a rule for the specified listener.")
+            }
+            Self::ListenerNumberOverLimit => {
+                Some("The maximum number of listeners is exceeded.")
+            }
+            Self::MissingParameter => {
+                Some("The combination of some parameters violates the spec.")
             }
             Self::ModifySpecNotAllowed => {
                 Some("LoadBalancerSpec not allowed for this instance")
             }
+            Self::Nocard => Some("User Profile doesn't have card."),
+            Self::NoRealNameAuthentication => {
+                Some("The Account should be Real Name Authenticated.")
+            }
+            Self::NetworkConflict => {
+                Some("there are network conflicts in specified parameter.")
+            }
+            Self::NoNameAuthentication => Some("Account should be Name Authenticated."),
+            Self::OrderAccountStatusIllegal => {
+                Some("The order account status is illegal.")
+            }
+            Self::OrderArrearage => Some("The account is arrearage."),
+            Self::OrderBidUserOrderForbidden => {
+                Some("The order of bid user is forbidden.")
+            }
+            Self::OrderInstanceHasInactiveChange => {
+                Some("The instance has inactive change.")
+            }
+            Self::OrderInstHasUnpaidOrder => Some("The instance has unpaid order."),
+            Self::OrderInstHasUnsettledBills => Some("The instance has unsettled bills."),
+            Self::OrderNotEnoughActivityStock => {
+                Some("The order activity stock is not enough.")
+            }
+            Self::OrderNoRealNameAuthentication => {
+                Some("The account is not real name authentication.")
+            }
+            Self::OrderOpend => Some("The account order is open to buy loadbalancer."),
+            Self::OrderOrderAmountIllegal => Some("The order amount is illegal."),
+            Self::OrderPeriodInvalid => Some("The order period is invalid."),
+            Self::OrderQuantityInvalid => {
+                Some("The maximum number of SLB instances is exceeded.")
+            }
+            Self::OrderQuotaExceeded => Some("The order quota exceeded."),
+            Self::OrderSysConstraintInvalid => {
+                Some("The order system constraint is invalid.")
+            }
+            Self::ObtainIpFail => {
+                Some(
+                    "The specified BackendServers is invalid; some of the specified backend servers do not exist or are not running.",
+                )
+            }
             Self::OperationNotAllowed => {
                 Some("Operation Denied. Unfinished purchase exists.")
             }
+            Self::OperationBusy => Some("A previous operation is pending."),
             Self::OperationFailedListenerStatusNotSupport => {
                 Some(
                     "The status of the listener does not support this operation. Please try again later.",
                 )
             }
+            Self::OrderFailed => Some("The Account failed to create order."),
+            Self::OssInstanceDataNotFound => {
+                Some("The oss instance of the demand is not exist")
+            }
+            Self::OverQuota => Some("Instance num exceeded Quota."),
+            Self::ParameterFieldError => Some("The specified param is invalid."),
+            Self::PayAccountBookNotExist => Some("The Acount Book doesn't exist."),
+            Self::PayAmountLimitExceeded => Some("The Acount amount limit exceeded."),
+            Self::PayCouponNotExist => Some("The Acount coupon doesn't exist."),
+            Self::PayCouponNotMeetConsumptionRule => {
+                Some("The Acount coupon doesn't meet consumption rule.")
+            }
+            Self::PayCurrencyInconsistency => {
+                Some("The Acount Currency is inconsistency.")
+            }
+            Self::PayCurrencyNotSupported => Some("The Acount Currency doesn't support."),
+            Self::PayGetPayUrlError => Some("The Acount failed to get Pay Url."),
+            Self::PayInvalidAmount => Some("The Acount amount is invalid."),
+            Self::PayInvalidCreditCard => Some("The Acount Credit card is invalid."),
+            Self::PayNoCreditCard => Some("The Acount doesn't have Credit Card."),
+            Self::PayPaymentParameterInvalid => {
+                Some("The Acount payment parameters are invalid.")
+            }
+            Self::PayPayOrderFailed => Some("The Acount failed to pay order."),
+            Self::PayQueryQuotaBookFailed => {
+                Some("The Acount failed to query quota book.")
+            }
+            Self::PayRefundFailed => Some("The Acount failed to Refund."),
+            Self::PayStoredCardNotExist => Some("The Acount stored card doesn't exist."),
+            Self::PayTaxCalcFailed => Some("The Acount Tax failed to calculate."),
+            Self::PayUserDeclined => Some("The Acount declined to pay."),
+            Self::PayWithholdingAgreementIllegal => {
+                Some("The Acount withholding agreement is illegal.")
+            }
+            Self::PriceInquiryFailed => Some("The instance pricing inquiry is failed."),
+            Self::PriceInvalidInquiryParameter => {
+                Some("The instance pricing inquiry parameter is invalid.")
+            }
+            Self::PricePricingPlanNotFound => {
+                Some("The instance pricing plan is not found.")
+            }
+            Self::PricePricingPlanResultNotFound => {
+                Some("The instance pricing plan result is not found.")
+            }
+            Self::PriceTaxingError => Some("The instance pricing tax is error."),
+            Self::ProductInstanceReleased => Some("The Instance is released."),
+            Self::ProductInstanceTypeNotExist => Some("The Instance type doesn't exist."),
+            Self::ProductInstanceTypeNotSupported => {
+                Some("The Instance type doesn't support.")
+            }
+            Self::ProductInsufficientStock => Some("The product stock is insufficient."),
+            Self::ProductNotAvailableIz => Some("The Instance zone id doesn't support."),
+            Self::PurchaseNoVaildPurchase => Some("The purchase is invalid."),
+            Self::PurchasePurchaseQueryFailed => Some("The purchase failed to query."),
+            Self::PrivateKeyEncryption => Some("Key has Encrypted ."),
+            Self::ProcessingSameRequest => {
+                Some("The same request is being processed. Please try later.")
+            }
+            Self::RiskRiskControlRejection => {
+                Some("The Account is rejected by risk control system.")
+            }
             Self::RealServerPortNotSupport => Some("Real server port not support."),
+            Self::RegionNotSupport => Some("The specified region not supported."),
+            Self::RspoolRuleExist => {
+                Some("there are rules associating with this vServer group.")
+            }
+            Self::RspoolVipExist => {
+                Some("there are vips associating with this vServer group.")
+            }
+            Self::RuleListMalformed => {
+                Some("the specified parameter RuleList is unavailable.")
+            }
+            Self::RuleNotSupport => Some("Rule is not support in the tcp type listener."),
+            Self::SecurityNotSupport => {
+                Some("security function not support on this listener.")
+            }
+            Self::ServiceIsConfiguring => {
+                Some("A previous configuration is pending; please try again later.")
+            }
+            Self::ServiceIsStopping => {
+                Some("The specified Listener is stopping, please retry later.")
+            }
+            Self::ServiceUnavailable => Some("The vpc subnet is not exist."),
+            Self::SourceItemsQuotaOverLimit => {
+                Some("The maximum number of SourceItems is exceeded.")
+            }
+            Self::SystemBusy => Some("The system is busy."),
+            Self::TagCountLimit => Some("Tags count limit exceeded."),
+            Self::TagCreateCountLimit => Some("tags create count limit exceeded."),
+            Self::TcpNotSupportForHybridLb => {
+                Some("Hybrid type loadbalancer doesn't support TCP type listener")
+            }
+            Self::TooManyBackendServers => {
+                Some(
+                    "The total number of input real servers exceeds max supported number: 20",
+                )
+            }
+            Self::TooManyRules => {
+                Some("the number of rules under specified vip is beyond maximum limit.")
+            }
+            Self::UrlNotSupport => Some("the URL in the rule is invalid."),
+            Self::UnsupportedOperation => {
+                Some("The Loadbalancer doesn't support this function.")
+            }
+            Self::UnsupportedOperationonfixedprotocalport => {
+                Some(
+                    "The operation is not supported by the protocol of the specified port.",
+                )
+            }
+            Self::UnsupportedParameter => {
+                Some("The specified parameter is not unsupported.")
+            }
+            Self::UrlMalformed => {
+                Some("the specified url in RuleList parameter is unavailable.")
+            }
+            Self::UserNotAllowed => {
+                Some("The user is not allowed, please submit the application.")
+            }
+            Self::UserProfileNotComplete => Some("User profile is not completed."),
+            Self::VServerGroupEmpty => {
+                Some(
+                    "The specified VServerGroupId is invalid; it does not contain vServers.",
+                )
+            }
+            Self::VServerGroupProcessing => {
+                Some(
+                    "A previous configuration of the VServer group is pending; please try again later.",
+                )
+            }
+            Self::VipNotMatchRspool => Some("The vip protocol is not match with Rspool."),
             Self::VipNotSupportQuicVersion => {
                 Some("The listener does not support the parameter of QuicVersion.")
+            }
+            Self::VipTooManyListeners => {
+                Some(
+                    "The total number of input listeners exceeds max supported number: 10",
+                )
+            }
+            Self::VpcStatusError => Some("the specified vpc status is creating."),
+            Self::VpcZoneNotSupportCreate => {
+                Some("The specified zone dont not supported .")
             }
             Self::Unknown(_) => None,
         }

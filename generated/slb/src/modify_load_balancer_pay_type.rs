@@ -42,7 +42,7 @@ pub struct ModifyLoadBalancerPayTypeRequest {
     ///
     /// 计费周期。
     ///
-    /// 取值：year \| month 。
+    /// 取值：year\|month 。
     ///
     /// Example: `month`
     #[serde(rename = "PricingCycle")]
@@ -63,7 +63,7 @@ pub struct ModifyLoadBalancerPayTypeRequest {
     /// - true: Pay automatically.
     /// - false (default value): Do not pay automatically.
     ///
-    /// 是否自动付费。取值：true \| false
+    /// 是否自动付费。取值：true\|false
     ///
     /// - true：自动续费。
     /// - false（默认值）：不自动续费。

@@ -78,7 +78,7 @@ pub struct SetLoadBalancerHttpListenerAttributeRequest {
     /// 是否开启通过X-Forwarded-For头字段获取来访者真实 IP，取值： on \| off
     #[serde(rename = "XForwardedFor", skip_serializing_if = "Option::is_none")]
     pub x_forwarded_for: Option<String>,
-    /// Whether to use the XForwardedFor\_SLBIP header to obtain the real IP address of the client request. Valid value:on \| off (default)
+    /// Whether to use the XForwardedFor\_SLBIP header to obtain the real IP address of the client request. Valid value:on  \| off (default)
     ///
     /// 是否通过SLB-IP头字段获取客户端请求的真实IP，取值：on \| off（默认值）
     #[serde(rename = "XForwardedFor_SLBIP", skip_serializing_if = "Option::is_none")]

@@ -208,6 +208,11 @@ pub struct SetLoadBalancerHttpsListenerAttributeRequest {
     /// - 支持加密算法套件：ECDHE-RSA-AES128-GCM-SHA256、ECDHE-RSA-AES256-GCM-SHA384、ECDHE-RSA-AES128-SHA256、ECDHE-RSA-AES256-SHA384、ECDHE-RSA-AES128-SHA和ECDHE-RSA-AES256-SHA。
     #[serde(rename = "TLSCipherPolicy", skip_serializing_if = "Option::is_none")]
     pub tls_cipher_policy: Option<String>,
+    /// `BackendServerPort` (no description on the page).
+    ///
+    /// Example: `80`
+    #[serde(rename = "BackendServerPort", skip_serializing_if = "Option::is_none")]
+    pub backend_server_port: Option<String>,
 }
 impl SetLoadBalancerHttpsListenerAttributeRequest {
     /// The required fields; set optional ones with the setters.
@@ -247,6 +252,7 @@ impl SetLoadBalancerHttpsListenerAttributeRequest {
             gzip: None,
             enable_http2: None,
             tls_cipher_policy: None,
+            backend_server_port: None,
         }
     }
     /// Sets `VServerGroup`.
@@ -342,6 +348,11 @@ impl SetLoadBalancerHttpsListenerAttributeRequest {
     /// Sets `TLSCipherPolicy`.
     pub fn tls_cipher_policy(mut self, v: impl Into<String>) -> Self {
         self.tls_cipher_policy = Some(v.into());
+        self
+    }
+    /// Sets `BackendServerPort`.
+    pub fn backend_server_port(mut self, v: impl Into<String>) -> Self {
+        self.backend_server_port = Some(v.into());
         self
     }
 }

@@ -16,7 +16,7 @@ pub struct SetLogsDownloadStatusRequest {
     ///
     /// Default value: off.
     ///
-    /// 日志存储的状态，取值：on \| off（默认值）
+    /// 日志存储的状态，取值：on\|off（默认值）
     #[serde(rename = "LogsDownloadStatus")]
     pub logs_download_status: String,
     /// The name of the RAM role that you allow SLB to act.Default value: aliyunslbdefaultrole.

@@ -57,6 +57,11 @@ pub struct SetVServerGroupAttributeRequest {
     /// Example: `[{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "192.168.**.**", "Port":"80","Description":"test-112" },{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "172.166.**.**", "Port":"80","Description":"test-113" }]`
     #[serde(rename = "BackendServers", skip_serializing_if = "Option::is_none")]
     pub backend_servers: Option<SetVServerGroupAttributeBackendServers>,
+    /// `LoadBalancerId` (no description on the page).
+    ///
+    /// Example: `lb-t4nj5vuz8ish9emfk1f20`
+    #[serde(rename = "LoadBalancerId", skip_serializing_if = "Option::is_none")]
+    pub load_balancer_id: Option<String>,
 }
 impl SetVServerGroupAttributeRequest {
     /// The required fields; set optional ones with the setters.
@@ -69,6 +74,7 @@ impl SetVServerGroupAttributeRequest {
             v_server_group_id: v_server_group_id.into(),
             v_server_group_name: None,
             backend_servers: None,
+            load_balancer_id: None,
         }
     }
     /// Sets `VServerGroupName`.
@@ -79,6 +85,11 @@ impl SetVServerGroupAttributeRequest {
     /// Sets `BackendServers`.
     pub fn backend_servers(mut self, v: SetVServerGroupAttributeBackendServers) -> Self {
         self.backend_servers = Some(v);
+        self
+    }
+    /// Sets `LoadBalancerId`.
+    pub fn load_balancer_id(mut self, v: impl Into<String>) -> Self {
+        self.load_balancer_id = Some(v.into());
         self
     }
 }

@@ -85,11 +85,11 @@ pub struct CreateVpnConnectionRequest {
     /// The configurations of phase one negotiation:
     ///
     /// - IkeConfig.Psk: Used for authentication between the IPsec VPN Gateway and the customer gateway. This parameter is generated randomly by default and can contain up to 100 characters. You can also manually specify the key.
-    /// - IkeConfig.IkeVersion: The version of the IKE protocol. Valid values: Ikev1 \| Ikev2. Default value: Ikev1.
-    /// - IkeConfig.IkeMode: The negotiation mode of IKE V1. Valid values: main \| aggressive. Default value: main.
-    /// - IkeConfig. IkeEncAlg: The encryption algorithm of phase one negotiation. Valid values: aes \| aes192 \| aes256 \| des \| 3des. Default value: aes.
-    /// - IkeConfig.IkeAuthAlg: The authentication algorithm of phase one negotiation. Valid values: md5 \| sha1. Default value: md5.
-    /// - IkeConfig.IkePfs: The Diffie-Hellman key exchange algorithm used by phase one negotiation. Valid values: group1 \| group2 \| group5 \| group14 \| group24. Default value: group2.
+    /// - IkeConfig.IkeVersion: The version of the IKE protocol. Valid values: Ikev1\|Ikev2. Default value: Ikev1.
+    /// - IkeConfig.IkeMode: The negotiation mode of IKE V1. Valid values: main\|aggressive. Default value: main.
+    /// - IkeConfig. IkeEncAlg: The encryption algorithm of phase one negotiation. Valid values: aes\|aes192\|aes256\|des\|3des. Default value: aes.
+    /// - IkeConfig.IkeAuthAlg: The authentication algorithm of phase one negotiation. Valid values: md5\|sha1. Default value: md5.
+    /// - IkeConfig.IkePfs: The Diffie-Hellman key exchange algorithm used by phase one negotiation. Valid values: group1\|group2\|group5\|group14\|group24. Default value: group2.
     /// - IkeConfig.IkeLifetime: The SA lifecycle resulting from phase one negotiation. Value range: 0-86400. Default value: 86400. Unit: seconds.
     /// - IkeConfig.LocalIdIPsec: The identification of the VPN Gateway. This parameter can contain up to 100 characters. Default value: the public IP address of the VPN Gateway.
     /// - IkeConfig.RemoteId: The identification of the customer gateway. This parameter can contain up to 100 characters. Default value: the public IP address of the customer gateway.
@@ -113,9 +113,9 @@ pub struct CreateVpnConnectionRequest {
     pub ike_config: Option<CreateVpnConnectionIkeConfig>,
     /// The configurations of phase two negotiation:
     ///
-    /// - IpsecConfig.IpsecEncAlg: The encryption algorithm of phase two negotiation. Valid values: aes \| aes192 \| aes256 \| des \| 3des. Default value: aes.
-    /// - IpsecConfig. IpsecAuthAlg: The authentication algorithm of phase two negotiation. Valid values: md5 \| sha1. Default value: md5.
-    /// - IpsecConfig. IpsecPfs: Forward packets of all protocols. The Diffie-Hellman key exchange algorithm used by phase one negotiation. Valid values: group1 \| group2 \| group5 \| group14 \| group24. Default value: group2.
+    /// - IpsecConfig.IpsecEncAlg: The encryption algorithm of phase two negotiation. Valid values: aes\|aes192\|aes256\|des\|3des. Default value: aes.
+    /// - IpsecConfig. IpsecAuthAlg: The authentication algorithm of phase two negotiation. Valid values: md5\|sha1. Default value: md5.
+    /// - IpsecConfig. IpsecPfs: Forward packets of all protocols. The Diffie-Hellman key exchange algorithm used by phase one negotiation. Valid values: group1\|group2\|group5\|group14\|group24. Default value: group2.
     /// - IpsecConfig. IpsecLifetime: The SA lifetime value resulting from phase two negotiation. Value range: 0-86400. Default value: 86400. Unit: seconds.
     ///
     /// 第二阶段协商的配置信息：
@@ -325,7 +325,7 @@ impl aliyun_runtime::de::Decode for CreateVpnConnectionResponse {
 #[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum CreateVpnConnectionIkeConfig {
-    /// The negotiation mode of IKE V1. Valid values: main \| aggressive. Default value: main.
+    /// The negotiation mode of IKE V1. Valid values: main\|aggressive. Default value: main.
     ///
     /// IKE V1版本的协商模式。取值：main\|aggressive，默认值：main。
     ///
@@ -335,13 +335,13 @@ pub enum CreateVpnConnectionIkeConfig {
     ///
     /// Wire value: `IkeConfig.IkeEncAlg`.
     IkeConfigIkeEncAlg,
-    /// The authentication algorithm of phase one negotiation. Valid values: md5 \| sha1. Default value: md5.
+    /// The authentication algorithm of phase one negotiation. Valid values: md5\|sha1. Default value: md5.
     ///
     /// 第一阶段协商的认证算法，取值：md5\|sha1，默认值：md5。
     ///
     /// Wire value: `IkeConfig.IkeAuthAlg`.
     IkeConfigIkeAuthAlg,
-    /// The Diffie-Hellman key exchange algorithm used by phase one negotiation. Valid values: group1 \| group2 \| group5 \| group14 \| group24. Default value: group2.
+    /// The Diffie-Hellman key exchange algorithm used by phase one negotiation. Valid values: group1\|group2\|group5\|group14\|group24. Default value: group2.
     ///
     /// 第一阶段协商使用的Diffie-Hellman密钥交换算法，取值：group1\|group2\|group5\|group14\|group24，默认值：group2。
     ///
@@ -365,7 +365,7 @@ pub enum CreateVpnConnectionIkeConfig {
     ///
     /// Wire value: `IkeConfig.RemoteId`.
     IkeConfigRemoteId,
-    /// IkeEncAlg: The encryption algorithm of phase one negotiation. Valid values: aes \| aes192 \| aes256 \| des \| 3des. Default value: aes.
+    /// IkeEncAlg: The encryption algorithm of phase one negotiation. Valid values: aes\|aes192\|aes256\|des\|3des. Default value: aes.
     ///
     /// Wire value: `IkeConfig.`.
     IkeConfig,

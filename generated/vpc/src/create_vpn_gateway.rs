@@ -7,7 +7,7 @@
 pub struct CreateVpnGatewayRequest {
     /// VPN网关的公网带宽，单位Mbps。
     ///
-    /// 取值：5 \| 10 \| 20 \| 50 \| 100。
+    /// 取值：5\|10\|20\|50\|100。
     ///
     /// Example: `5`
     #[serde(rename = "Bandwidth")]
@@ -62,7 +62,7 @@ pub struct CreateVpnGatewayRequest {
     /// Example: `MYVPN`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 购买时长，取值：1~9 \| 12 \| 24 \| 36。
+    /// 购买时长，取值：1~9\|12\|24\|36。
     ///
     /// 说明： InstanceChargeType参数的值为PREPAY时，该参数必选。
     ///

@@ -48,9 +48,9 @@ pub struct CreateVpnRouteEntryRequest {
     /// Example: `vpn-bp1a3kqjiiq9legfx****`
     #[serde(rename = "VpnGatewayId")]
     pub vpn_gateway_id: String,
-    /// The weight of the destination route. Valid values: 0 \| 100.
+    /// The weight of the destination route. Valid values: 0\|100.
     ///
-    /// 目的路由的权重值，取值：0 \| 100。
+    /// 目的路由的权重值，取值：0\|100。
     ///
     /// Example: `0`
     #[serde(rename = "Weight")]
@@ -159,9 +159,9 @@ pub struct CreateVpnRouteEntryResponse {
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`
     pub vpn_instance_id: Option<String>,
-    /// The weight of the destination route. Valid value:0 \| 100.
+    /// The weight of the destination route. Valid value:0\|100.
     ///
-    /// 目的路由的权重值，取值：0 \| 100。
+    /// 目的路由的权重值，取值：0\|100。
     ///
     /// Example: `0`
     pub weight: Option<i32>,

@@ -25,7 +25,7 @@ pub struct DeleteVpnRouteEntryRequest {
     /// Example: `vpn-bp1a3kqjiiq9legfx****`
     #[serde(rename = "VpnGatewayId", skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
-    /// The weight of the destination route. Valid values: 0 \| 100.
+    /// The weight of the destination route. Valid values: 0\|100.
     ///
     /// Example: `0`
     #[serde(rename = "Weight", skip_serializing_if = "Option::is_none")]

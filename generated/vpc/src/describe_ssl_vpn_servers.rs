@@ -100,6 +100,27 @@ impl aliyun_runtime::Operation for DescribeSslVpnServersRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeSslVpnServersRequest {
+    type Item = DescribeSslVpnServersSslVpnServer;
+    fn next_page(&self, response: &DescribeSslVpnServersResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_page_number(
+                self.page_number.map(i64::from),
+                self.page_size.map(i64::from),
+                response.ssl_vpn_servers.as_ref().map_or(0, |l| l.ssl_vpn_server.len()),
+                response.total_count.map(i64::from),
+            )
+            .and_then(|n| n.try_into().ok())
+            .map(|n| Self {
+                page_number: Some(n),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: DescribeSslVpnServersResponse,
+    ) -> Vec<DescribeSslVpnServersSslVpnServer> {
+        response.ssl_vpn_servers.map(|l| l.ssl_vpn_server).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeSslVpnServers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeSslVpnServersResponse {
@@ -154,62 +175,6 @@ impl aliyun_runtime::de::Decode for DescribeSslVpnServersResponse {
 pub struct DescribeSslVpnServersSslVpnServers {
     /// `SslVpnServer` (no description on the page).
     pub ssl_vpn_server: Vec<DescribeSslVpnServersSslVpnServer>,
-    /// The encryption algorithm.
-    ///
-    /// Example: `AES-128-CBC`
-    pub cipher: Option<String>,
-    /// The client IP address pool.
-    ///
-    /// Example: `10.10.1.0/24`
-    pub client_ip_pool: Option<String>,
-    /// Indicates whether the transmitted data is compressed.
-    ///
-    /// Example: `false`
-    pub compress: Option<bool>,
-    /// The total number of current connections.
-    ///
-    /// Example: `0`
-    pub connections: Option<i32>,
-    /// The time when the SSL-VPN server was created.
-    ///
-    /// Example: `1544668844000`
-    pub create_time: Option<i64>,
-    /// The public IP address.
-    ///
-    /// Example: `47.96.167.xxx`
-    pub internet_ip: Option<String>,
-    /// The CIDR block of the client.
-    ///
-    /// Example: `192.168.0.0/24`
-    pub local_subnet: Option<String>,
-    /// The maximum number of connections.
-    ///
-    /// Example: `5`
-    pub max_connections: Option<i32>,
-    /// The name of the SSL-VPN server.
-    ///
-    /// Example: `test`
-    pub name: Option<String>,
-    /// The port used by the SSL-VPN server.
-    ///
-    /// Example: `1194`
-    pub port: Option<i32>,
-    /// The protocol used by the SSL-VPN server.
-    ///
-    /// Example: `UDP`
-    pub proto: Option<String>,
-    /// The ID of the region where the SSL-VPN server is created.
-    ///
-    /// Example: `cn-hangzhou`
-    pub region_id: Option<String>,
-    /// The ID of the SSL-VPN server.
-    ///
-    /// Example: `vss-bp15j3du13gq1dgey****`
-    pub ssl_vpn_server_id: Option<String>,
-    /// The ID of the VPN gateway.
-    ///
-    /// Example: `vpn-bp1on0xae9d771ggi****`
-    pub vpn_gateway_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSslVpnServersSslVpnServers {
     fn decode(
@@ -219,20 +184,6 @@ impl aliyun_runtime::de::Decode for DescribeSslVpnServersSslVpnServers {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             ssl_vpn_server: f.list("SslVpnServer")?,
-            cipher: f.opt("Cipher")?,
-            client_ip_pool: f.opt("ClientIpPool")?,
-            compress: f.opt("Compress")?,
-            connections: f.opt("Connections")?,
-            create_time: f.opt("CreateTime")?,
-            internet_ip: f.opt("InternetIp")?,
-            local_subnet: f.opt("LocalSubnet")?,
-            max_connections: f.opt("MaxConnections")?,
-            name: f.opt("Name")?,
-            port: f.opt("Port")?,
-            proto: f.opt("Proto")?,
-            region_id: f.opt("RegionId")?,
-            ssl_vpn_server_id: f.opt("SslVpnServerId")?,
-            vpn_gateway_id: f.opt("VpnGatewayId")?,
         })
     }
 }

@@ -4,7 +4,7 @@
 //! Queries detailed information about an IPsec-VPN connection.
 //!
 //! 调用DescribeVpnConnection接口查询已创建的IPsec连接的详细信息。
-pub use crate::types::{IpsecConfig, IkeConfig};
+pub use crate::types::{IkeConfig, IpsecConfig};
 /// Parameters of `DescribeVpnConnection`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVpnConnectionRequest {
@@ -143,7 +143,7 @@ pub struct DescribeVpnConnectionResponse {
     /// The configuration of Phase 1 negotiations.
     ///
     /// 第一阶段协商的配置。
-    pub ike_config: Option<DescribeVpnConnectionIkeConfig>,
+    pub ike_config: Option<IkeConfig>,
     /// 第二阶段协商的配置。
     pub ipsec_config: Option<DescribeVpnConnectionIpsecConfig>,
     /// The ID of the request.
@@ -241,88 +241,6 @@ impl DescribeVpnConnectionStatus {
     }
 }
 aliyun_runtime::wire_enum!(DescribeVpnConnectionStatus);
-/// The configuration of Phase 1 negotiations.
-///
-/// 第一阶段协商的配置。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DescribeVpnConnectionIkeConfig {
-    /// The IKE authentication algorithm. Both SHA-1 and MD5 are supported.
-    ///
-    /// IKE认证算法。
-    ///
-    /// Example: `sha1`
-    pub ike_auth_alg: Option<String>,
-    /// The IKE encryption algorithm.
-    ///
-    /// IKE加密算法。
-    ///
-    /// Example: `aes`
-    pub ike_enc_alg: Option<String>,
-    /// The IKE lifetime.
-    ///
-    /// IKE生存时间。单位：秒。
-    ///
-    /// Example: `86400`
-    pub ike_lifetime: Option<i64>,
-    /// The IKE mode. Both main and aggressive modes are supported. The main mode offers higher security. If NAT traversal is enabled, we recommend that you select the aggressive mode.
-    ///
-    /// IKE协商模式。
-    ///
-    /// Example: `main`
-    pub ike_mode: Option<String>,
-    /// The DH group.
-    ///
-    /// DH分组。
-    ///
-    /// Example: `group2`
-    pub ike_pfs: Option<String>,
-    /// The IKE version.
-    ///
-    /// IKE协议版本。
-    ///
-    /// Example: `ikev1`
-    pub ike_version: Option<String>,
-    /// The ID of the VPN gateway. By default, it is the IP address of the VPN gateway. Both FQDN and IP formats are supported.
-    ///
-    /// 本端标识符。支持FQDN和IP地址格式，默认为当前选取的VPN网关IP地址。
-    ///
-    /// Example: `116.XX.XX.6`
-    pub local_id: Option<String>,
-    /// The pre-shared key.
-    ///
-    /// 预共享密钥。
-    ///
-    /// Example: `pgw6dy****`
-    pub psk: Option<String>,
-    /// The ID of the customer gateway. By default, it is the IP address of the customer gateway. Both FQDN and IP formats are supported.
-    ///
-    /// 对端标识符。支持FQDN和IP地址格式，默认为当前选取的用户网关IP地址。
-    ///
-    /// Example: `139.XX.XX.6`
-    pub remote_id: Option<String>,
-    /// The configuration of Phase 2 negotiations.
-    pub ipsec_config: Option<IpsecConfig>,
-}
-impl aliyun_runtime::de::Decode for DescribeVpnConnectionIkeConfig {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            ike_auth_alg: f.opt("IkeAuthAlg")?,
-            ike_enc_alg: f.opt("IkeEncAlg")?,
-            ike_lifetime: f.opt("IkeLifetime")?,
-            ike_mode: f.opt("IkeMode")?,
-            ike_pfs: f.opt("IkePfs")?,
-            ike_version: f.opt("IkeVersion")?,
-            local_id: f.opt("LocalId")?,
-            psk: f.opt("Psk")?,
-            remote_id: f.opt("RemoteId")?,
-            ipsec_config: f.opt("IpsecConfig")?,
-        })
-    }
-}
 /// 第二阶段协商的配置。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeVpnConnectionIpsecConfig {

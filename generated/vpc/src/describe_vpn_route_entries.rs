@@ -164,7 +164,7 @@ pub struct VpnRouteEntry {
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`
     pub vpn_instance_id: Option<String>,
-    /// The weight of the destination route. Valid values: 0 \| 100.
+    /// The weight of the destination route. Valid values: 0\|100.
     ///
     /// Example: `0`
     pub weight: Option<i32>,

@@ -9,7 +9,7 @@
 pub struct ModifyVpnPbrRouteEntryWeightRequest {
     /// The new weight. Valid values: 0\|100.
     ///
-    /// 要设置的权重值，取值：0 \| 100。
+    /// 要设置的权重值，取值：0\|100。
     ///
     /// Example: `100`
     #[serde(rename = "NewWeight")]
@@ -51,7 +51,7 @@ pub struct ModifyVpnPbrRouteEntryWeightRequest {
     pub vpn_gateway_id: String,
     /// The weight set before the VPN policy route is modified. Valid values: 0\|100.
     ///
-    /// VPN策略路由在修改之前设置的权重值，取值：0 \| 100。
+    /// VPN策略路由在修改之前设置的权重值，取值：0\|100。
     ///
     /// Example: `0`
     #[serde(rename = "Weight")]

@@ -891,85 +891,68 @@ pub use status::*;
         feature = "describe_vpn_connection",
         feature = "describe_vpn_connections",
         feature = "download_vpn_connection_config",
-        feature = "list_ipsec_servers",
-        feature = "modify_vpn_connection_attribute"
-    )
-)]
-mod ipsec_config {
-    /// The configuration of Phase 2 negotiations.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct IpsecConfig {
-        /// The IPsec authentication algorithm. Both SHA-1 and MD5 are supported.
-        ///
-        /// Example: `sha1`
-        pub ipsec_auth_alg: Option<String>,
-        /// The IPsec encryption algorithm.
-        ///
-        /// Example: `aes`
-        pub ipsec_enc_alg: Option<String>,
-        /// The IPsec lifetime.
-        ///
-        /// Example: `86400`
-        pub ipsec_lifetime: Option<i64>,
-        /// The DH group.
-        ///
-        /// Example: `group2`
-        pub ipsec_pfs: Option<String>,
-    }
-    impl aliyun_runtime::de::Decode for IpsecConfig {
-        fn decode(
-            v: aliyun_runtime::de::Value,
-            at: aliyun_runtime::de::At<'_>,
-        ) -> Result<Self, aliyun_runtime::de::Error> {
-            let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-            Ok(Self {
-                ipsec_auth_alg: f.opt("IpsecAuthAlg")?,
-                ipsec_enc_alg: f.opt("IpsecEncAlg")?,
-                ipsec_lifetime: f.opt("IpsecLifetime")?,
-                ipsec_pfs: f.opt("IpsecPfs")?,
-            })
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "describe_vpn_connection",
-        feature = "describe_vpn_connections",
-        feature = "download_vpn_connection_config",
-        feature = "list_ipsec_servers",
-        feature = "modify_vpn_connection_attribute"
-    )
-)]
-pub use ipsec_config::*;
-#[cfg(
-    any(
-        feature = "describe_vpn_connection",
-        feature = "describe_vpn_connections",
-        feature = "download_vpn_connection_config",
         feature = "modify_vpn_connection_attribute"
     )
 )]
 mod ike_config {
-    /// The value of `IkeConfig` in `VpnConnection` (the page describes it no further).
+    /// The configuration of Phase 1 negotiations.
+    ///
+    /// 第一阶段协商的配置。
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct IkeConfig {
-        /// `IkeAuthAlg` (no description on the page).
+        /// The IKE authentication algorithm. Both SHA-1 and MD5 are supported.
+        ///
+        /// IKE认证算法。
+        ///
+        /// Example: `sha1`
         pub ike_auth_alg: Option<String>,
-        /// `IkeEncAlg` (no description on the page).
+        /// The IKE encryption algorithm.
+        ///
+        /// IKE加密算法。
+        ///
+        /// Example: `aes`
         pub ike_enc_alg: Option<String>,
-        /// `IkeLifetime` (no description on the page).
+        /// The IKE lifetime.
+        ///
+        /// IKE生存时间。单位：秒。
+        ///
+        /// Example: `86400`
         pub ike_lifetime: Option<i64>,
-        /// `IkeMode` (no description on the page).
+        /// The IKE mode. Both main and aggressive modes are supported. The main mode offers higher security. If NAT traversal is enabled, we recommend that you select the aggressive mode.
+        ///
+        /// IKE协商模式。
+        ///
+        /// Example: `main`
         pub ike_mode: Option<String>,
-        /// `IkePfs` (no description on the page).
+        /// The DH group.
+        ///
+        /// DH分组。
+        ///
+        /// Example: `group2`
         pub ike_pfs: Option<String>,
-        /// `IkeVersion` (no description on the page).
+        /// The IKE version.
+        ///
+        /// IKE协议版本。
+        ///
+        /// Example: `ikev1`
         pub ike_version: Option<String>,
-        /// `LocalId` (no description on the page).
+        /// The ID of the VPN gateway. By default, it is the IP address of the VPN gateway. Both FQDN and IP formats are supported.
+        ///
+        /// 本端标识符。支持FQDN和IP地址格式，默认为当前选取的VPN网关IP地址。
+        ///
+        /// Example: `116.XX.XX.6`
         pub local_id: Option<String>,
-        /// `Psk` (no description on the page).
+        /// The pre-shared key.
+        ///
+        /// 预共享密钥。
+        ///
+        /// Example: `pgw6dy****`
         pub psk: Option<String>,
-        /// `RemoteId` (no description on the page).
+        /// The ID of the customer gateway. By default, it is the IP address of the customer gateway. Both FQDN and IP formats are supported.
+        ///
+        /// 对端标识符。支持FQDN和IP地址格式，默认为当前选取的用户网关IP地址。
+        ///
+        /// Example: `139.XX.XX.6`
         pub remote_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for IkeConfig {
@@ -1001,6 +984,53 @@ mod ike_config {
     )
 )]
 pub use ike_config::*;
+#[cfg(
+    any(
+        feature = "describe_vpn_connection",
+        feature = "describe_vpn_connections",
+        feature = "download_vpn_connection_config",
+        feature = "list_ipsec_servers",
+        feature = "modify_vpn_connection_attribute"
+    )
+)]
+mod ipsec_config {
+    /// The value of `IpsecConfig` in `VpnConnection` (the page describes it no further).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IpsecConfig {
+        /// `IpsecAuthAlg` (no description on the page).
+        pub ipsec_auth_alg: Option<String>,
+        /// `IpsecEncAlg` (no description on the page).
+        pub ipsec_enc_alg: Option<String>,
+        /// `IpsecLifetime` (no description on the page).
+        pub ipsec_lifetime: Option<i64>,
+        /// `IpsecPfs` (no description on the page).
+        pub ipsec_pfs: Option<String>,
+    }
+    impl aliyun_runtime::de::Decode for IpsecConfig {
+        fn decode(
+            v: aliyun_runtime::de::Value,
+            at: aliyun_runtime::de::At<'_>,
+        ) -> Result<Self, aliyun_runtime::de::Error> {
+            let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+            Ok(Self {
+                ipsec_auth_alg: f.opt("IpsecAuthAlg")?,
+                ipsec_enc_alg: f.opt("IpsecEncAlg")?,
+                ipsec_lifetime: f.opt("IpsecLifetime")?,
+                ipsec_pfs: f.opt("IpsecPfs")?,
+            })
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "describe_vpn_connection",
+        feature = "describe_vpn_connections",
+        feature = "download_vpn_connection_config",
+        feature = "list_ipsec_servers",
+        feature = "modify_vpn_connection_attribute"
+    )
+)]
+pub use ipsec_config::*;
 #[cfg(
     any(
         feature = "list_tag_resources",

@@ -55,24 +55,25 @@ pub use uri::UriProvider;
 /// `Debug` shows only the first characters of the access key id and hides the secret and the token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    access_key_id: String,
-    access_key_secret: String,
-    security_token: Option<String>,
+    // Shared text: the client asks for credentials before every attempt, and a clone is then three counts.
+    access_key_id: Arc<str>,
+    access_key_secret: Arc<str>,
+    security_token: Option<Arc<str>>,
 }
 
 impl Credentials {
     /// A long-term access key pair.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
         Credentials {
-            access_key_id: access_key_id.into(),
-            access_key_secret: access_key_secret.into(),
+            access_key_id: Arc::from(access_key_id.into()),
+            access_key_secret: Arc::from(access_key_secret.into()),
             security_token: None,
         }
     }
 
     /// STS credentials: a temporary key pair and its security token.
     pub fn with_security_token(mut self, security_token: impl Into<String>) -> Self {
-        self.security_token = Some(security_token.into());
+        self.security_token = Some(Arc::from(security_token.into()));
         self
     }
 
