@@ -218,8 +218,6 @@ pub struct Resource {
     ///
     /// 生成报警规则的详细结果。
     pub alert_results: Vec<AlertResults>,
-    /// The ID of the application group.
-    ///
     /// 应用分组ID。
     ///
     /// Example: `123456`
@@ -242,24 +240,34 @@ impl aliyun_runtime::de::Decode for Resource {
 /// 生成报警规则的详细结果。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertResults {
+    /// The status code.
+    ///
     /// 状态码。
     ///
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
     pub code: Option<String>,
+    /// The error message.
+    ///
     /// 返回信息。
     ///
     /// Example: `alert rule is creating, please wait a few minutes.`
     pub message: Option<String>,
+    /// The ID of the alert rule.
+    ///
     /// 报警规则ID。
     ///
     /// Example: `applyTemplate8ab74c6b-9f27-47ab-8841-de01dc08****`
     pub rule_id: Option<String>,
+    /// The name of the alert rule.
+    ///
     /// 报警规则名称。
     ///
     /// Example: `test123`
     pub rule_name: Option<String>,
+    /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
+    ///
     /// 操作是否成功。取值：
     ///
     /// - true：成功。
@@ -267,6 +275,14 @@ pub struct AlertResults {
     ///
     /// Example: `true`
     pub success: Option<bool>,
+    /// The ID of the application group.
+    ///
+    /// Example: `123456`
+    pub group_id: Option<i64>,
+    /// `DisplayName` (no description on the page).
+    pub display_name: Option<String>,
+    /// `Name` (no description on the page).
+    pub name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AlertResults {
     fn decode(
@@ -280,6 +296,9 @@ impl aliyun_runtime::de::Decode for AlertResults {
             rule_id: f.opt("RuleId")?,
             rule_name: f.opt("RuleName")?,
             success: f.opt("Success")?,
+            group_id: f.opt("GroupId")?,
+            display_name: f.opt("DisplayName")?,
+            name: f.opt("Name")?,
         })
     }
 }

@@ -4,7 +4,6 @@
 //! You can call this operation to delete a specified application group.
 //!
 //! 删除指定的应用分组。
-pub use crate::types::ContactGroups;
 /// Parameters of `DeleteMonitorGroup`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeleteMonitorGroupRequest {
@@ -90,20 +89,14 @@ pub struct Group {
     /// The alert contact group.
     ///
     /// 报警联系组。
-    pub contact_groups: Option<ContactGroups>,
-    /// The name of the alert contact group.
-    ///
-    /// 报警联系组名称。
-    ///
-    /// Example: `我的组名`
-    pub name: Option<String>,
+    pub contact_groups: Option<GroupContactGroups>,
     /// The name of the application group.
     ///
     /// 应用分组名称。
     ///
     /// Example: `我的组`
     pub group_name: Option<String>,
-    /// `GroupId` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub group_id: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for Group {
@@ -114,10 +107,47 @@ impl aliyun_runtime::de::Decode for Group {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             contact_groups: f.opt("ContactGroups")?,
-            name: f.opt("Name")?,
             group_name: f.opt("GroupName")?,
             group_id: f.opt("GroupId")?,
         })
+    }
+}
+/// The alert contact group.
+///
+/// 报警联系组。
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupContactGroups {
+    /// `ContactGroup` (no description on the page).
+    pub contact_group: Vec<ContactGroup>,
+}
+impl aliyun_runtime::de::Decode for GroupContactGroups {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            contact_group: f.list("ContactGroup")?,
+        })
+    }
+}
+/// One item of the list `ContactGroup` in `ContactGroups` (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactGroup {
+    /// The name of the alert contact group.
+    ///
+    /// 报警联系组名称。
+    ///
+    /// Example: `我的组名`
+    pub name: Option<String>,
+}
+impl aliyun_runtime::de::Decode for ContactGroup {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self { name: f.opt("Name")? })
     }
 }
 /// The errors the page of `DeleteMonitorGroup` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.

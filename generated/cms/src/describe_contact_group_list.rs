@@ -118,7 +118,7 @@ impl aliyun_runtime::de::Decode for DescribeContactGroupListResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactGroupList {
     /// `ContactGroup` (no description on the page).
-    pub contact_group: Vec<ContactGroup>,
+    pub contact_group: Vec<DescribeContactGroupListContactGroup>,
 }
 impl aliyun_runtime::de::Decode for ContactGroupList {
     fn decode(
@@ -133,7 +133,7 @@ impl aliyun_runtime::de::Decode for ContactGroupList {
 }
 /// One item of the list `ContactGroup` in `ContactGroupList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactGroup {
+pub struct DescribeContactGroupListContactGroup {
     /// The alert contacts in the alert group.
     ///
     /// 报警联系人列表。
@@ -191,7 +191,7 @@ pub struct ContactGroup {
     /// Example: `1589447759000`
     pub update_time: Option<i64>,
 }
-impl aliyun_runtime::de::Decode for ContactGroup {
+impl aliyun_runtime::de::Decode for DescribeContactGroupListContactGroup {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,

@@ -118,10 +118,6 @@ pub struct DescribeEventRuleAttributeResult {
     ///
     /// Example: `ENABLED`
     pub state: Option<String>,
-    /// The status of the event.
-    ///
-    /// Example: `XX`
-    pub status_list: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEventRuleAttributeResult {
     fn decode(
@@ -136,7 +132,6 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleAttributeResult {
             group_id: f.opt("GroupId")?,
             name: f.opt("Name")?,
             state: f.opt("State")?,
-            status_list: f.opt("StatusList")?,
         })
     }
 }
@@ -145,14 +140,22 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleAttributeResult {
 /// 事件模式，用于描述这个事件的触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventPattern {
+    /// The severity of the alert rule. Valid values: CRITICAL, WARN, and INFO.
+    ///
     /// 报警规则的级别， CRITICAL（严重)、WARN(警告)、INFO(信息)。
     pub level_list: Option<LevelList>,
+    /// The name of the event.
+    ///
     /// 事件名称。
     pub name_list: Option<NameList>,
+    /// The name of the service.
+    ///
     /// 产品名称。
     ///
     /// Example: `CloudMonitor`
     pub product: Option<String>,
+    /// The status of the event.
+    ///
     /// 事件的状态。
     pub status_list: Option<StatusList>,
 }
@@ -170,6 +173,8 @@ impl aliyun_runtime::de::Decode for EventPattern {
         })
     }
 }
+/// The status of the event.
+///
 /// 事件的状态。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusList {

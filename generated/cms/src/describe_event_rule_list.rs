@@ -4,7 +4,7 @@
 //! You can call this operation to query the list of event alerts.
 //!
 //! 调用DescribeEventRuleList接口查询事件报警规则列表。
-pub use crate::types::{EventType, State, LevelList, NameList};
+pub use crate::types::{LevelList, NameList, EventType, State};
 /// Parameters of `DescribeEventRuleList`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DescribeEventRuleListRequest {
@@ -145,28 +145,6 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleListResponse {
 pub struct EventRules {
     /// `EventRule` (no description on the page).
     pub event_rule: Vec<EventRule>,
-    /// The type of the event.
-    ///
-    /// Example: `Exception`
-    pub event_type_list: Option<String>,
-    /// The level of the event. Valid values:
-    ///
-    /// CRITICAL
-    ///
-    /// WARN
-    ///
-    /// INFO
-    ///
-    /// Example: `["CRITICAL", "WARN", "INFO"]`
-    pub level_list: Option<String>,
-    /// The list of event names.
-    ///
-    /// Example: `["Agent_Status_Stopped"]`
-    pub name_list: Option<String>,
-    /// The abbreviation of the service name.
-    ///
-    /// Example: `CloudMonitor`
-    pub product: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EventRules {
     fn decode(
@@ -176,10 +154,6 @@ impl aliyun_runtime::de::Decode for EventRules {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             event_rule: f.list("EventRule")?,
-            event_type_list: f.opt("EventTypeList")?,
-            level_list: f.opt("LevelList")?,
-            name_list: f.opt("NameList")?,
-            product: f.opt("Product")?,
         })
     }
 }
@@ -240,6 +214,14 @@ impl aliyun_runtime::de::Decode for EventRule {
 pub struct EventRuleEventPattern {
     /// `EventPattern` (no description on the page).
     pub event_pattern: Vec<DescribeEventRuleListEventPattern>,
+    /// Seen only in the response example: the page's table does not document it.
+    pub event_type_list: Option<EventTypeList>,
+    /// Seen only in the response example: the page's table does not document it.
+    pub level_list: Option<LevelList>,
+    /// Seen only in the response example: the page's table does not document it.
+    pub name_list: Option<NameList>,
+    /// Seen only in the response example: the page's table does not document it.
+    pub product: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EventRuleEventPattern {
     fn decode(
@@ -249,6 +231,10 @@ impl aliyun_runtime::de::Decode for EventRuleEventPattern {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             event_pattern: f.list("EventPattern")?,
+            event_type_list: f.opt("EventTypeList")?,
+            level_list: f.opt("LevelList")?,
+            name_list: f.opt("NameList")?,
+            product: f.opt("Product")?,
         })
     }
 }
@@ -281,6 +267,23 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleListEventPattern {
             level_list: f.list("LevelList")?,
             name_list: f.list("NameList")?,
             product: f.opt("Product")?,
+        })
+    }
+}
+/// Seen only in the response example: the page's table does not document it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventTypeList {
+    /// Seen only in the response example: the page's table does not document it.
+    pub event_type_list: Vec<String>,
+}
+impl aliyun_runtime::de::Decode for EventTypeList {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            event_type_list: f.list("EventTypeList")?,
         })
     }
 }
@@ -356,23 +359,6 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleListEventRuleEventPattern {
             level_list: f.opt("LevelList")?,
             name_list: f.opt("NameList")?,
             product: f.opt("Product")?,
-        })
-    }
-}
-/// The value of `EventTypeList` in `EventPattern` (the page describes it no further).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EventTypeList {
-    /// `EventTypeList` (no description on the page).
-    pub event_type_list: Vec<String>,
-}
-impl aliyun_runtime::de::Decode for EventTypeList {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            event_type_list: f.list("EventTypeList")?,
         })
     }
 }

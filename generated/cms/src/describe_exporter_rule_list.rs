@@ -210,7 +210,7 @@ pub struct DescribeExporterRuleListDatapoint {
     ///
     /// Example: `60,300`
     pub target_windows: Option<String>,
-    /// `dstNames` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub dst_names: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeExporterRuleListDatapoint {

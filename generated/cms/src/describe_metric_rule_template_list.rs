@@ -188,19 +188,7 @@ pub struct Template {
     /// The application history of the alert template.
     ///
     /// 应用历史。
-    pub apply_histories: Option<String>,
-    /// 应用的时间。
-    ///
-    /// Example: `1543459583000`
-    pub apply_time: Option<i64>,
-    /// 应用分组的ID。
-    ///
-    /// Example: `12345`
-    pub group_id: Option<i64>,
-    /// 应用分组的名称。
-    ///
-    /// Example: `我的组名`
-    pub group_name: Option<String>,
+    pub apply_histories: Option<ApplyHistories>,
     /// The description of the alert template.
     ///
     /// 报警模板的详情。
@@ -246,15 +234,75 @@ impl aliyun_runtime::de::Decode for Template {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             apply_histories: f.opt("ApplyHistories")?,
-            apply_time: f.opt("ApplyTime")?,
-            group_id: f.opt("GroupId")?,
-            group_name: f.opt("GroupName")?,
             description: f.opt("Description")?,
             gmt_create: f.opt("GmtCreate")?,
             gmt_modified: f.opt("GmtModified")?,
             name: f.opt("Name")?,
             rest_version: f.opt("RestVersion")?,
             template_id: f.opt("TemplateId")?,
+        })
+    }
+}
+/// The application history of the alert template.
+///
+/// 应用历史。
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplyHistories {
+    /// 应用的时间。
+    ///
+    /// Example: `1543459583000`
+    pub apply_time: Option<i64>,
+    /// 应用分组的ID。
+    ///
+    /// Example: `12345`
+    pub group_id: Option<i64>,
+    /// 应用分组的名称。
+    ///
+    /// Example: `我的组名`
+    pub group_name: Option<String>,
+    /// `ApplyHistory` (no description on the page).
+    pub apply_history: Vec<ApplyHistory>,
+}
+impl aliyun_runtime::de::Decode for ApplyHistories {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            apply_time: f.opt("ApplyTime")?,
+            group_id: f.opt("GroupId")?,
+            group_name: f.opt("GroupName")?,
+            apply_history: f.list("ApplyHistory")?,
+        })
+    }
+}
+/// One item of the list `ApplyHistory` in `ApplyHistories` (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplyHistory {
+    /// The time when the alert template was applied.
+    ///
+    /// Example: `1543459583000`
+    pub apply_time: Option<i64>,
+    /// The ID of the application group.
+    ///
+    /// Example: `12345`
+    pub group_id: Option<i64>,
+    /// The name of the application group.
+    ///
+    /// Example: `ECS_Group`
+    pub group_name: Option<String>,
+}
+impl aliyun_runtime::de::Decode for ApplyHistory {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            apply_time: f.opt("ApplyTime")?,
+            group_id: f.opt("GroupId")?,
+            group_name: f.opt("GroupName")?,
         })
     }
 }

@@ -332,7 +332,7 @@ pub struct DescribeMonitorGroupInstanceAttributeResource {
     ///
     /// VPC实例的描述信息。
     pub vpc: Option<Vpc>,
-    /// `AliUid` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub ali_uid: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstanceAttributeResource {

@@ -207,21 +207,21 @@ pub struct DescribeSiteMonitorIspCityListIspCity {
     ///
     /// Example: `200`
     pub region: Option<String>,
-    /// `CityName.en` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub city_name_en: Option<String>,
-    /// `CityName.zh_CN` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub city_name_zh_cn: Option<String>,
-    /// `Country.en` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub country_en: Option<String>,
-    /// `Country.zh_CN` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub country_zh_cn: Option<String>,
-    /// `IspName.en` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub isp_name_en: Option<String>,
-    /// `IspName.zh_CN` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub isp_name_zh_cn: Option<String>,
-    /// `Region.en` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub region_en: Option<String>,
-    /// `Region.zh_CN` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub region_zh_cn: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorIspCityListIspCity {

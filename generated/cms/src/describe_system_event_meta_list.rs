@@ -163,7 +163,7 @@ pub struct DataResource {
     ///
     /// Example: `Operation Failed`
     pub status_desc: Option<String>,
-    /// `NameDesc.En` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub name_desc_en: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DataResource {

@@ -1415,46 +1415,6 @@ mod success {
 pub use success::*;
 #[cfg(
     any(
-        feature = "delete_monitor_group",
-        feature = "describe_alert_history_list",
-        feature = "describe_contact_group_list",
-        feature = "describe_contact_list",
-        feature = "list_contact_group"
-    )
-)]
-mod contact_groups {
-    /// The alert contact group.
-    ///
-    /// 报警联系组。
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ContactGroups {
-        /// `ContactGroup` (no description on the page).
-        pub contact_group: Vec<String>,
-    }
-    impl aliyun_runtime::de::Decode for ContactGroups {
-        fn decode(
-            v: aliyun_runtime::de::Value,
-            at: aliyun_runtime::de::At<'_>,
-        ) -> Result<Self, aliyun_runtime::de::Error> {
-            let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-            Ok(Self {
-                contact_group: f.list("ContactGroup")?,
-            })
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "delete_monitor_group",
-        feature = "describe_alert_history_list",
-        feature = "describe_contact_group_list",
-        feature = "describe_contact_list",
-        feature = "list_contact_group"
-    )
-)]
-pub use contact_groups::*;
-#[cfg(
-    any(
         feature = "delete_monitor_group_instances",
         feature = "modify_monitor_group_instances"
     )
@@ -1802,6 +1762,44 @@ mod enable {
 )]
 pub use enable::*;
 #[cfg(
+    any(
+        feature = "describe_alert_history_list",
+        feature = "describe_contact_group_list",
+        feature = "describe_contact_list",
+        feature = "list_contact_group"
+    )
+)]
+mod contact_groups {
+    /// The alert groups to which the alert notification was sent.
+    ///
+    /// 报警联系组。
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ContactGroups {
+        /// `ContactGroup` (no description on the page).
+        pub contact_group: Vec<String>,
+    }
+    impl aliyun_runtime::de::Decode for ContactGroups {
+        fn decode(
+            v: aliyun_runtime::de::Value,
+            at: aliyun_runtime::de::At<'_>,
+        ) -> Result<Self, aliyun_runtime::de::Error> {
+            let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+            Ok(Self {
+                contact_group: f.list("ContactGroup")?,
+            })
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "describe_alert_history_list",
+        feature = "describe_contact_group_list",
+        feature = "describe_contact_list",
+        feature = "list_contact_group"
+    )
+)]
+pub use contact_groups::*;
+#[cfg(
     any(feature = "describe_alert_history_list", feature = "describe_contact_group_list")
 )]
 mod contacts {
@@ -2086,6 +2084,8 @@ pub use lang::*;
     any(feature = "describe_event_rule_attribute", feature = "describe_event_rule_list")
 )]
 mod level_list {
+    /// The severity of the alert rule. Valid values: CRITICAL, WARN, and INFO.
+    ///
     /// 报警规则的级别， CRITICAL（严重)、WARN(警告)、INFO(信息)。
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct LevelList {
@@ -2103,6 +2103,8 @@ mod level_list {
             })
         }
     }
+    /// The name of the event.
+    ///
     /// 事件名称。
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NameList {

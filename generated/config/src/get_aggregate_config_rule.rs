@@ -170,7 +170,7 @@ pub struct ConfigRule {
     ///
     /// Example: `ConfigurationItemChangeNotification`
     pub config_rule_trigger_types: Option<ConfigRuleTriggerTypes>,
-    /// `Scope` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub scope: Option<Scope>,
 }
 impl aliyun_runtime::de::Decode for ConfigRule {

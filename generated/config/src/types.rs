@@ -889,7 +889,7 @@ mod message_type {
         ///
         /// Example: `instanceTypes`
         pub name: Option<String>,
-        /// `Required` (no description on the page).
+        /// Seen only in the response example: the page's table does not document it.
         pub required: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for SourceConditions {
@@ -1056,10 +1056,10 @@ mod message_type {
             })
         }
     }
-    /// The value of `Scope` in `ConfigRule` (the page describes it no further).
+    /// Seen only in the response example: the page's table does not document it.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Scope {
-        /// `ComplianceResourceTypes` (no description on the page).
+        /// Seen only in the response example: the page's table does not document it.
         pub compliance_resource_types: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for Scope {

@@ -281,6 +281,14 @@ pub struct CreateNetworkInterfaceResponse {
     ///
     /// 标签。
     pub tags: Option<CreateNetworkInterfaceTags>,
+    /// `Type` (no description on the page).
+    pub r#type: Option<String>,
+    /// `VSwitchId` (no description on the page).
+    pub v_switch_id: Option<String>,
+    /// `VpcId` (no description on the page).
+    pub vpc_id: Option<String>,
+    /// `ZoneId` (no description on the page).
+    pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateNetworkInterfaceResponse {
     fn decode(
@@ -301,6 +309,10 @@ impl aliyun_runtime::de::Decode for CreateNetworkInterfaceResponse {
             security_group_ids: f.opt("SecurityGroupIds")?,
             status: f.opt("Status")?,
             tags: f.opt("Tags")?,
+            r#type: f.opt("Type")?,
+            v_switch_id: f.opt("VSwitchId")?,
+            vpc_id: f.opt("VpcId")?,
+            zone_id: f.opt("ZoneId")?,
         })
     }
 }

@@ -381,25 +381,6 @@ pub struct Demand {
     pub start_time: Option<String>,
     /// 报备资源的交付状态
     pub supply_infos: Option<SupplyInfos>,
-    /// 本次交付的实例数量。
-    ///
-    /// Example: `30`
-    pub amount: Option<i32>,
-    /// 资源交付可用的截止时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mmZ。
-    ///
-    /// Example: `2019-03-03T15:00Z`
-    pub supply_end_time: Option<String>,
-    /// 资源交付可用的开始时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mmZ。交付状态为SupplyStatus=Delivering时，该参数返回的时间仅供参考。
-    ///
-    /// Example: `2019-03-01T14:00Z`
-    pub supply_start_time: Option<String>,
-    /// 资源交付状态。
-    ///
-    /// - Delivered ：已交付
-    /// - Delivering：交付中
-    ///
-    /// Example: `Delivering`
-    pub supply_status: Option<String>,
     /// 报备的实例数
     ///
     /// Example: `50`
@@ -432,10 +413,6 @@ impl aliyun_runtime::de::Decode for Demand {
             period_unit: f.opt("PeriodUnit")?,
             start_time: f.opt("StartTime")?,
             supply_infos: f.opt("SupplyInfos")?,
-            amount: f.opt("Amount")?,
-            supply_end_time: f.opt("SupplyEndTime")?,
-            supply_start_time: f.opt("SupplyStartTime")?,
-            supply_status: f.opt("SupplyStatus")?,
             total_amount: f.opt("TotalAmount")?,
             used_amount: f.opt("UsedAmount")?,
             zone_id: f.opt("ZoneId")?,
@@ -446,7 +423,7 @@ impl aliyun_runtime::de::Decode for Demand {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SupplyInfos {
     /// `SupplyInfo` (no description on the page).
-    pub supply_info: Vec<String>,
+    pub supply_info: Vec<SupplyInfo>,
 }
 impl aliyun_runtime::de::Decode for SupplyInfos {
     fn decode(
@@ -456,6 +433,43 @@ impl aliyun_runtime::de::Decode for SupplyInfos {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             supply_info: f.list("SupplyInfo")?,
+        })
+    }
+}
+/// One item of the list `SupplyInfo` in `SupplyInfos` (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SupplyInfo {
+    /// 本次交付的实例数量。
+    ///
+    /// Example: `30`
+    pub amount: Option<i32>,
+    /// 资源交付可用的截止时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mmZ。
+    ///
+    /// Example: `2019-03-03T15:00Z`
+    pub supply_end_time: Option<String>,
+    /// 资源交付可用的开始时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mmZ。交付状态为SupplyStatus=Delivering时，该参数返回的时间仅供参考。
+    ///
+    /// Example: `2019-03-01T14:00Z`
+    pub supply_start_time: Option<String>,
+    /// 资源交付状态。
+    ///
+    /// - Delivered ：已交付
+    /// - Delivering：交付中
+    ///
+    /// Example: `Delivering`
+    pub supply_status: Option<String>,
+}
+impl aliyun_runtime::de::Decode for SupplyInfo {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            amount: f.opt("Amount")?,
+            supply_end_time: f.opt("SupplyEndTime")?,
+            supply_start_time: f.opt("SupplyStartTime")?,
+            supply_status: f.opt("SupplyStatus")?,
         })
     }
 }

@@ -204,9 +204,9 @@ pub struct EniMonitorData {
     ///
     /// Example: `2018-05-21T03:22:00Z`
     pub time_stamp: Option<String>,
-    /// `IntranetIn` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub intranet_in: Option<i64>,
-    /// `IntranetOut` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub intranet_out: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for EniMonitorData {

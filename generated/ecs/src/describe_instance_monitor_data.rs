@@ -229,9 +229,9 @@ pub struct InstanceMonitorData {
     ///
     /// Example: `10`
     pub intranet_bandwidth: Option<i32>,
-    /// `InternetFlow` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub internet_flow: Option<i64>,
-    /// `IntranetFlow` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub intranet_flow: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for InstanceMonitorData {

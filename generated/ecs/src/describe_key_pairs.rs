@@ -4,7 +4,7 @@
 //! Queries one or more key pairs.
 //!
 //! 查询一个或多个密钥对。
-pub use crate::types::Tag;
+pub use crate::types::{Tag, KeyPairTags};
 /// Parameters of `DescribeKeyPairs`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeKeyPairsRequest {
@@ -124,6 +124,25 @@ impl aliyun_runtime::Operation for DescribeKeyPairsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeKeyPairsRequest {
+    type Item = KeyPair;
+    fn next_page(&self, response: &DescribeKeyPairsResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_page_number(
+                self.page_number.map(i64::from),
+                self.page_size.map(i64::from),
+                response.key_pairs.as_ref().map_or(0, |l| l.key_pair.len()),
+                response.total_count.map(i64::from),
+            )
+            .and_then(|n| n.try_into().ok())
+            .map(|n| Self {
+                page_number: Some(n),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: DescribeKeyPairsResponse) -> Vec<KeyPair> {
+        response.key_pairs.map(|l| l.key_pair).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeKeyPairs` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeKeyPairsResponse {
@@ -184,20 +203,6 @@ impl aliyun_runtime::de::Decode for DescribeKeyPairsResponse {
 pub struct KeyPairs {
     /// `KeyPair` (no description on the page).
     pub key_pair: Vec<KeyPair>,
-    /// The ID of the resource group.
-    ///
-    /// Example: `rg-resourcegroupid1`
-    pub resource_group_id: Option<String>,
-    /// The tags of the key pair.
-    pub tags: Option<String>,
-    /// The tag key of the key pair.
-    ///
-    /// Example: `FinanceDept`
-    pub tag_key: Option<String>,
-    /// The tag value of the key pair.
-    ///
-    /// Example: `FinanceDept.Joshua`
-    pub tag_value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for KeyPairs {
     fn decode(
@@ -207,38 +212,34 @@ impl aliyun_runtime::de::Decode for KeyPairs {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             key_pair: f.list("KeyPair")?,
-            resource_group_id: f.opt("ResourceGroupId")?,
-            tags: f.opt("Tags")?,
-            tag_key: f.opt("TagKey")?,
-            tag_value: f.opt("TagValue")?,
         })
     }
 }
 /// One item of the list `KeyPair` in `KeyPairs` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyPair {
+    /// The fingerprint of the key pair.
+    ///
     /// 密钥对的指纹。
     ///
     /// Example: `xxxxxxxxxx`
     pub key_pair_finger_print: Option<String>,
+    /// The name of the key pair.
+    ///
     /// 密钥对的名称。
     ///
     /// Example: `FinanceJoshuaV27`
     pub key_pair_name: Option<String>,
+    /// The ID of the resource group.
+    ///
     /// 资源组ID。
     ///
     /// Example: `rg-resourcegroupid1`
     pub resource_group_id: Option<String>,
+    /// The tags of the key pair.
+    ///
     /// 密钥对的标签。
-    pub tags: Option<String>,
-    /// 密钥对的标签键。
-    ///
-    /// Example: `FinanceDept`
-    pub tag_key: Option<String>,
-    /// 密钥对的标签值。
-    ///
-    /// Example: `FinanceDept.Joshua`
-    pub tag_value: Option<String>,
+    pub tags: Option<KeyPairTags>,
 }
 impl aliyun_runtime::de::Decode for KeyPair {
     fn decode(
@@ -251,8 +252,6 @@ impl aliyun_runtime::de::Decode for KeyPair {
             key_pair_name: f.opt("KeyPairName")?,
             resource_group_id: f.opt("ResourceGroupId")?,
             tags: f.opt("Tags")?,
-            tag_key: f.opt("TagKey")?,
-            tag_value: f.opt("TagValue")?,
         })
     }
 }

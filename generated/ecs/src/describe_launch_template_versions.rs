@@ -541,19 +541,19 @@ pub struct LaunchTemplateData {
     ///
     /// Example: `cn-hangzhou-g`
     pub zone_id: Option<String>,
-    /// `SystemDisk.Category` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub system_disk_category: Option<String>,
-    /// `SystemDisk.DeleteWithInstance` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub system_disk_delete_with_instance: Option<String>,
-    /// `SystemDisk.Description` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub system_disk_description: Option<String>,
-    /// `SystemDisk.DiskName` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub system_disk_disk_name: Option<String>,
-    /// `SystemDisk.Iops` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub system_disk_iops: Option<String>,
-    /// `SystemDisk.PerformanceLevel` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub system_disk_performance_level: Option<String>,
-    /// `SystemDisk.Size` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub system_disk_size: Option<String>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateData {

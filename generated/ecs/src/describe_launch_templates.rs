@@ -4,7 +4,7 @@
 //! Queries one or more instance launch templates.
 //!
 //! 查询一个或多个可用的实例启动模板。
-pub use crate::types::TemplateTag;
+pub use crate::types::{TemplateTag, KeyPairTags};
 /// Parameters of `DescribeLaunchTemplates`. Build it with `new` (the required parameters), then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeLaunchTemplatesRequest {
@@ -261,19 +261,7 @@ pub struct LaunchTemplateSet {
     /// The tag of the launch template.
     ///
     /// 启动模板的标签对属性。
-    pub tags: Option<String>,
-    /// The tag key of the launch template.
-    ///
-    /// 启动模板的标签键。
-    ///
-    /// Example: `FinanceDept`
-    pub tag_key: Option<String>,
-    /// The tag value of the launch template.
-    ///
-    /// 启动模板的标签值。
-    ///
-    /// Example: `FinanceDeptJoshua`
-    pub tag_value: Option<String>,
+    pub tags: Option<KeyPairTags>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateSet {
     fn decode(
@@ -291,8 +279,6 @@ impl aliyun_runtime::de::Decode for LaunchTemplateSet {
             modified_time: f.opt("ModifiedTime")?,
             resource_group_id: f.opt("ResourceGroupId")?,
             tags: f.opt("Tags")?,
-            tag_key: f.opt("TagKey")?,
-            tag_value: f.opt("TagValue")?,
         })
     }
 }

@@ -323,7 +323,7 @@ pub struct DataInstanceType {
     ///
     /// Example: `none`
     pub support_io_optimized: Option<String>,
-    /// `InsanceType` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub insance_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DataInstanceType {

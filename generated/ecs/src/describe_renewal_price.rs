@@ -267,7 +267,7 @@ pub struct DescribeRenewalPriceRule {
     ///
     /// Example: `1234567890`
     pub rule_id: Option<i64>,
-    /// `Code` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub code: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeRenewalPriceRule {

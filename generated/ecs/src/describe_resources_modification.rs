@@ -293,10 +293,147 @@ pub struct DescribeResourcesModificationAvailableZone {
     ///
     /// 可供创建的具体资源组成的数组
     pub available_resources: Option<AvailableZoneAvailableResources>,
+    /// The ID of the region.
+    ///
+    /// 地域ID
+    ///
+    /// Example: `cn-hangzhou`
+    pub region_id: Option<String>,
+    /// The status of the resource. Valid values:
+    ///
+    /// - Available
+    /// - SoldOut
+    ///
+    /// 资源状态，返回值：
+    ///
+    /// - Available：资源充足
+    /// - SoldOut：资源已售罄
+    ///
+    /// Valid values ([`Status`]): `Available`, `SoldOut`.
+    ///
+    /// Example: `Available`
+    pub status: Option<Status>,
+    /// The resource category based on the stock. Valid values:
+    ///
+    /// - WithStock: sufficient stock
+    /// - ClosedWithStock: insufficient stock
+    /// - WithoutStock: running out of stock
+    ///
+    /// 根据库存详细分类资源类别。目前的可能值有：
+    ///
+    /// - WithStock：库存充足
+    /// - ClosedWithStock：库存接近水位低线
+    /// - WithoutStock：库存告罄
+    ///
+    /// Valid values ([`SupportedResourceStatusCategory`]): `WithStock`, `ClosedWithStock`, `WithoutStock`.
+    ///
+    /// Example: `WithStocK`
+    pub status_category: Option<SupportedResourceStatusCategory>,
+    /// The ID of the zone.
+    ///
+    /// 可用区ID
+    ///
+    /// Example: `cn-hangzhou-e`
+    pub zone_id: Option<String>,
+}
+impl aliyun_runtime::de::Decode for DescribeResourcesModificationAvailableZone {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            available_resources: f.opt("AvailableResources")?,
+            region_id: f.opt("RegionId")?,
+            status: f.opt("Status")?,
+            status_category: f.opt("StatusCategory")?,
+            zone_id: f.opt("ZoneId")?,
+        })
+    }
+}
+/// An array of available resource types.
+///
+/// 可供创建的具体资源组成的数组
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AvailableZoneAvailableResources {
+    /// `AvailableResource` (no description on the page).
+    pub available_resource: Vec<AvailableZoneAvailableResource>,
+}
+impl aliyun_runtime::de::Decode for AvailableZoneAvailableResources {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            available_resource: f.list("AvailableResource")?,
+        })
+    }
+}
+/// One item of the list `AvailableResource` in `AvailableResources` (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AvailableZoneAvailableResource {
     /// A collection of supported resource types.
     ///
     /// 支持的可供创建的具体资源组成的数组
-    pub supported_resources: Option<String>,
+    pub supported_resources: Option<AvailableResourceSupportedResources>,
+    /// The type of the resource. Valid values:
+    ///
+    /// - Zone
+    /// - IoOptimized
+    /// - InstanceType
+    /// - SystemDisk
+    /// - DataDisk
+    /// - Network
+    ///
+    /// 资源类型。返回值：
+    ///
+    /// - Zone：可用区
+    /// - IoOptimized：I/O优化
+    /// - InstanceType：实例规格
+    /// - SystemDisk：系统盘类型
+    /// - DataDisk：数据盘类型
+    /// - Network：网络类型
+    ///
+    /// Valid values ([`DescribeResourcesModificationType`]): `Zone`, `IoOptimized`, `InstanceType`, `SystemDisk`, `DataDisk`, `Network`.
+    ///
+    /// Example: `InstanceType`
+    pub r#type: Option<DescribeResourcesModificationType>,
+}
+impl aliyun_runtime::de::Decode for AvailableZoneAvailableResource {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            supported_resources: f.opt("SupportedResources")?,
+            r#type: f.opt("Type")?,
+        })
+    }
+}
+/// A collection of supported resource types.
+///
+/// 支持的可供创建的具体资源组成的数组
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AvailableResourceSupportedResources {
+    /// `SupportedResource` (no description on the page).
+    pub supported_resource: Vec<AvailableResourceSupportedResource>,
+}
+impl aliyun_runtime::de::Decode for AvailableResourceSupportedResources {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            supported_resource: f.list("SupportedResource")?,
+        })
+    }
+}
+/// One item of the list `SupportedResource` in `SupportedResources` (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AvailableResourceSupportedResource {
     /// The maximum value of the resource type. No value is returned when this parameter is null.
     ///
     /// 资源规格的最大值，该参数值为空时不返回
@@ -335,10 +472,10 @@ pub struct DescribeResourcesModificationAvailableZone {
     /// - ClosedWithStock：库存接近水位低线
     /// - WithoutStock：库存告罄
     ///
-    /// Valid values ([`AvailableZoneStatusCategory`]): `WithStock`, `ClosedWithStock`, `WithoutStock`.
+    /// Valid values ([`SupportedResourceStatusCategory`]): `WithStock`, `ClosedWithStock`, `WithoutStock`.
     ///
     /// Example: `WithStock`
-    pub status_category: Option<AvailableZoneStatusCategory>,
+    pub status_category: Option<SupportedResourceStatusCategory>,
     /// The unit of the resource type. No value is returned when the parameter is null.
     ///
     /// 资源规格单位，该参数值为空时不返回
@@ -351,78 +488,20 @@ pub struct DescribeResourcesModificationAvailableZone {
     ///
     /// Example: `ecs.sn1ne.xlarge`
     pub value: Option<String>,
-    /// The type of the resource. Valid values:
-    ///
-    /// - Zone
-    /// - IoOptimized
-    /// - InstanceType
-    /// - SystemDisk
-    /// - DataDisk
-    /// - Network
-    ///
-    /// 资源类型。返回值：
-    ///
-    /// - Zone：可用区
-    /// - IoOptimized：I/O优化
-    /// - InstanceType：实例规格
-    /// - SystemDisk：系统盘类型
-    /// - DataDisk：数据盘类型
-    /// - Network：网络类型
-    ///
-    /// Valid values ([`AvailableZoneType`]): `Zone`, `IoOptimized`, `InstanceType`, `SystemDisk`, `DataDisk`, `Network`.
-    ///
-    /// Example: `InstanceType`
-    pub r#type: Option<AvailableZoneType>,
-    /// The ID of the region.
-    ///
-    /// 地域ID
-    ///
-    /// Example: `cn-hangzhou`
-    pub region_id: Option<String>,
-    /// The ID of the zone.
-    ///
-    /// 可用区ID
-    ///
-    /// Example: `cn-hangzhou-e`
-    pub zone_id: Option<String>,
 }
-impl aliyun_runtime::de::Decode for DescribeResourcesModificationAvailableZone {
+impl aliyun_runtime::de::Decode for AvailableResourceSupportedResource {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
     ) -> Result<Self, aliyun_runtime::de::Error> {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
-            available_resources: f.opt("AvailableResources")?,
-            supported_resources: f.opt("SupportedResources")?,
             max: f.opt("Max")?,
             min: f.opt("Min")?,
             status: f.opt("Status")?,
             status_category: f.opt("StatusCategory")?,
             unit: f.opt("Unit")?,
             value: f.opt("Value")?,
-            r#type: f.opt("Type")?,
-            region_id: f.opt("RegionId")?,
-            zone_id: f.opt("ZoneId")?,
-        })
-    }
-}
-/// An array of available resource types.
-///
-/// 可供创建的具体资源组成的数组
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AvailableZoneAvailableResources {
-    /// `AvailableResource` (no description on the page).
-    pub available_resource: Vec<String>,
-}
-impl aliyun_runtime::de::Decode for AvailableZoneAvailableResources {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {
-            available_resource: f.list("AvailableResource")?,
         })
     }
 }
@@ -430,7 +509,7 @@ impl aliyun_runtime::de::Decode for AvailableZoneAvailableResources {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
-pub enum AvailableZoneStatusCategory {
+pub enum SupportedResourceStatusCategory {
     /// sufficient stock
     ///
     /// Wire value: `WithStock`.
@@ -446,7 +525,7 @@ pub enum AvailableZoneStatusCategory {
     /// A value not documented when this crate was generated, as received.
     Unknown(String),
 }
-impl AvailableZoneStatusCategory {
+impl SupportedResourceStatusCategory {
     /// Every value the documentation lists, in its order.
     pub const VALUES: [Self; 3] = [
         Self::WithStock,
@@ -463,12 +542,12 @@ impl AvailableZoneStatusCategory {
         }
     }
 }
-aliyun_runtime::wire_enum!(AvailableZoneStatusCategory);
+aliyun_runtime::wire_enum!(SupportedResourceStatusCategory);
 /// Valid values of `Type` (string on the wire). Values this crate does not know yet are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
-pub enum AvailableZoneType {
+pub enum DescribeResourcesModificationType {
     /// The value `Zone`.
     ///
     /// Wire value: `Zone`.
@@ -496,7 +575,7 @@ pub enum AvailableZoneType {
     /// A value not documented when this crate was generated, as received.
     Unknown(String),
 }
-impl AvailableZoneType {
+impl DescribeResourcesModificationType {
     /// Every value the documentation lists, in its order.
     pub const VALUES: [Self; 6] = [
         Self::Zone,
@@ -519,7 +598,7 @@ impl AvailableZoneType {
         }
     }
 }
-aliyun_runtime::wire_enum!(AvailableZoneType);
+aliyun_runtime::wire_enum!(DescribeResourcesModificationType);
 /// The errors the page of `DescribeResourcesModification` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.
 pub const ERRORS: &[crate::error::DocumentedError] = &[
     crate::error::DocumentedError {

@@ -83,18 +83,14 @@ impl aliyun_runtime::de::Decode for DescribeSecurityGroupReferencesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityGroupReferences {
     /// 正在引用这个安全组的其他安全组信息
-    pub referencing_security_groups: Option<String>,
-    /// 这个安全组所属用户 ID
-    ///
-    /// Example: `155780923770`
-    pub ali_uid: Option<String>,
+    pub referencing_security_groups: Option<ReferencingSecurityGroups>,
     /// 安全组 ID
     ///
     /// Example: `sg-securitygroupid1`
     pub security_group_id: Option<String>,
     /// `SecurityGroupReference` (no description on the page).
     pub security_group_reference: Option<SecurityGroupReference>,
-    /// `SecurityReferencingGroups` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub security_referencing_groups: Vec<SecurityReferencingGroups>,
 }
 impl aliyun_runtime::de::Decode for SecurityGroupReferences {
@@ -105,18 +101,36 @@ impl aliyun_runtime::de::Decode for SecurityGroupReferences {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             referencing_security_groups: f.opt("ReferencingSecurityGroups")?,
-            ali_uid: f.opt("AliUid")?,
             security_group_id: f.opt("SecurityGroupId")?,
             security_group_reference: f.opt("SecurityGroupReference")?,
             security_referencing_groups: f.list("SecurityReferencingGroups")?,
         })
     }
 }
+/// 正在引用这个安全组的其他安全组信息
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReferencingSecurityGroups {
+    /// 这个安全组所属用户 ID
+    ///
+    /// Example: `155780923770`
+    pub ali_uid: Option<String>,
+}
+impl aliyun_runtime::de::Decode for ReferencingSecurityGroups {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self { ali_uid: f.opt("AliUid")? })
+    }
+}
 /// The value of `SecurityGroupReference` in `SecurityGroupReferences` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityGroupReference {
     /// An array consisting of ReferencingSecurityGroup data.
-    pub referencing_security_groups: Option<ReferencingSecurityGroups>,
+    pub referencing_security_groups: Option<
+        SecurityGroupReferenceReferencingSecurityGroups,
+    >,
     /// `SecurityGroupId` (no description on the page).
     pub security_group_id: Option<String>,
 }
@@ -134,11 +148,11 @@ impl aliyun_runtime::de::Decode for SecurityGroupReference {
 }
 /// An array consisting of ReferencingSecurityGroup data.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReferencingSecurityGroups {
+pub struct SecurityGroupReferenceReferencingSecurityGroups {
     /// `ReferencingSecurityGroup` (no description on the page).
     pub referencing_security_group: Vec<ReferencingSecurityGroup>,
 }
-impl aliyun_runtime::de::Decode for ReferencingSecurityGroups {
+impl aliyun_runtime::de::Decode for SecurityGroupReferenceReferencingSecurityGroups {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -173,12 +187,12 @@ impl aliyun_runtime::de::Decode for ReferencingSecurityGroup {
         })
     }
 }
-/// One item of the list `SecurityReferencingGroups` in `SecurityGroupReferences` (the page describes it no further).
+/// Seen only in the response example: the page's table does not document it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityReferencingGroups {
-    /// `AliUid` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub ali_uid: Option<i64>,
-    /// `SecurityGroupId` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub security_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SecurityReferencingGroups {

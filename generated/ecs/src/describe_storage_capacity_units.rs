@@ -328,7 +328,7 @@ pub struct StorageCapacityUnit {
     ///
     /// Example: `scu-bp67acfmxazb4p****`
     pub storage_capacity_unit_id: Option<String>,
-    /// `OfferingType` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub offering_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for StorageCapacityUnit {

@@ -208,7 +208,38 @@ pub struct DescribeTagsTag {
     /// The number of resource types.
     ///
     /// 资源类型计数。
-    pub resource_type_count: Option<String>,
+    pub resource_type_count: Option<ResourceTypeCount>,
+    /// The key of the tag.
+    ///
+    /// 标签键
+    ///
+    /// Example: `test`
+    pub tag_key: Option<String>,
+    /// The value of the tag.
+    ///
+    /// 标签值
+    ///
+    /// Example: `api`
+    pub tag_value: Option<String>,
+}
+impl aliyun_runtime::de::Decode for DescribeTagsTag {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            resource_type_count: f.opt("ResourceTypeCount")?,
+            tag_key: f.opt("TagKey")?,
+            tag_value: f.opt("TagValue")?,
+        })
+    }
+}
+/// The number of resource types.
+///
+/// 资源类型计数。
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceTypeCount {
     /// The number of dedicated hosts to which the tag is bound.
     ///
     /// 该标签标记了多少专有宿主机。
@@ -269,27 +300,14 @@ pub struct DescribeTagsTag {
     ///
     /// Example: `6`
     pub volume: Option<i32>,
-    /// The key of the tag.
-    ///
-    /// 标签键
-    ///
-    /// Example: `test`
-    pub tag_key: Option<String>,
-    /// The value of the tag.
-    ///
-    /// 标签值
-    ///
-    /// Example: `api`
-    pub tag_value: Option<String>,
 }
-impl aliyun_runtime::de::Decode for DescribeTagsTag {
+impl aliyun_runtime::de::Decode for ResourceTypeCount {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
     ) -> Result<Self, aliyun_runtime::de::Error> {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
-            resource_type_count: f.opt("ResourceTypeCount")?,
             ddh: f.opt("Ddh")?,
             disk: f.opt("Disk")?,
             eni: f.opt("Eni")?,
@@ -300,8 +318,6 @@ impl aliyun_runtime::de::Decode for DescribeTagsTag {
             securitygroup: f.opt("Securitygroup")?,
             snapshot: f.opt("Snapshot")?,
             volume: f.opt("Volume")?,
-            tag_key: f.opt("TagKey")?,
-            tag_value: f.opt("TagValue")?,
         })
     }
 }

@@ -360,7 +360,7 @@ pub struct TaskSet {
     ///
     /// Example: `Finished`
     pub task_status: Option<String>,
-    /// `Task` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub task: Vec<Task>,
 }
 impl aliyun_runtime::de::Decode for TaskSet {
@@ -380,20 +380,20 @@ impl aliyun_runtime::de::Decode for TaskSet {
         })
     }
 }
-/// One item of the list `Task` in `TaskSet` (the page describes it no further).
+/// Seen only in the response example: the page's table does not document it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
-    /// `CreationTime` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub creation_time: Option<String>,
-    /// `FinishedTime` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub finished_time: Option<String>,
-    /// `SupportCancel` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub support_cancel: Option<bool>,
-    /// `TaskAction` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub task_action: Option<String>,
-    /// `TaskId` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub task_id: Option<String>,
-    /// `TaskStatus` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub task_status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Task {

@@ -4404,6 +4404,41 @@ mod repeat_mode {
     )
 )]
 pub use repeat_mode::*;
+#[cfg(any(feature = "describe_key_pairs", feature = "describe_launch_templates"))]
+mod key_pair_tags {
+    /// The tags of the key pair.
+    ///
+    /// 密钥对的标签。
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct KeyPairTags {
+        /// The tag key of the key pair.
+        ///
+        /// 密钥对的标签键。
+        ///
+        /// Example: `FinanceDept`
+        pub tag_key: Option<String>,
+        /// The tag value of the key pair.
+        ///
+        /// 密钥对的标签值。
+        ///
+        /// Example: `FinanceDept.Joshua`
+        pub tag_value: Option<String>,
+    }
+    impl aliyun_runtime::de::Decode for KeyPairTags {
+        fn decode(
+            v: aliyun_runtime::de::Value,
+            at: aliyun_runtime::de::At<'_>,
+        ) -> Result<Self, aliyun_runtime::de::Error> {
+            let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+            Ok(Self {
+                tag_key: f.opt("TagKey")?,
+                tag_value: f.opt("TagValue")?,
+            })
+        }
+    }
+}
+#[cfg(any(feature = "describe_key_pairs", feature = "describe_launch_templates"))]
+pub use key_pair_tags::*;
 #[cfg(any(feature = "describe_price", feature = "describe_renewal_price"))]
 mod detail_infos {
     use super::Rule;

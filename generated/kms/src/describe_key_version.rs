@@ -45,13 +45,7 @@ pub struct DescribeKeyVersionResponse {
     /// 本次请求的ID
     pub request_id: Option<String>,
     /// 密钥版本的元数据
-    pub key_version: Option<String>,
-    /// 主密钥的全局唯一标识符
-    pub key_id: Option<String>,
-    /// 密钥版本的标志符
-    pub key_version_id: Option<String>,
-    /// 创建密钥版本时的日期和时间（UTC时间）
-    pub creation_date: Option<String>,
+    pub key_version: Option<DescribeKeyVersionKeyVersion>,
 }
 impl aliyun_runtime::de::Decode for DescribeKeyVersionResponse {
     fn decode(
@@ -62,6 +56,26 @@ impl aliyun_runtime::de::Decode for DescribeKeyVersionResponse {
         Ok(Self {
             request_id: f.opt("RequestId")?,
             key_version: f.opt("KeyVersion")?,
+        })
+    }
+}
+/// 密钥版本的元数据
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DescribeKeyVersionKeyVersion {
+    /// 主密钥的全局唯一标识符
+    pub key_id: Option<String>,
+    /// 密钥版本的标志符
+    pub key_version_id: Option<String>,
+    /// 创建密钥版本时的日期和时间（UTC时间）
+    pub creation_date: Option<String>,
+}
+impl aliyun_runtime::de::Decode for DescribeKeyVersionKeyVersion {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
             key_id: f.opt("KeyId")?,
             key_version_id: f.opt("KeyVersionId")?,
             creation_date: f.opt("CreationDate")?,

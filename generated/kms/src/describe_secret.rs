@@ -184,6 +184,8 @@ pub struct DescribeSecretResponse {
     ///
     /// 如果FetchTags取值为false或者未指定，则不返回该参数。
     pub tags: Option<Tags>,
+    /// `UpdateTime` (no description on the page).
+    pub update_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSecretResponse {
     fn decode(
@@ -206,6 +208,7 @@ impl aliyun_runtime::de::Decode for DescribeSecretResponse {
             secret_name: f.opt("SecretName")?,
             secret_type: f.opt("SecretType")?,
             tags: f.opt("Tags")?,
+            update_time: f.opt("UpdateTime")?,
         })
     }
 }

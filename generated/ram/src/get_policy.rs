@@ -42,6 +42,8 @@ pub struct GetPolicyResponse {
     ///
     /// Example: `697852FB-50D7-44D9-9774-530C31EAC572`
     pub request_id: Option<String>,
+    /// `Policy` (no description on the page).
+    pub policy: Option<GetPolicyPolicy>,
 }
 impl aliyun_runtime::de::Decode for GetPolicyResponse {
     fn decode(
@@ -52,6 +54,7 @@ impl aliyun_runtime::de::Decode for GetPolicyResponse {
         Ok(Self {
             default_policy_version: f.opt("DefaultPolicyVersion")?,
             request_id: f.opt("RequestId")?,
+            policy: f.opt("Policy")?,
         })
     }
 }
@@ -133,6 +136,41 @@ impl aliyun_runtime::de::Decode for DefaultPolicyVersionPolicy {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             attachment_count: f.opt("AttachmentCount")?,
+        })
+    }
+}
+/// The value of `Policy` in the response (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetPolicyPolicy {
+    /// `AttachmentCount` (no description on the page).
+    pub attachment_count: Option<i64>,
+    /// `CreateDate` (no description on the page).
+    pub create_date: Option<String>,
+    /// `DefaultVersion` (no description on the page).
+    pub default_version: Option<String>,
+    /// `Description` (no description on the page).
+    pub description: Option<String>,
+    /// `PolicyName` (no description on the page).
+    pub policy_name: Option<String>,
+    /// `PolicyType` (no description on the page).
+    pub policy_type: Option<String>,
+    /// `UpdateDate` (no description on the page).
+    pub update_date: Option<String>,
+}
+impl aliyun_runtime::de::Decode for GetPolicyPolicy {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            attachment_count: f.opt("AttachmentCount")?,
+            create_date: f.opt("CreateDate")?,
+            default_version: f.opt("DefaultVersion")?,
+            description: f.opt("Description")?,
+            policy_name: f.opt("PolicyName")?,
+            policy_type: f.opt("PolicyType")?,
+            update_date: f.opt("UpdateDate")?,
         })
     }
 }

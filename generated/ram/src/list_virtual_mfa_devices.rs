@@ -71,6 +71,23 @@ pub struct ListVirtualMfaDevicesVirtualMfaDevice {
     pub serial_number: Option<String>,
     /// 绑定用户的基本信息。
     pub user: Option<VirtualMfaDeviceUser>,
+}
+impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesVirtualMfaDevice {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            activate_date: f.opt("ActivateDate")?,
+            serial_number: f.opt("SerialNumber")?,
+            user: f.opt("User")?,
+        })
+    }
+}
+/// 绑定用户的基本信息。
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VirtualMfaDeviceUser {
     /// 显示名称。
     ///
     /// Example: `张强`
@@ -84,32 +101,17 @@ pub struct ListVirtualMfaDevicesVirtualMfaDevice {
     /// Example: `zhangqiang`
     pub user_name: Option<String>,
 }
-impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesVirtualMfaDevice {
+impl aliyun_runtime::de::Decode for VirtualMfaDeviceUser {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
     ) -> Result<Self, aliyun_runtime::de::Error> {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
-            activate_date: f.opt("ActivateDate")?,
-            serial_number: f.opt("SerialNumber")?,
-            user: f.opt("User")?,
             display_name: f.opt("DisplayName")?,
             user_id: f.opt("UserId")?,
             user_name: f.opt("UserName")?,
         })
-    }
-}
-/// 绑定用户的基本信息。
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VirtualMfaDeviceUser {}
-impl aliyun_runtime::de::Decode for VirtualMfaDeviceUser {
-    fn decode(
-        v: aliyun_runtime::de::Value,
-        at: aliyun_runtime::de::At<'_>,
-    ) -> Result<Self, aliyun_runtime::de::Error> {
-        aliyun_runtime::de::Fields::new(v, at)?;
-        Ok(Self {})
     }
 }
 /// The errors the page of `ListVirtualMFADevices` documents, with the HTTP status, message and description it gives them (another operation may document the same code differently). The service may return others.

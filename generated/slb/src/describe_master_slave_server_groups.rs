@@ -119,14 +119,6 @@ pub struct MasterSlaveServerGroup {
     ///
     /// 关联信息。
     pub associated_objects: Option<AssociatedObjects>,
-    /// 监听端口。
-    ///
-    /// Example: `80`
-    pub port: Option<i32>,
-    /// 监听协议。
-    ///
-    /// Example: `tcp`
-    pub protocol: Option<String>,
 }
 impl aliyun_runtime::de::Decode for MasterSlaveServerGroup {
     fn decode(
@@ -138,8 +130,6 @@ impl aliyun_runtime::de::Decode for MasterSlaveServerGroup {
             master_slave_server_group_id: f.opt("MasterSlaveServerGroupId")?,
             master_slave_server_group_name: f.opt("MasterSlaveServerGroupName")?,
             associated_objects: f.opt("AssociatedObjects")?,
-            port: f.opt("Port")?,
-            protocol: f.opt("Protocol")?,
         })
     }
 }
@@ -149,7 +139,9 @@ impl aliyun_runtime::de::Decode for MasterSlaveServerGroup {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssociatedObjects {
     /// The list of listeners.
-    pub listeners: Option<Listeners>,
+    ///
+    /// 监听列表。
+    pub listeners: Vec<Listeners>,
 }
 impl aliyun_runtime::de::Decode for AssociatedObjects {
     fn decode(
@@ -158,11 +150,13 @@ impl aliyun_runtime::de::Decode for AssociatedObjects {
     ) -> Result<Self, aliyun_runtime::de::Error> {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
-            listeners: f.opt("Listeners")?,
+            listeners: f.list("Listeners")?,
         })
     }
 }
 /// The list of listeners.
+///
+/// 监听列表。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Listeners {
     /// `Listener` (no description on the page).
@@ -182,11 +176,11 @@ impl aliyun_runtime::de::Decode for Listeners {
 /// One item of the list `Listener` in `Listeners` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Listener {
-    /// The listening port.
+    /// 监听端口。
     ///
     /// Example: `80`
     pub port: Option<i32>,
-    /// The listener protocol.
+    /// 监听协议。
     ///
     /// Example: `tcp`
     pub protocol: Option<String>,

@@ -199,7 +199,7 @@ pub struct ServerCertificate {
     ///
     /// Example: `123`
     pub subject_alternative_names: Option<String>,
-    /// `RegionIdAlias` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub region_id_alias: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ServerCertificate {

@@ -105,22 +105,52 @@ impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersResponse {
 /// 后端服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveVServerGroupBackendServersBackendServers {
+    /// `BackendServer` (no description on the page).
+    pub backend_server: Vec<RemoveVServerGroupBackendServersBackendServer>,
+}
+impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersBackendServers {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            backend_server: f.list("BackendServer")?,
+        })
+    }
+}
+/// One item of the list `BackendServer` in `BackendServers` (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveVServerGroupBackendServersBackendServer {
+    /// The ID of the ECS instance or ENI.
+    ///
     /// ECS实例ID或ENI的实例ID。
     ///
     /// Example: `vm-230`
     pub server_id: Option<String>,
+    /// The port that is used by the backend server.
+    ///
     /// 后端服务器使用的端口。
     ///
     /// Example: `80`
     pub port: Option<i32>,
+    /// The weight of the backend server.
+    ///
     /// 后端服务器的权重。
     ///
     /// Example: `100`
     pub weight: Option<i32>,
+    /// The description of the VServer group.
+    ///
     /// 后端服务器组描述。
     ///
     /// Example: `后端服务器组描述。`
     pub description: Option<String>,
+    /// Type: the type of backend server. Valid values:
+    ///
+    /// - ecs: ECS instance. This is the default value.
+    /// - eni: ENI.
+    ///
     /// Type后端服务器类型，取值：
     ///
     /// - ecs：ECS实例（默认）
@@ -131,9 +161,9 @@ pub struct RemoveVServerGroupBackendServersBackendServers {
     /// Example: `ecs`
     pub r#type: Option<Type>,
     /// `BackendServer` (no description on the page).
-    pub backend_server: Option<RemoveVServerGroupBackendServersBackendServer>,
+    pub backend_server: Option<BackendServerHc071a12a>,
 }
-impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersBackendServers {
+impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersBackendServer {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,
@@ -149,9 +179,9 @@ impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersBackendServe
         })
     }
 }
-/// The value of `BackendServer` in `BackendServers` (the page describes it no further).
+/// The value of `BackendServer` in `BackendServer` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RemoveVServerGroupBackendServersBackendServer {
+pub struct BackendServerHc071a12a {
     /// `Port` (no description on the page).
     pub port: Option<String>,
     /// `ServerId` (no description on the page).
@@ -161,7 +191,7 @@ pub struct RemoveVServerGroupBackendServersBackendServer {
     /// `Weight` (no description on the page).
     pub weight: Option<String>,
 }
-impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersBackendServer {
+impl aliyun_runtime::de::Decode for BackendServerHc071a12a {
     fn decode(
         v: aliyun_runtime::de::Value,
         at: aliyun_runtime::de::At<'_>,

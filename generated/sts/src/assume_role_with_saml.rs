@@ -123,6 +123,8 @@ pub struct AssumeRoleWithSamlAssumedRoleUser {
     ///
     /// 扮演的临时身份的ARN。格式：acs:ram::$accountID:assumed-role/$roleName/$roleSessionName。
     ///
+    /// On the wire: `Arn`, not to be confused with `arn` (field `arn_lower`), which the page also documents.
+    ///
     /// Example: `acs:sts::123456789012****:assumed-role/AdminRole/alice`
     pub arn: Option<String>,
     /// The ID of the temporary identity to assume the role.
@@ -131,6 +133,10 @@ pub struct AssumeRoleWithSamlAssumedRoleUser {
     ///
     /// Example: `34458433936495****:alice`
     pub assumed_role_user_id: Option<String>,
+    /// Seen only in the response example: the page's table does not document it.
+    ///
+    /// On the wire: `arn`, not to be confused with `Arn` (field `arn`), which the page also documents.
+    pub arn_lower: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AssumeRoleWithSamlAssumedRoleUser {
     fn decode(
@@ -141,6 +147,7 @@ impl aliyun_runtime::de::Decode for AssumeRoleWithSamlAssumedRoleUser {
         Ok(Self {
             arn: f.opt("Arn")?,
             assumed_role_user_id: f.opt("AssumedRoleUserId")?,
+            arn_lower: f.opt("arn")?,
         })
     }
 }

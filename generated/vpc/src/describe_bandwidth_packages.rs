@@ -267,30 +267,6 @@ pub struct BandwidthPackage {
     ///
     /// 带宽包中的 IP。
     pub public_ip_addresses: Option<PublicIpAddresses>,
-    /// The allocation ID.
-    ///
-    /// 分配ID
-    ///
-    /// Example: `eip-2zeerraiwb7ujxxxxxxxxx`
-    pub allocation_id: Option<String>,
-    /// Indicates whether AP access is enabled.
-    ///
-    /// ApAccessEnabled
-    ///
-    /// Example: `true`
-    pub ap_access_enabled: Option<bool>,
-    /// The IP address.
-    ///
-    /// IP 地址
-    ///
-    /// Example: `116.xx.xx.28`
-    pub ip_address: Option<String>,
-    /// The usage status.
-    ///
-    /// 使用状态
-    ///
-    /// Example: `Available`
-    pub using_status: Option<String>,
     /// The region ID.
     ///
     /// 所在地域。
@@ -329,10 +305,6 @@ impl aliyun_runtime::de::Decode for BandwidthPackage {
             name: f.opt("Name")?,
             nat_gateway_id: f.opt("NatGatewayId")?,
             public_ip_addresses: f.opt("PublicIpAddresses")?,
-            allocation_id: f.opt("AllocationId")?,
-            ap_access_enabled: f.opt("ApAccessEnabled")?,
-            ip_address: f.opt("IpAddress")?,
-            using_status: f.opt("UsingStatus")?,
             region_id: f.opt("RegionId")?,
             status: f.opt("Status")?,
             zone_id: f.opt("ZoneId")?,
@@ -345,7 +317,7 @@ impl aliyun_runtime::de::Decode for BandwidthPackage {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicIpAddresses {
     /// `PublicIpAddresse` (no description on the page).
-    pub public_ip_addresse: Vec<String>,
+    pub public_ip_addresse: Vec<PublicIpAddresse>,
 }
 impl aliyun_runtime::de::Decode for PublicIpAddresses {
     fn decode(
@@ -355,6 +327,48 @@ impl aliyun_runtime::de::Decode for PublicIpAddresses {
         let mut f = aliyun_runtime::de::Fields::new(v, at)?;
         Ok(Self {
             public_ip_addresse: f.list("PublicIpAddresse")?,
+        })
+    }
+}
+/// One item of the list `PublicIpAddresse` in `PublicIpAddresses` (the page describes it no further).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PublicIpAddresse {
+    /// The allocation ID.
+    ///
+    /// 分配ID
+    ///
+    /// Example: `eip-2zeerraiwb7ujxxxxxxxxx`
+    pub allocation_id: Option<String>,
+    /// Indicates whether AP access is enabled.
+    ///
+    /// ApAccessEnabled
+    ///
+    /// Example: `true`
+    pub ap_access_enabled: Option<bool>,
+    /// The IP address.
+    ///
+    /// IP 地址
+    ///
+    /// Example: `116.xx.xx.28`
+    pub ip_address: Option<String>,
+    /// The usage status.
+    ///
+    /// 使用状态
+    ///
+    /// Example: `Available`
+    pub using_status: Option<String>,
+}
+impl aliyun_runtime::de::Decode for PublicIpAddresse {
+    fn decode(
+        v: aliyun_runtime::de::Value,
+        at: aliyun_runtime::de::At<'_>,
+    ) -> Result<Self, aliyun_runtime::de::Error> {
+        let mut f = aliyun_runtime::de::Fields::new(v, at)?;
+        Ok(Self {
+            allocation_id: f.opt("AllocationId")?,
+            ap_access_enabled: f.opt("ApAccessEnabled")?,
+            ip_address: f.opt("IpAddress")?,
+            using_status: f.opt("UsingStatus")?,
         })
     }
 }

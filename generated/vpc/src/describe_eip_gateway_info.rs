@@ -105,6 +105,8 @@ pub struct EipInfo {
     ///
     /// EIP的IP地址。
     ///
+    /// On the wire: `Ip`, not to be confused with `IP` (field `ip_upper`), which the page also documents.
+    ///
     /// Example: `47.xx.xx.236`
     pub ip: Option<String>,
     /// The gateway address of the Elastic IP address.
@@ -119,6 +121,10 @@ pub struct EipInfo {
     ///
     /// Example: `255.255.255.0`
     pub ip_mask: Option<String>,
+    /// Seen only in the response example: the page's table does not document it.
+    ///
+    /// On the wire: `IP`, not to be confused with `Ip` (field `ip`), which the page also documents.
+    pub ip_upper: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EipInfo {
     fn decode(
@@ -130,6 +136,7 @@ impl aliyun_runtime::de::Decode for EipInfo {
             ip: f.opt("Ip")?,
             ip_gw: f.opt("IpGw")?,
             ip_mask: f.opt("IpMask")?,
+            ip_upper: f.opt("IP")?,
         })
     }
 }

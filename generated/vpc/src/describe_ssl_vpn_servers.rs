@@ -190,22 +190,32 @@ impl aliyun_runtime::de::Decode for DescribeSslVpnServersSslVpnServers {
 /// One item of the list `SslVpnServer` in `SslVpnServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeSslVpnServersSslVpnServer {
+    /// The encryption algorithm.
+    ///
     /// 使用的加密算法。
     ///
     /// Example: `AES-128-CBC`
     pub cipher: Option<String>,
+    /// The client IP address pool.
+    ///
     /// 客户端网段。
     ///
     /// Example: `10.10.1.0/24`
     pub client_ip_pool: Option<String>,
+    /// Indicates whether the transmitted data is compressed.
+    ///
     /// 是否对通信进行压缩。
     ///
     /// Example: `false`
     pub compress: Option<bool>,
+    /// The total number of current connections.
+    ///
     /// 当前连接数。
     ///
     /// Example: `0`
     pub connections: Option<i32>,
+    /// The time when the SSL-VPN server was created.
+    ///
     /// 创建SSL-VPN服务端的时间戳。
     ///
     /// Example: `1613800884000`
@@ -225,38 +235,56 @@ pub struct DescribeSslVpnServersSslVpnServer {
     ///
     /// Example: `cn-hangzhou`
     pub i_daa_s_region_id: Option<String>,
+    /// The public IP address.
+    ///
     /// VPN网关的公网IP地址。
     ///
     /// Example: `47.XX.XX.5`
     pub internet_ip: Option<String>,
+    /// The CIDR block of the client.
+    ///
     /// 本端网段。
     ///
     /// Example: `192.168.0.0/24`
     pub local_subnet: Option<String>,
+    /// The maximum number of connections.
+    ///
     /// 最大连接数。
     ///
     /// Example: `5`
     pub max_connections: Option<i32>,
+    /// The name of the SSL-VPN server.
+    ///
     /// SSL-VPN服务端名称。
     ///
     /// Example: `test`
     pub name: Option<String>,
+    /// The port used by the SSL-VPN server.
+    ///
     /// SSL-VPN服务端所使用的端口。
     ///
     /// Example: `1194`
     pub port: Option<i32>,
+    /// The protocol used by the SSL-VPN server.
+    ///
     /// SSL-VPN服务端所使用的协议。
     ///
     /// Example: `UDP`
     pub proto: Option<String>,
+    /// The ID of the region where the SSL-VPN server is created.
+    ///
     /// SSL-VPN服务端的地域ID。
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
+    /// The ID of the SSL-VPN server.
+    ///
     /// SSL-VPN服务端的ID。
     ///
     /// Example: `vss-bp15j3du13gq1dgey****`
     pub ssl_vpn_server_id: Option<String>,
+    /// The ID of the VPN gateway.
+    ///
     /// VPN网关ID。
     ///
     /// Example: `vpn-bp1on0xae9d771ggi****`

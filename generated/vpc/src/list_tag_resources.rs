@@ -220,7 +220,7 @@ pub struct TagResource {
     ///
     /// Example: `FinanceJoshua`
     pub tag_value: Option<String>,
-    /// `ResourcId` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     pub resourc_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for TagResource {

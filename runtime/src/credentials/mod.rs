@@ -34,8 +34,10 @@ use crate::Error;
 
 mod cache;
 mod chain;
+mod cli;
 mod ecs;
 mod env;
+mod ini;
 mod profile;
 mod role;
 mod uri;
@@ -43,10 +45,11 @@ mod uri;
 pub(crate) use cache::{parse_expiration, CachedCredentials, TemporaryCredentials};
 pub use chain::DefaultCredentialsChain;
 pub(crate) use chain::{home_dir, region_from_env};
+pub use cli::CliProfileProvider;
 pub use ecs::{EcsRamRoleProvider, DEFAULT_METADATA_BASE_URL};
 pub use env::EnvironmentProvider;
+pub use ini::IniProfileProvider;
 pub(crate) use profile::RoleSettings;
-pub use profile::{CliProfileProvider, IniProfileProvider};
 pub use role::{OidcRoleArnProvider, RamRoleArnProvider, DEFAULT_STS_ENDPOINT};
 pub use uri::UriProvider;
 
