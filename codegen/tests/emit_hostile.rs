@@ -97,6 +97,9 @@ fn hostile_service() -> Service {
         endpoint: "x.{region}.example.com".to_string(),
         endpoint_rule: codegen::model::EndpointRule::Regional,
         regional_endpoints: [("cn-\"x".to_string(), "\"]; fn h() {}".to_string())].into(),
+        docs: None,
+        docs_license: None,
+        publish: true,
         operations: vec![
             op("type"),
             op("Self"),

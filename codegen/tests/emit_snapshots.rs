@@ -26,7 +26,11 @@ fn kitchen_sink() {
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     insta::assert_yaml_snapshot!("kitchen_sink_paths", paths);
     for f in &files {
-        if f.path.ends_with(".rs") || f.path.ends_with(".toml") || f.path.ends_with("plan.yaml") {
+        if f.path.ends_with(".rs")
+            || f.path.ends_with(".toml")
+            || f.path.ends_with(".md")
+            || f.path.ends_with("plan.yaml")
+        {
             insta::assert_snapshot!(
                 format!("kitchen_sink__{}", f.path.replace('/', "__")),
                 f.contents

@@ -27,6 +27,9 @@ fn service(pages: &[&str]) -> Service {
         endpoint: "shelves.{region}.aliyuncs.com".into(),
         endpoint_rule: codegen::model::EndpointRule::Regional,
         regional_endpoints: Default::default(),
+        docs: None,
+        docs_license: None,
+        publish: true,
         operations: read.operations,
         errors: read.errors,
     }

@@ -107,7 +107,7 @@ pub trait Paginated: Operation + Clone + Send + Sync + 'static
 where
     Self::Response: Send,
 {
-    /// What the listing lists, e.g. `Vpc`.
+    /// What the listing lists, e.g. `NatGateway`.
     type Item: Send + 'static;
 
     /// The request for the page after `response`, or `None` when `response` was the last page.
@@ -196,10 +196,10 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: aliyun_runtime::Client) -> Result<(), aliyun_runtime::Error> {
-    /// use aliyun_vpc::DescribeVpcsRequest;
-    /// let mut pages = client.pages(DescribeVpcsRequest::new("cn-shanghai").page_size(50));
+    /// use aliyun_vpc::DescribeNatGatewaysRequest;
+    /// let mut pages = client.pages(DescribeNatGatewaysRequest::new("cn-shanghai").page_size(50));
     /// while let Some(page) = pages.next().await {
-    ///     println!("{:?} VPCs in all", page?.total_count);
+    ///     println!("{:?} NAT gateways in all", page?.total_count);
     /// }
     /// # Ok(()) }
     /// ```

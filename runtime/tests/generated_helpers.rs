@@ -1,4 +1,4 @@
-//! The paginators and waiters generated into the crates (`impl Paginated` for `DescribeVpcs`, `impl JobStatus`
+//! The paginators and waiters generated into the crates (`impl Paginated` for `DescribeNatGateways`, `impl JobStatus`
 //! for `GetAggregateCompliancePackReport`), driven through the client against the fake service.
 
 mod support;
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aliyun_config::GetAggregateCompliancePackReportRequest;
 use aliyun_runtime::{Client, Credentials, Error, RetryConfig};
-use aliyun_vpc::DescribeVpcsRequest;
+use aliyun_vpc::DescribeNatGatewaysRequest;
 use support::{Fake, Fault};
 
 const SECRET: &str = "helpers-secret";
@@ -23,30 +23,30 @@ fn client(fake: &Fake) -> Client {
         .unwrap()
 }
 
-/// A `DescribeVpcs` page holding `ids`, of `total` VPCs in all.
-fn vpc_page(number: u32, ids: &[&str], total: usize) -> Fault {
-    let vpcs: Vec<_> = ids
+/// A `DescribeNatGateways` page holding `ids`, of `total` NAT gateways in all.
+fn nat_page(number: u32, ids: &[&str], total: usize) -> Fault {
+    let gateways: Vec<_> = ids
         .iter()
-        .map(|id| serde_json::json!({"VpcId": id, "Status": "Available"}))
+        .map(|id| serde_json::json!({"NatGatewayId": id, "Status": "Available"}))
         .collect();
     let body = serde_json::json!({
         "RequestId": format!("page-{number}"),
         "PageNumber": number,
         "PageSize": 2,
         "TotalCount": total,
-        "Vpcs": {"Vpc": vpcs},
+        "NatGateways": {"NatGateway": gateways},
     });
     Fault::Reply(200, vec![], body.to_string())
 }
 
 #[tokio::test]
-async fn describe_vpcs_pages_until_the_total_and_lists_its_items() {
+async fn describe_nat_gateways_pages_until_the_total_and_lists_its_items() {
     let fake = Fake::start(SECRET).await;
-    fake.push(vpc_page(1, &["vpc-1", "vpc-2"], 5));
-    fake.push(vpc_page(2, &["vpc-3", "vpc-4"], 5));
-    fake.push(vpc_page(3, &["vpc-5"], 5));
+    fake.push(nat_page(1, &["ngw-1", "ngw-2"], 5));
+    fake.push(nat_page(2, &["ngw-3", "ngw-4"], 5));
+    fake.push(nat_page(3, &["ngw-5"], 5));
     let c = client(&fake);
-    let mut pages = c.pages(DescribeVpcsRequest::new("cn-shanghai").page_size(2));
+    let mut pages = c.pages(DescribeNatGatewaysRequest::new("cn-shanghai").page_size(2));
     let mut ids = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.unwrap();
@@ -64,24 +64,24 @@ async fn describe_vpcs_pages_until_the_total_and_lists_its_items() {
         .iter()
         .all(|q| q.form_param("PageSize") == Some("2")));
 
-    fake.push(vpc_page(1, &["vpc-1", "vpc-2"], 3));
-    fake.push(vpc_page(2, &["vpc-3"], 3));
-    let vpcs = c
-        .items(DescribeVpcsRequest::new("cn-shanghai").page_size(2))
+    fake.push(nat_page(1, &["ngw-1", "ngw-2"], 3));
+    fake.push(nat_page(2, &["ngw-3"], 3));
+    let gateways = c
+        .items(DescribeNatGatewaysRequest::new("cn-shanghai").page_size(2))
         .await
         .unwrap();
-    let ids: Vec<_> = vpcs.iter().map(|v| v.vpc_id.as_deref().unwrap()).collect();
-    assert_eq!(ids, ["vpc-1", "vpc-2", "vpc-3"]);
+    let ids: Vec<_> = gateways.iter().map(|v| v.nat_gateway_id.as_deref().unwrap()).collect();
+    assert_eq!(ids, ["ngw-1", "ngw-2", "ngw-3"]);
     assert_eq!(fake.count(), 5);
 }
 
 #[tokio::test]
 async fn a_failed_page_ends_the_listing_with_its_error() {
     let fake = Fake::start(SECRET).await;
-    fake.push(vpc_page(1, &["vpc-1", "vpc-2"], 9));
+    fake.push(nat_page(1, &["ngw-1", "ngw-2"], 9));
     fake.push(Fault::Code(400, "InvalidParameter"));
     let e = client(&fake)
-        .items(DescribeVpcsRequest::new("cn-shanghai").page_size(2))
+        .items(DescribeNatGatewaysRequest::new("cn-shanghai").page_size(2))
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some("InvalidParameter"));
@@ -124,16 +124,16 @@ async fn the_report_waiter_polls_until_complete() {
 fn the_blocking_client_pages_too() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let fake = rt.block_on(Fake::start(SECRET));
-    fake.push(vpc_page(1, &["vpc-1", "vpc-2"], 3));
-    fake.push(vpc_page(2, &["vpc-3"], 3));
+    fake.push(nat_page(1, &["ngw-1", "ngw-2"], 3));
+    fake.push(nat_page(2, &["ngw-3"], 3));
     let c = Client::builder()
         .endpoint(fake.url())
         .credentials(Credentials::new("LTAIhelpers", SECRET))
         .no_proxy()
         .build_blocking()
         .unwrap();
-    let vpcs = c
-        .items(DescribeVpcsRequest::new("cn-shanghai").page_size(2))
+    let gateways = c
+        .items(DescribeNatGatewaysRequest::new("cn-shanghai").page_size(2))
         .unwrap();
-    assert_eq!(vpcs.len(), 3);
+    assert_eq!(gateways.len(), 3);
 }

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 mod bench;
 mod bench_compile;
 mod corpus;
+mod feature_sets;
 mod import;
+mod products;
 mod regen;
 mod shapes;
 mod synth;
@@ -64,6 +66,32 @@ enum Command {
         #[arg(long = "version", value_name = "YYYY-MM-DD")]
         versions: Vec<String>,
     },
+    /// Import every shipped product again from the documentation checkouts (`ecs/`, `ram/`, … under DOCS),
+    /// replace their `specs/` folders, regen, and rewrite the README's products table (see xtask/src/products.rs).
+    ImportProducts {
+        /// The folder holding one checkout per documentation repository, e.g. `../shared/docs`.
+        docs: PathBuf,
+        /// Regen's `--strict`: any error anywhere writes nothing and fails.
+        #[arg(long)]
+        strict: bool,
+        /// Only these products (their folders, comma-separated), e.g. `--only ram,vpc`.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
+    /// Clippy every generated crate once per distinct set of shared types an operation compiles (warnings
+    /// denied), after checking that each module uses only shared types its own feature compiles.
+    ClippyFeatures {
+        /// Print the runs instead of running them.
+        #[arg(long)]
+        list: bool,
+    },
+    /// `cargo package` (a dry run) of the runtime and every generated crate; arguments go to cargo.
+    Package {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Rewrite the README's table of shipped products from `generated/` (import-products does it too).
+    ProductsTable,
     /// Write one shape JSON per operation read from a folder of pages.
     Shapes {
         /// Folder of pages (`*.md`, `*.txt`).
@@ -177,6 +205,13 @@ fn main() -> anyhow::Result<()> {
                 versions,
             },
         ),
+        Command::ImportProducts { docs, strict, only } => products::run(
+            &repo_root(),
+            products::Args { docs, strict, only },
+        ),
+        Command::ClippyFeatures { list } => feature_sets::run(&repo_root(), list),
+        Command::Package { args } => feature_sets::package(&repo_root(), &args),
+        Command::ProductsTable => products::write_readme_table(&repo_root()),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
         Command::Synth { pages, out, seed } => synth::cli::run(&out, pages, seed),

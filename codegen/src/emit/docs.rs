@@ -196,12 +196,6 @@ impl DocLines {
         });
         quote! { #( #![doc = #lines] )* }
     }
-
-    /// Appends lines verbatim (a code block we generated).
-    pub fn verbatim(mut self, lines: impl IntoIterator<Item = String>) -> Self {
-        self.paragraph(lines.into_iter().collect());
-        self
-    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,12 @@ pub struct ServiceConfig {
     pub regional_endpoints: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub languages: Vec<String>,
+    /// Where the pages come from: `source`, `updated` (a date) and an optional `note`.
+    #[serde(default)]
+    pub docs: Option<crate::model::DocsSnapshot>,
+    /// `false` for an invented service (a test fixture): its crate says `publish = false`.
+    #[serde(default)]
+    pub publish: Option<bool>,
     /// The product's error codes, where the pages only link to the error centre (`code`, `status`,
     /// `message`, `description`).
     #[serde(default)]

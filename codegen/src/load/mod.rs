@@ -162,6 +162,11 @@ pub fn read_service(dir: &Path, root: &Path) -> Result<ServiceRead, Failure> {
     read_service_with(dir, root, false)
 }
 
+/// The pages' licence, `LICENSE` beside them, if there is one (the documentation repositories are MIT).
+fn read_license(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join("LICENSE")).ok()
+}
+
 /// [`read_service`], or with `keep_going`, the service without the operations of the pages that have errors
 /// (it still fails when the errors are not on pages: `service.yaml`, the folder, or every page refused).
 pub fn read_service_with(
@@ -180,7 +185,10 @@ pub fn read_service_with(
     };
     let config_text = config::read_config(&config_path);
     let read = read_pages(dir, root);
-    service(&folder, config_text, read, keep_going)
+    service(&folder, config_text, read, keep_going).map(|mut read| {
+        read.service.docs_license = read_license(dir);
+        read
+    })
 }
 
 /// A service held in memory (the synthetic benchmark's): `service.yaml`'s text and the pages, through the
@@ -272,6 +280,9 @@ fn service(
                 endpoint: c.endpoint,
                 endpoint_rule,
                 regional_endpoints: c.regional_endpoints,
+                docs: c.docs,
+                docs_license: None,
+                publish: c.publish.unwrap_or(true),
                 operations: kept.operations,
                 errors,
             };

@@ -32,6 +32,16 @@ pub struct Service {
     /// Region id → host, as the official SDK's endpoint map has them.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub regional_endpoints: std::collections::BTreeMap<String, String>,
+    /// Where the pages come from (`docs:` in `service.yaml`): said in the crate's README and docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<DocsSnapshot>,
+    /// The licence of the pages (`specs/<service>/LICENSE`), shipped in the crate as `LICENSE-DOCS`. Not in
+    /// `model.yaml`: it is not the API.
+    #[serde(skip)]
+    pub docs_license: Option<String>,
+    /// `publish: false` in `service.yaml`: an invented service (a test fixture) whose crate is never published.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub publish: bool,
     /// Operations in name order.
     pub operations: Vec<Operation>,
     /// Every error code documented by any operation, once, in code order, as the first operation (in name
@@ -65,6 +75,27 @@ impl std::fmt::Display for Side {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// The documentation snapshot a service's pages were taken from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocsSnapshot {
+    /// Where the pages come from, e.g. `AlibabaCloudDocs/ecs (GitHub)`.
+    pub source: String,
+    /// When that source was last updated, e.g. `2021-07-19`: operations added since are missing.
+    pub updated: String,
+    /// Anything else a user should know about what the pages cover (what no page documents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The official SDKs' endpoint rule: one host for every region, or one host per region (the default, which

@@ -4,82 +4,1028 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /// `DependencyViolation.VSwitch`: HTTP 400, `Specified VPC still has vSwitches.`
+    /// `BIND_INSTANCE_HAVE_PORTMAP_OR_BIND_EIP`: HTTP 400, `The instance may have portMap or already bind eip.`
     ///
-    /// VPC中存在交换机，请先删除交换机。
-    DependencyViolationVSwitch,
-    /// `IncorrectVpcStatus`: HTTP 400, `The current status of the VPC does not support this operation.`
+    /// The error message returned because the ECS instance already has a port forwarding rule configured. Delete the port forwarding rule and try again.
     ///
-    /// 当前VPC的状态不支持此操作。
-    IncorrectVpcStatus,
-    /// `InvalidCidrBlock.Malformed`: HTTP 400, `Specified CIDR block is not valid.`
+    /// ECS 实例已经存在端口转发规则，请删除相应的端口转发规则再进行操作。
+    BindInstanceHavePortmapOrBindEip,
+    /// `BIND_INSTANCE_OWENER_ERROR`: HTTP 400, `Cannot operate the eip.`
     ///
-    /// The error message returned because the specified CIDR block is invalid.
-    InvalidCidrBlockMalformed,
-    /// `InvalidOptions.Malformed`: HTTP 400, `The specified Options is not a valid JSON string.`
+    /// The error message returned because you are unauthorized to manage the specified EIP.
     ///
-    /// The error message returned because the value of Options is not valid JSON.
-    InvalidOptionsMalformed,
-    /// `InvalidPageSize.Malformed`: HTTP 400, `The specified PageSize is out of range.`
+    /// 不能操作这个EIP。
+    BindInstanceOwenerError,
+    /// `BandwidthPackage.FinancialLocked`: HTTP 404, `The specified BandwidthPackage has been Financail Lock.`
     ///
-    /// The error message returned because the value of PageSize is out of range.
+    /// The bandwidth package is locked due to insufficient account balance.
     ///
-    /// PageSize参数取值超出范围。
-    InvalidPageSizeMalformed,
+    /// 该带宽包被欠费锁定。
+    BandwidthPackageFinancialLocked,
+    /// `DependencyViolation.BandwidthPackages`: HTTP 400, `There are BandwidthPackages on specified NatGateway not deleted.`
+    ///
+    /// The error message returned because one or more NAT bandwidth plans are associated with the NAT gateway. Disassociate all NAT bandwidth plans from the NAT gateway and try again.
+    ///
+    /// NAT网关上有尚未删除的带宽包，请删除NAT网关下的所有带宽包后再重新操作。
+    DependencyViolationBandwidthPackages,
+    /// `DependencyViolation.ForwardEntry`: HTTP 400, `The specified BandwidthPackageId has dependent resource.`
+    ///
+    /// The specified shared bandwidth package is associated with an SNAT/DNAT entry. Delete the SNAT/DNAT entry first.
+    ///
+    /// 该共享带宽包有未删除的SNAT/DNAT表项，请您先删除SNAT/DNAT表项在进行操作。
+    DependencyViolationForwardEntry,
+    /// `DependencyViolation.SnatEntry`: HTTP 400, `The specified BandwidthPackageId has dependent resource.`
+    ///
+    /// The specified shared bandwidth package is associated with an SNAT/DNAT entry. Delete the SNAT/DNAT entry first.
+    ///
+    /// 该共享带宽包有未删除的SNAT/DNAT表项，请您先删除SNAT/DNAT表项在进行操作。
+    DependencyViolationSnatEntry,
+    /// `Forbbiden`: HTTP 403, `User not authorized to operate on the specified resource.`
+    ///
+    /// The error message returned because you do not have the permissions to perform this operation on the specified resource. You can apply for the permissions and try again.
+    ///
+    /// 您没有权限操作该资源，请您申请操作权限后再试。
+    Forbbiden,
+    /// `Forbbiden.SubUser`: HTTP 403, `User not authorized to operate on the specified resource as your account is created by another user.`
+    ///
+    /// The error message returned because you are not authorized to perform this operation on the specified resource. You can apply for the required permissions and try again.
+    ///
+    /// 您没有权限操作该资源，请您申请操作权限后再试。
+    ForbbidenSubUser,
+    /// `Forbidden`: HTTP 403, `User not authorized to operate on the specified resource.`
+    ///
+    /// The error message returned because you are not authorized to perform this operation on the specified resource. To acquire the required permissions, submit a ticket.
+    ///
+    /// 您没有权限操作指定资源，请提交工单咨询。
+    Forbidden,
+    /// `Forbidden.Already.Bounded`: HTTP 400, `The specified instance already bounded`
+    ///
+    /// The specified instance is already attached.
+    ///
+    /// 实例已经被绑定，请不要重复绑定。
+    ForbiddenAlreadyBounded,
+    /// `Forbidden.ChargeTypeIsPrepaid`: HTTP 400, `It's forbidden to release a prepaid EIP`
+    ///
+    /// The error message returned because you cannot release subscription EIPs.
+    ///
+    /// 预付费的 EIP 实例不能释放。
+    ForbiddenChargeTypeIsPrepaid,
+    /// `Forbidden.CheckEntryRuleQuota`: HTTP 400, `Route entry quota rule check error.`
+    ///
+    /// The error message returned because an error occurred when the system was checking the quota of route entries.
+    ///
+    /// 检查路由条目配额时发生了错误。
+    ForbiddenCheckEntryRuleQuota,
+    /// `Forbidden.DestnationIpOutOfVpcCIDR`: HTTP 400, `The specified Internal Ip is Out of VPC CIDR.`
+    ///
+    /// The error message returned because the specified private IP address does not fall within the CIDR block of the VPC. Enter a private IP address that falls within the CIDR block of the VPC.
+    ///
+    /// 该私网IP不在VPC的网段范围内，请您填写在VPC的网段范围内的私网IP。
+    ForbiddenDestnationIpOutOfVpcCidr,
+    /// `Forbidden.ExternalIp.UsedInSnatTable`: HTTP 400, `The specified ExternalIp is already used in SnatTable`
+    ///
+    /// The error message returned because the specified public IP address is already used by an SNAT entry. Select a different IP address or delete the SNAT entry.
+    ///
+    /// 该公网IP已经被SNAT使用，请更换其他公网IP或将当前公网IP的SNAT规则删除。
+    ForbiddenExternalIpUsedInSnatTable,
+    /// `Forbidden.InternalIpOutOfVpcCIDR`: HTTP 400, `The specified Internal Ip is Out of VPC CIDR.`
+    ///
+    /// The error message returned because the private IP address does not fall within the CIDR block of the VPC.
+    ///
+    /// 该私网IP不在VPC的网段范围内。
+    ForbiddenInternalIpOutOfVpcCidr,
+    /// `Forbidden.IpUsedInForwardTable`: HTTP 400, `The specified SnatIp already used in forward table`
+    ///
+    /// The error message returned because the specified public IP address is already used by a DNAT entry. Select another public IP address or delete the DNAT entry.
+    ///
+    /// 该公网IP已经被DNAT使用，请更换其他公网IP地址或将当前公网IP的DNAT规则删除。
+    ForbiddenIpUsedInForwardTable,
+    /// `Forbidden.RegionNotFound`: HTTP 404, `Specified region is not found during access authentication.`
+    ///
+    /// The error message returned because the specified region does not exist. Check whether the specified region ID is valid.
+    ///
+    /// 指定 Region 不存在，请您检查该 Region 是否正确。
+    ForbiddenRegionNotFound,
+    /// `Forbidden.SnatEntryCountLimited`: HTTP 400, `SNAT entry in the specified SNAT table reach it?s limit.`
+    ///
+    /// The error message returned because the number of SNAT entries has reached the upper limit.
+    ///
+    /// SNAT条目数量已达到配额。
+    ForbiddenSnatEntryCountLimited,
+    /// `Forbidden.SourceVSwitchId.Duplicated`: HTTP 400, `The specified SourceCIDRis duplicated.`
+    ///
+    /// The error message returned because an SNAT entry is already created for the specified vSwitch.
+    ///
+    /// 该交换机已配置了 SNAT 规则，请您不要重复设置。
+    ForbiddenSourceVSwitchIdDuplicated,
+    /// `Forbidden.SourceVSwitchId.IncludeHaVip`: HTTP 400, `There is some HaVips under specified VSwitch`
+    ///
+    /// The error message returned because one or more HAVIPs belong to the specified vSwitch.
+    ///
+    /// 该交换机下有关联的HAVIP。
+    ForbiddenSourceVSwitchIdIncludeHaVip,
+    /// `Forbidden.SubUser`: HTTP 403, `User not authorized to operate on the specified resource as your account is created by another user.`
+    ///
+    /// You are not authorized to use this resource. Apply for the permission and try again.
+    ForbiddenSubUser,
+    /// `ForbiddenRelease`: HTTP 403, `Forbidden to release a prepaid instance within validity period`
+    ///
+    /// The error message returned because you cannot release a subscription VPN gateway within the subscription duration.
+    ///
+    /// 不允许在合同期内释放预付费实例。
+    ForbiddenRelease,
+    /// `Forbindden`: HTTP 400, `The specified Instance already bind eip`
+    ///
+    /// The error message returned because the ECS instance is associated with an EIP. Disassociate the EIP from the ECS instance before you create forwarding rules.
+    ///
+    /// 该实例已经绑定了 EIP，请将 ECS 实例与 EIP 解绑后再添加该端口转发规则。
+    Forbindden,
+    /// `INVALID_PARAMETER`: HTTP 400, `The parameter invalid.`
+    ///
+    /// The error message returned because the specified parameter is invalid.
+    ///
+    /// 参数不合法。
+    InvalidParameterUpperUnderscore,
+    /// `IllegalParam.LocalSubnet`: HTTP 400, `The specified "LocalSubnet" (%s) is invalid.`
+    ///
+    /// 本端网段(%s)不合法。
+    IllegalParamLocalSubnet,
+    /// `IllegalParam.RemoteSubnet`: HTTP 400, `The specified "RemoteSubnet" (%s) is invalid.`
+    ///
+    /// 对端网段(%s)不合法。
+    IllegalParamRemoteSubnet,
+    /// `IncorrectEipStatus`: HTTP 400, `Current elastic IP status does not support this operation`
+    ///
+    /// The error message returned because the state of the EIP does not support the operation.
+    ///
+    /// 当前EIP的状态不支持该操作。
+    IncorrectEipStatus,
+    /// `IncorrectHaVipStatus`: HTTP 400, `HaVip can be operated by this action only when it's status is Available or InUse.`
+    ///
+    /// The error message returned because the state of the HAVIP does not support the operation. You can perform the operation only when the HAVIP is in the Available or InUse state.
+    ///
+    /// 只有当HAVIP的状态是Available或InUse时，才可以执行该操作。
+    IncorrectHaVipStatus,
+    /// `IncorrectInstanceStatus`: HTTP 400, `Current instance status does not support this operation.`
+    ///
+    /// The error message returned because the state of the instance does not support this operation.
+    ///
+    /// 当前实例的状态不支持该操作。
+    IncorrectInstanceStatus,
+    /// `IncorrectStatus.NatGateway`: HTTP 400, `The status of NAT gateway is incorrect.`
+    ///
+    /// The error message returned because the state of the NAT gateway is invalid.
+    ///
+    /// NAT网关状态不对。
+    IncorrectStatusNatGateway,
+    /// `IncorretForwardEntryStatus`: HTTP 400, `Some Forward entry status blocked this operation..`
+    ///
+    /// The error message returned because the operation cannot be performed. The error message returned because one or more DNAT entries in the DNAT table are in the Pending or Modifying state.
+    ///
+    /// 无法执行该操作。DNAT表中有DNAT条目的状态处于Pending或Modifying状态。
+    IncorretForwardEntryStatus,
+    /// `IncorretSnatEntryStatus`: HTTP 400, `Some Snat entry status blocked this operation..`
+    ///
+    /// The error message returned because you are unauthorized to perform the specified operation. The error message returned because one or more SNAT entries in the SNAT table are in the Pending or Modifying state.
+    ///
+    /// 无法执行该操作。SNAT表中有SNAT条目的状态处于Pending或Modifying状态。
+    IncorretSnatEntryStatus,
+    /// `InsufficientBalance`: HTTP 400, `Your account does not have enough balance.`
+    ///
+    /// The error message returned because your Alibaba Cloud account has an insufficient balance. Top up your Alibaba Cloud account and try again.
+    ///
+    /// 账户余额不足，请先充值再操作。
+    InsufficientBalance,
+    /// `InsufficientBalance.Eip`: HTTP 400, `Your account does not have enough balance.`
+    ///
+    /// The error message returned because your account balance is insufficient. Top up your account and try again.
+    ///
+    /// 账户余额不足，请先充值再操作。
+    InsufficientBalanceEip,
+    /// `InternalError`: HTTP 500, `The request processing has failed due to some unknown error.`
+    ///
+    /// The request failed to be processed due to unknown errors.
+    ///
+    /// 请求处理由于某些未知错误失败。
+    InternalError,
+    /// `Invalid.natgwNotExist`: HTTP 400, `The specified natgateway not exist.`
+    ///
+    /// The error message returned because the specified NAT gateway does not exist.
+    ///
+    /// 该NAT网关不存在。
+    InvalidNatgwNotExist,
+    /// `InvalidAllocationId.NotFound`: HTTP 404, `Specified allocation ID is not found`
+    ///
+    /// The error message returned because the specified EIP does not exist. Check whether the specified value of the parameter is valid.
+    ///
+    /// 指定的公网 IP 不存在，请您检查您填写的参数是否正确。
+    InvalidAllocationIdNotFound,
+    /// `InvalidAssociation.Duplicated`: HTTP 400, `Specified instance already is associated.`
+    ///
+    /// The error message returned because an EIP or a GA instance is already associated with this instance. Disassociate the EIP or GA instance from the instance before another EIP or GA instance can be associated with the instance.
+    ///
+    /// 该实例已绑定EIP或全球加速实例，不能再绑定，如需更换实例绑定的EIP或全球加速实例，请先解绑。
+    InvalidAssociationDuplicated,
+    /// `InvalidBandwidth.ValueNotSupported`: HTTP 404, `The specified value of Bandwidth not supported.`
+    ///
+    /// The specified peak bandwidth is not supported.
+    ///
+    /// 指定的带宽峰值不支持。
+    InvalidBandwidthValueNotSupported,
+    /// `InvalidBandwidthPackageId.NotFound`: HTTP 404, `The specified bandwidthPackageId does not exist in our records.`
+    ///
+    /// The specified shared bandwidth package does not exist.
+    ///
+    /// 该共享带宽包不存在，请您检查输入参数是否正确。
+    InvalidBandwidthPackageIdNotFound,
+    /// `InvalidBandwidthPackageIdNumber.NotSupported`: HTTP 400, `The number of BandwidthPackageIds exceeds the limit.`
+    ///
+    /// The error message returned because the number of EIP bandwidth plans reaches the quota limit.
+    ///
+    /// 共享带宽包的数量超过Quota限制。
+    InvalidBandwidthPackageIdNumberNotSupported,
+    /// `InvalidBindingStatus`: HTTP 400, `The eip binding status invalid.`
+    ///
+    /// The error message returned because the EIP is in an invalid state.
+    ///
+    /// EIP绑定状态不正确。
+    InvalidBindingStatus,
+    /// `InvalidChargeType.ValueNotSupported`: HTTP 400, `The specified ChargeType is not supported.`
+    ///
+    /// The error message returned because the specified billing method is not supported. Select a supported billing method.
+    ///
+    /// 该计费方式不支持，请您重新选择计费方式。
+    InvalidChargeTypeValueNotSupported,
+    /// `InvalidCustomerGatewayInstanceId.NotFound`: HTTP 404, `The specified customer gateway instance id does not exist.`
+    ///
+    /// The specified instance does not exist.
+    ///
+    /// 指定的 Instance 不存在，请您检查 Instance 是否正确。
+    InvalidCustomerGatewayInstanceIdNotFound,
+    /// `InvalidDescription`: HTTP 400, `The description is not valid`
+    ///
+    /// The error message returned because the description format of the specified parameter is invalid.
+    ///
+    /// 描述格式不合法。
+    InvalidDescription,
+    /// `InvalidEndTime.Malformed`: HTTP 400, `The specified parameter "EndTime" is not valid.`
+    ///
+    /// The error message returned because the value of the EndTime parameter is invalid.
+    ///
+    /// 该结束时间不合法。
+    InvalidEndTimeMalformed,
+    /// `InvalidExternalIp.Malformed`: HTTP 400, `The specified ExternalIp is not a valid IP address.`
+    ///
+    /// The error message returned because the specified public IP address is invalid.
+    ///
+    /// 该公网IP不合法。
+    InvalidExternalIpMalformed,
+    /// `InvalidExternalIp.NotFound`: HTTP 404, `Specified External Ip address does not found on the VRouter`
+    ///
+    /// The error message returned because the specified public IP address does not exist.
+    ///
+    /// 该公网IP不存在。
+    InvalidExternalIpNotFound,
+    /// `InvalidExternalPort.Malformed`: HTTP 400, `The specified ExternalPort is not a valid port.`
+    ///
+    /// The error message returned because the specified public port is invalid.
+    ///
+    /// 该公网端口不合法。
+    InvalidExternalPortMalformed,
+    /// `InvalidForwardEntryId.NotFound`: HTTP 404, `Specified forward entry ID does not exist`
+    ///
+    /// The error message returned because the specified DNAT entry does not exist.
+    ///
+    /// 该DNAT条目不存在。
+    InvalidForwardEntryIdNotFound,
+    /// `InvalidForwardTableId.NotFound`: HTTP 404, `Specified forward table does not exist.`
+    ///
+    /// The error message returned because the specified DNAT table does not exist. Check the parameter value and try again.
+    ///
+    /// 指定的 DNAT 表不存在，请您检查输入参数是否正确。
+    InvalidForwardTableIdNotFound,
+    /// `InvalidIAssociatedInstanceType.ValueNotSupported`: HTTP 400, `The specified value of AssociatedInstanceType is not supported.`
+    ///
+    /// The error message returned because AssociatedInstanceType is set to an invalid value. Check whether the value is valid.
+    ///
+    /// AssociatedInstanceType的值不合法，请您检查该参数是正确。
+    InvalidIAssociatedInstanceTypeValueNotSupported,
+    /// `InvalidInstanId.NotFound`: HTTP 404, `Specified instance does not exist.`
+    ///
+    /// The error message returned because the specified instance does not exist. Check whether the instance ID is valid.
+    ///
+    /// 指定的实例不存在，请您检查该实例是否正确。
+    InvalidInstanIdNotFound,
+    /// `InvalidInstanceId.NotFound`: HTTP 404, `The InstanceId provided does not exist in our records.`
+    ///
+    /// The error message returned because the specified Elastic Compute Service (ECS) instance does not belong to the specified virtual private cloud (VPC).
+    ///
+    /// 该 ECS 实例不存在（实例不在该 VPC 下）。
+    InvalidInstanceIdNotFound,
+    /// `InvalidInstanceType.ValueNotSupported`: HTTP 400, `The specified value of InstanceType is not supported.`
+    ///
+    /// The error message returned because the specified value of the InstanceType parameter is invalid.
+    ///
+    /// 参数InstanceType的值不合法。
+    InvalidInstanceTypeValueNotSupported,
+    /// `InvalidInternalIp.Malformed`: HTTP 400, `The specified InternalIp is not a valid IP address.`
+    ///
+    /// The error message returned because the specified destination private IP address is invalid.
+    ///
+    /// 该目标私网IP不合法。
+    InvalidInternalIpMalformed,
+    /// `InvalidInternalPort.Malformed`: HTTP 400, `The specified InternalPort is not a valid port.`
+    ///
+    /// The error message returned because the specified private port is invalid.
+    ///
+    /// 该私网端口不合法。
+    InvalidInternalPortMalformed,
+    /// `InvalidIp.NotInNatgw`: HTTP 400, `The specified Ip not belong to natgateway.`
+    ///
+    /// The error message returned because the specified IP address is not associated with the NAT gateway.
+    ///
+    /// 该 IP 地址不属于该 NAT 网关。
+    InvalidIpNotInNatgw,
+    /// `InvalidIpAddress.AlreadyExist`: HTTP 400, `Specified IpAddress is already exist.`
+    ///
+    /// The error message returned because this IP address already exists, The IP addresses must be unique in the same region.
+    ///
+    /// 该IP已经存在，原因是同一个用户在同一个region内，IP不可重复。
+    InvalidIpAddressAlreadyExist,
+    /// `InvalidIpAddress.WrongFormat`: HTTP 400, `Specified IpAddress is invalid.`
+    ///
+    /// The error message returned because the specified IP address is invalid.
+    ///
+    /// 该IP不合法。
+    InvalidIpAddressWrongFormat,
+    /// `InvalidIpCount.ValueNotSupported`: HTTP 400, `The specified value of IpCount not supported.`
+    ///
+    /// The IpCount value is invalid.
+    ///
+    /// 参数IpCount的值不合法。
+    InvalidIpCountValueNotSupported,
+    /// `InvalidIpInstanceId.NotFound`: HTTP 404, `The specified Eip InstanceId does not exist in our records.`
+    ///
+    /// 指定的eip实例不存在。
+    InvalidIpInstanceIdNotFound,
+    /// `InvalidLockReason.NotFound`: HTTP 404, `The specified LockReason is not found`
+    ///
+    /// The error message returned because the reason why the EIP is locked is unknown.
+    ///
+    /// 锁定原因未找到。
+    InvalidLockReasonNotFound,
+    /// `InvalidName`: HTTP 400, `The name is not valid`
+    ///
+    /// The error message returned because the name format of the specified parameter is invalid.
+    ///
+    /// 该名称格式不合法。
+    InvalidName,
+    /// `InvalidNatGatewayDescription.MalFormed`: HTTP 400, `NatGateway description is not valid.`
+    ///
+    /// The error message returned because the specified gateway description is invalid.
+    ///
+    /// 网关描述不合法。
+    InvalidNatGatewayDescriptionMalFormed,
+    /// `InvalidNatGatewayId.NotFound`: HTTP 400, `The NatGatewayId not exist.`
+    ///
+    /// The error message returned because the specified NAT gateway ID does not exist. Check whether the value of the NatGatewayId parameter is valid.
+    ///
+    /// 指定的 NatGatewayId 不存在，请您检查填写的 NatGatewayId 是否正确。
+    InvalidNatGatewayIdNotFound,
+    /// `InvalidNatGatewayName.MalFormed`: HTTP 400, `NatGateway name is not valid.`
+    ///
+    /// The error message returned because the specified gateway name is invalid.
+    ///
+    /// 网关名称不合法。
+    InvalidNatGatewayNameMalFormed,
+    /// `InvalidParameter`: HTTP 400, `Specified value of "InternetChargeType" is not valid`
+    ///
+    /// The error message returned because InternetChargeType is set to an invalid value.
+    ///
+    /// 参数InternetChargeType的值不合法。
+    InvalidParameter,
+    /// `InvalidParameter.BandwidthPackage.n.ISP.ValueNotSupport`: HTTP 400, `The specified ISP of BandwidthPackage is not valid.`
+    ///
+    /// The ISP of the shared bandwidth package is invalid.
+    ///
+    /// 该共享带宽包的ISP不合法。
+    InvalidParameterBandwidthPackageNIspValueNotSupport,
+    /// `InvalidParameter.Description.Malformed`: HTTP 400, `The specified Description is not valid.`
+    ///
+    /// The description is invalid.
+    ///
+    /// 该描述不合法。
+    InvalidParameterDescriptionMalformed,
+    /// `InvalidParameter.Mismatch`: HTTP 400, `Specified elastic IP address and ECS instance are not in the same region.`
+    ///
+    /// The error message returned because the specified EIP and ECS instance are not in the same region.
+    ///
+    /// 该EIP和ECS实例不在同一个地域内。
+    InvalidParameterMismatch,
+    /// `InvalidParameter.Name.Malformed`: HTTP 400, `The specified Name is not valid.`
+    ///
+    /// The name is invalid.
+    ///
+    /// 该名称不合法，请您按照正确的格式书写名称。
+    InvalidParameterNameMalformed,
+    /// `InvalidParameter.Spec.ValueNotSupported`: HTTP 400, `The specified Spec is not valid.`
+    ///
+    /// The error message returned because the specified specification is invalid.
+    ///
+    /// 该规格不合法。
+    InvalidParameterSpecValueNotSupported,
+    /// `InvalidParams.NotFound`: HTTP 400, `instance not found`
+    ///
+    /// The error message returned because the specified instance does not exist.
+    ///
+    /// 实例不存在。
+    InvalidParamsNotFound,
+    /// `InvalidPeriod.ValueNotSupported`: HTTP 400, `The specified parameter "Period" is not valid.`
+    ///
+    /// The error message returned because the value of the Period parameter is invalid.
+    ///
+    /// 参数Period的值不合法。
+    InvalidPeriodValueNotSupported,
+    /// `InvalidProtocal.ValueNotSupported`: HTTP 400, `The specified IpProtocol does not support.`
+    ///
+    /// The error message returned because the specified protocol type is not supported.
+    ///
+    /// 该协议类型不支持。
+    InvalidProtocalValueNotSupported,
+    /// `InvalidRegion.NotSupport`: HTTP 400, `The specified region does not support.`
+    ///
+    /// The error message returned because the specified region ID does not support this operation.
+    ///
+    /// 该 RegionId 不支持此操作。
+    InvalidRegionNotSupport,
     /// `InvalidRegionId.NotFound`: HTTP 404, `The specified RegionId does not exist in our records.`
     ///
-    /// The error message returned because the specified region does not exist.
+    /// The specified region ID does not exist.
     ///
-    /// 指定的地域不存在。
+    /// 指定的 RegionId 不存在，请您检查此产品在该地域是否可用。
     InvalidRegionIdNotFound,
-    /// `InvalidTagKey.Malformed`: HTTP 400, `The specified Tag.N.Key is not valid.`
+    /// `InvalidRemovedIpAddresses.NotFound`: HTTP 400, `Some of remove ip is not natPublicIp.`
     ///
-    /// The error message returned because the format of the tag key is invalid.
+    /// Some specified IP addresses are not public IP addresses of the NAT Gateway and cannot be removed.
     ///
-    /// 标签键格式不合法。
-    InvalidTagKeyMalformed,
-    /// `InvalidVSwitchId.NotFound`: HTTP 404, `Specified virtual switch does not exist.`
+    /// 要移除的IP中有不是NAT网关的公网IP。
+    InvalidRemovedIpAddressesNotFound,
+    /// `InvalidResourceGroupId`: HTTP 400, `The specified ResourceGroupId does not exist.`
     ///
-    /// 指定的交换机不存在。
+    /// The error message returned because the specified ID of the resource group does not exist.
+    ///
+    /// 资源组ID不存在。
+    InvalidResourceGroupId,
+    /// `InvalidSnatEntryId.NotFound`: HTTP 404, `Specified Snat entry ID does not exist`
+    ///
+    /// The error message returned because the specified SNAT entry does not exist. Check whether the SNAT entry is valid.
+    ///
+    /// 指定的 SNAT 条目不存在，请您检查填写的 SNAT 条目是否正确。
+    InvalidSnatEntryIdNotFound,
+    /// `InvalidSnatIp.Malformed`: HTTP 400, `The specified SnatIp is not a valid IP address.`
+    ///
+    /// The error message returned because the specified IP address is invalid.
+    ///
+    /// 该公网IP不合法。
+    InvalidSnatIpMalformed,
+    /// `InvalidSnatIp.NotFound`: HTTP 404, `Specified SnatIp does not found on the NAT Gateway`
+    ///
+    /// The error message returned because the specified public IP address is not found on the NAT gateway.
+    ///
+    /// 该公网IP不在NAT网关中。
+    InvalidSnatIpNotFound,
+    /// `InvalidSnatTableId.NotFound`: HTTP 404, `Specified SNAT table does not exist.`
+    ///
+    /// The error message returned because the specified SNAT table does not exist. Check whether the ID of the SNAT table is valid.
+    ///
+    /// 指定的 SNAT 表不存在，请您检查输入参数是否正确。
+    InvalidSnatTableIdNotFound,
+    /// `InvalidStartTime.Malformed`: HTTP 400, `The specified parameter "StartTime" is not valid.`
+    ///
+    /// The error message returned because the value of the StartTime parameter is invalid.
+    ///
+    /// 开始时间不合法。
+    InvalidStartTimeMalformed,
+    /// `InvalidStartTime.TooEarly`: HTTP 400, `The specified parameter "StartTime" is too early.`
+    ///
+    /// The error message returned because the value of the StartTime parameter is invalid.
+    ///
+    /// 开始时间不合法。
+    InvalidStartTimeTooEarly,
+    /// `InvalidVPCStatus`: HTTP 400, `vpc incorrect status.`
+    ///
+    /// The error message returned because the operation is not supported when the VPC is in the current state. Check whether the state of the VPC is valid.
+    ///
+    /// 该 VPC 状态非法，请您检查 VPC 状态是否输入正确。
+    InvalidVpcStatus,
+    /// `InvalidVSwitchId.NotFound`: HTTP 404, `The specified virtual switch does not exists.`
+    ///
+    /// The error message returned because the specified vSwitch does not exist. Check whether the specified vSwitch ID is valid.
+    ///
+    /// 该交换机不存在，请您检查输入的交换机是否正确。
     InvalidVSwitchIdNotFound,
-    /// `InvalidVpcId.NotFound`: HTTP 404, `Specified VPC does not exist.`
+    /// `InvalidVpcId.NotFound`: HTTP 404, `Specified value of VpcId is not found in our record.`
+    ///
+    /// The error message returned because the specified VPC does not exist. Check whether the specified VPC ID is valid.
+    ///
+    /// 该 VPC 不存在，请您检查输入的 VPC 是否正确。
+    InvalidVpcIdNotFound,
+    /// `InvalidVpnConnection.AlreadyExists`: HTTP 400, `Vpn connection already exists.`
+    ///
+    /// The VPN connection already exists.
+    ///
+    /// VPN 连接已经存在，不用再次添加。
+    InvalidVpnConnectionAlreadyExists,
+    /// `InvalidVpnConnectionInstanceId.NotFound`: HTTP 404, `The specified vpn connection instance id does not exist.`
+    ///
+    /// The error message returned because the specified IPsec-VPN connection does not exist. You must check whether the ID of the IPsec-VPN connection is valid.
+    ///
+    /// 指定的 VPN 连接不存在，请您检查该 VPN 链接是否正确。
+    InvalidVpnConnectionInstanceIdNotFound,
+    /// `InvalidVpnGatewayInstanceId.NotFound`: HTTP 404, `The specified vpn gateway instance id does not exist.`
+    ///
+    /// The specified VPN Gateway does not exist.
+    ///
+    /// 指定的 VPN 网关不存在，请您检查 VPN 网关是否正确。
+    InvalidVpnGatewayInstanceIdNotFound,
+    /// `InvalidZoneId.NotFound`: HTTP 404, `Specified value of ZoneId is not exists.`
+    ///
+    /// The specified zone does not exist.
+    ///
+    /// 该可用区不存在。
+    InvalidZoneIdNotFound,
+    /// `MissingParameter`: HTTP 400, `Miss mandatory parameter.`
+    ///
+    /// The required parameters are missing.
+    ///
+    /// 缺少必要参数,请您检查必填参数是否都已填后再进行操作。
+    MissingParameter,
+    /// `MissingParameter.BandwidthPackage`: HTTP 400, `only support one BandwidthPackage be created with NatGateway.`
+    ///
+    /// The error message returned because no EIP bandwidth plan is specified.
+    ///
+    /// 必须指定一个共享带宽包。
+    MissingParameterBandwidthPackage,
+    /// `NATGW_MODIFY_SPEC_SAME`: HTTP 400, `The specified Spec is same with now.`
+    ///
+    /// The error message returned because the specified gateway specification is the same as the current gateway specification.
+    ///
+    /// 该规格和当前规格一样。
+    NatgwModifySpecSame,
+    /// `NATGW_NOT_EXIST`: HTTP 404, `The NatGateway not exist.`
+    ///
+    /// The specified NAT Gateway does not exist.
+    ///
+    /// 该 NAT 网关不存在。
+    NatgwNotExist,
+    /// `NOT_ALLOW_USE_SOURCECIDR`: HTTP 400, `The User not in nat_scope_unlimited white list. Cannot use SourceCidr param.`
+    ///
+    /// The error message returned because the specified private IP address does not fall within the CIDR block of the VPC.
+    ///
+    /// 内网IP超出VPC网段范围。
+    NotAllowUseSourcecidr,
+    /// `NoPermission.CreateServiceLinkedRole`: HTTP 400, `You are not authorized to create service linked role`
+    ///
+    /// The error message returned because you are unauthorized to create a service-linked role.
+    ///
+    /// 你没有权限创建SLR
+    NoPermissionCreateServiceLinkedRole,
+    /// `ORDER.QUANTITY_INVALID`: HTTP 400, `User quota has exceeded the limit.`
+    ///
+    /// 您当前保有的EIP数量已达上限，可前往配额管理提升EIP数量配额
+    OrderQuantityInvalid,
+    /// `OperationConflict`: HTTP 409, `Request was denied due to conflict with a previos request.`
+    ///
+    /// The error message returned because a request conflict occurs. Try again later or submit a ticket.
+    ///
+    /// 请求冲突，稍等一段时间重试，或者提交工单反馈。
+    OperationConflict,
+    /// `OperationDenied`: HTTP 400, `Specified instance is not in VPC.`
+    ///
+    /// The error message returned because the specified instance does not exist in the VPC.
+    ///
+    /// 该实例在VPC中不存在。
+    OperationDenied,
+    /// `OperationDenied.CloudBoxResourceExist`: HTTP 400, `The operation is not allowed because there are resources related to the cloud box in VPC.`
+    ///
+    /// The error message returned because the VPC contains cloud box-related resources and the operation is not allowed.
+    ///
+    /// 指定操作被禁止，因为vpc中存在云盒相关的资源。
+    OperationDeniedCloudBoxResourceExist,
+    /// `OperationDenied.CloudBoxVSwitchExist`: HTTP 400, `The operation is not allowed because a cloud box type vSwitch exists in VPC.`
+    ///
+    /// The error message returned because the VPC contains a vSwitch of the cloud box type and the operation is not allowed.
+    ///
+    /// 指定操作被禁止，因为vpc中存在云盒类型的虚拟交换机。
+    OperationDeniedCloudBoxVSwitchExist,
+    /// `OperationDenied.TooManyDataQueried`: HTTP 400, `Specified operation is denied as too many data to return.`
+    ///
+    /// The error message returned because the number of data entries to be returned exceeds the upper limit.
+    ///
+    /// 一次查询返回的数据量过多。
+    OperationDeniedTooManyDataQueried,
+    /// `OperationFailed.DnatInMiddleStatus`: HTTP 400, `Operation failed because the status of the DNAT entry associated with the NAT gateway is abnormal.`
+    ///
+    /// The error message returned because the state of the Destination Network Address Translation (DNAT) entry for the NAT gateway is abnormal.
+    ///
+    /// 操作失败因为NAT网关的DNAT规则状态异常。
+    OperationFailedDnatInMiddleStatus,
+    /// `OperationFailed.DnatQuotaExceed`: HTTP 400, `Operation failed because the maximum number of forward entry is exceeded.`
+    ///
+    /// The error message returned because the number of DNAT entries has reached the upper limit.
+    ///
+    /// 操作失败因为DNAT条目数量过多。
+    OperationFailedDnatQuotaExceed,
+    /// `OperationFailed.EipInMiddleStatus`: HTTP 400, `Operation failed because the status of EIP associated with the specified NAT gateway is abnormal.`
+    ///
+    /// The error message returned because the state of the elastic IP address (EIP) that is associated with the specified NAT gateway is abnormal.
+    ///
+    /// 操作失败因为绑定在此NAT网关上的EIP状态异常。
+    OperationFailedEipInMiddleStatus,
+    /// `OperationFailed.EnhancedInventoryNotEnough`: HTTP 400, `The enhanced NAT gateway inventory is insufficient in the specified zone.`
+    ///
+    /// The error message returned because the stock of enhanced NAT gateways is insufficient in the specified zone.
+    ///
+    /// 当前可用区增强NAT网关库存不足.
+    OperationFailedEnhancedInventoryNotEnough,
+    /// `OperationFailed.EnhancedQuotaExceed`: HTTP 400, `Operation failed because the maximum number of enhanced NAT gateways in the same VPC is exceeded.`
+    ///
+    /// The error message returned because the number of enhanced NAT gateways in the specified VPC has reached the upper limit.
+    ///
+    /// 操作失败因为当前VPC下的增强型NAT网关数量超过限制。
+    OperationFailedEnhancedQuotaExceed,
+    /// `OperationFailed.EnhancedRegion`: HTTP 400, `Operation failed because enhanced NAT gateways are not available for sale in the specified region.`
+    ///
+    /// The error message returned because enhanced NAT gateways are not available for sale in the specified region.
+    ///
+    /// 操作失败因为当前地域未开启增强型NAT网关售卖。
+    OperationFailedEnhancedRegion,
+    /// `OperationFailed.EnhancedUserIsUnAuthorized`: HTTP 400, `Operation failed because the user is not authorized to create an enhanced NAT gateway.`
+    ///
+    /// The error message returned because you are unauthorized to create enhanced NAT gateways.
+    ///
+    /// 操作失败因为用户未授权创建增强型NAT网关。
+    OperationFailedEnhancedUserIsUnAuthorized,
+    /// `OperationFailed.IPsecServerExist`: HTTP 400, `An IPsec server already exists in the VPN gateway.`
+    ///
+    /// VPN网关中已经存在一个IPsec服务端。
+    OperationFailedIPsecServerExist,
+    /// `OperationFailed.NatGwBindWithBandwidthPackage`: HTTP 400, `Operation failed because the NAT gateway is bound to bandwidth packages.`
+    ///
+    /// The error message returned because one or more NAT service plans are associated with the NAT gateway.
+    ///
+    /// 操作失败因为NAT网关实例绑定了NAT带宽包。
+    OperationFailedNatGwBindWithBandwidthPackage,
+    /// `OperationFailed.NatGwRouteInMiddleStatus`: HTTP 400, `Operation failed because the status of the route entry associated with the NAT gateway is abnormal.`
+    ///
+    /// The error message returned because the state of the route entry associated with the NAT gateway is abnormal.
+    ///
+    /// 操作失败因为NAT网关相关的路由条目状态异常。
+    OperationFailedNatGwRouteInMiddleStatus,
+    /// `OperationFailed.NatTypeNotEnhanced`: HTTP 400, `Operation failed because the specified NAT gateway type is not enhanced.`
+    ///
+    /// The error message returned because the specified gateway type is not enhanced NAT gateway.
+    ///
+    /// 操作失败因为指定的NAT网关类型不是增强型。
+    OperationFailedNatTypeNotEnhanced,
+    /// `OperationFailed.NormalInventoryNotEnough`: HTTP 400, `Operation failed because the inventory of standard NAT gateway is insufficient.`
+    ///
+    /// The error message returned because the quota of standard NAT gateways is insufficient.
+    ///
+    /// 操作失败因为普通型NAT网关的库存不足。
+    OperationFailedNormalInventoryNotEnough,
+    /// `OperationFailed.SnatInMiddleStatus`: HTTP 400, `Operation failed because the status of the SNAT entry of the specified NAT gateway is abnormal.`
+    ///
+    /// The error message returned because the state of the Source Network Address Translation (SNAT) entry for the NAT gateway is abnormal.
+    ///
+    /// 操作失败因为指定的NAT网关的SNAT条目状态异常。
+    OperationFailedSnatInMiddleStatus,
+    /// `OperationFailed.SnatQuotaExceed`: HTTP 400, `Operation failed because the maximum number of SNAT entry is exceeded.`
+    ///
+    /// The error message returned because the number of SNAT entries has reached the upper limit.
+    ///
+    /// 操作失败因为SNAT条目数量过多。
+    OperationFailedSnatQuotaExceed,
+    /// `OperationFailed.VRouterNotExist`: HTTP 400, `Operation failed because the VRouter does not exist.`
+    ///
+    /// The error message returned because the VRouter does not exist.
+    ///
+    /// 操作失败因为虚拟路由器不存在。
+    OperationFailedVRouterNotExist,
+    /// `OperationFailed.VpcNotExist`: HTTP 400, `The specified VPC does not exist.`
+    ///
+    /// The error message returned because the specified VPC does not exist.
     ///
     /// 指定的VPC不存在。
-    InvalidVpcIdNotFound,
-    /// `OperationConflict`: HTTP 409, `The operation conflicts with another operation on the same resource.`
+    OperationFailedVpcNotExist,
+    /// `OperationFailed.VswNotBelongToVpc`: HTTP 400, `Operation failed because the specified VSwitch is not bound to the same VPC with NAT gateway.`
     ///
-    /// The error message returned because another operation is being performed on the resource. Try again later.
+    /// The error message returned because the specified vSwitch and NAT gateway are not deployed in the same VPC.
     ///
-    /// 资源上有其他操作正在进行，请稍后重试。
-    OperationConflict,
-    /// `QuotaExceeded.Vpc`: HTTP 400, `The number of VPCs in the region exceeds the quota.`
+    /// 操作失败因为VSW和NATGW不属于同一个VPC。
+    OperationFailedVswNotBelongToVpc,
+    /// `OperationFailed.VswNotExist`: HTTP 400, `The specified VSwitch does not exist.`
     ///
-    /// The error message returned because the maximum number of VPCs in the region has been reached.
-    QuotaExceededVpc,
+    /// The error message returned because the specified vSwitch does not exist.
+    ///
+    /// 指定的交换机不存在。
+    OperationFailedVswNotExist,
+    /// `OperationUnsupported.CidrConflict`: HTTP 400, `The specified CIDR block conflicts with an existing SNAT entry.`
+    ///
+    /// The error message returned because the specified CIDR block conflicts with those in existing SNAT entries.
+    ///
+    /// 您指定的CIDR的网段与已有的SNAT条目冲突。
+    OperationUnsupportedCidrConflict,
+    /// `OperationUnsupported.IPsecServer`: HTTP 400, `The current version of the VPN gateway does not support IPsec server.`
+    ///
+    /// 当前VPN网关版本不支持IPsec服务端。
+    OperationUnsupportedIPsecServer,
+    /// `OperationUnsupported.NatConvert`: HTTP 400, `The NAT gateway conversion function is not supported.`
+    ///
+    /// The error message returned because the NAT gateway upgrade feature is not supported.
+    ///
+    /// NAT网关类型转换功能未支持。
+    OperationUnsupportedNatConvert,
+    /// `OperationUnsupported.PrePaidPyByLcu`: HTTP 400, `The operation failed because the subscription NAT gateway does not support the pay-by-LCU billing method.`
+    ///
+    /// The error message returned because subscription NAT gateways do not support the pay-by-CU metering method.
+    ///
+    /// 预付费的NAT网关实例不支持PayByLcu的计费方式。
+    OperationUnsupportedPrePaidPyByLcu,
+    /// `OperationUnsupported.ResourceGroupId`: HTTP 400, `ResourceGroup is not supported in this region.`
+    ///
+    /// The error message returned because the resource group feature is not enabled.
+    ///
+    /// 资源组功能未打开。
+    OperationUnsupportedResourceGroupId,
+    /// `OperationUnsupported.RouterInterfaceExist`: HTTP 400, `Operation failed because the VPC has a router interface.`
+    ///
+    /// The error message returned because the VPC has a router interface.
+    ///
+    /// 操作失败因为VPC有路由器接口存在。
+    OperationUnsupportedRouterInterfaceExist,
+    /// `OperationUnsupported.VpcAttachedCen`: HTTP 400, `Operation failed because the VPC is attached to CEN.`
+    ///
+    /// The error message returned because the VPC is attached to a Cloud Enterprise Network (CEN) instance.
+    ///
+    /// 操作失败因为VPC加入了CEN。
+    OperationUnsupportedVpcAttachedCen,
+    /// `QuotaExceeded`: HTTP 400, `Forward entry quota exceeded in this route table.`
+    ///
+    /// The quota for custom route entries in the route table has been reached. To increase the quota, open a ticket.
+    ///
+    /// 同一个路由表中自定义路由条目不能超过200条，可以在配额管理页面申请调整数量。
+    QuotaExceeded,
+    /// `QuotaExceeded.BandwidthPackageCountOnNatGateway`: HTTP 400, `BandwidthPackage count limit on one NatGateway exceeded.`
+    ///
+    /// The quota of shared bandwidth packages has been reached. You can create up to four shared bandwidth packages for a NAT Gateway.
+    ///
+    /// 超过了共享带宽包上限，一个NAT网关最多可创建四个共享带宽包。
+    QuotaExceededBandwidthPackageCountOnNatGateway,
+    /// `QuotaExceeded.BandwidthPackageIps`: HTTP 400, `The specified ipCount exceeded quota.`
+    ///
+    /// The quota of IP addresses has been reached. To increase the quota, open a ticket.
+    ///
+    /// IP 数量超过上限，可以提交工单申请增加配额。
+    QuotaExceededBandwidthPackageIps,
+    /// `QuotaExceeded.Eip`: HTTP 400, `Elastic IP address quota exceeded`
+    ///
+    /// The error message returned because the number of EIPs has reached the upper limit. To apply for more EIPs, submit a ticket. We recommend that you use NAT gateways.
+    ///
+    /// 弹性公网 IP 的个数超过额度限制，如果您有更多额度的需求，请提交工单申请增加限额，建议您考虑使用NAT网关。
+    QuotaExceededEip,
+    /// `QuotaExceeded.PolicyBasedRoute`: HTTP 400, `The maximum number of policy-based routes is exceeded. Existing routes: %s. Routes to be created: %s. Maximum routes: %s.`
+    ///
+    /// 策略路由条数已达上限，当前已有%s条，本次将创建%s条，上限为%s条。
+    QuotaExceededPolicyBasedRoute,
+    /// `QuotaExceeded.VpnRouteEntry`: HTTP 400, `The number of route entries to the VPN gateway in the VPC routing table has reached the quota limit.`
+    ///
+    /// VPC路由表中指向VPN网关的路由条目已经达到配额限制。
+    QuotaExceededVpnRouteEntry,
+    /// `ReserveIpFail`: HTTP 400, `Reserve eip failed.`
+    ///
+    /// The error message returned because the system failed to reserve the specified EIP.
+    ///
+    /// EIP预留失败。
+    ReserveIpFail,
+    /// `Resource.QuotaFull`: HTTP 400, `The quota of resource is full`
+    ///
+    /// The error message returned because the resource has reached the quota limit.
+    ///
+    /// 资源配额已达上限。
+    ResourceQuotaFull,
+    /// `SNAT_IP_POOL_COUNT_TOO_MANY`: HTTP 400, `The Snat pool ip too many.`
+    ///
+    /// The error message returned because the number of IP addresses in the SNAT IP address pool has reached the upper limit.
+    ///
+    /// SNAT IP池的IP达到配额。
+    SnatIpPoolCountTooMany,
     /// `ServiceUnavailable`: HTTP 503, `The request has failed due to a temporary failure of the server.`
     ///
-    /// The error message returned because the service is unavailable.
+    /// The error message returned because the request failed due to a temporary malfunction of the server.
     ///
-    /// 服务不可用。
+    /// 请求失败，因为临时服务器故障。
     ServiceUnavailable,
+    /// `TaskConflict.AssociateGlobalAccelerationInstance`: HTTP 400, `Operate too frequent.`
+    ///
+    /// The error message returned because too many requests are sent.
+    ///
+    /// 操作过于频繁。
+    TaskConflictAssociateGlobalAccelerationInstance,
+    /// `VpcStatusError`: HTTP 400, `The Vpc is creating .`
+    ///
+    /// The error message returned because the operation is not supported when the system is creating the VPC.
+    ///
+    /// 正在创建VPC。
+    VpcStatusError,
+    /// `VpnGateway.Configuring`: HTTP 400, `The specified service is configuring.`
+    ///
+    /// The error message returned because the specified service is being configured. Try again later.
+    ///
+    /// 服务正在配置中，请您稍后再试。
+    VpnGatewayConfiguring,
+    /// `VpnGateway.FinancialLocked`: HTTP 400, `The specified service is financial locked.`
+    ///
+    /// The error message returned because the service is suspended due to overdue payments. Top up your account first.
+    ///
+    /// 该服务已欠费，请您先充值再操作。
+    VpnGatewayFinancialLocked,
+    /// `VpnGateway.SslVpnDisabled`: HTTP 400, `The VPN gateway has not enabled SSL VPN.`
+    ///
+    /// VPN网关没有开启SSL VPN功能。
+    VpnGatewaySslVpnDisabled,
+    /// `VswitchStatusError`: HTTP 400, `The VSwitch is creating .`
+    ///
+    /// The error message returned because the operation is not supported when the system is creating the vSwitch.
+    ///
+    /// 交换机正在创建中。
+    VswitchStatusError,
+    /// `ZONE_NO_AVAILABLE_IP`: HTTP 400, `The Zone have no available ip.`
+    ///
+    /// There are no available IP addresses in this zone.
+    ///
+    /// 该可用区没有可用IP。
+    ZoneNoAvailableIp,
+    /// `invalidRemovedIpAddresses.NotFound`: HTTP 404, `Some of the specified value of RemovedIpAddress not found in specified BandwidthPackage.`
+    ///
+    /// Some IP addresses in the IP address list are not in the shared bandwidth package. Check these IP addresses.
+    ///
+    /// IP列表中的某个IP不在该共享带宽包中，请您检查该IP列表中的IP。
+    InvalidRemovedIpAddressesNotFoundCamelDot,
     /// A code the pages do not document, as received.
     Unknown(String),
 }
 impl ErrorCode {
     /// Every code the pages document, in code order.
-    pub const VALUES: [Self; 12] = [
-        Self::DependencyViolationVSwitch,
-        Self::IncorrectVpcStatus,
-        Self::InvalidCidrBlockMalformed,
-        Self::InvalidOptionsMalformed,
-        Self::InvalidPageSizeMalformed,
+    pub const VALUES: [Self; 148] = [
+        Self::BindInstanceHavePortmapOrBindEip,
+        Self::BindInstanceOwenerError,
+        Self::BandwidthPackageFinancialLocked,
+        Self::DependencyViolationBandwidthPackages,
+        Self::DependencyViolationForwardEntry,
+        Self::DependencyViolationSnatEntry,
+        Self::Forbbiden,
+        Self::ForbbidenSubUser,
+        Self::Forbidden,
+        Self::ForbiddenAlreadyBounded,
+        Self::ForbiddenChargeTypeIsPrepaid,
+        Self::ForbiddenCheckEntryRuleQuota,
+        Self::ForbiddenDestnationIpOutOfVpcCidr,
+        Self::ForbiddenExternalIpUsedInSnatTable,
+        Self::ForbiddenInternalIpOutOfVpcCidr,
+        Self::ForbiddenIpUsedInForwardTable,
+        Self::ForbiddenRegionNotFound,
+        Self::ForbiddenSnatEntryCountLimited,
+        Self::ForbiddenSourceVSwitchIdDuplicated,
+        Self::ForbiddenSourceVSwitchIdIncludeHaVip,
+        Self::ForbiddenSubUser,
+        Self::ForbiddenRelease,
+        Self::Forbindden,
+        Self::InvalidParameterUpperUnderscore,
+        Self::IllegalParamLocalSubnet,
+        Self::IllegalParamRemoteSubnet,
+        Self::IncorrectEipStatus,
+        Self::IncorrectHaVipStatus,
+        Self::IncorrectInstanceStatus,
+        Self::IncorrectStatusNatGateway,
+        Self::IncorretForwardEntryStatus,
+        Self::IncorretSnatEntryStatus,
+        Self::InsufficientBalance,
+        Self::InsufficientBalanceEip,
+        Self::InternalError,
+        Self::InvalidNatgwNotExist,
+        Self::InvalidAllocationIdNotFound,
+        Self::InvalidAssociationDuplicated,
+        Self::InvalidBandwidthValueNotSupported,
+        Self::InvalidBandwidthPackageIdNotFound,
+        Self::InvalidBandwidthPackageIdNumberNotSupported,
+        Self::InvalidBindingStatus,
+        Self::InvalidChargeTypeValueNotSupported,
+        Self::InvalidCustomerGatewayInstanceIdNotFound,
+        Self::InvalidDescription,
+        Self::InvalidEndTimeMalformed,
+        Self::InvalidExternalIpMalformed,
+        Self::InvalidExternalIpNotFound,
+        Self::InvalidExternalPortMalformed,
+        Self::InvalidForwardEntryIdNotFound,
+        Self::InvalidForwardTableIdNotFound,
+        Self::InvalidIAssociatedInstanceTypeValueNotSupported,
+        Self::InvalidInstanIdNotFound,
+        Self::InvalidInstanceIdNotFound,
+        Self::InvalidInstanceTypeValueNotSupported,
+        Self::InvalidInternalIpMalformed,
+        Self::InvalidInternalPortMalformed,
+        Self::InvalidIpNotInNatgw,
+        Self::InvalidIpAddressAlreadyExist,
+        Self::InvalidIpAddressWrongFormat,
+        Self::InvalidIpCountValueNotSupported,
+        Self::InvalidIpInstanceIdNotFound,
+        Self::InvalidLockReasonNotFound,
+        Self::InvalidName,
+        Self::InvalidNatGatewayDescriptionMalFormed,
+        Self::InvalidNatGatewayIdNotFound,
+        Self::InvalidNatGatewayNameMalFormed,
+        Self::InvalidParameter,
+        Self::InvalidParameterBandwidthPackageNIspValueNotSupport,
+        Self::InvalidParameterDescriptionMalformed,
+        Self::InvalidParameterMismatch,
+        Self::InvalidParameterNameMalformed,
+        Self::InvalidParameterSpecValueNotSupported,
+        Self::InvalidParamsNotFound,
+        Self::InvalidPeriodValueNotSupported,
+        Self::InvalidProtocalValueNotSupported,
+        Self::InvalidRegionNotSupport,
         Self::InvalidRegionIdNotFound,
-        Self::InvalidTagKeyMalformed,
+        Self::InvalidRemovedIpAddressesNotFound,
+        Self::InvalidResourceGroupId,
+        Self::InvalidSnatEntryIdNotFound,
+        Self::InvalidSnatIpMalformed,
+        Self::InvalidSnatIpNotFound,
+        Self::InvalidSnatTableIdNotFound,
+        Self::InvalidStartTimeMalformed,
+        Self::InvalidStartTimeTooEarly,
+        Self::InvalidVpcStatus,
         Self::InvalidVSwitchIdNotFound,
         Self::InvalidVpcIdNotFound,
+        Self::InvalidVpnConnectionAlreadyExists,
+        Self::InvalidVpnConnectionInstanceIdNotFound,
+        Self::InvalidVpnGatewayInstanceIdNotFound,
+        Self::InvalidZoneIdNotFound,
+        Self::MissingParameter,
+        Self::MissingParameterBandwidthPackage,
+        Self::NatgwModifySpecSame,
+        Self::NatgwNotExist,
+        Self::NotAllowUseSourcecidr,
+        Self::NoPermissionCreateServiceLinkedRole,
+        Self::OrderQuantityInvalid,
         Self::OperationConflict,
-        Self::QuotaExceededVpc,
+        Self::OperationDenied,
+        Self::OperationDeniedCloudBoxResourceExist,
+        Self::OperationDeniedCloudBoxVSwitchExist,
+        Self::OperationDeniedTooManyDataQueried,
+        Self::OperationFailedDnatInMiddleStatus,
+        Self::OperationFailedDnatQuotaExceed,
+        Self::OperationFailedEipInMiddleStatus,
+        Self::OperationFailedEnhancedInventoryNotEnough,
+        Self::OperationFailedEnhancedQuotaExceed,
+        Self::OperationFailedEnhancedRegion,
+        Self::OperationFailedEnhancedUserIsUnAuthorized,
+        Self::OperationFailedIPsecServerExist,
+        Self::OperationFailedNatGwBindWithBandwidthPackage,
+        Self::OperationFailedNatGwRouteInMiddleStatus,
+        Self::OperationFailedNatTypeNotEnhanced,
+        Self::OperationFailedNormalInventoryNotEnough,
+        Self::OperationFailedSnatInMiddleStatus,
+        Self::OperationFailedSnatQuotaExceed,
+        Self::OperationFailedVRouterNotExist,
+        Self::OperationFailedVpcNotExist,
+        Self::OperationFailedVswNotBelongToVpc,
+        Self::OperationFailedVswNotExist,
+        Self::OperationUnsupportedCidrConflict,
+        Self::OperationUnsupportedIPsecServer,
+        Self::OperationUnsupportedNatConvert,
+        Self::OperationUnsupportedPrePaidPyByLcu,
+        Self::OperationUnsupportedResourceGroupId,
+        Self::OperationUnsupportedRouterInterfaceExist,
+        Self::OperationUnsupportedVpcAttachedCen,
+        Self::QuotaExceeded,
+        Self::QuotaExceededBandwidthPackageCountOnNatGateway,
+        Self::QuotaExceededBandwidthPackageIps,
+        Self::QuotaExceededEip,
+        Self::QuotaExceededPolicyBasedRoute,
+        Self::QuotaExceededVpnRouteEntry,
+        Self::ReserveIpFail,
+        Self::ResourceQuotaFull,
+        Self::SnatIpPoolCountTooMany,
         Self::ServiceUnavailable,
+        Self::TaskConflictAssociateGlobalAccelerationInstance,
+        Self::VpcStatusError,
+        Self::VpnGatewayConfiguring,
+        Self::VpnGatewayFinancialLocked,
+        Self::VpnGatewaySslVpnDisabled,
+        Self::VswitchStatusError,
+        Self::ZoneNoAvailableIp,
+        Self::InvalidRemovedIpAddressesNotFoundCamelDot,
     ];
     /// The code of a service error (`None` for errors that are not the service's answer).
     pub fn of(error: &aliyun_runtime::Error) -> Option<Self> {
@@ -88,18 +1034,236 @@ impl ErrorCode {
     /// The code as the service sends it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::DependencyViolationVSwitch => "DependencyViolation.VSwitch",
-            Self::IncorrectVpcStatus => "IncorrectVpcStatus",
-            Self::InvalidCidrBlockMalformed => "InvalidCidrBlock.Malformed",
-            Self::InvalidOptionsMalformed => "InvalidOptions.Malformed",
-            Self::InvalidPageSizeMalformed => "InvalidPageSize.Malformed",
+            Self::BindInstanceHavePortmapOrBindEip => {
+                "BIND_INSTANCE_HAVE_PORTMAP_OR_BIND_EIP"
+            }
+            Self::BindInstanceOwenerError => "BIND_INSTANCE_OWENER_ERROR",
+            Self::BandwidthPackageFinancialLocked => "BandwidthPackage.FinancialLocked",
+            Self::DependencyViolationBandwidthPackages => {
+                "DependencyViolation.BandwidthPackages"
+            }
+            Self::DependencyViolationForwardEntry => "DependencyViolation.ForwardEntry",
+            Self::DependencyViolationSnatEntry => "DependencyViolation.SnatEntry",
+            Self::Forbbiden => "Forbbiden",
+            Self::ForbbidenSubUser => "Forbbiden.SubUser",
+            Self::Forbidden => "Forbidden",
+            Self::ForbiddenAlreadyBounded => "Forbidden.Already.Bounded",
+            Self::ForbiddenChargeTypeIsPrepaid => "Forbidden.ChargeTypeIsPrepaid",
+            Self::ForbiddenCheckEntryRuleQuota => "Forbidden.CheckEntryRuleQuota",
+            Self::ForbiddenDestnationIpOutOfVpcCidr => {
+                "Forbidden.DestnationIpOutOfVpcCIDR"
+            }
+            Self::ForbiddenExternalIpUsedInSnatTable => {
+                "Forbidden.ExternalIp.UsedInSnatTable"
+            }
+            Self::ForbiddenInternalIpOutOfVpcCidr => "Forbidden.InternalIpOutOfVpcCIDR",
+            Self::ForbiddenIpUsedInForwardTable => "Forbidden.IpUsedInForwardTable",
+            Self::ForbiddenRegionNotFound => "Forbidden.RegionNotFound",
+            Self::ForbiddenSnatEntryCountLimited => "Forbidden.SnatEntryCountLimited",
+            Self::ForbiddenSourceVSwitchIdDuplicated => {
+                "Forbidden.SourceVSwitchId.Duplicated"
+            }
+            Self::ForbiddenSourceVSwitchIdIncludeHaVip => {
+                "Forbidden.SourceVSwitchId.IncludeHaVip"
+            }
+            Self::ForbiddenSubUser => "Forbidden.SubUser",
+            Self::ForbiddenRelease => "ForbiddenRelease",
+            Self::Forbindden => "Forbindden",
+            Self::InvalidParameterUpperUnderscore => "INVALID_PARAMETER",
+            Self::IllegalParamLocalSubnet => "IllegalParam.LocalSubnet",
+            Self::IllegalParamRemoteSubnet => "IllegalParam.RemoteSubnet",
+            Self::IncorrectEipStatus => "IncorrectEipStatus",
+            Self::IncorrectHaVipStatus => "IncorrectHaVipStatus",
+            Self::IncorrectInstanceStatus => "IncorrectInstanceStatus",
+            Self::IncorrectStatusNatGateway => "IncorrectStatus.NatGateway",
+            Self::IncorretForwardEntryStatus => "IncorretForwardEntryStatus",
+            Self::IncorretSnatEntryStatus => "IncorretSnatEntryStatus",
+            Self::InsufficientBalance => "InsufficientBalance",
+            Self::InsufficientBalanceEip => "InsufficientBalance.Eip",
+            Self::InternalError => "InternalError",
+            Self::InvalidNatgwNotExist => "Invalid.natgwNotExist",
+            Self::InvalidAllocationIdNotFound => "InvalidAllocationId.NotFound",
+            Self::InvalidAssociationDuplicated => "InvalidAssociation.Duplicated",
+            Self::InvalidBandwidthValueNotSupported => {
+                "InvalidBandwidth.ValueNotSupported"
+            }
+            Self::InvalidBandwidthPackageIdNotFound => {
+                "InvalidBandwidthPackageId.NotFound"
+            }
+            Self::InvalidBandwidthPackageIdNumberNotSupported => {
+                "InvalidBandwidthPackageIdNumber.NotSupported"
+            }
+            Self::InvalidBindingStatus => "InvalidBindingStatus",
+            Self::InvalidChargeTypeValueNotSupported => {
+                "InvalidChargeType.ValueNotSupported"
+            }
+            Self::InvalidCustomerGatewayInstanceIdNotFound => {
+                "InvalidCustomerGatewayInstanceId.NotFound"
+            }
+            Self::InvalidDescription => "InvalidDescription",
+            Self::InvalidEndTimeMalformed => "InvalidEndTime.Malformed",
+            Self::InvalidExternalIpMalformed => "InvalidExternalIp.Malformed",
+            Self::InvalidExternalIpNotFound => "InvalidExternalIp.NotFound",
+            Self::InvalidExternalPortMalformed => "InvalidExternalPort.Malformed",
+            Self::InvalidForwardEntryIdNotFound => "InvalidForwardEntryId.NotFound",
+            Self::InvalidForwardTableIdNotFound => "InvalidForwardTableId.NotFound",
+            Self::InvalidIAssociatedInstanceTypeValueNotSupported => {
+                "InvalidIAssociatedInstanceType.ValueNotSupported"
+            }
+            Self::InvalidInstanIdNotFound => "InvalidInstanId.NotFound",
+            Self::InvalidInstanceIdNotFound => "InvalidInstanceId.NotFound",
+            Self::InvalidInstanceTypeValueNotSupported => {
+                "InvalidInstanceType.ValueNotSupported"
+            }
+            Self::InvalidInternalIpMalformed => "InvalidInternalIp.Malformed",
+            Self::InvalidInternalPortMalformed => "InvalidInternalPort.Malformed",
+            Self::InvalidIpNotInNatgw => "InvalidIp.NotInNatgw",
+            Self::InvalidIpAddressAlreadyExist => "InvalidIpAddress.AlreadyExist",
+            Self::InvalidIpAddressWrongFormat => "InvalidIpAddress.WrongFormat",
+            Self::InvalidIpCountValueNotSupported => "InvalidIpCount.ValueNotSupported",
+            Self::InvalidIpInstanceIdNotFound => "InvalidIpInstanceId.NotFound",
+            Self::InvalidLockReasonNotFound => "InvalidLockReason.NotFound",
+            Self::InvalidName => "InvalidName",
+            Self::InvalidNatGatewayDescriptionMalFormed => {
+                "InvalidNatGatewayDescription.MalFormed"
+            }
+            Self::InvalidNatGatewayIdNotFound => "InvalidNatGatewayId.NotFound",
+            Self::InvalidNatGatewayNameMalFormed => "InvalidNatGatewayName.MalFormed",
+            Self::InvalidParameter => "InvalidParameter",
+            Self::InvalidParameterBandwidthPackageNIspValueNotSupport => {
+                "InvalidParameter.BandwidthPackage.n.ISP.ValueNotSupport"
+            }
+            Self::InvalidParameterDescriptionMalformed => {
+                "InvalidParameter.Description.Malformed"
+            }
+            Self::InvalidParameterMismatch => "InvalidParameter.Mismatch",
+            Self::InvalidParameterNameMalformed => "InvalidParameter.Name.Malformed",
+            Self::InvalidParameterSpecValueNotSupported => {
+                "InvalidParameter.Spec.ValueNotSupported"
+            }
+            Self::InvalidParamsNotFound => "InvalidParams.NotFound",
+            Self::InvalidPeriodValueNotSupported => "InvalidPeriod.ValueNotSupported",
+            Self::InvalidProtocalValueNotSupported => "InvalidProtocal.ValueNotSupported",
+            Self::InvalidRegionNotSupport => "InvalidRegion.NotSupport",
             Self::InvalidRegionIdNotFound => "InvalidRegionId.NotFound",
-            Self::InvalidTagKeyMalformed => "InvalidTagKey.Malformed",
+            Self::InvalidRemovedIpAddressesNotFound => {
+                "InvalidRemovedIpAddresses.NotFound"
+            }
+            Self::InvalidResourceGroupId => "InvalidResourceGroupId",
+            Self::InvalidSnatEntryIdNotFound => "InvalidSnatEntryId.NotFound",
+            Self::InvalidSnatIpMalformed => "InvalidSnatIp.Malformed",
+            Self::InvalidSnatIpNotFound => "InvalidSnatIp.NotFound",
+            Self::InvalidSnatTableIdNotFound => "InvalidSnatTableId.NotFound",
+            Self::InvalidStartTimeMalformed => "InvalidStartTime.Malformed",
+            Self::InvalidStartTimeTooEarly => "InvalidStartTime.TooEarly",
+            Self::InvalidVpcStatus => "InvalidVPCStatus",
             Self::InvalidVSwitchIdNotFound => "InvalidVSwitchId.NotFound",
             Self::InvalidVpcIdNotFound => "InvalidVpcId.NotFound",
+            Self::InvalidVpnConnectionAlreadyExists => {
+                "InvalidVpnConnection.AlreadyExists"
+            }
+            Self::InvalidVpnConnectionInstanceIdNotFound => {
+                "InvalidVpnConnectionInstanceId.NotFound"
+            }
+            Self::InvalidVpnGatewayInstanceIdNotFound => {
+                "InvalidVpnGatewayInstanceId.NotFound"
+            }
+            Self::InvalidZoneIdNotFound => "InvalidZoneId.NotFound",
+            Self::MissingParameter => "MissingParameter",
+            Self::MissingParameterBandwidthPackage => "MissingParameter.BandwidthPackage",
+            Self::NatgwModifySpecSame => "NATGW_MODIFY_SPEC_SAME",
+            Self::NatgwNotExist => "NATGW_NOT_EXIST",
+            Self::NotAllowUseSourcecidr => "NOT_ALLOW_USE_SOURCECIDR",
+            Self::NoPermissionCreateServiceLinkedRole => {
+                "NoPermission.CreateServiceLinkedRole"
+            }
+            Self::OrderQuantityInvalid => "ORDER.QUANTITY_INVALID",
             Self::OperationConflict => "OperationConflict",
-            Self::QuotaExceededVpc => "QuotaExceeded.Vpc",
+            Self::OperationDenied => "OperationDenied",
+            Self::OperationDeniedCloudBoxResourceExist => {
+                "OperationDenied.CloudBoxResourceExist"
+            }
+            Self::OperationDeniedCloudBoxVSwitchExist => {
+                "OperationDenied.CloudBoxVSwitchExist"
+            }
+            Self::OperationDeniedTooManyDataQueried => {
+                "OperationDenied.TooManyDataQueried"
+            }
+            Self::OperationFailedDnatInMiddleStatus => {
+                "OperationFailed.DnatInMiddleStatus"
+            }
+            Self::OperationFailedDnatQuotaExceed => "OperationFailed.DnatQuotaExceed",
+            Self::OperationFailedEipInMiddleStatus => "OperationFailed.EipInMiddleStatus",
+            Self::OperationFailedEnhancedInventoryNotEnough => {
+                "OperationFailed.EnhancedInventoryNotEnough"
+            }
+            Self::OperationFailedEnhancedQuotaExceed => {
+                "OperationFailed.EnhancedQuotaExceed"
+            }
+            Self::OperationFailedEnhancedRegion => "OperationFailed.EnhancedRegion",
+            Self::OperationFailedEnhancedUserIsUnAuthorized => {
+                "OperationFailed.EnhancedUserIsUnAuthorized"
+            }
+            Self::OperationFailedIPsecServerExist => "OperationFailed.IPsecServerExist",
+            Self::OperationFailedNatGwBindWithBandwidthPackage => {
+                "OperationFailed.NatGwBindWithBandwidthPackage"
+            }
+            Self::OperationFailedNatGwRouteInMiddleStatus => {
+                "OperationFailed.NatGwRouteInMiddleStatus"
+            }
+            Self::OperationFailedNatTypeNotEnhanced => {
+                "OperationFailed.NatTypeNotEnhanced"
+            }
+            Self::OperationFailedNormalInventoryNotEnough => {
+                "OperationFailed.NormalInventoryNotEnough"
+            }
+            Self::OperationFailedSnatInMiddleStatus => {
+                "OperationFailed.SnatInMiddleStatus"
+            }
+            Self::OperationFailedSnatQuotaExceed => "OperationFailed.SnatQuotaExceed",
+            Self::OperationFailedVRouterNotExist => "OperationFailed.VRouterNotExist",
+            Self::OperationFailedVpcNotExist => "OperationFailed.VpcNotExist",
+            Self::OperationFailedVswNotBelongToVpc => "OperationFailed.VswNotBelongToVpc",
+            Self::OperationFailedVswNotExist => "OperationFailed.VswNotExist",
+            Self::OperationUnsupportedCidrConflict => "OperationUnsupported.CidrConflict",
+            Self::OperationUnsupportedIPsecServer => "OperationUnsupported.IPsecServer",
+            Self::OperationUnsupportedNatConvert => "OperationUnsupported.NatConvert",
+            Self::OperationUnsupportedPrePaidPyByLcu => {
+                "OperationUnsupported.PrePaidPyByLcu"
+            }
+            Self::OperationUnsupportedResourceGroupId => {
+                "OperationUnsupported.ResourceGroupId"
+            }
+            Self::OperationUnsupportedRouterInterfaceExist => {
+                "OperationUnsupported.RouterInterfaceExist"
+            }
+            Self::OperationUnsupportedVpcAttachedCen => {
+                "OperationUnsupported.VpcAttachedCen"
+            }
+            Self::QuotaExceeded => "QuotaExceeded",
+            Self::QuotaExceededBandwidthPackageCountOnNatGateway => {
+                "QuotaExceeded.BandwidthPackageCountOnNatGateway"
+            }
+            Self::QuotaExceededBandwidthPackageIps => "QuotaExceeded.BandwidthPackageIps",
+            Self::QuotaExceededEip => "QuotaExceeded.Eip",
+            Self::QuotaExceededPolicyBasedRoute => "QuotaExceeded.PolicyBasedRoute",
+            Self::QuotaExceededVpnRouteEntry => "QuotaExceeded.VpnRouteEntry",
+            Self::ReserveIpFail => "ReserveIpFail",
+            Self::ResourceQuotaFull => "Resource.QuotaFull",
+            Self::SnatIpPoolCountTooMany => "SNAT_IP_POOL_COUNT_TOO_MANY",
             Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::TaskConflictAssociateGlobalAccelerationInstance => {
+                "TaskConflict.AssociateGlobalAccelerationInstance"
+            }
+            Self::VpcStatusError => "VpcStatusError",
+            Self::VpnGatewayConfiguring => "VpnGateway.Configuring",
+            Self::VpnGatewayFinancialLocked => "VpnGateway.FinancialLocked",
+            Self::VpnGatewaySslVpnDisabled => "VpnGateway.SslVpnDisabled",
+            Self::VswitchStatusError => "VswitchStatusError",
+            Self::ZoneNoAvailableIp => "ZONE_NO_AVAILABLE_IP",
+            Self::InvalidRemovedIpAddressesNotFoundCamelDot => {
+                "invalidRemovedIpAddresses.NotFound"
+            }
             Self::Unknown(s) => s,
         }
     }
@@ -107,18 +1271,154 @@ impl ErrorCode {
     /// operation's `ERRORS` has its own).
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Self::DependencyViolationVSwitch => Some(400u16),
-            Self::IncorrectVpcStatus => Some(400u16),
-            Self::InvalidCidrBlockMalformed => Some(400u16),
-            Self::InvalidOptionsMalformed => Some(400u16),
-            Self::InvalidPageSizeMalformed => Some(400u16),
+            Self::BindInstanceHavePortmapOrBindEip => Some(400u16),
+            Self::BindInstanceOwenerError => Some(400u16),
+            Self::BandwidthPackageFinancialLocked => Some(404u16),
+            Self::DependencyViolationBandwidthPackages => Some(400u16),
+            Self::DependencyViolationForwardEntry => Some(400u16),
+            Self::DependencyViolationSnatEntry => Some(400u16),
+            Self::Forbbiden => Some(403u16),
+            Self::ForbbidenSubUser => Some(403u16),
+            Self::Forbidden => Some(403u16),
+            Self::ForbiddenAlreadyBounded => Some(400u16),
+            Self::ForbiddenChargeTypeIsPrepaid => Some(400u16),
+            Self::ForbiddenCheckEntryRuleQuota => Some(400u16),
+            Self::ForbiddenDestnationIpOutOfVpcCidr => Some(400u16),
+            Self::ForbiddenExternalIpUsedInSnatTable => Some(400u16),
+            Self::ForbiddenInternalIpOutOfVpcCidr => Some(400u16),
+            Self::ForbiddenIpUsedInForwardTable => Some(400u16),
+            Self::ForbiddenRegionNotFound => Some(404u16),
+            Self::ForbiddenSnatEntryCountLimited => Some(400u16),
+            Self::ForbiddenSourceVSwitchIdDuplicated => Some(400u16),
+            Self::ForbiddenSourceVSwitchIdIncludeHaVip => Some(400u16),
+            Self::ForbiddenSubUser => Some(403u16),
+            Self::ForbiddenRelease => Some(403u16),
+            Self::Forbindden => Some(400u16),
+            Self::InvalidParameterUpperUnderscore => Some(400u16),
+            Self::IllegalParamLocalSubnet => Some(400u16),
+            Self::IllegalParamRemoteSubnet => Some(400u16),
+            Self::IncorrectEipStatus => Some(400u16),
+            Self::IncorrectHaVipStatus => Some(400u16),
+            Self::IncorrectInstanceStatus => Some(400u16),
+            Self::IncorrectStatusNatGateway => Some(400u16),
+            Self::IncorretForwardEntryStatus => Some(400u16),
+            Self::IncorretSnatEntryStatus => Some(400u16),
+            Self::InsufficientBalance => Some(400u16),
+            Self::InsufficientBalanceEip => Some(400u16),
+            Self::InternalError => Some(500u16),
+            Self::InvalidNatgwNotExist => Some(400u16),
+            Self::InvalidAllocationIdNotFound => Some(404u16),
+            Self::InvalidAssociationDuplicated => Some(400u16),
+            Self::InvalidBandwidthValueNotSupported => Some(404u16),
+            Self::InvalidBandwidthPackageIdNotFound => Some(404u16),
+            Self::InvalidBandwidthPackageIdNumberNotSupported => Some(400u16),
+            Self::InvalidBindingStatus => Some(400u16),
+            Self::InvalidChargeTypeValueNotSupported => Some(400u16),
+            Self::InvalidCustomerGatewayInstanceIdNotFound => Some(404u16),
+            Self::InvalidDescription => Some(400u16),
+            Self::InvalidEndTimeMalformed => Some(400u16),
+            Self::InvalidExternalIpMalformed => Some(400u16),
+            Self::InvalidExternalIpNotFound => Some(404u16),
+            Self::InvalidExternalPortMalformed => Some(400u16),
+            Self::InvalidForwardEntryIdNotFound => Some(404u16),
+            Self::InvalidForwardTableIdNotFound => Some(404u16),
+            Self::InvalidIAssociatedInstanceTypeValueNotSupported => Some(400u16),
+            Self::InvalidInstanIdNotFound => Some(404u16),
+            Self::InvalidInstanceIdNotFound => Some(404u16),
+            Self::InvalidInstanceTypeValueNotSupported => Some(400u16),
+            Self::InvalidInternalIpMalformed => Some(400u16),
+            Self::InvalidInternalPortMalformed => Some(400u16),
+            Self::InvalidIpNotInNatgw => Some(400u16),
+            Self::InvalidIpAddressAlreadyExist => Some(400u16),
+            Self::InvalidIpAddressWrongFormat => Some(400u16),
+            Self::InvalidIpCountValueNotSupported => Some(400u16),
+            Self::InvalidIpInstanceIdNotFound => Some(404u16),
+            Self::InvalidLockReasonNotFound => Some(404u16),
+            Self::InvalidName => Some(400u16),
+            Self::InvalidNatGatewayDescriptionMalFormed => Some(400u16),
+            Self::InvalidNatGatewayIdNotFound => Some(400u16),
+            Self::InvalidNatGatewayNameMalFormed => Some(400u16),
+            Self::InvalidParameter => Some(400u16),
+            Self::InvalidParameterBandwidthPackageNIspValueNotSupport => Some(400u16),
+            Self::InvalidParameterDescriptionMalformed => Some(400u16),
+            Self::InvalidParameterMismatch => Some(400u16),
+            Self::InvalidParameterNameMalformed => Some(400u16),
+            Self::InvalidParameterSpecValueNotSupported => Some(400u16),
+            Self::InvalidParamsNotFound => Some(400u16),
+            Self::InvalidPeriodValueNotSupported => Some(400u16),
+            Self::InvalidProtocalValueNotSupported => Some(400u16),
+            Self::InvalidRegionNotSupport => Some(400u16),
             Self::InvalidRegionIdNotFound => Some(404u16),
-            Self::InvalidTagKeyMalformed => Some(400u16),
+            Self::InvalidRemovedIpAddressesNotFound => Some(400u16),
+            Self::InvalidResourceGroupId => Some(400u16),
+            Self::InvalidSnatEntryIdNotFound => Some(404u16),
+            Self::InvalidSnatIpMalformed => Some(400u16),
+            Self::InvalidSnatIpNotFound => Some(404u16),
+            Self::InvalidSnatTableIdNotFound => Some(404u16),
+            Self::InvalidStartTimeMalformed => Some(400u16),
+            Self::InvalidStartTimeTooEarly => Some(400u16),
+            Self::InvalidVpcStatus => Some(400u16),
             Self::InvalidVSwitchIdNotFound => Some(404u16),
             Self::InvalidVpcIdNotFound => Some(404u16),
+            Self::InvalidVpnConnectionAlreadyExists => Some(400u16),
+            Self::InvalidVpnConnectionInstanceIdNotFound => Some(404u16),
+            Self::InvalidVpnGatewayInstanceIdNotFound => Some(404u16),
+            Self::InvalidZoneIdNotFound => Some(404u16),
+            Self::MissingParameter => Some(400u16),
+            Self::MissingParameterBandwidthPackage => Some(400u16),
+            Self::NatgwModifySpecSame => Some(400u16),
+            Self::NatgwNotExist => Some(404u16),
+            Self::NotAllowUseSourcecidr => Some(400u16),
+            Self::NoPermissionCreateServiceLinkedRole => Some(400u16),
+            Self::OrderQuantityInvalid => Some(400u16),
             Self::OperationConflict => Some(409u16),
-            Self::QuotaExceededVpc => Some(400u16),
+            Self::OperationDenied => Some(400u16),
+            Self::OperationDeniedCloudBoxResourceExist => Some(400u16),
+            Self::OperationDeniedCloudBoxVSwitchExist => Some(400u16),
+            Self::OperationDeniedTooManyDataQueried => Some(400u16),
+            Self::OperationFailedDnatInMiddleStatus => Some(400u16),
+            Self::OperationFailedDnatQuotaExceed => Some(400u16),
+            Self::OperationFailedEipInMiddleStatus => Some(400u16),
+            Self::OperationFailedEnhancedInventoryNotEnough => Some(400u16),
+            Self::OperationFailedEnhancedQuotaExceed => Some(400u16),
+            Self::OperationFailedEnhancedRegion => Some(400u16),
+            Self::OperationFailedEnhancedUserIsUnAuthorized => Some(400u16),
+            Self::OperationFailedIPsecServerExist => Some(400u16),
+            Self::OperationFailedNatGwBindWithBandwidthPackage => Some(400u16),
+            Self::OperationFailedNatGwRouteInMiddleStatus => Some(400u16),
+            Self::OperationFailedNatTypeNotEnhanced => Some(400u16),
+            Self::OperationFailedNormalInventoryNotEnough => Some(400u16),
+            Self::OperationFailedSnatInMiddleStatus => Some(400u16),
+            Self::OperationFailedSnatQuotaExceed => Some(400u16),
+            Self::OperationFailedVRouterNotExist => Some(400u16),
+            Self::OperationFailedVpcNotExist => Some(400u16),
+            Self::OperationFailedVswNotBelongToVpc => Some(400u16),
+            Self::OperationFailedVswNotExist => Some(400u16),
+            Self::OperationUnsupportedCidrConflict => Some(400u16),
+            Self::OperationUnsupportedIPsecServer => Some(400u16),
+            Self::OperationUnsupportedNatConvert => Some(400u16),
+            Self::OperationUnsupportedPrePaidPyByLcu => Some(400u16),
+            Self::OperationUnsupportedResourceGroupId => Some(400u16),
+            Self::OperationUnsupportedRouterInterfaceExist => Some(400u16),
+            Self::OperationUnsupportedVpcAttachedCen => Some(400u16),
+            Self::QuotaExceeded => Some(400u16),
+            Self::QuotaExceededBandwidthPackageCountOnNatGateway => Some(400u16),
+            Self::QuotaExceededBandwidthPackageIps => Some(400u16),
+            Self::QuotaExceededEip => Some(400u16),
+            Self::QuotaExceededPolicyBasedRoute => Some(400u16),
+            Self::QuotaExceededVpnRouteEntry => Some(400u16),
+            Self::ReserveIpFail => Some(400u16),
+            Self::ResourceQuotaFull => Some(400u16),
+            Self::SnatIpPoolCountTooMany => Some(400u16),
             Self::ServiceUnavailable => Some(503u16),
+            Self::TaskConflictAssociateGlobalAccelerationInstance => Some(400u16),
+            Self::VpcStatusError => Some(400u16),
+            Self::VpnGatewayConfiguring => Some(400u16),
+            Self::VpnGatewayFinancialLocked => Some(400u16),
+            Self::VpnGatewaySslVpnDisabled => Some(400u16),
+            Self::VswitchStatusError => Some(400u16),
+            Self::ZoneNoAvailableIp => Some(400u16),
+            Self::InvalidRemovedIpAddressesNotFoundCamelDot => Some(404u16),
             Self::Unknown(_) => None,
         }
     }
@@ -126,37 +1426,447 @@ impl ErrorCode {
     /// operation's `ERRORS` has its own).
     pub fn message(&self) -> Option<&'static str> {
         match self {
-            Self::DependencyViolationVSwitch => {
-                Some("Specified VPC still has vSwitches.")
+            Self::BindInstanceHavePortmapOrBindEip => {
+                Some("The instance may have portMap or already bind eip.")
             }
-            Self::IncorrectVpcStatus => {
-                Some("The current status of the VPC does not support this operation.")
+            Self::BindInstanceOwenerError => Some("Cannot operate the eip."),
+            Self::BandwidthPackageFinancialLocked => {
+                Some("The specified BandwidthPackage has been Financail Lock.")
             }
-            Self::InvalidCidrBlockMalformed => Some("Specified CIDR block is not valid."),
-            Self::InvalidOptionsMalformed => {
-                Some("The specified Options is not a valid JSON string.")
+            Self::DependencyViolationBandwidthPackages => {
+                Some("There are BandwidthPackages on specified NatGateway not deleted.")
             }
-            Self::InvalidPageSizeMalformed => {
-                Some("The specified PageSize is out of range.")
+            Self::DependencyViolationForwardEntry => {
+                Some("The specified BandwidthPackageId has dependent resource.")
+            }
+            Self::DependencyViolationSnatEntry => {
+                Some("The specified BandwidthPackageId has dependent resource.")
+            }
+            Self::Forbbiden => {
+                Some("User not authorized to operate on the specified resource.")
+            }
+            Self::ForbbidenSubUser => {
+                Some(
+                    "User not authorized to operate on the specified resource as your account is created by another user.",
+                )
+            }
+            Self::Forbidden => {
+                Some("User not authorized to operate on the specified resource.")
+            }
+            Self::ForbiddenAlreadyBounded => {
+                Some("The specified instance already bounded")
+            }
+            Self::ForbiddenChargeTypeIsPrepaid => {
+                Some("It's forbidden to release a prepaid EIP")
+            }
+            Self::ForbiddenCheckEntryRuleQuota => {
+                Some("Route entry quota rule check error.")
+            }
+            Self::ForbiddenDestnationIpOutOfVpcCidr => {
+                Some("The specified Internal Ip is Out of VPC CIDR.")
+            }
+            Self::ForbiddenExternalIpUsedInSnatTable => {
+                Some("The specified ExternalIp is already used in SnatTable")
+            }
+            Self::ForbiddenInternalIpOutOfVpcCidr => {
+                Some("The specified Internal Ip is Out of VPC CIDR.")
+            }
+            Self::ForbiddenIpUsedInForwardTable => {
+                Some("The specified SnatIp already used in forward table")
+            }
+            Self::ForbiddenRegionNotFound => {
+                Some("Specified region is not found during access authentication.")
+            }
+            Self::ForbiddenSnatEntryCountLimited => {
+                Some("SNAT entry in the specified SNAT table reach it?s limit.")
+            }
+            Self::ForbiddenSourceVSwitchIdDuplicated => {
+                Some("The specified SourceCIDRis duplicated.")
+            }
+            Self::ForbiddenSourceVSwitchIdIncludeHaVip => {
+                Some("There is some HaVips under specified VSwitch")
+            }
+            Self::ForbiddenSubUser => {
+                Some(
+                    "User not authorized to operate on the specified resource as your account is created by another user.",
+                )
+            }
+            Self::ForbiddenRelease => {
+                Some("Forbidden to release a prepaid instance within validity period")
+            }
+            Self::Forbindden => Some("The specified Instance already bind eip"),
+            Self::InvalidParameterUpperUnderscore => Some("The parameter invalid."),
+            Self::IllegalParamLocalSubnet => {
+                Some("The specified \"LocalSubnet\" (%s) is invalid.")
+            }
+            Self::IllegalParamRemoteSubnet => {
+                Some("The specified \"RemoteSubnet\" (%s) is invalid.")
+            }
+            Self::IncorrectEipStatus => {
+                Some("Current elastic IP status does not support this operation")
+            }
+            Self::IncorrectHaVipStatus => {
+                Some(
+                    "HaVip can be operated by this action only when it's status is Available or InUse.",
+                )
+            }
+            Self::IncorrectInstanceStatus => {
+                Some("Current instance status does not support this operation.")
+            }
+            Self::IncorrectStatusNatGateway => {
+                Some("The status of NAT gateway is incorrect.")
+            }
+            Self::IncorretForwardEntryStatus => {
+                Some("Some Forward entry status blocked this operation..")
+            }
+            Self::IncorretSnatEntryStatus => {
+                Some("Some Snat entry status blocked this operation..")
+            }
+            Self::InsufficientBalance => {
+                Some("Your account does not have enough balance.")
+            }
+            Self::InsufficientBalanceEip => {
+                Some("Your account does not have enough balance.")
+            }
+            Self::InternalError => {
+                Some("The request processing has failed due to some unknown error.")
+            }
+            Self::InvalidNatgwNotExist => Some("The specified natgateway not exist."),
+            Self::InvalidAllocationIdNotFound => {
+                Some("Specified allocation ID is not found")
+            }
+            Self::InvalidAssociationDuplicated => {
+                Some("Specified instance already is associated.")
+            }
+            Self::InvalidBandwidthValueNotSupported => {
+                Some("The specified value of Bandwidth not supported.")
+            }
+            Self::InvalidBandwidthPackageIdNotFound => {
+                Some("The specified bandwidthPackageId does not exist in our records.")
+            }
+            Self::InvalidBandwidthPackageIdNumberNotSupported => {
+                Some("The number of BandwidthPackageIds exceeds the limit.")
+            }
+            Self::InvalidBindingStatus => Some("The eip binding status invalid."),
+            Self::InvalidChargeTypeValueNotSupported => {
+                Some("The specified ChargeType is not supported.")
+            }
+            Self::InvalidCustomerGatewayInstanceIdNotFound => {
+                Some("The specified customer gateway instance id does not exist.")
+            }
+            Self::InvalidDescription => Some("The description is not valid"),
+            Self::InvalidEndTimeMalformed => {
+                Some("The specified parameter \"EndTime\" is not valid.")
+            }
+            Self::InvalidExternalIpMalformed => {
+                Some("The specified ExternalIp is not a valid IP address.")
+            }
+            Self::InvalidExternalIpNotFound => {
+                Some("Specified External Ip address does not found on the VRouter")
+            }
+            Self::InvalidExternalPortMalformed => {
+                Some("The specified ExternalPort is not a valid port.")
+            }
+            Self::InvalidForwardEntryIdNotFound => {
+                Some("Specified forward entry ID does not exist")
+            }
+            Self::InvalidForwardTableIdNotFound => {
+                Some("Specified forward table does not exist.")
+            }
+            Self::InvalidIAssociatedInstanceTypeValueNotSupported => {
+                Some("The specified value of AssociatedInstanceType is not supported.")
+            }
+            Self::InvalidInstanIdNotFound => Some("Specified instance does not exist."),
+            Self::InvalidInstanceIdNotFound => {
+                Some("The InstanceId provided does not exist in our records.")
+            }
+            Self::InvalidInstanceTypeValueNotSupported => {
+                Some("The specified value of InstanceType is not supported.")
+            }
+            Self::InvalidInternalIpMalformed => {
+                Some("The specified InternalIp is not a valid IP address.")
+            }
+            Self::InvalidInternalPortMalformed => {
+                Some("The specified InternalPort is not a valid port.")
+            }
+            Self::InvalidIpNotInNatgw => {
+                Some("The specified Ip not belong to natgateway.")
+            }
+            Self::InvalidIpAddressAlreadyExist => {
+                Some("Specified IpAddress is already exist.")
+            }
+            Self::InvalidIpAddressWrongFormat => Some("Specified IpAddress is invalid."),
+            Self::InvalidIpCountValueNotSupported => {
+                Some("The specified value of IpCount not supported.")
+            }
+            Self::InvalidIpInstanceIdNotFound => {
+                Some("The specified Eip InstanceId does not exist in our records.")
+            }
+            Self::InvalidLockReasonNotFound => {
+                Some("The specified LockReason is not found")
+            }
+            Self::InvalidName => Some("The name is not valid"),
+            Self::InvalidNatGatewayDescriptionMalFormed => {
+                Some("NatGateway description is not valid.")
+            }
+            Self::InvalidNatGatewayIdNotFound => Some("The NatGatewayId not exist."),
+            Self::InvalidNatGatewayNameMalFormed => Some("NatGateway name is not valid."),
+            Self::InvalidParameter => {
+                Some("Specified value of \"InternetChargeType\" is not valid")
+            }
+            Self::InvalidParameterBandwidthPackageNIspValueNotSupport => {
+                Some("The specified ISP of BandwidthPackage is not valid.")
+            }
+            Self::InvalidParameterDescriptionMalformed => {
+                Some("The specified Description is not valid.")
+            }
+            Self::InvalidParameterMismatch => {
+                Some(
+                    "Specified elastic IP address and ECS instance are not in the same region.",
+                )
+            }
+            Self::InvalidParameterNameMalformed => {
+                Some("The specified Name is not valid.")
+            }
+            Self::InvalidParameterSpecValueNotSupported => {
+                Some("The specified Spec is not valid.")
+            }
+            Self::InvalidParamsNotFound => Some("instance not found"),
+            Self::InvalidPeriodValueNotSupported => {
+                Some("The specified parameter \"Period\" is not valid.")
+            }
+            Self::InvalidProtocalValueNotSupported => {
+                Some("The specified IpProtocol does not support.")
+            }
+            Self::InvalidRegionNotSupport => {
+                Some("The specified region does not support.")
             }
             Self::InvalidRegionIdNotFound => {
                 Some("The specified RegionId does not exist in our records.")
             }
-            Self::InvalidTagKeyMalformed => Some("The specified Tag.N.Key is not valid."),
-            Self::InvalidVSwitchIdNotFound => {
-                Some("Specified virtual switch does not exist.")
+            Self::InvalidRemovedIpAddressesNotFound => {
+                Some("Some of remove ip is not natPublicIp.")
             }
-            Self::InvalidVpcIdNotFound => Some("Specified VPC does not exist."),
-            Self::OperationConflict => {
+            Self::InvalidResourceGroupId => {
+                Some("The specified ResourceGroupId does not exist.")
+            }
+            Self::InvalidSnatEntryIdNotFound => {
+                Some("Specified Snat entry ID does not exist")
+            }
+            Self::InvalidSnatIpMalformed => {
+                Some("The specified SnatIp is not a valid IP address.")
+            }
+            Self::InvalidSnatIpNotFound => {
+                Some("Specified SnatIp does not found on the NAT Gateway")
+            }
+            Self::InvalidSnatTableIdNotFound => {
+                Some("Specified SNAT table does not exist.")
+            }
+            Self::InvalidStartTimeMalformed => {
+                Some("The specified parameter \"StartTime\" is not valid.")
+            }
+            Self::InvalidStartTimeTooEarly => {
+                Some("The specified parameter \"StartTime\" is too early.")
+            }
+            Self::InvalidVpcStatus => Some("vpc incorrect status."),
+            Self::InvalidVSwitchIdNotFound => {
+                Some("The specified virtual switch does not exists.")
+            }
+            Self::InvalidVpcIdNotFound => {
+                Some("Specified value of VpcId is not found in our record.")
+            }
+            Self::InvalidVpnConnectionAlreadyExists => {
+                Some("Vpn connection already exists.")
+            }
+            Self::InvalidVpnConnectionInstanceIdNotFound => {
+                Some("The specified vpn connection instance id does not exist.")
+            }
+            Self::InvalidVpnGatewayInstanceIdNotFound => {
+                Some("The specified vpn gateway instance id does not exist.")
+            }
+            Self::InvalidZoneIdNotFound => {
+                Some("Specified value of ZoneId is not exists.")
+            }
+            Self::MissingParameter => Some("Miss mandatory parameter."),
+            Self::MissingParameterBandwidthPackage => {
+                Some("only support one BandwidthPackage be created with NatGateway.")
+            }
+            Self::NatgwModifySpecSame => Some("The specified Spec is same with now."),
+            Self::NatgwNotExist => Some("The NatGateway not exist."),
+            Self::NotAllowUseSourcecidr => {
                 Some(
-                    "The operation conflicts with another operation on the same resource.",
+                    "The User not in nat_scope_unlimited white list. Cannot use SourceCidr param.",
                 )
             }
-            Self::QuotaExceededVpc => {
-                Some("The number of VPCs in the region exceeds the quota.")
+            Self::NoPermissionCreateServiceLinkedRole => {
+                Some("You are not authorized to create service linked role")
             }
+            Self::OrderQuantityInvalid => Some("User quota has exceeded the limit."),
+            Self::OperationConflict => {
+                Some("Request was denied due to conflict with a previos request.")
+            }
+            Self::OperationDenied => Some("Specified instance is not in VPC."),
+            Self::OperationDeniedCloudBoxResourceExist => {
+                Some(
+                    "The operation is not allowed because there are resources related to the cloud box in VPC.",
+                )
+            }
+            Self::OperationDeniedCloudBoxVSwitchExist => {
+                Some(
+                    "The operation is not allowed because a cloud box type vSwitch exists in VPC.",
+                )
+            }
+            Self::OperationDeniedTooManyDataQueried => {
+                Some("Specified operation is denied as too many data to return.")
+            }
+            Self::OperationFailedDnatInMiddleStatus => {
+                Some(
+                    "Operation failed because the status of the DNAT entry associated with the NAT gateway is abnormal.",
+                )
+            }
+            Self::OperationFailedDnatQuotaExceed => {
+                Some(
+                    "Operation failed because the maximum number of forward entry is exceeded.",
+                )
+            }
+            Self::OperationFailedEipInMiddleStatus => {
+                Some(
+                    "Operation failed because the status of EIP associated with the specified NAT gateway is abnormal.",
+                )
+            }
+            Self::OperationFailedEnhancedInventoryNotEnough => {
+                Some(
+                    "The enhanced NAT gateway inventory is insufficient in the specified zone.",
+                )
+            }
+            Self::OperationFailedEnhancedQuotaExceed => {
+                Some(
+                    "Operation failed because the maximum number of enhanced NAT gateways in the same VPC is exceeded.",
+                )
+            }
+            Self::OperationFailedEnhancedRegion => {
+                Some(
+                    "Operation failed because enhanced NAT gateways are not available for sale in the specified region.",
+                )
+            }
+            Self::OperationFailedEnhancedUserIsUnAuthorized => {
+                Some(
+                    "Operation failed because the user is not authorized to create an enhanced NAT gateway.",
+                )
+            }
+            Self::OperationFailedIPsecServerExist => {
+                Some("An IPsec server already exists in the VPN gateway.")
+            }
+            Self::OperationFailedNatGwBindWithBandwidthPackage => {
+                Some(
+                    "Operation failed because the NAT gateway is bound to bandwidth packages.",
+                )
+            }
+            Self::OperationFailedNatGwRouteInMiddleStatus => {
+                Some(
+                    "Operation failed because the status of the route entry associated with the NAT gateway is abnormal.",
+                )
+            }
+            Self::OperationFailedNatTypeNotEnhanced => {
+                Some(
+                    "Operation failed because the specified NAT gateway type is not enhanced.",
+                )
+            }
+            Self::OperationFailedNormalInventoryNotEnough => {
+                Some(
+                    "Operation failed because the inventory of standard NAT gateway is insufficient.",
+                )
+            }
+            Self::OperationFailedSnatInMiddleStatus => {
+                Some(
+                    "Operation failed because the status of the SNAT entry of the specified NAT gateway is abnormal.",
+                )
+            }
+            Self::OperationFailedSnatQuotaExceed => {
+                Some(
+                    "Operation failed because the maximum number of SNAT entry is exceeded.",
+                )
+            }
+            Self::OperationFailedVRouterNotExist => {
+                Some("Operation failed because the VRouter does not exist.")
+            }
+            Self::OperationFailedVpcNotExist => Some("The specified VPC does not exist."),
+            Self::OperationFailedVswNotBelongToVpc => {
+                Some(
+                    "Operation failed because the specified VSwitch is not bound to the same VPC with NAT gateway.",
+                )
+            }
+            Self::OperationFailedVswNotExist => {
+                Some("The specified VSwitch does not exist.")
+            }
+            Self::OperationUnsupportedCidrConflict => {
+                Some("The specified CIDR block conflicts with an existing SNAT entry.")
+            }
+            Self::OperationUnsupportedIPsecServer => {
+                Some(
+                    "The current version of the VPN gateway does not support IPsec server.",
+                )
+            }
+            Self::OperationUnsupportedNatConvert => {
+                Some("The NAT gateway conversion function is not supported.")
+            }
+            Self::OperationUnsupportedPrePaidPyByLcu => {
+                Some(
+                    "The operation failed because the subscription NAT gateway does not support the pay-by-LCU billing method.",
+                )
+            }
+            Self::OperationUnsupportedResourceGroupId => {
+                Some("ResourceGroup is not supported in this region.")
+            }
+            Self::OperationUnsupportedRouterInterfaceExist => {
+                Some("Operation failed because the VPC has a router interface.")
+            }
+            Self::OperationUnsupportedVpcAttachedCen => {
+                Some("Operation failed because the VPC is attached to CEN.")
+            }
+            Self::QuotaExceeded => {
+                Some("Forward entry quota exceeded in this route table.")
+            }
+            Self::QuotaExceededBandwidthPackageCountOnNatGateway => {
+                Some("BandwidthPackage count limit on one NatGateway exceeded.")
+            }
+            Self::QuotaExceededBandwidthPackageIps => {
+                Some("The specified ipCount exceeded quota.")
+            }
+            Self::QuotaExceededEip => Some("Elastic IP address quota exceeded"),
+            Self::QuotaExceededPolicyBasedRoute => {
+                Some(
+                    "The maximum number of policy-based routes is exceeded. Existing routes: %s. Routes to be created: %s. Maximum routes: %s.",
+                )
+            }
+            Self::QuotaExceededVpnRouteEntry => {
+                Some(
+                    "The number of route entries to the VPN gateway in the VPC routing table has reached the quota limit.",
+                )
+            }
+            Self::ReserveIpFail => Some("Reserve eip failed."),
+            Self::ResourceQuotaFull => Some("The quota of resource is full"),
+            Self::SnatIpPoolCountTooMany => Some("The Snat pool ip too many."),
             Self::ServiceUnavailable => {
                 Some("The request has failed due to a temporary failure of the server.")
+            }
+            Self::TaskConflictAssociateGlobalAccelerationInstance => {
+                Some("Operate too frequent.")
+            }
+            Self::VpcStatusError => Some("The Vpc is creating ."),
+            Self::VpnGatewayConfiguring => Some("The specified service is configuring."),
+            Self::VpnGatewayFinancialLocked => {
+                Some("The specified service is financial locked.")
+            }
+            Self::VpnGatewaySslVpnDisabled => {
+                Some("The VPN gateway has not enabled SSL VPN.")
+            }
+            Self::VswitchStatusError => Some("The VSwitch is creating ."),
+            Self::ZoneNoAvailableIp => Some("The Zone have no available ip."),
+            Self::InvalidRemovedIpAddressesNotFoundCamelDot => {
+                Some(
+                    "Some of the specified value of RemovedIpAddress not found in specified BandwidthPackage.",
+                )
             }
             Self::Unknown(_) => None,
         }
