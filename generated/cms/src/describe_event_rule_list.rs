@@ -214,13 +214,13 @@ impl aliyun_runtime::de::Decode for EventRule {
 pub struct EventRuleEventPattern {
     /// `EventPattern` (no description on the page).
     pub event_pattern: Vec<DescribeEventRuleListEventPattern>,
-    /// Seen only in the response example: the page's table does not document it.
+    /// `EventTypeList` (no description on the page).
     pub event_type_list: Option<EventTypeList>,
-    /// Seen only in the response example: the page's table does not document it.
+    /// `LevelList` (no description on the page).
     pub level_list: Option<LevelList>,
-    /// Seen only in the response example: the page's table does not document it.
+    /// `NameList` (no description on the page).
     pub name_list: Option<NameList>,
-    /// Seen only in the response example: the page's table does not document it.
+    /// `Product` (no description on the page).
     pub product: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EventRuleEventPattern {
@@ -270,10 +270,10 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleListEventPattern {
         })
     }
 }
-/// Seen only in the response example: the page's table does not document it.
+/// The value of `EventTypeList` in `EventPattern` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventTypeList {
-    /// Seen only in the response example: the page's table does not document it.
+    /// `EventTypeList` (no description on the page).
     pub event_type_list: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for EventTypeList {

@@ -133,7 +133,7 @@ pub struct AssumeRoleWithSamlAssumedRoleUser {
     ///
     /// Example: `34458433936495****:alice`
     pub assumed_role_user_id: Option<String>,
-    /// Seen only in the response example: the page's table does not document it.
+    /// `arn` (no description on the page).
     ///
     /// On the wire: `arn`, not to be confused with `Arn` (field `arn`), which the page also documents.
     pub arn_lower: Option<String>,

@@ -121,7 +121,7 @@ pub struct EipInfo {
     ///
     /// Example: `255.255.255.0`
     pub ip_mask: Option<String>,
-    /// Seen only in the response example: the page's table does not document it.
+    /// `IP` (no description on the page).
     ///
     /// On the wire: `IP`, not to be confused with `Ip` (field `ip`), which the page also documents.
     pub ip_upper: Option<String>,
