@@ -93,7 +93,7 @@ codes! {
     TypeDisagrees = "W0304", "the pages of one operation disagree on a field's type";
     FieldTwice = "W0305", "a field is documented twice in one table";
     MisplacedFieldLeftOut = "W0306", "a field one page puts where the other page and the example do not is left out of the merge";
-    OperationNameCase = "W0307", "pages spell an operation with a different case; the wire name of the Action row or sample request is taken";
+    OperationNameCase = "W0307", "pages spell an operation with a different case; the spelling most Action rows, sample requests and pages give is taken";
     ExampleNotObject = "W0401", "a JSON response example is not an object";
     ExampleDoesNotParse = "W0402", "a JSON response example does not parse";
     ExampleFillsNothing = "W0403", "a JSON response example fills no documented field";

@@ -130,9 +130,9 @@ pub fn operations(
 }
 
 /// Pages whose operation names differ only in case (`CreateRealtimeLogDelivery`, `CreateRealTimeLogDelivery`)
-/// document one operation when the `Action` rows and sample requests among them give one spelling: that
-/// spelling is what goes on the wire, and the other pages take it, with a warning. Where none or several are
-/// given the names stay apart (and the service refuses names that differ only in case).
+/// document one operation: the spelling goes on the wire that the most `Action` rows and sample requests among
+/// them give (then the most pages, then the first in order), and the other pages take it, with a warning. One
+/// page that spells it otherwise in its own `Action` row is a typo of the docs, not a second operation.
 fn same_operation_other_case(pages: &mut [PageOperation], diags: &mut Vec<Diagnostic>) {
     let mut by_lower: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
@@ -147,18 +147,25 @@ fn same_operation_other_case(pages: &mut [PageOperation], diags: &mut Vec<Diagno
         if spellings.len() < 2 {
             continue;
         }
-        let wire: std::collections::BTreeSet<&str> = group
+        // (pages whose Action row or sample request gives it, pages that name it), by spelling.
+        let mut votes: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for &i in group {
+            if let Some(w) = pages[i].wire_name.as_deref().filter(|w| spellings.contains(w)) {
+                votes.entry(w).or_default().0 += 1;
+            }
+            votes.entry(pages[i].name.as_str()).or_default().1 += 1;
+        }
+        let Some(wire) = votes
             .iter()
-            .filter_map(|&i| pages[i].wire_name.as_deref())
-            .filter(|w| spellings.contains(w))
-            .collect();
-        let [wire] = wire.into_iter().collect::<Vec<_>>()[..] else {
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(w, _)| w.to_string())
+        else {
             continue;
         };
-        let wire = wire.to_string();
         let Some(from) = group
             .iter()
             .find(|&&i| pages[i].wire_name.as_deref() == Some(wire.as_str()))
+            .or_else(|| group.iter().find(|&&i| pages[i].name == wire))
             .map(|&i| (pages[i].file.clone(), pages[i].name_span.clone()))
         else {
             continue;
@@ -173,7 +180,7 @@ fn same_operation_other_case(pages: &mut [PageOperation], diags: &mut Vec<Diagno
                     Code::OperationNameCase,
                     p.name_span.clone(),
                     format!(
-                        "this page names the operation `{}`, `{}` spells it `{wire}` in its Action row or sample request; read as `{wire}`",
+                        "this page names the operation `{}`, `{}` spells it `{wire}` (the spelling most Action rows, sample requests and pages give); read as `{wire}`",
                         p.name, from.0
                     ),
                     format!("`{}` here", p.name),

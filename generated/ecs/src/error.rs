@@ -2848,6 +2848,12 @@ pub enum ErrorCode {
     ///
     /// 没有可用的付费方式。
     InvalidPayMethod,
+    /// `InvalidPayType.NotSupport`: HTTP 404, `The specified pre pay instance not support.`
+    ///
+    /// The error message returned because subscription instances do not support this operation.
+    ///
+    /// 包年包月实例不支持该操作。
+    InvalidPayTypeNotSupport,
     /// `InvalidPerformanceLevel.Malformed`: HTTP 400, `The specified parameter PerformanceLevel is not valid.`
     ///
     /// The error message returned because the specified PerformanceLevel parameter is invalid.
@@ -4346,6 +4352,12 @@ pub enum ErrorCode {
     ///
     /// 指定的实例已设置释放时间。
     ReleaseTimeHaveBeenSet,
+    /// `ReopenInstance.InstanceStatusNotValid`: HTTP 400, `Instance status is not Expired, ImageExpired or EcsAndImageExpired.`
+    ///
+    /// The error message returned because the instance fails to be reactivated. A possible cause is that the instance or the image has expired.
+    ///
+    /// 实例重启失败，原因是实例或镜像未过期。
+    ReopenInstanceInstanceStatusNotValid,
     /// `RequestTimeout`: HTTP 504, `The request encounters an upstream server timeout.`
     ///
     /// The error message returned because the request is denied due to an upstream server timeout.
@@ -4509,7 +4521,7 @@ pub enum ErrorCode {
 }
 impl ErrorCode {
     /// Every code the pages document, in code order.
-    pub const VALUES: [Self; 767] = [
+    pub const VALUES: [Self; 769] = [
         Self::AbsAbsInvalidSpotInstanceUid,
         Self::AbsInvalidAccountNotFound,
         Self::AbsInvalidInstanceIdMalFormed,
@@ -4993,6 +5005,7 @@ impl ErrorCode {
         Self::InvalidPasswordMalformed,
         Self::InvalidPasswordParamMismatch,
         Self::InvalidPayMethod,
+        Self::InvalidPayTypeNotSupport,
         Self::InvalidPerformanceLevelMalformed,
         Self::InvalidPeriod,
         Self::InvalidPeriodExceededDedicatedHost,
@@ -5250,6 +5263,7 @@ impl ErrorCode {
         Self::RegionNotSupportCopy,
         Self::RegionUnauthorized,
         Self::ReleaseTimeHaveBeenSet,
+        Self::ReopenInstanceInstanceStatusNotValid,
         Self::RequestTimeout,
         Self::ResourceNotAvailable,
         Self::ResourcesNotInSameZone,
@@ -5982,6 +5996,7 @@ impl ErrorCode {
             Self::InvalidPasswordMalformed => "InvalidPassword.Malformed",
             Self::InvalidPasswordParamMismatch => "InvalidPasswordParam.Mismatch",
             Self::InvalidPayMethod => "InvalidPayMethod",
+            Self::InvalidPayTypeNotSupport => "InvalidPayType.NotSupport",
             Self::InvalidPerformanceLevelMalformed => "InvalidPerformanceLevel.Malformed",
             Self::InvalidPeriod => "InvalidPeriod",
             Self::InvalidPeriodExceededDedicatedHost => {
@@ -6337,6 +6352,9 @@ impl ErrorCode {
             Self::RegionNotSupportCopy => "RegionNotSupportCopy",
             Self::RegionUnauthorized => "RegionUnauthorized",
             Self::ReleaseTimeHaveBeenSet => "ReleaseTimeHaveBeenSet",
+            Self::ReopenInstanceInstanceStatusNotValid => {
+                "ReopenInstance.InstanceStatusNotValid"
+            }
             Self::RequestTimeout => "RequestTimeout",
             Self::ResourceNotAvailable => "ResourceNotAvailable",
             Self::ResourcesNotInSameZone => "ResourcesNotInSameZone",
@@ -6858,6 +6876,7 @@ impl ErrorCode {
             Self::InvalidPasswordMalformed => Some(400u16),
             Self::InvalidPasswordParamMismatch => Some(400u16),
             Self::InvalidPayMethod => Some(403u16),
+            Self::InvalidPayTypeNotSupport => Some(404u16),
             Self::InvalidPerformanceLevelMalformed => Some(400u16),
             Self::InvalidPeriod => Some(400u16),
             Self::InvalidPeriodExceededDedicatedHost => Some(400u16),
@@ -7115,6 +7134,7 @@ impl ErrorCode {
             Self::RegionNotSupportCopy => Some(403u16),
             Self::RegionUnauthorized => Some(400u16),
             Self::ReleaseTimeHaveBeenSet => Some(400u16),
+            Self::ReopenInstanceInstanceStatusNotValid => Some(400u16),
             Self::RequestTimeout => Some(504u16),
             Self::ResourceNotAvailable => Some(400u16),
             Self::ResourcesNotInSameZone => Some(403u16),
@@ -8428,6 +8448,9 @@ impl ErrorCode {
                 Some("The input password should be null when passwdInherit is true.")
             }
             Self::InvalidPayMethod => Some("The specified pay method is not valid."),
+            Self::InvalidPayTypeNotSupport => {
+                Some("The specified pre pay instance not support.")
+            }
             Self::InvalidPerformanceLevelMalformed => {
                 Some("The specified parameter PerformanceLevel is not valid.")
             }
@@ -9142,6 +9165,11 @@ impl ErrorCode {
             Self::RegionUnauthorized => Some("%s"),
             Self::ReleaseTimeHaveBeenSet => {
                 Some("The specified instance has been set released time.")
+            }
+            Self::ReopenInstanceInstanceStatusNotValid => {
+                Some(
+                    "Instance status is not Expired, ImageExpired or EcsAndImageExpired.",
+                )
             }
             Self::RequestTimeout => {
                 Some("The request encounters an upstream server timeout.")

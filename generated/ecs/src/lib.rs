@@ -811,10 +811,10 @@ pub use describe_task_attribute::{
 pub mod describe_tasks;
 #[cfg(feature = "describe_tasks")]
 pub use describe_tasks::{DescribeTasksRequest, DescribeTasksResponse};
-#[cfg(feature = "describe_userdata")]
-pub mod describe_userdata;
-#[cfg(feature = "describe_userdata")]
-pub use describe_userdata::{DescribeUserdataRequest, DescribeUserdataResponse};
+#[cfg(feature = "describe_user_data")]
+pub mod describe_user_data;
+#[cfg(feature = "describe_user_data")]
+pub use describe_user_data::{DescribeUserDataRequest, DescribeUserDataResponse};
 #[cfg(feature = "describe_zones")]
 pub mod describe_zones;
 #[cfg(feature = "describe_zones")]
@@ -1160,14 +1160,14 @@ pub mod purchase_storage_capacity_unit;
 pub use purchase_storage_capacity_unit::{
     PurchaseStorageCapacityUnitRequest, PurchaseStorageCapacityUnitResponse,
 };
+#[cfg(feature = "re_activate_instances")]
+pub mod re_activate_instances;
+#[cfg(feature = "re_activate_instances")]
+pub use re_activate_instances::{ReActivateInstancesRequest, ReActivateInstancesResponse};
 #[cfg(feature = "re_init_disk")]
 pub mod re_init_disk;
 #[cfg(feature = "re_init_disk")]
 pub use re_init_disk::{ReInitDiskRequest, ReInitDiskResponse};
-#[cfg(feature = "reactivate_instances")]
-pub mod reactivate_instances;
-#[cfg(feature = "reactivate_instances")]
-pub use reactivate_instances::{ReactivateInstancesRequest, ReactivateInstancesResponse};
 #[cfg(feature = "reboot_instance")]
 pub mod reboot_instance;
 #[cfg(feature = "reboot_instance")]

@@ -1985,18 +1985,11 @@ fn describe_auto_snapshot_policy_ex_response_example_decodes() {
 #[cfg(feature = "describe_auto_snapshot_policy_ex")]
 #[test]
 fn describe_auto_snapshot_policy_ex_request_example_flattens() {
-    let request = aliyun_ecs::DescribeAutoSnapshotPolicyExRequest::new("cn-hangzhou")
-        .auto_snapshot_policy_id("sp-bp67acfmxazb4ph****")
-        .page_number(1)
-        .page_size(1);
+    let request = aliyun_ecs::DescribeAutoSnapshotPolicyExRequest::new()
+        .region_id("cn-hangzhou");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
-        &[
-            ("AutoSnapshotPolicyId", "sp-bp67acfmxazb4ph****"),
-            ("PageNumber", "1"),
-            ("PageSize", "1"),
-            ("RegionId", "cn-hangzhou"),
-        ],
+        &[("RegionId", "cn-hangzhou")],
     );
 }
 #[cfg(feature = "describe_available_resource")]
@@ -3659,12 +3652,17 @@ fn describe_tasks_request_example_flattens() {
         ],
     );
 }
-#[cfg(feature = "describe_userdata")]
+#[cfg(feature = "describe_user_data")]
 #[test]
-fn describe_userdata_request_example_flattens() {
-    let request = aliyun_ecs::DescribeUserdataRequest::new()
-        .region_id("cn-shenzhen")
-        .instance_id("i-instance1");
+fn describe_user_data_response_example_decodes() {
+    let _: aliyun_ecs::DescribeUserDataResponse = aliyun_runtime::examples::assert_response_decodes(
+        "{\n\t\" UserData \":\" userdata1\",\n\t\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n\t\" InstanceId \":\" i-instance1\",\n\t\" RegionId\":\"cn-shenzhen\"\n}",
+    );
+}
+#[cfg(feature = "describe_user_data")]
+#[test]
+fn describe_user_data_request_example_flattens() {
+    let request = aliyun_ecs::DescribeUserDataRequest::new("i-instance1", "cn-shenzhen");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "i-instance1"), ("RegionId", "cn-shenzhen")],
@@ -5238,6 +5236,23 @@ fn purchase_storage_capacity_unit_request_example_flattens() {
         &[("Capacity", "20"), ("RegionId", "cn-hangzhou")],
     );
 }
+#[cfg(feature = "re_activate_instances")]
+#[test]
+fn re_activate_instances_response_example_decodes() {
+    let _: aliyun_ecs::ReActivateInstancesResponse = aliyun_runtime::examples::assert_response_decodes(
+        "{\n\t\"RequestId\": \"51AB7717-6E1A-4D1D-A44D-54CB123ABC\"\n}",
+    );
+}
+#[cfg(feature = "re_activate_instances")]
+#[test]
+fn re_activate_instances_request_example_flattens() {
+    let request = aliyun_ecs::ReActivateInstancesRequest::new("i-bp67acfmxazb4p****")
+        .region_id("cn-hangzhou");
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("InstanceId", "i-bp67acfmxazb4p****"), ("RegionId", "cn-hangzhou")],
+    );
+}
 #[cfg(feature = "re_init_disk")]
 #[test]
 fn re_init_disk_response_example_decodes() {
@@ -5262,23 +5277,6 @@ fn re_init_disk_request_example_flattens() {
             ("KeyPairName", "testKeyPairName"),
             ("SecurityEnhancementStrategy", "Active"),
         ],
-    );
-}
-#[cfg(feature = "reactivate_instances")]
-#[test]
-fn reactivate_instances_response_example_decodes() {
-    let _: aliyun_ecs::ReactivateInstancesResponse = aliyun_runtime::examples::assert_response_decodes(
-        "{\n\t\"RequestId\": \"51AB7717-6E1A-4D1D-A44D-54CBxxxxxxxx\"\n}",
-    );
-}
-#[cfg(feature = "reactivate_instances")]
-#[test]
-fn reactivate_instances_request_example_flattens() {
-    let request = aliyun_ecs::ReactivateInstancesRequest::new()
-        .instance_id("i-instance1");
-    aliyun_runtime::examples::assert_request_flattens(
-        &request,
-        &[("InstanceId", "i-instance1")],
     );
 }
 #[cfg(feature = "reboot_instance")]
