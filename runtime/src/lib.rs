@@ -59,7 +59,7 @@ pub use operation::{
     is_valid_region, ApiStyle, EndpointRule, HttpMethod, Location, Operation, ServiceSpec,
 };
 pub use paginate::{
-    paginate, paginate_by_page_number, paginate_by_token, JobStatus, Pages, Paginated,
+    paginate, paginate_by_page_number, paginate_by_token, Items, JobStatus, Pages, Paginated,
 };
 pub use retry::RetryConfig;
 /// Re-exported so generated crates need no dependency of their own for `Map` and JSON-string fields.

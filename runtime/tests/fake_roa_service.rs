@@ -12,8 +12,8 @@ use aliyun_runtime::{
 };
 use aliyun_widgetstore::create_widget::{Color, Parts, Spec};
 use aliyun_widgetstore::{
-    CreateWidgetRequest, DeleteWidgetRequest, ErrorCode, GetWidgetRequest, ListShelvesRequest,
-    ListWidgetsRequest,
+    CreateWidgetRequest, CreateWidgetRequired, DeleteWidgetRequest, ErrorCode, GetWidgetRequest,
+    ListShelvesRequest, ListWidgetsRequest,
 };
 use serde::{Deserialize, Serialize};
 use support::{fast_retries, Fake, Fault, NoCredentials, Route};
@@ -63,23 +63,29 @@ fn client(fake: &Fake, retry: RetryConfig) -> Client {
 }
 
 fn create() -> CreateWidgetRequest {
-    CreateWidgetRequest::new("sh-1", "gear")
+    CreateWidgetRequest::new(CreateWidgetRequired {
+        shelf_id: "sh-1",
+        name: "gear",
+    })
 }
 
 #[tokio::test]
 async fn create_sends_an_encoded_path_parameter_the_query_a_header_and_a_nested_json_body() {
     let fake = Fake::start_roa(SECRET, routes()).await;
     let c = client(&fake, RetryConfig::disabled());
-    let request = CreateWidgetRequest::new("sh 1/ü*~+", "blue gear")
-        .dry_run(true)
-        .x_widget_source("console")
-        .spec(
-            Spec::new()
-                .color(Color::Blue)
-                .size(3)
-                .parts([Parts::new().part_id("p-1").count(2)]),
-        )
-        .labels(["sale", "新"]);
+    let request = CreateWidgetRequest::new(CreateWidgetRequired {
+        shelf_id: "sh 1/ü*~+",
+        name: "blue gear",
+    })
+    .dry_run(true)
+    .x_widget_source("console")
+    .spec(
+        Spec::new()
+            .color(Color::Blue)
+            .size(3)
+            .parts([Parts::new().part_id("p-1").count(2)]),
+    )
+    .labels(["sale", "新"]);
     let r = c.call(&request).await.unwrap();
     assert_eq!(r.widget_id.as_deref(), Some("w-9d8c7"));
     assert_eq!(r.created_at, Some(1716192000000));
@@ -429,7 +435,11 @@ async fn a_truncated_answer_to_a_call_with_a_client_token_is_retried_with_the_sa
     let requests = fake.requests();
     assert_eq!(requests.len(), 2);
     let token = |r: &support::Recorded| r.query_param("ClientToken").map(str::to_string);
-    assert!(token(&requests[0]).is_some_and(|t| !t.is_empty()), "{:?}", requests[0].query);
+    assert!(
+        token(&requests[0]).is_some_and(|t| !t.is_empty()),
+        "{:?}",
+        requests[0].query
+    );
     assert_eq!(token(&requests[0]), token(&requests[1]));
 }
 

@@ -419,7 +419,12 @@ async fn a_list_where_the_answer_should_hold_an_object_says_so() {
         r#"{"RequestId":"R","CompliancePackReport":[{"ReportStatus":"COMPLETE"}]}"#.into(),
     ));
     let e = client(&fake)
-        .call(aliyun_config::GetAggregateCompliancePackReportRequest::new("cp", "ca"))
+        .call(aliyun_config::GetAggregateCompliancePackReportRequest::new(
+            aliyun_config::GetAggregateCompliancePackReportRequired {
+                compliance_pack_id: "cp",
+                aggregator_id: "ca",
+            },
+        ))
         .await
         .unwrap_err();
     let text = e.to_string();

@@ -124,7 +124,7 @@ pub fn type_plan<'a>(svc: &'a Service, names: &[(String, OpNames)]) -> Plan<'a> 
         .chain(
             names
                 .iter()
-                .flat_map(|(_, n)| [n.request.to_string(), n.response.to_string()]),
+                .flat_map(|(_, n)| [&n.request, &n.response, &n.required].map(Ident::to_string)),
         )
         .collect();
     Plan::new(&svc.operations, &reserved)
@@ -294,7 +294,8 @@ fn lib(
             super::docs::escape_line(&svc.name)
         ))
         .raw(
-            "Each operation module has a request type (required parameters in `new`, optional ones as setters) \
+            "Each operation module has a request type (required parameters in `new`, by name in a struct \
+             `<Operation>Required` where there are two or more; optional ones as setters) \
              that implements `aliyun_runtime::Operation`, its response type, its enums and the error codes its \
              page documents (`ERRORS`). Calls go through `aliyun_runtime::Client`:",
         )
@@ -316,14 +317,16 @@ fn lib(
         .regional_endpoints
         .iter()
         .map(|(region, host)| quote!((#region, #host)));
-    let modules = names.iter().map(|(_, n)| {
+    let modules = svc.operations.iter().zip(names).map(|(op, (_, n))| {
         let (m, req, resp) = (&n.module, &n.request, &n.response);
+        let required = operation::named_required(op).then_some(&n.required);
+        let required = required.iter();
         let feature = feature_name(n);
         quote! {
             #[cfg(feature = #feature)]
             pub mod #m;
             #[cfg(feature = #feature)]
-            pub use #m::{#req, #resp};
+            pub use #m::{#req, #resp #(, #required)*};
         }
     });
     let mut helpers = Vec::new();
@@ -348,7 +351,9 @@ fn lib(
         }
     };
     let types = if shared {
-        quote!(pub mod types;)
+        quote!(
+            pub mod types;
+        )
     } else {
         quote!()
     };
@@ -410,11 +415,10 @@ fn usage_example(
     lib_name: &str,
 ) -> Vec<String> {
     let krate = naming::ident(lib_name);
-    let build = svc
-        .operations
-        .iter()
-        .zip(names)
-        .find_map(|(op, (_, n))| examples::construct(op, n, plan, &quote!(#krate)).map(|c| (n, c)));
+    let build =
+        svc.operations.iter().zip(names).find_map(|(op, (_, n))| {
+            examples::construct(op, n, plan, &quote!(#krate)).map(|c| (n, c))
+        });
     let body = match build {
         Some((n, c)) => {
             let _ = n;

@@ -5,7 +5,23 @@
 pub use crate::types::{
     ConfigRuleTriggerTypes, MaximumExecutionFrequency, RiskLevel, SourceOwner,
 };
-/// Parameters of `CreateConfigRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateConfigRuleRequest`], by name: `CreateConfigRuleRequest::new(CreateConfigRuleRequired { … })`.
+#[derive(Debug)]
+pub struct CreateConfigRuleRequired<'a> {
+    /// `ConfigRuleName`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub config_rule_name: &'a str,
+    /// `ConfigRuleTriggerTypes`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub config_rule_trigger_types: ConfigRuleTriggerTypes,
+    /// `ResourceTypesScope`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub resource_types_scope: &'a [&'a str],
+    /// `RiskLevel`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub risk_level: RiskLevel,
+    /// `SourceOwner`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub source_owner: SourceOwner,
+    /// `SourceIdentifier`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub source_identifier: &'a str,
+}
+/// Parameters of `CreateConfigRule`. Build it with `new`, the required parameters named in [`CreateConfigRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateConfigRuleRequest {
     /// 规则名称。
@@ -133,34 +149,28 @@ pub struct CreateConfigRuleRequest {
     pub source_identifier: String,
 }
 impl CreateConfigRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        config_rule_name: impl Into<String>,
-        config_rule_trigger_types: ConfigRuleTriggerTypes,
-        resource_types_scope: impl IntoIterator<Item = impl Into<String>>,
-        risk_level: RiskLevel,
-        source_owner: SourceOwner,
-        source_identifier: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateConfigRuleRequired<'_>) -> Self {
         Self {
-            config_rule_name: config_rule_name.into(),
+            config_rule_name: required.config_rule_name.to_string(),
+            config_rule_trigger_types: required.config_rule_trigger_types,
+            resource_types_scope: required
+                .resource_types_scope
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            risk_level: required.risk_level,
+            source_owner: required.source_owner,
+            source_identifier: required.source_identifier.to_string(),
             description: None,
             input_parameters: None,
-            config_rule_trigger_types,
             maximum_execution_frequency: None,
-            resource_types_scope: resource_types_scope
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            risk_level,
             client_token: None,
             region_ids_scope: None,
             exclude_resource_ids_scope: None,
             resource_group_ids_scope: None,
             tag_key_scope: None,
             tag_value_scope: None,
-            source_owner,
-            source_identifier: source_identifier.into(),
         }
     }
     /// Sets `Description`.

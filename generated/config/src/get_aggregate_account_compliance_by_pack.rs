@@ -3,7 +3,15 @@
 //!
 //! 调用GetAggregateAccountComplianceByPack接口查询指定账号组内指定合规包中成员账号的合规结果。
 pub use crate::types::ComplianceType;
-/// Parameters of `GetAggregateAccountComplianceByPack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateAccountComplianceByPackRequest`], by name: `GetAggregateAccountComplianceByPackRequest::new(GetAggregateAccountComplianceByPackRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateAccountComplianceByPackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GetAggregateAccountComplianceByPackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateAccountComplianceByPackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateAccountComplianceByPack`. Build it with `new`, the required parameters named in [`GetAggregateAccountComplianceByPackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateAccountComplianceByPackRequest {
     /// 合规包ID。
@@ -22,14 +30,11 @@ pub struct GetAggregateAccountComplianceByPackRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateAccountComplianceByPackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateAccountComplianceByPackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
-            aggregator_id: aggregator_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }

@@ -3,7 +3,15 @@
 //!
 //! 调用GetAggregateCompliancePack接口查询指定账号组内合规包详情。
 pub use crate::types::{Status, RiskLevel, ConfigRules, ConfigRulesConfigRuleParameters};
-/// Parameters of `GetAggregateCompliancePack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateCompliancePackRequest`], by name: `GetAggregateCompliancePackRequest::new(GetAggregateCompliancePackRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateCompliancePackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GetAggregateCompliancePackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateCompliancePackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateCompliancePack`. Build it with `new`, the required parameters named in [`GetAggregateCompliancePackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateCompliancePackRequest {
     /// 合规包ID。
@@ -22,14 +30,11 @@ pub struct GetAggregateCompliancePackRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateCompliancePackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateCompliancePackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
-            aggregator_id: aggregator_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }

@@ -7,7 +7,15 @@ pub use crate::types::{
     ConfigRuleState, ManagedRule, SourceDetails, ConfigRuleEvaluationStatus,
     ConfigRuleTriggerTypes, Scope,
 };
-/// Parameters of `GetAggregateConfigRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateConfigRuleRequest`], by name: `GetAggregateConfigRuleRequest::new(GetAggregateConfigRuleRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateConfigRuleRequired<'a> {
+    /// `ConfigRuleId`: see the field of [`GetAggregateConfigRuleRequest`] of the same name.
+    pub config_rule_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateConfigRuleRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateConfigRule`. Build it with `new`, the required parameters named in [`GetAggregateConfigRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateConfigRuleRequest {
     /// 规则ID。
@@ -26,14 +34,11 @@ pub struct GetAggregateConfigRuleRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateConfigRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        config_rule_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateConfigRuleRequired<'_>) -> Self {
         Self {
-            config_rule_id: config_rule_id.into(),
-            aggregator_id: aggregator_id.into(),
+            config_rule_id: required.config_rule_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }

@@ -5,7 +5,15 @@
 pub use crate::types::{
     ConfigRuleComplianceResult, ConfigRuleCompliances, ComplianceType,
 };
-/// Parameters of `GetAggregateConfigRuleComplianceByPack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateConfigRuleComplianceByPackRequest`], by name: `GetAggregateConfigRuleComplianceByPackRequest::new(GetAggregateConfigRuleComplianceByPackRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateConfigRuleComplianceByPackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GetAggregateConfigRuleComplianceByPackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateConfigRuleComplianceByPackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateConfigRuleComplianceByPack`. Build it with `new`, the required parameters named in [`GetAggregateConfigRuleComplianceByPackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateConfigRuleComplianceByPackRequest {
     /// 合规包ID。
@@ -24,14 +32,11 @@ pub struct GetAggregateConfigRuleComplianceByPackRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateConfigRuleComplianceByPackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateConfigRuleComplianceByPackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
-            aggregator_id: aggregator_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }

@@ -3,7 +3,15 @@
 //!
 //! 调用GetAggregateResourceComplianceByPack接口查询指定账号组内指定合规包中资源的合规结果。
 pub use crate::types::ResourceComplianceResult;
-/// Parameters of `GetAggregateResourceComplianceByPack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateResourceComplianceByPackRequest`], by name: `GetAggregateResourceComplianceByPackRequest::new(GetAggregateResourceComplianceByPackRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateResourceComplianceByPackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GetAggregateResourceComplianceByPackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateResourceComplianceByPackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateResourceComplianceByPack`. Build it with `new`, the required parameters named in [`GetAggregateResourceComplianceByPackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateResourceComplianceByPackRequest {
     /// 合规包ID。
@@ -22,14 +30,11 @@ pub struct GetAggregateResourceComplianceByPackRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateResourceComplianceByPackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateResourceComplianceByPackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
-            aggregator_id: aggregator_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }

@@ -5,7 +5,17 @@
 pub use crate::types::{
     ResourceConfigurationTimeline, ConfigurationList, ResourceEventType,
 };
-/// Parameters of `GetResourceConfigurationTimeline`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetResourceConfigurationTimelineRequest`], by name: `GetResourceConfigurationTimelineRequest::new(GetResourceConfigurationTimelineRequired { … })`.
+#[derive(Debug)]
+pub struct GetResourceConfigurationTimelineRequired<'a> {
+    /// `ResourceId`: see the field of [`GetResourceConfigurationTimelineRequest`] of the same name.
+    pub resource_id: &'a str,
+    /// `ResourceType`: see the field of [`GetResourceConfigurationTimelineRequest`] of the same name.
+    pub resource_type: &'a str,
+    /// `Region`: see the field of [`GetResourceConfigurationTimelineRequest`] of the same name.
+    pub region: &'a str,
+}
+/// Parameters of `GetResourceConfigurationTimeline`. Build it with `new`, the required parameters named in [`GetResourceConfigurationTimelineRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetResourceConfigurationTimelineRequest {
     /// 资源ID。
@@ -49,19 +59,15 @@ pub struct GetResourceConfigurationTimelineRequest {
     pub next_token: Option<String>,
 }
 impl GetResourceConfigurationTimelineRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        resource_id: impl Into<String>,
-        resource_type: impl Into<String>,
-        region: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetResourceConfigurationTimelineRequired<'_>) -> Self {
         Self {
-            resource_id: resource_id.into(),
+            resource_id: required.resource_id.to_string(),
+            resource_type: required.resource_type.to_string(),
+            region: required.region.to_string(),
             start_time: None,
             end_time: None,
             max_results: None,
-            resource_type: resource_type.into(),
-            region: region.into(),
             next_token: None,
         }
     }
@@ -93,6 +99,34 @@ impl aliyun_runtime::Operation for GetResourceConfigurationTimelineRequest {
     const METHOD: aliyun_runtime::HttpMethod = aliyun_runtime::HttpMethod::Post;
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
+}
+impl aliyun_runtime::Paginated for GetResourceConfigurationTimelineRequest {
+    type Item = ConfigurationList;
+    fn next_page(
+        &self,
+        response: &GetResourceConfigurationTimelineResponse,
+    ) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .resource_configuration_timeline
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: GetResourceConfigurationTimelineResponse,
+    ) -> Vec<ConfigurationList> {
+        response
+            .resource_configuration_timeline
+            .map(|v| v.configuration_list)
+            .unwrap_or_default()
+    }
 }
 /// What a successful `GetResourceConfigurationTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default)]

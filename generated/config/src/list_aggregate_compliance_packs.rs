@@ -72,6 +72,37 @@ impl aliyun_runtime::Operation for ListAggregateCompliancePacksRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAggregateCompliancePacksRequest {
+    type Item = CompliancePacks;
+    fn next_page(
+        &self,
+        response: &ListAggregateCompliancePacksResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .compliance_packs_result
+                .as_ref()
+                .map(|v| &v.compliance_packs)
+                .map_or(0, |l| l.len()),
+            response
+                .compliance_packs_result
+                .as_ref()
+                .map(|v| &v.total_count)
+                .and_then(aliyun_runtime::paginate::PageField::number),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: ListAggregateCompliancePacksResponse,
+    ) -> Vec<CompliancePacks> {
+        response.compliance_packs_result.map(|v| v.compliance_packs).unwrap_or_default()
+    }
+}
 /// What a successful `ListAggregateCompliancePacks` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAggregateCompliancePacksResponse {

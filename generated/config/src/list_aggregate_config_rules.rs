@@ -120,6 +120,32 @@ impl aliyun_runtime::Operation for ListAggregateConfigRulesRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAggregateConfigRulesRequest {
+    type Item = ConfigRuleList;
+    fn next_page(&self, response: &ListAggregateConfigRulesResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .config_rules
+                .as_ref()
+                .map(|v| &v.config_rule_list)
+                .map_or(0, |l| l.len()),
+            response
+                .config_rules
+                .as_ref()
+                .map(|v| &v.total_count)
+                .and_then(aliyun_runtime::paginate::PageField::number),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: ListAggregateConfigRulesResponse) -> Vec<ConfigRuleList> {
+        response.config_rules.map(|v| v.config_rule_list).unwrap_or_default()
+    }
+}
 /// What a successful `ListAggregateConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAggregateConfigRulesResponse {

@@ -112,6 +112,31 @@ impl aliyun_runtime::Operation for ListAggregateResourceEvaluationResultsRequest
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAggregateResourceEvaluationResultsRequest {
+    type Item = EvaluationResultsEvaluationResultList;
+    fn next_page(
+        &self,
+        response: &ListAggregateResourceEvaluationResultsResponse,
+    ) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .evaluation_results
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: ListAggregateResourceEvaluationResultsResponse,
+    ) -> Vec<EvaluationResultsEvaluationResultList> {
+        response.evaluation_results.map(|v| v.evaluation_result_list).unwrap_or_default()
+    }
+}
 /// What a successful `ListAggregateResourceEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAggregateResourceEvaluationResultsResponse {

@@ -38,6 +38,26 @@ impl aliyun_runtime::Operation for ListAggregatorsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAggregatorsRequest {
+    type Item = Aggregators;
+    fn next_page(&self, response: &ListAggregatorsResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .aggregators_result
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: ListAggregatorsResponse) -> Vec<Aggregators> {
+        response.aggregators_result.map(|v| v.aggregators).unwrap_or_default()
+    }
+}
 /// What a successful `ListAggregators` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAggregatorsResponse {

@@ -64,6 +64,37 @@ impl aliyun_runtime::Operation for ListCompliancePackTemplatesRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListCompliancePackTemplatesRequest {
+    type Item = CompliancePackTemplates;
+    fn next_page(&self, response: &ListCompliancePackTemplatesResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .compliance_pack_templates_result
+                .as_ref()
+                .map(|v| &v.compliance_pack_templates)
+                .map_or(0, |l| l.len()),
+            response
+                .compliance_pack_templates_result
+                .as_ref()
+                .map(|v| &v.total_count)
+                .and_then(aliyun_runtime::paginate::PageField::number),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: ListCompliancePackTemplatesResponse,
+    ) -> Vec<CompliancePackTemplates> {
+        response
+            .compliance_pack_templates_result
+            .map(|v| v.compliance_pack_templates)
+            .unwrap_or_default()
+    }
+}
 /// What a successful `ListCompliancePackTemplates` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCompliancePackTemplatesResponse {

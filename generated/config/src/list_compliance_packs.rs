@@ -64,6 +64,34 @@ impl aliyun_runtime::Operation for ListCompliancePacksRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListCompliancePacksRequest {
+    type Item = CompliancePacksResultCompliancePacks;
+    fn next_page(&self, response: &ListCompliancePacksResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .compliance_packs_result
+                .as_ref()
+                .map(|v| &v.compliance_packs)
+                .map_or(0, |l| l.len()),
+            response
+                .compliance_packs_result
+                .as_ref()
+                .map(|v| &v.total_count)
+                .and_then(aliyun_runtime::paginate::PageField::number),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: ListCompliancePacksResponse,
+    ) -> Vec<CompliancePacksResultCompliancePacks> {
+        response.compliance_packs_result.map(|v| v.compliance_packs).unwrap_or_default()
+    }
+}
 /// What a successful `ListCompliancePacks` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCompliancePacksResponse {

@@ -5,7 +5,15 @@
 pub use crate::types::{
     RiskLevel, UpdateAggregateCompliancePackConfigRules, ConfigRuleParameters,
 };
-/// Parameters of `UpdateAggregateCompliancePack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateAggregateCompliancePackRequest`], by name: `UpdateAggregateCompliancePackRequest::new(UpdateAggregateCompliancePackRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateAggregateCompliancePackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`UpdateAggregateCompliancePackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`UpdateAggregateCompliancePackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `UpdateAggregateCompliancePack`. Build it with `new`, the required parameters named in [`UpdateAggregateCompliancePackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateAggregateCompliancePackRequest {
     /// 合规包ID。
@@ -56,18 +64,15 @@ pub struct UpdateAggregateCompliancePackRequest {
     pub aggregator_id: String,
 }
 impl UpdateAggregateCompliancePackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateAggregateCompliancePackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
             description: None,
             risk_level: None,
             config_rules: Vec::new(),
             client_token: None,
-            aggregator_id: aggregator_id.into(),
         }
     }
     /// Sets `Description`.

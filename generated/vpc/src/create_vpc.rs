@@ -3,7 +3,15 @@
 //!
 //! Creates a virtual private cloud (VPC).
 pub use crate::types::Tag;
-/// Parameters of `CreateVpc`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateVpcRequest`], by name: `CreateVpcRequest::new(CreateVpcRequired { … })`.
+#[derive(Debug)]
+pub struct CreateVpcRequired<'a> {
+    /// `RegionId`: see the field of [`CreateVpcRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `CidrBlock`: see the field of [`CreateVpcRequest`] of the same name.
+    pub cidr_block: &'a str,
+}
+/// Parameters of `CreateVpc`. Build it with `new`, the required parameters named in [`CreateVpcRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateVpcRequest {
     /// The ID of the region where you want to create the VPC. You can call DescribeRegions to query the most recent region list.
@@ -95,11 +103,11 @@ pub struct CreateVpcRequest {
     pub dry_run: Option<bool>,
 }
 impl CreateVpcRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, cidr_block: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateVpcRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            cidr_block: cidr_block.into(),
+            region_id: required.region_id.to_string(),
+            cidr_block: required.cidr_block.to_string(),
             vpc_name: None,
             description: None,
             enable_ipv6: None,

@@ -2,7 +2,15 @@
 //! The `DeleteVpc` operation.
 //!
 //! 调用本接口删除一个专有网络（VPC）。
-/// Parameters of `DeleteVpc`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteVpcRequest`], by name: `DeleteVpcRequest::new(DeleteVpcRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteVpcRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteVpcRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpcId`: see the field of [`DeleteVpcRequest`] of the same name.
+    pub vpc_id: &'a str,
+}
+/// Parameters of `DeleteVpc`. Build it with `new`, the required parameters named in [`DeleteVpcRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteVpcRequest {
     /// VPC所在的地域ID。
@@ -27,11 +35,11 @@ pub struct DeleteVpcRequest {
     pub client_token: Option<String>,
 }
 impl DeleteVpcRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, vpc_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteVpcRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpc_id: vpc_id.into(),
+            region_id: required.region_id.to_string(),
+            vpc_id: required.vpc_id.to_string(),
             force_delete: None,
             client_token: None,
         }

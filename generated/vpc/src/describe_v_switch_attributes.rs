@@ -3,7 +3,15 @@
 //!
 //! 查询指定交换机的配置信息。
 pub use crate::types::Status;
-/// Parameters of `DescribeVSwitchAttributes`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeVSwitchAttributesRequest`], by name: `DescribeVSwitchAttributesRequest::new(DescribeVSwitchAttributesRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeVSwitchAttributesRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeVSwitchAttributesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VSwitchId`: see the field of [`DescribeVSwitchAttributesRequest`] of the same name.
+    pub v_switch_id: &'a str,
+}
+/// Parameters of `DescribeVSwitchAttributes`. Build it with `new`, the required parameters named in [`DescribeVSwitchAttributesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVSwitchAttributesRequest {
     /// 交换机所在的地域ID。您可以调用 DescribeRegions 查看最新的地域列表。
@@ -26,11 +34,11 @@ pub struct DescribeVSwitchAttributesRequest {
     pub dry_run: Option<bool>,
 }
 impl DescribeVSwitchAttributesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, v_switch_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeVSwitchAttributesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            v_switch_id: v_switch_id.into(),
+            region_id: required.region_id.to_string(),
+            v_switch_id: required.v_switch_id.to_string(),
             dry_run: None,
         }
     }

@@ -148,20 +148,19 @@ impl aliyun_runtime::Operation for DescribeVpcsRequest {
 impl aliyun_runtime::Paginated for DescribeVpcsRequest {
     type Item = Vpc;
     fn next_page(&self, response: &DescribeVpcsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.vpcs.as_ref().map_or(0, |l| l.vpc.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.vpcs.as_ref().map(|v| &v.vpc).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeVpcsResponse) -> Vec<Vpc> {
-        response.vpcs.map(|l| l.vpc).unwrap_or_default()
+        response.vpcs.map(|v| v.vpc).unwrap_or_default()
     }
 }
 /// What a successful `DescribeVpcs` returns.

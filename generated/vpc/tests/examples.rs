@@ -11,7 +11,10 @@ fn create_vpc_response_example_decodes() {
 #[cfg(feature = "create_vpc")]
 #[test]
 fn create_vpc_request_example_flattens() {
-    let request = aliyun_vpc::CreateVpcRequest::new("cn-hangzhou", "192.168.0.0/16")
+    let request = aliyun_vpc::CreateVpcRequest::new(aliyun_vpc::CreateVpcRequired {
+            region_id: "cn-hangzhou",
+            cidr_block: "192.168.0.0/16",
+        })
         .vpc_name("vpc-prod")
         .isolation_level(aliyun_vpc::create_vpc::IsolationLevel::from("1"))
         .options("{\"Ipv6CidrMask\":56,\"AutoRouteTable\":true}")
@@ -34,10 +37,10 @@ fn create_vpc_request_example_flattens() {
 #[cfg(feature = "delete_vpc")]
 #[test]
 fn delete_vpc_request_example_flattens() {
-    let request = aliyun_vpc::DeleteVpcRequest::new(
-        "cn-hangzhou",
-        "vpc-bp1k2t0mq8rxd5ahz****",
-    );
+    let request = aliyun_vpc::DeleteVpcRequest::new(aliyun_vpc::DeleteVpcRequired {
+        region_id: "cn-hangzhou",
+        vpc_id: "vpc-bp1k2t0mq8rxd5ahz****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VpcId", "vpc-bp1k2t0mq8rxd5ahz****")],
@@ -53,10 +56,10 @@ fn describe_v_switch_attributes_response_example_decodes() {
 #[cfg(feature = "describe_v_switch_attributes")]
 #[test]
 fn describe_v_switch_attributes_request_example_flattens() {
-    let request = aliyun_vpc::DescribeVSwitchAttributesRequest::new(
-        "cn-hangzhou",
-        "vsw-bp1x9c6mz4wqf0ng****",
-    );
+    let request = aliyun_vpc::DescribeVSwitchAttributesRequest::new(aliyun_vpc::DescribeVSwitchAttributesRequired {
+        region_id: "cn-hangzhou",
+        v_switch_id: "vsw-bp1x9c6mz4wqf0ng****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VSwitchId", "vsw-bp1x9c6mz4wqf0ng****")],

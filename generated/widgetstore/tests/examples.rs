@@ -11,10 +11,10 @@ fn create_widget_response_example_decodes() {
 #[cfg(feature = "create_widget")]
 #[test]
 fn create_widget_request_example_flattens() {
-    let request = aliyun_widgetstore::CreateWidgetRequest::new(
-            "sh-7f3k2****",
-            "blue gear",
-        )
+    let request = aliyun_widgetstore::CreateWidgetRequest::new(aliyun_widgetstore::CreateWidgetRequired {
+            shelf_id: "sh-7f3k2****",
+            name: "blue gear",
+        })
         .dry_run(false);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
