@@ -3,7 +3,7 @@
 //! Rendered the way rustc does it, through codespan-reporting. Warnings never stop regen; errors do.
 
 use crate::model::Span;
-use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::diagnostic::{self as codespan, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::NoColor};
 use std::collections::BTreeMap;
@@ -14,9 +14,138 @@ pub enum Severity {
     Error,
 }
 
+/// Declares [`Code`]: each kind of finding, its printed code and its one-line meaning. The letter says the
+/// severity (`W` warns, `E` refuses); the first two digits say the stage that finds it: `00` the files and
+/// folders, `01` the tables of a page, `02` reading one page, `03` merging the pages of one operation, `04`
+/// the examples against the tables, `05` `service.yaml` and the service as a whole, `06` the limits, `07` the generated code.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident = $code:literal, $meaning:literal;)*) => {
+        /// What kind of finding a [`Diagnostic`] is. The summary counts by it, `try-product` reports by it, and
+        /// tests assert it, so rewording a message changes none of them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[$doc])* #[doc = $meaning] $name,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of their numbers.
+            pub const ALL: &'static [Code] = &[$(Code::$name),*];
+
+            /// The printed code, e.g. `W0202`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => $code,)*
+                }
+            }
+
+            /// One line on what the code means.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$name => $meaning,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    SymlinkFolder = "E0001", "a service folder is a symlink";
+    EmptyFolder = "W0002", "an empty folder is not a service";
+    BadFolderName = "E0003", "a service folder's name cannot name a crate";
+    CrateNameTaken = "E0004", "a service folder would make a crate the workspace already has";
+    CrateNameClash = "E0005", "several service folders would make the same crate";
+    BadByteOrderMark = "E0006", "a page starts with a byte order mark but is not in that encoding";
+    NotUtf8 = "W0007", "a page is not UTF-8 and was decoded from its legacy encoding";
+    NotText = "E0008", "a page has NUL bytes: UTF-16 without a byte order mark, or a binary file";
+    Undecodable = "E0009", "a page is neither UTF-8 nor GB18030/GBK text";
+    CannotReadFolder = "E0010", "a folder cannot be listed";
+    SymlinkPage = "E0011", "a page is a symlink";
+    CannotReadPage = "E0012", "a page cannot be read";
+    RowCellCount = "E0101", "a table row has a different number of cells than its header";
+    UnclosedRow = "E0102", "a table row is not closed before the table ends";
+    RowWithoutName = "W0201", "a parameter row has no name and is left out";
+    UnknownType = "W0202", "a type cell names no known type; the field is read as String";
+    ErrorWithoutStatus = "W0203", "an error code has no HTTP status; 400 is assumed";
+    UnknownPosition = "W0204", "a ROA parameter position is unknown; the parameter is sent in the query";
+    PathNamesNoParameter = "E0205", "the request path names a parameter the page does not document";
+    PathParameterNotInPath = "W0206", "a path parameter does not appear in the request path";
+    ExampleOutsideParent = "W0207", "the example shows a field outside the object the rows around it are in";
+    NestingUnknown = "W0208", "nothing on the page shows whether a field is inside the object before it";
+    NestTooDeep = "W0209", "fields nest deeper than the reader follows";
+    NestEndUnknown = "W0210", "nothing on the page shows where an object's fields end";
+    XmlListWrapped = "W0211", "the JSON and XML examples disagree on how a list's items are wrapped";
+    NoTypeColumn = "W0212", "a parameter table has no type column; its fields are read as String";
+    ExampleEnvelope = "W0213", "the response example is wrapped in an object the table does not document";
+    RoaWithoutRequestLine = "E0214", "a ROA page gives no request line";
+    OperationUnknown = "E0215", "the page does not say which operation it documents";
+    OperationNameDisagrees = "W0216", "two places on a page name different operations";
+    RouteDisagrees = "W0301", "the pages of one operation give different request lines";
+    FieldInOnePage = "W0302", "a field is documented on one page of an operation but not the other";
+    RequiredDisagrees = "W0303", "the pages of one operation disagree whether a field is required";
+    TypeDisagrees = "W0304", "the pages of one operation disagree on a field's type";
+    FieldTwice = "W0305", "a field is documented twice in one table";
+    ExampleNotObject = "W0401", "a JSON response example is not an object";
+    ExampleDoesNotParse = "W0402", "a JSON response example does not parse";
+    ExampleFillsNothing = "W0403", "a JSON response example fills no documented field";
+    ExampleTypeDisagrees = "W0404", "the response example and the table disagree on a value's type";
+    SampleRequestDisagrees = "W0405", "the sample request and the table disagree on a parameter";
+    CannotReadSettings = "E0501", "`service.yaml` is missing or cannot be read";
+    InvalidSettings = "E0502", "`service.yaml` does not parse or has unknown keys";
+    NoOperation = "E0503", "no page of the service documents an operation";
+    EveryPageRefused = "E0504", "every page of the service was refused";
+    EmptySetting = "E0505", "a key of `service.yaml` is empty";
+    EndpointNotPattern = "E0506", "`endpoint` is not a host pattern";
+    CaseOnlyDuplicates = "E0507", "operations differ only in case";
+    StyleDisagrees = "E0508", "an operation is not of the service's style (RPC or ROA)";
+    RegionalWithoutRegion = "E0509", "the regional endpoint rule needs `{region}` in the endpoint";
+    CentralWithRegion = "E0510", "the central endpoint rule takes one host, without `{region}`";
+    NotAHost = "E0511", "an endpoint is not a host name";
+    NotARegion = "E0512", "a key of `regional_endpoints` is not a region id";
+    PageTooLarge = "E0601", "a page is larger than regen reads";
+    TableTooLong = "E0602", "a table has more rows than regen reads";
+    BidiRemoved = "W0603", "bidirectional control characters were removed from descriptions";
+    TooDeep = "E0604", "fields nest deeper than regen accepts";
+    BidiInName = "E0605", "a name or value holds a bidirectional control character";
+    GeneratedCodeDoesNotParse = "E0701", "the generated code does not parse (a bug of the generator)";
+}
+
+impl Code {
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('E') {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown diagnostic code `{text}`")))
+    }
+}
+
 /// One finding about the pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub span: Span,
@@ -29,21 +158,21 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
+    /// A finding of this kind; its severity is the code's.
+    pub fn new(
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            code,
+            severity: code.severity(),
             message: message.into(),
             span,
             label: label.into(),
             also: Vec::new(),
             hint: None,
-        }
-    }
-
-    pub fn warning(span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(span, message, label)
         }
     }
 
@@ -60,47 +189,15 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
-
-    /// What kind of finding this is, for the summary: the message with the names it quotes left out
-    /// (`unknown type `…` of `…``), so findings about different rows count as one kind.
-    pub fn kind(&self) -> String {
-        let mut out = String::with_capacity(self.message.len());
-        let mut quoted = false;
-        for c in self.message.chars() {
-            match (c, quoted) {
-                ('`', false) => {
-                    quoted = true;
-                    out.push_str("`…`");
-                }
-                ('`', true) => quoted = false,
-                (_, true) => {}
-                (c, false) if c.is_ascii_digit() => {
-                    if !out.ends_with('N') {
-                        out.push('N');
-                    }
-                }
-                (c, false) => out.push(c),
-            }
-        }
-        // A list of quoted names is one quoted name to the summary.
-        while out.contains("`…`, `…`") {
-            out = out.replace("`…`, `…`", "`…`");
-        }
-        // Paths of other pages ("… in specs/x/y.md") vary too.
-        match out.find(" in specs/") {
-            Some(i) => format!("{} in …", &out[..i]),
-            None => out,
-        }
-    }
 }
 
-/// Counts of findings by severity and kind: what regen prints at the end.
+/// Counts of findings by severity and code: what regen prints at the end.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Warnings by [`Diagnostic::kind`].
-    pub warnings: BTreeMap<String, usize>,
-    /// Errors by [`Diagnostic::kind`].
-    pub errors: BTreeMap<String, usize>,
+    /// Warnings by [`Code`].
+    pub warnings: BTreeMap<Code, usize>,
+    /// Errors by [`Code`].
+    pub errors: BTreeMap<Code, usize>,
 }
 
 impl Summary {
@@ -112,7 +209,7 @@ impl Summary {
             } else {
                 &mut s.warnings
             };
-            *counts.entry(d.kind()).or_default() += 1;
+            *counts.entry(d.code).or_default() += 1;
         }
         s
     }
@@ -123,7 +220,7 @@ impl Summary {
             (&mut self.errors, &other.errors),
         ] {
             for (k, n) in theirs {
-                *mine.entry(k.clone()).or_default() += n;
+                *mine.entry(*k).or_default() += n;
             }
         }
     }
@@ -136,7 +233,7 @@ impl Summary {
         self.errors.values().sum()
     }
 
-    /// One line per kind, most frequent first, warnings then errors; empty when there is nothing.
+    /// One line per code with its meaning, most frequent first, warnings then errors; empty when there is nothing.
     pub fn render(&self) -> String {
         let mut out = String::new();
         for (title, counts) in [("warning", &self.warnings), ("error", &self.errors)] {
@@ -149,11 +246,11 @@ impl Summary {
             } else {
                 format!("{title}s")
             };
-            out.push_str(&format!("{total} {title}, by kind:\n"));
-            let mut rows: Vec<(&String, &usize)> = counts.iter().collect();
+            out.push_str(&format!("{total} {title}, by code:\n"));
+            let mut rows: Vec<(&Code, &usize)> = counts.iter().collect();
             rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-            for (kind, n) in rows {
-                out.push_str(&format!("{n:>6}  {kind}\n"));
+            for (code, n) in rows {
+                out.push_str(&format!("{n:>6}  {code}  {}\n", code.meaning()));
             }
         }
         out
@@ -168,8 +265,8 @@ impl std::fmt::Display for Diagnostic {
         };
         write!(
             f,
-            "{kind}: {} ({}: {})",
-            self.message, self.span, self.label
+            "{kind}[{}]: {} ({}: {})",
+            self.code, self.message, self.span, self.label
         )
     }
 }
@@ -239,8 +336,8 @@ impl Sources {
                 }
             }
             let severity = match d.severity {
-                Severity::Warning => ReportSeverity::Warning,
-                Severity::Error => ReportSeverity::Error,
+                Severity::Warning => codespan::Severity::Warning,
+                Severity::Error => codespan::Severity::Error,
             };
             let mut notes = Vec::new();
             if labels.is_empty() {
@@ -254,7 +351,8 @@ impl Sources {
             if let Some(h) = &d.hint {
                 notes.push(format!("hint: {h}"));
             }
-            let report = Report::new(severity)
+            let report = codespan::Diagnostic::new(severity)
+                .with_code(d.code.as_str())
                 .with_message(&d.message)
                 .with_labels(labels)
                 .with_notes(notes);
@@ -293,41 +391,69 @@ impl Sources {
 mod tests {
     use super::*;
 
-    fn warning(message: &str) -> Diagnostic {
-        Diagnostic::warning(Span::default(), message, "here")
-    }
-
     #[test]
-    fn kinds_leave_out_the_names_and_numbers() {
-        let a = warning(
-            "nothing on the page shows where `Vpc` ends; `A`, `B`, `C` read as its field(s)",
-        );
-        let b = warning("nothing on the page shows where `Tag` ends; `D` read as its field(s)");
-        assert_eq!(a.kind(), b.kind());
-        assert_eq!(
-            a.kind(),
-            "nothing on the page shows where `…` ends; `…` read as its field(s)"
-        );
-        assert_eq!(
-            warning("page has 20000 rows, at most 5000").kind(),
-            "page has N rows, at most N"
-        );
-    }
-
-    #[test]
-    fn the_summary_counts_by_kind_most_frequent_first() {
-        let mut diags = vec![
-            warning("unknown type `X` of `a`"),
-            warning("unknown type `Y` of `b`"),
+    fn the_summary_counts_by_code_most_frequent_first() {
+        let at = Span::default;
+        let diags = vec![
+            Diagnostic::new(Code::UnknownType, at(), "unknown type `X` of `a`", "here"),
+            Diagnostic::new(Code::UnknownType, at(), "reworded: `Y` of `b`", "here"),
+            Diagnostic::new(Code::NoTypeColumn, at(), "anything", "here"),
+            Diagnostic::new(Code::RowCellCount, at(), "broken row", "here"),
         ];
-        diags.push(warning("a lone `thing`"));
-        diags.push(Diagnostic::error(Span::default(), "broken row", "here"));
         let summary = Summary::of(&diags);
         assert_eq!(summary.warning_count(), 3);
         assert_eq!(summary.error_count(), 1);
         assert_eq!(
             summary.render(),
-            "3 warnings, by kind:\n     2  unknown type `…` of `…`\n     1  a lone `…`\n1 error, by kind:\n     1  broken row\n"
+            "3 warnings, by code:\n     2  W0202  a type cell names no known type; the field is read as String\n     1  W0212  a parameter table has no type column; its fields are read as String\n1 error, by code:\n     1  E0101  a table row has a different number of cells than its header\n"
         );
+    }
+
+    #[test]
+    fn codes_are_unique_and_their_letter_is_their_severity() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            let text = code.as_str();
+            assert!(seen.insert(text), "{text} twice");
+            assert_eq!(text.len(), 5, "{text}");
+            assert!(text[1..].bytes().all(|b| b.is_ascii_digit()), "{text}");
+            let letter = if code.severity() == Severity::Error {
+                'E'
+            } else {
+                'W'
+            };
+            assert!(text.starts_with(letter), "{text}");
+            assert!(!code.meaning().is_empty());
+        }
+        let yaml = serde_json::to_string(&Code::UnknownType).unwrap();
+        assert_eq!(yaml, "\"W0202\"");
+        assert_eq!(
+            serde_json::from_str::<Code>(&yaml).unwrap(),
+            Code::UnknownType
+        );
+    }
+
+    #[test]
+    fn the_code_is_printed_with_each_diagnostic() {
+        let d = Diagnostic::new(
+            Code::UnknownType,
+            Span::default(),
+            "unknown type",
+            "this type",
+        );
+        assert!(d.to_string().starts_with("warning[W0202]: unknown type"));
+        let mut sources = Sources::default();
+        sources.add("a.md", "line\n");
+        let d = Diagnostic {
+            span: Span {
+                file: "a.md".into(),
+                line: 1,
+                column: 1,
+            },
+            ..d
+        };
+        assert!(sources
+            .render(&[d])
+            .starts_with("warning[W0202]: unknown type"));
     }
 }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod diag;
 pub mod emit;
 pub mod import;
+pub mod load;
 pub mod merge;
 pub mod model;
 pub mod pages;

@@ -7,9 +7,9 @@ use support::Scratch;
 use codegen::model::{Field, Scalar, Shape};
 use std::path::Path;
 
-fn read() -> codegen::merge::service::ServiceRead {
+fn read() -> codegen::load::ServiceRead {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
-    match codegen::merge::service::read_service(&root.join("widgets"), &root) {
+    match codegen::load::read_service(&root.join("widgets"), &root) {
         Ok(read) => read,
         Err(f) => panic!(
             "the fixture does not read:\n{}",
@@ -25,7 +25,7 @@ fn field<'a>(fields: &'a [Field], name: &str) -> &'a Field {
         .unwrap_or_else(|| panic!("no field {name}"))
 }
 
-fn widget(read: &codegen::merge::service::ServiceRead) -> Vec<Field> {
+fn widget(read: &codegen::load::ServiceRead) -> Vec<Field> {
     let op = &read.service.operations[0];
     match &field(&op.response, "Widgets").shape {
         Shape::Array(item) => match &**item {
@@ -73,7 +73,7 @@ fn an_example_that_does_not_parse_is_dropped_with_a_warning() {
     let broken = page.replace("\"Ready\": \"yes\"", "\"Ready\": yes");
     assert_ne!(broken, page);
     std::fs::write(dir.join("DescribeWidgets.md"), broken).unwrap();
-    let read = codegen::merge::service::read_service(&dir, &root).unwrap();
+    let read = codegen::load::read_service(&dir, &root).unwrap();
     let _ = std::fs::remove_dir_all(&root);
     let op = &read.service.operations[0];
     if op.examples.response_json.is_some() {

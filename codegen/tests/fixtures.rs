@@ -1,7 +1,7 @@
 //! The reader on small hand-written pages, one behaviour each (`tests/fixtures/pages/README.md`): the model
 //! of each is snapshotted as YAML together with the diagnostics, and the key facts are asserted.
 
-use codegen::merge::service::{read_files, PagesRead};
+use codegen::load::{read_files, PagesRead};
 use codegen::model::{Encoding, Field, Operation, Scalar, Shape};
 use std::path::{Path, PathBuf};
 
@@ -515,8 +515,14 @@ fn roa_pages_give_method_path_template_and_locations() {
     let scaling = children(field(&op.request, "scaling_group"));
     assert_eq!(field(scaling, "vswitch_ids").encoding, Encoding::Flat);
     // Common headers are the signer's; the operation's own header is a parameter.
-    assert_eq!(field(&op.request, "x-gadget-tenant").location, Some(Location::Header));
-    assert!(op.request.iter().all(|f| f.name != "Authorization" && f.name != "x-acs-date"));
+    assert_eq!(
+        field(&op.request, "x-gadget-tenant").location,
+        Some(Location::Header)
+    );
+    assert!(op
+        .request
+        .iter()
+        .all(|f| f.name != "Authorization" && f.name != "x-acs-date"));
     // The JSON body of the sample request is not the response example.
     let names: Vec<&str> = op.response.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["nodepool_id", "task_id"]);
@@ -537,7 +543,10 @@ fn roa_pages_give_method_path_template_and_locations() {
         op.path.as_deref(),
         Some("/instances/{InstanceId}/actions/restart")
     );
-    assert_eq!(field(&op.request, "InstanceId").location, Some(Location::Path));
+    assert_eq!(
+        field(&op.request, "InstanceId").location,
+        Some(Location::Path)
+    );
     assert_eq!(field(&op.request, "Force").location, Some(Location::Query));
 }
 
@@ -775,7 +784,10 @@ fn zh_and_en_request_lines_that_disagree_keep_the_chinese_one_with_a_warning() {
     let warnings: Vec<_> = r
         .diagnostics
         .iter()
-        .filter(|d| d.message.contains("PUT /instances/{InstanceId}/actions/restart"))
+        .filter(|d| {
+            d.message
+                .contains("PUT /instances/{InstanceId}/actions/restart")
+        })
         .collect();
     assert_eq!(warnings.len(), 1, "{}", report(&r));
     assert!(!warnings[0].is_error());

@@ -5,7 +5,7 @@
 mod support;
 use support::Scratch;
 
-use codegen::import::{self, ConfigOutcome, Options, Report, SkipReason};
+use codegen::import::{self, ConfigOutcome, Imported, Options, SkipReason};
 use std::path::{Path, PathBuf};
 
 /// A Chinese markdown page of `op`, with its OpenAPI Explorer link and a sample request.
@@ -115,7 +115,7 @@ fn docs(root: &Path) -> PathBuf {
     d
 }
 
-fn import(root: &Path, force: bool) -> Report {
+fn import(root: &Path, force: bool) -> Imported {
     import::run(&Options {
         docs: root.join("docs"),
         specs: root.join("specs"),

@@ -4,8 +4,8 @@ mod support;
 use support::Scratch;
 
 use codegen::diag::Diagnostic;
-use codegen::merge::limits::{MAX_DEPTH, MAX_PAGE_BYTES, MAX_TABLE_ROWS};
-use codegen::merge::service::{read_files, PagesRead};
+use codegen::load::limits::{MAX_DEPTH, MAX_PAGE_BYTES, MAX_TABLE_ROWS};
+use codegen::load::{read_files, PagesRead};
 use codegen::regen::{self, Options, RegenError};
 use std::path::Path;
 
@@ -59,7 +59,7 @@ fn a_page_over_the_size_limit_is_refused() {
     assert_eq!(
         messages(&r.diagnostics),
         [format!(
-            "error: page is {} bytes, more than the {MAX_PAGE_BYTES} regen reads (huge.md:1:1: this file)",
+            "error[E0601]: page is {} bytes, more than the {MAX_PAGE_BYTES} regen reads (huge.md:1:1: this file)",
             text.len()
         )]
     );
@@ -134,7 +134,7 @@ fn bidi_controls_leave_descriptions_with_a_warning_and_stop_names() {
     assert_eq!(
         messages(&r.diagnostics),
         [
-            "warning: bidirectional control characters removed from the descriptions of this page \
+            "warning[W0603]: bidirectional control characters removed from the descriptions of this page \
           (bidi-docs.md:11:2: the first one)"
         ]
     );
@@ -188,7 +188,7 @@ fn tree(name: &str) -> Scratch {
     root
 }
 
-fn run(root: &Path, keep_going: bool) -> Result<regen::Report, RegenError> {
+fn run(root: &Path, keep_going: bool) -> Result<regen::Regenerated, RegenError> {
     regen::run(&Options {
         cache: Some(root.join("target/regen-cache.json")),
         keep_going,

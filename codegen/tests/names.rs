@@ -3,7 +3,7 @@
 //! each operation keeps the error status its page gives.
 
 use codegen::emit::{self, GeneratedFile};
-use codegen::merge::service::{read_files, PagesRead};
+use codegen::load::{read_files, PagesRead};
 use codegen::model::{ApiStyle, Field, Service, Shape};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -68,7 +68,7 @@ fn repeated_rows_are_one_field_and_indexed_rows_one_list() {
     let warnings: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(
         warnings,
-        ["warning: `DescribeShelves` response field `ShelfCount` is documented twice, as `Integer` and here as \
+        ["warning[W0305]: `DescribeShelves` response field `ShelfCount` is documented twice, as `Integer` and here as \
           `Object` (repeated_rows.md:27:2: `Object` here)"],
     );
     let module = emit::operation_module(&service(&["repeated_rows.md"]), "DescribeShelves")
@@ -105,11 +105,13 @@ fn key_and_key_are_two_fields_that_say_which_is_which() {
                     .next()
                     .unwrap()
             }
-            None => response_fields(&module)
-                .into_iter()
-                .find(|(w, _)| *w == wire)
-                .unwrap_or_else(|| panic!("no field {wire} in {module}"))
-                .1,
+            None => {
+                response_fields(&module)
+                    .into_iter()
+                    .find(|(w, _)| *w == wire)
+                    .unwrap_or_else(|| panic!("no field {wire} in {module}"))
+                    .1
+            }
         };
         assert_eq!(field, rust, "{wire}");
     }
@@ -137,7 +139,9 @@ fn response_fields(text: &str) -> Vec<(&str, &str)> {
         }
     }
     out.sort();
-    out.into_iter().map(|(_, wire, field)| (wire, field)).collect()
+    out.into_iter()
+        .map(|(_, wire, field)| (wire, field))
+        .collect()
 }
 
 /// Every Rust name of the crate with the wire name it stands for: error variants, modules, request types,

@@ -3,7 +3,7 @@
 mod support;
 use support::Scratch;
 
-use codegen::regen::{self, Options, RegenError, Report};
+use codegen::regen::{self, Options, RegenError, Regenerated};
 use codegen::write::commit::{CommitFault, Wait, WorkDir};
 use codegen::write::{Mode, WriteError};
 use std::path::{Path, PathBuf};
@@ -48,7 +48,7 @@ fn tree(name: &str) -> Scratch {
     root
 }
 
-fn run(root: &Path, mode: Mode) -> Result<Report, RegenError> {
+fn run(root: &Path, mode: Mode) -> Result<Regenerated, RegenError> {
     regen::run(&Options {
         root: root.to_path_buf(),
         specs: root.join("specs"),
@@ -171,9 +171,16 @@ fn an_error_in_one_service_writes_nothing_anywhere() {
 
     let err = run(&root, Mode::Write).unwrap_err();
     match err {
-        RegenError::Failed { failed, rendered_errors, .. } => {
+        RegenError::Failed {
+            failed,
+            rendered_errors,
+            ..
+        } => {
             assert_eq!(failed, ["beta"]);
-            assert!(rendered_errors.contains("specs/beta/service.yaml"), "{rendered_errors}");
+            assert!(
+                rendered_errors.contains("specs/beta/service.yaml"),
+                "{rendered_errors}"
+            );
         }
         e => panic!("{e}"),
     }
@@ -422,7 +429,7 @@ fn add_service(root: &Path, name: &str) {
 }
 
 /// The failed services and everything rendered (warnings, then errors).
-fn failure(result: Result<Report, RegenError>) -> (Vec<String>, String) {
+fn failure(result: Result<Regenerated, RegenError>) -> (Vec<String>, String) {
     match result {
         Err(RegenError::Failed {
             failed,
@@ -526,11 +533,8 @@ fn symlinks_under_specs_are_refused() {
 }
 
 /// Reads `specs/<service>` of `root` as regen does.
-fn read(
-    root: &Path,
-    service: &str,
-) -> Result<codegen::merge::service::ServiceRead, codegen::diag::Failure> {
-    codegen::merge::service::read_service(&root.join("specs").join(service), root)
+fn read(root: &Path, service: &str) -> Result<codegen::load::ServiceRead, codegen::diag::Failure> {
+    codegen::load::read_service(&root.join("specs").join(service), root)
 }
 
 fn messages(diagnostics: &[codegen::diag::Diagnostic]) -> Vec<String> {
@@ -597,10 +601,11 @@ fn a_page_that_is_not_text_is_an_error_not_an_empty_operation() {
     let failure = read(&root, "alpha").unwrap_err();
     let errors = messages(&failure.diagnostics);
     assert!(
-        errors.iter().any(
-            |e| e.starts_with("error: page is not text: it has NUL bytes")
-                && e.contains("DescribeShelves.md")
-        ),
+        failure
+            .diagnostics
+            .iter()
+            .any(|d| d.code == codegen::diag::Code::NotText
+                && d.span.file.ends_with("DescribeShelves.md")),
         "{errors:?}"
     );
 }
@@ -723,7 +728,7 @@ fn reserved_crate_names_are_the_workspace_members_that_are_not_generated() {
         })
         .collect();
     names.sort();
-    let mut reserved = codegen::merge::input::RESERVED_CRATES.to_vec();
+    let mut reserved = codegen::regen::folders::RESERVED_CRATES.to_vec();
     reserved.sort();
     assert_eq!(names, reserved);
 }

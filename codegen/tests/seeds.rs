@@ -4,9 +4,9 @@
 use codegen::model::{Scalar, Service, Shape};
 use std::path::Path;
 
-fn config() -> codegen::merge::service::ServiceRead {
+fn config() -> codegen::load::ServiceRead {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    match codegen::merge::service::read_service(&root.join("specs/config"), &root) {
+    match codegen::load::read_service(&root.join("specs/config"), &root) {
         Ok(read) => read,
         Err(f) => panic!(
             "specs/config does not read:\n{}",

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn model() -> Service {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/shared_shapes.yaml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/shared_shapes.yaml");
     serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
@@ -68,8 +69,16 @@ fn no_type_is_generated_twice() {
     assert_eq!(charge_file, "shop/src/types.rs");
     assert!(!charge_cfg.contains("list_tag_resources"), "{charge_cfg}");
     let describe = file(&files, "shop/src/describe_stalls.rs");
-    assert!(describe.contains("pub charge_type: Option<ChargeType>,"), "{describe}");
-    assert_eq!(describe.matches("pub charge_type: Option<ChargeType>,").count(), 2);
+    assert!(
+        describe.contains("pub charge_type: Option<ChargeType>,"),
+        "{describe}"
+    );
+    assert_eq!(
+        describe
+            .matches("pub charge_type: Option<ChargeType>,")
+            .count(),
+        2
+    );
 
     // The `Tag` of other keys is another type, of the one operation that has it, under another name.
     let list = file(&files, "shop/src/list_tag_resources.rs");

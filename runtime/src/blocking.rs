@@ -59,6 +59,14 @@ impl Client {
         self.block_on(self.inner.call_with(request, options))
     }
 
+    /// Calls an operation by name; see [`crate::Client::call_generic`].
+    pub fn call_generic<T: crate::de::Decode>(
+        &self,
+        request: &crate::GenericRequest,
+    ) -> Result<T, Error> {
+        self.block_on(self.inner.call_generic(request))
+    }
+
     /// Calls `poll` every `interval` until `is_done` accepts its answer, for at most `timeout`; see
     /// [`crate::wait_until`].
     pub fn wait_until<T>(

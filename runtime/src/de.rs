@@ -223,8 +223,88 @@ fn list<T: Decode>(v: Value, at: At<'_>) -> Result<Vec<T>, Error> {
 ///
 /// The answer itself is decoded as it is, `null` included (a struct says "expected an object, found null").
 pub fn from_slice<T: Decode>(body: &[u8]) -> Result<T, Error> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| At::root().error(e.to_string()))?;
+    let body = shallow(body);
+    let v: Value = serde_json::from_slice(&body).map_err(|e| At::root().error(e.to_string()))?;
     T::decode(v, At::root())
+}
+
+/// Deepest nesting of arrays and objects kept when decoding: far deeper than any documented answer (the
+/// generator refuses models past 32), far below what parsing into a [`Value`] can take (128).
+pub const MAX_DEPTH: usize = 64;
+
+/// The body with every value nested deeper than [`MAX_DEPTH`] replaced by `null`, found by one loop over the
+/// bytes (no recursion, whatever the depth). Such values can only sit in fields no response type has, which
+/// decoding skips anyway; without this, one of them would fail the whole answer. The body itself when nothing
+/// is that deep (no copy).
+pub fn shallow(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let Some(first) = first_too_deep(body) else {
+        return std::borrow::Cow::Borrowed(body);
+    };
+    let mut out = Vec::with_capacity(body.len());
+    out.extend_from_slice(&body[..first]);
+    let mut scan = Scan {
+        depth: MAX_DEPTH,
+        ..Scan::default()
+    };
+    let mut skipping_to = Some(MAX_DEPTH);
+    out.extend_from_slice(b"null");
+    for &b in &body[first..] {
+        let before = scan.depth;
+        scan.step(b);
+        match skipping_to {
+            Some(level) => {
+                if scan.depth == level && before > level {
+                    skipping_to = None;
+                }
+            }
+            None if scan.depth > MAX_DEPTH => {
+                skipping_to = Some(MAX_DEPTH);
+                out.extend_from_slice(b"null");
+            }
+            None => out.push(b),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Where the first value nested deeper than [`MAX_DEPTH`] starts, if any.
+fn first_too_deep(body: &[u8]) -> Option<usize> {
+    let mut scan = Scan::default();
+    for (i, &b) in body.iter().enumerate() {
+        scan.step(b);
+        if scan.depth > MAX_DEPTH {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// The nesting depth of JSON text read one byte at a time (brackets inside strings do not count).
+#[derive(Default)]
+struct Scan {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Scan {
+    fn step(&mut self, b: u8) {
+        if self.in_string {
+            match (self.escaped, b) {
+                (true, _) => self.escaped = false,
+                (false, b'\\') => self.escaped = true,
+                (false, b'"') => self.in_string = false,
+                _ => {}
+            }
+            return;
+        }
+        match b {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+    }
 }
 
 /// `String` fields: a string (`""` kept), a number or boolean written out (`12` → `"12"`), or an object or
@@ -370,7 +450,51 @@ pub fn with_serde<T: serde::de::DeserializeOwned>(v: Value, at: At<'_>) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use super::{from_slice, At, Decode, Error, Fields, Map, Value};
+    use super::{from_slice, shallow, At, Decode, Error, Fields, Map, Value, MAX_DEPTH};
+
+    #[test]
+    fn values_nested_too_deep_are_skipped_without_recursion() {
+        #[derive(Debug, PartialEq)]
+        struct R {
+            id: Option<String>,
+            after: Option<i64>,
+        }
+        impl Decode for R {
+            fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
+                let mut f = Fields::new(v, at)?;
+                Ok(R {
+                    id: f.opt("RequestId")?,
+                    after: f.opt("After")?,
+                })
+            }
+        }
+        let depth = 200_000;
+        let body = format!(
+            r#"{{"RequestId":"R","Unknown":{}"x]"{},"After":7}}"#,
+            "[{\"k\":".repeat(depth),
+            "}]".repeat(depth)
+        );
+        let r: R = from_slice(body.as_bytes()).unwrap();
+        assert_eq!(
+            r,
+            R {
+                id: Some("R".into()),
+                after: Some(7)
+            }
+        );
+        // Brackets inside strings do not count; a shallow body is not copied.
+        let plain = br#"{"A":"[[[[{{{{","B":[1,[2]]}"#;
+        assert!(matches!(shallow(plain), std::borrow::Cow::Borrowed(_)));
+        let edge = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(shallow(edge.as_bytes()).as_ref(), edge.as_bytes());
+        let over = format!(
+            "{}1{}",
+            "[".repeat(MAX_DEPTH + 1),
+            "]".repeat(MAX_DEPTH + 1)
+        );
+        let want = format!("{}null{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(shallow(over.as_bytes()).as_ref(), want.as_bytes());
+    }
 
     // Written the way generated code is: `opt` for every field but lists, `list` for lists.
     #[derive(Debug, Default, PartialEq)]
@@ -577,7 +701,9 @@ mod tests {
         impl Decode for Inner {
             fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
                 let mut f = Fields::new(v, at)?;
-                Ok(Self { name: f.opt("name")? })
+                Ok(Self {
+                    name: f.opt("name")?,
+                })
             }
         }
         #[derive(Debug)]
@@ -588,7 +714,9 @@ mod tests {
         impl Decode for Outer {
             fn decode(v: Value, at: At<'_>) -> Result<Self, Error> {
                 let mut f = Fields::new(v, at)?;
-                Ok(Self { inner: f.opt("inner")? })
+                Ok(Self {
+                    inner: f.opt("inner")?,
+                })
             }
         }
         let e = from_slice::<Outer>(br#"{"inner": [{"name": "x"}]}"#).unwrap_err();

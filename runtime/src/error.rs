@@ -43,6 +43,18 @@ pub enum Error {
         /// Request id, from the `x-acs-request-id` header.
         request_id: Option<String>,
     },
+    /// The service answered with a redirect (HTTP 3xx). Redirects are never followed: the request carries the
+    /// access key id, a signature or security token, and maybe a body with a `ClientToken`, none of which may
+    /// go to another host; and a redirect loop would otherwise look like a broken connection. Never retried.
+    #[error("the service answered HTTP {status}, a redirect to {}; redirects are not followed, as the request carries credentials{}", location.as_deref().unwrap_or("nowhere (no Location header)"), request_id.as_deref().map(|id| format!(" (RequestId: {id})")).unwrap_or_default())]
+    Redirect {
+        /// HTTP status of the answer.
+        status: u16,
+        /// Where the answer pointed (its `Location` header, capped and with control characters escaped).
+        location: Option<String>,
+        /// Request id, from the `x-acs-request-id` header.
+        request_id: Option<String>,
+    },
     /// An answer came but could not be understood: an HTML error page, a truncated or malformed body, a body that
     /// does not match the response type.
     #[error("{0}")]
@@ -152,7 +164,9 @@ impl Error {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
-            Error::TooLarge { request_id, .. } => request_id.as_deref(),
+            Error::TooLarge { request_id, .. } | Error::Redirect { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -162,7 +176,7 @@ impl Error {
         match self {
             Error::Service(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
-            Error::TooLarge { status, .. } => Some(*status),
+            Error::TooLarge { status, .. } | Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -197,6 +211,7 @@ impl Error {
             Error::Service(_) => self.is_throttling() || self.status().is_some_and(|s| s >= 500),
             Error::Decode(d) => d.incomplete || d.status >= 500,
             Error::TooLarge { .. }
+            | Error::Redirect { .. }
             | Error::JobFailed { .. }
             | Error::Config(_)
             | Error::Credentials(_) => false,
@@ -210,6 +225,29 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Longest error code, request id or host id kept from an answer, in characters.
+pub(crate) const MAX_ID_CHARS: usize = 128;
+/// Longest message (or redirect target) kept from an answer, in characters.
+pub(crate) const MAX_TEXT_CHARS: usize = 1024;
+
+/// Text from an answer made safe for errors and logs: at most `max` characters (then `…`), control characters
+/// escaped (`\n`, `\u{1b}`), so a hostile answer can neither flood a log nor forge its lines.
+pub(crate) fn sanitized(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max.saturating_add(8)));
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -260,6 +298,28 @@ mod tests {
             request_sent: true,
         };
         assert!(!read_timeout.certainly_not_executed());
+    }
+
+    #[test]
+    fn answer_text_is_capped_and_control_characters_escaped() {
+        assert_eq!(
+            sanitized("Throttling.User", MAX_ID_CHARS),
+            "Throttling.User"
+        );
+        assert_eq!(sanitized("a\nb\u{1b}[31m\r", 100), "a\\nb\\u{1b}[31m\\r");
+        assert_eq!(sanitized(&"x".repeat(5 << 20), 4), "xxxx…");
+        assert_eq!(sanitized("编码错误", 2), "编码…");
+    }
+
+    #[test]
+    fn a_redirect_names_its_target_and_is_never_retried() {
+        let e = Error::Redirect {
+            status: 302,
+            location: Some("https://elsewhere.example/".into()),
+            request_id: None,
+        };
+        assert!(e.to_string().contains("https://elsewhere.example/"), "{e}");
+        assert!(!e.is_retryable() && !e.certainly_not_executed());
     }
 
     #[test]

@@ -28,7 +28,7 @@ const RECOMMEND: [&str; 2] = ["Recommend", "recommend"];
 
 /// Reads an error body as JSON, else as XML; `None` when it is neither or names no code.
 pub(crate) fn parse(body: &[u8]) -> Option<ErrorFields> {
-    let fields = match serde_json::from_slice::<Value>(body) {
+    let fields = match serde_json::from_slice::<Value>(&crate::de::shallow(body)) {
         Ok(Value::Object(map)) => from_json(&map),
         Ok(_) => return None,
         Err(_) => from_xml(std::str::from_utf8(body).ok()?)?,

@@ -18,7 +18,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - [`Client`] signs ([`sign`]), sends, retries ([`RetryConfig`]) and decodes; errors are one [`Error`] type.
+//! - [`Client`] signs ([`sign`]), sends through a [`Transport`] ([`transport`]), retries ([`RetryConfig`]) and
+//!   decodes; errors are one [`Error`] type. [`interceptor`]s see every attempt.
 //! - [`credentials`] holds the credential sources, [`DefaultCredentialsChain`] among them.
 //! - [`params`] flattens requests into RPC parameters; [`de`] decodes responses by lenient rules (the
 //!   [`de::Decode`] trait the generated response types implement).
@@ -26,44 +27,55 @@
 //!   pages.
 //!
 //! Every call runs in a `tracing` span `aliyun.call` with the fields `operation`, `product`, `region`,
-//! `attempt`, `status`, `request_id` and `latency_ms`; nothing secret is ever logged.
+//! `attempt`, `status`, `request_id` and `latency_ms`, and each of its attempts in a span `aliyun.attempt` with
+//! `operation`, `attempt`, `status` and `request_id`; nothing secret (nor the query string) is ever logged.
 
 #![deny(missing_docs)]
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod call;
 mod client;
 pub mod credentials;
 pub mod de;
+mod endpoint;
 mod error;
 mod error_body;
 #[doc(hidden)]
 pub mod examples;
+pub mod interceptor;
 mod operation;
 pub mod paginate;
 pub mod params;
+mod request;
+mod response;
 mod retry;
 mod roa;
 pub mod sign;
+pub mod transport;
 mod wait;
 #[doc(hidden)]
 pub mod wire_enum;
 
-pub use client::{
-    CallOptions, Client, ClientBuilder, SigningAlgorithm, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_READ_TIMEOUT,
-};
+pub use client::{CallOptions, Client, ClientBuilder, GenericRequest};
 pub use credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
+pub use endpoint::Network;
 pub use error::{DecodeError, Error, ServiceError};
+pub use interceptor::Interceptor;
 pub use operation::{
     is_valid_region, ApiStyle, EndpointRule, HttpMethod, Location, Operation, ServiceSpec,
 };
 pub use paginate::{
     paginate, paginate_by_page_number, paginate_by_token, Items, JobStatus, Pages, Paginated,
 };
+pub use request::SigningAlgorithm;
 pub use retry::RetryConfig;
 /// Re-exported so generated crates need no dependency of their own for `Map` and JSON-string fields.
 pub use serde_json;
+pub use transport::{
+    HttpRequest, HttpResponse, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_READ_TIMEOUT,
+};
 pub use wait::wait_until;
 
 /// The README's examples compile: they are run as doctests of this crate (with the generated Config and Widget

@@ -63,9 +63,209 @@ impl Default for RetryConfig {
     }
 }
 
+/// What the retry decision needs to know of a failed attempt and of the call so far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Failure {
+    /// The attempt that failed, 1 for the first.
+    pub attempt: u32,
+    /// The request certainly was not executed ([`Error::certainly_not_executed`](crate::Error::certainly_not_executed)).
+    pub not_executed: bool,
+    /// Trying again may succeed ([`Error::is_retryable`](crate::Error::is_retryable)).
+    pub retryable: bool,
+    /// The attempt ran out of time after the request went out (read timeout, attempt timeout).
+    pub timed_out: bool,
+    /// The wait the service asked for.
+    pub retry_after: Option<Duration>,
+    /// The operation is safe to repeat (a `ClientToken`, or it only reads).
+    pub repeatable: bool,
+    /// Time since the call started.
+    pub elapsed: Duration,
+}
+
+/// The time a call may take: the whole of it, and what attempts that run out of time may use up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Budget {
+    /// The call's deadline, when it has one.
+    pub deadline: Option<Duration>,
+    /// A timed-out attempt is retried only when another attempt of `attempt_time` fits, after the backoff,
+    /// within this time from the start of the call.
+    pub timeouts: Duration,
+    /// What one attempt may take without an answer (the read timeout).
+    pub attempt_time: Duration,
+}
+
+/// Whether to try again, and after which wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Wait this long, then try again.
+    Retry(Duration),
+    /// Give up, for this reason.
+    Stop(&'static str),
+}
+
+/// The retry decision, a pure function of the policy, the failure, the time budget and a jitter draw in
+/// `[0, 1]`:
+///
+/// 1. no attempts left: stop;
+/// 2. retry what certainly was not executed, and what may have been only when the operation is repeatable and
+///    the error retryable (protocol errors such as a redirect never are);
+/// 3. the wait is the backoff, or the wait the service asked for when longer (a `retry-after` of 0 still backs
+///    off); a wait longer than `max_backoff` is not waited for;
+/// 4. no retry that starts after the deadline;
+/// 5. after a timeout, a retry only when a whole attempt still fits in the budget for timeouts.
+pub(crate) fn decide(policy: &RetryConfig, f: &Failure, budget: &Budget, jitter: f64) -> Decision {
+    if f.attempt >= policy.max_attempts.max(1) {
+        return Decision::Stop("no attempts left");
+    }
+    if !(f.not_executed || (f.repeatable && f.retryable)) {
+        return Decision::Stop("not retryable");
+    }
+    let backoff = policy.backoff(f.attempt, jitter);
+    let delay = match f.retry_after {
+        Some(asked) if asked > policy.max_backoff => {
+            return Decision::Stop("the service asks for a longer wait than max_backoff")
+        }
+        Some(asked) => asked.max(backoff),
+        None => backoff,
+    };
+    let start = f.elapsed.saturating_add(delay);
+    if budget.deadline.is_some_and(|d| start >= d) {
+        return Decision::Stop("no time left before the deadline");
+    }
+    if f.timed_out && start.saturating_add(budget.attempt_time) > budget.timeouts {
+        return Decision::Stop("a timed-out attempt and no time left in the budget for another");
+    }
+    Decision::Retry(delay)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn failure(attempt: u32) -> Failure {
+        Failure {
+            attempt,
+            not_executed: false,
+            retryable: true,
+            timed_out: false,
+            retry_after: None,
+            repeatable: true,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    const NO_LIMIT: Budget = Budget {
+        deadline: None,
+        timeouts: Duration::from_secs(3600),
+        attempt_time: Duration::from_secs(10),
+    };
+
+    #[test]
+    fn attempts_and_classes() {
+        let p = RetryConfig::STANDARD;
+        assert!(matches!(
+            decide(&p, &failure(1), &NO_LIMIT, 0.0),
+            Decision::Retry(_)
+        ));
+        assert_eq!(
+            decide(&p, &failure(3), &NO_LIMIT, 0.0),
+            Decision::Stop("no attempts left")
+        );
+        let write = Failure {
+            repeatable: false,
+            ..failure(1)
+        };
+        assert_eq!(
+            decide(&p, &write, &NO_LIMIT, 0.0),
+            Decision::Stop("not retryable")
+        );
+        let refused = Failure {
+            not_executed: true,
+            ..write
+        };
+        assert!(matches!(
+            decide(&p, &refused, &NO_LIMIT, 0.0),
+            Decision::Retry(_)
+        ));
+        let protocol = Failure {
+            retryable: false,
+            ..failure(1)
+        };
+        assert_eq!(
+            decide(&p, &protocol, &NO_LIMIT, 0.0),
+            Decision::Stop("not retryable")
+        );
+    }
+
+    #[test]
+    fn a_zero_retry_after_still_backs_off_and_a_longer_one_wins() {
+        let p = RetryConfig::STANDARD;
+        let zero = Failure {
+            retry_after: Some(Duration::ZERO),
+            ..failure(1)
+        };
+        assert_eq!(
+            decide(&p, &zero, &NO_LIMIT, 0.0),
+            Decision::Retry(Duration::from_millis(100))
+        );
+        let asked = Failure {
+            retry_after: Some(Duration::from_secs(2)),
+            ..failure(1)
+        };
+        assert_eq!(
+            decide(&p, &asked, &NO_LIMIT, 0.0),
+            Decision::Retry(Duration::from_secs(2))
+        );
+        let long = Failure {
+            retry_after: Some(Duration::from_secs(11)),
+            ..failure(1)
+        };
+        assert!(matches!(
+            decide(&p, &long, &NO_LIMIT, 0.0),
+            Decision::Stop(_)
+        ));
+    }
+
+    #[test]
+    fn a_timeout_is_retried_only_when_another_attempt_fits_the_budget() {
+        let p = RetryConfig::STANDARD;
+        let budget = Budget {
+            deadline: None,
+            timeouts: Duration::from_secs(20),
+            attempt_time: Duration::from_secs(10),
+        };
+        let stalled = Failure {
+            timed_out: true,
+            elapsed: Duration::from_secs(10),
+            ..failure(1)
+        };
+        assert!(matches!(
+            decide(&p, &stalled, &budget, 0.0),
+            Decision::Stop(_)
+        ));
+        let quick = Failure {
+            elapsed: Duration::from_secs(1),
+            ..stalled
+        };
+        assert!(matches!(
+            decide(&p, &quick, &budget, 0.0),
+            Decision::Retry(_)
+        ));
+        // Other errors are not held to the budget for timeouts.
+        let broken = Failure {
+            timed_out: false,
+            ..stalled
+        };
+        assert!(matches!(
+            decide(&p, &broken, &budget, 0.0),
+            Decision::Retry(_)
+        ));
+        let late = Budget {
+            deadline: Some(Duration::from_secs(10)),
+            ..budget
+        };
+        assert!(matches!(decide(&p, &broken, &late, 0.0), Decision::Stop(_)));
+    }
 
     #[test]
     fn exponential_and_capped() {

@@ -17,8 +17,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::client::{acs3_signed, Prepared, SignContext};
+use crate::endpoint::host_header;
+use crate::request::{acs3_signed, SignContext};
 use crate::sign::{form_urlencode, percent_encode};
+use crate::transport::HttpRequest;
 use crate::{Error, Location, Operation};
 
 /// A ROA request taken apart, ready to be signed on each attempt.
@@ -37,7 +39,7 @@ impl RoaRequest {
     /// a path parameter is missing or empty, or the request is not a JSON object. Fills in the operation's
     /// `ClientToken` when it is left empty, once: every attempt of the call sends the same one.
     pub(crate) fn new<O: Operation>(request: &O) -> Result<RoaRequest, Error> {
-        let mut members = match serde_json::to_value(request)
+        let members = match serde_json::to_value(request)
             .map_err(|e| Error::Config(format!("the request could not be serialized: {e}")))?
         {
             Value::Object(m) => m,
@@ -49,7 +51,25 @@ impl RoaRequest {
                 )))
             }
         };
-        if let Some(name) = O::CLIENT_TOKEN {
+        let location = |name: &str| {
+            O::LOCATIONS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(Location::Query, |(_, l)| *l)
+        };
+        Self::from_members(O::ACTION, O::PATH, O::CLIENT_TOKEN, members, location)
+    }
+
+    /// The request of `action` on the path `template` from its top-level members, each sent where `location`
+    /// says; fills in the `client_token` member when it is left empty.
+    pub(crate) fn from_members(
+        action: &str,
+        template: &str,
+        client_token: Option<&str>,
+        mut members: Map<String, Value>,
+        location: impl Fn(&str) -> Location,
+    ) -> Result<RoaRequest, Error> {
+        if let Some(name) = client_token {
             let empty = match members.get(name) {
                 None | Some(Value::Null) => true,
                 Some(Value::String(s)) => s.is_empty(),
@@ -59,12 +79,6 @@ impl RoaRequest {
                 members.insert(name.into(), Value::String(uuid::Uuid::new_v4().to_string()));
             }
         }
-        let location = |name: &str| {
-            O::LOCATIONS
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map_or(Location::Query, |(_, l)| *l)
-        };
         let mut path_values: Vec<(String, String)> = Vec::new();
         let mut query = Map::new();
         let mut form = Map::new();
@@ -88,7 +102,7 @@ impl RoaRequest {
                 Location::Header => headers.push((name.to_ascii_lowercase(), text(value))),
             }
         }
-        let path = fill_path(O::ACTION, O::PATH, &path_values)?;
+        let path = fill_path(action, template, &path_values)?;
         let query = crate::params::flatten(&Value::Object(query))?;
         let (body, content_type) = if !json.is_empty() {
             // Form fields of an operation that also has JSON ones travel in the JSON body.
@@ -116,14 +130,14 @@ impl RoaRequest {
     }
 
     /// The signed request of one attempt.
-    pub(crate) fn prepare(&self, cx: &SignContext<'_>) -> Prepared {
+    pub(crate) fn prepare(&self, cx: &SignContext<'_>) -> HttpRequest {
         let mut url = cx.url.clone();
         // The endpoint may carry a path of its own (a gateway in front of the service): the operation's
         // path goes under it.
         let base = url.path().trim_end_matches('/').to_string();
         url.set_path(&format!("{base}{}", self.path));
         let mut headers: Vec<(String, String)> = vec![
-            ("host".into(), crate::client::host_header(cx.url)),
+            ("host".into(), host_header(cx.url)),
             ("accept".into(), "application/json".into()),
             ("user-agent".into(), cx.user_agent.into()),
         ];
@@ -131,6 +145,7 @@ impl RoaRequest {
             headers.push(("content-type".into(), t.into()));
         }
         headers.extend(self.headers.iter().cloned());
+        headers.extend(cx.extra_headers.iter().cloned());
         acs3_signed(cx, url, &self.query, headers, self.body.clone())
     }
 }
@@ -229,26 +244,19 @@ mod tests {
             body: s(&inputs["body"]).into_bytes(),
             content_type: Some("application/json; charset=utf-8"),
         };
-        let spec = crate::ServiceSpec {
-            product: "Config",
-            version: "2020-09-07",
-            style: crate::ApiStyle::Roa,
-            endpoint: "config.{region}.aliyuncs.com",
-            endpoint_rule: crate::EndpointRule::Regional,
-            regional_endpoints: &[],
-        };
         let url = reqwest::Url::parse("https://config.cn-shanghai.aliyuncs.com/").unwrap();
         let credentials =
             crate::Credentials::new(s(&inputs["access_key_id"]), s(&inputs["access_key_secret"]));
         let prepared = request.prepare(&SignContext {
-            spec: &spec,
+            version: "2020-09-07",
             action: &s(&headers["x-acs-action"]),
             method: crate::HttpMethod::Post,
             url: &url,
-            credentials: &credentials,
+            credentials: Some(&credentials),
             nonce: &s(&inputs["signature_nonce"]),
             timestamp: &s(&inputs["timestamp"]),
             user_agent: &s(&headers["user-agent"]),
+            extra_headers: &[],
         });
         assert_eq!(prepared.url.as_str(), outputs["url"].as_str().unwrap());
         let header = |name: &str| {

@@ -829,3 +829,152 @@ async fn the_credentials_uri_comes_last() {
         .unwrap_err();
     assert!(e.to_string().contains("\"Failed\""), "{e}");
 }
+
+// --- Configuration as the official tools read it ----------------------------------------------------------
+
+mod config {
+    use super::*;
+    use aliyun_runtime::credentials::{ENV_REGION_ID, ENV_STS_ENDPOINT};
+    use aliyun_runtime::transport::{HeaderMap, Limits, TransportFuture};
+    use aliyun_runtime::{
+        ApiStyle, Client, EndpointRule, HttpMethod, HttpRequest, HttpResponse, Network, Operation,
+        ServiceSpec, Transport,
+    };
+
+    static SPEC: ServiceSpec = ServiceSpec {
+        product: "Config",
+        version: "2020-09-07",
+        style: ApiStyle::Rpc,
+        endpoint: "config.{region}.aliyuncs.com",
+        endpoint_rule: EndpointRule::Regional,
+        regional_endpoints: &[],
+    };
+
+    #[derive(serde::Serialize)]
+    struct Ping {}
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Pong {}
+    aliyun_runtime::decode_with_serde!(Pong);
+
+    impl Operation for Ping {
+        type Response = Pong;
+        const SERVICE: &'static ServiceSpec = &SPEC;
+        const ACTION: &'static str = "Ping";
+        const METHOD: HttpMethod = HttpMethod::Get;
+        const CLIENT_TOKEN: Option<&'static str> = None;
+    }
+
+    /// Answers `{}` to everything and keeps what it was sent: where a call goes, without a network.
+    #[derive(Debug, Default)]
+    struct Recording(Mutex<Vec<HttpRequest>>);
+
+    impl Transport for Recording {
+        fn send<'a>(&'a self, request: HttpRequest, _: &'a Limits) -> TransportFuture<'a> {
+            self.0.lock().unwrap().push(request);
+            Box::pin(async {
+                Ok(HttpResponse {
+                    status: 200,
+                    headers: HeaderMap::new(),
+                    body: b"{}".to_vec(),
+                })
+            })
+        }
+    }
+
+    async fn first_request(builder: aliyun_runtime::ClientBuilder) -> HttpRequest {
+        let t = Arc::new(Recording::default());
+        let client = builder.transport(t.clone()).build().unwrap();
+        client.call(Ping {}).await.unwrap();
+        let seen = t.0.lock().unwrap();
+        seen[0].clone()
+    }
+
+    #[tokio::test]
+    async fn the_region_comes_from_the_environment_then_the_cli_profile() {
+        let home = TempHome::new();
+        home.write(".aliyun/config.json", CLI_CONFIG);
+        // ALIBABA_CLOUD_REGION_ID first.
+        let r = first_request(
+            Client::builder()
+                .environment(env(&[NO_ECS, (ENV_REGION_ID, "cn-beijing")]), home.path()),
+        )
+        .await;
+        assert_eq!(r.url.host_str(), Some("config.cn-beijing.aliyuncs.com"));
+        // Else the current CLI profile's region_id; its keys sign the request.
+        let r = first_request(Client::builder().environment(env(&[NO_ECS]), home.path())).await;
+        assert_eq!(r.url.host_str(), Some("config.cn-shanghai.aliyuncs.com"));
+        assert!(r
+            .header("authorization")
+            .unwrap()
+            .contains("Credential=cli-id,"));
+        // The builder's own region wins.
+        let r = first_request(
+            Client::builder()
+                .region("ap-southeast-1")
+                .environment(env(&[NO_ECS, (ENV_REGION_ID, "cn-beijing")]), home.path()),
+        )
+        .await;
+        assert_eq!(r.url.host_str(), Some("config.ap-southeast-1.aliyuncs.com"));
+        // A hostile region from the environment is refused, naming where it came from.
+        let e = Client::builder()
+            .environment(env(&[(ENV_REGION_ID, "evil.example#")]), None)
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains(ENV_REGION_ID), "{e}");
+        // Nothing anywhere: a region is asked for.
+        let e = Client::builder()
+            .environment(env(&[]), None)
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("ALIBABA_CLOUD_REGION_ID"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn vpc_endpoints_are_chosen_with_the_network() {
+        let builder = || {
+            Client::builder()
+                .region("cn-hangzhou")
+                .credentials(Credentials::new("id", "secret"))
+        };
+        let r = first_request(builder().network(Network::Vpc)).await;
+        assert_eq!(
+            r.url.host_str(),
+            Some("config-vpc.cn-hangzhou.aliyuncs.com")
+        );
+        assert_eq!(
+            r.header("host"),
+            Some("config-vpc.cn-hangzhou.aliyuncs.com")
+        );
+        let r = first_request(builder()).await;
+        assert_eq!(r.url.host_str(), Some("config.cn-hangzhou.aliyuncs.com"));
+    }
+
+    #[tokio::test]
+    async fn the_sts_endpoint_comes_from_alibaba_cloud_sts_endpoint() {
+        let home = TempHome::new();
+        let token_file = home.write("token", "oidc-token\n");
+        let token_path = token_file.to_string_lossy().into_owned();
+        let sts = support::Fake::start("unused").await;
+        sts.push(support::Fault::Anonymous(
+            200,
+            sts_answer("STS.hooked", "s", "t", 60),
+        ));
+        let sts_url = sts.url();
+        let chain = DefaultCredentialsChain::with_env(
+            env(&[
+                NO_ECS,
+                (ENV_ROLE_ARN, "acs:ram::1:role/pod"),
+                (ENV_OIDC_PROVIDER_ARN, "acs:ram::1:oidc-provider/p"),
+                (ENV_OIDC_TOKEN_FILE, token_path.as_str()),
+                (ENV_STS_ENDPOINT, sts_url.as_str()),
+            ]),
+            None,
+        );
+        assert_eq!(resolve(&chain).await.access_key_id(), "STS.hooked");
+        assert_eq!(
+            sts.requests()[0].query_param("Action"),
+            Some("AssumeRoleWithOIDC")
+        );
+    }
+}

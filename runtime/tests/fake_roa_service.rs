@@ -385,12 +385,14 @@ async fn an_html_bad_gateway_page_is_a_decode_error_and_retried() {
 }
 
 #[tokio::test]
-async fn a_slow_answer_times_out_and_is_retried() {
+async fn a_slow_answer_times_out_and_is_retried_within_the_deadline() {
     let fake = Fake::start_roa(SECRET, routes()).await;
     fake.push(Fault::Slow(Duration::from_secs(30)));
     fake.push(Fault::Slow(Duration::from_secs(30)));
+    // Without a deadline, the budget of timed-out attempts is one read timeout plus backoff: no retry.
     let options = CallOptions {
         read_timeout: Some(Duration::from_millis(200)),
+        deadline: Some(Duration::from_secs(5)),
         ..Default::default()
     };
     let e = client(&fake, fast_retries(2))

@@ -371,20 +371,47 @@ async fn an_html_bad_gateway_page_is_a_decode_error_and_retried() {
 }
 
 #[tokio::test]
-async fn a_slow_answer_times_out_and_is_retried() {
+async fn a_slow_answer_times_out_and_is_retried_within_the_deadline() {
     let fake = Fake::start(SECRET).await;
     fake.push(Fault::Slow(Duration::from_secs(30)));
     fake.push(Fault::Slow(Duration::from_secs(30)));
     let c = client(&fake, fast_retries(2));
     let options = CallOptions {
         read_timeout: Some(Duration::from_millis(200)),
+        deadline: Some(Duration::from_secs(5)),
         ..Default::default()
     };
     let e = c.call_with(report(), options).await.unwrap_err();
     assert!(matches!(e, Error::Timeout { .. }), "{e:?}");
-    eprintln!("{e}");
     assert!(e.is_retryable());
     assert_eq!(fake.count(), 2);
+}
+
+#[tokio::test]
+async fn without_a_deadline_a_timed_out_attempt_costs_one_read_timeout_not_three() {
+    let fake = Fake::start(SECRET).await;
+    for _ in 0..3 {
+        fake.push(Fault::Slow(Duration::from_secs(30)));
+    }
+    // Three attempts allowed, but the budget of timed-out attempts (one read timeout plus max_backoff) leaves
+    // no room for a second one.
+    let c = client(&fake, fast_retries(3));
+    let options = CallOptions {
+        read_timeout: Some(Duration::from_millis(200)),
+        ..Default::default()
+    };
+    let e = c.call_with(report(), options).await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Timeout {
+                request_sent: true,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(fake.count(), 1);
 }
 
 #[tokio::test]

@@ -4,7 +4,8 @@
 //!
 //! Each figure is the median of a few runs:
 //! - parse floor: every `pulldown_cmark` event of every page (the least any markdown reader must do);
-//! - read: scan + read + merge → operations (`crate::synth::read`), one thread, pages in memory;
+//! - read: the loading stage regen runs (`codegen::load`: scan, read, limits, merge, `service.yaml`, the
+//!   examples checked) → the service, one thread, pages in memory (`crate::synth::load`);
 //! - format floor: `prettyplease::unparse` of every generated Rust file, parsed beforehand;
 //! - regen: `xtask regen --no-cache` into an empty folder, in a child process: pages from disk, files to
 //!   disk, what a user waits for; its peak RSS is the child's own (VmHWM);
@@ -87,6 +88,23 @@ pub fn run(sizes: &[usize], threads: Threads) -> Result<()> {
     let _ = std::fs::remove_dir_all(&base);
     let rows = result?;
     print!("{}", table(&rows));
+    Ok(())
+}
+
+/// Runs the release build of the workspace package `package` with `args`: the tools that link a generated
+/// crate live in packages of their own, so that `xtask` builds from `codegen` alone.
+pub fn forward(package: &str, args: &[String]) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(cargo)
+        .current_dir(root.parent().unwrap_or(&root))
+        .args(["run", "--release", "--quiet", "--package", package, "--"])
+        .args(args)
+        .status()
+        .context("running cargo")?;
+    if !status.success() {
+        bail!("{package} failed: {status}");
+    }
     Ok(())
 }
 
@@ -194,7 +212,7 @@ fn size(base: &Path, n: usize, threads: Threads) -> Result<Row> {
     });
     let read = median(k, || {
         tree.iter()
-            .map(|(_, p)| crate::synth::read(p, 1).operations.len())
+            .map(|(name, p)| crate::synth::load(name, p).map_or(0, |l| l.service.operations.len()))
             .sum::<usize>()
     });
     let operations: usize = tree

@@ -289,7 +289,11 @@ fn bench(
         eprintln!(
             "bench-compile: {} with only `{feature}`: {}",
             m.name,
-            secs(Build::of(walls.clone()).map(|b| b.median).unwrap_or_default())
+            secs(
+                Build::of(walls.clone())
+                    .map(|b| b.median)
+                    .unwrap_or_default()
+            )
         );
         m.one_operation = Build::of(walls).map(|b| (feature.clone(), b));
     }
@@ -303,7 +307,7 @@ fn generate(root: &Path, scratch: &Path, opts: &Options) -> Result<Vec<Generated
     for dir in &opts.services {
         let dir = absolute(dir)?;
         let parent = dir.parent().unwrap_or(&dir).to_path_buf();
-        let read = codegen::merge::service::read_service(&dir, &parent).map_err(|f| {
+        let read = codegen::load::read_service(&dir, &parent).map_err(|f| {
             let text = f.sources.render(&f.diagnostics);
             anyhow::anyhow!("{} does not read:\n{text}", dir.display())
         })?;
@@ -317,16 +321,13 @@ fn generate(root: &Path, scratch: &Path, opts: &Options) -> Result<Vec<Generated
     if opts.operations > 0 {
         let n = pages_for(opts.operations);
         let pages = crate::synth::pages(n, SEED);
-        let read = crate::synth::read(&pages, 1);
-        let errors = read.diagnostics.iter().filter(|d| d.is_error()).count();
-        if errors > 0 {
-            bail!("the synthetic pages did not read: {errors} errors");
-        }
+        let loaded = crate::synth::load("synth", &pages)
+            .map_err(|f| anyhow::anyhow!("the synthetic pages did not load: {f}"))?;
         eprintln!(
             "bench-compile: {n} synthetic pages, {} operations",
-            read.operations.len()
+            loaded.service.operations.len()
         );
-        services.push(crate::synth::service("synth", read));
+        services.push(loaded.service);
     }
     let runtime = root.join("runtime");
     let mut crates = Vec::new();
@@ -492,7 +493,13 @@ impl Cargo {
 
     /// `cargo build|check -p <package> --profile P [extra…]`; its wall time and the peak resident set (bytes) of
     /// cargo and everything it ran.
-    fn run(&self, package: &str, step: Step, extra: &[&str], loud: bool) -> Result<(Duration, u64)> {
+    fn run(
+        &self,
+        package: &str,
+        step: Step,
+        extra: &[&str],
+        loud: bool,
+    ) -> Result<(Duration, u64)> {
         let (command, profile) = match step {
             Step::Check => ("check", Profile::Debug),
             Step::Build(p) => ("build", p),
@@ -686,21 +693,32 @@ fn table(ours: &[Measured], aws: &Measured, profiles: &[Profile]) -> String {
         s.push_str(&format!(
             "| {} / aws, per operation | | {} ({}) |",
             m.name,
-            ratio(per_op(m.lines.non_blank as f64, m), per_op(aws.lines.non_blank as f64, aws)),
-            ratio(per_op(m.lines.code as f64, m), per_op(aws.lines.code as f64, aws)),
+            ratio(
+                per_op(m.lines.non_blank as f64, m),
+                per_op(aws.lines.non_blank as f64, aws)
+            ),
+            ratio(
+                per_op(m.lines.code as f64, m),
+                per_op(aws.lines.code as f64, aws)
+            ),
         ));
         for &step in &steps {
             match (time(m, step), time(aws, step)) {
                 (Some(a), Some(b)) => s.push_str(&format!(
                     " {} |",
-                    ratio(per_op(a.median.as_secs_f64(), m), per_op(b.median.as_secs_f64(), aws))
+                    ratio(
+                        per_op(a.median.as_secs_f64(), m),
+                        per_op(b.median.as_secs_f64(), aws)
+                    )
                 )),
                 _ => s.push_str(" n/a |"),
             }
             if let Step::Build(p) = step {
                 // Memory is not per operation: the whole crate's rustc against the whole of aws-sdk-config's.
                 match (peak(m, p), peak(aws, p)) {
-                    (Some(a), Some(b)) => s.push_str(&format!(" {} (whole crate) |", ratio(a as f64, b as f64))),
+                    (Some(a), Some(b)) => {
+                        s.push_str(&format!(" {} (whole crate) |", ratio(a as f64, b as f64)))
+                    }
                     _ => s.push_str(" n/a |"),
                 }
             }

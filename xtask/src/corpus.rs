@@ -29,10 +29,10 @@ pub fn run(corpus: &Path) -> Result<()> {
             .unwrap_or_default();
         let out = out_root.join(&name);
         let root = std::env::current_dir()?;
-        let read = codegen::merge::service::read_pages(&set.join("pages"), &root);
+        let read = codegen::load::read_pages(&set.join("pages"), &root);
         std::fs::create_dir_all(&out)?;
         for op in &read.operations {
-            let json = serde_json::to_string_pretty(&codegen::model::shapes::operation(op))?;
+            let json = serde_json::to_string_pretty(&codegen::model::corpus::operation(op))?;
             std::fs::write(out.join(format!("{}.json", op.name)), json)?;
         }
         let result = Command::new("python3")

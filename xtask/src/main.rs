@@ -4,7 +4,6 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 mod bench;
-mod bench_call;
 mod bench_compile;
 mod corpus;
 mod import;
@@ -110,7 +109,7 @@ enum Command {
         keep: Option<PathBuf>,
     },
     /// Generate crates from whole folders of pages in a scratch workspace, build, lint, document and test them,
-    /// and print the figures (operations, regen warnings by kind, rustc warnings, example tests).
+    /// and print the figures (operations, regen warnings by code, rustc warnings, example tests).
     TryProduct {
         /// Folders of pages, each one service (`<set>/pages/` is named after `<set>`).
         #[arg(required = true)]
@@ -119,7 +118,8 @@ enum Command {
         #[arg(long)]
         keep: bool,
     },
-    /// Time one signed call through the runtime against a bare reqwest call on 127.0.0.1; print a markdown table.
+    /// Time one signed call through the runtime against a bare reqwest call on 127.0.0.1; print a markdown table
+    /// (runs the release build of the `xtask-bench-call` package, which links a generated crate).
     BenchCall {
         /// Calls per round.
         #[arg(long, default_value_t = 1000)]
@@ -190,7 +190,21 @@ fn main() -> anyhow::Result<()> {
             calls,
             concurrency,
             rounds,
-        } => bench_call::run(calls, &concurrency, rounds),
+        } => bench::forward(
+            "xtask-bench-call",
+            &[
+                "--calls".into(),
+                calls.to_string(),
+                "--concurrency".into(),
+                concurrency
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                "--rounds".into(),
+                rounds.to_string(),
+            ],
+        ),
     }
 }
 

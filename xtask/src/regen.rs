@@ -4,7 +4,7 @@
 //! the pages with errors are left out (with their operations) and listed at the end, and the exit is non-zero.
 //! `--check` writes nothing either and fails with a diff when `generated/` is not what regen would write.
 //!
-//! Output order: files written, every warning, the summary by kind, then the errors, so they are the last
+//! Output order: files written, every warning, the summary by code, then the errors, so they are the last
 //! thing on the screen.
 //!
 //! Ctrl-C stops regen between steps with `generated/` as it was (a second Ctrl-C kills it; the next regen
@@ -124,7 +124,10 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     let operations = report.operations();
     let warnings = match summary.warning_count() {
         0 => "no warnings".to_string(),
-        n => format!("{n} warnings ({:.1} per 10 operations)", n as f64 * 10.0 / operations.max(1) as f64),
+        n => format!(
+            "{n} warnings ({:.1} per 10 operations)",
+            n as f64 * 10.0 / operations.max(1) as f64
+        ),
     };
     if args.check {
         if !report.is_up_to_date() {
@@ -155,7 +158,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
 }
 
 /// Keeping going: lists what was left out and fails, so a script notices.
-fn left_out(report: &regen::Report) -> Result<()> {
+fn left_out(report: &regen::Regenerated) -> Result<()> {
     let refused: Vec<_> = report.refused().collect();
     let failed: Vec<&str> = report.failed().collect();
     if refused.is_empty() && failed.is_empty() {

@@ -6,13 +6,13 @@ use std::path::Path;
 
 pub fn run(pages: &Path, out: &Path) -> Result<()> {
     let root = std::env::current_dir()?;
-    let read = codegen::merge::service::read_pages(pages, &root);
+    let read = codegen::load::read_pages(pages, &root);
     if !read.diagnostics.is_empty() {
         eprint!("{}", read.sources.render(&read.diagnostics));
     }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     for op in &read.operations {
-        let json = serde_json::to_string_pretty(&codegen::model::shapes::operation(op))?;
+        let json = serde_json::to_string_pretty(&codegen::model::corpus::operation(op))?;
         let path = out.join(format!("{}.json", op.name));
         std::fs::write(&path, json + "\n")
             .with_context(|| format!("writing {}", path.display()))?;

@@ -20,7 +20,7 @@
 //! lists included, takes a single item as a list of one and leaves out `null` items (and `""` items, but in
 //! lists of strings).
 
-use crate::diag::{Diagnostic, Sources};
+use crate::diag::{Code, Diagnostic, Sources};
 use crate::model::{Field, Operation, Scalar, Service, Shape, Span};
 use serde_json::Value;
 
@@ -104,7 +104,7 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
         Ok(Value::Object(map)) => Value::Object(map),
         Ok(_) => {
             warnings.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::ExampleNotObject,
                     place.span(&[]),
                     format!("the JSON example of `{}` is not an object", op.name),
                     "this example",
@@ -118,7 +118,7 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
             let mut span = place.span(&[]);
             span.line += e.line().saturating_sub(1) as u32;
             warnings.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::ExampleDoesNotParse,
                     span,
                     format!("the JSON example of `{}` does not parse: {e}", op.name),
                     "this example",
@@ -133,7 +133,8 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
     let filled = object(&mut op.response, &value, &mut path, &place, warnings);
     if !filled {
         warnings.push(
-            Diagnostic::warning(
+            Diagnostic::new(
+                Code::ExampleFillsNothing,
                 place.span(&[]),
                 format!(
                     "the JSON example of `{}` fills no field the response table documents",
@@ -286,7 +287,8 @@ fn retype(
         _ => describe_value(v),
     };
     warnings.push(
-        Diagnostic::warning(
+        Diagnostic::new(
+            Code::ExampleTypeDisagrees,
             place.span(path),
             format!(
                 "the example has {shown} at `{}`, the table row at line {} says `{documented}`",
@@ -398,7 +400,7 @@ fn request(op: &Operation, sources: &Sources, warnings: &mut Vec<Diagnostic>) {
             let span = request_span(op, sources, name).unwrap_or_else(|| f.span.clone());
             let documented = describe(shape);
             warnings.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::SampleRequestDisagrees,
                     span,
                     format!(
                         "the sample request sets `{name}={value}`, the table row at line {} says `{documented}`",
@@ -560,7 +562,10 @@ mod tests {
             // Lists of lists take their items as lists do, and absent items are left out.
             (list(list(long.clone())), json!([["1", 2.0], 3, null, ""])),
             (list(list(string.clone())), json!([[1, ""], [true]])),
-            (list(object(vec![row("Id", long.clone())])), json!([null, {"Id": "1"}, ""])),
+            (
+                list(object(vec![row("Id", long.clone())])),
+                json!([null, {"Id": "1"}, ""]),
+            ),
         ] {
             assert_eq!(follow(documented.clone(), example), (documented, 0));
         }

@@ -108,7 +108,8 @@ pub fn escape(text: &str) -> Vec<String> {
 /// or a bare value (`Text`).
 fn looks_like_item(line: &str) -> bool {
     let colon = line.find([':', '：']);
-    let term = colon.is_some_and(|i| i > 0 && line[..i].chars().count() <= 40 && line[i..].chars().count() > 1);
+    let term = colon
+        .is_some_and(|i| i > 0 && line[..i].chars().count() <= 40 && line[i..].chars().count() > 1);
     term || (line.chars().count() <= 40 && !line.contains(char::is_whitespace))
 }
 
@@ -224,7 +225,8 @@ mod tests {
 
     #[test]
     fn copied_text_lists_stay_lists() {
-        let text = "The network type. Valid values:\nclassic: the classic network.\nvpc: a VPC.\nhybrid\n\
+        let text =
+            "The network type. Valid values:\nclassic: the classic network.\nvpc: a VPC.\nhybrid\n\
                     Note You cannot change it later.\nDefault value: vpc.";
         assert_eq!(
             escape(text),
@@ -240,6 +242,9 @@ mod tests {
             ]
         );
         // Markdown pages already have their list marks: they are kept as they are.
-        assert_eq!(escape("取值：\n\n- true：是。\n- false：否。"), ["取值：", "", "- true：是。", "- false：否。"]);
+        assert_eq!(
+            escape("取值：\n\n- true：是。\n- false：否。"),
+            ["取值：", "", "- true：是。", "- false：否。"]
+        );
     }
 }

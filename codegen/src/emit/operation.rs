@@ -127,7 +127,7 @@ pub fn module(
     plan: &Plan,
     error_variants: &BTreeMap<String, Ident>,
 ) -> Emitted {
-    let mut cx = Cx {
+    let mut cx = FieldTypes {
         plan,
         needs: Needs::default(),
     };
@@ -291,7 +291,7 @@ fn roa_route(op: &Operation) -> TokenStream {
     }
 }
 
-struct Cx<'p, 'a> {
+struct FieldTypes<'p, 'a> {
     plan: &'p Plan<'a>,
     needs: Needs,
 }
@@ -348,7 +348,7 @@ fn field_docs(f: &Field, name: &ScopeName, plan: &Plan, side: Side) -> DocLines 
     d
 }
 
-impl Cx<'_, '_> {
+impl FieldTypes<'_, '_> {
     /// The Rust type of a field's shape (without the `Option` of optional fields).
     fn shape_type(&self, f: &Field, shape: &Shape, side: Side) -> TokenStream {
         match shape {
@@ -676,7 +676,7 @@ fn decode_impl(name: &Ident, fields: &[Field]) -> TokenStream {
 
 /// A type of `types.rs`: what an operation module would hold.
 pub fn shared_type(plan: &Plan, def: &TypeDef) -> (TokenStream, Needs) {
-    let mut cx = Cx {
+    let mut cx = FieldTypes {
         plan,
         needs: Needs::default(),
     };

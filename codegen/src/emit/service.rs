@@ -31,11 +31,7 @@ fn op_names(svc: &Service) -> Vec<(String, OpNames)> {
         Case::Snake,
         &["error", "codec", "types", "tests", "full", "default"],
     );
-    let types = naming::scope(
-        &wires,
-        Case::Pascal,
-        &["ErrorCode", "SERVICE", "DocumentedError"],
-    );
+    let types = naming::scope(&wires, Case::Pascal, TOP_TYPES);
     svc.operations
         .iter()
         .zip(modules.iter().zip(&types))

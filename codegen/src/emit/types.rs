@@ -25,11 +25,7 @@ use crate::model::{Docs, Encoding, Enum, Field, Operation, Scalar, Shape};
 use proc_macro2::Ident;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Side {
-    Request,
-    Response,
-}
+pub use crate::model::Side;
 
 /// A nested type to emit.
 #[derive(Debug)]
@@ -184,12 +180,17 @@ impl<'a> Plan<'a> {
     }
 
     fn name_all(&mut self, ops: &[Operation], first: &[FirstUse], reserved: &BTreeSet<String>) {
-        let bases: Vec<String> = self.defs.iter().map(|d| naming::pascal_text(d.wire)).collect();
+        let bases: Vec<String> = self
+            .defs
+            .iter()
+            .map(|d| naming::pascal_text(d.wire))
+            .collect();
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, b) in bases.iter().enumerate() {
             groups.entry(b.as_str()).or_default().push(i);
         }
-        let is_reserved = |t: &str| reserved.contains(t) || reserved.contains(&naming::ident(t).to_string());
+        let is_reserved =
+            |t: &str| reserved.contains(t) || reserved.contains(&naming::ident(t).to_string());
         // Every plain name is kept for its holder, so a prefixed name never takes one.
         let mut taken: BTreeSet<String> = groups
             .keys()
@@ -285,7 +286,10 @@ impl<'a> Plan<'a> {
 /// Whether a field named `holder` is only the list wrapper of `base` items (`Tags` of `Tag`, `TagList`).
 fn wraps(holder: &str, base: &str) -> bool {
     holder.strip_prefix(base).is_some_and(|rest| {
-        ["", "s", "es", "List", "Set", "Array", "Items", "Info", "Infos"].contains(&rest)
+        [
+            "", "s", "es", "List", "Set", "Array", "Items", "Info", "Infos",
+        ]
+        .contains(&rest)
     })
 }
 

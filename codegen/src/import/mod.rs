@@ -17,9 +17,9 @@
 //! import` only parses arguments and prints the report.
 
 use crate::diag::Diagnostic;
-use crate::merge::input;
+use crate::load::{self, input};
 use crate::model::ApiStyle;
-use crate::{pages, read};
+use crate::read;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,7 +39,7 @@ pub struct Options {
 
 /// What import did, per service (folder order), and the pages it took for none.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Report {
+pub struct Imported {
     pub services: Vec<ServiceImport>,
     /// Pages that belong to no service, with the reason.
     pub skipped: Vec<Skipped>,
@@ -138,14 +138,14 @@ struct Found {
 }
 
 /// Imports every API page under `opts.docs` into `opts.specs`.
-pub fn run(opts: &Options) -> Result<Report, ImportError> {
+pub fn run(opts: &Options) -> Result<Imported, ImportError> {
     let mut files = Vec::new();
     walk(&opts.docs, &mut files).map_err(io_err(&opts.docs))?;
     files.sort();
-    let mut report = Report::default();
+    let mut report = Imported::default();
     let mut found = Vec::new();
     for path in files {
-        let page = crate::merge::service::relative(&path, &opts.docs);
+        let page = load::relative(&path, &opts.docs);
         match examine(&path, &page) {
             Ok(Some(f)) => found.push(f),
             Ok(None) => report.skipped.push(Skipped {
@@ -279,8 +279,7 @@ fn examine(path: &Path, page: &str) -> Result<Option<Found>, String> {
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    let (scanned, _) = pages::scan(page, &text);
-    let Some(op) = read::page(&scanned, &mut diagnostics) else {
+    let Some(op) = load::page(page, &text, &mut diagnostics) else {
         return Ok(None);
     };
     let fields = op.request.len() + op.response.len();

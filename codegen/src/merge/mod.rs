@@ -4,12 +4,9 @@
 //! Rule where pages disagree: the Chinese page wins (the English pages are translations of it), then the
 //! first file by name; every disagreement is a warning naming both places. Descriptions are kept per language.
 
-pub mod input;
-pub mod limits;
 pub mod same_name;
-pub mod service;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Docs, ErrorCode, HttpMethod, Operation, Shape};
 use crate::read::{Lang, PageOperation};
 use std::collections::BTreeMap;
@@ -45,7 +42,8 @@ pub fn operations(
             if let (Some(kept), Some(theirs)) = (&first.route, &other.route) {
                 if (kept.method, &kept.path) != (theirs.method, &theirs.path) {
                     diags.push(
-                        Diagnostic::warning(
+                        Diagnostic::new(
+                            Code::RouteDisagrees,
                             theirs.span.clone(),
                             format!(
                                 "{name} is `{} {}` here but `{} {}` in {}",
@@ -157,7 +155,8 @@ fn fields(
     for o in other {
         let Some(b) = base.iter_mut().find(|b| b.name == o.name) else {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::FieldInOnePage,
                     o.span.clone(),
                     format!(
                         "`{}` {side} field `{}` is documented in `{}` but not in `{}`",
@@ -176,7 +175,7 @@ fn fields(
         }
         if b.required != o.required {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::RequiredDisagrees,
                     o.span.clone(),
                     format!(
                         "`{}` {side} field `{}` is {} here but {} in `{}`",
@@ -195,7 +194,7 @@ fn fields(
         let (kb, ko) = (kind(&b.shape), kind(&o.shape));
         if kb != ko {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(Code::TypeDisagrees,
                     o.span.clone(),
                     format!(
                         "`{}` {side} field `{}` is `{ko}` here but `{kb}` in `{}`",
@@ -213,7 +212,8 @@ fn fields(
     for b in base.iter() {
         if !other.iter().any(|o| o.name == b.name) {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::FieldInOnePage,
                     b.span.clone(),
                     format!(
                         "`{}` {side} field `{}` is documented in `{}` but not in `{}`",

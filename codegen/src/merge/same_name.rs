@@ -9,7 +9,7 @@
 //! Names that differ only in case or punctuation (`key` and `Key`) are different wire names and stay different
 //! fields; `emit::naming` gives them Rust names that tell them apart.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Field, Scalar, Shape};
 
 /// Joins fields of the same wire name, at every level of `fields`, keeping the first one's place.
@@ -54,7 +54,7 @@ fn join(first: &mut Field, later: Field, op: &str, side: &str, diags: &mut Vec<D
     if !join_shapes(&mut first.shape, later.shape.clone()) {
         let (kept, other) = (super::kind(&first.shape), super::kind(&later.shape));
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(Code::FieldTwice,
                 later.span.clone(),
                 format!(
                     "`{op}` {side} field `{}` is documented twice, as `{kept}` and here as `{other}`",

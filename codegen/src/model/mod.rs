@@ -8,7 +8,7 @@
 //! point back at the page. Spans are not serialized: line numbers move with every edit above them and would
 //! drown the model diff.
 
-pub mod shapes;
+pub mod corpus;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,34 @@ pub struct Service {
     /// Every error code documented by any operation, once, in code order, as the first operation (in name
     /// order) documents it: what `ErrorCode` matches on.
     pub errors: Vec<ErrorCode>,
+}
+
+/// How deep fields may nest, counted in levels of objects and lists: the reader stops nesting rows deeper (a
+/// warning; the rows after read as siblings), and loading refuses anything deeper that the examples bring (an
+/// error): each level is a type, and rustc's recursion limit is 128.
+pub const MAX_DEPTH: usize = 32;
+
+/// The request or the response of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    Request,
+    Response,
+}
+
+impl Side {
+    /// `request` or `response`, as messages say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Request => "request",
+            Side::Response => "response",
+        }
+    }
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The official SDKs' endpoint rule: one host for every region, or one host per region (the default, which

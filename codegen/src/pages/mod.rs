@@ -8,7 +8,7 @@
 //!
 //! Nothing here knows what a parameter is; `read` gives the tables their meaning.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::Span;
 
 /// How the page was written.
@@ -413,7 +413,8 @@ fn read_table(
         let row = row_of(page, buf, at, ncols);
         if row.cells.len() < ncols {
             diags.push(
-                Diagnostic::error(
+                Diagnostic::new(
+                    Code::RowCellCount,
                     row.span.clone(),
                     format!(
                         "table row has {} cells where the header has {ncols}",
@@ -524,7 +525,7 @@ fn row_closes_below(lines: &[String], i: usize) -> bool {
 
 fn unclosed(page: &Page, line: u32, buf: &str, ncols: usize) -> Diagnostic {
     let cells = split_cells(buf).len();
-    Diagnostic::error(
+    Diagnostic::new(Code::UnclosedRow,
         page.span(line, 1),
         format!("table row is not closed: {cells} of {ncols} cells, and no `|` after the last, before the table ends"),
         "this row",

@@ -1,7 +1,7 @@
 //! Error-code tables: each row → an `ErrorCode` with its HTTP status, message and description.
 
 use super::{cell_text, text, Column, Lang};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Docs, ErrorCode};
 use crate::pages::{Page, Table};
 
@@ -33,7 +33,7 @@ pub(super) fn error_rows(
                     .map(|c| c.span.clone())
                     .unwrap_or_else(|| row.span.clone());
                 diags.push(
-                    Diagnostic::warning(span, format!("error `{code}` has no HTTP status (`{status_text}`)"), "this cell")
+                    Diagnostic::new(Code::ErrorWithoutStatus, span, format!("error `{code}` has no HTTP status (`{status_text}`)"), "this cell")
                         .hint("write the status as a number such as 400; the error is kept with status 400"),
                 );
                 400

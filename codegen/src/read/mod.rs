@@ -13,12 +13,10 @@ pub mod text;
 
 use self::examples::Node;
 use self::nest::{FlatRow, RowKind};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{ErrorCode, Examples, Field, Shape, Span};
 use crate::pages::{Layout, Page, SectionKind};
 use std::collections::{BTreeMap, BTreeSet};
-
-pub use crate::merge::service::{read_service, ServiceRead};
 
 /// The language a page is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,7 +108,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     let mut ex = examples::find(&example_lines);
     for path in &ex.xml_wrapped {
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(Code::XmlListWrapped,
                 page.span(ex.xml_line.unwrap_or(1), 1),
                 format!("the JSON example shows `{path}` as a plain list, the XML example wraps its items in an element of their own; the XML form is taken"),
                 "this XML example",
@@ -155,7 +153,8 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         {
             if !has(Column::Type) {
                 diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
+                        Code::NoTypeColumn,
                         table.span.clone(),
                         "this parameter table has no type column; its fields are read as String",
                         "header of the table",
@@ -196,7 +195,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     let documented = |n: &str| response_rows.iter().any(|r| r.field.name == n);
     if let Some(envelope) = examples::unwrap_envelope(&mut response_shape, &documented) {
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(Code::ExampleEnvelope,
                 page.span(ex.json_line.or(ex.xml_line).unwrap_or(1), 1),
                 format!("the response example is wrapped in `{envelope}`, which the table does not document; the fields inside it are the response's"),
                 "this example",
@@ -239,7 +238,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     if route.is_none() {
         if let Some(span) = roa::explorer_says_roa(page) {
             diags.push(
-                Diagnostic::error(span, "the page documents a ROA operation but gives no request line", "`type=ROA` here")
+                Diagnostic::new(Code::RoaWithoutRequestLine, span, "the page documents a ROA operation but gives no request line", "`type=ROA` here")
                     .hint("add a 请求语法 / Request syntax section with a line such as `GET /path/{Id} HTTP/1.1`"),
             );
         }
@@ -447,7 +446,7 @@ fn operation_name(
     let Some((name, span, from)) = found.iter().rev().max_by_key(|(n, _, _)| votes(n)).cloned()
     else {
         diags.push(
-            Diagnostic::error(page.span(1, 1), "cannot tell which operation this page documents", "this page")
+            Diagnostic::new(Code::OperationUnknown, page.span(1, 1), "cannot tell which operation this page documents", "this page")
                 .hint("give the page an `Action` row in its request table, a sample request with `Action=`, or the operation name as its title"),
         );
         return None;
@@ -455,7 +454,8 @@ fn operation_name(
     for (other, s, where_) in &found {
         if *other != name {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::OperationNameDisagrees,
                     s.clone(),
                     format!("{where_} names operation `{other}`, {from} names `{name}`"),
                     format!("`{other}` here"),

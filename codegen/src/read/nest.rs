@@ -15,13 +15,10 @@
 //! ARCHITECTURE.md lists every rule in the order `tree` applies them; where a rule is a guess (no example,
 //! no marks), a warning says so at the row.
 
-use crate::diag::Diagnostic;
-use crate::model::{Field, Scalar, Shape};
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Field, Scalar, Shape, MAX_DEPTH};
 use crate::read::examples::Node;
 use std::collections::BTreeMap;
-
-/// Deeper than any real response; bounds recursion in later stages on hostile input.
-const MAX_DEPTH: usize = 32;
 
 /// What the type column says a row is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +47,7 @@ pub struct FlatRow {
     pub field: Field,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Request,
-    Response,
-}
+pub use crate::model::Side;
 
 /// Names that, unless an example shows them deeper, stand at the top of every response or request.
 fn top_level(side: Side, name: &str) -> bool {
@@ -361,7 +354,7 @@ pub fn tree(
                         }
                         if let Some(i) = stack[j].item {
                             diags.push(
-                                Diagnostic::warning(
+                                Diagnostic::new(Code::ExampleOutsideParent,
                                     row.field.span.clone(),
                                     format!(
                                         "the example shows `{name}` outside `{}`, but the rows around it are inside: read as its field",
@@ -434,7 +427,8 @@ pub fn tree(
                     };
                     let open = &items[i].row.field;
                     diags.push(
-                        Diagnostic::warning(
+                        Diagnostic::new(
+                            Code::NestingUnknown,
                             row.field.span.clone(),
                             format!(
                                 "nothing on the page shows whether `{name}` is inside `{}`; {why}",
@@ -547,7 +541,7 @@ pub fn tree(
             if !too_deep {
                 too_deep = true;
                 diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(Code::NestTooDeep,
                         items[id].row.field.span.clone(),
                         format!("fields nest more than {MAX_DEPTH} deep here; the rows after this one are read as its siblings"),
                         "this row",
@@ -567,7 +561,8 @@ pub fn tree(
     for (id, names) in guessed {
         let it = &items[id];
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(
+                Code::NestEndUnknown,
                 it.row.field.span.clone(),
                 format!(
                     "nothing on the page shows where `{}` ends; {} read as its field(s)",

@@ -3,7 +3,7 @@
 
 use super::nest::{FlatRow, RowKind};
 use super::{cell_text, text, Column, Lang};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Docs, Encoding, Enum, Field, Scalar, Shape};
 use crate::pages::{Layout, Page, Table};
 
@@ -30,7 +30,8 @@ pub(super) fn field_rows(
             // A row that says something but names nothing cannot be placed: say so rather than lose it.
             if row.cells.iter().any(|c| !text::bare(&c.raw).0.is_empty()) {
                 diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
+                        Code::RowWithoutName,
                         row.span.clone(),
                         "this row has no name; it is left out",
                         "this row",
@@ -68,7 +69,7 @@ pub(super) fn field_rows(
                     .map(|c| c.span.clone())
                     .unwrap_or_else(|| row.span.clone());
                 diags.push(
-                    Diagnostic::warning(span, format!("unknown type `{type_raw}` of `{name}`"), "this type")
+                    Diagnostic::new(Code::UnknownType, span, format!("unknown type `{type_raw}` of `{name}`"), "this type")
                         .hint("known types: String, Integer, Long, Float, Double, Boolean, Object, Array, Array of X, Map, Json; the field is read as String"),
                 );
                 RowKind::Leaf(Scalar::String)

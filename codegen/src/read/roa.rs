@@ -6,7 +6,7 @@
 //! a 请求头 / Request headers section. RPC pages have none of these; the rest of the page reads the same, so
 //! this file only adds the route and the locations to what `read` finds.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Encoding, Field, HttpMethod, Location, Shape, Span};
 use crate::pages::{Page, SectionKind, Table};
 
@@ -61,7 +61,7 @@ impl TableLocations {
         let location = location_word(&word);
         if location.is_none() {
             diags.push(
-                Diagnostic::warning(cell.span.clone(), format!("unknown parameter position `{word}`"), "this position")
+                Diagnostic::new(Code::UnknownPosition, cell.span.clone(), format!("unknown parameter position `{word}`"), "this position")
                     .hint("known positions: Path, Query, Body, FormData, Header; the parameter is sent in the query"),
             );
         }
@@ -388,7 +388,7 @@ pub fn settle(route: &mut Route, request: &mut Vec<Field>, diags: &mut Vec<Diagn
                 f.required = true;
             }
             None => diags.push(
-                Diagnostic::error(
+                Diagnostic::new(Code::PathNamesNoParameter,
                     route.span.clone(),
                     format!("the path names `{{{name}}}`, which is no request parameter of this page"),
                     "this request line",
@@ -400,7 +400,8 @@ pub fn settle(route: &mut Route, request: &mut Vec<Field>, diags: &mut Vec<Diagn
     for f in request.iter_mut() {
         if f.location == Some(Location::Path) && !placeholders.contains(&f.name) {
             diags.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    Code::PathParameterNotInPath,
                     f.span.clone(),
                     format!(
                         "`{}` is a path parameter, but the path `{}` has no `{{{}}}`",

@@ -49,8 +49,6 @@ impl Outcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{failed} service(s) failed; nothing was written")]
-    Failed { failed: usize },
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
     #[error("refusing to write outside the target folder: {0}")]
@@ -77,23 +75,6 @@ pub fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
         path: path.display().to_string(),
         source,
     }
-}
-
-/// Writes (or checks) the output of every service. Any `Err` among `services` means nothing is touched.
-pub fn apply<E>(
-    target: &Path,
-    services: Vec<Result<Vec<GeneratedFile>, E>>,
-    mode: Mode,
-) -> Result<Outcome, WriteError> {
-    let failed = services.iter().filter(|s| s.is_err()).count();
-    if failed > 0 {
-        return Err(WriteError::Failed { failed });
-    }
-    let files: Vec<GeneratedFile> = services
-        .into_iter()
-        .flat_map(|s| s.ok().unwrap_or_default())
-        .collect();
-    sync(target, &files, mode)
 }
 
 /// Brings `target` in line with `files` (all of them, for every service).

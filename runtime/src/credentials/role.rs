@@ -3,19 +3,20 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
-    non_empty, parse_expiration, CachedCredentials, Credentials, CredentialsFuture,
-    ProvideCredentials, RoleSettings,
+    is_true, non_empty, parse_expiration, CachedCredentials, Credentials, CredentialsFuture,
+    ProvideCredentials, RoleSettings, ENV_STS_ENDPOINT, ENV_STS_REGION, ENV_VPC_ENDPOINT_ENABLED,
 };
-use crate::{
-    ApiStyle, Client, EndpointRule, Error, HttpMethod, Operation, ServiceSpec, SigningAlgorithm,
-};
+use crate::call::{Call, Engine, Payload, Settings};
+use crate::endpoint::parse_endpoint;
+use crate::transport::{HttpTransport, Limits, DEFAULT_READ_TIMEOUT};
+use crate::{Error, HttpMethod, RetryConfig, SigningAlgorithm};
 
 /// The central STS endpoint.
 pub const DEFAULT_STS_ENDPOINT: &str = "sts.aliyuncs.com";
@@ -26,36 +27,10 @@ const DEFAULT_DURATION_SECONDS: u64 = 3600;
 /// Refreshed this long before expiry.
 const REFRESH_BEFORE: Duration = Duration::from_secs(180);
 
-static STS: ServiceSpec = ServiceSpec {
-    product: "Sts",
-    version: "2015-04-01",
-    style: ApiStyle::Rpc,
-    endpoint: DEFAULT_STS_ENDPOINT,
-    endpoint_rule: EndpointRule::Central,
-    regional_endpoints: &[],
-};
+const STS_VERSION: &str = "2015-04-01";
 
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct AssumeRole {
-    role_arn: String,
-    role_session_name: String,
-    duration_seconds: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    policy: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    external_id: Option<String>,
-}
-
-impl Operation for AssumeRole {
-    type Response = StsAnswer;
-    const SERVICE: &'static ServiceSpec = &STS;
-    const ACTION: &'static str = "AssumeRole";
-    const METHOD: HttpMethod = HttpMethod::Post;
-    const CLIENT_TOKEN: Option<&'static str> = None;
-    // Assuming a role again only gives other temporary credentials.
-    const IDEMPOTENT: bool = true;
-}
+/// Largest STS answer read: credentials are a few kilobytes.
+const MAX_STS_BODY_BYTES: u64 = 1 << 20;
 
 #[derive(Deserialize)]
 struct StsAnswer {
@@ -88,6 +63,97 @@ impl StsAnswer {
                 .with_security_token(c.security_token),
             Some(expiration),
         ))
+    }
+}
+
+/// The call path STS calls go through: the client's own ([`crate::call`]), signed with `credentials` (`None`:
+/// anonymous, for `AssumeRoleWithOIDC`).
+fn sts_engine(credentials: Option<Arc<dyn ProvideCredentials>>) -> Engine {
+    Engine {
+        transport: Arc::new(HttpTransport::new()),
+        credentials,
+        interceptors: Vec::new(),
+        signing: SigningAlgorithm::RpcHmacSha1,
+        user_agent: crate::call::user_agent(None),
+        rng: Mutex::new(fastrand::Rng::new()),
+    }
+}
+
+/// Calls STS `action` at `endpoint` with `params`: retried, bounded and decoded as every call of a client.
+async fn call_sts(
+    engine: &Engine,
+    endpoint: &str,
+    action: &str,
+    mut params: Vec<(String, String)>,
+) -> Result<StsAnswer, Error> {
+    let url = parse_endpoint(endpoint)?;
+    params.sort();
+    let call = Call {
+        product: "Sts",
+        version: STS_VERSION,
+        action,
+        method: HttpMethod::Post,
+        payload: Payload::Rpc(&params),
+        url: &url,
+        // Assuming a role again only gives other temporary credentials.
+        repeatable: true,
+    };
+    let settings = Settings {
+        retry: RetryConfig::STANDARD,
+        limits: Limits {
+            max_body_bytes: MAX_STS_BODY_BYTES,
+            ..Limits::default()
+        },
+        attempt_timeout: DEFAULT_READ_TIMEOUT,
+        deadline: None,
+    };
+    let span = tracing::debug_span!(
+        "aliyun.sts",
+        operation = action,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    engine.run(&call, &settings, &span).await
+}
+
+/// The parameters of an assumed role common to `AssumeRole` and `AssumeRoleWithOIDC`.
+fn role_params(role: &RoleSettings) -> Vec<(String, String)> {
+    let mut params = vec![
+        ("RoleArn".to_string(), role.role_arn.clone()),
+        (
+            "RoleSessionName".to_string(),
+            role.session_name
+                .clone()
+                .unwrap_or_else(default_session_name),
+        ),
+        (
+            "DurationSeconds".to_string(),
+            role.duration_seconds
+                .unwrap_or(DEFAULT_DURATION_SECONDS)
+                .to_string(),
+        ),
+    ];
+    if let Some(policy) = &role.policy {
+        params.push(("Policy".into(), policy.clone()));
+    }
+    params
+}
+
+/// The STS endpoint the environment asks for: `ALIBABA_CLOUD_STS_ENDPOINT` (a host, as the pod-identity
+/// webhook sets it), else `ALIBABA_CLOUD_STS_REGION` (and `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`), else the central
+/// one. A region that is not a region id is ignored, as it could change the host.
+pub(super) fn sts_endpoint_from(env: &(dyn Fn(&str) -> Option<String> + Send + Sync)) -> String {
+    if let Some(endpoint) = non_empty(env(ENV_STS_ENDPOINT)) {
+        return endpoint.trim().to_string();
+    }
+    match non_empty(env(ENV_STS_REGION)).filter(|r| crate::is_valid_region(r)) {
+        Some(region) if is_true(env(ENV_VPC_ENDPOINT_ENABLED)) => {
+            format!("sts-vpc.{region}.aliyuncs.com")
+        }
+        Some(region) => format!("sts.{region}.aliyuncs.com"),
+        None => DEFAULT_STS_ENDPOINT.to_string(),
     }
 }
 
@@ -159,7 +225,7 @@ pub struct RamRoleArnProvider {
     source: Arc<dyn ProvideCredentials>,
     role: RoleSettings,
     sts_endpoint: String,
-    client: OnceLock<Result<Client, String>>,
+    engine: Engine,
     cache: CachedCredentials,
 }
 
@@ -177,14 +243,15 @@ impl fmt::Debug for RamRoleArnProvider {
 impl RamRoleArnProvider {
     /// Assumes `role_arn` with the credentials `source` gives.
     pub fn new(source: impl ProvideCredentials + 'static, role_arn: impl Into<String>) -> Self {
+        let source: Arc<dyn ProvideCredentials> = Arc::new(source);
         RamRoleArnProvider {
-            source: Arc::new(source),
+            engine: sts_engine(Some(source.clone())),
+            source,
             role: RoleSettings {
                 role_arn: role_arn.into(),
                 ..RoleSettings::default()
             },
             sts_endpoint: DEFAULT_STS_ENDPOINT.to_string(),
-            client: OnceLock::new(),
             cache: CachedCredentials::new(REFRESH_BEFORE),
         }
     }
@@ -197,35 +264,13 @@ impl RamRoleArnProvider {
         self
     }
 
-    fn client(&self) -> Result<&Client, Error> {
-        self.client
-            .get_or_init(|| {
-                Client::builder()
-                    .endpoint(self.sts_endpoint.clone())
-                    .credentials(self.source.clone())
-                    .signing(SigningAlgorithm::RpcHmacSha1)
-                    .build()
-                    .map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(|e| Error::Credentials(format!("cannot call STS: {e}")))
-    }
-
     async fn assume(&self) -> Result<(Credentials, Option<OffsetDateTime>), Error> {
         let role = &self.role;
-        let request = AssumeRole {
-            role_arn: role.role_arn.clone(),
-            role_session_name: role
-                .session_name
-                .clone()
-                .unwrap_or_else(default_session_name),
-            duration_seconds: role.duration_seconds.unwrap_or(DEFAULT_DURATION_SECONDS),
-            policy: role.policy.clone(),
-            external_id: role.external_id.clone(),
-        };
-        let answer = self
-            .client()?
-            .call(request)
+        let mut params = role_params(role);
+        if let Some(id) = &role.external_id {
+            params.push(("ExternalId".into(), id.clone()));
+        }
+        let answer = call_sts(&self.engine, &self.sts_endpoint, "AssumeRole", params)
             .await
             .map_err(|e| sts_failure(&role.role_arn, e))?;
         answer.into_credentials(&role.role_arn)
@@ -247,7 +292,7 @@ pub struct OidcRoleArnProvider {
     provider_arn: String,
     token_file: PathBuf,
     sts_endpoint: String,
-    http: OnceLock<reqwest::Client>,
+    engine: Engine,
     cache: CachedCredentials,
 }
 
@@ -277,7 +322,7 @@ impl OidcRoleArnProvider {
             provider_arn: provider_arn.into(),
             token_file: token_file.into(),
             sts_endpoint: DEFAULT_STS_ENDPOINT.to_string(),
-            http: OnceLock::new(),
+            engine: sts_engine(None),
             cache: CachedCredentials::new(REFRESH_BEFORE),
         }
     }
@@ -295,76 +340,17 @@ impl OidcRoleArnProvider {
                     self.token_file.display()
                 ))
             })?;
-        let url = crate::client::parse_endpoint(&self.sts_endpoint)?;
-        let timestamp = crate::client::timestamp_now()?;
-        let query = [
-            ("Action", "AssumeRoleWithOIDC".to_string()),
-            ("Format", "JSON".to_string()),
-            ("Version", STS.version.to_string()),
-            ("Timestamp", timestamp),
-        ];
-        let mut form = vec![
-            ("RoleArn", role_arn.clone()),
-            ("OIDCProviderArn", self.provider_arn.clone()),
-            ("OIDCToken", token),
-            (
-                "RoleSessionName",
-                self.role
-                    .session_name
-                    .clone()
-                    .unwrap_or_else(default_session_name),
-            ),
-            (
-                "DurationSeconds",
-                self.role
-                    .duration_seconds
-                    .unwrap_or(DEFAULT_DURATION_SECONDS)
-                    .to_string(),
-            ),
-        ];
-        if let Some(policy) = &self.role.policy {
-            form.push(("Policy", policy.clone()));
-        }
-        let own = |v: &[(&str, String)]| -> Vec<(String, String)> {
-            v.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
-        };
-        let mut url = url;
-        url.set_query(Some(&crate::sign::form_urlencode(&own(&query))));
-        let http = self.http.get_or_init(|| {
-            reqwest::Client::builder()
-                .connect_timeout(crate::DEFAULT_CONNECT_TIMEOUT)
-                .timeout(Duration::from_secs(10))
-                .build()
-                .unwrap_or_default()
-        });
-        let response = http
-            .post(url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .body(crate::sign::form_urlencode(&own(&form)))
-            .send()
-            .await
-            .map_err(|e| {
-                Error::Credentials(format!(
-                    "assuming role {role_arn:?} with OIDC: STS did not answer ({})",
-                    e.without_url()
-                ))
-            })?;
-        let status = response.status().as_u16();
-        let request_id = response
-            .headers()
-            .get("x-acs-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = response.bytes().await.map_err(|e| {
-            Error::Credentials(format!(
-                "assuming role {role_arn:?} with OIDC: {}",
-                e.without_url()
-            ))
-        })?;
-        let answer: StsAnswer =
-            crate::client::decode_answer(status, request_id.as_deref(), None, &body)
-                .map_err(|e| sts_failure(role_arn, e))?;
+        let mut params = role_params(&self.role);
+        params.push(("OIDCProviderArn".into(), self.provider_arn.clone()));
+        params.push(("OIDCToken".into(), token));
+        let answer = call_sts(
+            &self.engine,
+            &self.sts_endpoint,
+            "AssumeRoleWithOIDC",
+            params,
+        )
+        .await
+        .map_err(|e| sts_failure(role_arn, e))?;
         answer.into_credentials(role_arn)
     }
 }

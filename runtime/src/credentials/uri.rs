@@ -1,18 +1,19 @@
 //! Credentials served over HTTP by a URI (`ALIBABA_CLOUD_CREDENTIALS_URI`), e.g. a sidecar.
 
 use std::fmt;
-use std::sync::OnceLock;
 use std::time::Duration;
 
+use super::cache::{fetch, plain_request};
 use super::{CachedCredentials, CredentialsFuture, ProvideCredentials, TemporaryCredentials};
-use crate::Error;
+use crate::transport::HttpTransport;
+use crate::{Error, HttpMethod};
 
 /// Credentials from `GET <uri>`, answered as the ECS metadata service does:
 /// `{"Code": "Success", "AccessKeyId": …, "AccessKeySecret": …, "SecurityToken": …, "Expiration": …}`.
 /// Cached and fetched again three minutes before `Expiration`.
 pub struct UriProvider {
     uri: String,
-    http: OnceLock<reqwest::Client>,
+    http: HttpTransport,
     cache: CachedCredentials,
 }
 
@@ -31,31 +32,29 @@ impl UriProvider {
     pub fn new(uri: impl Into<String>) -> Self {
         UriProvider {
             uri: uri.into(),
-            http: OnceLock::new(),
+            http: HttpTransport::new(),
             cache: CachedCredentials::new(Duration::from_secs(180)),
         }
     }
 
     async fn fetch(&self) -> Result<(super::Credentials, Option<time::OffsetDateTime>), Error> {
         let what = "the credentials URI";
-        let http = self.http.get_or_init(|| {
-            reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .timeout(Duration::from_secs(10))
-                .build()
-                .unwrap_or_default()
-        });
-        let response = http.get(&self.uri).send().await.map_err(|e| {
-            Error::Credentials(format!("{what} did not answer: {}", e.without_url()))
-        })?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            return Err(Error::Credentials(format!("{what} answered HTTP {status}")));
+        let request = plain_request(HttpMethod::Get, &self.uri, Vec::new(), what)?;
+        let response = fetch(
+            &self.http,
+            request,
+            Duration::from_secs(5),
+            Duration::from_secs(10),
+        )
+        .await
+        .map_err(|e| Error::Credentials(format!("{what}: {e}")))?;
+        if !(200..300).contains(&response.status) {
+            return Err(Error::Credentials(format!(
+                "{what} answered HTTP {}",
+                response.status
+            )));
         }
-        let body = response
-            .text()
-            .await
-            .map_err(|e| Error::Credentials(format!("{what}: {}", e.without_url())))?;
+        let body = String::from_utf8_lossy(&response.body);
         TemporaryCredentials::read(&body, what)
     }
 }

@@ -92,6 +92,12 @@ pub enum Fault {
     Endless { content_length: bool },
     /// A JSON error body spelled as some ROA services spell it: `code`, `message`, `requestId`.
     LowerCaseCode(u16, &'static str),
+    /// This status, extra headers and body, the body gzip-compressed (`content-encoding: gzip`); given whether
+    /// or not the request is signed.
+    Gzip(u16, Vec<(&'static str, String)>, String),
+    /// A 200 whose body (`bytes` long, announced) comes one byte every `every`; given whether or not the
+    /// request is signed.
+    Drip { bytes: usize, every: Duration },
 }
 
 /// A ROA operation the fake serves: method, path template (`/things/{Id}`) and the example it answers with.
@@ -402,8 +408,14 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
     };
     let id = format!("req-{n}");
     let fault = st.faults.lock().unwrap().pop_front();
-    if let Some(Fault::Anonymous(status, body)) = fault {
-        return Ok(raw_owned(status, &id, body));
+    match fault {
+        Some(Fault::Anonymous(status, body)) => return Ok(raw_owned(status, &id, body)),
+        Some(Fault::Gzip(status, headers, body)) => {
+            return Ok(gzipped(status, &id, headers, &body))
+        }
+        Some(Fault::Drip { bytes, every }) => return Ok(dripped(bytes, every)),
+        Some(Fault::Endless { content_length }) if !ok => return Ok(endless(&st, content_length)),
+        _ => {}
     }
     if !ok {
         return Ok(error_body(400, &id, "SignatureDoesNotMatch"));
@@ -455,30 +467,8 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
             }
             r
         }
-        Some(Fault::Endless { content_length }) => {
-            const TOTAL: u64 = 1 << 30;
-            const CHUNK: usize = 64 << 10;
-            let st = st.clone();
-            let frames = futures_util::stream::unfold(0u64, move |sent| {
-                let st = st.clone();
-                async move {
-                    if sent >= TOTAL {
-                        return None;
-                    }
-                    st.streamed
-                        .fetch_add(CHUNK as u64, std::sync::atomic::Ordering::Relaxed);
-                    let chunk = Bytes::from(vec![b'0'; CHUNK]);
-                    Some((Ok::<_, std::io::Error>(Frame::data(chunk)), sent + CHUNK as u64))
-                }
-            });
-            let mut b = Response::builder()
-                .status(200)
-                .header("content-type", "application/json");
-            if content_length {
-                b = b.header("content-length", TOTAL.to_string());
-            }
-            b.body(BodyExt::boxed(StreamBody::new(frames))).unwrap()
-        }
+        Some(Fault::Endless { content_length }) => endless(&st, content_length),
+        Some(Fault::Gzip(..) | Fault::Drip { .. }) => unreachable!("answered above"),
         Some(Fault::Truncated) => {
             // 400 bytes announced, 26 sent; a pause lets them go out, then the connection is closed.
             let frames = futures_util::stream::unfold(0u8, |step| async move {
@@ -499,6 +489,74 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>
                 .unwrap()
         }
     })
+}
+
+/// A 200 streaming 1 GiB of zeros; bytes handed to the connection are counted in `st.streamed`.
+fn endless(st: &Arc<State>, content_length: bool) -> Response<Body> {
+    const TOTAL: u64 = 1 << 30;
+    const CHUNK: usize = 64 << 10;
+    let st = st.clone();
+    let frames = futures_util::stream::unfold(0u64, move |sent| {
+        let st = st.clone();
+        async move {
+            if sent >= TOTAL {
+                return None;
+            }
+            st.streamed
+                .fetch_add(CHUNK as u64, std::sync::atomic::Ordering::Relaxed);
+            let chunk = Bytes::from(vec![b'0'; CHUNK]);
+            Some((
+                Ok::<_, std::io::Error>(Frame::data(chunk)),
+                sent + CHUNK as u64,
+            ))
+        }
+    });
+    let mut b = Response::builder()
+        .status(200)
+        .header("content-type", "application/json");
+    if content_length {
+        b = b.header("content-length", TOTAL.to_string());
+    }
+    b.body(BodyExt::boxed(StreamBody::new(frames))).unwrap()
+}
+
+fn gzipped(
+    status: u16,
+    id: &str,
+    headers: Vec<(&'static str, String)>,
+    body: &str,
+) -> Response<Body> {
+    use std::io::Write as _;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(body.as_bytes()).unwrap();
+    let mut b = Response::builder()
+        .status(status)
+        .header("x-acs-request-id", id)
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip");
+    for (k, v) in headers {
+        b = b.header(k, v);
+    }
+    b.body(full(Bytes::from(z.finish().unwrap()))).unwrap()
+}
+
+fn dripped(bytes: usize, every: Duration) -> Response<Body> {
+    let frames = futures_util::stream::unfold(0usize, move |sent| async move {
+        if sent >= bytes {
+            return None;
+        }
+        tokio::time::sleep(every).await;
+        Some((
+            Ok::<_, std::io::Error>(Frame::data(Bytes::from_static(b" "))),
+            sent + 1,
+        ))
+    });
+    Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .header("content-length", bytes.to_string())
+        .body(BodyExt::boxed(StreamBody::new(frames)))
+        .unwrap()
 }
 
 fn decode(s: &str) -> String {

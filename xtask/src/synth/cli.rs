@@ -16,10 +16,7 @@ pub fn write(out: &Path, n: usize, seed: u64) -> Result<usize> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "synth".into());
-    std::fs::write(
-        out.join("service.yaml"),
-        crate::synth::service_yaml(&name),
-    )?;
+    std::fs::write(out.join("service.yaml"), crate::synth::service_yaml(&name))?;
     Ok(crate::synth::operation_count(&pages))
 }
 

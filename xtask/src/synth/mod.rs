@@ -1297,76 +1297,20 @@ pub fn format_floor(files: &[syn::File]) -> usize {
     files.iter().map(|f| prettyplease::unparse(f).len()).sum()
 }
 
-/// Pages in memory → merged operations (scan + read + merge), reading the pages on `threads` threads
-/// (merging is sequential, in page order either way).
-pub fn read(pages: &[(String, String)], threads: usize) -> codegen::merge::service::PagesRead {
-    fn one(
-        chunk: &[(String, String)],
-    ) -> (
-        Vec<codegen::read::PageOperation>,
-        Vec<codegen::diag::Diagnostic>,
-    ) {
-        let mut ops = Vec::with_capacity(chunk.len());
-        let mut diags = Vec::new();
-        for (file, text) in chunk {
-            let (page, mut d) = codegen::pages::scan(file, text);
-            diags.append(&mut d);
-            if let Some(op) = codegen::read::page(&page, &mut diags) {
-                ops.push(op);
-            }
-        }
-        (ops, diags)
-    }
-    let threads = threads.max(1);
-    let parts: Vec<_> = if threads == 1 || pages.len() < 2 {
-        vec![one(pages)]
-    } else {
-        let size = pages.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = pages
-                .chunks(size)
-                .map(|chunk| scope.spawn(move || one(chunk)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        })
-    };
-    let mut out = codegen::merge::service::PagesRead::default();
-    let mut found = Vec::with_capacity(pages.len());
-    for (mut ops, mut diags) in parts {
-        found.append(&mut ops);
-        out.diagnostics.append(&mut diags);
-    }
-    let (ops, errors) = codegen::merge::operations(found, &mut out.diagnostics);
-    out.operations = ops;
-    out.errors = errors;
-    out
-}
-
-/// The synthetic service named `name` holding what [`read`] gave.
-pub fn service(name: &str, read: codegen::merge::service::PagesRead) -> codegen::model::Service {
-    let config: codegen::merge::service::ServiceConfig = serde_yaml::from_str(&service_yaml(name))
-        .unwrap_or_else(|e| unreachable!("service_yaml always parses: {e}"));
-    codegen::model::Service {
-        name: name.to_string(),
-        product: config.product,
-        version: config.version,
-        style: config.style,
-        endpoint: config.endpoint,
-        endpoint_rule: codegen::model::EndpointRule::Regional,
-        regional_endpoints: config.regional_endpoints,
-        operations: read.operations,
-        errors: read.errors,
-    }
+/// The synthetic service `name` of these pages, through the loading stage regen uses
+/// (`codegen::load::service_in_memory`): scan, read, limits, merge, `service.yaml`, the examples checked.
+pub fn load(
+    name: &str,
+    pages: &[(String, String)],
+) -> Result<codegen::load::ServiceRead, codegen::diag::Failure> {
+    codegen::load::service_in_memory(name, &service_yaml(name), pages.to_vec())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn read_back(n: usize, seed: u64) -> (usize, codegen::merge::service::PagesRead) {
+    fn read_back(n: usize, seed: u64) -> (usize, codegen::load::PagesRead) {
         let pages = pages(n, seed);
         assert_eq!(pages.len(), n);
         let dir =
@@ -1379,7 +1323,7 @@ mod tests {
             std::fs::write(&p, text).unwrap();
             files.push(p);
         }
-        let read = codegen::merge::service::read_files(&files, &dir);
+        let read = codegen::load::read_files(&files, &dir);
         let _ = std::fs::remove_dir_all(&dir);
         (operation_count(&pages), read)
     }
@@ -1397,14 +1341,12 @@ mod tests {
     }
 
     #[test]
-    fn parallel_read_equals_serial_read_and_emits() {
+    fn loaded_in_memory_as_from_disk_and_emits() {
         let pages = pages(30, 11);
-        let serial = read(&pages, 1);
-        let parallel = read(&pages, 2);
-        assert!(serial.diagnostics.is_empty());
-        assert_eq!(serial.operations, parallel.operations);
-        assert_eq!(serial.operations.len(), operation_count(&pages));
-        let files = codegen::emit::service(&service("synth", serial)).unwrap();
+        let loaded = load("synth", &pages).unwrap_or_else(|f| panic!("{f}"));
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        assert_eq!(loaded.service.operations.len(), operation_count(&pages));
+        let files = codegen::emit::service(&loaded.service).unwrap();
         let parsed = parse_generated(&files);
         assert!(!parsed.is_empty());
         assert!(format_floor(&parsed) > 0);
@@ -1437,8 +1379,7 @@ mod tests {
 
     #[test]
     fn service_yaml_parses() {
-        let c: codegen::merge::service::ServiceConfig =
-            serde_yaml::from_str(&service_yaml("synth")).unwrap();
+        let c: codegen::load::ServiceConfig = serde_yaml::from_str(&service_yaml("synth")).unwrap();
         assert_eq!(c.product, PRODUCT);
     }
 }

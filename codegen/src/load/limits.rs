@@ -12,19 +12,20 @@
 //! - HTML line breaks and paragraphs in descriptions (`<br>`, `<p>`) become line breaks; other tags are shown
 //!   as text by `emit::docs`, never rendered.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
+pub use crate::model::MAX_DEPTH;
 use crate::model::{Docs, ErrorCode, Field, Shape, Span};
 use crate::pages::Page;
 use crate::read::PageOperation;
 
 pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_TABLE_ROWS: usize = 5_000;
-pub const MAX_DEPTH: usize = 32;
 
 /// A page too large to read, as an error; `None` when it is fine.
 pub fn page_size(file: &str, bytes: usize) -> Option<Diagnostic> {
     (bytes > MAX_PAGE_BYTES).then(|| {
-        Diagnostic::error(
+        Diagnostic::new(
+            Code::PageTooLarge,
             Span {
                 file: file.to_string(),
                 line: 1,
@@ -43,7 +44,7 @@ pub fn table_rows(page: &Page) -> Vec<Diagnostic> {
         .iter()
         .filter(|t| t.rows.len() > MAX_TABLE_ROWS)
         .map(|t| {
-            Diagnostic::error(
+            Diagnostic::new(Code::TableTooLong,
                 t.rows[MAX_TABLE_ROWS].span.clone(),
                 format!("table has {} rows, more than the {MAX_TABLE_ROWS} regen reads", t.rows.len()),
                 "this row is over the limit",
@@ -56,7 +57,7 @@ pub fn table_rows(page: &Page) -> Vec<Diagnostic> {
 
 /// Checks and cleans one page's operation: depth, bidirectional controls, HTML breaks.
 pub fn operation(op: &mut PageOperation, diags: &mut Vec<Diagnostic>) {
-    let mut cx = Cx {
+    let mut cx = Within {
         op: &op.name,
         diags,
         stripped: None,
@@ -72,7 +73,7 @@ pub fn operation(op: &mut PageOperation, diags: &mut Vec<Diagnostic>) {
     }
     if let Some(span) = cx.stripped.take() {
         diags.push(
-            Diagnostic::warning(
+            Diagnostic::new(Code::BidiRemoved,
                 span,
                 "bidirectional control characters removed from the descriptions of this page",
                 "the first one",
@@ -82,14 +83,15 @@ pub fn operation(op: &mut PageOperation, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-struct Cx<'a> {
+/// Walks one operation, stopping and cleaning what would reach rustc as something else.
+struct Within<'a> {
     op: &'a str,
     diags: &'a mut Vec<Diagnostic>,
     /// Where descriptions first lost a bidirectional control (one warning per page).
     stripped: Option<Span>,
 }
 
-impl Cx<'_> {
+impl Within<'_> {
     fn fields(&mut self, fields: &mut [Field], side: &str, depth: usize) {
         for f in fields.iter_mut() {
             self.name(&f.name, &f.span, "field name");
@@ -102,7 +104,7 @@ impl Cx<'_> {
             let levels = depth + array_levels(&f.shape);
             if levels > MAX_DEPTH || (levels == MAX_DEPTH && has_children(&f.shape)) {
                 self.diags.push(
-                    Diagnostic::error(
+                    Diagnostic::new(Code::TooDeep,
                         f.span.clone(),
                         format!(
                             "`{}` {side} field `{}` nests more than {MAX_DEPTH} levels deep",
@@ -147,7 +149,7 @@ impl Cx<'_> {
     fn name(&mut self, text: &str, span: &Span, what: &str) {
         if let Some(c) = text.chars().find(|c| is_bidi(*c)) {
             self.diags.push(
-                Diagnostic::error(
+                Diagnostic::new(Code::BidiInName,
                     span.clone(),
                     format!("{what} of `{}` holds the bidirectional control U+{:04X}", self.op, c as u32),
                     "in this row",

@@ -9,12 +9,14 @@
 //! A regen that finds a service's inputs (its files under `specs/`, and the generator binary) and its outputs
 //! exactly as the last run left them skips that service: see [`Cache`]. `--check` never trusts the cache.
 
-use crate::diag::{Diagnostic, Failure, Sources, Summary};
+pub mod folders;
+
+use crate::diag::{Code, Diagnostic, Failure, Sources, Summary};
 use crate::emit::{self, EmitError, GeneratedFile};
-use crate::merge::input::{self, name_of};
-use crate::merge::service::RefusedPage;
+use crate::load::RefusedPage;
 use crate::write::commit::{CommitFault, Staging, Wait, WorkDir};
 use crate::write::{self, Mode, WriteError};
+use folders::name_of;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -76,7 +78,7 @@ impl Options {
 
 /// What a regen found and did, services in folder order.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct Regenerated {
     pub services: Vec<ServiceReport>,
     /// Files created or changed (check mode: that would be), relative to the target.
     pub written: Vec<String>,
@@ -90,7 +92,7 @@ pub struct Report {
     pub recovered: usize,
 }
 
-impl Report {
+impl Regenerated {
     pub fn is_up_to_date(&self) -> bool {
         self.written.is_empty() && self.removed.is_empty()
     }
@@ -106,7 +108,7 @@ impl Report {
     pub fn cached(&self) -> usize {
         self.services.iter().filter(|s| s.cached).count()
     }
-    /// Warnings and errors of every service, by kind.
+    /// Warnings and errors of every service, by code.
     pub fn summary(&self) -> Summary {
         let mut all = Summary::default();
         for s in &self.services {
@@ -128,7 +130,7 @@ impl Report {
     }
 }
 
-/// One service's part of a [`Report`].
+/// One service's part of a [`Regenerated`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceReport {
     pub name: String,
@@ -136,7 +138,7 @@ pub struct ServiceReport {
     pub warnings: usize,
     /// The warnings as rendered for a terminal (kept by the cache, so a skipped service still shows them).
     pub rendered_warnings: String,
-    /// Warnings (and, keeping going, errors) by kind.
+    /// Warnings (and, keeping going, errors) by code.
     #[serde(default)]
     pub summary: Summary,
     /// Keeping going: pages left out because of their errors, and those errors rendered. Such a service is
@@ -164,7 +166,7 @@ pub enum RegenError {
         rendered: String,
         /// The errors, rendered apart so they can be printed last.
         rendered_errors: String,
-        /// Warnings and errors of every service, by kind.
+        /// Warnings and errors of every service, by code.
         summary: Summary,
     },
     #[error(transparent)]
@@ -172,7 +174,7 @@ pub enum RegenError {
 }
 
 /// Regenerates every service folder under `opts.specs`.
-pub fn run(opts: &Options) -> Result<Report, RegenError> {
+pub fn run(opts: &Options) -> Result<Regenerated, RegenError> {
     let stop = || opts.stopped();
     let work = WorkDir::lock(&opts.target, opts.wait, &stop)?;
     let mut recovered = 0;
@@ -184,7 +186,7 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
         Mode::Write => recovered = work.recover()?,
     }
     let (dirs, found) =
-        input::service_folders(&opts.specs, &opts.root).map_err(write::io_err(&opts.specs))?;
+        folders::service_folders(&opts.specs, &opts.root).map_err(write::io_err(&opts.specs))?;
     let rendered_warnings = Sources::default().render(&found);
     if found.iter().any(Diagnostic::is_error) {
         let mut failed: Vec<String> = found
@@ -238,7 +240,7 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
                 rendered_errors.push_str(&format!("error: {e}\n"));
                 *summary
                     .errors
-                    .entry("generated code does not parse (a bug of the generator)".into())
+                    .entry(Code::GeneratedCodeDoesNotParse)
                     .or_default() += 1;
                 failed.push(name_of(dir));
             }
@@ -280,10 +282,10 @@ pub fn run(opts: &Options) -> Result<Report, RegenError> {
         }
     }
 
-    let mut report = Report {
+    let mut report = Regenerated {
         recovered,
         rendered_warnings,
-        ..Report::default()
+        ..Regenerated::default()
     };
     for s in &done {
         removed.extend(s.stale.iter().cloned());
@@ -397,7 +399,7 @@ fn service(
     if let Some(done) = cache.hit(&name, &inputs, &opts.target) {
         return Ok(done);
     }
-    let read = crate::merge::service::read_service_with(dir, &opts.root, opts.keep_going)
+    let read = crate::load::read_service_with(dir, &opts.root, opts.keep_going)
         .map_err(ServiceFailure::Read)?;
     let mut summary = Summary::of(&read.warnings);
     summary.add(&Summary::of(&read.errors));
