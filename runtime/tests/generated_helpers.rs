@@ -10,7 +10,7 @@ use aliyun_config::{
 };
 use aliyun_runtime::{Client, Credentials, Error, RetryConfig};
 use aliyun_vpc::DescribeVpcsRequest;
-use support::{Fake, Fault};
+use support::{vpc_page, Fake, Fault};
 
 const SECRET: &str = "helpers-secret";
 
@@ -23,22 +23,6 @@ fn client(fake: &Fake) -> Client {
         .no_proxy()
         .build()
         .unwrap()
-}
-
-/// A `DescribeVpcs` page holding `ids`, of `total` VPCs in all.
-fn vpc_page(number: u32, ids: &[&str], total: usize) -> Fault {
-    let vpcs: Vec<_> = ids
-        .iter()
-        .map(|id| serde_json::json!({"VpcId": id, "Status": "Available"}))
-        .collect();
-    let body = serde_json::json!({
-        "RequestId": format!("page-{number}"),
-        "PageNumber": number,
-        "PageSize": 2,
-        "TotalCount": total,
-        "Vpcs": {"Vpc": vpcs},
-    });
-    Fault::Reply(200, vec![], body.to_string())
 }
 
 #[tokio::test]

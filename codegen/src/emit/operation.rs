@@ -611,8 +611,10 @@ impl FieldTypes<'_, '_> {
                 Shape::Array(_) => ty,
                 _ => quote!(Option<#ty>),
             };
+            let wire = &f.name;
             decls.push(quote! {
                 #fdocs
+                #[cfg_attr(feature = "test-util", serde(rename = #wire))]
                 pub #id: #ty,
             });
         }
@@ -620,6 +622,7 @@ impl FieldTypes<'_, '_> {
         quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Default)]
+            #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
             pub struct #name {
                 #(#decls)*
             }

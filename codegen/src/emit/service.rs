@@ -257,6 +257,9 @@ fn cargo_toml(svc: &Service, names: &[(String, OpNames)], sources: &[String]) ->
          [features]\n\
          default = [\"full\"]\n\
          full = [\n{full}]\n\
+         # Response types implement `serde::Serialize` (with their wire names), so that tests answer calls with\n\
+         # them through `aliyun_runtime::test_util::Stub`.\n\
+         test-util = [\"aliyun-runtime/test-util\"]\n\
          {each}",
         sources.join(", "),
         toml_string(&name),

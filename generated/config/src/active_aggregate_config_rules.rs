@@ -48,12 +48,15 @@ impl aliyun_runtime::Operation for ActiveAggregateConfigRulesRequest {
 }
 /// What a successful `ActiveAggregateConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ActiveAggregateConfigRulesResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 启用规则的操作结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperateRuleResult"))]
     pub operate_rule_result: Option<OperateRuleResult>,
 }
 impl aliyun_runtime::de::Decode for ActiveAggregateConfigRulesResponse {

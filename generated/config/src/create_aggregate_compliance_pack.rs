@@ -99,14 +99,17 @@ impl aliyun_runtime::Operation for CreateAggregateCompliancePackRequest {
 }
 /// What a successful `CreateAggregateCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateAggregateCompliancePackResponse {
     /// 合规包ID。
     ///
     /// Example: `cp-fc56626622af00f9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `CC0CE5EB-E51E-48EB-B4AB-9A9E131ECC0F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateAggregateCompliancePackResponse {

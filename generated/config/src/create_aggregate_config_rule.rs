@@ -242,14 +242,17 @@ impl aliyun_runtime::Operation for CreateAggregateConfigRuleRequest {
 }
 /// What a successful `CreateAggregateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateAggregateConfigRuleResponse {
     /// 规则ID。
     ///
     /// Example: `cr-4e3d626622af0080****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
     pub config_rule_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `5895065A-196C-4254-8AD8-14EFC31EEF50`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateAggregateConfigRuleResponse {

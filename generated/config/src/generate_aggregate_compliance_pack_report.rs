@@ -58,14 +58,17 @@ impl aliyun_runtime::Operation for GenerateAggregateCompliancePackReportRequest 
 }
 /// What a successful `GenerateAggregateCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GenerateAggregateCompliancePackReportResponse {
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GenerateAggregateCompliancePackReportResponse {

@@ -48,12 +48,15 @@ impl aliyun_runtime::Operation for GetAggregateAccountComplianceByPackRequest {
 }
 /// What a successful `GetAggregateAccountComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateAccountComplianceByPackResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包中成员账号的合规结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountComplianceResult"))]
     pub account_compliance_result: Option<AccountComplianceResult>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateAccountComplianceByPackResponse {
@@ -70,20 +73,25 @@ impl aliyun_runtime::de::Decode for GetAggregateAccountComplianceByPackResponse 
 }
 /// 合规包中成员账号的合规结果。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccountComplianceResult {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af0087****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 不合规成员账号数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "NonCompliantCount"))]
     pub non_compliant_count: Option<i32>,
     /// 成员账号总数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// 成员账号的合规结果列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountCompliances"))]
     pub account_compliances: Vec<AccountCompliances>,
 }
 impl aliyun_runtime::de::Decode for AccountComplianceResult {
@@ -102,6 +110,7 @@ impl aliyun_runtime::de::Decode for AccountComplianceResult {
 }
 /// 成员账号的合规结果列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccountCompliances {
     /// 合规类型。取值：
     ///
@@ -113,14 +122,17 @@ pub struct AccountCompliances {
     /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `COMPLIANT`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComplianceType"))]
     pub compliance_type: Option<ComplianceType>,
     /// 账号组中的成员账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<i64>,
     /// 账号组中的成员账号名称。
     ///
     /// Example: `Alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountName"))]
     pub account_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AccountCompliances {

@@ -59,12 +59,15 @@ impl aliyun_runtime::JobStatus for GetAggregateCompliancePackReportRequest {
 }
 /// What a successful `GetAggregateCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateCompliancePackReportResponse {
     /// 请求ID。
     ///
     /// Example: `0D234DAC-1ABD-42E8-9475-BE317857E29B`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包评估报告。
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackReport"))]
     pub compliance_pack_report: Option<CompliancePackReport>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateCompliancePackReportResponse {

@@ -50,12 +50,15 @@ impl aliyun_runtime::Operation for GetAggregateConfigRuleComplianceByPackRequest
 }
 /// What a successful `GetAggregateConfigRuleComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateConfigRuleComplianceByPackResponse {
     /// 请求ID。
     ///
     /// Example: `C6B0C0A8-3245-48F1-AEAB-BC1A446E99D0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包中规则的合规结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleComplianceResult"))]
     pub config_rule_compliance_result: Option<ConfigRuleComplianceResult>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateConfigRuleComplianceByPackResponse {

@@ -151,12 +151,15 @@ impl aliyun_runtime::Paginated for GetAggregateResourceComplianceTimelineRequest
 }
 /// What a successful `GetAggregateResourceComplianceTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateResourceComplianceTimelineResponse {
     /// 请求ID。
     ///
     /// Example: `8D53A78F-1EB8-4264-A554-72F07E34FAE6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源合规时间线。
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceComplianceTimeline"))]
     pub resource_compliance_timeline: Option<ResourceComplianceTimeline>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateResourceComplianceTimelineResponse {

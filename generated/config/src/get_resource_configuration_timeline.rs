@@ -130,12 +130,15 @@ impl aliyun_runtime::Paginated for GetResourceConfigurationTimelineRequest {
 }
 /// What a successful `GetResourceConfigurationTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetResourceConfigurationTimelineResponse {
     /// 请求ID。
     ///
     /// Example: `ED9CD1B3-286C-4E05-A765-5E1E0B9BC2AB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源配置时间线。
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceConfigurationTimeline"))]
     pub resource_configuration_timeline: Option<ResourceConfigurationTimeline>,
 }
 impl aliyun_runtime::de::Decode for GetResourceConfigurationTimelineResponse {

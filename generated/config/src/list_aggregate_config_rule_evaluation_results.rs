@@ -137,12 +137,15 @@ impl aliyun_runtime::Paginated for ListAggregateConfigRuleEvaluationResultsReque
 }
 /// What a successful `ListAggregateConfigRuleEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAggregateConfigRuleEvaluationResultsResponse {
     /// 请求ID。
     ///
     /// Example: `A6662516-D056-4325-B6A7-CD3E89C97C39`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则评估结果集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResults"))]
     pub evaluation_results: Option<EvaluationResults>,
 }
 impl aliyun_runtime::de::Decode for ListAggregateConfigRuleEvaluationResultsResponse {

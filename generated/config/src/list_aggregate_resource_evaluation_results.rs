@@ -139,12 +139,15 @@ impl aliyun_runtime::Paginated for ListAggregateResourceEvaluationResultsRequest
 }
 /// What a successful `ListAggregateResourceEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAggregateResourceEvaluationResultsResponse {
     /// 请求ID。
     ///
     /// Example: `25C89DDB-BB79-487D-88C3-4A561F21EFC4`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源评估结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResults"))]
     pub evaluation_results: Option<
         ListAggregateResourceEvaluationResultsEvaluationResults,
     >,

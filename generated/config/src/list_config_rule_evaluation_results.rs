@@ -118,12 +118,15 @@ impl aliyun_runtime::Paginated for ListConfigRuleEvaluationResultsRequest {
 }
 /// What a successful `ListConfigRuleEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListConfigRuleEvaluationResultsResponse {
     /// 请求ID。
     ///
     /// Example: `2A4A33BD-8186-4D60-91B9-42174EED75B5`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则评估结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResults"))]
     pub evaluation_results: Option<EvaluationResults>,
 }
 impl aliyun_runtime::de::Decode for ListConfigRuleEvaluationResultsResponse {

@@ -47,10 +47,12 @@ impl aliyun_runtime::Operation for StartAggregateConfigRuleEvaluationRequest {
 }
 /// What a successful `StartAggregateConfigRuleEvaluation` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StartAggregateConfigRuleEvaluationResponse {
     /// 请求ID。
     ///
     /// Example: `ABC0FFF8-0B44-40C6-8BBF-3A185EFDD212`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则执行结果。取值：
     ///
@@ -58,6 +60,7 @@ pub struct StartAggregateConfigRuleEvaluationResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Result"))]
     pub result: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for StartAggregateConfigRuleEvaluationResponse {

@@ -109,14 +109,17 @@ impl aliyun_runtime::Operation for UpdateAggregateCompliancePackRequest {
 }
 /// What a successful `UpdateAggregateCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateAggregateCompliancePackResponse {
     /// 合规包ID。
     ///
     /// Example: `ca-f632626622af0079****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateAggregateCompliancePackResponse {

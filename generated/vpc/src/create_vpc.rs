@@ -181,26 +181,32 @@ impl aliyun_runtime::Operation for CreateVpcRequest {
 }
 /// What a successful `CreateVpc` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateVpcResponse {
     /// The ID of the VPC.
     ///
     /// Example: `vpc-bp1k2t0mq8rxd5ahz****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// The ID of the vRouter that is automatically created with the VPC.
     ///
     /// Example: `vrt-bp1lhl0taikrteen8****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VRouterId"))]
     pub v_router_id: Option<String>,
     /// The ID of the system route table of the VPC.
     ///
     /// Example: `vtb-bp1q2h6klsnbd0tc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RouteTableId"))]
     pub route_table_id: Option<String>,
     /// The ID of the resource group to which the VPC belongs.
     ///
     /// Example: `rg-acfm3xk2wq7p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28D****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateVpcResponse {

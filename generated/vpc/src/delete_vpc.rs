@@ -65,10 +65,12 @@ impl aliyun_runtime::Operation for DeleteVpcRequest {
 }
 /// What a successful `DeleteVpc` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteVpcResponse {
     /// 请求ID。
     ///
     /// Example: `1C6F2B8E-49A3-4D7E-B512-6E0D93A7C481`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteVpcResponse {

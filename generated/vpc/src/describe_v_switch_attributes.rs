@@ -65,18 +65,22 @@ impl aliyun_runtime::JobStatus for DescribeVSwitchAttributesRequest {
 }
 /// What a successful `DescribeVSwitchAttributes` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVSwitchAttributesResponse {
     /// 请求ID。
     ///
     /// Example: `8C1F3A47-6D2E-4B95-A0C8-3E7F19D2B654`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 交换机的ID。
     ///
     /// Example: `vsw-bp1x9c6mz4wqf0ng****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// 交换机所属VPC的ID。
     ///
     /// Example: `vpc-bp1k2t0mq8rxd5ahz****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// 交换机的状态。取值：
     ///
@@ -86,34 +90,43 @@ pub struct DescribeVSwitchAttributesResponse {
     /// Valid values ([`Status`]): `Pending`, `Available`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// 交换机的IPv4网段。
     ///
     /// Example: `192.168.1.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "CidrBlock"))]
     pub cidr_block: Option<String>,
     /// 交换机所属的可用区ID。
     ///
     /// Example: `cn-hangzhou-h`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
     /// 交换机中可用的IP地址数量。
     ///
     /// Example: `250`
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableIpAddressCount"))]
     pub available_ip_address_count: Option<i64>,
     /// 交换机的名称。
     ///
     /// Example: `vsw-web`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchName"))]
     pub v_switch_name: Option<String>,
     /// 交换机的创建时间。
     ///
     /// Example: `2021-03-18T09:02:17Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// 是否为默认交换机。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsDefault"))]
     pub is_default: Option<bool>,
     /// 交换机关联的路由表。
+    #[cfg_attr(feature = "test-util", serde(rename = "RouteTable"))]
     pub route_table: Option<RouteTable>,
     /// 交换机中的云资源统计。
+    #[cfg_attr(feature = "test-util", serde(rename = "CloudResources"))]
     pub cloud_resources: Option<CloudResources>,
 }
 impl aliyun_runtime::de::Decode for DescribeVSwitchAttributesResponse {
@@ -140,10 +153,12 @@ impl aliyun_runtime::de::Decode for DescribeVSwitchAttributesResponse {
 }
 /// 交换机关联的路由表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RouteTable {
     /// 路由表的ID。
     ///
     /// Example: `vtb-bp1q2h6klsnbd0tc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RouteTableId"))]
     pub route_table_id: Option<String>,
     /// 路由表的类型。取值：
     ///
@@ -153,6 +168,7 @@ pub struct RouteTable {
     /// Valid values ([`RouteTableType`]): `System`, `Custom`.
     ///
     /// Example: `System`
+    #[cfg_attr(feature = "test-util", serde(rename = "RouteTableType"))]
     pub route_table_type: Option<RouteTableType>,
 }
 impl aliyun_runtime::de::Decode for RouteTable {
@@ -198,8 +214,10 @@ impl RouteTableType {
 aliyun_runtime::wire_enum!(RouteTableType);
 /// 交换机中的云资源统计。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CloudResources {
     /// 一类云资源的统计信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "CloudResourceSetType"))]
     pub cloud_resource_set_type: Vec<CloudResourceSetType>,
 }
 impl aliyun_runtime::de::Decode for CloudResources {
@@ -215,14 +233,17 @@ impl aliyun_runtime::de::Decode for CloudResources {
 }
 /// 一类云资源的统计信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CloudResourceSetType {
     /// 云资源的类型。
     ///
     /// Example: `ECS`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceType"))]
     pub resource_type: Option<String>,
     /// 该类云资源的数量。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceCount"))]
     pub resource_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for CloudResourceSetType {

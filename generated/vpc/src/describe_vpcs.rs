@@ -165,34 +165,40 @@ impl aliyun_runtime::Paginated for DescribeVpcsRequest {
 }
 /// What a successful `DescribeVpcs` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpcsResponse {
     /// The information about the VPCs.
     ///
     /// VPC的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Vpcs"))]
     pub vpcs: Option<Vpcs>,
     /// The total number of VPCs.
     ///
     /// VPC的总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5A3E9B72-0C4D-4E8F-9A1B-7D2C6F3E8B10`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpcsResponse {
@@ -214,8 +220,10 @@ impl aliyun_runtime::de::Decode for DescribeVpcsResponse {
 ///
 /// VPC的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Vpcs {
     /// The details of each VPC.
+    #[cfg_attr(feature = "test-util", serde(rename = "Vpc"))]
     pub vpc: Vec<Vpc>,
 }
 impl aliyun_runtime::de::Decode for Vpcs {
@@ -229,18 +237,21 @@ impl aliyun_runtime::de::Decode for Vpcs {
 }
 /// The details of each VPC.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Vpc {
     /// The ID of the VPC.
     ///
     /// VPC的ID。
     ///
     /// Example: `vpc-bp1k2t0mq8rxd5ahz****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// The ID of the region where the VPC is deployed.
     ///
     /// VPC所在的地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The status of the VPC. Valid values:
     /// - Pending: The VPC is being configured.
@@ -258,42 +269,50 @@ pub struct Vpc {
     /// Valid values ([`Status`]): `Pending`, `Available`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The name of the VPC.
     ///
     /// VPC的名称。
     ///
     /// Example: `vpc-prod`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcName"))]
     pub vpc_name: Option<String>,
     /// The IPv4 CIDR block of the VPC.
     ///
     /// VPC的IPv4网段。
     ///
     /// Example: `192.168.0.0/16`
+    #[cfg_attr(feature = "test-util", serde(rename = "CidrBlock"))]
     pub cidr_block: Option<String>,
     /// The time when the VPC was created.
     ///
     /// VPC的创建时间。
     ///
     /// Example: `2021-03-18T08:41:52Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// Indicates whether the VPC is the default VPC.
     ///
     /// 是否为默认VPC。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsDefault"))]
     pub is_default: Option<bool>,
     /// The DHCP options set that is associated with the VPC.
     ///
     /// VPC关联的DHCP选项集。
+    #[cfg_attr(feature = "test-util", serde(rename = "DhcpOptionsSet"))]
     pub dhcp_options_set: Option<DhcpOptionsSet>,
     /// The vSwitches in the VPC.
     ///
     /// VPC中交换机的列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchIds"))]
     pub v_switch_ids: Option<VSwitchIds>,
     /// The tags of the VPC.
     ///
     /// VPC的标签。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
 }
 impl aliyun_runtime::de::Decode for Vpc {
@@ -320,12 +339,14 @@ impl aliyun_runtime::de::Decode for Vpc {
 ///
 /// VPC关联的DHCP选项集。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DhcpOptionsSet {
     /// The ID of the DHCP options set.
     ///
     /// DHCP选项集的ID。
     ///
     /// Example: `dopt-o6w7nb5kq3d1****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DhcpOptionsSetId"))]
     pub dhcp_options_set_id: Option<String>,
     /// The status of the DHCP options set. Valid values:
     /// - Available: The DHCP options set is available and not associated with a VPC.
@@ -341,6 +362,7 @@ pub struct DhcpOptionsSet {
     /// Valid values ([`DhcpOptionsSetStatus`]): `Available`, `InUse`, `Pending`.
     ///
     /// Example: `InUse`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DhcpOptionsSetStatus>,
 }
 impl aliyun_runtime::de::Decode for DhcpOptionsSet {
@@ -399,10 +421,12 @@ aliyun_runtime::wire_enum!(DhcpOptionsSetStatus);
 ///
 /// VPC中交换机的列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VSwitchIds {
     /// The IDs of the vSwitches.
     ///
     /// 交换机的ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for VSwitchIds {
@@ -420,8 +444,10 @@ impl aliyun_runtime::de::Decode for VSwitchIds {
 ///
 /// VPC的标签。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Tags {
     /// The tags.
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<Tag>,
 }
 impl aliyun_runtime::de::Decode for Tags {

@@ -118,18 +118,22 @@ impl aliyun_runtime::Operation for CreateWidgetRequest {
 }
 /// What a successful `CreateWidget` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateWidgetResponse {
     /// 请求ID。
     ///
     /// Example: `5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 小部件ID。
     ///
     /// Example: `w-9d8c7****`
+    #[cfg_attr(feature = "test-util", serde(rename = "WidgetId"))]
     pub widget_id: Option<String>,
     /// 创建时间（毫秒时间戳）。
     ///
     /// Example: `1716192000000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatedAt"))]
     pub created_at: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for CreateWidgetResponse {

@@ -63,6 +63,23 @@ impl aliyun_runtime::ProvideCredentials for NoCredentials {
     }
 }
 
+/// A `DescribeVpcs` answer: page `number` holding the VPCs `ids` (status `Available`), of `total` in all, two
+/// to a page.
+pub fn vpc_page(number: u32, ids: &[&str], total: usize) -> Fault {
+    let vpcs: Vec<_> = ids
+        .iter()
+        .map(|id| serde_json::json!({"VpcId": id, "Status": "Available"}))
+        .collect();
+    let body = serde_json::json!({
+        "RequestId": format!("page-{number}"),
+        "PageNumber": number,
+        "PageSize": 2,
+        "TotalCount": total,
+        "Vpcs": {"Vpc": vpcs},
+    });
+    Fault::Reply(200, vec![], body.to_string())
+}
+
 /// How the fake answers one request.
 #[derive(Debug, Clone)]
 pub enum Fault {
