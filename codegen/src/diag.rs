@@ -61,8 +61,10 @@ codes! {
     CannotReadFolder = "E0010", "a folder cannot be listed";
     SymlinkPage = "E0011", "a page is a symlink";
     CannotReadPage = "E0012", "a page cannot be read";
-    RowCellCount = "E0101", "a table row has a different number of cells than its header";
-    UnclosedRow = "E0102", "a table row is not closed before the table ends";
+    RowCellCount = "W0101", "a table row has fewer cells than its header; the missing ones are read as empty";
+    UnclosedRow = "W0102", "a table row is not closed before the next row or the table's end; read as it is";
+    RowsGoOn = "W0103", "table rows go on after a blank line; each is read as one row";
+    LastCellOnNextLine = "W0104", "a row one cell short takes its last cell from the next line";
     RowWithoutName = "W0201", "a parameter row has no name and is left out";
     UnknownType = "W0202", "a type cell names no known type; the field is read as String";
     ErrorWithoutStatus = "W0203", "an error code has no HTTP status; 400 is assumed";
@@ -79,6 +81,8 @@ codes! {
     RoaWithoutRequestLine = "E0214", "a ROA page gives no request line";
     OperationUnknown = "E0215", "the page does not say which operation it documents";
     OperationNameDisagrees = "W0216", "two places on a page name different operations";
+    OperationFromFirstSentence = "W0217", "only the page's first sentence names the operation";
+    ExampleWithoutWrapper = "W0218", "the response example shows an object's fields without the object the table documents";
     RouteDisagrees = "W0301", "the pages of one operation give different request lines";
     FieldInOnePage = "W0302", "a field is documented on one page of an operation but not the other";
     RequiredDisagrees = "W0303", "the pages of one operation disagree whether a field is required";
@@ -398,14 +402,14 @@ mod tests {
             Diagnostic::new(Code::UnknownType, at(), "unknown type `X` of `a`", "here"),
             Diagnostic::new(Code::UnknownType, at(), "reworded: `Y` of `b`", "here"),
             Diagnostic::new(Code::NoTypeColumn, at(), "anything", "here"),
-            Diagnostic::new(Code::RowCellCount, at(), "broken row", "here"),
+            Diagnostic::new(Code::OperationUnknown, at(), "no name", "here"),
         ];
         let summary = Summary::of(&diags);
         assert_eq!(summary.warning_count(), 3);
         assert_eq!(summary.error_count(), 1);
         assert_eq!(
             summary.render(),
-            "3 warnings, by code:\n     2  W0202  a type cell names no known type; the field is read as String\n     1  W0212  a parameter table has no type column; its fields are read as String\n1 error, by code:\n     1  E0101  a table row has a different number of cells than its header\n"
+            "3 warnings, by code:\n     2  W0202  a type cell names no known type; the field is read as String\n     1  W0212  a parameter table has no type column; its fields are read as String\n1 error, by code:\n     1  E0215  the page does not say which operation it documents\n"
         );
     }
 

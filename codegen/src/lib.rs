@@ -12,6 +12,7 @@ pub mod load;
 pub mod merge;
 pub mod model;
 pub mod pages;
+pub mod plan;
 pub mod read;
 pub mod regen;
 pub mod write;

@@ -206,7 +206,7 @@ fn operation_features_are_distinct_and_leave_full_and_default_alone() {
 
 #[test]
 fn hostile_names_are_distinct_identifiers() {
-    use codegen::emit::naming::{scope, Case};
+    use codegen::plan::naming::{scope, Case};
     let names: Vec<String> = scope(HOSTILE, Case::Snake, &["new"])
         .iter()
         .map(|n| n.ident().to_string())

@@ -258,11 +258,84 @@ fn title_that_is_not_the_operation() {
 }
 
 #[test]
+fn operation_name_from_the_first_sentence_as_a_last_resort() {
+    for (file, name, line, column) in [
+        (
+            "operation_name_from_first_sentence.en.txt",
+            "RenameGadget",
+            1,
+            10,
+        ),
+        (
+            "operation_name_from_first_sentence.en.md",
+            "ListGadgets",
+            3,
+            18,
+        ),
+        (
+            "operation_name_from_first_sentence.zh.md",
+            "RenameGadget",
+            3,
+            3,
+        ),
+    ] {
+        let r = read(&[file]);
+        assert_eq!(only(&r).name, name, "{file}");
+        let warning = r
+            .diagnostics
+            .iter()
+            .find(|d| d.code == codegen::diag::Code::OperationFromFirstSentence)
+            .unwrap_or_else(|| panic!("{file}: no warning\n{}", report(&r)));
+        assert!(!warning.is_error());
+        assert_eq!(
+            (warning.span.line, warning.span.column),
+            (line, column),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn sample_request_of_copied_text_with_heading_attributes_names_the_operation() {
+    // `Examples { .section}` is the examples heading, so `Request example` and its `?Action=` line are
+    // read: no first-sentence guess is needed.
+    let r = read(&["sample_request_under_section_attributes.en.txt"]);
+    let op = only(&r);
+    assert_eq!(op.name, "CancelGadgetRemoval");
+    assert!(r.diagnostics.is_empty(), "{}", report(&r));
+    assert_eq!(
+        op.examples.request,
+        [("GadgetId".to_string(), "<gadget-id>".to_string())]
+    );
+}
+
+#[test]
+fn malformed_rows_are_read_with_a_warning_at_their_line() {
+    for (file, line) in [
+        ("row_missing_cells.md", 11),
+        ("row_not_closed_at_end.md", 12),
+    ] {
+        let r = read(&[file]);
+        assert!(
+            r.diagnostics.iter().all(|d| !d.is_error()),
+            "{file}: {}",
+            report(&r)
+        );
+        let row = r
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("table row"));
+        let row = row.unwrap_or_else(|| panic!("{file}: no warning\n{}", report(&r)));
+        assert_eq!(row.span.line, line, "{file}: {}", report(&r));
+        assert_eq!(r.operations.len(), 1, "{file}: {}", report(&r));
+    }
+}
+
+#[test]
 fn bad_pages_are_errors_at_their_line() {
     for (file, line) in [
-        ("bad_row_missing_cells.md", 11),
-        ("bad_unclosed_table.md", 12),
         ("bad_no_operation.md", 1),
+        ("bad_first_sentence_names_nothing.en.txt", 1),
     ] {
         let r = read(&[file]);
         let errors: Vec<_> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
@@ -792,4 +865,246 @@ fn zh_and_en_request_lines_that_disagree_keep_the_chinese_one_with_a_warning() {
     assert_eq!(warnings.len(), 1, "{}", report(&r));
     assert!(!warnings[0].is_error());
     assert_eq!(warnings[0].span.line, 5);
+}
+
+/// The three forms a ROA page of issue 21 comes in, by file suffix.
+const ROA_FORMS: [&str; 3] = ["zh.md", "en.md", "en.txt"];
+
+/// Reads the page `stem` in each of the three forms and runs `check` on it (its file name, what was read
+/// and its one operation).
+fn each_roa_form(stem: &str, check: impl Fn(&str, &PagesRead, &Operation)) {
+    for form in ROA_FORMS {
+        let file = format!("{stem}.{form}");
+        let r = read(&[&file]);
+        check(&file, &r, only(&r));
+    }
+}
+
+/// Each top-level request field as `name@location`, in page order.
+fn located(fields: &[Field]) -> Vec<String> {
+    fields
+        .iter()
+        .map(|f| match f.location {
+            Some(l) => format!("{}@{}", f.name, format!("{l:?}").to_lowercase()),
+            None => f.name.clone(),
+        })
+        .collect()
+}
+
+#[test]
+fn roa_request_line_with_alternative_methods_is_sent_as_post_with_its_path_template() {
+    use codegen::model::HttpMethod;
+    each_roa_form("roa_alternative_methods", |file, _, op| {
+        assert_eq!(op.method, HttpMethod::Post, "{file}");
+        assert_eq!(
+            op.path.as_deref(),
+            Some("/v2/gadgets/{GadgetId}/label"),
+            "{file}"
+        );
+        assert_eq!(
+            located(&op.request),
+            ["GadgetId@path", "label@body"],
+            "{file}"
+        );
+        // The sample request (PATCH or PUT, one of the line's methods) still gives the path's value.
+        assert_eq!(
+            op.examples.request,
+            [("GadgetId".to_string(), "gd-7k2m****".to_string())],
+            "{file}"
+        );
+    });
+}
+
+#[test]
+fn roa_sample_request_with_quoted_values_and_words_after_the_version() {
+    each_roa_form("roa_sample_request_quoted_values", |file, _, op| {
+        assert_eq!(op.path.as_deref(), Some("/v2/gadgets"), "{file}");
+        let pairs: Vec<(&str, &str)> = op
+            .examples
+            .request
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("colors", r#"["blue", "red"]"#), ("size", "2")],
+            "{file}"
+        );
+    });
+}
+
+#[test]
+fn roa_sample_request_with_a_stray_space_keeps_its_body_out_of_the_response() {
+    each_roa_form("roa_sample_request_stray_space", |file, _, op| {
+        assert_eq!(
+            op.path.as_deref(),
+            Some("/v2/pools/{PoolId}/actions/shrink"),
+            "{file}"
+        );
+        let json = op.examples.response_json.as_deref().unwrap_or("");
+        assert!(
+            json.contains("taskId") && !json.contains("count"),
+            "{file}: {json}"
+        );
+        assert_eq!(paths(&op.response), ["taskId"], "{file}");
+        assert!(
+            op.examples
+                .request
+                .contains(&("kind".to_string(), "SENSOR".to_string())),
+            "{file}: {:?}",
+            op.examples.request
+        );
+    });
+}
+
+#[test]
+fn roa_response_example_keys_beyond_the_table_land_inside_the_documented_object() {
+    each_roa_form("roa_example_keys_beyond_the_table", |file, _, op| {
+        // FIXME(#20, nest): the keys only the example shows are to be marked as such in the model, and
+        // left out of `cargo xtask shapes`; today they are plain fields, at their right place.
+        assert_eq!(
+            paths(&op.response),
+            [
+                "RequestId",
+                "Result",
+                "Result.batteryLevel",
+                "Result.displayName",
+                "Result.firmware",
+                "Result.firmware.build",
+                "Result.firmware.channel",
+                "Result.gadgetId",
+                "Result.slots",
+                "Result.slots[].slotNo",
+                "Result.slots[].state",
+            ],
+            "{file}"
+        );
+    });
+}
+
+#[test]
+fn roa_response_example_without_the_documented_wrapper_keeps_the_wrapper() {
+    each_roa_form("roa_example_without_result_key", |file, r, op| {
+        assert_eq!(
+            paths(&op.response),
+            ["RequestId", "Result", "Result.displayName", "Result.online"],
+            "{file}"
+        );
+        assert!(
+            r.diagnostics
+                .iter()
+                .any(|d| d.code == codegen::diag::Code::ExampleWithoutWrapper),
+            "{file}: {}",
+            report(r)
+        );
+    });
+}
+
+#[test]
+fn roa_row_repeating_the_list_name_names_its_items() {
+    each_roa_form("roa_item_named_again", |file, _, op| {
+        assert_eq!(
+            paths(&op.response),
+            [
+                "RequestId",
+                "Result",
+                "Result.presets",
+                "Result.presets[].level",
+                "Result.presets[].name"
+            ],
+            "{file}"
+        );
+    });
+}
+
+#[test]
+fn roa_split_request_body_table_gives_body_fields() {
+    each_roa_form("roa_split_body_table", |file, _, op| {
+        assert_eq!(
+            located(&op.request),
+            ["GadgetId@path", "model@body", "slots@body", "power@body"],
+            "{file}"
+        );
+        assert_eq!(
+            paths(&op.request),
+            [
+                "GadgetId",
+                "model",
+                "power",
+                "power.mode",
+                "slots",
+                "slots[].slotNo",
+                "slots[].state"
+            ],
+            "{file}"
+        );
+    });
+}
+
+#[test]
+fn roa_response_headers_table_adds_no_body_fields() {
+    each_roa_form("roa_response_headers_table", |file, _, op| {
+        assert_eq!(
+            paths(&op.response),
+            ["RequestId", "events", "events[].at", "events[].eventId"],
+            "{file}"
+        );
+    });
+}
+
+#[test]
+fn roa_request_table_headed_attribute_is_the_parameter_table() {
+    for file in ["roa_attribute_column.en.md", "roa_attribute_column.en.txt"] {
+        let r = read(&[file]);
+        let op = only(&r);
+        assert_eq!(
+            op.path.as_deref(),
+            Some("/v2/gadgets/{GadgetId}/move"),
+            "{file}"
+        );
+        assert_eq!(
+            located(&op.request),
+            ["GadgetId@path", "shelfId@query"],
+            "{file}"
+        );
+        assert_eq!(paths(&op.response), ["RequestId"], "{file}");
+    }
+}
+
+#[test]
+fn split_table_elsewhere_documents_a_json_text_parameter_not_parameters() {
+    let r = read(&["split_table_documents_json_text.zh.md"]);
+    let op = only(&r);
+    assert_eq!(paths(&op.request), ["RouteId", "Rules"]);
+    assert_eq!(
+        field(&op.request, "Rules").shape,
+        Shape::Scalar(Scalar::String)
+    );
+}
+
+#[test]
+fn roa_response_object_documented_on_another_page_comes_from_the_example() {
+    each_roa_form("roa_result_documented_elsewhere", |file, _, op| {
+        // FIXME(#20, nest): to be marked as seen only in the example, and left out of `cargo xtask shapes`.
+        assert_eq!(
+            paths(&op.response),
+            [
+                "RequestId",
+                "Result",
+                "Result.displayName",
+                "Result.gadgetId"
+            ],
+            "{file}"
+        );
+    });
+}
+
+#[test]
+fn split_table_right_under_the_response_heading_is_the_response_table() {
+    let r = read(&["roa_split_response_table.zh.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        ["RequestId", "slots", "slots[].slotNo", "slots[].state"]
+    );
 }

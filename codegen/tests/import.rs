@@ -116,11 +116,16 @@ fn docs(root: &Path) -> PathBuf {
 }
 
 fn import(root: &Path, force: bool) -> Imported {
+    import_with(root, force, false)
+}
+
+fn import_with(root: &Path, force: bool, update: bool) -> Imported {
     import::run(&Options {
         docs: root.join("docs"),
         specs: root.join("specs"),
         force,
         versions: Vec::new(),
+        update,
     })
     .unwrap()
 }
@@ -197,6 +202,7 @@ fn a_docs_repository_becomes_one_service_per_api_version() {
             "version: \"2024-01-01\"",
             "style: RPC",
             "endpoint: \"widgets.{region}.aliyuncs.com\"",
+            "endpoint_rule: regional",
             "languages: [zh, en]"
         ]
     );
@@ -212,7 +218,7 @@ fn a_docs_repository_becomes_one_service_per_api_version() {
         [
             (
                 "cn.zh-CN/API参考/API概览.md".into(),
-                "not an API reference page".into()
+                "an overview of the operations, not an operation".into()
             ),
             (
                 "cn.zh-CN/产品简介/什么是部件服务.md".into(),
@@ -273,7 +279,16 @@ fn re_running_updates_pages_and_keeps_a_hand_edited_service_yaml() {
         .replace("widgets.{region}", "widgets-api.{region}");
     std::fs::write(&yaml, &edited).unwrap();
 
+    // The service is already there: without --update, the run says what it would change and writes nothing.
     let report = import(&root, false);
+    let pending = report.services[0].pending.as_ref().expect("a change is pending");
+    assert_eq!(pending.changed, ["ListShelves.zh.md"]);
+    assert!(pending.added.is_empty());
+    assert_ne!(
+        std::fs::read_to_string(root.join("specs/widgets/ListShelves.zh.md")).unwrap(),
+        changed
+    );
+    let report = import_with(&root, false, true);
     assert_eq!(
         std::fs::read_to_string(root.join("specs/widgets/ListShelves.zh.md")).unwrap(),
         changed
@@ -281,7 +296,7 @@ fn re_running_updates_pages_and_keeps_a_hand_edited_service_yaml() {
     assert_eq!(report.services[0].config, ConfigOutcome::KeptEdited);
     assert_eq!(std::fs::read_to_string(&yaml).unwrap(), edited);
 
-    let forced = import(&root, true);
+    let forced = import_with(&root, true, true);
     assert_eq!(forced.services[0].config, ConfigOutcome::Written);
     assert!(std::fs::read_to_string(&yaml)
         .unwrap()
@@ -296,6 +311,7 @@ fn only_the_versions_asked_for_are_imported() {
         specs: root.join("specs"),
         force: false,
         versions: vec!["2024-01-01".into()],
+        update: false,
     })
     .unwrap();
     assert_eq!(report.services.len(), 1);
@@ -320,4 +336,148 @@ fn a_gbk_page_is_written_as_utf8() {
     import(&root, false);
     let written = std::fs::read_to_string(root.join("specs/widgets/ListShelves.zh.md")).unwrap();
     assert_eq!(written, text);
+}
+
+/// An English page of `op` of `product`, its sample request sent to `host`, and an error-centre link
+/// instead of an error table.
+fn page_of(product: &str, op: &str, version: &str, host: &str) -> String {
+    format!(
+        "# {op}\n\nCalls {op}.\n\n[Try it.](https://api.aliyun.com/#product={product}&api={op}&type=RPC&version={version})\n\n\
+         ## Request parameters\n\n|Parameter|Type|Required|Example|Description|\n|---|---|---|---|---|\n\
+         |Action|String|Yes|{op}|The operation.|\n|ItemId|String|Yes|i-1|The ID of the item.|\n\n\
+         ## Response parameters\n\n|Parameter|Type|Example|Description|\n|---|---|---|---|\n\
+         |RequestId|String|REQ-1|The ID of the request.|\n\n## Examples\n\nSample requests\n\n\
+         ```\nhttps://{host}/?Action={op}\n&ItemId=i-1\n&<Common request parameters>\n```\n\n\
+         Sample success responses\n\n```\n{{\n  \"RequestId\": \"REQ-1\"\n}}\n```\n\n\
+         ## Error codes\n\nFor a list of error codes, visit the [API Error Center](https://error-center.alibabacloud.com/status/product/{product}).\n"
+    )
+}
+
+/// The docs of the Gadgets product as a documentation repository holds them: two operations, the pages every
+/// API reference carries (common parameters whose sample request names an operation, signature, endpoints,
+/// error codes), and two pages of other products' APIs.
+fn gadgets_docs(root: &Path) {
+    let d = root.join("docs");
+    let v = "2022-02-02";
+    put(&d, "intl.en-US/API Reference/Gadgets/DescribeGadgets.md", &page_of("Gadgets", "DescribeGadgets", v, "gadgets.aliyuncs.com"));
+    put(&d, "intl.en-US/API Reference/Gadgets/DeleteGadget.md", &page_of("Gadgets", "DeleteGadget", v, "gadgets.aliyuncs.com"));
+    put(
+        &d,
+        "intl.en-US/API Reference/Call methods/Common parameters.md",
+        "# Common parameters\n\n## Common request parameters\n\n|Parameter|Type|Required|Description|\n|---|---|---|---|\n\
+         |Format|String|No|The format of the response.|\n|Version|String|Yes|The version of the API, `2022-02-02`.|\n\
+         |AccessKeyId|String|Yes|The AccessKey ID.|\n|Signature|String|Yes|The signature.|\n\
+         |SignatureMethod|String|Yes|HMAC-SHA1.|\n|Timestamp|String|Yes|The time.|\n\
+         |SignatureVersion|String|Yes|1.0.|\n|SignatureNonce|String|Yes|A random number.|\n\n\
+         ## Common response parameters\n\n|Parameter|Type|Description|\n|---|---|---|\n|RequestId|String|The ID of the request.|\n\n\
+         Sample requests\n\n```\nhttps://gadgets.aliyuncs.com/?Action=DescribeListener\n&Format=xml\n&Version=2022-02-02\n&Signature=Pc5WB8gokVn0xfeu%2FZV%2BiNM1dgI%3D\n```\n",
+    );
+    put(
+        &d,
+        "intl.en-US/API Reference/Call methods/Signature.md",
+        "# Request signatures\n\nSign each request with HMAC-SHA1 over the canonicalized query string.\n",
+    );
+    put(
+        &d,
+        "intl.en-US/API Reference/Call methods/Endpoints.md",
+        "# Endpoints\n\n|Region|Region ID|Public endpoint|VPC endpoint|\n|---|---|---|---|\n\
+         |China \\(Hangzhou\\)|cn-hangzhou|gadgets.cn-hangzhou.aliyuncs.com|gadgets-vpc.cn-hangzhou.aliyuncs.com|\n\
+         |China \\(Shanghai\\)|cn-shanghai|gadgets.cn-shanghai.aliyuncs.com|gadgets-vpc.cn-shanghai.aliyuncs.com|\n\
+         |Singapore|ap-southeast-1|gadgets.ap-southeast-1.aliyuncs.com|gadgets-vpc.ap-southeast-1.aliyuncs.com|\n\
+         |China \\(Beijing\\)|cn-beijing|gadgets.aliyuncs.com|N/A|\n",
+    );
+    put(
+        &d,
+        "intl.en-US/API Reference/Error codes.md",
+        "# Error codes\n\n|HTTP status code|Error code|Error message|Description|\n|---|---|---|---|\n\
+         |400|Gadget.NotFound|The gadget does not exist.|The gadget ID is wrong.|\n\
+         |403|Forbidden.Gadget|You cannot use this gadget.|Ask its owner.|\n",
+    );
+    // Pages of two other products' APIs, in the same repository.
+    put(&d, "intl.en-US/API Reference/Racks/DescribeRacks.md", &page_of("Racks", "DescribeRacks", "2020-01-01", "racks.aliyuncs.com"));
+    put(&d, "intl.en-US/API Reference/Shelves/ListShelves.md", &page_of("Shelves", "ListShelves", "2021-01-01", "shelves.aliyuncs.com"));
+}
+
+#[test]
+fn pages_that_document_no_operation_are_used_for_what_they_are_and_another_products_pages_go_to_its_service() {
+    let root = Scratch::new("import-gadgets");
+    gadgets_docs(&root);
+    // Racks is already a service of the repository.
+    put(
+        &root.join("specs/racks"),
+        "service.yaml",
+        "product: Racks\nversion: \"2020-01-01\"\nstyle: RPC\nendpoint: \"racks.aliyuncs.com\"\n",
+    );
+    put(
+        &root.join("specs/racks"),
+        "GetRack.en.md",
+        &page_of("Racks", "GetRack", "2020-01-01", "racks.aliyuncs.com"),
+    );
+
+    let report = import(&root, false);
+    let folders: Vec<&str> = report.services.iter().map(|s| s.folder.as_str()).collect();
+    assert_eq!(folders, ["gadgets", "racks", "shelves"]);
+
+    // The common-parameters page is not `DescribeListener`, whatever its sample request says; the endpoints
+    // page gives the endpoint rule and the map; the error-code page comes in as the service's error table.
+    let gadgets = &report.services[0];
+    assert_eq!(
+        files(&root.join("specs/gadgets")),
+        ["DeleteGadget.en.md", "DescribeGadgets.en.md", "ErrorCodes.en.md", "service.yaml"]
+    );
+    let kinds: Vec<(String, String)> = report
+        .skipped
+        .iter()
+        .filter(|s| matches!(s.reason, SkipReason::NotOperation { .. }))
+        .map(|s| (s.page.rsplit('/').next().unwrap().to_string(), s.reason.to_string()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Common parameters.md".to_string(), "the common parameters page, not an operation".to_string()),
+            ("Endpoints.md".to_string(), "a page of how to call the API, not an operation".to_string()),
+            ("Signature.md".to_string(), "the signature page, not an operation".to_string()),
+            ("Error codes.md".to_string(), "the product's error codes, not an operation".to_string()),
+        ]
+    );
+    let yaml = std::fs::read_to_string(root.join("specs/gadgets/service.yaml")).unwrap();
+    let body: Vec<&str> = yaml.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        body,
+        [
+            "product: Gadgets",
+            "version: \"2022-02-02\"",
+            "style: RPC",
+            "endpoint: \"gadgets.{region}.aliyuncs.com\"",
+            "endpoint_rule: regional",
+            "regional_endpoints:",
+            "  ap-southeast-1: gadgets.ap-southeast-1.aliyuncs.com",
+            "  cn-beijing: gadgets.aliyuncs.com",
+            "  cn-hangzhou: gadgets.cn-hangzhou.aliyuncs.com",
+            "  cn-shanghai: gadgets.cn-shanghai.aliyuncs.com",
+            "languages: [en]",
+        ]
+    );
+    assert_eq!(gadgets.regions, 4);
+    assert_eq!(gadgets.error_centre_only, ["DeleteGadget", "DescribeGadgets"]);
+
+    // Another product's page goes to its own service: a central host in every sample request is a central
+    // endpoint.
+    let shelves = std::fs::read_to_string(root.join("specs/shelves/service.yaml")).unwrap();
+    assert!(shelves.contains("endpoint: \"shelves.aliyuncs.com\"\nendpoint_rule: central\n"), "{shelves}");
+
+    // The existing service is not touched: the report says exactly what the run would add.
+    let racks = &report.services[1];
+    let pending = racks.pending.as_ref().expect("racks is already a service");
+    assert_eq!(pending.added, ["DescribeRacks.en.md"]);
+    assert!(pending.changed.is_empty(), "{pending:?}");
+    assert_eq!(files(&root.join("specs/racks")), ["GetRack.en.md", "service.yaml"]);
+    let report = import_with(&root, false, true);
+    assert!(report.services.iter().all(|s| s.pending.is_none()));
+    assert_eq!(
+        files(&root.join("specs/racks")),
+        ["DescribeRacks.en.md", "GetRack.en.md", "service.yaml"]
+    );
+    // A hand-written service.yaml is kept.
+    assert!(std::fs::read_to_string(root.join("specs/racks/service.yaml")).unwrap().starts_with("product: Racks"));
 }

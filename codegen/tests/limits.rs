@@ -161,7 +161,8 @@ fn html_breaks_in_descriptions_become_lines() {
     );
 }
 
-/// A repository with one service `shelves`: two good pages and one with a broken row.
+/// A repository with one service `shelves`: two good pages and one with a field name that holds a
+/// bidirectional control (an error: nothing usable can be read from it).
 fn tree(name: &str) -> Scratch {
     let root = scratch(name);
     let dir = root.join("specs/shelves");
@@ -180,7 +181,7 @@ fn tree(name: &str) -> Scratch {
     }
     let broken = page(
         "MoveWidgets",
-        "|Count|Integer|10|The number of widgets.|\n",
+        "|Co\u{202E}unt|Integer|No|10|The number of widgets.|\n",
         "",
         "{}",
     );
@@ -208,7 +209,7 @@ fn without_keep_going_a_refused_page_writes_nothing() {
         }) => {
             assert_eq!(failed, ["shelves"]);
             assert!(
-                rendered_errors.contains("specs/shelves/MoveWidgets.md:11:1"),
+                rendered_errors.contains("specs/shelves/MoveWidgets.md:11:2"),
                 "{rendered_errors}"
             );
             assert_eq!(summary.error_count(), 1);
@@ -239,7 +240,7 @@ fn keep_going_writes_the_rest_and_lists_what_it_left_out() {
         assert_eq!(report.summary().error_count(), 1);
         assert!(report.services[0]
             .rendered_errors
-            .contains("table row has 4 cells"));
+            .contains("bidirectional control"));
         assert_eq!(report.operations(), 2);
     }
     let src = root.join("generated/shelves/src");
@@ -269,4 +270,45 @@ fn keep_going_leaves_a_service_it_cannot_read_as_it_was() {
         "// from an earlier regen\n"
     );
     assert!(root.join("generated/shelves/src/count_widgets.rs").exists());
+}
+
+/// The row forms found in Alibaba's documentation repositories are read, with a warning each, never refused:
+/// even a strict regen writes the service.
+#[test]
+fn real_docs_row_forms_are_read_with_warnings_and_written() {
+    let root = scratch("row-forms");
+    let dir = root.join("specs/shelves");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("service.yaml"),
+        "product: Shelves\nversion: \"2024-01-01\"\nstyle: RPC\nendpoint: \"shelves.{region}.aliyuncs.com\"\n",
+    )
+    .unwrap();
+    let rows = "|Mode|String|No|fast\n\n|The mode, fast or slow. Modes are case-sensitive.|\n\
+                |Count|Integer|No|\n|10|The number of widgets.|\n\
+                |Label|String|No|\n|Name|String|No|n-1|The name.|\n";
+    std::fs::write(
+        dir.join("MoveWidgets.md"),
+        page("MoveWidgets", rows, "", "{\"RequestId\": \"REQ-1\"}"),
+    )
+    .unwrap();
+    let report = run(&root, false).expect("a strict regen writes the service");
+    let warnings = &report.services[0].rendered_warnings;
+    for (what, line) in [
+        ("goes on after a blank line", 11),
+        ("one cell short", 14),
+        ("table row has 3 cells where the header has 5", 16),
+    ] {
+        assert!(
+            warnings.contains(what) && warnings.contains(&format!("MoveWidgets.md:{line}:1")),
+            "{what}:\n{warnings}"
+        );
+    }
+    assert_eq!(report.summary().error_count(), 0);
+    let model = std::fs::read_to_string(root.join("generated/shelves/model.yaml")).unwrap();
+    for name in ["Mode", "Count", "Label", "Name"] {
+        assert!(model.contains(&format!("name: {name}")), "{name}:\n{model}");
+    }
+    assert!(model.contains("Modes are case-sensitive."), "{model}");
+    assert!(model.contains("The number of widgets."), "{model}");
 }

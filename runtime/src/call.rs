@@ -15,7 +15,7 @@ use crate::interceptor::{Attempt, AttemptOutcome, Interceptor};
 use crate::request::{prepare, timestamp_now, SignContext, SigningAlgorithm};
 use crate::retry::{decide, Budget, Decision, Failure, RetryConfig};
 use crate::roa::RoaRequest;
-use crate::transport::{HttpRequest, Limits, Transport};
+use crate::transport::{HttpRequest, Limits, Wire};
 use crate::{Error, HttpMethod};
 
 /// What a call sends, built once per call and signed anew on each attempt.
@@ -55,7 +55,7 @@ type Answered<T> = (T, u16, Option<String>);
 
 /// Everything shared by the calls of one client (or one credential source): how to sign and send.
 pub(crate) struct Engine {
-    pub transport: Arc<dyn Transport>,
+    pub transport: Wire,
     /// `None`: calls are anonymous (STS `AssumeRoleWithOIDC`).
     pub credentials: Option<Arc<dyn ProvideCredentials>>,
     pub interceptors: Vec<Arc<dyn Interceptor>>,

@@ -55,6 +55,13 @@ pub enum Error {
         /// Request id, from the `x-acs-request-id` header.
         request_id: Option<String>,
     },
+    /// The answer broke HTTP itself (a head that cannot be read, too many headers): the service may have
+    /// executed the request, and asking again would most likely get the same answer, so it is never retried.
+    #[error("{message}")]
+    Protocol {
+        /// What was wrong (the URL is left out).
+        message: String,
+    },
     /// An answer came but could not be understood: an HTML error page, a truncated or malformed body, a body that
     /// does not match the response type.
     #[error("{0}")]
@@ -212,6 +219,7 @@ impl Error {
             Error::Decode(d) => d.incomplete || d.status >= 500,
             Error::TooLarge { .. }
             | Error::Redirect { .. }
+            | Error::Protocol { .. }
             | Error::JobFailed { .. }
             | Error::Config(_)
             | Error::Credentials(_) => false,

@@ -115,7 +115,8 @@ pub type TransportFuture<'a> =
 ///
 /// Errors are classified as the retry rules need them: [`Error::Connect`] and [`Error::Timeout`] with
 /// `request_sent` telling whether the request may have reached the service, [`Error::TooLarge`] past
-/// [`Limits::max_body_bytes`], [`Error::Decode`] with `incomplete: true` for a body cut short. A transport
+/// [`Limits::max_body_bytes`], [`Error::Decode`] with `incomplete: true` for a body cut short,
+/// [`Error::Protocol`] for an answer that is not HTTP. A transport
 /// answers every status as it came (redirects included: the runtime never follows them).
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends `request` within `limits`.
@@ -132,6 +133,8 @@ impl<T: Transport + ?Sized> Transport for Arc<T> {
 /// from the environment unless [`no_proxy`](HttpTransport::no_proxy), redirects never followed.
 pub struct HttpTransport {
     no_proxy: bool,
+    /// The first pool built, found without a lock: most clients use one pair of timeouts.
+    first: std::sync::OnceLock<((Duration, Duration), reqwest::Client)>,
     /// Pools by `(connect, read)` timeouts: reqwest sets them per client.
     pools: Mutex<HashMap<(Duration, Duration), reqwest::Client>>,
 }
@@ -155,6 +158,7 @@ impl HttpTransport {
     pub fn new() -> Self {
         HttpTransport {
             no_proxy: false,
+            first: std::sync::OnceLock::new(),
             pools: Mutex::new(HashMap::new()),
         }
     }
@@ -167,6 +171,11 @@ impl HttpTransport {
 
     /// The pool for these timeouts, built on first use.
     pub(crate) fn pool(&self, connect: Duration, read: Duration) -> Result<reqwest::Client, Error> {
+        if let Some((key, c)) = self.first.get() {
+            if *key == (connect, read) {
+                return Ok(c.clone());
+            }
+        }
         let mut pools = self.pools.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = pools.get(&(connect, read)) {
             return Ok(c.clone());
@@ -182,10 +191,15 @@ impl HttpTransport {
             .build()
             .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
         pools.insert((connect, read), c.clone());
+        let _ = self.first.set(((connect, read), c.clone()));
         Ok(c)
     }
 
-    async fn exchange(&self, request: HttpRequest, limits: &Limits) -> Result<HttpResponse, Error> {
+    pub(crate) async fn exchange(
+        &self,
+        request: HttpRequest,
+        limits: &Limits,
+    ) -> Result<HttpResponse, Error> {
         let http = self.pool(limits.connect_timeout, limits.read_timeout)?;
         let mut headers = HeaderMap::with_capacity(request.headers.len());
         for (k, v) in &request.headers {
@@ -335,11 +349,10 @@ fn transport_error(e: reqwest::Error, https: bool, limits: &Limits) -> Error {
             request_sent: false,
         }
     } else if let Some(parse) = hyper_parse_error(&e) {
-        Error::Connect {
+        Error::Protocol {
             message: format!(
                 "the answer's head could not be read ({parse}); the service may have executed the request"
             ),
-            request_sent: true,
         }
     } else {
         Error::Connect {
@@ -376,6 +389,35 @@ fn hyper_parse_error(e: &(dyn std::error::Error + 'static)) -> Option<String> {
         src = err.source();
     }
     None
+}
+
+/// The transport of a client: the network, called directly (no boxed future per attempt), or one of the
+/// user's.
+pub(crate) enum Wire {
+    Http(HttpTransport),
+    Custom(Arc<dyn Transport>),
+}
+
+impl Wire {
+    pub(crate) async fn send(
+        &self,
+        request: HttpRequest,
+        limits: &Limits,
+    ) -> Result<HttpResponse, Error> {
+        match self {
+            Wire::Http(h) => h.exchange(request, limits).await,
+            Wire::Custom(t) => t.send(request, limits).await,
+        }
+    }
+}
+
+impl fmt::Debug for Wire {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Wire::Http(h) => h.fmt(f),
+            Wire::Custom(t) => t.fmt(f),
+        }
+    }
 }
 
 #[cfg(test)]

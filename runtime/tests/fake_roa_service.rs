@@ -11,9 +11,10 @@ use aliyun_runtime::{
     ServiceSpec,
 };
 use aliyun_widgetstore::create_widget::{Color, Parts, Spec};
+use aliyun_widgetstore::relabel_widget::Style;
 use aliyun_widgetstore::{
     CreateWidgetRequest, CreateWidgetRequired, DeleteWidgetRequest, ErrorCode, GetWidgetRequest,
-    ListShelvesRequest, ListWidgetsRequest,
+    ListShelvesRequest, ListWidgetsRequest, RelabelWidgetRequest, RelabelWidgetRequired,
 };
 use serde::{Deserialize, Serialize};
 use support::{fast_retries, Fake, Fault, NoCredentials, Route};
@@ -43,6 +44,12 @@ fn routes() -> Vec<Route> {
             method: "DELETE",
             path: "/widgets/{WidgetId}",
             answer: r#"{"RequestId": "5A2C1F0E-0004"}"#,
+        },
+        // `PATCH|POST /widgets/[WidgetId]/label` on its page: the SDKs send POST.
+        Route {
+            method: "POST",
+            path: "/widgets/{WidgetId}/label",
+            answer: r#"{"RequestId": "5A2C1F0E-0007", "Result": {"label": "sale", "revision": 4}}"#,
         },
         // The top level of these answers is an array.
         Route {
@@ -121,6 +128,39 @@ async fn create_sends_an_encoded_path_parameter_the_query_a_header_and_a_nested_
             "Spec": {"Color": "blue", "Size": 3, "Parts": [{"PartId": "p-1", "Count": 2}]},
             "Labels": ["sale", "新"],
         })
+    );
+}
+
+/// RelabelWidget's page lists two methods (`PATCH|POST`), writes its path parameter `[WidgetId]` and gives its
+/// body in a split table under "请在RequestBody里另外提供下列参数" with a nested object.
+#[tokio::test]
+async fn an_operation_with_alternative_methods_and_a_split_body_table_posts_its_body_to_its_path() {
+    let fake = Fake::start_roa(SECRET, routes()).await;
+    let c = client(&fake, RetryConfig::disabled());
+    let request = RelabelWidgetRequest::new(RelabelWidgetRequired {
+        widget_id: "w 9/d",
+        label: "sale",
+    })
+    .style(Style::new().color("red").bold(true));
+    let r = c.call(&request).await.unwrap();
+    let result = r.result.expect("a Result");
+    assert_eq!(result.label.as_deref(), Some("sale"));
+    assert_eq!(result.revision, Some(4));
+    let q = &fake.requests()[0];
+    assert!(q.signature_ok, "{:?}", q.signature_problem);
+    assert_eq!(q.method, "POST");
+    assert_eq!(q.route, Some("/widgets/{WidgetId}/label"));
+    assert_eq!(q.path, "/widgets/w%209%2Fd/label");
+    assert_eq!(
+        q.path_params,
+        [("WidgetId".to_string(), "w 9/d".to_string())]
+    );
+    assert!(q.query.is_empty(), "{:?}", q.query);
+    assert_eq!(q.header("x-acs-action"), Some("RelabelWidget"));
+    let body: serde_json::Value = serde_json::from_slice(&q.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"label": "sale", "style": {"color": "red", "bold": true}})
     );
 }
 

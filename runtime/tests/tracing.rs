@@ -1,4 +1,5 @@
-//! Every call runs in an `aliyun.call` span with the documented fields, and nothing secret is traced.
+//! Every call runs in an `aliyun.call` span and each attempt in an `aliyun.attempt` span with the documented
+//! fields, and nothing secret (nor the query or body) is traced.
 
 mod support;
 
@@ -107,6 +108,8 @@ async fn a_call_is_traced_without_secrets() {
     let text = recorder.text.lock().unwrap().clone();
     for want in [
         "span aliyun.call",
+        "span aliyun.attempt operation=\"Ping\" attempt=1",
+        "span aliyun.attempt operation=\"Ping\" attempt=2",
         "operation=\"Ping\"",
         "product=\"Config\"",
         "region=cn-hangzhou",
@@ -120,7 +123,13 @@ async fn a_call_is_traced_without_secrets() {
     ] {
         assert!(text.contains(want), "{want} missing from the trace:{text}");
     }
-    for secret in ["the-secret", "the-sts-token", "Signature="] {
+    for secret in [
+        "the-secret",
+        "the-sts-token",
+        "Signature=",
+        "Value=v",
+        "AKID",
+    ] {
         assert!(
             !text.contains(secret),
             "{secret} leaked into the trace:{text}"

@@ -175,15 +175,24 @@ fn regen(root: &Path, jobs: usize, cache: bool) -> Result<(Duration, RegenStats)
         .arg(jobs.to_string())
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env(STATS_ENV, &stats_file)
-        .stderr(std::process::Stdio::null());
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
     if !cache {
         cmd.arg("--no-cache");
     }
     let start = Instant::now();
-    let status = cmd.status().context("running xtask regen")?;
+    let output = cmd.output().context("running xtask regen")?;
     let elapsed = start.elapsed();
-    if !status.success() {
-        bail!("xtask regen failed on the synthetic tree: {status}");
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!(
+            "xtask regen failed on the synthetic tree ({}): {}\n{}",
+            root.display(),
+            output.status,
+            tail.join("\n")
+        );
     }
     let stats = serde_json::from_slice(&std::fs::read(&stats_file)?)?;
     Ok((elapsed, stats))

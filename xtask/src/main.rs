@@ -21,7 +21,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read every `specs/<service>/` and write `generated/<service>/` (nothing is written on any error).
+    /// Read every `specs/<service>/` and write `generated/<service>/` (a page with errors is left out and listed).
     Regen {
         /// Write nothing; fail with a diff if `generated/` is not up to date.
         #[arg(long)]
@@ -38,9 +38,12 @@ enum Command {
         /// Regenerate every service even when its pages and files are as the last regen left them.
         #[arg(long)]
         no_cache: bool,
-        /// Write what could be read: leave out the operations of pages with errors, list them at the end,
-        /// and exit non-zero.
+        /// Any error anywhere writes nothing and fails (by default a page with errors is left out with its
+        /// operations and listed at the end, and the rest is written).
         #[arg(long)]
+        strict: bool,
+        /// What regen does by default now; kept so that scripts that pass it still run.
+        #[arg(long, hide = true)]
         keep_going: bool,
     },
     /// Copy the API reference pages of a documentation folder into `specs/<service>/`, with a `service.yaml` each.
@@ -53,6 +56,10 @@ enum Command {
         /// Replace a `service.yaml` that was edited by hand.
         #[arg(long)]
         force: bool,
+        /// Write into services already under `specs/` (without it, import lists what it would add and change
+        /// there and writes nothing in them).
+        #[arg(long)]
+        update: bool,
         /// Import only this API version (repeatable); pages of other versions are skipped.
         #[arg(long = "version", value_name = "YYYY-MM-DD")]
         versions: Vec<String>,
@@ -141,7 +148,8 @@ fn main() -> anyhow::Result<()> {
             out,
             jobs,
             no_cache,
-            keep_going,
+            strict,
+            keep_going: _,
         } => regen::run(
             &repo_root(),
             regen::Args {
@@ -150,15 +158,25 @@ fn main() -> anyhow::Result<()> {
                 out,
                 jobs,
                 no_cache,
-                keep_going,
+                keep_going: !strict,
             },
         ),
         Command::Import {
             docs,
             specs,
             force,
+            update,
             versions,
-        } => import::run(&repo_root(), docs, specs, force, versions),
+        } => import::run(
+            &repo_root(),
+            import::Args {
+                docs,
+                specs,
+                force,
+                update,
+                versions,
+            },
+        ),
         Command::Shapes { pages, out } => shapes::run(&pages, &out),
         Command::Corpus { dir } => corpus::run(&dir),
         Command::Synth { pages, out, seed } => synth::cli::run(&out, pages, seed),

@@ -5,10 +5,10 @@
 //!   (`aliyun_runtime::params::to_params`) to exactly those pairs. Pairs the generator cannot turn into a
 //!   typed value (objects, maps, JSON text) are left out of both sides.
 
-use super::operation::{request_field_idents, OpNames};
-use super::types::{Plan, Side};
-use crate::emit::naming;
 use crate::model::{Encoding, Field, Operation, Scalar, Service, Shape};
+use crate::plan::naming;
+use crate::plan::types::{Plan, Side};
+use crate::plan::{crate_names, feature_name, request_field_idents, OpNames};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -200,7 +200,7 @@ pub fn construct(
     let pairs: BTreeMap<String, String> = op.examples.request.iter().cloned().collect();
     let mut expected = Vec::new();
     let required = &names.required;
-    let named = super::operation::named_required(op).then(|| quote!(#krate::#required));
+    let named = crate::plan::named_required(op).then(|| quote!(#krate::#required));
     let expr = build(
         (quote!(#krate::#req), named),
         &op.request,
@@ -215,7 +215,7 @@ pub fn construct(
 }
 
 pub fn tests(svc: &Service, names: &[(String, OpNames)], plan: &Plan) -> Option<TokenStream> {
-    let (_, lib_name) = super::service::crate_names(svc);
+    let (_, lib_name) = crate_names(svc);
     let krate = naming::ident(&lib_name);
     let krate = quote!(#krate);
     let mut tests = Vec::new();
@@ -223,7 +223,7 @@ pub fn tests(svc: &Service, names: &[(String, OpNames)], plan: &Plan) -> Option<
         let base = n.module.to_string();
         let base = base.trim_start_matches("r#").trim_end_matches('_');
         let resp = &n.response;
-        let feature = super::service::feature_name(n);
+        let feature = feature_name(n);
         if let Some(json) = &op.examples.response_json {
             let answer = if op.response_is_list {
                 quote!(Vec<#krate::#resp>)

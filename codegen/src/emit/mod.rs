@@ -1,24 +1,20 @@
 //! The model of a service → the files of its crate (`generated/<service>/`), in memory.
 //!
-//! All Rust code is built as tokens (`quote!`, identifiers from [`crate::emit::naming`]), parsed back with
+//! All Rust code is built as tokens (`quote!`, identifiers from [`crate::plan::naming`]), parsed back with
 //! `syn::parse2::<syn::File>` (so a bug shows as an error here rather than as a broken crate) and printed with
 //! `prettyplease`. Wire names only ever appear as string literals. Nothing depends on the machine or the time:
 //! iteration follows the model's order or sorted maps, and headers name pages relative to the repository.
-
-pub mod naming;
 
 mod docs;
 mod examples;
 mod operation;
 mod paging;
 mod service;
-mod types;
 
 use crate::model::Service;
 use proc_macro2::TokenStream;
 
 pub use docs::escape_line;
-pub use service::crate_name;
 
 /// One file of a generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +55,7 @@ pub fn service_each<E: From<EmitError>>(
 /// The code of one operation module (`src/<operation>.rs`), for tests and snapshots.
 pub fn operation_module(svc: &Service, name: &str) -> Result<Option<String>, EmitError> {
     let files = service(svc)?;
-    let crate_files = service::module_names(svc);
+    let crate_files = crate::plan::module_names(svc);
     Ok(crate_files
         .iter()
         .find(|(op, _)| *op == name)

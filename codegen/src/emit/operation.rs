@@ -2,11 +2,12 @@
 //! re-exports of the shared ones in `types.rs`), documented errors; also the items of a shared type.
 
 use super::docs::{code, DocLines};
-use super::types::{enum_kind, innermost, Kind, Plan, Side, TypeDef};
-use crate::emit::naming::{self, Case, ScopeName};
 use crate::model::{Encoding, Enum, Field, HttpMethod, Location, Operation, Scalar, Shape};
+use crate::plan::naming::{self, Case, ScopeName};
+use crate::plan::types::{enum_kind, innermost, Kind, Plan, Side, TypeDef};
+use crate::plan::{field_names, named_required, OpNames};
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::BTreeMap;
 
 /// Crate-private helpers an operation module needs from `lib.rs`.
@@ -15,42 +16,6 @@ pub struct Needs {
     /// `crate::codec::json_text`: structured request parameters sent as one JSON text.
     pub json_text: bool,
 }
-
-/// Names of an operation's public types, as re-exported by `lib.rs`.
-#[derive(Debug, Clone)]
-pub struct OpNames {
-    pub module: Ident,
-    pub request: Ident,
-    pub response: Ident,
-    /// The required parameters by name, when the request has two or more (see [`required_struct`]).
-    pub required: Ident,
-}
-
-impl OpNames {
-    pub fn new(module: Ident, pascal: &str) -> Self {
-        OpNames {
-            module,
-            request: format_ident!("{pascal}Request"),
-            response: format_ident!("{pascal}Response"),
-            required: format_ident!("{pascal}Required"),
-        }
-    }
-}
-
-/// From how many required parameters on a request's `new` takes them by name, in a struct of their own: one
-/// alone cannot be swapped with another, and its function's documentation names it.
-const NAMED_FROM: usize = 2;
-
-/// Whether the request of `op` takes its required parameters by name (`XRequest::new(XRequired { … })`).
-pub fn named_required(op: &Operation) -> bool {
-    op.request.iter().filter(|f| f.required).count() >= NAMED_FROM
-}
-
-/// Prelude and serde names a nested type must not shadow, since the generated code uses them unqualified.
-pub const RESERVED_TYPES: &[&str] = &[
-    "String", "Vec", "Option", "Some", "None", "Result", "Ok", "Err", "Box", "Default", "Self",
-    "ERRORS",
-];
 
 /// Setter names that clippy expects to be trait methods or to take `&self`.
 const TRAIT_LIKE: &[&str] = &[
@@ -86,32 +51,6 @@ const TRAIT_LIKE: &[&str] = &[
     "partial_cmp",
     "index_mut",
 ];
-
-/// Field (and setter) names of a request struct, in field order.
-pub fn request_field_idents(fields: &[Field]) -> Vec<Ident> {
-    field_names(fields, Side::Request)
-        .iter()
-        .map(ScopeName::ident)
-        .collect()
-}
-
-/// Field names of a response struct, in field order.
-pub fn response_field_idents(fields: &[Field]) -> Vec<Ident> {
-    field_names(fields, Side::Response)
-        .iter()
-        .map(ScopeName::ident)
-        .collect()
-}
-
-/// Field names of a struct, in field order (`new` is the request's constructor).
-fn field_names(fields: &[Field], side: Side) -> Vec<ScopeName> {
-    let wires: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-    let reserved: &[&str] = match side {
-        Side::Request => &["new"],
-        Side::Response => &[],
-    };
-    naming::scope(&wires, Case::Snake, reserved)
-}
 
 pub struct Emitted {
     pub tokens: TokenStream,

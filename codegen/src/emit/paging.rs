@@ -6,8 +6,8 @@
 //! parameter of a known name and type, a marker of the same form in the answer (or, for page numbers, one list
 //! of items in the whole answer), and one list of items next to it.
 
-use super::operation::request_field_idents;
 use crate::model::{Field, Operation, Scalar, Shape};
+use crate::plan::{request_field_idents, response_field_idents};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -236,7 +236,7 @@ fn reach(path: &[usize], response: &[Field], by_ref: bool) -> Option<(TokenStrea
     let mut expr = quote!(response);
     let mut wrapped = false;
     for &i in objects {
-        let id = &super::operation::response_field_idents(level)[i];
+        let id = &response_field_idents(level)[i];
         let Shape::Object(inner) = &level.get(i)?.shape else {
             return None;
         };
@@ -249,7 +249,7 @@ fn reach(path: &[usize], response: &[Field], by_ref: bool) -> Option<(TokenStrea
         wrapped = true;
         level = inner;
     }
-    let id = &super::operation::response_field_idents(level)[*last];
+    let id = &response_field_idents(level)[*last];
     level.get(*last)?;
     Some(match (wrapped, by_ref) {
         (false, _) => (quote!(#expr.#id), false),
@@ -355,7 +355,7 @@ pub fn paginator(
 
 /// Field names of a response struct, as `response_struct` names them.
 fn response_idents(fields: &[Field]) -> Vec<Ident> {
-    super::operation::response_field_idents(fields)
+    response_field_idents(fields)
 }
 
 /// `impl JobStatus` for a read whose answer has a status enum (a field named `…Status`, reached through objects)

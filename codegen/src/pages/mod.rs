@@ -62,6 +62,8 @@ pub struct Table {
     /// The text just above the header (a heading or a line of its own), which may name what the table
     /// documents (`Spec`, `**DBInstanceAccount**`).
     pub caption: Option<String>,
+    /// Each cell on a line of its own (`|名称` / blank / `|类型` / … / `|描述 |`).
+    pub split: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,14 +182,16 @@ fn is_markdown_heading(line: &str) -> Option<(usize, String)> {
     if !rest.starts_with(' ') && !rest.is_empty() {
         return None;
     }
-    let mut text = rest.trim();
-    // Attributes of older pages: `{#doc_api_Cms_X .reference}`, `{ .section}`.
-    if text.ends_with('}') {
-        if let Some(open) = text.rfind('{') {
-            text = text[..open].trim_end();
-        }
+    Some((level, without_attributes(rest.trim()).to_string()))
+}
+
+/// A heading's text without the attributes of older pages (`{#doc_api_Cms_X .reference}`, `{ .section}`),
+/// which text copied from such pages keeps too.
+fn without_attributes(text: &str) -> &str {
+    match text.rfind('{') {
+        Some(open) if text.ends_with('}') => text[..open].trim_end(),
+        _ => text,
     }
-    Some((level, text.to_string()))
 }
 
 fn heading(line: &str, layout: Layout, number: u32) -> Option<Heading> {
@@ -203,7 +207,7 @@ fn heading(line: &str, layout: Layout, number: u32) -> Option<Heading> {
         }
         // Copied text has bare-line headings; only the known words count, anything else is prose.
         Layout::Text => {
-            let text = line.trim();
+            let text = without_attributes(line.trim());
             let kind = section_kind(text);
             (kind != SectionKind::Other || is_known_other_heading(text)).then(|| Heading {
                 kind,
@@ -246,6 +250,8 @@ pub fn section_kind(text: &str) -> SectionKind {
         "正常返回示例",
         "sample requests",
         "sample request",
+        "request example",
+        "request examples",
         "sample responses",
         "sample response",
         "response examples",
@@ -285,12 +291,19 @@ fn is_separator(line: &str) -> bool {
 struct TableStart {
     ncols: usize,
     separated: bool,
+    /// The lines the header takes: one, or more in a split table.
+    header_lines: usize,
+    /// A split table: each cell stands on its own line (`|name` / blank / `|String` / … / `|text |`).
+    split: bool,
 }
 
 /// A table starts at a header line followed by a separator line, or, where the page leaves the separator
 /// out, at a line of short header words (`Name | Type | Description |`) after a line that is not a row and
 /// before one that starts a row.
 fn table_start(lines: &[String], i: usize) -> Option<TableStart> {
+    if let Some(split) = split_header(lines, i) {
+        return Some(split);
+    }
     let header = lines.get(i)?;
     let next = lines.get(i + 1)?;
     if !header.contains('|') || is_separator(header) {
@@ -304,6 +317,8 @@ fn table_start(lines: &[String], i: usize) -> Option<TableStart> {
         return Some(TableStart {
             ncols: cells.len(),
             separated: true,
+            header_lines: 1,
+            split: false,
         });
     }
     let lead = header.trim_start().starts_with('|');
@@ -326,19 +341,62 @@ fn table_start(lines: &[String], i: usize) -> Option<TableStart> {
     (header_words && next_is_row && !previous_is_row).then_some(TableStart {
         ncols: cells.len(),
         separated: false,
+        header_lines: 1,
+        split: false,
     })
 }
 
-/// Offsets of the `|` that separate cells: not escaped with `\`, not inside a code span.
+/// A split table's header: each cell on a line of its own that opens with `|`, blank lines between, the
+/// last closed with `|` (`|名称` / `` / `|类型` / … / `|描述 |`), then a separator line with as many columns.
+fn split_header(lines: &[String], i: usize) -> Option<TableStart> {
+    let first = lines.get(i)?.trim();
+    if !first.starts_with('|') || pipes(first).len() != 1 {
+        return None;
+    }
+    for (j, line) in lines.iter().enumerate().skip(i + 1).take(60) {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if is_separator(t) {
+            let header = lines[i..j].join("\n");
+            let ncols = split_cells(&header).len();
+            let closed = header.trim_end().ends_with('|');
+            let fits = split_cells(t).len() == ncols;
+            return (closed && fits && ncols >= 2).then_some(TableStart {
+                ncols,
+                separated: true,
+                header_lines: j - i,
+                split: true,
+            });
+        }
+        if !t.starts_with('|') || pipes(t).len() > 2 {
+            return None;
+        }
+    }
+    None
+}
+
+/// Offsets of the `|` that separate cells: not escaped with `\`, not inside a code span. A run of three or
+/// more backticks is a code fence (a cell holding a block of code), not a code span: it hides no `|`;
+/// two are an empty code span.
 fn pipes(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut escaped = false;
     let mut code = false;
+    let mut run = 0;
     for (i, c) in text.char_indices() {
+        if c != '`' && run > 0 {
+            // One backtick opens or closes a code span; two are an empty one.
+            if run == 1 {
+                code = !code;
+            }
+            run = 0;
+        }
         match c {
             _ if escaped => escaped = false,
             '\\' => escaped = true,
-            '`' => code = !code,
+            '`' => run += 1,
             '|' if !code => out.push(i),
             '\n' => code = false,
             _ => {}
@@ -381,53 +439,34 @@ fn read_table(
 ) -> (Table, usize, Vec<Diagnostic>) {
     let ncols = table_start.ncols;
     let lines = &page.lines;
-    let header_line = &lines[start];
-    let lead = header_line.trim_start().starts_with('|');
-    let header = cells_of(page, header_line, start as u32 + 1);
-    let caption = lines[..start]
-        .iter()
-        .rev()
-        .take(3)
-        .map(|l| l.trim())
-        .find(|l| !l.is_empty())
-        .filter(|l| !l.contains('|'))
-        .map(|l| l.trim_start_matches('#').trim().to_string());
+    let header_text = lines[start..start + table_start.header_lines].join("\n");
+    let lead = header_text.trim_start().starts_with('|');
+    let header = cells_of(page, &header_text, start as u32 + 1);
     let mut table = Table {
         section,
         header,
         rows: Vec::new(),
         span: page.span(start as u32 + 1, 1),
-        caption,
+        caption: caption_above(lines, start),
+        split: table_start.split,
     };
     let mut diags = Vec::new();
     // Separators a complete row has: one per column, plus the opening one in markdown.
     let need = ncols + usize::from(lead);
     let mut buf = String::new();
     let mut buf_start = 0u32;
-    let mut i = start + if table_start.separated { 2 } else { 1 };
-    let flush = |buf: &mut String, at: u32, table: &mut Table, diags: &mut Vec<Diagnostic>| {
-        if buf.trim().is_empty() {
-            buf.clear();
-            return;
-        }
-        let row = row_of(page, buf, at, ncols);
-        if row.cells.len() < ncols {
-            diags.push(
-                Diagnostic::new(
-                    Code::RowCellCount,
-                    row.span.clone(),
-                    format!(
-                        "table row has {} cells where the header has {ncols}",
-                        row.cells.len()
-                    ),
-                    "this row",
-                )
-                .also(table.span.clone(), "header of the table")
-                .hint("give the row one cell per header column, empty cells as `| |`"),
-            );
-        }
-        table.rows.push(row);
-        buf.clear();
+    // How the open row was put together, when it took a guess: said once the row is read.
+    let mut joined: Option<Joined> = None;
+    let mut i = start + table_start.header_lines + usize::from(table_start.separated);
+    // Rows that went on after a blank line or at a line opening with `|`: said once for the table.
+    let mut went_on: Vec<u32> = Vec::new();
+    let mut flush = |buf: &mut String,
+                     at: u32,
+                     joined: Option<Joined>,
+                     table: &mut Table,
+                     diags: &mut Vec<Diagnostic>| {
+        let went = push_row(page, buf, at, joined, ncols, table, diags);
+        went_on.extend(went);
     };
     while i < lines.len() {
         let line = &lines[i];
@@ -442,34 +481,41 @@ fn read_table(
                 }
                 break;
             }
-            // Between rows: a row must begin here, or the table is over.
-            let begins = if lead {
-                line.trim_start().starts_with('|')
-            } else {
-                line.contains('|')
-            };
-            if !begins || is_markdown_heading(line).is_some() || line.trim() == "|" {
+            if !row_begins(line, lead) {
                 break;
             }
             buf_start = number;
             buf.push_str(line);
         } else {
-            let new_row = line.starts_with('|') && line.trim() != "|";
             // In copied text a cell may hold a line such as `Examples:`; it is a heading only where the
             // open row does not go on to close below it.
             let heading_here = is_markdown_heading(line).is_some()
                 || (page.layout == Layout::Text
                     && section_kind(line) != SectionKind::Other
                     && !row_closes_below(lines, i));
-            if (lead && new_row) || heading_here || is_separator(line) {
-                // The open row was never closed: take it if every cell was opened, else it is broken.
-                let opened = pipes(&buf).len();
-                if opened + 1 >= need || buf.trim_end().ends_with('|') {
-                    flush(&mut buf, buf_start, &mut table, &mut diags);
-                } else {
-                    diags.push(unclosed(page, buf_start, &buf, ncols));
-                    buf.clear();
+            let step = next_step(&buf, line, need, lead, table_start.split, heading_here);
+            if step == Step::GoesOn {
+                // In a split table every cell opens a line of its own: nothing to say.
+                if !table_start.split {
+                    joined.get_or_insert(Joined::going_on(&buf));
                 }
+                buf.push('\n');
+            } else if step == Step::LastCells {
+                let kept = buf.trim_end().len() - 1;
+                buf.truncate(kept);
+                buf.push('\n');
+                joined = Some(Joined::LastCellsOnNextLine);
+            } else if let Step::Ends { unclosed } = step {
+                // The open row ends here: read it with the cells it opened.
+                let why = unclosed.then_some(Joined::NotClosed);
+                flush(
+                    &mut buf,
+                    buf_start,
+                    why.or(joined.take()),
+                    &mut table,
+                    &mut diags,
+                );
+                joined = None;
                 if heading_here || is_separator(line) {
                     break;
                 }
@@ -486,18 +532,229 @@ fn read_table(
             && ncols >= 2
             && lines.get(i + 1).is_some_and(|l| is_cell_tail(l));
         if pipes(&buf).len() >= need && buf.trim_end().ends_with('|') && !pipe_in_cell {
-            flush(&mut buf, buf_start, &mut table, &mut diags);
+            flush(&mut buf, buf_start, joined.take(), &mut table, &mut diags);
         }
         i += 1;
     }
     if !buf.is_empty() {
-        // The file ends inside a row: the page was cut short, and what the cell held is lost.
-        diags.push(unclosed(page, buf_start, &buf, ncols));
-        if pipes(&buf).len() + 1 >= need {
-            flush(&mut buf, buf_start, &mut table, &mut diags);
-        }
+        // The file ends inside a row: read what it has.
+        let why = (!buf.trim_end().ends_with('|')).then_some(Joined::NotClosed);
+        flush(&mut buf, buf_start, why.or(joined), &mut table, &mut diags);
+    }
+    if let Some(&first) = went_on.first() {
+        diags.push(rows_went_on(page, first, went_on.len(), &table.span));
     }
     (table, i, diags)
+}
+
+/// The one warning for the rows of a table that went on after a blank line.
+fn rows_went_on(page: &Page, first: u32, rows: usize, header: &Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::RowsGoOn,
+        page.span(first, 1),
+        if rows == 1 {
+            "table row goes on after a blank line; read as one row".to_string()
+        } else {
+            format!("{rows} rows of this table go on after a blank line; each read as one row")
+        },
+        "this row",
+    )
+    .also(header.clone(), "header of the table")
+    .hint(
+        "each row's remaining cells open with `|` on the lines that follow it; nothing is guessed",
+    )
+}
+
+/// The text just above a table's header (within three lines), where it is no row: a heading or a line of
+/// its own that may name what the table documents.
+fn caption_above(lines: &[String], start: usize) -> Option<String> {
+    lines[..start]
+        .iter()
+        .rev()
+        .take(3)
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .filter(|l| !l.contains('|'))
+        .map(|l| l.trim_start_matches('#').trim().to_string())
+}
+
+/// Ends the row held in `buf` (begun on line `at`): a row of the table, read with the cells it has (the
+/// missing ones empty), with a warning where it was put together by a guess or is short; nothing where it
+/// is blank. Returns `at` where the row went on after a blank line or a line break (said once per table).
+fn push_row(
+    page: &Page,
+    buf: &mut String,
+    at: u32,
+    joined: Option<Joined>,
+    ncols: usize,
+    table: &mut Table,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<u32> {
+    if buf.trim().is_empty() {
+        buf.clear();
+        return None;
+    }
+    let mut went_on = None;
+    let mut row = row_of(page, buf, at, ncols);
+    let have = row.cells.len();
+    if matches!(
+        joined,
+        Some(Joined::AfterBlankLine | Joined::AfterLineBreak)
+    ) && have == ncols
+    {
+        went_on = Some(at);
+    } else if let Some(how) = joined {
+        diags.push(how.warning(page, at, have.min(ncols), ncols, &table.span));
+    } else if have < ncols {
+        diags.push(
+            Diagnostic::new(
+                Code::RowCellCount,
+                row.span.clone(),
+                format!(
+                    "table row has {have} cells where the header has {ncols}; the last {} read as empty",
+                    ncols - have
+                ),
+                "this row",
+            )
+            .also(table.span.clone(), "header of the table")
+            .hint("check that each cell is under its column: a cell left out in the middle shifts the ones after it"),
+        );
+    }
+    // A short row is read with the cells it has, the missing ones empty.
+    let end = row.span.clone();
+    while row.cells.len() < ncols {
+        row.cells.push(Cell {
+            raw: String::new(),
+            span: end.clone(),
+        });
+    }
+    table.rows.push(row);
+    buf.clear();
+    went_on
+}
+
+/// Between rows: whether a row begins at `line` (else the table is over).
+fn row_begins(line: &str, lead: bool) -> bool {
+    let begins = if lead {
+        line.trim_start().starts_with('|')
+    } else {
+        line.contains('|')
+    };
+    begins && is_markdown_heading(line).is_none() && line.trim() != "|"
+}
+
+/// What a line does to the row open above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// The row lacks cells and this line holds no more than the missing ones: the row goes on here
+    /// (Alibaba's pages break a row at a blank line inside a cell; a split table opens every cell so).
+    GoesOn,
+    /// A complete-looking row short of cells, and this line holds exactly the missing cells: they are its
+    /// last cells.
+    LastCells,
+    /// The row ends before this line (a new row, a heading, a separator); `unclosed` where it lacks cells
+    /// and its closing `|`.
+    Ends { unclosed: bool },
+    /// The line is more of the open cell's text.
+    Continues,
+}
+
+/// Decides what `line` does to the row open in `buf` (`need` separators make a complete row).
+fn next_step(buf: &str, line: &str, need: usize, lead: bool, split: bool, heading: bool) -> Step {
+    let new_row = lead && line.starts_with('|') && line.trim() != "|";
+    let opened = pipes(buf).len();
+    // A split table's empty cell is a `|` on a line of its own: the row is closed only once every cell
+    // is opened.
+    let closed = buf.trim_end().ends_with('|') && (!split || opened + 1 >= need);
+    let more = pipes(line).len();
+    if new_row && !heading && !closed && opened + 1 < need && opened + more <= need {
+        Step::GoesOn
+    } else if new_row
+        && !heading
+        && closed
+        && opened < need
+        && more == need - opened + 1
+        && line.trim_end().ends_with('|')
+        && !buf.contains('\n')
+    {
+        Step::LastCells
+    } else if new_row || heading || is_separator(line) {
+        Step::Ends {
+            unclosed: opened + 1 < need && !closed,
+        }
+    } else {
+        Step::Continues
+    }
+}
+
+/// How a row that did not come as one line with every cell was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Joined {
+    /// `|Name|First part.` , a blank line, `|rest|`: one row.
+    AfterBlankLine,
+    /// `|Name|First part.` then `|rest|`: one row.
+    AfterLineBreak,
+    /// `|Name|Type|` then `|Description|`: the last cells on the next line.
+    LastCellsOnNextLine,
+    /// A row that ends (a new row, a heading, the end of the file) before its last `|`.
+    NotClosed,
+}
+
+impl Joined {
+    /// How the row open in `buf` goes on at a line that opens with `|`: after a blank line or not.
+    fn going_on(buf: &str) -> Joined {
+        if buf.ends_with('\n') || buf.lines().last().is_some_and(|l| l.trim().is_empty()) {
+            Joined::AfterBlankLine
+        } else {
+            Joined::AfterLineBreak
+        }
+    }
+
+    fn warning(
+        self,
+        page: &Page,
+        line: u32,
+        cells: usize,
+        ncols: usize,
+        header: &Span,
+    ) -> Diagnostic {
+        let at = page.span(line, 1);
+        let d = match self {
+            Joined::AfterBlankLine => Diagnostic::new(
+                Code::RowsGoOn,
+                at,
+                "table row goes on after a blank line; read as one row",
+                "this row",
+            )
+            .hint("the line after the blank one holds the row's remaining cells"),
+            Joined::AfterLineBreak => Diagnostic::new(
+                Code::RowsGoOn,
+                at,
+                "table row goes on at a line that starts with `|`; read as one row",
+                "this row",
+            )
+            .hint("the next line holds no more than the row's remaining cells"),
+            Joined::LastCellsOnNextLine => Diagnostic::new(
+                Code::LastCellOnNextLine,
+                at,
+                format!("table row is one cell short and the next line holds its last cell; read as one row of {ncols} cells"),
+                "this row",
+            )
+            .hint("check the row: if the next line was meant as a row of its own, give each row one cell per column"),
+            Joined::NotClosed => Diagnostic::new(
+                Code::UnclosedRow,
+                at,
+                if cells < ncols {
+                    format!("table row is not closed: {cells} of {ncols} cells before the next row or the end of the table; read with the rest empty")
+                } else {
+                    "table row is not closed: no `|` after its last cell before the next row or the end of the table; read as it is".to_string()
+                },
+                "this row",
+            )
+            .hint("a row ends with `|` after its last cell; this one ends where a new row, a heading or the table's end begins"),
+        };
+        d.also(header.clone(), "header of the table")
+    }
 }
 
 /// `the last words of a cell. |`: one `|`, at the end, on a line that is no heading.
@@ -521,16 +778,6 @@ fn row_closes_below(lines: &[String], i: usize) -> bool {
         }
     }
     false
-}
-
-fn unclosed(page: &Page, line: u32, buf: &str, ncols: usize) -> Diagnostic {
-    let cells = split_cells(buf).len();
-    Diagnostic::new(Code::UnclosedRow,
-        page.span(line, 1),
-        format!("table row is not closed: {cells} of {ncols} cells, and no `|` after the last, before the table ends"),
-        "this row",
-    )
-    .hint("a row ends with `|` after its last cell; the file may be cut short")
 }
 
 fn cells_of(page: &Page, line: &str, number: u32) -> Vec<Cell> {
@@ -637,6 +884,31 @@ mod tests {
     }
 
     #[test]
+    fn split_table_cells_each_on_their_own_line() {
+        let text = "请在RequestBody里另外提供下列参数。\n\n|名称\n\n|类型\n\n|是否必选\n\n|描述 |\n|--|--|--|--|\n|model\n\n|String\n\n|否\n\n|型号。 |\n|power\n\n|Object\n\n|否\n\n| |\n|└mode\n\n|String\n\n|是\n\n|模式：\n\n- eco\n- max |\n\n后文。\n";
+        let (page, diags) = scan("p.md", text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let t = &page.tables[0];
+        let header: Vec<&str> = t.header.iter().map(|c| c.raw.as_str()).collect();
+        assert_eq!(header, ["名称", "类型", "是否必选", "描述"]);
+        let rows: Vec<Vec<&str>> = t
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.raw.as_str()).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["model", "String", "否", "型号。"],
+                vec!["power", "Object", "否", ""],
+                vec!["└mode", "String", "是", "模式：\n\n- eco\n- max"],
+            ]
+        );
+        // Each cell keeps its own line: `String` of the last row.
+        assert_eq!(t.rows[2].cells[1].span.line, 27);
+    }
+
+    #[test]
     fn cell_closed_on_its_own_line() {
         let text = "|名称|类型|示例值|描述|\n|--|--|---|--|\n|Code|String|200|状态码。\n\n |\n|Id|Long|1|编号。\n\n |\n";
         let (page, diags) = scan("p.md", text);
@@ -646,25 +918,90 @@ mod tests {
     }
 
     #[test]
-    fn short_row_is_an_error_with_its_place() {
-        let text = "|名称|类型|示例值|描述|\n|--|--|---|--|\n|Code|String|\n|Id|Long|1|编号。|\n";
+    fn short_row_is_read_with_empty_cells_and_a_warning_at_its_place() {
+        let text = "|名称|类型|示例值|描述|\n|--|--|---|--|\n|Code|String|\n\n|Id|Long|1|编号。|\n";
         let (page, diags) = scan("p.md", text);
         assert_eq!(diags.len(), 1, "{diags:?}");
-        assert!(diags[0].is_error());
+        assert!(!diags[0].is_error());
         assert_eq!(diags[0].span.line, 3);
-        assert_eq!(page.tables[0].rows.len(), 2);
+        assert!(
+            diags[0].message.contains("2 cells where the header has 4"),
+            "{}",
+            diags[0].message
+        );
+        let rows = &page.tables[0].rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].cells.len(), 4);
+        assert_eq!(rows[0].cells[1].raw, "String");
+        assert_eq!(rows[0].cells[3].raw, "");
+        assert_eq!(rows[1].cells[0].raw, "Id");
     }
 
     #[test]
-    fn truncated_row_is_an_error() {
+    fn truncated_row_is_read_with_a_warning_that_does_not_blame_the_file() {
         let text = "|名称|类型|示例值|描述|\n|--|--|---|--|\n|Code|String|20";
-        let (_, diags) = scan("p.md", text);
+        let (page, diags) = scan("p.md", text);
         assert_eq!(diags.len(), 1);
+        assert!(!diags[0].is_error());
         assert!(
             diags[0].message.contains("not closed"),
             "{}",
             diags[0].message
         );
+        assert!(!diags[0].hint.as_deref().unwrap_or("").contains("cut short"));
+        assert_eq!(page.tables[0].rows[0].cells[2].raw, "20");
+    }
+
+    #[test]
+    fn row_split_by_a_blank_line_goes_on_after_it() {
+        let text = "|参数|说明|示例|\n|--|--|--|\n|InstanceType|规格族：-   g7t\n-   c7t\n\n|ecs.c7t.large|\n|ImageId|镜像ID。|m-1|\n";
+        let (page, diags) = scan("p.md", text);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(!diags[0].is_error());
+        assert!(
+            diags[0].message.contains("after a blank line"),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(diags[0].span.line, 3);
+        let rows = &page.tables[0].rows;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].cells[0].raw, "InstanceType");
+        assert_eq!(rows[0].cells[1].raw, "规格族：-   g7t\n-   c7t");
+        assert_eq!(rows[0].cells[2].raw, "ecs.c7t.large");
+        assert_eq!(rows[0].cells[2].span.line, 6);
+        assert_eq!(rows[1].cells[2].raw, "m-1");
+    }
+
+    #[test]
+    fn row_split_by_a_blank_line_before_a_fenced_cell() {
+        let text = "|参数|说明|示例|\n|--|--|--|\n|UserData|脚本。\n\n|```\nIyEvYmlu\n``` |\n|Mode|模式。\n\n|vTPM|\n\n后文。\n";
+        let (page, diags) = scan("p.md", text);
+        assert_eq!(diags.len(), 1, "one warning for the table: {diags:?}");
+        assert!(diags.iter().all(|d| !d.is_error()));
+        let rows = &page.tables[0].rows;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].cells[2].raw, "```\nIyEvYmlu\n```");
+        assert_eq!(rows[1].cells[0].raw, "Mode");
+        assert_eq!(rows[1].cells[2].raw, "vTPM");
+    }
+
+    #[test]
+    fn row_one_cell_short_takes_its_last_cell_from_the_next_line() {
+        let text = "|名称|类型|描述|\n|--|--|--|\n|Code|String|\n|状态码。|\n|Id|Long|编号。|\n";
+        let (page, diags) = scan("p.md", text);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(!diags[0].is_error());
+        assert!(
+            diags[0].message.contains("one cell short"),
+            "{}",
+            diags[0].message
+        );
+        let rows = &page.tables[0].rows;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].cells[2].raw, "状态码。");
+        assert_eq!(rows[0].cells[2].span.line, 4);
+        assert_eq!(rows[1].cells[0].raw, "Id");
     }
 
     #[test]

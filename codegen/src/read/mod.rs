@@ -6,6 +6,7 @@
 pub mod enums;
 mod errors;
 pub mod examples;
+mod name;
 pub mod nest;
 mod params;
 pub mod roa;
@@ -61,7 +62,7 @@ pub(crate) fn column(header: &str) -> Column {
     let h = text::bare(header).0.to_lowercase();
     match h.as_str() {
         "名称" | "参数" | "参数名" | "参数名称" | "字段" | "name" | "parameter" | "field"
-        | "parameter name" => Column::Name,
+        | "parameter name" | "attribute" => Column::Name,
         "类型" | "参数类型" | "type" | "data type" => Column::Type,
         "是否必选" | "是否必须" | "必选" | "必填" | "是否必填" | "required" => {
             Column::Required
@@ -83,116 +84,13 @@ pub(crate) fn column(header: &str) -> Column {
 /// gives no operation at all (an error is then among the diagnostics).
 pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     let lang = language(page);
-    let example_lines = {
-        let l = page.section_lines(SectionKind::Examples);
-        if l.is_empty() {
-            page.lines
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (i as u32 + 1, l.as_str()))
-                .collect()
-        } else {
-            l
-        }
-    };
     // ROA: the request line, and where each parameter travels (settled below, once the rows are a tree).
     let mut route = roa::route(page);
-    let sample_request = match &route {
-        Some(r) => roa::sample_request(&example_lines, r),
-        None => Vec::new(),
-    };
-    let example_lines = match route {
-        Some(_) => roa::without_sample_request(example_lines),
-        None => example_lines,
-    };
-    let mut ex = examples::find(&example_lines);
-    for path in &ex.xml_wrapped {
-        diags.push(
-            Diagnostic::new(Code::XmlListWrapped,
-                page.span(ex.xml_line.unwrap_or(1), 1),
-                format!("the JSON example shows `{path}` as a plain list, the XML example wraps its items in an element of their own; the XML form is taken"),
-                "this XML example",
-            )
-            .hint("the XML form is the wire form of Alibaba Cloud's SDKs; make the JSON example agree"),
-        );
-    }
-    // ROA answers may be arrays: the response table then documents the items.
-    let array_answer = route
-        .is_some()
-        .then(|| roa::array_example(&example_lines))
-        .flatten();
-    let response_is_list = array_answer.is_some();
-    if let Some((json, item)) = array_answer {
-        ex.json = Some(json);
-        ex.shape = Some(item);
-    }
-    let mut request_rows = Vec::new();
-    let mut response_rows = Vec::new();
-    let mut errors = Vec::new();
-    let mut action_example: Option<(String, Span)> = None;
-    let types = type_tables(page);
-    let custom: BTreeSet<String> = types.keys().cloned().collect();
-    let mut type_fields: BTreeMap<String, (Vec<FlatRow>, bool)> = BTreeMap::new();
-    for (index, table) in page.tables.iter().enumerate() {
-        let cols: Vec<Column> = table.header.iter().map(|c| column(&c.raw)).collect();
-        let has = |c: Column| cols.contains(&c);
-        if let Some((name, _)) = types.iter().find(|(_, &t)| t == index) {
-            let is_request = has(Column::Required) || table.section == SectionKind::Request;
-            // A type table's rows are fields of an object: they travel with it, wherever it goes.
-            let locations = is_request.then(|| roa::TableLocations::of(page, table));
-            let rows = params::field_rows(page, table, &cols, lang, locations, &custom, diags);
-            type_fields.insert(name.clone(), (rows, is_request));
-            continue;
-        }
-        if has(Column::Code) && (has(Column::Status) || has(Column::Message)) {
-            errors.extend(errors::error_rows(page, table, &cols, lang, diags));
-        } else if has(Column::Name)
-            && (has(Column::Type)
-                || (matches!(table.section, SectionKind::Request | SectionKind::Response)
-                    && (has(Column::Required) || has(Column::Description))))
-        {
-            if !has(Column::Type) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::NoTypeColumn,
-                        table.span.clone(),
-                        "this parameter table has no type column; its fields are read as String",
-                        "header of the table",
-                    )
-                    .hint("add a `Type` / `类型` column"),
-                );
-            }
-            let locations = roa::TableLocations::of(page, table);
-            let is_request = has(Column::Required)
-                || table.section == SectionKind::Request
-                || locations.is_request();
-            let rows = params::field_rows(
-                page,
-                table,
-                &cols,
-                lang,
-                is_request.then_some(locations),
-                &custom,
-                diags,
-            );
-            if is_request {
-                for r in rows {
-                    if r.field.name == "Action" {
-                        if let Some(e) = r.field.example.clone().filter(|e| is_identifier(e)) {
-                            action_example = Some((e, r.field.span.clone()));
-                        }
-                        continue;
-                    }
-                    request_rows.push(r);
-                }
-            } else {
-                response_rows.extend(rows);
-            }
-        }
-    }
-    params::type_open_lists(&mut request_rows, &response_rows);
+    let found = page_examples(page, route.as_ref(), diags);
+    let ex = found.examples;
+    let mut tables = classify_tables(page, lang, route.is_some(), diags);
     let mut response_shape = ex.shape.clone();
-    let documented = |n: &str| response_rows.iter().any(|r| r.field.name == n);
+    let documented = |n: &str| tables.response_rows.iter().any(|r| r.field.name == n);
     if let Some(envelope) = examples::unwrap_envelope(&mut response_shape, &documented) {
         diags.push(
             Diagnostic::new(Code::ExampleEnvelope,
@@ -203,54 +101,42 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             .hint("show the response body itself in the example"),
         );
     }
-    let (name, name_span) = operation_name(page, action_example, &ex, diags)?;
-    // Rows whose type a table of its own documents, by place: filled in once the trees are built.
-    let mut typed_rows: BTreeMap<Span, String> = BTreeMap::new();
-    for r in request_rows.iter().chain(&response_rows) {
-        if let RowKind::Custom(t) | RowKind::ArrayOf(t) = &r.kind {
-            if type_fields.contains_key(t) {
-                typed_rows.insert(r.field.span.clone(), t.clone());
-            }
-        }
-    }
-    let documented_types: BTreeMap<String, Vec<Field>> = type_fields
-        .into_iter()
-        .map(|(t, (rows, is_request))| {
-            let side = if is_request {
-                nest::Side::Request
-            } else {
-                nest::Side::Response
-            };
-            (t, nest::tree(rows, None, side, diags))
-        })
-        .collect();
-    let request_shape = request_example_shape(&ex.request);
-    let mut request = nest::tree(
-        request_rows,
-        request_shape.as_ref(),
-        nest::Side::Request,
-        diags,
-    );
-    match &mut route {
-        Some(r) => roa::settle(r, &mut request, diags),
-        None => roa::clear(&mut request),
-    }
-    if route.is_none() {
-        if let Some(span) = roa::explorer_says_roa(page) {
+    if route.is_some() {
+        if let Some(object) = roa::wrap_bare_contents(&mut response_shape, &tables.response_rows) {
             diags.push(
-                Diagnostic::new(Code::RoaWithoutRequestLine, span, "the page documents a ROA operation but gives no request line", "`type=ROA` here")
-                    .hint("add a 请求语法 / Request syntax section with a line such as `GET /path/{Id} HTTP/1.1`"),
+                Diagnostic::new(
+                    Code::ExampleWithoutWrapper,
+                    page.span(ex.json_line.or(ex.xml_line).unwrap_or(1), 1),
+                    format!("the response example shows the fields of `{object}` without `{object}` itself; they are read as its fields, as the table says"),
+                    "this example",
+                )
+                .hint(format!("show `{object}` in the example as the table documents it")),
             );
         }
     }
-    let mut response = nest::tree(
-        response_rows,
+    let (name, name_span) = name::operation_name(page, tables.action_example.clone(), &ex, diags)?;
+    let errors = std::mem::take(&mut tables.errors);
+    let request_shape = request_example_shape(&ex.request);
+    let (mut request, mut response) = trees(
+        tables,
+        request_shape.as_ref(),
         response_shape.as_ref(),
-        nest::Side::Response,
         diags,
     );
-    for fields in [&mut request, &mut response] {
-        fill_documented_types(fields, &typed_rows, &documented_types, 0);
+    match &mut route {
+        Some(r) => {
+            roa::settle(r, &mut request, diags);
+            roa::settle_response(&mut response, response_shape.as_ref());
+        }
+        None => {
+            roa::clear(&mut request);
+            if let Some(span) = roa::explorer_says_roa(page) {
+                diags.push(
+                    Diagnostic::new(Code::RoaWithoutRequestLine, span, "the page documents a ROA operation but gives no request line", "`type=ROA` here")
+                        .hint("add a 请求语法 / Request syntax section with a line such as `GET /path/{Id} HTTP/1.1`"),
+                );
+            }
+        }
     }
     Some(PageOperation {
         name,
@@ -265,7 +151,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             // A ROA sample request's values are kept as examples only: unlike RPC ones, its JSON values
             // need not show the parameters' nesting (`Internet=[{...}]` for a String parameter).
             request: if ex.request.is_empty() {
-                sample_request
+                found.sample_request
             } else {
                 ex.request
             },
@@ -273,8 +159,248 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             response_xml: ex.xml,
         },
         route,
-        response_is_list,
+        response_is_list: found.response_is_list,
     })
+}
+
+/// What a page's examples section holds.
+struct FoundExamples {
+    examples: examples::PageExamples,
+    /// A ROA page's sample request line as `name=value` pairs.
+    sample_request: Vec<(String, String)>,
+    /// A ROA answer that is an array of what the response table describes.
+    response_is_list: bool,
+}
+
+/// The examples of the page: under its examples heading, or anywhere on a page without one. A ROA page's
+/// sample request (and the body shown under it) is no response example; its answer may be an array.
+fn page_examples(
+    page: &Page,
+    route: Option<&roa::Route>,
+    diags: &mut Vec<Diagnostic>,
+) -> FoundExamples {
+    let mut example_lines = page.section_lines(SectionKind::Examples);
+    if example_lines.is_empty() {
+        example_lines = page
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i as u32 + 1, l.as_str()))
+            .collect();
+    }
+    let sample_request = route
+        .map(|r| roa::sample_request(&example_lines, r))
+        .unwrap_or_default();
+    if route.is_some() {
+        example_lines = roa::without_sample_request(example_lines);
+    }
+    let mut ex = examples::find(&example_lines);
+    for path in &ex.xml_wrapped {
+        diags.push(
+            Diagnostic::new(
+                Code::XmlListWrapped,
+                page.span(ex.xml_line.unwrap_or(1), 1),
+                format!("the JSON example shows `{path}` as a plain list, the XML example wraps its items in an element of their own; the XML form is taken"),
+                "this XML example",
+            )
+            .hint("the XML form is the wire form of Alibaba Cloud's SDKs; make the JSON example agree"),
+        );
+    }
+    // ROA answers may be arrays: the response table then documents the items.
+    let array_answer = route.and_then(|_| roa::array_example(&example_lines));
+    let response_is_list = array_answer.is_some();
+    if let Some((json, item)) = array_answer {
+        ex.json = Some(json);
+        ex.shape = Some(item);
+    }
+    FoundExamples {
+        examples: ex,
+        sample_request,
+        response_is_list,
+    }
+}
+
+/// The page's parameter tables, read into flat rows by what their columns and places say they are.
+struct Tables {
+    request_rows: Vec<FlatRow>,
+    response_rows: Vec<FlatRow>,
+    errors: Vec<ErrorCode>,
+    /// `Action`'s example in the request table, where the page has one.
+    action_example: Option<(String, Span)>,
+    /// Tables that document a named type (`Spec`): the type → its rows, and whether it is a request's.
+    type_fields: BTreeMap<String, (Vec<FlatRow>, bool)>,
+}
+
+/// Whether a table's columns make it a parameter table (names, and types or a request/response place).
+fn is_parameter_table(table: &crate::pages::Table, cols: &[Column]) -> bool {
+    let has = |c: Column| cols.contains(&c);
+    has(Column::Name)
+        && (has(Column::Type)
+            || (matches!(table.section, SectionKind::Request | SectionKind::Response)
+                && (has(Column::Required) || has(Column::Description))))
+}
+
+/// On a ROA page, rows that repeat the list row above them with every other cell blank (`presets | Array of
+/// presets`, then `presets | ␣ | ␣ | ␣`, often non-breaking spaces): such a row names the list's items, it is
+/// no level of its own, since a JSON answer has no element wrapping the items. (On RPC pages the same rows,
+/// `EventPattern | Array of EventPattern` then `EventPattern`, are the list inside a wrapper object, as the
+/// XML answer has it.) Returns their lines.
+fn item_name_rows(table: &crate::pages::Table, cols: &[Column]) -> BTreeSet<u32> {
+    let Some(name_i) = cols.iter().position(|c| *c == Column::Name) else {
+        return BTreeSet::new();
+    };
+    let type_i = cols.iter().position(|c| *c == Column::Type);
+    let name = |row: &crate::pages::Row| row.cells.get(name_i).map(|c| text::bare(&c.raw).0);
+    table
+        .rows
+        .windows(2)
+        .filter(|pair| {
+            let [list, row] = pair else { return false };
+            // Cells are trimmed, non-breaking spaces too.
+            let blank_others = row
+                .cells
+                .iter()
+                .enumerate()
+                .all(|(i, c)| i == name_i || c.raw.is_empty());
+            let is_list = type_i.and_then(|i| list.cells.get(i)).is_some_and(|c| {
+                text::bare(&c.raw)
+                    .0
+                    .to_ascii_lowercase()
+                    .starts_with("array")
+            });
+            is_list && name(list) == name(row) && row.cells.len() > 1 && blank_others
+        })
+        .map(|pair| pair[1].span.line)
+        .collect()
+}
+
+/// Whether a table's columns make it an error-code table.
+fn is_error_table(cols: &[Column]) -> bool {
+    cols.contains(&Column::Code)
+        && (cols.contains(&Column::Status) || cols.contains(&Column::Message))
+}
+
+/// Tells the page's tables apart (request, response, documented types) and reads their rows.
+fn classify_tables(page: &Page, lang: Lang, roa: bool, diags: &mut Vec<Diagnostic>) -> Tables {
+    let mut out = Tables {
+        request_rows: Vec::new(),
+        response_rows: Vec::new(),
+        errors: Vec::new(),
+        action_example: None,
+        type_fields: BTreeMap::new(),
+    };
+    let types = type_tables(page);
+    let custom: BTreeSet<String> = types.keys().cloned().collect();
+    for (index, table) in page.tables.iter().enumerate() {
+        let cols: Vec<Column> = table.header.iter().map(|c| column(&c.raw)).collect();
+        let has = |c: Column| cols.contains(&c);
+        if let Some((name, _)) = types.iter().find(|(_, &t)| t == index) {
+            let is_request = has(Column::Required) || table.section == SectionKind::Request;
+            // A type table's rows are fields of an object: they travel with it, wherever it goes.
+            let locations = is_request.then(|| roa::TableLocations::of(page, table));
+            let rows = params::field_rows(page, table, &cols, lang, locations, &custom, diags);
+            out.type_fields.insert(name.clone(), (rows, is_request));
+            continue;
+        }
+        if is_error_table(&cols) {
+            out.errors
+                .extend(errors::error_rows(page, table, &cols, lang, diags));
+            continue;
+        }
+        if !is_parameter_table(table, &cols) || (table.split && !roa::split_table_read(page, table))
+        {
+            continue;
+        }
+        if !has(Column::Type) {
+            diags.push(
+                Diagnostic::new(
+                    Code::NoTypeColumn,
+                    table.span.clone(),
+                    "this parameter table has no type column; its fields are read as String",
+                    "header of the table",
+                )
+                .hint("add a `Type` / `类型` column"),
+            );
+        }
+        let locations = roa::TableLocations::of(page, table);
+        let is_request = has(Column::Required)
+            || table.section == SectionKind::Request
+            || locations.is_request();
+        let mut rows = params::field_rows(
+            page,
+            table,
+            &cols,
+            lang,
+            is_request.then_some(locations),
+            &custom,
+            diags,
+        );
+        if roa {
+            let item_names = item_name_rows(table, &cols);
+            rows.retain(|r| !item_names.contains(&r.field.span.line));
+        }
+        if is_request {
+            for r in rows {
+                if r.field.name == "Action" {
+                    if let Some(e) = r.field.example.clone().filter(|e| is_identifier(e)) {
+                        out.action_example = Some((e, r.field.span.clone()));
+                    }
+                    continue;
+                }
+                out.request_rows.push(r);
+            }
+        } else if !(roa && !out.response_rows.is_empty() && roa::documents_headers(&rows)) {
+            out.response_rows.extend(rows);
+        }
+    }
+    params::type_open_lists(&mut out.request_rows, &out.response_rows);
+    out
+}
+
+/// The request and response trees of the flat rows, with the fields of documented types filled in.
+fn trees(
+    tables: Tables,
+    request_shape: Option<&Node>,
+    response_shape: Option<&Node>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Field>, Vec<Field>) {
+    // Rows whose type a table of its own documents, by place: filled in once the trees are built.
+    let mut typed_rows: BTreeMap<Span, String> = BTreeMap::new();
+    for r in tables.request_rows.iter().chain(&tables.response_rows) {
+        if let RowKind::Custom(t) | RowKind::ArrayOf(t) = &r.kind {
+            if tables.type_fields.contains_key(t) {
+                typed_rows.insert(r.field.span.clone(), t.clone());
+            }
+        }
+    }
+    let documented_types: BTreeMap<String, Vec<Field>> = tables
+        .type_fields
+        .into_iter()
+        .map(|(t, (rows, is_request))| {
+            let side = if is_request {
+                nest::Side::Request
+            } else {
+                nest::Side::Response
+            };
+            (t, nest::tree(rows, None, side, diags))
+        })
+        .collect();
+    let mut request = nest::tree(
+        tables.request_rows,
+        request_shape,
+        nest::Side::Request,
+        diags,
+    );
+    let mut response = nest::tree(
+        tables.response_rows,
+        response_shape,
+        nest::Side::Response,
+        diags,
+    );
+    for fields in [&mut request, &mut response] {
+        fill_documented_types(fields, &typed_rows, &documented_types, 0);
+    }
+    (request, response)
 }
 
 /// Tables that document a type another table's rows name (`Spec.N | Spec`, then a table under a line
@@ -375,96 +501,6 @@ pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// The operation comes from the page: the `Action` row, the sample request, the OpenAPI Explorer link, a
-/// title that is an operation name and, last, the XML example's root element (`<CreateWidgetResponse>`).
-/// Users name their files as they like. Where these disagree (`Action=CreatWidget` under
-/// `# CreateWidget`), the name most of them give wins, ties going to the earlier in that order, with a
-/// warning at each that disagrees.
-fn operation_name(
-    page: &Page,
-    action_row: Option<(String, Span)>,
-    ex: &examples::PageExamples,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(String, Span)> {
-    let mut found: Vec<(String, Span, &str)> = Vec::new();
-    if let Some((n, s)) = action_row {
-        found.push((n, s, "the Action row"));
-    }
-    if let Some((n, line)) = &ex.action {
-        if is_identifier(n) {
-            found.push((n.clone(), page.span(*line, 1), "the sample request"));
-        }
-    }
-    for (i, l) in page.lines.iter().enumerate() {
-        if let Some(p) = l.find("&api=").or_else(|| l.find("?api=")) {
-            let n: String = l[p + 5..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if is_identifier(&n) {
-                found.push((
-                    n,
-                    page.span(i as u32 + 1, p as u32 + 1),
-                    "the OpenAPI Explorer link",
-                ));
-                break;
-            }
-        }
-    }
-    if let Some(t) = page.title() {
-        let word = t.text.split_whitespace().next().unwrap_or("");
-        // `# CreateWidget`, not `# Common parameters`: one word, or a word with a camel hump.
-        let api_like = t.text.split_whitespace().count() == 1
-            || word
-                .chars()
-                .zip(word.chars().skip(1))
-                .any(|(a, b)| a.is_ascii_lowercase() && b.is_ascii_uppercase());
-        if is_identifier(word)
-            && api_like
-            && word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        {
-            found.push((word.to_string(), page.span(t.line, 1), "the title"));
-        }
-    }
-    if let Some(n) = ex
-        .xml_root
-        .as_deref()
-        .and_then(|r| r.strip_suffix("Response"))
-    {
-        if is_identifier(n) {
-            found.push((
-                n.to_string(),
-                page.span(ex.xml_line.unwrap_or(1), 1),
-                "the XML example's root element",
-            ));
-        }
-    }
-    let votes = |name: &str| found.iter().filter(|(n, _, _)| n == name).count();
-    // `max_by_key` keeps the last of equals: walk in reverse so that ties go to the earlier source.
-    let Some((name, span, from)) = found.iter().rev().max_by_key(|(n, _, _)| votes(n)).cloned()
-    else {
-        diags.push(
-            Diagnostic::new(Code::OperationUnknown, page.span(1, 1), "cannot tell which operation this page documents", "this page")
-                .hint("give the page an `Action` row in its request table, a sample request with `Action=`, or the operation name as its title"),
-        );
-        return None;
-    };
-    for (other, s, where_) in &found {
-        if *other != name {
-            diags.push(
-                Diagnostic::new(
-                    Code::OperationNameDisagrees,
-                    s.clone(),
-                    format!("{where_} names operation `{other}`, {from} names `{name}`"),
-                    format!("`{other}` here"),
-                )
-                .also(span.clone(), format!("`{name}` taken from here")),
-            );
-        }
-    }
-    Some((name, span))
 }
 
 /// The first paragraph after the title (or, on copied text, the first lines before any heading).

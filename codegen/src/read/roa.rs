@@ -13,7 +13,10 @@ use crate::pages::{Page, SectionKind, Table};
 /// The request line of a ROA operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
+    /// The method calls are sent with.
     pub method: HttpMethod,
+    /// Every method the request line lists (`PATCH|POST` lists two; most lines one).
+    pub methods: Vec<HttpMethod>,
     /// The path template with `{Name}` placeholders, without host, query string or trailing `/`.
     pub path: String,
     pub span: Span,
@@ -104,6 +107,19 @@ fn body_heading(words: &str) -> bool {
     )
 }
 
+/// A sentence that introduces the body's parameters: "请在RequestBody里另外提供下列参数", "You also need to
+/// specify the following parameters in RequestBody".
+fn body_sentence(words: &str) -> bool {
+    let squeezed: String = words.split_whitespace().collect();
+    let names_the_body = ["requestbody", "请求体", "请求body"]
+        .iter()
+        .any(|w| squeezed.contains(w));
+    let introduces_parameters = ["下列参数", "以下参数", "followingparameter"]
+        .iter()
+        .any(|w| squeezed.contains(w));
+    names_the_body && introduces_parameters
+}
+
 fn header_heading(words: &str) -> bool {
     matches!(
         words,
@@ -120,7 +136,7 @@ fn section_location(page: &Page, table: &Table) -> Option<Location> {
         .rev()
     {
         let words = heading_words(line);
-        if body_heading(&words) {
+        if body_heading(&words) || body_sentence(&words) {
             return Some(Location::Body);
         }
         if header_heading(&words) {
@@ -137,25 +153,152 @@ fn section_location(page: &Page, table: &Table) -> Option<Location> {
     None
 }
 
-/// `PUT /pop/v1/sam/app/restartInstances HTTP/1.1` → method and path template.
-fn request_line(line: &str) -> Option<(HttpMethod, String)> {
-    let mut words = line.split_whitespace();
-    let method = HttpMethod::parse(words.next()?)?;
-    let target = words.next()?;
-    let version = words.next()?;
-    // Some pages write the protocols instead of a version: `GET /path HTTPS|HTTP`.
-    if !target.starts_with('/')
-        || !version.to_ascii_uppercase().starts_with("HTTP")
-        || words.next().is_some()
-    {
+/// Whether a split table (each cell on a line of its own) documents parameters: where its place says so, under
+/// a request body heading or sentence ("请在RequestBody里另外提供下列参数") or right under a request or response
+/// heading. Elsewhere such tables document the contents of a parameter sent as JSON text (`**ScRules参数说明**`,
+/// "Resources各参数含义如下所示"), which is one String to the SDKs.
+pub fn split_table_read(page: &Page, table: &Table) -> bool {
+    if section_location(page, table) == Some(Location::Body) {
+        return true;
+    }
+    let start = table.span.line as usize;
+    let above = page.lines[..start.saturating_sub(1).min(page.lines.len())]
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map(|i| i as u32 + 1);
+    page.headings.iter().any(|h| {
+        Some(h.line) == above && matches!(h.kind, SectionKind::Request | SectionKind::Response)
+    })
+}
+
+/// A request line as a page writes it, template or sample: `PATCH|POST /v2/gadgets/[GadgetId]/label HTTP/1.1`,
+/// `GET /v2/gadgets? colors="[\"blue\", \"red\"]" HTTP/1.1 {"a": 1}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RequestLine {
+    /// The methods it lists, in its order (`PATCH|POST` lists two).
+    methods: Vec<HttpMethod>,
+    /// The path, without query string or trailing `/`.
+    path: String,
+    /// The query string, without `?`.
+    query: String,
+    /// Whether an HTTP version (`HTTP/1.1`, or `HTTPS|HTTP`) follows the target.
+    versioned: bool,
+}
+
+impl RequestLine {
+    /// The method the call is sent with: POST where the line lists it among others (Alibaba's SDKs send
+    /// POST for `PATCH|POST`, `POST|PUT`, `PATCH|POST|PUT`), else the first.
+    fn method(&self) -> HttpMethod {
+        if self.methods.contains(&HttpMethod::Post) {
+            HttpMethod::Post
+        } else {
+            self.methods[0]
+        }
+    }
+}
+
+/// Reads `METHOD[|METHOD…] /target [HTTP/1.1] [anything]`. The target ends at a space outside double
+/// quotes (`?colors="[\"blue\", \"red\"]"`), except a space right after `?` or `&`, or before `&`
+/// (`/shrink? kind=SENSOR`). What follows the version (a body, "common request header") is left out.
+fn parse_request_line(line: &str) -> Option<RequestLine> {
+    let line = line.trim();
+    let (first, rest) = line.split_once(char::is_whitespace)?;
+    let methods: Vec<HttpMethod> = first
+        .split('|')
+        .map(HttpMethod::parse)
+        .collect::<Option<_>>()?;
+    let rest = rest.trim_start();
+    if methods.is_empty() || !rest.starts_with('/') {
         return None;
     }
-    let path = target.split('?').next().unwrap_or(target);
+    let (target, after) = split_target(rest);
+    let versioned = after
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.to_ascii_uppercase().starts_with("HTTP"));
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let path = path
         .strip_suffix('/')
         .filter(|p| !p.is_empty())
         .unwrap_or(path);
-    Some((method, path.to_string()))
+    Some(RequestLine {
+        methods,
+        path: path.to_string(),
+        query: query.trim().to_string(),
+        versioned,
+    })
+}
+
+/// The target of a request line (its spaces outside quotes dropped) and the text after it.
+fn split_target(rest: &str) -> (String, &str) {
+    let mut target = String::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() && !quoted {
+            let next_word = rest[i..].trim_start();
+            let joins = target.ends_with(['?', '&']) || next_word.starts_with('&');
+            if !joins || next_word.is_empty() {
+                return (target, &rest[i..]);
+            }
+            while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+                chars.next();
+            }
+            continue;
+        }
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            _ => {}
+        }
+        target.push(c);
+    }
+    (target, "")
+}
+
+/// The query pairs of a sample request's query string, split at `&` outside double quotes; a value in
+/// quotes (`"[\"blue\", \"red\"]"`) is read without them.
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in query.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '&' if !quoted => {
+                parts.push(std::mem::take(&mut part));
+                continue;
+            }
+            _ => {}
+        }
+        part.push(c);
+    }
+    parts.push(part);
+    parts
+        .iter()
+        .filter_map(|p| p.trim().split_once('='))
+        .map(|(k, v)| {
+            let v = v.trim();
+            let v = match v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+                Some(inner) => inner.replace("\\\"", "\""),
+                None => decode(v),
+            };
+            (decode(k.trim()), v)
+        })
+        .collect()
+}
+
+/// A sample URL's text, percent-decoded, `+` a space.
+fn decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8()
+        .map(|d| d.into_owned())
+        .unwrap_or_else(|_| s.to_string())
 }
 
 /// The page's request line: the first one after a 请求语法 / Request syntax heading, or else the first one
@@ -178,11 +321,12 @@ pub fn route(page: &Page) -> Option<Route> {
             if skip_examples && examples.contains(&number) {
                 return None;
             }
-            let (method, path) = request_line(l)?;
+            let line = parse_request_line(l).filter(|r| r.versioned)?;
             let column = l.chars().take_while(|c| c.is_whitespace()).count() + 1;
             Some(Route {
-                method,
-                path,
+                method: line.method(),
+                methods: line.methods,
+                path: line.path,
                 span: page.span(number, column as u32),
             })
         })
@@ -199,7 +343,7 @@ pub fn without_sample_request(lines: Vec<(u32, &str)>) -> Vec<(u32, &str)> {
     let mut in_request = false;
     for (n, l) in lines {
         let t = l.trim();
-        if request_line(t).is_some() {
+        if parse_request_line(t).is_some() {
             in_request = true;
             continue;
         }
@@ -220,28 +364,18 @@ pub fn without_sample_request(lines: Vec<(u32, &str)>) -> Vec<(u32, &str)> {
 /// The sample request of a ROA page (`GET /widgets/w-1?Fields=name HTTP/1.1` among the examples) as
 /// `name=value` pairs: the path parameters its path gives where it fits the template, then its query.
 pub fn sample_request(example_lines: &[(u32, &str)], route: &Route) -> Vec<(String, String)> {
-    let Some(target) = example_lines.iter().find_map(|(n, l)| {
+    let Some(sample) = example_lines.iter().find_map(|(n, l)| {
         // The request line itself is the template, not a sample (pages without an examples section).
         if *n == route.span.line {
             return None;
         }
-        let mut words = l.split_whitespace();
-        let method = HttpMethod::parse(words.next()?)?;
-        let target = words.next()?;
-        (method == route.method && target.starts_with('/')).then_some(target)
+        parse_request_line(l).filter(|s| s.methods.iter().any(|m| route.methods.contains(m)))
     }) else {
         return Vec::new();
     };
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(&s.replace('+', " "))
-            .decode_utf8()
-            .map(|d| d.into_owned())
-            .unwrap_or_else(|_| s.to_string())
-    };
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut pairs = Vec::new();
     let want: Vec<&str> = route.path.split('/').collect();
-    let got: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let got: Vec<&str> = sample.path.split('/').collect();
     if want.len() == got.len() {
         let mut params = Vec::new();
         let fits = want.iter().zip(&got).all(|(w, g)| {
@@ -261,11 +395,7 @@ pub fn sample_request(example_lines: &[(u32, &str)], route: &Route) -> Vec<(Stri
             pairs.extend(params);
         }
     }
-    for part in query.split('&').filter(|p| !p.is_empty()) {
-        if let Some((k, v)) = part.split_once('=') {
-            pairs.push((decode(k), decode(v)));
-        }
-    }
+    pairs.extend(query_pairs(&sample.query));
     pairs
 }
 
@@ -428,6 +558,63 @@ pub fn settle(route: &mut Route, request: &mut Vec<Field>, diags: &mut Vec<Diagn
     }
 }
 
+/// Whether a response table documents the answer's headers (`Headers | Struct`, `└X-Total-Count`, …): its
+/// first row is a `Headers` object. Such a table, beside the response table, adds nothing to the body.
+pub fn documents_headers(rows: &[super::nest::FlatRow]) -> bool {
+    rows.first().is_some_and(|r| {
+        r.field.name.eq_ignore_ascii_case("headers") && r.kind == super::nest::RowKind::Object
+    })
+}
+
+/// A ROA response example that shows one object's contents without the object (`{"displayName": …}` under a
+/// table of `RequestId`, `Result | Struct`, `displayName`): the table's wrapper stands, and the example is
+/// read as the object's. That is so where the example's top level shows no name the table lists before
+/// the table's only top-level object, and some name listed after it. Returns the object's name.
+pub fn wrap_bare_contents(
+    shape: &mut Option<super::examples::Node>,
+    rows: &[super::nest::FlatRow],
+) -> Option<String> {
+    use super::examples::Node;
+    use super::nest::RowKind;
+    let Some(Node::Object(root)) = shape.as_ref() else {
+        return None;
+    };
+    let mut objects = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.depth == 0 && r.kind == RowKind::Object);
+    let (at, object) = objects.next()?;
+    if objects.next().is_some() || root.contains_key(&object.field.name) {
+        return None;
+    }
+    let shown_before = rows[..at].iter().any(|r| root.contains_key(&r.field.name));
+    let shown_after = rows[at + 1..]
+        .iter()
+        .any(|r| root.contains_key(&r.field.name));
+    if shown_before || !shown_after {
+        return None;
+    }
+    let name = object.field.name.clone();
+    let inner = Node::Object(root.clone());
+    *shape = Some(Node::Object([(name.clone(), inner)].into_iter().collect()));
+    Some(name)
+}
+
+/// Settles a ROA page's response: a top-level `Headers` object that the example does not show documents
+/// the answer's headers, which are no body fields.
+pub fn settle_response(response: &mut Vec<Field>, shown: Option<&super::examples::Node>) {
+    let shows = |name: &str| {
+        shown
+            .and_then(|n| n.children())
+            .is_some_and(|c| c.contains_key(name))
+    };
+    response.retain(|f| {
+        !(f.name.eq_ignore_ascii_case("headers")
+            && matches!(f.shape, Shape::Object(_))
+            && !shows(&f.name))
+    });
+}
+
 /// Drops locations where they mean nothing: RPC parameters, and fields nested in an object.
 pub fn clear(fields: &mut [Field]) {
     for f in fields {
@@ -479,6 +666,13 @@ fn brace_placeholders(route: &mut Route, request: &[Field]) {
 mod tests {
     use super::*;
 
+    /// A template request line (`PUT /pop/v1/sam/app/{AppId} HTTP/1.1`): a request line with an HTTP
+    /// version after its target, whatever follows; what `route` takes.
+    fn request_line(line: &str) -> Option<(HttpMethod, String)> {
+        let r = parse_request_line(line)?;
+        r.versioned.then(|| (r.method(), r.path))
+    }
+
     #[test]
     fn request_lines() {
         assert_eq!(
@@ -504,6 +698,50 @@ mod tests {
             request_line("GET /a HTTPS|HTTP"),
             Some((HttpMethod::Get, "/a".into()))
         );
+    }
+
+    #[test]
+    fn request_lines_in_the_forms_pages_write_them() {
+        // Alternative methods: the SDKs send POST where it is among them.
+        assert_eq!(
+            request_line("PATCH|POST /v2/gadgets/[GadgetId]/label HTTP/1.1"),
+            Some((HttpMethod::Post, "/v2/gadgets/[GadgetId]/label".into()))
+        );
+        assert_eq!(
+            request_line("PUT|PATCH /v2/a HTTP/1.1"),
+            Some((HttpMethod::Put, "/v2/a".into()))
+        );
+        assert_eq!(request_line("PATCH|FETCH /v2/a HTTP/1.1"), None);
+        // Words after the version: the common request headers, a body.
+        assert_eq!(
+            request_line("POST /v2/gadgets HTTP/1.1 common request header"),
+            Some((HttpMethod::Post, "/v2/gadgets".into()))
+        );
+        assert_eq!(
+            request_line(r#"POST /v2/gadgets HTTP/1.1 {"model": "gx"}"#),
+            Some((HttpMethod::Post, "/v2/gadgets".into()))
+        );
+        // A quoted query value with spaces; a stray space after `?`.
+        let quoted =
+            parse_request_line(r#"GET /v2/gadgets?colors="[\"blue\", \"red\"]"&size=2 HTTP/1.1"#)
+                .expect("a request line");
+        assert_eq!(quoted.path, "/v2/gadgets");
+        assert!(quoted.versioned);
+        assert_eq!(
+            query_pairs(&quoted.query),
+            [
+                ("colors".to_string(), r#"["blue", "red"]"#.to_string()),
+                ("size".to_string(), "2".to_string())
+            ]
+        );
+        let stray =
+            parse_request_line("POST /v2/pools/pl-9q****/actions/shrink? kind=SENSOR HTTP/1.1")
+                .expect("a request line");
+        assert_eq!(stray.path, "/v2/pools/pl-9q****/actions/shrink");
+        assert_eq!(stray.query, "kind=SENSOR");
+        assert!(stray.versioned);
+        // A sample without a version is a sample, not a template.
+        assert!(parse_request_line("PUT /a/b?X=1").is_some_and(|r| !r.versioned));
     }
 
     #[test]
@@ -540,6 +778,7 @@ mod tests {
     fn path_names_become_required_path_fields_and_the_rest_query() {
         let mut route = Route {
             method: HttpMethod::Get,
+            methods: vec![HttpMethod::Get],
             path: "/clusters/{cluster_id}/nodes/[NodeName]".into(),
             span: Span::default(),
         };
@@ -571,6 +810,7 @@ mod tests {
     fn the_sample_request_gives_path_and_query_values() {
         let route = Route {
             method: HttpMethod::Get,
+            methods: vec![HttpMethod::Get],
             path: "/widgets/{WidgetId}".into(),
             span: Span::default(),
         };
@@ -616,6 +856,7 @@ mod tests {
     fn a_body_object_row_gives_its_fields_to_the_request() {
         let mut route = Route {
             method: HttpMethod::Post,
+            methods: vec![HttpMethod::Post],
             path: "/clusters/{ClusterId}/nodepools".into(),
             span: Span::default(),
         };

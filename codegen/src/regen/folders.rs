@@ -68,7 +68,7 @@ pub fn service_folders(specs: &Path, root: &Path) -> io::Result<(Vec<PathBuf>, V
     let mut by_crate: BTreeMap<String, Vec<&PathBuf>> = BTreeMap::new();
     for dir in &dirs {
         by_crate
-            .entry(crate::emit::crate_name(&name_of(dir)))
+            .entry(crate::plan::crate_name(&name_of(dir)))
             .or_default()
             .push(dir);
     }

@@ -9,7 +9,11 @@
 //! A regen that finds a service's inputs (its files under `specs/`, and the generator binary) and its outputs
 //! exactly as the last run left them skips that service: see [`Cache`]. `--check` never trusts the cache.
 
+mod cache;
 pub mod folders;
+
+pub use cache::fingerprint;
+use cache::{content_hash, inputs_hash, Cache, CacheEntry};
 
 use crate::diag::{Code, Diagnostic, Failure, Sources, Summary};
 use crate::emit::{self, EmitError, GeneratedFile};
@@ -18,13 +22,10 @@ use crate::write::commit::{CommitFault, Staging, Wait, WorkDir};
 use crate::write::{self, Mode, WriteError};
 use folders::name_of;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::UNIX_EPOCH;
 
 /// Where and how to regenerate.
 #[derive(Debug, Clone)]
@@ -177,34 +178,16 @@ pub enum RegenError {
 pub fn run(opts: &Options) -> Result<Regenerated, RegenError> {
     let stop = || opts.stopped();
     let work = WorkDir::lock(&opts.target, opts.wait, &stop)?;
-    let mut recovered = 0;
-    match opts.mode {
+    let recovered = match opts.mode {
         Mode::Check if work.interrupted_commit() => {
             return Err(WriteError::InterruptedCommit.into())
         }
-        Mode::Check => {}
-        Mode::Write => recovered = work.recover()?,
-    }
+        Mode::Check => 0,
+        Mode::Write => work.recover()?,
+    };
     let (dirs, found) =
         folders::service_folders(&opts.specs, &opts.root).map_err(write::io_err(&opts.specs))?;
-    let rendered_warnings = Sources::default().render(&found);
-    if found.iter().any(Diagnostic::is_error) {
-        let mut failed: Vec<String> = found
-            .iter()
-            .filter(|d| d.is_error())
-            .flat_map(|d| std::iter::once(&d.span).chain(d.also.iter().map(|(s, _)| s)))
-            .map(|span| span.file.rsplit('/').next().unwrap_or_default().to_string())
-            .collect();
-        failed.sort();
-        failed.dedup();
-        let (rendered, rendered_errors) = Sources::default().render_split(&found);
-        return Err(RegenError::Failed {
-            failed,
-            rendered,
-            rendered_errors,
-            summary: Summary::of(&found),
-        });
-    }
+    refuse_bad_folders(&found)?;
     let fingerprint = fingerprint();
     let cache = match (&opts.cache, opts.mode) {
         (Some(path), Mode::Write) => Cache::load(path, &fingerprint),
@@ -221,58 +204,79 @@ pub fn run(opts: &Options) -> Result<Regenerated, RegenError> {
         }
         service(dir, opts, staging.as_ref(), &cache, &fingerprint)
     });
-    let mut failed = Vec::new();
-    let mut rendered = String::new();
-    let mut rendered_errors = String::new();
-    let mut summary = Summary::default();
-    let mut done = Vec::new();
-    for (dir, result) in dirs.iter().zip(results) {
-        match result {
-            Ok(s) => done.push(s),
-            Err(ServiceFailure::Read(f)) => {
-                let (warnings, errors) = f.sources.render_split(&f.diagnostics);
-                rendered.push_str(&warnings);
-                rendered_errors.push_str(&errors);
-                summary.add(&Summary::of(&f.diagnostics));
-                failed.push(name_of(dir));
+    let outcome = match Outcome::collect(&dirs, results) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            if let Some(staging) = staging {
+                staging.discard();
             }
-            Err(ServiceFailure::Emit(e)) => {
-                rendered_errors.push_str(&format!("error: {e}\n"));
-                *summary
-                    .errors
-                    .entry(Code::GeneratedCodeDoesNotParse)
-                    .or_default() += 1;
-                failed.push(name_of(dir));
-            }
-            Err(ServiceFailure::Write(e)) => {
-                if let Some(staging) = staging {
-                    staging.discard();
-                }
-                return Err(e.into());
-            }
+            return Err(e.into());
         }
-    }
-    if !failed.is_empty() && !opts.keep_going {
+    };
+    if !outcome.failed.is_empty() && !opts.keep_going {
         if let Some(staging) = staging {
             staging.discard();
         }
-        let mut all = String::new();
-        for s in &done {
-            all.push_str(&s.report.rendered_warnings);
-            rendered_errors.push_str(&s.report.rendered_errors);
-            summary.add(&s.report.summary);
-        }
-        all.push_str(&rendered);
-        let rendered = all;
-        return Err(RegenError::Failed {
-            failed,
-            rendered,
-            rendered_errors,
-            summary,
-        });
+        return Err(outcome.into_failure());
     }
 
-    // Folders the generator owns whose service is gone: all their files are stale.
+    let mut report = Regenerated {
+        recovered,
+        rendered_warnings: Sources::default().render(&found),
+        ..Regenerated::default()
+    };
+    let mut removed = gone_services(opts, &dirs)?;
+    for s in &outcome.done {
+        removed.extend(s.stale.iter().cloned());
+        report.written.extend(s.changed.iter().cloned());
+        report.diff.push_str(&s.diff);
+    }
+    removed.sort();
+    report.written.sort();
+    match staging {
+        None => report.diff.push_str(&removal_diff(opts, &removed)),
+        Some(staging) if opts.stopped() => {
+            staging.discard();
+            return Err(WriteError::Interrupted.into());
+        }
+        Some(staging) => {
+            staging.commit(&report.written, &removed, &stop, opts.commit_fault)?;
+            if let Some(path) = &opts.cache {
+                // The cache only saves time: failing to write it is no reason to fail the regen.
+                let _ = Cache::of(&fingerprint, &outcome.done).save(path);
+            }
+        }
+    }
+    report.removed = removed;
+    outcome.into_services(&mut report.services);
+    drop(work);
+    Ok(report)
+}
+
+/// Errors about the folders under `specs/` (not about one service) stop regen before anything is read.
+fn refuse_bad_folders(found: &[Diagnostic]) -> Result<(), RegenError> {
+    if !found.iter().any(Diagnostic::is_error) {
+        return Ok(());
+    }
+    let mut failed: Vec<String> = found
+        .iter()
+        .filter(|d| d.is_error())
+        .flat_map(|d| std::iter::once(&d.span).chain(d.also.iter().map(|(s, _)| s)))
+        .map(|span| span.file.rsplit('/').next().unwrap_or_default().to_string())
+        .collect();
+    failed.sort();
+    failed.dedup();
+    let (rendered, rendered_errors) = Sources::default().render_split(found);
+    Err(RegenError::Failed {
+        failed,
+        rendered,
+        rendered_errors,
+        summary: Summary::of(found),
+    })
+}
+
+/// Files of folders the generator owns whose service is gone: all of them are stale.
+fn gone_services(opts: &Options, dirs: &[PathBuf]) -> Result<Vec<String>, WriteError> {
     let names: BTreeSet<String> = dirs.iter().map(|d| name_of(d)).collect();
     let mut removed: Vec<String> = Vec::new();
     for dir in write::owned_dirs(&opts.target) {
@@ -281,65 +285,94 @@ pub fn run(opts: &Options) -> Result<Regenerated, RegenError> {
                 .map_err(write::io_err(&opts.target.join(&dir)))?;
         }
     }
+    Ok(removed)
+}
 
-    let mut report = Regenerated {
-        recovered,
-        rendered_warnings,
-        ..Regenerated::default()
-    };
-    for s in &done {
-        removed.extend(s.stale.iter().cloned());
-        report.written.extend(s.changed.iter().cloned());
-        report.diff.push_str(&s.diff);
+/// Check mode: the diff of removing each of `removed`.
+fn removal_diff(opts: &Options, removed: &[String]) -> String {
+    let mut diff = String::new();
+    for path in removed {
+        let old = std::fs::read(opts.target.join(path))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        diff.push_str(&write::diff(path, &old, ""));
     }
-    removed.sort();
-    report.written.sort();
-    match staging {
-        None => {
-            for path in &removed {
-                let full = opts.target.join(path);
-                let old = std::fs::read(&full)
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .unwrap_or_default();
-                report.diff.push_str(&write::diff(path, &old, ""));
-            }
-        }
-        Some(staging) if opts.stopped() => {
-            staging.discard();
-            return Err(WriteError::Interrupted.into());
-        }
-        Some(staging) => {
-            staging.commit(&report.written, &removed, &stop, opts.commit_fault)?;
-            if let Some(path) = &opts.cache {
-                let mut next = Cache {
-                    fingerprint: fingerprint.clone(),
-                    services: BTreeMap::new(),
-                };
-                for s in &done {
-                    if let Some(entry) = s.entry() {
-                        next.services.insert(s.report.name.clone(), entry);
-                    }
+    diff
+}
+
+/// What the services gave: those done, and those that failed with their diagnostics rendered and counted.
+#[derive(Default)]
+struct Outcome {
+    done: Vec<ServiceDone>,
+    failed: Vec<String>,
+    rendered: String,
+    rendered_errors: String,
+    summary: Summary,
+}
+
+impl Outcome {
+    /// Sorts each service's result; a failed write stops everything.
+    fn collect(
+        dirs: &[PathBuf],
+        results: Vec<Result<ServiceDone, ServiceFailure>>,
+    ) -> Result<Outcome, WriteError> {
+        let mut out = Outcome::default();
+        for (dir, result) in dirs.iter().zip(results) {
+            match result {
+                Ok(s) => out.done.push(s),
+                Err(ServiceFailure::Read(f)) => {
+                    let (warnings, errors) = f.sources.render_split(&f.diagnostics);
+                    out.rendered.push_str(&warnings);
+                    out.rendered_errors.push_str(&errors);
+                    out.summary.add(&Summary::of(&f.diagnostics));
+                    out.failed.push(name_of(dir));
                 }
-                // The cache only saves time: failing to write it is no reason to fail the regen.
-                let _ = next.save(path);
+                Err(ServiceFailure::Emit(e)) => {
+                    out.rendered_errors.push_str(&format!("error: {e}\n"));
+                    *out.summary
+                        .errors
+                        .entry(Code::GeneratedCodeDoesNotParse)
+                        .or_default() += 1;
+                    out.failed.push(name_of(dir));
+                }
+                Err(ServiceFailure::Write(e)) => return Err(e),
             }
         }
+        Ok(out)
     }
-    report.removed = removed;
-    report.services = done.into_iter().map(|s| s.report).collect();
-    if !failed.is_empty() {
-        // Keeping going: the services that could not be read at all are left as they were on disk.
-        report.services.push(ServiceReport {
-            name: failed.join(", "),
-            rendered_warnings: rendered,
-            rendered_errors,
-            summary,
-            failed,
-            ..ServiceReport::default()
-        });
+
+    /// Not keeping going: every service's warnings (those done first), and the errors, as the failure.
+    fn into_failure(mut self) -> RegenError {
+        let mut rendered = String::new();
+        for s in &self.done {
+            rendered.push_str(&s.report.rendered_warnings);
+            self.rendered_errors.push_str(&s.report.rendered_errors);
+            self.summary.add(&s.report.summary);
+        }
+        rendered.push_str(&self.rendered);
+        RegenError::Failed {
+            failed: self.failed,
+            rendered,
+            rendered_errors: self.rendered_errors,
+            summary: self.summary,
+        }
     }
-    drop(work);
-    Ok(report)
+
+    /// The services' reports; keeping going, the services that could not be read at all (left as they
+    /// were on disk) as one more.
+    fn into_services(self, services: &mut Vec<ServiceReport>) {
+        services.extend(self.done.into_iter().map(|s| s.report));
+        if !self.failed.is_empty() {
+            services.push(ServiceReport {
+                name: self.failed.join(", "),
+                rendered_warnings: self.rendered,
+                rendered_errors: self.rendered_errors,
+                summary: self.summary,
+                failed: self.failed,
+                ..ServiceReport::default()
+            });
+        }
+    }
 }
 
 enum ServiceFailure {
@@ -485,134 +518,4 @@ fn parallel<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sy
         .into_iter()
         .flatten()
         .collect()
-}
-
-/// What identifies the generator: its version and its executable (size and time), so a rebuilt generator
-/// never trusts a cache written by another build.
-pub fn fingerprint() -> String {
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| Stamp::of(&p).map(|s| format!("{} {}", p.display(), s.describe())));
-    format!(
-        "codegen {} {}",
-        env!("CARGO_PKG_VERSION"),
-        exe.unwrap_or_default()
-    )
-}
-
-/// SHA-256 over the generator's fingerprint and every file directly in the service folder (name and bytes).
-fn inputs_hash(dir: &Path, fingerprint: &str) -> io::Result<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    let mut hash = Sha256::new();
-    hash.update(fingerprint.as_bytes());
-    for f in files {
-        let bytes = std::fs::read(&f)?;
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        hash.update((name.len() as u64).to_le_bytes());
-        hash.update(name.as_bytes());
-        hash.update((bytes.len() as u64).to_le_bytes());
-        hash.update(&bytes);
-    }
-    Ok(format!("{:x}", hash.finalize()))
-}
-
-/// Size and modification time of a file: identifies the generator's own executable, which cargo rewrites
-/// on every build (hashing tens of megabytes on every run would cost more than the cache saves).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified_ns: u128,
-}
-
-impl Stamp {
-    fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-        Some(Stamp {
-            len: meta.len(),
-            modified_ns: modified.as_nanos(),
-        })
-    }
-    fn describe(&self) -> String {
-        format!("{} {}", self.len, self.modified_ns)
-    }
-}
-
-/// SHA-256 of a generated file's contents: a hand edit is noticed whatever its size and time.
-fn content_hash(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
-
-/// The skip-unchanged cache: per service, the hash of its inputs and of each file regen left.
-/// It lives outside `generated/` (under `target/`), since it describes one machine's files, not the code.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Cache {
-    fingerprint: String,
-    services: BTreeMap<String, CacheEntry>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct CacheEntry {
-    inputs: String,
-    /// Path → SHA-256 of the contents.
-    outputs: BTreeMap<String, String>,
-    report: ServiceReport,
-}
-
-impl Cache {
-    fn load(path: &Path, fingerprint: &str) -> Cache {
-        std::fs::read(path)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
-            .filter(|c| c.fingerprint == fingerprint)
-            .unwrap_or_default()
-    }
-
-    fn save(&self, path: &Path) -> io::Result<()> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let json = serde_json::to_vec(self).map_err(io::Error::other)?;
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(tmp, path)
-    }
-
-    /// The service as the last regen left it, when its inputs are the same and its files untouched (none
-    /// changed, none missing, none added).
-    fn hit(&self, name: &str, inputs: &str, target: &Path) -> Option<ServiceDone> {
-        let entry = self.services.get(name)?;
-        if entry.inputs != inputs {
-            return None;
-        }
-        let mut existing = Vec::new();
-        write::list_files(&target.join(name), name, &mut existing).ok()?;
-        if existing.len() != entry.outputs.len() {
-            return None;
-        }
-        for path in &existing {
-            let bytes = std::fs::read(target.join(path)).ok()?;
-            if entry.outputs.get(path) != Some(&content_hash(&bytes)) {
-                return None;
-            }
-        }
-        let mut report = entry.report.clone();
-        report.cached = true;
-        report.unchanged = existing.len();
-        Some(ServiceDone {
-            report,
-            inputs: inputs.to_string(),
-            produced: entry.outputs.clone(),
-            changed: Vec::new(),
-            stale: Vec::new(),
-            diff: String::new(),
-        })
-    }
 }

@@ -15,6 +15,8 @@ pub enum ErrorCode {
     /// `WidgetNotFound`: HTTP 404, `The specified widget does not exist.`
     ///
     /// The widget does not exist.
+    ///
+    /// 小部件不存在。
     WidgetNotFound,
     /// A code the pages do not document, as received.
     Unknown(String),

@@ -48,3 +48,9 @@ pub use list_shelves::{ListShelvesRequest, ListShelvesResponse};
 pub mod list_widgets;
 #[cfg(feature = "list_widgets")]
 pub use list_widgets::{ListWidgetsRequest, ListWidgetsResponse};
+#[cfg(feature = "relabel_widget")]
+pub mod relabel_widget;
+#[cfg(feature = "relabel_widget")]
+pub use relabel_widget::{
+    RelabelWidgetRequest, RelabelWidgetResponse, RelabelWidgetRequired,
+};

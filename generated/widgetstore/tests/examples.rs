@@ -78,3 +78,22 @@ fn list_widgets_request_example_flattens() {
         &[("MaxResults", "20"), ("ShelfId", "sh-7f3k2****")],
     );
 }
+#[cfg(feature = "relabel_widget")]
+#[test]
+fn relabel_widget_response_example_decodes() {
+    let _: aliyun_widgetstore::RelabelWidgetResponse = aliyun_runtime::examples::assert_response_decodes(
+        "{\n    \"RequestId\": \"5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****\",\n    \"Result\": {\n        \"label\": \"sale\",\n        \"revision\": 4\n    }\n}",
+    );
+}
+#[cfg(feature = "relabel_widget")]
+#[test]
+fn relabel_widget_request_example_flattens() {
+    let request = aliyun_widgetstore::RelabelWidgetRequest::new(aliyun_widgetstore::RelabelWidgetRequired {
+        widget_id: "w-9d8c7****",
+        label: "sale",
+    });
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[("WidgetId", "w-9d8c7****"), ("label", "sale")],
+    );
+}

@@ -12,7 +12,8 @@ use crate::credentials::{
 use crate::endpoint::{check_region, parse_endpoint, Endpoints, Network};
 use crate::interceptor::Interceptor;
 use crate::transport::{
-    HttpTransport, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_READ_TIMEOUT,
+    HttpTransport, Transport, Wire, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_READ_TIMEOUT,
 };
 use crate::{Error, RetryConfig, SigningAlgorithm};
 
@@ -306,9 +307,9 @@ impl ClientBuilder {
 
     /// The transport set, else the network ([`HttpTransport`]), its pool for the client's timeouts set up now
     /// so that a bad TLS setup fails here.
-    fn transport_or_network(&self) -> Result<Arc<dyn Transport>, Error> {
+    fn transport_or_network(&self) -> Result<Wire, Error> {
         if let Some(t) = &self.transport {
-            return Ok(t.clone());
+            return Ok(Wire::Custom(t.clone()));
         }
         let t = if self.no_proxy {
             HttpTransport::new().no_proxy()
@@ -316,6 +317,6 @@ impl ClientBuilder {
             HttpTransport::new()
         };
         t.pool(self.connect_timeout, self.read_timeout)?;
-        Ok(Arc::new(t))
+        Ok(Wire::Http(t))
     }
 }

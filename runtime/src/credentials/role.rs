@@ -15,7 +15,7 @@ use super::{
 };
 use crate::call::{Call, Engine, Payload, Settings};
 use crate::endpoint::parse_endpoint;
-use crate::transport::{HttpTransport, Limits, DEFAULT_READ_TIMEOUT};
+use crate::transport::{HttpTransport, Limits, Wire, DEFAULT_READ_TIMEOUT};
 use crate::{Error, HttpMethod, RetryConfig, SigningAlgorithm};
 
 /// The central STS endpoint.
@@ -70,7 +70,7 @@ impl StsAnswer {
 /// anonymous, for `AssumeRoleWithOIDC`).
 fn sts_engine(credentials: Option<Arc<dyn ProvideCredentials>>) -> Engine {
     Engine {
-        transport: Arc::new(HttpTransport::new()),
+        transport: Wire::Http(HttpTransport::new()),
         credentials,
         interceptors: Vec::new(),
         signing: SigningAlgorithm::RpcHmacSha1,

@@ -20,8 +20,8 @@
 //! the page brings another type of the same wire name that more operations use (or, for a type with no
 //! enclosing field, a first operation that sorts before its own).
 
-use crate::emit::naming;
 use crate::model::{Docs, Encoding, Enum, Field, Operation, Scalar, Shape};
+use crate::plan::naming;
 use proc_macro2::Ident;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
