@@ -83,11 +83,15 @@ codes! {
     OperationNameDisagrees = "W0216", "two places on a page name different operations";
     OperationFromFirstSentence = "W0217", "only the page's first sentence names the operation";
     ExampleWithoutWrapper = "W0218", "the response example shows an object's fields without the object the table documents";
+    SampleOnlyParameter = "W0225", "the sample request sets a parameter no row documents; it is read in the form the sample shows";
+    SampleMisspelling = "W0226", "the sample request sets a name that misspells a documented parameter; it is left out";
     RouteDisagrees = "W0301", "the pages of one operation give different request lines";
     FieldInOnePage = "W0302", "a field is documented on one page of an operation but not the other";
     RequiredDisagrees = "W0303", "the pages of one operation disagree whether a field is required";
     TypeDisagrees = "W0304", "the pages of one operation disagree on a field's type";
     FieldTwice = "W0305", "a field is documented twice in one table";
+    MisplacedFieldLeftOut = "W0306", "a field one page puts where the other page and the example do not is left out of the merge";
+    OperationNameCase = "W0307", "pages spell an operation with a different case; the wire name of the Action row or sample request is taken";
     ExampleNotObject = "W0401", "a JSON response example is not an object";
     ExampleDoesNotParse = "W0402", "a JSON response example does not parse";
     ExampleFillsNothing = "W0403", "a JSON response example fills no documented field";
@@ -105,6 +109,8 @@ codes! {
     CentralWithRegion = "E0510", "the central endpoint rule takes one host, without `{region}`";
     NotAHost = "E0511", "an endpoint is not a host name";
     NotARegion = "E0512", "a key of `regional_endpoints` is not a region id";
+    ErrorCentreOnly = "W0513", "operations only link to the error centre and no error table of the product is given";
+    ErrorCentreTable = "W0514", "operations only link to the error centre; the product's error table fills `ErrorCode`";
     PageTooLarge = "E0601", "a page is larger than regen reads";
     TableTooLong = "E0602", "a table has more rows than regen reads";
     BidiRemoved = "W0603", "bidirectional control characters were removed from descriptions";
@@ -202,6 +208,9 @@ pub struct Summary {
     pub warnings: BTreeMap<Code, usize>,
     /// Errors by [`Code`].
     pub errors: BTreeMap<Code, usize>,
+    /// Warnings written to the services' review reports instead of the terminal, by [`Code`].
+    #[serde(default)]
+    pub review: BTreeMap<Code, usize>,
 }
 
 impl Summary {
@@ -218,10 +227,20 @@ impl Summary {
         s
     }
 
+    /// Counts findings that go to a review report.
+    pub fn for_review(diagnostics: &[Diagnostic]) -> Self {
+        let mut s = Summary::default();
+        for d in diagnostics {
+            *s.review.entry(d.code).or_default() += 1;
+        }
+        s
+    }
+
     pub fn add(&mut self, other: &Summary) {
         for (mine, theirs) in [
             (&mut self.warnings, &other.warnings),
             (&mut self.errors, &other.errors),
+            (&mut self.review, &other.review),
         ] {
             for (k, n) in theirs {
                 *mine.entry(*k).or_default() += n;
@@ -237,9 +256,24 @@ impl Summary {
         self.errors.values().sum()
     }
 
+    pub fn review_count(&self) -> usize {
+        self.review.values().sum()
+    }
+
     /// One line per code with its meaning, most frequent first, warnings then errors; empty when there is nothing.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        if !self.review.is_empty() {
+            let total: usize = self.review.values().sum();
+            out.push_str(&format!(
+                "{total} for review in each service's REVIEW.md (beside model.yaml), by code:\n"
+            ));
+            let mut rows: Vec<(&Code, &usize)> = self.review.iter().collect();
+            rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (code, n) in rows {
+                out.push_str(&format!("{n:>6}  {code}  {}\n", code.meaning()));
+            }
+        }
         for (title, counts) in [("warning", &self.warnings), ("error", &self.errors)] {
             if counts.is_empty() {
                 continue;

@@ -15,4 +15,5 @@ pub mod pages;
 pub mod plan;
 pub mod read;
 pub mod regen;
+pub mod review;
 pub mod write;

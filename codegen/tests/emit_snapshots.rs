@@ -26,7 +26,7 @@ fn kitchen_sink() {
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     insta::assert_yaml_snapshot!("kitchen_sink_paths", paths);
     for f in &files {
-        if f.path.ends_with(".rs") || f.path.ends_with(".toml") {
+        if f.path.ends_with(".rs") || f.path.ends_with(".toml") || f.path.ends_with("plan.yaml") {
             insta::assert_snapshot!(
                 format!("kitchen_sink__{}", f.path.replace('/', "__")),
                 f.contents
@@ -86,5 +86,6 @@ fn nested_names_are_unique_and_shared() {
     assert!(op.contains("pub tag: Vec<ThingTag>"));
     // One enum for `Mode` in request, JSON-encoded object and response.
     assert_eq!(op.matches("pub enum Mode {").count(), 1);
-    assert!(op.contains("serialize_with = \"crate::codec::json_text\""));
+    assert!(op.contains("serialize_with = \"aliyun_runtime::params::json_text\""));
+    assert!(op.contains("serialize_with = \"aliyun_runtime::params::comma_joined\""));
 }

@@ -1108,3 +1108,261 @@ fn split_table_right_under_the_response_heading_is_the_response_table() {
         ["RequestId", "slots", "slots[].slotNo", "slots[].state"]
     );
 }
+
+#[test]
+fn object_holds_a_field_of_its_own_name() {
+    // `Data | Object`, its fields, then `Data | Map`: the map is Data's, not a second Data beside it.
+    let r = read(&["object_holds_a_field_of_its_own_name.zh.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Code",
+            "Data",
+            "Data.Data",
+            "Data.Name",
+            "Data.UpdateTime",
+            "RequestId"
+        ]
+    );
+}
+
+#[test]
+fn each_request_parameter_gets_the_encoding_its_page_shows() {
+    let zh = read(&["request_encodings.zh.md"]);
+    let op = only(&zh);
+    let encodings: Vec<(&str, Encoding)> = op
+        .request
+        .iter()
+        .map(|f| (f.name.as_str(), f.encoding))
+        .collect();
+    assert_eq!(
+        encodings,
+        [
+            // an `Array` row with `└` children, sent as `Rules=[{…}]`
+            ("Rules", Encoding::Json),
+            // "多个…用半角逗号（,）分隔" wins over the sample's `["BIN::Small"]`
+            ("BinTypesScope", Encoding::Simple),
+            // the sample sends `Lanes=lane-1,lane-2`
+            ("Lanes", Encoding::Simple),
+            // the example cell holds JSON text
+            ("Docks", Encoding::Json),
+            // "JSON 格式"
+            ("Gates", Encoding::Json),
+            // a map, no cue: JSON
+            ("Options", Encoding::Json),
+            // the sample sends `Belts.1=b-1`
+            ("Belts", Encoding::Flat),
+            // dotted rows are the flat form
+            ("Tag", Encoding::Flat),
+        ]
+    );
+    let en = read(&["request_encodings.en.md"]);
+    let op = only(&en);
+    assert_eq!(
+        field(&op.request, "BinTypesScope").encoding,
+        Encoding::Simple
+    );
+    assert_eq!(field(&op.request, "Gates").encoding, Encoding::Json);
+    let shifts = field(&op.request, "Shifts");
+    assert_eq!(shifts.encoding, Encoding::Simple);
+    assert_eq!(
+        shifts.shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::Integer)))
+    );
+    assert_eq!(field(&op.request, "RuleId").encoding, Encoding::Flat);
+}
+
+#[test]
+fn shapes_write_the_encoding_of_each_top_level_request_field() {
+    let r = read(&["request_encodings.zh.md"]);
+    let shapes = codegen::model::corpus::operation(only(&r));
+    let encodings: Vec<(String, Option<String>)> = shapes["request"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap_or_default().to_string(),
+                f.get("encoding").and_then(|e| e.as_str()).map(String::from),
+            )
+        })
+        .collect();
+    let want = |n: &str, e: Option<&str>| (n.to_string(), e.map(String::from));
+    assert_eq!(
+        encodings,
+        [
+            want("Rules", Some("json")),
+            want("BinTypesScope", Some("simple")),
+            want("Lanes", Some("simple")),
+            want("Docks", Some("json")),
+            want("Gates", Some("json")),
+            want("Options", Some("json")),
+            want("Belts", None),
+            want("Tag", None),
+        ]
+    );
+}
+
+#[test]
+fn required_inside_items_stays_inside_items() {
+    let r = read(&["required_inside_items.md"]);
+    let op = only(&r);
+    let required: Vec<(&str, bool)> = op
+        .request
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
+    // `CrateId.N | 是` is the list itself; `Tag.N.Key | 是` and `Label.Text | 是` are required within their
+    // containers, which no row of their own documents; `Rule | 否` keeps its own row's reading.
+    assert_eq!(
+        required,
+        [
+            ("CrateId", true),
+            ("Tag", false),
+            ("Label", false),
+            ("Rule", false)
+        ]
+    );
+    let key = field(children(field(&op.request, "Tag")), "Key");
+    assert!(key.required);
+    assert!(!field(children(field(&op.request, "Tag")), "Value").required);
+    assert!(field(children(field(&op.request, "Label")), "Text").required);
+    assert!(field(children(field(&op.request, "Rule")), "Name").required);
+}
+
+/// Every field's path, `[]` marking a list.
+fn tree_paths(fields: &[Field]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in fields {
+        let mut shape = &f.shape;
+        let mut name = f.name.clone();
+        while let Shape::Array(item) = shape {
+            name.push_str("[]");
+            shape = item;
+        }
+        out.push(name.clone());
+        if let Shape::Object(children) = shape {
+            out.extend(
+                tree_paths(children)
+                    .into_iter()
+                    .map(|p| format!("{name}.{p}")),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn a_field_one_language_misplaces_is_left_out_of_the_merge() {
+    let r = read(&["stray_field_merge.zh.md", "stray_field_merge.en.md"]);
+    insta::assert_snapshot!("fixture_stray_field_merge", report(&r));
+    let op = only(&r);
+    // The English page's depth marks put `Permits` inside the lanes; the Chinese page and its example have it
+    // in the gates. `Width`, which only the English page documents and nothing contradicts, stays.
+    assert_eq!(
+        tree_paths(&op.response),
+        [
+            "Gates[]",
+            "Gates[].GateId",
+            "Gates[].Lanes[]",
+            "Gates[].Lanes[].LaneNo",
+            "Gates[].Permits[]",
+            "Gates[].Width",
+            "RequestId",
+        ]
+    );
+    let left_out: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("left out"))
+        .collect();
+    assert_eq!(left_out.len(), 1, "{}", report(&r));
+    assert!(left_out[0].span.file.ends_with("stray_field_merge.en.md"));
+    assert_eq!(left_out[0].span.line, 20);
+}
+
+#[test]
+fn pages_whose_names_differ_in_case_are_one_operation_named_as_on_the_wire() {
+    let r = read(&["name_case_differs.zh.md", "name_case_differs.en.md"]);
+    insta::assert_snapshot!("fixture_name_case_differs", report(&r));
+    let op = only(&r);
+    // The Chinese page's Action row and sample request say `Realtime`; the English title `RealTime`.
+    assert_eq!(op.name, "CreateRealtimeDockLog");
+    assert_eq!(op.sources.len(), 2);
+    assert!(field(&op.request, "DockId").docs.en.is_some());
+    assert!(
+        r.diagnostics.iter().all(|d| !d.is_error()),
+        "{}",
+        report(&r)
+    );
+    let renamed: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("read as `CreateRealtimeDockLog`"))
+        .collect();
+    assert_eq!(renamed.len(), 1, "{}", report(&r));
+    assert!(renamed[0].span.file.ends_with("name_case_differs.en.md"));
+    assert_eq!(renamed[0].span.line, 1);
+}
+
+#[test]
+fn pages_whose_names_differ_in_case_and_neither_gives_the_wire_name_stay_apart() {
+    // Two titles, no Action row, no sample request: nothing says which spelling is right (the service then
+    // refuses names that differ only in case).
+    let r = read(&["name_case_differs.en.md", "name_case_title_only.en.md"]);
+    let names: Vec<&str> = r.operations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["CreateRealTimeDockLog", "CreateRealtimeDockLog"]);
+}
+
+#[test]
+fn a_pipe_inside_a_copied_description_stays_where_it_was() {
+    let r = read(&["request_forms_copied.txt"]);
+    let op = only(&r);
+    assert_eq!(
+        field(&op.request, "Match").docs.en.as_deref(),
+        Some("How the labels are combined. Valid values: &: all of the labels. |: any of the labels.")
+    );
+    assert_eq!(
+        field(&op.request, "Mode").docs.en.as_deref(),
+        Some("The mode. Valid values:\n&: all of the labels.\n|: any of the labels.\nDefault value: &.")
+    );
+    // The rows after it are read as they are.
+    assert_eq!(
+        field(&op.request, "Limit").shape,
+        Shape::Scalar(Scalar::Integer)
+    );
+}
+
+#[test]
+fn a_parameter_only_the_sample_request_shows_is_read_in_the_form_it_shows() {
+    let r = read(&["request_forms_copied.txt"]);
+    let op = only(&r);
+    let names: Vec<&str> = op.request.iter().map(|f| f.name.as_str()).collect();
+    // `Capacty` misspells the documented `Capacity`; `Version` is a common parameter.
+    assert_eq!(
+        names,
+        ["Match", "Mode", "Label", "Limit", "Capacity", "Ip", "Owner", "Size"]
+    );
+    let ip = field(&op.request, "Ip");
+    assert_eq!(
+        ip.shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+    assert_eq!(ip.encoding, Encoding::Flat);
+    assert!(!ip.required);
+    assert_eq!(ip.span.line, 31);
+    let owner = field(&op.request, "Owner");
+    assert_eq!(
+        field(children(owner), "Name").shape,
+        Shape::Scalar(Scalar::String)
+    );
+    assert_eq!(field(&op.request, "Size").example.as_deref(), Some("3"));
+    let warned: Vec<u32> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("the sample request sets"))
+        .map(|d| d.span.line)
+        .collect();
+    assert_eq!(warned, [35, 31, 33, 34], "{}", report(&r));
+}

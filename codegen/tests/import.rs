@@ -281,7 +281,10 @@ fn re_running_updates_pages_and_keeps_a_hand_edited_service_yaml() {
 
     // The service is already there: without --update, the run says what it would change and writes nothing.
     let report = import(&root, false);
-    let pending = report.services[0].pending.as_ref().expect("a change is pending");
+    let pending = report.services[0]
+        .pending
+        .as_ref()
+        .expect("a change is pending");
     assert_eq!(pending.changed, ["ListShelves.zh.md"]);
     assert!(pending.added.is_empty());
     assert_ne!(
@@ -359,8 +362,16 @@ fn page_of(product: &str, op: &str, version: &str, host: &str) -> String {
 fn gadgets_docs(root: &Path) {
     let d = root.join("docs");
     let v = "2022-02-02";
-    put(&d, "intl.en-US/API Reference/Gadgets/DescribeGadgets.md", &page_of("Gadgets", "DescribeGadgets", v, "gadgets.aliyuncs.com"));
-    put(&d, "intl.en-US/API Reference/Gadgets/DeleteGadget.md", &page_of("Gadgets", "DeleteGadget", v, "gadgets.aliyuncs.com"));
+    put(
+        &d,
+        "intl.en-US/API Reference/Gadgets/DescribeGadgets.md",
+        &page_of("Gadgets", "DescribeGadgets", v, "gadgets.aliyuncs.com"),
+    );
+    put(
+        &d,
+        "intl.en-US/API Reference/Gadgets/DeleteGadget.md",
+        &page_of("Gadgets", "DeleteGadget", v, "gadgets.aliyuncs.com"),
+    );
     put(
         &d,
         "intl.en-US/API Reference/Call methods/Common parameters.md",
@@ -394,12 +405,26 @@ fn gadgets_docs(root: &Path) {
          |403|Forbidden.Gadget|You cannot use this gadget.|Ask its owner.|\n",
     );
     // Pages of two other products' APIs, in the same repository.
-    put(&d, "intl.en-US/API Reference/Racks/DescribeRacks.md", &page_of("Racks", "DescribeRacks", "2020-01-01", "racks.aliyuncs.com"));
-    put(&d, "intl.en-US/API Reference/Shelves/ListShelves.md", &page_of("Shelves", "ListShelves", "2021-01-01", "shelves.aliyuncs.com"));
+    put(
+        &d,
+        "intl.en-US/API Reference/Racks/DescribeRacks.md",
+        &page_of("Racks", "DescribeRacks", "2020-01-01", "racks.aliyuncs.com"),
+    );
+    put(
+        &d,
+        "intl.en-US/API Reference/Shelves/ListShelves.md",
+        &page_of(
+            "Shelves",
+            "ListShelves",
+            "2021-01-01",
+            "shelves.aliyuncs.com",
+        ),
+    );
 }
 
 #[test]
-fn pages_that_document_no_operation_are_used_for_what_they_are_and_another_products_pages_go_to_its_service() {
+fn pages_that_document_no_operation_are_used_for_what_they_are_and_another_products_pages_go_to_its_service(
+) {
     let root = Scratch::new("import-gadgets");
     gadgets_docs(&root);
     // Racks is already a service of the repository.
@@ -423,21 +448,43 @@ fn pages_that_document_no_operation_are_used_for_what_they_are_and_another_produ
     let gadgets = &report.services[0];
     assert_eq!(
         files(&root.join("specs/gadgets")),
-        ["DeleteGadget.en.md", "DescribeGadgets.en.md", "ErrorCodes.en.md", "service.yaml"]
+        [
+            "DeleteGadget.en.md",
+            "DescribeGadgets.en.md",
+            "ErrorCodes.en.md",
+            "service.yaml"
+        ]
     );
     let kinds: Vec<(String, String)> = report
         .skipped
         .iter()
         .filter(|s| matches!(s.reason, SkipReason::NotOperation { .. }))
-        .map(|s| (s.page.rsplit('/').next().unwrap().to_string(), s.reason.to_string()))
+        .map(|s| {
+            (
+                s.page.rsplit('/').next().unwrap().to_string(),
+                s.reason.to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
         [
-            ("Common parameters.md".to_string(), "the common parameters page, not an operation".to_string()),
-            ("Endpoints.md".to_string(), "a page of how to call the API, not an operation".to_string()),
-            ("Signature.md".to_string(), "the signature page, not an operation".to_string()),
-            ("Error codes.md".to_string(), "the product's error codes, not an operation".to_string()),
+            (
+                "Common parameters.md".to_string(),
+                "the common parameters page, not an operation".to_string()
+            ),
+            (
+                "Endpoints.md".to_string(),
+                "a page of how to call the API, not an operation".to_string()
+            ),
+            (
+                "Signature.md".to_string(),
+                "the signature page, not an operation".to_string()
+            ),
+            (
+                "Error codes.md".to_string(),
+                "the product's error codes, not an operation".to_string()
+            ),
         ]
     );
     let yaml = std::fs::read_to_string(root.join("specs/gadgets/service.yaml")).unwrap();
@@ -459,19 +506,28 @@ fn pages_that_document_no_operation_are_used_for_what_they_are_and_another_produ
         ]
     );
     assert_eq!(gadgets.regions, 4);
-    assert_eq!(gadgets.error_centre_only, ["DeleteGadget", "DescribeGadgets"]);
+    assert_eq!(
+        gadgets.error_centre_only,
+        ["DeleteGadget", "DescribeGadgets"]
+    );
 
     // Another product's page goes to its own service: a central host in every sample request is a central
     // endpoint.
     let shelves = std::fs::read_to_string(root.join("specs/shelves/service.yaml")).unwrap();
-    assert!(shelves.contains("endpoint: \"shelves.aliyuncs.com\"\nendpoint_rule: central\n"), "{shelves}");
+    assert!(
+        shelves.contains("endpoint: \"shelves.aliyuncs.com\"\nendpoint_rule: central\n"),
+        "{shelves}"
+    );
 
     // The existing service is not touched: the report says exactly what the run would add.
     let racks = &report.services[1];
     let pending = racks.pending.as_ref().expect("racks is already a service");
     assert_eq!(pending.added, ["DescribeRacks.en.md"]);
     assert!(pending.changed.is_empty(), "{pending:?}");
-    assert_eq!(files(&root.join("specs/racks")), ["GetRack.en.md", "service.yaml"]);
+    assert_eq!(
+        files(&root.join("specs/racks")),
+        ["GetRack.en.md", "service.yaml"]
+    );
     let report = import_with(&root, false, true);
     assert!(report.services.iter().all(|s| s.pending.is_none()));
     assert_eq!(
@@ -479,5 +535,9 @@ fn pages_that_document_no_operation_are_used_for_what_they_are_and_another_produ
         ["DescribeRacks.en.md", "GetRack.en.md", "service.yaml"]
     );
     // A hand-written service.yaml is kept.
-    assert!(std::fs::read_to_string(root.join("specs/racks/service.yaml")).unwrap().starts_with("product: Racks"));
+    assert!(
+        std::fs::read_to_string(root.join("specs/racks/service.yaml"))
+            .unwrap()
+            .starts_with("product: Racks")
+    );
 }

@@ -293,17 +293,25 @@ fn real_docs_row_forms_are_read_with_warnings_and_written() {
     )
     .unwrap();
     let report = run(&root, false).expect("a strict regen writes the service");
+    // The guesses are printed, one line each; the row read by a fixed rule is in the review report.
     let warnings = &report.services[0].rendered_warnings;
-    for (what, line) in [
-        ("goes on after a blank line", 11),
-        ("one cell short", 14),
-        ("table row has 3 cells where the header has 5", 16),
-    ] {
-        assert!(
-            warnings.contains(what) && warnings.contains(&format!("MoveWidgets.md:{line}:1")),
-            "{what}:\n{warnings}"
-        );
-    }
+    assert_eq!(
+        warnings,
+        "warning[W0104] specs/shelves/MoveWidgets.md:14:1: table row is one cell short and the next line holds \
+         its last cell; read as one row of 5 cells\n\
+         warning[W0101] specs/shelves/MoveWidgets.md:16:1: table row has 3 cells where the header has 5; the \
+         last 2 read as empty\n"
+    );
+    let review = std::fs::read_to_string(root.join("generated/shelves/REVIEW.md")).unwrap();
+    assert!(
+        review.contains("warning[W0103]: table row goes on after a blank line")
+            && review.contains("specs/shelves/MoveWidgets.md:11:1"),
+        "{review}"
+    );
+    assert_eq!(
+        report.summary().review.get(&codegen::diag::Code::RowsGoOn),
+        Some(&1)
+    );
     assert_eq!(report.summary().error_count(), 0);
     let model = std::fs::read_to_string(root.join("generated/shelves/model.yaml")).unwrap();
     for name in ["Mode", "Count", "Label", "Name"] {
@@ -311,4 +319,110 @@ fn real_docs_row_forms_are_read_with_warnings_and_written() {
     }
     assert!(model.contains("Modes are case-sensitive."), "{model}");
     assert!(model.contains("The number of widgets."), "{model}");
+}
+
+/// Pages that send the reader to the error centre instead of listing their errors are said once for the
+/// service; `service.yaml`'s `errors:` or a page of the product's error codes gives `ErrorCode` the table.
+#[test]
+fn the_error_centre_is_said_once_and_the_products_table_comes_from_service_yaml_or_a_page() {
+    use codegen::diag::Code;
+    let root = scratch("error-centre");
+    let dir = root.join("specs/shelves");
+    std::fs::create_dir_all(&dir).unwrap();
+    let yaml = "product: Shelves\nversion: \"2024-01-01\"\nstyle: RPC\nendpoint: \"shelves.{region}.aliyuncs.com\"\n";
+    std::fs::write(dir.join("service.yaml"), yaml).unwrap();
+    let link = "\n## Error codes\n\nFor a list of error codes, visit the [API Error Center](https://error-center.alibabacloud.com/status/product/Shelves).\n";
+    for op in ["CountWidgets", "ListWidgets"] {
+        let text = page(op, "", "", "{\"RequestId\": \"REQ-1\"}") + link;
+        std::fs::write(dir.join(format!("{op}.md")), text).unwrap();
+    }
+    let read = codegen::load::read_service(&dir, &root).unwrap();
+    let said: Vec<_> = read
+        .warnings
+        .iter()
+        .filter(|d| d.code == Code::ErrorCentreOnly)
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", read.warnings);
+    assert!(
+        said[0].message.starts_with("2 operation(s)"),
+        "{}",
+        said[0].message
+    );
+    assert!(read.service.errors.is_empty());
+
+    // The table in service.yaml.
+    let with_errors = format!(
+        "{yaml}errors:\n  - code: Shelf.NotFound\n    status: 404\n    message: The shelf does not exist.\n    description: Check the shelf ID.\n"
+    );
+    std::fs::write(dir.join("service.yaml"), &with_errors).unwrap();
+    let read = codegen::load::read_service(&dir, &root).unwrap();
+    let codes: Vec<(&str, u16)> = read
+        .service
+        .errors
+        .iter()
+        .map(|e| (e.code.as_str(), e.status))
+        .collect();
+    assert_eq!(codes, [("Shelf.NotFound", 404)]);
+    assert!(read
+        .warnings
+        .iter()
+        .all(|d| d.code != Code::ErrorCentreOnly));
+    assert_eq!(
+        read.warnings
+            .iter()
+            .filter(|d| d.code == Code::ErrorCentreTable)
+            .count(),
+        1
+    );
+
+    // A page of the product's error codes instead: read as the table, not refused as a page with no operation.
+    std::fs::write(dir.join("service.yaml"), yaml).unwrap();
+    std::fs::write(
+        dir.join("ErrorCodes.en.md"),
+        "# Error codes\n\n|HTTP status code|Error code|Error message|Description|\n|---|---|---|---|\n\
+         |400|Shelf.Full|The shelf is full.|Remove a widget first.|\n|404|Shelf.NotFound|The shelf does not exist.|Check the ID.|\n",
+    )
+    .unwrap();
+    let read = codegen::load::read_service(&dir, &root).unwrap();
+    let codes: Vec<(&str, u16)> = read
+        .service
+        .errors
+        .iter()
+        .map(|e| (e.code.as_str(), e.status))
+        .collect();
+    assert_eq!(codes, [("Shelf.Full", 400), ("Shelf.NotFound", 404)]);
+    assert_eq!(read.service.operations.len(), 2);
+    assert!(
+        read.warnings.iter().all(|d| !d.is_error()),
+        "{:?}",
+        read.warnings
+    );
+}
+
+/// A page of the other style (a ROA page in an RPC service) refuses itself, not its service.
+#[test]
+fn a_page_of_the_other_style_is_left_out_and_the_service_written() {
+    let root = tree("other-style");
+    let dir = root.join("specs/shelves");
+    std::fs::remove_file(dir.join("MoveWidgets.md")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/bad/style_disagrees/DeleteGizmo.md"),
+        dir.join("DeleteGizmo.md"),
+    )
+    .unwrap();
+    let report = run(&root, true).unwrap();
+    let refused: Vec<(&str, Vec<String>)> = report
+        .refused()
+        .map(|(_, p)| (p.file.as_str(), p.operations.clone()))
+        .collect();
+    assert_eq!(
+        refused,
+        [(
+            "specs/shelves/DeleteGizmo.md",
+            vec!["DeleteGizmo".to_string()]
+        )]
+    );
+    assert_eq!(report.operations(), 2);
+    assert!(report.failed().next().is_none());
 }

@@ -237,8 +237,14 @@ impl Engine {
         let answer = self.transport.send(request, &settings.limits).await;
         let answer = answer.inspect_err(|e| record(span, e.status(), e.request_id()))?;
         let result = crate::response::decode::<T>(&answer);
+        // A success's request id is looked for only when someone will see it.
+        let wanted = !span.is_disabled()
+            || !tracing::Span::current().is_disabled()
+            || !self.interceptors.is_empty()
+            || tracing::enabled!(tracing::Level::DEBUG);
         let request_id = match &result {
             Err(e) => e.request_id().map(str::to_string),
+            Ok(_) if !wanted => None,
             Ok(_) => crate::response::request_id_header(&answer.headers)
                 .or_else(|| crate::response::scan_request_id(&answer.body)),
         };

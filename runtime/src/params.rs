@@ -12,8 +12,13 @@
 //!
 //! Strings go as they are, numbers as serde_json writes them, booleans as `true` / `false`. Empty lists and
 //! objects give no parameter; an empty string is kept (`Name=`).
+//!
+//! Some parameters are not sent flat: their field serializes to one string first, which then goes as it is.
+//! [`json_text`] gives the value's JSON text (`ConfigRules=[{"Id":"a"}]`), [`comma_joined`] a list's items
+//! joined by commas (`ResourceTypesScope=ACS::ECS::Instance,ACS::RDS::DBInstance`), as Alibaba Cloud's SDKs
+//! send them. Generated request types name them in `#[serde(serialize_with = "…")]`.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::Error;
@@ -52,6 +57,32 @@ fn flatten_owned(value: Value) -> Result<Vec<(String, String)>, Error> {
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+/// Serializes a structured parameter as one string holding its JSON text (`ConfigRules=[{"Id":"a"}]`).
+pub fn json_text<T: Serialize + ?Sized, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    let text = serde_json::to_string(value).map_err(<S::Error as serde::ser::Error>::custom)?;
+    s.serialize_str(&text)
+}
+
+/// Serializes a list as one string holding its items joined by commas (`Scope=a,b`): strings as they are,
+/// numbers and booleans as [`flatten`] writes them, anything else as its JSON text. An empty list is an empty
+/// string.
+pub fn comma_joined<T: Serialize, S: Serializer>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
+    let mut text = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        match serde_json::to_value(item).map_err(<S::Error as serde::ser::Error>::custom)? {
+            Value::String(v) => text.push_str(&v),
+            Value::Null => {}
+            Value::Bool(b) => text.push_str(if b { "true" } else { "false" }),
+            Value::Number(n) => text.push_str(&n.to_string()),
+            other => text.push_str(&other.to_string()),
+        }
+    }
+    s.serialize_str(&text)
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -165,6 +196,65 @@ mod tests {
             pairs(json!({"Tag": "[{\"Key\":\"env\"}]"})),
             p(&[("Tag", "[{\"Key\":\"env\"}]")])
         );
+    }
+
+    #[derive(Serialize)]
+    struct Encoded {
+        #[serde(rename = "Rules", serialize_with = "json_text")]
+        rules: Vec<Rule>,
+        #[serde(rename = "Scope", serialize_with = "comma_joined")]
+        scope: Vec<String>,
+        #[serde(rename = "Offsets", serialize_with = "comma_joined")]
+        offsets: Vec<i64>,
+        #[serde(rename = "Tag")]
+        tag: Vec<Rule>,
+    }
+
+    #[derive(Serialize)]
+    struct Rule {
+        #[serde(rename = "Id")]
+        id: String,
+        #[serde(rename = "Params")]
+        params: Vec<u8>,
+    }
+
+    #[test]
+    fn each_encoding_goes_on_the_wire_as_the_sdk_sends_it() {
+        let got = to_params(&Encoded {
+            rules: vec![Rule {
+                id: "a,b".into(),
+                params: vec![1, 2],
+            }],
+            scope: vec!["ACS::ECS::Instance".into(), "ACS::RDS::DBInstance".into()],
+            offsets: vec![10, -2],
+            tag: vec![Rule {
+                id: "k".into(),
+                params: vec![3],
+            }],
+        })
+        .unwrap();
+        assert_eq!(
+            got,
+            p(&[
+                ("Offsets", "10,-2"),
+                ("Rules", r#"[{"Id":"a,b","Params":[1,2]}]"#),
+                ("Scope", "ACS::ECS::Instance,ACS::RDS::DBInstance"),
+                ("Tag.1.Id", "k"),
+                ("Tag.1.Params.1", "3"),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_empty_joined_list_is_an_empty_parameter() {
+        let got = to_params(&Encoded {
+            rules: vec![],
+            scope: vec![],
+            offsets: vec![],
+            tag: vec![],
+        })
+        .unwrap();
+        assert_eq!(got, p(&[("Offsets", ""), ("Rules", "[]"), ("Scope", "")]));
     }
 
     #[test]

@@ -202,11 +202,11 @@ impl HttpTransport {
     ) -> Result<HttpResponse, Error> {
         let http = self.pool(limits.connect_timeout, limits.read_timeout)?;
         let mut headers = HeaderMap::with_capacity(request.headers.len());
-        for (k, v) in &request.headers {
+        for (k, v) in request.headers {
             let name = HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| Error::Config(format!("invalid header name {k:?}")))?;
-            // Values may be secret (security token): never quote them.
-            let value = HeaderValue::from_str(v)
+            // Values may be secret (security token): never quote them. Taken, not copied.
+            let value = HeaderValue::try_from(v)
                 .map_err(|_| Error::Config(format!("invalid value for header {k}")))?;
             headers.append(name, value);
         }

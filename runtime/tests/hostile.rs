@@ -306,3 +306,21 @@ async fn a_per_call_deadline_bounds_retries_of_timeouts() {
     // Within the deadline, the timed-out attempts are retried up to max_attempts.
     assert_eq!(fake.count(), 3);
 }
+
+#[tokio::test]
+async fn an_oversized_oidc_token_file_is_refused_before_sts_is_called() {
+    let sts = Fake::start(SECRET).await;
+    let path = std::env::temp_dir().join(format!("aliyun-hostile-token-{}", std::process::id()));
+    std::fs::write(&path, "x".repeat(1 << 20)).unwrap();
+    let e = aliyun_runtime::credentials::OidcRoleArnProvider::new("acs:ram::1:role/r", "p", &path)
+        .sts_endpoint(sts.url())
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        matches!(&e, Error::Credentials(m) if m.contains("OIDC token")),
+        "{e:?}"
+    );
+    assert_eq!(sts.count(), 0);
+}

@@ -47,7 +47,10 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             0 => String::new(),
             n => format!(", {n} regions in regional_endpoints"),
         };
-        println!("    endpoint `{}` ({}{regions})", s.endpoint, s.endpoint_from);
+        println!(
+            "    endpoint `{}` ({}{regions})",
+            s.endpoint, s.endpoint_from
+        );
         if !s.error_centre_only.is_empty() {
             let errors_page = s.taken.iter().any(|(_, f)| f.starts_with("ErrorCodes."));
             println!(
@@ -109,12 +112,18 @@ fn print_skipped(skipped: &[Skipped]) {
     let mut counted: BTreeMap<String, usize> = BTreeMap::new();
     for s in skipped {
         match &s.reason {
-            SkipReason::NotApiPage => *counted.entry("not API reference pages".into()).or_default() += 1,
+            SkipReason::NotApiPage => {
+                *counted.entry("not API reference pages".into()).or_default() += 1
+            }
             SkipReason::Duplicate { .. } => {
-                *counted.entry("duplicates of a page taken".into()).or_default() += 1
+                *counted
+                    .entry("duplicates of a page taken".into())
+                    .or_default() += 1
             }
             SkipReason::NotOperation { kind } => {
-                *counted.entry(format!("{} (no operation)", kind.describe())).or_default() += 1
+                *counted
+                    .entry(format!("{} (no operation)", kind.describe()))
+                    .or_default() += 1
             }
             _ => println!("    skipped {}: {}", s.page, s.reason),
         }

@@ -124,12 +124,16 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     }
     let services = report.services.len();
     let operations = report.operations();
-    let warnings = match summary.warning_count() {
+    let decisions = match summary.warning_count() {
         0 => "no warnings".to_string(),
         n => format!(
             "{n} warnings ({:.1} per 10 operations)",
             n as f64 * 10.0 / operations.max(1) as f64
         ),
+    };
+    let warnings = match summary.review_count() {
+        0 => decisions,
+        n => format!("{decisions} and {n} for review (REVIEW.md beside each model.yaml)"),
     };
     if args.check {
         if !report.is_up_to_date() {

@@ -2,8 +2,9 @@
 //!
 //! - every JSON response example decodes into the response type and fills at least one field;
 //! - every sample request is rebuilt with `new` and the setters from its `name=value` pairs and must flatten
-//!   (`aliyun_runtime::params::to_params`) to exactly those pairs. Pairs the generator cannot turn into a
-//!   typed value (objects, maps, JSON text) are left out of both sides.
+//!   (`aliyun_runtime::params::to_params`) to exactly those pairs. A list of values sent as one parameter is
+//!   rebuilt from a JSON list or from items joined by commas, and must go as the SDK sends it (`a,b`, or the
+//!   JSON text). Pairs the generator cannot turn into a typed value (objects, maps) are left out of both sides.
 
 use crate::model::{Encoding, Field, Operation, Scalar, Service, Shape};
 use crate::plan::naming;
@@ -159,6 +160,14 @@ fn build(
                     })
                 }
             }
+            Shape::Array(inner) if matches!(**inner, Shape::Scalar(_) | Shape::Enum(_)) => {
+                // One parameter: `Name=a,b` (simple) or `Name=["a","b"]` (JSON text).
+                pairs.get(&f.name).and_then(|v| {
+                    let (values, wire) = one_parameter_list(f, inner, v, plan, module)?;
+                    expected.push((format!("{prefix}{}", f.name), wire));
+                    Some(values)
+                })
+            }
             _ => None,
         };
         match (f.required, value) {
@@ -185,6 +194,55 @@ fn build(
         Some(named) => quote!(#ty::new(#named { #(#args),* }) #(#setters)*),
         None => quote!(#ty::new(#(#args),*) #(#setters)*),
     })
+}
+
+/// A list of values sent as one parameter, from the sample's value (a JSON list or items joined by commas):
+/// the list literal and the text the runtime sends for it (joined by commas, or the items' JSON text).
+fn one_parameter_list(
+    f: &Field,
+    item: &Shape,
+    value: &str,
+    plan: &Plan,
+    module: &TokenStream,
+) -> Option<(TokenStream, String)> {
+    let given: Vec<String> = match serde_json::from_str::<serde_json::Value>(value.trim()) {
+        Ok(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => Some(s),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                serde_json::Value::Bool(b) => Some(b.to_string()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?,
+        _ => value.split(',').map(|s| s.trim().to_string()).collect(),
+    };
+    let mut values = Vec::new();
+    let mut texts = Vec::new();
+    let mut json = Vec::new();
+    for g in given.iter().filter(|g| !g.is_empty()) {
+        let (lit, text) = leaf_value(f, item, g, plan, module)?;
+        let quoted = matches!(
+            item,
+            Shape::Enum(_) | Shape::Scalar(Scalar::String | Scalar::Json)
+        );
+        json.push(if quoted {
+            serde_json::Value::String(text.clone())
+        } else {
+            serde_json::from_str(&text).ok()?
+        });
+        values.push(lit);
+        texts.push(text);
+    }
+    if values.is_empty() {
+        return None;
+    }
+    let wire = match f.encoding {
+        Encoding::Simple => texts.join(","),
+        Encoding::Json => serde_json::Value::Array(json).to_string(),
+        Encoding::Flat => return None,
+    };
+    Some((quote!([#(#values),*]), wire))
 }
 
 /// The request of `op` built from its sample request, if every required parameter has a value.
@@ -220,8 +278,8 @@ pub fn tests(svc: &Service, names: &[(String, OpNames)], plan: &Plan) -> Option<
     let krate = quote!(#krate);
     let mut tests = Vec::new();
     for (op, (_, n)) in svc.operations.iter().zip(names) {
-        let base = n.module.to_string();
-        let base = base.trim_start_matches("r#").trim_end_matches('_');
+        let base = naming::unraw(&n.module);
+        let base = base.trim_end_matches('_');
         let resp = &n.response;
         let feature = feature_name(n);
         if let Some(json) = &op.examples.response_json {

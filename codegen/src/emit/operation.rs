@@ -10,13 +10,6 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
 
-/// Crate-private helpers an operation module needs from `lib.rs`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Needs {
-    /// `crate::codec::json_text`: structured request parameters sent as one JSON text.
-    pub json_text: bool,
-}
-
 /// Setter names that clippy expects to be trait methods or to take `&self`.
 const TRAIT_LIKE: &[&str] = &[
     "add",
@@ -54,7 +47,6 @@ const TRAIT_LIKE: &[&str] = &[
 
 pub struct Emitted {
     pub tokens: TokenStream,
-    pub needs: Needs,
 }
 
 /// The module of operation `index` of the service: its request, response, the nested types only it uses,
@@ -66,10 +58,7 @@ pub fn module(
     plan: &Plan,
     error_variants: &BTreeMap<String, Ident>,
 ) -> Emitted {
-    let mut cx = FieldTypes {
-        plan,
-        needs: Needs::default(),
-    };
+    let mut cx = FieldTypes { plan };
 
     let module_docs = DocLines::new()
         .raw(format!("The `{}` operation.", op.name))
@@ -119,6 +108,41 @@ pub fn module(
 
     let req = &names.request;
     let resp = &names.response;
+    let operation = operation_impl(op, names);
+    let errors = errors_table(op, error_variants);
+
+    let paginator = super::paging::paginator(op, req, resp, |f, inner| {
+        cx.shape_type(f, inner, Side::Response)
+    });
+    let waiter = super::paging::waiter(op, req, resp);
+
+    let tokens = quote! {
+        #module_docs
+
+        #shared
+
+        #request
+
+        #operation
+
+        #paginator
+
+        #waiter
+
+        #response
+
+        #(#nested)*
+
+        #errors
+    };
+    Emitted { tokens }
+}
+
+/// `impl aliyun_runtime::Operation` for the request: action, method, answer type, client token, whether it
+/// may be retried, and a ROA operation's route.
+fn operation_impl(op: &Operation, names: &OpNames) -> TokenStream {
+    let req = &names.request;
+    let resp = &names.response;
     let action = &op.name;
     let method = match op.method {
         HttpMethod::Get => quote!(aliyun_runtime::HttpMethod::Get),
@@ -142,6 +166,21 @@ pub fn module(
         None => quote!(None),
     };
     let idempotent = op.only_reads();
+    quote! {
+        impl aliyun_runtime::Operation for #req {
+            type Response = #answer;
+            const SERVICE: &'static aliyun_runtime::ServiceSpec = &crate::SERVICE;
+            const ACTION: &'static str = #action;
+            const METHOD: aliyun_runtime::HttpMethod = #method;
+            const CLIENT_TOKEN: Option<&'static str> = #client_token;
+            const IDEMPOTENT: bool = #idempotent;
+            #route
+        }
+    }
+}
+
+/// `ERRORS`: the errors the operation's page documents, with their status, message and description.
+fn errors_table(op: &Operation, error_variants: &BTreeMap<String, Ident>) -> TokenStream {
     let errors = op.errors.iter().filter_map(|e| {
         let variant = error_variants.get(&e.code)?;
         let (status, message) = (proc_macro2::Literal::u16_unsuffixed(e.status), &e.message);
@@ -168,42 +207,9 @@ pub fn module(
         ))
         .attrs();
 
-    let paginator = super::paging::paginator(op, req, resp, |f, inner| {
-        cx.shape_type(f, inner, Side::Response)
-    });
-    let waiter = super::paging::waiter(op, req, resp);
-
-    let tokens = quote! {
-        #module_docs
-
-        #shared
-
-        #request
-
-        impl aliyun_runtime::Operation for #req {
-            type Response = #answer;
-            const SERVICE: &'static aliyun_runtime::ServiceSpec = &crate::SERVICE;
-            const ACTION: &'static str = #action;
-            const METHOD: aliyun_runtime::HttpMethod = #method;
-            const CLIENT_TOKEN: Option<&'static str> = #client_token;
-            const IDEMPOTENT: bool = #idempotent;
-            #route
-        }
-
-        #paginator
-
-        #waiter
-
-        #response
-
-        #(#nested)*
-
+    quote! {
         #error_docs
         pub const ERRORS: &[crate::error::DocumentedError] = &[#(#errors),*];
-    };
-    Emitted {
-        tokens,
-        needs: cx.needs,
     }
 }
 
@@ -232,7 +238,6 @@ fn roa_route(op: &Operation) -> TokenStream {
 
 struct FieldTypes<'p, 'a> {
     plan: &'p Plan<'a>,
-    needs: Needs,
 }
 
 /// The Rust type of a scalar.
@@ -272,8 +277,10 @@ fn field_docs(f: &Field, name: &ScopeName, plan: &Plan, side: Side) -> DocLines 
     if matches!(f.shape, Shape::Scalar(_) | Shape::Enum(_)) {
         d = d.example(f.example.as_deref());
     }
-    if f.encoding == Encoding::Json {
-        d = d.raw("Sent as one parameter holding JSON text.");
+    match f.encoding {
+        Encoding::Json => d = d.raw("Sent as one parameter holding JSON text."),
+        Encoding::Simple => d = d.raw("Sent as one parameter holding the items joined by commas."),
+        Encoding::Flat => {}
     }
     if let Some(l) = f.location {
         d = d.raw(match l {
@@ -349,13 +356,18 @@ impl FieldTypes<'_, '_> {
             let fdocs = field_docs(f, &name, self.plan, Side::Request).attrs();
             let ty = self.shape_type(f, &f.shape, Side::Request);
             let is_vec = matches!(f.shape, Shape::Array(_));
-            let json = f.encoding == Encoding::Json
-                && !matches!(f.shape, Shape::Scalar(_) | Shape::Enum(_));
-            let serialize_with = if json {
-                self.needs.json_text = true;
-                quote!(, serialize_with = "crate::codec::json_text")
-            } else {
-                quote!()
+            let serialize_with = match (f.encoding, &f.shape) {
+                (_, Shape::Scalar(_) | Shape::Enum(_)) | (Encoding::Flat, _) => quote!(),
+                (Encoding::Json, _) => {
+                    quote!(, serialize_with = "aliyun_runtime::params::json_text")
+                }
+                (Encoding::Simple, Shape::Array(_)) => {
+                    quote!(, serialize_with = "aliyun_runtime::params::comma_joined")
+                }
+                // Only a list joins its items; anything else the service takes as JSON text.
+                (Encoding::Simple, _) => {
+                    quote!(, serialize_with = "aliyun_runtime::params::json_text")
+                }
             };
             let is_string = matches!(f.shape, Shape::Scalar(Scalar::String | Scalar::Json));
             if f.required {
@@ -617,13 +629,9 @@ fn decode_impl(name: &Ident, fields: &[Field]) -> TokenStream {
 }
 
 /// A type of `types.rs`: what an operation module would hold.
-pub fn shared_type(plan: &Plan, def: &TypeDef) -> (TokenStream, Needs) {
-    let mut cx = FieldTypes {
-        plan,
-        needs: Needs::default(),
-    };
-    let tokens = cx.nested(def);
-    (tokens, cx.needs)
+pub fn shared_type(plan: &Plan, def: &TypeDef) -> TokenStream {
+    let mut cx = FieldTypes { plan };
+    cx.nested(def)
 }
 
 /// The nested types the fields of a struct name.
@@ -654,8 +662,8 @@ fn what_it_is(def: &TypeDef, side: Side) -> String {
 
 /// `#[allow]`s a setter needs because of its name.
 fn setter_allow(id: &Ident) -> TokenStream {
-    let s = id.to_string();
-    let s = s.trim_start_matches("r#");
+    let s = naming::unraw(id);
+    let s = s.as_str();
     let mut lints = Vec::new();
     if ["as_", "to_", "into_", "is_", "from_"]
         .iter()

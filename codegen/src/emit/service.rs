@@ -1,7 +1,7 @@
 //! The crate-wide files: `Cargo.toml`, `src/lib.rs`, `src/error.rs`, `model.yaml`, and the assembly of all.
 
 use super::docs::{code, DocLines};
-use super::operation::{self, Needs};
+use super::operation;
 use super::{examples, render, EmitError, GeneratedFile};
 use crate::model::{ApiStyle, EndpointRule, Service};
 use crate::plan::naming;
@@ -28,29 +28,23 @@ pub fn files<E: From<EmitError>>(
     let names = &crate_plan.operations;
     let variants = &crate_plan.errors;
     let plan = &crate_plan.types;
-    let mut needs = Needs::default();
     for (i, (op, (_, n))) in svc.operations.iter().zip(names).enumerate() {
         let emitted = operation::module(op, i, n, plan, variants);
-        needs.json_text |= emitted.needs.json_text;
         sink(render(
-            &format!(
-                "{dir}/src/{}.rs",
-                n.module.to_string().trim_start_matches("r#")
-            ),
+            &format!("{dir}/src/{}.rs", naming::unraw(&n.module)),
             &op.sources,
             emitted.tokens,
         )?)?;
     }
     let shared = plan.shared().next().is_some();
     if shared {
-        let (tokens, types_needs) = types_module(plan, names);
-        needs.json_text |= types_needs.json_text;
+        let tokens = types_module(plan, names);
         sink(render(&format!("{dir}/src/types.rs"), &sources, tokens)?)?;
     }
     sink(render(
         &format!("{dir}/src/lib.rs"),
         &sources,
-        lib(svc, names, plan, needs, shared),
+        lib(svc, names, plan, shared),
     )?)?;
     sink(render(
         &format!("{dir}/src/error.rs"),
@@ -86,8 +80,7 @@ pub fn files<E: From<EmitError>>(
 /// `src/types.rs`: the types several operations use, each compiled when any of them is. Types with the same
 /// users share one private module under one `cfg` (re-exported whole), so the feature lists are not repeated
 /// on every item.
-fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs) {
-    let mut needs = Needs::default();
+fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> TokenStream {
     // In order of first use: a group where its first type would be.
     let mut groups: Vec<(&BTreeSet<usize>, Vec<&TypeDef>)> = Vec::new();
     let mut group_of: BTreeMap<&BTreeSet<usize>, usize> = BTreeMap::new();
@@ -132,9 +125,7 @@ fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs
         };
         let mut types = Vec::new();
         for def in defs {
-            let (tokens, n) = operation::shared_type(plan, def);
-            needs.json_text |= n.json_text;
-            types.push(tokens);
+            types.push(operation::shared_type(plan, def));
         }
         items.push(quote! {
             #cfg
@@ -152,7 +143,7 @@ fn types_module(plan: &Plan, names: &[(String, OpNames)]) -> (TokenStream, Needs
              it is, and re-exported by each of their modules.",
         )
         .inner_attrs();
-    (quote! { #docs #(#items)* }, needs)
+    quote! { #docs #(#items)* }
 }
 
 fn toml_string(s: &str) -> String {
@@ -213,13 +204,7 @@ fn model_yaml(svc: &Service, sources: &[String]) -> String {
     )
 }
 
-fn lib(
-    svc: &Service,
-    names: &[(String, OpNames)],
-    plan: &Plan,
-    needs: Needs,
-    shared: bool,
-) -> TokenStream {
+fn lib(svc: &Service, names: &[(String, OpNames)], plan: &Plan, shared: bool) -> TokenStream {
     let (_, lib_name) = crate_names(svc);
     let example = usage_example(svc, names, plan, &lib_name);
     let docs = DocLines::new()
@@ -266,27 +251,6 @@ fn lib(
             pub use #m::{#req, #resp #(, #required)*};
         }
     });
-    let mut helpers = Vec::new();
-    if needs.json_text {
-        helpers.push(quote! {
-            /// Structured parameters the service takes as one parameter holding JSON text.
-            pub(crate) fn json_text<S: serde::Serializer, T: serde::Serialize>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-                let text = aliyun_runtime::serde_json::to_string(v).map_err(<S::Error as serde::ser::Error>::custom)?;
-                s.serialize_str(&text)
-            }
-        });
-    }
-    let codec = if helpers.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            /// Field codecs the generated types share (some unused when only some operations are compiled).
-            #[cfg_attr(not(feature = "full"), allow(dead_code))]
-            mod codec {
-                #(#helpers)*
-            }
-        }
-    };
     let types = if shared {
         quote!(
             pub mod types;
@@ -294,31 +258,7 @@ fn lib(
     } else {
         quote!()
     };
-    let service_docs = DocLines::new()
-        .raw(format!(
-            "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
-            super::docs::escape_line(&svc.name),
-            code(product),
-            code(version),
-            code(endpoint),
-            match svc.endpoint_rule {
-                EndpointRule::Central => "central",
-                EndpointRule::Regional => "regional",
-            },
-            if svc.regional_endpoints.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; own hosts in {}",
-                    svc.regional_endpoints
-                        .keys()
-                        .map(|r| code(r))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
-        ))
-        .attrs();
+    let service_docs = service_docs(svc);
     quote! {
         #docs
         #![deny(missing_docs)]
@@ -340,8 +280,36 @@ fn lib(
 
         #(#modules)*
 
-        #codec
     }
+}
+
+/// The docs of `SERVICE`: product, version, endpoint and its rule.
+fn service_docs(svc: &Service) -> TokenStream {
+    DocLines::new()
+        .raw(format!(
+            "The {} service: product {}, API version {}, endpoint {} ({} rule{}).",
+            super::docs::escape_line(&svc.name),
+            code(&svc.product),
+            code(&svc.version),
+            code(&svc.endpoint),
+            match svc.endpoint_rule {
+                EndpointRule::Central => "central",
+                EndpointRule::Regional => "regional",
+            },
+            if svc.regional_endpoints.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; own hosts in {}",
+                    svc.regional_endpoints
+                        .keys()
+                        .map(|r| code(r))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ))
+        .attrs()
 }
 
 /// A doc example: build the first operation's request with its page's example values and call it.

@@ -104,7 +104,13 @@ pub fn kind(page: &Page, text: &str, op: Option<&PageOperation>) -> Option<PageK
         "response result",
     ]) {
         Some(PageKind::CallingMethod)
-    } else if has(&["api概览", "api 概览", "api overview", "list of operations", "api列表"]) {
+    } else if has(&[
+        "api概览",
+        "api 概览",
+        "api overview",
+        "list of operations",
+        "api列表",
+    ]) {
         Some(PageKind::Overview)
     } else {
         None
@@ -184,7 +190,8 @@ fn date_in(text: &str) -> Option<String> {
             4 | 7 => *c == b'-',
             _ => c.is_ascii_digit(),
         });
-        let alone = (i == 0 || !b[i - 1].is_ascii_digit()) && b.get(i + 10).is_none_or(|c| !c.is_ascii_digit());
+        let alone = (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 10).is_none_or(|c| !c.is_ascii_digit());
         (ok && alone).then(|| text[i..i + 10].to_string())
     })
 }

@@ -104,11 +104,7 @@ pub struct Endpoint {
 /// is `product`: an endpoints table of the same host label gives the regional pattern and the map; else a
 /// host without a region in every sample request is the central endpoint; else the regional pattern of the
 /// sample requests' host.
-pub fn rule(
-    product: &str,
-    sample_hosts: &[String],
-    listed: &BTreeMap<String, Listed>,
-) -> Endpoint {
+pub fn rule(product: &str, sample_hosts: &[String], listed: &BTreeMap<String, Listed>) -> Endpoint {
     let product = product.to_ascii_lowercase();
     let mut labels: Vec<String> = sample_hosts
         .iter()
@@ -134,7 +130,10 @@ pub fn rule(
                 pattern: format!("{label}.{{region}}.aliyuncs.com"),
                 central: false,
                 regions: l.regions.clone(),
-                from: format!("the only endpoints listed in the documentation, on {}", l.page),
+                from: format!(
+                    "the only endpoints listed in the documentation, on {}",
+                    l.page
+                ),
             };
         }
     }
@@ -185,7 +184,10 @@ mod tests {
         let t = tables(&page);
         assert_eq!(t["kms"].len(), 3);
         assert_eq!(t["kms"]["cn-shanghai"], "kms.cn-shanghai.aliyuncs.com");
-        assert!(!t.contains_key("kms-vpc"), "fewer than three rows: no table of its own");
+        assert!(
+            !t.contains_key("kms-vpc"),
+            "fewer than three rows: no table of its own"
+        );
     }
 
     #[test]
@@ -194,9 +196,15 @@ mod tests {
         assert_eq!((e.pattern.as_str(), e.central), ("dts.aliyuncs.com", true));
         let e = rule(
             "Vpc",
-            &["vpc.cn-hangzhou.aliyuncs.com".into(), "vpc.aliyuncs.com".into()],
+            &[
+                "vpc.cn-hangzhou.aliyuncs.com".into(),
+                "vpc.aliyuncs.com".into(),
+            ],
             &BTreeMap::new(),
         );
-        assert_eq!((e.pattern.as_str(), e.central), ("vpc.{region}.aliyuncs.com", false));
+        assert_eq!(
+            (e.pattern.as_str(), e.central),
+            ("vpc.{region}.aliyuncs.com", false)
+        );
     }
 }

@@ -378,7 +378,10 @@ fn home_of(f: &Found, groups: &BTreeMap<(String, String), Vec<Found>>) -> Option
     let label = |h: &String| h.split('.').next().unwrap_or_default().to_ascii_lowercase();
     let same_product = |key: &(String, String), pages: &[Found]| {
         product.as_ref().is_none_or(|p| {
-            *p == key.0 || pages.iter().any(|g| g.host.as_ref().is_some_and(|h| label(h) == *p))
+            *p == key.0
+                || pages
+                    .iter()
+                    .any(|g| g.host.as_ref().is_some_and(|h| label(h) == *p))
         })
     };
     let by_operation = groups
@@ -449,7 +452,8 @@ fn examine(
             .join("; ")
     })?;
     let (scanned, _) = pages::scan(page, &text);
-    let op = read::page(&scanned, &mut diagnostics);
+    // The operation as regen will read it (limits included); the scanned page tells what else it holds.
+    let op = load::page(page, &text, &mut diagnostics);
     let kind = classify::kind(&scanned, &text, op.as_ref());
     if kind == Some(PageKind::CommonParameters) {
         // The product's version, for its pages that name none.
@@ -460,7 +464,9 @@ fn examine(
             *common.entry(label).or_default().entry(version).or_default() += 1;
         }
     }
-    let fields = op.as_ref().map_or(0, |op| op.request.len() + op.response.len());
+    let fields = op
+        .as_ref()
+        .map_or(0, |op| op.request.len() + op.response.len());
     // An operation's page: parameter tables, or at least an `Action` row, and nothing that makes it one of
     // the pages every API reference carries.
     let is_operation = kind.is_none() && (fields > 0 || classify::has_action_row(&scanned));
@@ -836,12 +842,13 @@ fn write_service(
 
     // What the pages say, the most common answer first.
     // Without an Explorer link, the host's label with a capital (`sts` → `Sts`), as product codes are written.
-    let product = most_common(chosen.iter().filter_map(|f| f.product.clone())).unwrap_or_else(|| {
-        let mut c = key.0.chars();
-        c.next()
-            .map(|first| first.to_ascii_uppercase().to_string() + c.as_str())
-            .unwrap_or_default()
-    });
+    let product =
+        most_common(chosen.iter().filter_map(|f| f.product.clone())).unwrap_or_else(|| {
+            let mut c = key.0.chars();
+            c.next()
+                .map(|first| first.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        });
     let mut hosts: Vec<(String, usize)> = Vec::new();
     for h in chosen.iter().filter_map(|f| f.host.clone()) {
         match hosts.iter_mut().find(|(x, _)| *x == h) {

@@ -22,6 +22,10 @@ pub struct ServiceConfig {
     pub regional_endpoints: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub languages: Vec<String>,
+    /// The product's error codes, where the pages only link to the error centre (`code`, `status`,
+    /// `message`, `description`).
+    #[serde(default)]
+    pub errors: Vec<super::error_centre::ConfigError>,
 }
 
 impl ServiceConfig {

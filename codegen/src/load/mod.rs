@@ -7,6 +7,7 @@
 //! case, the style of every operation), and reconcile the model with the response examples ([`check`]).
 
 pub mod config;
+pub mod error_centre;
 pub mod input;
 pub mod limits;
 
@@ -45,6 +46,8 @@ pub struct RefusedPage {
 pub struct PagesRead {
     pub operations: Vec<Operation>,
     pub errors: Vec<ErrorCode>,
+    /// The product's error codes, from pages of error tables and nothing else (see [`error_centre`]).
+    pub product_errors: Vec<ErrorCode>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
 }
@@ -126,7 +129,9 @@ pub fn read_texts(pages: Vec<(String, String)>, diagnostics: Vec<Diagnostic>) ->
             out.diagnostics.push(too_large);
             continue;
         }
-        if let Some(op) = page(&file, &text, &mut out.diagnostics) {
+        if let Some(codes) = error_centre::page(&file, &text, &mut out.diagnostics) {
+            out.product_errors.extend(codes);
+        } else if let Some(op) = page(&file, &text, &mut out.diagnostics) {
             found.push(op);
         }
         out.sources.add(file, text);
@@ -231,9 +236,7 @@ fn service(
         refused: Vec::new(),
         refusing: Vec::new(),
     };
-    if keep_going && config.is_some() {
-        kept.refuse_bad_pages(&folder.file, &mut diagnostics);
-    }
+    // Before refusing pages: an operation of the other style refuses its page, not the service.
     if let Some(c) = &config {
         style_agrees(
             c.0.style,
@@ -242,8 +245,25 @@ fn service(
             &mut diagnostics,
         );
     }
+    if keep_going && config.is_some() {
+        kept.refuse_bad_pages(&folder.file, &mut diagnostics);
+    }
     match config {
         Some((c, endpoint_rule)) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            // The product's error table (service.yaml's `errors:`, then pages of error codes) joins
+            // `ErrorCode`; operations that only link to the error centre are said once.
+            let config_text = sources.text(&folder.config_file).unwrap_or_default();
+            let mut product =
+                error_centre::from_config(&c.errors, &folder.config_file, config_text);
+            product.extend(read.product_errors);
+            let mut errors = kept.errors;
+            diagnostics.extend(error_centre::apply(
+                &mut errors,
+                product,
+                &kept.operations,
+                &sources,
+                &folder.file,
+            ));
             let mut service = Service {
                 name: folder.name.clone(),
                 product: c.product,
@@ -253,7 +273,7 @@ fn service(
                 endpoint_rule,
                 regional_endpoints: c.regional_endpoints,
                 operations: kept.operations,
-                errors: kept.errors,
+                errors,
             };
             // The examples against the model just built, before anything is emitted from it.
             diagnostics.extend(check::examples(&mut service, &sources));
@@ -443,10 +463,11 @@ fn style_agrees(
         };
         diags.push(
             Diagnostic::new(Code::StyleDisagrees,
-                span(config_file),
+                span(&page),
                 format!("the service is `style: {said}`, but operation `{}` is not: {found}", op.name),
-                "this service",
+                "this page",
             )
+            .also(span(config_file), "the service's style")
             .hint("a ROA page has a 请求语法 / Request syntax line `METHOD /path HTTP/1.1`; set `style` to what the pages are"),
         );
     }

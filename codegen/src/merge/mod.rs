@@ -5,6 +5,7 @@
 //! first file by name; every disagreement is a warning naming both places. Descriptions are kept per language.
 
 pub mod same_name;
+pub mod strays;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Docs, ErrorCode, HttpMethod, Operation, Shape};
@@ -20,6 +21,7 @@ pub fn operations(
         same_name::join_repeated(&mut p.request, &p.name, "request", diags);
         same_name::join_repeated(&mut p.response, &p.name, "response", diags);
     }
+    same_operation_other_case(&mut pages, diags);
     pages.sort_by(|a, b| (&a.name, a.lang, &a.file).cmp(&(&b.name, b.lang, &b.file)));
     let mut groups: BTreeMap<String, Vec<PageOperation>> = BTreeMap::new();
     for p in pages {
@@ -68,8 +70,23 @@ pub fn operations(
                 other: &other.file,
                 op: &name,
             };
+            let mut theirs = other.response.clone();
+            strays::drop_strays(
+                &mut response,
+                &mut theirs,
+                &[
+                    examples.response_json.as_deref(),
+                    other.examples.response_json.as_deref(),
+                ],
+                &strays::Pages {
+                    a: &first.file,
+                    b: &other.file,
+                    op: &name,
+                },
+                diags,
+            );
             fields(&mut request, &other.request, &ctx, "request", diags);
-            fields(&mut response, &other.response, &ctx, "response", diags);
+            fields(&mut response, &theirs, &ctx, "response", diags);
             for e in other.errors {
                 match op_errors.iter_mut().find(|x| x.code == e.code) {
                     Some(x) => fill(&mut x.docs, e.docs),
@@ -110,6 +127,63 @@ pub fn operations(
         });
     }
     (ops, errors.into_values().collect())
+}
+
+/// Pages whose operation names differ only in case (`CreateRealtimeLogDelivery`, `CreateRealTimeLogDelivery`)
+/// document one operation when the `Action` rows and sample requests among them give one spelling: that
+/// spelling is what goes on the wire, and the other pages take it, with a warning. Where none or several are
+/// given the names stay apart (and the service refuses names that differ only in case).
+fn same_operation_other_case(pages: &mut [PageOperation], diags: &mut Vec<Diagnostic>) {
+    let mut by_lower: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        by_lower
+            .entry(p.name.to_ascii_lowercase())
+            .or_default()
+            .push(i);
+    }
+    for group in by_lower.values() {
+        let spellings: std::collections::BTreeSet<&str> =
+            group.iter().map(|&i| pages[i].name.as_str()).collect();
+        if spellings.len() < 2 {
+            continue;
+        }
+        let wire: std::collections::BTreeSet<&str> = group
+            .iter()
+            .filter_map(|&i| pages[i].wire_name.as_deref())
+            .filter(|w| spellings.contains(w))
+            .collect();
+        let [wire] = wire.into_iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let wire = wire.to_string();
+        let Some(from) = group
+            .iter()
+            .find(|&&i| pages[i].wire_name.as_deref() == Some(wire.as_str()))
+            .map(|&i| (pages[i].file.clone(), pages[i].name_span.clone()))
+        else {
+            continue;
+        };
+        for &i in group {
+            let p = &mut pages[i];
+            if p.name == wire {
+                continue;
+            }
+            diags.push(
+                Diagnostic::new(
+                    Code::OperationNameCase,
+                    p.name_span.clone(),
+                    format!(
+                        "this page names the operation `{}`, `{}` spells it `{wire}` in its Action row or sample request; read as `{wire}`",
+                        p.name, from.0
+                    ),
+                    format!("`{}` here", p.name),
+                )
+                .also(from.1.clone(), format!("`{wire}` on the wire"))
+                .hint("the name on the wire is the one of the Action row or the sample request; spell it so here too"),
+            );
+            p.name = wire.clone();
+        }
+    }
 }
 
 struct Pair<'a> {

@@ -1,7 +1,7 @@
 //! The operation shapes format of `shared/corpus/README.md`: how the reader is measured against the shapes
 //! Alibaba Cloud's own SDK gives each operation.
 
-use crate::model::{ApiStyle, Field, Location, Operation, Scalar, Shape};
+use crate::model::{ApiStyle, Encoding, Field, Location, Operation, Scalar, Shape};
 use serde_json::{json, Value};
 
 /// One operation as `{"operation", "request", "response"}`; ROA operations add `style`, `method`, `path` and
@@ -9,13 +9,33 @@ use serde_json::{json, Value};
 pub fn operation(op: &Operation) -> Value {
     let mut v = json!({
         "operation": op.name,
-        "request": object(&op.request),
+        "request": request(op),
         "response": object(&op.response),
     });
     if let (ApiStyle::Roa, Some(path), Value::Object(m)) = (op.style(), &op.path, &mut v) {
         m.insert("style".into(), json!("ROA"));
         m.insert("method".into(), json!(op.method.as_str()));
         m.insert("path".into(), json!(path));
+    }
+    v
+}
+
+/// The request; on RPC operations each top-level field not sent flat says how it goes (`encoding`).
+fn request(op: &Operation) -> Value {
+    let mut v = object(&op.request);
+    if op.style() == ApiStyle::Rpc {
+        if let Some(Value::Array(fields)) = v.get_mut("fields") {
+            for (f, out) in op.request.iter().zip(fields.iter_mut()) {
+                let encoding = match f.encoding {
+                    Encoding::Flat => continue,
+                    Encoding::Json => "json",
+                    Encoding::Simple => "simple",
+                };
+                if let Value::Object(m) = out {
+                    m.insert("encoding".into(), json!(encoding));
+                }
+            }
+        }
     }
     v
 }

@@ -252,6 +252,9 @@ pub enum Encoding {
     /// One parameter whose value is the JSON text of the list or object.
     #[serde(rename = "json")]
     Json,
+    /// One parameter whose value is a list's items joined by commas (`a,b`).
+    #[serde(rename = "simple")]
+    Simple,
 }
 
 impl Encoding {

@@ -787,7 +787,9 @@ fn cells_of(page: &Page, line: &str, number: u32) -> Vec<Cell> {
 /// Splits the text of a complete row (possibly several lines) into cells with their places. Extra
 /// separators (a `|` in a description) are folded back into the last cell.
 fn row_of(page: &Page, text: &str, first_line: u32, ncols: usize) -> Row {
-    let mut cells: Vec<Cell> = split_cells(text)
+    let split = split_cells(text);
+    let offsets: Vec<usize> = split.iter().map(|(offset, _)| *offset).collect();
+    let mut cells: Vec<Cell> = split
         .into_iter()
         .map(|(offset, raw)| {
             // Point at the cell's first visible character, which may be on a later line.
@@ -825,12 +827,17 @@ fn row_of(page: &Page, text: &str, first_line: u32, ncols: usize) -> Row {
         }
     }
     if cells.len() > ncols && ncols > 0 {
-        let extra: Vec<Cell> = cells.split_off(ncols);
-        if let Some(last) = cells.last_mut() {
-            for e in extra {
-                last.raw.push_str(" | ");
-                last.raw.push_str(&e.raw);
-            }
+        // The last cell is the text from its start to the row's closing `|`, as written: a `|` inside a
+        // description (`&: all. |: any.`, or a line that starts with it) keeps its place and the line breaks.
+        let start = offsets[ncols - 1];
+        let t = text.trim_end();
+        let end = match t.strip_suffix('|') {
+            Some(open) if !open.ends_with('\\') => open.len(),
+            _ => t.len(),
+        };
+        cells.truncate(ncols);
+        if let (Some(last), Some(raw)) = (cells.last_mut(), text.get(start..end.max(start))) {
+            last.raw = raw.trim().to_string();
         }
     }
     Row {

@@ -101,12 +101,7 @@ pub fn field_names(fields: &[Field], side: Side) -> Vec<ScopeName> {
 pub fn module_names(svc: &Service) -> Vec<(String, String)> {
     op_names(svc)
         .into_iter()
-        .map(|(op, n)| {
-            (
-                op,
-                n.module.to_string().trim_start_matches("r#").to_string(),
-            )
-        })
+        .map(|(op, n)| (op, naming::unraw(&n.module)))
         .collect()
 }
 
@@ -149,7 +144,7 @@ pub fn type_plan<'a>(svc: &'a Service, names: &[(String, OpNames)]) -> Plan<'a> 
 
 /// The cargo feature that compiles an operation's module: the module's name.
 pub fn feature_name(n: &OpNames) -> String {
-    n.module.to_string().trim_start_matches("r#").to_string()
+    naming::unraw(&n.module)
 }
 
 /// Crate name and library name.
@@ -193,7 +188,6 @@ impl<'a> CratePlan<'a> {
     /// The plan as a reviewer reads it (`plan.yaml` beside `model.yaml`): a renamed type, a type that moves
     /// to `types.rs`, a new module or error variant each show as a line of its diff.
     pub fn yaml(&self, svc: &Service) -> String {
-        let unraw = |id: &Ident| id.to_string().trim_start_matches("r#").to_string();
         let fields = |fields: &[Field], side: Side| -> Vec<FieldPlan> {
             fields
                 .iter()
@@ -207,7 +201,7 @@ impl<'a> CratePlan<'a> {
         let module_of: Vec<String> = self
             .operations
             .iter()
-            .map(|(_, n)| unraw(&n.module))
+            .map(|(_, n)| naming::unraw(&n.module))
             .collect();
         let shown = Shown {
             package: self.package.clone(),
@@ -218,7 +212,7 @@ impl<'a> CratePlan<'a> {
                 .zip(&self.operations)
                 .map(|(op, (wire, n))| OperationPlan {
                     operation: wire.clone(),
-                    module: unraw(&n.module),
+                    module: naming::unraw(&n.module),
                     feature: feature_name(n),
                     request: n.request.to_string(),
                     response: n.response.to_string(),

@@ -77,6 +77,15 @@ pub fn ident(text: &str) -> Ident {
     }
 }
 
+/// The text of an identifier without its `r#`: a file, feature or test name made from it.
+pub fn unraw(id: &Ident) -> String {
+    let text = id.to_string();
+    match text.strip_prefix("r#") {
+        Some(bare) => bare.to_string(),
+        None => text,
+    }
+}
+
 /// A field, function or module identifier for a wire name.
 pub fn snake(wire: &str) -> Ident {
     ident(&snake_text(wire))

@@ -5,7 +5,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{Docs, ErrorCode};
 use crate::pages::{Page, Table};
 
-pub(super) fn error_rows(
+pub(crate) fn error_rows(
     page: &Page,
     table: &Table,
     cols: &[Column],

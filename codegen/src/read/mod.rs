@@ -4,7 +4,7 @@
 //! column an error table), not by their headings alone, since headings differ from page to page.
 
 pub mod enums;
-mod errors;
+pub(crate) mod errors;
 pub mod examples;
 mod name;
 pub mod nest;
@@ -30,6 +30,8 @@ pub enum Lang {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageOperation {
     pub name: String,
+    /// The name the page's `Action` row or sample request gives, which is what goes on the wire.
+    pub wire_name: Option<String>,
     pub lang: Lang,
     pub file: String,
     pub name_span: Span,
@@ -114,6 +116,12 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
             );
         }
     }
+    let wire_name = tables
+        .action_example
+        .as_ref()
+        .map(|(n, _)| n.clone())
+        .or_else(|| ex.action.as_ref().map(|(n, _)| n.clone()))
+        .filter(|n| is_identifier(n));
     let (name, name_span) = name::operation_name(page, tables.action_example.clone(), &ex, diags)?;
     let errors = std::mem::take(&mut tables.errors);
     let request_shape = request_example_shape(&ex.request);
@@ -130,6 +138,8 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         }
         None => {
             roa::clear(&mut request);
+            params::sample_only(page, &mut request, &ex.request, diags);
+            params::settle_encodings(&mut request, &ex.request);
             if let Some(span) = roa::explorer_says_roa(page) {
                 diags.push(
                     Diagnostic::new(Code::RoaWithoutRequestLine, span, "the page documents a ROA operation but gives no request line", "`type=ROA` here")
@@ -140,6 +150,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
     }
     Some(PageOperation {
         name,
+        wire_name,
         lang,
         file: page.file.clone(),
         name_span,

@@ -284,9 +284,17 @@ pub fn tree(
             {
                 stack.pop();
             }
+            // A row named as the open object it would leave (`Data | Object`, its fields, then `Data | Map`)
+            // cannot stand beside that object: no level holds one name twice.
             let holder = (0..stack.len())
                 .rev()
-                .find(|&k| known(&items, &stack[k]).is_some_and(|c| c.contains_key(name)));
+                .find(|&k| known(&items, &stack[k]).is_some_and(|c| c.contains_key(name)))
+                .filter(|&k| {
+                    stack
+                        .get(k + 1)
+                        .and_then(|f| f.item)
+                        .is_none_or(|i| items[i].row.field.name != *name)
+                });
             // A response example that lacks a top-level object the table documents shows another version
             // of the response: it cannot say that a row stands outside that object. (A sample request shows
             // only the parameters it sets, so its gaps say nothing.)
@@ -716,6 +724,9 @@ fn insert_path(items: &mut Vec<Item>, roots: &mut Vec<usize>, start: Option<usiz
                 field.docs = Default::default();
                 field.example = None;
                 field.encoding = Default::default();
+                // `Tag.N.Key | 是` is required within each tag, not the tags: a container no row of its own
+                // documents is optional.
+                field.required = false;
                 let kind = if *list {
                     RowKind::ArrayOf(name.clone())
                 } else {

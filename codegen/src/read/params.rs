@@ -6,6 +6,7 @@ use super::{cell_text, text, Column, Lang};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Docs, Encoding, Enum, Field, Scalar, Shape};
 use crate::pages::{Layout, Page, Table};
+use std::collections::BTreeMap;
 
 pub(super) fn field_rows(
     page: &Page,
@@ -86,6 +87,11 @@ pub(super) fn field_rows(
             RowKind::Leaf(s) => leaf_shape(s, &description, lang),
             _ => Shape::Scalar(Scalar::String),
         };
+        let encoding = if is_request && !name.contains('.') {
+            row_encoding(&kind, &type_raw, &description, example.as_deref())
+        } else {
+            Encoding::Flat
+        };
         let docs = match lang {
             Lang::Zh => Docs {
                 zh: Some(description).filter(|d| !d.is_empty()),
@@ -95,22 +101,6 @@ pub(super) fn field_rows(
                 en: Some(description).filter(|d| !d.is_empty()),
                 zh: None,
             },
-        };
-        let encoding = if is_request
-            && !name.contains('.')
-            && matches!(
-                kind,
-                RowKind::Object
-                    | RowKind::Array
-                    | RowKind::ArrayOf(_)
-                    | RowKind::Map
-                    | RowKind::ArrayOfScalar(_)
-            )
-            && (kind_is_container(&kind) || type_raw.eq_ignore_ascii_case("json"))
-        {
-            Encoding::Json
-        } else {
-            Encoding::Flat
         };
         out.push(FlatRow {
             depth,
@@ -161,6 +151,234 @@ pub(super) fn type_open_lists(request: &mut [FlatRow], response: &[FlatRow]) {
             row.field.shape = Shape::Scalar(s);
         }
     }
+}
+
+/// How a top-level request parameter holding a list, an object or a map goes on the wire, by what its row
+/// says (the sample request, where it shows the parameter, has the last word: `settle_encodings`):
+/// - a list of values whose description says the items are separated by commas (`多个…用半角逗号（,）分隔`,
+///   `separated by commas`) is `simple`;
+/// - one whose description says JSON (`JSON 格式`, `in the JSON format`), whose example cell holds JSON text,
+///   or whose type is `Json`, is `json`;
+/// - otherwise a list of objects, an object or a map is `json` (the flat form is documented by dotted rows,
+///   `Name.N.Key`), a list of values flat.
+fn row_encoding(
+    kind: &RowKind,
+    type_raw: &str,
+    description: &str,
+    example: Option<&str>,
+) -> Encoding {
+    let value_list = matches!(kind, RowKind::ArrayOfScalar(_));
+    if !value_list && !kind_is_container(kind) {
+        return Encoding::Flat;
+    }
+    let json_example = example.is_some_and(|e| {
+        let e = e.trim();
+        (e.starts_with('[') || e.starts_with('{'))
+            && serde_json::from_str::<serde_json::Value>(e).is_ok()
+    });
+    if value_list && says_comma_separated(description) {
+        Encoding::Simple
+    } else if says_json(description) || json_example || type_raw.eq_ignore_ascii_case("json") {
+        Encoding::Json
+    } else if value_list {
+        Encoding::Flat
+    } else {
+        Encoding::Json
+    }
+}
+
+/// `多个资源类型之间用半角逗号（,）分隔`, `Separate multiple values with commas (,)`, `comma-separated`.
+pub(super) fn says_comma_separated(description: &str) -> bool {
+    let d = description.to_lowercase();
+    (d.contains("逗号") && (d.contains("分隔") || d.contains("隔开") || d.contains("间隔")))
+        || (d.contains("comma") && (d.contains("separat") || d.contains("delimit")))
+}
+
+/// `JSON 格式`, `JSON字符串`, `in the JSON format`, `a JSON array`: the parameter is JSON text.
+fn says_json(description: &str) -> bool {
+    description
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("json"))
+}
+
+/// The sample request has the last word on how a top-level parameter of an RPC operation holding a list, an
+/// object or a map travels: `Name.1=…` or `Name.Key=…` is flat; `Name=[…]` or `Name={…}` is JSON text, unless
+/// its description names the comma form (pages show such lists as JSON where the service takes `a,b`);
+/// `Name=a,b` for a list of values is the comma form.
+pub(super) fn settle_encodings(request: &mut [Field], sample: &[(String, String)]) {
+    for f in request.iter_mut() {
+        let value_list = match &f.shape {
+            Shape::Array(item) => matches!(**item, Shape::Scalar(_) | Shape::Enum(_)),
+            Shape::Object(_) | Shape::Map => false,
+            _ => continue,
+        };
+        let dotted = format!("{}.", f.name);
+        if sample.iter().any(|(k, _)| k.starts_with(&dotted)) {
+            f.encoding = Encoding::Flat;
+            continue;
+        }
+        let Some((_, value)) = sample.iter().find(|(k, _)| *k == f.name) else {
+            continue;
+        };
+        let value = value.trim();
+        let json = (value.starts_with('[') || value.starts_with('{'))
+            && serde_json::from_str::<serde_json::Value>(value).is_ok();
+        if json && f.encoding != Encoding::Simple {
+            f.encoding = Encoding::Json;
+        } else if !json && value_list && !value.is_empty() {
+            f.encoding = Encoding::Simple;
+        }
+    }
+}
+
+/// The parameters every RPC call carries, which a full sample URL may show: not the operation's own.
+const COMMON_PARAMETERS: &[&str] = &[
+    "Action",
+    "Version",
+    "Format",
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "SignatureType",
+    "Timestamp",
+    "SecurityToken",
+    "ResourceOwnerAccount",
+    "OwnerAccount",
+];
+
+/// Parameters the sample request sets that no row of the request table documents (`Ip.1=…`, `Owner.Name=…`)
+/// are parameters too: each is added with the form its names show (`Ip.1`, `Ip.2` → a list of strings `Ip`;
+/// `Owner.Name` → an object `Owner` holding `Name`; `Tag.1.Key` → a list of objects), its values as strings,
+/// sent flat, with a warning at the sample request. The common parameters (`Version`, `Timestamp`, …) are
+/// not the operation's.
+pub(super) fn sample_only(
+    page: &Page,
+    request: &mut Vec<Field>,
+    sample: &[(String, String)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut added: BTreeMap<&str, (Vec<Vec<&str>>, Option<&str>)> = BTreeMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for (key, value) in sample {
+        let mut segments: Vec<&str> = key.split('.').collect();
+        let head = segments.remove(0);
+        if !super::is_identifier(head)
+            || COMMON_PARAMETERS.contains(&head)
+            || request.iter().any(|f| f.name == head)
+            || segments.iter().any(|s| s.is_empty())
+            || segments.len() > 8
+        {
+            continue;
+        }
+        // `AcccountAlias` or `Newcomments` beside a documented `AccountAlias`, `NewComments`: a misspelling.
+        if let Some(f) = request.iter().find(|f| misspelt(head, &f.name)) {
+            if !added.contains_key(head) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::SampleMisspelling,
+                        sample_span(page, head),
+                        format!("the sample request sets `{head}`, which looks like a misspelling of the parameter `{}`; it is not read as a parameter", f.name),
+                        "in this sample request",
+                    )
+                    .also(f.span.clone(), format!("`{}` here", f.name))
+                    .hint(format!("spell it `{}`", f.name)),
+                );
+                added.insert(head, (Vec::new(), None));
+            }
+            continue;
+        }
+        let entry = added.entry(head).or_insert_with(|| {
+            order.push(head);
+            (Vec::new(), None)
+        });
+        entry.0.push(segments);
+        entry.1.get_or_insert(value.as_str());
+    }
+    for head in order {
+        let Some((rests, example)) = added.remove(head) else {
+            continue;
+        };
+        let span = sample_span(page, head);
+        let shape = sample_shape(&rests, &span);
+        let scalar = matches!(shape, Shape::Scalar(_));
+        diags.push(
+            Diagnostic::new(
+                Code::SampleOnlyParameter,
+                span.clone(),
+                format!("the sample request sets `{head}`, which the request table does not document; it is read as a parameter of the form the sample shows"),
+                "in this sample request",
+            )
+            .hint(format!("add a row for `{head}` to the request table")),
+        );
+        request.push(Field {
+            name: head.to_string(),
+            shape,
+            required: false,
+            docs: Docs::default(),
+            example: example.filter(|_| scalar).map(str::to_string),
+            encoding: Encoding::Flat,
+            location: None,
+            span,
+        });
+    }
+}
+
+/// The line of the sample request that sets `name`.
+fn sample_span(page: &Page, name: &str) -> crate::model::Span {
+    let line = page
+        .lines
+        .iter()
+        .position(|l| l.contains(&format!("&{name}")) || l.contains(&format!("?{name}")))
+        .map_or(1, |i| i as u32 + 1);
+    page.span(line, 1)
+}
+
+/// Another spelling of a documented name: the same but for case, or (names of 6 letters or more) one or two
+/// letters added, dropped or changed.
+fn misspelt(name: &str, documented: &str) -> bool {
+    let (a, b) = (name.to_ascii_lowercase(), documented.to_ascii_lowercase());
+    a == b || (a.len().min(b.len()) >= 6 && strsim::levenshtein(&a, &b) <= 2)
+}
+
+/// The shape the names after a parameter's own show: numbers are list items, names fields.
+fn sample_shape(rests: &[Vec<&str>], span: &crate::model::Span) -> Shape {
+    let rests: Vec<&Vec<&str>> = rests.iter().filter(|r| !r.is_empty()).collect();
+    let Some(first) = rests.first() else {
+        return Shape::Scalar(Scalar::String);
+    };
+    let index = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if index(first[0]) {
+        let items: Vec<Vec<&str>> = rests
+            .iter()
+            .filter(|r| index(r[0]))
+            .map(|r| r[1..].to_vec())
+            .collect();
+        return Shape::Array(Box::new(sample_shape(&items, span)));
+    }
+    let mut fields: Vec<(&str, Vec<Vec<&str>>)> = Vec::new();
+    for r in rests.iter().filter(|r| super::is_identifier(r[0])) {
+        match fields.iter_mut().find(|(n, _)| *n == r[0]) {
+            Some((_, sub)) => sub.push(r[1..].to_vec()),
+            None => fields.push((r[0], vec![r[1..].to_vec()])),
+        }
+    }
+    Shape::Object(
+        fields
+            .into_iter()
+            .map(|(name, sub)| Field {
+                name: name.to_string(),
+                shape: sample_shape(&sub, span),
+                required: false,
+                docs: Docs::default(),
+                example: None,
+                encoding: Encoding::Flat,
+                location: None,
+                span: span.clone(),
+            })
+            .collect(),
+    )
 }
 
 fn kind_is_container(kind: &RowKind) -> bool {

@@ -168,7 +168,7 @@ pub enum RegenError {
         /// The errors, rendered apart so they can be printed last.
         rendered_errors: String,
         /// Warnings and errors of every service, by code.
-        summary: Summary,
+        summary: Box<Summary>,
     },
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -271,7 +271,7 @@ fn refuse_bad_folders(found: &[Diagnostic]) -> Result<(), RegenError> {
         failed,
         rendered,
         rendered_errors,
-        summary: Summary::of(found),
+        summary: Box::new(Summary::of(found)),
     })
 }
 
@@ -354,7 +354,7 @@ impl Outcome {
             failed: self.failed,
             rendered,
             rendered_errors: self.rendered_errors,
-            summary: self.summary,
+            summary: Box::new(self.summary),
         }
     }
 
@@ -432,19 +432,23 @@ fn service(
     if let Some(done) = cache.hit(&name, &inputs, &opts.target) {
         return Ok(done);
     }
-    let read = crate::load::read_service_with(dir, &opts.root, opts.keep_going)
+    let mut read = crate::load::read_service_with(dir, &opts.root, opts.keep_going)
         .map_err(ServiceFailure::Read)?;
-    let mut summary = Summary::of(&read.warnings);
+    // Warnings that need a decision are printed; the rest go to the service's review report.
+    let (decisions, for_review) = crate::review::split(std::mem::take(&mut read.warnings));
+    let (warnings, lines) = crate::review::decisions(&decisions);
+    let mut summary = Summary::of(&warnings);
     summary.add(&Summary::of(&read.errors));
+    summary.add(&Summary::for_review(&for_review));
+    let review = GeneratedFile {
+        path: format!("{name}/REVIEW.md"),
+        contents: crate::review::report(&name, &decisions, &for_review, &read.sources),
+    };
     let mut report = ServiceReport {
         name: name.clone(),
         operations: read.service.operations.len(),
-        warnings: read.warnings.len(),
-        rendered_warnings: if read.warnings.is_empty() {
-            String::new()
-        } else {
-            read.sources.render(&read.warnings)
-        },
+        warnings: warnings.len(),
+        rendered_warnings: lines,
         summary,
         refused: read.refused.clone(),
         rendered_errors: read.sources.render(&read.errors),
@@ -454,7 +458,7 @@ fn service(
     let mut produced = BTreeMap::new();
     let mut changed = Vec::new();
     let mut diff = String::new();
-    emit::service_each(&read.service, |file: GeneratedFile| {
+    let mut take = |file: GeneratedFile| {
         write::check_path(&file.path)?;
         if !file.path.starts_with(&format!("{name}/")) {
             return Err(WriteError::BadPath(file.path).into());
@@ -473,7 +477,9 @@ fn service(
         }
         produced.insert(file.path, content_hash(file.contents.as_bytes()));
         Ok::<_, ServiceFailure>(())
-    })?;
+    };
+    emit::service_each(&read.service, &mut take)?;
+    take(review)?;
     let wanted: BTreeSet<&str> = produced.keys().map(String::as_str).collect();
     let mut existing = Vec::new();
     let folder = opts.target.join(&name);

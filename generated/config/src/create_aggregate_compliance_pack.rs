@@ -60,7 +60,10 @@ pub struct CreateAggregateCompliancePackRequest {
     /// 合规包中启用的托管规则详情。
     ///
     /// Sent as one parameter holding JSON text.
-    #[serde(rename = "ConfigRules", serialize_with = "crate::codec::json_text")]
+    #[serde(
+        rename = "ConfigRules",
+        serialize_with = "aliyun_runtime::params::json_text"
+    )]
     pub config_rules: Vec<CreateAggregateCompliancePackConfigRules>,
     /// 保证请求幂等性。从您的客户端生成一个参数值，确保不同请求间该参数值唯一。ClientToken只支持ASCII字符，且不能超过64个字符。
     ///
@@ -145,7 +148,7 @@ pub struct CreateAggregateCompliancePackConfigRules {
     #[serde(
         rename = "ConfigRuleParameters",
         skip_serializing_if = "Vec::is_empty",
-        serialize_with = "crate::codec::json_text"
+        serialize_with = "aliyun_runtime::params::json_text"
     )]
     pub config_rule_parameters: Vec<ConfigRuleParameters>,
 }

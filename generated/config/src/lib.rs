@@ -361,16 +361,3 @@ pub use update_compliance_pack::{
 pub mod update_config_rule;
 #[cfg(feature = "update_config_rule")]
 pub use update_config_rule::{UpdateConfigRuleRequest, UpdateConfigRuleResponse};
-/// Field codecs the generated types share (some unused when only some operations are compiled).
-#[cfg_attr(not(feature = "full"), allow(dead_code))]
-mod codec {
-    /// Structured parameters the service takes as one parameter holding JSON text.
-    pub(crate) fn json_text<S: serde::Serializer, T: serde::Serialize>(
-        v: &T,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let text = aliyun_runtime::serde_json::to_string(v)
-            .map_err(<S::Error as serde::ser::Error>::custom)?;
-        s.serialize_str(&text)
-    }
-}

@@ -2418,7 +2418,7 @@ mod update_aggregate_compliance_pack_config_rules {
         #[serde(
             rename = "ConfigRuleParameters",
             skip_serializing_if = "Vec::is_empty",
-            serialize_with = "crate::codec::json_text"
+            serialize_with = "aliyun_runtime::params::json_text"
         )]
         pub config_rule_parameters: Vec<ConfigRuleParameters>,
     }

@@ -39,7 +39,7 @@ pub struct UpdateCompliancePackRequest {
     #[serde(
         rename = "ConfigRules",
         skip_serializing_if = "Vec::is_empty",
-        serialize_with = "crate::codec::json_text"
+        serialize_with = "aliyun_runtime::params::json_text"
     )]
     pub config_rules: Vec<UpdateAggregateCompliancePackConfigRules>,
     /// 保证请求幂等性。从您的客户端生成一个参数值，确保不同请求间该参数值唯一。ClientToken只支持ASCII字符，且不能超过64个字符。

@@ -24,7 +24,7 @@ pub struct UpdateConfigRuleRequest {
     #[serde(
         rename = "InputParameters",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::codec::json_text"
+        serialize_with = "aliyun_runtime::params::json_text"
     )]
     pub input_parameters: Option<
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
@@ -48,7 +48,13 @@ pub struct UpdateConfigRuleRequest {
     )]
     pub maximum_execution_frequency: Option<MaximumExecutionFrequency>,
     /// 规则评估的资源类型。多个资源类型之间用半角逗号（,）分隔。
-    #[serde(rename = "ResourceTypesScope", skip_serializing_if = "Vec::is_empty")]
+    ///
+    /// Sent as one parameter holding the items joined by commas.
+    #[serde(
+        rename = "ResourceTypesScope",
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "aliyun_runtime::params::comma_joined"
+    )]
     pub resource_types_scope: Vec<String>,
     /// 规则风险等级。取值：
     ///

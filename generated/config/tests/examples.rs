@@ -37,11 +37,63 @@ fn create_aggregate_config_rule_response_example_decodes() {
         "{\n  \"ConfigRuleId\" : \"cr-4e3d626622af0080****\",\n  \"RequestId\" : \"5895065A-196C-4254-8AD8-14EFC31EEF50\"\n}",
     );
 }
+#[cfg(feature = "create_aggregate_config_rule")]
+#[test]
+fn create_aggregate_config_rule_request_example_flattens() {
+    let request = aliyun_config::CreateAggregateConfigRuleRequest::new(
+        "存在所有指定标签",
+        aliyun_config::create_aggregate_config_rule::ConfigRuleTriggerTypes::from(
+            "ConfigurationItemChangeNotification",
+        ),
+        ["ACS::ECS::Instance"],
+        aliyun_config::create_aggregate_config_rule::RiskLevel::from("1"),
+        "ca-a4e5626622af0079****",
+        aliyun_config::create_aggregate_config_rule::SourceOwner::from("ALIYUN"),
+        "required-tags",
+    );
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[
+            ("AggregatorId", "ca-a4e5626622af0079****"),
+            ("ConfigRuleName", "存在所有指定标签"),
+            ("ConfigRuleTriggerTypes", "ConfigurationItemChangeNotification"),
+            ("ResourceTypesScope", "ACS::ECS::Instance"),
+            ("RiskLevel", "1"),
+            ("SourceIdentifier", "required-tags"),
+            ("SourceOwner", "ALIYUN"),
+        ],
+    );
+}
 #[cfg(feature = "create_config_rule")]
 #[test]
 fn create_config_rule_response_example_decodes() {
     let _: aliyun_config::CreateConfigRuleResponse = aliyun_runtime::examples::assert_response_decodes(
         "{\n  \"ConfigRuleId\" : \"cr-5772ba41209e007b****\",\n  \"RequestId\" : \"6EC7AED1-172F-42AE-9C12-295BC2ADB751\"\n}",
+    );
+}
+#[cfg(feature = "create_config_rule")]
+#[test]
+fn create_config_rule_request_example_flattens() {
+    let request = aliyun_config::CreateConfigRuleRequest::new(
+        "存在所有指定标签",
+        aliyun_config::create_config_rule::ConfigRuleTriggerTypes::from(
+            "ConfigurationItemChangeNotification",
+        ),
+        ["ACS::ECS::Instance"],
+        aliyun_config::create_config_rule::RiskLevel::from("1"),
+        aliyun_config::create_config_rule::SourceOwner::from("ALIYUN"),
+        "required-tags",
+    );
+    aliyun_runtime::examples::assert_request_flattens(
+        &request,
+        &[
+            ("ConfigRuleName", "存在所有指定标签"),
+            ("ConfigRuleTriggerTypes", "ConfigurationItemChangeNotification"),
+            ("ResourceTypesScope", "ACS::ECS::Instance"),
+            ("RiskLevel", "1"),
+            ("SourceIdentifier", "required-tags"),
+            ("SourceOwner", "ALIYUN"),
+        ],
     );
 }
 #[cfg(feature = "deactive_aggregate_config_rules")]

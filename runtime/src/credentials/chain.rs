@@ -181,7 +181,7 @@ pub(crate) fn region_from_env(env: &EnvLookup, home: Option<&Path>) -> Option<(S
         return None;
     }
     let path = home?.join(".aliyun").join("config.json");
-    let region = super::profile::cli_region(&path, non_empty(env(ENV_PROFILE)).as_deref())?;
+    let region = super::cli::cli_region(&path, non_empty(env(ENV_PROFILE)).as_deref())?;
     Some((region, format!("region_id in {}", path.display())))
 }
 

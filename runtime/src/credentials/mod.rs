@@ -34,8 +34,10 @@ use crate::Error;
 
 mod cache;
 mod chain;
+mod cli;
 mod ecs;
 mod env;
+mod ini;
 mod profile;
 mod role;
 mod uri;
@@ -43,10 +45,11 @@ mod uri;
 pub(crate) use cache::{parse_expiration, CachedCredentials, TemporaryCredentials};
 pub use chain::DefaultCredentialsChain;
 pub(crate) use chain::{home_dir, region_from_env};
+pub use cli::CliProfileProvider;
 pub use ecs::{EcsRamRoleProvider, DEFAULT_METADATA_BASE_URL};
 pub use env::EnvironmentProvider;
+pub use ini::IniProfileProvider;
 pub(crate) use profile::RoleSettings;
-pub use profile::{CliProfileProvider, IniProfileProvider};
 pub use role::{OidcRoleArnProvider, RamRoleArnProvider, DEFAULT_STS_ENDPOINT};
 pub use uri::UriProvider;
 
@@ -55,24 +58,25 @@ pub use uri::UriProvider;
 /// `Debug` shows only the first characters of the access key id and hides the secret and the token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    access_key_id: String,
-    access_key_secret: String,
-    security_token: Option<String>,
+    // Shared text: the client asks for credentials before every attempt, and a clone is then three counts.
+    access_key_id: Arc<str>,
+    access_key_secret: Arc<str>,
+    security_token: Option<Arc<str>>,
 }
 
 impl Credentials {
     /// A long-term access key pair.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
         Credentials {
-            access_key_id: access_key_id.into(),
-            access_key_secret: access_key_secret.into(),
+            access_key_id: Arc::from(access_key_id.into()),
+            access_key_secret: Arc::from(access_key_secret.into()),
             security_token: None,
         }
     }
 
     /// STS credentials: a temporary key pair and its security token.
     pub fn with_security_token(mut self, security_token: impl Into<String>) -> Self {
-        self.security_token = Some(security_token.into());
+        self.security_token = Some(Arc::from(security_token.into()));
         self
     }
 

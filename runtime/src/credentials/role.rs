@@ -331,12 +331,11 @@ impl OidcRoleArnProvider {
 
     async fn assume(&self) -> Result<(Credentials, Option<OffsetDateTime>), Error> {
         let role_arn = &self.role.role_arn;
-        let token = std::fs::read_to_string(&self.token_file)
-            .ok()
+        let token = read_token(&self.token_file)
             .and_then(|t| non_empty(Some(t.trim().to_string())))
             .ok_or_else(|| {
                 Error::Credentials(format!(
-                    "cannot read an OIDC token from {}",
+                    "cannot read an OIDC token (at most 64 KiB) from {}",
                     self.token_file.display()
                 ))
             })?;
@@ -353,6 +352,21 @@ impl OidcRoleArnProvider {
         .map_err(|e| sts_failure(role_arn, e))?;
         answer.into_credentials(role_arn)
     }
+}
+
+/// Largest OIDC token file read (a token is a JWT of a few kilobytes).
+const MAX_TOKEN_BYTES: u64 = 64 << 10;
+
+/// The token file's text, `None` when it cannot be read or is larger than [`MAX_TOKEN_BYTES`].
+fn read_token(path: &std::path::Path) -> Option<String> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_TOKEN_BYTES + 1)
+        .read_to_string(&mut text)
+        .ok()?;
+    (text.len() as u64 <= MAX_TOKEN_BYTES).then_some(text)
 }
 
 impl ProvideCredentials for OidcRoleArnProvider {
