@@ -40,17 +40,19 @@ fn create_aggregate_config_rule_response_example_decodes() {
 #[cfg(feature = "create_aggregate_config_rule")]
 #[test]
 fn create_aggregate_config_rule_request_example_flattens() {
-    let request = aliyun_config::CreateAggregateConfigRuleRequest::new(
-        "存在所有指定标签",
-        aliyun_config::create_aggregate_config_rule::ConfigRuleTriggerTypes::from(
+    let request = aliyun_config::CreateAggregateConfigRuleRequest::new(aliyun_config::CreateAggregateConfigRuleRequired {
+        config_rule_name: "存在所有指定标签",
+        config_rule_trigger_types: aliyun_config::create_aggregate_config_rule::ConfigRuleTriggerTypes::from(
             "ConfigurationItemChangeNotification",
         ),
-        ["ACS::ECS::Instance"],
-        aliyun_config::create_aggregate_config_rule::RiskLevel::from("1"),
-        "ca-a4e5626622af0079****",
-        aliyun_config::create_aggregate_config_rule::SourceOwner::from("ALIYUN"),
-        "required-tags",
-    );
+        resource_types_scope: &["ACS::ECS::Instance"],
+        risk_level: aliyun_config::create_aggregate_config_rule::RiskLevel::from("1"),
+        aggregator_id: "ca-a4e5626622af0079****",
+        source_owner: aliyun_config::create_aggregate_config_rule::SourceOwner::from(
+            "ALIYUN",
+        ),
+        source_identifier: "required-tags",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -74,16 +76,16 @@ fn create_config_rule_response_example_decodes() {
 #[cfg(feature = "create_config_rule")]
 #[test]
 fn create_config_rule_request_example_flattens() {
-    let request = aliyun_config::CreateConfigRuleRequest::new(
-        "存在所有指定标签",
-        aliyun_config::create_config_rule::ConfigRuleTriggerTypes::from(
+    let request = aliyun_config::CreateConfigRuleRequest::new(aliyun_config::CreateConfigRuleRequired {
+        config_rule_name: "存在所有指定标签",
+        config_rule_trigger_types: aliyun_config::create_config_rule::ConfigRuleTriggerTypes::from(
             "ConfigurationItemChangeNotification",
         ),
-        ["ACS::ECS::Instance"],
-        aliyun_config::create_config_rule::RiskLevel::from("1"),
-        aliyun_config::create_config_rule::SourceOwner::from("ALIYUN"),
-        "required-tags",
-    );
+        resource_types_scope: &["ACS::ECS::Instance"],
+        risk_level: aliyun_config::create_config_rule::RiskLevel::from("1"),
+        source_owner: aliyun_config::create_config_rule::SourceOwner::from("ALIYUN"),
+        source_identifier: "required-tags",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
