@@ -10,12 +10,14 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Not a problem, but worth a reviewer's look: goes to the service's review report, not to the terminal.
+    Report,
     Warning,
     Error,
 }
 
 /// Declares [`Code`]: each kind of finding, its printed code and its one-line meaning. The letter says the
-/// severity (`W` warns, `E` refuses); the first two digits say the stage that finds it: `00` the files and
+/// severity (`W` warns, `E` refuses, `R` goes to the review report only); the first two digits say the stage that finds it: `00` the files and
 /// folders, `01` the tables of a page, `02` reading one page, `03` merging the pages of one operation, `04`
 /// the examples against the tables, `05` `service.yaml` and the service as a whole, `06` the limits, `07` the generated code.
 macro_rules! codes {
@@ -97,6 +99,7 @@ codes! {
     ExampleFillsNothing = "W0403", "a JSON response example fills no documented field";
     ExampleTypeDisagrees = "W0404", "the response example and the table disagree on a value's type";
     SampleRequestDisagrees = "W0405", "the sample request and the table disagree on a parameter";
+    ExampleOnlyField = "R0406", "a response example shows a key beyond the object the table documents; the generated type keeps it";
     CannotReadSettings = "E0501", "`service.yaml` is missing or cannot be read";
     InvalidSettings = "E0502", "`service.yaml` does not parse or has unknown keys";
     NoOperation = "E0503", "no page of the service documents an operation";
@@ -123,6 +126,8 @@ impl Code {
     pub fn severity(self) -> Severity {
         if self.as_str().starts_with('E') {
             Severity::Error
+        } else if self.as_str().starts_with('R') {
+            Severity::Report
         } else {
             Severity::Warning
         }
@@ -199,6 +204,11 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// A finding for the review report (see [`Severity::Report`]).
+    pub fn is_report(&self) -> bool {
+        self.severity == Severity::Report
+    }
 }
 
 /// Counts of findings by severity and code: what regen prints at the end.
@@ -216,7 +226,8 @@ pub struct Summary {
 impl Summary {
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
         let mut s = Summary::default();
-        for d in diagnostics {
+        // Findings for the review report are not the terminal's business.
+        for d in diagnostics.iter().filter(|d| !d.is_report()) {
             let counts = if d.is_error() {
                 &mut s.errors
             } else {
@@ -298,6 +309,7 @@ impl Summary {
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self.severity {
+            Severity::Report => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
@@ -374,6 +386,7 @@ impl Sources {
                 }
             }
             let severity = match d.severity {
+                Severity::Report => codespan::Severity::Note,
                 Severity::Warning => codespan::Severity::Warning,
                 Severity::Error => codespan::Severity::Error,
             };
@@ -455,10 +468,10 @@ mod tests {
             assert!(seen.insert(text), "{text} twice");
             assert_eq!(text.len(), 5, "{text}");
             assert!(text[1..].bytes().all(|b| b.is_ascii_digit()), "{text}");
-            let letter = if code.severity() == Severity::Error {
-                'E'
-            } else {
-                'W'
+            let letter = match code.severity() {
+                Severity::Error => 'E',
+                Severity::Warning => 'W',
+                Severity::Report => 'R',
             };
             assert!(text.starts_with(letter), "{text}");
             assert!(!code.meaning().is_empty());

@@ -32,6 +32,8 @@ pub fn audience(code: Code) -> Audience {
         | Code::ExampleNotObject
         | Code::ExampleDoesNotParse
         | Code::ExampleFillsNothing
+        // Keys a response example shows beyond the object its table documents: kept, marked `origin: example`.
+        | Code::ExampleOnlyField
         // The page names its operation in several places; the majority, the Action row first, wins.
         | Code::OperationNameDisagrees
         // Read by a fixed rule, nothing guessed.

@@ -4,7 +4,7 @@
 mod support;
 use support::Scratch;
 
-use codegen::model::{Field, Scalar, Shape};
+use codegen::model::{Field, Origin, Scalar, Shape};
 use std::path::Path;
 
 fn read() -> codegen::load::ServiceRead {
@@ -60,6 +60,58 @@ fn the_model_follows_the_example_where_the_rule_is_clear() {
     assert_eq!(field(&w, "Ready").shape, Shape::Scalar(Scalar::Json));
     // The example is kept for the generated test, which now decodes it.
     assert!(read.service.operations[0].examples.response_json.is_some());
+}
+
+#[test]
+fn keys_only_the_example_shows_are_fields_of_origin_example_in_the_review_report() {
+    let read = read();
+    let op = &read.service.operations[0];
+    let color = field(&widget(&read), "Color").clone();
+    let size = field(&widget(&read), "Size").clone();
+    // At the top, a key the table leaves out is a field of the response (older tables omit `RequestId`).
+    let shelf = field(&op.response, "Shelf").clone();
+    assert_eq!(
+        (color.origin, size.origin, shelf.origin),
+        (Origin::Example, Origin::Example, Origin::Table)
+    );
+    assert_eq!(color.shape, Shape::Scalar(Scalar::String));
+    assert!(
+        matches!(&size.shape, Shape::Object(c) if c.len() == 2),
+        "{size:?}"
+    );
+    assert!(
+        matches!(&shelf.shape, Shape::Object(c) if c.len() == 2),
+        "{shelf:?}"
+    );
+    // One finding per outermost key beyond a documented object, for the review report, not the terminal.
+    let reports: Vec<&codegen::diag::Diagnostic> =
+        read.warnings.iter().filter(|d| d.is_report()).collect();
+    let mut messages: Vec<&str> = reports.iter().map(|d| d.message.as_str()).collect();
+    messages.sort();
+    assert_eq!(
+        messages,
+        [
+            "`Widgets[].Color` of `DescribeWidgets` is seen only in the response example; the table does not document it",
+            "`Widgets[].Size` of `DescribeWidgets` is seen only in the response example; the table does not document it",
+        ]
+    );
+    assert!(reports
+        .iter()
+        .all(|d| d.code == codegen::diag::Code::ExampleOnlyField && d.span.line > 40));
+    let summary = codegen::diag::Summary::of(&read.warnings);
+    assert!(
+        !summary
+            .warnings
+            .contains_key(&codegen::diag::Code::ExampleOnlyField),
+        "{summary:?}"
+    );
+    // The documented contract leaves them out.
+    let shapes = codegen::model::corpus::operation(op).to_string();
+    assert!(shapes.contains("\"WidgetId\"") && shapes.contains("\"Shelf\""));
+    assert!(
+        !shapes.contains("\"Color\"") && !shapes.contains("\"Size\""),
+        "{shapes}"
+    );
 }
 
 #[test]

@@ -33,6 +33,7 @@ fn field(name: &str, shape: Shape, required: bool) -> Field {
         example: Some("x".to_string()),
         encoding: Encoding::Flat,
         location: None,
+        origin: Default::default(),
         span: Span::default(),
     }
 }

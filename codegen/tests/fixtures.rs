@@ -867,6 +867,144 @@ fn zh_and_en_request_lines_that_disagree_keep_the_chinese_one_with_a_warning() {
     assert_eq!(warnings[0].span.line, 5);
 }
 
+#[test]
+fn parents_with_no_type_and_one_mark_each_hold_the_rows_the_example_shows_in_them() {
+    let r = read(&["empty_type_parents_single_marks.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Buckets",
+            "Buckets.Bucket",
+            "Buckets.Bucket[].Moment",
+            "Buckets.Bucket[].Split",
+            "Buckets.Bucket[].Split.SplitEntry",
+            "Buckets.Bucket[].Split.SplitEntry[].Code",
+            "Buckets.Bucket[].Split.SplitEntry[].Share",
+            "RequestId",
+            "TotalCount",
+        ]
+    );
+}
+
+#[test]
+fn a_parent_with_no_type_holds_the_item_only_the_example_names() {
+    let r = read(&["empty_type_parents_unmarked.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Gates",
+            "Gates.Gate",
+            "Gates.Gate[].GateId",
+            "Gates.Gate[].Label",
+            "Gates.Gate[].Width",
+            "PageNumber",
+            "RequestId",
+            "TotalCount",
+        ]
+    );
+}
+
+#[test]
+fn an_example_keyed_in_another_case_still_closes_the_containers() {
+    let r = read(&["container_nothing_closes.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "AheadMark",
+            "AheadMark.Serial",
+            "AheadMark.Stamp",
+            "HereMark",
+            "HereMark.Serial",
+            "HereMark.Stamp",
+            "RequestId",
+            "Size",
+        ]
+    );
+}
+
+#[test]
+fn a_bare_array_whose_first_field_the_open_one_holds_is_its_sibling() {
+    let r = read(&["bare_array_sibling_lists.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Passed",
+            "Passed[].Mail",
+            "Passed[].Reason",
+            "Refused",
+            "Refused[].Mail",
+            "Refused[].Reason",
+            "RequestId",
+        ]
+    );
+}
+
+#[test]
+fn a_list_word_the_example_shows_as_an_object_of_lists_is_an_object() {
+    let r = read(&["list_word_shown_as_object.md"]);
+    let op = only(&r);
+    let street = field(&op.response, "Street");
+    assert!(matches!(street.shape, Shape::Object(_)), "{street:?}");
+    assert_eq!(
+        field(children(street), "Name").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+}
+
+#[test]
+fn an_empty_example_list_does_not_decide_what_its_items_are() {
+    let r = read(&["empty_example_list.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Count",
+            "Labels",
+            "Labels[].Text",
+            "RequestId",
+            "Tags",
+            "Tags[].Key",
+            "Tags[].Value",
+        ]
+    );
+}
+
+#[test]
+fn a_type_cell_linking_to_a_later_table_takes_its_rows() {
+    let r = read(&["type_cell_links_sub_table.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.request),
+        ["Batch", "Batch[].HostName", "Batch[].Years", "Names"]
+    );
+    assert_eq!(
+        field(&op.request, "Names").shape,
+        Shape::Array(Box::new(Shape::Scalar(Scalar::String)))
+    );
+    assert!(field(&op.request, "Batch").required);
+}
+
+#[test]
+fn a_name_the_example_shows_only_further_up_stays_inside_where_that_level_has_it() {
+    let r = read(&["name_again_inside_itself.md"]);
+    let op = only(&r);
+    assert_eq!(
+        paths(&op.response),
+        [
+            "Code",
+            "Data",
+            "Data.Data",
+            "Data.Owner",
+            "Data.UpdateTime",
+            "RequestId"
+        ]
+    );
+}
+
 /// The three forms a ROA page of issue 21 comes in, by file suffix.
 const ROA_FORMS: [&str; 3] = ["zh.md", "en.md", "en.txt"];
 

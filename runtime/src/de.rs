@@ -198,6 +198,15 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Keys no field took: the example check ([`crate::examples`]) hears of them; decoding itself ignores them.
+impl Drop for Fields<'_> {
+    fn drop(&mut self) {
+        if !self.map.is_empty() {
+            crate::examples::unknown_keys(&self.at, self.map.keys());
+        }
+    }
+}
+
 /// The list rules: null or "" is empty, an array decodes item by item (absent items left out), a single value
 /// is a list of one.
 ///

@@ -21,8 +21,10 @@
 //! lists of strings).
 
 use crate::diag::{Code, Diagnostic, Sources};
-use crate::model::{Field, Operation, Scalar, Service, Shape, Span};
+use crate::model::{Docs, Field, Operation, Origin, Scalar, Service, Shape, Span};
+use crate::read::examples::Node;
 use serde_json::Value;
+use std::cell::RefCell;
 
 /// Checks every operation's examples, fixing the model where the example shows the wire; returns warnings.
 pub fn examples(service: &mut Service, sources: &Sources) -> Vec<Diagnostic> {
@@ -41,6 +43,8 @@ struct Place<'a> {
     text: &'a str,
     /// Line of the example's first character.
     line: u32,
+    /// Paths of the example's keys that only the example shows (fields of origin `Example`).
+    example_only: RefCell<Vec<Vec<String>>>,
 }
 
 impl Place<'_> {
@@ -84,6 +88,7 @@ fn locate<'a>(files: &'a [String], sources: &'a Sources, example: &str) -> Optio
             file,
             text: &page[start..],
             line: page[..start].matches('\n').count() as u32 + 1,
+            example_only: RefCell::default(),
         })
     })
 }
@@ -97,6 +102,7 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
         file: files.first().map_or("", String::as_str),
         text: "",
         line: 1,
+        example_only: RefCell::default(),
     };
     let place = locate(&files, sources, &json).unwrap_or(fallback);
     // The generated test reads masked values (`12****`) with `*` as `0`, and so does this check.
@@ -130,8 +136,15 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
         }
     };
     let mut path = Vec::new();
-    let filled = object(&mut op.response, &value, &mut path, &place, warnings);
-    if !filled {
+    // Fixed on a copy: an example that fills nothing documented changes nothing.
+    let mut fixed = op.response.clone();
+    let mut found = Vec::new();
+    let filled = object(&mut fixed, &value, &mut path, &place, &mut found);
+    if filled {
+        op.response = fixed;
+        warnings.extend(found);
+        warnings.extend(example_only(op, &place));
+    } else {
         warnings.push(
             Diagnostic::new(
                 Code::ExampleFillsNothing,
@@ -148,9 +161,13 @@ fn response(op: &mut Operation, sources: &Sources, warnings: &mut Vec<Diagnostic
     }
 }
 
-/// Decodes an object's members into `fields` (fixing them where needed); whether any field is filled.
+/// Decodes an object's members into `fields` (fixing them where needed); whether any field the table
+/// documents is filled.
+///
+/// A member no field takes is what the wire sends and a user would lose without a word: it becomes a field of
+/// origin `Example`, of the type its value shows, and is listed in the review report.
 fn object(
-    fields: &mut [Field],
+    fields: &mut Vec<Field>,
     value: &Value,
     path: &mut Vec<String>,
     place: &Place,
@@ -161,15 +178,82 @@ fn object(
     };
     let mut filled = false;
     for (key, v) in members {
-        // Serde matches wire names exactly; members no row documents are ignored, as when decoding.
-        let Some(f) = fields.iter_mut().find(|f| &f.name == key) else {
-            continue;
+        // Wire names match exactly, as when decoding.
+        let (i, added) = match fields.iter().position(|f| &f.name == key) {
+            Some(i) => (i, false),
+            None => {
+                fields.push(example_field(key, v, place, path));
+                (fields.len() - 1, true)
+            }
         };
+        let f = &mut fields[i];
         path.push(key.clone());
-        filled |= field(f, v, path, place, warnings);
+        if f.origin == Origin::Example {
+            place.example_only.borrow_mut().push(path.clone());
+            if f.docs.is_empty() {
+                f.docs.en = Some(SEEN_ONLY_IN_EXAMPLE.to_string());
+            }
+        }
+        let documented = f.origin == Origin::Table && !added;
+        filled |= field(f, v, path, place, warnings) && documented;
         path.pop();
     }
     filled
+}
+
+/// A field for a member of the example that no row documents: the type its value shows. At the top it is a
+/// field of the response (older tables leave out `RequestId` and the like); inside a documented object it is
+/// one the example adds.
+fn example_field(key: &str, v: &Value, place: &Place, path: &[String]) -> Field {
+    let mut at = path.to_vec();
+    at.push(key.to_string());
+    let origin = if path.is_empty() {
+        Origin::Table
+    } else {
+        Origin::Example
+    };
+    Field {
+        name: key.to_string(),
+        shape: Node::from_json(v).shape(origin),
+        required: false,
+        docs: Docs::default(),
+        example: None,
+        encoding: Default::default(),
+        location: None,
+        origin,
+        span: place.span(&at),
+    }
+}
+
+/// The documentation of a field only the response example shows.
+pub const SEEN_ONLY_IN_EXAMPLE: &str =
+    "Seen only in the response example: the page's table does not document it.";
+
+/// The review-report findings of one example: each outermost key that only the example shows.
+fn example_only(op: &Operation, place: &Place) -> Vec<Diagnostic> {
+    let mut paths = place.example_only.take();
+    paths.sort();
+    paths.dedup();
+    let outermost: Vec<&Vec<String>> = paths
+        .iter()
+        .filter(|p| !paths.iter().any(|q| q.len() < p.len() && p.starts_with(q)))
+        .collect();
+    outermost
+        .into_iter()
+        .map(|p| {
+            Diagnostic::new(
+                Code::ExampleOnlyField,
+                place.span(p),
+                format!(
+                    "`{}` of `{}` is seen only in the response example; the table does not document it",
+                    dotted(p),
+                    op.name
+                ),
+                "this key",
+            )
+            .hint("the generated type keeps it (documented as seen only in the example); `cargo xtask shapes` leaves it out")
+        })
+        .collect()
 }
 
 /// Decodes one member into its field (lenient, as `aliyun_runtime::de`); whether it fills the field.
@@ -500,6 +584,7 @@ mod tests {
             example: None,
             encoding: Default::default(),
             location: None,
+            origin: Default::default(),
             span: Span::default(),
         }
     }
@@ -511,6 +596,7 @@ mod tests {
             file: "p.md",
             text: "",
             line: 1,
+            example_only: RefCell::default(),
         };
         let mut warnings = Vec::new();
         field(&mut f, &v, &mut vec!["X".into()], &place, &mut warnings);

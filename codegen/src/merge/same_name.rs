@@ -115,6 +115,7 @@ mod tests {
             example: None,
             encoding: Default::default(),
             location: None,
+            origin: Default::default(),
             span: Span {
                 file: "p.md".into(),
                 line,

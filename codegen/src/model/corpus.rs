@@ -1,7 +1,7 @@
 //! The operation shapes format of `shared/corpus/README.md`: how the reader is measured against the shapes
 //! Alibaba Cloud's own SDK gives each operation.
 
-use crate::model::{ApiStyle, Encoding, Field, Location, Operation, Scalar, Shape};
+use crate::model::{ApiStyle, Encoding, Field, Location, Operation, Origin, Scalar, Shape};
 use serde_json::{json, Value};
 
 /// One operation as `{"operation", "request", "response"}`; ROA operations add `style`, `method`, `path` and
@@ -25,7 +25,8 @@ fn request(op: &Operation) -> Value {
     let mut v = object(&op.request);
     if op.style() == ApiStyle::Rpc {
         if let Some(Value::Array(fields)) = v.get_mut("fields") {
-            for (f, out) in op.request.iter().zip(fields.iter_mut()) {
+            let documented = op.request.iter().filter(|f| f.origin == Origin::Table);
+            for (f, out) in documented.zip(fields.iter_mut()) {
                 let encoding = match f.encoding {
                     Encoding::Flat => continue,
                     Encoding::Json => "json",
@@ -40,9 +41,11 @@ fn request(op: &Operation) -> Value {
     v
 }
 
+/// The fields the table documents: those seen only in a response example are not the documented contract.
 fn object(fields: &[Field]) -> Value {
     let fields: Vec<Value> = fields
         .iter()
+        .filter(|f| f.origin == Origin::Table)
         .map(|f| {
             let mut v = shape(&f.shape);
             if let Value::Object(m) = &mut v {

@@ -222,8 +222,30 @@ pub struct Field {
     /// and fields nested in a body object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// Where the field comes from: the page's table (the documented contract), or only its response example.
+    #[serde(default, skip_serializing_if = "Origin::is_table")]
+    pub origin: Origin,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// Where a field comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// A row of the page's table (or a name its sample request sets).
+    #[default]
+    Table,
+    /// Only the JSON response example shows it: the generated code keeps it, so that nothing the wire sends
+    /// is lost, but it is not part of the documented contract (`cargo xtask shapes` leaves it out) and regen
+    /// lists it in the review report.
+    Example,
+}
+
+impl Origin {
+    pub fn is_table(&self) -> bool {
+        *self == Origin::Table
+    }
 }
 
 /// Where a ROA request parameter travels.

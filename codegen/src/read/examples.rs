@@ -74,25 +74,27 @@ impl Node {
         }
     }
 
-    /// The field shape this example value suggests, for fields the table does not list.
-    pub fn shape(&self) -> crate::model::Shape {
+    /// The field shape this example value suggests, for fields the table does not list; the fields inside
+    /// have `origin`.
+    pub fn shape(&self, origin: crate::model::Origin) -> crate::model::Shape {
         use crate::model::{Field, Shape};
         match self {
             Node::Object(m) => Shape::Object(
                 m.iter()
                     .map(|(k, v)| Field {
                         name: k.clone(),
-                        shape: v.shape(),
+                        shape: v.shape(origin),
                         required: false,
                         docs: Default::default(),
                         example: None,
                         encoding: Default::default(),
                         location: None,
+                        origin,
                         span: Default::default(),
                     })
                     .collect(),
             ),
-            Node::Array(item) => Shape::Array(Box::new(item.shape())),
+            Node::Array(item) => Shape::Array(Box::new(item.shape(origin))),
             Node::Value(s) => Shape::Scalar(*s),
             Node::Scalar => Shape::Scalar(Scalar::String),
         }

@@ -129,6 +129,7 @@ pub fn page(page: &Page, diags: &mut Vec<Diagnostic>) -> Option<PageOperation> {
         tables,
         request_shape.as_ref(),
         response_shape.as_ref(),
+        &ex.request,
         diags,
     );
     match &mut route {
@@ -373,6 +374,7 @@ fn trees(
     tables: Tables,
     request_shape: Option<&Node>,
     response_shape: Option<&Node>,
+    sample_request: &[(String, String)],
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Field>, Vec<Field>) {
     // Rows whose type a table of its own documents, by place: filled in once the trees are built.
@@ -410,6 +412,7 @@ fn trees(
     );
     for fields in [&mut request, &mut response] {
         fill_documented_types(fields, &typed_rows, &documented_types, 0);
+        documented_lists(fields, &typed_rows, sample_request);
     }
     (request, response)
 }
@@ -436,7 +439,7 @@ fn type_tables(page: &Page) -> BTreeMap<String, usize> {
             }
         }
     }
-    let mut out = BTreeMap::new();
+    let mut out = linked_type_tables(page);
     for (index, table) in page.tables.iter().enumerate() {
         let Some(caption) = &table.caption else {
             continue;
@@ -448,6 +451,48 @@ fn type_tables(page: &Page) -> BTreeMap<String, usize> {
             .unwrap_or("");
         if named.get(word).is_some_and(|&user| user != index) {
             out.entry(word.to_string()).or_insert(index);
+        }
+    }
+    out
+}
+
+/// Types named by a link in a type cell (`Batch | [BatchEntryType](#table_q1)`) with no caption naming their
+/// table: each is documented by the next table after the link's own that has a name and a type column and
+/// links to no type itself, in the order the links come.
+fn linked_type_tables(page: &Page) -> BTreeMap<String, usize> {
+    let type_column = |index: usize| {
+        page.tables[index]
+            .header
+            .iter()
+            .position(|c| column(&c.raw) == Column::Type)
+    };
+    let links = |index: usize| -> Vec<String> {
+        let Some(type_i) = type_column(index) else {
+            return Vec::new();
+        };
+        page.tables[index]
+            .rows
+            .iter()
+            .filter_map(|r| r.cells.get(type_i))
+            .filter_map(|c| params::linked_type(&text::bare(&c.raw).0))
+            .collect()
+    };
+    let mut out = BTreeMap::new();
+    let mut next = 0;
+    for user in 0..page.tables.len() {
+        for name in links(user) {
+            next = next.max(user + 1);
+            let holder = (next..page.tables.len()).find(|&t| {
+                let has_name = page.tables[t]
+                    .header
+                    .iter()
+                    .any(|c| column(&c.raw) == Column::Name);
+                has_name && type_column(t).is_some() && links(t).is_empty()
+            });
+            if let Some(t) = holder {
+                out.entry(name).or_insert(t);
+                next = t + 1;
+            }
         }
     }
     out
@@ -485,6 +530,39 @@ fn fill_documented_types(
             }
             _ => {}
         }
+    }
+}
+
+/// A field whose type a table of its own documents is a list where that table holds one row named in lower
+/// case (`Names | [NameListType](#t2)`, then `name | String`: a list of strings), or where the sample request
+/// numbers it (`Batch.1.HostName=…`: a list of objects).
+fn documented_lists(
+    fields: &mut [Field],
+    typed_rows: &BTreeMap<Span, String>,
+    sample: &[(String, String)],
+) {
+    for f in fields
+        .iter_mut()
+        .filter(|f| typed_rows.contains_key(&f.span))
+    {
+        let Shape::Object(children) = &f.shape else {
+            continue;
+        };
+        let numbered = sample.iter().any(|(k, _)| {
+            k.strip_prefix(f.name.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+                .is_some_and(|r| {
+                    r.split('.')
+                        .next()
+                        .is_some_and(|i| !i.is_empty() && i.chars().all(|c| c.is_ascii_digit()))
+                })
+        });
+        let item = match children.as_slice() {
+            [one] if one.name.starts_with(|c: char| c.is_ascii_lowercase()) => one.shape.clone(),
+            _ if numbered => f.shape.clone(),
+            _ => continue,
+        };
+        f.shape = Shape::Array(Box::new(item));
     }
 }
 

@@ -47,7 +47,10 @@ pub(super) fn field_rows(
             continue;
         }
         let type_raw = cell(type_i)
-            .map(|c| text::bare(&c.raw).0)
+            .map(|c| {
+                let t = text::bare(&c.raw).0;
+                linked_type(&t).unwrap_or(t)
+            })
             .unwrap_or_default();
         let description = cell(at(Column::Description))
             .map(|c| cell_text(page, &c.raw))
@@ -113,6 +116,7 @@ pub(super) fn field_rows(
                 example,
                 encoding,
                 location: request_locations.and_then(|l| l.row(row, diags)),
+                origin: Default::default(),
                 span: name_cell.span.clone(),
             },
         });
@@ -320,6 +324,7 @@ pub(super) fn sample_only(
             example: example.filter(|_| scalar).map(str::to_string),
             encoding: Encoding::Flat,
             location: None,
+            origin: Default::default(),
             span,
         });
     }
@@ -375,6 +380,7 @@ fn sample_shape(rests: &[Vec<&str>], span: &crate::model::Span) -> Shape {
                 example: None,
                 encoding: Encoding::Flat,
                 location: None,
+                origin: Default::default(),
                 span: span.clone(),
             })
             .collect(),
@@ -410,11 +416,23 @@ fn json_parameter_kind(example: Option<&str>) -> Option<RowKind> {
 /// another table may document.
 pub(super) fn named_type(raw: &str) -> Option<String> {
     let t = text::bare(raw).0;
+    let t = linked_type(&t).unwrap_or(t);
     match row_kind(&t) {
         None if super::is_identifier(&t) => Some(t),
         Some(RowKind::ArrayOf(x)) if super::is_identifier(&x) => Some(x),
         _ => None,
     }
+}
+
+/// A type cell that links to the table documenting the type on the same page (`[BatchEntryType](#table_q1)`):
+/// the type's name.
+pub(super) fn linked_type(cell: &str) -> Option<String> {
+    let rest = cell.trim().strip_prefix('[')?;
+    let (name, target) = rest.split_once("](#")?;
+    (super::is_identifier(name)
+        && target.ends_with(')')
+        && !target[..target.len() - 1].contains(')'))
+    .then(|| name.to_string())
 }
 
 /// The type column, as the docs write it.
@@ -522,6 +540,7 @@ mod tests {
                 example: None,
                 encoding: Encoding::Flat,
                 location: None,
+                origin: Default::default(),
                 span: Span::default(),
             },
         }

@@ -770,6 +770,7 @@ mod tests {
             example: None,
             encoding: Encoding::Flat,
             location,
+            origin: Default::default(),
             span: Span::default(),
         }
     }

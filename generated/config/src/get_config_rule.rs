@@ -189,7 +189,7 @@ pub struct GetConfigRuleConfigRule {
     /// Example: `ConfigurationItemChangeNotification`
     #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleTriggerTypes"))]
     pub config_rule_trigger_types: Option<ConfigRuleTriggerTypes>,
-    /// `Scope` (no description on the page).
+    /// Seen only in the response example: the page's table does not document it.
     #[cfg_attr(feature = "test-util", serde(rename = "Scope"))]
     pub scope: Option<Scope>,
 }

@@ -921,7 +921,7 @@ mod message_type {
         /// Example: `instanceTypes`
         #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
         pub name: Option<String>,
-        /// `Required` (no description on the page).
+        /// Seen only in the response example: the page's table does not document it.
         #[cfg_attr(feature = "test-util", serde(rename = "Required"))]
         pub required: Option<bool>,
     }
@@ -1128,11 +1128,11 @@ mod message_type {
             })
         }
     }
-    /// The value of `Scope` in `ConfigRule` (the page describes it no further).
+    /// Seen only in the response example: the page's table does not document it.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Scope {
-        /// `ComplianceResourceTypes` (no description on the page).
+        /// Seen only in the response example: the page's table does not document it.
         #[cfg_attr(feature = "test-util", serde(rename = "ComplianceResourceTypes"))]
         pub compliance_resource_types: Vec<String>,
     }
