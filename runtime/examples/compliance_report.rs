@@ -19,7 +19,8 @@ use std::time::Duration;
 use aliyun_config::get_aggregate_compliance_pack_report::ReportStatus;
 use aliyun_config::{
     ErrorCode, GenerateAggregateCompliancePackReportRequest,
-    GetAggregateCompliancePackReportRequest,
+    GenerateAggregateCompliancePackReportRequired, GetAggregateCompliancePackReportRequest,
+    GetAggregateCompliancePackReportRequired,
 };
 use aliyun_runtime::{wait_until, Client, DecodeError, Error};
 use clap::Parser;
@@ -71,8 +72,10 @@ async fn run(args: Args) -> Result<String, Error> {
     let client = builder.build()?;
 
     let generate = GenerateAggregateCompliancePackReportRequest::new(
-        &args.compliance_pack_id,
-        &args.aggregator_id,
+        GenerateAggregateCompliancePackReportRequired {
+            compliance_pack_id: &args.compliance_pack_id,
+            aggregator_id: &args.aggregator_id,
+        },
     );
     match client.call(generate).await {
         Ok(_) => eprintln!("report requested"),
@@ -84,10 +87,10 @@ async fn run(args: Args) -> Result<String, Error> {
 
     let (client, get) = (
         &client,
-        &GetAggregateCompliancePackReportRequest::new(
-            &args.compliance_pack_id,
-            &args.aggregator_id,
-        ),
+        &GetAggregateCompliancePackReportRequest::new(GetAggregateCompliancePackReportRequired {
+            compliance_pack_id: &args.compliance_pack_id,
+            aggregator_id: &args.aggregator_id,
+        }),
     );
     let answer = wait_until(
         move || async move {

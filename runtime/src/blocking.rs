@@ -97,17 +97,29 @@ impl Client {
         })
     }
 
-    /// Every item of a listing, page after page; see [`crate::Client::items`].
-    pub fn items<O>(&self, request: O) -> Result<Vec<O::Item>, Error>
+    /// The items of a listing, one blocking call per page, each page fetched when the items before it have
+    /// been taken; a page that failed is one `Err` item, the last. See [`crate::Client::items`].
+    pub fn items<O>(&self, request: O) -> impl Iterator<Item = Result<O::Item, Error>> + '_
     where
         O: crate::Paginated,
         O::Response: Send,
     {
-        let mut all = Vec::new();
-        for page in self.pages(request) {
-            all.extend(O::into_items(page?));
-        }
-        Ok(all)
+        self.pages(request).flat_map(|page| {
+            let items: Vec<Result<O::Item, Error>> = match page {
+                Ok(page) => O::into_items(page).into_iter().map(Ok).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            items
+        })
+    }
+
+    /// Every item of a listing, page after page, collected; see [`crate::Client::all_items`].
+    pub fn all_items<O>(&self, request: O) -> Result<Vec<O::Item>, Error>
+    where
+        O: crate::Paginated,
+        O::Response: Send,
+    {
+        self.items(request).collect()
     }
 
     /// Polls `request` until its job has finished; see [`crate::Client::wait_for`].

@@ -23,8 +23,11 @@
 //! - [`credentials`] holds the credential sources, [`DefaultCredentialsChain`] among them.
 //! - [`params`] flattens requests into RPC parameters; [`de`] decodes responses by lenient rules (the
 //!   [`de::Decode`] trait the generated response types implement).
-//! - [`wait_until`] polls until a job is done; [`paginate_by_token`] and [`paginate_by_page_number`] stream
-//!   pages.
+//! - [`wait_until`] polls until a job is done; [`Client::pages`] and [`Client::items`] stream the pages and
+//!   items of generated listings ([`Paginated`]), [`paginate_by_token`] and [`paginate_by_page_number`] those
+//!   of anything else.
+//! - `test_util` (cargo feature `test-util`): a stub service answering typed responses per operation and
+//!   recording requests, and a record/replay transport, for testing code that calls the SDK.
 //!
 //! Every call runs in a `tracing` span `aliyun.call` with the fields `operation`, `product`, `region`,
 //! `attempt`, `status`, `request_id` and `latency_ms`, and each of its attempts in a span `aliyun.attempt` with
@@ -52,6 +55,8 @@ mod response;
 mod retry;
 mod roa;
 pub mod sign;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod transport;
 mod wait;
 #[doc(hidden)]
@@ -66,7 +71,7 @@ pub use operation::{
     is_valid_region, ApiStyle, EndpointRule, HttpMethod, Location, Operation, ServiceSpec,
 };
 pub use paginate::{
-    paginate, paginate_by_page_number, paginate_by_token, JobStatus, Pages, Paginated,
+    paginate, paginate_by_page_number, paginate_by_token, Items, JobStatus, Pages, Paginated,
 };
 pub use request::SigningAlgorithm;
 pub use retry::RetryConfig;

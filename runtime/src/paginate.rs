@@ -1,6 +1,8 @@
-//! Paginators: a [`Stream`] of pages, driven by closures, and the traits generated listings and job reads implement.
+//! Paginators: lazy [`Stream`]s of pages and of items, and the traits generated listings and job reads implement.
 //!
-//! Generated code needs nothing special: the caller says how to fetch a page and how to find the next one.
+//! A generated listing implements [`Paginated`], so [`Client::pages`] and [`Client::items`] fetch one page at a
+//! time, when the stream is polled (the blocking client gives iterators). For anything the model does not show,
+//! [`paginate_by_token`], [`paginate_by_page_number`] and [`paginate`] take closures.
 
 use std::future::Future;
 
@@ -100,9 +102,10 @@ where
     )
 }
 
-/// A listing operation whose model shows how to page it (`NextToken`/`MaxResults`, or
-/// `PageNumber`/`PageSize`/`TotalCount`, and one list of items): generated for such operations, so a caller
-/// writes `client.pages(request)` or `client.items(request)`.
+/// A listing operation whose model shows how to page it (a `NextToken`, or a page number such as `PageNumber` or
+/// `CurrentPage` with a page size and a total, at the top of the answer or inside one object of it, and one
+/// list of items): generated for such operations, so a caller writes `client.pages(request)` or
+/// `client.items(request)`.
 pub trait Paginated: Operation + Clone + Send + Sync + 'static
 where
     Self::Response: Send,
@@ -115,6 +118,51 @@ where
 
     /// The items of one page.
     fn into_items(response: Self::Response) -> Vec<Self::Item>;
+}
+
+/// A paging parameter or answer field as generated code holds it: an integer, a number written as text
+/// (`"2"`), or an `Option` of one. For generated [`Paginated::next_page`]s.
+pub trait PageField: Sized {
+    /// The number it holds; `None` when absent or not a number.
+    fn number(&self) -> Option<i64>;
+    /// The value that holds `n`; `None` when `n` does not fit.
+    fn from_number(n: i64) -> Option<Self>;
+}
+
+impl PageField for i32 {
+    fn number(&self) -> Option<i64> {
+        Some(i64::from(*self))
+    }
+    fn from_number(n: i64) -> Option<Self> {
+        n.try_into().ok()
+    }
+}
+
+impl PageField for i64 {
+    fn number(&self) -> Option<i64> {
+        Some(*self)
+    }
+    fn from_number(n: i64) -> Option<Self> {
+        Some(n)
+    }
+}
+
+impl PageField for String {
+    fn number(&self) -> Option<i64> {
+        self.trim().parse().ok()
+    }
+    fn from_number(n: i64) -> Option<Self> {
+        Some(n.to_string())
+    }
+}
+
+impl<T: PageField> PageField for Option<T> {
+    fn number(&self) -> Option<i64> {
+        self.as_ref().and_then(T::number)
+    }
+    fn from_number(n: i64) -> Option<Self> {
+        T::from_number(n).map(Some)
+    }
 }
 
 /// The page number after `current` (1 when the request left it out), or `None` when this page was the last: it
@@ -177,6 +225,20 @@ impl<T> std::fmt::Debug for Pages<T> {
 }
 
 impl<T: Send + 'static> Pages<T> {
+    /// The items of the pages, one at a time: a page is fetched when the items before it have been taken.
+    pub fn items<I: Send + 'static>(self, into_items: fn(T) -> Vec<I>) -> Items<I> {
+        let stream = self.stream.flat_map(move |page| {
+            let items: Vec<Result<I, Error>> = match page {
+                Ok(page) => into_items(page).into_iter().map(Ok).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            stream::iter(items)
+        });
+        Items {
+            stream: stream.boxed(),
+        }
+    }
+
     /// Every item of every page, in order; the first error ends it.
     pub async fn collect_all<I>(
         mut self,
@@ -187,6 +249,46 @@ impl<T: Send + 'static> Pages<T> {
             all.extend(into_items(page?));
         }
         Ok(all)
+    }
+}
+
+/// The items of a listing, page after page, fetched as they are taken; ends after the last item or the first
+/// error (a page that failed is one `Err` item).
+///
+/// `next().await` needs no `pin!` and no `StreamExt`; it is a [`Stream`] too.
+pub struct Items<T> {
+    stream: BoxStream<'static, Result<T, Error>>,
+}
+
+impl<T> Items<T> {
+    /// The next item, `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        self.stream.next().await
+    }
+
+    /// Every remaining item, in order; the first error ends it.
+    pub async fn collect_all(mut self) -> Result<Vec<T>, Error> {
+        let mut all = Vec::new();
+        while let Some(item) = self.next().await {
+            all.push(item?);
+        }
+        Ok(all)
+    }
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T, Error>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.stream.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Items").finish_non_exhaustive()
     }
 }
 
@@ -222,13 +324,36 @@ impl Client {
         }
     }
 
-    /// Every item of a listing, page after page (see [`pages`](Self::pages)).
-    pub async fn items<O>(&self, request: O) -> Result<Vec<O::Item>, Error>
+    /// The items of a listing as a lazy stream: each page is fetched when the items before it have been taken
+    /// (see [`pages`](Self::pages)).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: aliyun_runtime::Client) -> Result<(), aliyun_runtime::Error> {
+    /// use aliyun_vpc::DescribeNatGatewaysRequest;
+    /// let mut gateways = client.items(DescribeNatGatewaysRequest::new("cn-shanghai").page_size(50));
+    /// while let Some(gateway) = gateways.next().await {
+    ///     let gateway = gateway?;
+    ///     if gateway.name.as_deref() == Some("prod") {
+    ///         break; // no further page is fetched
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn items<O>(&self, request: O) -> Items<O::Item>
     where
         O: Paginated,
         O::Response: Send,
     {
-        self.pages(request).collect_all(O::into_items).await
+        self.pages(request).items(O::into_items)
+    }
+
+    /// Every item of a listing, page after page, collected (see [`items`](Self::items)).
+    pub async fn all_items<O>(&self, request: O) -> Result<Vec<O::Item>, Error>
+    where
+        O: Paginated,
+        O::Response: Send,
+    {
+        self.items(request).collect_all().await
     }
 
     /// Calls `request` every `interval` until the job it reports on has finished, for at most `timeout`: the
@@ -237,9 +362,12 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: aliyun_runtime::Client) -> Result<(), aliyun_runtime::Error> {
-    /// use aliyun_config::GetAggregateCompliancePackReportRequest;
+    /// use aliyun_config::{GetAggregateCompliancePackReportRequest, GetAggregateCompliancePackReportRequired};
     /// use std::time::Duration;
-    /// let poll = GetAggregateCompliancePackReportRequest::new("cp-…", "ca-…");
+    /// let poll = GetAggregateCompliancePackReportRequest::new(GetAggregateCompliancePackReportRequired {
+    ///     compliance_pack_id: "cp-…",
+    ///     aggregator_id: "ca-…",
+    /// });
     /// let done = client.wait_for(&poll, Duration::from_secs(300), Duration::from_secs(5)).await?;
     /// # Ok(()) }
     /// ```
@@ -312,6 +440,17 @@ mod tests {
         );
         assert_eq!(next_page_number(Some(1), None, 0, None), None, "empty page");
         assert_eq!(next_page_number(Some(i64::MAX), Some(1), 1, None), None);
+    }
+
+    #[test]
+    fn page_fields_of_every_type() {
+        assert_eq!(PageField::number(&Some(3_i32)), Some(3));
+        assert_eq!(PageField::number(&None::<i64>), None);
+        assert_eq!(PageField::number(&" 12".to_string()), Some(12));
+        assert_eq!(PageField::number(&Some("x".to_string())), None);
+        assert_eq!(<Option<String>>::from_number(2), Some(Some("2".into())));
+        assert_eq!(<i32>::from_number(i64::MAX), None, "does not fit");
+        assert_eq!(<Option<i64>>::from_number(7), Some(Some(7)));
     }
 
     #[test]

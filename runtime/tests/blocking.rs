@@ -6,7 +6,9 @@ mod support;
 use std::time::Duration;
 
 use aliyun_config::get_aggregate_compliance_pack_report::ReportStatus;
-use aliyun_config::GetAggregateCompliancePackReportRequest;
+use aliyun_config::{
+    GetAggregateCompliancePackReportRequest, GetAggregateCompliancePackReportRequired,
+};
 use aliyun_runtime::{Client, Credentials, Error, RetryConfig};
 use support::{Fake, Fault};
 
@@ -39,7 +41,10 @@ fn client(fake: &Fake) -> aliyun_runtime::blocking::Client {
 }
 
 fn request() -> GetAggregateCompliancePackReportRequest {
-    GetAggregateCompliancePackReportRequest::new("cp-1", "ca-1")
+    GetAggregateCompliancePackReportRequest::new(GetAggregateCompliancePackReportRequired {
+        compliance_pack_id: "cp-1",
+        aggregator_id: "ca-1",
+    })
 }
 
 #[test]

@@ -4,7 +4,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use aliyun_config::GetAggregateCompliancePackReportRequest;
+use aliyun_config::{
+    GetAggregateCompliancePackReportRequest, GetAggregateCompliancePackReportRequired,
+};
 use aliyun_runtime::{
     ApiStyle, CallOptions, Client, Credentials, EndpointRule, Error, HttpMethod, Operation,
     RetryConfig, ServiceSpec,
@@ -58,7 +60,10 @@ fn builder() -> aliyun_runtime::ClientBuilder {
 }
 
 fn config_request() -> GetAggregateCompliancePackReportRequest {
-    GetAggregateCompliancePackReportRequest::new("cp-1", "ca-1")
+    GetAggregateCompliancePackReportRequest::new(GetAggregateCompliancePackReportRequired {
+        compliance_pack_id: "cp-1",
+        aggregator_id: "ca-1",
+    })
 }
 
 fn is_config_error_naming(e: &Error, what: &str) -> bool {

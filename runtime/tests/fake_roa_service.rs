@@ -13,8 +13,8 @@ use aliyun_runtime::{
 use aliyun_widgetstore::create_widget::{Color, Parts, Spec};
 use aliyun_widgetstore::relabel_widget::Style;
 use aliyun_widgetstore::{
-    CreateWidgetRequest, DeleteWidgetRequest, ErrorCode, GetWidgetRequest, ListShelvesRequest,
-    ListWidgetsRequest, RelabelWidgetRequest,
+    CreateWidgetRequest, CreateWidgetRequired, DeleteWidgetRequest, ErrorCode, GetWidgetRequest,
+    ListShelvesRequest, ListWidgetsRequest, RelabelWidgetRequest, RelabelWidgetRequired,
 };
 use serde::{Deserialize, Serialize};
 use support::{fast_retries, Fake, Fault, NoCredentials, Route};
@@ -70,23 +70,29 @@ fn client(fake: &Fake, retry: RetryConfig) -> Client {
 }
 
 fn create() -> CreateWidgetRequest {
-    CreateWidgetRequest::new("sh-1", "gear")
+    CreateWidgetRequest::new(CreateWidgetRequired {
+        shelf_id: "sh-1",
+        name: "gear",
+    })
 }
 
 #[tokio::test]
 async fn create_sends_an_encoded_path_parameter_the_query_a_header_and_a_nested_json_body() {
     let fake = Fake::start_roa(SECRET, routes()).await;
     let c = client(&fake, RetryConfig::disabled());
-    let request = CreateWidgetRequest::new("sh 1/ü*~+", "blue gear")
-        .dry_run(true)
-        .x_widget_source("console")
-        .spec(
-            Spec::new()
-                .color(Color::Blue)
-                .size(3)
-                .parts([Parts::new().part_id("p-1").count(2)]),
-        )
-        .labels(["sale", "新"]);
+    let request = CreateWidgetRequest::new(CreateWidgetRequired {
+        shelf_id: "sh 1/ü*~+",
+        name: "blue gear",
+    })
+    .dry_run(true)
+    .x_widget_source("console")
+    .spec(
+        Spec::new()
+            .color(Color::Blue)
+            .size(3)
+            .parts([Parts::new().part_id("p-1").count(2)]),
+    )
+    .labels(["sale", "新"]);
     let r = c.call(&request).await.unwrap();
     assert_eq!(r.widget_id.as_deref(), Some("w-9d8c7"));
     assert_eq!(r.created_at, Some(1716192000000));
@@ -131,8 +137,11 @@ async fn create_sends_an_encoded_path_parameter_the_query_a_header_and_a_nested_
 async fn an_operation_with_alternative_methods_and_a_split_body_table_posts_its_body_to_its_path() {
     let fake = Fake::start_roa(SECRET, routes()).await;
     let c = client(&fake, RetryConfig::disabled());
-    let request =
-        RelabelWidgetRequest::new("w 9/d", "sale").style(Style::new().color("red").bold(true));
+    let request = RelabelWidgetRequest::new(RelabelWidgetRequired {
+        widget_id: "w 9/d",
+        label: "sale",
+    })
+    .style(Style::new().color("red").bold(true));
     let r = c.call(&request).await.unwrap();
     let result = r.result.expect("a Result");
     assert_eq!(result.label.as_deref(), Some("sale"));

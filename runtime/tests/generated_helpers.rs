@@ -5,10 +5,12 @@ mod support;
 
 use std::time::Duration;
 
-use aliyun_config::GetAggregateCompliancePackReportRequest;
+use aliyun_config::{
+    GetAggregateCompliancePackReportRequest, GetAggregateCompliancePackReportRequired,
+};
 use aliyun_runtime::{Client, Credentials, Error, RetryConfig};
 use aliyun_vpc::DescribeNatGatewaysRequest;
-use support::{Fake, Fault};
+use support::{nat_page, Fake, Fault};
 
 const SECRET: &str = "helpers-secret";
 
@@ -21,22 +23,6 @@ fn client(fake: &Fake) -> Client {
         .no_proxy()
         .build()
         .unwrap()
-}
-
-/// A `DescribeNatGateways` page holding `ids`, of `total` NAT gateways in all.
-fn nat_page(number: u32, ids: &[&str], total: usize) -> Fault {
-    let gateways: Vec<_> = ids
-        .iter()
-        .map(|id| serde_json::json!({"NatGatewayId": id, "Status": "Available"}))
-        .collect();
-    let body = serde_json::json!({
-        "RequestId": format!("page-{number}"),
-        "PageNumber": number,
-        "PageSize": 2,
-        "TotalCount": total,
-        "NatGateways": {"NatGateway": gateways},
-    });
-    Fault::Reply(200, vec![], body.to_string())
 }
 
 #[tokio::test]
@@ -102,7 +88,11 @@ async fn the_report_waiter_polls_until_complete() {
     fake.push(report("CREATING"));
     fake.push(report("CREATING"));
     fake.push(report("COMPLETE"));
-    let poll = GetAggregateCompliancePackReportRequest::new("cp-1", "ca-1");
+    let poll =
+        GetAggregateCompliancePackReportRequest::new(GetAggregateCompliancePackReportRequired {
+            compliance_pack_id: "cp-1",
+            aggregator_id: "ca-1",
+        });
     let done = client(&fake)
         .wait_for(&poll, Duration::from_secs(60), Duration::from_millis(1))
         .await

@@ -431,7 +431,10 @@ async fn a_list_where_the_answer_should_hold_an_object_says_so() {
     ));
     let e = client(&fake)
         .call(aliyun_config::GetAggregateCompliancePackReportRequest::new(
-            "cp", "ca",
+            aliyun_config::GetAggregateCompliancePackReportRequired {
+                compliance_pack_id: "cp",
+                aggregator_id: "ca",
+            },
         ))
         .await
         .unwrap_err();

@@ -67,10 +67,11 @@ fn leaf_value(
     }
 }
 
-/// Builds `Type::new(required…).setter(v)…` from pairs keyed by the fields' wire names (already stripped of any
-/// prefix); `prefix` is prepended to the expected names.
+/// Builds `Type::new(required…).setter(v)…` (or `Type::new(Named { required… })…`, with a struct of required
+/// fields) from pairs keyed by the fields' wire names (already stripped of any prefix); `prefix` is prepended to
+/// the expected names.
 fn build(
-    ty: TokenStream,
+    (ty, named): (TokenStream, Option<TokenStream>),
     fields: &[Field],
     pairs: &BTreeMap<String, String>,
     prefix: &str,
@@ -128,7 +129,7 @@ fn build(
                                     let mut sub = Vec::new();
                                     let ty = quote!(#module::#t);
                                     let e = build(
-                                        ty,
+                                        (ty, None),
                                         children,
                                         item,
                                         &format!("{item_prefix}."),
@@ -170,13 +171,29 @@ fn build(
             _ => None,
         };
         match (f.required, value) {
+            (true, Some(v)) if named.is_some() => {
+                // The struct of required fields borrows strings and lists of strings, and owns other lists.
+                let v = match &f.shape {
+                    Shape::Array(inner)
+                        if matches!(**inner, Shape::Scalar(Scalar::String | Scalar::Json)) =>
+                    {
+                        quote!(&#v)
+                    }
+                    Shape::Array(_) => quote!(#v.into()),
+                    _ => v,
+                };
+                args.push(quote!(#id: #v));
+            }
             (true, Some(v)) => args.push(v),
             (true, None) => return None,
             (false, Some(v)) => setters.push(quote!(.#id(#v))),
             (false, None) => {}
         }
     }
-    Some(quote!(#ty::new(#(#args),*) #(#setters)*))
+    Some(match named {
+        Some(named) => quote!(#ty::new(#named { #(#args),* }) #(#setters)*),
+        None => quote!(#ty::new(#(#args),*) #(#setters)*),
+    })
 }
 
 /// A list of values sent as one parameter, from the sample's value (a JSON list or items joined by commas):
@@ -240,8 +257,10 @@ pub fn construct(
     let req = &names.request;
     let pairs: BTreeMap<String, String> = op.examples.request.iter().cloned().collect();
     let mut expected = Vec::new();
+    let required = &names.required;
+    let named = crate::plan::named_required(op).then(|| quote!(#krate::#required));
     let expr = build(
-        quote!(#krate::#req),
+        (quote!(#krate::#req), named),
         &op.request,
         &pairs,
         "",

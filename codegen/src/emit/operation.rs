@@ -5,7 +5,7 @@ use super::docs::{code, DocLines};
 use crate::model::{Encoding, Enum, Field, HttpMethod, Location, Operation, Scalar, Shape};
 use crate::plan::naming::{self, Case, ScopeName};
 use crate::plan::types::{enum_kind, innermost, Kind, Plan, Side, TypeDef};
-use crate::plan::{field_names, OpNames};
+use crate::plan::{field_names, named_required, OpNames};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
@@ -65,11 +65,25 @@ pub fn module(
         .page(&op.docs, "No description on the page.");
     let module_docs = module_docs.inner_attrs();
 
-    let req_docs = DocLines::new().raw(format!(
-        "Parameters of `{}`. Build it with `new` (the required parameters), then the setters.",
-        op.name
-    ));
-    let request = cx.request_struct(&names.request, &req_docs, &op.request);
+    let named = named_required(op);
+    let req_docs = DocLines::new().raw(if named {
+        format!(
+            "Parameters of `{}`. Build it with `new`, the required parameters named in [`{}`], then the \
+             setters.",
+            op.name, names.required
+        )
+    } else {
+        format!(
+            "Parameters of `{}`. Build it with `new` (the required parameters), then the setters.",
+            op.name
+        )
+    });
+    let request = cx.request_struct(
+        &names.request,
+        &req_docs,
+        &op.request,
+        named.then_some(&names.required),
+    );
     let response_docs = DocLines::new().raw(if op.response_is_list {
         format!("One item of the array a successful `{}` returns.", op.name)
     } else {
@@ -308,7 +322,7 @@ impl FieldTypes<'_, '_> {
             } => {
                 let docs = DocLines::new().page(def.docs, &what_it_is(def, def.side()));
                 if request {
-                    let mut tokens = self.request_struct(&def.name, &docs, fields);
+                    let mut tokens = self.request_struct(&def.name, &docs, fields, None);
                     if response {
                         tokens.extend(decode_impl(&def.name, fields));
                     }
@@ -321,9 +335,18 @@ impl FieldTypes<'_, '_> {
         }
     }
 
-    fn request_struct(&mut self, name: &Ident, docs: &DocLines, fields: &[Field]) -> TokenStream {
+    /// A request struct, its `new` and its setters. With `named`, `new` takes the required fields in a struct of
+    /// that name (see [`required_struct`]), else as arguments in page order.
+    fn request_struct(
+        &mut self,
+        name: &Ident,
+        docs: &DocLines,
+        fields: &[Field],
+        named: Option<&Ident>,
+    ) -> TokenStream {
         let docs = docs.attrs();
         let mut decls = Vec::new();
+        let mut required = Vec::new();
         let mut args = Vec::new();
         let mut inits = Vec::new();
         let mut setters = Vec::new();
@@ -353,6 +376,10 @@ impl FieldTypes<'_, '_> {
                     #[serde(rename = #wire #serialize_with)]
                     pub #id: #ty,
                 });
+                required.push((f, id.clone(), ty.clone()));
+                if named.is_some() {
+                    continue;
+                }
                 if is_string {
                     args.push(quote!(#id: impl Into<String>));
                     inits.push(quote!(#id: #id.into()));
@@ -415,7 +442,21 @@ impl FieldTypes<'_, '_> {
                 }
             }
         }
-        let no_required = args.is_empty();
+        let (named_struct, args, inits) = match named {
+            Some(named) => {
+                let (decl, init) = self.required_struct(named, name, &required);
+                let lifetime = if required.iter().any(|(f, ..)| borrows(f)) {
+                    quote!(<'_>)
+                } else {
+                    quote!()
+                };
+                let mut all = init;
+                all.extend(inits);
+                (decl, vec![quote!(required: #named #lifetime)], all)
+            }
+            None => (quote!(), args, inits),
+        };
+        let no_required = required.is_empty();
         let derive_default = if no_required {
             quote!(Default,)
         } else {
@@ -428,11 +469,15 @@ impl FieldTypes<'_, '_> {
         };
         let new_docs = if no_required {
             DocLines::new().raw("Nothing set yet: every field is optional.")
+        } else if named.is_some() {
+            DocLines::new().raw("The required fields, by name; set optional ones with the setters.")
         } else {
             DocLines::new().raw("The required fields; set optional ones with the setters.")
         }
         .attrs();
         quote! {
+            #named_struct
+
             #docs
             #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
             pub struct #name {
@@ -451,6 +496,61 @@ impl FieldTypes<'_, '_> {
         }
     }
 
+    /// The struct of a request's required fields, named at the call site so that two cannot be swapped:
+    /// `XRequest::new(XRequired { region_id: "cn-hangzhou", accelerator_id: "ga-1" })`. Strings (and lists of
+    /// them) are borrowed, so literals need no conversion. Gives the struct and `new`'s initializers.
+    fn required_struct(
+        &mut self,
+        named: &Ident,
+        request: &Ident,
+        required: &[(&Field, Ident, TokenStream)],
+    ) -> (TokenStream, Vec<TokenStream>) {
+        let mut decls = Vec::new();
+        let mut inits = Vec::new();
+        for (f, id, ty) in required {
+            let docs = DocLines::new()
+                .raw(format!(
+                    "`{}`: see the field of [`{request}`] of the same name.",
+                    f.name.replace('`', "'")
+                ))
+                .attrs();
+            let (decl, init) = match &f.shape {
+                Shape::Scalar(Scalar::String | Scalar::Json) => {
+                    (quote!(&'a str), quote!(#id: required.#id.to_string()))
+                }
+                Shape::Array(inner)
+                    if matches!(**inner, Shape::Scalar(Scalar::String | Scalar::Json)) =>
+                {
+                    (
+                        quote!(&'a [&'a str]),
+                        quote!(#id: required.#id.iter().map(|s| s.to_string()).collect()),
+                    )
+                }
+                _ => (ty.clone(), quote!(#id: required.#id)),
+            };
+            decls.push(quote!(#docs pub #id: #decl,));
+            inits.push(init);
+        }
+        let lifetime = if required.iter().any(|(f, ..)| borrows(f)) {
+            quote!(<'a>)
+        } else {
+            quote!()
+        };
+        let docs = DocLines::new()
+            .raw(format!(
+                "The required parameters of [`{request}`], by name: `{request}::new({named} {{ … }})`."
+            ))
+            .attrs();
+        let decl = quote! {
+            #docs
+            #[derive(Debug)]
+            pub struct #named #lifetime {
+                #(#decls)*
+            }
+        };
+        (decl, inits)
+    }
+
     fn response_struct(&mut self, name: &Ident, docs: &DocLines, fields: &[Field]) -> TokenStream {
         let docs = docs.attrs();
         let mut decls = Vec::new();
@@ -462,8 +562,10 @@ impl FieldTypes<'_, '_> {
                 Shape::Array(_) => ty,
                 _ => quote!(Option<#ty>),
             };
+            let wire = &f.name;
             decls.push(quote! {
                 #fdocs
+                #[cfg_attr(feature = "test-util", serde(rename = #wire))]
                 pub #id: #ty,
             });
         }
@@ -471,12 +573,22 @@ impl FieldTypes<'_, '_> {
         quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Default)]
+            #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
             pub struct #name {
                 #(#decls)*
             }
 
             #decode
         }
+    }
+}
+
+/// Whether a required field is borrowed in its request's struct of required fields (strings, lists of strings).
+fn borrows(f: &Field) -> bool {
+    match &f.shape {
+        Shape::Scalar(Scalar::String | Scalar::Json) => true,
+        Shape::Array(inner) => matches!(**inner, Shape::Scalar(Scalar::String | Scalar::Json)),
+        _ => false,
     }
 }
 

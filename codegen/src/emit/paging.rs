@@ -1,8 +1,10 @@
 //! Paginators and waiters from the model: `aliyun_runtime::Paginated` for a listing whose request and response
 //! show how to page it, `aliyun_runtime::JobStatus` for a read whose answer carries the status of a job.
 //!
-//! Only what the model shows for sure gets one: optional integer paging parameters, one list of items in the
-//! answer, a status enum reached through objects (not lists) with a value that means done.
+//! [`paging`] is the decision, a pure function from the model to plain data (positions of fields);
+//! [`paginator`] turns its answer into tokens. Only what the model shows for sure gets a paginator: a paging
+//! parameter of a known name and type, a marker of the same form in the answer (or, for page numbers, one list
+//! of items in the whole answer), and one list of items next to it.
 
 use crate::model::{Field, Operation, Scalar, Shape};
 use crate::plan::{request_field_idents, response_field_idents};
@@ -32,88 +34,311 @@ const FAILED: &[&str] = &[
     "TIMEOUT",
 ];
 
-/// Field names of a response struct, as `response_struct` names them.
-fn response_idents(fields: &[Field]) -> Vec<Ident> {
-    response_field_idents(fields)
+/// Request parameters that carry the number of the page to fetch.
+const PAGE_NUMBERS: &[&str] = &["PageNumber", "PageNum", "CurrentPage", "PageNo"];
+/// Request parameters that carry the size of a page.
+const PAGE_SIZES: &[&str] = &["PageSize", "PageRecordCount", "MaxResults"];
+/// Answer fields that carry the total number of items, in order of preference.
+const TOTALS: &[&str] = &["TotalCount", "TotalRecordCount", "Total"];
+/// The token of token paging, in the request and in the answer.
+const TOKEN: &str = "NextToken";
+
+/// How a listing pages, as positions in the model. A path is the indices of fields from the top level of the
+/// request or the answer, through objects, to the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    pub cursor: Cursor,
+    /// The list of items in the answer (every step but the last an object, the last a list).
+    pub items: Vec<usize>,
 }
 
-fn is_integer(f: &Field) -> bool {
-    matches!(f.shape, Shape::Scalar(Scalar::Integer | Scalar::Long))
+/// What moves from one page to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    /// `NextToken`: the request's optional string parameter `request` gets the answer's string at `response`.
+    Token {
+        request: usize,
+        response: Vec<usize>,
+    },
+    /// A page number: the request's parameter `number` (an integer, or a number written as a string) counts
+    /// up from 1; `size` is the request's page size, `total` the answer's total number of items.
+    PageNumber {
+        number: usize,
+        size: Option<usize>,
+        total: Option<Vec<usize>>,
+    },
+}
+
+/// Whether a field is a scalar a page number or count can travel in (an integer, or a number as text).
+fn is_number_like(f: &Field) -> bool {
+    matches!(
+        f.shape,
+        Shape::Scalar(Scalar::Integer | Scalar::Long | Scalar::String)
+    )
 }
 
 fn is_string(f: &Field) -> bool {
     matches!(f.shape, Shape::Scalar(Scalar::String))
 }
 
-/// `impl Paginated` for `op`, when its model shows token or page-number paging and one list of items.
-/// `item_type` gives the Rust type of a list's elements (the list field, the element shape).
+/// The field at `path` (from `fields`, through objects).
+pub fn field_at<'m>(fields: &'m [Field], path: &[usize]) -> Option<&'m Field> {
+    let (last, objects) = path.split_last()?;
+    let mut level = fields;
+    for &i in objects {
+        match &level.get(i)?.shape {
+            Shape::Object(inner) => level = inner,
+            _ => return None,
+        }
+    }
+    level.get(*last)
+}
+
+/// The fields of the object at `scope` (the answer's top level for an empty path).
+fn fields_at<'m>(fields: &'m [Field], scope: &[usize]) -> Option<&'m [Field]> {
+    if scope.is_empty() {
+        return Some(fields);
+    }
+    match &field_at(fields, scope)?.shape {
+        Shape::Object(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// Whether a shape is a list of items: a list of anything but lists.
+fn is_list(s: &Shape) -> bool {
+    matches!(s, Shape::Array(inner) if !matches!(**inner, Shape::Array(_)))
+}
+
+/// Whether a shape is an object holding only a list of items (`{"Vpcs": {"Vpc": [...]}}`).
+fn is_wrapper(s: &Shape) -> bool {
+    matches!(s, Shape::Object(inner) if inner.len() == 1 && is_list(&inner[0].shape))
+}
+
+/// Where a page's fields may sit: the answer's top level and each object at the top level but wrappers.
+fn scopes(response: &[Field]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new()];
+    for (i, f) in response.iter().enumerate() {
+        if matches!(f.shape, Shape::Object(_)) && !is_wrapper(&f.shape) {
+            out.push(vec![i]);
+        }
+    }
+    out
+}
+
+/// The lists of items in the object at `scope`: a list, or a wrapper around one.
+fn lists_in(response: &[Field], scope: &[usize]) -> Vec<Vec<usize>> {
+    let mut found = Vec::new();
+    for (i, f) in fields_at(response, scope)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if is_list(&f.shape) {
+            found.push([scope, &[i]].concat());
+        } else if is_wrapper(&f.shape) {
+            found.push([scope, &[i, 0]].concat());
+        }
+    }
+    found
+}
+
+/// The first field of `fields` at `scope` whose name is in `names` (in the order of `names`) and that `kind`
+/// accepts, as a path.
+fn named(
+    fields: &[Field],
+    scope: &[usize],
+    names: &[&str],
+    kind: fn(&Field) -> bool,
+) -> Option<Vec<usize>> {
+    let level = fields_at(fields, scope)?;
+    names.iter().find_map(|name| {
+        let i = level.iter().position(|f| f.name == *name && kind(f))?;
+        Some([scope, &[i]].concat())
+    })
+}
+
+/// How `op` pages, when its model shows it: a read (not a list-shaped ROA answer) with a `NextToken`
+/// parameter whose answer carries `NextToken` at the top or in one object at the top, next to one list; or a
+/// page-number parameter (`PageNumber`, `PageNum`, `CurrentPage`, `PageNo`; with `PageSize`,
+/// `PageRecordCount` or `MaxResults` when the page has one, required or not) whose answer has one list next to
+/// a total (`TotalCount`, `TotalRecordCount`, `Total`) or an echo of the paging parameters, or one list in all.
+/// Numbers may be integers or numbers written as strings. Token paging wins where a page offers both.
+pub fn paging(op: &Operation) -> Option<Paging> {
+    if !op.only_reads() || op.response_is_list {
+        return None;
+    }
+    let request = |names: &[&str], kind: fn(&Field) -> bool, optional: bool| {
+        op.request
+            .iter()
+            .position(|f| names.contains(&f.name.as_str()) && kind(f) && !(optional && f.required))
+    };
+    let scopes = scopes(&op.response);
+    if let Some(sent) = request(&[TOKEN], is_string, true) {
+        for scope in &scopes {
+            let Some(received) = named(&op.response, scope, &[TOKEN], is_string) else {
+                continue;
+            };
+            if let [items] = &lists_in(&op.response, scope)[..] {
+                return Some(Paging {
+                    cursor: Cursor::Token {
+                        request: sent,
+                        response: received,
+                    },
+                    items: items.clone(),
+                });
+            }
+        }
+    }
+    let number = request(PAGE_NUMBERS, is_number_like, false)?;
+    let size = request(PAGE_SIZES, is_number_like, false);
+    let echoes: Vec<&str> = TOTALS
+        .iter()
+        .chain(PAGE_NUMBERS)
+        .chain(PAGE_SIZES)
+        .copied()
+        .collect();
+    let marked = scopes.iter().find_map(|scope| {
+        named(&op.response, scope, &echoes, is_number_like)?;
+        match &lists_in(&op.response, scope)[..] {
+            [items] => Some((scope, items.clone())),
+            _ => None,
+        }
+    });
+    let (scope, items) = match marked {
+        Some(found) => found,
+        None => {
+            let mut all = scopes
+                .iter()
+                .flat_map(|s| lists_in(&op.response, s).into_iter().map(move |l| (s, l)));
+            let first = all.next()?;
+            if all.next().is_some() {
+                return None;
+            }
+            first
+        }
+    };
+    Some(Paging {
+        cursor: Cursor::PageNumber {
+            number,
+            size,
+            total: named(&op.response, scope, TOTALS, is_number_like),
+        },
+        items,
+    })
+}
+
+/// How to reach the field at `path` of the answer held in `response`: the place `response.field` at the top
+/// level (`false`), else an `Option` of it through the objects (`true`), by reference or by value.
+fn reach(path: &[usize], response: &[Field], by_ref: bool) -> Option<(TokenStream, bool)> {
+    let (last, objects) = path.split_last()?;
+    let mut level = response;
+    let mut expr = quote!(response);
+    let mut wrapped = false;
+    for &i in objects {
+        let id = &response_field_idents(level)[i];
+        let Shape::Object(inner) = &level.get(i)?.shape else {
+            return None;
+        };
+        expr = match (wrapped, by_ref) {
+            (false, true) => quote!(#expr.#id.as_ref()),
+            (false, false) => quote!(#expr.#id),
+            (true, true) => quote!(#expr.and_then(|v| v.#id.as_ref())),
+            (true, false) => quote!(#expr.and_then(|v| v.#id)),
+        };
+        wrapped = true;
+        level = inner;
+    }
+    let id = &response_field_idents(level)[*last];
+    level.get(*last)?;
+    Some(match (wrapped, by_ref) {
+        (false, _) => (quote!(#expr.#id), false),
+        (true, true) => (quote!(#expr.map(|v| &v.#id)), true),
+        (true, false) => (quote!(#expr.map(|v| v.#id)), true),
+    })
+}
+
+/// `impl Paginated` for `op`, when [`paging`] finds how it pages. `item_type` gives the Rust type of a list's
+/// elements (the list field, the element shape).
 pub fn paginator(
     op: &Operation,
     request: &Ident,
     response: &Ident,
     item_type: impl Fn(&Field, &Shape) -> TokenStream,
 ) -> Option<TokenStream> {
-    if !op.only_reads() {
-        return None;
-    }
+    let paging = paging(op)?;
     let req_ids = request_field_idents(&op.request);
-    let resp_ids = response_idents(&op.response);
-    let req_field = |name: &str, kind: fn(&Field) -> bool| {
-        op.request
-            .iter()
-            .position(|f| f.name == name && !f.required && kind(f))
-            .map(|i| (&req_ids[i], &op.request[i]))
-    };
-    let resp_field = |name: &str, kind: fn(&Field) -> bool| {
-        op.response
-            .iter()
-            .position(|f| f.name == name && kind(f))
-            .map(|i| (&resp_ids[i], &op.response[i]))
-    };
-    let req = |name: &str, kind: fn(&Field) -> bool| req_field(name, kind).map(|(id, _)| id);
-    let resp = |name: &str, kind: fn(&Field) -> bool| resp_field(name, kind).map(|(id, _)| id);
-    // Page numbers are counted in i64: an Integer field is widened, a Long one is already there.
-    let is_long = |f: &Field| matches!(f.shape, Shape::Scalar(Scalar::Long));
-    let widen = |f: &Field| {
-        if is_long(f) {
-            quote!()
-        } else {
-            quote!(.map(i64::from))
-        }
-    };
-    let (item, count, into_items) = items(op, &resp_ids, &item_type)?;
-    let next_page = if let (Some(sent), Some(_), Some(received)) = (
-        req("NextToken", is_string),
-        req("MaxResults", is_integer),
-        resp("NextToken", is_string),
-    ) {
-        quote! {
-            aliyun_runtime::paginate::next_token(self.#sent.as_deref(), response.#received.as_deref())
-                .map(|token| Self { #sent: Some(token), ..self.clone() })
-        }
-    } else if let (Some((number, number_f)), Some((size, size_f)), Some((total, total_f))) = (
-        req_field("PageNumber", is_integer),
-        req_field("PageSize", is_integer),
-        resp_field("TotalCount", is_integer),
-    ) {
-        let (number_w, size_w, total_w) = (widen(number_f), widen(size_f), widen(total_f));
-        let narrow = if is_long(number_f) {
-            quote!()
-        } else {
-            quote!(.and_then(|n| n.try_into().ok()))
-        };
-        quote! {
-            aliyun_runtime::paginate::next_page_number(
-                self.#number #number_w,
-                self.#size #size_w,
-                #count,
-                response.#total #total_w,
-            )
-            #narrow
-            .map(|n| Self { #number: Some(n), ..self.clone() })
-        }
-    } else {
+    let list = field_at(&op.response, &paging.items)?;
+    let Shape::Array(inner) = &list.shape else {
         return None;
+    };
+    let item = item_type(list, inner);
+    let rt = quote!(aliyun_runtime::paginate);
+    let (list_ref, list_wrapped) = reach(&paging.items, &op.response, true)?;
+    let count = if list_wrapped {
+        quote!(#list_ref.map_or(0, |l| l.len()))
+    } else {
+        quote!(#list_ref.len())
+    };
+    let (list_val, list_wrapped) = reach(&paging.items, &op.response, false)?;
+    let into_items = if list_wrapped {
+        quote!(#list_val.unwrap_or_default())
+    } else {
+        list_val
+    };
+    // A number or token of the answer, as `Option<i64>` / `Option<&str>`.
+    let number_at = |path: &[usize]| -> Option<TokenStream> {
+        let (r, wrapped) = reach(path, &op.response, true)?;
+        Some(if wrapped {
+            quote!(#r.and_then(#rt::PageField::number))
+        } else {
+            quote!(#rt::PageField::number(&#r))
+        })
+    };
+    let next_page = match &paging.cursor {
+        Cursor::Token {
+            request: sent,
+            response: received,
+        } => {
+            let sent = req_ids.get(*sent)?;
+            let (r, wrapped) = reach(received, &op.response, true)?;
+            let received = if wrapped {
+                quote!(#r.and_then(|t| t.as_deref()))
+            } else {
+                quote!(#r.as_deref())
+            };
+            quote! {
+                #rt::next_token(self.#sent.as_deref(), #received)
+                    .map(|token| Self { #sent: Some(token), ..self.clone() })
+            }
+        }
+        Cursor::PageNumber {
+            number,
+            size,
+            total,
+        } => {
+            let number = req_ids.get(*number)?;
+            let size = match size {
+                Some(i) => {
+                    let id = req_ids.get(*i)?;
+                    quote!(#rt::PageField::number(&self.#id))
+                }
+                None => quote!(None),
+            };
+            let total = match total {
+                Some(path) => number_at(path)?,
+                None => quote!(None),
+            };
+            quote! {
+                let next = #rt::next_page_number(
+                    #rt::PageField::number(&self.#number),
+                    #size,
+                    #count,
+                    #total,
+                )?;
+                Some(Self { #number: #rt::PageField::from_number(next)?, ..self.clone() })
+            }
+        }
     };
     Some(quote! {
         impl aliyun_runtime::Paginated for #request {
@@ -128,39 +353,9 @@ pub fn paginator(
     })
 }
 
-/// The one list of an answer: a top-level list, or a top-level object holding only a list
-/// (`{"Vpcs": {"Vpc": [...]}}`). Gives its element type, its length and the expression that moves it out.
-fn items(
-    op: &Operation,
-    resp_ids: &[Ident],
-    item_type: &impl Fn(&Field, &Shape) -> TokenStream,
-) -> Option<(TokenStream, TokenStream, TokenStream)> {
-    let mut found = Vec::new();
-    for (f, id) in op.response.iter().zip(resp_ids) {
-        match &f.shape {
-            Shape::Array(inner) if !matches!(**inner, Shape::Array(_)) => found.push((
-                item_type(f, inner),
-                quote!(response.#id.len()),
-                quote!(response.#id),
-            )),
-            Shape::Object(fields) if fields.len() == 1 => {
-                let list = &fields[0];
-                if let Shape::Array(inner) = &list.shape {
-                    if matches!(**inner, Shape::Array(_)) {
-                        continue;
-                    }
-                    let inner_id = &response_idents(fields)[0];
-                    found.push((
-                        item_type(list, inner),
-                        quote!(response.#id.as_ref().map_or(0, |l| l.#inner_id.len())),
-                        quote!(response.#id.map(|l| l.#inner_id).unwrap_or_default()),
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
-    (found.len() == 1).then(|| found.remove(0))
+/// Field names of a response struct, as `response_struct` names them.
+fn response_idents(fields: &[Field]) -> Vec<Ident> {
+    response_field_idents(fields)
 }
 
 /// `impl JobStatus` for a read whose answer has a status enum (a field named `…Status`, reached through objects)
@@ -246,6 +441,7 @@ mod tests {
     }
 
     const INT: &str = "{type: scalar, of: integer}";
+    const LONG: &str = "{type: scalar, of: long}";
     const STR: &str = "{type: scalar, of: string}";
     const LIST: &str =
         "{type: array, of: {type: object, of: [{name: Id, shape: {type: scalar, of: string}}]}}";
@@ -257,8 +453,38 @@ mod tests {
         .map(|t| t.to_string())
     }
 
+    fn required(f: String) -> String {
+        f + "  required: true\n"
+    }
+
+    fn obj(fields: &[String]) -> String {
+        let inner: Vec<String> = fields
+            .iter()
+            .map(|f| {
+                let mut lines = f.lines();
+                let name = lines
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("- name: ");
+                let shape = lines
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("  shape: ");
+                format!("{{name: {name}, shape: {shape}}}")
+            })
+            .collect();
+        format!("{{type: object, of: [{}]}}", inner.join(", "))
+    }
+
+    fn token(request: usize, response: &[usize]) -> Cursor {
+        Cursor::Token {
+            request,
+            response: response.to_vec(),
+        }
+    }
+
     #[test]
-    fn token_paging_with_one_list() {
+    fn token_paging_at_the_top() {
         let op = operation(
             "ListRules",
             &[field("NextToken", STR), field("MaxResults", INT)],
@@ -268,9 +494,31 @@ mod tests {
                 field("RequestId", STR),
             ],
         );
+        let p = paging(&op).expect("pages");
+        assert_eq!(p.cursor, token(0, &[0]));
+        assert_eq!(p.items, [1]);
         let code = emitted(&op).expect("a paginator");
         assert!(code.contains("next_token (self . next_token . as_deref () , response . next_token . as_deref ())"), "{code}");
-        assert!(code.contains("response . rules"), "{code}");
+        assert!(
+            code.contains("fn into_items (response : Resp) -> Vec < Item > { response . rules }"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn token_inside_one_result_object_with_a_required_max_results() {
+        let result = obj(&[field("NextToken", STR), field("Aggregators", LIST)]);
+        let op = operation(
+            "ListAggregators",
+            &[field("NextToken", STR), required(field("MaxResults", INT))],
+            &[field("RequestId", STR), field("AggregatorsResult", &result)],
+        );
+        let p = paging(&op).expect("pages");
+        assert_eq!(p.cursor, token(0, &[1, 0]));
+        assert_eq!(p.items, [1, 1]);
+        let code = emitted(&op).expect("a paginator");
+        assert!(code.contains("response . aggregators_result . as_ref () . map (| v | & v . next_token) . and_then (| t | t . as_deref ())"), "{code}");
+        assert!(code.contains("response . aggregators_result . map (| v | v . aggregators) . unwrap_or_default ()"), "{code}");
     }
 
     #[test]
@@ -281,40 +529,173 @@ mod tests {
             &[field("PageNumber", INT), field("PageSize", INT)],
             &[field("TotalCount", INT), field("Vpcs", &wrapper)],
         );
+        let p = paging(&op).expect("pages");
+        assert_eq!(
+            p.cursor,
+            Cursor::PageNumber {
+                number: 0,
+                size: Some(1),
+                total: Some(vec![0])
+            }
+        );
+        assert_eq!(p.items, [1, 0]);
         let code = emitted(&op).expect("a paginator");
-        assert!(code.contains("next_page_number"), "{code}");
+        assert!(code.contains("response . vpcs . as_ref () . map (| v | & v . vpc) . map_or (0 , | l | l . len ())"), "{code}");
         assert!(
-            code.contains("response . vpcs . map (| l | l . vpc)"),
+            code.contains("PageField :: number (& response . total_count)"),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "page_number : aliyun_runtime :: paginate :: PageField :: from_number (next) ?"
+            ),
             "{code}"
         );
     }
 
     #[test]
-    fn page_numbers_of_type_long_are_not_converted() {
-        // Long fields are already i64: a conversion would be `clippy::useless_conversion` in the crate.
-        const LONG: &str = "{type: scalar, of: long}";
+    fn every_page_number_form_of_the_model() {
+        // (request number, request size, answer total): names and types as products use them.
+        let forms = [
+            ("PageNumber", INT, "PageSize", INT, "TotalCount", LONG),
+            ("PageNum", LONG, "PageSize", LONG, "TotalRecordCount", INT),
+            ("CurrentPage", STR, "PageSize", STR, "TotalCount", INT),
+            ("PageNo", INT, "PageRecordCount", INT, "Total", STR),
+            (
+                "PageNumber",
+                INT,
+                "MaxResults",
+                INT,
+                "TotalRecordCount",
+                LONG,
+            ),
+        ];
+        for (number, number_t, size, size_t, total, total_t) in forms {
+            let op = operation(
+                "DescribeThings",
+                &[
+                    field("RegionId", STR),
+                    field(number, number_t),
+                    field(size, size_t),
+                ],
+                &[field(total, total_t), field("Things", LIST)],
+            );
+            assert_eq!(
+                paging(&op).map(|p| p.cursor),
+                Some(Cursor::PageNumber {
+                    number: 1,
+                    size: Some(2),
+                    total: Some(vec![0])
+                }),
+                "{number} {size} {total}"
+            );
+        }
+    }
+
+    #[test]
+    fn page_numbers_inside_a_data_object_with_required_parameters() {
+        // SAE's form: `Data { CurrentPage, PageSize, Applications: [...] }`, no total, both parameters required.
+        let data = obj(&[
+            field("CurrentPage", INT),
+            field("PageSize", INT),
+            field("Applications", LIST),
+        ]);
         let op = operation(
-            "ListStacks",
-            &[field("PageNumber", LONG), field("PageSize", INT)],
-            &[field("TotalCount", LONG), field("Stacks", LIST)],
+            "ListApplications",
+            &[
+                required(field("CurrentPage", INT)),
+                required(field("PageSize", INT)),
+            ],
+            &[field("Data", &data), field("RequestId", STR)],
         );
-        let code = emitted(&op).expect("a paginator");
-        assert!(code.contains("self . page_number ,"), "{code}");
-        assert!(
-            code.contains("self . page_size . map (i64 :: from)"),
-            "{code}"
+        let p = paging(&op).expect("pages");
+        assert_eq!(
+            p.cursor,
+            Cursor::PageNumber {
+                number: 0,
+                size: Some(1),
+                total: None
+            }
         );
-        assert!(code.contains("response . total_count ,"), "{code}");
-        assert!(!code.contains("try_into"), "{code}");
+        assert_eq!(p.items, [0, 2]);
+        // A total inside the object, and the list in a wrapper there (`MediaSnapshot { Snapshots { Snapshot } }`).
+        let snapshots = format!("{{type: object, of: [{{name: Snapshot, shape: {LIST}}}]}}");
+        let media = obj(&[field("Snapshots", &snapshots), field("Total", LONG)]);
+        let op = operation(
+            "ListSnapshots",
+            &[field("PageSize", STR), field("PageNo", STR)],
+            &[field("RequestId", STR), field("MediaSnapshot", &media)],
+        );
+        let p = paging(&op).expect("pages");
+        assert_eq!(
+            p.cursor,
+            Cursor::PageNumber {
+                number: 1,
+                size: Some(0),
+                total: Some(vec![1, 1])
+            }
+        );
+        assert_eq!(p.items, [1, 0, 0]);
+    }
+
+    #[test]
+    fn a_wrapper_is_a_list_not_a_place_for_page_fields() {
+        // vod `GetCategories`: no total the reader knows, an object beside the wrapped list.
+        let wrapper = format!("{{type: object, of: [{{name: Category, shape: {LIST}}}]}}");
+        let category = obj(&[field("CateId", LONG), field("CateName", STR)]);
+        let op = operation(
+            "GetCategories",
+            &[field("PageNo", LONG), field("PageSize", LONG)],
+            &[
+                field("SubTotal", LONG),
+                field("Category", &category),
+                field("SubCategories", &wrapper),
+            ],
+        );
+        let p = paging(&op).expect("pages");
+        assert_eq!(
+            p.cursor,
+            Cursor::PageNumber {
+                number: 0,
+                size: Some(1),
+                total: None
+            }
+        );
+        assert_eq!(p.items, [2, 0]);
+    }
+
+    #[test]
+    fn token_paging_wins_where_a_page_offers_both() {
+        let wrapper = format!("{{type: object, of: [{{name: Instance, shape: {LIST}}}]}}");
+        let op = operation(
+            "DescribeInstances",
+            &[
+                field("PageNumber", INT),
+                field("PageSize", INT),
+                field("NextToken", STR),
+                field("MaxResults", INT),
+            ],
+            &[
+                field("Instances", &wrapper),
+                field("NextToken", STR),
+                field("TotalCount", INT),
+            ],
+        );
+        assert_eq!(paging(&op).map(|p| p.cursor), Some(token(2, &[1])));
     }
 
     #[test]
     fn no_paginator_without_the_whole_pattern() {
-        // No TotalCount; two lists; a write.
+        // Two lists; a write; a token the answer does not return; no page-number parameter; an answer that is a
+        // list; a page number that is not a number.
         let a = operation(
             "DescribeA",
             &[field("PageNumber", INT), field("PageSize", INT)],
-            &[field("Items", LIST)],
+            &[
+                field("TotalCount", INT),
+                field("Items", LIST),
+                field("Others", LIST),
+            ],
         );
         let b = operation(
             "ListB",
@@ -326,7 +707,29 @@ mod tests {
             &[field("NextToken", STR), field("MaxResults", INT)],
             &[field("NextToken", STR), field("A", LIST)],
         );
-        for op in [a, b, c] {
+        let d = operation(
+            "ListD",
+            &[field("NextToken", STR), field("MaxResults", INT)],
+            &[field("A", LIST)],
+        );
+        let e = operation(
+            "ListE",
+            &[field("PageSize", INT)],
+            &[field("TotalCount", INT), field("A", LIST)],
+        );
+        let mut f = operation(
+            "ListF",
+            &[field("PageNumber", INT)],
+            &[field("TotalCount", INT), field("A", LIST)],
+        );
+        f.response_is_list = true;
+        let g = operation(
+            "ListG",
+            &[field("PageNumber", "{type: scalar, of: boolean}")],
+            &[field("TotalCount", INT), field("A", LIST)],
+        );
+        for op in [a, b, c, d, e, f, g] {
+            assert_eq!(paging(&op), None, "{}", op.name);
             assert_eq!(emitted(&op), None, "{}", op.name);
         }
     }

@@ -261,6 +261,9 @@ fn cargo_toml(svc: &Service, names: &[(String, OpNames)], sources: &[String]) ->
          [features]\n\
          default = [\"full\"]\n\
          full = [\n{full}]\n\
+         # Response types implement `serde::Serialize` (with their wire names), so that tests answer calls with\n\
+         # them through `aliyun_runtime::test_util::Stub`.\n\
+         test-util = [\"aliyun-runtime/test-util\"]\n\
          {each}",
         sources.join(", "),
         toml_string(&name),
@@ -431,14 +434,16 @@ fn lib(svc: &Service, names: &[(String, OpNames)], shared: bool) -> TokenStream 
         .regional_endpoints
         .iter()
         .map(|(region, host)| quote!((#region, #host)));
-    let modules = names.iter().map(|(_, n)| {
+    let modules = svc.operations.iter().zip(names).map(|(op, (_, n))| {
         let (m, req, resp) = (&n.module, &n.request, &n.response);
+        let required = crate::plan::named_required(op).then_some(&n.required);
+        let required = required.iter();
         let feature = feature_name(n);
         quote! {
             #[cfg(feature = #feature)]
             pub mod #m;
             #[cfg(feature = #feature)]
-            pub use #m::{#req, #resp};
+            pub use #m::{#req, #resp #(, #required)*};
         }
     });
     let types = if shared {

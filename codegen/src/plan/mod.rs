@@ -34,6 +34,9 @@ pub struct OpNames {
     pub module: Ident,
     pub request: Ident,
     pub response: Ident,
+    /// The struct of the required parameters, by name, when the request has two or more
+    /// ([`named_required`]).
+    pub required: Ident,
 }
 
 impl OpNames {
@@ -42,8 +45,18 @@ impl OpNames {
             module,
             request: format_ident!("{pascal}Request"),
             response: format_ident!("{pascal}Response"),
+            required: format_ident!("{pascal}Required"),
         }
     }
+}
+
+/// From how many required parameters on a request's `new` takes them by name, in a struct of their own: one
+/// alone cannot be swapped with another, and its function's documentation names it.
+const NAMED_FROM: usize = 2;
+
+/// Whether the request of `op` takes its required parameters by name (`XRequest::new(XRequired { … })`).
+pub fn named_required(op: &crate::model::Operation) -> bool {
+    op.request.iter().filter(|f| f.required).count() >= NAMED_FROM
 }
 
 /// Prelude and serde names a nested type must not shadow, since the generated code uses them unqualified.
@@ -123,7 +136,7 @@ pub fn type_plan<'a>(svc: &'a Service, names: &[(String, OpNames)]) -> Plan<'a> 
         .chain(
             names
                 .iter()
-                .flat_map(|(_, n)| [n.request.to_string(), n.response.to_string()]),
+                .flat_map(|(_, n)| [&n.request, &n.response, &n.required].map(Ident::to_string)),
         )
         .collect();
     Plan::new(&svc.operations, &reserved)

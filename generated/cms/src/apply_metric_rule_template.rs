@@ -4,7 +4,15 @@
 //! You can call this operation to apply an alert rule template to an application group to generate an alert rule.
 //!
 //! 调用ApplyMetricRuleTemplate接口将报警模板应用到应用分组并生成报警规则。
-/// Parameters of `ApplyMetricRuleTemplate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ApplyMetricRuleTemplateRequest`], by name: `ApplyMetricRuleTemplateRequest::new(ApplyMetricRuleTemplateRequired { … })`.
+#[derive(Debug)]
+pub struct ApplyMetricRuleTemplateRequired<'a> {
+    /// `GroupId`: see the field of [`ApplyMetricRuleTemplateRequest`] of the same name.
+    pub group_id: i64,
+    /// `TemplateIds`: see the field of [`ApplyMetricRuleTemplateRequest`] of the same name.
+    pub template_ids: &'a str,
+}
+/// Parameters of `ApplyMetricRuleTemplate`. Build it with `new`, the required parameters named in [`ApplyMetricRuleTemplateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ApplyMetricRuleTemplateRequest {
     /// The ID of the application group.
@@ -73,11 +81,11 @@ pub struct ApplyMetricRuleTemplateRequest {
     pub webhook: Option<String>,
 }
 impl ApplyMetricRuleTemplateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(group_id: i64, template_ids: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ApplyMetricRuleTemplateRequired<'_>) -> Self {
         Self {
-            group_id,
-            template_ids: template_ids.into(),
+            group_id: required.group_id,
+            template_ids: required.template_ids.to_string(),
             silence_time: None,
             enable_start_time: None,
             enable_end_time: None,
@@ -127,6 +135,7 @@ impl aliyun_runtime::Operation for ApplyMetricRuleTemplateRequest {
 }
 /// What a successful `ApplyMetricRuleTemplate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ApplyMetricRuleTemplateResponse {
     /// The status code.
     ///
@@ -135,12 +144,14 @@ pub struct ApplyMetricRuleTemplateResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID。
     ///
     /// Example: `3F897F3C-020A-4993-95B4-63ABB84F83E6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
@@ -150,18 +161,22 @@ pub struct ApplyMetricRuleTemplateResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The affected resources.
     ///
     /// 报警规则影响的资源。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Option<Resource>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// `ErrorCode` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for ApplyMetricRuleTemplateResponse {
@@ -213,14 +228,17 @@ aliyun_runtime::wire_enum!(ApplyMode);
 ///
 /// 报警规则影响的资源。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Resource {
     /// The details of the generated alert rule.
     ///
     /// 生成报警规则的详细结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertResults"))]
     pub alert_results: Vec<AlertResults>,
     /// 应用分组ID。
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for Resource {
@@ -239,6 +257,7 @@ impl aliyun_runtime::de::Decode for Resource {
 ///
 /// 生成报警规则的详细结果。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertResults {
     /// The status code.
     ///
@@ -247,24 +266,28 @@ pub struct AlertResults {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 返回信息。
     ///
     /// Example: `alert rule is creating, please wait a few minutes.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the alert rule.
     ///
     /// 报警规则ID。
     ///
     /// Example: `applyTemplate8ab74c6b-9f27-47ab-8841-de01dc08****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `test123`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
@@ -274,14 +297,18 @@ pub struct AlertResults {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The ID of the application group.
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<i64>,
     /// `DisplayName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// `Name` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AlertResults {

@@ -2,7 +2,29 @@
 //! The `CreateAlarm` operation.
 //!
 //! 创建报警规则。
-/// Parameters of `CreateAlarm`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateAlarmRequest`], by name: `CreateAlarmRequest::new(CreateAlarmRequired { … })`.
+#[derive(Debug)]
+pub struct CreateAlarmRequired<'a> {
+    /// `ComparisonOperator`: see the field of [`CreateAlarmRequest`] of the same name.
+    pub comparison_operator: &'a str,
+    /// `ContactGroups`: see the field of [`CreateAlarmRequest`] of the same name.
+    pub contact_groups: &'a str,
+    /// `Dimensions`: see the field of [`CreateAlarmRequest`] of the same name.
+    pub dimensions: &'a str,
+    /// `MetricName`: see the field of [`CreateAlarmRequest`] of the same name.
+    pub metric_name: &'a str,
+    /// `Name`: see the field of [`CreateAlarmRequest`] of the same name.
+    pub name: &'a str,
+    /// `Namespace`: see the field of [`CreateAlarmRequest`] of the same name.
+    pub namespace: &'a str,
+    /// `Statistics`: see the field of [`CreateAlarmRequest`] of the same name.
+    pub statistics: &'a str,
+    /// `Threshold`: see the field of [`CreateAlarmRequest`] of the same name.
+    pub threshold: &'a str,
+    /// `Dimension`: see the field of [`CreateAlarmRequest`] of the same name.
+    pub dimension: &'a str,
+}
+/// Parameters of `CreateAlarm`. Build it with `new`, the required parameters named in [`CreateAlarmRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAlarmRequest {
     /// Alarm comparison operator, which must be one of the following: &lt;=,&lt;,&gt;,&gt;=,==,! =
@@ -118,28 +140,18 @@ pub struct CreateAlarmRequest {
     pub dimension: String,
 }
 impl CreateAlarmRequest {
-    /// The required fields; set optional ones with the setters.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        comparison_operator: impl Into<String>,
-        contact_groups: impl Into<String>,
-        dimensions: impl Into<String>,
-        metric_name: impl Into<String>,
-        name: impl Into<String>,
-        namespace: impl Into<String>,
-        statistics: impl Into<String>,
-        threshold: impl Into<String>,
-        dimension: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateAlarmRequired<'_>) -> Self {
         Self {
-            comparison_operator: comparison_operator.into(),
-            contact_groups: contact_groups.into(),
-            dimensions: dimensions.into(),
-            metric_name: metric_name.into(),
-            name: name.into(),
-            namespace: namespace.into(),
-            statistics: statistics.into(),
-            threshold: threshold.into(),
+            comparison_operator: required.comparison_operator.to_string(),
+            contact_groups: required.contact_groups.to_string(),
+            dimensions: required.dimensions.to_string(),
+            metric_name: required.metric_name.to_string(),
+            name: required.name.to_string(),
+            namespace: required.namespace.to_string(),
+            statistics: required.statistics.to_string(),
+            threshold: required.threshold.to_string(),
+            dimension: required.dimension.to_string(),
             dry_run: None,
             end_time: None,
             evaluation_count: None,
@@ -148,7 +160,6 @@ impl CreateAlarmRequest {
             silence_time: None,
             start_time: None,
             webhook: None,
-            dimension: dimension.into(),
         }
     }
     /// Sets `DryRun`.
@@ -202,36 +213,42 @@ impl aliyun_runtime::Operation for CreateAlarmRequest {
 }
 /// What a successful `CreateAlarm` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateAlarmResponse {
     /// Request failure status code. The value 200 indicates that the request is sent successfully, and other values indicate that the request failed to be sent.
     ///
     /// 请求失败状态码，200为成功，非200为失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Returned alarm rule ID
     ///
     /// 返回的报警规则id。
     ///
     /// Example: `0c4af0f1-a864-468b-bed3-15c7deff75ee`
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<String>,
     /// Request failure message
     ///
     /// 请求失败的提示信息。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// Request UUID, which is used for querying logs
     ///
     /// 请求的uuid，便于查询日志。
     ///
     /// Example: `910ABE4E-DC9D-4231-9DC0-C96835553327`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether a request is sent successfully.
     ///
     /// 请求是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CreateAlarmResponse {

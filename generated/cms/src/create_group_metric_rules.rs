@@ -49,6 +49,7 @@ impl aliyun_runtime::Operation for CreateGroupMetricRulesRequest {
 }
 /// What a successful `CreateGroupMetricRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateGroupMetricRulesResponse {
     /// The HTTP status code.
     ///
@@ -57,26 +58,31 @@ pub struct CreateGroupMetricRulesResponse {
     /// 状态码， 200表示正常，否则失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The results of creating the alert rules.
     ///
     /// 创建影响的资源列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<Resources>,
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CreateGroupMetricRulesResponse {
@@ -341,8 +347,10 @@ impl GroupMetricRules {
 ///
 /// 创建影响的资源列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Resources {
     /// `AlertResult` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertResult"))]
     pub alert_result: Vec<AlertResult>,
 }
 impl aliyun_runtime::de::Decode for Resources {
@@ -358,6 +366,7 @@ impl aliyun_runtime::de::Decode for Resources {
 }
 /// One item of the list `AlertResult` in `Resources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertResult {
     /// The HTTP status code.
     ///
@@ -366,24 +375,28 @@ pub struct AlertResult {
     /// 状态码， 200表示成功，否则表示失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the alert rule.
     ///
     /// 报警规则ID。
     ///
     /// Example: `a151cd6023eacee2f0978e03863cc1697c89508****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `报警规则1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -393,6 +406,7 @@ pub struct AlertResult {
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for AlertResult {

@@ -5,7 +5,15 @@
 //!
 //! 调用CreateGroupMonitoringAgentProcess接口创建组进程监控。
 pub use crate::types::ComparisonOperator;
-/// Parameters of `CreateGroupMonitoringAgentProcess`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateGroupMonitoringAgentProcessRequest`], by name: `CreateGroupMonitoringAgentProcessRequest::new(CreateGroupMonitoringAgentProcessRequired { … })`.
+#[derive(Debug)]
+pub struct CreateGroupMonitoringAgentProcessRequired<'a> {
+    /// `GroupId`: see the field of [`CreateGroupMonitoringAgentProcessRequest`] of the same name.
+    pub group_id: &'a str,
+    /// `ProcessName`: see the field of [`CreateGroupMonitoringAgentProcessRequest`] of the same name.
+    pub process_name: &'a str,
+}
+/// Parameters of `CreateGroupMonitoringAgentProcess`. Build it with `new`, the required parameters named in [`CreateGroupMonitoringAgentProcessRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateGroupMonitoringAgentProcessRequest {
     /// `AlertConfig` (no description on the page).
@@ -50,12 +58,12 @@ pub struct CreateGroupMonitoringAgentProcessRequest {
     pub match_express: Vec<MatchExpress>,
 }
 impl CreateGroupMonitoringAgentProcessRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(group_id: impl Into<String>, process_name: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateGroupMonitoringAgentProcessRequired<'_>) -> Self {
         Self {
+            group_id: required.group_id.to_string(),
+            process_name: required.process_name.to_string(),
             alert_config: Vec::new(),
-            group_id: group_id.into(),
-            process_name: process_name.into(),
             match_express_filter_relation: None,
             match_express: Vec::new(),
         }
@@ -95,12 +103,14 @@ impl aliyun_runtime::Operation for CreateGroupMonitoringAgentProcessRequest {
 }
 /// What a successful `CreateGroupMonitoringAgentProcess` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateGroupMonitoringAgentProcessResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3F6150F9-45C7-43F9-9578-A58B2E726C90`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -113,6 +123,7 @@ pub struct CreateGroupMonitoringAgentProcessResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The HTTP status code.
     ///
@@ -123,12 +134,14 @@ pub struct CreateGroupMonitoringAgentProcessResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateGroupMonitoringAgentProcessResponse {

@@ -8,7 +8,17 @@ pub use crate::types::{
     AlertConfigEscalationList, MetricName, Aggregate, TaskType, TaskScope, TaskOption,
     HttpMethod,
 };
-/// Parameters of `CreateHostAvailability`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateHostAvailabilityRequest`], by name: `CreateHostAvailabilityRequest::new(CreateHostAvailabilityRequired { … })`.
+#[derive(Debug)]
+pub struct CreateHostAvailabilityRequired<'a> {
+    /// `GroupId`: see the field of [`CreateHostAvailabilityRequest`] of the same name.
+    pub group_id: i64,
+    /// `TaskName`: see the field of [`CreateHostAvailabilityRequest`] of the same name.
+    pub task_name: &'a str,
+    /// `TaskType`: see the field of [`CreateHostAvailabilityRequest`] of the same name.
+    pub task_type: TaskType,
+}
+/// Parameters of `CreateHostAvailability`. Build it with `new`, the required parameters named in [`CreateHostAvailabilityRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateHostAvailabilityRequest {
     /// `AlertConfig` (no description on the page).
@@ -77,18 +87,14 @@ pub struct CreateHostAvailabilityRequest {
     pub instance_list: Vec<String>,
 }
 impl CreateHostAvailabilityRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        group_id: i64,
-        task_name: impl Into<String>,
-        task_type: TaskType,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateHostAvailabilityRequired<'_>) -> Self {
         Self {
+            group_id: required.group_id,
+            task_name: required.task_name.to_string(),
+            task_type: required.task_type,
             alert_config: None,
             alert_config_escalation_list: Vec::new(),
-            group_id,
-            task_name: task_name.into(),
-            task_type,
             task_scope: None,
             task_option: None,
             instance_list: Vec::new(),
@@ -136,12 +142,14 @@ impl aliyun_runtime::Operation for CreateHostAvailabilityRequest {
 }
 /// What a successful `CreateHostAvailability` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateHostAvailabilityResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `ACBDBB40-DFB6-4F4C-8957-51FFB233969C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -152,6 +160,7 @@ pub struct CreateHostAvailabilityResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -164,18 +173,21 @@ pub struct CreateHostAvailabilityResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The ID of the availability monitoring task.
     ///
     /// 可用性监控任务ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<i64>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateHostAvailabilityResponse {

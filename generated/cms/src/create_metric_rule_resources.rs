@@ -4,7 +4,17 @@
 //! You can call this operation to create a resource associated with an alert rule.
 //!
 //! 创建一个报警规则关联的资源。
-/// Parameters of `CreateMetricRuleResources`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateMetricRuleResourcesRequest`], by name: `CreateMetricRuleResourcesRequest::new(CreateMetricRuleResourcesRequired { … })`.
+#[derive(Debug)]
+pub struct CreateMetricRuleResourcesRequired<'a> {
+    /// `Overwrite`: see the field of [`CreateMetricRuleResourcesRequest`] of the same name.
+    pub overwrite: &'a str,
+    /// `Resources`: see the field of [`CreateMetricRuleResourcesRequest`] of the same name.
+    pub resources: &'a str,
+    /// `RuleId`: see the field of [`CreateMetricRuleResourcesRequest`] of the same name.
+    pub rule_id: &'a str,
+}
+/// Parameters of `CreateMetricRuleResources`. Build it with `new`, the required parameters named in [`CreateMetricRuleResourcesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateMetricRuleResourcesRequest {
     /// Specifies whether to overwrite previously associated resources. Default value: false.
@@ -43,16 +53,12 @@ pub struct CreateMetricRuleResourcesRequest {
     pub rule_id: String,
 }
 impl CreateMetricRuleResourcesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        overwrite: impl Into<String>,
-        resources: impl Into<String>,
-        rule_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateMetricRuleResourcesRequired<'_>) -> Self {
         Self {
-            overwrite: overwrite.into(),
-            resources: resources.into(),
-            rule_id: rule_id.into(),
+            overwrite: required.overwrite.to_string(),
+            resources: required.resources.to_string(),
+            rule_id: required.rule_id.to_string(),
         }
     }
 }
@@ -66,30 +72,35 @@ impl aliyun_runtime::Operation for CreateMetricRuleResourcesRequest {
 }
 /// What a successful `CreateMetricRuleResources` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMetricRuleResourcesResponse {
     /// The status code. A value of 200 indicates that the operation is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request, which can be used for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `0671A721-0D7A-4F11-BB77-2416325D65AB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the operation is successful.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CreateMetricRuleResourcesResponse {

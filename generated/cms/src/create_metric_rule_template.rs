@@ -58,6 +58,7 @@ impl aliyun_runtime::Operation for CreateMetricRuleTemplateRequest {
 }
 /// What a successful `CreateMetricRuleTemplate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMetricRuleTemplateResponse {
     /// The HTTP status code.
     ///
@@ -66,24 +67,28 @@ pub struct CreateMetricRuleTemplateResponse {
     /// 状态码， 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The ID of the alert template.
     ///
     /// 报警模板ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<i64>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `9763ED1A-4D09-41BF-851E-310421750204`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -93,6 +98,7 @@ pub struct CreateMetricRuleTemplateResponse {
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CreateMetricRuleTemplateResponse {

@@ -4,7 +4,15 @@
 //! Creates a task to monitor a process.
 //!
 //! 调用CreateMonitorAgentProcess接口创建进程监控。
-/// Parameters of `CreateMonitorAgentProcess`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateMonitorAgentProcessRequest`], by name: `CreateMonitorAgentProcessRequest::new(CreateMonitorAgentProcessRequired { … })`.
+#[derive(Debug)]
+pub struct CreateMonitorAgentProcessRequired<'a> {
+    /// `InstanceId`: see the field of [`CreateMonitorAgentProcessRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `ProcessName`: see the field of [`CreateMonitorAgentProcessRequest`] of the same name.
+    pub process_name: &'a str,
+}
+/// Parameters of `CreateMonitorAgentProcess`. Build it with `new`, the required parameters named in [`CreateMonitorAgentProcessRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateMonitorAgentProcessRequest {
     /// The ID of the instance.
@@ -30,11 +38,11 @@ pub struct CreateMonitorAgentProcessRequest {
     pub process_user: Option<String>,
 }
 impl CreateMonitorAgentProcessRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, process_name: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateMonitorAgentProcessRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            process_name: process_name.into(),
+            instance_id: required.instance_id.to_string(),
+            process_name: required.process_name.to_string(),
             process_user: None,
         }
     }
@@ -54,6 +62,7 @@ impl aliyun_runtime::Operation for CreateMonitorAgentProcessRequest {
 }
 /// What a successful `CreateMonitorAgentProcess` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMonitorAgentProcessResponse {
     /// The HTTP status code.
     ///
@@ -64,24 +73,28 @@ pub struct CreateMonitorAgentProcessResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The ID of the process.
     ///
     /// 进程ID。
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<i64>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `User not authorized to operate on the specified resource.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `971CC023-5A96-452A-BB7C-2483F948BCFD`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -94,6 +107,7 @@ pub struct CreateMonitorAgentProcessResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CreateMonitorAgentProcessResponse {

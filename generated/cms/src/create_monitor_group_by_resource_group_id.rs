@@ -4,7 +4,19 @@
 //! Creates an application group by using a resource group.
 //!
 //! 调用CreateMonitorGroupByResourceGroupId接口通过资源组创建应用分组。
-/// Parameters of `CreateMonitorGroupByResourceGroupId`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateMonitorGroupByResourceGroupIdRequest`], by name: `CreateMonitorGroupByResourceGroupIdRequest::new(CreateMonitorGroupByResourceGroupIdRequired { … })`.
+#[derive(Debug)]
+pub struct CreateMonitorGroupByResourceGroupIdRequired<'a> {
+    /// `ContactGroupList`: see the field of [`CreateMonitorGroupByResourceGroupIdRequest`] of the same name.
+    pub contact_group_list: &'a [&'a str],
+    /// `RegionId`: see the field of [`CreateMonitorGroupByResourceGroupIdRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ResourceGroupId`: see the field of [`CreateMonitorGroupByResourceGroupIdRequest`] of the same name.
+    pub resource_group_id: &'a str,
+    /// `ResourceGroupName`: see the field of [`CreateMonitorGroupByResourceGroupIdRequest`] of the same name.
+    pub resource_group_name: &'a str,
+}
+/// Parameters of `CreateMonitorGroupByResourceGroupId`. Build it with `new`, the required parameters named in [`CreateMonitorGroupByResourceGroupIdRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateMonitorGroupByResourceGroupIdRequest {
     /// The alert group.
@@ -81,18 +93,17 @@ pub struct CreateMonitorGroupByResourceGroupIdRequest {
     pub enable_install_agent: Option<bool>,
 }
 impl CreateMonitorGroupByResourceGroupIdRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        contact_group_list: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-        resource_group_id: impl Into<String>,
-        resource_group_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateMonitorGroupByResourceGroupIdRequired<'_>) -> Self {
         Self {
-            contact_group_list: contact_group_list.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
-            resource_group_id: resource_group_id.into(),
-            resource_group_name: resource_group_name.into(),
+            contact_group_list: required
+                .contact_group_list
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            region_id: required.region_id.to_string(),
+            resource_group_id: required.resource_group_id.to_string(),
+            resource_group_name: required.resource_group_name.to_string(),
             enable_subscribe_event: None,
             enable_install_agent: None,
         }
@@ -118,6 +129,7 @@ impl aliyun_runtime::Operation for CreateMonitorGroupByResourceGroupIdRequest {
 }
 /// What a successful `CreateMonitorGroupByResourceGroupId` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMonitorGroupByResourceGroupIdResponse {
     /// The HTTP status code.
     ///
@@ -128,18 +140,21 @@ pub struct CreateMonitorGroupByResourceGroupIdResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3D373A32-9EF5-409D-B6D7-DDDB714FFE94`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -152,6 +167,7 @@ pub struct CreateMonitorGroupByResourceGroupIdResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CreateMonitorGroupByResourceGroupIdResponse {

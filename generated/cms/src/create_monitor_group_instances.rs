@@ -46,6 +46,7 @@ impl aliyun_runtime::Operation for CreateMonitorGroupInstancesRequest {
 }
 /// What a successful `CreateMonitorGroupInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMonitorGroupInstancesResponse {
     /// The HTTP status code.
     ///
@@ -56,18 +57,21 @@ pub struct CreateMonitorGroupInstancesResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `1BC69FEB-56CD-4555-A0E2-02536A24A946`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -80,6 +84,7 @@ pub struct CreateMonitorGroupInstancesResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CreateMonitorGroupInstancesResponse {

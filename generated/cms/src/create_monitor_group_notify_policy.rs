@@ -5,7 +5,21 @@
 //!
 //! 调用CreateMonitorGroupNotifyPolicy接口创建暂停应用分组报警通知的策略。
 pub use crate::types::{RegionId, Success};
-/// Parameters of `CreateMonitorGroupNotifyPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateMonitorGroupNotifyPolicyRequest`], by name: `CreateMonitorGroupNotifyPolicyRequest::new(CreateMonitorGroupNotifyPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct CreateMonitorGroupNotifyPolicyRequired<'a> {
+    /// `GroupId`: see the field of [`CreateMonitorGroupNotifyPolicyRequest`] of the same name.
+    pub group_id: &'a str,
+    /// `PolicyType`: see the field of [`CreateMonitorGroupNotifyPolicyRequest`] of the same name.
+    pub policy_type: &'a str,
+    /// `StartTime`: see the field of [`CreateMonitorGroupNotifyPolicyRequest`] of the same name.
+    pub start_time: i64,
+    /// `EndTime`: see the field of [`CreateMonitorGroupNotifyPolicyRequest`] of the same name.
+    pub end_time: i64,
+    /// `RegionId`: see the field of [`CreateMonitorGroupNotifyPolicyRequest`] of the same name.
+    pub region_id: RegionId,
+}
+/// Parameters of `CreateMonitorGroupNotifyPolicy`. Build it with `new`, the required parameters named in [`CreateMonitorGroupNotifyPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateMonitorGroupNotifyPolicyRequest {
     /// The ID of the application group.
@@ -63,20 +77,14 @@ pub struct CreateMonitorGroupNotifyPolicyRequest {
     pub region_id: RegionId,
 }
 impl CreateMonitorGroupNotifyPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        group_id: impl Into<String>,
-        policy_type: impl Into<String>,
-        start_time: i64,
-        end_time: i64,
-        region_id: RegionId,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateMonitorGroupNotifyPolicyRequired<'_>) -> Self {
         Self {
-            group_id: group_id.into(),
-            policy_type: policy_type.into(),
-            start_time,
-            end_time,
-            region_id,
+            group_id: required.group_id.to_string(),
+            policy_type: required.policy_type.to_string(),
+            start_time: required.start_time,
+            end_time: required.end_time,
+            region_id: required.region_id,
         }
     }
 }
@@ -90,12 +98,14 @@ impl aliyun_runtime::Operation for CreateMonitorGroupNotifyPolicyRequest {
 }
 /// What a successful `CreateMonitorGroupNotifyPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMonitorGroupNotifyPolicyResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `13356BCA-3EC3-4748-A771-2064DA69AEF1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -110,6 +120,7 @@ pub struct CreateMonitorGroupNotifyPolicyResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
     /// The HTTP status code.
     ///
@@ -120,18 +131,21 @@ pub struct CreateMonitorGroupNotifyPolicyResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The number of policies that were created.
     ///
     /// 返回创建的结果数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Result"))]
     pub result: Option<i32>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateMonitorGroupNotifyPolicyResponse {

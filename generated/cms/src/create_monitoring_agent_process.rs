@@ -59,6 +59,7 @@ impl aliyun_runtime::Operation for CreateMonitoringAgentProcessRequest {
 }
 /// What a successful `CreateMonitoringAgentProcess` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMonitoringAgentProcessResponse {
     /// The HTTP status code.
     ///
@@ -69,24 +70,28 @@ pub struct CreateMonitoringAgentProcessResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The ID of the process.
     ///
     /// 进程ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<i64>,
     /// The error message.
     ///
     /// 错误消息。
     ///
     /// Example: `User not authorized to operate on the specified resource.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0DFCB47D-E7E1-4CBE-A381-8339F7B300EF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -99,6 +104,7 @@ pub struct CreateMonitoringAgentProcessResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CreateMonitoringAgentProcessResponse {

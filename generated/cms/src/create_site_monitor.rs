@@ -5,7 +5,17 @@
 //!
 //! 调用CreateSiteMonitor接口创建站点监控的监控任务。
 pub use crate::types::Success;
-/// Parameters of `CreateSiteMonitor`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateSiteMonitorRequest`], by name: `CreateSiteMonitorRequest::new(CreateSiteMonitorRequired { … })`.
+#[derive(Debug)]
+pub struct CreateSiteMonitorRequired<'a> {
+    /// `Address`: see the field of [`CreateSiteMonitorRequest`] of the same name.
+    pub address: &'a str,
+    /// `TaskName`: see the field of [`CreateSiteMonitorRequest`] of the same name.
+    pub task_name: &'a str,
+    /// `TaskType`: see the field of [`CreateSiteMonitorRequest`] of the same name.
+    pub task_type: &'a str,
+}
+/// Parameters of `CreateSiteMonitor`. Build it with `new`, the required parameters named in [`CreateSiteMonitorRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSiteMonitorRequest {
     /// The URL or IP address monitored by the monitoring task.
@@ -63,16 +73,12 @@ pub struct CreateSiteMonitorRequest {
     pub alert_ids: Option<String>,
 }
 impl CreateSiteMonitorRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        address: impl Into<String>,
-        task_name: impl Into<String>,
-        task_type: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateSiteMonitorRequired<'_>) -> Self {
         Self {
-            address: address.into(),
-            task_name: task_name.into(),
-            task_type: task_type.into(),
+            address: required.address.to_string(),
+            task_name: required.task_name.to_string(),
+            task_type: required.task_type.to_string(),
             interval: None,
             isp_cities: None,
             options_json: None,
@@ -110,6 +116,7 @@ impl aliyun_runtime::Operation for CreateSiteMonitorRequest {
 }
 /// What a successful `CreateSiteMonitor` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSiteMonitorResponse {
     /// The HTTP status code.
     ///
@@ -120,20 +127,26 @@ pub struct CreateSiteMonitorResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The results of creating tasks. If a task is created, the result is returned. If a task fails to be created, no result is returned.
     ///
     /// 创建任务的返回结果。当创建任务成功时，有返回结果；当创建任务失败时，无返回结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateResultList"))]
     pub create_result_list: Option<CreateResultList>,
     /// The result of creating the monitoring task.
     ///
     /// 创建监控任务结果详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<CreateSiteMonitorData>,
     /// `Message` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `Success` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CreateSiteMonitorResponse {
@@ -156,8 +169,10 @@ impl aliyun_runtime::de::Decode for CreateSiteMonitorResponse {
 ///
 /// 创建任务的返回结果。当创建任务成功时，有返回结果；当创建任务失败时，无返回结果。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateResultList {
     /// `CreateResultList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateResultList"))]
     pub create_result_list: Vec<CreateSiteMonitorCreateResultList>,
 }
 impl aliyun_runtime::de::Decode for CreateResultList {
@@ -173,18 +188,21 @@ impl aliyun_runtime::de::Decode for CreateResultList {
 }
 /// One item of the list `CreateResultList` in `CreateResultList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSiteMonitorCreateResultList {
     /// The ID of the monitoring task.
     ///
     /// 监控任务ID。
     ///
     /// Example: `2c8dbdf9-a3ab-46a1-85a4-f094965e****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
     /// The name of the monitoring task.
     ///
     /// 监控任务名称。
     ///
     /// Example: `HanZhou_ECS1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskName"))]
     pub task_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateSiteMonitorCreateResultList {
@@ -203,10 +221,12 @@ impl aliyun_runtime::de::Decode for CreateSiteMonitorCreateResultList {
 ///
 /// 创建监控任务结果详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSiteMonitorData {
     /// The result of associating the existing alert rule with the site monitoring task.
     ///
     /// 关联已有报警规则的状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachAlertResult"))]
     pub attach_alert_result: Option<AttachAlertResult>,
 }
 impl aliyun_runtime::de::Decode for CreateSiteMonitorData {
@@ -224,8 +244,10 @@ impl aliyun_runtime::de::Decode for CreateSiteMonitorData {
 ///
 /// 关联已有报警规则的状态。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachAlertResult {
     /// `Contact` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Contact"))]
     pub contact: Vec<Contact>,
 }
 impl aliyun_runtime::de::Decode for AttachAlertResult {
@@ -241,6 +263,7 @@ impl aliyun_runtime::de::Decode for AttachAlertResult {
 }
 /// One item of the list `Contact` in `AttachAlertResult` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Contact {
     /// The status code returned after you associate the existing alert rule with the site monitoring task.
     ///
@@ -251,24 +274,28 @@ pub struct Contact {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The message returned after you associate the existing alert rule with the site monitoring task.
     ///
     /// 关联已存在报警规则的返回信息。
     ///
     /// Example: `successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request that was sent to associate the existing alert rule with the site monitoring task.
     ///
     /// 关联已存在报警规则的请求ID。
     ///
     /// Example: `32565d-233-1b98-2231-892813f86c71`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the existing alert rule that was associated with the site monitoring task.
     ///
     /// 关联已存在报警规则ID。
     ///
     /// Example: `SystemDefault_acs_ecs_dashboard_InternetOutRate_Percent`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// Indicates whether the existing alert rule was associated with the site monitoring task. Valid values:
     ///
@@ -283,6 +310,7 @@ pub struct Contact {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
 }
 impl aliyun_runtime::de::Decode for Contact {

@@ -4,7 +4,15 @@
 //! You can call this operation to delete the monitoring data of a custom metric.
 //!
 //! 删除自定义监控上报数据。
-/// Parameters of `DeleteCustomMetric`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteCustomMetricRequest`], by name: `DeleteCustomMetricRequest::new(DeleteCustomMetricRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteCustomMetricRequired<'a> {
+    /// `GroupId`: see the field of [`DeleteCustomMetricRequest`] of the same name.
+    pub group_id: &'a str,
+    /// `MetricName`: see the field of [`DeleteCustomMetricRequest`] of the same name.
+    pub metric_name: &'a str,
+}
+/// Parameters of `DeleteCustomMetric`. Build it with `new`, the required parameters named in [`DeleteCustomMetricRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCustomMetricRequest {
     /// The ID of the application group.
@@ -37,11 +45,11 @@ pub struct DeleteCustomMetricRequest {
     pub uuid: Option<String>,
 }
 impl DeleteCustomMetricRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(group_id: impl Into<String>, metric_name: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteCustomMetricRequired<'_>) -> Self {
         Self {
-            group_id: group_id.into(),
-            metric_name: metric_name.into(),
+            group_id: required.group_id.to_string(),
+            metric_name: required.metric_name.to_string(),
             md5: None,
             uuid: None,
         }
@@ -67,24 +75,28 @@ impl aliyun_runtime::Operation for DeleteCustomMetricRequest {
 }
 /// What a successful `DeleteCustomMetric` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteCustomMetricResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码， 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `05B36C2C-5F6E-48D5-8B41-CE36DD7EE8E0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteCustomMetricResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to delete one or more notification methods of event alerts.
 //!
 //! 删除事件报警通知目标。
-/// Parameters of `DeleteEventRuleTargets`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteEventRuleTargetsRequest`], by name: `DeleteEventRuleTargetsRequest::new(DeleteEventRuleTargetsRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteEventRuleTargetsRequired<'a> {
+    /// `Ids`: see the field of [`DeleteEventRuleTargetsRequest`] of the same name.
+    pub ids: &'a [&'a str],
+    /// `RuleName`: see the field of [`DeleteEventRuleTargetsRequest`] of the same name.
+    pub rule_name: &'a str,
+}
+/// Parameters of `DeleteEventRuleTargets`. Build it with `new`, the required parameters named in [`DeleteEventRuleTargetsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteEventRuleTargetsRequest {
     /// The ID of the notification method. Valid values of N: 1 to 20.
@@ -21,14 +29,11 @@ pub struct DeleteEventRuleTargetsRequest {
     pub rule_name: String,
 }
 impl DeleteEventRuleTargetsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ids: impl IntoIterator<Item = impl Into<String>>,
-        rule_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteEventRuleTargetsRequired<'_>) -> Self {
         Self {
-            ids: ids.into_iter().map(Into::into).collect(),
-            rule_name: rule_name.into(),
+            ids: required.ids.iter().map(|s| s.to_string()).collect(),
+            rule_name: required.rule_name.to_string(),
         }
     }
 }
@@ -42,30 +47,35 @@ impl aliyun_runtime::Operation for DeleteEventRuleTargetsRequest {
 }
 /// What a successful `DeleteEventRuleTargets` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteEventRuleTargetsResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `7ADD7EFB-7555-4EC1-A3D9-F9955C189CCF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteEventRuleTargetsResponse {

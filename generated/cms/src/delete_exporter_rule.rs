@@ -33,6 +33,7 @@ impl aliyun_runtime::Operation for DeleteExporterRuleRequest {
 }
 /// What a successful `DeleteExporterRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteExporterRuleResponse {
     /// The HTTP status code.
     ///
@@ -43,18 +44,21 @@ pub struct DeleteExporterRuleResponse {
     /// 说明： 状态码为200表示成功，其余取值表示失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 返回信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6A5F022D-AC7C-460E-94AE-B9E75083D023`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -67,6 +71,7 @@ pub struct DeleteExporterRuleResponse {
     /// - false：失败
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteExporterRuleResponse {

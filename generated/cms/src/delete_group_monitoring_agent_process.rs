@@ -4,7 +4,15 @@
 //! Deletes a process monitoring task for an application group.
 //!
 //! 调用DeleteGroupMonitoringAgentProcess接口删除组进程监控任务。
-/// Parameters of `DeleteGroupMonitoringAgentProcess`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteGroupMonitoringAgentProcessRequest`], by name: `DeleteGroupMonitoringAgentProcessRequest::new(DeleteGroupMonitoringAgentProcessRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteGroupMonitoringAgentProcessRequired<'a> {
+    /// `GroupId`: see the field of [`DeleteGroupMonitoringAgentProcessRequest`] of the same name.
+    pub group_id: &'a str,
+    /// `Id`: see the field of [`DeleteGroupMonitoringAgentProcessRequest`] of the same name.
+    pub id: &'a str,
+}
+/// Parameters of `DeleteGroupMonitoringAgentProcess`. Build it with `new`, the required parameters named in [`DeleteGroupMonitoringAgentProcessRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteGroupMonitoringAgentProcessRequest {
     /// The ID of the application group.
@@ -23,11 +31,11 @@ pub struct DeleteGroupMonitoringAgentProcessRequest {
     pub id: String,
 }
 impl DeleteGroupMonitoringAgentProcessRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(group_id: impl Into<String>, id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteGroupMonitoringAgentProcessRequired<'_>) -> Self {
         Self {
-            group_id: group_id.into(),
-            id: id.into(),
+            group_id: required.group_id.to_string(),
+            id: required.id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for DeleteGroupMonitoringAgentProcessRequest {
 }
 /// What a successful `DeleteGroupMonitoringAgentProcess` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteGroupMonitoringAgentProcessResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3F6150F9-45C7-43F9-9578-A58B2E726C90`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -57,6 +67,7 @@ pub struct DeleteGroupMonitoringAgentProcessResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -69,12 +80,14 @@ pub struct DeleteGroupMonitoringAgentProcessResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteGroupMonitoringAgentProcessResponse {

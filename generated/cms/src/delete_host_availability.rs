@@ -27,22 +27,27 @@ impl aliyun_runtime::Operation for DeleteHostAvailabilityRequest {
 }
 /// What a successful `DeleteHostAvailability` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteHostAvailabilityResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// Example: `57C782E6-B235-4842-AD2B-DB94961761EB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteHostAvailabilityResponse {

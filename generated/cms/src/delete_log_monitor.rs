@@ -27,20 +27,24 @@ impl aliyun_runtime::Operation for DeleteLogMonitorRequest {
 }
 /// What a successful `DeleteLogMonitor` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteLogMonitorResponse {
     /// The HTTP status code.
     ///
     /// Note: The status code 200 indicates that the call was successful.
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// Example: `metric not exist.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `42BFFC2B-5E4D-4FDE-BCC6-E91EE33C5967`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -48,6 +52,7 @@ pub struct DeleteLogMonitorResponse {
     /// - false: The call failed.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteLogMonitorResponse {

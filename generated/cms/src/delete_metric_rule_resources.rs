@@ -4,7 +4,15 @@
 //! Disassociates resources from an alert rule.
 //!
 //! 删除报警规则关联的资源。
-/// Parameters of `DeleteMetricRuleResources`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteMetricRuleResourcesRequest`], by name: `DeleteMetricRuleResourcesRequest::new(DeleteMetricRuleResourcesRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteMetricRuleResourcesRequired<'a> {
+    /// `Resources`: see the field of [`DeleteMetricRuleResourcesRequest`] of the same name.
+    pub resources: &'a str,
+    /// `RuleId`: see the field of [`DeleteMetricRuleResourcesRequest`] of the same name.
+    pub rule_id: &'a str,
+}
+/// Parameters of `DeleteMetricRuleResources`. Build it with `new`, the required parameters named in [`DeleteMetricRuleResourcesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteMetricRuleResourcesRequest {
     /// The resources to be disassociated from the alert rule.
@@ -24,11 +32,11 @@ pub struct DeleteMetricRuleResourcesRequest {
     pub rule_id: String,
 }
 impl DeleteMetricRuleResourcesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(resources: impl Into<String>, rule_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteMetricRuleResourcesRequired<'_>) -> Self {
         Self {
-            resources: resources.into(),
-            rule_id: rule_id.into(),
+            resources: required.resources.to_string(),
+            rule_id: required.rule_id.to_string(),
         }
     }
 }
@@ -42,6 +50,7 @@ impl aliyun_runtime::Operation for DeleteMetricRuleResourcesRequest {
 }
 /// What a successful `DeleteMetricRuleResources` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMetricRuleResourcesResponse {
     /// The HTTP status code.
     ///
@@ -50,18 +59,21 @@ pub struct DeleteMetricRuleResourcesResponse {
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `D8A35882-90C6-4F03-BBEB-153C180398EA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -71,6 +83,7 @@ pub struct DeleteMetricRuleResourcesResponse {
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteMetricRuleResourcesResponse {

@@ -4,7 +4,15 @@
 //! Deletes the message resources of an alert rule. This operation supports only Message Service (MNS) resources.
 //!
 //! 调用DeleteMetricRuleTargets接口删除一个报警规则的目标。目前仅支持消息服务MNS。
-/// Parameters of `DeleteMetricRuleTargets`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteMetricRuleTargetsRequest`], by name: `DeleteMetricRuleTargetsRequest::new(DeleteMetricRuleTargetsRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteMetricRuleTargetsRequired<'a> {
+    /// `RuleId`: see the field of [`DeleteMetricRuleTargetsRequest`] of the same name.
+    pub rule_id: &'a str,
+    /// `TargetIds`: see the field of [`DeleteMetricRuleTargetsRequest`] of the same name.
+    pub target_ids: &'a [&'a str],
+}
+/// Parameters of `DeleteMetricRuleTargets`. Build it with `new`, the required parameters named in [`DeleteMetricRuleTargetsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteMetricRuleTargetsRequest {
     /// The ID of the alert rule.
@@ -21,14 +29,11 @@ pub struct DeleteMetricRuleTargetsRequest {
     pub target_ids: Vec<String>,
 }
 impl DeleteMetricRuleTargetsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        rule_id: impl Into<String>,
-        target_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteMetricRuleTargetsRequired<'_>) -> Self {
         Self {
-            rule_id: rule_id.into(),
-            target_ids: target_ids.into_iter().map(Into::into).collect(),
+            rule_id: required.rule_id.to_string(),
+            target_ids: required.target_ids.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -42,6 +47,7 @@ impl aliyun_runtime::Operation for DeleteMetricRuleTargetsRequest {
 }
 /// What a successful `DeleteMetricRuleTargets` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMetricRuleTargetsResponse {
     /// The HTTP status code.
     ///
@@ -52,22 +58,26 @@ pub struct DeleteMetricRuleTargetsResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The message resources that failed to be deleted.
     ///
     /// 删除失败的目标ID列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "FailIds"))]
     pub fail_ids: Option<FailIds>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `786E92D2-AC66-4250-B76F-F1E2FCDDBA1C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -80,6 +90,7 @@ pub struct DeleteMetricRuleTargetsResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteMetricRuleTargetsResponse {
@@ -101,10 +112,12 @@ impl aliyun_runtime::de::Decode for DeleteMetricRuleTargetsResponse {
 ///
 /// 删除失败的目标ID列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct FailIds {
     /// The ID of the message resource that failed to be deleted.
     ///
     /// 删除失败的目标ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "TargetIds"))]
     pub target_ids: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for FailIds {

@@ -33,34 +33,40 @@ impl aliyun_runtime::Operation for DeleteMetricRuleTemplateRequest {
 }
 /// What a successful `DeleteMetricRuleTemplate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMetricRuleTemplateResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `7B63F8CF-D48D-4608-A402-04FB5B2B4B6A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The deleted template.
     ///
     /// 删除成功返回删除的模板信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Option<DeleteMetricRuleTemplateResource>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 删除是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteMetricRuleTemplateResponse {
@@ -82,12 +88,14 @@ impl aliyun_runtime::de::Decode for DeleteMetricRuleTemplateResponse {
 ///
 /// 删除成功返回删除的模板信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMetricRuleTemplateResource {
     /// The ID of the template.
     ///
     /// 模板ID。
     ///
     /// Example: `123`
+    #[cfg_attr(feature = "test-util", serde(rename = "TemplateId"))]
     pub template_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteMetricRuleTemplateResource {

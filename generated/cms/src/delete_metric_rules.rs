@@ -31,6 +31,7 @@ impl aliyun_runtime::Operation for DeleteMetricRulesRequest {
 }
 /// What a successful `DeleteMetricRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMetricRulesResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
@@ -39,18 +40,21 @@ pub struct DeleteMetricRulesResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 返回信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID。
     ///
     /// Example: `E5599964-8D0D-40DC-8E90-27A619384B81`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
@@ -60,6 +64,7 @@ pub struct DeleteMetricRulesResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteMetricRulesResponse {

@@ -36,34 +36,40 @@ impl aliyun_runtime::Operation for DeleteMonitorGroupRequest {
 }
 /// What a successful `DeleteMonitorGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMonitorGroupResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The affected alert contact group.
     ///
     /// 返回受影响的报警联系组。
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Option<Group>,
     /// The returned information.
     ///
     /// 返回信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `CA35B3AE-4FFD-4A33-AE67-67EF68711EFA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteMonitorGroupResponse {
@@ -85,18 +91,22 @@ impl aliyun_runtime::de::Decode for DeleteMonitorGroupResponse {
 ///
 /// 返回受影响的报警联系组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Group {
     /// The alert contact group.
     ///
     /// 报警联系组。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<GroupContactGroups>,
     /// The name of the application group.
     ///
     /// 应用分组名称。
     ///
     /// Example: `我的组`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for Group {
@@ -116,8 +126,10 @@ impl aliyun_runtime::de::Decode for Group {
 ///
 /// 报警联系组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GroupContactGroups {
     /// `ContactGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroup"))]
     pub contact_group: Vec<ContactGroup>,
 }
 impl aliyun_runtime::de::Decode for GroupContactGroups {
@@ -133,12 +145,14 @@ impl aliyun_runtime::de::Decode for GroupContactGroups {
 }
 /// One item of the list `ContactGroup` in `ContactGroups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ContactGroup {
     /// The name of the alert contact group.
     ///
     /// 报警联系组名称。
     ///
     /// Example: `我的组名`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ContactGroup {

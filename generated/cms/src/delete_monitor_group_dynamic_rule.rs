@@ -4,7 +4,15 @@
 //! You can call this operation to delete the dynamic rules of an application group.
 //!
 //! 删除指定应用分组的动态规则。
-/// Parameters of `DeleteMonitorGroupDynamicRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteMonitorGroupDynamicRuleRequest`], by name: `DeleteMonitorGroupDynamicRuleRequest::new(DeleteMonitorGroupDynamicRuleRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteMonitorGroupDynamicRuleRequired<'a> {
+    /// `Category`: see the field of [`DeleteMonitorGroupDynamicRuleRequest`] of the same name.
+    pub category: &'a str,
+    /// `GroupId`: see the field of [`DeleteMonitorGroupDynamicRuleRequest`] of the same name.
+    pub group_id: i64,
+}
+/// Parameters of `DeleteMonitorGroupDynamicRule`. Build it with `new`, the required parameters named in [`DeleteMonitorGroupDynamicRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteMonitorGroupDynamicRuleRequest {
     /// The cloud service name corresponding to the dynamic rules. Valid values: ECS, RDS, and SLB.
@@ -23,11 +31,11 @@ pub struct DeleteMonitorGroupDynamicRuleRequest {
     pub group_id: i64,
 }
 impl DeleteMonitorGroupDynamicRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(category: impl Into<String>, group_id: i64) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteMonitorGroupDynamicRuleRequired<'_>) -> Self {
         Self {
-            category: category.into(),
-            group_id,
+            category: required.category.to_string(),
+            group_id: required.group_id,
         }
     }
 }
@@ -41,30 +49,35 @@ impl aliyun_runtime::Operation for DeleteMonitorGroupDynamicRuleRequest {
 }
 /// What a successful `DeleteMonitorGroupDynamicRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMonitorGroupDynamicRuleResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The returned information.
     ///
     /// 返回信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `56B4516A-EB44-4C66-8854-0393B35F636B`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteMonitorGroupDynamicRuleResponse {

@@ -5,7 +5,17 @@
 //!
 //! 删除应用分组内的资源实例。
 pub use crate::types::DeleteMonitorGroupInstancesCategory;
-/// Parameters of `DeleteMonitorGroupInstances`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteMonitorGroupInstancesRequest`], by name: `DeleteMonitorGroupInstancesRequest::new(DeleteMonitorGroupInstancesRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteMonitorGroupInstancesRequired<'a> {
+    /// `Category`: see the field of [`DeleteMonitorGroupInstancesRequest`] of the same name.
+    pub category: DeleteMonitorGroupInstancesCategory,
+    /// `GroupId`: see the field of [`DeleteMonitorGroupInstancesRequest`] of the same name.
+    pub group_id: i64,
+    /// `InstanceIdList`: see the field of [`DeleteMonitorGroupInstancesRequest`] of the same name.
+    pub instance_id_list: &'a str,
+}
+/// Parameters of `DeleteMonitorGroupInstances`. Build it with `new`, the required parameters named in [`DeleteMonitorGroupInstancesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteMonitorGroupInstancesRequest {
     /// The abbreviation of the service name. Valid values:
@@ -105,16 +115,12 @@ pub struct DeleteMonitorGroupInstancesRequest {
     pub instance_id_list: String,
 }
 impl DeleteMonitorGroupInstancesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        category: DeleteMonitorGroupInstancesCategory,
-        group_id: i64,
-        instance_id_list: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteMonitorGroupInstancesRequired<'_>) -> Self {
         Self {
-            category,
-            group_id,
-            instance_id_list: instance_id_list.into(),
+            category: required.category,
+            group_id: required.group_id,
+            instance_id_list: required.instance_id_list.to_string(),
         }
     }
 }
@@ -128,30 +134,35 @@ impl aliyun_runtime::Operation for DeleteMonitorGroupInstancesRequest {
 }
 /// What a successful `DeleteMonitorGroupInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMonitorGroupInstancesResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `5351B0F2-26A9-4BC9-87FF-1B74034D12C3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeleteMonitorGroupInstancesResponse {

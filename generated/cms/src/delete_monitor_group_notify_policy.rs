@@ -5,7 +5,15 @@
 //!
 //! 调用DeleteMonitorGroupNotifyPolicy接口删除暂停指定应用分组报警通知策略。
 pub use crate::types::{RegionId, Success};
-/// Parameters of `DeleteMonitorGroupNotifyPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteMonitorGroupNotifyPolicyRequest`], by name: `DeleteMonitorGroupNotifyPolicyRequest::new(DeleteMonitorGroupNotifyPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteMonitorGroupNotifyPolicyRequired<'a> {
+    /// `PolicyType`: see the field of [`DeleteMonitorGroupNotifyPolicyRequest`] of the same name.
+    pub policy_type: &'a str,
+    /// `RegionId`: see the field of [`DeleteMonitorGroupNotifyPolicyRequest`] of the same name.
+    pub region_id: RegionId,
+}
+/// Parameters of `DeleteMonitorGroupNotifyPolicy`. Build it with `new`, the required parameters named in [`DeleteMonitorGroupNotifyPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteMonitorGroupNotifyPolicyRequest {
     /// The type of the policy. Set the value to PauseNotify.
@@ -41,11 +49,11 @@ pub struct DeleteMonitorGroupNotifyPolicyRequest {
     pub group_id: Option<String>,
 }
 impl DeleteMonitorGroupNotifyPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(policy_type: impl Into<String>, region_id: RegionId) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteMonitorGroupNotifyPolicyRequired<'_>) -> Self {
         Self {
-            policy_type: policy_type.into(),
-            region_id,
+            policy_type: required.policy_type.to_string(),
+            region_id: required.region_id,
             group_id: None,
         }
     }
@@ -65,6 +73,7 @@ impl aliyun_runtime::Operation for DeleteMonitorGroupNotifyPolicyRequest {
 }
 /// What a successful `DeleteMonitorGroupNotifyPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMonitorGroupNotifyPolicyResponse {
     /// The HTTP status code.
     ///
@@ -75,24 +84,28 @@ pub struct DeleteMonitorGroupNotifyPolicyResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B7AF834D-D38B-4A46-920B-FE974EB7E135`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of policies that were deleted.
     ///
     /// 影响行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Result"))]
     pub result: Option<i32>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -107,6 +120,7 @@ pub struct DeleteMonitorGroupNotifyPolicyResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
 }
 impl aliyun_runtime::de::Decode for DeleteMonitorGroupNotifyPolicyResponse {

@@ -50,6 +50,7 @@ impl aliyun_runtime::Operation for DeleteSiteMonitorsRequest {
 }
 /// What a successful `DeleteSiteMonitors` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteSiteMonitorsResponse {
     /// The HTTP status code.
     ///
@@ -58,30 +59,35 @@ pub struct DeleteSiteMonitorsResponse {
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The information about the site monitoring tasks that were deleted.
     ///
     /// 返回受影响的行数。
     ///
     /// Example: `{ "count": 0 }`
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<String>,
     /// The returned message. If the call was successful, the value success is returned. If the call failed, an error message such as TaskId not found is returned.
     ///
     /// 错误信息。
     ///
     /// Example: `Successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `123BCC5D-8B63-48EA-B747-9A8995BE7AA6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. The value true indicates a success. The value false indicates a failure.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteSiteMonitorsResponse {

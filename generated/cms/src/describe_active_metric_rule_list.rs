@@ -56,10 +56,12 @@ impl aliyun_runtime::Operation for DescribeActiveMetricRuleListRequest {
 }
 /// What a successful `DescribeActiveMetricRuleList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeActiveMetricRuleListResponse {
     /// The details of the alert rules.
     ///
     /// 报警规则列表。该列表的结构和获取报警规则列表保持统一。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertList"))]
     pub alert_list: Option<AlertList>,
     /// The HTTP status code.
     ///
@@ -70,22 +72,26 @@ pub struct DescribeActiveMetricRuleListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The details of the alert rules.
     ///
     /// 报警规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Option<Datapoints>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `F82E6667-7811-4BA0-842F-5B2DC42BBAAD`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -98,6 +104,7 @@ pub struct DescribeActiveMetricRuleListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeActiveMetricRuleListResponse {
@@ -120,8 +127,10 @@ impl aliyun_runtime::de::Decode for DescribeActiveMetricRuleListResponse {
 ///
 /// 报警规则列表。该列表的结构和获取报警规则列表保持统一。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertList {
     /// `Alert` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Alert"))]
     pub alert: Vec<Alert>,
 }
 impl aliyun_runtime::de::Decode for AlertList {
@@ -135,6 +144,7 @@ impl aliyun_runtime::de::Decode for AlertList {
 }
 /// One item of the list `Alert` in `AlertList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Alert {
     /// The status of the alert rule. Valid values:
     ///
@@ -151,12 +161,14 @@ pub struct Alert {
     /// Valid values ([`AlertState`]): `OK`, `ALARM`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `OK`
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertState"))]
     pub alert_state: Option<AlertState>,
     /// The alert group that receives alert notifications.
     ///
     /// 报警联系人组。
     ///
     /// Example: `ECS_Group`
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<String>,
     /// The dimensions that specify the resources for which you want to query monitoring data.
     ///
@@ -179,12 +191,14 @@ pub struct Alert {
     /// 说明： Dimensions传入时需要使用JSON字符串表示该Map对象，必须按顺序传入。
     ///
     /// Example: `""`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimensions"))]
     pub dimensions: Option<String>,
     /// The time period during which the alert rule is effective.
     ///
     /// 报警规则的生效时间段。
     ///
     /// Example: `00:00-23:59`
+    #[cfg_attr(feature = "test-util", serde(rename = "EffectiveInterval"))]
     pub effective_interval: Option<String>,
     /// Indicates whether the alert rule is enabled. Valid values:
     ///
@@ -197,70 +211,82 @@ pub struct Alert {
     /// - false：禁用。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableState"))]
     pub enable_state: Option<bool>,
     /// The conditions for triggering different levels of alerts.
     ///
     /// 报警分级别触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "Escalations"))]
     pub escalations: Option<AlertEscalations>,
     /// The subject of the alert notification email.
     ///
     /// 发送邮件的主题。
     ///
     /// Example: `ECS_Bucket`
+    #[cfg_attr(feature = "test-util", serde(rename = "MailSubject"))]
     pub mail_subject: Option<String>,
     /// The name of the metric.
     ///
     /// 监控项的名称。
     ///
     /// Example: `cpu_total`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the service. For more information, see Appendix 1: Metrics.
     ///
     /// 云服务的命名空间。请参考云服务主要监控项。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The time period during which the alert rule is ineffective.
     ///
     /// 报警不生效的时间段。
     ///
     /// Example: `00:00-06:00`
+    #[cfg_attr(feature = "test-util", serde(rename = "NoEffectiveInterval"))]
     pub no_effective_interval: Option<String>,
     /// The aggregation period of the monitoring data. Unit: seconds. The default value is the minimum aggregation period, indicating that the metric is polled at the highest frequency. Typically, you do not need to specify the minimum aggregation period.
     ///
     /// 监控数据的聚合周期。单位：秒。默认取值为监控项对应的最小频率，通常不需要指定。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// The resources that are associated with the alert rule. A one-click alert rule is associated with all resources. The return value is fixed.
     ///
     /// 报警规则关联的资源。 一键报警关联所有的资源，该结果目前是固定取值。
     ///
     /// Example: `[{"resource":"_ALL"}]`
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<String>,
     /// The ID of the alert rule.
     ///
     /// 报警规则ID。
     ///
     /// Example: `ruleIdxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `myAlert`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The mute period during which new alerts are not sent even if the trigger conditions are met. Unit: seconds. Default value: 86400.
     ///
     /// 通道沉默时间。单位：秒， 默认：86400。
     ///
     /// Example: `86400`
+    #[cfg_attr(feature = "test-util", serde(rename = "SilenceTime"))]
     pub silence_time: Option<String>,
     /// The callback URL.
     ///
     /// URL回调地址。
     ///
     /// Example: `http://www.aliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Webhook"))]
     pub webhook: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Alert {
@@ -293,18 +319,22 @@ impl aliyun_runtime::de::Decode for Alert {
 ///
 /// 报警分级别触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertEscalations {
     /// The condition for triggering critical-level alerts.
     ///
     /// Critical级别报警触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "Critical"))]
     pub critical: Option<DescribeActiveMetricRuleListCritical>,
     /// The condition for triggering info-level alerts.
     ///
     /// Info级别报警触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "Info"))]
     pub info: Option<DescribeActiveMetricRuleListInfo>,
     /// The condition for triggering warn-level alerts.
     ///
     /// Wan级别报警触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "Warn"))]
     pub warn: Option<DescribeActiveMetricRuleListWarn>,
 }
 impl aliyun_runtime::de::Decode for AlertEscalations {
@@ -324,6 +354,7 @@ impl aliyun_runtime::de::Decode for AlertEscalations {
 ///
 /// Critical级别报警触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeActiveMetricRuleListCritical {
     /// The comparison operator of the threshold for critical-level alerts. Valid values:
     ///
@@ -356,24 +387,28 @@ pub struct DescribeActiveMetricRuleListCritical {
     /// Valid values ([`ComparisonOperator`]): `GreaterThanOrEqualToThreshold`, `GreaterThanThreshold`, `LessThanOrEqualToThreshold`, `LessThanThreshold`, `NotEqualToThreshold`, `GreaterThanYesterday`, `LessThanYesterday`, `GreaterThanLastWeek`, `LessThanLastWeek`, `GreaterThanLastPeriod`, `LessThanLastPeriod`.
     ///
     /// Example: `GreaterThanThreshold`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComparisonOperator"))]
     pub comparison_operator: Option<ComparisonOperator>,
     /// The statistical aggregation method for critical-level alerts.
     ///
     /// Critical级别报警统计方法。
     ///
     /// Example: `Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The threshold for critical-level alerts.
     ///
     /// Critical级别阈值。
     ///
     /// Example: `99`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
     /// The consecutive number of times for which the metric value is measured before a critical-level alert is triggered.
     ///
     /// Critical级别连续出现次数。Critical级别连续出现达到该值且超过阈值才会触发报警。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Times"))]
     pub times: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeActiveMetricRuleListCritical {
@@ -394,6 +429,7 @@ impl aliyun_runtime::de::Decode for DescribeActiveMetricRuleListCritical {
 ///
 /// Info级别报警触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeActiveMetricRuleListInfo {
     /// The comparison operator of the threshold for info-level alerts. Valid values:
     ///
@@ -426,24 +462,28 @@ pub struct DescribeActiveMetricRuleListInfo {
     /// Valid values ([`ComparisonOperator`]): `GreaterThanOrEqualToThreshold`, `GreaterThanThreshold`, `LessThanOrEqualToThreshold`, `LessThanThreshold`, `NotEqualToThreshold`, `GreaterThanYesterday`, `LessThanYesterday`, `GreaterThanLastWeek`, `LessThanLastWeek`, `GreaterThanLastPeriod`, `LessThanLastPeriod`.
     ///
     /// Example: `GreaterThanThreshold`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComparisonOperator"))]
     pub comparison_operator: Option<ComparisonOperator>,
     /// The statistical aggregation method for info-level alerts.
     ///
     /// Info级别报警统计方法。
     ///
     /// Example: `Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The threshold for info-level alerts.
     ///
     /// Info级别阈值。
     ///
     /// Example: `95`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
     /// The consecutive number of times for which the metric value is measured before an info-level alert is triggered.
     ///
     /// Info级别连续出现次数。Info级别连续出现达到该值且超过阈值才会触发报警。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Times"))]
     pub times: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeActiveMetricRuleListInfo {
@@ -464,6 +504,7 @@ impl aliyun_runtime::de::Decode for DescribeActiveMetricRuleListInfo {
 ///
 /// Wan级别报警触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeActiveMetricRuleListWarn {
     /// The comparison operator of the threshold for critical-level alerts. Valid values:
     ///
@@ -496,24 +537,28 @@ pub struct DescribeActiveMetricRuleListWarn {
     /// Valid values ([`ComparisonOperator`]): `GreaterThanOrEqualToThreshold`, `GreaterThanThreshold`, `LessThanOrEqualToThreshold`, `LessThanThreshold`, `NotEqualToThreshold`, `GreaterThanYesterday`, `LessThanYesterday`, `GreaterThanLastWeek`, `LessThanLastWeek`, `GreaterThanLastPeriod`, `LessThanLastPeriod`.
     ///
     /// Example: `GreaterThanThreshold`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComparisonOperator"))]
     pub comparison_operator: Option<ComparisonOperator>,
     /// The statistical aggregation method for warn-level alerts.
     ///
     /// Warn级别报警统计方法。
     ///
     /// Example: `Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The threshold of warn-level alerts.
     ///
     /// Warn级别阈值。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
     /// The consecutive number of times for which the metric value is measured before a warn-level alert is triggered.
     ///
     /// Wan级别连续出现次数。Wan级别连续出现达到该值且超过阈值才会触发报警。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Times"))]
     pub times: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeActiveMetricRuleListWarn {
@@ -534,8 +579,10 @@ impl aliyun_runtime::de::Decode for DescribeActiveMetricRuleListWarn {
 ///
 /// 报警规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Datapoints {
     /// `Alarm` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Alarm"))]
     pub alarm: Vec<Alarm>,
 }
 impl aliyun_runtime::de::Decode for Datapoints {
@@ -549,6 +596,7 @@ impl aliyun_runtime::de::Decode for Datapoints {
 }
 /// One item of the list `Alarm` in `Datapoints` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Alarm {
     /// The comparison operator that is used in the alert rule. Valid values:
     ///
@@ -569,12 +617,14 @@ pub struct Alarm {
     /// - =
     ///
     /// Example: `>`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComparisonOperator"))]
     pub comparison_operator: Option<String>,
     /// The alert group that receives alert notifications.
     ///
     /// 报警联系人组。
     ///
     /// Example: `ECS_Group`
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<String>,
     /// Indicates whether the alert rule is enabled. Valid values:
     ///
@@ -589,84 +639,98 @@ pub struct Alarm {
     /// Valid values ([`Enable`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Enable"))]
     pub enable: Option<Enable>,
     /// The beginning of the time period during which the alert rule is effective. Unit: hours. For example, the value 23 indicates 23:59:59.
     ///
     /// 报警规则失效时间。单位：小时。例如：23表示23:59:59。
     ///
     /// Example: `24`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<String>,
     /// The consecutive number of times for which the metric value is measured before an alert is triggered.
     ///
     /// 重试次数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationCount"))]
     pub evaluation_count: Option<String>,
     /// The name of the metric.
     ///
     /// 监控项名称。
     ///
     /// Example: `cpu_total`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the service. For more information, see Appendix 1: Metrics.
     ///
     /// 云服务的命名空间。请参考云服务主要监控项。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The aggregation period of the monitoring data. Unit: seconds. The default value is the minimum aggregation period, indicating that the metric is polled at the highest frequency. Typically, you do not need to specify the minimum aggregation period.
     ///
     /// 监控数据的聚合周期。单位：秒。默认取值为监控项对应的最小频率，通常不需要指定。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// The ID of the alert rule.
     ///
     /// 报警规则ID。
     ///
     /// Example: `a151cd6023eacee2f0978e03863cc1697c89508****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `SystemDefault_acs_rds_dashboard_CpuUsage`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The mute period during which new alerts are not sent even if the trigger conditions are met. Unit: seconds. Default value: 86400.
     ///
     /// 通道沉默时间。单位：秒， 默认：86400。
     ///
     /// Example: `86400`
+    #[cfg_attr(feature = "test-util", serde(rename = "SilenceTime"))]
     pub silence_time: Option<String>,
     /// The end of the time period during which the alert rule is effective. Unit: hours. For example, the value 00 indicates 00:00:00.
     ///
     /// 报警规则生效起始时间。单位：小时。例如：00表示00：00：00。
     ///
     /// Example: `00`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// Indicates whether the alert rule is enabled.
     ///
     /// 报警规则的启用状态。
     ///
     /// Example: `Enable`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<String>,
     /// The statistical aggregation method.
     ///
     /// 统计方法。
     ///
     /// Example: `Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The threshold of the metric value.
     ///
     /// 报警阈值。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
     /// The callback URL.
     ///
     /// URL回调地址。
     ///
     /// Example: `http://www.aliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Webhook"))]
     pub webhook: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Alarm {

@@ -220,10 +220,12 @@ impl aliyun_runtime::Operation for DescribeAlertHistoryListRequest {
 }
 /// What a successful `DescribeAlertHistoryList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAlertHistoryListResponse {
     /// The details of historical alerts.
     ///
     /// 报警历史详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlarmHistoryList"))]
     pub alarm_history_list: Option<AlarmHistoryList>,
     /// The HTTP status code.
     ///
@@ -232,30 +234,35 @@ pub struct DescribeAlertHistoryListResponse {
     /// 状态码， 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `189B35DD-68BA-43CE-A66A-57F0BE12C885`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. The value true indicates a success. The value false indicates a failure.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of entries returned.
     ///
     /// 总记录条数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAlertHistoryListResponse {
@@ -336,8 +343,10 @@ aliyun_runtime::wire_enum!(Status);
 ///
 /// 报警历史详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlarmHistoryList {
     /// `AlarmHistory` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AlarmHistory"))]
     pub alarm_history: Vec<AlarmHistory>,
 }
 impl aliyun_runtime::de::Decode for AlarmHistoryList {
@@ -353,10 +362,12 @@ impl aliyun_runtime::de::Decode for AlarmHistoryList {
 }
 /// One item of the list `AlarmHistory` in `AlarmHistoryList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlarmHistory {
     /// 报警规则名称。
     ///
     /// Example: `我的报警规则`
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertName"))]
     pub alert_name: Option<String>,
     /// 报警的状态：
     ///
@@ -364,68 +375,81 @@ pub struct AlarmHistory {
     /// - ALARM：表示报警。
     ///
     /// Example: `OK`
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertState"))]
     pub alert_state: Option<String>,
     /// The time when the alert was triggered.
     ///
     /// 发生报警的时间。
     ///
     /// Example: `1554105040000`
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertTime"))]
     pub alert_time: Option<i64>,
     /// The TradeManager accounts to which the alert notification was sent.
     ///
     /// 旺旺报警通知。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactALIIMs"))]
     pub contact_alii_ms: Option<ContactAliiMs>,
     /// The alert groups to which the alert notification was sent.
     ///
     /// 报警联系组。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<ContactGroups>,
     /// The email addresses to which the alert notification was sent.
     ///
     /// 邮件报警通知人。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactMails"))]
     pub contact_mails: Option<ContactMails>,
     /// The mobile phone numbers to which the alert notification was sent.
     ///
     /// 短信报警联系方式，手机号列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactSmses"))]
     pub contact_smses: Option<ContactSmses>,
     /// The alert contacts to which the alert notification was sent.
     ///
     /// 报警联系人。
+    #[cfg_attr(feature = "test-util", serde(rename = "Contacts"))]
     pub contacts: Option<Contacts>,
     /// The resources that are associated with the alert rule.
     ///
     /// 关联的资源。
     ///
     /// Example: `{"instanceId":"i-2zebwilv3xfdg1****"}`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimensions"))]
     pub dimensions: Option<String>,
     /// The consecutive number of times for which the metric value was measured before the alert was triggered.
     ///
     /// 重试次数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationCount"))]
     pub evaluation_count: Option<i32>,
     /// The expression that defines the condition for triggering the alert.
     ///
     /// 报警触发表达式。
     ///
     /// Example: `$Average>=1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Expression"))]
     pub expression: Option<String>,
     /// The ID of the application group.
     ///
     /// 应用组ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The name of the instance.
     ///
     /// 实例名称。
     ///
     /// Example: `ali-186xxxx123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The time when the status last changed.
     ///
     /// 最后一次出现状态改变的时间。
     ///
     /// Example: `347020693`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastTime"))]
     pub last_time: Option<i64>,
     /// The level of the alert. Valid values:
     ///
@@ -438,6 +462,7 @@ pub struct AlarmHistory {
     /// - p4：:邮件、旺旺、钉钉机器人
     ///
     /// Example: `P3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Option<String>,
     /// The name of the metric.
     ///
@@ -446,6 +471,7 @@ pub struct AlarmHistory {
     /// 监控项名称。可通过DescribeMetricMetaList接口查询或参考预设监控项参考。
     ///
     /// Example: `cpu_total`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the service.
     ///
@@ -454,18 +480,21 @@ pub struct AlarmHistory {
     /// 产品的数据命名空间，可通过DescribeMetricMetaList接口查询或参考预设监控项参考。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The ID of the alert rule.
     ///
     /// 报警规则的ID。
     ///
     /// Example: `d97a65a7-70d2-4a8a-97bf-1a9147****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `我的报警`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The status of the mute period. Valid values:
     ///
@@ -480,18 +509,21 @@ pub struct AlarmHistory {
     /// Valid values ([`AlarmHistoryStatus`]): `2`, `0`.
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<AlarmHistoryStatus>,
     /// The threshold of the metric value for the alert to be triggered.
     ///
     /// 出现报警或者恢复时候的监控值。
     ///
     /// Example: `5.39`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
     /// The callback URL.
     ///
     /// URL回调地址。
     ///
     /// Example: `http://www.aliyun.com/webhook.html`
+    #[cfg_attr(feature = "test-util", serde(rename = "Webhooks"))]
     pub webhooks: Option<String>,
     /// The alert status. Valid values:
     ///
@@ -501,6 +533,7 @@ pub struct AlarmHistory {
     /// Valid values ([`DescribeAlertHistoryListState`]): `ALARM`, `OK`.
     ///
     /// Example: `ALARM`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<DescribeAlertHistoryListState>,
 }
 impl aliyun_runtime::de::Decode for AlarmHistory {
@@ -540,8 +573,10 @@ impl aliyun_runtime::de::Decode for AlarmHistory {
 ///
 /// 旺旺报警通知。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ContactAliiMs {
     /// `ContactALIIM` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactALIIM"))]
     pub contact_aliim: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for ContactAliiMs {
@@ -559,8 +594,10 @@ impl aliyun_runtime::de::Decode for ContactAliiMs {
 ///
 /// 邮件报警通知人。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ContactMails {
     /// `ContactMail` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactMail"))]
     pub contact_mail: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for ContactMails {
@@ -578,8 +615,10 @@ impl aliyun_runtime::de::Decode for ContactMails {
 ///
 /// 短信报警联系方式，手机号列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ContactSmses {
     /// `ContactSms` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactSms"))]
     pub contact_sms: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for ContactSmses {

@@ -262,12 +262,32 @@ impl aliyun_runtime::Operation for DescribeAlertLogCountRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeAlertLogCountRequest {
+    type Item = AlertLogCount;
+    fn next_page(&self, response: &DescribeAlertLogCountResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.alert_log_count.len(),
+            None,
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeAlertLogCountResponse) -> Vec<AlertLogCount> {
+        response.alert_log_count
+    }
+}
 /// What a successful `DescribeAlertLogCount` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAlertLogCountResponse {
     /// The statistics of alert logs.
     ///
     /// 报警历史数量统计。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertLogCount"))]
     pub alert_log_count: Vec<AlertLogCount>,
     /// The HTTP status code.
     ///
@@ -278,18 +298,21 @@ pub struct DescribeAlertLogCountResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `1C4A3709-BF52-42EE-87B5-7435F0929585`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -302,6 +325,7 @@ pub struct DescribeAlertLogCountResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeAlertLogCountResponse {
@@ -323,16 +347,19 @@ impl aliyun_runtime::de::Decode for DescribeAlertLogCountResponse {
 ///
 /// 报警历史数量统计。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertLogCount {
     /// The number of alert logs.
     ///
     /// 报警历史统计的数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
     pub count: Option<i32>,
     /// The details about alert logs.
     ///
     /// 报警历史统计的数量详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "Logs"))]
     pub logs: Vec<Logs>,
 }
 impl aliyun_runtime::de::Decode for AlertLogCount {
@@ -351,18 +378,21 @@ impl aliyun_runtime::de::Decode for AlertLogCount {
 ///
 /// 报警历史统计的数量详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Logs {
     /// The name of the dimension field based on which alert logs are aggregated.
     ///
     /// 报警历史统计的字段名称。
     ///
     /// Example: `product`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The value of the dimension field based on which alert logs are aggregated.
     ///
     /// 报警历史统计的字段值。
     ///
     /// Example: `ECS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Logs {

@@ -267,12 +267,34 @@ impl aliyun_runtime::Operation for DescribeAlertLogHistogramRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeAlertLogHistogramRequest {
+    type Item = AlertLogHistogramList;
+    fn next_page(&self, response: &DescribeAlertLogHistogramResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.alert_log_histogram_list.len(),
+            None,
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeAlertLogHistogramResponse,
+    ) -> Vec<AlertLogHistogramList> {
+        response.alert_log_histogram_list
+    }
+}
 /// What a successful `DescribeAlertLogHistogram` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAlertLogHistogramResponse {
     /// The details about the number of alert logs that were generated during each interval of a time period.
     ///
     /// 查询报警历史的直方图列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertLogHistogramList"))]
     pub alert_log_histogram_list: Vec<AlertLogHistogramList>,
     /// The HTTP status code.
     ///
@@ -283,18 +305,21 @@ pub struct DescribeAlertLogHistogramResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `1C4A3709-BF52-42EE-87B5-7435F0929585`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -307,6 +332,7 @@ pub struct DescribeAlertLogHistogramResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeAlertLogHistogramResponse {
@@ -328,24 +354,28 @@ impl aliyun_runtime::de::Decode for DescribeAlertLogHistogramResponse {
 ///
 /// 查询报警历史的直方图列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertLogHistogramList {
     /// The number of alert logs.
     ///
     /// 报警历史的数量。
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
     pub count: Option<i32>,
     /// The start timestamp of queried alert logs in an interval. Unit: seconds.
     ///
     /// 查询报警历史的开始时间戳。单位：秒。
     ///
     /// Example: `1610074791`
+    #[cfg_attr(feature = "test-util", serde(rename = "From"))]
     pub from: Option<i64>,
     /// The end timestamp of queried alert logs in an interval. Unit: seconds.
     ///
     /// 查询报警历史的结束时间戳。单位：秒。
     ///
     /// Example: `1610074800`
+    #[cfg_attr(feature = "test-util", serde(rename = "To"))]
     pub to: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for AlertLogHistogramList {

@@ -267,12 +267,32 @@ impl aliyun_runtime::Operation for DescribeAlertLogListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeAlertLogListRequest {
+    type Item = AlertLogList;
+    fn next_page(&self, response: &DescribeAlertLogListResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.alert_log_list.len(),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeAlertLogListResponse) -> Vec<AlertLogList> {
+        response.alert_log_list
+    }
+}
 /// What a successful `DescribeAlertLogList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAlertLogListResponse {
     /// The details about alert logs.
     ///
     /// 报警历史列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertLogList"))]
     pub alert_log_list: Vec<AlertLogList>,
     /// The HTTP status code.
     ///
@@ -283,30 +303,35 @@ pub struct DescribeAlertLogListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The number of the returned page.
     ///
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned on each page.
     ///
     /// 每页显示记录条数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `1C4A3709-BF52-42EE-87B5-7435F0929585`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -319,12 +344,14 @@ pub struct DescribeAlertLogListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `88`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeAlertLogListResponse {
@@ -349,12 +376,14 @@ impl aliyun_runtime::de::Decode for DescribeAlertLogListResponse {
 ///
 /// 报警历史列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertLogList {
     /// The timestamp when the alert was triggered. Unit: milliseconds.
     ///
     /// 发生报警的时间戳。单位：毫秒。
     ///
     /// Example: `1610043776621`
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertTime"))]
     pub alert_time: Option<String>,
     /// The TradeManager IDs of alert contacts.
     ///
@@ -363,18 +392,22 @@ pub struct AlertLogList {
     /// 报警联系人的旺旺列表。
     ///
     /// 说明： 该参数仅适用于中国站。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactALIIWWList"))]
     pub contact_aliiww_list: Vec<String>,
     /// The DingTalk chatbots of alert contacts.
     ///
     /// 报警联系人的钉钉列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactDingList"))]
     pub contact_ding_list: Vec<String>,
     /// The alert group.
     ///
     /// 报警联系人组。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Vec<String>,
     /// The email addresses of alert contacts.
     ///
     /// 报警联系人的邮件列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactMailList"))]
     pub contact_mail_list: Vec<String>,
     /// The phone numbers of alert contacts that can receive alert phone calls.
     ///
@@ -383,6 +416,7 @@ pub struct AlertLogList {
     /// 报警联系人的电话通知列表。
     ///
     /// 说明： 该参数仅适用于中国站。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactOnCallList"))]
     pub contact_on_call_list: Vec<String>,
     /// The phone numbers of alert contacts that can receive alert text messages.
     ///
@@ -391,52 +425,62 @@ pub struct AlertLogList {
     /// 报警联系人的短信通知列表。
     ///
     /// 说明： 该参数仅适用于中国站。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactSMSList"))]
     pub contact_sms_list: Vec<String>,
     /// The dimensions of the resource that trigger alerts.
     ///
     /// 报警资源的维度。
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimensions"))]
     pub dimensions: Vec<Dimensions>,
     /// The webhook URLs of alert contacts.
     ///
     /// 报警联系人的Webhook地址列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "DingdingWebhookList"))]
     pub dingding_webhook_list: Vec<String>,
     /// The alert rule based on which the alert is triggered.
     ///
     /// 触发报警的规则。
+    #[cfg_attr(feature = "test-util", serde(rename = "Escalation"))]
     pub escalation: Option<Escalation>,
     /// The name of the custom event.
     ///
     /// 事件名称。
     ///
     /// Example: `IOHang`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventName"))]
     pub event_name: Option<String>,
     /// The extended information about the alert.
     ///
     /// 报警的扩展信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "ExtendedInfo"))]
     pub extended_info: Vec<ExtendedInfo>,
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `7301****`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The name of the application group.
     ///
     /// 应用分组名称。
     ///
     /// Example: `ECS_Instances`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
     /// The ID of the resource.
     ///
     /// 资源ID。
     ///
     /// Example: `i-m5e1qg6uo38rztr4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The name of the resource.
     ///
     /// 资源名称。
     ///
     /// Example: `portalHost`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The level and notification method of the alert. Valid values:
     ///
@@ -451,6 +495,7 @@ pub struct AlertLogList {
     /// Valid values ([`DescribeAlertLogCountLevel`]): `P4`, `OK`.
     ///
     /// Example: `P4`
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Option<DescribeAlertLogCountLevel>,
     /// The change of the alert level. Valid values:
     ///
@@ -463,24 +508,28 @@ pub struct AlertLogList {
     /// - P4-&gt;P4：P4级别报警。
     ///
     /// Example: `P4->OK`
+    #[cfg_attr(feature = "test-util", serde(rename = "LevelChange"))]
     pub level_change: Option<String>,
     /// The alert information in a JSON string.
     ///
     /// 报警相关信息，为一个JSON串。
     ///
     /// Example: `{"alertName":"e47aa0ac-4076-44db-a47d-d1083968****_Availability"}`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The name of the metric.
     ///
     /// 监控项名称。
     ///
     /// Example: `cpu_total`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the cloud service.
     ///
     /// 云服务的命名空间。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The identifier of the cloud service. Valid values:
     ///
@@ -493,18 +542,21 @@ pub struct AlertLogList {
     /// - 如果非阿里云服务，则为acs\_服务关键字，例如：acs\_networkmonitor。
     ///
     /// Example: `ECS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Product"))]
     pub product: Option<String>,
     /// The ID of the alert rule.
     ///
     /// 报警规则ID。
     ///
     /// Example: `d582b9e9-b1c1-4f17-9279-0fe7333a****_ResponseTime`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `CPU使用率`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The status of the alert. Valid values:
     ///
@@ -529,10 +581,12 @@ pub struct AlertLogList {
     /// Valid values ([`SendStatus`]): `0`, `1`, `2`, `3`, `4`.
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "SendStatus"))]
     pub send_status: Option<SendStatus>,
     /// The callback URLs to which alert notifications are sent.
     ///
     /// 报警触发的URL回调地址列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "WebhookList"))]
     pub webhook_list: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for AlertLogList {
@@ -575,18 +629,21 @@ impl aliyun_runtime::de::Decode for AlertLogList {
 ///
 /// 报警资源的维度。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Dimensions {
     /// The key of the dimension of the resource that triggered alerts.
     ///
     /// 报警资源的Key。
     ///
     /// Example: `instanceId`
+    #[cfg_attr(feature = "test-util", serde(rename = "Key"))]
     pub key: Option<String>,
     /// The value of the dimension of the resource that triggered alerts.
     ///
     /// 报警资源的Value。
     ///
     /// Example: `i-m5e1qg6uo38rztr4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Dimensions {
@@ -605,6 +662,7 @@ impl aliyun_runtime::de::Decode for Dimensions {
 ///
 /// 触发报警的规则。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Escalation {
     /// The description of the alert rule.
     ///
@@ -615,6 +673,7 @@ pub struct Escalation {
     /// 说明： 报警规则的主体，当监控数据满足报警条件时，触发报警规则。
     ///
     /// Example: `$Average<90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Expression"))]
     pub expression: Option<String>,
     /// The level and notification method of the alert. Valid values:
     ///
@@ -629,12 +688,14 @@ pub struct Escalation {
     /// Valid values ([`DescribeAlertLogCountLevel`]): `P4`, `OK`.
     ///
     /// Example: `P4`
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Option<DescribeAlertLogCountLevel>,
     /// The consecutive number of times for which the metric value was measured before the alert was triggered.
     ///
     /// 报警重试次数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Times"))]
     pub times: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for Escalation {
@@ -654,18 +715,21 @@ impl aliyun_runtime::de::Decode for Escalation {
 ///
 /// 报警的扩展信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ExtendedInfo {
     /// The name of the extended field.
     ///
     /// 扩展字段名称。
     ///
     /// Example: `userId`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The value of the extended field.
     ///
     /// 扩展字段值。
     ///
     /// Example: `12706****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ExtendedInfo {

@@ -82,12 +82,14 @@ impl aliyun_runtime::Operation for DescribeAlertingMetricRuleResourcesRequest {
 }
 /// What a successful `DescribeAlertingMetricRuleResources` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAlertingMetricRuleResourcesResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9B868619-77B4-4623-AD64-6181EA7CF8FA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -100,6 +102,7 @@ pub struct DescribeAlertingMetricRuleResourcesResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The HTTP status code.
     ///
@@ -110,22 +113,26 @@ pub struct DescribeAlertingMetricRuleResourcesResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The total number of the returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
     /// The resources to which the alert rule is applied.
     ///
     /// 报警规则的资源列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<DescribeAlertingMetricRuleResourcesResources>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAlertingMetricRuleResourcesResponse {
@@ -148,8 +155,10 @@ impl aliyun_runtime::de::Decode for DescribeAlertingMetricRuleResourcesResponse 
 ///
 /// 报警规则的资源列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAlertingMetricRuleResourcesResources {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<DescribeAlertingMetricRuleResourcesResource>,
 }
 impl aliyun_runtime::de::Decode for DescribeAlertingMetricRuleResourcesResources {
@@ -165,6 +174,7 @@ impl aliyun_runtime::de::Decode for DescribeAlertingMetricRuleResourcesResources
 }
 /// One item of the list `Resource` in `Resources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAlertingMetricRuleResourcesResource {
     /// Indicates whether the alert rule is enabled for the resource. Valid values:
     ///
@@ -179,6 +189,7 @@ pub struct DescribeAlertingMetricRuleResourcesResource {
     /// Valid values ([`Enable`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Enable"))]
     pub enable: Option<Enable>,
     /// The ID of the application group.
     ///
@@ -189,6 +200,7 @@ pub struct DescribeAlertingMetricRuleResourcesResource {
     /// 说明： 如果报警规则与指定应用分组关联，则显示该应用分组ID。
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The time when the last alert was triggered for the resource based on the alert rule.
     ///
@@ -199,6 +211,7 @@ pub struct DescribeAlertingMetricRuleResourcesResource {
     /// 格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1603159271000`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastAlertTime"))]
     pub last_alert_time: Option<String>,
     /// The time when the resource was last modified.
     ///
@@ -209,36 +222,42 @@ pub struct DescribeAlertingMetricRuleResourcesResource {
     /// 格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1603159271000`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastModifyTime"))]
     pub last_modify_time: Option<String>,
     /// The metric value that triggered the alert based on the alert rule. The value is a JSON string.
     ///
     /// 触发报警时监控项的值。格式为一个JSON字符串。
     ///
     /// Example: `{\"Maximum\":3000.25,\"Average\":3000.25,\"timestamp\":1603159200000,\"userId\":\"120886317861****\",\"taskId\":\"87****\",\"instanceId\":\"i-hp3aazrjdvrl41ar****\"}`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricValues"))]
     pub metric_values: Option<String>,
     /// The resource to which the alert rule is applied.
     ///
     /// 报警的资源。
     ///
     /// Example: `userId=120886317861****,taskId=87****,instanceId=i-hp3aazrjdvrl41ar****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Option<String>,
     /// The consecutive number of times for which the metric value is measured before an alert is triggered.
     ///
     /// 重试次数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RetryTimes"))]
     pub retry_times: Option<String>,
     /// The ID of the alert rule.
     ///
     /// 报警规则ID。
     ///
     /// Example: `detect_87****_HTTP_HttpLatency`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `test123-HttpLatency.Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The time when the resource was associated with the alert rule.
     ///
@@ -249,12 +268,14 @@ pub struct DescribeAlertingMetricRuleResourcesResource {
     /// 格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1603159211000`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// The alert threshold.
     ///
     /// 报警阈值。
     ///
     /// Example: `500`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAlertingMetricRuleResourcesResource {

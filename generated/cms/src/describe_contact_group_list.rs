@@ -52,6 +52,7 @@ impl aliyun_runtime::Operation for DescribeContactGroupListRequest {
 }
 /// What a successful `DescribeContactGroupList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeContactGroupListResponse {
     /// The HTTP status code.
     ///
@@ -62,20 +63,24 @@ pub struct DescribeContactGroupListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The information about alert groups that were queried.
     ///
     /// 报警联系组详情列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroupList"))]
     pub contact_group_list: Option<ContactGroupList>,
     /// The names of alert groups.
     ///
     /// 报警联系组列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<ContactGroups>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `916EE694-03C2-47B6-85EE-5054E3C168D3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -88,12 +93,14 @@ pub struct DescribeContactGroupListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of the returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `22`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeContactGroupListResponse {
@@ -116,8 +123,10 @@ impl aliyun_runtime::de::Decode for DescribeContactGroupListResponse {
 ///
 /// 报警联系组详情列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ContactGroupList {
     /// `ContactGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroup"))]
     pub contact_group: Vec<DescribeContactGroupListContactGroup>,
 }
 impl aliyun_runtime::de::Decode for ContactGroupList {
@@ -133,22 +142,26 @@ impl aliyun_runtime::de::Decode for ContactGroupList {
 }
 /// One item of the list `ContactGroup` in `ContactGroupList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeContactGroupListContactGroup {
     /// The alert contacts in the alert group.
     ///
     /// 报警联系人列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Contacts"))]
     pub contacts: Option<Contacts>,
     /// The time when the alert group was created. This value is a UNIX timestamp that represents the number of milliseconds that have elapsed since January 1, 1970, 00:00:00 UTC.
     ///
     /// 创建时间。Unix时间戳：从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1507070598000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The description of the alert group.
     ///
     /// 报警联系组描述信息。
     ///
     /// Example: `PE报警组`
+    #[cfg_attr(feature = "test-util", serde(rename = "Describe"))]
     pub describe: Option<String>,
     /// Indicates whether the alert group subscribes to weekly reports. Valid values:
     ///
@@ -161,6 +174,7 @@ pub struct DescribeContactGroupListContactGroup {
     /// - false：关闭。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableSubscribed"))]
     pub enable_subscribed: Option<bool>,
     /// Indicates whether the alert group can subscribe to weekly reports. Valid values:
     ///
@@ -177,18 +191,21 @@ pub struct DescribeContactGroupListContactGroup {
     /// 说明： 目前仅ECS实例数量大于5的阿里云账号支持周报订阅。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnabledWeeklyReport"))]
     pub enabled_weekly_report: Option<bool>,
     /// The name of the alert group.
     ///
     /// 报警联系组的名称。
     ///
     /// Example: `Contact1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The time when the alert group was modified. This value is a UNIX timestamp that represents the number of milliseconds that have elapsed since January 1, 1970, 00:00:00 UTC.
     ///
     /// 修改时间。Unix时间戳：从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1589447759000`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateTime"))]
     pub update_time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeContactGroupListContactGroup {

@@ -97,20 +97,43 @@ impl aliyun_runtime::Operation for DescribeContactListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeContactListRequest {
+    type Item = DescribeContactListContact;
+    fn next_page(&self, response: &DescribeContactListResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.contacts.as_ref().map(|v| &v.contact).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeContactListResponse,
+    ) -> Vec<DescribeContactListContact> {
+        response.contacts.map(|v| v.contact).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeContactList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeContactListResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `06D5ECC2-B9BE-42A4-8FA3-1A610FB08B83`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The HTTP status code.
     ///
@@ -121,6 +144,7 @@ pub struct DescribeContactListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -133,16 +157,19 @@ pub struct DescribeContactListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The alert contact information.
     ///
     /// 报警联系方式。
+    #[cfg_attr(feature = "test-util", serde(rename = "Contacts"))]
     pub contacts: Option<DescribeContactListContacts>,
     /// The total number of the returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `15`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeContactListResponse {
@@ -165,8 +192,10 @@ impl aliyun_runtime::de::Decode for DescribeContactListResponse {
 ///
 /// 报警联系方式。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeContactListContacts {
     /// `Contact` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Contact"))]
     pub contact: Vec<DescribeContactListContact>,
 }
 impl aliyun_runtime::de::Decode for DescribeContactListContacts {
@@ -182,10 +211,12 @@ impl aliyun_runtime::de::Decode for DescribeContactListContacts {
 }
 /// One item of the list `Contact` in `Contacts` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeContactListContact {
     /// The alert notification targets.
     ///
     /// 报警通知方式。
+    #[cfg_attr(feature = "test-util", serde(rename = "Channels"))]
     pub channels: Option<Channels>,
     /// The status of the alert notification target. Valid values: PENDING and OK.
     ///
@@ -194,22 +225,26 @@ pub struct DescribeContactListContact {
     /// 报警通道的状态。
     ///
     /// 因为Email需要激活以后才能使用，所以当添加或修改报警通道时，如果处于未激活状态，则为PENDING；如果处于激活状态，则为OK。
+    #[cfg_attr(feature = "test-util", serde(rename = "ChannelsState"))]
     pub channels_state: Option<ChannelsState>,
     /// The alert groups to which the alert contact is added.
     ///
     /// 报警联系组列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<ContactGroups>,
     /// The time when the alert contact was created.
     ///
     /// 创建时间戳。
     ///
     /// Example: `1552356159000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The description of the alert contact.
     ///
     /// 描述信息。
     ///
     /// Example: `ECS联系人`
+    #[cfg_attr(feature = "test-util", serde(rename = "Desc"))]
     pub desc: Option<String>,
     /// The language in which the alert information is displayed. Valid values:
     ///
@@ -224,18 +259,21 @@ pub struct DescribeContactListContact {
     /// Valid values ([`Lang`]): `zh-cn`, `en`.
     ///
     /// Example: `zh-cn`
+    #[cfg_attr(feature = "test-util", serde(rename = "Lang"))]
     pub lang: Option<Lang>,
     /// The name of the alert contact.
     ///
     /// 报警联系人姓名。
     ///
     /// Example: `Alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The time when the alert contact was modified.
     ///
     /// 报警更新时间戳。
     ///
     /// Example: `1552356159000`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateTime"))]
     pub update_time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeContactListContact {
@@ -264,6 +302,7 @@ impl aliyun_runtime::de::Decode for DescribeContactListContact {
 ///
 /// 因为Email需要激活以后才能使用，所以当添加或修改报警通道时，如果处于未激活状态，则为PENDING；如果处于激活状态，则为OK。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ChannelsState {
     /// The status of the TradeManager ID.
     ///
@@ -278,6 +317,7 @@ pub struct ChannelsState {
     /// 说明： 该参数仅适用于中国站。
     ///
     /// Example: `OK`
+    #[cfg_attr(feature = "test-util", serde(rename = "AliIM"))]
     pub ali_im: Option<String>,
     /// The status of the DingTalk chatbot.
     ///
@@ -288,6 +328,7 @@ pub struct ChannelsState {
     /// 目前取值只支持：OK。OK表示钉钉机器人状态正常，对应的报警通道正常，可正常报警。
     ///
     /// Example: `OK`
+    #[cfg_attr(feature = "test-util", serde(rename = "DingWebHook"))]
     pub ding_web_hook: Option<String>,
     /// The status of the email address. Valid values:
     ///
@@ -302,6 +343,7 @@ pub struct ChannelsState {
     /// Valid values ([`Mail`]): `PENDING`, `OK`.
     ///
     /// Example: `PENDING`
+    #[cfg_attr(feature = "test-util", serde(rename = "Mail"))]
     pub mail: Option<Mail>,
     /// The status of the phone number. Valid values:
     ///
@@ -320,6 +362,7 @@ pub struct ChannelsState {
     /// Valid values ([`Sms`]): `PENDING`, `OK`.
     ///
     /// Example: `OK`
+    #[cfg_attr(feature = "test-util", serde(rename = "SMS"))]
     pub sms: Option<Sms>,
 }
 impl aliyun_runtime::de::Decode for ChannelsState {

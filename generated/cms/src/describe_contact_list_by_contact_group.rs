@@ -34,6 +34,7 @@ impl aliyun_runtime::Operation for DescribeContactListByContactGroupRequest {
 }
 /// What a successful `DescribeContactListByContactGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeContactListByContactGroupResponse {
     /// The HTTP status code.
     ///
@@ -44,22 +45,26 @@ pub struct DescribeContactListByContactGroupResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The alert group.
     ///
     /// 报警联系人。
+    #[cfg_attr(feature = "test-util", serde(rename = "Contacts"))]
     pub contacts: Option<DescribeContactListByContactGroupContacts>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The group is not exists.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `06D5ECC2-B9BE-42A4-8FA3-1A610FB08B83`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -72,6 +77,7 @@ pub struct DescribeContactListByContactGroupResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeContactListByContactGroupResponse {
@@ -93,8 +99,10 @@ impl aliyun_runtime::de::Decode for DescribeContactListByContactGroupResponse {
 ///
 /// 报警联系人。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeContactListByContactGroupContacts {
     /// `Contact` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Contact"))]
     pub contact: Vec<DescribeContactListByContactGroupContact>,
 }
 impl aliyun_runtime::de::Decode for DescribeContactListByContactGroupContacts {
@@ -110,34 +118,40 @@ impl aliyun_runtime::de::Decode for DescribeContactListByContactGroupContacts {
 }
 /// One item of the list `Contact` in `Contacts` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeContactListByContactGroupContact {
     /// The alert notification targets.
     ///
     /// 报警通道。
+    #[cfg_attr(feature = "test-util", serde(rename = "Channels"))]
     pub channels: Option<Channels>,
     /// The time when the alert contact was created.
     ///
     /// 创建报警联系人的时间戳。
     ///
     /// Example: `1552314252000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The description of the alert contact.
     ///
     /// 报警联系组的描述。
     ///
     /// Example: `ECS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Desc"))]
     pub desc: Option<String>,
     /// The name of the alert contact.
     ///
     /// 报警联系人的姓名。
     ///
     /// Example: `Alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The time when the alert contact was modified.
     ///
     /// 报警联系人的更新时间。
     ///
     /// Example: `1552314252000`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateTime"))]
     pub update_time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeContactListByContactGroupContact {

@@ -146,36 +146,67 @@ impl aliyun_runtime::Operation for DescribeCustomEventAttributeRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeCustomEventAttributeRequest {
+    type Item = CustomEvent;
+    fn next_page(
+        &self,
+        response: &DescribeCustomEventAttributeResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .custom_events
+                .as_ref()
+                .map(|v| &v.custom_event)
+                .map_or(0, |l| l.len()),
+            None,
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeCustomEventAttributeResponse) -> Vec<CustomEvent> {
+        response.custom_events.map(|v| v.custom_event).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeCustomEventAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCustomEventAttributeResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The details of the event.
     ///
     /// 事件详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomEvents"))]
     pub custom_events: Option<CustomEvents>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `60912C8D-B340-4253-ADE7-61ACDFD25CFC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeCustomEventAttributeResponse {
@@ -197,8 +228,10 @@ impl aliyun_runtime::de::Decode for DescribeCustomEventAttributeResponse {
 ///
 /// 事件详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CustomEvents {
     /// `CustomEvent` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomEvent"))]
     pub custom_event: Vec<CustomEvent>,
 }
 impl aliyun_runtime::de::Decode for CustomEvents {
@@ -214,36 +247,42 @@ impl aliyun_runtime::de::Decode for CustomEvents {
 }
 /// One item of the list `CustomEvent` in `CustomEvents` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CustomEvent {
     /// The details of the event.
     ///
     /// 上报事件的详情。
     ///
     /// Example: `abc`
+    #[cfg_attr(feature = "test-util", serde(rename = "Content"))]
     pub content: Option<String>,
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The ID of the event.
     ///
     /// 事件ID。
     ///
     /// Example: `123`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<String>,
     /// The name of the event.
     ///
     /// 事件名称。
     ///
     /// Example: `我的自定义事件`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The time when the event occurred.
     ///
     /// 事件发生的时间。
     ///
     /// Example: `1552199984000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Time"))]
     pub time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CustomEvent {

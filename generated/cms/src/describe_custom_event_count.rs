@@ -124,6 +124,7 @@ impl aliyun_runtime::Operation for DescribeCustomEventCountRequest {
 }
 /// What a successful `DescribeCustomEventCount` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCustomEventCountResponse {
     /// The HTTP status code.
     ///
@@ -132,30 +133,36 @@ pub struct DescribeCustomEventCountResponse {
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The details of the custom event.
     ///
     /// 自定义事件的详细内容。
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomEventCounts"))]
     pub custom_event_counts: Option<CustomEventCounts>,
     /// The returned message. If the call was successful, the value success is returned. If the call failed, an error message is returned.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `60912C8D-B340-4253-ADE7-61ACDFD25CFC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. The value true indicates a success. The value false indicates a failure.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// `Data` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Vec<DescribeCustomEventCountData>,
 }
 impl aliyun_runtime::de::Decode for DescribeCustomEventCountResponse {
@@ -178,20 +185,25 @@ impl aliyun_runtime::de::Decode for DescribeCustomEventCountResponse {
 ///
 /// 自定义事件的详细内容。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CustomEventCounts {
     /// 事件名称。
     ///
     /// Example: `BABEL_BUY`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// 事件数量。
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "Num"))]
     pub num: Option<i32>,
     /// 事件发生时间。
     ///
     /// Example: `1552267615000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Time"))]
     pub time: Option<i64>,
     /// `CustomEventCount` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomEventCount"))]
     pub custom_event_count: Vec<CustomEventCount>,
 }
 impl aliyun_runtime::de::Decode for CustomEventCounts {
@@ -210,22 +222,27 @@ impl aliyun_runtime::de::Decode for CustomEventCounts {
 }
 /// One item of the list `CustomEventCount` in `CustomEventCounts` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CustomEventCount {
     /// The name of the custom event.
     ///
     /// Example: `BABEL_BUY`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The number of times that the custom event occurred in the specified time period.
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "Num"))]
     pub num: Option<i32>,
     /// The time when the custom event occurred.
     ///
     /// This value is a UNIX timestamp representing the number of milliseconds that have elapsed since the epoch time January 1, 1970, 00:00:00 UTC.
     ///
     /// Example: `1552267615000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Time"))]
     pub time: Option<i64>,
     /// `CustomEventCount` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomEventCount"))]
     pub custom_event_count: Option<DescribeCustomEventCountCustomEventCount>,
 }
 impl aliyun_runtime::de::Decode for CustomEventCount {
@@ -244,12 +261,16 @@ impl aliyun_runtime::de::Decode for CustomEventCount {
 }
 /// The value of `CustomEventCount` in `CustomEventCount` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCustomEventCountCustomEventCount {
     /// `Name` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// `Num` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Num"))]
     pub num: Option<String>,
     /// `Time` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Time"))]
     pub time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeCustomEventCountCustomEventCount {
@@ -267,12 +288,16 @@ impl aliyun_runtime::de::Decode for DescribeCustomEventCountCustomEventCount {
 }
 /// One item of the list `Data` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCustomEventCountData {
     /// `Name` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// `Num` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Num"))]
     pub num: Option<String>,
     /// `Time` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Time"))]
     pub time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeCustomEventCountData {

@@ -122,34 +122,40 @@ impl aliyun_runtime::Operation for DescribeCustomEventHistogramRequest {
 }
 /// What a successful `DescribeCustomEventHistogram` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCustomEventHistogramResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The list of event statistics.
     ///
     /// 事件统计数据列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventHistograms"))]
     pub event_histograms: Option<EventHistograms>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `486029C9-53E1-44B4-85A8-16A571A043FD`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeCustomEventHistogramResponse {
@@ -171,8 +177,10 @@ impl aliyun_runtime::de::Decode for DescribeCustomEventHistogramResponse {
 ///
 /// 事件统计数据列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EventHistograms {
     /// `EventHistogram` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventHistogram"))]
     pub event_histogram: Vec<EventHistogram>,
 }
 impl aliyun_runtime::de::Decode for EventHistograms {
@@ -188,24 +196,28 @@ impl aliyun_runtime::de::Decode for EventHistograms {
 }
 /// One item of the list `EventHistogram` in `EventHistograms` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EventHistogram {
     /// The number of events.
     ///
     /// 事件发生的数量。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
     pub count: Option<i64>,
     /// The end time.
     ///
     /// 结束时间。
     ///
     /// Example: `1552263113000`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<i64>,
     /// The start time.
     ///
     /// 开始时间。
     ///
     /// Example: `1552263120000`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for EventHistogram {

@@ -98,34 +98,41 @@ impl aliyun_runtime::Operation for DescribeCustomMetricListRequest {
 }
 /// What a successful `DescribeCustomMetricList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCustomMetricListResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `1C225028-B13B-4EFE-AE34-75C5F7412FB2`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The monitoring data set.
     ///
     /// 监控数据结果集。
     ///
     /// Example: `{\"param\":{\"metric\":\"{\\\"project\\\":\\\"acs_customMetric_12345\\\",\\\"status\\\":1}\",\"service\":\"metrics.xxxxx.com\"},\"data\":[{\"groupId\":\"111\",\"count\":1},{\"groupId\":\"111\",\"count\":2}]}`
+    #[cfg_attr(feature = "test-util", serde(rename = "Result"))]
     pub result: Option<String>,
     /// `Data` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<String>,
     /// `Success` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeCustomMetricListResponse {

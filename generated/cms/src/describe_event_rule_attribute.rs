@@ -34,34 +34,40 @@ impl aliyun_runtime::Operation for DescribeEventRuleAttributeRequest {
 }
 /// What a successful `DescribeEventRuleAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEventRuleAttributeResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `9AA3F210-C03D-4C86-8DB6-21C84FF692A1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The details of the alert rule.
     ///
     /// 报警规则的详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "Result"))]
     pub result: Option<DescribeEventRuleAttributeResult>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeEventRuleAttributeResponse {
@@ -83,40 +89,47 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleAttributeResponse {
 ///
 /// 报警规则的详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEventRuleAttributeResult {
     /// The description of the alert rule.
     ///
     /// 规则的描述信息。
     ///
     /// Example: `这是一个事件监控`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The mode of the event mode. It describe the trigger conditions of this event.
     ///
     /// 事件模式，用于描述这个事件的触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventPattern"))]
     pub event_pattern: Option<EventPattern>,
     /// The type of the event. Valid values: SYSTEM and CUSTOM.
     ///
     /// 事件的类型，SYSTEM：系统事件， CUSTOM：自定义事件。
     ///
     /// Example: `SYSTEM`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventType"))]
     pub event_type: Option<String>,
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则的名称。
     ///
     /// Example: `eventName1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The status of the alert rule. Valid values: ENABLED and DISABLED.
     ///
     /// 报警规则状态，ENABLED：启用状态 ， DISABLED：禁用状态。
     ///
     /// Example: `ENABLED`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEventRuleAttributeResult {
@@ -139,24 +152,29 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleAttributeResult {
 ///
 /// 事件模式，用于描述这个事件的触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EventPattern {
     /// The severity of the alert rule. Valid values: CRITICAL, WARN, and INFO.
     ///
     /// 报警规则的级别， CRITICAL（严重)、WARN(警告)、INFO(信息)。
+    #[cfg_attr(feature = "test-util", serde(rename = "LevelList"))]
     pub level_list: Option<LevelList>,
     /// The name of the event.
     ///
     /// 事件名称。
+    #[cfg_attr(feature = "test-util", serde(rename = "NameList"))]
     pub name_list: Option<NameList>,
     /// The name of the service.
     ///
     /// 产品名称。
     ///
     /// Example: `CloudMonitor`
+    #[cfg_attr(feature = "test-util", serde(rename = "Product"))]
     pub product: Option<String>,
     /// The status of the event.
     ///
     /// 事件的状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "StatusList"))]
     pub status_list: Option<StatusList>,
 }
 impl aliyun_runtime::de::Decode for EventPattern {
@@ -177,8 +195,10 @@ impl aliyun_runtime::de::Decode for EventPattern {
 ///
 /// 事件的状态。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StatusList {
     /// `StatusList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "StatusList"))]
     pub status_list: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for StatusList {

@@ -78,6 +78,7 @@ impl aliyun_runtime::Operation for DescribeEventRuleListRequest {
 }
 /// What a successful `DescribeEventRuleList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEventRuleListResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
@@ -86,22 +87,26 @@ pub struct DescribeEventRuleListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The event rule.
     ///
     /// 事件报警规则。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventRules"))]
     pub event_rules: Option<EventRules>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `User not authorized to operate on the specified resource.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID。
     ///
     /// Example: `D0E6D82B-16B5-422A-8136-EE5BDC01E415`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
@@ -111,14 +116,17 @@ pub struct DescribeEventRuleListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of returned records.
     ///
     /// 总记录条数。
     ///
     /// Example: `21`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
     /// `Datapoints` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Option<DescribeEventRuleListDatapoints>,
 }
 impl aliyun_runtime::de::Decode for DescribeEventRuleListResponse {
@@ -142,8 +150,10 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleListResponse {
 ///
 /// 事件报警规则。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EventRules {
     /// `EventRule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventRule"))]
     pub event_rule: Vec<EventRule>,
 }
 impl aliyun_runtime::de::Decode for EventRules {
@@ -159,12 +169,15 @@ impl aliyun_runtime::de::Decode for EventRules {
 }
 /// One item of the list `EventRule` in `EventRules` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EventRule {
     /// 事件报警规则的描述信息。
     ///
     /// Example: `Default group event rule.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 事件报警规则的模式。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventPattern"))]
     pub event_pattern: Option<EventRuleEventPattern>,
     /// 事件报警类型。取值：
     ///
@@ -174,14 +187,17 @@ pub struct EventRule {
     /// Valid values ([`EventType`]): `SYSTEM`, `CUSTOM`.
     ///
     /// Example: `SYSTEM`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventType"))]
     pub event_type: Option<EventType>,
     /// 应用分组ID。
     ///
     /// Example: `7378****`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// 事件报警规则名称。
     ///
     /// Example: `test_DefaultEventRule_7378****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// 事件报警规则状态。取值：
     ///
@@ -191,6 +207,7 @@ pub struct EventRule {
     /// Valid values ([`State`]): `ENABLED`, `DISABLED`.
     ///
     /// Example: `ENABLED`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<State>,
 }
 impl aliyun_runtime::de::Decode for EventRule {
@@ -211,16 +228,22 @@ impl aliyun_runtime::de::Decode for EventRule {
 }
 /// 事件报警规则的模式。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EventRuleEventPattern {
     /// `EventPattern` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventPattern"))]
     pub event_pattern: Vec<DescribeEventRuleListEventPattern>,
     /// `EventTypeList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventTypeList"))]
     pub event_type_list: Option<EventTypeList>,
     /// `LevelList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LevelList"))]
     pub level_list: Option<LevelList>,
     /// `NameList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NameList"))]
     pub name_list: Option<NameList>,
     /// `Product` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Product"))]
     pub product: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EventRuleEventPattern {
@@ -240,20 +263,25 @@ impl aliyun_runtime::de::Decode for EventRuleEventPattern {
 }
 /// One item of the list `EventPattern` in `EventPattern` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEventRuleListEventPattern {
     /// 事件报警规则的类型。不限制类型用\*表示。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventTypeList"))]
     pub event_type_list: Vec<String>,
     /// 事件的等级。取值：
     ///
     /// - CRITICAL：严重。
     /// - WARN：警告。
     /// - INFO：信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "LevelList"))]
     pub level_list: Vec<String>,
     /// 事件名称列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "NameList"))]
     pub name_list: Vec<String>,
     /// 云服务名称的缩写。
     ///
     /// Example: `CloudMonitor`
+    #[cfg_attr(feature = "test-util", serde(rename = "Product"))]
     pub product: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEventRuleListEventPattern {
@@ -272,8 +300,10 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleListEventPattern {
 }
 /// The value of `EventTypeList` in `EventPattern` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EventTypeList {
     /// `EventTypeList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventTypeList"))]
     pub event_type_list: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for EventTypeList {
@@ -289,8 +319,10 @@ impl aliyun_runtime::de::Decode for EventTypeList {
 }
 /// The value of `Datapoints` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEventRuleListDatapoints {
     /// `EventRule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventRule"))]
     pub event_rule: Vec<DatapointsEventRule>,
 }
 impl aliyun_runtime::de::Decode for DescribeEventRuleListDatapoints {
@@ -306,18 +338,25 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleListDatapoints {
 }
 /// One item of the list `EventRule` in `Datapoints` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DatapointsEventRule {
     /// `Description` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// `EventPattern` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventPattern"))]
     pub event_pattern: Option<DescribeEventRuleListEventRuleEventPattern>,
     /// `EventType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventType"))]
     pub event_type: Option<String>,
     /// `GroupId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// `Name` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// `State` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DatapointsEventRule {
@@ -338,14 +377,19 @@ impl aliyun_runtime::de::Decode for DatapointsEventRule {
 }
 /// The value of `EventPattern` in `EventRule` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEventRuleListEventRuleEventPattern {
     /// `EventTypeList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventTypeList"))]
     pub event_type_list: Option<EventTypeList>,
     /// `LevelList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LevelList"))]
     pub level_list: Option<LevelList>,
     /// `NameList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NameList"))]
     pub name_list: Option<NameList>,
     /// `Product` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Product"))]
     pub product: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEventRuleListEventRuleEventPattern {

@@ -34,46 +34,56 @@ impl aliyun_runtime::Operation for DescribeEventRuleTargetListRequest {
 }
 /// What a successful `DescribeEventRuleTargetList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEventRuleTargetListResponse {
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `87170bc7-e28a-4c93-b9bf-90a1dbe84736`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码， 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The MNS notification.
     ///
     /// 消息服务通知。
+    #[cfg_attr(feature = "test-util", serde(rename = "MnsParameters"))]
     pub mns_parameters: Option<MnsParameters>,
     /// The alert contact group notification.
     ///
     /// 报警联系人组通知方式。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactParameters"))]
     pub contact_parameters: Option<ContactParameters>,
     /// The Function Compute notification.
     ///
     /// 函数计算通知。
+    #[cfg_attr(feature = "test-util", serde(rename = "FcParameters"))]
     pub fc_parameters: Option<FcParameters>,
     /// The Log Service notification.
     ///
     /// 日志服务（SLS）通知方式。
+    #[cfg_attr(feature = "test-util", serde(rename = "SlsParameters"))]
     pub sls_parameters: Option<SlsParameters>,
     /// The URL callback notification.
     ///
     /// URL回调通知方式。
+    #[cfg_attr(feature = "test-util", serde(rename = "WebhookParameters"))]
     pub webhook_parameters: Option<WebhookParameters>,
     /// `ParameterCount` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ParameterCount"))]
     pub parameter_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeEventRuleTargetListResponse {
@@ -99,8 +109,10 @@ impl aliyun_runtime::de::Decode for DescribeEventRuleTargetListResponse {
 ///
 /// 消息服务通知。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MnsParameters {
     /// `MnsParameter` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MnsParameter"))]
     pub mns_parameter: Vec<MnsParameter>,
 }
 impl aliyun_runtime::de::Decode for MnsParameters {
@@ -116,24 +128,28 @@ impl aliyun_runtime::de::Decode for MnsParameters {
 }
 /// One item of the list `MnsParameter` in `MnsParameters` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MnsParameter {
     /// The unique ID of the MNS notification.
     ///
     /// 消息服务通知方式唯一标识。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<String>,
     /// The name of the MNS queue.
     ///
     /// 消息队列的名称。
     ///
     /// Example: `testQueue`
+    #[cfg_attr(feature = "test-util", serde(rename = "Queue"))]
     pub queue: Option<String>,
     /// The region where MNS is deployed.
     ///
     /// 消息服务对应的Region。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Option<String>,
 }
 impl aliyun_runtime::de::Decode for MnsParameter {
@@ -153,8 +169,10 @@ impl aliyun_runtime::de::Decode for MnsParameter {
 ///
 /// 报警联系人组通知方式。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ContactParameters {
     /// `ContactParameter` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactParameter"))]
     pub contact_parameter: Vec<ContactParameter>,
 }
 impl aliyun_runtime::de::Decode for ContactParameters {
@@ -170,18 +188,21 @@ impl aliyun_runtime::de::Decode for ContactParameters {
 }
 /// One item of the list `ContactParameter` in `ContactParameters` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ContactParameter {
     /// The name of the alert contact group.
     ///
     /// 报警联系人组的名称。
     ///
     /// Example: `默认告警通知组`
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroupName"))]
     pub contact_group_name: Option<String>,
     /// The unique ID of the alert contact group notification.
     ///
     /// 报警联系人组通知方式唯一标识。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<String>,
     /// The method of alert notification. Valid values: 2, 3, and 4.
     ///
@@ -198,6 +219,7 @@ pub struct ContactParameter {
     /// Valid values ([`ContactParameterLevel`]): `2`, `3`, `4`.
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Option<ContactParameterLevel>,
 }
 impl aliyun_runtime::de::Decode for ContactParameter {
@@ -217,8 +239,10 @@ impl aliyun_runtime::de::Decode for ContactParameter {
 ///
 /// 函数计算通知。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct FcParameters {
     /// `FCParameter` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "FCParameter"))]
     pub fc_parameter: Vec<FcParameter>,
 }
 impl aliyun_runtime::de::Decode for FcParameters {
@@ -234,30 +258,35 @@ impl aliyun_runtime::de::Decode for FcParameters {
 }
 /// One item of the list `FCParameter` in `FcParameters` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct FcParameter {
     /// The name of the function.
     ///
     /// 函数名称。
     ///
     /// Example: `fcTest1`
+    #[cfg_attr(feature = "test-util", serde(rename = "FunctionName"))]
     pub function_name: Option<String>,
     /// The unique ID of the Function Compute notification.
     ///
     /// 函数服务通知方式唯一标识。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<String>,
     /// The region where Function Compute is deployed.
     ///
     /// 函数计算服务对应的region。
     ///
     /// Example: `cn-qingdao`
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Option<String>,
     /// The name of the Function Compute service.
     ///
     /// 函数服务的名称。
     ///
     /// Example: `service1`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServiceName"))]
     pub service_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for FcParameter {
@@ -278,8 +307,10 @@ impl aliyun_runtime::de::Decode for FcParameter {
 ///
 /// 日志服务（SLS）通知方式。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SlsParameters {
     /// `SlsParameter` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SlsParameter"))]
     pub sls_parameter: Vec<SlsParameter>,
 }
 impl aliyun_runtime::de::Decode for SlsParameters {
@@ -295,30 +326,35 @@ impl aliyun_runtime::de::Decode for SlsParameters {
 }
 /// One item of the list `SlsParameter` in `SlsParameters` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SlsParameter {
     /// The unique ID of the Log Service notification.
     ///
     /// 日志服务通知方式唯一标识。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<String>,
     /// The name of the logstore.
     ///
     /// LogStore名称。
     ///
     /// Example: `logstore_test`
+    #[cfg_attr(feature = "test-util", serde(rename = "LogStore"))]
     pub log_store: Option<String>,
     /// The name of the project.
     ///
     /// Project名称。
     ///
     /// Example: `project_test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Project"))]
     pub project: Option<String>,
     /// The region where the project is deployed.
     ///
     /// project对应的Region。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SlsParameter {

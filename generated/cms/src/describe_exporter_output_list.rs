@@ -49,8 +49,27 @@ impl aliyun_runtime::Operation for DescribeExporterOutputListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeExporterOutputListRequest {
+    type Item = Datapoint;
+    fn next_page(&self, response: &DescribeExporterOutputListResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.datapoints.as_ref().map(|v| &v.datapoint).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeExporterOutputListResponse) -> Vec<Datapoint> {
+        response.datapoints.map(|v| v.datapoint).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeExporterOutputList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeExporterOutputListResponse {
     /// The HTTP status code.
     ///
@@ -61,28 +80,33 @@ pub struct DescribeExporterOutputListResponse {
     /// 说明： 状态码为200表示成功，其余取值表示失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The configuration sets for exporting monitoring data.
     ///
     /// 输出的配置列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Option<DescribeExporterOutputListDatapoints>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `sucess`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0E657631-CD6C-4C24-9637-98D000B9272C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -95,12 +119,14 @@ pub struct DescribeExporterOutputListResponse {
     /// - false：失败
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of entries returned.
     ///
     /// 总记录条数。
     ///
     /// Example: `25`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeExporterOutputListResponse {
@@ -124,8 +150,10 @@ impl aliyun_runtime::de::Decode for DescribeExporterOutputListResponse {
 ///
 /// 输出的配置列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeExporterOutputListDatapoints {
     /// `Datapoint` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoint"))]
     pub datapoint: Vec<Datapoint>,
 }
 impl aliyun_runtime::de::Decode for DescribeExporterOutputListDatapoints {
@@ -141,22 +169,26 @@ impl aliyun_runtime::de::Decode for DescribeExporterOutputListDatapoints {
 }
 /// One item of the list `Datapoint` in `Datapoints` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Datapoint {
     /// The JSON object that contains the detailed information about the destination to which the monitoring data is exported.
     ///
     /// 监控输出配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigJson"))]
     pub config_json: Option<ConfigJson>,
     /// The UNIX timestamp when the configuration set was created.
     ///
     /// 创建的uninx时间戳。
     ///
     /// Example: `1584016495498`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The name of the configuration set.
     ///
     /// 配置的名称。
     ///
     /// Example: `exporterOut`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestName"))]
     pub dest_name: Option<String>,
     /// The service to which the monitoring data is exported.
     ///
@@ -167,6 +199,7 @@ pub struct Datapoint {
     /// 说明： 目前仅支持SLS，后续将支持导出更多的产品。
     ///
     /// Example: `SLS`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestType"))]
     pub dest_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Datapoint {
@@ -187,36 +220,42 @@ impl aliyun_runtime::de::Decode for Datapoint {
 ///
 /// 监控输出配置。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConfigJson {
     /// The AccessKey ID.
     ///
     /// AccessKeyId。
     ///
     /// Example: `LTAIpY33********`
+    #[cfg_attr(feature = "test-util", serde(rename = "ak"))]
     pub ak: Option<String>,
     /// The AccessKey secret.
     ///
     /// AccessKeySecret。
     ///
     /// Example: `TxHwuJ8yAb3AULcnny******`
+    #[cfg_attr(feature = "test-util", serde(rename = "as"))]
     pub r#as: Option<String>,
     /// The endpoint of Log Service to which the monitoring data is exported.
     ///
     /// SLS的数据对应的域名。
     ///
     /// Example: `http://cn-qingdao-share.log.aliyuncs.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "endpoint"))]
     pub endpoint: Option<String>,
     /// The Log Service Logstore to which the monitoring data is exported.
     ///
     /// 日志库。
     ///
     /// Example: `monitorlogstore`
+    #[cfg_attr(feature = "test-util", serde(rename = "logstore"))]
     pub logstore: Option<String>,
     /// The Log Service project to which the monitoring data is exported.
     ///
     /// SLS项目。
     ///
     /// Example: `exporter`
+    #[cfg_attr(feature = "test-util", serde(rename = "project"))]
     pub project: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ConfigJson {

@@ -49,14 +49,36 @@ impl aliyun_runtime::Operation for DescribeExporterRuleListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeExporterRuleListRequest {
+    type Item = DescribeExporterRuleListDatapoint;
+    fn next_page(&self, response: &DescribeExporterRuleListResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.datapoints.as_ref().map(|v| &v.datapoint).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeExporterRuleListResponse,
+    ) -> Vec<DescribeExporterRuleListDatapoint> {
+        response.datapoints.map(|v| v.datapoint).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeExporterRuleList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeExporterRuleListResponse {
     /// The total number of entries returned.
     ///
     /// 总记录条数。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
     /// The HTTP status code.
     ///
@@ -67,6 +89,7 @@ pub struct DescribeExporterRuleListResponse {
     /// 说明： 状态码为200表示成功，其余取值表示失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -79,28 +102,33 @@ pub struct DescribeExporterRuleListResponse {
     /// - false：失败
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6BA047CA-8BC6-40BC-BC8F-FBECF35F1993`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The returned message.
     ///
     /// 返回信息。
     ///
     /// Example: `susscess`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The details of the data export rules.
     ///
     /// 输出的规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Option<DescribeExporterRuleListDatapoints>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeExporterRuleListResponse {
@@ -124,8 +152,10 @@ impl aliyun_runtime::de::Decode for DescribeExporterRuleListResponse {
 ///
 /// 输出的规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeExporterRuleListDatapoints {
     /// `Datapoint` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoint"))]
     pub datapoint: Vec<DescribeExporterRuleListDatapoint>,
 }
 impl aliyun_runtime::de::Decode for DescribeExporterRuleListDatapoints {
@@ -141,34 +171,40 @@ impl aliyun_runtime::de::Decode for DescribeExporterRuleListDatapoints {
 }
 /// One item of the list `Datapoint` in `Datapoints` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeExporterRuleListDatapoint {
     /// The UNIX timestamp when the rule was created.
     ///
     /// 创建的时间， 为unix时间戳。
     ///
     /// Example: `1584024616228`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The description of the rule.
     ///
     /// 规则描述信息。
     ///
     /// Example: `监控数据导出`
+    #[cfg_attr(feature = "test-util", serde(rename = "Describe"))]
     pub describe: Option<String>,
     /// The associated resources.
     ///
     /// 关联的维度。
     ///
     /// Example: `{"instanceId":"xxxxx"}`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimension"))]
     pub dimension: Option<String>,
     /// The name of the destination to which the data is exported.
     ///
     /// 导出目的地。
+    #[cfg_attr(feature = "test-util", serde(rename = "DstName"))]
     pub dst_name: Option<DstName>,
     /// Indicates whether the rule is enabled.
     ///
     /// 是否启用。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Enabled"))]
     pub enabled: Option<bool>,
     /// The name of the metric.
     ///
@@ -179,6 +215,7 @@ pub struct DescribeExporterRuleListDatapoint {
     /// 说明： 详情请参见DescribeMetricMetaList或预设监控项参考。
     ///
     /// Example: `cpu_total`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the service.
     ///
@@ -189,12 +226,14 @@ pub struct DescribeExporterRuleListDatapoint {
     /// 说明： 详情请参见DescribeMetricMetaList或预设监控项参考。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The name of the data export rule.
     ///
     /// 导出规则名。
     ///
     /// Example: `myRuleName`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The time window of the exported data.
     ///
@@ -209,8 +248,10 @@ pub struct DescribeExporterRuleListDatapoint {
     /// 说明： 不支持小于60秒数据的导出。
     ///
     /// Example: `60,300`
+    #[cfg_attr(feature = "test-util", serde(rename = "TargetWindows"))]
     pub target_windows: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "dstNames"))]
     pub dst_names: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeExporterRuleListDatapoint {
@@ -237,8 +278,10 @@ impl aliyun_runtime::de::Decode for DescribeExporterRuleListDatapoint {
 ///
 /// 导出目的地。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DstName {
     /// `DstName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DstName"))]
     pub dst_name: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for DstName {

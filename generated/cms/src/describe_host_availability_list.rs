@@ -89,14 +89,43 @@ impl aliyun_runtime::Operation for DescribeHostAvailabilityListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeHostAvailabilityListRequest {
+    type Item = NodeTaskConfig;
+    fn next_page(
+        &self,
+        response: &DescribeHostAvailabilityListResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .task_list
+                .as_ref()
+                .map(|v| &v.node_task_config)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeHostAvailabilityListResponse,
+    ) -> Vec<NodeTaskConfig> {
+        response.task_list.map(|v| v.node_task_config).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeHostAvailabilityList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeHostAvailabilityListResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CE26797C-1094-47E6-B651-73AA888F5873`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -107,6 +136,7 @@ pub struct DescribeHostAvailabilityListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -119,22 +149,26 @@ pub struct DescribeHostAvailabilityListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The list of availability monitoring tasks.
     ///
     /// 可用性监控任务列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskList"))]
     pub task_list: Option<TaskList>,
     /// The total number of returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeHostAvailabilityListResponse {
@@ -157,8 +191,10 @@ impl aliyun_runtime::de::Decode for DescribeHostAvailabilityListResponse {
 ///
 /// 可用性监控任务列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TaskList {
     /// `NodeTaskConfig` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NodeTaskConfig"))]
     pub node_task_config: Vec<NodeTaskConfig>,
 }
 impl aliyun_runtime::de::Decode for TaskList {
@@ -174,10 +210,12 @@ impl aliyun_runtime::de::Decode for TaskList {
 }
 /// One item of the list `NodeTaskConfig` in `TaskList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeTaskConfig {
     /// The configurations of the alert rule.
     ///
     /// 报警规则配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertConfig"))]
     pub alert_config: Option<NodeTaskConfigAlertConfig>,
     /// Specifies whether to disable the availability monitoring task. Valid values:
     ///
@@ -190,38 +228,45 @@ pub struct NodeTaskConfig {
     /// - false
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Disabled"))]
     pub disabled: Option<bool>,
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<i64>,
     /// The name of the application group.
     ///
     /// 应用分组名称。
     ///
     /// Example: `应用组名`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
     /// The ID of the availability monitoring task.
     ///
     /// 可用性监控任务ID。
     ///
     /// Example: `123`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<i64>,
     /// The ECS instances to be monitored.
     ///
     /// 发起探测的ECS实例列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Instances"))]
     pub instances: Vec<String>,
     /// The name of the availability monitoring task.
     ///
     /// 可用性监控任务名称。
     ///
     /// Example: `task1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskName"))]
     pub task_name: Option<String>,
     /// The options of the availability monitoring task.
     ///
     /// 可用性监控任务的参数选项。
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskOption"))]
     pub task_option: Option<NodeTaskConfigTaskOption>,
     /// The monitoring range of the availability monitoring task. Valid values:
     ///
@@ -236,6 +281,7 @@ pub struct NodeTaskConfig {
     /// Valid values ([`TaskScope`]): `GROUP`, `GROUP_SPEC_INSTANCE`.
     ///
     /// Example: `GROUP`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskScope"))]
     pub task_scope: Option<TaskScope>,
     /// The type of the task. Valid values:
     ///
@@ -252,6 +298,7 @@ pub struct NodeTaskConfig {
     /// Valid values ([`TaskType`]): `PING`, `TELNET`, `HTTP`.
     ///
     /// Example: `HTTP`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskType"))]
     pub task_type: Option<TaskType>,
 }
 impl aliyun_runtime::de::Decode for NodeTaskConfig {
@@ -278,16 +325,19 @@ impl aliyun_runtime::de::Decode for NodeTaskConfig {
 ///
 /// 报警规则配置。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeTaskConfigAlertConfig {
     /// The end of the time period during which the alert rule is effective. Valid values: 0 to 23.
     ///
     /// 报警生效的结束时间。取值范围：0~23。
     ///
     /// Example: `23`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<i32>,
     /// The trigger condition of the alert rule.
     ///
     /// 报警触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "EscalationList"))]
     pub escalation_list: Option<EscalationList>,
     /// The alert notification method.
     ///
@@ -298,24 +348,28 @@ pub struct NodeTaskConfigAlertConfig {
     /// 0：邮件+钉钉机器人。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "NotifyType"))]
     pub notify_type: Option<i32>,
     /// The mute period during which notifications are not repeatedly sent for an alert. Unit: seconds. Default value: 86400. The default value indicates one day.
     ///
     /// 通道沉默时间。单位：秒。默认值：86400（1天）。
     ///
     /// Example: `86400`
+    #[cfg_attr(feature = "test-util", serde(rename = "SilenceTime"))]
     pub silence_time: Option<i32>,
     /// The beginning of the time period during which the alert rule is effective. Valid values: 0 to 23.
     ///
     /// 报警生效的起始时间。取值范围：0~23。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<i32>,
     /// The callback URL.
     ///
     /// URL回调地址。
     ///
     /// Example: `https://www.aliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "WebHook"))]
     pub web_hook: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NodeTaskConfigAlertConfig {
@@ -338,8 +392,10 @@ impl aliyun_runtime::de::Decode for NodeTaskConfigAlertConfig {
 ///
 /// 报警触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EscalationList {
     /// `escalationList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "escalationList"))]
     pub escalation_list: Vec<DescribeHostAvailabilityListEscalationList>,
 }
 impl aliyun_runtime::de::Decode for EscalationList {
@@ -355,6 +411,7 @@ impl aliyun_runtime::de::Decode for EscalationList {
 }
 /// One item of the list `escalationList` in `EscalationList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeHostAvailabilityListEscalationList {
     /// The method used to calculate metric values that trigger alerts. The following points describe the correspondence between metrics and calculation methods:
     ///
@@ -375,6 +432,7 @@ pub struct DescribeHostAvailabilityListEscalationList {
     /// Valid values ([`Aggregate`]): `HttpStatus`, `HttpLatency`, `TelnetStatus`, `TelnetLatency`, `PingLostRate`.
     ///
     /// Example: `Value`
+    #[cfg_attr(feature = "test-util", serde(rename = "Aggregate"))]
     pub aggregate: Option<Aggregate>,
     /// The monitoring metrics. Valid values:
     ///
@@ -395,6 +453,7 @@ pub struct DescribeHostAvailabilityListEscalationList {
     /// Valid values ([`MetricName`]): `HttpStatus`, `HttpLatency`, `TelnetStatus`, `TelnetLatency`, `PingLostRate`.
     ///
     /// Example: `HttpStatus`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<MetricName>,
     /// The comparison operator that is used in the alert rule. Valid values:
     ///
@@ -413,18 +472,21 @@ pub struct DescribeHostAvailabilityListEscalationList {
     /// - =
     ///
     /// Example: `>`
+    #[cfg_attr(feature = "test-util", serde(rename = "Operator"))]
     pub operator: Option<String>,
     /// The consecutive times for which the metric value is measured before an alert is triggered.
     ///
     /// 报警周期。即连续几个周期超过阈值。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Times"))]
     pub times: Option<String>,
     /// The alert threshold.
     ///
     /// 报警阈值。
     ///
     /// Example: `99`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeHostAvailabilityListEscalationList {
@@ -446,12 +508,14 @@ impl aliyun_runtime::de::Decode for DescribeHostAvailabilityListEscalationList {
 ///
 /// 可用性监控任务的参数选项。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeTaskConfigTaskOption {
     /// The response to the HTTP request.
     ///
     /// HTTP探测类型匹配响应内容。
     ///
     /// Example: `ok`
+    #[cfg_attr(feature = "test-util", serde(rename = "HttpKeyword"))]
     pub http_keyword: Option<String>,
     /// The HTTP request method. Valid values:
     ///
@@ -468,6 +532,7 @@ pub struct NodeTaskConfigTaskOption {
     /// Valid values ([`HttpMethod`]): `GET`, `POST`, `HEAD`.
     ///
     /// Example: `GET`
+    #[cfg_attr(feature = "test-util", serde(rename = "HttpMethod"))]
     pub http_method: Option<HttpMethod>,
     /// The method to trigger an alert. The alert can be triggered based on whether the specified alert rule is included in the response body. Valid values:
     ///
@@ -480,30 +545,35 @@ pub struct NodeTaskConfigTaskOption {
     /// - false：如果HTTP响应内容不包含设置的报警规则，则报警。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "HttpNegative"))]
     pub http_negative: Option<bool>,
     /// The post body in the HTTP request.
     ///
     /// HTTP探测类型探测请求的Post内容。
     ///
     /// Example: `params1=paramsValue1`
+    #[cfg_attr(feature = "test-util", serde(rename = "HttpPostContent"))]
     pub http_post_content: Option<String>,
     /// The character set that is used in the HTTP response.
     ///
     /// HTTP探测类型的响应字符集。
     ///
     /// Example: `UTF-8`
+    #[cfg_attr(feature = "test-util", serde(rename = "HttpResponseCharset"))]
     pub http_response_charset: Option<String>,
     /// The URI that is monitored. This parameter is returned if the TaskType parameter is set to HTTP.
     ///
     /// HTTP探测类型的探测URI地址。
     ///
     /// Example: `https://www.aliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "HttpURI"))]
     pub http_uri: Option<String>,
     /// The domain name or IP address to be monitored.
     ///
     /// 探测的域名或地址。
     ///
     /// Example: `ssh.aliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "TelnetOrPingHost"))]
     pub telnet_or_ping_host: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NodeTaskConfigTaskOption {

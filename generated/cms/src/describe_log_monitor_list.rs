@@ -66,36 +66,62 @@ impl aliyun_runtime::Operation for DescribeLogMonitorListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeLogMonitorListRequest {
+    type Item = LogMonitorList;
+    fn next_page(&self, response: &DescribeLogMonitorListResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.log_monitor_list.len(),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeLogMonitorListResponse) -> Vec<LogMonitorList> {
+        response.log_monitor_list
+    }
+}
 /// What a successful `DescribeLogMonitorList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLogMonitorListResponse {
     /// The HTTP status code.
     ///
     /// Note: The status code 200 indicates that the call was successful.
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The log monitoring metrics.
+    #[cfg_attr(feature = "test-util", serde(rename = "LogMonitorList"))]
     pub log_monitor_list: Vec<LogMonitorList>,
     /// The returned message.
     ///
     /// Example: `successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The number of the returned page.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned on each page.
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `01E90080-4300-4FAA-B9AE-161956BC350D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of the returned entries.
     ///
     /// Example: `15`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i64>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -103,6 +129,7 @@ pub struct DescribeLogMonitorListResponse {
     /// - false: The call failed.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeLogMonitorListResponse {
@@ -125,40 +152,49 @@ impl aliyun_runtime::de::Decode for DescribeLogMonitorListResponse {
 }
 /// The log monitoring metrics.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LogMonitorList {
     /// The time when the log monitoring metric was created.
     ///
     /// This value is a UNIX timestamp representing the number of milliseconds that have elapsed since the epoch time January 1, 1970, 00:00:00 UTC.
     ///
     /// Example: `1577766395000`
+    #[cfg_attr(feature = "test-util", serde(rename = "GmtCreate"))]
     pub gmt_create: Option<i64>,
     /// The ID of the application group.
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<i64>,
     /// The ID returned by Log Service.
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "LogId"))]
     pub log_id: Option<i64>,
     /// The name of the log monitoring metric. For more information, see Appendix 1: Metrics.
     ///
     /// Example: `cpu_total`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The name of the Log Service Logstore.
     ///
     /// Example: `testSlS****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SlsLogstore"))]
     pub sls_logstore: Option<String>,
     /// The name of the Log Service project.
     ///
     /// Example: `sls-project-test****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SlsProject"))]
     pub sls_project: Option<String>,
     /// The ID of the region where the Log Service Logstore resides.
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "SlsRegionId"))]
     pub sls_region_id: Option<String>,
     /// The condition that is used to filter logs. The ValueFilter and ValueFilterRelation parameters are used in pair. The filter condition is equivalent to the WHERE clause in SQL statements.
     ///
     /// If no filter condition is specified, all logs are processed. Assume that logs contain the Level field, which may be set to Error. If you need to calculate the number of times that logs of the Error level appear every minute, you can set the filter condition to Level=Error and count the number of logs that meet this condition.
+    #[cfg_attr(feature = "test-util", serde(rename = "ValueFilter"))]
     pub value_filter: Vec<ValueFilter>,
     /// The logical operator that is used between log filter conditions. The ValueFilter and ValueFilterRelation parameters are used in pair. Valid values:
     ///
@@ -168,6 +204,7 @@ pub struct LogMonitorList {
     /// Valid values ([`ValueFilterRelation`]): `and`, `or`.
     ///
     /// Example: `and`
+    #[cfg_attr(feature = "test-util", serde(rename = "ValueFilterRelation"))]
     pub value_filter_relation: Option<ValueFilterRelation>,
 }
 impl aliyun_runtime::de::Decode for LogMonitorList {

@@ -4,7 +4,15 @@
 //! Queries the monitoring data on a time series metric of a cloud service in a specified period.
 //!
 //! 调用DescribeMetricData接口查询指定时间段内的云产品时序指标监控数据。
-/// Parameters of `DescribeMetricData`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeMetricDataRequest`], by name: `DescribeMetricDataRequest::new(DescribeMetricDataRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeMetricDataRequired<'a> {
+    /// `MetricName`: see the field of [`DescribeMetricDataRequest`] of the same name.
+    pub metric_name: &'a str,
+    /// `Namespace`: see the field of [`DescribeMetricDataRequest`] of the same name.
+    pub namespace: &'a str,
+}
+/// Parameters of `DescribeMetricData`. Build it with `new`, the required parameters named in [`DescribeMetricDataRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeMetricDataRequest {
     /// The name of the metric that you want to query.
@@ -109,11 +117,11 @@ pub struct DescribeMetricDataRequest {
     pub length: Option<String>,
 }
 impl DescribeMetricDataRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(metric_name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeMetricDataRequired<'_>) -> Self {
         Self {
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
+            metric_name: required.metric_name.to_string(),
+            namespace: required.namespace.to_string(),
             period: None,
             start_time: None,
             end_time: None,
@@ -163,6 +171,7 @@ impl aliyun_runtime::Operation for DescribeMetricDataRequest {
 }
 /// What a successful `DescribeMetricData` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricDataResponse {
     /// The response code.
     ///
@@ -173,6 +182,7 @@ pub struct DescribeMetricDataResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The monitoring data of the metric. The value includes the following fields:
     ///
@@ -187,24 +197,28 @@ pub struct DescribeMetricDataResponse {
     /// - userId：发生报警的用户ID。
     /// - instanceId：发生报警的实例ID。
     /// - Minimum、Average、Maximum：报警规则。
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Vec<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The time interval at which monitoring data was queried. Unit: seconds. Valid values: 60, 300, and 900.
     ///
     /// 时间间隔。单位：秒。取值：60、300、900。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6A5F022D-AC7C-460E-94AE-B9E75083D027`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricDataResponse {

@@ -4,7 +4,15 @@
 //! Queries the latest monitoring data of a metric.
 //!
 //! 调用DescribeMetricLast接口查询指定监控项的最新监控数据。
-/// Parameters of `DescribeMetricLast`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeMetricLastRequest`], by name: `DescribeMetricLastRequest::new(DescribeMetricLastRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeMetricLastRequired<'a> {
+    /// `MetricName`: see the field of [`DescribeMetricLastRequest`] of the same name.
+    pub metric_name: &'a str,
+    /// `Namespace`: see the field of [`DescribeMetricLastRequest`] of the same name.
+    pub namespace: &'a str,
+}
+/// Parameters of `DescribeMetricLast`. Build it with `new`, the required parameters named in [`DescribeMetricLastRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeMetricLastRequest {
     /// The name of the metric.
@@ -106,11 +114,11 @@ pub struct DescribeMetricLastRequest {
     pub express: Option<String>,
 }
 impl DescribeMetricLastRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(metric_name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeMetricLastRequired<'_>) -> Self {
         Self {
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
+            metric_name: required.metric_name.to_string(),
+            namespace: required.namespace.to_string(),
             period: None,
             start_time: None,
             end_time: None,
@@ -164,14 +172,32 @@ impl aliyun_runtime::Operation for DescribeMetricLastRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeMetricLastRequest {
+    type Item = String;
+    fn next_page(&self, response: &DescribeMetricLastResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response.next_token.as_deref(),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: DescribeMetricLastResponse) -> Vec<String> {
+        response.datapoints
+    }
+}
 /// What a successful `DescribeMetricLast` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricLastResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `021472A6-25E3-4094-8D00-BA4B6A5486C3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -182,6 +208,7 @@ pub struct DescribeMetricLastResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -194,28 +221,33 @@ pub struct DescribeMetricLastResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The time interval at which metric data was queried. Unit: seconds.
     ///
     /// 时间间隔。单位：秒。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// The paging token.
     ///
     /// 分页游标标识。
     ///
     /// Example: `xxxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The monitoring data.
     ///
     /// 监控数据列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Vec<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricLastResponse {

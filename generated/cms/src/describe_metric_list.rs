@@ -4,7 +4,15 @@
 //! Queries the data of a time series metric of a specified cloud service.
 //!
 //! 调用DescribeMetricList接口查询指定云服务时序指标的监控数据。
-/// Parameters of `DescribeMetricList`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeMetricListRequest`], by name: `DescribeMetricListRequest::new(DescribeMetricListRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeMetricListRequired<'a> {
+    /// `MetricName`: see the field of [`DescribeMetricListRequest`] of the same name.
+    pub metric_name: &'a str,
+    /// `Namespace`: see the field of [`DescribeMetricListRequest`] of the same name.
+    pub namespace: &'a str,
+}
+/// Parameters of `DescribeMetricList`. Build it with `new`, the required parameters named in [`DescribeMetricListRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeMetricListRequest {
     /// The name of the metric.
@@ -112,11 +120,11 @@ pub struct DescribeMetricListRequest {
     pub express: Option<String>,
 }
 impl DescribeMetricListRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(metric_name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeMetricListRequired<'_>) -> Self {
         Self {
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
+            metric_name: required.metric_name.to_string(),
+            namespace: required.namespace.to_string(),
             period: None,
             start_time: None,
             end_time: None,
@@ -170,14 +178,32 @@ impl aliyun_runtime::Operation for DescribeMetricListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeMetricListRequest {
+    type Item = String;
+    fn next_page(&self, response: &DescribeMetricListResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response.next_token.as_deref(),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: DescribeMetricListResponse) -> Vec<String> {
+        response.datapoints
+    }
+}
 /// What a successful `DescribeMetricList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricListResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3121AE7D-4AFF-4C25-8F1D-C8226EBB1F42`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -188,6 +214,7 @@ pub struct DescribeMetricListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -200,28 +227,33 @@ pub struct DescribeMetricListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The pagination cursor.
     ///
     /// 分页游标标识。
     ///
     /// Example: `15761441850009dd70bb64cff1f0fff6d0b08ffff073be5fb1e785e2b020f7fed9b5e137bd810a6d6cff5ae****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The time interval at which metric data was queried. Unit: seconds. Valid values: 60, 300, and 900.
     ///
     /// 时间间隔。单位：秒。取值：60、300、900。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// The data of the metric.
     ///
     /// 监控数据列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Vec<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricListResponse {

@@ -110,14 +110,36 @@ impl aliyun_runtime::Operation for DescribeMetricMetaListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeMetricMetaListRequest {
+    type Item = DescribeMetricMetaListResource;
+    fn next_page(&self, response: &DescribeMetricMetaListResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.resources.as_ref().map(|v| &v.resource).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeMetricMetaListResponse,
+    ) -> Vec<DescribeMetricMetaListResource> {
+        response.resources.map(|v| v.resource).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeMetricMetaList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricMetaListResponse {
     /// Indicates whether the request was successful. The value true indicates success. The value false indicates failure.
     ///
     /// 操作是否成功。true表示成功，false表示失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The response code.
     ///
@@ -128,28 +150,33 @@ pub struct DescribeMetricMetaListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0CCE0AF0-053C-4B13-A583-DC9A85785D49`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The configuration of the metric.
     ///
     /// 指定监控项的配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<DescribeMetricMetaListResources>,
     /// The total number of returned records.
     ///
     /// 总记录条数。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricMetaListResponse {
@@ -172,8 +199,10 @@ impl aliyun_runtime::de::Decode for DescribeMetricMetaListResponse {
 ///
 /// 指定监控项的配置信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricMetaListResources {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<DescribeMetricMetaListResource>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricMetaListResources {
@@ -189,18 +218,21 @@ impl aliyun_runtime::de::Decode for DescribeMetricMetaListResources {
 }
 /// One item of the list `Resource` in `Resources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricMetaListResource {
     /// The description of the metric.
     ///
     /// 监控项描述。
     ///
     /// Example: `CPUUtilization`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The dimensions of the metric. Multiple dimensions are separated with commas (,).
     ///
     /// 监控项的Dimensions。多个用英文逗号（,）分隔。
     ///
     /// Example: `instanceId`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimensions"))]
     pub dimensions: Option<String>,
     /// The tags of the metric, including one or more JSON strings. Format: \[{"name":"tag name","value":"tag value"}\]. The name can be repeated.
     ///
@@ -225,36 +257,42 @@ pub struct DescribeMetricMetaListResource {
     /// - productCategory：产品类型分类。
     ///
     /// Example: `[{\"name\":\"alertUnit\",\"value\":\"Bytes\"},{\"name\":\"minAlertPeriod\",\"value\":\"60\"},{\"name\":\"metricCategory\",\"value\":\"instanceId\"},{\"name\":\"instanceType\",\"value\":\"disaster\"},{\"name\":\"is_alarm\",\"value\":\"true\"},{\"name\":\"productCategory\",\"value\":\"kvstore_old\"}]`
+    #[cfg_attr(feature = "test-util", serde(rename = "Labels"))]
     pub labels: Option<String>,
     /// The name of the metric.
     ///
     /// 监控项名称。
     ///
     /// Example: `CPUUtilization`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the service. The value is usually in the format of acs\_Service.
     ///
     /// 用于区分产品类型。通常的命名方式为acs\_产品名。
     ///
     /// Example: `acs_kvstore`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The statistical period of the metric. Multiple statistical periods are separated with commas (,).
     ///
     /// 监控项的所有统计周期。多个用英文逗号（,）分隔。
     ///
     /// Example: `60,300`
+    #[cfg_attr(feature = "test-util", serde(rename = "Periods"))]
     pub periods: Option<String>,
     /// The statistical method. Multiple statistic methods are separated with commas (,).
     ///
     /// 统计方法。多个用英文逗号（,）分隔。
     ///
     /// Example: `Average,Minimum,Maximum`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The unit of the metric.
     ///
     /// 监控项的单位。
     ///
     /// Example: `%`
+    #[cfg_attr(feature = "test-util", serde(rename = "Unit"))]
     pub unit: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricMetaListResource {

@@ -51,6 +51,7 @@ impl aliyun_runtime::Operation for DescribeMetricRuleCountRequest {
 }
 /// What a successful `DescribeMetricRuleCount` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleCountResponse {
     /// The HTTP status code.
     ///
@@ -61,22 +62,26 @@ pub struct DescribeMetricRuleCountResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The number of alert rules in each state.
     ///
     /// 各类状态报警规则的数量。
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricRuleCount"))]
     pub metric_rule_count: Option<MetricRuleCount>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `FF38D33A-67C1-40EB-AB65-FAEE51EDB644`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -89,6 +94,7 @@ pub struct DescribeMetricRuleCountResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleCountResponse {
@@ -110,36 +116,42 @@ impl aliyun_runtime::de::Decode for DescribeMetricRuleCountResponse {
 ///
 /// 各类状态报警规则的数量。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MetricRuleCount {
     /// The number of alert rules with active alerts.
     ///
     /// 报警状态报警规则的数量。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Alarm"))]
     pub alarm: Option<i32>,
     /// The number of disabled alert rules.
     ///
     /// 禁用状态报警规则的数量。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Disable"))]
     pub disable: Option<i32>,
     /// The number of alert rules without data.
     ///
     /// 无数据状态报警规则的数量。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Nodata"))]
     pub nodata: Option<i32>,
     /// The number of alert rules without active alerts.
     ///
     /// 正常状态报警规则的数量。
     ///
     /// Example: `40`
+    #[cfg_attr(feature = "test-util", serde(rename = "Ok"))]
     pub ok: Option<i32>,
     /// The total number of alert rules.
     ///
     /// 报警规则总数量。
     ///
     /// Example: `45`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for MetricRuleCount {

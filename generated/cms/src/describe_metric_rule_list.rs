@@ -196,12 +196,14 @@ impl aliyun_runtime::Operation for DescribeMetricRuleListRequest {
 }
 /// What a successful `DescribeMetricRuleList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleListResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0E657631-CD6C-4C24-9637-98D000B9272C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -212,12 +214,14 @@ pub struct DescribeMetricRuleListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The total number of the returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `21`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -230,16 +234,19 @@ pub struct DescribeMetricRuleListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The details of the alert rules.
     ///
     /// 报警规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Alarms"))]
     pub alarms: Option<Alarms>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleListResponse {
@@ -262,8 +269,10 @@ impl aliyun_runtime::de::Decode for DescribeMetricRuleListResponse {
 ///
 /// 报警规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Alarms {
     /// `Alarm` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Alarm"))]
     pub alarm: Vec<DescribeMetricRuleListAlarm>,
 }
 impl aliyun_runtime::de::Decode for Alarms {
@@ -277,6 +286,7 @@ impl aliyun_runtime::de::Decode for Alarms {
 }
 /// One item of the list `Alarm` in `Alarms` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleListAlarm {
     /// The status of the alert rule. Valid values:
     ///
@@ -293,12 +303,14 @@ pub struct DescribeMetricRuleListAlarm {
     /// Valid values ([`AlertState`]): `OK`, `ALARM`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `OK`
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertState"))]
     pub alert_state: Option<AlertState>,
     /// The alert groups.
     ///
     /// 报警联系人。
     ///
     /// Example: `Alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<String>,
     /// The dimensions that specify the resources for which you want to query metric data.
     ///
@@ -313,12 +325,14 @@ pub struct DescribeMetricRuleListAlarm {
     /// 说明： Dimensions传入时需要使用JSON字符串表示该Map对象，必须按顺序传入。
     ///
     /// Example: `[{}]`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimensions"))]
     pub dimensions: Option<String>,
     /// The time period during which the alert rule is effective.
     ///
     /// 报警规则的生效时间段。
     ///
     /// Example: `00:00-23:59`
+    #[cfg_attr(feature = "test-util", serde(rename = "EffectiveInterval"))]
     pub effective_interval: Option<String>,
     /// Indicates whether the alert rule is enabled. Valid values:
     ///
@@ -331,16 +345,19 @@ pub struct DescribeMetricRuleListAlarm {
     /// - false：禁用。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableState"))]
     pub enable_state: Option<bool>,
     /// The conditions that trigger different levels of alerts.
     ///
     /// 报警分级别触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "Escalations"))]
     pub escalations: Option<AlarmEscalations>,
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The name of the application group.
     ///
@@ -351,18 +368,21 @@ pub struct DescribeMetricRuleListAlarm {
     /// 说明： 如果报警规则是关联到应用分组上的，则此处显示该参数。
     ///
     /// Example: `ECS_Group`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
     /// The subject of the alert notification email.
     ///
     /// 报警邮件主题定义。
     ///
     /// Example: `ECS_Bucket`
+    #[cfg_attr(feature = "test-util", serde(rename = "MailSubject"))]
     pub mail_subject: Option<String>,
     /// The name of the metric.
     ///
     /// 监控项名称。
     ///
     /// Example: `cpu_total`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the service.
     ///
@@ -373,36 +393,42 @@ pub struct DescribeMetricRuleListAlarm {
     /// 说明： 更多信息，请参见云服务监控项。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The time period during which the alert rule is ineffective.
     ///
     /// 报警规则不生效的时间段。
     ///
     /// Example: `00:00-23:59`
+    #[cfg_attr(feature = "test-util", serde(rename = "NoEffectiveInterval"))]
     pub no_effective_interval: Option<String>,
     /// The statistical period.
     ///
     /// 统计周期。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// The resources that are associated with the alert rule.
     ///
     /// 报警规则关联的资源。
     ///
     /// Example: `[{\"instanceId\":\"i-a2d5q7pm3f9yr29e****\"},{\"instanceId\":\"i-a2d5q7pm3f9yr29e****\"}`
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<String>,
     /// The ID of the alert rule.
     ///
     /// 报警规则ID。
     ///
     /// Example: `a151cd6023eacee2f0978e03863cc1697c895012****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `ECS_CPU`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The mute period during which new alerts are not sent even if the trigger conditions are met. Unit: seconds. Default value: 86400. Minimum value: 3600.
     ///
@@ -413,18 +439,21 @@ pub struct DescribeMetricRuleListAlarm {
     /// 监控数据持续超过报警规则阈值时，每个沉默周期内只发送一次报警通知。
     ///
     /// Example: `86400`
+    #[cfg_attr(feature = "test-util", serde(rename = "SilenceTime"))]
     pub silence_time: Option<i32>,
     /// The type of the alert rule. Valid value: METRIC. This value indicates an alert rule for time series metrics.
     ///
     /// 报警规则类型。取值：METRIC，表示时序指标报警规则。
     ///
     /// Example: `METRIC`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceType"))]
     pub source_type: Option<String>,
     /// The callback URL.
     ///
     /// URL回调地址。
     ///
     /// Example: `http://www.aliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Webhook"))]
     pub webhook: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleListAlarm {
@@ -460,18 +489,22 @@ impl aliyun_runtime::de::Decode for DescribeMetricRuleListAlarm {
 ///
 /// 报警分级别触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlarmEscalations {
     /// The condition that triggers critical-level alerts.
     ///
     /// Critical级别报警触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "Critical"))]
     pub critical: Option<DescribeMetricRuleListCritical>,
     /// The condition that triggers info-level alerts.
     ///
     /// Info级别报警触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "Info"))]
     pub info: Option<DescribeMetricRuleListInfo>,
     /// The condition that triggers warn-level alerts.
     ///
     /// Warn级别报警触发条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "Warn"))]
     pub warn: Option<DescribeMetricRuleListWarn>,
 }
 impl aliyun_runtime::de::Decode for AlarmEscalations {
@@ -491,6 +524,7 @@ impl aliyun_runtime::de::Decode for AlarmEscalations {
 ///
 /// Critical级别报警触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleListCritical {
     /// The comparison operator of the threshold for critical-level alerts. Valid values:
     ///
@@ -523,6 +557,7 @@ pub struct DescribeMetricRuleListCritical {
     /// Valid values ([`ComparisonOperator`]): `GreaterThanOrEqualToThreshold`, `GreaterThanThreshold`, `LessThanOrEqualToThreshold`, `LessThanThreshold`, `NotEqualToThreshold`, `GreaterThanYesterday`, `LessThanYesterday`, `GreaterThanLastWeek`, `LessThanLastWeek`, `GreaterThanLastPeriod`, `LessThanLastPeriod`.
     ///
     /// Example: `GreaterThanOrEqualToThreshold`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComparisonOperator"))]
     pub comparison_operator: Option<ComparisonOperator>,
     /// The additional condition that triggers critical-level alerts. The additional condition takes effect when the value of the ComparisonOperator parameter is GreaterThanYesterday, LessThanYesterday, GreaterThanLastWeek, LessThanLastWeek, GreaterThanLastPeriod, or LessThanLastPeriod.
     ///
@@ -537,24 +572,28 @@ pub struct DescribeMetricRuleListCritical {
     /// 说明： $Average&gt;0中的$Average为一个占位符，格式为$监控结果字段值，云监控会将其替换为对应的统计值或原始的监控值。
     ///
     /// Example: `$Average>80`
+    #[cfg_attr(feature = "test-util", serde(rename = "PreCondition"))]
     pub pre_condition: Option<String>,
     /// The statistical aggregation method for critical-level alerts.
     ///
     /// Critical级别报警统计方法。
     ///
     /// Example: `Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The threshold for critical-level alerts.
     ///
     /// Critical级别阈值。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
     /// The consecutive number of times for which the metric value is measured before a critical-level alert is triggered.
     ///
     /// Critical级别连续出现次数。连续出现这个次数并且超过阈值才会触发报警。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Times"))]
     pub times: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleListCritical {
@@ -576,6 +615,7 @@ impl aliyun_runtime::de::Decode for DescribeMetricRuleListCritical {
 ///
 /// Info级别报警触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleListInfo {
     /// The comparison operator of the threshold for info-level alerts. Valid values:
     ///
@@ -608,6 +648,7 @@ pub struct DescribeMetricRuleListInfo {
     /// Valid values ([`ComparisonOperator`]): `GreaterThanOrEqualToThreshold`, `GreaterThanThreshold`, `LessThanOrEqualToThreshold`, `LessThanThreshold`, `NotEqualToThreshold`, `GreaterThanYesterday`, `LessThanYesterday`, `GreaterThanLastWeek`, `LessThanLastWeek`, `GreaterThanLastPeriod`, `LessThanLastPeriod`.
     ///
     /// Example: `GreaterThanOrEqualToThreshold`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComparisonOperator"))]
     pub comparison_operator: Option<ComparisonOperator>,
     /// The additional condition that triggers info-level alerts. The additional condition takes effect when the value of the ComparisonOperator parameter is GreaterThanYesterday, LessThanYesterday, GreaterThanLastWeek, LessThanLastWeek, GreaterThanLastPeriod, or LessThanLastPeriod.
     ///
@@ -622,24 +663,28 @@ pub struct DescribeMetricRuleListInfo {
     /// 说明： $Average&gt;0中的$Average为一个占位符，格式为$监控结果字段值，云监控会将其替换为对应的统计值或原始的监控值。
     ///
     /// Example: `$Average>80`
+    #[cfg_attr(feature = "test-util", serde(rename = "PreCondition"))]
     pub pre_condition: Option<String>,
     /// The statistical aggregation method for info-level alerts.
     ///
     /// Info级别报警统计方法。
     ///
     /// Example: `Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The threshold for info-level alerts.
     ///
     /// Info级别阈值。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
     /// The consecutive number of times for which the metric value is measured before an info-level alert is triggered.
     ///
     /// Info级别连续出现次数。连续出现这个次数并且超过阈值才会触发报警。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Times"))]
     pub times: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleListInfo {
@@ -661,6 +706,7 @@ impl aliyun_runtime::de::Decode for DescribeMetricRuleListInfo {
 ///
 /// Warn级别报警触发条件。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleListWarn {
     /// The comparison operator of the threshold for warn-level alerts. Valid values:
     ///
@@ -693,6 +739,7 @@ pub struct DescribeMetricRuleListWarn {
     /// Valid values ([`ComparisonOperator`]): `GreaterThanOrEqualToThreshold`, `GreaterThanThreshold`, `LessThanOrEqualToThreshold`, `LessThanThreshold`, `NotEqualToThreshold`, `GreaterThanYesterday`, `LessThanYesterday`, `GreaterThanLastWeek`, `LessThanLastWeek`, `GreaterThanLastPeriod`, `LessThanLastPeriod`.
     ///
     /// Example: `GreaterThanOrEqualToThreshold`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComparisonOperator"))]
     pub comparison_operator: Option<ComparisonOperator>,
     /// The additional condition that triggers warn-level alerts. The additional condition takes effect when the value of the ComparisonOperator parameter is GreaterThanYesterday, LessThanYesterday, GreaterThanLastWeek, LessThanLastWeek, GreaterThanLastPeriod, or LessThanLastPeriod.
     ///
@@ -707,24 +754,28 @@ pub struct DescribeMetricRuleListWarn {
     /// 说明： $Average&gt;0中的$Average为一个占位符，格式为$监控结果字段值，云监控会将其替换为对应的统计值或原始的监控值。
     ///
     /// Example: `$Average>80`
+    #[cfg_attr(feature = "test-util", serde(rename = "PreCondition"))]
     pub pre_condition: Option<String>,
     /// The statistical aggregation method for warn-level alerts.
     ///
     /// Warn级别报警统计方法。
     ///
     /// Example: `Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The threshold for warn-level alerts.
     ///
     /// Warn级别阈值。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
     /// The consecutive number of times for which the metric value is measured before a warn-level alert is triggered.
     ///
     /// Warn级别连续出现次数。连续出现这个次数并且超过阈值才会触发报警。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Times"))]
     pub times: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleListWarn {

@@ -32,32 +32,39 @@ impl aliyun_runtime::Operation for DescribeMetricRuleTargetsRequest {
 }
 /// What a successful `DescribeMetricRuleTargets` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleTargetsResponse {
     /// The status code. The code 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request, which can be used for troubleshooting.
     ///
     /// 请求ID， 用于排查问题。
     ///
     /// Example: `786E92D2-AC66-4250-B76F-F1E2FCDDBA1C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The message resources to query.
     ///
     /// 目标。
+    #[cfg_attr(feature = "test-util", serde(rename = "Targets"))]
     pub targets: Vec<Targets>,
     /// `FailData` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "FailData"))]
     pub fail_data: Option<FailData>,
     /// `Success` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleTargetsResponse {
@@ -78,8 +85,10 @@ impl aliyun_runtime::de::Decode for DescribeMetricRuleTargetsResponse {
 }
 /// The value of `FailData` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct FailData {
     /// `Targets` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Targets"))]
     pub targets: Option<FailDataTargets>,
 }
 impl aliyun_runtime::de::Decode for FailData {
@@ -93,12 +102,16 @@ impl aliyun_runtime::de::Decode for FailData {
 }
 /// The value of `Targets` in `FailData` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct FailDataTargets {
     /// `Arn` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// `Id` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<String>,
     /// `Level` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for FailDataTargets {

@@ -55,6 +55,7 @@ impl aliyun_runtime::Operation for DescribeMetricRuleTemplateAttributeRequest {
 }
 /// What a successful `DescribeMetricRuleTemplateAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleTemplateAttributeResponse {
     /// The HTTP status code.
     ///
@@ -65,22 +66,26 @@ pub struct DescribeMetricRuleTemplateAttributeResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `C14F2566-B4AC-4C3E-AC7D-0A1D16CF33DE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The details of the alert template.
     ///
     /// 报警模板详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Option<DescribeMetricRuleTemplateAttributeResource>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -93,6 +98,7 @@ pub struct DescribeMetricRuleTemplateAttributeResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleTemplateAttributeResponse {
@@ -114,34 +120,40 @@ impl aliyun_runtime::de::Decode for DescribeMetricRuleTemplateAttributeResponse 
 ///
 /// 报警模板详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleTemplateAttributeResource {
     /// The details of alert rules that are generated based on the alert template.
     ///
     /// 报警模板。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertTemplates"))]
     pub alert_templates: Option<ResourceAlertTemplates>,
     /// The description of the alert template.
     ///
     /// 报警模板描述信息。
     ///
     /// Example: `ECS模板`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The name of the alert template.
     ///
     /// 报警模板名称。
     ///
     /// Example: `ECS_Template1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The version of the alert template.
     ///
     /// 报警模板版本。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RestVersion"))]
     pub rest_version: Option<String>,
     /// The ID of the alert template.
     ///
     /// 报警模板ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "TemplateId"))]
     pub template_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleTemplateAttributeResource {
@@ -163,8 +175,10 @@ impl aliyun_runtime::de::Decode for DescribeMetricRuleTemplateAttributeResource 
 ///
 /// 报警模板。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResourceAlertTemplates {
     /// `AlertTemplate` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertTemplate"))]
     pub alert_template: Vec<AlertTemplate>,
 }
 impl aliyun_runtime::de::Decode for ResourceAlertTemplates {
@@ -180,16 +194,19 @@ impl aliyun_runtime::de::Decode for ResourceAlertTemplates {
 }
 /// One item of the list `AlertTemplate` in `AlertTemplates` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertTemplate {
     /// The abbreviation of the service name.
     ///
     /// 云服务名称缩写。
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<String>,
     /// The information about the trigger condition based on the alert level.
     ///
     /// 阈值及报警级别。
+    #[cfg_attr(feature = "test-util", serde(rename = "Escalations"))]
     pub escalations: Option<GroupMetricRulesEscalations>,
     /// The name of the metric.
     ///
@@ -200,6 +217,7 @@ pub struct AlertTemplate {
     /// 请您根据云服务链接查找，详情请参见云服务监控项。
     ///
     /// Example: `cpu_total`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the service.
     ///
@@ -210,24 +228,28 @@ pub struct AlertTemplate {
     /// 请您根据云服务链接查找，详情请参见云服务监控项。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `ECS_Rule1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The dimension of the alert. It is an extended field.
     ///
     /// 报警维度扩展选项。
     ///
     /// Example: `{"disk":"/"}`
+    #[cfg_attr(feature = "test-util", serde(rename = "Selector"))]
     pub selector: Option<String>,
     /// The callback URL to which a request is sent when an alert is triggered.
     ///
     /// 触发报警回调的URL地址。
     ///
     /// Example: `https://api.aliyun.com/test.json`
+    #[cfg_attr(feature = "test-util", serde(rename = "Webhook"))]
     pub webhook: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AlertTemplate {

@@ -104,8 +104,30 @@ impl aliyun_runtime::Operation for DescribeMetricRuleTemplateListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeMetricRuleTemplateListRequest {
+    type Item = Template;
+    fn next_page(
+        &self,
+        response: &DescribeMetricRuleTemplateListResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.templates.as_ref().map(|v| &v.template).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeMetricRuleTemplateListResponse) -> Vec<Template> {
+        response.templates.map(|v| v.template).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeMetricRuleTemplateList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricRuleTemplateListResponse {
     /// The HTTP status code.
     ///
@@ -114,6 +136,7 @@ pub struct DescribeMetricRuleTemplateListResponse {
     /// 状态码， 200表示成功，否则为失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -123,28 +146,33 @@ pub struct DescribeMetricRuleTemplateListResponse {
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The total number of the returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `11`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `1A1B405A-B877-4A27-9922-471F080E4985`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The alert templates.
     ///
     /// 报警模板列表的数据。
+    #[cfg_attr(feature = "test-util", serde(rename = "Templates"))]
     pub templates: Option<Templates>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricRuleTemplateListResponse {
@@ -167,8 +195,10 @@ impl aliyun_runtime::de::Decode for DescribeMetricRuleTemplateListResponse {
 ///
 /// 报警模板列表的数据。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Templates {
     /// `Template` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Template"))]
     pub template: Vec<Template>,
 }
 impl aliyun_runtime::de::Decode for Templates {
@@ -184,46 +214,54 @@ impl aliyun_runtime::de::Decode for Templates {
 }
 /// One item of the list `Template` in `Templates` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Template {
     /// The application history of the alert template.
     ///
     /// 应用历史。
+    #[cfg_attr(feature = "test-util", serde(rename = "ApplyHistories"))]
     pub apply_histories: Option<ApplyHistories>,
     /// The description of the alert template.
     ///
     /// 报警模板的详情。
     ///
     /// Example: `cpu报警模板`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The time when the alert template was created.
     ///
     /// 创建报警模板的时间。
     ///
     /// Example: `1543302440000`
+    #[cfg_attr(feature = "test-util", serde(rename = "GmtCreate"))]
     pub gmt_create: Option<i64>,
     /// The time when the alert template was modified.
     ///
     /// 报警模板的修改时间。
     ///
     /// Example: `1543302440000`
+    #[cfg_attr(feature = "test-util", serde(rename = "GmtModified"))]
     pub gmt_modified: Option<i64>,
     /// The name of the alert template.
     ///
     /// 报警模板名称。
     ///
     /// Example: `template1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The version of the alert template. Default value: 0.
     ///
     /// 报警模板的版本，默认为0。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RestVersion"))]
     pub rest_version: Option<i64>,
     /// The ID of the alert template.
     ///
     /// 报警模板的ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "TemplateId"))]
     pub template_id: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for Template {
@@ -247,20 +285,25 @@ impl aliyun_runtime::de::Decode for Template {
 ///
 /// 应用历史。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ApplyHistories {
     /// 应用的时间。
     ///
     /// Example: `1543459583000`
+    #[cfg_attr(feature = "test-util", serde(rename = "ApplyTime"))]
     pub apply_time: Option<i64>,
     /// 应用分组的ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<i64>,
     /// 应用分组的名称。
     ///
     /// Example: `我的组名`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
     /// `ApplyHistory` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ApplyHistory"))]
     pub apply_history: Vec<ApplyHistory>,
 }
 impl aliyun_runtime::de::Decode for ApplyHistories {
@@ -279,18 +322,22 @@ impl aliyun_runtime::de::Decode for ApplyHistories {
 }
 /// One item of the list `ApplyHistory` in `ApplyHistories` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ApplyHistory {
     /// The time when the alert template was applied.
     ///
     /// Example: `1543459583000`
+    #[cfg_attr(feature = "test-util", serde(rename = "ApplyTime"))]
     pub apply_time: Option<i64>,
     /// The ID of the application group.
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<i64>,
     /// The name of the application group.
     ///
     /// Example: `ECS_Group`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ApplyHistory {

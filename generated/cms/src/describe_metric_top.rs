@@ -4,7 +4,17 @@
 //! Queries the sorted data of a time series metric that belongs to a cloud service.
 //!
 //! 调用DescribeMetricTop接口查询排序后的指定云服务时序指标的监控数据。
-/// Parameters of `DescribeMetricTop`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeMetricTopRequest`], by name: `DescribeMetricTopRequest::new(DescribeMetricTopRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeMetricTopRequired<'a> {
+    /// `MetricName`: see the field of [`DescribeMetricTopRequest`] of the same name.
+    pub metric_name: &'a str,
+    /// `Namespace`: see the field of [`DescribeMetricTopRequest`] of the same name.
+    pub namespace: &'a str,
+    /// `Orderby`: see the field of [`DescribeMetricTopRequest`] of the same name.
+    pub orderby: &'a str,
+}
+/// Parameters of `DescribeMetricTop`. Build it with `new`, the required parameters named in [`DescribeMetricTopRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeMetricTopRequest {
     /// The name of the metric.
@@ -129,16 +139,12 @@ pub struct DescribeMetricTopRequest {
     pub express: Option<String>,
 }
 impl DescribeMetricTopRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        metric_name: impl Into<String>,
-        namespace: impl Into<String>,
-        orderby: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeMetricTopRequired<'_>) -> Self {
         Self {
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
-            orderby: orderby.into(),
+            metric_name: required.metric_name.to_string(),
+            namespace: required.namespace.to_string(),
+            orderby: required.orderby.to_string(),
             period: None,
             start_time: None,
             end_time: None,
@@ -194,12 +200,14 @@ impl aliyun_runtime::Operation for DescribeMetricTopRequest {
 }
 /// What a successful `DescribeMetricTop` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMetricTopResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3121AE7D-4AFF-4C25-8F1D-C8226EBB1F42`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -210,22 +218,26 @@ pub struct DescribeMetricTopResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The data of the metric.
     ///
     /// 监控数据列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Vec<String>,
     /// The time interval at which metric data was queried. Unit: seconds. Valid values: 60, 300, and 900.
     ///
     /// 时间间隔。单位：秒。取值：60、300、900。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMetricTopResponse {

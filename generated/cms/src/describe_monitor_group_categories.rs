@@ -32,6 +32,7 @@ impl aliyun_runtime::Operation for DescribeMonitorGroupCategoriesRequest {
 }
 /// What a successful `DescribeMonitorGroupCategories` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupCategoriesResponse {
     /// The HTTP status code.
     ///
@@ -42,22 +43,26 @@ pub struct DescribeMonitorGroupCategoriesResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The cloud services to which the resources in the application group belong and the number of resources that belong to the cloud service.
     ///
     /// 应用分组中资源的云服务类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "MonitorGroupCategories"))]
     pub monitor_group_categories: Option<MonitorGroupCategories>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9E0347B0-EBC3-4769-A78D-D96F21C6BB52`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -70,6 +75,7 @@ pub struct DescribeMonitorGroupCategoriesResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupCategoriesResponse {
@@ -91,16 +97,19 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupCategoriesResponse {
 ///
 /// 应用分组中资源的云服务类型。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MonitorGroupCategories {
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<i64>,
     /// One of the cloud services to which the resources in the application group belong and the number of resources that belong to the cloud service.
     ///
     /// 应用分组的云服务类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "MonitorGroupCategory"))]
     pub monitor_group_category: Option<MonitorGroupCategory>,
 }
 impl aliyun_runtime::de::Decode for MonitorGroupCategories {
@@ -119,8 +128,10 @@ impl aliyun_runtime::de::Decode for MonitorGroupCategories {
 ///
 /// 应用分组的云服务类型。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MonitorGroupCategory {
     /// `CategoryItem` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CategoryItem"))]
     pub category_item: Vec<CategoryItem>,
 }
 impl aliyun_runtime::de::Decode for MonitorGroupCategory {
@@ -136,6 +147,7 @@ impl aliyun_runtime::de::Decode for MonitorGroupCategory {
 }
 /// One item of the list `CategoryItem` in `MonitorGroupCategory` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CategoryItem {
     /// The name of the cloud service. Valid values:
     ///
@@ -216,12 +228,14 @@ pub struct CategoryItem {
     /// Valid values ([`Category`]): `ecs`, `rds`, `ads`, `slb`, `vpc`, `apigateway`, `cdn`, `cs`, `dcdn`, `ddos`, `eip`, `elasticsearch`, `emr`, `ess`, `hbase`, `iot_edge`, `k8s_pod`, `kvstore_sharding`, `kvstore_splitrw`, `kvstore_standard`, `memcache`, `mns`, `mongodb`, `mongodb_cluster`, `mongodb_sharding`, `mq_topic`, `ocs`, `opensearch`, `oss`, `polardb`, `petadata`, `scdn`, `sharebandwidthpackages`, `sls`, `vpn`.
     ///
     /// Example: `ECS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<Category>,
     /// The number of resources that belong to the cloud service.
     ///
     /// 云服务的资源数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
     pub count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for CategoryItem {

@@ -32,6 +32,7 @@ impl aliyun_runtime::Operation for DescribeMonitorGroupDynamicRulesRequest {
 }
 /// What a successful `DescribeMonitorGroupDynamicRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupDynamicRulesResponse {
     /// The HTTP status code.
     ///
@@ -42,22 +43,26 @@ pub struct DescribeMonitorGroupDynamicRulesResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2170B94A-1576-4D65-900E-2093037CDAF3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The resources that is associated with the application group.
     ///
     /// 关联资源。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Option<DescribeMonitorGroupDynamicRulesResource>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -70,6 +75,7 @@ pub struct DescribeMonitorGroupDynamicRulesResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupDynamicRulesResponse {
@@ -91,8 +97,10 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupDynamicRulesResponse {
 ///
 /// 关联资源。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupDynamicRulesResource {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<ResourceHf9fa7c21>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupDynamicRulesResource {
@@ -108,6 +116,7 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupDynamicRulesResource {
 }
 /// One item of the list `Resource` in `Resource` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResourceHf9fa7c21 {
     /// The type of the cloud service to which the dynamic rule belongs. Valid values:
     ///
@@ -124,6 +133,7 @@ pub struct ResourceHf9fa7c21 {
     /// Valid values ([`ResourceCategory`]): `ecs`, `rds`, `slb`.
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<ResourceCategory>,
     /// The filtering condition. Valid values:
     ///
@@ -138,10 +148,12 @@ pub struct ResourceHf9fa7c21 {
     /// Valid values ([`FilterRelation`]): `and`, `or`.
     ///
     /// Example: `and`
+    #[cfg_attr(feature = "test-util", serde(rename = "FilterRelation"))]
     pub filter_relation: Option<FilterRelation>,
     /// The dynamic rules of the application group.
     ///
     /// 应用分组的动态规则。
+    #[cfg_attr(feature = "test-util", serde(rename = "Filters"))]
     pub filters: Option<Filters>,
 }
 impl aliyun_runtime::de::Decode for ResourceHf9fa7c21 {
@@ -161,8 +173,10 @@ impl aliyun_runtime::de::Decode for ResourceHf9fa7c21 {
 ///
 /// 应用分组的动态规则。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Filters {
     /// `Filter` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Filter"))]
     pub filter: Vec<Filter>,
 }
 impl aliyun_runtime::de::Decode for Filters {
@@ -176,6 +190,7 @@ impl aliyun_runtime::de::Decode for Filters {
 }
 /// One item of the list `Filter` in `Filters` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Filter {
     /// The method that is used to filter the instances. Valid values:
     ///
@@ -192,18 +207,21 @@ pub struct Filter {
     /// Valid values ([`Function`]): `contains`, `startWith`, `endWith`.
     ///
     /// Example: `contains`
+    #[cfg_attr(feature = "test-util", serde(rename = "Function"))]
     pub function: Option<Function>,
     /// The name of the instance.
     ///
     /// 实例名称。
     ///
     /// Example: `hostName`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The value of the dynamic rule.
     ///
     /// 动态规则值。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Filter {

@@ -184,14 +184,39 @@ impl aliyun_runtime::Operation for DescribeMonitorGroupInstanceAttributeRequest 
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeMonitorGroupInstanceAttributeRequest {
+    type Item = DescribeMonitorGroupInstanceAttributeResource;
+    fn next_page(
+        &self,
+        response: &DescribeMonitorGroupInstanceAttributeResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.resources.as_ref().map(|v| &v.resource).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeMonitorGroupInstanceAttributeResponse,
+    ) -> Vec<DescribeMonitorGroupInstanceAttributeResource> {
+        response.resources.map(|v| v.resource).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeMonitorGroupInstanceAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupInstanceAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9FB8EA79-7279-4482-8D6D-3D28EEDD871A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -202,6 +227,7 @@ pub struct DescribeMonitorGroupInstanceAttributeResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -214,34 +240,40 @@ pub struct DescribeMonitorGroupInstanceAttributeResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The page number of the returned page.
     ///
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The total number of returned pages.
     ///
     /// 总页数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The total number of returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
     /// The instances associated with the application group.
     ///
     /// 应用分组关联的资源。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<DescribeMonitorGroupInstanceAttributeResources>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstanceAttributeResponse {
@@ -266,8 +298,10 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstanceAttributeRespons
 ///
 /// 应用分组关联的资源。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupInstanceAttributeResources {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<DescribeMonitorGroupInstanceAttributeResource>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstanceAttributeResources {
@@ -283,56 +317,67 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstanceAttributeResourc
 }
 /// One item of the list `Resource` in `Resources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupInstanceAttributeResource {
     /// The name of the cloud service.
     ///
     /// 云服务名称。
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<String>,
     /// The description of the instance.
     ///
     /// 资源描述信息。
     ///
     /// Example: `desc_test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Desc"))]
     pub desc: Option<String>,
     /// The dimensions of the instance that is associated with the application group.
     ///
     /// 应用分组关联资源的维度信息。
     ///
     /// Example: `{"instanceId":"i-m5e0k0bexac8tykr****"}`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimension"))]
     pub dimension: Option<String>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-m5e0k0bexac8tykr****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The name of the instance.
     ///
     /// 实例名称。
     ///
     /// Example: `hostName`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The type of the network.
     ///
     /// 网络类型。
     ///
     /// Example: `vpc`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkType"))]
     pub network_type: Option<String>,
     /// The region where the instance resides.
     ///
     /// 地域。
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Option<Region>,
     /// The tags of the instance.
     ///
     /// 资源的标签。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// The information about the VPC.
     ///
     /// VPC实例的描述信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Vpc"))]
     pub vpc: Option<Vpc>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "AliUid"))]
     pub ali_uid: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstanceAttributeResource {
@@ -359,18 +404,21 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstanceAttributeResourc
 ///
 /// 地域。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Region {
     /// The available zone where the instance resides.
     ///
     /// 可用区。
     ///
     /// Example: `cn-hangzhou-f`
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailabilityZone"))]
     pub availability_zone: Option<String>,
     /// The ID of the region where the instance resides.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Region {
@@ -389,18 +437,21 @@ impl aliyun_runtime::de::Decode for Region {
 ///
 /// VPC实例的描述信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Vpc {
     /// The ID of the VPC where the instance resides.
     ///
     /// VPC实例ID。
     ///
     /// Example: `vpc-2zew7etgiceg21****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcInstanceId"))]
     pub vpc_instance_id: Option<String>,
     /// The ID of the vSwitch to which the instance belongs.
     ///
     /// Vswitch实例ID。
     ///
     /// Example: `vsw-2ze36seq79n992****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VswitchInstanceId"))]
     pub vswitch_instance_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Vpc {

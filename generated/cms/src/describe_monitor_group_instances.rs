@@ -154,54 +154,86 @@ impl aliyun_runtime::Operation for DescribeMonitorGroupInstancesRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeMonitorGroupInstancesRequest {
+    type Item = DescribeMonitorGroupInstancesResource;
+    fn next_page(
+        &self,
+        response: &DescribeMonitorGroupInstancesResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.resources.as_ref().map(|v| &v.resource).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeMonitorGroupInstancesResponse,
+    ) -> Vec<DescribeMonitorGroupInstancesResource> {
+        response.resources.map(|v| v.resource).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeMonitorGroupInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupInstancesResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The number of the page.
     ///
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of records on each page.
     ///
     /// 每页记录条数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `97F2A410-9412-499C-9AD1-76EF7EC02DF2`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The description of the application group resource.
     ///
     /// 应用分组资源的描述信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<DescribeMonitorGroupInstancesResources>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of returned records.
     ///
     /// 总记录条数。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstancesResponse {
@@ -408,8 +440,10 @@ aliyun_runtime::wire_enum!(DescribeMonitorGroupInstancesCategory);
 ///
 /// 应用分组资源的描述信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupInstancesResources {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<DescribeMonitorGroupInstancesResource>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstancesResources {
@@ -425,6 +459,7 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstancesResources {
 }
 /// One item of the list `Resource` in `Resources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupInstancesResource {
     /// The abbreviation of the service name. Valid values:
     ///
@@ -489,30 +524,35 @@ pub struct DescribeMonitorGroupInstancesResource {
     /// Valid values ([`DescribeMonitorGroupInstancesCategory`]): `ECS`, `RDS`, `ADS`, `SLB`, `VPC`, `APIGATEWAY`, `CDN`, `CS`, `DCDN`, `DDOS`, `EIP`, `ELASTICSEARCH`, `EMR`, `ESS`, `HBASE`, `IOT_EDGE`, `K8S_POD`, `KVSTORE_SHARDING`, `KVSTORE_STANDARD`, `MEMCACHE`, `MONGODB`, `MONGODB_CLUSTER`, `MONGODB_SHARDING`, `MQ_TOPIC`, `SHAREBANDWIDTHPACKAGES`, `SLS`, `VPN`.
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<DescribeMonitorGroupInstancesCategory>,
     /// The ID of the resource.
     ///
     /// 资源ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<i64>,
     /// The unique ID of the instance.
     ///
     /// 实例ID，实例的唯一标识。
     ///
     /// Example: `i-2ze3w55tr2r****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The name of the instance.
     ///
     /// 实例名称。
     ///
     /// Example: `hostIP`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The region where the instance is deployed.
     ///
     /// 实例对应的地域（RegionId）。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupInstancesResource {

@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeMonitorGroupNotifyPolicyList接口查询应用分组的报警通知暂停策略列表。
 pub use crate::types::{RegionId, Success};
-/// Parameters of `DescribeMonitorGroupNotifyPolicyList`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeMonitorGroupNotifyPolicyListRequest`], by name: `DescribeMonitorGroupNotifyPolicyListRequest::new(DescribeMonitorGroupNotifyPolicyListRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeMonitorGroupNotifyPolicyListRequired<'a> {
+    /// `PolicyType`: see the field of [`DescribeMonitorGroupNotifyPolicyListRequest`] of the same name.
+    pub policy_type: &'a str,
+    /// `RegionId`: see the field of [`DescribeMonitorGroupNotifyPolicyListRequest`] of the same name.
+    pub region_id: RegionId,
+}
+/// Parameters of `DescribeMonitorGroupNotifyPolicyList`. Build it with `new`, the required parameters named in [`DescribeMonitorGroupNotifyPolicyListRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeMonitorGroupNotifyPolicyListRequest {
     /// The type of the policy. Set the value to PauseNotify.
@@ -55,11 +63,11 @@ pub struct DescribeMonitorGroupNotifyPolicyListRequest {
     pub group_id: Option<String>,
 }
 impl DescribeMonitorGroupNotifyPolicyListRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(policy_type: impl Into<String>, region_id: RegionId) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeMonitorGroupNotifyPolicyListRequired<'_>) -> Self {
         Self {
-            policy_type: policy_type.into(),
-            region_id,
+            policy_type: required.policy_type.to_string(),
+            region_id: required.region_id,
             page_number: None,
             page_size: None,
             group_id: None,
@@ -89,8 +97,36 @@ impl aliyun_runtime::Operation for DescribeMonitorGroupNotifyPolicyListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeMonitorGroupNotifyPolicyListRequest {
+    type Item = NotifyPolicy;
+    fn next_page(
+        &self,
+        response: &DescribeMonitorGroupNotifyPolicyListResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .notify_policy_list
+                .as_ref()
+                .map(|v| &v.notify_policy)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeMonitorGroupNotifyPolicyListResponse,
+    ) -> Vec<NotifyPolicy> {
+        response.notify_policy_list.map(|v| v.notify_policy).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeMonitorGroupNotifyPolicyList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupNotifyPolicyListResponse {
     /// The HTTP status code.
     ///
@@ -101,22 +137,26 @@ pub struct DescribeMonitorGroupNotifyPolicyListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The policies that were returned.
     ///
     /// 暂停通知列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "NotifyPolicyList"))]
     pub notify_policy_list: Option<NotifyPolicyList>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6072F026-C441-41A6-B114-35A1E8F8FDD3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -131,12 +171,14 @@ pub struct DescribeMonitorGroupNotifyPolicyListResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
     /// The total number of the returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `11`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupNotifyPolicyListResponse {
@@ -159,8 +201,10 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupNotifyPolicyListResponse
 ///
 /// 暂停通知列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NotifyPolicyList {
     /// `NotifyPolicy` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NotifyPolicy"))]
     pub notify_policy: Vec<NotifyPolicy>,
 }
 impl aliyun_runtime::de::Decode for NotifyPolicyList {
@@ -176,36 +220,42 @@ impl aliyun_runtime::de::Decode for NotifyPolicyList {
 }
 /// One item of the list `NotifyPolicy` in `NotifyPolicyList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NotifyPolicy {
     /// The time when the policy expires. This value is a UNIX timestamp representing the number of milliseconds that have elapsed since the epoch time January 1, 1970, 00:00:00 UTC.
     ///
     /// 结束时间。格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1551761781273`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<i64>,
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `123****`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The ID of the policy.
     ///
     /// 暂停通知ID。
     ///
     /// Example: `123****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<String>,
     /// The time when the policy takes effect. This value is a UNIX timestamp representing the number of milliseconds that have elapsed since the epoch time January 1, 1970, 00:00:00 UTC.
     ///
     /// 开始时间。格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1551761781273`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<i64>,
     /// The type of the policy. Default value: PauseNotify.
     ///
     /// 禁用类型。默认值：PauseNotify。
     ///
     /// Example: `PauseNotify`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NotifyPolicy {

@@ -185,32 +185,57 @@ impl aliyun_runtime::Operation for DescribeMonitorGroupsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeMonitorGroupsRequest {
+    type Item = DescribeMonitorGroupsResource;
+    fn next_page(&self, response: &DescribeMonitorGroupsResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.resources.as_ref().map(|v| &v.resource).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeMonitorGroupsResponse,
+    ) -> Vec<DescribeMonitorGroupsResource> {
+        response.resources.map(|v| v.resource).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeMonitorGroups` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupsResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `31BC7201-00F2-47B2-B7B9-6A173076ACE8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The number of the returned page.
     ///
     /// 应用分组列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned on each page.
     ///
     /// 分页查询时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The HTTP status code.
     ///
@@ -221,10 +246,12 @@ pub struct DescribeMonitorGroupsResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The information about the queried application group.
     ///
     /// 关联资源。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<DescribeMonitorGroupsResources>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -237,12 +264,14 @@ pub struct DescribeMonitorGroupsResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of the returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupsResponse {
@@ -307,8 +336,10 @@ aliyun_runtime::wire_enum!(Type);
 ///
 /// 关联资源。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupsResources {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<DescribeMonitorGroupsResource>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupsResources {
@@ -324,16 +355,19 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupsResources {
 }
 /// One item of the list `Resource` in `Resources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorGroupsResource {
     /// The URL of the Kubernetes cluster from which the application group is synchronized.
     ///
     /// 从容器服务Kubernetes版同步过来的URL地址。
     ///
     /// Example: `http://aliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "BindUrl"))]
     pub bind_url: Option<String>,
     /// The alert groups that receive alert notifications for the application group.
     ///
     /// 报警联系组。
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<ResourceContactGroups>,
     /// The time when the application group was created.
     ///
@@ -344,6 +378,7 @@ pub struct DescribeMonitorGroupsResource {
     /// 格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1489043796000`
+    #[cfg_attr(feature = "test-util", serde(rename = "GmtCreate"))]
     pub gmt_create: Option<i64>,
     /// The time when the application group was modified.
     ///
@@ -354,6 +389,7 @@ pub struct DescribeMonitorGroupsResource {
     /// 格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1525183537000`
+    #[cfg_attr(feature = "test-util", serde(rename = "GmtModified"))]
     pub gmt_modified: Option<i64>,
     /// The key of the tag used to create the application group.
     ///
@@ -364,6 +400,7 @@ pub struct DescribeMonitorGroupsResource {
     /// 说明： 如果应用分组通过智能标签同步创建，则该参数表示应用分组同步创建的标签键。
     ///
     /// Example: `portalGroup`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupFounderTagKey"))]
     pub group_founder_tag_key: Option<String>,
     /// The value of the tag used to create the application group.
     ///
@@ -374,28 +411,33 @@ pub struct DescribeMonitorGroupsResource {
     /// 说明： 如果应用分组通过智能标签同步创建，则该参数表示应用分组同步创建的标签值。
     ///
     /// Example: `portalJP`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupFounderTagValue"))]
     pub group_founder_tag_value: Option<String>,
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<i64>,
     /// The name of the application group.
     ///
     /// 应用分组名称。
     ///
     /// Example: `demo`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
     /// The ID of the Alibaba Cloud service.
     ///
     /// 阿里云内部服务ID。
     ///
     /// Example: `49****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServiceId"))]
     pub service_id: Option<String>,
     /// The tags attached to the application group.
     ///
     /// 应用分组绑定的标签列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// The alert templates applied to the application group.
     ///
@@ -404,6 +446,7 @@ pub struct DescribeMonitorGroupsResource {
     /// 应用分组应用过的报警模板。
     ///
     /// 说明： 如果IncludeTemplateHistory设置为true，则返回结果会显示该字段。
+    #[cfg_attr(feature = "test-util", serde(rename = "TemplateIds"))]
     pub template_ids: Option<TemplateIds>,
     /// The type of the application group. Valid values:
     ///
@@ -420,6 +463,7 @@ pub struct DescribeMonitorGroupsResource {
     /// Valid values ([`Type`]): `custom`, `ehpc_cluster`, `kubernetes`.
     ///
     /// Example: `custom`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorGroupsResource {
@@ -448,8 +492,10 @@ impl aliyun_runtime::de::Decode for DescribeMonitorGroupsResource {
 ///
 /// 报警联系组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResourceContactGroups {
     /// `ContactGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroup"))]
     pub contact_group: Vec<ResourceContactGroup>,
 }
 impl aliyun_runtime::de::Decode for ResourceContactGroups {
@@ -465,18 +511,21 @@ impl aliyun_runtime::de::Decode for ResourceContactGroups {
 }
 /// One item of the list `ContactGroup` in `ContactGroups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResourceContactGroup {
     /// The name of the alert group.
     ///
     /// 报警联系组名称。
     ///
     /// Example: `ECS_Group`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The ID of the tag rule.
     ///
     /// 智能标签规则ID。
     ///
     /// Example: `055995c1-4625-4dc0-8338-******376950`
+    #[cfg_attr(feature = "test-util", serde(rename = "DynamicTagRuleId"))]
     pub dynamic_tag_rule_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ResourceContactGroup {
@@ -499,8 +548,10 @@ impl aliyun_runtime::de::Decode for ResourceContactGroup {
 ///
 /// 说明： 如果IncludeTemplateHistory设置为true，则返回结果会显示该字段。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TemplateIds {
     /// `TemplateId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TemplateId"))]
     pub template_id: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for TemplateIds {

@@ -42,6 +42,7 @@ impl aliyun_runtime::Operation for DescribeMonitorResourceQuotaAttributeRequest 
 }
 /// What a successful `DescribeMonitorResourceQuotaAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitorResourceQuotaAttributeResponse {
     /// The HTTP status code.
     ///
@@ -52,22 +53,26 @@ pub struct DescribeMonitorResourceQuotaAttributeResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `31BC7201-00F2-47B2-B7B9-6A173076ACE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The details about the resource quotas of Cloud Monitor.
     ///
     /// 云监控的配额详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceQuota"))]
     pub resource_quota: Option<ResourceQuota>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitorResourceQuotaAttributeResponse {
@@ -88,54 +93,66 @@ impl aliyun_runtime::de::Decode for DescribeMonitorResourceQuotaAttributeRespons
 ///
 /// 云监控的配额详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResourceQuota {
     /// The details about the quota of API operation calls.
     ///
     /// API配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "Api"))]
     pub api: Option<Api>,
     /// The details about the quota of custom monitoring.
     ///
     /// 自定义监控配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomMonitor"))]
     pub custom_monitor: Option<CustomMonitor>,
     /// The details about the quota of event monitoring.
     ///
     /// 事件监控配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventMonitor"))]
     pub event_monitor: Option<EventMonitor>,
     /// The time when the plan expires.
     ///
     /// 套餐到期时间。
     ///
     /// Example: `2021-02-28`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpireTime"))]
     pub expire_time: Option<String>,
     /// The ID of the purchased subscription plan.
     ///
     /// 预付费套餐ID。
     ///
     /// Example: `cms_edition-cn-n6w20rn****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The details about the quota of log monitoring.
     ///
     /// 日志监控配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "LogMonitor"))]
     pub log_monitor: Option<LogMonitor>,
     /// The details about the quota of alert phone calls.
     ///
     /// 报警电话包配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "Phone"))]
     pub phone: Option<Phone>,
     /// The details about the quota of alert text messages.
     ///
     /// 报警短信包配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "SMS"))]
     pub sms: Option<ResourceQuotaSms>,
     /// The details about the quota of detection points that are provided by Alibaba Cloud in site monitoring.
     ///
     /// 站点监控ECS探测点配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitorEcsProbe"))]
     pub site_monitor_ecs_probe: Option<SiteMonitorEcsProbe>,
     /// The details about the quota of detection points that are provided by other carriers in site monitoring.
     ///
     /// 站点监控运营商探测点配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitorOperatorProbe"))]
     pub site_monitor_operator_probe: Option<SiteMonitorOperatorProbe>,
     /// The quota of site monitoring tasks.
     ///
     /// 站点监控任务配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitorTask"))]
     pub site_monitor_task: Option<SiteMonitorTask>,
     /// The current edition of Cloud Monitor. Valid values:
     ///
@@ -152,6 +169,7 @@ pub struct ResourceQuota {
     /// Valid values ([`SuitInfo`]): `free`, `pro`, `cms_post`.
     ///
     /// Example: `pro`
+    #[cfg_attr(feature = "test-util", serde(rename = "SuitInfo"))]
     pub suit_info: Option<SuitInfo>,
 }
 impl aliyun_runtime::de::Decode for ResourceQuota {
@@ -180,24 +198,28 @@ impl aliyun_runtime::de::Decode for ResourceQuota {
 ///
 /// API配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Api {
     /// The total quota of API operation calls. The product of multiplying the value and 10,000 indicates the total quota.
     ///
     /// API总配额。单位：万次。
     ///
     /// Example: `500`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaLimit"))]
     pub quota_limit: Option<i32>,
     /// The quota of API operation calls in your purchased plan. The product of multiplying the value and 10,000 indicates the quota.
     ///
     /// 套餐内API的配额。单位：万次。
     ///
     /// Example: `500`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaPackage"))]
     pub quota_package: Option<i32>,
     /// The used quota of API operation calls in your purchased plan. Unit: API operation call.
     ///
     /// 套餐内API的配额用量。单位：次。
     ///
     /// Example: `9987`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaUsed"))]
     pub quota_used: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for Api {
@@ -217,24 +239,28 @@ impl aliyun_runtime::de::Decode for Api {
 ///
 /// 自定义监控配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CustomMonitor {
     /// The total quota of the time series in custom monitoring. Unit: time series.
     ///
     /// 自定义监控时间序列的总配额。单位：个。
     ///
     /// Example: `1200`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaLimit"))]
     pub quota_limit: Option<i32>,
     /// The quota of the time series in custom monitoring in your purchased plan. Unit: time series.
     ///
     /// 套餐内自定义监控时间序列的配额。单位：个。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaPackage"))]
     pub quota_package: Option<i32>,
     /// The used quota of the time series in custom monitoring in your purchased plan. Unit: time series.
     ///
     /// 套餐内自定义监控时间序列的配额用量。单位：个。
     ///
     /// Example: `8`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaUsed"))]
     pub quota_used: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for CustomMonitor {
@@ -254,24 +280,28 @@ impl aliyun_runtime::de::Decode for CustomMonitor {
 ///
 /// 事件监控配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EventMonitor {
     /// The total quota of events that can be reported in event monitoring. The product of multiplying the value and 10,000 indicates the total quota.
     ///
     /// 事件监控的总配额。单位：万。
     ///
     /// Example: `55`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaLimit"))]
     pub quota_limit: Option<i32>,
     /// The quota of events that can be reported in event monitoring in your purchased plan. The product of multiplying the value and 10,000 indicates the quota.
     ///
     /// 套餐包内事件监控的配额。单位：万。
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaPackage"))]
     pub quota_package: Option<i32>,
     /// The used quota of events that can be reported in event monitoring in your purchased plan. The product of multiplying the value and 10,000 indicates the used quota.
     ///
     /// 套餐包内事件监控的配额用量。单位：万。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaUsed"))]
     pub quota_used: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for EventMonitor {
@@ -291,24 +321,28 @@ impl aliyun_runtime::de::Decode for EventMonitor {
 ///
 /// 日志监控配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LogMonitor {
     /// The total quota of processed log data in log monitoring. Unit: MB/min.
     ///
     /// 日志监控的总配额。单位：MByte/Min。
     ///
     /// Example: `150`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaLimit"))]
     pub quota_limit: Option<i32>,
     /// The quota of processed log data in log monitoring in your purchased plan. Unit: MB/min.
     ///
     /// 套餐包内日志监控的配额。单位：MByte/Min。
     ///
     /// Example: `150`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaPackage"))]
     pub quota_package: Option<i32>,
     /// The used quota of processed log data in log monitoring in your purchased plan. Unit: MB/min.
     ///
     /// 套餐包内日志监控的配额使用量。单位：MByte/Min。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaUsed"))]
     pub quota_used: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for LogMonitor {
@@ -328,24 +362,28 @@ impl aliyun_runtime::de::Decode for LogMonitor {
 ///
 /// 报警电话包配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Phone {
     /// The total quota of alert phone calls. Unit: phone call.
     ///
     /// 报警电话的总配额。单位：通。
     ///
     /// Example: `550`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaLimit"))]
     pub quota_limit: Option<i32>,
     /// The quota of alert phone calls in your purchased resource plan. Unit: phone call.
     ///
     /// 报警电话包的配额。单位：通。
     ///
     /// Example: `500`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaPackage"))]
     pub quota_package: Option<i32>,
     /// The used quota of alert phone calls in your purchased resource plan. Unit: phone call.
     ///
     /// 报警电话包的配额使用量。单位：通。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaUsed"))]
     pub quota_used: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for Phone {
@@ -365,24 +403,28 @@ impl aliyun_runtime::de::Decode for Phone {
 ///
 /// 报警短信包配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResourceQuotaSms {
     /// The total quota of alert text messages. Unit: text message.
     ///
     /// 报警短信的总配额。单位：通。
     ///
     /// Example: `550`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaLimit"))]
     pub quota_limit: Option<i32>,
     /// The quota of alert text messages in your purchased resource plan. Unit: text message.
     ///
     /// 报警短信包的配额。单位：通。
     ///
     /// Example: `500`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaPackage"))]
     pub quota_package: Option<i32>,
     /// The used quota of alert text messages in your purchased resource plan. Unit: text message.
     ///
     /// 报警短信包的配额使用量。单位：通。
     ///
     /// Example: `38`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaUsed"))]
     pub quota_used: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ResourceQuotaSms {
@@ -402,6 +444,7 @@ impl aliyun_runtime::de::Decode for ResourceQuotaSms {
 ///
 /// 站点监控ECS探测点配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SiteMonitorEcsProbe {
     /// The total quota of detection points that are provided by Alibaba Cloud in site monitoring.
     ///
@@ -412,12 +455,14 @@ pub struct SiteMonitorEcsProbe {
     /// 说明： 单个站点监控任务能够选择的最大ECS探测点的数量。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaLimit"))]
     pub quota_limit: Option<i32>,
     /// The quota of detection points that are provided by Alibaba Cloud in site monitoring in your purchased plan.
     ///
     /// 套餐包内站点监控ECS探测点的配额。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaPackage"))]
     pub quota_package: Option<i32>,
     /// The used quota of detection points that are provided by Alibaba Cloud in site monitoring in your purchased plan.
     ///
@@ -428,6 +473,7 @@ pub struct SiteMonitorEcsProbe {
     /// 说明： 目前已创建的所有站点监控任务的总ECS探测点数量。
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaUsed"))]
     pub quota_used: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for SiteMonitorEcsProbe {
@@ -447,24 +493,28 @@ impl aliyun_runtime::de::Decode for SiteMonitorEcsProbe {
 ///
 /// 站点监控运营商探测点配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SiteMonitorOperatorProbe {
     /// The total quota of detection points that are provided by other carriers in site monitoring.
     ///
     /// 站点监控运营商探测点的总配额。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaLimit"))]
     pub quota_limit: Option<i32>,
     /// The quota of detection points that are provided by other carriers in site monitoring in your purchased plan.
     ///
     /// 套餐包内站点监控运营商探测点的配额。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaPackage"))]
     pub quota_package: Option<i32>,
     /// The used quota of detection points that are provided by other carriers in site monitoring in your purchased plan.
     ///
     /// 套餐包内站点监控运营商探测点的配额使用量。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaUsed"))]
     pub quota_used: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for SiteMonitorOperatorProbe {
@@ -484,24 +534,28 @@ impl aliyun_runtime::de::Decode for SiteMonitorOperatorProbe {
 ///
 /// 站点监控任务配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SiteMonitorTask {
     /// The total quota of site monitoring tasks. Unit: site monitoring task.
     ///
     /// 站点监控任务的总配额。单位：个。
     ///
     /// Example: `25`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaLimit"))]
     pub quota_limit: Option<i32>,
     /// The quota of site monitoring tasks in your purchased plan. Unit: site monitoring task.
     ///
     /// 套餐包内站点监控任务的配额。单位：个。
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaPackage"))]
     pub quota_package: Option<i32>,
     /// The used quota of site monitoring tasks in your purchased plan. Unit: site monitoring task.
     ///
     /// 套餐包内站点监控任务的配额使用量。单位：个。
     ///
     /// Example: `15`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaUsed"))]
     pub quota_used: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for SiteMonitorTask {

@@ -23,42 +23,49 @@ impl aliyun_runtime::Operation for DescribeMonitoringAgentAccessKeyRequest {
 }
 /// What a successful `DescribeMonitoringAgentAccessKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitoringAgentAccessKeyResponse {
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `E9F4FA2A-54BE-4EF9-9D1D-1A0B1DC86B8D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `Successfully`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The AccessKey ID required to install the agent.
     ///
     /// 安装插件需要的AccessKey。
     ///
     /// Example: `xxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKey"))]
     pub access_key: Option<String>,
     /// The AccessKey Secret required to install the agent.
     ///
     /// 安装插件需要的AccessSecret。
     ///
     /// Example: `yyyyy`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretKey"))]
     pub secret_key: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 请求是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitoringAgentAccessKeyResponse {

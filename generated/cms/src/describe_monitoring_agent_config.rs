@@ -23,12 +23,14 @@ impl aliyun_runtime::Operation for DescribeMonitoringAgentConfigRequest {
 }
 /// What a successful `DescribeMonitoringAgentConfig` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitoringAgentConfigResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `E9F4FA2A-54BE-4EF9-9D1D-1A0B1DC86B8D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the Cloud Monitor agent is automatically installed on existing Elastic Compute Service (ECS) instances. Valid values:
     ///
@@ -41,6 +43,7 @@ pub struct DescribeMonitoringAgentConfigResponse {
     /// - false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoInstall"))]
     pub auto_install: Option<bool>,
     /// Indicates whether the Cloud Monitor agent is automatically installed on new ECS instances. Valid values:
     ///
@@ -53,12 +56,14 @@ pub struct DescribeMonitoringAgentConfigResponse {
     /// - false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableInstallAgentNewECS"))]
     pub enable_install_agent_new_ecs: Option<bool>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The status code.
     ///
@@ -69,6 +74,7 @@ pub struct DescribeMonitoringAgentConfigResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the operation was successful. Valid values:
     ///
@@ -81,12 +87,14 @@ pub struct DescribeMonitoringAgentConfigResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The service for which one-click alert is enabled.
     ///
     /// 开通一键告警的云服务。
     ///
     /// Example: `redis,rds,ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableActiveAlert"))]
     pub enable_active_alert: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitoringAgentConfigResponse {

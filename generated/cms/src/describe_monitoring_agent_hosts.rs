@@ -157,8 +157,30 @@ impl aliyun_runtime::Operation for DescribeMonitoringAgentHostsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeMonitoringAgentHostsRequest {
+    type Item = Host;
+    fn next_page(
+        &self,
+        response: &DescribeMonitoringAgentHostsResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            None,
+            response.hosts.as_ref().map(|v| &v.host).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeMonitoringAgentHostsResponse) -> Vec<Host> {
+        response.hosts.map(|v| v.host).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeMonitoringAgentHosts` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitoringAgentHostsResponse {
     /// The HTTP status code.
     ///
@@ -167,28 +189,33 @@ pub struct DescribeMonitoringAgentHostsResponse {
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The information about the hosts.
     ///
     /// 主机列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Hosts"))]
     pub hosts: Option<Hosts>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `Successfully`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The total number of the returned pages.
     ///
     /// 页数。
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageTotal"))]
     pub page_total: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `63EEBB2A-9E51-41E4-9E83-5DE7F3B292E0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -198,20 +225,24 @@ pub struct DescribeMonitoringAgentHostsResponse {
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of the returned entries.
     ///
     /// 总记录条数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
     /// The number of the returned page. Default value: 1
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
     /// The number of entries returned on each page. Default value: 30.
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitoringAgentHostsResponse {
@@ -305,8 +336,10 @@ aliyun_runtime::wire_enum!(DescribeMonitoringAgentHostsStatus);
 ///
 /// 主机列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Hosts {
     /// `Host` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Host"))]
     pub host: Vec<Host>,
 }
 impl aliyun_runtime::de::Decode for Hosts {
@@ -320,48 +353,56 @@ impl aliyun_runtime::de::Decode for Hosts {
 }
 /// One item of the list `Host` in `Hosts` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Host {
     /// The version of the Cloud Monitor agent.
     ///
     /// 插件版本。
     ///
     /// Example: `2.1.55`
+    #[cfg_attr(feature = "test-util", serde(rename = "AgentVersion"))]
     pub agent_version: Option<String>,
     /// The ID of the Alibaba Cloud account.
     ///
     /// 阿里云云账号ID。
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "AliUid"))]
     pub ali_uid: Option<i64>,
     /// The elastic IP address (EIP) of the host.
     ///
     /// EIP地址。
     ///
     /// Example: `22.22.XX.XX`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipAddress"))]
     pub eip_address: Option<String>,
     /// The ID of the EIP.
     ///
     /// EIP的ID。
     ///
     /// Example: `xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipId"))]
     pub eip_id: Option<String>,
     /// The name of the host.
     ///
     /// 主机名称。
     ///
     /// Example: `hostIP`
+    #[cfg_attr(feature = "test-util", serde(rename = "HostName"))]
     pub host_name: Option<String>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-a2d5q7pm3f9yr212****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The type of the ECS instance.
     ///
     /// ECS 实例规格。
     ///
     /// Example: `ecs.n4`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: Option<String>,
     /// The IP address of the host.
     ///
@@ -370,30 +411,35 @@ pub struct Host {
     /// IP地址，多个地址逗号分隔。
     ///
     /// Example: `12.23.XX.XX`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpGroup"))]
     pub ip_group: Option<String>,
     /// The IP address of the Network Address Translation (NAT) gateway.
     ///
     /// NAT IP。
     ///
     /// Example: `22.22.XX.XX`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatIp"))]
     pub nat_ip: Option<String>,
     /// The type of the network.
     ///
     /// 网络类型。
     ///
     /// Example: `vpc`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkType"))]
     pub network_type: Option<String>,
     /// The operating system.
     ///
     /// 操作系统。
     ///
     /// Example: `Linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "OperatingSystem"))]
     pub operating_system: Option<String>,
     /// The ID of the region where the host resides.
     ///
     /// 地域。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Option<String>,
     /// The serial number of the host. A host that is not provided by Alibaba Cloud has a serial number instead of an instance ID.
     ///
@@ -402,6 +448,7 @@ pub struct Host {
     /// 序列号。
     ///
     /// Example: `x12335-6cc8-4a22-9f21-1a00a719****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
     /// Indicates whether the host is provided by Alibaba Cloud. Valid values:
     ///
@@ -411,6 +458,7 @@ pub struct Host {
     /// 是否是阿里云主机 。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "isAliyunHost"))]
     pub is_aliyun_host: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for Host {

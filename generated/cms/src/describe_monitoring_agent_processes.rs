@@ -33,34 +33,40 @@ impl aliyun_runtime::Operation for DescribeMonitoringAgentProcessesRequest {
 }
 /// What a successful `DescribeMonitoringAgentProcesses` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitoringAgentProcessesResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `Successfully`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The list of processes.
     ///
     /// 进程列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "NodeProcesses"))]
     pub node_processes: Option<NodeProcesses>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `971CC023-5A96-452A-BB7C-2483F948BCFD`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 请求是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitoringAgentProcessesResponse {
@@ -82,8 +88,10 @@ impl aliyun_runtime::de::Decode for DescribeMonitoringAgentProcessesResponse {
 ///
 /// 进程列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeProcesses {
     /// `NodeProcess` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NodeProcess"))]
     pub node_process: Vec<NodeProcess>,
 }
 impl aliyun_runtime::de::Decode for NodeProcesses {
@@ -99,6 +107,7 @@ impl aliyun_runtime::de::Decode for NodeProcesses {
 }
 /// One item of the list `NodeProcess` in `NodeProcesses` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeProcess {
     /// The command used to obtain information about a specified process. Valid values:
     ///
@@ -113,30 +122,35 @@ pub struct NodeProcess {
     /// Valid values ([`Command`]): `number`, `detail`.
     ///
     /// Example: `number`
+    #[cfg_attr(feature = "test-util", serde(rename = "Command"))]
     pub command: Option<Command>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `host-12xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The ID of the process.
     ///
     /// 进程ID。
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProcessId"))]
     pub process_id: Option<i64>,
     /// The name of the process.
     ///
     /// 进程名称。
     ///
     /// Example: `http`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProcessName"))]
     pub process_name: Option<String>,
     /// The user who started the process.
     ///
     /// 进程用户。
     ///
     /// Example: `admin`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProcessUser"))]
     pub process_user: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NodeProcess {

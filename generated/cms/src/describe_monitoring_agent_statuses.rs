@@ -33,6 +33,7 @@ impl aliyun_runtime::Operation for DescribeMonitoringAgentStatusesRequest {
 }
 /// What a successful `DescribeMonitoringAgentStatuses` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitoringAgentStatusesResponse {
     /// The HTTP status code.
     ///
@@ -41,22 +42,26 @@ pub struct DescribeMonitoringAgentStatusesResponse {
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `Successfully`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The status of the Cloud Monitor agent on the instances.
     ///
     /// 状态列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "NodeStatusList"))]
     pub node_status_list: Option<NodeStatusList>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `E9F4FA2A-54BE-4EF9-9D1D-1A0B1DC86B8D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -66,6 +71,7 @@ pub struct DescribeMonitoringAgentStatusesResponse {
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitoringAgentStatusesResponse {
@@ -87,8 +93,10 @@ impl aliyun_runtime::de::Decode for DescribeMonitoringAgentStatusesResponse {
 ///
 /// 状态列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeStatusList {
     /// `NodeStatus` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NodeStatus"))]
     pub node_status: Vec<NodeStatus>,
 }
 impl aliyun_runtime::de::Decode for NodeStatusList {
@@ -104,6 +112,7 @@ impl aliyun_runtime::de::Decode for NodeStatusList {
 }
 /// One item of the list `NodeStatus` in `NodeStatusList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeStatus {
     /// Indicates whether automatic installation is enabled. Valid values:
     ///
@@ -113,12 +122,14 @@ pub struct NodeStatus {
     /// 是否开启自动安装。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoInstall"))]
     pub auto_install: Option<bool>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-123456w55tr2rcpejp****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The status of the Cloud Monitor agent. Valid values:
     ///
@@ -141,6 +152,7 @@ pub struct NodeStatus {
     /// Valid values ([`NodeStatusStatus`]): `running`, `stopped`, `installing`, `install_faild`, `abnormal`, `not_installed`.
     ///
     /// Example: `running`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<NodeStatusStatus>,
 }
 impl aliyun_runtime::de::Decode for NodeStatus {

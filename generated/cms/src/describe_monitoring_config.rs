@@ -23,6 +23,7 @@ impl aliyun_runtime::Operation for DescribeMonitoringConfigRequest {
 }
 /// What a successful `DescribeMonitoringConfig` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMonitoringConfigResponse {
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -35,6 +36,7 @@ pub struct DescribeMonitoringConfigResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The HTTP status code.
     ///
@@ -45,18 +47,21 @@ pub struct DescribeMonitoringConfigResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `F35654DB-0C9D-4FB3-903F-479BA7663061`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// Indicates whether the Cloud Monitor agent is automatically installed on new Elastic Compute Service (ECS) instances. Valid values:
     ///
@@ -69,6 +74,7 @@ pub struct DescribeMonitoringConfigResponse {
     /// - false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableInstallAgentNewECS"))]
     pub enable_install_agent_new_ecs: Option<bool>,
     /// Indicates whether the Cloud Monitor agent is automatically installed on existing ECS instances. Valid values:
     ///
@@ -81,6 +87,7 @@ pub struct DescribeMonitoringConfigResponse {
     /// - false
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoInstall"))]
     pub auto_install: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeMonitoringConfigResponse {

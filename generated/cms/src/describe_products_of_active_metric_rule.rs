@@ -23,10 +23,12 @@ impl aliyun_runtime::Operation for DescribeProductsOfActiveMetricRuleRequest {
 }
 /// What a successful `DescribeProductsOfActiveMetricRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeProductsOfActiveMetricRuleResponse {
     /// The information about the services for which one-click alert is enabled.
     ///
     /// 开通一键报警的云服务列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AllProductInitMetricRuleList"))]
     pub all_product_init_metric_rule_list: Option<AllProductInitMetricRuleList>,
     /// The HTTP status code.
     ///
@@ -37,6 +39,7 @@ pub struct DescribeProductsOfActiveMetricRuleResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The information about the services for which one-click alert is enabled. Services are separated with commas (,). Valid values:
     ///
@@ -69,18 +72,21 @@ pub struct DescribeProductsOfActiveMetricRuleResponse {
     /// Valid values ([`DescribeProductsOfActiveMetricRuleDatapoints`]): `ecs`, `rds`, `slb`, `redis_standard`, `redis_sharding`, `redis_splitrw`, `mongodb`, `mongodb_sharding`, `hbase`, `elasticsearch`, `opensearch`.
     ///
     /// Example: `ecs,rds`
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Option<DescribeProductsOfActiveMetricRuleDatapoints>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `F82E6667-7811-4BA0-842F-5B2DC42BBAAD`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -93,6 +99,7 @@ pub struct DescribeProductsOfActiveMetricRuleResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeProductsOfActiveMetricRuleResponse {
@@ -115,8 +122,10 @@ impl aliyun_runtime::de::Decode for DescribeProductsOfActiveMetricRuleResponse {
 ///
 /// 开通一键报警的云服务列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AllProductInitMetricRuleList {
     /// `AllProductInitMetricRule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AllProductInitMetricRule"))]
     pub all_product_init_metric_rule: Vec<AllProductInitMetricRule>,
 }
 impl aliyun_runtime::de::Decode for AllProductInitMetricRuleList {
@@ -132,16 +141,19 @@ impl aliyun_runtime::de::Decode for AllProductInitMetricRuleList {
 }
 /// One item of the list `AllProductInitMetricRule` in `AllProductInitMetricRuleList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AllProductInitMetricRule {
     /// The initial alert rules that are generated after one-click alert is enabled for a service.
     ///
     /// 初始化开通一键报警云服务的规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertInitConfigList"))]
     pub alert_init_config_list: Option<AlertInitConfigList>,
     /// The abbreviation of the service name.
     ///
     /// 阿里云服务缩写。
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Product"))]
     pub product: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AllProductInitMetricRule {
@@ -160,8 +172,10 @@ impl aliyun_runtime::de::Decode for AllProductInitMetricRule {
 ///
 /// 初始化开通一键报警云服务的规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertInitConfigList {
     /// `AlertInitConfig` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AlertInitConfig"))]
     pub alert_init_config: Vec<AlertInitConfig>,
 }
 impl aliyun_runtime::de::Decode for AlertInitConfigList {
@@ -177,42 +191,49 @@ impl aliyun_runtime::de::Decode for AlertInitConfigList {
 }
 /// One item of the list `AlertInitConfig` in `AlertInitConfigList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlertInitConfig {
     /// The consecutive number of times for which the metric value is measured before an alert is triggered.
     ///
     /// 报警重试次数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationCount"))]
     pub evaluation_count: Option<String>,
     /// The name of the metric. For more information, see Appendix 1: Metrics.
     ///
     /// 监控项名称。详情请参见云服务监控项。
     ///
     /// Example: `cpu_total`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the service. For more information, see Appendix 1: Metrics.
     ///
     /// 指标所属空间。用于区分每个云服务配置。详情请参见云服务监控项。
     ///
     /// Example: `acs_rds_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The aggregation period of the monitoring data. Unit: minutes. For more information, see Appendix 1: Metrics.
     ///
     /// 监控数据的聚合周期。单位：分钟。详情请参见云服务监控项。
     ///
     /// Example: `1m`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// The statistical aggregation method that is used to calculate metric values that trigger alerts. For more information, see Appendix 1: Metrics.
     ///
     /// 报警统计方法。详情请参见云服务监控项。
     ///
     /// Example: `Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The threshold of the metric value.
     ///
     /// 报警阈值。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AlertInitConfig {

@@ -74,8 +74,29 @@ impl aliyun_runtime::Operation for DescribeProjectMetaRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeProjectMetaRequest {
+    type Item = DescribeProjectMetaResource;
+    fn next_page(&self, response: &DescribeProjectMetaResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.resources.as_ref().map(|v| &v.resource).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeProjectMetaResponse,
+    ) -> Vec<DescribeProjectMetaResource> {
+        response.resources.map(|v| v.resource).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeProjectMeta` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeProjectMetaResponse {
     /// The response code.
     ///
@@ -86,46 +107,54 @@ pub struct DescribeProjectMetaResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The page that is returned.
     ///
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<String>,
     /// The number of entries returned on each page.
     ///
     /// 分页大小。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4C2061B2-3B1B-43BF-A4A4-C53426F479C0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The details of the service.
     ///
     /// 云产品信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<DescribeProjectMetaResources>,
     /// Indicates whether the request was successful. The value true indicates success. The value false indicates failure.
     ///
     /// 操作是否成功。true表示成功，false表示失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of records.
     ///
     /// 总记录条数。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeProjectMetaResponse {
@@ -150,8 +179,10 @@ impl aliyun_runtime::de::Decode for DescribeProjectMetaResponse {
 ///
 /// 云产品信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeProjectMetaResources {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<DescribeProjectMetaResource>,
 }
 impl aliyun_runtime::de::Decode for DescribeProjectMetaResources {
@@ -167,12 +198,14 @@ impl aliyun_runtime::de::Decode for DescribeProjectMetaResources {
 }
 /// One item of the list `Resource` in `Resources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeProjectMetaResource {
     /// The description of the service.
     ///
     /// 描述信息。
     ///
     /// Example: `CDN`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The tags of the service. Tags are used to filter services.
     ///
@@ -209,12 +242,14 @@ pub struct DescribeProjectMetaResource {
     /// 对于阿里云中云监控控制台的特殊标签，不建议您使用。
     ///
     /// Example: `[{"groupFlag":true}]`
+    #[cfg_attr(feature = "test-util", serde(rename = "Labels"))]
     pub labels: Option<String>,
     /// The namespace of the service. Format: acs\_Service name abbreviation. For more information about namespaces, see Appendix 1: Metrics.
     ///
     /// 命名空间，用于区分产品。格式：acs\_产品缩写，详情请参见云产品监控项。
     ///
     /// Example: `acs_cdn`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeProjectMetaResource {

@@ -52,12 +52,14 @@ impl aliyun_runtime::Operation for DescribeSiteMonitorAttributeRequest {
 }
 /// What a successful `DescribeSiteMonitorAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSiteMonitorAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9ed350c5-d579-4ba1-9c5d-dda70cd8422c`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -68,22 +70,26 @@ pub struct DescribeSiteMonitorAttributeResponse {
     /// 说明： 状态码为200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The details about the site monitoring task.
     ///
     /// 站点监控任务详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitors"))]
     pub site_monitors: Option<SiteMonitors>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `Successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorAttributeResponse {
@@ -105,54 +111,64 @@ impl aliyun_runtime::de::Decode for DescribeSiteMonitorAttributeResponse {
 ///
 /// 站点监控任务详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SiteMonitors {
     /// The address monitored by the site monitoring task.
     ///
     /// 探测地址。
     ///
     /// Example: `http://www.aliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Address"))]
     pub address: Option<String>,
     /// The interval at which detection requests are sent to the monitored address. Unit: minutes. Valid values: 1, 5, and 15.
     ///
     /// 监控频率， 单位为分钟。 取值为1、 5或15。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Interval"))]
     pub interval: Option<String>,
     /// The detection point information, including the carriers that provide the detection points and cities where the detection points reside.
     ///
     /// 探测点的运营商和城市。
+    #[cfg_attr(feature = "test-util", serde(rename = "IspCities"))]
     pub isp_cities: Option<IspCities>,
     /// The extended options of the protocol used by the site monitoring task. The options vary based on the protocol. For more information, see the description of extended options in CreateSiteMonitor.
     ///
     /// 扩展选项。每一种探测类型有不同的扩展类型，详情请参见CreateSiteMonitor。
+    #[cfg_attr(feature = "test-util", serde(rename = "OptionJson"))]
     pub option_json: Option<OptionJson>,
     /// The ID of the site monitoring task.
     ///
     /// 任务ID。
     ///
     /// Example: `a1ecd34a-8157-44d9-b060-14950837****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
     /// The name of the site monitoring task.
     ///
     /// 任务名称。
     ///
     /// Example: `探测名称`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskName"))]
     pub task_name: Option<String>,
     /// The status of the site monitoring task.
     ///
     /// 报警规则状态。
     ///
     /// Example: `OK`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskState"))]
     pub task_state: Option<String>,
     /// The protocol used by the site monitoring task. Valid values: HTTP, PING, TCP, UDP, SMTP, POP3, DNS, and FTP.
     ///
     /// 探测类型。站点监控的取值为HTTP、PING、TCP、UDP、SMTP、POP3、DNS或FTP。
     ///
     /// Example: `HTTP`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskType"))]
     pub task_type: Option<String>,
     /// The alert rules configured for the site monitoring task.
     ///
     /// 对应任务的报警规则。
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricRules"))]
     pub metric_rules: Option<MetricRules>,
 }
 impl aliyun_runtime::de::Decode for SiteMonitors {
@@ -178,8 +194,10 @@ impl aliyun_runtime::de::Decode for SiteMonitors {
 ///
 /// 探测点的运营商和城市。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct IspCities {
     /// `IspCity` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IspCity"))]
     pub isp_city: Vec<IspCity>,
 }
 impl aliyun_runtime::de::Decode for IspCities {
@@ -195,30 +213,35 @@ impl aliyun_runtime::de::Decode for IspCities {
 }
 /// One item of the list `IspCity` in `IspCities` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct IspCity {
     /// The ID of the city.
     ///
     /// 城市ID。
     ///
     /// Example: `546`
+    #[cfg_attr(feature = "test-util", serde(rename = "City"))]
     pub city: Option<String>,
     /// The name of the city.
     ///
     /// 城市名称。
     ///
     /// Example: `杭州市`
+    #[cfg_attr(feature = "test-util", serde(rename = "CityName"))]
     pub city_name: Option<String>,
     /// The ID of the carrier.
     ///
     /// 运营商ID。
     ///
     /// Example: `465`
+    #[cfg_attr(feature = "test-util", serde(rename = "Isp"))]
     pub isp: Option<String>,
     /// The name of the carrier.
     ///
     /// 运营商名称。
     ///
     /// Example: `阿里巴巴`
+    #[cfg_attr(feature = "test-util", serde(rename = "IspName"))]
     pub isp_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for IspCity {
@@ -239,12 +262,16 @@ impl aliyun_runtime::de::Decode for IspCity {
 ///
 /// 扩展选项。每一种探测类型有不同的扩展类型，详情请参见CreateSiteMonitor。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct OptionJson {
     /// `http_method` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "http_method"))]
     pub http_method: Option<String>,
     /// `response_content` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "response_content"))]
     pub response_content: Option<String>,
     /// `time_out` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "time_out"))]
     pub time_out: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for OptionJson {
@@ -264,8 +291,10 @@ impl aliyun_runtime::de::Decode for OptionJson {
 ///
 /// 对应任务的报警规则。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MetricRules {
     /// `MetricRule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricRule"))]
     pub metric_rule: Vec<MetricRule>,
 }
 impl aliyun_runtime::de::Decode for MetricRules {
@@ -281,54 +310,63 @@ impl aliyun_runtime::de::Decode for MetricRules {
 }
 /// One item of the list `MetricRule` in `MetricRules` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MetricRule {
     /// Indicates whether the alert rule was enabled.
     ///
     /// 报警规则的状态。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActionEnable"))]
     pub action_enable: Option<String>,
     /// The alert group to which alert notifications are sent when the alert rule is in the ALARM state.
     ///
     /// 报警规则通知报警联系人组。
     ///
     /// Example: `["通知联系人组"]`
+    #[cfg_attr(feature = "test-util", serde(rename = "AlarmActions"))]
     pub alarm_actions: Option<String>,
     /// The comparison operator.
     ///
     /// 比较符。
     ///
     /// Example: `>`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComparisonOperator"))]
     pub comparison_operator: Option<String>,
     /// The dimension of the alert rule.
     ///
     /// 报警规则对应的维度。
     ///
     /// Example: `[ { "taskId": "49f7b317-7645-4cc9-94fd-ea42e522****" } ]`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimensions"))]
     pub dimensions: Option<String>,
     /// The consecutive number of times for which the metric value is measured before an alert is triggered.
     ///
     /// 重试次数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationCount"))]
     pub evaluation_count: Option<String>,
     /// The expression of the alert rule.
     ///
     /// 报警规则表达式。
     ///
     /// Example: `$Availability>90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Expression"))]
     pub expression: Option<String>,
     /// The level of the alert.
     ///
     /// 报警规则的级别。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Option<String>,
     /// The name of the metric.
     ///
     /// 监控项名称。
     ///
     /// Example: `Availability`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// The namespace of the service.
     ///
@@ -339,12 +377,14 @@ pub struct MetricRule {
     /// 命名方式：acs\_产品名。
     ///
     /// Example: `acs_networkmonitor`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// The alert group to which alert notifications are sent when the alert rule is in the OK state.
     ///
     /// 发送报警。
     ///
     /// Example: `["通知联系人组"]`
+    #[cfg_attr(feature = "test-util", serde(rename = "OkActions"))]
     pub ok_actions: Option<String>,
     /// The time interval at which monitoring data is queried. Generally, the time interval equals the frequency for reporting metric data. Unit: seconds.
     ///
@@ -355,18 +395,21 @@ pub struct MetricRule {
     /// 说明： 如果设置报警规则时设置了统计周期，则会按照此周期查询对应的统计数据 。
     ///
     /// Example: `1m`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// The ID of the alert rule.
     ///
     /// 报警规则ID。
     ///
     /// Example: `49f7b317-7645-4cc1-94fd-ea42e5220932_Availability`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the alert rule.
     ///
     /// 报警规则名称。
     ///
     /// Example: `可用性`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The status of the alert rule. Valid values:
     ///
@@ -381,18 +424,21 @@ pub struct MetricRule {
     /// Valid values ([`StateValue`]): `OK`, `ALARM`.
     ///
     /// Example: `OK`
+    #[cfg_attr(feature = "test-util", serde(rename = "StateValue"))]
     pub state_value: Option<StateValue>,
     /// The statistical method of the alert rule.
     ///
     /// 报警的统计方法。
     ///
     /// Example: `Availability`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// The threshold for triggering alerts.
     ///
     /// 报警阈值。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
 }
 impl aliyun_runtime::de::Decode for MetricRule {

@@ -4,7 +4,15 @@
 //! You call this operation to query detailed monitoring data of a site monitoring task.
 //!
 //! 查询任务的细粒度监控数据。
-/// Parameters of `DescribeSiteMonitorData`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeSiteMonitorDataRequest`], by name: `DescribeSiteMonitorDataRequest::new(DescribeSiteMonitorDataRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeSiteMonitorDataRequired<'a> {
+    /// `MetricName`: see the field of [`DescribeSiteMonitorDataRequest`] of the same name.
+    pub metric_name: DescribeSiteMonitorDataMetricName,
+    /// `TaskId`: see the field of [`DescribeSiteMonitorDataRequest`] of the same name.
+    pub task_id: &'a str,
+}
+/// Parameters of `DescribeSiteMonitorData`. Build it with `new`, the required parameters named in [`DescribeSiteMonitorDataRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeSiteMonitorDataRequest {
     /// The name of the metric. Valid values:
@@ -73,14 +81,11 @@ pub struct DescribeSiteMonitorDataRequest {
     pub r#type: Option<String>,
 }
 impl DescribeSiteMonitorDataRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        metric_name: DescribeSiteMonitorDataMetricName,
-        task_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeSiteMonitorDataRequired<'_>) -> Self {
         Self {
-            metric_name,
-            task_id: task_id.into(),
+            metric_name: required.metric_name,
+            task_id: required.task_id.to_string(),
             end_time: None,
             length: None,
             next_token: None,
@@ -128,42 +133,65 @@ impl aliyun_runtime::Operation for DescribeSiteMonitorDataRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeSiteMonitorDataRequest {
+    type Item = String;
+    fn next_page(&self, response: &DescribeSiteMonitorDataResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response.next_token.as_deref(),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: DescribeSiteMonitorDataResponse) -> Vec<String> {
+        response.data
+    }
+}
 /// What a successful `DescribeSiteMonitorData` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSiteMonitorDataResponse {
     /// The status code. A value of 200 indicates that the call was successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The monitoring data.
     ///
     /// 监控数据。
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Vec<String>,
     /// The error message.
     ///
     /// 返回的消息。
     ///
     /// Example: `Successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The pagination cursor.
     ///
     /// 分页游标。
     ///
     /// Example: `ea42e5220930ea42e5220930`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `3febb181-0d98-4af9-8b04-7faf36b048b9`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorDataResponse {

@@ -90,6 +90,7 @@ impl aliyun_runtime::Operation for DescribeSiteMonitorIspCityListRequest {
 }
 /// What a successful `DescribeSiteMonitorISPCityList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSiteMonitorIspCityListResponse {
     /// The HTTP status code.
     ///
@@ -100,22 +101,26 @@ pub struct DescribeSiteMonitorIspCityListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `848EF34A-FD9F-48A6-879F-414279ED4F26`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The returned message.
     ///
     /// 返回信息。
     ///
     /// Example: `successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The detection points that were found.
     ///
     /// 探测点列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "IspCityList"))]
     pub isp_city_list: Option<IspCityList>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -130,6 +135,7 @@ pub struct DescribeSiteMonitorIspCityListResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorIspCityListResponse {
@@ -151,8 +157,10 @@ impl aliyun_runtime::de::Decode for DescribeSiteMonitorIspCityListResponse {
 ///
 /// 探测点列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct IspCityList {
     /// `IspCity` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IspCity"))]
     pub isp_city: Vec<DescribeSiteMonitorIspCityListIspCity>,
 }
 impl aliyun_runtime::de::Decode for IspCityList {
@@ -168,60 +176,77 @@ impl aliyun_runtime::de::Decode for IspCityList {
 }
 /// One item of the list `IspCity` in `IspCityList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSiteMonitorIspCityListIspCity {
     /// The ID of a city.
     ///
     /// 城市ID。
     ///
     /// Example: `738`
+    #[cfg_attr(feature = "test-util", serde(rename = "City"))]
     pub city: Option<String>,
     /// `CityName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CityName"))]
     pub city_name: Option<CityName>,
     /// 国家代码。
     ///
     /// Example: `629`
+    #[cfg_attr(feature = "test-util", serde(rename = "Country"))]
     pub country: Option<String>,
     /// The number of detection points that use IPv4.
     ///
     /// IPv4探针数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "IPV4ProbeCount"))]
     pub ipv4_probe_count: Option<String>,
     /// The number of detection points that use IPv6.
     ///
     /// IPv6探针数量。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "IPV6ProbeCount"))]
     pub ipv6_probe_count: Option<String>,
     /// The ID of the carrier.
     ///
     /// 运营商ID。
     ///
     /// Example: `232`
+    #[cfg_attr(feature = "test-util", serde(rename = "Isp"))]
     pub isp: Option<String>,
     /// `IspName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IspName"))]
     pub isp_name: Option<IspName>,
     /// The code of the province.
     ///
     /// 省份代码。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "CityName.en"))]
     pub city_name_en: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "CityName.zh_CN"))]
     pub city_name_zh_cn: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "Country.en"))]
     pub country_en: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "Country.zh_CN"))]
     pub country_zh_cn: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "IspName.en"))]
     pub isp_name_en: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "IspName.zh_CN"))]
     pub isp_name_zh_cn: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "Region.en"))]
     pub region_en: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "Region.zh_CN"))]
     pub region_zh_cn: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorIspCityListIspCity {
@@ -252,16 +277,19 @@ impl aliyun_runtime::de::Decode for DescribeSiteMonitorIspCityListIspCity {
 }
 /// The value of `CityName` in `IspCity` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CityName {
     /// The name of the city.
     ///
     /// 城市名称（英文）。
     ///
     /// Example: `Yantai`
+    #[cfg_attr(feature = "test-util", serde(rename = "en"))]
     pub en: Option<String>,
     /// 城市名称（简体中文）。
     ///
     /// Example: `烟台市`
+    #[cfg_attr(feature = "test-util", serde(rename = "zh_CN"))]
     pub zh_cn: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CityName {
@@ -278,16 +306,19 @@ impl aliyun_runtime::de::Decode for CityName {
 }
 /// The value of `IspName` in `IspCity` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct IspName {
     /// The name of the carrier.
     ///
     /// 运营商名称（英文）。
     ///
     /// Example: `China-Mobile`
+    #[cfg_attr(feature = "test-util", serde(rename = "en"))]
     pub en: Option<String>,
     /// 运营商名称（简体中文）。
     ///
     /// Example: `中国移动`
+    #[cfg_attr(feature = "test-util", serde(rename = "zh_CN"))]
     pub zh_cn: Option<String>,
 }
 impl aliyun_runtime::de::Decode for IspName {

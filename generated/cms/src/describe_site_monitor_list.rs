@@ -90,52 +90,61 @@ impl aliyun_runtime::Operation for DescribeSiteMonitorListRequest {
 }
 /// What a successful `DescribeSiteMonitorList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSiteMonitorListResponse {
     /// The status code. A value of 200 indicates that the call was successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `Successfully`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The number of the page that was returned.
     ///
     /// 分页页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries that were returned on each page. Default value: 10.
     ///
     /// 每页显示记录条数，默认10。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `68192f5d-0d45-4b98-9724-892813f86c71`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The list of the site monitoring tasks that were queried.
     ///
     /// 站点监控任务列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitors"))]
     pub site_monitors: Option<DescribeSiteMonitorListSiteMonitors>,
     /// Indicates whether the call was successful.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
     /// The total number of site monitoring tasks that were returned.
     ///
     /// 总记录条数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorListResponse {
@@ -160,8 +169,10 @@ impl aliyun_runtime::de::Decode for DescribeSiteMonitorListResponse {
 ///
 /// 站点监控任务列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSiteMonitorListSiteMonitors {
     /// `SiteMonitor` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitor"))]
     pub site_monitor: Vec<SiteMonitor>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorListSiteMonitors {
@@ -177,58 +188,68 @@ impl aliyun_runtime::de::Decode for DescribeSiteMonitorListSiteMonitors {
 }
 /// One item of the list `SiteMonitor` in `SiteMonitors` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SiteMonitor {
     /// The URL or IP address monitored by the site monitoring task.
     ///
     /// 任务的探测URL地址或IP地址。
     ///
     /// Example: `http://www.aliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Address"))]
     pub address: Option<String>,
     /// The time when the site monitoring task was created.
     ///
     /// 任务的创建时间。
     ///
     /// Example: `2019-03-02 09:02:51`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The monitoring interval of the site monitoring task. Unit: minutes
     ///
     /// 探测频率，单位为分钟。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Interval"))]
     pub interval: Option<String>,
     /// The extended options of the protocol of the site monitoring task. The options vary according to the protocol.
     ///
     /// 监控对应协议的高级扩展选项， 不同的探测协议类型，有不同的扩展选项。
+    #[cfg_attr(feature = "test-util", serde(rename = "OptionsJson"))]
     pub options_json: Option<OptionsJson>,
     /// The ID of the site monitoring task.
     ///
     /// 任务ID。
     ///
     /// Example: `a1ecd34a-8127-44d9-b060-14950837****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
     /// The name of the site monitoring task.
     ///
     /// 任务名称。
     ///
     /// Example: `新的探测任务`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskName"))]
     pub task_name: Option<String>,
     /// The status of the site monitoring task. A value of 1 indicates that the site monitoring task is enabled. A value of 2 indicates that the site monitoring task is disabled.
     ///
     /// 任务状态，1：正常， 2：禁用。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskState"))]
     pub task_state: Option<String>,
     /// The protocol of the site monitoring task. Currently, site monitoring supports the following protocols: HTTP, Ping, TCP, UDP, DNS, SMTP, POP3, and FTP.
     ///
     /// 任务的类型，目前站点监控探测的有：HTTP 、PING 、TCP 、UDP 、DNS 、SMTP 、POP3 、FTP。
     ///
     /// Example: `HTTP`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskType"))]
     pub task_type: Option<String>,
     /// The time when the site monitoring task was updated.
     ///
     /// 任务更新时间。
     ///
     /// Example: `2019-03-03 14:16:34`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateTime"))]
     pub update_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SiteMonitor {
@@ -254,10 +275,13 @@ impl aliyun_runtime::de::Decode for SiteMonitor {
 ///
 /// 监控对应协议的高级扩展选项， 不同的探测协议类型，有不同的扩展选项。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct OptionsJson {
     /// `http_method` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "http_method"))]
     pub http_method: Option<String>,
     /// `time_out` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "time_out"))]
     pub time_out: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for OptionsJson {

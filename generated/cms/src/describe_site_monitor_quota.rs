@@ -24,6 +24,7 @@ impl aliyun_runtime::Operation for DescribeSiteMonitorQuotaRequest {
 }
 /// What a successful `DescribeSiteMonitorQuota` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSiteMonitorQuotaResponse {
     /// The HTTP status code.
     ///
@@ -34,22 +35,26 @@ pub struct DescribeSiteMonitorQuotaResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The quotas and version of site monitoring.
     ///
     /// 配额。
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<DescribeSiteMonitorQuotaData>,
     /// The returned message.
     ///
     /// 返回信息。
     ///
     /// Example: `请求成功`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `26860260-76C6-404E-AB7A-EB98D36A6885`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -64,6 +69,7 @@ pub struct DescribeSiteMonitorQuotaResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorQuotaResponse {
@@ -85,6 +91,7 @@ impl aliyun_runtime::de::Decode for DescribeSiteMonitorQuotaResponse {
 ///
 /// 配额。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSiteMonitorQuotaData {
     /// Indicates whether the second-level monitoring is enabled. Valid values:
     ///
@@ -97,30 +104,35 @@ pub struct DescribeSiteMonitorQuotaData {
     /// - false：关闭。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecondMonitor"))]
     pub second_monitor: Option<bool>,
     /// The quota of detection points that are provided by Alibaba Cloud. Five detection points are provided for free.
     ///
     /// 阿里巴巴探测点配额。免费配额5个。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitorIdcQuota"))]
     pub site_monitor_idc_quota: Option<i32>,
     /// The quota of detection points that are not provided by Alibaba Cloud. Default value: 0.
     ///
     /// 非阿里巴巴探测点配额。默认值：0。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitorOperatorQuotaQuota"))]
     pub site_monitor_operator_quota_quota: Option<i32>,
     /// The used quota of site monitoring tasks.
     ///
     /// 站点监控探测任务配额使用数。
     ///
     /// Example: `6`
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitorQuotaTaskUsed"))]
     pub site_monitor_quota_task_used: Option<i32>,
     /// The quota of site monitoring tasks.
     ///
     /// 站点监控探测任务配额。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitorTaskQuota"))]
     pub site_monitor_task_quota: Option<i32>,
     /// The version of site monitoring. Valid values:
     ///
@@ -135,6 +147,7 @@ pub struct DescribeSiteMonitorQuotaData {
     /// Valid values ([`SiteMonitorVersion`]): `V1`, `V2`.
     ///
     /// Example: `V1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SiteMonitorVersion"))]
     pub site_monitor_version: Option<SiteMonitorVersion>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorQuotaData {

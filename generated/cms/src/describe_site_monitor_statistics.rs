@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeSiteMonitorStatistics接口查询指定站点监控任务的平均统计数据。
 pub use crate::types::Success;
-/// Parameters of `DescribeSiteMonitorStatistics`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeSiteMonitorStatisticsRequest`], by name: `DescribeSiteMonitorStatisticsRequest::new(DescribeSiteMonitorStatisticsRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeSiteMonitorStatisticsRequired<'a> {
+    /// `MetricName`: see the field of [`DescribeSiteMonitorStatisticsRequest`] of the same name.
+    pub metric_name: DescribeSiteMonitorStatisticsMetricName,
+    /// `TaskId`: see the field of [`DescribeSiteMonitorStatisticsRequest`] of the same name.
+    pub task_id: &'a str,
+}
+/// Parameters of `DescribeSiteMonitorStatistics`. Build it with `new`, the required parameters named in [`DescribeSiteMonitorStatisticsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeSiteMonitorStatisticsRequest {
     /// The name of the metric. Valid values:
@@ -46,14 +54,11 @@ pub struct DescribeSiteMonitorStatisticsRequest {
     pub start_time: Option<String>,
 }
 impl DescribeSiteMonitorStatisticsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        metric_name: DescribeSiteMonitorStatisticsMetricName,
-        task_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeSiteMonitorStatisticsRequired<'_>) -> Self {
         Self {
-            metric_name,
-            task_id: task_id.into(),
+            metric_name: required.metric_name,
+            task_id: required.task_id.to_string(),
             time_range: None,
             start_time: None,
         }
@@ -79,12 +84,14 @@ impl aliyun_runtime::Operation for DescribeSiteMonitorStatisticsRequest {
 }
 /// What a successful `DescribeSiteMonitorStatistics` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSiteMonitorStatisticsResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3AD2724D-E317-4BFB-B422-D6691D071BE1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful.
     ///
@@ -96,6 +103,7 @@ pub struct DescribeSiteMonitorStatisticsResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
     /// The status code. A value of 200 indicates that the call was successful.
     ///
@@ -104,18 +112,21 @@ pub struct DescribeSiteMonitorStatisticsResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The statistics that were collected.
     ///
     /// 统计结果。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<String>,
     /// The error message.
     ///
     /// 返回信息。
     ///
     /// Example: `Succcessful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSiteMonitorStatisticsResponse {

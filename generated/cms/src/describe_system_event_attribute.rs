@@ -207,14 +207,41 @@ impl aliyun_runtime::Operation for DescribeSystemEventAttributeRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeSystemEventAttributeRequest {
+    type Item = SystemEvent;
+    fn next_page(
+        &self,
+        response: &DescribeSystemEventAttributeResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .system_events
+                .as_ref()
+                .map(|v| &v.system_event)
+                .map_or(0, |l| l.len()),
+            None,
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeSystemEventAttributeResponse) -> Vec<SystemEvent> {
+        response.system_events.map(|v| v.system_event).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeSystemEventAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSystemEventAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `60912C8D-B340-4253-ADE7-61ACDFD25CFC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -225,22 +252,26 @@ pub struct DescribeSystemEventAttributeResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. The value true indicates a success. The value false indicates a failure.
     ///
     /// 操作是否成功。true表示成功，false表示失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
     /// The details of the system event.
     ///
     /// 事件内容详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemEvents"))]
     pub system_events: Option<SystemEvents>,
     /// The returned message. If the call was successful, success is returned. If the call failed, an error message is returned.
     ///
     /// 返回信息。当操作成功时，返回success；当操作失败时，返回错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSystemEventAttributeResponse {
@@ -262,8 +293,10 @@ impl aliyun_runtime::de::Decode for DescribeSystemEventAttributeResponse {
 ///
 /// 事件内容详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SystemEvents {
     /// `SystemEvent` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemEvent"))]
     pub system_event: Vec<SystemEvent>,
 }
 impl aliyun_runtime::de::Decode for SystemEvents {
@@ -279,24 +312,28 @@ impl aliyun_runtime::de::Decode for SystemEvents {
 }
 /// One item of the list `SystemEvent` in `SystemEvents` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SystemEvent {
     /// The content of the system event.
     ///
     /// 事件内容详情。
     ///
     /// Example: `[{"product":"CloudMonitor","content":"{\"ipGroup\":\"112.126.XX.XX,10.163.XX.XX\",\"tianjimonVersion\":\"1.2.22\"}","groupId":"176,177,178,179,180,692,120812,1663836,96,2028302","time":"1552209568000","resourceId":"acs:ecs:cn-beijing:173651113438****:instance/i-25k35****","level":"CRITICAL","status":"stopped","instanceName":"cmssiteprobebj-6","name":"Agent_Status_Stopped","regionId":"cn-beijing"}]`
+    #[cfg_attr(feature = "test-util", serde(rename = "Content"))]
     pub content: Option<String>,
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The name of the instance on which the system event occurred.
     ///
     /// 实例名称。
     ///
     /// Example: `instanceId1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The level of the system event. Valid values:
     ///
@@ -313,36 +350,42 @@ pub struct SystemEvent {
     /// Valid values ([`Level`]): `CRITICAL`, `WARN`, `INFO`.
     ///
     /// Example: `WARN`
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Option<Level>,
     /// The name of the system event.
     ///
     /// 事件名称。
     ///
     /// Example: `Agent_Status_Stopped`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The abbreviation of the service name.
     ///
     /// 产品名称缩写。
     ///
     /// Example: `CloudMonitor`
+    #[cfg_attr(feature = "test-util", serde(rename = "Product"))]
     pub product: Option<String>,
     /// The ID of the region where the instance resides.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the resource related to the system event.
     ///
     /// 资源ID。
     ///
     /// Example: `xxxxx-1`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceId"))]
     pub resource_id: Option<String>,
     /// The status of the system event.
     ///
     /// 事件状态。
     ///
     /// Example: `normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The time when the system event occurred.
     ///
@@ -353,6 +396,7 @@ pub struct SystemEvent {
     /// 格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1552199984000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Time"))]
     pub time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for SystemEvent {

@@ -183,12 +183,14 @@ impl aliyun_runtime::Operation for DescribeSystemEventCountRequest {
 }
 /// What a successful `DescribeSystemEventCount` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSystemEventCountResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `60912C8D-B340-4253-ADE7-61ACDFD25CFC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -199,22 +201,26 @@ pub struct DescribeSystemEventCountResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. The value true indicates a success. The value false indicates a failure.
     ///
     /// 操作是否成功。true表示成功，false表示失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
     /// The details of the system event occurred in the specified time period.
     ///
     /// 事件数量详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemEventCounts"))]
     pub system_event_counts: Option<SystemEventCounts>,
     /// The returned message. If the call was successful, the value success is returned. If the call failed, an error message is returned.
     ///
     /// 返回信息。当请求成功时，返回成功信息；当请求失败时，返回失败原因。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSystemEventCountResponse {
@@ -236,8 +242,10 @@ impl aliyun_runtime::de::Decode for DescribeSystemEventCountResponse {
 ///
 /// 事件数量详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SystemEventCounts {
     /// `SystemEventCount` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemEventCount"))]
     pub system_event_count: Vec<SystemEventCount>,
 }
 impl aliyun_runtime::de::Decode for SystemEventCounts {
@@ -253,24 +261,28 @@ impl aliyun_runtime::de::Decode for SystemEventCounts {
 }
 /// One item of the list `SystemEventCount` in `SystemEventCounts` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SystemEventCount {
     /// The content of the system event.
     ///
     /// 事件的具体内容。
     ///
     /// Example: `xxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "Content"))]
     pub content: Option<String>,
     /// The ID of the application group.
     ///
     /// 应用分组ID。
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The name of the instance on which the system event occurred.
     ///
     /// 实例名称。
     ///
     /// Example: `instanceId1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The level of the system event. Valid values:
     ///
@@ -287,42 +299,49 @@ pub struct SystemEventCount {
     /// Valid values ([`Level`]): `CRITICAL`, `WARN`, `INFO`.
     ///
     /// Example: `WARN`
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Option<Level>,
     /// The name of the system event.
     ///
     /// 事件名称。
     ///
     /// Example: `Agent_Status_Stopped`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The number of times that the system event occurred in the specified time period.
     ///
     /// 发生事件的数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Num"))]
     pub num: Option<i64>,
     /// The abbreviation of the service name.
     ///
     /// 产品名称缩写。
     ///
     /// Example: `ECS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Product"))]
     pub product: Option<String>,
     /// The ID of the region where the instance resides.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the resource related to the system event.
     ///
     /// 资源ID。
     ///
     /// Example: `xxxxx-1`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceId"))]
     pub resource_id: Option<String>,
     /// The status of the system event.
     ///
     /// 事件状态。
     ///
     /// Example: `normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The time when the system event occurred.
     ///
@@ -333,6 +352,7 @@ pub struct SystemEventCount {
     /// 格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1552199984000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Time"))]
     pub time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for SystemEventCount {

@@ -183,12 +183,14 @@ impl aliyun_runtime::Operation for DescribeSystemEventHistogramRequest {
 }
 /// What a successful `DescribeSystemEventHistogram` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSystemEventHistogramResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `486029C9-53E1-44B4-85A8-16A571A043FD`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -199,22 +201,26 @@ pub struct DescribeSystemEventHistogramResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. The value true indicates a success. The value false indicates a failure.
     ///
     /// 操作是否成功。true表示成功，false表示失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
     /// The information about the number of times that the system event occurred during each interval of a time period.
     ///
     /// 事件分段统计详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemEventHistograms"))]
     pub system_event_histograms: Option<SystemEventHistograms>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSystemEventHistogramResponse {
@@ -236,8 +242,10 @@ impl aliyun_runtime::de::Decode for DescribeSystemEventHistogramResponse {
 ///
 /// 事件分段统计详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SystemEventHistograms {
     /// `SystemEventHistogram` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemEventHistogram"))]
     pub system_event_histogram: Vec<SystemEventHistogram>,
 }
 impl aliyun_runtime::de::Decode for SystemEventHistograms {
@@ -253,12 +261,14 @@ impl aliyun_runtime::de::Decode for SystemEventHistograms {
 }
 /// One item of the list `SystemEventHistogram` in `SystemEventHistograms` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SystemEventHistogram {
     /// The number of times that the system event occurred.
     ///
     /// 事件发生数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
     pub count: Option<i64>,
     /// The end of an interval.
     ///
@@ -269,6 +279,7 @@ pub struct SystemEventHistogram {
     /// 格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1552225753000`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<i64>,
     /// The beginning of an interval.
     ///
@@ -279,6 +290,7 @@ pub struct SystemEventHistogram {
     /// 格式为Unix时间戳，即从1970年1月1日开始所经过的毫秒数。
     ///
     /// Example: `1552225770000`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for SystemEventHistogram {

@@ -24,6 +24,7 @@ impl aliyun_runtime::Operation for DescribeSystemEventMetaListRequest {
 }
 /// What a successful `DescribeSystemEventMetaList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSystemEventMetaListResponse {
     /// The HTTP status code.
     ///
@@ -34,22 +35,26 @@ pub struct DescribeSystemEventMetaListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The detailed meta information.
     ///
     /// Meta返回信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<DescribeSystemEventMetaListData>,
     /// The returned message.
     ///
     /// 返回信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `A6582C8B-E67C-4A19-BC15-EAEFEBDC7995`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -62,6 +67,7 @@ pub struct DescribeSystemEventMetaListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DescribeSystemEventMetaListResponse {
@@ -83,8 +89,10 @@ impl aliyun_runtime::de::Decode for DescribeSystemEventMetaListResponse {
 ///
 /// Meta返回信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSystemEventMetaListData {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<DataResource>,
 }
 impl aliyun_runtime::de::Decode for DescribeSystemEventMetaListData {
@@ -100,6 +108,7 @@ impl aliyun_runtime::de::Decode for DescribeSystemEventMetaListData {
 }
 /// One item of the list `Resource` in `Data` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DataResource {
     /// The type of the system event. Valid values:
     ///
@@ -116,6 +125,7 @@ pub struct DataResource {
     /// Valid values ([`ResourceEventType`]): `StatusNotification`, `Exception`, `Maintenance`.
     ///
     /// Example: `Exception`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventType"))]
     pub event_type: Option<ResourceEventType>,
     /// The level of the alert. Valid values:
     ///
@@ -132,38 +142,45 @@ pub struct DataResource {
     /// Valid values ([`Level`]): `CRITICAL`, `WARN`, `INFO`.
     ///
     /// Example: `INFO`
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Option<Level>,
     /// The name of the system event.
     ///
     /// 事件名称。
     ///
     /// Example: `SelectFailureRate`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The description of the system event, in Chinese.
     ///
     /// 事件名称的描述信息。
     ///
     /// Example: `查询失败率高`
+    #[cfg_attr(feature = "test-util", serde(rename = "NameDesc"))]
     pub name_desc: Option<String>,
     /// The abbreviation of the service name.
     ///
     /// 产品名称缩写。
     ///
     /// Example: `ADS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Product"))]
     pub product: Option<String>,
     /// The status of the system event.
     ///
     /// 事件状态。
     ///
     /// Example: `failed`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The description of the event status.
     ///
     /// 事件状态描述。
     ///
     /// Example: `Operation Failed`
+    #[cfg_attr(feature = "test-util", serde(rename = "StatusDesc"))]
     pub status_desc: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "NameDesc.En"))]
     pub name_desc_en: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DataResource {

@@ -57,20 +57,41 @@ impl aliyun_runtime::Operation for DescribeTagKeyListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeTagKeyListRequest {
+    type Item = String;
+    fn next_page(&self, response: &DescribeTagKeyListResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.tag_keys.as_ref().map(|v| &v.tag_key).map_or(0, |l| l.len()),
+            None,
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeTagKeyListResponse) -> Vec<String> {
+        response.tag_keys.map(|v| v.tag_key).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeTagKeyList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeTagKeyListResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B04B8CF3-4489-432D-83BA-6F128E5F2293`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `Specified parameter PageSize is not valid.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The HTTP status code.
     ///
@@ -81,6 +102,7 @@ pub struct DescribeTagKeyListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -93,10 +115,12 @@ pub struct DescribeTagKeyListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The tag keys returned.
     ///
     /// 符合条件的标签键列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKeys"))]
     pub tag_keys: Option<TagKeys>,
 }
 impl aliyun_runtime::de::Decode for DescribeTagKeyListResponse {
@@ -118,8 +142,10 @@ impl aliyun_runtime::de::Decode for DescribeTagKeyListResponse {
 ///
 /// 符合条件的标签键列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TagKeys {
     /// `TagKey` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for TagKeys {

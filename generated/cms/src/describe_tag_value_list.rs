@@ -65,20 +65,41 @@ impl aliyun_runtime::Operation for DescribeTagValueListRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeTagValueListRequest {
+    type Item = String;
+    fn next_page(&self, response: &DescribeTagValueListResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.tag_values.as_ref().map(|v| &v.tag_value).map_or(0, |l| l.len()),
+            None,
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeTagValueListResponse) -> Vec<String> {
+        response.tag_values.map(|v| v.tag_value).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeTagValueList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeTagValueListResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B04B8CF3-4489-432D-83BA-6F128E4F2295`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `Specified parameter PageNumber is not valid.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The HTTP status code.
     ///
@@ -89,6 +110,7 @@ pub struct DescribeTagValueListResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -101,10 +123,12 @@ pub struct DescribeTagValueListResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The tag values returned.
     ///
     /// 符合条件的标签值列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValues"))]
     pub tag_values: Option<TagValues>,
 }
 impl aliyun_runtime::de::Decode for DescribeTagValueListResponse {
@@ -126,8 +150,10 @@ impl aliyun_runtime::de::Decode for DescribeTagValueListResponse {
 ///
 /// 符合条件的标签值列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TagValues {
     /// `TagValue` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for TagValues {

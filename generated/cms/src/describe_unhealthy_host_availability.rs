@@ -34,6 +34,7 @@ impl aliyun_runtime::Operation for DescribeUnhealthyHostAvailabilityRequest {
 }
 /// What a successful `DescribeUnhealthyHostAvailability` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeUnhealthyHostAvailabilityResponse {
     /// The HTTP status code.
     ///
@@ -42,18 +43,21 @@ pub struct DescribeUnhealthyHostAvailabilityResponse {
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `ACBDBB40-DFB6-4F4C-8957-51FFB233969C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -63,10 +67,12 @@ pub struct DescribeUnhealthyHostAvailabilityResponse {
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The unhealthy instances that are detected by the specified availability monitoring tasks.
     ///
     /// 探测异常的服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "UnhealthyList"))]
     pub unhealthy_list: Option<UnhealthyList>,
 }
 impl aliyun_runtime::de::Decode for DescribeUnhealthyHostAvailabilityResponse {
@@ -88,8 +94,10 @@ impl aliyun_runtime::de::Decode for DescribeUnhealthyHostAvailabilityResponse {
 ///
 /// 探测异常的服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UnhealthyList {
     /// `NodeTaskInstance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NodeTaskInstance"))]
     pub node_task_instance: Vec<NodeTaskInstance>,
 }
 impl aliyun_runtime::de::Decode for UnhealthyList {
@@ -105,12 +113,15 @@ impl aliyun_runtime::de::Decode for UnhealthyList {
 }
 /// One item of the list `NodeTaskInstance` in `UnhealthyList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeTaskInstance {
     /// The ID of the availability monitoring task.
     ///
     /// Example: `123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<i64>,
     /// The unhealthy instances that are detected by the availability monitoring task.
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceList"))]
     pub instance_list: Option<InstanceList>,
 }
 impl aliyun_runtime::de::Decode for NodeTaskInstance {
@@ -127,8 +138,10 @@ impl aliyun_runtime::de::Decode for NodeTaskInstance {
 }
 /// The unhealthy instances that are detected by the availability monitoring task.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceList {
     /// `String` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "String"))]
     pub string: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceList {

@@ -58,6 +58,7 @@ impl aliyun_runtime::Operation for DisableActiveMetricRuleRequest {
 }
 /// What a successful `DisableActiveMetricRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DisableActiveMetricRuleResponse {
     /// The HTTP status code.
     ///
@@ -68,18 +69,21 @@ pub struct DisableActiveMetricRuleResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `F82E6667-7811-4BA0-842F-5B2DC42BBAAD`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -92,6 +96,7 @@ pub struct DisableActiveMetricRuleResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DisableActiveMetricRuleResponse {

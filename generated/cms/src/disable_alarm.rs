@@ -27,22 +27,27 @@ impl aliyun_runtime::Operation for DisableAlarmRequest {
 }
 /// What a successful `DisableAlarm` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DisableAlarmResponse {
     /// 请求失败状态码，200为成功，非200为失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// 请求失败的提示信息。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// 请求的uuid，便于查询日志。
     ///
     /// Example: `DEF01F10-E747-42FE-9152-85CB43B1B552`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 请求是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DisableAlarmResponse {

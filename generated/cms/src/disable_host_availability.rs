@@ -31,6 +31,7 @@ impl aliyun_runtime::Operation for DisableHostAvailabilityRequest {
 }
 /// What a successful `DisableHostAvailability` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DisableHostAvailabilityResponse {
     /// The status code.
     ///
@@ -41,18 +42,21 @@ pub struct DisableHostAvailabilityResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `User not authorized to operate on the specified resource.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `ACBDBB40-DFB6-4F4C-8957-51FFB233969C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the operation was successful. Valid values:
     ///
@@ -65,6 +69,7 @@ pub struct DisableHostAvailabilityResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DisableHostAvailabilityResponse {

@@ -31,6 +31,7 @@ impl aliyun_runtime::Operation for DisableMetricRulesRequest {
 }
 /// What a successful `DisableMetricRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DisableMetricRulesResponse {
     /// The HTTP status code.
     ///
@@ -41,18 +42,21 @@ pub struct DisableMetricRulesResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `RuleId is mandatory for this action.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `FF38D33A-67C1-40EB-AB65-FAEE51EDB644`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -65,6 +69,7 @@ pub struct DisableMetricRulesResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DisableMetricRulesResponse {

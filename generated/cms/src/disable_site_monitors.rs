@@ -32,6 +32,7 @@ impl aliyun_runtime::Operation for DisableSiteMonitorsRequest {
 }
 /// What a successful `DisableSiteMonitors` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DisableSiteMonitorsResponse {
     /// The status code.
     ///
@@ -42,22 +43,26 @@ pub struct DisableSiteMonitorsResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The number of detection points that were monitored by the site monitoring tasks.
     ///
     /// 站点监控任务影响探测点的记录数。
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<Data>,
     /// The returned message.
     ///
     /// 返回信息。
     ///
     /// Example: `successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3fcd12e7-d387-42ee-b77e-661c775bb17f`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the operation was successful. Valid values:
     ///
@@ -72,6 +77,7 @@ pub struct DisableSiteMonitorsResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
 }
 impl aliyun_runtime::de::Decode for DisableSiteMonitorsResponse {

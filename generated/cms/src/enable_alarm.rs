@@ -27,22 +27,27 @@ impl aliyun_runtime::Operation for EnableAlarmRequest {
 }
 /// What a successful `EnableAlarm` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EnableAlarmResponse {
     /// 请求失败状态码，200为成功，非200为失败
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// 请求失败的提示信息
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// 请求的uuid，便于查询日志
     ///
     /// Example: `1C5E0E5D-76D5-469C-9FA8-D74799B24860`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 请求是否成功
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for EnableAlarmResponse {

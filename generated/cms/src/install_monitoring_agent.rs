@@ -38,22 +38,27 @@ impl aliyun_runtime::Operation for InstallMonitoringAgentRequest {
 }
 /// What a successful `InstallMonitoringAgent` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstallMonitoringAgentResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The installation error message.
     ///
     /// Example: `Successfully`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// Example: `host-abc12356`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for InstallMonitoringAgentResponse {

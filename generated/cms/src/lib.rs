@@ -42,11 +42,12 @@ pub mod apply_metric_rule_template;
 #[cfg(feature = "apply_metric_rule_template")]
 pub use apply_metric_rule_template::{
     ApplyMetricRuleTemplateRequest, ApplyMetricRuleTemplateResponse,
+    ApplyMetricRuleTemplateRequired,
 };
 #[cfg(feature = "create_alarm")]
 pub mod create_alarm;
 #[cfg(feature = "create_alarm")]
-pub use create_alarm::{CreateAlarmRequest, CreateAlarmResponse};
+pub use create_alarm::{CreateAlarmRequest, CreateAlarmResponse, CreateAlarmRequired};
 #[cfg(feature = "create_group_metric_rules")]
 pub mod create_group_metric_rules;
 #[cfg(feature = "create_group_metric_rules")]
@@ -58,18 +59,21 @@ pub mod create_group_monitoring_agent_process;
 #[cfg(feature = "create_group_monitoring_agent_process")]
 pub use create_group_monitoring_agent_process::{
     CreateGroupMonitoringAgentProcessRequest, CreateGroupMonitoringAgentProcessResponse,
+    CreateGroupMonitoringAgentProcessRequired,
 };
 #[cfg(feature = "create_host_availability")]
 pub mod create_host_availability;
 #[cfg(feature = "create_host_availability")]
 pub use create_host_availability::{
     CreateHostAvailabilityRequest, CreateHostAvailabilityResponse,
+    CreateHostAvailabilityRequired,
 };
 #[cfg(feature = "create_metric_rule_resources")]
 pub mod create_metric_rule_resources;
 #[cfg(feature = "create_metric_rule_resources")]
 pub use create_metric_rule_resources::{
     CreateMetricRuleResourcesRequest, CreateMetricRuleResourcesResponse,
+    CreateMetricRuleResourcesRequired,
 };
 #[cfg(feature = "create_metric_rule_template")]
 pub mod create_metric_rule_template;
@@ -82,6 +86,7 @@ pub mod create_monitor_agent_process;
 #[cfg(feature = "create_monitor_agent_process")]
 pub use create_monitor_agent_process::{
     CreateMonitorAgentProcessRequest, CreateMonitorAgentProcessResponse,
+    CreateMonitorAgentProcessRequired,
 };
 #[cfg(feature = "create_monitor_group")]
 pub mod create_monitor_group;
@@ -93,6 +98,7 @@ pub mod create_monitor_group_by_resource_group_id;
 pub use create_monitor_group_by_resource_group_id::{
     CreateMonitorGroupByResourceGroupIdRequest,
     CreateMonitorGroupByResourceGroupIdResponse,
+    CreateMonitorGroupByResourceGroupIdRequired,
 };
 #[cfg(feature = "create_monitor_group_instances")]
 pub mod create_monitor_group_instances;
@@ -105,6 +111,7 @@ pub mod create_monitor_group_notify_policy;
 #[cfg(feature = "create_monitor_group_notify_policy")]
 pub use create_monitor_group_notify_policy::{
     CreateMonitorGroupNotifyPolicyRequest, CreateMonitorGroupNotifyPolicyResponse,
+    CreateMonitorGroupNotifyPolicyRequired,
 };
 #[cfg(feature = "create_monitoring_agent_process")]
 pub mod create_monitoring_agent_process;
@@ -115,7 +122,9 @@ pub use create_monitoring_agent_process::{
 #[cfg(feature = "create_site_monitor")]
 pub mod create_site_monitor;
 #[cfg(feature = "create_site_monitor")]
-pub use create_site_monitor::{CreateSiteMonitorRequest, CreateSiteMonitorResponse};
+pub use create_site_monitor::{
+    CreateSiteMonitorRequest, CreateSiteMonitorResponse, CreateSiteMonitorRequired,
+};
 #[cfg(feature = "delete_alarm")]
 pub mod delete_alarm;
 #[cfg(feature = "delete_alarm")]
@@ -131,7 +140,9 @@ pub use delete_contact_group::{DeleteContactGroupRequest, DeleteContactGroupResp
 #[cfg(feature = "delete_custom_metric")]
 pub mod delete_custom_metric;
 #[cfg(feature = "delete_custom_metric")]
-pub use delete_custom_metric::{DeleteCustomMetricRequest, DeleteCustomMetricResponse};
+pub use delete_custom_metric::{
+    DeleteCustomMetricRequest, DeleteCustomMetricResponse, DeleteCustomMetricRequired,
+};
 #[cfg(feature = "delete_dynamic_tag_group")]
 pub mod delete_dynamic_tag_group;
 #[cfg(feature = "delete_dynamic_tag_group")]
@@ -143,6 +154,7 @@ pub mod delete_event_rule_targets;
 #[cfg(feature = "delete_event_rule_targets")]
 pub use delete_event_rule_targets::{
     DeleteEventRuleTargetsRequest, DeleteEventRuleTargetsResponse,
+    DeleteEventRuleTargetsRequired,
 };
 #[cfg(feature = "delete_event_rules")]
 pub mod delete_event_rules;
@@ -163,6 +175,7 @@ pub mod delete_group_monitoring_agent_process;
 #[cfg(feature = "delete_group_monitoring_agent_process")]
 pub use delete_group_monitoring_agent_process::{
     DeleteGroupMonitoringAgentProcessRequest, DeleteGroupMonitoringAgentProcessResponse,
+    DeleteGroupMonitoringAgentProcessRequired,
 };
 #[cfg(feature = "delete_host_availability")]
 pub mod delete_host_availability;
@@ -179,12 +192,14 @@ pub mod delete_metric_rule_resources;
 #[cfg(feature = "delete_metric_rule_resources")]
 pub use delete_metric_rule_resources::{
     DeleteMetricRuleResourcesRequest, DeleteMetricRuleResourcesResponse,
+    DeleteMetricRuleResourcesRequired,
 };
 #[cfg(feature = "delete_metric_rule_targets")]
 pub mod delete_metric_rule_targets;
 #[cfg(feature = "delete_metric_rule_targets")]
 pub use delete_metric_rule_targets::{
     DeleteMetricRuleTargetsRequest, DeleteMetricRuleTargetsResponse,
+    DeleteMetricRuleTargetsRequired,
 };
 #[cfg(feature = "delete_metric_rule_template")]
 pub mod delete_metric_rule_template;
@@ -205,18 +220,21 @@ pub mod delete_monitor_group_dynamic_rule;
 #[cfg(feature = "delete_monitor_group_dynamic_rule")]
 pub use delete_monitor_group_dynamic_rule::{
     DeleteMonitorGroupDynamicRuleRequest, DeleteMonitorGroupDynamicRuleResponse,
+    DeleteMonitorGroupDynamicRuleRequired,
 };
 #[cfg(feature = "delete_monitor_group_instances")]
 pub mod delete_monitor_group_instances;
 #[cfg(feature = "delete_monitor_group_instances")]
 pub use delete_monitor_group_instances::{
     DeleteMonitorGroupInstancesRequest, DeleteMonitorGroupInstancesResponse,
+    DeleteMonitorGroupInstancesRequired,
 };
 #[cfg(feature = "delete_monitor_group_notify_policy")]
 pub mod delete_monitor_group_notify_policy;
 #[cfg(feature = "delete_monitor_group_notify_policy")]
 pub use delete_monitor_group_notify_policy::{
     DeleteMonitorGroupNotifyPolicyRequest, DeleteMonitorGroupNotifyPolicyResponse,
+    DeleteMonitorGroupNotifyPolicyRequired,
 };
 #[cfg(feature = "delete_monitoring_agent_process")]
 pub mod delete_monitoring_agent_process;
@@ -350,15 +368,21 @@ pub use describe_log_monitor_list::{
 #[cfg(feature = "describe_metric_data")]
 pub mod describe_metric_data;
 #[cfg(feature = "describe_metric_data")]
-pub use describe_metric_data::{DescribeMetricDataRequest, DescribeMetricDataResponse};
+pub use describe_metric_data::{
+    DescribeMetricDataRequest, DescribeMetricDataResponse, DescribeMetricDataRequired,
+};
 #[cfg(feature = "describe_metric_last")]
 pub mod describe_metric_last;
 #[cfg(feature = "describe_metric_last")]
-pub use describe_metric_last::{DescribeMetricLastRequest, DescribeMetricLastResponse};
+pub use describe_metric_last::{
+    DescribeMetricLastRequest, DescribeMetricLastResponse, DescribeMetricLastRequired,
+};
 #[cfg(feature = "describe_metric_list")]
 pub mod describe_metric_list;
 #[cfg(feature = "describe_metric_list")]
-pub use describe_metric_list::{DescribeMetricListRequest, DescribeMetricListResponse};
+pub use describe_metric_list::{
+    DescribeMetricListRequest, DescribeMetricListResponse, DescribeMetricListRequired,
+};
 #[cfg(feature = "describe_metric_meta_list")]
 pub mod describe_metric_meta_list;
 #[cfg(feature = "describe_metric_meta_list")]
@@ -399,7 +423,9 @@ pub use describe_metric_rule_template_list::{
 #[cfg(feature = "describe_metric_top")]
 pub mod describe_metric_top;
 #[cfg(feature = "describe_metric_top")]
-pub use describe_metric_top::{DescribeMetricTopRequest, DescribeMetricTopResponse};
+pub use describe_metric_top::{
+    DescribeMetricTopRequest, DescribeMetricTopResponse, DescribeMetricTopRequired,
+};
 #[cfg(feature = "describe_monitor_group_categories")]
 pub mod describe_monitor_group_categories;
 #[cfg(feature = "describe_monitor_group_categories")]
@@ -431,6 +457,7 @@ pub mod describe_monitor_group_notify_policy_list;
 pub use describe_monitor_group_notify_policy_list::{
     DescribeMonitorGroupNotifyPolicyListRequest,
     DescribeMonitorGroupNotifyPolicyListResponse,
+    DescribeMonitorGroupNotifyPolicyListRequired,
 };
 #[cfg(feature = "describe_monitor_groups")]
 pub mod describe_monitor_groups;
@@ -502,6 +529,7 @@ pub mod describe_site_monitor_data;
 #[cfg(feature = "describe_site_monitor_data")]
 pub use describe_site_monitor_data::{
     DescribeSiteMonitorDataRequest, DescribeSiteMonitorDataResponse,
+    DescribeSiteMonitorDataRequired,
 };
 #[cfg(feature = "describe_site_monitor_isp_city_list")]
 pub mod describe_site_monitor_isp_city_list;
@@ -526,6 +554,7 @@ pub mod describe_site_monitor_statistics;
 #[cfg(feature = "describe_site_monitor_statistics")]
 pub use describe_site_monitor_statistics::{
     DescribeSiteMonitorStatisticsRequest, DescribeSiteMonitorStatisticsResponse,
+    DescribeSiteMonitorStatisticsRequired,
 };
 #[cfg(feature = "describe_system_event_attribute")]
 pub mod describe_system_event_attribute;
@@ -646,12 +675,14 @@ pub mod modify_host_availability;
 #[cfg(feature = "modify_host_availability")]
 pub use modify_host_availability::{
     ModifyHostAvailabilityRequest, ModifyHostAvailabilityResponse,
+    ModifyHostAvailabilityRequired,
 };
 #[cfg(feature = "modify_metric_rule_template")]
 pub mod modify_metric_rule_template;
 #[cfg(feature = "modify_metric_rule_template")]
 pub use modify_metric_rule_template::{
     ModifyMetricRuleTemplateRequest, ModifyMetricRuleTemplateResponse,
+    ModifyMetricRuleTemplateRequired,
 };
 #[cfg(feature = "modify_monitor_group")]
 pub mod modify_monitor_group;
@@ -670,7 +701,7 @@ pub use modify_site_monitor::{ModifySiteMonitorRequest, ModifySiteMonitorRespons
 #[cfg(feature = "node_install")]
 pub mod node_install;
 #[cfg(feature = "node_install")]
-pub use node_install::{NodeInstallRequest, NodeInstallResponse};
+pub use node_install::{NodeInstallRequest, NodeInstallResponse, NodeInstallRequired};
 #[cfg(feature = "node_status")]
 pub mod node_status;
 #[cfg(feature = "node_status")]
@@ -682,7 +713,7 @@ pub use node_status_list::{NodeStatusListRequest, NodeStatusListResponse};
 #[cfg(feature = "put_contact")]
 pub mod put_contact;
 #[cfg(feature = "put_contact")]
-pub use put_contact::{PutContactRequest, PutContactResponse};
+pub use put_contact::{PutContactRequest, PutContactResponse, PutContactRequired};
 #[cfg(feature = "put_contact_group")]
 pub mod put_contact_group;
 #[cfg(feature = "put_contact_group")]
@@ -694,7 +725,9 @@ pub use put_custom_event::{PutCustomEventRequest, PutCustomEventResponse};
 #[cfg(feature = "put_custom_event_rule")]
 pub mod put_custom_event_rule;
 #[cfg(feature = "put_custom_event_rule")]
-pub use put_custom_event_rule::{PutCustomEventRuleRequest, PutCustomEventRuleResponse};
+pub use put_custom_event_rule::{
+    PutCustomEventRuleRequest, PutCustomEventRuleResponse, PutCustomEventRuleRequired,
+};
 #[cfg(feature = "put_custom_metric")]
 pub mod put_custom_metric;
 #[cfg(feature = "put_custom_metric")]
@@ -703,7 +736,7 @@ pub use put_custom_metric::{PutCustomMetricRequest, PutCustomMetricResponse};
 pub mod put_custom_metric_rule;
 #[cfg(feature = "put_custom_metric_rule")]
 pub use put_custom_metric_rule::{
-    PutCustomMetricRuleRequest, PutCustomMetricRuleResponse,
+    PutCustomMetricRuleRequest, PutCustomMetricRuleResponse, PutCustomMetricRuleRequired,
 };
 #[cfg(feature = "put_event_rule")]
 pub mod put_event_rule;
@@ -718,19 +751,27 @@ pub use put_event_rule_targets::{
 #[cfg(feature = "put_exporter_output")]
 pub mod put_exporter_output;
 #[cfg(feature = "put_exporter_output")]
-pub use put_exporter_output::{PutExporterOutputRequest, PutExporterOutputResponse};
+pub use put_exporter_output::{
+    PutExporterOutputRequest, PutExporterOutputResponse, PutExporterOutputRequired,
+};
 #[cfg(feature = "put_exporter_rule")]
 pub mod put_exporter_rule;
 #[cfg(feature = "put_exporter_rule")]
-pub use put_exporter_rule::{PutExporterRuleRequest, PutExporterRuleResponse};
+pub use put_exporter_rule::{
+    PutExporterRuleRequest, PutExporterRuleResponse, PutExporterRuleRequired,
+};
 #[cfg(feature = "put_group_metric_rule")]
 pub mod put_group_metric_rule;
 #[cfg(feature = "put_group_metric_rule")]
-pub use put_group_metric_rule::{PutGroupMetricRuleRequest, PutGroupMetricRuleResponse};
+pub use put_group_metric_rule::{
+    PutGroupMetricRuleRequest, PutGroupMetricRuleResponse, PutGroupMetricRuleRequired,
+};
 #[cfg(feature = "put_log_monitor")]
 pub mod put_log_monitor;
 #[cfg(feature = "put_log_monitor")]
-pub use put_log_monitor::{PutLogMonitorRequest, PutLogMonitorResponse};
+pub use put_log_monitor::{
+    PutLogMonitorRequest, PutLogMonitorResponse, PutLogMonitorRequired,
+};
 #[cfg(feature = "put_metric_rule_targets")]
 pub mod put_metric_rule_targets;
 #[cfg(feature = "put_metric_rule_targets")]
@@ -752,15 +793,20 @@ pub mod put_resource_metric_rule;
 #[cfg(feature = "put_resource_metric_rule")]
 pub use put_resource_metric_rule::{
     PutResourceMetricRuleRequest, PutResourceMetricRuleResponse,
+    PutResourceMetricRuleRequired,
 };
 #[cfg(feature = "query_metric_last")]
 pub mod query_metric_last;
 #[cfg(feature = "query_metric_last")]
-pub use query_metric_last::{QueryMetricLastRequest, QueryMetricLastResponse};
+pub use query_metric_last::{
+    QueryMetricLastRequest, QueryMetricLastResponse, QueryMetricLastRequired,
+};
 #[cfg(feature = "query_metric_list")]
 pub mod query_metric_list;
 #[cfg(feature = "query_metric_list")]
-pub use query_metric_list::{QueryMetricListRequest, QueryMetricListResponse};
+pub use query_metric_list::{
+    QueryMetricListRequest, QueryMetricListResponse, QueryMetricListRequired,
+};
 #[cfg(feature = "query_metric_meta")]
 pub mod query_metric_meta;
 #[cfg(feature = "query_metric_meta")]
@@ -778,6 +824,7 @@ pub mod send_dry_run_system_event;
 #[cfg(feature = "send_dry_run_system_event")]
 pub use send_dry_run_system_event::{
     SendDryRunSystemEventRequest, SendDryRunSystemEventResponse,
+    SendDryRunSystemEventRequired,
 };
 #[cfg(feature = "uninstall_monitoring_agent")]
 pub mod uninstall_monitoring_agent;

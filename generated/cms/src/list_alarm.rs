@@ -110,34 +110,60 @@ impl aliyun_runtime::Operation for ListAlarmRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAlarmRequest {
+    type Item = ListAlarmAlarm;
+    fn next_page(&self, response: &ListAlarmResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.alarm_list.as_ref().map(|v| &v.alarm).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: ListAlarmResponse) -> Vec<ListAlarmAlarm> {
+        response.alarm_list.map(|v| v.alarm).unwrap_or_default()
+    }
+}
 /// What a successful `ListAlarm` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAlarmResponse {
     /// 报警规则详情列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlarmList"))]
     pub alarm_list: Option<AlarmList>,
     /// 请求失败状态码，200为成功，非200为失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// 请求失败的提示信息。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// 下一页，为空代表没有下一页。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<i32>,
     /// 请求的uuid，便于查询日志。
     ///
     /// Example: `EFD27F56-5799-4CE8-B625-56DF3332331C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 请求是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// 符合条件数据总数。
     ///
     /// Example: `27`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ListAlarmResponse {
@@ -159,8 +185,10 @@ impl aliyun_runtime::de::Decode for ListAlarmResponse {
 }
 /// 报警规则详情列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AlarmList {
     /// `Alarm` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Alarm"))]
     pub alarm: Vec<ListAlarmAlarm>,
 }
 impl aliyun_runtime::de::Decode for AlarmList {
@@ -174,78 +202,97 @@ impl aliyun_runtime::de::Decode for AlarmList {
 }
 /// One item of the list `Alarm` in `AlarmList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAlarmAlarm {
     /// 比较符
     ///
     /// Example: `>`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComparisonOperator"))]
     pub comparison_operator: Option<String>,
     /// 通知的联系组，为json array对应的string，如\[“联系组1”,”联系组2”\]。
     ///
     /// Example: `["test4nudou"]`
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<String>,
     /// 报警规则关联的实例列表，为json array对应的字符串，例如\[{"instanceId":"name1"},{"instanceId":"name2"}\]。
     ///
     /// Example: `["{\"instanceId\":\" i-abcdefgh123456\"}"]`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimensions"))]
     pub dimensions: Option<String>,
     /// 该规则是否启用，true为启动。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Enable"))]
     pub enable: Option<bool>,
     /// 生效时间的结束时间。
     ///
     /// Example: `24`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<i32>,
     /// 连续探测几次都满足阈值条件时报警，默认3次。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationCount"))]
     pub evaluation_count: Option<i32>,
     /// 报警规则id。
     ///
     /// Example: `i-2ze3w55tr2rcpejpcfap_72071739-396b-497d-849c-59a73de44bcf`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<String>,
     /// 报警规则对应的监控项。
     ///
     /// Example: `CPUUtilization`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// 报警规则名称。
     ///
     /// Example: `报警测试`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// 报警规则对应的产品。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// 通知类型，值为0是旺旺+邮件，值为1是旺旺+邮件+短信。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "NotifyType"))]
     pub notify_type: Option<i32>,
     /// 查询指标的周期，单位为秒。
     ///
     /// Example: `300`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<i32>,
     /// 一直处于报警的沉默周期，单位为秒。
     ///
     /// Example: `86400`
+    #[cfg_attr(feature = "test-util", serde(rename = "SilenceTime"))]
     pub silence_time: Option<i32>,
     /// 生效时间的开始时间。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<i32>,
     /// 报警规则的状态，有一个实例报警就是ALARM，所有都没数据是INSUFFICIENT\_DATA，其它情况为OK。
     ///
     /// Example: `ok`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<String>,
     /// 统计方法，例如Average、Maximum、Minimum。
     ///
     /// Example: `Average`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// 阈值
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Threshold"))]
     pub threshold: Option<String>,
     /// 回调函数，只支持公网地址，回调参数请参考使用报警回调。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "Webhook"))]
     pub webhook: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListAlarmAlarm {

@@ -78,28 +78,35 @@ impl aliyun_runtime::Operation for ListAlarmHistoryRequest {
 }
 /// What a successful `ListAlarmHistory` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAlarmHistoryResponse {
     /// 报警历史详情列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AlarmHistoryList"))]
     pub alarm_history_list: Option<ListAlarmHistoryAlarmHistoryList>,
     /// 请求失败状态码，200为成功，非200为失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// 下一页数据，为空代表没有下一页。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cursor"))]
     pub cursor: Option<String>,
     /// 请求失败的提示信息。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// 请求的uuid，便于查询日志。
     ///
     /// Example: `1DBBCE29-0F69-435C-B65C-53D1011D1D72`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 请求是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for ListAlarmHistoryResponse {
@@ -120,8 +127,10 @@ impl aliyun_runtime::de::Decode for ListAlarmHistoryResponse {
 }
 /// 报警历史详情列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAlarmHistoryAlarmHistoryList {
     /// `AlarmHistory` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AlarmHistory"))]
     pub alarm_history: Vec<ListAlarmHistoryAlarmHistory>,
 }
 impl aliyun_runtime::de::Decode for ListAlarmHistoryAlarmHistoryList {
@@ -137,58 +146,72 @@ impl aliyun_runtime::de::Decode for ListAlarmHistoryAlarmHistoryList {
 }
 /// One item of the list `AlarmHistory` in `AlarmHistoryList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAlarmHistoryAlarmHistory {
     /// 报警发生的时间。
     ///
     /// Example: `1548926982000`
+    #[cfg_attr(feature = "test-util", serde(rename = "AlarmTime"))]
     pub alarm_time: Option<i64>,
     /// 发出的报警通知的通知对象，json array对应的字符串，例如\[“联系组1”:”联系组2”\]，只有通知状态为0才有该字段。
     ///
     /// Example: `["DB组"]`
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<String>,
     /// 报警规则对应实例，为json object对应的字符串,例如{“instance”:”name1”}。
     ///
     /// Example: `{"instanceId":"XXX"}`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimension"))]
     pub dimension: Option<String>,
     /// 连续探测几次都满足阈值条件时报警。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationCount"))]
     pub evaluation_count: Option<i32>,
     /// 报警规则的id。
     ///
     /// Example: `1a775e37-dfba-430c-ab9f-7036475c8bfb_2dbe619b-0483-402e-9437-7c7a38fba7ed`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<String>,
     /// 实例名称。
     ///
     /// Example: `test-demo`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// 报警持续时间，单位为毫秒。
     ///
     /// Example: `2851651669`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastTime"))]
     pub last_time: Option<i64>,
     /// 监控项名称。
     ///
     /// Example: `CPUUtilization`
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricName"))]
     pub metric_name: Option<String>,
     /// 报警规则的名称。
     ///
     /// Example: `报警测试`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// 产品的名称。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Namespace"))]
     pub namespace: Option<String>,
     /// 报警规则状态，有OK，ALARM，INSUFFICIENT\_DATA三种状态。
     ///
     /// Example: `ALARM`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<String>,
     /// 通知发送状态，0为已通知用户，1为不在生效期未通知，2为处于报警沉默期未通知。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<i32>,
     /// 报警的当前值。
     ///
     /// Example: `84401454`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListAlarmHistoryAlarmHistory {

@@ -50,48 +50,78 @@ impl aliyun_runtime::Operation for ListContactGroupRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListContactGroupRequest {
+    type Item = String;
+    fn next_page(&self, response: &ListContactGroupResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .contact_groups
+                .as_ref()
+                .map(|v| &v.contact_group)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: ListContactGroupResponse) -> Vec<String> {
+        response.contact_groups.map(|v| v.contact_group).unwrap_or_default()
+    }
+}
 /// What a successful `ListContactGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListContactGroupResponse {
     /// The returned request status code. The status code 200 indicates that the request is successful, and other status codes indicate that the request failed.
     ///
     /// 请求失败状态码，200为成功，非200为失败
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The alarm contact group of the alarm rule, which must be a string corresponding to the JSON array, for example: \["Contact Group 1" and "Contact Group 2"\]
     ///
     /// 通知的联系组，为json array对应的string，如\[“联系组1”,”联系组2”\]
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroups"))]
     pub contact_groups: Option<ContactGroups>,
     /// A message that indicates that the request failed
     ///
     /// 请求失败的提示信息
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The next page. If the value is null, this indicates there is only one page.
     ///
     /// 下一页，为空代表没有下一页
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<i32>,
     /// The universal unique identifier (UUID) for the request, which is used to query logs
     ///
     /// 请求的uuid，便于查询日志
     ///
     /// Example: `D3D03B0A-CF1A-4DAB-BF0D-D4B6ACD5677A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the request is successful.
     ///
     /// 请求是否成功
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The total number of compliant data items
     ///
     /// 符合条件数据总数
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ListContactGroupResponse {

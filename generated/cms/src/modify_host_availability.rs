@@ -7,7 +7,17 @@
 pub use crate::types::{
     AlertConfigEscalationList, MetricName, Aggregate, TaskScope, TaskOption, HttpMethod,
 };
-/// Parameters of `ModifyHostAvailability`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyHostAvailabilityRequest`], by name: `ModifyHostAvailabilityRequest::new(ModifyHostAvailabilityRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyHostAvailabilityRequired<'a> {
+    /// `GroupId`: see the field of [`ModifyHostAvailabilityRequest`] of the same name.
+    pub group_id: i64,
+    /// `Id`: see the field of [`ModifyHostAvailabilityRequest`] of the same name.
+    pub id: i64,
+    /// `TaskName`: see the field of [`ModifyHostAvailabilityRequest`] of the same name.
+    pub task_name: &'a str,
+}
+/// Parameters of `ModifyHostAvailability`. Build it with `new`, the required parameters named in [`ModifyHostAvailabilityRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyHostAvailabilityRequest {
     /// `AlertConfig` (no description on the page).
@@ -66,14 +76,14 @@ pub struct ModifyHostAvailabilityRequest {
     pub instance_list: Vec<String>,
 }
 impl ModifyHostAvailabilityRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(group_id: i64, id: i64, task_name: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyHostAvailabilityRequired<'_>) -> Self {
         Self {
+            group_id: required.group_id,
+            id: required.id,
+            task_name: required.task_name.to_string(),
             alert_config: None,
             alert_config_escalation_list: Vec::new(),
-            group_id,
-            id,
-            task_name: task_name.into(),
             task_scope: None,
             task_option: None,
             instance_list: Vec::new(),
@@ -121,18 +131,21 @@ impl aliyun_runtime::Operation for ModifyHostAvailabilityRequest {
 }
 /// What a successful `ModifyHostAvailability` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyHostAvailabilityResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `16E815A3-47E1-4290-87F9-D5C99471FF45`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The HTTP status code.
     ///
@@ -143,6 +156,7 @@ pub struct ModifyHostAvailabilityResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -155,6 +169,7 @@ pub struct ModifyHostAvailabilityResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for ModifyHostAvailabilityResponse {

@@ -5,7 +5,15 @@
 //!
 //! 修改报警模板。
 pub use crate::types::{Escalations, Critical, ComparisonOperator, Warn, Info};
-/// Parameters of `ModifyMetricRuleTemplate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyMetricRuleTemplateRequest`], by name: `ModifyMetricRuleTemplateRequest::new(ModifyMetricRuleTemplateRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyMetricRuleTemplateRequired {
+    /// `TemplateId`: see the field of [`ModifyMetricRuleTemplateRequest`] of the same name.
+    pub template_id: i64,
+    /// `RestVersion`: see the field of [`ModifyMetricRuleTemplateRequest`] of the same name.
+    pub rest_version: i64,
+}
+/// Parameters of `ModifyMetricRuleTemplate`. Build it with `new`, the required parameters named in [`ModifyMetricRuleTemplateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyMetricRuleTemplateRequest {
     /// The ID of the alert template.
@@ -43,11 +51,11 @@ pub struct ModifyMetricRuleTemplateRequest {
     pub alert_templates: Vec<ModifyMetricRuleTemplateAlertTemplates>,
 }
 impl ModifyMetricRuleTemplateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(template_id: i64, rest_version: i64) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyMetricRuleTemplateRequired) -> Self {
         Self {
-            template_id,
-            rest_version,
+            template_id: required.template_id,
+            rest_version: required.rest_version,
             name: None,
             description: None,
             alert_templates: Vec::new(),
@@ -82,6 +90,7 @@ impl aliyun_runtime::Operation for ModifyMetricRuleTemplateRequest {
 }
 /// What a successful `ModifyMetricRuleTemplate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyMetricRuleTemplateResponse {
     /// The HTTP status code.
     ///
@@ -90,18 +99,21 @@ pub struct ModifyMetricRuleTemplateResponse {
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求Id，用于排查问题。
     ///
     /// Example: `9E07117F-F6AE-4F1C-81E8-36FBB4892235`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -111,8 +123,10 @@ pub struct ModifyMetricRuleTemplateResponse {
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// `Template` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Template"))]
     pub template: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyMetricRuleTemplateResponse {

@@ -51,20 +51,24 @@ impl aliyun_runtime::Operation for ModifyMonitorGroupRequest {
 }
 /// What a successful `ModifyMonitorGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyMonitorGroupResponse {
     /// The HTTP status code.
     ///
     /// Note: The status code 200 indicates that the call was successful.
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `C85A2870-5DF4-4269-BC50-ECB5E4591A80`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -72,6 +76,7 @@ pub struct ModifyMonitorGroupResponse {
     /// - false: The call failed.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for ModifyMonitorGroupResponse {

@@ -116,6 +116,7 @@ impl aliyun_runtime::Operation for ModifySiteMonitorRequest {
 }
 /// What a successful `ModifySiteMonitor` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifySiteMonitorResponse {
     /// The HTTP status code.
     ///
@@ -126,22 +127,26 @@ pub struct ModifySiteMonitorResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The result of modifying the task.
     ///
     /// 修改任务结果详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<Data>,
     /// The returned message.
     ///
     /// 返回信息。
     ///
     /// Example: `successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `68192f5d-0d45-4b98-9724-892813f86c71`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -156,6 +161,7 @@ pub struct ModifySiteMonitorResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
 }
 impl aliyun_runtime::de::Decode for ModifySiteMonitorResponse {

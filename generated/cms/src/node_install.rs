@@ -2,7 +2,15 @@
 //! The `NodeInstall` operation.
 //!
 //! 调用接口为指定ECS 实例安装云监控插件。
-/// Parameters of `NodeInstall`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`NodeInstallRequest`], by name: `NodeInstallRequest::new(NodeInstallRequired { … })`.
+#[derive(Debug)]
+pub struct NodeInstallRequired<'a> {
+    /// `InstanceId`: see the field of [`NodeInstallRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `UserId`: see the field of [`NodeInstallRequest`] of the same name.
+    pub user_id: &'a str,
+}
+/// Parameters of `NodeInstall`. Build it with `new`, the required parameters named in [`NodeInstallRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NodeInstallRequest {
     /// 实例id，例如：i-22jja5c2l
@@ -22,11 +30,11 @@ pub struct NodeInstallRequest {
     pub force: Option<bool>,
 }
 impl NodeInstallRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: NodeInstallRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            user_id: user_id.into(),
+            instance_id: required.instance_id.to_string(),
+            user_id: required.user_id.to_string(),
             force: None,
         }
     }
@@ -46,22 +54,27 @@ impl aliyun_runtime::Operation for NodeInstallRequest {
 }
 /// What a successful `NodeInstall` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeInstallResponse {
     /// 请求失败状态码，200为成功，非200为失败
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<i32>,
     /// 请求失败的提示信息
     ///
     /// Example: `MissingInstanceId`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorMessage"))]
     pub error_message: Option<String>,
     /// 请求的uuid，便于查询日志
     ///
     /// Example: `58DE3CE4-4EB2-41EB-B15E-A82558AEFAE5`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 请求是否成功
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for NodeInstallResponse {

@@ -29,34 +29,42 @@ impl aliyun_runtime::Operation for NodeStatusRequest {
 }
 /// What a successful `NodeStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeStatusResponse {
     /// 是否可以使用NodeInstall自动安装
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoInstall"))]
     pub auto_install: Option<bool>,
     /// 错误码，200为成功，其他失败
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<i32>,
     /// 错误提示
     ///
     /// Example: `The specified resource is not found.`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorMessage"))]
     pub error_message: Option<String>,
     /// 实例id
     ///
     /// Example: `i-abcdefgh123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// 请求的唯一ID用于定位错误
     ///
     /// Example: `9E14096E-68A1-4908-92D0-E5FC6408623A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 插件运行状态
     ///
     /// Example: `running`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// 本次操是否成功，等价于errorCode200
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for NodeStatusResponse {

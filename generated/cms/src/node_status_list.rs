@@ -29,24 +29,30 @@ impl aliyun_runtime::Operation for NodeStatusListRequest {
 }
 /// What a successful `NodeStatusList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeStatusListResponse {
     /// 错误码，200为成功，其他为失败
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<i32>,
     /// 错误提示
     ///
     /// Example: `InstanceIds is mandatory for this action.`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorMessage"))]
     pub error_message: Option<String>,
     /// Node状态的列表
+    #[cfg_attr(feature = "test-util", serde(rename = "NodeStatusList"))]
     pub node_status_list: Option<NodeStatusListNodeStatusList>,
     /// 请求的唯一ID用于定位错误
     ///
     /// Example: `1BB8FE8E-9BBE-490F-82EC-BF70FB849D55`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 本次操是否成功，等价于errorCode200
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for NodeStatusListResponse {
@@ -66,8 +72,10 @@ impl aliyun_runtime::de::Decode for NodeStatusListResponse {
 }
 /// Node状态的列表
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeStatusListNodeStatusList {
     /// `NodeStatus` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NodeStatus"))]
     pub node_status: Vec<NodeStatusListNodeStatus>,
 }
 impl aliyun_runtime::de::Decode for NodeStatusListNodeStatusList {
@@ -83,18 +91,22 @@ impl aliyun_runtime::de::Decode for NodeStatusListNodeStatusList {
 }
 /// One item of the list `NodeStatus` in `NodeStatusList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NodeStatusListNodeStatus {
     /// 是否可以使用安装接口自动安装
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoInstall"))]
     pub auto_install: Option<bool>,
     /// 实例id
     ///
     /// Example: `i-abcdefgh123456`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// 参考NodeStatus Agent运行状态
     ///
     /// Example: `running`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NodeStatusListNodeStatus {

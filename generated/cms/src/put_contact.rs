@@ -5,7 +5,15 @@
 //!
 //! 调用PutContact接口创建或修改报警联系人信息。
 pub use crate::types::Lang;
-/// Parameters of `PutContact`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PutContactRequest`], by name: `PutContactRequest::new(PutContactRequired { … })`.
+#[derive(Debug)]
+pub struct PutContactRequired<'a> {
+    /// `ContactName`: see the field of [`PutContactRequest`] of the same name.
+    pub contact_name: &'a str,
+    /// `Describe`: see the field of [`PutContactRequest`] of the same name.
+    pub describe: &'a str,
+}
+/// Parameters of `PutContact`. Build it with `new`, the required parameters named in [`PutContactRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutContactRequest {
     /// The name of the alarm contact.
@@ -39,11 +47,11 @@ pub struct PutContactRequest {
     pub lang: Option<Lang>,
 }
 impl PutContactRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(contact_name: impl Into<String>, describe: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PutContactRequired<'_>) -> Self {
         Self {
-            contact_name: contact_name.into(),
-            describe: describe.into(),
+            contact_name: required.contact_name.to_string(),
+            describe: required.describe.to_string(),
             channels: None,
             lang: None,
         }
@@ -69,6 +77,7 @@ impl aliyun_runtime::Operation for PutContactRequest {
 }
 /// What a successful `PutContact` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutContactResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
@@ -77,18 +86,21 @@ pub struct PutContactResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID。
     ///
     /// Example: `181C406E-9DE4-484C-9C61-37AE9A1A12EE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
@@ -98,6 +110,7 @@ pub struct PutContactResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for PutContactResponse {

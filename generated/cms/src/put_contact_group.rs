@@ -68,20 +68,24 @@ impl aliyun_runtime::Operation for PutContactGroupRequest {
 }
 /// What a successful `PutContactGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutContactGroupResponse {
     /// The HTTP status code.
     ///
     /// Note: The status code 200 indicates that the call was successful.
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `06D5ECC2-B9BE-42A4-8FA3-1A610FB08B83`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -89,6 +93,7 @@ pub struct PutContactGroupResponse {
     /// - false: The call failed.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for PutContactGroupResponse {

@@ -33,18 +33,22 @@ impl aliyun_runtime::Operation for PutCustomEventRequest {
 }
 /// What a successful `PutCustomEvent` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutCustomEventResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// Example: `131DD9C8-9A32-4428-AD2E-4E3013B6E3A7`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PutCustomEventResponse {

@@ -5,7 +5,25 @@
 //!
 //! 调用PutCustomEventRule接口创建自定义事件报警规则。
 pub use crate::types::Level;
-/// Parameters of `PutCustomEventRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PutCustomEventRuleRequest`], by name: `PutCustomEventRuleRequest::new(PutCustomEventRuleRequired { … })`.
+#[derive(Debug)]
+pub struct PutCustomEventRuleRequired<'a> {
+    /// `ContactGroups`: see the field of [`PutCustomEventRuleRequest`] of the same name.
+    pub contact_groups: &'a str,
+    /// `EventName`: see the field of [`PutCustomEventRuleRequest`] of the same name.
+    pub event_name: &'a str,
+    /// `GroupId`: see the field of [`PutCustomEventRuleRequest`] of the same name.
+    pub group_id: &'a str,
+    /// `Level`: see the field of [`PutCustomEventRuleRequest`] of the same name.
+    pub level: Level,
+    /// `RuleId`: see the field of [`PutCustomEventRuleRequest`] of the same name.
+    pub rule_id: &'a str,
+    /// `RuleName`: see the field of [`PutCustomEventRuleRequest`] of the same name.
+    pub rule_name: &'a str,
+    /// `Threshold`: see the field of [`PutCustomEventRuleRequest`] of the same name.
+    pub threshold: &'a str,
+}
+/// Parameters of `PutCustomEventRule`. Build it with `new`, the required parameters named in [`PutCustomEventRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutCustomEventRuleRequest {
     /// The alert contact group that receives alert notifications. Separate multiple contact groups with commas (,).
@@ -105,24 +123,16 @@ pub struct PutCustomEventRuleRequest {
     pub email_subject: Option<String>,
 }
 impl PutCustomEventRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        contact_groups: impl Into<String>,
-        event_name: impl Into<String>,
-        group_id: impl Into<String>,
-        level: Level,
-        rule_id: impl Into<String>,
-        rule_name: impl Into<String>,
-        threshold: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PutCustomEventRuleRequired<'_>) -> Self {
         Self {
-            contact_groups: contact_groups.into(),
-            event_name: event_name.into(),
-            group_id: group_id.into(),
-            level,
-            rule_id: rule_id.into(),
-            rule_name: rule_name.into(),
-            threshold: threshold.into(),
+            contact_groups: required.contact_groups.to_string(),
+            event_name: required.event_name.to_string(),
+            group_id: required.group_id.to_string(),
+            level: required.level,
+            rule_id: required.rule_id.to_string(),
+            rule_name: required.rule_name.to_string(),
+            threshold: required.threshold.to_string(),
             webhook: None,
             effective_interval: None,
             period: None,
@@ -160,6 +170,7 @@ impl aliyun_runtime::Operation for PutCustomEventRuleRequest {
 }
 /// What a successful `PutCustomEventRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutCustomEventRuleResponse {
     /// The HTTP status code.
     ///
@@ -170,18 +181,21 @@ pub struct PutCustomEventRuleResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The request has failed due to a temporary failure of the server.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `AD5DCD82-BD1C-405F-BAED-32302DE9F498`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -194,6 +208,7 @@ pub struct PutCustomEventRuleResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for PutCustomEventRuleResponse {

@@ -35,12 +35,14 @@ impl aliyun_runtime::Operation for PutCustomMetricRequest {
 }
 /// What a successful `PutCustomMetric` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutCustomMetricResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `05B36C2C-5F6E-48D5-8B41-CE36DD7EE8E0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -51,12 +53,14 @@ pub struct PutCustomMetricResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The request has failed due to a temporary failure of the server.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PutCustomMetricResponse {

@@ -5,7 +5,29 @@
 //!
 //! 调用PutCustomMetricRule接口创建自定义监控报警规则。
 pub use crate::types::Level;
-/// Parameters of `PutCustomMetricRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PutCustomMetricRuleRequest`], by name: `PutCustomMetricRuleRequest::new(PutCustomMetricRuleRequired { … })`.
+#[derive(Debug)]
+pub struct PutCustomMetricRuleRequired<'a> {
+    /// `ComparisonOperator`: see the field of [`PutCustomMetricRuleRequest`] of the same name.
+    pub comparison_operator: &'a str,
+    /// `ContactGroups`: see the field of [`PutCustomMetricRuleRequest`] of the same name.
+    pub contact_groups: &'a str,
+    /// `EvaluationCount`: see the field of [`PutCustomMetricRuleRequest`] of the same name.
+    pub evaluation_count: i32,
+    /// `Level`: see the field of [`PutCustomMetricRuleRequest`] of the same name.
+    pub level: Level,
+    /// `MetricName`: see the field of [`PutCustomMetricRuleRequest`] of the same name.
+    pub metric_name: &'a str,
+    /// `Resources`: see the field of [`PutCustomMetricRuleRequest`] of the same name.
+    pub resources: &'a str,
+    /// `RuleId`: see the field of [`PutCustomMetricRuleRequest`] of the same name.
+    pub rule_id: &'a str,
+    /// `Statistics`: see the field of [`PutCustomMetricRuleRequest`] of the same name.
+    pub statistics: &'a str,
+    /// `Threshold`: see the field of [`PutCustomMetricRuleRequest`] of the same name.
+    pub threshold: &'a str,
+}
+/// Parameters of `PutCustomMetricRule`. Build it with `new`, the required parameters named in [`PutCustomMetricRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutCustomMetricRuleRequest {
     /// The comparison operator before the threshold. Valid values:
@@ -162,29 +184,18 @@ pub struct PutCustomMetricRuleRequest {
     pub email_subject: Option<String>,
 }
 impl PutCustomMetricRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        comparison_operator: impl Into<String>,
-        contact_groups: impl Into<String>,
-        evaluation_count: i32,
-        level: Level,
-        metric_name: impl Into<String>,
-        resources: impl Into<String>,
-        rule_id: impl Into<String>,
-        statistics: impl Into<String>,
-        threshold: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PutCustomMetricRuleRequired<'_>) -> Self {
         Self {
-            comparison_operator: comparison_operator.into(),
-            contact_groups: contact_groups.into(),
-            evaluation_count,
-            level,
-            metric_name: metric_name.into(),
-            resources: resources.into(),
-            rule_id: rule_id.into(),
-            statistics: statistics.into(),
-            threshold: threshold.into(),
+            comparison_operator: required.comparison_operator.to_string(),
+            contact_groups: required.contact_groups.to_string(),
+            evaluation_count: required.evaluation_count,
+            level: required.level,
+            metric_name: required.metric_name.to_string(),
+            resources: required.resources.to_string(),
+            rule_id: required.rule_id.to_string(),
+            statistics: required.statistics.to_string(),
+            threshold: required.threshold.to_string(),
             group_id: None,
             rule_name: None,
             webhook: None,
@@ -240,6 +251,7 @@ impl aliyun_runtime::Operation for PutCustomMetricRuleRequest {
 }
 /// What a successful `PutCustomMetricRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutCustomMetricRuleResponse {
     /// The HTTP status code.
     ///
@@ -250,18 +262,21 @@ pub struct PutCustomMetricRuleResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message. If the call is successful, the return value is null. If the call fails, an error message is returned.
     ///
     /// 返回信息。接口调用成功时，返回为空；接口调用失败时，返回失败原因。
     ///
     /// Example: `ComparisonOperator is mandatory for this action.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `65D50468-ECEF-48F1-A6E1-D952E89D9432`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -274,6 +289,7 @@ pub struct PutCustomMetricRuleResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for PutCustomMetricRuleResponse {

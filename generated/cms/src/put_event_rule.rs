@@ -114,12 +114,14 @@ impl aliyun_runtime::Operation for PutEventRuleRequest {
 }
 /// What a successful `PutEventRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutEventRuleResponse {
     /// The request ID for troubleshooting.
     ///
     /// 请求ID。
     ///
     /// Example: `0B47C47B-E68A-4429-BB23-370E91889C7D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The status code. A value of 200 indicates that the call is successful.
     ///
@@ -128,6 +130,7 @@ pub struct PutEventRuleResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
@@ -137,18 +140,21 @@ pub struct PutEventRuleResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The number of rows affected by the creation.
     ///
     /// 创建或修改事件报警规则时，返回影响的行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PutEventRuleResponse {

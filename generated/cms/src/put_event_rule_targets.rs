@@ -94,48 +94,57 @@ impl aliyun_runtime::Operation for PutEventRuleTargetsRequest {
 }
 /// What a successful `PutEventRuleTargets` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutEventRuleTargetsResponse {
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码， 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `409C64DA-CF14-45DF-B463-471C790DD15A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The number of error parameters.
     ///
     /// 错误参数数量统计。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "FailedParameterCount"))]
     pub failed_parameter_count: Option<String>,
     /// This field is returned if a function failed to be created.
     ///
     /// Target中如果包含创建错误的函数服务，则返回这个字段。
+    #[cfg_attr(feature = "test-util", serde(rename = "FailedFcParameters"))]
     pub failed_fc_parameters: Option<FailedFcParameters>,
     /// This field is returned if MNS failed to be created.
     ///
     /// Target中如果包含创建错误的消息服务，则返回这个字段。
+    #[cfg_attr(feature = "test-util", serde(rename = "FailedMnsParameters"))]
     pub failed_mns_parameters: Option<FailedMnsParameters>,
     /// This field is returned if an alert contact group fails to be created.
     ///
     /// Target中如果包含创建错误的报警联系人组，则返回这个字段。
+    #[cfg_attr(feature = "test-util", serde(rename = "FailedContactParameters"))]
     pub failed_contact_parameters: Option<FailedContactParameters>,
 }
 impl aliyun_runtime::de::Decode for PutEventRuleTargetsResponse {
@@ -400,30 +409,35 @@ impl PutEventRuleTargetsSlsParameters {
 ///
 /// Target中如果包含创建错误的函数服务，则返回这个字段。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct FailedFcParameters {
     /// The name of the function.
     ///
     /// 函数名。
     ///
     /// Example: `functionTest1`
+    #[cfg_attr(feature = "test-util", serde(rename = "FunctionName"))]
     pub function_name: Option<String>,
     /// The unique ID of the Function Compute notification.
     ///
     /// TargetId，Target唯一标识。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<i32>,
     /// The region where Function Compute is deployed.
     ///
     /// RegionId。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Option<String>,
     /// The name of the Function Compute service.
     ///
     /// 函数服务的名称。
     ///
     /// Example: `serviceTest1`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServiceName"))]
     pub service_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for FailedFcParameters {
@@ -444,24 +458,28 @@ impl aliyun_runtime::de::Decode for FailedFcParameters {
 ///
 /// Target中如果包含创建错误的消息服务，则返回这个字段。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct FailedMnsParameters {
     /// The unique ID of the MNS notification.
     ///
     /// TargetId，Target唯一标识。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<i32>,
     /// The name of the MNS queue.
     ///
     /// 队列名称。
     ///
     /// Example: `testQueue`
+    #[cfg_attr(feature = "test-util", serde(rename = "Queue"))]
     pub queue: Option<String>,
     /// The region where MNS is deployed.
     ///
     /// RegionId。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Option<String>,
 }
 impl aliyun_runtime::de::Decode for FailedMnsParameters {
@@ -481,18 +499,21 @@ impl aliyun_runtime::de::Decode for FailedMnsParameters {
 ///
 /// Target中如果包含创建错误的报警联系人组，则返回这个字段。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct FailedContactParameters {
     /// The name of the alert contact group.
     ///
     /// 报警联系人组。
     ///
     /// Example: `默认报警联系人组`
+    #[cfg_attr(feature = "test-util", serde(rename = "ContactGroupName"))]
     pub contact_group_name: Option<String>,
     /// The unique ID of the alert contact group notification.
     ///
     /// TargetId，Target唯一标识。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
     pub id: Option<i32>,
     /// The method of alert notification. Valid values: 2, 3, and 4.
     ///
@@ -509,6 +530,7 @@ pub struct FailedContactParameters {
     /// Valid values ([`ContactParameterLevel`]): `2`, `3`, `4`.
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
     pub level: Option<ContactParameterLevel>,
 }
 impl aliyun_runtime::de::Decode for FailedContactParameters {

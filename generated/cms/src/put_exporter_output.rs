@@ -4,7 +4,17 @@
 //! Creates or modifies a configuration set for exporting monitoring data.
 //!
 //! 调用PutExporterOutput接口创建或者修改一个监控数据导出配置。
-/// Parameters of `PutExporterOutput`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PutExporterOutputRequest`], by name: `PutExporterOutputRequest::new(PutExporterOutputRequired { … })`.
+#[derive(Debug)]
+pub struct PutExporterOutputRequired<'a> {
+    /// `ConfigJson`: see the field of [`PutExporterOutputRequest`] of the same name.
+    pub config_json: &'a str,
+    /// `DestName`: see the field of [`PutExporterOutputRequest`] of the same name.
+    pub dest_name: &'a str,
+    /// `DestType`: see the field of [`PutExporterOutputRequest`] of the same name.
+    pub dest_type: &'a str,
+}
+/// Parameters of `PutExporterOutput`. Build it with `new`, the required parameters named in [`PutExporterOutputRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutExporterOutputRequest {
     /// The configuration set for exporting monitoring data. It is a JSON object string. The string must includes the following fields:
@@ -49,16 +59,12 @@ pub struct PutExporterOutputRequest {
     pub desc: Option<String>,
 }
 impl PutExporterOutputRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        config_json: impl Into<String>,
-        dest_name: impl Into<String>,
-        dest_type: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PutExporterOutputRequired<'_>) -> Self {
         Self {
-            config_json: config_json.into(),
-            dest_name: dest_name.into(),
-            dest_type: dest_type.into(),
+            config_json: required.config_json.to_string(),
+            dest_name: required.dest_name.to_string(),
+            dest_type: required.dest_type.to_string(),
             desc: None,
         }
     }
@@ -78,6 +84,7 @@ impl aliyun_runtime::Operation for PutExporterOutputRequest {
 }
 /// What a successful `PutExporterOutput` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutExporterOutputResponse {
     /// The HTTP status code.
     ///
@@ -88,24 +95,28 @@ pub struct PutExporterOutputResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 返回信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6A5F022D-AC7C-460E-94AE-B9E75083D027`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. The value true indicates a success. The value false indicates a failure.
     ///
     /// 操作是否成功。true表示成功，false表示失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for PutExporterOutputResponse {

@@ -4,7 +4,21 @@
 //! Creates or modifies a data export rule.
 //!
 //! 调用PutExporterRule接口创建或修改数据导出规则。
-/// Parameters of `PutExporterRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PutExporterRuleRequest`], by name: `PutExporterRuleRequest::new(PutExporterRuleRequired { … })`.
+#[derive(Debug)]
+pub struct PutExporterRuleRequired<'a> {
+    /// `RuleName`: see the field of [`PutExporterRuleRequest`] of the same name.
+    pub rule_name: &'a str,
+    /// `Namespace`: see the field of [`PutExporterRuleRequest`] of the same name.
+    pub namespace: &'a str,
+    /// `MetricName`: see the field of [`PutExporterRuleRequest`] of the same name.
+    pub metric_name: &'a str,
+    /// `TargetWindows`: see the field of [`PutExporterRuleRequest`] of the same name.
+    pub target_windows: &'a str,
+    /// `DstNames`: see the field of [`PutExporterRuleRequest`] of the same name.
+    pub dst_names: &'a [&'a str],
+}
+/// Parameters of `PutExporterRule`. Build it with `new`, the required parameters named in [`PutExporterRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutExporterRuleRequest {
     /// The name of the data export rule.
@@ -71,20 +85,14 @@ pub struct PutExporterRuleRequest {
     pub describe: Option<String>,
 }
 impl PutExporterRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        rule_name: impl Into<String>,
-        namespace: impl Into<String>,
-        metric_name: impl Into<String>,
-        target_windows: impl Into<String>,
-        dst_names: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PutExporterRuleRequired<'_>) -> Self {
         Self {
-            rule_name: rule_name.into(),
-            namespace: namespace.into(),
-            metric_name: metric_name.into(),
-            target_windows: target_windows.into(),
-            dst_names: dst_names.into_iter().map(Into::into).collect(),
+            rule_name: required.rule_name.to_string(),
+            namespace: required.namespace.to_string(),
+            metric_name: required.metric_name.to_string(),
+            target_windows: required.target_windows.to_string(),
+            dst_names: required.dst_names.iter().map(|s| s.to_string()).collect(),
             describe: None,
         }
     }
@@ -104,6 +112,7 @@ impl aliyun_runtime::Operation for PutExporterRuleRequest {
 }
 /// What a successful `PutExporterRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutExporterRuleResponse {
     /// The HTTP status code.
     ///
@@ -114,18 +123,21 @@ pub struct PutExporterRuleResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message. If the call was successful, the value success is returned. If the call failed, an error message is returned.
     ///
     /// 返回信息。当请求成功时，返回成功信息；当请求失败时，返回失败原因。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -138,6 +150,7 @@ pub struct PutExporterRuleResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for PutExporterRuleResponse {

@@ -5,7 +5,23 @@
 //!
 //! 调用PutGroupMetricRule接口创建或修改应用分组的报警规则。
 pub use crate::types::{Category, Escalations, Critical, ComparisonOperator, Warn, Info};
-/// Parameters of `PutGroupMetricRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PutGroupMetricRuleRequest`], by name: `PutGroupMetricRuleRequest::new(PutGroupMetricRuleRequired { … })`.
+#[derive(Debug)]
+pub struct PutGroupMetricRuleRequired<'a> {
+    /// `Category`: see the field of [`PutGroupMetricRuleRequest`] of the same name.
+    pub category: Category,
+    /// `GroupId`: see the field of [`PutGroupMetricRuleRequest`] of the same name.
+    pub group_id: &'a str,
+    /// `MetricName`: see the field of [`PutGroupMetricRuleRequest`] of the same name.
+    pub metric_name: &'a str,
+    /// `Namespace`: see the field of [`PutGroupMetricRuleRequest`] of the same name.
+    pub namespace: &'a str,
+    /// `RuleId`: see the field of [`PutGroupMetricRuleRequest`] of the same name.
+    pub rule_id: &'a str,
+    /// `RuleName`: see the field of [`PutGroupMetricRuleRequest`] of the same name.
+    pub rule_name: &'a str,
+}
+/// Parameters of `PutGroupMetricRule`. Build it with `new`, the required parameters named in [`PutGroupMetricRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutGroupMetricRuleRequest {
     /// The name of the cloud service. Valid values:
@@ -220,22 +236,15 @@ pub struct PutGroupMetricRuleRequest {
     pub escalations: Option<Escalations>,
 }
 impl PutGroupMetricRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        category: Category,
-        group_id: impl Into<String>,
-        metric_name: impl Into<String>,
-        namespace: impl Into<String>,
-        rule_id: impl Into<String>,
-        rule_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PutGroupMetricRuleRequired<'_>) -> Self {
         Self {
-            category,
-            group_id: group_id.into(),
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
-            rule_id: rule_id.into(),
-            rule_name: rule_name.into(),
+            category: required.category,
+            group_id: required.group_id.to_string(),
+            metric_name: required.metric_name.to_string(),
+            namespace: required.namespace.to_string(),
+            rule_id: required.rule_id.to_string(),
+            rule_name: required.rule_name.to_string(),
             dimensions: None,
             effective_interval: None,
             no_effective_interval: None,
@@ -309,12 +318,14 @@ impl aliyun_runtime::Operation for PutGroupMetricRuleRequest {
 }
 /// What a successful `PutGroupMetricRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutGroupMetricRuleResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -327,6 +338,7 @@ pub struct PutGroupMetricRuleResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The HTTP status code.
     ///
@@ -337,12 +349,14 @@ pub struct PutGroupMetricRuleResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The Request is not authorization.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PutGroupMetricRuleResponse {

@@ -3,7 +3,17 @@
 //!
 //! Creates or modifies a log monitoring metric.
 pub use crate::types::{ValueFilterRelation, ValueFilter, Operator};
-/// Parameters of `PutLogMonitor`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PutLogMonitorRequest`], by name: `PutLogMonitorRequest::new(PutLogMonitorRequired { … })`.
+#[derive(Debug)]
+pub struct PutLogMonitorRequired<'a> {
+    /// `SlsLogstore`: see the field of [`PutLogMonitorRequest`] of the same name.
+    pub sls_logstore: &'a str,
+    /// `SlsProject`: see the field of [`PutLogMonitorRequest`] of the same name.
+    pub sls_project: &'a str,
+    /// `SlsRegionId`: see the field of [`PutLogMonitorRequest`] of the same name.
+    pub sls_region_id: &'a str,
+}
+/// Parameters of `PutLogMonitor`. Build it with `new`, the required parameters named in [`PutLogMonitorRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutLogMonitorRequest {
     /// `Aggregates` (no description on the page).
@@ -80,17 +90,13 @@ pub struct PutLogMonitorRequest {
     pub unit: Option<String>,
 }
 impl PutLogMonitorRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        sls_logstore: impl Into<String>,
-        sls_project: impl Into<String>,
-        sls_region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PutLogMonitorRequired<'_>) -> Self {
         Self {
+            sls_logstore: required.sls_logstore.to_string(),
+            sls_project: required.sls_project.to_string(),
+            sls_region_id: required.sls_region_id.to_string(),
             aggregates: Vec::new(),
-            sls_logstore: sls_logstore.into(),
-            sls_project: sls_project.into(),
-            sls_region_id: sls_region_id.into(),
             log_id: None,
             metric_name: None,
             metric_express: None,
@@ -169,14 +175,17 @@ impl aliyun_runtime::Operation for PutLogMonitorRequest {
 }
 /// What a successful `PutLogMonitor` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutLogMonitorResponse {
     /// The HTTP status code.
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The ID returned by Log Service. If the log monitoring metric is created or modified, the ID is returned.
     ///
     /// Example: `12345`
+    #[cfg_attr(feature = "test-util", serde(rename = "LogId"))]
     pub log_id: Option<String>,
     /// The returned message. Valid values:
     ///
@@ -184,10 +193,12 @@ pub struct PutLogMonitorResponse {
     /// - If the call fails, an error message is returned. Example: alias of aggreate must be set value.
     ///
     /// Example: `successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `BBD7B294-1325-46D1-BD08-848D6A6B9AC6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -195,6 +206,7 @@ pub struct PutLogMonitorResponse {
     /// - false: The call failed.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for PutLogMonitorResponse {

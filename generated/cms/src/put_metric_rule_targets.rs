@@ -46,34 +46,40 @@ impl aliyun_runtime::Operation for PutMetricRuleTargetsRequest {
 }
 /// What a successful `PutMetricRuleTargets` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutMetricRuleTargetsResponse {
     /// The status code. A value of 200 indicates that the call was successful.
     ///
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The list of error data.
     ///
     /// 失败的列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "FailData"))]
     pub fail_data: Option<PutMetricRuleTargetsFailData>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request, which can be used for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `786E92D2-AC66-4250-B76F-F1E2FCDDBA1C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for PutMetricRuleTargetsResponse {
@@ -167,10 +173,12 @@ impl PutMetricRuleTargetsTargets {
 ///
 /// 失败的列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutMetricRuleTargetsFailData {
     /// The list of message resources that failed to be added or modified.
     ///
     /// 创建错误的目标列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Targets"))]
     pub targets: Vec<Targets>,
 }
 impl aliyun_runtime::de::Decode for PutMetricRuleTargetsFailData {

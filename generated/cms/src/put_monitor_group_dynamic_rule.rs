@@ -46,12 +46,14 @@ impl aliyun_runtime::Operation for PutMonitorGroupDynamicRuleRequest {
 }
 /// What a successful `PutMonitorGroupDynamicRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutMonitorGroupDynamicRuleResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3E73F1AB-D195-438A-BCA7-2F4355789C58`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -64,6 +66,7 @@ pub struct PutMonitorGroupDynamicRuleResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The HTTP status code.
     ///
@@ -74,12 +77,14 @@ pub struct PutMonitorGroupDynamicRuleResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `The X.509 certificate or cms access key ID provided does not exist in our records.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PutMonitorGroupDynamicRuleResponse {

@@ -5,7 +5,21 @@
 //!
 //! 对单个资源的性能指标设置阈值报警规则。
 pub use crate::types::{Escalations, Critical, ComparisonOperator, Warn, Info};
-/// Parameters of `PutResourceMetricRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PutResourceMetricRuleRequest`], by name: `PutResourceMetricRuleRequest::new(PutResourceMetricRuleRequired { … })`.
+#[derive(Debug)]
+pub struct PutResourceMetricRuleRequired<'a> {
+    /// `ContactGroups`: see the field of [`PutResourceMetricRuleRequest`] of the same name.
+    pub contact_groups: &'a str,
+    /// `MetricName`: see the field of [`PutResourceMetricRuleRequest`] of the same name.
+    pub metric_name: &'a str,
+    /// `Namespace`: see the field of [`PutResourceMetricRuleRequest`] of the same name.
+    pub namespace: &'a str,
+    /// `Resources`: see the field of [`PutResourceMetricRuleRequest`] of the same name.
+    pub resources: &'a str,
+    /// `RuleId`: see the field of [`PutResourceMetricRuleRequest`] of the same name.
+    pub rule_id: &'a str,
+}
+/// Parameters of `PutResourceMetricRule`. Build it with `new`, the required parameters named in [`PutResourceMetricRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutResourceMetricRuleRequest {
     /// The alert contact group. Multiple groups must be separated with commas (,).
@@ -104,20 +118,14 @@ pub struct PutResourceMetricRuleRequest {
     pub escalations: Option<Escalations>,
 }
 impl PutResourceMetricRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        contact_groups: impl Into<String>,
-        metric_name: impl Into<String>,
-        namespace: impl Into<String>,
-        resources: impl Into<String>,
-        rule_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PutResourceMetricRuleRequired<'_>) -> Self {
         Self {
-            contact_groups: contact_groups.into(),
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
-            resources: resources.into(),
-            rule_id: rule_id.into(),
+            contact_groups: required.contact_groups.to_string(),
+            metric_name: required.metric_name.to_string(),
+            namespace: required.namespace.to_string(),
+            resources: required.resources.to_string(),
+            rule_id: required.rule_id.to_string(),
             rule_name: None,
             webhook: None,
             effective_interval: None,
@@ -185,30 +193,35 @@ impl aliyun_runtime::Operation for PutResourceMetricRuleRequest {
 }
 /// What a successful `PutResourceMetricRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutResourceMetricRuleResponse {
     /// The status code. A value of 200 indicates that the call is successful.
     ///
     /// 状态码， 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The error message.
     ///
     /// 错误信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The request ID for troubleshooting.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `65D50468-ECEF-48F1-A6E1-D952E89D9436`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
     ///
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for PutResourceMetricRuleResponse {

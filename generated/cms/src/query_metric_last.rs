@@ -2,7 +2,15 @@
 //! The `QueryMetricLast` operation.
 //!
 //! 查询指定监控对象的最新监控数据。
-/// Parameters of `QueryMetricLast`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`QueryMetricLastRequest`], by name: `QueryMetricLastRequest::new(QueryMetricLastRequired { … })`.
+#[derive(Debug)]
+pub struct QueryMetricLastRequired<'a> {
+    /// `Metric`: see the field of [`QueryMetricLastRequest`] of the same name.
+    pub metric: &'a str,
+    /// `Project`: see the field of [`QueryMetricLastRequest`] of the same name.
+    pub project: &'a str,
+}
+/// Parameters of `QueryMetricLast`. Build it with `new`, the required parameters named in [`QueryMetricLastRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QueryMetricLastRequest {
     /// 监控项名称。
@@ -52,11 +60,11 @@ pub struct QueryMetricLastRequest {
     pub start_time: Option<String>,
 }
 impl QueryMetricLastRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(metric: impl Into<String>, project: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: QueryMetricLastRequired<'_>) -> Self {
         Self {
-            metric: metric.into(),
-            project: project.into(),
+            metric: required.metric.to_string(),
+            project: required.project.to_string(),
             cursor: None,
             dimensions: None,
             end_time: None,
@@ -112,32 +120,40 @@ impl aliyun_runtime::Operation for QueryMetricLastRequest {
 }
 /// What a successful `QueryMetricLast` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct QueryMetricLastResponse {
     /// 状态码，正常为”200”。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// 游标
     ///
     /// Example: `10000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cursor"))]
     pub cursor: Option<String>,
     /// 监控数据列表，内容格式例如：{ “timestamp”: 1490164200000,”Maximum”: 100,”userId”: “1234567898765432”, “Minimum”: 4.55,”instanceId”: “i-bp18abl200xk9599ck7c”, “Average”: 93.84}
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Vec<String>,
     /// 状态描述信息，Code为“200”时，Message一般为空。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// 时间间隔，统一用秒数来计算，例如 60, 300, 900。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// 当请求出现问题时，可以提供此字段给技术人员进行问题排查。
     ///
     /// Example: `021472A6-25E3-4094-8D00-BA4B6A5486C3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 成功返回true， 失败返回false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
 }
 impl aliyun_runtime::de::Decode for QueryMetricLastResponse {

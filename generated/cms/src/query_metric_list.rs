@@ -2,7 +2,15 @@
 //! The `QueryMetricList` operation.
 //!
 //! 查询一段时间内指定产品实例的监控数据。
-/// Parameters of `QueryMetricList`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`QueryMetricListRequest`], by name: `QueryMetricListRequest::new(QueryMetricListRequired { … })`.
+#[derive(Debug)]
+pub struct QueryMetricListRequired<'a> {
+    /// `Metric`: see the field of [`QueryMetricListRequest`] of the same name.
+    pub metric: &'a str,
+    /// `Project`: see the field of [`QueryMetricListRequest`] of the same name.
+    pub project: &'a str,
+}
+/// Parameters of `QueryMetricList`. Build it with `new`, the required parameters named in [`QueryMetricListRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QueryMetricListRequest {
     /// 监控项名称。
@@ -52,11 +60,11 @@ pub struct QueryMetricListRequest {
     pub start_time: Option<String>,
 }
 impl QueryMetricListRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(metric: impl Into<String>, project: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: QueryMetricListRequired<'_>) -> Self {
         Self {
-            metric: metric.into(),
-            project: project.into(),
+            metric: required.metric.to_string(),
+            project: required.project.to_string(),
             cursor: None,
             dimensions: None,
             end_time: None,
@@ -112,32 +120,40 @@ impl aliyun_runtime::Operation for QueryMetricListRequest {
 }
 /// What a successful `QueryMetricList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct QueryMetricListResponse {
     /// 状态码，正常为”200”。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// 游标
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cursor"))]
     pub cursor: Option<String>,
     /// 监控数据列表，内容格式例如：{ “timestamp”: 1490164200000, “Maximum”: 100, “userId”: “1234567898765432”, “Minimum”: 4.55, “instanceId”: “i-bp18abl200xk9599ck7c”, “Average”: 93.84 }
+    #[cfg_attr(feature = "test-util", serde(rename = "Datapoints"))]
     pub datapoints: Vec<String>,
     /// 状态描述信息，Code为”200”时，Message一般为空。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// 时间间隔，统一用秒数来计算,例如 60, 300, 900。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<String>,
     /// 当请求出现问题时，可以提供此字段给技术人员进行问题排查。
     ///
     /// Example: `3121AE7D-4AFF-4C25-8F1D-C8226EBB1F42`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 否成功执行，如果服务器端有异常此返回值为false，正常为true。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<String>,
 }
 impl aliyun_runtime::de::Decode for QueryMetricListResponse {

@@ -80,26 +80,50 @@ impl aliyun_runtime::Operation for QueryMetricMetaRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for QueryMetricMetaRequest {
+    type Item = QueryMetricMetaResource;
+    fn next_page(&self, response: &QueryMetricMetaResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.resources.as_ref().map(|v| &v.resource).map_or(0, |l| l.len()),
+            None,
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: QueryMetricMetaResponse) -> Vec<QueryMetricMetaResource> {
+        response.resources.map(|v| v.resource).unwrap_or_default()
+    }
+}
 /// What a successful `QueryMetricMeta` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct QueryMetricMetaResponse {
     /// 状态码，200为成功，非200为失败。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<String>,
     /// 错误码消息。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorMessage"))]
     pub error_message: Option<String>,
     /// 用于跟踪。
     ///
     /// Example: `0CCE0AF0-053C-4B13-A583-DC9A85785D49`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 返回的metric meta列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<QueryMetricMetaResources>,
     /// 用于标识本次调用是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for QueryMetricMetaResponse {
@@ -119,8 +143,10 @@ impl aliyun_runtime::de::Decode for QueryMetricMetaResponse {
 }
 /// 返回的metric meta列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct QueryMetricMetaResources {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<QueryMetricMetaResource>,
 }
 impl aliyun_runtime::de::Decode for QueryMetricMetaResources {
@@ -136,14 +162,17 @@ impl aliyun_runtime::de::Decode for QueryMetricMetaResources {
 }
 /// One item of the list `Resource` in `Resources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct QueryMetricMetaResource {
     /// 监控项的描述。
     ///
     /// Example: `ECS.CPUUtilization`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 监控项的Dimensions，多级用英文逗号分隔，例如：userId,instanceId
     ///
     /// Example: `instanceId`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dimensions"))]
     pub dimensions: Option<String>,
     /// 监控项的标签，是一个json的string\[{"name":"标签名","value":"标签的值"}\]，可以是多个，name可以重复。
     ///
@@ -157,26 +186,32 @@ pub struct QueryMetricMetaResource {
     /// - productCategory：产品
     ///
     /// Example: `[{\"name\":\"alertUnit\",\"value\":\"%\"},{\"name\":\"alertDefault\",\"value\":\"80\"},{\"name\":\"minAlertPeriod\",\"value\":\"60\"},{\"name\":\"metricCategory\",\"value\":\"instanceId\"},{\"name\":\"is_alarm\",\"value\":\"true\"}]"`
+    #[cfg_attr(feature = "test-util", serde(rename = "Labels"))]
     pub labels: Option<String>,
     /// 监控项名称。
     ///
     /// Example: `CPUUtilization`
+    #[cfg_attr(feature = "test-util", serde(rename = "Metric"))]
     pub metric: Option<String>,
     /// 监控项的所有统计周期，多个用英文逗号分隔：15,60,900
     ///
     /// Example: `60,300`
+    #[cfg_attr(feature = "test-util", serde(rename = "Periods"))]
     pub periods: Option<String>,
     /// 监控项的Project名称，用于查询监控数据。
     ///
     /// Example: `acs_ecs_dashboard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Project"))]
     pub project: Option<String>,
     /// 统计方法，多个用英文逗号分隔，例如：Maximum,Minimum,Average
     ///
     /// Example: `Average,Minimum,Maximum`
+    #[cfg_attr(feature = "test-util", serde(rename = "Statistics"))]
     pub statistics: Option<String>,
     /// 监控项的单位。
     ///
     /// Example: `%`
+    #[cfg_attr(feature = "test-util", serde(rename = "Unit"))]
     pub unit: Option<String>,
 }
 impl aliyun_runtime::de::Decode for QueryMetricMetaResource {

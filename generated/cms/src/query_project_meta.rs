@@ -72,36 +72,60 @@ impl aliyun_runtime::Operation for QueryProjectMetaRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for QueryProjectMetaRequest {
+    type Item = QueryProjectMetaResource;
+    fn next_page(&self, response: &QueryProjectMetaResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.resources.as_ref().map(|v| &v.resource).map_or(0, |l| l.len()),
+            None,
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: QueryProjectMetaResponse) -> Vec<QueryProjectMetaResource> {
+        response.resources.map(|v| v.resource).unwrap_or_default()
+    }
+}
 /// What a successful `QueryProjectMeta` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct QueryProjectMetaResponse {
     /// The code 200 indicates a successful API call.
     ///
     /// 错误码200成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<String>,
     /// The error message
     ///
     /// 错误码消息。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorMessage"))]
     pub error_message: Option<String>,
     /// Used to track the request
     ///
     /// 用于跟踪。
     ///
     /// Example: `D3DBF9F5-7C4D-4A67-B869-097C069C481D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ProjectMeta list
     ///
     /// ProjectMeta列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Resources"))]
     pub resources: Option<QueryProjectMetaResources>,
     /// Indicates whether the API is called successfully.
     ///
     /// 用于标识本次调用是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for QueryProjectMetaResponse {
@@ -123,8 +147,10 @@ impl aliyun_runtime::de::Decode for QueryProjectMetaResponse {
 ///
 /// ProjectMeta列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct QueryProjectMetaResources {
     /// `Resource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
     pub resource: Vec<QueryProjectMetaResource>,
 }
 impl aliyun_runtime::de::Decode for QueryProjectMetaResources {
@@ -140,12 +166,14 @@ impl aliyun_runtime::de::Decode for QueryProjectMetaResources {
 }
 /// One item of the list `Resource` in `Resources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct QueryProjectMetaResource {
     /// A description of the metric
     ///
     /// 监控项的描述。
     ///
     /// Example: `ApsaraDB for MongoDB`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// \[{"name":"label name","value":"label value"}, {"name":"label name","value":"label value"}\]
     ///
@@ -162,12 +190,14 @@ pub struct QueryProjectMetaResource {
     /// groupFlag含义为该产品是否支持应用分组，标签值为true或false。
     ///
     /// Example: `[{\"name\":\"product\",\"value\":\"MongoDB\"]`
+    #[cfg_attr(feature = "test-util", serde(rename = "Labels"))]
     pub labels: Option<String>,
     /// The Project to which the metric belongs. It is used to query monitoring data.
     ///
     /// 监控项的Project，用于查询监控数据。
     ///
     /// Example: `acs_mongodb`
+    #[cfg_attr(feature = "test-util", serde(rename = "Project"))]
     pub project: Option<String>,
 }
 impl aliyun_runtime::de::Decode for QueryProjectMetaResource {

@@ -41,12 +41,14 @@ impl aliyun_runtime::Operation for RemoveTagsRequest {
 }
 /// What a successful `RemoveTags` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveTagsResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `195390D2-69D0-4D9E-81AA-A7F5BC1B91EB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The HTTP status code.
     ///
@@ -57,6 +59,7 @@ pub struct RemoveTagsResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -69,16 +72,19 @@ pub struct RemoveTagsResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
     /// The deleted tags.
     ///
     /// 被删除的标签列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `Illegal parameters.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RemoveTagsResponse {

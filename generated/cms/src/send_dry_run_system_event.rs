@@ -5,7 +5,15 @@
 //!
 //! 调用SendDryRunSystemEvent接口调试云资源的系统事件。
 pub use crate::types::Success;
-/// Parameters of `SendDryRunSystemEvent`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SendDryRunSystemEventRequest`], by name: `SendDryRunSystemEventRequest::new(SendDryRunSystemEventRequired { … })`.
+#[derive(Debug)]
+pub struct SendDryRunSystemEventRequired<'a> {
+    /// `EventName`: see the field of [`SendDryRunSystemEventRequest`] of the same name.
+    pub event_name: &'a str,
+    /// `Product`: see the field of [`SendDryRunSystemEventRequest`] of the same name.
+    pub product: &'a str,
+}
+/// Parameters of `SendDryRunSystemEvent`. Build it with `new`, the required parameters named in [`SendDryRunSystemEventRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SendDryRunSystemEventRequest {
     /// The name of the system event.
@@ -50,11 +58,11 @@ pub struct SendDryRunSystemEventRequest {
     pub event_content: Option<String>,
 }
 impl SendDryRunSystemEventRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(event_name: impl Into<String>, product: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SendDryRunSystemEventRequired<'_>) -> Self {
         Self {
-            event_name: event_name.into(),
-            product: product.into(),
+            event_name: required.event_name.to_string(),
+            product: required.product.to_string(),
             group_id: None,
             event_content: None,
         }
@@ -80,12 +88,14 @@ impl aliyun_runtime::Operation for SendDryRunSystemEventRequest {
 }
 /// What a successful `SendDryRunSystemEvent` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SendDryRunSystemEventResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `486029C9-53E1-44B4-85A8-16A571A043FD`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -100,6 +110,7 @@ pub struct SendDryRunSystemEventResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
     /// The HTTP status code.
     ///
@@ -110,12 +121,14 @@ pub struct SendDryRunSystemEventResponse {
     /// 说明： 200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 返回信息。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SendDryRunSystemEventResponse {

@@ -1774,8 +1774,10 @@ mod contact_groups {
     ///
     /// 报警联系组。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ContactGroups {
         /// `ContactGroup` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "ContactGroup"))]
         pub contact_group: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for ContactGroups {
@@ -1807,8 +1809,10 @@ mod contacts {
     ///
     /// 报警联系人。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Contacts {
         /// `Contact` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "Contact"))]
         pub contact: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for Contacts {
@@ -1994,30 +1998,35 @@ mod channels {
     ///
     /// 报警通知方式。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Channels {
         /// The TradeManager ID of the alert contact.
         ///
         /// 旺旺名称。
         ///
         /// Example: `Alice`
+        #[cfg_attr(feature = "test-util", serde(rename = "AliIM"))]
         pub ali_im: Option<String>,
         /// The webhook URL of the DingTalk chatbot.
         ///
         /// 钉钉机器人地址。
         ///
         /// Example: `https://oapi.dingtalk.com/robot/send?access_token=9bf44f8189597d07dfdd7a123455ffc112****`
+        #[cfg_attr(feature = "test-util", serde(rename = "DingWebHook"))]
         pub ding_web_hook: Option<String>,
         /// The email address of the alert contact.
         ///
         /// 邮件地址。
         ///
         /// Example: `alice@example.com`
+        #[cfg_attr(feature = "test-util", serde(rename = "Mail"))]
         pub mail: Option<String>,
         /// The phone number of the alert contact.
         ///
         /// 手机号码。
         ///
         /// Example: `1333333****`
+        #[cfg_attr(feature = "test-util", serde(rename = "SMS"))]
         pub sms: Option<String>,
     }
     impl aliyun_runtime::de::Decode for Channels {
@@ -2088,8 +2097,10 @@ mod level_list {
     ///
     /// 报警规则的级别， CRITICAL（严重)、WARN(警告)、INFO(信息)。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct LevelList {
         /// `LevelList` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "LevelList"))]
         pub level_list: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for LevelList {
@@ -2107,8 +2118,10 @@ mod level_list {
     ///
     /// 事件名称。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct NameList {
         /// `NameList` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "NameList"))]
         pub name_list: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for NameList {
@@ -2452,6 +2465,7 @@ mod targets {
     ///
     /// 目标。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Targets {
         /// The resource description is in the format of acs:{service name abbreviation}:{regionId}:{userId}:/{message resource type}/{resource name}/message, for example, acs:mns:cn-hangzhou:111:/queues/test/message.
         ///
@@ -2470,12 +2484,14 @@ mod targets {
         /// - {资源名称}：如果类型位queues则为队列的名称，如果topics则为主题的名称
         ///
         /// Example: `acs:mns:cn-hangzhou:111:/queues/test/message`
+        #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
         pub arn: Option<String>,
         /// The ID of the message resource.
         ///
         /// 目标ID。
         ///
         /// Example: `1`
+        #[cfg_attr(feature = "test-util", serde(rename = "Id"))]
         pub id: Option<String>,
         /// The alert level, which is a string array. Valid values:
         ///
@@ -2490,6 +2506,7 @@ mod targets {
         /// - CRITICAL(紧急)
         ///
         /// Valid values ([`Level`]): `INFO`, `WARN`, `CRITICAL`.
+        #[cfg_attr(feature = "test-util", serde(rename = "Level"))]
         pub level: Vec<Level>,
     }
     impl aliyun_runtime::de::Decode for Targets {
@@ -2710,8 +2727,10 @@ mod tags {
     ///
     /// 资源的标签。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Tags {
         /// `Tag` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
         pub tag: Vec<ResourceTag>,
     }
     impl aliyun_runtime::de::Decode for Tags {
@@ -2906,12 +2925,14 @@ mod data {
     ///
     /// 站点监控任务影响探测点的记录数。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Data {
         /// The number of detection points.
         ///
         /// 探测点的记录条数。
         ///
         /// Example: `0`
+        #[cfg_attr(feature = "test-util", serde(rename = "count"))]
         pub count: Option<i32>,
     }
     impl aliyun_runtime::de::Decode for Data {

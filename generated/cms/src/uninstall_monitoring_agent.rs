@@ -33,6 +33,7 @@ impl aliyun_runtime::Operation for UninstallMonitoringAgentRequest {
 }
 /// What a successful `UninstallMonitoringAgent` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UninstallMonitoringAgentResponse {
     /// The HTTP status code.
     ///
@@ -41,18 +42,21 @@ pub struct UninstallMonitoringAgentResponse {
     /// 状态码，200表示成功。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The returned message.
     ///
     /// 错误信息。
     ///
     /// Example: `Successfully`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID，用于排查问题。
     ///
     /// Example: `466902B9-2842-40B0-B796-00FE772B6EF3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the call was successful. Valid values:
     ///
@@ -62,6 +66,7 @@ pub struct UninstallMonitoringAgentResponse {
     /// 是否成功。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for UninstallMonitoringAgentResponse {

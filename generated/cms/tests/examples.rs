@@ -28,7 +28,10 @@ fn apply_metric_rule_template_response_example_decodes() {
 #[cfg(feature = "apply_metric_rule_template")]
 #[test]
 fn apply_metric_rule_template_request_example_flattens() {
-    let request = aliyun_cms::ApplyMetricRuleTemplateRequest::new(123456, "700****");
+    let request = aliyun_cms::ApplyMetricRuleTemplateRequest::new(aliyun_cms::ApplyMetricRuleTemplateRequired {
+        group_id: 123456,
+        template_ids: "700****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("GroupId", "123456"), ("TemplateIds", "700****")],
@@ -67,10 +70,10 @@ fn create_group_monitoring_agent_process_response_example_decodes() {
 #[cfg(feature = "create_group_monitoring_agent_process")]
 #[test]
 fn create_group_monitoring_agent_process_request_example_flattens() {
-    let request = aliyun_cms::CreateGroupMonitoringAgentProcessRequest::new(
-            "123456",
-            "test1",
-        )
+    let request = aliyun_cms::CreateGroupMonitoringAgentProcessRequest::new(aliyun_cms::CreateGroupMonitoringAgentProcessRequired {
+            group_id: "123456",
+            process_name: "test1",
+        })
         .alert_config([
             aliyun_cms::create_group_monitoring_agent_process::AlertConfig::new(
                 aliyun_cms::create_group_monitoring_agent_process::ComparisonOperator::from(
@@ -107,11 +110,11 @@ fn create_host_availability_response_example_decodes() {
 #[cfg(feature = "create_host_availability")]
 #[test]
 fn create_host_availability_request_example_flattens() {
-    let request = aliyun_cms::CreateHostAvailabilityRequest::new(
-            123456,
-            "task1",
-            aliyun_cms::create_host_availability::TaskType::from("HTTP"),
-        )
+    let request = aliyun_cms::CreateHostAvailabilityRequest::new(aliyun_cms::CreateHostAvailabilityRequired {
+            group_id: 123456,
+            task_name: "task1",
+            task_type: aliyun_cms::create_host_availability::TaskType::from("HTTP"),
+        })
         .alert_config_escalation_list([
             aliyun_cms::create_host_availability::AlertConfigEscalationList::new(
                 aliyun_cms::create_host_availability::MetricName::from("HttpStatus"),
@@ -137,11 +140,11 @@ fn create_metric_rule_resources_response_example_decodes() {
 #[cfg(feature = "create_metric_rule_resources")]
 #[test]
 fn create_metric_rule_resources_request_example_flattens() {
-    let request = aliyun_cms::CreateMetricRuleResourcesRequest::new(
-        "false",
-        "[{\"instanceId\":\"i-a2d5q7pm3f9yr29eaqzm\"}]",
-        "i-2ze3w55tr2rcpejpcfap_59c96b85-0339-4f35-ba66-ae4e34d34347",
-    );
+    let request = aliyun_cms::CreateMetricRuleResourcesRequest::new(aliyun_cms::CreateMetricRuleResourcesRequired {
+        overwrite: "false",
+        resources: "[{\"instanceId\":\"i-a2d5q7pm3f9yr29eaqzm\"}]",
+        rule_id: "i-2ze3w55tr2rcpejpcfap_59c96b85-0339-4f35-ba66-ae4e34d34347",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -177,10 +180,10 @@ fn create_monitor_agent_process_response_example_decodes() {
 #[cfg(feature = "create_monitor_agent_process")]
 #[test]
 fn create_monitor_agent_process_request_example_flattens() {
-    let request = aliyun_cms::CreateMonitorAgentProcessRequest::new(
-        "i-2ze2d6j5uhg20x47****",
-        "AliYunDun",
-    );
+    let request = aliyun_cms::CreateMonitorAgentProcessRequest::new(aliyun_cms::CreateMonitorAgentProcessRequired {
+        instance_id: "i-2ze2d6j5uhg20x47****",
+        process_name: "AliYunDun",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "i-2ze2d6j5uhg20x47****"), ("ProcessName", "AliYunDun")],
@@ -212,12 +215,12 @@ fn create_monitor_group_by_resource_group_id_response_example_decodes() {
 #[cfg(feature = "create_monitor_group_by_resource_group_id")]
 #[test]
 fn create_monitor_group_by_resource_group_id_request_example_flattens() {
-    let request = aliyun_cms::CreateMonitorGroupByResourceGroupIdRequest::new(
-        ["ECS_Group"],
-        "cn-hangzhou",
-        "rg-acfmw3ty5y7****",
-        "CloudMonitor",
-    );
+    let request = aliyun_cms::CreateMonitorGroupByResourceGroupIdRequest::new(aliyun_cms::CreateMonitorGroupByResourceGroupIdRequired {
+        contact_group_list: &["ECS_Group"],
+        region_id: "cn-hangzhou",
+        resource_group_id: "rg-acfmw3ty5y7****",
+        resource_group_name: "CloudMonitor",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -268,15 +271,15 @@ fn create_monitor_group_notify_policy_response_example_decodes() {
 #[cfg(feature = "create_monitor_group_notify_policy")]
 #[test]
 fn create_monitor_group_notify_policy_request_example_flattens() {
-    let request = aliyun_cms::CreateMonitorGroupNotifyPolicyRequest::new(
-        "12345",
-        "PauseNotify",
-        1551756547863,
-        1551757147863,
-        aliyun_cms::create_monitor_group_notify_policy::RegionId::from(
+    let request = aliyun_cms::CreateMonitorGroupNotifyPolicyRequest::new(aliyun_cms::CreateMonitorGroupNotifyPolicyRequired {
+        group_id: "12345",
+        policy_type: "PauseNotify",
+        start_time: 1551756547863,
+        end_time: 1551757147863,
+        region_id: aliyun_cms::create_monitor_group_notify_policy::RegionId::from(
             "华东1（杭州）",
         ),
-    );
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -316,11 +319,11 @@ fn create_site_monitor_response_example_decodes() {
 #[cfg(feature = "create_site_monitor")]
 #[test]
 fn create_site_monitor_request_example_flattens() {
-    let request = aliyun_cms::CreateSiteMonitorRequest::new(
-        "https://www.aliyun.com",
-        "HanZhou_ECS1",
-        "HTTP",
-    );
+    let request = aliyun_cms::CreateSiteMonitorRequest::new(aliyun_cms::CreateSiteMonitorRequired {
+        address: "https://www.aliyun.com",
+        task_name: "HanZhou_ECS1",
+        task_type: "HTTP",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -390,7 +393,10 @@ fn delete_custom_metric_response_example_decodes() {
 #[cfg(feature = "delete_custom_metric")]
 #[test]
 fn delete_custom_metric_request_example_flattens() {
-    let request = aliyun_cms::DeleteCustomMetricRequest::new("12345", "cpu");
+    let request = aliyun_cms::DeleteCustomMetricRequest::new(aliyun_cms::DeleteCustomMetricRequired {
+        group_id: "12345",
+        metric_name: "cpu",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("GroupId", "12345"), ("MetricName", "cpu")],
@@ -424,7 +430,10 @@ fn delete_event_rule_targets_response_example_decodes() {
 #[cfg(feature = "delete_event_rule_targets")]
 #[test]
 fn delete_event_rule_targets_request_example_flattens() {
-    let request = aliyun_cms::DeleteEventRuleTargetsRequest::new(["1"], "testRule");
+    let request = aliyun_cms::DeleteEventRuleTargetsRequest::new(aliyun_cms::DeleteEventRuleTargetsRequired {
+        ids: &["1"],
+        rule_name: "testRule",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("Ids.1", "1"), ("RuleName", "testRule")],
@@ -488,10 +497,10 @@ fn delete_group_monitoring_agent_process_response_example_decodes() {
 #[cfg(feature = "delete_group_monitoring_agent_process")]
 #[test]
 fn delete_group_monitoring_agent_process_request_example_flattens() {
-    let request = aliyun_cms::DeleteGroupMonitoringAgentProcessRequest::new(
-        "123456",
-        "48F83746-C817-478C-9B06-7158F56B****",
-    );
+    let request = aliyun_cms::DeleteGroupMonitoringAgentProcessRequest::new(aliyun_cms::DeleteGroupMonitoringAgentProcessRequired {
+        group_id: "123456",
+        id: "48F83746-C817-478C-9B06-7158F56B****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("GroupId", "123456"), ("Id", "48F83746-C817-478C-9B06-7158F56B****")],
@@ -527,10 +536,10 @@ fn delete_metric_rule_resources_response_example_decodes() {
 #[cfg(feature = "delete_metric_rule_resources")]
 #[test]
 fn delete_metric_rule_resources_request_example_flattens() {
-    let request = aliyun_cms::DeleteMetricRuleResourcesRequest::new(
-        "[{\"instanceId\":\"*****ixxxId1\"}]",
-        "i-2ze3w55tr2rcpejpcfap_59******1",
-    );
+    let request = aliyun_cms::DeleteMetricRuleResourcesRequest::new(aliyun_cms::DeleteMetricRuleResourcesRequired {
+        resources: "[{\"instanceId\":\"*****ixxxId1\"}]",
+        rule_id: "i-2ze3w55tr2rcpejpcfap_59******1",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -549,10 +558,10 @@ fn delete_metric_rule_targets_response_example_decodes() {
 #[cfg(feature = "delete_metric_rule_targets")]
 #[test]
 fn delete_metric_rule_targets_request_example_flattens() {
-    let request = aliyun_cms::DeleteMetricRuleTargetsRequest::new(
-        "ruleId-xxxxxx",
-        ["12345"],
-    );
+    let request = aliyun_cms::DeleteMetricRuleTargetsRequest::new(aliyun_cms::DeleteMetricRuleTargetsRequired {
+        rule_id: "ruleId-xxxxxx",
+        target_ids: &["12345"],
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RuleId", "ruleId-xxxxxx"), ("TargetIds.1", "12345")],
@@ -609,7 +618,10 @@ fn delete_monitor_group_dynamic_rule_response_example_decodes() {
 #[cfg(feature = "delete_monitor_group_dynamic_rule")]
 #[test]
 fn delete_monitor_group_dynamic_rule_request_example_flattens() {
-    let request = aliyun_cms::DeleteMonitorGroupDynamicRuleRequest::new("ecs", 12345);
+    let request = aliyun_cms::DeleteMonitorGroupDynamicRuleRequest::new(aliyun_cms::DeleteMonitorGroupDynamicRuleRequired {
+        category: "ecs",
+        group_id: 12345,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("Category", "ecs"), ("GroupId", "12345")],
@@ -625,13 +637,13 @@ fn delete_monitor_group_instances_response_example_decodes() {
 #[cfg(feature = "delete_monitor_group_instances")]
 #[test]
 fn delete_monitor_group_instances_request_example_flattens() {
-    let request = aliyun_cms::DeleteMonitorGroupInstancesRequest::new(
-        aliyun_cms::delete_monitor_group_instances::DeleteMonitorGroupInstancesCategory::from(
+    let request = aliyun_cms::DeleteMonitorGroupInstancesRequest::new(aliyun_cms::DeleteMonitorGroupInstancesRequired {
+        category: aliyun_cms::delete_monitor_group_instances::DeleteMonitorGroupInstancesCategory::from(
             "ecs",
         ),
-        123456,
-        "i-a2d5q7pm3f912****,i-a2d5q7pm3f222****",
-    );
+        group_id: 123456,
+        instance_id_list: "i-a2d5q7pm3f912****,i-a2d5q7pm3f222****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -651,12 +663,12 @@ fn delete_monitor_group_notify_policy_response_example_decodes() {
 #[cfg(feature = "delete_monitor_group_notify_policy")]
 #[test]
 fn delete_monitor_group_notify_policy_request_example_flattens() {
-    let request = aliyun_cms::DeleteMonitorGroupNotifyPolicyRequest::new(
-        "PauseNotify",
-        aliyun_cms::delete_monitor_group_notify_policy::RegionId::from(
+    let request = aliyun_cms::DeleteMonitorGroupNotifyPolicyRequest::new(aliyun_cms::DeleteMonitorGroupNotifyPolicyRequired {
+        policy_type: "PauseNotify",
+        region_id: aliyun_cms::delete_monitor_group_notify_policy::RegionId::from(
             "华东1（杭州）",
         ),
-    );
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("PolicyType", "PauseNotify"), ("RegionId", "华东1（杭州）")],
@@ -926,10 +938,10 @@ fn describe_metric_data_response_example_decodes() {
 #[cfg(feature = "describe_metric_data")]
 #[test]
 fn describe_metric_data_request_example_flattens() {
-    let request = aliyun_cms::DescribeMetricDataRequest::new(
-        "cpu_idle",
-        "acs_ecs_dashboard",
-    );
+    let request = aliyun_cms::DescribeMetricDataRequest::new(aliyun_cms::DescribeMetricDataRequired {
+        metric_name: "cpu_idle",
+        namespace: "acs_ecs_dashboard",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("MetricName", "cpu_idle"), ("Namespace", "acs_ecs_dashboard")],
@@ -945,10 +957,10 @@ fn describe_metric_last_response_example_decodes() {
 #[cfg(feature = "describe_metric_last")]
 #[test]
 fn describe_metric_last_request_example_flattens() {
-    let request = aliyun_cms::DescribeMetricLastRequest::new(
-        "CPUUtilization",
-        "acs_ecs_dashboard",
-    );
+    let request = aliyun_cms::DescribeMetricLastRequest::new(aliyun_cms::DescribeMetricLastRequired {
+        metric_name: "CPUUtilization",
+        namespace: "acs_ecs_dashboard",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("MetricName", "CPUUtilization"), ("Namespace", "acs_ecs_dashboard")],
@@ -964,10 +976,10 @@ fn describe_metric_list_response_example_decodes() {
 #[cfg(feature = "describe_metric_list")]
 #[test]
 fn describe_metric_list_request_example_flattens() {
-    let request = aliyun_cms::DescribeMetricListRequest::new(
-        "cpu_idle",
-        "acs_ecs_dashboard",
-    );
+    let request = aliyun_cms::DescribeMetricListRequest::new(aliyun_cms::DescribeMetricListRequired {
+        metric_name: "cpu_idle",
+        namespace: "acs_ecs_dashboard",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("MetricName", "cpu_idle"), ("Namespace", "acs_ecs_dashboard")],
@@ -1044,11 +1056,11 @@ fn describe_metric_top_response_example_decodes() {
 #[cfg(feature = "describe_metric_top")]
 #[test]
 fn describe_metric_top_request_example_flattens() {
-    let request = aliyun_cms::DescribeMetricTopRequest::new(
-        "cpu_idle",
-        "acs_ecs_dashboard",
-        "Average",
-    );
+    let request = aliyun_cms::DescribeMetricTopRequest::new(aliyun_cms::DescribeMetricTopRequired {
+        metric_name: "cpu_idle",
+        namespace: "acs_ecs_dashboard",
+        orderby: "Average",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1129,12 +1141,12 @@ fn describe_monitor_group_notify_policy_list_response_example_decodes() {
 #[cfg(feature = "describe_monitor_group_notify_policy_list")]
 #[test]
 fn describe_monitor_group_notify_policy_list_request_example_flattens() {
-    let request = aliyun_cms::DescribeMonitorGroupNotifyPolicyListRequest::new(
-        "PauseNotify",
-        aliyun_cms::describe_monitor_group_notify_policy_list::RegionId::from(
+    let request = aliyun_cms::DescribeMonitorGroupNotifyPolicyListRequest::new(aliyun_cms::DescribeMonitorGroupNotifyPolicyListRequired {
+        policy_type: "PauseNotify",
+        region_id: aliyun_cms::describe_monitor_group_notify_policy_list::RegionId::from(
             "华东1（杭州）",
         ),
-    );
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("PolicyType", "PauseNotify"), ("RegionId", "华东1（杭州）")],
@@ -1258,12 +1270,12 @@ fn describe_site_monitor_data_response_example_decodes() {
 #[cfg(feature = "describe_site_monitor_data")]
 #[test]
 fn describe_site_monitor_data_request_example_flattens() {
-    let request = aliyun_cms::DescribeSiteMonitorDataRequest::new(
-        aliyun_cms::describe_site_monitor_data::DescribeSiteMonitorDataMetricName::from(
+    let request = aliyun_cms::DescribeSiteMonitorDataRequest::new(aliyun_cms::DescribeSiteMonitorDataRequired {
+        metric_name: aliyun_cms::describe_site_monitor_data::DescribeSiteMonitorDataMetricName::from(
             "Availability",
         ),
-        "49f7b317-7645-4cc9-94fd-ea42e522****",
-    );
+        task_id: "49f7b317-7645-4cc9-94fd-ea42e522****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1303,12 +1315,12 @@ fn describe_site_monitor_statistics_response_example_decodes() {
 #[cfg(feature = "describe_site_monitor_statistics")]
 #[test]
 fn describe_site_monitor_statistics_request_example_flattens() {
-    let request = aliyun_cms::DescribeSiteMonitorStatisticsRequest::new(
-        aliyun_cms::describe_site_monitor_statistics::DescribeSiteMonitorStatisticsMetricName::from(
+    let request = aliyun_cms::DescribeSiteMonitorStatisticsRequest::new(aliyun_cms::DescribeSiteMonitorStatisticsRequired {
+        metric_name: aliyun_cms::describe_site_monitor_statistics::DescribeSiteMonitorStatisticsMetricName::from(
             "Availability",
         ),
-        "ef4cdc8b-9dc7-43e7-810e-f950e56c****",
-    );
+        task_id: "ef4cdc8b-9dc7-43e7-810e-f950e56c****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1626,7 +1638,11 @@ fn modify_host_availability_response_example_decodes() {
 #[cfg(feature = "modify_host_availability")]
 #[test]
 fn modify_host_availability_request_example_flattens() {
-    let request = aliyun_cms::ModifyHostAvailabilityRequest::new(123456, 12345, "task2")
+    let request = aliyun_cms::ModifyHostAvailabilityRequest::new(aliyun_cms::ModifyHostAvailabilityRequired {
+            group_id: 123456,
+            id: 12345,
+            task_name: "task2",
+        })
         .alert_config_escalation_list([
             aliyun_cms::modify_host_availability::AlertConfigEscalationList::new(
                 aliyun_cms::modify_host_availability::MetricName::from("HttpStatus"),
@@ -1652,7 +1668,10 @@ fn modify_metric_rule_template_response_example_decodes() {
 #[cfg(feature = "modify_metric_rule_template")]
 #[test]
 fn modify_metric_rule_template_request_example_flattens() {
-    let request = aliyun_cms::ModifyMetricRuleTemplateRequest::new(12346, 0);
+    let request = aliyun_cms::ModifyMetricRuleTemplateRequest::new(aliyun_cms::ModifyMetricRuleTemplateRequired {
+        template_id: 12346,
+        rest_version: 0,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RestVersion", "0"), ("TemplateId", "12346")],
@@ -1740,10 +1759,10 @@ fn node_install_response_example_decodes() {
 #[cfg(feature = "node_install")]
 #[test]
 fn node_install_request_example_flattens() {
-    let request = aliyun_cms::NodeInstallRequest::new(
-        "i-abcdefgh123456",
-        "1234567898765432",
-    );
+    let request = aliyun_cms::NodeInstallRequest::new(aliyun_cms::NodeInstallRequired {
+        instance_id: "i-abcdefgh123456",
+        user_id: "1234567898765432",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "i-abcdefgh123456"), ("UserId", "1234567898765432")],
@@ -1793,7 +1812,10 @@ fn put_contact_response_example_decodes() {
 #[cfg(feature = "put_contact")]
 #[test]
 fn put_contact_request_example_flattens() {
-    let request = aliyun_cms::PutContactRequest::new("Alice", "ECS_Instance");
+    let request = aliyun_cms::PutContactRequest::new(aliyun_cms::PutContactRequired {
+        contact_name: "Alice",
+        describe: "ECS_Instance",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("ContactName", "Alice"), ("Describe", "ECS_Instance")],
@@ -1832,15 +1854,15 @@ fn put_custom_event_rule_response_example_decodes() {
 #[cfg(feature = "put_custom_event_rule")]
 #[test]
 fn put_custom_event_rule_request_example_flattens() {
-    let request = aliyun_cms::PutCustomEventRuleRequest::new(
-        "ECS_Group",
-        "HostDown",
-        "7378****",
-        aliyun_cms::put_custom_event_rule::Level::from("CRITICAL"),
-        "CustomRuleId1",
-        "CustomeRule",
-        "99",
-    );
+    let request = aliyun_cms::PutCustomEventRuleRequest::new(aliyun_cms::PutCustomEventRuleRequired {
+        contact_groups: "ECS_Group",
+        event_name: "HostDown",
+        group_id: "7378****",
+        level: aliyun_cms::put_custom_event_rule::Level::from("CRITICAL"),
+        rule_id: "CustomRuleId1",
+        rule_name: "CustomeRule",
+        threshold: "99",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1898,17 +1920,17 @@ fn put_custom_metric_rule_response_example_decodes() {
 #[cfg(feature = "put_custom_metric_rule")]
 #[test]
 fn put_custom_metric_rule_request_example_flattens() {
-    let request = aliyun_cms::PutCustomMetricRuleRequest::new(
-        ">=",
-        "ECS_Group",
-        3,
-        aliyun_cms::put_custom_metric_rule::Level::from("CRITICAL"),
-        "cpu_total",
-        "[{\"groupId\":7378****,\"dimension\":\"instanceId=i-hp3543t5e4sudb3s****\"}]",
-        "MyRuleId1",
-        "Average",
-        "90",
-    );
+    let request = aliyun_cms::PutCustomMetricRuleRequest::new(aliyun_cms::PutCustomMetricRuleRequired {
+        comparison_operator: ">=",
+        contact_groups: "ECS_Group",
+        evaluation_count: 3,
+        level: aliyun_cms::put_custom_metric_rule::Level::from("CRITICAL"),
+        metric_name: "cpu_total",
+        resources: "[{\"groupId\":7378****,\"dimension\":\"instanceId=i-hp3543t5e4sudb3s****\"}]",
+        rule_id: "MyRuleId1",
+        statistics: "Average",
+        threshold: "90",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1972,11 +1994,11 @@ fn put_exporter_output_response_example_decodes() {
 #[cfg(feature = "put_exporter_output")]
 #[test]
 fn put_exporter_output_request_example_flattens() {
-    let request = aliyun_cms::PutExporterOutputRequest::new(
-        "{ \"endpoint\": \"http://cn-qingdao-share.log.aliyuncs.com\", \"project\": \"exporter\", \"logstore\": \"exporter\",\"ak\": \"LTAIp*******\", \"userId\": \"17754********\", \"as\": \"TxHwuJ8yAb3AU******\"}",
-        "exporterConfig",
-        "sls",
-    );
+    let request = aliyun_cms::PutExporterOutputRequest::new(aliyun_cms::PutExporterOutputRequired {
+        config_json: "{ \"endpoint\": \"http://cn-qingdao-share.log.aliyuncs.com\", \"project\": \"exporter\", \"logstore\": \"exporter\",\"ak\": \"LTAIp*******\", \"userId\": \"17754********\", \"as\": \"TxHwuJ8yAb3AU******\"}",
+        dest_name: "exporterConfig",
+        dest_type: "sls",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1999,13 +2021,13 @@ fn put_exporter_rule_response_example_decodes() {
 #[cfg(feature = "put_exporter_rule")]
 #[test]
 fn put_exporter_rule_request_example_flattens() {
-    let request = aliyun_cms::PutExporterRuleRequest::new(
-        "MyRuleName",
-        "acs_ecs_dashboard",
-        "cpu_total",
-        "60,300",
-        ["distName1"],
-    );
+    let request = aliyun_cms::PutExporterRuleRequest::new(aliyun_cms::PutExporterRuleRequired {
+        rule_name: "MyRuleName",
+        namespace: "acs_ecs_dashboard",
+        metric_name: "cpu_total",
+        target_windows: "60,300",
+        dst_names: &["distName1"],
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -2027,14 +2049,14 @@ fn put_group_metric_rule_response_example_decodes() {
 #[cfg(feature = "put_group_metric_rule")]
 #[test]
 fn put_group_metric_rule_request_example_flattens() {
-    let request = aliyun_cms::PutGroupMetricRuleRequest::new(
-        aliyun_cms::put_group_metric_rule::Category::from("ecs"),
-        "123456",
-        "cpu_total",
-        "acs_ecs_dashboard",
-        "bfae2ca5b4e07d2c7278772eccda169808c7b****",
-        "rule1",
-    );
+    let request = aliyun_cms::PutGroupMetricRuleRequest::new(aliyun_cms::PutGroupMetricRuleRequired {
+        category: aliyun_cms::put_group_metric_rule::Category::from("ecs"),
+        group_id: "123456",
+        metric_name: "cpu_total",
+        namespace: "acs_ecs_dashboard",
+        rule_id: "bfae2ca5b4e07d2c7278772eccda169808c7b****",
+        rule_name: "rule1",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -2057,11 +2079,11 @@ fn put_log_monitor_response_example_decodes() {
 #[cfg(feature = "put_log_monitor")]
 #[test]
 fn put_log_monitor_request_example_flattens() {
-    let request = aliyun_cms::PutLogMonitorRequest::new(
-            "test-logstore",
-            "test-project",
-            "cn-hangzhou",
-        )
+    let request = aliyun_cms::PutLogMonitorRequest::new(aliyun_cms::PutLogMonitorRequired {
+            sls_logstore: "test-logstore",
+            sls_project: "test-project",
+            sls_region_id: "cn-hangzhou",
+        })
         .aggregates([
             aliyun_cms::put_log_monitor::Aggregates::new(
                 "Count",
@@ -2156,13 +2178,13 @@ fn put_resource_metric_rule_response_example_decodes() {
 #[cfg(feature = "put_resource_metric_rule")]
 #[test]
 fn put_resource_metric_rule_request_example_flattens() {
-    let request = aliyun_cms::PutResourceMetricRuleRequest::new(
-            "默认报警联系组",
-            "cpu_total",
-            "acs_ecs_dashboard",
-            "[{\"instanceId\":\"xxxxxxx\"}]",
-            "a151cd6023eacee2f0978e03863cc1697c89508****",
-        )
+    let request = aliyun_cms::PutResourceMetricRuleRequest::new(aliyun_cms::PutResourceMetricRuleRequired {
+            contact_groups: "默认报警联系组",
+            metric_name: "cpu_total",
+            namespace: "acs_ecs_dashboard",
+            resources: "[{\"instanceId\":\"xxxxxxx\"}]",
+            rule_id: "a151cd6023eacee2f0978e03863cc1697c89508****",
+        })
         .rule_name("我的报警规则");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -2186,10 +2208,10 @@ fn query_metric_last_response_example_decodes() {
 #[cfg(feature = "query_metric_last")]
 #[test]
 fn query_metric_last_request_example_flattens() {
-    let request = aliyun_cms::QueryMetricLastRequest::new(
-        "CPUUtilization",
-        "acs_ecs_dashboard",
-    );
+    let request = aliyun_cms::QueryMetricLastRequest::new(aliyun_cms::QueryMetricLastRequired {
+        metric: "CPUUtilization",
+        project: "acs_ecs_dashboard",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("Metric", "CPUUtilization"), ("Project", "acs_ecs_dashboard")],
@@ -2205,10 +2227,10 @@ fn query_metric_list_response_example_decodes() {
 #[cfg(feature = "query_metric_list")]
 #[test]
 fn query_metric_list_request_example_flattens() {
-    let request = aliyun_cms::QueryMetricListRequest::new(
-        "cpu_idle",
-        "acs_ecs_dashboard",
-    );
+    let request = aliyun_cms::QueryMetricListRequest::new(aliyun_cms::QueryMetricListRequired {
+        metric: "cpu_idle",
+        project: "acs_ecs_dashboard",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("Metric", "cpu_idle"), ("Project", "acs_ecs_dashboard")],
@@ -2264,10 +2286,10 @@ fn send_dry_run_system_event_response_example_decodes() {
 #[cfg(feature = "send_dry_run_system_event")]
 #[test]
 fn send_dry_run_system_event_request_example_flattens() {
-    let request = aliyun_cms::SendDryRunSystemEventRequest::new(
-        "Agent_Status_Stopped",
-        "ecs",
-    );
+    let request = aliyun_cms::SendDryRunSystemEventRequest::new(aliyun_cms::SendDryRunSystemEventRequired {
+        event_name: "Agent_Status_Stopped",
+        product: "ecs",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("EventName", "Agent_Status_Stopped"), ("Product", "ecs")],

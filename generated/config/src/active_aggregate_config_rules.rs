@@ -3,7 +3,15 @@
 //!
 //! 调用ActiveAggregateConfigRules接口启用指定账号组内的规则。
 pub use crate::types::{OperateRuleResult, OperateRuleItemList};
-/// Parameters of `ActiveAggregateConfigRules`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ActiveAggregateConfigRulesRequest`], by name: `ActiveAggregateConfigRulesRequest::new(ActiveAggregateConfigRulesRequired { … })`.
+#[derive(Debug)]
+pub struct ActiveAggregateConfigRulesRequired<'a> {
+    /// `ConfigRuleIds`: see the field of [`ActiveAggregateConfigRulesRequest`] of the same name.
+    pub config_rule_ids: &'a str,
+    /// `AggregatorId`: see the field of [`ActiveAggregateConfigRulesRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `ActiveAggregateConfigRules`. Build it with `new`, the required parameters named in [`ActiveAggregateConfigRulesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ActiveAggregateConfigRulesRequest {
     /// 规则ID。多个规则ID之间用半角逗号（,）分隔。
@@ -22,14 +30,11 @@ pub struct ActiveAggregateConfigRulesRequest {
     pub aggregator_id: String,
 }
 impl ActiveAggregateConfigRulesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        config_rule_ids: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ActiveAggregateConfigRulesRequired<'_>) -> Self {
         Self {
-            config_rule_ids: config_rule_ids.into(),
-            aggregator_id: aggregator_id.into(),
+            config_rule_ids: required.config_rule_ids.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }
@@ -43,12 +48,15 @@ impl aliyun_runtime::Operation for ActiveAggregateConfigRulesRequest {
 }
 /// What a successful `ActiveAggregateConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ActiveAggregateConfigRulesResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 启用规则的操作结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperateRuleResult"))]
     pub operate_rule_result: Option<OperateRuleResult>,
 }
 impl aliyun_runtime::de::Decode for ActiveAggregateConfigRulesResponse {

@@ -3,7 +3,23 @@
 //!
 //! 调用CreateAggregateCompliancePack接口为指定账号组创建合规包。
 pub use crate::types::{RiskLevel, ConfigRuleParameters};
-/// Parameters of `CreateAggregateCompliancePack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateAggregateCompliancePackRequest`], by name: `CreateAggregateCompliancePackRequest::new(CreateAggregateCompliancePackRequired { … })`.
+#[derive(Debug)]
+pub struct CreateAggregateCompliancePackRequired<'a> {
+    /// `CompliancePackTemplateId`: see the field of [`CreateAggregateCompliancePackRequest`] of the same name.
+    pub compliance_pack_template_id: &'a str,
+    /// `CompliancePackName`: see the field of [`CreateAggregateCompliancePackRequest`] of the same name.
+    pub compliance_pack_name: &'a str,
+    /// `Description`: see the field of [`CreateAggregateCompliancePackRequest`] of the same name.
+    pub description: &'a str,
+    /// `RiskLevel`: see the field of [`CreateAggregateCompliancePackRequest`] of the same name.
+    pub risk_level: RiskLevel,
+    /// `AggregatorId`: see the field of [`CreateAggregateCompliancePackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+    /// `ConfigRules`: see the field of [`CreateAggregateCompliancePackRequest`] of the same name.
+    pub config_rules: Vec<CreateAggregateCompliancePackConfigRules>,
+}
+/// Parameters of `CreateAggregateCompliancePack`. Build it with `new`, the required parameters named in [`CreateAggregateCompliancePackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAggregateCompliancePackRequest {
     /// 合规包模板ID。
@@ -56,24 +72,17 @@ pub struct CreateAggregateCompliancePackRequest {
     pub client_token: Option<String>,
 }
 impl CreateAggregateCompliancePackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_template_id: impl Into<String>,
-        compliance_pack_name: impl Into<String>,
-        description: impl Into<String>,
-        risk_level: RiskLevel,
-        aggregator_id: impl Into<String>,
-        config_rules: impl IntoIterator<
-            Item = impl Into<CreateAggregateCompliancePackConfigRules>,
-        >,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateAggregateCompliancePackRequired<'_>) -> Self {
         Self {
-            compliance_pack_template_id: compliance_pack_template_id.into(),
-            compliance_pack_name: compliance_pack_name.into(),
-            description: description.into(),
-            risk_level,
-            aggregator_id: aggregator_id.into(),
-            config_rules: config_rules.into_iter().map(Into::into).collect(),
+            compliance_pack_template_id: required
+                .compliance_pack_template_id
+                .to_string(),
+            compliance_pack_name: required.compliance_pack_name.to_string(),
+            description: required.description.to_string(),
+            risk_level: required.risk_level,
+            aggregator_id: required.aggregator_id.to_string(),
+            config_rules: required.config_rules,
             client_token: None,
         }
     }
@@ -93,14 +102,17 @@ impl aliyun_runtime::Operation for CreateAggregateCompliancePackRequest {
 }
 /// What a successful `CreateAggregateCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateAggregateCompliancePackResponse {
     /// 合规包ID。
     ///
     /// Example: `cp-fc56626622af00f9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `CC0CE5EB-E51E-48EB-B4AB-9A9E131ECC0F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateAggregateCompliancePackResponse {

@@ -5,7 +5,23 @@
 pub use crate::types::{
     ConfigRuleTriggerTypes, MaximumExecutionFrequency, RiskLevel, SourceOwner,
 };
-/// Parameters of `CreateConfigRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateConfigRuleRequest`], by name: `CreateConfigRuleRequest::new(CreateConfigRuleRequired { … })`.
+#[derive(Debug)]
+pub struct CreateConfigRuleRequired<'a> {
+    /// `ConfigRuleName`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub config_rule_name: &'a str,
+    /// `ConfigRuleTriggerTypes`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub config_rule_trigger_types: ConfigRuleTriggerTypes,
+    /// `ResourceTypesScope`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub resource_types_scope: &'a [&'a str],
+    /// `RiskLevel`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub risk_level: RiskLevel,
+    /// `SourceOwner`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub source_owner: SourceOwner,
+    /// `SourceIdentifier`: see the field of [`CreateConfigRuleRequest`] of the same name.
+    pub source_identifier: &'a str,
+}
+/// Parameters of `CreateConfigRule`. Build it with `new`, the required parameters named in [`CreateConfigRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateConfigRuleRequest {
     /// 规则名称。
@@ -138,34 +154,28 @@ pub struct CreateConfigRuleRequest {
     pub source_identifier: String,
 }
 impl CreateConfigRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        config_rule_name: impl Into<String>,
-        config_rule_trigger_types: ConfigRuleTriggerTypes,
-        resource_types_scope: impl IntoIterator<Item = impl Into<String>>,
-        risk_level: RiskLevel,
-        source_owner: SourceOwner,
-        source_identifier: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateConfigRuleRequired<'_>) -> Self {
         Self {
-            config_rule_name: config_rule_name.into(),
+            config_rule_name: required.config_rule_name.to_string(),
+            config_rule_trigger_types: required.config_rule_trigger_types,
+            resource_types_scope: required
+                .resource_types_scope
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            risk_level: required.risk_level,
+            source_owner: required.source_owner,
+            source_identifier: required.source_identifier.to_string(),
             description: None,
             input_parameters: None,
-            config_rule_trigger_types,
             maximum_execution_frequency: None,
-            resource_types_scope: resource_types_scope
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            risk_level,
             client_token: None,
             region_ids_scope: None,
             exclude_resource_ids_scope: None,
             resource_group_ids_scope: None,
             tag_key_scope: None,
             tag_value_scope: None,
-            source_owner,
-            source_identifier: source_identifier.into(),
         }
     }
     /// Sets `Description`.
@@ -227,14 +237,17 @@ impl aliyun_runtime::Operation for CreateConfigRuleRequest {
 }
 /// What a successful `CreateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateConfigRuleResponse {
     /// 规则ID。
     ///
     /// Example: `cr-5772ba41209e007b****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
     pub config_rule_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateConfigRuleResponse {

@@ -32,12 +32,15 @@ impl aliyun_runtime::Operation for DeactiveConfigRulesRequest {
 }
 /// What a successful `DeactiveConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeactiveConfigRulesResponse {
     /// 请求ID。
     ///
     /// Example: `54FA74D9-45D4-4CA5-9BE1-97F6EA19AF5B`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 停用规则的操作结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperateRuleResult"))]
     pub operate_rule_result: Option<OperateRuleResult>,
 }
 impl aliyun_runtime::de::Decode for DeactiveConfigRulesResponse {

@@ -3,7 +3,15 @@
 //!
 //! 调用DeleteAggregateCompliancePacks接口删除指定账号组内的合规包。
 pub use crate::types::{OperateCompliancePacksResult, OperateCompliancePacks};
-/// Parameters of `DeleteAggregateCompliancePacks`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteAggregateCompliancePacksRequest`], by name: `DeleteAggregateCompliancePacksRequest::new(DeleteAggregateCompliancePacksRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteAggregateCompliancePacksRequired<'a> {
+    /// `CompliancePackIds`: see the field of [`DeleteAggregateCompliancePacksRequest`] of the same name.
+    pub compliance_pack_ids: &'a str,
+    /// `AggregatorId`: see the field of [`DeleteAggregateCompliancePacksRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `DeleteAggregateCompliancePacks`. Build it with `new`, the required parameters named in [`DeleteAggregateCompliancePacksRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteAggregateCompliancePacksRequest {
     /// 合规包ID。多个合规包ID之间用半角逗号（,）分隔。
@@ -27,15 +35,12 @@ pub struct DeleteAggregateCompliancePacksRequest {
     pub aggregator_id: String,
 }
 impl DeleteAggregateCompliancePacksRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_ids: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteAggregateCompliancePacksRequired<'_>) -> Self {
         Self {
-            compliance_pack_ids: compliance_pack_ids.into(),
+            compliance_pack_ids: required.compliance_pack_ids.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
             client_token: None,
-            aggregator_id: aggregator_id.into(),
         }
     }
     /// Sets `ClientToken`.
@@ -54,12 +59,15 @@ impl aliyun_runtime::Operation for DeleteAggregateCompliancePacksRequest {
 }
 /// What a successful `DeleteAggregateCompliancePacks` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteAggregateCompliancePacksResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 删除合规包的操作结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperateCompliancePacksResult"))]
     pub operate_compliance_packs_result: Option<OperateCompliancePacksResult>,
 }
 impl aliyun_runtime::de::Decode for DeleteAggregateCompliancePacksResponse {

@@ -3,7 +3,15 @@
 //!
 //! 调用DeleteAggregateConfigRules接口删除指定账号组内的规则。
 pub use crate::types::{OperateRuleResult, OperateRuleItemList};
-/// Parameters of `DeleteAggregateConfigRules`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteAggregateConfigRulesRequest`], by name: `DeleteAggregateConfigRulesRequest::new(DeleteAggregateConfigRulesRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteAggregateConfigRulesRequired<'a> {
+    /// `ConfigRuleIds`: see the field of [`DeleteAggregateConfigRulesRequest`] of the same name.
+    pub config_rule_ids: &'a str,
+    /// `AggregatorId`: see the field of [`DeleteAggregateConfigRulesRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `DeleteAggregateConfigRules`. Build it with `new`, the required parameters named in [`DeleteAggregateConfigRulesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteAggregateConfigRulesRequest {
     /// 规则ID。多个规则ID之间用半角逗号（,）分隔。
@@ -22,14 +30,11 @@ pub struct DeleteAggregateConfigRulesRequest {
     pub aggregator_id: String,
 }
 impl DeleteAggregateConfigRulesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        config_rule_ids: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteAggregateConfigRulesRequired<'_>) -> Self {
         Self {
-            config_rule_ids: config_rule_ids.into(),
-            aggregator_id: aggregator_id.into(),
+            config_rule_ids: required.config_rule_ids.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }
@@ -43,12 +48,15 @@ impl aliyun_runtime::Operation for DeleteAggregateConfigRulesRequest {
 }
 /// What a successful `DeleteAggregateConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteAggregateConfigRulesResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 删除规则的操作结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperateRuleResult"))]
     pub operate_rule_result: Option<OperateRuleResult>,
 }
 impl aliyun_runtime::de::Decode for DeleteAggregateConfigRulesResponse {

@@ -43,12 +43,15 @@ impl aliyun_runtime::Operation for DeleteCompliancePacksRequest {
 }
 /// What a successful `DeleteCompliancePacks` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteCompliancePacksResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 删除合规包的操作结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperateCompliancePacksResult"))]
     pub operate_compliance_packs_result: Option<OperateCompliancePacksResult>,
 }
 impl aliyun_runtime::de::Decode for DeleteCompliancePacksResponse {

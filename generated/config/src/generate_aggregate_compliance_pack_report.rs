@@ -2,7 +2,15 @@
 //! The `GenerateAggregateCompliancePackReport` operation.
 //!
 //! 调用GenerateAggregateCompliancePackReport接口为指定账号组内的指定合规包生成评估报告。
-/// Parameters of `GenerateAggregateCompliancePackReport`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GenerateAggregateCompliancePackReportRequest`], by name: `GenerateAggregateCompliancePackReportRequest::new(GenerateAggregateCompliancePackReportRequired { … })`.
+#[derive(Debug)]
+pub struct GenerateAggregateCompliancePackReportRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GenerateAggregateCompliancePackReportRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GenerateAggregateCompliancePackReportRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GenerateAggregateCompliancePackReport`. Build it with `new`, the required parameters named in [`GenerateAggregateCompliancePackReportRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GenerateAggregateCompliancePackReportRequest {
     /// 合规包ID。
@@ -26,15 +34,12 @@ pub struct GenerateAggregateCompliancePackReportRequest {
     pub aggregator_id: String,
 }
 impl GenerateAggregateCompliancePackReportRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GenerateAggregateCompliancePackReportRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
             client_token: None,
-            aggregator_id: aggregator_id.into(),
         }
     }
     /// Sets `ClientToken`.
@@ -53,14 +58,17 @@ impl aliyun_runtime::Operation for GenerateAggregateCompliancePackReportRequest 
 }
 /// What a successful `GenerateAggregateCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GenerateAggregateCompliancePackReportResponse {
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GenerateAggregateCompliancePackReportResponse {

@@ -42,14 +42,17 @@ impl aliyun_runtime::Operation for GenerateAggregateConfigRulesReportRequest {
 }
 /// What a successful `GenerateAggregateConfigRulesReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GenerateAggregateConfigRulesReportResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 账号组ID。
     ///
     /// Example: `ca-f632626622af0079****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorId"))]
     pub aggregator_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GenerateAggregateConfigRulesReportResponse {

@@ -52,18 +52,21 @@ impl aliyun_runtime::Operation for GenerateCompliancePackReportRequest {
 }
 /// What a successful `GenerateCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GenerateCompliancePackReportResponse {
     /// The ID of the compliance package.
     ///
     /// 合规包ID。
     ///
     /// Example: `cp-a8a8626622af0082****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GenerateCompliancePackReportResponse {

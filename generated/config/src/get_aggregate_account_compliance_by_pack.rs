@@ -3,7 +3,15 @@
 //!
 //! 调用GetAggregateAccountComplianceByPack接口查询指定账号组内指定合规包中成员账号的合规结果。
 pub use crate::types::ComplianceType;
-/// Parameters of `GetAggregateAccountComplianceByPack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateAccountComplianceByPackRequest`], by name: `GetAggregateAccountComplianceByPackRequest::new(GetAggregateAccountComplianceByPackRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateAccountComplianceByPackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GetAggregateAccountComplianceByPackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateAccountComplianceByPackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateAccountComplianceByPack`. Build it with `new`, the required parameters named in [`GetAggregateAccountComplianceByPackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateAccountComplianceByPackRequest {
     /// 合规包ID。
@@ -22,14 +30,11 @@ pub struct GetAggregateAccountComplianceByPackRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateAccountComplianceByPackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateAccountComplianceByPackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
-            aggregator_id: aggregator_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }
@@ -43,12 +48,15 @@ impl aliyun_runtime::Operation for GetAggregateAccountComplianceByPackRequest {
 }
 /// What a successful `GetAggregateAccountComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateAccountComplianceByPackResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包中成员账号的合规结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountComplianceResult"))]
     pub account_compliance_result: Option<AccountComplianceResult>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateAccountComplianceByPackResponse {
@@ -65,20 +73,25 @@ impl aliyun_runtime::de::Decode for GetAggregateAccountComplianceByPackResponse 
 }
 /// 合规包中成员账号的合规结果。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccountComplianceResult {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af0087****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 不合规成员账号数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "NonCompliantCount"))]
     pub non_compliant_count: Option<i32>,
     /// 成员账号总数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// 成员账号的合规结果列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountCompliances"))]
     pub account_compliances: Vec<AccountCompliances>,
 }
 impl aliyun_runtime::de::Decode for AccountComplianceResult {
@@ -97,6 +110,7 @@ impl aliyun_runtime::de::Decode for AccountComplianceResult {
 }
 /// 成员账号的合规结果列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccountCompliances {
     /// 合规类型。取值：
     ///
@@ -108,14 +122,17 @@ pub struct AccountCompliances {
     /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `COMPLIANT`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComplianceType"))]
     pub compliance_type: Option<ComplianceType>,
     /// 账号组中的成员账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<i64>,
     /// 账号组中的成员账号名称。
     ///
     /// Example: `Alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountName"))]
     pub account_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AccountCompliances {

@@ -3,7 +3,15 @@
 //!
 //! 调用GetAggregateCompliancePack接口查询指定账号组内合规包详情。
 pub use crate::types::{Status, RiskLevel, ConfigRules, ConfigRulesConfigRuleParameters};
-/// Parameters of `GetAggregateCompliancePack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateCompliancePackRequest`], by name: `GetAggregateCompliancePackRequest::new(GetAggregateCompliancePackRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateCompliancePackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GetAggregateCompliancePackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateCompliancePackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateCompliancePack`. Build it with `new`, the required parameters named in [`GetAggregateCompliancePackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateCompliancePackRequest {
     /// 合规包ID。
@@ -22,14 +30,11 @@ pub struct GetAggregateCompliancePackRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateCompliancePackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateCompliancePackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
-            aggregator_id: aggregator_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }
@@ -54,12 +59,15 @@ impl aliyun_runtime::JobStatus for GetAggregateCompliancePackRequest {
 }
 /// What a successful `GetAggregateCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateCompliancePackResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePack"))]
     pub compliance_pack: Option<CompliancePack>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateCompliancePackResponse {
@@ -76,6 +84,7 @@ impl aliyun_runtime::de::Decode for GetAggregateCompliancePackResponse {
 }
 /// 合规包详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CompliancePack {
     /// 合规包状态。取值：
     ///
@@ -85,6 +94,7 @@ pub struct CompliancePack {
     /// Valid values ([`Status`]): `ACTIVE`, `CREATING`.
     ///
     /// Example: `ACTIVE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// 合规包中规则的风险等级。取值：
     ///
@@ -95,36 +105,45 @@ pub struct CompliancePack {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
     pub risk_level: Option<RiskLevel>,
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 合规包描述。
     ///
     /// Example: `基于等保2.0三级标准，提供持续检测合规性的建议模板，帮助您提前自检并修复问题，以便快速通过正式检测。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 合规包中启用的规则详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRules"))]
     pub config_rules: Vec<ConfigRules>,
     /// 合规包名称。
     ///
     /// Example: `等保三级预检合规包`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackName"))]
     pub compliance_pack_name: Option<String>,
     /// 合规包归属的企业管理账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<i64>,
     /// 账号组ID。
     ///
     /// Example: `ca-f632626622af0079****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorId"))]
     pub aggregator_id: Option<String>,
     /// 合规包模板ID。
     ///
     /// Example: `ct-5f26ff4e06a300c4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackTemplateId"))]
     pub compliance_pack_template_id: Option<String>,
     /// 创建合规包的时间戳。单位：毫秒。
     ///
     /// Example: `1624243657000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimestamp"))]
     pub create_timestamp: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for CompliancePack {

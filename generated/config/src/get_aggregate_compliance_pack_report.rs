@@ -3,7 +3,15 @@
 //!
 //! 调用GetAggregateCompliancePackReport接口下载指定账号组内指定合规包的评估报告。
 pub use crate::types::{CompliancePackReport, ReportStatus};
-/// Parameters of `GetAggregateCompliancePackReport`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateCompliancePackReportRequest`], by name: `GetAggregateCompliancePackReportRequest::new(GetAggregateCompliancePackReportRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateCompliancePackReportRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GetAggregateCompliancePackReportRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateCompliancePackReportRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateCompliancePackReport`. Build it with `new`, the required parameters named in [`GetAggregateCompliancePackReportRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateCompliancePackReportRequest {
     /// 合规包ID。
@@ -22,14 +30,11 @@ pub struct GetAggregateCompliancePackReportRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateCompliancePackReportRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateCompliancePackReportRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
-            aggregator_id: aggregator_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }
@@ -54,12 +59,15 @@ impl aliyun_runtime::JobStatus for GetAggregateCompliancePackReportRequest {
 }
 /// What a successful `GetAggregateCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateCompliancePackReportResponse {
     /// 请求ID。
     ///
     /// Example: `0D234DAC-1ABD-42E8-9475-BE317857E29B`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包评估报告。
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackReport"))]
     pub compliance_pack_report: Option<CompliancePackReport>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateCompliancePackReportResponse {

@@ -7,7 +7,15 @@ pub use crate::types::{
     ConfigRuleState, ManagedRule, SourceDetails, ConfigRuleEvaluationStatus,
     ConfigRuleTriggerTypes, Scope,
 };
-/// Parameters of `GetAggregateConfigRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateConfigRuleRequest`], by name: `GetAggregateConfigRuleRequest::new(GetAggregateConfigRuleRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateConfigRuleRequired<'a> {
+    /// `ConfigRuleId`: see the field of [`GetAggregateConfigRuleRequest`] of the same name.
+    pub config_rule_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateConfigRuleRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateConfigRule`. Build it with `new`, the required parameters named in [`GetAggregateConfigRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateConfigRuleRequest {
     /// 规则ID。
@@ -26,14 +34,11 @@ pub struct GetAggregateConfigRuleRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateConfigRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        config_rule_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateConfigRuleRequired<'_>) -> Self {
         Self {
-            config_rule_id: config_rule_id.into(),
-            aggregator_id: aggregator_id.into(),
+            config_rule_id: required.config_rule_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }
@@ -47,12 +52,15 @@ impl aliyun_runtime::Operation for GetAggregateConfigRuleRequest {
 }
 /// What a successful `GetAggregateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateConfigRuleResponse {
     /// 请求ID。
     ///
     /// Example: `811234F4-C3AB-4D15-B90B-F55016D1B5AA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRule"))]
     pub config_rule: Option<ConfigRule>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateConfigRuleResponse {
@@ -69,6 +77,7 @@ impl aliyun_runtime::de::Decode for GetAggregateConfigRuleResponse {
 }
 /// 规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConfigRule {
     /// 规则风险等级。取值：
     ///
@@ -79,12 +88,15 @@ pub struct ConfigRule {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
     pub risk_level: Option<RiskLevel>,
     /// 规则参数信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "InputParameters"))]
     pub input_parameters: Option<
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
     >,
     /// 规则来源信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Source"))]
     pub source: Option<Source>,
     /// 规则运行状态。取值：
     ///
@@ -96,6 +108,7 @@ pub struct ConfigRule {
     /// Valid values ([`ConfigRuleState`]): `ACTIVE`, `DELETING`, `EVALUATING`, `INACTIVE`.
     ///
     /// Example: `ACTIVE`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleState"))]
     pub config_rule_state: Option<ConfigRuleState>,
     /// 规则执行周期。
     ///
@@ -106,60 +119,76 @@ pub struct ConfigRule {
     /// - TwentyFour\_Hours：24小时。
     ///
     /// Example: `One_Hour`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaximumExecutionFrequency"))]
     pub maximum_execution_frequency: Option<String>,
     /// 托管规则详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "ManagedRule"))]
     pub managed_rule: Option<ManagedRule>,
     /// 托管规则ARN。
     ///
     /// Example: `acs:config::100931896542****:rule/cr-7f7d626622af0041****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleArn"))]
     pub config_rule_arn: Option<String>,
     /// 托管规则描述。
     ///
     /// Example: `RAM用户开启MFA，视为“合规”。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 规则创建者信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateBy"))]
     pub create_by: Option<CreateBy>,
     /// 规则名称。
     ///
     /// Example: `RAM用户开启MFA`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleName"))]
     pub config_rule_name: Option<String>,
     /// 规则执行状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleEvaluationStatus"))]
     pub config_rule_evaluation_status: Option<ConfigRuleEvaluationStatus>,
     /// 规则ID。
     ///
     /// Example: `cr-7f7d626622af0041****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
     pub config_rule_id: Option<String>,
     /// 规则最近一次更新的时间戳。单位：毫秒。
     ///
     /// Example: `1614687022000`
+    #[cfg_attr(feature = "test-util", serde(rename = "ModifiedTimestamp"))]
     pub modified_timestamp: Option<i64>,
     /// 创建规则的时间戳。单位：毫秒。
     ///
     /// Example: `1604684022000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimestamp"))]
     pub create_timestamp: Option<i64>,
     /// 规则评估的资源类型。
     ///
     /// Example: `ACS::RAM::User`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceTypesScope"))]
     pub resource_types_scope: Option<String>,
     /// 规则只评估所属地域ID的资源。
     ///
     /// Example: `global`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionIdsScope"))]
     pub region_ids_scope: Option<String>,
     /// 规则评估排除的资源ID。
     ///
     /// Example: `23642660635687****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExcludeResourceIdsScope"))]
     pub exclude_resource_ids_scope: Option<String>,
     /// 规则只评估所属资源组ID的资源。
     ///
     /// Example: `rg-aekzdibsjjc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupIdsScope"))]
     pub resource_group_ids_scope: Option<String>,
     /// 规则只评估所属标签键的资源。
     ///
     /// Example: `RAM`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKeyScope"))]
     pub tag_key_scope: Option<String>,
     /// 规则只评估所属标签值的资源。
     ///
     /// Example: `MFA`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValueScope"))]
     pub tag_value_scope: Option<String>,
     /// 规则触发机制。取值：
     ///
@@ -169,8 +198,10 @@ pub struct ConfigRule {
     /// Valid values ([`ConfigRuleTriggerTypes`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
     ///
     /// Example: `ConfigurationItemChangeNotification`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleTriggerTypes"))]
     pub config_rule_trigger_types: Option<ConfigRuleTriggerTypes>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "Scope"))]
     pub scope: Option<Scope>,
 }
 impl aliyun_runtime::de::Decode for ConfigRule {
@@ -207,8 +238,10 @@ impl aliyun_runtime::de::Decode for ConfigRule {
 }
 /// 规则来源信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Source {
     /// 规则来源详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDetails"))]
     pub source_details: Vec<SourceSourceDetails>,
     /// 规则来源的归属。取值：
     ///
@@ -218,8 +251,10 @@ pub struct Source {
     /// Valid values ([`Owner`]): `CUSTOM_FC`, `ALIYUN`.
     ///
     /// Example: `ALIYUN`
+    #[cfg_attr(feature = "test-util", serde(rename = "Owner"))]
     pub owner: Option<Owner>,
     /// 规则执行条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceConditions"))]
     pub source_conditions: Vec<SourceConditions>,
     /// 规则标识。
     ///
@@ -227,6 +262,7 @@ pub struct Source {
     /// - 如果是自定义规则，该参数为函数ARN。
     ///
     /// Example: `acs:fc:cn-hangzhou:100931896542****:services/ConfigService.LATEST/functions/specific-config`
+    #[cfg_attr(feature = "test-util", serde(rename = "Identifier"))]
     pub identifier: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Source {
@@ -245,6 +281,7 @@ impl aliyun_runtime::de::Decode for Source {
 }
 /// 规则来源详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SourceSourceDetails {
     /// 规则触发机制。取值：
     ///
@@ -254,12 +291,14 @@ pub struct SourceSourceDetails {
     /// Valid values ([`MessageType`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
     ///
     /// Example: `ConfigurationItemChangeNotification`
+    #[cfg_attr(feature = "test-util", serde(rename = "MessageType"))]
     pub message_type: Option<MessageType>,
     /// 事件来源。
     ///
     /// 说明： 目前仅支持配置审计事件：aliyun.config。
     ///
     /// Example: `aliyun.config`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventSource"))]
     pub event_source: Option<String>,
     /// 规则执行周期。取值：
     ///
@@ -272,6 +311,7 @@ pub struct SourceSourceDetails {
     /// Valid values ([`MaximumExecutionFrequency`]): `One_Hour`, `Three_Hours`, `Six_Hours`, `Twelve_Hours`, `TwentyFour_Hours`.
     ///
     /// Example: `One_Hour`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaximumExecutionFrequency"))]
     pub maximum_execution_frequency: Option<MaximumExecutionFrequency>,
 }
 impl aliyun_runtime::de::Decode for SourceSourceDetails {
@@ -289,34 +329,42 @@ impl aliyun_runtime::de::Decode for SourceSourceDetails {
 }
 /// 规则创建者信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateBy {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af008****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 账号组名称。
     ///
     /// Example: `Test_Group`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorName"))]
     pub aggregator_name: Option<String>,
     /// 合规包名称。
     ///
     /// Example: `OSS合规基线`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackName"))]
     pub compliance_pack_name: Option<String>,
     /// 规则创建者名称。
     ///
     /// Example: `Alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatorName"))]
     pub creator_name: Option<String>,
     /// 规则创建者类型。仅支持AGGREGATOR（账号组）。
     ///
     /// Example: `AGGREGATOR`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatorType"))]
     pub creator_type: Option<String>,
     /// 规则创建者的账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatorId"))]
     pub creator_id: Option<String>,
     /// 账号组ID。
     ///
     /// Example: `ca-04b3fd170e340007****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorId"))]
     pub aggregator_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateBy {

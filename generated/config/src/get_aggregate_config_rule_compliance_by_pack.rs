@@ -5,7 +5,15 @@
 pub use crate::types::{
     ConfigRuleComplianceResult, ConfigRuleCompliances, ComplianceType,
 };
-/// Parameters of `GetAggregateConfigRuleComplianceByPack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateConfigRuleComplianceByPackRequest`], by name: `GetAggregateConfigRuleComplianceByPackRequest::new(GetAggregateConfigRuleComplianceByPackRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateConfigRuleComplianceByPackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GetAggregateConfigRuleComplianceByPackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateConfigRuleComplianceByPackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateConfigRuleComplianceByPack`. Build it with `new`, the required parameters named in [`GetAggregateConfigRuleComplianceByPackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateConfigRuleComplianceByPackRequest {
     /// 合规包ID。
@@ -24,14 +32,11 @@ pub struct GetAggregateConfigRuleComplianceByPackRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateConfigRuleComplianceByPackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateConfigRuleComplianceByPackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
-            aggregator_id: aggregator_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }
@@ -45,12 +50,15 @@ impl aliyun_runtime::Operation for GetAggregateConfigRuleComplianceByPackRequest
 }
 /// What a successful `GetAggregateConfigRuleComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateConfigRuleComplianceByPackResponse {
     /// 请求ID。
     ///
     /// Example: `C6B0C0A8-3245-48F1-AEAB-BC1A446E99D0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包中规则的合规结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleComplianceResult"))]
     pub config_rule_compliance_result: Option<ConfigRuleComplianceResult>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateConfigRuleComplianceByPackResponse {

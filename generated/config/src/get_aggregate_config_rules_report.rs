@@ -43,12 +43,15 @@ impl aliyun_runtime::JobStatus for GetAggregateConfigRulesReportRequest {
 }
 /// What a successful `GetAggregateConfigRulesReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateConfigRulesReportResponse {
     /// 请求ID。
     ///
     /// Example: `F0BCC7B2-D0E4-49B0-95D2-6689CFB08D31`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则列表中所有规则的评估报告。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRulesReport"))]
     pub config_rules_report: Option<ConfigRulesReport>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateConfigRulesReportResponse {
@@ -65,10 +68,12 @@ impl aliyun_runtime::de::Decode for GetAggregateConfigRulesReportResponse {
 }
 /// 规则列表中所有规则的评估报告。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConfigRulesReport {
     /// 规则列表中所有规则的评估报告下载地址。
     ///
     /// Example: `https://cloud-config-compliance-report.oss-cn-shanghai.aliyuncs.com/ConfigRuleReports/100931896542****/rules/100931896542****-rules-report-202106221125.zip?Expires=162433****&OSSAccessKeyId=LTAIs86R8H59****&Signature=yT8jn6ZQSX3dyCwVKL5EOJhGJ****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReportUrl"))]
     pub report_url: Option<String>,
     /// 规则列表中所有规则的评估报告状态。取值：
     ///
@@ -79,18 +84,22 @@ pub struct ConfigRulesReport {
     /// Valid values ([`ReportStatus`]): `NONE`, `CREATING`, `COMPLETE`.
     ///
     /// Example: `CREATING`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReportStatus"))]
     pub report_status: Option<ReportStatus>,
     /// 规则归属的企业管理账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<i64>,
     /// 账号组ID。
     ///
     /// Example: `ca-f632626622af0079****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorId"))]
     pub aggregator_id: Option<String>,
     /// 创建评估报告的时间戳。单位：毫秒。
     ///
     /// Example: `1624332329593`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReportCreateTimestamp"))]
     pub report_create_timestamp: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for ConfigRulesReport {

@@ -3,7 +3,15 @@
 //!
 //! 调用GetAggregateResourceComplianceByConfigRule接口查询指定账号组内规则对资源的合规评估结果。
 pub use crate::types::{ComplianceType, ComplianceResult, Compliances};
-/// Parameters of `GetAggregateResourceComplianceByConfigRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateResourceComplianceByConfigRuleRequest`], by name: `GetAggregateResourceComplianceByConfigRuleRequest::new(GetAggregateResourceComplianceByConfigRuleRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateResourceComplianceByConfigRuleRequired<'a> {
+    /// `ConfigRuleId`: see the field of [`GetAggregateResourceComplianceByConfigRuleRequest`] of the same name.
+    pub config_rule_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateResourceComplianceByConfigRuleRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateResourceComplianceByConfigRule`. Build it with `new`, the required parameters named in [`GetAggregateResourceComplianceByConfigRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateResourceComplianceByConfigRuleRequest {
     /// 合规评估结果。取值：
@@ -34,15 +42,14 @@ pub struct GetAggregateResourceComplianceByConfigRuleRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateResourceComplianceByConfigRuleRequest {
-    /// The required fields; set optional ones with the setters.
+    /// The required fields, by name; set optional ones with the setters.
     pub fn new(
-        config_rule_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
+        required: GetAggregateResourceComplianceByConfigRuleRequired<'_>,
     ) -> Self {
         Self {
+            config_rule_id: required.config_rule_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
             compliance_type: None,
-            config_rule_id: config_rule_id.into(),
-            aggregator_id: aggregator_id.into(),
         }
     }
     /// Sets `ComplianceType`.
@@ -61,12 +68,15 @@ impl aliyun_runtime::Operation for GetAggregateResourceComplianceByConfigRuleReq
 }
 /// What a successful `GetAggregateResourceComplianceByConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateResourceComplianceByConfigRuleResponse {
     /// 资源的评估结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "ComplianceResult"))]
     pub compliance_result: Option<ComplianceResult>,
     /// 请求ID。
     ///
     /// Example: `23306AB1-34E0-468F-BD7B-68D8AEAB754C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateResourceComplianceByConfigRuleResponse {

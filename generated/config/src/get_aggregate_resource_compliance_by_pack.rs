@@ -3,7 +3,15 @@
 //!
 //! 调用GetAggregateResourceComplianceByPack接口查询指定账号组内指定合规包中资源的合规结果。
 pub use crate::types::ResourceComplianceResult;
-/// Parameters of `GetAggregateResourceComplianceByPack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateResourceComplianceByPackRequest`], by name: `GetAggregateResourceComplianceByPackRequest::new(GetAggregateResourceComplianceByPackRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateResourceComplianceByPackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`GetAggregateResourceComplianceByPackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateResourceComplianceByPackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `GetAggregateResourceComplianceByPack`. Build it with `new`, the required parameters named in [`GetAggregateResourceComplianceByPackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateResourceComplianceByPackRequest {
     /// 合规包ID。
@@ -22,14 +30,11 @@ pub struct GetAggregateResourceComplianceByPackRequest {
     pub aggregator_id: String,
 }
 impl GetAggregateResourceComplianceByPackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateResourceComplianceByPackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
-            aggregator_id: aggregator_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }
@@ -43,12 +48,15 @@ impl aliyun_runtime::Operation for GetAggregateResourceComplianceByPackRequest {
 }
 /// What a successful `GetAggregateResourceComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateResourceComplianceByPackResponse {
     /// 合规包中资源的合规结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceComplianceResult"))]
     pub resource_compliance_result: Option<ResourceComplianceResult>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateResourceComplianceByPackResponse {

@@ -3,7 +3,19 @@
 //!
 //! 调用GetAggregateResourceComplianceTimeline接口查询指定账号组内指定资源的合规时间线。
 pub use crate::types::{ResourceComplianceTimeline, ComplianceList};
-/// Parameters of `GetAggregateResourceComplianceTimeline`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetAggregateResourceComplianceTimelineRequest`], by name: `GetAggregateResourceComplianceTimelineRequest::new(GetAggregateResourceComplianceTimelineRequired { … })`.
+#[derive(Debug)]
+pub struct GetAggregateResourceComplianceTimelineRequired<'a> {
+    /// `ResourceType`: see the field of [`GetAggregateResourceComplianceTimelineRequest`] of the same name.
+    pub resource_type: &'a str,
+    /// `ResourceId`: see the field of [`GetAggregateResourceComplianceTimelineRequest`] of the same name.
+    pub resource_id: &'a str,
+    /// `AggregatorId`: see the field of [`GetAggregateResourceComplianceTimelineRequest`] of the same name.
+    pub aggregator_id: &'a str,
+    /// `Region`: see the field of [`GetAggregateResourceComplianceTimelineRequest`] of the same name.
+    pub region: &'a str,
+}
+/// Parameters of `GetAggregateResourceComplianceTimeline`. Build it with `new`, the required parameters named in [`GetAggregateResourceComplianceTimelineRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAggregateResourceComplianceTimelineRequest {
     /// 资源类型。
@@ -61,22 +73,17 @@ pub struct GetAggregateResourceComplianceTimelineRequest {
     pub next_token: Option<String>,
 }
 impl GetAggregateResourceComplianceTimelineRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        resource_type: impl Into<String>,
-        resource_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-        region: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetAggregateResourceComplianceTimelineRequired<'_>) -> Self {
         Self {
-            resource_type: resource_type.into(),
-            resource_id: resource_id.into(),
+            resource_type: required.resource_type.to_string(),
+            resource_id: required.resource_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
+            region: required.region.to_string(),
             start_time: None,
             end_time: None,
             max_results: None,
-            aggregator_id: aggregator_id.into(),
             resource_owner_id: None,
-            region: region.into(),
             next_token: None,
         }
     }
@@ -114,14 +121,45 @@ impl aliyun_runtime::Operation for GetAggregateResourceComplianceTimelineRequest
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for GetAggregateResourceComplianceTimelineRequest {
+    type Item = ComplianceList;
+    fn next_page(
+        &self,
+        response: &GetAggregateResourceComplianceTimelineResponse,
+    ) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .resource_compliance_timeline
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: GetAggregateResourceComplianceTimelineResponse,
+    ) -> Vec<ComplianceList> {
+        response
+            .resource_compliance_timeline
+            .map(|v| v.compliance_list)
+            .unwrap_or_default()
+    }
+}
 /// What a successful `GetAggregateResourceComplianceTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateResourceComplianceTimelineResponse {
     /// 请求ID。
     ///
     /// Example: `8D53A78F-1EB8-4264-A554-72F07E34FAE6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源合规时间线。
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceComplianceTimeline"))]
     pub resource_compliance_timeline: Option<ResourceComplianceTimeline>,
 }
 impl aliyun_runtime::de::Decode for GetAggregateResourceComplianceTimelineResponse {

@@ -43,12 +43,15 @@ impl aliyun_runtime::Operation for GetAggregateResourceCountsGroupByResourceType
 }
 /// What a successful `GetAggregateResourceCountsGroupByResourceType` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAggregateResourceCountsGroupByResourceTypeResponse {
     /// 请求ID。
     ///
     /// Example: `99114B22-1EFF-47DF-B906-1CCE82FF9D60`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源统计结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "DiscoveredResourceCountsSummary"))]
     pub discovered_resource_counts_summary: Vec<
         GetAggregateResourceCountsGroupByResourceTypeDiscoveredResourceCountsSummary,
     >,

@@ -43,12 +43,15 @@ impl aliyun_runtime::JobStatus for GetCompliancePackRequest {
 }
 /// What a successful `GetCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetCompliancePackResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePack"))]
     pub compliance_pack: Option<GetCompliancePackCompliancePack>,
 }
 impl aliyun_runtime::de::Decode for GetCompliancePackResponse {
@@ -65,6 +68,7 @@ impl aliyun_runtime::de::Decode for GetCompliancePackResponse {
 }
 /// 合规包信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetCompliancePackCompliancePack {
     /// 合规包状态。取值：
     ///
@@ -74,10 +78,12 @@ pub struct GetCompliancePackCompliancePack {
     /// Valid values ([`Status`]): `ACTIVE`, `CREATING`.
     ///
     /// Example: `ACTIVE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// 合规包ID。
     ///
     /// Example: `cp-a8a8626622af0082****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 合规包中规则的风险等级。取值：
     ///
@@ -88,28 +94,35 @@ pub struct GetCompliancePackCompliancePack {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
     pub risk_level: Option<RiskLevel>,
     /// 合规包描述。
     ///
     /// Example: `基于等保2.0三级标准，提供持续检测合规性的建议模板，帮助您提前自检并修复问题，以便快速通过正式检测。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 合规包中启用的规则详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRules"))]
     pub config_rules: Vec<ConfigRules>,
     /// 合规包名称。
     ///
     /// Example: `等保三级预检合规包`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackName"))]
     pub compliance_pack_name: Option<String>,
     /// 合规包归属的阿里云账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<i64>,
     /// 合规包模板ID。
     ///
     /// Example: `ct-5f26ff4e06a300c4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackTemplateId"))]
     pub compliance_pack_template_id: Option<String>,
     /// 创建合规包的时间戳。单位：毫秒。
     ///
     /// Example: `1624245766000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimestamp"))]
     pub create_timestamp: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for GetCompliancePackCompliancePack {

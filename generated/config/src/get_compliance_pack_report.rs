@@ -43,12 +43,15 @@ impl aliyun_runtime::JobStatus for GetCompliancePackReportRequest {
 }
 /// What a successful `GetCompliancePackReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetCompliancePackReportResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包报告。
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackReport"))]
     pub compliance_pack_report: Option<CompliancePackReport>,
 }
 impl aliyun_runtime::de::Decode for GetCompliancePackReportResponse {

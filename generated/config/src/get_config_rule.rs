@@ -35,12 +35,15 @@ impl aliyun_runtime::Operation for GetConfigRuleRequest {
 }
 /// What a successful `GetConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetConfigRuleResponse {
     /// 请求ID。
     ///
     /// Example: `811234F4-C3AB-4D15-B90B-F55016D1B5AA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRule"))]
     pub config_rule: Option<GetConfigRuleConfigRule>,
 }
 impl aliyun_runtime::de::Decode for GetConfigRuleResponse {
@@ -57,6 +60,7 @@ impl aliyun_runtime::de::Decode for GetConfigRuleResponse {
 }
 /// 规则详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetConfigRuleConfigRule {
     /// 规则风险等级。取值：
     ///
@@ -67,12 +71,15 @@ pub struct GetConfigRuleConfigRule {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
     pub risk_level: Option<RiskLevel>,
     /// 规则参数信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "InputParameters"))]
     pub input_parameters: Option<
         aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
     >,
     /// 规则来源信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Source"))]
     pub source: Option<ConfigRuleSource>,
     /// 规则运行状态。取值：
     ///
@@ -84,6 +91,7 @@ pub struct GetConfigRuleConfigRule {
     /// Valid values ([`ConfigRuleState`]): `ACTIVE`, `DELETING`, `EVALUATING`, `INACTIVE`.
     ///
     /// Example: `ACTIVE`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleState"))]
     pub config_rule_state: Option<ConfigRuleState>,
     /// 规则执行周期。
     ///
@@ -96,64 +104,80 @@ pub struct GetConfigRuleConfigRule {
     /// 说明： 当规则触发机制为周期执行时，返回该参数。
     ///
     /// Example: `One_Hour`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaximumExecutionFrequency"))]
     pub maximum_execution_frequency: Option<String>,
     /// 托管规则详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "ManagedRule"))]
     pub managed_rule: Option<ManagedRule>,
     /// 托管规则ARN。
     ///
     /// Example: `acs:config::100931896542****:rule/cr-7f7d626622af0041****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleArn"))]
     pub config_rule_arn: Option<String>,
     /// 托管规则描述。
     ///
     /// Example: `RAM用户开启MFA，视为“合规”。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 创建信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateBy"))]
     pub create_by: Option<ConfigRuleCreateBy>,
     /// 规则名称。
     ///
     /// Example: `RAM用户开启MFA`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleName"))]
     pub config_rule_name: Option<String>,
     /// 规则执行状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleEvaluationStatus"))]
     pub config_rule_evaluation_status: Option<ConfigRuleEvaluationStatus>,
     /// 规则ID。
     ///
     /// Example: `cr-7f7d626622af0041****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
     pub config_rule_id: Option<String>,
     /// 规则最近一次更新的时间戳。单位：毫秒。
     ///
     /// Example: `1614687022000`
+    #[cfg_attr(feature = "test-util", serde(rename = "ModifiedTimestamp"))]
     pub modified_timestamp: Option<i64>,
     /// 创建规则的时间戳。单位：毫秒。
     ///
     /// Example: `1604684022000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimestamp"))]
     pub create_timestamp: Option<i64>,
     /// 规则评估的资源类型。
     ///
     /// Example: `ACS::RAM::User`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceTypesScope"))]
     pub resource_types_scope: Option<String>,
     /// 规则仅对指定地域ID中的资源生效。
     ///
     /// Example: `global`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionIdsScope"))]
     pub region_ids_scope: Option<String>,
     /// 规则对指定资源ID无效，即不对该资源执行评估。
     ///
     /// Example: `23642660635687****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExcludeResourceIdsScope"))]
     pub exclude_resource_ids_scope: Option<String>,
     /// 规则仅对指定资源组ID中的资源生效。
     ///
     /// Example: `rg-aekzdibsjjc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupIdsScope"))]
     pub resource_group_ids_scope: Option<String>,
     /// 规则仅对绑定指定标签的资源生效。
     ///
     /// 说明： 参数TagKeyScope和TagValueScope同时返回。
     ///
     /// Example: `RAM`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKeyScope"))]
     pub tag_key_scope: Option<String>,
     /// 规则仅对绑定指定标签的资源生效。
     ///
     /// 说明： 参数TagKeyScope和TagValueScope同时返回。
     ///
     /// Example: `MFA`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValueScope"))]
     pub tag_value_scope: Option<String>,
     /// 规则触发机制。取值：
     ///
@@ -163,8 +187,10 @@ pub struct GetConfigRuleConfigRule {
     /// Valid values ([`ConfigRuleTriggerTypes`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
     ///
     /// Example: `ConfigurationItemChangeNotification`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleTriggerTypes"))]
     pub config_rule_trigger_types: Option<ConfigRuleTriggerTypes>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "Scope"))]
     pub scope: Option<Scope>,
 }
 impl aliyun_runtime::de::Decode for GetConfigRuleConfigRule {
@@ -201,8 +227,10 @@ impl aliyun_runtime::de::Decode for GetConfigRuleConfigRule {
 }
 /// 规则来源信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConfigRuleSource {
     /// 规则来源详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDetails"))]
     pub source_details: Vec<SourceDetails>,
     /// 规则来源的归属。取值：
     ///
@@ -212,8 +240,10 @@ pub struct ConfigRuleSource {
     /// Valid values ([`Owner`]): `CUSTOM_FC`, `ALIYUN`.
     ///
     /// Example: `ALIYUN`
+    #[cfg_attr(feature = "test-util", serde(rename = "Owner"))]
     pub owner: Option<Owner>,
     /// 规则执行条件。
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceConditions"))]
     pub source_conditions: Vec<SourceConditions>,
     /// 规则标识。
     ///
@@ -221,6 +251,7 @@ pub struct ConfigRuleSource {
     /// - 如果是自定义规则，该参数为函数ARN。
     ///
     /// Example: `acs:fc:cn-hangzhou:100931896542****:services/ConfigService.LATEST/functions/specific-config`
+    #[cfg_attr(feature = "test-util", serde(rename = "Identifier"))]
     pub identifier: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ConfigRuleSource {
@@ -239,22 +270,27 @@ impl aliyun_runtime::de::Decode for ConfigRuleSource {
 }
 /// 创建信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConfigRuleCreateBy {
     /// 合规包ID。
     ///
     /// Example: `cp-541e626622af008****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 合规包名称。
     ///
     /// Example: `OSS合规基线`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackName"))]
     pub compliance_pack_name: Option<String>,
     /// 规则创建者的名称。
     ///
     /// Example: `Alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatorName"))]
     pub creator_name: Option<String>,
     /// 规则创建者的阿里云账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatorId"))]
     pub creator_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ConfigRuleCreateBy {

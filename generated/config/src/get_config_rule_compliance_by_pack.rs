@@ -34,12 +34,15 @@ impl aliyun_runtime::Operation for GetConfigRuleComplianceByPackRequest {
 }
 /// What a successful `GetConfigRuleComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetConfigRuleComplianceByPackResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包中规则的合规结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleComplianceResult"))]
     pub config_rule_compliance_result: Option<ConfigRuleComplianceResult>,
 }
 impl aliyun_runtime::de::Decode for GetConfigRuleComplianceByPackResponse {

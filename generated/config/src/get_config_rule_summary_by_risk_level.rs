@@ -22,12 +22,15 @@ impl aliyun_runtime::Operation for GetConfigRuleSummaryByRiskLevelRequest {
 }
 /// What a successful `GetConfigRuleSummaryByRiskLevel` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetConfigRuleSummaryByRiskLevelResponse {
     /// 请求ID。
     ///
     /// Example: `A3CED98C-DE65-46AC-B2D2-04A4A9AB5B36`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 不同风险等级规则的合规概要。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleSummaries"))]
     pub config_rule_summaries: Vec<ConfigRuleSummaries>,
 }
 impl aliyun_runtime::de::Decode for GetConfigRuleSummaryByRiskLevelResponse {

@@ -33,12 +33,15 @@ impl aliyun_runtime::JobStatus for GetConfigRulesReportRequest {
 }
 /// What a successful `GetConfigRulesReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetConfigRulesReportResponse {
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则列表中所有规则的评估报告。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRulesReport"))]
     pub config_rules_report: Option<GetConfigRulesReportConfigRulesReport>,
 }
 impl aliyun_runtime::de::Decode for GetConfigRulesReportResponse {
@@ -55,6 +58,7 @@ impl aliyun_runtime::de::Decode for GetConfigRulesReportResponse {
 }
 /// 规则列表中所有规则的评估报告。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetConfigRulesReportConfigRulesReport {
     /// 规则列表中所有规则的评估报告状态。取值：
     ///
@@ -65,18 +69,22 @@ pub struct GetConfigRulesReportConfigRulesReport {
     /// Valid values ([`ReportStatus`]): `NONE`, `CREATING`, `COMPLETE`.
     ///
     /// Example: `CREATING`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReportStatus"))]
     pub report_status: Option<ReportStatus>,
     /// 规则列表中所有规则的评估报告下载地址。
     ///
     /// Example: `https://cloud-config-compliance-report.oss-cn-shanghai.aliyuncs.com/ConfigRuleReports/100931896542****/rules/100931896542****-rules-report-202106221125.zip?Expires=162433****&OSSAccessKeyId=LTAIs86R8H59****&Signature=yT8jn6ZQSX3dyCwVKL5EOJhGJ****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReportUrl"))]
     pub report_url: Option<String>,
     /// 规则归属的阿里云账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<i64>,
     /// 创建评估报告的时间戳。单位：毫秒。
     ///
     /// Example: `1614687022000`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReportCreateTimestamp"))]
     pub report_create_timestamp: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for GetConfigRulesReportConfigRulesReport {

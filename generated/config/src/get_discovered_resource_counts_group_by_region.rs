@@ -35,12 +35,15 @@ impl aliyun_runtime::Operation for GetDiscoveredResourceCountsGroupByRegionReque
 }
 /// What a successful `GetDiscoveredResourceCountsGroupByRegion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetDiscoveredResourceCountsGroupByRegionResponse {
     /// 请求ID。
     ///
     /// Example: `399BD94C-D20C-4D27-88D4-89E8D75C0595`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源统计结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "DiscoveredResourceCountsSummary"))]
     pub discovered_resource_counts_summary: Vec<DiscoveredResourceCountsSummary>,
 }
 impl aliyun_runtime::de::Decode for GetDiscoveredResourceCountsGroupByRegionResponse {

@@ -34,12 +34,15 @@ for GetDiscoveredResourceCountsGroupByResourceTypeRequest {
 }
 /// What a successful `GetDiscoveredResourceCountsGroupByResourceType` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetDiscoveredResourceCountsGroupByResourceTypeResponse {
     /// 请求ID。
     ///
     /// Example: `AC9BD94C-D20C-4D27-88D4-89E8D75C051B`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源统计结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "DiscoveredResourceCountsSummary"))]
     pub discovered_resource_counts_summary: Vec<
         GetAggregateResourceCountsGroupByResourceTypeDiscoveredResourceCountsSummary,
     >,

@@ -50,12 +50,15 @@ impl aliyun_runtime::Operation for GetResourceComplianceByConfigRuleRequest {
 }
 /// What a successful `GetResourceComplianceByConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetResourceComplianceByConfigRuleResponse {
     /// 资源的评估结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "ComplianceResult"))]
     pub compliance_result: Option<ComplianceResult>,
     /// 请求ID。
     ///
     /// Example: `23306AB1-34E0-468F-BD7B-68D8AEAB753d`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetResourceComplianceByConfigRuleResponse {

@@ -32,12 +32,15 @@ impl aliyun_runtime::Operation for GetResourceComplianceByPackRequest {
 }
 /// What a successful `GetResourceComplianceByPack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetResourceComplianceByPackResponse {
     /// 合规包中资源的合规结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceComplianceResult"))]
     pub resource_compliance_result: Option<ResourceComplianceResult>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetResourceComplianceByPackResponse {

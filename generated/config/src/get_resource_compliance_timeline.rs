@@ -3,7 +3,17 @@
 //!
 //! 调用GetResourceComplianceTimeline接口查询指定资源的合规时间线。
 pub use crate::types::{ResourceComplianceTimeline, ComplianceList};
-/// Parameters of `GetResourceComplianceTimeline`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetResourceComplianceTimelineRequest`], by name: `GetResourceComplianceTimelineRequest::new(GetResourceComplianceTimelineRequired { … })`.
+#[derive(Debug)]
+pub struct GetResourceComplianceTimelineRequired<'a> {
+    /// `ResourceType`: see the field of [`GetResourceComplianceTimelineRequest`] of the same name.
+    pub resource_type: &'a str,
+    /// `ResourceId`: see the field of [`GetResourceComplianceTimelineRequest`] of the same name.
+    pub resource_id: &'a str,
+    /// `Region`: see the field of [`GetResourceComplianceTimelineRequest`] of the same name.
+    pub region: &'a str,
+}
+/// Parameters of `GetResourceComplianceTimeline`. Build it with `new`, the required parameters named in [`GetResourceComplianceTimelineRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetResourceComplianceTimelineRequest {
     /// 资源类型。
@@ -47,19 +57,15 @@ pub struct GetResourceComplianceTimelineRequest {
     pub next_token: Option<String>,
 }
 impl GetResourceComplianceTimelineRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        resource_type: impl Into<String>,
-        resource_id: impl Into<String>,
-        region: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetResourceComplianceTimelineRequired<'_>) -> Self {
         Self {
-            resource_type: resource_type.into(),
-            resource_id: resource_id.into(),
+            resource_type: required.resource_type.to_string(),
+            resource_id: required.resource_id.to_string(),
+            region: required.region.to_string(),
             start_time: None,
             end_time: None,
             max_results: None,
-            region: region.into(),
             next_token: None,
         }
     }
@@ -92,14 +98,45 @@ impl aliyun_runtime::Operation for GetResourceComplianceTimelineRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for GetResourceComplianceTimelineRequest {
+    type Item = ComplianceList;
+    fn next_page(
+        &self,
+        response: &GetResourceComplianceTimelineResponse,
+    ) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .resource_compliance_timeline
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: GetResourceComplianceTimelineResponse,
+    ) -> Vec<ComplianceList> {
+        response
+            .resource_compliance_timeline
+            .map(|v| v.compliance_list)
+            .unwrap_or_default()
+    }
+}
 /// What a successful `GetResourceComplianceTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetResourceComplianceTimelineResponse {
     /// 请求ID。
     ///
     /// Example: `8D53A78F-1EB8-4264-A554-72F07E34FAE6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源合规时间线。
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceComplianceTimeline"))]
     pub resource_compliance_timeline: Option<ResourceComplianceTimeline>,
 }
 impl aliyun_runtime::de::Decode for GetResourceComplianceTimelineResponse {

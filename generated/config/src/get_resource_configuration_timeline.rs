@@ -5,7 +5,17 @@
 pub use crate::types::{
     ResourceConfigurationTimeline, ConfigurationList, ResourceEventType,
 };
-/// Parameters of `GetResourceConfigurationTimeline`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetResourceConfigurationTimelineRequest`], by name: `GetResourceConfigurationTimelineRequest::new(GetResourceConfigurationTimelineRequired { … })`.
+#[derive(Debug)]
+pub struct GetResourceConfigurationTimelineRequired<'a> {
+    /// `ResourceId`: see the field of [`GetResourceConfigurationTimelineRequest`] of the same name.
+    pub resource_id: &'a str,
+    /// `ResourceType`: see the field of [`GetResourceConfigurationTimelineRequest`] of the same name.
+    pub resource_type: &'a str,
+    /// `Region`: see the field of [`GetResourceConfigurationTimelineRequest`] of the same name.
+    pub region: &'a str,
+}
+/// Parameters of `GetResourceConfigurationTimeline`. Build it with `new`, the required parameters named in [`GetResourceConfigurationTimelineRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetResourceConfigurationTimelineRequest {
     /// 资源ID。
@@ -49,19 +59,15 @@ pub struct GetResourceConfigurationTimelineRequest {
     pub next_token: Option<String>,
 }
 impl GetResourceConfigurationTimelineRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        resource_id: impl Into<String>,
-        resource_type: impl Into<String>,
-        region: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetResourceConfigurationTimelineRequired<'_>) -> Self {
         Self {
-            resource_id: resource_id.into(),
+            resource_id: required.resource_id.to_string(),
+            resource_type: required.resource_type.to_string(),
+            region: required.region.to_string(),
             start_time: None,
             end_time: None,
             max_results: None,
-            resource_type: resource_type.into(),
-            region: region.into(),
             next_token: None,
         }
     }
@@ -94,14 +100,45 @@ impl aliyun_runtime::Operation for GetResourceConfigurationTimelineRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for GetResourceConfigurationTimelineRequest {
+    type Item = ConfigurationList;
+    fn next_page(
+        &self,
+        response: &GetResourceConfigurationTimelineResponse,
+    ) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .resource_configuration_timeline
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: GetResourceConfigurationTimelineResponse,
+    ) -> Vec<ConfigurationList> {
+        response
+            .resource_configuration_timeline
+            .map(|v| v.configuration_list)
+            .unwrap_or_default()
+    }
+}
 /// What a successful `GetResourceConfigurationTimeline` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetResourceConfigurationTimelineResponse {
     /// 请求ID。
     ///
     /// Example: `ED9CD1B3-286C-4E05-A765-5E1E0B9BC2AB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源配置时间线。
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceConfigurationTimeline"))]
     pub resource_configuration_timeline: Option<ResourceConfigurationTimeline>,
 }
 impl aliyun_runtime::de::Decode for GetResourceConfigurationTimelineResponse {

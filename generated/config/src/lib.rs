@@ -21,28 +21,34 @@ pub mod active_aggregate_config_rules;
 #[cfg(feature = "active_aggregate_config_rules")]
 pub use active_aggregate_config_rules::{
     ActiveAggregateConfigRulesRequest, ActiveAggregateConfigRulesResponse,
+    ActiveAggregateConfigRulesRequired,
 };
 #[cfg(feature = "create_aggregate_compliance_pack")]
 pub mod create_aggregate_compliance_pack;
 #[cfg(feature = "create_aggregate_compliance_pack")]
 pub use create_aggregate_compliance_pack::{
     CreateAggregateCompliancePackRequest, CreateAggregateCompliancePackResponse,
+    CreateAggregateCompliancePackRequired,
 };
 #[cfg(feature = "create_aggregate_config_rule")]
 pub mod create_aggregate_config_rule;
 #[cfg(feature = "create_aggregate_config_rule")]
 pub use create_aggregate_config_rule::{
     CreateAggregateConfigRuleRequest, CreateAggregateConfigRuleResponse,
+    CreateAggregateConfigRuleRequired,
 };
 #[cfg(feature = "create_config_rule")]
 pub mod create_config_rule;
 #[cfg(feature = "create_config_rule")]
-pub use create_config_rule::{CreateConfigRuleRequest, CreateConfigRuleResponse};
+pub use create_config_rule::{
+    CreateConfigRuleRequest, CreateConfigRuleResponse, CreateConfigRuleRequired,
+};
 #[cfg(feature = "deactive_aggregate_config_rules")]
 pub mod deactive_aggregate_config_rules;
 #[cfg(feature = "deactive_aggregate_config_rules")]
 pub use deactive_aggregate_config_rules::{
     DeactiveAggregateConfigRulesRequest, DeactiveAggregateConfigRulesResponse,
+    DeactiveAggregateConfigRulesRequired,
 };
 #[cfg(feature = "deactive_config_rules")]
 pub mod deactive_config_rules;
@@ -53,12 +59,14 @@ pub mod delete_aggregate_compliance_packs;
 #[cfg(feature = "delete_aggregate_compliance_packs")]
 pub use delete_aggregate_compliance_packs::{
     DeleteAggregateCompliancePacksRequest, DeleteAggregateCompliancePacksResponse,
+    DeleteAggregateCompliancePacksRequired,
 };
 #[cfg(feature = "delete_aggregate_config_rules")]
 pub mod delete_aggregate_config_rules;
 #[cfg(feature = "delete_aggregate_config_rules")]
 pub use delete_aggregate_config_rules::{
     DeleteAggregateConfigRulesRequest, DeleteAggregateConfigRulesResponse,
+    DeleteAggregateConfigRulesRequired,
 };
 #[cfg(feature = "delete_compliance_packs")]
 pub mod delete_compliance_packs;
@@ -72,6 +80,7 @@ pub mod generate_aggregate_compliance_pack_report;
 pub use generate_aggregate_compliance_pack_report::{
     GenerateAggregateCompliancePackReportRequest,
     GenerateAggregateCompliancePackReportResponse,
+    GenerateAggregateCompliancePackReportRequired,
 };
 #[cfg(feature = "generate_aggregate_config_rules_report")]
 pub mod generate_aggregate_config_rules_report;
@@ -91,24 +100,28 @@ pub mod get_aggregate_account_compliance_by_pack;
 pub use get_aggregate_account_compliance_by_pack::{
     GetAggregateAccountComplianceByPackRequest,
     GetAggregateAccountComplianceByPackResponse,
+    GetAggregateAccountComplianceByPackRequired,
 };
 #[cfg(feature = "get_aggregate_compliance_pack")]
 pub mod get_aggregate_compliance_pack;
 #[cfg(feature = "get_aggregate_compliance_pack")]
 pub use get_aggregate_compliance_pack::{
     GetAggregateCompliancePackRequest, GetAggregateCompliancePackResponse,
+    GetAggregateCompliancePackRequired,
 };
 #[cfg(feature = "get_aggregate_compliance_pack_report")]
 pub mod get_aggregate_compliance_pack_report;
 #[cfg(feature = "get_aggregate_compliance_pack_report")]
 pub use get_aggregate_compliance_pack_report::{
     GetAggregateCompliancePackReportRequest, GetAggregateCompliancePackReportResponse,
+    GetAggregateCompliancePackReportRequired,
 };
 #[cfg(feature = "get_aggregate_config_rule")]
 pub mod get_aggregate_config_rule;
 #[cfg(feature = "get_aggregate_config_rule")]
 pub use get_aggregate_config_rule::{
     GetAggregateConfigRuleRequest, GetAggregateConfigRuleResponse,
+    GetAggregateConfigRuleRequired,
 };
 #[cfg(feature = "get_aggregate_config_rule_compliance_by_pack")]
 pub mod get_aggregate_config_rule_compliance_by_pack;
@@ -116,6 +129,7 @@ pub mod get_aggregate_config_rule_compliance_by_pack;
 pub use get_aggregate_config_rule_compliance_by_pack::{
     GetAggregateConfigRuleComplianceByPackRequest,
     GetAggregateConfigRuleComplianceByPackResponse,
+    GetAggregateConfigRuleComplianceByPackRequired,
 };
 #[cfg(feature = "get_aggregate_config_rule_summary_by_risk_level")]
 pub mod get_aggregate_config_rule_summary_by_risk_level;
@@ -136,6 +150,7 @@ pub mod get_aggregate_resource_compliance_by_config_rule;
 pub use get_aggregate_resource_compliance_by_config_rule::{
     GetAggregateResourceComplianceByConfigRuleRequest,
     GetAggregateResourceComplianceByConfigRuleResponse,
+    GetAggregateResourceComplianceByConfigRuleRequired,
 };
 #[cfg(feature = "get_aggregate_resource_compliance_by_pack")]
 pub mod get_aggregate_resource_compliance_by_pack;
@@ -143,6 +158,7 @@ pub mod get_aggregate_resource_compliance_by_pack;
 pub use get_aggregate_resource_compliance_by_pack::{
     GetAggregateResourceComplianceByPackRequest,
     GetAggregateResourceComplianceByPackResponse,
+    GetAggregateResourceComplianceByPackRequired,
 };
 #[cfg(feature = "get_aggregate_resource_compliance_timeline")]
 pub mod get_aggregate_resource_compliance_timeline;
@@ -150,6 +166,7 @@ pub mod get_aggregate_resource_compliance_timeline;
 pub use get_aggregate_resource_compliance_timeline::{
     GetAggregateResourceComplianceTimelineRequest,
     GetAggregateResourceComplianceTimelineResponse,
+    GetAggregateResourceComplianceTimelineRequired,
 };
 #[cfg(feature = "get_aggregate_resource_configuration_timeline")]
 pub mod get_aggregate_resource_configuration_timeline;
@@ -157,6 +174,7 @@ pub mod get_aggregate_resource_configuration_timeline;
 pub use get_aggregate_resource_configuration_timeline::{
     GetAggregateResourceConfigurationTimelineRequest,
     GetAggregateResourceConfigurationTimelineResponse,
+    GetAggregateResourceConfigurationTimelineRequired,
 };
 #[cfg(feature = "get_aggregate_resource_counts_group_by_region")]
 pub mod get_aggregate_resource_counts_group_by_region;
@@ -235,12 +253,14 @@ pub mod get_resource_compliance_timeline;
 #[cfg(feature = "get_resource_compliance_timeline")]
 pub use get_resource_compliance_timeline::{
     GetResourceComplianceTimelineRequest, GetResourceComplianceTimelineResponse,
+    GetResourceComplianceTimelineRequired,
 };
 #[cfg(feature = "get_resource_configuration_timeline")]
 pub mod get_resource_configuration_timeline;
 #[cfg(feature = "get_resource_configuration_timeline")]
 pub use get_resource_configuration_timeline::{
     GetResourceConfigurationTimelineRequest, GetResourceConfigurationTimelineResponse,
+    GetResourceConfigurationTimelineRequired,
 };
 #[cfg(feature = "list_aggregate_compliance_packs")]
 pub mod list_aggregate_compliance_packs;
@@ -298,19 +318,23 @@ pub use list_resource_evaluation_results::{
 pub mod start_aggregate_config_rule_evaluation;
 #[cfg(feature = "start_aggregate_config_rule_evaluation")]
 pub use start_aggregate_config_rule_evaluation::{
-    StartAggregateConfigRuleEvaluationRequest, StartAggregateConfigRuleEvaluationResponse,
+    StartAggregateConfigRuleEvaluationRequest,
+    StartAggregateConfigRuleEvaluationResponse,
+    StartAggregateConfigRuleEvaluationRequired,
 };
 #[cfg(feature = "update_aggregate_compliance_pack")]
 pub mod update_aggregate_compliance_pack;
 #[cfg(feature = "update_aggregate_compliance_pack")]
 pub use update_aggregate_compliance_pack::{
     UpdateAggregateCompliancePackRequest, UpdateAggregateCompliancePackResponse,
+    UpdateAggregateCompliancePackRequired,
 };
 #[cfg(feature = "update_aggregate_config_rule")]
 pub mod update_aggregate_config_rule;
 #[cfg(feature = "update_aggregate_config_rule")]
 pub use update_aggregate_config_rule::{
     UpdateAggregateConfigRuleRequest, UpdateAggregateConfigRuleResponse,
+    UpdateAggregateConfigRuleRequired,
 };
 #[cfg(feature = "update_compliance_pack")]
 pub mod update_compliance_pack;

@@ -72,14 +72,48 @@ impl aliyun_runtime::Operation for ListAggregateCompliancePacksRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAggregateCompliancePacksRequest {
+    type Item = CompliancePacks;
+    fn next_page(
+        &self,
+        response: &ListAggregateCompliancePacksResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .compliance_packs_result
+                .as_ref()
+                .map(|v| &v.compliance_packs)
+                .map_or(0, |l| l.len()),
+            response
+                .compliance_packs_result
+                .as_ref()
+                .map(|v| &v.total_count)
+                .and_then(aliyun_runtime::paginate::PageField::number),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: ListAggregateCompliancePacksResponse,
+    ) -> Vec<CompliancePacks> {
+        response.compliance_packs_result.map(|v| v.compliance_packs).unwrap_or_default()
+    }
+}
 /// What a successful `ListAggregateCompliancePacks` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAggregateCompliancePacksResponse {
     /// 请求ID。
     ///
     /// Example: `B5806142-3090-4F86-A84E-12B3FE52C1C4`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 合规包列表查询结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePacksResult"))]
     pub compliance_packs_result: Option<CompliancePacksResult>,
 }
 impl aliyun_runtime::de::Decode for ListAggregateCompliancePacksResponse {
@@ -96,20 +130,25 @@ impl aliyun_runtime::de::Decode for ListAggregateCompliancePacksResponse {
 }
 /// 合规包列表查询结果。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CompliancePacksResult {
     /// 合规包列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePacks"))]
     pub compliance_packs: Vec<CompliancePacks>,
     /// 分页时每页显示的数据行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// 合规包总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for CompliancePacksResult {
@@ -128,6 +167,7 @@ impl aliyun_runtime::de::Decode for CompliancePacksResult {
 }
 /// 合规包列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CompliancePacks {
     /// 合规包状态。取值：
     ///
@@ -137,6 +177,7 @@ pub struct CompliancePacks {
     /// Valid values ([`Status`]): `ACTIVE`, `CREATING`.
     ///
     /// Example: `ACTIVE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// 合规包中托管规则的风险等级。取值：
     ///
@@ -147,34 +188,42 @@ pub struct CompliancePacks {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
     pub risk_level: Option<RiskLevel>,
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 合规包描述。
     ///
     /// Example: `基于等保2.0三级标准，提供持续检测合规性的建议模板，帮助您提前自检并修复问题，以便快速通过正式检测。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 合规包名称。
     ///
     /// Example: `等保三级预检合规包`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackName"))]
     pub compliance_pack_name: Option<String>,
     /// 合规包归属的企业管理账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<i64>,
     /// 账号组ID。
     ///
     /// Example: `ca-f632626622af0079****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorId"))]
     pub aggregator_id: Option<String>,
     /// 合规包模板ID。
     ///
     /// Example: `ct-5f26ff4e06a300c4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackTemplateId"))]
     pub compliance_pack_template_id: Option<String>,
     /// 创建合规包的时间戳。单位：毫秒。
     ///
     /// Example: `1624243657000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimestamp"))]
     pub create_timestamp: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for CompliancePacks {

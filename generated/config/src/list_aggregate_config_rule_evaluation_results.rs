@@ -110,14 +110,42 @@ impl aliyun_runtime::Operation for ListAggregateConfigRuleEvaluationResultsReque
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAggregateConfigRuleEvaluationResultsRequest {
+    type Item = EvaluationResultList;
+    fn next_page(
+        &self,
+        response: &ListAggregateConfigRuleEvaluationResultsResponse,
+    ) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .evaluation_results
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: ListAggregateConfigRuleEvaluationResultsResponse,
+    ) -> Vec<EvaluationResultList> {
+        response.evaluation_results.map(|v| v.evaluation_result_list).unwrap_or_default()
+    }
+}
 /// What a successful `ListAggregateConfigRuleEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAggregateConfigRuleEvaluationResultsResponse {
     /// 请求ID。
     ///
     /// Example: `A6662516-D056-4325-B6A7-CD3E89C97C39`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则评估结果集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResults"))]
     pub evaluation_results: Option<EvaluationResults>,
 }
 impl aliyun_runtime::de::Decode for ListAggregateConfigRuleEvaluationResultsResponse {

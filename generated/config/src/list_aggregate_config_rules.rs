@@ -120,14 +120,43 @@ impl aliyun_runtime::Operation for ListAggregateConfigRulesRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAggregateConfigRulesRequest {
+    type Item = ConfigRuleList;
+    fn next_page(&self, response: &ListAggregateConfigRulesResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .config_rules
+                .as_ref()
+                .map(|v| &v.config_rule_list)
+                .map_or(0, |l| l.len()),
+            response
+                .config_rules
+                .as_ref()
+                .map(|v| &v.total_count)
+                .and_then(aliyun_runtime::paginate::PageField::number),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: ListAggregateConfigRulesResponse) -> Vec<ConfigRuleList> {
+        response.config_rules.map(|v| v.config_rule_list).unwrap_or_default()
+    }
+}
 /// What a successful `ListAggregateConfigRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAggregateConfigRulesResponse {
     /// 请求ID。
     ///
     /// Example: `22EF8287-2C9A-4F1F-80A6-CEFA7612689D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRules"))]
     pub config_rules: Option<ListAggregateConfigRulesConfigRules>,
 }
 impl aliyun_runtime::de::Decode for ListAggregateConfigRulesResponse {
@@ -144,20 +173,25 @@ impl aliyun_runtime::de::Decode for ListAggregateConfigRulesResponse {
 }
 /// 规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAggregateConfigRulesConfigRules {
     /// 规则列表详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleList"))]
     pub config_rule_list: Vec<ConfigRuleList>,
     /// 分页时每页显示的数据行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// 规则总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for ListAggregateConfigRulesConfigRules {
@@ -176,6 +210,7 @@ impl aliyun_runtime::de::Decode for ListAggregateConfigRulesConfigRules {
 }
 /// 规则列表详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConfigRuleList {
     /// 规则风险等级。取值：
     ///
@@ -186,6 +221,7 @@ pub struct ConfigRuleList {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
     pub risk_level: Option<RiskLevel>,
     /// 规则来源的归属。取值：
     ///
@@ -195,10 +231,12 @@ pub struct ConfigRuleList {
     /// Valid values ([`SourceOwner`]): `CUSTOM_FC`, `ALIYUN`.
     ///
     /// Example: `ALIYUN`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceOwner"))]
     pub source_owner: Option<SourceOwner>,
     /// 规则归属的企业管理账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<i64>,
     /// 规则运行状态。取值：
     ///
@@ -210,8 +248,10 @@ pub struct ConfigRuleList {
     /// Valid values ([`ConfigRuleState`]): `ACTIVE`, `DELETING`, `EVALUATING`, `INACTIVE`.
     ///
     /// Example: `ACTIVE`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleState"))]
     pub config_rule_state: Option<ConfigRuleState>,
     /// 合规包。
+    #[cfg_attr(feature = "test-util", serde(rename = "Compliance"))]
     pub compliance: Option<Compliance>,
     /// 规则标识符。
     ///
@@ -219,24 +259,30 @@ pub struct ConfigRuleList {
     /// - 如果是自定义规则，该参数为函数ARN。
     ///
     /// Example: `eip-bandwidth-limit`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceIdentifier"))]
     pub source_identifier: Option<String>,
     /// 规则ARN。
     ///
     /// Example: `acs:config::100931896542****:rule/cr-fdc8626622af00f9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleArn"))]
     pub config_rule_arn: Option<String>,
     /// 规则描述。
     ///
     /// Example: `弹性IP实例可用带宽大于等于指定参数值，视为“合规”。默认值：10 MB。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 创建规则的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateBy"))]
     pub create_by: Option<ConfigRuleListCreateBy>,
     /// 规则名称。
     ///
     /// Example: `弹性IP实例带宽满足最低要求`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleName"))]
     pub config_rule_name: Option<String>,
     /// 规则ID。
     ///
     /// Example: `cr-fdc8626622af00f9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
     pub config_rule_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ConfigRuleList {
@@ -262,6 +308,7 @@ impl aliyun_runtime::de::Decode for ConfigRuleList {
 }
 /// 合规包。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Compliance {
     /// 规则合规评估结果。取值：
     ///
@@ -273,10 +320,12 @@ pub struct Compliance {
     /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
     ///
     /// Example: `COMPLIANT`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComplianceType"))]
     pub compliance_type: Option<ComplianceType>,
     /// 规则评估的资源数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
     pub count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for Compliance {
@@ -293,38 +342,47 @@ impl aliyun_runtime::de::Decode for Compliance {
 }
 /// 创建规则的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConfigRuleListCreateBy {
     /// 合规包ID。
     ///
     /// Example: `cp-fdc8626622af00f9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 账号组名称。
     ///
     /// Example: `Test_Group`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorName"))]
     pub aggregator_name: Option<String>,
     /// 合规包名称。
     ///
     /// Example: `等保三级预检合规包`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackName"))]
     pub compliance_pack_name: Option<String>,
     /// 创建规则的企业管理账号名称。
     ///
     /// Example: `Alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatorName"))]
     pub creator_name: Option<String>,
     /// 创建规则的类型。仅支持AGGREGATOR（账号组）。
     ///
     /// Example: `AGGREGATOR`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatorType"))]
     pub creator_type: Option<String>,
     /// 创建规则的企业管理账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatorId"))]
     pub creator_id: Option<String>,
     /// 账号组D。
     ///
     /// Example: `ca-f632626622af0079****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorId"))]
     pub aggregator_id: Option<String>,
     /// 修正类型。仅支持OOS（运维编排）。
     ///
     /// Example: `OOS`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutomationType"))]
     pub automation_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ConfigRuleListCreateBy {

@@ -112,14 +112,42 @@ impl aliyun_runtime::Operation for ListAggregateResourceEvaluationResultsRequest
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAggregateResourceEvaluationResultsRequest {
+    type Item = EvaluationResultsEvaluationResultList;
+    fn next_page(
+        &self,
+        response: &ListAggregateResourceEvaluationResultsResponse,
+    ) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .evaluation_results
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: ListAggregateResourceEvaluationResultsResponse,
+    ) -> Vec<EvaluationResultsEvaluationResultList> {
+        response.evaluation_results.map(|v| v.evaluation_result_list).unwrap_or_default()
+    }
+}
 /// What a successful `ListAggregateResourceEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAggregateResourceEvaluationResultsResponse {
     /// 请求ID。
     ///
     /// Example: `25C89DDB-BB79-487D-88C3-4A561F21EFC4`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源评估结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResults"))]
     pub evaluation_results: Option<
         ListAggregateResourceEvaluationResultsEvaluationResults,
     >,

@@ -38,14 +38,37 @@ impl aliyun_runtime::Operation for ListAggregatorsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListAggregatorsRequest {
+    type Item = Aggregators;
+    fn next_page(&self, response: &ListAggregatorsResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .aggregators_result
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: ListAggregatorsResponse) -> Vec<Aggregators> {
+        response.aggregators_result.map(|v| v.aggregators).unwrap_or_default()
+    }
+}
 /// What a successful `ListAggregators` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAggregatorsResponse {
     /// 请求ID。
     ///
     /// Example: `20C8526D-12C5-4336-BC72-EBD5D1BA732F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 账号组结果列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorsResult"))]
     pub aggregators_result: Option<AggregatorsResult>,
 }
 impl aliyun_runtime::de::Decode for ListAggregatorsResponse {
@@ -62,12 +85,15 @@ impl aliyun_runtime::de::Decode for ListAggregatorsResponse {
 }
 /// 账号组结果列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AggregatorsResult {
     /// 当请求的返回结果被截断时，您可以使用NextToken再次发起请求，获取从当前截断位置之后的内容。
     ///
     /// Example: `TGlzdFJlc291cmNlU2hhcmVzJjE1MTI2NjY4NzY5MTAzOTEmMiZORnI4NDhVeEtrUT0`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// 账号组列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Aggregators"))]
     pub aggregators: Vec<Aggregators>,
 }
 impl aliyun_runtime::de::Decode for AggregatorsResult {
@@ -84,22 +110,27 @@ impl aliyun_runtime::de::Decode for AggregatorsResult {
 }
 /// 账号组列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Aggregators {
     /// 创建账号组的时间戳。
     ///
     /// Example: `1623036305000`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorCreateTimestamp"))]
     pub aggregator_create_timestamp: Option<i64>,
     /// 账号组内的成员账号数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorAccountCount"))]
     pub aggregator_account_count: Option<i64>,
     /// 账号组描述。
     ///
     /// Example: `测试组`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 账号组名称。
     ///
     /// Example: `Test_Group`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorName"))]
     pub aggregator_name: Option<String>,
     /// 账号组状态。取值：
     ///
@@ -109,6 +140,7 @@ pub struct Aggregators {
     /// Valid values ([`AggregatorStatus`]): `0`, `1`.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorStatus"))]
     pub aggregator_status: Option<AggregatorStatus>,
     /// 账号组类型。取值：
     ///
@@ -118,14 +150,17 @@ pub struct Aggregators {
     /// Valid values ([`AggregatorType`]): `RD`, `CUSTOM`.
     ///
     /// Example: `CUSTOM`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorType"))]
     pub aggregator_type: Option<AggregatorType>,
     /// 创建账号组的企业管理账号ID。
     ///
     /// Example: `100931896542****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<i64>,
     /// 账号组ID。
     ///
     /// Example: `ca-88ea626622af0055****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AggregatorId"))]
     pub aggregator_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Aggregators {

@@ -64,14 +64,48 @@ impl aliyun_runtime::Operation for ListCompliancePackTemplatesRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListCompliancePackTemplatesRequest {
+    type Item = CompliancePackTemplates;
+    fn next_page(&self, response: &ListCompliancePackTemplatesResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .compliance_pack_templates_result
+                .as_ref()
+                .map(|v| &v.compliance_pack_templates)
+                .map_or(0, |l| l.len()),
+            response
+                .compliance_pack_templates_result
+                .as_ref()
+                .map(|v| &v.total_count)
+                .and_then(aliyun_runtime::paginate::PageField::number),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: ListCompliancePackTemplatesResponse,
+    ) -> Vec<CompliancePackTemplates> {
+        response
+            .compliance_pack_templates_result
+            .map(|v| v.compliance_pack_templates)
+            .unwrap_or_default()
+    }
+}
 /// What a successful `ListCompliancePackTemplates` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListCompliancePackTemplatesResponse {
     /// 合规包模板详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackTemplatesResult"))]
     pub compliance_pack_templates_result: Option<CompliancePackTemplatesResult>,
     /// 请求ID。
     ///
     /// Example: `D67FC82F-25AE-4268-A94C-3348340748F9`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListCompliancePackTemplatesResponse {
@@ -88,20 +122,25 @@ impl aliyun_runtime::de::Decode for ListCompliancePackTemplatesResponse {
 }
 /// 合规包模板详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CompliancePackTemplatesResult {
     /// 分页时每页显示的数据行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// 合规包模板总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
     /// 合规包模板列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackTemplates"))]
     pub compliance_pack_templates: Vec<CompliancePackTemplates>,
 }
 impl aliyun_runtime::de::Decode for CompliancePackTemplatesResult {
@@ -120,6 +159,7 @@ impl aliyun_runtime::de::Decode for CompliancePackTemplatesResult {
 }
 /// 合规包模板列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CompliancePackTemplates {
     /// 合规包中托管规则的风险等级。取值：
     ///
@@ -130,20 +170,25 @@ pub struct CompliancePackTemplates {
     /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
     pub risk_level: Option<RiskLevel>,
     /// 合规包描述。
     ///
     /// Example: `持续检测网络架构、负载额度、网络安全设置的合规性，避免网络安全风险。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 合规包中托管规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRules"))]
     pub config_rules: Vec<CompliancePackTemplatesConfigRules>,
     /// 合规包模板名称。
     ///
     /// Example: `网络合规管理最佳实践`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackTemplateName"))]
     pub compliance_pack_template_name: Option<String>,
     /// 合规包模板ID。
     ///
     /// Example: `ct-d254ff4e06a300cf****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackTemplateId"))]
     pub compliance_pack_template_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CompliancePackTemplates {
@@ -163,20 +208,25 @@ impl aliyun_runtime::de::Decode for CompliancePackTemplates {
 }
 /// 合规包中托管规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CompliancePackTemplatesConfigRules {
     /// 托管规则描述。
     ///
     /// Example: `SLB证书的到期时间距离当前时间大于参数设定的时间范围，视为“合规”。默认值：90天。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 托管规则标识。
     ///
     /// Example: `slb-servercertificate-expired-check`
+    #[cfg_attr(feature = "test-util", serde(rename = "ManagedRuleIdentifier"))]
     pub managed_rule_identifier: Option<String>,
     /// 托管规则名称。
     ///
     /// Example: `SLB证书到期检查`
+    #[cfg_attr(feature = "test-util", serde(rename = "ManagedRuleName"))]
     pub managed_rule_name: Option<String>,
     /// 托管规则参数信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleParameters"))]
     pub config_rule_parameters: Vec<ConfigRulesConfigRuleParameters>,
 }
 impl aliyun_runtime::de::Decode for CompliancePackTemplatesConfigRules {

@@ -91,14 +91,42 @@ impl aliyun_runtime::Operation for ListConfigRuleEvaluationResultsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListConfigRuleEvaluationResultsRequest {
+    type Item = EvaluationResultList;
+    fn next_page(
+        &self,
+        response: &ListConfigRuleEvaluationResultsResponse,
+    ) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .evaluation_results
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: ListConfigRuleEvaluationResultsResponse,
+    ) -> Vec<EvaluationResultList> {
+        response.evaluation_results.map(|v| v.evaluation_result_list).unwrap_or_default()
+    }
+}
 /// What a successful `ListConfigRuleEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListConfigRuleEvaluationResultsResponse {
     /// 请求ID。
     ///
     /// Example: `2A4A33BD-8186-4D60-91B9-42174EED75B5`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则评估结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResults"))]
     pub evaluation_results: Option<EvaluationResults>,
 }
 impl aliyun_runtime::de::Decode for ListConfigRuleEvaluationResultsResponse {

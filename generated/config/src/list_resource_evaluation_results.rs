@@ -104,14 +104,42 @@ impl aliyun_runtime::Operation for ListResourceEvaluationResultsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListResourceEvaluationResultsRequest {
+    type Item = EvaluationResultsEvaluationResultList;
+    fn next_page(
+        &self,
+        response: &ListResourceEvaluationResultsResponse,
+    ) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response
+                    .evaluation_results
+                    .as_ref()
+                    .map(|v| &v.next_token)
+                    .and_then(|t| t.as_deref()),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(
+        response: ListResourceEvaluationResultsResponse,
+    ) -> Vec<EvaluationResultsEvaluationResultList> {
+        response.evaluation_results.map(|v| v.evaluation_result_list).unwrap_or_default()
+    }
+}
 /// What a successful `ListResourceEvaluationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListResourceEvaluationResultsResponse {
     /// 请求ID。
     ///
     /// Example: `25C89DDB-BB79-487D-88C3-4A561F21EFC4`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 资源评估结果。
+    #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResults"))]
     pub evaluation_results: Option<
         ListAggregateResourceEvaluationResultsEvaluationResults,
     >,

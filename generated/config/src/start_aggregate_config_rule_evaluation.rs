@@ -2,7 +2,15 @@
 //! The `StartAggregateConfigRuleEvaluation` operation.
 //!
 //! 调用StartAggregateConfigRuleEvaluation接口使指定账号组内的规则执行一次评估。
-/// Parameters of `StartAggregateConfigRuleEvaluation`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`StartAggregateConfigRuleEvaluationRequest`], by name: `StartAggregateConfigRuleEvaluationRequest::new(StartAggregateConfigRuleEvaluationRequired { … })`.
+#[derive(Debug)]
+pub struct StartAggregateConfigRuleEvaluationRequired<'a> {
+    /// `ConfigRuleId`: see the field of [`StartAggregateConfigRuleEvaluationRequest`] of the same name.
+    pub config_rule_id: &'a str,
+    /// `AggregatorId`: see the field of [`StartAggregateConfigRuleEvaluationRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `StartAggregateConfigRuleEvaluation`. Build it with `new`, the required parameters named in [`StartAggregateConfigRuleEvaluationRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StartAggregateConfigRuleEvaluationRequest {
     /// 规则ID。
@@ -21,14 +29,11 @@ pub struct StartAggregateConfigRuleEvaluationRequest {
     pub aggregator_id: String,
 }
 impl StartAggregateConfigRuleEvaluationRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        config_rule_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: StartAggregateConfigRuleEvaluationRequired<'_>) -> Self {
         Self {
-            config_rule_id: config_rule_id.into(),
-            aggregator_id: aggregator_id.into(),
+            config_rule_id: required.config_rule_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
         }
     }
 }
@@ -42,10 +47,12 @@ impl aliyun_runtime::Operation for StartAggregateConfigRuleEvaluationRequest {
 }
 /// What a successful `StartAggregateConfigRuleEvaluation` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StartAggregateConfigRuleEvaluationResponse {
     /// 请求ID。
     ///
     /// Example: `ABC0FFF8-0B44-40C6-8BBF-3A185EFDD212`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 规则执行结果。取值：
     ///
@@ -53,6 +60,7 @@ pub struct StartAggregateConfigRuleEvaluationResponse {
     /// - false：失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Result"))]
     pub result: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for StartAggregateConfigRuleEvaluationResponse {

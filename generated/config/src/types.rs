@@ -11,8 +11,10 @@
 mod operate_rule_result {
     /// 启用规则的操作结果。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct OperateRuleResult {
         /// 启用规则的操作列表。
+        #[cfg_attr(feature = "test-util", serde(rename = "OperateRuleItemList"))]
         pub operate_rule_item_list: Vec<OperateRuleItemList>,
     }
     impl aliyun_runtime::de::Decode for OperateRuleResult {
@@ -28,6 +30,7 @@ mod operate_rule_result {
     }
     /// 启用规则的操作列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct OperateRuleItemList {
         /// 错误码。
         ///
@@ -35,6 +38,7 @@ mod operate_rule_result {
         /// - 当您启用规则失败时，该参数显示错误码。错误码详情，请参见错误中心。
         ///
         /// Example: `ConfigRuleNotExists`
+        #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
         pub error_code: Option<String>,
         /// 操作是否成功。取值：
         ///
@@ -42,10 +46,12 @@ mod operate_rule_result {
         /// - false：失败。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
         pub success: Option<bool>,
         /// 规则ID。
         ///
         /// Example: `cr-5772ba41209e007b****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
         pub config_rule_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for OperateRuleItemList {
@@ -395,8 +401,10 @@ pub use source_owner::*;
 mod operate_compliance_packs_result {
     /// 删除合规包的操作结果。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct OperateCompliancePacksResult {
         /// 删除合规包的列表。
+        #[cfg_attr(feature = "test-util", serde(rename = "OperateCompliancePacks"))]
         pub operate_compliance_packs: Vec<OperateCompliancePacks>,
     }
     impl aliyun_runtime::de::Decode for OperateCompliancePacksResult {
@@ -412,10 +420,12 @@ mod operate_compliance_packs_result {
     }
     /// 删除合规包的列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct OperateCompliancePacks {
         /// 合规包ID。
         ///
         /// Example: `cp-541e626622af0087****`
+        #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
         pub compliance_pack_id: Option<String>,
         /// 错误码。
         ///
@@ -423,6 +433,7 @@ mod operate_compliance_packs_result {
         /// - 当您删除合规包失败时，该参数显示错误码。错误码详情，请参见错误中心。
         ///
         /// Example: `CompliancePackAlreadyPending`
+        #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
         pub error_code: Option<String>,
         /// 操作是否成功。取值：
         ///
@@ -430,6 +441,7 @@ mod operate_compliance_packs_result {
         /// - false：失败。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
         pub success: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for OperateCompliancePacks {
@@ -581,20 +593,25 @@ mod config_rules {
     use super::ConfigRulesConfigRuleParameters;
     /// 合规包中启用的规则详情。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ConfigRules {
         /// 托管规则标识。
         ///
         /// Example: `eip-bandwidth-limit`
+        #[cfg_attr(feature = "test-util", serde(rename = "ManagedRuleIdentifier"))]
         pub managed_rule_identifier: Option<String>,
         /// 托管规则名称。
         ///
         /// Example: `弹性IP实例带宽满足最低要求`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleName"))]
         pub config_rule_name: Option<String>,
         /// 规则ID。
         ///
         /// Example: `cr-a260626622af0005****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
         pub config_rule_id: Option<String>,
         /// 规则参数信息。
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleParameters"))]
         pub config_rule_parameters: Vec<ConfigRulesConfigRuleParameters>,
     }
     impl aliyun_runtime::de::Decode for ConfigRules {
@@ -624,6 +641,7 @@ pub use config_rules::*;
 mod config_rules_config_rule_parameters {
     /// 规则参数信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ConfigRulesConfigRuleParameters {
         /// 规则中参数是否必填。取值：
         ///
@@ -631,14 +649,17 @@ mod config_rules_config_rule_parameters {
         /// - false
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "Required"))]
         pub required: Option<bool>,
         /// 规则参数名称。
         ///
         /// Example: `bandwidth`
+        #[cfg_attr(feature = "test-util", serde(rename = "ParameterName"))]
         pub parameter_name: Option<String>,
         /// 规则参数值。
         ///
         /// Example: `10`
+        #[cfg_attr(feature = "test-util", serde(rename = "ParameterValue"))]
         pub parameter_value: Option<String>,
     }
     impl aliyun_runtime::de::Decode for ConfigRulesConfigRuleParameters {
@@ -673,10 +694,12 @@ mod compliance_pack_report {
     use super::ReportStatus;
     /// 合规包评估报告。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct CompliancePackReport {
         /// 合规包评估报告的下载地址。
         ///
         /// Example: `https://cloud-config-compliance-report.oss-cn-shanghai.aliyuncs.com/CompliancePackReports/100931896542****/cp-fdc8626622af00f9****/100931896542****-cp-fdc8626622af00f9****-report-202106221050.zip?Expires=162433****&OSSAccessKeyId=LTAIs86R8H59****&Signature=RqvJZtaxQ2HfqRcl0Ic2HG8oo****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ReportUrl"))]
         pub report_url: Option<String>,
         /// 合规包评估报告的状态。取值：
         ///
@@ -687,18 +710,22 @@ mod compliance_pack_report {
         /// Valid values ([`ReportStatus`]): `NONE`, `CREATING`, `COMPLETE`.
         ///
         /// Example: `COMPLETE`
+        #[cfg_attr(feature = "test-util", serde(rename = "ReportStatus"))]
         pub report_status: Option<ReportStatus>,
         /// 合规包ID。
         ///
         /// Example: `cp-fdc8626622af00f9****`
+        #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
         pub compliance_pack_id: Option<String>,
         /// 合规包归属的企业管理账号ID。
         ///
         /// Example: `100931896542****`
+        #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
         pub account_id: Option<i64>,
         /// 创建合规包评估报告的时间戳。单位：毫秒。
         ///
         /// Example: `1624330246640`
+        #[cfg_attr(feature = "test-util", serde(rename = "ReportCreateTimestamp"))]
         pub report_create_timestamp: Option<i64>,
     }
     impl aliyun_runtime::de::Decode for CompliancePackReport {
@@ -844,14 +871,17 @@ mod message_type {
     aliyun_runtime::wire_enum!(Owner);
     /// 规则执行条件。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SourceConditions {
         /// 规则参数值。
         ///
         /// Example: `True`
+        #[cfg_attr(feature = "test-util", serde(rename = "DesiredValue"))]
         pub desired_value: Option<String>,
         /// 规则参数提示信息。
         ///
         /// Example: `ECS的实例规格`
+        #[cfg_attr(feature = "test-util", serde(rename = "Tips"))]
         pub tips: Option<String>,
         /// 规则参数操作符。不同数据类型对应不同的操作符。取值：
         ///
@@ -884,12 +914,15 @@ mod message_type {
         /// - IsEmpty：为空。
         ///
         /// Example: `StringEqualsIn`
+        #[cfg_attr(feature = "test-util", serde(rename = "Operator"))]
         pub operator: Option<String>,
         /// 规则参数名称。
         ///
         /// Example: `instanceTypes`
+        #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
         pub name: Option<String>,
         /// Seen only in the response example: the page's table does not document it.
+        #[cfg_attr(feature = "test-util", serde(rename = "Required"))]
         pub required: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for SourceConditions {
@@ -909,28 +942,42 @@ mod message_type {
     }
     /// 托管规则详情。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ManagedRule {
         /// 托管规则来源详情。
+        #[cfg_attr(feature = "test-util", serde(rename = "SourceDetails"))]
         pub source_details: Vec<SourceDetails>,
         /// 托管规则描述。
         ///
         /// Example: `ECS磁盘未因欠费或安全等原因而被锁定，视为“合规”。`
+        #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
         pub description: Option<String>,
         /// 托管规则标签。
+        #[cfg_attr(feature = "test-util", serde(rename = "Labels"))]
         pub labels: Vec<String>,
         /// 托管规则标识。
         ///
         /// Example: `ram-user-mfa-check`
+        #[cfg_attr(feature = "test-util", serde(rename = "Identifier"))]
         pub identifier: Option<String>,
         /// 托管规则可选参数详情。
+        #[cfg_attr(
+            feature = "test-util",
+            serde(rename = "OptionalInputParameterDetails")
+        )]
         pub optional_input_parameter_details: Option<
             aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
         >,
         /// 托管规则名称。
         ///
         /// Example: `RAM用户开启MFA`
+        #[cfg_attr(feature = "test-util", serde(rename = "ManagedRuleName"))]
         pub managed_rule_name: Option<String>,
         /// 托管规则必选参数详情。
+        #[cfg_attr(
+            feature = "test-util",
+            serde(rename = "CompulsoryInputParameterDetails")
+        )]
         pub compulsory_input_parameter_details: Option<
             aliyun_runtime::serde_json::Map<String, aliyun_runtime::serde_json::Value>,
         >,
@@ -956,6 +1003,7 @@ mod message_type {
     }
     /// 托管规则来源详情。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SourceDetails {
         /// 规则触发机制。取值：
         ///
@@ -965,12 +1013,14 @@ mod message_type {
         /// Valid values ([`MessageType`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
         ///
         /// Example: `ConfigurationItemChangeNotification`
+        #[cfg_attr(feature = "test-util", serde(rename = "MessageType"))]
         pub message_type: Option<MessageType>,
         /// 事件来源。
         ///
         /// 说明： 目前仅支持配置审计事件：aliyun.config。
         ///
         /// Example: `aliyun.config`
+        #[cfg_attr(feature = "test-util", serde(rename = "EventSource"))]
         pub event_source: Option<String>,
         /// 规则执行周期。
         ///
@@ -981,6 +1031,7 @@ mod message_type {
         /// - TwentyFour\_Hours：24小时。
         ///
         /// Example: `One_Hour`
+        #[cfg_attr(feature = "test-util", serde(rename = "MaximumExecutionFrequency"))]
         pub maximum_execution_frequency: Option<String>,
     }
     impl aliyun_runtime::de::Decode for SourceDetails {
@@ -998,18 +1049,25 @@ mod message_type {
     }
     /// 规则执行状态。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ConfigRuleEvaluationStatus {
         /// 规则最近一次执行的错误码。
         ///
         /// Example: `TimeOut`
+        #[cfg_attr(feature = "test-util", serde(rename = "LastErrorCode"))]
         pub last_error_code: Option<String>,
         /// 规则最近一次调用成功的结束时间戳。单位：毫秒。
         ///
         /// Example: `1624932227486`
+        #[cfg_attr(
+            feature = "test-util",
+            serde(rename = "LastSuccessfulEvaluationTimestamp")
+        )]
         pub last_successful_evaluation_timestamp: Option<i64>,
         /// 规则首次激活时间戳。
         ///
         /// Example: `1624932221993`
+        #[cfg_attr(feature = "test-util", serde(rename = "FirstActivatedTimestamp"))]
         pub first_activated_timestamp: Option<i64>,
         /// 规则是否已执行过评估。取值：
         ///
@@ -1017,22 +1075,36 @@ mod message_type {
         /// - false
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "FirstEvaluationStarted"))]
         pub first_evaluation_started: Option<bool>,
         /// 规则最近一次调用成功的开始时间戳。单位：毫秒。
         ///
         /// Example: `1624932227476`
+        #[cfg_attr(
+            feature = "test-util",
+            serde(rename = "LastSuccessfulInvocationTimestamp")
+        )]
         pub last_successful_invocation_timestamp: Option<i64>,
         /// 规则最近一次执行的错误信息。
         ///
         /// Example: `time out`
+        #[cfg_attr(feature = "test-util", serde(rename = "LastErrorMessage"))]
         pub last_error_message: Option<String>,
         /// 规则最近一次调用失败的结束时间戳。单位：毫秒。
         ///
         /// Example: `1614687022000`
+        #[cfg_attr(
+            feature = "test-util",
+            serde(rename = "LastFailedEvaluationTimestamp")
+        )]
         pub last_failed_evaluation_timestamp: Option<i64>,
         /// 规则最近一次调用失败的开始时间戳。单位：毫秒。
         ///
         /// Example: `1614687022000`
+        #[cfg_attr(
+            feature = "test-util",
+            serde(rename = "LastFailedInvocationTimestamp")
+        )]
         pub last_failed_invocation_timestamp: Option<i64>,
     }
     impl aliyun_runtime::de::Decode for ConfigRuleEvaluationStatus {
@@ -1058,8 +1130,10 @@ mod message_type {
     }
     /// Seen only in the response example: the page's table does not document it.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Scope {
         /// Seen only in the response example: the page's table does not document it.
+        #[cfg_attr(feature = "test-util", serde(rename = "ComplianceResourceTypes"))]
         pub compliance_resource_types: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for Scope {
@@ -1147,20 +1221,25 @@ mod config_rule_compliance_result {
     use super::ComplianceType;
     /// 合规包中规则的合规结果。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ConfigRuleComplianceResult {
         /// 合规包ID。
         ///
         /// Example: `cp-541e626622af0087****`
+        #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
         pub compliance_pack_id: Option<String>,
         /// 不合规规则数。
         ///
         /// Example: `0`
+        #[cfg_attr(feature = "test-util", serde(rename = "NonCompliantCount"))]
         pub non_compliant_count: Option<i32>,
         /// 规则合规包列表。
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleCompliances"))]
         pub config_rule_compliances: Vec<ConfigRuleCompliances>,
         /// 规则总数。
         ///
         /// Example: `1`
+        #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
         pub total_count: Option<i32>,
     }
     impl aliyun_runtime::de::Decode for ConfigRuleComplianceResult {
@@ -1179,6 +1258,7 @@ mod config_rule_compliance_result {
     }
     /// 规则合规包列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ConfigRuleCompliances {
         /// 合规类型。取值：
         ///
@@ -1190,14 +1270,17 @@ mod config_rule_compliance_result {
         /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
         ///
         /// Example: `COMPLIANT`
+        #[cfg_attr(feature = "test-util", serde(rename = "ComplianceType"))]
         pub compliance_type: Option<ComplianceType>,
         /// 合规包中的规则名称。
         ///
         /// Example: `弹性IP实例带宽满足最低要求`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleName"))]
         pub config_rule_name: Option<String>,
         /// 合规包中的规则ID。
         ///
         /// Example: `cr-fdc8626622af00f9****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
         pub config_rule_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for ConfigRuleCompliances {
@@ -1231,6 +1314,7 @@ mod config_rule_summaries {
     use super::RiskLevel;
     /// 不同风险等级规则的合规概要。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ConfigRuleSummaries {
         /// 规则风险等级。取值：
         ///
@@ -1241,14 +1325,17 @@ mod config_rule_summaries {
         /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
         ///
         /// Example: `1`
+        #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
         pub risk_level: Option<RiskLevel>,
         /// 合规规则数。
         ///
         /// Example: `3`
+        #[cfg_attr(feature = "test-util", serde(rename = "CompliantCount"))]
         pub compliant_count: Option<i32>,
         /// 不合规规则数。
         ///
         /// Example: `1`
+        #[cfg_attr(feature = "test-util", serde(rename = "NonCompliantCount"))]
         pub non_compliant_count: Option<i32>,
     }
     impl aliyun_runtime::de::Decode for ConfigRuleSummaries {
@@ -1282,12 +1369,15 @@ mod compliance_result {
     use super::ComplianceType;
     /// 资源的评估结果。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ComplianceResult {
         /// 规则评估的资源总数。
         ///
         /// Example: `10`
+        #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
         pub total_count: Option<i64>,
         /// 资源的评估结果。
+        #[cfg_attr(feature = "test-util", serde(rename = "Compliances"))]
         pub compliances: Vec<Compliances>,
     }
     impl aliyun_runtime::de::Decode for ComplianceResult {
@@ -1304,6 +1394,7 @@ mod compliance_result {
     }
     /// 资源的评估结果。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Compliances {
         /// 合规评估结果。取值：
         ///
@@ -1315,10 +1406,12 @@ mod compliance_result {
         /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
         ///
         /// Example: `COMPLIANT`
+        #[cfg_attr(feature = "test-util", serde(rename = "ComplianceType"))]
         pub compliance_type: Option<ComplianceType>,
         /// 资源数。例如：当ComplianceType为COMPLIANT时，表示评估结果为合规的资源数。
         ///
         /// Example: `5`
+        #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
         pub count: Option<i32>,
     }
     impl aliyun_runtime::de::Decode for Compliances {
@@ -1350,18 +1443,22 @@ pub use compliance_result::*;
 mod resource_compliance_result {
     /// 合规包中资源的合规结果。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ResourceComplianceResult {
         /// 合规包ID。
         ///
         /// Example: `cp-fdc8626622af00f9****`
+        #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
         pub compliance_pack_id: Option<String>,
         /// 不合规资源数。
         ///
         /// Example: `7`
+        #[cfg_attr(feature = "test-util", serde(rename = "NonCompliantCount"))]
         pub non_compliant_count: Option<i32>,
         /// 资源总数。
         ///
         /// Example: `10`
+        #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
         pub total_count: Option<i32>,
     }
     impl aliyun_runtime::de::Decode for ResourceComplianceResult {
@@ -1394,16 +1491,20 @@ pub use resource_compliance_result::*;
 mod resource_compliance_timeline {
     /// 资源合规时间线。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ResourceComplianceTimeline {
         /// 查询下一页使用的Token。
         ///
         /// Example: `5OVS5J4I1/UKTkHV5oNs****`
+        #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
         pub next_token: Option<String>,
         /// 单次请求返回结果的最大条数。
         ///
         /// Example: `10`
+        #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
         pub max_results: Option<i32>,
         /// 资源合规时间线列表。
+        #[cfg_attr(feature = "test-util", serde(rename = "ComplianceList"))]
         pub compliance_list: Vec<ComplianceList>,
     }
     impl aliyun_runtime::de::Decode for ResourceComplianceTimeline {
@@ -1421,50 +1522,62 @@ mod resource_compliance_timeline {
     }
     /// 资源合规时间线列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ComplianceList {
         /// 资源标签。
         ///
         /// Example: `{\"\"hc\"\":[\"\"value2\"\"]}`
+        #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
         pub tags: Option<String>,
         /// 资源归属的阿里云账号ID。
         ///
         /// Example: `100931896542****`
+        #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
         pub account_id: Option<String>,
         /// 资源可用区。
         ///
         /// Example: `cn-hangzhou-f`
+        #[cfg_attr(feature = "test-util", serde(rename = "AvailabilityZone"))]
         pub availability_zone: Option<String>,
         /// 资源类型。
         ///
         /// Example: `ACS::OSS::Bucket`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceType"))]
         pub resource_type: Option<String>,
         /// 创建资源的时间戳。单位：毫秒。
         ///
         /// Example: `1624961112000`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceCreateTime"))]
         pub resource_create_time: Option<i64>,
         /// 资源归属的地域ID。
         ///
         /// Example: `cn-hangzhou`
+        #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
         pub region: Option<String>,
         /// 资源关联的规则列表和规则合规详情。
         ///
         /// Example: `{\"Compliance\":{\"complianceType\":\"COMPLIANT\",\"count\":1},\"ConfigRuleList\":[{\"accountId\":100931896542****,\"configRuleId\":\"cr-9524626622af003d****\",\"configRuleArn\":\"acs:config::100931896542****:rule/cr-9524626622af003d****\",\"configRuleName\":\"OSS存储空间ACL禁止公共读写\",\"complianceType\":\"COMPLIANT\",\"riskLevel\":1,\"annotation\":\"\",\"invokingEventMessageType\":\"ScheduledNotification\"}]}`
+        #[cfg_attr(feature = "test-util", serde(rename = "Configuration"))]
         pub configuration: Option<String>,
         /// 记录资源合规评估的时间戳。单位：毫秒。
         ///
         /// Example: `1625200295276`
+        #[cfg_attr(feature = "test-util", serde(rename = "CaptureTime"))]
         pub capture_time: Option<i64>,
         /// 触发本次评估的资源变更细节。
         ///
         /// Example: `{\"OSS存储空间ACL禁止公共读写\":[{\"accountId\":100931896542****,\"configRuleId\":\"cr-965f626622af003d****\",\"configRuleArn\":\"acs:config::100931896542****:rule/cr-965f626622af003d****\",\"configRuleName\":\"OSS存储空间ACL禁止公共读写\",\"complianceType\":\"COMPLIANT\",\"riskLevel\":1,\"annotation\":\"\",\"invokingEventMessageType\":\"ScheduledNotification\"},{}]}`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigurationDiff"))]
         pub configuration_diff: Option<String>,
         /// 资源ID。
         ///
         /// Example: `new-bucket`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceId"))]
         pub resource_id: Option<String>,
         /// 资源名称。
         ///
         /// Example: `new-bucket`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceName"))]
         pub resource_name: Option<String>,
         /// 资源状态。资源状态取决于各云服务对其的定义，该参数可能为空。例如：
         ///
@@ -1472,6 +1585,7 @@ mod resource_compliance_timeline {
         /// - 当资源类型为ACS::OSS::Bucket时，由于OSS Bucket无状态，因此该参数为空。
         ///
         /// Example: `Running`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceStatus"))]
         pub resource_status: Option<String>,
     }
     impl aliyun_runtime::de::Decode for ComplianceList {
@@ -1513,16 +1627,20 @@ pub use resource_compliance_timeline::*;
 mod resource_configuration_timeline {
     /// 资源配置时间线。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ResourceConfigurationTimeline {
         /// 查询下一页使用的Token。
         ///
         /// Example: `IWBjqMYSy0is7zSMGu16****`
+        #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
         pub next_token: Option<String>,
         /// 单次请求返回结果的最大条数。
         ///
         /// Example: `10`
+        #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
         pub max_results: Option<i32>,
         /// 资源配置时间线列表。
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigurationList"))]
         pub configuration_list: Vec<ConfigurationList>,
     }
     impl aliyun_runtime::de::Decode for ResourceConfigurationTimeline {
@@ -1540,14 +1658,17 @@ mod resource_configuration_timeline {
     }
     /// 资源配置时间线列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ConfigurationList {
         /// 资源标签。
         ///
         /// Example: `{\"\"hc\"\":[\"\"value2\"\"]}`
+        #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
         pub tags: Option<String>,
         /// 资源归属的阿里云账号ID。
         ///
         /// Example: `100931896542****`
+        #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
         pub account_id: Option<i64>,
         /// 资源变更事件的类型。取值：
         ///
@@ -1565,38 +1686,47 @@ mod resource_configuration_timeline {
         /// Valid values ([`ResourceEventType`]): `DISCOVERED`, `DISCOVERED_REVISED`, `MODIFY`, `MODIFY_REVISED`, `REMOVE`.
         ///
         /// Example: `DISCOVERED`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceEventType"))]
         pub resource_event_type: Option<ResourceEventType>,
         /// 可用区。
         ///
         /// Example: `cn-hangzhou-h`
+        #[cfg_attr(feature = "test-util", serde(rename = "AvailabilityZone"))]
         pub availability_zone: Option<String>,
         /// 资源类型。
         ///
         /// Example: `ACS::OSS::Bucket`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceType"))]
         pub resource_type: Option<String>,
         /// 创建资源的时间戳。单位：毫秒。
         ///
         /// Example: `1624961112000`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceCreateTime"))]
         pub resource_create_time: Option<String>,
         /// 地域ID。
         ///
         /// Example: `cn-hangzhou`
+        #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
         pub region: Option<String>,
         /// 记录资源变更快照的时间戳。单位：毫秒。
         ///
         /// Example: `1624961156000`
+        #[cfg_attr(feature = "test-util", serde(rename = "CaptureTime"))]
         pub capture_time: Option<String>,
         /// 触发本次评估的资源变更细节。
         ///
         /// Example: `{\"AccessControlList\":[null,{\"Grant\":\"private\"}],\"ServerSideEncryptionRule\":[null,{\"SSEAlgorithm\":\"None\"}],\"CreationDate\":[null,\"2021-06-29T10:05:12.000Z\"],\"Owner\":[null,{\"DisplayName\":\"100931896542****\",\"ID\":\"100931896542****\"}],\"BucketPolicy\":[null,{\"LogPrefix\":\"\",\"LogBucket\":\"\"}],\"StorageClass\":[null,\"Standard\"],\"ExtranetEndpoint\":[null,\"oss-cn-hangzhou.aliyuncs.com\"],\"DataRedundancyType\":[null,\"LRS\"],\"AllowEmptyReferer\":[null,\"true\"],\"IntranetEndpoint\":[null,\"oss-cn-hangzhou-internal.aliyuncs.com\"],\"Name\":[null,\"new-bucket\"],\"Location\":[null,\"oss-cn-hangzhou\"]}`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigurationDiff"))]
         pub configuration_diff: Option<String>,
         /// 资源ID。
         ///
         /// Example: `new-bucket`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceId"))]
         pub resource_id: Option<String>,
         /// 资源名称。
         ///
         /// Example: `new-bucket`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceName"))]
         pub resource_name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for ConfigurationList {
@@ -1687,14 +1817,17 @@ pub use resource_configuration_timeline::*;
 mod discovered_resource_counts_summary {
     /// 资源统计结果。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct DiscoveredResourceCountsSummary {
         /// 资源总数量。
         ///
         /// Example: `10`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceCount"))]
         pub resource_count: Option<i64>,
         /// 用于分组统计的地域。
         ///
         /// Example: `cn-hangzhou`
+        #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
         pub region: Option<String>,
     }
     impl aliyun_runtime::de::Decode for DiscoveredResourceCountsSummary {
@@ -1726,14 +1859,17 @@ pub use discovered_resource_counts_summary::*;
 mod get_aggregate_resource_counts_group_by_resource_type_discovered_resource_counts_summary {
     /// 资源统计结果。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct GetAggregateResourceCountsGroupByResourceTypeDiscoveredResourceCountsSummary {
         /// 资源总数量。
         ///
         /// Example: `7`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceCount"))]
         pub resource_count: Option<i64>,
         /// 用于分组统计的资源类型。
         ///
         /// Example: `ACS::RAM::Role`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceType"))]
         pub resource_type: Option<String>,
     }
     impl aliyun_runtime::de::Decode
@@ -1767,16 +1903,20 @@ mod evaluation_results {
     use super::{ComplianceType, InvokingEventMessageType, RiskLevel};
     /// 规则评估结果集合。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct EvaluationResults {
         /// 查询下一页使用的Token。
         ///
         /// Example: `IWBjqMYSy0is7zSMGu16****`
+        #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
         pub next_token: Option<String>,
         /// 每页的最大记录数。
         ///
         /// Example: `10`
+        #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
         pub max_results: Option<i32>,
         /// 规则评估结果列表。
+        #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResultList"))]
         pub evaluation_result_list: Vec<EvaluationResultList>,
     }
     impl aliyun_runtime::de::Decode for EvaluationResults {
@@ -1794,6 +1934,7 @@ mod evaluation_results {
     }
     /// 规则评估结果列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct EvaluationResultList {
         /// 规则风险等级。取值：
         ///
@@ -1804,6 +1945,7 @@ mod evaluation_results {
         /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
         ///
         /// Example: `1`
+        #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
         pub risk_level: Option<RiskLevel>,
         /// 合规评估结果。取值：
         ///
@@ -1815,10 +1957,12 @@ mod evaluation_results {
         /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
         ///
         /// Example: `NON_COMPLIANT`
+        #[cfg_attr(feature = "test-util", serde(rename = "ComplianceType"))]
         pub compliance_type: Option<ComplianceType>,
         /// 产生资源评估结果的时间戳。单位：毫秒。
         ///
         /// Example: `1624869013065`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResultRecordedTimestamp"))]
         pub result_recorded_timestamp: Option<i64>,
         /// 不合规资源的补充信息。可能包含以下信息：
         ///
@@ -1829,10 +1973,12 @@ mod evaluation_results {
         /// - reason：资源不合规原因。
         ///
         /// Example: `{\"configuration\":\"LRS\",\"desiredValue\":\"ZRS\",\"operator\":\"StringEquals\",\"property\":\"$.DataRedundancyType\"}`
+        #[cfg_attr(feature = "test-util", serde(rename = "Annotation"))]
         pub annotation: Option<String>,
         /// 规则被触发执行评估的时间戳。单位：毫秒。
         ///
         /// Example: `1624869012713`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleInvokedTimestamp"))]
         pub config_rule_invoked_timestamp: Option<i64>,
         /// 规则触发机制。取值：
         ///
@@ -1842,8 +1988,10 @@ mod evaluation_results {
         /// Valid values ([`InvokingEventMessageType`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
         ///
         /// Example: `ScheduledNotification`
+        #[cfg_attr(feature = "test-util", serde(rename = "InvokingEventMessageType"))]
         pub invoking_event_message_type: Option<InvokingEventMessageType>,
         /// 规则评估结果标识符。
+        #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResultIdentifier"))]
         pub evaluation_result_identifier: Option<EvaluationResultIdentifier>,
         /// 是否启用修正设置。取值：
         ///
@@ -1851,6 +1999,7 @@ mod evaluation_results {
         /// - false
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "RemediationEnabled"))]
         pub remediation_enabled: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for EvaluationResultList {
@@ -1873,14 +2022,17 @@ mod evaluation_results {
     }
     /// 规则评估结果标识符。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct EvaluationResultIdentifier {
         /// 时间轴展示的时间戳。单位：毫秒。
         ///
         /// 说明： 该时间为规则被触发执行评估的时间戳，即参数ConfigRuleInvokedTimestamp显示的时间。
         ///
         /// Example: `1624869012713`
+        #[cfg_attr(feature = "test-util", serde(rename = "OrderingTimestamp"))]
         pub ordering_timestamp: Option<i64>,
         /// 规则评估结果中的资源信息。
+        #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResultQualifier"))]
         pub evaluation_result_qualifier: Option<EvaluationResultQualifier>,
     }
     impl aliyun_runtime::de::Decode for EvaluationResultIdentifier {
@@ -1897,42 +2049,52 @@ mod evaluation_results {
     }
     /// 规则评估结果中的资源信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct EvaluationResultQualifier {
         /// 资源归属的阿里云账号ID。
         ///
         /// Example: `173808452267****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceOwnerId"))]
         pub resource_owner_id: Option<i64>,
         /// 规则ARN。
         ///
         /// Example: `acs:config::100931896542****:rule/cr-888f626622af00ae****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleArn"))]
         pub config_rule_arn: Option<String>,
         /// 资源类型。
         ///
         /// Example: `ACS::OSS::Bucket`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceType"))]
         pub resource_type: Option<String>,
         /// 规则名称。
         ///
         /// Example: `OSS存储空间开启同城冗余存储`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleName"))]
         pub config_rule_name: Option<String>,
         /// 资源ID。
         ///
         /// Example: `Bucket-test`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceId"))]
         pub resource_id: Option<String>,
         /// 规则ID。
         ///
         /// Example: `cr-888f626622af00ae****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
         pub config_rule_id: Option<String>,
         /// 资源名称。
         ///
         /// Example: `Bucket-test`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceName"))]
         pub resource_name: Option<String>,
         /// 资源归属的地域ID。
         ///
         /// Example: `cn-hangzhou`
+        #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
         pub region_id: Option<String>,
         /// 规则所属的合规包ID。
         ///
         /// Example: `cr-7263fd26622af00bc****`
+        #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
         pub compliance_pack_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for EvaluationResultQualifier {
@@ -2025,16 +2187,20 @@ mod list_aggregate_resource_evaluation_results_evaluation_results {
     use super::{ComplianceType, InvokingEventMessageType, RiskLevel};
     /// 资源评估结果。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ListAggregateResourceEvaluationResultsEvaluationResults {
         /// 查询下一页使用的Token。
         ///
         /// Example: `IWBjqMYSy0is7zSMGu16****`
+        #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
         pub next_token: Option<String>,
         /// 每页最大记录数。
         ///
         /// Example: `10`
+        #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
         pub max_results: Option<i32>,
         /// 资源评估结果列表。
+        #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResultList"))]
         pub evaluation_result_list: Vec<EvaluationResultsEvaluationResultList>,
     }
     impl aliyun_runtime::de::Decode
@@ -2053,6 +2219,7 @@ mod list_aggregate_resource_evaluation_results_evaluation_results {
     }
     /// 资源评估结果列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct EvaluationResultsEvaluationResultList {
         /// 规则风险等级。取值：
         ///
@@ -2063,6 +2230,7 @@ mod list_aggregate_resource_evaluation_results_evaluation_results {
         /// Valid values ([`RiskLevel`]): `1`, `2`, `3`.
         ///
         /// Example: `1`
+        #[cfg_attr(feature = "test-util", serde(rename = "RiskLevel"))]
         pub risk_level: Option<RiskLevel>,
         /// 合规评估结果。取值：
         ///
@@ -2074,18 +2242,22 @@ mod list_aggregate_resource_evaluation_results_evaluation_results {
         /// Valid values ([`ComplianceType`]): `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`, `INSUFFICIENT_DATA`.
         ///
         /// Example: `NON_COMPLIANT`
+        #[cfg_attr(feature = "test-util", serde(rename = "ComplianceType"))]
         pub compliance_type: Option<ComplianceType>,
         /// 产生资源评估结果的时间戳。单位：毫秒。
         ///
         /// Example: `1624932227595`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResultRecordedTimestamp"))]
         pub result_recorded_timestamp: Option<i64>,
         /// 不合规资源的补充信息。
         ///
         /// Example: `{\"configuration\":\"false\",\"desiredValue\":\"True\",\"operator\":\"StringEquals\",\"property\":\"$.LoginProfile.MFABindRequired\"}`
+        #[cfg_attr(feature = "test-util", serde(rename = "Annotation"))]
         pub annotation: Option<String>,
         /// 调用规则评估资源的时间戳。单位：毫秒。
         ///
         /// Example: `1624932227157`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleInvokedTimestamp"))]
         pub config_rule_invoked_timestamp: Option<i64>,
         /// 规则触发机制。取值：
         ///
@@ -2095,8 +2267,10 @@ mod list_aggregate_resource_evaluation_results_evaluation_results {
         /// Valid values ([`InvokingEventMessageType`]): `ConfigurationItemChangeNotification`, `ScheduledNotification`.
         ///
         /// Example: `ScheduledNotification`
+        #[cfg_attr(feature = "test-util", serde(rename = "InvokingEventMessageType"))]
         pub invoking_event_message_type: Option<InvokingEventMessageType>,
         /// 资源评估结果标识符。
+        #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResultIdentifier"))]
         pub evaluation_result_identifier: Option<
             EvaluationResultListEvaluationResultIdentifier,
         >,
@@ -2106,6 +2280,7 @@ mod list_aggregate_resource_evaluation_results_evaluation_results {
         /// - false
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "RemediationEnabled"))]
         pub remediation_enabled: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for EvaluationResultsEvaluationResultList {
@@ -2128,12 +2303,15 @@ mod list_aggregate_resource_evaluation_results_evaluation_results {
     }
     /// 资源评估结果标识符。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct EvaluationResultListEvaluationResultIdentifier {
         /// 时间轴展示的时间戳。单位：毫秒。
         ///
         /// Example: `1624932227157`
+        #[cfg_attr(feature = "test-util", serde(rename = "OrderingTimestamp"))]
         pub ordering_timestamp: Option<i64>,
         /// 资源评估结果中的资源信息。
+        #[cfg_attr(feature = "test-util", serde(rename = "EvaluationResultQualifier"))]
         pub evaluation_result_qualifier: Option<
             EvaluationResultIdentifierEvaluationResultQualifier,
         >,
@@ -2152,34 +2330,42 @@ mod list_aggregate_resource_evaluation_results_evaluation_results {
     }
     /// 资源评估结果中的资源信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct EvaluationResultIdentifierEvaluationResultQualifier {
         /// 规则ARN。
         ///
         /// Example: `acs:config::100931896542****:rule/cr-7f7d626622af0041****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleArn"))]
         pub config_rule_arn: Option<String>,
         /// 资源类型。
         ///
         /// Example: `ACS::RAM::User`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceType"))]
         pub resource_type: Option<String>,
         /// 规则名称。
         ///
         /// Example: `RAM用户开启MFA`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleName"))]
         pub config_rule_name: Option<String>,
         /// 资源ID。
         ///
         /// Example: `23642660635396****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceId"))]
         pub resource_id: Option<String>,
         /// 规则ID。
         ///
         /// Example: `cr-7f7d626622af0041****`
+        #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
         pub config_rule_id: Option<String>,
         /// 资源名称。
         ///
         /// Example: `rd_member`
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourceName"))]
         pub resource_name: Option<String>,
         /// 资源归属的地域ID。
         ///
         /// Example: `global`
+        #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
         pub region_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode

@@ -5,7 +5,15 @@
 pub use crate::types::{
     RiskLevel, UpdateAggregateCompliancePackConfigRules, ConfigRuleParameters,
 };
-/// Parameters of `UpdateAggregateCompliancePack`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateAggregateCompliancePackRequest`], by name: `UpdateAggregateCompliancePackRequest::new(UpdateAggregateCompliancePackRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateAggregateCompliancePackRequired<'a> {
+    /// `CompliancePackId`: see the field of [`UpdateAggregateCompliancePackRequest`] of the same name.
+    pub compliance_pack_id: &'a str,
+    /// `AggregatorId`: see the field of [`UpdateAggregateCompliancePackRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `UpdateAggregateCompliancePack`. Build it with `new`, the required parameters named in [`UpdateAggregateCompliancePackRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateAggregateCompliancePackRequest {
     /// 合规包ID。
@@ -56,18 +64,15 @@ pub struct UpdateAggregateCompliancePackRequest {
     pub aggregator_id: String,
 }
 impl UpdateAggregateCompliancePackRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        compliance_pack_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateAggregateCompliancePackRequired<'_>) -> Self {
         Self {
-            compliance_pack_id: compliance_pack_id.into(),
+            compliance_pack_id: required.compliance_pack_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
             description: None,
             risk_level: None,
             config_rules: Vec::new(),
             client_token: None,
-            aggregator_id: aggregator_id.into(),
         }
     }
     /// Sets `Description`.
@@ -104,14 +109,17 @@ impl aliyun_runtime::Operation for UpdateAggregateCompliancePackRequest {
 }
 /// What a successful `UpdateAggregateCompliancePack` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateAggregateCompliancePackResponse {
     /// 合规包ID。
     ///
     /// Example: `ca-f632626622af0079****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CompliancePackId"))]
     pub compliance_pack_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateAggregateCompliancePackResponse {

@@ -3,7 +3,15 @@
 //!
 //! 调用UpdateAggregateConfigRule接口修改指定账号组内的规则。
 pub use crate::types::{MaximumExecutionFrequency, RiskLevel, ConfigRuleTriggerTypes};
-/// Parameters of `UpdateAggregateConfigRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateAggregateConfigRuleRequest`], by name: `UpdateAggregateConfigRuleRequest::new(UpdateAggregateConfigRuleRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateAggregateConfigRuleRequired<'a> {
+    /// `ConfigRuleId`: see the field of [`UpdateAggregateConfigRuleRequest`] of the same name.
+    pub config_rule_id: &'a str,
+    /// `AggregatorId`: see the field of [`UpdateAggregateConfigRuleRequest`] of the same name.
+    pub aggregator_id: &'a str,
+}
+/// Parameters of `UpdateAggregateConfigRule`. Build it with `new`, the required parameters named in [`UpdateAggregateConfigRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateAggregateConfigRuleRequest {
     /// 规则ID。
@@ -128,13 +136,11 @@ pub struct UpdateAggregateConfigRuleRequest {
     pub tag_value_scope: Option<String>,
 }
 impl UpdateAggregateConfigRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        config_rule_id: impl Into<String>,
-        aggregator_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateAggregateConfigRuleRequired<'_>) -> Self {
         Self {
-            config_rule_id: config_rule_id.into(),
+            config_rule_id: required.config_rule_id.to_string(),
+            aggregator_id: required.aggregator_id.to_string(),
             description: None,
             input_parameters: None,
             maximum_execution_frequency: None,
@@ -144,7 +150,6 @@ impl UpdateAggregateConfigRuleRequest {
             region_ids_scope: None,
             exclude_resource_ids_scope: None,
             config_rule_trigger_types: None,
-            aggregator_id: aggregator_id.into(),
             resource_group_ids_scope: None,
             tag_key_scope: None,
             tag_value_scope: None,
@@ -227,14 +232,17 @@ impl aliyun_runtime::Operation for UpdateAggregateConfigRuleRequest {
 }
 /// What a successful `UpdateAggregateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateAggregateConfigRuleResponse {
     /// 规则ID。
     ///
     /// Example: `cr-4e3d626622af0080****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
     pub config_rule_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateAggregateConfigRuleResponse {

@@ -216,14 +216,17 @@ impl aliyun_runtime::Operation for UpdateConfigRuleRequest {
 }
 /// What a successful `UpdateConfigRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateConfigRuleResponse {
     /// 规则ID。
     ///
     /// Example: `cr-a260626622af0005****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConfigRuleId"))]
     pub config_rule_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `6EC7AED1-172F-42AE-9C12-295BC2ADB751`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateConfigRuleResponse {

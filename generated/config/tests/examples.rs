@@ -11,10 +11,10 @@ fn active_aggregate_config_rules_response_example_decodes() {
 #[cfg(feature = "active_aggregate_config_rules")]
 #[test]
 fn active_aggregate_config_rules_request_example_flattens() {
-    let request = aliyun_config::ActiveAggregateConfigRulesRequest::new(
-        "cr-5772ba41209e007b****",
-        "ca-a4e5626622af0079****",
-    );
+    let request = aliyun_config::ActiveAggregateConfigRulesRequest::new(aliyun_config::ActiveAggregateConfigRulesRequired {
+        config_rule_ids: "cr-5772ba41209e007b****",
+        aggregator_id: "ca-a4e5626622af0079****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -40,17 +40,19 @@ fn create_aggregate_config_rule_response_example_decodes() {
 #[cfg(feature = "create_aggregate_config_rule")]
 #[test]
 fn create_aggregate_config_rule_request_example_flattens() {
-    let request = aliyun_config::CreateAggregateConfigRuleRequest::new(
-        "存在所有指定标签",
-        aliyun_config::create_aggregate_config_rule::ConfigRuleTriggerTypes::from(
+    let request = aliyun_config::CreateAggregateConfigRuleRequest::new(aliyun_config::CreateAggregateConfigRuleRequired {
+        config_rule_name: "存在所有指定标签",
+        config_rule_trigger_types: aliyun_config::create_aggregate_config_rule::ConfigRuleTriggerTypes::from(
             "ConfigurationItemChangeNotification",
         ),
-        ["ACS::ECS::Instance"],
-        aliyun_config::create_aggregate_config_rule::RiskLevel::from("1"),
-        "ca-a4e5626622af0079****",
-        aliyun_config::create_aggregate_config_rule::SourceOwner::from("ALIYUN"),
-        "required-tags",
-    );
+        resource_types_scope: &["ACS::ECS::Instance"],
+        risk_level: aliyun_config::create_aggregate_config_rule::RiskLevel::from("1"),
+        aggregator_id: "ca-a4e5626622af0079****",
+        source_owner: aliyun_config::create_aggregate_config_rule::SourceOwner::from(
+            "ALIYUN",
+        ),
+        source_identifier: "required-tags",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -74,16 +76,16 @@ fn create_config_rule_response_example_decodes() {
 #[cfg(feature = "create_config_rule")]
 #[test]
 fn create_config_rule_request_example_flattens() {
-    let request = aliyun_config::CreateConfigRuleRequest::new(
-        "存在所有指定标签",
-        aliyun_config::create_config_rule::ConfigRuleTriggerTypes::from(
+    let request = aliyun_config::CreateConfigRuleRequest::new(aliyun_config::CreateConfigRuleRequired {
+        config_rule_name: "存在所有指定标签",
+        config_rule_trigger_types: aliyun_config::create_config_rule::ConfigRuleTriggerTypes::from(
             "ConfigurationItemChangeNotification",
         ),
-        ["ACS::ECS::Instance"],
-        aliyun_config::create_config_rule::RiskLevel::from("1"),
-        aliyun_config::create_config_rule::SourceOwner::from("ALIYUN"),
-        "required-tags",
-    );
+        resource_types_scope: &["ACS::ECS::Instance"],
+        risk_level: aliyun_config::create_config_rule::RiskLevel::from("1"),
+        source_owner: aliyun_config::create_config_rule::SourceOwner::from("ALIYUN"),
+        source_identifier: "required-tags",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -106,10 +108,10 @@ fn deactive_aggregate_config_rules_response_example_decodes() {
 #[cfg(feature = "deactive_aggregate_config_rules")]
 #[test]
 fn deactive_aggregate_config_rules_request_example_flattens() {
-    let request = aliyun_config::DeactiveAggregateConfigRulesRequest::new(
-        "cr-5772ba41209e007b****",
-        "ca-04b3fd170e340007****",
-    );
+    let request = aliyun_config::DeactiveAggregateConfigRulesRequest::new(aliyun_config::DeactiveAggregateConfigRulesRequired {
+        config_rule_ids: "cr-5772ba41209e007b****",
+        aggregator_id: "ca-04b3fd170e340007****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -146,10 +148,10 @@ fn delete_aggregate_compliance_packs_response_example_decodes() {
 #[cfg(feature = "delete_aggregate_compliance_packs")]
 #[test]
 fn delete_aggregate_compliance_packs_request_example_flattens() {
-    let request = aliyun_config::DeleteAggregateCompliancePacksRequest::new(
-        "cp-541e626622af0087****",
-        "ca-04b3fd170e340007****",
-    );
+    let request = aliyun_config::DeleteAggregateCompliancePacksRequest::new(aliyun_config::DeleteAggregateCompliancePacksRequired {
+        compliance_pack_ids: "cp-541e626622af0087****",
+        aggregator_id: "ca-04b3fd170e340007****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -168,10 +170,10 @@ fn delete_aggregate_config_rules_response_example_decodes() {
 #[cfg(feature = "delete_aggregate_config_rules")]
 #[test]
 fn delete_aggregate_config_rules_request_example_flattens() {
-    let request = aliyun_config::DeleteAggregateConfigRulesRequest::new(
-        "cr-4e3d626622af0080****",
-        "ca-a4e5626622af0079****",
-    );
+    let request = aliyun_config::DeleteAggregateConfigRulesRequest::new(aliyun_config::DeleteAggregateConfigRulesRequired {
+        config_rule_ids: "cr-4e3d626622af0080****",
+        aggregator_id: "ca-a4e5626622af0079****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -208,10 +210,10 @@ fn generate_aggregate_compliance_pack_report_response_example_decodes() {
 #[cfg(feature = "generate_aggregate_compliance_pack_report")]
 #[test]
 fn generate_aggregate_compliance_pack_report_request_example_flattens() {
-    let request = aliyun_config::GenerateAggregateCompliancePackReportRequest::new(
-        "cp-fdc8626622af00f9****",
-        "ca-f632626622af0079****",
-    );
+    let request = aliyun_config::GenerateAggregateCompliancePackReportRequest::new(aliyun_config::GenerateAggregateCompliancePackReportRequired {
+        compliance_pack_id: "cp-fdc8626622af00f9****",
+        aggregator_id: "ca-f632626622af0079****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -266,10 +268,10 @@ fn get_aggregate_account_compliance_by_pack_response_example_decodes() {
 #[cfg(feature = "get_aggregate_account_compliance_by_pack")]
 #[test]
 fn get_aggregate_account_compliance_by_pack_request_example_flattens() {
-    let request = aliyun_config::GetAggregateAccountComplianceByPackRequest::new(
-        "cp-541e626622af0087****",
-        "ca-04b3fd170e340007****",
-    );
+    let request = aliyun_config::GetAggregateAccountComplianceByPackRequest::new(aliyun_config::GetAggregateAccountComplianceByPackRequired {
+        compliance_pack_id: "cp-541e626622af0087****",
+        aggregator_id: "ca-04b3fd170e340007****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -288,10 +290,10 @@ fn get_aggregate_compliance_pack_response_example_decodes() {
 #[cfg(feature = "get_aggregate_compliance_pack")]
 #[test]
 fn get_aggregate_compliance_pack_request_example_flattens() {
-    let request = aliyun_config::GetAggregateCompliancePackRequest::new(
-        "cp-fdc8626622af00f9****",
-        "ca-f632626622af0079****",
-    );
+    let request = aliyun_config::GetAggregateCompliancePackRequest::new(aliyun_config::GetAggregateCompliancePackRequired {
+        compliance_pack_id: "cp-fdc8626622af00f9****",
+        aggregator_id: "ca-f632626622af0079****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -310,10 +312,10 @@ fn get_aggregate_compliance_pack_report_response_example_decodes() {
 #[cfg(feature = "get_aggregate_compliance_pack_report")]
 #[test]
 fn get_aggregate_compliance_pack_report_request_example_flattens() {
-    let request = aliyun_config::GetAggregateCompliancePackReportRequest::new(
-        "cp-fdc8626622af00f9****",
-        "ca-f632626622af0079****",
-    );
+    let request = aliyun_config::GetAggregateCompliancePackReportRequest::new(aliyun_config::GetAggregateCompliancePackReportRequired {
+        compliance_pack_id: "cp-fdc8626622af00f9****",
+        aggregator_id: "ca-f632626622af0079****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -332,10 +334,10 @@ fn get_aggregate_config_rule_response_example_decodes() {
 #[cfg(feature = "get_aggregate_config_rule")]
 #[test]
 fn get_aggregate_config_rule_request_example_flattens() {
-    let request = aliyun_config::GetAggregateConfigRuleRequest::new(
-        "cr-7f7d626622af0041****",
-        "ca-7f00626622af0041****",
-    );
+    let request = aliyun_config::GetAggregateConfigRuleRequest::new(aliyun_config::GetAggregateConfigRuleRequired {
+        config_rule_id: "cr-7f7d626622af0041****",
+        aggregator_id: "ca-7f00626622af0041****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -354,10 +356,10 @@ fn get_aggregate_config_rule_compliance_by_pack_response_example_decodes() {
 #[cfg(feature = "get_aggregate_config_rule_compliance_by_pack")]
 #[test]
 fn get_aggregate_config_rule_compliance_by_pack_request_example_flattens() {
-    let request = aliyun_config::GetAggregateConfigRuleComplianceByPackRequest::new(
-        "cp-541e626622af0087****",
-        "ca-04b3fd170e340007****",
-    );
+    let request = aliyun_config::GetAggregateConfigRuleComplianceByPackRequest::new(aliyun_config::GetAggregateConfigRuleComplianceByPackRequired {
+        compliance_pack_id: "cp-541e626622af0087****",
+        aggregator_id: "ca-04b3fd170e340007****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -412,10 +414,10 @@ fn get_aggregate_resource_compliance_by_config_rule_response_example_decodes() {
 #[cfg(feature = "get_aggregate_resource_compliance_by_config_rule")]
 #[test]
 fn get_aggregate_resource_compliance_by_config_rule_request_example_flattens() {
-    let request = aliyun_config::GetAggregateResourceComplianceByConfigRuleRequest::new(
-        "cr-d369626622af008e****",
-        "ca-a4e5626622af0079****",
-    );
+    let request = aliyun_config::GetAggregateResourceComplianceByConfigRuleRequest::new(aliyun_config::GetAggregateResourceComplianceByConfigRuleRequired {
+        config_rule_id: "cr-d369626622af008e****",
+        aggregator_id: "ca-a4e5626622af0079****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -434,10 +436,10 @@ fn get_aggregate_resource_compliance_by_pack_response_example_decodes() {
 #[cfg(feature = "get_aggregate_resource_compliance_by_pack")]
 #[test]
 fn get_aggregate_resource_compliance_by_pack_request_example_flattens() {
-    let request = aliyun_config::GetAggregateResourceComplianceByPackRequest::new(
-        "cp-fdc8626622af00f9****",
-        "ca-f632626622af0079****",
-    );
+    let request = aliyun_config::GetAggregateResourceComplianceByPackRequest::new(aliyun_config::GetAggregateResourceComplianceByPackRequired {
+        compliance_pack_id: "cp-fdc8626622af00f9****",
+        aggregator_id: "ca-f632626622af0079****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -456,12 +458,12 @@ fn get_aggregate_resource_compliance_timeline_response_example_decodes() {
 #[cfg(feature = "get_aggregate_resource_compliance_timeline")]
 #[test]
 fn get_aggregate_resource_compliance_timeline_request_example_flattens() {
-    let request = aliyun_config::GetAggregateResourceComplianceTimelineRequest::new(
-        "ACS::OSS::Bucket",
-        "new-bucket",
-        "ca-5885626622af0008****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_config::GetAggregateResourceComplianceTimelineRequest::new(aliyun_config::GetAggregateResourceComplianceTimelineRequired {
+        resource_type: "ACS::OSS::Bucket",
+        resource_id: "new-bucket",
+        aggregator_id: "ca-5885626622af0008****",
+        region: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -482,12 +484,12 @@ fn get_aggregate_resource_configuration_timeline_response_example_decodes() {
 #[cfg(feature = "get_aggregate_resource_configuration_timeline")]
 #[test]
 fn get_aggregate_resource_configuration_timeline_request_example_flattens() {
-    let request = aliyun_config::GetAggregateResourceConfigurationTimelineRequest::new(
-        "new-bucket",
-        "ACS::OSS::Bucket",
-        "cn-hangzhou",
-        "ca-5885626622af0008****",
-    );
+    let request = aliyun_config::GetAggregateResourceConfigurationTimelineRequest::new(aliyun_config::GetAggregateResourceConfigurationTimelineRequired {
+        resource_id: "new-bucket",
+        resource_type: "ACS::OSS::Bucket",
+        region: "cn-hangzhou",
+        aggregator_id: "ca-5885626622af0008****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -688,11 +690,11 @@ fn get_resource_compliance_timeline_response_example_decodes() {
 #[cfg(feature = "get_resource_compliance_timeline")]
 #[test]
 fn get_resource_compliance_timeline_request_example_flattens() {
-    let request = aliyun_config::GetResourceComplianceTimelineRequest::new(
-        "ACS::OSS::Bucket",
-        "new-bucket",
-        "cn-hangzhou",
-    );
+    let request = aliyun_config::GetResourceComplianceTimelineRequest::new(aliyun_config::GetResourceComplianceTimelineRequired {
+        resource_type: "ACS::OSS::Bucket",
+        resource_id: "new-bucket",
+        region: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -712,11 +714,11 @@ fn get_resource_configuration_timeline_response_example_decodes() {
 #[cfg(feature = "get_resource_configuration_timeline")]
 #[test]
 fn get_resource_configuration_timeline_request_example_flattens() {
-    let request = aliyun_config::GetResourceConfigurationTimelineRequest::new(
-        "new-bucket",
-        "ACS::OSS::Bucket",
-        "cn-hangzhou",
-    );
+    let request = aliyun_config::GetResourceConfigurationTimelineRequest::new(aliyun_config::GetResourceConfigurationTimelineRequired {
+        resource_id: "new-bucket",
+        resource_type: "ACS::OSS::Bucket",
+        region: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -881,10 +883,10 @@ fn start_aggregate_config_rule_evaluation_response_example_decodes() {
 #[cfg(feature = "start_aggregate_config_rule_evaluation")]
 #[test]
 fn start_aggregate_config_rule_evaluation_request_example_flattens() {
-    let request = aliyun_config::StartAggregateConfigRuleEvaluationRequest::new(
-        "cr-c169626622af009f****",
-        "ca-3a58626622af0005****",
-    );
+    let request = aliyun_config::StartAggregateConfigRuleEvaluationRequest::new(aliyun_config::StartAggregateConfigRuleEvaluationRequired {
+        config_rule_id: "cr-c169626622af009f****",
+        aggregator_id: "ca-3a58626622af0005****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -903,10 +905,10 @@ fn update_aggregate_compliance_pack_response_example_decodes() {
 #[cfg(feature = "update_aggregate_compliance_pack")]
 #[test]
 fn update_aggregate_compliance_pack_request_example_flattens() {
-    let request = aliyun_config::UpdateAggregateCompliancePackRequest::new(
-        "cp-fdc8626622af00f9****",
-        "ca-f632626622af0079****",
-    );
+    let request = aliyun_config::UpdateAggregateCompliancePackRequest::new(aliyun_config::UpdateAggregateCompliancePackRequired {
+        compliance_pack_id: "cp-fdc8626622af00f9****",
+        aggregator_id: "ca-f632626622af0079****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -925,10 +927,10 @@ fn update_aggregate_config_rule_response_example_decodes() {
 #[cfg(feature = "update_aggregate_config_rule")]
 #[test]
 fn update_aggregate_config_rule_request_example_flattens() {
-    let request = aliyun_config::UpdateAggregateConfigRuleRequest::new(
-            "cr-4e3d626622af0080****",
-            "ca-a4e5626622af0079****",
-        )
+    let request = aliyun_config::UpdateAggregateConfigRuleRequest::new(aliyun_config::UpdateAggregateConfigRuleRequired {
+            config_rule_id: "cr-4e3d626622af0080****",
+            aggregator_id: "ca-a4e5626622af0079****",
+        })
         .risk_level(aliyun_config::update_aggregate_config_rule::RiskLevel::from("3"));
     aliyun_runtime::examples::assert_request_flattens(
         &request,

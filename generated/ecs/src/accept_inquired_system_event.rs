@@ -4,7 +4,15 @@
 //! You can call this operation to accept the default operation for a system event in the Inquiring state and authorize the system to perform the default operation.
 //!
 //! 接受并授权执行系统事件操作。对问询中（Inquiring）状态的系统事件，接受系统事件的默认操作，授权系统执行默认操作。
-/// Parameters of `AcceptInquiredSystemEvent`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AcceptInquiredSystemEventRequest`], by name: `AcceptInquiredSystemEventRequest::new(AcceptInquiredSystemEventRequired { … })`.
+#[derive(Debug)]
+pub struct AcceptInquiredSystemEventRequired<'a> {
+    /// `EventId`: see the field of [`AcceptInquiredSystemEventRequest`] of the same name.
+    pub event_id: &'a str,
+    /// `RegionId`: see the field of [`AcceptInquiredSystemEventRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AcceptInquiredSystemEvent`. Build it with `new`, the required parameters named in [`AcceptInquiredSystemEventRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AcceptInquiredSystemEventRequest {
     /// The ID of the system event.
@@ -23,11 +31,11 @@ pub struct AcceptInquiredSystemEventRequest {
     pub region_id: String,
 }
 impl AcceptInquiredSystemEventRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(event_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AcceptInquiredSystemEventRequired<'_>) -> Self {
         Self {
-            event_id: event_id.into(),
-            region_id: region_id.into(),
+            event_id: required.event_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for AcceptInquiredSystemEventRequest {
 }
 /// What a successful `AcceptInquiredSystemEvent` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AcceptInquiredSystemEventResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4DD56CA6-6D75-4D33-BE34-E4A44EBE1C3D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AcceptInquiredSystemEventResponse {

@@ -5,7 +5,17 @@
 //!
 //! 添加或者覆盖一个或者多个标签到云服务器ECS的各项资源上。您可以添加标签到实例、磁盘、快照、镜像、安全组等，便于管理资源。
 pub use crate::types::{ResourceType, AddTagsTag};
-/// Parameters of `AddTags`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AddTagsRequest`], by name: `AddTagsRequest::new(AddTagsRequired { … })`.
+#[derive(Debug)]
+pub struct AddTagsRequired<'a> {
+    /// `RegionId`: see the field of [`AddTagsRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ResourceId`: see the field of [`AddTagsRequest`] of the same name.
+    pub resource_id: &'a str,
+    /// `ResourceType`: see the field of [`AddTagsRequest`] of the same name.
+    pub resource_type: ResourceType,
+}
+/// Parameters of `AddTags`. Build it with `new`, the required parameters named in [`AddTagsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTagsRequest {
     /// The ID of the region to which the ECS resource belongs. You can call DescribeRegions to view the latest regions of Alibaba Cloud.
@@ -52,16 +62,12 @@ pub struct AddTagsRequest {
     pub tag: Vec<AddTagsTag>,
 }
 impl AddTagsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        resource_id: impl Into<String>,
-        resource_type: ResourceType,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AddTagsRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            resource_id: resource_id.into(),
-            resource_type,
+            region_id: required.region_id.to_string(),
+            resource_id: required.resource_id.to_string(),
+            resource_type: required.resource_type,
             tag: Vec::new(),
         }
     }
@@ -81,12 +87,14 @@ impl aliyun_runtime::Operation for AddTagsRequest {
 }
 /// What a successful `AddTags` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddTagsResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddTagsResponse {

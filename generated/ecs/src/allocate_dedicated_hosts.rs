@@ -5,7 +5,15 @@
 //!
 //! 调用AllocateDedicatedHosts创建一台或多台按量付费或者包年包月专有宿主机。专有宿主机是单租户独享的物理机资源，您可以在专有宿主机上自行创建ECS实例和获取物理服务器属性等信息。
 pub use crate::types::{Tag, NetworkAttributes, AutoPlacement, PeriodUnit};
-/// Parameters of `AllocateDedicatedHosts`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AllocateDedicatedHostsRequest`], by name: `AllocateDedicatedHostsRequest::new(AllocateDedicatedHostsRequired { … })`.
+#[derive(Debug)]
+pub struct AllocateDedicatedHostsRequired<'a> {
+    /// `DedicatedHostType`: see the field of [`AllocateDedicatedHostsRequest`] of the same name.
+    pub dedicated_host_type: &'a str,
+    /// `RegionId`: see the field of [`AllocateDedicatedHostsRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AllocateDedicatedHosts`. Build it with `new`, the required parameters named in [`AllocateDedicatedHostsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AllocateDedicatedHostsRequest {
     /// The type of the dedicated host. You can call the DescribeDedicatedHostTypes operation to query the most recent list of dedicated host types.
@@ -245,14 +253,11 @@ pub struct AllocateDedicatedHostsRequest {
     pub client_token: Option<String>,
 }
 impl AllocateDedicatedHostsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_type: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AllocateDedicatedHostsRequired<'_>) -> Self {
         Self {
-            dedicated_host_type: dedicated_host_type.into(),
-            region_id: region_id.into(),
+            dedicated_host_type: required.dedicated_host_type.to_string(),
+            region_id: required.region_id.to_string(),
             tag: Vec::new(),
             resource_group_id: None,
             zone_id: None,
@@ -380,16 +385,19 @@ impl aliyun_runtime::Operation for AllocateDedicatedHostsRequest {
 }
 /// What a successful `AllocateDedicatedHosts` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AllocateDedicatedHostsResponse {
     /// The IDs of the dedicated hosts.
     ///
     /// 专有宿主机ID（DedicatedHostId）组成的列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostIdSets"))]
     pub dedicated_host_id_sets: Option<DedicatedHostIdSets>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `E2A664A6-2933-4C64-88AE-5033D003EADF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AllocateDedicatedHostsResponse {
@@ -408,8 +416,10 @@ impl aliyun_runtime::de::Decode for AllocateDedicatedHostsResponse {
 ///
 /// 专有宿主机ID（DedicatedHostId）组成的列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostIdSets {
     /// `DedicatedHostId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostId"))]
     pub dedicated_host_id: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostIdSets {

@@ -63,18 +63,21 @@ impl aliyun_runtime::Operation for AllocatePublicIpAddressRequest {
 }
 /// What a successful `AllocatePublicIpAddress` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AllocatePublicIpAddressResponse {
     /// The public IP address of the instance.
     ///
     /// 实例的公网IP地址。
     ///
     /// Example: `112.124.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AllocatePublicIpAddressResponse {

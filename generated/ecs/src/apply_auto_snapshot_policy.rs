@@ -4,7 +4,17 @@
 //! You can call this operation to apply an automatic snapshot policy to one or more disks. If you apply an automatic snapshot policy to a disk that already has an automatic snapshot policy, the new policy replaces the original policy to take effect on the disk.
 //!
 //! 为一块或者多块磁盘应用自动快照策略。目标磁盘已经应用了自动快照策略时，调用 ApplyAutoSnapshotPolicy 可以更换磁盘当前应用的自动快照策略。
-/// Parameters of `ApplyAutoSnapshotPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ApplyAutoSnapshotPolicyRequest`], by name: `ApplyAutoSnapshotPolicyRequest::new(ApplyAutoSnapshotPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct ApplyAutoSnapshotPolicyRequired<'a> {
+    /// `regionId`: see the field of [`ApplyAutoSnapshotPolicyRequest`] of the same name.
+    pub region_id_camel: &'a str,
+    /// `autoSnapshotPolicyId`: see the field of [`ApplyAutoSnapshotPolicyRequest`] of the same name.
+    pub auto_snapshot_policy_id_camel: &'a str,
+    /// `diskIds`: see the field of [`ApplyAutoSnapshotPolicyRequest`] of the same name.
+    pub disk_ids_camel: &'a str,
+}
+/// Parameters of `ApplyAutoSnapshotPolicy`. Build it with `new`, the required parameters named in [`ApplyAutoSnapshotPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ApplyAutoSnapshotPolicyRequest {
     /// 自动快照策略和磁盘所在的地域 ID。您可以调用 DescribeRegions 查看最新的阿里云地域列表。
@@ -45,19 +55,17 @@ pub struct ApplyAutoSnapshotPolicyRequest {
     pub disk_ids_camel: String,
 }
 impl ApplyAutoSnapshotPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id_camel: impl Into<String>,
-        auto_snapshot_policy_id_camel: impl Into<String>,
-        disk_ids_camel: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ApplyAutoSnapshotPolicyRequired<'_>) -> Self {
         Self {
+            region_id_camel: required.region_id_camel.to_string(),
+            auto_snapshot_policy_id_camel: required
+                .auto_snapshot_policy_id_camel
+                .to_string(),
+            disk_ids_camel: required.disk_ids_camel.to_string(),
             region_id: None,
             auto_snapshot_policy_id: None,
             disk_ids: None,
-            region_id_camel: region_id_camel.into(),
-            auto_snapshot_policy_id_camel: auto_snapshot_policy_id_camel.into(),
-            disk_ids_camel: disk_ids_camel.into(),
         }
     }
     /// Sets `RegionId`.
@@ -86,10 +94,12 @@ impl aliyun_runtime::Operation for ApplyAutoSnapshotPolicyRequest {
 }
 /// What a successful `ApplyAutoSnapshotPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ApplyAutoSnapshotPolicyResponse {
     /// The ID of the request.
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ApplyAutoSnapshotPolicyResponse {

@@ -2,7 +2,15 @@
 //! The `AssignIpv6Addresses` operation.
 //!
 //! 调用AssignIpv6Addresses为弹性网卡分配一个或多个IPv6地址。
-/// Parameters of `AssignIpv6Addresses`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AssignIpv6AddressesRequest`], by name: `AssignIpv6AddressesRequest::new(AssignIpv6AddressesRequired { … })`.
+#[derive(Debug)]
+pub struct AssignIpv6AddressesRequired<'a> {
+    /// `RegionId`: see the field of [`AssignIpv6AddressesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `NetworkInterfaceId`: see the field of [`AssignIpv6AddressesRequest`] of the same name.
+    pub network_interface_id: &'a str,
+}
+/// Parameters of `AssignIpv6Addresses`. Build it with `new`, the required parameters named in [`AssignIpv6AddressesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AssignIpv6AddressesRequest {
     /// 弹性网卡所在地域的ID。您可以调用DescribeRegions查看最新的阿里云地域列表。
@@ -31,14 +39,11 @@ pub struct AssignIpv6AddressesRequest {
     pub ipv6_address_count: Option<i32>,
 }
 impl AssignIpv6AddressesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        network_interface_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AssignIpv6AddressesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            network_interface_id: network_interface_id.into(),
+            region_id: required.region_id.to_string(),
+            network_interface_id: required.network_interface_id.to_string(),
             ipv6_address: Vec::new(),
             ipv6_address_count: None,
         }
@@ -67,10 +72,12 @@ impl aliyun_runtime::Operation for AssignIpv6AddressesRequest {
 }
 /// What a successful `AssignIpv6Addresses` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssignIpv6AddressesResponse {
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AssignIpv6AddressesResponse {

@@ -4,7 +4,15 @@
 //! Assigns one or multiple secondary private IP addresses to an ENI. You can specify private IP addresses within the CIDR block of the VSwitch that hosts the ENI. Alternatively, you can specify the number of private IP addresses for ECS to assign them automatically.
 //!
 //! 调用AssignPrivateIpAddresses为一块弹性网卡分配一个或多个辅助私有IP地址。可以为网卡指定在所属交换机（VSwitch）的空闲私有IP地址，或者通过指定私有网络地址数量自动分配私有IP地址。
-/// Parameters of `AssignPrivateIpAddresses`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AssignPrivateIpAddressesRequest`], by name: `AssignPrivateIpAddressesRequest::new(AssignPrivateIpAddressesRequired { … })`.
+#[derive(Debug)]
+pub struct AssignPrivateIpAddressesRequired<'a> {
+    /// `NetworkInterfaceId`: see the field of [`AssignPrivateIpAddressesRequest`] of the same name.
+    pub network_interface_id: &'a str,
+    /// `RegionId`: see the field of [`AssignPrivateIpAddressesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AssignPrivateIpAddresses`. Build it with `new`, the required parameters named in [`AssignPrivateIpAddressesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AssignPrivateIpAddressesRequest {
     /// The ID of the ENI.
@@ -53,14 +61,11 @@ pub struct AssignPrivateIpAddressesRequest {
     pub client_token: Option<String>,
 }
 impl AssignPrivateIpAddressesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        network_interface_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AssignPrivateIpAddressesRequired<'_>) -> Self {
         Self {
-            network_interface_id: network_interface_id.into(),
-            region_id: region_id.into(),
+            network_interface_id: required.network_interface_id.to_string(),
+            region_id: required.region_id.to_string(),
             private_ip_address: Vec::new(),
             secondary_private_ip_address_count: None,
             client_token: None,
@@ -95,14 +100,17 @@ impl aliyun_runtime::Operation for AssignPrivateIpAddressesRequest {
 }
 /// What a successful `AssignPrivateIpAddresses` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssignPrivateIpAddressesResponse {
     /// 已分配辅助私有IP地址的弹性网卡集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "AssignedPrivateIpAddressesSet"))]
     pub assigned_private_ip_addresses_set: Option<AssignedPrivateIpAddressesSet>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AssignPrivateIpAddressesResponse {
@@ -119,12 +127,15 @@ impl aliyun_runtime::de::Decode for AssignPrivateIpAddressesResponse {
 }
 /// 已分配辅助私有IP地址的弹性网卡集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssignedPrivateIpAddressesSet {
     /// 弹性网卡ID。
     ///
     /// Example: `eni-bp125p95hhdhn3ot****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceId"))]
     pub network_interface_id: Option<String>,
     /// 私网IP地址集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpSet"))]
     pub private_ip_set: Option<AssignedPrivateIpAddressesSetPrivateIpSet>,
 }
 impl aliyun_runtime::de::Decode for AssignedPrivateIpAddressesSet {
@@ -141,8 +152,10 @@ impl aliyun_runtime::de::Decode for AssignedPrivateIpAddressesSet {
 }
 /// 私网IP地址集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssignedPrivateIpAddressesSetPrivateIpSet {
     /// `PrivateIpAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for AssignedPrivateIpAddressesSetPrivateIpSet {

@@ -4,7 +4,17 @@
 //! Links a classic network instance to the \[Virtual Private Cloud (VPC)\](../../../../reseller.en-US/Product Introduction/What is VPC?.md\#), which allows the classic network instance communicating with the resources that are in the intranet of a VPC.  For more information, see VPCtopic \[ClassicLink overview\](../../../../reseller.en-US/User Guide/ClassicLink/ClassicLink overview.md\#).
 //!
 //! 将一台经典网络类型实例连接到专有网络 VPC 中，使经典网络类型实例可以和 VPC 中的云资源私网互通。更多详情，请参阅 VPC 文档 ClassicLink 迁移概述。
-/// Parameters of `AttachClassicLinkVpc`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AttachClassicLinkVpcRequest`], by name: `AttachClassicLinkVpcRequest::new(AttachClassicLinkVpcRequired { … })`.
+#[derive(Debug)]
+pub struct AttachClassicLinkVpcRequired<'a> {
+    /// `InstanceId`: see the field of [`AttachClassicLinkVpcRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`AttachClassicLinkVpcRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpcId`: see the field of [`AttachClassicLinkVpcRequest`] of the same name.
+    pub vpc_id: &'a str,
+}
+/// Parameters of `AttachClassicLinkVpc`. Build it with `new`, the required parameters named in [`AttachClassicLinkVpcRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachClassicLinkVpcRequest {
     /// ID of the classic network instance.  You can call \[DescribeInstances\](reseller.en-US/API Reference/Instances/DescribeInstances.md\#) to obtain all of your instance IDs.
@@ -30,16 +40,12 @@ pub struct AttachClassicLinkVpcRequest {
     pub vpc_id: String,
 }
 impl AttachClassicLinkVpcRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl Into<String>,
-        region_id: impl Into<String>,
-        vpc_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AttachClassicLinkVpcRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
-            vpc_id: vpc_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
+            vpc_id: required.vpc_id.to_string(),
         }
     }
 }
@@ -53,10 +59,12 @@ impl aliyun_runtime::Operation for AttachClassicLinkVpcRequest {
 }
 /// What a successful `AttachClassicLinkVpc` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachClassicLinkVpcResponse {
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AttachClassicLinkVpcResponse {

@@ -4,7 +4,15 @@
 //! Attaches a data disk to an ECS instance.
 //!
 //! 为一台ECS实例挂载一块数据盘。
-/// Parameters of `AttachDisk`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AttachDiskRequest`], by name: `AttachDiskRequest::new(AttachDiskRequired { … })`.
+#[derive(Debug)]
+pub struct AttachDiskRequired<'a> {
+    /// `DiskId`: see the field of [`AttachDiskRequest`] of the same name.
+    pub disk_id: &'a str,
+    /// `InstanceId`: see the field of [`AttachDiskRequest`] of the same name.
+    pub instance_id: &'a str,
+}
+/// Parameters of `AttachDisk`. Build it with `new`, the required parameters named in [`AttachDiskRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachDiskRequest {
     /// The ID of the disk to be attached. The disk and the instance must belong to the same zone.
@@ -42,11 +50,11 @@ pub struct AttachDiskRequest {
     pub owner_account: Option<String>,
 }
 impl AttachDiskRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(disk_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AttachDiskRequired<'_>) -> Self {
         Self {
-            disk_id: disk_id.into(),
-            instance_id: instance_id.into(),
+            disk_id: required.disk_id.to_string(),
+            instance_id: required.instance_id.to_string(),
             delete_with_instance: None,
             device: None,
             owner_account: None,
@@ -78,12 +86,14 @@ impl aliyun_runtime::Operation for AttachDiskRequest {
 }
 /// What a successful `AttachDisk` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachDiskResponse {
     /// The ID of the request.
     ///
     /// 请求 ID
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AttachDiskResponse {

@@ -4,7 +4,17 @@
 //! You can call this operation to bind an instance RAM role to one or more ECS instances. If an instance already has an instance RAM role, an error is returned when you bind another instance RAM role to the instance.
 //!
 //! 调用AttachInstanceRamRole为一台或多台ECS实例授予实例RAM角色。如果实例已有RAM角色，则报错提示您不能附加新的角色。
-/// Parameters of `AttachInstanceRamRole`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AttachInstanceRamRoleRequest`], by name: `AttachInstanceRamRoleRequest::new(AttachInstanceRamRoleRequired { … })`.
+#[derive(Debug)]
+pub struct AttachInstanceRamRoleRequired<'a> {
+    /// `InstanceIds`: see the field of [`AttachInstanceRamRoleRequest`] of the same name.
+    pub instance_ids: &'a str,
+    /// `RamRoleName`: see the field of [`AttachInstanceRamRoleRequest`] of the same name.
+    pub ram_role_name: &'a str,
+    /// `RegionId`: see the field of [`AttachInstanceRamRoleRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AttachInstanceRamRole`. Build it with `new`, the required parameters named in [`AttachInstanceRamRoleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachInstanceRamRoleRequest {
     /// The IDs of instances to which you want to bind the instance RAM role. It can be a JSON array that consists of up to 100 instance IDs. Separate multiple instance IDs with commas (,).
@@ -37,16 +47,12 @@ pub struct AttachInstanceRamRoleRequest {
     pub policy: Option<String>,
 }
 impl AttachInstanceRamRoleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_ids: impl Into<String>,
-        ram_role_name: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AttachInstanceRamRoleRequired<'_>) -> Self {
         Self {
-            instance_ids: instance_ids.into(),
-            ram_role_name: ram_role_name.into(),
-            region_id: region_id.into(),
+            instance_ids: required.instance_ids.to_string(),
+            ram_role_name: required.ram_role_name.to_string(),
+            region_id: required.region_id.to_string(),
             policy: None,
         }
     }
@@ -66,34 +72,40 @@ impl aliyun_runtime::Operation for AttachInstanceRamRoleRequest {
 }
 /// What a successful `AttachInstanceRamRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachInstanceRamRoleResponse {
     /// Details about the results of binding the instance RAM role.
     ///
     /// 由实例RAM角色类型（AttachInstanceRamRoleResult）组成的信息集。
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachInstanceRamRoleResults"))]
     pub attach_instance_ram_role_results: Option<AttachInstanceRamRoleResults>,
     /// The number of RAM roles that fail to be bound.
     ///
     /// 授予实例RAM角色的失败个数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "FailCount"))]
     pub fail_count: Option<i32>,
     /// The name of the instance RAM role.
     ///
     /// 实例RAM角色的名称。
     ///
     /// Example: `testRamRoleName`
+    #[cfg_attr(feature = "test-util", serde(rename = "RamRoleName"))]
     pub ram_role_name: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `D9553E4C-6C3A-4D66-AE79-9835AF705639`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of instances to which you attempted to attach the instance RAM role.
     ///
     /// 授予的实例RAM角色总个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for AttachInstanceRamRoleResponse {
@@ -115,8 +127,10 @@ impl aliyun_runtime::de::Decode for AttachInstanceRamRoleResponse {
 ///
 /// 由实例RAM角色类型（AttachInstanceRamRoleResult）组成的信息集。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachInstanceRamRoleResults {
     /// `AttachInstanceRamRoleResult` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachInstanceRamRoleResult"))]
     pub attach_instance_ram_role_result: Vec<AttachInstanceRamRoleResult>,
 }
 impl aliyun_runtime::de::Decode for AttachInstanceRamRoleResults {
@@ -132,30 +146,35 @@ impl aliyun_runtime::de::Decode for AttachInstanceRamRoleResults {
 }
 /// One item of the list `AttachInstanceRamRoleResult` in `AttachInstanceRamRoleResults` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachInstanceRamRoleResult {
     /// Indicates whether the instance RAM role was bound. If 200 is returned, the RAM role was bound. If any other value is returned, the RAM role failed to be bound. For more information, see the "Error codes" section of this topic.
     ///
     /// 判断是否成功授予实例RAM角色。返回值为200表示成功授予，返回其他值表示授予失败，失败原因参见错误码。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp10ws62o04ubhvi****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// Indicates whether the instance RAM role was bound. If success is returned, the RAM role was bound. If any other value is returned, the RAM role failed to be bound. For more information, see the "Error codes" section of this topic.
     ///
     /// 判断是否成功授予实例RAM角色。返回值为Success表示成功授予，返回其他值表示授予失败，失败原因参见错误码。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// Indicates whether the RAM role was bound.
     ///
     /// 是否成功授予实例RAM角色。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for AttachInstanceRamRoleResult {

@@ -5,7 +5,17 @@
 //!
 //! 绑定一个 SSH 密钥对到一台或多台 Linux 实例。
 pub use crate::types::{Results, AttachKeyPairResult};
-/// Parameters of `AttachKeyPair`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AttachKeyPairRequest`], by name: `AttachKeyPairRequest::new(AttachKeyPairRequired { … })`.
+#[derive(Debug)]
+pub struct AttachKeyPairRequired<'a> {
+    /// `InstanceIds`: see the field of [`AttachKeyPairRequest`] of the same name.
+    pub instance_ids: &'a str,
+    /// `KeyPairName`: see the field of [`AttachKeyPairRequest`] of the same name.
+    pub key_pair_name: &'a str,
+    /// `RegionId`: see the field of [`AttachKeyPairRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AttachKeyPair`. Build it with `new`, the required parameters named in [`AttachKeyPairRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachKeyPairRequest {
     /// The IDs of instances to which you want to attach an SSH key pair. The value can contain a JSON array consisting of up to 50 instance IDs. The IDs must be separated by commas (,).
@@ -31,16 +41,12 @@ pub struct AttachKeyPairRequest {
     pub region_id: String,
 }
 impl AttachKeyPairRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_ids: impl Into<String>,
-        key_pair_name: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AttachKeyPairRequired<'_>) -> Self {
         Self {
-            instance_ids: instance_ids.into(),
-            key_pair_name: key_pair_name.into(),
-            region_id: region_id.into(),
+            instance_ids: required.instance_ids.to_string(),
+            key_pair_name: required.key_pair_name.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -54,34 +60,40 @@ impl aliyun_runtime::Operation for AttachKeyPairRequest {
 }
 /// What a successful `AttachKeyPair` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachKeyPairResponse {
     /// The number of instances to which key pairs fail to be attached.
     ///
     /// 绑定密钥对失败的实例数量。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "FailCount"))]
     pub fail_count: Option<String>,
     /// The name of a key pair.
     ///
     /// 密钥对的名称。
     ///
     /// Example: `FinanceJoshuaV25`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairName"))]
     pub key_pair_name: Option<String>,
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The result set of attachment operations.
     ///
     /// 绑定密钥对是否成功或失败的结果集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Results"))]
     pub results: Option<Results>,
     /// The total number of instances to which key pairs are bound.
     ///
     /// 绑定密钥对的实例总数量
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AttachKeyPairResponse {

@@ -4,7 +4,17 @@
 //! Attaches an ENI (Elastic Network Interface) to a VPC-Connected instance.
 //!
 //! 附加弹性网卡（ENI）到专有网络（VPC）类型实例上。
-/// Parameters of `AttachNetworkInterface`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AttachNetworkInterfaceRequest`], by name: `AttachNetworkInterfaceRequest::new(AttachNetworkInterfaceRequired { … })`.
+#[derive(Debug)]
+pub struct AttachNetworkInterfaceRequired<'a> {
+    /// `InstanceId`: see the field of [`AttachNetworkInterfaceRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `NetworkInterfaceId`: see the field of [`AttachNetworkInterfaceRequest`] of the same name.
+    pub network_interface_id: &'a str,
+    /// `RegionId`: see the field of [`AttachNetworkInterfaceRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AttachNetworkInterface`. Build it with `new`, the required parameters named in [`AttachNetworkInterfaceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachNetworkInterfaceRequest {
     /// Instance ID.
@@ -35,16 +45,12 @@ pub struct AttachNetworkInterfaceRequest {
     pub owner_account: Option<String>,
 }
 impl AttachNetworkInterfaceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl Into<String>,
-        network_interface_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AttachNetworkInterfaceRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            network_interface_id: network_interface_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            network_interface_id: required.network_interface_id.to_string(),
+            region_id: required.region_id.to_string(),
             owner_account: None,
         }
     }
@@ -64,10 +70,12 @@ impl aliyun_runtime::Operation for AttachNetworkInterfaceRequest {
 }
 /// What a successful `AttachNetworkInterface` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachNetworkInterfaceResponse {
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AttachNetworkInterfaceResponse {

@@ -4,7 +4,19 @@
 //! 本文汇总了使用ECS API时的高频问题。
 //!
 //! 调用AuthorizeSecurityGroup增加一条入方向安全组规则。指定安全组入方向的访问权限，允许或者拒绝其他设备发送入方向流量到安全组里的实例。
-/// Parameters of `AuthorizeSecurityGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AuthorizeSecurityGroupRequest`], by name: `AuthorizeSecurityGroupRequest::new(AuthorizeSecurityGroupRequired { … })`.
+#[derive(Debug)]
+pub struct AuthorizeSecurityGroupRequired<'a> {
+    /// `IpProtocol`: see the field of [`AuthorizeSecurityGroupRequest`] of the same name.
+    pub ip_protocol: &'a str,
+    /// `PortRange`: see the field of [`AuthorizeSecurityGroupRequest`] of the same name.
+    pub port_range: &'a str,
+    /// `RegionId`: see the field of [`AuthorizeSecurityGroupRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`AuthorizeSecurityGroupRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `AuthorizeSecurityGroup`. Build it with `new`, the required parameters named in [`AuthorizeSecurityGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeSecurityGroupRequest {
     /// 传输层协议。取值大小写敏感。取值范围：
@@ -157,18 +169,13 @@ pub struct AuthorizeSecurityGroupRequest {
     pub description: Option<String>,
 }
 impl AuthorizeSecurityGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ip_protocol: impl Into<String>,
-        port_range: impl Into<String>,
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AuthorizeSecurityGroupRequired<'_>) -> Self {
         Self {
-            ip_protocol: ip_protocol.into(),
-            port_range: port_range.into(),
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            ip_protocol: required.ip_protocol.to_string(),
+            port_range: required.port_range.to_string(),
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
             source_group_id: None,
             source_group_owner_id: None,
             source_group_owner_account: None,
@@ -266,14 +273,18 @@ impl aliyun_runtime::Operation for AuthorizeSecurityGroupRequest {
 }
 /// What a successful `AuthorizeSecurityGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AuthorizeSecurityGroupResponse {
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `Code` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// `Message` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AuthorizeSecurityGroupResponse {

@@ -5,7 +5,19 @@
 //!
 //! 调用AuthorizeSecurityGroupEgress增加一条安全组出方向规则。指定安全组出方向的访问权限，允许或者拒绝安全组里的实例发送出方向流量到其他设备。
 pub use crate::types::{IpProtocol, Policy, NicType};
-/// Parameters of `AuthorizeSecurityGroupEgress`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AuthorizeSecurityGroupEgressRequest`], by name: `AuthorizeSecurityGroupEgressRequest::new(AuthorizeSecurityGroupEgressRequired { … })`.
+#[derive(Debug)]
+pub struct AuthorizeSecurityGroupEgressRequired<'a> {
+    /// `IpProtocol`: see the field of [`AuthorizeSecurityGroupEgressRequest`] of the same name.
+    pub ip_protocol: IpProtocol,
+    /// `PortRange`: see the field of [`AuthorizeSecurityGroupEgressRequest`] of the same name.
+    pub port_range: &'a str,
+    /// `RegionId`: see the field of [`AuthorizeSecurityGroupEgressRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`AuthorizeSecurityGroupEgressRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `AuthorizeSecurityGroupEgress`. Build it with `new`, the required parameters named in [`AuthorizeSecurityGroupEgressRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeSecurityGroupEgressRequest {
     /// The transport layer protocol. This parameter is case-sensitive. Valid values:
@@ -238,18 +250,13 @@ pub struct AuthorizeSecurityGroupEgressRequest {
     pub description: Option<String>,
 }
 impl AuthorizeSecurityGroupEgressRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ip_protocol: IpProtocol,
-        port_range: impl Into<String>,
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AuthorizeSecurityGroupEgressRequired<'_>) -> Self {
         Self {
-            ip_protocol,
-            port_range: port_range.into(),
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            ip_protocol: required.ip_protocol,
+            port_range: required.port_range.to_string(),
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
             dest_group_id: None,
             dest_group_owner_id: None,
             dest_group_owner_account: None,
@@ -347,12 +354,14 @@ impl aliyun_runtime::Operation for AuthorizeSecurityGroupEgressRequest {
 }
 /// What a successful `AuthorizeSecurityGroupEgress` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AuthorizeSecurityGroupEgressResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AuthorizeSecurityGroupEgressResponse {

@@ -47,8 +47,10 @@ impl aliyun_runtime::Operation for CancelAutoSnapshotPolicyRequest {
 }
 /// What a successful `CancelAutoSnapshotPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CancelAutoSnapshotPolicyResponse {
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CancelAutoSnapshotPolicyResponse {

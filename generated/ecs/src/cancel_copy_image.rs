@@ -4,7 +4,15 @@
 //! You can call this operation to cancel an ongoing image copy (CopyImage) task.
 //!
 //! 调用CancelCopyImage取消正在进行中的复制镜像（CopyImage）任务。
-/// Parameters of `CancelCopyImage`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CancelCopyImageRequest`], by name: `CancelCopyImageRequest::new(CancelCopyImageRequired { … })`.
+#[derive(Debug)]
+pub struct CancelCopyImageRequired<'a> {
+    /// `ImageId`: see the field of [`CancelCopyImageRequest`] of the same name.
+    pub image_id: &'a str,
+    /// `RegionId`: see the field of [`CancelCopyImageRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CancelCopyImage`. Build it with `new`, the required parameters named in [`CancelCopyImageRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CancelCopyImageRequest {
     /// The ID of the image being copied.
@@ -23,11 +31,11 @@ pub struct CancelCopyImageRequest {
     pub region_id: String,
 }
 impl CancelCopyImageRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(image_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CancelCopyImageRequired<'_>) -> Self {
         Self {
-            image_id: image_id.into(),
-            region_id: region_id.into(),
+            image_id: required.image_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for CancelCopyImageRequest {
 }
 /// What a successful `CancelCopyImage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CancelCopyImageResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CancelCopyImageResponse {

@@ -2,7 +2,15 @@
 //! The `CancelImagePipelineExecution` operation.
 //!
 //! 调用CancelImagePipelineExecution取消一个镜像构建任务。
-/// Parameters of `CancelImagePipelineExecution`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CancelImagePipelineExecutionRequest`], by name: `CancelImagePipelineExecutionRequest::new(CancelImagePipelineExecutionRequired { … })`.
+#[derive(Debug)]
+pub struct CancelImagePipelineExecutionRequired<'a> {
+    /// `ExecutionId`: see the field of [`CancelImagePipelineExecutionRequest`] of the same name.
+    pub execution_id: &'a str,
+    /// `RegionId`: see the field of [`CancelImagePipelineExecutionRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CancelImagePipelineExecution`. Build it with `new`, the required parameters named in [`CancelImagePipelineExecutionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CancelImagePipelineExecutionRequest {
     /// 构建任务ID。
@@ -17,11 +25,11 @@ pub struct CancelImagePipelineExecutionRequest {
     pub region_id: String,
 }
 impl CancelImagePipelineExecutionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(execution_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CancelImagePipelineExecutionRequired<'_>) -> Self {
         Self {
-            execution_id: execution_id.into(),
-            region_id: region_id.into(),
+            execution_id: required.execution_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -35,10 +43,12 @@ impl aliyun_runtime::Operation for CancelImagePipelineExecutionRequest {
 }
 /// What a successful `CancelImagePipelineExecution` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CancelImagePipelineExecutionResponse {
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CancelImagePipelineExecutionResponse {

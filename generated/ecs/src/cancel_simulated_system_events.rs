@@ -4,7 +4,15 @@
 //! You can call this operation to cancel one or more simulated system events that are in the Scheduled or Executing state. After you cancel a simulated system event, the simulated event enters the Canceled state.
 //!
 //! 取消一件或多件处于Scheduled（计划中）或Executing（执行中）状态的模拟系统事件。取消系统事件后，模拟事件变为Canceled（已取消）状态。
-/// Parameters of `CancelSimulatedSystemEvents`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CancelSimulatedSystemEventsRequest`], by name: `CancelSimulatedSystemEventsRequest::new(CancelSimulatedSystemEventsRequired { … })`.
+#[derive(Debug)]
+pub struct CancelSimulatedSystemEventsRequired<'a> {
+    /// `EventId`: see the field of [`CancelSimulatedSystemEventsRequest`] of the same name.
+    pub event_id: &'a [&'a str],
+    /// `RegionId`: see the field of [`CancelSimulatedSystemEventsRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CancelSimulatedSystemEvents`. Build it with `new`, the required parameters named in [`CancelSimulatedSystemEventsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CancelSimulatedSystemEventsRequest {
     /// The ID of system event N. Valid values of N: 1 to 100. Specify multiple values in the repeated list format.
@@ -21,14 +29,11 @@ pub struct CancelSimulatedSystemEventsRequest {
     pub region_id: String,
 }
 impl CancelSimulatedSystemEventsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        event_id: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CancelSimulatedSystemEventsRequired<'_>) -> Self {
         Self {
-            event_id: event_id.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
+            event_id: required.event_id.iter().map(|s| s.to_string()).collect(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -42,12 +47,14 @@ impl aliyun_runtime::Operation for CancelSimulatedSystemEventsRequest {
 }
 /// What a successful `CancelSimulatedSystemEvents` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CancelSimulatedSystemEventsResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CancelSimulatedSystemEventsResponse {

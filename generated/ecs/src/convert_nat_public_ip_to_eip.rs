@@ -4,7 +4,15 @@
 //! You can call this operation to convert the public IP address of a VPC-type instance to an elastic IP address (EIP).
 //!
 //! 调用ConvertNatPublicIpToEip将一台专有网络VPC类型ECS实例的公网IP地址（PublicIP）转化为弹性公网IP（EIP）。
-/// Parameters of `ConvertNatPublicIpToEip`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ConvertNatPublicIpToEipRequest`], by name: `ConvertNatPublicIpToEipRequest::new(ConvertNatPublicIpToEipRequired { … })`.
+#[derive(Debug)]
+pub struct ConvertNatPublicIpToEipRequired<'a> {
+    /// `InstanceId`: see the field of [`ConvertNatPublicIpToEipRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`ConvertNatPublicIpToEipRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ConvertNatPublicIpToEip`. Build it with `new`, the required parameters named in [`ConvertNatPublicIpToEipRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConvertNatPublicIpToEipRequest {
     /// The ID of the instance for which you want to convert its public IP address to an EIP.
@@ -23,11 +31,11 @@ pub struct ConvertNatPublicIpToEipRequest {
     pub region_id: String,
 }
 impl ConvertNatPublicIpToEipRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ConvertNatPublicIpToEipRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for ConvertNatPublicIpToEipRequest {
 }
 /// What a successful `ConvertNatPublicIpToEip` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConvertNatPublicIpToEipResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ConvertNatPublicIpToEipResponse {

@@ -5,7 +5,15 @@
 //!
 //! 调用CopyImage复制一个地域下的自定义镜像到其他地域。复制镜像可以实现跨地域部署ECS实例、跨地域复制ECS实例等目的。
 pub use crate::types::Tag;
-/// Parameters of `CopyImage`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CopyImageRequest`], by name: `CopyImageRequest::new(CopyImageRequired { … })`.
+#[derive(Debug)]
+pub struct CopyImageRequired<'a> {
+    /// `ImageId`: see the field of [`CopyImageRequest`] of the same name.
+    pub image_id: &'a str,
+    /// `RegionId`: see the field of [`CopyImageRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CopyImage`. Build it with `new`, the required parameters named in [`CopyImageRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CopyImageRequest {
     /// The ID of the source custom image.
@@ -81,11 +89,11 @@ pub struct CopyImageRequest {
     pub resource_group_id: Option<String>,
 }
 impl CopyImageRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(image_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CopyImageRequired<'_>) -> Self {
         Self {
-            image_id: image_id.into(),
-            region_id: region_id.into(),
+            image_id: required.image_id.to_string(),
+            region_id: required.region_id.to_string(),
             destination_region_id: None,
             destination_image_name: None,
             destination_description: None,
@@ -141,18 +149,21 @@ impl aliyun_runtime::Operation for CopyImageRequest {
 }
 /// What a successful `CopyImage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CopyImageResponse {
     /// The ID of the image copy.
     ///
     /// 复制后的镜像的ID。
     ///
     /// Example: `m-bp1h46wfpjsjastd****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CopyImageResponse {

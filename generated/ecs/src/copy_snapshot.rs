@@ -3,7 +3,21 @@
 //!
 //! 调用CopySnapshot将一份普通快照从一个地域复制到另一个地域。
 pub use crate::types::Tag;
-/// Parameters of `CopySnapshot`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CopySnapshotRequest`], by name: `CopySnapshotRequest::new(CopySnapshotRequired { … })`.
+#[derive(Debug)]
+pub struct CopySnapshotRequired<'a> {
+    /// `SnapshotId`: see the field of [`CopySnapshotRequest`] of the same name.
+    pub snapshot_id: &'a str,
+    /// `RegionId`: see the field of [`CopySnapshotRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `DestinationRegionId`: see the field of [`CopySnapshotRequest`] of the same name.
+    pub destination_region_id: &'a str,
+    /// `DestinationSnapshotName`: see the field of [`CopySnapshotRequest`] of the same name.
+    pub destination_snapshot_name: &'a str,
+    /// `DestinationSnapshotDescription`: see the field of [`CopySnapshotRequest`] of the same name.
+    pub destination_snapshot_description: &'a str,
+}
+/// Parameters of `CopySnapshot`. Build it with `new`, the required parameters named in [`CopySnapshotRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CopySnapshotRequest {
     /// 源快照ID。
@@ -47,20 +61,16 @@ pub struct CopySnapshotRequest {
     pub tag: Vec<Tag>,
 }
 impl CopySnapshotRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        snapshot_id: impl Into<String>,
-        region_id: impl Into<String>,
-        destination_region_id: impl Into<String>,
-        destination_snapshot_name: impl Into<String>,
-        destination_snapshot_description: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CopySnapshotRequired<'_>) -> Self {
         Self {
-            snapshot_id: snapshot_id.into(),
-            region_id: region_id.into(),
-            destination_region_id: destination_region_id.into(),
-            destination_snapshot_name: destination_snapshot_name.into(),
-            destination_snapshot_description: destination_snapshot_description.into(),
+            snapshot_id: required.snapshot_id.to_string(),
+            region_id: required.region_id.to_string(),
+            destination_region_id: required.destination_region_id.to_string(),
+            destination_snapshot_name: required.destination_snapshot_name.to_string(),
+            destination_snapshot_description: required
+                .destination_snapshot_description
+                .to_string(),
             retention_days: None,
             tag: Vec::new(),
         }
@@ -86,14 +96,17 @@ impl aliyun_runtime::Operation for CopySnapshotRequest {
 }
 /// What a successful `CopySnapshot` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CopySnapshotResponse {
     /// 请求ID。
     ///
     /// Example: `C8B26B44-0189-443E-9816-D951F59623A9`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 新快照的ID。
     ///
     /// Example: `s-bp17441ohwka0yui****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotId"))]
     pub snapshot_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CopySnapshotResponse {

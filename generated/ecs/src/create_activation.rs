@@ -4,7 +4,15 @@
 //! You can call this operation to create an activation code. This activation code is used to register servers that are not provided by Alibaba Cloud as an Alibaba Cloud managed instance.
 //!
 //! 调用CreateActivation创建一个激活码。该激活码用于将非阿里云服务器注册为阿里云托管实例。
-/// Parameters of `CreateActivation`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateActivationRequest`], by name: `CreateActivationRequest::new(CreateActivationRequired { … })`.
+#[derive(Debug)]
+pub struct CreateActivationRequired<'a> {
+    /// `InstanceName`: see the field of [`CreateActivationRequest`] of the same name.
+    pub instance_name: &'a str,
+    /// `RegionId`: see the field of [`CreateActivationRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateActivation`. Build it with `new`, the required parameters named in [`CreateActivationRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateActivationRequest {
     /// The default instance name prefix. The instance name prefix must be 1 to 50 characters in length. It must start with a letter but cannot start with http:// or https://. The instance name prefix can only contain letters, periods (.), underscores (\_), hyphens (-), and colons (:).
@@ -67,11 +75,11 @@ pub struct CreateActivationRequest {
     pub ip_address_range: Option<String>,
 }
 impl CreateActivationRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_name: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateActivationRequired<'_>) -> Self {
         Self {
-            instance_name: instance_name.into(),
-            region_id: region_id.into(),
+            instance_name: required.instance_name.to_string(),
+            region_id: required.region_id.to_string(),
             description: None,
             instance_count: None,
             time_to_live_in_hours: None,
@@ -109,24 +117,28 @@ impl aliyun_runtime::Operation for CreateActivationRequest {
 }
 /// What a successful `CreateActivation` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateActivationResponse {
     /// The value of the activation code. The value is returned only once after the CreateActivation operation is called and cannot be queried subsequently. Be sure to properly save the return value.
     ///
     /// 激活码的代码。该代码仅在调用接口时返回一次，后续无法被查询。因此，请您务必妥善保存返回值。
     ///
     /// Example: `a-hz0ch3SwhOlE1234+Xo32lAZC****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivationCode"))]
     pub activation_code: Option<String>,
     /// The ID of the activation code.
     ///
     /// 激活码ID。
     ///
     /// Example: `4ECEEE12-56F1-4FBC-9AB1-890F1234****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivationId"))]
     pub activation_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4ECEEE12-56F1-4FBC-9AB1-890F1234****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateActivationResponse {

@@ -9,7 +9,15 @@ pub use crate::types::{
     IoOptimized, Category, PerformanceLevel, InternetChargeType,
     SecurityEnhancementStrategy, Tag, CreditSpecification, DiskCategory, SpotStrategy,
 };
-/// Parameters of `CreateAutoProvisioningGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateAutoProvisioningGroupRequest`], by name: `CreateAutoProvisioningGroupRequest::new(CreateAutoProvisioningGroupRequired { … })`.
+#[derive(Debug)]
+pub struct CreateAutoProvisioningGroupRequired<'a> {
+    /// `RegionId`: see the field of [`CreateAutoProvisioningGroupRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `TotalTargetCapacity`: see the field of [`CreateAutoProvisioningGroupRequest`] of the same name.
+    pub total_target_capacity: &'a str,
+}
+/// Parameters of `CreateAutoProvisioningGroup`. Build it with `new`, the required parameters named in [`CreateAutoProvisioningGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAutoProvisioningGroupRequest {
     /// The region ID of the auto provisioning group. You can call the DescribeRegions operation to query the most recent region list.
@@ -313,14 +321,11 @@ pub struct CreateAutoProvisioningGroupRequest {
     pub data_disk_config: Vec<DataDiskConfig>,
 }
 impl CreateAutoProvisioningGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        total_target_capacity: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateAutoProvisioningGroupRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            total_target_capacity: total_target_capacity.into(),
+            region_id: required.region_id.to_string(),
+            total_target_capacity: required.total_target_capacity.to_string(),
             resource_group_id: None,
             auto_provisioning_group_name: None,
             auto_provisioning_group_type: None,
@@ -487,22 +492,26 @@ impl aliyun_runtime::Operation for CreateAutoProvisioningGroupRequest {
 }
 /// What a successful `CreateAutoProvisioningGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateAutoProvisioningGroupResponse {
     /// The ID of the auto provisioning group.
     ///
     /// 弹性供应组的ID。
     ///
     /// Example: `apg-sn54avj8htgvtyh8****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroupId"))]
     pub auto_provisioning_group_id: Option<String>,
     /// Details about the instances created by the auto provisioning group. This parameter value is returned only when the AutoProvisioningGroupType parameter is set to instant.
     ///
     /// 弹性供应组创建的实例组成的集合。该集合值仅当弹性供应组的交付类型为一次性同步交付（instant）时返回。
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchResults"))]
     pub launch_results: Option<LaunchResults>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `745CEC9F-0DD7-4451-9FE7-8B752F39****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateAutoProvisioningGroupResponse {
@@ -1529,8 +1538,10 @@ impl DataDiskConfig {
 ///
 /// 弹性供应组创建的实例组成的集合。该集合值仅当弹性供应组的交付类型为一次性同步交付（instant）时返回。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchResults {
     /// `LaunchResult` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchResult"))]
     pub launch_result: Vec<LaunchResult>,
 }
 impl aliyun_runtime::de::Decode for LaunchResults {
@@ -1546,28 +1557,33 @@ impl aliyun_runtime::de::Decode for LaunchResults {
 }
 /// One item of the list `LaunchResult` in `LaunchResults` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchResult {
     /// The error code returned when the instance fails to be created.
     ///
     /// 当实例创建失败时，返回的错误码。
     ///
     /// Example: `InvalidParameter`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<String>,
     /// The error message returned when the instance fails to be created.
     ///
     /// 当实例创建失败时，返回的错误信息。
     ///
     /// Example: `Specific parameter is not valid.`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorMsg"))]
     pub error_msg: Option<String>,
     /// The IDs of instances created.
     ///
     /// 成功创建的实例ID列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceIds"))]
     pub instance_ids: Vec<String>,
     /// The instance type of the instance.
     ///
     /// 实例规格。
     ///
     /// Example: `ecs.g5.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// The preemption policy for the pay-as-you-go instance. Valid values:
     ///
@@ -1584,12 +1600,14 @@ pub struct LaunchResult {
     /// Valid values ([`SpotStrategy`]): `NoSpot`, `SpotWithPriceLimit`, `SpotAsPriceGo`.
     ///
     /// Example: `NoSpot`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotStrategy"))]
     pub spot_strategy: Option<SpotStrategy>,
     /// The zone ID of the instance.
     ///
     /// 实例所在的可用区ID。
     ///
     /// Example: `cn-hangzhou-g`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for LaunchResult {

@@ -5,7 +5,19 @@
 //!
 //! 调用CreateAutoSnapshotPolicy创建一条自动快照策略。
 pub use crate::types::Tag;
-/// Parameters of `CreateAutoSnapshotPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateAutoSnapshotPolicyRequest`], by name: `CreateAutoSnapshotPolicyRequest::new(CreateAutoSnapshotPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct CreateAutoSnapshotPolicyRequired<'a> {
+    /// `regionId`: see the field of [`CreateAutoSnapshotPolicyRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `repeatWeekdays`: see the field of [`CreateAutoSnapshotPolicyRequest`] of the same name.
+    pub repeat_weekdays: &'a str,
+    /// `retentionDays`: see the field of [`CreateAutoSnapshotPolicyRequest`] of the same name.
+    pub retention_days: i32,
+    /// `timePoints`: see the field of [`CreateAutoSnapshotPolicyRequest`] of the same name.
+    pub time_points: &'a str,
+}
+/// Parameters of `CreateAutoSnapshotPolicy`. Build it with `new`, the required parameters named in [`CreateAutoSnapshotPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAutoSnapshotPolicyRequest {
     /// The ID of the region in which to create the automatic snapshot policy. You can call the DescribeRegions operation to query the most recent region list.
@@ -116,18 +128,13 @@ pub struct CreateAutoSnapshotPolicyRequest {
     pub tag: Vec<Tag>,
 }
 impl CreateAutoSnapshotPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        repeat_weekdays: impl Into<String>,
-        retention_days: i32,
-        time_points: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateAutoSnapshotPolicyRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            repeat_weekdays: repeat_weekdays.into(),
-            retention_days,
-            time_points: time_points.into(),
+            region_id: required.region_id.to_string(),
+            repeat_weekdays: required.repeat_weekdays.to_string(),
+            retention_days: required.retention_days,
+            time_points: required.time_points.to_string(),
             auto_snapshot_policy_name: None,
             enable_cross_region_copy: None,
             target_copy_regions: None,
@@ -171,18 +178,21 @@ impl aliyun_runtime::Operation for CreateAutoSnapshotPolicyRequest {
 }
 /// What a successful `CreateAutoSnapshotPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateAutoSnapshotPolicyResponse {
     /// The ID of the automatic snapshot policy.
     ///
     /// 自动快照策略ID。
     ///
     /// Example: `sp-bp12m37ccmxvbmi5****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoSnapshotPolicyId"))]
     pub auto_snapshot_policy_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateAutoSnapshotPolicyResponse {

@@ -8,7 +8,19 @@ pub use crate::types::{
     CreateCapacityReservationPrivatePoolOptions, MatchCriteria, EndTimeType, Platform,
     Tag,
 };
-/// Parameters of `CreateCapacityReservation`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateCapacityReservationRequest`], by name: `CreateCapacityReservationRequest::new(CreateCapacityReservationRequired { … })`.
+#[derive(Debug)]
+pub struct CreateCapacityReservationRequired<'a> {
+    /// `InstanceType`: see the field of [`CreateCapacityReservationRequest`] of the same name.
+    pub instance_type: &'a str,
+    /// `InstanceAmount`: see the field of [`CreateCapacityReservationRequest`] of the same name.
+    pub instance_amount: i32,
+    /// `RegionId`: see the field of [`CreateCapacityReservationRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ZoneId`: see the field of [`CreateCapacityReservationRequest`] of the same name.
+    pub zone_id: &'a [&'a str],
+}
+/// Parameters of `CreateCapacityReservation`. Build it with `new`, the required parameters named in [`CreateCapacityReservationRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCapacityReservationRequest {
     /// Instance type N. A capacity reservation can be created to reserve capacity of a single instance type. Set N to 1.
@@ -126,18 +138,13 @@ pub struct CreateCapacityReservationRequest {
     pub resource_group_id: Option<String>,
 }
 impl CreateCapacityReservationRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_type: impl Into<String>,
-        instance_amount: i32,
-        region_id: impl Into<String>,
-        zone_id: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateCapacityReservationRequired<'_>) -> Self {
         Self {
-            instance_type: instance_type.into(),
-            instance_amount,
-            region_id: region_id.into(),
-            zone_id: zone_id.into_iter().map(Into::into).collect(),
+            instance_type: required.instance_type.to_string(),
+            instance_amount: required.instance_amount,
+            region_id: required.region_id.to_string(),
+            zone_id: required.zone_id.iter().map(|s| s.to_string()).collect(),
             client_token: None,
             private_pool_options: None,
             description: None,
@@ -208,18 +215,21 @@ impl aliyun_runtime::Operation for CreateCapacityReservationRequest {
 }
 /// What a successful `CreateCapacityReservation` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateCapacityReservationResponse {
     /// The ID of the capacity reservation.
     ///
     /// 容量预定服务ID。
     ///
     /// Example: `crp-bp67acfmxazb4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsId"))]
     pub private_pool_options_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateCapacityReservationResponse {

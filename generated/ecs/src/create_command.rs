@@ -5,7 +5,19 @@
 //!
 //! 调用CreateCommand新建一条云助手命令。
 pub use crate::types::Type;
-/// Parameters of `CreateCommand`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateCommandRequest`], by name: `CreateCommandRequest::new(CreateCommandRequired { … })`.
+#[derive(Debug)]
+pub struct CreateCommandRequired<'a> {
+    /// `CommandContent`: see the field of [`CreateCommandRequest`] of the same name.
+    pub command_content: &'a str,
+    /// `Name`: see the field of [`CreateCommandRequest`] of the same name.
+    pub name: &'a str,
+    /// `RegionId`: see the field of [`CreateCommandRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `Type`: see the field of [`CreateCommandRequest`] of the same name.
+    pub r#type: Type,
+}
+/// Parameters of `CreateCommand`. Build it with `new`, the required parameters named in [`CreateCommandRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCommandRequest {
     /// The Base64-encoded content of the command.
@@ -106,18 +118,13 @@ pub struct CreateCommandRequest {
     pub working_dir: Option<String>,
 }
 impl CreateCommandRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        command_content: impl Into<String>,
-        name: impl Into<String>,
-        region_id: impl Into<String>,
-        r#type: Type,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateCommandRequired<'_>) -> Self {
         Self {
-            command_content: command_content.into(),
-            name: name.into(),
-            region_id: region_id.into(),
-            r#type,
+            command_content: required.command_content.to_string(),
+            name: required.name.to_string(),
+            region_id: required.region_id.to_string(),
+            r#type: required.r#type,
             description: None,
             enable_parameter: None,
             timeout: None,
@@ -155,18 +162,21 @@ impl aliyun_runtime::Operation for CreateCommandRequest {
 }
 /// What a successful `CreateCommand` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateCommandResponse {
     /// The ID of the command.
     ///
     /// 命令ID
     ///
     /// Example: `c-7d2a745b412b4601b2d47f6a768d3***`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommandId"))]
     pub command_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateCommandResponse {

@@ -5,7 +5,19 @@
 //!
 //! 调用CreateDedicatedBlockStorageCluster创建专属存储集群。
 pub use crate::types::PeriodUnit;
-/// Parameters of `CreateDedicatedBlockStorageCluster`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateDedicatedBlockStorageClusterRequest`], by name: `CreateDedicatedBlockStorageClusterRequest::new(CreateDedicatedBlockStorageClusterRequired { … })`.
+#[derive(Debug)]
+pub struct CreateDedicatedBlockStorageClusterRequired<'a> {
+    /// `Capacity`: see the field of [`CreateDedicatedBlockStorageClusterRequest`] of the same name.
+    pub capacity: i32,
+    /// `Category`: see the field of [`CreateDedicatedBlockStorageClusterRequest`] of the same name.
+    pub category: &'a str,
+    /// `RegionId`: see the field of [`CreateDedicatedBlockStorageClusterRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ZoneId`: see the field of [`CreateDedicatedBlockStorageClusterRequest`] of the same name.
+    pub zone_id: &'a str,
+}
+/// Parameters of `CreateDedicatedBlockStorageCluster`. Build it with `new`, the required parameters named in [`CreateDedicatedBlockStorageClusterRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateDedicatedBlockStorageClusterRequest {
     /// The capacity of the dedicated block storage cluster. Valid values: 72 to 2304. Unit: TB.
@@ -113,18 +125,13 @@ pub struct CreateDedicatedBlockStorageClusterRequest {
     pub client_token: Option<String>,
 }
 impl CreateDedicatedBlockStorageClusterRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        capacity: i32,
-        category: impl Into<String>,
-        region_id: impl Into<String>,
-        zone_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateDedicatedBlockStorageClusterRequired<'_>) -> Self {
         Self {
-            capacity,
-            category: category.into(),
-            region_id: region_id.into(),
-            zone_id: zone_id.into(),
+            capacity: required.capacity,
+            category: required.category.to_string(),
+            region_id: required.region_id.to_string(),
+            zone_id: required.zone_id.to_string(),
             dedicated_block_storage_cluster_name: None,
             description: None,
             performance_level: None,
@@ -174,24 +181,31 @@ impl aliyun_runtime::Operation for CreateDedicatedBlockStorageClusterRequest {
 }
 /// What a successful `CreateDedicatedBlockStorageCluster` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateDedicatedBlockStorageClusterResponse {
     /// The ID of the dedicated block storage cluster.
     ///
     /// 专属块存储集群ID。
     ///
     /// Example: `dbsc-xxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedBlockStorageClusterId"))]
     pub dedicated_block_storage_cluster_id: Option<String>,
     /// The ID of the order.
     ///
     /// 支付订单ID。
     ///
     /// Example: `50155660025****`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "DedicatedBlockStorageClusterOrderId")
+    )]
     pub dedicated_block_storage_cluster_order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `20758A-585D-4A41-A9B2-28DA8F4F534F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateDedicatedBlockStorageClusterResponse {

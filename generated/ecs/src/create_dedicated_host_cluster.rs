@@ -106,14 +106,17 @@ impl aliyun_runtime::Operation for CreateDedicatedHostClusterRequest {
 }
 /// What a successful `CreateDedicatedHostCluster` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateDedicatedHostClusterResponse {
     /// The ID of the dedicated host cluster.
     ///
     /// Example: `dc-bp12wlf6bw0vz9v2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostClusterId"))]
     pub dedicated_host_cluster_id: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `E2A664A6-2933-4C64-88AE-5033D003EADF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateDedicatedHostClusterResponse {

@@ -112,18 +112,21 @@ impl aliyun_runtime::Operation for CreateDeploymentSetRequest {
 }
 /// What a successful `CreateDeploymentSet` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateDeploymentSetResponse {
     /// The ID of the deployment set.
     ///
     /// 部署集ID。
     ///
     /// Example: `ds-bp1frxuzdg87zh4pzq****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentSetId"))]
     pub deployment_set_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateDeploymentSetResponse {

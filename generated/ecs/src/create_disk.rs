@@ -338,12 +338,14 @@ impl aliyun_runtime::Operation for CreateDiskRequest {
 }
 /// What a successful `CreateDisk` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateDiskResponse {
     /// The ID of the disk.
     ///
     /// 云盘ID。
     ///
     /// Example: `d-bp131n0q38u3a4zi****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskId"))]
     pub disk_id: Option<String>,
     /// The ID of the order.
     ///
@@ -354,12 +356,14 @@ pub struct CreateDiskResponse {
     /// 说明： 仅在创建包年包月云盘时会返回订单ID。
     ///
     /// Example: `20413515388****`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateDiskResponse {

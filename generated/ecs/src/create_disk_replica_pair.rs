@@ -4,7 +4,21 @@
 //! You can call this operation to create a replication relationship to asynchronously replicate data between disks.
 //!
 //! 调用CreateDiskReplicaPair创建云盘异步复制关系。
-/// Parameters of `CreateDiskReplicaPair`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateDiskReplicaPairRequest`], by name: `CreateDiskReplicaPairRequest::new(CreateDiskReplicaPairRequired { … })`.
+#[derive(Debug)]
+pub struct CreateDiskReplicaPairRequired<'a> {
+    /// `DestinationDiskId`: see the field of [`CreateDiskReplicaPairRequest`] of the same name.
+    pub destination_disk_id: &'a str,
+    /// `DestinationRegionId`: see the field of [`CreateDiskReplicaPairRequest`] of the same name.
+    pub destination_region_id: &'a str,
+    /// `DiskId`: see the field of [`CreateDiskReplicaPairRequest`] of the same name.
+    pub disk_id: &'a str,
+    /// `PairName`: see the field of [`CreateDiskReplicaPairRequest`] of the same name.
+    pub pair_name: &'a str,
+    /// `RegionId`: see the field of [`CreateDiskReplicaPairRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateDiskReplicaPair`. Build it with `new`, the required parameters named in [`CreateDiskReplicaPairRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateDiskReplicaPairRequest {
     /// The ID of the secondary disk.
@@ -58,20 +72,14 @@ pub struct CreateDiskReplicaPairRequest {
     pub async_cycle: Option<i32>,
 }
 impl CreateDiskReplicaPairRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        destination_disk_id: impl Into<String>,
-        destination_region_id: impl Into<String>,
-        disk_id: impl Into<String>,
-        pair_name: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateDiskReplicaPairRequired<'_>) -> Self {
         Self {
-            destination_disk_id: destination_disk_id.into(),
-            destination_region_id: destination_region_id.into(),
-            disk_id: disk_id.into(),
-            pair_name: pair_name.into(),
-            region_id: region_id.into(),
+            destination_disk_id: required.destination_disk_id.to_string(),
+            destination_region_id: required.destination_region_id.to_string(),
+            disk_id: required.disk_id.to_string(),
+            pair_name: required.pair_name.to_string(),
+            region_id: required.region_id.to_string(),
             description: None,
             async_cycle: None,
         }
@@ -97,18 +105,21 @@ impl aliyun_runtime::Operation for CreateDiskReplicaPairRequest {
 }
 /// What a successful `CreateDiskReplicaPair` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateDiskReplicaPairResponse {
     /// The ID of the replication relationship.
     ///
     /// 复制关系ID。
     ///
     /// Example: `rp-dsaf233kj23j2j35****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PairId"))]
     pub pair_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `E69EF3CC-94CD-42E7-8926-F133B86387C0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateDiskReplicaPairResponse {

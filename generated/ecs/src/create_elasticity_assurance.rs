@@ -7,7 +7,17 @@
 pub use crate::types::{
     PeriodUnit, CreateCapacityReservationPrivatePoolOptions, MatchCriteria, Tag,
 };
-/// Parameters of `CreateElasticityAssurance`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateElasticityAssuranceRequest`], by name: `CreateElasticityAssuranceRequest::new(CreateElasticityAssuranceRequired { … })`.
+#[derive(Debug)]
+pub struct CreateElasticityAssuranceRequired<'a> {
+    /// `RegionId`: see the field of [`CreateElasticityAssuranceRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ZoneId`: see the field of [`CreateElasticityAssuranceRequest`] of the same name.
+    pub zone_id: &'a [&'a str],
+    /// `InstanceType`: see the field of [`CreateElasticityAssuranceRequest`] of the same name.
+    pub instance_type: &'a [&'a str],
+}
+/// Parameters of `CreateElasticityAssurance`. Build it with `new`, the required parameters named in [`CreateElasticityAssuranceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateElasticityAssuranceRequest {
     /// The ID of the region in which to create the elasticity assurance. You can call the DescribeRegions operation to query the most recent region list.
@@ -121,16 +131,16 @@ pub struct CreateElasticityAssuranceRequest {
     pub tag: Vec<Tag>,
 }
 impl CreateElasticityAssuranceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        zone_id: impl IntoIterator<Item = impl Into<String>>,
-        instance_type: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateElasticityAssuranceRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            zone_id: zone_id.into_iter().map(Into::into).collect(),
-            instance_type: instance_type.into_iter().map(Into::into).collect(),
+            region_id: required.region_id.to_string(),
+            zone_id: required.zone_id.iter().map(|s| s.to_string()).collect(),
+            instance_type: required
+                .instance_type
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             period: None,
             period_unit: None,
             client_token: None,
@@ -207,24 +217,28 @@ impl aliyun_runtime::Operation for CreateElasticityAssuranceRequest {
 }
 /// What a successful `CreateElasticityAssurance` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateElasticityAssuranceResponse {
     /// The ID of the order.
     ///
     /// 生成的订单ID。
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the elasticity assurance.
     ///
     /// 弹性保障服务ID。
     ///
     /// Example: `eap-bp67acfmxazb4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsId"))]
     pub private_pool_options_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateElasticityAssuranceResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to create an HPC cluster.
 //!
 //! 调用CreateHpcCluster创建一个HPC集群。
-/// Parameters of `CreateHpcCluster`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateHpcClusterRequest`], by name: `CreateHpcClusterRequest::new(CreateHpcClusterRequired { … })`.
+#[derive(Debug)]
+pub struct CreateHpcClusterRequired<'a> {
+    /// `Name`: see the field of [`CreateHpcClusterRequest`] of the same name.
+    pub name: &'a str,
+    /// `RegionId`: see the field of [`CreateHpcClusterRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateHpcCluster`. Build it with `new`, the required parameters named in [`CreateHpcClusterRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateHpcClusterRequest {
     /// The name of the HPC cluster. The name must be 2 to 128 characters in length. It must start with a letter but cannot start with http:// or https://. It can contain letters, digits, underscores (\_), and hyphens (-).
@@ -41,11 +49,11 @@ pub struct CreateHpcClusterRequest {
     pub description: Option<String>,
 }
 impl CreateHpcClusterRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(name: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateHpcClusterRequired<'_>) -> Self {
         Self {
-            name: name.into(),
-            region_id: region_id.into(),
+            name: required.name.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
             description: None,
         }
@@ -71,18 +79,21 @@ impl aliyun_runtime::Operation for CreateHpcClusterRequest {
 }
 /// What a successful `CreateHpcCluster` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateHpcClusterResponse {
     /// The ID of the HPC cluster.
     ///
     /// 集群ID。
     ///
     /// Example: `hpc-pnlg1ds9rky4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "HpcClusterId"))]
     pub hpc_cluster_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateHpcClusterResponse {

@@ -234,18 +234,21 @@ impl aliyun_runtime::Operation for CreateImageRequest {
 }
 /// What a successful `CreateImage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateImageResponse {
     /// The ID of the image.
     ///
     /// 镜像ID。
     ///
     /// Example: `m-bp146shijn7hujku****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateImageResponse {

@@ -122,14 +122,17 @@ impl aliyun_runtime::Operation for CreateImageComponentRequest {
 }
 /// What a successful `CreateImageComponent` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateImageComponentResponse {
     /// 镜像组件ID。
     ///
     /// Example: `ic-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageComponentId"))]
     pub image_component_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateImageComponentResponse {

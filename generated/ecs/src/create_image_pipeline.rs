@@ -3,7 +3,17 @@
 //!
 //! 调用CreateImagePipeline创建一个镜像模板。镜像模板可用于构建镜像。
 pub use crate::types::Tag;
-/// Parameters of `CreateImagePipeline`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateImagePipelineRequest`], by name: `CreateImagePipelineRequest::new(CreateImagePipelineRequired { … })`.
+#[derive(Debug)]
+pub struct CreateImagePipelineRequired<'a> {
+    /// `BaseImage`: see the field of [`CreateImagePipelineRequest`] of the same name.
+    pub base_image: &'a str,
+    /// `BaseImageType`: see the field of [`CreateImagePipelineRequest`] of the same name.
+    pub base_image_type: &'a str,
+    /// `RegionId`: see the field of [`CreateImagePipelineRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateImagePipeline`. Build it with `new`, the required parameters named in [`CreateImagePipelineRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateImagePipelineRequest {
     /// 源镜像。
@@ -114,16 +124,12 @@ pub struct CreateImagePipelineRequest {
     pub client_token: Option<String>,
 }
 impl CreateImagePipelineRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        base_image: impl Into<String>,
-        base_image_type: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateImagePipelineRequired<'_>) -> Self {
         Self {
-            base_image: base_image.into(),
-            base_image_type: base_image_type.into(),
-            region_id: region_id.into(),
+            base_image: required.base_image.to_string(),
+            base_image_type: required.base_image_type.to_string(),
+            region_id: required.region_id.to_string(),
             tag: Vec::new(),
             resource_group_id: None,
             name: None,
@@ -228,14 +234,17 @@ impl aliyun_runtime::Operation for CreateImagePipelineRequest {
 }
 /// What a successful `CreateImagePipeline` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateImagePipelineResponse {
     /// 镜像模板ID。
     ///
     /// Example: `ip-2ze5tsl5bp6nf2b3****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImagePipelineId"))]
     pub image_pipeline_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateImagePipelineResponse {

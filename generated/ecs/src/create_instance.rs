@@ -9,7 +9,15 @@ pub use crate::types::{
     CreateImageTag, SpotStrategy, SecurityEnhancementStrategy, CreditSpecification,
     HttpEndpoint, HttpTokens, CreateInstanceMatchCriteria,
 };
-/// Parameters of `CreateInstance`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateInstanceRequest`], by name: `CreateInstanceRequest::new(CreateInstanceRequired { … })`.
+#[derive(Debug)]
+pub struct CreateInstanceRequired<'a> {
+    /// `InstanceType`: see the field of [`CreateInstanceRequest`] of the same name.
+    pub instance_type: &'a str,
+    /// `RegionId`: see the field of [`CreateInstanceRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateInstance`. Build it with `new`, the required parameters named in [`CreateInstanceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateInstanceRequest {
     /// The instance type of the instance.
@@ -612,11 +620,11 @@ pub struct CreateInstanceRequest {
     pub private_pool_options: Option<CreateInstancePrivatePoolOptions>,
 }
 impl CreateInstanceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_type: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateInstanceRequired<'_>) -> Self {
         Self {
-            instance_type: instance_type.into(),
-            region_id: region_id.into(),
+            instance_type: required.instance_type.to_string(),
+            region_id: required.region_id.to_string(),
             image_id: None,
             image_family: None,
             security_group_id: None,
@@ -939,30 +947,35 @@ impl aliyun_runtime::Operation for CreateInstanceRequest {
 }
 /// What a successful `CreateInstance` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateInstanceResponse {
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The ID of the order. This parameter value is returned only when InstanceChargeType is set to PrePaid.
     ///
     /// 订单ID。该参数只有创建包年包月ECS实例（请求参数InstanceChargeType=PrePaid）时有返回值。
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The transaction price.
     ///
     /// 订单成交价。
     ///
     /// Example: `0.165`
+    #[cfg_attr(feature = "test-util", serde(rename = "TradePrice"))]
     pub trade_price: Option<f64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateInstanceResponse {

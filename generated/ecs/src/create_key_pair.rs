@@ -5,7 +5,15 @@
 //!
 //! 调用CreateKeyPair创建一对SSH密钥对。我们会为您保管密钥的公钥部分，并返回未加密的PEM编码的PKCS\#8格式私钥。您需要自行妥善保管私钥部分。
 pub use crate::types::Tag;
-/// Parameters of `CreateKeyPair`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateKeyPairRequest`], by name: `CreateKeyPairRequest::new(CreateKeyPairRequired { … })`.
+#[derive(Debug)]
+pub struct CreateKeyPairRequired<'a> {
+    /// `KeyPairName`: see the field of [`CreateKeyPairRequest`] of the same name.
+    pub key_pair_name: &'a str,
+    /// `RegionId`: see the field of [`CreateKeyPairRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateKeyPair`. Build it with `new`, the required parameters named in [`CreateKeyPairRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateKeyPairRequest {
     /// The name of the key pair. It must be 2 to 128 characters in length. It must start with a letter and cannot start with http:// or https://. It can contain letters, digits, colons (:), underscores (\_), and hyphens (-). The name must be globally unique and supports all character set encoding formats.
@@ -34,11 +42,11 @@ pub struct CreateKeyPairRequest {
     pub tag: Vec<Tag>,
 }
 impl CreateKeyPairRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(key_pair_name: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateKeyPairRequired<'_>) -> Self {
         Self {
-            key_pair_name: key_pair_name.into(),
-            region_id: region_id.into(),
+            key_pair_name: required.key_pair_name.to_string(),
+            region_id: required.region_id.to_string(),
             resource_group_id: None,
             tag: Vec::new(),
         }
@@ -64,30 +72,35 @@ impl aliyun_runtime::Operation for CreateKeyPairRequest {
 }
 /// What a successful `CreateKeyPair` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateKeyPairResponse {
     /// The fingerprint of the key pair. MD5 is used based on the public key fingerprint format defined in RFC 4716. For more information, see RFC 4716.
     ///
     /// 密钥对的指纹。根据RFC4716定义的公钥指纹格式，采用MD5信息摘要算法。更多详情，请参见RFC4716。
     ///
     /// Example: `89:f0:ba:62:ac:b8:aa:e1:61:5e:fd:81:69:86:6d:6b:f0:c0:5a:**`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairFingerPrint"))]
     pub key_pair_finger_print: Option<String>,
     /// The name of the key pair.
     ///
     /// 密钥对名称。
     ///
     /// Example: `FinanceJoshuaV23`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairName"))]
     pub key_pair_name: Option<String>,
     /// The private key of the key pair. The private key is encoded by using PEM and is in PKCS\#8 format. For more details, see OpenSSL PKCS \#8.
     ///
     /// 密钥对的私钥。PEM编码的PKCS\#8格式的私钥部分。
     ///
     /// Example: `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateKeyBody"))]
     pub private_key_body: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateKeyPairResponse {

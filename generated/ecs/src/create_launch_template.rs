@@ -9,7 +9,15 @@ pub use crate::types::{
     PerformanceLevel, DataDisk, IoOptimized, NetworkInterface, InstanceChargeType,
     InternetChargeType, NetworkType, SpotStrategy, SecurityEnhancementStrategy, Tag,
 };
-/// Parameters of `CreateLaunchTemplate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateLaunchTemplateRequest`], by name: `CreateLaunchTemplateRequest::new(CreateLaunchTemplateRequired { … })`.
+#[derive(Debug)]
+pub struct CreateLaunchTemplateRequired<'a> {
+    /// `LaunchTemplateName`: see the field of [`CreateLaunchTemplateRequest`] of the same name.
+    pub launch_template_name: &'a str,
+    /// `RegionId`: see the field of [`CreateLaunchTemplateRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateLaunchTemplate`. Build it with `new`, the required parameters named in [`CreateLaunchTemplateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateLaunchTemplateRequest {
     /// The name of the launch template. The name must be 2 to 128 characters in length. It must start with a letter and cannot start with http:// or https://. It can contain letters, digits, colons (:), underscores (\_), and hyphens (-).
@@ -409,14 +417,11 @@ pub struct CreateLaunchTemplateRequest {
     pub deployment_set_id: Option<String>,
 }
 impl CreateLaunchTemplateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        launch_template_name: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateLaunchTemplateRequired<'_>) -> Self {
         Self {
-            launch_template_name: launch_template_name.into(),
-            region_id: region_id.into(),
+            launch_template_name: required.launch_template_name.to_string(),
+            region_id: required.region_id.to_string(),
             template_tag: Vec::new(),
             version_description: None,
             image_id: None,
@@ -673,18 +678,21 @@ impl aliyun_runtime::Operation for CreateLaunchTemplateRequest {
 }
 /// What a successful `CreateLaunchTemplate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateLaunchTemplateResponse {
     /// The ID of the launch template.
     ///
     /// 实例启动模板ID。
     ///
     /// Example: `lt-m5eiaupmvm2op9d****`
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateId"))]
     pub launch_template_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateLaunchTemplateResponse {

@@ -630,18 +630,21 @@ impl aliyun_runtime::Operation for CreateLaunchTemplateVersionRequest {
 }
 /// What a successful `CreateLaunchTemplateVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateLaunchTemplateVersionResponse {
     /// The version number of the launch template.
     ///
     /// 实例启动模板版本号。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateVersionNumber"))]
     pub launch_template_version_number: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateLaunchTemplateVersionResponse {

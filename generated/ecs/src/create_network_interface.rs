@@ -5,7 +5,15 @@
 //!
 //! 调用CreateNetworkInterface创建一个弹性网卡（ENI）。
 pub use crate::types::{Tag, PrivateIpSets, PrivateIpSet, SecurityGroupIds};
-/// Parameters of `CreateNetworkInterface`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateNetworkInterfaceRequest`], by name: `CreateNetworkInterfaceRequest::new(CreateNetworkInterfaceRequired { … })`.
+#[derive(Debug)]
+pub struct CreateNetworkInterfaceRequired<'a> {
+    /// `RegionId`: see the field of [`CreateNetworkInterfaceRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VSwitchId`: see the field of [`CreateNetworkInterfaceRequest`] of the same name.
+    pub v_switch_id: &'a str,
+}
+/// Parameters of `CreateNetworkInterface`. Build it with `new`, the required parameters named in [`CreateNetworkInterfaceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateNetworkInterfaceRequest {
     /// The region ID of the instance. You can call the DescribeRegions operation to query the most recent region list.
@@ -124,11 +132,11 @@ pub struct CreateNetworkInterfaceRequest {
     pub client_token: Option<String>,
 }
 impl CreateNetworkInterfaceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, v_switch_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateNetworkInterfaceRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            v_switch_id: v_switch_id.into(),
+            region_id: required.region_id.to_string(),
+            v_switch_id: required.v_switch_id.to_string(),
             tag: Vec::new(),
             resource_group_id: None,
             primary_ip_address: None,
@@ -214,80 +222,97 @@ impl aliyun_runtime::Operation for CreateNetworkInterfaceRequest {
 }
 /// What a successful `CreateNetworkInterface` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateNetworkInterfaceResponse {
     /// The description of the ENI.
     ///
     /// 弹性网卡的描述信息。
     ///
     /// Example: `testDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The MAC address of the ENI.
     ///
     /// 弹性网卡的MAC地址。
     ///
     /// Example: `00:16:3e:12:**:**`
+    #[cfg_attr(feature = "test-util", serde(rename = "MacAddress"))]
     pub mac_address: Option<String>,
     /// The ID of the ENI.
     ///
     /// 弹性网卡ID。
     ///
     /// Example: `eni-bp14v2sdd3v8htlnm***`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceId"))]
     pub network_interface_id: Option<String>,
     /// The name of the ENI.
     ///
     /// 弹性网卡的名称。
     ///
     /// Example: `my-eni-name`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceName"))]
     pub network_interface_name: Option<String>,
     /// The ID of the account that owns the ENI.
     ///
     /// 弹性网卡的所属账号ID。
     ///
     /// Example: `123456****`
+    #[cfg_attr(feature = "test-util", serde(rename = "OwnerId"))]
     pub owner_id: Option<String>,
     /// The private IP address of the ENI.
     ///
     /// 弹性网卡的私网IP地址。
     ///
     /// Example: `172.17.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// The private IP addresses of the ENI.
     ///
     /// PrivateIpSet组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpSets"))]
     pub private_ip_sets: Option<PrivateIpSets>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the resource group.
     ///
     /// 资源组ID。
     ///
     /// Example: `rg-2ze88m67qx5z****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The IDs of security groups.
     ///
     /// 所属的安全组集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: Option<SecurityGroupIds>,
     /// The status of the ENI.
     ///
     /// 弹性网卡的状态。
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// An array of Tag data.
     ///
     /// 标签。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<CreateNetworkInterfaceTags>,
     /// `Type` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
     /// `VSwitchId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// `VpcId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// `ZoneId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateNetworkInterfaceResponse {
@@ -320,8 +345,10 @@ impl aliyun_runtime::de::Decode for CreateNetworkInterfaceResponse {
 ///
 /// 标签。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateNetworkInterfaceTags {
     /// `Tag` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<CreateNetworkInterfaceTag>,
 }
 impl aliyun_runtime::de::Decode for CreateNetworkInterfaceTags {
@@ -335,42 +362,49 @@ impl aliyun_runtime::de::Decode for CreateNetworkInterfaceTags {
 }
 /// One item of the list `Tag` in `Tags` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateNetworkInterfaceTag {
     /// The tag key of the ENI.
     ///
     /// 标签键。
     ///
     /// Example: `TestKey`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The tag value of the ENI.
     ///
     /// 标签值。
     ///
     /// Example: `TestValue`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
     /// The type of the ENI.
     ///
     /// 弹性网卡的类型。
     ///
     /// Example: `Secondary`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
     /// The ID of the VSwitch.
     ///
     /// VPC的交换机ID。
     ///
     /// Example: `vsw-bp16usj2p27htro3****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// The ID of the VPC where the ENI belongs.
     ///
     /// 网卡所属的专有网络VPC ID。
     ///
     /// Example: `vpc-bp1j7w3gc1cexjqd****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// The zone ID of the ENI.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-e`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateNetworkInterfaceTag {

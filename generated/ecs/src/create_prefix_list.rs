@@ -2,7 +2,19 @@
 //! The `CreatePrefixList` operation.
 //!
 //! 调用CreatePrefixList创建一个前缀列表。
-/// Parameters of `CreatePrefixList`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreatePrefixListRequest`], by name: `CreatePrefixListRequest::new(CreatePrefixListRequired { … })`.
+#[derive(Debug)]
+pub struct CreatePrefixListRequired<'a> {
+    /// `RegionId`: see the field of [`CreatePrefixListRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `AddressFamily`: see the field of [`CreatePrefixListRequest`] of the same name.
+    pub address_family: &'a str,
+    /// `MaxEntries`: see the field of [`CreatePrefixListRequest`] of the same name.
+    pub max_entries: i32,
+    /// `PrefixListName`: see the field of [`CreatePrefixListRequest`] of the same name.
+    pub prefix_list_name: &'a str,
+}
+/// Parameters of `CreatePrefixList`. Build it with `new`, the required parameters named in [`CreatePrefixListRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatePrefixListRequest {
     /// 地域ID。
@@ -43,19 +55,14 @@ pub struct CreatePrefixListRequest {
     pub description: Option<String>,
 }
 impl CreatePrefixListRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        address_family: impl Into<String>,
-        max_entries: i32,
-        prefix_list_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreatePrefixListRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            address_family: address_family.into(),
-            max_entries,
+            region_id: required.region_id.to_string(),
+            address_family: required.address_family.to_string(),
+            max_entries: required.max_entries,
+            prefix_list_name: required.prefix_list_name.to_string(),
             entry: Vec::new(),
-            prefix_list_name: prefix_list_name.into(),
             client_token: None,
             description: None,
         }
@@ -86,14 +93,17 @@ impl aliyun_runtime::Operation for CreatePrefixListRequest {
 }
 /// What a successful `CreatePrefixList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreatePrefixListResponse {
     /// 请求ID。
     ///
     /// Example: `38793DB8-A4B2-4AEC-BFD3-111234E9188D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 前缀列表ID。
     ///
     /// Example: `pl-x1j1k5ykzqlixdcy****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrefixListId"))]
     pub prefix_list_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreatePrefixListResponse {

@@ -129,18 +129,21 @@ impl aliyun_runtime::Operation for CreateSecurityGroupRequest {
 }
 /// What a successful `CreateSecurityGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSecurityGroupResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the security group.
     ///
     /// 安全组 ID。
     ///
     /// Example: `sg-F876FF7BA`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
     pub security_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateSecurityGroupResponse {

@@ -4,7 +4,19 @@
 //! You can call this operation to schedule simulated system events for one or more ECS instances. The simulated system events do not actually occur or affect ECS instances.
 //!
 //! 调用CreateSimulatedSystemEvents为一台或多台ECS实例预约模拟系统事件。模拟系统事件相当于事件演习，不会真正执行事件，也不会对ECS实例产生影响。
-/// Parameters of `CreateSimulatedSystemEvents`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateSimulatedSystemEventsRequest`], by name: `CreateSimulatedSystemEventsRequest::new(CreateSimulatedSystemEventsRequired { … })`.
+#[derive(Debug)]
+pub struct CreateSimulatedSystemEventsRequired<'a> {
+    /// `EventType`: see the field of [`CreateSimulatedSystemEventsRequest`] of the same name.
+    pub event_type: CreateSimulatedSystemEventsEventType,
+    /// `InstanceId`: see the field of [`CreateSimulatedSystemEventsRequest`] of the same name.
+    pub instance_id: &'a [&'a str],
+    /// `NotBefore`: see the field of [`CreateSimulatedSystemEventsRequest`] of the same name.
+    pub not_before: &'a str,
+    /// `RegionId`: see the field of [`CreateSimulatedSystemEventsRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateSimulatedSystemEvents`. Build it with `new`, the required parameters named in [`CreateSimulatedSystemEventsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSimulatedSystemEventsRequest {
     /// The type of the system event. Valid values:
@@ -59,18 +71,13 @@ pub struct CreateSimulatedSystemEventsRequest {
     pub region_id: String,
 }
 impl CreateSimulatedSystemEventsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        event_type: CreateSimulatedSystemEventsEventType,
-        instance_id: impl IntoIterator<Item = impl Into<String>>,
-        not_before: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateSimulatedSystemEventsRequired<'_>) -> Self {
         Self {
-            event_type,
-            instance_id: instance_id.into_iter().map(Into::into).collect(),
-            not_before: not_before.into(),
-            region_id: region_id.into(),
+            event_type: required.event_type,
+            instance_id: required.instance_id.iter().map(|s| s.to_string()).collect(),
+            not_before: required.not_before.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -84,16 +91,19 @@ impl aliyun_runtime::Operation for CreateSimulatedSystemEventsRequest {
 }
 /// What a successful `CreateSimulatedSystemEvents` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSimulatedSystemEventsResponse {
     /// The list of simulated event IDs.
     ///
     /// 模拟事件ID（EventId）列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventIdSet"))]
     pub event_id_set: Option<EventIdSet>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateSimulatedSystemEventsResponse {
@@ -174,8 +184,10 @@ aliyun_runtime::wire_enum!(CreateSimulatedSystemEventsEventType);
 ///
 /// 模拟事件ID（EventId）列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EventIdSet {
     /// `EventId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EventId"))]
     pub event_id: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for EventIdSet {

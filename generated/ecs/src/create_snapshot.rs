@@ -191,18 +191,21 @@ impl aliyun_runtime::Operation for CreateSnapshotRequest {
 }
 /// What a successful `CreateSnapshot` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSnapshotResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the snapshot.
     ///
     /// 快照ID。
     ///
     /// Example: `s-bp17441ohwka0yuh****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotId"))]
     pub snapshot_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateSnapshotResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to create an instance snapshot for the disks in an ECS instance. An instance snapshot contains snapshots of one or more disks.
 //!
 //! 调用CreateSnapshotGroup为指定ECS实例中的云盘创建实例快照。实例快照包含一个或多个云盘对应的快照。
-/// Parameters of `CreateSnapshotGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateSnapshotGroupRequest`], by name: `CreateSnapshotGroupRequest::new(CreateSnapshotGroupRequired { … })`.
+#[derive(Debug)]
+pub struct CreateSnapshotGroupRequired<'a> {
+    /// `InstanceId`: see the field of [`CreateSnapshotGroupRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`CreateSnapshotGroupRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateSnapshotGroup`. Build it with `new`, the required parameters named in [`CreateSnapshotGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSnapshotGroupRequest {
     /// The ID of the instance.
@@ -85,11 +93,11 @@ pub struct CreateSnapshotGroupRequest {
     pub description: Option<String>,
 }
 impl CreateSnapshotGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateSnapshotGroupRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
             exclude_disk_id: Vec::new(),
             instant_access: None,
             instant_access_retention_days: None,
@@ -136,18 +144,21 @@ impl aliyun_runtime::Operation for CreateSnapshotGroupRequest {
 }
 /// What a successful `CreateSnapshotGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSnapshotGroupResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `01ABBD93-1ABB-4D92-B496-1A3D20EC0697`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the instance snapshot.
     ///
     /// 实例快照ID。
     ///
     /// Example: `ssg-j6ciyh3k52qp7ovm****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotGroupId"))]
     pub snapshot_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateSnapshotGroupResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to delete an unused activation code.
 //!
 //! 调用DeleteActivation删除一个未被使用的激活码。
-/// Parameters of `DeleteActivation`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteActivationRequest`], by name: `DeleteActivationRequest::new(DeleteActivationRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteActivationRequired<'a> {
+    /// `ActivationId`: see the field of [`DeleteActivationRequest`] of the same name.
+    pub activation_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteActivationRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteActivation`. Build it with `new`, the required parameters named in [`DeleteActivationRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteActivationRequest {
     /// The ID of the activation code.
@@ -23,11 +31,11 @@ pub struct DeleteActivationRequest {
     pub region_id: String,
 }
 impl DeleteActivationRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(activation_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteActivationRequired<'_>) -> Self {
         Self {
-            activation_id: activation_id.into(),
-            region_id: region_id.into(),
+            activation_id: required.activation_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,16 +49,19 @@ impl aliyun_runtime::Operation for DeleteActivationRequest {
 }
 /// What a successful `DeleteActivation` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteActivationResponse {
     /// Details of the activation code and its usage information.
     ///
     /// 激活码及使用情况信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Activation"))]
     pub activation: Option<Activation>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4ECEEE12-56F1-4FBC-9AB1-890F74942176`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteActivationResponse {
@@ -69,60 +80,70 @@ impl aliyun_runtime::de::Decode for DeleteActivationResponse {
 ///
 /// 激活码及使用情况信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Activation {
     /// The ID of the activation code.
     ///
     /// 激活码ID。
     ///
     /// Example: `4ECEEE12-56F1-4FBC-9AB1-890F1234****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivationId"))]
     pub activation_id: Option<String>,
     /// The time when the task was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2021-01-20T06:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The number of instances that were deregistered.
     ///
     /// 已注销的实例数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeregisteredCount"))]
     pub deregistered_count: Option<i32>,
     /// The description of the activation code.
     ///
     /// 激活码对应的描述。
     ///
     /// Example: `This is description.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The maximum number of times that the activation code can be used to register managed instances.
     ///
     /// 激活码用于注册托管实例的使用次数上限。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceCount"))]
     pub instance_count: Option<i32>,
     /// The default instance name prefix.
     ///
     /// 默认的实例名称前缀。
     ///
     /// Example: `test-InstanceName`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The IP addresses of hosts that are allowed to use the activation code.
     ///
     /// 允许使用该激活码的主机IP。
     ///
     /// Example: `0.0.0.0/0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddressRange"))]
     pub ip_address_range: Option<String>,
     /// The number of instances that were registered by using the activation code.
     ///
     /// 已注册的实例数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegisteredCount"))]
     pub registered_count: Option<i32>,
     /// The validity period of the activation code. Unit: hours.
     ///
     /// 激活码的有效时间。单位：小时
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeToLiveInHours"))]
     pub time_to_live_in_hours: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for Activation {

@@ -4,7 +4,17 @@
 //! You can call this operation to delete an auto provisioning group.
 //!
 //! 调用DeleteAutoProvisioningGroup删除一个弹性供应组。
-/// Parameters of `DeleteAutoProvisioningGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteAutoProvisioningGroupRequest`], by name: `DeleteAutoProvisioningGroupRequest::new(DeleteAutoProvisioningGroupRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteAutoProvisioningGroupRequired<'a> {
+    /// `AutoProvisioningGroupId`: see the field of [`DeleteAutoProvisioningGroupRequest`] of the same name.
+    pub auto_provisioning_group_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteAutoProvisioningGroupRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `TerminateInstances`: see the field of [`DeleteAutoProvisioningGroupRequest`] of the same name.
+    pub terminate_instances: bool,
+}
+/// Parameters of `DeleteAutoProvisioningGroup`. Build it with `new`, the required parameters named in [`DeleteAutoProvisioningGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteAutoProvisioningGroupRequest {
     /// The ID of the auto provisioning group to be deleted.
@@ -36,16 +46,12 @@ pub struct DeleteAutoProvisioningGroupRequest {
     pub terminate_instances: bool,
 }
 impl DeleteAutoProvisioningGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        auto_provisioning_group_id: impl Into<String>,
-        region_id: impl Into<String>,
-        terminate_instances: bool,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteAutoProvisioningGroupRequired<'_>) -> Self {
         Self {
-            auto_provisioning_group_id: auto_provisioning_group_id.into(),
-            region_id: region_id.into(),
-            terminate_instances,
+            auto_provisioning_group_id: required.auto_provisioning_group_id.to_string(),
+            region_id: required.region_id.to_string(),
+            terminate_instances: required.terminate_instances,
         }
     }
 }
@@ -59,12 +65,14 @@ impl aliyun_runtime::Operation for DeleteAutoProvisioningGroupRequest {
 }
 /// What a successful `DeleteAutoProvisioningGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteAutoProvisioningGroupResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B48A12CD-1295-4A38-A8F0-0E92C937****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteAutoProvisioningGroupResponse {

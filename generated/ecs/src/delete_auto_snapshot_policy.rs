@@ -4,7 +4,15 @@
 //! You can call this operation to delete an automatic snapshot policy. After you delete an automatic snapshot policy, the policy will no longer be applied to the disks that it previously took effect on.
 //!
 //! 删除一条自动快照策略。如果目标自动快照策略已经被应用到磁盘上，删除自动快照策略后，这些磁盘不再执行该策略。
-/// Parameters of `DeleteAutoSnapshotPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteAutoSnapshotPolicyRequest`], by name: `DeleteAutoSnapshotPolicyRequest::new(DeleteAutoSnapshotPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteAutoSnapshotPolicyRequired<'a> {
+    /// `autoSnapshotPolicyId`: see the field of [`DeleteAutoSnapshotPolicyRequest`] of the same name.
+    pub auto_snapshot_policy_id_camel: &'a str,
+    /// `regionId`: see the field of [`DeleteAutoSnapshotPolicyRequest`] of the same name.
+    pub region_id_camel: &'a str,
+}
+/// Parameters of `DeleteAutoSnapshotPolicy`. Build it with `new`, the required parameters named in [`DeleteAutoSnapshotPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteAutoSnapshotPolicyRequest {
     /// 自动快照策略所在的地域 ID。您可以调用 DescribeRegions 查看最新的阿里云地域列表。
@@ -33,16 +41,15 @@ pub struct DeleteAutoSnapshotPolicyRequest {
     pub region_id_camel: String,
 }
 impl DeleteAutoSnapshotPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        auto_snapshot_policy_id_camel: impl Into<String>,
-        region_id_camel: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteAutoSnapshotPolicyRequired<'_>) -> Self {
         Self {
+            auto_snapshot_policy_id_camel: required
+                .auto_snapshot_policy_id_camel
+                .to_string(),
+            region_id_camel: required.region_id_camel.to_string(),
             region_id: None,
             auto_snapshot_policy_id: None,
-            auto_snapshot_policy_id_camel: auto_snapshot_policy_id_camel.into(),
-            region_id_camel: region_id_camel.into(),
         }
     }
     /// Sets `RegionId`.
@@ -66,10 +73,12 @@ impl aliyun_runtime::Operation for DeleteAutoSnapshotPolicyRequest {
 }
 /// What a successful `DeleteAutoSnapshotPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteAutoSnapshotPolicyResponse {
     /// The ID of the request.
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteAutoSnapshotPolicyResponse {

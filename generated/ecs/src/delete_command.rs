@@ -4,7 +4,15 @@
 //! You can call this operation to delete a Cloud Assistant command.
 //!
 //! 删除一条云助手命令。
-/// Parameters of `DeleteCommand`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteCommandRequest`], by name: `DeleteCommandRequest::new(DeleteCommandRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteCommandRequired<'a> {
+    /// `CommandId`: see the field of [`DeleteCommandRequest`] of the same name.
+    pub command_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteCommandRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteCommand`. Build it with `new`, the required parameters named in [`DeleteCommandRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCommandRequest {
     /// The ID of the command. You can call the DescribeCommands operation to query all available command IDs.
@@ -23,11 +31,11 @@ pub struct DeleteCommandRequest {
     pub region_id: String,
 }
 impl DeleteCommandRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(command_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteCommandRequired<'_>) -> Self {
         Self {
-            command_id: command_id.into(),
-            region_id: region_id.into(),
+            command_id: required.command_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for DeleteCommandRequest {
 }
 /// What a successful `DeleteCommand` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteCommandResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteCommandResponse {

@@ -2,7 +2,15 @@
 //! The `DeleteDedicatedHostCluster` operation.
 //!
 //! 调用DeleteDedicatedHostCluster删除一个专有宿主机集群。
-/// Parameters of `DeleteDedicatedHostCluster`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteDedicatedHostClusterRequest`], by name: `DeleteDedicatedHostClusterRequest::new(DeleteDedicatedHostClusterRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteDedicatedHostClusterRequired<'a> {
+    /// `DedicatedHostClusterId`: see the field of [`DeleteDedicatedHostClusterRequest`] of the same name.
+    pub dedicated_host_cluster_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteDedicatedHostClusterRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteDedicatedHostCluster`. Build it with `new`, the required parameters named in [`DeleteDedicatedHostClusterRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteDedicatedHostClusterRequest {
     /// 专有宿主机集群ID。
@@ -17,14 +25,11 @@ pub struct DeleteDedicatedHostClusterRequest {
     pub region_id: String,
 }
 impl DeleteDedicatedHostClusterRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_cluster_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteDedicatedHostClusterRequired<'_>) -> Self {
         Self {
-            dedicated_host_cluster_id: dedicated_host_cluster_id.into(),
-            region_id: region_id.into(),
+            dedicated_host_cluster_id: required.dedicated_host_cluster_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -38,10 +43,12 @@ impl aliyun_runtime::Operation for DeleteDedicatedHostClusterRequest {
 }
 /// What a successful `DeleteDedicatedHostCluster` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteDedicatedHostClusterResponse {
     /// 请求ID。
     ///
     /// Example: `11B55F58-D3A4-4A9B-9596-342420D02FF8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteDedicatedHostClusterResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to delete a deployment set.
 //!
 //! 删除一个部署集。
-/// Parameters of `DeleteDeploymentSet`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteDeploymentSetRequest`], by name: `DeleteDeploymentSetRequest::new(DeleteDeploymentSetRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteDeploymentSetRequired<'a> {
+    /// `DeploymentSetId`: see the field of [`DeleteDeploymentSetRequest`] of the same name.
+    pub deployment_set_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteDeploymentSetRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteDeploymentSet`. Build it with `new`, the required parameters named in [`DeleteDeploymentSetRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteDeploymentSetRequest {
     /// The ID of the deployment set. You cannot delete a deployment set that contains instances.
@@ -28,14 +36,11 @@ pub struct DeleteDeploymentSetRequest {
     pub owner_account: Option<String>,
 }
 impl DeleteDeploymentSetRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        deployment_set_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteDeploymentSetRequired<'_>) -> Self {
         Self {
-            deployment_set_id: deployment_set_id.into(),
-            region_id: region_id.into(),
+            deployment_set_id: required.deployment_set_id.to_string(),
+            region_id: required.region_id.to_string(),
             owner_account: None,
         }
     }
@@ -55,12 +60,14 @@ impl aliyun_runtime::Operation for DeleteDeploymentSetRequest {
 }
 /// What a successful `DeleteDeploymentSet` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteDeploymentSetResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteDeploymentSetResponse {

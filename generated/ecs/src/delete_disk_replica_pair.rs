@@ -4,7 +4,15 @@
 //! You can call this operation to delete a replication relationship.
 //!
 //! 调用DeleteDiskReplicaPair删除一个复制关系。
-/// Parameters of `DeleteDiskReplicaPair`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteDiskReplicaPairRequest`], by name: `DeleteDiskReplicaPairRequest::new(DeleteDiskReplicaPairRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteDiskReplicaPairRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteDiskReplicaPairRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ReplicaPairId`: see the field of [`DeleteDiskReplicaPairRequest`] of the same name.
+    pub replica_pair_id: &'a str,
+}
+/// Parameters of `DeleteDiskReplicaPair`. Build it with `new`, the required parameters named in [`DeleteDiskReplicaPairRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteDiskReplicaPairRequest {
     /// The region ID of the primary disk. You can call the DescribeRegions operation to query the most recent region list.
@@ -23,14 +31,11 @@ pub struct DeleteDiskReplicaPairRequest {
     pub replica_pair_id: String,
 }
 impl DeleteDiskReplicaPairRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        replica_pair_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteDiskReplicaPairRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            replica_pair_id: replica_pair_id.into(),
+            region_id: required.region_id.to_string(),
+            replica_pair_id: required.replica_pair_id.to_string(),
         }
     }
 }
@@ -44,12 +49,14 @@ impl aliyun_runtime::Operation for DeleteDiskReplicaPairRequest {
 }
 /// What a successful `DeleteDiskReplicaPair` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteDiskReplicaPairResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `20758A-585D-4A41-A9B2-28DA8F4F534F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteDiskReplicaPairResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to delete an HPC cluster.
 //!
 //! 调用DeleteHpcCluster删除一个HPC集群。
-/// Parameters of `DeleteHpcCluster`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteHpcClusterRequest`], by name: `DeleteHpcClusterRequest::new(DeleteHpcClusterRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteHpcClusterRequired<'a> {
+    /// `HpcClusterId`: see the field of [`DeleteHpcClusterRequest`] of the same name.
+    pub hpc_cluster_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteHpcClusterRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteHpcCluster`. Build it with `new`, the required parameters named in [`DeleteHpcClusterRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteHpcClusterRequest {
     /// The ID of the HPC cluster.
@@ -30,11 +38,11 @@ pub struct DeleteHpcClusterRequest {
     pub client_token: Option<String>,
 }
 impl DeleteHpcClusterRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(hpc_cluster_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteHpcClusterRequired<'_>) -> Self {
         Self {
-            hpc_cluster_id: hpc_cluster_id.into(),
-            region_id: region_id.into(),
+            hpc_cluster_id: required.hpc_cluster_id.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
         }
     }
@@ -54,12 +62,14 @@ impl aliyun_runtime::Operation for DeleteHpcClusterRequest {
 }
 /// What a successful `DeleteHpcCluster` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteHpcClusterResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteHpcClusterResponse {

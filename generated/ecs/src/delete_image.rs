@@ -4,7 +4,15 @@
 //! Deletes a specified custom image.
 //!
 //! 删除一份自定义镜像。
-/// Parameters of `DeleteImage`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteImageRequest`], by name: `DeleteImageRequest::new(DeleteImageRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteImageRequired<'a> {
+    /// `ImageId`: see the field of [`DeleteImageRequest`] of the same name.
+    pub image_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteImageRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteImage`. Build it with `new`, the required parameters named in [`DeleteImageRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteImageRequest {
     /// ID of an image.
@@ -35,11 +43,11 @@ pub struct DeleteImageRequest {
     pub force: Option<bool>,
 }
 impl DeleteImageRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(image_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteImageRequired<'_>) -> Self {
         Self {
-            image_id: image_id.into(),
-            region_id: region_id.into(),
+            image_id: required.image_id.to_string(),
+            region_id: required.region_id.to_string(),
             force: None,
         }
     }
@@ -59,10 +67,12 @@ impl aliyun_runtime::Operation for DeleteImageRequest {
 }
 /// What a successful `DeleteImage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteImageResponse {
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteImageResponse {

@@ -2,7 +2,15 @@
 //! The `DeleteImagePipeline` operation.
 //!
 //! 调用DeleteImagePipeline删除一个镜像模板。
-/// Parameters of `DeleteImagePipeline`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteImagePipelineRequest`], by name: `DeleteImagePipelineRequest::new(DeleteImagePipelineRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteImagePipelineRequired<'a> {
+    /// `ImagePipelineId`: see the field of [`DeleteImagePipelineRequest`] of the same name.
+    pub image_pipeline_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteImagePipelineRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteImagePipeline`. Build it with `new`, the required parameters named in [`DeleteImagePipelineRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteImagePipelineRequest {
     /// 镜像模板ID。
@@ -17,14 +25,11 @@ pub struct DeleteImagePipelineRequest {
     pub region_id: String,
 }
 impl DeleteImagePipelineRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        image_pipeline_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteImagePipelineRequired<'_>) -> Self {
         Self {
-            image_pipeline_id: image_pipeline_id.into(),
-            region_id: region_id.into(),
+            image_pipeline_id: required.image_pipeline_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -38,10 +43,12 @@ impl aliyun_runtime::Operation for DeleteImagePipelineRequest {
 }
 /// What a successful `DeleteImagePipeline` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteImagePipelineResponse {
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteImagePipelineResponse {

@@ -2,7 +2,15 @@
 //! The `DeleteInstances` operation.
 //!
 //! 调用DeleteInstances释放一台或多台按量付费ECS实例或者到期的包年包月ECS实例。
-/// Parameters of `DeleteInstances`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteInstancesRequest`], by name: `DeleteInstancesRequest::new(DeleteInstancesRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteInstancesRequired<'a> {
+    /// `InstanceId`: see the field of [`DeleteInstancesRequest`] of the same name.
+    pub instance_id: &'a [&'a str],
+    /// `RegionId`: see the field of [`DeleteInstancesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteInstances`. Build it with `new`, the required parameters named in [`DeleteInstancesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteInstancesRequest {
     /// 实例ID。N的取值范围：1~100。
@@ -43,14 +51,11 @@ pub struct DeleteInstancesRequest {
     pub client_token: Option<String>,
 }
 impl DeleteInstancesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteInstancesRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.iter().map(|s| s.to_string()).collect(),
+            region_id: required.region_id.to_string(),
             terminate_subscription: None,
             force: None,
             dry_run: None,
@@ -88,10 +93,12 @@ impl aliyun_runtime::Operation for DeleteInstancesRequest {
 }
 /// What a successful `DeleteInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteInstancesResponse {
     /// 请求ID。
     ///
     /// Example: `7B7813C6-57BF-41XX-B12B-F172F65A6046`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteInstancesResponse {

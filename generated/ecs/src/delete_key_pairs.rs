@@ -4,7 +4,15 @@
 //! You can call this operation to delete one or more SSH key pairs.
 //!
 //! 删除一对或者多对 SSH 密钥对。删除 SSH 密钥对后，我们不再为您保存该 SSH 密钥对，但是已经绑定的实例可以正常使用该 SSH 密钥对，其 SSH 密钥对名称仍然显示在实例详情中。
-/// Parameters of `DeleteKeyPairs`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteKeyPairsRequest`], by name: `DeleteKeyPairsRequest::new(DeleteKeyPairsRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteKeyPairsRequired<'a> {
+    /// `KeyPairNames`: see the field of [`DeleteKeyPairsRequest`] of the same name.
+    pub key_pair_names: &'a str,
+    /// `RegionId`: see the field of [`DeleteKeyPairsRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteKeyPairs`. Build it with `new`, the required parameters named in [`DeleteKeyPairsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteKeyPairsRequest {
     /// The names of SSH key pairs. The value can be a JSON array that consists of up to 100 key pair names. Separate multiple key pair names with commas (,).
@@ -23,11 +31,11 @@ pub struct DeleteKeyPairsRequest {
     pub region_id: String,
 }
 impl DeleteKeyPairsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(key_pair_names: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteKeyPairsRequired<'_>) -> Self {
         Self {
-            key_pair_names: key_pair_names.into(),
-            region_id: region_id.into(),
+            key_pair_names: required.key_pair_names.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for DeleteKeyPairsRequest {
 }
 /// What a successful `DeleteKeyPairs` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteKeyPairsResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteKeyPairsResponse {

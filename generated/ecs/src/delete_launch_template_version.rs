@@ -4,7 +4,15 @@
 //! Deletes an instance launch template version. This operation does not delete the default version of an instance launch template. To delete the default version, you must call DeleteLaunchTemplate to delete the instance launch template.
 //!
 //! 删除指定实例启动模板的一个版本。不支持删除默认版本，您需要通过 DeleteLaunchTemplate 删除整个实例启动模板才能删除默认版本。
-/// Parameters of `DeleteLaunchTemplateVersion`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteLaunchTemplateVersionRequest`], by name: `DeleteLaunchTemplateVersionRequest::new(DeleteLaunchTemplateVersionRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteLaunchTemplateVersionRequired<'a> {
+    /// `DeleteVersion`: see the field of [`DeleteLaunchTemplateVersionRequest`] of the same name.
+    pub delete_version: &'a [&'a str],
+    /// `RegionId`: see the field of [`DeleteLaunchTemplateVersionRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteLaunchTemplateVersion`. Build it with `new`, the required parameters named in [`DeleteLaunchTemplateVersionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteLaunchTemplateVersionRequest {
     /// The version number of the template. Valid values of N: 1 to 29. You can call DescribeLaunchTemplateVersions to query all versions of an instance launch template.
@@ -40,14 +48,15 @@ pub struct DeleteLaunchTemplateVersionRequest {
     pub owner_account: Option<String>,
 }
 impl DeleteLaunchTemplateVersionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        delete_version: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteLaunchTemplateVersionRequired<'_>) -> Self {
         Self {
-            delete_version: delete_version.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
+            delete_version: required
+                .delete_version
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            region_id: required.region_id.to_string(),
             launch_template_id: None,
             launch_template_name: None,
             owner_account: None,
@@ -79,12 +88,14 @@ impl aliyun_runtime::Operation for DeleteLaunchTemplateVersionRequest {
 }
 /// What a successful `DeleteLaunchTemplateVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteLaunchTemplateVersionResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteLaunchTemplateVersionResponse {

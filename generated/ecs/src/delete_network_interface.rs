@@ -4,7 +4,15 @@
 //! You can call this operation to delete an elastic network interface (ENI).
 //!
 //! 调用DeleteNetworkInterface删除一个弹性网卡（ENI）。
-/// Parameters of `DeleteNetworkInterface`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteNetworkInterfaceRequest`], by name: `DeleteNetworkInterfaceRequest::new(DeleteNetworkInterfaceRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteNetworkInterfaceRequired<'a> {
+    /// `NetworkInterfaceId`: see the field of [`DeleteNetworkInterfaceRequest`] of the same name.
+    pub network_interface_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteNetworkInterfaceRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteNetworkInterface`. Build it with `new`, the required parameters named in [`DeleteNetworkInterfaceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteNetworkInterfaceRequest {
     /// The ID of the ENI.
@@ -23,14 +31,11 @@ pub struct DeleteNetworkInterfaceRequest {
     pub region_id: String,
 }
 impl DeleteNetworkInterfaceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        network_interface_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteNetworkInterfaceRequired<'_>) -> Self {
         Self {
-            network_interface_id: network_interface_id.into(),
-            region_id: region_id.into(),
+            network_interface_id: required.network_interface_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -44,12 +49,14 @@ impl aliyun_runtime::Operation for DeleteNetworkInterfaceRequest {
 }
 /// What a successful `DeleteNetworkInterface` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteNetworkInterfaceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `F3CD6886-D8D0-4FEE-B93E-1B73239673DE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteNetworkInterfaceResponse {

@@ -4,7 +4,15 @@
 //! Deletes a security group. Before deleting a security group, make sure that no instance exists in the security group and that the security group is not referenced by other security groups. Otherwise, the DeleteSecurityGroup request fails.
 //!
 //! 调用DeleteSecurityGroup删除一个安全组。
-/// Parameters of `DeleteSecurityGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteSecurityGroupRequest`], by name: `DeleteSecurityGroupRequest::new(DeleteSecurityGroupRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteSecurityGroupRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteSecurityGroupRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`DeleteSecurityGroupRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `DeleteSecurityGroup`. Build it with `new`, the required parameters named in [`DeleteSecurityGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteSecurityGroupRequest {
     /// The ID of the region where a security group resides. You can call DescribeRegions to view the latest regions of Alibaba Cloud.
@@ -23,14 +31,11 @@ pub struct DeleteSecurityGroupRequest {
     pub security_group_id: String,
 }
 impl DeleteSecurityGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteSecurityGroupRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
         }
     }
 }
@@ -44,12 +49,14 @@ impl aliyun_runtime::Operation for DeleteSecurityGroupRequest {
 }
 /// What a successful `DeleteSecurityGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteSecurityGroupResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteSecurityGroupResponse {

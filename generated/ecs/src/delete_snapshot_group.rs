@@ -7,7 +7,15 @@
 pub use crate::types::{
     OperationProgressSet, OperationProgress, RelatedItemSet, RelatedItem,
 };
-/// Parameters of `DeleteSnapshotGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteSnapshotGroupRequest`], by name: `DeleteSnapshotGroupRequest::new(DeleteSnapshotGroupRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteSnapshotGroupRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteSnapshotGroupRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SnapshotGroupId`: see the field of [`DeleteSnapshotGroupRequest`] of the same name.
+    pub snapshot_group_id: &'a str,
+}
+/// Parameters of `DeleteSnapshotGroup`. Build it with `new`, the required parameters named in [`DeleteSnapshotGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteSnapshotGroupRequest {
     /// The region ID of the instance snapshot. You can call the DescribeRegions operation to query the most recent region list.
@@ -26,14 +34,11 @@ pub struct DeleteSnapshotGroupRequest {
     pub snapshot_group_id: String,
 }
 impl DeleteSnapshotGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        snapshot_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteSnapshotGroupRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            snapshot_group_id: snapshot_group_id.into(),
+            region_id: required.region_id.to_string(),
+            snapshot_group_id: required.snapshot_group_id.to_string(),
         }
     }
 }
@@ -47,16 +52,19 @@ impl aliyun_runtime::Operation for DeleteSnapshotGroupRequest {
 }
 /// What a successful `DeleteSnapshotGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteSnapshotGroupResponse {
     /// Details about the delete operation.
     ///
     /// 删除实例快照时操作状态信息合集。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationProgressSet"))]
     pub operation_progress_set: Option<OperationProgressSet>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6EDE885A-FDC1-4FAE-BC44-6EACAEA6CC6E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteSnapshotGroupResponse {

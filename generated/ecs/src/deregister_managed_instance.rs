@@ -4,7 +4,15 @@
 //! You can call this operation to deregister a managed instance. After you deregister the managed instance, you can no longer use Cloud Assistant to send commands or files to this instance.
 //!
 //! 调用DeregisterManagedInstance注销一个托管实例。注销后您将无法再使用云助手向实例发送命令或文件。
-/// Parameters of `DeregisterManagedInstance`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeregisterManagedInstanceRequest`], by name: `DeregisterManagedInstanceRequest::new(DeregisterManagedInstanceRequired { … })`.
+#[derive(Debug)]
+pub struct DeregisterManagedInstanceRequired<'a> {
+    /// `InstanceId`: see the field of [`DeregisterManagedInstanceRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`DeregisterManagedInstanceRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeregisterManagedInstance`. Build it with `new`, the required parameters named in [`DeregisterManagedInstanceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeregisterManagedInstanceRequest {
     /// The ID of the managed instance.
@@ -23,11 +31,11 @@ pub struct DeregisterManagedInstanceRequest {
     pub region_id: String,
 }
 impl DeregisterManagedInstanceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeregisterManagedInstanceRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,16 +49,19 @@ impl aliyun_runtime::Operation for DeregisterManagedInstanceRequest {
 }
 /// What a successful `DeregisterManagedInstance` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeregisterManagedInstanceResponse {
     /// Details of the managed instance.
     ///
     /// 托管实例的信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Instance"))]
     pub instance: Option<Instance>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4ECEEE12-56F1-4FBC-9AB1-890F74942176`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeregisterManagedInstanceResponse {
@@ -69,84 +80,98 @@ impl aliyun_runtime::de::Decode for DeregisterManagedInstanceResponse {
 ///
 /// 托管实例的信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Instance {
     /// The ID of the activation code.
     ///
     /// 激活码ID。
     ///
     /// Example: `4ECEEE12-56F1-4FBC-9AB1-890F7494****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivationId"))]
     pub activation_id: Option<String>,
     /// The version number of the Cloud Assistant client.
     ///
     /// 云助手客户端的版本号。
     ///
     /// Example: `2.2.0.102`
+    #[cfg_attr(feature = "test-util", serde(rename = "AgentVersion"))]
     pub agent_version: Option<String>,
     /// The hostname of the managed instance.
     ///
     /// 托管实例主机名。
     ///
     /// Example: `test-Hostname`
+    #[cfg_attr(feature = "test-util", serde(rename = "Hostname"))]
     pub hostname: Option<String>,
     /// The ID of the managed instance.
     ///
     /// 托管实例ID。
     ///
     /// Example: `mi-hz01axdfas****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The name of the managed instance.
     ///
     /// 托管实例名称。
     ///
     /// Example: `test-InstanceName-001`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The public IP address of the managed instance.
     ///
     /// 托管实例的公网IP。
     ///
     /// Example: `47.8.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetIp"))]
     pub internet_ip: Option<String>,
     /// The internal IP address of the managed instance.
     ///
     /// 托管实例的内网IP。
     ///
     /// Example: `10.0.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetIp"))]
     pub intranet_ip: Option<String>,
     /// The number of times that Cloud Assistant tasks were executed on the managed instance.
     ///
     /// 托管实例执行云助手任务的次数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationCount"))]
     pub invocation_count: Option<i64>,
     /// The time when the Cloud Assistant task was last executed.
     ///
     /// 最后一次执行云助手任务的时间。
     ///
     /// Example: `2021-01-20T09:00:40Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastInvokedTime"))]
     pub last_invoked_time: Option<String>,
     /// The machine code of the managed instance.
     ///
     /// 托管实例的机器码。
     ///
     /// Example: `e03231b37ab14e53b5795ad625fc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "MachineId"))]
     pub machine_id: Option<String>,
     /// The operating system type of the managed instance.
     ///
     /// 托管实例的操作系统。
     ///
     /// Example: `linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "OsType"))]
     pub os_type: Option<String>,
     /// The version information of the operating system.
     ///
     /// 操作系统的版本信息。
     ///
     /// Example: `Linux_#38~18.04.1-Ubuntu SMP Wed Jan 6 18:26:30 UTC 2021_x86_64`
+    #[cfg_attr(feature = "test-util", serde(rename = "OsVersion"))]
     pub os_version: Option<String>,
     /// The time when the managed instance was registered.
     ///
     /// 托管实例的注册时间。
     ///
     /// Example: `2021-01-20T08:57:56Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegistrationTime"))]
     pub registration_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Instance {

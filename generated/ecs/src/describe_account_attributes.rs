@@ -95,16 +95,19 @@ impl aliyun_runtime::Operation for DescribeAccountAttributesRequest {
 }
 /// What a successful `DescribeAccountAttributes` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAccountAttributesResponse {
     /// The collection of AccountAttributeItem information in the specified region.
     ///
     /// 指定地域下账号特权的信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountAttributeItems"))]
     pub account_attribute_items: Option<AccountAttributeItems>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAccountAttributesResponse {
@@ -123,8 +126,10 @@ impl aliyun_runtime::de::Decode for DescribeAccountAttributesResponse {
 ///
 /// 指定地域下账号特权的信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccountAttributeItems {
     /// 指定地域下账号特权的信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountAttributeItem"))]
     pub account_attribute_item: Vec<AccountAttributeItem>,
 }
 impl aliyun_runtime::de::Decode for AccountAttributeItems {
@@ -140,6 +145,7 @@ impl aliyun_runtime::de::Decode for AccountAttributeItems {
 }
 /// 指定地域下账号特权的信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccountAttributeItem {
     /// The type of the resource quota in the specified region. Valid values:
     ///
@@ -174,10 +180,12 @@ pub struct AccountAttributeItem {
     /// Valid values ([`AttributeName`]): `instance-network-type`, `max-security-groups`, `max-elastic-network-interfaces`, `max-postpaid-instance-vcpu-count`, `max-spot-instance-vcpu-count`, `used-postpaid-instance-vcpu-count`, `used-spot-instance-vcpu-count`, `max-postpaid-yundisk-capacity`, `used-postpaid-yundisk-capacity`, `max-dedicated-hosts`, `supported-postpaid-instance-types`, `max-axt-command-count`, `max-axt-invocation-daily`, `real-name-authentication`.
     ///
     /// Example: `max-security-groups`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttributeName"))]
     pub attribute_name: Option<AttributeName>,
     /// The specific values of resource quotas.
     ///
     /// 资源的使用配额具体数值。
+    #[cfg_attr(feature = "test-util", serde(rename = "AttributeValues"))]
     pub attribute_values: Option<AttributeValues>,
 }
 impl aliyun_runtime::de::Decode for AccountAttributeItem {
@@ -300,8 +308,10 @@ aliyun_runtime::wire_enum!(AttributeName);
 ///
 /// 资源的使用配额具体数值。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttributeValues {
     /// 资源的使用配额具体数值。
+    #[cfg_attr(feature = "test-util", serde(rename = "ValueItem"))]
     pub value_item: Vec<ValueItem>,
 }
 impl aliyun_runtime::de::Decode for AttributeValues {
@@ -317,30 +327,35 @@ impl aliyun_runtime::de::Decode for AttributeValues {
 }
 /// 资源的使用配额具体数值。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ValueItem {
     /// The number of privilege attribute types.
     ///
     /// 特权属性类型的数量。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
     pub count: Option<i32>,
     /// The expiration time of a privilege. This parameter is returned only when the account privilege has an expiration time. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
     ///
     /// 特权到期时间，仅存在到期时间的账号特权会返回该参数。按照ISO8601标准表示，并需要使用UTC +0时间。格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2019-01-01T12:30:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// The billing method of the instance.
     ///
     /// 实例计费方式。
     ///
     /// Example: `PrePaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<String>,
     /// The instance type.
     ///
     /// 实例规格。
     ///
     /// Example: `["ecs.g5.large"]`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// The specific quota of the specified resource in the current region or all regions. Valid values:
     ///
@@ -379,12 +394,14 @@ pub struct ValueItem {
     /// - 分类为instance-network-type时：返回 vpc \| classic。
     ///
     /// Example: `800`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
     /// The zone ID.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-b`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
     /// The category of the data disk. Valid values:
     ///
@@ -395,6 +412,7 @@ pub struct ValueItem {
     /// Valid values ([`ValueItemDiskCategory`]): `cloud_efficiency`, `cloud_ssd`, `cloud_essd`.
     ///
     /// Example: `cloud_ssd`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskCategory"))]
     pub disk_category: Option<ValueItemDiskCategory>,
 }
 impl aliyun_runtime::de::Decode for ValueItem {

@@ -102,16 +102,16 @@ impl aliyun_runtime::Operation for DescribeActivationsRequest {
 impl aliyun_runtime::Paginated for DescribeActivationsRequest {
     type Item = ActivationList;
     fn next_page(&self, response: &DescribeActivationsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number,
-                self.page_size,
-                response.activation_list.len(),
-                response.total_count,
-            )
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.activation_list.len(),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeActivationsResponse) -> Vec<ActivationList> {
         response.activation_list
@@ -119,34 +119,40 @@ impl aliyun_runtime::Paginated for DescribeActivationsRequest {
 }
 /// What a successful `DescribeActivations` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeActivationsResponse {
     /// Details of the activation codes and their usage information.
     ///
     /// 激活码及使用情况信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivationList"))]
     pub activation_list: Vec<ActivationList>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
     /// The number of entries returned per page.
     ///
     /// 分页查询时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4ECEEE12-56F1-4FBC-9AB1-890F74625134`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of entries returned.
     ///
     /// 符合查询条件的记录条数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeActivationsResponse {
@@ -168,66 +174,77 @@ impl aliyun_runtime::de::Decode for DescribeActivationsResponse {
 ///
 /// 激活码及使用情况信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ActivationList {
     /// The ID of the activation code.
     ///
     /// 激活码ID。
     ///
     /// Example: `4ECEEE12-56F1-4FBC-9AB1-890F1234****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivationId"))]
     pub activation_id: Option<String>,
     /// The time when the task was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2021-01-20T06:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The number of instances that were deregistered.
     ///
     /// 已注销的实例数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeregisteredCount"))]
     pub deregistered_count: Option<i32>,
     /// The description of the activation code.
     ///
     /// 激活码对应的描述。
     ///
     /// Example: `This is description.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// Indicates whether the activation code is disabled.
     ///
     /// 激活码是否被禁用。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Disabled"))]
     pub disabled: Option<bool>,
     /// The maximum number of times that the activation code were used to register managed instances.
     ///
     /// 激活码用于注册托管实例的使用次数上限。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceCount"))]
     pub instance_count: Option<i32>,
     /// The default instance name prefix.
     ///
     /// 默认的实例名称前缀。
     ///
     /// Example: `test-InstanceName`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The IP addresses of hosts that are allowed to use the activation code.
     ///
     /// 允许使用该激活码的主机IP。
     ///
     /// Example: `0.0.0.0/0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddressRange"))]
     pub ip_address_range: Option<String>,
     /// The number of instances that were registered by using the activation code.
     ///
     /// 已注册的实例数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegisteredCount"))]
     pub registered_count: Option<i32>,
     /// The validity period of the activation code. Unit: hours.
     ///
     /// 激活码的有效时间。单位：小时
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeToLiveInHours"))]
     pub time_to_live_in_hours: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for ActivationList {

@@ -4,7 +4,15 @@
 //! You can call this operation to query the scheduling tasks of an auto provisioning group.
 //!
 //! 调用DescribeAutoProvisioningGroupHistory查询弹性供应组的调度任务信息。
-/// Parameters of `DescribeAutoProvisioningGroupHistory`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeAutoProvisioningGroupHistoryRequest`], by name: `DescribeAutoProvisioningGroupHistoryRequest::new(DescribeAutoProvisioningGroupHistoryRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeAutoProvisioningGroupHistoryRequired<'a> {
+    /// `AutoProvisioningGroupId`: see the field of [`DescribeAutoProvisioningGroupHistoryRequest`] of the same name.
+    pub auto_provisioning_group_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeAutoProvisioningGroupHistoryRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeAutoProvisioningGroupHistory`. Build it with `new`, the required parameters named in [`DescribeAutoProvisioningGroupHistoryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeAutoProvisioningGroupHistoryRequest {
     /// The ID of the auto provisioning group.
@@ -59,14 +67,11 @@ pub struct DescribeAutoProvisioningGroupHistoryRequest {
     pub end_time: Option<String>,
 }
 impl DescribeAutoProvisioningGroupHistoryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        auto_provisioning_group_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeAutoProvisioningGroupHistoryRequired<'_>) -> Self {
         Self {
-            auto_provisioning_group_id: auto_provisioning_group_id.into(),
-            region_id: region_id.into(),
+            auto_provisioning_group_id: required.auto_provisioning_group_id.to_string(),
+            region_id: required.region_id.to_string(),
             page_number: None,
             page_size: None,
             start_time: None,
@@ -108,60 +113,66 @@ impl aliyun_runtime::Paginated for DescribeAutoProvisioningGroupHistoryRequest {
         &self,
         response: &DescribeAutoProvisioningGroupHistoryResponse,
     ) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .auto_provisioning_group_histories
-                    .as_ref()
-                    .map_or(0, |l| l.auto_provisioning_group_history.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .auto_provisioning_group_histories
+                .as_ref()
+                .map(|v| &v.auto_provisioning_group_history)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeAutoProvisioningGroupHistoryResponse,
     ) -> Vec<AutoProvisioningGroupHistory> {
         response
             .auto_provisioning_group_histories
-            .map(|l| l.auto_provisioning_group_history)
+            .map(|v| v.auto_provisioning_group_history)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeAutoProvisioningGroupHistory` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAutoProvisioningGroupHistoryResponse {
     /// An array consisting of AutoProvisioningGroupHistory data.
     ///
     /// 所有调度任务的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroupHistories"))]
     pub auto_provisioning_group_histories: Option<AutoProvisioningGroupHistories>,
     /// The page number of the returned page.
     ///
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B48A12CD-1295-4A38-A8F0-0E92C937****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of queried scheduling tasks in the auto provisioning group.
     ///
     /// 查询到的调度任务的总数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupHistoryResponse {
@@ -183,8 +194,10 @@ impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupHistoryResponse
 ///
 /// 所有调度任务的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoProvisioningGroupHistories {
     /// `AutoProvisioningGroupHistory` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroupHistory"))]
     pub auto_provisioning_group_history: Vec<AutoProvisioningGroupHistory>,
 }
 impl aliyun_runtime::de::Decode for AutoProvisioningGroupHistories {
@@ -200,22 +213,26 @@ impl aliyun_runtime::de::Decode for AutoProvisioningGroupHistories {
 }
 /// One item of the list `AutoProvisioningGroupHistory` in `AutoProvisioningGroupHistories` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoProvisioningGroupHistory {
     /// An array consisting of ActivityDetail data.
     ///
     /// 单次调度任务的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivityDetails"))]
     pub activity_details: Option<ActivityDetails>,
     /// The execution time of the last instance creation performed by the single scheduling task.
     ///
     /// 单次调度任务最后一次实例创建活动的执行时间。
     ///
     /// Example: `2019-04-01T15:10:20Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastEventTime"))]
     pub last_event_time: Option<String>,
     /// The start time of executing the single scheduling task.
     ///
     /// 开始执行单次调度任务的时间。
     ///
     /// Example: `2019-04-01T15:10:20Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// The execution status of the single scheduling task. Valid values:
     ///
@@ -232,12 +249,14 @@ pub struct AutoProvisioningGroupHistory {
     /// Valid values ([`AutoProvisioningGroupHistoryStatus`]): `prepare`, `success`, `failed`.
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<AutoProvisioningGroupHistoryStatus>,
     /// The ID of the scheduling task.
     ///
     /// 单次调度任务的ID。
     ///
     /// Example: `apg-task-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AutoProvisioningGroupHistory {
@@ -259,8 +278,10 @@ impl aliyun_runtime::de::Decode for AutoProvisioningGroupHistory {
 ///
 /// 单次调度任务的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ActivityDetails {
     /// `ActivityDetail` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivityDetail"))]
     pub activity_detail: Vec<ActivityDetail>,
 }
 impl aliyun_runtime::de::Decode for ActivityDetails {
@@ -276,12 +297,14 @@ impl aliyun_runtime::de::Decode for ActivityDetails {
 }
 /// One item of the list `ActivityDetail` in `ActivityDetails` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ActivityDetail {
     /// The execution details of instance creation performed by the single scheduling task.
     ///
     /// 单次调度任务一次实例创建活动的执行详情。
     ///
     /// Example: `New ECS instances "i-bp67acfmxazb4p****, i-bp67acfmxazb5p****" created.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Detail"))]
     pub detail: Option<String>,
     /// The execution status of instance creation performed by the single scheduling task. Valid values:
     ///
@@ -300,6 +323,7 @@ pub struct ActivityDetail {
     /// Valid values ([`ActivityDetailStatus`]): `Successful`, `Failed`, `InProgress`.
     ///
     /// Example: `Successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<ActivityDetailStatus>,
 }
 impl aliyun_runtime::de::Decode for ActivityDetail {

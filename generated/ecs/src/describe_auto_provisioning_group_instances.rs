@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeAutoProvisioningGroupInstances查询一个弹性供应组内的实例。
 pub use crate::types::{NetworkType, InstanceOsType};
-/// Parameters of `DescribeAutoProvisioningGroupInstances`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeAutoProvisioningGroupInstancesRequest`], by name: `DescribeAutoProvisioningGroupInstancesRequest::new(DescribeAutoProvisioningGroupInstancesRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeAutoProvisioningGroupInstancesRequired<'a> {
+    /// `AutoProvisioningGroupId`: see the field of [`DescribeAutoProvisioningGroupInstancesRequest`] of the same name.
+    pub auto_provisioning_group_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeAutoProvisioningGroupInstancesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeAutoProvisioningGroupInstances`. Build it with `new`, the required parameters named in [`DescribeAutoProvisioningGroupInstancesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeAutoProvisioningGroupInstancesRequest {
     /// The ID of the auto provisioning group.
@@ -54,14 +62,11 @@ pub struct DescribeAutoProvisioningGroupInstancesRequest {
     pub page_size: Option<i32>,
 }
 impl DescribeAutoProvisioningGroupInstancesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        auto_provisioning_group_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeAutoProvisioningGroupInstancesRequired<'_>) -> Self {
         Self {
-            auto_provisioning_group_id: auto_provisioning_group_id.into(),
-            region_id: region_id.into(),
+            auto_provisioning_group_id: required.auto_provisioning_group_id.to_string(),
+            region_id: required.region_id.to_string(),
             page_number: None,
             page_size: None,
         }
@@ -91,54 +96,59 @@ impl aliyun_runtime::Paginated for DescribeAutoProvisioningGroupInstancesRequest
         &self,
         response: &DescribeAutoProvisioningGroupInstancesResponse,
     ) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.instances.as_ref().map_or(0, |l| l.instance.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.instances.as_ref().map(|v| &v.instance).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeAutoProvisioningGroupInstancesResponse,
     ) -> Vec<DescribeAutoProvisioningGroupInstancesInstance> {
-        response.instances.map(|l| l.instance).unwrap_or_default()
+        response.instances.map(|v| v.instance).unwrap_or_default()
     }
 }
 /// What a successful `DescribeAutoProvisioningGroupInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAutoProvisioningGroupInstancesResponse {
     /// An array consisting of Instance data.
     ///
     /// 弹性供应组下所有实例的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Instances"))]
     pub instances: Option<Instances>,
     /// The page number of the returned page.
     ///
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B48A12CD-1295-4A38-A8F0-0E92C937****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of queried instances in the auto provisioning group.
     ///
     /// 查询到的弹性供应组内实例的个数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupInstancesResponse {
@@ -160,8 +170,10 @@ impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupInstancesRespon
 ///
 /// 弹性供应组下所有实例的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Instances {
     /// `Instance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Instance"))]
     pub instance: Vec<DescribeAutoProvisioningGroupInstancesInstance>,
 }
 impl aliyun_runtime::de::Decode for Instances {
@@ -177,48 +189,56 @@ impl aliyun_runtime::de::Decode for Instances {
 }
 /// One item of the list `Instance` in `Instances` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAutoProvisioningGroupInstancesInstance {
     /// The number of vCPUs.
     ///
     /// 实例的vCPU核数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "CPU"))]
     pub cpu: Option<i32>,
     /// The time when the instance was created.
     ///
     /// 实例创建时间。
     ///
     /// Example: `2017-12-10T04:04Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The instance type of the ECS instance.
     ///
     /// 实例规格。
     ///
     /// Example: `ecs.g5.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// Indicates whether the instance is I/O optimized.
     ///
     /// 是否为I/O优化型实例。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IoOptimized"))]
     pub io_optimized: Option<bool>,
     /// Indicates whether the instance is a preemptible instance.
     ///
     /// 是否为抢占式实例。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSpot"))]
     pub is_spot: Option<bool>,
     /// The memory size of the instance. Unit: MiB.
     ///
     /// 内存大小，单位MiB。
     ///
     /// Example: `1024`
+    #[cfg_attr(feature = "test-util", serde(rename = "Memory"))]
     pub memory: Option<i32>,
     /// The network type of the instance. Valid values:
     ///
@@ -233,6 +253,7 @@ pub struct DescribeAutoProvisioningGroupInstancesInstance {
     /// Valid values ([`NetworkType`]): `vpc`, `classic`.
     ///
     /// Example: `vpc`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkType"))]
     pub network_type: Option<NetworkType>,
     /// The operating system type of the instance. Valid values:
     ///
@@ -247,24 +268,28 @@ pub struct DescribeAutoProvisioningGroupInstancesInstance {
     /// Valid values ([`InstanceOsType`]): `windows`, `linux`.
     ///
     /// Example: `linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "OsType"))]
     pub os_type: Option<InstanceOsType>,
     /// The region ID of the instance.
     ///
     /// 实例所属地域的ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The status of the instance.
     ///
     /// 实例状态。
     ///
     /// Example: `Running`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The zone ID of the instance.
     ///
     /// 实例所属可用区。
     ///
     /// Example: `cn-hangzhou-g`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupInstancesInstance {

@@ -139,60 +139,66 @@ impl aliyun_runtime::Paginated for DescribeAutoProvisioningGroupsRequest {
         &self,
         response: &DescribeAutoProvisioningGroupsResponse,
     ) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .auto_provisioning_groups
-                    .as_ref()
-                    .map_or(0, |l| l.auto_provisioning_group.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .auto_provisioning_groups
+                .as_ref()
+                .map(|v| &v.auto_provisioning_group)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeAutoProvisioningGroupsResponse,
     ) -> Vec<AutoProvisioningGroup> {
         response
             .auto_provisioning_groups
-            .map(|l| l.auto_provisioning_group)
+            .map(|v| v.auto_provisioning_group)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeAutoProvisioningGroups` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAutoProvisioningGroupsResponse {
     /// Details about the auto provisioning groups.
     ///
     /// 弹性供应组的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroups"))]
     pub auto_provisioning_groups: Option<AutoProvisioningGroups>,
     /// The page number of the returned page.
     ///
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `745CEC9F-0DD7-4451-9FE7-8B752F39****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of queried auto provisioning groups.
     ///
     /// 查询到的弹性供应组的个数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupsResponse {
@@ -214,8 +220,10 @@ impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupsResponse {
 ///
 /// 弹性供应组的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoProvisioningGroups {
     /// `AutoProvisioningGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroup"))]
     pub auto_provisioning_group: Vec<AutoProvisioningGroup>,
 }
 impl aliyun_runtime::de::Decode for AutoProvisioningGroups {
@@ -231,18 +239,21 @@ impl aliyun_runtime::de::Decode for AutoProvisioningGroups {
 }
 /// One item of the list `AutoProvisioningGroup` in `AutoProvisioningGroups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoProvisioningGroup {
     /// The ID of the auto provisioning group.
     ///
     /// 弹性供应组ID。
     ///
     /// Example: `apg-sn54avj8htgvtyh8****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroupId"))]
     pub auto_provisioning_group_id: Option<String>,
     /// The name of the auto provisioning group.
     ///
     /// 弹性供应组的名称。
     ///
     /// Example: `EcsDocTest`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroupName"))]
     pub auto_provisioning_group_name: Option<String>,
     /// The delivery type of the auto provisioning group. Valid values:
     ///
@@ -257,6 +268,7 @@ pub struct AutoProvisioningGroup {
     /// Valid values ([`AutoProvisioningGroupAutoProvisioningGroupType`]): `request`, `maintain`.
     ///
     /// Example: `maintain`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroupType"))]
     pub auto_provisioning_group_type: Option<
         AutoProvisioningGroupAutoProvisioningGroupType,
     >,
@@ -265,6 +277,7 @@ pub struct AutoProvisioningGroup {
     /// 创建时间。
     ///
     /// Example: `2019-04-01T15:10:20Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// Indicates whether to release the scaled-in instances when the real-time capacity exceeds the target capacity and the group is triggered to scale in. Valid values:
     ///
@@ -279,22 +292,26 @@ pub struct AutoProvisioningGroup {
     /// Valid values ([`ExcessCapacityTerminationPolicy`]): `termination`, `no-termination`.
     ///
     /// Example: `termination`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExcessCapacityTerminationPolicy"))]
     pub excess_capacity_termination_policy: Option<ExcessCapacityTerminationPolicy>,
     /// Details about the extended configurations.
     ///
     /// 扩展启动模板的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateConfigs"))]
     pub launch_template_configs: Option<LaunchTemplateConfigs>,
     /// The ID of the launch template associated with the auto provisioning group.
     ///
     /// 关联的实例启动模板的ID。
     ///
     /// Example: `lt-bp1fgzds4bdogu03****`
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateId"))]
     pub launch_template_id: Option<String>,
     /// The version of the launch template associated with the auto provisioning group.
     ///
     /// 关联的实例启动模板的版本。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateVersion"))]
     pub launch_template_version: Option<String>,
     /// The maximum price for preemptible instances in the auto provisioning group.
     ///
@@ -309,20 +326,24 @@ pub struct AutoProvisioningGroup {
     /// LaunchTemplateConfig.N.MaxPrice在创建弹性供应组时设置，且不可修改。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxSpotPrice"))]
     pub max_spot_price: Option<f64>,
     /// The policies related to pay-as-you-go instances.
     ///
     /// 按量付费实例相关的策略。
+    #[cfg_attr(feature = "test-util", serde(rename = "PayAsYouGoOptions"))]
     pub pay_as_you_go_options: Option<PayAsYouGoOptions>,
     /// The region ID of the auto provisioning group.
     ///
     /// 所在地域的ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The policy related to preemptible instances.
     ///
     /// 抢占式实例相关的策略。
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotOptions"))]
     pub spot_options: Option<SpotOptions>,
     /// The overall status of instance scheduling of the auto provisioning group. Valid values:
     ///
@@ -341,6 +362,7 @@ pub struct AutoProvisioningGroup {
     /// Valid values ([`State`]): `fulfilled`, `pending-fulfillment`, `pending-termination`, `error`.
     ///
     /// Example: `fulfilled`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<State>,
     /// The status of the auto provisioning group. Valid values:
     ///
@@ -361,10 +383,12 @@ pub struct AutoProvisioningGroup {
     /// Valid values ([`AutoProvisioningGroupStatus`]): `submitted`, `active`, `deleted`, `deleted-running`, `modifying`.
     ///
     /// Example: `submitted`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<AutoProvisioningGroupStatus>,
     /// The settings of the target capacity of the auto provisioning group.
     ///
     /// 弹性供应组的目标容量设置。
+    #[cfg_attr(feature = "test-util", serde(rename = "TargetCapacitySpecification"))]
     pub target_capacity_specification: Option<TargetCapacitySpecification>,
     /// Indicates whether to release the instances in the auto provisioning group when the auto provisioning group is deleted. Valid values:
     ///
@@ -377,6 +401,7 @@ pub struct AutoProvisioningGroup {
     /// - false：保留组内实例。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "TerminateInstances"))]
     pub terminate_instances: Option<bool>,
     /// Indicates whether to release instances in the auto provisioning group when the auto provisioning group expires. Valid values:
     ///
@@ -389,20 +414,27 @@ pub struct AutoProvisioningGroup {
     /// - false：只将组内实例移出弹性供应组。
     ///
     /// Example: `true`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "TerminateInstancesWithExpiration")
+    )]
     pub terminate_instances_with_expiration: Option<bool>,
     /// The time when the auto provisioning group was started. The period of time between this point in time and the point in time specified by the ValidUntil parameter is the effective time period of the auto provisioning group.
     ///
     /// 弹性供应组的启动时间，和ValidUntil结合确定有效时段。
     ///
     /// Example: `2019-04-01T15:10:20Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ValidFrom"))]
     pub valid_from: Option<String>,
     /// The time when the auto provisioning group expires. The period of time between this point in time and the point in time specified by the ValidFrom parameter is the effective time period of the auto provisioning group.
     ///
     /// 弹性供应组的到期时间，和ValidFrom结合确定有效时段。
     ///
     /// Example: `2019-06-01T15:10:20Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ValidUntil"))]
     pub valid_until: Option<String>,
     /// `AutoProvisioningGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroup"))]
     pub auto_provisioning_group: Option<
         DescribeAutoProvisioningGroupsAutoProvisioningGroup,
     >,
@@ -472,8 +504,10 @@ aliyun_runtime::wire_enum!(AutoProvisioningGroupAutoProvisioningGroupType);
 ///
 /// 扩展启动模板的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateConfigs {
     /// `LaunchTemplateConfig` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateConfig"))]
     pub launch_template_config: Vec<AutoProvisioningGroupLaunchTemplateConfig>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateConfigs {
@@ -489,36 +523,42 @@ impl aliyun_runtime::de::Decode for LaunchTemplateConfigs {
 }
 /// One item of the list `LaunchTemplateConfig` in `LaunchTemplateConfigs` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoProvisioningGroupLaunchTemplateConfig {
     /// The instance type specified in the extended configurations.
     ///
     /// 扩展启动模板对应的实例规格。
     ///
     /// Example: `ecs.g5.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// The maximum price of the instance type specified in the extended configurations.
     ///
     /// 扩展启动模板对应实例规格的价格上限。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxPrice"))]
     pub max_price: Option<f64>,
     /// The priority of the instance type specified in the extended configurations. A value of 0 indicates the highest priority.
     ///
     /// 扩展启动模板对应的实例规格的优先级，取值为0时最高。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Priority"))]
     pub priority: Option<f64>,
     /// The ID of the vSwitch specified in the extended configurations.
     ///
     /// 扩展启动模板对应的虚拟交换机的ID。
     ///
     /// Example: `vsw-sn5bsitu4lfzgc5o7****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// The weight of the instance type specified in the extended configurations.
     ///
     /// 扩展启动模板对应的实例规格的权重。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "WeightedCapacity"))]
     pub weighted_capacity: Option<f64>,
 }
 impl aliyun_runtime::de::Decode for AutoProvisioningGroupLaunchTemplateConfig {
@@ -540,6 +580,7 @@ impl aliyun_runtime::de::Decode for AutoProvisioningGroupLaunchTemplateConfig {
 ///
 /// 按量付费实例相关的策略。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PayAsYouGoOptions {
     /// The provisioning policy for pay-as-you-go instances. Valid values:
     ///
@@ -558,6 +599,7 @@ pub struct PayAsYouGoOptions {
     /// Valid values ([`AllocationStrategy`]): `lowest-price`, `prioritized`.
     ///
     /// Example: `prioritized`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationStrategy"))]
     pub allocation_strategy: Option<AllocationStrategy>,
 }
 impl aliyun_runtime::de::Decode for PayAsYouGoOptions {
@@ -604,6 +646,7 @@ aliyun_runtime::wire_enum!(AllocationStrategy);
 ///
 /// 抢占式实例相关的策略。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SpotOptions {
     /// The provisioning policy for preemptible instances. Valid values:
     ///
@@ -618,6 +661,7 @@ pub struct SpotOptions {
     /// Valid values ([`SpotOptionsAllocationStrategy`]): `lowest-price`, `diversified`.
     ///
     /// Example: `diversified`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationStrategy"))]
     pub allocation_strategy: Option<SpotOptionsAllocationStrategy>,
     /// The action to be performed after the extra preemptible instances are stopped. Valid values:
     ///
@@ -632,6 +676,7 @@ pub struct SpotOptions {
     /// Valid values ([`InstanceInterruptionBehavior`]): `stop`, `terminate`.
     ///
     /// Example: `stop`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceInterruptionBehavior"))]
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
     /// The number of instances that the auto provisioning group used the instance type of the lowest cost to create.
     ///
@@ -642,6 +687,7 @@ pub struct SpotOptions {
     /// 说明： 该参数在创建弹性供应组时被设置，且不可修改。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstancePoolsToUseCount"))]
     pub instance_pools_to_use_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for SpotOptions {
@@ -813,6 +859,7 @@ aliyun_runtime::wire_enum!(AutoProvisioningGroupStatus);
 ///
 /// 弹性供应组的目标容量设置。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TargetCapacitySpecification {
     /// The billing method of supplemental instances. The target capacity of the auto provisioning group must be at least the sum of the pay-as-you-go instance capacity specified by the PayAsYouGoTargetCapacity parameter and the preemptible instance capacity specified by the SpotTargetCapacity parameter. Valid values:
     ///
@@ -827,18 +874,21 @@ pub struct TargetCapacitySpecification {
     /// Valid values ([`DefaultTargetCapacityType`]): `PayAsYouGo`, `Spot`.
     ///
     /// Example: `Spot`
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultTargetCapacityType"))]
     pub default_target_capacity_type: Option<DefaultTargetCapacityType>,
     /// The target capacity of pay-as-you-go instances in the auto provisioning group.
     ///
     /// 按量付费实例的目标容量。
     ///
     /// Example: `30`
+    #[cfg_attr(feature = "test-util", serde(rename = "PayAsYouGoTargetCapacity"))]
     pub pay_as_you_go_target_capacity: Option<f64>,
     /// The target capacity of preemptible instances in the auto provisioning group.
     ///
     /// 抢占式实例的目标容量。
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotTargetCapacity"))]
     pub spot_target_capacity: Option<f64>,
     /// The target capacity of the auto provisioning group. The capacity consists of the following three parts:
     ///
@@ -853,6 +903,7 @@ pub struct TargetCapacitySpecification {
     /// - PayAsYouGoTargetCapacity和SpotTargetCapacity之外的差额容量
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalTargetCapacity"))]
     pub total_target_capacity: Option<f64>,
 }
 impl aliyun_runtime::de::Decode for TargetCapacitySpecification {
@@ -871,46 +922,69 @@ impl aliyun_runtime::de::Decode for TargetCapacitySpecification {
 }
 /// The value of `AutoProvisioningGroup` in `AutoProvisioningGroup` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroup {
     /// `AutoProvisioningGroupId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroupId"))]
     pub auto_provisioning_group_id: Option<String>,
     /// `AutoProvisioningGroupName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroupName"))]
     pub auto_provisioning_group_name: Option<String>,
     /// `AutoProvisioningGroupType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoProvisioningGroupType"))]
     pub auto_provisioning_group_type: Option<String>,
     /// `CreationTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// `ExcessCapacityTerminationPolicy` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ExcessCapacityTerminationPolicy"))]
     pub excess_capacity_termination_policy: Option<String>,
     /// `LaunchTemplateConfigs` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateConfigs"))]
     pub launch_template_configs: Option<AutoProvisioningGroupLaunchTemplateConfigs>,
     /// `LaunchTemplateId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateId"))]
     pub launch_template_id: Option<String>,
     /// `LaunchTemplateVersion` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateVersion"))]
     pub launch_template_version: Option<i64>,
     /// `MaxSpotPrice` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxSpotPrice"))]
     pub max_spot_price: Option<i64>,
     /// `PayAsYouGoOptions` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PayAsYouGoOptions"))]
     pub pay_as_you_go_options: Option<AutoProvisioningGroupPayAsYouGoOptions>,
     /// `RegionId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// `SpotOptions` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotOptions"))]
     pub spot_options: Option<AutoProvisioningGroupSpotOptions>,
     /// `State` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<String>,
     /// `Status` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// `TargetCapacitySpecification` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TargetCapacitySpecification"))]
     pub target_capacity_specification: Option<
         AutoProvisioningGroupTargetCapacitySpecification,
     >,
     /// `TerminateInstances` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TerminateInstances"))]
     pub terminate_instances: Option<bool>,
     /// `TerminateInstancesWithExpiration` (no description on the page).
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "TerminateInstancesWithExpiration")
+    )]
     pub terminate_instances_with_expiration: Option<bool>,
     /// `ValidFrom` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ValidFrom"))]
     pub valid_from: Option<String>,
     /// `ValidUntil` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ValidUntil"))]
     pub valid_until: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupsAutoProvisioningGroup {
@@ -946,8 +1020,10 @@ impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupsAutoProvisioni
 }
 /// The value of `LaunchTemplateConfigs` in `AutoProvisioningGroup` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoProvisioningGroupLaunchTemplateConfigs {
     /// `LaunchTemplateConfig` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateConfig"))]
     pub launch_template_config: Vec<DescribeAutoProvisioningGroupsLaunchTemplateConfig>,
 }
 impl aliyun_runtime::de::Decode for AutoProvisioningGroupLaunchTemplateConfigs {
@@ -963,16 +1039,22 @@ impl aliyun_runtime::de::Decode for AutoProvisioningGroupLaunchTemplateConfigs {
 }
 /// One item of the list `LaunchTemplateConfig` in `LaunchTemplateConfigs` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAutoProvisioningGroupsLaunchTemplateConfig {
     /// `InstanceType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// `MaxPrice` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxPrice"))]
     pub max_price: Option<i64>,
     /// `Priority` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Priority"))]
     pub priority: Option<i64>,
     /// `VSwitchId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// `WeightedCapacity` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "WeightedCapacity"))]
     pub weighted_capacity: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupsLaunchTemplateConfig {
@@ -992,8 +1074,10 @@ impl aliyun_runtime::de::Decode for DescribeAutoProvisioningGroupsLaunchTemplate
 }
 /// The value of `PayAsYouGoOptions` in `AutoProvisioningGroup` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoProvisioningGroupPayAsYouGoOptions {
     /// `AllocationStrategy` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationStrategy"))]
     pub allocation_strategy: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AutoProvisioningGroupPayAsYouGoOptions {
@@ -1009,12 +1093,16 @@ impl aliyun_runtime::de::Decode for AutoProvisioningGroupPayAsYouGoOptions {
 }
 /// The value of `SpotOptions` in `AutoProvisioningGroup` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoProvisioningGroupSpotOptions {
     /// `AllocationStrategy` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationStrategy"))]
     pub allocation_strategy: Option<String>,
     /// `InstanceInterruptionBehavior` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceInterruptionBehavior"))]
     pub instance_interruption_behavior: Option<String>,
     /// `InstancePoolsToUseCount` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstancePoolsToUseCount"))]
     pub instance_pools_to_use_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for AutoProvisioningGroupSpotOptions {
@@ -1032,14 +1120,19 @@ impl aliyun_runtime::de::Decode for AutoProvisioningGroupSpotOptions {
 }
 /// The value of `TargetCapacitySpecification` in `AutoProvisioningGroup` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoProvisioningGroupTargetCapacitySpecification {
     /// `DefaultTargetCapacityType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultTargetCapacityType"))]
     pub default_target_capacity_type: Option<String>,
     /// `PayAsYouGoTargetCapacity` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PayAsYouGoTargetCapacity"))]
     pub pay_as_you_go_target_capacity: Option<i64>,
     /// `SpotTargetCapacity` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotTargetCapacity"))]
     pub spot_target_capacity: Option<i64>,
     /// `TotalTargetCapacity` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalTargetCapacity"))]
     pub total_target_capacity: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for AutoProvisioningGroupTargetCapacitySpecification {

@@ -87,34 +87,40 @@ impl aliyun_runtime::Operation for DescribeAutoSnapshotPolicyExRequest {
 }
 /// What a successful `DescribeAutoSnapshotPolicyEX` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAutoSnapshotPolicyExResponse {
     /// The total number of automatic snapshot policies.
     ///
     /// 自动快照策略的总个数
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The page number of the automatic snapshot policy list.
     ///
     /// 自动快照策略列表的页码
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The input number of rows per page.
     ///
     /// 分页展示返回的自动快照策略时的每页行数
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The automatic snapshot policy details, an array composed of \[AutoSnapshotPolicyType\](intl.en-US/API Reference/Data type/AutoSnapshotPolicyType.md\#).
     ///
     /// 自动快照策略详情 AutoSnapshotPolicyType 组成的集合
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoSnapshotPolicies"))]
     pub auto_snapshot_policies: Option<AutoSnapshotPolicies>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAutoSnapshotPolicyExResponse {
@@ -136,10 +142,13 @@ impl aliyun_runtime::de::Decode for DescribeAutoSnapshotPolicyExResponse {
 ///
 /// 自动快照策略详情 AutoSnapshotPolicyType 组成的集合
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoSnapshotPolicies {
     /// `AntoSnapshotPolicy` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AntoSnapshotPolicy"))]
     pub anto_snapshot_policy: Vec<String>,
     /// `AutoSnapshotPolicy` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoSnapshotPolicy"))]
     pub auto_snapshot_policy: Vec<AutoSnapshotPolicy>,
 }
 impl aliyun_runtime::de::Decode for AutoSnapshotPolicies {
@@ -156,54 +165,63 @@ impl aliyun_runtime::de::Decode for AutoSnapshotPolicies {
 }
 /// One item of the list `AutoSnapshotPolicy` in `AutoSnapshotPolicies` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoSnapshotPolicy {
     /// The ID of the automatic snapshot policy.
     ///
     /// 自动快照策略ID。
     ///
     /// Example: `sp-bp67acfmxazb4ph****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoSnapshotPolicyId"))]
     pub auto_snapshot_policy_id: Option<String>,
     /// The name of the automatic snapshot policy.
     ///
     /// 自动快照策略的名称。
     ///
     /// Example: `testAutoSnapshotPolicyName`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoSnapshotPolicyName"))]
     pub auto_snapshot_policy_name: Option<String>,
     /// Note: This parameter will be available soon.
     ///
     /// 说明： 该参数即将上线。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "CopiedSnapshotsRetentionDays"))]
     pub copied_snapshots_retention_days: Option<i32>,
     /// The time when the auto snapshot policy was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 创建时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2014-04-21T12:08:52Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The number of disks to which the automatic snapshot policy is applied.
     ///
     /// 启用该策略的云盘数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskNums"))]
     pub disk_nums: Option<i32>,
     /// Note: This parameter will be available soon.
     ///
     /// 说明： 该参数即将上线。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableCrossRegionCopy"))]
     pub enable_cross_region_copy: Option<bool>,
     /// The region ID of the automatic snapshot policy.
     ///
     /// 自动快照策略所属的地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The days of the week on which automatic snapshots are created. Valid values are 1 to 7, which correspond to the days of the week. 1 indicates Monday. One or more days can be specified.
     ///
     /// 指定自动快照的重复日期。选定周一到周日中需要创建快照的日期，参数为1~7的数字，如1表示周一。允许选择多个日期。
     ///
     /// Example: `["6"]`
+    #[cfg_attr(feature = "test-util", serde(rename = "RepeatWeekdays"))]
     pub repeat_weekdays: Option<String>,
     /// The retention period of the automatic snapshot. Unit: days. Valid values:
     ///
@@ -216,6 +234,7 @@ pub struct AutoSnapshotPolicy {
     /// - 1~65536：指定保存天数
     ///
     /// Example: `30`
+    #[cfg_attr(feature = "test-util", serde(rename = "RetentionDays"))]
     pub retention_days: Option<i32>,
     /// The status of the automatic snapshot policy. Valid values:
     ///
@@ -230,10 +249,12 @@ pub struct AutoSnapshotPolicy {
     /// Valid values ([`AutoSnapshotPolicyStatus`]): `Normal`, `Expire`.
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<AutoSnapshotPolicyStatus>,
     /// Details about tags of the automatic snapshots.
     ///
     /// 快照的标签键值集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<AutoSnapshotPolicyTags>,
     /// The points in time of the day at which automatic snapshots are created.
     ///
@@ -248,12 +269,14 @@ pub struct AutoSnapshotPolicy {
     /// 传递参数为一个带有格式的Json Array："0", "1", ... "23"，最多24个时间点，用半角逗号字符（,）隔开。
     ///
     /// Example: `["4", "19"]`
+    #[cfg_attr(feature = "test-util", serde(rename = "TimePoints"))]
     pub time_points: Option<String>,
     /// The number of extended volumes to which the policy is applied.
     ///
     /// 启用该策略的拓展卷数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "VolumeNums"))]
     pub volume_nums: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for AutoSnapshotPolicy {
@@ -312,8 +335,10 @@ aliyun_runtime::wire_enum!(AutoSnapshotPolicyStatus);
 ///
 /// 快照的标签键值集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoSnapshotPolicyTags {
     /// `Tag` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<AutoSnapshotPolicyTag>,
 }
 impl aliyun_runtime::de::Decode for AutoSnapshotPolicyTags {
@@ -327,24 +352,28 @@ impl aliyun_runtime::de::Decode for AutoSnapshotPolicyTags {
 }
 /// One item of the list `Tag` in `Tags` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AutoSnapshotPolicyTag {
     /// The tag key of the snapshot.
     ///
     /// 快照标签键。
     ///
     /// Example: `TestKey`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The tag value of the snapshot.
     ///
     /// 快照标签值。
     ///
     /// Example: `TestValue`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
     /// Note: This parameter will be available soon.
     ///
     /// 说明： 该参数即将上线。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "TargetCopyRegions"))]
     pub target_copy_regions: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AutoSnapshotPolicyTag {

@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeAvailableResource查询某一可用区的资源列表。您可以在某一可用区创建实例（RunInstances）或者修改实例规格（ModifyInstanceSpec）时查询该可用区的资源列表。
 pub use crate::types::{InstanceChargeType, SpotStrategy, IoOptimized, Status};
-/// Parameters of `DescribeAvailableResource`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeAvailableResourceRequest`], by name: `DescribeAvailableResourceRequest::new(DescribeAvailableResourceRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeAvailableResourceRequired<'a> {
+    /// `DestinationResource`: see the field of [`DescribeAvailableResourceRequest`] of the same name.
+    pub destination_resource: DestinationResource,
+    /// `RegionId`: see the field of [`DescribeAvailableResourceRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeAvailableResource`. Build it with `new`, the required parameters named in [`DescribeAvailableResourceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeAvailableResourceRequest {
     /// The resource type to be queried. Valid values:
@@ -244,14 +252,11 @@ pub struct DescribeAvailableResourceRequest {
     pub resource_type: Option<DescribeAvailableResourceResourceType>,
 }
 impl DescribeAvailableResourceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        destination_resource: DestinationResource,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeAvailableResourceRequired<'_>) -> Self {
         Self {
-            destination_resource,
-            region_id: region_id.into(),
+            destination_resource: required.destination_resource,
+            region_id: required.region_id.to_string(),
             zone_id: None,
             instance_charge_type: None,
             spot_strategy: None,
@@ -340,16 +345,19 @@ impl aliyun_runtime::Operation for DescribeAvailableResourceRequest {
 }
 /// What a successful `DescribeAvailableResource` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAvailableResourceResponse {
     /// An array consisting of zones.
     ///
     /// 库存信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableZones"))]
     pub available_zones: Option<AvailableZones>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAvailableResourceResponse {
@@ -603,8 +611,10 @@ aliyun_runtime::wire_enum!(DescribeAvailableResourceResourceType);
 ///
 /// 库存信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableZones {
     /// `AvailableZone` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableZone"))]
     pub available_zone: Vec<AvailableZone>,
 }
 impl aliyun_runtime::de::Decode for AvailableZones {
@@ -620,16 +630,19 @@ impl aliyun_runtime::de::Decode for AvailableZones {
 }
 /// One item of the list `AvailableZone` in `AvailableZones` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableZone {
     /// An array consisting of available resource types.
     ///
     /// 可供创建的具体资源组成的数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableResources"))]
     pub available_resources: Option<AvailableResources>,
     /// The region ID of the resource.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The status of the resource. Valid values:
     ///
@@ -644,6 +657,7 @@ pub struct AvailableZone {
     /// Valid values ([`Status`]): `Available`, `SoldOut`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The resource category based on the stock. Valid values:
     ///
@@ -662,12 +676,14 @@ pub struct AvailableZone {
     /// Valid values ([`StatusCategory`]): `WithStock`, `ClosedWithStock`, `WithoutStock`, `ClosedWithoutStock`.
     ///
     /// Example: `WithStock`
+    #[cfg_attr(feature = "test-util", serde(rename = "StatusCategory"))]
     pub status_category: Option<StatusCategory>,
     /// The zone ID of the resource.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-e`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AvailableZone {
@@ -689,8 +705,10 @@ impl aliyun_runtime::de::Decode for AvailableZone {
 ///
 /// 可供创建的具体资源组成的数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableResources {
     /// `AvailableResource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableResource"))]
     pub available_resource: Vec<AvailableResource>,
 }
 impl aliyun_runtime::de::Decode for AvailableResources {
@@ -706,10 +724,12 @@ impl aliyun_runtime::de::Decode for AvailableResources {
 }
 /// One item of the list `AvailableResource` in `AvailableResources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableResource {
     /// An array consisting of available resource types.
     ///
     /// 支持的可供创建的具体资源组成的数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedResources"))]
     pub supported_resources: Option<SupportedResources>,
     /// The type of the resource. Valid values:
     ///
@@ -734,6 +754,7 @@ pub struct AvailableResource {
     /// Valid values ([`AvailableResourceType`]): `Zone`, `IoOptimized`, `InstanceType`, `SystemDisk`, `DataDisk`, `Network`, `ddh`.
     ///
     /// Example: `InstanceType`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<AvailableResourceType>,
 }
 impl aliyun_runtime::de::Decode for AvailableResource {
@@ -752,8 +773,10 @@ impl aliyun_runtime::de::Decode for AvailableResource {
 ///
 /// 支持的可供创建的具体资源组成的数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SupportedResources {
     /// `SupportedResource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedResource"))]
     pub supported_resource: Vec<SupportedResource>,
 }
 impl aliyun_runtime::de::Decode for SupportedResources {
@@ -769,18 +792,21 @@ impl aliyun_runtime::de::Decode for SupportedResources {
 }
 /// One item of the list `SupportedResource` in `SupportedResources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SupportedResource {
     /// The maximum number of resources of a specific type that can be created. No value is returned when this parameter is empty.
     ///
     /// 资源规格的最大值，该参数值为空时将不返回。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Max"))]
     pub max: Option<i32>,
     /// The minimum value of resources of a specific type that can be created. No value is returned when the parameter is empty.
     ///
     /// 资源规格的最小值，该参数值为空时将不返回。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Min"))]
     pub min: Option<i32>,
     /// The status of the resource. Valid values:
     ///
@@ -795,6 +821,7 @@ pub struct SupportedResource {
     /// Valid values ([`Status`]): `Available`, `SoldOut`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The resource category based on the stock. Valid values:
     ///
@@ -813,18 +840,21 @@ pub struct SupportedResource {
     /// Valid values ([`StatusCategory`]): `WithStock`, `ClosedWithStock`, `WithoutStock`, `ClosedWithoutStock`.
     ///
     /// Example: `WithStock`
+    #[cfg_attr(feature = "test-util", serde(rename = "StatusCategory"))]
     pub status_category: Option<StatusCategory>,
     /// The unit of the resource type. No value is returned when the parameter is empty.
     ///
     /// 资源规格单位，该参数值为空时将不返回。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "Unit"))]
     pub unit: Option<String>,
     /// The value of the resource.
     ///
     /// 资源值。
     ///
     /// Example: `ecs.d1ne.xlarge`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SupportedResource {

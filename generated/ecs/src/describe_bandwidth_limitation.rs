@@ -158,22 +158,26 @@ impl aliyun_runtime::Operation for DescribeBandwidthLimitationRequest {
 }
 /// What a successful `DescribeBandwidthLimitation` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeBandwidthLimitationResponse {
     /// Details about the maximum public bandwidth.
     ///
     /// 数据中心信息组成的集合
     ///
     /// On the wire: `Bandwidths`, not to be confused with "Bandwidths" (field `bandwidths_space`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidths"))]
     pub bandwidths: Option<Bandwidths>,
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// ` Bandwidths` (no description on the page).
     ///
     /// On the wire: "Bandwidths", not to be confused with `Bandwidths` (field `bandwidths`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = " Bandwidths"))]
     pub bandwidths_space: Option<DescribeBandwidthLimitationBandwidths>,
 }
 impl aliyun_runtime::de::Decode for DescribeBandwidthLimitationResponse {
@@ -227,8 +231,10 @@ aliyun_runtime::wire_enum!(OperationType);
 ///
 /// 数据中心信息组成的集合
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Bandwidths {
     /// `Bandwidth` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Vec<Bandwidth>,
 }
 impl aliyun_runtime::de::Decode for Bandwidths {
@@ -244,6 +250,7 @@ impl aliyun_runtime::de::Decode for Bandwidths {
 }
 /// One item of the list `Bandwidth` in `Bandwidths` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Bandwidth {
     /// The billing method for network usage. Valid values:
     ///
@@ -258,24 +265,28 @@ pub struct Bandwidth {
     /// Valid values ([`InternetChargeType`]): `PayByBandwidth`, `PayByTraffic`.
     ///
     /// Example: `PayByTraffic`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<InternetChargeType>,
     /// The maximum public bandwidth.
     ///
     /// 带宽最大值，该参数值为空时不返回
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Max"))]
     pub max: Option<i32>,
     /// The minimum public bandwidth.
     ///
     /// 带宽最小值，该参数值为空时不返回
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Min"))]
     pub min: Option<i32>,
     /// The unit of the public bandwidth.
     ///
     /// 带宽单位，该参数值为空时不返回
     ///
     /// Example: `Mbps`
+    #[cfg_attr(feature = "test-util", serde(rename = "Unit"))]
     pub unit: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Bandwidth {
@@ -294,8 +305,10 @@ impl aliyun_runtime::de::Decode for Bandwidth {
 }
 /// The value of ` Bandwidths` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeBandwidthLimitationBandwidths {
     /// ` Bandwidth` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = " Bandwidth"))]
     pub bandwidth: Vec<DescribeBandwidthLimitationBandwidth>,
 }
 impl aliyun_runtime::de::Decode for DescribeBandwidthLimitationBandwidths {
@@ -311,14 +324,19 @@ impl aliyun_runtime::de::Decode for DescribeBandwidthLimitationBandwidths {
 }
 /// One item of the list ` Bandwidth` in ` Bandwidths` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeBandwidthLimitationBandwidth {
     /// `InternetChargeType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<String>,
     /// `Max` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Max"))]
     pub max: Option<i64>,
     /// `Min` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Min"))]
     pub min: Option<i64>,
     /// `Unit` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Unit"))]
     pub unit: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeBandwidthLimitationBandwidth {

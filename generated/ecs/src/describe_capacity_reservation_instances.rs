@@ -93,39 +93,45 @@ impl aliyun_runtime::Paginated for DescribeCapacityReservationInstancesRequest {
     fn into_items(
         response: DescribeCapacityReservationInstancesResponse,
     ) -> Vec<InstanceIdSet> {
-        response.capacity_reservation_item.map(|l| l.instance_id_set).unwrap_or_default()
+        response.capacity_reservation_item.map(|v| v.instance_id_set).unwrap_or_default()
     }
 }
 /// What a successful `DescribeCapacityReservationInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCapacityReservationInstancesResponse {
     /// Details about the instances that were created by using the capacity reservation.
     ///
     /// 容量预定服务已匹配的实例列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "CapacityReservationItem"))]
     pub capacity_reservation_item: Option<CapacityReservationItem>,
     /// The number of entries returned per page.
     ///
     /// 容量预定服务每页显示行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// The token used to start the next query.
     ///
     /// 容量预定服务下一个查询起始标志。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of entries that meet the query criteria.
     ///
     /// 符合查询条件的记录条数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeCapacityReservationInstancesResponse {
@@ -147,8 +153,10 @@ impl aliyun_runtime::de::Decode for DescribeCapacityReservationInstancesResponse
 ///
 /// 容量预定服务已匹配的实例列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CapacityReservationItem {
     /// `InstanceIdSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceIdSet"))]
     pub instance_id_set: Vec<InstanceIdSet>,
 }
 impl aliyun_runtime::de::Decode for CapacityReservationItem {

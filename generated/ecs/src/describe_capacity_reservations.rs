@@ -198,40 +198,46 @@ impl aliyun_runtime::Paginated for DescribeCapacityReservationsRequest {
     ) -> Vec<CapacityReservationSetCapacityReservationItem> {
         response
             .capacity_reservation_set
-            .map(|l| l.capacity_reservation_item)
+            .map(|v| v.capacity_reservation_item)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeCapacityReservations` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCapacityReservationsResponse {
     /// Details of capacity reservations.
     ///
     /// 容量预定服务详细信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "CapacityReservationSet"))]
     pub capacity_reservation_set: Option<CapacityReservationSet>,
     /// The maximum number of entries returned per page.
     ///
     /// 容量预定服务每页显示行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// The token used to start the next query.
     ///
     /// 容量预定服务下一个查询起始标志。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of entries returned.
     ///
     /// 符合查询条件的记录条数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeCapacityReservationsResponse {
@@ -287,8 +293,10 @@ aliyun_runtime::wire_enum!(DescribeCapacityReservationsPlatform);
 ///
 /// 容量预定服务详细信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CapacityReservationSet {
     /// `CapacityReservationItem` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CapacityReservationItem"))]
     pub capacity_reservation_item: Vec<CapacityReservationSetCapacityReservationItem>,
 }
 impl aliyun_runtime::de::Decode for CapacityReservationSet {
@@ -304,22 +312,26 @@ impl aliyun_runtime::de::Decode for CapacityReservationSet {
 }
 /// One item of the list `CapacityReservationItem` in `CapacityReservationSet` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CapacityReservationSetCapacityReservationItem {
     /// Details of allocated resources.
     ///
     /// 资源分配详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocatedResources"))]
     pub allocated_resources: Option<AllocatedResources>,
     /// The description of the capacity reservation.
     ///
     /// 容量预定服务描述。
     ///
     /// Example: `This is description.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The expiration time of the capacity reservation.
     ///
     /// 容量预定服务的失效时间。
     ///
     /// Example: `2021-02-19T03:02Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<String>,
     /// The release mode of the capacity reservation. Valid values:
     ///
@@ -334,12 +346,14 @@ pub struct CapacityReservationSetCapacityReservationItem {
     /// Valid values ([`EndTimeType`]): `Limited`, `Unlimited`.
     ///
     /// Example: `Unlimited`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTimeType"))]
     pub end_time_type: Option<EndTimeType>,
     /// The billing method of the instances to be created by using the capacity reservation.
     ///
     /// 容量预定服务中实例的付费类型。
     ///
     /// Example: `PostPaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<String>,
     /// The operating system of the instances to be created by using the capacity reservation. Valid values:
     ///
@@ -354,12 +368,14 @@ pub struct CapacityReservationSetCapacityReservationItem {
     /// Valid values ([`CapacityReservationItemPlatform`]): `windows`, `linux`.
     ///
     /// Example: `linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "Platform"))]
     pub platform: Option<CapacityReservationItemPlatform>,
     /// The ID of the capacity reservation.
     ///
     /// 容量预定服务ID。
     ///
     /// Example: `cr-bp67acfmxazb4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsId"))]
     pub private_pool_options_id: Option<String>,
     /// The type of the private pool generated after the capacity reservation takes effect. Valid values:
     ///
@@ -374,24 +390,28 @@ pub struct CapacityReservationSetCapacityReservationItem {
     /// Valid values ([`PrivatePoolOptionsMatchCriteria`]): `Open`, `Target`.
     ///
     /// Example: `Open`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsMatchCriteria"))]
     pub private_pool_options_match_criteria: Option<PrivatePoolOptionsMatchCriteria>,
     /// The name of the capacity reservation.
     ///
     /// 容量预定服务名称。
     ///
     /// Example: `crpTestName`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsName"))]
     pub private_pool_options_name: Option<String>,
     /// The region ID of the capacity reservation.
     ///
     /// 容量预定服务所属地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The effective time of the capacity reservation.
     ///
     /// 容量预定服务生效时间。
     ///
     /// Example: `2021-02-19T02:01Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// The status of the capacity reservation. Valid values:
     ///
@@ -408,12 +428,14 @@ pub struct CapacityReservationSetCapacityReservationItem {
     /// Valid values ([`DescribeCapacityReservationsStatus`]): `Preparing`, `Active`, `Released`.
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DescribeCapacityReservationsStatus>,
     /// Note: This parameter is in invitational preview and not available.
     ///
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeSlot"))]
     pub time_slot: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CapacityReservationSetCapacityReservationItem {

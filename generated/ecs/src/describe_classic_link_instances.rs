@@ -91,36 +91,63 @@ impl aliyun_runtime::Operation for DescribeClassicLinkInstancesRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeClassicLinkInstancesRequest {
+    type Item = Link;
+    fn next_page(
+        &self,
+        response: &DescribeClassicLinkInstancesResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.links.as_ref().map(|v| &v.link).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeClassicLinkInstancesResponse) -> Vec<Link> {
+        response.links.map(|v| v.link).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeClassicLinkInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeClassicLinkInstancesResponse {
     /// The links between classic network-connected instances and VPCs.
     ///
     /// 返回经典网络类型实例和 VPC 连接信息
+    #[cfg_attr(feature = "test-util", serde(rename = "Links"))]
     pub links: Option<Links>,
     /// The page number you query in the link list.
     ///
     /// 连接列表的页码
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// 输入时设置的每页行数
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the API request.
     ///
     /// 请求 ID
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of links.
     ///
     /// 连接总数
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeClassicLinkInstancesResponse {
@@ -142,8 +169,10 @@ impl aliyun_runtime::de::Decode for DescribeClassicLinkInstancesResponse {
 ///
 /// 返回经典网络类型实例和 VPC 连接信息
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Links {
     /// `Link` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Link"))]
     pub link: Vec<Link>,
 }
 impl aliyun_runtime::de::Decode for Links {
@@ -157,18 +186,21 @@ impl aliyun_runtime::de::Decode for Links {
 }
 /// One item of the list `Link` in `Links` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Link {
     /// The ID of an instance.
     ///
     /// 实例ID
     ///
     /// Example: `i-test`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The ID of a VPC.
     ///
     /// VPC ID
     ///
     /// Example: `vpc-test`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Link {

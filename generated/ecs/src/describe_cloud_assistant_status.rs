@@ -114,59 +114,66 @@ impl aliyun_runtime::Paginated for DescribeCloudAssistantStatusRequest {
         &self,
         response: &DescribeCloudAssistantStatusResponse,
     ) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number,
-                self.page_size,
-                response
-                    .instance_cloud_assistant_status_set
-                    .as_ref()
-                    .map_or(0, |l| l.instance_cloud_assistant_status.len()),
-                response.total_count,
-            )
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .instance_cloud_assistant_status_set
+                .as_ref()
+                .map(|v| &v.instance_cloud_assistant_status)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeCloudAssistantStatusResponse,
     ) -> Vec<InstanceCloudAssistantStatus> {
         response
             .instance_cloud_assistant_status_set
-            .map(|l| l.instance_cloud_assistant_status)
+            .map(|v| v.instance_cloud_assistant_status)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeCloudAssistantStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCloudAssistantStatusResponse {
     /// Details about the installation status of the Cloud Assistant client.
     ///
     /// 实例云助手安装状态结果集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceCloudAssistantStatusSet"))]
     pub instance_cloud_assistant_status_set: Option<InstanceCloudAssistantStatusSet>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
     /// The number of entries returned per page.
     ///
     /// 每页行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of instances.
     ///
     /// 实例总个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeCloudAssistantStatusResponse {
@@ -218,8 +225,10 @@ aliyun_runtime::wire_enum!(DescribeCloudAssistantStatusOsType);
 ///
 /// 实例云助手安装状态结果集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceCloudAssistantStatusSet {
     /// `InstanceCloudAssistantStatus` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceCloudAssistantStatus"))]
     pub instance_cloud_assistant_status: Vec<InstanceCloudAssistantStatus>,
 }
 impl aliyun_runtime::de::Decode for InstanceCloudAssistantStatusSet {
@@ -235,46 +244,54 @@ impl aliyun_runtime::de::Decode for InstanceCloudAssistantStatusSet {
 }
 /// One item of the list `InstanceCloudAssistantStatus` in `InstanceCloudAssistantStatusSet` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceCloudAssistantStatus {
     /// The number of commands that are being run.
     ///
     /// 正在执行的命令的数量。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActiveTaskCount"))]
     pub active_task_count: Option<i64>,
     /// Indicates whether the Cloud Assistant client is installed on the instance.
     ///
     /// 是否已经安装了云助手。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "CloudAssistantStatus"))]
     pub cloud_assistant_status: Option<String>,
     /// The version number of the Cloud Assistant client.
     ///
     /// 云助手客户端版本号。
     ///
     /// Example: `2.2.0.106`
+    #[cfg_attr(feature = "test-util", serde(rename = "CloudAssistantVersion"))]
     pub cloud_assistant_version: Option<String>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp1iudwa5b1tqa****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The total number of commands that have been run.
     ///
     /// 已执行的命令的总数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationCount"))]
     pub invocation_count: Option<i64>,
     /// 云助手最近一次心跳时间。
     ///
     /// Example: `2021-03-15T09:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastHeartbeatTime"))]
     pub last_heartbeat_time: Option<String>,
     /// The latest time when the command was run.
     ///
     /// 最近一次命令执行的时间。
     ///
     /// Example: `2021-03-15T08:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastInvokedTime"))]
     pub last_invoked_time: Option<String>,
     /// The operating system of the instance. Valid values:
     ///
@@ -289,6 +306,7 @@ pub struct InstanceCloudAssistantStatus {
     /// Valid values ([`DescribeCloudAssistantStatusOsType`]): `Windows`, `Linux`.
     ///
     /// Example: `Linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "OSType"))]
     pub os_type: Option<DescribeCloudAssistantStatusOsType>,
 }
 impl aliyun_runtime::de::Decode for InstanceCloudAssistantStatus {

@@ -185,51 +185,57 @@ impl aliyun_runtime::Operation for DescribeCommandsRequest {
 impl aliyun_runtime::Paginated for DescribeCommandsRequest {
     type Item = Command;
     fn next_page(&self, response: &DescribeCommandsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number,
-                self.page_size,
-                response.commands.as_ref().map_or(0, |l| l.command.len()),
-                response.total_count,
-            )
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.commands.as_ref().map(|v| &v.command).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeCommandsResponse) -> Vec<Command> {
-        response.commands.map(|l| l.command).unwrap_or_default()
+        response.commands.map(|v| v.command).unwrap_or_default()
     }
 }
 /// What a successful `DescribeCommands` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCommandsResponse {
     /// Details about the commands.
     ///
     /// 命令数据集类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "Commands"))]
     pub commands: Option<Commands>,
     /// The page number of the returned page.
     ///
     /// 命令列表页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
     /// The number of entries returned per page.
     ///
     /// 每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of commands.
     ///
     /// 命令总个数。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeCommandsResponse {
@@ -251,8 +257,10 @@ impl aliyun_runtime::de::Decode for DescribeCommandsResponse {
 ///
 /// 命令数据集类型。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Commands {
     /// `Command` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Command"))]
     pub command: Vec<Command>,
 }
 impl aliyun_runtime::de::Decode for Commands {
@@ -268,94 +276,110 @@ impl aliyun_runtime::de::Decode for Commands {
 }
 /// One item of the list `Command` in `Commands` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Command {
     /// The category of the public command.
     ///
     /// 公共命令的类目。
     ///
     /// Example: `阿里云-云服务器-实例系统`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<String>,
     /// The Base64-encoded command content.
     ///
     /// 命令内容，以Base64编码后传输。
     ///
     /// Example: `Y2QgL3Jvb3Q=`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommandContent"))]
     pub command_content: Option<String>,
     /// The ID of the command.
     ///
     /// 命令ID。
     ///
     /// Example: `c-hz01272yr52****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommandId"))]
     pub command_id: Option<String>,
     /// The time when the command was created.
     ///
     /// 命令创建时间。
     ///
     /// Example: `2020-11-17T06:52Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the command.
     ///
     /// 命令描述。
     ///
     /// Example: `testDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// Indicates whether the custom parameter feature was enabled for the command.
     ///
     /// 该命令是否启用自定义参数。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableParameter"))]
     pub enable_parameter: Option<bool>,
     /// The number of tasks created by using the command.
     ///
     /// 使用该命令创建的任务数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeTimes"))]
     pub invoke_times: Option<i32>,
     /// Indicates whether the public command is of the latest version. If multiple public commands of the same provider (Provider) and the same category have the same name, these commands are of different versions of the same command. This parameter is not returned for the Cloud Assistant commands that you created.
     ///
     /// 公共命令是否是最新版本。如果多个命令属于同一个Provider，且名称与类目相同，则这些命令属于同一个命令的不同版本。您手动创建的云助手命令不会返回该值。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Latest"))]
     pub latest: Option<bool>,
     /// The name of the command.
     ///
     /// 命令名称。
     ///
     /// Example: `testName`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// A list of custom parameter names that are parsed from the command content specified when the command was being created. If the custom parameter feature is not enabled, an empty list is returned.
     ///
     /// 通过创建命令时的CommandContent解析出的自定义参数名列表，以列表（List）的形式返回。如未使用自定义参数功能，则返回空值列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ParameterNames"))]
     pub parameter_names: Option<ParameterNames>,
     /// The provider of the public command.
     ///
     /// 公共命令的提供者。
     ///
     /// Example: `AlibabaCloud.ECS.GuestOS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Provider"))]
     pub provider: Option<String>,
     /// The timeout period.
     ///
     /// 超时时间。
     ///
     /// Example: `3600`
+    #[cfg_attr(feature = "test-util", serde(rename = "Timeout"))]
     pub timeout: Option<i64>,
     /// The command type.
     ///
     /// 命令类型。
     ///
     /// Example: `RunShellScript`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
     /// The version of the public command. If multiple public commands of the same provider (Provider) and the same category have the same name, these commands are of different versions of the same command. This parameter is not returned for the Cloud Assistant commands that you created.
     ///
     /// 公共命令的版本。如果多个命令属于同一个Provider，且名称与类目相同，则这些命令属于同一个命令的不同版本。您手动创建的云助手命令不会返回该值。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Version"))]
     pub version: Option<i32>,
     /// The working directory of the command.
     ///
     /// 执行路径。
     ///
     /// Example: `/home/`
+    #[cfg_attr(feature = "test-util", serde(rename = "WorkingDir"))]
     pub working_dir: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Command {
@@ -387,8 +411,10 @@ impl aliyun_runtime::de::Decode for Command {
 ///
 /// 通过创建命令时的CommandContent解析出的自定义参数名列表，以列表（List）的形式返回。如未使用自定义参数功能，则返回空值列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ParameterNames {
     /// `ParameterName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ParameterName"))]
     pub parameter_name: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for ParameterNames {

@@ -176,28 +176,32 @@ impl aliyun_runtime::Paginated for DescribeDedicatedBlockStorageClustersRequest 
     ) -> Vec<DedicatedBlockStorageCluster> {
         response
             .dedicated_block_storage_clusters
-            .map(|l| l.dedicated_block_storage_cluster)
+            .map(|v| v.dedicated_block_storage_cluster)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeDedicatedBlockStorageClusters` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDedicatedBlockStorageClustersResponse {
     /// The dedicated block storage clusters.
     ///
     /// 由一个或多个集群组成的数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedBlockStorageClusters"))]
     pub dedicated_block_storage_clusters: Option<DedicatedBlockStorageClusters>,
     /// The query token returned in this call.
     ///
     /// 本次调用返回的查询凭证值。
     ///
     /// Example: `AAAAAdDWBF2`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `11B55F58-D3A4-4A9B-9596-342420D02FF8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeDedicatedBlockStorageClustersResponse {
@@ -217,8 +221,10 @@ impl aliyun_runtime::de::Decode for DescribeDedicatedBlockStorageClustersRespons
 ///
 /// 由一个或多个集群组成的数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedBlockStorageClusters {
     /// `DedicatedBlockStorageCluster` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedBlockStorageCluster"))]
     pub dedicated_block_storage_cluster: Vec<DedicatedBlockStorageCluster>,
 }
 impl aliyun_runtime::de::Decode for DedicatedBlockStorageClusters {
@@ -234,22 +240,29 @@ impl aliyun_runtime::de::Decode for DedicatedBlockStorageClusters {
 }
 /// One item of the list `DedicatedBlockStorageCluster` in `DedicatedBlockStorageClusters` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedBlockStorageCluster {
     /// The category of the disk on the dedicated block storage cluster. Valid value: cloud\_essd.
     ///
     /// 云盘类型。当前仅支持cloud\_essd，即ESSD云盘。
     ///
     /// Example: `cloud_essd`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<String>,
     /// The time when the dedicated block storage cluster was created.
     ///
     /// 专属块存储集群创建时间。
     ///
     /// Example: `2021-03-06 10:16:34`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The storage capacity of the dedicated block storage cluster.
     ///
     /// 专属块存储集群的存储容量信息。
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "DedicatedBlockStorageClusterCapacity")
+    )]
     pub dedicated_block_storage_cluster_capacity: Option<
         DedicatedBlockStorageClusterCapacity,
     >,
@@ -258,24 +271,31 @@ pub struct DedicatedBlockStorageCluster {
     /// 专属块存储集群ID。
     ///
     /// Example: `dbsc-xxxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedBlockStorageClusterId"))]
     pub dedicated_block_storage_cluster_id: Option<String>,
     /// The name of the dedicated block storage cluster.
     ///
     /// 专属块存储集群名称。
     ///
     /// Example: `myDBSCCluster`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "DedicatedBlockStorageClusterName")
+    )]
     pub dedicated_block_storage_cluster_name: Option<String>,
     /// The description of the dedicated block storage cluster.
     ///
     /// 专属块存储集群的描述信息。
     ///
     /// Example: `myDBSCCluster`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The expiration time of the dedicated block storage cluster.
     ///
     /// 专属块存储集群到期时间。
     ///
     /// Example: `2022-03-06 10:16:34`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// The performance level of the ESSD. Valid value: PL1.
     ///
@@ -286,6 +306,7 @@ pub struct DedicatedBlockStorageCluster {
     /// 有关ESSD PL1的性能参数，请参见ESSD云盘。
     ///
     /// Example: `PL1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PerformanceLevel"))]
     pub performance_level: Option<String>,
     /// The status of the dedicated block storage cluster. Valid values:
     ///
@@ -306,12 +327,14 @@ pub struct DedicatedBlockStorageCluster {
     /// Valid values ([`DedicatedBlockStorageClusterStatus`]): `Preparing`, `Running`, `Expired`, `Offline`.
     ///
     /// Example: `Running`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DedicatedBlockStorageClusterStatus>,
     /// The zone ID of the dedicated block storage cluster.
     ///
     /// 集群所属可用区ID。
     ///
     /// Example: `cn-hangzhou-h`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DedicatedBlockStorageCluster {
@@ -340,18 +363,21 @@ impl aliyun_runtime::de::Decode for DedicatedBlockStorageCluster {
 ///
 /// 专属块存储集群的存储容量信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedBlockStorageClusterCapacity {
     /// The available capacity of the dedicated block storage cluster. Unit: TB.
     ///
     /// 当前集群可用的容量，单位为TB。
     ///
     /// Example: `40`
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableCapacity"))]
     pub available_capacity: Option<i64>,
     /// The total capacity of the dedicated block storage clusters. Unit: TB.
     ///
     /// 当前集群总容量，单位为TB。
     ///
     /// Example: `72`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCapacity"))]
     pub total_capacity: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DedicatedBlockStorageClusterCapacity {

@@ -3,7 +3,15 @@
 //!
 //! You can call this operation to query the auto-renewal status of one or more subscription dedicated hosts.
 pub use crate::types::{DedicatedHostRenewAttributePeriodUnit, RenewalStatus};
-/// Parameters of `DescribeDedicatedHostAutoRenew`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeDedicatedHostAutoRenewRequest`], by name: `DescribeDedicatedHostAutoRenewRequest::new(DescribeDedicatedHostAutoRenewRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeDedicatedHostAutoRenewRequired<'a> {
+    /// `DedicatedHostIds`: see the field of [`DescribeDedicatedHostAutoRenewRequest`] of the same name.
+    pub dedicated_host_ids: &'a str,
+    /// `RegionId`: see the field of [`DescribeDedicatedHostAutoRenewRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeDedicatedHostAutoRenew`. Build it with `new`, the required parameters named in [`DescribeDedicatedHostAutoRenewRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeDedicatedHostAutoRenewRequest {
     /// The IDs of the dedicated hosts. You can enter up to 100 subscription dedicated host IDs in the list. Separate multiple IDs with commas (,).
@@ -18,14 +26,11 @@ pub struct DescribeDedicatedHostAutoRenewRequest {
     pub region_id: String,
 }
 impl DescribeDedicatedHostAutoRenewRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_ids: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeDedicatedHostAutoRenewRequired<'_>) -> Self {
         Self {
-            dedicated_host_ids: dedicated_host_ids.into(),
-            region_id: region_id.into(),
+            dedicated_host_ids: required.dedicated_host_ids.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -39,14 +44,18 @@ impl aliyun_runtime::Operation for DescribeDedicatedHostAutoRenewRequest {
 }
 /// What a successful `DescribeDedicatedHostAutoRenew` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDedicatedHostAutoRenewResponse {
     /// Details about the auto-renewal attributes of the dedicated hosts.
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostRenewAttributes"))]
     pub dedicated_host_renew_attributes: Option<DedicatedHostRenewAttributes>,
     /// The ID of the request.
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `DedicatedHostIdRenewAttributes` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostIdRenewAttributes"))]
     pub dedicated_host_id_renew_attributes: Option<DedicatedHostIdRenewAttributes>,
 }
 impl aliyun_runtime::de::Decode for DescribeDedicatedHostAutoRenewResponse {
@@ -64,8 +73,10 @@ impl aliyun_runtime::de::Decode for DescribeDedicatedHostAutoRenewResponse {
 }
 /// Details about the auto-renewal attributes of the dedicated hosts.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostRenewAttributes {
     /// `DedicatedHostRenewAttribute` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostRenewAttribute"))]
     pub dedicated_host_renew_attribute: Vec<DedicatedHostRenewAttribute>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostRenewAttributes {
@@ -81,18 +92,22 @@ impl aliyun_runtime::de::Decode for DedicatedHostRenewAttributes {
 }
 /// One item of the list `DedicatedHostRenewAttribute` in `DedicatedHostRenewAttributes` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostRenewAttribute {
     /// Indicates whether auto-renewal is enabled.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoRenewEnabled"))]
     pub auto_renew_enabled: Option<bool>,
     /// The ID of the dedicated host.
     ///
     /// Example: `dh-bp165p6xk2tlw61e****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostId"))]
     pub dedicated_host_id: Option<String>,
     /// The auto-renewal period.
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Duration"))]
     pub duration: Option<i32>,
     /// The unit of the auto-renewal period. Valid values:
     ///
@@ -102,6 +117,7 @@ pub struct DedicatedHostRenewAttribute {
     /// Valid values ([`DedicatedHostRenewAttributePeriodUnit`]): `Week`, `Month`.
     ///
     /// Example: `Month`
+    #[cfg_attr(feature = "test-util", serde(rename = "PeriodUnit"))]
     pub period_unit: Option<DedicatedHostRenewAttributePeriodUnit>,
     /// Indicates whether the subscription dedicated host is automatically renewed. Valid values:
     ///
@@ -112,8 +128,10 @@ pub struct DedicatedHostRenewAttribute {
     /// Valid values ([`RenewalStatus`]): `AutoRenewal`, `Normal`, `NotRenewal`.
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "RenewalStatus"))]
     pub renewal_status: Option<RenewalStatus>,
     /// `AutoRenewEnalbed` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoRenewEnalbed"))]
     pub auto_renew_enalbed: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostRenewAttribute {
@@ -134,8 +152,10 @@ impl aliyun_runtime::de::Decode for DedicatedHostRenewAttribute {
 }
 /// The value of `DedicatedHostIdRenewAttributes` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostIdRenewAttributes {
     /// `DedicatedHostIdRenewAttribute` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostIdRenewAttribute"))]
     pub dedicated_host_id_renew_attribute: Vec<DedicatedHostIdRenewAttribute>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostIdRenewAttributes {
@@ -151,16 +171,22 @@ impl aliyun_runtime::de::Decode for DedicatedHostIdRenewAttributes {
 }
 /// One item of the list `DedicatedHostIdRenewAttribute` in `DedicatedHostIdRenewAttributes` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostIdRenewAttribute {
     /// `AutoRenewEnabled` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoRenewEnabled"))]
     pub auto_renew_enabled: Option<bool>,
     /// `DedicatedHostId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostId"))]
     pub dedicated_host_id: Option<String>,
     /// `Duration` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Duration"))]
     pub duration: Option<i64>,
     /// `PeriodUnit` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PeriodUnit"))]
     pub period_unit: Option<String>,
     /// `RenewalStatus` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RenewalStatus"))]
     pub renewal_status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostIdRenewAttribute {

@@ -63,16 +63,19 @@ impl aliyun_runtime::Operation for DescribeDedicatedHostTypesRequest {
 }
 /// What a successful `DescribeDedicatedHostTypes` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDedicatedHostTypesResponse {
     /// The information about the dedicated host type.
     ///
     /// 返回专有宿主机规格的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostTypes"))]
     pub dedicated_host_types: Option<DedicatedHostTypes>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5FE5FF06-3A33-4658-8495-6445FC54E327`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeDedicatedHostTypesResponse {
@@ -91,8 +94,10 @@ impl aliyun_runtime::de::Decode for DescribeDedicatedHostTypesResponse {
 ///
 /// 返回专有宿主机规格的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostTypes {
     /// `DedicatedHostType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostType"))]
     pub dedicated_host_type: Vec<DedicatedHostType>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostTypes {
@@ -108,92 +113,108 @@ impl aliyun_runtime::de::Decode for DedicatedHostTypes {
 }
 /// One item of the list `DedicatedHostType` in `DedicatedHostTypes` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostType {
     /// The number of cores in a single physical CPU.
     ///
     /// 单个物理CPU的核数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cores"))]
     pub cores: Option<i32>,
     /// The supported CPU overcommit ratio range.
     ///
     /// 支持设置CPU超卖比的范围。
     ///
     /// Example: `1-5`
+    #[cfg_attr(feature = "test-util", serde(rename = "CpuOverCommitRatioRange"))]
     pub cpu_over_commit_ratio_range: Option<String>,
     /// The type of the dedicated host. You can submit a ticket to request more dedicated host types.
     ///
     /// 专有宿主机规格类型。如果您需要使用更多专有宿主机规格，可以提交工单联系阿里云。
     ///
     /// Example: `ddh.sn1ne`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostType"))]
     pub dedicated_host_type: Option<String>,
     /// The GPU model.
     ///
     /// GPU型号。
     ///
     /// Example: `gpu`
+    #[cfg_attr(feature = "test-util", serde(rename = "GPUSpec"))]
     pub gpu_spec: Option<String>,
     /// The number of local disks on a dedicated host.
     ///
     /// 专有宿主机上的本地盘数量。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalStorageAmount"))]
     pub local_storage_amount: Option<i32>,
     /// The capacity of a local disk. Unit: GiB.
     ///
     /// 一块本地盘容量，单位：GiB。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalStorageCapacity"))]
     pub local_storage_capacity: Option<i64>,
     /// The category of the local disks.
     ///
     /// 本地盘类型。
     ///
     /// Example: `local`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalStorageCategory"))]
     pub local_storage_category: Option<String>,
     /// The size of the memory. Unit: GiB.
     ///
     /// 内存容量，单位：GiB。
     ///
     /// Example: `112.0`
+    #[cfg_attr(feature = "test-util", serde(rename = "MemorySize"))]
     pub memory_size: Option<f64>,
     /// The number of physical GPUs.
     ///
     /// 物理GPU数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "PhysicalGpus"))]
     pub physical_gpus: Option<i32>,
     /// The number of physical CPUs.
     ///
     /// 物理处理器（CPU）数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Sockets"))]
     pub sockets: Option<i32>,
     /// Indicates whether the CPU overcommit ratio setting is supported.
     ///
     /// 是否支持设置CPU超卖比。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportCpuOverCommitRatio"))]
     pub support_cpu_over_commit_ratio: Option<bool>,
     /// The ECS instance families supported by the dedicated host.
     ///
     /// 专有宿主机支持的ECS实例规格族。
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedInstanceTypeFamilies"))]
     pub supported_instance_type_families: Option<SupportedInstanceTypeFamilies>,
     /// The ECS instance types supported by the dedicated host.
     ///
     /// 专有宿主机支持的ECS实例规格。
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedInstanceTypesList"))]
     pub supported_instance_types_list: Option<SupportedInstanceTypesList>,
     /// The total number of vCPUs.
     ///
     /// 虚拟CPU总核数。
     ///
     /// Example: `56`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalVcpus"))]
     pub total_vcpus: Option<i32>,
     /// The total number of vGPUs.
     ///
     /// 虚拟GPU总核数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalVgpus"))]
     pub total_vgpus: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostType {

@@ -166,42 +166,51 @@ impl aliyun_runtime::Operation for DescribeDedicatedHostsRequest {
 impl aliyun_runtime::Paginated for DescribeDedicatedHostsRequest {
     type Item = DedicatedHost;
     fn next_page(&self, response: &DescribeDedicatedHostsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.dedicated_hosts.as_ref().map_or(0, |l| l.dedicated_host.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .dedicated_hosts
+                .as_ref()
+                .map(|v| &v.dedicated_host)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeDedicatedHostsResponse) -> Vec<DedicatedHost> {
-        response.dedicated_hosts.map(|l| l.dedicated_host).unwrap_or_default()
+        response.dedicated_hosts.map(|v| v.dedicated_host).unwrap_or_default()
     }
 }
 /// What a successful `DescribeDedicatedHosts` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDedicatedHostsResponse {
     /// 专有宿主机的详细信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHosts"))]
     pub dedicated_hosts: Option<DedicatedHosts>,
     /// 专有宿主机列表的页码。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// 输入时设置的每页行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// 请求ID。
     ///
     /// Example: `7654525A-9964-4ABB-8BCD-98F8835E809A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 专有宿主机总数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeDedicatedHostsResponse {
@@ -221,8 +230,10 @@ impl aliyun_runtime::de::Decode for DescribeDedicatedHostsResponse {
 }
 /// 专有宿主机的详细信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHosts {
     /// `DedicatedHost` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHost"))]
     pub dedicated_host: Vec<DedicatedHost>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHosts {
@@ -238,6 +249,7 @@ impl aliyun_runtime::de::Decode for DedicatedHosts {
 }
 /// One item of the list `DedicatedHost` in `DedicatedHosts` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHost {
     /// 当专有宿主机发生故障或者在线修复时，为其所宿实例设置迁移方案。取值范围：
     ///
@@ -250,6 +262,7 @@ pub struct DedicatedHost {
     /// 默认值：Stop（当专有宿主机上挂载本地盘存储时）
     ///
     /// Example: `Migrate`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActionOnMaintenance"))]
     pub action_on_maintenance: Option<String>,
     /// 专有宿主机是否加入自动部署资源池。取值范围：
     ///
@@ -259,80 +272,102 @@ pub struct DedicatedHost {
     /// 关于自动部署的更多信息，请参见自动部署功能介绍。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoPlacement"))]
     pub auto_placement: Option<String>,
     /// 自动释放时间。按照ISO8601标准表示，并需要使用UTC+0时间，格式为yyyy-MM-ddTHH:mmZ。
     ///
     /// Example: `2017-01-01T12:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoReleaseTime"))]
     pub auto_release_time: Option<String>,
     /// 专有宿主机性能指标集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Capacity"))]
     pub capacity: Option<Capacity>,
     /// 专有宿主机的计费方式。
     ///
     /// Example: `Prepaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "ChargeType"))]
     pub charge_type: Option<String>,
     /// 单个CPU的核数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cores"))]
     pub cores: Option<i32>,
     /// CPU超卖比。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "CpuOverCommitRatio"))]
     pub cpu_over_commit_ratio: Option<f64>,
     /// 专有宿主机的创建时间。按照ISO8601标准表示，并需要使用UTC+0时间，格式为yyyy-MM-ddTHH:mmZ。
     ///
     /// Example: `2018-01-01T12:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// 专有宿主机所在的专有宿主机集群ID。
     ///
     /// Example: `dc-bp12wlf6am0vz9v2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostClusterId"))]
     pub dedicated_host_cluster_id: Option<String>,
     /// 专有宿主机ID。
     ///
     /// Example: `dh-bp165p6xk2tlw61e****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostId"))]
     pub dedicated_host_id: Option<String>,
     /// 专有宿主机的名称。
     ///
     /// Example: `MyDDHTestName`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostName"))]
     pub dedicated_host_name: Option<String>,
     /// 专有宿主机的规格类型。
     ///
     /// Example: `ddh.g5`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostType"))]
     pub dedicated_host_type: Option<String>,
     /// 专有宿主机的描述信息。
     ///
     /// Example: `this-is-my-DDH`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 包年包月专有宿主机的到期时间。按照ISO8601标准表示，并需要使用UTC+0时间，格式为yyyy-MM-ddTHH:mmZ。
     ///
     /// Example: `2019-01-01T12:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// GPU型号。
     ///
     /// Example: `gpu`
+    #[cfg_attr(feature = "test-util", serde(rename = "GPUSpec"))]
     pub gpu_spec: Option<String>,
     /// 该参数即将被弃用，为提高兼容性，建议您尽量使用其他参数。
+    #[cfg_attr(feature = "test-util", serde(rename = "HostDetailInfo"))]
     pub host_detail_info: Option<HostDetailInfo>,
     /// 专有宿主机上创建的ECS实例。
+    #[cfg_attr(feature = "test-util", serde(rename = "Instances"))]
     pub instances: Option<DedicatedHostInstances>,
     /// 专有宿主机机器码。
     ///
     /// Example: `12aaa123456ff19dec12345d3026e****`
+    #[cfg_attr(feature = "test-util", serde(rename = "MachineId"))]
     pub machine_id: Option<String>,
     /// 专有宿主机的网络属性值。
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkAttributes"))]
     pub network_attributes: Option<NetworkAttributes>,
     /// 专有宿主机资源被锁定原因。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationLocks"))]
     pub operation_locks: Option<OperationLocks>,
     /// 物理GPU数量。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PhysicalGpus"))]
     pub physical_gpus: Option<i32>,
     /// 专有宿主机所在地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// 专有宿主机所在资源组ID。
     ///
     /// Example: `rg-aek3b6jzp66****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// 包年包月单位。可能值：
     ///
@@ -340,10 +375,12 @@ pub struct DedicatedHost {
     /// - Year
     ///
     /// Example: `Month`
+    #[cfg_attr(feature = "test-util", serde(rename = "SaleCycle"))]
     pub sale_cycle: Option<String>,
     /// 物理处理器（CPU）数量。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Sockets"))]
     pub sockets: Option<i32>,
     /// 专有宿主机的使用状态。可能值：
     ///
@@ -352,18 +389,26 @@ pub struct DedicatedHost {
     /// - PermanentFailure
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// 专有宿主机支持的自定义实例规格族。
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "SupportedCustomInstanceTypeFamilies")
+    )]
     pub supported_custom_instance_type_families: Option<
         SupportedCustomInstanceTypeFamilies,
     >,
     /// 专有宿主机支持的ECS实例规格族。
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedInstanceTypeFamilies"))]
     pub supported_instance_type_families: Option<SupportedInstanceTypeFamilies>,
     /// 专有宿主机支持的ECS实例规格。
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedInstanceTypesList"))]
     pub supported_instance_types_list: Option<SupportedInstanceTypesList>,
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-g`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHost {
@@ -409,42 +454,52 @@ impl aliyun_runtime::de::Decode for DedicatedHost {
 }
 /// 专有宿主机性能指标集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Capacity {
     /// 剩余的本地盘容量。单位：GiB。
     ///
     /// Example: `65`
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableLocalStorage"))]
     pub available_local_storage: Option<i32>,
     /// 剩余的内存容量，单位：GiB。
     ///
     /// Example: `25`
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableMemory"))]
     pub available_memory: Option<f64>,
     /// 剩余的vCPU核数。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableVcpus"))]
     pub available_vcpus: Option<i32>,
     /// 可用虚拟GPU数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableVgpus"))]
     pub available_vgpus: Option<i32>,
     /// 本地盘类型。
     ///
     /// Example: `i2`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalStorageCategory"))]
     pub local_storage_category: Option<String>,
     /// 本地盘总容量，单位：GiB。
     ///
     /// Example: `512`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalLocalStorage"))]
     pub total_local_storage: Option<i32>,
     /// 内存总容量，单位：GiB。
     ///
     /// Example: `1024`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalMemory"))]
     pub total_memory: Option<f64>,
     /// vCPU总核数。
     ///
     /// Example: `56`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalVcpus"))]
     pub total_vcpus: Option<i32>,
     /// 总虚拟GPU数量。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalVgpus"))]
     pub total_vgpus: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for Capacity {
@@ -468,10 +523,12 @@ impl aliyun_runtime::de::Decode for Capacity {
 }
 /// 该参数即将被弃用，为提高兼容性，建议您尽量使用其他参数。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct HostDetailInfo {
     /// 该参数即将被弃用，为提高兼容性，建议您尽量使用其他参数。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
 }
 impl aliyun_runtime::de::Decode for HostDetailInfo {
@@ -487,8 +544,10 @@ impl aliyun_runtime::de::Decode for HostDetailInfo {
 }
 /// 专有宿主机上创建的ECS实例。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostInstances {
     /// `Instance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Instance"))]
     pub instance: Vec<DedicatedHostInstance>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostInstances {
@@ -504,14 +563,17 @@ impl aliyun_runtime::de::Decode for DedicatedHostInstances {
 }
 /// One item of the list `Instance` in `Instances` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostInstance {
     /// 专有宿主机上创建的ECS实例ID。
     ///
     /// Example: `i-bp14ot0ykf8w13a1****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// 专有宿主机上创建的ECS实例类型。
     ///
     /// Example: `ecs.g5.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostInstance {
@@ -528,8 +590,13 @@ impl aliyun_runtime::de::Decode for DedicatedHostInstance {
 }
 /// 专有宿主机支持的自定义实例规格族。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SupportedCustomInstanceTypeFamilies {
     /// `SupportedCustomInstanceTypeFamily` (no description on the page).
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "SupportedCustomInstanceTypeFamily")
+    )]
     pub supported_custom_instance_type_family: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for SupportedCustomInstanceTypeFamilies {

@@ -202,58 +202,64 @@ impl aliyun_runtime::Operation for DescribeDemandsRequest {
 impl aliyun_runtime::Paginated for DescribeDemandsRequest {
     type Item = Demand;
     fn next_page(&self, response: &DescribeDemandsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.demands.as_ref().map_or(0, |l| l.demand.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.demands.as_ref().map(|v| &v.demand).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeDemandsResponse) -> Vec<Demand> {
-        response.demands.map(|l| l.demand).unwrap_or_default()
+        response.demands.map(|v| v.demand).unwrap_or_default()
     }
 }
 /// What a successful `DescribeDemands` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDemandsResponse {
     /// Details about the filing tickets whose regions meet the filter condition.
     ///
     /// 指定地域符合过滤条件的报备单
+    #[cfg_attr(feature = "test-util", serde(rename = "Demands"))]
     pub demands: Option<Demands>,
     /// The page number of the returned page.
     ///
     /// 报备单列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 输入时设置的每页行数
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The region ID.
     ///
     /// 查询的地域
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of queried filing tickets.
     ///
     /// 查询到的报备单数量
     ///
     /// Example: `6`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeDemandsResponse {
@@ -305,8 +311,10 @@ aliyun_runtime::wire_enum!(DemandType);
 ///
 /// 指定地域符合过滤条件的报备单
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Demands {
     /// `Demand` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Demand"))]
     pub demand: Vec<Demand>,
 }
 impl aliyun_runtime::de::Decode for Demands {
@@ -320,14 +328,17 @@ impl aliyun_runtime::de::Decode for Demands {
 }
 /// One item of the list `Demand` in `Demands` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Demand {
     /// 报备资源当前可使用实例数量
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableAmount"))]
     pub available_amount: Option<i32>,
     /// 报备资源中待交付实例数量
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeliveringAmount"))]
     pub delivering_amount: Option<i32>,
     /// 报备单的状态。可能值：
     ///
@@ -338,14 +349,17 @@ pub struct Demand {
     /// - Cancelled：报备资源已取消，报备取消后，资源交付状态无效
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "DemandStatus"))]
     pub demand_status: Option<String>,
     /// 报备单创建时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mmZ。
     ///
     /// Example: `2019-02-26T12:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "DemandTime"))]
     pub demand_time: Option<String>,
     /// 报备资源预期截止购买时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mmZ。
     ///
     /// Example: `2019-03-03T15:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<String>,
     /// 报备资源的计费方式。可能值：
     ///
@@ -353,18 +367,22 @@ pub struct Demand {
     /// - Postpaid
     ///
     /// Example: `PrePaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<String>,
     /// 报备的实例规格
     ///
     /// Example: `ecs.g5.xlarge`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// 报备实例所属的规格族
     ///
     /// Example: `ecs.g5`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: Option<String>,
     /// 报备资源的使用时长
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<i32>,
     /// 报备资源的使用时长单位。可能值：
     ///
@@ -374,24 +392,30 @@ pub struct Demand {
     /// - Month
     ///
     /// Example: `Month`
+    #[cfg_attr(feature = "test-util", serde(rename = "PeriodUnit"))]
     pub period_unit: Option<String>,
     /// 报备资源预期开始购买时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mmZ。
     ///
     /// Example: `2019-02-27T12:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// 报备资源的交付状态
+    #[cfg_attr(feature = "test-util", serde(rename = "SupplyInfos"))]
     pub supply_infos: Option<SupplyInfos>,
     /// 报备的实例数
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalAmount"))]
     pub total_amount: Option<i32>,
     /// 已经消耗的实例数
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "UsedAmount"))]
     pub used_amount: Option<i32>,
     /// 报备资源所在的可用区
     ///
     /// Example: `cn-hangzhou-g`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Demand {
@@ -421,8 +445,10 @@ impl aliyun_runtime::de::Decode for Demand {
 }
 /// 报备资源的交付状态
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SupplyInfos {
     /// `SupplyInfo` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SupplyInfo"))]
     pub supply_info: Vec<SupplyInfo>,
 }
 impl aliyun_runtime::de::Decode for SupplyInfos {
@@ -438,18 +464,22 @@ impl aliyun_runtime::de::Decode for SupplyInfos {
 }
 /// One item of the list `SupplyInfo` in `SupplyInfos` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SupplyInfo {
     /// 本次交付的实例数量。
     ///
     /// Example: `30`
+    #[cfg_attr(feature = "test-util", serde(rename = "Amount"))]
     pub amount: Option<i32>,
     /// 资源交付可用的截止时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mmZ。
     ///
     /// Example: `2019-03-03T15:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "SupplyEndTime"))]
     pub supply_end_time: Option<String>,
     /// 资源交付可用的开始时间。按照ISO8601标准表示，并需要使用UTC时间，格式为yyyy-MM-ddTHH:mmZ。交付状态为SupplyStatus=Delivering时，该参数返回的时间仅供参考。
     ///
     /// Example: `2019-03-01T14:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "SupplyStartTime"))]
     pub supply_start_time: Option<String>,
     /// 资源交付状态。
     ///
@@ -457,6 +487,7 @@ pub struct SupplyInfo {
     /// - Delivering：交付中
     ///
     /// Example: `Delivering`
+    #[cfg_attr(feature = "test-util", serde(rename = "SupplyStatus"))]
     pub supply_status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SupplyInfo {

@@ -30,14 +30,17 @@ for DescribeDeploymentSetSupportedInstanceTypeFamilyRequest {
 }
 /// What a successful `DescribeDeploymentSetSupportedInstanceTypeFamily` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDeploymentSetSupportedInstanceTypeFamilyResponse {
     /// The instance families that support deployment sets.
     ///
     /// Example: `ecs.i2g, ecs.i1, ecs.i2ne, and ecs.i2gne`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamilies"))]
     pub instance_type_families: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `473469C7-AA6F-4DC5-B7DB-A3DC7DE1C52E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode

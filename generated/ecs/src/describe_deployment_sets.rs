@@ -170,58 +170,68 @@ impl aliyun_runtime::Operation for DescribeDeploymentSetsRequest {
 impl aliyun_runtime::Paginated for DescribeDeploymentSetsRequest {
     type Item = DeploymentSet;
     fn next_page(&self, response: &DescribeDeploymentSetsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.deployment_sets.as_ref().map_or(0, |l| l.deployment_set.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .deployment_sets
+                .as_ref()
+                .map(|v| &v.deployment_set)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeDeploymentSetsResponse) -> Vec<DeploymentSet> {
-        response.deployment_sets.map(|l| l.deployment_set).unwrap_or_default()
+        response.deployment_sets.map(|v| v.deployment_set).unwrap_or_default()
     }
 }
 /// What a successful `DescribeDeploymentSets` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDeploymentSetsResponse {
     /// Details about deployment set information.
     ///
     /// 由DeploymentSet组成的数组格式，返回部署集详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentSets"))]
     pub deployment_sets: Option<DeploymentSets>,
     /// The page number of the returned page.
     ///
     /// 部署集列表的页数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The region ID of the deployment set.
     ///
     /// 部署集所处的地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of queried deployment sets.
     ///
     /// 查询到的部署集总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeDeploymentSetsResponse {
@@ -244,8 +254,10 @@ impl aliyun_runtime::de::Decode for DescribeDeploymentSetsResponse {
 ///
 /// 由DeploymentSet组成的数组格式，返回部署集详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeploymentSets {
     /// `DeploymentSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentSet"))]
     pub deployment_set: Vec<DeploymentSet>,
 }
 impl aliyun_runtime::de::Decode for DeploymentSets {
@@ -261,68 +273,80 @@ impl aliyun_runtime::de::Decode for DeploymentSets {
 }
 /// One item of the list `DeploymentSet` in `DeploymentSets` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeploymentSet {
     /// The time when the deployment set was created.
     ///
     /// 部署集的创建时间。
     ///
     /// Example: `2017-12-05T22:40:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the deployment set.
     ///
     /// 部署集的描述信息。
     ///
     /// Example: `testDeploymentSetDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentSetDescription"))]
     pub deployment_set_description: Option<String>,
     /// The ID of the deployment set.
     ///
     /// 部署集ID。
     ///
     /// Example: `ds-bp67acfmxazb4ph****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentSetId"))]
     pub deployment_set_id: Option<String>,
     /// The name of the deployment set.
     ///
     /// 部署集名称。
     ///
     /// Example: `testDeploymentSetName`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentSetName"))]
     pub deployment_set_name: Option<String>,
     /// The deployment strategy.
     ///
     /// 部署策略。该返回值对应请求参数Strategy的值。
     ///
     /// Example: `Availability`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentStrategy"))]
     pub deployment_strategy: Option<String>,
     /// The deployment domain.
     ///
     /// 部署域。
     ///
     /// Example: `default`
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// The deployment granularity.
     ///
     /// 部署粒度。
     ///
     /// Example: `Host`
+    #[cfg_attr(feature = "test-util", serde(rename = "Granularity"))]
     pub granularity: Option<String>,
     /// 说明： 该参数正在邀测，暂未开放使用。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupCount"))]
     pub group_count: Option<i32>,
     /// The number of instances in the deployment set.
     ///
     /// 部署集内的实例数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceAmount"))]
     pub instance_amount: Option<i32>,
     /// The IDs of the instances in the deployment set.
     ///
     /// 部署集内的实例ID列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceIds"))]
     pub instance_ids: Option<InstanceIds>,
     /// The deployment strategy.
     ///
     /// 部署策略。
     ///
     /// Example: `LooseDispersion`
+    #[cfg_attr(feature = "test-util", serde(rename = "Strategy"))]
     pub strategy: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeploymentSet {
@@ -350,8 +374,10 @@ impl aliyun_runtime::de::Decode for DeploymentSet {
 ///
 /// 部署集内的实例ID列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceIds {
     /// `InstanceId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceIds {

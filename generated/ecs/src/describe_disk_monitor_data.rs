@@ -5,7 +5,17 @@
 //!
 //! 调用DescribeDiskMonitorData查询一块云盘指定时间内的使用信息。可查询云盘实用信息包括读IOPS、写IOPS、读带宽（Bps）、写带宽（Bps）、读时延（μs）以及写时延（μs）。若查询的信息中出现内容缺失，是因为我们无法获取该段时间的使用信息，即云盘状态不是使用中（In\_Use）。
 pub use crate::types::Period;
-/// Parameters of `DescribeDiskMonitorData`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeDiskMonitorDataRequest`], by name: `DescribeDiskMonitorDataRequest::new(DescribeDiskMonitorDataRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeDiskMonitorDataRequired<'a> {
+    /// `DiskId`: see the field of [`DescribeDiskMonitorDataRequest`] of the same name.
+    pub disk_id: &'a str,
+    /// `EndTime`: see the field of [`DescribeDiskMonitorDataRequest`] of the same name.
+    pub end_time: &'a str,
+    /// `StartTime`: see the field of [`DescribeDiskMonitorDataRequest`] of the same name.
+    pub start_time: &'a str,
+}
+/// Parameters of `DescribeDiskMonitorData`. Build it with `new`, the required parameters named in [`DescribeDiskMonitorDataRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeDiskMonitorDataRequest {
     /// The ID of the disk.
@@ -52,16 +62,12 @@ pub struct DescribeDiskMonitorDataRequest {
     pub period: Option<Period>,
 }
 impl DescribeDiskMonitorDataRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        disk_id: impl Into<String>,
-        end_time: impl Into<String>,
-        start_time: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeDiskMonitorDataRequired<'_>) -> Self {
         Self {
-            disk_id: disk_id.into(),
-            end_time: end_time.into(),
-            start_time: start_time.into(),
+            disk_id: required.disk_id.to_string(),
+            end_time: required.end_time.to_string(),
+            start_time: required.start_time.to_string(),
             period: None,
         }
     }
@@ -81,22 +87,26 @@ impl aliyun_runtime::Operation for DescribeDiskMonitorDataRequest {
 }
 /// What a successful `DescribeDiskMonitorData` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDiskMonitorDataResponse {
     /// Details about the disk monitoring data.
     ///
     /// 云盘的监控数据集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "MonitorData"))]
     pub monitor_data: Option<MonitorData>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of returned monitoring data entries.
     ///
     /// 云盘使用信息的返回条目数量。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeDiskMonitorDataResponse {
@@ -116,8 +126,10 @@ impl aliyun_runtime::de::Decode for DescribeDiskMonitorDataResponse {
 ///
 /// 云盘的监控数据集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MonitorData {
     /// `DiskMonitorData` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskMonitorData"))]
     pub disk_monitor_data: Vec<DiskMonitorData>,
 }
 impl aliyun_runtime::de::Decode for MonitorData {
@@ -133,66 +145,77 @@ impl aliyun_runtime::de::Decode for MonitorData {
 }
 /// One item of the list `DiskMonitorData` in `MonitorData` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DiskMonitorData {
     /// The read bandwidth of the system disk. Unit: Byte/s.
     ///
     /// 系统盘读带宽，单位：Byte/s
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "BPSRead"))]
     pub bps_read: Option<i32>,
     /// The total read and write bandwidth of the system disk. Unit: Byte/s.
     ///
     /// 系统盘读写总带宽，单位：Byte/s
     ///
     /// Example: `204`
+    #[cfg_attr(feature = "test-util", serde(rename = "BPSTotal"))]
     pub bps_total: Option<i32>,
     /// The write bandwidth of the system disk. Unit: Byte/s.
     ///
     /// 系统盘写带宽，单位：Byte/s
     ///
     /// Example: `204`
+    #[cfg_attr(feature = "test-util", serde(rename = "BPSWrite"))]
     pub bps_write: Option<i32>,
     /// The ID of the disk.
     ///
     /// 云盘ID。
     ///
     /// Example: `d-mydisk001`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskId"))]
     pub disk_id: Option<String>,
     /// The number of read I/O operations per second on the system disk.
     ///
     /// 系统盘I/O读操作，单位：次/s
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IOPSRead"))]
     pub iops_read: Option<i32>,
     /// The total number of read and write I/O operations per second on the system disk.
     ///
     /// 系统盘I/O读写总操作，单位：次/s
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IOPSTotal"))]
     pub iops_total: Option<i32>,
     /// The number of write I/O operations per second on the system disk.
     ///
     /// 系统盘I/O写操作，单位：次/s
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IOPSWrite"))]
     pub iops_write: Option<i32>,
     /// The read latency of the disk. Unit: μs.
     ///
     /// 云盘读时延。单位：μs（微秒）
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "LatencyRead"))]
     pub latency_read: Option<i32>,
     /// The write latency of the disk. Unit: μs.
     ///
     /// 云盘写时延。单位：μs（微秒）
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "LatencyWrite"))]
     pub latency_write: Option<i32>,
     /// The timestamp of monitoring data query. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 查询监控信息的时间戳。按照ISO8601标准表示，并使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2014-07-23T12:07:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeStamp"))]
     pub time_stamp: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DiskMonitorData {

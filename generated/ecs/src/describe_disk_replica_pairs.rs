@@ -78,27 +78,31 @@ impl aliyun_runtime::Paginated for DescribeDiskReplicaPairsRequest {
             })
     }
     fn into_items(response: DescribeDiskReplicaPairsResponse) -> Vec<DiskReplicaPair> {
-        response.disk_replica_pairs.map(|l| l.disk_replica_pair).unwrap_or_default()
+        response.disk_replica_pairs.map(|v| v.disk_replica_pair).unwrap_or_default()
     }
 }
 /// What a successful `DescribeDiskReplicaPairs` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDiskReplicaPairsResponse {
     /// Details about the replication relationships.
     ///
     /// 复制关系信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskReplicaPairs"))]
     pub disk_replica_pairs: Option<DiskReplicaPairs>,
     /// The query token returned in this call.
     ///
     /// 本次调用返回的查询凭证值。
     ///
     /// Example: `AAAAAdDWBF2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `E69EF3CC-94CD-42E7-8926-F133B86387C0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeDiskReplicaPairsResponse {
@@ -118,8 +122,10 @@ impl aliyun_runtime::de::Decode for DescribeDiskReplicaPairsResponse {
 ///
 /// 复制关系信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DiskReplicaPairs {
     /// `DiskReplicaPair` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskReplicaPair"))]
     pub disk_replica_pair: Vec<DiskReplicaPair>,
 }
 impl aliyun_runtime::de::Decode for DiskReplicaPairs {
@@ -135,48 +141,56 @@ impl aliyun_runtime::de::Decode for DiskReplicaPairs {
 }
 /// One item of the list `DiskReplicaPair` in `DiskReplicaPairs` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DiskReplicaPair {
     /// The description of the replication relationship.
     ///
     /// 复制关系的描述信息。
     ///
     /// Example: `TestReplicaPairDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the secondary disk.
     ///
     /// 从盘的云盘ID。
     ///
     /// Example: `d-asdfjl2342kj2l3k4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestinationDiskId"))]
     pub destination_disk_id: Option<String>,
     /// The region ID of the secondary disk.
     ///
     /// 从盘所属地域。
     ///
     /// Example: `cn-shanghai`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestinationRegion"))]
     pub destination_region: Option<String>,
     /// The name of the replication relationship.
     ///
     /// 复制关系名称。
     ///
     /// Example: `TestReplicaPair`
+    #[cfg_attr(feature = "test-util", serde(rename = "PairName"))]
     pub pair_name: Option<String>,
     /// The ID of the replication relationship.
     ///
     /// 复制关系ID。
     ///
     /// Example: `rp-dsaf233kj23j2j35****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReplicaPairId"))]
     pub replica_pair_id: Option<String>,
     /// The ID of the primary disk.
     ///
     /// 主盘的云盘ID。
     ///
     /// Example: `d-bp131n0q38u3a4zi****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskId"))]
     pub source_disk_id: Option<String>,
     /// The region ID of the primary disk.
     ///
     /// 主盘所属地域。
     ///
     /// Example: `cn-beijing`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceRegion"))]
     pub source_region: Option<String>,
     /// The status of the replication relationship. Valid values:
     ///
@@ -199,6 +213,7 @@ pub struct DiskReplicaPair {
     /// Valid values ([`DiskReplicaPairStatus`]): `inactive`, `active`, `paused`, `pausing`, `starting`, `deleting`.
     ///
     /// Example: `active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DiskReplicaPairStatus>,
 }
 impl aliyun_runtime::de::Decode for DiskReplicaPair {

@@ -583,45 +583,52 @@ impl aliyun_runtime::Paginated for DescribeDisksRequest {
             })
     }
     fn into_items(response: DescribeDisksResponse) -> Vec<Disk> {
-        response.disks.map(|l| l.disk).unwrap_or_default()
+        response.disks.map(|v| v.disk).unwrap_or_default()
     }
 }
 /// What a successful `DescribeDisks` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDisksResponse {
     /// Details about the disks.
     ///
     /// 云盘或本地盘信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Disks"))]
     pub disks: Option<Disks>,
     /// The query token that was returned in this call.
     ///
     /// 本次调用返回的查询凭证值。
     ///
     /// Example: `AAAAAdDWBF2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The page number of the returned page.
     ///
     /// 云盘或本地盘列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 输入时设置的每页行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of entries returned.
     ///
     /// 查询结果总条数。
     ///
     /// Example: `76`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeDisksResponse {
@@ -858,8 +865,10 @@ aliyun_runtime::wire_enum!(LockReason);
 ///
 /// 云盘或本地盘信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Disks {
     /// `Disk` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Disk"))]
     pub disk: Vec<Disk>,
 }
 impl aliyun_runtime::de::Decode for Disks {
@@ -873,6 +882,7 @@ impl aliyun_runtime::de::Decode for Disks {
 }
 /// One item of the list `Disk` in `Disks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Disk {
     /// The time when the disk was attached. The time follows the ISO 8601 standard in the yyyy-MM-ddThh:mmZ format. The time is displayed in UTC.
     ///
@@ -883,18 +893,21 @@ pub struct Disk {
     /// 该参数值仅在Status参数值为Available时才有意义。
     ///
     /// Example: `2018-01-01T01:04:22Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachedTime"))]
     pub attached_time: Option<String>,
     /// The ID of the automatic snapshot policy that is applied to the cloud disk.
     ///
     /// 云盘采用的自动快照策略ID。
     ///
     /// Example: `sp-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoSnapshotPolicyId"))]
     pub auto_snapshot_policy_id: Option<String>,
     /// This parameter is in invitational preview and unavailable.
     ///
     /// 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "BdfId"))]
     pub bdf_id: Option<String>,
     /// The category of the disk. Valid values:
     ///
@@ -921,18 +934,21 @@ pub struct Disk {
     /// Valid values ([`DescribeDisksDiskCategory`]): `cloud`, `cloud_efficiency`, `cloud_ssd`, `cloud_essd`, `local_ssd_pro`, `local_hdd_pro`, `ephemeral`, `ephemeral_ssd`.
     ///
     /// Example: `cloud_ssd`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<DescribeDisksDiskCategory>,
     /// The time when the disk was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2018-01-01T01:01:22Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The ID of the dedicated block storage cluster to which the cloud disk belongs. If your cloud disk belongs to the public block storage cluster, this parameter is empty.
     ///
     /// 云盘所属的专属块存储集群ID。如果您的云盘在公共云块存储集群中，此参数为空。
     ///
     /// Example: `dbsc-f8zfynww0vzuhg4w****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedBlockStorageClusterId"))]
     pub dedicated_block_storage_cluster_id: Option<String>,
     /// Indicates whether the automatic snapshots of the cloud disk are deleted when the disk is released. Valid values:
     ///
@@ -949,6 +965,7 @@ pub struct Disk {
     /// 通过CreateSnapshot或者在控制台创建的快照，不受这个参数的影响，会始终保留。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeleteAutoSnapshot"))]
     pub delete_auto_snapshot: Option<bool>,
     /// Indicates whether the cloud disk is released when its associated instance is released. Valid values:
     ///
@@ -961,12 +978,14 @@ pub struct Disk {
     /// - false：释放实例时，这块云盘保留不释放。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeleteWithInstance"))]
     pub delete_with_instance: Option<bool>,
     /// The description of the disk.
     ///
     /// 云盘或本地盘描述。
     ///
     /// Example: `testDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The time when the cloud disk was detached.
     ///
@@ -977,6 +996,7 @@ pub struct Disk {
     /// 该参数值仅在Status参数值为Available时才有意义。
     ///
     /// Example: `2018-01-08T01:01:22Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "DetachedTime"))]
     pub detached_time: Option<String>,
     /// The device name of the disk on its associated instance. Example: /dev/xvdb.
     ///
@@ -991,6 +1011,7 @@ pub struct Disk {
     /// 说明： 该参数即将停止使用，为提高代码兼容性，建议您尽量不要使用该参数。
     ///
     /// Example: `/dev/xvdb`
+    #[cfg_attr(feature = "test-util", serde(rename = "Device"))]
     pub device: Option<String>,
     /// The billing method of the disk. Valid values:
     ///
@@ -1005,66 +1026,77 @@ pub struct Disk {
     /// Valid values ([`DiskChargeType`]): `PrePaid`, `PostPaid`.
     ///
     /// Example: `PostPaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskChargeType"))]
     pub disk_charge_type: Option<DiskChargeType>,
     /// The ID of the disk.
     ///
     /// 云盘或本地盘ID。
     ///
     /// Example: `d-bp18um4r4f2fve24****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskId"))]
     pub disk_id: Option<String>,
     /// The name of the disk.
     ///
     /// 云盘或本地盘名称。
     ///
     /// Example: `testDiskName`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskName"))]
     pub disk_name: Option<String>,
     /// Indicates whether the automatic snapshot policy feature was enabled for the cloud disk.
     ///
     /// 云盘是否启用自动快照策略功能。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableAutoSnapshot"))]
     pub enable_auto_snapshot: Option<bool>,
     /// Indicates whether an automatic snapshot policy was applied to the cloud disk.
     ///
     /// 云盘是否设置了自动快照策略。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableAutomatedSnapshotPolicy"))]
     pub enable_automated_snapshot_policy: Option<bool>,
     /// Indicates whether the cloud disk was encrypted.
     ///
     /// 是否为加密云盘。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Encrypted"))]
     pub encrypted: Option<bool>,
     /// The time when the subscription cloud disk expires.
     ///
     /// 包年包月云盘的过期时间。
     ///
     /// Example: `2018-01-10T01:01:22Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// The number of input/output operations per second (IOPS).
     ///
     /// 每秒读写（I/O）操作的次数，单位：次/s。
     ///
     /// Example: `4000`
+    #[cfg_attr(feature = "test-util", serde(rename = "IOPS"))]
     pub iops: Option<i32>,
     /// The number of I/O reads per second.
     ///
     /// 每秒读操作的次数，单位：次/s。
     ///
     /// Example: `2000`
+    #[cfg_attr(feature = "test-util", serde(rename = "IOPSRead"))]
     pub iops_read: Option<i32>,
     /// The number of I/O writes per second.
     ///
     /// 每秒写操作的次数，单位：次/s。
     ///
     /// Example: `2000`
+    #[cfg_attr(feature = "test-util", serde(rename = "IOPSWrite"))]
     pub iops_write: Option<i32>,
     /// The ID of the image that is used to create the instance. This parameter is empty unless the cloud disk was created from an image. The value of this parameter remains unchanged throughout the lifecycle of the cloud disk.
     ///
     /// 创建ECS实例时使用的镜像ID，只有通过镜像创建的云盘才有值，否则为空。这个值在云盘的生命周期内始终不变。
     ///
     /// Example: `m-bp13aqm171qynt3u***`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// The ID of the instance to which the disk is attached.
     ///
@@ -1075,26 +1107,31 @@ pub struct Disk {
     /// 该参数值仅在Status参数值为In\_use时才有值，其他状态时为空。
     ///
     /// Example: `i-bp1j4i2jdf3owlheb***`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The ID of the KMS key that is used by the cloud disk.
     ///
     /// 云盘使用的KMS密钥ID。
     ///
     /// Example: `0e478b7a-4262-4802-b8cb-00d3fb408***`
+    #[cfg_attr(feature = "test-util", serde(rename = "KMSKeyId"))]
     pub kms_key_id: Option<String>,
     /// The number of instances to which the Shared Block Storage device is attached.
     ///
     /// 共享存储挂载的实例数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "MountInstanceNum"))]
     pub mount_instance_num: Option<i32>,
     /// The attaching information of the disk.
     ///
     /// 共享存储挂载到实例上的信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "MountInstances"))]
     pub mount_instances: Option<MountInstances>,
     /// The reasons why the disk was locked.
     ///
     /// 云盘或本地盘锁定原因类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationLocks"))]
     pub operation_locks: Option<OperationLocks>,
     /// The performance level of the ESSD. Valid values:
     ///
@@ -1113,42 +1150,49 @@ pub struct Disk {
     /// Valid values ([`PerformanceLevel`]): `PL0`, `PL1`, `PL2`, `PL3`.
     ///
     /// Example: `PL2`
+    #[cfg_attr(feature = "test-util", serde(rename = "PerformanceLevel"))]
     pub performance_level: Option<PerformanceLevel>,
     /// Indicates whether the disk is removable.
     ///
     /// 云盘或本地盘是否可卸载。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Portable"))]
     pub portable: Option<bool>,
     /// The product code in Alibaba Cloud Marketplace.
     ///
     /// 云市场的商品标识。
     ///
     /// Example: `jxsc000204`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProductCode"))]
     pub product_code: Option<String>,
     /// The region ID of the disk.
     ///
     /// 云盘或本地盘所属的地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the resource group to which the disk belongs.
     ///
     /// 云盘或本地盘所在的企业资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The serial number of the disk.
     ///
     /// 云盘或本地盘的序列号。
     ///
     /// Example: `bp18um4r4f2fve2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
     /// The size of the disk. Unit: GiB.
     ///
     /// 云盘或本地盘大小，单位GiB。
     ///
     /// Example: `2000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Size"))]
     pub size: Option<i32>,
     /// The ID of the snapshot that is used to create the cloud disk.
     ///
@@ -1159,6 +1203,7 @@ pub struct Disk {
     /// 如果创建云盘时，没有指定快照，则该参数值为空。该参数值在云盘的生命周期内始终不变。
     ///
     /// Example: `s-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceSnapshotId"))]
     pub source_snapshot_id: Option<String>,
     /// The state of the cloud disk. Valid values:
     ///
@@ -1181,22 +1226,26 @@ pub struct Disk {
     /// Valid values ([`DiskStatus`]): `In_use`, `Available`, `Attaching`, `Detaching`, `Creating`, `ReIniting`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DiskStatus>,
     /// The ID of the storage set.
     ///
     /// 存储集ID。
     ///
     /// Example: `ss-i-bp1j4i2jdf3owlhe****`
+    #[cfg_attr(feature = "test-util", serde(rename = "StorageSetId"))]
     pub storage_set_id: Option<String>,
     /// The maximum number of partitions in a storage set.
     ///
     /// 存储集中的最大分区数量。
     ///
     /// Example: `11`
+    #[cfg_attr(feature = "test-util", serde(rename = "StorageSetPartitionNumber"))]
     pub storage_set_partition_number: Option<i32>,
     /// The tags of the disk.
     ///
     /// 云盘或本地盘的标签集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// The type of the disk. Valid values:
     ///
@@ -1211,12 +1260,14 @@ pub struct Disk {
     /// Valid values ([`DescribeDisksType`]): `system`, `data`.
     ///
     /// Example: `data`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<DescribeDisksType>,
     /// The zone ID of the disk.
     ///
     /// 云盘或本地盘所属的可用区ID。
     ///
     /// Example: `cn-hangzhou-g`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Disk {
@@ -1342,8 +1393,10 @@ aliyun_runtime::wire_enum!(DescribeDisksDiskCategory);
 ///
 /// 共享存储挂载到实例上的信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MountInstances {
     /// `MountInstance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MountInstance"))]
     pub mount_instance: Vec<MountInstance>,
 }
 impl aliyun_runtime::de::Decode for MountInstances {
@@ -1359,12 +1412,14 @@ impl aliyun_runtime::de::Decode for MountInstances {
 }
 /// One item of the list `MountInstance` in `MountInstances` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MountInstance {
     /// The time when the cloud disk was attached. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 挂载时间。按照ISO8601标准表示，使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2017-12-05T2340:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachedTime"))]
     pub attached_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for MountInstance {

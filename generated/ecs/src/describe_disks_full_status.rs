@@ -179,58 +179,64 @@ impl aliyun_runtime::Operation for DescribeDisksFullStatusRequest {
 impl aliyun_runtime::Paginated for DescribeDisksFullStatusRequest {
     type Item = DiskFullStatusType;
     fn next_page(&self, response: &DescribeDisksFullStatusResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .disk_full_status_set
-                    .as_ref()
-                    .map_or(0, |l| l.disk_full_status_type.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .disk_full_status_set
+                .as_ref()
+                .map(|v| &v.disk_full_status_type)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeDisksFullStatusResponse) -> Vec<DiskFullStatusType> {
         response
             .disk_full_status_set
-            .map(|l| l.disk_full_status_type)
+            .map(|v| v.disk_full_status_type)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeDisksFullStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDisksFullStatusResponse {
     /// The collection of full status information of the EBS devices.
     ///
     /// 块存储全状态数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskFullStatusSet"))]
     pub disk_full_status_set: Option<DiskFullStatusSet>,
     /// The page number of the returned page.
     ///
     /// 列表页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页大小。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of EBS devices for which full status information is returned.
     ///
     /// 全状态总数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeDisksFullStatusResponse {
@@ -394,8 +400,10 @@ impl EventTime {
 ///
 /// 块存储全状态数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DiskFullStatusSet {
     /// `DiskFullStatusType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskFullStatusType"))]
     pub disk_full_status_type: Vec<DiskFullStatusType>,
 }
 impl aliyun_runtime::de::Decode for DiskFullStatusSet {
@@ -411,6 +419,7 @@ impl aliyun_runtime::de::Decode for DiskFullStatusSet {
 }
 /// One item of the list `DiskFullStatusType` in `DiskFullStatusSet` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DiskFullStatusType {
     /// The device name of the EBS device that is attached to an instance. Example: /dev/xvdb.
     ///
@@ -425,30 +434,36 @@ pub struct DiskFullStatusType {
     /// 说明： 该参数即将停止使用，为提高代码兼容性，建议您尽量不要使用该参数。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "Device"))]
     pub device: Option<String>,
     /// The events about the EBS device.
     ///
     /// 块存储事件数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskEventSet"))]
     pub disk_event_set: Option<DiskEventSet>,
     /// The ID of the EBS device.
     ///
     /// 块存储ID。
     ///
     /// Example: `d-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskId"))]
     pub disk_id: Option<String>,
     /// The health status of the EBS device.
     ///
     /// 块存储健康状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthStatus"))]
     pub health_status: Option<HealthStatus>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The lifecycle status of the EBS device.
     ///
     /// 块存储生命周期状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DiskFullStatusTypeStatus>,
 }
 impl aliyun_runtime::de::Decode for DiskFullStatusType {
@@ -471,8 +486,10 @@ impl aliyun_runtime::de::Decode for DiskFullStatusType {
 ///
 /// 块存储事件数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DiskEventSet {
     /// `DiskEventType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskEventType"))]
     pub disk_event_type: Vec<DiskEventType>,
 }
 impl aliyun_runtime::de::Decode for DiskEventSet {
@@ -488,28 +505,33 @@ impl aliyun_runtime::de::Decode for DiskEventSet {
 }
 /// One item of the list `DiskEventType` in `DiskEventSet` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DiskEventType {
     /// The time when the event ended.
     ///
     /// 事件结束时间。
     ///
     /// Example: `2018-05-06T02:48:52Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventEndTime"))]
     pub event_end_time: Option<String>,
     /// The ID of the event.
     ///
     /// 块存储事件ID。
     ///
     /// Example: `e-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventId"))]
     pub event_id: Option<String>,
     /// The time when the event started.
     ///
     /// 事件发生时间。
     ///
     /// Example: `2018-05-08T02:43:10Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventTime"))]
     pub event_time: Option<String>,
     /// The event type.
     ///
     /// 事件类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventType"))]
     pub event_type: Option<DiskEventTypeEventType>,
 }
 impl aliyun_runtime::de::Decode for DiskEventType {
@@ -530,12 +552,14 @@ impl aliyun_runtime::de::Decode for DiskEventType {
 ///
 /// 事件类型。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DiskEventTypeEventType {
     /// The code of the event type.
     ///
     /// 事件类型代码。
     ///
     /// Example: `7`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<i32>,
     /// The name of the event type. Valid values:
     ///
@@ -554,12 +578,14 @@ pub struct DiskEventTypeEventType {
     /// Valid values ([`Name`]): `Degraded`, `SeverelyDegraded`, `Stalled`, `ErrorDetected`.
     ///
     /// Example: `Stalled`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<Name>,
     /// The impact level of the event.
     ///
     /// 影响级别。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImpactLevel"))]
     pub impact_level: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DiskEventTypeEventType {

@@ -93,39 +93,45 @@ impl aliyun_runtime::Paginated for DescribeElasticityAssuranceInstancesRequest {
     fn into_items(
         response: DescribeElasticityAssuranceInstancesResponse,
     ) -> Vec<InstanceIdSet> {
-        response.elasticity_assurance_item.map(|l| l.instance_id_set).unwrap_or_default()
+        response.elasticity_assurance_item.map(|v| v.instance_id_set).unwrap_or_default()
     }
 }
 /// What a successful `DescribeElasticityAssuranceInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeElasticityAssuranceInstancesResponse {
     /// Details about the instances that were created by using the elasticity assurance.
     ///
     /// 弹性保障服务已匹配的实例列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ElasticityAssuranceItem"))]
     pub elasticity_assurance_item: Option<ElasticityAssuranceItem>,
     /// The number of entries returned per page.
     ///
     /// 分页查询时每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// The token used to start the next query.
     ///
     /// 弹性保障服务下一个查询起始标志。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of entries that meet the query criteria.
     ///
     /// 符合查询条件的记录条数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeElasticityAssuranceInstancesResponse {
@@ -147,8 +153,10 @@ impl aliyun_runtime::de::Decode for DescribeElasticityAssuranceInstancesResponse
 ///
 /// 弹性保障服务已匹配的实例列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ElasticityAssuranceItem {
     /// `InstanceIdSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceIdSet"))]
     pub instance_id_set: Vec<InstanceIdSet>,
 }
 impl aliyun_runtime::de::Decode for ElasticityAssuranceItem {

@@ -171,40 +171,46 @@ impl aliyun_runtime::Paginated for DescribeElasticityAssurancesRequest {
     ) -> Vec<ElasticityAssuranceSetElasticityAssuranceItem> {
         response
             .elasticity_assurance_set
-            .map(|l| l.elasticity_assurance_item)
+            .map(|v| v.elasticity_assurance_item)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeElasticityAssurances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeElasticityAssurancesResponse {
     /// Details about the elasticity assurances.
     ///
     /// 弹性保障服务详细信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "ElasticityAssuranceSet"))]
     pub elasticity_assurance_set: Option<ElasticityAssuranceSet>,
     /// The number of entries returned per page.
     ///
     /// 弹性保障服务每页显示行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// The token used to start the next query.
     ///
     /// 弹性保障服务下一个查询起始标志。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of entries that meet the query criteria.
     ///
     /// 符合查询条件的记录条数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeElasticityAssurancesResponse {
@@ -226,8 +232,10 @@ impl aliyun_runtime::de::Decode for DescribeElasticityAssurancesResponse {
 ///
 /// 弹性保障服务详细信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ElasticityAssuranceSet {
     /// `ElasticityAssuranceItem` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ElasticityAssuranceItem"))]
     pub elasticity_assurance_item: Vec<ElasticityAssuranceSetElasticityAssuranceItem>,
 }
 impl aliyun_runtime::de::Decode for ElasticityAssuranceSet {
@@ -243,34 +251,40 @@ impl aliyun_runtime::de::Decode for ElasticityAssuranceSet {
 }
 /// One item of the list `ElasticityAssuranceItem` in `ElasticityAssuranceSet` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ElasticityAssuranceSetElasticityAssuranceItem {
     /// Details about the allocated resources.
     ///
     /// 资源分配详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocatedResources"))]
     pub allocated_resources: Option<AllocatedResources>,
     /// The description of the elasticity assurance.
     ///
     /// 弹性保障服务描述。
     ///
     /// Example: `This is description.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The time when the elasticity assurance expires.
     ///
     /// 弹性保障服务失效时间。
     ///
     /// Example: `2021-10-30T06:32:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<String>,
     /// Note: This parameter is unavailable.
     ///
     /// 说明： 该参数暂未开放使用。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "LatestStartTime"))]
     pub latest_start_time: Option<String>,
     /// The ID of the elasticity assurance.
     ///
     /// 弹性保障服务ID。
     ///
     /// Example: `eap-bp67acfmxazb4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsId"))]
     pub private_pool_options_id: Option<String>,
     /// The match mode of the private pool corresponding to the elasticity assurance. Valid values:
     ///
@@ -285,24 +299,28 @@ pub struct ElasticityAssuranceSetElasticityAssuranceItem {
     /// Valid values ([`PrivatePoolOptionsMatchCriteria`]): `Open`, `Target`.
     ///
     /// Example: `Open`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsMatchCriteria"))]
     pub private_pool_options_match_criteria: Option<PrivatePoolOptionsMatchCriteria>,
     /// The name of the elasticity assurance.
     ///
     /// 弹性保障服务名称。
     ///
     /// Example: `eapTestName`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsName"))]
     pub private_pool_options_name: Option<String>,
     /// The region ID of the elasticity assurance.
     ///
     /// 弹性保障服务所属地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The time when the elasticity assurance takes effect.
     ///
     /// 弹性保障服务生效时间。
     ///
     /// Example: `2020-10-30T06:32:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// The status of the elasticity assurance. Valid values:
     ///
@@ -319,18 +337,21 @@ pub struct ElasticityAssuranceSetElasticityAssuranceItem {
     /// Valid values ([`DescribeCapacityReservationsStatus`]): `Preparing`, `Active`, `Released`.
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DescribeCapacityReservationsStatus>,
     /// The total number of times that the elasticity assurance has been applied.
     ///
     /// 弹性保障服务的总次数。
     ///
     /// Example: `Unlimited`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalAssuranceTimes"))]
     pub total_assurance_times: Option<String>,
     /// Note: This parameter is unavailable.
     ///
     /// 说明： 该参数暂未开放使用。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "UsedAssuranceTimes"))]
     pub used_assurance_times: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ElasticityAssuranceSetElasticityAssuranceItem {

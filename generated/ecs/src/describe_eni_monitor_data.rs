@@ -5,7 +5,19 @@
 //!
 //! 调用DescribeEniMonitorData查询一块辅助网卡在指定时间段内使用的流量信息。
 pub use crate::types::Period;
-/// Parameters of `DescribeEniMonitorData`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeEniMonitorDataRequest`], by name: `DescribeEniMonitorDataRequest::new(DescribeEniMonitorDataRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeEniMonitorDataRequired<'a> {
+    /// `EndTime`: see the field of [`DescribeEniMonitorDataRequest`] of the same name.
+    pub end_time: &'a str,
+    /// `InstanceId`: see the field of [`DescribeEniMonitorDataRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeEniMonitorDataRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `StartTime`: see the field of [`DescribeEniMonitorDataRequest`] of the same name.
+    pub start_time: &'a str,
+}
+/// Parameters of `DescribeEniMonitorData`. Build it with `new`, the required parameters named in [`DescribeEniMonitorDataRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeEniMonitorDataRequest {
     /// The end time of the retrieved data. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC. If the specified value of seconds (ss) is not 00, the time is rounded up to the next minute.
@@ -66,18 +78,13 @@ pub struct DescribeEniMonitorDataRequest {
     pub period: Option<Period>,
 }
 impl DescribeEniMonitorDataRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        end_time: impl Into<String>,
-        instance_id: impl Into<String>,
-        region_id: impl Into<String>,
-        start_time: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeEniMonitorDataRequired<'_>) -> Self {
         Self {
-            end_time: end_time.into(),
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
-            start_time: start_time.into(),
+            end_time: required.end_time.to_string(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
+            start_time: required.start_time.to_string(),
             eni_id: None,
             period: None,
         }
@@ -103,22 +110,26 @@ impl aliyun_runtime::Operation for DescribeEniMonitorDataRequest {
 }
 /// What a successful `DescribeEniMonitorData` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEniMonitorDataResponse {
     /// Details about the ENI monitoring data.
     ///
     /// 辅助网卡流量的监控数据EniMonitorDataType组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "MonitorData"))]
     pub monitor_data: Option<DescribeEniMonitorDataMonitorData>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of returned entries.
     ///
     /// 返回条目数量。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeEniMonitorDataResponse {
@@ -138,8 +149,10 @@ impl aliyun_runtime::de::Decode for DescribeEniMonitorDataResponse {
 ///
 /// 辅助网卡流量的监控数据EniMonitorDataType组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEniMonitorDataMonitorData {
     /// `EniMonitorData` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EniMonitorData"))]
     pub eni_monitor_data: Vec<EniMonitorData>,
 }
 impl aliyun_runtime::de::Decode for DescribeEniMonitorDataMonitorData {
@@ -155,58 +168,69 @@ impl aliyun_runtime::de::Decode for DescribeEniMonitorDataMonitorData {
 }
 /// One item of the list `EniMonitorData` in `MonitorData` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EniMonitorData {
     /// The discarded intranet data packets received by the secondary ENI. Unit: packets.
     ///
     /// 辅助网卡接收丢弃的内网数据包，单位：packets。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "DropPacketRx"))]
     pub drop_packet_rx: Option<String>,
     /// The discarded intranet data packets sent by the secondary ENI. Unit: packets.
     ///
     /// 辅助网卡发送丢弃的内网数据包，单位：packets。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "DropPacketTx"))]
     pub drop_packet_tx: Option<String>,
     /// The ID of the secondary ENI.
     ///
     /// 辅助网卡ID。
     ///
     /// Example: `eni-bp19da36d6xdwey****`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniId"))]
     pub eni_id: Option<String>,
     /// The internal data traffic received by the secondary ENI. Unit: Kbit/s.
     ///
     /// 辅助网卡接收的内网数据流量，单位：kbits。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetRx"))]
     pub intranet_rx: Option<String>,
     /// The internal data traffic sent by the secondary ENI. Unit: Kbit/s.
     ///
     /// 辅助网卡发送的内网数据流量，单位：kbits。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetTx"))]
     pub intranet_tx: Option<String>,
     /// The intranet data traffic packets received by the secondary ENI. Unit: packets.
     ///
     /// 辅助网卡接收的内网数据包，单位：packets。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "PacketRx"))]
     pub packet_rx: Option<String>,
     /// The intranet data packets sent by the secondary ENI. Unit: packets.
     ///
     /// 辅助网卡发送的内网数据包，单位：packets。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "PacketTx"))]
     pub packet_tx: Option<String>,
     /// The timestamp of the monitoring data. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 查询监控信息的时间戳。按照ISO8601标准表示，并使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2018-05-21T03:22:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeStamp"))]
     pub time_stamp: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetIn"))]
     pub intranet_in: Option<i64>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetOut"))]
     pub intranet_out: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for EniMonitorData {

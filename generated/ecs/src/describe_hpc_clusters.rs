@@ -106,52 +106,61 @@ impl aliyun_runtime::Operation for DescribeHpcClustersRequest {
 impl aliyun_runtime::Paginated for DescribeHpcClustersRequest {
     type Item = HpcCluster;
     fn next_page(&self, response: &DescribeHpcClustersResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.hpc_clusters.as_ref().map_or(0, |l| l.hpc_cluster.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .hpc_clusters
+                .as_ref()
+                .map(|v| &v.hpc_cluster)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeHpcClustersResponse) -> Vec<HpcCluster> {
-        response.hpc_clusters.map(|l| l.hpc_cluster).unwrap_or_default()
+        response.hpc_clusters.map(|v| v.hpc_cluster).unwrap_or_default()
     }
 }
 /// What a successful `DescribeHpcClusters` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeHpcClustersResponse {
     /// Details about the HPC clusters. The value is an array that consists of the information of each HPC cluster.
     ///
     /// 由HpcCluster组成的数组格式，返回HPC集群的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "HpcClusters"))]
     pub hpc_clusters: Option<HpcClusters>,
     /// The page number of the returned page.
     ///
     /// HPC集群列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 输入时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of queried HPC clusters.
     ///
     /// HPC集群总个数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeHpcClustersResponse {
@@ -173,8 +182,10 @@ impl aliyun_runtime::de::Decode for DescribeHpcClustersResponse {
 ///
 /// 由HpcCluster组成的数组格式，返回HPC集群的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct HpcClusters {
     /// `HpcCluster` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "HpcCluster"))]
     pub hpc_cluster: Vec<HpcCluster>,
 }
 impl aliyun_runtime::de::Decode for HpcClusters {
@@ -190,24 +201,28 @@ impl aliyun_runtime::de::Decode for HpcClusters {
 }
 /// One item of the list `HpcCluster` in `HpcClusters` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct HpcCluster {
     /// The description of the HPC cluster.
     ///
     /// HPC集群的描述。
     ///
     /// Example: `testDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the HPC cluster.
     ///
     /// HPC集群ID。
     ///
     /// Example: `hpc-bp1a5zr3u7nq9cx****`
+    #[cfg_attr(feature = "test-util", serde(rename = "HpcClusterId"))]
     pub hpc_cluster_id: Option<String>,
     /// The name of the HPC cluster.
     ///
     /// HPC集群的名称。
     ///
     /// Example: `testName`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for HpcCluster {

@@ -108,29 +108,35 @@ impl aliyun_runtime::Paginated for DescribeImageComponentsRequest {
             })
     }
     fn into_items(response: DescribeImageComponentsResponse) -> Vec<ImageComponentSet> {
-        response.image_component.map(|l| l.image_component_set).unwrap_or_default()
+        response.image_component.map(|v| v.image_component_set).unwrap_or_default()
     }
 }
 /// What a successful `DescribeImageComponents` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeImageComponentsResponse {
     /// 镜像组件的详细信息组成的列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageComponent"))]
     pub image_component: Option<ImageComponent>,
     /// 分页查询时每页行数。
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// 本次调用返回的查询凭证（Token）。具体使用方式请参见接口说明。
     ///
     /// Example: `AAAAAdDWBF2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 返回的镜像组件数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeImageComponentsResponse {
@@ -150,8 +156,10 @@ impl aliyun_runtime::de::Decode for DescribeImageComponentsResponse {
 }
 /// 镜像组件的详细信息组成的列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImageComponent {
     /// `ImageComponentSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageComponentSet"))]
     pub image_component_set: Vec<ImageComponentSet>,
 }
 impl aliyun_runtime::de::Decode for ImageComponent {
@@ -167,40 +175,50 @@ impl aliyun_runtime::de::Decode for ImageComponent {
 }
 /// One item of the list `ImageComponentSet` in `ImageComponent` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImageComponentSet {
     /// 组件类型。
     ///
     /// Example: `Build`
+    #[cfg_attr(feature = "test-util", serde(rename = "ComponentType"))]
     pub component_type: Option<String>,
     /// 组件内容。
     ///
     /// Example: `RUN yum update -y`
+    #[cfg_attr(feature = "test-util", serde(rename = "Content"))]
     pub content: Option<String>,
     /// 组件创建时间。
     ///
     /// Example: `2020-11-24T06:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// 描述信息。
     ///
     /// Example: `This is description.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 镜像组件ID。
     ///
     /// Example: `ic-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageComponentId"))]
     pub image_component_id: Option<String>,
     /// 组件名称。
     ///
     /// Example: `testComponent`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// 企业资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// 组件支持的操作系统。
     ///
     /// Example: `Linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemType"))]
     pub system_type: Option<String>,
     /// 标签键值对列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
 }
 impl aliyun_runtime::de::Decode for ImageComponentSet {

@@ -7,7 +7,15 @@
 pub use crate::types::{
     Architecture, ImageOwnerAlias, OsType, ImageStatus, Tags, DiskTag, Usage,
 };
-/// Parameters of `DescribeImageFromFamily`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeImageFromFamilyRequest`], by name: `DescribeImageFromFamilyRequest::new(DescribeImageFromFamilyRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeImageFromFamilyRequired<'a> {
+    /// `ImageFamily`: see the field of [`DescribeImageFromFamilyRequest`] of the same name.
+    pub image_family: &'a str,
+    /// `RegionId`: see the field of [`DescribeImageFromFamilyRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeImageFromFamily`. Build it with `new`, the required parameters named in [`DescribeImageFromFamilyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeImageFromFamilyRequest {
     /// The name of the image family. The name must be 2 to 128 characters in length and can contain letters, digits, colons (:), underscores (\_), and hyphens (-). It must start with a letter and cannot start with http://, https://, acs:, or aliyun.
@@ -26,11 +34,11 @@ pub struct DescribeImageFromFamilyRequest {
     pub region_id: String,
 }
 impl DescribeImageFromFamilyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(image_family: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeImageFromFamilyRequired<'_>) -> Self {
         Self {
-            image_family: image_family.into(),
-            region_id: region_id.into(),
+            image_family: required.image_family.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -51,16 +59,19 @@ impl aliyun_runtime::JobStatus for DescribeImageFromFamilyRequest {
 }
 /// What a successful `DescribeImageFromFamily` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeImageFromFamilyResponse {
     /// The image information.
     ///
     /// 返回的镜像信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Image"))]
     pub image: Option<Image>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeImageFromFamilyResponse {
@@ -79,6 +90,7 @@ impl aliyun_runtime::de::Decode for DescribeImageFromFamilyResponse {
 ///
 /// 返回的镜像信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Image {
     /// The image architecture. Valid values:
     ///
@@ -93,40 +105,47 @@ pub struct Image {
     /// Valid values ([`Architecture`]): `i386`, `x86_64`.
     ///
     /// Example: `x86_64`
+    #[cfg_attr(feature = "test-util", serde(rename = "Architecture"))]
     pub architecture: Option<Architecture>,
     /// The time when the image was created.
     ///
     /// 镜像的创建时间。
     ///
     /// Example: `2018-01-10T01:01:10Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the image.
     ///
     /// 描述信息。
     ///
     /// Example: `testDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The mappings between the disks and snapshots under the image.
     ///
     /// 镜像下包含云盘和快照的映射关系。
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskDeviceMappings"))]
     pub disk_device_mappings: Option<DiskDeviceMappings>,
     /// The name of the image family.
     ///
     /// 镜像族系。
     ///
     /// Example: `testImageFamily`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageFamily"))]
     pub image_family: Option<String>,
     /// The ID of the image.
     ///
     /// 镜像ID。
     ///
     /// Example: `m-bp1g7004ksh0oeuc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// The name of the image.
     ///
     /// 镜像的名称。
     ///
     /// Example: `testImageName`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageName"))]
     pub image_name: Option<String>,
     /// The alias of the image owner. Valid values:
     ///
@@ -145,48 +164,56 @@ pub struct Image {
     /// Valid values ([`ImageOwnerAlias`]): `system`, `self`, `others`, `marketplace`.
     ///
     /// Example: `self`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageOwnerAlias"))]
     pub image_owner_alias: Option<ImageOwnerAlias>,
     /// The version of the image.
     ///
     /// 镜像版本。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageVersion"))]
     pub image_version: Option<String>,
     /// Indicates whether the image is a copy of another image.
     ///
     /// 是否是复制的镜像。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsCopied"))]
     pub is_copied: Option<bool>,
     /// Indicates whether the image has been shared to other Alibaba Cloud accounts.
     ///
     /// 是否共享过该自定义镜像给其他用户。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSelfShared"))]
     pub is_self_shared: Option<String>,
     /// Indicates whether you have subscribed to the image corresponding to the specified product code.
     ///
     /// 是否订阅了该镜像商品码对应的镜像商品服务条款。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSubscribed"))]
     pub is_subscribed: Option<bool>,
     /// Indicates whether the image supports cloud-init.
     ///
     /// 是否支持cloud-init。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSupportCloudinit"))]
     pub is_support_cloudinit: Option<bool>,
     /// Indicates whether the image can be used on I/O optimized instances.
     ///
     /// 是否可以在I/O优化实例上运行。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSupportIoOptimized"))]
     pub is_support_io_optimized: Option<bool>,
     /// The name of the operating system.
     ///
     /// 操作系统的中文显示名称。
     ///
     /// Example: `Alibaba Cloud Linux 2.1903`
+    #[cfg_attr(feature = "test-util", serde(rename = "OSName"))]
     pub os_name: Option<String>,
     /// The type of the operating system. Valid values:
     ///
@@ -201,30 +228,35 @@ pub struct Image {
     /// Valid values ([`OsType`]): `windows`, `linux`.
     ///
     /// Example: `linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "OSType"))]
     pub os_type: Option<OsType>,
     /// The platform of the operating system.
     ///
     /// 操作系统平台。
     ///
     /// Example: `Aliyun`
+    #[cfg_attr(feature = "test-util", serde(rename = "Platform"))]
     pub platform: Option<String>,
     /// The product code of the Alibaba Cloud Marketplace image.
     ///
     /// 镜像市场的镜像商品标示。
     ///
     /// Example: `jxsc00****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProductCode"))]
     pub product_code: Option<String>,
     /// The image creation progress. Unit: percent (%).
     ///
     /// 镜像完成的进度，单位为百分比。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Progress"))]
     pub progress: Option<String>,
     /// The size of the image. Unit: GiB.
     ///
     /// 镜像大小，单位GiB。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "Size"))]
     pub size: Option<i32>,
     /// The status of the image. Valid values:
     ///
@@ -243,10 +275,12 @@ pub struct Image {
     /// Valid values ([`ImageStatus`]): `UnAvailable`, `Available`, `Creating`, `CreateFailed`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<ImageStatus>,
     /// An array that consists of Tag data.
     ///
     /// 镜像的标签对信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// Indicates whether the image has been used to create ECS instances. Valid values:
     ///
@@ -261,6 +295,7 @@ pub struct Image {
     /// Valid values ([`Usage`]): `instance`, `none`.
     ///
     /// Example: `none`
+    #[cfg_attr(feature = "test-util", serde(rename = "Usage"))]
     pub usage: Option<Usage>,
 }
 impl aliyun_runtime::de::Decode for Image {
@@ -300,8 +335,10 @@ impl aliyun_runtime::de::Decode for Image {
 ///
 /// 镜像下包含云盘和快照的映射关系。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DiskDeviceMappings {
     /// `DiskDeviceMapping` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskDeviceMapping"))]
     pub disk_device_mapping: Vec<ImageDiskDeviceMapping>,
 }
 impl aliyun_runtime::de::Decode for DiskDeviceMappings {
@@ -317,6 +354,7 @@ impl aliyun_runtime::de::Decode for DiskDeviceMappings {
 }
 /// One item of the list `DiskDeviceMapping` in `DiskDeviceMappings` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImageDiskDeviceMapping {
     /// The device name of the disk. Example: /dev/xvdb.
     ///
@@ -327,42 +365,49 @@ pub struct ImageDiskDeviceMapping {
     /// 说明： 该参数即将停止使用，为提高代码的兼容性，建议您尽量不要使用该参数。
     ///
     /// Example: `/dev/xvdb`
+    #[cfg_attr(feature = "test-util", serde(rename = "Device"))]
     pub device: Option<String>,
     /// The format of the image.
     ///
     /// 镜像格式。
     ///
     /// Example: `qcow2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Format"))]
     pub format: Option<String>,
     /// The OSS bucket that contains the imported image file.
     ///
     /// 导入镜像所属OSS的Bucket。
     ///
     /// Example: `testEcsImport`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImportOSSBucket"))]
     pub import_oss_bucket: Option<String>,
     /// The OSS object corresponding to the imported image file.
     ///
     /// 导入镜像所属OSS的Object。
     ///
     /// Example: `imageImport`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImportOSSObject"))]
     pub import_oss_object: Option<String>,
     /// The size of the disk. Unit: GiB.
     ///
     /// 云盘大小，单位GiB。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "Size"))]
     pub size: Option<String>,
     /// The ID of the snapshot.
     ///
     /// 快照ID。
     ///
     /// Example: `s-bp17ot2q7x72ggtw****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotId"))]
     pub snapshot_id: Option<String>,
     /// The type of the image.
     ///
     /// 镜像的类型。
     ///
     /// Example: `custom`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ImageDiskDeviceMapping {

@@ -115,30 +115,36 @@ impl aliyun_runtime::Paginated for DescribeImagePipelineExecutionsRequest {
     ) -> Vec<ImagePipelineExecutionSet> {
         response
             .image_pipeline_execution
-            .map(|l| l.image_pipeline_execution_set)
+            .map(|v| v.image_pipeline_execution_set)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeImagePipelineExecutions` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeImagePipelineExecutionsResponse {
     /// 镜像构建任务的详细信息组成的列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ImagePipelineExecution"))]
     pub image_pipeline_execution: Option<ImagePipelineExecution>,
     /// 分页查询时每页行数。
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// 本次调用返回的查询凭证（Token）。具体使用方式请参见接口说明。
     ///
     /// Example: `AAAAAdDWBF2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 返回的镜像组件数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeImagePipelineExecutionsResponse {
@@ -158,8 +164,10 @@ impl aliyun_runtime::de::Decode for DescribeImagePipelineExecutionsResponse {
 }
 /// 镜像构建任务的详细信息组成的列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImagePipelineExecution {
     /// `ImagePipelineExecutionSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ImagePipelineExecutionSet"))]
     pub image_pipeline_execution_set: Vec<ImagePipelineExecutionSet>,
 }
 impl aliyun_runtime::de::Decode for ImagePipelineExecution {
@@ -175,34 +183,42 @@ impl aliyun_runtime::de::Decode for ImagePipelineExecution {
 }
 /// One item of the list `ImagePipelineExecutionSet` in `ImagePipelineExecution` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImagePipelineExecutionSet {
     /// 镜像构建任务的创建时间。
     ///
     /// Example: `2020-11-24T06:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// 构建任务ID。
     ///
     /// Example: `exec-5fb8facb8ed7427c****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExecutionId"))]
     pub execution_id: Option<String>,
     /// 目标镜像ID。
     ///
     /// Example: `m-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// 镜像模板ID。
     ///
     /// Example: `ip-2ze5tsl5bp6nf2b3****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImagePipelineId"))]
     pub image_pipeline_id: Option<String>,
     /// 执行结果信息。
     ///
     /// Example: `Create transition vpc "vpc-2ze70rc7093j9idu6****" success!`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// 任务最近一次更新的时间。
     ///
     /// Example: `2020-11-25T06:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ModifiedTime"))]
     pub modified_time: Option<String>,
     /// 企业资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// 镜像构建任务的状态。可能值：
     ///
@@ -215,8 +231,10 @@ pub struct ImagePipelineExecutionSet {
     /// - CANCELLED：已取消
     ///
     /// Example: `BUILDING`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// 标签键值对列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
 }
 impl aliyun_runtime::de::Decode for ImagePipelineExecutionSet {

@@ -108,29 +108,35 @@ impl aliyun_runtime::Paginated for DescribeImagePipelinesRequest {
             })
     }
     fn into_items(response: DescribeImagePipelinesResponse) -> Vec<ImagePipelineSet> {
-        response.image_pipeline.map(|l| l.image_pipeline_set).unwrap_or_default()
+        response.image_pipeline.map(|v| v.image_pipeline_set).unwrap_or_default()
     }
 }
 /// What a successful `DescribeImagePipelines` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeImagePipelinesResponse {
     /// 镜像模板的详细信息组成的列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ImagePipeline"))]
     pub image_pipeline: Option<ImagePipeline>,
     /// 分页查询时每页行数。
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// 本次调用返回的查询凭证（Token）。具体使用方式请参见接口说明。
     ///
     /// Example: `AAAAAdDWBF2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 返回的镜像模板数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeImagePipelinesResponse {
@@ -150,8 +156,10 @@ impl aliyun_runtime::de::Decode for DescribeImagePipelinesResponse {
 }
 /// 镜像模板的详细信息组成的列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImagePipeline {
     /// `ImagePipelineSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ImagePipelineSet"))]
     pub image_pipeline_set: Vec<ImagePipelineSet>,
 }
 impl aliyun_runtime::de::Decode for ImagePipeline {
@@ -167,8 +175,10 @@ impl aliyun_runtime::de::Decode for ImagePipeline {
 }
 /// One item of the list `ImagePipelineSet` in `ImagePipeline` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImagePipelineSet {
     /// 目标镜像共享的阿里云账号ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "AddAccounts"))]
     pub add_accounts: Option<AddAccounts>,
     /// 源镜像。
     ///
@@ -176,6 +186,7 @@ pub struct ImagePipelineSet {
     /// - 当BaseImageType=IMAGE\_FAMILY时，该参数值为镜像族系名称。
     ///
     /// Example: `m-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "BaseImage"))]
     pub base_image: Option<String>,
     /// 源镜像类型。可能值：
     ///
@@ -183,58 +194,73 @@ pub struct ImagePipelineSet {
     /// - IMAGE\_FAMILY：镜像族系。
     ///
     /// Example: `IMAGE`
+    #[cfg_attr(feature = "test-util", serde(rename = "BaseImageType"))]
     pub base_image_type: Option<String>,
     /// 镜像模板内容。
     ///
     /// Example: `FROM IMAGE:m-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "BuildContent"))]
     pub build_content: Option<String>,
     /// 模板创建时间。
     ///
     /// Example: `2020-11-24T06:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// 镜像构建失败后是否释放中转实例。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeleteInstanceOnFailure"))]
     pub delete_instance_on_failure: Option<bool>,
     /// 描述信息。
     ///
     /// Example: `This is description.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 目标镜像名称前缀。
     ///
     /// Example: `testImageName`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageName"))]
     pub image_name: Option<String>,
     /// 镜像模板ID。
     ///
     /// Example: `ip-2ze5tsl5bp6nf2b3****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImagePipelineId"))]
     pub image_pipeline_id: Option<String>,
     /// 实例规格。
     ///
     /// Example: `ecs.g6.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// 中转实例的公网出带宽大小。单位：Mbit/s
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetMaxBandwidthOut"))]
     pub internet_max_bandwidth_out: Option<i32>,
     /// 模板名称。
     ///
     /// Example: `testImagePipeline`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// 企业资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// 中转实例的系统盘大小。单位：GiB
     ///
     /// Example: `40`
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemDiskSize"))]
     pub system_disk_size: Option<i32>,
     /// 标签键值对列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// 目标镜像待分发的地域列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ToRegionIds"))]
     pub to_region_ids: Option<ToRegionIds>,
     /// VPC的交换机ID。
     ///
     /// Example: `vsw-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ImagePipelineSet {
@@ -266,8 +292,10 @@ impl aliyun_runtime::de::Decode for ImagePipelineSet {
 }
 /// 目标镜像共享的阿里云账号ID。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddAccounts {
     /// `AddAccount` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AddAccount"))]
     pub add_account: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for AddAccounts {
@@ -283,8 +311,10 @@ impl aliyun_runtime::de::Decode for AddAccounts {
 }
 /// 目标镜像待分发的地域列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ToRegionIds {
     /// `ToRegionId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ToRegionId"))]
     pub to_region_id: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for ToRegionIds {

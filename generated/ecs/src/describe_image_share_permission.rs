@@ -4,7 +4,15 @@
 //! You can call this operation to query the accounts to which a custom image is shared. The response can be displayed by page. By default, ten entries are displayed on each page.
 //!
 //! 查询一份自定义镜像已经共享的所有用户。返回结果支持分页显示，每页的信息条目默认为 10 条。
-/// Parameters of `DescribeImageSharePermission`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeImageSharePermissionRequest`], by name: `DescribeImageSharePermissionRequest::new(DescribeImageSharePermissionRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeImageSharePermissionRequired<'a> {
+    /// `ImageId`: see the field of [`DescribeImageSharePermissionRequest`] of the same name.
+    pub image_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeImageSharePermissionRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeImageSharePermission`. Build it with `new`, the required parameters named in [`DescribeImageSharePermissionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeImageSharePermissionRequest {
     /// The ID of the custom image.
@@ -46,11 +54,11 @@ pub struct DescribeImageSharePermissionRequest {
     pub page_size: Option<i32>,
 }
 impl DescribeImageSharePermissionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(image_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeImageSharePermissionRequired<'_>) -> Self {
         Self {
-            image_id: image_id.into(),
-            region_id: region_id.into(),
+            image_id: required.image_id.to_string(),
+            region_id: required.region_id.to_string(),
             owner_account: None,
             page_number: None,
             page_size: None,
@@ -82,50 +90,59 @@ impl aliyun_runtime::Operation for DescribeImageSharePermissionRequest {
 }
 /// What a successful `DescribeImageSharePermission` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeImageSharePermissionResponse {
     /// The Alibaba Cloud accounts.
     ///
     /// 阿里云账号类型
+    #[cfg_attr(feature = "test-util", serde(rename = "Accounts"))]
     pub accounts: Option<Accounts>,
     /// The ID of the custom image.
     ///
     /// 自定义镜像 ID
     ///
     /// Example: `m-imageid2`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// The page number of the returned page.
     ///
     /// 查询结果显示的页码
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页的信息条目数
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The region ID of the image.
     ///
     /// 镜像所属地域 ID
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The shared groups.
     ///
     /// 共享组类型
+    #[cfg_attr(feature = "test-util", serde(rename = "ShareGroups"))]
     pub share_groups: Option<ShareGroups>,
     /// The total number of entries returned.
     ///
     /// 记录总数
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeImageSharePermissionResponse {
@@ -150,8 +167,10 @@ impl aliyun_runtime::de::Decode for DescribeImageSharePermissionResponse {
 ///
 /// 阿里云账号类型
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Accounts {
     /// `Account` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Account"))]
     pub account: Vec<Account>,
 }
 impl aliyun_runtime::de::Decode for Accounts {
@@ -167,12 +186,14 @@ impl aliyun_runtime::de::Decode for Accounts {
 }
 /// One item of the list `Account` in `Accounts` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Account {
     /// The ID of the Alibaba Cloud account.
     ///
     /// 阿里云账号 ID
     ///
     /// Example: `155780923770`
+    #[cfg_attr(feature = "test-util", serde(rename = "AliyunId"))]
     pub aliyun_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Account {
@@ -190,8 +211,10 @@ impl aliyun_runtime::de::Decode for Account {
 ///
 /// 共享组类型
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ShareGroups {
     /// `ShareGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ShareGroup"))]
     pub share_group: Vec<ShareGroup>,
 }
 impl aliyun_runtime::de::Decode for ShareGroups {
@@ -207,12 +230,14 @@ impl aliyun_runtime::de::Decode for ShareGroups {
 }
 /// One item of the list `ShareGroup` in `ShareGroups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ShareGroup {
     /// The shared group.
     ///
     /// 共享分组
     ///
     /// Example: `all`
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ShareGroup {

@@ -83,28 +83,33 @@ impl aliyun_runtime::Operation for DescribeImageSupportInstanceTypesRequest {
 }
 /// What a successful `DescribeImageSupportInstanceTypes` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeImageSupportInstanceTypesResponse {
     /// The ID of the image.
     ///
     /// 查询的镜像 ID。
     ///
     /// Example: `m-imageid2`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// An array consisting of InstanceType data.
     ///
     /// 由 InstanceTypeItemType 组成的实例规格集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypes"))]
     pub instance_types: Option<InstanceTypes>,
     /// The region ID of the image.
     ///
     /// 镜像所属地域 ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeImageSupportInstanceTypesResponse {
@@ -237,8 +242,10 @@ aliyun_runtime::wire_enum!(Key);
 ///
 /// 由 InstanceTypeItemType 组成的实例规格集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceTypes {
     /// `InstanceType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Vec<InstanceType>,
 }
 impl aliyun_runtime::de::Decode for InstanceTypes {
@@ -254,30 +261,35 @@ impl aliyun_runtime::de::Decode for InstanceTypes {
 }
 /// One item of the list `InstanceType` in `InstanceTypes` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceType {
     /// The number of vCPUs of the instance type.
     ///
     /// 实例规格的 vCPU 内核数目。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "CpuCoreCount"))]
     pub cpu_core_count: Option<i32>,
     /// The instance family.
     ///
     /// 实例规格族。
     ///
     /// Example: `ecs.t1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: Option<String>,
     /// The ID of the instance type.
     ///
     /// 镜像支持的实例规格 ID。
     ///
     /// Example: `ecs.t1.xsmall`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeId"))]
     pub instance_type_id: Option<String>,
     /// The memory size of the instance type. Unit: GiB.
     ///
     /// 实例规格的内存大小，单位 GiB。
     ///
     /// Example: `1024`
+    #[cfg_attr(feature = "test-util", serde(rename = "MemorySize"))]
     pub memory_size: Option<f64>,
 }
 impl aliyun_runtime::de::Decode for InstanceType {

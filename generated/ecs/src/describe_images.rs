@@ -390,58 +390,64 @@ impl aliyun_runtime::Operation for DescribeImagesRequest {
 impl aliyun_runtime::Paginated for DescribeImagesRequest {
     type Item = DescribeImagesImage;
     fn next_page(&self, response: &DescribeImagesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.images.as_ref().map_or(0, |l| l.image.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.images.as_ref().map(|v| &v.image).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeImagesResponse) -> Vec<DescribeImagesImage> {
-        response.images.map(|l| l.image).unwrap_or_default()
+        response.images.map(|v| v.image).unwrap_or_default()
     }
 }
 /// What a successful `DescribeImages` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeImagesResponse {
     /// Details about the images.
     ///
     /// 镜像信息Images组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Images"))]
     pub images: Option<Images>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 当前分页包含多少条目。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The region ID of the image.
     ///
     /// 镜像所属地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `66189103-EDB2-43E2-BB60-BFF2B62F4EB8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of images.
     ///
     /// 镜像总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeImagesResponse {
@@ -583,8 +589,10 @@ aliyun_runtime::wire_enum!(DescribeImagesActionType);
 ///
 /// 镜像信息Images组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Images {
     /// `Image` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Image"))]
     pub image: Vec<DescribeImagesImage>,
 }
 impl aliyun_runtime::de::Decode for Images {
@@ -598,6 +606,7 @@ impl aliyun_runtime::de::Decode for Images {
 }
 /// One item of the list `Image` in `Images` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeImagesImage {
     /// The image architecture. Valid values:
     ///
@@ -614,40 +623,47 @@ pub struct DescribeImagesImage {
     /// Valid values ([`DescribeImagesArchitecture`]): `i386`, `x86_64`, `arm64`.
     ///
     /// Example: `x86_64`
+    #[cfg_attr(feature = "test-util", serde(rename = "Architecture"))]
     pub architecture: Option<DescribeImagesArchitecture>,
     /// The time when the image was created.
     ///
     /// 镜像的创建时间。
     ///
     /// Example: `2019-11-15T06:07:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the image.
     ///
     /// 描述信息。
     ///
     /// Example: `Archive log for Oracle`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The mappings between disks and snapshots under the image.
     ///
     /// 镜像下包含云盘和快照的映射关系。
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskDeviceMappings"))]
     pub disk_device_mappings: Option<ImageDiskDeviceMappings>,
     /// The name of the image family.
     ///
     /// 镜像族系名称。
     ///
     /// Example: `hangzhou-daily-update`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageFamily"))]
     pub image_family: Option<String>,
     /// The ID of the image.
     ///
     /// 镜像ID。
     ///
     /// Example: `m-bp1g7004ksh0oeuc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// The name of the image.
     ///
     /// 镜像的名称。
     ///
     /// Example: `testImageName`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageName"))]
     pub image_name: Option<String>,
     /// The source of the image. Valid values:
     ///
@@ -666,54 +682,63 @@ pub struct DescribeImagesImage {
     /// Valid values ([`ImageOwnerAlias`]): `system`, `self`, `others`, `marketplace`.
     ///
     /// Example: `self`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageOwnerAlias"))]
     pub image_owner_alias: Option<ImageOwnerAlias>,
     /// The version of the image.
     ///
     /// 镜像版本。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageVersion"))]
     pub image_version: Option<String>,
     /// Indicates whether the image is a copy of another image.
     ///
     /// 是否是拷贝的镜像。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsCopied"))]
     pub is_copied: Option<bool>,
     /// Indicates whether the image is shared with other Alibaba Cloud accounts.
     ///
     /// 是否共享过该自定义镜像给其他用户。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSelfShared"))]
     pub is_self_shared: Option<String>,
     /// Indicates whether you have subscribed to the image that corresponds to the specified product code.
     ///
     /// 是否订阅了该镜像的商品码对应的镜像商品的服务条款。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSubscribed"))]
     pub is_subscribed: Option<bool>,
     /// Indicates whether the image supports cloud-init.
     ///
     /// 是否支持Cloud Init。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSupportCloudinit"))]
     pub is_support_cloudinit: Option<bool>,
     /// Indicates whether the image can be used on I/O optimized instances.
     ///
     /// 是否可以在I/O优化实例上运行。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSupportIoOptimized"))]
     pub is_support_io_optimized: Option<bool>,
     /// The Chinese name of the operating system.
     ///
     /// 操作系统的中文显示名称。
     ///
     /// Example: `Windows Server 2016 数据中心版 64位中文版`
+    #[cfg_attr(feature = "test-util", serde(rename = "OSName"))]
     pub os_name: Option<String>,
     /// The English name of the operating system.
     ///
     /// 操作系统的英文显示名称。
     ///
     /// Example: `Windows Server 2016 Data Center Edition 64bit Chinese Edition`
+    #[cfg_attr(feature = "test-util", serde(rename = "OSNameEn"))]
     pub os_name_en: Option<String>,
     /// The type of the operating system. Valid values:
     ///
@@ -728,36 +753,42 @@ pub struct DescribeImagesImage {
     /// Valid values ([`OsType`]): `windows`, `linux`.
     ///
     /// Example: `windows`
+    #[cfg_attr(feature = "test-util", serde(rename = "OSType"))]
     pub os_type: Option<OsType>,
     /// The platform of the operating system.
     ///
     /// 操作系统平台。
     ///
     /// Example: `Windows Server 2016`
+    #[cfg_attr(feature = "test-util", serde(rename = "Platform"))]
     pub platform: Option<String>,
     /// The product code of the Alibaba Cloud Marketplace image.
     ///
     /// 镜像市场的镜像商品标示。
     ///
     /// Example: `test000****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProductCode"))]
     pub product_code: Option<String>,
     /// The image creation progress. Unit: percent (%).
     ///
     /// 镜像完成的进度，单位为百分比。
     ///
     /// Example: `100%`
+    #[cfg_attr(feature = "test-util", serde(rename = "Progress"))]
     pub progress: Option<String>,
     /// The ID of the resource group to which the image belongs.
     ///
     /// 镜像所在的企业资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The size of the image. Unit: GiB.
     ///
     /// 镜像大小，单位GiB。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Size"))]
     pub size: Option<i32>,
     /// The status of the image. Valid values:
     ///
@@ -776,10 +807,12 @@ pub struct DescribeImagesImage {
     /// Valid values ([`ImageStatus`]): `UnAvailable`, `Available`, `Creating`, `CreateFailed`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<ImageStatus>,
     /// The tags of the image.
     ///
     /// 镜像的标签对信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// Indicates whether the image has been used to create ECS instances. Valid values:
     ///
@@ -794,6 +827,7 @@ pub struct DescribeImagesImage {
     /// Valid values ([`Usage`]): `instance`, `none`.
     ///
     /// Example: `none`
+    #[cfg_attr(feature = "test-util", serde(rename = "Usage"))]
     pub usage: Option<Usage>,
 }
 impl aliyun_runtime::de::Decode for DescribeImagesImage {
@@ -835,8 +869,10 @@ impl aliyun_runtime::de::Decode for DescribeImagesImage {
 ///
 /// 镜像下包含云盘和快照的映射关系。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImageDiskDeviceMappings {
     /// `DiskDeviceMapping` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskDeviceMapping"))]
     pub disk_device_mapping: Vec<DescribeImagesDiskDeviceMapping>,
 }
 impl aliyun_runtime::de::Decode for ImageDiskDeviceMappings {
@@ -852,6 +888,7 @@ impl aliyun_runtime::de::Decode for ImageDiskDeviceMappings {
 }
 /// One item of the list `DiskDeviceMapping` in `DiskDeviceMappings` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeImagesDiskDeviceMapping {
     /// The device name of the disk. Example: /dev/xvdb.
     ///
@@ -862,54 +899,63 @@ pub struct DescribeImagesDiskDeviceMapping {
     /// 说明： 该参数即将停止使用，为提高代码的兼容性，建议您尽量不要使用该参数。
     ///
     /// Example: `/dev/xvda`
+    #[cfg_attr(feature = "test-util", serde(rename = "Device"))]
     pub device: Option<String>,
     /// The format of the image.
     ///
     /// 镜像格式。
     ///
     /// Example: `qcow2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Format"))]
     pub format: Option<String>,
     /// The Object Storage Service (OSS) bucket that contains the imported image file.
     ///
     /// 导入镜像所属OSS的bucket。
     ///
     /// Example: `testEcsImport`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImportOSSBucket"))]
     pub import_oss_bucket: Option<String>,
     /// The OSS object that corresponds to the imported image file.
     ///
     /// 导入镜像所属OSS的object。
     ///
     /// Example: `imageImport`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImportOSSObject"))]
     pub import_oss_object: Option<String>,
     /// The progress of an image copy task.
     ///
     /// 对于复制中的镜像，返回复制任务的进度。
     ///
     /// Example: `32%`
+    #[cfg_attr(feature = "test-util", serde(rename = "Progress"))]
     pub progress: Option<String>,
     /// The remaining time for an image copy task. Unit: seconds.
     ///
     /// 对于复制中的镜像，返回复制任务的剩余时间，单位为秒。
     ///
     /// Example: `233`
+    #[cfg_attr(feature = "test-util", serde(rename = "RemainTime"))]
     pub remain_time: Option<i32>,
     /// The size of the disk.
     ///
     /// 云盘的大小。
     ///
     /// Example: `60`
+    #[cfg_attr(feature = "test-util", serde(rename = "Size"))]
     pub size: Option<String>,
     /// The ID of the snapshot.
     ///
     /// 快照ID。
     ///
     /// Example: `s-bp17ot2q7x72ggtw****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotId"))]
     pub snapshot_id: Option<String>,
     /// The type of the image.
     ///
     /// 镜像的类型。
     ///
     /// Example: `system`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeImagesDiskDeviceMapping {

@@ -4,7 +4,15 @@
 //! You can call this operation to query information about the private pools from which instances are created.
 //!
 //! 调用DescribeInstanceAttachmentAttributes查询实例匹配的私有池信息。
-/// Parameters of `DescribeInstanceAttachmentAttributes`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeInstanceAttachmentAttributesRequest`], by name: `DescribeInstanceAttachmentAttributesRequest::new(DescribeInstanceAttachmentAttributesRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeInstanceAttachmentAttributesRequired<'a> {
+    /// `InstanceIds`: see the field of [`DescribeInstanceAttachmentAttributesRequest`] of the same name.
+    pub instance_ids: &'a str,
+    /// `RegionId`: see the field of [`DescribeInstanceAttachmentAttributesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeInstanceAttachmentAttributes`. Build it with `new`, the required parameters named in [`DescribeInstanceAttachmentAttributesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeInstanceAttachmentAttributesRequest {
     /// The IDs of instances. The value can be a JSON array that consists of up to 100 instance IDs. Separate multiple instance IDs with commas (,).
@@ -53,11 +61,11 @@ pub struct DescribeInstanceAttachmentAttributesRequest {
     pub page_size: Option<i32>,
 }
 impl DescribeInstanceAttachmentAttributesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_ids: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeInstanceAttachmentAttributesRequired<'_>) -> Self {
         Self {
-            instance_ids: instance_ids.into(),
-            region_id: region_id.into(),
+            instance_ids: required.instance_ids.to_string(),
+            region_id: required.region_id.to_string(),
             page_number: None,
             page_size: None,
         }
@@ -87,54 +95,59 @@ impl aliyun_runtime::Paginated for DescribeInstanceAttachmentAttributesRequest {
         &self,
         response: &DescribeInstanceAttachmentAttributesResponse,
     ) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.instances.as_ref().map_or(0, |l| l.instance.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.instances.as_ref().map(|v| &v.instance).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeInstanceAttachmentAttributesResponse,
     ) -> Vec<DescribeInstanceAttachmentAttributesInstance> {
-        response.instances.map(|l| l.instance).unwrap_or_default()
+        response.instances.map(|v| v.instance).unwrap_or_default()
     }
 }
 /// What a successful `DescribeInstanceAttachmentAttributes` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceAttachmentAttributesResponse {
     /// Details about the private pools from which the instances are created.
     ///
     /// 实例匹配的私有池信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Instances"))]
     pub instances: Option<DescribeInstanceAttachmentAttributesInstances>,
     /// The number of the page returned.
     ///
     /// 实例状态列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 分页查询时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of entries that meet the query criteria.
     ///
     /// 符合查询条件的记录条数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceAttachmentAttributesResponse {
@@ -156,8 +169,10 @@ impl aliyun_runtime::de::Decode for DescribeInstanceAttachmentAttributesResponse
 ///
 /// 实例匹配的私有池信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceAttachmentAttributesInstances {
     /// `Instance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Instance"))]
     pub instance: Vec<DescribeInstanceAttachmentAttributesInstance>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceAttachmentAttributesInstances {
@@ -173,18 +188,21 @@ impl aliyun_runtime::de::Decode for DescribeInstanceAttachmentAttributesInstance
 }
 /// One item of the list `Instance` in `Instances` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceAttachmentAttributesInstance {
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp67acfmxazb4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The ID of the private pool. When the value of PrivatePoolOptionsMatchCriteria is Open, the private pool ID is the ID that was allocated by the system for automatic match.
     ///
     /// 私有池ID。当PrivatePoolOptionsMatchCriteria返回值为Open时，私有池ID为系统自动匹配时所分配的私有池ID。
     ///
     /// Example: `eap-bp67acfmxazb4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsId"))]
     pub private_pool_options_id: Option<String>,
     /// The match mode of the private pool. Valid values:
     ///
@@ -201,6 +219,7 @@ pub struct DescribeInstanceAttachmentAttributesInstance {
     /// Valid values ([`InstancePrivatePoolOptionsMatchCriteria`]): `Open`, `Target`, `None`.
     ///
     /// Example: `Open`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivatePoolOptionsMatchCriteria"))]
     pub private_pool_options_match_criteria: Option<
         InstancePrivatePoolOptionsMatchCriteria,
     >,

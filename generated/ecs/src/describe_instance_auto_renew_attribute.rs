@@ -123,12 +123,44 @@ impl aliyun_runtime::Operation for DescribeInstanceAutoRenewAttributeRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeInstanceAutoRenewAttributeRequest {
+    type Item = InstanceRenewAttribute;
+    fn next_page(
+        &self,
+        response: &DescribeInstanceAutoRenewAttributeResponse,
+    ) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .instance_renew_attributes
+                .as_ref()
+                .map(|v| &v.instance_renew_attribute)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(
+        response: DescribeInstanceAutoRenewAttributeResponse,
+    ) -> Vec<InstanceRenewAttribute> {
+        response
+            .instance_renew_attributes
+            .map(|v| v.instance_renew_attribute)
+            .unwrap_or_default()
+    }
+}
 /// What a successful `DescribeInstanceAutoRenewAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceAutoRenewAttributeResponse {
     /// Details about the renewal attributes of instances.
     ///
     /// 实例续费的属性集合
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceRenewAttributes"))]
     pub instance_renew_attributes: Option<InstanceRenewAttributes>,
     /// The page number of the returned page.
     ///
@@ -139,6 +171,7 @@ pub struct DescribeInstanceAutoRenewAttributeResponse {
     /// 默认值：1。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
@@ -149,18 +182,21 @@ pub struct DescribeInstanceAutoRenewAttributeResponse {
     /// 默认值：10。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of instances.
     ///
     /// 返回的实例总数。
     ///
     /// Example: `6`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceAutoRenewAttributeResponse {
@@ -182,8 +218,10 @@ impl aliyun_runtime::de::Decode for DescribeInstanceAutoRenewAttributeResponse {
 ///
 /// 实例续费的属性集合
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceRenewAttributes {
     /// `InstanceRenewAttribute` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceRenewAttribute"))]
     pub instance_renew_attribute: Vec<InstanceRenewAttribute>,
 }
 impl aliyun_runtime::de::Decode for InstanceRenewAttributes {
@@ -199,30 +237,35 @@ impl aliyun_runtime::de::Decode for InstanceRenewAttributes {
 }
 /// One item of the list `InstanceRenewAttribute` in `InstanceRenewAttributes` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceRenewAttribute {
     /// Indicates whether auto-renewal was enabled.
     ///
     /// 是否已设置自动续费。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoRenewEnabled"))]
     pub auto_renew_enabled: Option<bool>,
     /// The auto-renewal period.
     ///
     /// 自动续费时长。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Duration"))]
     pub duration: Option<i32>,
     /// The ID of the instance.
     ///
     /// 实例 ID。
     ///
     /// Example: `i-instanceid1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The unit of the auto-renewal period.
     ///
     /// 自动续费时长的单位。
     ///
     /// Example: `week`
+    #[cfg_attr(feature = "test-util", serde(rename = "PeriodUnit"))]
     pub period_unit: Option<String>,
     /// The auto-renewal status of the instance. Valid values:
     ///
@@ -239,8 +282,10 @@ pub struct InstanceRenewAttribute {
     /// Valid values ([`RenewalStatus`]): `AutoRenewal`, `Normal`, `NotRenewal`.
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "RenewalStatus"))]
     pub renewal_status: Option<RenewalStatus>,
     /// `Instance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Instance"))]
     pub instance: Vec<InstanceRenewAttributeInstance>,
 }
 impl aliyun_runtime::de::Decode for InstanceRenewAttribute {
@@ -261,14 +306,19 @@ impl aliyun_runtime::de::Decode for InstanceRenewAttribute {
 }
 /// One item of the list `Instance` in `InstanceRenewAttribute` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceRenewAttributeInstance {
     /// `AutoRenewEnalbed` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoRenewEnalbed"))]
     pub auto_renew_enalbed: Option<String>,
     /// `Duration` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Duration"))]
     pub duration: Option<String>,
     /// `InstanceId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// `RenewalStatus` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RenewalStatus"))]
     pub renewal_status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceRenewAttributeInstance {

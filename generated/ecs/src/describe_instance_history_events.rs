@@ -316,60 +316,66 @@ impl aliyun_runtime::Paginated for DescribeInstanceHistoryEventsRequest {
         &self,
         response: &DescribeInstanceHistoryEventsResponse,
     ) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .instance_system_event_set
-                    .as_ref()
-                    .map_or(0, |l| l.instance_system_event_type.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .instance_system_event_set
+                .as_ref()
+                .map(|v| &v.instance_system_event_type)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeInstanceHistoryEventsResponse,
     ) -> Vec<InstanceSystemEventType> {
         response
             .instance_system_event_set
-            .map(|l| l.instance_system_event_type)
+            .map(|v| v.instance_system_event_type)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeInstanceHistoryEvents` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceHistoryEventsResponse {
     /// Details about the history system events.
     ///
     /// 实例历史系统事件数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceSystemEventSet"))]
     pub instance_system_event_set: Option<InstanceSystemEventSet>,
     /// The page number of the returned page.
     ///
     /// 实例列表页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 输入时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of instances.
     ///
     /// 实例总个数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceHistoryEventsResponse {
@@ -533,8 +539,10 @@ aliyun_runtime::wire_enum!(DescribeInstanceHistoryEventsEventType);
 ///
 /// 实例历史系统事件数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceSystemEventSet {
     /// `InstanceSystemEventType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceSystemEventType"))]
     pub instance_system_event_type: Vec<InstanceSystemEventType>,
 }
 impl aliyun_runtime::de::Decode for InstanceSystemEventSet {
@@ -550,52 +558,62 @@ impl aliyun_runtime::de::Decode for InstanceSystemEventSet {
 }
 /// One item of the list `InstanceSystemEventType` in `InstanceSystemEventSet` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceSystemEventType {
     /// The lifecycle status of the system event.
     ///
     /// 系统事件的生命周期状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventCycleStatus"))]
     pub event_cycle_status: Option<EventCycleStatus>,
     /// The time when the system event ended. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 系统事件结束时间。按照ISO8601标准表示，并需要使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2017-12-01T06:35:31Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventFinishTime"))]
     pub event_finish_time: Option<String>,
     /// The ID of the system event.
     ///
     /// 系统事件ID。
     ///
     /// Example: `e-uf64yvznlao4jl2c****`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventId"))]
     pub event_id: Option<String>,
     /// The time when the system event was published. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 系统事件发布时间。按照ISO8601标准表示，并需要使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2017-11-30T06:32:31Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventPublishTime"))]
     pub event_publish_time: Option<String>,
     /// The type of the system event.
     ///
     /// 系统事件类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventType"))]
     pub event_type: Option<EventType>,
     /// 事件扩展属性。
+    #[cfg_attr(feature = "test-util", serde(rename = "ExtendedAttribute"))]
     pub extended_attribute: Option<ExtendedAttribute>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-uf678mass4zvr9n1****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The scheduled execution time of the system event. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 系统事件计划执行时间。按照ISO8601标准表示，并需要使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2017-12-06T00:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "NotBefore"))]
     pub not_before: Option<String>,
     /// The reason for scheduling the system event.
     ///
     /// 系统事件的计划原因。
     ///
     /// Example: `System maintenance is scheduled due to ***.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Reason"))]
     pub reason: Option<String>,
     /// 资源类型。可能值：
     ///
@@ -604,6 +622,7 @@ pub struct InstanceSystemEventType {
     /// - managedhost：智能全托管资源池中的物理机
     ///
     /// Example: `instance`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceType"))]
     pub resource_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceSystemEventType {
@@ -628,18 +647,22 @@ impl aliyun_runtime::de::Decode for InstanceSystemEventType {
 }
 /// 事件扩展属性。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ExtendedAttribute {
     /// 本地盘设备名。
     ///
     /// Example: `/dev/vda`
+    #[cfg_attr(feature = "test-util", serde(rename = "Device"))]
     pub device: Option<String>,
     /// 本地盘ID。
     ///
     /// Example: `d-diskid1`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskId"))]
     pub disk_id: Option<String>,
     /// 宿主机ID。
     ///
     /// Example: `dh-bp1ewce1gk3iwv2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "HostId"))]
     pub host_id: Option<String>,
     /// 宿主机类型。可能值：
     ///
@@ -647,8 +670,10 @@ pub struct ExtendedAttribute {
     /// - managedhost：智能全托管资源池中的物理机
     ///
     /// Example: `ddh`
+    #[cfg_attr(feature = "test-util", serde(rename = "HostType"))]
     pub host_type: Option<String>,
     /// 已释放但需要清理的非活跃云盘或本地盘信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "InactiveDisks"))]
     pub inactive_disks: Option<InactiveDisks>,
 }
 impl aliyun_runtime::de::Decode for ExtendedAttribute {
@@ -668,8 +693,10 @@ impl aliyun_runtime::de::Decode for ExtendedAttribute {
 }
 /// 已释放但需要清理的非活跃云盘或本地盘信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InactiveDisks {
     /// `InactiveDisk` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InactiveDisk"))]
     pub inactive_disk: Vec<InactiveDisk>,
 }
 impl aliyun_runtime::de::Decode for InactiveDisks {
@@ -685,10 +712,12 @@ impl aliyun_runtime::de::Decode for InactiveDisks {
 }
 /// One item of the list `InactiveDisk` in `InactiveDisks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InactiveDisk {
     /// 云盘或本地盘创建时间。按照ISO8601标准表示，并需要使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2018-11-30T06:32:31Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// 云盘或本地盘种类。可能值：
     ///
@@ -702,10 +731,12 @@ pub struct InactiveDisk {
     /// - ephemeral\_ssd：（已停售）本地SSD盘
     ///
     /// Example: `cloud_efficiency`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeviceCategory"))]
     pub device_category: Option<String>,
     /// 云盘或本地盘大小，单位GiB。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeviceSize"))]
     pub device_size: Option<String>,
     /// 云盘或本地盘类型。可能值：
     ///
@@ -713,14 +744,17 @@ pub struct InactiveDisk {
     /// - data：数据盘
     ///
     /// Example: `data`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeviceType"))]
     pub device_type: Option<String>,
     /// 云盘或本地盘释放时间。按照ISO8601标准表示，并需要使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2019-11-30T06:32:31Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReleaseTime"))]
     pub release_time: Option<String>,
     /// 影响级别。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImpactLevel"))]
     pub impact_level: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InactiveDisk {

@@ -85,36 +85,43 @@ impl aliyun_runtime::Operation for DescribeInstanceMaintenanceAttributesRequest 
 }
 /// What a successful `DescribeInstanceMaintenanceAttributes` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceMaintenanceAttributesResponse {
     /// Details of the maintenance properties.
     ///
     /// 运维属性的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "MaintenanceAttributes"))]
     pub maintenance_attributes: Option<MaintenanceAttributes>,
     /// The page number of the returned page.
     ///
     /// 维护属性列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 单页返回的条数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of queried maintenance properties.
     ///
     /// 查询到的维护属性总数。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// `InstanceMaintenanceAttributes` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceMaintenanceAttributes"))]
     pub instance_maintenance_attributes: Option<InstanceMaintenanceAttributes>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceMaintenanceAttributesResponse {
@@ -137,8 +144,10 @@ impl aliyun_runtime::de::Decode for DescribeInstanceMaintenanceAttributesRespons
 ///
 /// 运维属性的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MaintenanceAttributes {
     /// `MaintenanceAttribute` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MaintenanceAttribute"))]
     pub maintenance_attribute: Vec<MaintenanceAttribute>,
 }
 impl aliyun_runtime::de::Decode for MaintenanceAttributes {
@@ -154,10 +163,12 @@ impl aliyun_runtime::de::Decode for MaintenanceAttributes {
 }
 /// One item of the list `MaintenanceAttribute` in `MaintenanceAttributes` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MaintenanceAttribute {
     /// The property of the maintenance action of the instance.
     ///
     /// 实例的运维动作属性。
+    #[cfg_attr(feature = "test-util", serde(rename = "ActionOnMaintenance"))]
     pub action_on_maintenance: Option<ActionOnMaintenance>,
 }
 impl aliyun_runtime::de::Decode for MaintenanceAttribute {
@@ -175,16 +186,19 @@ impl aliyun_runtime::de::Decode for MaintenanceAttribute {
 ///
 /// 实例的运维动作属性。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ActionOnMaintenance {
     /// The default maintenance action.
     ///
     /// 维护动作，默认的值。
     ///
     /// Example: `AutoRecover`
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultValue"))]
     pub default_value: Option<String>,
     /// Details of the supported maintenance actions.
     ///
     /// 由维护动作组成的数组格式，返回支持的运维动作值。
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedValues"))]
     pub supported_values: Vec<String>,
     /// The current maintenance action. Valid values:
     ///
@@ -201,16 +215,19 @@ pub struct ActionOnMaintenance {
     /// Valid values ([`Value`]): `Stop`, `AutoRecover`, `AutoRedeploy`.
     ///
     /// Example: `Stop`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<Value>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// Details of the maintenance window.
     ///
     /// 运维窗口实例的列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "MaintenanceWindows"))]
     pub maintenance_windows: Option<MaintenanceWindows>,
 }
 impl aliyun_runtime::de::Decode for ActionOnMaintenance {
@@ -266,8 +283,10 @@ aliyun_runtime::wire_enum!(Value);
 ///
 /// 运维窗口实例的列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MaintenanceWindows {
     /// `MaintenanceWindow` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MaintenanceWindow"))]
     pub maintenance_window: Vec<MaintenanceWindow>,
 }
 impl aliyun_runtime::de::Decode for MaintenanceWindows {
@@ -283,24 +302,28 @@ impl aliyun_runtime::de::Decode for MaintenanceWindows {
 }
 /// One item of the list `MaintenanceWindow` in `MaintenanceWindows` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MaintenanceWindow {
     /// The end time of the maintenance window.
     ///
     /// 维护时间窗口结束时间。
     ///
     /// Example: `18:00:00`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<String>,
     /// The start time of the maintenance window.
     ///
     /// 维护时间窗口开始时间。
     ///
     /// Example: `02:00:00`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// Indicates whether an event notification was sent before instance shutdown.
     ///
     /// 实例宕机运维前是否发送事件通知。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "NotifyOnMaintenance"))]
     pub notify_on_maintenance: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for MaintenanceWindow {
@@ -318,8 +341,10 @@ impl aliyun_runtime::de::Decode for MaintenanceWindow {
 }
 /// The value of `InstanceMaintenanceAttributes` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceMaintenanceAttributes {
     /// `InstanceMaintenanceAttribute` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceMaintenanceAttribute"))]
     pub instance_maintenance_attribute: Vec<InstanceMaintenanceAttribute>,
 }
 impl aliyun_runtime::de::Decode for InstanceMaintenanceAttributes {
@@ -335,22 +360,28 @@ impl aliyun_runtime::de::Decode for InstanceMaintenanceAttributes {
 }
 /// One item of the list `InstanceMaintenanceAttribute` in `InstanceMaintenanceAttributes` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceMaintenanceAttribute {
     /// `ActionOnMaintenance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ActionOnMaintenance"))]
     pub action_on_maintenance: Option<InstanceMaintenanceAttributeActionOnMaintenance>,
     /// `InstanceId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// `MaintenanceWindows` (no description on the page).
     ///
     /// On the wire: `MaintenanceWindows`, not to be confused with "MaintenanceWindows" (field `maintenance_windows_space`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = "MaintenanceWindows"))]
     pub maintenance_windows: Option<InstanceMaintenanceAttributeMaintenanceWindows>,
     /// `MaintenanceWindows ` (no description on the page).
     ///
     /// On the wire: "MaintenanceWindows", not to be confused with `MaintenanceWindows` (field `maintenance_windows`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = "MaintenanceWindows "))]
     pub maintenance_windows_space: Option<
         DescribeInstanceMaintenanceAttributesMaintenanceWindows,
     >,
     /// `NotifyOnMaintenance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NotifyOnMaintenance"))]
     pub notify_on_maintenance: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for InstanceMaintenanceAttribute {
@@ -370,12 +401,16 @@ impl aliyun_runtime::de::Decode for InstanceMaintenanceAttribute {
 }
 /// The value of `ActionOnMaintenance` in `InstanceMaintenanceAttribute` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceMaintenanceAttributeActionOnMaintenance {
     /// `DefaultValue` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultValue"))]
     pub default_value: Option<String>,
     /// `SupportedValues` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedValues"))]
     pub supported_values: Option<SupportedValues>,
     /// `Value` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceMaintenanceAttributeActionOnMaintenance {
@@ -393,8 +428,10 @@ impl aliyun_runtime::de::Decode for InstanceMaintenanceAttributeActionOnMaintena
 }
 /// The value of `SupportedValues` in `ActionOnMaintenance` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SupportedValues {
     /// `SupportedValue` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedValue"))]
     pub supported_value: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for SupportedValues {
@@ -410,8 +447,10 @@ impl aliyun_runtime::de::Decode for SupportedValues {
 }
 /// The value of `MaintenanceWindows` in `InstanceMaintenanceAttribute` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceMaintenanceAttributeMaintenanceWindows {
     /// `MaintenanceWindow` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MaintenanceWindow"))]
     pub maintenance_window: Option<InstanceMaintenanceAttributeMaintenanceWindow>,
 }
 impl aliyun_runtime::de::Decode for InstanceMaintenanceAttributeMaintenanceWindows {
@@ -427,10 +466,13 @@ impl aliyun_runtime::de::Decode for InstanceMaintenanceAttributeMaintenanceWindo
 }
 /// The value of `MaintenanceWindow` in `MaintenanceWindows` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceMaintenanceAttributeMaintenanceWindow {
     /// `EndTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<String>,
     /// `StartTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceMaintenanceAttributeMaintenanceWindow {
@@ -447,8 +489,10 @@ impl aliyun_runtime::de::Decode for InstanceMaintenanceAttributeMaintenanceWindo
 }
 /// The value of `MaintenanceWindows ` in `InstanceMaintenanceAttribute` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceMaintenanceAttributesMaintenanceWindows {
     /// `MaintenanceWindow` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MaintenanceWindow"))]
     pub maintenance_window: Vec<InstanceMaintenanceAttributeMaintenanceWindow>,
 }
 impl aliyun_runtime::de::Decode

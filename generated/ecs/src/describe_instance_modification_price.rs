@@ -8,7 +8,15 @@ pub use crate::types::{
     SystemDisk, DescribeInstanceModificationPriceCategory, Category, PerformanceLevel,
     Rule,
 };
-/// Parameters of `DescribeInstanceModificationPrice`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeInstanceModificationPriceRequest`], by name: `DescribeInstanceModificationPriceRequest::new(DescribeInstanceModificationPriceRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeInstanceModificationPriceRequired<'a> {
+    /// `InstanceId`: see the field of [`DescribeInstanceModificationPriceRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeInstanceModificationPriceRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeInstanceModificationPrice`. Build it with `new`, the required parameters named in [`DescribeInstanceModificationPriceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeInstanceModificationPriceRequest {
     /// The ID of the instance for which you want to query pricing information for a configuration upgrade.
@@ -44,11 +52,11 @@ pub struct DescribeInstanceModificationPriceRequest {
     pub data_disk: Vec<DescribeInstanceModificationPriceDataDisk>,
 }
 impl DescribeInstanceModificationPriceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeInstanceModificationPriceRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
             instance_type: None,
             system_disk: None,
             data_disk: Vec::new(),
@@ -83,16 +91,19 @@ impl aliyun_runtime::Operation for DescribeInstanceModificationPriceRequest {
 }
 /// What a successful `DescribeInstanceModificationPrice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceModificationPriceResponse {
     /// Details about the prices and discount rules.
     ///
     /// 价格信息类型（PriceInfo）组成的数据类型，包括价格和优惠规则信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "PriceInfo"))]
     pub price_info: Option<PriceInfo>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `A3DC3196-379B-4F32-A2C5-B937134FAD8A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceModificationPriceResponse {
@@ -215,14 +226,17 @@ impl DescribeInstanceModificationPriceDataDisk {
 ///
 /// 价格信息类型（PriceInfo）组成的数据类型，包括价格和优惠规则信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PriceInfo {
     /// The price.
     ///
     /// 价格。
+    #[cfg_attr(feature = "test-util", serde(rename = "Price"))]
     pub price: Option<Price>,
     /// The promotion rules.
     ///
     /// 活动规则。
+    #[cfg_attr(feature = "test-util", serde(rename = "Rules"))]
     pub rules: Option<Rules>,
 }
 impl aliyun_runtime::de::Decode for PriceInfo {
@@ -241,6 +255,7 @@ impl aliyun_runtime::de::Decode for PriceInfo {
 ///
 /// 价格。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Price {
     /// The currency unit. Valid values:
     ///
@@ -255,24 +270,28 @@ pub struct Price {
     /// Valid values ([`Currency`]): `CNY`, `USD`.
     ///
     /// Example: `CNY`
+    #[cfg_attr(feature = "test-util", serde(rename = "Currency"))]
     pub currency: Option<Currency>,
     /// The discount.
     ///
     /// 折扣。
     ///
     /// Example: `61.320`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiscountPrice"))]
     pub discount_price: Option<f64>,
     /// The original price.
     ///
     /// 原价。
     ///
     /// Example: `175.200`
+    #[cfg_attr(feature = "test-util", serde(rename = "OriginalPrice"))]
     pub original_price: Option<f64>,
     /// The transaction price, which is equal to the original price minus the discount.
     ///
     /// 最终价，为原价减去折扣。
     ///
     /// Example: `113.880`
+    #[cfg_attr(feature = "test-util", serde(rename = "TradePrice"))]
     pub trade_price: Option<f64>,
 }
 impl aliyun_runtime::de::Decode for Price {
@@ -322,8 +341,10 @@ aliyun_runtime::wire_enum!(Currency);
 ///
 /// 活动规则。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Rules {
     /// `Rule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Rule"))]
     pub rule: Vec<Rule>,
 }
 impl aliyun_runtime::de::Decode for Rules {

@@ -5,7 +5,17 @@
 //!
 //! 调用DescribeInstanceMonitorData查询一台ECS实例的监控信息。可查询的指标包括ECS实例的vCPU使用率、突发性能实例积分、接收的数据流量、发送的数据流量、平均带宽等。
 pub use crate::types::Period;
-/// Parameters of `DescribeInstanceMonitorData`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeInstanceMonitorDataRequest`], by name: `DescribeInstanceMonitorDataRequest::new(DescribeInstanceMonitorDataRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeInstanceMonitorDataRequired<'a> {
+    /// `InstanceId`: see the field of [`DescribeInstanceMonitorDataRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `StartTime`: see the field of [`DescribeInstanceMonitorDataRequest`] of the same name.
+    pub start_time: &'a str,
+    /// `EndTime`: see the field of [`DescribeInstanceMonitorDataRequest`] of the same name.
+    pub end_time: &'a str,
+}
+/// Parameters of `DescribeInstanceMonitorData`. Build it with `new`, the required parameters named in [`DescribeInstanceMonitorDataRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeInstanceMonitorDataRequest {
     /// The ID of the instance.
@@ -52,16 +62,12 @@ pub struct DescribeInstanceMonitorDataRequest {
     pub period: Option<Period>,
 }
 impl DescribeInstanceMonitorDataRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl Into<String>,
-        start_time: impl Into<String>,
-        end_time: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeInstanceMonitorDataRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            start_time: start_time.into(),
-            end_time: end_time.into(),
+            instance_id: required.instance_id.to_string(),
+            start_time: required.start_time.to_string(),
+            end_time: required.end_time.to_string(),
             period: None,
         }
     }
@@ -81,16 +87,19 @@ impl aliyun_runtime::Operation for DescribeInstanceMonitorDataRequest {
 }
 /// What a successful `DescribeInstanceMonitorData` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceMonitorDataResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The collection of monitoring data about the instance.
     ///
     /// 实例的监控数据集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "MonitorData"))]
     pub monitor_data: Option<DescribeInstanceMonitorDataMonitorData>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceMonitorDataResponse {
@@ -109,8 +118,10 @@ impl aliyun_runtime::de::Decode for DescribeInstanceMonitorDataResponse {
 ///
 /// 实例的监控数据集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceMonitorDataMonitorData {
     /// `InstanceMonitorData` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceMonitorData"))]
     pub instance_monitor_data: Vec<InstanceMonitorData>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceMonitorDataMonitorData {
@@ -126,112 +137,132 @@ impl aliyun_runtime::de::Decode for DescribeInstanceMonitorDataMonitorData {
 }
 /// One item of the list `InstanceMonitorData` in `MonitorData` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceMonitorData {
     /// The total CPU credits of the burstable instance.
     ///
     /// 突发性能实例积分总数。
     ///
     /// Example: `120`
+    #[cfg_attr(feature = "test-util", serde(rename = "CPUCreditBalance"))]
     pub cpu_credit_balance: Option<f64>,
     /// The read bandwidth of the system disk. Unit: Byte/s.
     ///
     /// 实例云盘（包括系统盘和数据盘）的读带宽，单位：Byte/s。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "BPSRead"))]
     pub bps_read: Option<i32>,
     /// The public data traffic sent by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
     ///
     /// 在查询监控信息时（TimeStamp），实例在指定的间隔时间（Period）内发送的公网数据流量。单位：kbits。
     ///
     /// Example: `343`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetTX"))]
     pub internet_tx: Option<i32>,
     /// The vCPU utilization of the instance. Unit: percent (%).
     ///
     /// 实例vCPU的使用比例，单位：百分比（%）。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "CPU"))]
     pub cpu: Option<i32>,
     /// The number of CPU credits consumed by the burstable instance.
     ///
     /// 突发性能实例已使用的积分数。
     ///
     /// Example: `30`
+    #[cfg_attr(feature = "test-util", serde(rename = "CPUCreditUsage"))]
     pub cpu_credit_usage: Option<f64>,
     /// The number of write I/O operations per second on the system disk.
     ///
     /// 实例云盘（包括系统盘和数据盘）的I/O写操作，单位：次/s。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "IOPSWrite"))]
     pub iops_write: Option<i32>,
     /// The internal data traffic sent by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
     ///
     /// 在查询监控信息时（TimeStamp），实例在指定的间隔时间（Period）内发送的内网数据流量。单位：kbits。
     ///
     /// Example: `343`
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetTX"))]
     pub intranet_tx: Option<i32>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp1a36962lrhj4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The write bandwidth of the system disk. Unit: Byte/s.
     ///
     /// 实例云盘（包括系统盘和数据盘）的写带宽，单位：Byte/s。
     ///
     /// Example: `13585`
+    #[cfg_attr(feature = "test-util", serde(rename = "BPSWrite"))]
     pub bps_write: Option<i32>,
     /// The unpaid excess credits.
     ///
     /// 超额未支付积分。
     ///
     /// Example: `0.5`
+    #[cfg_attr(feature = "test-util", serde(rename = "CPUNotpaidSurplusCreditUsage"))]
     pub cpu_notpaid_surplus_credit_usage: Option<f64>,
     /// The overdrawn CPU credits of the burstable instance.
     ///
     /// 超额积分（突发性能实例积分超限部分）。
     ///
     /// Example: `0.4`
+    #[cfg_attr(feature = "test-util", serde(rename = "CPUAdvanceCreditBalance"))]
     pub cpu_advance_credit_balance: Option<f64>,
     /// The number of read I/O operations per second on the system disk.
     ///
     /// 实例云盘（包括系统盘和数据盘）的I/O读操作，单位：次/s。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "IOPSRead"))]
     pub iops_read: Option<i32>,
     /// The public bandwidth of the instance. Unit: Kbit/s.
     ///
     /// 实例的公网带宽，单位时间内的网络流量，单位：kbits/s。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetBandwidth"))]
     pub internet_bandwidth: Option<i32>,
     /// The public data traffic received by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
     ///
     /// 在查询监控信息时（TimeStamp），实例在指定的间隔时间（Period）内接收的公网数据流量。单位：kbits。
     ///
     /// Example: `122`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetRX"))]
     pub internet_rx: Option<i32>,
     /// The timestamp of monitoring data query.
     ///
     /// 查询监控信息的时间戳。
     ///
     /// Example: `2014-10-30T05:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeStamp"))]
     pub time_stamp: Option<String>,
     /// The internal data traffic received by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
     ///
     /// 在查询监控信息时（TimeStamp），实例在指定的间隔时间（Period）内接收的内网数据流量。单位：kbits。
     ///
     /// Example: `122`
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetRX"))]
     pub intranet_rx: Option<i32>,
     /// The internal bandwidth of the instance. Unit: Kbit/s.
     ///
     /// 实例的内网带宽，单位时间内的网络流量，单位：kbits/s。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetBandwidth"))]
     pub intranet_bandwidth: Option<i32>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetFlow"))]
     pub internet_flow: Option<i64>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetFlow"))]
     pub intranet_flow: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for InstanceMonitorData {

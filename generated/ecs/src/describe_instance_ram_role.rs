@@ -102,54 +102,61 @@ impl aliyun_runtime::Operation for DescribeInstanceRamRoleRequest {
 impl aliyun_runtime::Paginated for DescribeInstanceRamRoleRequest {
     type Item = InstanceRamRoleSet;
     fn next_page(&self, response: &DescribeInstanceRamRoleResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .instance_ram_role_sets
-                    .as_ref()
-                    .map_or(0, |l| l.instance_ram_role_set.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .instance_ram_role_sets
+                .as_ref()
+                .map(|v| &v.instance_ram_role_set)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeInstanceRamRoleResponse) -> Vec<InstanceRamRoleSet> {
         response
             .instance_ram_role_sets
-            .map(|l| l.instance_ram_role_set)
+            .map(|v| v.instance_ram_role_set)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeInstanceRamRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceRamRoleResponse {
     /// Details about the instance RAM roles.
     ///
     /// 由实例 RAM 角色类型（InstanceRamRoleSetType）组成的信息集。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceRamRoleSets"))]
     pub instance_ram_role_sets: Option<InstanceRamRoleSets>,
     /// 实例 RAM 角色所在的地域。您可以调用 DescribeRegions 查看最新的阿里云地域列表。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of returned instance RAM roles.
     ///
     /// 返回的 RAM 角色数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// `PageNumber` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
     /// `PageSize` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceRamRoleResponse {
@@ -172,8 +179,10 @@ impl aliyun_runtime::de::Decode for DescribeInstanceRamRoleResponse {
 ///
 /// 由实例 RAM 角色类型（InstanceRamRoleSetType）组成的信息集。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceRamRoleSets {
     /// `InstanceRamRoleSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceRamRoleSet"))]
     pub instance_ram_role_set: Vec<InstanceRamRoleSet>,
 }
 impl aliyun_runtime::de::Decode for InstanceRamRoleSets {
@@ -189,22 +198,26 @@ impl aliyun_runtime::de::Decode for InstanceRamRoleSets {
 }
 /// One item of the list `InstanceRamRoleSet` in `InstanceRamRoleSets` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceRamRoleSet {
     /// The ID of the instance.
     ///
     /// 实例 ID
     ///
     /// Example: `i-instance1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The name of the instance RAM role.
     ///
     /// 实例的 RAM 角色名称列表
     ///
     /// Example: `FinanceDeptOnly`
+    #[cfg_attr(feature = "test-util", serde(rename = "RamRoleName"))]
     pub ram_role_name: Option<String>,
     /// The region ID of the instance RAM role.
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceRamRoleSet {

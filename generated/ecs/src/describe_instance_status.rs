@@ -108,55 +108,61 @@ impl aliyun_runtime::Operation for DescribeInstanceStatusRequest {
 impl aliyun_runtime::Paginated for DescribeInstanceStatusRequest {
     type Item = InstanceStatus;
     fn next_page(&self, response: &DescribeInstanceStatusResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .instance_statuses
-                    .as_ref()
-                    .map_or(0, |l| l.instance_status.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .instance_statuses
+                .as_ref()
+                .map(|v| &v.instance_status)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeInstanceStatusResponse) -> Vec<InstanceStatus> {
-        response.instance_statuses.map(|l| l.instance_status).unwrap_or_default()
+        response.instance_statuses.map(|v| v.instance_status).unwrap_or_default()
     }
 }
 /// What a successful `DescribeInstanceStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceStatusResponse {
     /// The status information of instances.
     ///
     /// 实例状态集类型（InstanceStatusSetType） 。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceStatuses"))]
     pub instance_statuses: Option<InstanceStatuses>,
     /// The page number of the returned page.
     ///
     /// 实例列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 输入时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of instances.
     ///
     /// 实例总个数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceStatusResponse {
@@ -178,8 +184,10 @@ impl aliyun_runtime::de::Decode for DescribeInstanceStatusResponse {
 ///
 /// 实例状态集类型（InstanceStatusSetType） 。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceStatuses {
     /// 实例状态集类型（InstanceStatusSetType） 。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceStatus"))]
     pub instance_status: Vec<InstanceStatus>,
 }
 impl aliyun_runtime::de::Decode for InstanceStatuses {
@@ -195,18 +203,21 @@ impl aliyun_runtime::de::Decode for InstanceStatuses {
 }
 /// 实例状态集类型（InstanceStatusSetType） 。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceStatus {
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-instance1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The status of the instance.
     ///
     /// 实例状态。
     ///
     /// Example: `Running`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceStatus {

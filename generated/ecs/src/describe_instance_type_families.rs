@@ -62,16 +62,19 @@ impl aliyun_runtime::Operation for DescribeInstanceTypeFamiliesRequest {
 }
 /// What a successful `DescribeInstanceTypeFamilies` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceTypeFamiliesResponse {
     /// Details about instance families.
     ///
     /// 由实例规格族InstanceTypeFamily组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamilies"))]
     pub instance_type_families: Option<InstanceTypeFamilies>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceTypeFamiliesResponse {
@@ -146,8 +149,10 @@ aliyun_runtime::wire_enum!(Generation);
 ///
 /// 由实例规格族InstanceTypeFamily组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceTypeFamilies {
     /// `InstanceTypeFamily` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: Vec<InstanceTypeFamily>,
 }
 impl aliyun_runtime::de::Decode for InstanceTypeFamilies {
@@ -163,18 +168,21 @@ impl aliyun_runtime::de::Decode for InstanceTypeFamilies {
 }
 /// One item of the list `InstanceTypeFamily` in `InstanceTypeFamilies` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceTypeFamily {
     /// The generation of the instance family.
     ///
     /// 实例规格族所属代数。
     ///
     /// Example: `ecs-5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Generation"))]
     pub generation: Option<String>,
     /// The ID of the instance family.
     ///
     /// 实例规格族ID。
     ///
     /// Example: `ecs.g6`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamilyId"))]
     pub instance_type_family_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceTypeFamily {

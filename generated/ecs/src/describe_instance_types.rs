@@ -56,16 +56,19 @@ impl aliyun_runtime::Operation for DescribeInstanceTypesRequest {
 }
 /// What a successful `DescribeInstanceTypes` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceTypesResponse {
     /// Details about the instance types.
     ///
     /// 实例规格集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypes"))]
     pub instance_types: Option<DescribeInstanceTypesInstanceTypes>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `00827261-20B7-4562-83F2-4DF39876A45A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceTypesResponse {
@@ -84,8 +87,10 @@ impl aliyun_runtime::de::Decode for DescribeInstanceTypesResponse {
 ///
 /// 实例规格集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceTypesInstanceTypes {
     /// `InstanceType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Vec<DescribeInstanceTypesInstanceType>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceTypesInstanceTypes {
@@ -101,84 +106,98 @@ impl aliyun_runtime::de::Decode for DescribeInstanceTypesInstanceTypes {
 }
 /// One item of the list `InstanceType` in `InstanceTypes` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceTypesInstanceType {
     /// The baseline vCPU computing performance (overall computing performance of all vCPUs) of the t5 or t6 burstable instance family.
     ///
     /// 突发性能实例t5、t6的基准vCPU计算性能（所有vCPU之和）。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "BaselineCredit"))]
     pub baseline_credit: Option<i32>,
     /// The number of vCPUs.
     ///
     /// vCPU内核数目。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "CpuCoreCount"))]
     pub cpu_core_count: Option<i32>,
     /// The maximum number of cloud disks that can be attached per instance.
     ///
     /// 支持挂载的云盘数量上限。
     ///
     /// Example: `17`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskQuantity"))]
     pub disk_quantity: Option<i32>,
     /// The maximum number of IPv6 addresses per elastic network interface (ENI).
     ///
     /// 单块弹性网卡的IPv6地址上限。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniIpv6AddressQuantity"))]
     pub eni_ipv6_address_quantity: Option<i32>,
     /// The maximum number of private IP addresses per ENI.
     ///
     /// 单块弹性网卡的私有IP地址上限。
     ///
     /// Example: `6`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniPrivateIpAddressQuantity"))]
     pub eni_private_ip_address_quantity: Option<i32>,
     /// The maximum number of ENIs that can be bound per instance.
     ///
     /// 支持挂载的弹性网卡上限。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniQuantity"))]
     pub eni_quantity: Option<i32>,
     /// Note: This parameter is in invitational preview and unavailable.
     ///
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniTotalQuantity"))]
     pub eni_total_quantity: Option<i32>,
     /// Note: This parameter is in invitational preview and unavailable.
     ///
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniTrunkSupported"))]
     pub eni_trunk_supported: Option<bool>,
     /// The number of GPUs.
     ///
     /// GPU数量。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "GPUAmount"))]
     pub gpu_amount: Option<i32>,
     /// The GPU type.
     ///
     /// GPU类型。
     ///
     /// Example: `NVIDIA V100`
+    #[cfg_attr(feature = "test-util", serde(rename = "GPUSpec"))]
     pub gpu_spec: Option<String>,
     /// The initial vCPU credits of the t5 or t6 burstable instance family.
     ///
     /// 突发性能实例t5、t6的初始vCPU积分值。
     ///
     /// Example: `120`
+    #[cfg_attr(feature = "test-util", serde(rename = "InitialCredit"))]
     pub initial_credit: Option<i32>,
     /// The maximum inbound internal bandwidth. Unit: Kbit/s
     ///
     /// 内网入方向带宽限制。单位：kbit/s
     ///
     /// Example: `1024000`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceBandwidthRx"))]
     pub instance_bandwidth_rx: Option<i32>,
     /// The maximum outbound internal bandwidth. Unit: Kbit/s
     ///
     /// 内网出方向带宽限制。单位：kbit/s
     ///
     /// Example: `1024000`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceBandwidthTx"))]
     pub instance_bandwidth_tx: Option<i32>,
     /// The level of the instance family. Valid values:
     ///
@@ -195,42 +214,49 @@ pub struct DescribeInstanceTypesInstanceType {
     /// Valid values ([`InstanceFamilyLevel`]): `EntryLevel.`, `EnterpriseLevel.`, `CreditEntryLevel.`.
     ///
     /// Example: `EnterpriseLevel`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceFamilyLevel"))]
     pub instance_family_level: Option<InstanceFamilyLevel>,
     /// The inbound packet forwarding rate over the internal network. Unit: pps.
     ///
     /// 内网入方向网络收发包能力。单位：Pps
     ///
     /// Example: `300000`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstancePpsRx"))]
     pub instance_pps_rx: Option<i64>,
     /// The outbound packet forwarding rate over the internal network. Unit: pps.
     ///
     /// 内网出方向网络收发包能力。单位：Pps
     ///
     /// Example: `300000`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstancePpsTx"))]
     pub instance_pps_tx: Option<i64>,
     /// The instance family.
     ///
     /// 实例规格族。
     ///
     /// Example: `ecs.g6`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: Option<String>,
     /// The ID of the instance type.
     ///
     /// 实例规格ID。
     ///
     /// Example: `ecs.g6.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeId"))]
     pub instance_type_id: Option<String>,
     /// The number of local disks attached per instance.
     ///
     /// 实例挂载的本地盘的数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalStorageAmount"))]
     pub local_storage_amount: Option<i32>,
     /// The capacity of each local disk attached per instance. Unit: GiB.
     ///
     /// 实例挂载的本地盘的单盘容量。单位：GiB
     ///
     /// Example: `5000`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalStorageCapacity"))]
     pub local_storage_capacity: Option<i64>,
     /// The category of the local disks. For more information, see Local disks. Valid values:
     ///
@@ -245,36 +271,42 @@ pub struct DescribeInstanceTypesInstanceType {
     /// Valid values ([`LocalStorageCategory`]): `local_hdd_pro`, `local_ssd_pro`.
     ///
     /// Example: `local_ssd_pro`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalStorageCategory"))]
     pub local_storage_category: Option<LocalStorageCategory>,
     /// The maximum number of queues per ENI.
     ///
     /// 单块弹性网卡最大队列数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaximumQueueNumberPerEni"))]
     pub maximum_queue_number_per_eni: Option<i32>,
     /// The memory size. Unit: GiB.
     ///
     /// 内存大小。单位：GiB
     ///
     /// Example: `8.0`
+    #[cfg_attr(feature = "test-util", serde(rename = "MemorySize"))]
     pub memory_size: Option<f64>,
     /// The default number of queues supported by the primary ENI.
     ///
     /// 主网卡默认队列数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrimaryEniQueueNumber"))]
     pub primary_eni_queue_number: Option<i32>,
     /// The default number of queues supported by the secondary ENI.
     ///
     /// 辅助弹性网卡默认队列数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecondaryEniQueueNumber"))]
     pub secondary_eni_queue_number: Option<i32>,
     /// The maximum number of queues on ENIs that the instance type supports.
     ///
     /// 实例规格允许修改的弹性网卡队列数总配额。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalEniQueueQuantity"))]
     pub total_eni_queue_quantity: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceTypesInstanceType {

@@ -4,7 +4,15 @@
 //! You can call this operation to query the URL of an VNC management terminal of an ECS instance.
 //!
 //! 查询一台ECS实例的Web管理终端地址。
-/// Parameters of `DescribeInstanceVncUrl`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeInstanceVncUrlRequest`], by name: `DescribeInstanceVncUrlRequest::new(DescribeInstanceVncUrlRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeInstanceVncUrlRequired<'a> {
+    /// `InstanceId`: see the field of [`DescribeInstanceVncUrlRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeInstanceVncUrlRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeInstanceVncUrl`. Build it with `new`, the required parameters named in [`DescribeInstanceVncUrlRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeInstanceVncUrlRequest {
     /// The ID of the instance.
@@ -23,11 +31,11 @@ pub struct DescribeInstanceVncUrlRequest {
     pub region_id: String,
 }
 impl DescribeInstanceVncUrlRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeInstanceVncUrlRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,18 +49,21 @@ impl aliyun_runtime::Operation for DescribeInstanceVncUrlRequest {
 }
 /// What a successful `DescribeInstanceVncUrl` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstanceVncUrlResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The URL of the VNC management terminal.
     ///
     /// 管理终端Url。
     ///
     /// Example: `ws%3A%2F%2Fhz01-vncproxy.aliyun.com%2Fwebsockify%2F%3Fs%3DDvh%252FIA%252BYc73gWO48cBx2gBxUDVzaAnSKr74pq30mzqUYgeUMcB%252FbkNixDxdEA996`
+    #[cfg_attr(feature = "test-util", serde(rename = "VncUrl"))]
     pub vnc_url: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstanceVncUrlResponse {

@@ -461,41 +461,52 @@ impl aliyun_runtime::Paginated for DescribeInstancesRequest {
     fn into_items(
         response: DescribeInstancesResponse,
     ) -> Vec<DescribeInstancesInstance> {
-        response.instances.map(|l| l.instance).unwrap_or_default()
+        response.instances.map(|v| v.instance).unwrap_or_default()
     }
 }
 /// What a successful `DescribeInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstancesResponse {
     /// 由Instances组成的数组格式，返回实例的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Instances"))]
     pub instances: Option<DescribeInstancesInstances>,
     /// 本次调用返回的查询凭证值。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// 实例列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// 输入时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 查询到的实例总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// `SnapshotId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotId"))]
     pub snapshot_id: Option<String>,
     /// `artifactId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "artifactId"))]
     pub artifact_id: Option<String>,
     /// `groupId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "groupId"))]
     pub group_id: Option<String>,
     /// `version` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "version"))]
     pub version: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstancesResponse {
@@ -520,8 +531,10 @@ impl aliyun_runtime::de::Decode for DescribeInstancesResponse {
 }
 /// 由Instances组成的数组格式，返回实例的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstancesInstances {
     /// `Instance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Instance"))]
     pub instance: Vec<DescribeInstancesInstance>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstancesInstances {
@@ -537,26 +550,32 @@ impl aliyun_runtime::de::Decode for DescribeInstancesInstances {
 }
 /// One item of the list `Instance` in `Instances` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstancesInstance {
     /// 按量付费实例的自动释放时间。
     ///
     /// Example: `2017-12-10T04:04Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoReleaseTime"))]
     pub auto_release_time: Option<String>,
     /// 实例所在的集群ID。
     ///
     /// 说明： 该参数即将被弃用，为提高兼容性，请尽量使用其他参数。
     ///
     /// Example: `c-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ClusterId"))]
     pub cluster_id: Option<String>,
     /// vCPU数。
     ///
     /// Example: `8`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cpu"))]
     pub cpu: Option<i32>,
     /// CPU配置详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "CpuOptions"))]
     pub cpu_options: Option<CpuOptions>,
     /// 实例创建时间。以ISO8601为标准，并使用UTC+0时间，格式为yyyy-MM-ddTHH:mmZ。更多信息，请参见ISO8601。
     ///
     /// Example: `2017-12-10T04:04Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// 修改突发性能实例的运行模式。可能值：
     ///
@@ -564,10 +583,13 @@ pub struct DescribeInstancesInstance {
     /// - Unlimited：无性能约束模式，有关实例性能的更多信息，请参见什么是突发性能实例中的无性能约束模式章节。
     ///
     /// Example: `Standard`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreditSpecification"))]
     pub credit_specification: Option<String>,
     /// 由专有宿主机集群ID（DedicatedHostClusterId）、专有宿主机ID（DedicatedHostId）和名称（DedicatedHostName）组成的宿主机属性数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostAttribute"))]
     pub dedicated_host_attribute: Option<DedicatedHostAttribute>,
     /// 专有宿主机实例的属性。
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedInstanceAttribute"))]
     pub dedicated_instance_attribute: Option<DedicatedInstanceAttribute>,
     /// 实例释放保护属性，指定是否支持通过控制台或API（DeleteInstance）释放实例。
     ///
@@ -577,58 +599,74 @@ pub struct DescribeInstancesInstance {
     /// 说明： 该属性仅适用于按量付费实例，且只能限制手动释放操作，对系统释放操作不生效。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeletionProtection"))]
     pub deletion_protection: Option<bool>,
     /// ECS实例绑定部署集分散部署时，实例在部署集中的分组位置。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentSetGroupNo"))]
     pub deployment_set_group_no: Option<i32>,
     /// 部署集ID。
     ///
     /// Example: `ds-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentSetId"))]
     pub deployment_set_id: Option<String>,
     /// 实例描述。
     ///
     /// Example: `testDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 实例是否可以挂载数据盘。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeviceAvailable"))]
     pub device_available: Option<bool>,
     /// 云服务器ECS的容量预留相关参数。
+    #[cfg_attr(feature = "test-util", serde(rename = "EcsCapacityReservationAttr"))]
     pub ecs_capacity_reservation_attr: Option<EcsCapacityReservationAttr>,
     /// 弹性公网IP绑定信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "EipAddress"))]
     pub eip_address: Option<EipAddress>,
     /// 过期时间。以ISO8601为标准，并使用UTC+0时间，格式为yyyy-MM-ddTHH:mmZ。更多信息，请参见ISO8601。
     ///
     /// Example: `2017-12-10T04:04Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// 实例规格附带的GPU数量。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "GPUAmount"))]
     pub gpu_amount: Option<i32>,
     /// 实例规格附带的GPU类型。
     ///
     /// Example: `NVIDIA V100`
+    #[cfg_attr(feature = "test-util", serde(rename = "GPUSpec"))]
     pub gpu_spec: Option<String>,
     /// 说明： 该参数正在邀测中，暂未开放使用。
+    #[cfg_attr(feature = "test-util", serde(rename = "HibernationOptions"))]
     pub hibernation_options: Option<HibernationOptions>,
     /// 实例主机名。
     ///
     /// Example: `testHostName`
+    #[cfg_attr(feature = "test-util", serde(rename = "HostName"))]
     pub host_name: Option<String>,
     /// 实例所属的HPC集群ID。
     ///
     /// Example: `hpc-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "HpcClusterId"))]
     pub hpc_cluster_id: Option<String>,
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "ISP"))]
     pub isp: Option<String>,
     /// 实例运行的镜像ID。
     ///
     /// Example: `m-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// 经典网络类型实例的内网IP地址。
+    #[cfg_attr(feature = "test-util", serde(rename = "InnerIpAddress"))]
     pub inner_ip_address: Option<InnerIpAddress>,
     /// 实例的计费方式。可能值：
     ///
@@ -636,14 +674,17 @@ pub struct DescribeInstancesInstance {
     /// - PostPaid：按量付费
     ///
     /// Example: `PostPaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<String>,
     /// 实例ID。
     ///
     /// Example: `i-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// 实例名称。
     ///
     /// Example: `InstanceNameTest`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// 实例网络类型。可能值：
     ///
@@ -651,14 +692,17 @@ pub struct DescribeInstancesInstance {
     /// - vpc
     ///
     /// Example: `vpc`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceNetworkType"))]
     pub instance_network_type: Option<String>,
     /// 实例规格。
     ///
     /// Example: `ecs.g5.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// 实例规格族。
     ///
     /// Example: `ecs.g5`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: Option<String>,
     /// 网络计费类型。可能值：
     ///
@@ -666,46 +710,58 @@ pub struct DescribeInstancesInstance {
     /// - PayByTraffic：按使用流量计费。
     ///
     /// Example: `PayByTraffic`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<String>,
     /// 公网入带宽最大值，单位为Mbit/s。
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetMaxBandwidthIn"))]
     pub internet_max_bandwidth_in: Option<i32>,
     /// 公网出带宽最大值，单位为Mbit/s。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetMaxBandwidthOut"))]
     pub internet_max_bandwidth_out: Option<i32>,
     /// 是否为I/O优化型实例。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IoOptimized"))]
     pub io_optimized: Option<bool>,
     /// 密钥对名称。
     ///
     /// Example: `testKeyPairName`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairName"))]
     pub key_pair_name: Option<String>,
     /// 实例挂载的本地存储数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalStorageAmount"))]
     pub local_storage_amount: Option<i32>,
     /// 实例挂载的本地存储容量。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalStorageCapacity"))]
     pub local_storage_capacity: Option<i64>,
     /// 内存大小，单位为MiB。
     ///
     /// Example: `16384`
+    #[cfg_attr(feature = "test-util", serde(rename = "Memory"))]
     pub memory: Option<i32>,
     /// 元数据选项集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "MetadataOptions"))]
     pub metadata_options: Option<MetadataOptions>,
     /// 实例包含的弹性网卡集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaces"))]
     pub network_interfaces: Option<NetworkInterfaces>,
     /// 实例的操作系统名称。
     ///
     /// Example: `CentOS 7.4 64 位`
+    #[cfg_attr(feature = "test-util", serde(rename = "OSName"))]
     pub os_name: Option<String>,
     /// 实例操作系统的英文名称。
     ///
     /// Example: `CentOS 7.4 64 bit`
+    #[cfg_attr(feature = "test-util", serde(rename = "OSNameEn"))]
     pub os_name_en: Option<String>,
     /// 实例的操作系统类型，分为Windows Server和Linux两种。可能值：
     ///
@@ -713,32 +769,41 @@ pub struct DescribeInstancesInstance {
     /// - linux
     ///
     /// Example: `linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "OSType"))]
     pub os_type: Option<String>,
     /// 实例的锁定原因。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationLocks"))]
     pub operation_locks: Option<InstanceOperationLocks>,
     /// 实例公网IP地址。
+    #[cfg_attr(feature = "test-util", serde(rename = "PublicIpAddress"))]
     pub public_ip_address: Option<PublicIpAddress>,
     /// 实例是否可以回收。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Recyclable"))]
     pub recyclable: Option<bool>,
     /// 实例所属地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// 实例所属的企业资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// 实例计费周期。
     ///
     /// Example: `month`
+    #[cfg_attr(feature = "test-util", serde(rename = "SaleCycle"))]
     pub sale_cycle: Option<String>,
     /// 实例所属安全组集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: Option<SecurityGroupIds>,
     /// 实例序列号。
     ///
     /// Example: `51d1353b-22bf-4567-a176-8b3e12e4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
     /// 抢占式实例的保留时长，单位为小时。可能值：0~6
     ///
@@ -746,10 +811,12 @@ pub struct DescribeInstancesInstance {
     /// - 值为0，则为无保护期模式。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotDuration"))]
     pub spot_duration: Option<i32>,
     /// 实例的每小时最高价格。支持最大3位小数，参数SpotStrategy=SpotWithPriceLimit时，该参数生效。
     ///
     /// Example: `0.98`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotPriceLimit"))]
     pub spot_price_limit: Option<f64>,
     /// 抢占式实例的抢占策略。可能值：
     ///
@@ -758,14 +825,17 @@ pub struct DescribeInstancesInstance {
     /// - SpotAsPriceGo：系统自动出价，最高按量付费价格。
     ///
     /// Example: `NoSpot`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotStrategy"))]
     pub spot_strategy: Option<String>,
     /// 实例最近一次的启动时间。以ISO8601为标准，并使用UTC+0时间，格式为yyyy-MM-ddTHH:mmZ。更多信息，请参见ISO8601。
     ///
     /// Example: `2017-12-10T04:04Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// 实例状态。
     ///
     /// Example: `Running`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// 实例停机后是否继续收费。可能值：
     ///
@@ -774,20 +844,25 @@ pub struct DescribeInstancesInstance {
     /// - Not-applicable：本实例不支持停机不收费功能。
     ///
     /// Example: `KeepCharging`
+    #[cfg_attr(feature = "test-util", serde(rename = "StoppedMode"))]
     pub stopped_mode: Option<String>,
     /// 实例的标签集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// 实例的VLAN ID。
     ///
     /// 说明： 该参数即将被弃用，为提高兼容性，请尽量使用其他参数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "VlanId"))]
     pub vlan_id: Option<String>,
     /// 专有网络VPC属性。
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcAttributes"))]
     pub vpc_attributes: Option<VpcAttributes>,
     /// 实例所属可用区。
     ///
     /// Example: `cn-hangzhou-g`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstancesInstance {
@@ -863,18 +938,22 @@ impl aliyun_runtime::de::Decode for DescribeInstancesInstance {
 }
 /// CPU配置详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CpuOptions {
     /// 物理CPU核心数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "CoreCount"))]
     pub core_count: Option<i32>,
     /// 分配的线程数。可能值：2
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Numa"))]
     pub numa: Option<String>,
     /// CPU线程数。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "ThreadsPerCore"))]
     pub threads_per_core: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for CpuOptions {
@@ -892,18 +971,22 @@ impl aliyun_runtime::de::Decode for CpuOptions {
 }
 /// 由专有宿主机集群ID（DedicatedHostClusterId）、专有宿主机ID（DedicatedHostId）和名称（DedicatedHostName）组成的宿主机属性数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedHostAttribute {
     /// 专有宿主机集群ID。
     ///
     /// Example: `dc-bp67acfmxazb4h****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostClusterId"))]
     pub dedicated_host_cluster_id: Option<String>,
     /// 专有宿主机ID。
     ///
     /// Example: `dh-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostId"))]
     pub dedicated_host_id: Option<String>,
     /// 专有宿主机名称。
     ///
     /// Example: `testDedicatedHostName`
+    #[cfg_attr(feature = "test-util", serde(rename = "DedicatedHostName"))]
     pub dedicated_host_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DedicatedHostAttribute {
@@ -921,6 +1004,7 @@ impl aliyun_runtime::de::Decode for DedicatedHostAttribute {
 }
 /// 专有宿主机实例的属性。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DedicatedInstanceAttribute {
     /// 专有宿主机实例是否与专有宿主机关联。可能值：
     ///
@@ -928,6 +1012,7 @@ pub struct DedicatedInstanceAttribute {
     /// - host：专有宿主机实例与专有宿主机关联。停机不收费实例重启后，仍放置在原专有宿主机上。
     ///
     /// Example: `default`
+    #[cfg_attr(feature = "test-util", serde(rename = "Affinity"))]
     pub affinity: Option<String>,
     /// 实例的宿主机类型是否为专有宿主机。可能值：
     ///
@@ -935,6 +1020,7 @@ pub struct DedicatedInstanceAttribute {
     /// - host：实例的宿主机类型为专有宿主机。
     ///
     /// Example: `default`
+    #[cfg_attr(feature = "test-util", serde(rename = "Tenancy"))]
     pub tenancy: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DedicatedInstanceAttribute {
@@ -951,14 +1037,17 @@ impl aliyun_runtime::de::Decode for DedicatedInstanceAttribute {
 }
 /// 云服务器ECS的容量预留相关参数。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EcsCapacityReservationAttr {
     /// 容量预留ID。
     ///
     /// Example: `cr-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CapacityReservationId"))]
     pub capacity_reservation_id: Option<String>,
     /// 容量预留偏好。
     ///
     /// Example: `cr-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CapacityReservationPreference"))]
     pub capacity_reservation_preference: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EcsCapacityReservationAttr {
@@ -975,14 +1064,17 @@ impl aliyun_runtime::de::Decode for EcsCapacityReservationAttr {
 }
 /// 弹性公网IP绑定信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipAddress {
     /// 弹性公网IP的ID。
     ///
     /// Example: `eip-2ze88m67qx5z****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationId"))]
     pub allocation_id: Option<String>,
     /// 弹性公网IP的公网带宽限速，单位为Mbit/s。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Option<i32>,
     /// 弹性公网IP的计费方式。
     ///
@@ -990,14 +1082,17 @@ pub struct EipAddress {
     /// - PayByTraffic：按流量计费。
     ///
     /// Example: `PayByTraffic`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<String>,
     /// 弹性公网IP。
     ///
     /// Example: `42.112.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// 是否可以解绑弹性公网IP。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsSupportUnassociate"))]
     pub is_support_unassociate: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for EipAddress {
@@ -1017,10 +1112,12 @@ impl aliyun_runtime::de::Decode for EipAddress {
 }
 /// 说明： 该参数正在邀测中，暂未开放使用。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct HibernationOptions {
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Configured"))]
     pub configured: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for HibernationOptions {
@@ -1036,8 +1133,10 @@ impl aliyun_runtime::de::Decode for HibernationOptions {
 }
 /// 经典网络类型实例的内网IP地址。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InnerIpAddress {
     /// `IpAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for InnerIpAddress {
@@ -1053,6 +1152,7 @@ impl aliyun_runtime::de::Decode for InnerIpAddress {
 }
 /// 元数据选项集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MetadataOptions {
     /// 是否启用实例元数据的访问通道。可能值：
     ///
@@ -1060,10 +1160,12 @@ pub struct MetadataOptions {
     /// - disabled：禁用
     ///
     /// Example: `enabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "HttpEndpoint"))]
     pub http_endpoint: Option<String>,
     /// 该参数暂未上线。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "HttpPutResponseHopLimit"))]
     pub http_put_response_hop_limit: Option<i32>,
     /// 访问实例元数据时是否强制使用加固模式（IMDSv2）。可能值：
     ///
@@ -1071,6 +1173,7 @@ pub struct MetadataOptions {
     /// - required：强制使用
     ///
     /// Example: `optional`
+    #[cfg_attr(feature = "test-util", serde(rename = "HttpTokens"))]
     pub http_tokens: Option<String>,
 }
 impl aliyun_runtime::de::Decode for MetadataOptions {
@@ -1088,8 +1191,10 @@ impl aliyun_runtime::de::Decode for MetadataOptions {
 }
 /// 实例包含的弹性网卡集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NetworkInterfaces {
     /// `NetworkInterface` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterface"))]
     pub network_interface: Vec<InstanceNetworkInterface>,
 }
 impl aliyun_runtime::de::Decode for NetworkInterfaces {
@@ -1105,22 +1210,28 @@ impl aliyun_runtime::de::Decode for NetworkInterfaces {
 }
 /// One item of the list `NetworkInterface` in `NetworkInterfaces` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceNetworkInterface {
     /// 为弹性网卡分配的IPv6地址集合。仅当请求参数AdditionalAttributes.N取值为NETWORK\_PRIMARY\_ENI\_IP时，才会返回该参数值。
+    #[cfg_attr(feature = "test-util", serde(rename = "Ipv6Sets"))]
     pub ipv6_sets: Option<Ipv6Sets>,
     /// 弹性网卡的MAC地址。
     ///
     /// Example: `00:16:3e:32:b4:**`
+    #[cfg_attr(feature = "test-util", serde(rename = "MacAddress"))]
     pub mac_address: Option<String>,
     /// 弹性网卡的ID。
     ///
     /// Example: `eni-2zeh9atclduxvf1z****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceId"))]
     pub network_interface_id: Option<String>,
     /// 弹性网卡主私有IP地址。
     ///
     /// Example: `172.17.**.***`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrimaryIpAddress"))]
     pub primary_ip_address: Option<String>,
     /// PrivateIpSet组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpSets"))]
     pub private_ip_sets: Option<PrivateIpSets>,
     /// 弹性网卡类型。可能值：
     ///
@@ -1128,6 +1239,7 @@ pub struct InstanceNetworkInterface {
     /// - Secondary：辅助弹性网卡
     ///
     /// Example: `Primary`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceNetworkInterface {
@@ -1148,8 +1260,10 @@ impl aliyun_runtime::de::Decode for InstanceNetworkInterface {
 }
 /// 实例的锁定原因。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceOperationLocks {
     /// `LockReason` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LockReason"))]
     pub lock_reason: Vec<OperationLocksLockReason>,
 }
 impl aliyun_runtime::de::Decode for InstanceOperationLocks {
@@ -1165,10 +1279,12 @@ impl aliyun_runtime::de::Decode for InstanceOperationLocks {
 }
 /// One item of the list `LockReason` in `OperationLocks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct OperationLocksLockReason {
     /// 实例被锁定的描述信息。
     ///
     /// Example: `The specified instance is locked due to financial reason.`
+    #[cfg_attr(feature = "test-util", serde(rename = "LockMsg"))]
     pub lock_msg: Option<String>,
     /// 锁定类型。可能值：
     ///
@@ -1179,6 +1295,7 @@ pub struct OperationLocksLockReason {
     /// - refunded：因退款被锁定。
     ///
     /// Example: `Recycling`
+    #[cfg_attr(feature = "test-util", serde(rename = "LockReason"))]
     pub lock_reason: Option<String>,
 }
 impl aliyun_runtime::de::Decode for OperationLocksLockReason {
@@ -1195,8 +1312,10 @@ impl aliyun_runtime::de::Decode for OperationLocksLockReason {
 }
 /// 实例公网IP地址。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PublicIpAddress {
     /// `IpAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for PublicIpAddress {
@@ -1212,20 +1331,25 @@ impl aliyun_runtime::de::Decode for PublicIpAddress {
 }
 /// 专有网络VPC属性。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpcAttributes {
     /// 云产品的IP，用于VPC云产品之间的网络互通。
     ///
     /// Example: `172.17.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatIpAddress"))]
     pub nat_ip_address: Option<String>,
     /// 私有IP地址。
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<PrivateIpAddress>,
     /// 虚拟交换机ID。
     ///
     /// Example: `vsw-2zeh0r1pabwtg6wcs****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// 专有网络VPC ID。
     ///
     /// Example: `vpc-2zeuphj08tt7q3brd****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VpcAttributes {
@@ -1244,8 +1368,10 @@ impl aliyun_runtime::de::Decode for VpcAttributes {
 }
 /// 私有IP地址。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PrivateIpAddress {
     /// `IpAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for PrivateIpAddress {

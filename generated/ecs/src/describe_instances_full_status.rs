@@ -230,60 +230,66 @@ impl aliyun_runtime::Operation for DescribeInstancesFullStatusRequest {
 impl aliyun_runtime::Paginated for DescribeInstancesFullStatusRequest {
     type Item = InstanceFullStatusType;
     fn next_page(&self, response: &DescribeInstancesFullStatusResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .instance_full_status_set
-                    .as_ref()
-                    .map_or(0, |l| l.instance_full_status_type.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .instance_full_status_set
+                .as_ref()
+                .map(|v| &v.instance_full_status_type)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeInstancesFullStatusResponse,
     ) -> Vec<InstanceFullStatusType> {
         response
             .instance_full_status_set
-            .map(|l| l.instance_full_status_type)
+            .map(|v| v.instance_full_status_type)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeInstancesFullStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInstancesFullStatusResponse {
     /// Details about the instance full status data.
     ///
     /// 实例全状态数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceFullStatusSet"))]
     pub instance_full_status_set: Option<InstanceFullStatusSet>,
     /// The page number of the returned page.
     ///
     /// 页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页大小。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of the returned entries.
     ///
     /// 总条数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeInstancesFullStatusResponse {
@@ -401,8 +407,10 @@ aliyun_runtime::wire_enum!(DescribeInstancesFullStatusEventType);
 ///
 /// 实例全状态数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceFullStatusSet {
     /// `InstanceFullStatusType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceFullStatusType"))]
     pub instance_full_status_type: Vec<InstanceFullStatusType>,
 }
 impl aliyun_runtime::de::Decode for InstanceFullStatusSet {
@@ -418,24 +426,29 @@ impl aliyun_runtime::de::Decode for InstanceFullStatusSet {
 }
 /// One item of the list `InstanceFullStatusType` in `InstanceFullStatusSet` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceFullStatusType {
     /// The health status of the instance.
     ///
     /// 实例的健康状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthStatus"))]
     pub health_status: Option<HealthStatus>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// Details about the scheduled system events.
     ///
     /// 系统计划中的系统事件数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "ScheduledSystemEventSet"))]
     pub scheduled_system_event_set: Option<ScheduledSystemEventSet>,
     /// The lifecycle status of the instance.
     ///
     /// 实例生命周期状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DiskFullStatusTypeStatus>,
 }
 impl aliyun_runtime::de::Decode for InstanceFullStatusType {
@@ -456,8 +469,10 @@ impl aliyun_runtime::de::Decode for InstanceFullStatusType {
 ///
 /// 系统计划中的系统事件数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ScheduledSystemEventSet {
     /// `ScheduledSystemEventType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ScheduledSystemEventType"))]
     pub scheduled_system_event_type: Vec<ScheduledSystemEventType>,
 }
 impl aliyun_runtime::de::Decode for ScheduledSystemEventSet {
@@ -473,42 +488,50 @@ impl aliyun_runtime::de::Decode for ScheduledSystemEventSet {
 }
 /// One item of the list `ScheduledSystemEventType` in `ScheduledSystemEventSet` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ScheduledSystemEventType {
     /// The status of the system event.
     ///
     /// 事件状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventCycleStatus"))]
     pub event_cycle_status: Option<EventCycleStatus>,
     /// The ID of the instance event.
     ///
     /// 实例事件ID。
     ///
     /// Example: `e-bp1hygp5b04o56l0****`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventId"))]
     pub event_id: Option<String>,
     /// The time when the system event was published. The time is displayed in UTC.
     ///
     /// 事件的发布时间，使用UTC+0时间。
     ///
     /// Example: `2017-11-30T06:32:31Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EventPublishTime"))]
     pub event_publish_time: Option<String>,
     /// The type of the system event. Valid values:
     ///
     /// 事件类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "EventType"))]
     pub event_type: Option<EventType>,
     /// The extended attribute of system events for instances that have local disks attached.
     ///
     /// 本地盘实例系统事件拓展属性。
+    #[cfg_attr(feature = "test-util", serde(rename = "ExtendedAttribute"))]
     pub extended_attribute: Option<ScheduledSystemEventTypeExtendedAttribute>,
     /// The scheduled execution time of the system event. The time is displayed in UTC.
     ///
     /// 事件的计划执行时间，使用UTC+0时间。
     ///
     /// Example: `2017-12-07T00:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "NotBefore"))]
     pub not_before: Option<String>,
     /// The reason for scheduling the system event.
     ///
     /// 系统事件的计划原因。
     ///
     /// Example: `A simulated event.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Reason"))]
     pub reason: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ScheduledSystemEventType {
@@ -532,22 +555,26 @@ impl aliyun_runtime::de::Decode for ScheduledSystemEventType {
 ///
 /// 本地盘实例系统事件拓展属性。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ScheduledSystemEventTypeExtendedAttribute {
     /// The device name of the local disk.
     ///
     /// 本地盘设备名。
     ///
     /// Example: `/dev/vdb`
+    #[cfg_attr(feature = "test-util", serde(rename = "Device"))]
     pub device: Option<String>,
     /// The ID of the local disk.
     ///
     /// 本地盘磁盘ID。
     ///
     /// Example: `d-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskId"))]
     pub disk_id: Option<String>,
     /// Details about the inactive cloud disks or local disks that have been released but must be removed.
     ///
     /// 已释放但需要清理的非活跃云盘或本地盘信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "InactiveDisks"))]
     pub inactive_disks: Option<ExtendedAttributeInactiveDisks>,
 }
 impl aliyun_runtime::de::Decode for ScheduledSystemEventTypeExtendedAttribute {
@@ -567,8 +594,10 @@ impl aliyun_runtime::de::Decode for ScheduledSystemEventTypeExtendedAttribute {
 ///
 /// 已释放但需要清理的非活跃云盘或本地盘信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ExtendedAttributeInactiveDisks {
     /// `InactiveDisk` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InactiveDisk"))]
     pub inactive_disk: Vec<ExtendedAttributeInactiveDisk>,
 }
 impl aliyun_runtime::de::Decode for ExtendedAttributeInactiveDisks {
@@ -584,12 +613,14 @@ impl aliyun_runtime::de::Decode for ExtendedAttributeInactiveDisks {
 }
 /// One item of the list `InactiveDisk` in `InactiveDisks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ExtendedAttributeInactiveDisk {
     /// The time when the disk was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 云盘或本地盘的创建时间。按照ISO8601标准表示，使用UTC时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2018-07-27T13:53:25Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The category of the disk. Valid values:
     ///
@@ -616,12 +647,14 @@ pub struct ExtendedAttributeInactiveDisk {
     /// Valid values ([`DeviceCategory`]): `cloud`, `cloud_efficiency`, `cloud_ssd`, `cloud_essd`, `local_ssd_pro`, `local_hdd_pro`, `ephemeral`, `ephemeral_ssd`.
     ///
     /// Example: `cloud_ssd`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeviceCategory"))]
     pub device_category: Option<DeviceCategory>,
     /// The size of the disk. Unit: GiB.
     ///
     /// 云盘或本地盘大小，单位GiB。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeviceSize"))]
     pub device_size: Option<String>,
     /// The type of the disk. Valid values:
     ///
@@ -636,18 +669,21 @@ pub struct ExtendedAttributeInactiveDisk {
     /// Valid values ([`DeviceType`]): `system`, `data`.
     ///
     /// Example: `system`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeviceType"))]
     pub device_type: Option<DeviceType>,
     /// The time when the disk was released. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 云盘或本地盘的释放时间。按照ISO8601标准表示，使用UTC时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2019-07-27T13:53:25Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReleaseTime"))]
     pub release_time: Option<String>,
     /// The level of the system event impact.
     ///
     /// 影响级别。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImpactLevel"))]
     pub impact_level: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ExtendedAttributeInactiveDisk {

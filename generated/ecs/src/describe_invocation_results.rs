@@ -184,18 +184,52 @@ impl aliyun_runtime::Operation for DescribeInvocationResultsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeInvocationResultsRequest {
+    type Item = InvocationResult;
+    fn next_page(&self, response: &DescribeInvocationResultsResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .invocation
+                .as_ref()
+                .and_then(|v| v.invocation_results.as_ref())
+                .map(|v| &v.invocation_result)
+                .map_or(0, |l| l.len()),
+            response
+                .invocation
+                .as_ref()
+                .map(|v| &v.total_count)
+                .and_then(aliyun_runtime::paginate::PageField::number),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeInvocationResultsResponse) -> Vec<InvocationResult> {
+        response
+            .invocation
+            .and_then(|v| v.invocation_results)
+            .map(|v| v.invocation_result)
+            .unwrap_or_default()
+    }
+}
 /// What a successful `DescribeInvocationResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInvocationResultsResponse {
     /// Details of the execution result.
     ///
     /// 命令执行结果的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Invocation"))]
     pub invocation: Option<Invocation>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeInvocationResultsResponse {
@@ -258,28 +292,33 @@ aliyun_runtime::wire_enum!(InvokeRecordStatus);
 ///
 /// 命令执行结果的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Invocation {
     /// The collection of execution results.
     ///
     /// 命令执行结果集。
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationResults"))]
     pub invocation_results: Option<InvocationResults>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
     /// The number of entries return per page.
     ///
     /// 分页查询时设置的每页行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
     /// The total number of commands.
     ///
     /// 命令总个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for Invocation {
@@ -300,8 +339,10 @@ impl aliyun_runtime::de::Decode for Invocation {
 ///
 /// 命令执行结果集。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InvocationResults {
     /// `InvocationResult` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationResult"))]
     pub invocation_result: Vec<InvocationResult>,
 }
 impl aliyun_runtime::de::Decode for InvocationResults {
@@ -317,18 +358,21 @@ impl aliyun_runtime::de::Decode for InvocationResults {
 }
 /// One item of the list `InvocationResult` in `InvocationResults` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InvocationResult {
     /// The ID of the command.
     ///
     /// 命令ID。
     ///
     /// Example: `c-hz0jdfwcsr****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommandId"))]
     pub command_id: Option<String>,
     /// The size of truncated and discarded text when the size of text in the Output response parameter is larger than 24 KB.
     ///
     /// Output字段中文字长度超出24 KB后，截断并丢弃的文字长度。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dropped"))]
     pub dropped: Option<i32>,
     /// The code for the cause why a command fails to be sent or executed. Valid values:
     ///
@@ -373,6 +417,7 @@ pub struct InvocationResult {
     /// Valid values ([`InvocationResultErrorCode`]): `If`, `InstanceNotExists`, `InstanceReleased`, `InstanceNotRunning`, `CommandNotApplicable`, `AccountNotExists`, `DirectoryNotExists`, `BadCronExpression`, `ClientNotRunning`, `ClientNotResponse`, `ClientIsUpgrading`, `ClientNeedUpgrade`, `DeliveryTimeout`, `ExecutionTimeout`, `ExecutionException`, `ExecutionInterrupted`, `ExitCodeNonzero`.
     ///
     /// Example: `InstanceNotExists`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<InvocationResultErrorCode>,
     /// The detailed cause why a command fails to be sent or executed. Valid values:
     ///
@@ -417,6 +462,7 @@ pub struct InvocationResult {
     /// Valid values ([`ErrorInfo`]): `If`, `the`.
     ///
     /// Example: `the specified instance does not exists`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorInfo"))]
     pub error_info: Option<ErrorInfo>,
     /// The exit code of the command execution.
     ///
@@ -429,18 +475,21 @@ pub struct InvocationResult {
     /// - Windows实例为Bat或者PowerShell命令的退出码。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExitCode"))]
     pub exit_code: Option<i64>,
     /// The time when the execution was complete. If an execution times out, the completion time of the execution is subject to the value of the TimedOut parameter specified in the CreateCommand operation.
     ///
     /// 命令执行的完成时间。如果命令执行出现超时情况，命令执行的完成时间以CreateCommand中指定的参数TimedOut为准。
     ///
     /// Example: `2019-12-20T06:15:56Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "FinishedTime"))]
     pub finished_time: Option<String>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp1i7gg30r52z2em****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The command execution progress on a single instance. Valid values:
     ///
@@ -487,24 +536,28 @@ pub struct InvocationResult {
     /// Valid values ([`InvocationStatus`]): `Pending`, `Invalid`, `Aborted`, `Running`, `Success`, `One-time`, `Recurring`, `Failed`, `Error`, `Timeout`, `Cancelled`, `Stopping`, `Terminated`, `Scheduled`.
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationStatus"))]
     pub invocation_status: Option<InvocationStatus>,
     /// The ID of the execution.
     ///
     /// 命令执行ID。
     ///
     /// Example: `t-hz0jdfwd9f****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeId"))]
     pub invoke_id: Option<String>,
     /// The status of the execution.
     ///
     /// 命令执行状态。
     ///
     /// Example: `Running`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeRecordStatus"))]
     pub invoke_record_status: Option<String>,
     /// The output of the execution.
     ///
     /// 命令执行后的输出信息。
     ///
     /// Example: `MTU6MzA6MDEK`
+    #[cfg_attr(feature = "test-util", serde(rename = "Output"))]
     pub output: Option<String>,
     /// The number of executions on the instance.
     ///
@@ -517,24 +570,28 @@ pub struct InvocationResult {
     /// - 若执行方式为周期执行，则值为执行过多少次。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Repeats"))]
     pub repeats: Option<i32>,
     /// The time when the command started to be run on the instance.
     ///
     /// 命令在实例中开始执行的时间。
     ///
     /// Example: `2019-12-20T06:15:55Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// The time when the command stopped being run on the instance. If you called the StopInvocation operation to manually stop the execution, the value is the time when you call the operation.
     ///
     /// 若调用了StopInvocation，则表示调用的时间。
     ///
     /// Example: `2020-01-19T09:15:47Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StopTime"))]
     pub stop_time: Option<String>,
     /// The username that was used to run the command on the ECS instance.
     ///
     /// 在ECS实例中执行命令的用户名称。
     ///
     /// Example: `root`
+    #[cfg_attr(feature = "test-util", serde(rename = "Username"))]
     pub username: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InvocationResult {

@@ -284,53 +284,59 @@ impl aliyun_runtime::Operation for DescribeInvocationsRequest {
 impl aliyun_runtime::Paginated for DescribeInvocationsRequest {
     type Item = DescribeInvocationsInvocation;
     fn next_page(&self, response: &DescribeInvocationsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number,
-                self.page_size,
-                response.invocations.as_ref().map_or(0, |l| l.invocation.len()),
-                response.total_count,
-            )
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.invocations.as_ref().map(|v| &v.invocation).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeInvocationsResponse,
     ) -> Vec<DescribeInvocationsInvocation> {
-        response.invocations.map(|l| l.invocation).unwrap_or_default()
+        response.invocations.map(|v| v.invocation).unwrap_or_default()
     }
 }
 /// What a successful `DescribeInvocations` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInvocationsResponse {
     /// Details of the command executions.
     ///
     /// 命令执行记录组成的数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "Invocations"))]
     pub invocations: Option<Invocations>,
     /// The page number of the returned page.
     ///
     /// 查询结果的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
     /// The number of entries returned per page.
     ///
     /// 每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of commands.
     ///
     /// 命令总个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeInvocationsResponse {
@@ -414,8 +420,10 @@ aliyun_runtime::wire_enum!(InvokeStatus);
 ///
 /// 命令执行记录组成的数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Invocations {
     /// `Invocation` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Invocation"))]
     pub invocation: Vec<DescribeInvocationsInvocation>,
 }
 impl aliyun_runtime::de::Decode for Invocations {
@@ -431,42 +439,49 @@ impl aliyun_runtime::de::Decode for Invocations {
 }
 /// One item of the list `Invocation` in `Invocations` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeInvocationsInvocation {
     /// The Base64-encoded command content.
     ///
     /// 命令内容，以Base64编码后传输。
     ///
     /// Example: `cnBtIC1xYSB8IGdyZXAgdnNm****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommandContent"))]
     pub command_content: Option<String>,
     /// The ID of the command.
     ///
     /// 命令ID。
     ///
     /// Example: `c-hz0jdfwcsr****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommandId"))]
     pub command_id: Option<String>,
     /// The name of the command.
     ///
     /// 命令名称。
     ///
     /// Example: `CommandTestName`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommandName"))]
     pub command_name: Option<String>,
     /// The type of the command.
     ///
     /// 命令类型。
     ///
     /// Example: `RunShellScript`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommandType"))]
     pub command_type: Option<String>,
     /// The time when the task was created.
     ///
     /// 任务的创建时间。
     ///
     /// Example: `2020-01-19T09:15:46Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The schedule on which the recurring execution of the command takes place. For more information about the value specifications, see Cron expression.
     ///
     /// 周期执行命令的执行周期。该参数值结构以Cron表达式为准。
     ///
     /// Example: `0 */20 * * * *`
+    #[cfg_attr(feature = "test-util", serde(rename = "Frequency"))]
     pub frequency: Option<String>,
     /// The overall execution status of the command. The value of this parameter depends on the execution status on all the involved instances. Valid values:
     ///
@@ -515,16 +530,19 @@ pub struct DescribeInvocationsInvocation {
     /// Valid values ([`InvocationInvocationStatus`]): `Pending`, `Scheduled`, `Running`, `Success`, `One-time`, `Recurring`, `Failed`, `Invalid`, `Aborted`, `Timeout`, `Error`, `Stopping`, `Stopped`, `Cancelled`, `Terminated`, `PartialFailed`.
     ///
     /// Example: `Running`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationStatus"))]
     pub invocation_status: Option<InvocationInvocationStatus>,
     /// The ID of the execution.
     ///
     /// 命令执行ID。
     ///
     /// Example: `t-hz0jdfwd9f****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeId"))]
     pub invoke_id: Option<String>,
     /// Details of the instances on which the command is run.
     ///
     /// 执行目标实例集类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeInstances"))]
     pub invoke_instances: Option<InvokeInstances>,
     /// The overall execution status of the command.
     ///
@@ -535,12 +553,14 @@ pub struct DescribeInvocationsInvocation {
     /// 说明： 不推荐查看该返回值，推荐您查看InvocationStatus的返回值。
     ///
     /// Example: `Finished`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeStatus"))]
     pub invoke_status: Option<String>,
     /// The custom parameters in the command.
     ///
     /// 命令中的自定义参数。
     ///
     /// Example: `{}`
+    #[cfg_attr(feature = "test-util", serde(rename = "Parameters"))]
     pub parameters: Option<String>,
     /// Indicates the execution mode of the command. Valid values:
     ///
@@ -559,18 +579,21 @@ pub struct DescribeInvocationsInvocation {
     /// Valid values ([`RepeatMode`]): `Once`, `Period`, `NextRebootOnly`, `EveryReboot`.
     ///
     /// Example: `Once`
+    #[cfg_attr(feature = "test-util", serde(rename = "RepeatMode"))]
     pub repeat_mode: Option<RepeatMode>,
     /// Indicates whether the command is to be automatically run.
     ///
     /// 查询的命令是否在将来会自动执行。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Timed"))]
     pub timed: Option<bool>,
     /// The username that was used to run the command on the instance.
     ///
     /// ECS实例中执行命令的用户名称。
     ///
     /// Example: `root`
+    #[cfg_attr(feature = "test-util", serde(rename = "Username"))]
     pub username: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeInvocationsInvocation {
@@ -717,8 +740,10 @@ aliyun_runtime::wire_enum!(InvocationInvocationStatus);
 ///
 /// 执行目标实例集类型。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InvokeInstances {
     /// `InvokeInstance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeInstance"))]
     pub invoke_instance: Vec<InvokeInstance>,
 }
 impl aliyun_runtime::de::Decode for InvokeInstances {
@@ -734,18 +759,21 @@ impl aliyun_runtime::de::Decode for InvokeInstances {
 }
 /// One item of the list `InvokeInstance` in `InvokeInstances` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InvokeInstance {
     /// The start time of the execution.
     ///
     /// 命令执行的开始时间。
     ///
     /// Example: `2019-12-20T06:15:54Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The size of truncated and discarded text when the size of text in the Output response parameter is larger than 24 KB.
     ///
     /// Output字段中文字长度超出24KB后，截断丢弃的文字长度。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dropped"))]
     pub dropped: Option<i32>,
     /// The code for the cause why a command failed to be sent or run. Valid values:
     ///
@@ -790,6 +818,7 @@ pub struct InvokeInstance {
     /// Valid values ([`InvocationResultErrorCode`]): `If`, `InstanceNotExists`, `InstanceReleased`, `InstanceNotRunning`, `CommandNotApplicable`, `AccountNotExists`, `DirectoryNotExists`, `BadCronExpression`, `ClientNotRunning`, `ClientNotResponse`, `ClientIsUpgrading`, `ClientNeedUpgrade`, `DeliveryTimeout`, `ExecutionTimeout`, `ExecutionException`, `ExecutionInterrupted`, `ExitCodeNonzero`.
     ///
     /// Example: `InstanceNotExists`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<InvocationResultErrorCode>,
     /// The details of the cause why the command failed to be sent or run. Valid values:
     ///
@@ -834,6 +863,7 @@ pub struct InvokeInstance {
     /// Valid values ([`ErrorInfo`]): `If`, `the`.
     ///
     /// Example: `the specified instance does not exists`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorInfo"))]
     pub error_info: Option<ErrorInfo>,
     /// The exit code of the execution. Valid values:
     ///
@@ -846,24 +876,28 @@ pub struct InvokeInstance {
     /// - Windows实例为Bat或者PowerShell进程的退出码。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExitCode"))]
     pub exit_code: Option<i64>,
     /// The end time of the execution.
     ///
     /// 命令进程的结束时间。
     ///
     /// Example: `2019-12-20T06:15:56Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "FinishTime"))]
     pub finish_time: Option<String>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-bp1i7gg30r52z2em****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// Note: We recommend that you ignore this parameter and check the return value of the InvocationStatus parameter for the overall execution status.
     ///
     /// 说明： 不推荐查看该返回值，推荐您查看InvocationStatus的返回值。
     ///
     /// Example: `Finished`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceInvokeStatus"))]
     pub instance_invoke_status: Option<String>,
     /// The execution status on a single instance. Valid values:
     ///
@@ -910,12 +944,14 @@ pub struct InvokeInstance {
     /// Valid values ([`InvocationStatus`]): `Pending`, `Invalid`, `Aborted`, `Running`, `Success`, `One-time`, `Recurring`, `Failed`, `Error`, `Timeout`, `Cancelled`, `Stopping`, `Terminated`, `Scheduled`.
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationStatus"))]
     pub invocation_status: Option<InvocationStatus>,
     /// The output of the command.
     ///
     /// 命令的输出信息。
     ///
     /// Example: `OutPutTestmsg`
+    #[cfg_attr(feature = "test-util", serde(rename = "Output"))]
     pub output: Option<String>,
     /// The number of times that the command is run on the instance.
     ///
@@ -928,30 +964,35 @@ pub struct InvokeInstance {
     /// - 若执行方式为周期执行，则值为执行过多少次。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Repeats"))]
     pub repeats: Option<i32>,
     /// The time when the command started to be run on the instance.
     ///
     /// 命令在实例中开始执行的时间。
     ///
     /// Example: `2019-12-20T06:15:55Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// The time when the command stopped being run on the instance. If you called the StopInvocation operation to manually stop the execution, the value is the time when you call the operation.
     ///
     /// 若调用了StopInvocation，表示调用的时间。
     ///
     /// Example: `2020-01-19T09:15:47Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StopTime"))]
     pub stop_time: Option<String>,
     /// Indicates whether the command is to be automatically run.
     ///
     /// 查询的命令是否在将来会自动执行。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Timed"))]
     pub timed: Option<bool>,
     /// The time when the execution status was updated.
     ///
     /// 命令状态的更新时间。
     ///
     /// Example: `2020-01-19T09:15:47Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateTime"))]
     pub update_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InvokeInstance {

@@ -127,56 +127,63 @@ impl aliyun_runtime::Operation for DescribeKeyPairsRequest {
 impl aliyun_runtime::Paginated for DescribeKeyPairsRequest {
     type Item = KeyPair;
     fn next_page(&self, response: &DescribeKeyPairsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.key_pairs.as_ref().map_or(0, |l| l.key_pair.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.key_pairs.as_ref().map(|v| &v.key_pair).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeKeyPairsResponse) -> Vec<KeyPair> {
-        response.key_pairs.map(|l| l.key_pair).unwrap_or_default()
+        response.key_pairs.map(|v| v.key_pair).unwrap_or_default()
     }
 }
 /// What a successful `DescribeKeyPairs` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeKeyPairsResponse {
     /// A set of key pairs.
     ///
     /// 密钥对信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairs"))]
     pub key_pairs: Option<KeyPairs>,
     /// The current page number.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// 每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request. This parameter is returned regardless of whether the operation is successful.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of key pairs.
     ///
     /// 密钥对的总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// `KeyPairFingerPrint` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairFingerPrint"))]
     pub key_pair_finger_print: Option<String>,
     /// `KeyPairName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairName"))]
     pub key_pair_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeKeyPairsResponse {
@@ -200,8 +207,10 @@ impl aliyun_runtime::de::Decode for DescribeKeyPairsResponse {
 ///
 /// 密钥对信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct KeyPairs {
     /// `KeyPair` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPair"))]
     pub key_pair: Vec<KeyPair>,
 }
 impl aliyun_runtime::de::Decode for KeyPairs {
@@ -217,28 +226,33 @@ impl aliyun_runtime::de::Decode for KeyPairs {
 }
 /// One item of the list `KeyPair` in `KeyPairs` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct KeyPair {
     /// The fingerprint of the key pair.
     ///
     /// 密钥对的指纹。
     ///
     /// Example: `xxxxxxxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairFingerPrint"))]
     pub key_pair_finger_print: Option<String>,
     /// The name of the key pair.
     ///
     /// 密钥对的名称。
     ///
     /// Example: `FinanceJoshuaV27`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairName"))]
     pub key_pair_name: Option<String>,
     /// The ID of the resource group.
     ///
     /// 资源组ID。
     ///
     /// Example: `rg-resourcegroupid1`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The tags of the key pair.
     ///
     /// 密钥对的标签。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<KeyPairTags>,
 }
 impl aliyun_runtime::de::Decode for KeyPair {

@@ -159,60 +159,66 @@ impl aliyun_runtime::Paginated for DescribeLaunchTemplateVersionsRequest {
         &self,
         response: &DescribeLaunchTemplateVersionsResponse,
     ) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .launch_template_version_sets
-                    .as_ref()
-                    .map_or(0, |l| l.launch_template_version_set.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .launch_template_version_sets
+                .as_ref()
+                .map(|v| &v.launch_template_version_set)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeLaunchTemplateVersionsResponse,
     ) -> Vec<LaunchTemplateVersionSet> {
         response
             .launch_template_version_sets
-            .map(|l| l.launch_template_version_set)
+            .map(|v| v.launch_template_version_set)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeLaunchTemplateVersions` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLaunchTemplateVersionsResponse {
     /// Details about the launch template versions.
     ///
     /// 关于模板版本的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateVersionSets"))]
     pub launch_template_version_sets: Option<LaunchTemplateVersionSets>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3989ED0C-20A1-4351-A127-2067FF8390AX`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of entries returned per page.
     ///
     /// 分页查询时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The total number of launch templates.
     ///
     /// 实例启动模板总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeLaunchTemplateVersionsResponse {
@@ -234,8 +240,10 @@ impl aliyun_runtime::de::Decode for DescribeLaunchTemplateVersionsResponse {
 ///
 /// 关于模板版本的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateVersionSets {
     /// `LaunchTemplateVersionSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateVersionSet"))]
     pub launch_template_version_set: Vec<LaunchTemplateVersionSet>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateVersionSets {
@@ -251,58 +259,68 @@ impl aliyun_runtime::de::Decode for LaunchTemplateVersionSets {
 }
 /// One item of the list `LaunchTemplateVersionSet` in `LaunchTemplateVersionSets` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateVersionSet {
     /// The time when the launch template was created.
     ///
     /// 模板创建时间。
     ///
     /// Example: `2018-05-14T14:18:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The creator of the launch template.
     ///
     /// 模板的创建者。
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatedBy"))]
     pub created_by: Option<String>,
     /// The default version of the launch template.
     ///
     /// 模板默认版本。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultVersion"))]
     pub default_version: Option<bool>,
     /// The configurations of the launch template.
     ///
     /// 模板具体配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateData"))]
     pub launch_template_data: Option<LaunchTemplateData>,
     /// The ID of the launch template.
     ///
     /// 模板ID。
     ///
     /// Example: `lt-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateId"))]
     pub launch_template_id: Option<String>,
     /// The name of the launch template.
     ///
     /// 模板名称。
     ///
     /// Example: `testLaunchTemplateName`
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateName"))]
     pub launch_template_name: Option<String>,
     /// The time when the launch template was modified.
     ///
     /// 模板修改时间。
     ///
     /// Example: `2018-05-14T14:18:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ModifiedTime"))]
     pub modified_time: Option<String>,
     /// The description of the launch template version.
     ///
     /// 模板版本描述。
     ///
     /// Example: `testVersionDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionDescription"))]
     pub version_description: Option<String>,
     /// The number of the launch template version.
     ///
     /// 模板版本号。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionNumber"))]
     pub version_number: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateVersionSet {
@@ -328,146 +346,171 @@ impl aliyun_runtime::de::Decode for LaunchTemplateVersionSet {
 ///
 /// 模板具体配置。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateData {
     /// The time when to automatically release the launch template.
     ///
     /// 自动释放时间。
     ///
     /// Example: `2018-05-14T14:18:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoReleaseTime"))]
     pub auto_release_time: Option<String>,
     /// Details about the data disks.
     ///
     /// 数据盘集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "DataDisks"))]
     pub data_disks: Option<DataDisks>,
     /// The ID of the deployment set.
     ///
     /// 部署集ID。
     ///
     /// Example: `ds-bp1brhwhoqinyjd6****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeploymentSetId"))]
     pub deployment_set_id: Option<String>,
     /// The description of the instance.
     ///
     /// 实例描述。
     ///
     /// Example: `testInstanceDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// Indicates whether to enable the operating system configuration of the instance.
     ///
     /// 是否启用实例操作系统配置。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableVmOsConfig"))]
     pub enable_vm_os_config: Option<bool>,
     /// The hostname of the instance.
     ///
     /// 实例主机名。
     ///
     /// Example: `testHostName`
+    #[cfg_attr(feature = "test-util", serde(rename = "HostName"))]
     pub host_name: Option<String>,
     /// The ID of the image.
     ///
     /// 实例使用的镜像ID。
     ///
     /// Example: `m-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// The source of the image.
     ///
     /// 镜像来源。
     ///
     /// Example: `system`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageOwnerAlias"))]
     pub image_owner_alias: Option<String>,
     /// The billing method of the instance.
     ///
     /// 实例计费类型。
     ///
     /// Example: `Postpaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<String>,
     /// The name of the instance.
     ///
     /// 实例名称。
     ///
     /// Example: `testInstanceName`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The instance type.
     ///
     /// 实例规格。
     ///
     /// Example: `ecs.g5.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// The billing method for network usage.
     ///
     /// 公网带宽计费方式。
     ///
     /// Example: `PayByTraffic`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<String>,
     /// The maximum inbound public bandwidth.
     ///
     /// 公网入带宽最大值。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetMaxBandwidthIn"))]
     pub internet_max_bandwidth_in: Option<i32>,
     /// The maximum outbound public bandwidth.
     ///
     /// 公网出带宽最大值。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetMaxBandwidthOut"))]
     pub internet_max_bandwidth_out: Option<i32>,
     /// Indicates whether the instance is I/O optimized.
     ///
     /// 是否为I/O优化实例。
     ///
     /// Example: `none`
+    #[cfg_attr(feature = "test-util", serde(rename = "IoOptimized"))]
     pub io_optimized: Option<String>,
     /// The name of the key pair.
     ///
     /// 密钥对名称。
     ///
     /// Example: `testKeyPairName`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairName"))]
     pub key_pair_name: Option<String>,
     /// Details about the secondary elastic network interfaces (ENIs).
     ///
     /// 辅助弹性网卡的属性集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaces"))]
     pub network_interfaces: Option<LaunchTemplateDataNetworkInterfaces>,
     /// The network type.
     ///
     /// 网络类型。
     ///
     /// Example: `vpc`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkType"))]
     pub network_type: Option<String>,
     /// Indicates whether the username and password pair preset in the image is used.
     ///
     /// 是否继承原镜像里设置的用户名密码。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "PasswordInherit"))]
     pub password_inherit: Option<bool>,
     /// The subscription period.
     ///
     /// 购买资源的时长。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Period"))]
     pub period: Option<i32>,
     /// The private IP address of the instance.
     ///
     /// 实例私网IP地址。
     ///
     /// Example: `10.1.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// The name of the instance Resource Access Management (RAM) role.
     ///
     /// 实例RAM角色名称。
     ///
     /// Example: `testRamRoleName`
+    #[cfg_attr(feature = "test-util", serde(rename = "RamRoleName"))]
     pub ram_role_name: Option<String>,
     /// The ID of the resource group to which the launch template belongs.
     ///
     /// 启动模板所在的企业资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// Indicates whether to enable security hardening.
     ///
     /// 是否开启安全加固。
     ///
     /// Example: `active`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityEnhancementStrategy"))]
     pub security_enhancement_strategy: Option<String>,
     /// The ID of the security group to which to assign the instance.
     ///
@@ -478,6 +521,7 @@ pub struct LaunchTemplateData {
     /// 说明： SecurityGroupId和SecurityGroupIds不会同时返回值。
     ///
     /// Example: `sg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
     pub security_group_id: Option<String>,
     /// The IDs of the security groups to which to assign the instance.
     ///
@@ -486,6 +530,7 @@ pub struct LaunchTemplateData {
     /// 实例加入的一个或多个安全组。
     ///
     /// 说明： SecurityGroupId和SecurityGroupIds不会同时返回值。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: Vec<String>,
     /// The protection period of the preemptible instance. Unit: hours. Valid values: 0 to 6.
     ///
@@ -498,62 +543,78 @@ pub struct LaunchTemplateData {
     /// - 取值为0，则为无保护期模式。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotDuration"))]
     pub spot_duration: Option<i32>,
     /// The maximum hourly price of the preemptible instance.
     ///
     /// 设置实例的每小时最高价格。
     ///
     /// Example: `0.98`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotPriceLimit"))]
     pub spot_price_limit: Option<f64>,
     /// The bidding policy of the preemptible instance.
     ///
     /// 按量付费实例的竞价策略。
     ///
     /// Example: `NoSpot`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotStrategy"))]
     pub spot_strategy: Option<String>,
     /// `SystemDisk` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemDisk"))]
     pub system_disk: Option<LaunchTemplateDataSystemDisk>,
     /// The tags of the instance.
     ///
     /// 实例的标签。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<LaunchTemplateDataTags>,
     /// The user data of the instance, which is Base64-encoded.
     ///
     /// 实例自定义数据，以Base64方式编码。
     ///
     /// Example: `SGVsbG9FQ1M=`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserData"))]
     pub user_data: Option<String>,
     /// The ID of the vSwitch to which to connect the instance.
     ///
     /// 实例所属的虚拟交换机ID。
     ///
     /// Example: `vsw-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// The ID of the VPC.
     ///
     /// 专有网络VPC ID。
     ///
     /// Example: `v-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// The ID of the zone.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-g`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemDisk.Category"))]
     pub system_disk_category: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemDisk.DeleteWithInstance"))]
     pub system_disk_delete_with_instance: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemDisk.Description"))]
     pub system_disk_description: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemDisk.DiskName"))]
     pub system_disk_disk_name: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemDisk.Iops"))]
     pub system_disk_iops: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemDisk.PerformanceLevel"))]
     pub system_disk_performance_level: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SystemDisk.Size"))]
     pub system_disk_size: Option<String>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateData {
@@ -612,8 +673,10 @@ impl aliyun_runtime::de::Decode for LaunchTemplateData {
 ///
 /// 数据盘集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DataDisks {
     /// `DataDisk` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DataDisk"))]
     pub data_disk: Vec<LaunchTemplateDataDataDisk>,
 }
 impl aliyun_runtime::de::Decode for DataDisks {
@@ -629,24 +692,28 @@ impl aliyun_runtime::de::Decode for DataDisks {
 }
 /// One item of the list `DataDisk` in `DataDisks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateDataDataDisk {
     /// The category of the data disk.
     ///
     /// 数据盘的云盘种类。
     ///
     /// Example: `cloud_ssd`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<String>,
     /// Indicates whether to release the data disk when the instance is released.
     ///
     /// 数据盘是否随实例释放而释放。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeleteWithInstance"))]
     pub delete_with_instance: Option<bool>,
     /// The description of the data disk.
     ///
     /// 数据盘描述。
     ///
     /// Example: `testDiskDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The device name of the data disk.
     ///
@@ -657,18 +724,21 @@ pub struct LaunchTemplateDataDataDisk {
     /// 说明： 该参数即将停止使用，为提高代码兼容性，建议您尽量不要使用该参数。
     ///
     /// Example: `/dev/xvda`
+    #[cfg_attr(feature = "test-util", serde(rename = "Device"))]
     pub device: Option<String>,
     /// The name of the data disk.
     ///
     /// 数据盘名称。
     ///
     /// Example: `testDiskName`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskName"))]
     pub disk_name: Option<String>,
     /// Indicates whether to encrypt the data disk.
     ///
     /// 数据盘是否加密。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Encrypted"))]
     pub encrypted: Option<String>,
     /// The performance level of the enhanced SSD (ESSD) used as the data disk. This parameter has a value only when the value of Category is cloud\_essd. Valid values:
     ///
@@ -687,18 +757,21 @@ pub struct LaunchTemplateDataDataDisk {
     /// Valid values ([`PerformanceLevel`]): `PL0`, `PL1`, `PL2`, `PL3`.
     ///
     /// Example: `PL1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PerformanceLevel"))]
     pub performance_level: Option<PerformanceLevel>,
     /// The size of the data disk.
     ///
     /// 数据盘大小。
     ///
     /// Example: `2000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Size"))]
     pub size: Option<i32>,
     /// The ID of the snapshot used to create the data disk.
     ///
     /// 数据盘使用的快照ID。
     ///
     /// Example: `s-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotId"))]
     pub snapshot_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateDataDataDisk {
@@ -724,8 +797,10 @@ impl aliyun_runtime::de::Decode for LaunchTemplateDataDataDisk {
 ///
 /// 辅助弹性网卡的属性集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateDataNetworkInterfaces {
     /// `NetworkInterface` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterface"))]
     pub network_interface: Vec<LaunchTemplateDataNetworkInterface>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateDataNetworkInterfaces {
@@ -741,24 +816,28 @@ impl aliyun_runtime::de::Decode for LaunchTemplateDataNetworkInterfaces {
 }
 /// One item of the list `NetworkInterface` in `NetworkInterfaces` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateDataNetworkInterface {
     /// The description of the secondary ENI.
     ///
     /// 辅助弹性网卡描述信息。
     ///
     /// Example: `testNetworkInterfacesDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The name of the secondary ENI.
     ///
     /// 辅助弹性网卡名称。
     ///
     /// Example: `testNetworkInterfaceName`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceName"))]
     pub network_interface_name: Option<String>,
     /// The primary private IP address of the secondary ENI.
     ///
     /// 辅助弹性网卡的主私有IP地址。
     ///
     /// Example: `203.0.*.*`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrimaryIpAddress"))]
     pub primary_ip_address: Option<String>,
     /// The ID of the security group to which to assign the secondary ENI. The security group and the ENI must belong to the same virtual private cloud (VPC).
     ///
@@ -769,6 +848,7 @@ pub struct LaunchTemplateDataNetworkInterface {
     /// 说明： SecurityGroupId和SecurityGroupIds不会同时返回值。
     ///
     /// Example: `sg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
     pub security_group_id: Option<String>,
     /// The IDs of the security groups to which to assign the secondary ENI.
     ///
@@ -777,12 +857,14 @@ pub struct LaunchTemplateDataNetworkInterface {
     /// 辅助弹性网卡加入的一个或多个安全组。
     ///
     /// 说明： SecurityGroupId和SecurityGroupIds不会同时返回值。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: Vec<String>,
     /// The ID of the vSwitch to which to connect the ENI.
     ///
     /// 弹性网卡所属的虚拟交换机ID。
     ///
     /// Example: `vsw-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateDataNetworkInterface {
@@ -803,30 +885,35 @@ impl aliyun_runtime::de::Decode for LaunchTemplateDataNetworkInterface {
 }
 /// The value of `SystemDisk` in `LaunchTemplateData` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateDataSystemDisk {
     /// The category of the system disk.
     ///
     /// 系统盘种类。
     ///
     /// Example: `cloud_ssd`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<String>,
     /// Indicates whether to release the system disk when the instance is released.
     ///
     /// 系统盘是否随实例释放。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeleteWithInstance"))]
     pub delete_with_instance: Option<bool>,
     /// The description of the system disk.
     ///
     /// 系统盘描述。
     ///
     /// Example: `testSystemDiskDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The name of the system disk.
     ///
     /// 系统盘名称。
     ///
     /// Example: `testSystemDiskName`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskName"))]
     pub disk_name: Option<String>,
     /// The number of I/O operations per second (IOPS) on the system disk.
     ///
@@ -837,6 +924,7 @@ pub struct LaunchTemplateDataSystemDisk {
     /// 说明： 该参数即将停止使用，为提高代码兼容性，请尽量使用其他参数。
     ///
     /// Example: `30000`
+    #[cfg_attr(feature = "test-util", serde(rename = "Iops"))]
     pub iops: Option<i32>,
     /// The performance level of the ESSD used as the system disk. This parameter has a value only when the value of SystemDisk.Category is cloud\_essd. Valid values:
     ///
@@ -855,12 +943,14 @@ pub struct LaunchTemplateDataSystemDisk {
     /// Valid values ([`PerformanceLevel`]): `PL0`, `PL1`, `PL2`, `PL3`.
     ///
     /// Example: `PL0`
+    #[cfg_attr(feature = "test-util", serde(rename = "PerformanceLevel"))]
     pub performance_level: Option<PerformanceLevel>,
     /// The size of the system disk. Unit: GiB.
     ///
     /// 系统盘大小，单位为GiB。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "Size"))]
     pub size: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateDataSystemDisk {
@@ -884,8 +974,10 @@ impl aliyun_runtime::de::Decode for LaunchTemplateDataSystemDisk {
 ///
 /// 实例的标签。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateDataTags {
     /// `InstanceTag` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTag"))]
     pub instance_tag: Vec<InstanceTag>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateDataTags {
@@ -901,18 +993,21 @@ impl aliyun_runtime::de::Decode for LaunchTemplateDataTags {
 }
 /// One item of the list `InstanceTag` in `Tags` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceTag {
     /// The tag key of the instance.
     ///
     /// 实例的标签键。
     ///
     /// Example: `TestKey`
+    #[cfg_attr(feature = "test-util", serde(rename = "Key"))]
     pub key: Option<String>,
     /// The tag value of the instance.
     ///
     /// 实例的标签值。
     ///
     /// Example: `TestValue`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceTag {

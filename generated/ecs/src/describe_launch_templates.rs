@@ -122,55 +122,61 @@ impl aliyun_runtime::Operation for DescribeLaunchTemplatesRequest {
 impl aliyun_runtime::Paginated for DescribeLaunchTemplatesRequest {
     type Item = LaunchTemplateSet;
     fn next_page(&self, response: &DescribeLaunchTemplatesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .launch_template_sets
-                    .as_ref()
-                    .map_or(0, |l| l.launch_template_set.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .launch_template_sets
+                .as_ref()
+                .map(|v| &v.launch_template_set)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeLaunchTemplatesResponse) -> Vec<LaunchTemplateSet> {
-        response.launch_template_sets.map(|l| l.launch_template_set).unwrap_or_default()
+        response.launch_template_sets.map(|v| v.launch_template_set).unwrap_or_default()
     }
 }
 /// What a successful `DescribeLaunchTemplates` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLaunchTemplatesResponse {
     /// A set of instance launch templates.
     ///
     /// 实例启动模板的信息集合
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateSets"))]
     pub launch_template_sets: Option<LaunchTemplateSets>,
     /// The current page number.
     ///
     /// 当前页码
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// 分页查询时设置的每页行数
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request. This parameter is returned regardless of whether the operation is successful.
     ///
     /// 请求 ID
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FExxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of instance launch templates.
     ///
     /// 实例启动模板总个数
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeLaunchTemplatesResponse {
@@ -192,8 +198,10 @@ impl aliyun_runtime::de::Decode for DescribeLaunchTemplatesResponse {
 ///
 /// 实例启动模板的信息集合
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateSets {
     /// `LaunchTemplateSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateSet"))]
     pub launch_template_set: Vec<LaunchTemplateSet>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateSets {
@@ -209,58 +217,68 @@ impl aliyun_runtime::de::Decode for LaunchTemplateSets {
 }
 /// One item of the list `LaunchTemplateSet` in `LaunchTemplateSets` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LaunchTemplateSet {
     /// The creation time of the instance launch template.
     ///
     /// 实例启动模板创建时间
     ///
     /// Example: `2018-05-14T14:18:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The creator of the instance launch template.
     ///
     /// 模板的创建者
     ///
     /// Example: `1942111349714xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatedBy"))]
     pub created_by: Option<String>,
     /// The default version number of the template.
     ///
     /// 模板默认版本号
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultVersionNumber"))]
     pub default_version_number: Option<i64>,
     /// The latest version number of the template.
     ///
     /// 模板最新版本号
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "LatestVersionNumber"))]
     pub latest_version_number: Option<i64>,
     /// The ID of the instance launch template.
     ///
     /// 模板ID
     ///
     /// Example: `lt-m5e3ofjr1zn1aw7qdxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateId"))]
     pub launch_template_id: Option<String>,
     /// The name of the instance launch template.
     ///
     /// 模板名称
     ///
     /// Example: `wd-1526307480xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplateName"))]
     pub launch_template_name: Option<String>,
     /// The time when the template was last modified.
     ///
     /// 修改时间
     ///
     /// Example: `2018-05-14T14:18:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ModifiedTime"))]
     pub modified_time: Option<String>,
     /// The ID of the resource group to which the launch template belongs.
     ///
     /// 启动模板所在的企业资源组 ID。
     ///
     /// Example: `rg-resourcegroupid1`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The tag of the launch template.
     ///
     /// 启动模板的标签对属性。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<KeyPairTags>,
 }
 impl aliyun_runtime::de::Decode for LaunchTemplateSet {

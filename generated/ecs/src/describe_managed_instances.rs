@@ -151,16 +151,16 @@ impl aliyun_runtime::Operation for DescribeManagedInstancesRequest {
 impl aliyun_runtime::Paginated for DescribeManagedInstancesRequest {
     type Item = DescribeManagedInstancesInstances;
     fn next_page(&self, response: &DescribeManagedInstancesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number,
-                self.page_size,
-                response.instances.len(),
-                response.total_count,
-            )
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.instances.len(),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeManagedInstancesResponse,
@@ -170,34 +170,40 @@ impl aliyun_runtime::Paginated for DescribeManagedInstancesRequest {
 }
 /// What a successful `DescribeManagedInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeManagedInstancesResponse {
     /// Details of the instances.
     ///
     /// 由Instances组成的数组格式，返回托管实例的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Instances"))]
     pub instances: Vec<DescribeManagedInstancesInstances>,
     /// The page number of the returned page.
     ///
     /// 托管实例列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
     /// The number of entries returned per page.
     ///
     /// 输入时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `77115469-F2C5-4ECA-94F7-FA04F2FD****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of queried managed instances.
     ///
     /// 查询到的托管实例总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeManagedInstancesResponse {
@@ -219,18 +225,21 @@ impl aliyun_runtime::de::Decode for DescribeManagedInstancesResponse {
 ///
 /// 由Instances组成的数组格式，返回托管实例的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeManagedInstancesInstances {
     /// The ID of the activation code.
     ///
     /// 激活码ID。
     ///
     /// Example: `3704F543-F768-43FA-9864-897F75B3****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivationId"))]
     pub activation_id: Option<String>,
     /// The version number of the Cloud Assistant client.
     ///
     /// 云助手客户端的版本号。
     ///
     /// Example: `2.2.0.102`
+    #[cfg_attr(feature = "test-util", serde(rename = "AgentVersion"))]
     pub agent_version: Option<String>,
     /// Indicates whether the managed instance is connected. Valid values:
     ///
@@ -243,72 +252,84 @@ pub struct DescribeManagedInstancesInstances {
     /// - false：托管实例未连接，服务器可能停机或者云助手客户端未正确安装。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Connected"))]
     pub connected: Option<bool>,
     /// The hostname of the managed instance.
     ///
     /// 托管实例主机名。
     ///
     /// Example: `demo`
+    #[cfg_attr(feature = "test-util", serde(rename = "Hostname"))]
     pub hostname: Option<String>,
     /// The ID of the managed instance.
     ///
     /// 托管实例ID。
     ///
     /// Example: `mi-hz018jrc1o0****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The name of the managed instance.
     ///
     /// 托管实例名称。
     ///
     /// Example: `webAPP-linux-01`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The public IP address of the managed instance.
     ///
     /// 托管实例的公网IP。
     ///
     /// Example: `40.65.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetIp"))]
     pub internet_ip: Option<String>,
     /// The internal IP address of the managed instance.
     ///
     /// 托管实例的内网IP。
     ///
     /// Example: `10.0.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetIp"))]
     pub intranet_ip: Option<String>,
     /// The number of times that Cloud Assistant tasks were executed on the managed instance.
     ///
     /// 托管实例执行云助手任务的次数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationCount"))]
     pub invocation_count: Option<i64>,
     /// The time when the Cloud Assistant task was last executed.
     ///
     /// 最后一次执行云助手任务的时间。
     ///
     /// Example: `2021-01-20T09:00:40Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastInvokedTime"))]
     pub last_invoked_time: Option<String>,
     /// The machine code of the managed instance.
     ///
     /// 托管实例的机器码。
     ///
     /// Example: `e03231b37ab14e53b5795ad625fc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "MachineId"))]
     pub machine_id: Option<String>,
     /// The operating system type of the managed instance.
     ///
     /// 托管实例的操作系统。
     ///
     /// Example: `Linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "OsType"))]
     pub os_type: Option<String>,
     /// The version information of the operating system.
     ///
     /// 操作系统的版本信息。
     ///
     /// Example: `Linux_#38~18.04.1-Ubuntu SMP Wed Jan 6 18:26:30 UTC 2021_x86_64`
+    #[cfg_attr(feature = "test-util", serde(rename = "OsVersion"))]
     pub os_version: Option<String>,
     /// The time when the managed instance was registered.
     ///
     /// 托管实例的注册时间。
     ///
     /// Example: `2021-01-20T08:57:56Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegistrationTime"))]
     pub registration_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeManagedInstancesInstances {

@@ -336,46 +336,53 @@ impl aliyun_runtime::Paginated for DescribeNetworkInterfacesRequest {
     ) -> Vec<NetworkInterfaceSet> {
         response
             .network_interface_sets
-            .map(|l| l.network_interface_set)
+            .map(|v| v.network_interface_set)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeNetworkInterfaces` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeNetworkInterfacesResponse {
     /// Details about the ENIs.
     ///
     /// 弹性网卡信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceSets"))]
     pub network_interface_sets: Option<NetworkInterfaceSets>,
     /// The query token returned in this call.
     ///
     /// 本次调用返回的查询凭证值。
     ///
     /// Example: `AAAAAdDWBF2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The page number of the returned page.
     ///
     /// 返回数据列表页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 查询时设置的每页行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of ENIs.
     ///
     /// 返回的弹性网卡总数。
     ///
     /// Example: `70`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeNetworkInterfacesResponse {
@@ -489,8 +496,10 @@ aliyun_runtime::wire_enum!(DescribeNetworkInterfacesStatus);
 ///
 /// 弹性网卡信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NetworkInterfaceSets {
     /// `NetworkInterfaceSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceSet"))]
     pub network_interface_set: Vec<NetworkInterfaceSet>,
 }
 impl aliyun_runtime::de::Decode for NetworkInterfaceSets {
@@ -506,22 +515,26 @@ impl aliyun_runtime::de::Decode for NetworkInterfaceSets {
 }
 /// One item of the list `NetworkInterfaceSet` in `NetworkInterfaceSets` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NetworkInterfaceSet {
     /// The elastic IP address (EIP) associated with the secondary private IP address of the ENI.
     ///
     /// 弹性网卡辅助私有IP地址关联的弹性公网IP。
+    #[cfg_attr(feature = "test-util", serde(rename = "AssociatedPublicIp"))]
     pub associated_public_ip: Option<AssociatedPublicIp>,
     /// The time when the ENI was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2017-11-24T06:14:22Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the ENI.
     ///
     /// 描述。
     ///
     /// Example: `DescriptionTest`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the instance to which the ENI is bound.
     ///
@@ -532,94 +545,111 @@ pub struct NetworkInterfaceSet {
     /// 说明： 由其他阿里云服务管理和控制的弹性网卡不会返回实例ID。
     ///
     /// Example: `i-bp1e2l6djkndyuli****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The IPv6 addresses assigned to the ENI.
     ///
     /// 为弹性网卡分配的IPv6地址集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Ipv6Sets"))]
     pub ipv6_sets: Option<Ipv6Sets>,
     /// The MAC address of the ENI.
     ///
     /// 弹性网卡的MAC地址。
     ///
     /// Example: `00:16:3e:12:e7:**`
+    #[cfg_attr(feature = "test-util", serde(rename = "MacAddress"))]
     pub mac_address: Option<String>,
     /// The ID of the ENI.
     ///
     /// 弹性网卡ID。
     ///
     /// Example: `eni-bp125p95hhdhn3ot****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceId"))]
     pub network_interface_id: Option<String>,
     /// The name of the ENI.
     ///
     /// 弹性网卡的名称。
     ///
     /// Example: `my-eni-name`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceName"))]
     pub network_interface_name: Option<String>,
     /// Note: This parameter is in invitational preview and unavailable.
     ///
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkInterfaceTrafficMode"))]
     pub network_interface_traffic_mode: Option<String>,
     /// The ID of the account to which the ENI belongs.
     ///
     /// 弹性网卡的所属账号ID。
     ///
     /// Example: `123456****`
+    #[cfg_attr(feature = "test-util", serde(rename = "OwnerId"))]
     pub owner_id: Option<String>,
     /// The private IP address of the ENI.
     ///
     /// 弹性网卡的私网IP地址。
     ///
     /// Example: `172.17.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// Details about the private IP addresses of the ENI.
     ///
     /// PrivateIpSet组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpSets"))]
     pub private_ip_sets: Option<NetworkInterfaceSetPrivateIpSets>,
     /// The ID of the resource group to which the ENI belongs.
     ///
     /// 资源组ID。
     ///
     /// Example: `rg-2ze88m67qx5z****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The IDs of the security groups to which the ENI belongs.
     ///
     /// 所属的安全组集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: Option<SecurityGroupIds>,
     /// The status of the ENI.
     ///
     /// 弹性网卡的状态。
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The tags of the ENI.
     ///
     /// 标签。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// The type of the ENI.
     ///
     /// 弹性网卡的类型。
     ///
     /// Example: `Secondary`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
     /// The ID of the vSwitch to which the ENI is connected.
     ///
     /// VPC的交换机ID。
     ///
     /// Example: `vsw-bp16usj2p27htro3****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// The ID of the VPC to which the ENI belongs.
     ///
     /// 网卡所属的专有网络VPC ID。
     ///
     /// Example: `vpc-bp1j7w3gc1cexjqd****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// The zone ID of the ENI.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-e`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NetworkInterfaceSet {
@@ -656,22 +686,26 @@ impl aliyun_runtime::de::Decode for NetworkInterfaceSet {
 ///
 /// 弹性网卡辅助私有IP地址关联的弹性公网IP。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssociatedPublicIp {
     /// The ID of the EIP.
     ///
     /// EIP的ID。
     ///
     /// Example: `eip-2ze88m67qx5z****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationId"))]
     pub allocation_id: Option<String>,
     /// The public IP address.
     ///
     /// 公网IP地址。
     ///
     /// Example: `116.62.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "PublicIpAddress"))]
     pub public_ip_address: Option<String>,
     /// Note: This parameter is in invitational preview and unavailable.
     ///
     /// 说明： 该参数正在邀测中，暂未开放使用。
+    #[cfg_attr(feature = "test-util", serde(rename = "Attachment"))]
     pub attachment: Option<Attachment>,
 }
 impl aliyun_runtime::de::Decode for AssociatedPublicIp {
@@ -691,24 +725,28 @@ impl aliyun_runtime::de::Decode for AssociatedPublicIp {
 ///
 /// 说明： 该参数正在邀测中，暂未开放使用。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Attachment {
     /// Note: This parameter is in invitational preview and unavailable.
     ///
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeviceIndex"))]
     pub device_index: Option<i32>,
     /// Note: This parameter is in invitational preview and unavailable.
     ///
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// Note: This parameter is in invitational preview and unavailable.
     ///
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "TrunkNetworkInterfaceId"))]
     pub trunk_network_interface_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Attachment {
@@ -728,8 +766,10 @@ impl aliyun_runtime::de::Decode for Attachment {
 ///
 /// PrivateIpSet组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NetworkInterfaceSetPrivateIpSets {
     /// `PrivateIpSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpSet"))]
     pub private_ip_set: Vec<NetworkInterfaceSetPrivateIpSet>,
 }
 impl aliyun_runtime::de::Decode for NetworkInterfaceSetPrivateIpSets {
@@ -745,10 +785,12 @@ impl aliyun_runtime::de::Decode for NetworkInterfaceSetPrivateIpSets {
 }
 /// One item of the list `PrivateIpSet` in `PrivateIpSets` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NetworkInterfaceSetPrivateIpSet {
     /// The EIP associated with the ENI.
     ///
     /// 弹性网卡关联的弹性公网IP。
+    #[cfg_attr(feature = "test-util", serde(rename = "AssociatedPublicIp"))]
     pub associated_public_ip: Option<PrivateIpSetAssociatedPublicIp>,
     /// Indicates whether the IP address is the primary private IP address. Valid values:
     ///
@@ -761,12 +803,14 @@ pub struct NetworkInterfaceSetPrivateIpSet {
     /// - false：辅助私网IP
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Primary"))]
     pub primary: Option<bool>,
     /// The private IP address of the instance.
     ///
     /// 实例的私网IP地址。
     ///
     /// Example: `172.17.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// The number of queues supported by the ENI.
     ///
@@ -783,12 +827,14 @@ pub struct NetworkInterfaceSetPrivateIpSet {
     /// - 主网卡返回实例规格默认的主网卡队列数。
     ///
     /// Example: `8`
+    #[cfg_attr(feature = "test-util", serde(rename = "QueueNumber"))]
     pub queue_number: Option<i32>,
     /// Note: This parameter is in invitational preview and unavailable.
     ///
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "QueuePairNumber"))]
     pub queue_pair_number: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for NetworkInterfaceSetPrivateIpSet {
@@ -810,18 +856,21 @@ impl aliyun_runtime::de::Decode for NetworkInterfaceSetPrivateIpSet {
 ///
 /// 弹性网卡关联的弹性公网IP。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PrivateIpSetAssociatedPublicIp {
     /// The ID of the EIP.
     ///
     /// EIP的ID。
     ///
     /// Example: `eip-2ze88m67qx5z****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationId"))]
     pub allocation_id: Option<String>,
     /// The public IP address of the instance.
     ///
     /// 实例的公网IP。
     ///
     /// Example: `116.62.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "PublicIpAddress"))]
     pub public_ip_address: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PrivateIpSetAssociatedPublicIp {

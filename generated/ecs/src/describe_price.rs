@@ -366,16 +366,19 @@ impl aliyun_runtime::Operation for DescribePriceRequest {
 }
 /// What a successful `DescribePrice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribePriceResponse {
     /// Details about the prices and discount rules.
     ///
     /// 价格信息类型（Price），包括价格和优惠规则。
+    #[cfg_attr(feature = "test-util", serde(rename = "PriceInfo"))]
     pub price_info: Option<DescribePricePriceInfo>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribePriceResponse {
@@ -733,14 +736,17 @@ aliyun_runtime::wire_enum!(PriceUnit);
 ///
 /// 价格信息类型（Price），包括价格和优惠规则。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribePricePriceInfo {
     /// The price.
     ///
     /// 价格。
+    #[cfg_attr(feature = "test-util", serde(rename = "Price"))]
     pub price: Option<DescribePricePrice>,
     /// Details about the promotion rules.
     ///
     /// 活动规则。
+    #[cfg_attr(feature = "test-util", serde(rename = "Rules"))]
     pub rules: Option<PriceInfoRules>,
 }
 impl aliyun_runtime::de::Decode for DescribePricePriceInfo {
@@ -759,12 +765,14 @@ impl aliyun_runtime::de::Decode for DescribePricePriceInfo {
 ///
 /// 价格。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribePricePrice {
     /// The currency unit.
     ///
     /// 货币单位。
     ///
     /// Example: `CNY`
+    #[cfg_attr(feature = "test-util", serde(rename = "Currency"))]
     pub currency: Option<String>,
     /// Details about the price.
     ///
@@ -773,30 +781,35 @@ pub struct DescribePricePrice {
     /// 价格的详细信息。
     ///
     /// 说明： 该返回值正在邀测中，暂未开放使用。
+    #[cfg_attr(feature = "test-util", serde(rename = "DetailInfos"))]
     pub detail_infos: Option<DetailInfos>,
     /// The discount.
     ///
     /// 折扣。
     ///
     /// Example: `655.2`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiscountPrice"))]
     pub discount_price: Option<f64>,
     /// The original price.
     ///
     /// 原价。
     ///
     /// Example: `4368`
+    #[cfg_attr(feature = "test-util", serde(rename = "OriginalPrice"))]
     pub original_price: Option<f64>,
     /// The hourly price of the reserved instance for which the no-upfront or partial-upfront payment option is used.
     ///
     /// 0预付或部分预付的预留实例券的小时价。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservedInstanceHourPrice"))]
     pub reserved_instance_hour_price: Option<f64>,
     /// The final transaction price after discounts are applied.
     ///
     /// 最终价，为原价减去折扣。
     ///
     /// Example: `3712.8`
+    #[cfg_attr(feature = "test-util", serde(rename = "TradePrice"))]
     pub trade_price: Option<f64>,
 }
 impl aliyun_runtime::de::Decode for DescribePricePrice {
@@ -819,8 +832,10 @@ impl aliyun_runtime::de::Decode for DescribePricePrice {
 ///
 /// 活动规则。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PriceInfoRules {
     /// `Rule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Rule"))]
     pub rule: Vec<PriceInfoRule>,
 }
 impl aliyun_runtime::de::Decode for PriceInfoRules {
@@ -834,18 +849,21 @@ impl aliyun_runtime::de::Decode for PriceInfoRules {
 }
 /// One item of the list `Rule` in `Rules` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PriceInfoRule {
     /// The description of the promotion rule.
     ///
     /// 活动规则描述。
     ///
     /// Example: `买满1年，立享官网价格8.5折优惠。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the promotion rule.
     ///
     /// 活动ID。
     ///
     /// Example: `587`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PriceInfoRule {

@@ -2,7 +2,15 @@
 //! The `DescribeRecommendInstanceType` operation.
 //!
 //! （Beta）调用DescribeRecommendInstanceType根据一个指定的的实例规格，查找一个或多个备选的实例规格。针对已经或者即将停售的实例规格，DescribeRecommendInstanceType会罗列出作为替补的所有实例规格。
-/// Parameters of `DescribeRecommendInstanceType`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeRecommendInstanceTypeRequest`], by name: `DescribeRecommendInstanceTypeRequest::new(DescribeRecommendInstanceTypeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeRecommendInstanceTypeRequired<'a> {
+    /// `NetworkType`: see the field of [`DescribeRecommendInstanceTypeRequest`] of the same name.
+    pub network_type: &'a str,
+    /// `RegionId`: see the field of [`DescribeRecommendInstanceTypeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeRecommendInstanceType`. Build it with `new`, the required parameters named in [`DescribeRecommendInstanceTypeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeRecommendInstanceTypeRequest {
     /// ECS实例的网络类型。取值范围：
@@ -118,11 +126,11 @@ pub struct DescribeRecommendInstanceTypeRequest {
     pub scene: Option<String>,
 }
 impl DescribeRecommendInstanceTypeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(network_type: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeRecommendInstanceTypeRequired<'_>) -> Self {
         Self {
-            network_type: network_type.into(),
-            region_id: region_id.into(),
+            network_type: required.network_type.to_string(),
+            region_id: required.region_id.to_string(),
             instance_type: None,
             memory: None,
             cores: None,
@@ -211,12 +219,15 @@ impl aliyun_runtime::Operation for DescribeRecommendInstanceTypeRequest {
 }
 /// What a successful `DescribeRecommendInstanceType` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRecommendInstanceTypeResponse {
     /// 推荐的实例规格集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Vec<Data>,
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeRecommendInstanceTypeResponse {
@@ -233,30 +244,39 @@ impl aliyun_runtime::de::Decode for DescribeRecommendInstanceTypeResponse {
 }
 /// 推荐的实例规格集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Data {
     /// 推荐的实例规格集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "RecommendInstanceType"))]
     pub recommend_instance_type: Option<RecommendInstanceType>,
     /// 实例的计费方式。
     ///
     /// Example: `PostPaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<String>,
     /// 实例规格名称。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<DataInstanceType>,
     /// 排序优先级。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Priority"))]
     pub priority: Option<i32>,
     /// 实例所在的地域ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Vec<String>,
     /// 在哪种场景下推荐实例规格。
     ///
     /// Example: `CREATE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Scene"))]
     pub scene: Option<String>,
     /// 抢占式实例的竞价策略。
     ///
     /// Example: `NoSpot`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotStrategy"))]
     pub spot_strategy: Option<String>,
     /// 实例规格所在的可用区集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Zones"))]
     pub zones: Vec<Zones>,
 }
 impl aliyun_runtime::de::Decode for Data {
@@ -279,10 +299,12 @@ impl aliyun_runtime::de::Decode for Data {
 }
 /// 推荐的实例规格集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RecommendInstanceType {
     /// 实例规格的商品编码。
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommodityCode"))]
     pub commodity_code: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RecommendInstanceType {
@@ -298,32 +320,40 @@ impl aliyun_runtime::de::Decode for RecommendInstanceType {
 }
 /// 实例规格名称。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DataInstanceType {
     /// 实例规格的vCPU核数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cores"))]
     pub cores: Option<i32>,
     /// 实例规格族系列。
     ///
     /// Example: `ecs-1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Generation"))]
     pub generation: Option<String>,
     /// 实例规格名称。
     ///
     /// Example: `ecs.s1.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// 实例规格族。
     ///
     /// Example: `ecs.s1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: Option<String>,
     /// 实例规格的内存大小，单位为MiB。
     ///
     /// Example: `8192`
+    #[cfg_attr(feature = "test-util", serde(rename = "Memory"))]
     pub memory: Option<i32>,
     /// 实例规格是否支持I/O优化。
     ///
     /// Example: `none`
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportIoOptimized"))]
     pub support_io_optimized: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "InsanceType"))]
     pub insance_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DataInstanceType {
@@ -345,16 +375,21 @@ impl aliyun_runtime::de::Decode for DataInstanceType {
 }
 /// 实例规格所在的可用区集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Zones {
     /// 实例规格所在的可用区集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "zone"))]
     pub zone: Option<String>,
     /// 实例规格的网络类型集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkTypes"))]
     pub network_types: Vec<String>,
     /// 实例规格的网络类型集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkType"))]
     pub network_type: Option<String>,
     /// 实例规格所在的可用区名称。
     ///
     /// Example: `cn-hangzhou-f`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneNo"))]
     pub zone_no: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Zones {

@@ -109,16 +109,19 @@ impl aliyun_runtime::Operation for DescribeRegionsRequest {
 }
 /// What a successful `DescribeRegions` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRegionsResponse {
     /// An array consisting of region data.
     ///
     /// 地域信息集合
+    #[cfg_attr(feature = "test-util", serde(rename = "Regions"))]
     pub regions: Option<Regions>,
     /// The ID of the request.
     ///
     /// 请求 ID
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeRegionsResponse {
@@ -181,8 +184,10 @@ aliyun_runtime::wire_enum!(DescribeRegionsResourceType);
 ///
 /// 地域信息集合
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Regions {
     /// `Region` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Vec<Region>,
 }
 impl aliyun_runtime::de::Decode for Regions {
@@ -196,24 +201,28 @@ impl aliyun_runtime::de::Decode for Regions {
 }
 /// One item of the list `Region` in `Regions` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Region {
     /// The name of the region.
     ///
     /// 地域名称
     ///
     /// Example: `华北 1`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalName"))]
     pub local_name: Option<String>,
     /// The endpoint of the region.
     ///
     /// 地域对应的接入地址（Endpoint）
     ///
     /// Example: `ecs.aliyuncs.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionEndpoint"))]
     pub region_endpoint: Option<String>,
     /// The region ID.
     ///
     /// 地域 ID
     ///
     /// Example: `cn-shanghai-et2-bo1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// Indicates whether the cluster is sold out. Valid values:
     ///
@@ -228,6 +237,7 @@ pub struct Region {
     /// Valid values ([`RegionStatus`]): `available`, `soldOut`.
     ///
     /// Example: `available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<RegionStatus>,
 }
 impl aliyun_runtime::de::Decode for Region {

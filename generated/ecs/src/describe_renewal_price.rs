@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeRenewalPrice查询云服务器ECS资源的续费价格。仅支持查询包年包月资源的续费价格。
 pub use crate::types::{DetailInfos, ResourcePriceModel, SubRules, Rule};
-/// Parameters of `DescribeRenewalPrice`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeRenewalPriceRequest`], by name: `DescribeRenewalPriceRequest::new(DescribeRenewalPriceRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeRenewalPriceRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeRenewalPriceRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ResourceId`: see the field of [`DescribeRenewalPriceRequest`] of the same name.
+    pub resource_id: &'a str,
+}
+/// Parameters of `DescribeRenewalPrice`. Build it with `new`, the required parameters named in [`DescribeRenewalPriceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeRenewalPriceRequest {
     /// The region ID of the instance. You can call the DescribeRegions operation to query the most recent region list.
@@ -71,11 +79,11 @@ pub struct DescribeRenewalPriceRequest {
     pub price_unit: Option<DescribeRenewalPricePriceUnit>,
 }
 impl DescribeRenewalPriceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, resource_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeRenewalPriceRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            resource_id: resource_id.into(),
+            region_id: required.region_id.to_string(),
+            resource_id: required.resource_id.to_string(),
             resource_type: None,
             period: None,
             price_unit: None,
@@ -107,16 +115,19 @@ impl aliyun_runtime::Operation for DescribeRenewalPriceRequest {
 }
 /// What a successful `DescribeRenewalPrice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRenewalPriceResponse {
     /// Details about the PriceInfo data, including the price and discount rules.
     ///
     /// 价格信息类型（PriceInfo）组成的数据类型，包括价格和优惠规则信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "PriceInfo"))]
     pub price_info: Option<DescribeRenewalPricePriceInfo>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeRenewalPriceResponse {
@@ -164,14 +175,17 @@ aliyun_runtime::wire_enum!(DescribeRenewalPricePriceUnit);
 ///
 /// 价格信息类型（PriceInfo）组成的数据类型，包括价格和优惠规则信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRenewalPricePriceInfo {
     /// The price.
     ///
     /// 价格。
+    #[cfg_attr(feature = "test-util", serde(rename = "Price"))]
     pub price: Option<DescribeRenewalPricePrice>,
     /// The promotion rules.
     ///
     /// 活动规则。
+    #[cfg_attr(feature = "test-util", serde(rename = "Rules"))]
     pub rules: Option<DescribeRenewalPriceRules>,
 }
 impl aliyun_runtime::de::Decode for DescribeRenewalPricePriceInfo {
@@ -190,34 +204,40 @@ impl aliyun_runtime::de::Decode for DescribeRenewalPricePriceInfo {
 ///
 /// 价格。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRenewalPricePrice {
     /// The currency unit.
     ///
     /// 货币单位。
     ///
     /// Example: `CNY`
+    #[cfg_attr(feature = "test-util", serde(rename = "Currency"))]
     pub currency: Option<String>,
     /// Details about the resource prices.
     ///
     /// 资源定价详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "DetailInfos"))]
     pub detail_infos: Option<DetailInfos>,
     /// The discount.
     ///
     /// 折扣。
     ///
     /// Example: `655.2`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiscountPrice"))]
     pub discount_price: Option<f64>,
     /// The original price.
     ///
     /// 原价。
     ///
     /// Example: `4368`
+    #[cfg_attr(feature = "test-util", serde(rename = "OriginalPrice"))]
     pub original_price: Option<f64>,
     /// The final transaction price after discounts are applied.
     ///
     /// 最终价，为原价减去折扣。
     ///
     /// Example: `3712.8`
+    #[cfg_attr(feature = "test-util", serde(rename = "TradePrice"))]
     pub trade_price: Option<f64>,
 }
 impl aliyun_runtime::de::Decode for DescribeRenewalPricePrice {
@@ -239,8 +259,10 @@ impl aliyun_runtime::de::Decode for DescribeRenewalPricePrice {
 ///
 /// 活动规则。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRenewalPriceRules {
     /// `Rule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Rule"))]
     pub rule: Vec<DescribeRenewalPriceRule>,
 }
 impl aliyun_runtime::de::Decode for DescribeRenewalPriceRules {
@@ -254,20 +276,24 @@ impl aliyun_runtime::de::Decode for DescribeRenewalPriceRules {
 }
 /// One item of the list `Rule` in `Rules` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRenewalPriceRule {
     /// The description of the promotion rule.
     ///
     /// 活动规则描述。
     ///
     /// Example: `买满1年，立享官网价格8.5折优惠。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the rule.
     ///
     /// 活动ID。
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<i64>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeRenewalPriceRule {

@@ -259,57 +259,64 @@ impl aliyun_runtime::Operation for DescribeReservedInstancesRequest {
 impl aliyun_runtime::Paginated for DescribeReservedInstancesRequest {
     type Item = ReservedInstance;
     fn next_page(&self, response: &DescribeReservedInstancesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .reserved_instances
-                    .as_ref()
-                    .map_or(0, |l| l.reserved_instance.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .reserved_instances
+                .as_ref()
+                .map(|v| &v.reserved_instance)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeReservedInstancesResponse) -> Vec<ReservedInstance> {
-        response.reserved_instances.map(|l| l.reserved_instance).unwrap_or_default()
+        response.reserved_instances.map(|v| v.reserved_instance).unwrap_or_default()
     }
 }
 /// What a successful `DescribeReservedInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeReservedInstancesResponse {
     /// The page number of the returned page.
     ///
     /// 预留实例券列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 输入时设置的每页行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `E572643C-6A29-49D6-9D4E-6CFA4E063A3E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Details about the reserved instances.
     ///
     /// 由ReservedInstance组成的数组格式，返回预留实例券的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservedInstances"))]
     pub reserved_instances: Option<ReservedInstances>,
     /// The total number of reserved instances.
     ///
     /// 预留实例券的总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// `Total` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Total"))]
     pub total: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeReservedInstancesResponse {
@@ -453,8 +460,10 @@ aliyun_runtime::wire_enum!(AllocationType);
 ///
 /// 由ReservedInstance组成的数组格式，返回预留实例券的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReservedInstances {
     /// `ReservedInstance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservedInstance"))]
     pub reserved_instance: Vec<ReservedInstance>,
 }
 impl aliyun_runtime::de::Decode for ReservedInstances {
@@ -470,6 +479,7 @@ impl aliyun_runtime::de::Decode for ReservedInstances {
 }
 /// One item of the list `ReservedInstance` in `ReservedInstances` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReservedInstance {
     /// Indicates the sharing status of the reserved instance when the AllocationType parameter is set to Shared. Valid values:
     ///
@@ -484,92 +494,108 @@ pub struct ReservedInstance {
     /// Valid values ([`AllocationStatus`]): `allocated`, `beAllocated`.
     ///
     /// Example: `allocated`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationStatus"))]
     pub allocation_status: Option<AllocationStatus>,
     /// The time when the reserved instance was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2018-12-10T12:07Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the reserved instance.
     ///
     /// 描述。
     ///
     /// Example: `testDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The time when the reserved instance expires.
     ///
     /// 到期时间。
     ///
     /// Example: `2019-12-10T12:07Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// The number of pay-as-you-go instances that are of the same instance type as the reserved instance and can be matched to the reserved instance.
     ///
     /// 可以匹配同规格按量付费实例的数量。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceAmount"))]
     pub instance_amount: Option<i32>,
     /// The instance type of the pay-as-you-go instances that can be matched to the reserved instance.
     ///
     /// 匹配的按量付费实例的规格。
     ///
     /// Example: `ecs.g5.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// The payment option of the reserved instance.
     ///
     /// 付款类型。
     ///
     /// Example: `All Upfront`
+    #[cfg_attr(feature = "test-util", serde(rename = "OfferingType"))]
     pub offering_type: Option<String>,
     /// Details about the lock status of the reserved instance.
     ///
     /// 是否被锁定。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationLocks"))]
     pub operation_locks: Option<ReservedInstanceOperationLocks>,
     /// The region ID of the reserved instance.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the reserved instance.
     ///
     /// 预留实例券ID。
     ///
     /// Example: `ri-bpzhex2ulpzf53****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservedInstanceId"))]
     pub reserved_instance_id: Option<String>,
     /// The name of the reserved instance.
     ///
     /// 名称。
     ///
     /// Example: `riZbpzhex2ulpzf53****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservedInstanceName"))]
     pub reserved_instance_name: Option<String>,
     /// The ID of the resource group.
     ///
     /// 资源组。
     ///
     /// Example: `EcsDocTest`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The scope of the reserved instance.
     ///
     /// 范围。
     ///
     /// Example: `region`
+    #[cfg_attr(feature = "test-util", serde(rename = "Scope"))]
     pub scope: Option<String>,
     /// The time when the reserved instance took effect.
     ///
     /// 生效时间。
     ///
     /// Example: `2018-12-10T12:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// The status of the reserved instance.
     ///
     /// 状态。
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// Details about the tags of the reserved instance.
     ///
     /// 预留实例券的标签对信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<ReservedInstanceTags>,
 }
 impl aliyun_runtime::de::Decode for ReservedInstance {
@@ -631,8 +657,10 @@ aliyun_runtime::wire_enum!(AllocationStatus);
 ///
 /// 是否被锁定。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReservedInstanceOperationLocks {
     /// `OperationLock` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationLock"))]
     pub operation_lock: Vec<ReservedInstanceOperationLock>,
 }
 impl aliyun_runtime::de::Decode for ReservedInstanceOperationLocks {
@@ -648,12 +676,14 @@ impl aliyun_runtime::de::Decode for ReservedInstanceOperationLocks {
 }
 /// One item of the list `OperationLock` in `OperationLocks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReservedInstanceOperationLock {
     /// The reason why the reserved instance was locked.
     ///
     /// 锁定原因。
     ///
     /// Example: `security`
+    #[cfg_attr(feature = "test-util", serde(rename = "LockReason"))]
     pub lock_reason: Option<String>,
     /// The operating system of the reserved instance. Valid values:
     ///
@@ -668,6 +698,7 @@ pub struct ReservedInstanceOperationLock {
     /// Valid values ([`Platform`]): `Windows`, `Linux`.
     ///
     /// Example: `Linux`
+    #[cfg_attr(feature = "test-util", serde(rename = "Platform"))]
     pub platform: Option<Platform>,
 }
 impl aliyun_runtime::de::Decode for ReservedInstanceOperationLock {
@@ -686,8 +717,10 @@ impl aliyun_runtime::de::Decode for ReservedInstanceOperationLock {
 ///
 /// 预留实例券的标签对信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReservedInstanceTags {
     /// `Tag` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<ReservedInstanceTag>,
 }
 impl aliyun_runtime::de::Decode for ReservedInstanceTags {
@@ -701,24 +734,28 @@ impl aliyun_runtime::de::Decode for ReservedInstanceTags {
 }
 /// One item of the list `Tag` in `Tags` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReservedInstanceTag {
     /// The tag key of the reserved instance.
     ///
     /// 预留实例券的标签键。
     ///
     /// Example: `TestKey`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The tag value of the reserved instance.
     ///
     /// 预留实例券的标签值。
     ///
     /// Example: `TestValue`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
     /// The zone ID of the reserved instance.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ReservedInstanceTag {

@@ -5,7 +5,17 @@
 //!
 //! 查询升级和降配实例规格或者系统盘时，某一可用区的可用资源信息。
 pub use crate::types::Status;
-/// Parameters of `DescribeResourcesModification`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeResourcesModificationRequest`], by name: `DescribeResourcesModificationRequest::new(DescribeResourcesModificationRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeResourcesModificationRequired<'a> {
+    /// `DestinationResource`: see the field of [`DescribeResourcesModificationRequest`] of the same name.
+    pub destination_resource: DescribeResourcesModificationDestinationResource,
+    /// `RegionId`: see the field of [`DescribeResourcesModificationRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ResourceId`: see the field of [`DescribeResourcesModificationRequest`] of the same name.
+    pub resource_id: &'a str,
+}
+/// Parameters of `DescribeResourcesModification`. Build it with `new`, the required parameters named in [`DescribeResourcesModificationRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeResourcesModificationRequest {
     /// The type of the target resource. Valid values:
@@ -114,16 +124,12 @@ pub struct DescribeResourcesModificationRequest {
     pub operation_type: Option<DescribeResourcesModificationOperationType>,
 }
 impl DescribeResourcesModificationRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        destination_resource: DescribeResourcesModificationDestinationResource,
-        region_id: impl Into<String>,
-        resource_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeResourcesModificationRequired<'_>) -> Self {
         Self {
-            destination_resource,
-            region_id: region_id.into(),
-            resource_id: resource_id.into(),
+            destination_resource: required.destination_resource,
+            region_id: required.region_id.to_string(),
+            resource_id: required.resource_id.to_string(),
             cores: None,
             instance_type: None,
             memory: None,
@@ -170,16 +176,19 @@ impl aliyun_runtime::Operation for DescribeResourcesModificationRequest {
 }
 /// What a successful `DescribeResourcesModification` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeResourcesModificationResponse {
     /// An array of zone types.
     ///
     /// 数据中心信息AvailableZoneType组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableZones"))]
     pub available_zones: Option<DescribeResourcesModificationAvailableZones>,
     /// The ID of the request.
     ///
     /// 请求 ID
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeResourcesModificationResponse {
@@ -271,8 +280,10 @@ aliyun_runtime::wire_enum!(DescribeResourcesModificationOperationType);
 ///
 /// 数据中心信息AvailableZoneType组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeResourcesModificationAvailableZones {
     /// `AvailableZone` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableZone"))]
     pub available_zone: Vec<DescribeResourcesModificationAvailableZone>,
 }
 impl aliyun_runtime::de::Decode for DescribeResourcesModificationAvailableZones {
@@ -288,16 +299,19 @@ impl aliyun_runtime::de::Decode for DescribeResourcesModificationAvailableZones 
 }
 /// One item of the list `AvailableZone` in `AvailableZones` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeResourcesModificationAvailableZone {
     /// An array of available resource types.
     ///
     /// 可供创建的具体资源组成的数组
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableResources"))]
     pub available_resources: Option<AvailableZoneAvailableResources>,
     /// The ID of the region.
     ///
     /// 地域ID
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The status of the resource. Valid values:
     ///
@@ -312,6 +326,7 @@ pub struct DescribeResourcesModificationAvailableZone {
     /// Valid values ([`Status`]): `Available`, `SoldOut`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The resource category based on the stock. Valid values:
     ///
@@ -328,12 +343,14 @@ pub struct DescribeResourcesModificationAvailableZone {
     /// Valid values ([`SupportedResourceStatusCategory`]): `WithStock`, `ClosedWithStock`, `WithoutStock`.
     ///
     /// Example: `WithStocK`
+    #[cfg_attr(feature = "test-util", serde(rename = "StatusCategory"))]
     pub status_category: Option<SupportedResourceStatusCategory>,
     /// The ID of the zone.
     ///
     /// 可用区ID
     ///
     /// Example: `cn-hangzhou-e`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeResourcesModificationAvailableZone {
@@ -355,8 +372,10 @@ impl aliyun_runtime::de::Decode for DescribeResourcesModificationAvailableZone {
 ///
 /// 可供创建的具体资源组成的数组
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableZoneAvailableResources {
     /// `AvailableResource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableResource"))]
     pub available_resource: Vec<AvailableZoneAvailableResource>,
 }
 impl aliyun_runtime::de::Decode for AvailableZoneAvailableResources {
@@ -372,10 +391,12 @@ impl aliyun_runtime::de::Decode for AvailableZoneAvailableResources {
 }
 /// One item of the list `AvailableResource` in `AvailableResources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableZoneAvailableResource {
     /// A collection of supported resource types.
     ///
     /// 支持的可供创建的具体资源组成的数组
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedResources"))]
     pub supported_resources: Option<AvailableResourceSupportedResources>,
     /// The type of the resource. Valid values:
     ///
@@ -398,6 +419,7 @@ pub struct AvailableZoneAvailableResource {
     /// Valid values ([`DescribeResourcesModificationType`]): `Zone`, `IoOptimized`, `InstanceType`, `SystemDisk`, `DataDisk`, `Network`.
     ///
     /// Example: `InstanceType`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<DescribeResourcesModificationType>,
 }
 impl aliyun_runtime::de::Decode for AvailableZoneAvailableResource {
@@ -416,8 +438,10 @@ impl aliyun_runtime::de::Decode for AvailableZoneAvailableResource {
 ///
 /// 支持的可供创建的具体资源组成的数组
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableResourceSupportedResources {
     /// `SupportedResource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportedResource"))]
     pub supported_resource: Vec<AvailableResourceSupportedResource>,
 }
 impl aliyun_runtime::de::Decode for AvailableResourceSupportedResources {
@@ -433,18 +457,21 @@ impl aliyun_runtime::de::Decode for AvailableResourceSupportedResources {
 }
 /// One item of the list `SupportedResource` in `SupportedResources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableResourceSupportedResource {
     /// The maximum value of the resource type. No value is returned when this parameter is null.
     ///
     /// 资源规格的最大值，该参数值为空时不返回
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Max"))]
     pub max: Option<i32>,
     /// The minimum value of a resource type. No value is returned when the parameter is null.
     ///
     /// 资源规格的最小值，该参数值为空时不返回
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Min"))]
     pub min: Option<i32>,
     /// The status of the resource. Valid values:
     ///
@@ -459,6 +486,7 @@ pub struct AvailableResourceSupportedResource {
     /// Valid values ([`Status`]): `Available`, `SoldOut`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The resource category based on the stock. Valid values:
     ///
@@ -475,18 +503,21 @@ pub struct AvailableResourceSupportedResource {
     /// Valid values ([`SupportedResourceStatusCategory`]): `WithStock`, `ClosedWithStock`, `WithoutStock`.
     ///
     /// Example: `WithStock`
+    #[cfg_attr(feature = "test-util", serde(rename = "StatusCategory"))]
     pub status_category: Option<SupportedResourceStatusCategory>,
     /// The unit of the resource type. No value is returned when the parameter is null.
     ///
     /// 资源规格单位，该参数值为空时不返回
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "Unit"))]
     pub unit: Option<String>,
     /// The value of the resource.
     ///
     /// 资源值
     ///
     /// Example: `ecs.sn1ne.xlarge`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AvailableResourceSupportedResource {

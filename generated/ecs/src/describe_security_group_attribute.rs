@@ -4,7 +4,15 @@
 //! You can call this operation to query the rules of a security group.
 //!
 //! 调用DescribeSecurityGroupAttribute查询一个安全组的安全组规则。
-/// Parameters of `DescribeSecurityGroupAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeSecurityGroupAttributeRequest`], by name: `DescribeSecurityGroupAttributeRequest::new(DescribeSecurityGroupAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeSecurityGroupAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeSecurityGroupAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`DescribeSecurityGroupAttributeRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `DescribeSecurityGroupAttribute`. Build it with `new`, the required parameters named in [`DescribeSecurityGroupAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeSecurityGroupAttributeRequest {
     /// The region ID of the security group. You can call the DescribeRegions operation to query the most recent region list.
@@ -71,14 +79,11 @@ pub struct DescribeSecurityGroupAttributeRequest {
     pub direction: Option<Direction>,
 }
 impl DescribeSecurityGroupAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeSecurityGroupAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
             nic_type: None,
             direction: None,
         }
@@ -104,12 +109,14 @@ impl aliyun_runtime::Operation for DescribeSecurityGroupAttributeRequest {
 }
 /// What a successful `DescribeSecurityGroupAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSecurityGroupAttributeResponse {
     /// The description of the security group.
     ///
     /// 安全组描述信息。
     ///
     /// Example: `This is description.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The access control policy within the security group. Valid values:
     ///
@@ -124,40 +131,47 @@ pub struct DescribeSecurityGroupAttributeResponse {
     /// Valid values ([`InnerAccessPolicy`]): `Accept`, `drop`.
     ///
     /// Example: `Accept`
+    #[cfg_attr(feature = "test-util", serde(rename = "InnerAccessPolicy"))]
     pub inner_access_policy: Option<InnerAccessPolicy>,
     /// Details about the security group rules.
     ///
     /// 安全组权限规则集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Permissions"))]
     pub permissions: Option<Permissions>,
     /// The region ID of the security group.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the destination security group.
     ///
     /// 目标安全组ID。
     ///
     /// Example: `sg-bp1gxw6bznjjvhu3****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
     pub security_group_id: Option<String>,
     /// The name of the security group.
     ///
     /// 目标安全组名称。
     ///
     /// Example: `SecurityGroupName Sample`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupName"))]
     pub security_group_name: Option<String>,
     /// The ID of the VPC. If a VPC ID is returned, the network type of the security group is VPC. Otherwise, the network type of the security group is classic network.
     ///
     /// VPC ID。如果返回VPC ID，表示该安全组网络类型为VPC。否则，表示是经典网络类型安全组。
     ///
     /// Example: `vpc-bp1opxu1zkhn00gzv****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSecurityGroupAttributeResponse {
@@ -245,8 +259,10 @@ aliyun_runtime::wire_enum!(InnerAccessPolicy);
 ///
 /// 安全组权限规则集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Permissions {
     /// `Permission` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Permission"))]
     pub permission: Vec<Permission>,
 }
 impl aliyun_runtime::de::Decode for Permissions {
@@ -262,136 +278,160 @@ impl aliyun_runtime::de::Decode for Permissions {
 }
 /// One item of the list `Permission` in `Permissions` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Permission {
     /// The time when the security group rule was created. The time is displayed in UTC.
     ///
     /// 创建时间，UTC时间。
     ///
     /// Example: `2018-12-12T07:28:38Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The description of the security group.
     ///
     /// 安全组描述信息。
     ///
     /// Example: `Description Sample 01`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The destination CIDR block for outbound access control.
     ///
     /// 目的端IP地址段，用于出方向授权。
     ///
     /// Example: `0.0.0.0/0`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestCidrIp"))]
     pub dest_cidr_ip: Option<String>,
     /// The ID of the destination security group for outbound access control.
     ///
     /// 目的端安全组，用于出方向授权。
     ///
     /// Example: `sg-bp1czdx84jd88i7v****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestGroupId"))]
     pub dest_group_id: Option<String>,
     /// The name of the destination security group.
     ///
     /// 目的端安全组名称。
     ///
     /// Example: `testDestGroupName`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestGroupName"))]
     pub dest_group_name: Option<String>,
     /// The Alibaba Cloud account that manages the destination security group.
     ///
     /// 目的端安全组所属阿里云账户ID。
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestGroupOwnerAccount"))]
     pub dest_group_owner_account: Option<String>,
     /// 目的端前缀列表ID，用于出方向授权。
     ///
     /// Example: `pl-x1j1k5ykzqlixabc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestPrefixListId"))]
     pub dest_prefix_list_id: Option<String>,
     /// 目的端前缀列表的名称。
     ///
     /// Example: `DestPrefixListName Sample`
+    #[cfg_attr(feature = "test-util", serde(rename = "DestPrefixListName"))]
     pub dest_prefix_list_name: Option<String>,
     /// The direction in which the security group rule is applied.
     ///
     /// 授权方向。
     ///
     /// Example: `ingress`
+    #[cfg_attr(feature = "test-util", serde(rename = "Direction"))]
     pub direction: Option<String>,
     /// The transport layer protocol.
     ///
     /// IP协议。
     ///
     /// Example: `TCP`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpProtocol"))]
     pub ip_protocol: Option<String>,
     /// The destination IPv6 CIDR block.
     ///
     /// 目的端IPv6地址段。
     ///
     /// Example: `2001:db8:1233:1a00::***`
+    #[cfg_attr(feature = "test-util", serde(rename = "Ipv6DestCidrIp"))]
     pub ipv6_dest_cidr_ip: Option<String>,
     /// The source IPv6 CIDR block.
     ///
     /// 源端IPv6地址段。
     ///
     /// Example: `2001:db8:1234:1a00::***`
+    #[cfg_attr(feature = "test-util", serde(rename = "Ipv6SourceCidrIp"))]
     pub ipv6_source_cidr_ip: Option<String>,
     /// The NIC type of the security group rule.
     ///
     /// 网络类型。
     ///
     /// Example: `intranet`
+    #[cfg_attr(feature = "test-util", serde(rename = "NicType"))]
     pub nic_type: Option<String>,
     /// The authorization policy.
     ///
     /// 授权策略。
     ///
     /// Example: `Accept`
+    #[cfg_attr(feature = "test-util", serde(rename = "Policy"))]
     pub policy: Option<String>,
     /// The port range.
     ///
     /// 端口范围。
     ///
     /// Example: `80/80`
+    #[cfg_attr(feature = "test-util", serde(rename = "PortRange"))]
     pub port_range: Option<String>,
     /// The rule priority.
     ///
     /// 规则优先级。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Priority"))]
     pub priority: Option<String>,
     /// The source CIDR block for inbound access control.
     ///
     /// 源端IP地址段，用于入方向授权。
     ///
     /// Example: `0.0.0.0/0`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceCidrIp"))]
     pub source_cidr_ip: Option<String>,
     /// The ID of the source security group for inbound access control.
     ///
     /// 源端安全组，用于入方向授权。
     ///
     /// Example: `sg-bp12kc4rqohaf2js****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceGroupId"))]
     pub source_group_id: Option<String>,
     /// The name of the source security group.
     ///
     /// 源端安全组名称。
     ///
     /// Example: `testSourceGroupName1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceGroupName"))]
     pub source_group_name: Option<String>,
     /// The Alibaba Cloud account that manages the source security group.
     ///
     /// 源端安全组所属阿里云账户ID。
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceGroupOwnerAccount"))]
     pub source_group_owner_account: Option<String>,
     /// The source port range.
     ///
     /// 源端端口范围。
     ///
     /// Example: `80/80`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourcePortRange"))]
     pub source_port_range: Option<String>,
     /// 源端前缀列表ID，用于入方向授权。
     ///
     /// Example: `pl-x1j1k5ykzqlixdcy****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourcePrefixListId"))]
     pub source_prefix_list_id: Option<String>,
     /// 源端前缀列表的名称。
     ///
     /// Example: `SourcePrefixListName Sample`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourcePrefixListName"))]
     pub source_prefix_list_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Permission {

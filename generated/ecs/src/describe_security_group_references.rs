@@ -4,7 +4,15 @@
 //! You can call this operation to query whether a specified security group is authorized by other security groups.
 //!
 //! 查询一个安全组和其他哪些安全组有安全组级别的授权行为。
-/// Parameters of `DescribeSecurityGroupReferences`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeSecurityGroupReferencesRequest`], by name: `DescribeSecurityGroupReferencesRequest::new(DescribeSecurityGroupReferencesRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeSecurityGroupReferencesRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeSecurityGroupReferencesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`DescribeSecurityGroupReferencesRequest`] of the same name.
+    pub security_group_id: &'a [&'a str],
+}
+/// Parameters of `DescribeSecurityGroupReferences`. Build it with `new`, the required parameters named in [`DescribeSecurityGroupReferencesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeSecurityGroupReferencesRequest {
     /// The region ID of the security group.
@@ -26,14 +34,15 @@ pub struct DescribeSecurityGroupReferencesRequest {
     pub owner_account: Option<String>,
 }
 impl DescribeSecurityGroupReferencesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        security_group_id: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeSecurityGroupReferencesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into_iter().map(Into::into).collect(),
+            region_id: required.region_id.to_string(),
+            security_group_id: required
+                .security_group_id
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             owner_account: None,
         }
     }
@@ -53,16 +62,19 @@ impl aliyun_runtime::Operation for DescribeSecurityGroupReferencesRequest {
 }
 /// What a successful `DescribeSecurityGroupReferences` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSecurityGroupReferencesResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// An array consisting of SecurityGroupReference data.
     ///
     /// 所有用户指定的安全组被引用的完整信息
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupReferences"))]
     pub security_group_references: Vec<SecurityGroupReferences>,
 }
 impl aliyun_runtime::de::Decode for DescribeSecurityGroupReferencesResponse {
@@ -81,16 +93,21 @@ impl aliyun_runtime::de::Decode for DescribeSecurityGroupReferencesResponse {
 ///
 /// 所有用户指定的安全组被引用的完整信息
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SecurityGroupReferences {
     /// 正在引用这个安全组的其他安全组信息
+    #[cfg_attr(feature = "test-util", serde(rename = "ReferencingSecurityGroups"))]
     pub referencing_security_groups: Option<ReferencingSecurityGroups>,
     /// 安全组 ID
     ///
     /// Example: `sg-securitygroupid1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
     pub security_group_id: Option<String>,
     /// `SecurityGroupReference` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupReference"))]
     pub security_group_reference: Option<SecurityGroupReference>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityReferencingGroups"))]
     pub security_referencing_groups: Vec<SecurityReferencingGroups>,
 }
 impl aliyun_runtime::de::Decode for SecurityGroupReferences {
@@ -109,10 +126,12 @@ impl aliyun_runtime::de::Decode for SecurityGroupReferences {
 }
 /// 正在引用这个安全组的其他安全组信息
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReferencingSecurityGroups {
     /// 这个安全组所属用户 ID
     ///
     /// Example: `155780923770`
+    #[cfg_attr(feature = "test-util", serde(rename = "AliUid"))]
     pub ali_uid: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ReferencingSecurityGroups {
@@ -126,12 +145,15 @@ impl aliyun_runtime::de::Decode for ReferencingSecurityGroups {
 }
 /// The value of `SecurityGroupReference` in `SecurityGroupReferences` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SecurityGroupReference {
     /// An array consisting of ReferencingSecurityGroup data.
+    #[cfg_attr(feature = "test-util", serde(rename = "ReferencingSecurityGroups"))]
     pub referencing_security_groups: Option<
         SecurityGroupReferenceReferencingSecurityGroups,
     >,
     /// `SecurityGroupId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
     pub security_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SecurityGroupReference {
@@ -148,8 +170,10 @@ impl aliyun_runtime::de::Decode for SecurityGroupReference {
 }
 /// An array consisting of ReferencingSecurityGroup data.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SecurityGroupReferenceReferencingSecurityGroups {
     /// `ReferencingSecurityGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ReferencingSecurityGroup"))]
     pub referencing_security_group: Vec<ReferencingSecurityGroup>,
 }
 impl aliyun_runtime::de::Decode for SecurityGroupReferenceReferencingSecurityGroups {
@@ -165,14 +189,17 @@ impl aliyun_runtime::de::Decode for SecurityGroupReferenceReferencingSecurityGro
 }
 /// One item of the list `ReferencingSecurityGroup` in `ReferencingSecurityGroups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReferencingSecurityGroup {
     /// The ID of the Alibaba Cloud account to which the security group belongs.
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "AliUid"))]
     pub ali_uid: Option<String>,
     /// The ID of the security group.
     ///
     /// Example: `sg-bp67acfmxazb4j****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
     pub security_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ReferencingSecurityGroup {
@@ -189,10 +216,13 @@ impl aliyun_runtime::de::Decode for ReferencingSecurityGroup {
 }
 /// Seen only in the response example: the page's table does not document it.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SecurityReferencingGroups {
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "AliUid"))]
     pub ali_uid: Option<i64>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
     pub security_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SecurityReferencingGroups {

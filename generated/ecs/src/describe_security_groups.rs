@@ -223,58 +223,68 @@ impl aliyun_runtime::Operation for DescribeSecurityGroupsRequest {
 impl aliyun_runtime::Paginated for DescribeSecurityGroupsRequest {
     type Item = SecurityGroup;
     fn next_page(&self, response: &DescribeSecurityGroupsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.security_groups.as_ref().map_or(0, |l| l.security_group.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .security_groups
+                .as_ref()
+                .map(|v| &v.security_group)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeSecurityGroupsResponse) -> Vec<SecurityGroup> {
-        response.security_groups.map(|l| l.security_group).unwrap_or_default()
+        response.security_groups.map(|v| v.security_group).unwrap_or_default()
     }
 }
 /// What a successful `DescribeSecurityGroups` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSecurityGroupsResponse {
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The region ID of the security group.
     ///
     /// 安全组所属地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Details about the security groups.
     ///
     /// 安全组信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroups"))]
     pub security_groups: Option<SecurityGroups>,
     /// The total number of security groups.
     ///
     /// 安全组的总数。
     ///
     /// Example: `49`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeSecurityGroupsResponse {
@@ -297,8 +307,10 @@ impl aliyun_runtime::de::Decode for DescribeSecurityGroupsResponse {
 ///
 /// 安全组信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SecurityGroups {
     /// `SecurityGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroup"))]
     pub security_group: Vec<SecurityGroup>,
 }
 impl aliyun_runtime::de::Decode for SecurityGroups {
@@ -314,44 +326,52 @@ impl aliyun_runtime::de::Decode for SecurityGroups {
 }
 /// One item of the list `SecurityGroup` in `SecurityGroups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SecurityGroup {
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableInstanceAmount"))]
     pub available_instance_amount: Option<i32>,
     /// The time when the security group was created. The time follows the ISO 8601 standard in the yyyy-MM-ddThh:mmZ format. The time is displayed in UTC.
     ///
     /// 创建时间。按照ISO8601标准表示，并需要使用UTC时间。格式为：yyyy-MM-ddThh:mmZ。
     ///
     /// Example: `2017-12-05T22:40:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the security group.
     ///
     /// 安全组描述信息。
     ///
     /// Example: `TestDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 说明： 该参数正在邀测中，暂未开放使用。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "EcsCount"))]
     pub ecs_count: Option<i32>,
     /// The ID of the resource group to which the security group belongs.
     ///
     /// 安全组所在的企业资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The ID of the security group.
     ///
     /// 安全组ID。
     ///
     /// Example: `sg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
     pub security_group_id: Option<String>,
     /// The name of the security group.
     ///
     /// 安全组名称。
     ///
     /// Example: `SGTestName`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupName"))]
     pub security_group_name: Option<String>,
     /// The type of the security group. Valid values:
     ///
@@ -366,28 +386,33 @@ pub struct SecurityGroup {
     /// Valid values ([`SecurityGroupType`]): `normal`, `enterprise`.
     ///
     /// Example: `normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupType"))]
     pub security_group_type: Option<SecurityGroupType>,
     /// The ID of the distributor to which the security group belongs.
     ///
     /// 安全组对应的虚商ID。
     ///
     /// Example: `12345678910`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServiceID"))]
     pub service_id: Option<i64>,
     /// Indicates whether the user is an Alibaba Cloud service or a distributor.
     ///
     /// 安全组的使所有者是否为云产品或虚商。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServiceManaged"))]
     pub service_managed: Option<bool>,
     /// The tags of the security groups.
     ///
     /// 安全组的标签。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// The ID of the VPC to which the security group belongs.
     ///
     /// 安全组所属的专有网络。
     ///
     /// Example: `vpc-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SecurityGroup {

@@ -116,53 +116,59 @@ impl aliyun_runtime::Operation for DescribeSendFileResultsRequest {
 impl aliyun_runtime::Paginated for DescribeSendFileResultsRequest {
     type Item = DescribeSendFileResultsInvocation;
     fn next_page(&self, response: &DescribeSendFileResultsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number,
-                self.page_size,
-                response.invocations.as_ref().map_or(0, |l| l.invocation.len()),
-                response.total_count,
-            )
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.invocations.as_ref().map(|v| &v.invocation).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeSendFileResultsResponse,
     ) -> Vec<DescribeSendFileResultsInvocation> {
-        response.invocations.map(|l| l.invocation).unwrap_or_default()
+        response.invocations.map(|v| v.invocation).unwrap_or_default()
     }
 }
 /// What a successful `DescribeSendFileResults` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSendFileResultsResponse {
     /// Details about the file sending records.
     ///
     /// 文件下发记录。
+    #[cfg_attr(feature = "test-util", serde(rename = "Invocations"))]
     pub invocations: Option<DescribeSendFileResultsInvocations>,
     /// The number of entries returned on each page.
     ///
     /// 每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of file sending tasks.
     ///
     /// 脚本总个数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
     /// The page number of the returned page.
     ///
     /// 查询结果的当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeSendFileResultsResponse {
@@ -184,8 +190,10 @@ impl aliyun_runtime::de::Decode for DescribeSendFileResultsResponse {
 ///
 /// 文件下发记录。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSendFileResultsInvocations {
     /// `Invocation` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Invocation"))]
     pub invocation: Vec<DescribeSendFileResultsInvocation>,
 }
 impl aliyun_runtime::de::Decode for DescribeSendFileResultsInvocations {
@@ -201,12 +209,14 @@ impl aliyun_runtime::de::Decode for DescribeSendFileResultsInvocations {
 }
 /// One item of the list `Invocation` in `Invocations` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSendFileResultsInvocation {
     /// The content of the file.
     ///
     /// 文件内容。
     ///
     /// Example: `#!/bin/bash echo "Current User is :" echo $(ps | grep "$$" | awk '{print $2}')`
+    #[cfg_attr(feature = "test-util", serde(rename = "Content"))]
     pub content: Option<String>,
     /// The content type of the file. Valid values:
     ///
@@ -221,36 +231,42 @@ pub struct DescribeSendFileResultsInvocation {
     /// Valid values ([`ContentType`]): `PlainText`, `Base64`.
     ///
     /// Example: `PlainText`
+    #[cfg_attr(feature = "test-util", serde(rename = "ContentType"))]
     pub content_type: Option<ContentType>,
     /// The time when the file sending task was created.
     ///
     /// 文件下发任务创建时间。
     ///
     /// Example: `2019-12-20T06:15:54Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the file.
     ///
     /// 描述信息。
     ///
     /// Example: `This is a test file.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The group of the file.
     ///
     /// 文件的用户组。
     ///
     /// Example: `root`
+    #[cfg_attr(feature = "test-util", serde(rename = "FileGroup"))]
     pub file_group: Option<String>,
     /// The permissions on the file.
     ///
     /// 文件的权限。
     ///
     /// Example: `777`
+    #[cfg_attr(feature = "test-util", serde(rename = "FileMode"))]
     pub file_mode: Option<String>,
     /// The owner of the file.
     ///
     /// 文件的用户。
     ///
     /// Example: `root`
+    #[cfg_attr(feature = "test-util", serde(rename = "FileOwner"))]
     pub file_owner: Option<String>,
     /// The overall sending status of the file. The overall sending status of the file depends on its sending status on all the destination instances. Valid values:
     ///
@@ -281,40 +297,47 @@ pub struct DescribeSendFileResultsInvocation {
     /// Valid values ([`DescribeSendFileResultsInvocationStatus`]): `Pending`, `Running`, `Success`, `Failed`, `Invalid`, `Aborted`, `Timeout`, `Error`, `PartialFailed`.
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationStatus"))]
     pub invocation_status: Option<DescribeSendFileResultsInvocationStatus>,
     /// The ID of the execution.
     ///
     /// 执行ID。
     ///
     /// Example: `f-hz0jdfwd9f****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeId"))]
     pub invoke_id: Option<String>,
     /// Details about the destination instances.
     ///
     /// 下发文件目标实例集类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeInstances"))]
     pub invoke_instances: Option<InvocationInvokeInstances>,
     /// The name of the file.
     ///
     /// 文件名称。
     ///
     /// Example: `test.txt`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// Indicates whether a file in the destination directory is overwritten if the file has the same name as the sent file.
     ///
     /// 是否允许覆盖。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Overwrite"))]
     pub overwrite: Option<String>,
     /// The destination directory.
     ///
     /// 目标路径。
     ///
     /// Example: `/root`
+    #[cfg_attr(feature = "test-util", serde(rename = "TargetDir"))]
     pub target_dir: Option<String>,
     /// The number of instances to which you attempted to send the file.
     ///
     /// 下发实例的数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "VmCount"))]
     pub vm_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeSendFileResultsInvocation {
@@ -419,8 +442,10 @@ aliyun_runtime::wire_enum!(DescribeSendFileResultsInvocationStatus);
 ///
 /// 下发文件目标实例集类型。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InvocationInvokeInstances {
     /// `InvokeInstance` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeInstance"))]
     pub invoke_instance: Vec<InvocationInvokeInstance>,
 }
 impl aliyun_runtime::de::Decode for InvocationInvokeInstances {
@@ -436,12 +461,14 @@ impl aliyun_runtime::de::Decode for InvocationInvokeInstances {
 }
 /// One item of the list `InvokeInstance` in `InvokeInstances` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InvocationInvokeInstance {
     /// The time when the file sending task was created.
     ///
     /// 文件下发任务的创建时间。
     ///
     /// Example: `2019-12-20T06:15:54Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The error code returned when the file failed to be sent to the instance. If this parameter is empty, the file was sent to the instance. Valid values:
     ///
@@ -483,6 +510,7 @@ pub struct InvocationInvokeInstance {
     /// Valid values ([`InvokeInstanceErrorCode`]): `InstanceNotExists`, `InstanceReleased`, `InstanceNotRunning`, `AccountNotExists`, `ClientNotRunning`, `ClientNotResponse`, `ClientIsUpgrading`, `ClientNeedUpgrade`, `DeliveryTimeout`, `FileCreateFail`, `FileAlreadyExists`, `FileContentInvalid`, `FileNameInvalid`, `FilePathInvalid`, `FileAuthorityInvalid`.
     ///
     /// Example: `InstanceNotExists`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
     pub error_code: Option<InvokeInstanceErrorCode>,
     /// The error message returned when the file failed to be sent to the instance or the file sending task failed to be executed on the instance. If this parameter is empty, the file was sent to the instance. Valid values:
     ///
@@ -528,36 +556,42 @@ pub struct InvocationInvokeInstance {
     /// Valid values ([`InvokeInstanceErrorInfo`]): `the`, `Unexpected`, `File`, `Owner`, `Group`, `Mode`.
     ///
     /// Example: `the instance is not running when create task`
+    #[cfg_attr(feature = "test-util", serde(rename = "ErrorInfo"))]
     pub error_info: Option<InvokeInstanceErrorInfo>,
     /// The time when the file sending task finished being executed.
     ///
     /// 下发任务的结束时间。
     ///
     /// Example: `2019-12-20T06:15:54Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "FinishTime"))]
     pub finish_time: Option<String>,
     /// The ID of the instance.
     ///
     /// 实例ID。
     ///
     /// Example: `i-uf614fhehhz****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The status of the file sending task.
     ///
     /// 下发任务的状态。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvocationStatus"))]
     pub invocation_status: Option<String>,
     /// The time when the file sending task started to be executed on the instance.
     ///
     /// 下发任务在实例中开始执行的时间。
     ///
     /// Example: `2019-12-20T06:15:54Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// The time when the task status was updated.
     ///
     /// 任务状态的更新时间。
     ///
     /// Example: `2019-12-20T06:15:54Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateTime"))]
     pub update_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InvocationInvokeInstance {

@@ -142,27 +142,31 @@ impl aliyun_runtime::Paginated for DescribeSnapshotGroupsRequest {
             })
     }
     fn into_items(response: DescribeSnapshotGroupsResponse) -> Vec<SnapshotGroup> {
-        response.snapshot_groups.map(|l| l.snapshot_group).unwrap_or_default()
+        response.snapshot_groups.map(|v| v.snapshot_group).unwrap_or_default()
     }
 }
 /// What a successful `DescribeSnapshotGroups` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnapshotGroupsResponse {
     /// The token used to start the next query.
     ///
     /// 下一个查询起始标志。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3F9A4CC4-362F-469A-B9EF-B3204EF8AA3A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Details about the instance snapshots.
     ///
     /// 实例快照的信息组成的数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotGroups"))]
     pub snapshot_groups: Option<SnapshotGroups>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnapshotGroupsResponse {
@@ -182,8 +186,10 @@ impl aliyun_runtime::de::Decode for DescribeSnapshotGroupsResponse {
 ///
 /// 实例快照的信息组成的数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnapshotGroups {
     /// `SnapshotGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotGroup"))]
     pub snapshot_group: Vec<SnapshotGroup>,
 }
 impl aliyun_runtime::de::Decode for SnapshotGroups {
@@ -199,46 +205,54 @@ impl aliyun_runtime::de::Decode for SnapshotGroups {
 }
 /// One item of the list `SnapshotGroup` in `SnapshotGroups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnapshotGroup {
     /// The time when the instance snapshot was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2021-03-23T10:58:48Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description.
     ///
     /// 描述。
     ///
     /// Example: `This is description.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the instance for which the instance snapshot was created.
     ///
     /// 实例快照所属的实例ID。
     ///
     /// Example: `i-j6ca469urv8ei629****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The name of the instance snapshot.
     ///
     /// 实例快照的名称。
     ///
     /// Example: `testName`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// Note: This parameter is unavailable.
     ///
     /// 说明： 该参数暂未开放使用
     ///
     /// Example: `null`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProgressStatus"))]
     pub progress_status: Option<String>,
     /// The ID of the instance snapshot.
     ///
     /// 实例快照ID。
     ///
     /// Example: `ssg-j6ciyh3k52qp7ovm****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotGroupId"))]
     pub snapshot_group_id: Option<String>,
     /// Details about the snapshots contained in the instance snapshot.
     ///
     /// 实例快照中包含的快照信息组成的数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "Snapshots"))]
     pub snapshots: Option<Snapshots>,
     /// The status of the instance snapshot. Valid values:
     ///
@@ -255,6 +269,7 @@ pub struct SnapshotGroup {
     /// Valid values ([`SnapshotGroupStatus`]): `progressing`, `accomplished`, `failed`.
     ///
     /// Example: `accomplished`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<SnapshotGroupStatus>,
 }
 impl aliyun_runtime::de::Decode for SnapshotGroup {
@@ -279,8 +294,10 @@ impl aliyun_runtime::de::Decode for SnapshotGroup {
 ///
 /// 实例快照中包含的快照信息组成的数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Snapshots {
     /// `Snapshot` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Snapshot"))]
     pub snapshot: Vec<Snapshot>,
 }
 impl aliyun_runtime::de::Decode for Snapshots {
@@ -296,6 +313,7 @@ impl aliyun_runtime::de::Decode for Snapshots {
 }
 /// One item of the list `Snapshot` in `Snapshots` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Snapshot {
     /// Indicates whether the instant access feature is enabled. Valid values:
     ///
@@ -308,30 +326,35 @@ pub struct Snapshot {
     /// - false：关闭。即快照为未开启快照极速可用功能的普通快照。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstantAccess"))]
     pub instant_access: Option<bool>,
     /// The retention period of the instant access feature. After the retention period ends, the snapshot is automatically released.
     ///
     /// 快照极速可用功能的保留时间，保留时间到期后快照将自动释放。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstantAccessRetentionDays"))]
     pub instant_access_retention_days: Option<i32>,
     /// The progress of the snapshot creation task. Unit: percent (%).
     ///
     /// 快照创建进度，单位为百分比。
     ///
     /// Example: `100%`
+    #[cfg_attr(feature = "test-util", serde(rename = "Progress"))]
     pub progress: Option<String>,
     /// The ID of the snapshot.
     ///
     /// 快照ID。
     ///
     /// Example: `s-j6cbzmrlbf09w72q****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotId"))]
     pub snapshot_id: Option<String>,
     /// The ID of the source disk. This parameter is retained even after the source disk is released.
     ///
     /// 源云盘ID。如果快照的源云盘已经被释放，该字段仍旧保留。
     ///
     /// Example: `d-j6c3ogynmvpi6wy7****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskId"))]
     pub source_disk_id: Option<String>,
     /// The category of the source disk. Valid values:
     ///
@@ -346,6 +369,7 @@ pub struct Snapshot {
     /// Valid values ([`SourceDiskType`]): `system`, `data`.
     ///
     /// Example: `system`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskType"))]
     pub source_disk_type: Option<SourceDiskType>,
 }
 impl aliyun_runtime::de::Decode for Snapshot {

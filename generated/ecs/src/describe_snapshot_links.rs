@@ -108,50 +108,59 @@ impl aliyun_runtime::Operation for DescribeSnapshotLinksRequest {
 impl aliyun_runtime::Paginated for DescribeSnapshotLinksRequest {
     type Item = SnapshotLink;
     fn next_page(&self, response: &DescribeSnapshotLinksResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.snapshot_links.as_ref().map_or(0, |l| l.snapshot_link.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .snapshot_links
+                .as_ref()
+                .map(|v| &v.snapshot_link)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeSnapshotLinksResponse) -> Vec<SnapshotLink> {
-        response.snapshot_links.map(|l| l.snapshot_link).unwrap_or_default()
+        response.snapshot_links.map(|v| v.snapshot_link).unwrap_or_default()
     }
 }
 /// What a successful `DescribeSnapshotLinks` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnapshotLinksResponse {
     /// The page number of the returned page.
     ///
     /// 快照链列表的页码
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 输入时设置的每页行数
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求 ID
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Details about the snapshot chains.
     ///
     /// 快照链信息组成的集合
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotLinks"))]
     pub snapshot_links: Option<SnapshotLinks>,
     /// 快照链总个数
     ///
     /// Example: `9`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnapshotLinksResponse {
@@ -173,8 +182,10 @@ impl aliyun_runtime::de::Decode for DescribeSnapshotLinksResponse {
 ///
 /// 快照链信息组成的集合
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnapshotLinks {
     /// `SnapshotLink` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotLink"))]
     pub snapshot_link: Vec<SnapshotLink>,
 }
 impl aliyun_runtime::de::Decode for SnapshotLinks {
@@ -190,48 +201,56 @@ impl aliyun_runtime::de::Decode for SnapshotLinks {
 }
 /// One item of the list `SnapshotLink` in `SnapshotLinks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnapshotLink {
     /// The ID of the instance.
     ///
     /// 实例ID
     ///
     /// Example: `i-instanceid1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The name of the instance.
     ///
     /// 实例名称
     ///
     /// Example: `FinanceJoshua`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceName"))]
     pub instance_name: Option<String>,
     /// The ID of the region in which the source disk of the snapshot chain is located.
     ///
     /// 快照链源磁盘所属地域 ID
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the snapshot chain.
     ///
     /// 快照链 ID
     ///
     /// Example: `sl-2ze0y1jwzpb1geqxk***`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotLinkId"))]
     pub snapshot_link_id: Option<String>,
     /// The ID of the source disk. This parameter is retained even if the source disk is deleted.
     ///
     /// 源磁盘 ID，如果快照的源磁盘已经被删除，该字段仍旧保留
     ///
     /// Example: `d-diskid1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskId"))]
     pub source_disk_id: Option<String>,
     /// The name of the source disk.
     ///
     /// 源磁盘的名称
     ///
     /// Example: `FinanceJoshua`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskName"))]
     pub source_disk_name: Option<String>,
     /// The capacity of the source disk. Unit: GiB.
     ///
     /// 源磁盘容量，单位为 GiB
     ///
     /// Example: `40`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskSize"))]
     pub source_disk_size: Option<i32>,
     /// The category of the source disk. Valid values:
     ///
@@ -249,24 +268,28 @@ pub struct SnapshotLink {
     /// Valid values ([`SourceDiskType`]): `system`, `data`.
     ///
     /// Example: `cloud_ssd`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskType"))]
     pub source_disk_type: Option<SourceDiskType>,
     /// The total number of snapshots.
     ///
     /// 快照总个数
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The total capacity of all snapshots in the snapshot chain. Unit: byte.
     ///
     /// 快照链中所有快照的大小，单位为 Byte
     ///
     /// Example: `2097152`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalSize"))]
     pub total_size: Option<i32>,
     /// The category of the snapshot.
     ///
     /// Note: This parameter will be removed in the future. We recommend that you use the InstantAccess parameter to ensure future compatibility.
     ///
     /// Example: `standard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<String>,
     /// Indicates whether the instant access feature is enabled. Valid values:
     ///
@@ -274,6 +297,7 @@ pub struct SnapshotLink {
     /// - false: The instant access feature is disabled The snapshot is a normal snapshot for which the instant access feature is disabled.
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstantAccess"))]
     pub instant_access: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for SnapshotLink {

@@ -3,7 +3,17 @@
 //!
 //! You can call this operation to query the monitoring data of snapshot sizes in a region over the last 30 days.
 pub use crate::types::{Period, CreateSnapshotCategory};
-/// Parameters of `DescribeSnapshotMonitorData`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeSnapshotMonitorDataRequest`], by name: `DescribeSnapshotMonitorDataRequest::new(DescribeSnapshotMonitorDataRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeSnapshotMonitorDataRequired<'a> {
+    /// `EndTime`: see the field of [`DescribeSnapshotMonitorDataRequest`] of the same name.
+    pub end_time: &'a str,
+    /// `RegionId`: see the field of [`DescribeSnapshotMonitorDataRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `StartTime`: see the field of [`DescribeSnapshotMonitorDataRequest`] of the same name.
+    pub start_time: &'a str,
+}
+/// Parameters of `DescribeSnapshotMonitorData`. Build it with `new`, the required parameters named in [`DescribeSnapshotMonitorDataRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeSnapshotMonitorDataRequest {
     /// The end of the time range to query. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC. If the specified value of seconds (ss) is not 00, the time is rounded up to the next minute.
@@ -48,16 +58,12 @@ pub struct DescribeSnapshotMonitorDataRequest {
     pub category: Option<CreateSnapshotCategory>,
 }
 impl DescribeSnapshotMonitorDataRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        end_time: impl Into<String>,
-        region_id: impl Into<String>,
-        start_time: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeSnapshotMonitorDataRequired<'_>) -> Self {
         Self {
-            end_time: end_time.into(),
-            region_id: region_id.into(),
-            start_time: start_time.into(),
+            end_time: required.end_time.to_string(),
+            region_id: required.region_id.to_string(),
+            start_time: required.start_time.to_string(),
             period: None,
             category: None,
         }
@@ -83,12 +89,15 @@ impl aliyun_runtime::Operation for DescribeSnapshotMonitorDataRequest {
 }
 /// What a successful `DescribeSnapshotMonitorData` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnapshotMonitorDataResponse {
     /// The collection of monitoring data of snapshot sizes.
+    #[cfg_attr(feature = "test-util", serde(rename = "MonitorData"))]
     pub monitor_data: Option<DescribeSnapshotMonitorDataMonitorData>,
     /// The ID of the request.
     ///
     /// Example: `9F8163A8-F5DE-47A2-A572-4E062D223E09`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnapshotMonitorDataResponse {
@@ -105,8 +114,10 @@ impl aliyun_runtime::de::Decode for DescribeSnapshotMonitorDataResponse {
 }
 /// The collection of monitoring data of snapshot sizes.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnapshotMonitorDataMonitorData {
     /// `DataPoint` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DataPoint"))]
     pub data_point: Vec<DataPoint>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnapshotMonitorDataMonitorData {
@@ -122,16 +133,20 @@ impl aliyun_runtime::de::Decode for DescribeSnapshotMonitorDataMonitorData {
 }
 /// One item of the list `DataPoint` in `MonitorData` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DataPoint {
     /// The total size of the snapshots. Unit: bytes.
     ///
     /// Example: `243036848128`
+    #[cfg_attr(feature = "test-util", serde(rename = "Size"))]
     pub size: Option<i64>,
     /// The timestamp that corresponds to a snapshot size.
     ///
     /// Example: `2019-05-10T04:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeStamp"))]
     pub time_stamp: Option<String>,
     /// `element` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "element"))]
     pub element: Vec<Element>,
 }
 impl aliyun_runtime::de::Decode for DataPoint {
@@ -149,10 +164,13 @@ impl aliyun_runtime::de::Decode for DataPoint {
 }
 /// One item of the list `element` in `DataPoint` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Element {
     /// `Size` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Size"))]
     pub size: Option<String>,
     /// `TimeStamp` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeStamp"))]
     pub time_stamp: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Element {

@@ -56,45 +56,51 @@ impl aliyun_runtime::Operation for DescribeSnapshotPackageRequest {
 impl aliyun_runtime::Paginated for DescribeSnapshotPackageRequest {
     type Item = SnapshotPackage;
     fn next_page(&self, response: &DescribeSnapshotPackageResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .snapshot_packages
-                    .as_ref()
-                    .map_or(0, |l| l.snapshot_package.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .snapshot_packages
+                .as_ref()
+                .map(|v| &v.snapshot_package)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeSnapshotPackageResponse) -> Vec<SnapshotPackage> {
-        response.snapshot_packages.map(|l| l.snapshot_package).unwrap_or_default()
+        response.snapshot_packages.map(|v| v.snapshot_package).unwrap_or_default()
     }
 }
 /// What a successful `DescribeSnapshotPackage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnapshotPackageResponse {
     /// OSS存储包列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// 分页查询时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 存储包信息组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotPackages"))]
     pub snapshot_packages: Option<SnapshotPackages>,
     /// 返回的OSS存储包总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnapshotPackageResponse {
@@ -114,8 +120,10 @@ impl aliyun_runtime::de::Decode for DescribeSnapshotPackageResponse {
 }
 /// 存储包信息组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnapshotPackages {
     /// `SnapshotPackage` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotPackage"))]
     pub snapshot_package: Vec<SnapshotPackage>,
 }
 impl aliyun_runtime::de::Decode for SnapshotPackages {
@@ -131,22 +139,27 @@ impl aliyun_runtime::de::Decode for SnapshotPackages {
 }
 /// One item of the list `SnapshotPackage` in `SnapshotPackages` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnapshotPackage {
     /// 存储包名称。
     ///
     /// Example: `FinanceJoshua`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// 存储包的过期时间。按照ISO8601标准表示，并使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2018-11-30T06:32:31Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<String>,
     /// 存储包的最大容量。
     ///
     /// Example: `500`
+    #[cfg_attr(feature = "test-util", serde(rename = "InitCapacity"))]
     pub init_capacity: Option<i64>,
     /// 存储包的购买时间。按照ISO8601标准表示，并使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2017-11-30T06:32:31Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SnapshotPackage {

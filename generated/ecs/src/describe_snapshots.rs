@@ -387,45 +387,52 @@ impl aliyun_runtime::Paginated for DescribeSnapshotsRequest {
     fn into_items(
         response: DescribeSnapshotsResponse,
     ) -> Vec<DescribeSnapshotsSnapshot> {
-        response.snapshots.map(|l| l.snapshot).unwrap_or_default()
+        response.snapshots.map(|v| v.snapshot).unwrap_or_default()
     }
 }
 /// What a successful `DescribeSnapshots` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnapshotsResponse {
     /// The token used to start the next query.
     ///
     /// 下一个查询起始标志。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The number of entries returned per page.
     ///
     /// 输入时设置的每页行数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The page number of the returned page.
     ///
     /// 快照列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of snapshots.
     ///
     /// 快照总个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// Details about the snapshots.
     ///
     /// 快照详情集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Snapshots"))]
     pub snapshots: Option<DescribeSnapshotsSnapshots>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnapshotsResponse {
@@ -594,8 +601,10 @@ aliyun_runtime::wire_enum!(DescribeSnapshotsSourceDiskType);
 ///
 /// 快照详情集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnapshotsSnapshots {
     /// `Snapshot` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Snapshot"))]
     pub snapshot: Vec<DescribeSnapshotsSnapshot>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnapshotsSnapshots {
@@ -611,6 +620,7 @@ impl aliyun_runtime::de::Decode for DescribeSnapshotsSnapshots {
 }
 /// One item of the list `Snapshot` in `Snapshots` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnapshotsSnapshot {
     /// The status of the snapshot. Valid values:
     ///
@@ -627,18 +637,21 @@ pub struct DescribeSnapshotsSnapshot {
     /// Valid values ([`SnapshotGroupStatus`]): `progressing`, `accomplished`, `failed`.
     ///
     /// Example: `accomplished`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<SnapshotGroupStatus>,
     /// The time when the snapshot was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 创建时间。按照ISO8601标准表示，并使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2020-08-20T14:52:28Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The progress of the snapshot creation task. Unit: percent (%).
     ///
     /// 快照创建进度，单位为百分比。
     ///
     /// Example: `100%`
+    #[cfg_attr(feature = "test-util", serde(rename = "Progress"))]
     pub progress: Option<String>,
     /// Indicates whether the instant access feature was enabled. Valid values:
     ///
@@ -651,24 +664,28 @@ pub struct DescribeSnapshotsSnapshot {
     /// - false：关闭。即快照为未开启快照极速可用功能的普通快照。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstantAccess"))]
     pub instant_access: Option<bool>,
     /// The remaining time required to create the snapshot. Unit: seconds.
     ///
     /// 正在创建的快照剩余完成时间，单位为秒。
     ///
     /// Example: `38`
+    #[cfg_attr(feature = "test-util", serde(rename = "RemainTime"))]
     pub remain_time: Option<i32>,
     /// The capacity of the source disk. Unit: GiB.
     ///
     /// 源云盘容量，单位：GiB。
     ///
     /// Example: `40`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskSize"))]
     pub source_disk_size: Option<String>,
     /// The number of days that an automatic snapshot can be retained.
     ///
     /// 自动快照保留天数。
     ///
     /// Example: `30`
+    #[cfg_attr(feature = "test-util", serde(rename = "RetentionDays"))]
     pub retention_days: Option<i32>,
     /// The type of the source disk. Valid values:
     ///
@@ -683,6 +700,7 @@ pub struct DescribeSnapshotsSnapshot {
     /// Valid values ([`SourceDiskType`]): `system`, `data`.
     ///
     /// Example: `system`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskType"))]
     pub source_disk_type: Option<SourceDiskType>,
     /// The type of the source disk for which the snapshot was created.
     ///
@@ -693,6 +711,7 @@ pub struct DescribeSnapshotsSnapshot {
     /// 说明： 该参数即将被弃用，为提高兼容性，建议您尽量使用其他参数。
     ///
     /// Example: `disk`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceStorageType"))]
     pub source_storage_type: Option<String>,
     /// Indicates whether the snapshot has been used to create images or disks. Valid values:
     ///
@@ -711,18 +730,21 @@ pub struct DescribeSnapshotsSnapshot {
     /// Valid values ([`DescribeSnapshotsUsage`]): `image`, `disk`, `image_disk`, `none`.
     ///
     /// Example: `image`
+    #[cfg_attr(feature = "test-util", serde(rename = "Usage"))]
     pub usage: Option<DescribeSnapshotsUsage>,
     /// The time when the snapshot was last changed. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 快照的最后变更时间。按照ISO8601标准表示，并使用UTC +0时间，格式为yyyy-MM-ddTHH:mm:ssZ。
     ///
     /// Example: `2020-08-25T14:18:09Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastModifiedTime"))]
     pub last_modified_time: Option<String>,
     /// Indicates whether the snapshot was encrypted.
     ///
     /// 该快照是否加密。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Encrypted"))]
     pub encrypted: Option<bool>,
     /// The type of the snapshot. Valid values:
     ///
@@ -739,18 +761,21 @@ pub struct DescribeSnapshotsSnapshot {
     /// Valid values ([`SnapshotType`]): `auto`, `user`, `all`.
     ///
     /// Example: `all`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotType"))]
     pub snapshot_type: Option<SnapshotType>,
     /// The ID of the source disk. This parameter is retained even after the source disk of the snapshot is released.
     ///
     /// 源云盘ID。如果快照的源云盘已经被释放，该字段仍旧保留。
     ///
     /// Example: `d-bp67acfmxazb4ph****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceDiskId"))]
     pub source_disk_id: Option<String>,
     /// The name of the snapshot. This parameter is returned only if a snapshot name was specified when the snapshot was created.
     ///
     /// 快照显示名称。如果创建时指定了快照显示名称，则返回。
     ///
     /// Example: `testSnapshotName`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotName"))]
     pub snapshot_name: Option<String>,
     /// Indicates the duration of the instant access feature. The instant access feature is automatically disabled when the specified duration expires.
     ///
@@ -761,24 +786,28 @@ pub struct DescribeSnapshotsSnapshot {
     /// 默认与参数RetentionDays的值一致。
     ///
     /// Example: `30`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstantAccessRetentionDays"))]
     pub instant_access_retention_days: Option<i32>,
     /// The description of the snapshot.
     ///
     /// 描述信息。
     ///
     /// Example: `testDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the snapshot.
     ///
     /// 快照ID。
     ///
     /// Example: `s-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotId"))]
     pub snapshot_id: Option<String>,
     /// The ID of the resource group to which the snapshot belongs.
     ///
     /// 资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The category of the snapshot.
     ///
@@ -789,28 +818,33 @@ pub struct DescribeSnapshotsSnapshot {
     /// 说明： 该参数即将被弃用，为提高兼容性，建议您尽量使用参数InstantAccess。
     ///
     /// Example: `standard`
+    #[cfg_attr(feature = "test-util", serde(rename = "Category"))]
     pub category: Option<String>,
     /// The ID of the KMS key used by the data disk.
     ///
     /// 数据盘对应的KMS密钥ID。
     ///
     /// Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KMSKeyId"))]
     pub kms_key_id: Option<String>,
     /// The serial number of the snapshot.
     ///
     /// 快照序列号。
     ///
     /// Example: `64472-116742336-61976****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotSN"))]
     pub snapshot_sn: Option<String>,
     /// The product code of the Alibaba Cloud Marketplace image.
     ///
     /// 从镜像市场继承的产品编号。
     ///
     /// Example: `jxsc000****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProductCode"))]
     pub product_code: Option<String>,
     /// The tags of the snapshot.
     ///
     /// 标签。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<SnapshotTags>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnapshotsSnapshot {
@@ -851,8 +885,10 @@ impl aliyun_runtime::de::Decode for DescribeSnapshotsSnapshot {
 ///
 /// 标签。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnapshotTags {
     /// `Tag` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<SnapshotTag>,
 }
 impl aliyun_runtime::de::Decode for SnapshotTags {
@@ -866,18 +902,21 @@ impl aliyun_runtime::de::Decode for SnapshotTags {
 }
 /// One item of the list `Tag` in `Tags` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnapshotTag {
     /// The tag value of the snapshot.
     ///
     /// 快照的标签值。
     ///
     /// Example: `TestValue`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
     /// The tag key of the snapshot.
     ///
     /// 快照的标签键。
     ///
     /// Example: `TestKey`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SnapshotTag {

@@ -44,24 +44,28 @@ impl aliyun_runtime::Operation for DescribeSnapshotsUsageRequest {
 }
 /// What a successful `DescribeSnapshotsUsage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnapshotsUsageResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of snapshots stored in the current region.
     ///
     /// 当前地域下的快照份数。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotCount"))]
     pub snapshot_count: Option<i32>,
     /// The total size of snapshots stored in the current region. Unit: byte.
     ///
     /// 当前地域下已产生的快照容量，单位 B。
     ///
     /// Example: `122`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnapshotSize"))]
     pub snapshot_size: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnapshotsUsageResponse {

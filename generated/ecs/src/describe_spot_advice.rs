@@ -201,6 +201,7 @@ impl aliyun_runtime::Operation for DescribeSpotAdviceRequest {
 }
 /// What a successful `DescribeSpotAdvice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSpotAdviceResponse {
     /// Details about preemptible instances in the zones of the specified region.
     ///
@@ -209,18 +210,21 @@ pub struct DescribeSpotAdviceResponse {
     /// 可用区及其对应的抢占式实例相关信息组成的数组。
     ///
     /// 说明： 返回值的顺序按照实例规格的历史平均折扣率排序。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableSpotZones"))]
     pub available_spot_zones: Option<AvailableSpotZones>,
     /// The ID of the region.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSpotAdviceResponse {
@@ -282,8 +286,10 @@ aliyun_runtime::wire_enum!(DescribeSpotAdviceInstanceFamilyLevel);
 ///
 /// 说明： 返回值的顺序按照实例规格的历史平均折扣率排序。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableSpotZones {
     /// `AvailableSpotZone` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableSpotZone"))]
     pub available_spot_zone: Vec<AvailableSpotZone>,
 }
 impl aliyun_runtime::de::Decode for AvailableSpotZones {
@@ -299,16 +305,19 @@ impl aliyun_runtime::de::Decode for AvailableSpotZones {
 }
 /// One item of the list `AvailableSpotZone` in `AvailableSpotZones` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableSpotZone {
     /// Details about preemptible instances in the last 30 days, including release rates and percentages of average preemptible instance prices relative to pay-as-you-go instance prices.
     ///
     /// 近30天抢占式实例的释放率、折扣率等信息组成的数组。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableSpotResources"))]
     pub available_spot_resources: Option<AvailableSpotResources>,
     /// The ID of the zone.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-i`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AvailableSpotZone {
@@ -327,8 +336,10 @@ impl aliyun_runtime::de::Decode for AvailableSpotZone {
 ///
 /// 近30天抢占式实例的释放率、折扣率等信息组成的数组。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableSpotResources {
     /// `AvailableSpotResource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableSpotResource"))]
     pub available_spot_resource: Vec<AvailableSpotResource>,
 }
 impl aliyun_runtime::de::Decode for AvailableSpotResources {
@@ -344,6 +355,7 @@ impl aliyun_runtime::de::Decode for AvailableSpotResources {
 }
 /// One item of the list `AvailableSpotResource` in `AvailableSpotResources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableSpotResource {
     /// The percentage of the average preemptible instance relative to the pay-as-you-go instance price in the last 30 days. Unit: percent (%). Valid values: 1 to 100.
     ///
@@ -354,12 +366,14 @@ pub struct AvailableSpotResource {
     /// 您可以根据该返回值计算抢占式实例的均价。例如，按量付费实例的价格为1，该返回值为20（即20%），则近30天抢占式实例的均价为0.2。
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "AverageSpotDiscount"))]
     pub average_spot_discount: Option<i32>,
     /// The instance type.
     ///
     /// 实例规格。
     ///
     /// Example: `ecs.c5.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// The release rate range of preemptible instances in the last 30 days, which corresponds to the InterruptionRate value. Valid values:
     ///
@@ -376,12 +390,14 @@ pub struct AvailableSpotResource {
     /// - 10-100%
     ///
     /// Example: `0-3%`
+    #[cfg_attr(feature = "test-util", serde(rename = "InterruptRateDesc"))]
     pub interrupt_rate_desc: Option<String>,
     /// The average release rate of preemptible instances in the last 30 days. Unit: percent (%).
     ///
     /// 近30天抢占式实例的平均释放率。单位：%
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "InterruptionRate"))]
     pub interruption_rate: Option<f64>,
 }
 impl aliyun_runtime::de::Decode for AvailableSpotResource {

@@ -5,7 +5,17 @@
 //!
 //! 调用DescribeSpotPriceHistory查询抢占式实例近30天内的历史价格。
 pub use crate::types::{NetworkType, IoOptimized, OsType};
-/// Parameters of `DescribeSpotPriceHistory`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeSpotPriceHistoryRequest`], by name: `DescribeSpotPriceHistoryRequest::new(DescribeSpotPriceHistoryRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeSpotPriceHistoryRequired<'a> {
+    /// `InstanceType`: see the field of [`DescribeSpotPriceHistoryRequest`] of the same name.
+    pub instance_type: &'a str,
+    /// `NetworkType`: see the field of [`DescribeSpotPriceHistoryRequest`] of the same name.
+    pub network_type: NetworkType,
+    /// `RegionId`: see the field of [`DescribeSpotPriceHistoryRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeSpotPriceHistory`. Build it with `new`, the required parameters named in [`DescribeSpotPriceHistoryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeSpotPriceHistoryRequest {
     /// The instance type of the instance.
@@ -134,16 +144,12 @@ pub struct DescribeSpotPriceHistoryRequest {
     pub offset: Option<i32>,
 }
 impl DescribeSpotPriceHistoryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_type: impl Into<String>,
-        network_type: NetworkType,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeSpotPriceHistoryRequired<'_>) -> Self {
         Self {
-            instance_type: instance_type.into(),
-            network_type,
-            region_id: region_id.into(),
+            instance_type: required.instance_type.to_string(),
+            network_type: required.network_type,
+            region_id: required.region_id.to_string(),
             zone_id: None,
             spot_duration: None,
             io_optimized: None,
@@ -199,28 +205,33 @@ impl aliyun_runtime::Operation for DescribeSpotPriceHistoryRequest {
 }
 /// What a successful `DescribeSpotPriceHistory` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSpotPriceHistoryResponse {
     /// The currency unit of the price.
     ///
     /// 价格的货币单位。
     ///
     /// Example: `CNY`
+    #[cfg_attr(feature = "test-util", serde(rename = "Currency"))]
     pub currency: Option<String>,
     /// The start row of the next page. It is the value of the Offset parameter.
     ///
     /// 下一页开始行，查询下一页的数据。参数Offset的指定值为该值。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextOffset"))]
     pub next_offset: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Details about the spot prices.
     ///
     /// 抢占价格详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotPrices"))]
     pub spot_prices: Option<SpotPrices>,
 }
 impl aliyun_runtime::de::Decode for DescribeSpotPriceHistoryResponse {
@@ -241,8 +252,10 @@ impl aliyun_runtime::de::Decode for DescribeSpotPriceHistoryResponse {
 ///
 /// 抢占价格详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SpotPrices {
     /// `SpotPriceType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotPriceType"))]
     pub spot_price_type: Vec<SpotPriceType>,
 }
 impl aliyun_runtime::de::Decode for SpotPrices {
@@ -258,48 +271,56 @@ impl aliyun_runtime::de::Decode for SpotPrices {
 }
 /// One item of the list `SpotPriceType` in `SpotPrices` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SpotPriceType {
     /// The instance type of the preemptible instance.
     ///
     /// 抢占式实例的实例规格。
     ///
     /// Example: `ecs.g5.large`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// Indicates whether the preemptible instance is I/O optimized.
     ///
     /// 抢占式实例是否为I/O优化实例。
     ///
     /// Example: `optimized`
+    #[cfg_attr(feature = "test-util", serde(rename = "IoOptimized"))]
     pub io_optimized: Option<String>,
     /// The network type of the preemptible instance.
     ///
     /// 抢占式实例的网络类型。
     ///
     /// Example: `vpc`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkType"))]
     pub network_type: Option<String>,
     /// The price for a pay-as-you-go instance that has the same configuration as the specified preemptible instance.
     ///
     /// 按量付费实例部分原价。
     ///
     /// Example: `0.354`
+    #[cfg_attr(feature = "test-util", serde(rename = "OriginPrice"))]
     pub origin_price: Option<f64>,
     /// The spot price of the preemptible instance.
     ///
     /// 抢占式实例价格。
     ///
     /// Example: `0.036`
+    #[cfg_attr(feature = "test-util", serde(rename = "SpotPrice"))]
     pub spot_price: Option<f64>,
     /// The time that corresponds to the queried spot price. The time is in the yyyy-MM-ddTHH:mm:ssZ format.
     ///
     /// 时间格式为yyyy-MM-ddTHH:mm:ssZ的价格时间。
     ///
     /// Example: `2019-11-19T06:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "Timestamp"))]
     pub timestamp: Option<String>,
     /// The zone ID of the preemptible instance.
     ///
     /// 抢占式实例所属的可用区ID。
     ///
     /// Example: `cn-hangzhou-c`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SpotPriceType {

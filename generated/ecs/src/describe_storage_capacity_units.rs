@@ -167,60 +167,66 @@ impl aliyun_runtime::Paginated for DescribeStorageCapacityUnitsRequest {
         &self,
         response: &DescribeStorageCapacityUnitsResponse,
     ) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .storage_capacity_units
-                    .as_ref()
-                    .map_or(0, |l| l.storage_capacity_unit.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .storage_capacity_units
+                .as_ref()
+                .map(|v| &v.storage_capacity_unit)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeStorageCapacityUnitsResponse,
     ) -> Vec<StorageCapacityUnit> {
         response
             .storage_capacity_units
-            .map(|l| l.storage_capacity_unit)
+            .map(|v| v.storage_capacity_unit)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeStorageCapacityUnits` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeStorageCapacityUnitsResponse {
     /// The page number of the returned page.
     ///
     /// SCU列表的页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 分页查询时的每页行数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// An array that consists of StorageCapacityUnits data.
     ///
     /// 由StorageCapacityUnits组成的数组格式，返回SCU的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "StorageCapacityUnits"))]
     pub storage_capacity_units: Option<StorageCapacityUnits>,
     /// The total number of SCUs.
     ///
     /// SCU总数。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeStorageCapacityUnitsResponse {
@@ -242,8 +248,10 @@ impl aliyun_runtime::de::Decode for DescribeStorageCapacityUnitsResponse {
 ///
 /// 由StorageCapacityUnits组成的数组格式，返回SCU的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StorageCapacityUnits {
     /// `StorageCapacityUnit` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "StorageCapacityUnit"))]
     pub storage_capacity_unit: Vec<StorageCapacityUnit>,
 }
 impl aliyun_runtime::de::Decode for StorageCapacityUnits {
@@ -259,6 +267,7 @@ impl aliyun_runtime::de::Decode for StorageCapacityUnits {
 }
 /// One item of the list `StorageCapacityUnit` in `StorageCapacityUnits` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StorageCapacityUnit {
     /// Indicates the sharing status when the AllocationType parameter is set to Shared. Valid values:
     ///
@@ -273,62 +282,73 @@ pub struct StorageCapacityUnit {
     /// Valid values ([`StorageCapacityUnitAllocationStatus`]): `Allocated`, `BeAllocated`.
     ///
     /// Example: `Allocated`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationStatus"))]
     pub allocation_status: Option<StorageCapacityUnitAllocationStatus>,
     /// The capacity of the SCU.
     ///
     /// SCU的容量。
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "Capacity"))]
     pub capacity: Option<i32>,
     /// The time when the SCU was created.
     ///
     /// SCU的创建时间。
     ///
     /// Example: `2019-09-25T02:12:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the SCU.
     ///
     /// SCU的描述信息。
     ///
     /// Example: `testScuDescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The time when the SCU expires.
     ///
     /// SCU的到期时间。
     ///
     /// Example: `2019-09-25T02:12:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// The name of the SCU.
     ///
     /// SCU的名称。
     ///
     /// Example: `testScuName`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The region ID of the SCU.
     ///
     /// SCU的所属地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The time when the SCU took effect.
     ///
     /// SCU的开始生效时间。
     ///
     /// Example: `2019-09-25T02:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StartTime"))]
     pub start_time: Option<String>,
     /// The status of the SCU.
     ///
     /// SCU的状态。
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The ID of the SCU.
     ///
     /// SCU的ID。
     ///
     /// Example: `scu-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "StorageCapacityUnitId"))]
     pub storage_capacity_unit_id: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "OfferingType"))]
     pub offering_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for StorageCapacityUnit {

@@ -122,52 +122,57 @@ impl aliyun_runtime::Operation for DescribeTagsRequest {
 impl aliyun_runtime::Paginated for DescribeTagsRequest {
     type Item = DescribeTagsTag;
     fn next_page(&self, response: &DescribeTagsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.tags.as_ref().map_or(0, |l| l.tag.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.tags.as_ref().map(|v| &v.tag).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeTagsResponse) -> Vec<DescribeTagsTag> {
-        response.tags.map(|l| l.tag).unwrap_or_default()
+        response.tags.map(|v| v.tag).unwrap_or_default()
     }
 }
 /// What a successful `DescribeTags` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeTagsResponse {
     /// The page number of the tag list.
     ///
     /// 标签列表的页码
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// 分页查询时设置的每页行数
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求 ID
     ///
     /// Example: `B04B8CF3-4489-432D-83BA-6F128E4F2295`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The tags that match all the criteria.
     ///
     /// 满足所有筛选条件的标签
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<DescribeTagsTags>,
     /// The total number of tags.
     ///
     /// 标签总个数
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeTagsResponse {
@@ -189,8 +194,10 @@ impl aliyun_runtime::de::Decode for DescribeTagsResponse {
 ///
 /// 满足所有筛选条件的标签
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeTagsTags {
     /// `Tag` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<DescribeTagsTag>,
 }
 impl aliyun_runtime::de::Decode for DescribeTagsTags {
@@ -204,22 +211,26 @@ impl aliyun_runtime::de::Decode for DescribeTagsTags {
 }
 /// One item of the list `Tag` in `Tags` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeTagsTag {
     /// The number of resource types.
     ///
     /// 资源类型计数。
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceTypeCount"))]
     pub resource_type_count: Option<ResourceTypeCount>,
     /// The key of the tag.
     ///
     /// 标签键
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The value of the tag.
     ///
     /// 标签值
     ///
     /// Example: `api`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeTagsTag {
@@ -239,66 +250,77 @@ impl aliyun_runtime::de::Decode for DescribeTagsTag {
 ///
 /// 资源类型计数。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResourceTypeCount {
     /// The number of dedicated hosts to which the tag is bound.
     ///
     /// 该标签标记了多少专有宿主机。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Ddh"))]
     pub ddh: Option<i32>,
     /// The number of disks to which the tag is bound.
     ///
     /// 该标签标记了多少磁盘。
     ///
     /// Example: `15`
+    #[cfg_attr(feature = "test-util", serde(rename = "Disk"))]
     pub disk: Option<i32>,
     /// The number of ENIs to which the tag is bound.
     ///
     /// 该标签标记了多少弹性网卡。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Eni"))]
     pub eni: Option<i32>,
     /// The number of images to which the tag is bound.
     ///
     /// 该标签标记了多少镜像。
     ///
     /// Example: `6`
+    #[cfg_attr(feature = "test-util", serde(rename = "Image"))]
     pub image: Option<i32>,
     /// The number of instances to which the tag is bound.
     ///
     /// 该标签标记了多少实例。
     ///
     /// Example: `45`
+    #[cfg_attr(feature = "test-util", serde(rename = "Instance"))]
     pub instance: Option<i32>,
     /// The number of key pairs to which the tag is bound.
     ///
     /// 该标签标记了多少密钥对。
     ///
     /// Example: `17`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPair"))]
     pub key_pair: Option<i32>,
     /// The number of launch templates to which the tag is bound.
     ///
     /// 该标签标记了多少启动模板。
     ///
     /// Example: `6`
+    #[cfg_attr(feature = "test-util", serde(rename = "LaunchTemplate"))]
     pub launch_template: Option<i32>,
     /// The number of security groups to which the tag is bound.
     ///
     /// 该标签标记了多少安全组。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "Securitygroup"))]
     pub securitygroup: Option<i32>,
     /// The number of snapshots to which the tag is bound.
     ///
     /// 该标签标记了多少快照。
     ///
     /// Example: `15`
+    #[cfg_attr(feature = "test-util", serde(rename = "Snapshot"))]
     pub snapshot: Option<i32>,
     /// The number of extended volumes to which the tag is bound.
     ///
     /// 该标签标记了多少扩展卷。
     ///
     /// Example: `6`
+    #[cfg_attr(feature = "test-util", serde(rename = "Volume"))]
     pub volume: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ResourceTypeCount {

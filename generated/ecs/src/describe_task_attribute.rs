@@ -7,7 +7,15 @@
 pub use crate::types::{
     OperationProgressSet, OperationProgress, RelatedItemSet, RelatedItem,
 };
-/// Parameters of `DescribeTaskAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeTaskAttributeRequest`], by name: `DescribeTaskAttributeRequest::new(DescribeTaskAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeTaskAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeTaskAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `TaskId`: see the field of [`DescribeTaskAttributeRequest`] of the same name.
+    pub task_id: &'a str,
+}
+/// Parameters of `DescribeTaskAttribute`. Build it with `new`, the required parameters named in [`DescribeTaskAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeTaskAttributeRequest {
     /// The region ID of the task. You can call the DescribeRegions operation to query the most recent region list.
@@ -26,11 +34,11 @@ pub struct DescribeTaskAttributeRequest {
     pub task_id: String,
 }
 impl DescribeTaskAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, task_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeTaskAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            task_id: task_id.into(),
+            region_id: required.region_id.to_string(),
+            task_id: required.task_id.to_string(),
         }
     }
 }
@@ -44,46 +52,54 @@ impl aliyun_runtime::Operation for DescribeTaskAttributeRequest {
 }
 /// What a successful `DescribeTaskAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeTaskAttributeResponse {
     /// The time when the task was created.
     ///
     /// 任务创建时间。
     ///
     /// Example: `2015-11-23T02:13Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The number of failed tasks.
     ///
     /// 失败任务数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "FailedCount"))]
     pub failed_count: Option<i32>,
     /// The time when the task was complete.
     ///
     /// 任务完成时间。
     ///
     /// Example: `2015-11-23T02:19Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "FinishedTime"))]
     pub finished_time: Option<String>,
     /// An array consisting of OperationProgress data of each subtask.
     ///
     /// 返回任务包含的信息，其中包括每一个子任务的状态和相关信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationProgressSet"))]
     pub operation_progress_set: Option<OperationProgressSet>,
     /// The region ID of the task.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of completed tasks.
     ///
     /// 成功任务数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SuccessCount"))]
     pub success_count: Option<i32>,
     /// Indicates whether the task can be canceled (CancelTask). Valid values:
     ///
@@ -98,36 +114,42 @@ pub struct DescribeTaskAttributeResponse {
     /// Valid values ([`SupportCancel`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportCancel"))]
     pub support_cancel: Option<SupportCancel>,
     /// The operation name of the task.
     ///
     /// 任务操作的接口名称。
     ///
     /// Example: `ExportImage`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskAction"))]
     pub task_action: Option<String>,
     /// The ID of the task.
     ///
     /// 任务ID。
     ///
     /// Example: `t-ce946ntx4wr****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
     /// The progress of the task.
     ///
     /// 任务进程。
     ///
     /// Example: `100%`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskProcess"))]
     pub task_process: Option<String>,
     /// The status of the task.
     ///
     /// 任务状态。
     ///
     /// Example: `Finished`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskStatus"))]
     pub task_status: Option<String>,
     /// The total number of tasks.
     ///
     /// 任务总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeTaskAttributeResponse {

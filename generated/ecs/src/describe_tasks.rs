@@ -171,17 +171,16 @@ impl aliyun_runtime::Operation for DescribeTasksRequest {
 impl aliyun_runtime::Paginated for DescribeTasksRequest {
     type Item = TaskSet;
     fn next_page(&self, response: &DescribeTasksResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.task_set.len(),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.task_set.len(),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeTasksResponse) -> Vec<TaskSet> {
         response.task_set
@@ -189,40 +188,47 @@ impl aliyun_runtime::Paginated for DescribeTasksRequest {
 }
 /// What a successful `DescribeTasks` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeTasksResponse {
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 当前分页包含多少条目。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The region ID of the task.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Details about the tasks.
     ///
     /// 任务集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskSet"))]
     pub task_set: Vec<TaskSet>,
     /// The total number of entries returned.
     ///
     /// 列表条目数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeTasksResponse {
@@ -323,44 +329,52 @@ aliyun_runtime::wire_enum!(TaskStatus);
 ///
 /// 任务集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TaskSet {
     /// The time when the disk was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2015-11-24T12:50Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The time when the task is completed.
     ///
     /// 结束时间。
     ///
     /// Example: `2015-11-24T12:50Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "FinishedTime"))]
     pub finished_time: Option<String>,
     /// Indicates whether the task can be canceled.
     ///
     /// 是否支持取消任务。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportCancel"))]
     pub support_cancel: Option<String>,
     /// The name of the task.
     ///
     /// 任务名称。
     ///
     /// Example: `IMPORT_IMAGE`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskAction"))]
     pub task_action: Option<String>,
     /// The ID of the task.
     ///
     /// 任务ID。
     ///
     /// Example: `t-bp1hvgwromzv32iq****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
     /// The status of the task.
     ///
     /// 任务状态。
     ///
     /// Example: `Finished`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskStatus"))]
     pub task_status: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "Task"))]
     pub task: Vec<Task>,
 }
 impl aliyun_runtime::de::Decode for TaskSet {
@@ -382,18 +396,25 @@ impl aliyun_runtime::de::Decode for TaskSet {
 }
 /// Seen only in the response example: the page's table does not document it.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Task {
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "FinishedTime"))]
     pub finished_time: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportCancel"))]
     pub support_cancel: Option<bool>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskAction"))]
     pub task_action: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskStatus"))]
     pub task_status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Task {

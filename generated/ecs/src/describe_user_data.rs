@@ -4,7 +4,15 @@
 //! You can call this operation to query the user data of an ECS instance.
 //!
 //! 查询一台 ECS 实例的 自定义数据。
-/// Parameters of `DescribeUserData`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeUserDataRequest`], by name: `DescribeUserDataRequest::new(DescribeUserDataRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeUserDataRequired<'a> {
+    /// `InstanceId`: see the field of [`DescribeUserDataRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeUserDataRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeUserData`. Build it with `new`, the required parameters named in [`DescribeUserDataRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeUserDataRequest {
     /// The ID of the instance.
@@ -23,11 +31,11 @@ pub struct DescribeUserDataRequest {
     pub region_id: String,
 }
 impl DescribeUserDataRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeUserDataRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,6 +49,7 @@ impl aliyun_runtime::Operation for DescribeUserDataRequest {
 }
 /// What a successful `DescribeUserData` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeUserDataResponse {
     /// The ID of the instance.
     ///
@@ -49,6 +58,7 @@ pub struct DescribeUserDataResponse {
     /// On the wire: `InstanceId`, not to be confused with "InstanceId" (field `instance_id_space`), which the page also documents.
     ///
     /// Example: `i-instanceid1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The region ID of the instance.
     ///
@@ -57,12 +67,14 @@ pub struct DescribeUserDataResponse {
     /// On the wire: `RegionId`, not to be confused with "RegionId" (field `region_id_space`), which the page also documents.
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The user data of the instance.
     ///
@@ -71,18 +83,22 @@ pub struct DescribeUserDataResponse {
     /// On the wire: `UserData`, not to be confused with "UserData" (field `user_data_space`), which the page also documents.
     ///
     /// Example: `ZWNobyBoZWxsbyBlY3Mh`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserData"))]
     pub user_data: Option<String>,
     /// ` InstanceId ` (no description on the page).
     ///
     /// On the wire: "InstanceId", not to be confused with `InstanceId` (field `instance_id`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = " InstanceId "))]
     pub instance_id_space: Option<String>,
     /// ` RegionId` (no description on the page).
     ///
     /// On the wire: "RegionId", not to be confused with `RegionId` (field `region_id`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = " RegionId"))]
     pub region_id_space: Option<String>,
     /// ` UserData ` (no description on the page).
     ///
     /// On the wire: "UserData", not to be confused with `UserData` (field `user_data`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = " UserData "))]
     pub user_data_space: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeUserDataResponse {

@@ -105,16 +105,19 @@ impl aliyun_runtime::Operation for DescribeZonesRequest {
 }
 /// What a successful `DescribeZones` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeZonesResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// An array consisting of Zone data.
     ///
     /// 数据中心信息Zone组成的集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Zones"))]
     pub zones: Option<DescribeZonesZones>,
 }
 impl aliyun_runtime::de::Decode for DescribeZonesResponse {
@@ -133,8 +136,10 @@ impl aliyun_runtime::de::Decode for DescribeZonesResponse {
 ///
 /// 数据中心信息Zone组成的集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeZonesZones {
     /// `Zone` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Zone"))]
     pub zone: Vec<Zone>,
 }
 impl aliyun_runtime::de::Decode for DescribeZonesZones {
@@ -148,30 +153,36 @@ impl aliyun_runtime::de::Decode for DescribeZonesZones {
 }
 /// One item of the list `Zone` in `Zones` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Zone {
     /// The supported types of dedicated hosts. The data type of this parameter is List.
     ///
     /// 支持的专有宿主机规格，参数数据类型为List。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableDedicatedHostTypes"))]
     pub available_dedicated_host_types: Vec<String>,
     /// The supported disk categories. The data type of this parameter is List.
     ///
     /// 支持的磁盘种类集合，参数数据类型为List。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableDiskCategories"))]
     pub available_disk_categories: Option<AvailableDiskCategories>,
     /// The types of the resources that can be created. The data type of this parameter is List.
     ///
     /// 允许创建的资源类型集合，参数数据类型为List。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableResourceCreation"))]
     pub available_resource_creation: Option<AvailableResourceCreation>,
     /// The name of the zone in the local language.
     ///
     /// 可用区本地语言名。
     ///
     /// Example: `华东 1 可用区G`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalName"))]
     pub local_name: Option<String>,
     /// The zone ID.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-g`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Zone {
@@ -193,8 +204,10 @@ impl aliyun_runtime::de::Decode for Zone {
 ///
 /// 支持的磁盘种类集合，参数数据类型为List。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableDiskCategories {
     /// `DiskCategories` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskCategories"))]
     pub disk_categories: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for AvailableDiskCategories {
@@ -212,8 +225,10 @@ impl aliyun_runtime::de::Decode for AvailableDiskCategories {
 ///
 /// 允许创建的资源类型集合，参数数据类型为List。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableResourceCreation {
     /// `ResourceTypes` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceTypes"))]
     pub resource_types: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for AvailableResourceCreation {

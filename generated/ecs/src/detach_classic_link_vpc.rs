@@ -4,7 +4,17 @@
 //! You can call this operation to unlink a classic network-type instance from a virtual private cloud (VPC) by removing the ClassicLink connection between them. After the instance is unlinked from the VPC, it can no longer communicate with instances in the VPC.
 //!
 //! 调用DetachClassicLinkVpc取消一台经典网络类型ECS实例与专有网络VPC的连接（ClassicLink）。取消ClassicLink后，经典网络类型实例无法与VPC内的实例互通。
-/// Parameters of `DetachClassicLinkVpc`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DetachClassicLinkVpcRequest`], by name: `DetachClassicLinkVpcRequest::new(DetachClassicLinkVpcRequired { … })`.
+#[derive(Debug)]
+pub struct DetachClassicLinkVpcRequired<'a> {
+    /// `InstanceId`: see the field of [`DetachClassicLinkVpcRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`DetachClassicLinkVpcRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpcId`: see the field of [`DetachClassicLinkVpcRequest`] of the same name.
+    pub vpc_id: &'a str,
+}
+/// Parameters of `DetachClassicLinkVpc`. Build it with `new`, the required parameters named in [`DetachClassicLinkVpcRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DetachClassicLinkVpcRequest {
     /// The ID of the classic network-type instance.
@@ -30,16 +40,12 @@ pub struct DetachClassicLinkVpcRequest {
     pub vpc_id: String,
 }
 impl DetachClassicLinkVpcRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl Into<String>,
-        region_id: impl Into<String>,
-        vpc_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DetachClassicLinkVpcRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
-            vpc_id: vpc_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
+            vpc_id: required.vpc_id.to_string(),
         }
     }
 }
@@ -53,12 +59,14 @@ impl aliyun_runtime::Operation for DetachClassicLinkVpcRequest {
 }
 /// What a successful `DetachClassicLinkVpc` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DetachClassicLinkVpcResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DetachClassicLinkVpcResponse {

@@ -4,7 +4,15 @@
 //! Detaches a Pay-As-You-Go disk from an instance. The disk types that support Pay-As-You-Go billing are basic disks, ultra disks, and SSDs.
 //!
 //! 从一台实例上卸载一块按量付费磁盘。磁盘类型包括普通云盘、高效云盘和SSD云盘。
-/// Parameters of `DetachDisk`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DetachDiskRequest`], by name: `DetachDiskRequest::new(DetachDiskRequired { … })`.
+#[derive(Debug)]
+pub struct DetachDiskRequired<'a> {
+    /// `DiskId`: see the field of [`DetachDiskRequest`] of the same name.
+    pub disk_id: &'a str,
+    /// `InstanceId`: see the field of [`DetachDiskRequest`] of the same name.
+    pub instance_id: &'a str,
+}
+/// Parameters of `DetachDisk`. Build it with `new`, the required parameters named in [`DetachDiskRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DetachDiskRequest {
     /// The ID of the disk to be detached.
@@ -28,11 +36,11 @@ pub struct DetachDiskRequest {
     pub owner_account: Option<String>,
 }
 impl DetachDiskRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(disk_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DetachDiskRequired<'_>) -> Self {
         Self {
-            disk_id: disk_id.into(),
-            instance_id: instance_id.into(),
+            disk_id: required.disk_id.to_string(),
+            instance_id: required.instance_id.to_string(),
             owner_account: None,
         }
     }
@@ -52,12 +60,14 @@ impl aliyun_runtime::Operation for DetachDiskRequest {
 }
 /// What a successful `DetachDisk` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DetachDiskResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DetachDiskResponse {

@@ -4,7 +4,15 @@
 //! Detaches a RAM role from one or more ECS instances.
 //!
 //! 收回一台或多台ECS实例的实例RAM角色。
-/// Parameters of `DetachInstanceRamRole`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DetachInstanceRamRoleRequest`], by name: `DetachInstanceRamRoleRequest::new(DetachInstanceRamRoleRequired { … })`.
+#[derive(Debug)]
+pub struct DetachInstanceRamRoleRequired<'a> {
+    /// `InstanceIds`: see the field of [`DetachInstanceRamRoleRequest`] of the same name.
+    pub instance_ids: &'a str,
+    /// `RegionId`: see the field of [`DetachInstanceRamRoleRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DetachInstanceRamRole`. Build it with `new`, the required parameters named in [`DetachInstanceRamRoleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DetachInstanceRamRoleRequest {
     /// The instance ID set. A maximum of 100 instances can be entered at a time.
@@ -30,11 +38,11 @@ pub struct DetachInstanceRamRoleRequest {
     pub ram_role_name: Option<String>,
 }
 impl DetachInstanceRamRoleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_ids: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DetachInstanceRamRoleRequired<'_>) -> Self {
         Self {
-            instance_ids: instance_ids.into(),
-            region_id: region_id.into(),
+            instance_ids: required.instance_ids.to_string(),
+            region_id: required.region_id.to_string(),
             ram_role_name: None,
         }
     }
@@ -54,34 +62,40 @@ impl aliyun_runtime::Operation for DetachInstanceRamRoleRequest {
 }
 /// What a successful `DetachInstanceRamRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DetachInstanceRamRoleResponse {
     /// The returned RAM role information. It is an array that consists of DetachInstanceRamRoleResult data.
     ///
     /// 由实例RAM角色类型（DetachInstanceRamRoleResult）组成的信息集。
+    #[cfg_attr(feature = "test-util", serde(rename = "DetachInstanceRamRoleResults"))]
     pub detach_instance_ram_role_results: Option<DetachInstanceRamRoleResults>,
     /// The number of RAM roles that fail to be detached.
     ///
     /// 收回失败的实例RAM角色的个数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "FailCount"))]
     pub fail_count: Option<i32>,
     /// The name of the RAM role.
     ///
     /// 收回实例RAM角色的名称。
     ///
     /// Example: `RamRoleTest`
+    #[cfg_attr(feature = "test-util", serde(rename = "RamRoleName"))]
     pub ram_role_name: Option<String>,
     /// The request ID.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The number of RAM roles detached.
     ///
     /// 收回的实例RAM角色的总个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DetachInstanceRamRoleResponse {
@@ -103,8 +117,10 @@ impl aliyun_runtime::de::Decode for DetachInstanceRamRoleResponse {
 ///
 /// 由实例RAM角色类型（DetachInstanceRamRoleResult）组成的信息集。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DetachInstanceRamRoleResults {
     /// `DetachInstanceRamRoleResult` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DetachInstanceRamRoleResult"))]
     pub detach_instance_ram_role_result: Vec<DetachInstanceRamRoleResult>,
 }
 impl aliyun_runtime::de::Decode for DetachInstanceRamRoleResults {
@@ -120,40 +136,47 @@ impl aliyun_runtime::de::Decode for DetachInstanceRamRoleResults {
 }
 /// One item of the list `DetachInstanceRamRoleResult` in `DetachInstanceRamRoleResults` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DetachInstanceRamRoleResult {
     /// Indicates whether the RAM role is detached. If 200 is returned, the operation is successful. If other values are returned, the operation fails. For more information, see Error codes.
     ///
     /// 判断是否成功收回实例RAM角色。返回值为200表示成功收回，返回其他值表示收回失败，失败原因参阅错误码。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The ID of the ECS instance.
     ///
     /// 准备收回实例RAM角色的ECS实例。
     ///
     /// Example: `i-instance1`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The RAM role set.
     ///
     /// 实例的RAM角色集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceRamRoleSets"))]
     pub instance_ram_role_sets: Option<String>,
     /// The name of the RAM role for the instance.
     ///
     /// 收回实例RAM角色的名称。
     ///
     /// Example: `RamRoleTest`
+    #[cfg_attr(feature = "test-util", serde(rename = "RamRoleName"))]
     pub ram_role_name: Option<String>,
     /// Indicates whether the RAM role is detached. If Success is returned, the operation is successful. If other values are returned, the operation fails. For more information, see Error codes.
     ///
     /// 判断是否成功收回实例RAM角色。返回值为Success表示成功收回，返回其他值表示收回失败，失败原因参阅错误码。
     ///
     /// Example: `Success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// Indicates whether the RAM role is detached.
     ///
     /// 是否成功回收了指定的实例角色
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DetachInstanceRamRoleResult {

@@ -5,7 +5,17 @@
 //!
 //! 调用DetachKeyPair为一台或者多台Linux实例解绑 SSH 密钥对。
 pub use crate::types::{Results, AttachKeyPairResult};
-/// Parameters of `DetachKeyPair`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DetachKeyPairRequest`], by name: `DetachKeyPairRequest::new(DetachKeyPairRequired { … })`.
+#[derive(Debug)]
+pub struct DetachKeyPairRequired<'a> {
+    /// `InstanceIds`: see the field of [`DetachKeyPairRequest`] of the same name.
+    pub instance_ids: &'a str,
+    /// `KeyPairName`: see the field of [`DetachKeyPairRequest`] of the same name.
+    pub key_pair_name: &'a str,
+    /// `RegionId`: see the field of [`DetachKeyPairRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DetachKeyPair`. Build it with `new`, the required parameters named in [`DetachKeyPairRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DetachKeyPairRequest {
     /// The IDs of instances from which you want to detach the SSH key pair. The value can be a JSON array that consists of up to 50 instance IDs. Separate multiple instance IDs with commas (,).
@@ -31,16 +41,12 @@ pub struct DetachKeyPairRequest {
     pub region_id: String,
 }
 impl DetachKeyPairRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_ids: impl Into<String>,
-        key_pair_name: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DetachKeyPairRequired<'_>) -> Self {
         Self {
-            instance_ids: instance_ids.into(),
-            key_pair_name: key_pair_name.into(),
-            region_id: region_id.into(),
+            instance_ids: required.instance_ids.to_string(),
+            key_pair_name: required.key_pair_name.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -54,34 +60,40 @@ impl aliyun_runtime::Operation for DetachKeyPairRequest {
 }
 /// What a successful `DetachKeyPair` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DetachKeyPairResponse {
     /// The number of instances from which the SSH key pair failed to be unbound.
     ///
     /// 解绑密钥对失败的实例数量。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "FailCount"))]
     pub fail_count: Option<String>,
     /// The name of the SSH key pair.
     ///
     /// 密钥对的名称。
     ///
     /// Example: `testKeyPairName`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairName"))]
     pub key_pair_name: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The result set of the unbind operation.
     ///
     /// 解绑密钥对成功或失败的结果集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Results"))]
     pub results: Option<Results>,
     /// The total number of instances from which you attempted to unbind the SSH key pair.
     ///
     /// 解绑密钥对的实例总数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DetachKeyPairResponse {

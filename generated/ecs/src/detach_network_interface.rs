@@ -4,7 +4,17 @@
 //! You can call this operation to unbind an elastic network interface (ENI) from an ECS instance.
 //!
 //! 调用DetachNetworkInterface从一台ECS实例上分离一个弹性网卡（ENI）。
-/// Parameters of `DetachNetworkInterface`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DetachNetworkInterfaceRequest`], by name: `DetachNetworkInterfaceRequest::new(DetachNetworkInterfaceRequired { … })`.
+#[derive(Debug)]
+pub struct DetachNetworkInterfaceRequired<'a> {
+    /// `InstanceId`: see the field of [`DetachNetworkInterfaceRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `NetworkInterfaceId`: see the field of [`DetachNetworkInterfaceRequest`] of the same name.
+    pub network_interface_id: &'a str,
+    /// `RegionId`: see the field of [`DetachNetworkInterfaceRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DetachNetworkInterface`. Build it with `new`, the required parameters named in [`DetachNetworkInterfaceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DetachNetworkInterfaceRequest {
     /// The ID of the instance.
@@ -30,16 +40,12 @@ pub struct DetachNetworkInterfaceRequest {
     pub region_id: String,
 }
 impl DetachNetworkInterfaceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl Into<String>,
-        network_interface_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DetachNetworkInterfaceRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            network_interface_id: network_interface_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            network_interface_id: required.network_interface_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -53,12 +59,14 @@ impl aliyun_runtime::Operation for DetachNetworkInterfaceRequest {
 }
 /// What a successful `DetachNetworkInterface` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DetachNetworkInterfaceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DetachNetworkInterfaceResponse {

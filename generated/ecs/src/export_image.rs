@@ -4,7 +4,17 @@
 //! You can call this operation to export a custom image to an OSS bucket in the same region.
 //!
 //! 调用ExportImage导出一份自定义镜像到与该自定义镜像同一地域的OSS Bucket里。
-/// Parameters of `ExportImage`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ExportImageRequest`], by name: `ExportImageRequest::new(ExportImageRequired { … })`.
+#[derive(Debug)]
+pub struct ExportImageRequired<'a> {
+    /// `ImageId`: see the field of [`ExportImageRequest`] of the same name.
+    pub image_id: &'a str,
+    /// `OSSBucket`: see the field of [`ExportImageRequest`] of the same name.
+    pub oss_bucket: &'a str,
+    /// `RegionId`: see the field of [`ExportImageRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ExportImage`. Build it with `new`, the required parameters named in [`ExportImageRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExportImageRequest {
     /// The ID of the custom image.
@@ -69,16 +79,12 @@ pub struct ExportImageRequest {
     pub role_name: Option<String>,
 }
 impl ExportImageRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        image_id: impl Into<String>,
-        oss_bucket: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ExportImageRequired<'_>) -> Self {
         Self {
-            image_id: image_id.into(),
-            oss_bucket: oss_bucket.into(),
-            region_id: region_id.into(),
+            image_id: required.image_id.to_string(),
+            oss_bucket: required.oss_bucket.to_string(),
+            region_id: required.region_id.to_string(),
             oss_prefix: None,
             image_format: None,
             role_name: None,
@@ -110,26 +116,31 @@ impl aliyun_runtime::Operation for ExportImageRequest {
 }
 /// What a successful `ExportImage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ExportImageResponse {
     /// The region ID.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `C8B26B44-0189-443E-9816-D951F59623A9`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the image export task.
     ///
     /// 导出镜像任务ID。
     ///
     /// Example: `tsk-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
     /// `ExportTaskId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ExportTaskId"))]
     pub export_task_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ExportImageResponse {

@@ -47,20 +47,25 @@ impl aliyun_runtime::Operation for GetInstanceConsoleOutputRequest {
 }
 /// What a successful `GetInstanceConsoleOutput` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetInstanceConsoleOutputResponse {
     /// ID of the instance.
     ///
     /// 实例 ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The instance console output of the instance, in Base64 encoding.
     ///
     /// 实例的系统命令行输出，根据 Base64 编码后输出。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConsoleOutput"))]
     pub console_output: Option<String>,
     /// The time the instance was last started, restarted, or shut down. The value of this parameter uses the offset UTC+0 and is expressed according to the \[ISO8601\](../intl.en-US/API Reference/Appendix/ISO 8601 Time Format.md\#) standard. Format: YYYY-MM-DDTHH:mm:ssZ.
     ///
     /// 实例最近一次启动、重启或者关机的时间。参数取值使用 UTC 时间，时区为 UTC+0，按照 ISO8601 标准表示，格式为 YYYY-MM-DDTHH:mm:ssZ。
+    #[cfg_attr(feature = "test-util", serde(rename = "LastUpdateTime"))]
     pub last_update_time: Option<String>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetInstanceConsoleOutputResponse {

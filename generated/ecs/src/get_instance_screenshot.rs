@@ -58,20 +58,25 @@ impl aliyun_runtime::Operation for GetInstanceScreenshotRequest {
 }
 /// What a successful `GetInstanceScreenshot` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetInstanceScreenshotResponse {
     /// Instance ID.
     ///
     /// 实例 ID
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// JPG 图像格式的实例截屏，返回 Base64 编码后的图像
     ///
     /// On the wire: `Screenshot`, not to be confused with `screenshot` (field `screenshot_lower`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = "Screenshot"))]
     pub screenshot: Option<String>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The JPG format instance screenshot encoded in Base64.
     ///
     /// On the wire: `screenshot`, not to be confused with `Screenshot` (field `screenshot`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = "screenshot"))]
     pub screenshot_lower: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetInstanceScreenshotResponse {

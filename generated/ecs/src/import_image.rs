@@ -275,32 +275,38 @@ impl aliyun_runtime::Operation for ImportImageRequest {
 }
 /// What a successful `ImportImage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImportImageResponse {
     /// The ID of the image.
     ///
     /// 镜像ID。
     ///
     /// Example: `m-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImageId"))]
     pub image_id: Option<String>,
     /// The region ID of the image.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the image import task.
     ///
     /// 导入镜像任务ID。
     ///
     /// Example: `t-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
     /// `ImportTaskId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ImportTaskId"))]
     pub import_task_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ImportImageResponse {

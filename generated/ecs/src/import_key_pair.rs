@@ -5,7 +5,17 @@
 //!
 //! 调用ImportKeyPair导入由其他工具产生的RSA密钥对的公钥部分。导入密钥对后，阿里云为您保管公钥部分，您需要自行妥善保存密钥对的私钥部分。
 pub use crate::types::Tag;
-/// Parameters of `ImportKeyPair`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ImportKeyPairRequest`], by name: `ImportKeyPairRequest::new(ImportKeyPairRequired { … })`.
+#[derive(Debug)]
+pub struct ImportKeyPairRequired<'a> {
+    /// `KeyPairName`: see the field of [`ImportKeyPairRequest`] of the same name.
+    pub key_pair_name: &'a str,
+    /// `PublicKeyBody`: see the field of [`ImportKeyPairRequest`] of the same name.
+    pub public_key_body: &'a str,
+    /// `RegionId`: see the field of [`ImportKeyPairRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ImportKeyPair`. Build it with `new`, the required parameters named in [`ImportKeyPairRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportKeyPairRequest {
     /// The name of the key pair. The name must be globally unique. It must be 2 to 128 characters in length. It must start with a letter and cannot start with http:// or https://. It can contain letters, digits, colons (:), underscores (\_), and hyphens (-).
@@ -39,16 +49,12 @@ pub struct ImportKeyPairRequest {
     pub resource_group_id: Option<String>,
 }
 impl ImportKeyPairRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        key_pair_name: impl Into<String>,
-        public_key_body: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ImportKeyPairRequired<'_>) -> Self {
         Self {
-            key_pair_name: key_pair_name.into(),
-            public_key_body: public_key_body.into(),
-            region_id: region_id.into(),
+            key_pair_name: required.key_pair_name.to_string(),
+            public_key_body: required.public_key_body.to_string(),
+            region_id: required.region_id.to_string(),
             tag: Vec::new(),
             resource_group_id: None,
         }
@@ -74,24 +80,28 @@ impl aliyun_runtime::Operation for ImportKeyPairRequest {
 }
 /// What a successful `ImportKeyPair` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImportKeyPairResponse {
     /// The fingerprint of the key pair. The message-digest algorithm 5 (MD5) is used based on the public key fingerprint format defined in RFC 4716.
     ///
     /// 密钥对的指纹。根据RFC4716定义的公钥指纹格式，采用MD5信息摘要算法。
     ///
     /// Example: `89:f0:ba:62:ac:b8:aa:e1:61:5e:fd:81:69:86:6d:6b:f0:c0:5a:**`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairFingerPrint"))]
     pub key_pair_finger_print: Option<String>,
     /// The name of the key pair.
     ///
     /// 密钥对名称。
     ///
     /// Example: `FinanceJoshauV24`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyPairName"))]
     pub key_pair_name: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ImportKeyPairResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to install the Cloud Assistant client on one or more instances. You must restart the instances for the installed Cloud Assistant client to take effect.
 //!
 //! 调用InstallCloudAssistant为一台或多台实例安装云助手客户端。
-/// Parameters of `InstallCloudAssistant`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`InstallCloudAssistantRequest`], by name: `InstallCloudAssistantRequest::new(InstallCloudAssistantRequired { … })`.
+#[derive(Debug)]
+pub struct InstallCloudAssistantRequired<'a> {
+    /// `InstanceId`: see the field of [`InstallCloudAssistantRequest`] of the same name.
+    pub instance_id: &'a [&'a str],
+    /// `RegionId`: see the field of [`InstallCloudAssistantRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `InstallCloudAssistant`. Build it with `new`, the required parameters named in [`InstallCloudAssistantRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstallCloudAssistantRequest {
     /// The ID of instance N. Valid values of N: 1 to 50.
@@ -21,14 +29,11 @@ pub struct InstallCloudAssistantRequest {
     pub region_id: String,
 }
 impl InstallCloudAssistantRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: InstallCloudAssistantRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.iter().map(|s| s.to_string()).collect(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -42,12 +47,14 @@ impl aliyun_runtime::Operation for InstallCloudAssistantRequest {
 }
 /// What a successful `InstallCloudAssistant` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstallCloudAssistantResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstallCloudAssistantResponse {

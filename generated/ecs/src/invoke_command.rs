@@ -5,7 +5,17 @@
 //!
 //! 调用InvokeCommand为一台或多台ECS实例触发一条云助手命令。
 pub use crate::types::RepeatMode;
-/// Parameters of `InvokeCommand`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`InvokeCommandRequest`], by name: `InvokeCommandRequest::new(InvokeCommandRequired { … })`.
+#[derive(Debug)]
+pub struct InvokeCommandRequired<'a> {
+    /// `CommandId`: see the field of [`InvokeCommandRequest`] of the same name.
+    pub command_id: &'a str,
+    /// `InstanceId`: see the field of [`InvokeCommandRequest`] of the same name.
+    pub instance_id: &'a [&'a str],
+    /// `RegionId`: see the field of [`InvokeCommandRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `InvokeCommand`. Build it with `new`, the required parameters named in [`InvokeCommandRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvokeCommandRequest {
     /// The ID of the command. You can call the DescribeCommands operation to query all available command IDs.
@@ -149,16 +159,12 @@ pub struct InvokeCommandRequest {
     pub windows_password_name: Option<String>,
 }
 impl InvokeCommandRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        command_id: impl Into<String>,
-        instance_id: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: InvokeCommandRequired<'_>) -> Self {
         Self {
-            command_id: command_id.into(),
-            instance_id: instance_id.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
+            command_id: required.command_id.to_string(),
+            instance_id: required.instance_id.iter().map(|s| s.to_string()).collect(),
+            region_id: required.region_id.to_string(),
             repeat_mode: None,
             timed: None,
             frequency: None,
@@ -211,18 +217,21 @@ impl aliyun_runtime::Operation for InvokeCommandRequest {
 }
 /// What a successful `InvokeCommand` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InvokeCommandResponse {
     /// The ID of the execution.
     ///
     /// 命令执行ID。
     ///
     /// Example: `t-7d2a745b412b4601b2d47f6a768d****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeId"))]
     pub invoke_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InvokeCommandResponse {

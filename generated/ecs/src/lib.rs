@@ -36,16 +36,18 @@ pub mod accept_inquired_system_event;
 #[cfg(feature = "accept_inquired_system_event")]
 pub use accept_inquired_system_event::{
     AcceptInquiredSystemEventRequest, AcceptInquiredSystemEventResponse,
+    AcceptInquiredSystemEventRequired,
 };
 #[cfg(feature = "add_tags")]
 pub mod add_tags;
 #[cfg(feature = "add_tags")]
-pub use add_tags::{AddTagsRequest, AddTagsResponse};
+pub use add_tags::{AddTagsRequest, AddTagsResponse, AddTagsRequired};
 #[cfg(feature = "allocate_dedicated_hosts")]
 pub mod allocate_dedicated_hosts;
 #[cfg(feature = "allocate_dedicated_hosts")]
 pub use allocate_dedicated_hosts::{
     AllocateDedicatedHostsRequest, AllocateDedicatedHostsResponse,
+    AllocateDedicatedHostsRequired,
 };
 #[cfg(feature = "allocate_public_ip_address")]
 pub mod allocate_public_ip_address;
@@ -58,54 +60,65 @@ pub mod apply_auto_snapshot_policy;
 #[cfg(feature = "apply_auto_snapshot_policy")]
 pub use apply_auto_snapshot_policy::{
     ApplyAutoSnapshotPolicyRequest, ApplyAutoSnapshotPolicyResponse,
+    ApplyAutoSnapshotPolicyRequired,
 };
 #[cfg(feature = "assign_ipv6_addresses")]
 pub mod assign_ipv6_addresses;
 #[cfg(feature = "assign_ipv6_addresses")]
-pub use assign_ipv6_addresses::{AssignIpv6AddressesRequest, AssignIpv6AddressesResponse};
+pub use assign_ipv6_addresses::{
+    AssignIpv6AddressesRequest, AssignIpv6AddressesResponse, AssignIpv6AddressesRequired,
+};
 #[cfg(feature = "assign_private_ip_addresses")]
 pub mod assign_private_ip_addresses;
 #[cfg(feature = "assign_private_ip_addresses")]
 pub use assign_private_ip_addresses::{
     AssignPrivateIpAddressesRequest, AssignPrivateIpAddressesResponse,
+    AssignPrivateIpAddressesRequired,
 };
 #[cfg(feature = "attach_classic_link_vpc")]
 pub mod attach_classic_link_vpc;
 #[cfg(feature = "attach_classic_link_vpc")]
 pub use attach_classic_link_vpc::{
     AttachClassicLinkVpcRequest, AttachClassicLinkVpcResponse,
+    AttachClassicLinkVpcRequired,
 };
 #[cfg(feature = "attach_disk")]
 pub mod attach_disk;
 #[cfg(feature = "attach_disk")]
-pub use attach_disk::{AttachDiskRequest, AttachDiskResponse};
+pub use attach_disk::{AttachDiskRequest, AttachDiskResponse, AttachDiskRequired};
 #[cfg(feature = "attach_instance_ram_role")]
 pub mod attach_instance_ram_role;
 #[cfg(feature = "attach_instance_ram_role")]
 pub use attach_instance_ram_role::{
     AttachInstanceRamRoleRequest, AttachInstanceRamRoleResponse,
+    AttachInstanceRamRoleRequired,
 };
 #[cfg(feature = "attach_key_pair")]
 pub mod attach_key_pair;
 #[cfg(feature = "attach_key_pair")]
-pub use attach_key_pair::{AttachKeyPairRequest, AttachKeyPairResponse};
+pub use attach_key_pair::{
+    AttachKeyPairRequest, AttachKeyPairResponse, AttachKeyPairRequired,
+};
 #[cfg(feature = "attach_network_interface")]
 pub mod attach_network_interface;
 #[cfg(feature = "attach_network_interface")]
 pub use attach_network_interface::{
     AttachNetworkInterfaceRequest, AttachNetworkInterfaceResponse,
+    AttachNetworkInterfaceRequired,
 };
 #[cfg(feature = "authorize_security_group")]
 pub mod authorize_security_group;
 #[cfg(feature = "authorize_security_group")]
 pub use authorize_security_group::{
     AuthorizeSecurityGroupRequest, AuthorizeSecurityGroupResponse,
+    AuthorizeSecurityGroupRequired,
 };
 #[cfg(feature = "authorize_security_group_egress")]
 pub mod authorize_security_group_egress;
 #[cfg(feature = "authorize_security_group_egress")]
 pub use authorize_security_group_egress::{
     AuthorizeSecurityGroupEgressRequest, AuthorizeSecurityGroupEgressResponse,
+    AuthorizeSecurityGroupEgressRequired,
 };
 #[cfg(feature = "cancel_auto_snapshot_policy")]
 pub mod cancel_auto_snapshot_policy;
@@ -116,68 +129,82 @@ pub use cancel_auto_snapshot_policy::{
 #[cfg(feature = "cancel_copy_image")]
 pub mod cancel_copy_image;
 #[cfg(feature = "cancel_copy_image")]
-pub use cancel_copy_image::{CancelCopyImageRequest, CancelCopyImageResponse};
+pub use cancel_copy_image::{
+    CancelCopyImageRequest, CancelCopyImageResponse, CancelCopyImageRequired,
+};
 #[cfg(feature = "cancel_image_pipeline_execution")]
 pub mod cancel_image_pipeline_execution;
 #[cfg(feature = "cancel_image_pipeline_execution")]
 pub use cancel_image_pipeline_execution::{
     CancelImagePipelineExecutionRequest, CancelImagePipelineExecutionResponse,
+    CancelImagePipelineExecutionRequired,
 };
 #[cfg(feature = "cancel_simulated_system_events")]
 pub mod cancel_simulated_system_events;
 #[cfg(feature = "cancel_simulated_system_events")]
 pub use cancel_simulated_system_events::{
     CancelSimulatedSystemEventsRequest, CancelSimulatedSystemEventsResponse,
+    CancelSimulatedSystemEventsRequired,
 };
 #[cfg(feature = "cancel_task")]
 pub mod cancel_task;
 #[cfg(feature = "cancel_task")]
-pub use cancel_task::{CancelTaskRequest, CancelTaskResponse};
+pub use cancel_task::{CancelTaskRequest, CancelTaskResponse, CancelTaskRequired};
 #[cfg(feature = "convert_nat_public_ip_to_eip")]
 pub mod convert_nat_public_ip_to_eip;
 #[cfg(feature = "convert_nat_public_ip_to_eip")]
 pub use convert_nat_public_ip_to_eip::{
     ConvertNatPublicIpToEipRequest, ConvertNatPublicIpToEipResponse,
+    ConvertNatPublicIpToEipRequired,
 };
 #[cfg(feature = "copy_image")]
 pub mod copy_image;
 #[cfg(feature = "copy_image")]
-pub use copy_image::{CopyImageRequest, CopyImageResponse};
+pub use copy_image::{CopyImageRequest, CopyImageResponse, CopyImageRequired};
 #[cfg(feature = "copy_snapshot")]
 pub mod copy_snapshot;
 #[cfg(feature = "copy_snapshot")]
-pub use copy_snapshot::{CopySnapshotRequest, CopySnapshotResponse};
+pub use copy_snapshot::{CopySnapshotRequest, CopySnapshotResponse, CopySnapshotRequired};
 #[cfg(feature = "create_activation")]
 pub mod create_activation;
 #[cfg(feature = "create_activation")]
-pub use create_activation::{CreateActivationRequest, CreateActivationResponse};
+pub use create_activation::{
+    CreateActivationRequest, CreateActivationResponse, CreateActivationRequired,
+};
 #[cfg(feature = "create_auto_provisioning_group")]
 pub mod create_auto_provisioning_group;
 #[cfg(feature = "create_auto_provisioning_group")]
 pub use create_auto_provisioning_group::{
     CreateAutoProvisioningGroupRequest, CreateAutoProvisioningGroupResponse,
+    CreateAutoProvisioningGroupRequired,
 };
 #[cfg(feature = "create_auto_snapshot_policy")]
 pub mod create_auto_snapshot_policy;
 #[cfg(feature = "create_auto_snapshot_policy")]
 pub use create_auto_snapshot_policy::{
     CreateAutoSnapshotPolicyRequest, CreateAutoSnapshotPolicyResponse,
+    CreateAutoSnapshotPolicyRequired,
 };
 #[cfg(feature = "create_capacity_reservation")]
 pub mod create_capacity_reservation;
 #[cfg(feature = "create_capacity_reservation")]
 pub use create_capacity_reservation::{
     CreateCapacityReservationRequest, CreateCapacityReservationResponse,
+    CreateCapacityReservationRequired,
 };
 #[cfg(feature = "create_command")]
 pub mod create_command;
 #[cfg(feature = "create_command")]
-pub use create_command::{CreateCommandRequest, CreateCommandResponse};
+pub use create_command::{
+    CreateCommandRequest, CreateCommandResponse, CreateCommandRequired,
+};
 #[cfg(feature = "create_dedicated_block_storage_cluster")]
 pub mod create_dedicated_block_storage_cluster;
 #[cfg(feature = "create_dedicated_block_storage_cluster")]
 pub use create_dedicated_block_storage_cluster::{
-    CreateDedicatedBlockStorageClusterRequest, CreateDedicatedBlockStorageClusterResponse,
+    CreateDedicatedBlockStorageClusterRequest,
+    CreateDedicatedBlockStorageClusterResponse,
+    CreateDedicatedBlockStorageClusterRequired,
 };
 #[cfg(feature = "create_dedicated_host_cluster")]
 pub mod create_dedicated_host_cluster;
@@ -198,17 +225,21 @@ pub mod create_disk_replica_pair;
 #[cfg(feature = "create_disk_replica_pair")]
 pub use create_disk_replica_pair::{
     CreateDiskReplicaPairRequest, CreateDiskReplicaPairResponse,
+    CreateDiskReplicaPairRequired,
 };
 #[cfg(feature = "create_elasticity_assurance")]
 pub mod create_elasticity_assurance;
 #[cfg(feature = "create_elasticity_assurance")]
 pub use create_elasticity_assurance::{
     CreateElasticityAssuranceRequest, CreateElasticityAssuranceResponse,
+    CreateElasticityAssuranceRequired,
 };
 #[cfg(feature = "create_hpc_cluster")]
 pub mod create_hpc_cluster;
 #[cfg(feature = "create_hpc_cluster")]
-pub use create_hpc_cluster::{CreateHpcClusterRequest, CreateHpcClusterResponse};
+pub use create_hpc_cluster::{
+    CreateHpcClusterRequest, CreateHpcClusterResponse, CreateHpcClusterRequired,
+};
 #[cfg(feature = "create_image")]
 pub mod create_image;
 #[cfg(feature = "create_image")]
@@ -222,20 +253,27 @@ pub use create_image_component::{
 #[cfg(feature = "create_image_pipeline")]
 pub mod create_image_pipeline;
 #[cfg(feature = "create_image_pipeline")]
-pub use create_image_pipeline::{CreateImagePipelineRequest, CreateImagePipelineResponse};
+pub use create_image_pipeline::{
+    CreateImagePipelineRequest, CreateImagePipelineResponse, CreateImagePipelineRequired,
+};
 #[cfg(feature = "create_instance")]
 pub mod create_instance;
 #[cfg(feature = "create_instance")]
-pub use create_instance::{CreateInstanceRequest, CreateInstanceResponse};
+pub use create_instance::{
+    CreateInstanceRequest, CreateInstanceResponse, CreateInstanceRequired,
+};
 #[cfg(feature = "create_key_pair")]
 pub mod create_key_pair;
 #[cfg(feature = "create_key_pair")]
-pub use create_key_pair::{CreateKeyPairRequest, CreateKeyPairResponse};
+pub use create_key_pair::{
+    CreateKeyPairRequest, CreateKeyPairResponse, CreateKeyPairRequired,
+};
 #[cfg(feature = "create_launch_template")]
 pub mod create_launch_template;
 #[cfg(feature = "create_launch_template")]
 pub use create_launch_template::{
     CreateLaunchTemplateRequest, CreateLaunchTemplateResponse,
+    CreateLaunchTemplateRequired,
 };
 #[cfg(feature = "create_launch_template_version")]
 pub mod create_launch_template_version;
@@ -248,11 +286,14 @@ pub mod create_network_interface;
 #[cfg(feature = "create_network_interface")]
 pub use create_network_interface::{
     CreateNetworkInterfaceRequest, CreateNetworkInterfaceResponse,
+    CreateNetworkInterfaceRequired,
 };
 #[cfg(feature = "create_prefix_list")]
 pub mod create_prefix_list;
 #[cfg(feature = "create_prefix_list")]
-pub use create_prefix_list::{CreatePrefixListRequest, CreatePrefixListResponse};
+pub use create_prefix_list::{
+    CreatePrefixListRequest, CreatePrefixListResponse, CreatePrefixListRequired,
+};
 #[cfg(feature = "create_security_group")]
 pub mod create_security_group;
 #[cfg(feature = "create_security_group")]
@@ -262,6 +303,7 @@ pub mod create_simulated_system_events;
 #[cfg(feature = "create_simulated_system_events")]
 pub use create_simulated_system_events::{
     CreateSimulatedSystemEventsRequest, CreateSimulatedSystemEventsResponse,
+    CreateSimulatedSystemEventsRequired,
 };
 #[cfg(feature = "create_snapshot")]
 pub mod create_snapshot;
@@ -270,37 +312,48 @@ pub use create_snapshot::{CreateSnapshotRequest, CreateSnapshotResponse};
 #[cfg(feature = "create_snapshot_group")]
 pub mod create_snapshot_group;
 #[cfg(feature = "create_snapshot_group")]
-pub use create_snapshot_group::{CreateSnapshotGroupRequest, CreateSnapshotGroupResponse};
+pub use create_snapshot_group::{
+    CreateSnapshotGroupRequest, CreateSnapshotGroupResponse, CreateSnapshotGroupRequired,
+};
 #[cfg(feature = "delete_activation")]
 pub mod delete_activation;
 #[cfg(feature = "delete_activation")]
-pub use delete_activation::{DeleteActivationRequest, DeleteActivationResponse};
+pub use delete_activation::{
+    DeleteActivationRequest, DeleteActivationResponse, DeleteActivationRequired,
+};
 #[cfg(feature = "delete_auto_provisioning_group")]
 pub mod delete_auto_provisioning_group;
 #[cfg(feature = "delete_auto_provisioning_group")]
 pub use delete_auto_provisioning_group::{
     DeleteAutoProvisioningGroupRequest, DeleteAutoProvisioningGroupResponse,
+    DeleteAutoProvisioningGroupRequired,
 };
 #[cfg(feature = "delete_auto_snapshot_policy")]
 pub mod delete_auto_snapshot_policy;
 #[cfg(feature = "delete_auto_snapshot_policy")]
 pub use delete_auto_snapshot_policy::{
     DeleteAutoSnapshotPolicyRequest, DeleteAutoSnapshotPolicyResponse,
+    DeleteAutoSnapshotPolicyRequired,
 };
 #[cfg(feature = "delete_command")]
 pub mod delete_command;
 #[cfg(feature = "delete_command")]
-pub use delete_command::{DeleteCommandRequest, DeleteCommandResponse};
+pub use delete_command::{
+    DeleteCommandRequest, DeleteCommandResponse, DeleteCommandRequired,
+};
 #[cfg(feature = "delete_dedicated_host_cluster")]
 pub mod delete_dedicated_host_cluster;
 #[cfg(feature = "delete_dedicated_host_cluster")]
 pub use delete_dedicated_host_cluster::{
     DeleteDedicatedHostClusterRequest, DeleteDedicatedHostClusterResponse,
+    DeleteDedicatedHostClusterRequired,
 };
 #[cfg(feature = "delete_deployment_set")]
 pub mod delete_deployment_set;
 #[cfg(feature = "delete_deployment_set")]
-pub use delete_deployment_set::{DeleteDeploymentSetRequest, DeleteDeploymentSetResponse};
+pub use delete_deployment_set::{
+    DeleteDeploymentSetRequest, DeleteDeploymentSetResponse, DeleteDeploymentSetRequired,
+};
 #[cfg(feature = "delete_disk")]
 pub mod delete_disk;
 #[cfg(feature = "delete_disk")]
@@ -310,19 +363,24 @@ pub mod delete_disk_replica_pair;
 #[cfg(feature = "delete_disk_replica_pair")]
 pub use delete_disk_replica_pair::{
     DeleteDiskReplicaPairRequest, DeleteDiskReplicaPairResponse,
+    DeleteDiskReplicaPairRequired,
 };
 #[cfg(feature = "delete_hpc_cluster")]
 pub mod delete_hpc_cluster;
 #[cfg(feature = "delete_hpc_cluster")]
-pub use delete_hpc_cluster::{DeleteHpcClusterRequest, DeleteHpcClusterResponse};
+pub use delete_hpc_cluster::{
+    DeleteHpcClusterRequest, DeleteHpcClusterResponse, DeleteHpcClusterRequired,
+};
 #[cfg(feature = "delete_image")]
 pub mod delete_image;
 #[cfg(feature = "delete_image")]
-pub use delete_image::{DeleteImageRequest, DeleteImageResponse};
+pub use delete_image::{DeleteImageRequest, DeleteImageResponse, DeleteImageRequired};
 #[cfg(feature = "delete_image_pipeline")]
 pub mod delete_image_pipeline;
 #[cfg(feature = "delete_image_pipeline")]
-pub use delete_image_pipeline::{DeleteImagePipelineRequest, DeleteImagePipelineResponse};
+pub use delete_image_pipeline::{
+    DeleteImagePipelineRequest, DeleteImagePipelineResponse, DeleteImagePipelineRequired,
+};
 #[cfg(feature = "delete_instance")]
 pub mod delete_instance;
 #[cfg(feature = "delete_instance")]
@@ -330,11 +388,15 @@ pub use delete_instance::{DeleteInstanceRequest, DeleteInstanceResponse};
 #[cfg(feature = "delete_instances")]
 pub mod delete_instances;
 #[cfg(feature = "delete_instances")]
-pub use delete_instances::{DeleteInstancesRequest, DeleteInstancesResponse};
+pub use delete_instances::{
+    DeleteInstancesRequest, DeleteInstancesResponse, DeleteInstancesRequired,
+};
 #[cfg(feature = "delete_key_pairs")]
 pub mod delete_key_pairs;
 #[cfg(feature = "delete_key_pairs")]
-pub use delete_key_pairs::{DeleteKeyPairsRequest, DeleteKeyPairsResponse};
+pub use delete_key_pairs::{
+    DeleteKeyPairsRequest, DeleteKeyPairsResponse, DeleteKeyPairsRequired,
+};
 #[cfg(feature = "delete_launch_template")]
 pub mod delete_launch_template;
 #[cfg(feature = "delete_launch_template")]
@@ -346,17 +408,21 @@ pub mod delete_launch_template_version;
 #[cfg(feature = "delete_launch_template_version")]
 pub use delete_launch_template_version::{
     DeleteLaunchTemplateVersionRequest, DeleteLaunchTemplateVersionResponse,
+    DeleteLaunchTemplateVersionRequired,
 };
 #[cfg(feature = "delete_network_interface")]
 pub mod delete_network_interface;
 #[cfg(feature = "delete_network_interface")]
 pub use delete_network_interface::{
     DeleteNetworkInterfaceRequest, DeleteNetworkInterfaceResponse,
+    DeleteNetworkInterfaceRequired,
 };
 #[cfg(feature = "delete_security_group")]
 pub mod delete_security_group;
 #[cfg(feature = "delete_security_group")]
-pub use delete_security_group::{DeleteSecurityGroupRequest, DeleteSecurityGroupResponse};
+pub use delete_security_group::{
+    DeleteSecurityGroupRequest, DeleteSecurityGroupResponse, DeleteSecurityGroupRequired,
+};
 #[cfg(feature = "delete_snapshot")]
 pub mod delete_snapshot;
 #[cfg(feature = "delete_snapshot")]
@@ -364,12 +430,15 @@ pub use delete_snapshot::{DeleteSnapshotRequest, DeleteSnapshotResponse};
 #[cfg(feature = "delete_snapshot_group")]
 pub mod delete_snapshot_group;
 #[cfg(feature = "delete_snapshot_group")]
-pub use delete_snapshot_group::{DeleteSnapshotGroupRequest, DeleteSnapshotGroupResponse};
+pub use delete_snapshot_group::{
+    DeleteSnapshotGroupRequest, DeleteSnapshotGroupResponse, DeleteSnapshotGroupRequired,
+};
 #[cfg(feature = "deregister_managed_instance")]
 pub mod deregister_managed_instance;
 #[cfg(feature = "deregister_managed_instance")]
 pub use deregister_managed_instance::{
     DeregisterManagedInstanceRequest, DeregisterManagedInstanceResponse,
+    DeregisterManagedInstanceRequired,
 };
 #[cfg(feature = "describe_account_attributes")]
 pub mod describe_account_attributes;
@@ -387,6 +456,7 @@ pub mod describe_auto_provisioning_group_history;
 pub use describe_auto_provisioning_group_history::{
     DescribeAutoProvisioningGroupHistoryRequest,
     DescribeAutoProvisioningGroupHistoryResponse,
+    DescribeAutoProvisioningGroupHistoryRequired,
 };
 #[cfg(feature = "describe_auto_provisioning_group_instances")]
 pub mod describe_auto_provisioning_group_instances;
@@ -394,6 +464,7 @@ pub mod describe_auto_provisioning_group_instances;
 pub use describe_auto_provisioning_group_instances::{
     DescribeAutoProvisioningGroupInstancesRequest,
     DescribeAutoProvisioningGroupInstancesResponse,
+    DescribeAutoProvisioningGroupInstancesRequired,
 };
 #[cfg(feature = "describe_auto_provisioning_groups")]
 pub mod describe_auto_provisioning_groups;
@@ -412,6 +483,7 @@ pub mod describe_available_resource;
 #[cfg(feature = "describe_available_resource")]
 pub use describe_available_resource::{
     DescribeAvailableResourceRequest, DescribeAvailableResourceResponse,
+    DescribeAvailableResourceRequired,
 };
 #[cfg(feature = "describe_bandwidth_limitation")]
 pub mod describe_bandwidth_limitation;
@@ -460,6 +532,7 @@ pub mod describe_dedicated_host_auto_renew;
 #[cfg(feature = "describe_dedicated_host_auto_renew")]
 pub use describe_dedicated_host_auto_renew::{
     DescribeDedicatedHostAutoRenewRequest, DescribeDedicatedHostAutoRenewResponse,
+    DescribeDedicatedHostAutoRenewRequired,
 };
 #[cfg(feature = "describe_dedicated_host_types")]
 pub mod describe_dedicated_host_types;
@@ -495,6 +568,7 @@ pub mod describe_disk_monitor_data;
 #[cfg(feature = "describe_disk_monitor_data")]
 pub use describe_disk_monitor_data::{
     DescribeDiskMonitorDataRequest, DescribeDiskMonitorDataResponse,
+    DescribeDiskMonitorDataRequired,
 };
 #[cfg(feature = "describe_disk_replica_pairs")]
 pub mod describe_disk_replica_pairs;
@@ -530,6 +604,7 @@ pub mod describe_eni_monitor_data;
 #[cfg(feature = "describe_eni_monitor_data")]
 pub use describe_eni_monitor_data::{
     DescribeEniMonitorDataRequest, DescribeEniMonitorDataResponse,
+    DescribeEniMonitorDataRequired,
 };
 #[cfg(feature = "describe_hpc_clusters")]
 pub mod describe_hpc_clusters;
@@ -546,6 +621,7 @@ pub mod describe_image_from_family;
 #[cfg(feature = "describe_image_from_family")]
 pub use describe_image_from_family::{
     DescribeImageFromFamilyRequest, DescribeImageFromFamilyResponse,
+    DescribeImageFromFamilyRequired,
 };
 #[cfg(feature = "describe_image_pipeline_executions")]
 pub mod describe_image_pipeline_executions;
@@ -564,6 +640,7 @@ pub mod describe_image_share_permission;
 #[cfg(feature = "describe_image_share_permission")]
 pub use describe_image_share_permission::{
     DescribeImageSharePermissionRequest, DescribeImageSharePermissionResponse,
+    DescribeImageSharePermissionRequired,
 };
 #[cfg(feature = "describe_image_support_instance_types")]
 pub mod describe_image_support_instance_types;
@@ -581,6 +658,7 @@ pub mod describe_instance_attachment_attributes;
 pub use describe_instance_attachment_attributes::{
     DescribeInstanceAttachmentAttributesRequest,
     DescribeInstanceAttachmentAttributesResponse,
+    DescribeInstanceAttachmentAttributesRequired,
 };
 #[cfg(feature = "describe_instance_auto_renew_attribute")]
 pub mod describe_instance_auto_renew_attribute;
@@ -606,12 +684,14 @@ pub mod describe_instance_modification_price;
 #[cfg(feature = "describe_instance_modification_price")]
 pub use describe_instance_modification_price::{
     DescribeInstanceModificationPriceRequest, DescribeInstanceModificationPriceResponse,
+    DescribeInstanceModificationPriceRequired,
 };
 #[cfg(feature = "describe_instance_monitor_data")]
 pub mod describe_instance_monitor_data;
 #[cfg(feature = "describe_instance_monitor_data")]
 pub use describe_instance_monitor_data::{
     DescribeInstanceMonitorDataRequest, DescribeInstanceMonitorDataResponse,
+    DescribeInstanceMonitorDataRequired,
 };
 #[cfg(feature = "describe_instance_ram_role")]
 pub mod describe_instance_ram_role;
@@ -642,6 +722,7 @@ pub mod describe_instance_vnc_url;
 #[cfg(feature = "describe_instance_vnc_url")]
 pub use describe_instance_vnc_url::{
     DescribeInstanceVncUrlRequest, DescribeInstanceVncUrlResponse,
+    DescribeInstanceVncUrlRequired,
 };
 #[cfg(feature = "describe_instances")]
 pub mod describe_instances;
@@ -700,6 +781,7 @@ pub mod describe_recommend_instance_type;
 #[cfg(feature = "describe_recommend_instance_type")]
 pub use describe_recommend_instance_type::{
     DescribeRecommendInstanceTypeRequest, DescribeRecommendInstanceTypeResponse,
+    DescribeRecommendInstanceTypeRequired,
 };
 #[cfg(feature = "describe_regions")]
 pub mod describe_regions;
@@ -710,6 +792,7 @@ pub mod describe_renewal_price;
 #[cfg(feature = "describe_renewal_price")]
 pub use describe_renewal_price::{
     DescribeRenewalPriceRequest, DescribeRenewalPriceResponse,
+    DescribeRenewalPriceRequired,
 };
 #[cfg(feature = "describe_reserved_instances")]
 pub mod describe_reserved_instances;
@@ -722,18 +805,21 @@ pub mod describe_resources_modification;
 #[cfg(feature = "describe_resources_modification")]
 pub use describe_resources_modification::{
     DescribeResourcesModificationRequest, DescribeResourcesModificationResponse,
+    DescribeResourcesModificationRequired,
 };
 #[cfg(feature = "describe_security_group_attribute")]
 pub mod describe_security_group_attribute;
 #[cfg(feature = "describe_security_group_attribute")]
 pub use describe_security_group_attribute::{
     DescribeSecurityGroupAttributeRequest, DescribeSecurityGroupAttributeResponse,
+    DescribeSecurityGroupAttributeRequired,
 };
 #[cfg(feature = "describe_security_group_references")]
 pub mod describe_security_group_references;
 #[cfg(feature = "describe_security_group_references")]
 pub use describe_security_group_references::{
     DescribeSecurityGroupReferencesRequest, DescribeSecurityGroupReferencesResponse,
+    DescribeSecurityGroupReferencesRequired,
 };
 #[cfg(feature = "describe_security_groups")]
 pub mod describe_security_groups;
@@ -764,6 +850,7 @@ pub mod describe_snapshot_monitor_data;
 #[cfg(feature = "describe_snapshot_monitor_data")]
 pub use describe_snapshot_monitor_data::{
     DescribeSnapshotMonitorDataRequest, DescribeSnapshotMonitorDataResponse,
+    DescribeSnapshotMonitorDataRequired,
 };
 #[cfg(feature = "describe_snapshot_package")]
 pub mod describe_snapshot_package;
@@ -790,6 +877,7 @@ pub mod describe_spot_price_history;
 #[cfg(feature = "describe_spot_price_history")]
 pub use describe_spot_price_history::{
     DescribeSpotPriceHistoryRequest, DescribeSpotPriceHistoryResponse,
+    DescribeSpotPriceHistoryRequired,
 };
 #[cfg(feature = "describe_storage_capacity_units")]
 pub mod describe_storage_capacity_units;
@@ -806,6 +894,7 @@ pub mod describe_task_attribute;
 #[cfg(feature = "describe_task_attribute")]
 pub use describe_task_attribute::{
     DescribeTaskAttributeRequest, DescribeTaskAttributeResponse,
+    DescribeTaskAttributeRequired,
 };
 #[cfg(feature = "describe_tasks")]
 pub mod describe_tasks;
@@ -814,7 +903,9 @@ pub use describe_tasks::{DescribeTasksRequest, DescribeTasksResponse};
 #[cfg(feature = "describe_user_data")]
 pub mod describe_user_data;
 #[cfg(feature = "describe_user_data")]
-pub use describe_user_data::{DescribeUserDataRequest, DescribeUserDataResponse};
+pub use describe_user_data::{
+    DescribeUserDataRequest, DescribeUserDataResponse, DescribeUserDataRequired,
+};
 #[cfg(feature = "describe_zones")]
 pub mod describe_zones;
 #[cfg(feature = "describe_zones")]
@@ -824,35 +915,42 @@ pub mod detach_classic_link_vpc;
 #[cfg(feature = "detach_classic_link_vpc")]
 pub use detach_classic_link_vpc::{
     DetachClassicLinkVpcRequest, DetachClassicLinkVpcResponse,
+    DetachClassicLinkVpcRequired,
 };
 #[cfg(feature = "detach_disk")]
 pub mod detach_disk;
 #[cfg(feature = "detach_disk")]
-pub use detach_disk::{DetachDiskRequest, DetachDiskResponse};
+pub use detach_disk::{DetachDiskRequest, DetachDiskResponse, DetachDiskRequired};
 #[cfg(feature = "detach_instance_ram_role")]
 pub mod detach_instance_ram_role;
 #[cfg(feature = "detach_instance_ram_role")]
 pub use detach_instance_ram_role::{
     DetachInstanceRamRoleRequest, DetachInstanceRamRoleResponse,
+    DetachInstanceRamRoleRequired,
 };
 #[cfg(feature = "detach_key_pair")]
 pub mod detach_key_pair;
 #[cfg(feature = "detach_key_pair")]
-pub use detach_key_pair::{DetachKeyPairRequest, DetachKeyPairResponse};
+pub use detach_key_pair::{
+    DetachKeyPairRequest, DetachKeyPairResponse, DetachKeyPairRequired,
+};
 #[cfg(feature = "detach_network_interface")]
 pub mod detach_network_interface;
 #[cfg(feature = "detach_network_interface")]
 pub use detach_network_interface::{
     DetachNetworkInterfaceRequest, DetachNetworkInterfaceResponse,
+    DetachNetworkInterfaceRequired,
 };
 #[cfg(feature = "disable_activation")]
 pub mod disable_activation;
 #[cfg(feature = "disable_activation")]
-pub use disable_activation::{DisableActivationRequest, DisableActivationResponse};
+pub use disable_activation::{
+    DisableActivationRequest, DisableActivationResponse, DisableActivationRequired,
+};
 #[cfg(feature = "export_image")]
 pub mod export_image;
 #[cfg(feature = "export_image")]
-pub use export_image::{ExportImageRequest, ExportImageResponse};
+pub use export_image::{ExportImageRequest, ExportImageResponse, ExportImageRequired};
 #[cfg(feature = "get_instance_console_output")]
 pub mod get_instance_console_output;
 #[cfg(feature = "get_instance_console_output")]
@@ -872,17 +970,22 @@ pub use import_image::{ImportImageRequest, ImportImageResponse};
 #[cfg(feature = "import_key_pair")]
 pub mod import_key_pair;
 #[cfg(feature = "import_key_pair")]
-pub use import_key_pair::{ImportKeyPairRequest, ImportKeyPairResponse};
+pub use import_key_pair::{
+    ImportKeyPairRequest, ImportKeyPairResponse, ImportKeyPairRequired,
+};
 #[cfg(feature = "install_cloud_assistant")]
 pub mod install_cloud_assistant;
 #[cfg(feature = "install_cloud_assistant")]
 pub use install_cloud_assistant::{
     InstallCloudAssistantRequest, InstallCloudAssistantResponse,
+    InstallCloudAssistantRequired,
 };
 #[cfg(feature = "invoke_command")]
 pub mod invoke_command;
 #[cfg(feature = "invoke_command")]
-pub use invoke_command::{InvokeCommandRequest, InvokeCommandResponse};
+pub use invoke_command::{
+    InvokeCommandRequest, InvokeCommandResponse, InvokeCommandRequired,
+};
 #[cfg(feature = "join_resource_group")]
 pub mod join_resource_group;
 #[cfg(feature = "join_resource_group")]
@@ -898,7 +1001,9 @@ pub use leave_security_group::{LeaveSecurityGroupRequest, LeaveSecurityGroupResp
 #[cfg(feature = "list_tag_resources")]
 pub mod list_tag_resources;
 #[cfg(feature = "list_tag_resources")]
-pub use list_tag_resources::{ListTagResourcesRequest, ListTagResourcesResponse};
+pub use list_tag_resources::{
+    ListTagResourcesRequest, ListTagResourcesResponse, ListTagResourcesRequired,
+};
 #[cfg(feature = "modify_auto_provisioning_group")]
 pub mod modify_auto_provisioning_group;
 #[cfg(feature = "modify_auto_provisioning_group")]
@@ -910,6 +1015,7 @@ pub mod modify_auto_snapshot_policy_ex;
 #[cfg(feature = "modify_auto_snapshot_policy_ex")]
 pub use modify_auto_snapshot_policy_ex::{
     ModifyAutoSnapshotPolicyExRequest, ModifyAutoSnapshotPolicyExResponse,
+    ModifyAutoSnapshotPolicyExRequired,
 };
 #[cfg(feature = "modify_capacity_reservation")]
 pub mod modify_capacity_reservation;
@@ -920,18 +1026,23 @@ pub use modify_capacity_reservation::{
 #[cfg(feature = "modify_command")]
 pub mod modify_command;
 #[cfg(feature = "modify_command")]
-pub use modify_command::{ModifyCommandRequest, ModifyCommandResponse};
+pub use modify_command::{
+    ModifyCommandRequest, ModifyCommandResponse, ModifyCommandRequired,
+};
 #[cfg(feature = "modify_dedicated_host_attribute")]
 pub mod modify_dedicated_host_attribute;
 #[cfg(feature = "modify_dedicated_host_attribute")]
 pub use modify_dedicated_host_attribute::{
     ModifyDedicatedHostAttributeRequest, ModifyDedicatedHostAttributeResponse,
+    ModifyDedicatedHostAttributeRequired,
 };
 #[cfg(feature = "modify_dedicated_host_auto_release_time")]
 pub mod modify_dedicated_host_auto_release_time;
 #[cfg(feature = "modify_dedicated_host_auto_release_time")]
 pub use modify_dedicated_host_auto_release_time::{
-    ModifyDedicatedHostAutoReleaseTimeRequest, ModifyDedicatedHostAutoReleaseTimeResponse,
+    ModifyDedicatedHostAutoReleaseTimeRequest,
+    ModifyDedicatedHostAutoReleaseTimeResponse,
+    ModifyDedicatedHostAutoReleaseTimeRequired,
 };
 #[cfg(feature = "modify_dedicated_host_auto_renew_attribute")]
 pub mod modify_dedicated_host_auto_renew_attribute;
@@ -939,6 +1050,7 @@ pub mod modify_dedicated_host_auto_renew_attribute;
 pub use modify_dedicated_host_auto_renew_attribute::{
     ModifyDedicatedHostAutoRenewAttributeRequest,
     ModifyDedicatedHostAutoRenewAttributeResponse,
+    ModifyDedicatedHostAutoRenewAttributeRequired,
 };
 #[cfg(feature = "modify_dedicated_host_cluster_attribute")]
 pub mod modify_dedicated_host_cluster_attribute;
@@ -946,24 +1058,28 @@ pub mod modify_dedicated_host_cluster_attribute;
 pub use modify_dedicated_host_cluster_attribute::{
     ModifyDedicatedHostClusterAttributeRequest,
     ModifyDedicatedHostClusterAttributeResponse,
+    ModifyDedicatedHostClusterAttributeRequired,
 };
 #[cfg(feature = "modify_dedicated_hosts_charge_type")]
 pub mod modify_dedicated_hosts_charge_type;
 #[cfg(feature = "modify_dedicated_hosts_charge_type")]
 pub use modify_dedicated_hosts_charge_type::{
     ModifyDedicatedHostsChargeTypeRequest, ModifyDedicatedHostsChargeTypeResponse,
+    ModifyDedicatedHostsChargeTypeRequired,
 };
 #[cfg(feature = "modify_deployment_set_attribute")]
 pub mod modify_deployment_set_attribute;
 #[cfg(feature = "modify_deployment_set_attribute")]
 pub use modify_deployment_set_attribute::{
     ModifyDeploymentSetAttributeRequest, ModifyDeploymentSetAttributeResponse,
+    ModifyDeploymentSetAttributeRequired,
 };
 #[cfg(feature = "modify_deployment_set_attributes")]
 pub mod modify_deployment_set_attributes;
 #[cfg(feature = "modify_deployment_set_attributes")]
 pub use modify_deployment_set_attributes::{
     ModifyDeploymentSetAttributesRequest, ModifyDeploymentSetAttributesResponse,
+    ModifyDeploymentSetAttributesRequired,
 };
 #[cfg(feature = "modify_disk_attribute")]
 pub mod modify_disk_attribute;
@@ -974,6 +1090,7 @@ pub mod modify_disk_charge_type;
 #[cfg(feature = "modify_disk_charge_type")]
 pub use modify_disk_charge_type::{
     ModifyDiskChargeTypeRequest, ModifyDiskChargeTypeResponse,
+    ModifyDiskChargeTypeRequired,
 };
 #[cfg(feature = "modify_disk_spec")]
 pub mod modify_disk_spec;
@@ -990,24 +1107,29 @@ pub mod modify_hpc_cluster_attribute;
 #[cfg(feature = "modify_hpc_cluster_attribute")]
 pub use modify_hpc_cluster_attribute::{
     ModifyHpcClusterAttributeRequest, ModifyHpcClusterAttributeResponse,
+    ModifyHpcClusterAttributeRequired,
 };
 #[cfg(feature = "modify_image_attribute")]
 pub mod modify_image_attribute;
 #[cfg(feature = "modify_image_attribute")]
 pub use modify_image_attribute::{
     ModifyImageAttributeRequest, ModifyImageAttributeResponse,
+    ModifyImageAttributeRequired,
 };
 #[cfg(feature = "modify_image_share_permission")]
 pub mod modify_image_share_permission;
 #[cfg(feature = "modify_image_share_permission")]
 pub use modify_image_share_permission::{
     ModifyImageSharePermissionRequest, ModifyImageSharePermissionResponse,
+    ModifyImageSharePermissionRequired,
 };
 #[cfg(feature = "modify_instance_attachment_attributes")]
 pub mod modify_instance_attachment_attributes;
 #[cfg(feature = "modify_instance_attachment_attributes")]
 pub use modify_instance_attachment_attributes::{
-    ModifyInstanceAttachmentAttributesRequest, ModifyInstanceAttachmentAttributesResponse,
+    ModifyInstanceAttachmentAttributesRequest,
+    ModifyInstanceAttachmentAttributesResponse,
+    ModifyInstanceAttachmentAttributesRequired,
 };
 #[cfg(feature = "modify_instance_attribute")]
 pub mod modify_instance_attribute;
@@ -1026,18 +1148,21 @@ pub mod modify_instance_auto_renew_attribute;
 #[cfg(feature = "modify_instance_auto_renew_attribute")]
 pub use modify_instance_auto_renew_attribute::{
     ModifyInstanceAutoRenewAttributeRequest, ModifyInstanceAutoRenewAttributeResponse,
+    ModifyInstanceAutoRenewAttributeRequired,
 };
 #[cfg(feature = "modify_instance_charge_type")]
 pub mod modify_instance_charge_type;
 #[cfg(feature = "modify_instance_charge_type")]
 pub use modify_instance_charge_type::{
     ModifyInstanceChargeTypeRequest, ModifyInstanceChargeTypeResponse,
+    ModifyInstanceChargeTypeRequired,
 };
 #[cfg(feature = "modify_instance_deployment")]
 pub mod modify_instance_deployment;
 #[cfg(feature = "modify_instance_deployment")]
 pub use modify_instance_deployment::{
     ModifyInstanceDeploymentRequest, ModifyInstanceDeploymentResponse,
+    ModifyInstanceDeploymentRequired,
 };
 #[cfg(feature = "modify_instance_maintenance_attributes")]
 pub mod modify_instance_maintenance_attributes;
@@ -1051,6 +1176,7 @@ pub mod modify_instance_metadata_options;
 #[cfg(feature = "modify_instance_metadata_options")]
 pub use modify_instance_metadata_options::{
     ModifyInstanceMetadataOptionsRequest, ModifyInstanceMetadataOptionsResponse,
+    ModifyInstanceMetadataOptionsRequired,
 };
 #[cfg(feature = "modify_instance_network_spec")]
 pub mod modify_instance_network_spec;
@@ -1067,64 +1193,77 @@ pub mod modify_instance_vnc_passwd;
 #[cfg(feature = "modify_instance_vnc_passwd")]
 pub use modify_instance_vnc_passwd::{
     ModifyInstanceVncPasswdRequest, ModifyInstanceVncPasswdResponse,
+    ModifyInstanceVncPasswdRequired,
 };
 #[cfg(feature = "modify_instance_vpc_attribute")]
 pub mod modify_instance_vpc_attribute;
 #[cfg(feature = "modify_instance_vpc_attribute")]
 pub use modify_instance_vpc_attribute::{
     ModifyInstanceVpcAttributeRequest, ModifyInstanceVpcAttributeResponse,
+    ModifyInstanceVpcAttributeRequired,
 };
 #[cfg(feature = "modify_launch_template_default_version")]
 pub mod modify_launch_template_default_version;
 #[cfg(feature = "modify_launch_template_default_version")]
 pub use modify_launch_template_default_version::{
-    ModifyLaunchTemplateDefaultVersionRequest, ModifyLaunchTemplateDefaultVersionResponse,
+    ModifyLaunchTemplateDefaultVersionRequest,
+    ModifyLaunchTemplateDefaultVersionResponse,
+    ModifyLaunchTemplateDefaultVersionRequired,
 };
 #[cfg(feature = "modify_network_interface_attribute")]
 pub mod modify_network_interface_attribute;
 #[cfg(feature = "modify_network_interface_attribute")]
 pub use modify_network_interface_attribute::{
     ModifyNetworkInterfaceAttributeRequest, ModifyNetworkInterfaceAttributeResponse,
+    ModifyNetworkInterfaceAttributeRequired,
 };
 #[cfg(feature = "modify_prefix_list")]
 pub mod modify_prefix_list;
 #[cfg(feature = "modify_prefix_list")]
-pub use modify_prefix_list::{ModifyPrefixListRequest, ModifyPrefixListResponse};
+pub use modify_prefix_list::{
+    ModifyPrefixListRequest, ModifyPrefixListResponse, ModifyPrefixListRequired,
+};
 #[cfg(feature = "modify_prepay_instance_spec")]
 pub mod modify_prepay_instance_spec;
 #[cfg(feature = "modify_prepay_instance_spec")]
 pub use modify_prepay_instance_spec::{
     ModifyPrepayInstanceSpecRequest, ModifyPrepayInstanceSpecResponse,
+    ModifyPrepayInstanceSpecRequired,
 };
 #[cfg(feature = "modify_reserved_instances")]
 pub mod modify_reserved_instances;
 #[cfg(feature = "modify_reserved_instances")]
 pub use modify_reserved_instances::{
     ModifyReservedInstancesRequest, ModifyReservedInstancesResponse,
+    ModifyReservedInstancesRequired,
 };
 #[cfg(feature = "modify_security_group_attribute")]
 pub mod modify_security_group_attribute;
 #[cfg(feature = "modify_security_group_attribute")]
 pub use modify_security_group_attribute::{
     ModifySecurityGroupAttributeRequest, ModifySecurityGroupAttributeResponse,
+    ModifySecurityGroupAttributeRequired,
 };
 #[cfg(feature = "modify_security_group_egress_rule")]
 pub mod modify_security_group_egress_rule;
 #[cfg(feature = "modify_security_group_egress_rule")]
 pub use modify_security_group_egress_rule::{
     ModifySecurityGroupEgressRuleRequest, ModifySecurityGroupEgressRuleResponse,
+    ModifySecurityGroupEgressRuleRequired,
 };
 #[cfg(feature = "modify_security_group_policy")]
 pub mod modify_security_group_policy;
 #[cfg(feature = "modify_security_group_policy")]
 pub use modify_security_group_policy::{
     ModifySecurityGroupPolicyRequest, ModifySecurityGroupPolicyResponse,
+    ModifySecurityGroupPolicyRequired,
 };
 #[cfg(feature = "modify_security_group_rule")]
 pub mod modify_security_group_rule;
 #[cfg(feature = "modify_security_group_rule")]
 pub use modify_security_group_rule::{
     ModifySecurityGroupRuleRequest, ModifySecurityGroupRuleResponse,
+    ModifySecurityGroupRuleRequired,
 };
 #[cfg(feature = "modify_snapshot_attribute")]
 pub mod modify_snapshot_attribute;
@@ -1135,30 +1274,37 @@ pub use modify_snapshot_attribute::{
 #[cfg(feature = "modify_snapshot_group")]
 pub mod modify_snapshot_group;
 #[cfg(feature = "modify_snapshot_group")]
-pub use modify_snapshot_group::{ModifySnapshotGroupRequest, ModifySnapshotGroupResponse};
+pub use modify_snapshot_group::{
+    ModifySnapshotGroupRequest, ModifySnapshotGroupResponse, ModifySnapshotGroupRequired,
+};
 #[cfg(feature = "modify_storage_capacity_unit_attribute")]
 pub mod modify_storage_capacity_unit_attribute;
 #[cfg(feature = "modify_storage_capacity_unit_attribute")]
 pub use modify_storage_capacity_unit_attribute::{
-    ModifyStorageCapacityUnitAttributeRequest, ModifyStorageCapacityUnitAttributeResponse,
+    ModifyStorageCapacityUnitAttributeRequest,
+    ModifyStorageCapacityUnitAttributeResponse,
+    ModifyStorageCapacityUnitAttributeRequired,
 };
 #[cfg(feature = "modify_storage_set_attribute")]
 pub mod modify_storage_set_attribute;
 #[cfg(feature = "modify_storage_set_attribute")]
 pub use modify_storage_set_attribute::{
     ModifyStorageSetAttributeRequest, ModifyStorageSetAttributeResponse,
+    ModifyStorageSetAttributeRequired,
 };
 #[cfg(feature = "purchase_reserved_instances_offering")]
 pub mod purchase_reserved_instances_offering;
 #[cfg(feature = "purchase_reserved_instances_offering")]
 pub use purchase_reserved_instances_offering::{
     PurchaseReservedInstancesOfferingRequest, PurchaseReservedInstancesOfferingResponse,
+    PurchaseReservedInstancesOfferingRequired,
 };
 #[cfg(feature = "purchase_storage_capacity_unit")]
 pub mod purchase_storage_capacity_unit;
 #[cfg(feature = "purchase_storage_capacity_unit")]
 pub use purchase_storage_capacity_unit::{
     PurchaseStorageCapacityUnitRequest, PurchaseStorageCapacityUnitResponse,
+    PurchaseStorageCapacityUnitRequired,
 };
 #[cfg(feature = "re_activate_instances")]
 pub mod re_activate_instances;
@@ -1177,6 +1323,7 @@ pub mod redeploy_dedicated_host;
 #[cfg(feature = "redeploy_dedicated_host")]
 pub use redeploy_dedicated_host::{
     RedeployDedicatedHostRequest, RedeployDedicatedHostResponse,
+    RedeployDedicatedHostRequired,
 };
 #[cfg(feature = "redeploy_instance")]
 pub mod redeploy_instance;
@@ -1193,19 +1340,24 @@ pub mod release_dedicated_host;
 #[cfg(feature = "release_dedicated_host")]
 pub use release_dedicated_host::{
     ReleaseDedicatedHostRequest, ReleaseDedicatedHostResponse,
+    ReleaseDedicatedHostRequired,
 };
 #[cfg(feature = "remove_tags")]
 pub mod remove_tags;
 #[cfg(feature = "remove_tags")]
-pub use remove_tags::{RemoveTagsRequest, RemoveTagsResponse};
+pub use remove_tags::{RemoveTagsRequest, RemoveTagsResponse, RemoveTagsRequired};
 #[cfg(feature = "renew_dedicated_hosts")]
 pub mod renew_dedicated_hosts;
 #[cfg(feature = "renew_dedicated_hosts")]
-pub use renew_dedicated_hosts::{RenewDedicatedHostsRequest, RenewDedicatedHostsResponse};
+pub use renew_dedicated_hosts::{
+    RenewDedicatedHostsRequest, RenewDedicatedHostsResponse, RenewDedicatedHostsRequired,
+};
 #[cfg(feature = "renew_instance")]
 pub mod renew_instance;
 #[cfg(feature = "renew_instance")]
-pub use renew_instance::{RenewInstanceRequest, RenewInstanceResponse};
+pub use renew_instance::{
+    RenewInstanceRequest, RenewInstanceResponse, RenewInstanceRequired,
+};
 #[cfg(feature = "replace_system_disk")]
 pub mod replace_system_disk;
 #[cfg(feature = "replace_system_disk")]
@@ -1215,11 +1367,12 @@ pub mod report_instances_status;
 #[cfg(feature = "report_instances_status")]
 pub use report_instances_status::{
     ReportInstancesStatusRequest, ReportInstancesStatusResponse,
+    ReportInstancesStatusRequired,
 };
 #[cfg(feature = "reset_disk")]
 pub mod reset_disk;
 #[cfg(feature = "reset_disk")]
-pub use reset_disk::{ResetDiskRequest, ResetDiskResponse};
+pub use reset_disk::{ResetDiskRequest, ResetDiskResponse, ResetDiskRequired};
 #[cfg(feature = "reset_disks")]
 pub mod reset_disks;
 #[cfg(feature = "reset_disks")]
@@ -1227,21 +1380,24 @@ pub use reset_disks::{ResetDisksRequest, ResetDisksResponse};
 #[cfg(feature = "resize_disk")]
 pub mod resize_disk;
 #[cfg(feature = "resize_disk")]
-pub use resize_disk::{ResizeDiskRequest, ResizeDiskResponse};
+pub use resize_disk::{ResizeDiskRequest, ResizeDiskResponse, ResizeDiskRequired};
 #[cfg(feature = "revoke_security_group")]
 pub mod revoke_security_group;
 #[cfg(feature = "revoke_security_group")]
-pub use revoke_security_group::{RevokeSecurityGroupRequest, RevokeSecurityGroupResponse};
+pub use revoke_security_group::{
+    RevokeSecurityGroupRequest, RevokeSecurityGroupResponse, RevokeSecurityGroupRequired,
+};
 #[cfg(feature = "revoke_security_group_egress")]
 pub mod revoke_security_group_egress;
 #[cfg(feature = "revoke_security_group_egress")]
 pub use revoke_security_group_egress::{
     RevokeSecurityGroupEgressRequest, RevokeSecurityGroupEgressResponse,
+    RevokeSecurityGroupEgressRequired,
 };
 #[cfg(feature = "run_command")]
 pub mod run_command;
 #[cfg(feature = "run_command")]
-pub use run_command::{RunCommandRequest, RunCommandResponse};
+pub use run_command::{RunCommandRequest, RunCommandResponse, RunCommandRequired};
 #[cfg(feature = "run_instances")]
 pub mod run_instances;
 #[cfg(feature = "run_instances")]
@@ -1249,18 +1405,20 @@ pub use run_instances::{RunInstancesRequest, RunInstancesResponse};
 #[cfg(feature = "send_file")]
 pub mod send_file;
 #[cfg(feature = "send_file")]
-pub use send_file::{SendFileRequest, SendFileResponse};
+pub use send_file::{SendFileRequest, SendFileResponse, SendFileRequired};
 #[cfg(feature = "start_disk_replica_pair")]
 pub mod start_disk_replica_pair;
 #[cfg(feature = "start_disk_replica_pair")]
 pub use start_disk_replica_pair::{
     StartDiskReplicaPairRequest, StartDiskReplicaPairResponse,
+    StartDiskReplicaPairRequired,
 };
 #[cfg(feature = "start_image_pipeline_execution")]
 pub mod start_image_pipeline_execution;
 #[cfg(feature = "start_image_pipeline_execution")]
 pub use start_image_pipeline_execution::{
     StartImagePipelineExecutionRequest, StartImagePipelineExecutionResponse,
+    StartImagePipelineExecutionRequired,
 };
 #[cfg(feature = "start_instance")]
 pub mod start_instance;
@@ -1269,12 +1427,14 @@ pub use start_instance::{StartInstanceRequest, StartInstanceResponse};
 #[cfg(feature = "start_instances")]
 pub mod start_instances;
 #[cfg(feature = "start_instances")]
-pub use start_instances::{StartInstancesRequest, StartInstancesResponse};
+pub use start_instances::{
+    StartInstancesRequest, StartInstancesResponse, StartInstancesRequired,
+};
 #[cfg(feature = "stop_disk_replica_pair")]
 pub mod stop_disk_replica_pair;
 #[cfg(feature = "stop_disk_replica_pair")]
 pub use stop_disk_replica_pair::{
-    StopDiskReplicaPairRequest, StopDiskReplicaPairResponse,
+    StopDiskReplicaPairRequest, StopDiskReplicaPairResponse, StopDiskReplicaPairRequired,
 };
 #[cfg(feature = "stop_instance")]
 pub mod stop_instance;
@@ -1283,11 +1443,13 @@ pub use stop_instance::{StopInstanceRequest, StopInstanceResponse};
 #[cfg(feature = "stop_invocation")]
 pub mod stop_invocation;
 #[cfg(feature = "stop_invocation")]
-pub use stop_invocation::{StopInvocationRequest, StopInvocationResponse};
+pub use stop_invocation::{
+    StopInvocationRequest, StopInvocationResponse, StopInvocationRequired,
+};
 #[cfg(feature = "tag_resources")]
 pub mod tag_resources;
 #[cfg(feature = "tag_resources")]
-pub use tag_resources::{TagResourcesRequest, TagResourcesResponse};
+pub use tag_resources::{TagResourcesRequest, TagResourcesResponse, TagResourcesRequired};
 #[cfg(feature = "task_type")]
 pub mod task_type;
 #[cfg(feature = "task_type")]
@@ -1297,14 +1459,18 @@ pub mod unassign_ipv6_addresses;
 #[cfg(feature = "unassign_ipv6_addresses")]
 pub use unassign_ipv6_addresses::{
     UnassignIpv6AddressesRequest, UnassignIpv6AddressesResponse,
+    UnassignIpv6AddressesRequired,
 };
 #[cfg(feature = "unassign_private_ip_addresses")]
 pub mod unassign_private_ip_addresses;
 #[cfg(feature = "unassign_private_ip_addresses")]
 pub use unassign_private_ip_addresses::{
     UnassignPrivateIpAddressesRequest, UnassignPrivateIpAddressesResponse,
+    UnassignPrivateIpAddressesRequired,
 };
 #[cfg(feature = "untag_resources")]
 pub mod untag_resources;
 #[cfg(feature = "untag_resources")]
-pub use untag_resources::{UntagResourcesRequest, UntagResourcesResponse};
+pub use untag_resources::{
+    UntagResourcesRequest, UntagResourcesResponse, UntagResourcesRequired,
+};

@@ -5,7 +5,15 @@
 //!
 //! 调用ListTagResources查询一个或多个ECS资源已经绑定的标签列表。
 pub use crate::types::{ListTagResourcesResourceType, Tag};
-/// Parameters of `ListTagResources`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ListTagResourcesRequest`], by name: `ListTagResourcesRequest::new(ListTagResourcesRequired { … })`.
+#[derive(Debug)]
+pub struct ListTagResourcesRequired<'a> {
+    /// `RegionId`: see the field of [`ListTagResourcesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ResourceType`: see the field of [`ListTagResourcesRequest`] of the same name.
+    pub resource_type: ListTagResourcesResourceType,
+}
+/// Parameters of `ListTagResources`. Build it with `new`, the required parameters named in [`ListTagResourcesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListTagResourcesRequest {
     /// The region ID of the resource. You can call the DescribeRegions operation to query the most recent region list.
@@ -76,14 +84,11 @@ pub struct ListTagResourcesRequest {
     pub next_token: Option<String>,
 }
 impl ListTagResourcesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        resource_type: ListTagResourcesResourceType,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ListTagResourcesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            resource_type,
+            region_id: required.region_id.to_string(),
+            resource_type: required.resource_type,
             tag_filter: Vec::new(),
             resource_id: Vec::new(),
             tag: Vec::new(),
@@ -125,24 +130,44 @@ impl aliyun_runtime::Operation for ListTagResourcesRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListTagResourcesRequest {
+    type Item = TagResource;
+    fn next_page(&self, response: &ListTagResourcesResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response.next_token.as_deref(),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: ListTagResourcesResponse) -> Vec<TagResource> {
+        response.tag_resources.map(|v| v.tag_resource).unwrap_or_default()
+    }
+}
 /// What a successful `ListTagResources` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListTagResourcesResponse {
     /// The token used to start the next query.
     ///
     /// 下一个查询开始Token。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `484256DA-D816-44D2-9D86-B6EE4D5BA78C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Details about resources and tags, including resource IDs, resource types, and tag key-value pairs.
     ///
     /// 由资源及其标签组成的集合，包含了资源ID、资源类型和标签键值等信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "TagResources"))]
     pub tag_resources: Option<TagResources>,
 }
 impl aliyun_runtime::de::Decode for ListTagResourcesResponse {
@@ -215,8 +240,10 @@ impl TagFilter {
 ///
 /// 由资源及其标签组成的集合，包含了资源ID、资源类型和标签键值等信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TagResources {
     /// `TagResource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TagResource"))]
     pub tag_resource: Vec<TagResource>,
 }
 impl aliyun_runtime::de::Decode for TagResources {
@@ -232,12 +259,14 @@ impl aliyun_runtime::de::Decode for TagResources {
 }
 /// One item of the list `TagResource` in `TagResources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TagResource {
     /// The ID of the resource.
     ///
     /// 资源ID。
     ///
     /// Example: `i-bp1j6qtvdm8w0z1o****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceId"))]
     pub resource_id: Option<String>,
     /// The type of the resource. Valid values:
     ///
@@ -278,18 +307,21 @@ pub struct TagResource {
     /// Valid values ([`ListTagResourcesResourceType`]): `instance`, `disk`, `snapshot`, `image`, `securitygroup`, `volume`, `eni`, `ddh`, `ddhcluster`, `keypair`, `launchtemplate`, `reservedinstance`, `snapshotpolicy`, `elasticityassurance`, `capacityreservation`.
     ///
     /// Example: `instance`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceType"))]
     pub resource_type: Option<ListTagResourcesResourceType>,
     /// The tag key of the resource.
     ///
     /// 标签键。
     ///
     /// Example: `TestKey`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The tag value of the resource.
     ///
     /// 标签值。
     ///
     /// Example: `TestValue`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for TagResource {

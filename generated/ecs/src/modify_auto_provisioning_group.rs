@@ -213,12 +213,14 @@ impl aliyun_runtime::Operation for ModifyAutoProvisioningGroupRequest {
 }
 /// What a successful `ModifyAutoProvisioningGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyAutoProvisioningGroupResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B48A12CD-1295-4A38-A8F0-0E92C937****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyAutoProvisioningGroupResponse {

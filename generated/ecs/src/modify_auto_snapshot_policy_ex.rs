@@ -4,7 +4,15 @@
 //! You can call this operation to modify an automatic snapshot policy. After you modify an automatic snapshot policy that is applied to specific disks, the new policy takes effect immediately on the disks.
 //!
 //! 调用ModifyAutoSnapshotPolicyEx修改一条自动快照策略。修改自动快照策略后，之前已应用该策略的云盘随即执行修改后的自动快照策略。
-/// Parameters of `ModifyAutoSnapshotPolicyEx`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyAutoSnapshotPolicyExRequest`], by name: `ModifyAutoSnapshotPolicyExRequest::new(ModifyAutoSnapshotPolicyExRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyAutoSnapshotPolicyExRequired<'a> {
+    /// `autoSnapshotPolicyId`: see the field of [`ModifyAutoSnapshotPolicyExRequest`] of the same name.
+    pub auto_snapshot_policy_id: &'a str,
+    /// `regionId`: see the field of [`ModifyAutoSnapshotPolicyExRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyAutoSnapshotPolicyEx`. Build it with `new`, the required parameters named in [`ModifyAutoSnapshotPolicyExRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyAutoSnapshotPolicyExRequest {
     /// The ID of the automatic snapshot policy to be modified. You can call the DescribeAutoSnapshotPolicyEx operation to query the available automatic snapshot policies.
@@ -69,14 +77,11 @@ pub struct ModifyAutoSnapshotPolicyExRequest {
     pub retention_days: Option<i32>,
 }
 impl ModifyAutoSnapshotPolicyExRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        auto_snapshot_policy_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyAutoSnapshotPolicyExRequired<'_>) -> Self {
         Self {
-            auto_snapshot_policy_id: auto_snapshot_policy_id.into(),
-            region_id: region_id.into(),
+            auto_snapshot_policy_id: required.auto_snapshot_policy_id.to_string(),
+            region_id: required.region_id.to_string(),
             auto_snapshot_policy_name: None,
             time_points: None,
             repeat_weekdays: None,
@@ -114,12 +119,14 @@ impl aliyun_runtime::Operation for ModifyAutoSnapshotPolicyExRequest {
 }
 /// What a successful `ModifyAutoSnapshotPolicyEx` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyAutoSnapshotPolicyExResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyAutoSnapshotPolicyExResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to modify the parameters and content of a Cloud Assistant command.
 //!
 //! 调用ModifyCommand修改一条云助手命令相关参数以及命令内容。
-/// Parameters of `ModifyCommand`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyCommandRequest`], by name: `ModifyCommandRequest::new(ModifyCommandRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyCommandRequired<'a> {
+    /// `CommandId`: see the field of [`ModifyCommandRequest`] of the same name.
+    pub command_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyCommandRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyCommand`. Build it with `new`, the required parameters named in [`ModifyCommandRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyCommandRequest {
     /// The ID of the command. You can call the DescribeCommands operation to query all available command IDs.
@@ -56,11 +64,11 @@ pub struct ModifyCommandRequest {
     pub command_content: Option<String>,
 }
 impl ModifyCommandRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(command_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyCommandRequired<'_>) -> Self {
         Self {
-            command_id: command_id.into(),
-            region_id: region_id.into(),
+            command_id: required.command_id.to_string(),
+            region_id: required.region_id.to_string(),
             name: None,
             description: None,
             working_dir: None,
@@ -104,12 +112,14 @@ impl aliyun_runtime::Operation for ModifyCommandRequest {
 }
 /// What a successful `ModifyCommand` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyCommandResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0DE9B41E-EF0D-40A0-BB43-37749C5BDA9C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyCommandResponse {

@@ -5,7 +5,15 @@
 //!
 //! 调用ModifyDedicatedHostAttribute修改一台专有宿主机的部分信息，包括专有宿主机的名称、描述和服务不可用属性等。
 pub use crate::types::{NetworkAttributes, AutoPlacement};
-/// Parameters of `ModifyDedicatedHostAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyDedicatedHostAttributeRequest`], by name: `ModifyDedicatedHostAttributeRequest::new(ModifyDedicatedHostAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyDedicatedHostAttributeRequired<'a> {
+    /// `DedicatedHostId`: see the field of [`ModifyDedicatedHostAttributeRequest`] of the same name.
+    pub dedicated_host_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyDedicatedHostAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyDedicatedHostAttribute`. Build it with `new`, the required parameters named in [`ModifyDedicatedHostAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyDedicatedHostAttributeRequest {
     /// The ID of the dedicated host.
@@ -101,14 +109,11 @@ pub struct ModifyDedicatedHostAttributeRequest {
     pub cpu_over_commit_ratio: Option<f64>,
 }
 impl ModifyDedicatedHostAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyDedicatedHostAttributeRequired<'_>) -> Self {
         Self {
-            dedicated_host_id: dedicated_host_id.into(),
-            region_id: region_id.into(),
+            dedicated_host_id: required.dedicated_host_id.to_string(),
+            region_id: required.region_id.to_string(),
             dedicated_host_name: None,
             description: None,
             action_on_maintenance: None,
@@ -167,12 +172,14 @@ impl aliyun_runtime::Operation for ModifyDedicatedHostAttributeRequest {
 }
 /// What a successful `ModifyDedicatedHostAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyDedicatedHostAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2A4EA075-CB5B-41B7-B0EB-70D339F64DE7`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyDedicatedHostAttributeResponse {

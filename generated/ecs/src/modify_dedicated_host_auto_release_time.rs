@@ -4,7 +4,15 @@
 //! You can call this operation to set the automatic release time for a pay-as-you-go dedicated host or cancel the automatic release of a pay-as-you-go dedicated host.
 //!
 //! 调用ModifyDedicatedHostAutoReleaseTime为一台按量付费专有宿主机设定自动释放时间，或者取消自动释放一台按量付费专有宿主机。
-/// Parameters of `ModifyDedicatedHostAutoReleaseTime`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyDedicatedHostAutoReleaseTimeRequest`], by name: `ModifyDedicatedHostAutoReleaseTimeRequest::new(ModifyDedicatedHostAutoReleaseTimeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyDedicatedHostAutoReleaseTimeRequired<'a> {
+    /// `DedicatedHostId`: see the field of [`ModifyDedicatedHostAutoReleaseTimeRequest`] of the same name.
+    pub dedicated_host_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyDedicatedHostAutoReleaseTimeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyDedicatedHostAutoReleaseTime`. Build it with `new`, the required parameters named in [`ModifyDedicatedHostAutoReleaseTimeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyDedicatedHostAutoReleaseTimeRequest {
     /// The ID of the dedicated host that you want to automatically release.
@@ -40,14 +48,11 @@ pub struct ModifyDedicatedHostAutoReleaseTimeRequest {
     pub auto_release_time: Option<String>,
 }
 impl ModifyDedicatedHostAutoReleaseTimeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyDedicatedHostAutoReleaseTimeRequired<'_>) -> Self {
         Self {
-            dedicated_host_id: dedicated_host_id.into(),
-            region_id: region_id.into(),
+            dedicated_host_id: required.dedicated_host_id.to_string(),
+            region_id: required.region_id.to_string(),
             auto_release_time: None,
         }
     }
@@ -67,12 +72,14 @@ impl aliyun_runtime::Operation for ModifyDedicatedHostAutoReleaseTimeRequest {
 }
 /// What a successful `ModifyDedicatedHostAutoReleaseTime` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyDedicatedHostAutoReleaseTimeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyDedicatedHostAutoReleaseTimeResponse {

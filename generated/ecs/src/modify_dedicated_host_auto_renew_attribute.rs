@@ -5,7 +5,15 @@
 //!
 //! 调用ModifyDedicatedHostAutoRenewAttribute为一台或多台包年包月专有宿主机设置自动续费，也可以取消已设定的自动续费。
 pub use crate::types::{DedicatedHostRenewAttributePeriodUnit, RenewalStatus};
-/// Parameters of `ModifyDedicatedHostAutoRenewAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyDedicatedHostAutoRenewAttributeRequest`], by name: `ModifyDedicatedHostAutoRenewAttributeRequest::new(ModifyDedicatedHostAutoRenewAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyDedicatedHostAutoRenewAttributeRequired<'a> {
+    /// `DedicatedHostIds`: see the field of [`ModifyDedicatedHostAutoRenewAttributeRequest`] of the same name.
+    pub dedicated_host_ids: &'a str,
+    /// `RegionId`: see the field of [`ModifyDedicatedHostAutoRenewAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyDedicatedHostAutoRenewAttribute`. Build it with `new`, the required parameters named in [`ModifyDedicatedHostAutoRenewAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyDedicatedHostAutoRenewAttributeRequest {
     /// The IDs of the dedicated hosts. You can enter up to 100 subscription dedicated host IDs in the list. Separate multiple IDs with commas (,).
@@ -76,14 +84,11 @@ pub struct ModifyDedicatedHostAutoRenewAttributeRequest {
     pub renewal_status: Option<RenewalStatus>,
 }
 impl ModifyDedicatedHostAutoRenewAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_ids: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyDedicatedHostAutoRenewAttributeRequired<'_>) -> Self {
         Self {
-            dedicated_host_ids: dedicated_host_ids.into(),
-            region_id: region_id.into(),
+            dedicated_host_ids: required.dedicated_host_ids.to_string(),
+            region_id: required.region_id.to_string(),
             auto_renew: None,
             duration: None,
             period_unit: None,
@@ -121,12 +126,14 @@ impl aliyun_runtime::Operation for ModifyDedicatedHostAutoRenewAttributeRequest 
 }
 /// What a successful `ModifyDedicatedHostAutoRenewAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyDedicatedHostAutoRenewAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2A4EA075-CB5B-41B7-B0EB-70D339F64DE7`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyDedicatedHostAutoRenewAttributeResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to modify some attributes of a dedicated host cluster, such as its name and description.
 //!
 //! 调用ModifyDedicatedHostClusterAttribute修改一台专有宿主机集群的部分信息，包括专有宿主机集群的名称、描述信息、属性等。
-/// Parameters of `ModifyDedicatedHostClusterAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyDedicatedHostClusterAttributeRequest`], by name: `ModifyDedicatedHostClusterAttributeRequest::new(ModifyDedicatedHostClusterAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyDedicatedHostClusterAttributeRequired<'a> {
+    /// `DedicatedHostClusterId`: see the field of [`ModifyDedicatedHostClusterAttributeRequest`] of the same name.
+    pub dedicated_host_cluster_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyDedicatedHostClusterAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyDedicatedHostClusterAttribute`. Build it with `new`, the required parameters named in [`ModifyDedicatedHostClusterAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyDedicatedHostClusterAttributeRequest {
     /// The ID of the dedicated host cluster.
@@ -40,14 +48,11 @@ pub struct ModifyDedicatedHostClusterAttributeRequest {
     pub description: Option<String>,
 }
 impl ModifyDedicatedHostClusterAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_cluster_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyDedicatedHostClusterAttributeRequired<'_>) -> Self {
         Self {
-            dedicated_host_cluster_id: dedicated_host_cluster_id.into(),
-            region_id: region_id.into(),
+            dedicated_host_cluster_id: required.dedicated_host_cluster_id.to_string(),
+            region_id: required.region_id.to_string(),
             dedicated_host_cluster_name: None,
             description: None,
         }
@@ -73,12 +78,14 @@ impl aliyun_runtime::Operation for ModifyDedicatedHostClusterAttributeRequest {
 }
 /// What a successful `ModifyDedicatedHostClusterAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyDedicatedHostClusterAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `11B55F58-D3A4-4A9B-9596-342420D02FF8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyDedicatedHostClusterAttributeResponse {

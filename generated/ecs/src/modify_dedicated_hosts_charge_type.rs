@@ -5,7 +5,15 @@
 pub use crate::types::{
     DedicatedHostRenewAttributePeriodUnit, FeeOfInstances, FeeOfInstance,
 };
-/// Parameters of `ModifyDedicatedHostsChargeType`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyDedicatedHostsChargeTypeRequest`], by name: `ModifyDedicatedHostsChargeTypeRequest::new(ModifyDedicatedHostsChargeTypeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyDedicatedHostsChargeTypeRequired<'a> {
+    /// `DedicatedHostIds`: see the field of [`ModifyDedicatedHostsChargeTypeRequest`] of the same name.
+    pub dedicated_host_ids: &'a str,
+    /// `RegionId`: see the field of [`ModifyDedicatedHostsChargeTypeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyDedicatedHostsChargeType`. Build it with `new`, the required parameters named in [`ModifyDedicatedHostsChargeTypeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyDedicatedHostsChargeTypeRequest {
     /// The IDs of the dedicated hosts. The value can be a JSON array that consists of up to 20 dedicated host IDs. Separate multiple dedicated host IDs with commas (,).
@@ -96,14 +104,11 @@ pub struct ModifyDedicatedHostsChargeTypeRequest {
     pub include_all_disks: Option<String>,
 }
 impl ModifyDedicatedHostsChargeTypeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_ids: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyDedicatedHostsChargeTypeRequired<'_>) -> Self {
         Self {
-            dedicated_host_ids: dedicated_host_ids.into(),
-            region_id: region_id.into(),
+            dedicated_host_ids: required.dedicated_host_ids.to_string(),
+            region_id: required.region_id.to_string(),
             period: None,
             period_unit: None,
             dry_run: None,
@@ -171,16 +176,20 @@ impl aliyun_runtime::Operation for ModifyDedicatedHostsChargeTypeRequest {
 }
 /// What a successful `ModifyDedicatedHostsChargeType` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyDedicatedHostsChargeTypeResponse {
     /// Details about the charges for the order.
+    #[cfg_attr(feature = "test-util", serde(rename = "FeeOfInstances"))]
     pub fee_of_instances: Option<FeeOfInstances>,
     /// The ID of the generated order.
     ///
     /// Example: `20413515388****`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `B61C08E5-403A-46A2-96C1-F7B1216DB10C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyDedicatedHostsChargeTypeResponse {

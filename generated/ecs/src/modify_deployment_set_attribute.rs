@@ -4,7 +4,15 @@
 //! You can call this operation to modify the name and description of a deployment set.
 //!
 //! 修改一个部署集的名称和描述信息。
-/// Parameters of `ModifyDeploymentSetAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyDeploymentSetAttributeRequest`], by name: `ModifyDeploymentSetAttributeRequest::new(ModifyDeploymentSetAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyDeploymentSetAttributeRequired<'a> {
+    /// `DeploymentSetId`: see the field of [`ModifyDeploymentSetAttributeRequest`] of the same name.
+    pub deployment_set_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyDeploymentSetAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyDeploymentSetAttribute`. Build it with `new`, the required parameters named in [`ModifyDeploymentSetAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyDeploymentSetAttributeRequest {
     /// The ID of the deployment set.
@@ -42,14 +50,11 @@ pub struct ModifyDeploymentSetAttributeRequest {
     pub strategy: Option<String>,
 }
 impl ModifyDeploymentSetAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        deployment_set_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyDeploymentSetAttributeRequired<'_>) -> Self {
         Self {
-            deployment_set_id: deployment_set_id.into(),
-            region_id: region_id.into(),
+            deployment_set_id: required.deployment_set_id.to_string(),
+            region_id: required.region_id.to_string(),
             deployment_set_name: None,
             description: None,
             strategy: None,
@@ -81,12 +86,14 @@ impl aliyun_runtime::Operation for ModifyDeploymentSetAttributeRequest {
 }
 /// What a successful `ModifyDeploymentSetAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyDeploymentSetAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyDeploymentSetAttributeResponse {

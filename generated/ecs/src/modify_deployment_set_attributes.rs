@@ -4,7 +4,15 @@
 //! Modifies the name and description of a deployment set.
 //!
 //! 修改一个部署集的名称和描述信息。
-/// Parameters of `ModifyDeploymentSetAttributes`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyDeploymentSetAttributesRequest`], by name: `ModifyDeploymentSetAttributesRequest::new(ModifyDeploymentSetAttributesRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyDeploymentSetAttributesRequired<'a> {
+    /// `DeploymentSetId`: see the field of [`ModifyDeploymentSetAttributesRequest`] of the same name.
+    pub deployment_set_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyDeploymentSetAttributesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyDeploymentSetAttributes`. Build it with `new`, the required parameters named in [`ModifyDeploymentSetAttributesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyDeploymentSetAttributesRequest {
     /// The ID of a deployment set.
@@ -47,14 +55,11 @@ pub struct ModifyDeploymentSetAttributesRequest {
     pub strategy: Option<String>,
 }
 impl ModifyDeploymentSetAttributesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        deployment_set_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyDeploymentSetAttributesRequired<'_>) -> Self {
         Self {
-            deployment_set_id: deployment_set_id.into(),
-            region_id: region_id.into(),
+            deployment_set_id: required.deployment_set_id.to_string(),
+            region_id: required.region_id.to_string(),
             deployment_set_name: None,
             description: None,
             owner_account: None,
@@ -92,12 +97,14 @@ impl aliyun_runtime::Operation for ModifyDeploymentSetAttributesRequest {
 }
 /// What a successful `ModifyDeploymentSetAttributes` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyDeploymentSetAttributesResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyDeploymentSetAttributesResponse {

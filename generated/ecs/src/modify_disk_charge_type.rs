@@ -5,7 +5,17 @@
 //!
 //! 调用ModifyDiskChargeType修改1台ECS实例上挂载的1块或最多16块云盘的计费方式。
 pub use crate::types::DiskChargeType;
-/// Parameters of `ModifyDiskChargeType`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyDiskChargeTypeRequest`], by name: `ModifyDiskChargeTypeRequest::new(ModifyDiskChargeTypeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyDiskChargeTypeRequired<'a> {
+    /// `DiskIds`: see the field of [`ModifyDiskChargeTypeRequest`] of the same name.
+    pub disk_ids: &'a str,
+    /// `InstanceId`: see the field of [`ModifyDiskChargeTypeRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyDiskChargeTypeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyDiskChargeType`. Build it with `new`, the required parameters named in [`ModifyDiskChargeTypeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyDiskChargeTypeRequest {
     /// The list of disk IDs. The value is a JSON array that consists of up to 16 disk IDs. Separate multiple disk IDs with commas (,).
@@ -66,16 +76,12 @@ pub struct ModifyDiskChargeTypeRequest {
     pub disk_charge_type: Option<DiskChargeType>,
 }
 impl ModifyDiskChargeTypeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        disk_ids: impl Into<String>,
-        instance_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyDiskChargeTypeRequired<'_>) -> Self {
         Self {
-            disk_ids: disk_ids.into(),
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            disk_ids: required.disk_ids.to_string(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
             auto_pay: None,
             client_token: None,
             disk_charge_type: None,
@@ -107,20 +113,24 @@ impl aliyun_runtime::Operation for ModifyDiskChargeTypeRequest {
 }
 /// What a successful `ModifyDiskChargeType` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyDiskChargeTypeResponse {
     /// The ID of the generated order.
     ///
     /// 生成的订单ID。
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `Order` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Order"))]
     pub order: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyDiskChargeTypeResponse {

@@ -117,6 +117,7 @@ impl aliyun_runtime::Operation for ModifyDiskSpecRequest {
 }
 /// What a successful `ModifyDiskSpec` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyDiskSpecResponse {
     /// The ID of the order.
     ///
@@ -127,12 +128,14 @@ pub struct ModifyDiskSpecResponse {
     /// 说明： 仅在变更或修改包年包月云盘时会返回订单ID。
     ///
     /// Example: `20413515388****`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The task ID of changing the disk category.
     ///
@@ -143,6 +146,7 @@ pub struct ModifyDiskSpecResponse {
     /// 说明： 如果您只修改了一块ESSD云盘的性能级别，则不会返回该参数。
     ///
     /// Example: `t-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyDiskSpecResponse {

@@ -59,12 +59,14 @@ impl aliyun_runtime::Operation for ModifyElasticityAssuranceRequest {
 }
 /// What a successful `ModifyElasticityAssurance` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyElasticityAssuranceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `8455DD10-84F8-43C9-8365-5F448EB169B6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyElasticityAssuranceResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to modify the description of an HPC cluster.
 //!
 //! 调用ModifyHpcClusterAttribute修改一个HPC集群的描述信息。
-/// Parameters of `ModifyHpcClusterAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyHpcClusterAttributeRequest`], by name: `ModifyHpcClusterAttributeRequest::new(ModifyHpcClusterAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyHpcClusterAttributeRequired<'a> {
+    /// `HpcClusterId`: see the field of [`ModifyHpcClusterAttributeRequest`] of the same name.
+    pub hpc_cluster_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyHpcClusterAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyHpcClusterAttribute`. Build it with `new`, the required parameters named in [`ModifyHpcClusterAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyHpcClusterAttributeRequest {
     /// The ID of the HPC cluster.
@@ -44,11 +52,11 @@ pub struct ModifyHpcClusterAttributeRequest {
     pub name: Option<String>,
 }
 impl ModifyHpcClusterAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(hpc_cluster_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyHpcClusterAttributeRequired<'_>) -> Self {
         Self {
-            hpc_cluster_id: hpc_cluster_id.into(),
-            region_id: region_id.into(),
+            hpc_cluster_id: required.hpc_cluster_id.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
             description: None,
             name: None,
@@ -80,12 +88,14 @@ impl aliyun_runtime::Operation for ModifyHpcClusterAttributeRequest {
 }
 /// What a successful `ModifyHpcClusterAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyHpcClusterAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyHpcClusterAttributeResponse {

@@ -5,7 +5,15 @@
 //!
 //! 调用ModifyImageAttribute修改一份自定义镜像的名称、描述信息、状态或镜像族系。
 pub use crate::types::BootMode;
-/// Parameters of `ModifyImageAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyImageAttributeRequest`], by name: `ModifyImageAttributeRequest::new(ModifyImageAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyImageAttributeRequired<'a> {
+    /// `ImageId`: see the field of [`ModifyImageAttributeRequest`] of the same name.
+    pub image_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyImageAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyImageAttribute`. Build it with `new`, the required parameters named in [`ModifyImageAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyImageAttributeRequest {
     /// The ID of the custom image.
@@ -95,11 +103,11 @@ pub struct ModifyImageAttributeRequest {
     pub description: Option<String>,
 }
 impl ModifyImageAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(image_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyImageAttributeRequired<'_>) -> Self {
         Self {
-            image_id: image_id.into(),
-            region_id: region_id.into(),
+            image_id: required.image_id.to_string(),
+            region_id: required.region_id.to_string(),
             image_name: None,
             status: None,
             image_family: None,
@@ -143,12 +151,14 @@ impl aliyun_runtime::Operation for ModifyImageAttributeRequest {
 }
 /// What a successful `ModifyImageAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyImageAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyImageAttributeResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to manage the share permission on a custom image. After you share a custom image to another Alibaba Cloud account, the account can use the shared image to create ECS instances (RunInstances) or replace system disks of ECS instances (ReplaceSystemDisk).
 //!
 //! 管理镜像共享权限。您可以将自己的自定义镜像共享给其他阿里云用户，该用户可以使用共享的自定义镜像创建 ECS 实例（RunInstances）或者更换实例的系统盘（ReplaceSystemDisk）。
-/// Parameters of `ModifyImageSharePermission`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyImageSharePermissionRequest`], by name: `ModifyImageSharePermissionRequest::new(ModifyImageSharePermissionRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyImageSharePermissionRequired<'a> {
+    /// `ImageId`: see the field of [`ModifyImageSharePermissionRequest`] of the same name.
+    pub image_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyImageSharePermissionRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyImageSharePermission`. Build it with `new`, the required parameters named in [`ModifyImageSharePermissionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyImageSharePermissionRequest {
     /// The ID of the custom image.
@@ -38,11 +46,11 @@ pub struct ModifyImageSharePermissionRequest {
     pub remove_account: Vec<String>,
 }
 impl ModifyImageSharePermissionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(image_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyImageSharePermissionRequired<'_>) -> Self {
         Self {
-            image_id: image_id.into(),
-            region_id: region_id.into(),
+            image_id: required.image_id.to_string(),
+            region_id: required.region_id.to_string(),
             add_account: Vec::new(),
             owner_account: None,
             remove_account: Vec::new(),
@@ -80,12 +88,14 @@ impl aliyun_runtime::Operation for ModifyImageSharePermissionRequest {
 }
 /// What a successful `ModifyImageSharePermission` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyImageSharePermissionResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyImageSharePermissionResponse {

@@ -5,7 +5,15 @@
 //!
 //! 调用ModifyInstanceAttachmentAttributes修改实例的私有池的属性。
 pub use crate::types::CreateInstanceMatchCriteria;
-/// Parameters of `ModifyInstanceAttachmentAttributes`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyInstanceAttachmentAttributesRequest`], by name: `ModifyInstanceAttachmentAttributesRequest::new(ModifyInstanceAttachmentAttributesRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyInstanceAttachmentAttributesRequired<'a> {
+    /// `RegionId`: see the field of [`ModifyInstanceAttachmentAttributesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `InstanceId`: see the field of [`ModifyInstanceAttachmentAttributesRequest`] of the same name.
+    pub instance_id: &'a str,
+}
+/// Parameters of `ModifyInstanceAttachmentAttributes`. Build it with `new`, the required parameters named in [`ModifyInstanceAttachmentAttributesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyInstanceAttachmentAttributesRequest {
     /// The region ID of the private pool. You can call the DescribeRegions operation to query the most recent region list.
@@ -29,12 +37,12 @@ pub struct ModifyInstanceAttachmentAttributesRequest {
     pub instance_id: String,
 }
 impl ModifyInstanceAttachmentAttributesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyInstanceAttachmentAttributesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
+            region_id: required.region_id.to_string(),
+            instance_id: required.instance_id.to_string(),
             private_pool_options: None,
-            instance_id: instance_id.into(),
         }
     }
     /// Sets `PrivatePoolOptions`.
@@ -56,12 +64,14 @@ impl aliyun_runtime::Operation for ModifyInstanceAttachmentAttributesRequest {
 }
 /// What a successful `ModifyInstanceAttachmentAttributes` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyInstanceAttachmentAttributesResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyInstanceAttachmentAttributesResponse {

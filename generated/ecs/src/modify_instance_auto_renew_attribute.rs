@@ -5,7 +5,15 @@
 //!
 //! 调用ModifyInstanceAutoRenewAttribute设置一台或多台包年包月实例的自动续费状态。为了减少您的资源到期维护成本，包年包月ECS实例可以设置自动续费。
 pub use crate::types::{RenewalStatus, PeriodUnit};
-/// Parameters of `ModifyInstanceAutoRenewAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyInstanceAutoRenewAttributeRequest`], by name: `ModifyInstanceAutoRenewAttributeRequest::new(ModifyInstanceAutoRenewAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyInstanceAutoRenewAttributeRequired<'a> {
+    /// `InstanceId`: see the field of [`ModifyInstanceAutoRenewAttributeRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyInstanceAutoRenewAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyInstanceAutoRenewAttribute`. Build it with `new`, the required parameters named in [`ModifyInstanceAutoRenewAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyInstanceAutoRenewAttributeRequest {
     /// The ID of the instance. A maximum of 100 instance IDs can be specified at a time. Separate multiple instance IDs with commas (,).
@@ -84,11 +92,11 @@ pub struct ModifyInstanceAutoRenewAttributeRequest {
     pub period_unit: Option<PeriodUnit>,
 }
 impl ModifyInstanceAutoRenewAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyInstanceAutoRenewAttributeRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
             duration: None,
             auto_renew: None,
             renewal_status: None,
@@ -126,12 +134,14 @@ impl aliyun_runtime::Operation for ModifyInstanceAutoRenewAttributeRequest {
 }
 /// What a successful `ModifyInstanceAutoRenewAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyInstanceAutoRenewAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyInstanceAutoRenewAttributeResponse {

@@ -5,7 +5,15 @@
 //!
 //! 调用ModifyInstanceChargeType更换一台或者多台ECS实例的计费方式。支持在按量付费实例和包年包月实例间相互转换，同时可以将实例挂载的所有按量付费云盘转换为包年包月云盘。
 pub use crate::types::{InstanceChargeType, FeeOfInstances, FeeOfInstance};
-/// Parameters of `ModifyInstanceChargeType`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyInstanceChargeTypeRequest`], by name: `ModifyInstanceChargeTypeRequest::new(ModifyInstanceChargeTypeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyInstanceChargeTypeRequired<'a> {
+    /// `InstanceIds`: see the field of [`ModifyInstanceChargeTypeRequest`] of the same name.
+    pub instance_ids: &'a str,
+    /// `RegionId`: see the field of [`ModifyInstanceChargeTypeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyInstanceChargeType`. Build it with `new`, the required parameters named in [`ModifyInstanceChargeTypeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyInstanceChargeTypeRequest {
     /// The IDs of the instances. The value can be a JSON array that consists of up to 20 instance IDs. Separate multiple instance IDs with commas (,).
@@ -120,11 +128,11 @@ pub struct ModifyInstanceChargeTypeRequest {
     pub is_detail_fee: Option<bool>,
 }
 impl ModifyInstanceChargeTypeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_ids: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyInstanceChargeTypeRequired<'_>) -> Self {
         Self {
-            instance_ids: instance_ids.into(),
-            region_id: region_id.into(),
+            instance_ids: required.instance_ids.to_string(),
+            region_id: required.region_id.to_string(),
             period: None,
             period_unit: None,
             include_data_disks: None,
@@ -187,22 +195,26 @@ impl aliyun_runtime::Operation for ModifyInstanceChargeTypeRequest {
 }
 /// What a successful `ModifyInstanceChargeType` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyInstanceChargeTypeResponse {
     /// Cost details of the order.
     ///
     /// 订单费用详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "FeeOfInstances"))]
     pub fee_of_instances: Option<FeeOfInstances>,
     /// The ID of the order.
     ///
     /// 生成的订单ID。
     ///
     /// Example: `20413515388****`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B61C08E5-403A-46A2-96C1-F7B1216DB10C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyInstanceChargeTypeResponse {

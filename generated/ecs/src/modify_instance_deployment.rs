@@ -4,7 +4,15 @@
 //! You can call this operation to modify the deployment set of an ECS instance or migrate an instance to a dedicated host. You can change the instance type of an instance when you migrate the instance.
 //!
 //! 在同一地域下，修改一台 ECS 实例的宿主机。
-/// Parameters of `ModifyInstanceDeployment`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyInstanceDeploymentRequest`], by name: `ModifyInstanceDeploymentRequest::new(ModifyInstanceDeploymentRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyInstanceDeploymentRequired<'a> {
+    /// `InstanceId`: see the field of [`ModifyInstanceDeploymentRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyInstanceDeploymentRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyInstanceDeployment`. Build it with `new`, the required parameters named in [`ModifyInstanceDeploymentRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyInstanceDeploymentRequest {
     /// The ID of the instance.
@@ -113,11 +121,11 @@ pub struct ModifyInstanceDeploymentRequest {
     pub dedicated_host_cluster_id: Option<String>,
 }
 impl ModifyInstanceDeploymentRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyInstanceDeploymentRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
             dedicated_host_id: None,
             deployment_set_id: None,
             force: None,
@@ -185,12 +193,14 @@ impl aliyun_runtime::Operation for ModifyInstanceDeploymentRequest {
 }
 /// What a successful `ModifyInstanceDeployment` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyInstanceDeploymentResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyInstanceDeploymentResponse {

@@ -3,7 +3,15 @@
 //!
 //! You can call this operation to modify the metadata of an instance.
 pub use crate::types::{HttpEndpoint, HttpTokens};
-/// Parameters of `ModifyInstanceMetadataOptions`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyInstanceMetadataOptionsRequest`], by name: `ModifyInstanceMetadataOptionsRequest::new(ModifyInstanceMetadataOptionsRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyInstanceMetadataOptionsRequired<'a> {
+    /// `HttpEndpoint`: see the field of [`ModifyInstanceMetadataOptionsRequest`] of the same name.
+    pub http_endpoint: HttpEndpoint,
+    /// `RegionId`: see the field of [`ModifyInstanceMetadataOptionsRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyInstanceMetadataOptions`. Build it with `new`, the required parameters named in [`ModifyInstanceMetadataOptionsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyInstanceMetadataOptionsRequest {
     /// Specifies whether to enable the metadata HTTP endpoint on the instance. Valid values:
@@ -46,11 +54,11 @@ pub struct ModifyInstanceMetadataOptionsRequest {
     pub http_tokens: Option<HttpTokens>,
 }
 impl ModifyInstanceMetadataOptionsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(http_endpoint: HttpEndpoint, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyInstanceMetadataOptionsRequired<'_>) -> Self {
         Self {
-            http_endpoint,
-            region_id: region_id.into(),
+            http_endpoint: required.http_endpoint,
+            region_id: required.region_id.to_string(),
             instance_id: None,
             http_tokens: None,
         }
@@ -76,10 +84,12 @@ impl aliyun_runtime::Operation for ModifyInstanceMetadataOptionsRequest {
 }
 /// What a successful `ModifyInstanceMetadataOptions` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyInstanceMetadataOptionsResponse {
     /// The ID of the request.
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyInstanceMetadataOptionsResponse {

@@ -173,18 +173,21 @@ impl aliyun_runtime::Operation for ModifyInstanceNetworkSpecRequest {
 }
 /// What a successful `ModifyInstanceNetworkSpec` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyInstanceNetworkSpecResponse {
     /// The ID of the generated order.
     ///
     /// 生成的订单ID。
     ///
     /// Example: `123457890`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyInstanceNetworkSpecResponse {

@@ -4,7 +4,17 @@
 //! You can call this operation to modify the VNC password of an instance.
 //!
 //! 修改一台 ECS 实例的 Web 管理终端 密码。
-/// Parameters of `ModifyInstanceVncPasswd`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyInstanceVncPasswdRequest`], by name: `ModifyInstanceVncPasswdRequest::new(ModifyInstanceVncPasswdRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyInstanceVncPasswdRequired<'a> {
+    /// `InstanceId`: see the field of [`ModifyInstanceVncPasswdRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyInstanceVncPasswdRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VncPassword`: see the field of [`ModifyInstanceVncPasswdRequest`] of the same name.
+    pub vnc_password: &'a str,
+}
+/// Parameters of `ModifyInstanceVncPasswd`. Build it with `new`, the required parameters named in [`ModifyInstanceVncPasswdRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyInstanceVncPasswdRequest {
     /// The ID of the instance.
@@ -35,16 +45,12 @@ pub struct ModifyInstanceVncPasswdRequest {
     pub owner_account: Option<String>,
 }
 impl ModifyInstanceVncPasswdRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl Into<String>,
-        region_id: impl Into<String>,
-        vnc_password: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyInstanceVncPasswdRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
-            vnc_password: vnc_password.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
+            vnc_password: required.vnc_password.to_string(),
             owner_account: None,
         }
     }
@@ -64,12 +70,14 @@ impl aliyun_runtime::Operation for ModifyInstanceVncPasswdRequest {
 }
 /// What a successful `ModifyInstanceVncPasswd` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyInstanceVncPasswdResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyInstanceVncPasswdResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to modify the VPC, private IP address, or VSwitch of a VPC-type instance.
 //!
 //! 调用ModifyInstanceVpcAttribute修改一台专有网络类型ECS实例的专有网络VPC、私网IP地址或虚拟交换机。
-/// Parameters of `ModifyInstanceVpcAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyInstanceVpcAttributeRequest`], by name: `ModifyInstanceVpcAttributeRequest::new(ModifyInstanceVpcAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyInstanceVpcAttributeRequired<'a> {
+    /// `InstanceId`: see the field of [`ModifyInstanceVpcAttributeRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `VSwitchId`: see the field of [`ModifyInstanceVpcAttributeRequest`] of the same name.
+    pub v_switch_id: &'a str,
+}
+/// Parameters of `ModifyInstanceVpcAttribute`. Build it with `new`, the required parameters named in [`ModifyInstanceVpcAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyInstanceVpcAttributeRequest {
     /// The ID of the instance.
@@ -66,11 +74,11 @@ pub struct ModifyInstanceVpcAttributeRequest {
     pub security_group_id: Vec<String>,
 }
 impl ModifyInstanceVpcAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, v_switch_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyInstanceVpcAttributeRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            v_switch_id: v_switch_id.into(),
+            instance_id: required.instance_id.to_string(),
+            v_switch_id: required.v_switch_id.to_string(),
             private_ip_address: None,
             vpc_id: None,
             security_group_id: Vec::new(),
@@ -105,12 +113,14 @@ impl aliyun_runtime::Operation for ModifyInstanceVpcAttributeRequest {
 }
 /// What a successful `ModifyInstanceVpcAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyInstanceVpcAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyInstanceVpcAttributeResponse {

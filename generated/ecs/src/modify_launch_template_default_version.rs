@@ -4,7 +4,15 @@
 //! Modifies the default version of a launch template. If you do not specify a template version number when creating an instance (RunInstances), the default version will be used.
 //!
 //! 切换启动模板的某个版本为该模板的默认版本。如果您在创建实例（RunInstances）时不指定模板版本号，会采用默认版本。
-/// Parameters of `ModifyLaunchTemplateDefaultVersion`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyLaunchTemplateDefaultVersionRequest`], by name: `ModifyLaunchTemplateDefaultVersionRequest::new(ModifyLaunchTemplateDefaultVersionRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyLaunchTemplateDefaultVersionRequired<'a> {
+    /// `DefaultVersionNumber`: see the field of [`ModifyLaunchTemplateDefaultVersionRequest`] of the same name.
+    pub default_version_number: i64,
+    /// `RegionId`: see the field of [`ModifyLaunchTemplateDefaultVersionRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyLaunchTemplateDefaultVersion`. Build it with `new`, the required parameters named in [`ModifyLaunchTemplateDefaultVersionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyLaunchTemplateDefaultVersionRequest {
     /// The default version number for the instance launch template.
@@ -42,11 +50,11 @@ pub struct ModifyLaunchTemplateDefaultVersionRequest {
     pub owner_account: Option<String>,
 }
 impl ModifyLaunchTemplateDefaultVersionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(default_version_number: i64, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyLaunchTemplateDefaultVersionRequired<'_>) -> Self {
         Self {
-            default_version_number,
-            region_id: region_id.into(),
+            default_version_number: required.default_version_number,
+            region_id: required.region_id.to_string(),
             launch_template_id: None,
             launch_template_name: None,
             owner_account: None,
@@ -78,12 +86,14 @@ impl aliyun_runtime::Operation for ModifyLaunchTemplateDefaultVersionRequest {
 }
 /// What a successful `ModifyLaunchTemplateDefaultVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyLaunchTemplateDefaultVersionResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。无论调用接口成功与否，我们都会返回请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyLaunchTemplateDefaultVersionResponse {

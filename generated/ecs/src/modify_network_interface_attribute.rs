@@ -4,7 +4,15 @@
 //! You can call this operation to modify the properties such as the name, description, and security group of an elastic network interface (ENI).
 //!
 //! 调用ModifyNetworkInterfaceAttribute修改一个弹性网卡（ENI）的名称、描述以及所属安全组等。
-/// Parameters of `ModifyNetworkInterfaceAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyNetworkInterfaceAttributeRequest`], by name: `ModifyNetworkInterfaceAttributeRequest::new(ModifyNetworkInterfaceAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyNetworkInterfaceAttributeRequired<'a> {
+    /// `NetworkInterfaceId`: see the field of [`ModifyNetworkInterfaceAttributeRequest`] of the same name.
+    pub network_interface_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyNetworkInterfaceAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyNetworkInterfaceAttribute`. Build it with `new`, the required parameters named in [`ModifyNetworkInterfaceAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyNetworkInterfaceAttributeRequest {
     /// The ID of the ENI.
@@ -69,14 +77,11 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
     pub description: Option<String>,
 }
 impl ModifyNetworkInterfaceAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        network_interface_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyNetworkInterfaceAttributeRequired<'_>) -> Self {
         Self {
-            network_interface_id: network_interface_id.into(),
-            region_id: region_id.into(),
+            network_interface_id: required.network_interface_id.to_string(),
+            region_id: required.region_id.to_string(),
             security_group_id: Vec::new(),
             network_interface_name: None,
             queue_number: None,
@@ -117,12 +122,14 @@ impl aliyun_runtime::Operation for ModifyNetworkInterfaceAttributeRequest {
 }
 /// What a successful `ModifyNetworkInterfaceAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyNetworkInterfaceAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyNetworkInterfaceAttributeResponse {

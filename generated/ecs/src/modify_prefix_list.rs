@@ -2,7 +2,15 @@
 //! The `ModifyPrefixList` operation.
 //!
 //! 调用ModifyPrefixList修改指定前缀列表的名称、描述和条目。
-/// Parameters of `ModifyPrefixList`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyPrefixListRequest`], by name: `ModifyPrefixListRequest::new(ModifyPrefixListRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyPrefixListRequired<'a> {
+    /// `RegionId`: see the field of [`ModifyPrefixListRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `PrefixListId`: see the field of [`ModifyPrefixListRequest`] of the same name.
+    pub prefix_list_id: &'a str,
+}
+/// Parameters of `ModifyPrefixList`. Build it with `new`, the required parameters named in [`ModifyPrefixListRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyPrefixListRequest {
     /// 地域ID。
@@ -33,11 +41,11 @@ pub struct ModifyPrefixListRequest {
     pub description: Option<String>,
 }
 impl ModifyPrefixListRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, prefix_list_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyPrefixListRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            prefix_list_id: prefix_list_id.into(),
+            region_id: required.region_id.to_string(),
+            prefix_list_id: required.prefix_list_id.to_string(),
             remove_entry: Vec::new(),
             add_entry: Vec::new(),
             prefix_list_name: None,
@@ -81,10 +89,12 @@ impl aliyun_runtime::Operation for ModifyPrefixListRequest {
 }
 /// What a successful `ModifyPrefixList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyPrefixListResponse {
     /// 请求ID。
     ///
     /// Example: `38793DB8-A4B2-4AEC-BFD3-111234E9188D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyPrefixListResponse {

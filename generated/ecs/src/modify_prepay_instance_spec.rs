@@ -5,7 +5,17 @@
 //!
 //! 调用ModifyPrepayInstanceSpec升级或者降低一台包年包月ECS实例的实例规格，新实例规格将会覆盖实例的整个生命周期。
 pub use crate::types::{SystemDisk, DescribeInstanceModificationPriceCategory};
-/// Parameters of `ModifyPrepayInstanceSpec`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyPrepayInstanceSpecRequest`], by name: `ModifyPrepayInstanceSpecRequest::new(ModifyPrepayInstanceSpecRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyPrepayInstanceSpecRequired<'a> {
+    /// `InstanceId`: see the field of [`ModifyPrepayInstanceSpecRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `InstanceType`: see the field of [`ModifyPrepayInstanceSpecRequest`] of the same name.
+    pub instance_type: &'a str,
+    /// `RegionId`: see the field of [`ModifyPrepayInstanceSpecRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyPrepayInstanceSpec`. Build it with `new`, the required parameters named in [`ModifyPrepayInstanceSpecRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyPrepayInstanceSpecRequest {
     /// The ID of the instance.
@@ -144,16 +154,12 @@ pub struct ModifyPrepayInstanceSpecRequest {
     pub reboot_when_finished: Option<bool>,
 }
 impl ModifyPrepayInstanceSpecRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl Into<String>,
-        instance_type: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyPrepayInstanceSpecRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            instance_type: instance_type.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            instance_type: required.instance_type.to_string(),
+            region_id: required.region_id.to_string(),
             operator_type: None,
             client_token: None,
             auto_pay: None,
@@ -215,18 +221,21 @@ impl aliyun_runtime::Operation for ModifyPrepayInstanceSpecRequest {
 }
 /// What a successful `ModifyPrepayInstanceSpec` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyPrepayInstanceSpecResponse {
     /// The ID of the generated order.
     ///
     /// 生成的订单ID。
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyPrepayInstanceSpecResponse {

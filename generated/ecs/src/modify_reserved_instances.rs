@@ -2,7 +2,23 @@
 //! The `ModifyReservedInstances` operation.
 //!
 //! You can call ModifyReservedInstances to modify Reserved Instances (RIs).
-/// Parameters of `ModifyReservedInstances`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyReservedInstancesRequest`], by name: `ModifyReservedInstancesRequest::new(ModifyReservedInstancesRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyReservedInstancesRequired<'a> {
+    /// `RegionId`: see the field of [`ModifyReservedInstancesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ReservedInstanceId`: see the field of [`ModifyReservedInstancesRequest`] of the same name.
+    pub reserved_instance_id: &'a [&'a str],
+    /// `Configuration`: see the field of [`ModifyReservedInstancesRequest`] of the same name.
+    pub configuration: &'a [&'a str],
+    /// `InstanceType`: see the field of [`ModifyReservedInstancesRequest`] of the same name.
+    pub instance_type: &'a str,
+    /// `Scope`: see the field of [`ModifyReservedInstancesRequest`] of the same name.
+    pub scope: &'a str,
+    /// `InstanceAmount`: see the field of [`ModifyReservedInstancesRequest`] of the same name.
+    pub instance_amount: i32,
+}
+/// Parameters of `ModifyReservedInstances`. Build it with `new`, the required parameters named in [`ModifyReservedInstancesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyReservedInstancesRequest {
     /// ID of the region to which the RI belongs. You can call \[DescribeRegions\](reseller.en-US/API Reference/Regions/DescribeRegions.md\#) to view the latest region list.
@@ -42,28 +58,26 @@ pub struct ModifyReservedInstancesRequest {
     pub instance_amount: i32,
 }
 impl ModifyReservedInstancesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        reserved_instance_id: impl IntoIterator<Item = impl Into<String>>,
-        configuration: impl IntoIterator<Item = impl Into<String>>,
-        instance_type: impl Into<String>,
-        scope: impl Into<String>,
-        instance_amount: i32,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyReservedInstancesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            reserved_instance_id: reserved_instance_id
-                .into_iter()
-                .map(Into::into)
+            region_id: required.region_id.to_string(),
+            reserved_instance_id: required
+                .reserved_instance_id
+                .iter()
+                .map(|s| s.to_string())
                 .collect(),
-            configuration: configuration.into_iter().map(Into::into).collect(),
+            configuration: required
+                .configuration
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            instance_type: required.instance_type.to_string(),
+            scope: required.scope.to_string(),
+            instance_amount: required.instance_amount,
             dry_run: None,
             reserved_instance_name: None,
-            instance_type: instance_type.into(),
-            scope: scope.into(),
             zone_id: None,
-            instance_amount,
         }
     }
     /// Sets `DryRun`.
@@ -92,10 +106,13 @@ impl aliyun_runtime::Operation for ModifyReservedInstancesRequest {
 }
 /// What a successful `ModifyReservedInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyReservedInstancesResponse {
     /// Request ID
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// List of RI IDs. The IDs in the list are the unique identities to access the RIs.
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservedInstanceIdSets"))]
     pub reserved_instance_id_sets: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyReservedInstancesResponse {

@@ -4,7 +4,15 @@
 //! Modifies the attributes of the specified security group, including the name and description of the security group.
 //!
 //! 调用ModifySecurityGroupAttribute修改一个安全组的名称或者描述。
-/// Parameters of `ModifySecurityGroupAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifySecurityGroupAttributeRequest`], by name: `ModifySecurityGroupAttributeRequest::new(ModifySecurityGroupAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifySecurityGroupAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`ModifySecurityGroupAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`ModifySecurityGroupAttributeRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `ModifySecurityGroupAttribute`. Build it with `new`, the required parameters named in [`ModifySecurityGroupAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifySecurityGroupAttributeRequest {
     /// The ID of the region where the security group resides. You can call DescribeRegions to view the latest regions of Alibaba Cloud.
@@ -41,14 +49,11 @@ pub struct ModifySecurityGroupAttributeRequest {
     pub description: Option<String>,
 }
 impl ModifySecurityGroupAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifySecurityGroupAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
             security_group_name: None,
             description: None,
         }
@@ -74,12 +79,14 @@ impl aliyun_runtime::Operation for ModifySecurityGroupAttributeRequest {
 }
 /// What a successful `ModifySecurityGroupAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifySecurityGroupAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifySecurityGroupAttributeResponse {

@@ -5,7 +5,19 @@
 //!
 //! 调用ModifySecurityGroupEgressRule修改安全组出方向规则的描述信息。该接口只能修改描述信息，如果您需要修改安全组规则的策略、端口范围、授权对象等信息，请在ECS管理控制台修改。
 pub use crate::types::{IpProtocol, Policy, NicType};
-/// Parameters of `ModifySecurityGroupEgressRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifySecurityGroupEgressRuleRequest`], by name: `ModifySecurityGroupEgressRuleRequest::new(ModifySecurityGroupEgressRuleRequired { … })`.
+#[derive(Debug)]
+pub struct ModifySecurityGroupEgressRuleRequired<'a> {
+    /// `IpProtocol`: see the field of [`ModifySecurityGroupEgressRuleRequest`] of the same name.
+    pub ip_protocol: IpProtocol,
+    /// `PortRange`: see the field of [`ModifySecurityGroupEgressRuleRequest`] of the same name.
+    pub port_range: PortRange,
+    /// `RegionId`: see the field of [`ModifySecurityGroupEgressRuleRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`ModifySecurityGroupEgressRuleRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `ModifySecurityGroupEgressRule`. Build it with `new`, the required parameters named in [`ModifySecurityGroupEgressRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifySecurityGroupEgressRuleRequest {
     /// The transport layer protocol. Case insensitive. Valid values:
@@ -230,18 +242,13 @@ pub struct ModifySecurityGroupEgressRuleRequest {
     pub source_group_owner_account: Option<String>,
 }
 impl ModifySecurityGroupEgressRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ip_protocol: IpProtocol,
-        port_range: PortRange,
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifySecurityGroupEgressRuleRequired<'_>) -> Self {
         Self {
-            ip_protocol,
-            port_range,
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            ip_protocol: required.ip_protocol,
+            port_range: required.port_range,
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
             dest_group_id: None,
             dest_group_owner_id: None,
             dest_group_owner_account: None,
@@ -351,12 +358,14 @@ impl aliyun_runtime::Operation for ModifySecurityGroupEgressRuleRequest {
 }
 /// What a successful `ModifySecurityGroupEgressRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifySecurityGroupEgressRuleResponse {
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifySecurityGroupEgressRuleResponse {

@@ -4,7 +4,17 @@
 //! You can call this operation to modify the internal access policy of a basic security group. The internal access policy of an advanced security group cannot be modified.
 //!
 //! 修改安全组内网连通策略。
-/// Parameters of `ModifySecurityGroupPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifySecurityGroupPolicyRequest`], by name: `ModifySecurityGroupPolicyRequest::new(ModifySecurityGroupPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct ModifySecurityGroupPolicyRequired<'a> {
+    /// `InnerAccessPolicy`: see the field of [`ModifySecurityGroupPolicyRequest`] of the same name.
+    pub inner_access_policy: ModifySecurityGroupPolicyInnerAccessPolicy,
+    /// `RegionId`: see the field of [`ModifySecurityGroupPolicyRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`ModifySecurityGroupPolicyRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `ModifySecurityGroupPolicy`. Build it with `new`, the required parameters named in [`ModifySecurityGroupPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifySecurityGroupPolicyRequest {
     /// The internal access policy of the security group. Valid values:
@@ -54,16 +64,12 @@ pub struct ModifySecurityGroupPolicyRequest {
     pub owner_account: Option<String>,
 }
 impl ModifySecurityGroupPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        inner_access_policy: ModifySecurityGroupPolicyInnerAccessPolicy,
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifySecurityGroupPolicyRequired<'_>) -> Self {
         Self {
-            inner_access_policy,
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            inner_access_policy: required.inner_access_policy,
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
             client_token: None,
             owner_account: None,
         }
@@ -89,12 +95,14 @@ impl aliyun_runtime::Operation for ModifySecurityGroupPolicyRequest {
 }
 /// What a successful `ModifySecurityGroupPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifySecurityGroupPolicyResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifySecurityGroupPolicyResponse {

@@ -5,7 +5,19 @@
 //!
 //! 调用ModifySecurityGroupRule修改安全组入方向规则的描述信息。该接口只能修改描述信息，如果您需要修改安全组规则的策略、端口范围、授权对象等信息，请在ECS管理控制台修改。
 pub use crate::types::{IpProtocol, Policy, NicType};
-/// Parameters of `ModifySecurityGroupRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifySecurityGroupRuleRequest`], by name: `ModifySecurityGroupRuleRequest::new(ModifySecurityGroupRuleRequired { … })`.
+#[derive(Debug)]
+pub struct ModifySecurityGroupRuleRequired<'a> {
+    /// `IpProtocol`: see the field of [`ModifySecurityGroupRuleRequest`] of the same name.
+    pub ip_protocol: IpProtocol,
+    /// `PortRange`: see the field of [`ModifySecurityGroupRuleRequest`] of the same name.
+    pub port_range: &'a str,
+    /// `RegionId`: see the field of [`ModifySecurityGroupRuleRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`ModifySecurityGroupRuleRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `ModifySecurityGroupRule`. Build it with `new`, the required parameters named in [`ModifySecurityGroupRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifySecurityGroupRuleRequest {
     /// The transport layer protocol. The value is case-insensitive. Valid values:
@@ -249,18 +261,13 @@ pub struct ModifySecurityGroupRuleRequest {
     pub description: Option<String>,
 }
 impl ModifySecurityGroupRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ip_protocol: IpProtocol,
-        port_range: impl Into<String>,
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifySecurityGroupRuleRequired<'_>) -> Self {
         Self {
-            ip_protocol,
-            port_range: port_range.into(),
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            ip_protocol: required.ip_protocol,
+            port_range: required.port_range.to_string(),
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
             source_group_id: None,
             source_group_owner_id: None,
             source_group_owner_account: None,
@@ -358,12 +365,14 @@ impl aliyun_runtime::Operation for ModifySecurityGroupRuleRequest {
 }
 /// What a successful `ModifySecurityGroupRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifySecurityGroupRuleResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifySecurityGroupRuleResponse {

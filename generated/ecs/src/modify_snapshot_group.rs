@@ -4,7 +4,15 @@
 //! You can call this operation to modify the name and description of an instance snapshot.
 //!
 //! 调用ModifySnapshotGroup修改指定实例快照的名称与描述信息。
-/// Parameters of `ModifySnapshotGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifySnapshotGroupRequest`], by name: `ModifySnapshotGroupRequest::new(ModifySnapshotGroupRequired { … })`.
+#[derive(Debug)]
+pub struct ModifySnapshotGroupRequired<'a> {
+    /// `RegionId`: see the field of [`ModifySnapshotGroupRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SnapshotGroupId`: see the field of [`ModifySnapshotGroupRequest`] of the same name.
+    pub snapshot_group_id: &'a str,
+}
+/// Parameters of `ModifySnapshotGroup`. Build it with `new`, the required parameters named in [`ModifySnapshotGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifySnapshotGroupRequest {
     /// The region ID of the instance snapshot. You can call the DescribeRegions operation to query the most recent region list.
@@ -37,14 +45,11 @@ pub struct ModifySnapshotGroupRequest {
     pub description: Option<String>,
 }
 impl ModifySnapshotGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        snapshot_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifySnapshotGroupRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            snapshot_group_id: snapshot_group_id.into(),
+            region_id: required.region_id.to_string(),
+            snapshot_group_id: required.snapshot_group_id.to_string(),
             name: None,
             description: None,
         }
@@ -70,12 +75,14 @@ impl aliyun_runtime::Operation for ModifySnapshotGroupRequest {
 }
 /// What a successful `ModifySnapshotGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifySnapshotGroupResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `A00B5E55-76B7-42C8-8A80-AF10E980DCC7`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifySnapshotGroupResponse {

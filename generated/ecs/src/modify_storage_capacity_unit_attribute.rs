@@ -4,7 +4,15 @@
 //! You can call this operation to modify the name or description of a storage capacity unit (SCU).
 //!
 //! 调用ModifyStorageCapacityUnitAttribute修改一个存储容量单位包SCU的名称或者描述信息。
-/// Parameters of `ModifyStorageCapacityUnitAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyStorageCapacityUnitAttributeRequest`], by name: `ModifyStorageCapacityUnitAttributeRequest::new(ModifyStorageCapacityUnitAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyStorageCapacityUnitAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`ModifyStorageCapacityUnitAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `StorageCapacityUnitId`: see the field of [`ModifyStorageCapacityUnitAttributeRequest`] of the same name.
+    pub storage_capacity_unit_id: &'a str,
+}
+/// Parameters of `ModifyStorageCapacityUnitAttribute`. Build it with `new`, the required parameters named in [`ModifyStorageCapacityUnitAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyStorageCapacityUnitAttributeRequest {
     /// The region ID of the SCU. You can call the DescribeRegions operation to query the most recent region list.
@@ -37,14 +45,11 @@ pub struct ModifyStorageCapacityUnitAttributeRequest {
     pub description: Option<String>,
 }
 impl ModifyStorageCapacityUnitAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        storage_capacity_unit_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyStorageCapacityUnitAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            storage_capacity_unit_id: storage_capacity_unit_id.into(),
+            region_id: required.region_id.to_string(),
+            storage_capacity_unit_id: required.storage_capacity_unit_id.to_string(),
             name: None,
             description: None,
         }
@@ -70,12 +75,14 @@ impl aliyun_runtime::Operation for ModifyStorageCapacityUnitAttributeRequest {
 }
 /// What a successful `ModifyStorageCapacityUnitAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyStorageCapacityUnitAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyStorageCapacityUnitAttributeResponse {

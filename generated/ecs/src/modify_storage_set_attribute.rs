@@ -2,7 +2,15 @@
 //! The `ModifyStorageSetAttribute` operation.
 //!
 //! （Beta）调用ModifyStorageSetAttribute修改一个存储集的名称或描述信息。
-/// Parameters of `ModifyStorageSetAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyStorageSetAttributeRequest`], by name: `ModifyStorageSetAttributeRequest::new(ModifyStorageSetAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyStorageSetAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`ModifyStorageSetAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `StorageSetId`: see the field of [`ModifyStorageSetAttributeRequest`] of the same name.
+    pub storage_set_id: &'a str,
+}
+/// Parameters of `ModifyStorageSetAttribute`. Build it with `new`, the required parameters named in [`ModifyStorageSetAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyStorageSetAttributeRequest {
     /// 存储集所属地域。您可以调用DescribeRegions查看最新的阿里云地域列表。
@@ -32,11 +40,11 @@ pub struct ModifyStorageSetAttributeRequest {
     pub client_token: Option<String>,
 }
 impl ModifyStorageSetAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, storage_set_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyStorageSetAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            storage_set_id: storage_set_id.into(),
+            region_id: required.region_id.to_string(),
+            storage_set_id: required.storage_set_id.to_string(),
             description: None,
             storage_set_name: None,
             client_token: None,
@@ -68,10 +76,12 @@ impl aliyun_runtime::Operation for ModifyStorageSetAttributeRequest {
 }
 /// What a successful `ModifyStorageSetAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyStorageSetAttributeResponse {
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73369`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyStorageSetAttributeResponse {

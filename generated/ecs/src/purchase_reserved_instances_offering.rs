@@ -5,7 +5,15 @@
 //!
 //! 调用PurchaseReservedInstancesOffering购买一张预留实例券。预留实例券可以自动匹配对应的ECS实例，抵扣按量付费实例账单。
 pub use crate::types::Tag;
-/// Parameters of `PurchaseReservedInstancesOffering`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PurchaseReservedInstancesOfferingRequest`], by name: `PurchaseReservedInstancesOfferingRequest::new(PurchaseReservedInstancesOfferingRequired { … })`.
+#[derive(Debug)]
+pub struct PurchaseReservedInstancesOfferingRequired<'a> {
+    /// `InstanceType`: see the field of [`PurchaseReservedInstancesOfferingRequest`] of the same name.
+    pub instance_type: &'a str,
+    /// `RegionId`: see the field of [`PurchaseReservedInstancesOfferingRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `PurchaseReservedInstancesOffering`. Build it with `new`, the required parameters named in [`PurchaseReservedInstancesOfferingRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PurchaseReservedInstancesOfferingRequest {
     /// Instance type of the RI. For more information, see \[Instance type families\](../../../../../reseller.en-US/Instances/Instance type families/Instance type families.md\#).
@@ -121,11 +129,11 @@ pub struct PurchaseReservedInstancesOfferingRequest {
     pub tag: Vec<Tag>,
 }
 impl PurchaseReservedInstancesOfferingRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_type: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PurchaseReservedInstancesOfferingRequired<'_>) -> Self {
         Self {
-            instance_type: instance_type.into(),
-            region_id: region_id.into(),
+            instance_type: required.instance_type.to_string(),
+            region_id: required.region_id.to_string(),
             scope: None,
             zone_id: None,
             instance_amount: None,
@@ -211,14 +219,18 @@ impl aliyun_runtime::Operation for PurchaseReservedInstancesOfferingRequest {
 }
 /// What a successful `PurchaseReservedInstancesOffering` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PurchaseReservedInstancesOfferingResponse {
     /// 请求ID。
     ///
     /// Example: `8C314443-AF0D-4766-9562-C83B7F1A3C8B`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 预留实例券ID列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservedInstanceIdSets"))]
     pub reserved_instance_id_sets: Option<ReservedInstanceIdSets>,
     /// ID of the RI. The ID is the unique identity to access the RI.
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservedInstanceId"))]
     pub reserved_instance_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PurchaseReservedInstancesOfferingResponse {
@@ -236,8 +248,10 @@ impl aliyun_runtime::de::Decode for PurchaseReservedInstancesOfferingResponse {
 }
 /// 预留实例券ID列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReservedInstanceIdSets {
     /// `ReservedInstanceId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservedInstanceId"))]
     pub reserved_instance_id: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for ReservedInstanceIdSets {

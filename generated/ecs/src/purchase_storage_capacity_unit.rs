@@ -4,7 +4,15 @@
 //! You can call this operation to purchase one or more storage capacity units (SCUs). SCUs are subscription storage resource plans that can be used to offset bills of pay-as-you-go disks located within the same regions as the SCUs.
 //!
 //! 调用PurchaseStorageCapacityUnit购买一个或多个存储容量单位包SCU（Storage Capacity Unit）。SCU是一种预付费的存储容量资源包，可以抵扣同一地域下按量付费云盘的计费账单。
-/// Parameters of `PurchaseStorageCapacityUnit`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PurchaseStorageCapacityUnitRequest`], by name: `PurchaseStorageCapacityUnitRequest::new(PurchaseStorageCapacityUnitRequired { … })`.
+#[derive(Debug)]
+pub struct PurchaseStorageCapacityUnitRequired<'a> {
+    /// `RegionId`: see the field of [`PurchaseStorageCapacityUnitRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `Capacity`: see the field of [`PurchaseStorageCapacityUnitRequest`] of the same name.
+    pub capacity: i32,
+}
+/// Parameters of `PurchaseStorageCapacityUnit`. Build it with `new`, the required parameters named in [`PurchaseStorageCapacityUnitRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PurchaseStorageCapacityUnitRequest {
     /// The region ID of the SCU. After the region is specified, SCUs can only offset bills of pay-as-you-go disks located within this region. You can call the DescribeRegions operation to query the most recent region list.
@@ -104,11 +112,11 @@ pub struct PurchaseStorageCapacityUnitRequest {
     pub amount: Option<i32>,
 }
 impl PurchaseStorageCapacityUnitRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, capacity: i32) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PurchaseStorageCapacityUnitRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            capacity,
+            region_id: required.region_id.to_string(),
+            capacity: required.capacity,
             name: None,
             description: None,
             period_unit: None,
@@ -164,22 +172,26 @@ impl aliyun_runtime::Operation for PurchaseStorageCapacityUnitRequest {
 }
 /// What a successful `PurchaseStorageCapacityUnit` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PurchaseStorageCapacityUnitResponse {
     /// The ID of the order.
     ///
     /// 订单ID。
     ///
     /// Example: `204135153880****`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the SCU.
     ///
     /// SCU ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "StorageCapacityUnitIds"))]
     pub storage_capacity_unit_ids: Option<StorageCapacityUnitIds>,
 }
 impl aliyun_runtime::de::Decode for PurchaseStorageCapacityUnitResponse {
@@ -228,8 +240,10 @@ aliyun_runtime::wire_enum!(PurchaseStorageCapacityUnitPeriodUnit);
 ///
 /// SCU ID。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StorageCapacityUnitIds {
     /// `StorageCapacityUnitId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "StorageCapacityUnitId"))]
     pub storage_capacity_unit_id: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for StorageCapacityUnitIds {

@@ -46,12 +46,14 @@ impl aliyun_runtime::Operation for ReActivateInstancesRequest {
 }
 /// What a successful `ReActivateInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReActivateInstancesResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `51AB7717-6E1A-4D1D-A44D-54CB123ABC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ReActivateInstancesResponse {

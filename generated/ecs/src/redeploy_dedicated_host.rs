@@ -2,7 +2,15 @@
 //! The `RedeployDedicatedHost` operation.
 //!
 //! You can call this operation to migrate instances from a failed dedicated host
-/// Parameters of `RedeployDedicatedHost`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RedeployDedicatedHostRequest`], by name: `RedeployDedicatedHostRequest::new(RedeployDedicatedHostRequired { … })`.
+#[derive(Debug)]
+pub struct RedeployDedicatedHostRequired<'a> {
+    /// `DedicatedHostId`: see the field of [`RedeployDedicatedHostRequest`] of the same name.
+    pub dedicated_host_id: &'a str,
+    /// `RegionId`: see the field of [`RedeployDedicatedHostRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `RedeployDedicatedHost`. Build it with `new`, the required parameters named in [`RedeployDedicatedHostRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RedeployDedicatedHostRequest {
     /// The ID of the dedicated host.
@@ -17,14 +25,11 @@ pub struct RedeployDedicatedHostRequest {
     pub region_id: String,
 }
 impl RedeployDedicatedHostRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RedeployDedicatedHostRequired<'_>) -> Self {
         Self {
-            dedicated_host_id: dedicated_host_id.into(),
-            region_id: region_id.into(),
+            dedicated_host_id: required.dedicated_host_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -38,10 +43,12 @@ impl aliyun_runtime::Operation for RedeployDedicatedHostRequest {
 }
 /// What a successful `RedeployDedicatedHost` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RedeployDedicatedHostResponse {
     /// The ID of the request.
     ///
     /// Example: `FCED4B7A-53D5-4C04-ABE3-26D4F3890D57`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RedeployDedicatedHostResponse {

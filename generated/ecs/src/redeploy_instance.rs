@@ -54,12 +54,14 @@ impl aliyun_runtime::Operation for RedeployInstanceRequest {
 }
 /// What a successful `RedeployInstance` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RedeployInstanceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the redeployment task.
     ///
@@ -70,6 +72,7 @@ pub struct RedeployInstanceResponse {
     /// 您可以使用DescribeTasks接口查询迁移结果。
     ///
     /// Example: `t-bp10e8orkp8x****`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RedeployInstanceResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to release a pay-as-you-go dedicated host.
 //!
 //! 调用ReleaseDedicatedHost释放一台按量付费专有宿主机。
-/// Parameters of `ReleaseDedicatedHost`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ReleaseDedicatedHostRequest`], by name: `ReleaseDedicatedHostRequest::new(ReleaseDedicatedHostRequired { … })`.
+#[derive(Debug)]
+pub struct ReleaseDedicatedHostRequired<'a> {
+    /// `DedicatedHostId`: see the field of [`ReleaseDedicatedHostRequest`] of the same name.
+    pub dedicated_host_id: &'a str,
+    /// `RegionId`: see the field of [`ReleaseDedicatedHostRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ReleaseDedicatedHost`. Build it with `new`, the required parameters named in [`ReleaseDedicatedHostRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReleaseDedicatedHostRequest {
     /// The ID of the dedicated host.
@@ -23,14 +31,11 @@ pub struct ReleaseDedicatedHostRequest {
     pub region_id: String,
 }
 impl ReleaseDedicatedHostRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ReleaseDedicatedHostRequired<'_>) -> Self {
         Self {
-            dedicated_host_id: dedicated_host_id.into(),
-            region_id: region_id.into(),
+            dedicated_host_id: required.dedicated_host_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -44,12 +49,14 @@ impl aliyun_runtime::Operation for ReleaseDedicatedHostRequest {
 }
 /// What a successful `ReleaseDedicatedHost` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReleaseDedicatedHostResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `A1B15AC8-E6F6-49A4-8985-8C07104B9199`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ReleaseDedicatedHostResponse {

@@ -5,7 +5,17 @@
 //!
 //! 从实例、磁盘、快照、镜像或者安全组等解绑一个或多个标签。
 pub use crate::types::{ResourceType, AddTagsTag};
-/// Parameters of `RemoveTags`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RemoveTagsRequest`], by name: `RemoveTagsRequest::new(RemoveTagsRequired { … })`.
+#[derive(Debug)]
+pub struct RemoveTagsRequired<'a> {
+    /// `RegionId`: see the field of [`RemoveTagsRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ResourceId`: see the field of [`RemoveTagsRequest`] of the same name.
+    pub resource_id: &'a str,
+    /// `ResourceType`: see the field of [`RemoveTagsRequest`] of the same name.
+    pub resource_type: ResourceType,
+}
+/// Parameters of `RemoveTags`. Build it with `new`, the required parameters named in [`RemoveTagsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveTagsRequest {
     /// The ID of the region to which the ECS resource belongs. You can call DescribeRegions to view the latest regions of Alibaba Cloud.
@@ -52,16 +62,12 @@ pub struct RemoveTagsRequest {
     pub tag: Vec<AddTagsTag>,
 }
 impl RemoveTagsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        resource_id: impl Into<String>,
-        resource_type: ResourceType,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RemoveTagsRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            resource_id: resource_id.into(),
-            resource_type,
+            region_id: required.region_id.to_string(),
+            resource_id: required.resource_id.to_string(),
+            resource_type: required.resource_type,
             tag: Vec::new(),
         }
     }
@@ -81,12 +87,14 @@ impl aliyun_runtime::Operation for RemoveTagsRequest {
 }
 /// What a successful `RemoveTags` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveTagsResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RemoveTagsResponse {

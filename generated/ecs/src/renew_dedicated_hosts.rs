@@ -2,7 +2,17 @@
 //! The `RenewDedicatedHosts` operation.
 //!
 //! 调用RenewDedicatedHosts续费一台或者多台包年包月专有宿主机。
-/// Parameters of `RenewDedicatedHosts`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RenewDedicatedHostsRequest`], by name: `RenewDedicatedHostsRequest::new(RenewDedicatedHostsRequired { … })`.
+#[derive(Debug)]
+pub struct RenewDedicatedHostsRequired<'a> {
+    /// `DedicatedHostIds`: see the field of [`RenewDedicatedHostsRequest`] of the same name.
+    pub dedicated_host_ids: &'a str,
+    /// `Period`: see the field of [`RenewDedicatedHostsRequest`] of the same name.
+    pub period: i32,
+    /// `RegionId`: see the field of [`RenewDedicatedHostsRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `RenewDedicatedHosts`. Build it with `new`, the required parameters named in [`RenewDedicatedHostsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RenewDedicatedHostsRequest {
     /// 专有宿主机的编号列表。最多可以输入100个预付费专有宿主机ID。多个专有宿主机ID用一个格式类似“dh-xxxxxxxxx”, “dh-yyyyyyyyy”, … “dh-zzzzzzzzz”的JSON数组表示，ID之间用半角逗号（,）隔开。
@@ -35,16 +45,12 @@ pub struct RenewDedicatedHostsRequest {
     pub period_unit: Option<String>,
 }
 impl RenewDedicatedHostsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        dedicated_host_ids: impl Into<String>,
-        period: i32,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RenewDedicatedHostsRequired<'_>) -> Self {
         Self {
-            dedicated_host_ids: dedicated_host_ids.into(),
-            period,
-            region_id: region_id.into(),
+            dedicated_host_ids: required.dedicated_host_ids.to_string(),
+            period: required.period,
+            region_id: required.region_id.to_string(),
             client_token: None,
             period_unit: None,
         }
@@ -70,10 +76,12 @@ impl aliyun_runtime::Operation for RenewDedicatedHostsRequest {
 }
 /// What a successful `RenewDedicatedHosts` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RenewDedicatedHostsResponse {
     /// 请求ID。
     ///
     /// Example: `2A4EA075-CB5B-41B7-B0EB-70D339F64DE7`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RenewDedicatedHostsResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to renew a subscription ECS instance.
 //!
 //! 调用RenewInstance续费一台包年包月ECS实例。
-/// Parameters of `RenewInstance`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RenewInstanceRequest`], by name: `RenewInstanceRequest::new(RenewInstanceRequired { … })`.
+#[derive(Debug)]
+pub struct RenewInstanceRequired<'a> {
+    /// `InstanceId`: see the field of [`RenewInstanceRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `Period`: see the field of [`RenewInstanceRequest`] of the same name.
+    pub period: i32,
+}
+/// Parameters of `RenewInstance`. Build it with `new`, the required parameters named in [`RenewInstanceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RenewInstanceRequest {
     /// The ID of the instance.
@@ -45,11 +53,11 @@ pub struct RenewInstanceRequest {
     pub client_token: Option<String>,
 }
 impl RenewInstanceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, period: i32) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RenewInstanceRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            period,
+            instance_id: required.instance_id.to_string(),
+            period: required.period,
             period_unit: None,
             client_token: None,
         }
@@ -75,18 +83,21 @@ impl aliyun_runtime::Operation for RenewInstanceRequest {
 }
 /// What a successful `RenewInstance` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RenewInstanceResponse {
     /// The ID of the order.
     ///
     /// 订单ID。
     ///
     /// Example: `1234567890`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RenewInstanceResponse {

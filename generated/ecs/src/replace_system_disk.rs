@@ -225,18 +225,21 @@ impl aliyun_runtime::Operation for ReplaceSystemDiskRequest {
 }
 /// What a successful `ReplaceSystemDisk` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReplaceSystemDiskResponse {
     /// The ID of the new system disk.
     ///
     /// 新系统盘的云盘ID。
     ///
     /// Example: `d-bp67acfmxazb4ph****`
+    #[cfg_attr(feature = "test-util", serde(rename = "DiskId"))]
     pub disk_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ReplaceSystemDiskResponse {

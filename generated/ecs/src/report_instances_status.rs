@@ -4,7 +4,17 @@
 //! You can call this operation to report the exception on one or more ECS instances. You can report the same exception on multiple ECS instances or the same exception on multiple disks of one ECS instance.
 //!
 //! 调用ReportInstancesStatus反馈一台或者多台ECS实例的异常问题。您可以反馈多台ECS实例发生的相同问题，也可以反馈一台ECS实例的多块磁盘发生的相同问题。
-/// Parameters of `ReportInstancesStatus`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ReportInstancesStatusRequest`], by name: `ReportInstancesStatusRequest::new(ReportInstancesStatusRequired { … })`.
+#[derive(Debug)]
+pub struct ReportInstancesStatusRequired<'a> {
+    /// `InstanceId`: see the field of [`ReportInstancesStatusRequest`] of the same name.
+    pub instance_id: &'a [&'a str],
+    /// `RegionId`: see the field of [`ReportInstancesStatusRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `Description`: see the field of [`ReportInstancesStatusRequest`] of the same name.
+    pub description: &'a str,
+}
+/// Parameters of `ReportInstancesStatus`. Build it with `new`, the required parameters named in [`ReportInstancesStatusRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportInstancesStatusRequest {
     /// The ID of ECS instance N. Valid values of N: 1 to 100. Specify multiple values in the repeated list format.
@@ -120,16 +130,12 @@ pub struct ReportInstancesStatusRequest {
     pub end_time: Option<String>,
 }
 impl ReportInstancesStatusRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-        description: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ReportInstancesStatusRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
-            description: description.into(),
+            instance_id: required.instance_id.iter().map(|s| s.to_string()).collect(),
+            region_id: required.region_id.to_string(),
+            description: required.description.to_string(),
             reason: None,
             issue_category: None,
             disk_id: Vec::new(),
@@ -179,12 +185,14 @@ impl aliyun_runtime::Operation for ReportInstancesStatusRequest {
 }
 /// What a successful `ReportInstancesStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReportInstancesStatusResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ReportInstancesStatusResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to roll back a disk to a specific state based on a snapshot of the disk.
 //!
 //! 调用ResetDisk使用磁盘的历史快照回滚至某一阶段的磁盘状态。
-/// Parameters of `ResetDisk`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ResetDiskRequest`], by name: `ResetDiskRequest::new(ResetDiskRequired { … })`.
+#[derive(Debug)]
+pub struct ResetDiskRequired<'a> {
+    /// `DiskId`: see the field of [`ResetDiskRequest`] of the same name.
+    pub disk_id: &'a str,
+    /// `SnapshotId`: see the field of [`ResetDiskRequest`] of the same name.
+    pub snapshot_id: &'a str,
+}
+/// Parameters of `ResetDisk`. Build it with `new`, the required parameters named in [`ResetDiskRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResetDiskRequest {
     /// The ID of the disk.
@@ -23,11 +31,11 @@ pub struct ResetDiskRequest {
     pub snapshot_id: String,
 }
 impl ResetDiskRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(disk_id: impl Into<String>, snapshot_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ResetDiskRequired<'_>) -> Self {
         Self {
-            disk_id: disk_id.into(),
-            snapshot_id: snapshot_id.into(),
+            disk_id: required.disk_id.to_string(),
+            snapshot_id: required.snapshot_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for ResetDiskRequest {
 }
 /// What a successful `ResetDisk` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResetDiskResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `F3CD6886-D8D0-4FEE-B93E-1B73239673DE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ResetDiskResponse {

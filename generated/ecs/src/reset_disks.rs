@@ -48,16 +48,19 @@ impl aliyun_runtime::Operation for ResetDisksRequest {
 }
 /// What a successful `ResetDisks` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResetDisksResponse {
     /// Details about the rollback operation.
     ///
     /// 回滚一个或多个云盘时的操作状态信息合集。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationProgressSet"))]
     pub operation_progress_set: Option<OperationProgressSet>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3D66C85C-AA97-4A00-B0ED-2D9A80FE782C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ResetDisksResponse {

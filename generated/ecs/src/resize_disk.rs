@@ -4,7 +4,15 @@
 //! You can call this operation to resize a system disk or data disk.
 //!
 //! 调用ResizeDisk扩容一块云盘，支持扩容系统盘和数据盘。
-/// Parameters of `ResizeDisk`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ResizeDiskRequest`], by name: `ResizeDiskRequest::new(ResizeDiskRequired { … })`.
+#[derive(Debug)]
+pub struct ResizeDiskRequired<'a> {
+    /// `DiskId`: see the field of [`ResizeDiskRequest`] of the same name.
+    pub disk_id: &'a str,
+    /// `NewSize`: see the field of [`ResizeDiskRequest`] of the same name.
+    pub new_size: i32,
+}
+/// Parameters of `ResizeDisk`. Build it with `new`, the required parameters named in [`ResizeDiskRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResizeDiskRequest {
     /// The ID of the disk.
@@ -59,11 +67,11 @@ pub struct ResizeDiskRequest {
     pub client_token: Option<String>,
 }
 impl ResizeDiskRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(disk_id: impl Into<String>, new_size: i32) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ResizeDiskRequired<'_>) -> Self {
         Self {
-            disk_id: disk_id.into(),
-            new_size,
+            disk_id: required.disk_id.to_string(),
+            new_size: required.new_size,
             r#type: None,
             client_token: None,
         }
@@ -89,6 +97,7 @@ impl aliyun_runtime::Operation for ResizeDiskRequest {
 }
 /// What a successful `ResizeDisk` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ResizeDiskResponse {
     /// The ID of the order.
     ///
@@ -99,12 +108,14 @@ pub struct ResizeDiskResponse {
     /// 说明： 仅在扩容包年包月云盘时会返回订单ID。
     ///
     /// Example: `20413515388****`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `F3CD6886-D8D0-4FEE-B93E-1B73239673DE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ResizeDiskResponse {

@@ -5,7 +5,19 @@
 //!
 //! 调用RevokeSecurityGroup删除一条安全组入方向规则，撤销安全组入方向的权限设置。
 pub use crate::types::{IpProtocol, Policy, NicType};
-/// Parameters of `RevokeSecurityGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RevokeSecurityGroupRequest`], by name: `RevokeSecurityGroupRequest::new(RevokeSecurityGroupRequired { … })`.
+#[derive(Debug)]
+pub struct RevokeSecurityGroupRequired<'a> {
+    /// `IpProtocol`: see the field of [`RevokeSecurityGroupRequest`] of the same name.
+    pub ip_protocol: IpProtocol,
+    /// `PortRange`: see the field of [`RevokeSecurityGroupRequest`] of the same name.
+    pub port_range: &'a str,
+    /// `RegionId`: see the field of [`RevokeSecurityGroupRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`RevokeSecurityGroupRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `RevokeSecurityGroup`. Build it with `new`, the required parameters named in [`RevokeSecurityGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RevokeSecurityGroupRequest {
     /// The transport layer protocol. This parameter is case-sensitive. Valid values:
@@ -248,18 +260,13 @@ pub struct RevokeSecurityGroupRequest {
     pub description: Option<String>,
 }
 impl RevokeSecurityGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ip_protocol: IpProtocol,
-        port_range: impl Into<String>,
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RevokeSecurityGroupRequired<'_>) -> Self {
         Self {
-            ip_protocol,
-            port_range: port_range.into(),
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            ip_protocol: required.ip_protocol,
+            port_range: required.port_range.to_string(),
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
             dest_cidr_ip: None,
             ipv6_dest_cidr_ip: None,
             source_group_id: None,
@@ -357,12 +364,14 @@ impl aliyun_runtime::Operation for RevokeSecurityGroupRequest {
 }
 /// What a successful `RevokeSecurityGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RevokeSecurityGroupResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RevokeSecurityGroupResponse {

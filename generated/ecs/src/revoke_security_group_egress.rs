@@ -5,7 +5,19 @@
 //!
 //! 调用RevokeSecurityGroupEgress删除一条出方向安全组规则，撤销安全组出方向的访问权限。
 pub use crate::types::{IpProtocol, Policy, NicType};
-/// Parameters of `RevokeSecurityGroupEgress`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RevokeSecurityGroupEgressRequest`], by name: `RevokeSecurityGroupEgressRequest::new(RevokeSecurityGroupEgressRequired { … })`.
+#[derive(Debug)]
+pub struct RevokeSecurityGroupEgressRequired<'a> {
+    /// `IpProtocol`: see the field of [`RevokeSecurityGroupEgressRequest`] of the same name.
+    pub ip_protocol: IpProtocol,
+    /// `PortRange`: see the field of [`RevokeSecurityGroupEgressRequest`] of the same name.
+    pub port_range: &'a str,
+    /// `RegionId`: see the field of [`RevokeSecurityGroupEgressRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SecurityGroupId`: see the field of [`RevokeSecurityGroupEgressRequest`] of the same name.
+    pub security_group_id: &'a str,
+}
+/// Parameters of `RevokeSecurityGroupEgress`. Build it with `new`, the required parameters named in [`RevokeSecurityGroupEgressRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RevokeSecurityGroupEgressRequest {
     /// The transport layer protocol. The value is case-insensitive. Valid values:
@@ -254,18 +266,13 @@ pub struct RevokeSecurityGroupEgressRequest {
     pub description: Option<String>,
 }
 impl RevokeSecurityGroupEgressRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ip_protocol: IpProtocol,
-        port_range: impl Into<String>,
-        region_id: impl Into<String>,
-        security_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RevokeSecurityGroupEgressRequired<'_>) -> Self {
         Self {
-            ip_protocol,
-            port_range: port_range.into(),
-            region_id: region_id.into(),
-            security_group_id: security_group_id.into(),
+            ip_protocol: required.ip_protocol,
+            port_range: required.port_range.to_string(),
+            region_id: required.region_id.to_string(),
+            security_group_id: required.security_group_id.to_string(),
             dest_group_id: None,
             dest_group_owner_id: None,
             dest_group_owner_account: None,
@@ -363,12 +370,14 @@ impl aliyun_runtime::Operation for RevokeSecurityGroupEgressRequest {
 }
 /// What a successful `RevokeSecurityGroupEgress` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RevokeSecurityGroupEgressResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RevokeSecurityGroupEgressResponse {

@@ -5,7 +5,19 @@
 //!
 //! 调用RunCommand在一台或多台ECS实例中执行一段Shell、PowerShell或者Bat类型的命令。
 pub use crate::types::{Type, RepeatMode, ContentEncoding};
-/// Parameters of `RunCommand`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RunCommandRequest`], by name: `RunCommandRequest::new(RunCommandRequired { … })`.
+#[derive(Debug)]
+pub struct RunCommandRequired<'a> {
+    /// `CommandContent`: see the field of [`RunCommandRequest`] of the same name.
+    pub command_content: &'a str,
+    /// `InstanceId`: see the field of [`RunCommandRequest`] of the same name.
+    pub instance_id: &'a [&'a str],
+    /// `RegionId`: see the field of [`RunCommandRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `Type`: see the field of [`RunCommandRequest`] of the same name.
+    pub r#type: Type,
+}
+/// Parameters of `RunCommand`. Build it with `new`, the required parameters named in [`RunCommandRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunCommandRequest {
     /// The plaintext or Base64-encoded content of the command. The Base64-encoded command content cannot exceed 16 KB in size.
@@ -289,18 +301,13 @@ pub struct RunCommandRequest {
     pub windows_password_name: Option<String>,
 }
 impl RunCommandRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        command_content: impl Into<String>,
-        instance_id: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-        r#type: Type,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RunCommandRequired<'_>) -> Self {
         Self {
-            command_content: command_content.into(),
-            instance_id: instance_id.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
-            r#type,
+            command_content: required.command_content.to_string(),
+            instance_id: required.instance_id.iter().map(|s| s.to_string()).collect(),
+            region_id: required.region_id.to_string(),
+            r#type: required.r#type,
             name: None,
             description: None,
             working_dir: None,
@@ -395,24 +402,28 @@ impl aliyun_runtime::Operation for RunCommandRequest {
 }
 /// What a successful `RunCommand` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RunCommandResponse {
     /// The ID of the command.
     ///
     /// 命令ID。
     ///
     /// Example: `c-7d2a745b412b4601b2d47f6a768d****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommandId"))]
     pub command_id: Option<String>,
     /// The ID of the execution.
     ///
     /// 命令执行ID。
     ///
     /// Example: `t-7d2a745b412b4601b2d47f6a768d****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeId"))]
     pub invoke_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RunCommandResponse {

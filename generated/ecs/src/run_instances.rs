@@ -111,10 +111,13 @@ impl aliyun_runtime::Operation for RunInstancesRequest {
 }
 /// What a successful `RunInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RunInstancesResponse {
     /// `InstanceIdSets` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceIdSets"))]
     pub instance_id_sets: Option<InstanceIdSets>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RunInstancesResponse {
@@ -149,8 +152,10 @@ impl RunInstancesSystemDisk {
 }
 /// The value of `InstanceIdSets` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceIdSets {
     /// `InstanceIdSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceIdSet"))]
     pub instance_id_set: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceIdSets {

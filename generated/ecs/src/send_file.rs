@@ -5,7 +5,21 @@
 //!
 //! 调用SendFile向一台或多台ECS实例下发远程文件。
 pub use crate::types::ContentType;
-/// Parameters of `SendFile`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SendFileRequest`], by name: `SendFileRequest::new(SendFileRequired { … })`.
+#[derive(Debug)]
+pub struct SendFileRequired<'a> {
+    /// `RegionId`: see the field of [`SendFileRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `Name`: see the field of [`SendFileRequest`] of the same name.
+    pub name: &'a str,
+    /// `InstanceId`: see the field of [`SendFileRequest`] of the same name.
+    pub instance_id: &'a [&'a str],
+    /// `TargetDir`: see the field of [`SendFileRequest`] of the same name.
+    pub target_dir: &'a str,
+    /// `Content`: see the field of [`SendFileRequest`] of the same name.
+    pub content: &'a str,
+}
+/// Parameters of `SendFile`. Build it with `new`, the required parameters named in [`SendFileRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SendFileRequest {
     /// The region ID of the instance to which to send the remote file. You can call the DescribeRegions operation to query the most recent region list.
@@ -134,20 +148,14 @@ pub struct SendFileRequest {
     pub overwrite: Option<bool>,
 }
 impl SendFileRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        name: impl Into<String>,
-        instance_id: impl IntoIterator<Item = impl Into<String>>,
-        target_dir: impl Into<String>,
-        content: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SendFileRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            name: name.into(),
-            instance_id: instance_id.into_iter().map(Into::into).collect(),
-            target_dir: target_dir.into(),
-            content: content.into(),
+            region_id: required.region_id.to_string(),
+            name: required.name.to_string(),
+            instance_id: required.instance_id.iter().map(|s| s.to_string()).collect(),
+            target_dir: required.target_dir.to_string(),
+            content: required.content.to_string(),
             description: None,
             content_type: None,
             timeout: None,
@@ -203,18 +211,21 @@ impl aliyun_runtime::Operation for SendFileRequest {
 }
 /// What a successful `SendFile` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SendFileResponse {
     /// The ID of the execution.
     ///
     /// 命令执行ID。
     ///
     /// Example: `f-7d2a745b412b46****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InvokeId"))]
     pub invoke_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SendFileResponse {

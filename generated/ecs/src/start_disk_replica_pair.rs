@@ -4,7 +4,15 @@
 //! You can call this operation to start a replication relationship to asynchronously replicate data between disks.
 //!
 //! 调用StartDiskReplicaPair启动一个复制关系并开始云盘数据同步流程。
-/// Parameters of `StartDiskReplicaPair`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`StartDiskReplicaPairRequest`], by name: `StartDiskReplicaPairRequest::new(StartDiskReplicaPairRequired { … })`.
+#[derive(Debug)]
+pub struct StartDiskReplicaPairRequired<'a> {
+    /// `RegionId`: see the field of [`StartDiskReplicaPairRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ReplicaPairId`: see the field of [`StartDiskReplicaPairRequest`] of the same name.
+    pub replica_pair_id: &'a str,
+}
+/// Parameters of `StartDiskReplicaPair`. Build it with `new`, the required parameters named in [`StartDiskReplicaPairRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StartDiskReplicaPairRequest {
     /// The region ID of the primary disk. You can call the DescribeRegions operation to query the most recent region list.
@@ -23,14 +31,11 @@ pub struct StartDiskReplicaPairRequest {
     pub replica_pair_id: String,
 }
 impl StartDiskReplicaPairRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        replica_pair_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: StartDiskReplicaPairRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            replica_pair_id: replica_pair_id.into(),
+            region_id: required.region_id.to_string(),
+            replica_pair_id: required.replica_pair_id.to_string(),
         }
     }
 }
@@ -44,12 +49,14 @@ impl aliyun_runtime::Operation for StartDiskReplicaPairRequest {
 }
 /// What a successful `StartDiskReplicaPair` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StartDiskReplicaPairResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `E69EF3CC-94CD-42E7-8926-F133B86387C0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for StartDiskReplicaPairResponse {

@@ -2,7 +2,15 @@
 //! The `StartImagePipelineExecution` operation.
 //!
 //! 调用StartImagePipelineExecution通过一个镜像模板执行构建镜像的任务。
-/// Parameters of `StartImagePipelineExecution`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`StartImagePipelineExecutionRequest`], by name: `StartImagePipelineExecutionRequest::new(StartImagePipelineExecutionRequired { … })`.
+#[derive(Debug)]
+pub struct StartImagePipelineExecutionRequired<'a> {
+    /// `ImagePipelineId`: see the field of [`StartImagePipelineExecutionRequest`] of the same name.
+    pub image_pipeline_id: &'a str,
+    /// `RegionId`: see the field of [`StartImagePipelineExecutionRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `StartImagePipelineExecution`. Build it with `new`, the required parameters named in [`StartImagePipelineExecutionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StartImagePipelineExecutionRequest {
     /// 镜像模板ID。
@@ -22,14 +30,11 @@ pub struct StartImagePipelineExecutionRequest {
     pub client_token: Option<String>,
 }
 impl StartImagePipelineExecutionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        image_pipeline_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: StartImagePipelineExecutionRequired<'_>) -> Self {
         Self {
-            image_pipeline_id: image_pipeline_id.into(),
-            region_id: region_id.into(),
+            image_pipeline_id: required.image_pipeline_id.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
         }
     }
@@ -49,14 +54,17 @@ impl aliyun_runtime::Operation for StartImagePipelineExecutionRequest {
 }
 /// What a successful `StartImagePipelineExecution` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StartImagePipelineExecutionResponse {
     /// 构建任务ID。
     ///
     /// Example: `exec-5fb8facb8ed7427c****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExecutionId"))]
     pub execution_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for StartImagePipelineExecutionResponse {

@@ -2,7 +2,15 @@
 //! The `StartInstances` operation.
 //!
 //! You can call this operation to start one or more ECS instances that are in the Stopped state. After the operation is called, the instances enter the Starting state.
-/// Parameters of `StartInstances`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`StartInstancesRequest`], by name: `StartInstancesRequest::new(StartInstancesRequired { … })`.
+#[derive(Debug)]
+pub struct StartInstancesRequired<'a> {
+    /// `InstanceId`: see the field of [`StartInstancesRequest`] of the same name.
+    pub instance_id: &'a [&'a str],
+    /// `RegionId`: see the field of [`StartInstancesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `StartInstances`. Build it with `new`, the required parameters named in [`StartInstancesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StartInstancesRequest {
     /// The ID of instance N that you want to start. Valid values of N: 1 to 100.
@@ -40,14 +48,11 @@ pub struct StartInstancesRequest {
     pub batch_optimization: Option<BatchOptimization>,
 }
 impl StartInstancesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        instance_id: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: StartInstancesRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.iter().map(|s| s.to_string()).collect(),
+            region_id: required.region_id.to_string(),
             dry_run: None,
             batch_optimization: None,
         }
@@ -73,12 +78,15 @@ impl aliyun_runtime::Operation for StartInstancesRequest {
 }
 /// What a successful `StartInstances` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StartInstancesResponse {
     /// Details about the instance responses, which contain the status of each instance before and after the operation is called and the result of the operation.
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceResponses"))]
     pub instance_responses: Option<InstanceResponses>,
     /// The ID of the request.
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for StartInstancesResponse {
@@ -124,8 +132,10 @@ impl BatchOptimization {
 aliyun_runtime::wire_enum!(BatchOptimization);
 /// Details about the instance responses, which contain the status of each instance before and after the operation is called and the result of the operation.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceResponses {
     /// `InstanceResponse` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceResponse"))]
     pub instance_response: Vec<InstanceResponse>,
 }
 impl aliyun_runtime::de::Decode for InstanceResponses {
@@ -141,26 +151,32 @@ impl aliyun_runtime::de::Decode for InstanceResponses {
 }
 /// One item of the list `InstanceResponse` in `InstanceResponses` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct InstanceResponse {
     /// The error code of the operation result. The return value 200 indicates success. For more information, see the "Error codes" section in this topic.
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The current status of the instance.
     ///
     /// Example: `Starting`
+    #[cfg_attr(feature = "test-util", serde(rename = "CurrentStatus"))]
     pub current_status: Option<String>,
     /// The ID of the instance.
     ///
     /// Example: `i-bp67acfmxazb4p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The error message for an instance operation. The return value Success indicates operation success. For more information, see the "Error codes" section in this topic.
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The status of the instance before the operation is called.
     ///
     /// Example: `Stopped`
+    #[cfg_attr(feature = "test-util", serde(rename = "PreviousStatus"))]
     pub previous_status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for InstanceResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to stop a replication relationship.
 //!
 //! 调用StopDiskReplicaPair停止一个复制关系。
-/// Parameters of `StopDiskReplicaPair`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`StopDiskReplicaPairRequest`], by name: `StopDiskReplicaPairRequest::new(StopDiskReplicaPairRequired { … })`.
+#[derive(Debug)]
+pub struct StopDiskReplicaPairRequired<'a> {
+    /// `RegionId`: see the field of [`StopDiskReplicaPairRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ReplicaPairId`: see the field of [`StopDiskReplicaPairRequest`] of the same name.
+    pub replica_pair_id: &'a str,
+}
+/// Parameters of `StopDiskReplicaPair`. Build it with `new`, the required parameters named in [`StopDiskReplicaPairRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StopDiskReplicaPairRequest {
     /// The region ID of the primary disk. You can call the DescribeRegions operation to query the most recent region list.
@@ -23,14 +31,11 @@ pub struct StopDiskReplicaPairRequest {
     pub replica_pair_id: String,
 }
 impl StopDiskReplicaPairRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        replica_pair_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: StopDiskReplicaPairRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            replica_pair_id: replica_pair_id.into(),
+            region_id: required.region_id.to_string(),
+            replica_pair_id: required.replica_pair_id.to_string(),
         }
     }
 }
@@ -44,12 +49,14 @@ impl aliyun_runtime::Operation for StopDiskReplicaPairRequest {
 }
 /// What a successful `StopDiskReplicaPair` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StopDiskReplicaPairResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `20758A-585D-4A41-A9B2-28DA8F4F534F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for StopDiskReplicaPairResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to stop a Cloud Assistant command that is running on one or more instances.
 //!
 //! 停止一台或多台ECS实例中一条正在进行中（Running）的云助手命令进程。
-/// Parameters of `StopInvocation`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`StopInvocationRequest`], by name: `StopInvocationRequest::new(StopInvocationRequired { … })`.
+#[derive(Debug)]
+pub struct StopInvocationRequired<'a> {
+    /// `InvokeId`: see the field of [`StopInvocationRequest`] of the same name.
+    pub invoke_id: &'a str,
+    /// `RegionId`: see the field of [`StopInvocationRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `StopInvocation`. Build it with `new`, the required parameters named in [`StopInvocationRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StopInvocationRequest {
     /// The ID of the execution. You can call the DescribeInvocations operation to query all execution IDs.
@@ -28,11 +36,11 @@ pub struct StopInvocationRequest {
     pub instance_id: Vec<String>,
 }
 impl StopInvocationRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(invoke_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: StopInvocationRequired<'_>) -> Self {
         Self {
-            invoke_id: invoke_id.into(),
-            region_id: region_id.into(),
+            invoke_id: required.invoke_id.to_string(),
+            region_id: required.region_id.to_string(),
             instance_id: Vec::new(),
         }
     }
@@ -55,12 +63,14 @@ impl aliyun_runtime::Operation for StopInvocationRequest {
 }
 /// What a successful `StopInvocation` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StopInvocationResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for StopInvocationResponse {

@@ -5,7 +5,17 @@
 //!
 //! 调用TagResources为指定的ECS资源列表统一创建并绑定标签。
 pub use crate::types::{ListTagResourcesResourceType, Tag};
-/// Parameters of `TagResources`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`TagResourcesRequest`], by name: `TagResourcesRequest::new(TagResourcesRequired { … })`.
+#[derive(Debug)]
+pub struct TagResourcesRequired<'a> {
+    /// `RegionId`: see the field of [`TagResourcesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ResourceId`: see the field of [`TagResourcesRequest`] of the same name.
+    pub resource_id: &'a [&'a str],
+    /// `ResourceType`: see the field of [`TagResourcesRequest`] of the same name.
+    pub resource_type: ListTagResourcesResourceType,
+}
+/// Parameters of `TagResources`. Build it with `new`, the required parameters named in [`TagResourcesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TagResourcesRequest {
     /// The region ID of the resource. You can call the DescribeRegions operation to query the most recent region list.
@@ -66,16 +76,12 @@ pub struct TagResourcesRequest {
     pub tag: Vec<Tag>,
 }
 impl TagResourcesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        resource_id: impl IntoIterator<Item = impl Into<String>>,
-        resource_type: ListTagResourcesResourceType,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: TagResourcesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            resource_id: resource_id.into_iter().map(Into::into).collect(),
-            resource_type,
+            region_id: required.region_id.to_string(),
+            resource_id: required.resource_id.iter().map(|s| s.to_string()).collect(),
+            resource_type: required.resource_type,
             tag: Vec::new(),
         }
     }
@@ -95,12 +101,14 @@ impl aliyun_runtime::Operation for TagResourcesRequest {
 }
 /// What a successful `TagResources` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TagResourcesResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for TagResourcesResponse {

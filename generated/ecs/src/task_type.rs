@@ -21,26 +21,33 @@ impl aliyun_runtime::Operation for TaskTypeRequest {
 }
 /// What a successful `TaskType` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TaskTypeResponse {
     /// 任务ID
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
     /// 操作接口名称
+    #[cfg_attr(feature = "test-util", serde(rename = "Action"))]
     pub action: Option<String>,
     /// 任务状态可选值：-   Finished 已完成
     ///
     /// - Processing 运行中
     ///
     /// Valid values ([`TaskTypeTaskStatus`]): `Finished`, `Processing`.
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskStatus"))]
     pub task_status: Option<TaskTypeTaskStatus>,
     /// 是否支持取消任务可选值：-   True
     ///
     /// - False
     ///
     /// Valid values ([`TaskTypeSupportCancel`]): `True`, `False`.
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportCancel"))]
     pub support_cancel: Option<TaskTypeSupportCancel>,
     /// 任务创建时间，时间类型按照 ISO8601 标准表示，并需要使用 UTC 时间。格式为：YYYY-MM-DDThh:mmZ。
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// 任务完成时间，时间类型按照 ISO8601 标准表示，并需要使用 UTC 时间。格式为：YYYY-MM-DDThh:mmZ。
+    #[cfg_attr(feature = "test-util", serde(rename = "FinishedTime"))]
     pub finished_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for TaskTypeResponse {

@@ -428,8 +428,10 @@ mod results {
     ///
     /// 绑定密钥对是否成功或失败的结果集合。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Results {
         /// `Result` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "Result"))]
         pub result: Vec<AttachKeyPairResult>,
     }
     impl aliyun_runtime::de::Decode for Results {
@@ -443,30 +445,35 @@ mod results {
     }
     /// One item of the list `Result` in `Results` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct AttachKeyPairResult {
         /// The operation status code returned. 200 indicates that the operation is successful.
         ///
         /// 传递的操作状态码，其中200表示操作成功。
         ///
         /// Example: `200`
+        #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
         pub code: Option<String>,
         /// The ID of an instance.
         ///
         /// 实例ID。
         ///
         /// Example: `i-instanceid1`
+        #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
         pub instance_id: Option<String>,
         /// The operation information returned. When the value of code is 200, the value of message becomes successful.
         ///
         /// 传递的操作信息，当code=200时，message为successful。
         ///
         /// Example: `successful`
+        #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
         pub message: Option<String>,
         /// The message returned indicating whether the operation is successful.
         ///
         /// 此次操作是否成功。
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
         pub success: Option<String>,
     }
     impl aliyun_runtime::de::Decode for AttachKeyPairResult {
@@ -2373,8 +2380,10 @@ mod private_ip_sets {
     ///
     /// PrivateIpSet组成的集合。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct PrivateIpSets {
         /// `PrivateIpSet` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpSet"))]
         pub private_ip_set: Vec<PrivateIpSet>,
     }
     impl aliyun_runtime::de::Decode for PrivateIpSets {
@@ -2390,18 +2399,21 @@ mod private_ip_sets {
     }
     /// One item of the list `PrivateIpSet` in `PrivateIpSets` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct PrivateIpSet {
         /// Indicates whether the IP address is the primary private IP address.
         ///
         /// 是否是主私网IP地址。
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "Primary"))]
         pub primary: Option<bool>,
         /// The private IP address of the instance.
         ///
         /// 实例的私网IP地址。
         ///
         /// Example: `172.17.**.**`
+        #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
         pub private_ip_address: Option<String>,
     }
     impl aliyun_runtime::de::Decode for PrivateIpSet {
@@ -2431,8 +2443,10 @@ mod security_group_ids {
     ///
     /// 所属的安全组集合。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SecurityGroupIds {
         /// `SecurityGroupId` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "SecurityGroupId"))]
         pub security_group_id: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for SecurityGroupIds {
@@ -2547,8 +2561,10 @@ mod operation_progress_set {
     ///
     /// 删除实例快照时操作状态信息合集。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct OperationProgressSet {
         /// `OperationProgress` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "OperationProgress"))]
         pub operation_progress: Vec<OperationProgress>,
     }
     impl aliyun_runtime::de::Decode for OperationProgressSet {
@@ -2564,6 +2580,7 @@ mod operation_progress_set {
     }
     /// One item of the list `OperationProgress` in `OperationProgressSet` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct OperationProgress {
         /// The error code. This parameter is empty when the operation was successful.
         ///
@@ -2574,6 +2591,7 @@ mod operation_progress_set {
         /// 错误码和错误信息，请参见错误中心。
         ///
         /// Example: `400`
+        #[cfg_attr(feature = "test-util", serde(rename = "ErrorCode"))]
         pub error_code: Option<String>,
         /// The error message. This parameter is empty when the operation was successful.
         ///
@@ -2584,16 +2602,19 @@ mod operation_progress_set {
         /// 错误码和错误信息，请参见错误中心。
         ///
         /// Example: `testErrorMsg`
+        #[cfg_attr(feature = "test-util", serde(rename = "ErrorMsg"))]
         pub error_msg: Option<String>,
         /// Indicates whether the operation was successful. If the operation was successful, a value of Success is returned. If the operation failed, error codes and messages are returned.
         ///
         /// 操作是否成功。成功返回Success，失败返回ErrorCode和ErrorMsg信息。
         ///
         /// Example: `Success`
+        #[cfg_attr(feature = "test-util", serde(rename = "OperationStatus"))]
         pub operation_status: Option<String>,
         /// Details about the resources.
         ///
         /// 资源信息。
+        #[cfg_attr(feature = "test-util", serde(rename = "RelatedItemSet"))]
         pub related_item_set: Option<RelatedItemSet>,
     }
     impl aliyun_runtime::de::Decode for OperationProgress {
@@ -2614,8 +2635,10 @@ mod operation_progress_set {
     ///
     /// 资源信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct RelatedItemSet {
         /// `RelatedItem` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "RelatedItem"))]
         pub related_item: Vec<RelatedItem>,
     }
     impl aliyun_runtime::de::Decode for RelatedItemSet {
@@ -2631,18 +2654,21 @@ mod operation_progress_set {
     }
     /// One item of the list `RelatedItem` in `RelatedItemSet` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct RelatedItem {
         /// The name of the resource.
         ///
         /// 资源名称。
         ///
         /// Example: `SnapshotId`
+        #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
         pub name: Option<String>,
         /// The ID of the resource.
         ///
         /// 资源ID。
         ///
         /// Example: `s-j6c9lpuyxo2uxxnx****`
+        #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
         pub value: Option<String>,
     }
     impl aliyun_runtime::de::Decode for RelatedItem {
@@ -2840,12 +2866,14 @@ pub use private_pool_options::*;
 mod instance_id_set {
     /// One item of the list `InstanceIdSet` in `CapacityReservationItem` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct InstanceIdSet {
         /// The ID of the instance.
         ///
         /// 实例ID。
         ///
         /// Example: `i-bp67acfmxazb4****`
+        #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
         pub instance_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for InstanceIdSet {
@@ -2934,8 +2962,10 @@ mod describe_capacity_reservations_private_pool_options {
     ///
     /// 资源分配详情。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct AllocatedResources {
         /// `AllocatedResource` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "AllocatedResource"))]
         pub allocated_resource: Vec<AllocatedResource>,
     }
     impl aliyun_runtime::de::Decode for AllocatedResources {
@@ -2951,30 +2981,35 @@ mod describe_capacity_reservations_private_pool_options {
     }
     /// One item of the list `AllocatedResource` in `AllocatedResources` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct AllocatedResource {
         /// The instance type of instances to be created by using the capacity reservation.
         ///
         /// 实例规格。
         ///
         /// Example: `ecs.c6.large`
+        #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
         pub instance_type: Option<String>,
         /// The total number of instances reserved for a single instance type.
         ///
         /// 在一个实例规格内，需要预留的实例的总数量。
         ///
         /// Example: `2`
+        #[cfg_attr(feature = "test-util", serde(rename = "TotalAmount"))]
         pub total_amount: Option<i32>,
         /// The number of instances reserved by the capacity reservation that have been used.
         ///
         /// 已使用的实例的数量。
         ///
         /// Example: `2`
+        #[cfg_attr(feature = "test-util", serde(rename = "UsedAmount"))]
         pub used_amount: Option<i32>,
         /// The zone ID of the capacity reservation.
         ///
         /// 可用区ID。
         ///
         /// Example: `cn-hangzhou-h`
+        #[cfg_attr(feature = "test-util", serde(rename = "zoneId"))]
         pub zone_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for AllocatedResource {
@@ -3187,8 +3222,10 @@ mod supported_instance_type_families {
     ///
     /// 专有宿主机支持的ECS实例规格族。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SupportedInstanceTypeFamilies {
         /// `SupportedInstanceTypeFamily` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "SupportedInstanceTypeFamily"))]
         pub supported_instance_type_family: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for SupportedInstanceTypeFamilies {
@@ -3206,8 +3243,10 @@ mod supported_instance_type_families {
     ///
     /// 专有宿主机支持的ECS实例规格。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SupportedInstanceTypesList {
         /// `SupportedInstanceTypesList` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "SupportedInstanceTypesList"))]
         pub supported_instance_types_list: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for SupportedInstanceTypesList {
@@ -3230,8 +3269,10 @@ pub use supported_instance_type_families::*;
 mod operation_locks {
     /// 专有宿主机资源被锁定原因。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct OperationLocks {
         /// `OperationLock` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "OperationLock"))]
         pub operation_lock: Vec<OperationLock>,
     }
     impl aliyun_runtime::de::Decode for OperationLocks {
@@ -3247,10 +3288,12 @@ mod operation_locks {
     }
     /// One item of the list `OperationLock` in `OperationLocks` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct OperationLock {
         /// 资源锁定原因。可能取值：financial（因账号欠费被锁定）。
         ///
         /// Example: `financial`
+        #[cfg_attr(feature = "test-util", serde(rename = "LockReason"))]
         pub lock_reason: Option<String>,
     }
     impl aliyun_runtime::de::Decode for OperationLock {
@@ -3513,8 +3556,10 @@ mod tags {
     ///
     /// 云盘或本地盘的标签集合。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Tags {
         /// `Tag` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
         pub tag: Vec<DiskTag>,
     }
     impl aliyun_runtime::de::Decode for Tags {
@@ -3528,18 +3573,21 @@ mod tags {
     }
     /// One item of the list `Tag` in `Tags` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct DiskTag {
         /// The tag key of the disk.
         ///
         /// 标签键。
         ///
         /// Example: `TestKey`
+        #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
         pub tag_key: Option<String>,
         /// The tag value of the disk.
         ///
         /// 标签值。
         ///
         /// Example: `TestValue`
+        #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
         pub tag_value: Option<String>,
     }
     impl aliyun_runtime::de::Decode for DiskTag {
@@ -3580,18 +3628,21 @@ mod health_status {
     ///
     /// 块存储健康状态。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct HealthStatus {
         /// The code of the health status of the EBS device.
         ///
         /// 块存储健康状态代码。
         ///
         /// Example: `128`
+        #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
         pub code: Option<i32>,
         /// The name of the health status of the EBS device.
         ///
         /// 块存储健康状态名称。
         ///
         /// Example: `Impaired`
+        #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
         pub name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for HealthStatus {
@@ -3610,18 +3661,21 @@ mod health_status {
     ///
     /// 块存储生命周期状态。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct DiskFullStatusTypeStatus {
         /// The code of the lifecycle status of the EBS device.
         ///
         /// 块存储生命周期状态代码。
         ///
         /// Example: `129`
+        #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
         pub code: Option<i32>,
         /// The name of the lifecycle status of the EBS device.
         ///
         /// 块存储生命周期状态名称。
         ///
         /// Example: `Available`
+        #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
         pub name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for DiskFullStatusTypeStatus {
@@ -3849,18 +3903,21 @@ mod not_before {
     ///
     /// 系统事件的生命周期状态。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct EventCycleStatus {
         /// The status code of the system event.
         ///
         /// 系统事件状态代码。
         ///
         /// Example: `0`
+        #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
         pub code: Option<i32>,
         /// The status name of the system event.
         ///
         /// 系统事件状态名称。
         ///
         /// Example: `Executed`
+        #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
         pub name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for EventCycleStatus {
@@ -3879,18 +3936,21 @@ mod not_before {
     ///
     /// 系统事件类型。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct EventType {
         /// The code of the system event type.
         ///
         /// 系统事件类型代码。
         ///
         /// Example: `34`
+        #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
         pub code: Option<i32>,
         /// The name of the system event type.
         ///
         /// 系统事件类型名称。
         ///
         /// Example: `InstanceExpiration.Stop`
+        #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
         pub name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for EventType {
@@ -4007,18 +4067,21 @@ pub use system_disk::*;
 mod rule {
     /// One item of the list `Rule` in `Rules` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Rule {
         /// The description of the promotion rule.
         ///
         /// 活动规则描述。
         ///
         /// Example: `升级优惠`
+        #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
         pub description: Option<String>,
         /// The ID of the rule.
         ///
         /// 活动ID。
         ///
         /// Example: `1234567890`
+        #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
         pub rule_id: Option<i64>,
     }
     impl aliyun_runtime::de::Decode for Rule {
@@ -4046,8 +4109,10 @@ pub use rule::*;
 mod ipv6_sets {
     /// 为弹性网卡分配的IPv6地址集合。仅当请求参数AdditionalAttributes.N取值为NETWORK\_PRIMARY\_ENI\_IP时，才会返回该参数值。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Ipv6Sets {
         /// `Ipv6Set` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "Ipv6Set"))]
         pub ipv6_set: Vec<Ipv6Set>,
     }
     impl aliyun_runtime::de::Decode for Ipv6Sets {
@@ -4063,10 +4128,12 @@ mod ipv6_sets {
     }
     /// One item of the list `Ipv6Set` in `Ipv6Sets` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Ipv6Set {
         /// 为弹性网卡指定的IPv6地址。
         ///
         /// Example: `2408:4321:180:1701:94c7:bc38:3bfa:***`
+        #[cfg_attr(feature = "test-util", serde(rename = "Ipv6Address"))]
         pub ipv6_address: Option<String>,
     }
     impl aliyun_runtime::de::Decode for Ipv6Set {
@@ -4410,18 +4477,21 @@ mod key_pair_tags {
     ///
     /// 密钥对的标签。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct KeyPairTags {
         /// The tag key of the key pair.
         ///
         /// 密钥对的标签键。
         ///
         /// Example: `FinanceDept`
+        #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
         pub tag_key: Option<String>,
         /// The tag value of the key pair.
         ///
         /// 密钥对的标签值。
         ///
         /// Example: `FinanceDept.Joshua`
+        #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
         pub tag_value: Option<String>,
     }
     impl aliyun_runtime::de::Decode for KeyPairTags {
@@ -4450,8 +4520,10 @@ mod detail_infos {
     ///
     /// 说明： 该返回值正在邀测中，暂未开放使用。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct DetailInfos {
         /// `ResourcePriceModel` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "ResourcePriceModel"))]
         pub resource_price_model: Vec<ResourcePriceModel>,
     }
     impl aliyun_runtime::de::Decode for DetailInfos {
@@ -4467,34 +4539,40 @@ mod detail_infos {
     }
     /// One item of the list `ResourcePriceModel` in `DetailInfos` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ResourcePriceModel {
         /// The discount.
         ///
         /// 折扣价。
         ///
         /// Example: `655.2`
+        #[cfg_attr(feature = "test-util", serde(rename = "DiscountPrice"))]
         pub discount_price: Option<f64>,
         /// The original price.
         ///
         /// 原价。
         ///
         /// Example: `4368`
+        #[cfg_attr(feature = "test-util", serde(rename = "OriginalPrice"))]
         pub original_price: Option<f64>,
         /// The name of the resource.
         ///
         /// 资源名称。
         ///
         /// Example: `instance`
+        #[cfg_attr(feature = "test-util", serde(rename = "Resource"))]
         pub resource: Option<String>,
         /// Details about the pricing rules.
         ///
         /// 定价规则子集。
+        #[cfg_attr(feature = "test-util", serde(rename = "SubRules"))]
         pub sub_rules: Option<SubRules>,
         /// The transaction price.
         ///
         /// 成交价。
         ///
         /// Example: `3712.8`
+        #[cfg_attr(feature = "test-util", serde(rename = "TradePrice"))]
         pub trade_price: Option<f64>,
     }
     impl aliyun_runtime::de::Decode for ResourcePriceModel {
@@ -4516,8 +4594,10 @@ mod detail_infos {
     ///
     /// 定价规则子集。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SubRules {
         /// `Rule` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "Rule"))]
         pub rule: Vec<Rule>,
     }
     impl aliyun_runtime::de::Decode for SubRules {
@@ -4908,8 +4988,10 @@ pub use modify_capacity_reservation_private_pool_options::*;
 mod fee_of_instances {
     /// Details about the charges for the order.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct FeeOfInstances {
         /// `FeeOfInstance` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "FeeOfInstance"))]
         pub fee_of_instance: Vec<FeeOfInstance>,
     }
     impl aliyun_runtime::de::Decode for FeeOfInstances {
@@ -4925,18 +5007,22 @@ mod fee_of_instances {
     }
     /// One item of the list `FeeOfInstance` in `FeeOfInstances` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct FeeOfInstance {
         /// The unit of currency for the bill.
         ///
         /// Example: `CNY`
+        #[cfg_attr(feature = "test-util", serde(rename = "Currency"))]
         pub currency: Option<String>,
         /// The cost value.
         ///
         /// Example: `0`
+        #[cfg_attr(feature = "test-util", serde(rename = "Fee"))]
         pub fee: Option<String>,
         /// The ID of the dedicated host.
         ///
         /// Example: `dh-bp181e5064b5sotrr****`
+        #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
         pub instance_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for FeeOfInstance {

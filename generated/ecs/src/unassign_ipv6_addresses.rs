@@ -2,7 +2,17 @@
 //! The `UnassignIpv6Addresses` operation.
 //!
 //! 若弹性网卡已被分配了IPv6地址，调用UnassignIpv6Addresses可以回收一个或多个IPv6地址。
-/// Parameters of `UnassignIpv6Addresses`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UnassignIpv6AddressesRequest`], by name: `UnassignIpv6AddressesRequest::new(UnassignIpv6AddressesRequired { … })`.
+#[derive(Debug)]
+pub struct UnassignIpv6AddressesRequired<'a> {
+    /// `Ipv6Address`: see the field of [`UnassignIpv6AddressesRequest`] of the same name.
+    pub ipv6_address: &'a [&'a str],
+    /// `NetworkInterfaceId`: see the field of [`UnassignIpv6AddressesRequest`] of the same name.
+    pub network_interface_id: &'a str,
+    /// `RegionId`: see the field of [`UnassignIpv6AddressesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `UnassignIpv6Addresses`. Build it with `new`, the required parameters named in [`UnassignIpv6AddressesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UnassignIpv6AddressesRequest {
     /// 为弹性网卡指定一个或多个IPv6地址。N的取值范围仅支持1。
@@ -20,16 +30,12 @@ pub struct UnassignIpv6AddressesRequest {
     pub region_id: String,
 }
 impl UnassignIpv6AddressesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ipv6_address: impl IntoIterator<Item = impl Into<String>>,
-        network_interface_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UnassignIpv6AddressesRequired<'_>) -> Self {
         Self {
-            ipv6_address: ipv6_address.into_iter().map(Into::into).collect(),
-            network_interface_id: network_interface_id.into(),
-            region_id: region_id.into(),
+            ipv6_address: required.ipv6_address.iter().map(|s| s.to_string()).collect(),
+            network_interface_id: required.network_interface_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -43,10 +49,12 @@ impl aliyun_runtime::Operation for UnassignIpv6AddressesRequest {
 }
 /// What a successful `UnassignIpv6Addresses` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UnassignIpv6AddressesResponse {
     /// 请求ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UnassignIpv6AddressesResponse {

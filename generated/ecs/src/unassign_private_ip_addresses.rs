@@ -4,7 +4,17 @@
 //! You can call this operation to unassign one or more secondary private IP addresses from an elastic network interface (ENI).
 //!
 //! 从一块弹性网卡删除一个或多个辅助私有IP地址。
-/// Parameters of `UnassignPrivateIpAddresses`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UnassignPrivateIpAddressesRequest`], by name: `UnassignPrivateIpAddressesRequest::new(UnassignPrivateIpAddressesRequired { … })`.
+#[derive(Debug)]
+pub struct UnassignPrivateIpAddressesRequired<'a> {
+    /// `NetworkInterfaceId`: see the field of [`UnassignPrivateIpAddressesRequest`] of the same name.
+    pub network_interface_id: &'a str,
+    /// `PrivateIpAddress`: see the field of [`UnassignPrivateIpAddressesRequest`] of the same name.
+    pub private_ip_address: &'a [&'a str],
+    /// `RegionId`: see the field of [`UnassignPrivateIpAddressesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `UnassignPrivateIpAddresses`. Build it with `new`, the required parameters named in [`UnassignPrivateIpAddressesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UnassignPrivateIpAddressesRequest {
     /// The ID of the ENI.
@@ -31,16 +41,16 @@ pub struct UnassignPrivateIpAddressesRequest {
     pub region_id: String,
 }
 impl UnassignPrivateIpAddressesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        network_interface_id: impl Into<String>,
-        private_ip_address: impl IntoIterator<Item = impl Into<String>>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UnassignPrivateIpAddressesRequired<'_>) -> Self {
         Self {
-            network_interface_id: network_interface_id.into(),
-            private_ip_address: private_ip_address.into_iter().map(Into::into).collect(),
-            region_id: region_id.into(),
+            network_interface_id: required.network_interface_id.to_string(),
+            private_ip_address: required
+                .private_ip_address
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -54,12 +64,14 @@ impl aliyun_runtime::Operation for UnassignPrivateIpAddressesRequest {
 }
 /// What a successful `UnassignPrivateIpAddresses` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UnassignPrivateIpAddressesResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UnassignPrivateIpAddressesResponse {

@@ -5,7 +5,17 @@
 //!
 //! 调用UntagResources为指定的ECS资源列表统一解绑标签。解绑后，如果该标签没有绑定其他任何资源，会被自动删除。
 pub use crate::types::ListTagResourcesResourceType;
-/// Parameters of `UntagResources`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UntagResourcesRequest`], by name: `UntagResourcesRequest::new(UntagResourcesRequired { … })`.
+#[derive(Debug)]
+pub struct UntagResourcesRequired<'a> {
+    /// `RegionId`: see the field of [`UntagResourcesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ResourceId`: see the field of [`UntagResourcesRequest`] of the same name.
+    pub resource_id: &'a [&'a str],
+    /// `ResourceType`: see the field of [`UntagResourcesRequest`] of the same name.
+    pub resource_type: ListTagResourcesResourceType,
+}
+/// Parameters of `UntagResources`. Build it with `new`, the required parameters named in [`UntagResourcesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UntagResourcesRequest {
     /// The region ID of the resource. You can call the DescribeRegions operation to query the most recent region list.
@@ -85,16 +95,12 @@ pub struct UntagResourcesRequest {
     pub all: Option<bool>,
 }
 impl UntagResourcesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        resource_id: impl IntoIterator<Item = impl Into<String>>,
-        resource_type: ListTagResourcesResourceType,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UntagResourcesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            resource_id: resource_id.into_iter().map(Into::into).collect(),
-            resource_type,
+            region_id: required.region_id.to_string(),
+            resource_id: required.resource_id.iter().map(|s| s.to_string()).collect(),
+            resource_type: required.resource_type,
             tag_key: Vec::new(),
             all: None,
         }
@@ -120,12 +126,14 @@ impl aliyun_runtime::Operation for UntagResourcesRequest {
 }
 /// What a successful `UntagResources` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UntagResourcesResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `C46FF5A8-C5F0-4024-8262-B16B639225A0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UntagResourcesResponse {

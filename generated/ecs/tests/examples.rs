@@ -11,10 +11,10 @@ fn accept_inquired_system_event_response_example_decodes() {
 #[cfg(feature = "accept_inquired_system_event")]
 #[test]
 fn accept_inquired_system_event_request_example_flattens() {
-    let request = aliyun_ecs::AcceptInquiredSystemEventRequest::new(
-        "e-2zeielxl1qzq8slblxyz",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::AcceptInquiredSystemEventRequest::new(aliyun_ecs::AcceptInquiredSystemEventRequired {
+        event_id: "e-2zeielxl1qzq8slblxyz",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("EventId", "e-2zeielxl1qzq8slblxyz"), ("RegionId", "cn-hangzhou")],
@@ -30,11 +30,11 @@ fn add_tags_response_example_decodes() {
 #[cfg(feature = "add_tags")]
 #[test]
 fn add_tags_request_example_flattens() {
-    let request = aliyun_ecs::AddTagsRequest::new(
-            "cn-hangzhou",
-            "i-instanceid1",
-            aliyun_ecs::add_tags::ResourceType::from("instance"),
-        )
+    let request = aliyun_ecs::AddTagsRequest::new(aliyun_ecs::AddTagsRequired {
+            region_id: "cn-hangzhou",
+            resource_id: "i-instanceid1",
+            resource_type: aliyun_ecs::add_tags::ResourceType::from("instance"),
+        })
         .tag([
             aliyun_ecs::add_tags::AddTagsTag::new()
                 .key("Finance")
@@ -65,10 +65,10 @@ fn allocate_dedicated_hosts_response_example_decodes() {
 #[cfg(feature = "allocate_dedicated_hosts")]
 #[test]
 fn allocate_dedicated_hosts_request_example_flattens() {
-    let request = aliyun_ecs::AllocateDedicatedHostsRequest::new(
-            "ddh.sn1ne",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::AllocateDedicatedHostsRequest::new(aliyun_ecs::AllocateDedicatedHostsRequired {
+            dedicated_host_type: "ddh.sn1ne",
+            region_id: "cn-hangzhou",
+        })
         .charge_type("PostPaid")
         .quantity(2)
         .client_token("123e4567-e89b-12d3-a456-426655440000");
@@ -112,11 +112,11 @@ fn apply_auto_snapshot_policy_response_example_decodes() {
 #[cfg(feature = "apply_auto_snapshot_policy")]
 #[test]
 fn apply_auto_snapshot_policy_request_example_flattens() {
-    let request = aliyun_ecs::ApplyAutoSnapshotPolicyRequest::new(
-            "cn-hangzhou",
-            "sp-bp14yziiuvu3s6jn****",
-            "[\"d-bp14k9cxvr5uzy54****\", \"d-bp1dtj8v7x6u08iw****\", \"d-bp1c0tyj9tfli2r8****\"]",
-        )
+    let request = aliyun_ecs::ApplyAutoSnapshotPolicyRequest::new(aliyun_ecs::ApplyAutoSnapshotPolicyRequired {
+            region_id_camel: "cn-hangzhou",
+            auto_snapshot_policy_id_camel: "sp-bp14yziiuvu3s6jn****",
+            disk_ids_camel: "[\"d-bp14k9cxvr5uzy54****\", \"d-bp1dtj8v7x6u08iw****\", \"d-bp1c0tyj9tfli2r8****\"]",
+        })
         .region_id("cn-hangzhou")
         .auto_snapshot_policy_id("p-233e6ylv0")
         .disk_ids("[\"d-233e6ylv0\", \"d-23vbpbi03\", \"d-23vasz3ds\"]");
@@ -145,10 +145,10 @@ fn assign_ipv6_addresses_response_example_decodes() {
 #[cfg(feature = "assign_ipv6_addresses")]
 #[test]
 fn assign_ipv6_addresses_request_example_flattens() {
-    let request = aliyun_ecs::AssignIpv6AddressesRequest::new(
-            "cn-hangzhou",
-            "eni-bp1iqejowblx6h8j****",
-        )
+    let request = aliyun_ecs::AssignIpv6AddressesRequest::new(aliyun_ecs::AssignIpv6AddressesRequired {
+            region_id: "cn-hangzhou",
+            network_interface_id: "eni-bp1iqejowblx6h8j****",
+        })
         .ipv6_address(["2001:db8:1234:1a00::***"]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -169,10 +169,10 @@ fn assign_private_ip_addresses_response_example_decodes() {
 #[cfg(feature = "assign_private_ip_addresses")]
 #[test]
 fn assign_private_ip_addresses_request_example_flattens() {
-    let request = aliyun_ecs::AssignPrivateIpAddressesRequest::new(
-            "eni-bp67acfmxazb4p****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::AssignPrivateIpAddressesRequest::new(aliyun_ecs::AssignPrivateIpAddressesRequired {
+            network_interface_id: "eni-bp67acfmxazb4p****",
+            region_id: "cn-hangzhou",
+        })
         .private_ip_address(["10.1.**.**", "10.1.**.**"]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -194,11 +194,11 @@ fn attach_classic_link_vpc_response_example_decodes() {
 #[cfg(feature = "attach_classic_link_vpc")]
 #[test]
 fn attach_classic_link_vpc_request_example_flattens() {
-    let request = aliyun_ecs::AttachClassicLinkVpcRequest::new(
-        "i-test",
-        "cn-hangzhou",
-        "vpc-test",
-    );
+    let request = aliyun_ecs::AttachClassicLinkVpcRequest::new(aliyun_ecs::AttachClassicLinkVpcRequired {
+        instance_id: "i-test",
+        region_id: "cn-hangzhou",
+        vpc_id: "vpc-test",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "i-test"), ("RegionId", "cn-hangzhou"), ("VpcId", "vpc-test")],
@@ -214,7 +214,10 @@ fn attach_disk_response_example_decodes() {
 #[cfg(feature = "attach_disk")]
 #[test]
 fn attach_disk_request_example_flattens() {
-    let request = aliyun_ecs::AttachDiskRequest::new("d-23jbf2v5m", "i-instance1")
+    let request = aliyun_ecs::AttachDiskRequest::new(aliyun_ecs::AttachDiskRequired {
+            disk_id: "d-23jbf2v5m",
+            instance_id: "i-instance1",
+        })
         .delete_with_instance(false);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -235,11 +238,11 @@ fn attach_instance_ram_role_response_example_decodes() {
 #[cfg(feature = "attach_instance_ram_role")]
 #[test]
 fn attach_instance_ram_role_request_example_flattens() {
-    let request = aliyun_ecs::AttachInstanceRamRoleRequest::new(
-        "[\"i-bp10ws62o04ubhvi****\"]",
-        "testRamRoleName",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::AttachInstanceRamRoleRequest::new(aliyun_ecs::AttachInstanceRamRoleRequired {
+        instance_ids: "[\"i-bp10ws62o04ubhvi****\"]",
+        ram_role_name: "testRamRoleName",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -259,11 +262,11 @@ fn attach_key_pair_response_example_decodes() {
 #[cfg(feature = "attach_key_pair")]
 #[test]
 fn attach_key_pair_request_example_flattens() {
-    let request = aliyun_ecs::AttachKeyPairRequest::new(
-        "[\"i-xxxxxxxxx\", \"i-yyyyyyyyy\", … \"i-zzzzzzzzz\"]",
-        "FinanceJoshuaV25",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::AttachKeyPairRequest::new(aliyun_ecs::AttachKeyPairRequired {
+        instance_ids: "[\"i-xxxxxxxxx\", \"i-yyyyyyyyy\", … \"i-zzzzzzzzz\"]",
+        key_pair_name: "FinanceJoshuaV25",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -283,11 +286,11 @@ fn attach_network_interface_response_example_decodes() {
 #[cfg(feature = "attach_network_interface")]
 #[test]
 fn attach_network_interface_request_example_flattens() {
-    let request = aliyun_ecs::AttachNetworkInterfaceRequest::new(
-        "i-myInstance",
-        "[networkInterfaceId]",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::AttachNetworkInterfaceRequest::new(aliyun_ecs::AttachNetworkInterfaceRequired {
+        instance_id: "i-myInstance",
+        network_interface_id: "[networkInterfaceId]",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -307,12 +310,12 @@ fn authorize_security_group_response_example_decodes() {
 #[cfg(feature = "authorize_security_group")]
 #[test]
 fn authorize_security_group_request_example_flattens() {
-    let request = aliyun_ecs::AuthorizeSecurityGroupRequest::new(
-            "tcp",
-            "22/22",
-            "cn-hangzhou",
-            "sg-bp67acfmxazb4p****",
-        )
+    let request = aliyun_ecs::AuthorizeSecurityGroupRequest::new(aliyun_ecs::AuthorizeSecurityGroupRequired {
+            ip_protocol: "tcp",
+            port_range: "22/22",
+            region_id: "cn-hangzhou",
+            security_group_id: "sg-bp67acfmxazb4p****",
+        })
         .source_cidr_ip("10.0.0.0/8")
         .policy("accept")
         .nic_type("intranet");
@@ -339,12 +342,14 @@ fn authorize_security_group_egress_response_example_decodes() {
 #[cfg(feature = "authorize_security_group_egress")]
 #[test]
 fn authorize_security_group_egress_request_example_flattens() {
-    let request = aliyun_ecs::AuthorizeSecurityGroupEgressRequest::new(
-            aliyun_ecs::authorize_security_group_egress::IpProtocol::from("all"),
-            "22/22",
-            "cn-hangzhou",
-            "sg-Fbp67acfmxazb4p****",
-        )
+    let request = aliyun_ecs::AuthorizeSecurityGroupEgressRequest::new(aliyun_ecs::AuthorizeSecurityGroupEgressRequired {
+            ip_protocol: aliyun_ecs::authorize_security_group_egress::IpProtocol::from(
+                "all",
+            ),
+            port_range: "22/22",
+            region_id: "cn-hangzhou",
+            security_group_id: "sg-Fbp67acfmxazb4p****",
+        })
         .dest_group_id("sg-bp67acfmxazb4p****")
         .dest_group_owner_account("Test@aliyun.com")
         .policy(aliyun_ecs::authorize_security_group_egress::Policy::from("Drop"))
@@ -396,10 +401,10 @@ fn cancel_copy_image_response_example_decodes() {
 #[cfg(feature = "cancel_copy_image")]
 #[test]
 fn cancel_copy_image_request_example_flattens() {
-    let request = aliyun_ecs::CancelCopyImageRequest::new(
-        "m-bp1caf3yicx5jlfl****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::CancelCopyImageRequest::new(aliyun_ecs::CancelCopyImageRequired {
+        image_id: "m-bp1caf3yicx5jlfl****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("ImageId", "m-bp1caf3yicx5jlfl****"), ("RegionId", "cn-hangzhou")],
@@ -415,10 +420,10 @@ fn cancel_image_pipeline_execution_response_example_decodes() {
 #[cfg(feature = "cancel_image_pipeline_execution")]
 #[test]
 fn cancel_image_pipeline_execution_request_example_flattens() {
-    let request = aliyun_ecs::CancelImagePipelineExecutionRequest::new(
-        "exec-5fb8facb8ed7427c****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::CancelImagePipelineExecutionRequest::new(aliyun_ecs::CancelImagePipelineExecutionRequired {
+        execution_id: "exec-5fb8facb8ed7427c****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("ExecutionId", "exec-5fb8facb8ed7427c****"), ("RegionId", "cn-hangzhou")],
@@ -434,10 +439,10 @@ fn cancel_simulated_system_events_response_example_decodes() {
 #[cfg(feature = "cancel_simulated_system_events")]
 #[test]
 fn cancel_simulated_system_events_request_example_flattens() {
-    let request = aliyun_ecs::CancelSimulatedSystemEventsRequest::new(
-        ["e-xhskHun1256xxxx"],
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::CancelSimulatedSystemEventsRequest::new(aliyun_ecs::CancelSimulatedSystemEventsRequired {
+        event_id: &["e-xhskHun1256xxxx"],
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("EventId.1", "e-xhskHun1256xxxx"), ("RegionId", "cn-hangzhou")],
@@ -453,10 +458,10 @@ fn cancel_task_response_example_decodes() {
 #[cfg(feature = "cancel_task")]
 #[test]
 fn cancel_task_request_example_flattens() {
-    let request = aliyun_ecs::CancelTaskRequest::new(
-        "cn-hangzhou",
-        "t-bp198jigq7l0h5ac****",
-    );
+    let request = aliyun_ecs::CancelTaskRequest::new(aliyun_ecs::CancelTaskRequired {
+        region_id: "cn-hangzhou",
+        task_id: "t-bp198jigq7l0h5ac****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("TaskId", "t-bp198jigq7l0h5ac****")],
@@ -472,10 +477,10 @@ fn convert_nat_public_ip_to_eip_response_example_decodes() {
 #[cfg(feature = "convert_nat_public_ip_to_eip")]
 #[test]
 fn convert_nat_public_ip_to_eip_request_example_flattens() {
-    let request = aliyun_ecs::ConvertNatPublicIpToEipRequest::new(
-        "i-bp171jr36ge2ulvk****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::ConvertNatPublicIpToEipRequest::new(aliyun_ecs::ConvertNatPublicIpToEipRequired {
+        instance_id: "i-bp171jr36ge2ulvk****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "i-bp171jr36ge2ulvk****"), ("RegionId", "cn-hangzhou")],
@@ -491,10 +496,10 @@ fn copy_image_response_example_decodes() {
 #[cfg(feature = "copy_image")]
 #[test]
 fn copy_image_request_example_flattens() {
-    let request = aliyun_ecs::CopyImageRequest::new(
-        "m-bp1h46wfpjsjastc****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::CopyImageRequest::new(aliyun_ecs::CopyImageRequired {
+        image_id: "m-bp1h46wfpjsjastc****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("ImageId", "m-bp1h46wfpjsjastc****"), ("RegionId", "cn-hangzhou")],
@@ -510,13 +515,13 @@ fn copy_snapshot_response_example_decodes() {
 #[cfg(feature = "copy_snapshot")]
 #[test]
 fn copy_snapshot_request_example_flattens() {
-    let request = aliyun_ecs::CopySnapshotRequest::new(
-        "s-bp67acfmxazb4p****",
-        "cn-chengdu",
-        "us-east-1",
-        "CopySnapshotDemo",
-        "CopySnapshotDemo",
-    );
+    let request = aliyun_ecs::CopySnapshotRequest::new(aliyun_ecs::CopySnapshotRequired {
+        snapshot_id: "s-bp67acfmxazb4p****",
+        region_id: "cn-chengdu",
+        destination_region_id: "us-east-1",
+        destination_snapshot_name: "CopySnapshotDemo",
+        destination_snapshot_description: "CopySnapshotDemo",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -538,10 +543,10 @@ fn create_activation_response_example_decodes() {
 #[cfg(feature = "create_activation")]
 #[test]
 fn create_activation_request_example_flattens() {
-    let request = aliyun_ecs::CreateActivationRequest::new(
-        "test-InstanceName",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::CreateActivationRequest::new(aliyun_ecs::CreateActivationRequired {
+        instance_name: "test-InstanceName",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceName", "test-InstanceName"), ("RegionId", "cn-hangzhou")],
@@ -557,10 +562,10 @@ fn create_auto_provisioning_group_response_example_decodes() {
 #[cfg(feature = "create_auto_provisioning_group")]
 #[test]
 fn create_auto_provisioning_group_request_example_flattens() {
-    let request = aliyun_ecs::CreateAutoProvisioningGroupRequest::new(
-            "cn-hangzhou",
-            "60",
-        )
+    let request = aliyun_ecs::CreateAutoProvisioningGroupRequest::new(aliyun_ecs::CreateAutoProvisioningGroupRequired {
+            region_id: "cn-hangzhou",
+            total_target_capacity: "60",
+        })
         .spot_instance_pools_to_use_count(2)
         .excess_capacity_termination_policy(
             aliyun_ecs::create_auto_provisioning_group::ExcessCapacityTerminationPolicy::from(
@@ -616,12 +621,12 @@ fn create_auto_snapshot_policy_response_example_decodes() {
 #[cfg(feature = "create_auto_snapshot_policy")]
 #[test]
 fn create_auto_snapshot_policy_request_example_flattens() {
-    let request = aliyun_ecs::CreateAutoSnapshotPolicyRequest::new(
-            "cn-hangzhou",
-            "[\"1\"]",
-            30,
-            "[\"0\", \"19\"]",
-        )
+    let request = aliyun_ecs::CreateAutoSnapshotPolicyRequest::new(aliyun_ecs::CreateAutoSnapshotPolicyRequired {
+            region_id: "cn-hangzhou",
+            repeat_weekdays: "[\"1\"]",
+            retention_days: 30,
+            time_points: "[\"0\", \"19\"]",
+        })
         .auto_snapshot_policy_name("TestName");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -644,12 +649,12 @@ fn create_capacity_reservation_response_example_decodes() {
 #[cfg(feature = "create_capacity_reservation")]
 #[test]
 fn create_capacity_reservation_request_example_flattens() {
-    let request = aliyun_ecs::CreateCapacityReservationRequest::new(
-        "ecs.g6.xlarge",
-        2,
-        "cn-hangzhou",
-        ["cn-hangzhou-h"],
-    );
+    let request = aliyun_ecs::CreateCapacityReservationRequest::new(aliyun_ecs::CreateCapacityReservationRequired {
+        instance_type: "ecs.g6.xlarge",
+        instance_amount: 2,
+        region_id: "cn-hangzhou",
+        zone_id: &["cn-hangzhou-h"],
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -670,12 +675,12 @@ fn create_command_response_example_decodes() {
 #[cfg(feature = "create_command")]
 #[test]
 fn create_command_request_example_flattens() {
-    let request = aliyun_ecs::CreateCommandRequest::new(
-            "ZWNobyB7e25hbWV9fSA=",
-            "Test",
-            "cn-hangzhou",
-            aliyun_ecs::create_command::Type::from("RunShellScript"),
-        )
+    let request = aliyun_ecs::CreateCommandRequest::new(aliyun_ecs::CreateCommandRequired {
+            command_content: "ZWNobyB7e25hbWV9fSA=",
+            name: "Test",
+            region_id: "cn-hangzhou",
+            r#type: aliyun_ecs::create_command::Type::from("RunShellScript"),
+        })
         .description("Test1")
         .enable_parameter(true)
         .timeout(3600)
@@ -704,12 +709,12 @@ fn create_dedicated_block_storage_cluster_response_example_decodes() {
 #[cfg(feature = "create_dedicated_block_storage_cluster")]
 #[test]
 fn create_dedicated_block_storage_cluster_request_example_flattens() {
-    let request = aliyun_ecs::CreateDedicatedBlockStorageClusterRequest::new(
-        72,
-        "cloud_essd",
-        "cn-hangzhou",
-        "cn-hangzhou-h",
-    );
+    let request = aliyun_ecs::CreateDedicatedBlockStorageClusterRequest::new(aliyun_ecs::CreateDedicatedBlockStorageClusterRequired {
+        capacity: 72,
+        category: "cloud_essd",
+        region_id: "cn-hangzhou",
+        zone_id: "cn-hangzhou-h",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -808,13 +813,13 @@ fn create_disk_replica_pair_response_example_decodes() {
 #[cfg(feature = "create_disk_replica_pair")]
 #[test]
 fn create_disk_replica_pair_request_example_flattens() {
-    let request = aliyun_ecs::CreateDiskReplicaPairRequest::new(
-        "d-asdfjl2342kj2l3k4****",
-        "cn-shanghai",
-        "d-bp1famypsnar20bv****",
-        "TestReplicaPair",
-        "cn-beijing",
-    );
+    let request = aliyun_ecs::CreateDiskReplicaPairRequest::new(aliyun_ecs::CreateDiskReplicaPairRequired {
+        destination_disk_id: "d-asdfjl2342kj2l3k4****",
+        destination_region_id: "cn-shanghai",
+        disk_id: "d-bp1famypsnar20bv****",
+        pair_name: "TestReplicaPair",
+        region_id: "cn-beijing",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -836,11 +841,11 @@ fn create_elasticity_assurance_response_example_decodes() {
 #[cfg(feature = "create_elasticity_assurance")]
 #[test]
 fn create_elasticity_assurance_request_example_flattens() {
-    let request = aliyun_ecs::CreateElasticityAssuranceRequest::new(
-            "cn-hangzhou",
-            ["cn-hangzhou-h"],
-            ["ecs.c6.xlarge"],
-        )
+    let request = aliyun_ecs::CreateElasticityAssuranceRequest::new(aliyun_ecs::CreateElasticityAssuranceRequired {
+            region_id: "cn-hangzhou",
+            zone_id: &["cn-hangzhou-h"],
+            instance_type: &["ecs.c6.xlarge"],
+        })
         .instance_amount(2);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -862,10 +867,10 @@ fn create_hpc_cluster_response_example_decodes() {
 #[cfg(feature = "create_hpc_cluster")]
 #[test]
 fn create_hpc_cluster_request_example_flattens() {
-    let request = aliyun_ecs::CreateHpcClusterRequest::new(
-        "hpc-Cluster-01",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::CreateHpcClusterRequest::new(aliyun_ecs::CreateHpcClusterRequired {
+        name: "hpc-Cluster-01",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("Name", "hpc-Cluster-01"), ("RegionId", "cn-hangzhou")],
@@ -959,11 +964,11 @@ fn create_image_pipeline_response_example_decodes() {
 #[cfg(feature = "create_image_pipeline")]
 #[test]
 fn create_image_pipeline_request_example_flattens() {
-    let request = aliyun_ecs::CreateImagePipelineRequest::new(
-            "m-bp67acfmxazb4p****",
-            "IMAGE",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::CreateImagePipelineRequest::new(aliyun_ecs::CreateImagePipelineRequired {
+            base_image: "m-bp67acfmxazb4p****",
+            base_image_type: "IMAGE",
+            region_id: "cn-hangzhou",
+        })
         .name("testImagePipeline")
         .build_content("FROM IMAGE:m-bp67acfmxazb4p****");
     aliyun_runtime::examples::assert_request_flattens(
@@ -987,7 +992,10 @@ fn create_instance_response_example_decodes() {
 #[cfg(feature = "create_instance")]
 #[test]
 fn create_instance_request_example_flattens() {
-    let request = aliyun_ecs::CreateInstanceRequest::new("ecs.g6.large", "cn-hangzhou")
+    let request = aliyun_ecs::CreateInstanceRequest::new(aliyun_ecs::CreateInstanceRequired {
+            instance_type: "ecs.g6.large",
+            region_id: "cn-hangzhou",
+        })
         .image_id("ubuntu_18_04_64_20G_alibase_20190624.vhd")
         .security_group_id("sg-bp15ed6xe1yxeycg****")
         .host_name("LocalHostName");
@@ -1012,7 +1020,10 @@ fn create_key_pair_response_example_decodes() {
 #[cfg(feature = "create_key_pair")]
 #[test]
 fn create_key_pair_request_example_flattens() {
-    let request = aliyun_ecs::CreateKeyPairRequest::new("test", "cn-qingdao");
+    let request = aliyun_ecs::CreateKeyPairRequest::new(aliyun_ecs::CreateKeyPairRequired {
+        key_pair_name: "test",
+        region_id: "cn-qingdao",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("KeyPairName", "test"), ("RegionId", "cn-qingdao")],
@@ -1028,10 +1039,10 @@ fn create_launch_template_response_example_decodes() {
 #[cfg(feature = "create_launch_template")]
 #[test]
 fn create_launch_template_request_example_flattens() {
-    let request = aliyun_ecs::CreateLaunchTemplateRequest::new(
-            "testLaunchTemplateName",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::CreateLaunchTemplateRequest::new(aliyun_ecs::CreateLaunchTemplateRequired {
+            launch_template_name: "testLaunchTemplateName",
+            region_id: "cn-hangzhou",
+        })
         .template_tag([
             aliyun_ecs::create_launch_template::TemplateTag::new()
                 .key("TestKey")
@@ -1281,10 +1292,10 @@ fn create_network_interface_response_example_decodes() {
 #[cfg(feature = "create_network_interface")]
 #[test]
 fn create_network_interface_request_example_flattens() {
-    let request = aliyun_ecs::CreateNetworkInterfaceRequest::new(
-            "cn-hangzhou",
-            "vsw-bp1s5fnvk4gn2tws03****",
-        )
+    let request = aliyun_ecs::CreateNetworkInterfaceRequest::new(aliyun_ecs::CreateNetworkInterfaceRequired {
+            region_id: "cn-hangzhou",
+            v_switch_id: "vsw-bp1s5fnvk4gn2tws03****",
+        })
         .tag([
             aliyun_ecs::create_network_interface::Tag::new()
                 .key("TestKey")
@@ -1323,12 +1334,12 @@ fn create_prefix_list_response_example_decodes() {
 #[cfg(feature = "create_prefix_list")]
 #[test]
 fn create_prefix_list_request_example_flattens() {
-    let request = aliyun_ecs::CreatePrefixListRequest::new(
-            "cn-chengdu",
-            "IPv4",
-            20,
-            "PrefixListNameSample",
-        )
+    let request = aliyun_ecs::CreatePrefixListRequest::new(aliyun_ecs::CreatePrefixListRequired {
+            region_id: "cn-chengdu",
+            address_family: "IPv4",
+            max_entries: 20,
+            prefix_list_name: "PrefixListNameSample",
+        })
         .entry([
             aliyun_ecs::create_prefix_list::Entry::new("192.168.1.0/24")
                 .description("Description Sample 01"),
@@ -1374,14 +1385,14 @@ fn create_simulated_system_events_response_example_decodes() {
 #[cfg(feature = "create_simulated_system_events")]
 #[test]
 fn create_simulated_system_events_request_example_flattens() {
-    let request = aliyun_ecs::CreateSimulatedSystemEventsRequest::new(
-        aliyun_ecs::create_simulated_system_events::CreateSimulatedSystemEventsEventType::from(
+    let request = aliyun_ecs::CreateSimulatedSystemEventsRequest::new(aliyun_ecs::CreateSimulatedSystemEventsRequired {
+        event_type: aliyun_ecs::create_simulated_system_events::CreateSimulatedSystemEventsEventType::from(
             "SystemMaintenance.Reboot",
         ),
-        ["i-bp1gtjxuuvwj17zr****"],
-        "2018-12-01T06:32:31Z",
-        "cn-hangzhou",
-    );
+        instance_id: &["i-bp1gtjxuuvwj17zr****"],
+        not_before: "2018-12-01T06:32:31Z",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1433,10 +1444,10 @@ fn create_snapshot_group_response_example_decodes() {
 #[cfg(feature = "create_snapshot_group")]
 #[test]
 fn create_snapshot_group_request_example_flattens() {
-    let request = aliyun_ecs::CreateSnapshotGroupRequest::new(
-        "i-j6ca469urv8ei629****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::CreateSnapshotGroupRequest::new(aliyun_ecs::CreateSnapshotGroupRequired {
+        instance_id: "i-j6ca469urv8ei629****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "i-j6ca469urv8ei629****"), ("RegionId", "cn-hangzhou")],
@@ -1452,10 +1463,10 @@ fn delete_activation_response_example_decodes() {
 #[cfg(feature = "delete_activation")]
 #[test]
 fn delete_activation_request_example_flattens() {
-    let request = aliyun_ecs::DeleteActivationRequest::new(
-        "4ECEEE12-56F1-4FBC-9AB1-890F1234****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DeleteActivationRequest::new(aliyun_ecs::DeleteActivationRequired {
+        activation_id: "4ECEEE12-56F1-4FBC-9AB1-890F1234****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1474,11 +1485,11 @@ fn delete_auto_provisioning_group_response_example_decodes() {
 #[cfg(feature = "delete_auto_provisioning_group")]
 #[test]
 fn delete_auto_provisioning_group_request_example_flattens() {
-    let request = aliyun_ecs::DeleteAutoProvisioningGroupRequest::new(
-        "apg-bpuf6jel2bbl62wh13****",
-        "cn-hangzhou",
-        true,
-    );
+    let request = aliyun_ecs::DeleteAutoProvisioningGroupRequest::new(aliyun_ecs::DeleteAutoProvisioningGroupRequired {
+        auto_provisioning_group_id: "apg-bpuf6jel2bbl62wh13****",
+        region_id: "cn-hangzhou",
+        terminate_instances: true,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1498,10 +1509,10 @@ fn delete_auto_snapshot_policy_response_example_decodes() {
 #[cfg(feature = "delete_auto_snapshot_policy")]
 #[test]
 fn delete_auto_snapshot_policy_request_example_flattens() {
-    let request = aliyun_ecs::DeleteAutoSnapshotPolicyRequest::new(
-            "sp-bp14yziiuvu3s6jn****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::DeleteAutoSnapshotPolicyRequest::new(aliyun_ecs::DeleteAutoSnapshotPolicyRequired {
+            auto_snapshot_policy_id_camel: "sp-bp14yziiuvu3s6jn****",
+            region_id_camel: "cn-hangzhou",
+        })
         .region_id("cn-hangzhou")
         .auto_snapshot_policy_id("p-233e6ylv0");
     aliyun_runtime::examples::assert_request_flattens(
@@ -1524,10 +1535,10 @@ fn delete_command_response_example_decodes() {
 #[cfg(feature = "delete_command")]
 #[test]
 fn delete_command_request_example_flattens() {
-    let request = aliyun_ecs::DeleteCommandRequest::new(
-        "c-4d34302d02424c5c8e10281e3a315a05",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DeleteCommandRequest::new(aliyun_ecs::DeleteCommandRequired {
+        command_id: "c-4d34302d02424c5c8e10281e3a315a05",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1546,10 +1557,10 @@ fn delete_dedicated_host_cluster_response_example_decodes() {
 #[cfg(feature = "delete_dedicated_host_cluster")]
 #[test]
 fn delete_dedicated_host_cluster_request_example_flattens() {
-    let request = aliyun_ecs::DeleteDedicatedHostClusterRequest::new(
-        "dc-bp12wlf6am0vz9v2****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DeleteDedicatedHostClusterRequest::new(aliyun_ecs::DeleteDedicatedHostClusterRequired {
+        dedicated_host_cluster_id: "dc-bp12wlf6am0vz9v2****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1568,10 +1579,10 @@ fn delete_deployment_set_response_example_decodes() {
 #[cfg(feature = "delete_deployment_set")]
 #[test]
 fn delete_deployment_set_request_example_flattens() {
-    let request = aliyun_ecs::DeleteDeploymentSetRequest::new(
-        "ds-bp1frxuzdg87zh4pzqkc",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DeleteDeploymentSetRequest::new(aliyun_ecs::DeleteDeploymentSetRequired {
+        deployment_set_id: "ds-bp1frxuzdg87zh4pzqkc",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DeploymentSetId", "ds-bp1frxuzdg87zh4pzqkc"), ("RegionId", "cn-hangzhou")],
@@ -1603,10 +1614,10 @@ fn delete_disk_replica_pair_response_example_decodes() {
 #[cfg(feature = "delete_disk_replica_pair")]
 #[test]
 fn delete_disk_replica_pair_request_example_flattens() {
-    let request = aliyun_ecs::DeleteDiskReplicaPairRequest::new(
-        "cn-beijing",
-        "rp-dsaf233kj23j2j35****",
-    );
+    let request = aliyun_ecs::DeleteDiskReplicaPairRequest::new(aliyun_ecs::DeleteDiskReplicaPairRequired {
+        region_id: "cn-beijing",
+        replica_pair_id: "rp-dsaf233kj23j2j35****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-beijing"), ("ReplicaPairId", "rp-dsaf233kj23j2j35****")],
@@ -1622,10 +1633,10 @@ fn delete_hpc_cluster_response_example_decodes() {
 #[cfg(feature = "delete_hpc_cluster")]
 #[test]
 fn delete_hpc_cluster_request_example_flattens() {
-    let request = aliyun_ecs::DeleteHpcClusterRequest::new(
-        "hpc-cluster1",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DeleteHpcClusterRequest::new(aliyun_ecs::DeleteHpcClusterRequired {
+        hpc_cluster_id: "hpc-cluster1",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("HpcClusterId", "hpc-cluster1"), ("RegionId", "cn-hangzhou")],
@@ -1641,7 +1652,10 @@ fn delete_image_response_example_decodes() {
 #[cfg(feature = "delete_image")]
 #[test]
 fn delete_image_request_example_flattens() {
-    let request = aliyun_ecs::DeleteImageRequest::new("m-imageid1", "cn-hangzhou")
+    let request = aliyun_ecs::DeleteImageRequest::new(aliyun_ecs::DeleteImageRequired {
+            image_id: "m-imageid1",
+            region_id: "cn-hangzhou",
+        })
         .force(false);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1658,10 +1672,10 @@ fn delete_image_pipeline_response_example_decodes() {
 #[cfg(feature = "delete_image_pipeline")]
 #[test]
 fn delete_image_pipeline_request_example_flattens() {
-    let request = aliyun_ecs::DeleteImagePipelineRequest::new(
-        "ip-2ze5tsl5bp6nf2b3****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DeleteImagePipelineRequest::new(aliyun_ecs::DeleteImagePipelineRequired {
+        image_pipeline_id: "ip-2ze5tsl5bp6nf2b3****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("ImagePipelineId", "ip-2ze5tsl5bp6nf2b3****"), ("RegionId", "cn-hangzhou")],
@@ -1699,7 +1713,10 @@ fn delete_instances_response_example_decodes() {
 #[cfg(feature = "delete_instances")]
 #[test]
 fn delete_instances_request_example_flattens() {
-    let request = aliyun_ecs::DeleteInstancesRequest::new(["i-instance1"], "cn-hangzhou")
+    let request = aliyun_ecs::DeleteInstancesRequest::new(aliyun_ecs::DeleteInstancesRequired {
+            instance_id: &["i-instance1"],
+            region_id: "cn-hangzhou",
+        })
         .force(false);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1720,7 +1737,10 @@ fn delete_key_pairs_response_example_decodes() {
 #[cfg(feature = "delete_key_pairs")]
 #[test]
 fn delete_key_pairs_request_example_flattens() {
-    let request = aliyun_ecs::DeleteKeyPairsRequest::new("test", "cn-qingdao");
+    let request = aliyun_ecs::DeleteKeyPairsRequest::new(aliyun_ecs::DeleteKeyPairsRequired {
+        key_pair_names: "test",
+        region_id: "cn-qingdao",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("KeyPairNames", "test"), ("RegionId", "cn-qingdao")],
@@ -1758,10 +1778,10 @@ fn delete_launch_template_version_response_example_decodes() {
 #[cfg(feature = "delete_launch_template_version")]
 #[test]
 fn delete_launch_template_version_request_example_flattens() {
-    let request = aliyun_ecs::DeleteLaunchTemplateVersionRequest::new(
-            ["2"],
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::DeleteLaunchTemplateVersionRequest::new(aliyun_ecs::DeleteLaunchTemplateVersionRequired {
+            delete_version: &["2"],
+            region_id: "cn-hangzhou",
+        })
         .launch_template_id("lt-bp1apo0bbbkuy0rj3b9X")
         .launch_template_name("JoshuaWinPostPaid");
     aliyun_runtime::examples::assert_request_flattens(
@@ -1784,10 +1804,10 @@ fn delete_network_interface_response_example_decodes() {
 #[cfg(feature = "delete_network_interface")]
 #[test]
 fn delete_network_interface_request_example_flattens() {
-    let request = aliyun_ecs::DeleteNetworkInterfaceRequest::new(
-        "eni-bp14v2sdd3v8htln****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DeleteNetworkInterfaceRequest::new(aliyun_ecs::DeleteNetworkInterfaceRequired {
+        network_interface_id: "eni-bp14v2sdd3v8htln****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1806,10 +1826,10 @@ fn delete_security_group_response_example_decodes() {
 #[cfg(feature = "delete_security_group")]
 #[test]
 fn delete_security_group_request_example_flattens() {
-    let request = aliyun_ecs::DeleteSecurityGroupRequest::new(
-        "cn-hangzhou",
-        "sg-bp1fg655nh68xyz9****",
-    );
+    let request = aliyun_ecs::DeleteSecurityGroupRequest::new(aliyun_ecs::DeleteSecurityGroupRequired {
+        region_id: "cn-hangzhou",
+        security_group_id: "sg-bp1fg655nh68xyz9****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("SecurityGroupId", "sg-bp1fg655nh68xyz9****")],
@@ -1841,10 +1861,10 @@ fn delete_snapshot_group_response_example_decodes() {
 #[cfg(feature = "delete_snapshot_group")]
 #[test]
 fn delete_snapshot_group_request_example_flattens() {
-    let request = aliyun_ecs::DeleteSnapshotGroupRequest::new(
-        "cn-hangzhou",
-        "ssg-j6c9lpuyxo2uxxny****",
-    );
+    let request = aliyun_ecs::DeleteSnapshotGroupRequest::new(aliyun_ecs::DeleteSnapshotGroupRequired {
+        region_id: "cn-hangzhou",
+        snapshot_group_id: "ssg-j6c9lpuyxo2uxxny****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("SnapshotGroupId", "ssg-j6c9lpuyxo2uxxny****")],
@@ -1860,10 +1880,10 @@ fn deregister_managed_instance_response_example_decodes() {
 #[cfg(feature = "deregister_managed_instance")]
 #[test]
 fn deregister_managed_instance_request_example_flattens() {
-    let request = aliyun_ecs::DeregisterManagedInstanceRequest::new(
-        "mi-hz01axdfas****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DeregisterManagedInstanceRequest::new(aliyun_ecs::DeregisterManagedInstanceRequired {
+        instance_id: "mi-hz01axdfas****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "mi-hz01axdfas****"), ("RegionId", "cn-hangzhou")],
@@ -1921,10 +1941,10 @@ fn describe_auto_provisioning_group_history_response_example_decodes() {
 #[cfg(feature = "describe_auto_provisioning_group_history")]
 #[test]
 fn describe_auto_provisioning_group_history_request_example_flattens() {
-    let request = aliyun_ecs::DescribeAutoProvisioningGroupHistoryRequest::new(
-        "apg-bp67acfmxazb4p****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DescribeAutoProvisioningGroupHistoryRequest::new(aliyun_ecs::DescribeAutoProvisioningGroupHistoryRequired {
+        auto_provisioning_group_id: "apg-bp67acfmxazb4p****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1943,10 +1963,10 @@ fn describe_auto_provisioning_group_instances_response_example_decodes() {
 #[cfg(feature = "describe_auto_provisioning_group_instances")]
 #[test]
 fn describe_auto_provisioning_group_instances_request_example_flattens() {
-    let request = aliyun_ecs::DescribeAutoProvisioningGroupInstancesRequest::new(
-        "apg-uf6jel2bbl62wh13****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DescribeAutoProvisioningGroupInstancesRequest::new(aliyun_ecs::DescribeAutoProvisioningGroupInstancesRequired {
+        auto_provisioning_group_id: "apg-uf6jel2bbl62wh13****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -2002,12 +2022,12 @@ fn describe_available_resource_response_example_decodes() {
 #[cfg(feature = "describe_available_resource")]
 #[test]
 fn describe_available_resource_request_example_flattens() {
-    let request = aliyun_ecs::DescribeAvailableResourceRequest::new(
-            aliyun_ecs::describe_available_resource::DestinationResource::from(
+    let request = aliyun_ecs::DescribeAvailableResourceRequest::new(aliyun_ecs::DescribeAvailableResourceRequired {
+            destination_resource: aliyun_ecs::describe_available_resource::DestinationResource::from(
                 "InstanceType",
             ),
-            "cn-hangzhou",
-        )
+            region_id: "cn-hangzhou",
+        })
         .io_optimized(
             aliyun_ecs::describe_available_resource::IoOptimized::from("optimized"),
         )
@@ -2164,10 +2184,10 @@ fn describe_dedicated_host_auto_renew_response_example_decodes() {
 #[cfg(feature = "describe_dedicated_host_auto_renew")]
 #[test]
 fn describe_dedicated_host_auto_renew_request_example_flattens() {
-    let request = aliyun_ecs::DescribeDedicatedHostAutoRenewRequest::new(
-        "dh-bp165p6xk2tlw61e****,dh-bp1f9vxmno****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DescribeDedicatedHostAutoRenewRequest::new(aliyun_ecs::DescribeDedicatedHostAutoRenewRequired {
+        dedicated_host_ids: "dh-bp165p6xk2tlw61e****,dh-bp1f9vxmno****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -2269,11 +2289,11 @@ fn describe_disk_monitor_data_response_example_decodes() {
 #[cfg(feature = "describe_disk_monitor_data")]
 #[test]
 fn describe_disk_monitor_data_request_example_flattens() {
-    let request = aliyun_ecs::DescribeDiskMonitorDataRequest::new(
-            "d-myDisk",
-            "2014-07-23T12:09:00Z",
-            "2014-07-23T12:07:00Z",
-        )
+    let request = aliyun_ecs::DescribeDiskMonitorDataRequest::new(aliyun_ecs::DescribeDiskMonitorDataRequired {
+            disk_id: "d-myDisk",
+            end_time: "2014-07-23T12:09:00Z",
+            start_time: "2014-07-23T12:07:00Z",
+        })
         .period(aliyun_ecs::describe_disk_monitor_data::Period::from("60"));
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -2406,12 +2426,12 @@ fn describe_eni_monitor_data_response_example_decodes() {
 #[cfg(feature = "describe_eni_monitor_data")]
 #[test]
 fn describe_eni_monitor_data_request_example_flattens() {
-    let request = aliyun_ecs::DescribeEniMonitorDataRequest::new(
-            "2018-05-21T12:22:00Z",
-            "i-bp1a5zr3u7nq9cx****",
-            "cn-hangzhou",
-            "2018-05-21T12:19:00Z",
-        )
+    let request = aliyun_ecs::DescribeEniMonitorDataRequest::new(aliyun_ecs::DescribeEniMonitorDataRequired {
+            end_time: "2018-05-21T12:22:00Z",
+            instance_id: "i-bp1a5zr3u7nq9cx****",
+            region_id: "cn-hangzhou",
+            start_time: "2018-05-21T12:19:00Z",
+        })
         .eni_id("eni-bp19da36d6xdwey****")
         .period(aliyun_ecs::describe_eni_monitor_data::Period::from("60"));
     aliyun_runtime::examples::assert_request_flattens(
@@ -2469,10 +2489,10 @@ fn describe_image_from_family_response_example_decodes() {
 #[cfg(feature = "describe_image_from_family")]
 #[test]
 fn describe_image_from_family_request_example_flattens() {
-    let request = aliyun_ecs::DescribeImageFromFamilyRequest::new(
-        "as-hangzhou-game-01",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DescribeImageFromFamilyRequest::new(aliyun_ecs::DescribeImageFromFamilyRequired {
+        image_family: "as-hangzhou-game-01",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("ImageFamily", "as-hangzhou-game-01"), ("RegionId", "cn-hangzhou")],
@@ -2527,10 +2547,10 @@ fn describe_image_share_permission_response_example_decodes() {
 #[cfg(feature = "describe_image_share_permission")]
 #[test]
 fn describe_image_share_permission_request_example_flattens() {
-    let request = aliyun_ecs::DescribeImageSharePermissionRequest::new(
-            "m-imageid1",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::DescribeImageSharePermissionRequest::new(aliyun_ecs::DescribeImageSharePermissionRequired {
+            image_id: "m-imageid1",
+            region_id: "cn-hangzhou",
+        })
         .page_number(1)
         .page_size(10);
     aliyun_runtime::examples::assert_request_flattens(
@@ -2590,10 +2610,10 @@ fn describe_instance_attachment_attributes_response_example_decodes() {
 #[cfg(feature = "describe_instance_attachment_attributes")]
 #[test]
 fn describe_instance_attachment_attributes_request_example_flattens() {
-    let request = aliyun_ecs::DescribeInstanceAttachmentAttributesRequest::new(
-        "[\"i-bp67acfmxazb4****\", \"i-bp67acfmxazb5****\", \"i-bp67acfmxazb6****\"]",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DescribeInstanceAttachmentAttributesRequest::new(aliyun_ecs::DescribeInstanceAttachmentAttributesRequired {
+        instance_ids: "[\"i-bp67acfmxazb4****\", \"i-bp67acfmxazb5****\", \"i-bp67acfmxazb6****\"]",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -2702,10 +2722,10 @@ fn describe_instance_modification_price_response_example_decodes() {
 #[cfg(feature = "describe_instance_modification_price")]
 #[test]
 fn describe_instance_modification_price_request_example_flattens() {
-    let request = aliyun_ecs::DescribeInstanceModificationPriceRequest::new(
-            "i-bp1f2o4ldh8l****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::DescribeInstanceModificationPriceRequest::new(aliyun_ecs::DescribeInstanceModificationPriceRequired {
+            instance_id: "i-bp1f2o4ldh8l****",
+            region_id: "cn-hangzhou",
+        })
         .instance_type("ecs.g6e.large")
         .data_disk([
             aliyun_ecs::describe_instance_modification_price::DescribeInstanceModificationPriceDataDisk::new()
@@ -2743,11 +2763,11 @@ fn describe_instance_monitor_data_response_example_decodes() {
 #[cfg(feature = "describe_instance_monitor_data")]
 #[test]
 fn describe_instance_monitor_data_request_example_flattens() {
-    let request = aliyun_ecs::DescribeInstanceMonitorDataRequest::new(
-            "i-bp1a36962lrhj4ab****",
-            "2014-10-29T23:00:00Z",
-            "2014-10-30T08:00:00Z",
-        )
+    let request = aliyun_ecs::DescribeInstanceMonitorDataRequest::new(aliyun_ecs::DescribeInstanceMonitorDataRequired {
+            instance_id: "i-bp1a36962lrhj4ab****",
+            start_time: "2014-10-29T23:00:00Z",
+            end_time: "2014-10-30T08:00:00Z",
+        })
         .period(aliyun_ecs::describe_instance_monitor_data::Period::from("3600"));
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -2848,10 +2868,10 @@ fn describe_instance_vnc_url_response_example_decodes() {
 #[cfg(feature = "describe_instance_vnc_url")]
 #[test]
 fn describe_instance_vnc_url_request_example_flattens() {
-    let request = aliyun_ecs::DescribeInstanceVncUrlRequest::new(
-        "i-AY121018033933eaxxxxxxx",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DescribeInstanceVncUrlRequest::new(aliyun_ecs::DescribeInstanceVncUrlRequired {
+        instance_id: "i-AY121018033933eaxxxxxxx",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "i-AY121018033933eaxxxxxxx"), ("RegionId", "cn-hangzhou")],
@@ -3140,10 +3160,10 @@ fn describe_recommend_instance_type_response_example_decodes() {
 #[cfg(feature = "describe_recommend_instance_type")]
 #[test]
 fn describe_recommend_instance_type_request_example_flattens() {
-    let request = aliyun_ecs::DescribeRecommendInstanceTypeRequest::new(
-            "vpc",
-            "us-west-1",
-        )
+    let request = aliyun_ecs::DescribeRecommendInstanceTypeRequest::new(aliyun_ecs::DescribeRecommendInstanceTypeRequired {
+            network_type: "vpc",
+            region_id: "us-west-1",
+        })
         .instance_type("ecs.s1.large");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -3191,10 +3211,10 @@ fn describe_renewal_price_response_example_decodes() {
 #[cfg(feature = "describe_renewal_price")]
 #[test]
 fn describe_renewal_price_request_example_flattens() {
-    let request = aliyun_ecs::DescribeRenewalPriceRequest::new(
-            "cn-hangzhou",
-            "i-bp1f2o4ldh8l29zv****",
-        )
+    let request = aliyun_ecs::DescribeRenewalPriceRequest::new(aliyun_ecs::DescribeRenewalPriceRequired {
+            region_id: "cn-hangzhou",
+            resource_id: "i-bp1f2o4ldh8l29zv****",
+        })
         .period(1)
         .price_unit(
             aliyun_ecs::describe_renewal_price::DescribeRenewalPricePriceUnit::from(
@@ -3238,13 +3258,13 @@ fn describe_resources_modification_response_example_decodes() {
 #[cfg(feature = "describe_resources_modification")]
 #[test]
 fn describe_resources_modification_request_example_flattens() {
-    let request = aliyun_ecs::DescribeResourcesModificationRequest::new(
-            aliyun_ecs::describe_resources_modification::DescribeResourcesModificationDestinationResource::from(
+    let request = aliyun_ecs::DescribeResourcesModificationRequest::new(aliyun_ecs::DescribeResourcesModificationRequired {
+            destination_resource: aliyun_ecs::describe_resources_modification::DescribeResourcesModificationDestinationResource::from(
                 "InstanceType",
             ),
-            "cn-hangzhou",
-            "i-instanceid",
-        )
+            region_id: "cn-hangzhou",
+            resource_id: "i-instanceid",
+        })
         .cores(2)
         .instance_type("[\"ecs.g5.large\"]")
         .memory(8.0)
@@ -3285,10 +3305,10 @@ fn describe_security_group_references_response_example_decodes() {
 #[cfg(feature = "describe_security_group_references")]
 #[test]
 fn describe_security_group_references_request_example_flattens() {
-    let request = aliyun_ecs::DescribeSecurityGroupReferencesRequest::new(
-        "cn-hangzhou",
-        ["sg-1133aa"],
-    );
+    let request = aliyun_ecs::DescribeSecurityGroupReferencesRequest::new(aliyun_ecs::DescribeSecurityGroupReferencesRequired {
+        region_id: "cn-hangzhou",
+        security_group_id: &["sg-1133aa"],
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("SecurityGroupId.1", "sg-1133aa")],
@@ -3398,11 +3418,11 @@ fn describe_snapshot_monitor_data_response_example_decodes() {
 #[cfg(feature = "describe_snapshot_monitor_data")]
 #[test]
 fn describe_snapshot_monitor_data_request_example_flattens() {
-    let request = aliyun_ecs::DescribeSnapshotMonitorDataRequest::new(
-            "2019-05-10T03:00:00Z",
-            "cn-hangzhou",
-            "2019-05-10T00:00:00Z",
-        )
+    let request = aliyun_ecs::DescribeSnapshotMonitorDataRequest::new(aliyun_ecs::DescribeSnapshotMonitorDataRequired {
+            end_time: "2019-05-10T03:00:00Z",
+            region_id: "cn-hangzhou",
+            start_time: "2019-05-10T00:00:00Z",
+        })
         .period(aliyun_ecs::describe_snapshot_monitor_data::Period::from("60"));
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -3532,11 +3552,13 @@ fn describe_spot_price_history_response_example_decodes() {
 #[cfg(feature = "describe_spot_price_history")]
 #[test]
 fn describe_spot_price_history_request_example_flattens() {
-    let request = aliyun_ecs::DescribeSpotPriceHistoryRequest::new(
-            "ecs.g5.large",
-            aliyun_ecs::describe_spot_price_history::NetworkType::from("vpc"),
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::DescribeSpotPriceHistoryRequest::new(aliyun_ecs::DescribeSpotPriceHistoryRequired {
+            instance_type: "ecs.g5.large",
+            network_type: aliyun_ecs::describe_spot_price_history::NetworkType::from(
+                "vpc",
+            ),
+            region_id: "cn-hangzhou",
+        })
         .start_time("2019-11-19T00:00:00Z");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -3611,10 +3633,10 @@ fn describe_task_attribute_response_example_decodes() {
 #[cfg(feature = "describe_task_attribute")]
 #[test]
 fn describe_task_attribute_request_example_flattens() {
-    let request = aliyun_ecs::DescribeTaskAttributeRequest::new(
-        "cn-hangzhou",
-        "t-ce946ntx4wr****",
-    );
+    let request = aliyun_ecs::DescribeTaskAttributeRequest::new(aliyun_ecs::DescribeTaskAttributeRequired {
+        region_id: "cn-hangzhou",
+        task_id: "t-ce946ntx4wr****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("TaskId", "t-ce946ntx4wr****")],
@@ -3662,7 +3684,10 @@ fn describe_user_data_response_example_decodes() {
 #[cfg(feature = "describe_user_data")]
 #[test]
 fn describe_user_data_request_example_flattens() {
-    let request = aliyun_ecs::DescribeUserDataRequest::new("i-instance1", "cn-shenzhen");
+    let request = aliyun_ecs::DescribeUserDataRequest::new(aliyun_ecs::DescribeUserDataRequired {
+        instance_id: "i-instance1",
+        region_id: "cn-shenzhen",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "i-instance1"), ("RegionId", "cn-shenzhen")],
@@ -3702,11 +3727,11 @@ fn detach_classic_link_vpc_response_example_decodes() {
 #[cfg(feature = "detach_classic_link_vpc")]
 #[test]
 fn detach_classic_link_vpc_request_example_flattens() {
-    let request = aliyun_ecs::DetachClassicLinkVpcRequest::new(
-        "i-bp67acfmxazb4p****",
-        "cn-hangzhou",
-        "vpc-bp67acfmxazb4p****",
-    );
+    let request = aliyun_ecs::DetachClassicLinkVpcRequest::new(aliyun_ecs::DetachClassicLinkVpcRequired {
+        instance_id: "i-bp67acfmxazb4p****",
+        region_id: "cn-hangzhou",
+        vpc_id: "vpc-bp67acfmxazb4p****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -3726,7 +3751,10 @@ fn detach_disk_response_example_decodes() {
 #[cfg(feature = "detach_disk")]
 #[test]
 fn detach_disk_request_example_flattens() {
-    let request = aliyun_ecs::DetachDiskRequest::new("d-diskid1", "i-instanceid1");
+    let request = aliyun_ecs::DetachDiskRequest::new(aliyun_ecs::DetachDiskRequired {
+        disk_id: "d-diskid1",
+        instance_id: "i-instanceid1",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DiskId", "d-diskid1"), ("InstanceId", "i-instanceid1")],
@@ -3742,10 +3770,10 @@ fn detach_instance_ram_role_response_example_decodes() {
 #[cfg(feature = "detach_instance_ram_role")]
 #[test]
 fn detach_instance_ram_role_request_example_flattens() {
-    let request = aliyun_ecs::DetachInstanceRamRoleRequest::new(
-            "i-instance1",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::DetachInstanceRamRoleRequest::new(aliyun_ecs::DetachInstanceRamRoleRequired {
+            instance_ids: "i-instance1",
+            region_id: "cn-hangzhou",
+        })
         .ram_role_name("RamRoleTest");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -3766,11 +3794,11 @@ fn detach_key_pair_response_example_decodes() {
 #[cfg(feature = "detach_key_pair")]
 #[test]
 fn detach_key_pair_request_example_flattens() {
-    let request = aliyun_ecs::DetachKeyPairRequest::new(
-        "[\"i-bp1d6tsvznfghy7y****\", \"i-bp1ippxbaql9zet7****\", … \"i-bp1ib7bcz07l****\"]",
-        "testKeyPairName",
-        "cn-qingdao",
-    );
+    let request = aliyun_ecs::DetachKeyPairRequest::new(aliyun_ecs::DetachKeyPairRequired {
+        instance_ids: "[\"i-bp1d6tsvznfghy7y****\", \"i-bp1ippxbaql9zet7****\", … \"i-bp1ib7bcz07l****\"]",
+        key_pair_name: "testKeyPairName",
+        region_id: "cn-qingdao",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -3793,11 +3821,11 @@ fn detach_network_interface_response_example_decodes() {
 #[cfg(feature = "detach_network_interface")]
 #[test]
 fn detach_network_interface_request_example_flattens() {
-    let request = aliyun_ecs::DetachNetworkInterfaceRequest::new(
-        "i-bp67acfmxazb4p****",
-        "eni-bp67acfmxazb4p****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DetachNetworkInterfaceRequest::new(aliyun_ecs::DetachNetworkInterfaceRequired {
+        instance_id: "i-bp67acfmxazb4p****",
+        network_interface_id: "eni-bp67acfmxazb4p****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -3817,10 +3845,10 @@ fn disable_activation_response_example_decodes() {
 #[cfg(feature = "disable_activation")]
 #[test]
 fn disable_activation_request_example_flattens() {
-    let request = aliyun_ecs::DisableActivationRequest::new(
-        "4ECEEE12-56F1-4FBC-9AB1-890F1234****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::DisableActivationRequest::new(aliyun_ecs::DisableActivationRequired {
+        activation_id: "4ECEEE12-56F1-4FBC-9AB1-890F1234****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -3839,11 +3867,11 @@ fn export_image_response_example_decodes() {
 #[cfg(feature = "export_image")]
 #[test]
 fn export_image_request_example_flattens() {
-    let request = aliyun_ecs::ExportImageRequest::new(
-            "m-bp67acfmxazb4p****",
-            "testexportImage",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ExportImageRequest::new(aliyun_ecs::ExportImageRequired {
+            image_id: "m-bp67acfmxazb4p****",
+            oss_bucket: "testexportImage",
+            region_id: "cn-hangzhou",
+        })
         .oss_prefix("EcsExport")
         .image_format(aliyun_ecs::export_image::ImageFormat::from("raw"));
     aliyun_runtime::examples::assert_request_flattens(
@@ -3952,11 +3980,11 @@ fn import_key_pair_response_example_decodes() {
 #[cfg(feature = "import_key_pair")]
 #[test]
 fn import_key_pair_request_example_flattens() {
-    let request = aliyun_ecs::ImportKeyPairRequest::new(
-        "test",
-        "xxxxxxxxxxxxxx",
-        "cn-qingdao",
-    );
+    let request = aliyun_ecs::ImportKeyPairRequest::new(aliyun_ecs::ImportKeyPairRequired {
+        key_pair_name: "test",
+        public_key_body: "xxxxxxxxxxxxxx",
+        region_id: "cn-qingdao",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -3976,10 +4004,10 @@ fn install_cloud_assistant_response_example_decodes() {
 #[cfg(feature = "install_cloud_assistant")]
 #[test]
 fn install_cloud_assistant_request_example_flattens() {
-    let request = aliyun_ecs::InstallCloudAssistantRequest::new(
-        ["i-bp11f7trr4hbi1******", "i-bp1iudwa5b1tqa******"],
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::InstallCloudAssistantRequest::new(aliyun_ecs::InstallCloudAssistantRequired {
+        instance_id: &["i-bp11f7trr4hbi1******", "i-bp1iudwa5b1tqa******"],
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -3999,11 +4027,11 @@ fn invoke_command_response_example_decodes() {
 #[cfg(feature = "invoke_command")]
 #[test]
 fn invoke_command_request_example_flattens() {
-    let request = aliyun_ecs::InvokeCommandRequest::new(
-            "c-e996287206324975b5fbe1d****",
-            ["i-bp185dy2o3o6n****"],
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::InvokeCommandRequest::new(aliyun_ecs::InvokeCommandRequired {
+            command_id: "c-e996287206324975b5fbe1d****",
+            instance_id: &["i-bp185dy2o3o6n****"],
+            region_id: "cn-hangzhou",
+        })
         .timed(true)
         .frequency("0 */20 * * * *")
         .username("root");
@@ -4092,12 +4120,12 @@ fn list_tag_resources_response_example_decodes() {
 #[cfg(feature = "list_tag_resources")]
 #[test]
 fn list_tag_resources_request_example_flattens() {
-    let request = aliyun_ecs::ListTagResourcesRequest::new(
-            "cn-hangzhou",
-            aliyun_ecs::list_tag_resources::ListTagResourcesResourceType::from(
+    let request = aliyun_ecs::ListTagResourcesRequest::new(aliyun_ecs::ListTagResourcesRequired {
+            region_id: "cn-hangzhou",
+            resource_type: aliyun_ecs::list_tag_resources::ListTagResourcesResourceType::from(
                 "instance",
             ),
-        )
+        })
         .resource_id(["i-bp1j6qtvdm8w0z1o****"]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -4142,10 +4170,10 @@ fn modify_auto_snapshot_policy_ex_response_example_decodes() {
 #[cfg(feature = "modify_auto_snapshot_policy_ex")]
 #[test]
 fn modify_auto_snapshot_policy_ex_request_example_flattens() {
-    let request = aliyun_ecs::ModifyAutoSnapshotPolicyExRequest::new(
-        "sp-bp12m37ccmxvbmi5****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::ModifyAutoSnapshotPolicyExRequest::new(aliyun_ecs::ModifyAutoSnapshotPolicyExRequired {
+        auto_snapshot_policy_id: "sp-bp12m37ccmxvbmi5****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -4181,10 +4209,10 @@ fn modify_command_response_example_decodes() {
 #[cfg(feature = "modify_command")]
 #[test]
 fn modify_command_request_example_flattens() {
-    let request = aliyun_ecs::ModifyCommandRequest::new(
-            "c-hz01272yr52****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyCommandRequest::new(aliyun_ecs::ModifyCommandRequired {
+            command_id: "c-hz01272yr52****",
+            region_id: "cn-hangzhou",
+        })
         .name("test-CommandName")
         .description("This is description.")
         .working_dir("/home/")
@@ -4213,10 +4241,10 @@ fn modify_dedicated_host_attribute_response_example_decodes() {
 #[cfg(feature = "modify_dedicated_host_attribute")]
 #[test]
 fn modify_dedicated_host_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyDedicatedHostAttributeRequest::new(
-        "dh-bp165p6xk2tlw61e****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::ModifyDedicatedHostAttributeRequest::new(aliyun_ecs::ModifyDedicatedHostAttributeRequired {
+        dedicated_host_id: "dh-bp165p6xk2tlw61e****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DedicatedHostId", "dh-bp165p6xk2tlw61e****"), ("RegionId", "cn-hangzhou")],
@@ -4232,10 +4260,10 @@ fn modify_dedicated_host_auto_release_time_response_example_decodes() {
 #[cfg(feature = "modify_dedicated_host_auto_release_time")]
 #[test]
 fn modify_dedicated_host_auto_release_time_request_example_flattens() {
-    let request = aliyun_ecs::ModifyDedicatedHostAutoReleaseTimeRequest::new(
-        "dh-bp165p6xk2tlw61e****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::ModifyDedicatedHostAutoReleaseTimeRequest::new(aliyun_ecs::ModifyDedicatedHostAutoReleaseTimeRequired {
+        dedicated_host_id: "dh-bp165p6xk2tlw61e****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DedicatedHostId", "dh-bp165p6xk2tlw61e****"), ("RegionId", "cn-hangzhou")],
@@ -4251,10 +4279,10 @@ fn modify_dedicated_host_auto_renew_attribute_response_example_decodes() {
 #[cfg(feature = "modify_dedicated_host_auto_renew_attribute")]
 #[test]
 fn modify_dedicated_host_auto_renew_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyDedicatedHostAutoRenewAttributeRequest::new(
-        "ddh-xxxxxxxxxxxxxxxxx",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::ModifyDedicatedHostAutoRenewAttributeRequest::new(aliyun_ecs::ModifyDedicatedHostAutoRenewAttributeRequired {
+        dedicated_host_ids: "ddh-xxxxxxxxxxxxxxxxx",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DedicatedHostIds", "ddh-xxxxxxxxxxxxxxxxx"), ("RegionId", "cn-hangzhou")],
@@ -4270,10 +4298,10 @@ fn modify_dedicated_host_cluster_attribute_response_example_decodes() {
 #[cfg(feature = "modify_dedicated_host_cluster_attribute")]
 #[test]
 fn modify_dedicated_host_cluster_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyDedicatedHostClusterAttributeRequest::new(
-            "dc-bp12wlf6am0vz9v2****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyDedicatedHostClusterAttributeRequest::new(aliyun_ecs::ModifyDedicatedHostClusterAttributeRequired {
+            dedicated_host_cluster_id: "dc-bp12wlf6am0vz9v2****",
+            region_id: "cn-hangzhou",
+        })
         .dedicated_host_cluster_name("newClusterName");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -4294,10 +4322,10 @@ fn modify_dedicated_hosts_charge_type_response_example_decodes() {
 #[cfg(feature = "modify_dedicated_hosts_charge_type")]
 #[test]
 fn modify_dedicated_hosts_charge_type_request_example_flattens() {
-    let request = aliyun_ecs::ModifyDedicatedHostsChargeTypeRequest::new(
-            "[\"dh-bp181e5064b5sotr****\",\"dh-bp18064b5sotrr9c****\"]",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyDedicatedHostsChargeTypeRequest::new(aliyun_ecs::ModifyDedicatedHostsChargeTypeRequired {
+            dedicated_host_ids: "[\"dh-bp181e5064b5sotr****\",\"dh-bp18064b5sotrr9c****\"]",
+            region_id: "cn-hangzhou",
+        })
         .period(1)
         .period_unit(
             aliyun_ecs::modify_dedicated_hosts_charge_type::DedicatedHostRenewAttributePeriodUnit::from(
@@ -4335,10 +4363,10 @@ fn modify_deployment_set_attribute_response_example_decodes() {
 #[cfg(feature = "modify_deployment_set_attribute")]
 #[test]
 fn modify_deployment_set_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyDeploymentSetAttributeRequest::new(
-            "ds-bp1frxuzdg87zh4pz***",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyDeploymentSetAttributeRequest::new(aliyun_ecs::ModifyDeploymentSetAttributeRequired {
+            deployment_set_id: "ds-bp1frxuzdg87zh4pz***",
+            region_id: "cn-hangzhou",
+        })
         .deployment_set_name("AvailMySet")
         .strategy("Availability");
     aliyun_runtime::examples::assert_request_flattens(
@@ -4361,10 +4389,10 @@ fn modify_deployment_set_attributes_response_example_decodes() {
 #[cfg(feature = "modify_deployment_set_attributes")]
 #[test]
 fn modify_deployment_set_attributes_request_example_flattens() {
-    let request = aliyun_ecs::ModifyDeploymentSetAttributesRequest::new(
-            "ds-bp1frxuzdg87zh4pzqkc",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyDeploymentSetAttributesRequest::new(aliyun_ecs::ModifyDeploymentSetAttributesRequired {
+            deployment_set_id: "ds-bp1frxuzdg87zh4pzqkc",
+            region_id: "cn-hangzhou",
+        })
         .deployment_set_name("AvailMySet")
         .strategy("Availability");
     aliyun_runtime::examples::assert_request_flattens(
@@ -4409,11 +4437,11 @@ fn modify_disk_charge_type_response_example_decodes() {
 #[cfg(feature = "modify_disk_charge_type")]
 #[test]
 fn modify_disk_charge_type_request_example_flattens() {
-    let request = aliyun_ecs::ModifyDiskChargeTypeRequest::new(
-            "[“d-bp67acfmxazb4ph****”, “d-bp67acfmxazb4pi****”, … “d-bp67acfmxazb4pj****”]",
-            "i-bp1i778bq705cvx1****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyDiskChargeTypeRequest::new(aliyun_ecs::ModifyDiskChargeTypeRequired {
+            disk_ids: "[“d-bp67acfmxazb4ph****”, “d-bp67acfmxazb4pi****”, … “d-bp67acfmxazb4pj****”]",
+            instance_id: "i-bp1i778bq705cvx1****",
+            region_id: "cn-hangzhou",
+        })
         .auto_pay(true)
         .client_token("123e4567-e89b-12d3-a456-426655440000")
         .disk_charge_type(
@@ -4478,10 +4506,10 @@ fn modify_hpc_cluster_attribute_response_example_decodes() {
 #[cfg(feature = "modify_hpc_cluster_attribute")]
 #[test]
 fn modify_hpc_cluster_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyHpcClusterAttributeRequest::new(
-        "hpc-hpcclusterid1",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::ModifyHpcClusterAttributeRequest::new(aliyun_ecs::ModifyHpcClusterAttributeRequired {
+        hpc_cluster_id: "hpc-hpcclusterid1",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("HpcClusterId", "hpc-hpcclusterid1"), ("RegionId", "cn-hangzhou")],
@@ -4497,10 +4525,10 @@ fn modify_image_attribute_response_example_decodes() {
 #[cfg(feature = "modify_image_attribute")]
 #[test]
 fn modify_image_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyImageAttributeRequest::new(
-            "m-bp18ygjuqnwhechc****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyImageAttributeRequest::new(aliyun_ecs::ModifyImageAttributeRequired {
+            image_id: "m-bp18ygjuqnwhechc****",
+            region_id: "cn-hangzhou",
+        })
         .image_name("testImageName")
         .description("testDescription");
     aliyun_runtime::examples::assert_request_flattens(
@@ -4523,10 +4551,10 @@ fn modify_image_share_permission_response_example_decodes() {
 #[cfg(feature = "modify_image_share_permission")]
 #[test]
 fn modify_image_share_permission_request_example_flattens() {
-    let request = aliyun_ecs::ModifyImageSharePermissionRequest::new(
-            "m-imageid1",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyImageSharePermissionRequest::new(aliyun_ecs::ModifyImageSharePermissionRequired {
+            image_id: "m-imageid1",
+            region_id: "cn-hangzhou",
+        })
         .add_account(["155780923771"])
         .remove_account(["155780923772"]);
     aliyun_runtime::examples::assert_request_flattens(
@@ -4549,10 +4577,10 @@ fn modify_instance_attachment_attributes_response_example_decodes() {
 #[cfg(feature = "modify_instance_attachment_attributes")]
 #[test]
 fn modify_instance_attachment_attributes_request_example_flattens() {
-    let request = aliyun_ecs::ModifyInstanceAttachmentAttributesRequest::new(
-        "cn-hangzhou",
-        "i-bp67acfmxazb4****",
-    );
+    let request = aliyun_ecs::ModifyInstanceAttachmentAttributesRequest::new(aliyun_ecs::ModifyInstanceAttachmentAttributesRequired {
+        region_id: "cn-hangzhou",
+        instance_id: "i-bp67acfmxazb4****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "i-bp67acfmxazb4****"), ("RegionId", "cn-hangzhou")],
@@ -4626,10 +4654,10 @@ fn modify_instance_auto_renew_attribute_response_example_decodes() {
 #[cfg(feature = "modify_instance_auto_renew_attribute")]
 #[test]
 fn modify_instance_auto_renew_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyInstanceAutoRenewAttributeRequest::new(
-            "i-bp67acfmxazb4ph****,i-bp67acfmxazb4pi****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyInstanceAutoRenewAttributeRequest::new(aliyun_ecs::ModifyInstanceAutoRenewAttributeRequired {
+            instance_id: "i-bp67acfmxazb4ph****,i-bp67acfmxazb4pi****",
+            region_id: "cn-hangzhou",
+        })
         .duration(1)
         .auto_renew(true)
         .period_unit(
@@ -4656,10 +4684,10 @@ fn modify_instance_charge_type_response_example_decodes() {
 #[cfg(feature = "modify_instance_charge_type")]
 #[test]
 fn modify_instance_charge_type_request_example_flattens() {
-    let request = aliyun_ecs::ModifyInstanceChargeTypeRequest::new(
-            "[\"i-bp67acfmxazb4p****\",\"i-bp67acfmxazb4d****\"]",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyInstanceChargeTypeRequest::new(aliyun_ecs::ModifyInstanceChargeTypeRequired {
+            instance_ids: "[\"i-bp67acfmxazb4p****\",\"i-bp67acfmxazb4d****\"]",
+            region_id: "cn-hangzhou",
+        })
         .period(1)
         .period_unit("Month")
         .include_data_disks(false)
@@ -4688,10 +4716,10 @@ fn modify_instance_deployment_response_example_decodes() {
 #[cfg(feature = "modify_instance_deployment")]
 #[test]
 fn modify_instance_deployment_request_example_flattens() {
-    let request = aliyun_ecs::ModifyInstanceDeploymentRequest::new(
-            "i-instanceid1",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyInstanceDeploymentRequest::new(aliyun_ecs::ModifyInstanceDeploymentRequired {
+            instance_id: "i-instanceid1",
+            region_id: "cn-hangzhou",
+        })
         .deployment_set_id("ds-bp13v7bjnj9gisnlo1");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -4740,10 +4768,12 @@ fn modify_instance_metadata_options_response_example_decodes() {
 #[cfg(feature = "modify_instance_metadata_options")]
 #[test]
 fn modify_instance_metadata_options_request_example_flattens() {
-    let request = aliyun_ecs::ModifyInstanceMetadataOptionsRequest::new(
-            aliyun_ecs::modify_instance_metadata_options::HttpEndpoint::from("enabled"),
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyInstanceMetadataOptionsRequest::new(aliyun_ecs::ModifyInstanceMetadataOptionsRequired {
+            http_endpoint: aliyun_ecs::modify_instance_metadata_options::HttpEndpoint::from(
+                "enabled",
+            ),
+            region_id: "cn-hangzhou",
+        })
         .instance_id("i-bp67acfmxaz****")
         .http_tokens(
             aliyun_ecs::modify_instance_metadata_options::HttpTokens::from("required"),
@@ -4816,11 +4846,11 @@ fn modify_instance_vnc_passwd_response_example_decodes() {
 #[cfg(feature = "modify_instance_vnc_passwd")]
 #[test]
 fn modify_instance_vnc_passwd_request_example_flattens() {
-    let request = aliyun_ecs::ModifyInstanceVncPasswdRequest::new(
-        "i-AY121018033933eae8689",
-        "cn-hangzhou",
-        "123456",
-    );
+    let request = aliyun_ecs::ModifyInstanceVncPasswdRequest::new(aliyun_ecs::ModifyInstanceVncPasswdRequired {
+        instance_id: "i-AY121018033933eae8689",
+        region_id: "cn-hangzhou",
+        vnc_password: "123456",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -4840,10 +4870,10 @@ fn modify_instance_vpc_attribute_response_example_decodes() {
 #[cfg(feature = "modify_instance_vpc_attribute")]
 #[test]
 fn modify_instance_vpc_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyInstanceVpcAttributeRequest::new(
-        "i-bp1iudwa5b1tqag1****",
-        "vsw-bp1s5fnvk4gn3tw12****",
-    );
+    let request = aliyun_ecs::ModifyInstanceVpcAttributeRequest::new(aliyun_ecs::ModifyInstanceVpcAttributeRequired {
+        instance_id: "i-bp1iudwa5b1tqag1****",
+        v_switch_id: "vsw-bp1s5fnvk4gn3tw12****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -4862,10 +4892,10 @@ fn modify_launch_template_default_version_response_example_decodes() {
 #[cfg(feature = "modify_launch_template_default_version")]
 #[test]
 fn modify_launch_template_default_version_request_example_flattens() {
-    let request = aliyun_ecs::ModifyLaunchTemplateDefaultVersionRequest::new(
-            2,
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyLaunchTemplateDefaultVersionRequest::new(aliyun_ecs::ModifyLaunchTemplateDefaultVersionRequired {
+            default_version_number: 2,
+            region_id: "cn-hangzhou",
+        })
         .launch_template_id("lt-templateid1")
         .launch_template_name("lt-name1");
     aliyun_runtime::examples::assert_request_flattens(
@@ -4888,10 +4918,10 @@ fn modify_network_interface_attribute_response_example_decodes() {
 #[cfg(feature = "modify_network_interface_attribute")]
 #[test]
 fn modify_network_interface_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyNetworkInterfaceAttributeRequest::new(
-            "eni-bp67acfmxazb4p****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyNetworkInterfaceAttributeRequest::new(aliyun_ecs::ModifyNetworkInterfaceAttributeRequired {
+            network_interface_id: "eni-bp67acfmxazb4p****",
+            region_id: "cn-hangzhou",
+        })
         .security_group_id(["sg-bp67acfmxazb4p****"])
         .network_interface_name("eniTestName")
         .description("testDescription");
@@ -4916,10 +4946,10 @@ fn modify_prefix_list_response_example_decodes() {
 #[cfg(feature = "modify_prefix_list")]
 #[test]
 fn modify_prefix_list_request_example_flattens() {
-    let request = aliyun_ecs::ModifyPrefixListRequest::new(
-            "cn-chengdu",
-            "pl-x1j1k5ykzqlixdcy****",
-        )
+    let request = aliyun_ecs::ModifyPrefixListRequest::new(aliyun_ecs::ModifyPrefixListRequired {
+            region_id: "cn-chengdu",
+            prefix_list_id: "pl-x1j1k5ykzqlixdcy****",
+        })
         .remove_entry([
             aliyun_ecs::modify_prefix_list::RemoveEntry::new("192.168.1.0/24"),
         ])
@@ -4948,11 +4978,11 @@ fn modify_prepay_instance_spec_response_example_decodes() {
 #[cfg(feature = "modify_prepay_instance_spec")]
 #[test]
 fn modify_prepay_instance_spec_request_example_flattens() {
-    let request = aliyun_ecs::ModifyPrepayInstanceSpecRequest::new(
-            "i-bp67acfmxazb4ph****",
-            "ecs.g5.xlarge",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::ModifyPrepayInstanceSpecRequest::new(aliyun_ecs::ModifyPrepayInstanceSpecRequired {
+            instance_id: "i-bp67acfmxazb4ph****",
+            instance_type: "ecs.g5.xlarge",
+            region_id: "cn-hangzhou",
+        })
         .operator_type(
             aliyun_ecs::modify_prepay_instance_spec::OperatorType::from("upgrade"),
         )
@@ -4980,10 +5010,10 @@ fn modify_security_group_attribute_response_example_decodes() {
 #[cfg(feature = "modify_security_group_attribute")]
 #[test]
 fn modify_security_group_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifySecurityGroupAttributeRequest::new(
-            "cn-hangzhou",
-            "sg-bp67acfmxazb4p****",
-        )
+    let request = aliyun_ecs::ModifySecurityGroupAttributeRequest::new(aliyun_ecs::ModifySecurityGroupAttributeRequired {
+            region_id: "cn-hangzhou",
+            security_group_id: "sg-bp67acfmxazb4p****",
+        })
         .security_group_name("SecurityGroupTestName");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -5004,12 +5034,16 @@ fn modify_security_group_egress_rule_response_example_decodes() {
 #[cfg(feature = "modify_security_group_egress_rule")]
 #[test]
 fn modify_security_group_egress_rule_request_example_flattens() {
-    let request = aliyun_ecs::ModifySecurityGroupEgressRuleRequest::new(
-            aliyun_ecs::modify_security_group_egress_rule::IpProtocol::from("tcp"),
-            aliyun_ecs::modify_security_group_egress_rule::PortRange::from("80/80"),
-            "cn-hangzhou",
-            "sg-bp67acfmxazb4p****",
-        )
+    let request = aliyun_ecs::ModifySecurityGroupEgressRuleRequest::new(aliyun_ecs::ModifySecurityGroupEgressRuleRequired {
+            ip_protocol: aliyun_ecs::modify_security_group_egress_rule::IpProtocol::from(
+                "tcp",
+            ),
+            port_range: aliyun_ecs::modify_security_group_egress_rule::PortRange::from(
+                "80/80",
+            ),
+            region_id: "cn-hangzhou",
+            security_group_id: "sg-bp67acfmxazb4p****",
+        })
         .dest_group_id("sg-bp67acfmxa123b****")
         .policy(aliyun_ecs::modify_security_group_egress_rule::Policy::from("allow"))
         .description("This is a new securitygroup rule.");
@@ -5036,13 +5070,13 @@ fn modify_security_group_policy_response_example_decodes() {
 #[cfg(feature = "modify_security_group_policy")]
 #[test]
 fn modify_security_group_policy_request_example_flattens() {
-    let request = aliyun_ecs::ModifySecurityGroupPolicyRequest::new(
-        aliyun_ecs::modify_security_group_policy::ModifySecurityGroupPolicyInnerAccessPolicy::from(
+    let request = aliyun_ecs::ModifySecurityGroupPolicyRequest::new(aliyun_ecs::ModifySecurityGroupPolicyRequired {
+        inner_access_policy: aliyun_ecs::modify_security_group_policy::ModifySecurityGroupPolicyInnerAccessPolicy::from(
             "Drop",
         ),
-        "cn-hangzhou",
-        "sg-1133aa",
-    );
+        region_id: "cn-hangzhou",
+        security_group_id: "sg-1133aa",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -5062,12 +5096,12 @@ fn modify_security_group_rule_response_example_decodes() {
 #[cfg(feature = "modify_security_group_rule")]
 #[test]
 fn modify_security_group_rule_request_example_flattens() {
-    let request = aliyun_ecs::ModifySecurityGroupRuleRequest::new(
-            aliyun_ecs::modify_security_group_rule::IpProtocol::from("all"),
-            "80/80",
-            "cn-hangzhou",
-            "sg-bp67acfmxazb4p****",
-        )
+    let request = aliyun_ecs::ModifySecurityGroupRuleRequest::new(aliyun_ecs::ModifySecurityGroupRuleRequired {
+            ip_protocol: aliyun_ecs::modify_security_group_rule::IpProtocol::from("all"),
+            port_range: "80/80",
+            region_id: "cn-hangzhou",
+            security_group_id: "sg-bp67acfmxazb4p****",
+        })
         .source_group_id("sg-bp67acfmxa123b****")
         .policy(aliyun_ecs::modify_security_group_rule::Policy::from("accept"))
         .description("This is a new security group rule.");
@@ -5118,10 +5152,10 @@ fn modify_snapshot_group_response_example_decodes() {
 #[cfg(feature = "modify_snapshot_group")]
 #[test]
 fn modify_snapshot_group_request_example_flattens() {
-    let request = aliyun_ecs::ModifySnapshotGroupRequest::new(
-            "cn-hangzhou",
-            "ssg-j6ciyh3k52qp7ovm****",
-        )
+    let request = aliyun_ecs::ModifySnapshotGroupRequest::new(aliyun_ecs::ModifySnapshotGroupRequired {
+            region_id: "cn-hangzhou",
+            snapshot_group_id: "ssg-j6ciyh3k52qp7ovm****",
+        })
         .name("testName02")
         .description("This is new description");
     aliyun_runtime::examples::assert_request_flattens(
@@ -5144,10 +5178,10 @@ fn modify_storage_capacity_unit_attribute_response_example_decodes() {
 #[cfg(feature = "modify_storage_capacity_unit_attribute")]
 #[test]
 fn modify_storage_capacity_unit_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyStorageCapacityUnitAttributeRequest::new(
-            "cn-qingdao",
-            "scu-bp67acfmxazb4p****",
-        )
+    let request = aliyun_ecs::ModifyStorageCapacityUnitAttributeRequest::new(aliyun_ecs::ModifyStorageCapacityUnitAttributeRequired {
+            region_id: "cn-qingdao",
+            storage_capacity_unit_id: "scu-bp67acfmxazb4p****",
+        })
         .name("testNewScuName");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -5168,10 +5202,10 @@ fn modify_storage_set_attribute_response_example_decodes() {
 #[cfg(feature = "modify_storage_set_attribute")]
 #[test]
 fn modify_storage_set_attribute_request_example_flattens() {
-    let request = aliyun_ecs::ModifyStorageSetAttributeRequest::new(
-            "cn-hangzhou",
-            "ss-StorageSetId",
-        )
+    let request = aliyun_ecs::ModifyStorageSetAttributeRequest::new(aliyun_ecs::ModifyStorageSetAttributeRequired {
+            region_id: "cn-hangzhou",
+            storage_set_id: "ss-StorageSetId",
+        })
         .description("xxxxxxxx")
         .storage_set_name("storageSetTest");
     aliyun_runtime::examples::assert_request_flattens(
@@ -5194,10 +5228,10 @@ fn purchase_reserved_instances_offering_response_example_decodes() {
 #[cfg(feature = "purchase_reserved_instances_offering")]
 #[test]
 fn purchase_reserved_instances_offering_request_example_flattens() {
-    let request = aliyun_ecs::PurchaseReservedInstancesOfferingRequest::new(
-            "ecs.g5.2xlarge",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::PurchaseReservedInstancesOfferingRequest::new(aliyun_ecs::PurchaseReservedInstancesOfferingRequired {
+            instance_type: "ecs.g5.2xlarge",
+            region_id: "cn-hangzhou",
+        })
         .scope("Zone")
         .zone_id("cn-hangzhou-a")
         .instance_amount(1)
@@ -5230,7 +5264,10 @@ fn purchase_storage_capacity_unit_response_example_decodes() {
 #[cfg(feature = "purchase_storage_capacity_unit")]
 #[test]
 fn purchase_storage_capacity_unit_request_example_flattens() {
-    let request = aliyun_ecs::PurchaseStorageCapacityUnitRequest::new("cn-hangzhou", 20);
+    let request = aliyun_ecs::PurchaseStorageCapacityUnitRequest::new(aliyun_ecs::PurchaseStorageCapacityUnitRequired {
+        region_id: "cn-hangzhou",
+        capacity: 20,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("Capacity", "20"), ("RegionId", "cn-hangzhou")],
@@ -5306,10 +5343,10 @@ fn redeploy_dedicated_host_response_example_decodes() {
 #[cfg(feature = "redeploy_dedicated_host")]
 #[test]
 fn redeploy_dedicated_host_request_example_flattens() {
-    let request = aliyun_ecs::RedeployDedicatedHostRequest::new(
-        "dh-bp165p6xk2tlw61e****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::RedeployDedicatedHostRequest::new(aliyun_ecs::RedeployDedicatedHostRequired {
+        dedicated_host_id: "dh-bp165p6xk2tlw61e****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DedicatedHostId", "dh-bp165p6xk2tlw61e****"), ("RegionId", "cn-hangzhou")],
@@ -5358,10 +5395,10 @@ fn release_dedicated_host_response_example_decodes() {
 #[cfg(feature = "release_dedicated_host")]
 #[test]
 fn release_dedicated_host_request_example_flattens() {
-    let request = aliyun_ecs::ReleaseDedicatedHostRequest::new(
-        "dh-xxxxxxxxxxxxxxxxx",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::ReleaseDedicatedHostRequest::new(aliyun_ecs::ReleaseDedicatedHostRequired {
+        dedicated_host_id: "dh-xxxxxxxxxxxxxxxxx",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DedicatedHostId", "dh-xxxxxxxxxxxxxxxxx"), ("RegionId", "cn-hangzhou")],
@@ -5377,11 +5414,11 @@ fn remove_tags_response_example_decodes() {
 #[cfg(feature = "remove_tags")]
 #[test]
 fn remove_tags_request_example_flattens() {
-    let request = aliyun_ecs::RemoveTagsRequest::new(
-            "cn-shenzhen",
-            "s-946ntx4wr",
-            aliyun_ecs::remove_tags::ResourceType::from("snapshot"),
-        )
+    let request = aliyun_ecs::RemoveTagsRequest::new(aliyun_ecs::RemoveTagsRequired {
+            region_id: "cn-shenzhen",
+            resource_id: "s-946ntx4wr",
+            resource_type: aliyun_ecs::remove_tags::ResourceType::from("snapshot"),
+        })
         .tag([
             aliyun_ecs::remove_tags::AddTagsTag::new()
                 .key("Finance")
@@ -5412,11 +5449,11 @@ fn renew_dedicated_hosts_response_example_decodes() {
 #[cfg(feature = "renew_dedicated_hosts")]
 #[test]
 fn renew_dedicated_hosts_request_example_flattens() {
-    let request = aliyun_ecs::RenewDedicatedHostsRequest::new(
-        "dh-xxxxxxxxxxxxxxxxx",
-        1,
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::RenewDedicatedHostsRequest::new(aliyun_ecs::RenewDedicatedHostsRequired {
+        dedicated_host_ids: "dh-xxxxxxxxxxxxxxxxx",
+        period: 1,
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -5436,7 +5473,10 @@ fn renew_instance_response_example_decodes() {
 #[cfg(feature = "renew_instance")]
 #[test]
 fn renew_instance_request_example_flattens() {
-    let request = aliyun_ecs::RenewInstanceRequest::new("i-bp67acfmxazb4p****", 1)
+    let request = aliyun_ecs::RenewInstanceRequest::new(aliyun_ecs::RenewInstanceRequired {
+            instance_id: "i-bp67acfmxazb4p****",
+            period: 1,
+        })
         .period_unit("Month")
         .client_token("0c593ea1-3bea-11e9-b96b-88e9fe637760");
     aliyun_runtime::examples::assert_request_flattens(
@@ -5489,11 +5529,11 @@ fn report_instances_status_response_example_decodes() {
 #[cfg(feature = "report_instances_status")]
 #[test]
 fn report_instances_status_request_example_flattens() {
-    let request = aliyun_ecs::ReportInstancesStatusRequest::new(
-            ["i-bp165p6xk2tmdhj0****"],
-            "cn-hangzhou",
-            "本地盘不可用，挂载点拒绝访问，无法加载文件。",
-        )
+    let request = aliyun_ecs::ReportInstancesStatusRequest::new(aliyun_ecs::ReportInstancesStatusRequired {
+            instance_id: &["i-bp165p6xk2tmdhj0****"],
+            region_id: "cn-hangzhou",
+            description: "本地盘不可用，挂载点拒绝访问，无法加载文件。",
+        })
         .reason(aliyun_ecs::report_instances_status::Reason::from("abnormal-local-disk"))
         .disk_id(["d-bp1aeljlfad7x6u1****"]);
     aliyun_runtime::examples::assert_request_flattens(
@@ -5520,10 +5560,10 @@ fn reset_disk_response_example_decodes() {
 #[cfg(feature = "reset_disk")]
 #[test]
 fn reset_disk_request_example_flattens() {
-    let request = aliyun_ecs::ResetDiskRequest::new(
-        "d-bp199lyny9b3****",
-        "s-bp199lyny9b3****",
-    );
+    let request = aliyun_ecs::ResetDiskRequest::new(aliyun_ecs::ResetDiskRequired {
+        disk_id: "d-bp199lyny9b3****",
+        snapshot_id: "s-bp199lyny9b3****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DiskId", "d-bp199lyny9b3****"), ("SnapshotId", "s-bp199lyny9b3****")],
@@ -5564,7 +5604,10 @@ fn resize_disk_response_example_decodes() {
 #[cfg(feature = "resize_disk")]
 #[test]
 fn resize_disk_request_example_flattens() {
-    let request = aliyun_ecs::ResizeDiskRequest::new("d-bp67acfmxazb4p****", 1900)
+    let request = aliyun_ecs::ResizeDiskRequest::new(aliyun_ecs::ResizeDiskRequired {
+            disk_id: "d-bp67acfmxazb4p****",
+            new_size: 1900,
+        })
         .client_token("123e4567-e89b-12d3-a456-426655440000");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -5585,12 +5628,12 @@ fn revoke_security_group_response_example_decodes() {
 #[cfg(feature = "revoke_security_group")]
 #[test]
 fn revoke_security_group_request_example_flattens() {
-    let request = aliyun_ecs::RevokeSecurityGroupRequest::new(
-            aliyun_ecs::revoke_security_group::IpProtocol::from("all"),
-            "80/80",
-            "cn-hangzhou",
-            "sg-bp67acfmxazb4p****",
-        )
+    let request = aliyun_ecs::RevokeSecurityGroupRequest::new(aliyun_ecs::RevokeSecurityGroupRequired {
+            ip_protocol: aliyun_ecs::revoke_security_group::IpProtocol::from("all"),
+            port_range: "80/80",
+            region_id: "cn-hangzhou",
+            security_group_id: "sg-bp67acfmxazb4p****",
+        })
         .source_group_id("sg-bp67acfmxa123b****")
         .source_group_owner_account("Test@aliyun.com")
         .priority("1");
@@ -5617,12 +5660,14 @@ fn revoke_security_group_egress_response_example_decodes() {
 #[cfg(feature = "revoke_security_group_egress")]
 #[test]
 fn revoke_security_group_egress_request_example_flattens() {
-    let request = aliyun_ecs::RevokeSecurityGroupEgressRequest::new(
-            aliyun_ecs::revoke_security_group_egress::IpProtocol::from("tcp"),
-            "22/22",
-            "cn-hangzhou",
-            "sg-bp67acfmxazb4p****",
-        )
+    let request = aliyun_ecs::RevokeSecurityGroupEgressRequest::new(aliyun_ecs::RevokeSecurityGroupEgressRequired {
+            ip_protocol: aliyun_ecs::revoke_security_group_egress::IpProtocol::from(
+                "tcp",
+            ),
+            port_range: "22/22",
+            region_id: "cn-hangzhou",
+            security_group_id: "sg-bp67acfmxazb4p****",
+        })
         .dest_cidr_ip("10.0.0.0/8")
         .policy(aliyun_ecs::revoke_security_group_egress::Policy::from("Allow"))
         .nic_type(aliyun_ecs::revoke_security_group_egress::NicType::from("intranet"));
@@ -5649,12 +5694,12 @@ fn run_command_response_example_decodes() {
 #[cfg(feature = "run_command")]
 #[test]
 fn run_command_request_example_flattens() {
-    let request = aliyun_ecs::RunCommandRequest::new(
-            "'echo hello'",
-            ["i-bp185dy2o3o6neg****"],
-            "cn-hangzhou",
-            aliyun_ecs::run_command::Type::from("RunShellScript"),
-        )
+    let request = aliyun_ecs::RunCommandRequest::new(aliyun_ecs::RunCommandRequired {
+            command_content: "'echo hello'",
+            instance_id: &["i-bp185dy2o3o6neg****"],
+            region_id: "cn-hangzhou",
+            r#type: aliyun_ecs::run_command::Type::from("RunShellScript"),
+        })
         .name("Test")
         .username("root");
     aliyun_runtime::examples::assert_request_flattens(
@@ -5715,13 +5760,13 @@ fn send_file_response_example_decodes() {
 #[cfg(feature = "send_file")]
 #[test]
 fn send_file_request_example_flattens() {
-    let request = aliyun_ecs::SendFileRequest::new(
-        "cn-hangzhou",
-        "file.txt",
-        ["i-bp185dy2o3o6n****"],
-        "/home",
-        "'echo hello'",
-    );
+    let request = aliyun_ecs::SendFileRequest::new(aliyun_ecs::SendFileRequired {
+        region_id: "cn-hangzhou",
+        name: "file.txt",
+        instance_id: &["i-bp185dy2o3o6n****"],
+        target_dir: "/home",
+        content: "'echo hello'",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -5743,10 +5788,10 @@ fn start_disk_replica_pair_response_example_decodes() {
 #[cfg(feature = "start_disk_replica_pair")]
 #[test]
 fn start_disk_replica_pair_request_example_flattens() {
-    let request = aliyun_ecs::StartDiskReplicaPairRequest::new(
-        "cn-beijing",
-        "rp-dsaf233kj23j2j35****",
-    );
+    let request = aliyun_ecs::StartDiskReplicaPairRequest::new(aliyun_ecs::StartDiskReplicaPairRequired {
+        region_id: "cn-beijing",
+        replica_pair_id: "rp-dsaf233kj23j2j35****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-beijing"), ("ReplicaPairId", "rp-dsaf233kj23j2j35****")],
@@ -5762,10 +5807,10 @@ fn start_image_pipeline_execution_response_example_decodes() {
 #[cfg(feature = "start_image_pipeline_execution")]
 #[test]
 fn start_image_pipeline_execution_request_example_flattens() {
-    let request = aliyun_ecs::StartImagePipelineExecutionRequest::new(
-        "ip-2ze5tsl5bp6nf2b3****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::StartImagePipelineExecutionRequest::new(aliyun_ecs::StartImagePipelineExecutionRequired {
+        image_pipeline_id: "ip-2ze5tsl5bp6nf2b3****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("ImagePipelineId", "ip-2ze5tsl5bp6nf2b3****"), ("RegionId", "cn-hangzhou")],
@@ -5798,10 +5843,10 @@ fn start_instances_response_example_decodes() {
 #[cfg(feature = "start_instances")]
 #[test]
 fn start_instances_request_example_flattens() {
-    let request = aliyun_ecs::StartInstancesRequest::new(
-        ["i-bp67acfmxazb4p****", "i-bp67acfmxazb4p****"],
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::StartInstancesRequest::new(aliyun_ecs::StartInstancesRequired {
+        instance_id: &["i-bp67acfmxazb4p****", "i-bp67acfmxazb4p****"],
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -5821,10 +5866,10 @@ fn stop_disk_replica_pair_response_example_decodes() {
 #[cfg(feature = "stop_disk_replica_pair")]
 #[test]
 fn stop_disk_replica_pair_request_example_flattens() {
-    let request = aliyun_ecs::StopDiskReplicaPairRequest::new(
-        "cn-beijing",
-        "rp-dsaf233kj23j2j35****",
-    );
+    let request = aliyun_ecs::StopDiskReplicaPairRequest::new(aliyun_ecs::StopDiskReplicaPairRequired {
+        region_id: "cn-beijing",
+        replica_pair_id: "rp-dsaf233kj23j2j35****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-beijing"), ("ReplicaPairId", "rp-dsaf233kj23j2j35****")],
@@ -5864,10 +5909,10 @@ fn stop_invocation_response_example_decodes() {
 #[cfg(feature = "stop_invocation")]
 #[test]
 fn stop_invocation_request_example_flattens() {
-    let request = aliyun_ecs::StopInvocationRequest::new(
-            "t-7d2a745b412b4601b2d47f6a768d3a14",
-            "cn-hangzhou",
-        )
+    let request = aliyun_ecs::StopInvocationRequest::new(aliyun_ecs::StopInvocationRequired {
+            invoke_id: "t-7d2a745b412b4601b2d47f6a768d3a14",
+            region_id: "cn-hangzhou",
+        })
         .instance_id(["i-uf614fhehhzmxdqx"]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -5888,11 +5933,13 @@ fn tag_resources_response_example_decodes() {
 #[cfg(feature = "tag_resources")]
 #[test]
 fn tag_resources_request_example_flattens() {
-    let request = aliyun_ecs::TagResourcesRequest::new(
-            "cn-hangzhou",
-            ["i-bp1j6qtvdm8w0z1o0****", "i-bp1j6qtvdm8w0z1oP****"],
-            aliyun_ecs::tag_resources::ListTagResourcesResourceType::from("instance"),
-        )
+    let request = aliyun_ecs::TagResourcesRequest::new(aliyun_ecs::TagResourcesRequired {
+            region_id: "cn-hangzhou",
+            resource_id: &["i-bp1j6qtvdm8w0z1o0****", "i-bp1j6qtvdm8w0z1oP****"],
+            resource_type: aliyun_ecs::tag_resources::ListTagResourcesResourceType::from(
+                "instance",
+            ),
+        })
         .tag([aliyun_ecs::tag_resources::Tag::new().key("TestKey")]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -5915,11 +5962,11 @@ fn unassign_ipv6_addresses_response_example_decodes() {
 #[cfg(feature = "unassign_ipv6_addresses")]
 #[test]
 fn unassign_ipv6_addresses_request_example_flattens() {
-    let request = aliyun_ecs::UnassignIpv6AddressesRequest::new(
-        ["2001:db8:1234:1a00::***"],
-        "eni-bp14v2sdd3v8ht****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::UnassignIpv6AddressesRequest::new(aliyun_ecs::UnassignIpv6AddressesRequired {
+        ipv6_address: &["2001:db8:1234:1a00::***"],
+        network_interface_id: "eni-bp14v2sdd3v8ht****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -5939,11 +5986,11 @@ fn unassign_private_ip_addresses_response_example_decodes() {
 #[cfg(feature = "unassign_private_ip_addresses")]
 #[test]
 fn unassign_private_ip_addresses_request_example_flattens() {
-    let request = aliyun_ecs::UnassignPrivateIpAddressesRequest::new(
-        "eni-myeni",
-        ["192.168.0.1"],
-        "cn-hangzhou",
-    );
+    let request = aliyun_ecs::UnassignPrivateIpAddressesRequest::new(aliyun_ecs::UnassignPrivateIpAddressesRequired {
+        network_interface_id: "eni-myeni",
+        private_ip_address: &["192.168.0.1"],
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -5963,11 +6010,13 @@ fn untag_resources_response_example_decodes() {
 #[cfg(feature = "untag_resources")]
 #[test]
 fn untag_resources_request_example_flattens() {
-    let request = aliyun_ecs::UntagResourcesRequest::new(
-            "cn-hangzhou",
-            ["i-bp1j6qtvdm8w0z1o0****"],
-            aliyun_ecs::untag_resources::ListTagResourcesResourceType::from("instance"),
-        )
+    let request = aliyun_ecs::UntagResourcesRequest::new(aliyun_ecs::UntagResourcesRequired {
+            region_id: "cn-hangzhou",
+            resource_id: &["i-bp1j6qtvdm8w0z1o0****"],
+            resource_type: aliyun_ecs::untag_resources::ListTagResourcesResourceType::from(
+                "instance",
+            ),
+        })
         .tag_key(["TestKey"]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,

@@ -4,7 +4,15 @@
 //! Adds a RAM user to a RAM user group.
 //!
 //! 调用AddUserToGroup将RAM用户添加到指定的用户组。
-/// Parameters of `AddUserToGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AddUserToGroupRequest`], by name: `AddUserToGroupRequest::new(AddUserToGroupRequired { … })`.
+#[derive(Debug)]
+pub struct AddUserToGroupRequired<'a> {
+    /// `GroupName`: see the field of [`AddUserToGroupRequest`] of the same name.
+    pub group_name: &'a str,
+    /// `UserPrincipalName`: see the field of [`AddUserToGroupRequest`] of the same name.
+    pub user_principal_name: &'a str,
+}
+/// Parameters of `AddUserToGroup`. Build it with `new`, the required parameters named in [`AddUserToGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddUserToGroupRequest {
     /// The name of the RAM user group.
@@ -23,14 +31,11 @@ pub struct AddUserToGroupRequest {
     pub user_principal_name: String,
 }
 impl AddUserToGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        group_name: impl Into<String>,
-        user_principal_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AddUserToGroupRequired<'_>) -> Self {
         Self {
-            group_name: group_name.into(),
-            user_principal_name: user_principal_name.into(),
+            group_name: required.group_name.to_string(),
+            user_principal_name: required.user_principal_name.to_string(),
         }
     }
 }
@@ -44,12 +49,14 @@ impl aliyun_runtime::Operation for AddUserToGroupRequest {
 }
 /// What a successful `AddUserToGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddUserToGroupResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `85836703-8D4F-485F-9726-4D1C730F957E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddUserToGroupResponse {

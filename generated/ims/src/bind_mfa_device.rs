@@ -4,7 +4,19 @@
 //! Binds a multi-factor authentication (MFA) device to a RAM user.
 //!
 //! 调用BindMFADevice为RAM用户绑定多因素认证设备。
-/// Parameters of `BindMFADevice`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`BindMfaDeviceRequest`], by name: `BindMfaDeviceRequest::new(BindMfaDeviceRequired { … })`.
+#[derive(Debug)]
+pub struct BindMfaDeviceRequired<'a> {
+    /// `AuthenticationCode1`: see the field of [`BindMfaDeviceRequest`] of the same name.
+    pub authentication_code1: &'a str,
+    /// `AuthenticationCode2`: see the field of [`BindMfaDeviceRequest`] of the same name.
+    pub authentication_code2: &'a str,
+    /// `SerialNumber`: see the field of [`BindMfaDeviceRequest`] of the same name.
+    pub serial_number: &'a str,
+    /// `UserPrincipalName`: see the field of [`BindMfaDeviceRequest`] of the same name.
+    pub user_principal_name: &'a str,
+}
+/// Parameters of `BindMFADevice`. Build it with `new`, the required parameters named in [`BindMfaDeviceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BindMfaDeviceRequest {
     /// The first verification code.
@@ -49,18 +61,13 @@ pub struct BindMfaDeviceRequest {
     pub user_principal_name: String,
 }
 impl BindMfaDeviceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        authentication_code1: impl Into<String>,
-        authentication_code2: impl Into<String>,
-        serial_number: impl Into<String>,
-        user_principal_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: BindMfaDeviceRequired<'_>) -> Self {
         Self {
-            authentication_code1: authentication_code1.into(),
-            authentication_code2: authentication_code2.into(),
-            serial_number: serial_number.into(),
-            user_principal_name: user_principal_name.into(),
+            authentication_code1: required.authentication_code1.to_string(),
+            authentication_code2: required.authentication_code2.to_string(),
+            serial_number: required.serial_number.to_string(),
+            user_principal_name: required.user_principal_name.to_string(),
         }
     }
 }
@@ -74,12 +81,14 @@ impl aliyun_runtime::Operation for BindMfaDeviceRequest {
 }
 /// What a successful `BindMFADevice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct BindMfaDeviceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B9AF80E4-1565-42D9-9256-0B8B0D9FD3EC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for BindMfaDeviceResponse {

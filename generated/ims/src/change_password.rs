@@ -4,7 +4,15 @@
 //! Changes the password that is used to log on to the console.
 //!
 //! RAM用户调用ChangePassword修改自己的控制台登录密码。
-/// Parameters of `ChangePassword`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ChangePasswordRequest`], by name: `ChangePasswordRequest::new(ChangePasswordRequired { … })`.
+#[derive(Debug)]
+pub struct ChangePasswordRequired<'a> {
+    /// `OldPassword`: see the field of [`ChangePasswordRequest`] of the same name.
+    pub old_password: &'a str,
+    /// `NewPassword`: see the field of [`ChangePasswordRequest`] of the same name.
+    pub new_password: &'a str,
+}
+/// Parameters of `ChangePassword`. Build it with `new`, the required parameters named in [`ChangePasswordRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChangePasswordRequest {
     /// The old password that is used to log on to the console.
@@ -27,14 +35,11 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 impl ChangePasswordRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        old_password: impl Into<String>,
-        new_password: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ChangePasswordRequired<'_>) -> Self {
         Self {
-            old_password: old_password.into(),
-            new_password: new_password.into(),
+            old_password: required.old_password.to_string(),
+            new_password: required.new_password.to_string(),
         }
     }
 }
@@ -48,12 +53,14 @@ impl aliyun_runtime::Operation for ChangePasswordRequest {
 }
 /// What a successful `ChangePassword` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ChangePasswordResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ChangePasswordResponse {

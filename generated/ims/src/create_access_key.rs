@@ -41,16 +41,19 @@ impl aliyun_runtime::Operation for CreateAccessKeyRequest {
 }
 /// What a successful `CreateAccessKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateAccessKeyResponse {
     /// The information of the AccessKey pair.
     ///
     /// 访问密钥。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKey"))]
     pub access_key: Option<AccessKey>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `19DDD9F7-AFCC-4D72-8CBA-CCE5A142E7AB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateAccessKeyResponse {
@@ -69,24 +72,28 @@ impl aliyun_runtime::de::Decode for CreateAccessKeyResponse {
 ///
 /// 访问密钥。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccessKey {
     /// The AccessKey ID provided to you by Alibaba Cloud.
     ///
     /// 访问密钥ID。
     ///
     /// Example: `LTAI4G3HaMmeHpay2gcq****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeyId"))]
     pub access_key_id: Option<String>,
     /// The AccessKey secret provided to you by Alibaba Cloud.
     ///
     /// 访问密钥。
     ///
     /// Example: `Y3MSLE6OgizS4qrz5LVFDoyZEL****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeySecret"))]
     pub access_key_secret: Option<String>,
     /// The time when the AccessKey pair was created.
     ///
     /// 访问密钥的创建时间。
     ///
     /// Example: `2020-10-15T08:08:54Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// The status of the AccessKey pair. Valid values:
     ///
@@ -101,6 +108,7 @@ pub struct AccessKey {
     /// Valid values ([`Status`]): `Active`, `Inactive`.
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
 }
 impl aliyun_runtime::de::Decode for AccessKey {

@@ -5,7 +5,17 @@
 pub use crate::types::{
     AppType, DelegatedScope, PredefinedScopes, PredefinedScope, RedirectUris,
 };
-/// Parameters of `CreateApplication`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateApplicationRequest`], by name: `CreateApplicationRequest::new(CreateApplicationRequired { … })`.
+#[derive(Debug)]
+pub struct CreateApplicationRequired<'a> {
+    /// `AppType`: see the field of [`CreateApplicationRequest`] of the same name.
+    pub app_type: AppType,
+    /// `DisplayName`: see the field of [`CreateApplicationRequest`] of the same name.
+    pub display_name: &'a str,
+    /// `AppName`: see the field of [`CreateApplicationRequest`] of the same name.
+    pub app_name: &'a str,
+}
+/// Parameters of `CreateApplication`. Build it with `new`, the required parameters named in [`CreateApplicationRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateApplicationRequest {
     /// 应用类型。取值：
@@ -93,16 +103,12 @@ pub struct CreateApplicationRequest {
     pub redirect_uris: Option<String>,
 }
 impl CreateApplicationRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        app_type: AppType,
-        display_name: impl Into<String>,
-        app_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateApplicationRequired<'_>) -> Self {
         Self {
-            app_type,
-            display_name: display_name.into(),
-            app_name: app_name.into(),
+            app_type: required.app_type,
+            display_name: required.display_name.to_string(),
+            app_name: required.app_name.to_string(),
             secret_required: None,
             access_token_validity: None,
             refresh_token_validity: None,
@@ -153,12 +159,15 @@ impl aliyun_runtime::Operation for CreateApplicationRequest {
 }
 /// What a successful `CreateApplication` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateApplicationResponse {
     /// 应用信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Application"))]
     pub application: Option<CreateApplicationApplication>,
     /// 请求ID。
     ///
     /// Example: `6616F09B-2768-4C11-8866-A8EE4C4A583E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateApplicationResponse {
@@ -175,54 +184,68 @@ impl aliyun_runtime::de::Decode for CreateApplicationResponse {
 }
 /// 应用信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateApplicationApplication {
     /// 访问令牌有效期。单位：秒。
     ///
     /// Example: `3600`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessTokenValidity"))]
     pub access_token_validity: Option<i32>,
     /// 应用所属的阿里云账号ID。
     ///
     /// Example: `177242285274****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<String>,
     /// 应用ID。
     ///
     /// Example: `472457090344041****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AppId"))]
     pub app_id: Option<String>,
     /// 应用名称。
     ///
     /// Example: `myapp`
+    #[cfg_attr(feature = "test-util", serde(rename = "AppName"))]
     pub app_name: Option<String>,
     /// 应用类型。
     ///
     /// Example: `WebApp`
+    #[cfg_attr(feature = "test-util", serde(rename = "AppType"))]
     pub app_type: Option<String>,
     /// 创建时间。
     ///
     /// Example: `2020-10-23T08:06:57Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// 应用权限范围信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "DelegatedScope"))]
     pub delegated_scope: Option<DelegatedScope>,
     /// 应用的显示名称。
     ///
     /// Example: `myapp`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// 是否允许被其他账号安装。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsMultiTenant"))]
     pub is_multi_tenant: Option<bool>,
     /// 回调地址。
+    #[cfg_attr(feature = "test-util", serde(rename = "RedirectUris"))]
     pub redirect_uris: Option<RedirectUris>,
     /// 刷新令牌有效期。单位：秒。
     ///
     /// Example: `7776000`
+    #[cfg_attr(feature = "test-util", serde(rename = "RefreshTokenValidity"))]
     pub refresh_token_validity: Option<i32>,
     /// 是否需要应用密钥。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretRequired"))]
     pub secret_required: Option<bool>,
     /// 更新时间。
     ///
     /// Example: `2020-10-23T08:06:57Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateApplicationApplication {

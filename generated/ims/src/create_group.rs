@@ -58,12 +58,15 @@ impl aliyun_runtime::Operation for CreateGroupRequest {
 }
 /// What a successful `CreateGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateGroupResponse {
     /// 用户组信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Option<Group>,
     /// 请求ID。
     ///
     /// Example: `3C38192B-7BF8-45DA-8F0A-E670EA51426C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateGroupResponse {

@@ -5,7 +5,15 @@
 //!
 //! 调用CreateLoginProfile开启指定RAM用户的控制台登录。
 pub use crate::types::{Status, LoginProfile};
-/// Parameters of `CreateLoginProfile`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateLoginProfileRequest`], by name: `CreateLoginProfileRequest::new(CreateLoginProfileRequired { … })`.
+#[derive(Debug)]
+pub struct CreateLoginProfileRequired<'a> {
+    /// `UserPrincipalName`: see the field of [`CreateLoginProfileRequest`] of the same name.
+    pub user_principal_name: &'a str,
+    /// `Password`: see the field of [`CreateLoginProfileRequest`] of the same name.
+    pub password: &'a str,
+}
+/// Parameters of `CreateLoginProfile`. Build it with `new`, the required parameters named in [`CreateLoginProfileRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateLoginProfileRequest {
     /// The logon name of the RAM user.
@@ -69,14 +77,11 @@ pub struct CreateLoginProfileRequest {
     pub status: Option<Status>,
 }
 impl CreateLoginProfileRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        user_principal_name: impl Into<String>,
-        password: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateLoginProfileRequired<'_>) -> Self {
         Self {
-            user_principal_name: user_principal_name.into(),
-            password: password.into(),
+            user_principal_name: required.user_principal_name.to_string(),
+            password: required.password.to_string(),
             password_reset_required: None,
             mfa_bind_required: None,
             status: None,
@@ -108,16 +113,19 @@ impl aliyun_runtime::Operation for CreateLoginProfileRequest {
 }
 /// What a successful `CreateLoginProfile` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateLoginProfileResponse {
     /// The logon information.
     ///
     /// 控制台登录信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "LoginProfile"))]
     pub login_profile: Option<LoginProfile>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `29CB303C-1F05-43A6-A6BC-EBC5A797F8DB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateLoginProfileResponse {

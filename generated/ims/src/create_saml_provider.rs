@@ -5,7 +5,15 @@
 //!
 //! 调用CreateSAMLProvider创建角色SSO身份提供商。
 pub use crate::types::SamlProvider;
-/// Parameters of `CreateSAMLProvider`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateSamlProviderRequest`], by name: `CreateSamlProviderRequest::new(CreateSamlProviderRequired { … })`.
+#[derive(Debug)]
+pub struct CreateSamlProviderRequired<'a> {
+    /// `EncodedSAMLMetadataDocument`: see the field of [`CreateSamlProviderRequest`] of the same name.
+    pub encoded_saml_metadata_document: &'a str,
+    /// `SAMLProviderName`: see the field of [`CreateSamlProviderRequest`] of the same name.
+    pub saml_provider_name: &'a str,
+}
+/// Parameters of `CreateSAMLProvider`. Build it with `new`, the required parameters named in [`CreateSamlProviderRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSamlProviderRequest {
     /// The metadata file, which is Base64 encoded.
@@ -39,14 +47,13 @@ pub struct CreateSamlProviderRequest {
     pub description: Option<String>,
 }
 impl CreateSamlProviderRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        encoded_saml_metadata_document: impl Into<String>,
-        saml_provider_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateSamlProviderRequired<'_>) -> Self {
         Self {
-            encoded_saml_metadata_document: encoded_saml_metadata_document.into(),
-            saml_provider_name: saml_provider_name.into(),
+            encoded_saml_metadata_document: required
+                .encoded_saml_metadata_document
+                .to_string(),
+            saml_provider_name: required.saml_provider_name.to_string(),
             description: None,
         }
     }
@@ -66,16 +73,19 @@ impl aliyun_runtime::Operation for CreateSamlProviderRequest {
 }
 /// What a successful `CreateSAMLProvider` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSamlProviderResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `请求ID。`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the IdP.
     ///
     /// 身份提供商信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SAMLProvider"))]
     pub saml_provider: Option<SamlProvider>,
 }
 impl aliyun_runtime::de::Decode for CreateSamlProviderResponse {

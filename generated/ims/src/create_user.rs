@@ -5,7 +5,15 @@
 //!
 //! 调用CreateUser创建RAM用户。
 pub use crate::types::User;
-/// Parameters of `CreateUser`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateUserRequest`], by name: `CreateUserRequest::new(CreateUserRequired { … })`.
+#[derive(Debug)]
+pub struct CreateUserRequired<'a> {
+    /// `UserPrincipalName`: see the field of [`CreateUserRequest`] of the same name.
+    pub user_principal_name: &'a str,
+    /// `DisplayName`: see the field of [`CreateUserRequest`] of the same name.
+    pub display_name: &'a str,
+}
+/// Parameters of `CreateUser`. Build it with `new`, the required parameters named in [`CreateUserRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateUserRequest {
     /// The logon name of the RAM user.
@@ -73,14 +81,11 @@ pub struct CreateUserRequest {
     pub comments: Option<String>,
 }
 impl CreateUserRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        user_principal_name: impl Into<String>,
-        display_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateUserRequired<'_>) -> Self {
         Self {
-            user_principal_name: user_principal_name.into(),
-            display_name: display_name.into(),
+            user_principal_name: required.user_principal_name.to_string(),
+            display_name: required.display_name.to_string(),
             mobile_phone: None,
             email: None,
             comments: None,
@@ -112,16 +117,19 @@ impl aliyun_runtime::Operation for CreateUserRequest {
 }
 /// What a successful `CreateUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateUserResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2BB8C44A-2862-4922-AD43-03924749173B`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the RAM user.
     ///
     /// RAM用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Option<User>,
 }
 impl aliyun_runtime::de::Decode for CreateUserResponse {

@@ -37,16 +37,19 @@ impl aliyun_runtime::Operation for CreateVirtualMfaDeviceRequest {
 }
 /// What a successful `CreateVirtualMFADevice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateVirtualMfaDeviceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `C609CC97-10FE-43EB-BE32-BDC219D8F1E4`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the MFA device.
     ///
     /// 多因素认证设备信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "VirtualMFADevice"))]
     pub virtual_mfa_device: Option<VirtualMfaDevice>,
 }
 impl aliyun_runtime::de::Decode for CreateVirtualMfaDeviceResponse {
@@ -65,24 +68,28 @@ impl aliyun_runtime::de::Decode for CreateVirtualMfaDeviceResponse {
 ///
 /// 多因素认证设备信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VirtualMfaDevice {
     /// The key of the MFA device.
     ///
     /// 多因素认证设备密钥。
     ///
     /// Example: `LD3CJ23Z2VGEX6R7ZTQCOA4XL2KODS5PKH7442NLKYX2PVHSHYB7UT3TS5HA****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Base32StringSeed"))]
     pub base32_string_seed: Option<String>,
     /// The Base64-encoded QR code of the key.
     ///
     /// 密钥的二维码，使用Base64编码。
     ///
     /// Example: `YXNkZmFzZDlmeW5hc2Q5OGZoODd4bXJmcThhaGU5aSBmYXNkZiBzYWRmIGFGIDRxd2VjIGEgdHEz****`
+    #[cfg_attr(feature = "test-util", serde(rename = "QRCodePNG"))]
     pub qr_code_png: Option<String>,
     /// The serial number of the MFA device.
     ///
     /// 设备序列号。
     ///
     /// Example: `acs:ram::177242285274****:mfa/device001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VirtualMfaDevice {

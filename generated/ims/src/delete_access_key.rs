@@ -50,12 +50,14 @@ impl aliyun_runtime::Operation for DeleteAccessKeyRequest {
 }
 /// What a successful `DeleteAccessKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteAccessKeyResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B9AF80E4-1565-42D9-9256-0B8B0D9FD3EC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteAccessKeyResponse {

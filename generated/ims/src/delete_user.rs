@@ -59,12 +59,14 @@ impl aliyun_runtime::Operation for DeleteUserRequest {
 }
 /// What a successful `DeleteUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteUserResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `85836703-8D4F-485F-9726-4D1C730F957E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteUserResponse {

@@ -29,10 +29,12 @@ impl aliyun_runtime::Operation for DisableVirtualMfaRequest {
 }
 /// What a successful `DisableVirtualMFA` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DisableVirtualMfaResponse {
     /// 请求ID。
     ///
     /// Example: `B9AF80E4-1565-42D9-9256-0B8B0D9FD3EC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DisableVirtualMfaResponse {

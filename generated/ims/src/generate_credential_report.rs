@@ -23,12 +23,14 @@ impl aliyun_runtime::Operation for GenerateCredentialReportRequest {
 }
 /// What a successful `GenerateCredentialReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GenerateCredentialReportResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `BBCCA90A-A1F0-4B16-B355-692247197805`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The generation status of the user credential report. Valid values:
     ///
@@ -45,6 +47,7 @@ pub struct GenerateCredentialReportResponse {
     /// Valid values ([`State`]): `STARTED`, `INPROGRESS`, `COMPLETED`.
     ///
     /// Example: `STARTED`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<State>,
 }
 impl aliyun_runtime::de::Decode for GenerateCredentialReportResponse {

@@ -50,16 +50,19 @@ impl aliyun_runtime::Operation for GetAccessKeyLastUsedRequest {
 }
 /// What a successful `GetAccessKeyLastUsed` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAccessKeyLastUsedResponse {
     /// The details of the time when the AccessKey pair was used for the last time.
     ///
     /// 访问密钥的最后使用信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeyLastUsed"))]
     pub access_key_last_used: Option<AccessKeyLastUsed>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `B29C79F6-354B-4297-A994-1338CC22A2EC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetAccessKeyLastUsedResponse {
@@ -78,12 +81,14 @@ impl aliyun_runtime::de::Decode for GetAccessKeyLastUsedResponse {
 ///
 /// 访问密钥的最后使用信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccessKeyLastUsed {
     /// The time when the AccessKey pair was used for the last time.
     ///
     /// 最后使用时间。
     ///
     /// Example: `2020-10-16T01:37:37Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastUsedDate"))]
     pub last_used_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AccessKeyLastUsed {

@@ -23,6 +23,7 @@ impl aliyun_runtime::Operation for GetAccountMfaInfoRequest {
 }
 /// What a successful `GetAccountMFAInfo` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAccountMfaInfoResponse {
     /// Indicates whether MFA is enabled. Valid values:
     ///
@@ -35,12 +36,14 @@ pub struct GetAccountMfaInfoResponse {
     /// - false：未启用。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsMFAEnable"))]
     pub is_mfa_enable: Option<bool>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4BE83135-0B08-467C-B3A2-27B312FD0F57`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetAccountMfaInfoResponse {

@@ -23,16 +23,19 @@ impl aliyun_runtime::Operation for GetAccountSecurityPracticeReportRequest {
 }
 /// What a successful `GetAccountSecurityPracticeReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAccountSecurityPracticeReportResponse {
     /// The information of the security report for the Alibaba Cloud account.
     ///
     /// 阿里云账号安全报告信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountSecurityPracticeInfo"))]
     pub account_security_practice_info: Option<AccountSecurityPracticeInfo>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `ABA822EE-85C2-4418-9577-A1831FC8466D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetAccountSecurityPracticeReportResponse {
@@ -51,16 +54,19 @@ impl aliyun_runtime::de::Decode for GetAccountSecurityPracticeReportResponse {
 ///
 /// 阿里云账号安全报告信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccountSecurityPracticeInfo {
     /// The information of the security report for the Alibaba Cloud account.
     ///
     /// 阿里云账号安全报告信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountSecurityPracticeUserInfo"))]
     pub account_security_practice_user_info: Option<AccountSecurityPracticeUserInfo>,
     /// The security score of the Alibaba Cloud account.
     ///
     /// 阿里云账号安全最终得分。
     ///
     /// Example: `63`
+    #[cfg_attr(feature = "test-util", serde(rename = "Score"))]
     pub score: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for AccountSecurityPracticeInfo {
@@ -80,6 +86,7 @@ impl aliyun_runtime::de::Decode for AccountSecurityPracticeInfo {
 ///
 /// 阿里云账号安全报告信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccountSecurityPracticeUserInfo {
     /// Indicates whether MFA is enabled. Valid values:
     ///
@@ -92,30 +99,35 @@ pub struct AccountSecurityPracticeUserInfo {
     /// - false：未开启。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "BindMfa"))]
     pub bind_mfa: Option<bool>,
     /// The number of old AccessKey pairs for the Alibaba Cloud account.
     ///
     /// 阿里云账号中旧访问密钥的个数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "OldAkNum"))]
     pub old_ak_num: Option<i32>,
     /// The number of AccessKey pairs for the Alibaba Cloud account.
     ///
     /// 阿里云账号访问密钥（AccessKey）的个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RootWithAccessKey"))]
     pub root_with_access_key: Option<i32>,
     /// The number of RAM users within the Alibaba Cloud account.
     ///
     /// 阿里云账号中RAM用户的个数。
     ///
     /// Example: `9`
+    #[cfg_attr(feature = "test-util", serde(rename = "SubUser"))]
     pub sub_user: Option<i32>,
     /// The number of RAM users that have MFA devices bound.
     ///
     /// 绑定了多因素认证设备的RAM用户的个数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "SubUserBindMfa"))]
     pub sub_user_bind_mfa: Option<i32>,
     /// The complexity level of the password for the RAM user. Valid values:
     ///
@@ -132,24 +144,28 @@ pub struct AccountSecurityPracticeUserInfo {
     /// Valid values ([`SubUserPwdLevel`]): `low`, `mid`, `high`.
     ///
     /// Example: `low`
+    #[cfg_attr(feature = "test-util", serde(rename = "SubUserPwdLevel"))]
     pub sub_user_pwd_level: Option<SubUserPwdLevel>,
     /// The number of RAM users that use the old AccessKey pairs.
     ///
     /// 使用旧访问密钥的RAM用户的个数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "SubUserWithOldAccessKey"))]
     pub sub_user_with_old_access_key: Option<i32>,
     /// The number of RAM users that have no AccessKey pairs.
     ///
     /// 拥有未使用访问密钥的RAM用户的个数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "SubUserWithUnusedAccessKey"))]
     pub sub_user_with_unused_access_key: Option<i32>,
     /// The number of AccessKey pairs that are not used for the Alibaba Cloud account.
     ///
     /// 阿里云账号中未使用的访问密钥的个数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "UnusedAkNum"))]
     pub unused_ak_num: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for AccountSecurityPracticeUserInfo {

@@ -23,16 +23,19 @@ impl aliyun_runtime::Operation for GetAccountSummaryRequest {
 }
 /// What a successful `GetAccountSummary` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAccountSummaryResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `81313F5E-3C85-478F-BCC9-E1B70E4556DB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The overview information of the Alibaba Cloud account.
     ///
     /// 阿里云账号概览信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SummaryMap"))]
     pub summary_map: Option<SummaryMap>,
 }
 impl aliyun_runtime::de::Decode for GetAccountSummaryResponse {
@@ -51,132 +54,163 @@ impl aliyun_runtime::de::Decode for GetAccountSummaryResponse {
 ///
 /// 阿里云账号概览信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SummaryMap {
     /// The maximum number of AccessKey pairs that a RAM user can have.
     ///
     /// 每个RAM用户允许拥有访问密钥的最大数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeysPerUserQuota"))]
     pub access_keys_per_user_quota: Option<i32>,
     /// The maximum number of custom policies that can be added to a RAM user group.
     ///
     /// 每个用户组允许添加自定义策略的最大数量。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachedPoliciesPerGroupQuota"))]
     pub attached_policies_per_group_quota: Option<i32>,
     /// The maximum number of custom policies that can be added to a RAM role.
     ///
     /// 每个RAM角色允许添加自定义策略的最大数量。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachedPoliciesPerRoleQuota"))]
     pub attached_policies_per_role_quota: Option<i32>,
     /// The maximum number of custom policies that can be added to a RAM user.
     ///
     /// 每个RAM用户允许添加自定义策略的最大数量。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachedPoliciesPerUserQuota"))]
     pub attached_policies_per_user_quota: Option<i32>,
     /// The maximum number of system policies that can be added to a RAM user group.
     ///
     /// 每个用户组允许添加系统策略的最大数量。
     ///
     /// Example: `20`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "AttachedSystemPoliciesPerGroupQuota")
+    )]
     pub attached_system_policies_per_group_quota: Option<i32>,
     /// The maximum number of system policies that can be added to a RAM role.
     ///
     /// 每个RAM角色允许添加系统策略的最大数量。
     ///
     /// Example: `20`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "AttachedSystemPoliciesPerRoleQuota")
+    )]
     pub attached_system_policies_per_role_quota: Option<i32>,
     /// The maximum number of system policies that can be added to a RAM user.
     ///
     /// 每个RAM用户允许添加系统策略的最大数量。
     ///
     /// Example: `20`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "AttachedSystemPoliciesPerUserQuota")
+    )]
     pub attached_system_policies_per_user_quota: Option<i32>,
     /// The number of RAM user groups.
     ///
     /// 用户组数量。
     ///
     /// Example: `7`
+    #[cfg_attr(feature = "test-util", serde(rename = "Groups"))]
     pub groups: Option<i32>,
     /// The maximum number of RAM user groups to which a RAM user can be added.
     ///
     /// 每个RAM用户允许加入的用户组最大数量。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupsPerUserQuota"))]
     pub groups_per_user_quota: Option<i32>,
     /// The maximum number of RAM user groups that can be created.
     ///
     /// 允许创建用户组的最大数量。
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupsQuota"))]
     pub groups_quota: Option<i32>,
     /// The number of virtual multi-factor authentication (MFA) devices.
     ///
     /// 虚拟多因素认证设备的数量。
     ///
     /// Example: `13`
+    #[cfg_attr(feature = "test-util", serde(rename = "MFADevices"))]
     pub mfa_devices: Option<i32>,
     /// The number of virtual MFA devices in use.
     ///
     /// 使用中的虚拟多因素认证设备的数量。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "MFADevicesInUse"))]
     pub mfa_devices_in_use: Option<i32>,
     /// The number of custom policies.
     ///
     /// 自定义策略数量。
     ///
     /// Example: `13`
+    #[cfg_attr(feature = "test-util", serde(rename = "Policies"))]
     pub policies: Option<i32>,
     /// The maximum number of custom policies that can be created.
     ///
     /// 允许创建自定义策略的最大数量。
     ///
     /// Example: `1500`
+    #[cfg_attr(feature = "test-util", serde(rename = "PoliciesQuota"))]
     pub policies_quota: Option<i32>,
     /// The maximum length of the policy content.
     ///
     /// 权限策略内容的最大长度。
     ///
     /// Example: `2048`
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicySizeQuota"))]
     pub policy_size_quota: Option<i32>,
     /// The number of RAM roles.
     ///
     /// RAM角色数量。
     ///
     /// Example: `19`
+    #[cfg_attr(feature = "test-util", serde(rename = "Roles"))]
     pub roles: Option<i32>,
     /// The maximum number of RAM roles that can be created.
     ///
     /// 允许创建RAM角色的最大数量。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "RolesQuota"))]
     pub roles_quota: Option<i32>,
     /// The number of RAM users.
     ///
     /// RAM用户数量。
     ///
     /// Example: `9`
+    #[cfg_attr(feature = "test-util", serde(rename = "Users"))]
     pub users: Option<i32>,
     /// The maximum number of RAM users that can be created.
     ///
     /// 允许创建RAM用户的最大数量。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "UsersQuota"))]
     pub users_quota: Option<i32>,
     /// The maximum number of policy versions.
     ///
     /// 权限策略版本的最大数量。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionsPerPolicyQuota"))]
     pub versions_per_policy_quota: Option<i32>,
     /// The maximum number of virtual MFA devices that can be created.
     ///
     /// 允许创建虚拟多因素认证设备的最大数量。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "VirtualMFADevicesQuota"))]
     pub virtual_mfa_devices_quota: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for SummaryMap {

@@ -30,12 +30,15 @@ impl aliyun_runtime::Operation for GetApplicationRequest {
 }
 /// What a successful `GetApplication` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetApplicationResponse {
     /// 请求ID。
     ///
     /// Example: `6616F09B-2768-4C11-8866-A8EE4C4A583E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 应用信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Application"))]
     pub application: Option<Application>,
 }
 impl aliyun_runtime::de::Decode for GetApplicationResponse {

@@ -23,6 +23,7 @@ impl aliyun_runtime::Operation for GetCredentialReportRequest {
 }
 /// What a successful `GetCredentialReport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetCredentialReportResponse {
     /// The content of the user credential report.
     ///
@@ -33,18 +34,21 @@ pub struct GetCredentialReportResponse {
     /// 采用Base64编码，解码后是CSV格式的用户凭证报告内容。
     ///
     /// Example: `OVZWK4RMOVZW****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Content"))]
     pub content: Option<String>,
     /// The time when the user credential report was generated.
     ///
     /// 用户凭证报告的生成时间。
     ///
     /// Example: `2020-10-19T15:06:52Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "GeneratedTime"))]
     pub generated_time: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `7A01826E-7601-44B0-B4DF-2B0C509836DE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetCredentialReportResponse {

@@ -23,18 +23,21 @@ impl aliyun_runtime::Operation for GetDefaultDomainRequest {
 }
 /// What a successful `GetDefaultDomain` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetDefaultDomainResponse {
     /// The default domain name.
     ///
     /// 默认域名。
     ///
     /// Example: `examplecompany.onaliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultDomainName"))]
     pub default_domain_name: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `66815255-7CCE-4759-AC37-9755794C3626`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetDefaultDomainResponse {

@@ -30,12 +30,15 @@ impl aliyun_runtime::Operation for GetGroupRequest {
 }
 /// What a successful `GetGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetGroupResponse {
     /// The information of the RAM user group.
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Option<Group>,
     /// The ID of the request.
     ///
     /// Example: `86ECEC3C-7262-4C3C-94B4-A98F7CC1F060`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetGroupResponse {

@@ -33,16 +33,19 @@ impl aliyun_runtime::Operation for GetLoginProfileRequest {
 }
 /// What a successful `GetLoginProfile` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetLoginProfileResponse {
     /// The logon information.
     ///
     /// 控制台登录信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "LoginProfile"))]
     pub login_profile: Option<GetLoginProfileLoginProfile>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `E517F18B-632C-48FC-93F1-CDCBCC6F8444`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetLoginProfileResponse {
@@ -61,42 +64,49 @@ impl aliyun_runtime::de::Decode for GetLoginProfileResponse {
 ///
 /// 控制台登录信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetLoginProfileLoginProfile {
     /// The last time when the RAM user logged on to the console.
     ///
     /// 上次登录控制台时间。
     ///
     /// Example: `2020-10-14T07:25:25Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastLoginTime"))]
     pub last_login_time: Option<String>,
     /// Indicates whether multi-factor authentication (MFA) must be enabled.
     ///
     /// 是否强制要求用户开启多因素认证。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "MFABindRequired"))]
     pub mfa_bind_required: Option<bool>,
     /// Indicates whether the RAM user must reset the password at the next logon.
     ///
     /// RAM用户在下次登录时是否必须重置密码。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "PasswordResetRequired"))]
     pub password_reset_required: Option<bool>,
     /// The status of password-based logon.
     ///
     /// 开启或禁用控制台密码登录。
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The update time.
     ///
     /// 更新时间。
     ///
     /// Example: `2020-10-14T06:56:45Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
     /// The logon name of the RAM user.
     ///
     /// RAM用户的登录名称。
     ///
     /// Example: `test@example.onaliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserPrincipalName"))]
     pub user_principal_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetLoginProfileLoginProfile {

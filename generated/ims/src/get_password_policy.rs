@@ -24,16 +24,19 @@ impl aliyun_runtime::Operation for GetPasswordPolicyRequest {
 }
 /// What a successful `GetPasswordPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetPasswordPolicyResponse {
     /// The details of the password policy.
     ///
     /// 密码强度策略信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "PasswordPolicy"))]
     pub password_policy: Option<PasswordPolicy>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `BDAA8408-E67C-428B-BFF0-1B2AC05C9610`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetPasswordPolicyResponse {

@@ -33,16 +33,19 @@ impl aliyun_runtime::Operation for GetSamlProviderRequest {
 }
 /// What a successful `GetSAMLProvider` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetSamlProviderResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `BAADB995-0C7A-476D-B293-7E94568EEDFB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the IdP.
     ///
     /// 身份提供商信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SAMLProvider"))]
     pub saml_provider: Option<GetSamlProviderSamlProvider>,
 }
 impl aliyun_runtime::de::Decode for GetSamlProviderResponse {
@@ -61,42 +64,49 @@ impl aliyun_runtime::de::Decode for GetSamlProviderResponse {
 ///
 /// 身份提供商信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetSamlProviderSamlProvider {
     /// The Alibaba Cloud Resource Name (ARN) of the IdP.
     ///
     /// 身份提供商的ARN。
     ///
     /// Example: `acs:ram::177242285274****:saml-provider/test-provider`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// The creation time.
     ///
     /// 创建时间。
     ///
     /// Example: `2020-10-22T02:37:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// The description.
     ///
     /// 备注。
     ///
     /// Example: `This is a provider.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The metadata file, which is Base64 encoded.
     ///
     /// 元数据文档。经过Base64编码。
     ///
     /// Example: `PD94bWwgdmVy****`
+    #[cfg_attr(feature = "test-util", serde(rename = "EncodedSAMLMetadataDocument"))]
     pub encoded_saml_metadata_document: Option<String>,
     /// The name of the IdP.
     ///
     /// 身份提供商名称。
     ///
     /// Example: `test-provider`
+    #[cfg_attr(feature = "test-util", serde(rename = "SAMLProviderName"))]
     pub saml_provider_name: Option<String>,
     /// The update time.
     ///
     /// 更新时间。
     ///
     /// Example: `2020-10-22T02:51:20Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetSamlProviderSamlProvider {

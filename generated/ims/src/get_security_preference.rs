@@ -26,16 +26,19 @@ impl aliyun_runtime::Operation for GetSecurityPreferenceRequest {
 }
 /// What a successful `GetSecurityPreference` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetSecurityPreferenceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `30C9068D-FBAA-4998-9986-8A562FED0BC3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The details of security preferences.
     ///
     /// 安全首选项信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityPreference"))]
     pub security_preference: Option<SecurityPreference>,
 }
 impl aliyun_runtime::de::Decode for GetSecurityPreferenceResponse {

@@ -85,16 +85,19 @@ impl aliyun_runtime::Operation for GetUserRequest {
 }
 /// What a successful `GetUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetUserResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4507D1CD-526A-4E2B-A1E2-3AB045D1EE0B`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the RAM user.
     ///
     /// RAM用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Option<User>,
 }
 impl aliyun_runtime::de::Decode for GetUserResponse {

@@ -42,6 +42,7 @@ impl aliyun_runtime::Operation for GetUserMfaInfoRequest {
 }
 /// What a successful `GetUserMFAInfo` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetUserMfaInfoResponse {
     /// Indicates whether the MFA device is enabled. Valid values:
     ///
@@ -54,16 +55,19 @@ pub struct GetUserMfaInfoResponse {
     /// - false：未启用。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsMFAEnable"))]
     pub is_mfa_enable: Option<bool>,
     /// The information about the MFA device.
     ///
     /// 多因素认证设备信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "MFADevice"))]
     pub mfa_device: Option<MfaDevice>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `FCF7322A-20A9-4F68-8B7F-F86958839BC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetUserMfaInfoResponse {
@@ -83,12 +87,14 @@ impl aliyun_runtime::de::Decode for GetUserMfaInfoResponse {
 ///
 /// 多因素认证设备信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MfaDevice {
     /// The serial number of the MFA device.
     ///
     /// 设备序列号。
     ///
     /// Example: `acs:ram::177242285274****:mfa/device001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
     /// The type of the MFA device. Valid values:
     ///
@@ -103,6 +109,7 @@ pub struct MfaDevice {
     /// Valid values ([`Type`]): `VMFA`, `U2F`.
     ///
     /// Example: `VMFA`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
 }
 impl aliyun_runtime::de::Decode for MfaDevice {

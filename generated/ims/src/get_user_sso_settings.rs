@@ -24,16 +24,19 @@ impl aliyun_runtime::Operation for GetUserSsoSettingsRequest {
 }
 /// What a successful `GetUserSsoSettings` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetUserSsoSettingsResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `69FC3E5E-D3D9-434B-90CA-BBA8E0551A47`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The configurations of user-based SSO.
     ///
     /// 用户SSO配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "UserSsoSettings"))]
     pub user_sso_settings: Option<UserSsoSettings>,
 }
 impl aliyun_runtime::de::Decode for GetUserSsoSettingsResponse {

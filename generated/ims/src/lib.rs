@@ -16,15 +16,21 @@ pub mod types;
 #[cfg(feature = "add_user_to_group")]
 pub mod add_user_to_group;
 #[cfg(feature = "add_user_to_group")]
-pub use add_user_to_group::{AddUserToGroupRequest, AddUserToGroupResponse};
+pub use add_user_to_group::{
+    AddUserToGroupRequest, AddUserToGroupResponse, AddUserToGroupRequired,
+};
 #[cfg(feature = "bind_mfa_device")]
 pub mod bind_mfa_device;
 #[cfg(feature = "bind_mfa_device")]
-pub use bind_mfa_device::{BindMfaDeviceRequest, BindMfaDeviceResponse};
+pub use bind_mfa_device::{
+    BindMfaDeviceRequest, BindMfaDeviceResponse, BindMfaDeviceRequired,
+};
 #[cfg(feature = "change_password")]
 pub mod change_password;
 #[cfg(feature = "change_password")]
-pub use change_password::{ChangePasswordRequest, ChangePasswordResponse};
+pub use change_password::{
+    ChangePasswordRequest, ChangePasswordResponse, ChangePasswordRequired,
+};
 #[cfg(feature = "create_access_key")]
 pub mod create_access_key;
 #[cfg(feature = "create_access_key")]
@@ -32,7 +38,9 @@ pub use create_access_key::{CreateAccessKeyRequest, CreateAccessKeyResponse};
 #[cfg(feature = "create_application")]
 pub mod create_application;
 #[cfg(feature = "create_application")]
-pub use create_application::{CreateApplicationRequest, CreateApplicationResponse};
+pub use create_application::{
+    CreateApplicationRequest, CreateApplicationResponse, CreateApplicationRequired,
+};
 #[cfg(feature = "create_group")]
 pub mod create_group;
 #[cfg(feature = "create_group")]
@@ -40,15 +48,19 @@ pub use create_group::{CreateGroupRequest, CreateGroupResponse};
 #[cfg(feature = "create_login_profile")]
 pub mod create_login_profile;
 #[cfg(feature = "create_login_profile")]
-pub use create_login_profile::{CreateLoginProfileRequest, CreateLoginProfileResponse};
+pub use create_login_profile::{
+    CreateLoginProfileRequest, CreateLoginProfileResponse, CreateLoginProfileRequired,
+};
 #[cfg(feature = "create_saml_provider")]
 pub mod create_saml_provider;
 #[cfg(feature = "create_saml_provider")]
-pub use create_saml_provider::{CreateSamlProviderRequest, CreateSamlProviderResponse};
+pub use create_saml_provider::{
+    CreateSamlProviderRequest, CreateSamlProviderResponse, CreateSamlProviderRequired,
+};
 #[cfg(feature = "create_user")]
 pub mod create_user;
 #[cfg(feature = "create_user")]
-pub use create_user::{CreateUserRequest, CreateUserResponse};
+pub use create_user::{CreateUserRequest, CreateUserResponse, CreateUserRequired};
 #[cfg(feature = "create_virtual_mfa_device")]
 pub mod create_virtual_mfa_device;
 #[cfg(feature = "create_virtual_mfa_device")]
@@ -199,7 +211,7 @@ pub use list_virtual_mfa_devices::{
 pub mod remove_user_from_group;
 #[cfg(feature = "remove_user_from_group")]
 pub use remove_user_from_group::{
-    RemoveUserFromGroupRequest, RemoveUserFromGroupResponse,
+    RemoveUserFromGroupRequest, RemoveUserFromGroupResponse, RemoveUserFromGroupRequired,
 };
 #[cfg(feature = "set_default_domain")]
 pub mod set_default_domain;

@@ -41,16 +41,19 @@ impl aliyun_runtime::Operation for ListAccessKeysRequest {
 }
 /// What a successful `ListAccessKeys` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAccessKeysResponse {
     /// The list of AccessKey pairs.
     ///
     /// 访问密钥信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeys"))]
     pub access_keys: Option<AccessKeys>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4B450CA1-36E8-4AA2-8461-86B42BF4CC4E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListAccessKeysResponse {
@@ -69,8 +72,10 @@ impl aliyun_runtime::de::Decode for ListAccessKeysResponse {
 ///
 /// 访问密钥信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccessKeys {
     /// `AccessKey` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKey"))]
     pub access_key: Vec<ListAccessKeysAccessKey>,
 }
 impl aliyun_runtime::de::Decode for AccessKeys {
@@ -86,18 +91,21 @@ impl aliyun_runtime::de::Decode for AccessKeys {
 }
 /// One item of the list `AccessKey` in `AccessKeys` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAccessKeysAccessKey {
     /// The AccessKey ID.
     ///
     /// 访问密钥ID。
     ///
     /// Example: `0wNEpMMlzy7s****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeyId"))]
     pub access_key_id: Option<String>,
     /// The time when the AccessKey pair was created.
     ///
     /// 访问密钥创建时间。
     ///
     /// Example: `2020-10-13T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// The status of the AccessKey pair. Valid values:
     ///
@@ -112,12 +120,14 @@ pub struct ListAccessKeysAccessKey {
     /// Valid values ([`Status`]): `Active`, `Inactive`.
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The time when the AccessKey pair was updated.
     ///
     /// 访问密钥更新时间。
     ///
     /// Example: `2020-10-13T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListAccessKeysAccessKey {

@@ -24,12 +24,15 @@ impl aliyun_runtime::Operation for ListApplicationsRequest {
 }
 /// What a successful `ListApplications` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListApplicationsResponse {
     /// 请求ID。
     ///
     /// Example: `CE458B58-8C40-46F7-A9D4-CB85136B0C06`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 应用信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Applications"))]
     pub applications: Option<Applications>,
 }
 impl aliyun_runtime::de::Decode for ListApplicationsResponse {
@@ -46,8 +49,10 @@ impl aliyun_runtime::de::Decode for ListApplicationsResponse {
 }
 /// 应用信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Applications {
     /// `Application` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Application"))]
     pub application: Vec<Application>,
 }
 impl aliyun_runtime::de::Decode for Applications {

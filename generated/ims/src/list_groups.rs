@@ -56,10 +56,12 @@ impl aliyun_runtime::Operation for ListGroupsRequest {
 }
 /// What a successful `ListGroups` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListGroupsResponse {
     /// The information of the RAM user groups.
     ///
     /// 用户组信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Groups"))]
     pub groups: Option<Groups>,
     /// Indicates whether the response is truncated. Valid values:
     ///
@@ -72,18 +74,21 @@ pub struct ListGroupsResponse {
     /// - false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// The marker. This parameter is returned only if the value of IsTruncated is true. If the parameter is returned, you can call this operation again and set this parameter to obtain the truncated part.
     ///
     /// 当IsTruncated为true时才有此参数，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容 。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `065527AA-2F2E-AD7C-7484-F2626CFE4934`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListGroupsResponse {
@@ -104,8 +109,10 @@ impl aliyun_runtime::de::Decode for ListGroupsResponse {
 ///
 /// 用户组信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Groups {
     /// `Group` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Vec<Group>,
 }
 impl aliyun_runtime::de::Decode for Groups {

@@ -33,16 +33,19 @@ impl aliyun_runtime::Operation for ListGroupsForUserRequest {
 }
 /// What a successful `ListGroupsForUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListGroupsForUserResponse {
     /// The information of the RAM user groups.
     ///
     /// 用户组信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Groups"))]
     pub groups: Option<ListGroupsForUserGroups>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `7158A935-FB5E-49A7-8E52-FDA5B2B67247`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListGroupsForUserResponse {
@@ -61,8 +64,10 @@ impl aliyun_runtime::de::Decode for ListGroupsForUserResponse {
 ///
 /// 用户组信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListGroupsForUserGroups {
     /// `Group` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Vec<ListGroupsForUserGroup>,
 }
 impl aliyun_runtime::de::Decode for ListGroupsForUserGroups {
@@ -76,36 +81,42 @@ impl aliyun_runtime::de::Decode for ListGroupsForUserGroups {
 }
 /// One item of the list `Group` in `Groups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListGroupsForUserGroup {
     /// The description.
     ///
     /// 备注。
     ///
     /// Example: `测试团队`
+    #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
     pub comments: Option<String>,
     /// The display name of the RAM user group.
     ///
     /// 用户组显示名称。
     ///
     /// Example: `Test-Team`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// The ID of the RAM user group.
     ///
     /// 用户组ID。
     ///
     /// Example: `740317625433843****`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// The name of the RAM user group.
     ///
     /// 用户组名称。
     ///
     /// Example: `Test-Team`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
     /// The time when the RAM user was added.
     ///
     /// RAM用户加入时间。
     ///
     /// Example: `2020-10-20T06:57:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "JoinDate"))]
     pub join_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListGroupsForUserGroup {

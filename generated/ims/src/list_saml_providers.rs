@@ -56,6 +56,7 @@ impl aliyun_runtime::Operation for ListSamlProvidersRequest {
 }
 /// What a successful `ListSAMLProviders` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListSamlProvidersResponse {
     /// Indicates whether the response is truncated. Valid values:
     ///
@@ -68,22 +69,26 @@ pub struct ListSamlProvidersResponse {
     /// - false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// The marker. This parameter is returned only if the value of IsTruncated is true. If the parameter is returned, you can call this operation again and set this parameter to obtain the truncated part.
     ///
     /// 当IsTruncated为true时才有此参数，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容 。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2D8B70D3-E194-41C9-93C5-F6A10D716D24`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the IdP.
     ///
     /// 身份提供商信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SAMLProviders"))]
     pub saml_providers: Option<SamlProviders>,
 }
 impl aliyun_runtime::de::Decode for ListSamlProvidersResponse {
@@ -104,8 +109,10 @@ impl aliyun_runtime::de::Decode for ListSamlProvidersResponse {
 ///
 /// 身份提供商信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SamlProviders {
     /// `SAMLProvider` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SAMLProvider"))]
     pub saml_provider: Vec<SamlProvider>,
 }
 impl aliyun_runtime::de::Decode for SamlProviders {

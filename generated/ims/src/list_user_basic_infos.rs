@@ -55,6 +55,7 @@ impl aliyun_runtime::Operation for ListUserBasicInfosRequest {
 }
 /// What a successful `ListUserBasicInfos` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUserBasicInfosResponse {
     /// Indicates whether the response is truncated. Valid values:
     ///
@@ -67,22 +68,26 @@ pub struct ListUserBasicInfosResponse {
     /// - false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// The marker. This parameter is returned only if the value of IsTruncated is true. If the parameter is returned, you can call this operation again and set this parameter to obtain the truncated part.
     ///
     /// 当IsTruncated为true时才有此参数，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容 。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `EF2B25FD-CADE-445B-BE4D-E082E0FF1A0F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The basic information of all RAM users.
     ///
     /// RAM用户的基本信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "UserBasicInfos"))]
     pub user_basic_infos: Option<UserBasicInfos>,
 }
 impl aliyun_runtime::de::Decode for ListUserBasicInfosResponse {
@@ -103,8 +108,10 @@ impl aliyun_runtime::de::Decode for ListUserBasicInfosResponse {
 ///
 /// RAM用户的基本信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UserBasicInfos {
     /// `UserBasicInfo` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "UserBasicInfo"))]
     pub user_basic_info: Vec<UserBasicInfo>,
 }
 impl aliyun_runtime::de::Decode for UserBasicInfos {
@@ -120,24 +127,28 @@ impl aliyun_runtime::de::Decode for UserBasicInfos {
 }
 /// One item of the list `UserBasicInfo` in `UserBasicInfos` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UserBasicInfo {
     /// The display name of the RAM user.
     ///
     /// RAM用户的显示名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// The ID of the RAM user.
     ///
     /// RAM用户ID。
     ///
     /// Example: `20732900249392****`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
     pub user_id: Option<String>,
     /// The logon name of the RAM user.
     ///
     /// RAM用户的登录名称。
     ///
     /// Example: `test@example.onaliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserPrincipalName"))]
     pub user_principal_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UserBasicInfo {

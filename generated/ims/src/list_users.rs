@@ -56,6 +56,7 @@ impl aliyun_runtime::Operation for ListUsersRequest {
 }
 /// What a successful `ListUsers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUsersResponse {
     /// Indicates whether the response is truncated. Valid values:
     ///
@@ -68,22 +69,26 @@ pub struct ListUsersResponse {
     /// - false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// The parameter that is used to obtain the truncated part. It takes effect only when IsTruncated is set to true.
     ///
     /// 此参数在IsTruncated为true时生效，用于获取截断后的内容。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4B450CA1-36E8-4AA2-8461-86B42BF4CC4E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the RAM user.
     ///
     /// RAM用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Users"))]
     pub users: Option<Users>,
 }
 impl aliyun_runtime::de::Decode for ListUsersResponse {
@@ -104,8 +109,10 @@ impl aliyun_runtime::de::Decode for ListUsersResponse {
 ///
 /// RAM用户信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Users {
     /// `User` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Vec<User>,
 }
 impl aliyun_runtime::de::Decode for Users {

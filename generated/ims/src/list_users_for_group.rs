@@ -63,6 +63,7 @@ impl aliyun_runtime::Operation for ListUsersForGroupRequest {
 }
 /// What a successful `ListUsersForGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUsersForGroupResponse {
     /// Indicates whether the response is truncated. Valid values:
     ///
@@ -75,22 +76,26 @@ pub struct ListUsersForGroupResponse {
     /// - false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// The marker. This parameter is returned only if the value of IsTruncated is true. If the parameter is returned, you can call this operation again and set this parameter to obtain the truncated part.
     ///
     /// 当IsTruncated为true时才有此参数，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容 。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `789FF581-B3C8-43A8-9115-54304B46D05C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of RAM users.
     ///
     /// RAM用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Users"))]
     pub users: Option<ListUsersForGroupUsers>,
 }
 impl aliyun_runtime::de::Decode for ListUsersForGroupResponse {
@@ -111,8 +116,10 @@ impl aliyun_runtime::de::Decode for ListUsersForGroupResponse {
 ///
 /// RAM用户信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUsersForGroupUsers {
     /// `User` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Vec<ListUsersForGroupUser>,
 }
 impl aliyun_runtime::de::Decode for ListUsersForGroupUsers {
@@ -126,30 +133,35 @@ impl aliyun_runtime::de::Decode for ListUsersForGroupUsers {
 }
 /// One item of the list `User` in `Users` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUsersForGroupUser {
     /// The display name of the RAM user.
     ///
     /// RAM用户的显示名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// The time when the RAM user was added.
     ///
     /// RAM用户的加入时间。
     ///
     /// Example: `2020-10-20T06:57:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "JoinDate"))]
     pub join_date: Option<String>,
     /// The ID of the RAM user.
     ///
     /// RAM用户ID。
     ///
     /// Example: `20732900249392****`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
     pub user_id: Option<String>,
     /// The logon name of the RAM user.
     ///
     /// RAM用户的登录名称。
     ///
     /// Example: `test@example.onaliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserPrincipalName"))]
     pub user_principal_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListUsersForGroupUser {

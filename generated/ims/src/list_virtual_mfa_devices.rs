@@ -55,6 +55,7 @@ impl aliyun_runtime::Operation for ListVirtualMfaDevicesRequest {
 }
 /// What a successful `ListVirtualMFADevices` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListVirtualMfaDevicesResponse {
     /// Indicates whether the response is truncated. Valid values:
     ///
@@ -67,22 +68,26 @@ pub struct ListVirtualMfaDevicesResponse {
     /// - false
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// The marker. This parameter is returned only if the value of IsTruncated is true. If the parameter is returned, you can call this operation again and set this parameter to obtain the truncated part.
     ///
     /// 当IsTruncated为true时才有此参数，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容 。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `32272612-DF82-485E-8BA9-AFA4E0C3D0BA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the MFA device.
     ///
     /// 多因素认证设备信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "VirtualMFADevices"))]
     pub virtual_mfa_devices: Option<VirtualMfaDevices>,
 }
 impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesResponse {
@@ -103,8 +108,10 @@ impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesResponse {
 ///
 /// 多因素认证设备信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VirtualMfaDevices {
     /// `VirtualMFADevice` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VirtualMFADevice"))]
     pub virtual_mfa_device: Vec<ListVirtualMfaDevicesVirtualMfaDevice>,
 }
 impl aliyun_runtime::de::Decode for VirtualMfaDevices {
@@ -120,22 +127,26 @@ impl aliyun_runtime::de::Decode for VirtualMfaDevices {
 }
 /// One item of the list `VirtualMFADevice` in `VirtualMFADevices` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListVirtualMfaDevicesVirtualMfaDevice {
     /// The time when the MFA device was activated.
     ///
     /// 激活时间。
     ///
     /// Example: `2020-10-16T06:02:09Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivateDate"))]
     pub activate_date: Option<String>,
     /// The serial number of the MFA device.
     ///
     /// 设备序列号。
     ///
     /// Example: `acs:ram::177242285274****:mfa/test`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
     /// The information of the RAM user that has an MFA device bound.
     ///
     /// 绑定了多因素认证设备的RAM用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Option<VirtualMfaDeviceUser>,
 }
 impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesVirtualMfaDevice {
@@ -155,24 +166,28 @@ impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesVirtualMfaDevice {
 ///
 /// 绑定了多因素认证设备的RAM用户信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VirtualMfaDeviceUser {
     /// The display name of the RAM user.
     ///
     /// RAM用户的显示名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// The ID of the RAM user.
     ///
     /// RAM用户ID。
     ///
     /// Example: `20732900249392****`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
     pub user_id: Option<String>,
     /// The logon name of the RAM user.
     ///
     /// RAM用户的登录名称。
     ///
     /// Example: `test@177242285274****.onaliyun.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserPrincipalName"))]
     pub user_principal_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VirtualMfaDeviceUser {

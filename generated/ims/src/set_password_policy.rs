@@ -253,16 +253,19 @@ impl aliyun_runtime::Operation for SetPasswordPolicyRequest {
 }
 /// What a successful `SetPasswordPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetPasswordPolicyResponse {
     /// The details of the password policy.
     ///
     /// 密码强度策略信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "PasswordPolicy"))]
     pub password_policy: Option<PasswordPolicy>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3FB5551F-B2ED-40D4-8392-1E4AC2384EFD`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetPasswordPolicyResponse {

@@ -161,16 +161,19 @@ impl aliyun_runtime::Operation for SetSecurityPreferenceRequest {
 }
 /// What a successful `SetSecurityPreference` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetSecurityPreferenceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `17494710-B4BA-4185-BBBB-C1A6ABDE1639`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The details of security preferences.
     ///
     /// 安全首选项信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityPreference"))]
     pub security_preference: Option<SecurityPreference>,
 }
 impl aliyun_runtime::de::Decode for SetSecurityPreferenceResponse {

@@ -75,16 +75,19 @@ impl aliyun_runtime::Operation for SetUserSsoSettingsRequest {
 }
 /// What a successful `SetUserSsoSettings` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetUserSsoSettingsResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `87F2E3F6-28A0-43F3-A77F-F7760E62F61E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The configurations of user-based SSO.
     ///
     /// 用户SSO配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "UserSsoSettings"))]
     pub user_sso_settings: Option<UserSsoSettings>,
 }
 impl aliyun_runtime::de::Decode for SetUserSsoSettingsResponse {

@@ -92,8 +92,10 @@ mod app_type {
     aliyun_runtime::wire_enum!(AppType);
     /// 应用权限范围信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct DelegatedScope {
         /// 应用权限范围信息。
+        #[cfg_attr(feature = "test-util", serde(rename = "PredefinedScopes"))]
         pub predefined_scopes: Option<PredefinedScopes>,
     }
     impl aliyun_runtime::de::Decode for DelegatedScope {
@@ -109,8 +111,10 @@ mod app_type {
     }
     /// 应用权限范围信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct PredefinedScopes {
         /// `PredefinedScope` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "PredefinedScope"))]
         pub predefined_scope: Vec<PredefinedScope>,
     }
     impl aliyun_runtime::de::Decode for PredefinedScopes {
@@ -126,14 +130,17 @@ mod app_type {
     }
     /// One item of the list `PredefinedScope` in `PredefinedScopes` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct PredefinedScope {
         /// 范围描述。
         ///
         /// Example: `用于获取用户的OpenID（默认权限范围，不可移除）`
+        #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
         pub description: Option<String>,
         /// 范围名称。
         ///
         /// Example: `openid`
+        #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
         pub name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for PredefinedScope {
@@ -150,8 +157,10 @@ mod app_type {
     }
     /// 回调地址。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct RedirectUris {
         /// `RedirectUri` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "RedirectUri"))]
         pub redirect_uri: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for RedirectUris {
@@ -185,30 +194,37 @@ pub use app_type::*;
 mod group {
     /// 用户组信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Group {
         /// 备注。
         ///
         /// Example: `开发团队`
+        #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
         pub comments: Option<String>,
         /// 创建时间。
         ///
         /// Example: `2020-10-19T16:15:17Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
         pub create_date: Option<String>,
         /// 用户组显示名称。
         ///
         /// Example: `Dev-Team`
+        #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
         pub display_name: Option<String>,
         /// 用户组ID。
         ///
         /// Example: `740317625433843****`
+        #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
         pub group_id: Option<String>,
         /// 用户组名称。
         ///
         /// Example: `Dev-Team`
+        #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
         pub group_name: Option<String>,
         /// 更新时间。
         ///
         /// Example: `2020-10-19T16:15:17Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
         pub update_date: Option<String>,
     }
     impl aliyun_runtime::de::Decode for Group {
@@ -243,36 +259,42 @@ mod login_profile {
     ///
     /// 控制台登录信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct LoginProfile {
         /// Indicates whether MFA must be enabled.
         ///
         /// 是否强制要求RAM用户开启多因素认证。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "MFABindRequired"))]
         pub mfa_bind_required: Option<bool>,
         /// Indicates whether the RAM user must reset the password at the next logon.
         ///
         /// RAM用户在下次登录时是否必须重置密码。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "PasswordResetRequired"))]
         pub password_reset_required: Option<bool>,
         /// The status of password-based logon.
         ///
         /// 开启或禁用控制台密码登录。
         ///
         /// Example: `Active`
+        #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
         pub status: Option<String>,
         /// The update time.
         ///
         /// 更新时间。
         ///
         /// Example: `2020-10-14T03:47:51Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
         pub update_date: Option<String>,
         /// The logon name of the RAM user.
         ///
         /// RAM用户的登录名称。
         ///
         /// Example: `test@example.onaliyun.com`
+        #[cfg_attr(feature = "test-util", serde(rename = "UserPrincipalName"))]
         pub user_principal_name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for LoginProfile {
@@ -299,36 +321,42 @@ mod saml_provider {
     ///
     /// 身份提供商信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SamlProvider {
         /// The Alibaba Cloud Resource Name (ARN) of the IdP.
         ///
         /// 身份提供商的ARN。
         ///
         /// Example: `acs:ram::177242285274****:saml-provider/test-provider`
+        #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
         pub arn: Option<String>,
         /// The creation time.
         ///
         /// 创建时间。
         ///
         /// Example: `2020-10-22T02:37:05Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
         pub create_date: Option<String>,
         /// The description.
         ///
         /// 备注。
         ///
         /// Example: `This is a provider.`
+        #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
         pub description: Option<String>,
         /// The name of the IdP.
         ///
         /// 身份提供商名称。
         ///
         /// Example: `test-provider`
+        #[cfg_attr(feature = "test-util", serde(rename = "SAMLProviderName"))]
         pub saml_provider_name: Option<String>,
         /// The update time.
         ///
         /// 更新时间。
         ///
         /// Example: `2020-10-22T02:51:20Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
         pub update_date: Option<String>,
     }
     impl aliyun_runtime::de::Decode for SamlProvider {
@@ -362,24 +390,28 @@ mod user {
     ///
     /// RAM用户信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct User {
         /// The description of the RAM user.
         ///
         /// 备注。
         ///
         /// Example: `This is a cloud computing engineer.`
+        #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
         pub comments: Option<String>,
         /// The time when the RAM user was created.
         ///
         /// RAM用户的创建时间。
         ///
         /// Example: `2020-10-12T09:12:00Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
         pub create_date: Option<String>,
         /// The display name of the RAM user.
         ///
         /// RAM用户的显示名称。
         ///
         /// Example: `test`
+        #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
         pub display_name: Option<String>,
         /// The email address of the RAM user.
         ///
@@ -390,12 +422,14 @@ mod user {
         /// 说明： 该参数仅适用于中国站。
         ///
         /// Example: `alice@example.com`
+        #[cfg_attr(feature = "test-util", serde(rename = "Email"))]
         pub email: Option<String>,
         /// The last time when the RAM user logged on to the console.
         ///
         /// RAM用户最近一次登录控制台的时间。
         ///
         /// Example: `2020-10-12T09:12:00Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "LastLoginDate"))]
         pub last_login_date: Option<String>,
         /// The mobile phone number of the RAM user.
         ///
@@ -406,24 +440,28 @@ mod user {
         /// 说明： 该参数仅适用于中国站。
         ///
         /// Example: `86-1868888****`
+        #[cfg_attr(feature = "test-util", serde(rename = "MobilePhone"))]
         pub mobile_phone: Option<String>,
         /// The time when the information of the RAM user was updated.
         ///
         /// RAM用户的更新时间。
         ///
         /// Example: `2020-10-12T09:12:00Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
         pub update_date: Option<String>,
         /// The ID of the RAM user.
         ///
         /// RAM用户ID。
         ///
         /// Example: `20732900249392****`
+        #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
         pub user_id: Option<String>,
         /// The logon name of the RAM user.
         ///
         /// RAM用户的登录名称。
         ///
         /// Example: `test@example.onaliyun.com`
+        #[cfg_attr(feature = "test-util", serde(rename = "UserPrincipalName"))]
         pub user_principal_name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for User {
@@ -460,50 +498,63 @@ mod application {
     use super::{AppType, DelegatedScope, RedirectUris};
     /// 应用信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Application {
         /// 应用的显示名称。
         ///
         /// Example: `myapp`
+        #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
         pub display_name: Option<String>,
         /// 访问令牌有效期。单位：秒。
         ///
         /// Example: `3600`
+        #[cfg_attr(feature = "test-util", serde(rename = "AccessTokenValidity"))]
         pub access_token_validity: Option<i32>,
         /// 是否需要应用密钥。
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "SecretRequired"))]
         pub secret_required: Option<bool>,
         /// 应用所属的阿里云账号ID。
         ///
         /// Example: `177242285274****`
+        #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
         pub account_id: Option<String>,
         /// 创建时间。
         ///
         /// Example: `2020-10-23T08:06:57Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
         pub create_date: Option<String>,
         /// 应用名称。
         ///
         /// Example: `myapp`
+        #[cfg_attr(feature = "test-util", serde(rename = "AppName"))]
         pub app_name: Option<String>,
         /// 回调地址。
+        #[cfg_attr(feature = "test-util", serde(rename = "RedirectUris"))]
         pub redirect_uris: Option<RedirectUris>,
         /// 更新时间。
         ///
         /// Example: `2020-10-23T08:06:57Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
         pub update_date: Option<String>,
         /// 应用权限范围信息。
+        #[cfg_attr(feature = "test-util", serde(rename = "DelegatedScope"))]
         pub delegated_scope: Option<DelegatedScope>,
         /// 应用ID。
         ///
         /// Example: `472457090344041****`
+        #[cfg_attr(feature = "test-util", serde(rename = "AppId"))]
         pub app_id: Option<String>,
         /// 刷新令牌有效期。单位：秒。
         ///
         /// Example: `7776000`
+        #[cfg_attr(feature = "test-util", serde(rename = "RefreshTokenValidity"))]
         pub refresh_token_validity: Option<i32>,
         /// 是否允许被其他账号安装。
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "IsMultiTenant"))]
         pub is_multi_tenant: Option<bool>,
         /// 应用类型。取值：
         ///
@@ -514,6 +565,7 @@ mod application {
         /// Valid values ([`AppType`]): `WebApp`, `NativeApp`, `ServerApp`.
         ///
         /// Example: `WebApp`
+        #[cfg_attr(feature = "test-util", serde(rename = "AppType"))]
         pub app_type: Option<AppType>,
     }
     impl aliyun_runtime::de::Decode for Application {
@@ -548,72 +600,87 @@ mod password_policy {
     ///
     /// 密码强度策略信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct PasswordPolicy {
         /// Indicates whether to disable logon after the password expires.
         ///
         /// 密码过期后是否限制登录。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "HardExpire"))]
         pub hard_expire: Option<bool>,
         /// The maximum number of password retries.
         ///
         /// 密码重试次数约束。
         ///
         /// Example: `0`
+        #[cfg_attr(feature = "test-util", serde(rename = "MaxLoginAttemps"))]
         pub max_login_attemps: Option<i32>,
         /// The validity period of the password.
         ///
         /// 密码有效期。
         ///
         /// Example: `0`
+        #[cfg_attr(feature = "test-util", serde(rename = "MaxPasswordAge"))]
         pub max_password_age: Option<i32>,
         /// The minimum number of unique characters in the password.
         ///
         /// 密码中最少包含的不同字符数量。
         ///
         /// Example: `0`
+        #[cfg_attr(
+            feature = "test-util",
+            serde(rename = "MinimumPasswordDifferentCharacter")
+        )]
         pub minimum_password_different_character: Option<i32>,
         /// The minimum number of characters in the password.
         ///
         /// 最小密码长度。
         ///
         /// Example: `8`
+        #[cfg_attr(feature = "test-util", serde(rename = "MinimumPasswordLength"))]
         pub minimum_password_length: Option<i32>,
         /// Indicates whether to exclude the username from the password.
         ///
         /// 密码中是否不允许包含用户名。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "PasswordNotContainUserName"))]
         pub password_not_contain_user_name: Option<bool>,
         /// The policy for password history check.
         ///
         /// 历史密码检查策略。
         ///
         /// Example: `0`
+        #[cfg_attr(feature = "test-util", serde(rename = "PasswordReusePrevention"))]
         pub password_reuse_prevention: Option<i32>,
         /// Indicates whether the password must contain lowercase letters.
         ///
         /// 密码中是否必须包含小写字母。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "RequireLowercaseCharacters"))]
         pub require_lowercase_characters: Option<bool>,
         /// Indicates whether the password must contain digits.
         ///
         /// 密码中是否必须包含数字。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "RequireNumbers"))]
         pub require_numbers: Option<bool>,
         /// Indicates whether the password must contain special characters.
         ///
         /// 密码中是否必须包含符号。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "RequireSymbols"))]
         pub require_symbols: Option<bool>,
         /// Indicates whether the password must contain uppercase letters.
         ///
         /// 密码中是否必须包含大写字母。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "RequireUppercaseCharacters"))]
         pub require_uppercase_characters: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for PasswordPolicy {
@@ -647,18 +714,22 @@ mod security_preference {
     ///
     /// 安全首选项信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SecurityPreference {
         /// The AccessKey pair preference.
         ///
         /// 访问密钥首选项。
+        #[cfg_attr(feature = "test-util", serde(rename = "AccessKeyPreference"))]
         pub access_key_preference: Option<AccessKeyPreference>,
         /// The logon preference.
         ///
         /// 登录首选项。
+        #[cfg_attr(feature = "test-util", serde(rename = "LoginProfilePreference"))]
         pub login_profile_preference: Option<LoginProfilePreference>,
         /// The MFA preference.
         ///
         /// 多因素认证首选项。
+        #[cfg_attr(feature = "test-util", serde(rename = "MFAPreference"))]
         pub mfa_preference: Option<MfaPreference>,
     }
     impl aliyun_runtime::de::Decode for SecurityPreference {
@@ -678,12 +749,14 @@ mod security_preference {
     ///
     /// 访问密钥首选项。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct AccessKeyPreference {
         /// Indicates whether RAM users can manage their AccessKey pairs.
         ///
         /// 是否允许RAM用户自主管理访问密钥。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "AllowUserToManageAccessKeys"))]
         pub allow_user_to_manage_access_keys: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for AccessKeyPreference {
@@ -701,30 +774,35 @@ mod security_preference {
     ///
     /// 登录首选项。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct LoginProfilePreference {
         /// Indicates whether RAM users can change their passwords.
         ///
         /// 是否允许RAM用户自主管理密码。
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "AllowUserToChangePassword"))]
         pub allow_user_to_change_password: Option<bool>,
         /// Indicates whether RAM users can save the multi-factor authentication (MFA) status during logon. If this parameter is true, MFA is not required within seven days.
         ///
         /// 是否允许RAM用户在登录时保存多因素设备认证状态。如果为允许（true），则7天内不用验证MFA。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "EnableSaveMFATicket"))]
         pub enable_save_mfa_ticket: Option<bool>,
         /// The subnet mask.
         ///
         /// 登录掩码。
         ///
         /// Example: `10.0.0.0/8`
+        #[cfg_attr(feature = "test-util", serde(rename = "LoginNetworkMasks"))]
         pub login_network_masks: Option<String>,
         /// The validity period of the logon session of the RAM user.
         ///
         /// RAM用户登录有效期。
         ///
         /// Example: `6`
+        #[cfg_attr(feature = "test-util", serde(rename = "LoginSessionDuration"))]
         pub login_session_duration: Option<i32>,
     }
     impl aliyun_runtime::de::Decode for LoginProfilePreference {
@@ -745,12 +823,14 @@ mod security_preference {
     ///
     /// 多因素认证首选项。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct MfaPreference {
         /// Indicates whether RAM users can manage their MFA devices.
         ///
         /// 是否允许RAM用户自主管理多因素认证设备。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "AllowUserToManageMFADevices"))]
         pub allow_user_to_manage_mfa_devices: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for MfaPreference {
@@ -773,24 +853,28 @@ mod user_sso_settings {
     ///
     /// 用户SSO配置信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct UserSsoSettings {
         /// The auxiliary domain name.
         ///
         /// 辅助域名。
         ///
         /// Example: `example.com`
+        #[cfg_attr(feature = "test-util", serde(rename = "AuxiliaryDomain"))]
         pub auxiliary_domain: Option<String>,
         /// The metadata file, which is Base64-encoded.
         ///
         /// 元数据文档。经过Base64编码。
         ///
         /// Example: `PD94bWwgdmVy****`
+        #[cfg_attr(feature = "test-util", serde(rename = "MetadataDocument"))]
         pub metadata_document: Option<String>,
         /// Indicates whether user-based SSO is enabled.
         ///
         /// 是否开启用户SSO。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "SsoEnabled"))]
         pub sso_enabled: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for UserSsoSettings {

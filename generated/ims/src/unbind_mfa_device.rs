@@ -33,16 +33,19 @@ impl aliyun_runtime::Operation for UnbindMfaDeviceRequest {
 }
 /// What a successful `UnbindMFADevice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UnbindMfaDeviceResponse {
     /// The information of the MFA device.
     ///
     /// 多因素认证设备信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "MFADevice"))]
     pub mfa_device: Option<UnbindMfaDeviceMfaDevice>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `A26CB3E9-1021-452A-AC57-3134B3BA0E4C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UnbindMfaDeviceResponse {
@@ -61,12 +64,14 @@ impl aliyun_runtime::de::Decode for UnbindMfaDeviceResponse {
 ///
 /// 多因素认证设备信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UnbindMfaDeviceMfaDevice {
     /// The serial number of the MFA device.
     ///
     /// 设备序列号。
     ///
     /// Example: `acs:ram::151298381312****:mfa/device001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UnbindMfaDeviceMfaDevice {

@@ -85,16 +85,19 @@ impl aliyun_runtime::Operation for UpdateGroupRequest {
 }
 /// What a successful `UpdateGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateGroupResponse {
     /// The information of the RAM user group.
     ///
     /// 用户组信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Option<Group>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CDA656E3-3CE9-4A03-A8A3-B42A0C3C3287`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateGroupResponse {

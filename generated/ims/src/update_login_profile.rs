@@ -110,16 +110,19 @@ impl aliyun_runtime::Operation for UpdateLoginProfileRequest {
 }
 /// What a successful `UpdateLoginProfile` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateLoginProfileResponse {
     /// The logon information.
     ///
     /// 控制台登录信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "LoginProfile"))]
     pub login_profile: Option<LoginProfile>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `BCDB6A7F-2199-41D9-B577-4FA536A5ADE1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateLoginProfileResponse {

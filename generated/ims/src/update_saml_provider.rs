@@ -58,12 +58,15 @@ impl aliyun_runtime::Operation for UpdateSamlProviderRequest {
 }
 /// What a successful `UpdateSAMLProvider` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateSamlProviderResponse {
     /// 请求ID。
     ///
     /// Example: `E5EDDFD2-3654-4F9F-9780-4AE7D81823EF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 身份提供商信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SAMLProvider"))]
     pub saml_provider: Option<UpdateSamlProviderSamlProvider>,
 }
 impl aliyun_runtime::de::Decode for UpdateSamlProviderResponse {
@@ -80,26 +83,32 @@ impl aliyun_runtime::de::Decode for UpdateSamlProviderResponse {
 }
 /// 身份提供商信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateSamlProviderSamlProvider {
     /// 身份提供商的修改时间（UTC时间）。
     ///
     /// Example: `2020-10-22T02:51:20Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
     /// 备注。
     ///
     /// Example: `This is a new provider.`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 身份提供商名称。
     ///
     /// Example: `test-provider`
+    #[cfg_attr(feature = "test-util", serde(rename = "SAMLProviderName"))]
     pub saml_provider_name: Option<String>,
     /// 身份提供商的创建时间（UTC时间）。
     ///
     /// Example: `2020-10-22T02:37:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// 身份提供商ARN。
     ///
     /// Example: `acs:ram::177242285274****:saml-provider/test-provider`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateSamlProviderSamlProvider {

@@ -153,16 +153,19 @@ impl aliyun_runtime::Operation for UpdateUserRequest {
 }
 /// What a successful `UpdateUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateUserResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `1B56DD42-6962-4F89-A19C-079EED1F0FE3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the RAM user.
     ///
     /// RAM用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Option<User>,
 }
 impl aliyun_runtime::de::Decode for UpdateUserResponse {

@@ -11,10 +11,10 @@ fn add_user_to_group_response_example_decodes() {
 #[cfg(feature = "add_user_to_group")]
 #[test]
 fn add_user_to_group_request_example_flattens() {
-    let request = aliyun_ims::AddUserToGroupRequest::new(
-        "Test-Team",
-        "test@example.onaliyun.com",
-    );
+    let request = aliyun_ims::AddUserToGroupRequest::new(aliyun_ims::AddUserToGroupRequired {
+        group_name: "Test-Team",
+        user_principal_name: "test@example.onaliyun.com",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("GroupName", "Test-Team"), ("UserPrincipalName", "test@example.onaliyun.com")],
@@ -30,12 +30,12 @@ fn bind_mfa_device_response_example_decodes() {
 #[cfg(feature = "bind_mfa_device")]
 #[test]
 fn bind_mfa_device_request_example_flattens() {
-    let request = aliyun_ims::BindMfaDeviceRequest::new(
-        "123456",
-        "654321",
-        "acs:ram::177242285274****:mfa/device001",
-        "test@example.onaliyun.com",
-    );
+    let request = aliyun_ims::BindMfaDeviceRequest::new(aliyun_ims::BindMfaDeviceRequired {
+        authentication_code1: "123456",
+        authentication_code2: "654321",
+        serial_number: "acs:ram::177242285274****:mfa/device001",
+        user_principal_name: "test@example.onaliyun.com",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -56,7 +56,10 @@ fn change_password_response_example_decodes() {
 #[cfg(feature = "change_password")]
 #[test]
 fn change_password_request_example_flattens() {
-    let request = aliyun_ims::ChangePasswordRequest::new("mypassword", "newpassword");
+    let request = aliyun_ims::ChangePasswordRequest::new(aliyun_ims::ChangePasswordRequired {
+        old_password: "mypassword",
+        new_password: "newpassword",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("NewPassword", "newpassword"), ("OldPassword", "mypassword")],
@@ -79,11 +82,11 @@ fn create_application_response_example_decodes() {
 #[cfg(feature = "create_application")]
 #[test]
 fn create_application_request_example_flattens() {
-    let request = aliyun_ims::CreateApplicationRequest::new(
-        aliyun_ims::create_application::AppType::from("WebApp"),
-        "myapp",
-        "myapp",
-    );
+    let request = aliyun_ims::CreateApplicationRequest::new(aliyun_ims::CreateApplicationRequired {
+        app_type: aliyun_ims::create_application::AppType::from("WebApp"),
+        display_name: "myapp",
+        app_name: "myapp",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("AppName", "myapp"), ("AppType", "WebApp"), ("DisplayName", "myapp")],
@@ -121,10 +124,10 @@ fn create_login_profile_response_example_decodes() {
 #[cfg(feature = "create_login_profile")]
 #[test]
 fn create_login_profile_request_example_flattens() {
-    let request = aliyun_ims::CreateLoginProfileRequest::new(
-        "test@example.onaliyun.com",
-        "mypassword",
-    );
+    let request = aliyun_ims::CreateLoginProfileRequest::new(aliyun_ims::CreateLoginProfileRequired {
+        user_principal_name: "test@example.onaliyun.com",
+        password: "mypassword",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("Password", "mypassword"), ("UserPrincipalName", "test@example.onaliyun.com")],
@@ -147,10 +150,10 @@ fn create_user_response_example_decodes() {
 #[cfg(feature = "create_user")]
 #[test]
 fn create_user_request_example_flattens() {
-    let request = aliyun_ims::CreateUserRequest::new(
-        "test@example.onaliyun.com",
-        "test",
-    );
+    let request = aliyun_ims::CreateUserRequest::new(aliyun_ims::CreateUserRequired {
+        user_principal_name: "test@example.onaliyun.com",
+        display_name: "test",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DisplayName", "test"), ("UserPrincipalName", "test@example.onaliyun.com")],
@@ -572,10 +575,10 @@ fn remove_user_from_group_response_example_decodes() {
 #[cfg(feature = "remove_user_from_group")]
 #[test]
 fn remove_user_from_group_request_example_flattens() {
-    let request = aliyun_ims::RemoveUserFromGroupRequest::new(
-        "Test-Team",
-        "alice@example.onaliyun.com",
-    );
+    let request = aliyun_ims::RemoveUserFromGroupRequest::new(aliyun_ims::RemoveUserFromGroupRequired {
+        group_name: "Test-Team",
+        user_principal_name: "alice@example.onaliyun.com",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[

@@ -4,7 +4,19 @@
 //! Decrypts data by using an asymmetric key.
 //!
 //! 调用AsymmetricDecrypt接口使用非对称密钥进行解密。
-/// Parameters of `AsymmetricDecrypt`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AsymmetricDecryptRequest`], by name: `AsymmetricDecryptRequest::new(AsymmetricDecryptRequired { … })`.
+#[derive(Debug)]
+pub struct AsymmetricDecryptRequired<'a> {
+    /// `KeyId`: see the field of [`AsymmetricDecryptRequest`] of the same name.
+    pub key_id: &'a str,
+    /// `Algorithm`: see the field of [`AsymmetricDecryptRequest`] of the same name.
+    pub algorithm: &'a str,
+    /// `CiphertextBlob`: see the field of [`AsymmetricDecryptRequest`] of the same name.
+    pub ciphertext_blob: &'a str,
+    /// `KeyVersionId`: see the field of [`AsymmetricDecryptRequest`] of the same name.
+    pub key_version_id: &'a str,
+}
+/// Parameters of `AsymmetricDecrypt`. Build it with `new`, the required parameters named in [`AsymmetricDecryptRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AsymmetricDecryptRequest {
     /// The globally unique ID (GUID) of the CMK.
@@ -51,18 +63,13 @@ pub struct AsymmetricDecryptRequest {
     pub key_version_id: String,
 }
 impl AsymmetricDecryptRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        key_id: impl Into<String>,
-        algorithm: impl Into<String>,
-        ciphertext_blob: impl Into<String>,
-        key_version_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AsymmetricDecryptRequired<'_>) -> Self {
         Self {
-            key_id: key_id.into(),
-            algorithm: algorithm.into(),
-            ciphertext_blob: ciphertext_blob.into(),
-            key_version_id: key_version_id.into(),
+            key_id: required.key_id.to_string(),
+            algorithm: required.algorithm.to_string(),
+            ciphertext_blob: required.ciphertext_blob.to_string(),
+            key_version_id: required.key_version_id.to_string(),
         }
     }
 }
@@ -76,6 +83,7 @@ impl aliyun_runtime::Operation for AsymmetricDecryptRequest {
 }
 /// What a successful `AsymmetricDecrypt` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AsymmetricDecryptResponse {
     /// The GUID of the CMK.
     ///
@@ -86,24 +94,28 @@ pub struct AsymmetricDecryptResponse {
     /// 说明： 如果请求中的KeyId参数使用的是主密钥的别名，在响应中会返回别名对应的主密钥标识符。
     ///
     /// Example: `5c438b18-05be-40ad-b6c2-3be6752c****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The version of the CMK that is used to decrypt the ciphertext.
     ///
     /// 对明文数据进行加密的主密钥版本号。
     ///
     /// Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersionId"))]
     pub key_version_id: Option<String>,
     /// The Base64-encoded plaintext that was generated after decryption.
     ///
     /// 解密后的明文，使用Base64编码。
     ///
     /// Example: `SGVsbG8gd29ybGQ=`
+    #[cfg_attr(feature = "test-util", serde(rename = "Plaintext"))]
     pub plaintext: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `475f1620-b9d3-4d35-b5c6-3fbdd941423d`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AsymmetricDecryptResponse {

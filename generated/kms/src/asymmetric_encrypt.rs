@@ -4,7 +4,19 @@
 //! Encrypts data by using an asymmetric customer master key (CMK).
 //!
 //! 调用AsymmetricEncrypt接口使用非对称密钥进行加密。
-/// Parameters of `AsymmetricEncrypt`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AsymmetricEncryptRequest`], by name: `AsymmetricEncryptRequest::new(AsymmetricEncryptRequired { … })`.
+#[derive(Debug)]
+pub struct AsymmetricEncryptRequired<'a> {
+    /// `Algorithm`: see the field of [`AsymmetricEncryptRequest`] of the same name.
+    pub algorithm: &'a str,
+    /// `KeyId`: see the field of [`AsymmetricEncryptRequest`] of the same name.
+    pub key_id: &'a str,
+    /// `KeyVersionId`: see the field of [`AsymmetricEncryptRequest`] of the same name.
+    pub key_version_id: &'a str,
+    /// `Plaintext`: see the field of [`AsymmetricEncryptRequest`] of the same name.
+    pub plaintext: &'a str,
+}
+/// Parameters of `AsymmetricEncrypt`. Build it with `new`, the required parameters named in [`AsymmetricEncryptRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AsymmetricEncryptRequest {
     /// The encryption algorithm that you want to use.
@@ -45,18 +57,13 @@ pub struct AsymmetricEncryptRequest {
     pub plaintext: String,
 }
 impl AsymmetricEncryptRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        algorithm: impl Into<String>,
-        key_id: impl Into<String>,
-        key_version_id: impl Into<String>,
-        plaintext: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AsymmetricEncryptRequired<'_>) -> Self {
         Self {
-            algorithm: algorithm.into(),
-            key_id: key_id.into(),
-            key_version_id: key_version_id.into(),
-            plaintext: plaintext.into(),
+            algorithm: required.algorithm.to_string(),
+            key_id: required.key_id.to_string(),
+            key_version_id: required.key_version_id.to_string(),
+            plaintext: required.plaintext.to_string(),
         }
     }
 }
@@ -70,6 +77,7 @@ impl aliyun_runtime::Operation for AsymmetricEncryptRequest {
 }
 /// What a successful `AsymmetricEncrypt` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AsymmetricEncryptResponse {
     /// The ID of the CMK.
     ///
@@ -80,24 +88,28 @@ pub struct AsymmetricEncryptResponse {
     /// 说明： 如果请求中的KeyId参数使用的是主密钥的别名，在响应中会返回别名对应的主密钥标识符。
     ///
     /// Example: `5c438b18-05be-40ad-b6c2-3be6752c****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The version ID of the CMK that is used to encrypt the plaintext.
     ///
     /// 对明文数据进行加密的主密钥版本号。
     ///
     /// Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersionId"))]
     pub key_version_id: Option<String>,
     /// The Base64-encoded ciphertext that was generated after encryption.
     ///
     /// 加密后的密文，使用Base64编码。
     ///
     /// Example: `BQKP+1zK6+ZEMxTP5qaVzcsgXtWplYBKm0NXdSnB5FzliFxE1bSiu4dnEIlca2JpeH7yz1/S6fed630H+hIH6DoM25fTLNcKj+mFB0Xnh9m2+HN59Mn4qyTfcUeadnfCXSWcGBouhXFwcdd2rJ3n337bzTf4jm659gZu3L0i6PLuxM9p7mqdwO0cKJPfGVfhnfMz+f4alMg79WB/NNyE2lyX7/qxvV49ObNrrJbKSFiz8Djocaf0IESNLMbfYI5bXjWkJlX92DQbKhibtQW8ZOJ//ZC6t0AWcUoKL6QDm/dg5koQalcleRinpB+QadFm894sLbVZ9+N4GVsv1Wbjwg==`
+    #[cfg_attr(feature = "test-util", serde(rename = "CiphertextBlob"))]
     pub ciphertext_blob: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `475f1620-b9d3-4d35-b5c6-3fbdd941423d`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AsymmetricEncryptResponse {

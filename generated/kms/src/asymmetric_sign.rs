@@ -4,7 +4,19 @@
 //! Generates a digital signature by using an asymmetric key.
 //!
 //! 调用AsymmetricSign接口使用非对称密钥进行签名。
-/// Parameters of `AsymmetricSign`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AsymmetricSignRequest`], by name: `AsymmetricSignRequest::new(AsymmetricSignRequired { … })`.
+#[derive(Debug)]
+pub struct AsymmetricSignRequired<'a> {
+    /// `Algorithm`: see the field of [`AsymmetricSignRequest`] of the same name.
+    pub algorithm: &'a str,
+    /// `Digest`: see the field of [`AsymmetricSignRequest`] of the same name.
+    pub digest: &'a str,
+    /// `KeyId`: see the field of [`AsymmetricSignRequest`] of the same name.
+    pub key_id: &'a str,
+    /// `KeyVersionId`: see the field of [`AsymmetricSignRequest`] of the same name.
+    pub key_version_id: &'a str,
+}
+/// Parameters of `AsymmetricSign`. Build it with `new`, the required parameters named in [`AsymmetricSignRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AsymmetricSignRequest {
     /// The signature algorithm.
@@ -45,18 +57,13 @@ pub struct AsymmetricSignRequest {
     pub key_version_id: String,
 }
 impl AsymmetricSignRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        algorithm: impl Into<String>,
-        digest: impl Into<String>,
-        key_id: impl Into<String>,
-        key_version_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AsymmetricSignRequired<'_>) -> Self {
         Self {
-            algorithm: algorithm.into(),
-            digest: digest.into(),
-            key_id: key_id.into(),
-            key_version_id: key_version_id.into(),
+            algorithm: required.algorithm.to_string(),
+            digest: required.digest.to_string(),
+            key_id: required.key_id.to_string(),
+            key_version_id: required.key_version_id.to_string(),
         }
     }
 }
@@ -70,6 +77,7 @@ impl aliyun_runtime::Operation for AsymmetricSignRequest {
 }
 /// What a successful `AsymmetricSign` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AsymmetricSignResponse {
     /// The GUID of the CMK.
     ///
@@ -80,12 +88,14 @@ pub struct AsymmetricSignResponse {
     /// 说明： 如果请求中的KeyId参数使用的是主密钥的别名，在响应中会返回别名对应的主密钥标识符。
     ///
     /// Example: `5c438b18-05be-40ad-b6c2-3be6752c****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The ID of the CMK version. It is the GUID of the CMK version.
     ///
     /// 密钥版本ID。密钥版本的全局唯一标识符。
     ///
     /// Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersionId"))]
     pub key_version_id: Option<String>,
     /// The calculated signature.
     ///
@@ -96,12 +106,14 @@ pub struct AsymmetricSignResponse {
     /// 说明： 使用Base64编码。
     ///
     /// Example: `M2CceNZH00ZgL9ED/ZHFp21YRAvYeZHknJUc207OCZ0N9wNn9As4z2bON3FF3je+1Nu+2+/8Zj50HpMTpzYpMp2R93cYmACCmhaYoKydxylbyGzJR8y9likZRCrkD38lRoS40aBBvv/6iRKzQuo9EGYVcel36cMNg00VmYNBy3pa1rwg3gA4l3cy6kjayZja1WGPkVhrVKsrJMdbpl0ApLjXKuD8rw1n1XLCwCUEL5eLPljTZaAveqdOFQOiZnZEGI27qIiZe7I1fN8tcz6anS/gTM7xRKE++5egEvRWlTQQTJeApnPSiUPA+8ZykNdelQsOQh5SrGoyI4A5pq****==`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `475f1620-b9d3-4d35-b5c6-3fbdd941423d`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AsymmetricSignResponse {

@@ -4,7 +4,21 @@
 //! Verifies a digital signature by using an asymmetric key.
 //!
 //! 调用AsymmetricVerify接口使用非对称密钥进行验签。
-/// Parameters of `AsymmetricVerify`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AsymmetricVerifyRequest`], by name: `AsymmetricVerifyRequest::new(AsymmetricVerifyRequired { … })`.
+#[derive(Debug)]
+pub struct AsymmetricVerifyRequired<'a> {
+    /// `Algorithm`: see the field of [`AsymmetricVerifyRequest`] of the same name.
+    pub algorithm: &'a str,
+    /// `Digest`: see the field of [`AsymmetricVerifyRequest`] of the same name.
+    pub digest: &'a str,
+    /// `KeyId`: see the field of [`AsymmetricVerifyRequest`] of the same name.
+    pub key_id: &'a str,
+    /// `KeyVersionId`: see the field of [`AsymmetricVerifyRequest`] of the same name.
+    pub key_version_id: &'a str,
+    /// `Value`: see the field of [`AsymmetricVerifyRequest`] of the same name.
+    pub value: &'a str,
+}
+/// Parameters of `AsymmetricVerify`. Build it with `new`, the required parameters named in [`AsymmetricVerifyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AsymmetricVerifyRequest {
     /// The signature algorithm.
@@ -56,20 +70,14 @@ pub struct AsymmetricVerifyRequest {
     pub value: String,
 }
 impl AsymmetricVerifyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        algorithm: impl Into<String>,
-        digest: impl Into<String>,
-        key_id: impl Into<String>,
-        key_version_id: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AsymmetricVerifyRequired<'_>) -> Self {
         Self {
-            algorithm: algorithm.into(),
-            digest: digest.into(),
-            key_id: key_id.into(),
-            key_version_id: key_version_id.into(),
-            value: value.into(),
+            algorithm: required.algorithm.to_string(),
+            digest: required.digest.to_string(),
+            key_id: required.key_id.to_string(),
+            key_version_id: required.key_version_id.to_string(),
+            value: required.value.to_string(),
         }
     }
 }
@@ -83,6 +91,7 @@ impl aliyun_runtime::Operation for AsymmetricVerifyRequest {
 }
 /// What a successful `AsymmetricVerify` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AsymmetricVerifyResponse {
     /// The GUID of the CMK.
     ///
@@ -93,24 +102,28 @@ pub struct AsymmetricVerifyResponse {
     /// 说明： 如果请求中的KeyId参数使用的是主密钥的别名，在响应中会返回别名对应的主密钥标识符。
     ///
     /// Example: `5c438b18-05be-40ad-b6c2-3be6752c****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The version of the CMK that is used to verify the signature.
     ///
     /// 对明文数据进行加密的主密钥版本号。
     ///
     /// Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersionId"))]
     pub key_version_id: Option<String>,
     /// Indicates whether the signature passed the verification.
     ///
     /// 签名验证是否通过。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Value"))]
     pub value: Option<bool>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `475f1620-b9d3-4d35-b5c6-3fbdd941423d`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AsymmetricVerifyResponse {

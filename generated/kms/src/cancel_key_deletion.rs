@@ -34,10 +34,12 @@ impl aliyun_runtime::Operation for CancelKeyDeletionRequest {
 }
 /// What a successful `CancelKeyDeletion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CancelKeyDeletionResponse {
     /// The ID of this request.
     ///
     /// 本次请求的ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CancelKeyDeletionResponse {

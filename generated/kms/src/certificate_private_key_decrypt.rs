@@ -5,7 +5,17 @@
 //!
 //! 调用CertificatePrivateKeyDecrypt接口使用指定证书解密数据。
 pub use crate::types::Algorithm;
-/// Parameters of `CertificatePrivateKeyDecrypt`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CertificatePrivateKeyDecryptRequest`], by name: `CertificatePrivateKeyDecryptRequest::new(CertificatePrivateKeyDecryptRequired { … })`.
+#[derive(Debug)]
+pub struct CertificatePrivateKeyDecryptRequired<'a> {
+    /// `Algorithm`: see the field of [`CertificatePrivateKeyDecryptRequest`] of the same name.
+    pub algorithm: Algorithm,
+    /// `CertificateId`: see the field of [`CertificatePrivateKeyDecryptRequest`] of the same name.
+    pub certificate_id: &'a str,
+    /// `CiphertextBlob`: see the field of [`CertificatePrivateKeyDecryptRequest`] of the same name.
+    pub ciphertext_blob: &'a str,
+}
+/// Parameters of `CertificatePrivateKeyDecrypt`. Build it with `new`, the required parameters named in [`CertificatePrivateKeyDecryptRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CertificatePrivateKeyDecryptRequest {
     /// The encryption algorithm. Valid values:
@@ -49,16 +59,12 @@ pub struct CertificatePrivateKeyDecryptRequest {
     pub ciphertext_blob: String,
 }
 impl CertificatePrivateKeyDecryptRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        algorithm: Algorithm,
-        certificate_id: impl Into<String>,
-        ciphertext_blob: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CertificatePrivateKeyDecryptRequired<'_>) -> Self {
         Self {
-            algorithm,
-            certificate_id: certificate_id.into(),
-            ciphertext_blob: ciphertext_blob.into(),
+            algorithm: required.algorithm,
+            certificate_id: required.certificate_id.to_string(),
+            ciphertext_blob: required.ciphertext_blob.to_string(),
         }
     }
 }
@@ -72,12 +78,14 @@ impl aliyun_runtime::Operation for CertificatePrivateKeyDecryptRequest {
 }
 /// What a successful `CertificatePrivateKeyDecrypt` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CertificatePrivateKeyDecryptResponse {
     /// The ID of the certificate.
     ///
     /// 证书ID。
     ///
     /// Example: `12345678-1234-1234-1234-12345678****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateId"))]
     pub certificate_id: Option<String>,
     /// The plaintext after data is decrypted.
     ///
@@ -88,12 +96,14 @@ pub struct CertificatePrivateKeyDecryptResponse {
     /// 使用Base64编码。
     ///
     /// Example: `VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4`
+    #[cfg_attr(feature = "test-util", serde(rename = "Plaintext"))]
     pub plaintext: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5979d897-d69f-4fc9-87dd-f3bb73c40b80`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CertificatePrivateKeyDecryptResponse {

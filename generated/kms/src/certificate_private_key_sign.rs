@@ -5,7 +5,19 @@
 //!
 //! 调用CertificatePrivateKeySign接口使用指定证书生成数字签名。
 pub use crate::types::{CertificatePrivateKeySignAlgorithm, MessageType};
-/// Parameters of `CertificatePrivateKeySign`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CertificatePrivateKeySignRequest`], by name: `CertificatePrivateKeySignRequest::new(CertificatePrivateKeySignRequired { … })`.
+#[derive(Debug)]
+pub struct CertificatePrivateKeySignRequired<'a> {
+    /// `Algorithm`: see the field of [`CertificatePrivateKeySignRequest`] of the same name.
+    pub algorithm: CertificatePrivateKeySignAlgorithm,
+    /// `CertificateId`: see the field of [`CertificatePrivateKeySignRequest`] of the same name.
+    pub certificate_id: &'a str,
+    /// `Message`: see the field of [`CertificatePrivateKeySignRequest`] of the same name.
+    pub message: &'a str,
+    /// `MessageType`: see the field of [`CertificatePrivateKeySignRequest`] of the same name.
+    pub message_type: MessageType,
+}
+/// Parameters of `CertificatePrivateKeySign`. Build it with `new`, the required parameters named in [`CertificatePrivateKeySignRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CertificatePrivateKeySignRequest {
     /// The signature algorithm. Valid values:
@@ -84,18 +96,13 @@ pub struct CertificatePrivateKeySignRequest {
     pub message_type: MessageType,
 }
 impl CertificatePrivateKeySignRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        algorithm: CertificatePrivateKeySignAlgorithm,
-        certificate_id: impl Into<String>,
-        message: impl Into<String>,
-        message_type: MessageType,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CertificatePrivateKeySignRequired<'_>) -> Self {
         Self {
-            algorithm,
-            certificate_id: certificate_id.into(),
-            message: message.into(),
-            message_type,
+            algorithm: required.algorithm,
+            certificate_id: required.certificate_id.to_string(),
+            message: required.message.to_string(),
+            message_type: required.message_type,
         }
     }
 }
@@ -109,18 +116,21 @@ impl aliyun_runtime::Operation for CertificatePrivateKeySignRequest {
 }
 /// What a successful `CertificatePrivateKeySign` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CertificatePrivateKeySignResponse {
     /// The ID of the certificate.
     ///
     /// 证书ID。
     ///
     /// Example: `12345678-1234-1234-1234-12345678****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateId"))]
     pub certificate_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5979d897-d69f-4fc9-87dd-f3bb73c40b80`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The signature value.
     ///
@@ -131,6 +141,7 @@ pub struct CertificatePrivateKeySignResponse {
     /// 使用Base64编码。
     ///
     /// Example: `ZOyIygCyaOW6Gj****MlNKiuyjfzw=`
+    #[cfg_attr(feature = "test-util", serde(rename = "SignatureValue"))]
     pub signature_value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CertificatePrivateKeySignResponse {

@@ -5,7 +5,17 @@
 //!
 //! 调用CertificatePublicKeyEncrypt接口使用指定证书加密数据。
 pub use crate::types::Algorithm;
-/// Parameters of `CertificatePublicKeyEncrypt`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CertificatePublicKeyEncryptRequest`], by name: `CertificatePublicKeyEncryptRequest::new(CertificatePublicKeyEncryptRequired { … })`.
+#[derive(Debug)]
+pub struct CertificatePublicKeyEncryptRequired<'a> {
+    /// `Algorithm`: see the field of [`CertificatePublicKeyEncryptRequest`] of the same name.
+    pub algorithm: Algorithm,
+    /// `CertificateId`: see the field of [`CertificatePublicKeyEncryptRequest`] of the same name.
+    pub certificate_id: &'a str,
+    /// `Plaintext`: see the field of [`CertificatePublicKeyEncryptRequest`] of the same name.
+    pub plaintext: &'a str,
+}
+/// Parameters of `CertificatePublicKeyEncrypt`. Build it with `new`, the required parameters named in [`CertificatePublicKeyEncryptRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CertificatePublicKeyEncryptRequest {
     /// The encryption algorithm. Valid values:
@@ -65,16 +75,12 @@ pub struct CertificatePublicKeyEncryptRequest {
     pub plaintext: String,
 }
 impl CertificatePublicKeyEncryptRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        algorithm: Algorithm,
-        certificate_id: impl Into<String>,
-        plaintext: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CertificatePublicKeyEncryptRequired<'_>) -> Self {
         Self {
-            algorithm,
-            certificate_id: certificate_id.into(),
-            plaintext: plaintext.into(),
+            algorithm: required.algorithm,
+            certificate_id: required.certificate_id.to_string(),
+            plaintext: required.plaintext.to_string(),
         }
     }
 }
@@ -88,12 +94,14 @@ impl aliyun_runtime::Operation for CertificatePublicKeyEncryptRequest {
 }
 /// What a successful `CertificatePublicKeyEncrypt` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CertificatePublicKeyEncryptResponse {
     /// The ID of the certificate.
     ///
     /// 证书ID。
     ///
     /// Example: `12345678-1234-1234-1234-12345678****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateId"))]
     pub certificate_id: Option<String>,
     /// The ciphertext after data is encrypted.
     ///
@@ -104,12 +112,14 @@ pub struct CertificatePublicKeyEncryptResponse {
     /// 使用Base64编码。
     ///
     /// Example: `ZOyIygCyaOW6Gj****MlNKiuyjfzw=`
+    #[cfg_attr(feature = "test-util", serde(rename = "CiphertextBlob"))]
     pub ciphertext_blob: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5979d897-d69f-4fc9-87dd-f3bb73c40b80`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CertificatePublicKeyEncryptResponse {

@@ -5,7 +5,21 @@
 //!
 //! 调用CertificatePublicKeyVerify接口使用指定证书验证数字签名。
 pub use crate::types::{CertificatePrivateKeySignAlgorithm, MessageType};
-/// Parameters of `CertificatePublicKeyVerify`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CertificatePublicKeyVerifyRequest`], by name: `CertificatePublicKeyVerifyRequest::new(CertificatePublicKeyVerifyRequired { … })`.
+#[derive(Debug)]
+pub struct CertificatePublicKeyVerifyRequired<'a> {
+    /// `Algorithm`: see the field of [`CertificatePublicKeyVerifyRequest`] of the same name.
+    pub algorithm: CertificatePrivateKeySignAlgorithm,
+    /// `CertificateId`: see the field of [`CertificatePublicKeyVerifyRequest`] of the same name.
+    pub certificate_id: &'a str,
+    /// `Message`: see the field of [`CertificatePublicKeyVerifyRequest`] of the same name.
+    pub message: &'a str,
+    /// `MessageType`: see the field of [`CertificatePublicKeyVerifyRequest`] of the same name.
+    pub message_type: MessageType,
+    /// `SignatureValue`: see the field of [`CertificatePublicKeyVerifyRequest`] of the same name.
+    pub signature_value: &'a str,
+}
+/// Parameters of `CertificatePublicKeyVerify`. Build it with `new`, the required parameters named in [`CertificatePublicKeyVerifyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CertificatePublicKeyVerifyRequest {
     /// The signature algorithm. Valid values:
@@ -95,20 +109,14 @@ pub struct CertificatePublicKeyVerifyRequest {
     pub signature_value: String,
 }
 impl CertificatePublicKeyVerifyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        algorithm: CertificatePrivateKeySignAlgorithm,
-        certificate_id: impl Into<String>,
-        message: impl Into<String>,
-        message_type: MessageType,
-        signature_value: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CertificatePublicKeyVerifyRequired<'_>) -> Self {
         Self {
-            algorithm,
-            certificate_id: certificate_id.into(),
-            message: message.into(),
-            message_type,
-            signature_value: signature_value.into(),
+            algorithm: required.algorithm,
+            certificate_id: required.certificate_id.to_string(),
+            message: required.message.to_string(),
+            message_type: required.message_type,
+            signature_value: required.signature_value.to_string(),
         }
     }
 }
@@ -122,18 +130,21 @@ impl aliyun_runtime::Operation for CertificatePublicKeyVerifyRequest {
 }
 /// What a successful `CertificatePublicKeyVerify` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CertificatePublicKeyVerifyResponse {
     /// The ID of the certificate.
     ///
     /// 证书ID。
     ///
     /// Example: `12345678-1234-1234-1234-12345678****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateId"))]
     pub certificate_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5979d897-d69f-4fc9-87dd-f3bb73c40b80`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The verification result. Valid values:
     ///
@@ -146,6 +157,7 @@ pub struct CertificatePublicKeyVerifyResponse {
     /// - false：验证失败。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "SignatureValid"))]
     pub signature_valid: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for CertificatePublicKeyVerifyResponse {

@@ -47,10 +47,12 @@ impl aliyun_runtime::Operation for CreareAliasRequest {
 }
 /// What a successful `CreareAlias` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreareAliasResponse {
     /// ID of the request.
     ///
     /// 本次请求的 ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreareAliasResponse {

@@ -30,10 +30,13 @@ impl aliyun_runtime::Operation for CreareKeyVersionRequest {
 }
 /// What a successful `CreareKeyVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreareKeyVersionResponse {
     /// 本次请求的ID
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 新创建密钥版本的元数据
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersion"))]
     pub key_version: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreareKeyVersionResponse {

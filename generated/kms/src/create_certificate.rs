@@ -4,7 +4,15 @@
 //! Creates a certificate.
 //!
 //! 调用CreateCertificate接口创建证书。
-/// Parameters of `CreateCertificate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateCertificateRequest`], by name: `CreateCertificateRequest::new(CreateCertificateRequired { … })`.
+#[derive(Debug)]
+pub struct CreateCertificateRequired<'a> {
+    /// `KeySpec`: see the field of [`CreateCertificateRequest`] of the same name.
+    pub key_spec: KeySpec,
+    /// `Subject`: see the field of [`CreateCertificateRequest`] of the same name.
+    pub subject: &'a str,
+}
+/// Parameters of `CreateCertificate`. Build it with `new`, the required parameters named in [`CreateCertificateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCertificateRequest {
     /// The type of the key. Valid values:
@@ -87,11 +95,11 @@ pub struct CreateCertificateRequest {
     pub exportable_private_key: Option<bool>,
 }
 impl CreateCertificateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(key_spec: KeySpec, subject: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateCertificateRequired<'_>) -> Self {
         Self {
-            key_spec,
-            subject: subject.into(),
+            key_spec: required.key_spec,
+            subject: required.subject.to_string(),
             subject_alternative_names: Vec::new(),
             exportable_private_key: None,
         }
@@ -120,30 +128,35 @@ impl aliyun_runtime::Operation for CreateCertificateRequest {
 }
 /// What a successful `CreateCertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateCertificateResponse {
     /// The Alibaba Cloud Resource Name (ARN) of the certificate.
     ///
     /// 证书ARN。
     ///
     /// Example: `acs:kms:cn-hangzhou:154035569884****:certificate/98e85c94-52d0-40c9-b3b2-afda52f4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// The ID of the certificate. It is the globally unique identifier (GUID) of the certificate in Certificates Manager.
     ///
     /// 证书ID。证书管家中证书的全局唯一标识符。
     ///
     /// Example: `9a28de48-8d8b-484d-a766-dec4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateId"))]
     pub certificate_id: Option<String>,
     /// The CSR in the PEM format.
     ///
     /// PEM格式的证书请求。
     ///
     /// Example: `-----BEGIN CERTIFICATE REQUEST-----MIICxjCCAa4CAQAwPzELMAkGA1UEBhMCQ04xDzANBgNVBAoTBmFsaXl1bjEMMAoGA1UECxMDa21zMREwDwY****-----END CERTIFICATE REQUEST-----`
+    #[cfg_attr(feature = "test-util", serde(rename = "Csr"))]
     pub csr: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `15a735a1-8fe6-45cc-a64c-3c4ff839334e`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateCertificateResponse {

@@ -203,16 +203,19 @@ impl aliyun_runtime::Operation for CreateKeyRequest {
 }
 /// What a successful `CreateKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateKeyResponse {
     /// The metadata of the CMK.
     ///
     /// 主密钥（CMK）的metadata。
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyMetadata"))]
     pub key_metadata: Option<KeyMetadata>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `36c7e41a-3f2c-45f7-9bdd-d1dc1e7e7e06`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateKeyResponse {
@@ -398,12 +401,14 @@ aliyun_runtime::wire_enum!(ProtectionLevel);
 ///
 /// 主密钥（CMK）的metadata。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct KeyMetadata {
     /// The Alibaba Cloud Resource Name (ARN) of the CMK.
     ///
     /// 主密钥ARN。
     ///
     /// Example: `acs:kms:cn-qingdao:154035569884****:key/d6bee1cb-2e14-4277-ba6b-73786b21****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// Indicates whether automatic key rotation is enabled.
     ///
@@ -424,18 +429,21 @@ pub struct KeyMetadata {
     /// Valid values ([`KeyMetadataAutomaticRotation`]): `Enabled`, `Disabled`, `Suspended`.
     ///
     /// Example: `Disabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutomaticRotation"))]
     pub automatic_rotation: Option<KeyMetadataAutomaticRotation>,
     /// The date and time when the CMK was created. The time is displayed in UTC.
     ///
     /// 创建主密钥的日期和时间（UTC）。
     ///
     /// Example: `2016-03-25T10:42:40Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationDate"))]
     pub creation_date: Option<String>,
     /// The creator of the CMK.
     ///
     /// 主密钥创建者。
     ///
     /// Example: `154035569884****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Creator"))]
     pub creator: Option<String>,
     /// The date and time when the CMK is scheduled for deletion.
     ///
@@ -450,24 +458,28 @@ pub struct KeyMetadata {
     /// 说明： 只有当KeyState值为PendingDeletion时，返回该值。
     ///
     /// Example: `2020-07-06T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeleteDate"))]
     pub delete_date: Option<String>,
     /// The description of the CMK.
     ///
     /// 主密钥的描述。
     ///
     /// Example: `key description example`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The globally unique ID of the CMK.
     ///
     /// 主密钥的全局唯一标识符。
     ///
     /// Example: `d6bee1cb-2e14-4277-ba6b-73786b21****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The type of the CMK.
     ///
     /// 主密钥的类型。
     ///
     /// Example: `Aliyun_AES_256`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeySpec"))]
     pub key_spec: Option<String>,
     /// The status of the CMK.
     ///
@@ -478,12 +490,14 @@ pub struct KeyMetadata {
     /// 详情请参见用户主密钥的状态对API调用的影响。
     ///
     /// Example: `Enabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyState"))]
     pub key_state: Option<String>,
     /// The usage of the CMK.
     ///
     /// 主密钥的用途。
     ///
     /// Example: `ENCRYPT/DECRYPT`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyUsage"))]
     pub key_usage: Option<String>,
     /// The date and time when the last rotation was performed. The time is displayed in UTC.
     ///
@@ -494,6 +508,7 @@ pub struct KeyMetadata {
     /// 如果是新创建密钥，则为初始密钥版本生成时间。
     ///
     /// Example: `2019-06-06T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastRotationDate"))]
     pub last_rotation_date: Option<String>,
     /// The date and time when the key material for the CMK expires. The time is displayed in UTC.
     ///
@@ -504,6 +519,7 @@ pub struct KeyMetadata {
     /// 当该值为空时，表示密钥材料不会过期。
     ///
     /// Example: `2020-07-06T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaterialExpireTime"))]
     pub material_expire_time: Option<String>,
     /// The time when the next rotation is scheduled for execution.
     ///
@@ -514,12 +530,14 @@ pub struct KeyMetadata {
     /// 说明： 只有当AutomaticRotation参数值为Enabled或Suspended时，返回该值。
     ///
     /// Example: `2020-07-06T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextRotationDate"))]
     pub next_rotation_date: Option<String>,
     /// The source of the key material for the CMK.
     ///
     /// 主密钥的密钥材料来源。
     ///
     /// Example: `Aliyun_KMS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Origin"))]
     pub origin: Option<String>,
     /// The ID of the current primary key version of the symmetric CMK.
     ///
@@ -536,18 +554,21 @@ pub struct KeyMetadata {
     /// - 不适用于非对称类型的主密钥。
     ///
     /// Example: `7ce1d081-06cb-42e6-aab6-5c5de030****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrimaryKeyVersion"))]
     pub primary_key_version: Option<String>,
     /// The protection level of the CMK.
     ///
     /// 密钥的保护级别。
     ///
     /// Example: `SOFTWARE`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProtectionLevel"))]
     pub protection_level: Option<String>,
     /// The interval of automatic key rotation. Unit: seconds. The format is an integer followed by the letter s. For example, a seven-day rotation interval is expressed as 604800s. This value is returned only when the value of the AutomaticRotation parameter is Enabled or Suspended.
     ///
     /// 密钥自动轮转的周期（秒数）。格式为整数值后加上字符s。例如，7天的轮转周期为604800s。只有当AutomaticRotation参数值为Enabled或Suspended时，返回该值。
     ///
     /// Example: `31536000s`
+    #[cfg_attr(feature = "test-util", serde(rename = "RotationInterval"))]
     pub rotation_interval: Option<String>,
 }
 impl aliyun_runtime::de::Decode for KeyMetadata {

@@ -35,16 +35,19 @@ impl aliyun_runtime::Operation for CreateKeyVersionRequest {
 }
 /// What a successful `CreateKeyVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateKeyVersionResponse {
     /// The metadata of the version.
     ///
     /// 密钥版本的元数据。
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersion"))]
     pub key_version: Option<KeyVersion>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `b96f250a-4b75-498c-91be-22c6928f85be`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateKeyVersionResponse {
@@ -63,24 +66,28 @@ impl aliyun_runtime::de::Decode for CreateKeyVersionResponse {
 ///
 /// 密钥版本的元数据。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct KeyVersion {
     /// The date and time when the version was created. The time is displayed in UTC.
     ///
     /// 创建密钥版本的时间（UTC时间）。
     ///
     /// Example: `2019-08-02T10:38:27Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationDate"))]
     pub creation_date: Option<String>,
     /// The ID of the CMK. The ID must be globally unique.
     ///
     /// 用户主密钥（CMK）的全局唯一标识符。
     ///
     /// Example: `0b30658a-ed1a-4922-b8f7-a673ca9c****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The ID of the version.
     ///
     /// 密钥版本的标识符。
     ///
     /// Example: `c0a3d5dc-0b47-4199-a050-b289349a****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersionId"))]
     pub key_version_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for KeyVersion {

@@ -5,7 +5,17 @@
 //!
 //! 调用CreateSecret接口创建凭据，并存入凭据的初始版本。
 pub use crate::types::{SecretDataType, SecretType, AutomaticRotation};
-/// Parameters of `CreateSecret`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateSecretRequest`], by name: `CreateSecretRequest::new(CreateSecretRequired { … })`.
+#[derive(Debug)]
+pub struct CreateSecretRequired<'a> {
+    /// `SecretData`: see the field of [`CreateSecretRequest`] of the same name.
+    pub secret_data: &'a str,
+    /// `SecretName`: see the field of [`CreateSecretRequest`] of the same name.
+    pub secret_name: &'a str,
+    /// `VersionId`: see the field of [`CreateSecretRequest`] of the same name.
+    pub version_id: &'a str,
+}
+/// Parameters of `CreateSecret`. Build it with `new`, the required parameters named in [`CreateSecretRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSecretRequest {
     /// The value of the secret that you want to create. Secrets Manager encrypts the secret value and stores the encrypted value in the initial version.
@@ -165,16 +175,12 @@ pub struct CreateSecretRequest {
     pub rotation_interval: Option<String>,
 }
 impl CreateSecretRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        secret_data: impl Into<String>,
-        secret_name: impl Into<String>,
-        version_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateSecretRequired<'_>) -> Self {
         Self {
-            secret_data: secret_data.into(),
-            secret_name: secret_name.into(),
-            version_id: version_id.into(),
+            secret_data: required.secret_data.to_string(),
+            secret_name: required.secret_name.to_string(),
+            version_id: required.version_id.to_string(),
             encryption_key_id: None,
             secret_data_type: None,
             description: None,
@@ -239,12 +245,14 @@ impl aliyun_runtime::Operation for CreateSecretRequest {
 }
 /// What a successful `CreateSecret` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSecretResponse {
     /// The Alibaba Cloud Resource Name (ARN).
     ///
     /// 阿里云资源名称。
     ///
     /// Example: `acs:kms:cn-hangzhou:154035569884****:secret/mydbconninfo`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// Indicates whether automatic rotation is enabled. Valid values:
     ///
@@ -265,12 +273,14 @@ pub struct CreateSecretResponse {
     /// Valid values ([`AutomaticRotation`]): `Enabled`, `Disabled`, `Invalid`.
     ///
     /// Example: `Enabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutomaticRotation"))]
     pub automatic_rotation: Option<AutomaticRotation>,
     /// The extended configuration of the secret. This parameter is returned if the value of the SecretType parameter is Rds.
     ///
     /// 凭据的拓展配置。当SecretType取值为Rds时返回该参数。
     ///
     /// Example: `{\"SecretSubType\":\"SingleUser\", \"DBInstanceId\":\"rm-uf667446pc955****\", \"CustomData\":{} }`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExtendedConfig"))]
     pub extended_config: Option<String>,
     /// The time when the next rotation is scheduled for execution.
     ///
@@ -281,12 +291,14 @@ pub struct CreateSecretResponse {
     /// 说明： 当AutomaticRotation取值为Enabled或Invalid时，返回该参数。
     ///
     /// Example: `2020-07-06T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextRotationDate"))]
     pub next_rotation_date: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3bf02f7a-015b-4f93-be0f-cc043fda2dd3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The interval for automatic rotation.
     ///
@@ -301,24 +313,28 @@ pub struct CreateSecretResponse {
     /// 说明： 当AutomaticRotation取值为Enabled或Invalid时，返回该参数。
     ///
     /// Example: `604800s`
+    #[cfg_attr(feature = "test-util", serde(rename = "RotationInterval"))]
     pub rotation_interval: Option<String>,
     /// The name of the secret.
     ///
     /// 凭据名称。
     ///
     /// Example: `mydbconninfo`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
     /// The type of the secret.
     ///
     /// 凭据类型。
     ///
     /// Example: `Rds`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretType"))]
     pub secret_type: Option<String>,
     /// The version number of the secret.
     ///
     /// 凭据版本号。
     ///
     /// Example: `v1`
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionId"))]
     pub version_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateSecretResponse {

@@ -47,16 +47,20 @@ impl aliyun_runtime::Operation for DecryptRequest {
 }
 /// What a successful `Decrypt` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DecryptResponse {
     /// Globally unique identifier of CMK. ID of the CMK used by the encrypted ciphertext.
     ///
     /// 密钥的全局唯一标识符。加密密文使用的主密钥 CMK ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// Decrypted plaintext.
     ///
     /// 解密后的明文。
+    #[cfg_attr(feature = "test-util", serde(rename = "Plaintext"))]
     pub plaintext: Option<String>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DecryptResponse {

@@ -37,12 +37,14 @@ impl aliyun_runtime::Operation for DeleteAliasRequest {
 }
 /// What a successful `DeleteAlias` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteAliasResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4c8ae23f-3a42-6791-a4ba-1faa77831c28`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteAliasResponse {

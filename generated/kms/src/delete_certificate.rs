@@ -33,12 +33,14 @@ impl aliyun_runtime::Operation for DeleteCertificateRequest {
 }
 /// What a successful `DeleteCertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteCertificateResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `d97f6c33-ca26-4de2-a580-0e2fd1c5bfb0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteCertificateResponse {

@@ -31,12 +31,14 @@ impl aliyun_runtime::Operation for DeleteKeyMaterialRequest {
 }
 /// What a successful `DeleteKeyMaterial` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteKeyMaterialResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4162a6af-bc99-40b3-a552-89dcc8aaf7c8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteKeyMaterialResponse {

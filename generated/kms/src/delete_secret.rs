@@ -64,18 +64,22 @@ impl aliyun_runtime::Operation for DeleteSecretRequest {
 }
 /// What a successful `DeleteSecret` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteSecretResponse {
     /// The time when the secret is scheduled to be deleted.
     ///
     /// Example: `2020-02-21T23:36:07.713703651+08:00`
+    #[cfg_attr(feature = "test-util", serde(rename = "PlannedDeleteTime"))]
     pub planned_delete_time: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `38bbed2a-15e0-45ad-98d4-816ad2ccf4ea`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The name of the secret.
     ///
     /// Example: `secret001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteSecretResponse {

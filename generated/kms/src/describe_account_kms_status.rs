@@ -23,6 +23,7 @@ impl aliyun_runtime::Operation for DescribeAccountKmsStatusRequest {
 }
 /// What a successful `DescribeAccountKmsStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAccountKmsStatusResponse {
     /// The status of KMS under your Alibaba cloud account. Valid values:
     ///
@@ -47,12 +48,14 @@ pub struct DescribeAccountKmsStatusResponse {
     /// Valid values ([`AccountStatus`]): `Enabled`, `NotEnabled`, `InDebt`, `Index`.
     ///
     /// Example: `Enabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountStatus"))]
     pub account_status: Option<AccountStatus>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3455b9b4-95c1-419d-b310-db6a53b09a39`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAccountKmsStatusResponse {

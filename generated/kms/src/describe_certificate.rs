@@ -40,24 +40,28 @@ impl aliyun_runtime::JobStatus for DescribeCertificateRequest {
 }
 /// What a successful `DescribeCertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCertificateResponse {
     /// The Alibaba Cloud Resource Name (ARN) of the certificate.
     ///
     /// 证书ARN。
     ///
     /// Example: `acs:kms:cn-hangzhou:159498693826****:certificate/9a28de48-8d8b-484d-a766-dec4****"`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// The ID of the certificate. It is the globally unique identifier (GUID) of the certificate in Certificates Manager.
     ///
     /// 证书ID。证书管家中证书的全局唯一标识符。
     ///
     /// Example: `9a28de48-8d8b-484d-a766-dec4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateId"))]
     pub certificate_id: Option<String>,
     /// The time when the certificate was created.
     ///
     /// 证书的创建时间。
     ///
     /// Example: `2020-10-13T03:05:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatedAt"))]
     pub created_at: Option<String>,
     /// Indicates whether the private key of the certificate can be exported for use. Valid values:
     ///
@@ -70,42 +74,49 @@ pub struct DescribeCertificateResponse {
     /// - false：不支持导出。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExportablePrivateKey"))]
     pub exportable_private_key: Option<bool>,
     /// The certificate issuer in the distinguished name (DN) format.
     ///
     /// 证书的签发者信息，使用限定名DN（Distinguished Names）形式标识。
     ///
     /// Example: `CN=testCA,OU=kms,O=aliyun,C=CN`
+    #[cfg_attr(feature = "test-util", serde(rename = "Issuer"))]
     pub issuer: Option<String>,
     /// The type of the key.
     ///
     /// 密钥类型。
     ///
     /// Example: `RSA_2048`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeySpec"))]
     pub key_spec: Option<String>,
     /// The end of the validity period of the certificate.
     ///
     /// 证书有效期的截止时间。
     ///
     /// Example: `2022-10-13T03:09:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "NotAfter"))]
     pub not_after: Option<String>,
     /// The beginning of the validity period of the certificate.
     ///
     /// 证书有效期的开始时间。
     ///
     /// Example: `2020-10-13T03:09:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "NotBefore"))]
     pub not_before: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `edb671a3-c5a1-4ebe-a1de-d748b640bdf2`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The serial number of the certificate.
     ///
     /// 证书序列号。
     ///
     /// Example: `12345678`
+    #[cfg_attr(feature = "test-util", serde(rename = "Serial"))]
     pub serial: Option<String>,
     /// The signature algorithm of the certificate. Valid values:
     ///
@@ -122,6 +133,7 @@ pub struct DescribeCertificateResponse {
     /// Valid values ([`SignatureAlgorithm`]): `RSA2048-SHA256`, `ECDSA-SHA256`, `SM2-SM3`.
     ///
     /// Example: `ECDSA-SHA256`
+    #[cfg_attr(feature = "test-util", serde(rename = "SignatureAlgorithm"))]
     pub signature_algorithm: Option<SignatureAlgorithm>,
     /// The status of the certificate. Valid values:
     ///
@@ -140,12 +152,14 @@ pub struct DescribeCertificateResponse {
     /// Valid values ([`Status`]): `PENDING`, `ACTIVE`, `DISABLE`, `REVOKED`.
     ///
     /// Example: `ACTIVE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The certificate subject in the DN format.
     ///
     /// 证书主体（拥有者） ，采用DN标识。
     ///
     /// Example: `CN=userName,OU=aliyun,O=aliyun,C=CN`
+    #[cfg_attr(feature = "test-util", serde(rename = "Subject"))]
     pub subject: Option<String>,
     /// The subject alternative names.
     ///
@@ -154,30 +168,35 @@ pub struct DescribeCertificateResponse {
     /// 证书主体别名。
     ///
     /// 支持域名列表，最多支持10个域名。
+    #[cfg_attr(feature = "test-util", serde(rename = "SubjectAlternativeNames"))]
     pub subject_alternative_names: Vec<String>,
     /// The public key identifier of the certificate subject.
     ///
     /// 主体公钥识别符。
     ///
     /// Example: `79 36 26 DE 9F F5 15 E3 56 DC ****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SubjectKeyIdentifier"))]
     pub subject_key_identifier: Option<String>,
     /// The public key of the certificate.
     ///
     /// 证书中的公钥。
     ///
     /// Example: `-----BEGIN PUBLIC KEY----- MIIBIjA -----END PUBLIC KEY-----`
+    #[cfg_attr(feature = "test-util", serde(rename = "SubjectPublicKey"))]
     pub subject_public_key: Option<String>,
     /// The tag of the certificate.
     ///
     /// 证书对应的标签。
     ///
     /// Example: `[{\"TagKey\":\"S1key1\",\"TagValue\":\"S1val1\"},{\"TagKey\":\"S1key2\",\"TagValue\":\"S2val2\"}]`
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<String>,
     /// The time when the certificate was updated.
     ///
     /// 证书的更新时间。
     ///
     /// Example: `2020-12-23T06:10:13Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdatedAt"))]
     pub updated_at: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeCertificateResponse {

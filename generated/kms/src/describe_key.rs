@@ -36,16 +36,19 @@ impl aliyun_runtime::Operation for DescribeKeyRequest {
 }
 /// What a successful `DescribeKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeKeyResponse {
     /// The metadata of the CMK.
     ///
     /// CMK的元数据。
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyMetadata"))]
     pub key_metadata: Option<DescribeKeyKeyMetadata>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `f1fdfa9d-bd49-418b-942f-8f3e3ec00a4f`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeKeyResponse {
@@ -64,12 +67,14 @@ impl aliyun_runtime::de::Decode for DescribeKeyResponse {
 ///
 /// CMK的元数据。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeKeyKeyMetadata {
     /// The Alibaba Cloud Resource Name (ARN) of the CMK.
     ///
     /// CMK ARN。
     ///
     /// Example: `acs:kms:cn-hangzhou:154035569884****:key/05754286-3ba2-4fa6-8d41-4323aca6****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// Indicates whether automatic rotation is enabled. Valid values:
     ///
@@ -94,18 +99,21 @@ pub struct DescribeKeyKeyMetadata {
     /// Valid values ([`KeyMetadataAutomaticRotation`]): `Enabled`, `Disabled`, `Suspended`.
     ///
     /// Example: `Disabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutomaticRotation"))]
     pub automatic_rotation: Option<KeyMetadataAutomaticRotation>,
     /// The time when the CMK was created. The time is displayed in UTC.
     ///
     /// CMK的创建时间（UTC）。
     ///
     /// Example: `2021-05-20T06:34:21Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationDate"))]
     pub creation_date: Option<String>,
     /// The user who created the CMK. The value is an Alibaba Cloud account.
     ///
     /// CMK的创建者（阿里云账号）。
     ///
     /// Example: `154035569884****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Creator"))]
     pub creator: Option<String>,
     /// The time at which the CMK is scheduled for deletion. The time is displayed in UTC.
     ///
@@ -120,6 +128,7 @@ pub struct DescribeKeyKeyMetadata {
     /// 说明： 当KeyState取值为PendingDeletion时，返回该参数。
     ///
     /// Example: `2021-05-26T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeleteDate"))]
     pub delete_date: Option<String>,
     /// Indicates whether deletion protection is enabled. Valid values:
     ///
@@ -134,30 +143,35 @@ pub struct DescribeKeyKeyMetadata {
     /// Valid values ([`DeletionProtection`]): `Enabled`, `Disabled`.
     ///
     /// Example: `Enabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeletionProtection"))]
     pub deletion_protection: Option<DeletionProtection>,
     /// The description of deletion protection.
     ///
     /// 删除保护描述。
     ///
     /// Example: `该密钥正在被XXX服务使用。已为您设置删除保护。`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeletionProtectionDescription"))]
     pub deletion_protection_description: Option<String>,
     /// The description of the CMK.
     ///
     /// CMK的描述。
     ///
     /// Example: `key description example`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the CMK.
     ///
     /// CMK的全局唯一标识符。
     ///
     /// Example: `05754286-3ba2-4fa6-8d41-4323aca6****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The type of the CMK.
     ///
     /// CMK的类型。
     ///
     /// Example: `Aliyun_AES_256`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeySpec"))]
     pub key_spec: Option<String>,
     /// The status of the CMK.
     ///
@@ -168,24 +182,28 @@ pub struct DescribeKeyKeyMetadata {
     /// 更多信息，请参见用户主密钥的状态对API调用的影响。
     ///
     /// Example: `Enabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyState"))]
     pub key_state: Option<String>,
     /// The purpose of the CMK.
     ///
     /// CMK的用途。
     ///
     /// Example: `ENCRYPT/DECRYPT`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyUsage"))]
     pub key_usage: Option<String>,
     /// The time when the last rotation was performed. The time is displayed in UTC. For a new CMK, the value of this parameter is the time when the initial version of the CMK was generated.
     ///
     /// 最近一次轮转的时间（UTC）。如果是新创建的密钥，则为初始密钥版本生成时间。
     ///
     /// Example: `2021-05-20T06:34:21Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastRotationDate"))]
     pub last_rotation_date: Option<String>,
     /// The time when the key material of the CMK expires. The time is displayed in UTC. If the value is empty, the key material of the CMK does not expire.
     ///
     /// 密钥材料的过期时间（UTC）。当该值为空时，表示密钥材料不会过期。
     ///
     /// Example: `2021-07-06T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaterialExpireTime"))]
     pub material_expire_time: Option<String>,
     /// The time at which the next rotation is scheduled for execution.
     ///
@@ -196,24 +214,28 @@ pub struct DescribeKeyKeyMetadata {
     /// 说明： 当AutomaticRotation取值为Enabled或Suspended时，返回该参数。
     ///
     /// Example: `2021-07-06T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextRotationDate"))]
     pub next_rotation_date: Option<String>,
     /// The source of the key material for the CMK.
     ///
     /// CMK的密钥材料来源。
     ///
     /// Example: `Aliyun_KMS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Origin"))]
     pub origin: Option<String>,
     /// The ID of the current primary key version for the symmetric CMK.
     ///
     /// 对称类型CMK当前的主版本标识符。
     ///
     /// Example: `515e0b0a-624f-45ab-92b5-54f9b551****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrimaryKeyVersion"))]
     pub primary_key_version: Option<String>,
     /// The protection level of the CMK.
     ///
     /// 密钥的保护级别。
     ///
     /// Example: `HSM`
+    #[cfg_attr(feature = "test-util", serde(rename = "ProtectionLevel"))]
     pub protection_level: Option<String>,
     /// The interval for automatic rotation.
     ///
@@ -232,6 +254,7 @@ pub struct DescribeKeyKeyMetadata {
     /// 说明： 当AutomaticRotation取值为Enabled或Suspended时，返回该参数。
     ///
     /// Example: `31536000s`
+    #[cfg_attr(feature = "test-util", serde(rename = "RotationInterval"))]
     pub rotation_interval: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeKeyKeyMetadata {

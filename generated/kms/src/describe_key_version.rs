@@ -41,10 +41,13 @@ impl aliyun_runtime::Operation for DescribeKeyVersionRequest {
 }
 /// What a successful `DescribeKeyVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeKeyVersionResponse {
     /// 本次请求的ID
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 密钥版本的元数据
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersion"))]
     pub key_version: Option<DescribeKeyVersionKeyVersion>,
 }
 impl aliyun_runtime::de::Decode for DescribeKeyVersionResponse {
@@ -61,12 +64,16 @@ impl aliyun_runtime::de::Decode for DescribeKeyVersionResponse {
 }
 /// 密钥版本的元数据
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeKeyVersionKeyVersion {
     /// 主密钥的全局唯一标识符
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// 密钥版本的标志符
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersionId"))]
     pub key_version_id: Option<String>,
     /// 创建密钥版本时的日期和时间（UTC时间）
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationDate"))]
     pub creation_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeKeyVersionKeyVersion {

@@ -23,14 +23,18 @@ impl aliyun_runtime::Operation for DescribeRegionsRequest {
 }
 /// What a successful `DescribeRegions` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRegionsResponse {
     /// 地域。
+    #[cfg_attr(feature = "test-util", serde(rename = "Regions"))]
     pub regions: Option<Regions>,
     /// 请求ID。
     ///
     /// Example: `815240e2-aa37-4c26-9cca-05d4df3e8fe6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Region ID.
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeRegionsResponse {
@@ -48,8 +52,10 @@ impl aliyun_runtime::de::Decode for DescribeRegionsResponse {
 }
 /// 地域。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Regions {
     /// `Region` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Vec<Region>,
 }
 impl aliyun_runtime::de::Decode for Regions {
@@ -63,10 +69,12 @@ impl aliyun_runtime::de::Decode for Regions {
 }
 /// One item of the list `Region` in `Regions` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Region {
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Region {

@@ -55,12 +55,14 @@ impl aliyun_runtime::Operation for DescribeSecretRequest {
 }
 /// What a successful `DescribeSecret` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSecretResponse {
     /// The ARN of the secret.
     ///
     /// 凭据ARN。
     ///
     /// Example: `acs:kms:cn-hangzhou:154035569884****:secret/secret001`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// Indicates whether automatic rotation is enabled. Valid values:
     ///
@@ -81,24 +83,28 @@ pub struct DescribeSecretResponse {
     /// Valid values ([`AutomaticRotation`]): `Enabled`, `Disabled`, `Invalid`.
     ///
     /// Example: `Enabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutomaticRotation"))]
     pub automatic_rotation: Option<AutomaticRotation>,
     /// The time when the secret was created.
     ///
     /// 创建凭据的时间。
     ///
     /// Example: `2020-02-21T15:39:26Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The description of the secret.
     ///
     /// 凭据的描述信息。
     ///
     /// Example: `userinfo`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the Key Management Service (KMS) customer master key (CMK) that is used to encrypt the secret value.
     ///
     /// 用于加密保护凭据值的KMS主密钥的标识符。
     ///
     /// Example: `00aa68af-2c02-4f68-95fe-3435d330****`
+    #[cfg_attr(feature = "test-util", serde(rename = "EncryptionKeyId"))]
     pub encryption_key_id: Option<String>,
     /// The extended configuration of the secret.
     ///
@@ -109,6 +115,7 @@ pub struct DescribeSecretResponse {
     /// 说明： 仅托管RDS凭据返回该参数。
     ///
     /// Example: `{\"SecretSubType\":\"SingleUser\", \"DBInstanceId\":\"rm-uf667446pc955****\", \"CustomData\":{} }`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExtendedConfig"))]
     pub extended_config: Option<String>,
     /// The time when the last rotation was performed.
     ///
@@ -119,6 +126,7 @@ pub struct DescribeSecretResponse {
     /// 说明： 当凭据发生过轮转时返回该参数。
     ///
     /// Example: `2020-07-05T08:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastRotationDate"))]
     pub last_rotation_date: Option<String>,
     /// The time when the next rotation is scheduled for execution.
     ///
@@ -129,18 +137,21 @@ pub struct DescribeSecretResponse {
     /// 说明： 当AutomaticRotation取值为Enabled或Invalid时，返回该参数。
     ///
     /// Example: `2020-07-06T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextRotationDate"))]
     pub next_rotation_date: Option<String>,
     /// The time when the secret is scheduled to be deleted.
     ///
     /// 计划删除时间。
     ///
     /// Example: `2020-03-21T15:45:12Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "PlannedDeleteTime"))]
     pub planned_delete_time: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `93348dfb-3627-4417-8d90-487a76a909c9`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The interval for automatic rotation.
     ///
@@ -155,12 +166,14 @@ pub struct DescribeSecretResponse {
     /// 说明： 当AutomaticRotation取值为Enabled或Invalid时，返回该参数。
     ///
     /// Example: `3153600s`
+    #[cfg_attr(feature = "test-util", serde(rename = "RotationInterval"))]
     pub rotation_interval: Option<String>,
     /// The name of the secret.
     ///
     /// 凭据名称。
     ///
     /// Example: `secret001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
     /// The type of the secret. Valid values:
     ///
@@ -175,6 +188,7 @@ pub struct DescribeSecretResponse {
     /// Valid values ([`SecretType`]): `Generic`, `Rds`.
     ///
     /// Example: `Rds`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretType"))]
     pub secret_type: Option<SecretType>,
     /// The resource tags of the secret.
     ///
@@ -183,8 +197,10 @@ pub struct DescribeSecretResponse {
     /// 凭据的资源标签。
     ///
     /// 如果FetchTags取值为false或者未指定，则不返回该参数。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<Tags>,
     /// `UpdateTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateTime"))]
     pub update_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSecretResponse {
@@ -220,8 +236,10 @@ impl aliyun_runtime::de::Decode for DescribeSecretResponse {
 ///
 /// 如果FetchTags取值为false或者未指定，则不返回该参数。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Tags {
     /// `Tag` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<Tag>,
 }
 impl aliyun_runtime::de::Decode for Tags {
@@ -235,24 +253,28 @@ impl aliyun_runtime::de::Decode for Tags {
 }
 /// One item of the list `Tag` in `Tags` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Tag {
     /// The tag key.
     ///
     /// 标签键。
     ///
     /// Example: `key1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The tag value.
     ///
     /// 标签值。
     ///
     /// Example: `val1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
     /// The time when the secret was updated.
     ///
     /// 更新时间。
     ///
     /// Example: `2020-02-21T15:39:26Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateTime"))]
     pub update_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Tag {

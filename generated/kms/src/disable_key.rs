@@ -31,12 +31,14 @@ impl aliyun_runtime::Operation for DisableKeyRequest {
 }
 /// What a successful `DisableKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DisableKeyResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2fe70ce2-3303-4fd6-b3ac-472fb2705c62`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DisableKeyResponse {

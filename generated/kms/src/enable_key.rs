@@ -31,12 +31,14 @@ impl aliyun_runtime::Operation for EnableKeyRequest {
 }
 /// What a successful `EnableKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EnableKeyResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `efb1cbbd-a093-4278-bc03-639dd4fcc207`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EnableKeyResponse {

@@ -69,16 +69,20 @@ impl aliyun_runtime::Operation for EncryptRequest {
 }
 /// What a successful `Encrypt` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EncryptResponse {
     /// Globally unique identifier of CMK. If you use an alias in request, the CMK ID of the alias is returned.
     ///
     /// CMK 的全局唯一标识符。如果请求使用的别名，此处返回的是别名对应的主密钥 ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// Encrypted ciphertext.
     ///
     /// 加密过的密文。
+    #[cfg_attr(feature = "test-util", serde(rename = "CiphertextBlob"))]
     pub ciphertext_blob: Option<String>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EncryptResponse {

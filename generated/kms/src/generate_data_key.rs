@@ -105,12 +105,14 @@ impl aliyun_runtime::Operation for GenerateDataKeyRequest {
 }
 /// What a successful `GenerateDataKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GenerateDataKeyResponse {
     /// The ciphertext of the data key that is encrypted by using the primary version of the specified CMK.
     ///
     /// 数据密钥被指定CMK的主版本加密后的密文。
     ///
     /// Example: `ODZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmS7FmDBBQ0BkKsQrtRnidtPwirmDcS0ZuJCU41xxAAWk4Z8qsADfbV0b+i6kQmlvj79dJdGOvtX69Uycs901qOjop4bTS****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CiphertextBlob"))]
     pub ciphertext_blob: Option<String>,
     /// The GUID of the CMK.
     ///
@@ -121,24 +123,28 @@ pub struct GenerateDataKeyResponse {
     /// 说明： 如果请求中的KeyId参数使用的是CMK的别名，在响应中会返回别名对应的CMK标识符。
     ///
     /// Example: `599fa825-17de-417e-9554-bb032cc6****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The ID of the CMK version. It is the GUID of the CMK version.
     ///
     /// 密钥版本ID。主密钥版本的全局唯一标识符。
     ///
     /// Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersionId"))]
     pub key_version_id: Option<String>,
     /// The Base64 encoded plaintext of the data key.
     ///
     /// 数据密钥的明文经过Base64编码的后的值。
     ///
     /// Example: `QmFzZTY0IGVuY29kZWQgcGxhaW50ZXh0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Plaintext"))]
     pub plaintext: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `7021b6ec-4be7-4d3c-8a68-1e85d4d515a0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GenerateDataKeyResponse {

@@ -33,36 +33,42 @@ impl aliyun_runtime::Operation for GetCertificateRequest {
 }
 /// What a successful `GetCertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetCertificateResponse {
     /// The certificate in the Privacy Enhanced Mail (PEM) format.
     ///
     /// PEM格式的证书。
     ///
     /// Example: `-----BEGIN CERTIFICATE----- (X.509 Certificate PEM Content) -----END CERTIFICATE-----`
+    #[cfg_attr(feature = "test-util", serde(rename = "Certificate"))]
     pub certificate: Option<String>,
     /// The certificate chain in the PEM format.
     ///
     /// PEM格式的证书链。
     ///
     /// Example: `-----BEGIN CERTIFICATE----- (Sub CA Certificate PEM Content) -----END CERTIFICATE----- -----BEGIN CERTIFICATE----- (Sub CA Certificate PEM Content) -----END CERTIFICATE----- -----BEGIN CERTIFICATE----- (Root CA Certificate PEM Content) -----END CERTIFICATE-----`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateChain"))]
     pub certificate_chain: Option<String>,
     /// The ID of the certificate.
     ///
     /// 证书ID。
     ///
     /// Example: `9a28de48-8d8b-484d-a766-dec4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateId"))]
     pub certificate_id: Option<String>,
     /// The CSR in the PEM format.
     ///
     /// PEM格式的证书请求。
     ///
     /// Example: `-----BEGIN CERTIFICATE REQUEST-----MIICxjCCAa4CAQAwPzELMAkGA1UEBhMCQ04xDzANBgNVBAoTBmFsaXl1bjEMMAoGA1UECxMDa21zMREwDwY****-----END CERTIFICATE REQUEST-----`
+    #[cfg_attr(feature = "test-util", serde(rename = "Csr"))]
     pub csr: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `b3e104b4-0319-4a20-ab7f-9fef6****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetCertificateResponse {

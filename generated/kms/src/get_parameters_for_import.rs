@@ -4,7 +4,17 @@
 //! Queries the GetParametersForImport of CMK materials.
 //!
 //! 调用GetParametersForImport接口获取导入主密钥（CMK）材料的参数。
-/// Parameters of `GetParametersForImport`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetParametersForImportRequest`], by name: `GetParametersForImportRequest::new(GetParametersForImportRequired { … })`.
+#[derive(Debug)]
+pub struct GetParametersForImportRequired<'a> {
+    /// `KeyId`: see the field of [`GetParametersForImportRequest`] of the same name.
+    pub key_id: &'a str,
+    /// `WrappingAlgorithm`: see the field of [`GetParametersForImportRequest`] of the same name.
+    pub wrapping_algorithm: &'a str,
+    /// `WrappingKeySpec`: see the field of [`GetParametersForImportRequest`] of the same name.
+    pub wrapping_key_spec: &'a str,
+}
+/// Parameters of `GetParametersForImport`. Build it with `new`, the required parameters named in [`GetParametersForImportRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetParametersForImportRequest {
     /// The globally unique identifier of the CMK.
@@ -34,16 +44,12 @@ pub struct GetParametersForImportRequest {
     pub wrapping_key_spec: String,
 }
 impl GetParametersForImportRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        key_id: impl Into<String>,
-        wrapping_algorithm: impl Into<String>,
-        wrapping_key_spec: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetParametersForImportRequired<'_>) -> Self {
         Self {
-            key_id: key_id.into(),
-            wrapping_algorithm: wrapping_algorithm.into(),
-            wrapping_key_spec: wrapping_key_spec.into(),
+            key_id: required.key_id.to_string(),
+            wrapping_algorithm: required.wrapping_algorithm.to_string(),
+            wrapping_key_spec: required.wrapping_key_spec.to_string(),
         }
     }
 }
@@ -57,30 +63,36 @@ impl aliyun_runtime::Operation for GetParametersForImportRequest {
 }
 /// What a successful `GetParametersForImport` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetParametersForImportResponse {
     /// 导入令牌。
     ///
     /// 后续调用ImportKeyMaterial时需要指定该参数。
     ///
     /// Example: `Base64String`
+    #[cfg_attr(feature = "test-util", serde(rename = "ImportToken"))]
     pub import_token: Option<String>,
     /// 主密钥全局唯一标识符。
     ///
     /// 后续调用ImportKeyMaterial时需要指定该参数。
     ///
     /// Example: `1234abcd-12ab-34cd-56ef-12345678****`
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// 用于加密密钥材料的公钥。
     ///
     /// Example: `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAlls4uIBxD0GG84C+lGBO6Dhpf1J3XimC6cPmPNaKKJMOzoX4tD+C+r7aZv8lZ3vnPfxuxvy/YwG+whUxTEEFUdqJTOIzhPfYucupqKM92crVHIuG+xtMVeHKjyTr+UrtKCsQikqHT+19yDRN/RMoo2HUx0gmEnRyXd8t3JyUXun9FdoxKA08GrsV7nodb9ZsoBLhnev7tTLcXvLyKW6XG1ZQCQm6dPnbnwLeDXR7uK0Lqn9PM28mBIdaiQUQxj2XbM1CoJA+JiyVX3Ptdb+4rqukb4Rb05B80Bs9xV/cf7FIku08l7xGhrGiQFq+DFXwQWtwihXHZxz3LhldU+4ZPwIDAQAB`
+    #[cfg_attr(feature = "test-util", serde(rename = "PublicKey"))]
     pub public_key: Option<String>,
     /// 请求ID。
     ///
     /// Example: `8cdf51fd-bcd6-d79a-0ef4-e52c9b5466dc`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 导入令牌的过期时间。
     ///
     /// Example: `2018-01-25T00:01:02Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "TokenExpireTime"))]
     pub token_expire_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetParametersForImportResponse {

@@ -95,6 +95,7 @@ impl aliyun_runtime::Operation for GetSecretValueRequest {
 }
 /// What a successful `GetSecretValue` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetSecretValueResponse {
     /// Indicates whether automatic rotation is enabled. Valid values:
     ///
@@ -115,18 +116,21 @@ pub struct GetSecretValueResponse {
     /// Valid values ([`AutomaticRotation`]): `Enabled`, `Disabled`, `Invalid`.
     ///
     /// Example: `Enabled`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutomaticRotation"))]
     pub automatic_rotation: Option<AutomaticRotation>,
     /// The time when the secret was created.
     ///
     /// 创建凭据的时间。
     ///
     /// Example: `2020-02-21T15:39:26Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The extended configuration of the secret. This parameter is returned if the value of the SecretType parameter is Rds or RAMCredentials and the FetchExtendedConfig parameter is set to true.
     ///
     /// 凭据的拓展配置。当SecretType取值为Rds或RAMCredentials，且FetchExtendedConfig取值为true时返回该参数。
     ///
     /// Example: `{\"SecretSubType\":\"SingleUser\", \"DBInstanceId\":\"rm-uf667446pc955****\", \"CustomData\":{} }`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExtendedConfig"))]
     pub extended_config: Option<String>,
     /// The time when the last rotation was performed.
     ///
@@ -137,6 +141,7 @@ pub struct GetSecretValueResponse {
     /// 说明： 当凭据发生过轮转时返回该参数。
     ///
     /// Example: `2020-07-05T08:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastRotationDate"))]
     pub last_rotation_date: Option<String>,
     /// The time when the next rotation is scheduled for execution.
     ///
@@ -147,12 +152,14 @@ pub struct GetSecretValueResponse {
     /// 说明： 当AutomaticRotation取值为Enabled或Invalid时，返回该参数。
     ///
     /// Example: `2020-07-06T18:22:03Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextRotationDate"))]
     pub next_rotation_date: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6a3e9c36-1150-4881-84d3-eb8672fcafad`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The interval for automatic rotation.
     ///
@@ -167,6 +174,7 @@ pub struct GetSecretValueResponse {
     /// 说明： 当AutomaticRotation取值为Enabled或Invalid时，返回该参数。
     ///
     /// Example: `604800s`
+    #[cfg_attr(feature = "test-util", serde(rename = "RotationInterval"))]
     pub rotation_interval: Option<String>,
     /// The secret value. Secrets Manager decrypts the secret value that is stored in ciphertext and returns the secret value in plaintext.
     ///
@@ -179,6 +187,7 @@ pub struct GetSecretValueResponse {
     /// - 托管RAM凭据返回的凭据值满足格式：{"AccessKeyId":"Adfdsfd","AccessKeySecret":"fdsfdsf","GenerateTimestamp": "2016-03-25T10:42:40Z"} 。
     ///
     /// Example: `testdata1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretData"))]
     pub secret_data: Option<String>,
     /// The type of the secret value. Valid values:
     ///
@@ -193,12 +202,14 @@ pub struct GetSecretValueResponse {
     /// Valid values ([`SecretDataType`]): `text`, `binary`.
     ///
     /// Example: `binary`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretDataType"))]
     pub secret_data_type: Option<SecretDataType>,
     /// The name of the secret.
     ///
     /// 凭据名称。
     ///
     /// Example: `secret001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
     /// The type of the secret. Valid values:
     ///
@@ -215,16 +226,19 @@ pub struct GetSecretValueResponse {
     /// Valid values ([`GetSecretValueSecretType`]): `Generic`, `Rds`, `RAMCredentials`.
     ///
     /// Example: `Generic`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretType"))]
     pub secret_type: Option<GetSecretValueSecretType>,
     /// The version number of the secret value.
     ///
     /// 凭据版本的标识符。
     ///
     /// Example: `00000000000000000000000000000001`
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionId"))]
     pub version_id: Option<String>,
     /// The stage labels that mark the secret version.
     ///
     /// 凭据版本的状态标记。
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionStages"))]
     pub version_stages: Option<VersionStages>,
 }
 impl aliyun_runtime::de::Decode for GetSecretValueResponse {

@@ -4,7 +4,19 @@
 //! Call the ImportKeyMaterial operation to import the key material.
 //!
 //! 调用ImportKeyMaterial接口导入密钥材料。
-/// Parameters of `ImportKeyMaterial`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ImportKeyMaterialRequest`], by name: `ImportKeyMaterialRequest::new(ImportKeyMaterialRequired { … })`.
+#[derive(Debug)]
+pub struct ImportKeyMaterialRequired<'a> {
+    /// `EncryptedKeyMaterial`: see the field of [`ImportKeyMaterialRequest`] of the same name.
+    pub encrypted_key_material: &'a str,
+    /// `ImportToken`: see the field of [`ImportKeyMaterialRequest`] of the same name.
+    pub import_token: &'a str,
+    /// `KeyId`: see the field of [`ImportKeyMaterialRequest`] of the same name.
+    pub key_id: &'a str,
+    /// `KeyMaterialExpireUnix`: see the field of [`ImportKeyMaterialRequest`] of the same name.
+    pub key_material_expire_unix: i64,
+}
+/// Parameters of `ImportKeyMaterial`. Build it with `new`, the required parameters named in [`ImportKeyMaterialRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportKeyMaterialRequest {
     /// UseGetParametersForImport the Returned public key and the base64-encoded key material.
@@ -45,18 +57,13 @@ pub struct ImportKeyMaterialRequest {
     pub key_material_expire_unix: i64,
 }
 impl ImportKeyMaterialRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        encrypted_key_material: impl Into<String>,
-        import_token: impl Into<String>,
-        key_id: impl Into<String>,
-        key_material_expire_unix: i64,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ImportKeyMaterialRequired<'_>) -> Self {
         Self {
-            encrypted_key_material: encrypted_key_material.into(),
-            import_token: import_token.into(),
-            key_id: key_id.into(),
-            key_material_expire_unix,
+            encrypted_key_material: required.encrypted_key_material.to_string(),
+            import_token: required.import_token.to_string(),
+            key_id: required.key_id.to_string(),
+            key_material_expire_unix: required.key_material_expire_unix,
         }
     }
 }
@@ -70,10 +77,12 @@ impl aliyun_runtime::Operation for ImportKeyMaterialRequest {
 }
 /// What a successful `ImportKeyMaterial` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ImportKeyMaterialResponse {
     /// 请求ID。
     ///
     /// Example: `ec1017cf-ead4-f3ca-babc-c3b34f3dbecb`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ImportKeyMaterialResponse {

@@ -43,19 +43,27 @@ pub mod types;
 #[cfg(feature = "asymmetric_decrypt")]
 pub mod asymmetric_decrypt;
 #[cfg(feature = "asymmetric_decrypt")]
-pub use asymmetric_decrypt::{AsymmetricDecryptRequest, AsymmetricDecryptResponse};
+pub use asymmetric_decrypt::{
+    AsymmetricDecryptRequest, AsymmetricDecryptResponse, AsymmetricDecryptRequired,
+};
 #[cfg(feature = "asymmetric_encrypt")]
 pub mod asymmetric_encrypt;
 #[cfg(feature = "asymmetric_encrypt")]
-pub use asymmetric_encrypt::{AsymmetricEncryptRequest, AsymmetricEncryptResponse};
+pub use asymmetric_encrypt::{
+    AsymmetricEncryptRequest, AsymmetricEncryptResponse, AsymmetricEncryptRequired,
+};
 #[cfg(feature = "asymmetric_sign")]
 pub mod asymmetric_sign;
 #[cfg(feature = "asymmetric_sign")]
-pub use asymmetric_sign::{AsymmetricSignRequest, AsymmetricSignResponse};
+pub use asymmetric_sign::{
+    AsymmetricSignRequest, AsymmetricSignResponse, AsymmetricSignRequired,
+};
 #[cfg(feature = "asymmetric_verify")]
 pub mod asymmetric_verify;
 #[cfg(feature = "asymmetric_verify")]
-pub use asymmetric_verify::{AsymmetricVerifyRequest, AsymmetricVerifyResponse};
+pub use asymmetric_verify::{
+    AsymmetricVerifyRequest, AsymmetricVerifyResponse, AsymmetricVerifyRequired,
+};
 #[cfg(feature = "cancel_key_deletion")]
 pub mod cancel_key_deletion;
 #[cfg(feature = "cancel_key_deletion")]
@@ -65,24 +73,28 @@ pub mod certificate_private_key_decrypt;
 #[cfg(feature = "certificate_private_key_decrypt")]
 pub use certificate_private_key_decrypt::{
     CertificatePrivateKeyDecryptRequest, CertificatePrivateKeyDecryptResponse,
+    CertificatePrivateKeyDecryptRequired,
 };
 #[cfg(feature = "certificate_private_key_sign")]
 pub mod certificate_private_key_sign;
 #[cfg(feature = "certificate_private_key_sign")]
 pub use certificate_private_key_sign::{
     CertificatePrivateKeySignRequest, CertificatePrivateKeySignResponse,
+    CertificatePrivateKeySignRequired,
 };
 #[cfg(feature = "certificate_public_key_encrypt")]
 pub mod certificate_public_key_encrypt;
 #[cfg(feature = "certificate_public_key_encrypt")]
 pub use certificate_public_key_encrypt::{
     CertificatePublicKeyEncryptRequest, CertificatePublicKeyEncryptResponse,
+    CertificatePublicKeyEncryptRequired,
 };
 #[cfg(feature = "certificate_public_key_verify")]
 pub mod certificate_public_key_verify;
 #[cfg(feature = "certificate_public_key_verify")]
 pub use certificate_public_key_verify::{
     CertificatePublicKeyVerifyRequest, CertificatePublicKeyVerifyResponse,
+    CertificatePublicKeyVerifyRequired,
 };
 #[cfg(feature = "creare_alias")]
 pub mod creare_alias;
@@ -95,7 +107,9 @@ pub use creare_key_version::{CreareKeyVersionRequest, CreareKeyVersionResponse};
 #[cfg(feature = "create_certificate")]
 pub mod create_certificate;
 #[cfg(feature = "create_certificate")]
-pub use create_certificate::{CreateCertificateRequest, CreateCertificateResponse};
+pub use create_certificate::{
+    CreateCertificateRequest, CreateCertificateResponse, CreateCertificateRequired,
+};
 #[cfg(feature = "create_key")]
 pub mod create_key;
 #[cfg(feature = "create_key")]
@@ -107,7 +121,7 @@ pub use create_key_version::{CreateKeyVersionRequest, CreateKeyVersionResponse};
 #[cfg(feature = "create_secret")]
 pub mod create_secret;
 #[cfg(feature = "create_secret")]
-pub use create_secret::{CreateSecretRequest, CreateSecretResponse};
+pub use create_secret::{CreateSecretRequest, CreateSecretResponse, CreateSecretRequired};
 #[cfg(feature = "decrypt")]
 pub mod decrypt;
 #[cfg(feature = "decrypt")]
@@ -179,6 +193,7 @@ pub mod get_parameters_for_import;
 #[cfg(feature = "get_parameters_for_import")]
 pub use get_parameters_for_import::{
     GetParametersForImportRequest, GetParametersForImportResponse,
+    GetParametersForImportRequired,
 };
 #[cfg(feature = "get_secret_value")]
 pub mod get_secret_value;
@@ -187,7 +202,9 @@ pub use get_secret_value::{GetSecretValueRequest, GetSecretValueResponse};
 #[cfg(feature = "import_key_material")]
 pub mod import_key_material;
 #[cfg(feature = "import_key_material")]
-pub use import_key_material::{ImportKeyMaterialRequest, ImportKeyMaterialResponse};
+pub use import_key_material::{
+    ImportKeyMaterialRequest, ImportKeyMaterialResponse, ImportKeyMaterialRequired,
+};
 #[cfg(feature = "list_aliases")]
 pub mod list_aliases;
 #[cfg(feature = "list_aliases")]
@@ -219,7 +236,9 @@ pub use open_kms_service::{OpenKmsServiceRequest, OpenKmsServiceResponse};
 #[cfg(feature = "put_secret_value")]
 pub mod put_secret_value;
 #[cfg(feature = "put_secret_value")]
-pub use put_secret_value::{PutSecretValueRequest, PutSecretValueResponse};
+pub use put_secret_value::{
+    PutSecretValueRequest, PutSecretValueResponse, PutSecretValueRequired,
+};
 #[cfg(feature = "restore_secret")]
 pub mod restore_secret;
 #[cfg(feature = "restore_secret")]
@@ -227,7 +246,7 @@ pub use restore_secret::{RestoreSecretRequest, RestoreSecretResponse};
 #[cfg(feature = "rotate_secret")]
 pub mod rotate_secret;
 #[cfg(feature = "rotate_secret")]
-pub use rotate_secret::{RotateSecretRequest, RotateSecretResponse};
+pub use rotate_secret::{RotateSecretRequest, RotateSecretResponse, RotateSecretRequired};
 #[cfg(feature = "schedule_key_deletion")]
 pub mod schedule_key_deletion;
 #[cfg(feature = "schedule_key_deletion")]
@@ -237,11 +256,12 @@ pub mod set_deletion_protection;
 #[cfg(feature = "set_deletion_protection")]
 pub use set_deletion_protection::{
     SetDeletionProtectionRequest, SetDeletionProtectionResponse,
+    SetDeletionProtectionRequired,
 };
 #[cfg(feature = "tag_resource")]
 pub mod tag_resource;
 #[cfg(feature = "tag_resource")]
-pub use tag_resource::{TagResourceRequest, TagResourceResponse};
+pub use tag_resource::{TagResourceRequest, TagResourceResponse, TagResourceRequired};
 #[cfg(feature = "untag_resource")]
 pub mod untag_resource;
 #[cfg(feature = "untag_resource")]
@@ -249,18 +269,20 @@ pub use untag_resource::{UntagResourceRequest, UntagResourceResponse};
 #[cfg(feature = "update_alias")]
 pub mod update_alias;
 #[cfg(feature = "update_alias")]
-pub use update_alias::{UpdateAliasRequest, UpdateAliasResponse};
+pub use update_alias::{UpdateAliasRequest, UpdateAliasResponse, UpdateAliasRequired};
 #[cfg(feature = "update_certificate_status")]
 pub mod update_certificate_status;
 #[cfg(feature = "update_certificate_status")]
 pub use update_certificate_status::{
     UpdateCertificateStatusRequest, UpdateCertificateStatusResponse,
+    UpdateCertificateStatusRequired,
 };
 #[cfg(feature = "update_key_description")]
 pub mod update_key_description;
 #[cfg(feature = "update_key_description")]
 pub use update_key_description::{
     UpdateKeyDescriptionRequest, UpdateKeyDescriptionResponse,
+    UpdateKeyDescriptionRequired,
 };
 #[cfg(feature = "update_rotation_policy")]
 pub mod update_rotation_policy;
@@ -277,14 +299,18 @@ pub mod update_secret_rotation_policy;
 #[cfg(feature = "update_secret_rotation_policy")]
 pub use update_secret_rotation_policy::{
     UpdateSecretRotationPolicyRequest, UpdateSecretRotationPolicyResponse,
+    UpdateSecretRotationPolicyRequired,
 };
 #[cfg(feature = "update_secret_version_stage")]
 pub mod update_secret_version_stage;
 #[cfg(feature = "update_secret_version_stage")]
 pub use update_secret_version_stage::{
     UpdateSecretVersionStageRequest, UpdateSecretVersionStageResponse,
+    UpdateSecretVersionStageRequired,
 };
 #[cfg(feature = "upload_certificate")]
 pub mod upload_certificate;
 #[cfg(feature = "upload_certificate")]
-pub use upload_certificate::{UploadCertificateRequest, UploadCertificateResponse};
+pub use upload_certificate::{
+    UploadCertificateRequest, UploadCertificateResponse, UploadCertificateRequired,
+};

@@ -69,52 +69,57 @@ impl aliyun_runtime::Operation for ListAliasesRequest {
 impl aliyun_runtime::Paginated for ListAliasesRequest {
     type Item = Alias;
     fn next_page(&self, response: &ListAliasesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.aliases.as_ref().map_or(0, |l| l.alias.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.aliases.as_ref().map(|v| &v.alias).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: ListAliasesResponse) -> Vec<Alias> {
-        response.aliases.map(|l| l.alias).unwrap_or_default()
+        response.aliases.map(|v| v.alias).unwrap_or_default()
     }
 }
 /// What a successful `ListAliases` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAliasesResponse {
     /// The alias of the user.
     ///
     /// 用户别名。
+    #[cfg_attr(feature = "test-util", serde(rename = "Aliases"))]
     pub aliases: Option<Aliases>,
     /// The page number of the returned page.
     ///
     /// 当前页数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页的返回结果个数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `1b57992c-834b-4811-a889-f8bac1ba0353`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of returned aliases.
     ///
     /// 返回的别名总数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ListAliasesResponse {

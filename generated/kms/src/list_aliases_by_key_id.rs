@@ -60,52 +60,60 @@ impl aliyun_runtime::Operation for ListAliasesByKeyIdRequest {
 impl aliyun_runtime::Paginated for ListAliasesByKeyIdRequest {
     type Item = Alias;
     fn next_page(&self, response: &ListAliasesByKeyIdResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.aliases.as_ref().map_or(0, |l| l.alias.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.aliases.as_ref().map(|v| &v.alias).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: ListAliasesByKeyIdResponse) -> Vec<Alias> {
-        response.aliases.map(|l| l.alias).unwrap_or_default()
+        response.aliases.map(|v| v.alias).unwrap_or_default()
     }
 }
 /// What a successful `ListAliasesByKeyId` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAliasesByKeyIdResponse {
     /// The unique identifier of an alias.
     ///
     /// 别名的唯一标识符。
+    #[cfg_attr(feature = "test-util", serde(rename = "AliasName"))]
     pub alias_name: Option<String>,
     /// The ARN of the alias.
     ///
     /// 别名的 ARN。
+    #[cfg_attr(feature = "test-util", serde(rename = "AliasArn"))]
     pub alias_arn: Option<String>,
     /// The CMK queried.
     ///
     /// 别名对应的 CMK。
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The total number of items returned.
     ///
     /// 返回的 CMK 总数。
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The current page number.
     ///
     /// 当前页数。
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of items on each page.
     ///
     /// 每页的返回结果个数。
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// `Aliases` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Aliases"))]
     pub aliases: Option<Aliases>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListAliasesByKeyIdResponse {

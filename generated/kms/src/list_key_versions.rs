@@ -50,16 +50,22 @@ impl aliyun_runtime::Operation for ListKeyVersionsRequest {
 }
 /// What a successful `ListKeyVersions` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListKeyVersionsResponse {
     /// 本次请求的ID
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 每页的返回结果个数
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// 当前页数
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// 返回的密钥版本总数
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// 返回的密钥版本数组
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyVersions"))]
     pub key_versions: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListKeyVersionsResponse {

@@ -48,44 +48,50 @@ impl aliyun_runtime::Operation for ListKeysRequest {
 impl aliyun_runtime::Paginated for ListKeysRequest {
     type Item = Key;
     fn next_page(&self, response: &ListKeysResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.keys.as_ref().map_or(0, |l| l.key.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.keys.as_ref().map(|v| &v.key).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: ListKeysResponse) -> Vec<Key> {
-        response.keys.map(|l| l.key).unwrap_or_default()
+        response.keys.map(|v| v.key).unwrap_or_default()
     }
 }
 /// What a successful `ListKeys` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListKeysResponse {
     /// Globally unique identifier of the key.
     ///
     /// 主密钥的全局唯一标识符。
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// The total number of keys.
     ///
     /// 主密钥的总数。
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The current page number.
     ///
     /// 当前页数。
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of items on each page.
     ///
     /// 每页返回值的个数。
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// `Keys` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Keys"))]
     pub keys: Option<Keys>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListKeysResponse {
@@ -106,8 +112,10 @@ impl aliyun_runtime::de::Decode for ListKeysResponse {
 }
 /// The value of `Keys` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Keys {
     /// `Key` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Key"))]
     pub key: Vec<Key>,
 }
 impl aliyun_runtime::de::Decode for Keys {
@@ -121,8 +129,10 @@ impl aliyun_runtime::de::Decode for Keys {
 }
 /// One item of the list `Key` in `Keys` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Key {
     /// `KeyId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Key {

@@ -31,26 +31,31 @@ impl aliyun_runtime::Operation for ListResourceTagsRequest {
 }
 /// What a successful `ListResourceTags` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListResourceTagsResponse {
     /// The request ID.
     ///
     /// 请求 ID。
     ///
     /// Example: `4162a6af-bc99-40b3-a552-89dcc8aaf7c8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The tag key.
     ///
     /// 标签键。
     ///
     /// Example: `Project`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The tag value.
     ///
     /// 标签值。
     ///
     /// Example: `Test`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
     /// `Tags` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<ListResourceTagsTags>,
 }
 impl aliyun_runtime::de::Decode for ListResourceTagsResponse {
@@ -69,8 +74,10 @@ impl aliyun_runtime::de::Decode for ListResourceTagsResponse {
 }
 /// The value of `Tags` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListResourceTagsTags {
     /// `Tag` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<ListResourceTagsTag>,
 }
 impl aliyun_runtime::de::Decode for ListResourceTagsTags {
@@ -84,12 +91,16 @@ impl aliyun_runtime::de::Decode for ListResourceTagsTags {
 }
 /// One item of the list `Tag` in `Tags` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListResourceTagsTag {
     /// `KeyId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
     pub key_id: Option<String>,
     /// `TagKey` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// `TagValue` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListResourceTagsTag {

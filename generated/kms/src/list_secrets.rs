@@ -143,52 +143,57 @@ impl aliyun_runtime::Operation for ListSecretsRequest {
 impl aliyun_runtime::Paginated for ListSecretsRequest {
     type Item = Secret;
     fn next_page(&self, response: &ListSecretsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.secret_list.as_ref().map_or(0, |l| l.secret.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.secret_list.as_ref().map(|v| &v.secret).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: ListSecretsResponse) -> Vec<Secret> {
-        response.secret_list.map(|l| l.secret).unwrap_or_default()
+        response.secret_list.map(|v| v.secret).unwrap_or_default()
     }
 }
 /// What a successful `ListSecrets` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListSecretsResponse {
     /// The page number of the returned page.
     ///
     /// 当前页数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页返回值的个数。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6a6287a0-ff34-4780-a790-fdfca900557f`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The list of secrets.
     ///
     /// 凭据列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretList"))]
     pub secret_list: Option<SecretList>,
     /// The number of returned secrets.
     ///
     /// 凭据列表中的凭据个数。
     ///
     /// Example: `55`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ListSecretsResponse {
@@ -210,8 +215,10 @@ impl aliyun_runtime::de::Decode for ListSecretsResponse {
 ///
 /// 凭据列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SecretList {
     /// `Secret` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Secret"))]
     pub secret: Vec<Secret>,
 }
 impl aliyun_runtime::de::Decode for SecretList {
@@ -225,24 +232,28 @@ impl aliyun_runtime::de::Decode for SecretList {
 }
 /// One item of the list `Secret` in `SecretList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Secret {
     /// The time when the secret was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2020-07-17T07:59:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The time when the secret is scheduled to be deleted.
     ///
     /// 计划删除时间。
     ///
     /// Example: `2020-08-17T07:59:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "PlannedDeleteTime"))]
     pub planned_delete_time: Option<String>,
     /// The name of the secret.
     ///
     /// 凭据名称。
     ///
     /// Example: `secret001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
     /// The type of the secret. Valid values:
     ///
@@ -257,6 +268,7 @@ pub struct Secret {
     /// Valid values ([`SecretType`]): `Generic`, `Rds`.
     ///
     /// Example: `Generic`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretType"))]
     pub secret_type: Option<SecretType>,
     /// The resource tags of the secret.
     ///
@@ -265,12 +277,14 @@ pub struct Secret {
     /// 凭据的资源标签。
     ///
     /// 如果FetchTags取值为false或者未指定，则不返回该参数。
+    #[cfg_attr(feature = "test-util", serde(rename = "Tags"))]
     pub tags: Option<SecretTags>,
     /// The time when the secret was updated.
     ///
     /// 更新时间。
     ///
     /// Example: `2020-07-17T07:59:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateTime"))]
     pub update_time: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Secret {
@@ -297,8 +311,10 @@ impl aliyun_runtime::de::Decode for Secret {
 ///
 /// 如果FetchTags取值为false或者未指定，则不返回该参数。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SecretTags {
     /// `Tag` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Vec<SecretTag>,
 }
 impl aliyun_runtime::de::Decode for SecretTags {
@@ -312,18 +328,21 @@ impl aliyun_runtime::de::Decode for SecretTags {
 }
 /// One item of the list `Tag` in `Tags` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SecretTag {
     /// The tag key.
     ///
     /// 标签键。
     ///
     /// Example: `key1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The tag value.
     ///
     /// 标签值。
     ///
     /// Example: `val1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SecretTag {

@@ -23,12 +23,14 @@ impl aliyun_runtime::Operation for OpenKmsServiceRequest {
 }
 /// What a successful `OpenKmsService` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct OpenKmsServiceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3455b9b4-95c1-419d-b310-db6a53b09a39`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for OpenKmsServiceResponse {

@@ -5,7 +5,17 @@
 //!
 //! 调用PutSecretValue接口为凭据存入一个新版本的凭据值。
 pub use crate::types::{SecretDataType, VersionStages};
-/// Parameters of `PutSecretValue`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`PutSecretValueRequest`], by name: `PutSecretValueRequest::new(PutSecretValueRequired { … })`.
+#[derive(Debug)]
+pub struct PutSecretValueRequired<'a> {
+    /// `SecretData`: see the field of [`PutSecretValueRequest`] of the same name.
+    pub secret_data: &'a str,
+    /// `SecretName`: see the field of [`PutSecretValueRequest`] of the same name.
+    pub secret_name: &'a str,
+    /// `VersionId`: see the field of [`PutSecretValueRequest`] of the same name.
+    pub version_id: &'a str,
+}
+/// Parameters of `PutSecretValue`. Build it with `new`, the required parameters named in [`PutSecretValueRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PutSecretValueRequest {
     /// The secret value. It is encrypted and then stored in a specified new version.
@@ -53,16 +63,12 @@ pub struct PutSecretValueRequest {
     pub version_stages: Option<String>,
 }
 impl PutSecretValueRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        secret_data: impl Into<String>,
-        secret_name: impl Into<String>,
-        version_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: PutSecretValueRequired<'_>) -> Self {
         Self {
-            secret_data: secret_data.into(),
-            secret_name: secret_name.into(),
-            version_id: version_id.into(),
+            secret_data: required.secret_data.to_string(),
+            secret_name: required.secret_name.to_string(),
+            version_id: required.version_id.to_string(),
             secret_data_type: None,
             version_stages: None,
         }
@@ -88,28 +94,33 @@ impl aliyun_runtime::Operation for PutSecretValueRequest {
 }
 /// What a successful `PutSecretValue` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PutSecretValueResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `f94ec9d3-2d10-4922-9a5c-5dcd5ebcb5e8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The name of the secret.
     ///
     /// 凭据名称。
     ///
     /// Example: `secret001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
     /// The version number of the secret value.
     ///
     /// 被存入凭据版本的版本号。
     ///
     /// Example: `00000000000000000000000000000000203`
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionId"))]
     pub version_id: Option<String>,
     /// The stage labels that mark the version.
     ///
     /// 版本被标记的状态。
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionStages"))]
     pub version_stages: Option<VersionStages>,
 }
 impl aliyun_runtime::de::Decode for PutSecretValueResponse {

@@ -29,14 +29,17 @@ impl aliyun_runtime::Operation for RestoreSecretRequest {
 }
 /// What a successful `RestoreSecret` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RestoreSecretResponse {
     /// The ID of the request.
     ///
     /// Example: `e4885adf-548f-4ca5-8075-f540bbd3a55f`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The name of the secret.
     ///
     /// Example: `secret001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RestoreSecretResponse {

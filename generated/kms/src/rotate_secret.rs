@@ -4,7 +4,15 @@
 //! Manually rotates a secret.
 //!
 //! 调用RotateSecret接口手动轮转凭据。
-/// Parameters of `RotateSecret`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RotateSecretRequest`], by name: `RotateSecretRequest::new(RotateSecretRequired { … })`.
+#[derive(Debug)]
+pub struct RotateSecretRequired<'a> {
+    /// `SecretName`: see the field of [`RotateSecretRequest`] of the same name.
+    pub secret_name: &'a str,
+    /// `VersionId`: see the field of [`RotateSecretRequest`] of the same name.
+    pub version_id: &'a str,
+}
+/// Parameters of `RotateSecret`. Build it with `new`, the required parameters named in [`RotateSecretRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RotateSecretRequest {
     /// The name of the secret.
@@ -27,11 +35,11 @@ pub struct RotateSecretRequest {
     pub version_id: String,
 }
 impl RotateSecretRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(secret_name: impl Into<String>, version_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RotateSecretRequired<'_>) -> Self {
         Self {
-            secret_name: secret_name.into(),
-            version_id: version_id.into(),
+            secret_name: required.secret_name.to_string(),
+            version_id: required.version_id.to_string(),
         }
     }
 }
@@ -45,30 +53,35 @@ impl aliyun_runtime::Operation for RotateSecretRequest {
 }
 /// What a successful `RotateSecret` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RotateSecretResponse {
     /// The Alibaba Cloud Resource Name (ARN) of the secret.
     ///
     /// 凭据ARN。
     ///
     /// Example: `acs:kms:cn-hangzhou:154035569884****:secret/RdsSecret/Mysql5.4/MyCred`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// The name of the secret.
     ///
     /// 凭据名称。
     ///
     /// Example: `RdsSecret/Mysql5.4/MyCred`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
     /// The version number of the secret after the secret is rotated.
     ///
     /// 轮转后的凭据新版本的版本号。
     ///
     /// Example: `000000123`
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionId"))]
     pub version_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `10257c86-269d-43aa-aaf3-90ed4144bb7c`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RotateSecretResponse {

@@ -54,12 +54,14 @@ impl aliyun_runtime::Operation for ScheduleKeyDeletionRequest {
 }
 /// What a successful `ScheduleKeyDeletion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ScheduleKeyDeletionResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3da5b8cc-8107-40ac-a170-793cd181d7b7`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ScheduleKeyDeletionResponse {

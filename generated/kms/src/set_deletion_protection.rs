@@ -4,7 +4,15 @@
 //! Enables or disables deletion protection for a customer master key (CMK).
 //!
 //! 调用SetDeletionProtection接口为用户主密钥（CMK）开启或关闭删除保护。
-/// Parameters of `SetDeletionProtection`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetDeletionProtectionRequest`], by name: `SetDeletionProtectionRequest::new(SetDeletionProtectionRequired { … })`.
+#[derive(Debug)]
+pub struct SetDeletionProtectionRequired<'a> {
+    /// `EnableDeletionProtection`: see the field of [`SetDeletionProtectionRequest`] of the same name.
+    pub enable_deletion_protection: bool,
+    /// `ProtectedResourceArn`: see the field of [`SetDeletionProtectionRequest`] of the same name.
+    pub protected_resource_arn: &'a str,
+}
+/// Parameters of `SetDeletionProtection`. Build it with `new`, the required parameters named in [`SetDeletionProtectionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetDeletionProtectionRequest {
     /// Specifies whether to enable deletion protection. Valid values:
@@ -47,14 +55,11 @@ pub struct SetDeletionProtectionRequest {
     pub deletion_protection_description: Option<String>,
 }
 impl SetDeletionProtectionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        enable_deletion_protection: bool,
-        protected_resource_arn: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetDeletionProtectionRequired<'_>) -> Self {
         Self {
-            enable_deletion_protection,
-            protected_resource_arn: protected_resource_arn.into(),
+            enable_deletion_protection: required.enable_deletion_protection,
+            protected_resource_arn: required.protected_resource_arn.to_string(),
             deletion_protection_description: None,
         }
     }
@@ -74,12 +79,14 @@ impl aliyun_runtime::Operation for SetDeletionProtectionRequest {
 }
 /// What a successful `SetDeletionProtection` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetDeletionProtectionResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3455b9b4-95c1-419d-b310-db6a53b09a39`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetDeletionProtectionResponse {

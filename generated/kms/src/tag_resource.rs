@@ -4,7 +4,15 @@
 //! Attaches tags to a customer master key (CMK), secret, or certificate.
 //!
 //! 为用户主密钥添加或修改标签。
-/// Parameters of `TagResource`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`TagResourceRequest`], by name: `TagResourceRequest::new(TagResourceRequired { … })`.
+#[derive(Debug)]
+pub struct TagResourceRequired<'a> {
+    /// `KeyId`: see the field of [`TagResourceRequest`] of the same name.
+    pub key_id: &'a str,
+    /// `Tags`: see the field of [`TagResourceRequest`] of the same name.
+    pub tags: Vec<TagResourceTags>,
+}
+/// Parameters of `TagResource`. Build it with `new`, the required parameters named in [`TagResourceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TagResourceRequest {
     /// The ID of the CMK. The ID must be globally unique.
@@ -49,14 +57,11 @@ pub struct TagResourceRequest {
     pub certificate_id: Option<String>,
 }
 impl TagResourceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        key_id: impl Into<String>,
-        tags: impl IntoIterator<Item = impl Into<TagResourceTags>>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: TagResourceRequired<'_>) -> Self {
         Self {
-            key_id: key_id.into(),
-            tags: tags.into_iter().map(Into::into).collect(),
+            key_id: required.key_id.to_string(),
+            tags: required.tags,
             secret_name: None,
             certificate_id: None,
         }
@@ -82,12 +87,14 @@ impl aliyun_runtime::Operation for TagResourceRequest {
 }
 /// What a successful `TagResource` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TagResourceResponse {
     /// The ID of the request.
     ///
     /// 请求 ID。
     ///
     /// Example: `4162a6af-bc99-40b3-a552-89dcc8aaf7c8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for TagResourceResponse {

@@ -373,8 +373,10 @@ mod version_stages {
     ///
     /// 凭据版本的状态标记。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct VersionStages {
         /// `VersionStage` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "VersionStage"))]
         pub version_stage: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for VersionStages {
@@ -397,8 +399,10 @@ mod aliases {
     ///
     /// 用户别名。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Aliases {
         /// `Alias` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "Alias"))]
         pub alias: Vec<Alias>,
     }
     impl aliyun_runtime::de::Decode for Aliases {
@@ -412,24 +416,28 @@ mod aliases {
     }
     /// One item of the list `Alias` in `Aliases` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Alias {
         /// The Alibaba Cloud Resource Name (ARN) of the alias.
         ///
         /// 别名的ARN。
         ///
         /// Example: `acs:kms:cn-hangzhou:123456:alias/ExampleAlias1`
+        #[cfg_attr(feature = "test-util", serde(rename = "AliasArn"))]
         pub alias_arn: Option<String>,
         /// The ID of the alias.
         ///
         /// 别名的唯一标识符。
         ///
         /// Example: `alias/ExampleAlias1`
+        #[cfg_attr(feature = "test-util", serde(rename = "AliasName"))]
         pub alias_name: Option<String>,
         /// The CMK to which the alias belongs.
         ///
         /// 别名对应的主密钥（CMK）。
         ///
         /// Example: `08c33a6f-4e0a-4a1b-a3fa-7ddfa1d****`
+        #[cfg_attr(feature = "test-util", serde(rename = "KeyId"))]
         pub key_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for Alias {

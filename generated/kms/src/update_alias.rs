@@ -4,7 +4,15 @@
 //! Associates an existing alias with a different CMK.
 //!
 //! 调用UpdateAlias接口更新已存在的别名所代表的主密钥（CMK）ID。
-/// Parameters of `UpdateAlias`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateAliasRequest`], by name: `UpdateAliasRequest::new(UpdateAliasRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateAliasRequired<'a> {
+    /// `AliasName`: see the field of [`UpdateAliasRequest`] of the same name.
+    pub alias_name: &'a str,
+    /// `KeyId`: see the field of [`UpdateAliasRequest`] of the same name.
+    pub key_id: &'a str,
+}
+/// Parameters of `UpdateAlias`. Build it with `new`, the required parameters named in [`UpdateAliasRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateAliasRequest {
     /// The name of the alias to be modified.1.  The prefix alias/ must be included.
@@ -27,11 +35,11 @@ pub struct UpdateAliasRequest {
     pub key_id: String,
 }
 impl UpdateAliasRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(alias_name: impl Into<String>, key_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateAliasRequired<'_>) -> Self {
         Self {
-            alias_name: alias_name.into(),
-            key_id: key_id.into(),
+            alias_name: required.alias_name.to_string(),
+            key_id: required.key_id.to_string(),
         }
     }
 }
@@ -45,12 +53,14 @@ impl aliyun_runtime::Operation for UpdateAliasRequest {
 }
 /// What a successful `UpdateAlias` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateAliasResponse {
     /// The ID of this request.
     ///
     /// 请求ID。
     ///
     /// Example: `1d2baaf3-d357-46c2-832e-13560c2bd9cd`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateAliasResponse {

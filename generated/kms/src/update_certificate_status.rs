@@ -4,7 +4,15 @@
 //! Updates the status of a certificate.
 //!
 //! 调用UpdateCertificateStatus接口更新证书状态。
-/// Parameters of `UpdateCertificateStatus`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateCertificateStatusRequest`], by name: `UpdateCertificateStatusRequest::new(UpdateCertificateStatusRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateCertificateStatusRequired<'a> {
+    /// `CertificateId`: see the field of [`UpdateCertificateStatusRequest`] of the same name.
+    pub certificate_id: &'a str,
+    /// `Status`: see the field of [`UpdateCertificateStatusRequest`] of the same name.
+    pub status: UpdateCertificateStatusStatus,
+}
+/// Parameters of `UpdateCertificateStatus`. Build it with `new`, the required parameters named in [`UpdateCertificateStatusRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCertificateStatusRequest {
     /// The ID of the certificate. It is the globally unique identifier (GUID) of the certificate in Alibaba Cloud Certificate Manager.
@@ -37,14 +45,11 @@ pub struct UpdateCertificateStatusRequest {
     pub status: UpdateCertificateStatusStatus,
 }
 impl UpdateCertificateStatusRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        certificate_id: impl Into<String>,
-        status: UpdateCertificateStatusStatus,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateCertificateStatusRequired<'_>) -> Self {
         Self {
-            certificate_id: certificate_id.into(),
-            status,
+            certificate_id: required.certificate_id.to_string(),
+            status: required.status,
         }
     }
 }
@@ -58,12 +63,14 @@ impl aliyun_runtime::Operation for UpdateCertificateStatusRequest {
 }
 /// What a successful `UpdateCertificateStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateCertificateStatusResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `e3f57fe0-9ded-40b0-9caf-a3815f2148c1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateCertificateStatusResponse {

@@ -4,7 +4,15 @@
 //! Updates the description of a specified CMK.
 //!
 //! 调用UpdateKeyDescription接口更新主密钥的描述信息。
-/// Parameters of `UpdateKeyDescription`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateKeyDescriptionRequest`], by name: `UpdateKeyDescriptionRequest::new(UpdateKeyDescriptionRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateKeyDescriptionRequired<'a> {
+    /// `Description`: see the field of [`UpdateKeyDescriptionRequest`] of the same name.
+    pub description: &'a str,
+    /// `KeyId`: see the field of [`UpdateKeyDescriptionRequest`] of the same name.
+    pub key_id: &'a str,
+}
+/// Parameters of `UpdateKeyDescription`. Build it with `new`, the required parameters named in [`UpdateKeyDescriptionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateKeyDescriptionRequest {
     /// The description of the CMK. This description includes the purpose of the CMK, such as the types of data that you want to protect and applications that can use the CMK.
@@ -23,11 +31,11 @@ pub struct UpdateKeyDescriptionRequest {
     pub key_id: String,
 }
 impl UpdateKeyDescriptionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(description: impl Into<String>, key_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateKeyDescriptionRequired<'_>) -> Self {
         Self {
-            description: description.into(),
-            key_id: key_id.into(),
+            description: required.description.to_string(),
+            key_id: required.key_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for UpdateKeyDescriptionRequest {
 }
 /// What a successful `UpdateKeyDescription` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateKeyDescriptionResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3455b9b4-95c1-419d-b310-db6a53b09a39`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateKeyDescriptionResponse {

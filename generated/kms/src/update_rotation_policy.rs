@@ -53,8 +53,10 @@ impl aliyun_runtime::Operation for UpdateRotationPolicyRequest {
 }
 /// What a successful `UpdateRotationPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateRotationPolicyResponse {
     /// 本次请求的ID
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateRotationPolicyResponse {

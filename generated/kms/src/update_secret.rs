@@ -55,18 +55,21 @@ impl aliyun_runtime::Operation for UpdateSecretRequest {
 }
 /// What a successful `UpdateSecret` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateSecretResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5b75d8b1-5b6a-4ec0-8e0c-c08befdfad47`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The name of the secret.
     ///
     /// 凭据名称。
     ///
     /// Example: `secret001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateSecretResponse {

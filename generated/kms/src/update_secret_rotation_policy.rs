@@ -4,7 +4,15 @@
 //! Updates the rotation policy of a secret.
 //!
 //! 调用UpdateSecretRotationPolicy接口更新凭据轮转策略。
-/// Parameters of `UpdateSecretRotationPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateSecretRotationPolicyRequest`], by name: `UpdateSecretRotationPolicyRequest::new(UpdateSecretRotationPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateSecretRotationPolicyRequired<'a> {
+    /// `EnableAutomaticRotation`: see the field of [`UpdateSecretRotationPolicyRequest`] of the same name.
+    pub enable_automatic_rotation: bool,
+    /// `SecretName`: see the field of [`UpdateSecretRotationPolicyRequest`] of the same name.
+    pub secret_name: &'a str,
+}
+/// Parameters of `UpdateSecretRotationPolicy`. Build it with `new`, the required parameters named in [`UpdateSecretRotationPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateSecretRotationPolicyRequest {
     /// Specifies whether to enable automatic rotation. Valid values:
@@ -48,11 +56,11 @@ pub struct UpdateSecretRotationPolicyRequest {
     pub rotation_interval: Option<String>,
 }
 impl UpdateSecretRotationPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(enable_automatic_rotation: bool, secret_name: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateSecretRotationPolicyRequired<'_>) -> Self {
         Self {
-            enable_automatic_rotation,
-            secret_name: secret_name.into(),
+            enable_automatic_rotation: required.enable_automatic_rotation,
+            secret_name: required.secret_name.to_string(),
             rotation_interval: None,
         }
     }
@@ -72,18 +80,21 @@ impl aliyun_runtime::Operation for UpdateSecretRotationPolicyRequest {
 }
 /// What a successful `UpdateSecretRotationPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateSecretRotationPolicyResponse {
     /// The name of the secret.
     ///
     /// 凭据名称。
     ///
     /// Example: `RdsSecret/Mysql5.4/MyCred`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2c124f6f-4210-499f-b88a-69f54004d2d8`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateSecretRotationPolicyResponse {

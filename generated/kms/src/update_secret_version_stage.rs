@@ -4,7 +4,15 @@
 //! Updates the stage label that marks a secret version.
 //!
 //! 调用UpdateSecretVersionStage接口更新凭据的版本状态。
-/// Parameters of `UpdateSecretVersionStage`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateSecretVersionStageRequest`], by name: `UpdateSecretVersionStageRequest::new(UpdateSecretVersionStageRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateSecretVersionStageRequired<'a> {
+    /// `SecretName`: see the field of [`UpdateSecretVersionStageRequest`] of the same name.
+    pub secret_name: &'a str,
+    /// `VersionStage`: see the field of [`UpdateSecretVersionStageRequest`] of the same name.
+    pub version_stage: VersionStage,
+}
+/// Parameters of `UpdateSecretVersionStage`. Build it with `new`, the required parameters named in [`UpdateSecretVersionStageRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateSecretVersionStageRequest {
     /// The name of the secret.
@@ -61,11 +69,11 @@ pub struct UpdateSecretVersionStageRequest {
     pub move_to_version: Option<String>,
 }
 impl UpdateSecretVersionStageRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(secret_name: impl Into<String>, version_stage: VersionStage) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateSecretVersionStageRequired<'_>) -> Self {
         Self {
-            secret_name: secret_name.into(),
-            version_stage,
+            secret_name: required.secret_name.to_string(),
+            version_stage: required.version_stage,
             remove_from_version: None,
             move_to_version: None,
         }
@@ -91,18 +99,21 @@ impl aliyun_runtime::Operation for UpdateSecretVersionStageRequest {
 }
 /// What a successful `UpdateSecretVersionStage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateSecretVersionStageResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `8cad259f-4d77-40ec-bbd7-b9c47a423bb9`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The name of the secret.
     ///
     /// 凭据名称。
     ///
     /// Example: `secret001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecretName"))]
     pub secret_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateSecretVersionStageResponse {

@@ -4,7 +4,15 @@
 //! Imports a certificate and certificate chain issued by a certificate authority (CA) into Certificates Manager.
 //!
 //! 调用UploadCertificate接口将CA机构颁发的证书和证书链导入证书管家。
-/// Parameters of `UploadCertificate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UploadCertificateRequest`], by name: `UploadCertificateRequest::new(UploadCertificateRequired { … })`.
+#[derive(Debug)]
+pub struct UploadCertificateRequired<'a> {
+    /// `Certificate`: see the field of [`UploadCertificateRequest`] of the same name.
+    pub certificate: &'a str,
+    /// `CertificateId`: see the field of [`UploadCertificateRequest`] of the same name.
+    pub certificate_id: &'a str,
+}
+/// Parameters of `UploadCertificate`. Build it with `new`, the required parameters named in [`UploadCertificateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadCertificateRequest {
     /// The certificate issued by the CA, which is in the Privacy Enhanced Mail (PEM) format.
@@ -30,14 +38,11 @@ pub struct UploadCertificateRequest {
     pub certificate_chain: Option<String>,
 }
 impl UploadCertificateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        certificate: impl Into<String>,
-        certificate_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UploadCertificateRequired<'_>) -> Self {
         Self {
-            certificate: certificate.into(),
-            certificate_id: certificate_id.into(),
+            certificate: required.certificate.to_string(),
+            certificate_id: required.certificate_id.to_string(),
             certificate_chain: None,
         }
     }
@@ -57,12 +62,14 @@ impl aliyun_runtime::Operation for UploadCertificateRequest {
 }
 /// What a successful `UploadCertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UploadCertificateResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `15a735a1-8fe6-45cc-a64c-3c4ff839334e`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UploadCertificateResponse {

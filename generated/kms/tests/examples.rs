@@ -11,12 +11,12 @@ fn asymmetric_decrypt_response_example_decodes() {
 #[cfg(feature = "asymmetric_decrypt")]
 #[test]
 fn asymmetric_decrypt_request_example_flattens() {
-    let request = aliyun_kms::AsymmetricDecryptRequest::new(
-        "5c438b18-05be-40ad-b6c2-3be6752c****",
-        "RSAES_OAEP_SHA_1",
-        "BQKP+1zK6+ZEMxTP5qaVzcsgXtWplYBKm0NXdSnB5FzliFxE1bSiu4dnEIlca2JpeH7yz1/S6fed630H+hIH6DoM25fTLNcKj+mFB0Xnh9m2+HN59Mn4qyTfcUeadnfCXSWcGBouhXFwcdd2rJ3n337bzTf4jm659gZu3L0i6PLuxM9p7mqdwO0cKJPfGVfhnfMz+f4alMg79WB/NNyE2lyX7/qxvV49ObNrrJbKSFiz8Djocaf0IESNLMbfYI5bXjWkJlX92DQbKhibtQW8ZOJ//ZC6t0AWcUoKL6QDm/dg5koQalcleRinpB+QadFm894sLbVZ9+N4GVsv1W****==",
-        "2ab1a983-7072-4bbc-a582-584b5bd8****",
-    );
+    let request = aliyun_kms::AsymmetricDecryptRequest::new(aliyun_kms::AsymmetricDecryptRequired {
+        key_id: "5c438b18-05be-40ad-b6c2-3be6752c****",
+        algorithm: "RSAES_OAEP_SHA_1",
+        ciphertext_blob: "BQKP+1zK6+ZEMxTP5qaVzcsgXtWplYBKm0NXdSnB5FzliFxE1bSiu4dnEIlca2JpeH7yz1/S6fed630H+hIH6DoM25fTLNcKj+mFB0Xnh9m2+HN59Mn4qyTfcUeadnfCXSWcGBouhXFwcdd2rJ3n337bzTf4jm659gZu3L0i6PLuxM9p7mqdwO0cKJPfGVfhnfMz+f4alMg79WB/NNyE2lyX7/qxvV49ObNrrJbKSFiz8Djocaf0IESNLMbfYI5bXjWkJlX92DQbKhibtQW8ZOJ//ZC6t0AWcUoKL6QDm/dg5koQalcleRinpB+QadFm894sLbVZ9+N4GVsv1W****==",
+        key_version_id: "2ab1a983-7072-4bbc-a582-584b5bd8****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -40,12 +40,12 @@ fn asymmetric_encrypt_response_example_decodes() {
 #[cfg(feature = "asymmetric_encrypt")]
 #[test]
 fn asymmetric_encrypt_request_example_flattens() {
-    let request = aliyun_kms::AsymmetricEncryptRequest::new(
-        "RSAES_OAEP_SHA_1",
-        "5c438b18-05be-40ad-b6c2-3be6752c****",
-        "2ab1a983-7072-4bbc-a582-584b5bd8****",
-        "SGVsbG8gd29ybGQ=",
-    );
+    let request = aliyun_kms::AsymmetricEncryptRequest::new(aliyun_kms::AsymmetricEncryptRequired {
+        algorithm: "RSAES_OAEP_SHA_1",
+        key_id: "5c438b18-05be-40ad-b6c2-3be6752c****",
+        key_version_id: "2ab1a983-7072-4bbc-a582-584b5bd8****",
+        plaintext: "SGVsbG8gd29ybGQ=",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -66,12 +66,12 @@ fn asymmetric_sign_response_example_decodes() {
 #[cfg(feature = "asymmetric_sign")]
 #[test]
 fn asymmetric_sign_request_example_flattens() {
-    let request = aliyun_kms::AsymmetricSignRequest::new(
-        "RSA_PSS_SHA_256",
-        "ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiu****=",
-        "5c438b18-05be-40ad-b6c2-3be6752c****",
-        "2ab1a983-7072-4bbc-a582-584b5bd8****",
-    );
+    let request = aliyun_kms::AsymmetricSignRequest::new(aliyun_kms::AsymmetricSignRequired {
+        algorithm: "RSA_PSS_SHA_256",
+        digest: "ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiu****=",
+        key_id: "5c438b18-05be-40ad-b6c2-3be6752c****",
+        key_version_id: "2ab1a983-7072-4bbc-a582-584b5bd8****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -92,13 +92,13 @@ fn asymmetric_verify_response_example_decodes() {
 #[cfg(feature = "asymmetric_verify")]
 #[test]
 fn asymmetric_verify_request_example_flattens() {
-    let request = aliyun_kms::AsymmetricVerifyRequest::new(
-        "RSA_PSS_SHA_256",
-        "ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiuy****=",
-        "5c438b18-05be-40ad-b6c2-3be6752c****",
-        "2ab1a983-7072-4bbc-a582-584b5bd8****",
-        "M2CceNZH00ZgL9ED/ZHFp21YRAvYeZHknJUc207OCZ0N9wNn9As4z2bON3FF3je+1Nu+2+/8Zj50HpMTpzYpMp2R93cYmACCmhaYoKydxylbyGzJR8y9likZRCrkD38lRoS40aBBvv/6iRKzQuo9EGYVcel36cMNg00VmYNBy3pa1rwg3gA4l3cy6kjayZja1WGPkVhrVKsrJMdbpl0ApLjXKuD8rw1n1XLCwCUEL5eLPljTZaAveqdOFQOiZnZEGI27qIiZe7I1fN8tcz6anS/gTM7xRKE++5egEvRWlTQQTJeApnPSiUPA+8ZykNdelQsOQh5SrGoyI4A5pq****==",
-    );
+    let request = aliyun_kms::AsymmetricVerifyRequest::new(aliyun_kms::AsymmetricVerifyRequired {
+        algorithm: "RSA_PSS_SHA_256",
+        digest: "ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiuy****=",
+        key_id: "5c438b18-05be-40ad-b6c2-3be6752c****",
+        key_version_id: "2ab1a983-7072-4bbc-a582-584b5bd8****",
+        value: "M2CceNZH00ZgL9ED/ZHFp21YRAvYeZHknJUc207OCZ0N9wNn9As4z2bON3FF3je+1Nu+2+/8Zj50HpMTpzYpMp2R93cYmACCmhaYoKydxylbyGzJR8y9likZRCrkD38lRoS40aBBvv/6iRKzQuo9EGYVcel36cMNg00VmYNBy3pa1rwg3gA4l3cy6kjayZja1WGPkVhrVKsrJMdbpl0ApLjXKuD8rw1n1XLCwCUEL5eLPljTZaAveqdOFQOiZnZEGI27qIiZe7I1fN8tcz6anS/gTM7xRKE++5egEvRWlTQQTJeApnPSiUPA+8ZykNdelQsOQh5SrGoyI4A5pq****==",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -136,13 +136,13 @@ fn certificate_private_key_decrypt_response_example_decodes() {
 #[cfg(feature = "certificate_private_key_decrypt")]
 #[test]
 fn certificate_private_key_decrypt_request_example_flattens() {
-    let request = aliyun_kms::CertificatePrivateKeyDecryptRequest::new(
-        aliyun_kms::certificate_private_key_decrypt::Algorithm::from(
+    let request = aliyun_kms::CertificatePrivateKeyDecryptRequest::new(aliyun_kms::CertificatePrivateKeyDecryptRequired {
+        algorithm: aliyun_kms::certificate_private_key_decrypt::Algorithm::from(
             "RSAES_OAEP_SHA_256",
         ),
-        "12345678-1234-1234-1234-12345678****",
-        "ZOyIygCyaOW6Gj****MlNKiuyjfzw=",
-    );
+        certificate_id: "12345678-1234-1234-1234-12345678****",
+        ciphertext_blob: "ZOyIygCyaOW6Gj****MlNKiuyjfzw=",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -162,14 +162,14 @@ fn certificate_private_key_sign_response_example_decodes() {
 #[cfg(feature = "certificate_private_key_sign")]
 #[test]
 fn certificate_private_key_sign_request_example_flattens() {
-    let request = aliyun_kms::CertificatePrivateKeySignRequest::new(
-        aliyun_kms::certificate_private_key_sign::CertificatePrivateKeySignAlgorithm::from(
+    let request = aliyun_kms::CertificatePrivateKeySignRequest::new(aliyun_kms::CertificatePrivateKeySignRequired {
+        algorithm: aliyun_kms::certificate_private_key_sign::CertificatePrivateKeySignAlgorithm::from(
             "ECDSA_SHA_256",
         ),
-        "12345678-1234-1234-1234-12345678****",
-        "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=",
-        aliyun_kms::certificate_private_key_sign::MessageType::from("RAW"),
-    );
+        certificate_id: "12345678-1234-1234-1234-12345678****",
+        message: "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=",
+        message_type: aliyun_kms::certificate_private_key_sign::MessageType::from("RAW"),
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -190,13 +190,13 @@ fn certificate_public_key_encrypt_response_example_decodes() {
 #[cfg(feature = "certificate_public_key_encrypt")]
 #[test]
 fn certificate_public_key_encrypt_request_example_flattens() {
-    let request = aliyun_kms::CertificatePublicKeyEncryptRequest::new(
-        aliyun_kms::certificate_public_key_encrypt::Algorithm::from(
+    let request = aliyun_kms::CertificatePublicKeyEncryptRequest::new(aliyun_kms::CertificatePublicKeyEncryptRequired {
+        algorithm: aliyun_kms::certificate_public_key_encrypt::Algorithm::from(
             "RSAES_OAEP_SHA_256",
         ),
-        "12345678-1234-1234-1234-12345678****",
-        "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=",
-    );
+        certificate_id: "12345678-1234-1234-1234-12345678****",
+        plaintext: "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -216,15 +216,17 @@ fn certificate_public_key_verify_response_example_decodes() {
 #[cfg(feature = "certificate_public_key_verify")]
 #[test]
 fn certificate_public_key_verify_request_example_flattens() {
-    let request = aliyun_kms::CertificatePublicKeyVerifyRequest::new(
-        aliyun_kms::certificate_public_key_verify::CertificatePrivateKeySignAlgorithm::from(
+    let request = aliyun_kms::CertificatePublicKeyVerifyRequest::new(aliyun_kms::CertificatePublicKeyVerifyRequired {
+        algorithm: aliyun_kms::certificate_public_key_verify::CertificatePrivateKeySignAlgorithm::from(
             "ECDSA_SHA_256",
         ),
-        "12345678-1234-1234-1234-12345678****",
-        "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=",
-        aliyun_kms::certificate_public_key_verify::MessageType::from("RAW"),
-        "ZOyIygCyaOW6Gj****MlNKiuyjfzw=",
-    );
+        certificate_id: "12345678-1234-1234-1234-12345678****",
+        message: "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=",
+        message_type: aliyun_kms::certificate_public_key_verify::MessageType::from(
+            "RAW",
+        ),
+        signature_value: "ZOyIygCyaOW6Gj****MlNKiuyjfzw=",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -277,10 +279,10 @@ fn create_certificate_response_example_decodes() {
 #[cfg(feature = "create_certificate")]
 #[test]
 fn create_certificate_request_example_flattens() {
-    let request = aliyun_kms::CreateCertificateRequest::new(
-        aliyun_kms::create_certificate::KeySpec::from("RSA_2048"),
-        "CN=userName,OU=kms,O=aliyun,C=CN",
-    );
+    let request = aliyun_kms::CreateCertificateRequest::new(aliyun_kms::CreateCertificateRequired {
+        key_spec: aliyun_kms::create_certificate::KeySpec::from("RSA_2048"),
+        subject: "CN=userName,OU=kms,O=aliyun,C=CN",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("KeySpec", "RSA_2048"), ("Subject", "CN=userName,OU=kms,O=aliyun,C=CN")],
@@ -321,11 +323,11 @@ fn create_secret_response_example_decodes() {
 #[cfg(feature = "create_secret")]
 #[test]
 fn create_secret_request_example_flattens() {
-    let request = aliyun_kms::CreateSecretRequest::new(
-        "{\"user\":\"root\",\"passwd\":\"****\"}",
-        "mydbconninfo",
-        "v1",
-    );
+    let request = aliyun_kms::CreateSecretRequest::new(aliyun_kms::CreateSecretRequired {
+        secret_data: "{\"user\":\"root\",\"passwd\":\"****\"}",
+        secret_name: "mydbconninfo",
+        version_id: "v1",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -601,11 +603,11 @@ fn get_parameters_for_import_response_example_decodes() {
 #[cfg(feature = "get_parameters_for_import")]
 #[test]
 fn get_parameters_for_import_request_example_flattens() {
-    let request = aliyun_kms::GetParametersForImportRequest::new(
-        "1234abcd-12ab-34cd-56ef-12345678****",
-        "RSAES_PKCS1_V1_5",
-        "RSA_2048",
-    );
+    let request = aliyun_kms::GetParametersForImportRequest::new(aliyun_kms::GetParametersForImportRequired {
+        key_id: "1234abcd-12ab-34cd-56ef-12345678****",
+        wrapping_algorithm: "RSAES_PKCS1_V1_5",
+        wrapping_key_spec: "RSA_2048",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -641,12 +643,12 @@ fn import_key_material_response_example_decodes() {
 #[cfg(feature = "import_key_material")]
 #[test]
 fn import_key_material_request_example_flattens() {
-    let request = aliyun_kms::ImportKeyMaterialRequest::new(
-        "bCPZx7I6v6KXsqEpr2OXKxuj2CCRtKdwp75Bw+BGncYqBdfjFBYRtOE6HRlT0oeiRDWzwnw9OA54OL36smDJrq4Lo9x0CyYDiuKnRkcKtMtlzW0din7Pd7IlZWWRdVueiw2qpzl7PkUWQGTdsdbzpfJJQ+qj/cRIrk/E83UGyeyytSpgnb+lu0xEYcPajRyWNsbi98N3pqqQzHXNNHO2NJqHlnQgglqTiBEjkGeKFhfKmTc3vjulIdVa3EaVIN6lwWfgx+UUYSrvbA77WDYKlDsZ4SbK2/T7za9Tp1qU7Ynqba7OKGVVj7PMbiaO80AxWZnjUMYCgEp5w7V+seOXqw==",
-        "Base64String",
-        "1234abcd-12ab-34cd-56ef-12345678****",
-        0,
-    );
+    let request = aliyun_kms::ImportKeyMaterialRequest::new(aliyun_kms::ImportKeyMaterialRequired {
+        encrypted_key_material: "bCPZx7I6v6KXsqEpr2OXKxuj2CCRtKdwp75Bw+BGncYqBdfjFBYRtOE6HRlT0oeiRDWzwnw9OA54OL36smDJrq4Lo9x0CyYDiuKnRkcKtMtlzW0din7Pd7IlZWWRdVueiw2qpzl7PkUWQGTdsdbzpfJJQ+qj/cRIrk/E83UGyeyytSpgnb+lu0xEYcPajRyWNsbi98N3pqqQzHXNNHO2NJqHlnQgglqTiBEjkGeKFhfKmTc3vjulIdVa3EaVIN6lwWfgx+UUYSrvbA77WDYKlDsZ4SbK2/T7za9Tp1qU7Ynqba7OKGVVj7PMbiaO80AxWZnjUMYCgEp5w7V+seOXqw==",
+        import_token: "Base64String",
+        key_id: "1234abcd-12ab-34cd-56ef-12345678****",
+        key_material_expire_unix: 0,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -779,11 +781,11 @@ fn put_secret_value_response_example_decodes() {
 #[cfg(feature = "put_secret_value")]
 #[test]
 fn put_secret_value_request_example_flattens() {
-    let request = aliyun_kms::PutSecretValueRequest::new(
-        "importantdata",
-        "secret001",
-        "00000000000000000000000000000000203",
-    );
+    let request = aliyun_kms::PutSecretValueRequest::new(aliyun_kms::PutSecretValueRequired {
+        secret_data: "importantdata",
+        secret_name: "secret001",
+        version_id: "00000000000000000000000000000000203",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -819,10 +821,10 @@ fn rotate_secret_response_example_decodes() {
 #[cfg(feature = "rotate_secret")]
 #[test]
 fn rotate_secret_request_example_flattens() {
-    let request = aliyun_kms::RotateSecretRequest::new(
-        "RdsSecret/Mysql5.4/MyCred",
-        "000000123",
-    );
+    let request = aliyun_kms::RotateSecretRequest::new(aliyun_kms::RotateSecretRequired {
+        secret_name: "RdsSecret/Mysql5.4/MyCred",
+        version_id: "000000123",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("SecretName", "RdsSecret/Mysql5.4/MyCred"), ("VersionId", "000000123")],
@@ -856,10 +858,10 @@ fn set_deletion_protection_response_example_decodes() {
 #[cfg(feature = "set_deletion_protection")]
 #[test]
 fn set_deletion_protection_request_example_flattens() {
-    let request = aliyun_kms::SetDeletionProtectionRequest::new(
-        true,
-        "acs:kms:cn-hangzhou:123213123****:key/0225f411-b21d-46d1-be5b-93931c82****",
-    );
+    let request = aliyun_kms::SetDeletionProtectionRequest::new(aliyun_kms::SetDeletionProtectionRequired {
+        enable_deletion_protection: true,
+        protected_resource_arn: "acs:kms:cn-hangzhou:123213123****:key/0225f411-b21d-46d1-be5b-93931c82****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -908,10 +910,10 @@ fn update_alias_response_example_decodes() {
 #[cfg(feature = "update_alias")]
 #[test]
 fn update_alias_request_example_flattens() {
-    let request = aliyun_kms::UpdateAliasRequest::new(
-        "alias/example",
-        "1234abcd-12ab-34cd-56ef-12345678****",
-    );
+    let request = aliyun_kms::UpdateAliasRequest::new(aliyun_kms::UpdateAliasRequired {
+        alias_name: "alias/example",
+        key_id: "1234abcd-12ab-34cd-56ef-12345678****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -930,12 +932,12 @@ fn update_certificate_status_response_example_decodes() {
 #[cfg(feature = "update_certificate_status")]
 #[test]
 fn update_certificate_status_request_example_flattens() {
-    let request = aliyun_kms::UpdateCertificateStatusRequest::new(
-        "9a28de48-8d8b-484d-a766-dec4****",
-        aliyun_kms::update_certificate_status::UpdateCertificateStatusStatus::from(
+    let request = aliyun_kms::UpdateCertificateStatusRequest::new(aliyun_kms::UpdateCertificateStatusRequired {
+        certificate_id: "9a28de48-8d8b-484d-a766-dec4****",
+        status: aliyun_kms::update_certificate_status::UpdateCertificateStatusStatus::from(
             "DISABLED",
         ),
-    );
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("CertificateId", "9a28de48-8d8b-484d-a766-dec4****"), ("Status", "DISABLED")],
@@ -951,10 +953,10 @@ fn update_key_description_response_example_decodes() {
 #[cfg(feature = "update_key_description")]
 #[test]
 fn update_key_description_request_example_flattens() {
-    let request = aliyun_kms::UpdateKeyDescriptionRequest::new(
-        "key description example",
-        "1234abcd-12ab-34cd-56ef-12345678****",
-    );
+    let request = aliyun_kms::UpdateKeyDescriptionRequest::new(aliyun_kms::UpdateKeyDescriptionRequired {
+        description: "key description example",
+        key_id: "1234abcd-12ab-34cd-56ef-12345678****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1013,10 +1015,10 @@ fn update_secret_rotation_policy_response_example_decodes() {
 #[cfg(feature = "update_secret_rotation_policy")]
 #[test]
 fn update_secret_rotation_policy_request_example_flattens() {
-    let request = aliyun_kms::UpdateSecretRotationPolicyRequest::new(
-            true,
-            "RdsSecret/Mysql5.4/MyCred",
-        )
+    let request = aliyun_kms::UpdateSecretRotationPolicyRequest::new(aliyun_kms::UpdateSecretRotationPolicyRequired {
+            enable_automatic_rotation: true,
+            secret_name: "RdsSecret/Mysql5.4/MyCred",
+        })
         .rotation_interval("30d");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1037,10 +1039,12 @@ fn update_secret_version_stage_response_example_decodes() {
 #[cfg(feature = "update_secret_version_stage")]
 #[test]
 fn update_secret_version_stage_request_example_flattens() {
-    let request = aliyun_kms::UpdateSecretVersionStageRequest::new(
-            "secret001",
-            aliyun_kms::update_secret_version_stage::VersionStage::from("ACSCurrent"),
-        )
+    let request = aliyun_kms::UpdateSecretVersionStageRequest::new(aliyun_kms::UpdateSecretVersionStageRequired {
+            secret_name: "secret001",
+            version_stage: aliyun_kms::update_secret_version_stage::VersionStage::from(
+                "ACSCurrent",
+            ),
+        })
         .move_to_version("002");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1061,10 +1065,10 @@ fn upload_certificate_response_example_decodes() {
 #[cfg(feature = "upload_certificate")]
 #[test]
 fn upload_certificate_request_example_flattens() {
-    let request = aliyun_kms::UploadCertificateRequest::new(
-        "-----BEGIN CERTIFICATE-----  (X.509 Certificate PEM Content)  -----END CERTIFICATE-----",
-        "12345678-1234-1234-1234-12345678****",
-    );
+    let request = aliyun_kms::UploadCertificateRequest::new(aliyun_kms::UploadCertificateRequired {
+        certificate: "-----BEGIN CERTIFICATE-----  (X.509 Certificate PEM Content)  -----END CERTIFICATE-----",
+        certificate_id: "12345678-1234-1234-1234-12345678****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[

@@ -2,7 +2,15 @@
 //! The `AddUserToGroup` operation.
 //!
 //! 调用AddUserToGroup接口将RAM用户添加到指定的用户组。
-/// Parameters of `AddUserToGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AddUserToGroupRequest`], by name: `AddUserToGroupRequest::new(AddUserToGroupRequired { … })`.
+#[derive(Debug)]
+pub struct AddUserToGroupRequired<'a> {
+    /// `GroupName`: see the field of [`AddUserToGroupRequest`] of the same name.
+    pub group_name: &'a str,
+    /// `UserName`: see the field of [`AddUserToGroupRequest`] of the same name.
+    pub user_name: &'a str,
+}
+/// Parameters of `AddUserToGroup`. Build it with `new`, the required parameters named in [`AddUserToGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddUserToGroupRequest {
     /// 用户组名称。
@@ -17,11 +25,11 @@ pub struct AddUserToGroupRequest {
     pub user_name: String,
 }
 impl AddUserToGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(group_name: impl Into<String>, user_name: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AddUserToGroupRequired<'_>) -> Self {
         Self {
-            group_name: group_name.into(),
-            user_name: user_name.into(),
+            group_name: required.group_name.to_string(),
+            user_name: required.user_name.to_string(),
         }
     }
 }
@@ -35,10 +43,12 @@ impl aliyun_runtime::Operation for AddUserToGroupRequest {
 }
 /// What a successful `AddUserToGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddUserToGroupResponse {
     /// 请求ID。
     ///
     /// Example: `1B968853-B423-63A6-FE1F-45E81BC2AD61`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddUserToGroupResponse {

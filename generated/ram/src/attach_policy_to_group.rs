@@ -4,7 +4,17 @@
 //! Attaches a policy to a RAM user group.
 //!
 //! 为指定组附加授权。
-/// Parameters of `AttachPolicyToGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AttachPolicyToGroupRequest`], by name: `AttachPolicyToGroupRequest::new(AttachPolicyToGroupRequired { … })`.
+#[derive(Debug)]
+pub struct AttachPolicyToGroupRequired<'a> {
+    /// `GroupName`: see the field of [`AttachPolicyToGroupRequest`] of the same name.
+    pub group_name: &'a str,
+    /// `PolicyName`: see the field of [`AttachPolicyToGroupRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `PolicyType`: see the field of [`AttachPolicyToGroupRequest`] of the same name.
+    pub policy_type: &'a str,
+}
+/// Parameters of `AttachPolicyToGroup`. Build it with `new`, the required parameters named in [`AttachPolicyToGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachPolicyToGroupRequest {
     /// The name of the RAM user group to which the policy is attached.
@@ -32,16 +42,12 @@ pub struct AttachPolicyToGroupRequest {
     pub policy_type: String,
 }
 impl AttachPolicyToGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        group_name: impl Into<String>,
-        policy_name: impl Into<String>,
-        policy_type: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AttachPolicyToGroupRequired<'_>) -> Self {
         Self {
-            group_name: group_name.into(),
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
+            group_name: required.group_name.to_string(),
+            policy_name: required.policy_name.to_string(),
+            policy_type: required.policy_type.to_string(),
         }
     }
 }
@@ -55,12 +61,14 @@ impl aliyun_runtime::Operation for AttachPolicyToGroupRequest {
 }
 /// What a successful `AttachPolicyToGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachPolicyToGroupResponse {
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `697852FB-50D7-44D9-9774-530C31EAC572`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AttachPolicyToGroupResponse {

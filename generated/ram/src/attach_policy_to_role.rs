@@ -4,7 +4,17 @@
 //! Attaches a policy to a RAM role.
 //!
 //! 为指定角色附加授权。
-/// Parameters of `AttachPolicyToRole`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AttachPolicyToRoleRequest`], by name: `AttachPolicyToRoleRequest::new(AttachPolicyToRoleRequired { … })`.
+#[derive(Debug)]
+pub struct AttachPolicyToRoleRequired<'a> {
+    /// `PolicyName`: see the field of [`AttachPolicyToRoleRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `PolicyType`: see the field of [`AttachPolicyToRoleRequest`] of the same name.
+    pub policy_type: &'a str,
+    /// `RoleName`: see the field of [`AttachPolicyToRoleRequest`] of the same name.
+    pub role_name: &'a str,
+}
+/// Parameters of `AttachPolicyToRole`. Build it with `new`, the required parameters named in [`AttachPolicyToRoleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachPolicyToRoleRequest {
     /// The policy name.
@@ -32,16 +42,12 @@ pub struct AttachPolicyToRoleRequest {
     pub role_name: String,
 }
 impl AttachPolicyToRoleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        policy_name: impl Into<String>,
-        policy_type: impl Into<String>,
-        role_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AttachPolicyToRoleRequired<'_>) -> Self {
         Self {
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
-            role_name: role_name.into(),
+            policy_name: required.policy_name.to_string(),
+            policy_type: required.policy_type.to_string(),
+            role_name: required.role_name.to_string(),
         }
     }
 }
@@ -55,12 +61,14 @@ impl aliyun_runtime::Operation for AttachPolicyToRoleRequest {
 }
 /// What a successful `AttachPolicyToRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachPolicyToRoleResponse {
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `697852FB-50D7-44D9-9774-530C31EAC572`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AttachPolicyToRoleResponse {

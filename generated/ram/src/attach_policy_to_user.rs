@@ -2,7 +2,17 @@
 //! The `AttachPolicyToUser` operation.
 //!
 //! 为指定用户附加授权。
-/// Parameters of `AttachPolicyToUser`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AttachPolicyToUserRequest`], by name: `AttachPolicyToUserRequest::new(AttachPolicyToUserRequired { … })`.
+#[derive(Debug)]
+pub struct AttachPolicyToUserRequired<'a> {
+    /// `PolicyName`: see the field of [`AttachPolicyToUserRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `PolicyType`: see the field of [`AttachPolicyToUserRequest`] of the same name.
+    pub policy_type: &'a str,
+    /// `UserName`: see the field of [`AttachPolicyToUserRequest`] of the same name.
+    pub user_name: &'a str,
+}
+/// Parameters of `AttachPolicyToUser`. Build it with `new`, the required parameters named in [`AttachPolicyToUserRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachPolicyToUserRequest {
     /// 指定权限策略名称。
@@ -22,16 +32,12 @@ pub struct AttachPolicyToUserRequest {
     pub user_name: String,
 }
 impl AttachPolicyToUserRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        policy_name: impl Into<String>,
-        policy_type: impl Into<String>,
-        user_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AttachPolicyToUserRequired<'_>) -> Self {
         Self {
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
-            user_name: user_name.into(),
+            policy_name: required.policy_name.to_string(),
+            policy_type: required.policy_type.to_string(),
+            user_name: required.user_name.to_string(),
         }
     }
 }
@@ -45,10 +51,12 @@ impl aliyun_runtime::Operation for AttachPolicyToUserRequest {
 }
 /// What a successful `AttachPolicyToUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AttachPolicyToUserResponse {
     /// 请求ID。
     ///
     /// Example: `697852FB-50D7-44D9-9774-530C31EAC572`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AttachPolicyToUserResponse {

@@ -2,7 +2,19 @@
 //! The `BindMFADevice` operation.
 //!
 //! 绑定多因素认证设备。
-/// Parameters of `BindMFADevice`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`BindMfaDeviceRequest`], by name: `BindMfaDeviceRequest::new(BindMfaDeviceRequired { … })`.
+#[derive(Debug)]
+pub struct BindMfaDeviceRequired<'a> {
+    /// `SerialNumber`: see the field of [`BindMfaDeviceRequest`] of the same name.
+    pub serial_number: &'a str,
+    /// `UserName`: see the field of [`BindMfaDeviceRequest`] of the same name.
+    pub user_name: &'a str,
+    /// `AuthenticationCode1`: see the field of [`BindMfaDeviceRequest`] of the same name.
+    pub authentication_code1: &'a str,
+    /// `AuthenticationCode2`: see the field of [`BindMfaDeviceRequest`] of the same name.
+    pub authentication_code2: &'a str,
+}
+/// Parameters of `BindMFADevice`. Build it with `new`, the required parameters named in [`BindMfaDeviceRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BindMfaDeviceRequest {
     /// 指定MFA设备的序列号。
@@ -27,18 +39,13 @@ pub struct BindMfaDeviceRequest {
     pub authentication_code2: String,
 }
 impl BindMfaDeviceRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        serial_number: impl Into<String>,
-        user_name: impl Into<String>,
-        authentication_code1: impl Into<String>,
-        authentication_code2: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: BindMfaDeviceRequired<'_>) -> Self {
         Self {
-            serial_number: serial_number.into(),
-            user_name: user_name.into(),
-            authentication_code1: authentication_code1.into(),
-            authentication_code2: authentication_code2.into(),
+            serial_number: required.serial_number.to_string(),
+            user_name: required.user_name.to_string(),
+            authentication_code1: required.authentication_code1.to_string(),
+            authentication_code2: required.authentication_code2.to_string(),
         }
     }
 }
@@ -52,10 +59,12 @@ impl aliyun_runtime::Operation for BindMfaDeviceRequest {
 }
 /// What a successful `BindMFADevice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct BindMfaDeviceResponse {
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for BindMfaDeviceResponse {

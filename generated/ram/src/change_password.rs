@@ -2,7 +2,15 @@
 //! The `ChangePassword` operation.
 //!
 //! 调用ChangePassword接口修改RAM用户密码。
-/// Parameters of `ChangePassword`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ChangePasswordRequest`], by name: `ChangePasswordRequest::new(ChangePasswordRequired { … })`.
+#[derive(Debug)]
+pub struct ChangePasswordRequired<'a> {
+    /// `NewPassword`: see the field of [`ChangePasswordRequest`] of the same name.
+    pub new_password: &'a str,
+    /// `OldPassword`: see the field of [`ChangePasswordRequest`] of the same name.
+    pub old_password: &'a str,
+}
+/// Parameters of `ChangePassword`. Build it with `new`, the required parameters named in [`ChangePasswordRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChangePasswordRequest {
     /// 指定密码，密码必须符合密码强度要求。
@@ -19,14 +27,11 @@ pub struct ChangePasswordRequest {
     pub old_password: String,
 }
 impl ChangePasswordRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        new_password: impl Into<String>,
-        old_password: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ChangePasswordRequired<'_>) -> Self {
         Self {
-            new_password: new_password.into(),
-            old_password: old_password.into(),
+            new_password: required.new_password.to_string(),
+            old_password: required.old_password.to_string(),
         }
     }
 }
@@ -40,10 +45,12 @@ impl aliyun_runtime::Operation for ChangePasswordRequest {
 }
 /// What a successful `ChangePassword` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ChangePasswordResponse {
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ChangePasswordResponse {

@@ -36,16 +36,19 @@ impl aliyun_runtime::Operation for CreateAccessKeyRequest {
 }
 /// What a successful `CreateAccessKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateAccessKeyResponse {
     /// The AccessKey.
     ///
     /// 访问密钥。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKey"))]
     pub access_key: Option<AccessKey>,
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateAccessKeyResponse {
@@ -64,24 +67,28 @@ impl aliyun_runtime::de::Decode for CreateAccessKeyResponse {
 ///
 /// 访问密钥。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccessKey {
     /// The AccessKeyId.
     ///
     /// 访问密钥标识。
     ///
     /// Example: `0wNEpMMlzy7szvai`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeyId"))]
     pub access_key_id: Option<String>,
     /// The AccessKeySecret.
     ///
     /// 访问密钥。
     ///
     /// Example: `PupkTg8jdmau1cXxYacgE736PJj4cA`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeySecret"))]
     pub access_key_secret: Option<String>,
     /// The date and time when the AccessKey was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// The status of the AccessKey.
     ///
@@ -90,6 +97,7 @@ pub struct AccessKey {
     /// 状态，激活或禁用。
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AccessKey {

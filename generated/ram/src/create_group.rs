@@ -47,12 +47,15 @@ impl aliyun_runtime::Operation for CreateGroupRequest {
 }
 /// What a successful `CreateGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateGroupResponse {
     /// 用户组信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Option<CreateGroupGroup>,
     /// 请求ID。
     ///
     /// Example: `D3F0679E-9757-95DB-AF2D-04D5188C69C5`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateGroupResponse {
@@ -69,18 +72,22 @@ impl aliyun_runtime::de::Decode for CreateGroupResponse {
 }
 /// 用户组信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateGroupGroup {
     /// 备注信息。
     ///
     /// Example: `开发团队`
+    #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
     pub comments: Option<String>,
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// 用户组名称。
     ///
     /// Example: `Dev-Team`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateGroupGroup {

@@ -3,7 +3,15 @@
 //!
 //! 为一个RAM子用户启用Web控制台登录。
 pub use crate::types::LoginProfile;
-/// Parameters of `CreateLoginProfile`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateLoginProfileRequest`], by name: `CreateLoginProfileRequest::new(CreateLoginProfileRequired { … })`.
+#[derive(Debug)]
+pub struct CreateLoginProfileRequired<'a> {
+    /// `UserName`: see the field of [`CreateLoginProfileRequest`] of the same name.
+    pub user_name: &'a str,
+    /// `Password`: see the field of [`CreateLoginProfileRequest`] of the same name.
+    pub password: &'a str,
+}
+/// Parameters of `CreateLoginProfile`. Build it with `new`, the required parameters named in [`CreateLoginProfileRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateLoginProfileRequest {
     /// 指定用户名。
@@ -28,11 +36,11 @@ pub struct CreateLoginProfileRequest {
     pub mfa_bind_required: Option<bool>,
 }
 impl CreateLoginProfileRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(user_name: impl Into<String>, password: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateLoginProfileRequired<'_>) -> Self {
         Self {
-            user_name: user_name.into(),
-            password: password.into(),
+            user_name: required.user_name.to_string(),
+            password: required.password.to_string(),
             password_reset_required: None,
             mfa_bind_required: None,
         }
@@ -58,12 +66,15 @@ impl aliyun_runtime::Operation for CreateLoginProfileRequest {
 }
 /// What a successful `CreateLoginProfile` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateLoginProfileResponse {
     /// 登录配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "LoginProfile"))]
     pub login_profile: Option<LoginProfile>,
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateLoginProfileResponse {

@@ -58,12 +58,15 @@ impl aliyun_runtime::Operation for CreatePolicyRequest {
 }
 /// What a successful `CreatePolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreatePolicyResponse {
     /// The information about the policy.
+    #[cfg_attr(feature = "test-util", serde(rename = "Policy"))]
     pub policy: Option<CreatePolicyPolicy>,
     /// The request ID.
     ///
     /// Example: `9B34724D-54B0-4A51-B34D-4512372FE1BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreatePolicyResponse {
@@ -80,26 +83,32 @@ impl aliyun_runtime::de::Decode for CreatePolicyResponse {
 }
 /// The information about the policy.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreatePolicyPolicy {
     /// The date and time when the policy was created.
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// The default version.
     ///
     /// Example: `v1`
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultVersion"))]
     pub default_version: Option<String>,
     /// The policy description.
     ///
     /// Example: `OSS administrator`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The policy name.
     ///
     /// Example: `OSS-Administrator`
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyName"))]
     pub policy_name: Option<String>,
     /// The policy type.
     ///
     /// Example: `Custom`
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyType"))]
     pub policy_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreatePolicyPolicy {

@@ -5,7 +5,15 @@
 //!
 //! 调用CreatePolicyVersion接口为权限策略创建新的版本。
 pub use crate::types::PolicyVersion;
-/// Parameters of `CreatePolicyVersion`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreatePolicyVersionRequest`], by name: `CreatePolicyVersionRequest::new(CreatePolicyVersionRequired { … })`.
+#[derive(Debug)]
+pub struct CreatePolicyVersionRequired<'a> {
+    /// `PolicyDocument`: see the field of [`CreatePolicyVersionRequest`] of the same name.
+    pub policy_document: &'a str,
+    /// `PolicyName`: see the field of [`CreatePolicyVersionRequest`] of the same name.
+    pub policy_name: &'a str,
+}
+/// Parameters of `CreatePolicyVersion`. Build it with `new`, the required parameters named in [`CreatePolicyVersionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatePolicyVersionRequest {
     /// The policy content. It can be up to 2048 bytes.
@@ -54,14 +62,11 @@ pub struct CreatePolicyVersionRequest {
     pub set_as_default: Option<bool>,
 }
 impl CreatePolicyVersionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        policy_document: impl Into<String>,
-        policy_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreatePolicyVersionRequired<'_>) -> Self {
         Self {
-            policy_document: policy_document.into(),
-            policy_name: policy_name.into(),
+            policy_document: required.policy_document.to_string(),
+            policy_name: required.policy_name.to_string(),
             rotate_strategy: None,
             set_as_default: None,
         }
@@ -87,16 +92,19 @@ impl aliyun_runtime::Operation for CreatePolicyVersionRequest {
 }
 /// What a successful `CreatePolicyVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreatePolicyVersionResponse {
     /// The information about the policy version.
     ///
     /// 新建的权限策略版本的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyVersion"))]
     pub policy_version: Option<PolicyVersion>,
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `9B34724D-54B0-4A51-B34D-4512372FE1BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreatePolicyVersionResponse {

@@ -4,7 +4,15 @@
 //! You can call this operation to create a RAM role.
 //!
 //! 调用CreateRole接口创建角色。
-/// Parameters of `CreateRole`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateRoleRequest`], by name: `CreateRoleRequest::new(CreateRoleRequired { … })`.
+#[derive(Debug)]
+pub struct CreateRoleRequired<'a> {
+    /// `RoleName`: see the field of [`CreateRoleRequest`] of the same name.
+    pub role_name: &'a str,
+    /// `AssumeRolePolicyDocument`: see the field of [`CreateRoleRequest`] of the same name.
+    pub assume_role_policy_document: &'a str,
+}
+/// Parameters of `CreateRole`. Build it with `new`, the required parameters named in [`CreateRoleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateRoleRequest {
     /// The name of the RAM role. The specified name can be up to 64 characters in length.
@@ -38,14 +46,13 @@ pub struct CreateRoleRequest {
     pub description: Option<String>,
 }
 impl CreateRoleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        role_name: impl Into<String>,
-        assume_role_policy_document: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateRoleRequired<'_>) -> Self {
         Self {
-            role_name: role_name.into(),
-            assume_role_policy_document: assume_role_policy_document.into(),
+            role_name: required.role_name.to_string(),
+            assume_role_policy_document: required
+                .assume_role_policy_document
+                .to_string(),
             description: None,
         }
     }
@@ -65,16 +72,19 @@ impl aliyun_runtime::Operation for CreateRoleRequest {
 }
 /// What a successful `CreateRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateRoleResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information about the RAM role.
     ///
     /// 角色信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Role"))]
     pub role: Option<Role>,
 }
 impl aliyun_runtime::de::Decode for CreateRoleResponse {
@@ -93,42 +103,49 @@ impl aliyun_runtime::de::Decode for CreateRoleResponse {
 ///
 /// 角色信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Role {
     /// The Alibaba Cloud Resource Name (ARN) of the RAM role.
     ///
     /// 角色的资源描述符。
     ///
     /// Example: `acs:ram::123456789012****:role/ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// The policy that specifies the trusted entity to assume the RAM role.
     ///
     /// 扮演角色的权限策略。
     ///
     /// Example: `{ "Statement": [ { "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": { "RAM": "acs:ram::123456789012****:root" } } ], "Version": "1" }`
+    #[cfg_attr(feature = "test-util", serde(rename = "AssumeRolePolicyDocument"))]
     pub assume_role_policy_document: Option<String>,
     /// The time when the RAM role was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// The description of the RAM role.
     ///
     /// 角色的文字描述。
     ///
     /// Example: `ECS管理角色`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the RAM role.
     ///
     /// 角色ID。
     ///
     /// Example: `901234567890****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleId"))]
     pub role_id: Option<String>,
     /// The name of the RAM role.
     ///
     /// 角色名称。
     ///
     /// Example: `ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleName"))]
     pub role_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Role {

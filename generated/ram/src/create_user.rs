@@ -79,12 +79,15 @@ impl aliyun_runtime::Operation for CreateUserRequest {
 }
 /// What a successful `CreateUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateUserResponse {
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Option<CreateUserUser>,
 }
 impl aliyun_runtime::de::Decode for CreateUserResponse {
@@ -101,34 +104,42 @@ impl aliyun_runtime::de::Decode for CreateUserResponse {
 }
 /// 用户信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateUserUser {
     /// 备注。
     ///
     /// Example: `这是一位云计算工程师`
+    #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
     pub comments: Option<String>,
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// 显示名称。
     ///
     /// Example: `张强`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// RAM用户的邮箱。
     ///
     /// Example: `zhangqiang@example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Email"))]
     pub email: Option<String>,
     /// RAM用户手机号。
     ///
     /// Example: `86-18600008888`
+    #[cfg_attr(feature = "test-util", serde(rename = "MobilePhone"))]
     pub mobile_phone: Option<String>,
     /// 用户唯一标识。
     ///
     /// Example: `1227489245380721`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
     pub user_id: Option<String>,
     /// 用户名称。
     ///
     /// Example: `zhangqiang`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserName"))]
     pub user_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateUserUser {

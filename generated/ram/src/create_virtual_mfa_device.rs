@@ -31,12 +31,15 @@ impl aliyun_runtime::Operation for CreateVirtualMfaDeviceRequest {
 }
 /// What a successful `CreateVirtualMFADevice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateVirtualMfaDeviceResponse {
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 多因素认证设备。
+    #[cfg_attr(feature = "test-util", serde(rename = "VirtualMFADevice"))]
     pub virtual_mfa_device: Option<VirtualMfaDevice>,
 }
 impl aliyun_runtime::de::Decode for CreateVirtualMfaDeviceResponse {
@@ -53,18 +56,22 @@ impl aliyun_runtime::de::Decode for CreateVirtualMfaDeviceResponse {
 }
 /// 多因素认证设备。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VirtualMfaDevice {
     /// 多因素认证设备密钥。
     ///
     /// Example: `DSF98HAD982KJA9SDFNAS9D8FU839B8ADHBGS****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Base32StringSeed"))]
     pub base32_string_seed: Option<String>,
     /// 密钥二维码PNG，使用Base64编码。
     ///
     /// Example: `YXNkZmFzZDlmeW5hc2Q5OGZoODd4bXJmcThhaGU5aSBmYXNkZiBzYWRmIGFGIDRxd2VjIGEgdHEz****`
+    #[cfg_attr(feature = "test-util", serde(rename = "QRCodePNG"))]
     pub qr_code_png: Option<String>,
     /// 设备序列号。
     ///
     /// Example: `acs:ram::123456789012****:mfa/device001`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VirtualMfaDevice {

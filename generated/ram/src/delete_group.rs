@@ -37,12 +37,14 @@ impl aliyun_runtime::Operation for DeleteGroupRequest {
 }
 /// What a successful `DeleteGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteGroupResponse {
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `FCF40AB5-881C-A0F9-334C-B0AD423AA69D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteGroupResponse {

@@ -29,10 +29,12 @@ impl aliyun_runtime::Operation for DeleteLoginProfileRequest {
 }
 /// What a successful `DeleteLoginProfile` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteLoginProfileResponse {
     /// 请求ID。
     ///
     /// Example: `1C488B66-B819-4D14-8711-C4EAAA13AC01`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteLoginProfileResponse {

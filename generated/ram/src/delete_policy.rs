@@ -33,12 +33,14 @@ impl aliyun_runtime::Operation for DeletePolicyRequest {
 }
 /// What a successful `DeletePolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeletePolicyResponse {
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `898FAB24-7509-43EE-A287-086FE4C44394`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeletePolicyResponse {

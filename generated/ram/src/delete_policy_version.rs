@@ -4,7 +4,15 @@
 //! Deletes a version of a specified policy.
 //!
 //! 调用DeletePolicyVersion接口删除指定的权限策略的某个版本。
-/// Parameters of `DeletePolicyVersion`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeletePolicyVersionRequest`], by name: `DeletePolicyVersionRequest::new(DeletePolicyVersionRequired { … })`.
+#[derive(Debug)]
+pub struct DeletePolicyVersionRequired<'a> {
+    /// `PolicyName`: see the field of [`DeletePolicyVersionRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `VersionId`: see the field of [`DeletePolicyVersionRequest`] of the same name.
+    pub version_id: &'a str,
+}
+/// Parameters of `DeletePolicyVersion`. Build it with `new`, the required parameters named in [`DeletePolicyVersionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletePolicyVersionRequest {
     /// The policy name.
@@ -23,11 +31,11 @@ pub struct DeletePolicyVersionRequest {
     pub version_id: String,
 }
 impl DeletePolicyVersionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(policy_name: impl Into<String>, version_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeletePolicyVersionRequired<'_>) -> Self {
         Self {
-            policy_name: policy_name.into(),
-            version_id: version_id.into(),
+            policy_name: required.policy_name.to_string(),
+            version_id: required.version_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for DeletePolicyVersionRequest {
 }
 /// What a successful `DeletePolicyVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeletePolicyVersionResponse {
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `9B34724D-54B0-4A51-B34D-4512372FE1BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeletePolicyVersionResponse {

@@ -32,8 +32,10 @@ impl aliyun_runtime::Operation for DeleteRoleRequest {
 }
 /// What a successful `DeleteRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteRoleResponse {
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteRoleResponse {

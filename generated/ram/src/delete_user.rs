@@ -32,8 +32,10 @@ impl aliyun_runtime::Operation for DeleteUserRequest {
 }
 /// What a successful `DeleteUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteUserResponse {
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteUserResponse {

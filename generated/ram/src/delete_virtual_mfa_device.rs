@@ -29,10 +29,12 @@ impl aliyun_runtime::Operation for DeleteVirtualMfaDeviceRequest {
 }
 /// What a successful `DeleteVirtualMFADevice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteVirtualMfaDeviceResponse {
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteVirtualMfaDeviceResponse {

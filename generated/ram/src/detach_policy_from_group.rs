@@ -2,7 +2,17 @@
 //! The `DetachPolicyFromGroup` operation.
 //!
 //! 调用DetachPolicyFromGroup接口为用户组撤销指定的权限。
-/// Parameters of `DetachPolicyFromGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DetachPolicyFromGroupRequest`], by name: `DetachPolicyFromGroupRequest::new(DetachPolicyFromGroupRequired { … })`.
+#[derive(Debug)]
+pub struct DetachPolicyFromGroupRequired<'a> {
+    /// `GroupName`: see the field of [`DetachPolicyFromGroupRequest`] of the same name.
+    pub group_name: &'a str,
+    /// `PolicyName`: see the field of [`DetachPolicyFromGroupRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `PolicyType`: see the field of [`DetachPolicyFromGroupRequest`] of the same name.
+    pub policy_type: &'a str,
+}
+/// Parameters of `DetachPolicyFromGroup`. Build it with `new`, the required parameters named in [`DetachPolicyFromGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DetachPolicyFromGroupRequest {
     /// 指定用户组名称。
@@ -22,16 +32,12 @@ pub struct DetachPolicyFromGroupRequest {
     pub policy_type: String,
 }
 impl DetachPolicyFromGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        group_name: impl Into<String>,
-        policy_name: impl Into<String>,
-        policy_type: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DetachPolicyFromGroupRequired<'_>) -> Self {
         Self {
-            group_name: group_name.into(),
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
+            group_name: required.group_name.to_string(),
+            policy_name: required.policy_name.to_string(),
+            policy_type: required.policy_type.to_string(),
         }
     }
 }
@@ -45,10 +51,12 @@ impl aliyun_runtime::Operation for DetachPolicyFromGroupRequest {
 }
 /// What a successful `DetachPolicyFromGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DetachPolicyFromGroupResponse {
     /// 请求ID。
     ///
     /// Example: `697852FB-50D7-44D9-9774-530C31EAC572`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DetachPolicyFromGroupResponse {

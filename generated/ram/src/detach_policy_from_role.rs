@@ -2,7 +2,17 @@
 //! The `DetachPolicyFromRole` operation.
 //!
 //! 为角色撤销指定的授权。
-/// Parameters of `DetachPolicyFromRole`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DetachPolicyFromRoleRequest`], by name: `DetachPolicyFromRoleRequest::new(DetachPolicyFromRoleRequired { … })`.
+#[derive(Debug)]
+pub struct DetachPolicyFromRoleRequired<'a> {
+    /// `PolicyName`: see the field of [`DetachPolicyFromRoleRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `PolicyType`: see the field of [`DetachPolicyFromRoleRequest`] of the same name.
+    pub policy_type: &'a str,
+    /// `RoleName`: see the field of [`DetachPolicyFromRoleRequest`] of the same name.
+    pub role_name: &'a str,
+}
+/// Parameters of `DetachPolicyFromRole`. Build it with `new`, the required parameters named in [`DetachPolicyFromRoleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DetachPolicyFromRoleRequest {
     /// 权限策略名称。
@@ -22,16 +32,12 @@ pub struct DetachPolicyFromRoleRequest {
     pub role_name: String,
 }
 impl DetachPolicyFromRoleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        policy_name: impl Into<String>,
-        policy_type: impl Into<String>,
-        role_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DetachPolicyFromRoleRequired<'_>) -> Self {
         Self {
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
-            role_name: role_name.into(),
+            policy_name: required.policy_name.to_string(),
+            policy_type: required.policy_type.to_string(),
+            role_name: required.role_name.to_string(),
         }
     }
 }
@@ -45,10 +51,12 @@ impl aliyun_runtime::Operation for DetachPolicyFromRoleRequest {
 }
 /// What a successful `DetachPolicyFromRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DetachPolicyFromRoleResponse {
     /// 请求ID。
     ///
     /// Example: `697852FB-50D7-44D9-9774-530C31EAC572`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DetachPolicyFromRoleResponse {

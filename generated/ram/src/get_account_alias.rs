@@ -21,14 +21,17 @@ impl aliyun_runtime::Operation for GetAccountAliasRequest {
 }
 /// What a successful `GetAccountAlias` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetAccountAliasResponse {
     /// 云帐号别名。
     ///
     /// Example: `myalias`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountAlias"))]
     pub account_alias: Option<String>,
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetAccountAliasResponse {

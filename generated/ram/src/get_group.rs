@@ -33,10 +33,13 @@ impl aliyun_runtime::Operation for GetGroupRequest {
 }
 /// What a successful `GetGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetGroupResponse {
     /// `Group` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Option<Group>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetGroupResponse {

@@ -33,12 +33,15 @@ impl aliyun_runtime::Operation for GetLoginProfileRequest {
 }
 /// What a successful `GetLoginProfile` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetLoginProfileResponse {
     /// The logon configurations.
+    #[cfg_attr(feature = "test-util", serde(rename = "LoginProfile"))]
     pub login_profile: Option<LoginProfile>,
     /// The request ID.
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetLoginProfileResponse {

@@ -2,7 +2,15 @@
 //! The `GetPolicy` operation.
 //!
 //! 调用GetPolicy接口获取指定的权限策略信息。
-/// Parameters of `GetPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetPolicyRequest`], by name: `GetPolicyRequest::new(GetPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct GetPolicyRequired<'a> {
+    /// `PolicyName`: see the field of [`GetPolicyRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `PolicyType`: see the field of [`GetPolicyRequest`] of the same name.
+    pub policy_type: &'a str,
+}
+/// Parameters of `GetPolicy`. Build it with `new`, the required parameters named in [`GetPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetPolicyRequest {
     /// 指定权限策略名称。
@@ -17,11 +25,11 @@ pub struct GetPolicyRequest {
     pub policy_type: String,
 }
 impl GetPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(policy_name: impl Into<String>, policy_type: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetPolicyRequired<'_>) -> Self {
         Self {
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
+            policy_name: required.policy_name.to_string(),
+            policy_type: required.policy_type.to_string(),
         }
     }
 }
@@ -35,14 +43,18 @@ impl aliyun_runtime::Operation for GetPolicyRequest {
 }
 /// What a successful `GetPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetPolicyResponse {
     /// 权限策略的默认版本。
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultPolicyVersion"))]
     pub default_policy_version: Option<DefaultPolicyVersion>,
     /// 请求ID。
     ///
     /// Example: `697852FB-50D7-44D9-9774-530C31EAC572`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `Policy` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Policy"))]
     pub policy: Option<GetPolicyPolicy>,
 }
 impl aliyun_runtime::de::Decode for GetPolicyResponse {
@@ -60,44 +72,55 @@ impl aliyun_runtime::de::Decode for GetPolicyResponse {
 }
 /// 权限策略的默认版本。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DefaultPolicyVersion {
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// DefaultPolicyVersion返回的数据结构固定为默认版本，因此isDefault的取值固定为ture。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsDefaultVersion"))]
     pub is_default_version: Option<bool>,
     /// 权限策略内容。
     ///
     /// Example: `{ "Statement": [{ "Action": ["oss:*"], "Effect": "Allow", "Resource": ["acs:oss:*:*:*"]}], "Version": "1"}`
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyDocument"))]
     pub policy_document: Option<String>,
     /// 权限策略标识。
     ///
     /// Example: `v1`
+    #[cfg_attr(feature = "test-util", serde(rename = "VersionId"))]
     pub version_id: Option<String>,
     /// 权限策略的基本信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Policy"))]
     pub policy: Option<DefaultPolicyVersionPolicy>,
     /// 默认版本。
     ///
     /// Example: `v1`
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultVersion"))]
     pub default_version: Option<String>,
     /// 权限策略描述。
     ///
     /// Example: `OSS管理员权限`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 权限策略名称。
     ///
     /// Example: `OSS-Administrator`
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyName"))]
     pub policy_name: Option<String>,
     /// 权限策略类型。
     ///
     /// Example: `Custom`
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyType"))]
     pub policy_type: Option<String>,
     /// 修改时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DefaultPolicyVersion {
@@ -122,10 +145,12 @@ impl aliyun_runtime::de::Decode for DefaultPolicyVersion {
 }
 /// 权限策略的基本信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DefaultPolicyVersionPolicy {
     /// 引用次数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachmentCount"))]
     pub attachment_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DefaultPolicyVersionPolicy {
@@ -141,20 +166,28 @@ impl aliyun_runtime::de::Decode for DefaultPolicyVersionPolicy {
 }
 /// The value of `Policy` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetPolicyPolicy {
     /// `AttachmentCount` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachmentCount"))]
     pub attachment_count: Option<i64>,
     /// `CreateDate` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// `DefaultVersion` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultVersion"))]
     pub default_version: Option<String>,
     /// `Description` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// `PolicyName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyName"))]
     pub policy_name: Option<String>,
     /// `PolicyType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyType"))]
     pub policy_type: Option<String>,
     /// `UpdateDate` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetPolicyPolicy {

@@ -3,7 +3,17 @@
 //!
 //! 获取某个权限策略的版本。
 pub use crate::types::PolicyVersion;
-/// Parameters of `GetPolicyVersion`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetPolicyVersionRequest`], by name: `GetPolicyVersionRequest::new(GetPolicyVersionRequired { … })`.
+#[derive(Debug)]
+pub struct GetPolicyVersionRequired<'a> {
+    /// `PolicyName`: see the field of [`GetPolicyVersionRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `PolicyType`: see the field of [`GetPolicyVersionRequest`] of the same name.
+    pub policy_type: &'a str,
+    /// `VersionId`: see the field of [`GetPolicyVersionRequest`] of the same name.
+    pub version_id: &'a str,
+}
+/// Parameters of `GetPolicyVersion`. Build it with `new`, the required parameters named in [`GetPolicyVersionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetPolicyVersionRequest {
     /// 权限策略名称。
@@ -23,16 +33,12 @@ pub struct GetPolicyVersionRequest {
     pub version_id: String,
 }
 impl GetPolicyVersionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        policy_name: impl Into<String>,
-        policy_type: impl Into<String>,
-        version_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetPolicyVersionRequired<'_>) -> Self {
         Self {
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
-            version_id: version_id.into(),
+            policy_name: required.policy_name.to_string(),
+            policy_type: required.policy_type.to_string(),
+            version_id: required.version_id.to_string(),
         }
     }
 }
@@ -46,12 +52,15 @@ impl aliyun_runtime::Operation for GetPolicyVersionRequest {
 }
 /// What a successful `GetPolicyVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetPolicyVersionResponse {
     /// 权限策略版本信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyVersion"))]
     pub policy_version: Option<PolicyVersion>,
     /// 请求ID。
     ///
     /// Example: `9B34724D-54B0-4A51-B34D-4512372FE1BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetPolicyVersionResponse {

@@ -31,12 +31,15 @@ impl aliyun_runtime::Operation for GetRoleRequest {
 }
 /// What a successful `GetRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetRoleResponse {
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 角色信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Role"))]
     pub role: Option<GetRoleRole>,
 }
 impl aliyun_runtime::de::Decode for GetRoleResponse {
@@ -53,34 +56,42 @@ impl aliyun_runtime::de::Decode for GetRoleResponse {
 }
 /// 角色信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetRoleRole {
     /// 角色的资源描述符。
     ///
     /// Example: `acs:ram::1234567890123456:role/ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// 角色扮演授权策略。
     ///
     /// Example: `{ "Statement": [ { "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": { "RAM": "acs:ram::123456789012345678:root" } } ], "Version": "1" }`
+    #[cfg_attr(feature = "test-util", serde(rename = "AssumeRolePolicyDocument"))]
     pub assume_role_policy_document: Option<String>,
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// 角色的文字描述。
     ///
     /// Example: `ECS管理角色`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 角色ID。
     ///
     /// Example: `901234567890123`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleId"))]
     pub role_id: Option<String>,
     /// 角色名称。
     ///
     /// Example: `ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleName"))]
     pub role_name: Option<String>,
     /// 更新时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetRoleRole {

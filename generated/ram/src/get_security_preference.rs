@@ -25,12 +25,15 @@ impl aliyun_runtime::Operation for GetSecurityPreferenceRequest {
 }
 /// What a successful `GetSecurityPreference` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetSecurityPreferenceResponse {
     /// The ID of the request.
     ///
     /// Example: `DC1213F1-A9D5-4A01-A996-44983689126C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The security preferences.
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityPreference"))]
     pub security_preference: Option<SecurityPreference>,
 }
 impl aliyun_runtime::de::Decode for GetSecurityPreferenceResponse {

@@ -37,16 +37,19 @@ impl aliyun_runtime::Operation for GetUserRequest {
 }
 /// What a successful `GetUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetUserResponse {
     /// The RAM user information.
     ///
     /// RAM用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Option<GetUserUser>,
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `2D69A58F-345C-4FDE-88E4-BF5189484043`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetUserResponse {
@@ -65,12 +68,14 @@ impl aliyun_runtime::de::Decode for GetUserResponse {
 ///
 /// RAM用户信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetUserUser {
     /// The display name.
     ///
     /// 显示名称。
     ///
     /// Example: `alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// The email address of the RAM user.
     ///
@@ -79,12 +84,14 @@ pub struct GetUserUser {
     /// 说明： 该参数仅适用于中国站。
     ///
     /// Example: `alice@example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Email"))]
     pub email: Option<String>,
     /// The date and time when the user information was modified.
     ///
     /// RAM用户的更新时间（UTC时间）。
     ///
     /// Example: `2015-02-11T03:15:21Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
     /// The mobile phone number of the RAM user.
     ///
@@ -93,36 +100,42 @@ pub struct GetUserUser {
     /// 说明： 该参数仅适用于中国站。
     ///
     /// Example: `86-1860000****`
+    #[cfg_attr(feature = "test-util", serde(rename = "MobilePhone"))]
     pub mobile_phone: Option<String>,
     /// The ID of the RAM user.
     ///
     /// RAM用户的唯一标识。
     ///
     /// Example: `222748924538****`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
     pub user_id: Option<String>,
     /// The comment.
     ///
     /// 备注。
     ///
     /// Example: `这是一位云计算工程师`
+    #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
     pub comments: Option<String>,
     /// The date and time when the user last logged on to the RAM console by using the password.
     ///
     /// 上次使用密码登录时间（UTC时间）。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "LastLoginDate"))]
     pub last_login_date: Option<String>,
     /// The date and time when the RAM user was created.
     ///
     /// RAM用户的创建时间（UTC时间）。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// The username.
     ///
     /// RAM用户的名称。
     ///
     /// Example: `alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserName"))]
     pub user_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetUserUser {

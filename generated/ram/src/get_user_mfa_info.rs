@@ -33,16 +33,19 @@ impl aliyun_runtime::Operation for GetUserMfaInfoRequest {
 }
 /// What a successful `GetUserMFAInfo` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetUserMfaInfoResponse {
     /// The information about the MFA device that is attached to the RAM user.
     ///
     /// MFA设备信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "MFADevice"))]
     pub mfa_device: Option<MfaDevice>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetUserMfaInfoResponse {
@@ -61,12 +64,14 @@ impl aliyun_runtime::de::Decode for GetUserMfaInfoResponse {
 ///
 /// MFA设备信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MfaDevice {
     /// The serial number of the MFA device.
     ///
     /// 设备序列号。
     ///
     /// Example: `acs:ram::177242285274****:mfa/test`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
     /// The type of the MFA device. Valid values:
     ///
@@ -81,6 +86,7 @@ pub struct MfaDevice {
     /// Valid values ([`Type`]): `VMFA`, `U2F`.
     ///
     /// Example: `VMFA`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
 }
 impl aliyun_runtime::de::Decode for MfaDevice {

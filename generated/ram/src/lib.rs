@@ -16,29 +16,39 @@ pub mod types;
 #[cfg(feature = "add_user_to_group")]
 pub mod add_user_to_group;
 #[cfg(feature = "add_user_to_group")]
-pub use add_user_to_group::{AddUserToGroupRequest, AddUserToGroupResponse};
+pub use add_user_to_group::{
+    AddUserToGroupRequest, AddUserToGroupResponse, AddUserToGroupRequired,
+};
 #[cfg(feature = "attach_policy_to_group")]
 pub mod attach_policy_to_group;
 #[cfg(feature = "attach_policy_to_group")]
 pub use attach_policy_to_group::{
-    AttachPolicyToGroupRequest, AttachPolicyToGroupResponse,
+    AttachPolicyToGroupRequest, AttachPolicyToGroupResponse, AttachPolicyToGroupRequired,
 };
 #[cfg(feature = "attach_policy_to_role")]
 pub mod attach_policy_to_role;
 #[cfg(feature = "attach_policy_to_role")]
-pub use attach_policy_to_role::{AttachPolicyToRoleRequest, AttachPolicyToRoleResponse};
+pub use attach_policy_to_role::{
+    AttachPolicyToRoleRequest, AttachPolicyToRoleResponse, AttachPolicyToRoleRequired,
+};
 #[cfg(feature = "attach_policy_to_user")]
 pub mod attach_policy_to_user;
 #[cfg(feature = "attach_policy_to_user")]
-pub use attach_policy_to_user::{AttachPolicyToUserRequest, AttachPolicyToUserResponse};
+pub use attach_policy_to_user::{
+    AttachPolicyToUserRequest, AttachPolicyToUserResponse, AttachPolicyToUserRequired,
+};
 #[cfg(feature = "bind_mfa_device")]
 pub mod bind_mfa_device;
 #[cfg(feature = "bind_mfa_device")]
-pub use bind_mfa_device::{BindMfaDeviceRequest, BindMfaDeviceResponse};
+pub use bind_mfa_device::{
+    BindMfaDeviceRequest, BindMfaDeviceResponse, BindMfaDeviceRequired,
+};
 #[cfg(feature = "change_password")]
 pub mod change_password;
 #[cfg(feature = "change_password")]
-pub use change_password::{ChangePasswordRequest, ChangePasswordResponse};
+pub use change_password::{
+    ChangePasswordRequest, ChangePasswordResponse, ChangePasswordRequired,
+};
 #[cfg(feature = "clear_account_alias")]
 pub mod clear_account_alias;
 #[cfg(feature = "clear_account_alias")]
@@ -54,7 +64,9 @@ pub use create_group::{CreateGroupRequest, CreateGroupResponse};
 #[cfg(feature = "create_login_profile")]
 pub mod create_login_profile;
 #[cfg(feature = "create_login_profile")]
-pub use create_login_profile::{CreateLoginProfileRequest, CreateLoginProfileResponse};
+pub use create_login_profile::{
+    CreateLoginProfileRequest, CreateLoginProfileResponse, CreateLoginProfileRequired,
+};
 #[cfg(feature = "create_policy")]
 pub mod create_policy;
 #[cfg(feature = "create_policy")]
@@ -62,11 +74,13 @@ pub use create_policy::{CreatePolicyRequest, CreatePolicyResponse};
 #[cfg(feature = "create_policy_version")]
 pub mod create_policy_version;
 #[cfg(feature = "create_policy_version")]
-pub use create_policy_version::{CreatePolicyVersionRequest, CreatePolicyVersionResponse};
+pub use create_policy_version::{
+    CreatePolicyVersionRequest, CreatePolicyVersionResponse, CreatePolicyVersionRequired,
+};
 #[cfg(feature = "create_role")]
 pub mod create_role;
 #[cfg(feature = "create_role")]
-pub use create_role::{CreateRoleRequest, CreateRoleResponse};
+pub use create_role::{CreateRoleRequest, CreateRoleResponse, CreateRoleRequired};
 #[cfg(feature = "create_user")]
 pub mod create_user;
 #[cfg(feature = "create_user")]
@@ -96,7 +110,9 @@ pub use delete_policy::{DeletePolicyRequest, DeletePolicyResponse};
 #[cfg(feature = "delete_policy_version")]
 pub mod delete_policy_version;
 #[cfg(feature = "delete_policy_version")]
-pub use delete_policy_version::{DeletePolicyVersionRequest, DeletePolicyVersionResponse};
+pub use delete_policy_version::{
+    DeletePolicyVersionRequest, DeletePolicyVersionResponse, DeletePolicyVersionRequired,
+};
 #[cfg(feature = "delete_role")]
 pub mod delete_role;
 #[cfg(feature = "delete_role")]
@@ -116,12 +132,14 @@ pub mod detach_policy_from_group;
 #[cfg(feature = "detach_policy_from_group")]
 pub use detach_policy_from_group::{
     DetachPolicyFromGroupRequest, DetachPolicyFromGroupResponse,
+    DetachPolicyFromGroupRequired,
 };
 #[cfg(feature = "detach_policy_from_role")]
 pub mod detach_policy_from_role;
 #[cfg(feature = "detach_policy_from_role")]
 pub use detach_policy_from_role::{
     DetachPolicyFromRoleRequest, DetachPolicyFromRoleResponse,
+    DetachPolicyFromRoleRequired,
 };
 #[cfg(feature = "detach_policy_from_user")]
 pub mod detach_policy_from_user;
@@ -148,11 +166,13 @@ pub use get_password_policy::{GetPasswordPolicyRequest, GetPasswordPolicyRespons
 #[cfg(feature = "get_policy")]
 pub mod get_policy;
 #[cfg(feature = "get_policy")]
-pub use get_policy::{GetPolicyRequest, GetPolicyResponse};
+pub use get_policy::{GetPolicyRequest, GetPolicyResponse, GetPolicyRequired};
 #[cfg(feature = "get_policy_version")]
 pub mod get_policy_version;
 #[cfg(feature = "get_policy_version")]
-pub use get_policy_version::{GetPolicyVersionRequest, GetPolicyVersionResponse};
+pub use get_policy_version::{
+    GetPolicyVersionRequest, GetPolicyVersionResponse, GetPolicyVersionRequired,
+};
 #[cfg(feature = "get_role")]
 pub mod get_role;
 #[cfg(feature = "get_role")]
@@ -180,6 +200,7 @@ pub mod list_entities_for_policy;
 #[cfg(feature = "list_entities_for_policy")]
 pub use list_entities_for_policy::{
     ListEntitiesForPolicyRequest, ListEntitiesForPolicyResponse,
+    ListEntitiesForPolicyRequired,
 };
 #[cfg(feature = "list_groups")]
 pub mod list_groups;
@@ -214,7 +235,9 @@ pub use list_policies_for_user::{
 #[cfg(feature = "list_policy_versions")]
 pub mod list_policy_versions;
 #[cfg(feature = "list_policy_versions")]
-pub use list_policy_versions::{ListPolicyVersionsRequest, ListPolicyVersionsResponse};
+pub use list_policy_versions::{
+    ListPolicyVersionsRequest, ListPolicyVersionsResponse, ListPolicyVersionsRequired,
+};
 #[cfg(feature = "list_roles")]
 pub mod list_roles;
 #[cfg(feature = "list_roles")]
@@ -237,13 +260,14 @@ pub use list_virtual_mfa_devices::{
 pub mod remove_user_from_group;
 #[cfg(feature = "remove_user_from_group")]
 pub use remove_user_from_group::{
-    RemoveUserFromGroupRequest, RemoveUserFromGroupResponse,
+    RemoveUserFromGroupRequest, RemoveUserFromGroupResponse, RemoveUserFromGroupRequired,
 };
 #[cfg(feature = "set_default_policy_version")]
 pub mod set_default_policy_version;
 #[cfg(feature = "set_default_policy_version")]
 pub use set_default_policy_version::{
     SetDefaultPolicyVersionRequest, SetDefaultPolicyVersionResponse,
+    SetDefaultPolicyVersionRequired,
 };
 #[cfg(feature = "set_password_policy")]
 pub mod set_password_policy;

@@ -36,16 +36,19 @@ impl aliyun_runtime::Operation for ListAccessKeysRequest {
 }
 /// What a successful `ListAccessKeys` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAccessKeysResponse {
     /// The information about the RAM user.
     ///
     /// 用户信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeys"))]
     pub access_keys: Option<AccessKeys>,
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `4B450CA1-36E8-4AA2-8461-86B42BF4CC4E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListAccessKeysResponse {
@@ -64,8 +67,10 @@ impl aliyun_runtime::de::Decode for ListAccessKeysResponse {
 ///
 /// 用户信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AccessKeys {
     /// `AccessKey` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKey"))]
     pub access_key: Vec<ListAccessKeysAccessKey>,
 }
 impl aliyun_runtime::de::Decode for AccessKeys {
@@ -81,18 +86,21 @@ impl aliyun_runtime::de::Decode for AccessKeys {
 }
 /// One item of the list `AccessKey` in `AccessKeys` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListAccessKeysAccessKey {
     /// The AccessKeyId.
     ///
     /// 访问密钥标识。
     ///
     /// Example: `0wNEpMMlzy7szvai`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessKeyId"))]
     pub access_key_id: Option<String>,
     /// The date and time when an AccessKey was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// The status of an AccessKey.
     ///
@@ -101,6 +109,7 @@ pub struct ListAccessKeysAccessKey {
     /// 状态，激活或禁用。
     ///
     /// Example: `Active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListAccessKeysAccessKey {

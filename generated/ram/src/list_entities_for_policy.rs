@@ -2,7 +2,15 @@
 //! The `ListEntitiesForPolicy` operation.
 //!
 //! 列出引用权限策略的实体。
-/// Parameters of `ListEntitiesForPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ListEntitiesForPolicyRequest`], by name: `ListEntitiesForPolicyRequest::new(ListEntitiesForPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct ListEntitiesForPolicyRequired<'a> {
+    /// `PolicyName`: see the field of [`ListEntitiesForPolicyRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `PolicyType`: see the field of [`ListEntitiesForPolicyRequest`] of the same name.
+    pub policy_type: &'a str,
+}
+/// Parameters of `ListEntitiesForPolicy`. Build it with `new`, the required parameters named in [`ListEntitiesForPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListEntitiesForPolicyRequest {
     /// 权限策略名称。
@@ -17,11 +25,11 @@ pub struct ListEntitiesForPolicyRequest {
     pub policy_type: String,
 }
 impl ListEntitiesForPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(policy_name: impl Into<String>, policy_type: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ListEntitiesForPolicyRequired<'_>) -> Self {
         Self {
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
+            policy_name: required.policy_name.to_string(),
+            policy_type: required.policy_type.to_string(),
         }
     }
 }
@@ -35,16 +43,21 @@ impl aliyun_runtime::Operation for ListEntitiesForPolicyRequest {
 }
 /// What a successful `ListEntitiesForPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListEntitiesForPolicyResponse {
     /// 用户信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Users"))]
     pub users: Option<Users>,
     /// 组信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Groups"))]
     pub groups: Option<Groups>,
     /// 角色信息结合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Roles"))]
     pub roles: Option<Roles>,
     /// 请求ID。
     ///
     /// Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListEntitiesForPolicyResponse {
@@ -63,8 +76,10 @@ impl aliyun_runtime::de::Decode for ListEntitiesForPolicyResponse {
 }
 /// 用户信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Users {
     /// `User` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Vec<ListEntitiesForPolicyUser>,
 }
 impl aliyun_runtime::de::Decode for Users {
@@ -78,22 +93,27 @@ impl aliyun_runtime::de::Decode for Users {
 }
 /// One item of the list `User` in `Users` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListEntitiesForPolicyUser {
     /// 授权时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachDate"))]
     pub attach_date: Option<String>,
     /// 显示名称。
     ///
     /// Example: `张*`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// 用户唯一标识。
     ///
     /// Example: `122748924538****`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
     pub user_id: Option<String>,
     /// 用户名称。
     ///
     /// Example: `zhangq****`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserName"))]
     pub user_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListEntitiesForPolicyUser {
@@ -112,8 +132,10 @@ impl aliyun_runtime::de::Decode for ListEntitiesForPolicyUser {
 }
 /// 组信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Groups {
     /// `Group` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Vec<ListEntitiesForPolicyGroup>,
 }
 impl aliyun_runtime::de::Decode for Groups {
@@ -127,18 +149,22 @@ impl aliyun_runtime::de::Decode for Groups {
 }
 /// One item of the list `Group` in `Groups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListEntitiesForPolicyGroup {
     /// 授权时间。
     ///
     /// Example: `2015-02-18T17:22:08Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachDate"))]
     pub attach_date: Option<String>,
     /// 备注信息。
     ///
     /// Example: `测试团队`
+    #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
     pub comments: Option<String>,
     /// 组名称。
     ///
     /// Example: `QA-Team`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListEntitiesForPolicyGroup {
@@ -156,8 +182,10 @@ impl aliyun_runtime::de::Decode for ListEntitiesForPolicyGroup {
 }
 /// 角色信息结合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Roles {
     /// `Role` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Role"))]
     pub role: Vec<ListEntitiesForPolicyRole>,
 }
 impl aliyun_runtime::de::Decode for Roles {
@@ -171,26 +199,32 @@ impl aliyun_runtime::de::Decode for Roles {
 }
 /// One item of the list `Role` in `Roles` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListEntitiesForPolicyRole {
     /// 角色的资源描述符。
     ///
     /// Example: `acs:ram::123456789012****:role/ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// 授权时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachDate"))]
     pub attach_date: Option<String>,
     /// 角色的文字描述。
     ///
     /// Example: `ECS管理角色`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 角色ID。
     ///
     /// Example: `122748924538****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleId"))]
     pub role_id: Option<String>,
     /// 角色名称。
     ///
     /// Example: `ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleName"))]
     pub role_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListEntitiesForPolicyRole {

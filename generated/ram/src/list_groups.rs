@@ -48,20 +48,25 @@ impl aliyun_runtime::Operation for ListGroupsRequest {
 }
 /// What a successful `ListGroups` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListGroupsResponse {
     /// 用户组信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Groups"))]
     pub groups: Option<ListGroupsGroups>,
     /// 请求返回结果是否被截断。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// 当IsTruncated为true时才有此字段，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// 请求ID。
     ///
     /// Example: `065527AA-2F2E-AD7C-7484-F2626CFE4934`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListGroupsResponse {
@@ -80,8 +85,10 @@ impl aliyun_runtime::de::Decode for ListGroupsResponse {
 }
 /// 用户组信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListGroupsGroups {
     /// `Group` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Vec<Group>,
 }
 impl aliyun_runtime::de::Decode for ListGroupsGroups {

@@ -32,10 +32,13 @@ impl aliyun_runtime::Operation for ListGroupsForUserRequest {
 }
 /// What a successful `ListGroupsForUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListGroupsForUserResponse {
     /// `Groups` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Groups"))]
     pub groups: Option<ListGroupsForUserGroups>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListGroupsForUserResponse {
@@ -52,8 +55,10 @@ impl aliyun_runtime::de::Decode for ListGroupsForUserResponse {
 }
 /// The value of `Groups` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListGroupsForUserGroups {
     /// `Group` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Vec<ListGroupsForUserGroup>,
 }
 impl aliyun_runtime::de::Decode for ListGroupsForUserGroups {
@@ -67,12 +72,16 @@ impl aliyun_runtime::de::Decode for ListGroupsForUserGroups {
 }
 /// One item of the list `Group` in `Groups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListGroupsForUserGroup {
     /// `Comments` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
     pub comments: Option<String>,
     /// `GroupName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
     /// `JoinDate` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "JoinDate"))]
     pub join_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListGroupsForUserGroup {

@@ -58,20 +58,25 @@ impl aliyun_runtime::Operation for ListPoliciesRequest {
 }
 /// What a successful `ListPolicies` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListPoliciesResponse {
     /// 请求返回结果是否被截断。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// 当IsTruncated为true时才有此字段，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容 。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// 权限策略信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Policies"))]
     pub policies: Option<ListPoliciesPolicies>,
     /// 请求ID。
     ///
     /// Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListPoliciesResponse {
@@ -90,8 +95,10 @@ impl aliyun_runtime::de::Decode for ListPoliciesResponse {
 }
 /// 权限策略信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListPoliciesPolicies {
     /// `Policy` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Policy"))]
     pub policy: Vec<PoliciesPolicy>,
 }
 impl aliyun_runtime::de::Decode for ListPoliciesPolicies {
@@ -105,34 +112,42 @@ impl aliyun_runtime::de::Decode for ListPoliciesPolicies {
 }
 /// One item of the list `Policy` in `Policies` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PoliciesPolicy {
     /// 引用次数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "AttachmentCount"))]
     pub attachment_count: Option<i32>,
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// 默认版本。
     ///
     /// Example: `v1`
+    #[cfg_attr(feature = "test-util", serde(rename = "DefaultVersion"))]
     pub default_version: Option<String>,
     /// 权限策略描述。
     ///
     /// Example: `OSS管理员权限`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 权限策略名称。
     ///
     /// Example: `OSS-Administrator`
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyName"))]
     pub policy_name: Option<String>,
     /// 权限策略类型。
     ///
     /// Example: `System`
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyType"))]
     pub policy_type: Option<String>,
     /// 修改时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PoliciesPolicy {

@@ -30,12 +30,15 @@ impl aliyun_runtime::Operation for ListPoliciesForGroupRequest {
 }
 /// What a successful `ListPoliciesForGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListPoliciesForGroupResponse {
     /// 权限策略名称列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Policies"))]
     pub policies: Option<Policies>,
     /// 请求ID。
     ///
     /// Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListPoliciesForGroupResponse {

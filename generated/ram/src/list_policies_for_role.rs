@@ -34,16 +34,19 @@ impl aliyun_runtime::Operation for ListPoliciesForRoleRequest {
 }
 /// What a successful `ListPoliciesForRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListPoliciesForRoleResponse {
     /// The list of policies attached to the RAM role.
     ///
     /// 权限策略名称列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Policies"))]
     pub policies: Option<Policies>,
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListPoliciesForRoleResponse {

@@ -34,16 +34,19 @@ impl aliyun_runtime::Operation for ListPoliciesForUserRequest {
 }
 /// What a successful `ListPoliciesForUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListPoliciesForUserResponse {
     /// The policy list.
     ///
     /// 权限策略信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Policies"))]
     pub policies: Option<Policies>,
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListPoliciesForUserResponse {

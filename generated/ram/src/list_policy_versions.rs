@@ -3,7 +3,15 @@
 //!
 //! 调用ListPolicyVersions接口列出权限策略版本。
 pub use crate::types::PolicyVersion;
-/// Parameters of `ListPolicyVersions`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ListPolicyVersionsRequest`], by name: `ListPolicyVersionsRequest::new(ListPolicyVersionsRequired { … })`.
+#[derive(Debug)]
+pub struct ListPolicyVersionsRequired<'a> {
+    /// `PolicyName`: see the field of [`ListPolicyVersionsRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `PolicyType`: see the field of [`ListPolicyVersionsRequest`] of the same name.
+    pub policy_type: &'a str,
+}
+/// Parameters of `ListPolicyVersions`. Build it with `new`, the required parameters named in [`ListPolicyVersionsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListPolicyVersionsRequest {
     /// 权限策略名称。
@@ -18,11 +26,11 @@ pub struct ListPolicyVersionsRequest {
     pub policy_type: String,
 }
 impl ListPolicyVersionsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(policy_name: impl Into<String>, policy_type: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ListPolicyVersionsRequired<'_>) -> Self {
         Self {
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
+            policy_name: required.policy_name.to_string(),
+            policy_type: required.policy_type.to_string(),
         }
     }
 }
@@ -36,12 +44,15 @@ impl aliyun_runtime::Operation for ListPolicyVersionsRequest {
 }
 /// What a successful `ListPolicyVersions` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListPolicyVersionsResponse {
     /// 权限策略版本信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyVersions"))]
     pub policy_versions: Option<PolicyVersions>,
     /// 请求ID。
     ///
     /// Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListPolicyVersionsResponse {
@@ -58,8 +69,10 @@ impl aliyun_runtime::de::Decode for ListPolicyVersionsResponse {
 }
 /// 权限策略版本信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PolicyVersions {
     /// `PolicyVersion` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PolicyVersion"))]
     pub policy_version: Vec<PolicyVersion>,
 }
 impl aliyun_runtime::de::Decode for PolicyVersions {

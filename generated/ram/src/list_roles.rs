@@ -47,20 +47,25 @@ impl aliyun_runtime::Operation for ListRolesRequest {
 }
 /// What a successful `ListRoles` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListRolesResponse {
     /// 请求返回结果是否被截断。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// 当IsTruncated为true时才有此字段。当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// 请求ID。
     ///
     /// Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 角色信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Roles"))]
     pub roles: Option<ListRolesRoles>,
 }
 impl aliyun_runtime::de::Decode for ListRolesResponse {
@@ -79,8 +84,10 @@ impl aliyun_runtime::de::Decode for ListRolesResponse {
 }
 /// 角色信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListRolesRoles {
     /// `Role` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Role"))]
     pub role: Vec<ListRolesRole>,
 }
 impl aliyun_runtime::de::Decode for ListRolesRoles {
@@ -94,30 +101,37 @@ impl aliyun_runtime::de::Decode for ListRolesRoles {
 }
 /// One item of the list `Role` in `Roles` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListRolesRole {
     /// 角色的资源描述符。
     ///
     /// Example: `acs:ram::123456789012****:role/ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// 角色的备注。
     ///
     /// Example: `ECS管理角色`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 角色ID。
     ///
     /// Example: `901234567890****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleId"))]
     pub role_id: Option<String>,
     /// 角色名称。
     ///
     /// Example: `ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleName"))]
     pub role_name: Option<String>,
     /// 更新时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListRolesRole {

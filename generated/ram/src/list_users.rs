@@ -58,28 +58,33 @@ impl aliyun_runtime::Operation for ListUsersRequest {
 }
 /// What a successful `ListUsers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUsersResponse {
     /// Indicates whether a response is intercepted.
     ///
     /// 请求返回结果是否被截断。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// This parameter is available only when the value of IsTruncated is true. In this case, you need to call this API action and use Marker to obtain the intercepted content.
     ///
     /// 当IsTruncated为true时才有此字段，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容 。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `4B450CA1-36E8-4AA2-8461-86B42BF4CC4E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information about the RAM users.
     ///
     /// 用户信息集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Users"))]
     pub users: Option<ListUsersUsers>,
 }
 impl aliyun_runtime::de::Decode for ListUsersResponse {
@@ -100,8 +105,10 @@ impl aliyun_runtime::de::Decode for ListUsersResponse {
 ///
 /// 用户信息集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUsersUsers {
     /// `User` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Vec<User>,
 }
 impl aliyun_runtime::de::Decode for ListUsersUsers {

@@ -53,20 +53,25 @@ impl aliyun_runtime::Operation for ListUsersForGroupRequest {
 }
 /// What a successful `ListUsersForGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUsersForGroupResponse {
     /// 请求返回结果是否被截断。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// 当IsTruncated为true时才有此字段。当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容。
     ///
     /// Example: `EXAMPLE`
+    #[cfg_attr(feature = "test-util", serde(rename = "Marker"))]
     pub marker: Option<String>,
     /// 请求ID。
     ///
     /// Example: `4B450CA1-36E8-4AA2-8461-86B42BF4CC4E`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Users"))]
     pub users: Option<ListUsersForGroupUsers>,
 }
 impl aliyun_runtime::de::Decode for ListUsersForGroupResponse {
@@ -85,8 +90,10 @@ impl aliyun_runtime::de::Decode for ListUsersForGroupResponse {
 }
 /// 用户信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUsersForGroupUsers {
     /// `User` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Vec<ListUsersForGroupUser>,
 }
 impl aliyun_runtime::de::Decode for ListUsersForGroupUsers {
@@ -100,18 +107,22 @@ impl aliyun_runtime::de::Decode for ListUsersForGroupUsers {
 }
 /// One item of the list `User` in `Users` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListUsersForGroupUser {
     /// 显示名称。
     ///
     /// Example: `张强`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// 加入日期。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "JoinDate"))]
     pub join_date: Option<String>,
     /// 用户名称。
     ///
     /// Example: `zhangqiang`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserName"))]
     pub user_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListUsersForGroupUser {

@@ -21,12 +21,15 @@ impl aliyun_runtime::Operation for ListVirtualMfaDevicesRequest {
 }
 /// What a successful `ListVirtualMFADevices` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListVirtualMfaDevicesResponse {
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 虚拟MFA设备列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "VirtualMFADevices"))]
     pub virtual_mfa_devices: Option<VirtualMfaDevices>,
 }
 impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesResponse {
@@ -43,8 +46,10 @@ impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesResponse {
 }
 /// 虚拟MFA设备列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VirtualMfaDevices {
     /// `VirtualMFADevice` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VirtualMFADevice"))]
     pub virtual_mfa_device: Vec<ListVirtualMfaDevicesVirtualMfaDevice>,
 }
 impl aliyun_runtime::de::Decode for VirtualMfaDevices {
@@ -60,16 +65,20 @@ impl aliyun_runtime::de::Decode for VirtualMfaDevices {
 }
 /// One item of the list `VirtualMFADevice` in `VirtualMFADevices` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListVirtualMfaDevicesVirtualMfaDevice {
     /// 激活日期。
     ///
     /// Example: `2015-02-18T17:22:08Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActivateDate"))]
     pub activate_date: Option<String>,
     /// 设备序列号。
     ///
     /// Example: `acs:ram::1234567890123:mfa/device002`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
     /// 绑定用户的基本信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Option<VirtualMfaDeviceUser>,
 }
 impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesVirtualMfaDevice {
@@ -87,18 +96,22 @@ impl aliyun_runtime::de::Decode for ListVirtualMfaDevicesVirtualMfaDevice {
 }
 /// 绑定用户的基本信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VirtualMfaDeviceUser {
     /// 显示名称。
     ///
     /// Example: `张强`
+    #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
     pub display_name: Option<String>,
     /// 用户唯一标识。
     ///
     /// Example: `1227489245380721`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
     pub user_id: Option<String>,
     /// 用户名称。
     ///
     /// Example: `zhangqiang`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserName"))]
     pub user_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VirtualMfaDeviceUser {

@@ -4,7 +4,15 @@
 //! Removes a RAM user from a RAM user group.
 //!
 //! 将RAM用户从用户组中移除。
-/// Parameters of `RemoveUserFromGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RemoveUserFromGroupRequest`], by name: `RemoveUserFromGroupRequest::new(RemoveUserFromGroupRequired { … })`.
+#[derive(Debug)]
+pub struct RemoveUserFromGroupRequired<'a> {
+    /// `GroupName`: see the field of [`RemoveUserFromGroupRequest`] of the same name.
+    pub group_name: &'a str,
+    /// `UserName`: see the field of [`RemoveUserFromGroupRequest`] of the same name.
+    pub user_name: &'a str,
+}
+/// Parameters of `RemoveUserFromGroup`. Build it with `new`, the required parameters named in [`RemoveUserFromGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveUserFromGroupRequest {
     /// The RAM user group name.
@@ -23,11 +31,11 @@ pub struct RemoveUserFromGroupRequest {
     pub user_name: String,
 }
 impl RemoveUserFromGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(group_name: impl Into<String>, user_name: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RemoveUserFromGroupRequired<'_>) -> Self {
         Self {
-            group_name: group_name.into(),
-            user_name: user_name.into(),
+            group_name: required.group_name.to_string(),
+            user_name: required.user_name.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for RemoveUserFromGroupRequest {
 }
 /// What a successful `RemoveUserFromGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveUserFromGroupResponse {
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `A07EF215-B9B3-8CB2-2899-3F9575C6E320`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RemoveUserFromGroupResponse {

@@ -4,7 +4,15 @@
 //! Sets the default version of a policy.
 //!
 //! 设置权限策略默认版本。
-/// Parameters of `SetDefaultPolicyVersion`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetDefaultPolicyVersionRequest`], by name: `SetDefaultPolicyVersionRequest::new(SetDefaultPolicyVersionRequired { … })`.
+#[derive(Debug)]
+pub struct SetDefaultPolicyVersionRequired<'a> {
+    /// `PolicyName`: see the field of [`SetDefaultPolicyVersionRequest`] of the same name.
+    pub policy_name: &'a str,
+    /// `VersionId`: see the field of [`SetDefaultPolicyVersionRequest`] of the same name.
+    pub version_id: &'a str,
+}
+/// Parameters of `SetDefaultPolicyVersion`. Build it with `new`, the required parameters named in [`SetDefaultPolicyVersionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetDefaultPolicyVersionRequest {
     /// The policy name.
@@ -23,11 +31,11 @@ pub struct SetDefaultPolicyVersionRequest {
     pub version_id: String,
 }
 impl SetDefaultPolicyVersionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(policy_name: impl Into<String>, version_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetDefaultPolicyVersionRequired<'_>) -> Self {
         Self {
-            policy_name: policy_name.into(),
-            version_id: version_id.into(),
+            policy_name: required.policy_name.to_string(),
+            version_id: required.version_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for SetDefaultPolicyVersionRequest {
 }
 /// What a successful `SetDefaultPolicyVersion` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetDefaultPolicyVersionResponse {
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `9B34724D-54B0-4A51-B34D-4512372FE1BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetDefaultPolicyVersionResponse {

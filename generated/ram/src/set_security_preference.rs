@@ -158,16 +158,19 @@ impl aliyun_runtime::Operation for SetSecurityPreferenceRequest {
 }
 /// What a successful `SetSecurityPreference` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetSecurityPreferenceResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The security preferences.
     ///
     /// 安全首选项。
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityPreference"))]
     pub security_preference: Option<SecurityPreference>,
 }
 impl aliyun_runtime::de::Decode for SetSecurityPreferenceResponse {

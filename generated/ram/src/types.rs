@@ -4,22 +4,27 @@
 mod login_profile {
     /// 登录配置信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct LoginProfile {
         /// 创建时间。
         ///
         /// Example: `2015-01-23T12:33:18Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
         pub create_date: Option<String>,
         /// 要求必须绑定多因素认证设备。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "MFABindRequired"))]
         pub mfa_bind_required: Option<bool>,
         /// 要求下次登录时重设密码。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "PasswordResetRequired"))]
         pub password_reset_required: Option<bool>,
         /// 用户名。
         ///
         /// Example: `zhangqiang`
+        #[cfg_attr(feature = "test-util", serde(rename = "UserName"))]
         pub user_name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for LoginProfile {
@@ -51,30 +56,35 @@ mod policy_version {
     ///
     /// 新建的权限策略版本的信息。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct PolicyVersion {
         /// The date and time when the policy version was created.
         ///
         /// 创建时间。
         ///
         /// Example: `2015-01-23T12:33:18Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
         pub create_date: Option<String>,
         /// Indicates whether the version is the default version of the policy.
         ///
         /// 是否默认版本。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "IsDefaultVersion"))]
         pub is_default_version: Option<bool>,
         /// The policy content.
         ///
         /// 权限策略内容。
         ///
         /// Example: `{ "Statement": [{ "Action": ["oss:*"], "Effect": "Allow", "Resource": ["acs:oss:*:*:*"]}], "Version": "1"}`
+        #[cfg_attr(feature = "test-util", serde(rename = "PolicyDocument"))]
         pub policy_document: Option<String>,
         /// The ID of the policy version.
         ///
         /// 权限策略标识。
         ///
         /// Example: `v3`
+        #[cfg_attr(feature = "test-util", serde(rename = "VersionId"))]
         pub version_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for PolicyVersion {
@@ -104,14 +114,19 @@ pub use policy_version::*;
 mod group {
     /// The value of `Group` in the response (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Group {
         /// `Comments` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
         pub comments: Option<String>,
         /// `CreateDate` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
         pub create_date: Option<String>,
         /// `GroupName` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
         pub group_name: Option<String>,
         /// `UpdateDate` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
         pub update_date: Option<String>,
     }
     impl aliyun_runtime::de::Decode for Group {
@@ -137,6 +152,7 @@ mod password_policy {
     ///
     /// 密码策略。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct PasswordPolicy {
         /// Indicates whether the password has expired.
         ///
@@ -157,12 +173,14 @@ mod password_policy {
         /// - 如果取值为false，此时RAM用户可以在密码过期后自行更改密码，并继续以用户身份登录。
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "HardExpiry"))]
         pub hard_expiry: Option<bool>,
         /// The maximum number of permitted logon attempts within one hour. Note: The number of logon attempts is reset to zero after you change the password.
         ///
         /// 一小时内使用错误密码尝试登录最大次数（重置密码可清除尝试登录计数）。
         ///
         /// Example: `5`
+        #[cfg_attr(feature = "test-util", serde(rename = "MaxLoginAttemps"))]
         pub max_login_attemps: Option<i32>,
         /// The number of days that the password is valid.
         ///
@@ -175,12 +193,14 @@ mod password_policy {
         /// 密码有效期，单位为天（重置密码将重置密码过期时间）。0表示不启用密码过期策略，默认不启用。
         ///
         /// Example: `0`
+        #[cfg_attr(feature = "test-util", serde(rename = "MaxPasswordAge"))]
         pub max_password_age: Option<i32>,
         /// The minimum number of allowed characters in the password.
         ///
         /// 最小密码长度。
         ///
         /// Example: `12`
+        #[cfg_attr(feature = "test-util", serde(rename = "MinimumPasswordLength"))]
         pub minimum_password_length: Option<i32>,
         /// The number of previous passwords that the RAM user is prevented from reusing.
         ///
@@ -191,30 +211,35 @@ mod password_policy {
         /// 禁止使用前N次密码。0表示不启用历史密码检查策略，默认不启用。
         ///
         /// Example: `0`
+        #[cfg_attr(feature = "test-util", serde(rename = "PasswordReusePrevention"))]
         pub password_reuse_prevention: Option<i32>,
         /// Indicates that one or more lowercase letters are required.
         ///
         /// 必须包含小写字母。
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "RequireLowercaseCharacters"))]
         pub require_lowercase_characters: Option<bool>,
         /// Indicates that one or more numbers are required.
         ///
         /// 必须包含数字。
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "RequireNumbers"))]
         pub require_numbers: Option<bool>,
         /// Indicates that one or more special characters are required.
         ///
         /// 必须包含字符。
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "RequireSymbols"))]
         pub require_symbols: Option<bool>,
         /// Indicates that one or more uppercase letters are required.
         ///
         /// 必须包含大写字母。
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "RequireUppercaseCharacters"))]
         pub require_uppercase_characters: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for PasswordPolicy {
@@ -243,16 +268,21 @@ pub use password_policy::*;
 mod security_preference {
     /// The security preferences.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SecurityPreference {
         /// The AccessKey pair preference.
+        #[cfg_attr(feature = "test-util", serde(rename = "AccessKeyPreference"))]
         pub access_key_preference: Option<AccessKeyPreference>,
         /// The logon preferences.
+        #[cfg_attr(feature = "test-util", serde(rename = "LoginProfilePreference"))]
         pub login_profile_preference: Option<LoginProfilePreference>,
         /// The MFA preference.
+        #[cfg_attr(feature = "test-util", serde(rename = "MFAPreference"))]
         pub mfa_preference: Option<MfaPreference>,
         /// The public key preference.
         ///
         /// Note: The public key preference is valid only for the Japan site.
+        #[cfg_attr(feature = "test-util", serde(rename = "PublicKeyPreference"))]
         pub public_key_preference: Option<PublicKeyPreference>,
     }
     impl aliyun_runtime::de::Decode for SecurityPreference {
@@ -271,6 +301,7 @@ mod security_preference {
     }
     /// The AccessKey pair preference.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct AccessKeyPreference {
         /// Indicates whether RAM users can manage their AccessKey pairs. Valid values:
         ///
@@ -278,6 +309,7 @@ mod security_preference {
         /// - false: RAM users cannot manage their AccessKey pairs.
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "AllowUserToManageAccessKeys"))]
         pub allow_user_to_manage_access_keys: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for AccessKeyPreference {
@@ -293,6 +325,7 @@ mod security_preference {
     }
     /// The logon preferences.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct LoginProfilePreference {
         /// Indicates whether RAM users can change their passwords. Valid values:
         ///
@@ -300,6 +333,7 @@ mod security_preference {
         /// - false: RAM users cannot change their passwords.
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "AllowUserToChangePassword"))]
         pub allow_user_to_change_password: Option<bool>,
         /// Indicates whether RAM users can save security codes for multi-factor authentication (MFA) during logon. Each security code is valid for seven days. Valid values:
         ///
@@ -307,6 +341,7 @@ mod security_preference {
         /// - false: RAM users cannot save MFA security codes during logon.
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "EnableSaveMFATicket"))]
         pub enable_save_mfa_ticket: Option<bool>,
         /// The subnet mask that indicates the IP addresses from which logon to the Alibaba Cloud Management Console is allowed. This parameter applies to password-based logon and single sign-on (SSO). However, this parameter does not apply to API calls that are authenticated based on AccessKey pairs.
         ///
@@ -316,10 +351,12 @@ mod security_preference {
         /// If more than one subnet mask is specified, the masks are separated with semicolons (;), for example, 192.168.0.0/16;10.0.0.0/8.
         ///
         /// Example: `10.0.0.0/8`
+        #[cfg_attr(feature = "test-util", serde(rename = "LoginNetworkMasks"))]
         pub login_network_masks: Option<String>,
         /// The validity period of a logon session of a RAM user. Unit: hours.
         ///
         /// Example: `6`
+        #[cfg_attr(feature = "test-util", serde(rename = "LoginSessionDuration"))]
         pub login_session_duration: Option<i32>,
     }
     impl aliyun_runtime::de::Decode for LoginProfilePreference {
@@ -338,6 +375,7 @@ mod security_preference {
     }
     /// The MFA preference.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct MfaPreference {
         /// Indicates whether RAM users can manage their MFA devices. Valid values:
         ///
@@ -345,6 +383,7 @@ mod security_preference {
         /// - false: RAM users cannot manage their MFA devices.
         ///
         /// Example: `true`
+        #[cfg_attr(feature = "test-util", serde(rename = "AllowUserToManageMFADevices"))]
         pub allow_user_to_manage_mfa_devices: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for MfaPreference {
@@ -362,6 +401,7 @@ mod security_preference {
     ///
     /// Note: The public key preference is valid only for the Japan site.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct PublicKeyPreference {
         /// Indicates whether RAM users can manage their public keys. Valid values:
         ///
@@ -369,6 +409,7 @@ mod security_preference {
         /// - false: RAM users cannot manage their public keys.
         ///
         /// Example: `false`
+        #[cfg_attr(feature = "test-util", serde(rename = "AllowUserToManagePublicKeys"))]
         pub allow_user_to_manage_public_keys: Option<bool>,
     }
     impl aliyun_runtime::de::Decode for PublicKeyPreference {
@@ -395,8 +436,10 @@ pub use security_preference::*;
 mod policies {
     /// 权限策略名称列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Policies {
         /// `Policy` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "Policy"))]
         pub policy: Vec<Policy>,
     }
     impl aliyun_runtime::de::Decode for Policies {
@@ -410,26 +453,32 @@ mod policies {
     }
     /// One item of the list `Policy` in `Policies` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Policy {
         /// 授权时间。
         ///
         /// Example: `2015-01-23T12:33:18Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "AttachDate"))]
         pub attach_date: Option<String>,
         /// 默认版本。
         ///
         /// Example: `v1`
+        #[cfg_attr(feature = "test-util", serde(rename = "DefaultVersion"))]
         pub default_version: Option<String>,
         /// 权限策略描述。
         ///
         /// Example: `OSS管理员权限`
+        #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
         pub description: Option<String>,
         /// 权限策略名称。
         ///
         /// Example: `OSS-Administrator`
+        #[cfg_attr(feature = "test-util", serde(rename = "PolicyName"))]
         pub policy_name: Option<String>,
         /// 权限策略类型。
         ///
         /// Example: `Custom`
+        #[cfg_attr(feature = "test-util", serde(rename = "PolicyType"))]
         pub policy_type: Option<String>,
     }
     impl aliyun_runtime::de::Decode for Policy {
@@ -460,54 +509,63 @@ pub use policies::*;
 mod user {
     /// One item of the list `User` in `Users` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct User {
         /// The comment.
         ///
         /// 备注。
         ///
         /// Example: `这是一位云计算工程师`
+        #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
         pub comments: Option<String>,
         /// The date and time when the RAM user was created.
         ///
         /// 创建时间。
         ///
         /// Example: `2015-01-23T12:33:18Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
         pub create_date: Option<String>,
         /// The display name.
         ///
         /// 显示名称。
         ///
         /// Example: `张*`
+        #[cfg_attr(feature = "test-util", serde(rename = "DisplayName"))]
         pub display_name: Option<String>,
         /// The email address of the RAM user.
         ///
         /// RAM用户邮箱。
         ///
         /// Example: `zhangq****@example.com`
+        #[cfg_attr(feature = "test-util", serde(rename = "Email"))]
         pub email: Option<String>,
         /// The mobile phone number of the RAM user.
         ///
         /// RAM用户手机号。
         ///
         /// Example: `86-1860000****`
+        #[cfg_attr(feature = "test-util", serde(rename = "MobilePhone"))]
         pub mobile_phone: Option<String>,
         /// The date and time when the user information was modified.
         ///
         /// 更新时间。
         ///
         /// Example: `2015-01-23T12:33:18Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
         pub update_date: Option<String>,
         /// The ID of the RAM user.
         ///
         /// 用户唯一标识。
         ///
         /// Example: `122748924538****`
+        #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
         pub user_id: Option<String>,
         /// The username.
         ///
         /// 用户名称。
         ///
         /// Example: `zhangq****`
+        #[cfg_attr(feature = "test-util", serde(rename = "UserName"))]
         pub user_name: Option<String>,
     }
     impl aliyun_runtime::de::Decode for User {

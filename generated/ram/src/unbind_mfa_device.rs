@@ -33,16 +33,19 @@ impl aliyun_runtime::Operation for UnbindMfaDeviceRequest {
 }
 /// What a successful `UnbindMFADevice` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UnbindMfaDeviceResponse {
     /// The information about the MFA device.
     ///
     /// MFA设备信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "MFADevice"))]
     pub mfa_device: Option<UnbindMfaDeviceMfaDevice>,
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UnbindMfaDeviceResponse {
@@ -61,12 +64,14 @@ impl aliyun_runtime::de::Decode for UnbindMfaDeviceResponse {
 ///
 /// MFA设备信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UnbindMfaDeviceMfaDevice {
     /// The ID of the MFA device.
     ///
     /// 设备序列号。
     ///
     /// Example: `acs:ram::1234567890123:mfa/device002`
+    #[cfg_attr(feature = "test-util", serde(rename = "SerialNumber"))]
     pub serial_number: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UnbindMfaDeviceMfaDevice {

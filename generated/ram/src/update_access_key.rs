@@ -56,8 +56,10 @@ impl aliyun_runtime::Operation for UpdateAccessKeyRequest {
 }
 /// What a successful `UpdateAccessKey` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateAccessKeyResponse {
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateAccessKeyResponse {

@@ -55,12 +55,15 @@ impl aliyun_runtime::Operation for UpdateGroupRequest {
 }
 /// What a successful `UpdateGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateGroupResponse {
     /// 用户组信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Group"))]
     pub group: Option<UpdateGroupGroup>,
     /// 请求ID。
     ///
     /// Example: `EC6647CC-0A36-EC7A-BA72-CC81BF3DE182`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateGroupResponse {
@@ -77,26 +80,32 @@ impl aliyun_runtime::de::Decode for UpdateGroupResponse {
 }
 /// 用户组信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateGroupGroup {
     /// 备注信息。
     ///
     /// Example: `开发团队`
+    #[cfg_attr(feature = "test-util", serde(rename = "Comments"))]
     pub comments: Option<String>,
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// 用户组ID。
     ///
     /// Example: `g-FpMEHiMysofp****`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupId"))]
     pub group_id: Option<String>,
     /// 用户组名称。
     ///
     /// Example: `NewDev-Team`
+    #[cfg_attr(feature = "test-util", serde(rename = "GroupName"))]
     pub group_name: Option<String>,
     /// 更新时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateGroupGroup {

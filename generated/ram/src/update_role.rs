@@ -92,16 +92,19 @@ impl aliyun_runtime::Operation for UpdateRoleRequest {
 }
 /// What a successful `UpdateRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateRoleResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the RAM role.
     ///
     /// 角色信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "Role"))]
     pub role: Option<UpdateRoleRole>,
 }
 impl aliyun_runtime::de::Decode for UpdateRoleResponse {
@@ -120,52 +123,61 @@ impl aliyun_runtime::de::Decode for UpdateRoleResponse {
 ///
 /// 角色信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateRoleRole {
     /// The Alibaba Cloud Resource Name (ARN) of the role.
     ///
     /// 角色的资源描述符。
     ///
     /// Example: `acs:ram::1234567890123456:role/ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// The policy that specifies the trusted entity to assume the RAM role.
     ///
     /// 角色扮演授权策略。
     ///
     /// Example: `{ "Statement": [ { "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": { "RAM": "acs:ram::123456789012345678:root" } } ], "Version": "1" }`
+    #[cfg_attr(feature = "test-util", serde(rename = "AssumeRolePolicyDocument"))]
     pub assume_role_policy_document: Option<String>,
     /// The time when the RAM role was created.
     ///
     /// 创建时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateDate"))]
     pub create_date: Option<String>,
     /// The description of the RAM role.
     ///
     /// 角色的文字描述。
     ///
     /// Example: `ECS管理角色`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the RAM role.
     ///
     /// 角色ID。
     ///
     /// Example: `901234567890123`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleId"))]
     pub role_id: Option<String>,
     /// The name of the RAM role.
     ///
     /// 角色名称。
     ///
     /// Example: `ECSAdmin`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleName"))]
     pub role_name: Option<String>,
     /// The time when the description of the RAM role was changed.
     ///
     /// 更新时间。
     ///
     /// Example: `2015-01-23T12:33:18Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "UpdateDate"))]
     pub update_date: Option<String>,
     /// The maximum session duration of the RAM role.
     ///
     /// Example: `3600`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxSessionDuration"))]
     pub max_session_duration: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for UpdateRoleRole {

@@ -111,16 +111,19 @@ impl aliyun_runtime::Operation for UpdateUserRequest {
 }
 /// What a successful `UpdateUser` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateUserResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `04F0F334-1335-436C-A1D7-6C044FE73368`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The information of the RAM user.
     ///
     /// 用户信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "User"))]
     pub user: Option<User>,
 }
 impl aliyun_runtime::de::Decode for UpdateUserResponse {

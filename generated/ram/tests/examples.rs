@@ -11,7 +11,10 @@ fn add_user_to_group_response_example_decodes() {
 #[cfg(feature = "add_user_to_group")]
 #[test]
 fn add_user_to_group_request_example_flattens() {
-    let request = aliyun_ram::AddUserToGroupRequest::new("Dev-Team", "zhangq****");
+    let request = aliyun_ram::AddUserToGroupRequest::new(aliyun_ram::AddUserToGroupRequired {
+        group_name: "Dev-Team",
+        user_name: "zhangq****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("GroupName", "Dev-Team"), ("UserName", "zhangq****")],
@@ -27,11 +30,11 @@ fn attach_policy_to_group_response_example_decodes() {
 #[cfg(feature = "attach_policy_to_group")]
 #[test]
 fn attach_policy_to_group_request_example_flattens() {
-    let request = aliyun_ram::AttachPolicyToGroupRequest::new(
-        "dev",
-        "OSS-Administrator",
-        "Custom",
-    );
+    let request = aliyun_ram::AttachPolicyToGroupRequest::new(aliyun_ram::AttachPolicyToGroupRequired {
+        group_name: "dev",
+        policy_name: "OSS-Administrator",
+        policy_type: "Custom",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -51,11 +54,11 @@ fn attach_policy_to_role_response_example_decodes() {
 #[cfg(feature = "attach_policy_to_role")]
 #[test]
 fn attach_policy_to_role_request_example_flattens() {
-    let request = aliyun_ram::AttachPolicyToRoleRequest::new(
-        "OSS-Administrator",
-        "Custom",
-        "OSSAdminRole",
-    );
+    let request = aliyun_ram::AttachPolicyToRoleRequest::new(aliyun_ram::AttachPolicyToRoleRequired {
+        policy_name: "OSS-Administrator",
+        policy_type: "Custom",
+        role_name: "OSSAdminRole",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -75,11 +78,11 @@ fn attach_policy_to_user_response_example_decodes() {
 #[cfg(feature = "attach_policy_to_user")]
 #[test]
 fn attach_policy_to_user_request_example_flattens() {
-    let request = aliyun_ram::AttachPolicyToUserRequest::new(
-        "OSS-Administrator",
-        "Custom",
-        "zhangqiang",
-    );
+    let request = aliyun_ram::AttachPolicyToUserRequest::new(aliyun_ram::AttachPolicyToUserRequired {
+        policy_name: "OSS-Administrator",
+        policy_type: "Custom",
+        user_name: "zhangqiang",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -99,12 +102,12 @@ fn bind_mfa_device_response_example_decodes() {
 #[cfg(feature = "bind_mfa_device")]
 #[test]
 fn bind_mfa_device_request_example_flattens() {
-    let request = aliyun_ram::BindMfaDeviceRequest::new(
-        "acs:ram::1234567890123:mfa/device002",
-        "zhangqiang",
-        "111222",
-        "333444",
-    );
+    let request = aliyun_ram::BindMfaDeviceRequest::new(aliyun_ram::BindMfaDeviceRequired {
+        serial_number: "acs:ram::1234567890123:mfa/device002",
+        user_name: "zhangqiang",
+        authentication_code1: "111222",
+        authentication_code2: "333444",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -125,7 +128,10 @@ fn change_password_response_example_decodes() {
 #[cfg(feature = "change_password")]
 #[test]
 fn change_password_request_example_flattens() {
-    let request = aliyun_ram::ChangePasswordRequest::new("aw$2****", "12****");
+    let request = aliyun_ram::ChangePasswordRequest::new(aliyun_ram::ChangePasswordRequired {
+        new_password: "aw$2****",
+        old_password: "12****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("NewPassword", "aw$2****"), ("OldPassword", "12****")],
@@ -182,7 +188,10 @@ fn create_login_profile_response_example_decodes() {
 #[cfg(feature = "create_login_profile")]
 #[test]
 fn create_login_profile_request_example_flattens() {
-    let request = aliyun_ram::CreateLoginProfileRequest::new("zhangqiang", "mypassword")
+    let request = aliyun_ram::CreateLoginProfileRequest::new(aliyun_ram::CreateLoginProfileRequired {
+            user_name: "zhangqiang",
+            password: "mypassword",
+        })
         .password_reset_required(false);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -231,10 +240,10 @@ fn create_policy_version_response_example_decodes() {
 #[cfg(feature = "create_policy_version")]
 #[test]
 fn create_policy_version_request_example_flattens() {
-    let request = aliyun_ram::CreatePolicyVersionRequest::new(
-        "{\"Statement\":[{\"Action\":[\"oss:*\"],\"Effect\":\"Allow\",\"Resource\":[\"acs:oss:*:*:*\"]}],\"Version\":\"1\"}",
-        "OSS-Administrator",
-    );
+    let request = aliyun_ram::CreatePolicyVersionRequest::new(aliyun_ram::CreatePolicyVersionRequired {
+        policy_document: "{\"Statement\":[{\"Action\":[\"oss:*\"],\"Effect\":\"Allow\",\"Resource\":[\"acs:oss:*:*:*\"]}],\"Version\":\"1\"}",
+        policy_name: "OSS-Administrator",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -256,10 +265,10 @@ fn create_role_response_example_decodes() {
 #[cfg(feature = "create_role")]
 #[test]
 fn create_role_request_example_flattens() {
-    let request = aliyun_ram::CreateRoleRequest::new(
-            "ECSAdmin",
-            "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"RAM\":\"acs:ram::123456789012****:root\"}}],\"Version\":\"1\"}",
-        )
+    let request = aliyun_ram::CreateRoleRequest::new(aliyun_ram::CreateRoleRequired {
+            role_name: "ECSAdmin",
+            assume_role_policy_document: "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"RAM\":\"acs:ram::123456789012****:root\"}}],\"Version\":\"1\"}",
+        })
         .description("ECS管理角色");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -390,7 +399,10 @@ fn delete_policy_version_response_example_decodes() {
 #[cfg(feature = "delete_policy_version")]
 #[test]
 fn delete_policy_version_request_example_flattens() {
-    let request = aliyun_ram::DeletePolicyVersionRequest::new("OSS-Administrator", "v3");
+    let request = aliyun_ram::DeletePolicyVersionRequest::new(aliyun_ram::DeletePolicyVersionRequired {
+        policy_name: "OSS-Administrator",
+        version_id: "v3",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("PolicyName", "OSS-Administrator"), ("VersionId", "v3")],
@@ -456,11 +468,11 @@ fn detach_policy_from_group_response_example_decodes() {
 #[cfg(feature = "detach_policy_from_group")]
 #[test]
 fn detach_policy_from_group_request_example_flattens() {
-    let request = aliyun_ram::DetachPolicyFromGroupRequest::new(
-        "dev",
-        "OSS-Administrator",
-        "Custom",
-    );
+    let request = aliyun_ram::DetachPolicyFromGroupRequest::new(aliyun_ram::DetachPolicyFromGroupRequired {
+        group_name: "dev",
+        policy_name: "OSS-Administrator",
+        policy_type: "Custom",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -480,11 +492,11 @@ fn detach_policy_from_role_response_example_decodes() {
 #[cfg(feature = "detach_policy_from_role")]
 #[test]
 fn detach_policy_from_role_request_example_flattens() {
-    let request = aliyun_ram::DetachPolicyFromRoleRequest::new(
-        "OSS-Administrator",
-        "Custom",
-        "OSSAdminRole",
-    );
+    let request = aliyun_ram::DetachPolicyFromRoleRequest::new(aliyun_ram::DetachPolicyFromRoleRequired {
+        policy_name: "OSS-Administrator",
+        policy_type: "Custom",
+        role_name: "OSSAdminRole",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -582,7 +594,10 @@ fn get_policy_response_example_decodes() {
 #[cfg(feature = "get_policy")]
 #[test]
 fn get_policy_request_example_flattens() {
-    let request = aliyun_ram::GetPolicyRequest::new("OSS-Administrator", "Custom");
+    let request = aliyun_ram::GetPolicyRequest::new(aliyun_ram::GetPolicyRequired {
+        policy_name: "OSS-Administrator",
+        policy_type: "Custom",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("PolicyName", "OSS-Administrator"), ("PolicyType", "Custom")],
@@ -598,11 +613,11 @@ fn get_policy_version_response_example_decodes() {
 #[cfg(feature = "get_policy_version")]
 #[test]
 fn get_policy_version_request_example_flattens() {
-    let request = aliyun_ram::GetPolicyVersionRequest::new(
-        "OSS-Administrator",
-        "Custom",
-        "v3",
-    );
+    let request = aliyun_ram::GetPolicyVersionRequest::new(aliyun_ram::GetPolicyVersionRequired {
+        policy_name: "OSS-Administrator",
+        policy_type: "Custom",
+        version_id: "v3",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -681,10 +696,10 @@ fn list_entities_for_policy_response_example_decodes() {
 #[cfg(feature = "list_entities_for_policy")]
 #[test]
 fn list_entities_for_policy_request_example_flattens() {
-    let request = aliyun_ram::ListEntitiesForPolicyRequest::new(
-        "OSS-Administrator",
-        "Custom",
-    );
+    let request = aliyun_ram::ListEntitiesForPolicyRequest::new(aliyun_ram::ListEntitiesForPolicyRequired {
+        policy_name: "OSS-Administrator",
+        policy_type: "Custom",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("PolicyName", "OSS-Administrator"), ("PolicyType", "Custom")],
@@ -775,10 +790,10 @@ fn list_policy_versions_response_example_decodes() {
 #[cfg(feature = "list_policy_versions")]
 #[test]
 fn list_policy_versions_request_example_flattens() {
-    let request = aliyun_ram::ListPolicyVersionsRequest::new(
-        "OSS-Administrator",
-        "Custom",
-    );
+    let request = aliyun_ram::ListPolicyVersionsRequest::new(aliyun_ram::ListPolicyVersionsRequired {
+        policy_name: "OSS-Administrator",
+        policy_type: "Custom",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("PolicyName", "OSS-Administrator"), ("PolicyType", "Custom")],
@@ -828,7 +843,10 @@ fn remove_user_from_group_response_example_decodes() {
 #[cfg(feature = "remove_user_from_group")]
 #[test]
 fn remove_user_from_group_request_example_flattens() {
-    let request = aliyun_ram::RemoveUserFromGroupRequest::new("Dev-Team", "zhangq****");
+    let request = aliyun_ram::RemoveUserFromGroupRequest::new(aliyun_ram::RemoveUserFromGroupRequired {
+        group_name: "Dev-Team",
+        user_name: "zhangq****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("GroupName", "Dev-Team"), ("UserName", "zhangq****")],
@@ -844,10 +862,10 @@ fn set_default_policy_version_response_example_decodes() {
 #[cfg(feature = "set_default_policy_version")]
 #[test]
 fn set_default_policy_version_request_example_flattens() {
-    let request = aliyun_ram::SetDefaultPolicyVersionRequest::new(
-        "OSS-Administrator",
-        "v2",
-    );
+    let request = aliyun_ram::SetDefaultPolicyVersionRequest::new(aliyun_ram::SetDefaultPolicyVersionRequired {
+        policy_name: "OSS-Administrator",
+        version_id: "v2",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("PolicyName", "OSS-Administrator"), ("VersionId", "v2")],

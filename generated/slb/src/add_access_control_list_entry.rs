@@ -4,7 +4,15 @@
 //! Adds entries to an access control list (ACL).
 //!
 //! 调用AddAccessControlListEntry在访问控制策略组中添加IP条目。
-/// Parameters of `AddAccessControlListEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AddAccessControlListEntryRequest`], by name: `AddAccessControlListEntryRequest::new(AddAccessControlListEntryRequired { … })`.
+#[derive(Debug)]
+pub struct AddAccessControlListEntryRequired<'a> {
+    /// `AclId`: see the field of [`AddAccessControlListEntryRequest`] of the same name.
+    pub acl_id: &'a str,
+    /// `RegionId`: see the field of [`AddAccessControlListEntryRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AddAccessControlListEntry`. Build it with `new`, the required parameters named in [`AddAccessControlListEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddAccessControlListEntryRequest {
     /// The ID of the ACL.
@@ -37,11 +45,11 @@ pub struct AddAccessControlListEntryRequest {
     pub acl_entrys: Option<String>,
 }
 impl AddAccessControlListEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(acl_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AddAccessControlListEntryRequired<'_>) -> Self {
         Self {
-            acl_id: acl_id.into(),
-            region_id: region_id.into(),
+            acl_id: required.acl_id.to_string(),
+            region_id: required.region_id.to_string(),
             acl_entrys: None,
         }
     }
@@ -61,12 +69,14 @@ impl aliyun_runtime::Operation for AddAccessControlListEntryRequest {
 }
 /// What a successful `AddAccessControlListEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddAccessControlListEntryResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `988CB45E-1643-48C0-87B4-928DDF77EA4`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddAccessControlListEntryResponse {

@@ -4,7 +4,17 @@
 //! Add backend servers to a Server Load Balancer (SLB) instance.
 //!
 //! 调用AddBackendServers添加后端服务器。
-/// Parameters of `AddBackendServers`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AddBackendServersRequest`], by name: `AddBackendServersRequest::new(AddBackendServersRequired { … })`.
+#[derive(Debug)]
+pub struct AddBackendServersRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`AddBackendServersRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`AddBackendServersRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `BackendServers`: see the field of [`AddBackendServersRequest`] of the same name.
+    pub backend_servers: &'a str,
+}
+/// Parameters of `AddBackendServers`. Build it with `new`, the required parameters named in [`AddBackendServersRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddBackendServersRequest {
     /// The ID of the Server Load Balancer instance.
@@ -52,16 +62,12 @@ pub struct AddBackendServersRequest {
     pub backend_servers: String,
 }
 impl AddBackendServersRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-        backend_servers: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AddBackendServersRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
-            backend_servers: backend_servers.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
+            backend_servers: required.backend_servers.to_string(),
         }
     }
 }
@@ -75,26 +81,32 @@ impl aliyun_runtime::Operation for AddBackendServersRequest {
 }
 /// What a successful `AddBackendServers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddBackendServersResponse {
     /// The ID of the SLB instance.
     ///
     /// 负载均衡实例ID。
     ///
     /// Example: `lb-2ze7o5h52g02kkzz****`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// A list of backend servers.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<AddBackendServersBackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `34B82C81-F13B-4EEB-99F6-A048C67CC830`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `ServerId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// `Weight` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddBackendServersResponse {
@@ -116,8 +128,10 @@ impl aliyun_runtime::de::Decode for AddBackendServersResponse {
 ///
 /// 后端服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddBackendServersBackendServers {
     /// `BackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
     pub backend_server: Vec<AddBackendServersBackendServer>,
 }
 impl aliyun_runtime::de::Decode for AddBackendServersBackendServers {
@@ -133,12 +147,14 @@ impl aliyun_runtime::de::Decode for AddBackendServersBackendServers {
 }
 /// One item of the list `BackendServer` in `BackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddBackendServersBackendServer {
     /// The ID of the ECS instance.
     ///
     /// ECS实例ID或ENI实例ID。
     ///
     /// Example: `i-2zej4lxhjoq1icu*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// The weight of the backend server.
     ///
@@ -149,10 +165,12 @@ pub struct AddBackendServersBackendServer {
     /// 默认值为100，如果值为0，则不会将请求转发给该后端服务器。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<String>,
     /// 后端服务器描述。
     ///
     /// Example: `后端服务器`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 后端服务器类型。
     ///
@@ -160,6 +178,7 @@ pub struct AddBackendServersBackendServer {
     /// - eni：弹性网卡实例。
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddBackendServersBackendServer {

@@ -4,7 +4,19 @@
 //! Configure a whitelist for a listener.
 //!
 //! 调用AddListenerWhiteListItem添加监听访问控制白名单。
-/// Parameters of `AddListenerWhiteListItem`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AddListenerWhiteListItemRequest`], by name: `AddListenerWhiteListItemRequest::new(AddListenerWhiteListItemRequired { … })`.
+#[derive(Debug)]
+pub struct AddListenerWhiteListItemRequired<'a> {
+    /// `ListenerPort`: see the field of [`AddListenerWhiteListItemRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`AddListenerWhiteListItemRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `SourceItems`: see the field of [`AddListenerWhiteListItemRequest`] of the same name.
+    pub source_items: &'a str,
+    /// `RegionId`: see the field of [`AddListenerWhiteListItemRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AddListenerWhiteListItem`. Build it with `new`, the required parameters named in [`AddListenerWhiteListItemRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddListenerWhiteListItemRequest {
     /// The front-end port of the listener that is used to receive incoming traffic and distribute the traffic to the backend servers. Valid value: \[1, 65535\]
@@ -51,18 +63,13 @@ pub struct AddListenerWhiteListItemRequest {
     pub request_id: Option<String>,
 }
 impl AddListenerWhiteListItemRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        source_items: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AddListenerWhiteListItemRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            source_items: source_items.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            source_items: required.source_items.to_string(),
+            region_id: required.region_id.to_string(),
             tags: None,
             request_id: None,
         }
@@ -88,10 +95,12 @@ impl aliyun_runtime::Operation for AddListenerWhiteListItemRequest {
 }
 /// What a successful `AddListenerWhiteListItem` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddListenerWhiteListItemResponse {
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddListenerWhiteListItemResponse {

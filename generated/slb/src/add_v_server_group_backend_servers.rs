@@ -5,7 +5,17 @@
 //!
 //! 调用AddVServerGroupBackendServers向指定的后端服务器组中添加后端服务器。
 pub use crate::types::{BackendServers, BackendServer, Type};
-/// Parameters of `AddVServerGroupBackendServers`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AddVServerGroupBackendServersRequest`], by name: `AddVServerGroupBackendServersRequest::new(AddVServerGroupBackendServersRequired { … })`.
+#[derive(Debug)]
+pub struct AddVServerGroupBackendServersRequired<'a> {
+    /// `BackendServers`: see the field of [`AddVServerGroupBackendServersRequest`] of the same name.
+    pub backend_servers: AddVServerGroupBackendServersBackendServers,
+    /// `RegionId`: see the field of [`AddVServerGroupBackendServersRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VServerGroupId`: see the field of [`AddVServerGroupBackendServersRequest`] of the same name.
+    pub v_server_group_id: &'a str,
+}
+/// Parameters of `AddVServerGroupBackendServers`. Build it with `new`, the required parameters named in [`AddVServerGroupBackendServersRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddVServerGroupBackendServersRequest {
     /// The list of backend servers that you want to add to the VServer group. You can add up to 20 backend servers in each call.
@@ -59,16 +69,12 @@ pub struct AddVServerGroupBackendServersRequest {
     pub v_server_group_id: String,
 }
 impl AddVServerGroupBackendServersRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        backend_servers: AddVServerGroupBackendServersBackendServers,
-        region_id: impl Into<String>,
-        v_server_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AddVServerGroupBackendServersRequired<'_>) -> Self {
         Self {
-            backend_servers,
-            region_id: region_id.into(),
-            v_server_group_id: v_server_group_id.into(),
+            backend_servers: required.backend_servers,
+            region_id: required.region_id.to_string(),
+            v_server_group_id: required.v_server_group_id.to_string(),
         }
     }
 }
@@ -82,24 +88,29 @@ impl aliyun_runtime::Operation for AddVServerGroupBackendServersRequest {
 }
 /// What a successful `AddVServerGroupBackendServers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddVServerGroupBackendServersResponse {
     /// The ID of the VServer group.
     ///
     /// 服务器组ID。
     ///
     /// Example: `rsp-cige6j5e7p`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The list of backend servers.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<BackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `AddVServerGroupBackendServers` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AddVServerGroupBackendServers"))]
     pub add_v_server_group_backend_servers: Option<AddVServerGroupBackendServers>,
 }
 impl aliyun_runtime::de::Decode for AddVServerGroupBackendServersResponse {
@@ -163,14 +174,18 @@ impl AddVServerGroupBackendServersBackendServers {
 aliyun_runtime::wire_enum!(AddVServerGroupBackendServersBackendServers);
 /// The value of `AddVServerGroupBackendServers` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddVServerGroupBackendServers {
     /// `BackendServers` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<
         AddVServerGroupBackendServersAddVServerGroupBackendServersBackendServers,
     >,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `VServerGroupId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddVServerGroupBackendServers {
@@ -188,8 +203,10 @@ impl aliyun_runtime::de::Decode for AddVServerGroupBackendServers {
 }
 /// The value of `BackendServers` in `AddVServerGroupBackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddVServerGroupBackendServersAddVServerGroupBackendServersBackendServers {
     /// `BackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
     pub backend_server: Vec<AddVServerGroupBackendServersBackendServer>,
 }
 impl aliyun_runtime::de::Decode
@@ -206,12 +223,16 @@ for AddVServerGroupBackendServersAddVServerGroupBackendServersBackendServers {
 }
 /// One item of the list `BackendServer` in `BackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddVServerGroupBackendServersBackendServer {
     /// `Port` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<String>,
     /// `ServerId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// `Weight` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddVServerGroupBackendServersBackendServer {

@@ -4,7 +4,15 @@
 //! Create an access control list.
 //!
 //! 调用CreateAccessControlList创建访问控制策略组。
-/// Parameters of `CreateAccessControlList`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateAccessControlListRequest`], by name: `CreateAccessControlListRequest::new(CreateAccessControlListRequired { … })`.
+#[derive(Debug)]
+pub struct CreateAccessControlListRequired<'a> {
+    /// `AclName`: see the field of [`CreateAccessControlListRequest`] of the same name.
+    pub acl_name: &'a str,
+    /// `RegionId`: see the field of [`CreateAccessControlListRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateAccessControlList`. Build it with `new`, the required parameters named in [`CreateAccessControlListRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAccessControlListRequest {
     /// The name of the access control list.
@@ -35,11 +43,11 @@ pub struct CreateAccessControlListRequest {
     pub resource_group_id: Option<String>,
 }
 impl CreateAccessControlListRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(acl_name: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateAccessControlListRequired<'_>) -> Self {
         Self {
-            acl_name: acl_name.into(),
-            region_id: region_id.into(),
+            acl_name: required.acl_name.to_string(),
+            region_id: required.region_id.to_string(),
             address_ip_version: None,
             resource_group_id: None,
         }
@@ -65,18 +73,21 @@ impl aliyun_runtime::Operation for CreateAccessControlListRequest {
 }
 /// What a successful `CreateAccessControlList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateAccessControlListResponse {
     /// The ID of the access control list.
     ///
     /// 访问控制策略组ID。
     ///
     /// Example: `acl-rj9xpxzcwxrukois*******`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclId"))]
     pub acl_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `988CB45E-1643-48C0-87B4-928DDF77EA49`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateAccessControlListResponse {

@@ -4,7 +4,21 @@
 //! Creates a domain name extension.
 //!
 //! 调用CreateDomainExtension创建扩展域名。
-/// Parameters of `CreateDomainExtension`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateDomainExtensionRequest`], by name: `CreateDomainExtensionRequest::new(CreateDomainExtensionRequired { … })`.
+#[derive(Debug)]
+pub struct CreateDomainExtensionRequired<'a> {
+    /// `Domain`: see the field of [`CreateDomainExtensionRequest`] of the same name.
+    pub domain: &'a str,
+    /// `ListenerPort`: see the field of [`CreateDomainExtensionRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`CreateDomainExtensionRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`CreateDomainExtensionRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ServerCertificateId`: see the field of [`CreateDomainExtensionRequest`] of the same name.
+    pub server_certificate_id: &'a str,
+}
+/// Parameters of `CreateDomainExtension`. Build it with `new`, the required parameters named in [`CreateDomainExtensionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateDomainExtensionRequest {
     /// The domain name to be created.
@@ -48,20 +62,14 @@ pub struct CreateDomainExtensionRequest {
     pub server_certificate_id: String,
 }
 impl CreateDomainExtensionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        domain: impl Into<String>,
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-        server_certificate_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateDomainExtensionRequired<'_>) -> Self {
         Self {
-            domain: domain.into(),
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
-            server_certificate_id: server_certificate_id.into(),
+            domain: required.domain.to_string(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
+            server_certificate_id: required.server_certificate_id.to_string(),
         }
     }
 }
@@ -75,24 +83,28 @@ impl aliyun_runtime::Operation for CreateDomainExtensionRequest {
 }
 /// What a successful `CreateDomainExtension` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateDomainExtensionResponse {
     /// The ID of the created domain name extension.
     ///
     /// 创建的扩展域名ID。
     ///
     /// Example: `de-bp1rp7ta19xxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "DomainExtensionId"))]
     pub domain_extension_id: Option<String>,
     /// The frontend port used by the SLB instance.
     ///
     /// 负载均衡实例前端使用的端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `A6E7EFC9-0938-40CA-877D-9BEDBD21D357`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateDomainExtensionResponse {

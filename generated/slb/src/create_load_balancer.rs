@@ -316,30 +316,37 @@ impl aliyun_runtime::Operation for CreateLoadBalancerRequest {
 }
 /// What a successful `CreateLoadBalancer` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateLoadBalancerResponse {
     /// 负载均衡实例的ID。
     ///
     /// Example: `lb-hddhfjg*******`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// 分配的负载均衡实例的IP地址。
     ///
     /// Example: `42.250.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "Address"))]
     pub address: Option<String>,
     /// 负载均衡实例的所属专有网络的ID。
     ///
     /// Example: `vpc-25dvzy9*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// 负载均衡实例的所属交换机的ID。
     ///
     /// Example: `vsw-255ecr***`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// 负载均衡实例的名称。
     ///
     /// Example: `lb-bp1o94dp5i6ea*******`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerName"))]
     pub load_balancer_name: Option<String>,
     /// 负载均衡实例的IP地址类型。
     ///
     /// Example: `ipv4`
+    #[cfg_attr(feature = "test-util", serde(rename = "AddressIPVersion"))]
     pub address_ip_version: Option<String>,
     /// 负载均衡实例的网络类型，取值：vpc或classic。
     ///
@@ -349,18 +356,22 @@ pub struct CreateLoadBalancerResponse {
     /// Valid values ([`NetworkType`]): `vpc`, `classic`.
     ///
     /// Example: `classic`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkType"))]
     pub network_type: Option<NetworkType>,
     /// 订单ID。
     ///
     /// Example: `201429619788910`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<i64>,
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 企业资源组ID。
     ///
     /// Example: `rg-atstuj3rto******`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateLoadBalancerResponse {

@@ -5,7 +5,25 @@
 //!
 //! 调用CreateLoadBalancerHTTPListener创建HTTP监听。
 pub use crate::types::{StickySession, Scheduler};
-/// Parameters of `CreateLoadBalancerHTTPListener`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateLoadBalancerHttpListenerRequest`], by name: `CreateLoadBalancerHttpListenerRequest::new(CreateLoadBalancerHttpListenerRequired { … })`.
+#[derive(Debug)]
+pub struct CreateLoadBalancerHttpListenerRequired<'a> {
+    /// `HealthCheck`: see the field of [`CreateLoadBalancerHttpListenerRequest`] of the same name.
+    pub health_check: HealthCheck,
+    /// `ListenerPort`: see the field of [`CreateLoadBalancerHttpListenerRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`CreateLoadBalancerHttpListenerRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `StickySession`: see the field of [`CreateLoadBalancerHttpListenerRequest`] of the same name.
+    pub sticky_session: StickySession,
+    /// `RegionId`: see the field of [`CreateLoadBalancerHttpListenerRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `Loadbalancerid`: see the field of [`CreateLoadBalancerHttpListenerRequest`] of the same name.
+    pub loadbalancerid: &'a str,
+    /// `Stickysession`: see the field of [`CreateLoadBalancerHttpListenerRequest`] of the same name.
+    pub stickysession: &'a str,
+}
+/// Parameters of `CreateLoadBalancerHTTPListener`. Build it with `new`, the required parameters named in [`CreateLoadBalancerHttpListenerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateLoadBalancerHttpListenerRequest {
     /// Whether to enable health check. Valid value:on \| off
@@ -388,22 +406,16 @@ pub struct CreateLoadBalancerHttpListenerRequest {
     pub stickysession: String,
 }
 impl CreateLoadBalancerHttpListenerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        health_check: HealthCheck,
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        sticky_session: StickySession,
-        region_id: impl Into<String>,
-        loadbalancerid: impl Into<String>,
-        stickysession: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateLoadBalancerHttpListenerRequired<'_>) -> Self {
         Self {
-            health_check,
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            sticky_session,
-            region_id: region_id.into(),
+            health_check: required.health_check,
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            sticky_session: required.sticky_session,
+            region_id: required.region_id.to_string(),
+            loadbalancerid: required.loadbalancerid.to_string(),
+            stickysession: required.stickysession.to_string(),
             bandwidth: None,
             backend_server_port: None,
             x_forwarded_for: None,
@@ -432,8 +444,6 @@ impl CreateLoadBalancerHttpListenerRequest {
             forward_port: None,
             idle_timeout: None,
             request_timeout: None,
-            loadbalancerid: loadbalancerid.into(),
-            stickysession: stickysession.into(),
         }
     }
     /// Sets `Bandwidth`.
@@ -587,12 +597,14 @@ impl aliyun_runtime::Operation for CreateLoadBalancerHttpListenerRequest {
 }
 /// What a successful `CreateLoadBalancerHTTPListener` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateLoadBalancerHttpListenerResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateLoadBalancerHttpListenerResponse {

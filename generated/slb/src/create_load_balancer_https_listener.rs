@@ -5,7 +5,25 @@
 //!
 //! 调用CreateLoadBalancerHTTPSListener创建HTTPS监听。
 pub use crate::types::Scheduler;
-/// Parameters of `CreateLoadBalancerHTTPSListener`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateLoadBalancerHttpsListenerRequest`], by name: `CreateLoadBalancerHttpsListenerRequest::new(CreateLoadBalancerHttpsListenerRequired { … })`.
+#[derive(Debug)]
+pub struct CreateLoadBalancerHttpsListenerRequired<'a> {
+    /// `Bandwidth`: see the field of [`CreateLoadBalancerHttpsListenerRequest`] of the same name.
+    pub bandwidth: i32,
+    /// `HealthCheck`: see the field of [`CreateLoadBalancerHttpsListenerRequest`] of the same name.
+    pub health_check: &'a str,
+    /// `ListenerPort`: see the field of [`CreateLoadBalancerHttpsListenerRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`CreateLoadBalancerHttpsListenerRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`CreateLoadBalancerHttpsListenerRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ServerCertificateId`: see the field of [`CreateLoadBalancerHttpsListenerRequest`] of the same name.
+    pub server_certificate_id: &'a str,
+    /// `StickySession`: see the field of [`CreateLoadBalancerHttpsListenerRequest`] of the same name.
+    pub sticky_session: &'a str,
+}
+/// Parameters of `CreateLoadBalancerHTTPSListener`. Build it with `new`, the required parameters named in [`CreateLoadBalancerHttpsListenerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateLoadBalancerHttpsListenerRequest {
     /// The peak bandwidth of the listener. Valid value:-   -1: The peak bandwidth is not limited.
@@ -407,24 +425,16 @@ pub struct CreateLoadBalancerHttpsListenerRequest {
     pub x_forwarded_for_proto: Option<String>,
 }
 impl CreateLoadBalancerHttpsListenerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        bandwidth: i32,
-        health_check: impl Into<String>,
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-        server_certificate_id: impl Into<String>,
-        sticky_session: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateLoadBalancerHttpsListenerRequired<'_>) -> Self {
         Self {
-            bandwidth,
-            health_check: health_check.into(),
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
-            server_certificate_id: server_certificate_id.into(),
-            sticky_session: sticky_session.into(),
+            bandwidth: required.bandwidth,
+            health_check: required.health_check.to_string(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
+            server_certificate_id: required.server_certificate_id.to_string(),
+            sticky_session: required.sticky_session.to_string(),
             acl_id: None,
             acl_status: None,
             acl_type: None,
@@ -606,12 +616,14 @@ impl aliyun_runtime::Operation for CreateLoadBalancerHttpsListenerRequest {
 }
 /// What a successful `CreateLoadBalancerHTTPSListener` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateLoadBalancerHttpsListenerResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateLoadBalancerHttpsListenerResponse {

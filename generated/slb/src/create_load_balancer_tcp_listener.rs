@@ -5,7 +5,21 @@
 //!
 //! 创建TCP监听。
 pub use crate::types::CreateLoadBalancerTcpListenerScheduler;
-/// Parameters of `CreateLoadBalancerTCPListener`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateLoadBalancerTcpListenerRequest`], by name: `CreateLoadBalancerTcpListenerRequest::new(CreateLoadBalancerTcpListenerRequired { … })`.
+#[derive(Debug)]
+pub struct CreateLoadBalancerTcpListenerRequired<'a> {
+    /// `RegionId`: see the field of [`CreateLoadBalancerTcpListenerRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `LoadBalancerId`: see the field of [`CreateLoadBalancerTcpListenerRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `ListenerPort`: see the field of [`CreateLoadBalancerTcpListenerRequest`] of the same name.
+    pub listener_port: i32,
+    /// `BackendServerPort`: see the field of [`CreateLoadBalancerTcpListenerRequest`] of the same name.
+    pub backend_server_port: i32,
+    /// `Bandwidth`: see the field of [`CreateLoadBalancerTcpListenerRequest`] of the same name.
+    pub bandwidth: i32,
+}
+/// Parameters of `CreateLoadBalancerTCPListener`. Build it with `new`, the required parameters named in [`CreateLoadBalancerTcpListenerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateLoadBalancerTcpListenerRequest {
     /// The ID of the region where the SLB instance is located.You can obtain the region ID by calling the DescribeRegions API.
@@ -225,22 +239,16 @@ pub struct CreateLoadBalancerTcpListenerRequest {
     pub health_check_http_code: Option<String>,
 }
 impl CreateLoadBalancerTcpListenerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        load_balancer_id: impl Into<String>,
-        listener_port: i32,
-        backend_server_port: i32,
-        bandwidth: i32,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateLoadBalancerTcpListenerRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            load_balancer_id: load_balancer_id.into(),
-            listener_port,
-            backend_server_port,
+            region_id: required.region_id.to_string(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            listener_port: required.listener_port,
+            backend_server_port: required.backend_server_port,
+            bandwidth: required.bandwidth,
             v_server_group_id: None,
             master_slave_server_group_id: None,
-            bandwidth,
             scheduler: None,
             persistence_timeout: None,
             established_timeout: None,
@@ -360,10 +368,12 @@ impl aliyun_runtime::Operation for CreateLoadBalancerTcpListenerRequest {
 }
 /// What a successful `CreateLoadBalancerTCPListener` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateLoadBalancerTcpListenerResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateLoadBalancerTcpListenerResponse {

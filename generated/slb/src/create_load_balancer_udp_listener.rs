@@ -4,7 +4,19 @@
 //! Create a UDP listener.
 //!
 //! 调用CreateLoadBalancerUDPListener创建UDP监听。
-/// Parameters of `CreateLoadBalancerUDPListener`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateLoadBalancerUdpListenerRequest`], by name: `CreateLoadBalancerUdpListenerRequest::new(CreateLoadBalancerUdpListenerRequired { … })`.
+#[derive(Debug)]
+pub struct CreateLoadBalancerUdpListenerRequired<'a> {
+    /// `Bandwidth`: see the field of [`CreateLoadBalancerUdpListenerRequest`] of the same name.
+    pub bandwidth: i32,
+    /// `ListenerPort`: see the field of [`CreateLoadBalancerUdpListenerRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`CreateLoadBalancerUdpListenerRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`CreateLoadBalancerUdpListenerRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateLoadBalancerUDPListener`. Build it with `new`, the required parameters named in [`CreateLoadBalancerUdpListenerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateLoadBalancerUdpListenerRequest {
     /// The peak bandwidth of the listener. Valid value:-   -1: The peak bandwidth is not limited.
@@ -238,18 +250,13 @@ pub struct CreateLoadBalancerUdpListenerRequest {
     pub health_check_exp: Option<String>,
 }
 impl CreateLoadBalancerUdpListenerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        bandwidth: i32,
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateLoadBalancerUdpListenerRequired<'_>) -> Self {
         Self {
-            bandwidth,
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            bandwidth: required.bandwidth,
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             backend_server_port: None,
             scheduler: None,
             healthy_threshold: None,
@@ -371,12 +378,14 @@ impl aliyun_runtime::Operation for CreateLoadBalancerUdpListenerRequest {
 }
 /// What a successful `CreateLoadBalancerUDPListener` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateLoadBalancerUdpListenerResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateLoadBalancerUdpListenerResponse {

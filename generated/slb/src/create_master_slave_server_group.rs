@@ -5,7 +5,17 @@
 //!
 //! 调用CreateMasterSlaveServerGroup创建主备服务器组。一组主备服务器组只能包含两个ECS实例，一个为主服务器，另一个为备服务器。
 pub use crate::types::Type;
-/// Parameters of `CreateMasterSlaveServerGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateMasterSlaveServerGroupRequest`], by name: `CreateMasterSlaveServerGroupRequest::new(CreateMasterSlaveServerGroupRequired { … })`.
+#[derive(Debug)]
+pub struct CreateMasterSlaveServerGroupRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`CreateMasterSlaveServerGroupRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `MasterSlaveBackendServers`: see the field of [`CreateMasterSlaveServerGroupRequest`] of the same name.
+    pub master_slave_backend_servers: MasterSlaveBackendServers,
+    /// `RegionId`: see the field of [`CreateMasterSlaveServerGroupRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateMasterSlaveServerGroup`. Build it with `new`, the required parameters named in [`CreateMasterSlaveServerGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateMasterSlaveServerGroupRequest {
     /// The ID of the SLB instance.
@@ -71,16 +81,12 @@ pub struct CreateMasterSlaveServerGroupRequest {
     pub master_slave_server_group_name: Option<String>,
 }
 impl CreateMasterSlaveServerGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        master_slave_backend_servers: MasterSlaveBackendServers,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateMasterSlaveServerGroupRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            master_slave_backend_servers,
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            master_slave_backend_servers: required.master_slave_backend_servers,
+            region_id: required.region_id.to_string(),
             master_slave_server_group_name: None,
         }
     }
@@ -100,16 +106,19 @@ impl aliyun_runtime::Operation for CreateMasterSlaveServerGroupRequest {
 }
 /// What a successful `CreateMasterSlaveServerGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMasterSlaveServerGroupResponse {
     /// The ID of the active/standby server group.
     ///
     /// 主备服务器组ID。
     ///
     /// Example: `rsp-cige6j******`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroupId"))]
     pub master_slave_server_group_id: Option<String>,
     /// A list of backend servers in the active/standby server group.
     ///
     /// 主备服务器组列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveBackendServers"))]
     pub master_slave_backend_servers: Option<
         CreateMasterSlaveServerGroupMasterSlaveBackendServers,
     >,
@@ -118,8 +127,10 @@ pub struct CreateMasterSlaveServerGroupResponse {
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `CreateMasterSlaveServerGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateMasterSlaveServerGroup"))]
     pub create_master_slave_server_group: Option<CreateMasterSlaveServerGroup>,
 }
 impl aliyun_runtime::de::Decode for CreateMasterSlaveServerGroupResponse {
@@ -174,10 +185,13 @@ aliyun_runtime::wire_enum!(MasterSlaveBackendServers);
 ///
 /// 主备服务器组列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMasterSlaveServerGroupMasterSlaveBackendServers {
     /// `MasterSlaveBackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveBackendServer"))]
     pub master_slave_backend_server: Vec<MasterSlaveBackendServer>,
     /// `MasterSlaveBackendServers` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveBackendServers"))]
     pub master_slave_backend_servers: Vec<MasterSlaveBackendServersH7b17f9f5>,
 }
 impl aliyun_runtime::de::Decode
@@ -195,28 +209,34 @@ for CreateMasterSlaveServerGroupMasterSlaveBackendServers {
 }
 /// One item of the list `MasterSlaveBackendServer` in `MasterSlaveBackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MasterSlaveBackendServer {
     /// 要添加的ECS实例ID或者ENI实例ID。
     ///
     /// Example: `vm-2h****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// 后端服务器使用的端口。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// 后端服务器的权重。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
     /// 服务器类型。
     ///
     /// 取值：Master（默认值）或Slave。
     ///
     /// Example: `Slave`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerType"))]
     pub server_type: Option<String>,
     /// 主备服务器组描述。
     ///
     /// Example: `主备服务器组描述。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 后端服务器类型，取值：
     ///
@@ -226,6 +246,7 @@ pub struct MasterSlaveBackendServer {
     /// Valid values ([`Type`]): `ecs`, `eni`.
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
 }
 impl aliyun_runtime::de::Decode for MasterSlaveBackendServer {
@@ -246,28 +267,34 @@ impl aliyun_runtime::de::Decode for MasterSlaveBackendServer {
 }
 /// One item of the list `MasterSlaveBackendServers` in `MasterSlaveBackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MasterSlaveBackendServersH7b17f9f5 {
     /// The ID of the ECS instance or ENI to be added.
     ///
     /// Example: `vm-232`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// The port used by the backend server.
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// The weight of the backend server.
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
     /// The backend server type.
     ///
     /// Value: Master\*\*\| Slave\*\*. Default value: Master
     ///
     /// Example: `Slave`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerType"))]
     pub server_type: Option<String>,
     /// A description of the active/standby server group.
     ///
     /// Example: `A description of the active/standby server group`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The backend server type. Valid values:
     ///
@@ -277,6 +304,7 @@ pub struct MasterSlaveBackendServersH7b17f9f5 {
     /// Valid values ([`Type`]): `ecs`, `eni`.
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
 }
 impl aliyun_runtime::de::Decode for MasterSlaveBackendServersH7b17f9f5 {
@@ -297,14 +325,18 @@ impl aliyun_runtime::de::Decode for MasterSlaveBackendServersH7b17f9f5 {
 }
 /// The value of `CreateMasterSlaveServerGroup` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMasterSlaveServerGroup {
     /// `MasterSlaveBackendServers` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveBackendServers"))]
     pub master_slave_backend_servers: Option<
         CreateMasterSlaveServerGroupCreateMasterSlaveServerGroupMasterSlaveBackendServers,
     >,
     /// `MasterSlaveServerGroupId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroupId"))]
     pub master_slave_server_group_id: Option<String>,
     /// `RequestId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateMasterSlaveServerGroup {
@@ -322,8 +354,10 @@ impl aliyun_runtime::de::Decode for CreateMasterSlaveServerGroup {
 }
 /// The value of `MasterSlaveBackendServers` in `CreateMasterSlaveServerGroup` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateMasterSlaveServerGroupCreateMasterSlaveServerGroupMasterSlaveBackendServers {
     /// `MasterSlaveBackendServers` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveBackendServers"))]
     pub master_slave_backend_servers: Vec<MasterSlaveBackendServersHcaa10ce9>,
 }
 impl aliyun_runtime::de::Decode
@@ -340,14 +374,19 @@ for CreateMasterSlaveServerGroupCreateMasterSlaveServerGroupMasterSlaveBackendSe
 }
 /// One item of the list `MasterSlaveBackendServers` in `MasterSlaveBackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MasterSlaveBackendServersHcaa10ce9 {
     /// `Port` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<String>,
     /// `ServerId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// `ServerType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerType"))]
     pub server_type: Option<String>,
     /// `Weight` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<String>,
 }
 impl aliyun_runtime::de::Decode for MasterSlaveBackendServersHcaa10ce9 {

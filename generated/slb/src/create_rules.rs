@@ -4,7 +4,19 @@
 //! Creates forwarding rules for HTTP and HTTPS listeners.
 //!
 //! 调用CreateRules为指定的HTTP或HTTPS监听添加转发规则。
-/// Parameters of `CreateRules`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateRulesRequest`], by name: `CreateRulesRequest::new(CreateRulesRequired { … })`.
+#[derive(Debug)]
+pub struct CreateRulesRequired<'a> {
+    /// `ListenerPort`: see the field of [`CreateRulesRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`CreateRulesRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`CreateRulesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `RuleList`: see the field of [`CreateRulesRequest`] of the same name.
+    pub rule_list: &'a str,
+}
+/// Parameters of `CreateRules`. Build it with `new`, the required parameters named in [`CreateRulesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateRulesRequest {
     /// The frontend listener port that is used by the Server Load Balancer (SLB) instance.
@@ -70,18 +82,13 @@ pub struct CreateRulesRequest {
     pub listener_protocol: Option<String>,
 }
 impl CreateRulesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-        rule_list: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateRulesRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
-            rule_list: rule_list.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
+            rule_list: required.rule_list.to_string(),
             listener_protocol: None,
         }
     }
@@ -101,16 +108,19 @@ impl aliyun_runtime::Operation for CreateRulesRequest {
 }
 /// What a successful `CreateRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateRulesResponse {
     /// The forwarding rules.
     ///
     /// 转发规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Rules"))]
     pub rules: Option<Rules>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateRulesResponse {
@@ -129,8 +139,10 @@ impl aliyun_runtime::de::Decode for CreateRulesResponse {
 ///
 /// 转发规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Rules {
     /// `Rule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Rule"))]
     pub rule: Vec<Rule>,
 }
 impl aliyun_runtime::de::Decode for Rules {
@@ -144,18 +156,21 @@ impl aliyun_runtime::de::Decode for Rules {
 }
 /// One item of the list `Rule` in `Rules` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Rule {
     /// The ID of the forwarding rule.
     ///
     /// 转发规则ID。
     ///
     /// Example: `rule-bp12jzy0*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the forwarding rule.
     ///
     /// 转发规则名称。
     ///
     /// Example: `Rule2`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Rule {

@@ -4,7 +4,19 @@
 //! Creates a TLS policy.
 //!
 //! 调用CreateTLSCipherPolicy创建TLS策略。
-/// Parameters of `CreateTLSCipherPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateTlsCipherPolicyRequest`], by name: `CreateTlsCipherPolicyRequest::new(CreateTlsCipherPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct CreateTlsCipherPolicyRequired<'a> {
+    /// `Ciphers`: see the field of [`CreateTlsCipherPolicyRequest`] of the same name.
+    pub ciphers: &'a [&'a str],
+    /// `Name`: see the field of [`CreateTlsCipherPolicyRequest`] of the same name.
+    pub name: &'a str,
+    /// `RegionId`: see the field of [`CreateTlsCipherPolicyRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `TLSVersions`: see the field of [`CreateTlsCipherPolicyRequest`] of the same name.
+    pub tls_versions: &'a [&'a str],
+}
+/// Parameters of `CreateTLSCipherPolicy`. Build it with `new`, the required parameters named in [`CreateTlsCipherPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateTlsCipherPolicyRequest {
     /// The supported cipher suites, which are determined by the TLS protocol version.
@@ -113,18 +125,13 @@ pub struct CreateTlsCipherPolicyRequest {
     pub tls_versions: Vec<String>,
 }
 impl CreateTlsCipherPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ciphers: impl IntoIterator<Item = impl Into<String>>,
-        name: impl Into<String>,
-        region_id: impl Into<String>,
-        tls_versions: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateTlsCipherPolicyRequired<'_>) -> Self {
         Self {
-            ciphers: ciphers.into_iter().map(Into::into).collect(),
-            name: name.into(),
-            region_id: region_id.into(),
-            tls_versions: tls_versions.into_iter().map(Into::into).collect(),
+            ciphers: required.ciphers.iter().map(|s| s.to_string()).collect(),
+            name: required.name.to_string(),
+            region_id: required.region_id.to_string(),
+            tls_versions: required.tls_versions.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -138,18 +145,21 @@ impl aliyun_runtime::Operation for CreateTlsCipherPolicyRequest {
 }
 /// What a successful `CreateTLSCipherPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateTlsCipherPolicyResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the created TLS policy.
     ///
     /// 策略ID。
     ///
     /// Example: `tc-policy******`
+    #[cfg_attr(feature = "test-util", serde(rename = "TLSCipherPolicyId"))]
     pub tls_cipher_policy_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateTlsCipherPolicyResponse {

@@ -7,7 +7,15 @@
 pub use crate::types::{
     CreateVServerGroupBackendServers, BackendServers, BackendServer, Type,
 };
-/// Parameters of `CreateVServerGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateVServerGroupRequest`], by name: `CreateVServerGroupRequest::new(CreateVServerGroupRequired { … })`.
+#[derive(Debug)]
+pub struct CreateVServerGroupRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`CreateVServerGroupRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`CreateVServerGroupRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateVServerGroup`. Build it with `new`, the required parameters named in [`CreateVServerGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateVServerGroupRequest {
     /// The ID of the SLB instance.
@@ -80,14 +88,11 @@ pub struct CreateVServerGroupRequest {
     pub backend_servers: Option<CreateVServerGroupBackendServers>,
 }
 impl CreateVServerGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateVServerGroupRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             v_server_group_name: None,
             backend_servers: None,
         }
@@ -113,22 +118,26 @@ impl aliyun_runtime::Operation for CreateVServerGroupRequest {
 }
 /// What a successful `CreateVServerGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateVServerGroupResponse {
     /// The ID of the VServer group.
     ///
     /// 后端服务器组ID。
     ///
     /// Example: `rsp-cige6******`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The list of backend servers.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<BackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateVServerGroupResponse {

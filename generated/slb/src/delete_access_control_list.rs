@@ -4,7 +4,15 @@
 //! Delete an access control list.
 //!
 //! 调用DeleteAccessControlList删除访问控制策略组。
-/// Parameters of `DeleteAccessControlList`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteAccessControlListRequest`], by name: `DeleteAccessControlListRequest::new(DeleteAccessControlListRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteAccessControlListRequired<'a> {
+    /// `AclId`: see the field of [`DeleteAccessControlListRequest`] of the same name.
+    pub acl_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteAccessControlListRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteAccessControlList`. Build it with `new`, the required parameters named in [`DeleteAccessControlListRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteAccessControlListRequest {
     /// The ID of the access control list.
@@ -25,11 +33,11 @@ pub struct DeleteAccessControlListRequest {
     pub region_id: String,
 }
 impl DeleteAccessControlListRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(acl_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteAccessControlListRequired<'_>) -> Self {
         Self {
-            acl_id: acl_id.into(),
-            region_id: region_id.into(),
+            acl_id: required.acl_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -43,12 +51,14 @@ impl aliyun_runtime::Operation for DeleteAccessControlListRequest {
 }
 /// What a successful `DeleteAccessControlList` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteAccessControlListResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `988CB45E-1643-48C0-87B4-928DDF77EA49`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteAccessControlListResponse {

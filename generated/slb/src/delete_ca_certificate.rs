@@ -4,7 +4,15 @@
 //! Deletes a CA certificate.
 //!
 //! 调用DeleteCACertificate删除CA证书。
-/// Parameters of `DeleteCACertificate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteCaCertificateRequest`], by name: `DeleteCaCertificateRequest::new(DeleteCaCertificateRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteCaCertificateRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteCaCertificateRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `CACertificateId`: see the field of [`DeleteCaCertificateRequest`] of the same name.
+    pub ca_certificate_id: &'a str,
+}
+/// Parameters of `DeleteCACertificate`. Build it with `new`, the required parameters named in [`DeleteCaCertificateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCaCertificateRequest {
     /// The region to which the CA certificate belongs.
@@ -27,14 +35,11 @@ pub struct DeleteCaCertificateRequest {
     pub ca_certificate_id: String,
 }
 impl DeleteCaCertificateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        ca_certificate_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteCaCertificateRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            ca_certificate_id: ca_certificate_id.into(),
+            region_id: required.region_id.to_string(),
+            ca_certificate_id: required.ca_certificate_id.to_string(),
         }
     }
 }
@@ -48,12 +53,14 @@ impl aliyun_runtime::Operation for DeleteCaCertificateRequest {
 }
 /// What a successful `DeleteCACertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteCaCertificateResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteCaCertificateResponse {

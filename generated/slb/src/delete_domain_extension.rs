@@ -4,7 +4,15 @@
 //! Deletes a domain name extension.
 //!
 //! 调用DeleteDomainExtension删除扩展域名。
-/// Parameters of `DeleteDomainExtension`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteDomainExtensionRequest`], by name: `DeleteDomainExtensionRequest::new(DeleteDomainExtensionRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteDomainExtensionRequired<'a> {
+    /// `DomainExtensionId`: see the field of [`DeleteDomainExtensionRequest`] of the same name.
+    pub domain_extension_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteDomainExtensionRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteDomainExtension`. Build it with `new`, the required parameters named in [`DeleteDomainExtensionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteDomainExtensionRequest {
     /// The ID of the domain name extension to be deleted.
@@ -23,14 +31,11 @@ pub struct DeleteDomainExtensionRequest {
     pub region_id: String,
 }
 impl DeleteDomainExtensionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        domain_extension_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteDomainExtensionRequired<'_>) -> Self {
         Self {
-            domain_extension_id: domain_extension_id.into(),
-            region_id: region_id.into(),
+            domain_extension_id: required.domain_extension_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -44,12 +49,14 @@ impl aliyun_runtime::Operation for DeleteDomainExtensionRequest {
 }
 /// What a successful `DeleteDomainExtension` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteDomainExtensionResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `149A2470-F010-4437-BF68-343D5099C19D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteDomainExtensionResponse {

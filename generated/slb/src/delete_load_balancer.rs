@@ -4,7 +4,15 @@
 //! Delete an SLB instance.
 //!
 //! 调用DeleteLoadBalancer删除后付费的负载均衡实例。
-/// Parameters of `DeleteLoadBalancer`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteLoadBalancerRequest`], by name: `DeleteLoadBalancerRequest::new(DeleteLoadBalancerRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteLoadBalancerRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`DeleteLoadBalancerRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteLoadBalancerRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteLoadBalancer`. Build it with `new`, the required parameters named in [`DeleteLoadBalancerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteLoadBalancerRequest {
     /// The ID of the SLB instance.
@@ -25,14 +33,11 @@ pub struct DeleteLoadBalancerRequest {
     pub region_id: String,
 }
 impl DeleteLoadBalancerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteLoadBalancerRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -46,12 +51,14 @@ impl aliyun_runtime::Operation for DeleteLoadBalancerRequest {
 }
 /// What a successful `DeleteLoadBalancer` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteLoadBalancerResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteLoadBalancerResponse {

@@ -4,7 +4,19 @@
 //! Delete a listener.
 //!
 //! 调用DeleteLoadBalancerListener删除监听。
-/// Parameters of `DeleteLoadBalancerListener`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteLoadBalancerListenerRequest`], by name: `DeleteLoadBalancerListenerRequest::new(DeleteLoadBalancerListenerRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteLoadBalancerListenerRequired<'a> {
+    /// `ListenerPort`: see the field of [`DeleteLoadBalancerListenerRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`DeleteLoadBalancerListenerRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteLoadBalancerListenerRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `Listenerport`: see the field of [`DeleteLoadBalancerListenerRequest`] of the same name.
+    pub listenerport: i32,
+}
+/// Parameters of `DeleteLoadBalancerListener`. Build it with `new`, the required parameters named in [`DeleteLoadBalancerListenerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteLoadBalancerListenerRequest {
     /// 负载均衡实例前端使用的端口。
@@ -40,19 +52,14 @@ pub struct DeleteLoadBalancerListenerRequest {
     pub listenerport: i32,
 }
 impl DeleteLoadBalancerListenerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-        listenerport: i32,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteLoadBalancerListenerRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
+            listenerport: required.listenerport,
             listener_protocol: None,
-            listenerport,
         }
     }
     /// Sets `ListenerProtocol`.
@@ -71,12 +78,14 @@ impl aliyun_runtime::Operation for DeleteLoadBalancerListenerRequest {
 }
 /// What a successful `DeleteLoadBalancerListener` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteLoadBalancerListenerResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteLoadBalancerListenerResponse {

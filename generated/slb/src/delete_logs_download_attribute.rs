@@ -27,8 +27,10 @@ impl aliyun_runtime::Operation for DeleteLogsDownloadAttributeRequest {
 }
 /// What a successful `DeleteLogsDownloadAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteLogsDownloadAttributeResponse {
     /// 请求的ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteLogsDownloadAttributeResponse {

@@ -4,7 +4,15 @@
 //! Delete a specified master-slave server group.
 //!
 //! 调用DeleteMasterSlaveServerGroup删除指定的主备服务器组。
-/// Parameters of `DeleteMasterSlaveServerGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteMasterSlaveServerGroupRequest`], by name: `DeleteMasterSlaveServerGroupRequest::new(DeleteMasterSlaveServerGroupRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteMasterSlaveServerGroupRequired<'a> {
+    /// `MasterSlaveServerGroupId`: see the field of [`DeleteMasterSlaveServerGroupRequest`] of the same name.
+    pub master_slave_server_group_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteMasterSlaveServerGroupRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteMasterSlaveServerGroup`. Build it with `new`, the required parameters named in [`DeleteMasterSlaveServerGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteMasterSlaveServerGroupRequest {
     /// The ID of the master-slave server group to be deleted.Note: A master-slave server group in use cannot be deleted.
@@ -49,14 +57,13 @@ pub struct DeleteMasterSlaveServerGroupRequest {
     pub master_slave_backend_servers: Option<String>,
 }
 impl DeleteMasterSlaveServerGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        master_slave_server_group_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteMasterSlaveServerGroupRequired<'_>) -> Self {
         Self {
-            master_slave_server_group_id: master_slave_server_group_id.into(),
-            region_id: region_id.into(),
+            master_slave_server_group_id: required
+                .master_slave_server_group_id
+                .to_string(),
+            region_id: required.region_id.to_string(),
             request_id: None,
             load_balancer_id: None,
             master_slave_server_group_name: None,
@@ -94,10 +101,12 @@ impl aliyun_runtime::Operation for DeleteMasterSlaveServerGroupRequest {
 }
 /// What a successful `DeleteMasterSlaveServerGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteMasterSlaveServerGroupResponse {
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteMasterSlaveServerGroupResponse {

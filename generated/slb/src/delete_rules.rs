@@ -4,7 +4,15 @@
 //! Deletes one or more forwarding rules.
 //!
 //! 调用DeleteRules删除转发规则。
-/// Parameters of `DeleteRules`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteRulesRequest`], by name: `DeleteRulesRequest::new(DeleteRulesRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteRulesRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteRulesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `RuleIds`: see the field of [`DeleteRulesRequest`] of the same name.
+    pub rule_ids: &'a str,
+}
+/// Parameters of `DeleteRules`. Build it with `new`, the required parameters named in [`DeleteRulesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteRulesRequest {
     /// The ID of the region to which the Server Load Balancer (SLB) instance belongs.
@@ -29,11 +37,11 @@ pub struct DeleteRulesRequest {
     pub rule_ids: String,
 }
 impl DeleteRulesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, rule_ids: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteRulesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            rule_ids: rule_ids.into(),
+            region_id: required.region_id.to_string(),
+            rule_ids: required.rule_ids.to_string(),
         }
     }
 }
@@ -47,12 +55,14 @@ impl aliyun_runtime::Operation for DeleteRulesRequest {
 }
 /// What a successful `DeleteRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteRulesResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteRulesResponse {

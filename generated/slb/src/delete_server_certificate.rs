@@ -4,7 +4,15 @@
 //! Deletes a server certificate.
 //!
 //! 调用DeleteServerCertificate删除服务器证书。
-/// Parameters of `DeleteServerCertificate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteServerCertificateRequest`], by name: `DeleteServerCertificateRequest::new(DeleteServerCertificateRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteServerCertificateRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteServerCertificateRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ServerCertificateId`: see the field of [`DeleteServerCertificateRequest`] of the same name.
+    pub server_certificate_id: &'a str,
+}
+/// Parameters of `DeleteServerCertificate`. Build it with `new`, the required parameters named in [`DeleteServerCertificateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteServerCertificateRequest {
     /// The region where the Server Load Balancer (SLB) instance is created.
@@ -27,14 +35,11 @@ pub struct DeleteServerCertificateRequest {
     pub server_certificate_id: String,
 }
 impl DeleteServerCertificateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        server_certificate_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteServerCertificateRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            server_certificate_id: server_certificate_id.into(),
+            region_id: required.region_id.to_string(),
+            server_certificate_id: required.server_certificate_id.to_string(),
         }
     }
 }
@@ -48,12 +53,14 @@ impl aliyun_runtime::Operation for DeleteServerCertificateRequest {
 }
 /// What a successful `DeleteServerCertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteServerCertificateResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteServerCertificateResponse {

@@ -4,7 +4,15 @@
 //! Deletes a TLS policy.
 //!
 //! 调用DeleteTLSCipherPolicy删除TLS策略。
-/// Parameters of `DeleteTLSCipherPolicy`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteTlsCipherPolicyRequest`], by name: `DeleteTlsCipherPolicyRequest::new(DeleteTlsCipherPolicyRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteTlsCipherPolicyRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteTlsCipherPolicyRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `TLSCipherPolicyId`: see the field of [`DeleteTlsCipherPolicyRequest`] of the same name.
+    pub tls_cipher_policy_id: &'a str,
+}
+/// Parameters of `DeleteTLSCipherPolicy`. Build it with `new`, the required parameters named in [`DeleteTlsCipherPolicyRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteTlsCipherPolicyRequest {
     /// The ID of the region where the Server Load Balancer (SLB) instance is deployed.
@@ -23,14 +31,11 @@ pub struct DeleteTlsCipherPolicyRequest {
     pub tls_cipher_policy_id: String,
 }
 impl DeleteTlsCipherPolicyRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        tls_cipher_policy_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteTlsCipherPolicyRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            tls_cipher_policy_id: tls_cipher_policy_id.into(),
+            region_id: required.region_id.to_string(),
+            tls_cipher_policy_id: required.tls_cipher_policy_id.to_string(),
         }
     }
 }
@@ -44,12 +49,14 @@ impl aliyun_runtime::Operation for DeleteTlsCipherPolicyRequest {
 }
 /// What a successful `DeleteTLSCipherPolicy` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteTlsCipherPolicyResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteTlsCipherPolicyResponse {

@@ -4,7 +4,15 @@
 //! Deletes a VServer group.
 //!
 //! 调用DeleteVServerGroup删除服务器组。
-/// Parameters of `DeleteVServerGroup`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteVServerGroupRequest`], by name: `DeleteVServerGroupRequest::new(DeleteVServerGroupRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteVServerGroupRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteVServerGroupRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VServerGroupId`: see the field of [`DeleteVServerGroupRequest`] of the same name.
+    pub v_server_group_id: &'a str,
+}
+/// Parameters of `DeleteVServerGroup`. Build it with `new`, the required parameters named in [`DeleteVServerGroupRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteVServerGroupRequest {
     /// The ID of the region to which the associated Server Load Balancer (SLB) instance belongs.
@@ -27,14 +35,11 @@ pub struct DeleteVServerGroupRequest {
     pub v_server_group_id: String,
 }
 impl DeleteVServerGroupRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        v_server_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteVServerGroupRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            v_server_group_id: v_server_group_id.into(),
+            region_id: required.region_id.to_string(),
+            v_server_group_id: required.v_server_group_id.to_string(),
         }
     }
 }
@@ -48,12 +53,14 @@ impl aliyun_runtime::Operation for DeleteVServerGroupRequest {
 }
 /// What a successful `DeleteVServerGroup` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteVServerGroupResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteVServerGroupResponse {

@@ -4,7 +4,17 @@
 //! Query the configurations of an access control list.
 //!
 //! 调用DescribeAccessControlListAttribute查询访问控制策略组的配置。
-/// Parameters of `DescribeAccessControlListAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeAccessControlListAttributeRequest`], by name: `DescribeAccessControlListAttributeRequest::new(DescribeAccessControlListAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeAccessControlListAttributeRequired<'a> {
+    /// `AclId`: see the field of [`DescribeAccessControlListAttributeRequest`] of the same name.
+    pub acl_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeAccessControlListAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `Aclid`: see the field of [`DescribeAccessControlListAttributeRequest`] of the same name.
+    pub aclid: &'a str,
+}
+/// Parameters of `DescribeAccessControlListAttribute`. Build it with `new`, the required parameters named in [`DescribeAccessControlListAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeAccessControlListAttributeRequest {
     /// 要查询的访问控制策略组ID。
@@ -33,17 +43,13 @@ pub struct DescribeAccessControlListAttributeRequest {
     pub aclid: String,
 }
 impl DescribeAccessControlListAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        acl_id: impl Into<String>,
-        region_id: impl Into<String>,
-        aclid: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeAccessControlListAttributeRequired<'_>) -> Self {
         Self {
-            acl_id: acl_id.into(),
-            region_id: region_id.into(),
+            acl_id: required.acl_id.to_string(),
+            region_id: required.region_id.to_string(),
+            aclid: required.aclid.to_string(),
             acl_entry_comment: None,
-            aclid: aclid.into(),
         }
     }
     /// Sets `AclEntryComment`.
@@ -62,44 +68,54 @@ impl aliyun_runtime::Operation for DescribeAccessControlListAttributeRequest {
 }
 /// What a successful `DescribeAccessControlListAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAccessControlListAttributeResponse {
     /// The IP entries in the access control list.
     ///
     /// 访问控制策略组的信息列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AclEntrys"))]
     pub acl_entrys: Option<AclEntrys>,
     /// The ID of the access control list.
     ///
     /// 访问控制策略组ID。
     ///
     /// Example: `acl-bp1l0k********kzet04s`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclId"))]
     pub acl_id: Option<String>,
     /// The name of the access control list.
     ///
     /// 访问控制策略组名称。
     ///
     /// Example: `doctest`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclName"))]
     pub acl_name: Option<String>,
     /// 关联的实例的IP类型。
     ///
     /// Example: `ipv4`
+    #[cfg_attr(feature = "test-util", serde(rename = "AddressIPVersion"))]
     pub address_ip_version: Option<String>,
     /// The listeners associated with the access control list.
     ///
     /// 该访问控制策略组已绑定的监听列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "RelatedListeners"))]
     pub related_listeners: Option<RelatedListeners>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `C9906A1D-86F7-4C9C-A369-54DA42EF206A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 企业资源组ID。
     ///
     /// Example: `rg-******************`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The IP of the entry in the access control list.
+    #[cfg_attr(feature = "test-util", serde(rename = "AclEntryIP"))]
     pub acl_entry_ip: Option<String>,
     /// The comment of the entry in the access control list.
+    #[cfg_attr(feature = "test-util", serde(rename = "AclEntryComment"))]
     pub acl_entry_comment: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAccessControlListAttributeResponse {
@@ -125,8 +141,10 @@ impl aliyun_runtime::de::Decode for DescribeAccessControlListAttributeResponse {
 ///
 /// 访问控制策略组的信息列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AclEntrys {
     /// `AclEntry` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AclEntry"))]
     pub acl_entry: Vec<AclEntry>,
 }
 impl aliyun_runtime::de::Decode for AclEntrys {
@@ -142,14 +160,17 @@ impl aliyun_runtime::de::Decode for AclEntrys {
 }
 /// One item of the list `AclEntry` in `AclEntrys` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AclEntry {
     /// 访问控制条目备注。
     ///
     /// Example: `访问控制条目。`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclEntryComment"))]
     pub acl_entry_comment: Option<String>,
     /// 访问控制条目IP。
     ///
     /// Example: `192.168.0.1`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclEntryIP"))]
     pub acl_entry_ip: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AclEntry {
@@ -168,8 +189,10 @@ impl aliyun_runtime::de::Decode for AclEntry {
 ///
 /// 该访问控制策略组已绑定的监听列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RelatedListeners {
     /// `RelatedListener` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RelatedListener"))]
     pub related_listener: Vec<RelatedListener>,
 }
 impl aliyun_runtime::de::Decode for RelatedListeners {
@@ -185,6 +208,7 @@ impl aliyun_runtime::de::Decode for RelatedListeners {
 }
 /// One item of the list `RelatedListener` in `RelatedListeners` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RelatedListener {
     /// 访问控制的类型：
     ///
@@ -192,18 +216,22 @@ pub struct RelatedListener {
     /// - white：白名单
     ///
     /// Example: `white`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclType"))]
     pub acl_type: Option<String>,
     /// 绑定的监听的前端端口。
     ///
     /// Example: `443`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// 负载均衡实例的ID。
     ///
     /// Example: `lb-bp13j********1miup`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// 绑定的监听的协议类型。
     ///
     /// Example: `https`
+    #[cfg_attr(feature = "test-util", serde(rename = "Protocol"))]
     pub protocol: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RelatedListener {

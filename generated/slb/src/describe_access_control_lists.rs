@@ -111,48 +111,53 @@ impl aliyun_runtime::Operation for DescribeAccessControlListsRequest {
 impl aliyun_runtime::Paginated for DescribeAccessControlListsRequest {
     type Item = Acl;
     fn next_page(&self, response: &DescribeAccessControlListsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.acls.as_ref().map_or(0, |l| l.acl.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.acls.as_ref().map(|v| &v.acl).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeAccessControlListsResponse) -> Vec<Acl> {
-        response.acls.map(|l| l.acl).unwrap_or_default()
+        response.acls.map(|v| v.acl).unwrap_or_default()
     }
 }
 /// What a successful `DescribeAccessControlLists` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAccessControlListsResponse {
     /// A list of access control lists that are queried.
     ///
     /// 查询到的访问控制策略组列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Acls"))]
     pub acls: Option<Acls>,
     /// 实例列表页码，起始值1，默认值1。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// 单页结果数量。
     ///
     /// 默认值：50。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `3CB646EF-6147-4566-A9D9-CE8FBE86F971`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 已创建的访问控制组策略组个数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeAccessControlListsResponse {
@@ -207,8 +212,10 @@ aliyun_runtime::wire_enum!(AddressIpVersion);
 ///
 /// 查询到的访问控制策略组列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Acls {
     /// `Acl` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Acl"))]
     pub acl: Vec<Acl>,
 }
 impl aliyun_runtime::de::Decode for Acls {
@@ -222,32 +229,38 @@ impl aliyun_runtime::de::Decode for Acls {
 }
 /// One item of the list `Acl` in `Acls` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Acl {
     /// The ID of an access control list.
     ///
     /// 访问控制策略组ID。
     ///
     /// Example: `acl-bp1l0kk4gxce43k*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclId"))]
     pub acl_id: Option<String>,
     /// The name of the access control list.
     ///
     /// 访问控制策略组名称。
     ///
     /// Example: `rule1`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclName"))]
     pub acl_name: Option<String>,
     /// The IP address type of the associated SLB instance.
     ///
     /// 关联的负载均衡实例的IP地址类型。
     ///
     /// Example: `ipv4`
+    #[cfg_attr(feature = "test-util", serde(rename = "AddressIPVersion"))]
     pub address_ip_version: Option<String>,
     /// 资源组ID。
     ///
     /// Example: `rg-jfenf***********`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// 当前页展示的访问控制策略组个数。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
     pub count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for Acl {

@@ -75,16 +75,19 @@ impl aliyun_runtime::Operation for DescribeAvailableResourceRequest {
 }
 /// What a successful `DescribeAvailableResource` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeAvailableResourceResponse {
     /// The zones and the supported resources.
     ///
     /// 可用区及支持的资源列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableResources"))]
     pub available_resources: Option<AvailableResources>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `173B0EEA-22ED-4EE2-91F9-3A1CDDFFBBBA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeAvailableResourceResponse {
@@ -141,8 +144,10 @@ aliyun_runtime::wire_enum!(DescribeAvailableResourceAddressType);
 ///
 /// 可用区及支持的资源列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableResources {
     /// `AvailableResource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableResource"))]
     pub available_resource: Vec<AvailableResource>,
 }
 impl aliyun_runtime::de::Decode for AvailableResources {
@@ -158,22 +163,26 @@ impl aliyun_runtime::de::Decode for AvailableResources {
 }
 /// One item of the list `AvailableResource` in `AvailableResources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableResource {
     /// The primary zone.
     ///
     /// 主可用区。
     ///
     /// Example: `cn-shanghai-a`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterZoneId"))]
     pub master_zone_id: Option<String>,
     /// The secondary zone.
     ///
     /// 备可用区。
     ///
     /// Example: `cn-shanghai-b`
+    #[cfg_attr(feature = "test-util", serde(rename = "SlaveZoneId"))]
     pub slave_zone_id: Option<String>,
     /// The supported resources.
     ///
     /// 支持的资源。
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportResources"))]
     pub support_resources: Option<SupportResources>,
 }
 impl aliyun_runtime::de::Decode for AvailableResource {
@@ -193,8 +202,10 @@ impl aliyun_runtime::de::Decode for AvailableResource {
 ///
 /// 支持的资源。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SupportResources {
     /// `SupportResource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SupportResource"))]
     pub support_resource: Vec<SupportResource>,
 }
 impl aliyun_runtime::de::Decode for SupportResources {
@@ -210,6 +221,7 @@ impl aliyun_runtime::de::Decode for SupportResources {
 }
 /// One item of the list `SupportResource` in `SupportResources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SupportResource {
     /// The type of IP address.
     ///
@@ -220,6 +232,7 @@ pub struct SupportResource {
     /// 取值：ipv4\|ipv6
     ///
     /// Example: `ipv4`
+    #[cfg_attr(feature = "test-util", serde(rename = "AddressIPVersion"))]
     pub address_ip_version: Option<String>,
     /// The type of network.
     ///
@@ -230,6 +243,7 @@ pub struct SupportResource {
     /// 取值：vpc\|classic-internet\|classic-intranet
     ///
     /// Example: `classic_internet`
+    #[cfg_attr(feature = "test-util", serde(rename = "AddressType"))]
     pub address_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SupportResource {

@@ -76,22 +76,26 @@ impl aliyun_runtime::Operation for DescribeCaCertificatesRequest {
 }
 /// What a successful `DescribeCACertificates` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCaCertificatesResponse {
     /// A list of CA certificates.
     ///
     /// CA证书信息。
     ///
     /// On the wire: `CACertificates`, not to be confused with "CACertificates" (field `ca_certificates_space`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificates"))]
     pub ca_certificates: Option<CaCertificates>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// ` CACertificates` (no description on the page).
     ///
     /// On the wire: "CACertificates", not to be confused with `CACertificates` (field `ca_certificates`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = " CACertificates"))]
     pub ca_certificates_space: Option<DescribeCaCertificatesCaCertificates>,
 }
 impl aliyun_runtime::de::Decode for DescribeCaCertificatesResponse {
@@ -111,8 +115,10 @@ impl aliyun_runtime::de::Decode for DescribeCaCertificatesResponse {
 ///
 /// CA证书信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CaCertificates {
     /// `CACertificate` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificate"))]
     pub ca_certificate: Vec<CaCertificate>,
 }
 impl aliyun_runtime::de::Decode for CaCertificates {
@@ -128,66 +134,77 @@ impl aliyun_runtime::de::Decode for CaCertificates {
 }
 /// One item of the list `CACertificate` in `CACertificates` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CaCertificate {
     /// The ID of the CA certificate.
     ///
     /// CA证书ID。
     ///
     /// Example: `139a00604bd-cn-east-hangzhou-02`
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificateId"))]
     pub ca_certificate_id: Option<String>,
     /// The name of the CA certificate.
     ///
     /// CA证书名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificateName"))]
     pub ca_certificate_name: Option<String>,
     /// The region to which the CA certificate belongs.
     ///
     /// CA证书所属地域。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The fingerprint of the CA certificate.
     ///
     /// CA证书的指纹。
     ///
     /// Example: `AC:BE:FD`
+    #[cfg_attr(feature = "test-util", serde(rename = "Fingerprint"))]
     pub fingerprint: Option<String>,
     /// The domain name of the CA certificate.
     ///
     /// CA证书的域名。
     ///
     /// Example: `.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommonName"))]
     pub common_name: Option<String>,
     /// The time when the CA certificate is created.
     ///
     /// CA证书的创建时间。
     ///
     /// Example: `2017-08-31T02:49:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The timestamp that indicates when the CA certificate is created.
     ///
     /// CA证书的创建时间戳。
     ///
     /// Example: `1504147745000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimeStamp"))]
     pub create_time_stamp: Option<i64>,
     /// The time when the CA certificate expires.
     ///
     /// CA证书的过期时间。
     ///
     /// Example: `2024-11-21T06:04:25Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpireTime"))]
     pub expire_time: Option<String>,
     /// The timestamp that indicates when the CA certificate expires.
     ///
     /// CA证书的过期时间戳。
     ///
     /// Example: `1732169065000`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpireTimeStamp"))]
     pub expire_time_stamp: Option<i64>,
     /// The ID of the enterprise resource group.
     ///
     /// 企业资源组ID。
     ///
     /// Example: `rg-atstuj3rtoptyui`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CaCertificate {
@@ -212,8 +229,10 @@ impl aliyun_runtime::de::Decode for CaCertificate {
 }
 /// The value of ` CACertificates` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCaCertificatesCaCertificates {
     /// `CACertificate` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificate"))]
     pub ca_certificate: Vec<DescribeCaCertificatesCaCertificate>,
 }
 impl aliyun_runtime::de::Decode for DescribeCaCertificatesCaCertificates {
@@ -229,12 +248,16 @@ impl aliyun_runtime::de::Decode for DescribeCaCertificatesCaCertificates {
 }
 /// One item of the list `CACertificate` in ` CACertificates` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCaCertificatesCaCertificate {
     /// `CACertificateId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificateId"))]
     pub ca_certificate_id: Option<String>,
     /// `CACertificateName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificateName"))]
     pub ca_certificate_name: Option<String>,
     /// `Fingerprint ` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Fingerprint "))]
     pub fingerprint: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeCaCertificatesCaCertificate {

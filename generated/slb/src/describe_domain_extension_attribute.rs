@@ -4,7 +4,15 @@
 //! Queries the attributes of an additional certificate.
 //!
 //! 调用DescribeDomainExtensionAttribute查询已添加的扩展域名属性。
-/// Parameters of `DescribeDomainExtensionAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeDomainExtensionAttributeRequest`], by name: `DescribeDomainExtensionAttributeRequest::new(DescribeDomainExtensionAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeDomainExtensionAttributeRequired<'a> {
+    /// `DomainExtensionId`: see the field of [`DescribeDomainExtensionAttributeRequest`] of the same name.
+    pub domain_extension_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeDomainExtensionAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeDomainExtensionAttribute`. Build it with `new`, the required parameters named in [`DescribeDomainExtensionAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeDomainExtensionAttributeRequest {
     /// The ID of the additional certificate.
@@ -23,14 +31,11 @@ pub struct DescribeDomainExtensionAttributeRequest {
     pub region_id: String,
 }
 impl DescribeDomainExtensionAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        domain_extension_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeDomainExtensionAttributeRequired<'_>) -> Self {
         Self {
-            domain_extension_id: domain_extension_id.into(),
-            region_id: region_id.into(),
+            domain_extension_id: required.domain_extension_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -44,42 +49,49 @@ impl aliyun_runtime::Operation for DescribeDomainExtensionAttributeRequest {
 }
 /// What a successful `DescribeDomainExtensionAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDomainExtensionAttributeResponse {
     /// The domain name.
     ///
     /// 域名。
     ///
     /// Example: `www.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// The ID of the additional certificate.
     ///
     /// 扩展域名ID。
     ///
     /// Example: `de-bp1rp7ta191dv`
+    #[cfg_attr(feature = "test-util", serde(rename = "DomainExtensionId"))]
     pub domain_extension_id: Option<String>,
     /// The frontend port of the HTTPS listener that is configured for the SLB instance. Valid values: 1 to 65535.
     ///
     /// 负载均衡实例HTTPS监听的前端端口，取值：1~65535。
     ///
     /// Example: `443`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// The ID of the SLB instance.
     ///
     /// 负载均衡实例ID。
     ///
     /// Example: `lb-bp1o94dp5i6*****earr9g6d1l`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `48C1B671-C6DB-4DDE-9B30-10557E36CDE0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the server certificate that is used by the domain name.
     ///
     /// 域名使用的服务器证书ID。
     ///
     /// Example: `231579085529123_166f82******_1714763408_709981430`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateId"))]
     pub server_certificate_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeDomainExtensionAttributeResponse {

@@ -4,7 +4,17 @@
 //! Queries the added domain name extensions.
 //!
 //! 调用DescribeDomainExtensions查询已添加的扩展域名。
-/// Parameters of `DescribeDomainExtensions`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeDomainExtensionsRequest`], by name: `DescribeDomainExtensionsRequest::new(DescribeDomainExtensionsRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeDomainExtensionsRequired<'a> {
+    /// `ListenerPort`: see the field of [`DescribeDomainExtensionsRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`DescribeDomainExtensionsRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeDomainExtensionsRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeDomainExtensions`. Build it with `new`, the required parameters named in [`DescribeDomainExtensionsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeDomainExtensionsRequest {
     /// The frontend port used by the HTTPS listener of the SLB instance. Value range: 1 to 65535
@@ -37,16 +47,12 @@ pub struct DescribeDomainExtensionsRequest {
     pub domain_extension_id: Option<String>,
 }
 impl DescribeDomainExtensionsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeDomainExtensionsRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             domain_extension_id: None,
         }
     }
@@ -66,16 +72,19 @@ impl aliyun_runtime::Operation for DescribeDomainExtensionsRequest {
 }
 /// What a successful `DescribeDomainExtensions` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeDomainExtensionsResponse {
     /// A list of domain name extensions.
     ///
     /// 扩展域名列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "DomainExtensions"))]
     pub domain_extensions: Option<DomainExtensions>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `48C1B671-C6DB-4DDE-9B30-10557E36CDE0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeDomainExtensionsResponse {
@@ -94,8 +103,10 @@ impl aliyun_runtime::de::Decode for DescribeDomainExtensionsResponse {
 ///
 /// 扩展域名列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DomainExtensions {
     /// `DomainExtension` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DomainExtension"))]
     pub domain_extension: Vec<DomainExtension>,
 }
 impl aliyun_runtime::de::Decode for DomainExtensions {
@@ -111,24 +122,28 @@ impl aliyun_runtime::de::Decode for DomainExtensions {
 }
 /// One item of the list `DomainExtension` in `DomainExtensions` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DomainExtension {
     /// The domain name.
     ///
     /// 域名。
     ///
     /// Example: `www.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// The ID of the domain name extension.
     ///
     /// 扩展域名ID。
     ///
     /// Example: `de-bp1rp7ta191dv`
+    #[cfg_attr(feature = "test-util", serde(rename = "DomainExtensionId"))]
     pub domain_extension_id: Option<String>,
     /// The ID of the certificate used by the domain name.
     ///
     /// 域名使用的证书ID。
     ///
     /// Example: `1231579085529123_166f8204689_1714763408_709981430`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateId"))]
     pub server_certificate_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DomainExtension {

@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeHealthStatus查询后端服务器的健康状态。
 pub use crate::types::Type;
-/// Parameters of `DescribeHealthStatus`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeHealthStatusRequest`], by name: `DescribeHealthStatusRequest::new(DescribeHealthStatusRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeHealthStatusRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`DescribeHealthStatusRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeHealthStatusRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeHealthStatus`. Build it with `new`, the required parameters named in [`DescribeHealthStatusRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeHealthStatusRequest {
     /// The ID of the SLB instance.
@@ -42,16 +50,13 @@ pub struct DescribeHealthStatusRequest {
     pub region_id: String,
 }
 impl DescribeHealthStatusRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeHealthStatusRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             listener_port: None,
             listener_protocol: None,
-            region_id: region_id.into(),
         }
     }
     /// Sets `ListenerPort`.
@@ -75,18 +80,22 @@ impl aliyun_runtime::Operation for DescribeHealthStatusRequest {
 }
 /// What a successful `DescribeHealthStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeHealthStatusResponse {
     /// A list of backend servers.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<DescribeHealthStatusBackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `LoadBalancerId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeHealthStatusResponse {
@@ -106,8 +115,10 @@ impl aliyun_runtime::de::Decode for DescribeHealthStatusResponse {
 ///
 /// 后端服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeHealthStatusBackendServers {
     /// `BackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
     pub backend_server: Vec<DescribeHealthStatusBackendServer>,
 }
 impl aliyun_runtime::de::Decode for DescribeHealthStatusBackendServers {
@@ -123,12 +134,14 @@ impl aliyun_runtime::de::Decode for DescribeHealthStatusBackendServers {
 }
 /// One item of the list `BackendServer` in `BackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeHealthStatusBackendServer {
     /// The ID of the ECS instance
     ///
     /// ECS实例ID或者ENI实例ID。
     ///
     /// Example: `i-bp1h5u3fv54ytf*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// The health check status of the backend server:-   normal: The backend server is healthy.
     ///
@@ -142,26 +155,32 @@ pub struct DescribeHealthStatusBackendServer {
     /// - unavailable：未完成健康检查。
     ///
     /// Example: `abnormal`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerHealthStatus"))]
     pub server_health_status: Option<String>,
     /// 弹性网卡IP。
     ///
     /// Example: `192.168.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniHost"))]
     pub eni_host: Option<String>,
     /// 负载均衡实例前端使用的端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// 负载均衡实例后端使用的端口。
     ///
     /// Example: `70`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// 负载均衡实例前端使用的协议。
     ///
     /// Example: `https`
+    #[cfg_attr(feature = "test-util", serde(rename = "Protocol"))]
     pub protocol: Option<String>,
     /// ECS实例的IP。
     ///
     /// Example: `192.168.**.**`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerIp"))]
     pub server_ip: Option<String>,
     /// 后端服务器类型，取值：
     ///
@@ -171,6 +190,7 @@ pub struct DescribeHealthStatusBackendServer {
     /// Valid values ([`Type`]): `ecs`, `eni`.
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
 }
 impl aliyun_runtime::de::Decode for DescribeHealthStatusBackendServer {

@@ -5,7 +5,17 @@
 //!
 //! 调用DescribeListenerAccessControlAttribute查询监听的白名单配置。
 pub use crate::types::AccessControlStatus;
-/// Parameters of `DescribeListenerAccessControlAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeListenerAccessControlAttributeRequest`], by name: `DescribeListenerAccessControlAttributeRequest::new(DescribeListenerAccessControlAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeListenerAccessControlAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeListenerAccessControlAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ListenerPort`: see the field of [`DescribeListenerAccessControlAttributeRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`DescribeListenerAccessControlAttributeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+}
+/// Parameters of `DescribeListenerAccessControlAttribute`. Build it with `new`, the required parameters named in [`DescribeListenerAccessControlAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeListenerAccessControlAttributeRequest {
     /// 负载均衡实例的地域。
@@ -33,16 +43,12 @@ pub struct DescribeListenerAccessControlAttributeRequest {
     pub load_balancer_id: String,
 }
 impl DescribeListenerAccessControlAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeListenerAccessControlAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
+            region_id: required.region_id.to_string(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
         }
     }
 }
@@ -56,6 +62,7 @@ impl aliyun_runtime::Operation for DescribeListenerAccessControlAttributeRequest
 }
 /// What a successful `DescribeListenerAccessControlAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeListenerAccessControlAttributeResponse {
     /// Whether to enable the access control. Valid value:-   open\_white\_list: Enable the the access control.
     ///
@@ -69,18 +76,21 @@ pub struct DescribeListenerAccessControlAttributeResponse {
     /// Valid values ([`AccessControlStatus`]): `open_white_list`, `close`.
     ///
     /// Example: `open_white_list`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccessControlStatus"))]
     pub access_control_status: Option<AccessControlStatus>,
     /// The access control list.
     ///
     /// 访问控制列表。
     ///
     /// Example: `1.1.1.1,1.1.1.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceItems"))]
     pub source_items: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeListenerAccessControlAttributeResponse {

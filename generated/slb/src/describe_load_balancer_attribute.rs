@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeLoadBalancerAttribute查询指定负载均衡实例的详细信息。如果后端设置在虚拟服务器组下面，请调用DescribeVServerGroupAttribute查询。
 pub use crate::types::{LoadBalancerStatus, InternetChargeType};
-/// Parameters of `DescribeLoadBalancerAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeLoadBalancerAttributeRequest`], by name: `DescribeLoadBalancerAttributeRequest::new(DescribeLoadBalancerAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeLoadBalancerAttributeRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`DescribeLoadBalancerAttributeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeLoadBalancerAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeLoadBalancerAttribute`. Build it with `new`, the required parameters named in [`DescribeLoadBalancerAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeLoadBalancerAttributeRequest {
     /// The ID of the SLB instance to be queried.
@@ -28,14 +36,11 @@ pub struct DescribeLoadBalancerAttributeRequest {
     pub region_id: String,
 }
 impl DescribeLoadBalancerAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeLoadBalancerAttributeRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -56,30 +61,35 @@ impl aliyun_runtime::JobStatus for DescribeLoadBalancerAttributeRequest {
 }
 /// What a successful `DescribeLoadBalancerAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerAttributeResponse {
     /// The ID of the SLB instance.
     ///
     /// 负载均衡实例的ID。
     ///
     /// Example: `lb-bp1o94dp5i6ea*******`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// The ID of the region to which the SLB instance belongs.
     ///
     /// 负载均衡实例所在地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The name of the region to which the SLB instance belongs.
     ///
     /// 负载均衡实例所属的地域别名。
     ///
     /// Example: `hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionIdAlias"))]
     pub region_id_alias: Option<String>,
     /// The name of the SLB instance.
     ///
     /// 负载均衡实例的名称。
     ///
     /// Example: `lb-instance-test`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerName"))]
     pub load_balancer_name: Option<String>,
     /// The status of the SLB instance. Valid values:
     ///
@@ -96,78 +106,92 @@ pub struct DescribeLoadBalancerAttributeResponse {
     /// Valid values ([`LoadBalancerStatus`]): `inactive`, `active`, `locked`.
     ///
     /// Example: `active`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerStatus"))]
     pub load_balancer_status: Option<LoadBalancerStatus>,
     /// The IP address of the SLB instance.
     ///
     /// 负载均衡实例的服务地址。
     ///
     /// Example: `42.XX.XX.6`
+    #[cfg_attr(feature = "test-util", serde(rename = "Address"))]
     pub address: Option<String>,
     /// The IP address type of the SLB instance.
     ///
     /// 负载均衡实例的地址类型。
     ///
     /// Example: `internet`
+    #[cfg_attr(feature = "test-util", serde(rename = "AddressType"))]
     pub address_type: Option<String>,
     /// The network type of the SLB instance.
     ///
     /// 负载均衡实例的网络类型。
     ///
     /// Example: `vpc`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkType"))]
     pub network_type: Option<String>,
     /// The ID of the VPC to which the internal SLB instance belongs.
     ///
     /// 私网负载均衡实例的专有网络ID。
     ///
     /// Example: `vpc-25dvzy9f8*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// The peak bandwidth of the pay-by-bandwidth public-facing SLB instance.
     ///
     /// 按带宽计费的公网型实例的带宽峰值。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Option<i32>,
     /// The time when the SLB instance is created.
     ///
     /// 负载均衡实例的创建时间。
     ///
     /// Example: `2017-08-31T02:49:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The list of frontend ports used by the listeners of the SLB instance.
     ///
     /// 负载均衡实例前端使用的端口。
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPorts"))]
     pub listener_ports: Option<ListenerPorts>,
     /// The frontend ports and protocols used by the listeners of the SLB instance.
     ///
     /// 负载均衡实例前端使用的端口和协议。
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPortsAndProtocol"))]
     pub listener_ports_and_protocol: Option<ListenerPortsAndProtocol>,
     /// The list of backend servers of the SLB instance.
     ///
     /// 负载均衡实例的后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<DescribeLoadBalancerAttributeBackendServers>,
     /// The ID of the primary zone to which the SLB instance belongs.
     ///
     /// 负载均衡实例的主可用区ID。
     ///
     /// Example: `cn-hangzhou-b`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterZoneId"))]
     pub master_zone_id: Option<String>,
     /// The IP version of the SLB instance.
     ///
     /// IP版本。取值：ipv4或ipv6。
     ///
     /// Example: `ipv4`
+    #[cfg_attr(feature = "test-util", serde(rename = "AddressIPVersion"))]
     pub address_ip_version: Option<String>,
     /// The scheduled release time.
     ///
     /// 释放时间的时间戳。
     ///
     /// Example: `1513947075000`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoReleaseTime"))]
     pub auto_release_time: Option<i64>,
     /// The timestamp generated when the SLB instance is created.
     ///
     /// 负载均衡实例创建时间戳。
     ///
     /// Example: `1504147745000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimeStamp"))]
     pub create_time_stamp: Option<i64>,
     /// Indicates whether deletion protection is enabled to protect the SLB instance from being mistakenly deleted.
     ///
@@ -178,18 +202,21 @@ pub struct DescribeLoadBalancerAttributeResponse {
     /// 取值：on或off。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeleteProtection"))]
     pub delete_protection: Option<String>,
     /// The time when the SLB instance expires.
     ///
     /// 负载均衡实例结束时间。
     ///
     /// Example: `2999-09-08T16:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<String>,
     /// The timestamp generated when the SLB instance expires.
     ///
     /// 负载均衡实例结束时间戳。
     ///
     /// Example: `32493801600000`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTimeStamp"))]
     pub end_time_stamp: Option<i64>,
     /// The billing method of the public-facing SLB instance.
     ///
@@ -208,22 +235,26 @@ pub struct DescribeLoadBalancerAttributeResponse {
     /// Valid values ([`InternetChargeType`]): `paybybandwidth`, `paybytraffic`.
     ///
     /// Example: `paybybandwidth`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<InternetChargeType>,
     /// The frontend ports and protocols used by the listeners of the SLB instance.
     ///
     /// 监听端口或协议。
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPortsAndProtocal"))]
     pub listener_ports_and_protocal: Option<ListenerPortsAndProtocal>,
     /// The specification of the SLB instance.
     ///
     /// 负载均衡实例的性能规格。
     ///
     /// Example: `slb.s2.small`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerSpec"))]
     pub load_balancer_spec: Option<String>,
     /// 设置修改保护状态的原因，长度为1~80个字符，必须以字母或中文开头，支持数字、半角句号（.）、下划线（\_）和短划线（-）。
     ///
     /// 说明： 仅在ModificationProtectionStatus为ConsoleProtection时有效。
     ///
     /// Example: `托管实例`
+    #[cfg_attr(feature = "test-util", serde(rename = "ModificationProtectionReason"))]
     pub modification_protection_reason: Option<String>,
     /// 负载均衡修改保护状态：
     ///
@@ -231,12 +262,14 @@ pub struct DescribeLoadBalancerAttributeResponse {
     /// - ConsoleProtection：实例控制台修改保护状态。
     ///
     /// Example: `ConsoleProtection`
+    #[cfg_attr(feature = "test-util", serde(rename = "ModificationProtectionStatus"))]
     pub modification_protection_status: Option<String>,
     /// The billing method of the SLB instance. Valid values: PayOnDemand \| PrePay
     ///
     /// 负载均衡实例付费类型，取值PayOnDemand或PrePay。
     ///
     /// Example: `PrePay`
+    #[cfg_attr(feature = "test-util", serde(rename = "PayType"))]
     pub pay_type: Option<String>,
     /// The automatic renewal cycle. This parameter is valid only when the value of the RenewalStatus parameter is AutoRenewal.
     ///
@@ -247,6 +280,7 @@ pub struct DescribeLoadBalancerAttributeResponse {
     /// 仅在RenewalStatus为AutoRenewal时有效。
     ///
     /// Example: `Month`
+    #[cfg_attr(feature = "test-util", serde(rename = "RenewalCycUnit"))]
     pub renewal_cyc_unit: Option<String>,
     /// The period of an automatic renewal. This parameter is valid only when the value of RenewalStatus is AutoRenewal.
     ///
@@ -259,6 +293,7 @@ pub struct DescribeLoadBalancerAttributeResponse {
     /// - PeriodUnit为Month时，取值：1、2、3或6。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RenewalDuration"))]
     pub renewal_duration: Option<i32>,
     /// The renewal mode of the SLB instance. Valid values:
     ///
@@ -275,32 +310,38 @@ pub struct DescribeLoadBalancerAttributeResponse {
     /// Valid values ([`RenewalStatus`]): `AutoRenewal`, `Normal`, `NotRenewal`.
     ///
     /// Example: `AutoRenewal`
+    #[cfg_attr(feature = "test-util", serde(rename = "RenewalStatus"))]
     pub renewal_status: Option<RenewalStatus>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the enterprise resource group.
     ///
     /// 企业资源组ID。
     ///
     /// Example: `rg-atstuj3rtop*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The ID of the secondary zone to which the SLB instance belongs.
     ///
     /// 负载均衡实例的备可用区ID。
     ///
     /// Example: `cn-hangzhou-d`
+    #[cfg_attr(feature = "test-util", serde(rename = "SlaveZoneId"))]
     pub slave_zone_id: Option<String>,
     /// The ID of the VSwitch to which the internal SLB instance belongs.
     ///
     /// 私网负载均衡实例的交换机ID。
     ///
     /// Example: `vsw-255ecrwq5*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// `HasReservedInfo` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "HasReservedInfo"))]
     pub has_reserved_info: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerAttributeResponse {
@@ -352,8 +393,10 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancerAttributeResponse {
 ///
 /// 负载均衡实例前端使用的端口。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListenerPorts {
     /// `ListenerPort` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for ListenerPorts {
@@ -371,8 +414,10 @@ impl aliyun_runtime::de::Decode for ListenerPorts {
 ///
 /// 负载均衡实例前端使用的端口和协议。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListenerPortsAndProtocol {
     /// `ListenerPortAndProtocol` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPortAndProtocol"))]
     pub listener_port_and_protocol: Vec<ListenerPortAndProtocol>,
 }
 impl aliyun_runtime::de::Decode for ListenerPortsAndProtocol {
@@ -388,36 +433,42 @@ impl aliyun_runtime::de::Decode for ListenerPortsAndProtocol {
 }
 /// One item of the list `ListenerPortAndProtocol` in `ListenerPortsAndProtocol` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListenerPortAndProtocol {
     /// The frontend port used by the listener of the SLB instance.
     ///
     /// 负载均衡实例前端使用的端口。
     ///
     /// Example: `443`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// The listening protocol used by the listener of the SLB instance.
     ///
     /// 负载均衡实例前端使用的协议。
     ///
     /// Example: `https`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerProtocol"))]
     pub listener_protocol: Option<String>,
     /// The description of the listening port and protocol used by the listener.
     ///
     /// 负载均衡监听端口和协议描述。
     ///
     /// Example: `监听描述。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The destination listening port to which the requests are redirected. It must be the port of an existing HTTPS listener.
     ///
     /// 转发到的目的监听端口，必须是已经存在的HTTPS监听端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardPort"))]
     pub forward_port: Option<i32>,
     /// Indicates whether HTTP-to-HTTPS redirection is enabled.
     ///
     /// 是否启用监听转发。
     ///
     /// Example: `yes`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerForward"))]
     pub listener_forward: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListenerPortAndProtocol {
@@ -439,8 +490,10 @@ impl aliyun_runtime::de::Decode for ListenerPortAndProtocol {
 ///
 /// 负载均衡实例的后端服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerAttributeBackendServers {
     /// `BackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
     pub backend_server: Vec<DescribeLoadBalancerAttributeBackendServer>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerAttributeBackendServers {
@@ -456,30 +509,35 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancerAttributeBackendServers 
 }
 /// One item of the list `BackendServer` in `BackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerAttributeBackendServer {
     /// The ID of the backend server.
     ///
     /// 后端服务器实例ID。
     ///
     /// Example: `i-djghr2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// The weight of the backend server.
     ///
     /// 后端服务器的权重。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
     /// The description of the backend server.
     ///
     /// 后端服务器描述。
     ///
     /// Example: `用来接收转发请求的后端服务器`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The type of the backend server.
     ///
     /// 后端服务器类型。
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerAttributeBackendServer {
@@ -500,8 +558,10 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancerAttributeBackendServer {
 ///
 /// 监听端口或协议。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListenerPortsAndProtocal {
     /// `ListenerPortAndProtocal` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPortAndProtocal"))]
     pub listener_port_and_protocal: Vec<ListenerPortAndProtocal>,
 }
 impl aliyun_runtime::de::Decode for ListenerPortsAndProtocal {
@@ -517,18 +577,21 @@ impl aliyun_runtime::de::Decode for ListenerPortsAndProtocal {
 }
 /// One item of the list `ListenerPortAndProtocal` in `ListenerPortsAndProtocal` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListenerPortAndProtocal {
     /// The frontend port used by the listener of the SLB instance.
     ///
     /// 负载均衡实例前端使用的端口。
     ///
     /// Example: `443`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// The listening protocol used by the listener of the SLB instance.
     ///
     /// 负载均衡实例前端使用的协议。
     ///
     /// Example: `http`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerProtocal"))]
     pub listener_protocal: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListenerPortAndProtocal {

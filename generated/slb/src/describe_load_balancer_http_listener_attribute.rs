@@ -5,7 +5,17 @@
 //!
 //! 调用DescribeLoadBalancerHTTPListenerAttribute查询HTTP监听配置。
 pub use crate::types::{Status, Scheduler};
-/// Parameters of `DescribeLoadBalancerHTTPListenerAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeLoadBalancerHttpListenerAttributeRequest`], by name: `DescribeLoadBalancerHttpListenerAttributeRequest::new(DescribeLoadBalancerHttpListenerAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeLoadBalancerHttpListenerAttributeRequired<'a> {
+    /// `ListenerPort`: see the field of [`DescribeLoadBalancerHttpListenerAttributeRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`DescribeLoadBalancerHttpListenerAttributeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeLoadBalancerHttpListenerAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeLoadBalancerHTTPListenerAttribute`. Build it with `new`, the required parameters named in [`DescribeLoadBalancerHttpListenerAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeLoadBalancerHttpListenerAttributeRequest {
     /// The frontend port used by the Server Load Balancer instance.Valid value: 1-65535
@@ -35,16 +45,12 @@ pub struct DescribeLoadBalancerHttpListenerAttributeRequest {
     pub region_id: String,
 }
 impl DescribeLoadBalancerHttpListenerAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeLoadBalancerHttpListenerAttributeRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -58,18 +64,21 @@ impl aliyun_runtime::Operation for DescribeLoadBalancerHttpListenerAttributeRequ
 }
 /// What a successful `DescribeLoadBalancerHTTPListenerAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerHttpListenerAttributeResponse {
     /// The frontend port of the listener that is used to receive incoming traffic and distribute the traffic to the backend servers.
     ///
     /// 负载均衡实例前端使用的端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// The peak bandwidth of the listener.
     ///
     /// 监听的带宽峰值。
     ///
     /// Example: `-1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Option<i32>,
     /// The status of the listener. Valid value:starting \| running \| configuring \| stopping
     ///
@@ -83,12 +92,14 @@ pub struct DescribeLoadBalancerHttpListenerAttributeResponse {
     /// Valid values ([`Status`]): `running`, `stopped`.
     ///
     /// Example: `stopped`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// 是否开启通过X-Forwarded-For的方式获取来访者真实IP。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor"))]
     pub x_forwarded_for: Option<String>,
     /// 调度算法。
     ///
@@ -101,12 +112,14 @@ pub struct DescribeLoadBalancerHttpListenerAttributeResponse {
     /// Valid values ([`Scheduler`]): `wrr`, `wlc`, `rr`.
     ///
     /// Example: `wrr`
+    #[cfg_attr(feature = "test-util", serde(rename = "Scheduler"))]
     pub scheduler: Option<Scheduler>,
     /// 是否开启会话保持。
     ///
     /// 取值：on \| off（默认值）。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "StickySession"))]
     pub sticky_session: Option<String>,
     /// Cookie的处理方式。
     ///
@@ -123,80 +136,96 @@ pub struct DescribeLoadBalancerHttpListenerAttributeResponse {
     /// 说明： 当StickySession的值为on时，必须指定该参数。
     ///
     /// Example: `insert`
+    #[cfg_attr(feature = "test-util", serde(rename = "StickySessionType"))]
     pub sticky_session_type: Option<String>,
     /// cookie超时时间。
     ///
     /// Example: `500`
+    #[cfg_attr(feature = "test-util", serde(rename = "CookieTimeout"))]
     pub cookie_timeout: Option<i32>,
     /// 服务器上配置的cookie。
     ///
     /// Example: `B490B5EBF6F3CD402E515D22BCDA1598`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cookie"))]
     pub cookie: Option<String>,
     /// 是否开启健康检查。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheck"))]
     pub health_check: Option<String>,
     /// 用于健康检查的域名。
     ///
     /// Example: `www.domain.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckDomain"))]
     pub health_check_domain: Option<String>,
     /// 用于健康检查的URI。
     ///
     /// 长度限制为1~80，只能使用字母、数字和短横线（-）、正斜杠（/）、点号（.）、百分号（%），问号（？）、井号（\#）和&amp;这些字符。 URL不能只为正斜杠（/），但必须以正斜杠（/）开头。
     ///
     /// Example: `/test/index.html`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckURI"))]
     pub health_check_uri: Option<String>,
     /// 健康检查阈值。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthyThreshold"))]
     pub healthy_threshold: Option<i32>,
     /// 不健康检查阈值。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "UnhealthyThreshold"))]
     pub unhealthy_threshold: Option<i32>,
     /// 每次健康检查响应的最大超时间，单位为秒。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckTimeout"))]
     pub health_check_timeout: Option<i32>,
     /// 健康检查的时间间隔，单位为秒。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckInterval"))]
     pub health_check_interval: Option<i32>,
     /// 健康检查正常的HTTP状态码。
     ///
     /// Example: `http_2xx,http_3xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckHttpCode"))]
     pub health_check_http_code: Option<String>,
     /// 健康检查的端口。
     ///
     /// 说明： 当HealthCheck值为on时才会有效。
     ///
     /// Example: `8080`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckConnectPort"))]
     pub health_check_connect_port: Option<i32>,
     /// The ID of the target VServer group of the forwarding rule.
     ///
     /// 绑定的服务器组ID。
     ///
     /// Example: `rsp-cige6j****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// 是否开启Gzip压缩，对特定文件类型进行压缩。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "Gzip"))]
     pub gzip: Option<String>,
     /// 监听绑定的访问策略组ID。
     ///
     /// 当AclStatus参数的值为on时，该参数必选。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclId"))]
     pub acl_id: Option<String>,
     /// 是否开启访问控制功能。
     ///
     /// 取值：on \| off（默认值）。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclStatus"))]
     pub acl_status: Option<String>,
     /// 访问控制类型：
     ///
@@ -211,28 +240,33 @@ pub struct DescribeLoadBalancerHttpListenerAttributeResponse {
     /// 当AclStatus参数的值为on时，该参数必选。
     ///
     /// Example: `white`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclType"))]
     pub acl_type: Option<String>,
     /// The port opened on the backend server to receive requests.
     ///
     /// 负载均衡实例后端使用的端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServerPort"))]
     pub backend_server_port: Option<i32>,
     /// HTTP监听描述。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// HTTP至HTTPS的监听转发端口。
     ///
     /// 说明： 如果ListenerForward的值为off，该参数不显示。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardPort"))]
     pub forward_port: Option<i32>,
     /// 指定连接空闲超时时间，取值范围为1-60秒，默认值为15秒。
     ///
     /// 在超时时间内一直没有访问请求，负载均衡会暂时中断当前连接，直到下一次请求来临时重新建立新的连接。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "IdleTimeout"))]
     pub idle_timeout: Option<i32>,
     /// 表示是否开启HTTP至HTTPS的监听转发。
     ///
@@ -240,36 +274,48 @@ pub struct DescribeLoadBalancerHttpListenerAttributeResponse {
     /// - off：表示未开启。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerForward"))]
     pub listener_forward: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 指定请求超时时间，取值范围为1~180秒，默认值为60秒。
     ///
     /// 在超时时间内后端服务器一直没有响应，负载均衡将放弃等待，给客户端返回HTTP 504错误码。
     ///
     /// Example: `34`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestTimeout"))]
     pub request_timeout: Option<i32>,
     /// 转发规则描述。
+    #[cfg_attr(feature = "test-util", serde(rename = "Rules"))]
     pub rules: Option<DescribeLoadBalancerHttpListenerAttributeRules>,
     /// The ID of the forwarding rule.
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the forwarding rule.
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The domain name.
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// The URL.
+    #[cfg_attr(feature = "test-util", serde(rename = "Url"))]
     pub url: Option<String>,
     /// `Maid` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Maid"))]
     pub maid: Option<i64>,
     /// `XForwardedFor_SLBID` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_SLBID"))]
     pub x_forwarded_for_slbid: Option<String>,
     /// `XForwardedFor_SLBIP` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_SLBIP"))]
     pub x_forwarded_for_slbip: Option<String>,
     /// `XForwardedFor_proto` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_proto"))]
     pub x_forwarded_for_proto: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerHttpListenerAttributeResponse {
@@ -323,8 +369,10 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancerHttpListenerAttributeRes
 }
 /// 转发规则描述。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerHttpListenerAttributeRules {
     /// `Rule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Rule"))]
     pub rule: Vec<DescribeLoadBalancerHttpListenerAttributeRule>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerHttpListenerAttributeRules {
@@ -338,44 +386,54 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancerHttpListenerAttributeRul
 }
 /// One item of the list `Rule` in `Rules` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerHttpListenerAttributeRule {
     /// 域名。
     ///
     /// Example: `www.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// 转发规则ID。
     ///
     /// Example: `1234`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// 转发规则名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// 访问路径。
     ///
     /// Example: `/example`
+    #[cfg_attr(feature = "test-util", serde(rename = "Url"))]
     pub url: Option<String>,
     /// 转发规则的目标服务器组ID。
     ///
     /// Example: `123`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// 安全状态。
     ///
     /// 取值：on\|off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityStatus"))]
     pub security_status: Option<String>,
     /// 是否通过SLB-ID头字段获取负载均衡实例ID。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_SLBID"))]
     pub x_forwarded_for_slbid: Option<String>,
     /// 是否通过SLB-IP头字段获取客户端请求的真实IP。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_SLBIP"))]
     pub x_forwarded_for_slbip: Option<String>,
     /// 是否通过X-Forwarded-Proto头字段获取负载均衡实例的监听协议。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_proto"))]
     pub x_forwarded_for_proto: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerHttpListenerAttributeRule {

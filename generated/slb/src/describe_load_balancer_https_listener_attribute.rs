@@ -5,7 +5,17 @@
 //!
 //! 调用DescribeLoadBalancerHTTPSListenerAttribute查询HTTPS监听配置。
 pub use crate::types::Scheduler;
-/// Parameters of `DescribeLoadBalancerHTTPSListenerAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeLoadBalancerHttpsListenerAttributeRequest`], by name: `DescribeLoadBalancerHttpsListenerAttributeRequest::new(DescribeLoadBalancerHttpsListenerAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeLoadBalancerHttpsListenerAttributeRequired<'a> {
+    /// `ListenerPort`: see the field of [`DescribeLoadBalancerHttpsListenerAttributeRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`DescribeLoadBalancerHttpsListenerAttributeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeLoadBalancerHttpsListenerAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeLoadBalancerHTTPSListenerAttribute`. Build it with `new`, the required parameters named in [`DescribeLoadBalancerHttpsListenerAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeLoadBalancerHttpsListenerAttributeRequest {
     /// The frontend port used by the SLB instance.Valid values: 1-65535
@@ -33,16 +43,14 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeRequest {
     pub region_id: String,
 }
 impl DescribeLoadBalancerHttpsListenerAttributeRequest {
-    /// The required fields; set optional ones with the setters.
+    /// The required fields, by name; set optional ones with the setters.
     pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
+        required: DescribeLoadBalancerHttpsListenerAttributeRequired<'_>,
     ) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -56,30 +64,35 @@ impl aliyun_runtime::Operation for DescribeLoadBalancerHttpsListenerAttributeReq
 }
 /// What a successful `DescribeLoadBalancerHTTPSListenerAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerHttpsListenerAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The frontend port of the listener that is used to receive incoming traffic and distribute the traffic to the backend servers.
     ///
     /// 负载均衡实例前端使用的端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// The backend port used by the SLB instance.
     ///
     /// 负载均衡实例后端使用的端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServerPort"))]
     pub backend_server_port: Option<i32>,
     /// The peak bandwidth of the listener.
     ///
     /// 监听的带宽峰值。
     ///
     /// Example: `-1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Option<i32>,
     /// The status of the listener. Valid values:starting \| running \| configuring \| stopping
     ///
@@ -88,18 +101,21 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeResponse {
     /// 取值：running\|stopped。
     ///
     /// Example: `stopped`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// 安全状态。
     ///
     /// 取值：on\|off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecurityStatus"))]
     pub security_status: Option<String>,
     /// 是否开启通过X-Forwarded-For的方式获取来访者真实IP。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor"))]
     pub x_forwarded_for: Option<String>,
     /// 调度算法。
     ///
@@ -112,12 +128,14 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeResponse {
     /// Valid values ([`Scheduler`]): `wrr`, `wlc`, `rr`.
     ///
     /// Example: `wrr`
+    #[cfg_attr(feature = "test-util", serde(rename = "Scheduler"))]
     pub scheduler: Option<Scheduler>,
     /// 是否开启会话保持。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "StickySession"))]
     pub sticky_session: Option<String>,
     /// cookie的处理方式。当StickySession的值为on时，必须指定该参数。
     ///
@@ -134,102 +152,122 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeResponse {
     /// 说明： 当StickySession的值为on时，必须指定该参数。
     ///
     /// Example: `insert`
+    #[cfg_attr(feature = "test-util", serde(rename = "StickySessionType"))]
     pub sticky_session_type: Option<String>,
     /// cookie超时时间。
     ///
     /// Example: `500`
+    #[cfg_attr(feature = "test-util", serde(rename = "CookieTimeout"))]
     pub cookie_timeout: Option<i32>,
     /// 服务器上配置的cookie。
     ///
     /// Example: `B490B5EBF6F3CD402E515D22BCDA1598`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cookie"))]
     pub cookie: Option<String>,
     /// 是否开启健康检查。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheck"))]
     pub health_check: Option<String>,
     /// 用于健康检查的域名。
     ///
     /// Example: `www.test.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckDomain"))]
     pub health_check_domain: Option<String>,
     /// 用于健康检查的URI。
     ///
     /// 长度限制为1~80，只能使用字母、数字和-/.%?\#&amp;这些字符。 URL不能只为/，但必须以/开头。
     ///
     /// Example: `/test/index.html`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckURI"))]
     pub health_check_uri: Option<String>,
     /// 健康检查阈值。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthyThreshold"))]
     pub healthy_threshold: Option<i32>,
     /// 不健康检查阈值。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "UnhealthyThreshold"))]
     pub unhealthy_threshold: Option<i32>,
     /// 每次健康检查响应的最大超时间，单位为秒。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckTimeout"))]
     pub health_check_timeout: Option<i32>,
     /// 健康检查的时间间隔，单位为秒。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckInterval"))]
     pub health_check_interval: Option<i32>,
     /// 健康检查的端口。
     ///
     /// 说明： 当HealthCheck值为on时才会有效。
     ///
     /// Example: `8080`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckConnectPort"))]
     pub health_check_connect_port: Option<i32>,
     /// 健康检查正常的HTTP状态码。
     ///
     /// Example: `http_2xx,http_3xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckHttpCode"))]
     pub health_check_http_code: Option<String>,
     /// The ID of the certificate corresponding to the domain name.
     ///
     /// 服务器证书的ID。
     ///
     /// Example: `idkp-123-cn-test-0**`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateId"))]
     pub server_certificate_id: Option<String>,
     /// CA证书ID。
     ///
     /// Example: `idkp-234-cn-test-0**`
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificateId"))]
     pub ca_certificate_id: Option<String>,
     /// The ID of the target VServer group of the forwarding rule.
     ///
     /// 绑定的服务器组ID。
     ///
     /// Example: `rsp-cige6j5e********`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// 是否开启Gzip压缩。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "Gzip"))]
     pub gzip: Option<String>,
     /// 是否通过SLB-IP头字段获取客户端请求的真实IP。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_SLBIP"))]
     pub x_forwarded_for_slbip: Option<String>,
     /// 是否通过SLB-ID头字段获取负载均衡实例ID。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_SLBID"))]
     pub x_forwarded_for_slbid: Option<String>,
     /// 是否通过X-Forwarded-Proto头字段获取负载均衡实例的监听协议。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_proto"))]
     pub x_forwarded_for_proto: Option<String>,
     /// 监听绑定的访问策略组ID。
     ///
     /// 当AclStatus参数的值为on时，该参数必选。
     ///
     /// Example: `45`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclId"))]
     pub acl_id: Option<String>,
     /// 访问控制类型：
     ///
@@ -248,30 +286,35 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeResponse {
     /// 当AclStatus参数的值为on时，该参数必选。
     ///
     /// Example: `white`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclType"))]
     pub acl_type: Option<String>,
     /// 是否开启访问控制功能。
     ///
     /// 取值：on \| off（默认值）。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclStatus"))]
     pub acl_status: Option<String>,
     /// 指定请求超时时间，取值范围为1-180秒，默认值为60秒。
     ///
     /// 在超时时间内后端服务器一直没有响应，负载均衡将放弃等待，给客户端返回HTTP 504错误码。
     ///
     /// Example: `43`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestTimeout"))]
     pub request_timeout: Option<i32>,
     /// 指定连接空闲超时时间，取值范围为1-60秒，默认值为15秒。
     ///
     /// 在超时时间内一直没有访问请求，负载均衡会暂时中断当前连接，直到一下次请求来临时重新建立新的连接。
     ///
     /// Example: `23`
+    #[cfg_attr(feature = "test-util", serde(rename = "IdleTimeout"))]
     pub idle_timeout: Option<i32>,
     /// 是否开启HTTP/2特性。
     ///
     /// 取值：on（默认值）\| off。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableHttp2"))]
     pub enable_http2: Option<String>,
     /// 只有性能保障型实例才可以指定TLSCipherPolicy参数，每种policy定义了一种安全策略，安全策略包含HTTPS可选的TLS协议版本和配套的加密算法套件。
     ///
@@ -302,58 +345,84 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeResponse {
     /// 支持加密算法套件：ECDHE-RSA-AES128-GCM-SHA256、ECDHE-RSA-AES256-GCM-SHA384、ECDHE-RSA-AES128-SHA256、ECDHE-RSA-AES256-SHA384、ECDHE-RSA-AES128-SHA和ECDHE-RSA-AES256-SHA。
     ///
     /// Example: `tls_cipher_policy_1_0`
+    #[cfg_attr(feature = "test-util", serde(rename = "TLSCipherPolicy"))]
     pub tls_cipher_policy: Option<String>,
     /// 监听描述。
     ///
     /// Example: `监听描述`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 通过XForwardedFor\_SLBPORT头字段获取负载均衡实例的监听端口。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_SLBPORT"))]
     pub x_forwarded_for_slbport: Option<String>,
     /// 通过XForwardedFor\_ClientSrcPort头字段获取访问负载均衡实例客户端的端口。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "XForwardedFor_ClientSrcPort"))]
     pub x_forwarded_for_client_src_port: Option<String>,
     /// 通过XForwardedFor\_ClientCertSubjectDN头字段获取访问负载均衡实例客户端证书的所有者信息。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `off`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "XForwardedFor_ClientCertSubjectDN")
+    )]
     pub x_forwarded_for_client_cert_subject_dn: Option<String>,
     /// 通过XForwardedFor\_ClientCertIssuerDN头字段获取访问负载均衡实例客户端证书的发行者信息。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `off`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "XForwardedFor_ClientCertIssuerDN")
+    )]
     pub x_forwarded_for_client_cert_issuer_dn: Option<String>,
     /// 通过XForwardedFor\_ClientCertFingerprint头字段获取访问负载均衡实例客户端证书的指纹。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `off`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "XForwardedFor_ClientCertFingerprint")
+    )]
     pub x_forwarded_for_client_cert_fingerprint: Option<String>,
     /// 通过XForwardedFor\_ClientCertClientVerify头字段获取对访问负载均衡实例客户端证书的校验结果。
     ///
     /// 取值：on \| off。
     ///
     /// Example: `off`
+    #[cfg_attr(
+        feature = "test-util",
+        serde(rename = "XForwardedFor_ClientCertClientVerify")
+    )]
     pub x_forwarded_for_client_cert_client_verify: Option<String>,
     /// 监听下的转发规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Rules"))]
     pub rules: Vec<DescribeLoadBalancerHttpsListenerAttributeRules>,
     /// The ID of the domain name extension.
+    #[cfg_attr(feature = "test-util", serde(rename = "DomainExtensionId"))]
     pub domain_extension_id: Option<String>,
     /// The domain name.
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// The ID of the forwarding rule.
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the forwarding rule.
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The request URL.
+    #[cfg_attr(feature = "test-util", serde(rename = "Url"))]
     pub url: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerHttpsListenerAttributeResponse {
@@ -420,28 +489,35 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancerHttpsListenerAttributeRe
 }
 /// 监听下的转发规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerHttpsListenerAttributeRules {
     /// 转发规则ID。
     ///
     /// Example: `23`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// 转发规则名称。
     ///
     /// Example: `example`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// 域名。
     ///
     /// Example: `www.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// 访问路径。
     ///
     /// Example: `/example`
+    #[cfg_attr(feature = "test-util", serde(rename = "Url"))]
     pub url: Option<String>,
     /// 转发规则的目标服务器组ID。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// 域名扩展列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "DomainExtensions"))]
     pub domain_extensions: Vec<RulesDomainExtensions>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerHttpsListenerAttributeRules {
@@ -462,18 +538,22 @@ impl aliyun_runtime::de::Decode for DescribeLoadBalancerHttpsListenerAttributeRu
 }
 /// 域名扩展列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RulesDomainExtensions {
     /// 域名扩展ID。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "DomainExtensionId"))]
     pub domain_extension_id: Option<String>,
     /// 域名。
     ///
     /// Example: `www.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// 与域名对应的证书ID。
     ///
     /// Example: `133444444565`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateId"))]
     pub server_certificate_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RulesDomainExtensions {

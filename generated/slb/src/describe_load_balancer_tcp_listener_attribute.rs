@@ -5,7 +5,17 @@
 //!
 //! 调用DescribeLoadBalancerTCPListenerAttribute查询TCP监听配置。
 pub use crate::types::Status;
-/// Parameters of `DescribeLoadBalancerTCPListenerAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeLoadBalancerTcpListenerAttributeRequest`], by name: `DescribeLoadBalancerTcpListenerAttributeRequest::new(DescribeLoadBalancerTcpListenerAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeLoadBalancerTcpListenerAttributeRequired<'a> {
+    /// `ListenerPort`: see the field of [`DescribeLoadBalancerTcpListenerAttributeRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`DescribeLoadBalancerTcpListenerAttributeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeLoadBalancerTcpListenerAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeLoadBalancerTCPListenerAttribute`. Build it with `new`, the required parameters named in [`DescribeLoadBalancerTcpListenerAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeLoadBalancerTcpListenerAttributeRequest {
     /// The frontend port used by the SLB instance.Valid value: 1-65535
@@ -35,16 +45,12 @@ pub struct DescribeLoadBalancerTcpListenerAttributeRequest {
     pub region_id: String,
 }
 impl DescribeLoadBalancerTcpListenerAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeLoadBalancerTcpListenerAttributeRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -58,18 +64,21 @@ impl aliyun_runtime::Operation for DescribeLoadBalancerTcpListenerAttributeReque
 }
 /// What a successful `DescribeLoadBalancerTCPListenerAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The frontend port of the listener that is used to receive incoming traffic and distribute the traffic to the backend servers.
     ///
     /// 负载均衡实例前端使用的端口。
     ///
     /// Example: `443`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// The port opened on the backend server to receive requests.
     ///
@@ -78,6 +87,7 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// 说明： 当后端服务器组为虚拟服务器组时，该参数不显示。
     ///
     /// Example: `443`
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServerPort"))]
     pub backend_server_port: Option<i32>,
     /// The status of the listener. Valid value:Starting \| running \| configuring \| stopping \| stopped
     ///
@@ -91,12 +101,14 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// Valid values ([`Status`]): `running`, `stopped`.
     ///
     /// Example: `stopped`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The peak bandwidth of the listener.
     ///
     /// 监听的带宽峰值。
     ///
     /// Example: `-1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Option<i32>,
     /// The scheduling algorithm.-   wrr (default): Backend servers with higher weights receive more requests than those with smaller weights.
     ///
@@ -110,6 +122,7 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// - rr：按照访问顺序依次将外部请求依序分发到后端服务器。
     ///
     /// Example: `wrr`
+    #[cfg_attr(feature = "test-util", serde(rename = "Scheduler"))]
     pub scheduler: Option<String>,
     /// Whether to enable SynProxy. SynProxy protects SLB from attacks.We recommend that you do not adjust this parameter and use the value set by SLB.
     ///
@@ -128,6 +141,7 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// Valid values ([`SynProxy`]): `enable`, `disable`.
     ///
     /// Example: `enable`
+    #[cfg_attr(feature = "test-util", serde(rename = "SynProxy"))]
     pub syn_proxy: Option<SynProxy>,
     /// Whether the session persistence is enabled. The session persistence is not enabled when the value is 0.
     ///
@@ -136,12 +150,14 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// 取值为0时，表示没有开启。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "PersistenceTimeout"))]
     pub persistence_timeout: Option<i32>,
     /// The connection timeout.
     ///
     /// 连接超时时间。
     ///
     /// Example: `500`
+    #[cfg_attr(feature = "test-util", serde(rename = "EstablishedTimeout"))]
     pub established_timeout: Option<i32>,
     /// Whether to enable health check.
     ///
@@ -150,46 +166,54 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// 取值：on \| off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheck"))]
     pub health_check: Option<String>,
     /// The number of consecutive successes of health check performed by the same LVS mode server on the same ECS instance (from failure to success).
     ///
     /// 健康检查阈值。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthyThreshold"))]
     pub healthy_threshold: Option<i32>,
     /// The number of consecutive failures of health check performed by the same LVS node server on the same ECS instance (from success to failure).
     ///
     /// 不健康检查阈值。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "UnhealthyThreshold"))]
     pub unhealthy_threshold: Option<i32>,
     /// The timeout value.
     ///
     /// 超时时间。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckConnectTimeout"))]
     pub health_check_connect_timeout: Option<i32>,
     /// 健康检查使用的端口。
     ///
     /// Example: `8080`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckConnectPort"))]
     pub health_check_connect_port: Option<i32>,
     /// The time interval in seconds of health check.
     ///
     /// 健康检查的时间间隔，单位为秒。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckInterval"))]
     pub health_check_interval: Option<i32>,
     /// The HTTP status code indicating that the health check is normal.
     ///
     /// 健康检查正常的HTTP状态码。
     ///
     /// Example: `http_2xx,http_3xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckHttpCode"))]
     pub health_check_http_code: Option<String>,
     /// The domain name used for health check.
     ///
     /// 用于健康检查的域名。
     ///
     /// Example: `www.domain.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckDomain"))]
     pub health_check_domain: Option<String>,
     /// The URI used for the health check.
     ///
@@ -198,6 +222,7 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// 长度限制为1~80，只能使用字母、数字和-/.%?\#&amp;这些字符。 URL不能只为/，但必须以/开头。
     ///
     /// Example: `/test/index.html`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckURI"))]
     pub health_check_uri: Option<String>,
     /// The health check method used by the TCP listener.
     ///
@@ -206,20 +231,24 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// 取值：tcp \| http。
     ///
     /// Example: `tcp`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckType"))]
     pub health_check_type: Option<String>,
     /// 健康检查方式。
     ///
     /// Example: `tcp`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckMethod"))]
     pub health_check_method: Option<String>,
     /// The ID of the VServer group.
     ///
     /// 绑定的服务器组ID。
     ///
     /// Example: `rsp-cige6******8`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// 绑定的主备服务器组ID。
     ///
     /// Example: `rsp-0bfucw*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroupId"))]
     pub master_slave_server_group_id: Option<String>,
     /// The ID of the access control list bound to the listener.This parameter is required when the value of the AclStatus parameter is set to on.
     ///
@@ -228,6 +257,7 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// 当AclStatus参数的值为on时，该参数必选。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclId"))]
     pub acl_id: Option<String>,
     /// Select an access control method after enabling the access control function:
     ///
@@ -256,6 +286,7 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// 当AclStatus参数的值为on时，该参数必选。
     ///
     /// Example: `white`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclType"))]
     pub acl_type: Option<String>,
     /// Whether to enable the access control.Valid value: on \| off (default)
     ///
@@ -264,12 +295,15 @@ pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     /// 取值：on \| off（默认值）。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclStatus"))]
     pub acl_status: Option<String>,
     /// 监听描述。
     ///
     /// Example: `描述。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the active/standby server group.
+    #[cfg_attr(feature = "test-util", serde(rename = "MaterSlaveServerGroupId"))]
     pub mater_slave_server_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerTcpListenerAttributeResponse {

@@ -5,7 +5,17 @@
 //!
 //! 调用DescribeLoadBalancerUDPListenerAttribute查询UDP监听的配置。
 pub use crate::types::{Status, DescribeLoadBalancerUdpListenerAttributeScheduler};
-/// Parameters of `DescribeLoadBalancerUDPListenerAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeLoadBalancerUdpListenerAttributeRequest`], by name: `DescribeLoadBalancerUdpListenerAttributeRequest::new(DescribeLoadBalancerUdpListenerAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeLoadBalancerUdpListenerAttributeRequired<'a> {
+    /// `ListenerPort`: see the field of [`DescribeLoadBalancerUdpListenerAttributeRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`DescribeLoadBalancerUdpListenerAttributeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeLoadBalancerUdpListenerAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeLoadBalancerUDPListenerAttribute`. Build it with `new`, the required parameters named in [`DescribeLoadBalancerUdpListenerAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeLoadBalancerUdpListenerAttributeRequest {
     /// The frontend port used by the Server Load Balancer instance.Valid value: 1-65535
@@ -33,16 +43,12 @@ pub struct DescribeLoadBalancerUdpListenerAttributeRequest {
     pub region_id: String,
 }
 impl DescribeLoadBalancerUdpListenerAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeLoadBalancerUdpListenerAttributeRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -56,12 +62,14 @@ impl aliyun_runtime::Operation for DescribeLoadBalancerUdpListenerAttributeReque
 }
 /// What a successful `DescribeLoadBalancerUDPListenerAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancerUdpListenerAttributeResponse {
     /// The frontend port of the listener that is used to receive incoming traffic and distribute the traffic to the backend servers.
     ///
     /// 负载均衡实例前端使用的端口。
     ///
     /// Example: `53`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<i32>,
     /// The port opened on the backend server to receive requests.
     ///
@@ -70,6 +78,7 @@ pub struct DescribeLoadBalancerUdpListenerAttributeResponse {
     /// 说明： 如果后端服务器组为虚拟服务器组，则不返回该参数。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServerPort"))]
     pub backend_server_port: Option<i32>,
     /// The peak bandwidth of the listener.
     ///
@@ -79,6 +88,7 @@ pub struct DescribeLoadBalancerUdpListenerAttributeResponse {
     /// - 1~5120：对于按带宽计费的公网负载均衡实例，可以设置每个监听的带宽峰值，但所有监听的带宽峰值之和不能超过实例的带宽峰值。
     ///
     /// Example: `-1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Option<i32>,
     /// The status of the listener. Valid value:Starting \| running \| configuring \| stopping \| stopped
     ///
@@ -90,6 +100,7 @@ pub struct DescribeLoadBalancerUdpListenerAttributeResponse {
     /// Valid values ([`Status`]): `running`, `stopped`.
     ///
     /// Example: `stopped`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The scheduling algorithm.-   wrr (default): Backend servers with higher weights receive more requests than those with smaller weights.
     ///
@@ -108,6 +119,7 @@ pub struct DescribeLoadBalancerUdpListenerAttributeResponse {
     /// Valid values ([`DescribeLoadBalancerUdpListenerAttributeScheduler`]): `wrr`, `wlc`.
     ///
     /// Example: `wrr`
+    #[cfg_attr(feature = "test-util", serde(rename = "Scheduler"))]
     pub scheduler: Option<DescribeLoadBalancerUdpListenerAttributeScheduler>,
     /// Whether to enable health check.
     ///
@@ -116,24 +128,28 @@ pub struct DescribeLoadBalancerUdpListenerAttributeResponse {
     /// 取值：on（默认值）或off。
     ///
     /// Example: `on`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheck"))]
     pub health_check: Option<String>,
     /// The number of consecutive successes of health check performed by the same LVS mode server on the same ECS instance (from failure to success).
     ///
     /// 健康检查阈值。健康检查连续成功多少次后，将后端服务器的健康检查状态由失败判定为成功。取值：2~10。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthyThreshold"))]
     pub healthy_threshold: Option<i32>,
     /// The number of consecutive failures of health check performed by the same LVS node server on the same ECS instance (from success to failure).
     ///
     /// 不健康检查阈值。健康检查连续失败多少次后，将后端服务器的健康检查状态由成功判定为失败。取值：2~10。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "UnhealthyThreshold"))]
     pub unhealthy_threshold: Option<i32>,
     /// The maximum amount of time in seconds to wait for the response from a health check.
     ///
     /// 接收来自运行状况检查的响应需要等待的时间。如果后端ECS在指定的时间内没有正确响应，则判定为健康检查失败。取值：1~300秒。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckConnectTimeout"))]
     pub health_check_connect_timeout: Option<i32>,
     /// The port used for health check.
     ///
@@ -142,30 +158,35 @@ pub struct DescribeLoadBalancerUdpListenerAttributeResponse {
     /// 说明： 在HealthCheck值为on时才会有效。
     ///
     /// Example: `8080`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckConnectPort"))]
     pub health_check_connect_port: Option<i32>,
     /// The time interval in seconds of health check.
     ///
     /// 健康检查的时间间隔，取值：1~50秒。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckInterval"))]
     pub health_check_interval: Option<i32>,
     /// The ID of the VServer group.
     ///
     /// 绑定的虚拟服务器组ID。
     ///
     /// Example: `rsp-cige6j*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The ID of the access control list bound to the listener.This parameter is required when the value of the AclStatus parameter is set to on.
     ///
     /// 访问控制策略组ID。
     ///
     /// Example: `123943*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclId"))]
     pub acl_id: Option<String>,
     /// Whether to enable the access control.Valid value: on \| off (default)
     ///
     /// 是否开启访问控制功能。取值：on或off（默认值）。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclStatus"))]
     pub acl_status: Option<String>,
     /// Select an access control method after enabling the access control function:-   white: Only requests from IP addresses or CIDR blocks in the selected access control lists are forwarded. It applies to scenarios where the application only allows access from some specific IP addresses.
     ///
@@ -188,38 +209,49 @@ pub struct DescribeLoadBalancerUdpListenerAttributeResponse {
     /// 如果开启了黑名单访问，但访问策略组中没有添加任何IP，则负载均衡监听会转发全部请求。
     ///
     /// Example: `white`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclType"))]
     pub acl_type: Option<String>,
     /// 访问控制描述。
     ///
     /// Example: `访问控制`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// UDP监听健康检查的响应串。只允许包含字母、数字，最大长度限制为64个字符。
     ///
     /// Example: `ok`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckExp"))]
     pub health_check_exp: Option<String>,
     /// UDP监听健康检查的请求串。只允许包含字母、数字，最大长度限制为64个字符。
     ///
     /// Example: `hello`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckReq"))]
     pub health_check_req: Option<String>,
     /// 绑定的主备服务器组ID。
     ///
     /// Example: `rsp-0bfucw****`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroupId"))]
     pub master_slave_server_group_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `PersistenceTimeout` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PersistenceTimeout"))]
     pub persistence_timeout: Option<i64>,
     /// The ID of the active/standby server group.
+    #[cfg_attr(feature = "test-util", serde(rename = "MaterSlaveServerGroupId"))]
     pub mater_slave_server_group_id: Option<String>,
     /// `HealthCheckHttpCode` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckHttpCode"))]
     pub health_check_http_code: Option<String>,
     /// `HealthCheckType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckType"))]
     pub health_check_type: Option<String>,
     /// `HealthCheckURI` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckURI"))]
     pub health_check_uri: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancerUdpListenerAttributeResponse {

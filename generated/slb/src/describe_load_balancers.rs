@@ -374,52 +374,61 @@ impl aliyun_runtime::Operation for DescribeLoadBalancersRequest {
 impl aliyun_runtime::Paginated for DescribeLoadBalancersRequest {
     type Item = LoadBalancer;
     fn next_page(&self, response: &DescribeLoadBalancersResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.load_balancers.as_ref().map_or(0, |l| l.load_balancer.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .load_balancers
+                .as_ref()
+                .map(|v| &v.load_balancer)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeLoadBalancersResponse) -> Vec<LoadBalancer> {
-        response.load_balancers.map(|l| l.load_balancer).unwrap_or_default()
+        response.load_balancers.map(|v| v.load_balancer).unwrap_or_default()
     }
 }
 /// What a successful `DescribeLoadBalancers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLoadBalancersResponse {
     /// The list of SLB instances in array format.
     ///
     /// 数组格式，返回负载均衡实例列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancers"))]
     pub load_balancers: Option<LoadBalancers>,
     /// The page number of the queried SLB instance list.
     ///
     /// 实例列表页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of rows on the current page.
     ///
     /// 当前分页的行数。
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of SLB instances that meet the filter conditions.
     ///
     /// 根据过滤条件得到的实例总个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeLoadBalancersResponse {
@@ -474,8 +483,10 @@ aliyun_runtime::wire_enum!(PayType);
 ///
 /// 数组格式，返回负载均衡实例列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LoadBalancers {
     /// `LoadBalancer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancer"))]
     pub load_balancer: Vec<LoadBalancer>,
 }
 impl aliyun_runtime::de::Decode for LoadBalancers {
@@ -491,18 +502,21 @@ impl aliyun_runtime::de::Decode for LoadBalancers {
 }
 /// One item of the list `LoadBalancer` in `LoadBalancers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct LoadBalancer {
     /// The ID of the SLB instance.
     ///
     /// 负载均衡实例ID。
     ///
     /// Example: `lb-bp1b6c719dfa*******`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// The name of the SLB instance.
     ///
     /// 负载均衡实例的名称。
     ///
     /// Example: `lb-bp1o94dp5i6ea*******`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerName"))]
     pub load_balancer_name: Option<String>,
     /// The status of the SLB instance. Valid values:
     ///
@@ -519,42 +533,49 @@ pub struct LoadBalancer {
     /// Valid values ([`LoadBalancerStatus`]): `inactive`, `active`, `locked`.
     ///
     /// Example: `active`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerStatus"))]
     pub load_balancer_status: Option<LoadBalancerStatus>,
     /// The IP address of the SLB instance.
     ///
     /// 负载均衡实例服务地址。
     ///
     /// Example: `100.**.**.28`
+    #[cfg_attr(feature = "test-util", serde(rename = "Address"))]
     pub address: Option<String>,
     /// The ID of the region to which the SLB instance belongs.
     ///
     /// 负载均衡实例的地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The name of the region to which the SLB instance belongs.
     ///
     /// 负载均衡实例的地域名称。
     ///
     /// Example: `hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionIdAlias"))]
     pub region_id_alias: Option<String>,
     /// The network type of the SLB instance.
     ///
     /// 负载均衡实例的网络类型。
     ///
     /// Example: `intranet`
+    #[cfg_attr(feature = "test-util", serde(rename = "AddressType"))]
     pub address_type: Option<String>,
     /// The ID of the VSwitch to which the internal SLB instance belongs.
     ///
     /// 私网负载均衡实例的交换机ID。
     ///
     /// Example: `vsw-255ecr******`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// The ID of the VPC to which the internal SLB instance belongs.
     ///
     /// 私网负载均衡实例的专有网络ID。
     ///
     /// Example: `vpc-25dvzy9f8******`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// The network type of the internal SLB instance. Valid values:
     ///
@@ -569,36 +590,42 @@ pub struct LoadBalancer {
     /// Valid values ([`NetworkType`]): `vpc`, `classic`.
     ///
     /// Example: `vpc`
+    #[cfg_attr(feature = "test-util", serde(rename = "NetworkType"))]
     pub network_type: Option<NetworkType>,
     /// The time when the SLB instance is created.
     ///
     /// 负载均衡实例创建时间。
     ///
     /// Example: `2017-08-31T02:49:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The ID of the primary zone to which the SLB instance belongs.
     ///
     /// 实例的主可用区ID。
     ///
     /// Example: `cn-hangzhou-b`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterZoneId"))]
     pub master_zone_id: Option<String>,
     /// The ID of the secondary zone to which the SLB instance belongs.
     ///
     /// 实例的备可用区ID。
     ///
     /// Example: `cn-hangzhou-d`
+    #[cfg_attr(feature = "test-util", serde(rename = "SlaveZoneId"))]
     pub slave_zone_id: Option<String>,
     /// The IP version of the SLB instance, which can be set to ipv4 or ipv6.
     ///
     /// IP版本，可以设置为ipv4或者ipv6。
     ///
     /// Example: `ipv4`
+    #[cfg_attr(feature = "test-util", serde(rename = "AddressIPVersion"))]
     pub address_ip_version: Option<String>,
     /// The timestamp generated when the SLB instance is created.
     ///
     /// 负载均衡实例创建时间戳。
     ///
     /// Example: `1504147745000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimeStamp"))]
     pub create_time_stamp: Option<i64>,
     /// The billing method of the public-facing SLB instance. Valid values:
     ///
@@ -618,12 +645,14 @@ pub struct LoadBalancer {
     /// Valid values ([`InternetChargeType`]): `paybybandwidth`, `paybytraffic`.
     ///
     /// Example: `paybybandwidth`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<InternetChargeType>,
     /// 设置修改保护状态的原因，长度为1~80个字符，必须以字母或中文开头，支持数字、英文句点（.）、下划线（\_）和短划线（-）。
     ///
     /// 说明： 仅在ModificationProtectionStatus为ConsoleProtection时有效。
     ///
     /// Example: `托管实例`
+    #[cfg_attr(feature = "test-util", serde(rename = "ModificationProtectionReason"))]
     pub modification_protection_reason: Option<String>,
     /// 负载均衡修改保护状态：
     ///
@@ -631,18 +660,21 @@ pub struct LoadBalancer {
     /// - ConsoleProtection：实例控制台修改保护状态。
     ///
     /// Example: `ConsoleProtection`
+    #[cfg_attr(feature = "test-util", serde(rename = "ModificationProtectionStatus"))]
     pub modification_protection_status: Option<String>,
     /// The billing method of the SLB instance. Valid values: PayOnDemand \| PrePay
     ///
     /// 负载均衡实例付费类型，取值PayOnDemand或者PrePay。
     ///
     /// Example: `PrePay`
+    #[cfg_attr(feature = "test-util", serde(rename = "PayType"))]
     pub pay_type: Option<String>,
     /// The ID of the enterprise resource group.
     ///
     /// 企业资源组ID。
     ///
     /// Example: `rg-atstuj3r******`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for LoadBalancer {

@@ -31,22 +31,27 @@ impl aliyun_runtime::Operation for DescribeLogsDownloadAttributeRequest {
 }
 /// What a successful `DescribeLogsDownloadAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLogsDownloadAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求的ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The OSS bucket where logs are to be stored.
     ///
     /// 日志即将写入的OSSBucket。
+    #[cfg_attr(feature = "test-util", serde(rename = "OSSBucketName"))]
     pub oss_bucket_name: Option<String>,
     /// The type of the logs to store.
     ///
     /// 用户需存储的日志类型。
+    #[cfg_attr(feature = "test-util", serde(rename = "LogType"))]
     pub log_type: Option<String>,
     /// The name of the RAM role that you allow SLB to act.
     ///
     /// 用户允许SLB扮演的RAM角色名称。
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleName"))]
     pub role_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeLogsDownloadAttributeResponse {

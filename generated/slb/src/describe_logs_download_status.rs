@@ -31,14 +31,17 @@ impl aliyun_runtime::Operation for DescribeLogsDownloadStatusRequest {
 }
 /// What a successful `DescribeLogsDownloadStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeLogsDownloadStatusResponse {
     /// The ID of the request.
     ///
     /// 请求的ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The status of log storage.
     ///
     /// 日志存储的状态，是否开启。
+    #[cfg_attr(feature = "test-util", serde(rename = "LogsDownloadStatus"))]
     pub logs_download_status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeLogsDownloadStatusResponse {

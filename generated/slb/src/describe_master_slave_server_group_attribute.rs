@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeMasterSlaveServerGroupAttribute查询指定主备服务器组的详细信息。
 pub use crate::types::Type;
-/// Parameters of `DescribeMasterSlaveServerGroupAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeMasterSlaveServerGroupAttributeRequest`], by name: `DescribeMasterSlaveServerGroupAttributeRequest::new(DescribeMasterSlaveServerGroupAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeMasterSlaveServerGroupAttributeRequired<'a> {
+    /// `MasterSlaveServerGroupId`: see the field of [`DescribeMasterSlaveServerGroupAttributeRequest`] of the same name.
+    pub master_slave_server_group_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeMasterSlaveServerGroupAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeMasterSlaveServerGroupAttribute`. Build it with `new`, the required parameters named in [`DescribeMasterSlaveServerGroupAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeMasterSlaveServerGroupAttributeRequest {
     /// The ID of the primary/secondary server group.
@@ -24,14 +32,13 @@ pub struct DescribeMasterSlaveServerGroupAttributeRequest {
     pub region_id: String,
 }
 impl DescribeMasterSlaveServerGroupAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        master_slave_server_group_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeMasterSlaveServerGroupAttributeRequired<'_>) -> Self {
         Self {
-            master_slave_server_group_id: master_slave_server_group_id.into(),
-            region_id: region_id.into(),
+            master_slave_server_group_id: required
+                .master_slave_server_group_id
+                .to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -45,22 +52,26 @@ impl aliyun_runtime::Operation for DescribeMasterSlaveServerGroupAttributeReques
 }
 /// What a successful `DescribeMasterSlaveServerGroupAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMasterSlaveServerGroupAttributeResponse {
     /// The ID of the primary/secondary server group.
     ///
     /// 主备服务器组ID。
     ///
     /// Example: `rsp-cige6******`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroupId"))]
     pub master_slave_server_group_id: Option<String>,
     /// The name of the primary/secondary server group.
     ///
     /// 主备服务器组的名称。
     ///
     /// Example: `Group1`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroupName"))]
     pub master_slave_server_group_name: Option<String>,
     /// The list of backend servers in the primary/secondary server group.
     ///
     /// 主备服务器组列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveBackendServers"))]
     pub master_slave_backend_servers: Option<
         DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers,
     >,
@@ -69,6 +80,7 @@ pub struct DescribeMasterSlaveServerGroupAttributeResponse {
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMasterSlaveServerGroupAttributeResponse {
@@ -89,8 +101,10 @@ impl aliyun_runtime::de::Decode for DescribeMasterSlaveServerGroupAttributeRespo
 ///
 /// 主备服务器组列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers {
     /// `MasterSlaveBackendServers` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveBackendServers"))]
     pub master_slave_backend_servers: Vec<MasterSlaveBackendServersH0f2dc628>,
 }
 impl aliyun_runtime::de::Decode
@@ -107,38 +121,45 @@ for DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers {
 }
 /// One item of the list `MasterSlaveBackendServers` in `MasterSlaveBackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MasterSlaveBackendServersH0f2dc628 {
     /// `MasterSlaveBackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveBackendServer"))]
     pub master_slave_backend_server: Option<String>,
     /// The ID of the Elastic Compute Service (ECS) instance or elastic network interface (ENI).
     ///
     /// ECS实例ID或者ENI的实例ID。
     ///
     /// Example: `vm-hrf******`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// The port that is used by the backend server.
     ///
     /// 后端服务器使用的端口。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// The weight of the backend server.
     ///
     /// 后端服务器的权重。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
     /// The type of backend server. Valid values: Master and Slave. Default value: Master.
     ///
     /// 服务器类型，取值：Master（默认值）\| Slave。
     ///
     /// Example: `Slave`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerType"))]
     pub server_type: Option<String>,
     /// The description of the primary/secondary server group.
     ///
     /// 主备服务器组描述。
     ///
     /// Example: `主备服务器组描述。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The type of backend server. Valid values:
     ///
@@ -153,12 +174,14 @@ pub struct MasterSlaveBackendServersH0f2dc628 {
     /// Valid values ([`Type`]): `ecs`, `eni`.
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
     /// The ID of the SLB instance.
     ///
     /// 关联的负载均衡实例ID。
     ///
     /// Example: `lb-14fadafw4343a******`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for MasterSlaveBackendServersH0f2dc628 {

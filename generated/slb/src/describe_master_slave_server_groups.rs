@@ -4,7 +4,15 @@
 //! Queries backend servers in a primary/secondary server group.
 //!
 //! 调用DescribeMasterSlaveServerGroups查询主备服务器组列表。
-/// Parameters of `DescribeMasterSlaveServerGroups`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeMasterSlaveServerGroupsRequest`], by name: `DescribeMasterSlaveServerGroupsRequest::new(DescribeMasterSlaveServerGroupsRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeMasterSlaveServerGroupsRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`DescribeMasterSlaveServerGroupsRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeMasterSlaveServerGroupsRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeMasterSlaveServerGroups`. Build it with `new`, the required parameters named in [`DescribeMasterSlaveServerGroupsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeMasterSlaveServerGroupsRequest {
     /// The ID of the SLB instance.
@@ -30,14 +38,11 @@ pub struct DescribeMasterSlaveServerGroupsRequest {
     pub include_listener: Option<bool>,
 }
 impl DescribeMasterSlaveServerGroupsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeMasterSlaveServerGroupsRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             include_listener: None,
         }
     }
@@ -57,16 +62,19 @@ impl aliyun_runtime::Operation for DescribeMasterSlaveServerGroupsRequest {
 }
 /// What a successful `DescribeMasterSlaveServerGroups` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeMasterSlaveServerGroupsResponse {
     /// The list of backend servers in the primary/secondary server group.
     ///
     /// 主备服务器组列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroups"))]
     pub master_slave_server_groups: Option<MasterSlaveServerGroups>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeMasterSlaveServerGroupsResponse {
@@ -85,8 +93,10 @@ impl aliyun_runtime::de::Decode for DescribeMasterSlaveServerGroupsResponse {
 ///
 /// 主备服务器组列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MasterSlaveServerGroups {
     /// `MasterSlaveServerGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroup"))]
     pub master_slave_server_group: Vec<MasterSlaveServerGroup>,
 }
 impl aliyun_runtime::de::Decode for MasterSlaveServerGroups {
@@ -102,22 +112,26 @@ impl aliyun_runtime::de::Decode for MasterSlaveServerGroups {
 }
 /// One item of the list `MasterSlaveServerGroup` in `MasterSlaveServerGroups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MasterSlaveServerGroup {
     /// The ID of the primary/secondary server group.
     ///
     /// 主备服务器组ID。
     ///
     /// Example: `rsp-0bfucwuotx`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroupId"))]
     pub master_slave_server_group_id: Option<String>,
     /// The name of the primary/secondary server group.
     ///
     /// 主备服务器组的名称。
     ///
     /// Example: `Group3`
+    #[cfg_attr(feature = "test-util", serde(rename = "MasterSlaveServerGroupName"))]
     pub master_slave_server_group_name: Option<String>,
     /// The related information.
     ///
     /// 关联信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "AssociatedObjects"))]
     pub associated_objects: Option<AssociatedObjects>,
 }
 impl aliyun_runtime::de::Decode for MasterSlaveServerGroup {
@@ -137,10 +151,12 @@ impl aliyun_runtime::de::Decode for MasterSlaveServerGroup {
 ///
 /// 关联信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssociatedObjects {
     /// The list of listeners.
     ///
     /// 监听列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Listeners"))]
     pub listeners: Vec<Listeners>,
 }
 impl aliyun_runtime::de::Decode for AssociatedObjects {
@@ -158,8 +174,10 @@ impl aliyun_runtime::de::Decode for AssociatedObjects {
 ///
 /// 监听列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Listeners {
     /// `Listener` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Listener"))]
     pub listener: Vec<Listener>,
 }
 impl aliyun_runtime::de::Decode for Listeners {
@@ -175,14 +193,17 @@ impl aliyun_runtime::de::Decode for Listeners {
 }
 /// One item of the list `Listener` in `Listeners` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Listener {
     /// 监听端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// 监听协议。
     ///
     /// Example: `tcp`
+    #[cfg_attr(feature = "test-util", serde(rename = "Protocol"))]
     pub protocol: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Listener {

@@ -2,7 +2,19 @@
 //! The `DescribeRealtimeLogs` operation.
 //!
 //! 查询健康检查日志。
-/// Parameters of `DescribeRealtimeLogs`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeRealtimeLogsRequest`], by name: `DescribeRealtimeLogsRequest::new(DescribeRealtimeLogsRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeRealtimeLogsRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeRealtimeLogsRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `LogType`: see the field of [`DescribeRealtimeLogsRequest`] of the same name.
+    pub log_type: &'a str,
+    /// `LogStartTime`: see the field of [`DescribeRealtimeLogsRequest`] of the same name.
+    pub log_start_time: &'a str,
+    /// `LogEndTime`: see the field of [`DescribeRealtimeLogsRequest`] of the same name.
+    pub log_end_time: &'a str,
+}
+/// Parameters of `DescribeRealtimeLogs`. Build it with `new`, the required parameters named in [`DescribeRealtimeLogsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeRealtimeLogsRequest {
     /// 需要查询健康检查日志的Region。
@@ -29,18 +41,13 @@ pub struct DescribeRealtimeLogsRequest {
     pub role_name: Option<String>,
 }
 impl DescribeRealtimeLogsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        log_type: impl Into<String>,
-        log_start_time: impl Into<String>,
-        log_end_time: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeRealtimeLogsRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            log_type: log_type.into(),
-            log_start_time: log_start_time.into(),
-            log_end_time: log_end_time.into(),
+            region_id: required.region_id.to_string(),
+            log_type: required.log_type.to_string(),
+            log_start_time: required.log_start_time.to_string(),
+            log_end_time: required.log_end_time.to_string(),
             load_balancer_id: None,
             role_name: None,
         }
@@ -66,18 +73,25 @@ impl aliyun_runtime::Operation for DescribeRealtimeLogsRequest {
 }
 /// What a successful `DescribeRealtimeLogs` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRealtimeLogsResponse {
     /// 请求的ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 分页显示，返回结果的页码。
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<String>,
     /// 分页显示，返回结果每页的日志个数。
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<String>,
     /// 当前响应中的日志是否是全部查询结果，如果返回Progressing，则继续使用相同参数调用此接口后，可以得到全部日志。
+    #[cfg_attr(feature = "test-util", serde(rename = "Progress"))]
     pub progress: Option<String>,
     /// 实时日志集合，详见表 1。
+    #[cfg_attr(feature = "test-util", serde(rename = "LBRealTimeLogsSet"))]
     pub lb_real_time_logs_set: Option<String>,
     /// 详细日志信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "LogDetail"))]
     pub log_detail: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeRealtimeLogsResponse {

@@ -56,16 +56,19 @@ impl aliyun_runtime::Operation for DescribeRegionsRequest {
 }
 /// What a successful `DescribeRegions` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRegionsResponse {
     /// The list of regions.
     ///
     /// 地域列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Regions"))]
     pub regions: Option<Regions>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `1651FBB6-4FBF-49FF-A9F5-DF5D696C7EC6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeRegionsResponse {
@@ -118,8 +121,10 @@ aliyun_runtime::wire_enum!(AcceptLanguage);
 ///
 /// 地域列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Regions {
     /// `Region` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Region"))]
     pub region: Vec<Region>,
 }
 impl aliyun_runtime::de::Decode for Regions {
@@ -133,24 +138,28 @@ impl aliyun_runtime::de::Decode for Regions {
 }
 /// One item of the list `Region` in `Regions` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Region {
     /// The ID of the region.
     ///
     /// 地域ID。
     ///
     /// Example: `cn-beijing`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The name of the region.
     ///
     /// 地域名称。
     ///
     /// Example: `华北2（北京）`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalName"))]
     pub local_name: Option<String>,
     /// The endpoint address of the region.
     ///
     /// 地域服务的终端节点地址。
     ///
     /// Example: `slb.aliyuncs.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionEndpoint"))]
     pub region_endpoint: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Region {

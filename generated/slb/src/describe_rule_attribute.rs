@@ -7,7 +7,15 @@
 pub use crate::types::{
     ListenerSync, DescribeLoadBalancerUdpListenerAttributeScheduler, StickySessionType,
 };
-/// Parameters of `DescribeRuleAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeRuleAttributeRequest`], by name: `DescribeRuleAttributeRequest::new(DescribeRuleAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeRuleAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeRuleAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `RuleId`: see the field of [`DescribeRuleAttributeRequest`] of the same name.
+    pub rule_id: &'a str,
+}
+/// Parameters of `DescribeRuleAttribute`. Build it with `new`, the required parameters named in [`DescribeRuleAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeRuleAttributeRequest {
     /// The ID of the region to which the SLB instance belongs.
@@ -30,11 +38,11 @@ pub struct DescribeRuleAttributeRequest {
     pub rule_id: String,
 }
 impl DescribeRuleAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, rule_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeRuleAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            rule_id: rule_id.into(),
+            region_id: required.region_id.to_string(),
+            rule_id: required.rule_id.to_string(),
         }
     }
 }
@@ -48,42 +56,49 @@ impl aliyun_runtime::Operation for DescribeRuleAttributeRequest {
 }
 /// What a successful `DescribeRuleAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRuleAttributeResponse {
     /// The name of the forwarding rule.
     ///
     /// 转发规则名称。
     ///
     /// Example: `Rule1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The ID of the SLB instance.
     ///
     /// 负载均衡实例ID。
     ///
     /// Example: `lb-bp1ca0zt07t934wxezyxo`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// The frontend listener port used by the SLB instance.
     ///
     /// 负载均衡实例前端使用的监听端口。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerPort"))]
     pub listener_port: Option<String>,
     /// The domain name of the forwarding rule.
     ///
     /// 转发规则域名。
     ///
     /// Example: `test.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// The forwarding rule path.
     ///
     /// 转发规则路径。
     ///
     /// Example: `/cache`
+    #[cfg_attr(feature = "test-util", serde(rename = "Url"))]
     pub url: Option<String>,
     /// The ID of the VServer group associated with the forwarding rule.
     ///
     /// 转发规则关联的服务器组ID。
     ///
     /// Example: `rsp-cige6j5e7p`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The cookie configured on the backend server.
     ///
@@ -98,6 +113,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 当StickySession为on且StickySessionType为server时，该参数必选且有效。
     ///
     /// Example: `wwe`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cookie"))]
     pub cookie: Option<String>,
     /// Timeout period of the cookie.
     ///
@@ -112,6 +128,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： 当StickySession为on且StickySessionType为insert时，该参数必选且有效。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "CookieTimeout"))]
     pub cookie_timeout: Option<i32>,
     /// Indicates whether to enable the health check function.
     ///
@@ -126,6 +143,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： ListenerSync为off时有效，为on时表明与监听配置一致。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheck"))]
     pub health_check: Option<String>,
     /// The port of the backend server used for health checks.
     ///
@@ -140,6 +158,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： HealthCheck为on时该参数有效，若为空且HealthCheck为on，表明默认使用监听后端端口配置。
     ///
     /// Example: `23`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckConnectPort"))]
     pub health_check_connect_port: Option<i32>,
     /// The domain name used for health checks. Valid values:
     ///
@@ -156,6 +175,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `www.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckDomain"))]
     pub health_check_domain: Option<String>,
     /// The HTTP status code indicating that the health check is normal. Separate multiple status codes by using commas (,). Default value:http\_2xx
     ///
@@ -170,6 +190,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `http_3xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckHttpCode"))]
     pub health_check_http_code: Option<String>,
     /// The time interval between two consecutive health checks.
     ///
@@ -184,6 +205,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `34`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckInterval"))]
     pub health_check_interval: Option<i32>,
     /// The length of time to wait for the response from a health check. If the backend ECS instance does not send a correct response within the specified time, the health check fails.
     ///
@@ -198,6 +220,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： 如果HealthCHeckTimeout的值小于HealthCheckInterval的值，则HealthCHeckTimeout无效，超时时间为HealthCheckInterval的值。HealthCheck为on时，该参数有效。
     ///
     /// Example: `34`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckTimeout"))]
     pub health_check_timeout: Option<i32>,
     /// The URI used for health checks.
     ///
@@ -208,6 +231,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `10.21.22.1`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckURI"))]
     pub health_check_uri: Option<String>,
     /// The number of consecutive successes of health checks before a backend server is declared as healthy (fromfailure tosuccess).
     ///
@@ -222,6 +246,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthyThreshold"))]
     pub healthy_threshold: Option<i32>,
     /// Indicates whether a forwarding rule inherits the settings of health checks, session persistence, and scheduling algorithm from a listener.
     ///
@@ -240,18 +265,21 @@ pub struct DescribeRuleAttributeResponse {
     /// Valid values ([`ListenerSync`]): `off`, `on`.
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerSync"))]
     pub listener_sync: Option<ListenerSync>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the forwarding rule.
     ///
     /// 转发规则ID。
     ///
     /// Example: `rule-hfgnd*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The algorithm used to distribute traffic. Value values:
     ///
@@ -278,6 +306,7 @@ pub struct DescribeRuleAttributeResponse {
     /// Valid values ([`DescribeLoadBalancerUdpListenerAttributeScheduler`]): `wrr`, `wlc`.
     ///
     /// Example: `wrr`
+    #[cfg_attr(feature = "test-util", serde(rename = "Scheduler"))]
     pub scheduler: Option<DescribeLoadBalancerUdpListenerAttributeScheduler>,
     /// Indicates whether to enable session persistence.
     ///
@@ -292,6 +321,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： 在ListenerSync为off时必选且有效，为on时表明与监听配置一致。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "StickySession"))]
     pub sticky_session: Option<String>,
     /// The method used to handle the cookie. Valid values:
     ///
@@ -310,6 +340,7 @@ pub struct DescribeRuleAttributeResponse {
     /// Valid values ([`StickySessionType`]): `insert`, `server`.
     ///
     /// Example: `insert`
+    #[cfg_attr(feature = "test-util", serde(rename = "StickySessionType"))]
     pub sticky_session_type: Option<StickySessionType>,
     /// The number of consecutive failures of health checks before a backend server is declared as unhealthy (fromsuccess tofailure).
     ///
@@ -324,6 +355,7 @@ pub struct DescribeRuleAttributeResponse {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "UnhealthyThreshold"))]
     pub unhealthy_threshold: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeRuleAttributeResponse {

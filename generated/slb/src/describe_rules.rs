@@ -5,7 +5,17 @@
 //!
 //! 调用DescribeRules查询指定监听已配置的转发规则。
 pub use crate::types::{ListenerSync, Scheduler, StickySessionType};
-/// Parameters of `DescribeRules`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeRulesRequest`], by name: `DescribeRulesRequest::new(DescribeRulesRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeRulesRequired<'a> {
+    /// `ListenerPort`: see the field of [`DescribeRulesRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`DescribeRulesRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeRulesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeRules`. Build it with `new`, the required parameters named in [`DescribeRulesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeRulesRequest {
     /// The frontend listener port that is used by the Server Load Balancer (SLB) instance.
@@ -50,16 +60,12 @@ pub struct DescribeRulesRequest {
     pub listener_protocol: Option<String>,
 }
 impl DescribeRulesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeRulesRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             listener_protocol: None,
         }
     }
@@ -79,16 +85,19 @@ impl aliyun_runtime::Operation for DescribeRulesRequest {
 }
 /// What a successful `DescribeRules` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRulesResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The list of forwarding rules.
     ///
     /// 转发规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Rules"))]
     pub rules: Option<DescribeRulesRules>,
 }
 impl aliyun_runtime::de::Decode for DescribeRulesResponse {
@@ -107,8 +116,10 @@ impl aliyun_runtime::de::Decode for DescribeRulesResponse {
 ///
 /// 转发规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRulesRules {
     /// `Rule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Rule"))]
     pub rule: Vec<DescribeRulesRule>,
 }
 impl aliyun_runtime::de::Decode for DescribeRulesRules {
@@ -122,12 +133,14 @@ impl aliyun_runtime::de::Decode for DescribeRulesRules {
 }
 /// One item of the list `Rule` in `Rules` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeRulesRule {
     /// The ID of the forwarding rule.
     ///
     /// 转发规则ID。
     ///
     /// Example: `rule-tybqi6******`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The name of the forwarding rule. The name must be 1 to 80 characters in length, and can contain only letters, digits, hyphens (-), forward slashes (/), periods (.), and underscores (\_).
     ///
@@ -138,24 +151,28 @@ pub struct DescribeRulesRule {
     /// 说明： 同一个监听内不同规则的名称必须唯一。
     ///
     /// Example: `Rule2`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
     /// The requested domain name specified in the forwarding rule.
     ///
     /// 转发规则绑定的请求域名。
     ///
     /// Example: `test.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// The requested URL specified in the forwarding rule.
     ///
     /// 转发规则绑定的请求路径。
     ///
     /// Example: `/cache`
+    #[cfg_attr(feature = "test-util", serde(rename = "Url"))]
     pub url: Option<String>,
     /// The ID of the destination vServer group specified in the forwarding rule.
     ///
     /// 转发规则绑定的目标虚拟服务器组ID。
     ///
     /// Example: `rsp-6cejjzl******`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The cookie that is configured on the backend server.
     ///
@@ -170,6 +187,7 @@ pub struct DescribeRulesRule {
     /// 说明： 当StickySession为on且StickySessionType为server时，该参数必选且有效。
     ///
     /// Example: `23`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cookie"))]
     pub cookie: Option<String>,
     /// The timeout period of a cookie. Valid values: 1 to 86400. Unit: seconds.
     ///
@@ -180,6 +198,7 @@ pub struct DescribeRulesRule {
     /// 说明： 当StickySession为on且StickySessionType为insert时，该参数有效。
     ///
     /// Example: `56`
+    #[cfg_attr(feature = "test-util", serde(rename = "CookieTimeout"))]
     pub cookie_timeout: Option<i32>,
     /// Indicates whether health checks are enabled.
     ///
@@ -194,6 +213,7 @@ pub struct DescribeRulesRule {
     /// 说明： ListenerSync为off时有效，为on时表明与监听配置一致。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheck"))]
     pub health_check: Option<String>,
     /// The port of the backend server that is used for health check.
     ///
@@ -208,6 +228,7 @@ pub struct DescribeRulesRule {
     /// 说明： HealthCheck为on时该参数有效，若为空且HealthCheck为on表明默认使用监听后端端口配置。
     ///
     /// Example: `45`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckConnectPort"))]
     pub health_check_connect_port: Option<i32>,
     /// The domain name that is used for health checks. Valid values:
     ///
@@ -230,6 +251,7 @@ pub struct DescribeRulesRule {
     /// 说明： HealthCheck为on时，该参数有效
     ///
     /// Example: `www.domain.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckDomain"))]
     pub health_check_domain: Option<String>,
     /// The HTTP status code that indicates a successful health check. Multiple HTTP status codes are separated by commas (,). Default value: http\_2xx.
     ///
@@ -244,6 +266,7 @@ pub struct DescribeRulesRule {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `http_3xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckHttpCode"))]
     pub health_check_http_code: Option<String>,
     /// The interval between two consecutive health checks.
     ///
@@ -258,6 +281,7 @@ pub struct DescribeRulesRule {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckInterval"))]
     pub health_check_interval: Option<i32>,
     /// The timeout period for a health check response. If a backend ECS instance does not return an expected response within the specified period of time, the backend server is declared unhealthy.
     ///
@@ -272,6 +296,7 @@ pub struct DescribeRulesRule {
     /// 说明： 如果HealthCHeckTimeout的值小于HealthCheckInterval的值，则HealthCHeckTimeout无效，超时时间为HealthCheckInterval的值。HealthCheck为on时，该参数有效。
     ///
     /// Example: `34`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckTimeout"))]
     pub health_check_timeout: Option<i32>,
     /// The URL that is used for health checks.
     ///
@@ -282,6 +307,7 @@ pub struct DescribeRulesRule {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `/example`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthCheckURI"))]
     pub health_check_uri: Option<String>,
     /// Indicates the number of times that an unhealthy backend server must consecutively pass health checks before it is declared healthy (from fail to success).
     ///
@@ -296,6 +322,7 @@ pub struct DescribeRulesRule {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "HealthyThreshold"))]
     pub healthy_threshold: Option<i32>,
     /// Indicates whether the forwarding rule uses the scheduling algorithm, session persistence, and health check configurations of the listener.
     ///
@@ -314,6 +341,7 @@ pub struct DescribeRulesRule {
     /// Valid values ([`ListenerSync`]): `off`, `on`.
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "ListenerSync"))]
     pub listener_sync: Option<ListenerSync>,
     /// The scheduling algorithm. Valid values:
     ///
@@ -334,6 +362,7 @@ pub struct DescribeRulesRule {
     /// Valid values ([`Scheduler`]): `wrr`, `wlc`, `rr`.
     ///
     /// Example: `wrr`
+    #[cfg_attr(feature = "test-util", serde(rename = "Scheduler"))]
     pub scheduler: Option<Scheduler>,
     /// Indicates whether session persistence is enabled.
     ///
@@ -348,6 +377,7 @@ pub struct DescribeRulesRule {
     /// 说明： 在ListenerSync为off时有效，为on时表明与监听配置一致。
     ///
     /// Example: `off`
+    #[cfg_attr(feature = "test-util", serde(rename = "StickySession"))]
     pub sticky_session: Option<String>,
     /// The method that is used to handle a cookie. Valid values:
     ///
@@ -366,6 +396,7 @@ pub struct DescribeRulesRule {
     /// Valid values ([`StickySessionType`]): `insert`, `server`.
     ///
     /// Example: `insert`
+    #[cfg_attr(feature = "test-util", serde(rename = "StickySessionType"))]
     pub sticky_session_type: Option<StickySessionType>,
     /// The number of consecutive health check failures required before a backend server is declared unhealthy (from success to fail.
     ///
@@ -380,6 +411,7 @@ pub struct DescribeRulesRule {
     /// 说明： HealthCheck为on时，该参数有效。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "UnhealthyThreshold"))]
     pub unhealthy_threshold: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeRulesRule {

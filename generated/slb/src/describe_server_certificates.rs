@@ -63,16 +63,19 @@ impl aliyun_runtime::Operation for DescribeServerCertificatesRequest {
 }
 /// What a successful `DescribeServerCertificates` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeServerCertificatesResponse {
     /// The list of server certificates.
     ///
     /// 服务器证书列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificates"))]
     pub server_certificates: Option<ServerCertificates>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeServerCertificatesResponse {
@@ -91,8 +94,10 @@ impl aliyun_runtime::de::Decode for DescribeServerCertificatesResponse {
 ///
 /// 服务器证书列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ServerCertificates {
     /// `ServerCertificate` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificate"))]
     pub server_certificate: Vec<ServerCertificate>,
 }
 impl aliyun_runtime::de::Decode for ServerCertificates {
@@ -108,72 +113,84 @@ impl aliyun_runtime::de::Decode for ServerCertificates {
 }
 /// One item of the list `ServerCertificate` in `ServerCertificates` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ServerCertificate {
     /// The ID of the server certificate.
     ///
     /// 服务器证书ID。
     ///
     /// Example: `123157xxxxxxxx_166f8204689_1714763408_709981430-cn-east-hangzhou-02`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateId"))]
     pub server_certificate_id: Option<String>,
     /// The name of the server certificate.
     ///
     /// 服务器证书名称。
     ///
     /// Example: `slb`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateName"))]
     pub server_certificate_name: Option<String>,
     /// The ID of the region to which the server certificate belongs.
     ///
     /// 服务器证书的地域。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The fingerprint of the server certificate.
     ///
     /// 服务器证书的指纹。
     ///
     /// Example: `68:08:1a:f8:2c:97:69:a3:a1:e6:16:41:4b:ca:4f:5d:ee:a5:ef:0d`
+    #[cfg_attr(feature = "test-util", serde(rename = "Fingerprint"))]
     pub fingerprint: Option<String>,
     /// The ID of the server certificate from Alibaba Cloud SSL Certificate Service.
     ///
     /// 阿里云证书服务的服务器证书ID。
     ///
     /// Example: `7309xxxxxxxx_15d97e7709a_71445759hr_789289731`
+    #[cfg_attr(feature = "test-util", serde(rename = "AliCloudCertificateId"))]
     pub ali_cloud_certificate_id: Option<String>,
     /// The name of the server certificate from Alibaba Cloud SSL Certificate Service.
     ///
     /// 阿里云证书服务的服务器证书名称。
     ///
     /// Example: `testcertkey`
+    #[cfg_attr(feature = "test-util", serde(rename = "AliCloudCertificateName"))]
     pub ali_cloud_certificate_name: Option<String>,
     /// The domain name that corresponds to the CommonName field of the certificate.
     ///
     /// 域名，对应证书的CommonName字段。
     ///
     /// Example: `www.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommonName"))]
     pub common_name: Option<String>,
     /// The time when the server certificate is uploaded.
     ///
     /// 服务器证书上传的时间。
     ///
     /// Example: `2017-08-31T02:49:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The timestamp generated when the server certificate is uploaded.
     ///
     /// 服务器证书上传的时间戳。
     ///
     /// Example: `1504147745000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimeStamp"))]
     pub create_time_stamp: Option<i64>,
     /// The time when the server certificate expires.
     ///
     /// 过期时间。
     ///
     /// Example: `017-08-31T02:49:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpireTime"))]
     pub expire_time: Option<String>,
     /// The timestamp generated when the server certificate expires.
     ///
     /// 过期时间戳。
     ///
     /// Example: `15041477450`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpireTimeStamp"))]
     pub expire_time_stamp: Option<i64>,
     /// Indicates whether the certificate is from Alibaba Cloud SSL Certificate Service.
     ///
@@ -186,20 +203,24 @@ pub struct ServerCertificate {
     /// - 0：不是。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsAliCloudCertificate"))]
     pub is_ali_cloud_certificate: Option<i32>,
     /// The ID of the enterprise resource group.
     ///
     /// 企业资源组ID。
     ///
     /// Example: `rg-atstuj3rtoptyui`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The list of alternate domain names for the certificate. This parameter is returned in array format. It corresponds to the Subject Alternative Name field of the certificate.
     ///
     /// 数组格式，返回证书的备用域名列表，对应证书的Subject Alternative Name字段。
     ///
     /// Example: `123`
+    #[cfg_attr(feature = "test-util", serde(rename = "SubjectAlternativeNames"))]
     pub subject_alternative_names: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionIdAlias"))]
     pub region_id_alias: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ServerCertificate {

@@ -37,16 +37,19 @@ impl aliyun_runtime::Operation for DescribeSlbQuotasRequest {
 }
 /// What a successful `DescribeSlbQuotas` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSlbQuotasResponse {
     /// A list of resource limit items. If no value is returned, there are no special settings. In this case, you can query the default value according to the limits.
     ///
     /// 资源限制列表。如果某个值没有返回，表示没有特殊配置，请根据使用限制查询默认值。
+    #[cfg_attr(feature = "test-util", serde(rename = "Quotas"))]
     pub quotas: Option<Quotas>,
     /// The ID of the request
     ///
     /// 请求ID。
     ///
     /// Example: `22D5D4F8-2DFF-4F73-BA1A-D5D840B2C800`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSlbQuotasResponse {
@@ -65,8 +68,10 @@ impl aliyun_runtime::de::Decode for DescribeSlbQuotasResponse {
 ///
 /// 资源限制列表。如果某个值没有返回，表示没有特殊配置，请根据使用限制查询默认值。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Quotas {
     /// `Quota` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Quota"))]
     pub quota: Vec<Quota>,
 }
 impl aliyun_runtime::de::Decode for Quotas {
@@ -80,24 +85,28 @@ impl aliyun_runtime::de::Decode for Quotas {
 }
 /// One item of the list `Quota` in `Quotas` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Quota {
     /// A comment on the resource limit item
     ///
     /// 资源约束项的说明。
     ///
     /// Example: `Max number of Server certificates per region`
+    #[cfg_attr(feature = "test-util", serde(rename = "Comment"))]
     pub comment: Option<String>,
     /// The maximum value of the resource limit item
     ///
     /// 资源约束项的最大值。
     ///
     /// Example: `20`
+    #[cfg_attr(feature = "test-util", serde(rename = "Max"))]
     pub max: Option<String>,
     /// The name of the resource limit item
     ///
     /// 资源约束名称。
     ///
     /// Example: `server-cers-per-region`
+    #[cfg_attr(feature = "test-util", serde(rename = "QuotaName"))]
     pub quota_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Quota {

@@ -2,7 +2,15 @@
 //! The `DescribeTags` operation.
 //!
 //! Query the created tags.
-/// Parameters of `DescribeTags`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeTagsRequest`], by name: `DescribeTagsRequest::new(DescribeTagsRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeTagsRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeTagsRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `TagKey`: see the field of [`DescribeTagsRequest`] of the same name.
+    pub tag_key: &'a str,
+}
+/// Parameters of `DescribeTags`. Build it with `new`, the required parameters named in [`DescribeTagsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeTagsRequest {
     /// The ID of the region where the SLB instance is located.You can obtain the region ID by calling the DescribeRegions API.
@@ -31,16 +39,16 @@ pub struct DescribeTagsRequest {
     pub tag_value: Option<String>,
 }
 impl DescribeTagsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, tag_key: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeTagsRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
+            region_id: required.region_id.to_string(),
+            tag_key: required.tag_key.to_string(),
             load_balancer_id: None,
             tags: None,
             page_size: None,
             page_number: None,
             distinct_key: None,
-            tag_key: tag_key.into(),
             tag_value: None,
         }
     }
@@ -86,40 +94,48 @@ impl aliyun_runtime::Operation for DescribeTagsRequest {
 impl aliyun_runtime::Paginated for DescribeTagsRequest {
     type Item = String;
     fn next_page(&self, response: &DescribeTagsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.tag_sets.as_ref().map_or(0, |l| l.tag_set.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.tag_sets.as_ref().map(|v| &v.tag_set).map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeTagsResponse) -> Vec<String> {
-        response.tag_sets.map(|l| l.tag_set).unwrap_or_default()
+        response.tag_sets.map(|v| v.tag_set).unwrap_or_default()
     }
 }
 /// What a successful `DescribeTags` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeTagsResponse {
     /// The ID of the request.
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The list of tags.
+    #[cfg_attr(feature = "test-util", serde(rename = "TagSets"))]
     pub tag_sets: Option<TagSets>,
     /// The number of rows per page.
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The current page number.
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The total number of queried tags.
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The key of the tag.
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The value of the tag.
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
     /// The total number of instances bound to the tag.
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceCount"))]
     pub instance_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeTagsResponse {
@@ -142,8 +158,10 @@ impl aliyun_runtime::de::Decode for DescribeTagsResponse {
 }
 /// The list of tags.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TagSets {
     /// `TagSet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TagSet"))]
     pub tag_set: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for TagSets {

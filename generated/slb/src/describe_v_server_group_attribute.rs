@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeVServerGroupAttribute查询服务器组的详细信息。
 pub use crate::types::Type;
-/// Parameters of `DescribeVServerGroupAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeVServerGroupAttributeRequest`], by name: `DescribeVServerGroupAttributeRequest::new(DescribeVServerGroupAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeVServerGroupAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeVServerGroupAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VServerGroupId`: see the field of [`DescribeVServerGroupAttributeRequest`] of the same name.
+    pub v_server_group_id: &'a str,
+}
+/// Parameters of `DescribeVServerGroupAttribute`. Build it with `new`, the required parameters named in [`DescribeVServerGroupAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVServerGroupAttributeRequest {
     /// The ID of the region to which the associated Server Load Balancer (SLB) instance belongs.
@@ -27,14 +35,11 @@ pub struct DescribeVServerGroupAttributeRequest {
     pub owner_account: Option<String>,
 }
 impl DescribeVServerGroupAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        v_server_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeVServerGroupAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            v_server_group_id: v_server_group_id.into(),
+            region_id: required.region_id.to_string(),
+            v_server_group_id: required.v_server_group_id.to_string(),
             owner_account: None,
         }
     }
@@ -54,32 +59,38 @@ impl aliyun_runtime::Operation for DescribeVServerGroupAttributeRequest {
 }
 /// What a successful `DescribeVServerGroupAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVServerGroupAttributeResponse {
     /// The ID of the VServer group.
     ///
     /// 服务器组ID。
     ///
     /// Example: `rsp-cige6j5e7p`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The name of the VServer group.
     ///
     /// 虚拟服务器组的名称。
     ///
     /// Example: `Group1`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupName"))]
     pub v_server_group_name: Option<String>,
     /// The list of backend servers in the VServer group.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<DescribeVServerGroupAttributeBackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the SLB instance.
     ///
     /// Example: `lb-jfakd*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeVServerGroupAttributeResponse {
@@ -101,8 +112,10 @@ impl aliyun_runtime::de::Decode for DescribeVServerGroupAttributeResponse {
 ///
 /// 后端服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVServerGroupAttributeBackendServers {
     /// `BackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
     pub backend_server: Vec<DescribeVServerGroupAttributeBackendServer>,
 }
 impl aliyun_runtime::de::Decode for DescribeVServerGroupAttributeBackendServers {
@@ -118,30 +131,35 @@ impl aliyun_runtime::de::Decode for DescribeVServerGroupAttributeBackendServers 
 }
 /// One item of the list `BackendServer` in `BackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVServerGroupAttributeBackendServer {
     /// The instance ID of the backend server.
     ///
     /// ECS实例ID。
     ///
     /// Example: `vm-233`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// The port used by the backend server.
     ///
     /// 后端服务器使用的端口。
     ///
     /// Example: `90`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// The weight of the backend server.
     ///
     /// 后端服务器的权重。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
     /// The description of the VServer group.
     ///
     /// 服务器组描述。
     ///
     /// Example: `服务器组描述。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The type of the backend server. Valid values:
     ///
@@ -156,10 +174,12 @@ pub struct DescribeVServerGroupAttributeBackendServer {
     /// Valid values ([`Type`]): `ecs`, `eni`.
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
     /// 负载均衡实例ID。
     ///
     /// Example: `lb-jfakd***`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeVServerGroupAttributeBackendServer {

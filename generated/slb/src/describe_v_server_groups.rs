@@ -4,7 +4,15 @@
 //! Queries the list of VServer groups.
 //!
 //! 调用DescribeVServerGroups查询服务器组列表。
-/// Parameters of `DescribeVServerGroups`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeVServerGroupsRequest`], by name: `DescribeVServerGroupsRequest::new(DescribeVServerGroupsRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeVServerGroupsRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`DescribeVServerGroupsRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeVServerGroupsRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeVServerGroups`. Build it with `new`, the required parameters named in [`DescribeVServerGroupsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVServerGroupsRequest {
     /// The ID of the Server Load Balancer (SLB) instance.
@@ -45,14 +53,11 @@ pub struct DescribeVServerGroupsRequest {
     pub include_listener: Option<bool>,
 }
 impl DescribeVServerGroupsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeVServerGroupsRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             include_rule: None,
             include_listener: None,
         }
@@ -78,16 +83,19 @@ impl aliyun_runtime::Operation for DescribeVServerGroupsRequest {
 }
 /// What a successful `DescribeVServerGroups` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVServerGroupsResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The list of VServer groups.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroups"))]
     pub v_server_groups: Option<VServerGroups>,
 }
 impl aliyun_runtime::de::Decode for DescribeVServerGroupsResponse {
@@ -106,8 +114,10 @@ impl aliyun_runtime::de::Decode for DescribeVServerGroupsResponse {
 ///
 /// 后端服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VServerGroups {
     /// `VServerGroup` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroup"))]
     pub v_server_group: Vec<VServerGroup>,
 }
 impl aliyun_runtime::de::Decode for VServerGroups {
@@ -123,22 +133,26 @@ impl aliyun_runtime::de::Decode for VServerGroups {
 }
 /// One item of the list `VServerGroup` in `VServerGroups` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VServerGroup {
     /// The ID of the VServer group.
     ///
     /// 服务器组ID。
     ///
     /// Example: `rsp-0bfucwuotx`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The name of the VServer group.
     ///
     /// 服务器组名称。
     ///
     /// Example: `Group3`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupName"))]
     pub v_server_group_name: Option<String>,
     /// The information of associated resources.
     ///
     /// 关联信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "AssociatedObjects"))]
     pub associated_objects: Option<VServerGroupAssociatedObjects>,
 }
 impl aliyun_runtime::de::Decode for VServerGroup {
@@ -158,14 +172,17 @@ impl aliyun_runtime::de::Decode for VServerGroup {
 ///
 /// 关联信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VServerGroupAssociatedObjects {
     /// The list of associated listeners.
     ///
     /// 监听列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Listeners"))]
     pub listeners: Option<AssociatedObjectsListeners>,
     /// The list of associated forwarding rules.
     ///
     /// 转发规则列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Rules"))]
     pub rules: Option<AssociatedObjectsRules>,
 }
 impl aliyun_runtime::de::Decode for VServerGroupAssociatedObjects {
@@ -184,8 +201,10 @@ impl aliyun_runtime::de::Decode for VServerGroupAssociatedObjects {
 ///
 /// 监听列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssociatedObjectsListeners {
     /// `Listener` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Listener"))]
     pub listener: Vec<AssociatedObjectsListener>,
 }
 impl aliyun_runtime::de::Decode for AssociatedObjectsListeners {
@@ -201,18 +220,21 @@ impl aliyun_runtime::de::Decode for AssociatedObjectsListeners {
 }
 /// One item of the list `Listener` in `Listeners` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssociatedObjectsListener {
     /// The protocol used by the listener.
     ///
     /// 监听协议。
     ///
     /// Example: `tcp`
+    #[cfg_attr(feature = "test-util", serde(rename = "Protocol"))]
     pub protocol: Option<String>,
     /// The port used by the listener.
     ///
     /// 监听端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for AssociatedObjectsListener {
@@ -231,8 +253,10 @@ impl aliyun_runtime::de::Decode for AssociatedObjectsListener {
 ///
 /// 转发规则列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssociatedObjectsRules {
     /// `Rule` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Rule"))]
     pub rule: Vec<AssociatedObjectsRule>,
 }
 impl aliyun_runtime::de::Decode for AssociatedObjectsRules {
@@ -246,30 +270,35 @@ impl aliyun_runtime::de::Decode for AssociatedObjectsRules {
 }
 /// One item of the list `Rule` in `Rules` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssociatedObjectsRule {
     /// The ID of the forwarding rule.
     ///
     /// 转发规则ID。
     ///
     /// Example: `123`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleId"))]
     pub rule_id: Option<String>,
     /// The domain name specified in the forwarding rule.
     ///
     /// 请求域名。
     ///
     /// Example: `www.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Domain"))]
     pub domain: Option<String>,
     /// The URL specified in the forwarding rule.
     ///
     /// 访问路径。
     ///
     /// Example: `/example`
+    #[cfg_attr(feature = "test-util", serde(rename = "Url"))]
     pub url: Option<String>,
     /// The name of the forwarding rule.
     ///
     /// 转发规则名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "RuleName"))]
     pub rule_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AssociatedObjectsRule {

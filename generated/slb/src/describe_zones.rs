@@ -42,16 +42,19 @@ impl aliyun_runtime::Operation for DescribeZonesRequest {
 }
 /// What a successful `DescribeZones` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeZonesResponse {
     /// The list of zones.
     ///
     /// 可用区列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Zones"))]
     pub zones: Option<Zones>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `A48D35FF-440A-4BC0-A4A2-A9BF69B7E43A`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeZonesResponse {
@@ -70,8 +73,10 @@ impl aliyun_runtime::de::Decode for DescribeZonesResponse {
 ///
 /// 可用区列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Zones {
     /// `Zone` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Zone"))]
     pub zone: Vec<Zone>,
 }
 impl aliyun_runtime::de::Decode for Zones {
@@ -85,22 +90,26 @@ impl aliyun_runtime::de::Decode for Zones {
 }
 /// One item of the list `Zone` in `Zones` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Zone {
     /// The ID of the zone.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-hangzhou-b`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
     /// The name of the zone.
     ///
     /// 可用区名称。
     ///
     /// Example: `华东 1 可用区`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalName"))]
     pub local_name: Option<String>,
     /// The list of secondary zones.
     ///
     /// 主可用区对应的备可用区列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "SlaveZones"))]
     pub slave_zones: Option<SlaveZones>,
 }
 impl aliyun_runtime::de::Decode for Zone {
@@ -120,8 +129,10 @@ impl aliyun_runtime::de::Decode for Zone {
 ///
 /// 主可用区对应的备可用区列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SlaveZones {
     /// `SlaveZone` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SlaveZone"))]
     pub slave_zone: Vec<SlaveZone>,
 }
 impl aliyun_runtime::de::Decode for SlaveZones {
@@ -137,18 +148,21 @@ impl aliyun_runtime::de::Decode for SlaveZones {
 }
 /// One item of the list `SlaveZone` in `SlaveZones` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SlaveZone {
     /// The ID of the secondary zone.
     ///
     /// 备可用区ID。
     ///
     /// Example: `cn-hangzhou-g`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
     /// The name of the secondary zone.
     ///
     /// 备可用区名称。
     ///
     /// Example: `华东 1 可用区 G`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalName"))]
     pub local_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SlaveZone {

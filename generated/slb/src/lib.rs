@@ -18,34 +18,41 @@ pub mod add_access_control_list_entry;
 #[cfg(feature = "add_access_control_list_entry")]
 pub use add_access_control_list_entry::{
     AddAccessControlListEntryRequest, AddAccessControlListEntryResponse,
+    AddAccessControlListEntryRequired,
 };
 #[cfg(feature = "add_backend_servers")]
 pub mod add_backend_servers;
 #[cfg(feature = "add_backend_servers")]
-pub use add_backend_servers::{AddBackendServersRequest, AddBackendServersResponse};
+pub use add_backend_servers::{
+    AddBackendServersRequest, AddBackendServersResponse, AddBackendServersRequired,
+};
 #[cfg(feature = "add_listener_white_list_item")]
 pub mod add_listener_white_list_item;
 #[cfg(feature = "add_listener_white_list_item")]
 pub use add_listener_white_list_item::{
     AddListenerWhiteListItemRequest, AddListenerWhiteListItemResponse,
+    AddListenerWhiteListItemRequired,
 };
 #[cfg(feature = "add_v_server_group_backend_servers")]
 pub mod add_v_server_group_backend_servers;
 #[cfg(feature = "add_v_server_group_backend_servers")]
 pub use add_v_server_group_backend_servers::{
     AddVServerGroupBackendServersRequest, AddVServerGroupBackendServersResponse,
+    AddVServerGroupBackendServersRequired,
 };
 #[cfg(feature = "create_access_control_list")]
 pub mod create_access_control_list;
 #[cfg(feature = "create_access_control_list")]
 pub use create_access_control_list::{
     CreateAccessControlListRequest, CreateAccessControlListResponse,
+    CreateAccessControlListRequired,
 };
 #[cfg(feature = "create_domain_extension")]
 pub mod create_domain_extension;
 #[cfg(feature = "create_domain_extension")]
 pub use create_domain_extension::{
     CreateDomainExtensionRequest, CreateDomainExtensionResponse,
+    CreateDomainExtensionRequired,
 };
 #[cfg(feature = "create_load_balancer")]
 pub mod create_load_balancer;
@@ -56,70 +63,85 @@ pub mod create_load_balancer_http_listener;
 #[cfg(feature = "create_load_balancer_http_listener")]
 pub use create_load_balancer_http_listener::{
     CreateLoadBalancerHttpListenerRequest, CreateLoadBalancerHttpListenerResponse,
+    CreateLoadBalancerHttpListenerRequired,
 };
 #[cfg(feature = "create_load_balancer_https_listener")]
 pub mod create_load_balancer_https_listener;
 #[cfg(feature = "create_load_balancer_https_listener")]
 pub use create_load_balancer_https_listener::{
     CreateLoadBalancerHttpsListenerRequest, CreateLoadBalancerHttpsListenerResponse,
+    CreateLoadBalancerHttpsListenerRequired,
 };
 #[cfg(feature = "create_load_balancer_tcp_listener")]
 pub mod create_load_balancer_tcp_listener;
 #[cfg(feature = "create_load_balancer_tcp_listener")]
 pub use create_load_balancer_tcp_listener::{
     CreateLoadBalancerTcpListenerRequest, CreateLoadBalancerTcpListenerResponse,
+    CreateLoadBalancerTcpListenerRequired,
 };
 #[cfg(feature = "create_load_balancer_udp_listener")]
 pub mod create_load_balancer_udp_listener;
 #[cfg(feature = "create_load_balancer_udp_listener")]
 pub use create_load_balancer_udp_listener::{
     CreateLoadBalancerUdpListenerRequest, CreateLoadBalancerUdpListenerResponse,
+    CreateLoadBalancerUdpListenerRequired,
 };
 #[cfg(feature = "create_master_slave_server_group")]
 pub mod create_master_slave_server_group;
 #[cfg(feature = "create_master_slave_server_group")]
 pub use create_master_slave_server_group::{
     CreateMasterSlaveServerGroupRequest, CreateMasterSlaveServerGroupResponse,
+    CreateMasterSlaveServerGroupRequired,
 };
 #[cfg(feature = "create_rules")]
 pub mod create_rules;
 #[cfg(feature = "create_rules")]
-pub use create_rules::{CreateRulesRequest, CreateRulesResponse};
+pub use create_rules::{CreateRulesRequest, CreateRulesResponse, CreateRulesRequired};
 #[cfg(feature = "create_tls_cipher_policy")]
 pub mod create_tls_cipher_policy;
 #[cfg(feature = "create_tls_cipher_policy")]
 pub use create_tls_cipher_policy::{
     CreateTlsCipherPolicyRequest, CreateTlsCipherPolicyResponse,
+    CreateTlsCipherPolicyRequired,
 };
 #[cfg(feature = "create_v_server_group")]
 pub mod create_v_server_group;
 #[cfg(feature = "create_v_server_group")]
-pub use create_v_server_group::{CreateVServerGroupRequest, CreateVServerGroupResponse};
+pub use create_v_server_group::{
+    CreateVServerGroupRequest, CreateVServerGroupResponse, CreateVServerGroupRequired,
+};
 #[cfg(feature = "delete_access_control_list")]
 pub mod delete_access_control_list;
 #[cfg(feature = "delete_access_control_list")]
 pub use delete_access_control_list::{
     DeleteAccessControlListRequest, DeleteAccessControlListResponse,
+    DeleteAccessControlListRequired,
 };
 #[cfg(feature = "delete_ca_certificate")]
 pub mod delete_ca_certificate;
 #[cfg(feature = "delete_ca_certificate")]
-pub use delete_ca_certificate::{DeleteCaCertificateRequest, DeleteCaCertificateResponse};
+pub use delete_ca_certificate::{
+    DeleteCaCertificateRequest, DeleteCaCertificateResponse, DeleteCaCertificateRequired,
+};
 #[cfg(feature = "delete_domain_extension")]
 pub mod delete_domain_extension;
 #[cfg(feature = "delete_domain_extension")]
 pub use delete_domain_extension::{
     DeleteDomainExtensionRequest, DeleteDomainExtensionResponse,
+    DeleteDomainExtensionRequired,
 };
 #[cfg(feature = "delete_load_balancer")]
 pub mod delete_load_balancer;
 #[cfg(feature = "delete_load_balancer")]
-pub use delete_load_balancer::{DeleteLoadBalancerRequest, DeleteLoadBalancerResponse};
+pub use delete_load_balancer::{
+    DeleteLoadBalancerRequest, DeleteLoadBalancerResponse, DeleteLoadBalancerRequired,
+};
 #[cfg(feature = "delete_load_balancer_listener")]
 pub mod delete_load_balancer_listener;
 #[cfg(feature = "delete_load_balancer_listener")]
 pub use delete_load_balancer_listener::{
     DeleteLoadBalancerListenerRequest, DeleteLoadBalancerListenerResponse,
+    DeleteLoadBalancerListenerRequired,
 };
 #[cfg(feature = "delete_logs_download_attribute")]
 pub mod delete_logs_download_attribute;
@@ -132,32 +154,39 @@ pub mod delete_master_slave_server_group;
 #[cfg(feature = "delete_master_slave_server_group")]
 pub use delete_master_slave_server_group::{
     DeleteMasterSlaveServerGroupRequest, DeleteMasterSlaveServerGroupResponse,
+    DeleteMasterSlaveServerGroupRequired,
 };
 #[cfg(feature = "delete_rules")]
 pub mod delete_rules;
 #[cfg(feature = "delete_rules")]
-pub use delete_rules::{DeleteRulesRequest, DeleteRulesResponse};
+pub use delete_rules::{DeleteRulesRequest, DeleteRulesResponse, DeleteRulesRequired};
 #[cfg(feature = "delete_server_certificate")]
 pub mod delete_server_certificate;
 #[cfg(feature = "delete_server_certificate")]
 pub use delete_server_certificate::{
     DeleteServerCertificateRequest, DeleteServerCertificateResponse,
+    DeleteServerCertificateRequired,
 };
 #[cfg(feature = "delete_tls_cipher_policy")]
 pub mod delete_tls_cipher_policy;
 #[cfg(feature = "delete_tls_cipher_policy")]
 pub use delete_tls_cipher_policy::{
     DeleteTlsCipherPolicyRequest, DeleteTlsCipherPolicyResponse,
+    DeleteTlsCipherPolicyRequired,
 };
 #[cfg(feature = "delete_v_server_group")]
 pub mod delete_v_server_group;
 #[cfg(feature = "delete_v_server_group")]
-pub use delete_v_server_group::{DeleteVServerGroupRequest, DeleteVServerGroupResponse};
+pub use delete_v_server_group::{
+    DeleteVServerGroupRequest, DeleteVServerGroupResponse, DeleteVServerGroupRequired,
+};
 #[cfg(feature = "describe_access_control_list_attribute")]
 pub mod describe_access_control_list_attribute;
 #[cfg(feature = "describe_access_control_list_attribute")]
 pub use describe_access_control_list_attribute::{
-    DescribeAccessControlListAttributeRequest, DescribeAccessControlListAttributeResponse,
+    DescribeAccessControlListAttributeRequest,
+    DescribeAccessControlListAttributeResponse,
+    DescribeAccessControlListAttributeRequired,
 };
 #[cfg(feature = "describe_access_control_lists")]
 pub mod describe_access_control_lists;
@@ -182,18 +211,21 @@ pub mod describe_domain_extension_attribute;
 #[cfg(feature = "describe_domain_extension_attribute")]
 pub use describe_domain_extension_attribute::{
     DescribeDomainExtensionAttributeRequest, DescribeDomainExtensionAttributeResponse,
+    DescribeDomainExtensionAttributeRequired,
 };
 #[cfg(feature = "describe_domain_extensions")]
 pub mod describe_domain_extensions;
 #[cfg(feature = "describe_domain_extensions")]
 pub use describe_domain_extensions::{
     DescribeDomainExtensionsRequest, DescribeDomainExtensionsResponse,
+    DescribeDomainExtensionsRequired,
 };
 #[cfg(feature = "describe_health_status")]
 pub mod describe_health_status;
 #[cfg(feature = "describe_health_status")]
 pub use describe_health_status::{
     DescribeHealthStatusRequest, DescribeHealthStatusResponse,
+    DescribeHealthStatusRequired,
 };
 #[cfg(feature = "describe_listener_access_control_attribute")]
 pub mod describe_listener_access_control_attribute;
@@ -201,12 +233,14 @@ pub mod describe_listener_access_control_attribute;
 pub use describe_listener_access_control_attribute::{
     DescribeListenerAccessControlAttributeRequest,
     DescribeListenerAccessControlAttributeResponse,
+    DescribeListenerAccessControlAttributeRequired,
 };
 #[cfg(feature = "describe_load_balancer_attribute")]
 pub mod describe_load_balancer_attribute;
 #[cfg(feature = "describe_load_balancer_attribute")]
 pub use describe_load_balancer_attribute::{
     DescribeLoadBalancerAttributeRequest, DescribeLoadBalancerAttributeResponse,
+    DescribeLoadBalancerAttributeRequired,
 };
 #[cfg(feature = "describe_load_balancer_http_listener_attribute")]
 pub mod describe_load_balancer_http_listener_attribute;
@@ -214,6 +248,7 @@ pub mod describe_load_balancer_http_listener_attribute;
 pub use describe_load_balancer_http_listener_attribute::{
     DescribeLoadBalancerHttpListenerAttributeRequest,
     DescribeLoadBalancerHttpListenerAttributeResponse,
+    DescribeLoadBalancerHttpListenerAttributeRequired,
 };
 #[cfg(feature = "describe_load_balancer_https_listener_attribute")]
 pub mod describe_load_balancer_https_listener_attribute;
@@ -221,6 +256,7 @@ pub mod describe_load_balancer_https_listener_attribute;
 pub use describe_load_balancer_https_listener_attribute::{
     DescribeLoadBalancerHttpsListenerAttributeRequest,
     DescribeLoadBalancerHttpsListenerAttributeResponse,
+    DescribeLoadBalancerHttpsListenerAttributeRequired,
 };
 #[cfg(feature = "describe_load_balancer_tcp_listener_attribute")]
 pub mod describe_load_balancer_tcp_listener_attribute;
@@ -228,6 +264,7 @@ pub mod describe_load_balancer_tcp_listener_attribute;
 pub use describe_load_balancer_tcp_listener_attribute::{
     DescribeLoadBalancerTcpListenerAttributeRequest,
     DescribeLoadBalancerTcpListenerAttributeResponse,
+    DescribeLoadBalancerTcpListenerAttributeRequired,
 };
 #[cfg(feature = "describe_load_balancer_udp_listener_attribute")]
 pub mod describe_load_balancer_udp_listener_attribute;
@@ -235,6 +272,7 @@ pub mod describe_load_balancer_udp_listener_attribute;
 pub use describe_load_balancer_udp_listener_attribute::{
     DescribeLoadBalancerUdpListenerAttributeRequest,
     DescribeLoadBalancerUdpListenerAttributeResponse,
+    DescribeLoadBalancerUdpListenerAttributeRequired,
 };
 #[cfg(feature = "describe_load_balancers")]
 pub mod describe_load_balancers;
@@ -260,18 +298,21 @@ pub mod describe_master_slave_server_group_attribute;
 pub use describe_master_slave_server_group_attribute::{
     DescribeMasterSlaveServerGroupAttributeRequest,
     DescribeMasterSlaveServerGroupAttributeResponse,
+    DescribeMasterSlaveServerGroupAttributeRequired,
 };
 #[cfg(feature = "describe_master_slave_server_groups")]
 pub mod describe_master_slave_server_groups;
 #[cfg(feature = "describe_master_slave_server_groups")]
 pub use describe_master_slave_server_groups::{
     DescribeMasterSlaveServerGroupsRequest, DescribeMasterSlaveServerGroupsResponse,
+    DescribeMasterSlaveServerGroupsRequired,
 };
 #[cfg(feature = "describe_realtime_logs")]
 pub mod describe_realtime_logs;
 #[cfg(feature = "describe_realtime_logs")]
 pub use describe_realtime_logs::{
     DescribeRealtimeLogsRequest, DescribeRealtimeLogsResponse,
+    DescribeRealtimeLogsRequired,
 };
 #[cfg(feature = "describe_regions")]
 pub mod describe_regions;
@@ -282,11 +323,14 @@ pub mod describe_rule_attribute;
 #[cfg(feature = "describe_rule_attribute")]
 pub use describe_rule_attribute::{
     DescribeRuleAttributeRequest, DescribeRuleAttributeResponse,
+    DescribeRuleAttributeRequired,
 };
 #[cfg(feature = "describe_rules")]
 pub mod describe_rules;
 #[cfg(feature = "describe_rules")]
-pub use describe_rules::{DescribeRulesRequest, DescribeRulesResponse};
+pub use describe_rules::{
+    DescribeRulesRequest, DescribeRulesResponse, DescribeRulesRequired,
+};
 #[cfg(feature = "describe_server_certificates")]
 pub mod describe_server_certificates;
 #[cfg(feature = "describe_server_certificates")]
@@ -300,18 +344,20 @@ pub use describe_slb_quotas::{DescribeSlbQuotasRequest, DescribeSlbQuotasRespons
 #[cfg(feature = "describe_tags")]
 pub mod describe_tags;
 #[cfg(feature = "describe_tags")]
-pub use describe_tags::{DescribeTagsRequest, DescribeTagsResponse};
+pub use describe_tags::{DescribeTagsRequest, DescribeTagsResponse, DescribeTagsRequired};
 #[cfg(feature = "describe_v_server_group_attribute")]
 pub mod describe_v_server_group_attribute;
 #[cfg(feature = "describe_v_server_group_attribute")]
 pub use describe_v_server_group_attribute::{
     DescribeVServerGroupAttributeRequest, DescribeVServerGroupAttributeResponse,
+    DescribeVServerGroupAttributeRequired,
 };
 #[cfg(feature = "describe_v_server_groups")]
 pub mod describe_v_server_groups;
 #[cfg(feature = "describe_v_server_groups")]
 pub use describe_v_server_groups::{
     DescribeVServerGroupsRequest, DescribeVServerGroupsResponse,
+    DescribeVServerGroupsRequired,
 };
 #[cfg(feature = "describe_zones")]
 pub mod describe_zones;
@@ -322,88 +368,104 @@ pub mod list_tls_cipher_policies;
 #[cfg(feature = "list_tls_cipher_policies")]
 pub use list_tls_cipher_policies::{
     ListTlsCipherPoliciesRequest, ListTlsCipherPoliciesResponse,
+    ListTlsCipherPoliciesRequired,
 };
 #[cfg(feature = "modify_load_balancer_instance_spec")]
 pub mod modify_load_balancer_instance_spec;
 #[cfg(feature = "modify_load_balancer_instance_spec")]
 pub use modify_load_balancer_instance_spec::{
     ModifyLoadBalancerInstanceSpecRequest, ModifyLoadBalancerInstanceSpecResponse,
+    ModifyLoadBalancerInstanceSpecRequired,
 };
 #[cfg(feature = "modify_load_balancer_internet_spec")]
 pub mod modify_load_balancer_internet_spec;
 #[cfg(feature = "modify_load_balancer_internet_spec")]
 pub use modify_load_balancer_internet_spec::{
     ModifyLoadBalancerInternetSpecRequest, ModifyLoadBalancerInternetSpecResponse,
+    ModifyLoadBalancerInternetSpecRequired,
 };
 #[cfg(feature = "modify_load_balancer_pay_type")]
 pub mod modify_load_balancer_pay_type;
 #[cfg(feature = "modify_load_balancer_pay_type")]
 pub use modify_load_balancer_pay_type::{
     ModifyLoadBalancerPayTypeRequest, ModifyLoadBalancerPayTypeResponse,
+    ModifyLoadBalancerPayTypeRequired,
 };
 #[cfg(feature = "modify_v_server_group_backend_servers")]
 pub mod modify_v_server_group_backend_servers;
 #[cfg(feature = "modify_v_server_group_backend_servers")]
 pub use modify_v_server_group_backend_servers::{
     ModifyVServerGroupBackendServersRequest, ModifyVServerGroupBackendServersResponse,
+    ModifyVServerGroupBackendServersRequired,
 };
 #[cfg(feature = "remove_access_control_list_entry")]
 pub mod remove_access_control_list_entry;
 #[cfg(feature = "remove_access_control_list_entry")]
 pub use remove_access_control_list_entry::{
     RemoveAccessControlListEntryRequest, RemoveAccessControlListEntryResponse,
+    RemoveAccessControlListEntryRequired,
 };
 #[cfg(feature = "remove_backend_servers")]
 pub mod remove_backend_servers;
 #[cfg(feature = "remove_backend_servers")]
 pub use remove_backend_servers::{
     RemoveBackendServersRequest, RemoveBackendServersResponse,
+    RemoveBackendServersRequired,
 };
 #[cfg(feature = "remove_listener_white_list_item")]
 pub mod remove_listener_white_list_item;
 #[cfg(feature = "remove_listener_white_list_item")]
 pub use remove_listener_white_list_item::{
     RemoveListenerWhiteListItemRequest, RemoveListenerWhiteListItemResponse,
+    RemoveListenerWhiteListItemRequired,
 };
 #[cfg(feature = "remove_v_server_group_backend_servers")]
 pub mod remove_v_server_group_backend_servers;
 #[cfg(feature = "remove_v_server_group_backend_servers")]
 pub use remove_v_server_group_backend_servers::{
     RemoveVServerGroupBackendServersRequest, RemoveVServerGroupBackendServersResponse,
+    RemoveVServerGroupBackendServersRequired,
 };
 #[cfg(feature = "set_access_control_list_attribute")]
 pub mod set_access_control_list_attribute;
 #[cfg(feature = "set_access_control_list_attribute")]
 pub use set_access_control_list_attribute::{
     SetAccessControlListAttributeRequest, SetAccessControlListAttributeResponse,
+    SetAccessControlListAttributeRequired,
 };
 #[cfg(feature = "set_backend_servers")]
 pub mod set_backend_servers;
 #[cfg(feature = "set_backend_servers")]
-pub use set_backend_servers::{SetBackendServersRequest, SetBackendServersResponse};
+pub use set_backend_servers::{
+    SetBackendServersRequest, SetBackendServersResponse, SetBackendServersRequired,
+};
 #[cfg(feature = "set_ca_certificate_name")]
 pub mod set_ca_certificate_name;
 #[cfg(feature = "set_ca_certificate_name")]
 pub use set_ca_certificate_name::{
     SetCaCertificateNameRequest, SetCaCertificateNameResponse,
+    SetCaCertificateNameRequired,
 };
 #[cfg(feature = "set_domain_extension_attribute")]
 pub mod set_domain_extension_attribute;
 #[cfg(feature = "set_domain_extension_attribute")]
 pub use set_domain_extension_attribute::{
     SetDomainExtensionAttributeRequest, SetDomainExtensionAttributeResponse,
+    SetDomainExtensionAttributeRequired,
 };
 #[cfg(feature = "set_listener_access_control_status")]
 pub mod set_listener_access_control_status;
 #[cfg(feature = "set_listener_access_control_status")]
 pub use set_listener_access_control_status::{
     SetListenerAccessControlStatusRequest, SetListenerAccessControlStatusResponse,
+    SetListenerAccessControlStatusRequired,
 };
 #[cfg(feature = "set_load_balancer_delete_protection")]
 pub mod set_load_balancer_delete_protection;
 #[cfg(feature = "set_load_balancer_delete_protection")]
 pub use set_load_balancer_delete_protection::{
     SetLoadBalancerDeleteProtectionRequest, SetLoadBalancerDeleteProtectionResponse,
+    SetLoadBalancerDeleteProtectionRequired,
 };
 #[cfg(feature = "set_load_balancer_http_listener_attribute")]
 pub mod set_load_balancer_http_listener_attribute;
@@ -411,6 +473,7 @@ pub mod set_load_balancer_http_listener_attribute;
 pub use set_load_balancer_http_listener_attribute::{
     SetLoadBalancerHttpListenerAttributeRequest,
     SetLoadBalancerHttpListenerAttributeResponse,
+    SetLoadBalancerHttpListenerAttributeRequired,
 };
 #[cfg(feature = "set_load_balancer_https_listener_attribute")]
 pub mod set_load_balancer_https_listener_attribute;
@@ -418,6 +481,7 @@ pub mod set_load_balancer_https_listener_attribute;
 pub use set_load_balancer_https_listener_attribute::{
     SetLoadBalancerHttpsListenerAttributeRequest,
     SetLoadBalancerHttpsListenerAttributeResponse,
+    SetLoadBalancerHttpsListenerAttributeRequired,
 };
 #[cfg(feature = "set_load_balancer_modification_protection")]
 pub mod set_load_balancer_modification_protection;
@@ -425,18 +489,20 @@ pub mod set_load_balancer_modification_protection;
 pub use set_load_balancer_modification_protection::{
     SetLoadBalancerModificationProtectionRequest,
     SetLoadBalancerModificationProtectionResponse,
+    SetLoadBalancerModificationProtectionRequired,
 };
 #[cfg(feature = "set_load_balancer_name")]
 pub mod set_load_balancer_name;
 #[cfg(feature = "set_load_balancer_name")]
 pub use set_load_balancer_name::{
-    SetLoadBalancerNameRequest, SetLoadBalancerNameResponse,
+    SetLoadBalancerNameRequest, SetLoadBalancerNameResponse, SetLoadBalancerNameRequired,
 };
 #[cfg(feature = "set_load_balancer_status")]
 pub mod set_load_balancer_status;
 #[cfg(feature = "set_load_balancer_status")]
 pub use set_load_balancer_status::{
     SetLoadBalancerStatusRequest, SetLoadBalancerStatusResponse,
+    SetLoadBalancerStatusRequired,
 };
 #[cfg(feature = "set_load_balancer_tcp_listener_attribute")]
 pub mod set_load_balancer_tcp_listener_attribute;
@@ -444,6 +510,7 @@ pub mod set_load_balancer_tcp_listener_attribute;
 pub use set_load_balancer_tcp_listener_attribute::{
     SetLoadBalancerTcpListenerAttributeRequest,
     SetLoadBalancerTcpListenerAttributeResponse,
+    SetLoadBalancerTcpListenerAttributeRequired,
 };
 #[cfg(feature = "set_load_balancer_udp_listener_attribute")]
 pub mod set_load_balancer_udp_listener_attribute;
@@ -451,61 +518,71 @@ pub mod set_load_balancer_udp_listener_attribute;
 pub use set_load_balancer_udp_listener_attribute::{
     SetLoadBalancerUdpListenerAttributeRequest,
     SetLoadBalancerUdpListenerAttributeResponse,
+    SetLoadBalancerUdpListenerAttributeRequired,
 };
 #[cfg(feature = "set_logs_download_attribute")]
 pub mod set_logs_download_attribute;
 #[cfg(feature = "set_logs_download_attribute")]
 pub use set_logs_download_attribute::{
     SetLogsDownloadAttributeRequest, SetLogsDownloadAttributeResponse,
+    SetLogsDownloadAttributeRequired,
 };
 #[cfg(feature = "set_logs_download_status")]
 pub mod set_logs_download_status;
 #[cfg(feature = "set_logs_download_status")]
 pub use set_logs_download_status::{
     SetLogsDownloadStatusRequest, SetLogsDownloadStatusResponse,
+    SetLogsDownloadStatusRequired,
 };
 #[cfg(feature = "set_rule")]
 pub mod set_rule;
 #[cfg(feature = "set_rule")]
-pub use set_rule::{SetRuleRequest, SetRuleResponse};
+pub use set_rule::{SetRuleRequest, SetRuleResponse, SetRuleRequired};
 #[cfg(feature = "set_server_certificate_name")]
 pub mod set_server_certificate_name;
 #[cfg(feature = "set_server_certificate_name")]
 pub use set_server_certificate_name::{
     SetServerCertificateNameRequest, SetServerCertificateNameResponse,
+    SetServerCertificateNameRequired,
 };
 #[cfg(feature = "set_tls_cipher_policy_attribute")]
 pub mod set_tls_cipher_policy_attribute;
 #[cfg(feature = "set_tls_cipher_policy_attribute")]
 pub use set_tls_cipher_policy_attribute::{
     SetTlsCipherPolicyAttributeRequest, SetTlsCipherPolicyAttributeResponse,
+    SetTlsCipherPolicyAttributeRequired,
 };
 #[cfg(feature = "set_v_server_group_attribute")]
 pub mod set_v_server_group_attribute;
 #[cfg(feature = "set_v_server_group_attribute")]
 pub use set_v_server_group_attribute::{
     SetVServerGroupAttributeRequest, SetVServerGroupAttributeResponse,
+    SetVServerGroupAttributeRequired,
 };
 #[cfg(feature = "start_load_balancer_listener")]
 pub mod start_load_balancer_listener;
 #[cfg(feature = "start_load_balancer_listener")]
 pub use start_load_balancer_listener::{
     StartLoadBalancerListenerRequest, StartLoadBalancerListenerResponse,
+    StartLoadBalancerListenerRequired,
 };
 #[cfg(feature = "stop_load_balancer_listener")]
 pub mod stop_load_balancer_listener;
 #[cfg(feature = "stop_load_balancer_listener")]
 pub use stop_load_balancer_listener::{
     StopLoadBalancerListenerRequest, StopLoadBalancerListenerResponse,
+    StopLoadBalancerListenerRequired,
 };
 #[cfg(feature = "tag_resources")]
 pub mod tag_resources;
 #[cfg(feature = "tag_resources")]
-pub use tag_resources::{TagResourcesRequest, TagResourcesResponse};
+pub use tag_resources::{TagResourcesRequest, TagResourcesResponse, TagResourcesRequired};
 #[cfg(feature = "upload_ca_certificate")]
 pub mod upload_ca_certificate;
 #[cfg(feature = "upload_ca_certificate")]
-pub use upload_ca_certificate::{UploadCaCertificateRequest, UploadCaCertificateResponse};
+pub use upload_ca_certificate::{
+    UploadCaCertificateRequest, UploadCaCertificateResponse, UploadCaCertificateRequired,
+};
 #[cfg(feature = "upload_server_certificate")]
 pub mod upload_server_certificate;
 #[cfg(feature = "upload_server_certificate")]

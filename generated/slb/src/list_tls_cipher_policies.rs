@@ -4,7 +4,15 @@
 //! Queries TLS policies.
 //!
 //! 调用ListTLSCipherPolicies查询TLS策略。
-/// Parameters of `ListTLSCipherPolicies`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ListTlsCipherPoliciesRequest`], by name: `ListTlsCipherPoliciesRequest::new(ListTlsCipherPoliciesRequired { … })`.
+#[derive(Debug)]
+pub struct ListTlsCipherPoliciesRequired<'a> {
+    /// `RegionId`: see the field of [`ListTlsCipherPoliciesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `TLSCipherPolicyId`: see the field of [`ListTlsCipherPoliciesRequest`] of the same name.
+    pub tls_cipher_policy_id: &'a str,
+}
+/// Parameters of `ListTLSCipherPolicies`. Build it with `new`, the required parameters named in [`ListTlsCipherPoliciesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListTlsCipherPoliciesRequest {
     /// The ID of the region where the Server Load Balancer (SLB) instance is deployed.
@@ -51,14 +59,11 @@ pub struct ListTlsCipherPoliciesRequest {
     pub max_items: Option<i32>,
 }
 impl ListTlsCipherPoliciesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        tls_cipher_policy_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ListTlsCipherPoliciesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            tls_cipher_policy_id: tls_cipher_policy_id.into(),
+            region_id: required.region_id.to_string(),
+            tls_cipher_policy_id: required.tls_cipher_policy_id.to_string(),
             name: None,
             include_listener: None,
             next_token: None,
@@ -94,8 +99,25 @@ impl aliyun_runtime::Operation for ListTlsCipherPoliciesRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListTlsCipherPoliciesRequest {
+    type Item = TlsCipherPolicies;
+    fn next_page(&self, response: &ListTlsCipherPoliciesResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response.next_token.as_deref(),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: ListTlsCipherPoliciesResponse) -> Vec<TlsCipherPolicies> {
+        response.tls_cipher_policies
+    }
+}
 /// What a successful `ListTLSCipherPolicies` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListTlsCipherPoliciesResponse {
     /// Indicates whether the query ends. Valid values:
     ///
@@ -108,28 +130,33 @@ pub struct ListTlsCipherPoliciesResponse {
     /// - false：表示还有下一页。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsTruncated"))]
     pub is_truncated: Option<bool>,
     /// Indicates the position where the query started. If this parameter was left empty, the query started from the beginning.
     ///
     /// 用来标记当前开始读取的位置，设置为空表示从头开始。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The list of TLS policies.
     ///
     /// TLS策略列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "TLSCipherPolicies"))]
     pub tls_cipher_policies: Vec<TlsCipherPolicies>,
     /// The total number of TLS policies that were returned in this call.
     ///
     /// 本次请求条件下的TLS策略总数。
     ///
     /// Example: `1000`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ListTlsCipherPoliciesResponse {
@@ -151,6 +178,7 @@ impl aliyun_runtime::de::Decode for ListTlsCipherPoliciesResponse {
 ///
 /// TLS策略列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TlsCipherPolicies {
     /// The supported cipher suites, which are determined by the TLS protocol version.
     ///
@@ -229,28 +257,33 @@ pub struct TlsCipherPolicies {
     /// - TLS\_CHACHA20\_POLY1305\_SHA256
     /// - TLS\_AES\_128\_CCM\_SHA256
     /// - TLS\_AES\_128\_CCM\_8\_SHA256
+    #[cfg_attr(feature = "test-util", serde(rename = "Ciphers"))]
     pub ciphers: Vec<String>,
     /// The timestamp when the query was started.
     ///
     /// 创建时间的时间戳。
     ///
     /// Example: `1608273800000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The ID of the TLS policy.
     ///
     /// TLS策略实例ID。
     ///
     /// Example: `tls-bp1lp2076qx4e******bridp`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The name of the TLS policy.
     ///
     /// TLS策略名称。
     ///
     /// Example: `tls-policy*****-test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The associated listener.
     ///
     /// 关联的监听。
+    #[cfg_attr(feature = "test-util", serde(rename = "RelateListeners"))]
     pub relate_listeners: Vec<RelateListeners>,
     /// The state of the TLS policy. Valid values:
     ///
@@ -265,10 +298,12 @@ pub struct TlsCipherPolicies {
     /// Valid values ([`TlsCipherPoliciesStatus`]): `configuring`, `normal`.
     ///
     /// Example: `normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<TlsCipherPoliciesStatus>,
     /// The supported TLS protocol versions.
     ///
     /// 支持的TLS协议版本。
+    #[cfg_attr(feature = "test-util", serde(rename = "TLSVersions"))]
     pub tls_versions: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for TlsCipherPolicies {
@@ -292,24 +327,28 @@ impl aliyun_runtime::de::Decode for TlsCipherPolicies {
 ///
 /// 关联的监听。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RelateListeners {
     /// The ID of the SLB instance.
     ///
     /// 负载均衡实例ID。
     ///
     /// Example: `lb-bp1b6c719dfa08ex*****`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// The listening port. Valid values: 1 to 65535.
     ///
     /// 监听端口。取值：1~65535。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// The listener protocol. Valid values: TCP, UDP, HTTP, and HTTPS.
     ///
     /// 监听协议。取值：TCP、UDP、HTTP或HTTPS。
     ///
     /// Example: `HTTPS`
+    #[cfg_attr(feature = "test-util", serde(rename = "Protocol"))]
     pub protocol: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RelateListeners {

@@ -5,7 +5,17 @@
 //!
 //! 调用ModifyLoadBalancerInstanceSpec修改负载均衡的实例规格。
 pub use crate::types::LoadBalancerSpec;
-/// Parameters of `ModifyLoadBalancerInstanceSpec`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyLoadBalancerInstanceSpecRequest`], by name: `ModifyLoadBalancerInstanceSpecRequest::new(ModifyLoadBalancerInstanceSpecRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyLoadBalancerInstanceSpecRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`ModifyLoadBalancerInstanceSpecRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `LoadBalancerSpec`: see the field of [`ModifyLoadBalancerInstanceSpecRequest`] of the same name.
+    pub load_balancer_spec: LoadBalancerSpec,
+    /// `RegionId`: see the field of [`ModifyLoadBalancerInstanceSpecRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyLoadBalancerInstanceSpec`. Build it with `new`, the required parameters named in [`ModifyLoadBalancerInstanceSpecRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyLoadBalancerInstanceSpecRequest {
     /// The ID of the SLB instance.
@@ -76,16 +86,12 @@ pub struct ModifyLoadBalancerInstanceSpecRequest {
     pub auto_pay: Option<bool>,
 }
 impl ModifyLoadBalancerInstanceSpecRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        load_balancer_spec: LoadBalancerSpec,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyLoadBalancerInstanceSpecRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            load_balancer_spec,
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            load_balancer_spec: required.load_balancer_spec,
+            region_id: required.region_id.to_string(),
             auto_pay: None,
         }
     }
@@ -105,18 +111,21 @@ impl aliyun_runtime::Operation for ModifyLoadBalancerInstanceSpecRequest {
 }
 /// What a successful `ModifyLoadBalancerInstanceSpec` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyLoadBalancerInstanceSpecResponse {
     /// The order ID of a Subscription instance
     ///
     /// 预付费实例的订单ID。
     ///
     /// Example: `201429619788910`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<i64>,
     /// The ID of the request
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyLoadBalancerInstanceSpecResponse {

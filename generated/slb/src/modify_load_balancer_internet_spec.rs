@@ -4,7 +4,15 @@
 //! Changes the billing method of a public-facing Server Load Balancer (SLB) instance.
 //!
 //! 调用ModifyLoadBalancerInternetSpec修改公网负载均衡实例的计费方式。
-/// Parameters of `ModifyLoadBalancerInternetSpec`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyLoadBalancerInternetSpecRequest`], by name: `ModifyLoadBalancerInternetSpecRequest::new(ModifyLoadBalancerInternetSpecRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyLoadBalancerInternetSpecRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`ModifyLoadBalancerInternetSpecRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyLoadBalancerInternetSpecRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyLoadBalancerInternetSpec`. Build it with `new`, the required parameters named in [`ModifyLoadBalancerInternetSpecRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyLoadBalancerInternetSpecRequest {
     /// The ID of the SLB instance.
@@ -68,14 +76,11 @@ pub struct ModifyLoadBalancerInternetSpecRequest {
     pub auto_pay: Option<bool>,
 }
 impl ModifyLoadBalancerInternetSpecRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyLoadBalancerInternetSpecRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             internet_charge_type: None,
             bandwidth: None,
             auto_pay: None,
@@ -107,18 +112,21 @@ impl aliyun_runtime::Operation for ModifyLoadBalancerInternetSpecRequest {
 }
 /// What a successful `ModifyLoadBalancerInternetSpec` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyLoadBalancerInternetSpecResponse {
     /// The order ID of the subscription SLB instance.
     ///
     /// 预付费实例的订单ID。
     ///
     /// Example: `201429619788910`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyLoadBalancerInternetSpecResponse {

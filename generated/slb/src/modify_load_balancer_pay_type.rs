@@ -4,7 +4,21 @@
 //! Converts a Pay-As-You-Go instance to a Subscription instance.
 //!
 //! 调用ModifyLoadBalancerPayType将后付费实例转换为预付费实例。
-/// Parameters of `ModifyLoadBalancerPayType`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyLoadBalancerPayTypeRequest`], by name: `ModifyLoadBalancerPayTypeRequest::new(ModifyLoadBalancerPayTypeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyLoadBalancerPayTypeRequired<'a> {
+    /// `Duration`: see the field of [`ModifyLoadBalancerPayTypeRequest`] of the same name.
+    pub duration: i32,
+    /// `LoadBalancerId`: see the field of [`ModifyLoadBalancerPayTypeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `PayType`: see the field of [`ModifyLoadBalancerPayTypeRequest`] of the same name.
+    pub pay_type: &'a str,
+    /// `PricingCycle`: see the field of [`ModifyLoadBalancerPayTypeRequest`] of the same name.
+    pub pricing_cycle: &'a str,
+    /// `RegionId`: see the field of [`ModifyLoadBalancerPayTypeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyLoadBalancerPayType`. Build it with `new`, the required parameters named in [`ModifyLoadBalancerPayTypeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyLoadBalancerPayTypeRequest {
     /// The billing duration.
@@ -73,20 +87,14 @@ pub struct ModifyLoadBalancerPayTypeRequest {
     pub auto_pay: Option<bool>,
 }
 impl ModifyLoadBalancerPayTypeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        duration: i32,
-        load_balancer_id: impl Into<String>,
-        pay_type: impl Into<String>,
-        pricing_cycle: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyLoadBalancerPayTypeRequired<'_>) -> Self {
         Self {
-            duration,
-            load_balancer_id: load_balancer_id.into(),
-            pay_type: pay_type.into(),
-            pricing_cycle: pricing_cycle.into(),
-            region_id: region_id.into(),
+            duration: required.duration,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            pay_type: required.pay_type.to_string(),
+            pricing_cycle: required.pricing_cycle.to_string(),
+            region_id: required.region_id.to_string(),
             auto_pay: None,
         }
     }
@@ -106,18 +114,21 @@ impl aliyun_runtime::Operation for ModifyLoadBalancerPayTypeRequest {
 }
 /// What a successful `ModifyLoadBalancerPayType` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyLoadBalancerPayTypeResponse {
     /// The ID of the request
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The order ID of a Subscription instance
     ///
     /// 预付费实例的订单ID。
     ///
     /// Example: `201429619788910`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for ModifyLoadBalancerPayTypeResponse {

@@ -5,7 +5,15 @@
 //!
 //! 调用ModifyVServerGroupBackendServers替换服务器组中的后端服务器。
 pub use crate::types::{BackendServers, BackendServer, Type};
-/// Parameters of `ModifyVServerGroupBackendServers`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyVServerGroupBackendServersRequest`], by name: `ModifyVServerGroupBackendServersRequest::new(ModifyVServerGroupBackendServersRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyVServerGroupBackendServersRequired<'a> {
+    /// `RegionId`: see the field of [`ModifyVServerGroupBackendServersRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VServerGroupId`: see the field of [`ModifyVServerGroupBackendServersRequest`] of the same name.
+    pub v_server_group_id: &'a str,
+}
+/// Parameters of `ModifyVServerGroupBackendServers`. Build it with `new`, the required parameters named in [`ModifyVServerGroupBackendServersRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyVServerGroupBackendServersRequest {
     /// The ID of the region where the SLB instance is created.
@@ -76,14 +84,11 @@ pub struct ModifyVServerGroupBackendServersRequest {
     pub old_backend_servers: Option<String>,
 }
 impl ModifyVServerGroupBackendServersRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        v_server_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyVServerGroupBackendServersRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            v_server_group_id: v_server_group_id.into(),
+            region_id: required.region_id.to_string(),
+            v_server_group_id: required.v_server_group_id.to_string(),
             new_backend_servers: None,
             old_backend_servers: None,
         }
@@ -109,22 +114,26 @@ impl aliyun_runtime::Operation for ModifyVServerGroupBackendServersRequest {
 }
 /// What a successful `ModifyVServerGroupBackendServers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyVServerGroupBackendServersResponse {
     /// The ID of the VServer group.
     ///
     /// 服务器组ID。
     ///
     /// Example: `rsp-cige6j5e7p`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The list of backend servers.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<BackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyVServerGroupBackendServersResponse {

@@ -4,7 +4,15 @@
 //! Delete IP entries in an access control list.
 //!
 //! 调用RemoveAccessControlListEntry删除访问控制策略组中的IP条目。
-/// Parameters of `RemoveAccessControlListEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RemoveAccessControlListEntryRequest`], by name: `RemoveAccessControlListEntryRequest::new(RemoveAccessControlListEntryRequired { … })`.
+#[derive(Debug)]
+pub struct RemoveAccessControlListEntryRequired<'a> {
+    /// `AclId`: see the field of [`RemoveAccessControlListEntryRequest`] of the same name.
+    pub acl_id: &'a str,
+    /// `RegionId`: see the field of [`RemoveAccessControlListEntryRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `RemoveAccessControlListEntry`. Build it with `new`, the required parameters named in [`RemoveAccessControlListEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveAccessControlListEntryRequest {
     /// The ID of the access control list.
@@ -38,11 +46,11 @@ pub struct RemoveAccessControlListEntryRequest {
     pub acl_entrys: Option<String>,
 }
 impl RemoveAccessControlListEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(acl_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RemoveAccessControlListEntryRequired<'_>) -> Self {
         Self {
-            acl_id: acl_id.into(),
-            region_id: region_id.into(),
+            acl_id: required.acl_id.to_string(),
+            region_id: required.region_id.to_string(),
             acl_entrys: None,
         }
     }
@@ -62,12 +70,14 @@ impl aliyun_runtime::Operation for RemoveAccessControlListEntryRequest {
 }
 /// What a successful `RemoveAccessControlListEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveAccessControlListEntryResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `988CB45E-1643-48C0-87B4-928DDF77EA49`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RemoveAccessControlListEntryResponse {

@@ -5,7 +5,17 @@
 //!
 //! 调用RemoveBackendServers移除后端服务器。
 pub use crate::types::Type;
-/// Parameters of `RemoveBackendServers`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RemoveBackendServersRequest`], by name: `RemoveBackendServersRequest::new(RemoveBackendServersRequired { … })`.
+#[derive(Debug)]
+pub struct RemoveBackendServersRequired<'a> {
+    /// `BackendServers`: see the field of [`RemoveBackendServersRequest`] of the same name.
+    pub backend_servers: &'a str,
+    /// `LoadBalancerId`: see the field of [`RemoveBackendServersRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`RemoveBackendServersRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `RemoveBackendServers`. Build it with `new`, the required parameters named in [`RemoveBackendServersRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveBackendServersRequest {
     /// A list of backend servers to remove.Note: Up to 20 backend servers can be removed at a time.
@@ -33,16 +43,12 @@ pub struct RemoveBackendServersRequest {
     pub region_id: String,
 }
 impl RemoveBackendServersRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        backend_servers: impl Into<String>,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RemoveBackendServersRequired<'_>) -> Self {
         Self {
-            backend_servers: backend_servers.into(),
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            backend_servers: required.backend_servers.to_string(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -56,22 +62,26 @@ impl aliyun_runtime::Operation for RemoveBackendServersRequest {
 }
 /// What a successful `RemoveBackendServers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveBackendServersResponse {
     /// The ID of the SLB instance.
     ///
     /// 负载均衡实例ID。
     ///
     /// Example: `139a00604ad-cn-east-hangzhou-01`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// The list of backend servers.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<RemoveBackendServersBackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RemoveBackendServersResponse {
@@ -91,8 +101,10 @@ impl aliyun_runtime::de::Decode for RemoveBackendServersResponse {
 ///
 /// 后端服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveBackendServersBackendServers {
     /// `BackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
     pub backend_server: Vec<RemoveBackendServersBackendServer>,
 }
 impl aliyun_runtime::de::Decode for RemoveBackendServersBackendServers {
@@ -108,14 +120,17 @@ impl aliyun_runtime::de::Decode for RemoveBackendServersBackendServers {
 }
 /// One item of the list `BackendServer` in `BackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveBackendServersBackendServer {
     /// 后端服务器组描述。
     ///
     /// Example: `后端服务器`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// 后端服务器名称Id，为ECS实例Id。
     ///
     /// Example: `vm-232`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// 后端服务器类型，取值：
     ///
@@ -125,10 +140,12 @@ pub struct RemoveBackendServersBackendServer {
     /// Valid values ([`Type`]): `ecs`, `eni`.
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
     /// 后端服务器的权重，范围为0~100。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for RemoveBackendServersBackendServer {

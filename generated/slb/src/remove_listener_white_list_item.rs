@@ -4,7 +4,19 @@
 //! You can call the RemoveListenerWhiteListItem API to delete IP addresses from a listener whitelist.
 //!
 //! 调用RemoveListenerWhiteListItem删除监听白名单中的IP。
-/// Parameters of `RemoveListenerWhiteListItem`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RemoveListenerWhiteListItemRequest`], by name: `RemoveListenerWhiteListItemRequest::new(RemoveListenerWhiteListItemRequired { … })`.
+#[derive(Debug)]
+pub struct RemoveListenerWhiteListItemRequired<'a> {
+    /// `RegionId`: see the field of [`RemoveListenerWhiteListItemRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ListenerPort`: see the field of [`RemoveListenerWhiteListItemRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`RemoveListenerWhiteListItemRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `SourceItems`: see the field of [`RemoveListenerWhiteListItemRequest`] of the same name.
+    pub source_items: &'a str,
+}
+/// Parameters of `RemoveListenerWhiteListItem`. Build it with `new`, the required parameters named in [`RemoveListenerWhiteListItemRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveListenerWhiteListItemRequest {
     /// The ID of the region to which the SLB instance belongs.
@@ -45,18 +57,13 @@ pub struct RemoveListenerWhiteListItemRequest {
     pub source_items: String,
 }
 impl RemoveListenerWhiteListItemRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        source_items: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RemoveListenerWhiteListItemRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            source_items: source_items.into(),
+            region_id: required.region_id.to_string(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            source_items: required.source_items.to_string(),
         }
     }
 }
@@ -70,12 +77,14 @@ impl aliyun_runtime::Operation for RemoveListenerWhiteListItemRequest {
 }
 /// What a successful `RemoveListenerWhiteListItem` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveListenerWhiteListItemResponse {
     /// The ID of the request
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RemoveListenerWhiteListItemResponse {

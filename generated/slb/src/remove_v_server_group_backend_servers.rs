@@ -5,7 +5,17 @@
 //!
 //! 调用RemoveVServerGroupBackendServers从指定的后端服务器组中移除后端服务器。
 pub use crate::types::Type;
-/// Parameters of `RemoveVServerGroupBackendServers`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RemoveVServerGroupBackendServersRequest`], by name: `RemoveVServerGroupBackendServersRequest::new(RemoveVServerGroupBackendServersRequired { … })`.
+#[derive(Debug)]
+pub struct RemoveVServerGroupBackendServersRequired<'a> {
+    /// `BackendServers`: see the field of [`RemoveVServerGroupBackendServersRequest`] of the same name.
+    pub backend_servers: &'a str,
+    /// `RegionId`: see the field of [`RemoveVServerGroupBackendServersRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VServerGroupId`: see the field of [`RemoveVServerGroupBackendServersRequest`] of the same name.
+    pub v_server_group_id: &'a str,
+}
+/// Parameters of `RemoveVServerGroupBackendServers`. Build it with `new`, the required parameters named in [`RemoveVServerGroupBackendServersRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveVServerGroupBackendServersRequest {
     /// The list of backend servers that you want to delete from the VServer group.
@@ -46,16 +56,12 @@ pub struct RemoveVServerGroupBackendServersRequest {
     pub v_server_group_id: String,
 }
 impl RemoveVServerGroupBackendServersRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        backend_servers: impl Into<String>,
-        region_id: impl Into<String>,
-        v_server_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RemoveVServerGroupBackendServersRequired<'_>) -> Self {
         Self {
-            backend_servers: backend_servers.into(),
-            region_id: region_id.into(),
-            v_server_group_id: v_server_group_id.into(),
+            backend_servers: required.backend_servers.to_string(),
+            region_id: required.region_id.to_string(),
+            v_server_group_id: required.v_server_group_id.to_string(),
         }
     }
 }
@@ -69,22 +75,26 @@ impl aliyun_runtime::Operation for RemoveVServerGroupBackendServersRequest {
 }
 /// What a successful `RemoveVServerGroupBackendServers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveVServerGroupBackendServersResponse {
     /// The ID of the VServer group.
     ///
     /// 服务器组ID。
     ///
     /// Example: `rsp-cige6j5e7p`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The list of backend servers.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<RemoveVServerGroupBackendServersBackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersResponse {
@@ -104,8 +114,10 @@ impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersResponse {
 ///
 /// 后端服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveVServerGroupBackendServersBackendServers {
     /// `BackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
     pub backend_server: Vec<RemoveVServerGroupBackendServersBackendServer>,
 }
 impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersBackendServers {
@@ -121,30 +133,35 @@ impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersBackendServe
 }
 /// One item of the list `BackendServer` in `BackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveVServerGroupBackendServersBackendServer {
     /// The ID of the ECS instance or ENI.
     ///
     /// ECS实例ID或ENI的实例ID。
     ///
     /// Example: `vm-230`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// The port that is used by the backend server.
     ///
     /// 后端服务器使用的端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// The weight of the backend server.
     ///
     /// 后端服务器的权重。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
     /// The description of the VServer group.
     ///
     /// 后端服务器组描述。
     ///
     /// Example: `后端服务器组描述。`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// Type: the type of backend server. Valid values:
     ///
@@ -159,8 +176,10 @@ pub struct RemoveVServerGroupBackendServersBackendServer {
     /// Valid values ([`Type`]): `ecs`, `eni`.
     ///
     /// Example: `ecs`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
     /// `BackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
     pub backend_server: Option<BackendServerHc071a12a>,
 }
 impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersBackendServer {
@@ -181,14 +200,19 @@ impl aliyun_runtime::de::Decode for RemoveVServerGroupBackendServersBackendServe
 }
 /// The value of `BackendServer` in `BackendServer` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct BackendServerHc071a12a {
     /// `Port` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<String>,
     /// `ServerId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// `Type` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<String>,
     /// `Weight` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<String>,
 }
 impl aliyun_runtime::de::Decode for BackendServerHc071a12a {

@@ -4,7 +4,17 @@
 //! Modifies the name of an access control list.
 //!
 //! 调用SetAccessControlListAttribute修改访问控制策略组的名称。
-/// Parameters of `SetAccessControlListAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetAccessControlListAttributeRequest`], by name: `SetAccessControlListAttributeRequest::new(SetAccessControlListAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct SetAccessControlListAttributeRequired<'a> {
+    /// `AclId`: see the field of [`SetAccessControlListAttributeRequest`] of the same name.
+    pub acl_id: &'a str,
+    /// `AclName`: see the field of [`SetAccessControlListAttributeRequest`] of the same name.
+    pub acl_name: &'a str,
+    /// `RegionId`: see the field of [`SetAccessControlListAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `SetAccessControlListAttribute`. Build it with `new`, the required parameters named in [`SetAccessControlListAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetAccessControlListAttributeRequest {
     /// The ID of the access control list to be modified.
@@ -34,16 +44,12 @@ pub struct SetAccessControlListAttributeRequest {
     pub region_id: String,
 }
 impl SetAccessControlListAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        acl_id: impl Into<String>,
-        acl_name: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetAccessControlListAttributeRequired<'_>) -> Self {
         Self {
-            acl_id: acl_id.into(),
-            acl_name: acl_name.into(),
-            region_id: region_id.into(),
+            acl_id: required.acl_id.to_string(),
+            acl_name: required.acl_name.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -57,18 +63,21 @@ impl aliyun_runtime::Operation for SetAccessControlListAttributeRequest {
 }
 /// What a successful `SetAccessControlListAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetAccessControlListAttributeResponse {
     /// The ID of the access control list.
     ///
     /// 访问控制策略组ID。
     ///
     /// Example: `acl-bp1l0kk4gxce43kzet04s`
+    #[cfg_attr(feature = "test-util", serde(rename = "AclId"))]
     pub acl_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `988CB45E-1643-48C0-87B4-928DDF77EA49`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetAccessControlListAttributeResponse {

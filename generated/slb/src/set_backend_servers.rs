@@ -5,7 +5,17 @@
 //!
 //! 调用SetBackendServers设置后端服务器权重。
 pub use crate::types::{CreateVServerGroupBackendServers, Type};
-/// Parameters of `SetBackendServers`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetBackendServersRequest`], by name: `SetBackendServersRequest::new(SetBackendServersRequired { … })`.
+#[derive(Debug)]
+pub struct SetBackendServersRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`SetBackendServersRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`SetBackendServersRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `BackendServers`: see the field of [`SetBackendServersRequest`] of the same name.
+    pub backend_servers: CreateVServerGroupBackendServers,
+}
+/// Parameters of `SetBackendServers`. Build it with `new`, the required parameters named in [`SetBackendServersRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetBackendServersRequest {
     /// The ID of the SLB instance that you want to query.
@@ -76,16 +86,12 @@ pub struct SetBackendServersRequest {
     pub backend_servers: CreateVServerGroupBackendServers,
 }
 impl SetBackendServersRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-        backend_servers: CreateVServerGroupBackendServers,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetBackendServersRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
-            backend_servers,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
+            backend_servers: required.backend_servers,
         }
     }
 }
@@ -99,22 +105,26 @@ impl aliyun_runtime::Operation for SetBackendServersRequest {
 }
 /// What a successful `SetBackendServers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetBackendServersResponse {
     /// The ID of the SLB instance that you want to query.
     ///
     /// 负载均衡实例ID。
     ///
     /// Example: `lb-bp1qjwo61pqz3a******`
+    #[cfg_attr(feature = "test-util", serde(rename = "LoadBalancerId"))]
     pub load_balancer_id: Option<String>,
     /// The list of backend servers.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<SetBackendServersBackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetBackendServersResponse {
@@ -134,8 +144,10 @@ impl aliyun_runtime::de::Decode for SetBackendServersResponse {
 ///
 /// 后端服务器列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetBackendServersBackendServers {
     /// `BackendServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
     pub backend_server: Vec<SetBackendServersBackendServer>,
 }
 impl aliyun_runtime::de::Decode for SetBackendServersBackendServers {
@@ -151,24 +163,28 @@ impl aliyun_runtime::de::Decode for SetBackendServersBackendServers {
 }
 /// One item of the list `BackendServer` in `BackendServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetBackendServersBackendServer {
     /// The ID of the ECS instance.
     ///
     /// 后端服务器ID。
     ///
     /// Example: `eni-hhshhs****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// The weight of the backend server.
     ///
     /// 后端服务器的权重。
     ///
     /// Example: `100`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<String>,
     /// The description of the backend server.
     ///
     /// 后端服务器描述。
     ///
     /// Example: `后端服务器`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The type of the backend server. Valid values:
     ///
@@ -183,6 +199,7 @@ pub struct SetBackendServersBackendServer {
     /// Valid values ([`Type`]): `ecs`, `eni`.
     ///
     /// Example: `eni`
+    #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
     pub r#type: Option<Type>,
 }
 impl aliyun_runtime::de::Decode for SetBackendServersBackendServer {

@@ -4,7 +4,17 @@
 //! Sets the name of a CA Certificate.
 //!
 //! 调用SetCACertificateName设置CA证书名称。
-/// Parameters of `SetCACertificateName`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetCaCertificateNameRequest`], by name: `SetCaCertificateNameRequest::new(SetCaCertificateNameRequired { … })`.
+#[derive(Debug)]
+pub struct SetCaCertificateNameRequired<'a> {
+    /// `RegionId`: see the field of [`SetCaCertificateNameRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `CACertificateId`: see the field of [`SetCaCertificateNameRequest`] of the same name.
+    pub ca_certificate_id: &'a str,
+    /// `CACertificateName`: see the field of [`SetCaCertificateNameRequest`] of the same name.
+    pub ca_certificate_name: &'a str,
+}
+/// Parameters of `SetCACertificateName`. Build it with `new`, the required parameters named in [`SetCaCertificateNameRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetCaCertificateNameRequest {
     /// The region to which the CA certificate belongs.
@@ -38,16 +48,12 @@ pub struct SetCaCertificateNameRequest {
     pub ca_certificate_name: String,
 }
 impl SetCaCertificateNameRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        ca_certificate_id: impl Into<String>,
-        ca_certificate_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetCaCertificateNameRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            ca_certificate_id: ca_certificate_id.into(),
-            ca_certificate_name: ca_certificate_name.into(),
+            region_id: required.region_id.to_string(),
+            ca_certificate_id: required.ca_certificate_id.to_string(),
+            ca_certificate_name: required.ca_certificate_name.to_string(),
         }
     }
 }
@@ -61,12 +67,14 @@ impl aliyun_runtime::Operation for SetCaCertificateNameRequest {
 }
 /// What a successful `SetCACertificateName` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetCaCertificateNameResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FE7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetCaCertificateNameResponse {

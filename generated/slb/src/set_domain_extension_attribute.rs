@@ -4,7 +4,17 @@
 //! Modifies the certificate of a domain name extension.
 //!
 //! 调用SetDomainExtensionAttribute修改扩展域名的证书。
-/// Parameters of `SetDomainExtensionAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetDomainExtensionAttributeRequest`], by name: `SetDomainExtensionAttributeRequest::new(SetDomainExtensionAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct SetDomainExtensionAttributeRequired<'a> {
+    /// `DomainExtensionId`: see the field of [`SetDomainExtensionAttributeRequest`] of the same name.
+    pub domain_extension_id: &'a str,
+    /// `RegionId`: see the field of [`SetDomainExtensionAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ServerCertificateId`: see the field of [`SetDomainExtensionAttributeRequest`] of the same name.
+    pub server_certificate_id: &'a str,
+}
+/// Parameters of `SetDomainExtensionAttribute`. Build it with `new`, the required parameters named in [`SetDomainExtensionAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetDomainExtensionAttributeRequest {
     /// The ID of the domain name extension to be modified.
@@ -30,16 +40,12 @@ pub struct SetDomainExtensionAttributeRequest {
     pub server_certificate_id: String,
 }
 impl SetDomainExtensionAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        domain_extension_id: impl Into<String>,
-        region_id: impl Into<String>,
-        server_certificate_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetDomainExtensionAttributeRequired<'_>) -> Self {
         Self {
-            domain_extension_id: domain_extension_id.into(),
-            region_id: region_id.into(),
-            server_certificate_id: server_certificate_id.into(),
+            domain_extension_id: required.domain_extension_id.to_string(),
+            region_id: required.region_id.to_string(),
+            server_certificate_id: required.server_certificate_id.to_string(),
         }
     }
 }
@@ -53,12 +59,14 @@ impl aliyun_runtime::Operation for SetDomainExtensionAttributeRequest {
 }
 /// What a successful `SetDomainExtensionAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetDomainExtensionAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `149A2470-F010-4437-BF68-343D5099C19D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetDomainExtensionAttributeResponse {

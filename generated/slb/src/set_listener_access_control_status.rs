@@ -5,7 +5,19 @@
 //!
 //! 调用SetListenerAccessControlStatus是否开启指定监听的白名单访问控制。
 pub use crate::types::AccessControlStatus;
-/// Parameters of `SetListenerAccessControlStatus`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetListenerAccessControlStatusRequest`], by name: `SetListenerAccessControlStatusRequest::new(SetListenerAccessControlStatusRequired { … })`.
+#[derive(Debug)]
+pub struct SetListenerAccessControlStatusRequired<'a> {
+    /// `RegionId`: see the field of [`SetListenerAccessControlStatusRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `AccessControlStatus`: see the field of [`SetListenerAccessControlStatusRequest`] of the same name.
+    pub access_control_status: AccessControlStatus,
+    /// `ListenerPort`: see the field of [`SetListenerAccessControlStatusRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`SetListenerAccessControlStatusRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+}
+/// Parameters of `SetListenerAccessControlStatus`. Build it with `new`, the required parameters named in [`SetListenerAccessControlStatusRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetListenerAccessControlStatusRequest {
     /// The region of SLB instance.You can obtain the region ID by calling the DescribeRegions API.
@@ -53,18 +65,13 @@ pub struct SetListenerAccessControlStatusRequest {
     pub load_balancer_id: String,
 }
 impl SetListenerAccessControlStatusRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        access_control_status: AccessControlStatus,
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetListenerAccessControlStatusRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            access_control_status,
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
+            region_id: required.region_id.to_string(),
+            access_control_status: required.access_control_status,
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
         }
     }
 }
@@ -78,12 +85,14 @@ impl aliyun_runtime::Operation for SetListenerAccessControlStatusRequest {
 }
 /// What a successful `SetListenerAccessControlStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetListenerAccessControlStatusResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetListenerAccessControlStatusResponse {

@@ -2,7 +2,17 @@
 //! The `SetLoadBalancerDeleteProtection` operation.
 //!
 //! 调用SetLoadBalancerDeleteProtection设置实例删除保护状态。
-/// Parameters of `SetLoadBalancerDeleteProtection`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetLoadBalancerDeleteProtectionRequest`], by name: `SetLoadBalancerDeleteProtectionRequest::new(SetLoadBalancerDeleteProtectionRequired { … })`.
+#[derive(Debug)]
+pub struct SetLoadBalancerDeleteProtectionRequired<'a> {
+    /// `DeleteProtection`: see the field of [`SetLoadBalancerDeleteProtectionRequest`] of the same name.
+    pub delete_protection: &'a str,
+    /// `LoadBalancerId`: see the field of [`SetLoadBalancerDeleteProtectionRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`SetLoadBalancerDeleteProtectionRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `SetLoadBalancerDeleteProtection`. Build it with `new`, the required parameters named in [`SetLoadBalancerDeleteProtectionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetLoadBalancerDeleteProtectionRequest {
     /// 负载均衡删除保护状态。
@@ -26,16 +36,12 @@ pub struct SetLoadBalancerDeleteProtectionRequest {
     pub region_id: String,
 }
 impl SetLoadBalancerDeleteProtectionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        delete_protection: impl Into<String>,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetLoadBalancerDeleteProtectionRequired<'_>) -> Self {
         Self {
-            delete_protection: delete_protection.into(),
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            delete_protection: required.delete_protection.to_string(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -49,10 +55,12 @@ impl aliyun_runtime::Operation for SetLoadBalancerDeleteProtectionRequest {
 }
 /// What a successful `SetLoadBalancerDeleteProtection` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetLoadBalancerDeleteProtectionResponse {
     /// 请求ID。
     ///
     /// Example: `791D8B68-AE0F-4174-AF54-088C8B3C5D54`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetLoadBalancerDeleteProtectionResponse {

@@ -5,7 +5,23 @@
 //!
 //! 修改HTTP监听的配置。
 pub use crate::types::Scheduler;
-/// Parameters of `SetLoadBalancerHTTPListenerAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetLoadBalancerHttpListenerAttributeRequest`], by name: `SetLoadBalancerHttpListenerAttributeRequest::new(SetLoadBalancerHttpListenerAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct SetLoadBalancerHttpListenerAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`SetLoadBalancerHttpListenerAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `LoadBalancerId`: see the field of [`SetLoadBalancerHttpListenerAttributeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `ListenerPort`: see the field of [`SetLoadBalancerHttpListenerAttributeRequest`] of the same name.
+    pub listener_port: i32,
+    /// `Bandwidth`: see the field of [`SetLoadBalancerHttpListenerAttributeRequest`] of the same name.
+    pub bandwidth: i32,
+    /// `StickySession`: see the field of [`SetLoadBalancerHttpListenerAttributeRequest`] of the same name.
+    pub sticky_session: &'a str,
+    /// `HealthCheck`: see the field of [`SetLoadBalancerHttpListenerAttributeRequest`] of the same name.
+    pub health_check: &'a str,
+}
+/// Parameters of `SetLoadBalancerHTTPListenerAttribute`. Build it with `new`, the required parameters named in [`SetLoadBalancerHttpListenerAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetLoadBalancerHttpListenerAttributeRequest {
     /// The region of the SLB instance.You can obtain the region ID by calling the DescribeRegions API.
@@ -214,22 +230,17 @@ pub struct SetLoadBalancerHttpListenerAttributeRequest {
     pub gzip: Option<String>,
 }
 impl SetLoadBalancerHttpListenerAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        load_balancer_id: impl Into<String>,
-        listener_port: i32,
-        bandwidth: i32,
-        sticky_session: impl Into<String>,
-        health_check: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetLoadBalancerHttpListenerAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            load_balancer_id: load_balancer_id.into(),
-            listener_port,
+            region_id: required.region_id.to_string(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            listener_port: required.listener_port,
+            bandwidth: required.bandwidth,
+            sticky_session: required.sticky_session.to_string(),
+            health_check: required.health_check.to_string(),
             v_server_group: None,
             v_server_group_id: None,
-            bandwidth,
             acl_status: None,
             acl_type: None,
             acl_id: None,
@@ -238,11 +249,9 @@ impl SetLoadBalancerHttpListenerAttributeRequest {
             x_forwarded_for_slbid: None,
             x_forwarded_for_proto: None,
             scheduler: None,
-            sticky_session: sticky_session.into(),
             sticky_session_type: None,
             cookie_timeout: None,
             cookie: None,
-            health_check: health_check.into(),
             health_check_domain: None,
             health_check_uri: None,
             health_check_connect_port: None,
@@ -375,10 +384,12 @@ impl aliyun_runtime::Operation for SetLoadBalancerHttpListenerAttributeRequest {
 }
 /// What a successful `SetLoadBalancerHTTPListenerAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetLoadBalancerHttpListenerAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetLoadBalancerHttpListenerAttributeResponse {

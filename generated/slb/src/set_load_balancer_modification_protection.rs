@@ -4,7 +4,17 @@
 //! Enables or disables modification protection for a Server Load Balancer (SLB) instance.
 //!
 //! 调用SetLoadBalancerModificationProtection设置负载均衡实例修改保护状态。
-/// Parameters of `SetLoadBalancerModificationProtection`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetLoadBalancerModificationProtectionRequest`], by name: `SetLoadBalancerModificationProtectionRequest::new(SetLoadBalancerModificationProtectionRequired { … })`.
+#[derive(Debug)]
+pub struct SetLoadBalancerModificationProtectionRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`SetLoadBalancerModificationProtectionRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `ModificationProtectionStatus`: see the field of [`SetLoadBalancerModificationProtectionRequest`] of the same name.
+    pub modification_protection_status: &'a str,
+    /// `RegionId`: see the field of [`SetLoadBalancerModificationProtectionRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `SetLoadBalancerModificationProtection`. Build it with `new`, the required parameters named in [`SetLoadBalancerModificationProtectionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetLoadBalancerModificationProtectionRequest {
     /// The ID of the SLB instance.
@@ -56,16 +66,14 @@ pub struct SetLoadBalancerModificationProtectionRequest {
     pub modification_protection_reason: Option<String>,
 }
 impl SetLoadBalancerModificationProtectionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        modification_protection_status: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetLoadBalancerModificationProtectionRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            modification_protection_status: modification_protection_status.into(),
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            modification_protection_status: required
+                .modification_protection_status
+                .to_string(),
+            region_id: required.region_id.to_string(),
             modification_protection_reason: None,
         }
     }
@@ -85,12 +93,14 @@ impl aliyun_runtime::Operation for SetLoadBalancerModificationProtectionRequest 
 }
 /// What a successful `SetLoadBalancerModificationProtection` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetLoadBalancerModificationProtectionResponse {
     /// The ID of the request.
     ///
     /// 请求ID
     ///
     /// Example: `791D8B68-AE0F-4174-AF54-088C8B3C5D54`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetLoadBalancerModificationProtectionResponse {

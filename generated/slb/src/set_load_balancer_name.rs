@@ -4,7 +4,17 @@
 //! API Inspector是一个实验性的功能，旨在让用户查看控制台的每一步操作背后的API调用，并自动生成各语言版本的 API 代码，可通过Cloud Shell和API Explorer 在线调试。
 //!
 //! 调用SetLoadBalancerName修改负载均衡实例的名称。
-/// Parameters of `SetLoadBalancerName`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetLoadBalancerNameRequest`], by name: `SetLoadBalancerNameRequest::new(SetLoadBalancerNameRequired { … })`.
+#[derive(Debug)]
+pub struct SetLoadBalancerNameRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`SetLoadBalancerNameRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `LoadBalancerName`: see the field of [`SetLoadBalancerNameRequest`] of the same name.
+    pub load_balancer_name: &'a str,
+    /// `RegionId`: see the field of [`SetLoadBalancerNameRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `SetLoadBalancerName`. Build it with `new`, the required parameters named in [`SetLoadBalancerNameRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetLoadBalancerNameRequest {
     /// 负载均衡实例ID。
@@ -28,16 +38,12 @@ pub struct SetLoadBalancerNameRequest {
     pub region_id: String,
 }
 impl SetLoadBalancerNameRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        load_balancer_name: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetLoadBalancerNameRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            load_balancer_name: load_balancer_name.into(),
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            load_balancer_name: required.load_balancer_name.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -51,10 +57,12 @@ impl aliyun_runtime::Operation for SetLoadBalancerNameRequest {
 }
 /// What a successful `SetLoadBalancerName` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetLoadBalancerNameResponse {
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetLoadBalancerNameResponse {

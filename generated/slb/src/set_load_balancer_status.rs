@@ -4,7 +4,17 @@
 //! Sets the status of a Server Load Balancer (SLB) instance.
 //!
 //! 调用SetLoadBalancerStatus设置负载均衡实例的状态。
-/// Parameters of `SetLoadBalancerStatus`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetLoadBalancerStatusRequest`], by name: `SetLoadBalancerStatusRequest::new(SetLoadBalancerStatusRequired { … })`.
+#[derive(Debug)]
+pub struct SetLoadBalancerStatusRequired<'a> {
+    /// `LoadBalancerId`: see the field of [`SetLoadBalancerStatusRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `LoadBalancerStatus`: see the field of [`SetLoadBalancerStatusRequest`] of the same name.
+    pub load_balancer_status: &'a str,
+    /// `RegionId`: see the field of [`SetLoadBalancerStatusRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `SetLoadBalancerStatus`. Build it with `new`, the required parameters named in [`SetLoadBalancerStatusRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetLoadBalancerStatusRequest {
     /// The ID of the SLB instance.
@@ -58,16 +68,12 @@ pub struct SetLoadBalancerStatusRequest {
     pub region_id: String,
 }
 impl SetLoadBalancerStatusRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        load_balancer_status: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetLoadBalancerStatusRequired<'_>) -> Self {
         Self {
-            load_balancer_id: load_balancer_id.into(),
-            load_balancer_status: load_balancer_status.into(),
-            region_id: region_id.into(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            load_balancer_status: required.load_balancer_status.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -81,12 +87,14 @@ impl aliyun_runtime::Operation for SetLoadBalancerStatusRequest {
 }
 /// What a successful `SetLoadBalancerStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetLoadBalancerStatusResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetLoadBalancerStatusResponse {

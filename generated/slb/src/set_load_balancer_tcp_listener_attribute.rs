@@ -5,7 +5,19 @@
 //!
 //! 修改TCP监听的配置。
 pub use crate::types::CreateLoadBalancerTcpListenerScheduler;
-/// Parameters of `SetLoadBalancerTCPListenerAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetLoadBalancerTcpListenerAttributeRequest`], by name: `SetLoadBalancerTcpListenerAttributeRequest::new(SetLoadBalancerTcpListenerAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct SetLoadBalancerTcpListenerAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`SetLoadBalancerTcpListenerAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `LoadBalancerId`: see the field of [`SetLoadBalancerTcpListenerAttributeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `ListenerPort`: see the field of [`SetLoadBalancerTcpListenerAttributeRequest`] of the same name.
+    pub listener_port: i32,
+    /// `Bandwidth`: see the field of [`SetLoadBalancerTcpListenerAttributeRequest`] of the same name.
+    pub bandwidth: i32,
+}
+/// Parameters of `SetLoadBalancerTCPListenerAttribute`. Build it with `new`, the required parameters named in [`SetLoadBalancerTcpListenerAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetLoadBalancerTcpListenerAttributeRequest {
     /// The region where the SLB instance is deployed.
@@ -303,20 +315,15 @@ pub struct SetLoadBalancerTcpListenerAttributeRequest {
     pub description: Option<String>,
 }
 impl SetLoadBalancerTcpListenerAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        load_balancer_id: impl Into<String>,
-        listener_port: i32,
-        bandwidth: i32,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetLoadBalancerTcpListenerAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            load_balancer_id: load_balancer_id.into(),
-            listener_port,
+            region_id: required.region_id.to_string(),
+            load_balancer_id: required.load_balancer_id.to_string(),
+            listener_port: required.listener_port,
+            bandwidth: required.bandwidth,
             v_server_group_id: None,
             master_slave_server_group_id: None,
-            bandwidth,
             scheduler: None,
             persistence_timeout: None,
             established_timeout: None,
@@ -454,12 +461,14 @@ impl aliyun_runtime::Operation for SetLoadBalancerTcpListenerAttributeRequest {
 }
 /// What a successful `SetLoadBalancerTCPListenerAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetLoadBalancerTcpListenerAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetLoadBalancerTcpListenerAttributeResponse {

@@ -5,7 +5,17 @@
 //!
 //! 调用SetLoadBalancerUDPListenerAttribute修改UDP协议监听的配置。
 pub use crate::types::DescribeLoadBalancerUdpListenerAttributeScheduler;
-/// Parameters of `SetLoadBalancerUDPListenerAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetLoadBalancerUdpListenerAttributeRequest`], by name: `SetLoadBalancerUdpListenerAttributeRequest::new(SetLoadBalancerUdpListenerAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct SetLoadBalancerUdpListenerAttributeRequired<'a> {
+    /// `ListenerPort`: see the field of [`SetLoadBalancerUdpListenerAttributeRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`SetLoadBalancerUdpListenerAttributeRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`SetLoadBalancerUdpListenerAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `SetLoadBalancerUDPListenerAttribute`. Build it with `new`, the required parameters named in [`SetLoadBalancerUdpListenerAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetLoadBalancerUdpListenerAttributeRequest {
     /// The frontend port that is used by the SLB instance.
@@ -274,16 +284,12 @@ pub struct SetLoadBalancerUdpListenerAttributeRequest {
     pub description: Option<String>,
 }
 impl SetLoadBalancerUdpListenerAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetLoadBalancerUdpListenerAttributeRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             bandwidth: None,
             scheduler: None,
             healthy_threshold: None,
@@ -402,12 +408,14 @@ impl aliyun_runtime::Operation for SetLoadBalancerUdpListenerAttributeRequest {
 }
 /// What a successful `SetLoadBalancerUDPListenerAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetLoadBalancerUdpListenerAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetLoadBalancerUdpListenerAttributeResponse {

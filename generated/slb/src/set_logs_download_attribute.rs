@@ -2,7 +2,17 @@
 //! The `SetLogsDownloadAttribute` operation.
 //!
 //! 设置日志健康检查功能。
-/// Parameters of `SetLogsDownloadAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetLogsDownloadAttributeRequest`], by name: `SetLogsDownloadAttributeRequest::new(SetLogsDownloadAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct SetLogsDownloadAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`SetLogsDownloadAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `LogType`: see the field of [`SetLogsDownloadAttributeRequest`] of the same name.
+    pub log_type: &'a str,
+    /// `OSSBucketName`: see the field of [`SetLogsDownloadAttributeRequest`] of the same name.
+    pub oss_bucket_name: &'a str,
+}
+/// Parameters of `SetLogsDownloadAttribute`. Build it with `new`, the required parameters named in [`SetLogsDownloadAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetLogsDownloadAttributeRequest {
     /// 需要开启健康检查日志的Region，适用于该Region下的所有LB实例。
@@ -23,16 +33,12 @@ pub struct SetLogsDownloadAttributeRequest {
     pub role_name: Option<String>,
 }
 impl SetLogsDownloadAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        log_type: impl Into<String>,
-        oss_bucket_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetLogsDownloadAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            log_type: log_type.into(),
-            oss_bucket_name: oss_bucket_name.into(),
+            region_id: required.region_id.to_string(),
+            log_type: required.log_type.to_string(),
+            oss_bucket_name: required.oss_bucket_name.to_string(),
             role_name: None,
         }
     }
@@ -52,8 +58,10 @@ impl aliyun_runtime::Operation for SetLogsDownloadAttributeRequest {
 }
 /// What a successful `SetLogsDownloadAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetLogsDownloadAttributeResponse {
     /// 请求的ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetLogsDownloadAttributeResponse {

@@ -4,7 +4,15 @@
 //! Enable or disable health check logs.
 //!
 //! 设置日志健康检查状态开关。
-/// Parameters of `SetLogsDownloadStatus`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetLogsDownloadStatusRequest`], by name: `SetLogsDownloadStatusRequest::new(SetLogsDownloadStatusRequired { … })`.
+#[derive(Debug)]
+pub struct SetLogsDownloadStatusRequired<'a> {
+    /// `RegionId`: see the field of [`SetLogsDownloadStatusRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `LogsDownloadStatus`: see the field of [`SetLogsDownloadStatusRequest`] of the same name.
+    pub logs_download_status: &'a str,
+}
+/// Parameters of `SetLogsDownloadStatus`. Build it with `new`, the required parameters named in [`SetLogsDownloadStatusRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetLogsDownloadStatusRequest {
     /// The region that requires enabling health check logs. The action applies to all SLB instances in this region.
@@ -26,14 +34,11 @@ pub struct SetLogsDownloadStatusRequest {
     pub role_name: Option<String>,
 }
 impl SetLogsDownloadStatusRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        logs_download_status: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetLogsDownloadStatusRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            logs_download_status: logs_download_status.into(),
+            region_id: required.region_id.to_string(),
+            logs_download_status: required.logs_download_status.to_string(),
             role_name: None,
         }
     }
@@ -53,10 +58,12 @@ impl aliyun_runtime::Operation for SetLogsDownloadStatusRequest {
 }
 /// What a successful `SetLogsDownloadStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetLogsDownloadStatusResponse {
     /// The ID of the request.
     ///
     /// 请求的ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetLogsDownloadStatusResponse {

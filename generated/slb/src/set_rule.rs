@@ -5,7 +5,17 @@
 //!
 //! 调用SetRule修改目标虚拟服务器组的转发规则。
 pub use crate::types::{ListenerSync, Scheduler, StickySession};
-/// Parameters of `SetRule`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetRuleRequest`], by name: `SetRuleRequest::new(SetRuleRequired { … })`.
+#[derive(Debug)]
+pub struct SetRuleRequired<'a> {
+    /// `RegionId`: see the field of [`SetRuleRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `RuleId`: see the field of [`SetRuleRequest`] of the same name.
+    pub rule_id: &'a str,
+    /// `VServerGroupId`: see the field of [`SetRuleRequest`] of the same name.
+    pub v_server_group_id: &'a str,
+}
+/// Parameters of `SetRule`. Build it with `new`, the required parameters named in [`SetRuleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetRuleRequest {
     /// The ID of the region where the Server Load Balancer (SLB) instance is created.
@@ -292,16 +302,12 @@ pub struct SetRuleRequest {
     pub health_check_connect_port: Option<i32>,
 }
 impl SetRuleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        rule_id: impl Into<String>,
-        v_server_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetRuleRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            rule_id: rule_id.into(),
-            v_server_group_id: v_server_group_id.into(),
+            region_id: required.region_id.to_string(),
+            rule_id: required.rule_id.to_string(),
+            v_server_group_id: required.v_server_group_id.to_string(),
             rule_name: None,
             listener_sync: None,
             scheduler: None,
@@ -411,12 +417,14 @@ impl aliyun_runtime::Operation for SetRuleRequest {
 }
 /// What a successful `SetRule` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetRuleResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetRuleResponse {

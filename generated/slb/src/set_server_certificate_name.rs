@@ -4,7 +4,17 @@
 //! Sets a name for a server certificate.
 //!
 //! 调用SetServerCertificateName设置服务器证书名称。
-/// Parameters of `SetServerCertificateName`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetServerCertificateNameRequest`], by name: `SetServerCertificateNameRequest::new(SetServerCertificateNameRequired { … })`.
+#[derive(Debug)]
+pub struct SetServerCertificateNameRequired<'a> {
+    /// `RegionId`: see the field of [`SetServerCertificateNameRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ServerCertificateId`: see the field of [`SetServerCertificateNameRequest`] of the same name.
+    pub server_certificate_id: &'a str,
+    /// `ServerCertificateName`: see the field of [`SetServerCertificateNameRequest`] of the same name.
+    pub server_certificate_name: &'a str,
+}
+/// Parameters of `SetServerCertificateName`. Build it with `new`, the required parameters named in [`SetServerCertificateNameRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetServerCertificateNameRequest {
     /// The ID of the region to which the Server Load Balancer (SLB) instance belongs.
@@ -38,16 +48,12 @@ pub struct SetServerCertificateNameRequest {
     pub server_certificate_name: String,
 }
 impl SetServerCertificateNameRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        server_certificate_id: impl Into<String>,
-        server_certificate_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetServerCertificateNameRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            server_certificate_id: server_certificate_id.into(),
-            server_certificate_name: server_certificate_name.into(),
+            region_id: required.region_id.to_string(),
+            server_certificate_id: required.server_certificate_id.to_string(),
+            server_certificate_name: required.server_certificate_name.to_string(),
         }
     }
 }
@@ -61,12 +67,14 @@ impl aliyun_runtime::Operation for SetServerCertificateNameRequest {
 }
 /// What a successful `SetServerCertificateName` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetServerCertificateNameResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FE7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetServerCertificateNameResponse {

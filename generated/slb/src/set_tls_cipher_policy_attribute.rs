@@ -2,7 +2,21 @@
 //! The `SetTLSCipherPolicyAttribute` operation.
 //!
 //! Configures a TLS policy.
-/// Parameters of `SetTLSCipherPolicyAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetTlsCipherPolicyAttributeRequest`], by name: `SetTlsCipherPolicyAttributeRequest::new(SetTlsCipherPolicyAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct SetTlsCipherPolicyAttributeRequired<'a> {
+    /// `Ciphers`: see the field of [`SetTlsCipherPolicyAttributeRequest`] of the same name.
+    pub ciphers: &'a [&'a str],
+    /// `Name`: see the field of [`SetTlsCipherPolicyAttributeRequest`] of the same name.
+    pub name: &'a str,
+    /// `RegionId`: see the field of [`SetTlsCipherPolicyAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `TLSCipherPolicyId`: see the field of [`SetTlsCipherPolicyAttributeRequest`] of the same name.
+    pub tls_cipher_policy_id: &'a str,
+    /// `TLSVersions`: see the field of [`SetTlsCipherPolicyAttributeRequest`] of the same name.
+    pub tls_versions: &'a [&'a str],
+}
+/// Parameters of `SetTLSCipherPolicyAttribute`. Build it with `new`, the required parameters named in [`SetTlsCipherPolicyAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetTlsCipherPolicyAttributeRequest {
     /// The supported cipher suites, which are determined by the TLS protocol version.
@@ -72,20 +86,14 @@ pub struct SetTlsCipherPolicyAttributeRequest {
     pub access_key_id: Option<String>,
 }
 impl SetTlsCipherPolicyAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ciphers: impl IntoIterator<Item = impl Into<String>>,
-        name: impl Into<String>,
-        region_id: impl Into<String>,
-        tls_cipher_policy_id: impl Into<String>,
-        tls_versions: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetTlsCipherPolicyAttributeRequired<'_>) -> Self {
         Self {
-            ciphers: ciphers.into_iter().map(Into::into).collect(),
-            name: name.into(),
-            region_id: region_id.into(),
-            tls_cipher_policy_id: tls_cipher_policy_id.into(),
-            tls_versions: tls_versions.into_iter().map(Into::into).collect(),
+            ciphers: required.ciphers.iter().map(|s| s.to_string()).collect(),
+            name: required.name.to_string(),
+            region_id: required.region_id.to_string(),
+            tls_cipher_policy_id: required.tls_cipher_policy_id.to_string(),
+            tls_versions: required.tls_versions.iter().map(|s| s.to_string()).collect(),
             access_key_id: None,
         }
     }
@@ -105,14 +113,17 @@ impl aliyun_runtime::Operation for SetTlsCipherPolicyAttributeRequest {
 }
 /// What a successful `SetTLSCipherPolicyAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetTlsCipherPolicyAttributeResponse {
     /// The ID of the request.
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the asynchronous task.
     ///
     /// Example: `72dcd26b-f12d-4c27-b3af****-18f6aed5`
+    #[cfg_attr(feature = "test-util", serde(rename = "TaskId"))]
     pub task_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetTlsCipherPolicyAttributeResponse {

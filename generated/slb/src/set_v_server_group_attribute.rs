@@ -5,7 +5,15 @@
 //!
 //! 调用SetVServerGroupAttribute修改虚拟服务器组的配置。
 pub use crate::types::{BackendServers, BackendServer, Type};
-/// Parameters of `SetVServerGroupAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`SetVServerGroupAttributeRequest`], by name: `SetVServerGroupAttributeRequest::new(SetVServerGroupAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct SetVServerGroupAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`SetVServerGroupAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VServerGroupId`: see the field of [`SetVServerGroupAttributeRequest`] of the same name.
+    pub v_server_group_id: &'a str,
+}
+/// Parameters of `SetVServerGroupAttribute`. Build it with `new`, the required parameters named in [`SetVServerGroupAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetVServerGroupAttributeRequest {
     /// The ID of the region where the Server Load Balancer instance is located.You can obtain the region ID by calling the DescribeRegions API.
@@ -64,14 +72,11 @@ pub struct SetVServerGroupAttributeRequest {
     pub load_balancer_id: Option<String>,
 }
 impl SetVServerGroupAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        v_server_group_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: SetVServerGroupAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            v_server_group_id: v_server_group_id.into(),
+            region_id: required.region_id.to_string(),
+            v_server_group_id: required.v_server_group_id.to_string(),
             v_server_group_name: None,
             backend_servers: None,
             load_balancer_id: None,
@@ -103,34 +108,42 @@ impl aliyun_runtime::Operation for SetVServerGroupAttributeRequest {
 }
 /// What a successful `SetVServerGroupAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SetVServerGroupAttributeResponse {
     /// The ID of the VServer group.
     ///
     /// 服务器组ID。
     ///
     /// Example: `rsp-cige6******`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupId"))]
     pub v_server_group_id: Option<String>,
     /// The name of the VServer group.
     ///
     /// 虚拟服务器组名称。
     ///
     /// Example: `Group1`
+    #[cfg_attr(feature = "test-util", serde(rename = "VServerGroupName"))]
     pub v_server_group_name: Option<String>,
     /// The list of backend servers.
     ///
     /// 后端服务器列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "BackendServers"))]
     pub backend_servers: Option<BackendServers>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `Port` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<String>,
     /// `ServerId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
     pub server_id: Option<String>,
     /// `Weight` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SetVServerGroupAttributeResponse {

@@ -4,7 +4,17 @@
 //! You can call this operation to start a listener.
 //!
 //! 调用StartLoadBalancerListener启动监听。
-/// Parameters of `StartLoadBalancerListener`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`StartLoadBalancerListenerRequest`], by name: `StartLoadBalancerListenerRequest::new(StartLoadBalancerListenerRequired { … })`.
+#[derive(Debug)]
+pub struct StartLoadBalancerListenerRequired<'a> {
+    /// `ListenerPort`: see the field of [`StartLoadBalancerListenerRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`StartLoadBalancerListenerRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`StartLoadBalancerListenerRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `StartLoadBalancerListener`. Build it with `new`, the required parameters named in [`StartLoadBalancerListenerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StartLoadBalancerListenerRequest {
     /// The listener port of the SLB instance.
@@ -49,16 +59,12 @@ pub struct StartLoadBalancerListenerRequest {
     pub listener_protocol: Option<String>,
 }
 impl StartLoadBalancerListenerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: StartLoadBalancerListenerRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             listener_protocol: None,
         }
     }
@@ -78,12 +84,14 @@ impl aliyun_runtime::Operation for StartLoadBalancerListenerRequest {
 }
 /// What a successful `StartLoadBalancerListener` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StartLoadBalancerListenerResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for StartLoadBalancerListenerResponse {

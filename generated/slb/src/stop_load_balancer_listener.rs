@@ -4,7 +4,17 @@
 //! Stops a listener.
 //!
 //! 调用StopLoadBalancerListener停止监听。
-/// Parameters of `StopLoadBalancerListener`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`StopLoadBalancerListenerRequest`], by name: `StopLoadBalancerListenerRequest::new(StopLoadBalancerListenerRequired { … })`.
+#[derive(Debug)]
+pub struct StopLoadBalancerListenerRequired<'a> {
+    /// `ListenerPort`: see the field of [`StopLoadBalancerListenerRequest`] of the same name.
+    pub listener_port: i32,
+    /// `LoadBalancerId`: see the field of [`StopLoadBalancerListenerRequest`] of the same name.
+    pub load_balancer_id: &'a str,
+    /// `RegionId`: see the field of [`StopLoadBalancerListenerRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `StopLoadBalancerListener`. Build it with `new`, the required parameters named in [`StopLoadBalancerListenerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StopLoadBalancerListenerRequest {
     /// The frontend listening port used by the listener.
@@ -49,16 +59,12 @@ pub struct StopLoadBalancerListenerRequest {
     pub listener_protocol: Option<String>,
 }
 impl StopLoadBalancerListenerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        listener_port: i32,
-        load_balancer_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: StopLoadBalancerListenerRequired<'_>) -> Self {
         Self {
-            listener_port,
-            load_balancer_id: load_balancer_id.into(),
-            region_id: region_id.into(),
+            listener_port: required.listener_port,
+            load_balancer_id: required.load_balancer_id.to_string(),
+            region_id: required.region_id.to_string(),
             listener_protocol: None,
         }
     }
@@ -78,12 +84,14 @@ impl aliyun_runtime::Operation for StopLoadBalancerListenerRequest {
 }
 /// What a successful `StopLoadBalancerListener` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct StopLoadBalancerListenerResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for StopLoadBalancerListenerResponse {

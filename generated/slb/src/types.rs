@@ -14,8 +14,10 @@ mod backend_servers {
     ///
     /// 后端服务器列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct BackendServers {
         /// 后端服务器列表。
+        #[cfg_attr(feature = "test-util", serde(rename = "BackendServer"))]
         pub backend_server: Vec<BackendServer>,
     }
     impl aliyun_runtime::de::Decode for BackendServers {
@@ -31,30 +33,35 @@ mod backend_servers {
     }
     /// 后端服务器列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct BackendServer {
         /// The ID of the ECS instance or ENI.
         ///
         /// ECS实例ID或者ENI的实例ID。
         ///
         /// Example: `vm-231`
+        #[cfg_attr(feature = "test-util", serde(rename = "ServerId"))]
         pub server_id: Option<String>,
         /// The port that is used by the backend server.
         ///
         /// 后端服务器使用的端口。
         ///
         /// Example: `70`
+        #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
         pub port: Option<i32>,
         /// The weight of the backend server.
         ///
         /// 后端服务器的权重。
         ///
         /// Example: `100`
+        #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
         pub weight: Option<i32>,
         /// The description of the VServer group.
         ///
         /// 后端服务器组描述。
         ///
         /// Example: `后端服务器组描述。`
+        #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
         pub description: Option<String>,
         /// The type of backend server. Valid values:
         ///
@@ -69,6 +76,7 @@ mod backend_servers {
         /// Valid values ([`Type`]): `ecs`, `eni`.
         ///
         /// Example: `ecs`
+        #[cfg_attr(feature = "test-util", serde(rename = "Type"))]
         pub r#type: Option<Type>,
     }
     impl aliyun_runtime::de::Decode for BackendServer {

@@ -4,7 +4,15 @@
 //! Uploads a CA certificate.
 //!
 //! 调用UploadCACertificate上传CA证书。
-/// Parameters of `UploadCACertificate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UploadCaCertificateRequest`], by name: `UploadCaCertificateRequest::new(UploadCaCertificateRequired { … })`.
+#[derive(Debug)]
+pub struct UploadCaCertificateRequired<'a> {
+    /// `RegionId`: see the field of [`UploadCaCertificateRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `CACertificate`: see the field of [`UploadCaCertificateRequest`] of the same name.
+    pub ca_certificate: &'a str,
+}
+/// Parameters of `UploadCACertificate`. Build it with `new`, the required parameters named in [`UploadCaCertificateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadCaCertificateRequest {
     /// The ID of the region to which the CA certificate belongs.
@@ -41,11 +49,11 @@ pub struct UploadCaCertificateRequest {
     pub resource_group_id: Option<String>,
 }
 impl UploadCaCertificateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, ca_certificate: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UploadCaCertificateRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            ca_certificate: ca_certificate.into(),
+            region_id: required.region_id.to_string(),
+            ca_certificate: required.ca_certificate.to_string(),
             ca_certificate_name: None,
             resource_group_id: None,
         }
@@ -71,70 +79,83 @@ impl aliyun_runtime::Operation for UploadCaCertificateRequest {
 }
 /// What a successful `UploadCACertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UploadCaCertificateResponse {
     /// The ID of the CA certificate.
     ///
     /// CA证书ID。
     ///
     /// Example: `139a00604ad-cn-east-hangzhou-01`
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificateId"))]
     pub ca_certificate_id: Option<String>,
     /// The name of the CA certificate.
     ///
     /// CA证书的名称。
     ///
     /// Example: `mycacert01`
+    #[cfg_attr(feature = "test-util", serde(rename = "CACertificateName"))]
     pub ca_certificate_name: Option<String>,
     /// The fingerprint of the CA certificate.
     ///
     /// CA证书的指纹。
     ///
     /// Example: `02:DF:AB:ED`
+    #[cfg_attr(feature = "test-util", serde(rename = "Fingerprint"))]
     pub fingerprint: Option<String>,
     /// The domain name of the CA certificate.
     ///
     /// CA证书的域名。
     ///
     /// Example: `.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommonName"))]
     pub common_name: Option<String>,
     /// The time when the CA certificate is uploaded.
     ///
     /// CA证书上传的时间。
     ///
     /// Example: `2017-08-31T02:49:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The timestamp generated when the CA certificate is uploaded.
     ///
     /// CA证书上传的时间戳。
     ///
     /// Example: `1504147745000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimeStamp"))]
     pub create_time_stamp: Option<i64>,
     /// The time when the CA certificate expires.
     ///
     /// CA证书的过期时间。
     ///
     /// Example: `2024-11-21T06:04:25Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpireTime"))]
     pub expire_time: Option<String>,
     /// The timestamp generated when the CA certificate expires.
     ///
     /// CA证书的过期时间戳。
     ///
     /// Example: `1732169065000`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpireTimeStamp"))]
     pub expire_time_stamp: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the enterprise resource group.
     ///
     /// 企业资源组ID。
     ///
     /// Example: `rg-atstuj3rtoptyui`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// `ServerCertificateId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateId"))]
     pub server_certificate_id: Option<String>,
     /// `ServerCertificateName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateName"))]
     pub server_certificate_name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UploadCaCertificateResponse {

@@ -145,66 +145,77 @@ impl aliyun_runtime::Operation for UploadServerCertificateRequest {
 }
 /// What a successful `UploadServerCertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UploadServerCertificateResponse {
     /// The ID of the server certificate.
     ///
     /// 服务器证书ID。
     ///
     /// Example: `xxxxidkp-123-cn-test******`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateId"))]
     pub server_certificate_id: Option<String>,
     /// The name of the server certificate.
     ///
     /// 服务器证书名称。
     ///
     /// Example: `mycert01`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServerCertificateName"))]
     pub server_certificate_name: Option<String>,
     /// The fingerprint of the server certificate.
     ///
     /// 服务器证书的指纹。
     ///
     /// Example: `01:DF:AB:**`
+    #[cfg_attr(feature = "test-util", serde(rename = "Fingerprint"))]
     pub fingerprint: Option<String>,
     /// The ID of the server certificate that is from the Alibaba Cloud certificate service.
     ///
     /// 阿里云证书服务中的服务器证书ID。
     ///
     /// Example: `730912xxxxx_15d97e7709a_71445759hr_7*******`
+    #[cfg_attr(feature = "test-util", serde(rename = "AliCloudCertificateId"))]
     pub ali_cloud_certificate_id: Option<String>,
     /// The name of the server certificate that is from the Alibaba Cloud certificate service.
     ///
     /// 阿里云证书服务中的服务器证书名称。
     ///
     /// Example: `cloudcertificate******`
+    #[cfg_attr(feature = "test-util", serde(rename = "AliCloudCertificateName"))]
     pub ali_cloud_certificate_name: Option<String>,
     /// The domain name. The domain name is the same as the common name field of the server certificate.
     ///
     /// 域名，对应证书的Common Name字段。
     ///
     /// Example: `www.example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "CommonName"))]
     pub common_name: Option<String>,
     /// The time when the server certificate was created.
     ///
     /// 证书创建时间。
     ///
     /// Example: `2017-08-31T02:49:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// The timestamp when the server certificate was created.
     ///
     /// 证书创建时间戳。
     ///
     /// Example: `1504147745000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTimeStamp"))]
     pub create_time_stamp: Option<i64>,
     /// The time when the server certificate expires.
     ///
     /// 证书过期时间。
     ///
     /// Example: `2018-08-31T02:49:05Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpireTime"))]
     pub expire_time: Option<String>,
     /// The timestamp when the server certificate expires.
     ///
     /// 证书过期时间戳。
     ///
     /// Example: `1504147745000`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpireTimeStamp"))]
     pub expire_time_stamp: Option<i64>,
     /// Indicates whether the server certificate is from the Alibaba Cloud certificate service. Valid values:
     ///
@@ -219,30 +230,36 @@ pub struct UploadServerCertificateResponse {
     /// Valid values ([`IsAliCloudCertificate`]): `0`, `1`.
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsAliCloudCertificate"))]
     pub is_ali_cloud_certificate: Option<IsAliCloudCertificate>,
     /// The ID of the region where the server certificate is created.
     ///
     /// 证书所属的地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the enterprise resource group.
     ///
     /// 企业资源组ID。
     ///
     /// Example: `rg-atstuj3rt******`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The list of alternate domain names for the server certificate is returned.
     ///
     /// 数组格式，返回证书的备用域名列表，对应证书的Subject Alternative Name字段。
+    #[cfg_attr(feature = "test-util", serde(rename = "SubjectAlternativeNames"))]
     pub subject_alternative_names: Option<SubjectAlternativeNames>,
     /// `RegionIdAlias` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionIdAlias"))]
     pub region_id_alias: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UploadServerCertificateResponse {
@@ -304,8 +321,10 @@ aliyun_runtime::wire_enum!(IsAliCloudCertificate);
 ///
 /// 数组格式，返回证书的备用域名列表，对应证书的Subject Alternative Name字段。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SubjectAlternativeNames {
     /// `SubjectAlternativeName` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SubjectAlternativeName"))]
     pub subject_alternative_name: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for SubjectAlternativeNames {

@@ -11,10 +11,10 @@ fn add_access_control_list_entry_response_example_decodes() {
 #[cfg(feature = "add_access_control_list_entry")]
 #[test]
 fn add_access_control_list_entry_request_example_flattens() {
-    let request = aliyun_slb::AddAccessControlListEntryRequest::new(
-        "acl-bp1l0kk4gxce43kze*****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::AddAccessControlListEntryRequest::new(aliyun_slb::AddAccessControlListEntryRequired {
+        acl_id: "acl-bp1l0kk4gxce43kze*****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("AclId", "acl-bp1l0kk4gxce43kze*****"), ("RegionId", "cn-hangzhou")],
@@ -30,11 +30,11 @@ fn add_backend_servers_response_example_decodes() {
 #[cfg(feature = "add_backend_servers")]
 #[test]
 fn add_backend_servers_request_example_flattens() {
-    let request = aliyun_slb::AddBackendServersRequest::new(
-        "lb-2ze7o5h52g02kkzz******",
-        "cn-hangzhou",
-        "[{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"192.168.**.**\", \"Port\":\"80\",\"Description\":\"test-112\" },{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"172.166.**.**\", \"Port\":\"80\",\"Description\":\"test-113\" }]",
-    );
+    let request = aliyun_slb::AddBackendServersRequest::new(aliyun_slb::AddBackendServersRequired {
+        load_balancer_id: "lb-2ze7o5h52g02kkzz******",
+        region_id: "cn-hangzhou",
+        backend_servers: "[{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"192.168.**.**\", \"Port\":\"80\",\"Description\":\"test-112\" },{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"172.166.**.**\", \"Port\":\"80\",\"Description\":\"test-113\" }]",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -57,12 +57,12 @@ fn add_listener_white_list_item_response_example_decodes() {
 #[cfg(feature = "add_listener_white_list_item")]
 #[test]
 fn add_listener_white_list_item_request_example_flattens() {
-    let request = aliyun_slb::AddListenerWhiteListItemRequest::new(
-        80,
-        "139a00604ad-cn-east-hangzhou-01",
-        "1.1.1.1,1.1.1.0/21",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::AddListenerWhiteListItemRequest::new(aliyun_slb::AddListenerWhiteListItemRequired {
+        listener_port: 80,
+        load_balancer_id: "139a00604ad-cn-east-hangzhou-01",
+        source_items: "1.1.1.1,1.1.1.0/21",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -83,13 +83,13 @@ fn add_v_server_group_backend_servers_response_example_decodes() {
 #[cfg(feature = "add_v_server_group_backend_servers")]
 #[test]
 fn add_v_server_group_backend_servers_request_example_flattens() {
-    let request = aliyun_slb::AddVServerGroupBackendServersRequest::new(
-        aliyun_slb::add_v_server_group_backend_servers::AddVServerGroupBackendServersBackendServers::from(
+    let request = aliyun_slb::AddVServerGroupBackendServersRequest::new(aliyun_slb::AddVServerGroupBackendServersRequired {
+        backend_servers: aliyun_slb::add_v_server_group_backend_servers::AddVServerGroupBackendServersBackendServers::from(
             "[{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"192.168.11.1\", \"Port\":\"80\" }, { \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"192.168.11.2\", \"Port\":\"80\" }]",
         ),
-        "cn-hangzhou",
-        "rsp-cige6j5e7p",
-    );
+        region_id: "cn-hangzhou",
+        v_server_group_id: "rsp-cige6j5e7p",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -112,10 +112,10 @@ fn create_access_control_list_response_example_decodes() {
 #[cfg(feature = "create_access_control_list")]
 #[test]
 fn create_access_control_list_request_example_flattens() {
-    let request = aliyun_slb::CreateAccessControlListRequest::new(
-        "rule1",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::CreateAccessControlListRequest::new(aliyun_slb::CreateAccessControlListRequired {
+        acl_name: "rule1",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("AclName", "rule1"), ("RegionId", "cn-hangzhou")],
@@ -131,13 +131,13 @@ fn create_domain_extension_response_example_decodes() {
 #[cfg(feature = "create_domain_extension")]
 #[test]
 fn create_domain_extension_request_example_flattens() {
-    let request = aliyun_slb::CreateDomainExtensionRequest::new(
-        "*.example1.com",
-        443,
-        "lb-bp1o94dp5i6earrxxxxxx",
-        "cn-hangzhou",
-        "123157xxxxxxx_166f820xxxxxx_1714763408_709981xxxx",
-    );
+    let request = aliyun_slb::CreateDomainExtensionRequest::new(aliyun_slb::CreateDomainExtensionRequired {
+        domain: "*.example1.com",
+        listener_port: 443,
+        load_balancer_id: "lb-bp1o94dp5i6earrxxxxxx",
+        region_id: "cn-hangzhou",
+        server_certificate_id: "123157xxxxxxx_166f820xxxxxx_1714763408_709981xxxx",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -182,15 +182,15 @@ fn create_load_balancer_https_listener_response_example_decodes() {
 #[cfg(feature = "create_load_balancer_https_listener")]
 #[test]
 fn create_load_balancer_https_listener_request_example_flattens() {
-    let request = aliyun_slb::CreateLoadBalancerHttpsListenerRequest::new(
-        -1,
-        "on",
-        80,
-        "lb-bp1o94dp5i6earr9g6d1l",
-        "cn-hangzhou",
-        "idkp-123-cn-test-01",
-        "on",
-    );
+    let request = aliyun_slb::CreateLoadBalancerHttpsListenerRequest::new(aliyun_slb::CreateLoadBalancerHttpsListenerRequired {
+        bandwidth: -1,
+        health_check: "on",
+        listener_port: 80,
+        load_balancer_id: "lb-bp1o94dp5i6earr9g6d1l",
+        region_id: "cn-hangzhou",
+        server_certificate_id: "idkp-123-cn-test-01",
+        sticky_session: "on",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -221,12 +221,12 @@ fn create_load_balancer_udp_listener_response_example_decodes() {
 #[cfg(feature = "create_load_balancer_udp_listener")]
 #[test]
 fn create_load_balancer_udp_listener_request_example_flattens() {
-    let request = aliyun_slb::CreateLoadBalancerUdpListenerRequest::new(
-        34,
-        80,
-        "lb-bp1ygod3yctvg1y7******",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::CreateLoadBalancerUdpListenerRequest::new(aliyun_slb::CreateLoadBalancerUdpListenerRequired {
+        bandwidth: 34,
+        listener_port: 80,
+        load_balancer_id: "lb-bp1ygod3yctvg1y7******",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -247,13 +247,13 @@ fn create_master_slave_server_group_response_example_decodes() {
 #[cfg(feature = "create_master_slave_server_group")]
 #[test]
 fn create_master_slave_server_group_request_example_flattens() {
-    let request = aliyun_slb::CreateMasterSlaveServerGroupRequest::new(
-        "lb-bp1hv944r69al4j******",
-        aliyun_slb::create_master_slave_server_group::MasterSlaveBackendServers::from(
+    let request = aliyun_slb::CreateMasterSlaveServerGroupRequest::new(aliyun_slb::CreateMasterSlaveServerGroupRequired {
+        load_balancer_id: "lb-bp1hv944r69al4j******",
+        master_slave_backend_servers: aliyun_slb::create_master_slave_server_group::MasterSlaveBackendServers::from(
             "[{ \"ServerId\": \"i-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"ecs\",  \"Port\":\"80\",\"ServerType\":\"Master\",\"Description\":\"test-112\" },  { \"ServerId\": \"i-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"ecs\",  \"Port\":\"80\",\"ServerType\":\"Slave\",\"Description\":\"test-112\" }]",
         ),
-        "cn-hangzhou",
-    );
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -276,12 +276,12 @@ fn create_rules_response_example_decodes() {
 #[cfg(feature = "create_rules")]
 #[test]
 fn create_rules_request_example_flattens() {
-    let request = aliyun_slb::CreateRulesRequest::new(
-        443,
-        "lb-bp1ca0zt07t934w******",
-        "cn-hangzhou",
-        "[{\"RuleName\":\"Rule2\",\"Domain\":\"test.com\",\"VServerGroupId\":\"rsp-bp114ni******\"}]",
-    );
+    let request = aliyun_slb::CreateRulesRequest::new(aliyun_slb::CreateRulesRequired {
+        listener_port: 443,
+        load_balancer_id: "lb-bp1ca0zt07t934w******",
+        region_id: "cn-hangzhou",
+        rule_list: "[{\"RuleName\":\"Rule2\",\"Domain\":\"test.com\",\"VServerGroupId\":\"rsp-bp114ni******\"}]",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -305,12 +305,12 @@ fn create_tls_cipher_policy_response_example_decodes() {
 #[cfg(feature = "create_tls_cipher_policy")]
 #[test]
 fn create_tls_cipher_policy_request_example_flattens() {
-    let request = aliyun_slb::CreateTlsCipherPolicyRequest::new(
-        ["AES256-SHA256"],
-        "TLSPolicy-test*****",
-        "cn-hangzhou",
-        ["TLSv1.0"],
-    );
+    let request = aliyun_slb::CreateTlsCipherPolicyRequest::new(aliyun_slb::CreateTlsCipherPolicyRequired {
+        ciphers: &["AES256-SHA256"],
+        name: "TLSPolicy-test*****",
+        region_id: "cn-hangzhou",
+        tls_versions: &["TLSv1.0"],
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -331,10 +331,10 @@ fn create_v_server_group_response_example_decodes() {
 #[cfg(feature = "create_v_server_group")]
 #[test]
 fn create_v_server_group_request_example_flattens() {
-    let request = aliyun_slb::CreateVServerGroupRequest::new(
-            "lb-bp1qjwo61pqz3ahl******",
-            "cn-hangzhou",
-        )
+    let request = aliyun_slb::CreateVServerGroupRequest::new(aliyun_slb::CreateVServerGroupRequired {
+            load_balancer_id: "lb-bp1qjwo61pqz3ahl******",
+            region_id: "cn-hangzhou",
+        })
         .backend_servers(
             aliyun_slb::create_v_server_group::CreateVServerGroupBackendServers::from(
                 "[{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"192.168.**.**\", \"Port\":\"80\",\"Description\":\"test-112\"  }, { \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"192.168.**.**\", \"Port\":\"80\",\"Description\":\"test-112\"  }]",
@@ -362,10 +362,10 @@ fn delete_access_control_list_response_example_decodes() {
 #[cfg(feature = "delete_access_control_list")]
 #[test]
 fn delete_access_control_list_request_example_flattens() {
-    let request = aliyun_slb::DeleteAccessControlListRequest::new(
-        "acl-bp1l0kk4gxce43kz******",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DeleteAccessControlListRequest::new(aliyun_slb::DeleteAccessControlListRequired {
+        acl_id: "acl-bp1l0kk4gxce43kz******",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("AclId", "acl-bp1l0kk4gxce43kz******"), ("RegionId", "cn-hangzhou")],
@@ -381,10 +381,10 @@ fn delete_ca_certificate_response_example_decodes() {
 #[cfg(feature = "delete_ca_certificate")]
 #[test]
 fn delete_ca_certificate_request_example_flattens() {
-    let request = aliyun_slb::DeleteCaCertificateRequest::new(
-        "cn-hangzhou",
-        "123157908xxxxxxx_15c73d77203_-986300114_-2110544xxx",
-    );
+    let request = aliyun_slb::DeleteCaCertificateRequest::new(aliyun_slb::DeleteCaCertificateRequired {
+        region_id: "cn-hangzhou",
+        ca_certificate_id: "123157908xxxxxxx_15c73d77203_-986300114_-2110544xxx",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -403,10 +403,10 @@ fn delete_domain_extension_response_example_decodes() {
 #[cfg(feature = "delete_domain_extension")]
 #[test]
 fn delete_domain_extension_request_example_flattens() {
-    let request = aliyun_slb::DeleteDomainExtensionRequest::new(
-        "de-bp1rp7ta191dv",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DeleteDomainExtensionRequest::new(aliyun_slb::DeleteDomainExtensionRequired {
+        domain_extension_id: "de-bp1rp7ta191dv",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DomainExtensionId", "de-bp1rp7ta191dv"), ("RegionId", "cn-hangzhou")],
@@ -422,10 +422,10 @@ fn delete_load_balancer_response_example_decodes() {
 #[cfg(feature = "delete_load_balancer")]
 #[test]
 fn delete_load_balancer_request_example_flattens() {
-    let request = aliyun_slb::DeleteLoadBalancerRequest::new(
-        "lb-bp1h66tp5uat8********",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DeleteLoadBalancerRequest::new(aliyun_slb::DeleteLoadBalancerRequired {
+        load_balancer_id: "lb-bp1h66tp5uat8********",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("LoadBalancerId", "lb-bp1h66tp5uat8********"), ("RegionId", "cn-hangzhou")],
@@ -464,10 +464,10 @@ fn delete_master_slave_server_group_response_example_decodes() {
 #[cfg(feature = "delete_master_slave_server_group")]
 #[test]
 fn delete_master_slave_server_group_request_example_flattens() {
-    let request = aliyun_slb::DeleteMasterSlaveServerGroupRequest::new(
-        "rsp-cige6j5e7p",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DeleteMasterSlaveServerGroupRequest::new(aliyun_slb::DeleteMasterSlaveServerGroupRequired {
+        master_slave_server_group_id: "rsp-cige6j5e7p",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("MasterSlaveServerGroupId", "rsp-cige6j5e7p"), ("RegionId", "cn-hangzhou")],
@@ -483,10 +483,10 @@ fn delete_rules_response_example_decodes() {
 #[cfg(feature = "delete_rules")]
 #[test]
 fn delete_rules_request_example_flattens() {
-    let request = aliyun_slb::DeleteRulesRequest::new(
-        "cn-hangzhou",
-        "[\"rule-bp1z9ce******\",\"rule-bp1tuc******4\"]",
-    );
+    let request = aliyun_slb::DeleteRulesRequest::new(aliyun_slb::DeleteRulesRequired {
+        region_id: "cn-hangzhou",
+        rule_ids: "[\"rule-bp1z9ce******\",\"rule-bp1tuc******4\"]",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -505,10 +505,10 @@ fn delete_server_certificate_response_example_decodes() {
 #[cfg(feature = "delete_server_certificate")]
 #[test]
 fn delete_server_certificate_request_example_flattens() {
-    let request = aliyun_slb::DeleteServerCertificateRequest::new(
-        "cn-hangzhou",
-        "123157xxxxxxx_166f8204689_1714763408_709981430",
-    );
+    let request = aliyun_slb::DeleteServerCertificateRequest::new(aliyun_slb::DeleteServerCertificateRequired {
+        region_id: "cn-hangzhou",
+        server_certificate_id: "123157xxxxxxx_166f8204689_1714763408_709981430",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -527,10 +527,10 @@ fn delete_tls_cipher_policy_response_example_decodes() {
 #[cfg(feature = "delete_tls_cipher_policy")]
 #[test]
 fn delete_tls_cipher_policy_request_example_flattens() {
-    let request = aliyun_slb::DeleteTlsCipherPolicyRequest::new(
-        "cn-hangzhou",
-        "tls-bp1lp2076qx4ebridp******",
-    );
+    let request = aliyun_slb::DeleteTlsCipherPolicyRequest::new(aliyun_slb::DeleteTlsCipherPolicyRequired {
+        region_id: "cn-hangzhou",
+        tls_cipher_policy_id: "tls-bp1lp2076qx4ebridp******",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -549,10 +549,10 @@ fn delete_v_server_group_response_example_decodes() {
 #[cfg(feature = "delete_v_server_group")]
 #[test]
 fn delete_v_server_group_request_example_flattens() {
-    let request = aliyun_slb::DeleteVServerGroupRequest::new(
-        "cn-hangzhou",
-        "rsp-cige6j*****",
-    );
+    let request = aliyun_slb::DeleteVServerGroupRequest::new(aliyun_slb::DeleteVServerGroupRequired {
+        region_id: "cn-hangzhou",
+        v_server_group_id: "rsp-cige6j*****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VServerGroupId", "rsp-cige6j*****")],
@@ -623,10 +623,10 @@ fn describe_domain_extension_attribute_response_example_decodes() {
 #[cfg(feature = "describe_domain_extension_attribute")]
 #[test]
 fn describe_domain_extension_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeDomainExtensionAttributeRequest::new(
-        "de-bp1rp7ta191dv",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeDomainExtensionAttributeRequest::new(aliyun_slb::DescribeDomainExtensionAttributeRequired {
+        domain_extension_id: "de-bp1rp7ta191dv",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("DomainExtensionId", "de-bp1rp7ta191dv"), ("RegionId", "cn-hangzhou")],
@@ -642,11 +642,11 @@ fn describe_domain_extensions_response_example_decodes() {
 #[cfg(feature = "describe_domain_extensions")]
 #[test]
 fn describe_domain_extensions_request_example_flattens() {
-    let request = aliyun_slb::DescribeDomainExtensionsRequest::new(
-        443,
-        "lb-bp1o94dp5i6earr9g6d1l",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeDomainExtensionsRequest::new(aliyun_slb::DescribeDomainExtensionsRequired {
+        listener_port: 443,
+        load_balancer_id: "lb-bp1o94dp5i6earr9g6d1l",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -666,10 +666,10 @@ fn describe_health_status_response_example_decodes() {
 #[cfg(feature = "describe_health_status")]
 #[test]
 fn describe_health_status_request_example_flattens() {
-    let request = aliyun_slb::DescribeHealthStatusRequest::new(
-        "lb-bp1qjwo61pqz3ah******",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeHealthStatusRequest::new(aliyun_slb::DescribeHealthStatusRequired {
+        load_balancer_id: "lb-bp1qjwo61pqz3ah******",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("LoadBalancerId", "lb-bp1qjwo61pqz3ah******"), ("RegionId", "cn-hangzhou")],
@@ -685,11 +685,11 @@ fn describe_listener_access_control_attribute_response_example_decodes() {
 #[cfg(feature = "describe_listener_access_control_attribute")]
 #[test]
 fn describe_listener_access_control_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeListenerAccessControlAttributeRequest::new(
-        "cn-hangzhou",
-        80,
-        "lb-8vb86hxixo8lvsja86jaz",
-    );
+    let request = aliyun_slb::DescribeListenerAccessControlAttributeRequest::new(aliyun_slb::DescribeListenerAccessControlAttributeRequired {
+        region_id: "cn-hangzhou",
+        listener_port: 80,
+        load_balancer_id: "lb-8vb86hxixo8lvsja86jaz",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -709,10 +709,10 @@ fn describe_load_balancer_attribute_response_example_decodes() {
 #[cfg(feature = "describe_load_balancer_attribute")]
 #[test]
 fn describe_load_balancer_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeLoadBalancerAttributeRequest::new(
-        "lb-bp1b6c719dfa08ex*****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeLoadBalancerAttributeRequest::new(aliyun_slb::DescribeLoadBalancerAttributeRequired {
+        load_balancer_id: "lb-bp1b6c719dfa08ex*****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("LoadBalancerId", "lb-bp1b6c719dfa08ex*****"), ("RegionId", "cn-hangzhou")],
@@ -728,11 +728,11 @@ fn describe_load_balancer_http_listener_attribute_response_example_decodes() {
 #[cfg(feature = "describe_load_balancer_http_listener_attribute")]
 #[test]
 fn describe_load_balancer_http_listener_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeLoadBalancerHttpListenerAttributeRequest::new(
-        80,
-        "lb-bp1o94dp5*********",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeLoadBalancerHttpListenerAttributeRequest::new(aliyun_slb::DescribeLoadBalancerHttpListenerAttributeRequired {
+        listener_port: 80,
+        load_balancer_id: "lb-bp1o94dp5*********",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -752,11 +752,11 @@ fn describe_load_balancer_https_listener_attribute_response_example_decodes() {
 #[cfg(feature = "describe_load_balancer_https_listener_attribute")]
 #[test]
 fn describe_load_balancer_https_listener_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeLoadBalancerHttpsListenerAttributeRequest::new(
-        80,
-        "lb-bp1mxu5r8lau*******",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeLoadBalancerHttpsListenerAttributeRequest::new(aliyun_slb::DescribeLoadBalancerHttpsListenerAttributeRequired {
+        listener_port: 80,
+        load_balancer_id: "lb-bp1mxu5r8lau*******",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -776,11 +776,11 @@ fn describe_load_balancer_tcp_listener_attribute_response_example_decodes() {
 #[cfg(feature = "describe_load_balancer_tcp_listener_attribute")]
 #[test]
 fn describe_load_balancer_tcp_listener_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeLoadBalancerTcpListenerAttributeRequest::new(
-        80,
-        "lb-bp1ygod3yctvg1y******",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeLoadBalancerTcpListenerAttributeRequest::new(aliyun_slb::DescribeLoadBalancerTcpListenerAttributeRequired {
+        listener_port: 80,
+        load_balancer_id: "lb-bp1ygod3yctvg1y******",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -800,11 +800,11 @@ fn describe_load_balancer_udp_listener_attribute_response_example_decodes() {
 #[cfg(feature = "describe_load_balancer_udp_listener_attribute")]
 #[test]
 fn describe_load_balancer_udp_listener_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeLoadBalancerUdpListenerAttributeRequest::new(
-        80,
-        "lb-bp1rtfnodmywb43e*****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeLoadBalancerUdpListenerAttributeRequest::new(aliyun_slb::DescribeLoadBalancerUdpListenerAttributeRequired {
+        listener_port: 80,
+        load_balancer_id: "lb-bp1rtfnodmywb43e*****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -865,10 +865,10 @@ fn describe_logs_download_status_request_example_flattens() {
 #[cfg(feature = "describe_master_slave_server_group_attribute")]
 #[test]
 fn describe_master_slave_server_group_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeMasterSlaveServerGroupAttributeRequest::new(
-        "rsp-cige6j******",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeMasterSlaveServerGroupAttributeRequest::new(aliyun_slb::DescribeMasterSlaveServerGroupAttributeRequired {
+        master_slave_server_group_id: "rsp-cige6j******",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("MasterSlaveServerGroupId", "rsp-cige6j******"), ("RegionId", "cn-hangzhou")],
@@ -884,10 +884,10 @@ fn describe_master_slave_server_groups_response_example_decodes() {
 #[cfg(feature = "describe_master_slave_server_groups")]
 #[test]
 fn describe_master_slave_server_groups_request_example_flattens() {
-    let request = aliyun_slb::DescribeMasterSlaveServerGroupsRequest::new(
-        "lb-bp14zi0n66zpg6ohffzaa",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeMasterSlaveServerGroupsRequest::new(aliyun_slb::DescribeMasterSlaveServerGroupsRequired {
+        load_balancer_id: "lb-bp14zi0n66zpg6ohffzaa",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("LoadBalancerId", "lb-bp14zi0n66zpg6ohffzaa"), ("RegionId", "cn-hangzhou")],
@@ -903,12 +903,12 @@ fn describe_realtime_logs_response_example_decodes() {
 #[cfg(feature = "describe_realtime_logs")]
 #[test]
 fn describe_realtime_logs_request_example_flattens() {
-    let request = aliyun_slb::DescribeRealtimeLogsRequest::new(
-        "cn-hangzhou",
-        "HealthLog",
-        "2017-06-13T11:50:20Z",
-        "2017-06-13T12:50:20Z",
-    );
+    let request = aliyun_slb::DescribeRealtimeLogsRequest::new(aliyun_slb::DescribeRealtimeLogsRequired {
+        region_id: "cn-hangzhou",
+        log_type: "HealthLog",
+        log_start_time: "2017-06-13T11:50:20Z",
+        log_end_time: "2017-06-13T12:50:20Z",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -936,10 +936,10 @@ fn describe_rule_attribute_response_example_decodes() {
 #[cfg(feature = "describe_rule_attribute")]
 #[test]
 fn describe_rule_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeRuleAttributeRequest::new(
-        "cn-hangzhou",
-        "rule-bp1efemp9suk5",
-    );
+    let request = aliyun_slb::DescribeRuleAttributeRequest::new(aliyun_slb::DescribeRuleAttributeRequired {
+        region_id: "cn-hangzhou",
+        rule_id: "rule-bp1efemp9suk5",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("RuleId", "rule-bp1efemp9suk5")],
@@ -955,11 +955,11 @@ fn describe_rules_response_example_decodes() {
 #[cfg(feature = "describe_rules")]
 #[test]
 fn describe_rules_request_example_flattens() {
-    let request = aliyun_slb::DescribeRulesRequest::new(
-        90,
-        "lb-bp1ca0zt07t93******",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeRulesRequest::new(aliyun_slb::DescribeRulesRequired {
+        listener_port: 90,
+        load_balancer_id: "lb-bp1ca0zt07t93******",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1009,10 +1009,10 @@ fn describe_v_server_group_attribute_response_example_decodes() {
 #[cfg(feature = "describe_v_server_group_attribute")]
 #[test]
 fn describe_v_server_group_attribute_request_example_flattens() {
-    let request = aliyun_slb::DescribeVServerGroupAttributeRequest::new(
-        "cn-hangzhou",
-        "rsp-cige6j5e7p",
-    );
+    let request = aliyun_slb::DescribeVServerGroupAttributeRequest::new(aliyun_slb::DescribeVServerGroupAttributeRequired {
+        region_id: "cn-hangzhou",
+        v_server_group_id: "rsp-cige6j5e7p",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VServerGroupId", "rsp-cige6j5e7p")],
@@ -1028,10 +1028,10 @@ fn describe_v_server_groups_response_example_decodes() {
 #[cfg(feature = "describe_v_server_groups")]
 #[test]
 fn describe_v_server_groups_request_example_flattens() {
-    let request = aliyun_slb::DescribeVServerGroupsRequest::new(
-        "lb-bp1o94dp5i6ea*******",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::DescribeVServerGroupsRequest::new(aliyun_slb::DescribeVServerGroupsRequired {
+        load_balancer_id: "lb-bp1o94dp5i6ea*******",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("LoadBalancerId", "lb-bp1o94dp5i6ea*******"), ("RegionId", "cn-hangzhou")],
@@ -1063,10 +1063,10 @@ fn list_tls_cipher_policies_response_example_decodes() {
 #[cfg(feature = "list_tls_cipher_policies")]
 #[test]
 fn list_tls_cipher_policies_request_example_flattens() {
-    let request = aliyun_slb::ListTlsCipherPoliciesRequest::new(
-        "cn-hangzhou",
-        "tls-bp1lp2076qx4e******bridp",
-    );
+    let request = aliyun_slb::ListTlsCipherPoliciesRequest::new(aliyun_slb::ListTlsCipherPoliciesRequired {
+        region_id: "cn-hangzhou",
+        tls_cipher_policy_id: "tls-bp1lp2076qx4e******bridp",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1085,13 +1085,13 @@ fn modify_load_balancer_instance_spec_response_example_decodes() {
 #[cfg(feature = "modify_load_balancer_instance_spec")]
 #[test]
 fn modify_load_balancer_instance_spec_request_example_flattens() {
-    let request = aliyun_slb::ModifyLoadBalancerInstanceSpecRequest::new(
-        "lb-bp1b6c719df*********",
-        aliyun_slb::modify_load_balancer_instance_spec::LoadBalancerSpec::from(
+    let request = aliyun_slb::ModifyLoadBalancerInstanceSpecRequest::new(aliyun_slb::ModifyLoadBalancerInstanceSpecRequired {
+        load_balancer_id: "lb-bp1b6c719df*********",
+        load_balancer_spec: aliyun_slb::modify_load_balancer_instance_spec::LoadBalancerSpec::from(
             "slb.s2.small",
         ),
-        "cn-hangzhou",
-    );
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1111,10 +1111,10 @@ fn modify_load_balancer_internet_spec_response_example_decodes() {
 #[cfg(feature = "modify_load_balancer_internet_spec")]
 #[test]
 fn modify_load_balancer_internet_spec_request_example_flattens() {
-    let request = aliyun_slb::ModifyLoadBalancerInternetSpecRequest::new(
-        "lb-bp1b6c719dfa08ex******",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::ModifyLoadBalancerInternetSpecRequest::new(aliyun_slb::ModifyLoadBalancerInternetSpecRequired {
+        load_balancer_id: "lb-bp1b6c719dfa08ex******",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("LoadBalancerId", "lb-bp1b6c719dfa08ex******"), ("RegionId", "cn-hangzhou")],
@@ -1130,13 +1130,13 @@ fn modify_load_balancer_pay_type_response_example_decodes() {
 #[cfg(feature = "modify_load_balancer_pay_type")]
 #[test]
 fn modify_load_balancer_pay_type_request_example_flattens() {
-    let request = aliyun_slb::ModifyLoadBalancerPayTypeRequest::new(
-        1,
-        "lb-test",
-        "PrePay",
-        "month",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::ModifyLoadBalancerPayTypeRequest::new(aliyun_slb::ModifyLoadBalancerPayTypeRequired {
+        duration: 1,
+        load_balancer_id: "lb-test",
+        pay_type: "PrePay",
+        pricing_cycle: "month",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1151,10 +1151,10 @@ fn modify_load_balancer_pay_type_request_example_flattens() {
 #[cfg(feature = "modify_v_server_group_backend_servers")]
 #[test]
 fn modify_v_server_group_backend_servers_request_example_flattens() {
-    let request = aliyun_slb::ModifyVServerGroupBackendServersRequest::new(
-        "cn-hangzhou",
-        "rsp-cige6j5e7p",
-    );
+    let request = aliyun_slb::ModifyVServerGroupBackendServersRequest::new(aliyun_slb::ModifyVServerGroupBackendServersRequired {
+        region_id: "cn-hangzhou",
+        v_server_group_id: "rsp-cige6j5e7p",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VServerGroupId", "rsp-cige6j5e7p")],
@@ -1170,10 +1170,10 @@ fn remove_access_control_list_entry_response_example_decodes() {
 #[cfg(feature = "remove_access_control_list_entry")]
 #[test]
 fn remove_access_control_list_entry_request_example_flattens() {
-    let request = aliyun_slb::RemoveAccessControlListEntryRequest::new(
-            "acl-bp1l0kk4gxce43kzet04s",
-            "cn-hangzhou",
-        )
+    let request = aliyun_slb::RemoveAccessControlListEntryRequest::new(aliyun_slb::RemoveAccessControlListEntryRequired {
+            acl_id: "acl-bp1l0kk4gxce43kzet04s",
+            region_id: "cn-hangzhou",
+        })
         .acl_entrys("[{\"entry\":\"10.0.0.0/24\",\"comment\":\"privaterule1\"}]");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1194,11 +1194,11 @@ fn remove_backend_servers_response_example_decodes() {
 #[cfg(feature = "remove_backend_servers")]
 #[test]
 fn remove_backend_servers_request_example_flattens() {
-    let request = aliyun_slb::RemoveBackendServersRequest::new(
-        "[{\"ServerId\":\"i-2zej4lxhjoq1icue6kup\",\"Weight\":\"100\"},{\"ServerId\":\"i-2ze1u9ywulp5pbvvc7hv\",\"Weight\":\"100\"}]",
-        "lb-bp1qjwo61pqz3ahl*****",
-        "cn-east-hangzhou-01",
-    );
+    let request = aliyun_slb::RemoveBackendServersRequest::new(aliyun_slb::RemoveBackendServersRequired {
+        backend_servers: "[{\"ServerId\":\"i-2zej4lxhjoq1icue6kup\",\"Weight\":\"100\"},{\"ServerId\":\"i-2ze1u9ywulp5pbvvc7hv\",\"Weight\":\"100\"}]",
+        load_balancer_id: "lb-bp1qjwo61pqz3ahl*****",
+        region_id: "cn-east-hangzhou-01",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1221,12 +1221,12 @@ fn remove_listener_white_list_item_response_example_decodes() {
 #[cfg(feature = "remove_listener_white_list_item")]
 #[test]
 fn remove_listener_white_list_item_request_example_flattens() {
-    let request = aliyun_slb::RemoveListenerWhiteListItemRequest::new(
-        "cn-hangzhou",
-        80,
-        "lb-8vb86hxixo8lvsja86jaz",
-        "1.1.1.1",
-    );
+    let request = aliyun_slb::RemoveListenerWhiteListItemRequest::new(aliyun_slb::RemoveListenerWhiteListItemRequired {
+        region_id: "cn-hangzhou",
+        listener_port: 80,
+        load_balancer_id: "lb-8vb86hxixo8lvsja86jaz",
+        source_items: "1.1.1.1",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1240,11 +1240,11 @@ fn remove_listener_white_list_item_request_example_flattens() {
 #[cfg(feature = "remove_v_server_group_backend_servers")]
 #[test]
 fn remove_v_server_group_backend_servers_request_example_flattens() {
-    let request = aliyun_slb::RemoveVServerGroupBackendServersRequest::new(
-        "[{'ServerId':'vm-233','Port':'80'},{'ServerId':'vm-232','Port':'90'}]",
-        "cn-hangzhou",
-        "rsp-cige6j5e7p",
-    );
+    let request = aliyun_slb::RemoveVServerGroupBackendServersRequest::new(aliyun_slb::RemoveVServerGroupBackendServersRequired {
+        backend_servers: "[{'ServerId':'vm-233','Port':'80'},{'ServerId':'vm-232','Port':'90'}]",
+        region_id: "cn-hangzhou",
+        v_server_group_id: "rsp-cige6j5e7p",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1267,11 +1267,11 @@ fn set_access_control_list_attribute_response_example_decodes() {
 #[cfg(feature = "set_access_control_list_attribute")]
 #[test]
 fn set_access_control_list_attribute_request_example_flattens() {
-    let request = aliyun_slb::SetAccessControlListAttributeRequest::new(
-        "acl-bp1l0kk4gxce43kzet04s",
-        "test1",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::SetAccessControlListAttributeRequest::new(aliyun_slb::SetAccessControlListAttributeRequired {
+        acl_id: "acl-bp1l0kk4gxce43kzet04s",
+        acl_name: "test1",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1291,13 +1291,13 @@ fn set_backend_servers_response_example_decodes() {
 #[cfg(feature = "set_backend_servers")]
 #[test]
 fn set_backend_servers_request_example_flattens() {
-    let request = aliyun_slb::SetBackendServersRequest::new(
-        "lb-bp1qjwo61pqz3a******",
-        "cn-hangzhou",
-        aliyun_slb::set_backend_servers::CreateVServerGroupBackendServers::from(
+    let request = aliyun_slb::SetBackendServersRequest::new(aliyun_slb::SetBackendServersRequired {
+        load_balancer_id: "lb-bp1qjwo61pqz3a******",
+        region_id: "cn-hangzhou",
+        backend_servers: aliyun_slb::set_backend_servers::CreateVServerGroupBackendServers::from(
             "[{ \"ServerId\": \"i-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"ecs\",  \"Port\":\"80\",\"Description\":\"test-112\" }]",
         ),
-    );
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1320,11 +1320,11 @@ fn set_ca_certificate_name_response_example_decodes() {
 #[cfg(feature = "set_ca_certificate_name")]
 #[test]
 fn set_ca_certificate_name_request_example_flattens() {
-    let request = aliyun_slb::SetCaCertificateNameRequest::new(
-        "cn-hangzhou",
-        "139a00604ad-cn-east-hangzhou-01",
-        "mycacert02",
-    );
+    let request = aliyun_slb::SetCaCertificateNameRequest::new(aliyun_slb::SetCaCertificateNameRequired {
+        region_id: "cn-hangzhou",
+        ca_certificate_id: "139a00604ad-cn-east-hangzhou-01",
+        ca_certificate_name: "mycacert02",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1344,11 +1344,11 @@ fn set_domain_extension_attribute_response_example_decodes() {
 #[cfg(feature = "set_domain_extension_attribute")]
 #[test]
 fn set_domain_extension_attribute_request_example_flattens() {
-    let request = aliyun_slb::SetDomainExtensionAttributeRequest::new(
-        "de-bp1rp7ta191dv",
-        "cn-hangzhou",
-        "1231579xxxxxxxx_166f8204689_1714763408_709981xxx",
-    );
+    let request = aliyun_slb::SetDomainExtensionAttributeRequest::new(aliyun_slb::SetDomainExtensionAttributeRequired {
+        domain_extension_id: "de-bp1rp7ta191dv",
+        region_id: "cn-hangzhou",
+        server_certificate_id: "1231579xxxxxxxx_166f8204689_1714763408_709981xxx",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1368,14 +1368,14 @@ fn set_listener_access_control_status_response_example_decodes() {
 #[cfg(feature = "set_listener_access_control_status")]
 #[test]
 fn set_listener_access_control_status_request_example_flattens() {
-    let request = aliyun_slb::SetListenerAccessControlStatusRequest::new(
-        "cn-hangzhou",
-        aliyun_slb::set_listener_access_control_status::AccessControlStatus::from(
+    let request = aliyun_slb::SetListenerAccessControlStatusRequest::new(aliyun_slb::SetListenerAccessControlStatusRequired {
+        region_id: "cn-hangzhou",
+        access_control_status: aliyun_slb::set_listener_access_control_status::AccessControlStatus::from(
             "open_white_list",
         ),
-        80,
-        "lb-8vb86hxixo8lvsja86jaz",
-    );
+        listener_port: 80,
+        load_balancer_id: "lb-8vb86hxixo8lvsja86jaz",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1396,11 +1396,11 @@ fn set_load_balancer_delete_protection_response_example_decodes() {
 #[cfg(feature = "set_load_balancer_delete_protection")]
 #[test]
 fn set_load_balancer_delete_protection_request_example_flattens() {
-    let request = aliyun_slb::SetLoadBalancerDeleteProtectionRequest::new(
-        "off",
-        "lb-bp1b6c719dfa08e*****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::SetLoadBalancerDeleteProtectionRequest::new(aliyun_slb::SetLoadBalancerDeleteProtectionRequired {
+        delete_protection: "off",
+        load_balancer_id: "lb-bp1b6c719dfa08e*****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1434,11 +1434,11 @@ fn set_load_balancer_modification_protection_response_example_decodes() {
 #[cfg(feature = "set_load_balancer_modification_protection")]
 #[test]
 fn set_load_balancer_modification_protection_request_example_flattens() {
-    let request = aliyun_slb::SetLoadBalancerModificationProtectionRequest::new(
-        "lb-bp1b6c719dfa08e*****",
-        "ConsoleProtection",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::SetLoadBalancerModificationProtectionRequest::new(aliyun_slb::SetLoadBalancerModificationProtectionRequired {
+        load_balancer_id: "lb-bp1b6c719dfa08e*****",
+        modification_protection_status: "ConsoleProtection",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1458,11 +1458,11 @@ fn set_load_balancer_name_response_example_decodes() {
 #[cfg(feature = "set_load_balancer_name")]
 #[test]
 fn set_load_balancer_name_request_example_flattens() {
-    let request = aliyun_slb::SetLoadBalancerNameRequest::new(
-        "lb-bp1b6c719dfa08exfuca5",
-        "abc1",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::SetLoadBalancerNameRequest::new(aliyun_slb::SetLoadBalancerNameRequired {
+        load_balancer_id: "lb-bp1b6c719dfa08exfuca5",
+        load_balancer_name: "abc1",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1482,11 +1482,11 @@ fn set_load_balancer_status_response_example_decodes() {
 #[cfg(feature = "set_load_balancer_status")]
 #[test]
 fn set_load_balancer_status_request_example_flattens() {
-    let request = aliyun_slb::SetLoadBalancerStatusRequest::new(
-        "lb-bp1b6c719dfa08e******",
-        "active",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::SetLoadBalancerStatusRequest::new(aliyun_slb::SetLoadBalancerStatusRequired {
+        load_balancer_id: "lb-bp1b6c719dfa08e******",
+        load_balancer_status: "active",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1506,12 +1506,12 @@ fn set_load_balancer_tcp_listener_attribute_response_example_decodes() {
 #[cfg(feature = "set_load_balancer_tcp_listener_attribute")]
 #[test]
 fn set_load_balancer_tcp_listener_attribute_request_example_flattens() {
-    let request = aliyun_slb::SetLoadBalancerTcpListenerAttributeRequest::new(
-            "cn-hangzhou",
-            "lb-t4nj5vuz8ish9emfk1f20",
-            443,
-            -1,
-        )
+    let request = aliyun_slb::SetLoadBalancerTcpListenerAttributeRequest::new(aliyun_slb::SetLoadBalancerTcpListenerAttributeRequired {
+            region_id: "cn-hangzhou",
+            load_balancer_id: "lb-t4nj5vuz8ish9emfk1f20",
+            listener_port: 443,
+            bandwidth: -1,
+        })
         .v_server_group_id("rsp-cige6j5e7p");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1534,11 +1534,11 @@ fn set_load_balancer_udp_listener_attribute_response_example_decodes() {
 #[cfg(feature = "set_load_balancer_udp_listener_attribute")]
 #[test]
 fn set_load_balancer_udp_listener_attribute_request_example_flattens() {
-    let request = aliyun_slb::SetLoadBalancerUdpListenerAttributeRequest::new(
-        80,
-        "lb-bp1rtfnodmywb43ecu4sf-c****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::SetLoadBalancerUdpListenerAttributeRequest::new(aliyun_slb::SetLoadBalancerUdpListenerAttributeRequired {
+        listener_port: 80,
+        load_balancer_id: "lb-bp1rtfnodmywb43ecu4sf-c****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1558,11 +1558,11 @@ fn set_logs_download_attribute_response_example_decodes() {
 #[cfg(feature = "set_logs_download_attribute")]
 #[test]
 fn set_logs_download_attribute_request_example_flattens() {
-    let request = aliyun_slb::SetLogsDownloadAttributeRequest::new(
-        "cn-hangzhou",
-        "HealthLog",
-        "test-report",
-    );
+    let request = aliyun_slb::SetLogsDownloadAttributeRequest::new(aliyun_slb::SetLogsDownloadAttributeRequired {
+        region_id: "cn-hangzhou",
+        log_type: "HealthLog",
+        oss_bucket_name: "test-report",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1582,7 +1582,10 @@ fn set_logs_download_status_response_example_decodes() {
 #[cfg(feature = "set_logs_download_status")]
 #[test]
 fn set_logs_download_status_request_example_flattens() {
-    let request = aliyun_slb::SetLogsDownloadStatusRequest::new("cn-hangzhou", "on");
+    let request = aliyun_slb::SetLogsDownloadStatusRequest::new(aliyun_slb::SetLogsDownloadStatusRequired {
+        region_id: "cn-hangzhou",
+        logs_download_status: "on",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("LogsDownloadStatus", "on"), ("RegionId", "cn-hangzhou")],
@@ -1598,11 +1601,11 @@ fn set_rule_response_example_decodes() {
 #[cfg(feature = "set_rule")]
 #[test]
 fn set_rule_request_example_flattens() {
-    let request = aliyun_slb::SetRuleRequest::new(
-        "cn-hangzhou",
-        "rule-3ejhkt******",
-        "rsp-cige6******",
-    );
+    let request = aliyun_slb::SetRuleRequest::new(aliyun_slb::SetRuleRequired {
+        region_id: "cn-hangzhou",
+        rule_id: "rule-3ejhkt******",
+        v_server_group_id: "rsp-cige6******",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1622,11 +1625,11 @@ fn set_server_certificate_name_response_example_decodes() {
 #[cfg(feature = "set_server_certificate_name")]
 #[test]
 fn set_server_certificate_name_request_example_flattens() {
-    let request = aliyun_slb::SetServerCertificateNameRequest::new(
-        "cn-hangzhou",
-        "139a00604ad-cn-east-hangzhou-01",
-        "abc",
-    );
+    let request = aliyun_slb::SetServerCertificateNameRequest::new(aliyun_slb::SetServerCertificateNameRequired {
+        region_id: "cn-hangzhou",
+        server_certificate_id: "139a00604ad-cn-east-hangzhou-01",
+        server_certificate_name: "abc",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1646,13 +1649,13 @@ fn set_tls_cipher_policy_attribute_response_example_decodes() {
 #[cfg(feature = "set_tls_cipher_policy_attribute")]
 #[test]
 fn set_tls_cipher_policy_attribute_request_example_flattens() {
-    let request = aliyun_slb::SetTlsCipherPolicyAttributeRequest::new(
-        ["DES-CBC3-SHA"],
-        "tls-policy*****-test",
-        "cn-hangzhou",
-        "tls-bp1lp2076qx4e******bridp",
-        ["TLSv1.0"],
-    );
+    let request = aliyun_slb::SetTlsCipherPolicyAttributeRequest::new(aliyun_slb::SetTlsCipherPolicyAttributeRequired {
+        ciphers: &["DES-CBC3-SHA"],
+        name: "tls-policy*****-test",
+        region_id: "cn-hangzhou",
+        tls_cipher_policy_id: "tls-bp1lp2076qx4e******bridp",
+        tls_versions: &["TLSv1.0"],
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1674,10 +1677,10 @@ fn set_v_server_group_attribute_response_example_decodes() {
 #[cfg(feature = "set_v_server_group_attribute")]
 #[test]
 fn set_v_server_group_attribute_request_example_flattens() {
-    let request = aliyun_slb::SetVServerGroupAttributeRequest::new(
-        "cn-hangzhou",
-        "rsp-cige6******",
-    );
+    let request = aliyun_slb::SetVServerGroupAttributeRequest::new(aliyun_slb::SetVServerGroupAttributeRequired {
+        region_id: "cn-hangzhou",
+        v_server_group_id: "rsp-cige6******",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VServerGroupId", "rsp-cige6******")],
@@ -1693,11 +1696,11 @@ fn start_load_balancer_listener_response_example_decodes() {
 #[cfg(feature = "start_load_balancer_listener")]
 #[test]
 fn start_load_balancer_listener_request_example_flattens() {
-    let request = aliyun_slb::StartLoadBalancerListenerRequest::new(
-        80,
-        "lb-bp13jaf5qli5xmgl1miup",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::StartLoadBalancerListenerRequest::new(aliyun_slb::StartLoadBalancerListenerRequired {
+        listener_port: 80,
+        load_balancer_id: "lb-bp13jaf5qli5xmgl1miup",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1717,11 +1720,11 @@ fn stop_load_balancer_listener_response_example_decodes() {
 #[cfg(feature = "stop_load_balancer_listener")]
 #[test]
 fn stop_load_balancer_listener_request_example_flattens() {
-    let request = aliyun_slb::StopLoadBalancerListenerRequest::new(
-        80,
-        "lb-bp13jaf5qli5xmgl1miup",
-        "cn-hangzhou",
-    );
+    let request = aliyun_slb::StopLoadBalancerListenerRequest::new(aliyun_slb::StopLoadBalancerListenerRequired {
+        listener_port: 80,
+        load_balancer_id: "lb-bp13jaf5qli5xmgl1miup",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1741,11 +1744,11 @@ fn tag_resources_response_example_decodes() {
 #[cfg(feature = "tag_resources")]
 #[test]
 fn tag_resources_request_example_flattens() {
-    let request = aliyun_slb::TagResourcesRequest::new(
-            "cn-hangzhou",
-            ["lb-bp16qjewdsunr41m1****"],
-            aliyun_slb::tag_resources::ResourceType::from("instance"),
-        )
+    let request = aliyun_slb::TagResourcesRequest::new(aliyun_slb::TagResourcesRequired {
+            region_id: "cn-hangzhou",
+            resource_id: &["lb-bp16qjewdsunr41m1****"],
+            resource_type: aliyun_slb::tag_resources::ResourceType::from("instance"),
+        })
         .tag([
             aliyun_slb::tag_resources::Tag::new()
                 .key("FinanceDept")
@@ -1772,7 +1775,10 @@ fn upload_ca_certificate_response_example_decodes() {
 #[cfg(feature = "upload_ca_certificate")]
 #[test]
 fn upload_ca_certificate_request_example_flattens() {
-    let request = aliyun_slb::UploadCaCertificateRequest::new("cn-hangzhou", "test");
+    let request = aliyun_slb::UploadCaCertificateRequest::new(aliyun_slb::UploadCaCertificateRequired {
+        region_id: "cn-hangzhou",
+        ca_certificate: "test",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("CACertificate", "test"), ("RegionId", "cn-hangzhou")],

@@ -3,7 +3,15 @@
 //!
 //! 调用AssumeRole接口获取一个扮演该角色的临时身份，此处RAM用户扮演的是受信实体为阿里云账号类型的RAM角色。
 pub use crate::types::Credentials;
-/// Parameters of `AssumeRole`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AssumeRoleRequest`], by name: `AssumeRoleRequest::new(AssumeRoleRequired { … })`.
+#[derive(Debug)]
+pub struct AssumeRoleRequired<'a> {
+    /// `RoleArn`: see the field of [`AssumeRoleRequest`] of the same name.
+    pub role_arn: &'a str,
+    /// `RoleSessionName`: see the field of [`AssumeRoleRequest`] of the same name.
+    pub role_session_name: &'a str,
+}
+/// Parameters of `AssumeRole`. Build it with `new`, the required parameters named in [`AssumeRoleRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AssumeRoleRequest {
     /// 指定角色的ARN。格式：acs:ram::$accountID:role/$roleName 。 说明：
@@ -41,14 +49,11 @@ pub struct AssumeRoleRequest {
     pub duration_seconds: Option<i64>,
 }
 impl AssumeRoleRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        role_arn: impl Into<String>,
-        role_session_name: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AssumeRoleRequired<'_>) -> Self {
         Self {
-            role_arn: role_arn.into(),
-            role_session_name: role_session_name.into(),
+            role_arn: required.role_arn.to_string(),
+            role_session_name: required.role_session_name.to_string(),
             policy: None,
             duration_seconds: None,
         }
@@ -74,14 +79,18 @@ impl aliyun_runtime::Operation for AssumeRoleRequest {
 }
 /// What a successful `AssumeRole` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssumeRoleResponse {
     /// 请求ID。
     ///
     /// Example: `6894B13B-6D71-4EF5-88FA-F32781734A7F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 访问凭证。
+    #[cfg_attr(feature = "test-util", serde(rename = "Credentials"))]
     pub credentials: Option<Credentials>,
     /// 角色扮演临时身份。
+    #[cfg_attr(feature = "test-util", serde(rename = "AssumedRoleUser"))]
     pub assumed_role_user: Option<AssumedRoleUser>,
 }
 impl aliyun_runtime::de::Decode for AssumeRoleResponse {
@@ -99,6 +108,7 @@ impl aliyun_runtime::de::Decode for AssumeRoleResponse {
 }
 /// 角色扮演临时身份。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssumedRoleUser {
     /// 指定角色的ARN。格式：acs:ram::$accountID:role/$roleName/$RoleSessionName 。 说明：
     ///
@@ -108,16 +118,20 @@ pub struct AssumedRoleUser {
     /// On the wire: `Arn`, not to be confused with `arn` (field `arn_lower`), which the page also documents.
     ///
     /// Example: `acs:ram::123456789012****:role/adminrole/alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// 该角色临时身份的用户ID。
     ///
     /// Example: `34458433936495****:alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "AssumedRoleId"))]
     pub assumed_role_id: Option<String>,
     /// `AssumedRoleUserId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AssumedRoleUserId"))]
     pub assumed_role_user_id: Option<String>,
     /// `arn` (no description on the page).
     ///
     /// On the wire: `arn`, not to be confused with `Arn` (field `arn`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = "arn"))]
     pub arn_lower: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AssumedRoleUser {

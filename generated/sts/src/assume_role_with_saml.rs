@@ -5,7 +5,17 @@
 //!
 //! 进行角色SSO时，通过调用AssumeRoleWithSAML接口，可以获取一个扮演该角色的临时身份。
 pub use crate::types::Credentials;
-/// Parameters of `AssumeRoleWithSAML`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AssumeRoleWithSamlRequest`], by name: `AssumeRoleWithSamlRequest::new(AssumeRoleWithSamlRequired { … })`.
+#[derive(Debug)]
+pub struct AssumeRoleWithSamlRequired<'a> {
+    /// `SAMLProviderArn`: see the field of [`AssumeRoleWithSamlRequest`] of the same name.
+    pub saml_provider_arn: &'a str,
+    /// `RoleArn`: see the field of [`AssumeRoleWithSamlRequest`] of the same name.
+    pub role_arn: &'a str,
+    /// `SAMLAssertion`: see the field of [`AssumeRoleWithSamlRequest`] of the same name.
+    pub saml_assertion: &'a str,
+}
+/// Parameters of `AssumeRoleWithSAML`. Build it with `new`, the required parameters named in [`AssumeRoleWithSamlRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AssumeRoleWithSamlRequest {
     /// The Alibaba Cloud Resource Name (ARN) of the identity provider (IdP) that is created in the RAM console. Format: acs:ram::$account\_ID:saml-provider/$saml\_provider\_ID.
@@ -45,16 +55,12 @@ pub struct AssumeRoleWithSamlRequest {
     pub duration_seconds: Option<i64>,
 }
 impl AssumeRoleWithSamlRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        saml_provider_arn: impl Into<String>,
-        role_arn: impl Into<String>,
-        saml_assertion: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AssumeRoleWithSamlRequired<'_>) -> Self {
         Self {
-            saml_provider_arn: saml_provider_arn.into(),
-            role_arn: role_arn.into(),
-            saml_assertion: saml_assertion.into(),
+            saml_provider_arn: required.saml_provider_arn.to_string(),
+            role_arn: required.role_arn.to_string(),
+            saml_assertion: required.saml_assertion.to_string(),
             policy: None,
             duration_seconds: None,
         }
@@ -80,24 +86,29 @@ impl aliyun_runtime::Operation for AssumeRoleWithSamlRequest {
 }
 /// What a successful `AssumeRoleWithSAML` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssumeRoleWithSamlResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6894B13B-6D71-4EF5-88FA-F32781734A7F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The access credential.
     ///
     /// 访问凭证。
+    #[cfg_attr(feature = "test-util", serde(rename = "Credentials"))]
     pub credentials: Option<Credentials>,
     /// The temporary identity that you use to assume the role.
     ///
     /// 角色扮演临时身份。
+    #[cfg_attr(feature = "test-util", serde(rename = "AssumedRoleUser"))]
     pub assumed_role_user: Option<AssumeRoleWithSamlAssumedRoleUser>,
     /// The information in the SAML assertion.
     ///
     /// SAML断言中的部分信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SAMLAssertionInfo"))]
     pub saml_assertion_info: Option<SamlAssertionInfo>,
 }
 impl aliyun_runtime::de::Decode for AssumeRoleWithSamlResponse {
@@ -118,6 +129,7 @@ impl aliyun_runtime::de::Decode for AssumeRoleWithSamlResponse {
 ///
 /// 角色扮演临时身份。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssumeRoleWithSamlAssumedRoleUser {
     /// The ARN of the temporary identity that you use to assume the role. Format: acs:ram::$accountID:assumed-role/$roleName/$roleSessionName.
     ///
@@ -126,16 +138,19 @@ pub struct AssumeRoleWithSamlAssumedRoleUser {
     /// On the wire: `Arn`, not to be confused with `arn` (field `arn_lower`), which the page also documents.
     ///
     /// Example: `acs:sts::123456789012****:assumed-role/AdminRole/alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// The ID of the temporary identity to assume the role.
     ///
     /// 该角色临时身份的用户ID。
     ///
     /// Example: `34458433936495****:alice`
+    #[cfg_attr(feature = "test-util", serde(rename = "AssumedRoleUserId"))]
     pub assumed_role_user_id: Option<String>,
     /// `arn` (no description on the page).
     ///
     /// On the wire: `arn`, not to be confused with `Arn` (field `arn`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = "arn"))]
     pub arn_lower: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AssumeRoleWithSamlAssumedRoleUser {
@@ -155,30 +170,35 @@ impl aliyun_runtime::de::Decode for AssumeRoleWithSamlAssumedRoleUser {
 ///
 /// SAML断言中的部分信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SamlAssertionInfo {
     /// The format of the NameID value in the SAML assertion. If a name ID contains the urn:oasis:names:tc:SAML:2.0:nameid-format: prefix, the prefix is removed from the ID. For example, if the ID is urn:oasis:names:tc:SAML:2.0:nameid-format:persistant/transient, only persistant/transient is displayed.
     ///
     /// SAML断言中NameID的格式。当前缀为urn:oasis:names:tc:SAML:2.0:nameid-format:时，前缀会被移除。例如：persistant/transient。
     ///
     /// Example: `persistent`
+    #[cfg_attr(feature = "test-util", serde(rename = "SubjectType"))]
     pub subject_type: Option<String>,
     /// The value of the Subject - NameID field in the SAML assertion.
     ///
     /// SAML断言中Subject - NameID字段的值。
     ///
     /// Example: `alice@example.com`
+    #[cfg_attr(feature = "test-util", serde(rename = "Subject"))]
     pub subject: Option<String>,
     /// The Recipient attribute of the Subject - SubjectConfirmation - SubjectConfirmationData field in the SAML assertion.
     ///
     /// SAML断言中Subject - SubjectConfirmation - SubjectConfirmationData字段中Recipient属性的值。
     ///
     /// Example: `https://signin.aliyun.com/saml-role/SSO`
+    #[cfg_attr(feature = "test-util", serde(rename = "Recipient"))]
     pub recipient: Option<String>,
     /// The value of the Issuer field in the SAML assertion.
     ///
     /// SAML断言中Issuer字段的值。
     ///
     /// Example: `http://example.com/adfs/services/trust`
+    #[cfg_attr(feature = "test-util", serde(rename = "Issuer"))]
     pub issuer: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SamlAssertionInfo {

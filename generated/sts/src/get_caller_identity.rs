@@ -21,35 +21,43 @@ impl aliyun_runtime::Operation for GetCallerIdentityRequest {
 }
 /// What a successful `GetCallerIdentity` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetCallerIdentityResponse {
     /// The ID of the Alibaba Cloud account to which the user who is calling the API operation belongs. The ID only consists of digits.
     ///
     /// Example: `196813200012****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AccountId"))]
     pub account_id: Option<String>,
     /// The Alibaba Cloud Resource Name (ARN) of the user who is calling the API operation.
     ///
     /// Example: `acs:ram::196813200012****:user/admin`
+    #[cfg_attr(feature = "test-util", serde(rename = "Arn"))]
     pub arn: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `2C9BE469-4A35-44D5-9529-CAA280B11603`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// - The ID of the user who is calling the API operation. If the user is a RAM user under an Alibaba Cloud account, this parameter and the AccountId parameter are returned.
     /// - If the user is the owner of an Alibaba Cloud account, the AccountId parameter is returned. The UserId parameter is not returned.
     ///
     /// Example: `216959339000****`
+    #[cfg_attr(feature = "test-util", serde(rename = "UserId"))]
     pub user_id: Option<String>,
     /// The ID of the RAM role that is assumed by the user who is calling the API operation. If the user uses a RAM role to call the API operation, this parameter and the AccountId parameter are returned.
     ///
     /// Example: `33537620082992****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RoleId"))]
     pub role_id: Option<String>,
     /// The ID of the principle.
     ///
     /// Example: `28877424437521****`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrincipalId"))]
     pub principal_id: Option<String>,
     /// The type of the identity.
     ///
     /// Example: `RAMUser`
+    #[cfg_attr(feature = "test-util", serde(rename = "IdentityType"))]
     pub identity_type: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetCallerIdentityResponse {

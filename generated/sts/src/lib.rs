@@ -39,11 +39,13 @@ pub mod types;
 #[cfg(feature = "assume_role")]
 pub mod assume_role;
 #[cfg(feature = "assume_role")]
-pub use assume_role::{AssumeRoleRequest, AssumeRoleResponse};
+pub use assume_role::{AssumeRoleRequest, AssumeRoleResponse, AssumeRoleRequired};
 #[cfg(feature = "assume_role_with_saml")]
 pub mod assume_role_with_saml;
 #[cfg(feature = "assume_role_with_saml")]
-pub use assume_role_with_saml::{AssumeRoleWithSamlRequest, AssumeRoleWithSamlResponse};
+pub use assume_role_with_saml::{
+    AssumeRoleWithSamlRequest, AssumeRoleWithSamlResponse, AssumeRoleWithSamlRequired,
+};
 #[cfg(feature = "get_caller_identity")]
 pub mod get_caller_identity;
 #[cfg(feature = "get_caller_identity")]

@@ -4,22 +4,27 @@
 mod credentials {
     /// 访问凭证。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct Credentials {
         /// 访问密钥标识。
         ///
         /// Example: `STS.L4aBSCSJVMuKg5U1****`
+        #[cfg_attr(feature = "test-util", serde(rename = "AccessKeyId"))]
         pub access_key_id: Option<String>,
         /// 访问密钥。
         ///
         /// Example: `wyLTSmsyPGP1ohvvw8xYgB29dlGI8KMiH2pK****`
+        #[cfg_attr(feature = "test-util", serde(rename = "AccessKeySecret"))]
         pub access_key_secret: Option<String>,
         /// 安全令牌。
         ///
         /// Example: `********`
+        #[cfg_attr(feature = "test-util", serde(rename = "SecurityToken"))]
         pub security_token: Option<String>,
         /// 失效时间。
         ///
         /// Example: `2015-04-09T11:52:19Z`
+        #[cfg_attr(feature = "test-util", serde(rename = "Expiration"))]
         pub expiration: Option<String>,
     }
     impl aliyun_runtime::de::Decode for Credentials {

@@ -11,10 +11,10 @@ fn assume_role_response_example_decodes() {
 #[cfg(feature = "assume_role")]
 #[test]
 fn assume_role_request_example_flattens() {
-    let request = aliyun_sts::AssumeRoleRequest::new(
-            "acs:ram::123456789012****:role/adminrole",
-            "alice",
-        )
+    let request = aliyun_sts::AssumeRoleRequest::new(aliyun_sts::AssumeRoleRequired {
+            role_arn: "acs:ram::123456789012****:role/adminrole",
+            role_session_name: "alice",
+        })
         .policy("<url_encoded_policy>")
         .duration_seconds(3600);
     aliyun_runtime::examples::assert_request_flattens(

@@ -4,7 +4,17 @@
 //! Adds public IP addresses to a NAT bandwidth package.
 //!
 //! 使用AddBandwidthPackageIps接口在NAT带宽包中增加公网IP。
-/// Parameters of `AddBandwidthPackageIps`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AddBandwidthPackageIpsRequest`], by name: `AddBandwidthPackageIpsRequest::new(AddBandwidthPackageIpsRequired { … })`.
+#[derive(Debug)]
+pub struct AddBandwidthPackageIpsRequired<'a> {
+    /// `RegionId`: see the field of [`AddBandwidthPackageIpsRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `IpCount`: see the field of [`AddBandwidthPackageIpsRequest`] of the same name.
+    pub ip_count: &'a str,
+    /// `BandwidthPackageId`: see the field of [`AddBandwidthPackageIpsRequest`] of the same name.
+    pub bandwidth_package_id: &'a str,
+}
+/// Parameters of `AddBandwidthPackageIps`. Build it with `new`, the required parameters named in [`AddBandwidthPackageIpsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddBandwidthPackageIpsRequest {
     /// The region to which the NAT bandwidth package belongs.
@@ -41,16 +51,12 @@ pub struct AddBandwidthPackageIpsRequest {
     pub client_token: Option<String>,
 }
 impl AddBandwidthPackageIpsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        ip_count: impl Into<String>,
-        bandwidth_package_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AddBandwidthPackageIpsRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            ip_count: ip_count.into(),
-            bandwidth_package_id: bandwidth_package_id.into(),
+            region_id: required.region_id.to_string(),
+            ip_count: required.ip_count.to_string(),
+            bandwidth_package_id: required.bandwidth_package_id.to_string(),
             client_token: None,
         }
     }
@@ -70,12 +76,14 @@ impl aliyun_runtime::Operation for AddBandwidthPackageIpsRequest {
 }
 /// What a successful `AddBandwidthPackageIps` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AddBandwidthPackageIpsResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `EC0B5C51-7F40-44D6-A642-1DE764B547EC`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AddBandwidthPackageIpsResponse {

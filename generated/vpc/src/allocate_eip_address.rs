@@ -303,36 +303,42 @@ impl aliyun_runtime::Operation for AllocateEipAddressRequest {
 }
 /// What a successful `AllocateEipAddress` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AllocateEipAddressResponse {
     /// The EIP that is allocated.
     ///
     /// 分配的EIP。
     ///
     /// Example: `12.XX.XX.78`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipAddress"))]
     pub eip_address: Option<String>,
     /// The ID of the EIP.
     ///
     /// EIP实例的ID。
     ///
     /// Example: `eip-25877c70gddh****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationId"))]
     pub allocation_id: Option<String>,
     /// The order number. This parameter is returned only when InstanceChargeType is set to PrePaid.
     ///
     /// 订单号，仅InstanceChargeType取值为PrePaid时返回。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4EC47282-1B74-4534-BD0E-403F3EE64CAF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the resource group.
     ///
     /// 资源组ID。
     ///
     /// Example: `rg-acfmxazfdgdg****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AllocateEipAddressResponse {

@@ -288,36 +288,42 @@ impl aliyun_runtime::Operation for AllocateEipAddressProRequest {
 }
 /// What a successful `AllocateEipAddressPro` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AllocateEipAddressProResponse {
     /// The ID of the EIP.
     ///
     /// EIP的ID。
     ///
     /// Example: `eip-25877c70gddh****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationId"))]
     pub allocation_id: Option<String>,
     /// The IP address of the EIP.
     ///
     /// 指定申请的EIP的IP地址。
     ///
     /// Example: `12.XX.XX.23`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipAddress"))]
     pub eip_address: Option<String>,
     /// The ID of the order.
     ///
     /// 订单ID。
     ///
     /// Example: `20190000`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4EC47282-1B74-4534-BD0E-403F3EE64CAF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the resource group.
     ///
     /// 资源组ID。
     ///
     /// Example: `rg-resourcegroup****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AllocateEipAddressProResponse {

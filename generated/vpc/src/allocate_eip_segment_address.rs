@@ -5,7 +5,15 @@
 //!
 //! 调用AllocateEipSegmentAddress申请连续EIP。
 pub use crate::types::InternetChargeType;
-/// Parameters of `AllocateEipSegmentAddress`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AllocateEipSegmentAddressRequest`], by name: `AllocateEipSegmentAddressRequest::new(AllocateEipSegmentAddressRequired { … })`.
+#[derive(Debug)]
+pub struct AllocateEipSegmentAddressRequired<'a> {
+    /// `EipMask`: see the field of [`AllocateEipSegmentAddressRequest`] of the same name.
+    pub eip_mask: EipMask,
+    /// `RegionId`: see the field of [`AllocateEipSegmentAddressRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AllocateEipSegmentAddress`. Build it with `new`, the required parameters named in [`AllocateEipSegmentAddressRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AllocateEipSegmentAddressRequest {
     /// The subnet mask length for the contiguous EIPs. Valid values:
@@ -101,11 +109,11 @@ pub struct AllocateEipSegmentAddressRequest {
     pub resource_group_id: Option<String>,
 }
 impl AllocateEipSegmentAddressRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(eip_mask: EipMask, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AllocateEipSegmentAddressRequired<'_>) -> Self {
         Self {
-            eip_mask,
-            region_id: region_id.into(),
+            eip_mask: required.eip_mask,
+            region_id: required.region_id.to_string(),
             client_token: None,
             bandwidth: None,
             netmode: None,
@@ -149,24 +157,28 @@ impl aliyun_runtime::Operation for AllocateEipSegmentAddressRequest {
 }
 /// What a successful `AllocateEipSegmentAddress` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AllocateEipSegmentAddressResponse {
     /// The ID of the contiguous EIP group.
     ///
     /// 连续EIP组的实例ID。
     ///
     /// Example: `eipsg-2zett8ba055tbsxme****`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipSegmentInstanceId"))]
     pub eip_segment_instance_id: Option<String>,
     /// The ID of the order.
     ///
     /// 订单ID。
     ///
     /// Example: `20190000`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `F7A6301A-64BA-41EC-8284-8F4838C15D1F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AllocateEipSegmentAddressResponse {

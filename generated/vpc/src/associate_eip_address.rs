@@ -5,7 +5,17 @@
 //!
 //! 调用AssociateEipAddress接口将弹性公网IP（Elastic IP Address，简称EIP）绑定到同地域的云产品实例上。
 pub use crate::types::InstanceType;
-/// Parameters of `AssociateEipAddress`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AssociateEipAddressRequest`], by name: `AssociateEipAddressRequest::new(AssociateEipAddressRequired { … })`.
+#[derive(Debug)]
+pub struct AssociateEipAddressRequired<'a> {
+    /// `AllocationId`: see the field of [`AssociateEipAddressRequest`] of the same name.
+    pub allocation_id: &'a str,
+    /// `InstanceId`: see the field of [`AssociateEipAddressRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`AssociateEipAddressRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `AssociateEipAddress`. Build it with `new`, the required parameters named in [`AssociateEipAddressRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AssociateEipAddressRequest {
     /// The ID of the EIP to be associated with your cloud resource.
@@ -106,16 +116,12 @@ pub struct AssociateEipAddressRequest {
     pub client_token: Option<String>,
 }
 impl AssociateEipAddressRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        allocation_id: impl Into<String>,
-        instance_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AssociateEipAddressRequired<'_>) -> Self {
         Self {
-            allocation_id: allocation_id.into(),
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            allocation_id: required.allocation_id.to_string(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
             instance_type: None,
             instance_region_id: None,
             private_ip_address: None,
@@ -159,12 +165,14 @@ impl aliyun_runtime::Operation for AssociateEipAddressRequest {
 }
 /// What a successful `AssociateEipAddress` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssociateEipAddressResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AssociateEipAddressResponse {

@@ -3,7 +3,19 @@
 //!
 //! 调用AssociateVpnGatewayWithCertificate为VPN网关绑定证书。
 pub use crate::types::CertificateType;
-/// Parameters of `AssociateVpnGatewayWithCertificate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`AssociateVpnGatewayWithCertificateRequest`], by name: `AssociateVpnGatewayWithCertificateRequest::new(AssociateVpnGatewayWithCertificateRequired { … })`.
+#[derive(Debug)]
+pub struct AssociateVpnGatewayWithCertificateRequired<'a> {
+    /// `CertificateId`: see the field of [`AssociateVpnGatewayWithCertificateRequest`] of the same name.
+    pub certificate_id: &'a str,
+    /// `CertificateType`: see the field of [`AssociateVpnGatewayWithCertificateRequest`] of the same name.
+    pub certificate_type: CertificateType,
+    /// `RegionId`: see the field of [`AssociateVpnGatewayWithCertificateRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnGatewayId`: see the field of [`AssociateVpnGatewayWithCertificateRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+}
+/// Parameters of `AssociateVpnGatewayWithCertificate`. Build it with `new`, the required parameters named in [`AssociateVpnGatewayWithCertificateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AssociateVpnGatewayWithCertificateRequest {
     /// 证书ID。
@@ -52,18 +64,13 @@ pub struct AssociateVpnGatewayWithCertificateRequest {
     pub dry_run: Option<bool>,
 }
 impl AssociateVpnGatewayWithCertificateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        certificate_id: impl Into<String>,
-        certificate_type: CertificateType,
-        region_id: impl Into<String>,
-        vpn_gateway_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: AssociateVpnGatewayWithCertificateRequired<'_>) -> Self {
         Self {
-            certificate_id: certificate_id.into(),
-            certificate_type,
-            region_id: region_id.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
+            certificate_id: required.certificate_id.to_string(),
+            certificate_type: required.certificate_type,
+            region_id: required.region_id.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
             client_token: None,
             dry_run: None,
         }
@@ -89,10 +96,12 @@ impl aliyun_runtime::Operation for AssociateVpnGatewayWithCertificateRequest {
 }
 /// What a successful `AssociateVpnGatewayWithCertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AssociateVpnGatewayWithCertificateResponse {
     /// 请求ID。
     ///
     /// Example: `4EC47282-1B74-4534-BD0E-403F3EE64CAF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for AssociateVpnGatewayWithCertificateResponse {

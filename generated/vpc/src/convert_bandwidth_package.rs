@@ -4,7 +4,15 @@
 //! Converts a NAT bandwidth package to an Internet Shared Bandwidth instance.
 //!
 //! 调用ConvertBandwidthPackage将NAT带宽包转换为共享带宽。
-/// Parameters of `ConvertBandwidthPackage`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ConvertBandwidthPackageRequest`], by name: `ConvertBandwidthPackageRequest::new(ConvertBandwidthPackageRequired { … })`.
+#[derive(Debug)]
+pub struct ConvertBandwidthPackageRequired<'a> {
+    /// `BandwidthPackageId`: see the field of [`ConvertBandwidthPackageRequest`] of the same name.
+    pub bandwidth_package_id: &'a str,
+    /// `RegionId`: see the field of [`ConvertBandwidthPackageRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ConvertBandwidthPackage`. Build it with `new`, the required parameters named in [`ConvertBandwidthPackageRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConvertBandwidthPackageRequest {
     /// The ID of the NAT bandwidth package.
@@ -30,14 +38,11 @@ pub struct ConvertBandwidthPackageRequest {
     pub client_token: Option<String>,
 }
 impl ConvertBandwidthPackageRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        bandwidth_package_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ConvertBandwidthPackageRequired<'_>) -> Self {
         Self {
-            bandwidth_package_id: bandwidth_package_id.into(),
-            region_id: region_id.into(),
+            bandwidth_package_id: required.bandwidth_package_id.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
         }
     }
@@ -57,18 +62,21 @@ impl aliyun_runtime::Operation for ConvertBandwidthPackageRequest {
 }
 /// What a successful `ConvertBandwidthPackage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConvertBandwidthPackageResponse {
     /// The ID of the Internet Shared Bandwidth instance after the conversion.
     ///
     /// 转换后的共享带宽实例ID。
     ///
     /// Example: `cbwp-s6lmotmkkf567b****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ConvertInstanceId"))]
     pub convert_instance_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0C2EE7A8-74D4-4081-8236-CEBDE3BBCF50`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ConvertBandwidthPackageResponse {

@@ -5,7 +5,19 @@
 //!
 //! 使用CreateBandwidthPackage接口创建NAT带宽包。
 pub use crate::types::InternetChargeType;
-/// Parameters of `CreateBandwidthPackage`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateBandwidthPackageRequest`], by name: `CreateBandwidthPackageRequest::new(CreateBandwidthPackageRequired { … })`.
+#[derive(Debug)]
+pub struct CreateBandwidthPackageRequired<'a> {
+    /// `Bandwidth`: see the field of [`CreateBandwidthPackageRequest`] of the same name.
+    pub bandwidth: i32,
+    /// `IpCount`: see the field of [`CreateBandwidthPackageRequest`] of the same name.
+    pub ip_count: i32,
+    /// `NatGatewayId`: see the field of [`CreateBandwidthPackageRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`CreateBandwidthPackageRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateBandwidthPackage`. Build it with `new`, the required parameters named in [`CreateBandwidthPackageRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateBandwidthPackageRequest {
     /// The bandwidth of the NAT bandwidth package. Value range: 5 to 1000.
@@ -105,18 +117,13 @@ pub struct CreateBandwidthPackageRequest {
     pub zone: Option<String>,
 }
 impl CreateBandwidthPackageRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        bandwidth: i32,
-        ip_count: i32,
-        nat_gateway_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateBandwidthPackageRequired<'_>) -> Self {
         Self {
-            bandwidth,
-            ip_count,
-            nat_gateway_id: nat_gateway_id.into(),
-            region_id: region_id.into(),
+            bandwidth: required.bandwidth,
+            ip_count: required.ip_count,
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
             description: None,
             isp: None,
@@ -166,18 +173,21 @@ impl aliyun_runtime::Operation for CreateBandwidthPackageRequest {
 }
 /// What a successful `CreateBandwidthPackage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateBandwidthPackageResponse {
     /// The ID of the NAT bandwidth package.
     ///
     /// NAT带宽包的ID。
     ///
     /// Example: `bwp-s6lmotmkk`
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackageId"))]
     pub bandwidth_package_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `54ED4074-3F89-4F11-B166-837DD3E20FE3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateBandwidthPackageResponse {

@@ -4,7 +4,15 @@
 //! Creates a customer gateway.
 //!
 //! 调用CreateCustomerGateway接口创建用户网关。
-/// Parameters of `CreateCustomerGateway`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateCustomerGatewayRequest`], by name: `CreateCustomerGatewayRequest::new(CreateCustomerGatewayRequired { … })`.
+#[derive(Debug)]
+pub struct CreateCustomerGatewayRequired<'a> {
+    /// `IpAddress`: see the field of [`CreateCustomerGatewayRequest`] of the same name.
+    pub ip_address: &'a str,
+    /// `RegionId`: see the field of [`CreateCustomerGatewayRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateCustomerGateway`. Build it with `new`, the required parameters named in [`CreateCustomerGatewayRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCustomerGatewayRequest {
     /// The public IP address of the VPN gateway in the on-premises data center.
@@ -67,11 +75,11 @@ pub struct CreateCustomerGatewayRequest {
     pub asn: Option<String>,
 }
 impl CreateCustomerGatewayRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(ip_address: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateCustomerGatewayRequired<'_>) -> Self {
         Self {
-            ip_address: ip_address.into(),
-            region_id: region_id.into(),
+            ip_address: required.ip_address.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
             name: None,
             description: None,
@@ -109,42 +117,49 @@ impl aliyun_runtime::Operation for CreateCustomerGatewayRequest {
 }
 /// What a successful `CreateCustomerGateway` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateCustomerGatewayResponse {
     /// The ID of the customer gateway.
     ///
     /// 用户网关的ID。
     ///
     /// Example: `cgw-bp1aw0a5nfff03xp1****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGatewayId"))]
     pub customer_gateway_id: Option<String>,
     /// The public IP address of the VPN gateway in the on-premises data center.
     ///
     /// 本地数据中心VPN网关的公网IP地址。
     ///
     /// Example: `101.xx.xx.12`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// The name of the customer gateway.
     ///
     /// 用户网关的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The description of the customer gateway.
     ///
     /// 用户网关的描述信息。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The time when the customer gateway was created.
     ///
     /// 用户网关的创建时间。
     ///
     /// Example: `1493363486000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `D32B3C26-6C6C-4988-93E9-D2A6444CE6AE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateCustomerGatewayResponse {

@@ -5,7 +5,25 @@
 //!
 //! 调用CreateForwardEntry接口在DNAT列表中添加DNAT条目。
 pub use crate::types::IpProtocol;
-/// Parameters of `CreateForwardEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateForwardEntryRequest`], by name: `CreateForwardEntryRequest::new(CreateForwardEntryRequired { … })`.
+#[derive(Debug)]
+pub struct CreateForwardEntryRequired<'a> {
+    /// `ExternalIp`: see the field of [`CreateForwardEntryRequest`] of the same name.
+    pub external_ip: &'a str,
+    /// `ExternalPort`: see the field of [`CreateForwardEntryRequest`] of the same name.
+    pub external_port: &'a str,
+    /// `ForwardTableId`: see the field of [`CreateForwardEntryRequest`] of the same name.
+    pub forward_table_id: &'a str,
+    /// `InternalIp`: see the field of [`CreateForwardEntryRequest`] of the same name.
+    pub internal_ip: &'a str,
+    /// `InternalPort`: see the field of [`CreateForwardEntryRequest`] of the same name.
+    pub internal_port: &'a str,
+    /// `IpProtocol`: see the field of [`CreateForwardEntryRequest`] of the same name.
+    pub ip_protocol: IpProtocol,
+    /// `RegionId`: see the field of [`CreateForwardEntryRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `CreateForwardEntry`. Build it with `new`, the required parameters named in [`CreateForwardEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateForwardEntryRequest {
     /// The public IP address used by the ECS instance to be accessed over the Internet. The public IP address must meet the following requirements:
@@ -116,24 +134,16 @@ pub struct CreateForwardEntryRequest {
     pub port_break: Option<bool>,
 }
 impl CreateForwardEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        external_ip: impl Into<String>,
-        external_port: impl Into<String>,
-        forward_table_id: impl Into<String>,
-        internal_ip: impl Into<String>,
-        internal_port: impl Into<String>,
-        ip_protocol: IpProtocol,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateForwardEntryRequired<'_>) -> Self {
         Self {
-            external_ip: external_ip.into(),
-            external_port: external_port.into(),
-            forward_table_id: forward_table_id.into(),
-            internal_ip: internal_ip.into(),
-            internal_port: internal_port.into(),
-            ip_protocol,
-            region_id: region_id.into(),
+            external_ip: required.external_ip.to_string(),
+            external_port: required.external_port.to_string(),
+            forward_table_id: required.forward_table_id.to_string(),
+            internal_ip: required.internal_ip.to_string(),
+            internal_port: required.internal_port.to_string(),
+            ip_protocol: required.ip_protocol,
+            region_id: required.region_id.to_string(),
             forward_entry_name: None,
             client_token: None,
             port_break: None,
@@ -165,18 +175,21 @@ impl aliyun_runtime::Operation for CreateForwardEntryRequest {
 }
 /// What a successful `CreateForwardEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateForwardEntryResponse {
     /// The ID of the DNAT entry.
     ///
     /// DNAT条目的ID。
     ///
     /// Example: `fwd-119smw5tkasdf****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardEntryId"))]
     pub forward_entry_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `A4AEE536-A97A-40EB-9EBE-53A6948A6928`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateForwardEntryResponse {

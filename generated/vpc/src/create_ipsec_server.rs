@@ -3,7 +3,19 @@
 //!
 //! 调用CreateIpsecServer创建IPsec服务端。
 pub use crate::types::{CreateIpsecServerIkeConfig, DryRun};
-/// Parameters of `CreateIpsecServer`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateIpsecServerRequest`], by name: `CreateIpsecServerRequest::new(CreateIpsecServerRequired { … })`.
+#[derive(Debug)]
+pub struct CreateIpsecServerRequired<'a> {
+    /// `ClientIpPool`: see the field of [`CreateIpsecServerRequest`] of the same name.
+    pub client_ip_pool: &'a str,
+    /// `LocalSubnet`: see the field of [`CreateIpsecServerRequest`] of the same name.
+    pub local_subnet: &'a str,
+    /// `RegionId`: see the field of [`CreateIpsecServerRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnGatewayId`: see the field of [`CreateIpsecServerRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+}
+/// Parameters of `CreateIpsecServer`. Build it with `new`, the required parameters named in [`CreateIpsecServerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateIpsecServerRequest {
     /// 客户端网段，指给客户端虚拟网卡分配访问地址的地址段。
@@ -102,18 +114,13 @@ pub struct CreateIpsecServerRequest {
     pub dry_run: Option<DryRun>,
 }
 impl CreateIpsecServerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        client_ip_pool: impl Into<String>,
-        local_subnet: impl Into<String>,
-        region_id: impl Into<String>,
-        vpn_gateway_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateIpsecServerRequired<'_>) -> Self {
         Self {
-            client_ip_pool: client_ip_pool.into(),
-            local_subnet: local_subnet.into(),
-            region_id: region_id.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
+            client_ip_pool: required.client_ip_pool.to_string(),
+            local_subnet: required.local_subnet.to_string(),
+            region_id: required.region_id.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
             ip_sec_server_name: None,
             effect_immediately: None,
             ike_config: None,
@@ -175,32 +182,39 @@ impl aliyun_runtime::Operation for CreateIpsecServerRequest {
 }
 /// What a successful `CreateIpsecServer` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateIpsecServerResponse {
     /// IPsec服务端创建时间。
     ///
     /// T表示分隔符，Z表示的是UTC，即世界标准时间。
     ///
     /// Example: `2021-02-22T03:24:28Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// IPsec服务端ID。
     ///
     /// Example: `iss-bp1jougp8cfsbo8y9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecServerId"))]
     pub ipsec_server_id: Option<String>,
     /// IPsec服务端名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecServerName"))]
     pub ipsec_server_name: Option<String>,
     /// VPN网关所属地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `690A967E-D4CD-4B69-8C78-94FE828BA10B`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// VPN网关实例ID。
     ///
     /// Example: `vpn-bp17lofy9fd0dnvzv****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateIpsecServerResponse {

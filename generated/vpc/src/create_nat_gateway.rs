@@ -5,7 +5,19 @@
 //!
 //! 调用CreateNatGateway接口创建增强型NAT网关。
 pub use crate::types::{Spec, ForwardTableIds, SnatTableIds};
-/// Parameters of `CreateNatGateway`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateNatGatewayRequest`], by name: `CreateNatGatewayRequest::new(CreateNatGatewayRequired { … })`.
+#[derive(Debug)]
+pub struct CreateNatGatewayRequired<'a> {
+    /// `RegionId`: see the field of [`CreateNatGatewayRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpcId`: see the field of [`CreateNatGatewayRequest`] of the same name.
+    pub vpc_id: &'a str,
+    /// `VSwitchId`: see the field of [`CreateNatGatewayRequest`] of the same name.
+    pub v_switch_id: &'a str,
+    /// `NatType`: see the field of [`CreateNatGatewayRequest`] of the same name.
+    pub nat_type: &'a str,
+}
+/// Parameters of `CreateNatGateway`. Build it with `new`, the required parameters named in [`CreateNatGatewayRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateNatGatewayRequest {
     /// The ID of the region where the NAT gateway is deployed.
@@ -146,18 +158,13 @@ pub struct CreateNatGatewayRequest {
     pub spec: Option<Spec>,
 }
 impl CreateNatGatewayRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        vpc_id: impl Into<String>,
-        v_switch_id: impl Into<String>,
-        nat_type: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateNatGatewayRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpc_id: vpc_id.into(),
-            v_switch_id: v_switch_id.into(),
-            nat_type: nat_type.into(),
+            region_id: required.region_id.to_string(),
+            vpc_id: required.vpc_id.to_string(),
+            v_switch_id: required.v_switch_id.to_string(),
+            nat_type: required.nat_type.to_string(),
             name: None,
             description: None,
             instance_charge_type: None,
@@ -225,26 +232,31 @@ impl aliyun_runtime::Operation for CreateNatGatewayRequest {
 }
 /// What a successful `CreateNatGateway` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateNatGatewayResponse {
     /// The ID of the created NAT gateway.
     ///
     /// 创建的NAT网关的实例ID。
     ///
     /// Example: `ngw-112za33e4****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGatewayId"))]
     pub nat_gateway_id: Option<String>,
     /// The list of DNAT entries.
     ///
     /// DNAT列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardTableIds"))]
     pub forward_table_ids: Option<ForwardTableIds>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2315DEB7-5E92-423A-91F7-4C1EC9AD97C3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The list of SNAT entries.
     ///
     /// SNAT列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatTableIds"))]
     pub snat_table_ids: Option<SnatTableIds>,
 }
 impl aliyun_runtime::de::Decode for CreateNatGatewayResponse {

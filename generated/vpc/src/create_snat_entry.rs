@@ -4,7 +4,17 @@
 //! Adds a Source Network Address Translation (SNAT) entry to an SNAT table.
 //!
 //! 调用CreateSnatEntry接口在SNAT列表中添加SNAT条目。
-/// Parameters of `CreateSnatEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateSnatEntryRequest`], by name: `CreateSnatEntryRequest::new(CreateSnatEntryRequired { … })`.
+#[derive(Debug)]
+pub struct CreateSnatEntryRequired<'a> {
+    /// `RegionId`: see the field of [`CreateSnatEntryRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SnatIp`: see the field of [`CreateSnatEntryRequest`] of the same name.
+    pub snat_ip: &'a str,
+    /// `SnatTableId`: see the field of [`CreateSnatEntryRequest`] of the same name.
+    pub snat_table_id: &'a str,
+}
+/// Parameters of `CreateSnatEntry`. Build it with `new`, the required parameters named in [`CreateSnatEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSnatEntryRequest {
     /// The ID of the region where the NAT gateway is created. You can call the DescribeRegions operation to query the most recent region list.
@@ -84,16 +94,12 @@ pub struct CreateSnatEntryRequest {
     pub client_token: Option<String>,
 }
 impl CreateSnatEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        snat_ip: impl Into<String>,
-        snat_table_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateSnatEntryRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            snat_ip: snat_ip.into(),
-            snat_table_id: snat_table_id.into(),
+            region_id: required.region_id.to_string(),
+            snat_ip: required.snat_ip.to_string(),
+            snat_table_id: required.snat_table_id.to_string(),
             source_v_switch_id: None,
             source_cidr: None,
             snat_entry_name: None,
@@ -131,18 +137,21 @@ impl aliyun_runtime::Operation for CreateSnatEntryRequest {
 }
 /// What a successful `CreateSnatEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSnatEntryResponse {
     /// The ID of the SNAT entry.
     ///
     /// SNAT条目ID。
     ///
     /// Example: `snat-kmd6nv8fy****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatEntryId"))]
     pub snat_entry_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2315DEB7-5E92-423A-91F7-4C1EC9AD97C3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateSnatEntryResponse {

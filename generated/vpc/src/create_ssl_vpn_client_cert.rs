@@ -4,7 +4,15 @@
 //! Creates an SSL client certificate.
 //!
 //! 调用CreateSslVpnClientCert接口创建SSL-VPN客户端证书。
-/// Parameters of `CreateSslVpnClientCert`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateSslVpnClientCertRequest`], by name: `CreateSslVpnClientCertRequest::new(CreateSslVpnClientCertRequired { … })`.
+#[derive(Debug)]
+pub struct CreateSslVpnClientCertRequired<'a> {
+    /// `RegionId`: see the field of [`CreateSslVpnClientCertRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SslVpnServerId`: see the field of [`CreateSslVpnClientCertRequest`] of the same name.
+    pub ssl_vpn_server_id: &'a str,
+}
+/// Parameters of `CreateSslVpnClientCert`. Build it with `new`, the required parameters named in [`CreateSslVpnClientCertRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSslVpnClientCertRequest {
     /// The ID of the region where the associated VPN gateway is created.
@@ -45,14 +53,11 @@ pub struct CreateSslVpnClientCertRequest {
     pub name: Option<String>,
 }
 impl CreateSslVpnClientCertRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        ssl_vpn_server_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateSslVpnClientCertRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            ssl_vpn_server_id: ssl_vpn_server_id.into(),
+            region_id: required.region_id.to_string(),
+            ssl_vpn_server_id: required.ssl_vpn_server_id.to_string(),
             client_token: None,
             name: None,
         }
@@ -78,24 +83,28 @@ impl aliyun_runtime::Operation for CreateSslVpnClientCertRequest {
 }
 /// What a successful `CreateSslVpnClientCert` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSslVpnClientCertResponse {
     /// The name of the SSL client certificate.
     ///
     /// 客户端证书的名称。
     ///
     /// Example: `SslVpnClientCert`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `079874CD-AEC1-43E6-AC03-ADD96B6E4907`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the SSL client certificate.
     ///
     /// 客户端证书的ID。
     ///
     /// Example: `vsc-m5euof6s5jy8vs5kdz2r2`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnClientCertId"))]
     pub ssl_vpn_client_cert_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateSslVpnClientCertResponse {

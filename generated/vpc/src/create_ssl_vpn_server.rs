@@ -3,7 +3,19 @@
 //!
 //! 调用CreateSslVpnServer接口创建SSL-VPN服务端。
 pub use crate::types::{Proto, Cipher};
-/// Parameters of `CreateSslVpnServer`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateSslVpnServerRequest`], by name: `CreateSslVpnServerRequest::new(CreateSslVpnServerRequired { … })`.
+#[derive(Debug)]
+pub struct CreateSslVpnServerRequired<'a> {
+    /// `ClientIpPool`: see the field of [`CreateSslVpnServerRequest`] of the same name.
+    pub client_ip_pool: &'a str,
+    /// `LocalSubnet`: see the field of [`CreateSslVpnServerRequest`] of the same name.
+    pub local_subnet: &'a str,
+    /// `RegionId`: see the field of [`CreateSslVpnServerRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnGatewayId`: see the field of [`CreateSslVpnServerRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+}
+/// Parameters of `CreateSslVpnServer`. Build it with `new`, the required parameters named in [`CreateSslVpnServerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSslVpnServerRequest {
     /// 客户端网段。
@@ -111,18 +123,13 @@ pub struct CreateSslVpnServerRequest {
     pub i_daa_s_region_id: Option<String>,
 }
 impl CreateSslVpnServerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        client_ip_pool: impl Into<String>,
-        local_subnet: impl Into<String>,
-        region_id: impl Into<String>,
-        vpn_gateway_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateSslVpnServerRequired<'_>) -> Self {
         Self {
-            client_ip_pool: client_ip_pool.into(),
-            local_subnet: local_subnet.into(),
-            region_id: region_id.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
+            client_ip_pool: required.client_ip_pool.to_string(),
+            local_subnet: required.local_subnet.to_string(),
+            region_id: required.region_id.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
             client_token: None,
             name: None,
             proto: None,
@@ -190,18 +197,22 @@ impl aliyun_runtime::Operation for CreateSslVpnServerRequest {
 }
 /// What a successful `CreateSslVpnServer` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateSslVpnServerResponse {
     /// SSL-VPN服务端的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// 请求ID。
     ///
     /// Example: `E98A9651-7098-40C7-8F85-C818D1EBBA85`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// SSL-VPN服务端的ID。
     ///
     /// Example: `vss-bp18q7hzj6largv4v****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnServerId"))]
     pub ssl_vpn_server_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateSslVpnServerResponse {

@@ -5,7 +5,21 @@
 //!
 //! 调用CreateVpnConnection接口创建IPsec连接。
 pub use crate::types::{HealthCheckConfig, BgpConfig};
-/// Parameters of `CreateVpnConnection`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateVpnConnectionRequest`], by name: `CreateVpnConnectionRequest::new(CreateVpnConnectionRequired { … })`.
+#[derive(Debug)]
+pub struct CreateVpnConnectionRequired<'a> {
+    /// `CustomerGatewayId`: see the field of [`CreateVpnConnectionRequest`] of the same name.
+    pub customer_gateway_id: &'a str,
+    /// `LocalSubnet`: see the field of [`CreateVpnConnectionRequest`] of the same name.
+    pub local_subnet: &'a str,
+    /// `RegionId`: see the field of [`CreateVpnConnectionRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `RemoteSubnet`: see the field of [`CreateVpnConnectionRequest`] of the same name.
+    pub remote_subnet: &'a str,
+    /// `VpnGatewayId`: see the field of [`CreateVpnConnectionRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+}
+/// Parameters of `CreateVpnConnection`. Build it with `new`, the required parameters named in [`CreateVpnConnectionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateVpnConnectionRequest {
     /// The ID of the customer gateway.
@@ -187,20 +201,14 @@ pub struct CreateVpnConnectionRequest {
     pub remote_ca_certificate: Option<String>,
 }
 impl CreateVpnConnectionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        customer_gateway_id: impl Into<String>,
-        local_subnet: impl Into<String>,
-        region_id: impl Into<String>,
-        remote_subnet: impl Into<String>,
-        vpn_gateway_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateVpnConnectionRequired<'_>) -> Self {
         Self {
-            customer_gateway_id: customer_gateway_id.into(),
-            local_subnet: local_subnet.into(),
-            region_id: region_id.into(),
-            remote_subnet: remote_subnet.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
+            customer_gateway_id: required.customer_gateway_id.to_string(),
+            local_subnet: required.local_subnet.to_string(),
+            region_id: required.region_id.to_string(),
+            remote_subnet: required.remote_subnet.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
             client_token: None,
             name: None,
             effect_immediately: None,
@@ -280,30 +288,35 @@ impl aliyun_runtime::Operation for CreateVpnConnectionRequest {
 }
 /// What a successful `CreateVpnConnection` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateVpnConnectionResponse {
     /// The ID of the IPsec-VPN connection.
     ///
     /// IPsec连接的ID。
     ///
     /// Example: `vco-bp15oes1py4i6****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnectionId"))]
     pub vpn_connection_id: Option<String>,
     /// The time at which the IPsec-VPN connection was created.
     ///
     /// IPsec连接的创建时间。
     ///
     /// Example: `1544666102000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The name of the IPsec-VPN connection.
     ///
     /// IPsec连接的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `082AD562-B8DB-4BB2-861F-DA1FCA01FD76`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateVpnConnectionResponse {

@@ -2,7 +2,17 @@
 //! The `CreateVpnGateway` operation.
 //!
 //! 调用CreateVpnGateway接口创建一个VPN网关。
-/// Parameters of `CreateVpnGateway`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateVpnGatewayRequest`], by name: `CreateVpnGatewayRequest::new(CreateVpnGatewayRequired { … })`.
+#[derive(Debug)]
+pub struct CreateVpnGatewayRequired<'a> {
+    /// `Bandwidth`: see the field of [`CreateVpnGatewayRequest`] of the same name.
+    pub bandwidth: i32,
+    /// `RegionId`: see the field of [`CreateVpnGatewayRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpcId`: see the field of [`CreateVpnGatewayRequest`] of the same name.
+    pub vpc_id: &'a str,
+}
+/// Parameters of `CreateVpnGateway`. Build it with `new`, the required parameters named in [`CreateVpnGatewayRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateVpnGatewayRequest {
     /// VPN网关的公网带宽，单位Mbps。
@@ -76,16 +86,12 @@ pub struct CreateVpnGatewayRequest {
     pub ssl_connections: Option<i32>,
 }
 impl CreateVpnGatewayRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        bandwidth: i32,
-        region_id: impl Into<String>,
-        vpc_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateVpnGatewayRequired<'_>) -> Self {
         Self {
-            bandwidth,
-            region_id: region_id.into(),
-            vpc_id: vpc_id.into(),
+            bandwidth: required.bandwidth,
+            region_id: required.region_id.to_string(),
+            vpc_id: required.vpc_id.to_string(),
             auto_pay: None,
             enable_ipsec: None,
             enable_ssl: None,
@@ -141,22 +147,27 @@ impl aliyun_runtime::Operation for CreateVpnGatewayRequest {
 }
 /// What a successful `CreateVpnGateway` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateVpnGatewayResponse {
     /// VPN网关的名称。
     ///
     /// Example: `myVpn`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// 订单ID，请前往阿里云控制台完成支付。
     ///
     /// Example: `20224940022015`
+    #[cfg_attr(feature = "test-util", serde(rename = "OrderId"))]
     pub order_id: Option<i64>,
     /// 请求ID。
     ///
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// VPN网关的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for CreateVpnGatewayResponse {

@@ -2,7 +2,25 @@
 //! The `CreateVpnPbrRouteEntry` operation.
 //!
 //! Creates a policy-based route for a VPN gateway.
-/// Parameters of `CreateVpnPbrRouteEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateVpnPbrRouteEntryRequest`], by name: `CreateVpnPbrRouteEntryRequest::new(CreateVpnPbrRouteEntryRequired { … })`.
+#[derive(Debug)]
+pub struct CreateVpnPbrRouteEntryRequired<'a> {
+    /// `NextHop`: see the field of [`CreateVpnPbrRouteEntryRequest`] of the same name.
+    pub next_hop: &'a str,
+    /// `PublishVpc`: see the field of [`CreateVpnPbrRouteEntryRequest`] of the same name.
+    pub publish_vpc: bool,
+    /// `RegionId`: see the field of [`CreateVpnPbrRouteEntryRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `RouteDest`: see the field of [`CreateVpnPbrRouteEntryRequest`] of the same name.
+    pub route_dest: &'a str,
+    /// `RouteSource`: see the field of [`CreateVpnPbrRouteEntryRequest`] of the same name.
+    pub route_source: &'a str,
+    /// `VpnGatewayId`: see the field of [`CreateVpnPbrRouteEntryRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+    /// `Weight`: see the field of [`CreateVpnPbrRouteEntryRequest`] of the same name.
+    pub weight: i32,
+}
+/// Parameters of `CreateVpnPbrRouteEntry`. Build it with `new`, the required parameters named in [`CreateVpnPbrRouteEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateVpnPbrRouteEntryRequest {
     /// The next hop of the policy-based route.
@@ -62,24 +80,16 @@ pub struct CreateVpnPbrRouteEntryRequest {
     pub overlay_mode: Option<String>,
 }
 impl CreateVpnPbrRouteEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        next_hop: impl Into<String>,
-        publish_vpc: bool,
-        region_id: impl Into<String>,
-        route_dest: impl Into<String>,
-        route_source: impl Into<String>,
-        vpn_gateway_id: impl Into<String>,
-        weight: i32,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateVpnPbrRouteEntryRequired<'_>) -> Self {
         Self {
-            next_hop: next_hop.into(),
-            publish_vpc,
-            region_id: region_id.into(),
-            route_dest: route_dest.into(),
-            route_source: route_source.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
-            weight,
+            next_hop: required.next_hop.to_string(),
+            publish_vpc: required.publish_vpc,
+            region_id: required.region_id.to_string(),
+            route_dest: required.route_dest.to_string(),
+            route_source: required.route_source.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
+            weight: required.weight,
             client_token: None,
             description: None,
             overlay_mode: None,
@@ -111,34 +121,42 @@ impl aliyun_runtime::Operation for CreateVpnPbrRouteEntryRequest {
 }
 /// What a successful `CreateVpnPbrRouteEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateVpnPbrRouteEntryResponse {
     /// The time when the policy-based route was created.
     ///
     /// Example: `1492747187000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The description of the policy-based route.
     ///
     /// Example: `vpnroute1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The next hop of the policy-based route.
     ///
     /// Example: `vco-bp15oes1py4i66rmd****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextHop"))]
     pub next_hop: Option<String>,
     /// The tunneling protocol.
     ///
     /// Example: `Ipsec`
+    #[cfg_attr(feature = "test-util", serde(rename = "OverlayMode"))]
     pub overlay_mode: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The destination CIDR block of the policy-based route.
     ///
     /// Example: `10.0.0.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "RouteDest"))]
     pub route_dest: Option<String>,
     /// The source CIDR block of the policy-based route.
     ///
     /// Example: `192.168.1.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "RouteSource"))]
     pub route_source: Option<String>,
     /// The status of the policy-based route. Valid values:
     ///
@@ -148,14 +166,17 @@ pub struct CreateVpnPbrRouteEntryResponse {
     /// Valid values ([`State`]): `published`, `normal`.
     ///
     /// Example: `normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<State>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnInstanceId"))]
     pub vpn_instance_id: Option<String>,
     /// The weight of the policy-based route. Valid values: 0 and 100.
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for CreateVpnPbrRouteEntryResponse {

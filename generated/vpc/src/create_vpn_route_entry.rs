@@ -4,7 +4,23 @@
 //! Creates a VPN destination route.
 //!
 //! 调用CreateVpnRouteEntry创建VPN目的路由。
-/// Parameters of `CreateVpnRouteEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateVpnRouteEntryRequest`], by name: `CreateVpnRouteEntryRequest::new(CreateVpnRouteEntryRequired { … })`.
+#[derive(Debug)]
+pub struct CreateVpnRouteEntryRequired<'a> {
+    /// `NextHop`: see the field of [`CreateVpnRouteEntryRequest`] of the same name.
+    pub next_hop: &'a str,
+    /// `PublishVpc`: see the field of [`CreateVpnRouteEntryRequest`] of the same name.
+    pub publish_vpc: bool,
+    /// `RegionId`: see the field of [`CreateVpnRouteEntryRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `RouteDest`: see the field of [`CreateVpnRouteEntryRequest`] of the same name.
+    pub route_dest: &'a str,
+    /// `VpnGatewayId`: see the field of [`CreateVpnRouteEntryRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+    /// `Weight`: see the field of [`CreateVpnRouteEntryRequest`] of the same name.
+    pub weight: i32,
+}
+/// Parameters of `CreateVpnRouteEntry`. Build it with `new`, the required parameters named in [`CreateVpnRouteEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateVpnRouteEntryRequest {
     /// The next hop of the destination route.
@@ -75,22 +91,15 @@ pub struct CreateVpnRouteEntryRequest {
     pub overlay_mode: Option<String>,
 }
 impl CreateVpnRouteEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        next_hop: impl Into<String>,
-        publish_vpc: bool,
-        region_id: impl Into<String>,
-        route_dest: impl Into<String>,
-        vpn_gateway_id: impl Into<String>,
-        weight: i32,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateVpnRouteEntryRequired<'_>) -> Self {
         Self {
-            next_hop: next_hop.into(),
-            publish_vpc,
-            region_id: region_id.into(),
-            route_dest: route_dest.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
-            weight,
+            next_hop: required.next_hop.to_string(),
+            publish_vpc: required.publish_vpc,
+            region_id: required.region_id.to_string(),
+            route_dest: required.route_dest.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
+            weight: required.weight,
             client_token: None,
             overlay_mode: None,
         }
@@ -116,54 +125,63 @@ impl aliyun_runtime::Operation for CreateVpnRouteEntryRequest {
 }
 /// What a successful `CreateVpnRouteEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateVpnRouteEntryResponse {
     /// The time when the VPN destination route was created.
     ///
     /// VPN目的路由的创建时间。
     ///
     /// Example: `1492747187000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The next hop of the destination route.
     ///
     /// 目的路由的下一跳。
     ///
     /// Example: `vco-bp15oes1py4i66rmd****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextHop"))]
     pub next_hop: Option<String>,
     /// The overwrite mode.
     ///
     /// 覆盖模式。
     ///
     /// Example: `Ipsec`
+    #[cfg_attr(feature = "test-util", serde(rename = "OverlayMode"))]
     pub overlay_mode: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The destination CIDR block of the destination route.
     ///
     /// 目的路由的目标网段。
     ///
     /// Example: `10.0.0.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "RouteDest"))]
     pub route_dest: Option<String>,
     /// The status of the VPN destination route.
     ///
     /// VPN目的路由的状态。
     ///
     /// Example: `published`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<String>,
     /// The ID of the VPN Gateway.
     ///
     /// VPN网关的ID。
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnInstanceId"))]
     pub vpn_instance_id: Option<String>,
     /// The weight of the destination route. Valid value:0\|100.
     ///
     /// 目的路由的权重值，取值：0\|100。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for CreateVpnRouteEntryResponse {

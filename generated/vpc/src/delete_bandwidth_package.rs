@@ -4,7 +4,15 @@
 //! Deletes a NAT bandwidth package.
 //!
 //! 使用DeleteBandwidthPackage接口删除指定的NAT带宽包。
-/// Parameters of `DeleteBandwidthPackage`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteBandwidthPackageRequest`], by name: `DeleteBandwidthPackageRequest::new(DeleteBandwidthPackageRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteBandwidthPackageRequired<'a> {
+    /// `BandwidthPackageId`: see the field of [`DeleteBandwidthPackageRequest`] of the same name.
+    pub bandwidth_package_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteBandwidthPackageRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteBandwidthPackage`. Build it with `new`, the required parameters named in [`DeleteBandwidthPackageRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteBandwidthPackageRequest {
     /// The ID of the NAT bandwidth package.
@@ -34,14 +42,11 @@ pub struct DeleteBandwidthPackageRequest {
     pub force: Option<bool>,
 }
 impl DeleteBandwidthPackageRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        bandwidth_package_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteBandwidthPackageRequired<'_>) -> Self {
         Self {
-            bandwidth_package_id: bandwidth_package_id.into(),
-            region_id: region_id.into(),
+            bandwidth_package_id: required.bandwidth_package_id.to_string(),
+            region_id: required.region_id.to_string(),
             force: None,
         }
     }
@@ -61,12 +66,14 @@ impl aliyun_runtime::Operation for DeleteBandwidthPackageRequest {
 }
 /// What a successful `DeleteBandwidthPackage` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteBandwidthPackageResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `7D275A59-1EB0-4775-8A20-2A47055EAC5C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteBandwidthPackageResponse {

@@ -2,7 +2,15 @@
 //! The `DeleteCustomerGateway` operation.
 //!
 //! 调用DeleteCustomerGateway接口删除指定的用户网关。
-/// Parameters of `DeleteCustomerGateway`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteCustomerGatewayRequest`], by name: `DeleteCustomerGatewayRequest::new(DeleteCustomerGatewayRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteCustomerGatewayRequired<'a> {
+    /// `CustomerGatewayId`: see the field of [`DeleteCustomerGatewayRequest`] of the same name.
+    pub customer_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteCustomerGatewayRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteCustomerGateway`. Build it with `new`, the required parameters named in [`DeleteCustomerGatewayRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCustomerGatewayRequest {
     /// 用户网关的ID。
@@ -24,14 +32,11 @@ pub struct DeleteCustomerGatewayRequest {
     pub client_token: Option<String>,
 }
 impl DeleteCustomerGatewayRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        customer_gateway_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteCustomerGatewayRequired<'_>) -> Self {
         Self {
-            customer_gateway_id: customer_gateway_id.into(),
-            region_id: region_id.into(),
+            customer_gateway_id: required.customer_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
         }
     }
@@ -51,10 +56,12 @@ impl aliyun_runtime::Operation for DeleteCustomerGatewayRequest {
 }
 /// What a successful `DeleteCustomerGateway` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteCustomerGatewayResponse {
     /// 请求ID。
     ///
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteCustomerGatewayResponse {

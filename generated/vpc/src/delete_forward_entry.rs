@@ -4,7 +4,17 @@
 //! Deletes a specified DNAT entry.
 //!
 //! 调用DeleteForwardEntry接口删除指定的DNAT条目。
-/// Parameters of `DeleteForwardEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteForwardEntryRequest`], by name: `DeleteForwardEntryRequest::new(DeleteForwardEntryRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteForwardEntryRequired<'a> {
+    /// `ForwardEntryId`: see the field of [`DeleteForwardEntryRequest`] of the same name.
+    pub forward_entry_id: &'a str,
+    /// `ForwardTableId`: see the field of [`DeleteForwardEntryRequest`] of the same name.
+    pub forward_table_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteForwardEntryRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteForwardEntry`. Build it with `new`, the required parameters named in [`DeleteForwardEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteForwardEntryRequest {
     /// The ID of the DNAT entry to be deleted.
@@ -30,16 +40,12 @@ pub struct DeleteForwardEntryRequest {
     pub region_id: String,
 }
 impl DeleteForwardEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        forward_entry_id: impl Into<String>,
-        forward_table_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteForwardEntryRequired<'_>) -> Self {
         Self {
-            forward_entry_id: forward_entry_id.into(),
-            forward_table_id: forward_table_id.into(),
-            region_id: region_id.into(),
+            forward_entry_id: required.forward_entry_id.to_string(),
+            forward_table_id: required.forward_table_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -53,12 +59,14 @@ impl aliyun_runtime::Operation for DeleteForwardEntryRequest {
 }
 /// What a successful `DeleteForwardEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteForwardEntryResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteForwardEntryResponse {

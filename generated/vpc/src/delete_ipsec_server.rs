@@ -3,7 +3,15 @@
 //!
 //! 调用DeleteIpsecServer删除IPsec服务端。
 pub use crate::types::DryRun;
-/// Parameters of `DeleteIpsecServer`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteIpsecServerRequest`], by name: `DeleteIpsecServerRequest::new(DeleteIpsecServerRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteIpsecServerRequired<'a> {
+    /// `IpsecServerId`: see the field of [`DeleteIpsecServerRequest`] of the same name.
+    pub ipsec_server_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteIpsecServerRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteIpsecServer`. Build it with `new`, the required parameters named in [`DeleteIpsecServerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteIpsecServerRequest {
     /// IPsec服务端ID。
@@ -35,14 +43,11 @@ pub struct DeleteIpsecServerRequest {
     pub dry_run: Option<DryRun>,
 }
 impl DeleteIpsecServerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ipsec_server_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteIpsecServerRequired<'_>) -> Self {
         Self {
-            ipsec_server_id: ipsec_server_id.into(),
-            region_id: region_id.into(),
+            ipsec_server_id: required.ipsec_server_id.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
             dry_run: None,
         }
@@ -68,10 +73,12 @@ impl aliyun_runtime::Operation for DeleteIpsecServerRequest {
 }
 /// What a successful `DeleteIpsecServer` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteIpsecServerResponse {
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteIpsecServerResponse {

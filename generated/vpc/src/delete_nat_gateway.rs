@@ -4,7 +4,15 @@
 //! Deletes a NAT gateway.
 //!
 //! 调用DeleteNatGateway接口删除指定的NAT网关。
-/// Parameters of `DeleteNatGateway`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteNatGatewayRequest`], by name: `DeleteNatGatewayRequest::new(DeleteNatGatewayRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteNatGatewayRequired<'a> {
+    /// `NatGatewayId`: see the field of [`DeleteNatGatewayRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`DeleteNatGatewayRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DeleteNatGateway`. Build it with `new`, the required parameters named in [`DeleteNatGatewayRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteNatGatewayRequest {
     /// The ID of the NAT gateway to be deleted.
@@ -54,11 +62,11 @@ pub struct DeleteNatGatewayRequest {
     pub force: Option<bool>,
 }
 impl DeleteNatGatewayRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(nat_gateway_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteNatGatewayRequired<'_>) -> Self {
         Self {
-            nat_gateway_id: nat_gateway_id.into(),
-            region_id: region_id.into(),
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
             force: None,
         }
     }
@@ -78,12 +86,14 @@ impl aliyun_runtime::Operation for DeleteNatGatewayRequest {
 }
 /// What a successful `DeleteNatGateway` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteNatGatewayResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteNatGatewayResponse {

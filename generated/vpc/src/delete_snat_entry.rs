@@ -4,7 +4,17 @@
 //! Deletes a specified Source Network Address Translation (SNAT) entry.
 //!
 //! 调用DeleteSnatEntry接口删除指定的SNAT条目。
-/// Parameters of `DeleteSnatEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteSnatEntryRequest`], by name: `DeleteSnatEntryRequest::new(DeleteSnatEntryRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteSnatEntryRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteSnatEntryRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SnatEntryId`: see the field of [`DeleteSnatEntryRequest`] of the same name.
+    pub snat_entry_id: &'a str,
+    /// `SnatTableId`: see the field of [`DeleteSnatEntryRequest`] of the same name.
+    pub snat_table_id: &'a str,
+}
+/// Parameters of `DeleteSnatEntry`. Build it with `new`, the required parameters named in [`DeleteSnatEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteSnatEntryRequest {
     /// The ID of the region where the NAT gateway is deployed. You can call the DescribeRegions operation to query region IDs.
@@ -30,16 +40,12 @@ pub struct DeleteSnatEntryRequest {
     pub snat_table_id: String,
 }
 impl DeleteSnatEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        snat_entry_id: impl Into<String>,
-        snat_table_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteSnatEntryRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            snat_entry_id: snat_entry_id.into(),
-            snat_table_id: snat_table_id.into(),
+            region_id: required.region_id.to_string(),
+            snat_entry_id: required.snat_entry_id.to_string(),
+            snat_table_id: required.snat_table_id.to_string(),
         }
     }
 }
@@ -53,12 +59,14 @@ impl aliyun_runtime::Operation for DeleteSnatEntryRequest {
 }
 /// What a successful `DeleteSnatEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteSnatEntryResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `47B80B6A-759A-479C-A565-76D04BDA29F3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteSnatEntryResponse {

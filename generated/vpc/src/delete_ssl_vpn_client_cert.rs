@@ -4,7 +4,15 @@
 //! Deletes an SSL-VPN client certificate.
 //!
 //! 调用DeleteSslVpnClientCert接口删除SSL-VPN客户端证书。
-/// Parameters of `DeleteSslVpnClientCert`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteSslVpnClientCertRequest`], by name: `DeleteSslVpnClientCertRequest::new(DeleteSslVpnClientCertRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteSslVpnClientCertRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteSslVpnClientCertRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SslVpnClientCertId`: see the field of [`DeleteSslVpnClientCertRequest`] of the same name.
+    pub ssl_vpn_client_cert_id: &'a str,
+}
+/// Parameters of `DeleteSslVpnClientCert`. Build it with `new`, the required parameters named in [`DeleteSslVpnClientCertRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteSslVpnClientCertRequest {
     /// The ID of the region where the SSL-VPN client certificate is created.
@@ -38,14 +46,11 @@ pub struct DeleteSslVpnClientCertRequest {
     pub client_token: Option<String>,
 }
 impl DeleteSslVpnClientCertRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        ssl_vpn_client_cert_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteSslVpnClientCertRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            ssl_vpn_client_cert_id: ssl_vpn_client_cert_id.into(),
+            region_id: required.region_id.to_string(),
+            ssl_vpn_client_cert_id: required.ssl_vpn_client_cert_id.to_string(),
             client_token: None,
         }
     }
@@ -65,12 +70,14 @@ impl aliyun_runtime::Operation for DeleteSslVpnClientCertRequest {
 }
 /// What a successful `DeleteSslVpnClientCert` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteSslVpnClientCertResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteSslVpnClientCertResponse {

@@ -4,7 +4,15 @@
 //! Deletes an SSL-VPN server.
 //!
 //! 调用DeleteSslVpnServer接口删除SSL-VPN服务端实例。
-/// Parameters of `DeleteSslVpnServer`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteSslVpnServerRequest`], by name: `DeleteSslVpnServerRequest::new(DeleteSslVpnServerRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteSslVpnServerRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteSslVpnServerRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SslVpnServerId`: see the field of [`DeleteSslVpnServerRequest`] of the same name.
+    pub ssl_vpn_server_id: &'a str,
+}
+/// Parameters of `DeleteSslVpnServer`. Build it with `new`, the required parameters named in [`DeleteSslVpnServerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteSslVpnServerRequest {
     /// The ID of the region where the SSL-VPN server is created.
@@ -38,14 +46,11 @@ pub struct DeleteSslVpnServerRequest {
     pub client_token: Option<String>,
 }
 impl DeleteSslVpnServerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        ssl_vpn_server_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteSslVpnServerRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            ssl_vpn_server_id: ssl_vpn_server_id.into(),
+            region_id: required.region_id.to_string(),
+            ssl_vpn_server_id: required.ssl_vpn_server_id.to_string(),
             client_token: None,
         }
     }
@@ -65,12 +70,14 @@ impl aliyun_runtime::Operation for DeleteSslVpnServerRequest {
 }
 /// What a successful `DeleteSslVpnServer` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteSslVpnServerResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteSslVpnServerResponse {

@@ -4,7 +4,15 @@
 //! Deletes an IPsec-VPN connection.
 //!
 //! 调用DeleteVpnConnection接口删除指定的IPsec连接。
-/// Parameters of `DeleteVpnConnection`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteVpnConnectionRequest`], by name: `DeleteVpnConnectionRequest::new(DeleteVpnConnectionRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteVpnConnectionRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteVpnConnectionRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnConnectionId`: see the field of [`DeleteVpnConnectionRequest`] of the same name.
+    pub vpn_connection_id: &'a str,
+}
+/// Parameters of `DeleteVpnConnection`. Build it with `new`, the required parameters named in [`DeleteVpnConnectionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteVpnConnectionRequest {
     /// The ID of the region where the IPsec-VPN connection is created.
@@ -36,14 +44,11 @@ pub struct DeleteVpnConnectionRequest {
     pub client_token: Option<String>,
 }
 impl DeleteVpnConnectionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        vpn_connection_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteVpnConnectionRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpn_connection_id: vpn_connection_id.into(),
+            region_id: required.region_id.to_string(),
+            vpn_connection_id: required.vpn_connection_id.to_string(),
             client_token: None,
         }
     }
@@ -63,12 +68,14 @@ impl aliyun_runtime::Operation for DeleteVpnConnectionRequest {
 }
 /// What a successful `DeleteVpnConnection` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteVpnConnectionResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteVpnConnectionResponse {

@@ -4,7 +4,15 @@
 //! Deletes a VPN gateway.
 //!
 //! 调用DeleteVpnGateway接口删除指定的VPN网关。
-/// Parameters of `DeleteVpnGateway`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DeleteVpnGatewayRequest`], by name: `DeleteVpnGatewayRequest::new(DeleteVpnGatewayRequired { … })`.
+#[derive(Debug)]
+pub struct DeleteVpnGatewayRequired<'a> {
+    /// `RegionId`: see the field of [`DeleteVpnGatewayRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnGatewayId`: see the field of [`DeleteVpnGatewayRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+}
+/// Parameters of `DeleteVpnGateway`. Build it with `new`, the required parameters named in [`DeleteVpnGatewayRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteVpnGatewayRequest {
     /// The ID of the region where the VPN gateway is created.
@@ -36,11 +44,11 @@ pub struct DeleteVpnGatewayRequest {
     pub client_token: Option<String>,
 }
 impl DeleteVpnGatewayRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, vpn_gateway_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DeleteVpnGatewayRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
+            region_id: required.region_id.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
             client_token: None,
         }
     }
@@ -60,12 +68,14 @@ impl aliyun_runtime::Operation for DeleteVpnGatewayRequest {
 }
 /// What a successful `DeleteVpnGateway` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteVpnGatewayResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `>0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteVpnGatewayResponse {

@@ -91,10 +91,12 @@ impl aliyun_runtime::Operation for DeleteVpnRouteEntryRequest {
 }
 /// What a successful `DeleteVpnRouteEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteVpnRouteEntryResponse {
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteVpnRouteEntryResponse {

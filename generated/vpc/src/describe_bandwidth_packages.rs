@@ -88,55 +88,61 @@ impl aliyun_runtime::Operation for DescribeBandwidthPackagesRequest {
 impl aliyun_runtime::Paginated for DescribeBandwidthPackagesRequest {
     type Item = BandwidthPackage;
     fn next_page(&self, response: &DescribeBandwidthPackagesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .bandwidth_packages
-                    .as_ref()
-                    .map_or(0, |l| l.bandwidth_package.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .bandwidth_packages
+                .as_ref()
+                .map(|v| &v.bandwidth_package)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeBandwidthPackagesResponse) -> Vec<BandwidthPackage> {
-        response.bandwidth_packages.map(|l| l.bandwidth_package).unwrap_or_default()
+        response.bandwidth_packages.map(|v| v.bandwidth_package).unwrap_or_default()
     }
 }
 /// What a successful `DescribeBandwidthPackages` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeBandwidthPackagesResponse {
     /// A list of NAT bandwidth packages.
     ///
     /// NAT带宽包的详细信息，详情参见表 1。
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackages"))]
     pub bandwidth_packages: Option<BandwidthPackages>,
     /// The number of queried entries.
     ///
     /// 列表条条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The current page number.
     ///
     /// 当前页码。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// 每页包含多少条目。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4EC47282-1B74-4534-BD0E-403F3EE64CAF"`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeBandwidthPackagesResponse {
@@ -158,8 +164,10 @@ impl aliyun_runtime::de::Decode for DescribeBandwidthPackagesResponse {
 ///
 /// NAT带宽包的详细信息，详情参见表 1。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct BandwidthPackages {
     /// `BandwidthPackage` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackage"))]
     pub bandwidth_package: Vec<BandwidthPackage>,
 }
 impl aliyun_runtime::de::Decode for BandwidthPackages {
@@ -175,18 +183,21 @@ impl aliyun_runtime::de::Decode for BandwidthPackages {
 }
 /// One item of the list `BandwidthPackage` in `BandwidthPackages` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct BandwidthPackage {
     /// The bandwidth value in Mbps. Valid values: 5 to 5000.
     ///
     /// 带宽值，取值范围：5-5000，单位为Mbps。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Option<String>,
     /// The ID of the NAT bandwidth package.
     ///
     /// NAT带宽包的ID。
     ///
     /// Example: `bwp-xxoo123xxxxxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackageId"))]
     pub bandwidth_package_id: Option<String>,
     /// The status of the bandwidth package.
     ///
@@ -195,6 +206,7 @@ pub struct BandwidthPackage {
     /// Normal（正常）、FinancialLocked（欠费锁定状态）、SecurityLocked（安全风控锁定状态）。
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "BusinessStatus"))]
     pub business_status: Option<String>,
     /// The time at which the bandwidth package was created.
     ///
@@ -207,18 +219,21 @@ pub struct BandwidthPackage {
     /// 格式为：YYYY-MM-DDThh:mmZ
     ///
     /// Example: `2017-06-08T12:20:55`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the bandwidth package.
     ///
     /// 自定义描述2-256个字符，实例描述会显示在控制台。不填则为空，默认为空。不能以 http:// 和 https://开头。
     ///
     /// Example: `test123`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// Valid value: BGP.
     ///
     /// 目前只支持一种：BGP。
     ///
     /// Example: `BGP`
+    #[cfg_attr(feature = "test-util", serde(rename = "ISP"))]
     pub isp: Option<String>,
     /// The billing method of the instance. Currently, only the Pay-As-You-Go billing method is supported.
     ///
@@ -229,6 +244,7 @@ pub struct BandwidthPackage {
     /// 取值：PostPaid，后付费，即按量付费
     ///
     /// Example: `PostPaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<String>,
     /// The Internet billing method. Valid values:
     ///
@@ -240,6 +256,7 @@ pub struct BandwidthPackage {
     /// - PayByBandwidth：按带宽计费
     ///
     /// Example: `PayByBandwidth`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<String>,
     /// The number of public IP addresses in the NAT bandwidth package.
     ///
@@ -250,40 +267,47 @@ pub struct BandwidthPackage {
     /// 取值范围：1-50。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpCount"))]
     pub ip_count: Option<String>,
     /// The name of the NAT Gateway.
     ///
     /// NAT带宽包的名称。
     ///
     /// Example: `xxxxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The ID of the NAT Gateway.
     ///
     /// NAT网关ID。
     ///
     /// Example: `ngw-xxoo123xxxxxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGatewayId"))]
     pub nat_gateway_id: Option<String>,
     /// The IP addresses in the bandwidth package.
     ///
     /// 带宽包中的 IP。
+    #[cfg_attr(feature = "test-util", serde(rename = "PublicIpAddresses"))]
     pub public_ip_addresses: Option<PublicIpAddresses>,
     /// The region ID.
     ///
     /// 所在地域。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The status of the bandwidth package.
     ///
     /// 带宽包状态。
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The zone of the NAT bandwidth package.
     ///
     /// NAT带宽包所在的可用区。
     ///
     /// Example: `cn-shanghai-a`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for BandwidthPackage {
@@ -315,8 +339,10 @@ impl aliyun_runtime::de::Decode for BandwidthPackage {
 ///
 /// 带宽包中的 IP。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PublicIpAddresses {
     /// `PublicIpAddresse` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PublicIpAddresse"))]
     pub public_ip_addresse: Vec<PublicIpAddresse>,
 }
 impl aliyun_runtime::de::Decode for PublicIpAddresses {
@@ -332,30 +358,35 @@ impl aliyun_runtime::de::Decode for PublicIpAddresses {
 }
 /// One item of the list `PublicIpAddresse` in `PublicIpAddresses` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PublicIpAddresse {
     /// The allocation ID.
     ///
     /// 分配ID
     ///
     /// Example: `eip-2zeerraiwb7ujxxxxxxxxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationId"))]
     pub allocation_id: Option<String>,
     /// Indicates whether AP access is enabled.
     ///
     /// ApAccessEnabled
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "ApAccessEnabled"))]
     pub ap_access_enabled: Option<bool>,
     /// The IP address.
     ///
     /// IP 地址
     ///
     /// Example: `116.xx.xx.28`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// The usage status.
     ///
     /// 使用状态
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "UsingStatus"))]
     pub using_status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PublicIpAddresse {

@@ -4,7 +4,15 @@
 //! Queries a customer gateway.
 //!
 //! 调用DescribeCustomerGateway接口查询已创建的用户网关的详细信息。
-/// Parameters of `DescribeCustomerGateway`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeCustomerGatewayRequest`], by name: `DescribeCustomerGatewayRequest::new(DescribeCustomerGatewayRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeCustomerGatewayRequired<'a> {
+    /// `CustomerGatewayId`: see the field of [`DescribeCustomerGatewayRequest`] of the same name.
+    pub customer_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeCustomerGatewayRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeCustomerGateway`. Build it with `new`, the required parameters named in [`DescribeCustomerGatewayRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeCustomerGatewayRequest {
     /// The ID of the customer gateway.
@@ -27,14 +35,11 @@ pub struct DescribeCustomerGatewayRequest {
     pub region_id: String,
 }
 impl DescribeCustomerGatewayRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        customer_gateway_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeCustomerGatewayRequired<'_>) -> Self {
         Self {
-            customer_gateway_id: customer_gateway_id.into(),
-            region_id: region_id.into(),
+            customer_gateway_id: required.customer_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -48,42 +53,49 @@ impl aliyun_runtime::Operation for DescribeCustomerGatewayRequest {
 }
 /// What a successful `DescribeCustomerGateway` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCustomerGatewayResponse {
     /// The ID of the customer gateway.
     ///
     /// 用户网关的ID。
     ///
     /// Example: `cgw-bp1pvpl9r9adju6l5nxck`
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGatewayId"))]
     pub customer_gateway_id: Option<String>,
     /// The name of the customer gateway.
     ///
     /// 用户网关的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The description of the customer gateway.
     ///
     /// 用户网关的描述信息。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The IP address of the customer gateway.
     ///
     /// 用户网关的IP地址。
     ///
     /// Example: `139.196.32.xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `99506ECB-218F-45A5-AE8E-79518451F615`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The time when the customer gateway was created.
     ///
     /// 用户网关的创建时间。
     ///
     /// Example: `1492747187000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for DescribeCustomerGatewayResponse {

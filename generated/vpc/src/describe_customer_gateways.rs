@@ -77,55 +77,61 @@ impl aliyun_runtime::Operation for DescribeCustomerGatewaysRequest {
 impl aliyun_runtime::Paginated for DescribeCustomerGatewaysRequest {
     type Item = CustomerGateway;
     fn next_page(&self, response: &DescribeCustomerGatewaysResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .customer_gateways
-                    .as_ref()
-                    .map_or(0, |l| l.customer_gateway.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .customer_gateways
+                .as_ref()
+                .map(|v| &v.customer_gateway)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeCustomerGatewaysResponse) -> Vec<CustomerGateway> {
-        response.customer_gateways.map(|l| l.customer_gateway).unwrap_or_default()
+        response.customer_gateways.map(|v| v.customer_gateway).unwrap_or_default()
     }
 }
 /// What a successful `DescribeCustomerGateways` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeCustomerGatewaysResponse {
     /// Detailed information about the customer gateway.
     ///
     /// 用户网关的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGateways"))]
     pub customer_gateways: Option<CustomerGateways>,
     /// The number of entries returned.
     ///
     /// 列表条条目数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页包含多少条目。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeCustomerGatewaysResponse {
@@ -147,8 +153,10 @@ impl aliyun_runtime::de::Decode for DescribeCustomerGatewaysResponse {
 ///
 /// 用户网关的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CustomerGateways {
     /// `CustomerGateway` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGateway"))]
     pub customer_gateway: Vec<CustomerGateway>,
 }
 impl aliyun_runtime::de::Decode for CustomerGateways {
@@ -164,36 +172,42 @@ impl aliyun_runtime::de::Decode for CustomerGateways {
 }
 /// One item of the list `CustomerGateway` in `CustomerGateways` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CustomerGateway {
     /// The ID of the customer gateway.
     ///
     /// 用户网关的ID。
     ///
     /// Example: `cgw-bp1pvpl9r9adju6l5nxck`
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGatewayId"))]
     pub customer_gateway_id: Option<String>,
     /// The name of the customer gateway.
     ///
     /// 用户网关的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The description of the customer gateway.
     ///
     /// 用户网关的描述信息。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The IP address of the customer gateway.
     ///
     /// 用户网关的IP地址。
     ///
     /// Example: `139.196.32.xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// The time when the customer gateway was created.
     ///
     /// 用户网关的创建时间。
     ///
     /// Example: `1492747187000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for CustomerGateway {

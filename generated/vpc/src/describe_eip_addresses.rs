@@ -335,52 +335,61 @@ impl aliyun_runtime::Operation for DescribeEipAddressesRequest {
 impl aliyun_runtime::Paginated for DescribeEipAddressesRequest {
     type Item = EipAddress;
     fn next_page(&self, response: &DescribeEipAddressesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.eip_addresses.as_ref().map_or(0, |l| l.eip_address.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .eip_addresses
+                .as_ref()
+                .map(|v| &v.eip_address)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeEipAddressesResponse) -> Vec<EipAddress> {
-        response.eip_addresses.map(|l| l.eip_address).unwrap_or_default()
+        response.eip_addresses.map(|v| v.eip_address).unwrap_or_default()
     }
 }
 /// What a successful `DescribeEipAddresses` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEipAddressesResponse {
     /// The details about the EIP.
     ///
     /// EIP的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "EipAddresses"))]
     pub eip_addresses: Option<EipAddresses>,
     /// The number of entries returned.
     ///
     /// 列表条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页包含的条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4EC47282-1B74-4534-BD0E-403F3EE64CAF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEipAddressesResponse {
@@ -581,8 +590,10 @@ aliyun_runtime::wire_enum!(AssociatedInstanceType);
 ///
 /// EIP的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipAddresses {
     /// `EipAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipAddress"))]
     pub eip_address: Vec<EipAddress>,
 }
 impl aliyun_runtime::de::Decode for EipAddresses {
@@ -598,46 +609,54 @@ impl aliyun_runtime::de::Decode for EipAddresses {
 }
 /// One item of the list `EipAddress` in `EipAddresses` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipAddress {
     /// The ID of the EIP.
     ///
     /// EIP的实例ID。
     ///
     /// Example: `eip-2zeerraiwb7ujcdvf****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationId"))]
     pub allocation_id: Option<String>,
     /// The time when the EIP was created.
     ///
     /// EIP的创建时间。
     ///
     /// Example: `2019-04-23T01:37:38Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationTime"))]
     pub allocation_time: Option<String>,
     /// The ID of the region to which the EIP belongs.
     ///
     /// EIP的地域ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableRegions"))]
     pub available_regions: Option<AvailableRegions>,
     /// The maximum bandwidth of the EIP. Unit: Mbit/s.
     ///
     /// EIP的带宽峰值，单位为Mbps。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Option<String>,
     /// The bandwidth value of the EIP bandwidth plan with which the EIP is associated.
     ///
     /// EIP加入的共享带宽的带宽值。
     ///
     /// Example: `50`
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackageBandwidth"))]
     pub bandwidth_package_bandwidth: Option<String>,
     /// The ID of the EIP bandwidth plan.
     ///
     /// 加入的共享带宽ID。
     ///
     /// Example: `cbwp-bp1ego3i4j07ccdvf****`
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackageId"))]
     pub bandwidth_package_id: Option<String>,
     /// The type of the bandwidth. Only CommonBandwidthPackage (an EIP bandwidth plan) is returned.
     ///
     /// 带宽的类型，仅支持返回CommonBandwidthPackage（共享带宽）。
     ///
     /// Example: `CommonBandwidthPackage`
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackageType"))]
     pub bandwidth_package_type: Option<String>,
     /// The state of the EIP. Valid values:
     ///
@@ -652,6 +671,7 @@ pub struct EipAddress {
     /// Valid values ([`BusinessStatus`]): `Normal`, `FinancialLocked`.
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "BusinessStatus"))]
     pub business_status: Option<BusinessStatus>,
     /// The billing method of the EIP. Valid values:
     ///
@@ -666,6 +686,7 @@ pub struct EipAddress {
     /// Valid values ([`ChargeType`]): `PrePaid`, `PostPaid`.
     ///
     /// Example: `PostPaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "ChargeType"))]
     pub charge_type: Option<ChargeType>,
     /// Indicates whether deletion protection is enabled. Valid values:
     ///
@@ -678,24 +699,28 @@ pub struct EipAddress {
     /// - false：未开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeletionProtection"))]
     pub deletion_protection: Option<bool>,
     /// The description of the EIP.
     ///
     /// EIP的描述信息。
     ///
     /// Example: `abc`
+    #[cfg_attr(feature = "test-util", serde(rename = "Descritpion"))]
     pub descritpion: Option<String>,
     /// The bandwidth value of the EIP when it is not associated with an EIP bandwidth plan.
     ///
     /// EIP加入共享带宽之前或退出共享带宽之后的带宽。
     ///
     /// Example: `101`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipBandwidth"))]
     pub eip_bandwidth: Option<String>,
     /// The expiration date. The time follows the ISO 8601 standard and is displayed in UTC. Format: YYYY-MM-DDThh:mmZ.
     ///
     /// 到期时间，按照ISO8601标准表示，并需要使用UTC时间。格式为：YYYY-MM-DDThh:mmZ。
     ///
     /// Example: `2019-04-29T02:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// Indicates whether fine-grained monitoring is enabled for the EIP. Valid values:
     ///
@@ -710,6 +735,7 @@ pub struct EipAddress {
     /// Valid values ([`HdMonitorStatus`]): `false`, `true`.
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "HDMonitorStatus"))]
     pub hd_monitor_status: Option<HdMonitorStatus>,
     /// Indicates whether renewal data is included.
     ///
@@ -720,24 +746,28 @@ pub struct EipAddress {
     /// 只有在入参IncludeReservationData为true，且有未生效订购数据时才会为true。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "HasReservationData"))]
     pub has_reservation_data: Option<String>,
     /// The Internet service provider (ISP).
     ///
     /// 服务提供商。
     ///
     /// Example: `BGP`
+    #[cfg_attr(feature = "test-util", serde(rename = "ISP"))]
     pub isp: Option<String>,
     /// The ID of the instance with which the EIP is associated.
     ///
     /// 当前绑定的实例的ID。
     ///
     /// Example: `i-bp15zckdt37cdvf****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The region ID of the associated resource.
     ///
     /// 当前绑定的资源的地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceRegionId"))]
     pub instance_region_id: Option<String>,
     /// The type of the instance with which the EIP is associated. Valid values:
     ///
@@ -758,6 +788,7 @@ pub struct EipAddress {
     /// Valid values ([`InstanceType`]): `EcsInstance`, `SlbInstance`, `Nat`, `HaVip`, `NetworkInterface`.
     ///
     /// Example: `EcsInstance`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<InstanceType>,
     /// The metering method of the EIP. Valid values:
     ///
@@ -772,46 +803,54 @@ pub struct EipAddress {
     /// Valid values ([`InternetChargeType`]): `PayByBandwidth`, `PayByTraffic`.
     ///
     /// Example: `PayByBandwidth`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<InternetChargeType>,
     /// The IP address of the EIP.
     ///
     /// EIP的IP地址。
     ///
     /// Example: `116.XX.XX.28`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// The name of the EIP.
     ///
     /// EIP的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The network type.
     ///
     /// 网络类型。
     ///
     /// Example: `public`
+    #[cfg_attr(feature = "test-util", serde(rename = "Netmode"))]
     pub netmode: Option<String>,
     /// The details about the locked EIP.
     ///
     /// 锁定详情。
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationLocks"))]
     pub operation_locks: Option<OperationLocks>,
     /// The ID of the region to which the EIP belongs.
     ///
     /// EIP所在的地域。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The time when the renewal takes effect.
     ///
     /// 续费生效时间。
     ///
     /// Example: `2019-03-11T16:00:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservationActiveTime"))]
     pub reservation_active_time: Option<String>,
     /// The bandwidth after the renewal takes effect.
     ///
     /// 续费带宽。
     ///
     /// Example: `12`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservationBandwidth"))]
     pub reservation_bandwidth: Option<String>,
     /// The metering method of the renewal. Valid values:
     ///
@@ -826,6 +865,7 @@ pub struct EipAddress {
     /// Valid values ([`ReservationInternetChargeType`]): `PayByBandwidth`, `PayByTraffic`.
     ///
     /// Example: `PayByBandwidth`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservationInternetChargeType"))]
     pub reservation_internet_charge_type: Option<ReservationInternetChargeType>,
     /// The type of the renewal order. Valid values:
     ///
@@ -842,12 +882,14 @@ pub struct EipAddress {
     /// Valid values ([`ReservationOrderType`]): `RENEWCHANGE`, `TEMP_UPGRADE`, `UPGRADE`.
     ///
     /// Example: `RENEWCHANGE`
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservationOrderType"))]
     pub reservation_order_type: Option<ReservationOrderType>,
     /// The ID of the resource group.
     ///
     /// 资源组ID。
     ///
     /// Example: `rg-acfmxazcdxs****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// Indicates whether level-2 throttling is configured.
     ///
@@ -860,6 +902,7 @@ pub struct EipAddress {
     /// - false：未配置。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "SecondLimited"))]
     pub second_limited: Option<bool>,
     /// The IDs of the contiguous EIPs.
     ///
@@ -870,6 +913,7 @@ pub struct EipAddress {
     /// 仅EIP属于连续EIP时才会返回该参数值。
     ///
     /// Example: `eipsg-t4nr90yik5oy38xd****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SegmentInstanceId"))]
     pub segment_instance_id: Option<String>,
     /// Indicates whether the resource is created by the service account. Valid values:
     ///
@@ -884,6 +928,7 @@ pub struct EipAddress {
     /// Valid values ([`ServiceManaged`]): `0`, `1`.
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "ServiceManaged"))]
     pub service_managed: Option<ServiceManaged>,
     /// The status of the EIP. Valid values:
     ///
@@ -902,8 +947,10 @@ pub struct EipAddress {
     /// Valid values ([`DescribeEipAddressesStatus`]): `Associating`, `Unassociating`, `InUse`, `Available`.
     ///
     /// Example: `Associating`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DescribeEipAddressesStatus>,
     /// `EipAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipAddress"))]
     pub eip_address: Option<DescribeEipAddressesEipAddress>,
 }
 impl aliyun_runtime::de::Decode for EipAddress {
@@ -955,8 +1002,10 @@ impl aliyun_runtime::de::Decode for EipAddress {
 ///
 /// EIP的地域ID。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct AvailableRegions {
     /// `AvailableRegion` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableRegion"))]
     pub available_region: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for AvailableRegions {
@@ -1032,8 +1081,10 @@ aliyun_runtime::wire_enum!(HdMonitorStatus);
 ///
 /// 锁定详情。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct OperationLocks {
     /// `LockReason` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LockReason"))]
     pub lock_reason: Vec<OperationLocksLockReason>,
 }
 impl aliyun_runtime::de::Decode for OperationLocks {
@@ -1049,6 +1100,7 @@ impl aliyun_runtime::de::Decode for OperationLocks {
 }
 /// One item of the list `LockReason` in `OperationLocks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct OperationLocksLockReason {
     /// The reason why the EIP is locked. Valid values:
     ///
@@ -1063,6 +1115,7 @@ pub struct OperationLocksLockReason {
     /// Valid values ([`LockReason`]): `financial`, `security`.
     ///
     /// Example: `financial`
+    #[cfg_attr(feature = "test-util", serde(rename = "LockReason"))]
     pub lock_reason: Option<LockReason>,
 }
 impl aliyun_runtime::de::Decode for OperationLocksLockReason {
@@ -1174,74 +1227,109 @@ impl ServiceManaged {
 aliyun_runtime::wire_enum!(ServiceManaged);
 /// The value of `EipAddress` in `EipAddress` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEipAddressesEipAddress {
     /// `AllocationId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationId"))]
     pub allocation_id: Option<String>,
     /// `AllocationTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationTime"))]
     pub allocation_time: Option<String>,
     /// `AvailableRegions` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableRegions"))]
     pub available_regions: Option<EipAddressAvailableRegions>,
     /// `Bandwidth` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Bandwidth"))]
     pub bandwidth: Option<i64>,
     /// `BandwidthPackageBandwidth` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackageBandwidth"))]
     pub bandwidth_package_bandwidth: Option<i64>,
     /// `BandwidthPackageId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackageId"))]
     pub bandwidth_package_id: Option<String>,
     /// `BandwidthPackageType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BandwidthPackageType"))]
     pub bandwidth_package_type: Option<String>,
     /// `BusinessStatus` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BusinessStatus"))]
     pub business_status: Option<String>,
     /// `ChargeType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ChargeType"))]
     pub charge_type: Option<String>,
     /// `DeletionProtection` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DeletionProtection"))]
     pub deletion_protection: Option<bool>,
     /// `Descritpion` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Descritpion"))]
     pub descritpion: Option<String>,
     /// `EipBandwidth` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipBandwidth"))]
     pub eip_bandwidth: Option<i64>,
     /// `ExpiredTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// `HDMonitorStatus` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "HDMonitorStatus"))]
     pub hd_monitor_status: Option<bool>,
     /// `HasReservationData` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "HasReservationData"))]
     pub has_reservation_data: Option<bool>,
     /// `ISP` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ISP"))]
     pub isp: Option<String>,
     /// `InstanceId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// `InstanceRegionId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceRegionId"))]
     pub instance_region_id: Option<String>,
     /// `InstanceType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// `InternetChargeType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<String>,
     /// `IpAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// `Name` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// `Netmode` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Netmode"))]
     pub netmode: Option<String>,
     /// `OperationLocks` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "OperationLocks"))]
     pub operation_locks: Option<EipAddressOperationLocks>,
     /// `RegionId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// `ReservationActiveTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservationActiveTime"))]
     pub reservation_active_time: Option<String>,
     /// `ReservationBandwidth` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservationBandwidth"))]
     pub reservation_bandwidth: Option<i64>,
     /// `ReservationInternetChargeType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservationInternetChargeType"))]
     pub reservation_internet_charge_type: Option<String>,
     /// `ReservationOrderType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ReservationOrderType"))]
     pub reservation_order_type: Option<String>,
     /// `ResourceGroupId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// `SecondLimited` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SecondLimited"))]
     pub second_limited: Option<bool>,
     /// `SegmentInstanceId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SegmentInstanceId"))]
     pub segment_instance_id: Option<String>,
     /// `ServiceManaged` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ServiceManaged"))]
     pub service_managed: Option<i64>,
     /// `Status` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEipAddressesEipAddress {
@@ -1290,8 +1378,10 @@ impl aliyun_runtime::de::Decode for DescribeEipAddressesEipAddress {
 }
 /// The value of `AvailableRegions` in `EipAddress` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipAddressAvailableRegions {
     /// `AvailableRegion` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AvailableRegion"))]
     pub available_region: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EipAddressAvailableRegions {
@@ -1307,8 +1397,10 @@ impl aliyun_runtime::de::Decode for EipAddressAvailableRegions {
 }
 /// The value of `OperationLocks` in `EipAddress` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipAddressOperationLocks {
     /// `LockReason` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LockReason"))]
     pub lock_reason: Option<DescribeEipAddressesLockReason>,
 }
 impl aliyun_runtime::de::Decode for EipAddressOperationLocks {
@@ -1324,8 +1416,10 @@ impl aliyun_runtime::de::Decode for EipAddressOperationLocks {
 }
 /// The value of `LockReason` in `OperationLocks` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEipAddressesLockReason {
     /// `LockReason` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LockReason"))]
     pub lock_reason: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEipAddressesLockReason {

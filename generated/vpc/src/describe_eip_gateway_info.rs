@@ -4,7 +4,15 @@
 //! Queries the gateway address and subnet mask of an Elastic IP address.
 //!
 //! 调用DescribeEipGatewayInfo接口查询EIP的网关和掩码信息。
-/// Parameters of `DescribeEipGatewayInfo`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeEipGatewayInfoRequest`], by name: `DescribeEipGatewayInfoRequest::new(DescribeEipGatewayInfoRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeEipGatewayInfoRequired<'a> {
+    /// `InstanceId`: see the field of [`DescribeEipGatewayInfoRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeEipGatewayInfoRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeEipGatewayInfo`. Build it with `new`, the required parameters named in [`DescribeEipGatewayInfoRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeEipGatewayInfoRequest {
     /// The ID of the secondary ENI associated with the Elastic IP address.
@@ -23,11 +31,11 @@ pub struct DescribeEipGatewayInfoRequest {
     pub region_id: String,
 }
 impl DescribeEipGatewayInfoRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeEipGatewayInfoRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,28 +49,33 @@ impl aliyun_runtime::Operation for DescribeEipGatewayInfoRequest {
 }
 /// What a successful `DescribeEipGatewayInfo` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEipGatewayInfoResponse {
     /// The status code of the request.
     ///
     /// 操作状态码。
     ///
     /// Example: `200`
+    #[cfg_attr(feature = "test-util", serde(rename = "Code"))]
     pub code: Option<String>,
     /// The details of the Elastic IP address.
     ///
     /// EIP详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "EipInfos"))]
     pub eip_infos: Option<EipInfos>,
     /// The message indicating whether the request is successful.
     ///
     /// 传递的操作信息。
     ///
     /// Example: `successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "Message"))]
     pub message: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `C0FD0EED-F90D-4479-803D-DD62335357E5`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEipGatewayInfoResponse {
@@ -83,8 +96,10 @@ impl aliyun_runtime::de::Decode for DescribeEipGatewayInfoResponse {
 ///
 /// EIP详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipInfos {
     /// `EipInfo` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipInfo"))]
     pub eip_info: Vec<EipInfo>,
 }
 impl aliyun_runtime::de::Decode for EipInfos {
@@ -100,6 +115,7 @@ impl aliyun_runtime::de::Decode for EipInfos {
 }
 /// One item of the list `EipInfo` in `EipInfos` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipInfo {
     /// The IP address of the Elastic IP address.
     ///
@@ -108,22 +124,26 @@ pub struct EipInfo {
     /// On the wire: `Ip`, not to be confused with `IP` (field `ip_upper`), which the page also documents.
     ///
     /// Example: `47.xx.xx.236`
+    #[cfg_attr(feature = "test-util", serde(rename = "Ip"))]
     pub ip: Option<String>,
     /// The gateway address of the Elastic IP address.
     ///
     /// EIP的网关地址。
     ///
     /// Example: `47.xx.xx.1`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpGw"))]
     pub ip_gw: Option<String>,
     /// The subnet mask of the Elastic IP address.
     ///
     /// EIP的子网掩码。
     ///
     /// Example: `255.255.255.0`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpMask"))]
     pub ip_mask: Option<String>,
     /// `IP` (no description on the page).
     ///
     /// On the wire: `IP`, not to be confused with `Ip` (field `ip`), which the page also documents.
+    #[cfg_attr(feature = "test-util", serde(rename = "IP"))]
     pub ip_upper: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EipInfo {

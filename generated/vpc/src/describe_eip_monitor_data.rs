@@ -4,7 +4,19 @@
 //! Queries the monitoring data of an elastic IP address (EIP).
 //!
 //! 调用DescribeEipMonitorData接口查看弹性公网IP（Elastic IP Address，简称EIP）的监控信息，最多查询30天内的数据，单次最多查询400个流量点的数据。
-/// Parameters of `DescribeEipMonitorData`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeEipMonitorDataRequest`], by name: `DescribeEipMonitorDataRequest::new(DescribeEipMonitorDataRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeEipMonitorDataRequired<'a> {
+    /// `AllocationId`: see the field of [`DescribeEipMonitorDataRequest`] of the same name.
+    pub allocation_id: &'a str,
+    /// `EndTime`: see the field of [`DescribeEipMonitorDataRequest`] of the same name.
+    pub end_time: &'a str,
+    /// `StartTime`: see the field of [`DescribeEipMonitorDataRequest`] of the same name.
+    pub start_time: &'a str,
+    /// `RegionId`: see the field of [`DescribeEipMonitorDataRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeEipMonitorData`. Build it with `new`, the required parameters named in [`DescribeEipMonitorDataRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeEipMonitorDataRequest {
     /// The ID of the EIP.
@@ -58,18 +70,13 @@ pub struct DescribeEipMonitorDataRequest {
     pub period: Option<i32>,
 }
 impl DescribeEipMonitorDataRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        allocation_id: impl Into<String>,
-        end_time: impl Into<String>,
-        start_time: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeEipMonitorDataRequired<'_>) -> Self {
         Self {
-            allocation_id: allocation_id.into(),
-            end_time: end_time.into(),
-            start_time: start_time.into(),
-            region_id: region_id.into(),
+            allocation_id: required.allocation_id.to_string(),
+            end_time: required.end_time.to_string(),
+            start_time: required.start_time.to_string(),
+            region_id: required.region_id.to_string(),
             period: None,
         }
     }
@@ -89,16 +96,19 @@ impl aliyun_runtime::Operation for DescribeEipMonitorDataRequest {
 }
 /// What a successful `DescribeEipMonitorData` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEipMonitorDataResponse {
     /// Detailed information about the EIP monitoring data.
     ///
     /// EIP监控数据的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "EipMonitorDatas"))]
     pub eip_monitor_datas: Option<EipMonitorDatas>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `C8B26B44-0189-443E-9816-D951F59623A9`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEipMonitorDataResponse {
@@ -117,8 +127,10 @@ impl aliyun_runtime::de::Decode for DescribeEipMonitorDataResponse {
 ///
 /// EIP监控数据的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipMonitorDatas {
     /// `EipMonitorData` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipMonitorData"))]
     pub eip_monitor_data: Vec<EipMonitorData>,
 }
 impl aliyun_runtime::de::Decode for EipMonitorDatas {
@@ -134,44 +146,52 @@ impl aliyun_runtime::de::Decode for EipMonitorDatas {
 }
 /// One item of the list `EipMonitorData` in `EipMonitorDatas` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipMonitorData {
     /// The bandwidth of the EIP. This value is equal to EipFlow/60. Unit: Bit/s.
     ///
     /// 平均带宽值，该值等于EipFlow/Period，单位为Byte/s。其中Period默认值为60，单位为秒。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipBandwidth"))]
     pub eip_bandwidth: Option<i32>,
     /// The sum of inbound and outbound bandwidth.
     ///
     /// 流入和流出的流量总和。
     ///
     /// Example: `465`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipFlow"))]
     pub eip_flow: Option<i32>,
     /// The number of data packets.
     ///
     /// 包数量。
     ///
     /// Example: `3434`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipPackets"))]
     pub eip_packets: Option<i32>,
     /// The inbound bandwidth. Unit: Bit/s.
     ///
     /// 流入的流量。单位为Byte。
     ///
     /// Example: `122`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipRX"))]
     pub eip_rx: Option<i64>,
     /// The outbound bandwidth. Unit: Bit/s.
     ///
     /// 流出的带宽。单位为Byte。
     ///
     /// Example: `343`
+    #[cfg_attr(feature = "test-util", serde(rename = "EipTX"))]
     pub eip_tx: Option<i64>,
     /// The timestamp of the monitoring data. The time is in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. For example, 2018-12-20T03:14:00Z.
     ///
     /// 查询监控信息的时间戳。ISO8601格式，如2020-01-21T09:50:23Z。
     ///
     /// Example: `2020-01-21T09:50:23Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeStamp"))]
     pub time_stamp: Option<String>,
     /// `EipMonitorData` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipMonitorData"))]
     pub eip_monitor_data: Option<DescribeEipMonitorDataEipMonitorData>,
 }
 impl aliyun_runtime::de::Decode for EipMonitorData {
@@ -193,18 +213,25 @@ impl aliyun_runtime::de::Decode for EipMonitorData {
 }
 /// The value of `EipMonitorData` in `EipMonitorData` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEipMonitorDataEipMonitorData {
     /// `EipBandwidth` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipBandwidth"))]
     pub eip_bandwidth: Option<i64>,
     /// `EipFlow` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipFlow"))]
     pub eip_flow: Option<i64>,
     /// `EipPackets` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipPackets"))]
     pub eip_packets: Option<i64>,
     /// `EipRX` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipRX"))]
     pub eip_rx: Option<i64>,
     /// `EipTX` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipTX"))]
     pub eip_tx: Option<i64>,
     /// `TimeStamp` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TimeStamp"))]
     pub time_stamp: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeEipMonitorDataEipMonitorData {

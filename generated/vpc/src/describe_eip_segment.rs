@@ -74,42 +74,51 @@ impl aliyun_runtime::Operation for DescribeEipSegmentRequest {
 impl aliyun_runtime::Paginated for DescribeEipSegmentRequest {
     type Item = EipSegment;
     fn next_page(&self, response: &DescribeEipSegmentResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.eip_segments.as_ref().map_or(0, |l| l.eip_segment.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .eip_segments
+                .as_ref()
+                .map(|v| &v.eip_segment)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeEipSegmentResponse) -> Vec<EipSegment> {
-        response.eip_segments.map(|l| l.eip_segment).unwrap_or_default()
+        response.eip_segments.map(|v| v.eip_segment).unwrap_or_default()
     }
 }
 /// What a successful `DescribeEipSegment` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeEipSegmentResponse {
     /// The details about the contiguous Elastic IP address group.
+    #[cfg_attr(feature = "test-util", serde(rename = "EipSegments"))]
     pub eip_segments: Option<EipSegments>,
     /// The page number of the returned page.
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `F7A6301A-64BA-41EC-8284-8F4838C15D1F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of entries returned.
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeEipSegmentResponse {
@@ -129,8 +138,10 @@ impl aliyun_runtime::de::Decode for DescribeEipSegmentResponse {
 }
 /// The details about the contiguous Elastic IP address group.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipSegments {
     /// `EipSegment` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EipSegment"))]
     pub eip_segment: Vec<EipSegment>,
 }
 impl aliyun_runtime::de::Decode for EipSegments {
@@ -146,34 +157,42 @@ impl aliyun_runtime::de::Decode for EipSegments {
 }
 /// One item of the list `EipSegment` in `EipSegments` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EipSegment {
     /// The time when the contiguous Elastic IP address group was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// Example: `2020-03-06T12:30:07Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The description of the contiguous Elastic IP address group.
     ///
     /// Example: `MyEipSegment`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The ID of the instance with which the contiguous Elastic IP address group is associated.
     ///
     /// Example: `eipsg-2zett8ba055tbsxme****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The number of IP addresses contained in the contiguous Elastic IP address group.
     ///
     /// Example: `28`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpCount"))]
     pub ip_count: Option<String>,
     /// The name of the contiguous Elastic IP address group.
     ///
     /// Example: `MyEipSegment`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The ID of the region to which the contiguous Elastic IP address group belongs.
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The CIDR block and mask of the contiguous Elastic IP address group.
     ///
     /// Example: `161.xx.xx.32/28`
+    #[cfg_attr(feature = "test-util", serde(rename = "Segment"))]
     pub segment: Option<String>,
     /// The status of the contiguous Elastic IP address group. Valid values:
     ///
@@ -185,6 +204,7 @@ pub struct EipSegment {
     /// Valid values ([`EipSegmentStatus`]): `Allocating`, `Allocated`, `Releasing`, `Released`.
     ///
     /// Example: `Allocated`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<EipSegmentStatus>,
 }
 impl aliyun_runtime::de::Decode for EipSegment {

@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeForwardTableEntries接口查询已创建的DNAT条目。
 pub use crate::types::IpProtocol;
-/// Parameters of `DescribeForwardTableEntries`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeForwardTableEntriesRequest`], by name: `DescribeForwardTableEntriesRequest::new(DescribeForwardTableEntriesRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeForwardTableEntriesRequired<'a> {
+    /// `ForwardTableId`: see the field of [`DescribeForwardTableEntriesRequest`] of the same name.
+    pub forward_table_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeForwardTableEntriesRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeForwardTableEntries`. Build it with `new`, the required parameters named in [`DescribeForwardTableEntriesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeForwardTableEntriesRequest {
     /// The ID of the DNAT table.
@@ -101,14 +109,11 @@ pub struct DescribeForwardTableEntriesRequest {
     pub page_size: Option<i32>,
 }
 impl DescribeForwardTableEntriesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        forward_table_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeForwardTableEntriesRequired<'_>) -> Self {
         Self {
-            forward_table_id: forward_table_id.into(),
-            region_id: region_id.into(),
+            forward_table_id: required.forward_table_id.to_string(),
+            region_id: required.region_id.to_string(),
             forward_entry_id: None,
             external_ip: None,
             external_port: None,
@@ -177,57 +182,63 @@ impl aliyun_runtime::Operation for DescribeForwardTableEntriesRequest {
 impl aliyun_runtime::Paginated for DescribeForwardTableEntriesRequest {
     type Item = ForwardTableEntry;
     fn next_page(&self, response: &DescribeForwardTableEntriesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .forward_table_entries
-                    .as_ref()
-                    .map_or(0, |l| l.forward_table_entry.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .forward_table_entries
+                .as_ref()
+                .map(|v| &v.forward_table_entry)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeForwardTableEntriesResponse,
     ) -> Vec<ForwardTableEntry> {
-        response.forward_table_entries.map(|l| l.forward_table_entry).unwrap_or_default()
+        response.forward_table_entries.map(|v| v.forward_table_entry).unwrap_or_default()
     }
 }
 /// What a successful `DescribeForwardTableEntries` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeForwardTableEntriesResponse {
     /// The details of the DNAT entry.
     ///
     /// DNAT列表的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardTableEntries"))]
     pub forward_table_entries: Option<ForwardTableEntries>,
     /// The total number of entries returned.
     ///
     /// 列表条目数。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页包含的条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `A6C4A8B1-7561-4509-949C-20DEB40D71E6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeForwardTableEntriesResponse {
@@ -249,8 +260,10 @@ impl aliyun_runtime::de::Decode for DescribeForwardTableEntriesResponse {
 ///
 /// DNAT列表的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ForwardTableEntries {
     /// `ForwardTableEntry` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardTableEntry"))]
     pub forward_table_entry: Vec<ForwardTableEntry>,
 }
 impl aliyun_runtime::de::Decode for ForwardTableEntries {
@@ -266,48 +279,56 @@ impl aliyun_runtime::de::Decode for ForwardTableEntries {
 }
 /// One item of the list `ForwardTableEntry` in `ForwardTableEntries` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ForwardTableEntry {
     /// The public IP address in the DNAT entry. The public IP address is used by the ECS instance to receive requests from the Internet.
     ///
     /// DNAT条目中提供公网访问的公网IP地址。
     ///
     /// Example: `139.xxx.xx.79`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExternalIp"))]
     pub external_ip: Option<String>,
     /// The external port in the DNAT entry. The external port is used by the ECS instance to receive requests from the Internet.
     ///
     /// 进行端口转发的外部端口。
     ///
     /// Example: `80`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExternalPort"))]
     pub external_port: Option<String>,
     /// The ID of the DNAT entry.
     ///
     /// DNAT条目的ID。
     ///
     /// Example: `fwd-119smw5tk****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardEntryId"))]
     pub forward_entry_id: Option<String>,
     /// The name of the DNAT entry.
     ///
     /// DNAT条目的名称。
     ///
     /// Example: `ForwardEntry-1`
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardEntryName"))]
     pub forward_entry_name: Option<String>,
     /// The ID of the DNAT table to which the DNAT entry belongs.
     ///
     /// DNAT条目所属DNAT表的ID。
     ///
     /// Example: `ftb-11tc6xgmv****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardTableId"))]
     pub forward_table_id: Option<String>,
     /// The private IP address that is mapped to the public IP address in the DNAT entry.
     ///
     /// 通过DNAT条目进行公网通信的ECS实例的私网IP地址。
     ///
     /// Example: `192.168.1.xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternalIp"))]
     pub internal_ip: Option<String>,
     /// The internal port that is mapped to the external port in the DNAT entry.
     ///
     /// 进行端口转发的内部端口。
     ///
     /// Example: `25`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternalPort"))]
     pub internal_port: Option<String>,
     /// The type of the protocol. Valid values:
     ///
@@ -324,6 +345,7 @@ pub struct ForwardTableEntry {
     /// Valid values ([`IpProtocol`]): `TCP`, `UDP`, `Any`.
     ///
     /// Example: `TCP`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpProtocol"))]
     pub ip_protocol: Option<IpProtocol>,
     /// The state of the DNAT entry:
     ///
@@ -338,6 +360,7 @@ pub struct ForwardTableEntry {
     /// - Deleting：删除中。
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ForwardTableEntry {

@@ -4,7 +4,15 @@
 //! Queries fine-grained monitoring configurations about an elastic IP address (EIP).
 //!
 //! 调用DescribeHighDefinitionMonitorLogAttribute接口查询EIP高精度秒级监控的配置信息。
-/// Parameters of `DescribeHighDefinitionMonitorLogAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeHighDefinitionMonitorLogAttributeRequest`], by name: `DescribeHighDefinitionMonitorLogAttributeRequest::new(DescribeHighDefinitionMonitorLogAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeHighDefinitionMonitorLogAttributeRequired<'a> {
+    /// `InstanceId`: see the field of [`DescribeHighDefinitionMonitorLogAttributeRequest`] of the same name.
+    pub instance_id: &'a str,
+    /// `RegionId`: see the field of [`DescribeHighDefinitionMonitorLogAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DescribeHighDefinitionMonitorLogAttribute`. Build it with `new`, the required parameters named in [`DescribeHighDefinitionMonitorLogAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeHighDefinitionMonitorLogAttributeRequest {
     /// The ID of the fine-grained monitoring instance.
@@ -34,11 +42,11 @@ pub struct DescribeHighDefinitionMonitorLogAttributeRequest {
     pub instance_type: Option<String>,
 }
 impl DescribeHighDefinitionMonitorLogAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeHighDefinitionMonitorLogAttributeRequired<'_>) -> Self {
         Self {
-            instance_id: instance_id.into(),
-            region_id: region_id.into(),
+            instance_id: required.instance_id.to_string(),
+            region_id: required.region_id.to_string(),
             instance_type: None,
         }
     }
@@ -58,36 +66,42 @@ impl aliyun_runtime::Operation for DescribeHighDefinitionMonitorLogAttributeRequ
 }
 /// What a successful `DescribeHighDefinitionMonitorLogAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeHighDefinitionMonitorLogAttributeResponse {
     /// The ID of the fine-grained monitoring instance.
     ///
     /// 要查看高精度秒级监控的实例ID。
     ///
     /// Example: `eip-wz9fi6qboho9fwgx7****`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceId"))]
     pub instance_id: Option<String>,
     /// The type of the monitoring instance that is queried. The value is set to EIP.
     ///
     /// 要查看高精度秒级监控的实例类型，仅可以取值为EIP。
     ///
     /// Example: `EIP`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceType"))]
     pub instance_type: Option<String>,
     /// The name of the log project of Log Service.
     ///
     /// 日志服务LogProject的名称。
     ///
     /// Example: `hdmonitor-cn-shenzhen-1658206966225390`
+    #[cfg_attr(feature = "test-util", serde(rename = "LogProject"))]
     pub log_project: Option<String>,
     /// The name of the Logstore of Log Service.
     ///
     /// 日志服务LogStore的名称。
     ///
     /// Example: `hdmonitor`
+    #[cfg_attr(feature = "test-util", serde(rename = "LogStore"))]
     pub log_store: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Indicates whether the operation is performed. Valid values:
     ///
@@ -102,6 +116,7 @@ pub struct DescribeHighDefinitionMonitorLogAttributeResponse {
     /// Valid values ([`Success`]): `true`, `false`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Success"))]
     pub success: Option<Success>,
 }
 impl aliyun_runtime::de::Decode for DescribeHighDefinitionMonitorLogAttributeResponse {

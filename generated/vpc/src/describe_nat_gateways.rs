@@ -231,52 +231,61 @@ impl aliyun_runtime::Operation for DescribeNatGatewaysRequest {
 impl aliyun_runtime::Paginated for DescribeNatGatewaysRequest {
     type Item = NatGateway;
     fn next_page(&self, response: &DescribeNatGatewaysResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.nat_gateways.as_ref().map_or(0, |l| l.nat_gateway.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .nat_gateways
+                .as_ref()
+                .map(|v| &v.nat_gateway)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeNatGatewaysResponse) -> Vec<NatGateway> {
-        response.nat_gateways.map(|l| l.nat_gateway).unwrap_or_default()
+        response.nat_gateways.map(|v| v.nat_gateway).unwrap_or_default()
     }
 }
 /// What a successful `DescribeNatGateways` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeNatGatewaysResponse {
     /// The details about the NAT gateway.
     ///
     /// NAT网关的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGateways"))]
     pub nat_gateways: Option<NatGateways>,
     /// The page number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页包含的条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4EC47282-1B74-4534-BD0E-403F3EE64CAF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of entries returned.
     ///
     /// 列表条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeNatGatewaysResponse {
@@ -331,8 +340,10 @@ aliyun_runtime::wire_enum!(NatType);
 ///
 /// NAT网关的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NatGateways {
     /// `NatGateway` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGateway"))]
     pub nat_gateway: Vec<NatGateway>,
 }
 impl aliyun_runtime::de::Decode for NatGateways {
@@ -348,6 +359,7 @@ impl aliyun_runtime::de::Decode for NatGateways {
 }
 /// One item of the list `NatGateway` in `NatGateways` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NatGateway {
     /// The state of the NAT gateway. Valid values:
     ///
@@ -362,12 +374,14 @@ pub struct NatGateway {
     /// Valid values ([`BusinessStatus`]): `Normal`, `FinancialLocked`.
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "BusinessStatus"))]
     pub business_status: Option<BusinessStatus>,
     /// The time when the NAT gateway was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 创建时间。按照ISO8601标准表示，并需要使用UTC时间。格式为：YYYY-MM-DDThh:mmZ。
     ///
     /// Example: `2017-06-08T12:20Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// Indicates whether deletion protection is enabled. Valid values:
     ///
@@ -380,12 +394,14 @@ pub struct NatGateway {
     /// - false：未开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "DeletionProtection"))]
     pub deletion_protection: Option<bool>,
     /// The description of the NAT gateway.
     ///
     /// NAT网关的描述。
     ///
     /// Example: `NAT`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// Indicates whether the traffic monitoring feature is enabled. Valid values:
     ///
@@ -398,16 +414,19 @@ pub struct NatGateway {
     /// - false：未开启网关流量监控功能。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EcsMetricEnabled"))]
     pub ecs_metric_enabled: Option<bool>,
     /// The time when the NAT gateway expires.
     ///
     /// NAT网关的过期时间。
     ///
     /// Example: `2017-08-26T16:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// The ID of the Destination Network Address Translation (DNAT) table.
     ///
     /// DNAT表ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardTableIds"))]
     pub forward_table_ids: Option<ForwardTableIds>,
     /// The billing method of the NAT gateway. Valid values:
     ///
@@ -426,6 +445,7 @@ pub struct NatGateway {
     /// Valid values ([`InstanceChargeType`]): `PostPaid`, `PrePaid`.
     ///
     /// Example: `PostPaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<InstanceChargeType>,
     /// The metering method of the NAT gateway. Valid values:
     ///
@@ -440,22 +460,26 @@ pub struct NatGateway {
     /// Valid values ([`NatGatewayInternetChargeType`]): `PayBySpec`, `PayByLcu`.
     ///
     /// Example: `PayBySpec`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<NatGatewayInternetChargeType>,
     /// The elastic IP address (EIP) that is associated with the NAT gateway.
     ///
     /// NAT网关绑定的弹性公网IP。
+    #[cfg_attr(feature = "test-util", serde(rename = "IpLists"))]
     pub ip_lists: Option<IpLists>,
     /// The name of the NAT gateway.
     ///
     /// NAT网关实例名称。
     ///
     /// Example: `abc`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The ID of the region where the NAT gateway is deployed.
     ///
     /// NAT网关的ID。
     ///
     /// Example: `ngw-bp1047e2d4z7kf2ki****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGatewayId"))]
     pub nat_gateway_id: Option<String>,
     /// The information about the private network to which the enhanced NAT gateway belongs.
     ///
@@ -464,6 +488,7 @@ pub struct NatGateway {
     /// 增强型NAT网关的私网信息。
     ///
     /// 说明： NatType取值为Normal时，该列表中返回的参数均为空值。
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGatewayPrivateInfo"))]
     pub nat_gateway_private_info: Option<NatGatewayPrivateInfo>,
     /// The type of NAT gateway. Valid values:
     ///
@@ -478,22 +503,26 @@ pub struct NatGateway {
     /// Valid values ([`NatType`]): `Normal`, `Enhanced`.
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatType"))]
     pub nat_type: Option<NatType>,
     /// The ID of the region where the NAT gateway is deployed.
     ///
     /// NAT网关的所在地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the resource group to which the NAT gateway belongs.
     ///
     /// 资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4ph****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The ID of the SNAT table of the NAT gateway.
     ///
     /// NAT网关的SNAT表ID。
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatTableIds"))]
     pub snat_table_ids: Option<SnatTableIds>,
     /// The size of the NAT gateway. Valid values:
     ///
@@ -510,6 +539,7 @@ pub struct NatGateway {
     /// Valid values ([`Spec`]): `Small`, `Middle`, `Large`.
     ///
     /// Example: `Small`
+    #[cfg_attr(feature = "test-util", serde(rename = "Spec"))]
     pub spec: Option<Spec>,
     /// The state of the NAT gateway. Valid values:
     ///
@@ -530,14 +560,17 @@ pub struct NatGateway {
     /// Valid values ([`Status`]): `Creating`, `Available`, `Modifying`, `Deleting`, `Converting`.
     ///
     /// Example: `Creating`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The ID of the VPC where the NAT gateway is deployed.
     ///
     /// NAT网关所属的VPC的ID。
     ///
     /// Example: `vpc-bp15zckdt37pq72z****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// `NatGateway` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGateway"))]
     pub nat_gateway: Option<DescribeNatGatewaysNatGateway>,
 }
 impl aliyun_runtime::de::Decode for NatGateway {
@@ -575,8 +608,10 @@ impl aliyun_runtime::de::Decode for NatGateway {
 ///
 /// NAT网关绑定的弹性公网IP。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct IpLists {
     /// `IpList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpList"))]
     pub ip_list: Vec<IpList>,
 }
 impl aliyun_runtime::de::Decode for IpLists {
@@ -590,18 +625,21 @@ impl aliyun_runtime::de::Decode for IpLists {
 }
 /// One item of the list `IpList` in `IpLists` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct IpList {
     /// The EIP.
     ///
     /// 弹性公网IP的地址。
     ///
     /// Example: `116.62.XX.XX`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// The private IP address.
     ///
     /// 私网IP地址。
     ///
     /// Example: `192.168.XX.XX`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// Indicates whether the EIP that is used in a DNAT entry can also be used in a Source Network Address Translation (SNAT) entry. Valid values:
     ///
@@ -614,8 +652,10 @@ pub struct IpList {
     /// - false：不可用于SNAT条目。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatEntryEnabled"))]
     pub snat_entry_enabled: Option<bool>,
     /// `IpList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpList"))]
     pub ip_list: Option<NatGatewayIpList>,
 }
 impl aliyun_runtime::de::Decode for IpList {
@@ -634,12 +674,16 @@ impl aliyun_runtime::de::Decode for IpList {
 }
 /// The value of `IpList` in `IpList` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NatGatewayIpList {
     /// `IpAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// `PrivateIpAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// `SnatEntryEnabled` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatEntryEnabled"))]
     pub snat_entry_enabled: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for NatGatewayIpList {
@@ -663,12 +707,14 @@ impl aliyun_runtime::de::Decode for NatGatewayIpList {
 ///
 /// 说明： NatType取值为Normal时，该列表中返回的参数均为空值。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NatGatewayPrivateInfo {
     /// The ID of the elastic network interface (ENI).
     ///
     /// 弹性网卡实例ID。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniInstanceId"))]
     pub eni_instance_id: Option<String>,
     /// The type of the ENI. Valid values:
     ///
@@ -683,30 +729,35 @@ pub struct NatGatewayPrivateInfo {
     /// Valid values ([`EniType`]): `Primary`, `Secondary`.
     ///
     /// Example: `Secondary`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniType"))]
     pub eni_type: Option<EniType>,
     /// The zone to which the NAT gateway belongs.
     ///
     /// NAT网关所属的可用区。
     ///
     /// Example: `cn-hangzhou-b`
+    #[cfg_attr(feature = "test-util", serde(rename = "IzNo"))]
     pub iz_no: Option<String>,
     /// The bandwidth limit. Unit: Mbit/s.
     ///
     /// 最大带宽值，单位为Mbps。
     ///
     /// Example: `5120`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxBandwidth"))]
     pub max_bandwidth: Option<i32>,
     /// The private IP address.
     ///
     /// 私网IP地址。
     ///
     /// Example: `192.168.XX.XX`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// The ID of the vSwitch to which the NAT gateway is attached.
     ///
     /// NAT网关所属的交换机ID。
     ///
     /// Example: `vsw-bp1s2laxhdf9ayjbo****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VswitchId"))]
     pub vswitch_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NatGatewayPrivateInfo {
@@ -756,46 +807,67 @@ impl EniType {
 aliyun_runtime::wire_enum!(EniType);
 /// The value of `NatGateway` in `NatGateway` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeNatGatewaysNatGateway {
     /// `BusinessStatus` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "BusinessStatus"))]
     pub business_status: Option<String>,
     /// `CreationTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// `DeletionProtection` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "DeletionProtection"))]
     pub deletion_protection: Option<bool>,
     /// `Description` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// `EcsMetricEnabled` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EcsMetricEnabled"))]
     pub ecs_metric_enabled: Option<bool>,
     /// `ExpiredTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// `ForwardTableIds` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardTableIds"))]
     pub forward_table_ids: Option<NatGatewayForwardTableIds>,
     /// `InstanceChargeType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<String>,
     /// `InternetChargeType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<String>,
     /// `IpLists` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpLists"))]
     pub ip_lists: Option<NatGatewayIpLists>,
     /// `Name` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// `NatGatewayId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGatewayId"))]
     pub nat_gateway_id: Option<String>,
     /// `NatGatewayPrivateInfo` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGatewayPrivateInfo"))]
     pub nat_gateway_private_info: Option<NatGatewayNatGatewayPrivateInfo>,
     /// `NatType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "NatType"))]
     pub nat_type: Option<String>,
     /// `RegionId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// `ResourceGroupId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// `SnatTableIds` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatTableIds"))]
     pub snat_table_ids: Option<NatGatewaySnatTableIds>,
     /// `Spec` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Spec"))]
     pub spec: Option<String>,
     /// `Status` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// `VpcId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeNatGatewaysNatGateway {
@@ -830,8 +902,10 @@ impl aliyun_runtime::de::Decode for DescribeNatGatewaysNatGateway {
 }
 /// The value of `ForwardTableIds` in `NatGateway` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NatGatewayForwardTableIds {
     /// `ForwardTableId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardTableId"))]
     pub forward_table_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NatGatewayForwardTableIds {
@@ -847,8 +921,10 @@ impl aliyun_runtime::de::Decode for NatGatewayForwardTableIds {
 }
 /// The value of `IpLists` in `NatGateway` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NatGatewayIpLists {
     /// `IpList` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpList"))]
     pub ip_list: Option<NatGatewayIpList>,
 }
 impl aliyun_runtime::de::Decode for NatGatewayIpLists {
@@ -862,18 +938,25 @@ impl aliyun_runtime::de::Decode for NatGatewayIpLists {
 }
 /// The value of `NatGatewayPrivateInfo` in `NatGateway` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NatGatewayNatGatewayPrivateInfo {
     /// `EniInstanceId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EniInstanceId"))]
     pub eni_instance_id: Option<i64>,
     /// `EniType` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EniType"))]
     pub eni_type: Option<String>,
     /// `IzNo` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IzNo"))]
     pub iz_no: Option<String>,
     /// `MaxBandwidth` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxBandwidth"))]
     pub max_bandwidth: Option<i64>,
     /// `PrivateIpAddress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// `VswitchId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VswitchId"))]
     pub vswitch_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NatGatewayNatGatewayPrivateInfo {
@@ -894,8 +977,10 @@ impl aliyun_runtime::de::Decode for NatGatewayNatGatewayPrivateInfo {
 }
 /// The value of `SnatTableIds` in `NatGateway` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct NatGatewaySnatTableIds {
     /// `SnatTableId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatTableId"))]
     pub snat_table_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for NatGatewaySnatTableIds {

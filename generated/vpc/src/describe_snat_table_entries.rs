@@ -4,7 +4,15 @@
 //! Queries Source Network Address Translation (SNAT) entries in a SNAT table.
 //!
 //! 调用DescribeSnatTableEntries接口查询已创建的SNAT条目。
-/// Parameters of `DescribeSnatTableEntries`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeSnatTableEntriesRequest`], by name: `DescribeSnatTableEntriesRequest::new(DescribeSnatTableEntriesRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeSnatTableEntriesRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeSnatTableEntriesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SnatTableId`: see the field of [`DescribeSnatTableEntriesRequest`] of the same name.
+    pub snat_table_id: &'a str,
+}
+/// Parameters of `DescribeSnatTableEntries`. Build it with `new`, the required parameters named in [`DescribeSnatTableEntriesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeSnatTableEntriesRequest {
     /// The ID of the region where the NAT gateway is deployed. You can call the DescribeRegions operation to query region IDs.
@@ -76,11 +84,11 @@ pub struct DescribeSnatTableEntriesRequest {
     pub page_size: Option<i32>,
 }
 impl DescribeSnatTableEntriesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, snat_table_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeSnatTableEntriesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            snat_table_id: snat_table_id.into(),
+            region_id: required.region_id.to_string(),
+            snat_table_id: required.snat_table_id.to_string(),
             snat_entry_id: None,
             source_v_switch_id: None,
             source_cidr: None,
@@ -137,55 +145,61 @@ impl aliyun_runtime::Operation for DescribeSnatTableEntriesRequest {
 impl aliyun_runtime::Paginated for DescribeSnatTableEntriesRequest {
     type Item = SnatTableEntry;
     fn next_page(&self, response: &DescribeSnatTableEntriesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .snat_table_entries
-                    .as_ref()
-                    .map_or(0, |l| l.snat_table_entry.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .snat_table_entries
+                .as_ref()
+                .map(|v| &v.snat_table_entry)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeSnatTableEntriesResponse) -> Vec<SnatTableEntry> {
-        response.snat_table_entries.map(|l| l.snat_table_entry).unwrap_or_default()
+        response.snat_table_entries.map(|v| v.snat_table_entry).unwrap_or_default()
     }
 }
 /// What a successful `DescribeSnatTableEntries` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSnatTableEntriesResponse {
     /// The detailed information about the SNAT entry.
     ///
     /// SNAT列表的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatTableEntries"))]
     pub snat_table_entries: Option<SnatTableEntries>,
     /// The total number of SNAT entries.
     ///
     /// 列表条目数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页包含的条目数。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `6D7E89B1-1C5B-412B-8585-4908E222EED5`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSnatTableEntriesResponse {
@@ -207,8 +221,10 @@ impl aliyun_runtime::de::Decode for DescribeSnatTableEntriesResponse {
 ///
 /// SNAT列表的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnatTableEntries {
     /// `SnatTableEntry` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatTableEntry"))]
     pub snat_table_entry: Vec<SnatTableEntry>,
 }
 impl aliyun_runtime::de::Decode for SnatTableEntries {
@@ -224,42 +240,49 @@ impl aliyun_runtime::de::Decode for SnatTableEntries {
 }
 /// One item of the list `SnatTableEntry` in `SnatTableEntries` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnatTableEntry {
     /// The ID of the SNAT entry.
     ///
     /// SNAT条目的ID。
     ///
     /// Example: `snat-kmd6nv8fy****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatEntryId"))]
     pub snat_entry_id: Option<String>,
     /// The name of the SNAT entry.
     ///
     /// SNAT条目的名称。
     ///
     /// Example: `SnatEntry-1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatEntryName"))]
     pub snat_entry_name: Option<String>,
     /// The public IP address in the SNAT entry.
     ///
     /// SNAT条目的公网IP。
     ///
     /// Example: `116.xx.xx.28`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatIp"))]
     pub snat_ip: Option<String>,
     /// The ID of the SNAT table to which the SNAT entry belongs.
     ///
     /// SNAT条目所属的SNAT表ID。
     ///
     /// Example: `stb-gz3r3odawdgffde****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatTableId"))]
     pub snat_table_id: Option<String>,
     /// The source CIDR block of the SNAT entry.
     ///
     /// SNAT条目的源网段。
     ///
     /// Example: `116.xx.xx.28/33`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceCIDR"))]
     pub source_cidr: Option<String>,
     /// The ID of the VSwitch that accesses the Internet through SNAT.
     ///
     /// 通过SNAT功能进行公网访问的交换机ID。
     ///
     /// Example: `vsw-3xbdsffvfgdfds****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SourceVSwitchId"))]
     pub source_v_switch_id: Option<String>,
     /// The state of the SNAT entry. Valid values:
     ///
@@ -276,6 +299,7 @@ pub struct SnatTableEntry {
     /// Valid values ([`SnatTableEntryStatus`]): `Pending`, `Available`, `Deleting`.
     ///
     /// Example: `Pending`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<SnatTableEntryStatus>,
 }
 impl aliyun_runtime::de::Decode for SnatTableEntry {

@@ -85,52 +85,59 @@ impl aliyun_runtime::Operation for DescribeSslVpnClientCertsRequest {
 impl aliyun_runtime::Paginated for DescribeSslVpnClientCertsRequest {
     type Item = SslVpnClientCertKey;
     fn next_page(&self, response: &DescribeSslVpnClientCertsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .ssl_vpn_client_cert_keys
-                    .as_ref()
-                    .map_or(0, |l| l.ssl_vpn_client_cert_key.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .ssl_vpn_client_cert_keys
+                .as_ref()
+                .map(|v| &v.ssl_vpn_client_cert_key)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeSslVpnClientCertsResponse,
     ) -> Vec<SslVpnClientCertKey> {
         response
             .ssl_vpn_client_cert_keys
-            .map(|l| l.ssl_vpn_client_cert_key)
+            .map(|v| v.ssl_vpn_client_cert_key)
             .unwrap_or_default()
     }
 }
 /// What a successful `DescribeSslVpnClientCerts` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSslVpnClientCertsResponse {
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// 每页包含的条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// 请求ID。
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// SSL客户端证书的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnClientCertKeys"))]
     pub ssl_vpn_client_cert_keys: Option<SslVpnClientCertKeys>,
     /// 列表条目数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// `SslVpnServers` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnServers"))]
     pub ssl_vpn_servers: Option<SslVpnServers>,
 }
 impl aliyun_runtime::de::Decode for DescribeSslVpnClientCertsResponse {
@@ -151,8 +158,10 @@ impl aliyun_runtime::de::Decode for DescribeSslVpnClientCertsResponse {
 }
 /// SSL客户端证书的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SslVpnClientCertKeys {
     /// `SslVpnClientCertKey` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnClientCertKey"))]
     pub ssl_vpn_client_cert_key: Vec<SslVpnClientCertKey>,
 }
 impl aliyun_runtime::de::Decode for SslVpnClientCertKeys {
@@ -168,30 +177,37 @@ impl aliyun_runtime::de::Decode for SslVpnClientCertKeys {
 }
 /// One item of the list `SslVpnClientCertKey` in `SslVpnClientCertKeys` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SslVpnClientCertKey {
     /// SSL客户端证书的创建时间。
     ///
     /// Example: `1492747187000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// SSL客户端证书的到期时间。
     ///
     /// Example: `1494966335000`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<i64>,
     /// SSL客户端证书的名称。
     ///
     /// Example: `cert1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// SSL客户端证书的地域。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// SSL客户端证书的ID。
     ///
     /// Example: `vsc-bp1n8wcf134yl0osr****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnClientCertId"))]
     pub ssl_vpn_client_cert_id: Option<String>,
     /// SSL服务端ID。
     ///
     /// Example: `vss-bp18q7hzj6largv4v****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnServerId"))]
     pub ssl_vpn_server_id: Option<String>,
     /// 客户端证书的状态。
     ///
@@ -200,6 +216,7 @@ pub struct SslVpnClientCertKey {
     /// - expired：已过期。
     ///
     /// Example: `normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SslVpnClientCertKey {
@@ -221,8 +238,10 @@ impl aliyun_runtime::de::Decode for SslVpnClientCertKey {
 }
 /// The value of `SslVpnServers` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SslVpnServers {
     /// `SslVpnServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnServer"))]
     pub ssl_vpn_server: Option<SslVpnServer>,
 }
 impl aliyun_runtime::de::Decode for SslVpnServers {
@@ -238,34 +257,49 @@ impl aliyun_runtime::de::Decode for SslVpnServers {
 }
 /// The value of `SslVpnServer` in `SslVpnServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SslVpnServer {
     /// `CLientIpPool` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CLientIpPool"))]
     pub c_lient_ip_pool: Option<String>,
     /// `Cipher` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Cipher"))]
     pub cipher: Option<String>,
     /// `Compress` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Compress"))]
     pub compress: Option<String>,
     /// `Connections` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Connections"))]
     pub connections: Option<String>,
     /// `CreateTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<String>,
     /// `InternetIp` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetIp"))]
     pub internet_ip: Option<String>,
     /// `LocalSubnet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalSubnet"))]
     pub local_subnet: Option<String>,
     /// `MaxConnections` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxConnections"))]
     pub max_connections: Option<String>,
     /// `Name` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// `Port` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<String>,
     /// `Proto` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Proto"))]
     pub proto: Option<String>,
     /// `RegionId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// `SslVpnServerId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnServerId"))]
     pub ssl_vpn_server_id: Option<String>,
     /// `VpnGatewayId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SslVpnServer {

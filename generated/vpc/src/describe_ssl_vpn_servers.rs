@@ -103,54 +103,63 @@ impl aliyun_runtime::Operation for DescribeSslVpnServersRequest {
 impl aliyun_runtime::Paginated for DescribeSslVpnServersRequest {
     type Item = DescribeSslVpnServersSslVpnServer;
     fn next_page(&self, response: &DescribeSslVpnServersResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.ssl_vpn_servers.as_ref().map_or(0, |l| l.ssl_vpn_server.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .ssl_vpn_servers
+                .as_ref()
+                .map(|v| &v.ssl_vpn_server)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeSslVpnServersResponse,
     ) -> Vec<DescribeSslVpnServersSslVpnServer> {
-        response.ssl_vpn_servers.map(|l| l.ssl_vpn_server).unwrap_or_default()
+        response.ssl_vpn_servers.map(|v| v.ssl_vpn_server).unwrap_or_default()
     }
 }
 /// What a successful `DescribeSslVpnServers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSslVpnServersResponse {
     /// The number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页包含多少条目。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `D350187B-EA41-4577-950B-95434C8302E1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Detailed information about the SSL-VPN server.
     ///
     /// SSL-VPN服务端的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnServers"))]
     pub ssl_vpn_servers: Option<DescribeSslVpnServersSslVpnServers>,
     /// The total number of entries returned.
     ///
     /// 列表条条目数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for DescribeSslVpnServersResponse {
@@ -172,8 +181,10 @@ impl aliyun_runtime::de::Decode for DescribeSslVpnServersResponse {
 ///
 /// SSL-VPN服务端的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSslVpnServersSslVpnServers {
     /// `SslVpnServer` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnServer"))]
     pub ssl_vpn_server: Vec<DescribeSslVpnServersSslVpnServer>,
 }
 impl aliyun_runtime::de::Decode for DescribeSslVpnServersSslVpnServers {
@@ -189,36 +200,42 @@ impl aliyun_runtime::de::Decode for DescribeSslVpnServersSslVpnServers {
 }
 /// One item of the list `SslVpnServer` in `SslVpnServers` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeSslVpnServersSslVpnServer {
     /// The encryption algorithm.
     ///
     /// 使用的加密算法。
     ///
     /// Example: `AES-128-CBC`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cipher"))]
     pub cipher: Option<String>,
     /// The client IP address pool.
     ///
     /// 客户端网段。
     ///
     /// Example: `10.10.1.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "ClientIpPool"))]
     pub client_ip_pool: Option<String>,
     /// Indicates whether the transmitted data is compressed.
     ///
     /// 是否对通信进行压缩。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Compress"))]
     pub compress: Option<bool>,
     /// The total number of current connections.
     ///
     /// 当前连接数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Connections"))]
     pub connections: Option<i32>,
     /// The time when the SSL-VPN server was created.
     ///
     /// 创建SSL-VPN服务端的时间戳。
     ///
     /// Example: `1613800884000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// 是否开启了双因子认证。
     ///
@@ -226,68 +243,80 @@ pub struct DescribeSslVpnServersSslVpnServer {
     /// - false（默认值）：未开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableMultiFactorAuth"))]
     pub enable_multi_factor_auth: Option<bool>,
     /// IDaaS实例ID。
     ///
     /// Example: `idaas-cn-hangzhou-****`
+    #[cfg_attr(feature = "test-util", serde(rename = "IDaaSInstanceId"))]
     pub i_daa_s_instance_id: Option<String>,
     /// IDaaS实例所属地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "IDaaSRegionId"))]
     pub i_daa_s_region_id: Option<String>,
     /// The public IP address.
     ///
     /// VPN网关的公网IP地址。
     ///
     /// Example: `47.XX.XX.5`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetIp"))]
     pub internet_ip: Option<String>,
     /// The CIDR block of the client.
     ///
     /// 本端网段。
     ///
     /// Example: `192.168.0.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalSubnet"))]
     pub local_subnet: Option<String>,
     /// The maximum number of connections.
     ///
     /// 最大连接数。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxConnections"))]
     pub max_connections: Option<i32>,
     /// The name of the SSL-VPN server.
     ///
     /// SSL-VPN服务端名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The port used by the SSL-VPN server.
     ///
     /// SSL-VPN服务端所使用的端口。
     ///
     /// Example: `1194`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// The protocol used by the SSL-VPN server.
     ///
     /// SSL-VPN服务端所使用的协议。
     ///
     /// Example: `UDP`
+    #[cfg_attr(feature = "test-util", serde(rename = "Proto"))]
     pub proto: Option<String>,
     /// The ID of the region where the SSL-VPN server is created.
     ///
     /// SSL-VPN服务端的地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the SSL-VPN server.
     ///
     /// SSL-VPN服务端的ID。
     ///
     /// Example: `vss-bp15j3du13gq1dgey****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnServerId"))]
     pub ssl_vpn_server_id: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// VPN网关ID。
     ///
     /// Example: `vpn-bp1on0xae9d771ggi****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeSslVpnServersSslVpnServer {

@@ -5,7 +5,15 @@
 //!
 //! 调用DescribeVpnConnection接口查询已创建的IPsec连接的详细信息。
 pub use crate::types::{IkeConfig, IpsecConfig};
-/// Parameters of `DescribeVpnConnection`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeVpnConnectionRequest`], by name: `DescribeVpnConnectionRequest::new(DescribeVpnConnectionRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeVpnConnectionRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeVpnConnectionRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnConnectionId`: see the field of [`DescribeVpnConnectionRequest`] of the same name.
+    pub vpn_connection_id: &'a str,
+}
+/// Parameters of `DescribeVpnConnection`. Build it with `new`, the required parameters named in [`DescribeVpnConnectionRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVpnConnectionRequest {
     /// The ID of the region where the IPsec-VPN connection is created.
@@ -28,14 +36,11 @@ pub struct DescribeVpnConnectionRequest {
     pub vpn_connection_id: String,
 }
 impl DescribeVpnConnectionRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        vpn_connection_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeVpnConnectionRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpn_connection_id: vpn_connection_id.into(),
+            region_id: required.region_id.to_string(),
+            vpn_connection_id: required.vpn_connection_id.to_string(),
         }
     }
 }
@@ -49,48 +54,56 @@ impl aliyun_runtime::Operation for DescribeVpnConnectionRequest {
 }
 /// What a successful `DescribeVpnConnection` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpnConnectionResponse {
     /// The name of the IPsec-VPN connection.
     ///
     /// IPsec连接的ID。
     ///
     /// Example: `vco-bp1bbi27hojx80nck****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnectionId"))]
     pub vpn_connection_id: Option<String>,
     /// The ID of the customer gateway.
     ///
     /// 用户网关的ID。
     ///
     /// Example: `cgw-bp1mvj4g9kogwwcxk****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGatewayId"))]
     pub customer_gateway_id: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// VPN网关的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
     /// The name of the IPsec-VPN connection.
     ///
     /// IPsec连接的名称。
     ///
     /// Example: `ipsec1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The CIDR block of the virtual private cloud (VPC).
     ///
     /// VPC侧的网段。
     ///
     /// Example: `1.1.1.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalSubnet"))]
     pub local_subnet: Option<String>,
     /// The CIDR block of the on-premises data center.
     ///
     /// 本地IDC侧的网段。
     ///
     /// Example: `1.1.1.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "RemoteSubnet"))]
     pub remote_subnet: Option<String>,
     /// The time when the IPsec-VPN connection was created.
     ///
     /// 创建IPsec连接时间戳。
     ///
     /// Example: `1492753817000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The status of the IPsec-VPN connection. Valid values:
     ///
@@ -109,6 +122,7 @@ pub struct DescribeVpnConnectionResponse {
     /// Valid values ([`DescribeVpnConnectionStatus`]): `ike_sa_not_established`, `ike_sa_established`, `ipsec_sa_not_established`, `ipsec_sa_established`.
     ///
     /// Example: `ike_sa_not_established`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<DescribeVpnConnectionStatus>,
     /// Indicates whether IPsec-VPN negotiations are initiated immediately. Valid values:
     ///
@@ -121,6 +135,7 @@ pub struct DescribeVpnConnectionResponse {
     /// - false：有流量时触发重连。重连有可能导致流量闪断。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EffectImmediately"))]
     pub effect_immediately: Option<bool>,
     /// 是否开启DPD（对等体存活检测）功能。
     ///
@@ -130,6 +145,7 @@ pub struct DescribeVpnConnectionResponse {
     /// 开启DPD功能后，IPsec发起端会发送DPD报文用来检测对端的设备是否存活，如果在设定时间内未收到正确回应则认为对端已经断线，IPsec将删除ISAKMP SA和相应的IPsec SA，安全隧道同样也会被删除。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableDpd"))]
     pub enable_dpd: Option<bool>,
     /// 是否开启NAT穿越功能。
     ///
@@ -139,32 +155,42 @@ pub struct DescribeVpnConnectionResponse {
     /// 开启NAT穿越功能后，IKE协商过程会删除对UDP端口号的验证过程，同时实现对VPN隧道中NAT网关设备的发现功能。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableNatTraversal"))]
     pub enable_nat_traversal: Option<bool>,
     /// The configuration of Phase 1 negotiations.
     ///
     /// 第一阶段协商的配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeConfig"))]
     pub ike_config: Option<IkeConfig>,
     /// 第二阶段协商的配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecConfig"))]
     pub ipsec_config: Option<DescribeVpnConnectionIpsecConfig>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `F2310D45-BCF6-4E2E-9082-B4503844BA4C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// Information about health checks.
     ///
     /// 健康检查信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "VcoHealthCheck"))]
     pub vco_health_check: Option<VcoHealthCheck>,
     /// Bgp配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnBgpConfig"))]
     pub vpn_bgp_config: Option<VpnBgpConfig>,
     /// `PageNumber` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i64>,
     /// `PageSize` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i64>,
     /// `TotalCount` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i64>,
     /// `VpnConnections` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnections"))]
     pub vpn_connections: Option<VpnConnections>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpnConnectionResponse {
@@ -243,26 +269,32 @@ impl DescribeVpnConnectionStatus {
 aliyun_runtime::wire_enum!(DescribeVpnConnectionStatus);
 /// 第二阶段协商的配置。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpnConnectionIpsecConfig {
     /// IPsec认证算法。
     ///
     /// Example: `sha1`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecAuthAlg"))]
     pub ipsec_auth_alg: Option<String>,
     /// IPsec加密算法。
     ///
     /// Example: `aes`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecEncAlg"))]
     pub ipsec_enc_alg: Option<String>,
     /// IPsec生存时间。单位：秒。
     ///
     /// Example: `86400`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecLifetime"))]
     pub ipsec_lifetime: Option<i64>,
     /// DH分组。
     ///
     /// Example: `group2`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecPfs"))]
     pub ipsec_pfs: Option<String>,
     /// 对端的CA证书。
     ///
     /// Example: `-----BEGIN CERTIFICATE----- MIIB7zCCAZW****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RemoteCaCertificate"))]
     pub remote_ca_certificate: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpnConnectionIpsecConfig {
@@ -284,12 +316,14 @@ impl aliyun_runtime::de::Decode for DescribeVpnConnectionIpsecConfig {
 ///
 /// 健康检查信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VcoHealthCheck {
     /// The destination IP address.
     ///
     /// 目标IP地址。
     ///
     /// Example: `10.0.0.1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dip"))]
     pub dip: Option<String>,
     /// Indicates whether health checks are enabled. Valid values:
     ///
@@ -304,24 +338,28 @@ pub struct VcoHealthCheck {
     /// Valid values ([`Enable`]): `false`, `true`.
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Enable"))]
     pub enable: Option<Enable>,
     /// The interval between two consecutive health checks. Unit: seconds.
     ///
     /// 健康检查的重试间隔时间，单位：秒。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Interval"))]
     pub interval: Option<i32>,
     /// The maximum number of health check retries.
     ///
     /// 健康检查的重试发包次数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Retry"))]
     pub retry: Option<i32>,
     /// The source IP address.
     ///
     /// 源IP地址。
     ///
     /// Example: `192.168.1.1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Sip"))]
     pub sip: Option<String>,
     /// The status of the health check. Valid values:
     ///
@@ -331,6 +369,7 @@ pub struct VcoHealthCheck {
     /// - success：正常。
     ///
     /// Example: `failed`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VcoHealthCheck {
@@ -380,6 +419,7 @@ impl Enable {
 aliyun_runtime::wire_enum!(Enable);
 /// Bgp配置信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnBgpConfig {
     /// Bgp的开启状态。
     ///
@@ -387,22 +427,27 @@ pub struct VpnBgpConfig {
     /// - false：未开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableBgp"))]
     pub enable_bgp: Option<String>,
     /// 本端自治系统号。
     ///
     /// Example: `45014`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalAsn"))]
     pub local_asn: Option<String>,
     /// 本端Bgp地址。
     ///
     /// Example: `169.254.XX.XX`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalBgpIp"))]
     pub local_bgp_ip: Option<String>,
     /// 对端自治系统号。
     ///
     /// Example: `65535`
+    #[cfg_attr(feature = "test-util", serde(rename = "PeerAsn"))]
     pub peer_asn: Option<String>,
     /// 对端Bgp地址。
     ///
     /// Example: `169.254.XX.XX`
+    #[cfg_attr(feature = "test-util", serde(rename = "PeerBgpIp"))]
     pub peer_bgp_ip: Option<String>,
     /// Bgp的协商状态。
     ///
@@ -410,10 +455,12 @@ pub struct VpnBgpConfig {
     /// - false：Bgp异常。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// IPsec隧道网段。该网段是一个在169.254.0.0/16内的掩码长度为30的网段。
     ///
     /// Example: `169.254.11.0/30`
+    #[cfg_attr(feature = "test-util", serde(rename = "TunnelCidr"))]
     pub tunnel_cidr: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VpnBgpConfig {
@@ -435,8 +482,10 @@ impl aliyun_runtime::de::Decode for VpnBgpConfig {
 }
 /// The value of `VpnConnections` in the response (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnConnections {
     /// `VpnConnection` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnection"))]
     pub vpn_connection: Vec<VpnConnection>,
 }
 impl aliyun_runtime::de::Decode for VpnConnections {
@@ -452,28 +501,40 @@ impl aliyun_runtime::de::Decode for VpnConnections {
 }
 /// One item of the list `VpnConnection` in `VpnConnections` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnConnection {
     /// `CreateTime` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// `CustomerGatewayId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGatewayId"))]
     pub customer_gateway_id: Option<String>,
     /// `EffectImmediately` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "EffectImmediately"))]
     pub effect_immediately: Option<bool>,
     /// `IkeConfig` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeConfig"))]
     pub ike_config: Option<IkeConfig>,
     /// `IpsecConfig` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecConfig"))]
     pub ipsec_config: Option<IpsecConfig>,
     /// `LocalSubnet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalSubnet"))]
     pub local_subnet: Option<String>,
     /// `Name` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// `RemoteSubnet` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "RemoteSubnet"))]
     pub remote_subnet: Option<String>,
     /// `Status` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// `VpnConnectionId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnectionId"))]
     pub vpn_connection_id: Option<String>,
     /// `VpnGatewayId` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VpnConnection {

@@ -104,54 +104,63 @@ impl aliyun_runtime::Operation for DescribeVpnConnectionsRequest {
 impl aliyun_runtime::Paginated for DescribeVpnConnectionsRequest {
     type Item = DescribeVpnConnectionsVpnConnection;
     fn next_page(&self, response: &DescribeVpnConnectionsResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.vpn_connections.as_ref().map_or(0, |l| l.vpn_connection.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .vpn_connections
+                .as_ref()
+                .map(|v| &v.vpn_connection)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(
         response: DescribeVpnConnectionsResponse,
     ) -> Vec<DescribeVpnConnectionsVpnConnection> {
-        response.vpn_connections.map(|l| l.vpn_connection).unwrap_or_default()
+        response.vpn_connections.map(|v| v.vpn_connection).unwrap_or_default()
     }
 }
 /// What a successful `DescribeVpnConnections` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpnConnectionsResponse {
     /// The details of the IPsec-VPN connection.
     ///
     /// IPsec连接列表的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnections"))]
     pub vpn_connections: Option<DescribeVpnConnectionsVpnConnections>,
     /// The total number of entries.
     ///
     /// 列表条条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页包含多少条目。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `54A4B3D0-DF4D-4C54-B8DC-5DC8DD49C939`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpnConnectionsResponse {
@@ -173,8 +182,10 @@ impl aliyun_runtime::de::Decode for DescribeVpnConnectionsResponse {
 ///
 /// IPsec连接列表的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpnConnectionsVpnConnections {
     /// `VpnConnection` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnection"))]
     pub vpn_connection: Vec<DescribeVpnConnectionsVpnConnection>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpnConnectionsVpnConnections {
@@ -190,56 +201,66 @@ impl aliyun_runtime::de::Decode for DescribeVpnConnectionsVpnConnections {
 }
 /// One item of the list `VpnConnection` in `VpnConnections` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpnConnectionsVpnConnection {
     /// The configurations of Phase 1 negotiations.
     ///
     /// 第一阶段协商的配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeConfig"))]
     pub ike_config: Option<IkeConfig>,
     /// The configurations for Phase 2 negotiations.
     ///
     /// 第二阶段协商的配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecConfig"))]
     pub ipsec_config: Option<IpsecConfig>,
     /// The ID of the IPsec-VPN connection.
     ///
     /// IPsec连接的ID。
     ///
     /// Example: `vco-bp10lz7aejumd****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnectionId"))]
     pub vpn_connection_id: Option<String>,
     /// The ID of the customer gateway.
     ///
     /// 用户网关的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnk****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGatewayId"))]
     pub customer_gateway_id: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// VPN网关的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
     /// The name of the IPsec-VPN connection.
     ///
     /// IPsec连接的名称。
     ///
     /// Example: `name`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The CIDR block of the VPC.
     ///
     /// VPC侧的网段。
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalSubnet"))]
     pub local_subnet: Option<String>,
     /// The CIDR block of the on-premises data center.
     ///
     /// 本地IDC侧的网段。
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "RemoteSubnet"))]
     pub remote_subnet: Option<String>,
     /// The time when the IPsec-VPN connection was created.
     ///
     /// IPsec连接的创建时间。
     ///
     /// Example: `1492753817000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The status of the connection.
     ///
@@ -256,6 +277,7 @@ pub struct DescribeVpnConnectionsVpnConnection {
     /// - ipsec\_sa\_established：第二阶段协商成功。
     ///
     /// Example: `ipsec_sa_established`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// Indicates whether the connection immediately takes effect.
     ///
@@ -268,6 +290,7 @@ pub struct DescribeVpnConnectionsVpnConnection {
     /// - 否：有流量时触发重连。重连有可能导致流量闪断。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EffectImmediately"))]
     pub effect_immediately: Option<bool>,
     /// Indicates whether dead peer detection (DPD) is enabled.
     ///
@@ -286,6 +309,7 @@ pub struct DescribeVpnConnectionsVpnConnection {
     /// - false：不开启DPD功能，IPsec发起端不会发送DPD探测报文。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableDpd"))]
     pub enable_dpd: Option<bool>,
     /// Indicates whether to enable the NAT traversal feature.
     ///
@@ -304,14 +328,17 @@ pub struct DescribeVpnConnectionsVpnConnection {
     /// - false：不开启NAT穿越功能。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableNatTraversal"))]
     pub enable_nat_traversal: Option<bool>,
     /// The health check configurations.
     ///
     /// 健康检查配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "VcoHealthCheck"))]
     pub vco_health_check: Option<VpnConnectionVcoHealthCheck>,
     /// BGP configuration information.
     ///
     /// Bgp配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnBgpConfig"))]
     pub vpn_bgp_config: Option<VpnConnectionVpnBgpConfig>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpnConnectionsVpnConnection {
@@ -343,12 +370,14 @@ impl aliyun_runtime::de::Decode for DescribeVpnConnectionsVpnConnection {
 ///
 /// 健康检查配置。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnConnectionVcoHealthCheck {
     /// The destination IP address configured for health checks.
     ///
     /// 目的IP地址。
     ///
     /// Example: `8.xx.xx.8`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dip"))]
     pub dip: Option<String>,
     /// The status of the health check.
     ///
@@ -361,24 +390,28 @@ pub struct VpnConnectionVcoHealthCheck {
     /// - false：未开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Enable"))]
     pub enable: Option<String>,
     /// The interval between two consecutive health checks. Unit: seconds.
     ///
     /// 健康检查的时间间隔。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Interval"))]
     pub interval: Option<i32>,
     /// The number of times that health check packets are resent.
     ///
     /// 健康检查的重试发包次数。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Retry"))]
     pub retry: Option<i32>,
     /// The source IP address configured for health checks.
     ///
     /// 源IP地址。
     ///
     /// Example: `192.xx.xx.66`
+    #[cfg_attr(feature = "test-util", serde(rename = "Sip"))]
     pub sip: Option<String>,
     /// The result of the health check.
     ///
@@ -391,6 +424,7 @@ pub struct VpnConnectionVcoHealthCheck {
     /// - success：正常。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VpnConnectionVcoHealthCheck {
@@ -413,30 +447,35 @@ impl aliyun_runtime::de::Decode for VpnConnectionVcoHealthCheck {
 ///
 /// Bgp配置。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnConnectionVpnBgpConfig {
     /// The local autonomous system number.
     ///
     /// 本端自治系统号。
     ///
     /// Example: `10001`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalAsn"))]
     pub local_asn: Option<String>,
     /// The BGP address of the local VPN gateway that belongs to the CIDR block of the IPsec tunnel.
     ///
     /// 本端Bgp地址，该地址为IPsec隧道网段内的一个IP地址。
     ///
     /// Example: `169.254.10.2`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalBgpIp"))]
     pub local_bgp_ip: Option<String>,
     /// The peer autonomous system number.
     ///
     /// 对端自治系统号。
     ///
     /// Example: `10002`
+    #[cfg_attr(feature = "test-util", serde(rename = "PeerAsn"))]
     pub peer_asn: Option<String>,
     /// The BGP address of the peer. It is an IP address within the IPsec tunnel CIDR block.
     ///
     /// 对端Bgp地址，该地址为IPsec隧道网段内的一个IP地址。
     ///
     /// Example: `169.254.10.1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PeerBgpIp"))]
     pub peer_bgp_ip: Option<String>,
     /// The BGP status
     ///
@@ -449,12 +488,14 @@ pub struct VpnConnectionVpnBgpConfig {
     /// - false：Bgp异常。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The CIDR block of the IPsec tunnel. The subnet mask of the CIDR block is 30 bits within 169.254.0.0/16.
     ///
     /// IPsec隧道网段，该网段在169.254.0.0/16内的掩码长度为30的网段。
     ///
     /// Example: `169.254.10.0/30`
+    #[cfg_attr(feature = "test-util", serde(rename = "TunnelCidr"))]
     pub tunnel_cidr: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VpnConnectionVpnBgpConfig {

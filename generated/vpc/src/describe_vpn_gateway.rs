@@ -4,7 +4,15 @@
 //! Queries the details of a specified VPN gateway.
 //!
 //! 调用DescribeVpnGateway接口查询指定VPN网关的详细信息。
-/// Parameters of `DescribeVpnGateway`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeVpnGatewayRequest`], by name: `DescribeVpnGatewayRequest::new(DescribeVpnGatewayRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeVpnGatewayRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeVpnGatewayRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnGatewayId`: see the field of [`DescribeVpnGatewayRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+}
+/// Parameters of `DescribeVpnGateway`. Build it with `new`, the required parameters named in [`DescribeVpnGatewayRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVpnGatewayRequest {
     /// The region where the VPN gateway is deployed.
@@ -27,11 +35,11 @@ pub struct DescribeVpnGatewayRequest {
     pub vpn_gateway_id: String,
 }
 impl DescribeVpnGatewayRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, vpn_gateway_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeVpnGatewayRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
+            region_id: required.region_id.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
         }
     }
 }
@@ -45,108 +53,126 @@ impl aliyun_runtime::Operation for DescribeVpnGatewayRequest {
 }
 /// What a successful `DescribeVpnGateway` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpnGatewayResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `DE77A7F3-3B74-41C0-A5BC-CAFD188C28B6`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// VPN网关的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
     /// The ID of the VPC to which the VPN gateway belongs.
     ///
     /// VPN网关所属VPC的ID。
     ///
     /// Example: `vpc-bp1ub1yt9cvakoelj****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// The ID of the VSwitch to which the VPN gateway is attached.
     ///
     /// VPN网关所属交换机的ID。
     ///
     /// Example: `vsw-bp1y9ovl1cu9ou4tv****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// The public IP address of the VPN gateway.
     ///
     /// 公网IP地址。
     ///
     /// Example: `116.62.222.XX`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetIp"))]
     pub internet_ip: Option<String>,
     /// The time when the VPN gateway was created.
     ///
     /// VPN网关的创建时间。
     ///
     /// Example: `1495382400000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The time when the VPN gateway expires.
     ///
     /// VPN网关的到期时间。
     ///
     /// Example: `1495382400000`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<i64>,
     /// The specification of the VPN gateway.
     ///
     /// VPN网关的规格。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "Spec"))]
     pub spec: Option<String>,
     /// The name of the VPN gateway.
     ///
     /// VPN网关的名称。
     ///
     /// Example: `vpngatewayname`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The description of the VPN gateway.
     ///
     /// VPN网关的描述信息。
     ///
     /// Example: `vpngatewaydescription`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The status of the VPN gateway.
     ///
     /// VPN网关的状态。
     ///
     /// Example: `init`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The payment status of the VPN gateway.
     ///
     /// VPN网关的付费状态。
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "BusinessStatus"))]
     pub business_status: Option<String>,
     /// The metering method of the VPN gateway.
     ///
     /// 付费类型。
     ///
     /// Example: `PayByTraffic`
+    #[cfg_attr(feature = "test-util", serde(rename = "ChargeType"))]
     pub charge_type: Option<String>,
     /// Indicates whether the IPsec-VPN feature is enabled.
     ///
     /// 是否开启了IPsec-VPN功能。
     ///
     /// Example: `enable`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecVpn"))]
     pub ipsec_vpn: Option<String>,
     /// Indicates whether the SSL-VPN feature is enabled.
     ///
     /// 是否开启了SSL-VPN功能。
     ///
     /// Example: `enable`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpn"))]
     pub ssl_vpn: Option<String>,
     /// The maximum number of concurrent SSL-VPN connections.
     ///
     /// 最大SSL-VPN并发连接用户数的规格。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslMaxConnections"))]
     pub ssl_max_connections: Option<i64>,
     /// The tag that is associated with the VPN gateway.
     ///
     /// VPN网关标签。
     ///
     /// Example: `tag1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpnGatewayResponse {

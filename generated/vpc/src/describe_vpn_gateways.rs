@@ -134,52 +134,61 @@ impl aliyun_runtime::Operation for DescribeVpnGatewaysRequest {
 impl aliyun_runtime::Paginated for DescribeVpnGatewaysRequest {
     type Item = VpnGateway;
     fn next_page(&self, response: &DescribeVpnGatewaysResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response.vpn_gateways.as_ref().map_or(0, |l| l.vpn_gateway.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .vpn_gateways
+                .as_ref()
+                .map(|v| &v.vpn_gateway)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeVpnGatewaysResponse) -> Vec<VpnGateway> {
-        response.vpn_gateways.map(|l| l.vpn_gateway).unwrap_or_default()
+        response.vpn_gateways.map(|v| v.vpn_gateway).unwrap_or_default()
     }
 }
 /// What a successful `DescribeVpnGateways` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpnGatewaysResponse {
     /// Detailed information about the VPN gateway.
     ///
     /// VPN网关的详细信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGateways"))]
     pub vpn_gateways: Option<VpnGateways>,
     /// The number of entries returned.
     ///
     /// 列表条条目数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries on the current page.
     ///
     /// 当前分页包含的条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpnGatewaysResponse {
@@ -251,8 +260,10 @@ aliyun_runtime::wire_enum!(DescribeVpnGatewaysStatus);
 ///
 /// VPN网关的详细信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnGateways {
     /// `VpnGateway` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGateway"))]
     pub vpn_gateway: Vec<VpnGateway>,
 }
 impl aliyun_runtime::de::Decode for VpnGateways {
@@ -268,102 +279,119 @@ impl aliyun_runtime::de::Decode for VpnGateways {
 }
 /// One item of the list `VpnGateway` in `VpnGateways` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnGateway {
     /// The ID of the VPN gateway.
     ///
     /// VPN网关的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
     /// The ID of the VPC for which the VPN gateway is created.
     ///
     /// VPN网关所属VPC的ID。
     ///
     /// Example: `vpc-bp1ub1yt9cvakoelj****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// The ID of the VSwitch to which the VPN gateway belongs.
     ///
     /// VPN网关所属交换机的ID。
     ///
     /// Example: `vsw-bp1y9ovl1cu9ou4tv****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// The public IP address of the VPN gateway.
     ///
     /// VPN网关的公网IP。
     ///
     /// Example: `116.62.69.xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetIp"))]
     pub internet_ip: Option<String>,
     /// The time when the VPN gateway was created.
     ///
     /// VPN网关的创建时间。
     ///
     /// Example: `1515383700000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The time when the VPN gateway expires.
     ///
     /// VPN网关的到期时间。
     ///
     /// Example: `1518105600000`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<i64>,
     /// The maximum bandwidth of the VPN gateway.
     ///
     /// VPN网关的带宽峰值。
     ///
     /// Example: `5M`
+    #[cfg_attr(feature = "test-util", serde(rename = "Spec"))]
     pub spec: Option<String>,
     /// The name of the VPN gateway.
     ///
     /// VPN网关的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The description of the VPN gateway.
     ///
     /// VPN网关的描述。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The status of the VPN gateway.
     ///
     /// VPN网关的状态。
     ///
     /// Example: `active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// The business state of the VPN gateway.
     ///
     /// VPN网关的状态。
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "BusinessStatus"))]
     pub business_status: Option<String>,
     /// The billing method of the VPN gateway.
     ///
     /// 计费类型。
     ///
     /// Example: `Prepay`
+    #[cfg_attr(feature = "test-util", serde(rename = "ChargeType"))]
     pub charge_type: Option<String>,
     /// Indicates whether the IPsec-VPN feature is enabled.
     ///
     /// 是否开启了IPSec-VPN功能。
     ///
     /// Example: `enable`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecVpn"))]
     pub ipsec_vpn: Option<String>,
     /// The maximum number of concurrent SSL-VPN connections.
     ///
     /// 允许连接的最大SSL-VPN客户端。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslMaxConnections"))]
     pub ssl_max_connections: Option<i64>,
     /// Indicates whether the SSL-VPN feature is enabled.
     ///
     /// 是否开启了SSL-VPN功能。
     ///
     /// Example: `enable`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpn"))]
     pub ssl_vpn: Option<String>,
     /// The tag of the VPN gateway.
     ///
     /// 标签。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Tag"))]
     pub tag: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VpnGateway {

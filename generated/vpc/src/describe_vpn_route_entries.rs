@@ -68,45 +68,51 @@ impl aliyun_runtime::Operation for DescribeVpnRouteEntriesRequest {
 impl aliyun_runtime::Paginated for DescribeVpnRouteEntriesRequest {
     type Item = VpnRouteEntry;
     fn next_page(&self, response: &DescribeVpnRouteEntriesResponse) -> Option<Self> {
-        aliyun_runtime::paginate::next_page_number(
-                self.page_number.map(i64::from),
-                self.page_size.map(i64::from),
-                response
-                    .vpn_route_entries
-                    .as_ref()
-                    .map_or(0, |l| l.vpn_route_entry.len()),
-                response.total_count.map(i64::from),
-            )
-            .and_then(|n| n.try_into().ok())
-            .map(|n| Self {
-                page_number: Some(n),
-                ..self.clone()
-            })
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response
+                .vpn_route_entries
+                .as_ref()
+                .map(|v| &v.vpn_route_entry)
+                .map_or(0, |l| l.len()),
+            aliyun_runtime::paginate::PageField::number(&response.total_count),
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
     }
     fn into_items(response: DescribeVpnRouteEntriesResponse) -> Vec<VpnRouteEntry> {
-        response.vpn_route_entries.map(|l| l.vpn_route_entry).unwrap_or_default()
+        response.vpn_route_entries.map(|v| v.vpn_route_entry).unwrap_or_default()
     }
 }
 /// What a successful `DescribeVpnRouteEntries` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpnRouteEntriesResponse {
     /// The current page number.
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The total number of entries.
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// The details of the VPN destination route.
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnRouteEntries"))]
     pub vpn_route_entries: Option<VpnRouteEntries>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpnRouteEntriesResponse {
@@ -126,8 +132,10 @@ impl aliyun_runtime::de::Decode for DescribeVpnRouteEntriesResponse {
 }
 /// The details of the VPN destination route.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnRouteEntries {
     /// `VpnRouteEntry` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnRouteEntry"))]
     pub vpn_route_entry: Vec<VpnRouteEntry>,
 }
 impl aliyun_runtime::de::Decode for VpnRouteEntries {
@@ -143,30 +151,37 @@ impl aliyun_runtime::de::Decode for VpnRouteEntries {
 }
 /// One item of the list `VpnRouteEntry` in `VpnRouteEntries` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnRouteEntry {
     /// The time when the VPN route was created.
     ///
     /// Example: `1492747187000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The next hop of the destination route.
     ///
     /// Example: `vco-bp15oes1py4i66rmd****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextHop"))]
     pub next_hop: Option<String>,
     /// The destination CIDR block of the destination route.
     ///
     /// Example: `10.0.0.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "RouteDest"))]
     pub route_dest: Option<String>,
     /// The status of the VPN destination route.
     ///
     /// Example: `published`
+    #[cfg_attr(feature = "test-util", serde(rename = "State"))]
     pub state: Option<String>,
     /// The ID of the VPN Gateway.
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnInstanceId"))]
     pub vpn_instance_id: Option<String>,
     /// The weight of the destination route. Valid values: 0\|100.
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Weight"))]
     pub weight: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for VpnRouteEntry {

@@ -4,7 +4,15 @@
 //! Queries the logs of an SSL-VPN server.
 //!
 //! 调用DescribeVpnSslServerLogs查看SSL服务端的日志。
-/// Parameters of `DescribeVpnSslServerLogs`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DescribeVpnSslServerLogsRequest`], by name: `DescribeVpnSslServerLogsRequest::new(DescribeVpnSslServerLogsRequired { … })`.
+#[derive(Debug)]
+pub struct DescribeVpnSslServerLogsRequired<'a> {
+    /// `RegionId`: see the field of [`DescribeVpnSslServerLogsRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnSslServerId`: see the field of [`DescribeVpnSslServerLogsRequest`] of the same name.
+    pub vpn_ssl_server_id: &'a str,
+}
+/// Parameters of `DescribeVpnSslServerLogs`. Build it with `new`, the required parameters named in [`DescribeVpnSslServerLogsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescribeVpnSslServerLogsRequest {
     /// The region ID of the SSL-VPN server. You can call the DescribeRegions operation to query region IDs.
@@ -64,14 +72,11 @@ pub struct DescribeVpnSslServerLogsRequest {
     pub to: Option<i32>,
 }
 impl DescribeVpnSslServerLogsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        vpn_ssl_server_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DescribeVpnSslServerLogsRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpn_ssl_server_id: vpn_ssl_server_id.into(),
+            region_id: required.region_id.to_string(),
+            vpn_ssl_server_id: required.vpn_ssl_server_id.to_string(),
             from: None,
             minute_period: None,
             page_number: None,
@@ -113,18 +118,39 @@ impl aliyun_runtime::Operation for DescribeVpnSslServerLogsRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for DescribeVpnSslServerLogsRequest {
+    type Item = String;
+    fn next_page(&self, response: &DescribeVpnSslServerLogsResponse) -> Option<Self> {
+        let next = aliyun_runtime::paginate::next_page_number(
+            aliyun_runtime::paginate::PageField::number(&self.page_number),
+            aliyun_runtime::paginate::PageField::number(&self.page_size),
+            response.data.as_ref().map(|v| &v.logs).map_or(0, |l| l.len()),
+            None,
+        )?;
+        Some(Self {
+            page_number: aliyun_runtime::paginate::PageField::from_number(next)?,
+            ..self.clone()
+        })
+    }
+    fn into_items(response: DescribeVpnSslServerLogsResponse) -> Vec<String> {
+        response.data.map(|v| v.logs).unwrap_or_default()
+    }
+}
 /// What a successful `DescribeVpnSslServerLogs` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DescribeVpnSslServerLogsResponse {
     /// The number of log entries.
     ///
     /// 日志条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "Count"))]
     pub count: Option<i32>,
     /// An array of log entries. Each item in the array indicates a log entry.
     ///
     /// 数组，数组中的每一项都为一条日志。
+    #[cfg_attr(feature = "test-util", serde(rename = "Data"))]
     pub data: Option<Data>,
     /// Indicates whether the log is accurate. Valid values:
     ///
@@ -137,24 +163,28 @@ pub struct DescribeVpnSslServerLogsResponse {
     /// - false：不精确。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "IsCompleted"))]
     pub is_completed: Option<bool>,
     /// The number of the returned page.
     ///
     /// 当前页码。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageNumber"))]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// 每页包含的条目数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "PageSize"))]
     pub page_size: Option<i32>,
     /// The request ID.
     ///
     /// 请求ID。
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DescribeVpnSslServerLogsResponse {
@@ -177,8 +207,10 @@ impl aliyun_runtime::de::Decode for DescribeVpnSslServerLogsResponse {
 ///
 /// 数组，数组中的每一项都为一条日志。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Data {
     /// `Logs` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Logs"))]
     pub logs: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for Data {

@@ -4,7 +4,15 @@
 //! Disables ECS traffic monitoring for a NAT gateway.
 //!
 //! 调用DisableNatGatewayEcsMetric接口关闭ECS流量监控。
-/// Parameters of `DisableNatGatewayEcsMetric`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DisableNatGatewayEcsMetricRequest`], by name: `DisableNatGatewayEcsMetricRequest::new(DisableNatGatewayEcsMetricRequired { … })`.
+#[derive(Debug)]
+pub struct DisableNatGatewayEcsMetricRequired<'a> {
+    /// `NatGatewayId`: see the field of [`DisableNatGatewayEcsMetricRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`DisableNatGatewayEcsMetricRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `DisableNatGatewayEcsMetric`. Build it with `new`, the required parameters named in [`DisableNatGatewayEcsMetricRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DisableNatGatewayEcsMetricRequest {
     /// The ID of the NAT gateway for which you want to disable Elastic Compute Service (ECS) traffic monitoring.
@@ -38,11 +46,11 @@ pub struct DisableNatGatewayEcsMetricRequest {
     pub dry_run: Option<bool>,
 }
 impl DisableNatGatewayEcsMetricRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(nat_gateway_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DisableNatGatewayEcsMetricRequired<'_>) -> Self {
         Self {
-            nat_gateway_id: nat_gateway_id.into(),
-            region_id: region_id.into(),
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
             dry_run: None,
         }
     }
@@ -62,12 +70,14 @@ impl aliyun_runtime::Operation for DisableNatGatewayEcsMetricRequest {
 }
 /// What a successful `DisableNatGatewayEcsMetric` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DisableNatGatewayEcsMetricResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DisableNatGatewayEcsMetricResponse {

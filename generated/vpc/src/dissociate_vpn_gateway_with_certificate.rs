@@ -3,7 +3,19 @@
 //!
 //! 调用DissociateVpnGatewayWithCertificate解除VPN网关和证书的绑定关系。
 pub use crate::types::CertificateType;
-/// Parameters of `DissociateVpnGatewayWithCertificate`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DissociateVpnGatewayWithCertificateRequest`], by name: `DissociateVpnGatewayWithCertificateRequest::new(DissociateVpnGatewayWithCertificateRequired { … })`.
+#[derive(Debug)]
+pub struct DissociateVpnGatewayWithCertificateRequired<'a> {
+    /// `CertificateId`: see the field of [`DissociateVpnGatewayWithCertificateRequest`] of the same name.
+    pub certificate_id: &'a str,
+    /// `CertificateType`: see the field of [`DissociateVpnGatewayWithCertificateRequest`] of the same name.
+    pub certificate_type: CertificateType,
+    /// `RegionId`: see the field of [`DissociateVpnGatewayWithCertificateRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnGatewayId`: see the field of [`DissociateVpnGatewayWithCertificateRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+}
+/// Parameters of `DissociateVpnGatewayWithCertificate`. Build it with `new`, the required parameters named in [`DissociateVpnGatewayWithCertificateRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DissociateVpnGatewayWithCertificateRequest {
     /// 证书ID。
@@ -50,18 +62,13 @@ pub struct DissociateVpnGatewayWithCertificateRequest {
     pub dry_run: Option<bool>,
 }
 impl DissociateVpnGatewayWithCertificateRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        certificate_id: impl Into<String>,
-        certificate_type: CertificateType,
-        region_id: impl Into<String>,
-        vpn_gateway_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DissociateVpnGatewayWithCertificateRequired<'_>) -> Self {
         Self {
-            certificate_id: certificate_id.into(),
-            certificate_type,
-            region_id: region_id.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
+            certificate_id: required.certificate_id.to_string(),
+            certificate_type: required.certificate_type,
+            region_id: required.region_id.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
             client_token: None,
             dry_run: None,
         }
@@ -87,10 +94,12 @@ impl aliyun_runtime::Operation for DissociateVpnGatewayWithCertificateRequest {
 }
 /// What a successful `DissociateVpnGatewayWithCertificate` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DissociateVpnGatewayWithCertificateResponse {
     /// 请求ID。
     ///
     /// Example: `611CB80C-B6A9-43DB-9E38-0B0AC3D9B58F`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DissociateVpnGatewayWithCertificateResponse {

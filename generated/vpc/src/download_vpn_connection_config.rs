@@ -5,7 +5,15 @@
 //!
 //! 调用DownloadVpnConnectionConfig接口获取IPsec连接的配置信息。
 pub use crate::types::{IkeConfig, IpsecConfig};
-/// Parameters of `DownloadVpnConnectionConfig`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`DownloadVpnConnectionConfigRequest`], by name: `DownloadVpnConnectionConfigRequest::new(DownloadVpnConnectionConfigRequired { … })`.
+#[derive(Debug)]
+pub struct DownloadVpnConnectionConfigRequired<'a> {
+    /// `RegionId`: see the field of [`DownloadVpnConnectionConfigRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnConnectionId`: see the field of [`DownloadVpnConnectionConfigRequest`] of the same name.
+    pub vpn_connection_id: &'a str,
+}
+/// Parameters of `DownloadVpnConnectionConfig`. Build it with `new`, the required parameters named in [`DownloadVpnConnectionConfigRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadVpnConnectionConfigRequest {
     /// The ID of the region where the IPsec-VPN connection is created.
@@ -28,14 +36,11 @@ pub struct DownloadVpnConnectionConfigRequest {
     pub vpn_connection_id: String,
 }
 impl DownloadVpnConnectionConfigRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        vpn_connection_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: DownloadVpnConnectionConfigRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpn_connection_id: vpn_connection_id.into(),
+            region_id: required.region_id.to_string(),
+            vpn_connection_id: required.vpn_connection_id.to_string(),
         }
     }
 }
@@ -49,16 +54,19 @@ impl aliyun_runtime::Operation for DownloadVpnConnectionConfigRequest {
 }
 /// What a successful `DownloadVpnConnectionConfig` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DownloadVpnConnectionConfigResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0C68048B-0F70-40DA-B8AE-1B79B5CF62E3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The configuration of the IPsec-VPN connection.
     ///
     /// IPsec连接的配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnectionConfig"))]
     pub vpn_connection_config: Option<VpnConnectionConfig>,
 }
 impl aliyun_runtime::de::Decode for DownloadVpnConnectionConfigResponse {
@@ -77,38 +85,45 @@ impl aliyun_runtime::de::Decode for DownloadVpnConnectionConfigResponse {
 ///
 /// IPsec连接的配置信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnConnectionConfig {
     /// The IKE configuration.
     ///
     /// IKE配置相关配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeConfig"))]
     pub ike_config: Option<IkeConfig>,
     /// The configuration of the IPsec-VPN connection.
     ///
     /// IPsec配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecConfig"))]
     pub ipsec_config: Option<IpsecConfig>,
     /// The ID of the VPN gateway.
     ///
     /// IPsec VPN网关的标识。
     ///
     /// Example: `139.196.32.xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "Local"))]
     pub local: Option<String>,
     /// The CIDR block of the virtual private cloud (VPC).
     ///
     /// VPC侧的网段。
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalSubnet"))]
     pub local_subnet: Option<String>,
     /// The ID of the customer gateway.
     ///
     /// 用户网关的标识。
     ///
     /// Example: `116.62.69.xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "Remote"))]
     pub remote: Option<String>,
     /// The CIDR block of the on-premises data center.
     ///
     /// 本地IDC侧的网段。
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "RemoteSubnet"))]
     pub remote_subnet: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VpnConnectionConfig {

@@ -4,7 +4,15 @@
 //! Enables the traffic monitoring feature for NAT gateways.
 //!
 //! 调用EnableNatGatewayEcsMetric接口开启ECS流量监控。
-/// Parameters of `EnableNatGatewayEcsMetric`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`EnableNatGatewayEcsMetricRequest`], by name: `EnableNatGatewayEcsMetricRequest::new(EnableNatGatewayEcsMetricRequired { … })`.
+#[derive(Debug)]
+pub struct EnableNatGatewayEcsMetricRequired<'a> {
+    /// `NatGatewayId`: see the field of [`EnableNatGatewayEcsMetricRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`EnableNatGatewayEcsMetricRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `EnableNatGatewayEcsMetric`. Build it with `new`, the required parameters named in [`EnableNatGatewayEcsMetricRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EnableNatGatewayEcsMetricRequest {
     /// The ID of the NAT gateway for which you want to enable the traffic monitoring feature.
@@ -38,11 +46,11 @@ pub struct EnableNatGatewayEcsMetricRequest {
     pub dry_run: Option<bool>,
 }
 impl EnableNatGatewayEcsMetricRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(nat_gateway_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: EnableNatGatewayEcsMetricRequired<'_>) -> Self {
         Self {
-            nat_gateway_id: nat_gateway_id.into(),
-            region_id: region_id.into(),
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
             dry_run: None,
         }
     }
@@ -62,12 +70,14 @@ impl aliyun_runtime::Operation for EnableNatGatewayEcsMetricRequest {
 }
 /// What a successful `EnableNatGatewayEcsMetric` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct EnableNatGatewayEcsMetricResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for EnableNatGatewayEcsMetricResponse {

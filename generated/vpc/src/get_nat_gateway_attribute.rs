@@ -7,7 +7,15 @@
 pub use crate::types::{
     InstanceChargeType, NatGatewayInternetChargeType, Spec, BusinessStatus, Status,
 };
-/// Parameters of `GetNatGatewayAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetNatGatewayAttributeRequest`], by name: `GetNatGatewayAttributeRequest::new(GetNatGatewayAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct GetNatGatewayAttributeRequired<'a> {
+    /// `NatGatewayId`: see the field of [`GetNatGatewayAttributeRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`GetNatGatewayAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `GetNatGatewayAttribute`. Build it with `new`, the required parameters named in [`GetNatGatewayAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetNatGatewayAttributeRequest {
     /// The ID of the NAT gateway.
@@ -30,11 +38,11 @@ pub struct GetNatGatewayAttributeRequest {
     pub region_id: String,
 }
 impl GetNatGatewayAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(nat_gateway_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetNatGatewayAttributeRequired<'_>) -> Self {
         Self {
-            nat_gateway_id: nat_gateway_id.into(),
-            region_id: region_id.into(),
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -48,10 +56,12 @@ impl aliyun_runtime::Operation for GetNatGatewayAttributeRequest {
 }
 /// What a successful `GetNatGatewayAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetNatGatewayAttributeResponse {
     /// The billing information.
     ///
     /// 账单配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "BillingConfig"))]
     pub billing_config: Option<BillingConfig>,
     /// The state of the NAT gateway. Valid values:
     ///
@@ -66,22 +76,26 @@ pub struct GetNatGatewayAttributeResponse {
     /// Valid values ([`BusinessStatus`]): `Normal`, `FinancialLocked`.
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "BusinessStatus"))]
     pub business_status: Option<BusinessStatus>,
     /// The time when the NAT gateway was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     ///
     /// 创建时间。按照ISO8601标准表示，并需要使用UTC时间。格式为：YYYY-MM-DDThh:mmZ。
     ///
     /// Example: `2017-06-08T12:20Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// The information about the deletion protection feature.
     ///
     /// 删除保护信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "DeletionProtectionInfo"))]
     pub deletion_protection_info: Option<DeletionProtectionInfo>,
     /// The description of the NAT gateway.
     ///
     /// NAT网关实例的描述。
     ///
     /// Example: `NAT`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// Indicates whether the traffic monitoring feature is enabled. Valid values:
     ///
@@ -94,64 +108,76 @@ pub struct GetNatGatewayAttributeResponse {
     /// - false（默认值）：未开启网关流量监控功能。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EcsMetricEnabled"))]
     pub ecs_metric_enabled: Option<bool>,
     /// The time when the NAT gateway expires.
     ///
     /// NAT网关实例的过期时间。
     ///
     /// Example: `2017-08-26T16:00Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "ExpiredTime"))]
     pub expired_time: Option<String>,
     /// The information about DNAT entries.
     ///
     /// DNAT列表的信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardTable"))]
     pub forward_table: Option<ForwardTable>,
     /// The elastic IP addresses (EIPs) that are associated with the NAT gateway.
     ///
     /// NAT网关绑定的弹性公网IP列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "IpList"))]
     pub ip_list: Vec<GetNatGatewayAttributeIpList>,
     /// The name of the NAT gateway.
     ///
     /// NAT网关实例名称。
     ///
     /// Example: `abc****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The ID of the NAT gateway.
     ///
     /// NAT网关实例的ID。
     ///
     /// Example: `ngw-bp1047e2d4z7kf2ki****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGatewayId"))]
     pub nat_gateway_id: Option<String>,
     /// The type of NAT gateway. The value is set to Enhanced (enhanced NAT gateway).
     ///
     /// NAT网关的类型，当前取值为 Enhanced，即增强型NAT网关。
     ///
     /// Example: `Enhanced`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatType"))]
     pub nat_type: Option<String>,
     /// The information about the private network.
     ///
     /// 私网信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateInfo"))]
     pub private_info: Option<PrivateInfo>,
     /// The ID of the region where the NAT gateway is deployed.
     ///
     /// NAT网关实例的所在地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `4EC47282-1B74-4534-BD0E-403F3EE64CAF`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the resource group.
     ///
     /// 资源组ID。
     ///
     /// Example: `rg-bp67acfmxazb4ph****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: Option<String>,
     /// The information about the SNAT entries.
     ///
     /// SNAT列表信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatTable"))]
     pub snat_table: Option<SnatTable>,
     /// The state of the NAT gateway. Valid values:
     ///
@@ -172,12 +198,14 @@ pub struct GetNatGatewayAttributeResponse {
     /// Valid values ([`Status`]): `Creating`, `Available`, `Modifying`, `Deleting`, `Converting`.
     ///
     /// Example: `Available`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<Status>,
     /// The ID of the VPC to which the NAT gateway belongs.
     ///
     /// NAT网关实例所属的VPC的ID。
     ///
     /// Example: `vpc-bp15zckdt37pq72z****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetNatGatewayAttributeResponse {
@@ -213,6 +241,7 @@ impl aliyun_runtime::de::Decode for GetNatGatewayAttributeResponse {
 ///
 /// 账单配置信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct BillingConfig {
     /// Indicates whether automatic payment is enabled. Valid values:
     ///
@@ -231,6 +260,7 @@ pub struct BillingConfig {
     /// Valid values ([`AutoPay`]): `false`, `true`.
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "AutoPay"))]
     pub auto_pay: Option<AutoPay>,
     /// The billing method of the NAT gateway. Valid values:
     ///
@@ -249,6 +279,7 @@ pub struct BillingConfig {
     /// Valid values ([`InstanceChargeType`]): `PostPaid`, `PrePaid`.
     ///
     /// Example: `PostPaid`
+    #[cfg_attr(feature = "test-util", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: Option<InstanceChargeType>,
     /// The metering method of the NAT gateway. Valid values:
     ///
@@ -263,6 +294,7 @@ pub struct BillingConfig {
     /// Valid values ([`NatGatewayInternetChargeType`]): `PayBySpec`, `PayByLcu`.
     ///
     /// Example: `PayBySpec`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: Option<NatGatewayInternetChargeType>,
     /// The size of the NAT gateway. Valid values:
     ///
@@ -279,6 +311,7 @@ pub struct BillingConfig {
     /// Valid values ([`Spec`]): `Small`, `Middle`, `Large`.
     ///
     /// Example: `Small`
+    #[cfg_attr(feature = "test-util", serde(rename = "Spec"))]
     pub spec: Option<Spec>,
 }
 impl aliyun_runtime::de::Decode for BillingConfig {
@@ -332,6 +365,7 @@ aliyun_runtime::wire_enum!(AutoPay);
 ///
 /// 删除保护信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeletionProtectionInfo {
     /// Indicates whether the deletion protection feature is enabled. Valid values:
     ///
@@ -344,6 +378,7 @@ pub struct DeletionProtectionInfo {
     /// - false（默认值）：未开启删除保护功能。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Enabled"))]
     pub enabled: Option<bool>,
 }
 impl aliyun_runtime::de::Decode for DeletionProtectionInfo {
@@ -359,18 +394,21 @@ impl aliyun_runtime::de::Decode for DeletionProtectionInfo {
 ///
 /// DNAT列表的信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ForwardTable {
     /// The number of DNAT entries.
     ///
     /// DNAT条目的个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardEntryCount"))]
     pub forward_entry_count: Option<i32>,
     /// The ID of the DNAT table.
     ///
     /// DNAT表的ID。
     ///
     /// Example: `ftb-uf6gj3mhsg94qsqst****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ForwardTableId"))]
     pub forward_table_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ForwardTable {
@@ -389,18 +427,21 @@ impl aliyun_runtime::de::Decode for ForwardTable {
 ///
 /// NAT网关绑定的弹性公网IP列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetNatGatewayAttributeIpList {
     /// The ID of the instance with which the EIP is associated.
     ///
     /// 弹性公网IP的实例ID。
     ///
     /// Example: `eip-bp13e9i2qst4g6jzi****`
+    #[cfg_attr(feature = "test-util", serde(rename = "AllocationId"))]
     pub allocation_id: Option<String>,
     /// The EIP.
     ///
     /// 弹性公网IP的地址。
     ///
     /// Example: `116.xx.xx.33`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// Indicates the association of the EIP. Valid values:
     ///
@@ -417,6 +458,7 @@ pub struct GetNatGatewayAttributeIpList {
     /// Valid values ([`UsingStatus`]): `idle`, `UsedBySnatTable`, `UsedByForwardTable`.
     ///
     /// Example: `idle`
+    #[cfg_attr(feature = "test-util", serde(rename = "UsingStatus"))]
     pub using_status: Option<UsingStatus>,
 }
 impl aliyun_runtime::de::Decode for GetNatGatewayAttributeIpList {
@@ -474,36 +516,42 @@ aliyun_runtime::wire_enum!(UsingStatus);
 ///
 /// 私网信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PrivateInfo {
     /// The ID of the elastic network interface (ENI).
     ///
     /// 弹性网卡实例ID。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "EniInstanceId"))]
     pub eni_instance_id: Option<String>,
     /// The zone where the NAT gateway is deployed.
     ///
     /// NAT网关实例所属的可用区。
     ///
     /// Example: `cn-hangzhou-b`
+    #[cfg_attr(feature = "test-util", serde(rename = "IzNo"))]
     pub iz_no: Option<String>,
     /// The bandwidth limit. Unit: Mbit/s.
     ///
     /// 最大带宽值，单位为Mbps。
     ///
     /// Example: `5120`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxBandwidth"))]
     pub max_bandwidth: Option<i32>,
     /// The private IP address.
     ///
     /// 私网IP地址。
     ///
     /// Example: `192.XX.XX.68`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// The ID of the vSwitch to which the NAT gateway belongs.
     ///
     /// NAT网关实例所属的交换机ID。
     ///
     /// Example: `vsw-bp1s2laxhdf9ayjbo***`
+    #[cfg_attr(feature = "test-util", serde(rename = "VswitchId"))]
     pub vswitch_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PrivateInfo {
@@ -525,18 +573,21 @@ impl aliyun_runtime::de::Decode for PrivateInfo {
 ///
 /// SNAT列表信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct SnatTable {
     /// The number of SNAT entries.
     ///
     /// SANT条目的个数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatEntryCount"))]
     pub snat_entry_count: Option<i32>,
     /// The ID of the SNAT table.
     ///
     /// SNAT列表的ID。
     ///
     /// Example: `stb-SnatTableIds****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SnatTableId"))]
     pub snat_table_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for SnatTable {

@@ -4,7 +4,15 @@
 //! Queries the upgrade state of a NAT gateway.
 //!
 //! 调用GetNatGatewayConvertStatus接口查看NAT网关转换状态列表。
-/// Parameters of `GetNatGatewayConvertStatus`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`GetNatGatewayConvertStatusRequest`], by name: `GetNatGatewayConvertStatusRequest::new(GetNatGatewayConvertStatusRequired { … })`.
+#[derive(Debug)]
+pub struct GetNatGatewayConvertStatusRequired<'a> {
+    /// `NatGatewayId`: see the field of [`GetNatGatewayConvertStatusRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`GetNatGatewayConvertStatusRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `GetNatGatewayConvertStatus`. Build it with `new`, the required parameters named in [`GetNatGatewayConvertStatusRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetNatGatewayConvertStatusRequest {
     /// The ID of the NAT gateway.
@@ -23,11 +31,11 @@ pub struct GetNatGatewayConvertStatusRequest {
     pub region_id: String,
 }
 impl GetNatGatewayConvertStatusRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(nat_gateway_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: GetNatGatewayConvertStatusRequired<'_>) -> Self {
         Self {
-            nat_gateway_id: nat_gateway_id.into(),
-            region_id: region_id.into(),
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,32 +49,39 @@ impl aliyun_runtime::Operation for GetNatGatewayConvertStatusRequest {
 }
 /// What a successful `GetNatGatewayConvertStatus` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetNatGatewayConvertStatusResponse {
     /// The list of states that the NAT gateway may experience during an upgrade process.
     ///
     /// 转换过程中的状态变化。
+    #[cfg_attr(feature = "test-util", serde(rename = "ConvertSteps"))]
     pub convert_steps: Vec<ConvertSteps>,
     /// The type of NAT gateway to which the specified NAT gateway is upgraded.
     ///
     /// 目标网关类型。
     ///
     /// Example: `Enhanced`
+    #[cfg_attr(feature = "test-util", serde(rename = "DstNatType"))]
     pub dst_nat_type: Option<String>,
     /// The ID of the NAT gateway.
     ///
     /// NAT网关实例ID。
     ///
     /// Example: `ngw-bp1b0lic8uz4r6vf2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGatewayId"))]
     pub nat_gateway_id: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// `AliUid` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "AliUid"))]
     pub ali_uid: Option<String>,
     /// `Bid` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "Bid"))]
     pub bid: Option<String>,
 }
 impl aliyun_runtime::de::Decode for GetNatGatewayConvertStatusResponse {
@@ -89,6 +104,7 @@ impl aliyun_runtime::de::Decode for GetNatGatewayConvertStatusResponse {
 ///
 /// 转换过程中的状态变化。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ConvertSteps {
     /// The state of the NAT gateway. Valid values:
     ///
@@ -115,12 +131,14 @@ pub struct ConvertSteps {
     /// Valid values ([`StepName`]): `init`, `check`, `configure`, `activate`, `conf_delete`, `rollback`, `end_success`, `end_fail`.
     ///
     /// Example: `init`
+    #[cfg_attr(feature = "test-util", serde(rename = "StepName"))]
     pub step_name: Option<StepName>,
     /// The time when the upgrade was started.
     ///
     /// 切换步骤的开始时间。
     ///
     /// Example: `2020-08-26T08:27:19Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "StepStartTime"))]
     pub step_start_time: Option<String>,
     /// The state of the upgrade. Valid values:
     ///
@@ -137,6 +155,7 @@ pub struct ConvertSteps {
     /// Valid values ([`StepStatus`]): `processing`, `successful`, `failed`.
     ///
     /// Example: `successful`
+    #[cfg_attr(feature = "test-util", serde(rename = "StepStatus"))]
     pub step_status: Option<StepStatus>,
 }
 impl aliyun_runtime::de::Decode for ConvertSteps {

@@ -18,6 +18,7 @@ pub mod add_bandwidth_package_ips;
 #[cfg(feature = "add_bandwidth_package_ips")]
 pub use add_bandwidth_package_ips::{
     AddBandwidthPackageIpsRequest, AddBandwidthPackageIpsResponse,
+    AddBandwidthPackageIpsRequired,
 };
 #[cfg(feature = "allocate_eip_address")]
 pub mod allocate_eip_address;
@@ -34,132 +35,174 @@ pub mod allocate_eip_segment_address;
 #[cfg(feature = "allocate_eip_segment_address")]
 pub use allocate_eip_segment_address::{
     AllocateEipSegmentAddressRequest, AllocateEipSegmentAddressResponse,
+    AllocateEipSegmentAddressRequired,
 };
 #[cfg(feature = "associate_eip_address")]
 pub mod associate_eip_address;
 #[cfg(feature = "associate_eip_address")]
-pub use associate_eip_address::{AssociateEipAddressRequest, AssociateEipAddressResponse};
+pub use associate_eip_address::{
+    AssociateEipAddressRequest, AssociateEipAddressResponse, AssociateEipAddressRequired,
+};
 #[cfg(feature = "associate_vpn_gateway_with_certificate")]
 pub mod associate_vpn_gateway_with_certificate;
 #[cfg(feature = "associate_vpn_gateway_with_certificate")]
 pub use associate_vpn_gateway_with_certificate::{
-    AssociateVpnGatewayWithCertificateRequest, AssociateVpnGatewayWithCertificateResponse,
+    AssociateVpnGatewayWithCertificateRequest,
+    AssociateVpnGatewayWithCertificateResponse,
+    AssociateVpnGatewayWithCertificateRequired,
 };
 #[cfg(feature = "convert_bandwidth_package")]
 pub mod convert_bandwidth_package;
 #[cfg(feature = "convert_bandwidth_package")]
 pub use convert_bandwidth_package::{
     ConvertBandwidthPackageRequest, ConvertBandwidthPackageResponse,
+    ConvertBandwidthPackageRequired,
 };
 #[cfg(feature = "create_bandwidth_package")]
 pub mod create_bandwidth_package;
 #[cfg(feature = "create_bandwidth_package")]
 pub use create_bandwidth_package::{
     CreateBandwidthPackageRequest, CreateBandwidthPackageResponse,
+    CreateBandwidthPackageRequired,
 };
 #[cfg(feature = "create_customer_gateway")]
 pub mod create_customer_gateway;
 #[cfg(feature = "create_customer_gateway")]
 pub use create_customer_gateway::{
     CreateCustomerGatewayRequest, CreateCustomerGatewayResponse,
+    CreateCustomerGatewayRequired,
 };
 #[cfg(feature = "create_forward_entry")]
 pub mod create_forward_entry;
 #[cfg(feature = "create_forward_entry")]
-pub use create_forward_entry::{CreateForwardEntryRequest, CreateForwardEntryResponse};
+pub use create_forward_entry::{
+    CreateForwardEntryRequest, CreateForwardEntryResponse, CreateForwardEntryRequired,
+};
 #[cfg(feature = "create_ipsec_server")]
 pub mod create_ipsec_server;
 #[cfg(feature = "create_ipsec_server")]
-pub use create_ipsec_server::{CreateIpsecServerRequest, CreateIpsecServerResponse};
+pub use create_ipsec_server::{
+    CreateIpsecServerRequest, CreateIpsecServerResponse, CreateIpsecServerRequired,
+};
 #[cfg(feature = "create_nat_gateway")]
 pub mod create_nat_gateway;
 #[cfg(feature = "create_nat_gateway")]
-pub use create_nat_gateway::{CreateNatGatewayRequest, CreateNatGatewayResponse};
+pub use create_nat_gateway::{
+    CreateNatGatewayRequest, CreateNatGatewayResponse, CreateNatGatewayRequired,
+};
 #[cfg(feature = "create_snat_entry")]
 pub mod create_snat_entry;
 #[cfg(feature = "create_snat_entry")]
-pub use create_snat_entry::{CreateSnatEntryRequest, CreateSnatEntryResponse};
+pub use create_snat_entry::{
+    CreateSnatEntryRequest, CreateSnatEntryResponse, CreateSnatEntryRequired,
+};
 #[cfg(feature = "create_ssl_vpn_client_cert")]
 pub mod create_ssl_vpn_client_cert;
 #[cfg(feature = "create_ssl_vpn_client_cert")]
 pub use create_ssl_vpn_client_cert::{
     CreateSslVpnClientCertRequest, CreateSslVpnClientCertResponse,
+    CreateSslVpnClientCertRequired,
 };
 #[cfg(feature = "create_ssl_vpn_server")]
 pub mod create_ssl_vpn_server;
 #[cfg(feature = "create_ssl_vpn_server")]
-pub use create_ssl_vpn_server::{CreateSslVpnServerRequest, CreateSslVpnServerResponse};
+pub use create_ssl_vpn_server::{
+    CreateSslVpnServerRequest, CreateSslVpnServerResponse, CreateSslVpnServerRequired,
+};
 #[cfg(feature = "create_vpn_connection")]
 pub mod create_vpn_connection;
 #[cfg(feature = "create_vpn_connection")]
-pub use create_vpn_connection::{CreateVpnConnectionRequest, CreateVpnConnectionResponse};
+pub use create_vpn_connection::{
+    CreateVpnConnectionRequest, CreateVpnConnectionResponse, CreateVpnConnectionRequired,
+};
 #[cfg(feature = "create_vpn_gateway")]
 pub mod create_vpn_gateway;
 #[cfg(feature = "create_vpn_gateway")]
-pub use create_vpn_gateway::{CreateVpnGatewayRequest, CreateVpnGatewayResponse};
+pub use create_vpn_gateway::{
+    CreateVpnGatewayRequest, CreateVpnGatewayResponse, CreateVpnGatewayRequired,
+};
 #[cfg(feature = "create_vpn_pbr_route_entry")]
 pub mod create_vpn_pbr_route_entry;
 #[cfg(feature = "create_vpn_pbr_route_entry")]
 pub use create_vpn_pbr_route_entry::{
     CreateVpnPbrRouteEntryRequest, CreateVpnPbrRouteEntryResponse,
+    CreateVpnPbrRouteEntryRequired,
 };
 #[cfg(feature = "create_vpn_route_entry")]
 pub mod create_vpn_route_entry;
 #[cfg(feature = "create_vpn_route_entry")]
 pub use create_vpn_route_entry::{
-    CreateVpnRouteEntryRequest, CreateVpnRouteEntryResponse,
+    CreateVpnRouteEntryRequest, CreateVpnRouteEntryResponse, CreateVpnRouteEntryRequired,
 };
 #[cfg(feature = "delete_bandwidth_package")]
 pub mod delete_bandwidth_package;
 #[cfg(feature = "delete_bandwidth_package")]
 pub use delete_bandwidth_package::{
     DeleteBandwidthPackageRequest, DeleteBandwidthPackageResponse,
+    DeleteBandwidthPackageRequired,
 };
 #[cfg(feature = "delete_customer_gateway")]
 pub mod delete_customer_gateway;
 #[cfg(feature = "delete_customer_gateway")]
 pub use delete_customer_gateway::{
     DeleteCustomerGatewayRequest, DeleteCustomerGatewayResponse,
+    DeleteCustomerGatewayRequired,
 };
 #[cfg(feature = "delete_forward_entry")]
 pub mod delete_forward_entry;
 #[cfg(feature = "delete_forward_entry")]
-pub use delete_forward_entry::{DeleteForwardEntryRequest, DeleteForwardEntryResponse};
+pub use delete_forward_entry::{
+    DeleteForwardEntryRequest, DeleteForwardEntryResponse, DeleteForwardEntryRequired,
+};
 #[cfg(feature = "delete_ipsec_server")]
 pub mod delete_ipsec_server;
 #[cfg(feature = "delete_ipsec_server")]
-pub use delete_ipsec_server::{DeleteIpsecServerRequest, DeleteIpsecServerResponse};
+pub use delete_ipsec_server::{
+    DeleteIpsecServerRequest, DeleteIpsecServerResponse, DeleteIpsecServerRequired,
+};
 #[cfg(feature = "delete_nat_gateway")]
 pub mod delete_nat_gateway;
 #[cfg(feature = "delete_nat_gateway")]
-pub use delete_nat_gateway::{DeleteNatGatewayRequest, DeleteNatGatewayResponse};
+pub use delete_nat_gateway::{
+    DeleteNatGatewayRequest, DeleteNatGatewayResponse, DeleteNatGatewayRequired,
+};
 #[cfg(feature = "delete_snat_entry")]
 pub mod delete_snat_entry;
 #[cfg(feature = "delete_snat_entry")]
-pub use delete_snat_entry::{DeleteSnatEntryRequest, DeleteSnatEntryResponse};
+pub use delete_snat_entry::{
+    DeleteSnatEntryRequest, DeleteSnatEntryResponse, DeleteSnatEntryRequired,
+};
 #[cfg(feature = "delete_ssl_vpn_client_cert")]
 pub mod delete_ssl_vpn_client_cert;
 #[cfg(feature = "delete_ssl_vpn_client_cert")]
 pub use delete_ssl_vpn_client_cert::{
     DeleteSslVpnClientCertRequest, DeleteSslVpnClientCertResponse,
+    DeleteSslVpnClientCertRequired,
 };
 #[cfg(feature = "delete_ssl_vpn_server")]
 pub mod delete_ssl_vpn_server;
 #[cfg(feature = "delete_ssl_vpn_server")]
-pub use delete_ssl_vpn_server::{DeleteSslVpnServerRequest, DeleteSslVpnServerResponse};
+pub use delete_ssl_vpn_server::{
+    DeleteSslVpnServerRequest, DeleteSslVpnServerResponse, DeleteSslVpnServerRequired,
+};
 #[cfg(feature = "delete_vpn_connection")]
 pub mod delete_vpn_connection;
 #[cfg(feature = "delete_vpn_connection")]
-pub use delete_vpn_connection::{DeleteVpnConnectionRequest, DeleteVpnConnectionResponse};
+pub use delete_vpn_connection::{
+    DeleteVpnConnectionRequest, DeleteVpnConnectionResponse, DeleteVpnConnectionRequired,
+};
 #[cfg(feature = "delete_vpn_gateway")]
 pub mod delete_vpn_gateway;
 #[cfg(feature = "delete_vpn_gateway")]
-pub use delete_vpn_gateway::{DeleteVpnGatewayRequest, DeleteVpnGatewayResponse};
+pub use delete_vpn_gateway::{
+    DeleteVpnGatewayRequest, DeleteVpnGatewayResponse, DeleteVpnGatewayRequired,
+};
 #[cfg(feature = "delete_vpn_pbr_route_entry")]
 pub mod delete_vpn_pbr_route_entry;
 #[cfg(feature = "delete_vpn_pbr_route_entry")]
 pub use delete_vpn_pbr_route_entry::{
     DeleteVpnPbrRouteEntryRequest, DeleteVpnPbrRouteEntryResponse,
+    DeleteVpnPbrRouteEntryRequired,
 };
 #[cfg(feature = "delete_vpn_route_entry")]
 pub mod delete_vpn_route_entry;
@@ -178,6 +221,7 @@ pub mod describe_customer_gateway;
 #[cfg(feature = "describe_customer_gateway")]
 pub use describe_customer_gateway::{
     DescribeCustomerGatewayRequest, DescribeCustomerGatewayResponse,
+    DescribeCustomerGatewayRequired,
 };
 #[cfg(feature = "describe_customer_gateways")]
 pub mod describe_customer_gateways;
@@ -196,12 +240,14 @@ pub mod describe_eip_gateway_info;
 #[cfg(feature = "describe_eip_gateway_info")]
 pub use describe_eip_gateway_info::{
     DescribeEipGatewayInfoRequest, DescribeEipGatewayInfoResponse,
+    DescribeEipGatewayInfoRequired,
 };
 #[cfg(feature = "describe_eip_monitor_data")]
 pub mod describe_eip_monitor_data;
 #[cfg(feature = "describe_eip_monitor_data")]
 pub use describe_eip_monitor_data::{
     DescribeEipMonitorDataRequest, DescribeEipMonitorDataResponse,
+    DescribeEipMonitorDataRequired,
 };
 #[cfg(feature = "describe_eip_segment")]
 pub mod describe_eip_segment;
@@ -212,6 +258,7 @@ pub mod describe_forward_table_entries;
 #[cfg(feature = "describe_forward_table_entries")]
 pub use describe_forward_table_entries::{
     DescribeForwardTableEntriesRequest, DescribeForwardTableEntriesResponse,
+    DescribeForwardTableEntriesRequired,
 };
 #[cfg(feature = "describe_high_definition_monitor_log_attribute")]
 pub mod describe_high_definition_monitor_log_attribute;
@@ -219,6 +266,7 @@ pub mod describe_high_definition_monitor_log_attribute;
 pub use describe_high_definition_monitor_log_attribute::{
     DescribeHighDefinitionMonitorLogAttributeRequest,
     DescribeHighDefinitionMonitorLogAttributeResponse,
+    DescribeHighDefinitionMonitorLogAttributeRequired,
 };
 #[cfg(feature = "describe_nat_gateways")]
 pub mod describe_nat_gateways;
@@ -229,6 +277,7 @@ pub mod describe_snat_table_entries;
 #[cfg(feature = "describe_snat_table_entries")]
 pub use describe_snat_table_entries::{
     DescribeSnatTableEntriesRequest, DescribeSnatTableEntriesResponse,
+    DescribeSnatTableEntriesRequired,
 };
 #[cfg(feature = "describe_ssl_vpn_client_certs")]
 pub mod describe_ssl_vpn_client_certs;
@@ -247,6 +296,7 @@ pub mod describe_vpn_connection;
 #[cfg(feature = "describe_vpn_connection")]
 pub use describe_vpn_connection::{
     DescribeVpnConnectionRequest, DescribeVpnConnectionResponse,
+    DescribeVpnConnectionRequired,
 };
 #[cfg(feature = "describe_vpn_connections")]
 pub mod describe_vpn_connections;
@@ -257,7 +307,9 @@ pub use describe_vpn_connections::{
 #[cfg(feature = "describe_vpn_gateway")]
 pub mod describe_vpn_gateway;
 #[cfg(feature = "describe_vpn_gateway")]
-pub use describe_vpn_gateway::{DescribeVpnGatewayRequest, DescribeVpnGatewayResponse};
+pub use describe_vpn_gateway::{
+    DescribeVpnGatewayRequest, DescribeVpnGatewayResponse, DescribeVpnGatewayRequired,
+};
 #[cfg(feature = "describe_vpn_gateways")]
 pub mod describe_vpn_gateways;
 #[cfg(feature = "describe_vpn_gateways")]
@@ -273,12 +325,14 @@ pub mod describe_vpn_ssl_server_logs;
 #[cfg(feature = "describe_vpn_ssl_server_logs")]
 pub use describe_vpn_ssl_server_logs::{
     DescribeVpnSslServerLogsRequest, DescribeVpnSslServerLogsResponse,
+    DescribeVpnSslServerLogsRequired,
 };
 #[cfg(feature = "disable_nat_gateway_ecs_metric")]
 pub mod disable_nat_gateway_ecs_metric;
 #[cfg(feature = "disable_nat_gateway_ecs_metric")]
 pub use disable_nat_gateway_ecs_metric::{
     DisableNatGatewayEcsMetricRequest, DisableNatGatewayEcsMetricResponse,
+    DisableNatGatewayEcsMetricRequired,
 };
 #[cfg(feature = "dissociate_vpn_gateway_with_certificate")]
 pub mod dissociate_vpn_gateway_with_certificate;
@@ -286,30 +340,35 @@ pub mod dissociate_vpn_gateway_with_certificate;
 pub use dissociate_vpn_gateway_with_certificate::{
     DissociateVpnGatewayWithCertificateRequest,
     DissociateVpnGatewayWithCertificateResponse,
+    DissociateVpnGatewayWithCertificateRequired,
 };
 #[cfg(feature = "download_vpn_connection_config")]
 pub mod download_vpn_connection_config;
 #[cfg(feature = "download_vpn_connection_config")]
 pub use download_vpn_connection_config::{
     DownloadVpnConnectionConfigRequest, DownloadVpnConnectionConfigResponse,
+    DownloadVpnConnectionConfigRequired,
 };
 #[cfg(feature = "enable_nat_gateway_ecs_metric")]
 pub mod enable_nat_gateway_ecs_metric;
 #[cfg(feature = "enable_nat_gateway_ecs_metric")]
 pub use enable_nat_gateway_ecs_metric::{
     EnableNatGatewayEcsMetricRequest, EnableNatGatewayEcsMetricResponse,
+    EnableNatGatewayEcsMetricRequired,
 };
 #[cfg(feature = "get_nat_gateway_attribute")]
 pub mod get_nat_gateway_attribute;
 #[cfg(feature = "get_nat_gateway_attribute")]
 pub use get_nat_gateway_attribute::{
     GetNatGatewayAttributeRequest, GetNatGatewayAttributeResponse,
+    GetNatGatewayAttributeRequired,
 };
 #[cfg(feature = "get_nat_gateway_convert_status")]
 pub mod get_nat_gateway_convert_status;
 #[cfg(feature = "get_nat_gateway_convert_status")]
 pub use get_nat_gateway_convert_status::{
     GetNatGatewayConvertStatusRequest, GetNatGatewayConvertStatusResponse,
+    GetNatGatewayConvertStatusRequired,
 };
 #[cfg(feature = "list_enhanhced_nat_gateway_available_zones")]
 pub mod list_enhanhced_nat_gateway_available_zones;
@@ -327,11 +386,14 @@ pub mod list_nat_gateway_ecs_metric;
 #[cfg(feature = "list_nat_gateway_ecs_metric")]
 pub use list_nat_gateway_ecs_metric::{
     ListNatGatewayEcsMetricRequest, ListNatGatewayEcsMetricResponse,
+    ListNatGatewayEcsMetricRequired,
 };
 #[cfg(feature = "list_tag_resources")]
 pub mod list_tag_resources;
 #[cfg(feature = "list_tag_resources")]
-pub use list_tag_resources::{ListTagResourcesRequest, ListTagResourcesResponse};
+pub use list_tag_resources::{
+    ListTagResourcesRequest, ListTagResourcesResponse, ListTagResourcesRequired,
+};
 #[cfg(feature = "list_vpn_certificate_associations")]
 pub mod list_vpn_certificate_associations;
 #[cfg(feature = "list_vpn_certificate_associations")]
@@ -343,72 +405,88 @@ pub mod modify_bandwidth_package_attribute;
 #[cfg(feature = "modify_bandwidth_package_attribute")]
 pub use modify_bandwidth_package_attribute::{
     ModifyBandwidthPackageAttributeRequest, ModifyBandwidthPackageAttributeResponse,
+    ModifyBandwidthPackageAttributeRequired,
 };
 #[cfg(feature = "modify_bandwidth_package_spec")]
 pub mod modify_bandwidth_package_spec;
 #[cfg(feature = "modify_bandwidth_package_spec")]
 pub use modify_bandwidth_package_spec::{
     ModifyBandwidthPackageSpecRequest, ModifyBandwidthPackageSpecResponse,
+    ModifyBandwidthPackageSpecRequired,
 };
 #[cfg(feature = "modify_customer_gateway_attribute")]
 pub mod modify_customer_gateway_attribute;
 #[cfg(feature = "modify_customer_gateway_attribute")]
 pub use modify_customer_gateway_attribute::{
     ModifyCustomerGatewayAttributeRequest, ModifyCustomerGatewayAttributeResponse,
+    ModifyCustomerGatewayAttributeRequired,
 };
 #[cfg(feature = "modify_eip_address_attribute")]
 pub mod modify_eip_address_attribute;
 #[cfg(feature = "modify_eip_address_attribute")]
 pub use modify_eip_address_attribute::{
     ModifyEipAddressAttributeRequest, ModifyEipAddressAttributeResponse,
+    ModifyEipAddressAttributeRequired,
 };
 #[cfg(feature = "modify_forward_entry")]
 pub mod modify_forward_entry;
 #[cfg(feature = "modify_forward_entry")]
-pub use modify_forward_entry::{ModifyForwardEntryRequest, ModifyForwardEntryResponse};
+pub use modify_forward_entry::{
+    ModifyForwardEntryRequest, ModifyForwardEntryResponse, ModifyForwardEntryRequired,
+};
 #[cfg(feature = "modify_nat_gateway_attribute")]
 pub mod modify_nat_gateway_attribute;
 #[cfg(feature = "modify_nat_gateway_attribute")]
 pub use modify_nat_gateway_attribute::{
     ModifyNatGatewayAttributeRequest, ModifyNatGatewayAttributeResponse,
+    ModifyNatGatewayAttributeRequired,
 };
 #[cfg(feature = "modify_nat_gateway_spec")]
 pub mod modify_nat_gateway_spec;
 #[cfg(feature = "modify_nat_gateway_spec")]
 pub use modify_nat_gateway_spec::{
     ModifyNatGatewaySpecRequest, ModifyNatGatewaySpecResponse,
+    ModifyNatGatewaySpecRequired,
 };
 #[cfg(feature = "modify_snat_entry")]
 pub mod modify_snat_entry;
 #[cfg(feature = "modify_snat_entry")]
-pub use modify_snat_entry::{ModifySnatEntryRequest, ModifySnatEntryResponse};
+pub use modify_snat_entry::{
+    ModifySnatEntryRequest, ModifySnatEntryResponse, ModifySnatEntryRequired,
+};
 #[cfg(feature = "modify_ssl_vpn_client_cert")]
 pub mod modify_ssl_vpn_client_cert;
 #[cfg(feature = "modify_ssl_vpn_client_cert")]
 pub use modify_ssl_vpn_client_cert::{
     ModifySslVpnClientCertRequest, ModifySslVpnClientCertResponse,
+    ModifySslVpnClientCertRequired,
 };
 #[cfg(feature = "modify_ssl_vpn_server")]
 pub mod modify_ssl_vpn_server;
 #[cfg(feature = "modify_ssl_vpn_server")]
-pub use modify_ssl_vpn_server::{ModifySslVpnServerRequest, ModifySslVpnServerResponse};
+pub use modify_ssl_vpn_server::{
+    ModifySslVpnServerRequest, ModifySslVpnServerResponse, ModifySslVpnServerRequired,
+};
 #[cfg(feature = "modify_vpn_connection_attribute")]
 pub mod modify_vpn_connection_attribute;
 #[cfg(feature = "modify_vpn_connection_attribute")]
 pub use modify_vpn_connection_attribute::{
     ModifyVpnConnectionAttributeRequest, ModifyVpnConnectionAttributeResponse,
+    ModifyVpnConnectionAttributeRequired,
 };
 #[cfg(feature = "modify_vpn_gateway_attribute")]
 pub mod modify_vpn_gateway_attribute;
 #[cfg(feature = "modify_vpn_gateway_attribute")]
 pub use modify_vpn_gateway_attribute::{
     ModifyVpnGatewayAttributeRequest, ModifyVpnGatewayAttributeResponse,
+    ModifyVpnGatewayAttributeRequired,
 };
 #[cfg(feature = "modify_vpn_pbr_route_entry_weight")]
 pub mod modify_vpn_pbr_route_entry_weight;
 #[cfg(feature = "modify_vpn_pbr_route_entry_weight")]
 pub use modify_vpn_pbr_route_entry_weight::{
     ModifyVpnPbrRouteEntryWeightRequest, ModifyVpnPbrRouteEntryWeightResponse,
+    ModifyVpnPbrRouteEntryWeightRequired,
 };
 #[cfg(feature = "modify_vpn_route_entry_weight")]
 pub mod modify_vpn_route_entry_weight;
@@ -425,34 +503,43 @@ pub use publish_vpn_route_entry::{
 #[cfg(feature = "release_eip_address")]
 pub mod release_eip_address;
 #[cfg(feature = "release_eip_address")]
-pub use release_eip_address::{ReleaseEipAddressRequest, ReleaseEipAddressResponse};
+pub use release_eip_address::{
+    ReleaseEipAddressRequest, ReleaseEipAddressResponse, ReleaseEipAddressRequired,
+};
 #[cfg(feature = "remove_bandwidth_package_ips")]
 pub mod remove_bandwidth_package_ips;
 #[cfg(feature = "remove_bandwidth_package_ips")]
 pub use remove_bandwidth_package_ips::{
     RemoveBandwidthPackageIpsRequest, RemoveBandwidthPackageIpsResponse,
+    RemoveBandwidthPackageIpsRequired,
 };
 #[cfg(feature = "tag_resources")]
 pub mod tag_resources;
 #[cfg(feature = "tag_resources")]
-pub use tag_resources::{TagResourcesRequest, TagResourcesResponse};
+pub use tag_resources::{TagResourcesRequest, TagResourcesResponse, TagResourcesRequired};
 #[cfg(feature = "un_tag_resources")]
 pub mod un_tag_resources;
 #[cfg(feature = "un_tag_resources")]
-pub use un_tag_resources::{UnTagResourcesRequest, UnTagResourcesResponse};
+pub use un_tag_resources::{
+    UnTagResourcesRequest, UnTagResourcesResponse, UnTagResourcesRequired,
+};
 #[cfg(feature = "unassociate_eip_address")]
 pub mod unassociate_eip_address;
 #[cfg(feature = "unassociate_eip_address")]
 pub use unassociate_eip_address::{
     UnassociateEipAddressRequest, UnassociateEipAddressResponse,
+    UnassociateEipAddressRequired,
 };
 #[cfg(feature = "update_ipsec_server")]
 pub mod update_ipsec_server;
 #[cfg(feature = "update_ipsec_server")]
-pub use update_ipsec_server::{UpdateIpsecServerRequest, UpdateIpsecServerResponse};
+pub use update_ipsec_server::{
+    UpdateIpsecServerRequest, UpdateIpsecServerResponse, UpdateIpsecServerRequired,
+};
 #[cfg(feature = "update_nat_gateway_nat_type")]
 pub mod update_nat_gateway_nat_type;
 #[cfg(feature = "update_nat_gateway_nat_type")]
 pub use update_nat_gateway_nat_type::{
     UpdateNatGatewayNatTypeRequest, UpdateNatGatewayNatTypeResponse,
+    UpdateNatGatewayNatTypeRequired,
 };

@@ -33,16 +33,19 @@ impl aliyun_runtime::Operation for ListEnhanhcedNatGatewayAvailableZonesRequest 
 }
 /// What a successful `ListEnhanhcedNatGatewayAvailableZones` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListEnhanhcedNatGatewayAvailableZonesResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The list of zones.
     ///
     /// 可用区集合。
+    #[cfg_attr(feature = "test-util", serde(rename = "Zones"))]
     pub zones: Vec<Zones>,
 }
 impl aliyun_runtime::de::Decode for ListEnhanhcedNatGatewayAvailableZonesResponse {
@@ -61,18 +64,21 @@ impl aliyun_runtime::de::Decode for ListEnhanhcedNatGatewayAvailableZonesRespons
 ///
 /// 可用区集合。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Zones {
     /// The name of the zone.
     ///
     /// 可用区名称。
     ///
     /// Example: `华北1 可用区 A`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalName"))]
     pub local_name: Option<String>,
     /// The ID of the zone.
     ///
     /// 可用区ID。
     ///
     /// Example: `cn-qingdao-a`
+    #[cfg_attr(feature = "test-util", serde(rename = "ZoneId"))]
     pub zone_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Zones {

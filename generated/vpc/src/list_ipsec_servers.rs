@@ -102,24 +102,30 @@ impl aliyun_runtime::Paginated for ListIpsecServersRequest {
 }
 /// What a successful `ListIpsecServers` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListIpsecServersResponse {
     /// IPsec服务端信息列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecServers"))]
     pub ipsec_servers: Vec<IpsecServers>,
     /// 分页大小。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// 下一次查询凭证（Token）。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// 请求ID。
     ///
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 列表条目数。
     ///
     /// Example: `10`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ListIpsecServersResponse {
@@ -139,16 +145,19 @@ impl aliyun_runtime::de::Decode for ListIpsecServersResponse {
 }
 /// IPsec服务端信息列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct IpsecServers {
     /// 客户端网段，指给客户端虚拟网卡分配访问地址的地址段。
     ///
     /// Example: `10.XX.XX.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "ClientIpPool"))]
     pub client_ip_pool: Option<String>,
     /// IPsec服务端创建时间。
     ///
     /// T表示分隔符，Z表示的是UTC，即世界标准时间。
     ///
     /// Example: `2018-12-03T10:11:55Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreationTime"))]
     pub creation_time: Option<String>,
     /// 是否删除当前已协商成功的IPsec隧道并重新发起协商。
     ///
@@ -156,36 +165,45 @@ pub struct IpsecServers {
     /// - false（默认值）：当有流量进入时进行协商。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "EffectImmediately"))]
     pub effect_immediately: Option<bool>,
     /// IDaaS实例ID。
     ///
     /// Example: `idaas-cn-hangzhou-****`
+    #[cfg_attr(feature = "test-util", serde(rename = "IDaaSInstanceId"))]
     pub i_daa_s_instance_id: Option<String>,
     /// 第一阶段协商的配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeConfig"))]
     pub ike_config: Option<IpsecServersIkeConfig>,
     /// VPN网关公网IP地址。
     ///
     /// Example: `47.XX.XX.246`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetIp"))]
     pub internet_ip: Option<String>,
     /// 第二阶段协商的配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecConfig"))]
     pub ipsec_config: Option<IpsecConfig>,
     /// IPsec服务端ID。
     ///
     /// Example: `iss-bp1bo3xuvcxo7ixll****`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecServerId"))]
     pub ipsec_server_id: Option<String>,
     /// IPsec服务端名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecServerName"))]
     pub ipsec_server_name: Option<String>,
     /// 本端网段，指需要和客户端网段互连的VPC侧的网段。
     ///
     /// Example: `1.XX.XX.0/24,1.XX.XX.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalSubnet"))]
     pub local_subnet: Option<String>,
     /// VPN网关的SSL连接数规格。
     ///
     /// 说明： SSL-VPN与IPsec服务端共享SSL连接数。例如，SSL连接数为5，您已经有3个SSL客户端连接了SSL-VPN，则您还能使用2个客户端连接IPsec服务端。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxConnections"))]
     pub max_connections: Option<i32>,
     /// 是否已开启双因子认证功能。
     ///
@@ -193,26 +211,32 @@ pub struct IpsecServers {
     /// - false：未开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "MultiFactorAuthEnabled"))]
     pub multi_factor_auth_enabled: Option<bool>,
     /// 已经连接IPsec服务端的客户端数量。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "OnlineClientCount"))]
     pub online_client_count: Option<i32>,
     /// 预共享密钥。
     ///
     /// Example: `pgw6dy7d****`
+    #[cfg_attr(feature = "test-util", serde(rename = "Psk"))]
     pub psk: Option<String>,
     /// 是否开启预共享密钥认证方式。仅取值为true，表示开启预共享密钥认证方式。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "PskEnabled"))]
     pub psk_enabled: Option<bool>,
     /// IPsec服务端所属地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// VPN网关的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for IpsecServers {
@@ -244,38 +268,47 @@ impl aliyun_runtime::de::Decode for IpsecServers {
 }
 /// 第一阶段协商的配置。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct IpsecServersIkeConfig {
     /// IKE认证算法。
     ///
     /// Example: `sha1`
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeAuthAlg"))]
     pub ike_auth_alg: Option<String>,
     /// IKE加密算法。
     ///
     /// Example: `aes`
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeEncAlg"))]
     pub ike_enc_alg: Option<String>,
     /// IKE生存时间。单位：秒。
     ///
     /// Example: `86400`
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeLifetime"))]
     pub ike_lifetime: Option<i64>,
     /// IKE版本协商模式。
     ///
     /// Example: `main`
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeMode"))]
     pub ike_mode: Option<String>,
     /// Diffie-Hellman密钥交换算法。
     ///
     /// Example: `group2`
+    #[cfg_attr(feature = "test-util", serde(rename = "IkePfs"))]
     pub ike_pfs: Option<String>,
     /// IKE版本。
     ///
     /// Example: `ikev2`
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeVersion"))]
     pub ike_version: Option<String>,
     /// IPsec服务端标识符。支持FQDN和IP地址格式，默认为当前选取的VPN网关公网IP地址。
     ///
     /// Example: `116.XX.XX.64`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalId"))]
     pub local_id: Option<String>,
     /// 对端标识符。支持FQDN和IP地址格式，默认为空。
     ///
     /// Example: `139.XX.XX.167`
+    #[cfg_attr(feature = "test-util", serde(rename = "RemoteId"))]
     pub remote_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for IpsecServersIkeConfig {

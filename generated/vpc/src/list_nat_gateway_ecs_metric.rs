@@ -4,7 +4,17 @@
 //! View the traffic monitoring data of a NAT gateway.
 //!
 //! 调用ListNatGatewayEcsMetric接口查看NAT网关的流量监控数据。
-/// Parameters of `ListNatGatewayEcsMetric`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ListNatGatewayEcsMetricRequest`], by name: `ListNatGatewayEcsMetricRequest::new(ListNatGatewayEcsMetricRequired { … })`.
+#[derive(Debug)]
+pub struct ListNatGatewayEcsMetricRequired<'a> {
+    /// `NatGatewayId`: see the field of [`ListNatGatewayEcsMetricRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`ListNatGatewayEcsMetricRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `TimePoint`: see the field of [`ListNatGatewayEcsMetricRequest`] of the same name.
+    pub time_point: i64,
+}
+/// Parameters of `ListNatGatewayEcsMetric`. Build it with `new`, the required parameters named in [`ListNatGatewayEcsMetricRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListNatGatewayEcsMetricRequest {
     /// The ID of the NAT gateway whose traffic monitoring data you want to view.
@@ -96,16 +106,12 @@ pub struct ListNatGatewayEcsMetricRequest {
     pub max_results: Option<String>,
 }
 impl ListNatGatewayEcsMetricRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        nat_gateway_id: impl Into<String>,
-        region_id: impl Into<String>,
-        time_point: i64,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ListNatGatewayEcsMetricRequired<'_>) -> Self {
         Self {
-            nat_gateway_id: nat_gateway_id.into(),
-            region_id: region_id.into(),
-            time_point,
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
+            time_point: required.time_point,
             dry_run: None,
             order_key: None,
             order_type: None,
@@ -153,30 +159,51 @@ impl aliyun_runtime::Operation for ListNatGatewayEcsMetricRequest {
     const CLIENT_TOKEN: Option<&'static str> = None;
     const IDEMPOTENT: bool = true;
 }
+impl aliyun_runtime::Paginated for ListNatGatewayEcsMetricRequest {
+    type Item = MetricDataList;
+    fn next_page(&self, response: &ListNatGatewayEcsMetricResponse) -> Option<Self> {
+        aliyun_runtime::paginate::next_token(
+                self.next_token.as_deref(),
+                response.next_token.as_deref(),
+            )
+            .map(|token| Self {
+                next_token: Some(token),
+                ..self.clone()
+            })
+    }
+    fn into_items(response: ListNatGatewayEcsMetricResponse) -> Vec<MetricDataList> {
+        response.metric_data_list
+    }
+}
 /// What a successful `ListNatGatewayEcsMetric` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListNatGatewayEcsMetricResponse {
     /// The number of entries to return on each page.
     ///
     /// 分页大小。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// The list of traffic monitoring data.
     ///
     /// 流量监控数据列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "MetricDataList"))]
     pub metric_data_list: Vec<MetricDataList>,
     /// The token that is required for the next query. If the NextToken parameter is empty, no subsequent query will be sent.
     ///
     /// 下一个查询开始Token，NextToken为空说明没有下一个。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListNatGatewayEcsMetricResponse {
@@ -230,60 +257,70 @@ aliyun_runtime::wire_enum!(OrderType);
 ///
 /// 流量监控数据列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct MetricDataList {
     /// The number of concurrent connections per minute. Unit: connections
     ///
     /// 分钟并发连接数，单位为个。
     ///
     /// Example: `6`
+    #[cfg_attr(feature = "test-util", serde(rename = "ActiveSessionNum"))]
     pub active_session_num: Option<i64>,
     /// The ID of the NAT gateway whose traffic monitoring data you want to view.
     ///
     /// 要查看流量监控数据的NAT网关ID。
     ///
     /// Example: `ngw-2vc53wynunp35lw1y****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NatGatewayId"))]
     pub nat_gateway_id: Option<String>,
     /// The new session rate. Unit: sessions/s
     ///
     /// 新建连续速率，单位为个/秒。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "NewSessionRate"))]
     pub new_session_rate: Option<i64>,
     /// The IP address of the ECS instance whose traffic monitoring data you want to view.
     ///
     /// 要查看流量监控数据的ECS实例的IP地址。
     ///
     /// Example: `192.168.0.12`
+    #[cfg_attr(feature = "test-util", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: Option<String>,
     /// Outbound bandwidth. Unit: bit/s.
     ///
     /// 出方向流量，单位为bps。
     ///
     /// Example: `125`
+    #[cfg_attr(feature = "test-util", serde(rename = "RxBps"))]
     pub rx_bps: Option<i64>,
     /// Outbound data packets transferred per second.
     ///
     /// 出方向包，单位为个/秒。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "RxPps"))]
     pub rx_pps: Option<i64>,
     /// The timestamp of the traffic monitoring data that is accurate to the minute.
     ///
     /// 要查看流量监控数据的时间戳，分钟级。
     ///
     /// Example: `1602653760`
+    #[cfg_attr(feature = "test-util", serde(rename = "Timestamp"))]
     pub timestamp: Option<i64>,
     /// Inbound bandwidth. Unit: bit/s.
     ///
     /// 入方向流量，单位为bps。
     ///
     /// Example: `125`
+    #[cfg_attr(feature = "test-util", serde(rename = "TxBps"))]
     pub tx_bps: Option<i64>,
     /// Inbound data packet. Unit: count/s.
     ///
     /// 入方向包，单位为个/秒。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "TxPps"))]
     pub tx_pps: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for MetricDataList {

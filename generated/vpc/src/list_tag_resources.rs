@@ -5,7 +5,15 @@
 //!
 //! 调用ListTagResources查询云资源已经绑定的标签列表。
 pub use crate::types::{ResourceType, Tag};
-/// Parameters of `ListTagResources`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ListTagResourcesRequest`], by name: `ListTagResourcesRequest::new(ListTagResourcesRequired { … })`.
+#[derive(Debug)]
+pub struct ListTagResourcesRequired<'a> {
+    /// `RegionId`: see the field of [`ListTagResourcesRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `ResourceType`: see the field of [`ListTagResourcesRequest`] of the same name.
+    pub resource_type: ResourceType,
+}
+/// Parameters of `ListTagResources`. Build it with `new`, the required parameters named in [`ListTagResourcesRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListTagResourcesRequest {
     /// The ID of the region to which the resource belongs.
@@ -64,11 +72,11 @@ pub struct ListTagResourcesRequest {
     pub max_results: Option<i32>,
 }
 impl ListTagResourcesRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, resource_type: ResourceType) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ListTagResourcesRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            resource_type,
+            region_id: required.region_id.to_string(),
+            resource_type: required.resource_type,
             resource_id: Vec::new(),
             tag: Vec::new(),
             next_token: None,
@@ -120,27 +128,31 @@ impl aliyun_runtime::Paginated for ListTagResourcesRequest {
             })
     }
     fn into_items(response: ListTagResourcesResponse) -> Vec<TagResource> {
-        response.tag_resources.map(|l| l.tag_resource).unwrap_or_default()
+        response.tag_resources.map(|v| v.tag_resource).unwrap_or_default()
     }
 }
 /// What a successful `ListTagResources` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListTagResourcesResponse {
     /// The token that is required for the next query. If the NextToken parameter is empty, no subsequent request will be sent.
     ///
     /// 下一个查询开始Token，NextToken为空说明没有下一个。
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `DE65F6B7-7566-4802-9007-96F2494AC512`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The resources to which the tags are added.
     ///
     /// 绑定标签的资源信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "TagResources"))]
     pub tag_resources: Option<TagResources>,
 }
 impl aliyun_runtime::de::Decode for ListTagResourcesResponse {
@@ -160,8 +172,10 @@ impl aliyun_runtime::de::Decode for ListTagResourcesResponse {
 ///
 /// 绑定标签的资源信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TagResources {
     /// `TagResource` (no description on the page).
+    #[cfg_attr(feature = "test-util", serde(rename = "TagResource"))]
     pub tag_resource: Vec<TagResource>,
 }
 impl aliyun_runtime::de::Decode for TagResources {
@@ -177,12 +191,14 @@ impl aliyun_runtime::de::Decode for TagResources {
 }
 /// One item of the list `TagResource` in `TagResources` (the page describes it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct TagResource {
     /// The ID of the resource.
     ///
     /// 资源ID。
     ///
     /// Example: `vpc-bp16qjewdsunr41m1****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceId"))]
     pub resource_id: Option<String>,
     /// The type of the resource. Valid values:
     ///
@@ -207,20 +223,24 @@ pub struct TagResource {
     /// Valid values ([`TagResourceResourceType`]): `VPC`, `VSWITCH`, `ROUTETABLE`, `EIP`, `VpnGateway`, `NATGATEWAY`, `COMMONBANDWIDTHPACKAGE`.
     ///
     /// Example: `VPC`
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourceType"))]
     pub resource_type: Option<TagResourceResourceType>,
     /// The key of the tag.
     ///
     /// 标签键。
     ///
     /// Example: `FinanceDept`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagKey"))]
     pub tag_key: Option<String>,
     /// The value of the tag.
     ///
     /// 标签值。
     ///
     /// Example: `FinanceJoshua`
+    #[cfg_attr(feature = "test-util", serde(rename = "TagValue"))]
     pub tag_value: Option<String>,
     /// Seen only in the response example: the page's table does not document it.
+    #[cfg_attr(feature = "test-util", serde(rename = "ResourcId"))]
     pub resourc_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for TagResource {

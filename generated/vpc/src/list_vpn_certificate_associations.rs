@@ -117,24 +117,30 @@ impl aliyun_runtime::Paginated for ListVpnCertificateAssociationsRequest {
 }
 /// What a successful `ListVpnCertificateAssociations` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListVpnCertificateAssociationsResponse {
     /// 分页大小。
     ///
     /// Example: `2`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxResults"))]
     pub max_results: Option<i32>,
     /// 下一个查询开始Token。NextToken为空说明没有下一个。
     ///
     /// Example: `caeba0bbb2be****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// 请求ID。
     ///
     /// Example: `197AF2BD-547F-470C-B29A-8400400233EB`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 绑定关系总条目数。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "TotalCount"))]
     pub total_count: Option<i32>,
     /// 绑定关系列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnCertificateRelations"))]
     pub vpn_certificate_relations: Vec<VpnCertificateRelations>,
 }
 impl aliyun_runtime::de::Decode for ListVpnCertificateAssociationsResponse {
@@ -154,26 +160,32 @@ impl aliyun_runtime::de::Decode for ListVpnCertificateAssociationsResponse {
 }
 /// 绑定关系列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct VpnCertificateRelations {
     /// 绑定时间。
     ///
     /// Example: `2020-12-29T09:30:29Z`
+    #[cfg_attr(feature = "test-util", serde(rename = "AssociationTime"))]
     pub association_time: Option<String>,
     /// 证书ID。
     ///
     /// Example: `6bfe4218-ea1d****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateId"))]
     pub certificate_id: Option<String>,
     /// 证书类型。
     ///
     /// Example: `Signature`
+    #[cfg_attr(feature = "test-util", serde(rename = "CertificateType"))]
     pub certificate_type: Option<String>,
     /// 地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// VPN网关实例ID。
     ///
     /// Example: `vpn-bp1usbiorilk51760****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for VpnCertificateRelations {

@@ -4,7 +4,15 @@
 //! Modifies the name and description of a NAT bandwidth package.
 //!
 //! 使用ModifyBandwidthPackageAttribute接口修改指定NAT带宽包的名称和描述。
-/// Parameters of `ModifyBandwidthPackageAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyBandwidthPackageAttributeRequest`], by name: `ModifyBandwidthPackageAttributeRequest::new(ModifyBandwidthPackageAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyBandwidthPackageAttributeRequired<'a> {
+    /// `BandwidthPackageId`: see the field of [`ModifyBandwidthPackageAttributeRequest`] of the same name.
+    pub bandwidth_package_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyBandwidthPackageAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyBandwidthPackageAttribute`. Build it with `new`, the required parameters named in [`ModifyBandwidthPackageAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyBandwidthPackageAttributeRequest {
     /// The ID of the NAT bandwidth package.
@@ -45,14 +53,11 @@ pub struct ModifyBandwidthPackageAttributeRequest {
     pub name: Option<String>,
 }
 impl ModifyBandwidthPackageAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        bandwidth_package_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyBandwidthPackageAttributeRequired<'_>) -> Self {
         Self {
-            bandwidth_package_id: bandwidth_package_id.into(),
-            region_id: region_id.into(),
+            bandwidth_package_id: required.bandwidth_package_id.to_string(),
+            region_id: required.region_id.to_string(),
             description: None,
             name: None,
         }
@@ -78,12 +83,14 @@ impl aliyun_runtime::Operation for ModifyBandwidthPackageAttributeRequest {
 }
 /// What a successful `ModifyBandwidthPackageAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyBandwidthPackageAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `DFDDD35D-3F29-4E15-AA28-53F5341F9599`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyBandwidthPackageAttributeResponse {

@@ -4,7 +4,17 @@
 //! Modifies the bandwidth of a NAT bandwidth package.
 //!
 //! 使用ModifyBandwidthPackageSpec接口修改指定NAT带宽包的带宽。
-/// Parameters of `ModifyBandwidthPackageSpec`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyBandwidthPackageSpecRequest`], by name: `ModifyBandwidthPackageSpecRequest::new(ModifyBandwidthPackageSpecRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyBandwidthPackageSpecRequired<'a> {
+    /// `Bandwidth`: see the field of [`ModifyBandwidthPackageSpecRequest`] of the same name.
+    pub bandwidth: &'a str,
+    /// `BandwidthPackageId`: see the field of [`ModifyBandwidthPackageSpecRequest`] of the same name.
+    pub bandwidth_package_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyBandwidthPackageSpecRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyBandwidthPackageSpec`. Build it with `new`, the required parameters named in [`ModifyBandwidthPackageSpecRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyBandwidthPackageSpecRequest {
     /// NAT带宽包的带宽。取值范围：5-1000。
@@ -37,16 +47,12 @@ pub struct ModifyBandwidthPackageSpecRequest {
     pub band_width: Option<i32>,
 }
 impl ModifyBandwidthPackageSpecRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        bandwidth: impl Into<String>,
-        bandwidth_package_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyBandwidthPackageSpecRequired<'_>) -> Self {
         Self {
-            bandwidth: bandwidth.into(),
-            bandwidth_package_id: bandwidth_package_id.into(),
-            region_id: region_id.into(),
+            bandwidth: required.bandwidth.to_string(),
+            bandwidth_package_id: required.bandwidth_package_id.to_string(),
+            region_id: required.region_id.to_string(),
             band_width: None,
         }
     }
@@ -66,12 +72,14 @@ impl aliyun_runtime::Operation for ModifyBandwidthPackageSpecRequest {
 }
 /// What a successful `ModifyBandwidthPackageSpec` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyBandwidthPackageSpecResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `079874CD-AEC1-43E6-AC03-ADD96B6E4907`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyBandwidthPackageSpecResponse {

@@ -4,7 +4,15 @@
 //! Modifies the name and description of a customer gateway.
 //!
 //! 调用ModifyCustomerGatewayAttribute接口修改用户网关的名称和描述信息。
-/// Parameters of `ModifyCustomerGatewayAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyCustomerGatewayAttributeRequest`], by name: `ModifyCustomerGatewayAttributeRequest::new(ModifyCustomerGatewayAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyCustomerGatewayAttributeRequired<'a> {
+    /// `CustomerGatewayId`: see the field of [`ModifyCustomerGatewayAttributeRequest`] of the same name.
+    pub customer_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyCustomerGatewayAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyCustomerGatewayAttribute`. Build it with `new`, the required parameters named in [`ModifyCustomerGatewayAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyCustomerGatewayAttributeRequest {
     /// The ID of the customer gateway.
@@ -60,14 +68,11 @@ pub struct ModifyCustomerGatewayAttributeRequest {
     pub name: Option<String>,
 }
 impl ModifyCustomerGatewayAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        customer_gateway_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyCustomerGatewayAttributeRequired<'_>) -> Self {
         Self {
-            customer_gateway_id: customer_gateway_id.into(),
-            region_id: region_id.into(),
+            customer_gateway_id: required.customer_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
             client_token: None,
             description: None,
             name: None,
@@ -99,42 +104,49 @@ impl aliyun_runtime::Operation for ModifyCustomerGatewayAttributeRequest {
 }
 /// What a successful `ModifyCustomerGatewayAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyCustomerGatewayAttributeResponse {
     /// The ID of the customer gateway.
     ///
     /// 用户网关的ID。
     ///
     /// Example: `cgw-bp1pvpl9r9adju6l5****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGatewayId"))]
     pub customer_gateway_id: Option<String>,
     /// The name of the customer gateway.
     ///
     /// 用户网关的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The description of the customer gateway.
     ///
     /// 用户网关的描述信息。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// The IP address of the customer gateway.
     ///
     /// 用户网关的IP地址。
     ///
     /// Example: `139.196.32.xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "IpAddress"))]
     pub ip_address: Option<String>,
     /// The time when the customer gateway was created.
     ///
     /// 用户网关的创建时间。
     ///
     /// Example: `1492747187000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `E61293C8-AF07-4E87-A272-542680038F93`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyCustomerGatewayAttributeResponse {

@@ -4,7 +4,15 @@
 //! Modifies the name, description, and maximum bandwidth value of a pay-as-you-go elastic IP address (EIP). You cannot call this operation to modify the name, description, or maximum bandwidth value of a subscription EIP.
 //!
 //! 调用ModifyEipAddressAttribute接口修改指定后付费类型EIP的名称、描述信息和带宽峰值。该接口不支持修改预付费类型EIP的名称、描述信息和带宽峰值。
-/// Parameters of `ModifyEipAddressAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyEipAddressAttributeRequest`], by name: `ModifyEipAddressAttributeRequest::new(ModifyEipAddressAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyEipAddressAttributeRequired<'a> {
+    /// `AllocationId`: see the field of [`ModifyEipAddressAttributeRequest`] of the same name.
+    pub allocation_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyEipAddressAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyEipAddressAttribute`. Build it with `new`, the required parameters named in [`ModifyEipAddressAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyEipAddressAttributeRequest {
     /// The ID of the pay-as-you-go EIP.
@@ -58,12 +66,12 @@ pub struct ModifyEipAddressAttributeRequest {
     pub description: Option<String>,
 }
 impl ModifyEipAddressAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(allocation_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyEipAddressAttributeRequired<'_>) -> Self {
         Self {
-            allocation_id: allocation_id.into(),
+            allocation_id: required.allocation_id.to_string(),
+            region_id: required.region_id.to_string(),
             bandwidth: None,
-            region_id: region_id.into(),
             name: None,
             description: None,
         }
@@ -94,12 +102,14 @@ impl aliyun_runtime::Operation for ModifyEipAddressAttributeRequest {
 }
 /// What a successful `ModifyEipAddressAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyEipAddressAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyEipAddressAttributeResponse {

@@ -5,7 +5,17 @@
 //!
 //! 调用ModifyForwardEntry接口修改指定的DNAT条目。
 pub use crate::types::IpProtocol;
-/// Parameters of `ModifyForwardEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyForwardEntryRequest`], by name: `ModifyForwardEntryRequest::new(ModifyForwardEntryRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyForwardEntryRequired<'a> {
+    /// `ForwardEntryId`: see the field of [`ModifyForwardEntryRequest`] of the same name.
+    pub forward_entry_id: &'a str,
+    /// `ForwardTableId`: see the field of [`ModifyForwardEntryRequest`] of the same name.
+    pub forward_table_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyForwardEntryRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyForwardEntry`. Build it with `new`, the required parameters named in [`ModifyForwardEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyForwardEntryRequest {
     /// The ID of the DNAT entry.
@@ -78,16 +88,12 @@ pub struct ModifyForwardEntryRequest {
     pub ip_protocol: Option<IpProtocol>,
 }
 impl ModifyForwardEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        forward_entry_id: impl Into<String>,
-        forward_table_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyForwardEntryRequired<'_>) -> Self {
         Self {
-            forward_entry_id: forward_entry_id.into(),
-            forward_table_id: forward_table_id.into(),
-            region_id: region_id.into(),
+            forward_entry_id: required.forward_entry_id.to_string(),
+            forward_table_id: required.forward_table_id.to_string(),
+            region_id: required.region_id.to_string(),
             external_ip: None,
             external_port: None,
             internal_ip: None,
@@ -131,12 +137,14 @@ impl aliyun_runtime::Operation for ModifyForwardEntryRequest {
 }
 /// What a successful `ModifyForwardEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyForwardEntryResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `24CC85DC-7700-4F09-9624-99E988C7DD03`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyForwardEntryResponse {

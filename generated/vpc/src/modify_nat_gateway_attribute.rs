@@ -4,7 +4,15 @@
 //! Modifies the name and description of a NAT gateway.
 //!
 //! 调用ModifyNatGatewayAttribute接口修改NAT网关的名称和描述。
-/// Parameters of `ModifyNatGatewayAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyNatGatewayAttributeRequest`], by name: `ModifyNatGatewayAttributeRequest::new(ModifyNatGatewayAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyNatGatewayAttributeRequired<'a> {
+    /// `NatGatewayId`: see the field of [`ModifyNatGatewayAttributeRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyNatGatewayAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ModifyNatGatewayAttribute`. Build it with `new`, the required parameters named in [`ModifyNatGatewayAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyNatGatewayAttributeRequest {
     /// The ID of the NAT gateway that you want to modify.
@@ -57,11 +65,11 @@ pub struct ModifyNatGatewayAttributeRequest {
     pub description: Option<String>,
 }
 impl ModifyNatGatewayAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(nat_gateway_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyNatGatewayAttributeRequired<'_>) -> Self {
         Self {
-            nat_gateway_id: nat_gateway_id.into(),
-            region_id: region_id.into(),
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
             name: None,
             description: None,
         }
@@ -87,12 +95,14 @@ impl aliyun_runtime::Operation for ModifyNatGatewayAttributeRequest {
 }
 /// What a successful `ModifyNatGatewayAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyNatGatewayAttributeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `AB5F62CF-2B60-4458-A756-42C9DFE108D1`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyNatGatewayAttributeResponse {

@@ -5,7 +5,17 @@
 //!
 //! 使用ModifyNatGatewaySpec接口修改预付费NAT网关的规格。
 pub use crate::types::Spec;
-/// Parameters of `ModifyNatGatewaySpec`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyNatGatewaySpecRequest`], by name: `ModifyNatGatewaySpecRequest::new(ModifyNatGatewaySpecRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyNatGatewaySpecRequired<'a> {
+    /// `NatGatewayId`: see the field of [`ModifyNatGatewaySpecRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `RegionId`: see the field of [`ModifyNatGatewaySpecRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `Spec`: see the field of [`ModifyNatGatewaySpecRequest`] of the same name.
+    pub spec: Spec,
+}
+/// Parameters of `ModifyNatGatewaySpec`. Build it with `new`, the required parameters named in [`ModifyNatGatewaySpecRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyNatGatewaySpecRequest {
     /// The ID of the NAT gateway.
@@ -61,16 +71,12 @@ pub struct ModifyNatGatewaySpecRequest {
     pub client_token: Option<String>,
 }
 impl ModifyNatGatewaySpecRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        nat_gateway_id: impl Into<String>,
-        region_id: impl Into<String>,
-        spec: Spec,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyNatGatewaySpecRequired<'_>) -> Self {
         Self {
-            nat_gateway_id: nat_gateway_id.into(),
-            region_id: region_id.into(),
-            spec,
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            region_id: required.region_id.to_string(),
+            spec: required.spec,
             auto_pay: None,
             client_token: None,
         }
@@ -96,12 +102,14 @@ impl aliyun_runtime::Operation for ModifyNatGatewaySpecRequest {
 }
 /// What a successful `ModifyNatGatewaySpec` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyNatGatewaySpecResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `DBD4E4A2-786E-4BD2-8EB6-107FFC2B5B7D`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyNatGatewaySpecResponse {

@@ -4,7 +4,17 @@
 //! Modifies a specified Source Network Address Translation (SNAT) entry.
 //!
 //! 调用ModifySnatEntry接口修改指定的SNAT条目。
-/// Parameters of `ModifySnatEntry`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifySnatEntryRequest`], by name: `ModifySnatEntryRequest::new(ModifySnatEntryRequired { … })`.
+#[derive(Debug)]
+pub struct ModifySnatEntryRequired<'a> {
+    /// `RegionId`: see the field of [`ModifySnatEntryRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SnatEntryId`: see the field of [`ModifySnatEntryRequest`] of the same name.
+    pub snat_entry_id: &'a str,
+    /// `SnatTableId`: see the field of [`ModifySnatEntryRequest`] of the same name.
+    pub snat_table_id: &'a str,
+}
+/// Parameters of `ModifySnatEntry`. Build it with `new`, the required parameters named in [`ModifySnatEntryRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifySnatEntryRequest {
     /// The ID of the region where the NAT gateway is deployed. You can call the DescribeRegions operation to query region IDs.
@@ -59,16 +69,12 @@ pub struct ModifySnatEntryRequest {
     pub client_token: Option<String>,
 }
 impl ModifySnatEntryRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        snat_entry_id: impl Into<String>,
-        snat_table_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifySnatEntryRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            snat_entry_id: snat_entry_id.into(),
-            snat_table_id: snat_table_id.into(),
+            region_id: required.region_id.to_string(),
+            snat_entry_id: required.snat_entry_id.to_string(),
+            snat_table_id: required.snat_table_id.to_string(),
             snat_ip: None,
             snat_entry_name: None,
             client_token: None,
@@ -100,12 +106,14 @@ impl aliyun_runtime::Operation for ModifySnatEntryRequest {
 }
 /// What a successful `ModifySnatEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifySnatEntryResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `2315DEB7-5E92-423A-91F7-4C1EC9AD97C3`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifySnatEntryResponse {

@@ -4,7 +4,15 @@
 //! Modifies the name of an SSL-VPN client certificate.
 //!
 //! 调用ModifySslVpnClientCert接口修改SSL-VPN客户端证书的名称。
-/// Parameters of `ModifySslVpnClientCert`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifySslVpnClientCertRequest`], by name: `ModifySslVpnClientCertRequest::new(ModifySslVpnClientCertRequired { … })`.
+#[derive(Debug)]
+pub struct ModifySslVpnClientCertRequired<'a> {
+    /// `RegionId`: see the field of [`ModifySslVpnClientCertRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SslVpnClientCertId`: see the field of [`ModifySslVpnClientCertRequest`] of the same name.
+    pub ssl_vpn_client_cert_id: &'a str,
+}
+/// Parameters of `ModifySslVpnClientCert`. Build it with `new`, the required parameters named in [`ModifySslVpnClientCertRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifySslVpnClientCertRequest {
     /// The ID of the region where the SSL-VPN client certificate is created.
@@ -47,14 +55,11 @@ pub struct ModifySslVpnClientCertRequest {
     pub name: Option<String>,
 }
 impl ModifySslVpnClientCertRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        ssl_vpn_client_cert_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifySslVpnClientCertRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            ssl_vpn_client_cert_id: ssl_vpn_client_cert_id.into(),
+            region_id: required.region_id.to_string(),
+            ssl_vpn_client_cert_id: required.ssl_vpn_client_cert_id.to_string(),
             client_token: None,
             name: None,
         }
@@ -80,22 +85,26 @@ impl aliyun_runtime::Operation for ModifySslVpnClientCertRequest {
 }
 /// What a successful `ModifySslVpnClientCert` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifySslVpnClientCertResponse {
     /// The name of the SSL-VPN client certificate.
     ///
     /// 客户端证书的名称。
     ///
     /// Example: `cert2`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// The ID of the SSL-VPN client certificate.
     ///
     /// Example: `vsc-bp1n8wcf134yl0osr****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnClientCertId"))]
     pub ssl_vpn_client_cert_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifySslVpnClientCertResponse {

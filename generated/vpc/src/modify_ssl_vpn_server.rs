@@ -3,7 +3,15 @@
 //!
 //! 调用ModifySslVpnServer接口修改SSL-VPN服务端的配置信息。
 pub use crate::types::{Proto, Cipher};
-/// Parameters of `ModifySslVpnServer`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifySslVpnServerRequest`], by name: `ModifySslVpnServerRequest::new(ModifySslVpnServerRequired { … })`.
+#[derive(Debug)]
+pub struct ModifySslVpnServerRequired<'a> {
+    /// `RegionId`: see the field of [`ModifySslVpnServerRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `SslVpnServerId`: see the field of [`ModifySslVpnServerRequest`] of the same name.
+    pub ssl_vpn_server_id: &'a str,
+}
+/// Parameters of `ModifySslVpnServer`. Build it with `new`, the required parameters named in [`ModifySslVpnServerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifySslVpnServerRequest {
     /// VPN网关所在的地域ID。
@@ -101,14 +109,11 @@ pub struct ModifySslVpnServerRequest {
     pub i_daa_s_region_id: Option<String>,
 }
 impl ModifySslVpnServerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        ssl_vpn_server_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifySslVpnServerRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            ssl_vpn_server_id: ssl_vpn_server_id.into(),
+            region_id: required.region_id.to_string(),
+            ssl_vpn_server_id: required.ssl_vpn_server_id.to_string(),
             client_token: None,
             name: None,
             client_ip_pool: None,
@@ -188,26 +193,32 @@ impl aliyun_runtime::Operation for ModifySslVpnServerRequest {
 }
 /// What a successful `ModifySslVpnServer` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifySslVpnServerResponse {
     /// 使用的加密算法。
     ///
     /// Example: `AES-128-CBC`
+    #[cfg_attr(feature = "test-util", serde(rename = "Cipher"))]
     pub cipher: Option<String>,
     /// 客户端网段。
     ///
     /// Example: `10.30.30.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "ClientIpPool"))]
     pub client_ip_pool: Option<String>,
     /// 是否压缩通信。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "Compress"))]
     pub compress: Option<bool>,
     /// 当前连接数。
     ///
     /// Example: `0`
+    #[cfg_attr(feature = "test-util", serde(rename = "Connections"))]
     pub connections: Option<i32>,
     /// 创建SSL-VPN服务端的时间戳。
     ///
     /// Example: `1492753580000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// 是否开启了双因子认证。
     ///
@@ -215,50 +226,62 @@ pub struct ModifySslVpnServerResponse {
     /// - false（默认值）：未开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableMultiFactorAuth"))]
     pub enable_multi_factor_auth: Option<bool>,
     /// IDaaS实例ID。
     ///
     /// Example: `idaas-cn-hangzhou-p****`
+    #[cfg_attr(feature = "test-util", serde(rename = "IDaaSInstanceId"))]
     pub i_daa_s_instance_id: Option<String>,
     /// VPN网关的公网IP地址。
     ///
     /// Example: `47.XX.XX.5`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetIp"))]
     pub internet_ip: Option<String>,
     /// 本端网段。
     ///
     /// Example: `10.20.20.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalSubnet"))]
     pub local_subnet: Option<String>,
     /// 最大连接数。
     ///
     /// Example: `5`
+    #[cfg_attr(feature = "test-util", serde(rename = "MaxConnections"))]
     pub max_connections: Option<i32>,
     /// SSL-VPN服务端的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// SSL-VPN服务端的端口。
     ///
     /// Example: `1194`
+    #[cfg_attr(feature = "test-util", serde(rename = "Port"))]
     pub port: Option<i32>,
     /// SSL-VPN服务端使用的协议。
     ///
     /// Example: `UDP`
+    #[cfg_attr(feature = "test-util", serde(rename = "Proto"))]
     pub proto: Option<String>,
     /// SSL-VPN服务端的地域ID。
     ///
     /// Example: `cn-hangzhou`
+    #[cfg_attr(feature = "test-util", serde(rename = "RegionId"))]
     pub region_id: Option<String>,
     /// 请求ID。
     ///
     /// Example: `E81C823E-9DC3-42AE-9358-5F0ECD55F856`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// SSL-VPN服务端的ID。
     ///
     /// Example: `vss-bp1phv0j000c78l3k****`
+    #[cfg_attr(feature = "test-util", serde(rename = "SslVpnServerId"))]
     pub ssl_vpn_server_id: Option<String>,
     /// VPN网关实例ID。
     ///
     /// Example: `vpn-bp17lofy9fd0dnvzv****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifySslVpnServerResponse {

@@ -3,7 +3,15 @@
 //!
 //! 调用ModifyVpnConnectionAttribute接口修改IPsec连接的配置信息。
 pub use crate::types::{HealthCheckConfig, BgpConfig, IkeConfig, IpsecConfig};
-/// Parameters of `ModifyVpnConnectionAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyVpnConnectionAttributeRequest`], by name: `ModifyVpnConnectionAttributeRequest::new(ModifyVpnConnectionAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyVpnConnectionAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`ModifyVpnConnectionAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnConnectionId`: see the field of [`ModifyVpnConnectionAttributeRequest`] of the same name.
+    pub vpn_connection_id: &'a str,
+}
+/// Parameters of `ModifyVpnConnectionAttribute`. Build it with `new`, the required parameters named in [`ModifyVpnConnectionAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyVpnConnectionAttributeRequest {
     /// IPsec连接所在的地域。
@@ -142,14 +150,11 @@ pub struct ModifyVpnConnectionAttributeRequest {
     pub remote_ca_certificate: Option<String>,
 }
 impl ModifyVpnConnectionAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        region_id: impl Into<String>,
-        vpn_connection_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyVpnConnectionAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpn_connection_id: vpn_connection_id.into(),
+            region_id: required.region_id.to_string(),
+            vpn_connection_id: required.vpn_connection_id.to_string(),
             client_token: None,
             name: None,
             local_subnet: None,
@@ -241,38 +246,47 @@ impl aliyun_runtime::Operation for ModifyVpnConnectionAttributeRequest {
 }
 /// What a successful `ModifyVpnConnectionAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyVpnConnectionAttributeResponse {
     /// IPsec连接的ID。
     ///
     /// Example: `vco-bp1bbi27hojx80nck****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnConnectionId"))]
     pub vpn_connection_id: Option<String>,
     /// 用户网关的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`
+    #[cfg_attr(feature = "test-util", serde(rename = "CustomerGatewayId"))]
     pub customer_gateway_id: Option<String>,
     /// VPN网关的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
     /// IPsec连接的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// VPC侧的网段。
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalSubnet"))]
     pub local_subnet: Option<String>,
     /// 本地IDC侧的网段。
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`
+    #[cfg_attr(feature = "test-util", serde(rename = "RemoteSubnet"))]
     pub remote_subnet: Option<String>,
     /// IPsec连接的创建时间。
     ///
     /// Example: `1492753817000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// IPsec描述信息。
     ///
     /// Example: `description`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// IPsec连接是否立即生效。
     ///
@@ -280,6 +294,7 @@ pub struct ModifyVpnConnectionAttributeResponse {
     /// - false（默认值）：当有流量进入时进行协商。
     ///
     /// Example: `false`
+    #[cfg_attr(feature = "test-util", serde(rename = "EffectImmediately"))]
     pub effect_immediately: Option<bool>,
     /// 是否开启DPD（对等体存活检测）功能。
     ///
@@ -287,6 +302,7 @@ pub struct ModifyVpnConnectionAttributeResponse {
     /// - true：已开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableDpd"))]
     pub enable_dpd: Option<bool>,
     /// 是否开启NAT穿越功能。
     ///
@@ -294,18 +310,24 @@ pub struct ModifyVpnConnectionAttributeResponse {
     /// - true：已开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableNatTraversal"))]
     pub enable_nat_traversal: Option<bool>,
     /// 第一阶段协商的配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "IkeConfig"))]
     pub ike_config: Option<IkeConfig>,
     /// 第二阶段协商的配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "IpsecConfig"))]
     pub ipsec_config: Option<IpsecConfig>,
     /// 请求ID。
     ///
     /// Example: `7DB79D0C-5F27-4AB5-995B-79BE55102F90`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 健康检查配置。
+    #[cfg_attr(feature = "test-util", serde(rename = "VcoHealthCheck"))]
     pub vco_health_check: Option<ModifyVpnConnectionAttributeVcoHealthCheck>,
     /// Bgp配置信息。
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnBgpConfig"))]
     pub vpn_bgp_config: Option<ModifyVpnConnectionAttributeVpnBgpConfig>,
 }
 impl aliyun_runtime::de::Decode for ModifyVpnConnectionAttributeResponse {
@@ -398,10 +420,12 @@ impl ModifyVpnConnectionAttributeIkeConfig {
 aliyun_runtime::wire_enum!(ModifyVpnConnectionAttributeIkeConfig);
 /// 健康检查配置。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyVpnConnectionAttributeVcoHealthCheck {
     /// 目标IP。
     ///
     /// Example: `1.1.1.xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "Dip"))]
     pub dip: Option<String>,
     /// 是否开启健康检查。
     ///
@@ -409,18 +433,22 @@ pub struct ModifyVpnConnectionAttributeVcoHealthCheck {
     /// - false：未开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "Enable"))]
     pub enable: Option<String>,
     /// 健康检查的重试间隔时间，单位是秒。
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Interval"))]
     pub interval: Option<i32>,
     /// 健康检查的重试发包次数。
     ///
     /// Example: `1`
+    #[cfg_attr(feature = "test-util", serde(rename = "Retry"))]
     pub retry: Option<i32>,
     /// 源IP。
     ///
     /// Example: `2.2.2.xx`
+    #[cfg_attr(feature = "test-util", serde(rename = "Sip"))]
     pub sip: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyVpnConnectionAttributeVcoHealthCheck {
@@ -440,6 +468,7 @@ impl aliyun_runtime::de::Decode for ModifyVpnConnectionAttributeVcoHealthCheck {
 }
 /// Bgp配置信息。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyVpnConnectionAttributeVpnBgpConfig {
     /// Bgp的开启状态。
     ///
@@ -447,22 +476,27 @@ pub struct ModifyVpnConnectionAttributeVpnBgpConfig {
     /// - false：未开启。
     ///
     /// Example: `true`
+    #[cfg_attr(feature = "test-util", serde(rename = "EnableBgp"))]
     pub enable_bgp: Option<String>,
     /// 本端自治系统号。
     ///
     /// Example: `10001`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalAsn"))]
     pub local_asn: Option<i32>,
     /// 本端Bgp地址。
     ///
     /// Example: `169.254.11.1`
+    #[cfg_attr(feature = "test-util", serde(rename = "LocalBgpIp"))]
     pub local_bgp_ip: Option<String>,
     /// 对端自治系统号。
     ///
     /// Example: `10002`
+    #[cfg_attr(feature = "test-util", serde(rename = "PeerAsn"))]
     pub peer_asn: Option<i32>,
     /// 对端Bgp地址。
     ///
     /// Example: `169.254.11.2`
+    #[cfg_attr(feature = "test-util", serde(rename = "PeerBgpIp"))]
     pub peer_bgp_ip: Option<String>,
     /// Bgp的协商状态。
     ///
@@ -470,10 +504,12 @@ pub struct ModifyVpnConnectionAttributeVpnBgpConfig {
     /// - false：Bgp异常。
     ///
     /// Example: `success`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// IPsec隧道网段。
     ///
     /// Example: `169.254.11.0/30`
+    #[cfg_attr(feature = "test-util", serde(rename = "TunnelCidr"))]
     pub tunnel_cidr: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyVpnConnectionAttributeVpnBgpConfig {

@@ -2,7 +2,15 @@
 //! The `ModifyVpnGatewayAttribute` operation.
 //!
 //! 调用ModifyVpnGatewayAttribute接口修改VPN网关的名称和描述信息。
-/// Parameters of `ModifyVpnGatewayAttribute`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyVpnGatewayAttributeRequest`], by name: `ModifyVpnGatewayAttributeRequest::new(ModifyVpnGatewayAttributeRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyVpnGatewayAttributeRequired<'a> {
+    /// `RegionId`: see the field of [`ModifyVpnGatewayAttributeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VpnGatewayId`: see the field of [`ModifyVpnGatewayAttributeRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+}
+/// Parameters of `ModifyVpnGatewayAttribute`. Build it with `new`, the required parameters named in [`ModifyVpnGatewayAttributeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyVpnGatewayAttributeRequest {
     /// VPN网关实例所在的地域。 您可以通过调用DescribeRegions接口获取地域ID。
@@ -32,11 +40,11 @@ pub struct ModifyVpnGatewayAttributeRequest {
     pub name: Option<String>,
 }
 impl ModifyVpnGatewayAttributeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(region_id: impl Into<String>, vpn_gateway_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyVpnGatewayAttributeRequired<'_>) -> Self {
         Self {
-            region_id: region_id.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
+            region_id: required.region_id.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
             client_token: None,
             description: None,
             name: None,
@@ -68,58 +76,72 @@ impl aliyun_runtime::Operation for ModifyVpnGatewayAttributeRequest {
 }
 /// What a successful `ModifyVpnGatewayAttribute` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyVpnGatewayAttributeResponse {
     /// VPN网关实例的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpnGatewayId"))]
     pub vpn_gateway_id: Option<String>,
     /// VPN网关实例所属VPC的ID。
     ///
     /// Example: `vpc-bp1ub1yt9cvakoelj1y9`
+    #[cfg_attr(feature = "test-util", serde(rename = "VpcId"))]
     pub vpc_id: Option<String>,
     /// VPN网关实例所属交换机的ID。
     ///
     /// Example: `vsw-bp1y9ovl1cu9ou4tvma0l`
+    #[cfg_attr(feature = "test-util", serde(rename = "VSwitchId"))]
     pub v_switch_id: Option<String>,
     /// VP网关实例的公网IP地址。
     ///
     /// Example: `116.62.69.xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "InternetIp"))]
     pub internet_ip: Option<String>,
     /// VPN网关实例的创建时间。
     ///
     /// Example: `1492753580000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreateTime"))]
     pub create_time: Option<i64>,
     /// VPN网关实例的到期时间。
     ///
     /// Example: `1495382400000`
+    #[cfg_attr(feature = "test-util", serde(rename = "EndTime"))]
     pub end_time: Option<i64>,
     /// VPN网关实例的规格。
     ///
     /// Example: `5M`
+    #[cfg_attr(feature = "test-util", serde(rename = "Spec"))]
     pub spec: Option<String>,
     /// VPN网关实例的名称。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
     /// VPN网关实例的描述信息。
     ///
     /// Example: `test`
+    #[cfg_attr(feature = "test-util", serde(rename = "Description"))]
     pub description: Option<String>,
     /// VPN网关的状态。
     ///
     /// Example: `active`
+    #[cfg_attr(feature = "test-util", serde(rename = "Status"))]
     pub status: Option<String>,
     /// VPN网关实例的付费状态。
     ///
     /// Example: `Normal`
+    #[cfg_attr(feature = "test-util", serde(rename = "BusinessStatus"))]
     pub business_status: Option<String>,
     /// VPN网关的私网IP。
     ///
     /// Example: `172.16.104.xxx`
+    #[cfg_attr(feature = "test-util", serde(rename = "IntranetIp"))]
     pub intranet_ip: Option<String>,
     /// 请求ID。
     ///
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyVpnGatewayAttributeResponse {

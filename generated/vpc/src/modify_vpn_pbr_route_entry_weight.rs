@@ -4,7 +4,25 @@
 //! Modifies the weight of a VPN policy route.
 //!
 //! 调用ModifyVpnPbrRouteEntryWeight接口修改VPN策略路由的权重值。
-/// Parameters of `ModifyVpnPbrRouteEntryWeight`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ModifyVpnPbrRouteEntryWeightRequest`], by name: `ModifyVpnPbrRouteEntryWeightRequest::new(ModifyVpnPbrRouteEntryWeightRequired { … })`.
+#[derive(Debug)]
+pub struct ModifyVpnPbrRouteEntryWeightRequired<'a> {
+    /// `NewWeight`: see the field of [`ModifyVpnPbrRouteEntryWeightRequest`] of the same name.
+    pub new_weight: i32,
+    /// `NextHop`: see the field of [`ModifyVpnPbrRouteEntryWeightRequest`] of the same name.
+    pub next_hop: &'a str,
+    /// `RegionId`: see the field of [`ModifyVpnPbrRouteEntryWeightRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `RouteDest`: see the field of [`ModifyVpnPbrRouteEntryWeightRequest`] of the same name.
+    pub route_dest: &'a str,
+    /// `RouteSource`: see the field of [`ModifyVpnPbrRouteEntryWeightRequest`] of the same name.
+    pub route_source: &'a str,
+    /// `VpnGatewayId`: see the field of [`ModifyVpnPbrRouteEntryWeightRequest`] of the same name.
+    pub vpn_gateway_id: &'a str,
+    /// `Weight`: see the field of [`ModifyVpnPbrRouteEntryWeightRequest`] of the same name.
+    pub weight: i32,
+}
+/// Parameters of `ModifyVpnPbrRouteEntryWeight`. Build it with `new`, the required parameters named in [`ModifyVpnPbrRouteEntryWeightRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModifyVpnPbrRouteEntryWeightRequest {
     /// The new weight. Valid values: 0\|100.
@@ -76,24 +94,16 @@ pub struct ModifyVpnPbrRouteEntryWeightRequest {
     pub overlay_mode: Option<String>,
 }
 impl ModifyVpnPbrRouteEntryWeightRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        new_weight: i32,
-        next_hop: impl Into<String>,
-        region_id: impl Into<String>,
-        route_dest: impl Into<String>,
-        route_source: impl Into<String>,
-        vpn_gateway_id: impl Into<String>,
-        weight: i32,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ModifyVpnPbrRouteEntryWeightRequired<'_>) -> Self {
         Self {
-            new_weight,
-            next_hop: next_hop.into(),
-            region_id: region_id.into(),
-            route_dest: route_dest.into(),
-            route_source: route_source.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
-            weight,
+            new_weight: required.new_weight,
+            next_hop: required.next_hop.to_string(),
+            region_id: required.region_id.to_string(),
+            route_dest: required.route_dest.to_string(),
+            route_source: required.route_source.to_string(),
+            vpn_gateway_id: required.vpn_gateway_id.to_string(),
+            weight: required.weight,
             client_token: None,
             overlay_mode: None,
         }
@@ -119,12 +129,14 @@ impl aliyun_runtime::Operation for ModifyVpnPbrRouteEntryWeightRequest {
 }
 /// What a successful `ModifyVpnPbrRouteEntryWeight` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyVpnPbrRouteEntryWeightResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyVpnPbrRouteEntryWeightResponse {

@@ -113,10 +113,12 @@ impl aliyun_runtime::Operation for ModifyVpnRouteEntryWeightRequest {
 }
 /// What a successful `ModifyVpnRouteEntryWeight` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ModifyVpnRouteEntryWeightResponse {
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ModifyVpnRouteEntryWeightResponse {

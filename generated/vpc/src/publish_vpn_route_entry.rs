@@ -110,10 +110,12 @@ impl aliyun_runtime::Operation for PublishVpnRouteEntryRequest {
 }
 /// What a successful `PublishVpnRouteEntry` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct PublishVpnRouteEntryResponse {
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for PublishVpnRouteEntryResponse {

@@ -4,7 +4,15 @@
 //! Releases a specific elastic IP address (EIP).
 //!
 //! 调用ReleaseEipAddress接口释放指定的弹性公网IP（EIP）。
-/// Parameters of `ReleaseEipAddress`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`ReleaseEipAddressRequest`], by name: `ReleaseEipAddressRequest::new(ReleaseEipAddressRequired { … })`.
+#[derive(Debug)]
+pub struct ReleaseEipAddressRequired<'a> {
+    /// `AllocationId`: see the field of [`ReleaseEipAddressRequest`] of the same name.
+    pub allocation_id: &'a str,
+    /// `RegionId`: see the field of [`ReleaseEipAddressRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `ReleaseEipAddress`. Build it with `new`, the required parameters named in [`ReleaseEipAddressRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReleaseEipAddressRequest {
     /// The ID of the EIP that you want to release.
@@ -23,11 +31,11 @@ pub struct ReleaseEipAddressRequest {
     pub region_id: String,
 }
 impl ReleaseEipAddressRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(allocation_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: ReleaseEipAddressRequired<'_>) -> Self {
         Self {
-            allocation_id: allocation_id.into(),
-            region_id: region_id.into(),
+            allocation_id: required.allocation_id.to_string(),
+            region_id: required.region_id.to_string(),
         }
     }
 }
@@ -41,12 +49,14 @@ impl aliyun_runtime::Operation for ReleaseEipAddressRequest {
 }
 /// What a successful `ReleaseEipAddress` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ReleaseEipAddressResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `748C38F6-9A3D-482E-83FB-DB6C39C68AEA`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ReleaseEipAddressResponse {

@@ -4,7 +4,17 @@
 //! Removes public IP addresses from a NAT bandwidth package.
 //!
 //! 使用RemoveBandwidthPackageIps接口删除NAT带宽包中的公网IP。
-/// Parameters of `RemoveBandwidthPackageIps`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RemoveBandwidthPackageIpsRequest`], by name: `RemoveBandwidthPackageIpsRequest::new(RemoveBandwidthPackageIpsRequired { … })`.
+#[derive(Debug)]
+pub struct RemoveBandwidthPackageIpsRequired<'a> {
+    /// `BandwidthPackageId`: see the field of [`RemoveBandwidthPackageIpsRequest`] of the same name.
+    pub bandwidth_package_id: &'a str,
+    /// `RegionId`: see the field of [`RemoveBandwidthPackageIpsRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `RemovedIpAddresses`: see the field of [`RemoveBandwidthPackageIpsRequest`] of the same name.
+    pub removed_ip_addresses: &'a [&'a str],
+}
+/// Parameters of `RemoveBandwidthPackageIps`. Build it with `new`, the required parameters named in [`RemoveBandwidthPackageIpsRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveBandwidthPackageIpsRequest {
     /// The ID of the NAT bandwidth package.
@@ -45,18 +55,15 @@ pub struct RemoveBandwidthPackageIpsRequest {
     pub client_token: Option<String>,
 }
 impl RemoveBandwidthPackageIpsRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        bandwidth_package_id: impl Into<String>,
-        region_id: impl Into<String>,
-        removed_ip_addresses: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RemoveBandwidthPackageIpsRequired<'_>) -> Self {
         Self {
-            bandwidth_package_id: bandwidth_package_id.into(),
-            region_id: region_id.into(),
-            removed_ip_addresses: removed_ip_addresses
-                .into_iter()
-                .map(Into::into)
+            bandwidth_package_id: required.bandwidth_package_id.to_string(),
+            region_id: required.region_id.to_string(),
+            removed_ip_addresses: required
+                .removed_ip_addresses
+                .iter()
+                .map(|s| s.to_string())
                 .collect(),
             client_token: None,
         }
@@ -77,12 +84,14 @@ impl aliyun_runtime::Operation for RemoveBandwidthPackageIpsRequest {
 }
 /// What a successful `RemoveBandwidthPackageIps` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RemoveBandwidthPackageIpsResponse {
     /// The ID of the request.
     ///
     /// 用户请求ID。
     ///
     /// Example: `7D275A59-1EB0-4775-8A20-2A47055EAC5C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for RemoveBandwidthPackageIpsResponse {

@@ -536,8 +536,10 @@ mod forward_table_ids {
     ///
     /// DNAT列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct ForwardTableIds {
         /// `ForwardTableId` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "ForwardTableId"))]
         pub forward_table_id: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for ForwardTableIds {
@@ -555,8 +557,10 @@ mod forward_table_ids {
     ///
     /// SNAT列表。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct SnatTableIds {
         /// `SnatTableId` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "SnatTableId"))]
         pub snat_table_id: Vec<String>,
     }
     impl aliyun_runtime::de::Decode for SnatTableIds {
@@ -899,60 +903,70 @@ mod ike_config {
     ///
     /// 第一阶段协商的配置。
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct IkeConfig {
         /// The IKE authentication algorithm. Both SHA-1 and MD5 are supported.
         ///
         /// IKE认证算法。
         ///
         /// Example: `sha1`
+        #[cfg_attr(feature = "test-util", serde(rename = "IkeAuthAlg"))]
         pub ike_auth_alg: Option<String>,
         /// The IKE encryption algorithm.
         ///
         /// IKE加密算法。
         ///
         /// Example: `aes`
+        #[cfg_attr(feature = "test-util", serde(rename = "IkeEncAlg"))]
         pub ike_enc_alg: Option<String>,
         /// The IKE lifetime.
         ///
         /// IKE生存时间。单位：秒。
         ///
         /// Example: `86400`
+        #[cfg_attr(feature = "test-util", serde(rename = "IkeLifetime"))]
         pub ike_lifetime: Option<i64>,
         /// The IKE mode. Both main and aggressive modes are supported. The main mode offers higher security. If NAT traversal is enabled, we recommend that you select the aggressive mode.
         ///
         /// IKE协商模式。
         ///
         /// Example: `main`
+        #[cfg_attr(feature = "test-util", serde(rename = "IkeMode"))]
         pub ike_mode: Option<String>,
         /// The DH group.
         ///
         /// DH分组。
         ///
         /// Example: `group2`
+        #[cfg_attr(feature = "test-util", serde(rename = "IkePfs"))]
         pub ike_pfs: Option<String>,
         /// The IKE version.
         ///
         /// IKE协议版本。
         ///
         /// Example: `ikev1`
+        #[cfg_attr(feature = "test-util", serde(rename = "IkeVersion"))]
         pub ike_version: Option<String>,
         /// The ID of the VPN gateway. By default, it is the IP address of the VPN gateway. Both FQDN and IP formats are supported.
         ///
         /// 本端标识符。支持FQDN和IP地址格式，默认为当前选取的VPN网关IP地址。
         ///
         /// Example: `116.XX.XX.6`
+        #[cfg_attr(feature = "test-util", serde(rename = "LocalId"))]
         pub local_id: Option<String>,
         /// The pre-shared key.
         ///
         /// 预共享密钥。
         ///
         /// Example: `pgw6dy****`
+        #[cfg_attr(feature = "test-util", serde(rename = "Psk"))]
         pub psk: Option<String>,
         /// The ID of the customer gateway. By default, it is the IP address of the customer gateway. Both FQDN and IP formats are supported.
         ///
         /// 对端标识符。支持FQDN和IP地址格式，默认为当前选取的用户网关IP地址。
         ///
         /// Example: `139.XX.XX.6`
+        #[cfg_attr(feature = "test-util", serde(rename = "RemoteId"))]
         pub remote_id: Option<String>,
     }
     impl aliyun_runtime::de::Decode for IkeConfig {
@@ -996,14 +1010,19 @@ pub use ike_config::*;
 mod ipsec_config {
     /// The value of `IpsecConfig` in `VpnConnection` (the page describes it no further).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "test-util", derive(serde::Serialize))]
     pub struct IpsecConfig {
         /// `IpsecAuthAlg` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "IpsecAuthAlg"))]
         pub ipsec_auth_alg: Option<String>,
         /// `IpsecEncAlg` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "IpsecEncAlg"))]
         pub ipsec_enc_alg: Option<String>,
         /// `IpsecLifetime` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "IpsecLifetime"))]
         pub ipsec_lifetime: Option<i64>,
         /// `IpsecPfs` (no description on the page).
+        #[cfg_attr(feature = "test-util", serde(rename = "IpsecPfs"))]
         pub ipsec_pfs: Option<String>,
     }
     impl aliyun_runtime::de::Decode for IpsecConfig {

@@ -5,7 +5,15 @@
 //!
 //! 调用UnassociateEipAddress将弹性公网IP（EIP）从绑定的云产品上解绑。
 pub use crate::types::InstanceType;
-/// Parameters of `UnassociateEipAddress`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UnassociateEipAddressRequest`], by name: `UnassociateEipAddressRequest::new(UnassociateEipAddressRequired { … })`.
+#[derive(Debug)]
+pub struct UnassociateEipAddressRequired<'a> {
+    /// `AllocationId`: see the field of [`UnassociateEipAddressRequest`] of the same name.
+    pub allocation_id: &'a str,
+    /// `RegionId`: see the field of [`UnassociateEipAddressRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `UnassociateEipAddress`. Build it with `new`, the required parameters named in [`UnassociateEipAddressRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UnassociateEipAddressRequest {
     /// The ID of the EIP that you want to disassociate. You can call the DescribeRegions operation to query region IDs.
@@ -79,12 +87,12 @@ pub struct UnassociateEipAddressRequest {
     pub client_token: Option<String>,
 }
 impl UnassociateEipAddressRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(allocation_id: impl Into<String>, region_id: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UnassociateEipAddressRequired<'_>) -> Self {
         Self {
-            allocation_id: allocation_id.into(),
+            allocation_id: required.allocation_id.to_string(),
+            region_id: required.region_id.to_string(),
             force: None,
-            region_id: region_id.into(),
             instance_id: None,
             instance_type: None,
             private_ip_address: None,
@@ -127,12 +135,14 @@ impl aliyun_runtime::Operation for UnassociateEipAddressRequest {
 }
 /// What a successful `UnassociateEipAddress` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UnassociateEipAddressResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UnassociateEipAddressResponse {

@@ -3,7 +3,15 @@
 //!
 //! 调用UpdateIpsecServer更新IPsec服务端配置。
 pub use crate::types::{CreateIpsecServerIkeConfig, DryRun};
-/// Parameters of `UpdateIpsecServer`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateIpsecServerRequest`], by name: `UpdateIpsecServerRequest::new(UpdateIpsecServerRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateIpsecServerRequired<'a> {
+    /// `IpsecServerId`: see the field of [`UpdateIpsecServerRequest`] of the same name.
+    pub ipsec_server_id: &'a str,
+    /// `RegionId`: see the field of [`UpdateIpsecServerRequest`] of the same name.
+    pub region_id: &'a str,
+}
+/// Parameters of `UpdateIpsecServer`. Build it with `new`, the required parameters named in [`UpdateIpsecServerRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateIpsecServerRequest {
     /// IPsec服务端ID。
@@ -102,14 +110,11 @@ pub struct UpdateIpsecServerRequest {
     pub dry_run: Option<DryRun>,
 }
 impl UpdateIpsecServerRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        ipsec_server_id: impl Into<String>,
-        region_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateIpsecServerRequired<'_>) -> Self {
         Self {
-            ipsec_server_id: ipsec_server_id.into(),
-            region_id: region_id.into(),
+            ipsec_server_id: required.ipsec_server_id.to_string(),
+            region_id: required.region_id.to_string(),
             local_subnet: None,
             client_ip_pool: None,
             ipsec_server_name: None,
@@ -183,10 +188,12 @@ impl aliyun_runtime::Operation for UpdateIpsecServerRequest {
 }
 /// What a successful `UpdateIpsecServer` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateIpsecServerResponse {
     /// 请求ID。
     ///
     /// Example: `B61C08E5-403A-46A2-96C1-F7B1216DB10C`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateIpsecServerResponse {

@@ -4,7 +4,19 @@
 //! Upgrades a standard NAT gateway to an enhanced NAT gateway.
 //!
 //! 调用UpdateNatGatewayNatType接口将普通型NAT网关升级为增强型NAT网关。
-/// Parameters of `UpdateNatGatewayNatType`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`UpdateNatGatewayNatTypeRequest`], by name: `UpdateNatGatewayNatTypeRequest::new(UpdateNatGatewayNatTypeRequired { … })`.
+#[derive(Debug)]
+pub struct UpdateNatGatewayNatTypeRequired<'a> {
+    /// `NatGatewayId`: see the field of [`UpdateNatGatewayNatTypeRequest`] of the same name.
+    pub nat_gateway_id: &'a str,
+    /// `NatType`: see the field of [`UpdateNatGatewayNatTypeRequest`] of the same name.
+    pub nat_type: &'a str,
+    /// `RegionId`: see the field of [`UpdateNatGatewayNatTypeRequest`] of the same name.
+    pub region_id: &'a str,
+    /// `VSwitchId`: see the field of [`UpdateNatGatewayNatTypeRequest`] of the same name.
+    pub v_switch_id: &'a str,
+}
+/// Parameters of `UpdateNatGatewayNatType`. Build it with `new`, the required parameters named in [`UpdateNatGatewayNatTypeRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateNatGatewayNatTypeRequest {
     /// The ID of the NAT gateway that you want to upgrade.
@@ -63,18 +75,13 @@ pub struct UpdateNatGatewayNatTypeRequest {
     pub client_token: Option<String>,
 }
 impl UpdateNatGatewayNatTypeRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(
-        nat_gateway_id: impl Into<String>,
-        nat_type: impl Into<String>,
-        region_id: impl Into<String>,
-        v_switch_id: impl Into<String>,
-    ) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: UpdateNatGatewayNatTypeRequired<'_>) -> Self {
         Self {
-            nat_gateway_id: nat_gateway_id.into(),
-            nat_type: nat_type.into(),
-            region_id: region_id.into(),
-            v_switch_id: v_switch_id.into(),
+            nat_gateway_id: required.nat_gateway_id.to_string(),
+            nat_type: required.nat_type.to_string(),
+            region_id: required.region_id.to_string(),
+            v_switch_id: required.v_switch_id.to_string(),
             dry_run: None,
             client_token: None,
         }
@@ -100,12 +107,14 @@ impl aliyun_runtime::Operation for UpdateNatGatewayNatTypeRequest {
 }
 /// What a successful `UpdateNatGatewayNatType` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct UpdateNatGatewayNatTypeResponse {
     /// The ID of the request.
     ///
     /// 请求ID。
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for UpdateNatGatewayNatTypeResponse {

@@ -11,11 +11,11 @@ fn add_bandwidth_package_ips_response_example_decodes() {
 #[cfg(feature = "add_bandwidth_package_ips")]
 #[test]
 fn add_bandwidth_package_ips_request_example_flattens() {
-    let request = aliyun_vpc::AddBandwidthPackageIpsRequest::new(
-        "cn-hangzhou",
-        "2",
-        "bwp-s6lmotmkkxxxxxxxx",
-    );
+    let request = aliyun_vpc::AddBandwidthPackageIpsRequest::new(aliyun_vpc::AddBandwidthPackageIpsRequired {
+        region_id: "cn-hangzhou",
+        ip_count: "2",
+        bandwidth_package_id: "bwp-s6lmotmkkxxxxxxxx",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -67,10 +67,10 @@ fn allocate_eip_segment_address_response_example_decodes() {
 #[cfg(feature = "allocate_eip_segment_address")]
 #[test]
 fn allocate_eip_segment_address_request_example_flattens() {
-    let request = aliyun_vpc::AllocateEipSegmentAddressRequest::new(
-        aliyun_vpc::allocate_eip_segment_address::EipMask::from("28"),
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::AllocateEipSegmentAddressRequest::new(aliyun_vpc::AllocateEipSegmentAddressRequired {
+        eip_mask: aliyun_vpc::allocate_eip_segment_address::EipMask::from("28"),
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("EipMask", "28"), ("RegionId", "cn-hangzhou")],
@@ -86,11 +86,11 @@ fn associate_eip_address_response_example_decodes() {
 #[cfg(feature = "associate_eip_address")]
 #[test]
 fn associate_eip_address_request_example_flattens() {
-    let request = aliyun_vpc::AssociateEipAddressRequest::new(
-        "eip-2zeerraiwb7ujsxdc****",
-        "i-2zebb08phyczzawe****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::AssociateEipAddressRequest::new(aliyun_vpc::AssociateEipAddressRequired {
+        allocation_id: "eip-2zeerraiwb7ujsxdc****",
+        instance_id: "i-2zebb08phyczzawe****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -110,14 +110,14 @@ fn associate_vpn_gateway_with_certificate_response_example_decodes() {
 #[cfg(feature = "associate_vpn_gateway_with_certificate")]
 #[test]
 fn associate_vpn_gateway_with_certificate_request_example_flattens() {
-    let request = aliyun_vpc::AssociateVpnGatewayWithCertificateRequest::new(
-        "6bfe4218-ea1d****",
-        aliyun_vpc::associate_vpn_gateway_with_certificate::CertificateType::from(
+    let request = aliyun_vpc::AssociateVpnGatewayWithCertificateRequest::new(aliyun_vpc::AssociateVpnGatewayWithCertificateRequired {
+        certificate_id: "6bfe4218-ea1d****",
+        certificate_type: aliyun_vpc::associate_vpn_gateway_with_certificate::CertificateType::from(
             "Signature",
         ),
-        "cn-hangzhou",
-        "vpn-bp1q8bgx4xnkm2ogj****",
-    );
+        region_id: "cn-hangzhou",
+        vpn_gateway_id: "vpn-bp1q8bgx4xnkm2ogj****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -138,10 +138,10 @@ fn convert_bandwidth_package_response_example_decodes() {
 #[cfg(feature = "convert_bandwidth_package")]
 #[test]
 fn convert_bandwidth_package_request_example_flattens() {
-    let request = aliyun_vpc::ConvertBandwidthPackageRequest::new(
-        "bwp-bp1xea10o8qxw4f****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::ConvertBandwidthPackageRequest::new(aliyun_vpc::ConvertBandwidthPackageRequired {
+        bandwidth_package_id: "bwp-bp1xea10o8qxw4f****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("BandwidthPackageId", "bwp-bp1xea10o8qxw4f****"), ("RegionId", "cn-hangzhou")],
@@ -157,12 +157,12 @@ fn create_bandwidth_package_response_example_decodes() {
 #[cfg(feature = "create_bandwidth_package")]
 #[test]
 fn create_bandwidth_package_request_example_flattens() {
-    let request = aliyun_vpc::CreateBandwidthPackageRequest::new(
-        5,
-        2,
-        "ngw-7mwb327j1",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::CreateBandwidthPackageRequest::new(aliyun_vpc::CreateBandwidthPackageRequired {
+        bandwidth: 5,
+        ip_count: 2,
+        nat_gateway_id: "ngw-7mwb327j1",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -183,10 +183,10 @@ fn create_customer_gateway_response_example_decodes() {
 #[cfg(feature = "create_customer_gateway")]
 #[test]
 fn create_customer_gateway_request_example_flattens() {
-    let request = aliyun_vpc::CreateCustomerGatewayRequest::new(
-        "116.xx.xx.12",
-        "cn-shanghai",
-    );
+    let request = aliyun_vpc::CreateCustomerGatewayRequest::new(aliyun_vpc::CreateCustomerGatewayRequired {
+        ip_address: "116.xx.xx.12",
+        region_id: "cn-shanghai",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("IpAddress", "116.xx.xx.12"), ("RegionId", "cn-shanghai")],
@@ -202,15 +202,15 @@ fn create_forward_entry_response_example_decodes() {
 #[cfg(feature = "create_forward_entry")]
 #[test]
 fn create_forward_entry_request_example_flattens() {
-    let request = aliyun_vpc::CreateForwardEntryRequest::new(
-        "116.28.XX.XX",
-        "8080",
-        "ftb-bp1mbjubq34hlcqpa****",
-        "192.168.XX.XX",
-        "80",
-        aliyun_vpc::create_forward_entry::IpProtocol::from("TCP"),
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::CreateForwardEntryRequest::new(aliyun_vpc::CreateForwardEntryRequired {
+        external_ip: "116.28.XX.XX",
+        external_port: "8080",
+        forward_table_id: "ftb-bp1mbjubq34hlcqpa****",
+        internal_ip: "192.168.XX.XX",
+        internal_port: "80",
+        ip_protocol: aliyun_vpc::create_forward_entry::IpProtocol::from("TCP"),
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -234,12 +234,12 @@ fn create_ipsec_server_response_example_decodes() {
 #[cfg(feature = "create_ipsec_server")]
 #[test]
 fn create_ipsec_server_request_example_flattens() {
-    let request = aliyun_vpc::CreateIpsecServerRequest::new(
-        "10.XX.XX.0/24",
-        "192.XX.XX.0/24",
-        "cn-hangzhou",
-        "vpn-bp17lofy9fd0dnvzv****",
-    );
+    let request = aliyun_vpc::CreateIpsecServerRequest::new(aliyun_vpc::CreateIpsecServerRequired {
+        client_ip_pool: "10.XX.XX.0/24",
+        local_subnet: "192.XX.XX.0/24",
+        region_id: "cn-hangzhou",
+        vpn_gateway_id: "vpn-bp17lofy9fd0dnvzv****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -253,12 +253,12 @@ fn create_ipsec_server_request_example_flattens() {
 #[cfg(feature = "create_nat_gateway")]
 #[test]
 fn create_nat_gateway_request_example_flattens() {
-    let request = aliyun_vpc::CreateNatGatewayRequest::new(
-        "cn-hangzhou",
-        "vpc-bp1di7uewzmtvfuq8****",
-        "vsw-bp1e3se98n9fq8hle****",
-        "Enhanced",
-    );
+    let request = aliyun_vpc::CreateNatGatewayRequest::new(aliyun_vpc::CreateNatGatewayRequired {
+        region_id: "cn-hangzhou",
+        vpc_id: "vpc-bp1di7uewzmtvfuq8****",
+        v_switch_id: "vsw-bp1e3se98n9fq8hle****",
+        nat_type: "Enhanced",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -279,11 +279,11 @@ fn create_snat_entry_response_example_decodes() {
 #[cfg(feature = "create_snat_entry")]
 #[test]
 fn create_snat_entry_request_example_flattens() {
-    let request = aliyun_vpc::CreateSnatEntryRequest::new(
-        "cn-hangzhou",
-        "47.XX.XX.98",
-        "stb-bp190wu8io1vgev****",
-    );
+    let request = aliyun_vpc::CreateSnatEntryRequest::new(aliyun_vpc::CreateSnatEntryRequired {
+        region_id: "cn-hangzhou",
+        snat_ip: "47.XX.XX.98",
+        snat_table_id: "stb-bp190wu8io1vgev****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -303,10 +303,10 @@ fn create_ssl_vpn_client_cert_response_example_decodes() {
 #[cfg(feature = "create_ssl_vpn_client_cert")]
 #[test]
 fn create_ssl_vpn_client_cert_request_example_flattens() {
-    let request = aliyun_vpc::CreateSslVpnClientCertRequest::new(
-        "cn-hangzhou",
-        "vss-m5et0q3iy1qex328wcujx",
-    );
+    let request = aliyun_vpc::CreateSslVpnClientCertRequest::new(aliyun_vpc::CreateSslVpnClientCertRequired {
+        region_id: "cn-hangzhou",
+        ssl_vpn_server_id: "vss-m5et0q3iy1qex328wcujx",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("SslVpnServerId", "vss-m5et0q3iy1qex328wcujx")],
@@ -322,12 +322,12 @@ fn create_ssl_vpn_server_response_example_decodes() {
 #[cfg(feature = "create_ssl_vpn_server")]
 #[test]
 fn create_ssl_vpn_server_request_example_flattens() {
-    let request = aliyun_vpc::CreateSslVpnServerRequest::new(
-        "192.168.1.0/24",
-        "10.0.0.0/8",
-        "cn-shanghai",
-        "vpn-bp1hgim8by0kc9nga****",
-    );
+    let request = aliyun_vpc::CreateSslVpnServerRequest::new(aliyun_vpc::CreateSslVpnServerRequired {
+        client_ip_pool: "192.168.1.0/24",
+        local_subnet: "10.0.0.0/8",
+        region_id: "cn-shanghai",
+        vpn_gateway_id: "vpn-bp1hgim8by0kc9nga****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -348,13 +348,13 @@ fn create_vpn_connection_response_example_decodes() {
 #[cfg(feature = "create_vpn_connection")]
 #[test]
 fn create_vpn_connection_request_example_flattens() {
-    let request = aliyun_vpc::CreateVpnConnectionRequest::new(
-        "vpn-bp1q8bgx4xnk****",
-        "1.1.1.0/24,1.1.2.0/24",
-        "cn-shanghai",
-        "1.1.1.0/24,1.1.2.0/24",
-        "vpn-bp1q8bgx4xnkm****",
-    );
+    let request = aliyun_vpc::CreateVpnConnectionRequest::new(aliyun_vpc::CreateVpnConnectionRequired {
+        customer_gateway_id: "vpn-bp1q8bgx4xnk****",
+        local_subnet: "1.1.1.0/24,1.1.2.0/24",
+        region_id: "cn-shanghai",
+        remote_subnet: "1.1.1.0/24,1.1.2.0/24",
+        vpn_gateway_id: "vpn-bp1q8bgx4xnkm****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -369,11 +369,11 @@ fn create_vpn_connection_request_example_flattens() {
 #[cfg(feature = "create_vpn_gateway")]
 #[test]
 fn create_vpn_gateway_request_example_flattens() {
-    let request = aliyun_vpc::CreateVpnGatewayRequest::new(
-        5,
-        "cn-hangzhou",
-        "vpc-bp1ub1yt9cvakoelj****",
-    );
+    let request = aliyun_vpc::CreateVpnGatewayRequest::new(aliyun_vpc::CreateVpnGatewayRequired {
+        bandwidth: 5,
+        region_id: "cn-hangzhou",
+        vpc_id: "vpc-bp1ub1yt9cvakoelj****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -393,15 +393,15 @@ fn create_vpn_pbr_route_entry_response_example_decodes() {
 #[cfg(feature = "create_vpn_pbr_route_entry")]
 #[test]
 fn create_vpn_pbr_route_entry_request_example_flattens() {
-    let request = aliyun_vpc::CreateVpnPbrRouteEntryRequest::new(
-        "vco-bp15oes1py4i66rmd****",
-        true,
-        "cn-hangzhou",
-        "10.0.0.0/24",
-        "192.168.1.0/24",
-        "vpn-bp1a3kqjiiq9legfx****",
-        0,
-    );
+    let request = aliyun_vpc::CreateVpnPbrRouteEntryRequest::new(aliyun_vpc::CreateVpnPbrRouteEntryRequired {
+        next_hop: "vco-bp15oes1py4i66rmd****",
+        publish_vpc: true,
+        region_id: "cn-hangzhou",
+        route_dest: "10.0.0.0/24",
+        route_source: "192.168.1.0/24",
+        vpn_gateway_id: "vpn-bp1a3kqjiiq9legfx****",
+        weight: 0,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -425,14 +425,14 @@ fn create_vpn_route_entry_response_example_decodes() {
 #[cfg(feature = "create_vpn_route_entry")]
 #[test]
 fn create_vpn_route_entry_request_example_flattens() {
-    let request = aliyun_vpc::CreateVpnRouteEntryRequest::new(
-        "vco-bp15oes1py4i66rmd****",
-        true,
-        "cn-hangzhou",
-        "10.0.0.0/24",
-        "vpn-bp1a3kqjiiq9legfx****",
-        0,
-    );
+    let request = aliyun_vpc::CreateVpnRouteEntryRequest::new(aliyun_vpc::CreateVpnRouteEntryRequired {
+        next_hop: "vco-bp15oes1py4i66rmd****",
+        publish_vpc: true,
+        region_id: "cn-hangzhou",
+        route_dest: "10.0.0.0/24",
+        vpn_gateway_id: "vpn-bp1a3kqjiiq9legfx****",
+        weight: 0,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -455,10 +455,10 @@ fn delete_bandwidth_package_response_example_decodes() {
 #[cfg(feature = "delete_bandwidth_package")]
 #[test]
 fn delete_bandwidth_package_request_example_flattens() {
-    let request = aliyun_vpc::DeleteBandwidthPackageRequest::new(
-        "bwp-bp1arsrmca9kpxxxxxxxx",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::DeleteBandwidthPackageRequest::new(aliyun_vpc::DeleteBandwidthPackageRequired {
+        bandwidth_package_id: "bwp-bp1arsrmca9kpxxxxxxxx",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -477,10 +477,10 @@ fn delete_customer_gateway_response_example_decodes() {
 #[cfg(feature = "delete_customer_gateway")]
 #[test]
 fn delete_customer_gateway_request_example_flattens() {
-    let request = aliyun_vpc::DeleteCustomerGatewayRequest::new(
-        "vpn-bp1q8bgx4xnkm2ogj0fiu",
-        "cn-shanghai",
-    );
+    let request = aliyun_vpc::DeleteCustomerGatewayRequest::new(aliyun_vpc::DeleteCustomerGatewayRequired {
+        customer_gateway_id: "vpn-bp1q8bgx4xnkm2ogj0fiu",
+        region_id: "cn-shanghai",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -499,11 +499,11 @@ fn delete_forward_entry_response_example_decodes() {
 #[cfg(feature = "delete_forward_entry")]
 #[test]
 fn delete_forward_entry_request_example_flattens() {
-    let request = aliyun_vpc::DeleteForwardEntryRequest::new(
-        "fwd-8vbn3bc8roygjp0gy****",
-        "ftb-8vbx8xu2lqj9qb334****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::DeleteForwardEntryRequest::new(aliyun_vpc::DeleteForwardEntryRequired {
+        forward_entry_id: "fwd-8vbn3bc8roygjp0gy****",
+        forward_table_id: "ftb-8vbx8xu2lqj9qb334****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -523,10 +523,10 @@ fn delete_ipsec_server_response_example_decodes() {
 #[cfg(feature = "delete_ipsec_server")]
 #[test]
 fn delete_ipsec_server_request_example_flattens() {
-    let request = aliyun_vpc::DeleteIpsecServerRequest::new(
-        "iss-bp1jougp8cfsbo8y9****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::DeleteIpsecServerRequest::new(aliyun_vpc::DeleteIpsecServerRequired {
+        ipsec_server_id: "iss-bp1jougp8cfsbo8y9****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("IpsecServerId", "iss-bp1jougp8cfsbo8y9****"), ("RegionId", "cn-hangzhou")],
@@ -542,10 +542,10 @@ fn delete_nat_gateway_response_example_decodes() {
 #[cfg(feature = "delete_nat_gateway")]
 #[test]
 fn delete_nat_gateway_request_example_flattens() {
-    let request = aliyun_vpc::DeleteNatGatewayRequest::new(
-        "ngw-bp1uewa15k4iy5770****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::DeleteNatGatewayRequest::new(aliyun_vpc::DeleteNatGatewayRequired {
+        nat_gateway_id: "ngw-bp1uewa15k4iy5770****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("NatGatewayId", "ngw-bp1uewa15k4iy5770****"), ("RegionId", "cn-hangzhou")],
@@ -561,11 +561,11 @@ fn delete_snat_entry_response_example_decodes() {
 #[cfg(feature = "delete_snat_entry")]
 #[test]
 fn delete_snat_entry_request_example_flattens() {
-    let request = aliyun_vpc::DeleteSnatEntryRequest::new(
-        "cn-hangzhou",
-        "snat-bp1vcgcf8tm0plqcg****",
-        "stb-bp190wu8io1vgev80****",
-    );
+    let request = aliyun_vpc::DeleteSnatEntryRequest::new(aliyun_vpc::DeleteSnatEntryRequired {
+        region_id: "cn-hangzhou",
+        snat_entry_id: "snat-bp1vcgcf8tm0plqcg****",
+        snat_table_id: "stb-bp190wu8io1vgev80****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -585,10 +585,10 @@ fn delete_ssl_vpn_client_cert_response_example_decodes() {
 #[cfg(feature = "delete_ssl_vpn_client_cert")]
 #[test]
 fn delete_ssl_vpn_client_cert_request_example_flattens() {
-    let request = aliyun_vpc::DeleteSslVpnClientCertRequest::new(
-        "cn-hangzhou",
-        "vsc-bp1n8wcf134yl0osr****",
-    );
+    let request = aliyun_vpc::DeleteSslVpnClientCertRequest::new(aliyun_vpc::DeleteSslVpnClientCertRequired {
+        region_id: "cn-hangzhou",
+        ssl_vpn_client_cert_id: "vsc-bp1n8wcf134yl0osr****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -607,10 +607,10 @@ fn delete_ssl_vpn_server_response_example_decodes() {
 #[cfg(feature = "delete_ssl_vpn_server")]
 #[test]
 fn delete_ssl_vpn_server_request_example_flattens() {
-    let request = aliyun_vpc::DeleteSslVpnServerRequest::new(
-        "cn-hangzhou",
-        "vss-bp18q7hzj6largv4vk2fe",
-    );
+    let request = aliyun_vpc::DeleteSslVpnServerRequest::new(aliyun_vpc::DeleteSslVpnServerRequired {
+        region_id: "cn-hangzhou",
+        ssl_vpn_server_id: "vss-bp18q7hzj6largv4vk2fe",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("SslVpnServerId", "vss-bp18q7hzj6largv4vk2fe")],
@@ -626,10 +626,10 @@ fn delete_vpn_connection_response_example_decodes() {
 #[cfg(feature = "delete_vpn_connection")]
 #[test]
 fn delete_vpn_connection_request_example_flattens() {
-    let request = aliyun_vpc::DeleteVpnConnectionRequest::new(
-        "cn-hangzhou",
-        "vco-bp1bbi27hojx80nck9k1i",
-    );
+    let request = aliyun_vpc::DeleteVpnConnectionRequest::new(aliyun_vpc::DeleteVpnConnectionRequired {
+        region_id: "cn-hangzhou",
+        vpn_connection_id: "vco-bp1bbi27hojx80nck9k1i",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck9k1i")],
@@ -645,10 +645,10 @@ fn delete_vpn_gateway_response_example_decodes() {
 #[cfg(feature = "delete_vpn_gateway")]
 #[test]
 fn delete_vpn_gateway_request_example_flattens() {
-    let request = aliyun_vpc::DeleteVpnGatewayRequest::new(
-        "cn-hangzhou",
-        "vpn-bp1q8bgx4xnkm2ogj0fiu",
-    );
+    let request = aliyun_vpc::DeleteVpnGatewayRequest::new(aliyun_vpc::DeleteVpnGatewayRequired {
+        region_id: "cn-hangzhou",
+        vpn_gateway_id: "vpn-bp1q8bgx4xnkm2ogj0fiu",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VpnGatewayId", "vpn-bp1q8bgx4xnkm2ogj0fiu")],
@@ -664,14 +664,14 @@ fn delete_vpn_pbr_route_entry_response_example_decodes() {
 #[cfg(feature = "delete_vpn_pbr_route_entry")]
 #[test]
 fn delete_vpn_pbr_route_entry_request_example_flattens() {
-    let request = aliyun_vpc::DeleteVpnPbrRouteEntryRequest::new(
-        "vco-bp15oes1py4i66rmd****",
-        "cn-hangzhou",
-        "10.0.0.0/24",
-        "192.168.1.0/24",
-        "vpn-bp1a3kqjiiq9legfx****",
-        0,
-    );
+    let request = aliyun_vpc::DeleteVpnPbrRouteEntryRequest::new(aliyun_vpc::DeleteVpnPbrRouteEntryRequired {
+        next_hop: "vco-bp15oes1py4i66rmd****",
+        region_id: "cn-hangzhou",
+        route_dest: "10.0.0.0/24",
+        route_source: "192.168.1.0/24",
+        vpn_gateway_id: "vpn-bp1a3kqjiiq9legfx****",
+        weight: 0,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -737,10 +737,10 @@ fn describe_customer_gateway_response_example_decodes() {
 #[cfg(feature = "describe_customer_gateway")]
 #[test]
 fn describe_customer_gateway_request_example_flattens() {
-    let request = aliyun_vpc::DescribeCustomerGatewayRequest::new(
-        "vpn-bp1q8bgx4xnkm2ogj0fiu",
-        "cn-shanghai",
-    );
+    let request = aliyun_vpc::DescribeCustomerGatewayRequest::new(aliyun_vpc::DescribeCustomerGatewayRequired {
+        customer_gateway_id: "vpn-bp1q8bgx4xnkm2ogj0fiu",
+        region_id: "cn-shanghai",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -791,10 +791,10 @@ fn describe_eip_gateway_info_response_example_decodes() {
 #[cfg(feature = "describe_eip_gateway_info")]
 #[test]
 fn describe_eip_gateway_info_request_example_flattens() {
-    let request = aliyun_vpc::DescribeEipGatewayInfoRequest::new(
-        "eni-bp1d66qjxb3qoin3****",
-        "cn-zhangjiakou",
-    );
+    let request = aliyun_vpc::DescribeEipGatewayInfoRequest::new(aliyun_vpc::DescribeEipGatewayInfoRequired {
+        instance_id: "eni-bp1d66qjxb3qoin3****",
+        region_id: "cn-zhangjiakou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "eni-bp1d66qjxb3qoin3****"), ("RegionId", "cn-zhangjiakou")],
@@ -810,12 +810,12 @@ fn describe_eip_monitor_data_response_example_decodes() {
 #[cfg(feature = "describe_eip_monitor_data")]
 #[test]
 fn describe_eip_monitor_data_request_example_flattens() {
-    let request = aliyun_vpc::DescribeEipMonitorDataRequest::new(
-        "eip-2zeerraiwb7uj6idcfv****",
-        "2020-01-05T03:05:10Z",
-        "2020-01-05T01:05:05Z",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::DescribeEipMonitorDataRequest::new(aliyun_vpc::DescribeEipMonitorDataRequired {
+        allocation_id: "eip-2zeerraiwb7uj6idcfv****",
+        end_time: "2020-01-05T03:05:10Z",
+        start_time: "2020-01-05T01:05:05Z",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -852,10 +852,10 @@ fn describe_forward_table_entries_response_example_decodes() {
 #[cfg(feature = "describe_forward_table_entries")]
 #[test]
 fn describe_forward_table_entries_request_example_flattens() {
-    let request = aliyun_vpc::DescribeForwardTableEntriesRequest::new(
-        "ftb-bp1mbjubq34hlcqpa****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::DescribeForwardTableEntriesRequest::new(aliyun_vpc::DescribeForwardTableEntriesRequired {
+        forward_table_id: "ftb-bp1mbjubq34hlcqpa****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("ForwardTableId", "ftb-bp1mbjubq34hlcqpa****"), ("RegionId", "cn-hangzhou")],
@@ -871,10 +871,10 @@ fn describe_high_definition_monitor_log_attribute_response_example_decodes() {
 #[cfg(feature = "describe_high_definition_monitor_log_attribute")]
 #[test]
 fn describe_high_definition_monitor_log_attribute_request_example_flattens() {
-    let request = aliyun_vpc::DescribeHighDefinitionMonitorLogAttributeRequest::new(
-        "eip-wz9fi6qboho9fwgx7****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::DescribeHighDefinitionMonitorLogAttributeRequest::new(aliyun_vpc::DescribeHighDefinitionMonitorLogAttributeRequired {
+        instance_id: "eip-wz9fi6qboho9fwgx7****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("InstanceId", "eip-wz9fi6qboho9fwgx7****"), ("RegionId", "cn-hangzhou")],
@@ -899,10 +899,10 @@ fn describe_snat_table_entries_response_example_decodes() {
 #[cfg(feature = "describe_snat_table_entries")]
 #[test]
 fn describe_snat_table_entries_request_example_flattens() {
-    let request = aliyun_vpc::DescribeSnatTableEntriesRequest::new(
-        "cn-hangzhou",
-        "stb-8vbczigrhop8x5u3t****",
-    );
+    let request = aliyun_vpc::DescribeSnatTableEntriesRequest::new(aliyun_vpc::DescribeSnatTableEntriesRequired {
+        region_id: "cn-hangzhou",
+        snat_table_id: "stb-8vbczigrhop8x5u3t****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("SnatTableId", "stb-8vbczigrhop8x5u3t****")],
@@ -943,10 +943,10 @@ fn describe_vpn_connection_response_example_decodes() {
 #[cfg(feature = "describe_vpn_connection")]
 #[test]
 fn describe_vpn_connection_request_example_flattens() {
-    let request = aliyun_vpc::DescribeVpnConnectionRequest::new(
-        "cn-hangzhou",
-        "vco-bp1bbi27hojx80nck****",
-    );
+    let request = aliyun_vpc::DescribeVpnConnectionRequest::new(aliyun_vpc::DescribeVpnConnectionRequired {
+        region_id: "cn-hangzhou",
+        vpn_connection_id: "vco-bp1bbi27hojx80nck****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck****")],
@@ -978,10 +978,10 @@ fn describe_vpn_gateway_response_example_decodes() {
 #[cfg(feature = "describe_vpn_gateway")]
 #[test]
 fn describe_vpn_gateway_request_example_flattens() {
-    let request = aliyun_vpc::DescribeVpnGatewayRequest::new(
-        "cn-shanghai",
-        "vpn-bp1q8bgx4xnkm2ogj****",
-    );
+    let request = aliyun_vpc::DescribeVpnGatewayRequest::new(aliyun_vpc::DescribeVpnGatewayRequired {
+        region_id: "cn-shanghai",
+        vpn_gateway_id: "vpn-bp1q8bgx4xnkm2ogj****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-shanghai"), ("VpnGatewayId", "vpn-bp1q8bgx4xnkm2ogj****")],
@@ -1031,10 +1031,10 @@ fn describe_vpn_ssl_server_logs_response_example_decodes() {
 #[cfg(feature = "describe_vpn_ssl_server_logs")]
 #[test]
 fn describe_vpn_ssl_server_logs_request_example_flattens() {
-    let request = aliyun_vpc::DescribeVpnSslServerLogsRequest::new(
-        "cn-hangzhou",
-        "vss-bp155e9yclsg1xgq4****",
-    );
+    let request = aliyun_vpc::DescribeVpnSslServerLogsRequest::new(aliyun_vpc::DescribeVpnSslServerLogsRequired {
+        region_id: "cn-hangzhou",
+        vpn_ssl_server_id: "vss-bp155e9yclsg1xgq4****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("VpnSslServerId", "vss-bp155e9yclsg1xgq4****")],
@@ -1050,10 +1050,10 @@ fn disable_nat_gateway_ecs_metric_response_example_decodes() {
 #[cfg(feature = "disable_nat_gateway_ecs_metric")]
 #[test]
 fn disable_nat_gateway_ecs_metric_request_example_flattens() {
-    let request = aliyun_vpc::DisableNatGatewayEcsMetricRequest::new(
-        "ngw-2vc53wynunp35lw1y****",
-        "cn-chengdu",
-    );
+    let request = aliyun_vpc::DisableNatGatewayEcsMetricRequest::new(aliyun_vpc::DisableNatGatewayEcsMetricRequired {
+        nat_gateway_id: "ngw-2vc53wynunp35lw1y****",
+        region_id: "cn-chengdu",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("NatGatewayId", "ngw-2vc53wynunp35lw1y****"), ("RegionId", "cn-chengdu")],
@@ -1069,14 +1069,14 @@ fn dissociate_vpn_gateway_with_certificate_response_example_decodes() {
 #[cfg(feature = "dissociate_vpn_gateway_with_certificate")]
 #[test]
 fn dissociate_vpn_gateway_with_certificate_request_example_flattens() {
-    let request = aliyun_vpc::DissociateVpnGatewayWithCertificateRequest::new(
-        "6bfe4218-ea1d****",
-        aliyun_vpc::dissociate_vpn_gateway_with_certificate::CertificateType::from(
+    let request = aliyun_vpc::DissociateVpnGatewayWithCertificateRequest::new(aliyun_vpc::DissociateVpnGatewayWithCertificateRequired {
+        certificate_id: "6bfe4218-ea1d****",
+        certificate_type: aliyun_vpc::dissociate_vpn_gateway_with_certificate::CertificateType::from(
             "Encryption",
         ),
-        "cn-hangzhou",
-        "vpn-bp1q8bgx4xnkm2ogj****",
-    );
+        region_id: "cn-hangzhou",
+        vpn_gateway_id: "vpn-bp1q8bgx4xnkm2ogj****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1097,10 +1097,10 @@ fn download_vpn_connection_config_response_example_decodes() {
 #[cfg(feature = "download_vpn_connection_config")]
 #[test]
 fn download_vpn_connection_config_request_example_flattens() {
-    let request = aliyun_vpc::DownloadVpnConnectionConfigRequest::new(
-        "cn-shanghai",
-        "vco-bp1bbi27hojx80nck****",
-    );
+    let request = aliyun_vpc::DownloadVpnConnectionConfigRequest::new(aliyun_vpc::DownloadVpnConnectionConfigRequired {
+        region_id: "cn-shanghai",
+        vpn_connection_id: "vco-bp1bbi27hojx80nck****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-shanghai"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck****")],
@@ -1116,10 +1116,10 @@ fn enable_nat_gateway_ecs_metric_response_example_decodes() {
 #[cfg(feature = "enable_nat_gateway_ecs_metric")]
 #[test]
 fn enable_nat_gateway_ecs_metric_request_example_flattens() {
-    let request = aliyun_vpc::EnableNatGatewayEcsMetricRequest::new(
-        "ngw-2vc53wynunp35lw1y****",
-        "cn-chengdu",
-    );
+    let request = aliyun_vpc::EnableNatGatewayEcsMetricRequest::new(aliyun_vpc::EnableNatGatewayEcsMetricRequired {
+        nat_gateway_id: "ngw-2vc53wynunp35lw1y****",
+        region_id: "cn-chengdu",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("NatGatewayId", "ngw-2vc53wynunp35lw1y****"), ("RegionId", "cn-chengdu")],
@@ -1135,10 +1135,10 @@ fn get_nat_gateway_attribute_response_example_decodes() {
 #[cfg(feature = "get_nat_gateway_attribute")]
 #[test]
 fn get_nat_gateway_attribute_request_example_flattens() {
-    let request = aliyun_vpc::GetNatGatewayAttributeRequest::new(
-        "ngw-bp1b0lic8uz4r6vf2****",
-        "cn-qingdao",
-    );
+    let request = aliyun_vpc::GetNatGatewayAttributeRequest::new(aliyun_vpc::GetNatGatewayAttributeRequired {
+        nat_gateway_id: "ngw-bp1b0lic8uz4r6vf2****",
+        region_id: "cn-qingdao",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("NatGatewayId", "ngw-bp1b0lic8uz4r6vf2****"), ("RegionId", "cn-qingdao")],
@@ -1154,10 +1154,10 @@ fn get_nat_gateway_convert_status_response_example_decodes() {
 #[cfg(feature = "get_nat_gateway_convert_status")]
 #[test]
 fn get_nat_gateway_convert_status_request_example_flattens() {
-    let request = aliyun_vpc::GetNatGatewayConvertStatusRequest::new(
-        "ngw-bp1b0lic8uz4r6vf2****",
-        "cn-qingdao",
-    );
+    let request = aliyun_vpc::GetNatGatewayConvertStatusRequest::new(aliyun_vpc::GetNatGatewayConvertStatusRequired {
+        nat_gateway_id: "ngw-bp1b0lic8uz4r6vf2****",
+        region_id: "cn-qingdao",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("NatGatewayId", "ngw-bp1b0lic8uz4r6vf2****"), ("RegionId", "cn-qingdao")],
@@ -1207,11 +1207,11 @@ fn list_nat_gateway_ecs_metric_response_example_decodes() {
 #[cfg(feature = "list_nat_gateway_ecs_metric")]
 #[test]
 fn list_nat_gateway_ecs_metric_request_example_flattens() {
-    let request = aliyun_vpc::ListNatGatewayEcsMetricRequest::new(
-        "ngw-2vc53wynunp35lw1y****",
-        "cn-chengdu",
-        1602653760,
-    );
+    let request = aliyun_vpc::ListNatGatewayEcsMetricRequest::new(aliyun_vpc::ListNatGatewayEcsMetricRequired {
+        nat_gateway_id: "ngw-2vc53wynunp35lw1y****",
+        region_id: "cn-chengdu",
+        time_point: 1602653760,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1231,10 +1231,10 @@ fn list_tag_resources_response_example_decodes() {
 #[cfg(feature = "list_tag_resources")]
 #[test]
 fn list_tag_resources_request_example_flattens() {
-    let request = aliyun_vpc::ListTagResourcesRequest::new(
-            "cn-hangzhou",
-            aliyun_vpc::list_tag_resources::ResourceType::from("VPC"),
-        )
+    let request = aliyun_vpc::ListTagResourcesRequest::new(aliyun_vpc::ListTagResourcesRequired {
+            region_id: "cn-hangzhou",
+            resource_type: aliyun_vpc::list_tag_resources::ResourceType::from("VPC"),
+        })
         .resource_id(["vpc-bp16qjewdsunr41m1****"]);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1271,10 +1271,10 @@ fn modify_bandwidth_package_attribute_response_example_decodes() {
 #[cfg(feature = "modify_bandwidth_package_attribute")]
 #[test]
 fn modify_bandwidth_package_attribute_request_example_flattens() {
-    let request = aliyun_vpc::ModifyBandwidthPackageAttributeRequest::new(
-        "bwp-s6lmotmkkxxxxxxxx",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::ModifyBandwidthPackageAttributeRequest::new(aliyun_vpc::ModifyBandwidthPackageAttributeRequired {
+        bandwidth_package_id: "bwp-s6lmotmkkxxxxxxxx",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("BandwidthPackageId", "bwp-s6lmotmkkxxxxxxxx"), ("RegionId", "cn-hangzhou")],
@@ -1290,11 +1290,11 @@ fn modify_bandwidth_package_spec_response_example_decodes() {
 #[cfg(feature = "modify_bandwidth_package_spec")]
 #[test]
 fn modify_bandwidth_package_spec_request_example_flattens() {
-    let request = aliyun_vpc::ModifyBandwidthPackageSpecRequest::new(
-        "5",
-        "bwp-s6lmotmkkxxxxxxxx",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::ModifyBandwidthPackageSpecRequest::new(aliyun_vpc::ModifyBandwidthPackageSpecRequired {
+        bandwidth: "5",
+        bandwidth_package_id: "bwp-s6lmotmkkxxxxxxxx",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1314,10 +1314,10 @@ fn modify_customer_gateway_attribute_response_example_decodes() {
 #[cfg(feature = "modify_customer_gateway_attribute")]
 #[test]
 fn modify_customer_gateway_attribute_request_example_flattens() {
-    let request = aliyun_vpc::ModifyCustomerGatewayAttributeRequest::new(
-            "vpn-bp1q8bgx4xnkm2ogj****",
-            "cn-shanghai",
-        )
+    let request = aliyun_vpc::ModifyCustomerGatewayAttributeRequest::new(aliyun_vpc::ModifyCustomerGatewayAttributeRequired {
+            customer_gateway_id: "vpn-bp1q8bgx4xnkm2ogj****",
+            region_id: "cn-shanghai",
+        })
         .name("test");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1338,10 +1338,10 @@ fn modify_eip_address_attribute_response_example_decodes() {
 #[cfg(feature = "modify_eip_address_attribute")]
 #[test]
 fn modify_eip_address_attribute_request_example_flattens() {
-    let request = aliyun_vpc::ModifyEipAddressAttributeRequest::new(
-        "eip-2zeerraiwb7uj6i0d****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::ModifyEipAddressAttributeRequest::new(aliyun_vpc::ModifyEipAddressAttributeRequired {
+        allocation_id: "eip-2zeerraiwb7uj6i0d****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("AllocationId", "eip-2zeerraiwb7uj6i0d****"), ("RegionId", "cn-hangzhou")],
@@ -1357,11 +1357,11 @@ fn modify_forward_entry_response_example_decodes() {
 #[cfg(feature = "modify_forward_entry")]
 #[test]
 fn modify_forward_entry_request_example_flattens() {
-    let request = aliyun_vpc::ModifyForwardEntryRequest::new(
-        "fwd-8vbn3bc8roygjp0gy****",
-        "ftb-8vbx8xu2lqj9qb334****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::ModifyForwardEntryRequest::new(aliyun_vpc::ModifyForwardEntryRequired {
+        forward_entry_id: "fwd-8vbn3bc8roygjp0gy****",
+        forward_table_id: "ftb-8vbx8xu2lqj9qb334****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1381,10 +1381,10 @@ fn modify_nat_gateway_attribute_response_example_decodes() {
 #[cfg(feature = "modify_nat_gateway_attribute")]
 #[test]
 fn modify_nat_gateway_attribute_request_example_flattens() {
-    let request = aliyun_vpc::ModifyNatGatewayAttributeRequest::new(
-            "ngw-2ze0dcn4mq31qx2jc****",
-            "cn-hangzhou",
-        )
+    let request = aliyun_vpc::ModifyNatGatewayAttributeRequest::new(aliyun_vpc::ModifyNatGatewayAttributeRequired {
+            nat_gateway_id: "ngw-2ze0dcn4mq31qx2jc****",
+            region_id: "cn-hangzhou",
+        })
         .name("nat123");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1405,11 +1405,11 @@ fn modify_nat_gateway_spec_response_example_decodes() {
 #[cfg(feature = "modify_nat_gateway_spec")]
 #[test]
 fn modify_nat_gateway_spec_request_example_flattens() {
-    let request = aliyun_vpc::ModifyNatGatewaySpecRequest::new(
-        "ngw-bp1uewa15k4iy5770****",
-        "cn-hangzhou",
-        aliyun_vpc::modify_nat_gateway_spec::Spec::from("Middle"),
-    );
+    let request = aliyun_vpc::ModifyNatGatewaySpecRequest::new(aliyun_vpc::ModifyNatGatewaySpecRequired {
+        nat_gateway_id: "ngw-bp1uewa15k4iy5770****",
+        region_id: "cn-hangzhou",
+        spec: aliyun_vpc::modify_nat_gateway_spec::Spec::from("Middle"),
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1429,11 +1429,11 @@ fn modify_snat_entry_response_example_decodes() {
 #[cfg(feature = "modify_snat_entry")]
 #[test]
 fn modify_snat_entry_request_example_flattens() {
-    let request = aliyun_vpc::ModifySnatEntryRequest::new(
-        "cn-hangzhou",
-        "snat-bp1vcgcf8tm0plqcg****",
-        "stb-8vbczigrhop8x5u3t****",
-    );
+    let request = aliyun_vpc::ModifySnatEntryRequest::new(aliyun_vpc::ModifySnatEntryRequired {
+        region_id: "cn-hangzhou",
+        snat_entry_id: "snat-bp1vcgcf8tm0plqcg****",
+        snat_table_id: "stb-8vbczigrhop8x5u3t****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1453,10 +1453,10 @@ fn modify_ssl_vpn_client_cert_response_example_decodes() {
 #[cfg(feature = "modify_ssl_vpn_client_cert")]
 #[test]
 fn modify_ssl_vpn_client_cert_request_example_flattens() {
-    let request = aliyun_vpc::ModifySslVpnClientCertRequest::new(
-            "cn-hangzhou",
-            "vsc-bp1n8wcf134yl0osrcg98",
-        )
+    let request = aliyun_vpc::ModifySslVpnClientCertRequest::new(aliyun_vpc::ModifySslVpnClientCertRequired {
+            region_id: "cn-hangzhou",
+            ssl_vpn_client_cert_id: "vsc-bp1n8wcf134yl0osrcg98",
+        })
         .name("cert2");
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -1477,10 +1477,10 @@ fn modify_ssl_vpn_server_response_example_decodes() {
 #[cfg(feature = "modify_ssl_vpn_server")]
 #[test]
 fn modify_ssl_vpn_server_request_example_flattens() {
-    let request = aliyun_vpc::ModifySslVpnServerRequest::new(
-        "cn-hangzhou",
-        "vss-bp18q7hzj6largv4v****",
-    );
+    let request = aliyun_vpc::ModifySslVpnServerRequest::new(aliyun_vpc::ModifySslVpnServerRequired {
+        region_id: "cn-hangzhou",
+        ssl_vpn_server_id: "vss-bp18q7hzj6largv4v****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-hangzhou"), ("SslVpnServerId", "vss-bp18q7hzj6largv4v****")],
@@ -1496,10 +1496,10 @@ fn modify_vpn_connection_attribute_response_example_decodes() {
 #[cfg(feature = "modify_vpn_connection_attribute")]
 #[test]
 fn modify_vpn_connection_attribute_request_example_flattens() {
-    let request = aliyun_vpc::ModifyVpnConnectionAttributeRequest::new(
-        "cn-shanghai",
-        "vco-bp1bbi27hojx80nck****",
-    );
+    let request = aliyun_vpc::ModifyVpnConnectionAttributeRequest::new(aliyun_vpc::ModifyVpnConnectionAttributeRequired {
+        region_id: "cn-shanghai",
+        vpn_connection_id: "vco-bp1bbi27hojx80nck****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-shanghai"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck****")],
@@ -1515,10 +1515,10 @@ fn modify_vpn_gateway_attribute_response_example_decodes() {
 #[cfg(feature = "modify_vpn_gateway_attribute")]
 #[test]
 fn modify_vpn_gateway_attribute_request_example_flattens() {
-    let request = aliyun_vpc::ModifyVpnGatewayAttributeRequest::new(
-        "cn-shanghai",
-        "vpn-bp1q8bgx4xnkm2ogj0fiu",
-    );
+    let request = aliyun_vpc::ModifyVpnGatewayAttributeRequest::new(aliyun_vpc::ModifyVpnGatewayAttributeRequired {
+        region_id: "cn-shanghai",
+        vpn_gateway_id: "vpn-bp1q8bgx4xnkm2ogj0fiu",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("RegionId", "cn-shanghai"), ("VpnGatewayId", "vpn-bp1q8bgx4xnkm2ogj0fiu")],
@@ -1534,15 +1534,15 @@ fn modify_vpn_pbr_route_entry_weight_response_example_decodes() {
 #[cfg(feature = "modify_vpn_pbr_route_entry_weight")]
 #[test]
 fn modify_vpn_pbr_route_entry_weight_request_example_flattens() {
-    let request = aliyun_vpc::ModifyVpnPbrRouteEntryWeightRequest::new(
-        100,
-        "vco-bp15oes1py4i66rmd****",
-        "cn-hangzhou",
-        "10.0.0.0/24",
-        "192.168.1.0/24",
-        "vpn-bp1a3kqjiiq9legfx****",
-        100,
-    );
+    let request = aliyun_vpc::ModifyVpnPbrRouteEntryWeightRequest::new(aliyun_vpc::ModifyVpnPbrRouteEntryWeightRequired {
+        new_weight: 100,
+        next_hop: "vco-bp15oes1py4i66rmd****",
+        region_id: "cn-hangzhou",
+        route_dest: "10.0.0.0/24",
+        route_source: "192.168.1.0/24",
+        vpn_gateway_id: "vpn-bp1a3kqjiiq9legfx****",
+        weight: 100,
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1624,10 +1624,10 @@ fn release_eip_address_response_example_decodes() {
 #[cfg(feature = "release_eip_address")]
 #[test]
 fn release_eip_address_request_example_flattens() {
-    let request = aliyun_vpc::ReleaseEipAddressRequest::new(
-        "eip-2zeerraiwb7uj6i0d****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::ReleaseEipAddressRequest::new(aliyun_vpc::ReleaseEipAddressRequired {
+        allocation_id: "eip-2zeerraiwb7uj6i0d****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("AllocationId", "eip-2zeerraiwb7uj6i0d****"), ("RegionId", "cn-hangzhou")],
@@ -1643,11 +1643,11 @@ fn remove_bandwidth_package_ips_response_example_decodes() {
 #[cfg(feature = "remove_bandwidth_package_ips")]
 #[test]
 fn remove_bandwidth_package_ips_request_example_flattens() {
-    let request = aliyun_vpc::RemoveBandwidthPackageIpsRequest::new(
-        "bwp-s6lmotmkkxxxxxxxx",
-        "cn-hangzhou",
-        ["116.xx.xx.28"],
-    );
+    let request = aliyun_vpc::RemoveBandwidthPackageIpsRequest::new(aliyun_vpc::RemoveBandwidthPackageIpsRequired {
+        bandwidth_package_id: "bwp-s6lmotmkkxxxxxxxx",
+        region_id: "cn-hangzhou",
+        removed_ip_addresses: &["116.xx.xx.28"],
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1667,11 +1667,11 @@ fn tag_resources_response_example_decodes() {
 #[cfg(feature = "tag_resources")]
 #[test]
 fn tag_resources_request_example_flattens() {
-    let request = aliyun_vpc::TagResourcesRequest::new(
-            "cn-hangzhou",
-            ["vpc-bp16qjewdsunr41m1****"],
-            aliyun_vpc::tag_resources::ResourceType::from("VPC"),
-        )
+    let request = aliyun_vpc::TagResourcesRequest::new(aliyun_vpc::TagResourcesRequired {
+            region_id: "cn-hangzhou",
+            resource_id: &["vpc-bp16qjewdsunr41m1****"],
+            resource_type: aliyun_vpc::tag_resources::ResourceType::from("VPC"),
+        })
         .tag([
             aliyun_vpc::tag_resources::Tag::new()
                 .key("FinanceDept")
@@ -1698,11 +1698,11 @@ fn un_tag_resources_response_example_decodes() {
 #[cfg(feature = "un_tag_resources")]
 #[test]
 fn un_tag_resources_request_example_flattens() {
-    let request = aliyun_vpc::UnTagResourcesRequest::new(
-        "cn-hangzhou",
-        ["vpc-bp16qjewdsunr41m1****"],
-        aliyun_vpc::un_tag_resources::ResourceType::from("VPC"),
-    );
+    let request = aliyun_vpc::UnTagResourcesRequest::new(aliyun_vpc::UnTagResourcesRequired {
+        region_id: "cn-hangzhou",
+        resource_id: &["vpc-bp16qjewdsunr41m1****"],
+        resource_type: aliyun_vpc::un_tag_resources::ResourceType::from("VPC"),
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[
@@ -1722,10 +1722,10 @@ fn unassociate_eip_address_response_example_decodes() {
 #[cfg(feature = "unassociate_eip_address")]
 #[test]
 fn unassociate_eip_address_request_example_flattens() {
-    let request = aliyun_vpc::UnassociateEipAddressRequest::new(
-        "eip-2zeerraiwb7uj6i0d****",
-        "cn-hangzhou",
-    );
+    let request = aliyun_vpc::UnassociateEipAddressRequest::new(aliyun_vpc::UnassociateEipAddressRequired {
+        allocation_id: "eip-2zeerraiwb7uj6i0d****",
+        region_id: "cn-hangzhou",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("AllocationId", "eip-2zeerraiwb7uj6i0d****"), ("RegionId", "cn-hangzhou")],
@@ -1741,10 +1741,10 @@ fn update_ipsec_server_response_example_decodes() {
 #[cfg(feature = "update_ipsec_server")]
 #[test]
 fn update_ipsec_server_request_example_flattens() {
-    let request = aliyun_vpc::UpdateIpsecServerRequest::new(
-        "iss-bp1bo3xuvcxo7ixll****",
-        "cn-shanghai",
-    );
+    let request = aliyun_vpc::UpdateIpsecServerRequest::new(aliyun_vpc::UpdateIpsecServerRequired {
+        ipsec_server_id: "iss-bp1bo3xuvcxo7ixll****",
+        region_id: "cn-shanghai",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("IpsecServerId", "iss-bp1bo3xuvcxo7ixll****"), ("RegionId", "cn-shanghai")],
@@ -1760,12 +1760,12 @@ fn update_nat_gateway_nat_type_response_example_decodes() {
 #[cfg(feature = "update_nat_gateway_nat_type")]
 #[test]
 fn update_nat_gateway_nat_type_request_example_flattens() {
-    let request = aliyun_vpc::UpdateNatGatewayNatTypeRequest::new(
-        "ngw-bp1b0lic8uz4r6vf2****",
-        "Enhanced",
-        "cn-qingdao",
-        "vsw-bp17nszybg8epodke****",
-    );
+    let request = aliyun_vpc::UpdateNatGatewayNatTypeRequest::new(aliyun_vpc::UpdateNatGatewayNatTypeRequired {
+        nat_gateway_id: "ngw-bp1b0lic8uz4r6vf2****",
+        nat_type: "Enhanced",
+        region_id: "cn-qingdao",
+        v_switch_id: "vsw-bp17nszybg8epodke****",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[

@@ -2,7 +2,15 @@
 //! The `CreateWidget` operation.
 //!
 //! 调用CreateWidget在货架上创建一个小部件。
-/// Parameters of `CreateWidget`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`CreateWidgetRequest`], by name: `CreateWidgetRequest::new(CreateWidgetRequired { … })`.
+#[derive(Debug)]
+pub struct CreateWidgetRequired<'a> {
+    /// `ShelfId`: see the field of [`CreateWidgetRequest`] of the same name.
+    pub shelf_id: &'a str,
+    /// `Name`: see the field of [`CreateWidgetRequest`] of the same name.
+    pub name: &'a str,
+}
+/// Parameters of `CreateWidget`. Build it with `new`, the required parameters named in [`CreateWidgetRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateWidgetRequest {
     /// 调用来源，用于审计。
@@ -52,14 +60,14 @@ pub struct CreateWidgetRequest {
     pub labels: Vec<String>,
 }
 impl CreateWidgetRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(shelf_id: impl Into<String>, name: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: CreateWidgetRequired<'_>) -> Self {
         Self {
+            shelf_id: required.shelf_id.to_string(),
+            name: required.name.to_string(),
             x_widget_source: None,
-            shelf_id: shelf_id.into(),
             dry_run: None,
             client_token: None,
-            name: name.into(),
             spec: None,
             labels: Vec::new(),
         }
@@ -110,18 +118,22 @@ impl aliyun_runtime::Operation for CreateWidgetRequest {
 }
 /// What a successful `CreateWidget` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct CreateWidgetResponse {
     /// 请求ID。
     ///
     /// Example: `5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 小部件ID。
     ///
     /// Example: `w-9d8c7****`
+    #[cfg_attr(feature = "test-util", serde(rename = "WidgetId"))]
     pub widget_id: Option<String>,
     /// 创建时间（毫秒时间戳）。
     ///
     /// Example: `1716192000000`
+    #[cfg_attr(feature = "test-util", serde(rename = "CreatedAt"))]
     pub created_at: Option<i64>,
 }
 impl aliyun_runtime::de::Decode for CreateWidgetResponse {

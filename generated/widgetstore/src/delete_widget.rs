@@ -49,10 +49,12 @@ impl aliyun_runtime::Operation for DeleteWidgetRequest {
 }
 /// What a successful `DeleteWidget` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct DeleteWidgetResponse {
     /// The ID of the request.
     ///
     /// Example: `5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for DeleteWidgetResponse {

@@ -49,8 +49,10 @@ impl aliyun_runtime::Operation for GetWidgetRequest {
 }
 /// What a successful `GetWidget` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct GetWidgetResponse {
     /// The widget.
+    #[cfg_attr(feature = "test-util", serde(rename = "widget"))]
     pub widget: Option<Widget>,
 }
 impl aliyun_runtime::de::Decode for GetWidgetResponse {
@@ -64,14 +66,18 @@ impl aliyun_runtime::de::Decode for GetWidgetResponse {
 }
 /// The widget.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Widget {
     /// The name of the widget.
     ///
     /// Example: `blue gear`
+    #[cfg_attr(feature = "test-util", serde(rename = "name"))]
     pub name: Option<String>,
     /// The specification.
+    #[cfg_attr(feature = "test-util", serde(rename = "spec"))]
     pub spec: Option<WidgetSpec>,
     /// The labels.
+    #[cfg_attr(feature = "test-util", serde(rename = "labels"))]
     pub labels: Vec<String>,
 }
 impl aliyun_runtime::de::Decode for Widget {
@@ -89,14 +95,17 @@ impl aliyun_runtime::de::Decode for Widget {
 }
 /// The specification.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct WidgetSpec {
     /// The color.
     ///
     /// Example: `blue`
+    #[cfg_attr(feature = "test-util", serde(rename = "color"))]
     pub color: Option<String>,
     /// The size, in centimeters.
     ///
     /// Example: `3`
+    #[cfg_attr(feature = "test-util", serde(rename = "size"))]
     pub size: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for WidgetSpec {

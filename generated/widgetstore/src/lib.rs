@@ -15,7 +15,7 @@ pub use error::ErrorCode;
 #[cfg(feature = "create_widget")]
 pub mod create_widget;
 #[cfg(feature = "create_widget")]
-pub use create_widget::{CreateWidgetRequest, CreateWidgetResponse};
+pub use create_widget::{CreateWidgetRequest, CreateWidgetResponse, CreateWidgetRequired};
 #[cfg(feature = "delete_widget")]
 pub mod delete_widget;
 #[cfg(feature = "delete_widget")]
@@ -35,4 +35,6 @@ pub use list_widgets::{ListWidgetsRequest, ListWidgetsResponse};
 #[cfg(feature = "relabel_widget")]
 pub mod relabel_widget;
 #[cfg(feature = "relabel_widget")]
-pub use relabel_widget::{RelabelWidgetRequest, RelabelWidgetResponse};
+pub use relabel_widget::{
+    RelabelWidgetRequest, RelabelWidgetResponse, RelabelWidgetRequired,
+};

@@ -38,18 +38,22 @@ impl aliyun_runtime::Operation for ListShelvesRequest {
 }
 /// One item of the array a successful `ListShelves` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListShelvesResponse {
     /// 货架ID。
     ///
     /// Example: `sh-7f3k2****`
+    #[cfg_attr(feature = "test-util", serde(rename = "ShelfId"))]
     pub shelf_id: Option<String>,
     /// 通道。
     ///
     /// Example: `a-3`
+    #[cfg_attr(feature = "test-util", serde(rename = "Aisle"))]
     pub aisle: Option<String>,
     /// 容量。
     ///
     /// Example: `40`
+    #[cfg_attr(feature = "test-util", serde(rename = "Capacity"))]
     pub capacity: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for ListShelvesResponse {

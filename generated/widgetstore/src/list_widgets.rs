@@ -79,16 +79,20 @@ impl aliyun_runtime::Paginated for ListWidgetsRequest {
 }
 /// What a successful `ListWidgets` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct ListWidgetsResponse {
     /// 小部件列表。
+    #[cfg_attr(feature = "test-util", serde(rename = "Widgets"))]
     pub widgets: Vec<Widgets>,
     /// 下一页的令牌。
     ///
     /// Example: `AAAAAV3MpHK1AP0pfERHZN5pu6l5V9uONHqPtDLM2U8s****`
+    #[cfg_attr(feature = "test-util", serde(rename = "NextToken"))]
     pub next_token: Option<String>,
     /// 请求ID。
     ///
     /// Example: `5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
 }
 impl aliyun_runtime::de::Decode for ListWidgetsResponse {
@@ -106,14 +110,17 @@ impl aliyun_runtime::de::Decode for ListWidgetsResponse {
 }
 /// 小部件列表。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct Widgets {
     /// 小部件ID。
     ///
     /// Example: `w-9d8c7****`
+    #[cfg_attr(feature = "test-util", serde(rename = "WidgetId"))]
     pub widget_id: Option<String>,
     /// 小部件名称。
     ///
     /// Example: `blue gear`
+    #[cfg_attr(feature = "test-util", serde(rename = "Name"))]
     pub name: Option<String>,
 }
 impl aliyun_runtime::de::Decode for Widgets {

@@ -2,7 +2,15 @@
 //! The `RelabelWidget` operation.
 //!
 //! 调用RelabelWidget修改小部件的标签和标签样式。
-/// Parameters of `RelabelWidget`. Build it with `new` (the required parameters), then the setters.
+/// The required parameters of [`RelabelWidgetRequest`], by name: `RelabelWidgetRequest::new(RelabelWidgetRequired { … })`.
+#[derive(Debug)]
+pub struct RelabelWidgetRequired<'a> {
+    /// `WidgetId`: see the field of [`RelabelWidgetRequest`] of the same name.
+    pub widget_id: &'a str,
+    /// `label`: see the field of [`RelabelWidgetRequest`] of the same name.
+    pub label: &'a str,
+}
+/// Parameters of `RelabelWidget`. Build it with `new`, the required parameters named in [`RelabelWidgetRequired`], then the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RelabelWidgetRequest {
     /// 小部件ID。
@@ -26,11 +34,11 @@ pub struct RelabelWidgetRequest {
     pub style: Option<Style>,
 }
 impl RelabelWidgetRequest {
-    /// The required fields; set optional ones with the setters.
-    pub fn new(widget_id: impl Into<String>, label: impl Into<String>) -> Self {
+    /// The required fields, by name; set optional ones with the setters.
+    pub fn new(required: RelabelWidgetRequired<'_>) -> Self {
         Self {
-            widget_id: widget_id.into(),
-            label: label.into(),
+            widget_id: required.widget_id.to_string(),
+            label: required.label.to_string(),
             style: None,
         }
     }
@@ -56,12 +64,15 @@ impl aliyun_runtime::Operation for RelabelWidgetRequest {
 }
 /// What a successful `RelabelWidget` returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RelabelWidgetResponse {
     /// 请求ID。
     ///
     /// Example: `5A2C1F0E-8D3B-4E6A-9C7F-1B2D3E4F****`
+    #[cfg_attr(feature = "test-util", serde(rename = "RequestId"))]
     pub request_id: Option<String>,
     /// 修改后的标签。
+    #[cfg_attr(feature = "test-util", serde(rename = "Result"))]
     pub result: Option<RelabelWidgetResult>,
 }
 impl aliyun_runtime::de::Decode for RelabelWidgetResponse {
@@ -108,14 +119,17 @@ impl Style {
 }
 /// 修改后的标签。
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "test-util", derive(serde::Serialize))]
 pub struct RelabelWidgetResult {
     /// 标签。
     ///
     /// Example: `sale`
+    #[cfg_attr(feature = "test-util", serde(rename = "label"))]
     pub label: Option<String>,
     /// 标签修订号。
     ///
     /// Example: `4`
+    #[cfg_attr(feature = "test-util", serde(rename = "revision"))]
     pub revision: Option<i32>,
 }
 impl aliyun_runtime::de::Decode for RelabelWidgetResult {

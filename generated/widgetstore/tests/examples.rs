@@ -11,10 +11,10 @@ fn create_widget_response_example_decodes() {
 #[cfg(feature = "create_widget")]
 #[test]
 fn create_widget_request_example_flattens() {
-    let request = aliyun_widgetstore::CreateWidgetRequest::new(
-            "sh-7f3k2****",
-            "blue gear",
-        )
+    let request = aliyun_widgetstore::CreateWidgetRequest::new(aliyun_widgetstore::CreateWidgetRequired {
+            shelf_id: "sh-7f3k2****",
+            name: "blue gear",
+        })
         .dry_run(false);
     aliyun_runtime::examples::assert_request_flattens(
         &request,
@@ -88,7 +88,10 @@ fn relabel_widget_response_example_decodes() {
 #[cfg(feature = "relabel_widget")]
 #[test]
 fn relabel_widget_request_example_flattens() {
-    let request = aliyun_widgetstore::RelabelWidgetRequest::new("w-9d8c7****", "sale");
+    let request = aliyun_widgetstore::RelabelWidgetRequest::new(aliyun_widgetstore::RelabelWidgetRequired {
+        widget_id: "w-9d8c7****",
+        label: "sale",
+    });
     aliyun_runtime::examples::assert_request_flattens(
         &request,
         &[("WidgetId", "w-9d8c7****"), ("label", "sale")],

@@ -63,6 +63,23 @@ impl aliyun_runtime::ProvideCredentials for NoCredentials {
     }
 }
 
+/// A `DescribeNatGateways` answer: page `number` holding the NAT gateways `ids` (status `Available`), of `total`
+/// in all, two to a page.
+pub fn nat_page(number: u32, ids: &[&str], total: usize) -> Fault {
+    let gateways: Vec<_> = ids
+        .iter()
+        .map(|id| serde_json::json!({"NatGatewayId": id, "Status": "Available"}))
+        .collect();
+    let body = serde_json::json!({
+        "RequestId": format!("page-{number}"),
+        "PageNumber": number,
+        "PageSize": 2,
+        "TotalCount": total,
+        "NatGateways": {"NatGateway": gateways},
+    });
+    Fault::Reply(200, vec![], body.to_string())
+}
+
 /// How the fake answers one request.
 #[derive(Debug, Clone)]
 pub enum Fault {

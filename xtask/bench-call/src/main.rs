@@ -34,6 +34,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aliyun_config::{
+    get_aggregate_compliance_pack_report::GetAggregateCompliancePackReportRequired,
     GetAggregateCompliancePackReportRequest as Request,
     GetAggregateCompliancePackReportResponse as Response,
 };
@@ -151,7 +152,10 @@ impl Sides {
         Ok(Sides {
             runtime,
             bare: Bare::new(addr)?,
-            request: Request::new("cp-fdc8626622af00f9****", "ca-f632626622af0079****"),
+            request: Request::new(GetAggregateCompliancePackReportRequired {
+                compliance_pack_id: "cp-fdc8626622af00f9****",
+                aggregator_id: "ca-f632626622af0079****",
+            }),
         })
     }
 
