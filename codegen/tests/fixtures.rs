@@ -1452,7 +1452,11 @@ fn pages_whose_names_differ_in_case_and_neither_gives_the_wire_name_are_still_on
     let r = read(&["name_case_differs.en.md", "name_case_title_only.en.md"]);
     let names: Vec<&str> = r.operations.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, ["CreateRealTimeDockLog"]);
-    assert!(r.diagnostics.iter().all(|d| !d.is_error()), "{}", report(&r));
+    assert!(
+        r.diagnostics.iter().all(|d| !d.is_error()),
+        "{}",
+        report(&r)
+    );
     let renamed: Vec<_> = r
         .diagnostics
         .iter()
@@ -1538,7 +1542,16 @@ fn a_key_the_example_places_elsewhere_is_the_documented_field() {
         }
     }
     walk("", &op.response, &mut origins);
-    assert!(origins.contains(&"Summary.ByLabel:Table".to_string()), "{origins:#?}");
-    assert!(origins.contains(&"Summary.ByLabel.FullCount:Table".to_string()), "{origins:#?}");
-    assert!(origins.contains(&"Summary.ByLabel.Remark:Example".to_string()), "{origins:#?}");
+    assert!(
+        origins.contains(&"Summary.ByLabel:Table".to_string()),
+        "{origins:#?}"
+    );
+    assert!(
+        origins.contains(&"Summary.ByLabel.FullCount:Table".to_string()),
+        "{origins:#?}"
+    );
+    assert!(
+        origins.contains(&"Summary.ByLabel.Remark:Example".to_string()),
+        "{origins:#?}"
+    );
 }

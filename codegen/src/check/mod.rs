@@ -21,7 +21,10 @@
 //! lists of strings).
 
 use crate::diag::{Code, Diagnostic, Sources};
-use crate::model::{documented_elsewhere, documented_names, Docs, Field, Operation, Origin, Scalar, Service, Shape, Span};
+use crate::model::{
+    documented_elsewhere, documented_names, Docs, Field, Operation, Origin, Scalar, Service, Shape,
+    Span,
+};
 use crate::read::examples::Node;
 use serde_json::Value;
 use std::cell::RefCell;

@@ -99,66 +99,7 @@ fn build(
                 }
             }
             Shape::Array(inner) if f.encoding == Encoding::Flat => {
-                // `Name.N` (scalars) or `Name.N.Child` (objects), by N.
-                let mut items: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
-                let start = format!("{}.", f.name);
-                for (k, v) in pairs {
-                    if let Some(rest) = k.strip_prefix(&start) {
-                        let (n, child) = rest.split_once('.').unwrap_or((rest, ""));
-                        if let Ok(n) = n.parse::<u32>() {
-                            items
-                                .entry(n)
-                                .or_default()
-                                .insert(child.to_string(), v.clone());
-                        }
-                    }
-                }
-                // Only a list numbered 1, 2, 3… flattens back to the same names.
-                if items.is_empty() || items.keys().copied().ne(1..=items.len() as u32) {
-                    None
-                } else {
-                    // All items or none: one that cannot be rebuilt leaves the whole list out.
-                    let list = || {
-                        let mut values = Vec::new();
-                        let mut exp = Vec::new();
-                        for (n, item) in &items {
-                            let item_prefix = format!("{prefix}{}.{n}", f.name);
-                            match &**inner {
-                                Shape::Object(children) => {
-                                    let t = plan.name(f, Side::Request)?;
-                                    let mut sub = Vec::new();
-                                    let ty = quote!(#module::#t);
-                                    let e = build(
-                                        (ty, None),
-                                        children,
-                                        item,
-                                        &format!("{item_prefix}."),
-                                        plan,
-                                        module,
-                                        &mut sub,
-                                    )?;
-                                    // Every pair of the item must be used, or the item is not what the page shows.
-                                    if sub.len() != item.len() {
-                                        return None;
-                                    }
-                                    exp.extend(sub);
-                                    values.push(e);
-                                }
-                                leaf => {
-                                    let (lit, text) =
-                                        leaf_value(f, leaf, item.get("")?, plan, module)?;
-                                    exp.push((item_prefix, text));
-                                    values.push(lit);
-                                }
-                            }
-                        }
-                        Some((quote!([#(#values),*]), exp))
-                    };
-                    list().map(|(v, exp)| {
-                        expected.extend(exp);
-                        v
-                    })
-                }
+                flat_list(f, inner, pairs, prefix, plan, module, expected)
             }
             Shape::Array(inner) if matches!(**inner, Shape::Scalar(_) | Shape::Enum(_)) => {
                 // One parameter: `Name=a,b` (simple) or `Name=["a","b"]` (JSON text).
@@ -194,6 +135,78 @@ fn build(
         Some(named) => quote!(#ty::new(#named { #(#args),* }) #(#setters)*),
         None => quote!(#ty::new(#(#args),*) #(#setters)*),
     })
+}
+
+/// A list sent flat, `Name.N` (scalars) or `Name.N.Child` (objects), rebuilt from the sample's pairs: all its
+/// items, numbered 1, 2, 3…, or `None`.
+fn flat_list(
+    f: &Field,
+    inner: &Shape,
+    pairs: &BTreeMap<String, String>,
+    prefix: &str,
+    plan: &Plan,
+    module: &TokenStream,
+    expected: &mut Vec<(String, String)>,
+) -> Option<TokenStream> {
+    // `Name.N` (scalars) or `Name.N.Child` (objects), by N.
+    let mut items: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
+    let start = format!("{}.", f.name);
+    for (k, v) in pairs {
+        if let Some(rest) = k.strip_prefix(&start) {
+            let (n, child) = rest.split_once('.').unwrap_or((rest, ""));
+            if let Ok(n) = n.parse::<u32>() {
+                items
+                    .entry(n)
+                    .or_default()
+                    .insert(child.to_string(), v.clone());
+            }
+        }
+    }
+    // Only a list numbered 1, 2, 3… flattens back to the same names.
+    if items.is_empty() || items.keys().copied().ne(1..=items.len() as u32) {
+        None
+    } else {
+        // All items or none: one that cannot be rebuilt leaves the whole list out.
+        let list = || {
+            let mut values = Vec::new();
+            let mut exp = Vec::new();
+            for (n, item) in &items {
+                let item_prefix = format!("{prefix}{}.{n}", f.name);
+                match inner {
+                    Shape::Object(children) => {
+                        let t = plan.name(f, Side::Request)?;
+                        let mut sub = Vec::new();
+                        let ty = quote!(#module::#t);
+                        let e = build(
+                            (ty, None),
+                            children,
+                            item,
+                            &format!("{item_prefix}."),
+                            plan,
+                            module,
+                            &mut sub,
+                        )?;
+                        // Every pair of the item must be used, or the item is not what the page shows.
+                        if sub.len() != item.len() {
+                            return None;
+                        }
+                        exp.extend(sub);
+                        values.push(e);
+                    }
+                    leaf => {
+                        let (lit, text) = leaf_value(f, leaf, item.get("")?, plan, module)?;
+                        exp.push((item_prefix, text));
+                        values.push(lit);
+                    }
+                }
+            }
+            Some((quote!([#(#values),*]), exp))
+        };
+        list().map(|(v, exp)| {
+            expected.extend(exp);
+            v
+        })
+    }
 }
 
 /// A list of values sent as one parameter, from the sample's value (a JSON list or items joined by commas):

@@ -150,7 +150,11 @@ fn same_operation_other_case(pages: &mut [PageOperation], diags: &mut Vec<Diagno
         // (pages whose Action row or sample request gives it, pages that name it), by spelling.
         let mut votes: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for &i in group {
-            if let Some(w) = pages[i].wire_name.as_deref().filter(|w| spellings.contains(w)) {
+            if let Some(w) = pages[i]
+                .wire_name
+                .as_deref()
+                .filter(|w| spellings.contains(w))
+            {
                 votes.entry(w).or_default().0 += 1;
             }
             votes.entry(pages[i].name.as_str()).or_default().1 += 1;

@@ -542,11 +542,25 @@ mod documented_elsewhere_tests {
         ];
         let documented = documented_names(&fields);
         documented_elsewhere(&mut fields, &documented);
-        let Shape::Array(item) = &fields[0].shape else { panic!() };
-        let Shape::Object(inner) = &**item else { panic!() };
+        let Shape::Array(item) = &fields[0].shape else {
+            panic!()
+        };
+        let Shape::Object(inner) = &**item else {
+            panic!()
+        };
         assert_eq!(inner[0].origin, Origin::Table, "a name a row documents");
-        assert_eq!(inner[1].origin, Origin::Example, "the wrapper repeated inside itself");
-        let Shape::Object(repeated) = &inner[1].shape else { panic!() };
-        assert_eq!(repeated[0].origin, Origin::Example, "inside the repeated wrapper");
+        assert_eq!(
+            inner[1].origin,
+            Origin::Example,
+            "the wrapper repeated inside itself"
+        );
+        let Shape::Object(repeated) = &inner[1].shape else {
+            panic!()
+        };
+        assert_eq!(
+            repeated[0].origin,
+            Origin::Example,
+            "inside the repeated wrapper"
+        );
     }
 }
