@@ -226,8 +226,8 @@ fn a_colliding_page_leaves_every_existing_name_its_wire_name() {
         after["ErrorCode::InvalidThingNotFoundDashDot"],
         "Invalid-Thing.NotFound"
     );
-    assert_eq!(after["mod tag_shelves_camel"], "tagShelves");
-    assert_eq!(after["type TagShelvesCamelRequest"], "tagShelves");
+    assert_eq!(after["mod tag_shelves_v1"], "TagShelvesV1");
+    assert_eq!(after["type TagShelvesV1Request"], "TagShelvesV1");
     // Read in another order, the pages give the same names.
     let reversed = names(&files(&service(&[
         "colliding.md",
@@ -274,7 +274,7 @@ fn each_operation_keeps_the_error_status_its_page_gives() {
         )
     );
     assert_eq!(
-        status_of("tagShelves"),
+        status_of("TagShelvesV1"),
         (
             "404".to_string(),
             "\"The specified thing is not found.\"".to_string()

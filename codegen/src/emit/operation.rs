@@ -355,20 +355,7 @@ impl FieldTypes<'_, '_> {
             let wire = &f.name;
             let fdocs = field_docs(f, &name, self.plan, Side::Request).attrs();
             let ty = self.shape_type(f, &f.shape, Side::Request);
-            let is_vec = matches!(f.shape, Shape::Array(_));
-            let serialize_with = match (f.encoding, &f.shape) {
-                (_, Shape::Scalar(_) | Shape::Enum(_)) | (Encoding::Flat, _) => quote!(),
-                (Encoding::Json, _) => {
-                    quote!(, serialize_with = "aliyun_runtime::params::json_text")
-                }
-                (Encoding::Simple, Shape::Array(_)) => {
-                    quote!(, serialize_with = "aliyun_runtime::params::comma_joined")
-                }
-                // Only a list joins its items; anything else the service takes as JSON text.
-                (Encoding::Simple, _) => {
-                    quote!(, serialize_with = "aliyun_runtime::params::json_text")
-                }
-            };
+            let serialize_with = serialize_with(f);
             let is_string = matches!(f.shape, Shape::Scalar(Scalar::String | Scalar::Json));
             if f.required {
                 decls.push(quote! {
@@ -393,54 +380,10 @@ impl FieldTypes<'_, '_> {
                 }
                 continue;
             }
-            let set_docs = DocLines::new().raw(format!("Sets `{wire}`.")).attrs();
-            let allow = setter_allow(&id);
-            if is_vec {
-                decls.push(quote! {
-                    #fdocs
-                    #[serde(rename = #wire, skip_serializing_if = "Vec::is_empty" #serialize_with)]
-                    pub #id: #ty,
-                });
-                inits.push(quote!(#id: Vec::new()));
-                let item = match &f.shape {
-                    Shape::Array(inner) => self.shape_type(f, inner, Side::Request),
-                    _ => unreachable!(),
-                };
-                setters.push(quote! {
-                    #set_docs
-                    #allow
-                    pub fn #id(mut self, v: impl IntoIterator<Item = impl Into<#item>>) -> Self {
-                        self.#id = v.into_iter().map(Into::into).collect();
-                        self
-                    }
-                });
-            } else {
-                decls.push(quote! {
-                    #fdocs
-                    #[serde(rename = #wire, skip_serializing_if = "Option::is_none" #serialize_with)]
-                    pub #id: Option<#ty>,
-                });
-                inits.push(quote!(#id: None));
-                if is_string {
-                    setters.push(quote! {
-                        #set_docs
-                        #allow
-                        pub fn #id(mut self, v: impl Into<String>) -> Self {
-                            self.#id = Some(v.into());
-                            self
-                        }
-                    });
-                } else {
-                    setters.push(quote! {
-                        #set_docs
-                        #allow
-                        pub fn #id(mut self, v: #ty) -> Self {
-                            self.#id = Some(v);
-                            self
-                        }
-                    });
-                }
-            }
+            let (decl, init, setter) = self.optional_field(f, &id, &ty, fdocs, serialize_with);
+            decls.push(decl);
+            inits.push(init);
+            setters.push(setter);
         }
         let (named_struct, args, inits) = match named {
             Some(named) => {
@@ -494,6 +437,62 @@ impl FieldTypes<'_, '_> {
                 #(#setters)*
             }
         }
+    }
+
+    /// An optional request field: its declaration, its initializer in `new` and its setter.
+    fn optional_field(
+        &mut self,
+        f: &Field,
+        id: &Ident,
+        ty: &TokenStream,
+        fdocs: TokenStream,
+        serialize_with: TokenStream,
+    ) -> (TokenStream, TokenStream, TokenStream) {
+        let wire = &f.name;
+        let set_docs = DocLines::new().raw(format!("Sets `{wire}`.")).attrs();
+        let allow = setter_allow(id);
+        if let Shape::Array(inner) = &f.shape {
+            let item = self.shape_type(f, inner, Side::Request);
+            let decl = quote! {
+                #fdocs
+                #[serde(rename = #wire, skip_serializing_if = "Vec::is_empty" #serialize_with)]
+                pub #id: #ty,
+            };
+            let setter = quote! {
+                #set_docs
+                #allow
+                pub fn #id(mut self, v: impl IntoIterator<Item = impl Into<#item>>) -> Self {
+                    self.#id = v.into_iter().map(Into::into).collect();
+                    self
+                }
+            };
+            return (decl, quote!(#id: Vec::new()), setter);
+        }
+        let decl = quote! {
+            #fdocs
+            #[serde(rename = #wire, skip_serializing_if = "Option::is_none" #serialize_with)]
+            pub #id: Option<#ty>,
+        };
+        let setter = if matches!(f.shape, Shape::Scalar(Scalar::String | Scalar::Json)) {
+            quote! {
+                #set_docs
+                #allow
+                pub fn #id(mut self, v: impl Into<String>) -> Self {
+                    self.#id = Some(v.into());
+                    self
+                }
+            }
+        } else {
+            quote! {
+                #set_docs
+                #allow
+                pub fn #id(mut self, v: #ty) -> Self {
+                    self.#id = Some(v);
+                    self
+                }
+            }
+        };
+        (decl, quote!(#id: None), setter)
     }
 
     /// The struct of a request's required fields, named at the call site so that two cannot be swapped:
@@ -729,5 +728,19 @@ pub fn enum_type(name: &Ident, wire: &str, e: &Enum) -> TokenStream {
         }
 
         aliyun_runtime::wire_enum!(#name);
+    }
+}
+
+/// How a request field's value goes on the wire where it is not sent flat: one JSON text, or a list's items
+/// joined by commas.
+fn serialize_with(f: &Field) -> TokenStream {
+    match (f.encoding, &f.shape) {
+        (_, Shape::Scalar(_) | Shape::Enum(_)) | (Encoding::Flat, _) => quote!(),
+        (Encoding::Json, _) => quote!(, serialize_with = "aliyun_runtime::params::json_text"),
+        (Encoding::Simple, Shape::Array(_)) => {
+            quote!(, serialize_with = "aliyun_runtime::params::comma_joined")
+        }
+        // Only a list joins its items; anything else the service takes as JSON text.
+        (Encoding::Simple, _) => quote!(, serialize_with = "aliyun_runtime::params::json_text"),
     }
 }
