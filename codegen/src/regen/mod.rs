@@ -7,7 +7,7 @@
 //! it was, and a run that was killed is undone by the next.
 //!
 //! A regen that finds a service's inputs (its files under `specs/`, and the generator binary) and its outputs
-//! exactly as the last run left them skips that service: see [`Cache`]. `--check` never trusts the cache.
+//! exactly as the last run left them skips that service: see `regen::cache`. `--check` never trusts the cache.
 
 mod cache;
 pub mod folders;

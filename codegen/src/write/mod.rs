@@ -1,7 +1,7 @@
 //! Generated files in memory → `generated/` on disk, or a diff against it.
 //!
-//! Regen computes every service first; [`apply`] refuses to touch the disk when any service failed, so an
-//! error anywhere writes nothing. When all succeeded:
+//! Regen computes a service's files first and writes them only when the whole service was read (an error on a
+//! page leaves that page out; `--strict` writes nothing when any service failed). Then:
 //! - [`Mode::Write`] writes the files whose contents changed (temp file + rename, so a crash never leaves half
 //!   a file) and removes files the generator owns but no longer produces;
 //! - [`Mode::Check`] writes nothing and returns a unified diff of what `Write` would change.
@@ -28,7 +28,7 @@ pub enum Mode {
     Check,
 }
 
-/// What [`apply`] did (or, in check mode, would do). Paths are relative to the target folder.
+/// What a write did (or, in check mode, would do). Paths are relative to the target folder.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// Files created or changed.
